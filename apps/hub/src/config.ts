@@ -1,0 +1,97 @@
+/** Hub configuration from the environment, validated so a typo stops the hub with a clear message. */
+import path from 'node:path';
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  timeZone: string;
+  /** Base URL people use to reach the hub (for printed links); defaults to http://HOST:PORT. */
+  publicUrl: string;
+  /** Set `Secure` on cookies: true behind TLS. */
+  secureCookies: boolean;
+  /** Seed the demo city when the database is empty. */
+  seedDemo: boolean;
+  iceServers: IceServerConfig[];
+  turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
+}
+
+export interface IceServerConfig {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseBool(name: string, value: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  problems.push(`${name} must be true or false (got "${value}")`);
+  return fallback;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HubConfig {
+  const problems: string[] = [];
+
+  let port = 8080;
+  if (env.PORT !== undefined && env.PORT !== '') {
+    if (!/^\d+$/.test(env.PORT) || Number(env.PORT) > 65535) {
+      problems.push(`PORT must be a whole number from 0 to 65535 (got "${env.PORT}")`);
+    } else port = Number(env.PORT);
+  }
+
+  const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
+  if (/\s/.test(host)) problems.push(`HOST must be a host name or IP address (got "${env.HOST}")`);
+
+  const dataDir = path.resolve(cwd, env.TSUNAGU_DATA_DIR && env.TSUNAGU_DATA_DIR !== '' ? env.TSUNAGU_DATA_DIR : './data');
+
+  const timeZone = env.TSUNAGU_TZ && env.TSUNAGU_TZ !== '' ? env.TSUNAGU_TZ : 'Asia/Tokyo';
+  if (!isValidTimeZone(timeZone)) problems.push(`TSUNAGU_TZ must be an IANA time zone such as Asia/Tokyo (got "${timeZone}")`);
+
+  let publicUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  if (env.TSUNAGU_PUBLIC_URL) {
+    try {
+      const u = new URL(env.TSUNAGU_PUBLIC_URL);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      publicUrl = u.origin;
+    } catch {
+      problems.push(`TSUNAGU_PUBLIC_URL must be an http(s) URL (got "${env.TSUNAGU_PUBLIC_URL}")`);
+    }
+  }
+  const secureCookies = parseBool('TSUNAGU_SECURE_COOKIES', env.TSUNAGU_SECURE_COOKIES, publicUrl.startsWith('https:'), problems);
+  const seedDemo = parseBool('TSUNAGU_SEED_DEMO', env.TSUNAGU_SEED_DEMO, true, problems);
+
+  let iceServers: IceServerConfig[] = [];
+  if (env.TSUNAGU_STUN_URLS) {
+    const urls = env.TSUNAGU_STUN_URLS.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const u of urls) if (!/^stuns?:/.test(u)) problems.push(`TSUNAGU_STUN_URLS entries must start with stun: (got "${u}")`);
+    iceServers = [{ urls }];
+  }
+  let turn: HubConfig['turn'] = null;
+  if (env.TSUNAGU_TURN_URLS) {
+    const urls = env.TSUNAGU_TURN_URLS.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const u of urls) if (!/^turns?:/.test(u)) problems.push(`TSUNAGU_TURN_URLS entries must start with turn: or turns: (got "${u}")`);
+    const secret = env.TSUNAGU_TURN_SECRET ?? '';
+    if (secret.length < 16) problems.push('TSUNAGU_TURN_SECRET must be set (at least 16 characters) when TSUNAGU_TURN_URLS is set');
+    turn = { urls, secret, ttlSeconds: 3600 };
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { port, host, dataDir, timeZone, publicUrl, secureCookies, seedDemo, iceServers, turn };
+}

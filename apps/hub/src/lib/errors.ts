@@ -1,0 +1,21 @@
+import type { ErrorCode, ErrorDetail } from '@tsunagu/protocol';
+
+/** An error a client caused or may see: carries its HTTP status and stable code. */
+export class AppError extends Error {
+  constructor(
+    public readonly statusCode: number,
+    public readonly code: ErrorCode,
+    message: string,
+    public readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (code: ErrorCode, message: string, details?: ErrorDetail[]) =>
+  new AppError(400, code, message, details);
+export const notFound = (what = 'resource') => new AppError(404, 'NOT_FOUND', `That ${what} does not exist.`);
+export const forbidden = (message = 'You are not allowed to do this.') => new AppError(403, 'FORBIDDEN', message);
+export const unauthenticated = (message = 'Please sign in.') => new AppError(401, 'UNAUTHENTICATED', message);
+export const conflict = (message: string) => new AppError(409, 'CONFLICT', message);

@@ -1,0 +1,123 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Id, Name } from './common';
+
+/**
+ * Staff roles. `admin` is a flag on a city hall account (user management, API keys, audit log),
+ * not a role of its own, so an administrator is always also city hall staff.
+ */
+export const StaffRole = Type.Union([
+  Type.Literal('cityhall'),
+  Type.Literal('operator'),
+  Type.Literal('listener'),
+  Type.Literal('watcher'),
+]);
+export type StaffRole = Static<typeof StaffRole>;
+export const STAFF_ROLES: readonly StaffRole[] = ['cityhall', 'operator', 'listener', 'watcher'];
+
+/** Kinds of watcher, for display and escalation order. */
+export const WatcherKind = Type.Union([
+  Type.Literal('welfare'),
+  Type.Literal('carenetwork'),
+  Type.Literal('family'),
+  Type.Literal('supervisor'),
+]);
+export type WatcherKind = Static<typeof WatcherKind>;
+
+export const Username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[a-z0-9][a-z0-9._-]*$' });
+export const Password = Type.String({ minLength: 1, maxLength: 256 });
+/** New passwords: at least 10 characters (NIST 800-63B favours length over composition rules). */
+export const NewPassword = Type.String({ minLength: 10, maxLength: 256 });
+
+export const User = Type.Object({
+  id: Id,
+  username: Username,
+  displayName: Name,
+  role: StaffRole,
+  admin: Type.Boolean(),
+  shopId: Type.Union([Id, Type.Null()]),
+  watcherKind: Type.Union([WatcherKind, Type.Null()]),
+  disabled: Type.Boolean(),
+});
+export type User = Static<typeof User>;
+
+export const LoginBody = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Password },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+/** Returned by login and `GET /api/auth/session`. The CSRF token goes in `x-csrf-token` on writes. */
+export const SessionInfo = Type.Object({ user: User, csrfToken: Type.String() });
+export type SessionInfo = Static<typeof SessionInfo>;
+
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Password, newPassword: NewPassword },
+  { additionalProperties: false },
+);
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Username,
+    displayName: Name,
+    password: NewPassword,
+    role: StaffRole,
+    admin: Type.Optional(Type.Boolean()),
+    shopId: Type.Optional(Id),
+    watcherKind: Type.Optional(WatcherKind),
+  },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const UpdateUserBody = Type.Object(
+  {
+    displayName: Type.Optional(Name),
+    disabled: Type.Optional(Type.Boolean()),
+    admin: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+export const ResetPasswordBody = Type.Object({ newPassword: NewPassword }, { additionalProperties: false });
+export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
+
+export const UserList = Type.Object({ users: Type.Array(User) });
+export type UserList = Static<typeof UserList>;
+
+export const ApiKeyRole = Type.Union([Type.Literal('cityhall')]);
+export const ApiKey = Type.Object({
+  id: Id,
+  name: Name,
+  role: StaffRole,
+  prefix: Type.String(),
+  createdAt: Type.String(),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type ApiKey = Static<typeof ApiKey>;
+export const CreateApiKeyBody = Type.Object({ name: Name, role: StaffRole }, { additionalProperties: false });
+export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
+/** The key itself is shown once, at creation; the hub keeps only its hash. */
+export const CreatedApiKey = Type.Object({ apiKey: ApiKey, key: Type.String() });
+export type CreatedApiKey = Static<typeof CreatedApiKey>;
+export const ApiKeyList = Type.Object({ apiKeys: Type.Array(ApiKey) });
+
+export const AuditEntry = Type.Object({
+  id: Id,
+  at: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  target: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()]),
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+export const AuditQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    beforeId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export const AuditList = Type.Object({ entries: Type.Array(AuditEntry) });

@@ -1,0 +1,16 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 52 });
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+export type IdParams = Static<typeof IdParams>;
+
+/** A short single-line name a person typed. */
+export const Name = Type.String({ minLength: 1, maxLength: 120 });
+export const Language = Type.Union([Type.Literal('ja'), Type.Literal('en')]);
+export type Language = Static<typeof Language>;
+
+/** ISO 8601 timestamp with offset, as the hub sends it. */
+export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
+
+export const OkResponse = Type.Object({ ok: Type.Literal(true) });
+export type OkResponse = Static<typeof OkResponse>;
