@@ -1,0 +1,192 @@
+/** Builds the hub: Fastify app, Socket.IO namespaces and every capability module, without listening. */
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Type } from '@sinclair/typebox';
+import { PROTOCOL_VERSION } from '@tsunagu/protocol';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { type HubConfig, loadConfig } from './config';
+import type { HubContext } from './context';
+import { type Db, databaseFile, openDatabase } from './db/database';
+import { type Clock, systemClock } from './lib/clock';
+import { type AccountsService, createAccountsService } from './modules/accounts/service';
+import { accountsRoutes } from './modules/accounts/routes';
+import { type AccountsStore, createSqliteAccountsStore } from './modules/accounts/store';
+import { createSqliteAuditStore } from './modules/audit/store';
+import { householdsRoutes } from './modules/households/routes';
+import { createSqliteHouseholdsStore, type HouseholdsStore } from './modules/households/store';
+import { shopsRoutes } from './modules/shops/routes';
+import { createSqliteShopsStore, type ShopsStore } from './modules/shops/store';
+import { terminalsRoutes } from './modules/terminals/routes';
+import { createTerminalsService, type TerminalsService } from './modules/terminals/service';
+import { createSqliteTerminalsStore, type TerminalsStore } from './modules/terminals/store';
+import { registerAuth } from './plugins/auth';
+import { registerErrorHandling } from './plugins/errors';
+import { createMetrics, registerMetricsRoute } from './plugins/metrics';
+import { createSockets } from './plugins/socket';
+
+/** Largest JSON body the hub accepts by default; routes that take uploads raise it for themselves. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+export interface BuildOptions {
+  config?: Partial<HubConfig>;
+  /** An open database; otherwise one is opened in the data directory (or `:memory:` when `inMemory`). */
+  db?: Db;
+  inMemory?: boolean;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface Hub {
+  app: FastifyInstance;
+  ctx: HubContext;
+  stores: { accounts: AccountsStore; households: HouseholdsStore; terminals: TerminalsStore; shops: ShopsStore };
+  services: { accounts: AccountsService; terminals: TerminalsService };
+}
+
+const WEB_APPS = [
+  { prefix: '/terminal/', dir: path.resolve(__dirname, '../../terminal/dist/web') },
+  { prefix: '/console/', dir: path.resolve(__dirname, '../../console/dist/web') },
+];
+
+export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
+  const config: HubConfig = { ...loadConfig({ ...process.env, PORT: '0' }), seedDemo: false, ...options.config };
+  const clock = options.clock ?? systemClock;
+  const db = options.db ?? openDatabase(options.inMemory ? ':memory:' : databaseFile(config.dataDir));
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: process.env.TSUNAGU_TRUST_PROXY === '1',
+    forceCloseConnections: true,
+    // A bad header or URL is a 400, never a crash.
+    return503OnClosing: true,
+  });
+
+  // Body: no coercion and no silent stripping, so wrong types and unknown fields are refused.
+  // URL parts arrive as strings, so params and query strings are coerced.
+  const ajvOptions = { allErrors: true, removeAdditional: false, useDefaults: true } as const;
+  const ajvBody = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
+  const ajvUrl = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvUrl).compile(schema));
+
+  registerErrorHandling(app);
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:', 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: config.publicUrl.startsWith('https:'),
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      error: 'Too Many Requests',
+      message: `Too many attempts. Wait ${Math.ceil(context.ttl / 1000)} seconds and try again.`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tsunagu hub API', version: String(PROTOCOL_VERSION), description: 'REST API of the Tsunagu hub.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'tsunagu_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const metrics = createMetrics();
+  const accountsStore = createSqliteAccountsStore(db);
+  const householdsStore = createSqliteHouseholdsStore(db);
+  const terminalsStore = createSqliteTerminalsStore(db);
+  const shopsStore = createSqliteShopsStore(db);
+  const audit = createSqliteAuditStore(db, clock);
+  terminalsStore.markAllOffline();
+
+  const accounts = createAccountsService({ store: accountsStore, clock, shopExists: (id) => shopsStore.exists(id) });
+  // Filled in below: sockets need the authenticators and the terminals service needs the sockets.
+  let terminals: TerminalsService | null = null;
+  const authenticators = {
+    session: (token: string) => accounts.authenticateSession(token),
+    apiKey: (key: string) => accounts.authenticateApiKey(key),
+    terminal: (credential: string) => terminals?.authenticate(credential) ?? null,
+  };
+  registerAuth(app, authenticators);
+  const sockets = createSockets(app, {
+    auth: authenticators,
+    publicUrl: config.publicUrl,
+    metrics: metrics.socketEvents,
+  });
+
+  const ctx: HubContext = { config, db, clock, sockets, audit, metrics, log: app.log };
+  terminals = createTerminalsService(ctx, { terminals: terminalsStore, households: householdsStore, shops: shopsStore });
+
+  // Staff sockets join rooms by identity so modules can address them without per-socket work.
+  sockets.onStaffConnection(({ socket, principal, on }) => {
+    if (principal.kind !== 'user') return;
+    socket.join([`user:${principal.user.id}`, `role:${principal.user.role}`]);
+    if (principal.user.shopId !== null) socket.join(`shop:${principal.user.shopId}`);
+    on('staff:ping', { access: 'staff', schema: EmptyPayload }, () => ({ serverTime: new Date(clock.now()).toISOString() }));
+  });
+
+  registerMetricsRoute(app, metrics);
+  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => {
+    db.prepare('SELECT 1').get();
+    return { status: 'ok' };
+  });
+
+  await app.register(accountsRoutes(ctx, accounts));
+  await app.register(householdsRoutes(ctx, { households: householdsStore, accounts: accountsStore }));
+  await app.register(terminalsRoutes(ctx, terminals, terminalsStore));
+  await app.register(shopsRoutes(shopsStore));
+
+  for (const web of WEB_APPS) {
+    if (fs.existsSync(web.dir)) {
+      await app.register(fastifyStatic, { root: web.dir, prefix: web.prefix, decorateReply: false, index: ['index.html'] });
+    } else {
+      app.get(web.prefix, { schema: { hide: true } }, async (_req, reply) =>
+        reply.status(503).type('text/plain; charset=utf-8').send(`This page has not been built yet: run "npm run build".`),
+      );
+    }
+    app.get(web.prefix.slice(0, -1), { schema: { hide: true } }, async (_req, reply) => reply.redirect(web.prefix));
+  }
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
+
+  app.addHook('onClose', async () => {
+    if (!options.db) db.close();
+  });
+
+  return {
+    app,
+    ctx,
+    stores: { accounts: accountsStore, households: householdsStore, terminals: terminalsStore, shops: shopsStore },
+    services: { accounts, terminals },
+  };
+}
+
+const EmptyPayload = Type.Object({}, { additionalProperties: false });

@@ -1,0 +1,18 @@
+/** What every capability module is built from: storage, time, configuration, sockets, audit, metrics. */
+import type { FastifyBaseLogger } from 'fastify';
+import type { HubConfig } from './config';
+import type { Db } from './db/database';
+import type { Clock } from './lib/clock';
+import type { AuditStore } from './modules/audit/store';
+import type { HubMetrics } from './plugins/metrics';
+import type { HubSockets } from './plugins/socket';
+
+export interface HubContext {
+  config: HubConfig;
+  db: Db;
+  clock: Clock;
+  sockets: HubSockets;
+  audit: AuditStore;
+  metrics: HubMetrics;
+  log: FastifyBaseLogger;
+}

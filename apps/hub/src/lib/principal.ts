@@ -1,0 +1,39 @@
+/** Who is making a request or holds a socket: a staff user, a machine client with an API key, or a terminal. */
+import type { StaffRole, User } from '@tsunagu/protocol';
+
+export type Principal =
+  | { kind: 'user'; user: User; sessionId: number; csrfToken: string }
+  | { kind: 'apikey'; apiKeyId: number; name: string; role: StaffRole }
+  | { kind: 'terminal'; terminalId: number; householdId: number };
+
+export type StaffPrincipal = Extract<Principal, { kind: 'user' | 'apikey' }>;
+
+/** Route and event access rules; every /api route must declare one. */
+export type Access = 'public' | 'terminal' | 'staff' | { roles: readonly StaffRole[]; admin?: boolean };
+
+export function staffRole(p: Principal | null): StaffRole | null {
+  if (!p) return null;
+  if (p.kind === 'user') return p.user.role;
+  if (p.kind === 'apikey') return p.role;
+  return null;
+}
+
+export function actorName(p: Principal | null): string {
+  if (!p) return 'anonymous';
+  if (p.kind === 'user') return `user:${p.user.id}:${p.user.username}`;
+  if (p.kind === 'apikey') return `apikey:${p.apiKeyId}:${p.name}`;
+  return `terminal:${p.terminalId}`;
+}
+
+/** True when `p` may do something guarded by `access`. */
+export function allows(access: Access, p: Principal | null): boolean {
+  if (access === 'public') return true;
+  if (!p) return false;
+  if (access === 'terminal') return p.kind === 'terminal';
+  if (p.kind === 'terminal') return false;
+  if (access === 'staff') return true;
+  const role = staffRole(p);
+  if (!role || !access.roles.includes(role)) return false;
+  if (access.admin) return p.kind === 'user' && p.user.admin;
+  return true;
+}

@@ -1,0 +1,179 @@
+/** Accounts: password login with lockout, sessions, password changes, users and API keys. */
+import { hash, verify } from '@node-rs/argon2';
+import type { CreateUserBody, SessionInfo, StaffRole, UpdateUserBody, User } from '@tsunagu/protocol';
+import type { Clock } from '../../lib/clock';
+import { AppError, badRequest, conflict, notFound } from '../../lib/errors';
+import type { Principal } from '../../lib/principal';
+import { randomToken, sha256 } from '../../lib/secrets';
+import type { AccountsStore, UserRecord } from './store';
+
+export const SESSION_COOKIE = 'tsunagu_session';
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+
+// OWASP's recommended Argon2id parameters (19 MiB, 2 iterations, 1 lane).
+const ARGON2 = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+// Verified against when the username does not exist, so a missing user takes as long as a wrong password.
+let dummyHash: Promise<string> | null = null;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2);
+}
+
+export const publicUser = (u: UserRecord): User => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  admin: u.admin,
+  shopId: u.shopId,
+  watcherKind: u.watcherKind,
+  disabled: u.disabled,
+});
+
+export interface AccountsService {
+  login(username: string, password: string, ip: string | null): Promise<{ token: string; session: SessionInfo }>;
+  authenticateSession(token: string): Principal | null;
+  authenticateApiKey(key: string): Principal | null;
+  logout(sessionId: number): void;
+  changePassword(userId: number, sessionId: number, current: string, next: string): Promise<void>;
+  resetPassword(userId: number, next: string): Promise<void>;
+  createUser(body: CreateUserBody): Promise<User>;
+  updateUser(id: number, body: UpdateUserBody): User;
+  createApiKey(name: string, role: StaffRole, createdBy: number | null): { id: number; key: string };
+  revokeApiKey(id: number): void;
+  store: AccountsStore;
+}
+
+export function createAccountsService(deps: { store: AccountsStore; clock: Clock; shopExists(id: number): boolean }): AccountsService {
+  const { store, clock } = deps;
+
+  const issueSession = (user: UserRecord, ip: string | null) => {
+    const token = randomToken();
+    const csrfToken = randomToken(24);
+    const now = clock.now();
+    store.createSession({ tokenHash: sha256(token), userId: user.id, csrfToken, now, expiresAt: now + SESSION_IDLE_MS, ip });
+    return { token, session: { user: publicUser(user), csrfToken } };
+  };
+
+  const invalid = () => new AppError(401, 'INVALID_CREDENTIALS', 'The user name or password is wrong.');
+
+  return {
+    store,
+    async login(username, password, ip) {
+      const user = store.userByUsername(username);
+      if (!user) {
+        dummyHash ??= hashPassword(randomToken());
+        await verify(await dummyHash, password).catch(() => false);
+        throw invalid();
+      }
+      const now = clock.now();
+      if (user.lockedUntil !== null && user.lockedUntil > now) {
+        const minutes = Math.ceil((user.lockedUntil - now) / 60000);
+        throw new AppError(423, 'ACCOUNT_LOCKED', `Too many failed sign-ins. Try again in ${minutes} minute(s), or ask an administrator to reset the password.`);
+      }
+      const ok = await verify(user.passwordHash, password).catch(() => false);
+      if (!ok) {
+        const failed = user.failedLogins + 1;
+        const lock = failed >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null;
+        store.recordFailedLogin(user.id, lock ? 0 : failed, lock ?? user.lockedUntil);
+        if (lock) throw new AppError(423, 'ACCOUNT_LOCKED', 'Too many failed sign-ins: this account is locked for 15 minutes.');
+        throw invalid();
+      }
+      if (user.disabled) throw new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.');
+      store.clearFailedLogins(user.id);
+      return issueSession(user, ip);
+    },
+
+    authenticateSession(token) {
+      const session = store.sessionByTokenHash(sha256(token));
+      const now = clock.now();
+      if (!session) return null;
+      if (session.expiresAt <= now) {
+        store.deleteSession(session.id);
+        return null;
+      }
+      const user = store.userById(session.userId);
+      if (!user || user.disabled) return null;
+      // Sliding expiry, written at most once a minute to keep reads cheap.
+      if (now - session.lastUsedAt > 60_000) store.touchSession(session.id, now, now + SESSION_IDLE_MS);
+      return { kind: 'user', user: publicUser(user), sessionId: session.id, csrfToken: session.csrfToken };
+    },
+
+    authenticateApiKey(key) {
+      const record = store.apiKeyByHash(sha256(key));
+      if (!record || record.revokedAt !== null) return null;
+      return { kind: 'apikey', apiKeyId: record.id, name: record.name, role: record.role };
+    },
+
+    logout(sessionId) {
+      store.deleteSession(sessionId);
+    },
+
+    async changePassword(userId, sessionId, current, next) {
+      const user = store.userById(userId);
+      if (!user) throw notFound('user');
+      if (!(await verify(user.passwordHash, current).catch(() => false))) {
+        throw new AppError(400, 'INVALID_CREDENTIALS', 'The current password is wrong.');
+      }
+      if (current === next) throw badRequest('WEAK_PASSWORD', 'Choose a new password different from the current one.');
+      store.setPassword(userId, await hashPassword(next));
+      // Other sessions may belong to whoever knew the old password.
+      store.deleteSessionsOfUser(userId, sessionId);
+    },
+
+    async resetPassword(userId, next) {
+      if (!store.userById(userId)) throw notFound('user');
+      store.setPassword(userId, await hashPassword(next));
+      store.deleteSessionsOfUser(userId);
+    },
+
+    async createUser(body) {
+      if (store.userByUsername(body.username)) throw conflict(`The user name "${body.username}" is taken.`);
+      if (body.admin && body.role !== 'cityhall') throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
+      if (body.role === 'operator' && body.shopId === undefined) {
+        throw badRequest('VALIDATION_FAILED', 'An operator must belong to a shop (shopId).');
+      }
+      if (body.role !== 'operator' && body.role !== 'listener' && body.shopId !== undefined) {
+        throw badRequest('VALIDATION_FAILED', 'Only operators and listeners belong to a shop.');
+      }
+      if (body.shopId !== undefined && !deps.shopExists(body.shopId)) throw badRequest('VALIDATION_FAILED', `Shop ${body.shopId} does not exist.`);
+      if (body.watcherKind !== undefined && body.role !== 'watcher') throw badRequest('VALIDATION_FAILED', 'Only watchers have a watcher kind.');
+      const id = store.createUser(
+        {
+          username: body.username,
+          displayName: body.displayName,
+          passwordHash: await hashPassword(body.password),
+          role: body.role,
+          admin: body.admin ?? false,
+          shopId: body.shopId ?? null,
+          watcherKind: body.role === 'watcher' ? (body.watcherKind ?? 'welfare') : null,
+        },
+        clock.now(),
+      );
+      return publicUser(store.userById(id)!);
+    },
+
+    updateUser(id, body) {
+      const user = store.userById(id);
+      if (!user) throw notFound('user');
+      if (body.admin && user.role !== 'cityhall') throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
+      store.updateUser(id, body);
+      if (body.disabled) store.deleteSessionsOfUser(id);
+      return publicUser(store.userById(id)!);
+    },
+
+    createApiKey(name, role, createdBy) {
+      const key = `tsk_${randomToken(32)}`;
+      // The stored prefix lets an administrator recognise a leaked key without the hub keeping the key.
+      const id = store.createApiKey({ name, role, prefix: key.slice(0, 12), keyHash: sha256(key), createdBy, now: clock.now() });
+      return { id, key };
+    },
+
+    revokeApiKey(id) {
+      if (!store.apiKeyById(id)) throw notFound('API key');
+      store.revokeApiKey(id, clock.now());
+    },
+  };
+}

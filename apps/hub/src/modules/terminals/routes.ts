@@ -1,0 +1,78 @@
+/** REST routes for enrollment codes, enrollment, terminal status/revocation and the terminal profile. */
+import {
+  EnrollBody,
+  EnrollmentCodeIssued,
+  EnrollResponse,
+  IdParams,
+  IssueEnrollmentCodeBody,
+  OkResponse,
+  TerminalList,
+  TerminalProfile,
+} from '@tsunagu/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { HubContext } from '../../context';
+import { actorName } from '../../lib/principal';
+import type { TerminalsService } from './service';
+import type { TerminalsStore } from './store';
+
+const cityhall = { roles: ['cityhall'] as const };
+
+export function terminalsRoutes(ctx: HubContext, service: TerminalsService, store: TerminalsStore) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.post(
+      '/api/households/:id/enrollment-codes',
+      {
+        config: { access: cityhall },
+        schema: { tags: ['terminals'], params: IdParams, body: IssueEnrollmentCodeBody, response: { 201: EnrollmentCodeIssued } },
+      },
+      async (request, reply) => {
+        const { id } = request.params as IdParams;
+        const { ttlMinutes } = (request.body ?? {}) as { ttlMinutes?: number };
+        const actor = actorName(request.principal);
+        const { code, expiresAt } = service.issueCode(id, actor, ttlMinutes);
+        ctx.audit.record({ actor, action: 'terminal.code_issued', target: `household:${id}`, ip: request.ip });
+        return reply.status(201).send({ code, householdId: id, expiresAt: new Date(expiresAt).toISOString() });
+      },
+    );
+
+    app.post(
+      '/api/terminals/enroll',
+      {
+        // Per address: with 10^8 codes and 5 tries a minute, guessing a live code is infeasible.
+        config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
+        schema: { tags: ['terminals'], body: EnrollBody, response: { 200: EnrollResponse } },
+      },
+      async (request) => {
+        const body = request.body as EnrollBody;
+        try {
+          const result = service.enroll(body.code, body.deviceName ?? null);
+          ctx.audit.record({ actor: `terminal:${result.terminalId}`, action: 'terminal.enrolled', target: `household:${result.householdId}`, ip: request.ip });
+          return result;
+        } catch (err) {
+          ctx.audit.record({ actor: 'anonymous', action: 'terminal.enroll_failed', ip: request.ip, detail: { code: (err as { code?: string }).code } });
+          throw err;
+        }
+      },
+    );
+
+    app.get('/api/terminals', { config: { access: cityhall }, schema: { tags: ['terminals'], response: { 200: TerminalList } } }, async () => ({
+      terminals: store.list().map(({ districtId: _d, ...t }) => t),
+    }));
+
+    app.post(
+      '/api/terminals/:id/revoke',
+      { config: { access: cityhall }, schema: { tags: ['terminals'], params: IdParams, response: { 200: OkResponse } } },
+      async (request) => {
+        const { id } = request.params as IdParams;
+        service.revoke(id);
+        ctx.audit.record({ actor: actorName(request.principal), action: 'terminal.revoked', target: `terminal:${id}`, ip: request.ip });
+        return { ok: true as const };
+      },
+    );
+
+    app.get('/api/terminal/profile', { config: { access: 'terminal' }, schema: { tags: ['terminals'], response: { 200: TerminalProfile } } }, async (request) => {
+      const p = request.principal;
+      return service.profile(p?.kind === 'terminal' ? p.terminalId : 0);
+    });
+  };
+}

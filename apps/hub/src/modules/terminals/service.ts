@@ -1,0 +1,152 @@
+/** Enrollment (one-time code → device credential), revocation, presence and the terminal's profile. */
+import { Type } from '@sinclair/typebox';
+import { ENROLLMENT_CODE_LENGTH, type TerminalProfile } from '@tsunagu/protocol';
+import type { HubContext } from '../../context';
+import { AppError, notFound } from '../../lib/errors';
+import type { Principal } from '../../lib/principal';
+import { randomDigits, randomToken, sha256 } from '../../lib/secrets';
+import { rooms } from '../../plugins/socket';
+import type { HouseholdsStore } from '../households/store';
+import type { ShopsStore } from '../shops/store';
+import type { TerminalsStore } from './store';
+
+export const DEFAULT_CODE_TTL_MINUTES = 24 * 60;
+
+export interface TerminalsService {
+  issueCode(householdId: number, createdBy: string, ttlMinutes?: number): { code: string; expiresAt: number };
+  enroll(code: string, deviceName: string | null): { terminalId: number; householdId: number; credential: string };
+  authenticate(credential: string): Principal | null;
+  revoke(terminalId: number): void;
+  profile(terminalId: number): TerminalProfile;
+  /** Number of sockets currently open per terminal (a terminal may briefly hold two while reconnecting). */
+  connectedCount(terminalId: number): number;
+}
+
+export function createTerminalsService(
+  ctx: Pick<HubContext, 'clock' | 'sockets' | 'log'>,
+  stores: { terminals: TerminalsStore; households: HouseholdsStore; shops: ShopsStore },
+): TerminalsService {
+  const { clock } = ctx;
+  const { terminals, households, shops } = stores;
+  const connections = new Map<number, number>();
+
+  const service: TerminalsService = {
+    issueCode(householdId, createdBy, ttlMinutes = DEFAULT_CODE_TTL_MINUTES) {
+      if (!households.get(householdId)) throw notFound('household');
+      const now = clock.now();
+      const expiresAt = now + ttlMinutes * 60_000;
+      // Retry on the (rare) collision with an existing code.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const code = randomDigits(ENROLLMENT_CODE_LENGTH);
+        if (terminals.codeByHash(sha256(code))) continue;
+        terminals.createCode({ codeHash: sha256(code), householdId, createdBy, now, expiresAt });
+        return { code, expiresAt };
+      }
+      throw new AppError(503, 'INTERNAL', 'Could not issue a unique code; try again.');
+    },
+
+    enroll(code, deviceName) {
+      const record = terminals.codeByHash(sha256(code));
+      if (!record) {
+        throw new AppError(400, 'ENROLLMENT_CODE_INVALID', 'This code is not known. Check the digits, or ask city hall for a new code.');
+      }
+      if (record.usedAt !== null) {
+        throw new AppError(400, 'ENROLLMENT_CODE_USED', 'This code has already been used. Ask city hall for a new code.');
+      }
+      if (record.expiresAt <= clock.now()) {
+        throw new AppError(400, 'ENROLLMENT_CODE_EXPIRED', 'This code has expired. Ask city hall for a new code.');
+      }
+      const credential = `tsd_${randomToken(32)}`;
+      const previous = households.get(record.householdId)?.terminal?.id;
+      let terminalId: number;
+      try {
+        terminalId = terminals.enroll({
+          codeId: record.id,
+          householdId: record.householdId,
+          credentialHash: sha256(credential),
+          deviceName,
+          now: clock.now(),
+        });
+      } catch {
+        throw new AppError(400, 'ENROLLMENT_CODE_USED', 'This code has already been used. Ask city hall for a new code.');
+      }
+      if (previous) disconnectRevoked(previous);
+      return { terminalId, householdId: record.householdId, credential };
+    },
+
+    authenticate(credential) {
+      if (!credential.startsWith('tsd_')) return null;
+      const t = terminals.byCredentialHash(sha256(credential));
+      if (!t || t.revoked) return null;
+      return { kind: 'terminal', terminalId: t.id, householdId: t.householdId };
+    },
+
+    revoke(terminalId) {
+      if (!terminals.get(terminalId)) throw notFound('terminal');
+      terminals.revoke(terminalId, clock.now());
+      disconnectRevoked(terminalId);
+    },
+
+    profile(terminalId) {
+      const t = terminals.get(terminalId);
+      const h = t && households.get(t.householdId);
+      if (!t || !h) throw notFound('terminal');
+      return {
+        terminalId: t.id,
+        householdId: h.id,
+        householdName: h.name,
+        language: h.language,
+        districtId: h.districtId,
+        shops: shops.list().map((s) => ({ id: s.id, name: s.name, category: s.category, kind: s.kind })),
+      };
+    },
+
+    connectedCount: (id) => connections.get(id) ?? 0,
+  };
+
+  function disconnectRevoked(terminalId: number) {
+    const room = ctx.sockets.terminals.to(rooms.terminal(terminalId));
+    room.emit('terminal:revoked');
+    room.disconnectSockets(true);
+  }
+
+  function notifyStaff(terminalId: number, householdId: number, online: boolean) {
+    const watchers = households.watchersOf(householdId).map((w) => rooms.user(w.userId));
+    ctx.sockets.staff.to([rooms.role('cityhall'), ...watchers]).emit('terminal:presenceChanged', {
+      terminalId,
+      householdId,
+      online,
+      lastSeenAt: new Date(clock.now()).toISOString(),
+    });
+  }
+
+  ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
+    if (principal.kind !== 'terminal') return;
+    const t = terminals.get(principal.terminalId);
+    if (!t) return void socket.disconnect(true);
+    socket.join([rooms.terminal(t.id), rooms.household(t.householdId), rooms.district(t.districtId), rooms.allTerminals]);
+    const n = (connections.get(t.id) ?? 0) + 1;
+    connections.set(t.id, n);
+    terminals.setPresence(t.id, true, clock.now());
+    if (n === 1) notifyStaff(t.id, t.householdId, true);
+    socket.emit('terminal:profileChanged', service.profile(t.id));
+
+    on('terminal:heartbeat', { access: 'terminal', schema: HeartbeatSchema }, () => {
+      terminals.setPresence(t.id, true, clock.now());
+      return { serverTime: new Date(clock.now()).toISOString() };
+    });
+  });
+
+  ctx.sockets.onTerminalDisconnect(({ principal }) => {
+    if (principal.kind !== 'terminal') return;
+    const n = (connections.get(principal.terminalId) ?? 1) - 1;
+    if (n > 0) return void connections.set(principal.terminalId, n);
+    connections.delete(principal.terminalId);
+    terminals.setPresence(principal.terminalId, false, clock.now());
+    notifyStaff(principal.terminalId, principal.householdId, false);
+  });
+
+  return service;
+}
+
+const HeartbeatSchema = Type.Object({}, { additionalProperties: false });

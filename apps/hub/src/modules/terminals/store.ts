@@ -1,0 +1,91 @@
+/** SQL for terminals (device credentials, presence) and one-time enrollment codes. */
+import type { TerminalStatus } from '@tsunagu/protocol';
+import type { Db } from '../../db/database';
+
+export interface TerminalRecord extends TerminalStatus {
+  districtId: number;
+}
+
+export interface EnrollmentCodeRecord {
+  id: number;
+  householdId: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface TerminalsStore {
+  createCode(c: { codeHash: string; householdId: number; createdBy: string; now: number; expiresAt: number }): number;
+  codeByHash(codeHash: string): EnrollmentCodeRecord | undefined;
+  /** Marks the code used and creates the terminal, revoking the household's previous one, atomically. */
+  enroll(x: { codeId: number; householdId: number; credentialHash: string; deviceName: string | null; now: number }): number;
+  byCredentialHash(hash: string): TerminalRecord | undefined;
+  get(id: number): TerminalRecord | undefined;
+  list(): TerminalRecord[];
+  revoke(id: number, now: number): boolean;
+  setPresence(id: number, online: boolean, now: number): void;
+  /** At start-up no terminal is connected yet, whatever the database says. */
+  markAllOffline(): void;
+}
+
+interface Row {
+  id: number;
+  household_id: number;
+  district_id: number;
+  online: number;
+  last_seen_at: number | null;
+  revoked_at: number | null;
+}
+const toRecord = (r: Row): TerminalRecord => ({
+  id: r.id,
+  householdId: r.household_id,
+  districtId: r.district_id,
+  online: r.online === 1,
+  lastSeenAt: r.last_seen_at == null ? null : new Date(r.last_seen_at).toISOString(),
+  revoked: r.revoked_at != null,
+});
+
+export function createSqliteTerminalsStore(db: Db): TerminalsStore {
+  const select = 'SELECT t.*, h.district_id FROM terminals t JOIN households h ON h.id = t.household_id';
+  const s = {
+    insertCode: db.prepare(
+      'INSERT INTO enrollment_codes (code_hash, household_id, created_by, created_at, expires_at) VALUES (@codeHash, @householdId, @createdBy, @now, @expiresAt)',
+    ),
+    codeByHash: db.prepare(
+      'SELECT id, household_id AS householdId, expires_at AS expiresAt, used_at AS usedAt FROM enrollment_codes WHERE code_hash = ?',
+    ),
+    useCode: db.prepare('UPDATE enrollment_codes SET used_at = ?, terminal_id = ? WHERE id = ? AND used_at IS NULL'),
+    revokeActive: db.prepare('UPDATE terminals SET revoked_at = ?, online = 0 WHERE household_id = ? AND revoked_at IS NULL'),
+    insertTerminal: db.prepare(
+      'INSERT INTO terminals (household_id, credential_hash, device_name, enrolled_at) VALUES (?, ?, ?, ?)',
+    ),
+    byHash: db.prepare(`${select} WHERE t.credential_hash = ?`),
+    get: db.prepare(`${select} WHERE t.id = ?`),
+    list: db.prepare(`${select} ORDER BY t.id`),
+    revoke: db.prepare('UPDATE terminals SET revoked_at = ?, online = 0 WHERE id = ? AND revoked_at IS NULL'),
+    presence: db.prepare('UPDATE terminals SET online = ?, last_seen_at = ? WHERE id = ?'),
+    allOffline: db.prepare('UPDATE terminals SET online = 0 WHERE online = 1'),
+  };
+  return {
+    createCode: (c) => Number(s.insertCode.run(c).lastInsertRowid),
+    codeByHash: (h) => s.codeByHash.get(h) as EnrollmentCodeRecord | undefined,
+    enroll: (x) =>
+      db.transaction(() => {
+        s.revokeActive.run(x.now, x.householdId);
+        const id = Number(s.insertTerminal.run(x.householdId, x.credentialHash, x.deviceName, x.now).lastInsertRowid);
+        if (s.useCode.run(x.now, id, x.codeId).changes !== 1) throw new Error('enrollment code already used');
+        return id;
+      })(),
+    byCredentialHash(h) {
+      const r = s.byHash.get(h) as Row | undefined;
+      return r && toRecord(r);
+    },
+    get(id) {
+      const r = s.get.get(id) as Row | undefined;
+      return r && toRecord(r);
+    },
+    list: () => (s.list.all() as Row[]).map(toRecord),
+    revoke: (id, now) => s.revoke.run(now, id).changes > 0,
+    setPresence: (id, online, now) => void s.presence.run(online ? 1 : 0, now, id),
+    markAllOffline: () => void s.allOffline.run(),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Authentication (session cookie, API key or terminal credential) and authorization for every route.
+ * Every /api route must declare `config.access`; the hub refuses to start otherwise, so a route can
+ * never be added without a role check.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, forbidden, unauthenticated } from '../lib/errors';
+import { type Access, allows, type Principal } from '../lib/principal';
+import { safeEqual } from '../lib/secrets';
+import { SESSION_COOKIE } from '../modules/accounts/service';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface Authenticators {
+  session(token: string): Principal | null;
+  apiKey(key: string): Principal | null;
+  terminal(credential: string): Principal | null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S{1,512})$/i.exec(header);
+  return m ? m[1]! : null;
+}
+
+function authenticate(request: FastifyRequest, auth: Authenticators): Principal | null {
+  const bearer = bearerToken(request.headers.authorization);
+  if (request.headers.authorization !== undefined) {
+    if (!bearer) throw unauthenticated('The Authorization header must be "Bearer <key>".');
+    const p = bearer.startsWith('tsd_') ? auth.terminal(bearer) : auth.apiKey(bearer);
+    if (!p) throw unauthenticated('This key or device credential is not valid or has been revoked.');
+    return p;
+  }
+  const token = request.cookies[SESSION_COOKIE];
+  if (!token) return null;
+  const p = auth.session(token);
+  if (!p) return null;
+  // Cookie-authenticated writes must carry the session's CSRF token (synchroniser token pattern).
+  if (!SAFE_METHODS.has(request.method) && p.kind === 'user') {
+    const sent = request.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || !safeEqual(sent, p.csrfToken)) {
+      throw new AppError(403, 'CSRF_FAILED', 'This form has expired or came from another site. Reload the page and try again.');
+    }
+  }
+  return p;
+}
+
+export function registerAuth(app: FastifyInstance, auth: Authenticators): void {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api') && !route.config?.access) {
+      throw new Error(`Route ${route.method} ${route.url} declares no access rule (config.access)`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config?.access;
+    if (!access) return; // static files and 404s
+    // The login route must work even with a stale session cookie.
+    if (access === 'public' && !request.headers.authorization) {
+      request.principal = request.cookies[SESSION_COOKIE] ? auth.session(request.cookies[SESSION_COOKIE]!) : null;
+      return;
+    }
+    request.principal = authenticate(request, auth);
+    if (!allows(access, request.principal)) {
+      throw request.principal ? forbidden() : unauthenticated();
+    }
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * Socket.IO on the hub's HTTP server: `/terminal` for terminals (device credential + protocol
+ * version in the handshake), `/staff` for console users (session cookie). Capability modules add
+ * their event handlers through `onTerminalConnection` / `onStaffConnection`.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { type ConnectErrorData, PROTOCOL_VERSION, STAFF_NAMESPACE, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
+import type { FastifyInstance } from 'fastify';
+import { type Namespace, Server, type Socket } from 'socket.io';
+import type { Principal } from '../lib/principal';
+import { type HandlerOptions, onCommand, type SocketContext } from '../lib/socket-handler';
+import { SESSION_COOKIE } from '../modules/accounts/service';
+import type { Authenticators } from './auth';
+
+/** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
+export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
+
+export type ConnectionHandler = (ctx: SocketContext & { on: CommandRegistrar }) => void;
+export type CommandRegistrar = <S extends TSchema, R>(
+  event: string,
+  options: Omit<HandlerOptions<S>, 'logger' | 'metrics'>,
+  handler: (payload: import('@sinclair/typebox').Static<S>, ctx: SocketContext) => R | Promise<R>,
+) => void;
+
+export interface HubSockets {
+  io: Server;
+  terminals: Namespace;
+  staff: Namespace;
+  onTerminalConnection(handler: ConnectionHandler): void;
+  onStaffConnection(handler: ConnectionHandler): void;
+  /** Called for each socket that disconnects, after Socket.IO has removed it from its rooms. */
+  onTerminalDisconnect(handler: (ctx: SocketContext) => void): void;
+}
+
+class RefusedError extends Error {
+  data: ConnectErrorData;
+  constructor(data: ConnectErrorData) {
+    super(data.message);
+    this.data = data;
+  }
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function principalOf(socket: Socket): Principal {
+  return socket.data.principal as Principal;
+}
+
+export function createSockets(
+  app: FastifyInstance,
+  deps: {
+    auth: Authenticators;
+    /** Besides same-origin pages, the origin people use (behind a reverse proxy). */
+    publicUrl: string;
+    metrics: HandlerOptions<TSchema>['metrics'];
+    /** Extra check after a terminal's credential is accepted (e.g. revoked / removed terminal). */
+  },
+): HubSockets {
+  const io = new Server(app.server, {
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    // Recover a brief blip without losing rooms or missed packets.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    serveClient: false,
+  });
+  const terminals = io.of(TERMINAL_NAMESPACE);
+  const staff = io.of(STAFF_NAMESPACE);
+  const terminalHandlers: ConnectionHandler[] = [];
+  const staffHandlers: ConnectionHandler[] = [];
+  const terminalDisconnects: ((ctx: SocketContext) => void)[] = [];
+
+  // Only our two namespaces exist; anything else is refused by Socket.IO ("Invalid namespace").
+  io.of('/').use((_socket, next) => next(new RefusedError({ code: 'NOT_FOUND', message: 'Use the /terminal or /staff namespace.' })));
+
+  terminals.use((socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as { credential?: unknown; protocolVersion?: unknown };
+    if (auth.protocolVersion !== PROTOCOL_VERSION) {
+      return next(
+        new RefusedError({
+          code: 'PROTOCOL_MISMATCH',
+          message: `This terminal speaks protocol version ${String(auth.protocolVersion)} but the hub speaks ${PROTOCOL_VERSION}. Update the terminal software.`,
+          serverProtocolVersion: PROTOCOL_VERSION,
+        }),
+      );
+    }
+    if (typeof auth.credential !== 'string' || auth.credential.length > 200) {
+      return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'A device credential is required.' }));
+    }
+    const principal = deps.auth.terminal(auth.credential);
+    if (!principal) return next(new RefusedError({ code: 'CREDENTIAL_REVOKED', message: 'This terminal is not (or no longer) enrolled.' }));
+    socket.data.principal = principal;
+    next();
+  });
+
+  staff.use((socket, next) => {
+    // Cross-site WebSocket hijacking: a page elsewhere must not ride on a staff member's cookie.
+    const origin = socket.handshake.headers.origin;
+    if (origin && !sameOrigin(origin, socket.handshake.headers.host) && origin !== deps.publicUrl) {
+      return next(new RefusedError({ code: 'FORBIDDEN', message: 'Connections from this origin are not allowed.' }));
+    }
+    const cookies = app.parseCookie(socket.handshake.headers.cookie ?? '');
+    const token = cookies[SESSION_COOKIE];
+    const principal = token ? deps.auth.session(token) : null;
+    if (!principal) return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'Please sign in.' }));
+    socket.data.principal = principal;
+    next();
+  });
+
+  const registrar =
+    (ctx: SocketContext): CommandRegistrar =>
+    (event, options, handler) =>
+      onCommand(ctx, event, { ...options, logger: app.log, metrics: deps.metrics }, handler);
+
+  const connect = (handlers: ConnectionHandler[]) => (socket: Socket) => {
+    const ctx: SocketContext = { socket, principal: principalOf(socket) };
+    const on = registrar(ctx);
+    for (const h of handlers) {
+      try {
+        h({ ...ctx, on });
+      } catch (err) {
+        app.log.error({ err }, 'socket connection handler failed');
+      }
+    }
+  };
+  terminals.on('connection', (socket) => {
+    connect(terminalHandlers)(socket);
+    socket.on('disconnect', () => {
+      for (const h of terminalDisconnects) {
+        try {
+          h({ socket, principal: principalOf(socket) });
+        } catch (err) {
+          app.log.error({ err }, 'terminal disconnect handler failed');
+        }
+      }
+    });
+  });
+  staff.on('connection', connect(staffHandlers));
+
+  // Before Fastify closes the HTTP server, or it would wait for the long-lived connections.
+  app.addHook('preClose', async () => {
+    io.disconnectSockets(true);
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+  });
+
+  return {
+    io,
+    terminals,
+    staff,
+    onTerminalConnection: (h) => terminalHandlers.push(h),
+    onStaffConnection: (h) => staffHandlers.push(h),
+    onTerminalDisconnect: (h) => terminalDisconnects.push(h),
+  };
+}
+
+/** Rooms every socket joins, so modules can address terminals and staff without per-socket work. */
+export const rooms = {
+  terminal: (id: number) => `terminal:${id}`,
+  household: (id: number) => `household:${id}`,
+  district: (id: number) => `district:${id}`,
+  allTerminals: 'terminals',
+  user: (id: number) => `user:${id}`,
+  role: (role: string) => `role:${role}`,
+  shop: (id: number) => `shop:${id}`,
+};

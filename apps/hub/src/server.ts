@@ -1,0 +1,66 @@
+/** Starts the hub: configuration from the environment, database in the data folder, demo city on first start. */
+import fs from 'node:fs';
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { databaseFile } from './db/database';
+import { DEMO_PASSWORD, loadDemo, saveDemo, seedDemoCity } from './demo/seed';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const hub = await buildApp({
+    config,
+    logger: {
+      level: process.env.LOG_LEVEL ?? 'info',
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+    },
+  });
+
+  if (config.seedDemo && hub.stores.households.count() === 0 && hub.stores.accounts.listUsers().length === 0) {
+    const result = await seedDemoCity(hub);
+    saveDemo(config.dataDir, result);
+    hub.app.log.info({ households: 21, terminals: result.terminals.length }, 'seeded the demo city');
+  }
+
+  await hub.app.listen({ port: config.port, host: config.host });
+  const address = hub.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = config.publicUrl.replace(/:\d+$/, `:${port}`);
+  const lines = [
+    '',
+    `Tsunagu hub is running (database: ${databaseFile(config.dataDir)})`,
+    `  Console (staff):   ${base}/console/`,
+    `  API docs:          ${base}/docs`,
+    `  Health:            ${base}/healthz`,
+  ];
+  const demo = loadDemo(config.dataDir);
+  if (demo) {
+    const t = demo.terminals[0];
+    if (t) lines.push(`  Demo terminal:     ${base}/terminal/#credential=${t.credential}   (${t.householdName})`);
+    lines.push(`  Demo logins (password "${DEMO_PASSWORD}"):`);
+    for (const l of demo.logins) lines.push(`    ${l.username.padEnd(12)} ${l.note}`);
+  }
+  console.log(lines.join('\n'));
+
+  const stop = async (signal: string) => {
+    hub.app.log.info({ signal }, 'stopping');
+    await hub.app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+// Bundles the two web front ends (terminal renderer, console) with esbuild into each app's dist/web.
+// Used by `npm run build`, `npm start` and the browser tests' global setup.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const alias = {
+  '@tsunagu/protocol': path.join(root, 'packages/protocol/src/index.ts'),
+  '@tsunagu/ui': path.join(root, 'packages/ui/src/index.ts'),
+  '@tsunagu/call': path.join(root, 'packages/call/src/index.ts'),
+};
+
+const apps = [
+  { name: 'terminal', entry: 'apps/terminal/src/renderer/index.tsx', html: 'apps/terminal/src/renderer/index.html', out: 'apps/terminal/dist/web' },
+  { name: 'console', entry: 'apps/console/src/index.tsx', html: 'apps/console/src/index.html', out: 'apps/console/dist/web' },
+];
+
+export async function buildWeb({ quiet = false } = {}) {
+  const results = [];
+  for (const app of apps) {
+    const entry = path.join(root, app.entry);
+    if (!fs.existsSync(entry)) continue;
+    const outdir = path.join(root, app.out);
+    fs.mkdirSync(outdir, { recursive: true });
+    const result = await build({
+      entryPoints: { app: entry },
+      bundle: true,
+      minify: true,
+      sourcemap: true,
+      format: 'esm',
+      target: ['chrome120'],
+      jsx: 'automatic',
+      outdir,
+      alias,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      metafile: true,
+      logLevel: quiet ? 'error' : 'warning',
+      loader: { '.mp3': 'file', '.wav': 'file', '.ogg': 'file', '.png': 'file', '.svg': 'file' },
+    });
+    fs.copyFileSync(path.join(root, app.html), path.join(outdir, 'index.html'));
+    const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+    results.push({ name: app.name, bytes });
+    if (!quiet) console.log(`built ${app.name} → ${app.out} (${Math.round(bytes / 1024)} KiB)`);
+  }
+  return results;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  buildWeb().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

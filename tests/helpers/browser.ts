@@ -1,0 +1,77 @@
+// Launches Debian's Chromium through playwright-core with the flags this machine needs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.resolve(__dirname, '../../docs/screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (.ci/run does).`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function newContext(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1280, height: 720 },
+  locale = 'ja-JP',
+): Promise<BrowserContext> {
+  return browser.newContext({ viewport, locale, timezoneId: 'Asia/Tokyo', permissions: ['camera', 'microphone'] });
+}
+
+/** Saves a screenshot under docs/screenshots so the docs can show what the tests saw. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Runs axe-core in the page and returns its violations (empty when the screen passes). */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string | null; help: string; nodes: string[] }[]> {
+  const axePath = require.resolve('axe-core/axe.min.js');
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    // biome-ignore lint/suspicious/noExplicitAny: axe result shape
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      // biome-ignore lint/suspicious/noExplicitAny: axe result shape
+      nodes: v.nodes.map((n: any) => n.target.join(' ')),
+    }));
+  });
+}
+
+/** Every visible interactive element smaller than `min` CSS px in either direction. */
+export async function undersizedTargets(page: Page, min = 120): Promise<string[]> {
+  return page.evaluate((minSize) => {
+    const els = Array.from(document.querySelectorAll('button, a[href], input, select, textarea, [role="button"], [tabindex]'));
+    return els
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden' || style.display === 'none' || r.width === 0 || r.height === 0) return false;
+        return r.width < minSize || r.height < minSize;
+      })
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)}`);
+  }, min);
+}
