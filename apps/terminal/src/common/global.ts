@@ -1,0 +1,8 @@
+/** Types `window.terminal` for the renderer; it is undefined outside the Electron kiosk. */
+import type { TerminalBridge } from './ipc';
+
+declare global {
+  interface Window {
+    terminal?: TerminalBridge;
+  }
+}
