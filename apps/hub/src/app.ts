@@ -16,6 +16,8 @@ import { type HubConfig, loadConfig } from './config';
 import type { HubContext } from './context';
 import { type Db, databaseFile, openDatabase } from './db/database';
 import { type Clock, systemClock } from './lib/clock';
+import { DomainEventBus } from './lib/events';
+import { capabilities } from './modules/capabilities';
 import { type AccountsService, createAccountsService } from './modules/accounts/service';
 import { accountsRoutes } from './modules/accounts/routes';
 import { type AccountsStore, createSqliteAccountsStore } from './modules/accounts/store';
@@ -49,6 +51,8 @@ export interface Hub {
   ctx: HubContext;
   stores: { accounts: AccountsStore; households: HouseholdsStore; terminals: TerminalsStore; shops: ShopsStore };
   services: { accounts: AccountsService; terminals: TerminalsService };
+  /** What each capability module's `register` returned (its services), by capability name. */
+  capabilities: Record<string, unknown>;
 }
 
 const WEB_APPS = [
@@ -143,7 +147,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     metrics: metrics.socketEvents,
   });
 
-  const ctx: HubContext = { config, db, clock, sockets, audit, metrics, log: app.log };
+  const events = new DomainEventBus((err, event) => app.log.error({ err, event }, 'domain event listener failed'));
+  const ctx: HubContext = { config, db, clock, sockets, audit, metrics, log: app.log, events };
   terminals = createTerminalsService(ctx, { terminals: terminalsStore, households: householdsStore, shops: shopsStore });
 
   // Staff sockets join rooms by identity so modules can address them without per-socket work.
@@ -165,6 +170,17 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   await app.register(terminalsRoutes(ctx, terminals, terminalsStore));
   await app.register(shopsRoutes(shopsStore));
 
+  const hub: Hub = {
+    app,
+    ctx,
+    stores: { accounts: accountsStore, households: householdsStore, terminals: terminalsStore, shops: shopsStore },
+    services: { accounts, terminals },
+    capabilities: {},
+  };
+  for (const capability of capabilities) {
+    hub.capabilities[capability.name] = await capability.register(hub);
+  }
+
   for (const web of WEB_APPS) {
     if (fs.existsSync(web.dir)) {
       await app.register(fastifyStatic, { root: web.dir, prefix: web.prefix, decorateReply: false, index: ['index.html'] });
@@ -181,12 +197,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     if (!options.db) db.close();
   });
 
-  return {
-    app,
-    ctx,
-    stores: { accounts: accountsStore, households: householdsStore, terminals: terminalsStore, shops: shopsStore },
-    services: { accounts, terminals },
-  };
+  return hub;
 }
 
 const EmptyPayload = Type.Object({}, { additionalProperties: false });

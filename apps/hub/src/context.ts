@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { HubConfig } from './config';
 import type { Db } from './db/database';
 import type { Clock } from './lib/clock';
+import type { DomainEventBus } from './lib/events';
 import type { AuditStore } from './modules/audit/store';
 import type { HubMetrics } from './plugins/metrics';
 import type { HubSockets } from './plugins/socket';
@@ -15,4 +16,5 @@ export interface HubContext {
   audit: AuditStore;
   metrics: HubMetrics;
   log: FastifyBaseLogger;
+  events: DomainEventBus;
 }

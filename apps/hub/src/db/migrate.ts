@@ -19,8 +19,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     if (!m) throw new Error(`Migration file name must look like 0001-name.sql: ${file}`);
     return { version: Number(m[1]), name: m[2]!, sql: fs.readFileSync(path.join(dir, file), 'utf8') };
   });
+  // Numbers are reserved per capability, so gaps are allowed; they must only increase.
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migrations must be numbered 1, 2, 3… without gaps: ${m.version}-${m.name}`);
+    if (i > 0 && m.version <= migrations[i - 1]!.version) throw new Error(`Two migrations share number ${m.version}`);
   });
   return migrations;
 }
@@ -33,7 +34,7 @@ export function currentVersion(db: Database.Database): number {
 export function migrate(db: Database.Database, options: { target?: number; dir?: string } = {}): number[] {
   const migrations = loadMigrations(options.dir);
   const from = currentVersion(db);
-  const latest = migrations.length;
+  const latest = migrations.at(-1)?.version ?? 0;
   if (from > latest) {
     throw new Error(`Database is at version ${from} but this hub only knows ${latest}: upgrade the hub, do not downgrade.`);
   }

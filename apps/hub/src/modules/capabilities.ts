@@ -1,0 +1,17 @@
+/**
+ * The capability modules the hub is made of, registered in this order after the core
+ * (accounts, households, terminals, shops). Each adds its routes, socket handlers and services.
+ */
+import type { Hub } from '../app';
+
+export interface Capability {
+  name: string;
+  /** Registers routes (`hub.app.register(...)`) and socket handlers; returns the module's services. */
+  register(hub: Hub): Promise<unknown>;
+}
+
+export const capabilities: Capability[] = [
+  // announcements (issue 3)
+  // calls and orders (issue 4)
+  // check-ins and watch (issue 5)
+];

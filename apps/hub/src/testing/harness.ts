@@ -1,0 +1,169 @@
+/**
+ * Test harness for hub integration tests: an in-memory hub with a small fixture city, signed-in
+ * staff sessions for `inject`, and real Socket.IO clients for terminals and consoles.
+ */
+import {
+  type ConnectErrorData,
+  PROTOCOL_VERSION,
+  STAFF_NAMESPACE,
+  type StaffRole,
+  TERMINAL_NAMESPACE,
+} from '@tsunagu/protocol';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { type BuildOptions, buildApp, type Hub } from '../app';
+import type { Clock } from '../lib/clock';
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+
+export interface Fixture {
+  districts: number[];
+  shopId: number;
+  otherShopId: number;
+  listeningId: number;
+  users: Record<'admin' | 'cityhall' | 'operator' | 'otherOperator' | 'listener' | 'watcher' | 'otherWatcher' | 'supervisor', number>;
+  /** households[0..1] are watched by `watcher` (supervisor at level 2); households[2] by `otherWatcher`. */
+  households: number[];
+}
+
+export interface TestHub extends Hub {
+  fixture: Fixture;
+  clock: Clock;
+  /** Listens on 127.0.0.1 on a free port (once) and returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createTestHub(options: BuildOptions = {}): Promise<TestHub> {
+  const hub = await buildApp({ inMemory: !options.db, ...options });
+  const fixture = await seedFixture(hub);
+  let url: string | null = null;
+  return {
+    ...hub,
+    fixture,
+    clock: hub.ctx.clock,
+    async listen() {
+      if (!url) {
+        await hub.app.listen({ port: 0, host: '127.0.0.1' });
+        const a = hub.app.server.address();
+        url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+      }
+      return url;
+    },
+    close: () => hub.app.close(),
+  };
+}
+
+export async function seedFixture(hub: Hub): Promise<Fixture> {
+  const now = hub.ctx.clock.now();
+  const districts = ['osawa', 'tobu', 'seibu'].map((code, i) =>
+    hub.stores.households.createDistrict({ code, name: ['大沢', '東部', '西部'][i]!, nameEn: code }),
+  );
+  const hours = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: '00:00', close: '24:00' }));
+  const shopId = hub.stores.shops.create({ name: 'テストマート', category: 'supermarket', kind: 'shop', openingHours: hours }, now);
+  const otherShopId = hub.stores.shops.create({ name: 'よその店', category: 'pharmacy', kind: 'shop', openingHours: hours }, now);
+  const listeningId = hub.stores.shops.create({ name: '話し相手', category: 'listening', kind: 'listening', openingHours: hours }, now);
+  const mk = async (username: string, role: StaffRole, extra: Record<string, unknown> = {}) =>
+    (await hub.services.accounts.createUser({ username, displayName: username, password: TEST_PASSWORD, role, ...extra })).id;
+  const users = {
+    admin: await mk('admin', 'cityhall', { admin: true }),
+    cityhall: await mk('cityhall', 'cityhall'),
+    operator: await mk('operator', 'operator', { shopId }),
+    otherOperator: await mk('other-operator', 'operator', { shopId: otherShopId }),
+    listener: await mk('listener', 'listener', { shopId: listeningId }),
+    watcher: await mk('watcher', 'watcher', { watcherKind: 'welfare' }),
+    otherWatcher: await mk('other-watcher', 'watcher', { watcherKind: 'family' }),
+    supervisor: await mk('supervisor', 'watcher', { watcherKind: 'supervisor' }),
+  };
+  const households = [0, 1, 2].map((i) =>
+    hub.stores.households.create(
+      {
+        name: `世帯${i + 1}`,
+        address: `東京都三鷹市 ${i + 1}-1-1`,
+        districtId: districts[i]!,
+        phone: `0422-00-000${i}`,
+        needsAssistance: i === 0,
+        residents: [{ name: `住民${i + 1}`, birthYear: 1940 }],
+      },
+      now,
+    ),
+  );
+  hub.stores.households.assignWatcher(households[0]!, users.watcher, 1);
+  hub.stores.households.assignWatcher(households[1]!, users.watcher, 1);
+  hub.stores.households.assignWatcher(households[0]!, users.supervisor, 2);
+  hub.stores.households.assignWatcher(households[1]!, users.supervisor, 2);
+  hub.stores.households.assignWatcher(households[2]!, users.otherWatcher, 1);
+  return { districts, shopId, otherShopId, listeningId, users, households };
+}
+
+export interface StaffSession {
+  cookie: string;
+  csrfToken: string;
+  userId: number;
+}
+
+export async function login(hub: Hub, username: string, password = TEST_PASSWORD): Promise<StaffSession> {
+  const res = await hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+  const setCookie = res.headers['set-cookie'];
+  const raw = Array.isArray(setCookie) ? setCookie[0]! : setCookie!;
+  const body = res.json() as { csrfToken: string; user: { id: number } };
+  return { cookie: raw.split(';')[0]!, csrfToken: body.csrfToken, userId: body.user.id };
+}
+
+/** `inject` as a signed-in staff member (cookie + CSRF header), or with a bearer key/credential. */
+export function as(hub: Hub, who: StaffSession | { bearer: string } | null) {
+  return (opts: InjectOptions): Promise<LightMyRequestResponse> => {
+    const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
+    if (who && 'bearer' in who) headers.authorization = `Bearer ${who.bearer}`;
+    else if (who) {
+      headers.cookie = who.cookie;
+      headers['x-csrf-token'] = who.csrfToken;
+    }
+    return hub.app.inject({ ...opts, headers });
+  };
+}
+
+/** Issues a code and enrolls a terminal for the household; returns its credential. */
+export function enrollTerminal(hub: Hub, householdId: number): { terminalId: number; credential: string } {
+  const { code } = hub.services.terminals.issueCode(householdId, 'test');
+  const r = hub.services.terminals.enroll(code, 'test');
+  return { terminalId: r.terminalId, credential: r.credential };
+}
+
+const clientDefaults = { transports: ['websocket' as const], reconnection: false, forceNew: true, timeout: 5000 };
+
+export function connectTerminal(url: string, credential: string, protocolVersion = PROTOCOL_VERSION, extra: { reconnection?: boolean } = {}): Promise<Socket> {
+  return connectSocket(ioClient(`${url}${TERMINAL_NAMESPACE}`, { ...clientDefaults, ...extra, auth: { credential, protocolVersion } }));
+}
+
+export function connectStaff(url: string, session: StaffSession): Promise<Socket> {
+  return connectSocket(ioClient(`${url}${STAFF_NAMESPACE}`, { ...clientDefaults, extraHeaders: { cookie: session.cookie } }));
+}
+
+/** Resolves once connected; rejects with the hub's refusal (`err.data`) otherwise. */
+export function connectSocket(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err: Error & { data?: ConnectErrorData }) => {
+      socket.close();
+      reject(Object.assign(new Error(err.data?.message ?? err.message), { data: err.data }));
+    });
+  });
+}
+
+/** Emits a command and resolves with its ack. */
+export function emitAck<T = unknown>(socket: Socket, event: string, payload: unknown, timeoutMs = 5000): Promise<T> {
+  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
+}
+
+/** Resolves with the next `event` on `socket`. */
+export function nextEvent<T = unknown>(socket: Socket, event: string, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), timeoutMs);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
