@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabase } from './database';
+import { currentVersion, loadMigrations, migrate } from './migrate';
+
+const tables = (db: Database.Database) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+describe('migrations', () => {
+  it('are numbered in increasing order and all apply to an empty database', () => {
+    const db = new Database(':memory:');
+    const all = loadMigrations();
+    expect(all.length).toBeGreaterThan(0);
+    expect(migrate(db)).toEqual(all.map((m) => m.version));
+    expect(currentVersion(db)).toBe(all.at(-1)!.version);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it('are idempotent: a second run applies nothing', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    expect(migrate(db)).toEqual([]);
+  });
+
+  it('refuse a database newer than the hub', () => {
+    const db = new Database(':memory:');
+    db.pragma('user_version = 9999');
+    expect(() => migrate(db)).toThrow(/upgrade the hub/);
+  });
+
+  it('roll back a failing migration entirely', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
+    fs.writeFileSync(path.join(dir, '0001-good.sql'), 'CREATE TABLE a (x INTEGER) STRICT;');
+    fs.writeFileSync(path.join(dir, '0002-bad.sql'), 'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);');
+    const db = new Database(':memory:');
+    expect(() => migrate(db, { dir })).toThrow();
+    expect(currentVersion(db)).toBe(1);
+    expect(tables(db)).toEqual(['a']);
+  });
+
+  it('opens a file database with WAL, foreign keys and synchronous=FULL', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-'));
+    const db = openDatabase(path.join(dir, 'x.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    db.close();
+  });
+});
+
+describe('0001-core', () => {
+  const db = new Database(':memory:');
+  migrate(db, { target: 1 });
+
+  it('creates the core tables as STRICT tables', () => {
+    expect(tables(db)).toEqual(
+      expect.arrayContaining(['districts', 'users', 'sessions', 'api_keys', 'audit_log', 'households', 'residents', 'household_watchers', 'terminals', 'enrollment_codes', 'shops', 'shop_items']),
+    );
+    const strict = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 0 AND name NOT LIKE 'sqlite_%'").all();
+    expect(strict).toEqual([]);
+  });
+
+  it('keeps the audit log append-only', () => {
+    db.prepare("INSERT INTO audit_log (at, actor, action) VALUES (1, 'a', 'b')").run();
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'x'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+
+  it('allows one active terminal per household and refuses a non-cityhall admin', () => {
+    db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
+    db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
+    db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'x', 0)").run();
+    expect(() => db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'y', 0)").run()).toThrow(/UNIQUE/);
+    expect(() =>
+      db.prepare("INSERT INTO users (username, display_name, password_hash, role, admin, created_at) VALUES ('w', 'w', 'h', 'watcher', 1, 0)").run(),
+    ).toThrow(/CHECK/);
+  });
+});
