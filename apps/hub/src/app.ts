@@ -44,6 +44,8 @@ export interface BuildOptions {
   inMemory?: boolean;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** Start schedulers and timers (default true); the admin CLI turns them off. */
+  backgroundJobs?: boolean;
 }
 
 export interface Hub {
@@ -148,7 +150,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   });
 
   const events = new DomainEventBus((err, event) => app.log.error({ err, event }, 'domain event listener failed'));
-  const ctx: HubContext = { config, db, clock, sockets, audit, metrics, log: app.log, events };
+  const ctx: HubContext = { config, db, clock, sockets, audit, metrics, log: app.log, events, backgroundJobs: options.backgroundJobs ?? true };
   terminals = createTerminalsService(ctx, { terminals: terminalsStore, households: householdsStore, shops: shopsStore });
 
   // Staff sockets join rooms by identity so modules can address them without per-socket work.

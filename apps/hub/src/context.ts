@@ -17,4 +17,9 @@ export interface HubContext {
   metrics: HubMetrics;
   log: FastifyBaseLogger;
   events: DomainEventBus;
+  /**
+   * False in short-lived processes that open the same database (the admin command line): modules
+   * must then not start schedulers or timers, or a second process would send alerts twice.
+   */
+  backgroundJobs: boolean;
 }
