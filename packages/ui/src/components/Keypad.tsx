@@ -33,9 +33,9 @@ export function Keypad({ onDigit, onDelete, deleteLabel, disabled, label }: Keyp
         label={deleteLabel}
         onPress={onDelete}
         variant="neutral"
-        compact
         disabled={disabled}
         testId="key-delete"
+        className="ts-keypad__delete"
       />
       <button
         type="button"

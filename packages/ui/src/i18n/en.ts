@@ -21,7 +21,6 @@ export const en: Catalogue = {
     codeProgress: '{{entered}} of {{count}} digits entered',
     connect: 'Connect',
     delete: 'Delete one',
-    digit: '{{digit}}',
     connecting: 'Connecting. Please wait a moment.',
     incomplete: 'The number has 8 digits. Enter the rest, then press "Connect".',
     success: 'Connected. Showing the home screen.',
@@ -72,8 +71,5 @@ export const en: Catalogue = {
     connectingBody: 'Connecting to City Hall. Please wait a moment.',
     outdatedTitle: 'Update needed',
     outdatedBody: "This terminal's software is out of date. Please call City Hall to have it updated.",
-  },
-  clock: {
-    label: 'Current date and time',
   },
 };

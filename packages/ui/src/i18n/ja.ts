@@ -22,7 +22,6 @@ export const ja = {
     codeProgress: '{{count}}けたのうち、{{entered}}けた入れました',
     connect: 'つなぐ',
     delete: '1つ消す',
-    digit: '{{digit}}',
     connecting: 'つないでいます。しばらくお待ちください。',
     incomplete: '番号は8けたです。のこりの数字を入れてから「つなぐ」を押してください。',
     success: 'つながりました。ホーム画面を出します。',
@@ -73,9 +72,6 @@ export const ja = {
     connectingBody: '市役所とつないでいます。しばらくお待ちください。',
     outdatedTitle: '新しくする必要があります',
     outdatedBody: 'この端末のソフトウェアが古くなっています。市役所に電話して、新しくしてもらってください。',
-  },
-  clock: {
-    label: 'いまの日時',
   },
 } as const;
 

@@ -61,6 +61,8 @@ body {
 .ts-keypad { display: grid; grid-template-columns: repeat(3, minmax(${MIN_TARGET_PX}px, 1fr)); grid-auto-rows: minmax(${MIN_TARGET_PX}px, 1fr); gap: 2vmin; height: 100%; }
 .ts-keypad .ts-button { font-size: 1.6rem; }
 .ts-keypad__wide { grid-column: span 2; }
+.ts-keypad .ts-keypad__delete { font-size: 1rem; gap: 0.15em; padding: 0.2em; }
+.ts-keypad .ts-keypad__delete .ts-button__icon { width: 1.4em; height: 1.4em; }
 .ts-digits { display: flex; gap: 1vmin; flex-wrap: nowrap; }
 .ts-digits__cell {
   flex: 1 1 0; min-width: 0; max-width: 2.2em; aspect-ratio: 3 / 4; display: flex; align-items: center; justify-content: center;
@@ -70,6 +72,6 @@ body {
 .ts-clock { display: flex; flex-direction: column; align-items: flex-end; line-height: 1.15; }
 .ts-clock__date { font-size: 1.1rem; font-weight: 700; }
 .ts-clock__time { font-size: 2rem; font-weight: 900; letter-spacing: 0.02em; }
-.ts-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.ts-visually-hidden { position: absolute; top: 0; left: 0; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (prefers-reduced-motion: reduce) { .ts-button:active { transform: none; } }
 `;

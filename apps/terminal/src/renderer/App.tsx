@@ -1,0 +1,192 @@
+/**
+ * The terminal shell: decides which screen to show from three facts — is this terminal enrolled,
+ * is the hub reachable, where was the resident — and makes every change audible.
+ */
+import type { EnrollResponse, TerminalProfile } from '@tsunagu/protocol';
+import { isUiLanguage, type UiLanguage, UiStyles } from '@tsunagu/ui';
+import type { i18n as I18n } from 'i18next';
+import { type ReactElement, useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ConnectionContext, type ConnectionStatus, TerminalConnection } from './connection';
+import { AnnouncementsScreen } from './features/announcements/AnnouncementsScreen';
+import { CallScreen, callTitleKey } from './features/calls/CallScreen';
+import { CheckinScreen } from './features/checkin/CheckinScreen';
+import { EnrollmentScreen } from './features/enrollment/EnrollmentScreen';
+import { HomeScreen } from './features/home/HomeScreen';
+import { OfflineScreen } from './features/offline/OfflineScreen';
+import { ShopChooserScreen } from './features/shops/ShopChooserScreen';
+import { type Announcement, announce as announceRaw, onAnnouncement } from './shell/feedback';
+import { cityHallPhone, type Platform, rememberLanguage } from './shell/platform';
+import { HOME, type Route, routeKey } from './shell/routes';
+import { terminalCss } from './shell/styles';
+
+export interface AppProps {
+  platform: Platform;
+  i18n: I18n;
+}
+
+export function App({ platform, i18n }: AppProps): ReactElement {
+  const { t } = useTranslation();
+  const [hubBase, setHubBase] = useState<string | null>(null);
+  // undefined: still reading storage; null: not enrolled.
+  const [credential, setCredential] = useState<string | null | undefined>(undefined);
+  const [presetCode, setPresetCode] = useState<string | null>(null);
+  const [connection, setConnection] = useState<TerminalConnection | null>(null);
+  const [status, setStatus] = useState<ConnectionStatus>('connecting');
+  const [profile, setProfile] = useState<TerminalProfile | null>(null);
+  const [route, setRoute] = useState<Route>(HOME);
+  const [lastSpoken, setLastSpoken] = useState('');
+  const phone = useRef(cityHallPhone()).current;
+
+  const language: UiLanguage = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const announce = useCallback((a: Announcement) => announceRaw(a, language), [language]);
+  useEffect(() => onAnnouncement((a) => setLastSpoken(a.text)), []);
+
+  const started = useRef(false);
+  useEffect(() => {
+    // Once only: the installer's code is consumed as it is read.
+    if (started.current) return;
+    started.current = true;
+    void (async () => {
+      setHubBase(await platform.hubBase());
+      const stored = await platform.getCredential().catch(() => null);
+      if (!stored) setPresetCode(await platform.takeEnrollmentCode());
+      setCredential(stored);
+    })();
+  }, [platform]);
+
+  const forgetCredential = useCallback(async () => {
+    await platform.clearCredential().catch(() => undefined);
+    setProfile(null);
+    setRoute(HOME);
+    setStatus('connecting');
+    setCredential(null);
+  }, [platform]);
+
+  useEffect(() => {
+    if (!credential || !hubBase) return;
+    const conn = new TerminalConnection({
+      hubBase,
+      credential,
+      events: {
+        status: setStatus,
+        profile: (p) => {
+          if (isUiLanguage(p.language) && p.language !== i18n.language) {
+            void i18n.changeLanguage(p.language);
+            document.documentElement.lang = p.language;
+          }
+          rememberLanguage(p.language);
+          setProfile(p);
+        },
+        credentialRejected: () => void forgetCredential(),
+      },
+    });
+    setConnection(conn);
+    conn.start();
+    return () => {
+      conn.stop();
+      setConnection(null);
+    };
+  }, [credential, hubBase, i18n, forgetCredential]);
+
+  const onEnrolled = useCallback(
+    async (result: EnrollResponse) => {
+      await platform.setCredential(result.credential);
+      setStatus('connecting');
+      setRoute(HOME);
+      setCredential(result.credential);
+    },
+    [platform],
+  );
+
+  // Which screen is showing, as a key (for announcements) and an element.
+  let key: string;
+  let screen: ReactElement | null;
+  let spoken: Announcement | null = null;
+  const goHome = () => setRoute(HOME);
+
+  if (credential === undefined || hubBase === null) {
+    key = 'loading';
+    screen = null;
+  } else if (credential === null) {
+    key = 'enrollment';
+    screen = (
+      <EnrollmentScreen
+        hubBase={hubBase}
+        phone={phone}
+        presetCode={presetCode}
+        onEnrolled={onEnrolled}
+        announce={announce}
+      />
+    );
+    spoken = { text: t('enrollment.spokenStart'), tone: 'chime' };
+  } else if (status !== 'online' || !profile) {
+    const kind = status === 'online' ? 'connecting' : status;
+    key = `offline:${kind}`;
+    screen = <OfflineScreen kind={kind} phone={phone} />;
+    if (kind === 'offline') spoken = { text: `${t('offline.body')} ${t('offline.whatToDo')}`, tone: 'disconnected' };
+    if (kind === 'outdated') spoken = { text: t('offline.outdatedBody'), tone: 'error' };
+  } else {
+    key = routeKey(route);
+    switch (route.name) {
+      case 'home':
+        screen = <HomeScreen profile={profile} navigate={setRoute} />;
+        spoken = { text: t('home.spoken'), tone: 'chime' };
+        break;
+      case 'shops':
+        screen = <ShopChooserScreen profile={profile} page={route.page} navigate={setRoute} onBack={goHome} />;
+        spoken = { text: t('shops.spoken'), tone: 'chime' };
+        break;
+      case 'checkin':
+        screen = <CheckinScreen onBack={goHome} />;
+        spoken = { text: t('checkin.spoken'), tone: 'chime' };
+        break;
+      case 'announcements':
+        screen = <AnnouncementsScreen onBack={goHome} />;
+        spoken = { text: t('announcements.spoken'), tone: 'chime' };
+        break;
+      case 'call': {
+        const shop = profile.shops.find((s) => s.id === route.shopId);
+        if (!shop) {
+          // The shop left the profile while the resident looked at it: go home rather than show a dead screen.
+          key = 'home';
+          screen = <HomeScreen profile={profile} navigate={setRoute} />;
+          break;
+        }
+        const title = callTitleKey(shop);
+        screen = <CallScreen shop={shop} onBack={goHome} />;
+        spoken = { text: t('call.spoken', { name: t(title.key, { name: title.name }) }), tone: 'chime' };
+        break;
+      }
+    }
+  }
+
+  const previousKey = useRef<string>('loading');
+  useEffect(() => {
+    const before = previousKey.current;
+    previousKey.current = key;
+    if (before === key || !spoken) return;
+    // Coming back from an outage sounds different from ordinary navigation, and says so.
+    if (before === 'offline:offline' && !key.startsWith('offline')) {
+      announce({ text: `${t('offline.reconnected')} ${spoken.text}`, tone: 'reconnected' });
+    } else if (before === 'enrollment' || (before === 'offline:connecting' && key === 'home')) {
+      // The success tone was already played by enrollment, or this is the first arrival: speak without a second sound.
+      announce({ text: spoken.text, tone: before === 'enrollment' ? 'success' : 'chime' });
+    } else {
+      announce(spoken);
+    }
+  });
+
+  return (
+    <ConnectionContext.Provider value={connection}>
+      <UiStyles />
+      <style>{terminalCss}</style>
+      <div key={key} data-screen={key} style={{ height: '100%' }}>
+        {screen}
+      </div>
+      <p className="ts-visually-hidden" role="status" aria-live="polite" data-testid="announcer">
+        {lastSpoken}
+      </p>
+    </ConnectionContext.Provider>
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * The terminal's one Socket.IO connection to the hub's /terminal namespace, typed with the
+ * protocol's event maps. It keeps itself connected (socket.io-client's backoff for lost
+ * connections, our own for refusals), sends heartbeats and reports a simple status. Features add
+ * their own listeners on `connection.socket` (see useSocketEvent).
+ */
+import {
+  type ConnectErrorData,
+  ErrorCodes,
+  PROTOCOL_VERSION,
+  TERMINAL_NAMESPACE,
+  type TerminalClientEvents,
+  type TerminalProfile,
+  type TerminalServerEvents,
+} from '@tsunagu/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { ackWithTimeout } from './ack';
+import { type BackoffOptions, backoffDelay, OUTDATED_RETRY, RECONNECT, socketIoReconnectOptions } from './backoff';
+
+export type TerminalSocket = Socket<TerminalServerEvents, TerminalClientEvents>;
+
+/**
+ * connecting: never connected yet in this session; online: connected; offline: lost or refused,
+ * retrying; outdated: the hub speaks another protocol version (retrying slowly).
+ */
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'outdated';
+
+export type RefusalAction = 'forget-credential' | 'outdated' | 'retry';
+
+/** What to do about a connect_error `data` the hub attached (or did not). */
+export function classifyRefusal(data: unknown): RefusalAction {
+  const code = typeof data === 'object' && data !== null ? (data as Partial<ConnectErrorData>).code : undefined;
+  if (code === ErrorCodes.CREDENTIAL_REVOKED || code === ErrorCodes.UNAUTHENTICATED) return 'forget-credential';
+  if (code === ErrorCodes.PROTOCOL_MISMATCH) return 'outdated';
+  return 'retry';
+}
+
+export interface ConnectionEvents {
+  status(status: ConnectionStatus): void;
+  profile(profile: TerminalProfile): void;
+  /** The hub no longer accepts this credential: forget it and enroll again. */
+  credentialRejected(): void;
+}
+
+export interface ConnectionOptions {
+  /** Hub base URL with trailing slash, e.g. http://hub.example/ */
+  hubBase: string;
+  credential: string;
+  events: ConnectionEvents;
+  heartbeatMs?: number;
+  reconnect?: BackoffOptions;
+}
+
+export const HEARTBEAT_MS = 30_000;
+
+export class TerminalConnection {
+  readonly socket: TerminalSocket;
+  private status: ConnectionStatus = 'connecting';
+  private refusals = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ConnectionOptions) {
+    const base = new URL(options.hubBase);
+    const reconnect = options.reconnect ?? RECONNECT;
+    this.socket = io(new URL(TERMINAL_NAMESPACE.slice(1), base).href, {
+      path: `${base.pathname.replace(/\/$/, '')}/socket.io`,
+      auth: { credential: options.credential, protocolVersion: PROTOCOL_VERSION },
+      autoConnect: false,
+      timeout: 10_000,
+      ...socketIoReconnectOptions(reconnect),
+    });
+    this.socket.on('connect', () => {
+      this.refusals = 0;
+      this.setStatus('online');
+    });
+    this.socket.on('disconnect', (reason) => {
+      if (this.stopped) return;
+      this.setStatus('offline');
+      // The hub closed the session itself: socket.io-client will not come back on its own.
+      if (reason === 'io server disconnect') this.retryLater(RECONNECT);
+    });
+    this.socket.on('connect_error', (err: Error & { data?: unknown }) => {
+      if (this.stopped) return;
+      if (this.socket.active) {
+        // A network-level failure: socket.io-client is already retrying with backoff.
+        this.setStatus(this.status === 'outdated' ? 'outdated' : 'offline');
+        return;
+      }
+      const action = classifyRefusal(err.data);
+      if (action === 'forget-credential') {
+        this.stop();
+        this.options.events.credentialRejected();
+      } else if (action === 'outdated') {
+        this.setStatus('outdated');
+        this.retryLater(OUTDATED_RETRY);
+      } else {
+        this.setStatus('offline');
+        this.retryLater(reconnect);
+      }
+    });
+    this.socket.on('terminal:profileChanged', (profile) => this.options.events.profile(profile));
+    this.socket.on('terminal:revoked', () => {
+      this.stop();
+      this.options.events.credentialRejected();
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.socket.connect();
+    const every = this.options.heartbeatMs ?? HEARTBEAT_MS;
+    this.heartbeatTimer = setInterval(() => {
+      if (this.socket.connected) void ackWithTimeout(this.socket, 'terminal:heartbeat', {}, every / 2);
+    }, every);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeatTimer);
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  getStatus(): ConnectionStatus {
+    return this.status;
+  }
+
+  private setStatus(next: ConnectionStatus): void {
+    if (next === this.status) return;
+    this.status = next;
+    this.options.events.status(next);
+  }
+
+  private retryLater(policy: BackoffOptions): void {
+    clearTimeout(this.retryTimer);
+    const delay = backoffDelay(this.refusals++, policy);
+    this.retryTimer = setTimeout(() => {
+      if (!this.stopped && !this.socket.connected) this.socket.connect();
+    }, delay);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * What the renderer needs from the machine it runs on. Inside the Electron kiosk that is
+ * `window.terminal` (preload bridge, credential encrypted by the OS); when the hub serves this page
+ * to an ordinary browser it is localStorage.
+ */
+import type { TerminalBridge } from '../../common/ipc';
+
+const CREDENTIAL_KEY = 'tsunagu.terminal.credential';
+const LANGUAGE_KEY = 'tsunagu.terminal.language';
+
+export interface Platform {
+  getCredential(): Promise<string | null>;
+  setCredential(credential: string): Promise<void>;
+  clearCredential(): Promise<void>;
+  /** A code the installer pre-entered (kiosk only), consumed once. */
+  takeEnrollmentCode(): Promise<string | null>;
+  /** Hub base URL with a trailing slash. */
+  hubBase(): Promise<string>;
+}
+
+function bridge(): TerminalBridge | undefined {
+  return typeof window !== 'undefined' ? window.terminal : undefined;
+}
+
+function storage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The hub serves this page at <hub>/terminal/, so the hub is one level up. `?hub=` overrides it
+ * (useful when the page is opened from elsewhere during development).
+ */
+export function resolveHubBase(href: string, override?: string | null): string {
+  const withSlash = (u: string) => (u.endsWith('/') ? u : `${u}/`);
+  if (override) return withSlash(new URL(override, href).href);
+  const queryHub = new URL(href).searchParams.get('hub');
+  if (queryHub) return withSlash(new URL(queryHub, href).href);
+  return new URL('../', href).href;
+}
+
+export function createPlatform(): Platform {
+  const b = bridge();
+  return {
+    getCredential: async () => (b ? b.getCredential() : (storage()?.getItem(CREDENTIAL_KEY) ?? null)),
+    setCredential: async (credential) => {
+      if (b) await b.setCredential(credential);
+      else storage()?.setItem(CREDENTIAL_KEY, credential);
+    },
+    clearCredential: async () => {
+      if (b) await b.clearCredential();
+      else storage()?.removeItem(CREDENTIAL_KEY);
+    },
+    takeEnrollmentCode: async () => (b ? b.takeEnrollmentCode().catch(() => null) : null),
+    hubBase: async () => {
+      const href = window.location.href;
+      // Loaded from disk (file://) the page cannot guess the hub: ask the kiosk's provisioning config.
+      if (b && !/^https?:/.test(window.location.protocol)) return resolveHubBase(href, await b.getHubUrl());
+      return resolveHubBase(href);
+    },
+  };
+}
+
+/** The household's language, remembered so the offline screen speaks it before the hub answers. */
+export function rememberedLanguage(): string | null {
+  return storage()?.getItem(LANGUAGE_KEY) ?? null;
+}
+
+export function rememberLanguage(language: string): void {
+  storage()?.setItem(LANGUAGE_KEY, language);
+}
+
+/** The city hall phone number the hub may write into index.html, or null. */
+export function cityHallPhone(): string | null {
+  const content = document.querySelector('meta[name="tsunagu:cityhall-phone"]')?.getAttribute('content')?.trim();
+  return content ? content : null;
+}
