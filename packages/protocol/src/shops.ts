@@ -38,3 +38,45 @@ export const CatalogueItem = Type.Object({
   photoUrl: Type.Union([Type.String(), Type.Null()]),
 });
 export type CatalogueItem = Static<typeof CatalogueItem>;
+
+export const CreateShopBody = Type.Object(
+  { name: Name, category: Type.String({ minLength: 1, maxLength: 60 }), kind: ShopKind, openingHours: OpeningHours },
+  { additionalProperties: false },
+);
+export type CreateShopBody = Static<typeof CreateShopBody>;
+export const UpdateShopBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    category: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    openingHours: Type.Optional(OpeningHours),
+  },
+  { additionalProperties: false },
+);
+export type UpdateShopBody = Static<typeof UpdateShopBody>;
+
+/** A photo given by URL must be http(s) or a path on the hub; uploads go to POST …/items/:itemId/photo. */
+export const PhotoUrl = Type.String({ maxLength: 2000, pattern: '^(https?://|/)' });
+export const CreateItemBody = Type.Object(
+  {
+    name: Name,
+    priceYen: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    unit: Type.String({ minLength: 1, maxLength: 20 }),
+    photoUrl: Type.Optional(Type.Union([PhotoUrl, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type CreateItemBody = Static<typeof CreateItemBody>;
+export const UpdateItemBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    priceYen: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    photoUrl: Type.Optional(Type.Union([PhotoUrl, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type UpdateItemBody = Static<typeof UpdateItemBody>;
+export const Catalogue = Type.Object({ shop: Shop, items: Type.Array(CatalogueItem) });
+export type Catalogue = Static<typeof Catalogue>;
+export const ShopItemParams = Type.Object({ id: Id, itemId: Id }, { additionalProperties: false });
+export type ShopItemParams = Static<typeof ShopItemParams>;

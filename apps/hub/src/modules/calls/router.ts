@@ -1,0 +1,561 @@
+/**
+ * Automatic call distribution, as a pure core: no sockets, no database, time only through the
+ * injected clock. The calls service feeds it commands and turns its effects into messages.
+ *
+ * Rules (each has a test in router.test.ts):
+ *  - operators are away until they say they are available; after each call they do after-call work
+ *    for `afterCallWorkMs` (or until they end it) before the next ring;
+ *  - callers are served first come, first served; a caller who hangs up leaves the queue at once;
+ *    a caller who asks for a callback keeps their place;
+ *  - the operator the resident spoke to last time is rung first, for `preferredRingMs`, if available;
+ *    otherwise the longest-idle available operator; an unanswered ring moves on after `ringTimeoutMs`;
+ *  - `maxMissedRings` missed rings in a row set the operator away;
+ *  - an operator has at most one call (ringing or connected) at a time.
+ */
+import type { Clock, TimerHandle } from '../../lib/clock';
+
+export type Availability = 'available' | 'away' | 'after_call_work';
+export type OperatorActivity = 'idle' | 'ringing' | 'in_call' | 'away' | 'after_call_work' | 'offline';
+export type RingEndReason = 'answered_elsewhere' | 'timeout' | 'caller_left' | 'declined';
+
+export interface RouterConfig {
+  ringTimeoutMs: number;
+  preferredRingMs: number;
+  afterCallWorkMs: number;
+  maxMissedRings: number;
+  /** Handle time assumed for estimates before any call has been handled. */
+  defaultHandleMs: number;
+  /** Queue figures cover this much recent history. */
+  statsWindowMs: number;
+  /** "Answered within" threshold for the service-level figure. */
+  serviceLevelMs: number;
+}
+
+export const DEFAULT_ROUTER_CONFIG: RouterConfig = {
+  ringTimeoutMs: 20_000,
+  preferredRingMs: 8_000,
+  afterCallWorkMs: 30_000,
+  maxMissedRings: 3,
+  defaultHandleMs: 3 * 60_000,
+  statsWindowMs: 24 * 60 * 60_000,
+  serviceLevelMs: 20_000,
+};
+
+export type RouterEffect =
+  | { type: 'ring'; callId: number; operatorId: number; timeoutMs: number; preferred: boolean }
+  | { type: 'ringCancelled'; callId: number; operatorId: number; reason: RingEndReason }
+  | { type: 'operatorChanged'; operatorId: number }
+  | { type: 'queueChanged'; queueId: number };
+
+export interface EnqueueInput {
+  callId: number;
+  queueId: number;
+  householdId: number;
+  /** Operator this household last spoke to on this queue, if any. */
+  lastOperatorId: number | null;
+  callback?: boolean;
+  /** When the caller first asked (restored callbacks keep their place); defaults to now. */
+  enqueuedAt?: number;
+}
+
+export interface QueueEntry {
+  callId: number;
+  queueId: number;
+  householdId: number;
+  enqueuedAt: number;
+  lastOperatorId: number | null;
+  callback: boolean;
+  ringing: { operatorId: number; preferred: boolean; timer: TimerHandle } | null;
+  tried: Set<number>;
+  rungOnce: boolean;
+}
+
+export interface OperatorRecord {
+  id: number;
+  queueId: number;
+  online: boolean;
+  availability: Availability;
+  idleSince: number;
+  callId: number | null;
+  ringingCallId: number | null;
+  missedRings: number;
+  acwTimer: TimerHandle | null;
+}
+
+export interface HistoryRecord {
+  queueId: number;
+  callId: number;
+  enqueuedAt: number;
+  answeredAt: number | null;
+  abandonedAt: number | null;
+  operatorId: number | null;
+  handleMs: number | null;
+}
+
+export interface PositionInfo {
+  callId: number;
+  queueId: number;
+  position: number;
+  ahead: number;
+  estimatedWaitMs: number;
+  /** Nobody is staffing the queue (no operator available, in a call or in after-call work). */
+  nobodyAvailable: boolean;
+  callback: boolean;
+}
+
+export interface Figures {
+  queueId: number;
+  waitingNow: number;
+  callbacksWaiting: number;
+  averageSpeedOfAnswerMs: number;
+  abandonmentRate: number;
+  answeredWithinServiceLevelShare: number;
+  averageHandleMs: number;
+  callsPerOperator: { operatorId: number; answered: number }[];
+  answered: number;
+  abandoned: number;
+}
+
+export class RouterError extends Error {
+  constructor(
+    public readonly code:
+      | 'NOT_RINGING'
+      | 'NOT_IN_QUEUE'
+      | 'OPERATOR_BUSY'
+      | 'UNKNOWN_OPERATOR'
+      | 'ALREADY_QUEUED'
+      | 'WRONG_QUEUE',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CallRouter {
+  private readonly entries: QueueEntry[] = [];
+  private readonly operators = new Map<number, OperatorRecord>();
+  private history: HistoryRecord[] = [];
+  private readonly active = new Map<number, { operatorId: number; answeredAt: number; queueId: number }>();
+  readonly config: RouterConfig;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly sink: (e: RouterEffect) => void,
+    config: Partial<RouterConfig> = {},
+  ) {
+    this.config = { ...DEFAULT_ROUTER_CONFIG, ...config };
+  }
+
+  // ---- operators -------------------------------------------------------------------------
+
+  /** An operator's console connected. They start away until they say they are available. */
+  operatorOnline(id: number, queueId: number): OperatorRecord {
+    let op = this.operators.get(id);
+    if (!op) {
+      op = {
+        id,
+        queueId,
+        online: true,
+        availability: 'away',
+        idleSince: this.clock.now(),
+        callId: null,
+        ringingCallId: null,
+        missedRings: 0,
+        acwTimer: null,
+      };
+      this.operators.set(id, op);
+    } else {
+      op.online = true;
+      op.queueId = queueId;
+    }
+    this.sink({ type: 'operatorChanged', operatorId: id });
+    this.dispatch(queueId);
+    return op;
+  }
+
+  /** The operator's last console went away: no more rings; a ring in progress moves on. */
+  operatorOffline(id: number): void {
+    const op = this.operators.get(id);
+    if (!op) return;
+    op.online = false;
+    op.availability = 'away';
+    op.acwTimer?.cancel();
+    op.acwTimer = null;
+    this.cancelRingOf(op, 'declined', false);
+    this.sink({ type: 'operatorChanged', operatorId: id });
+    this.dispatch(op.queueId);
+  }
+
+  setAvailability(id: number, availability: 'available' | 'away'): OperatorRecord {
+    const op = this.mustOperator(id);
+    op.acwTimer?.cancel();
+    op.acwTimer = null;
+    op.availability = availability;
+    if (availability === 'available') {
+      op.missedRings = 0;
+      op.idleSince = this.clock.now();
+    } else {
+      this.cancelRingOf(op, 'declined', false);
+    }
+    this.sink({ type: 'operatorChanged', operatorId: id });
+    this.dispatch(op.queueId);
+    return op;
+  }
+
+  /** Ends after-call work early. */
+  endAfterCallWork(id: number): OperatorRecord {
+    const op = this.mustOperator(id);
+    if (op.availability !== 'after_call_work') return op;
+    return this.setAvailability(id, 'available');
+  }
+
+  // ---- callers ---------------------------------------------------------------------------
+
+  enqueue(input: EnqueueInput): PositionInfo {
+    if (this.entries.some((e) => e.callId === input.callId))
+      throw new RouterError('ALREADY_QUEUED', `Call ${input.callId} is already queued.`);
+    const entry: QueueEntry = {
+      callId: input.callId,
+      queueId: input.queueId,
+      householdId: input.householdId,
+      enqueuedAt: input.enqueuedAt ?? this.clock.now(),
+      lastOperatorId: input.lastOperatorId,
+      callback: input.callback ?? false,
+      ringing: null,
+      tried: new Set(),
+      rungOnce: false,
+    };
+    // Stable insert by arrival time: restored callbacks go back to where they were.
+    let i = this.entries.length;
+    while (i > 0 && this.entries[i - 1]!.enqueuedAt > entry.enqueuedAt) i--;
+    this.entries.splice(i, 0, entry);
+    this.sink({ type: 'queueChanged', queueId: entry.queueId });
+    this.dispatch(entry.queueId);
+    return this.position(entry.callId)!;
+  }
+
+  /** The caller asked to be called back instead of waiting: same place in the queue. */
+  requestCallback(callId: number): PositionInfo {
+    const entry = this.mustEntry(callId);
+    entry.callback = true;
+    this.sink({ type: 'queueChanged', queueId: entry.queueId });
+    return this.position(callId)!;
+  }
+
+  /** The caller hung up (or went away) before being answered: out of the queue at once. */
+  leave(callId: number): boolean {
+    const i = this.entries.findIndex((e) => e.callId === callId);
+    if (i < 0) return false;
+    const entry = this.entries[i]!;
+    this.entries.splice(i, 1);
+    if (entry.ringing) {
+      const op = this.operators.get(entry.ringing.operatorId);
+      entry.ringing.timer.cancel();
+      if (op) op.ringingCallId = null;
+      this.sink({ type: 'ringCancelled', callId, operatorId: entry.ringing.operatorId, reason: 'caller_left' });
+      if (op) this.sink({ type: 'operatorChanged', operatorId: op.id });
+      entry.ringing = null;
+    }
+    this.record({
+      queueId: entry.queueId,
+      callId,
+      enqueuedAt: entry.enqueuedAt,
+      answeredAt: null,
+      abandonedAt: this.clock.now(),
+      operatorId: null,
+      handleMs: null,
+    });
+    this.sink({ type: 'queueChanged', queueId: entry.queueId });
+    this.dispatch(entry.queueId);
+    return true;
+  }
+
+  /** The rung operator answers. Only the operator being rung can answer. */
+  answer(operatorId: number, callId: number): QueueEntry {
+    const entry = this.entries.find((e) => e.callId === callId);
+    if (!entry || entry.ringing?.operatorId !== operatorId) {
+      throw new RouterError(
+        'NOT_RINGING',
+        'This call is not ringing for you (it may have been answered by someone else).',
+      );
+    }
+    entry.ringing.timer.cancel();
+    entry.ringing = null;
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    const op = this.mustOperator(operatorId);
+    op.ringingCallId = null;
+    op.missedRings = 0;
+    this.startCall(op, entry);
+    return entry;
+  }
+
+  decline(operatorId: number, callId: number): void {
+    const entry = this.entries.find((e) => e.callId === callId);
+    if (!entry || entry.ringing?.operatorId !== operatorId)
+      throw new RouterError('NOT_RINGING', 'This call is not ringing for you.');
+    const op = this.mustOperator(operatorId);
+    this.endRing(entry, op, 'declined');
+    // A decline is not a miss, but the next ring goes to someone else first.
+    op.idleSince = this.clock.now();
+    this.sink({ type: 'operatorChanged', operatorId });
+    this.dispatch(entry.queueId);
+  }
+
+  /** Staff pick a waiting callback request from the list to call the resident back now. */
+  take(operatorId: number, callId: number): QueueEntry {
+    const op = this.mustOperator(operatorId);
+    const entry = this.mustEntry(callId);
+    if (entry.queueId !== op.queueId) throw new RouterError('WRONG_QUEUE', 'This request is for another shop.');
+    if (op.callId !== null) throw new RouterError('OPERATOR_BUSY', 'Finish your current call first.');
+    if (entry.ringing) {
+      const ringingOp = this.operators.get(entry.ringing.operatorId);
+      entry.ringing.timer.cancel();
+      if (ringingOp) ringingOp.ringingCallId = null;
+      if (entry.ringing.operatorId !== operatorId)
+        this.sink({
+          type: 'ringCancelled',
+          callId,
+          operatorId: entry.ringing.operatorId,
+          reason: 'answered_elsewhere',
+        });
+      entry.ringing = null;
+    }
+    this.cancelRingOf(op, 'answered_elsewhere', false);
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.startCall(op, entry);
+    return entry;
+  }
+
+  /** Staff call a resident who is not in the queue (e.g. about an order): the operator is busy. */
+  startOutbound(operatorId: number, callId: number, queueId: number): void {
+    const op = this.mustOperator(operatorId);
+    if (op.callId !== null) throw new RouterError('OPERATOR_BUSY', 'Finish your current call first.');
+    this.cancelRingOf(op, 'answered_elsewhere', false);
+    op.callId = callId;
+    this.active.set(callId, { operatorId, answeredAt: this.clock.now(), queueId });
+    this.sink({ type: 'operatorChanged', operatorId });
+    this.dispatch(op.queueId);
+  }
+
+  /** A connected call ended: the operator does after-call work, then is available again. */
+  endCall(callId: number): void {
+    const a = this.active.get(callId);
+    if (!a) return;
+    this.active.delete(callId);
+    const h = this.history.find((r) => r.callId === callId);
+    if (h) h.handleMs = this.clock.now() - a.answeredAt;
+    const op = this.operators.get(a.operatorId);
+    if (!op || op.callId !== callId) return;
+    op.callId = null;
+    if (op.online && op.availability !== 'away') {
+      op.availability = 'after_call_work';
+      op.acwTimer?.cancel();
+      op.acwTimer = this.clock.setTimeout(() => {
+        op.acwTimer = null;
+        if (op.availability !== 'after_call_work') return;
+        op.availability = 'available';
+        op.idleSince = this.clock.now();
+        this.sink({ type: 'operatorChanged', operatorId: op.id });
+        this.dispatch(op.queueId);
+      }, this.config.afterCallWorkMs);
+    }
+    this.sink({ type: 'operatorChanged', operatorId: op.id });
+  }
+
+  // ---- views -----------------------------------------------------------------------------
+
+  position(callId: number): PositionInfo | null {
+    const entry = this.entries.find((e) => e.callId === callId);
+    if (!entry) return null;
+    const queue = this.entries.filter((e) => e.queueId === entry.queueId);
+    const position = queue.indexOf(entry) + 1;
+    const ops = this.queueOperators(entry.queueId);
+    const staffed = ops.filter((o) => o.availability !== 'away' || o.callId !== null).length;
+    const free = ops.filter((o) => o.availability === 'available' && o.callId === null).length;
+    const aht = this.averageHandleMs(entry.queueId) || this.config.defaultHandleMs;
+    const estimatedWaitMs = staffed === 0 || position <= free ? 0 : Math.ceil((position - free) / staffed) * aht;
+    return {
+      callId,
+      queueId: entry.queueId,
+      position,
+      ahead: position - 1,
+      estimatedWaitMs,
+      nobodyAvailable: staffed === 0,
+      callback: entry.callback,
+    };
+  }
+
+  queue(queueId: number): readonly QueueEntry[] {
+    return this.entries.filter((e) => e.queueId === queueId);
+  }
+
+  entry(callId: number): QueueEntry | undefined {
+    return this.entries.find((e) => e.callId === callId);
+  }
+
+  operator(id: number): OperatorRecord | undefined {
+    return this.operators.get(id);
+  }
+
+  activity(op: OperatorRecord): OperatorActivity {
+    if (op.callId !== null) return 'in_call';
+    if (op.ringingCallId !== null) return 'ringing';
+    if (!op.online) return 'offline';
+    if (op.availability === 'available') return 'idle';
+    return op.availability;
+  }
+
+  queueOperators(queueId: number): OperatorRecord[] {
+    return [...this.operators.values()].filter((o) => o.queueId === queueId && o.online);
+  }
+
+  /** Who is connected on `callId`, if it was answered through the router. */
+  operatorOfCall(callId: number): number | null {
+    return this.active.get(callId)?.operatorId ?? null;
+  }
+
+  /** Loads past outcomes (e.g. from the database at start-up) so figures survive a restart. */
+  loadHistory(records: HistoryRecord[]): void {
+    this.history.push(...records);
+    this.history.sort((a, b) => a.enqueuedAt - b.enqueuedAt);
+  }
+
+  figures(queueId: number): Figures {
+    this.trimHistory();
+    const recs = this.history.filter((r) => r.queueId === queueId);
+    const answered = recs.filter((r) => r.answeredAt !== null);
+    const abandoned = recs.filter((r) => r.abandonedAt !== null);
+    const speeds = answered.map((r) => r.answeredAt! - r.enqueuedAt);
+    const perOp = new Map<number, number>();
+    for (const r of answered) if (r.operatorId !== null) perOp.set(r.operatorId, (perOp.get(r.operatorId) ?? 0) + 1);
+    const queue = this.queue(queueId);
+    return {
+      queueId,
+      waitingNow: queue.filter((e) => !e.callback).length,
+      callbacksWaiting: queue.filter((e) => e.callback).length,
+      averageSpeedOfAnswerMs: speeds.length ? speeds.reduce((a, b) => a + b, 0) / speeds.length : 0,
+      abandonmentRate: answered.length + abandoned.length ? abandoned.length / (answered.length + abandoned.length) : 0,
+      answeredWithinServiceLevelShare: speeds.length
+        ? speeds.filter((s) => s <= this.config.serviceLevelMs).length / speeds.length
+        : 0,
+      averageHandleMs: this.averageHandleMs(queueId),
+      callsPerOperator: [...perOp.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([operatorId, n]) => ({ operatorId, answered: n })),
+      answered: answered.length,
+      abandoned: abandoned.length,
+    };
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private averageHandleMs(queueId: number): number {
+    const handled = this.history.filter((r) => r.queueId === queueId && r.handleMs !== null).slice(-20);
+    return handled.length ? handled.reduce((a, r) => a + r.handleMs!, 0) / handled.length : 0;
+  }
+
+  private startCall(op: OperatorRecord, entry: QueueEntry): void {
+    const now = this.clock.now();
+    op.callId = entry.callId;
+    this.active.set(entry.callId, { operatorId: op.id, answeredAt: now, queueId: entry.queueId });
+    this.record({
+      queueId: entry.queueId,
+      callId: entry.callId,
+      enqueuedAt: entry.enqueuedAt,
+      answeredAt: now,
+      abandonedAt: null,
+      operatorId: op.id,
+      handleMs: null,
+    });
+    this.sink({ type: 'operatorChanged', operatorId: op.id });
+    this.sink({ type: 'queueChanged', queueId: entry.queueId });
+    this.dispatch(entry.queueId);
+  }
+
+  private record(r: HistoryRecord): void {
+    this.history.push(r);
+    this.trimHistory();
+  }
+
+  private trimHistory(): void {
+    const since = this.clock.now() - this.config.statsWindowMs;
+    if (this.history.length && this.history[0]!.enqueuedAt < since)
+      this.history = this.history.filter((r) => r.enqueuedAt >= since || this.active.has(r.callId));
+  }
+
+  private mustOperator(id: number): OperatorRecord {
+    const op = this.operators.get(id);
+    if (!op) throw new RouterError('UNKNOWN_OPERATOR', 'Open the console to take calls.');
+    return op;
+  }
+
+  private mustEntry(callId: number): QueueEntry {
+    const e = this.entries.find((x) => x.callId === callId);
+    if (!e) throw new RouterError('NOT_IN_QUEUE', 'This call is no longer waiting.');
+    return e;
+  }
+
+  private cancelRingOf(op: OperatorRecord, reason: RingEndReason, countAsMiss: boolean): void {
+    if (op.ringingCallId === null) return;
+    const entry = this.entries.find((e) => e.callId === op.ringingCallId);
+    if (entry) this.endRing(entry, op, reason, countAsMiss);
+    else op.ringingCallId = null;
+  }
+
+  private endRing(entry: QueueEntry, op: OperatorRecord, reason: RingEndReason, countAsMiss = false): void {
+    entry.ringing?.timer.cancel();
+    entry.ringing = null;
+    entry.tried.add(op.id);
+    op.ringingCallId = null;
+    if (countAsMiss) op.missedRings += 1;
+    this.sink({ type: 'ringCancelled', callId: entry.callId, operatorId: op.id, reason });
+    this.sink({ type: 'queueChanged', queueId: entry.queueId });
+  }
+
+  private onRingTimeout(entry: QueueEntry, op: OperatorRecord, preferred: boolean): void {
+    // A short "preferred" ring that goes unanswered is not held against the operator.
+    this.endRing(entry, op, 'timeout', !preferred);
+    if (!preferred && op.missedRings >= this.config.maxMissedRings) {
+      op.availability = 'away';
+    }
+    this.sink({ type: 'operatorChanged', operatorId: op.id });
+    this.dispatch(entry.queueId);
+  }
+
+  private dispatch(queueId: number): void {
+    let free = this.queueOperators(queueId).filter(
+      (o) => o.availability === 'available' && o.callId === null && o.ringingCallId === null,
+    );
+    for (const entry of this.queue(queueId)) {
+      if (free.length === 0) return;
+      if (entry.ringing) continue;
+      let candidates = free.filter((o) => !entry.tried.has(o.id));
+      if (candidates.length === 0) {
+        entry.tried.clear();
+        candidates = free;
+      }
+      const preferredOp =
+        !entry.rungOnce && entry.lastOperatorId !== null
+          ? candidates.find((o) => o.id === entry.lastOperatorId)
+          : undefined;
+      const op =
+        preferredOp ??
+        candidates.reduce((a, b) =>
+          b.idleSince < a.idleSince || (b.idleSince === a.idleSince && b.id < a.id) ? b : a,
+        );
+      const preferred = preferredOp !== undefined;
+      const timeoutMs = preferred ? this.config.preferredRingMs : this.config.ringTimeoutMs;
+      entry.rungOnce = true;
+      op.ringingCallId = entry.callId;
+      entry.ringing = {
+        operatorId: op.id,
+        preferred,
+        timer: this.clock.setTimeout(() => this.onRingTimeout(entry, op, preferred), timeoutMs),
+      };
+      free = free.filter((o) => o !== op);
+      this.sink({ type: 'ring', callId: entry.callId, operatorId: op.id, timeoutMs, preferred });
+      this.sink({ type: 'operatorChanged', operatorId: op.id });
+      this.sink({ type: 'queueChanged', queueId });
+    }
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * Calls to a shop or the listening line: queueing, routing to operators, WebRTC signalling relayed
+ * by the hub, callbacks, queue figures.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { Id, Name } from './common';
+import type { AckCallback } from './errors';
+import type { ShopKind } from './shops';
+
+/** An operator's own setting (after-call work is set by the hub after each call, and can be ended early). */
+export const Availability = Type.Union([
+  Type.Literal('available'),
+  Type.Literal('away'),
+  Type.Literal('after_call_work'),
+]);
+export type Availability = Static<typeof Availability>;
+
+export const CallStatus = Type.Union([
+  Type.Literal('waiting'),
+  Type.Literal('callback_requested'),
+  Type.Literal('ringing_terminal'),
+  Type.Literal('connected'),
+  Type.Literal('ended'),
+  Type.Literal('abandoned'),
+  Type.Literal('declined'),
+]);
+export type CallStatus = Static<typeof CallStatus>;
+
+/** Why a call may not be answered soon; the terminal says so and offers a callback. */
+export const QueueNotice = Type.Union([Type.Literal('closed'), Type.Literal('nobody_available'), Type.Null()]);
+export type QueueNotice = Static<typeof QueueNotice>;
+
+/** Place in the queue, sent to the waiting terminal and updated as it moves. */
+export const QueuePosition = Type.Object({
+  callId: Id,
+  shopId: Id,
+  /** 1 = next to be answered. */
+  position: Type.Integer({ minimum: 1 }),
+  /** People ahead of this caller (position − 1). */
+  ahead: Type.Integer({ minimum: 0 }),
+  estimatedWaitSeconds: Type.Integer({ minimum: 0 }),
+  notice: QueueNotice,
+  callback: Type.Boolean(),
+});
+export type QueuePosition = Static<typeof QueuePosition>;
+
+export const CallRequestBody = Type.Object({ shopId: Id }, { additionalProperties: false });
+export type CallRequestBody = Static<typeof CallRequestBody>;
+export const CallIdBody = Type.Object({ callId: Id }, { additionalProperties: false });
+export type CallIdBody = Static<typeof CallIdBody>;
+
+/** simple-peer's signal messages, strictly shaped so nothing else rides through the relay. */
+export const PeerSignal = Type.Union([
+  Type.Object(
+    {
+      type: Type.Union([
+        Type.Literal('offer'),
+        Type.Literal('answer'),
+        Type.Literal('pranswer'),
+        Type.Literal('rollback'),
+      ]),
+      sdp: Type.String({ maxLength: 32_000 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('candidate'),
+      candidate: Type.Object(
+        {
+          candidate: Type.String({ maxLength: 1000 }),
+          sdpMLineIndex: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 64 }), Type.Null()])),
+          sdpMid: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+          usernameFragment: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('renegotiate'), renegotiate: Type.Literal(true) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('transceiverRequest'),
+      transceiverRequest: Type.Object(
+        {
+          kind: Type.Union([Type.Literal('audio'), Type.Literal('video')]),
+          init: Type.Optional(Type.Object({}, { additionalProperties: true })),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type PeerSignal = Static<typeof PeerSignal>;
+
+/** A signal for the other party of `callId`. `generation` grows each time the peer is rebuilt. */
+export const CallSignal = Type.Object(
+  { callId: Id, generation: Type.Integer({ minimum: 0, maximum: 1000 }), signal: PeerSignal },
+  { additionalProperties: false },
+);
+export type CallSignal = Static<typeof CallSignal>;
+
+export const IceServer = Type.Object({
+  urls: Type.Union([Type.String(), Type.Array(Type.String())]),
+  username: Type.Optional(Type.String()),
+  credential: Type.Optional(Type.String()),
+});
+export type IceServer = Static<typeof IceServer>;
+export const IceServersResponse = Type.Object({
+  iceServers: Type.Array(IceServer),
+  ttlSeconds: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type IceServersResponse = Static<typeof IceServersResponse>;
+
+/** What both parties know about a live call. */
+export const CallInfo = Type.Object({
+  callId: Id,
+  shopId: Id,
+  shopName: Name,
+  shopKind: Type.Union([Type.Literal('shop'), Type.Literal('listening')]),
+  householdId: Id,
+  householdName: Type.String(),
+  operatorId: Type.Union([Id, Type.Null()]),
+  operatorName: Type.Union([Type.String(), Type.Null()]),
+  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  status: CallStatus,
+});
+export type CallInfo = Static<typeof CallInfo>;
+
+export const CallEndReason = Type.Union([
+  Type.Literal('hung_up_by_resident'),
+  Type.Literal('hung_up_by_operator'),
+  Type.Literal('declined'),
+  Type.Literal('connection_lost'),
+  Type.Literal('cancelled'),
+]);
+export type CallEndReason = Static<typeof CallEndReason>;
+
+export const SetAvailabilityBody = Type.Object(
+  { availability: Type.Union([Type.Literal('available'), Type.Literal('away')]) },
+  { additionalProperties: false },
+);
+export type SetAvailabilityBody = Static<typeof SetAvailabilityBody>;
+
+export const OperatorState = Type.Object({
+  operatorId: Id,
+  name: Type.String(),
+  shopId: Id,
+  availability: Availability,
+  /** Derived: what the operator is doing now. */
+  activity: Type.Union([
+    Type.Literal('idle'),
+    Type.Literal('ringing'),
+    Type.Literal('in_call'),
+    Type.Literal('away'),
+    Type.Literal('after_call_work'),
+    Type.Literal('offline'),
+  ]),
+  callId: Type.Union([Id, Type.Null()]),
+  missedRings: Type.Integer({ minimum: 0 }),
+});
+export type OperatorState = Static<typeof OperatorState>;
+
+export const QueueFigures = Type.Object({
+  shopId: Id,
+  waitingNow: Type.Integer({ minimum: 0 }),
+  callbacksWaiting: Type.Integer({ minimum: 0 }),
+  averageSpeedOfAnswerSeconds: Type.Number({ minimum: 0 }),
+  abandonmentRate: Type.Number({ minimum: 0, maximum: 1 }),
+  answeredWithin20sShare: Type.Number({ minimum: 0, maximum: 1 }),
+  averageHandleSeconds: Type.Number({ minimum: 0 }),
+  callsPerOperator: Type.Array(Type.Object({ operatorId: Id, answered: Type.Integer({ minimum: 0 }) })),
+  answered: Type.Integer({ minimum: 0 }),
+  abandoned: Type.Integer({ minimum: 0 }),
+});
+export type QueueFigures = Static<typeof QueueFigures>;
+
+export const QueueEntryView = Type.Object({
+  callId: Id,
+  householdId: Id,
+  householdName: Type.String(),
+  since: Type.String(),
+  callback: Type.Boolean(),
+  ringingOperatorId: Type.Union([Id, Type.Null()]),
+});
+export type QueueEntryView = Static<typeof QueueEntryView>;
+
+/** The console's view of one queue (a shop or the listening line). */
+export const QueueView = Type.Object({
+  shopId: Id,
+  shopName: Type.String(),
+  shopKind: Type.Union([Type.Literal('shop'), Type.Literal('listening')]),
+  open: Type.Boolean(),
+  entries: Type.Array(QueueEntryView),
+  operators: Type.Array(OperatorState),
+  figures: QueueFigures,
+});
+export type QueueView = Static<typeof QueueView>;
+export const QueueViewList = Type.Object({ queues: Type.Array(QueueView) });
+
+export const CallbackBody = Type.Object(
+  { householdId: Id, callbackOf: Type.Optional(Id), orderId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export type CallbackBody = Static<typeof CallbackBody>;
+
+export const CallHistoryItem = Type.Object({
+  callId: Id,
+  shopId: Id,
+  householdId: Id,
+  householdName: Type.String(),
+  operatorId: Type.Union([Id, Type.Null()]),
+  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  status: CallStatus,
+  requestedAt: Type.String(),
+  answeredAt: Type.Union([Type.String(), Type.Null()]),
+  endedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type CallHistoryItem = Static<typeof CallHistoryItem>;
+export const CallHistory = Type.Object({ calls: Type.Array(CallHistoryItem) });
+
+export type CallShopKind = ShopKind;
+
+declare module './events' {
+  interface TerminalServerEvents {
+    'call:queueUpdated': (p: QueuePosition) => void;
+    /** An operator answered: start the peer (the terminal is never the initiator). */
+    'call:connected': (p: CallInfo) => void;
+    /** Staff is calling this terminal back: ring with answer / decline. */
+    'call:incoming': (p: CallInfo) => void;
+    'call:ended': (p: { callId: number; reason: CallEndReason }) => void;
+    'call:signal': (p: CallSignal) => void;
+  }
+  interface TerminalClientEvents {
+    'call:request': (p: CallRequestBody, ack: AckCallback<QueuePosition>) => void;
+    'call:requestCallback': (p: CallIdBody, ack: AckCallback<QueuePosition>) => void;
+    'call:cancel': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
+    'call:accept': (p: CallIdBody, ack: AckCallback<CallInfo>) => void;
+    'call:decline': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
+    'call:hangUp': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
+    'call:signal': (p: CallSignal, ack: AckCallback<{ delivered: true }>) => void;
+    'call:iceServers': (p: Record<string, never>, ack: AckCallback<IceServersResponse>) => void;
+  }
+  interface StaffServerEvents {
+    /** A waiting caller is offered to this operator; answer within the ring timeout. */
+    'call:ringing': (p: CallInfo & { ringTimeoutSeconds: number }) => void;
+    'call:ringCancelled': (p: {
+      callId: number;
+      reason: 'answered_elsewhere' | 'timeout' | 'caller_left' | 'declined';
+    }) => void;
+    'call:connected': (p: CallInfo) => void;
+    'call:ended': (p: { callId: number; reason: CallEndReason }) => void;
+    'call:signal': (p: CallSignal) => void;
+    'call:queueChanged': (p: QueueView) => void;
+    'call:operatorChanged': (p: OperatorState) => void;
+  }
+  interface StaffClientEvents {
+    'call:setAvailability': (p: SetAvailabilityBody, ack: AckCallback<OperatorState>) => void;
+    'call:endAfterCallWork': (p: Record<string, never>, ack: AckCallback<OperatorState>) => void;
+    'call:answer': (p: CallIdBody, ack: AckCallback<CallInfo>) => void;
+    'call:decline': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
+    'call:hangUp': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
+    'call:callBack': (p: CallbackBody, ack: AckCallback<CallInfo>) => void;
+    'call:signal': (p: CallSignal, ack: AckCallback<{ delivered: true }>) => void;
+    'call:iceServers': (p: Record<string, never>, ack: AckCallback<IceServersResponse>) => void;
+  }
+}

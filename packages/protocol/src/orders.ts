@@ -1,0 +1,149 @@
+/** Orders taken on a call: lines from the catalogue or free text, the resident's confirmation, delivery. */
+import { type Static, Type } from '@sinclair/typebox';
+import { Id, Name } from './common';
+import type { AckCallback } from './errors';
+
+export const OrderStatus = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('awaiting_confirmation'),
+  Type.Literal('received'),
+  Type.Literal('preparing'),
+  Type.Literal('out_for_delivery'),
+  Type.Literal('delivered'),
+  Type.Literal('cancelled'),
+]);
+export type OrderStatus = Static<typeof OrderStatus>;
+
+/** Which status may follow which; everything else is refused with INVALID_TRANSITION. */
+export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  draft: ['awaiting_confirmation', 'cancelled'],
+  awaiting_confirmation: ['received', 'draft', 'cancelled'],
+  received: ['preparing', 'cancelled'],
+  preparing: ['out_for_delivery', 'cancelled'],
+  out_for_delivery: ['delivered', 'cancelled'],
+  delivered: [],
+  cancelled: [],
+};
+
+export const OrderLineInput = Type.Object(
+  {
+    /** A catalogue item of the order's shop; or null for a free line. */
+    itemId: Type.Optional(Type.Union([Id, Type.Null()])),
+    name: Type.Optional(Name),
+    quantity: Type.Integer({ minimum: 1, maximum: 99 }),
+    unit: Type.Optional(Type.String({ maxLength: 20 })),
+    priceYen: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type OrderLineInput = Static<typeof OrderLineInput>;
+
+export const OrderLine = Type.Object({
+  itemId: Type.Union([Id, Type.Null()]),
+  name: Name,
+  quantity: Type.Integer({ minimum: 1 }),
+  unit: Type.String(),
+  priceYen: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  photoUrl: Type.Union([Type.String(), Type.Null()]),
+});
+export type OrderLine = Static<typeof OrderLine>;
+
+export const DeliveryWellbeing = Type.Union([Type.Literal('well'), Type.Literal('concern')]);
+export type DeliveryWellbeing = Static<typeof DeliveryWellbeing>;
+
+export const Order = Type.Object({
+  id: Id,
+  shopId: Id,
+  shopName: Type.String(),
+  householdId: Id,
+  householdName: Type.String(),
+  callId: Type.Union([Id, Type.Null()]),
+  status: OrderStatus,
+  lines: Type.Array(OrderLine),
+  totalYen: Type.Union([Type.Integer(), Type.Null()]),
+  note: Type.String(),
+  createdBy: Type.Union([Id, Type.Null()]),
+  createdAt: Type.String(),
+  confirmedAt: Type.Union([Type.String(), Type.Null()]),
+  updatedAt: Type.String(),
+  wellbeing: Type.Union([DeliveryWellbeing, Type.Null()]),
+  deliveryNote: Type.String(),
+});
+export type Order = Static<typeof Order>;
+export const OrderList = Type.Object({ orders: Type.Array(Order) });
+
+export const CreateOrderBody = Type.Object(
+  {
+    shopId: Id,
+    householdId: Id,
+    callId: Type.Optional(Id),
+    lines: Type.Array(OrderLineInput, { minItems: 1, maxItems: 50 }),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateOrderBody = Static<typeof CreateOrderBody>;
+
+export const UpdateOrderLinesBody = Type.Object(
+  {
+    lines: Type.Array(OrderLineInput, { minItems: 1, maxItems: 50 }),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type UpdateOrderLinesBody = Static<typeof UpdateOrderLinesBody>;
+
+export const OrderStatusBody = Type.Object(
+  { status: Type.Union([Type.Literal('preparing'), Type.Literal('out_for_delivery'), Type.Literal('cancelled')]) },
+  { additionalProperties: false },
+);
+export type OrderStatusBody = Static<typeof OrderStatusBody>;
+
+export const DeliverBody = Type.Object(
+  { wellbeing: DeliveryWellbeing, note: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+export type DeliverBody = Static<typeof DeliverBody>;
+
+export const OrdersQuery = Type.Object(
+  {
+    shopId: Type.Optional(Id),
+    householdId: Type.Optional(Id),
+    status: Type.Optional(OrderStatus),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type OrdersQuery = Static<typeof OrdersQuery>;
+
+/** A message about an order for a terminal, persisted first and acknowledged by the terminal. */
+export const OrderMessage = Type.Object({
+  messageId: Id,
+  kind: Type.Union([Type.Literal('confirm_request'), Type.Literal('status')]),
+  order: Order,
+});
+export type OrderMessage = Static<typeof OrderMessage>;
+
+export const OrderRespondBody = Type.Object({ orderId: Id, accept: Type.Boolean() }, { additionalProperties: false });
+export type OrderRespondBody = Static<typeof OrderRespondBody>;
+export const OrderAckBody = Type.Object(
+  { messageIds: Type.Array(Id, { minItems: 1, maxItems: 200 }) },
+  { additionalProperties: false },
+);
+export type OrderAckBody = Static<typeof OrderAckBody>;
+
+declare module './events' {
+  interface TerminalServerEvents {
+    /** Acknowledge with `order:ack` once shown; unacknowledged messages are sent again on reconnect. */
+    'order:message': (m: OrderMessage) => void;
+  }
+  interface TerminalClientEvents {
+    'order:respond': (p: OrderRespondBody, ack: AckCallback<Order>) => void;
+    'order:ack': (p: OrderAckBody, ack: AckCallback<{ acknowledged: number }>) => void;
+    /** The resident asks "where is my order?": this household's recent orders. */
+    'order:list': (p: Record<string, never>, ack: AckCallback<{ orders: Order[] }>) => void;
+  }
+  interface StaffServerEvents {
+    'order:changed': (o: Order) => void;
+  }
+}
