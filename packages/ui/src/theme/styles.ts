@@ -17,7 +17,7 @@ html { font-size: clamp(${MIN_BODY_TEXT_PX}px, calc(2.6vmin + 10px), 56px); }
 html, body { margin: 0; height: 100%; background: ${p.background}; color: ${p.text}; }
 body {
   font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "BIZ UDPGothic", "Yu Gothic", "Meiryo", system-ui, sans-serif;
-  line-height: 1.45; overflow: hidden; -webkit-font-smoothing: antialiased; user-select: none;
+  line-height: 1.45; overflow: hidden; word-break: auto-phrase; line-break: strict; -webkit-font-smoothing: antialiased; user-select: none;
 }
 #root { height: 100%; }
 .ts-screen { height: 100vh; height: 100dvh; display: flex; flex-direction: column; padding: 2vmin 3vmin; gap: 2vmin; }

@@ -1,8 +1,7 @@
 // The honest placeholder for a service that is not wired yet: says so, and offers a big way back.
-import { Icon, type IconName, Screen } from '@tsunagu/ui';
+import { BigButton, Icon, type IconName, Screen } from '@tsunagu/ui';
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BackButton } from './BackButton';
 
 export function PreparingScreen({
   title,
@@ -17,7 +16,7 @@ export function PreparingScreen({
 }): ReactElement {
   const { t } = useTranslation();
   return (
-    <Screen title={title} back={<BackButton onBack={onBack} />} testId={testId}>
+    <Screen title={title} testId={testId}>
       <div className="tr-message">
         <Icon name={icon} className="tr-message__icon" />
         <div>
@@ -25,6 +24,15 @@ export function PreparingScreen({
           <p className="ts-text">{t('common.preparing')}</p>
         </div>
       </div>
+      {/* The only thing to do here is go back, so it is the biggest thing on the screen. */}
+      <BigButton
+        icon="back"
+        label={t('common.back')}
+        onPress={onBack}
+        variant="neutral"
+        className="tr-back-large"
+        testId="back"
+      />
     </Screen>
   );
 }

@@ -1,6 +1,7 @@
 // Layout rules specific to the terminal's screens (the components' own styles come from @tsunagu/ui).
 export const terminalCss = `
-.tr-back { flex: none; min-width: 200px; }
+.tr-back { flex: none; min-width: max(200px, 24vmin); min-height: max(120px, 15vmin); font-size: 1.15rem; }
+.tr-back-large { flex: none; min-height: max(120px, 20vmin); flex-direction: row; font-size: 1.4rem; gap: 0.5em; }
 .tr-message { flex: 1; display: flex; align-items: center; gap: 4vmin; padding: 0 3vmin; }
 .tr-message > div { display: flex; flex-direction: column; gap: 3vmin; }
 .tr-message__icon { width: 22vmin; height: 22vmin; flex: none; }
