@@ -3,6 +3,7 @@
  * (accounts, households, terminals, shops). Each adds its routes, socket handlers and services.
  */
 import type { Hub } from '../app';
+import { registerWatch } from './watch';
 
 export interface Capability {
   name: string;
@@ -13,5 +14,5 @@ export interface Capability {
 export const capabilities: Capability[] = [
   // announcements (issue 3)
   // calls and orders (issue 4)
-  // check-ins and watch (issue 5)
+  { name: 'watch', register: registerWatch() },
 ];

@@ -1,0 +1,200 @@
+/** SQL for check-in plans, check-ins, signs of life and the ledger of scheduled steps done. */
+import type { ActivityKind, Mood } from '@tsunagu/protocol';
+import type { Db } from '../../db/database';
+import type { Plan } from './plan';
+
+export interface CheckinInput {
+  householdId: number;
+  terminalId: number | null;
+  idempotencyKey: string;
+  /** The counted time (clamped). */
+  at: number;
+  pressedAt: number;
+  receivedAt: number;
+  mood: Mood | null;
+}
+
+export type CheckinOutcome =
+  | { ok: true; checkinId: number; duplicate: boolean; at: number; mood: Mood | null; moodChanged: boolean }
+  | { ok: false; error: unknown };
+
+export interface SignOfLife {
+  kind: ActivityKind;
+  at: number;
+  checkinId: number | null;
+  mood: Mood | null;
+}
+
+/** A household that can be watched: it has an active (not revoked) terminal. */
+export interface WatchedHousehold {
+  householdId: number;
+  name: string;
+  districtId: number;
+  terminalId: number;
+  enrolledAt: number;
+  online: boolean;
+  lastSeenAt: number | null;
+}
+
+export interface CheckinsStore {
+  getPlan(householdId: number): Plan | undefined;
+  listPlans(): Plan[];
+  savePlan(plan: Plan, updatedBy: string): void;
+  deletePlan(householdId: number): boolean;
+  /** Stores a batch of check-ins in ONE transaction (group commit); a bad item fails alone. */
+  commitCheckins(batch: CheckinInput[]): CheckinOutcome[];
+  recordSign(householdId: number, kind: ActivityKind, at: number): void;
+  /** The first sign of life of one of `kinds` in [from, to). */
+  firstSign(householdId: number, from: number, to: number, kinds: readonly ActivityKind[]): SignOfLife | undefined;
+  /** All signs of life in [from, to), oldest first, with the check-in's mood. */
+  signs(householdId: number, from: number, to: number): SignOfLife[];
+  /** Records a scheduled step for a household's day; false when it had been done already. */
+  markStep(householdId: number, day: string, step: string, at: number): boolean;
+  watchedHouseholds(): WatchedHousehold[];
+  watchedHousehold(householdId: number): WatchedHousehold | undefined;
+}
+
+interface PlanRow {
+  household_id: number;
+  enabled: number;
+  opens_at: number;
+  deadline: number;
+  days: number;
+  reminder_minutes: string;
+  grace_minutes: number;
+  ack_timeout_minutes: number;
+  signs_of_life: string;
+  offline_alert_minutes: number;
+  updated_at: number;
+}
+
+const toPlan = (r: PlanRow): Plan => ({
+  householdId: r.household_id,
+  enabled: r.enabled === 1,
+  opensAt: r.opens_at,
+  deadline: r.deadline,
+  days: r.days,
+  reminderMinutes: JSON.parse(r.reminder_minutes) as number[],
+  graceMinutes: r.grace_minutes,
+  ackTimeoutMinutes: r.ack_timeout_minutes,
+  signsOfLife: JSON.parse(r.signs_of_life) as ActivityKind[],
+  offlineAlertMinutes: r.offline_alert_minutes,
+  isDefault: false,
+  updatedAt: r.updated_at,
+});
+
+interface WatchedRow {
+  household_id: number;
+  name: string;
+  district_id: number;
+  terminal_id: number;
+  enrolled_at: number;
+  online: number;
+  last_seen_at: number | null;
+}
+const toWatched = (r: WatchedRow): WatchedHousehold => ({
+  householdId: r.household_id,
+  name: r.name,
+  districtId: r.district_id,
+  terminalId: r.terminal_id,
+  enrolledAt: r.enrolled_at,
+  online: r.online === 1,
+  lastSeenAt: r.last_seen_at,
+});
+
+export function createSqliteCheckinsStore(db: Db): CheckinsStore {
+  const watchedSelect = `SELECT h.id AS household_id, h.name, h.district_id, t.id AS terminal_id, t.enrolled_at, t.online, t.last_seen_at
+    FROM households h JOIN terminals t ON t.household_id = h.id AND t.revoked_at IS NULL`;
+  const s = {
+    getPlan: db.prepare('SELECT * FROM checkin_plans WHERE household_id = ?'),
+    listPlans: db.prepare('SELECT * FROM checkin_plans ORDER BY household_id'),
+    savePlan: db.prepare(
+      `INSERT INTO checkin_plans (household_id, enabled, opens_at, deadline, days, reminder_minutes, grace_minutes,
+         ack_timeout_minutes, signs_of_life, offline_alert_minutes, updated_at, updated_by)
+       VALUES (@householdId, @enabled, @opensAt, @deadline, @days, @reminders, @grace, @ack, @signs, @offline, @updatedAt, @updatedBy)
+       ON CONFLICT (household_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
+         deadline = excluded.deadline, days = excluded.days, reminder_minutes = excluded.reminder_minutes,
+         grace_minutes = excluded.grace_minutes, ack_timeout_minutes = excluded.ack_timeout_minutes,
+         signs_of_life = excluded.signs_of_life, offline_alert_minutes = excluded.offline_alert_minutes,
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    ),
+    deletePlan: db.prepare('DELETE FROM checkin_plans WHERE household_id = ?'),
+    insertCheckin: db.prepare(
+      `INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at, mood)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, idempotency_key) DO NOTHING RETURNING id`,
+    ),
+    existingCheckin: db.prepare('SELECT id, at, mood FROM checkins WHERE household_id = ? AND idempotency_key = ?'),
+    setMood: db.prepare('UPDATE checkins SET mood = ? WHERE id = ? AND mood IS NULL'),
+    insertSign: db.prepare('INSERT INTO signs_of_life (household_id, kind, at, checkin_id) VALUES (?, ?, ?, ?)'),
+    firstSign: db.prepare(
+      `SELECT s.kind, s.at, s.checkin_id AS checkinId, c.mood FROM signs_of_life s LEFT JOIN checkins c ON c.id = s.checkin_id
+       WHERE s.household_id = ? AND s.at >= ? AND s.at < ? AND s.kind IN (SELECT value FROM json_each(?))
+       ORDER BY s.at LIMIT 1`,
+    ),
+    signs: db.prepare(
+      `SELECT s.kind, s.at, s.checkin_id AS checkinId, c.mood FROM signs_of_life s LEFT JOIN checkins c ON c.id = s.checkin_id
+       WHERE s.household_id = ? AND s.at >= ? AND s.at < ? ORDER BY s.at, s.id`,
+    ),
+    markStep: db.prepare('INSERT INTO checkin_steps (household_id, day, step, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    watched: db.prepare(`${watchedSelect} ORDER BY h.id`),
+    watchedOne: db.prepare(`${watchedSelect} WHERE h.id = ?`),
+  };
+
+  const commitOne = db.transaction((c: CheckinInput): CheckinOutcome => {
+    const inserted = s.insertCheckin.get(c.householdId, c.terminalId, c.idempotencyKey, c.at, c.pressedAt, c.receivedAt, c.mood) as
+      | { id: number }
+      | undefined;
+    if (inserted) {
+      s.insertSign.run(c.householdId, 'checkin', c.at, inserted.id);
+      return { ok: true, checkinId: inserted.id, duplicate: false, at: c.at, mood: c.mood, moodChanged: c.mood !== null };
+    }
+    const existing = s.existingCheckin.get(c.householdId, c.idempotencyKey) as { id: number; at: number; mood: Mood | null };
+    // A resend may carry the mood chosen after the first send; the first mood given stands.
+    const moodChanged = c.mood !== null && existing.mood === null && s.setMood.run(c.mood, existing.id).changes === 1;
+    return { ok: true, checkinId: existing.id, duplicate: true, at: existing.at, mood: moodChanged ? c.mood : existing.mood, moodChanged };
+  });
+  const commitBatch = db.transaction((batch: CheckinInput[]) =>
+    batch.map((c): CheckinOutcome => {
+      try {
+        // Nested: a savepoint per item, so one failing item does not undo the others.
+        return commitOne(c);
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  );
+
+  return {
+    getPlan(id) {
+      const r = s.getPlan.get(id) as PlanRow | undefined;
+      return r && toPlan(r);
+    },
+    listPlans: () => (s.listPlans.all() as PlanRow[]).map(toPlan),
+    savePlan: (p, updatedBy) =>
+      void s.savePlan.run({
+        householdId: p.householdId,
+        enabled: p.enabled ? 1 : 0,
+        opensAt: p.opensAt,
+        deadline: p.deadline,
+        days: p.days,
+        reminders: JSON.stringify(p.reminderMinutes),
+        grace: p.graceMinutes,
+        ack: p.ackTimeoutMinutes,
+        signs: JSON.stringify(p.signsOfLife),
+        offline: p.offlineAlertMinutes,
+        updatedAt: p.updatedAt ?? 0,
+        updatedBy,
+      }),
+    deletePlan: (id) => s.deletePlan.run(id).changes > 0,
+    commitCheckins: (batch) => commitBatch(batch),
+    recordSign: (h, kind, at) => void s.insertSign.run(h, kind, at, null),
+    firstSign: (h, from, to, kinds) => s.firstSign.get(h, from, to, JSON.stringify(kinds)) as SignOfLife | undefined,
+    signs: (h, from, to) => s.signs.all(h, from, to) as SignOfLife[],
+    markStep: (h, day, step, at) => s.markStep.run(h, day, step, at).changes === 1,
+    watchedHouseholds: () => (s.watched.all() as WatchedRow[]).map(toWatched),
+    watchedHousehold(id) {
+      const r = s.watchedOne.get(id) as WatchedRow | undefined;
+      return r && toWatched(r);
+    },
+  };
+}

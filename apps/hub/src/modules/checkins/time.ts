@@ -1,0 +1,106 @@
+/**
+ * Local dates and wall-clock times in a configured IANA time zone, computed with Intl only.
+ * Correct across DST changes: a wall time that does not exist (spring forward) moves past the gap;
+ * a wall time that occurs twice (fall back) means its first occurrence.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+export function localParts(t: number, timeZone: string): LocalParts {
+  const p: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(t))) {
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  }
+  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour! % 24, minute: p.minute!, second: p.second! };
+}
+
+/** Offset of local time from UTC at instant `t`, in ms (Tokyo: +9 h). */
+export function zoneOffset(t: number, timeZone: string): number {
+  const p = localParts(t, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - (t - (((t % 1000) + 1000) % 1000));
+}
+
+/** "YYYY-MM-DD" of instant `t` in the zone. */
+export function localDate(t: number, timeZone: string): string {
+  const p = localParts(t, timeZone);
+  return formatDate(p.year, p.month, p.day);
+}
+
+/** Minutes after local midnight of instant `t`. */
+export function localMinutes(t: number, timeZone: string): number {
+  const p = localParts(t, timeZone);
+  return p.hour * 60 + p.minute;
+}
+
+function formatDate(y: number, m: number, d: number): string {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function parseDate(date: string): [number, number, number] {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return [y, m, d];
+}
+
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = parseDate(date);
+  const u = new Date(Date.UTC(y, m - 1, d + n));
+  return formatDate(u.getUTCFullYear(), u.getUTCMonth() + 1, u.getUTCDate());
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(date: string): number {
+  const [y, m, d] = parseDate(date);
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/** The instant at which the zone's wall clock shows `minutes` after midnight on `date`. */
+export function zonedInstant(date: string, minutes: number, timeZone: string): number {
+  const [y, m, d] = parseDate(date);
+  const wall = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
+  const candidates = new Set([-86_400_000, 0, 86_400_000].map((delta) => zoneOffset(wall + delta, timeZone)));
+  const valid: number[] = [];
+  const all: number[] = [];
+  for (const offset of candidates) {
+    const t = wall - offset;
+    all.push(t);
+    if (zoneOffset(t, timeZone) === offset) valid.push(t);
+  }
+  // Ambiguous (fall back): the first occurrence. Missing (spring forward): just after the gap.
+  return valid.length > 0 ? Math.min(...valid) : Math.max(...all);
+}
+
+export function parseLocalTime(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+export function formatLocalTime(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,170 @@
+/**
+ * The watcher side of 見守り: alerts with their escalation ladder, today's board, a resident's
+ * history and the outcome log. Watchers see only their households; city hall sees all.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { ActivityKind, LocalDate, Mood } from './checkins';
+import { Id, Timestamp } from './common';
+import type { AckCallback } from './errors';
+
+export const AlertKind = Type.Union([
+  Type.Literal('missed_checkin'),
+  Type.Literal('terminal_offline'),
+  Type.Literal('district_outage'),
+  Type.Literal('concern'),
+]);
+export type AlertKind = Static<typeof AlertKind>;
+
+export const AlertState = Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved')]);
+export type AlertState = Static<typeof AlertState>;
+
+/** What a watcher found. `all_clear` and `back_online` are recorded by the hub itself. */
+export const WatcherOutcome = Type.Union([
+  Type.Literal('phoned_fine'),
+  Type.Literal('visited_fine'),
+  Type.Literal('needs_help'),
+  Type.Literal('hospital'),
+  Type.Literal('other'),
+]);
+export type WatcherOutcome = Static<typeof WatcherOutcome>;
+export const AlertOutcome = Type.Union([WatcherOutcome, Type.Literal('all_clear'), Type.Literal('back_online')]);
+export type AlertOutcome = Static<typeof AlertOutcome>;
+
+export const AlertEventType = Type.Union([
+  Type.Literal('opened'),
+  Type.Literal('terminal_reminded'),
+  Type.Literal('escalated'),
+  Type.Literal('acknowledged'),
+  Type.Literal('resolved'),
+  Type.Literal('all_clear'),
+  Type.Literal('marked_possible_outage'),
+  Type.Literal('missed_again'),
+  Type.Literal('recovered'),
+]);
+export type AlertEventType = Static<typeof AlertEventType>;
+
+export const AlertEvent = Type.Object({
+  id: Id,
+  at: Timestamp,
+  type: AlertEventType,
+  /** Who did it: `system`, or `user:<id>:<username>`. */
+  actor: Type.String(),
+  level: Type.Union([Type.Integer(), Type.Null()]),
+  detail: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+});
+export type AlertEvent = Static<typeof AlertEvent>;
+
+export const WatchAlert = Type.Object({
+  id: Id,
+  kind: AlertKind,
+  householdId: Type.Union([Id, Type.Null()]),
+  householdName: Type.Union([Type.String(), Type.Null()]),
+  districtId: Id,
+  /** The check-in day (missed check-ins) or null. */
+  day: Type.Union([LocalDate, Type.Null()]),
+  state: AlertState,
+  /** 0: only the resident has been reminded; 1: household watchers; 2: next level (supervisor). */
+  level: Type.Integer({ minimum: 0, maximum: 3 }),
+  openedAt: Timestamp,
+  nextEscalationAt: Type.Union([Timestamp, Type.Null()]),
+  acknowledgedAt: Type.Union([Timestamp, Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  resolvedAt: Type.Union([Timestamp, Type.Null()]),
+  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.Union([AlertOutcome, Type.Null()]),
+  note: Type.String(),
+  /** A missed check-in in a district with an open outage alert: maybe the terminal had no power. */
+  possibleOutage: Type.Boolean(),
+  events: Type.Array(AlertEvent),
+});
+export type WatchAlert = Static<typeof WatchAlert>;
+export const WatchAlertList = Type.Object({ alerts: Type.Array(WatchAlert) });
+export type WatchAlertList = Static<typeof WatchAlertList>;
+
+export const AlertListQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('resolved'), Type.Literal('all')])),
+    householdId: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type AlertListQuery = Static<typeof AlertListQuery>;
+
+export const ResolveAlertBody = Type.Object(
+  { outcome: WatcherOutcome, note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export type ResolveAlertBody = Static<typeof ResolveAlertBody>;
+
+export const BoardStatus = Type.Union([
+  Type.Literal('checked_in'),
+  Type.Literal('late'),
+  Type.Literal('waiting'),
+  Type.Literal('missed'),
+  Type.Literal('escalated'),
+  Type.Literal('terminal_offline'),
+  Type.Literal('day_off'),
+  Type.Literal('no_terminal'),
+]);
+export type BoardStatus = Static<typeof BoardStatus>;
+
+export const BoardRow = Type.Object({
+  householdId: Id,
+  householdName: Type.String(),
+  districtId: Id,
+  status: BoardStatus,
+  deadline: Type.Union([Timestamp, Type.Null()]),
+  checkedInAt: Type.Union([Timestamp, Type.Null()]),
+  mood: Type.Union([Mood, Type.Null()]),
+  /** Which sign of life counted (the first one of the day). */
+  signOfLife: Type.Union([ActivityKind, Type.Null()]),
+  terminalOnline: Type.Boolean(),
+  openAlertIds: Type.Array(Id),
+  possibleOutage: Type.Boolean(),
+});
+export type BoardRow = Static<typeof BoardRow>;
+
+export const WatchBoard = Type.Object({
+  day: LocalDate,
+  generatedAt: Timestamp,
+  rows: Type.Array(BoardRow),
+  counts: Type.Record(Type.String(), Type.Integer()),
+});
+export type WatchBoard = Static<typeof WatchBoard>;
+
+export const HistoryDay = Type.Object({
+  day: LocalDate,
+  status: Type.Union([Type.Literal('checked_in'), Type.Literal('late'), Type.Literal('missed'), Type.Literal('day_off'), Type.Literal('today')]),
+  checkedInAt: Type.Union([Timestamp, Type.Null()]),
+  mood: Type.Union([Mood, Type.Null()]),
+  signs: Type.Array(ActivityKind),
+});
+export type HistoryDay = Static<typeof HistoryDay>;
+export const ResidentHistory = Type.Object({ householdId: Id, householdName: Type.String(), days: Type.Array(HistoryDay) });
+export type ResidentHistory = Static<typeof ResidentHistory>;
+export const HistoryQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) }, { additionalProperties: false });
+
+export const AlertIdParams = Type.Object({ id: Id }, { additionalProperties: false });
+export const AlertIdPayload = Type.Object({ alertId: Id }, { additionalProperties: false });
+export type AlertIdPayload = Static<typeof AlertIdPayload>;
+export const ResolveAlertPayload = Type.Object(
+  { alertId: Id, outcome: WatcherOutcome, note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export type ResolveAlertPayload = Static<typeof ResolveAlertPayload>;
+
+declare module './events' {
+  interface StaffServerEvents {
+    /** A new alert reached this watcher (play a sound). */
+    'watch:alertRaised': (a: WatchAlert) => void;
+    /** An alert this watcher can see changed (acknowledged, escalated, resolved, all clear). */
+    'watch:alertUpdated': (a: WatchAlert) => void;
+    /** A household on this watcher's board changed (check-in, mood, presence). */
+    'watch:boardChanged': (p: { householdId: number }) => void;
+  }
+  interface StaffClientEvents {
+    'watch:acknowledge': (payload: AlertIdPayload, ack: AckCallback<WatchAlert>) => void;
+    'watch:resolve': (payload: ResolveAlertPayload, ack: AckCallback<WatchAlert>) => void;
+  }
+}
