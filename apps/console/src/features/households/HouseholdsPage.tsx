@@ -1,0 +1,301 @@
+/**
+ * Households and their terminals. City hall sees every household, issues enrollment codes and
+ * revokes terminals; a watcher sees the households assigned to them (the hub filters the list).
+ * Terminal presence is kept live through the staff socket's `terminal:presenceChanged`.
+ */
+import type { District, EnrollmentCodeIssued, Household } from '@tsunagu/protocol';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStaffEvent, useStaffReconnect } from '../../api/socket';
+import { formatDateTime } from '../../i18n/i18n';
+import { useSession } from '../../session';
+import { ConfirmDialog, ErrorMessage, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
+
+interface Data {
+  households: Household[];
+  districts: District[];
+}
+
+export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
+  const { t, i18n } = useTranslation();
+  const { api } = useSession();
+  const state = useLoad<Data>(async () => {
+    const [h, d] = await Promise.all([
+      api.get<{ households: Household[] }>('api/households'),
+      api.get<{ districts: District[] }>('api/districts'),
+    ]);
+    return { households: h.households, districts: d.districts };
+  }, []);
+  const [districtId, setDistrictId] = useState<number | 0>(0);
+  const [onlyAssistance, setOnlyAssistance] = useState(false);
+  const [onlyOffline, setOnlyOffline] = useState(false);
+  const [issuing, setIssuing] = useState<{
+    household: Household;
+    issued: EnrollmentCodeIssued | null;
+    error: unknown;
+  } | null>(null);
+  const [revoking, setRevoking] = useState<Household | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  useStaffEvent('terminal:presenceChanged', (p) => {
+    const known = state.data?.households.find((h) => h.id === p.householdId);
+    // A terminal we have not seen yet (just enrolled): fetch the list again.
+    if (!known || known.terminal?.id !== p.terminalId) {
+      if (known || mode === 'cityhall') state.reload();
+      return;
+    }
+    state.set(
+      (d) =>
+        d && {
+          ...d,
+          households: d.households.map((h) =>
+            h.id === p.householdId && h.terminal
+              ? { ...h, terminal: { ...h.terminal, online: p.online, lastSeenAt: p.lastSeenAt } }
+              : h,
+          ),
+        },
+    );
+  });
+  useStaffReconnect(state.reload);
+
+  const districtName = useMemo(() => {
+    const names = new Map<number, string>();
+    for (const d of state.data?.districts ?? []) names.set(d.id, i18n.language === 'en' ? d.nameEn : d.name);
+    return (id: number) => names.get(id) ?? String(id);
+  }, [state.data, i18n.language]);
+
+  const all = state.data?.households ?? [];
+  const shown = all.filter(
+    (h) =>
+      (districtId === 0 || h.districtId === districtId) &&
+      (!onlyAssistance || h.needsAssistance) &&
+      (!onlyOffline || (h.terminal !== null && !h.terminal.revoked && !h.terminal.online)),
+  );
+  const onlineCount = all.filter((h) => h.terminal?.online).length;
+  const districts = (state.data?.districts ?? []).filter(
+    (d) => mode === 'cityhall' || all.some((h) => h.districtId === d.id),
+  );
+
+  const issue = async (household: Household) => {
+    setIssuing({ household, issued: null, error: null });
+    try {
+      const issued = await api.post<EnrollmentCodeIssued>(`api/households/${household.id}/enrollment-codes`, {});
+      setIssuing({ household, issued, error: null });
+    } catch (error) {
+      setIssuing({ household, issued: null, error });
+    }
+  };
+
+  const revoke = async (household: Household) => {
+    const terminal = household.terminal;
+    if (!terminal) return;
+    await api.post(`api/terminals/${terminal.id}/revoke`);
+    setRevoking(null);
+    setActionError(null);
+    setStatus(t('revoke.done', { name: household.name }));
+    state.set(
+      (d) =>
+        d && {
+          ...d,
+          households: d.households.map((h) =>
+            h.id === household.id && h.terminal
+              ? { ...h, terminal: { ...h.terminal, revoked: true, online: false } }
+              : h,
+          ),
+        },
+    );
+  };
+
+  return (
+    <section aria-labelledby="households-title">
+      <h1 id="households-title">{mode === 'cityhall' ? t('households.title') : t('households.watcherTitle')}</h1>
+      {mode === 'watcher' ? <p>{t('households.watcherIntro')}</p> : null}
+      <LoadState state={state}>
+        <div className="toolbar">
+          <div className="field field-inline">
+            <label htmlFor="district-filter">{t('households.filterDistrict')}</label>
+            <select
+              id="district-filter"
+              value={districtId}
+              onChange={(e) => setDistrictId(Number(e.target.value))}
+              data-testid="district-filter"
+            >
+              <option value={0}>{t('households.allDistricts')}</option>
+              {districts.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {i18n.language === 'en' ? d.nameEn : d.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={onlyAssistance}
+              onChange={(e) => setOnlyAssistance(e.target.checked)}
+              data-testid="filter-assistance"
+            />
+            {t('households.filterAssistance')}
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={onlyOffline}
+              onChange={(e) => setOnlyOffline(e.target.checked)}
+              data-testid="filter-offline"
+            />
+            {t('households.filterOffline')}
+          </label>
+        </div>
+        <p className="summary" data-testid="households-summary">
+          {t('households.summary', { shown: shown.length, total: all.length, online: onlineCount })}
+        </p>
+        <StatusMessage testId="households-status">{status}</StatusMessage>
+        <ErrorMessage error={actionError} />
+        {shown.length === 0 ? (
+          <p>{all.length === 0 && mode === 'watcher' ? t('households.emptyWatcher') : t('households.empty')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="households-table">
+              <caption className="visually-hidden">
+                {mode === 'cityhall' ? t('households.title') : t('households.watcherTitle')}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('households.colName')}</th>
+                  <th scope="col">{t('households.colDistrict')}</th>
+                  <th scope="col">{t('households.colAddress')}</th>
+                  <th scope="col">{t('households.colPhone')}</th>
+                  <th scope="col">{t('households.colAssistance')}</th>
+                  <th scope="col">{t('households.colTerminal')}</th>
+                  {mode === 'cityhall' ? <th scope="col">{t('households.colActions')}</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((h) => (
+                  <tr key={h.id} data-testid="household-row" data-household-id={h.id}>
+                    <th scope="row">
+                      <span className="cell-title">{h.name}</span>
+                      {h.residents.length > 0 ? (
+                        <span className="cell-sub">{h.residents.map((r) => r.name).join('、')}</span>
+                      ) : null}
+                      {h.notes ? <span className="cell-sub">{h.notes}</span> : null}
+                    </th>
+                    <td>{districtName(h.districtId)}</td>
+                    <td>{h.address}</td>
+                    <td className="nowrap">{h.phone ?? t('common.none')}</td>
+                    <td>
+                      {h.needsAssistance ? (
+                        <span className="tag tag-warn">{t('households.needsAssistance')}</span>
+                      ) : (
+                        <span className="visually-hidden">{t('common.no')}</span>
+                      )}
+                    </td>
+                    <td>
+                      <TerminalState household={h} language={i18n.language} />
+                    </td>
+                    {mode === 'cityhall' ? (
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => void issue(h)}
+                          aria-label={t('households.issueCodeFor', { name: h.name })}
+                          data-testid="issue-code"
+                        >
+                          {t('households.issueCode')}
+                        </button>
+                        {h.terminal && !h.terminal.revoked ? (
+                          <button
+                            type="button"
+                            className="button button-small button-danger-outline"
+                            onClick={() => setRevoking(h)}
+                            aria-label={t('households.revokeFor', { name: h.name })}
+                            data-testid="revoke-terminal"
+                          >
+                            {t('households.revoke')}
+                          </button>
+                        ) : null}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </LoadState>
+      {issuing ? <EnrollmentCodeDialog {...issuing} language={i18n.language} onClose={() => setIssuing(null)} /> : null}
+      {revoking ? (
+        <ConfirmDialog
+          title={t('revoke.title')}
+          body={t('revoke.body', { name: revoking.name })}
+          confirmLabel={t('revoke.confirm')}
+          onConfirm={() => revoke(revoking)}
+          onCancel={() => setRevoking(null)}
+          testId="revoke-dialog"
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function TerminalState({ household, language }: { household: Household; language: string }) {
+  const { t } = useTranslation();
+  const term = household.terminal;
+  if (!term) return <span className="state state-none">{t('households.noTerminal')}</span>;
+  if (term.revoked)
+    return (
+      <span className="state state-revoked" data-testid="terminal-state" data-state="revoked">
+        {t('households.revoked')}
+      </span>
+    );
+  return (
+    <span className="terminal-state" data-testid="terminal-state" data-state={term.online ? 'online' : 'offline'}>
+      <span className={`state ${term.online ? 'state-online' : 'state-offline'}`}>
+        <span className="state-dot" aria-hidden="true" />
+        {term.online ? t('households.online') : t('households.offline')}
+      </span>
+      <span className="cell-sub">
+        {term.lastSeenAt
+          ? t('households.lastSeen', { at: formatDateTime(term.lastSeenAt, language) })
+          : t('households.neverSeen')}
+      </span>
+    </span>
+  );
+}
+
+function EnrollmentCodeDialog(props: {
+  household: Household;
+  issued: EnrollmentCodeIssued | null;
+  error: unknown;
+  language: string;
+  onClose(): void;
+}) {
+  const { t } = useTranslation();
+  const { issued } = props;
+  return (
+    <Modal title={t('enrollment.title')} onClose={props.onClose} testId="enrollment-dialog">
+      <p>{t('enrollment.for', { name: props.household.name })}</p>
+      <ErrorMessage error={props.error} />
+      {issued ? (
+        <>
+          <p className="code-label">{t('enrollment.codeLabel')}</p>
+          {/* Digits read one by one by screen readers; shown in two groups of four for reading aloud over the phone. */}
+          <p className="enrollment-code" data-testid="enrollment-code" data-code={issued.code}>
+            <span aria-hidden="true">{issued.code.slice(0, 4)}</span>
+            <span aria-hidden="true">{issued.code.slice(4)}</span>
+            <span className="visually-hidden">{issued.code.split('').join(' ')}</span>
+          </p>
+          <p data-testid="enrollment-expiry">
+            {t('enrollment.expires', { at: formatDateTime(issued.expiresAt, props.language) })}
+          </p>
+          <p>{t('enrollment.howTo')}</p>
+        </>
+      ) : props.error ? null : (
+        <p role="status">{t('app.loading')}</p>
+      )}
+    </Modal>
+  );
+}

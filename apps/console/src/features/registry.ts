@@ -1,0 +1,50 @@
+/**
+ * The console's pages. Each capability adds ONE entry here; the shell shows an entry in the
+ * navigation (and lets its route open) only for people whose role is listed in `roles`
+ * (`'admin'` means a city hall account with the administrator flag).
+ */
+import { createElement, type ReactElement } from 'react';
+import type { NavRole } from '../session';
+import { AccountPage } from './account/AccountPage';
+import { ApiKeysPage } from './api-keys/ApiKeysPage';
+import { AuditPage } from './audit/AuditPage';
+import { HouseholdsPage } from './households/HouseholdsPage';
+import { UsersPage } from './users/UsersPage';
+
+export interface Feature {
+  /** URL fragment: the page opens at `#/<id>`. */
+  id: string;
+  /** Catalogue key of the navigation label (src/i18n). */
+  labelKey: string;
+  roles: readonly NavRole[];
+  element: ReactElement;
+}
+
+export const features: readonly Feature[] = [
+  {
+    id: 'households',
+    labelKey: 'nav.households',
+    roles: ['cityhall'],
+    element: createElement(HouseholdsPage, { mode: 'cityhall' }),
+  },
+  {
+    id: 'my-households',
+    labelKey: 'nav.myHouseholds',
+    roles: ['watcher'],
+    element: createElement(HouseholdsPage, { mode: 'watcher' }),
+  },
+  { id: 'users', labelKey: 'nav.users', roles: ['admin'], element: createElement(UsersPage) },
+  { id: 'api-keys', labelKey: 'nav.apiKeys', roles: ['admin'], element: createElement(ApiKeysPage) },
+  { id: 'audit', labelKey: 'nav.audit', roles: ['admin'], element: createElement(AuditPage) },
+  {
+    id: 'account',
+    labelKey: 'nav.account',
+    roles: ['cityhall', 'operator', 'listener', 'watcher'],
+    element: createElement(AccountPage),
+  },
+];
+
+/** The entries a person with these roles may open, in navigation order. */
+export function featuresFor(roles: readonly NavRole[], all: readonly Feature[] = features): Feature[] {
+  return all.filter((f) => f.roles.some((r) => roles.includes(r)));
+}

@@ -1,0 +1,199 @@
+/** Small shared pieces of the console's pages: messages, dialogs, loading lists. */
+import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../i18n/i18n';
+
+/** An error a person must read: announced at once, says what to do next. */
+export function ErrorMessage({ error, testId }: { error: unknown; testId?: string }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  return (
+    <p className="message message-error" role="alert" data-testid={testId ?? 'error'}>
+      {typeof error === 'string' ? error : errorText(t, error)}
+    </p>
+  );
+}
+
+/** A success or progress note, announced politely. */
+export function StatusMessage({ children, testId }: { children: ReactNode; testId?: string }) {
+  if (!children) return null;
+  return (
+    <p className="message message-ok" role="status" data-testid={testId ?? 'status'}>
+      {children}
+    </p>
+  );
+}
+
+export interface ModalProps {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  testId?: string;
+  /** Shown in the footer next to the close button. */
+  actions?: ReactNode;
+  closeLabel?: string;
+}
+
+/**
+ * A modal dialog on the native <dialog> element: focus moves into it and stays there, Escape
+ * closes it, and focus returns to whatever opened it.
+ */
+export function Modal({ title, onClose, children, testId, actions, closeLabel }: ModalProps) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const opener = document.activeElement as HTMLElement | null;
+    if (!dialog.open) dialog.showModal();
+    const handleCancel = (e: Event) => {
+      e.preventDefault();
+      onCloseRef.current();
+    };
+    dialog.addEventListener('cancel', handleCancel);
+    return () => {
+      dialog.removeEventListener('cancel', handleCancel);
+      if (dialog.open) dialog.close();
+      opener?.focus?.();
+    };
+  }, []);
+  return (
+    <dialog ref={ref} className="modal" aria-labelledby={titleId} data-testid={testId}>
+      <h2 id={titleId}>{title}</h2>
+      <div className="modal-body">{children}</div>
+      <div className="modal-actions">
+        {actions}
+        <button type="button" className="button" onClick={onClose}>
+          {closeLabel ?? t('common.close')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** Asks before something that cannot be undone; the safe choice (cancel) is the default focus. */
+export function ConfirmDialog(props: {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  onConfirm(): Promise<void> | void;
+  onCancel(): void;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onConfirm();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      title={props.title}
+      onClose={props.onCancel}
+      testId={props.testId ?? 'confirm-dialog'}
+      closeLabel={t('common.cancel')}
+      actions={
+        <button type="button" className="button button-danger" onClick={confirm} disabled={busy} data-testid="confirm">
+          {props.confirmLabel}
+        </button>
+      }
+    >
+      <p>{props.body}</p>
+      <ErrorMessage error={error} />
+    </Modal>
+  );
+}
+
+export interface Loadable<T> {
+  data: T | null;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+  /** Replace the data locally (after a live update or a write), without a round trip. */
+  set(update: (current: T | null) => T | null): void;
+}
+
+/** Loads data with `load` when the page opens (and on reload); keeps the last data while reloading. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loadable<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: deps are the caller's
+  useEffect(() => {
+    let alive = true;
+    setLoading(true);
+    loadRef.current().then(
+      (d) => {
+        if (!alive) return;
+        setData(d);
+        setError(null);
+        setLoading(false);
+      },
+      (err) => {
+        if (!alive) return;
+        setError(err);
+        setLoading(false);
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, [tick, ...deps]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { data, error, loading, reload, set: setData };
+}
+
+/** What a page shows while loading or after a failed load (with a way to try again). */
+export function LoadState({ state, children }: { state: Loadable<unknown>; children: ReactNode }) {
+  const { t } = useTranslation();
+  if (state.data === null && state.loading) return <p role="status">{t('app.loading')}</p>;
+  if (state.data === null && state.error)
+    return (
+      <div>
+        <ErrorMessage error={state.error} />
+        <button type="button" className="button" onClick={state.reload}>
+          {t('app.retry')}
+        </button>
+      </div>
+    );
+  return (
+    <>
+      {state.error ? <ErrorMessage error={state.error} /> : null}
+      {children}
+    </>
+  );
+}
+
+/** A labelled form field with an optional hint, wired with aria-describedby. */
+export function Field(props: {
+  label: string;
+  hint?: string;
+  children: (ids: { id: string; describedBy?: string }) => ReactNode;
+}) {
+  const id = useId();
+  const hintId = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      {props.children({ id, describedBy: props.hint ? hintId : undefined })}
+      {props.hint ? (
+        <p className="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
