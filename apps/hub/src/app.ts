@@ -29,7 +29,7 @@ import { createSqliteShopsStore, type ShopsStore } from './modules/shops/store';
 import { terminalsRoutes } from './modules/terminals/routes';
 import { createTerminalsService, type TerminalsService } from './modules/terminals/service';
 import { createSqliteTerminalsStore, type TerminalsStore } from './modules/terminals/store';
-import { registerAuth } from './plugins/auth';
+import { type ApiRoute, registerAuth } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { createSockets } from './plugins/socket';
@@ -55,6 +55,8 @@ export interface Hub {
   services: { accounts: AccountsService; terminals: TerminalsService };
   /** What each capability module's `register` returned (its services), by capability name. */
   capabilities: Record<string, unknown>;
+  /** Every /api route with its declared access rule (for the role-matrix test and docs). */
+  apiRoutes: ApiRoute[];
 }
 
 const WEB_APPS = [
@@ -142,7 +144,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     apiKey: (key: string) => accounts.authenticateApiKey(key),
     terminal: (credential: string) => terminals?.authenticate(credential) ?? null,
   };
-  registerAuth(app, authenticators);
+  const apiRoutes = registerAuth(app, authenticators);
   const sockets = createSockets(app, {
     auth: authenticators,
     publicUrl: config.publicUrl,
@@ -178,6 +180,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     stores: { accounts: accountsStore, households: householdsStore, terminals: terminalsStore, shops: shopsStore },
     services: { accounts, terminals },
     capabilities: {},
+    apiRoutes,
   };
   for (const capability of capabilities) {
     hub.capabilities[capability.name] = await capability.register(hub);

@@ -54,13 +54,22 @@ function authenticate(request: FastifyRequest, auth: Authenticators): Principal 
   return p;
 }
 
-export function registerAuth(app: FastifyInstance, auth: Authenticators): void {
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+/** Registers the hooks; returns the list of /api routes with their access rules (filled as routes are added). */
+export function registerAuth(app: FastifyInstance, auth: Authenticators): ApiRoute[] {
+  const apiRoutes: ApiRoute[] = [];
   app.decorateRequest('principal', null);
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api') && !route.config?.access) {
-      throw new Error(`Route ${route.method} ${route.url} declares no access rule (config.access)`);
-    }
+    if (!route.url.startsWith('/api')) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule (config.access)`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access });
   });
 
   app.addHook('onRequest', async (request) => {
@@ -76,4 +85,5 @@ export function registerAuth(app: FastifyInstance, auth: Authenticators): void {
       throw request.principal ? forbidden() : unauthenticated();
     }
   });
+  return apiRoutes;
 }

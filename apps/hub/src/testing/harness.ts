@@ -8,11 +8,15 @@ import {
   STAFF_NAMESPACE,
   type StaffRole,
   TERMINAL_NAMESPACE,
+  type TerminalProfile,
+  type WatcherKind,
 } from '@tsunagu/protocol';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { type BuildOptions, buildApp, type Hub } from '../app';
 import type { Clock } from '../lib/clock';
+import { randomToken, sha256 } from '../lib/secrets';
+import { hashPassword, SESSION_COOKIE } from '../modules/accounts/service';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
@@ -54,6 +58,8 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
   };
 }
 
+let testPasswordHash: Promise<string> | null = null;
+
 export async function seedFixture(hub: Hub): Promise<Fixture> {
   const now = hub.ctx.clock.now();
   const districts = ['osawa', 'tobu', 'seibu'].map((code, i) =>
@@ -63,8 +69,22 @@ export async function seedFixture(hub: Hub): Promise<Fixture> {
   const shopId = hub.stores.shops.create({ name: 'テストマート', category: 'supermarket', kind: 'shop', openingHours: hours }, now);
   const otherShopId = hub.stores.shops.create({ name: 'よその店', category: 'pharmacy', kind: 'shop', openingHours: hours }, now);
   const listeningId = hub.stores.shops.create({ name: '話し相手', category: 'listening', kind: 'listening', openingHours: hours }, now);
-  const mk = async (username: string, role: StaffRole, extra: Record<string, unknown> = {}) =>
-    (await hub.services.accounts.createUser({ username, displayName: username, password: TEST_PASSWORD, role, ...extra })).id;
+  // One Argon2id hash per test process: hashing is deliberately slow, and tests build many hubs.
+  testPasswordHash ??= hashPassword(TEST_PASSWORD);
+  const passwordHash = await testPasswordHash;
+  const mk = async (username: string, role: StaffRole, extra: { admin?: boolean; shopId?: number; watcherKind?: WatcherKind } = {}) =>
+    hub.stores.accounts.createUser(
+      {
+        username,
+        displayName: username,
+        passwordHash,
+        role,
+        admin: extra.admin ?? false,
+        shopId: extra.shopId ?? null,
+        watcherKind: role === 'watcher' ? (extra.watcherKind ?? 'welfare') : null,
+      },
+      now,
+    );
   const users = {
     admin: await mk('admin', 'cityhall', { admin: true }),
     cityhall: await mk('cityhall', 'cityhall'),
@@ -111,6 +131,15 @@ export async function login(hub: Hub, username: string, password = TEST_PASSWORD
   return { cookie: raw.split(';')[0]!, csrfToken: body.csrfToken, userId: body.user.id };
 }
 
+/** A session for a user without going through the password (cheap; for tests that need many). */
+export function sessionFor(hub: Hub, userId: number): StaffSession {
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  const now = hub.ctx.clock.now();
+  hub.stores.accounts.createSession({ tokenHash: sha256(token), userId, csrfToken, now, expiresAt: now + 3600_000, ip: null });
+  return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken, userId };
+}
+
 /** `inject` as a signed-in staff member (cookie + CSRF header), or with a bearer key/credential. */
 export function as(hub: Hub, who: StaffSession | { bearer: string } | null) {
   return (opts: InjectOptions): Promise<LightMyRequestResponse> => {
@@ -133,8 +162,18 @@ export function enrollTerminal(hub: Hub, householdId: number): { terminalId: num
 
 const clientDefaults = { transports: ['websocket' as const], reconnection: false, forceNew: true, timeout: 5000 };
 
-export function connectTerminal(url: string, credential: string, protocolVersion = PROTOCOL_VERSION, extra: { reconnection?: boolean } = {}): Promise<Socket> {
-  return connectSocket(ioClient(`${url}${TERMINAL_NAMESPACE}`, { ...clientDefaults, ...extra, auth: { credential, protocolVersion } }));
+export type TerminalSocket = Socket & { profile: Promise<TerminalProfile> };
+
+/** Connects a terminal; `socket.profile` resolves with the profile the hub sends right after connecting. */
+export async function connectTerminal(
+  url: string,
+  credential: string,
+  protocolVersion = PROTOCOL_VERSION,
+  extra: { reconnection?: boolean } = {},
+): Promise<TerminalSocket> {
+  const socket = ioClient(`${url}${TERMINAL_NAMESPACE}`, { ...clientDefaults, ...extra, auth: { credential, protocolVersion } }) as TerminalSocket;
+  socket.profile = new Promise((resolve) => socket.once('terminal:profileChanged', resolve));
+  return (await connectSocket(socket)) as TerminalSocket;
 }
 
 export function connectStaff(url: string, session: StaffSession): Promise<Socket> {

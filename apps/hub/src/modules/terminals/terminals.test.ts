@@ -1,0 +1,178 @@
+import { PROTOCOL_VERSION } from '@tsunagu/protocol';
+import type { Socket } from 'socket.io-client';
+import { FakeClock } from '../../lib/clock';
+import { as, connectStaff, connectTerminal, createTestHub, enrollTerminal, login, nextEvent, emitAck, type TestHub } from '../../testing/harness';
+
+describe('terminal enrollment', () => {
+  let hub: TestHub;
+  let clock: FakeClock;
+  const sockets: Socket[] = [];
+  beforeEach(async () => {
+    clock = new FakeClock(Date.UTC(2026, 10, 25, 1, 0, 0));
+    hub = await createTestHub({ clock });
+  });
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.close();
+    await hub.close();
+  });
+
+  const issue = async (householdId = hub.fixture.households[0]!, payload: object = {}) => {
+    const s = await login(hub, 'cityhall');
+    return as(hub, s)({ method: 'POST', url: `/api/households/${householdId}/enrollment-codes`, payload });
+  };
+  const enroll = (code: unknown) => hub.app.inject({ method: 'POST', url: '/api/terminals/enroll', payload: { code } });
+
+  it('city hall issues a short numeric one-time code that a terminal exchanges for a credential', async () => {
+    const res = await issue();
+    expect(res.statusCode).toBe(201);
+    const { code, expiresAt } = res.json();
+    expect(code).toMatch(/^\d{8}$/);
+    expect(new Date(expiresAt).getTime()).toBe(clock.now() + 24 * 3600_000);
+    const e = await enroll(code);
+    expect(e.statusCode).toBe(200);
+    const body = e.json();
+    expect(body).toMatchObject({ householdId: hub.fixture.households[0] });
+    expect(body.credential).toMatch(/^tsd_[\w-]{40,}$/);
+    // Stored hashed: neither the code nor the credential is in the database.
+    const dump = JSON.stringify([hub.ctx.db.prepare('SELECT * FROM terminals').all(), hub.ctx.db.prepare('SELECT * FROM enrollment_codes').all()]);
+    expect(dump).not.toContain(body.credential);
+    expect(dump).not.toContain(code);
+    const profile = await as(hub, { bearer: body.credential })({ method: 'GET', url: '/api/terminal/profile' });
+    expect(profile.json()).toMatchObject({ terminalId: body.terminalId, householdId: hub.fixture.households[0], language: 'ja' });
+    expect(profile.json().shops.map((s: { name: string }) => s.name)).toContain('テストマート');
+  });
+
+  it('refuses a reused code', async () => {
+    const { code } = (await issue()).json();
+    expect((await enroll(code)).statusCode).toBe(200);
+    const again = await enroll(code);
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error.code).toBe('ENROLLMENT_CODE_USED');
+  });
+
+  it('refuses an expired code', async () => {
+    const { code } = (await issue(undefined, { ttlMinutes: 10 })).json();
+    clock.advance(10 * 60_000);
+    const res = await enroll(code);
+    expect(res.json().error.code).toBe('ENROLLMENT_CODE_EXPIRED');
+  });
+
+  it('refuses a wrong code', async () => {
+    await issue();
+    expect((await enroll('00000000')).json().error.code).toBe('ENROLLMENT_CODE_INVALID');
+  });
+
+  it('refuses malformed codes', async () => {
+    for (const bad of ['1234', '123456789', 'abcdefgh', 12345678, null]) {
+      const res = await enroll(bad);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('rate-limits enrollment attempts so the short code cannot be brute-forced', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await enroll(String(10000000 + i))).statusCode);
+    expect(codes.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(codes[6]).toBe(429);
+  });
+
+  it('re-enrolling a household revokes its previous terminal', async () => {
+    const first = enrollTerminal(hub, hub.fixture.households[0]!);
+    const second = enrollTerminal(hub, hub.fixture.households[0]!);
+    expect((await as(hub, { bearer: first.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode).toBe(401);
+    expect((await as(hub, { bearer: second.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode).toBe(200);
+  });
+
+  it('an unknown household gets 404', async () => {
+    expect((await issue(9999)).statusCode).toBe(404);
+  });
+});
+
+describe('terminal connections', () => {
+  let hub: TestHub;
+  let url: string;
+  const sockets: Socket[] = [];
+  beforeEach(async () => {
+    hub = await createTestHub();
+    url = await hub.listen();
+  });
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.close();
+    await hub.close();
+  });
+  const track = <T extends Socket>(s: T): T => (sockets.push(s), s);
+
+  it('connects with its credential, receives its profile and is tracked online then offline', async () => {
+    const { terminalId, credential } = enrollTerminal(hub, hub.fixture.households[1]!);
+    const cityhall = track(await connectStaff(url, await login(hub, 'cityhall')));
+    const presence = nextEvent<{ terminalId: number; online: boolean }>(cityhall, 'terminal:presenceChanged');
+    const socket = track(await connectTerminal(url, credential));
+    expect((await socket.profile).terminalId).toBe(terminalId);
+    expect(await presence).toMatchObject({ terminalId, online: true });
+    expect(hub.stores.terminals.get(terminalId)).toMatchObject({ online: true });
+    expect(hub.stores.terminals.get(terminalId)!.lastSeenAt).not.toBeNull();
+
+    const heartbeat = await emitAck<{ ok: boolean; data: { serverTime: string } }>(socket, 'terminal:heartbeat', {});
+    expect(heartbeat.ok).toBe(true);
+
+    const offline = nextEvent<{ online: boolean }>(cityhall, 'terminal:presenceChanged');
+    socket.close();
+    expect(await offline).toMatchObject({ online: false });
+    expect(hub.stores.terminals.get(terminalId)).toMatchObject({ online: false });
+  });
+
+  it('refuses a mismatched protocol version with a reason', async () => {
+    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
+    await expect(connectTerminal(url, credential, PROTOCOL_VERSION + 1)).rejects.toMatchObject({
+      data: { code: 'PROTOCOL_MISMATCH', serverProtocolVersion: PROTOCOL_VERSION },
+    });
+  });
+
+  it('refuses a missing, wrong or revoked credential', async () => {
+    await expect(connectTerminal(url, '')).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
+    await expect(connectTerminal(url, 'tsd_wrong')).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
+    const { terminalId, credential } = enrollTerminal(hub, hub.fixture.households[0]!);
+    const socket = track(await connectTerminal(url, credential));
+    const revoked = nextEvent(socket, 'terminal:revoked');
+    const disconnected = nextEvent(socket, 'disconnect');
+    const s = await login(hub, 'cityhall');
+    expect((await as(hub, s)({ method: 'POST', url: `/api/terminals/${terminalId}/revoke` })).statusCode).toBe(200);
+    await revoked;
+    await disconnected;
+    await expect(connectTerminal(url, credential)).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
+  });
+
+  it('a terminal credential cannot open the staff namespace or call staff routes', async () => {
+    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
+    for (const [method, path] of [
+      ['GET', '/api/households'],
+      ['GET', '/api/users'],
+      ['GET', '/api/terminals'],
+      ['GET', '/api/auth/session'],
+    ] as const) {
+      const res = await as(hub, { bearer: credential })({ method, url: path });
+      expect(res.statusCode).toBe(403);
+    }
+  });
+
+  it('answers a malformed heartbeat with a validation error and keeps the connection', async () => {
+    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
+    const socket = track(await connectTerminal(url, credential));
+    const res = await emitAck<{ ok: boolean; error: { code: string } }>(socket, 'terminal:heartbeat', { extra: 'x'.repeat(100) });
+    expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect((await emitAck<{ ok: boolean }>(socket, 'terminal:heartbeat', {})).ok).toBe(true);
+  });
+
+  it('refuses staff sockets without a session or from another origin', async () => {
+    const { io } = await import('socket.io-client');
+    const { connectSocket } = await import('../../testing/harness');
+    await expect(connectSocket(io(`${url}/staff`, { transports: ['websocket'], reconnection: false, forceNew: true }))).rejects.toMatchObject({
+      data: { code: 'UNAUTHENTICATED' },
+    });
+    const s = await login(hub, 'cityhall');
+    await expect(
+      connectSocket(io(`${url}/staff`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: s.cookie, origin: 'https://evil.example' } })),
+    ).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+  });
+});
