@@ -178,3 +178,28 @@ test('shows the offline screen when the hub goes away and returns home by itself
   await expect(page.getByTestId('announcer').textContent()).resolves.toContain('つながりました');
   await page.context().close();
 });
+
+test('a revoked terminal forgets its credential and shows the enrollment screen', async () => {
+  const page = await openTerminal();
+  await enrollAndGoHome(page);
+  await expect(page.evaluate(() => localStorage.getItem('tsunagu.terminal.credential'))).resolves.toBeTruthy();
+  // The newest terminal is the one this page just enrolled.
+  const terminals = hub.hub.stores.terminals.list();
+  const newest = terminals.reduce((a, b) => (a.id > b.id ? a : b));
+  hub.hub.services.terminals.revoke(newest.id);
+  await page.getByTestId('enrollment-screen').waitFor({ timeout: 15_000 });
+  await expect(page.evaluate(() => localStorage.getItem('tsunagu.terminal.credential'))).resolves.toBeNull();
+  await page.context().close();
+});
+
+test('after an outage the terminal returns to the screen the resident was on', async () => {
+  const page = await openTerminal();
+  await enrollAndGoHome(page);
+  await page.getByTestId('home-checkin').click();
+  await page.getByTestId('checkin-screen').waitFor();
+  await hub.stop();
+  await page.getByTestId('offline-screen').waitFor({ timeout: 20_000 });
+  await hub.restart();
+  await page.getByTestId('checkin-screen').waitFor({ timeout: 40_000 });
+  await page.context().close();
+});
