@@ -58,6 +58,9 @@ export interface ApiRoute {
   method: string;
   url: string;
   access: Access;
+  bodySchema?: unknown;
+  /** Content types the route's body parser takes besides JSON (e.g. CAP XML, multipart). */
+  bodyLimit?: number;
 }
 
 /** Registers the hooks; returns the list of /api routes with their access rules (filled as routes are added). */
@@ -69,7 +72,10 @@ export function registerAuth(app: FastifyInstance, auth: Authenticators): ApiRou
     if (!route.url.startsWith('/api')) return;
     const access = route.config?.access;
     if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule (config.access)`);
-    for (const method of [route.method].flat()) if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access });
+    const bodySchema = (route.schema as { body?: unknown } | undefined)?.body;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access, bodySchema, bodyLimit: route.bodyLimit });
+    }
   });
 
   app.addHook('onRequest', async (request) => {
