@@ -21,7 +21,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,packages}/*/src/**/*.test.{ts,tsx}', '<rootDir>/terminal-image/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{apps,packages}/*/src/**/*.test.{ts,tsx}',
+        '<rootDir>/terminal-image/**/*.test.ts',
+        '<rootDir>/scripts/**/*.test.ts',
+      ],
     },
     {
       ...common,

@@ -1,9 +1,10 @@
 // Bundles the two web front ends (terminal renderer, console) with esbuild into each app's dist/web.
 // Used by `npm run build`, `npm start` and the browser tests' global setup.
-import { build } from 'esbuild';
+
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const alias = {
@@ -13,8 +14,18 @@ const alias = {
 };
 
 const apps = [
-  { name: 'terminal', entry: 'apps/terminal/src/renderer/index.tsx', html: 'apps/terminal/src/renderer/index.html', out: 'apps/terminal/dist/web' },
-  { name: 'console', entry: 'apps/console/src/index.tsx', html: 'apps/console/src/index.html', out: 'apps/console/dist/web' },
+  {
+    name: 'terminal',
+    entry: 'apps/terminal/src/renderer/index.tsx',
+    html: 'apps/terminal/src/renderer/index.html',
+    out: 'apps/terminal/dist/web',
+  },
+  {
+    name: 'console',
+    entry: 'apps/console/src/index.tsx',
+    html: 'apps/console/src/index.html',
+    out: 'apps/console/dist/web',
+  },
 ];
 
 export async function buildWeb({ quiet = false } = {}) {

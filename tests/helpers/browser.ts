@@ -21,7 +21,9 @@ export const CHROMIUM_ARGS = [
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (.ci/run does).`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (.ci/run does).`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
@@ -43,7 +45,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Runs axe-core in the page and returns its violations (empty when the screen passes). */
-export async function axeViolations(page: Page): Promise<{ id: string; impact: string | null; help: string; nodes: string[] }[]> {
+export async function axeViolations(
+  page: Page,
+): Promise<{ id: string; impact: string | null; help: string; nodes: string[] }[]> {
   const axePath = require.resolve('axe-core/axe.min.js');
   await page.addScriptTag({ path: axePath });
   return page.evaluate(async () => {
@@ -64,7 +68,9 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
 /** Every visible interactive element smaller than `min` CSS px in either direction. */
 export async function undersizedTargets(page: Page, min = 120): Promise<string[]> {
   return page.evaluate((minSize) => {
-    const els = Array.from(document.querySelectorAll('button, a[href], input, select, textarea, [role="button"], [tabindex]'));
+    const els = Array.from(
+      document.querySelectorAll('button, a[href], input, select, textarea, [role="button"], [tabindex]'),
+    );
     return els
       .filter((el) => {
         const r = el.getBoundingClientRect();
@@ -72,6 +78,9 @@ export async function undersizedTargets(page: Page, min = 120): Promise<string[]
         if (style.visibility === 'hidden' || style.display === 'none' || r.width === 0 || r.height === 0) return false;
         return r.width < minSize || r.height < minSize;
       })
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)}`);
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)}`,
+      );
   }, min);
 }

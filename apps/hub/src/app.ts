@@ -17,11 +17,11 @@ import type { HubContext } from './context';
 import { type Db, databaseFile, openDatabase } from './db/database';
 import { type Clock, systemClock } from './lib/clock';
 import { DomainEventBus } from './lib/events';
-import { capabilities } from './modules/capabilities';
-import { type AccountsService, createAccountsService } from './modules/accounts/service';
 import { accountsRoutes } from './modules/accounts/routes';
+import { type AccountsService, createAccountsService } from './modules/accounts/service';
 import { type AccountsStore, createSqliteAccountsStore } from './modules/accounts/store';
 import { createSqliteAuditStore } from './modules/audit/store';
+import { capabilities } from './modules/capabilities';
 import { householdsRoutes } from './modules/households/routes';
 import { createSqliteHouseholdsStore, type HouseholdsStore } from './modules/households/store';
 import { shopsRoutes } from './modules/shops/routes';
@@ -117,7 +117,11 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Tsunagu hub API', version: String(PROTOCOL_VERSION), description: 'REST API of the Tsunagu hub.' },
+      info: {
+        title: 'Tsunagu hub API',
+        version: String(PROTOCOL_VERSION),
+        description: 'REST API of the Tsunagu hub.',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'tsunagu_session' },
@@ -152,15 +156,31 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   });
 
   const events = new DomainEventBus((err, event) => app.log.error({ err, event }, 'domain event listener failed'));
-  const ctx: HubContext = { config, db, clock, sockets, audit, metrics, log: app.log, events, backgroundJobs: options.backgroundJobs ?? true };
-  terminals = createTerminalsService(ctx, { terminals: terminalsStore, households: householdsStore, shops: shopsStore });
+  const ctx: HubContext = {
+    config,
+    db,
+    clock,
+    sockets,
+    audit,
+    metrics,
+    log: app.log,
+    events,
+    backgroundJobs: options.backgroundJobs ?? true,
+  };
+  terminals = createTerminalsService(ctx, {
+    terminals: terminalsStore,
+    households: householdsStore,
+    shops: shopsStore,
+  });
 
   // Staff sockets join rooms by identity so modules can address them without per-socket work.
   sockets.onStaffConnection(({ socket, principal, on }) => {
     if (principal.kind !== 'user') return;
     socket.join([`user:${principal.user.id}`, `role:${principal.user.role}`]);
     if (principal.user.shopId !== null) socket.join(`shop:${principal.user.shopId}`);
-    on('staff:ping', { access: 'staff', schema: EmptyPayload }, () => ({ serverTime: new Date(clock.now()).toISOString() }));
+    on('staff:ping', { access: 'staff', schema: EmptyPayload }, () => ({
+      serverTime: new Date(clock.now()).toISOString(),
+    }));
   });
 
   registerMetricsRoute(app, metrics);
@@ -188,10 +208,18 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
 
   for (const web of WEB_APPS) {
     if (fs.existsSync(web.dir)) {
-      await app.register(fastifyStatic, { root: web.dir, prefix: web.prefix, decorateReply: false, index: ['index.html'] });
+      await app.register(fastifyStatic, {
+        root: web.dir,
+        prefix: web.prefix,
+        decorateReply: false,
+        index: ['index.html'],
+      });
     } else {
       app.get(web.prefix, { schema: { hide: true } }, async (_req, reply) =>
-        reply.status(503).type('text/plain; charset=utf-8').send(`This page has not been built yet: run "npm run build".`),
+        reply
+          .status(503)
+          .type('text/plain; charset=utf-8')
+          .send(`This page has not been built yet: run "npm run build".`),
       );
     }
     app.get(web.prefix.slice(0, -1), { schema: { hide: true } }, async (_req, reply) => reply.redirect(web.prefix));

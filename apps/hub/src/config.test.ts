@@ -4,12 +4,24 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({}, '/srv/x');
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: path.resolve('/srv/x/data'), timeZone: 'Asia/Tokyo', seedDemo: true, turn: null });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: path.resolve('/srv/x/data'),
+      timeZone: 'Asia/Tokyo',
+      seedDemo: true,
+      turn: null,
+    });
     expect(c.publicUrl).toBe('http://127.0.0.1:8080');
   });
 
   it('reads PORT, HOST, TSUNAGU_DATA_DIR and TSUNAGU_TZ', () => {
-    const c = loadConfig({ PORT: '9000', HOST: '0.0.0.0', TSUNAGU_DATA_DIR: '/var/lib/tsunagu', TSUNAGU_TZ: 'Europe/Berlin' });
+    const c = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      TSUNAGU_DATA_DIR: '/var/lib/tsunagu',
+      TSUNAGU_TZ: 'Europe/Berlin',
+    });
     expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/tsunagu', timeZone: 'Europe/Berlin' });
   });
 

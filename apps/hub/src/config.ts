@@ -59,10 +59,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
   if (/\s/.test(host)) problems.push(`HOST must be a host name or IP address (got "${env.HOST}")`);
 
-  const dataDir = path.resolve(cwd, env.TSUNAGU_DATA_DIR && env.TSUNAGU_DATA_DIR !== '' ? env.TSUNAGU_DATA_DIR : './data');
+  const dataDir = path.resolve(
+    cwd,
+    env.TSUNAGU_DATA_DIR && env.TSUNAGU_DATA_DIR !== '' ? env.TSUNAGU_DATA_DIR : './data',
+  );
 
   const timeZone = env.TSUNAGU_TZ && env.TSUNAGU_TZ !== '' ? env.TSUNAGU_TZ : 'Asia/Tokyo';
-  if (!isValidTimeZone(timeZone)) problems.push(`TSUNAGU_TZ must be an IANA time zone such as Asia/Tokyo (got "${timeZone}")`);
+  if (!isValidTimeZone(timeZone))
+    problems.push(`TSUNAGU_TZ must be an IANA time zone such as Asia/Tokyo (got "${timeZone}")`);
 
   let publicUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   if (env.TSUNAGU_PUBLIC_URL) {
@@ -74,21 +78,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       problems.push(`TSUNAGU_PUBLIC_URL must be an http(s) URL (got "${env.TSUNAGU_PUBLIC_URL}")`);
     }
   }
-  const secureCookies = parseBool('TSUNAGU_SECURE_COOKIES', env.TSUNAGU_SECURE_COOKIES, publicUrl.startsWith('https:'), problems);
+  const secureCookies = parseBool(
+    'TSUNAGU_SECURE_COOKIES',
+    env.TSUNAGU_SECURE_COOKIES,
+    publicUrl.startsWith('https:'),
+    problems,
+  );
   const seedDemo = parseBool('TSUNAGU_SEED_DEMO', env.TSUNAGU_SEED_DEMO, true, problems);
 
   let iceServers: IceServerConfig[] = [];
   if (env.TSUNAGU_STUN_URLS) {
-    const urls = env.TSUNAGU_STUN_URLS.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const u of urls) if (!/^stuns?:/.test(u)) problems.push(`TSUNAGU_STUN_URLS entries must start with stun: (got "${u}")`);
+    const urls = env.TSUNAGU_STUN_URLS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const u of urls)
+      if (!/^stuns?:/.test(u)) problems.push(`TSUNAGU_STUN_URLS entries must start with stun: (got "${u}")`);
     iceServers = [{ urls }];
   }
   let turn: HubConfig['turn'] = null;
   if (env.TSUNAGU_TURN_URLS) {
-    const urls = env.TSUNAGU_TURN_URLS.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const u of urls) if (!/^turns?:/.test(u)) problems.push(`TSUNAGU_TURN_URLS entries must start with turn: or turns: (got "${u}")`);
+    const urls = env.TSUNAGU_TURN_URLS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const u of urls)
+      if (!/^turns?:/.test(u)) problems.push(`TSUNAGU_TURN_URLS entries must start with turn: or turns: (got "${u}")`);
     const secret = env.TSUNAGU_TURN_SECRET ?? '';
-    if (secret.length < 16) problems.push('TSUNAGU_TURN_SECRET must be set (at least 16 characters) when TSUNAGU_TURN_URLS is set');
+    if (secret.length < 16)
+      problems.push('TSUNAGU_TURN_SECRET must be set (at least 16 characters) when TSUNAGU_TURN_URLS is set');
     turn = { urls, secret, ttlSeconds: 3600 };
   }
 

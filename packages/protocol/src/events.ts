@@ -26,7 +26,12 @@ export interface TerminalClientEvents {
 
 export interface StaffServerEvents {
   /** A terminal came online or went offline. */
-  'terminal:presenceChanged': (payload: { terminalId: number; householdId: number; online: boolean; lastSeenAt: string | null }) => void;
+  'terminal:presenceChanged': (payload: {
+    terminalId: number;
+    householdId: number;
+    online: boolean;
+    lastSeenAt: string | null;
+  }) => void;
 }
 
 export interface StaffClientEvents {

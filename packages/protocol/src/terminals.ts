@@ -29,9 +29,7 @@ export const TerminalProfile = Type.Object({
   householdName: Name,
   language: Language,
   districtId: Id,
-  shops: Type.Array(
-    Type.Object({ id: Id, name: Type.String(), category: Type.String(), kind: Type.String() }),
-  ),
+  shops: Type.Array(Type.Object({ id: Id, name: Type.String(), category: Type.String(), kind: Type.String() })),
 });
 export type TerminalProfile = Static<typeof TerminalProfile>;
 

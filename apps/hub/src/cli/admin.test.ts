@@ -76,7 +76,10 @@ describe('admin command line', () => {
     expect(out.at(-1)).toMatch(/integrity ok/);
     await expect(run('backup', backup)).rejects.toThrow(/exists already/);
     // Change something after the backup, then restore: the change is gone, the old file kept.
-    hub.stores.households.create({ name: '後から', address: 'x', districtId: hub.stores.households.listDistricts()[0]!.id }, 0);
+    hub.stores.households.create(
+      { name: '後から', address: 'x', districtId: hub.stores.households.listDistricts()[0]!.id },
+      0,
+    );
     const countAfter = hub.stores.households.count();
     await hub.app.close();
     const lines = restoreDatabase(dataDir, backup);

@@ -124,7 +124,9 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
     }
     case 'list-users':
       for (const u of hub.stores.accounts.listUsers()) {
-        out.push(`${String(u.id).padStart(4)}  ${u.username.padEnd(16)} ${u.role}${u.admin ? '+admin' : ''}${u.shopId ? ` shop ${u.shopId}` : ''}${u.disabled ? ' (disabled)' : ''}`);
+        out.push(
+          `${String(u.id).padStart(4)}  ${u.username.padEnd(16)} ${u.role}${u.admin ? '+admin' : ''}${u.shopId ? ` shop ${u.shopId}` : ''}${u.disabled ? ' (disabled)' : ''}`,
+        );
       }
       break;
     case 'create-api-key': {
@@ -146,12 +148,15 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
     }
     case 'list-api-keys':
       for (const k of hub.stores.accounts.listApiKeys()) {
-        out.push(`${String(k.id).padStart(4)}  ${k.name.padEnd(20)} ${k.role.padEnd(9)} ${k.prefix}…  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`);
+        out.push(
+          `${String(k.id).padStart(4)}  ${k.name.padEnd(20)} ${k.role.padEnd(9)} ${k.prefix}…  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`,
+        );
       }
       break;
     case 'issue-code': {
       const householdId = int(rest[0], 'householdId');
-      const ttl = flags['ttl-minutes'] !== undefined ? int(str(flags['ttl-minutes'], 'ttl-minutes'), '--ttl-minutes') : undefined;
+      const ttl =
+        flags['ttl-minutes'] !== undefined ? int(str(flags['ttl-minutes'], 'ttl-minutes'), '--ttl-minutes') : undefined;
       const { code, expiresAt } = hub.services.terminals.issueCode(householdId, 'cli', ttl);
       audit('terminal.code_issued', `household:${householdId}`);
       out.push(`Enrollment code for household ${householdId} (expires ${new Date(expiresAt).toISOString()}):`);

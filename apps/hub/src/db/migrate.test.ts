@@ -6,7 +6,9 @@ import { openDatabase } from './database';
 import { currentVersion, loadMigrations, migrate } from './migrate';
 
 const tables = (db: Database.Database) =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 
 describe('migrations', () => {
   it('are numbered in increasing order and all apply to an empty database', () => {
@@ -33,7 +35,10 @@ describe('migrations', () => {
   it('roll back a failing migration entirely', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
     fs.writeFileSync(path.join(dir, '0001-good.sql'), 'CREATE TABLE a (x INTEGER) STRICT;');
-    fs.writeFileSync(path.join(dir, '0002-bad.sql'), 'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);');
+    fs.writeFileSync(
+      path.join(dir, '0002-bad.sql'),
+      'CREATE TABLE b (x INTEGER) STRICT; INSERT INTO nowhere VALUES (1);',
+    );
     const db = new Database(':memory:');
     expect(() => migrate(db, { dir })).toThrow();
     expect(currentVersion(db)).toBe(1);
@@ -56,9 +61,24 @@ describe('0001-core', () => {
 
   it('creates the core tables as STRICT tables', () => {
     expect(tables(db)).toEqual(
-      expect.arrayContaining(['districts', 'users', 'sessions', 'api_keys', 'audit_log', 'households', 'residents', 'household_watchers', 'terminals', 'enrollment_codes', 'shops', 'shop_items']),
+      expect.arrayContaining([
+        'districts',
+        'users',
+        'sessions',
+        'api_keys',
+        'audit_log',
+        'households',
+        'residents',
+        'household_watchers',
+        'terminals',
+        'enrollment_codes',
+        'shops',
+        'shop_items',
+      ]),
     );
-    const strict = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 0 AND name NOT LIKE 'sqlite_%'").all();
+    const strict = db
+      .prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 0 AND name NOT LIKE 'sqlite_%'")
+      .all();
     expect(strict).toEqual([]);
   });
 
@@ -72,9 +92,15 @@ describe('0001-core', () => {
     db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
     db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
     db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'x', 0)").run();
-    expect(() => db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'y', 0)").run()).toThrow(/UNIQUE/);
     expect(() =>
-      db.prepare("INSERT INTO users (username, display_name, password_hash, role, admin, created_at) VALUES ('w', 'w', 'h', 'watcher', 1, 0)").run(),
+      db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'y', 0)").run(),
+    ).toThrow(/UNIQUE/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO users (username, display_name, password_hash, role, admin, created_at) VALUES ('w', 'w', 'h', 'watcher', 1, 0)",
+        )
+        .run(),
     ).toThrow(/CHECK/);
   });
 });

@@ -13,7 +13,10 @@ export interface Migration {
 }
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const migrations = files.map((file) => {
     const m = /^(\d{4})-([a-z0-9-]+)\.sql$/.exec(file);
     if (!m) throw new Error(`Migration file name must look like 0001-name.sql: ${file}`);
@@ -36,7 +39,9 @@ export function migrate(db: Database.Database, options: { target?: number; dir?:
   const from = currentVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (from > latest) {
-    throw new Error(`Database is at version ${from} but this hub only knows ${latest}: upgrade the hub, do not downgrade.`);
+    throw new Error(
+      `Database is at version ${from} but this hub only knows ${latest}: upgrade the hub, do not downgrade.`,
+    );
   }
   const target = options.target ?? latest;
   const applied: number[] = [];

@@ -16,7 +16,8 @@ export const DEMO_DISTRICTS = [
   { code: 'mitaka-eki-shuhen', name: '三鷹駅周辺', nameEn: 'Mitaka-eki-shuhen' },
 ];
 
-const weekdays = (open: string, close: string, days = [1, 2, 3, 4, 5, 6]): OpeningHours => days.map((day) => ({ day, open, close }));
+const weekdays = (open: string, close: string, days = [1, 2, 3, 4, 5, 6]): OpeningHours =>
+  days.map((day) => ({ day, open, close }));
 
 const SHOPS = [
   {
@@ -74,11 +75,61 @@ const SHOPS = [
       ['大根', 150, '1本'],
     ],
   },
-  { name: '話し相手 (傾聴)', category: 'listening', kind: 'listening' as const, hours: weekdays('09:00', '20:00', [0, 1, 2, 3, 4, 5, 6]), items: [] },
+  {
+    name: '話し相手 (傾聴)',
+    category: 'listening',
+    kind: 'listening' as const,
+    hours: weekdays('09:00', '20:00', [0, 1, 2, 3, 4, 5, 6]),
+    items: [],
+  },
 ];
 
-const FAMILY_NAMES = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤', '吉田', '山田', '佐々木', '山口', '松本', '井上', '木村', '林', '斎藤', '清水', '山崎'];
-const GIVEN_NAMES = ['ハル', 'キヨ', 'トメ', '正男', '文子', '茂', '和子', '清', 'ミツ', '勇', '幸子', '実', 'フミ', '武', '千代', '昭', '節子', '博', 'タケ', '進', '静江'];
+const FAMILY_NAMES = [
+  '佐藤',
+  '鈴木',
+  '高橋',
+  '田中',
+  '伊藤',
+  '渡辺',
+  '山本',
+  '中村',
+  '小林',
+  '加藤',
+  '吉田',
+  '山田',
+  '佐々木',
+  '山口',
+  '松本',
+  '井上',
+  '木村',
+  '林',
+  '斎藤',
+  '清水',
+  '山崎',
+];
+const GIVEN_NAMES = [
+  'ハル',
+  'キヨ',
+  'トメ',
+  '正男',
+  '文子',
+  '茂',
+  '和子',
+  '清',
+  'ミツ',
+  '勇',
+  '幸子',
+  '実',
+  'フミ',
+  '武',
+  '千代',
+  '昭',
+  '節子',
+  '博',
+  'タケ',
+  '進',
+  '静江',
+];
 
 export interface DemoSeedResult {
   terminals: { householdId: number; householdName: string; credential: string }[];
@@ -94,11 +145,18 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
   for (const s of SHOPS) {
     const id = stores.shops.create({ name: s.name, category: s.category, kind: s.kind, openingHours: s.hours }, now);
     shopIds.push(id);
-    for (const [name, priceYen, unit] of s.items as [string, number, string][]) stores.shops.addItem({ shopId: id, name, priceYen, unit, photoUrl: null });
+    for (const [name, priceYen, unit] of s.items as [string, number, string][])
+      stores.shops.addItem({ shopId: id, name, priceYen, unit, photoUrl: null });
   }
 
   const logins: DemoSeedResult['logins'] = [];
-  const user = async (username: string, displayName: string, role: 'cityhall' | 'operator' | 'listener' | 'watcher', extra: { admin?: boolean; shopId?: number; watcherKind?: 'welfare' | 'carenetwork' | 'family' | 'supervisor' }, note: string) => {
+  const user = async (
+    username: string,
+    displayName: string,
+    role: 'cityhall' | 'operator' | 'listener' | 'watcher',
+    extra: { admin?: boolean; shopId?: number; watcherKind?: 'welfare' | 'carenetwork' | 'family' | 'supervisor' },
+    note: string,
+  ) => {
     const u = await services.accounts.createUser({ username, displayName, password: DEMO_PASSWORD, role, ...extra });
     logins.push({ username, role: extra.admin ? 'cityhall (admin)' : role, note });
     return u.id;
@@ -108,14 +166,44 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
   for (const [i, shopId] of shopIds.slice(0, 5).entries()) {
     await user(`shop${i + 1}`, `${SHOPS[i]!.name} 店員`, 'operator', { shopId }, `operator at ${SHOPS[i]!.name}`);
   }
-  await user('shop1b', `${SHOPS[0]!.name} 店員2`, 'operator', { shopId: shopIds[0]! }, `second operator at ${SHOPS[0]!.name}`);
+  await user(
+    'shop1b',
+    `${SHOPS[0]!.name} 店員2`,
+    'operator',
+    { shopId: shopIds[0]! },
+    `second operator at ${SHOPS[0]!.name}`,
+  );
   await user('listener1', '傾聴ボランティア 森', 'listener', { shopId: shopIds[5]! }, 'listening volunteer');
   await user('listener2', '傾聴ボランティア 星野', 'listener', { shopId: shopIds[5]! }, 'listening volunteer');
   const welfare = await user('welfare1', '福祉課 青木', 'watcher', { watcherKind: 'welfare' }, 'welfare office (east)');
-  const welfare2 = await user('welfare2', '福祉課 石井', 'watcher', { watcherKind: 'welfare' }, 'welfare office (west)');
-  const care = await user('carenet1', 'ケアネット 上田', 'watcher', { watcherKind: 'carenetwork' }, 'community care network');
-  const family = await user('family1', '佐藤 一郎 (長男)', 'watcher', { watcherKind: 'family' }, 'family of household 1');
-  const supervisor = await user('supervisor1', '福祉課 係長 大野', 'watcher', { watcherKind: 'supervisor' }, 'welfare supervisor (2nd level)');
+  const welfare2 = await user(
+    'welfare2',
+    '福祉課 石井',
+    'watcher',
+    { watcherKind: 'welfare' },
+    'welfare office (west)',
+  );
+  const care = await user(
+    'carenet1',
+    'ケアネット 上田',
+    'watcher',
+    { watcherKind: 'carenetwork' },
+    'community care network',
+  );
+  const family = await user(
+    'family1',
+    '佐藤 一郎 (長男)',
+    'watcher',
+    { watcherKind: 'family' },
+    'family of household 1',
+  );
+  const supervisor = await user(
+    'supervisor1',
+    '福祉課 係長 大野',
+    'watcher',
+    { watcherKind: 'supervisor' },
+    'welfare supervisor (2nd level)',
+  );
 
   const terminals: DemoSeedResult['terminals'] = [];
   for (let i = 0; i < 21; i++) {
@@ -142,7 +230,11 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
     if (i < 7) {
       const { code } = services.terminals.issueCode(id, 'demo-seed');
       const enrolled = services.terminals.enroll(code, `demo-${i + 1}`);
-      terminals.push({ householdId: id, householdName: `${family1} ${GIVEN_NAMES[i]!}`, credential: enrolled.credential });
+      terminals.push({
+        householdId: id,
+        householdName: `${family1} ${GIVEN_NAMES[i]!}`,
+        credential: enrolled.credential,
+      });
     }
   }
   ctx.audit.record({ actor: 'system', action: 'demo.seeded', detail: { households: 21, terminals: terminals.length } });

@@ -39,7 +39,9 @@ function checker(schema: TSchema) {
 export function validatePayload(schema: TSchema, value: unknown): ErrorInfo | null {
   const c = checker(schema);
   if (c.Check(value)) return null;
-  const details = [...c.Errors(value)].slice(0, 10).map((e) => ({ path: `payload${e.path.replace(/\//g, '.')}`, message: e.message }));
+  const details = [...c.Errors(value)]
+    .slice(0, 10)
+    .map((e) => ({ path: `payload${e.path.replace(/\//g, '.')}`, message: e.message }));
   return {
     code: 'VALIDATION_FAILED',
     message: `The message is not valid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
@@ -48,7 +50,8 @@ export function validatePayload(schema: TSchema, value: unknown): ErrorInfo | nu
 }
 
 export function toErrorInfo(err: unknown, logger?: Logger): ErrorInfo {
-  if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (err instanceof AppError)
+    return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   logger?.error({ err }, 'socket handler failed');
   return { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' };
 }

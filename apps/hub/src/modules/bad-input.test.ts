@@ -8,7 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { BODY_LIMIT_BYTES } from '../app';
 import { allows, type Principal } from '../lib/principal';
 import type { ApiRoute } from '../plugins/auth';
-import { as, createTestHub, enrollTerminal, sessionFor, type StaffSession, type TestHub } from '../testing/harness';
+import { as, createTestHub, enrollTerminal, type StaffSession, sessionFor, type TestHub } from '../testing/harness';
 
 const wrongValueFor = (schema: TSchema): unknown => {
   switch (schema.type) {
@@ -73,10 +73,18 @@ describe('bad input on every route', () => {
     const u = hub.fixture.users;
     const candidates: { principal: Principal | null; auth: () => StaffSession | { bearer: string } | null }[] = [
       ...(['admin', 'operator', 'listener', 'watcher'] as const).map((n) => ({
-        principal: { kind: 'user', user: hub.stores.accounts.userById(u[n])!, sessionId: 0, csrfToken: '' } as Principal,
+        principal: {
+          kind: 'user',
+          user: hub.stores.accounts.userById(u[n])!,
+          sessionId: 0,
+          csrfToken: '',
+        } as Principal,
         auth: () => sessionFor(hub, u[n]),
       })),
-      { principal: { kind: 'terminal', terminalId: terminal.terminalId, householdId: hub.fixture.households[0]! }, auth: () => ({ bearer: terminal.credential }) },
+      {
+        principal: { kind: 'terminal', terminalId: terminal.terminalId, householdId: hub.fixture.households[0]! },
+        auth: () => ({ bearer: terminal.credential }),
+      },
       { principal: null, auth: () => null },
     ];
     callerFor = (r) => candidates.find((c) => allows(r.access, c.principal))!.auth();
@@ -84,15 +92,22 @@ describe('bad input on every route', () => {
     // Everything a bad request could have changed, except the audit log (failed attempts are logged) and sessions.
     snapshot = () =>
       JSON.stringify(
-        (hub.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'sessions') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
-          ({ name }) => [name, hub.ctx.db.prepare(`SELECT * FROM "${name}"`).all()],
-        ),
+        (
+          hub.ctx.db
+            .prepare(
+              "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'sessions') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )
+            .all() as { name: string }[]
+        ).map(({ name }) => [name, hub.ctx.db.prepare(`SELECT * FROM "${name}"`).all()]),
       );
   });
   afterAll(() => hub.close());
 
   const send = (r: ApiRoute, payload: unknown, headers: Record<string, string> = {}) =>
-    as(hub, callerFor(r))({
+    as(
+      hub,
+      callerFor(r),
+    )({
       method: r.method as 'POST',
       url: r.url.replace(/:[A-Za-z]+/g, '1'),
       payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
@@ -111,7 +126,8 @@ describe('bad input on every route', () => {
       const schema = r.bodySchema as TObject;
       const base = example(schema) as Record<string, unknown>;
       const cases: [string, unknown][] = [['unknown field', { ...base, surpriseField: 1 }]];
-      for (const [key, prop] of Object.entries(schema.properties ?? {})) cases.push([`wrong type for ${key}`, { ...base, [key]: wrongValueFor(prop) }]);
+      for (const [key, prop] of Object.entries(schema.properties ?? {}))
+        cases.push([`wrong type for ${key}`, { ...base, [key]: wrongValueFor(prop) }]);
       for (const key of schema.required ?? []) {
         const { [key]: _dropped, ...rest } = base;
         cases.push([`missing ${key}`, rest]);
@@ -157,7 +173,15 @@ describe('bad input on every route', () => {
 
   it('refuses bad path and query parameters', async () => {
     const admin = sessionFor(hub, hub.fixture.users.admin);
-    for (const url of ['/api/households/abc', '/api/households/-1', '/api/households/1.5', '/api/audit?limit=100000', '/api/audit?limit=x', '/api/households?districtId=x', '/api/households?bogus=1']) {
+    for (const url of [
+      '/api/households/abc',
+      '/api/households/-1',
+      '/api/households/1.5',
+      '/api/audit?limit=100000',
+      '/api/audit?limit=x',
+      '/api/households?districtId=x',
+      '/api/households?bogus=1',
+    ]) {
       const res = await as(hub, admin)({ method: 'GET', url });
       expect([url, res.statusCode, res.json().error.code]).toEqual([url, 400, 'VALIDATION_FAILED']);
     }
@@ -185,6 +209,8 @@ describe('bad input on every route', () => {
   it('serves the OpenAPI document', async () => {
     const res = await hub.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
-    expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/terminals/enroll', '/api/households']));
+    expect(Object.keys(res.json().paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/terminals/enroll', '/api/households']),
+    );
   });
 });

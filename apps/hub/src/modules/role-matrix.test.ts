@@ -4,7 +4,7 @@
  */
 import type { StaffRole } from '@tsunagu/protocol';
 import { type Access, allows, type Principal } from '../lib/principal';
-import { as, createTestHub, enrollTerminal, sessionFor, type StaffSession, type TestHub } from '../testing/harness';
+import { as, createTestHub, enrollTerminal, type StaffSession, sessionFor, type TestHub } from '../testing/harness';
 
 type Caller = { name: string; principal: Principal | null; auth: () => StaffSession | { bearer: string } | null };
 
@@ -14,22 +14,39 @@ describe('role matrix', () => {
   beforeAll(async () => {
     hub = await createTestHub();
     const u = hub.fixture.users;
-    const user = (id: number): Principal => ({ kind: 'user', user: hub.stores.accounts.userById(id)!, sessionId: 0, csrfToken: '' });
+    const user = (id: number): Principal => ({
+      kind: 'user',
+      user: hub.stores.accounts.userById(id)!,
+      sessionId: 0,
+      csrfToken: '',
+    });
     const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
     const key = (role: StaffRole) => hub.services.accounts.createApiKey(`matrix-${role}`, role, null).key;
     const cityhallKey = key('cityhall');
     const operatorKey = key('operator');
     callers = [
       { name: 'anonymous', principal: null, auth: () => null },
-      { name: 'terminal', principal: { kind: 'terminal', terminalId: terminal.terminalId, householdId: hub.fixture.households[0]! }, auth: () => ({ bearer: terminal.credential }) },
+      {
+        name: 'terminal',
+        principal: { kind: 'terminal', terminalId: terminal.terminalId, householdId: hub.fixture.households[0]! },
+        auth: () => ({ bearer: terminal.credential }),
+      },
       ...(['admin', 'cityhall', 'operator', 'listener', 'watcher'] as const).map((name) => ({
         name,
         principal: user(u[name]),
         // A new session per request, so routes like logout cannot spoil the next call.
         auth: () => sessionFor(hub, u[name]),
       })),
-      { name: 'cityhall API key', principal: { kind: 'apikey', apiKeyId: 1, name: 'k', role: 'cityhall' }, auth: () => ({ bearer: cityhallKey }) },
-      { name: 'operator API key', principal: { kind: 'apikey', apiKeyId: 2, name: 'k', role: 'operator' }, auth: () => ({ bearer: operatorKey }) },
+      {
+        name: 'cityhall API key',
+        principal: { kind: 'apikey', apiKeyId: 1, name: 'k', role: 'cityhall' },
+        auth: () => ({ bearer: cityhallKey }),
+      },
+      {
+        name: 'operator API key',
+        principal: { kind: 'apikey', apiKeyId: 2, name: 'k', role: 'operator' },
+        auth: () => ({ bearer: operatorKey }),
+      },
     ];
   });
   afterAll(() => hub.close());
@@ -45,13 +62,22 @@ describe('role matrix', () => {
       // Ids that do not exist, so an allowed caller changes nothing.
       const url = route.url.replace(/:[A-Za-z]+/g, '987654');
       for (const caller of callers) {
-        const res = await as(hub, caller.auth())({ method: route.method as 'GET', url, payload: ['GET', 'DELETE'].includes(route.method) ? undefined : {} });
+        const res = await as(
+          hub,
+          caller.auth(),
+        )({ method: route.method as 'GET', url, payload: ['GET', 'DELETE'].includes(route.method) ? undefined : {} });
         const refused = res.statusCode === 401 || res.statusCode === 403;
         const expectedAllowed = allows(route.access as Access, caller.principal);
         // A 403 can also be a finer check inside an allowed route (e.g. only signed-in people change passwords).
-        const ok = expectedAllowed ? res.statusCode !== 401 && !(refused && res.json().error.code === 'UNAUTHENTICATED') : refused;
-        if (!ok) failures.push(`${route.method} ${route.url} as ${caller.name}: ${res.statusCode} (expected ${expectedAllowed ? 'allowed' : 'refused'})`);
-        if (res.statusCode >= 500) failures.push(`${route.method} ${route.url} as ${caller.name}: ${res.statusCode} ${res.body}`);
+        const ok = expectedAllowed
+          ? res.statusCode !== 401 && !(refused && res.json().error.code === 'UNAUTHENTICATED')
+          : refused;
+        if (!ok)
+          failures.push(
+            `${route.method} ${route.url} as ${caller.name}: ${res.statusCode} (expected ${expectedAllowed ? 'allowed' : 'refused'})`,
+          );
+        if (res.statusCode >= 500)
+          failures.push(`${route.method} ${route.url} as ${caller.name}: ${res.statusCode} ${res.body}`);
       }
     }
     expect(failures).toEqual([]);
@@ -62,7 +88,8 @@ describe('role matrix', () => {
     for (const r of hub.apiRoutes) {
       if (r.access === 'public') continue;
       if (r.access === 'terminal') {
-        for (const c of callers.filter((c) => c.principal && c.principal.kind !== 'terminal')) expect(allows(r.access, c.principal)).toBe(false);
+        for (const c of callers.filter((c) => c.principal && c.principal.kind !== 'terminal'))
+          expect(allows(r.access, c.principal)).toBe(false);
       } else expect(allows(r.access, terminal)).toBe(false);
     }
   });
@@ -70,7 +97,9 @@ describe('role matrix', () => {
   it('admin-only routes refuse plain city hall staff and API keys', async () => {
     for (const url of ['/api/users', '/api/api-keys', '/api/audit']) {
       expect((await as(hub, sessionFor(hub, hub.fixture.users.cityhall))({ method: 'GET', url })).statusCode).toBe(403);
-      expect((await as(hub, callers.find((c) => c.name === 'cityhall API key')!.auth())({ method: 'GET', url })).statusCode).toBe(403);
+      expect(
+        (await as(hub, callers.find((c) => c.name === 'cityhall API key')!.auth())({ method: 'GET', url })).statusCode,
+      ).toBe(403);
       expect((await as(hub, sessionFor(hub, hub.fixture.users.admin))({ method: 'GET', url })).statusCode).toBe(200);
     }
   });
@@ -78,26 +107,53 @@ describe('role matrix', () => {
   describe('watchers see only their assigned households', () => {
     it('lists only assigned households', async () => {
       const res = await as(hub, sessionFor(hub, hub.fixture.users.watcher))({ method: 'GET', url: '/api/households' });
-      expect(res.json().households.map((h: { id: number }) => h.id).sort()).toEqual([hub.fixture.households[0], hub.fixture.households[1]].sort());
+      expect(
+        res
+          .json()
+          .households.map((h: { id: number }) => h.id)
+          .sort(),
+      ).toEqual([hub.fixture.households[0], hub.fixture.households[1]].sort());
     });
 
     it('gets 404 for a household not assigned to them', async () => {
-      const res = await as(hub, sessionFor(hub, hub.fixture.users.watcher))({ method: 'GET', url: `/api/households/${hub.fixture.households[2]}` });
+      const res = await as(
+        hub,
+        sessionFor(hub, hub.fixture.users.watcher),
+      )({ method: 'GET', url: `/api/households/${hub.fixture.households[2]}` });
       expect(res.statusCode).toBe(404);
-      const mine = await as(hub, sessionFor(hub, hub.fixture.users.watcher))({ method: 'GET', url: `/api/households/${hub.fixture.households[0]}` });
+      const mine = await as(
+        hub,
+        sessionFor(hub, hub.fixture.users.watcher),
+      )({ method: 'GET', url: `/api/households/${hub.fixture.households[0]}` });
       expect(mine.statusCode).toBe(200);
     });
 
     it('cannot change households or assignments', async () => {
       const w = () => as(hub, sessionFor(hub, hub.fixture.users.watcher));
-      expect((await w()({ method: 'PATCH', url: `/api/households/${hub.fixture.households[0]}`, payload: { notes: 'x' } })).statusCode).toBe(403);
-      expect((await w()({ method: 'POST', url: `/api/households/${hub.fixture.households[2]}/watchers`, payload: { userId: hub.fixture.users.watcher } })).statusCode).toBe(403);
+      expect(
+        (await w()({ method: 'PATCH', url: `/api/households/${hub.fixture.households[0]}`, payload: { notes: 'x' } }))
+          .statusCode,
+      ).toBe(403);
+      expect(
+        (
+          await w()({
+            method: 'POST',
+            url: `/api/households/${hub.fixture.households[2]}/watchers`,
+            payload: { userId: hub.fixture.users.watcher },
+          })
+        ).statusCode,
+      ).toBe(403);
     });
   });
 
   it('operators and listeners cannot read households, terminals or users', async () => {
     for (const who of [hub.fixture.users.operator, hub.fixture.users.listener]) {
-      for (const url of ['/api/households', '/api/terminals', '/api/users', `/api/households/${hub.fixture.households[0]}`]) {
+      for (const url of [
+        '/api/households',
+        '/api/terminals',
+        '/api/users',
+        `/api/households/${hub.fixture.households[0]}`,
+      ]) {
         expect((await as(hub, sessionFor(hub, who))({ method: 'GET', url })).statusCode).toBe(403);
       }
     }

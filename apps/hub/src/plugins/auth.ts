@@ -48,7 +48,11 @@ function authenticate(request: FastifyRequest, auth: Authenticators): Principal 
   if (!SAFE_METHODS.has(request.method) && p.kind === 'user') {
     const sent = request.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !safeEqual(sent, p.csrfToken)) {
-      throw new AppError(403, 'CSRF_FAILED', 'This form has expired or came from another site. Reload the page and try again.');
+      throw new AppError(
+        403,
+        'CSRF_FAILED',
+        'This form has expired or came from another site. Reload the page and try again.',
+      );
     }
   }
   return p;

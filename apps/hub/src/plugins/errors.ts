@@ -25,36 +25,54 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError & { validation?: ValidationIssue[]; validationContext?: string }, request, reply) => {
-    if (err instanceof AppError) {
-      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
-    }
-    if (err.validation) {
-      const details = describeValidation(err.validationContext, err.validation);
-      return reply.status(400).send({
-        error: { code: 'VALIDATION_FAILED', message: `The request is not valid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details },
-      });
-    }
-    const status = err.statusCode ?? 500;
-    if (status === 413) {
-      return reply.status(413).send({ error: { code: 'BODY_TOO_LARGE', message: 'The request body is too large.' } });
-    }
-    if (status === 415) {
-      return reply.status(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here.' } });
-    }
-    if (status === 429) {
-      return reply.status(429).send({ error: { code: 'RATE_LIMITED', message: err.message || 'Too many requests: wait a moment and try again.' } });
-    }
-    if (status >= 400 && status < 500) {
-      // Fastify's own client errors (malformed JSON, empty body with JSON type, bad URL encoding…).
-      const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
-      return reply.status(status).send({ error: { code, message: err.message } });
-    }
-    request.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' } });
-  });
+  app.setErrorHandler(
+    (err: FastifyError & { validation?: ValidationIssue[]; validationContext?: string }, request, reply) => {
+      if (err instanceof AppError) {
+        return reply
+          .status(err.statusCode)
+          .send({ error: { code: err.code, message: err.message, details: err.details } });
+      }
+      if (err.validation) {
+        const details = describeValidation(err.validationContext, err.validation);
+        return reply.status(400).send({
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: `The request is not valid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+            details,
+          },
+        });
+      }
+      const status = err.statusCode ?? 500;
+      if (status === 413) {
+        return reply.status(413).send({ error: { code: 'BODY_TOO_LARGE', message: 'The request body is too large.' } });
+      }
+      if (status === 415) {
+        return reply
+          .status(415)
+          .send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here.' } });
+      }
+      if (status === 429) {
+        return reply
+          .status(429)
+          .send({
+            error: { code: 'RATE_LIMITED', message: err.message || 'Too many requests: wait a moment and try again.' },
+          });
+      }
+      if (status >= 400 && status < 500) {
+        // Fastify's own client errors (malformed JSON, empty body with JSON type, bad URL encoding…).
+        const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+        return reply.status(status).send({ error: { code, message: err.message } });
+      }
+      request.log.error({ err }, 'unhandled error');
+      return reply
+        .status(500)
+        .send({ error: { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' } });
+    },
+  );
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No such route: ${request.method} ${request.url.split('?')[0]}` } });
+    reply
+      .status(404)
+      .send({ error: { code: 'NOT_FOUND', message: `No such route: ${request.method} ${request.url.split('?')[0]}` } });
   });
 }

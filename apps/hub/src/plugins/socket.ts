@@ -77,7 +77,9 @@ export function createSockets(
   const terminalDisconnects: ((ctx: SocketContext) => void)[] = [];
 
   // Only our two namespaces exist; anything else is refused by Socket.IO ("Invalid namespace").
-  io.of('/').use((_socket, next) => next(new RefusedError({ code: 'NOT_FOUND', message: 'Use the /terminal or /staff namespace.' })));
+  io.of('/').use((_socket, next) =>
+    next(new RefusedError({ code: 'NOT_FOUND', message: 'Use the /terminal or /staff namespace.' })),
+  );
 
   terminals.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as { credential?: unknown; protocolVersion?: unknown };
@@ -94,7 +96,10 @@ export function createSockets(
       return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'A device credential is required.' }));
     }
     const principal = deps.auth.terminal(auth.credential);
-    if (!principal) return next(new RefusedError({ code: 'CREDENTIAL_REVOKED', message: 'This terminal is not (or no longer) enrolled.' }));
+    if (!principal)
+      return next(
+        new RefusedError({ code: 'CREDENTIAL_REVOKED', message: 'This terminal is not (or no longer) enrolled.' }),
+      );
     socket.data.principal = principal;
     next();
   });

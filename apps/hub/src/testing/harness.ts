@@ -25,7 +25,10 @@ export interface Fixture {
   shopId: number;
   otherShopId: number;
   listeningId: number;
-  users: Record<'admin' | 'cityhall' | 'operator' | 'otherOperator' | 'listener' | 'watcher' | 'otherWatcher' | 'supervisor', number>;
+  users: Record<
+    'admin' | 'cityhall' | 'operator' | 'otherOperator' | 'listener' | 'watcher' | 'otherWatcher' | 'supervisor',
+    number
+  >;
   /** households[0..1] are watched by `watcher` (supervisor at level 2); households[2] by `otherWatcher`. */
   households: number[];
 }
@@ -66,13 +69,26 @@ export async function seedFixture(hub: Hub): Promise<Fixture> {
     hub.stores.households.createDistrict({ code, name: ['大沢', '東部', '西部'][i]!, nameEn: code }),
   );
   const hours = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: '00:00', close: '24:00' }));
-  const shopId = hub.stores.shops.create({ name: 'テストマート', category: 'supermarket', kind: 'shop', openingHours: hours }, now);
-  const otherShopId = hub.stores.shops.create({ name: 'よその店', category: 'pharmacy', kind: 'shop', openingHours: hours }, now);
-  const listeningId = hub.stores.shops.create({ name: '話し相手', category: 'listening', kind: 'listening', openingHours: hours }, now);
+  const shopId = hub.stores.shops.create(
+    { name: 'テストマート', category: 'supermarket', kind: 'shop', openingHours: hours },
+    now,
+  );
+  const otherShopId = hub.stores.shops.create(
+    { name: 'よその店', category: 'pharmacy', kind: 'shop', openingHours: hours },
+    now,
+  );
+  const listeningId = hub.stores.shops.create(
+    { name: '話し相手', category: 'listening', kind: 'listening', openingHours: hours },
+    now,
+  );
   // One Argon2id hash per test process: hashing is deliberately slow, and tests build many hubs.
   testPasswordHash ??= hashPassword(TEST_PASSWORD);
   const passwordHash = await testPasswordHash;
-  const mk = async (username: string, role: StaffRole, extra: { admin?: boolean; shopId?: number; watcherKind?: WatcherKind } = {}) =>
+  const mk = async (
+    username: string,
+    role: StaffRole,
+    extra: { admin?: boolean; shopId?: number; watcherKind?: WatcherKind } = {},
+  ) =>
     hub.stores.accounts.createUser(
       {
         username,
@@ -136,7 +152,14 @@ export function sessionFor(hub: Hub, userId: number): StaffSession {
   const token = randomToken();
   const csrfToken = randomToken(24);
   const now = hub.ctx.clock.now();
-  hub.stores.accounts.createSession({ tokenHash: sha256(token), userId, csrfToken, now, expiresAt: now + 3600_000, ip: null });
+  hub.stores.accounts.createSession({
+    tokenHash: sha256(token),
+    userId,
+    csrfToken,
+    now,
+    expiresAt: now + 3600_000,
+    ip: null,
+  });
   return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken, userId };
 }
 
@@ -171,13 +194,19 @@ export async function connectTerminal(
   protocolVersion = PROTOCOL_VERSION,
   extra: { reconnection?: boolean } = {},
 ): Promise<TerminalSocket> {
-  const socket = ioClient(`${url}${TERMINAL_NAMESPACE}`, { ...clientDefaults, ...extra, auth: { credential, protocolVersion } }) as TerminalSocket;
+  const socket = ioClient(`${url}${TERMINAL_NAMESPACE}`, {
+    ...clientDefaults,
+    ...extra,
+    auth: { credential, protocolVersion },
+  }) as TerminalSocket;
   socket.profile = new Promise((resolve) => socket.once('terminal:profileChanged', resolve));
   return (await connectSocket(socket)) as TerminalSocket;
 }
 
 export function connectStaff(url: string, session: StaffSession): Promise<Socket> {
-  return connectSocket(ioClient(`${url}${STAFF_NAMESPACE}`, { ...clientDefaults, extraHeaders: { cookie: session.cookie } }));
+  return connectSocket(
+    ioClient(`${url}${STAFF_NAMESPACE}`, { ...clientDefaults, extraHeaders: { cookie: session.cookie } }),
+  );
 }
 
 /** Resolves once connected; rejects with the hub's refusal (`err.data`) otherwise. */

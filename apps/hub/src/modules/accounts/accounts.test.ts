@@ -43,7 +43,8 @@ describe('accounts and sessions', () => {
   });
 
   it(`locks the account after ${MAX_FAILED_LOGINS} failures, even for the right password, until the lockout ends`, async () => {
-    for (let i = 1; i < MAX_FAILED_LOGINS; i++) expect((await loginReq(hub, 'watcher', 'nope-nope')).statusCode).toBe(401);
+    for (let i = 1; i < MAX_FAILED_LOGINS; i++)
+      expect((await loginReq(hub, 'watcher', 'nope-nope')).statusCode).toBe(401);
     const locked = await loginReq(hub, 'watcher', 'nope-nope');
     expect(locked.statusCode).toBe(423);
     expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
@@ -70,7 +71,10 @@ describe('accounts and sessions', () => {
   it('refuses a disabled account and signs it out', async () => {
     const session = await login(hub, 'watcher');
     const admin = await login(hub, 'admin');
-    const r = await as(hub, admin)({ method: 'PATCH', url: `/api/users/${hub.fixture.users.watcher}`, payload: { disabled: true } });
+    const r = await as(
+      hub,
+      admin,
+    )({ method: 'PATCH', url: `/api/users/${hub.fixture.users.watcher}`, payload: { disabled: true } });
     expect(r.statusCode).toBe(200);
     expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
     expect((await loginReq(hub, 'watcher', TEST_PASSWORD)).json().error.code).toBe('ACCOUNT_DISABLED');
@@ -92,7 +96,12 @@ describe('accounts and sessions', () => {
 
   it('issues a new session id at every sign-in (no fixation)', async () => {
     const a = await login(hub, 'operator');
-    const res = await hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operator', password: TEST_PASSWORD }, headers: { cookie: a.cookie } });
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'operator', password: TEST_PASSWORD },
+      headers: { cookie: a.cookie },
+    });
     expect(String(res.headers['set-cookie']).split(';')[0]).not.toBe(a.cookie);
   });
 
@@ -100,10 +109,20 @@ describe('accounts and sessions', () => {
     it('refuses a cookie-authenticated write without the token, or with a wrong one', async () => {
       const s = await login(hub, 'cityhall');
       const payload = { name: 'x', address: 'y', districtId: hub.fixture.districts[0] };
-      const none = await hub.app.inject({ method: 'POST', url: '/api/households', payload, headers: { cookie: s.cookie } });
+      const none = await hub.app.inject({
+        method: 'POST',
+        url: '/api/households',
+        payload,
+        headers: { cookie: s.cookie },
+      });
       expect(none.statusCode).toBe(403);
       expect(none.json().error.code).toBe('CSRF_FAILED');
-      const wrong = await hub.app.inject({ method: 'POST', url: '/api/households', payload, headers: { cookie: s.cookie, 'x-csrf-token': 'forged' } });
+      const wrong = await hub.app.inject({
+        method: 'POST',
+        url: '/api/households',
+        payload,
+        headers: { cookie: s.cookie, 'x-csrf-token': 'forged' },
+      });
       expect(wrong.json().error.code).toBe('CSRF_FAILED');
       const right = await as(hub, s)({ method: 'POST', url: '/api/households', payload });
       expect(right.statusCode).toBe(201);
@@ -120,12 +139,33 @@ describe('accounts and sessions', () => {
     it('needs the current password, rejects short ones, and signs out other sessions', async () => {
       const s1 = await login(hub, 'listener');
       const s2 = await login(hub, 'listener');
-      const bad = await as(hub, s1)({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'wrong', newPassword: 'a-new-long-password' } });
+      const bad = await as(
+        hub,
+        s1,
+      )({
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { currentPassword: 'wrong', newPassword: 'a-new-long-password' },
+      });
       expect(bad.json().error.code).toBe('INVALID_CREDENTIALS');
-      const short = await as(hub, s1)({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' } });
+      const short = await as(
+        hub,
+        s1,
+      )({
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' },
+      });
       expect(short.statusCode).toBe(400);
       expect(short.json().error.code).toBe('VALIDATION_FAILED');
-      const ok = await as(hub, s1)({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: TEST_PASSWORD, newPassword: 'a-new-long-password' } });
+      const ok = await as(
+        hub,
+        s1,
+      )({
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { currentPassword: TEST_PASSWORD, newPassword: 'a-new-long-password' },
+      });
       expect(ok.statusCode).toBe(200);
       expect((await as(hub, s1)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
       expect((await as(hub, s2)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
@@ -136,11 +176,16 @@ describe('accounts and sessions', () => {
   describe('API keys', () => {
     it('are created by an admin, shown once, stored hashed, usable as Bearer, and revocable', async () => {
       const admin = await login(hub, 'admin');
-      const created = await as(hub, admin)({ method: 'POST', url: '/api/api-keys', payload: { name: 'alert-gateway', role: 'cityhall' } });
+      const created = await as(
+        hub,
+        admin,
+      )({ method: 'POST', url: '/api/api-keys', payload: { name: 'alert-gateway', role: 'cityhall' } });
       expect(created.statusCode).toBe(201);
       const { key, apiKey } = created.json();
       expect(key).toMatch(/^tsk_/);
-      const stored = hub.ctx.db.prepare('SELECT key_hash FROM api_keys WHERE id = ?').get(apiKey.id) as { key_hash: string };
+      const stored = hub.ctx.db.prepare('SELECT key_hash FROM api_keys WHERE id = ?').get(apiKey.id) as {
+        key_hash: string;
+      };
       expect(stored.key_hash).not.toContain(key);
       const list = await as(hub, admin)({ method: 'GET', url: '/api/api-keys' });
       expect(JSON.stringify(list.json())).not.toContain(key);
@@ -161,7 +206,11 @@ describe('accounts and sessions', () => {
     });
 
     it('refuse malformed Authorization headers and unknown keys', async () => {
-      const bad = await hub.app.inject({ method: 'GET', url: '/api/households', headers: { authorization: 'Basic abc' } });
+      const bad = await hub.app.inject({
+        method: 'GET',
+        url: '/api/households',
+        headers: { authorization: 'Basic abc' },
+      });
       expect(bad.statusCode).toBe(401);
       const unknown = await as(hub, { bearer: 'tsk_not-a-real-key' })({ method: 'GET', url: '/api/households' });
       expect(unknown.statusCode).toBe(401);
@@ -177,12 +226,24 @@ describe('accounts and sessions', () => {
   describe('audit log', () => {
     it('records privileged actions with who, what, when and from where, visible to admins only', async () => {
       const admin = await login(hub, 'admin');
-      await as(hub, admin)({ method: 'POST', url: '/api/users', payload: { username: 'newbie', displayName: 'New', password: 'long-enough-pw', role: 'watcher' } });
+      await as(
+        hub,
+        admin,
+      )({
+        method: 'POST',
+        url: '/api/users',
+        payload: { username: 'newbie', displayName: 'New', password: 'long-enough-pw', role: 'watcher' },
+      });
       await as(hub, admin)({ method: 'POST', url: '/api/api-keys', payload: { name: 'gw', role: 'cityhall' } });
-      await as(hub, admin)({ method: 'POST', url: `/api/households/${hub.fixture.households[0]}/enrollment-codes`, payload: {} });
+      await as(
+        hub,
+        admin,
+      )({ method: 'POST', url: `/api/households/${hub.fixture.households[0]}/enrollment-codes`, payload: {} });
       const res = await as(hub, admin)({ method: 'GET', url: '/api/audit?limit=50' });
       const actions = res.json().entries.map((e: { action: string }) => e.action);
-      expect(actions).toEqual(expect.arrayContaining(['auth.login', 'user.created', 'apikey.created', 'terminal.code_issued']));
+      expect(actions).toEqual(
+        expect.arrayContaining(['auth.login', 'user.created', 'apikey.created', 'terminal.code_issued']),
+      );
       const created = res.json().entries.find((e: { action: string }) => e.action === 'user.created');
       expect(created).toMatchObject({ actor: expect.stringMatching(/^user:\d+:admin$/), ip: '127.0.0.1' });
       expect(new Date(created.at).getTime()).toBe(clock.now());
@@ -202,17 +263,53 @@ describe('accounts and sessions', () => {
     it('creates users with role rules and refuses duplicates', async () => {
       const admin = await login(hub, 'admin');
       const call = (payload: object) => as(hub, admin)({ method: 'POST', url: '/api/users', payload });
-      expect((await call({ username: 'op2', displayName: 'Op', password: 'long-enough-pw', role: 'operator', shopId: hub.fixture.shopId })).statusCode).toBe(201);
-      expect((await call({ username: 'op2', displayName: 'Op', password: 'long-enough-pw', role: 'operator', shopId: hub.fixture.shopId })).statusCode).toBe(409);
-      expect((await call({ username: 'op3', displayName: 'Op', password: 'long-enough-pw', role: 'operator' })).json().error.code).toBe('VALIDATION_FAILED');
-      expect((await call({ username: 'w2', displayName: 'W', password: 'long-enough-pw', role: 'watcher', admin: true })).statusCode).toBe(400);
-      expect((await call({ username: 'op4', displayName: 'Op', password: 'long-enough-pw', role: 'operator', shopId: 999 })).statusCode).toBe(400);
+      expect(
+        (
+          await call({
+            username: 'op2',
+            displayName: 'Op',
+            password: 'long-enough-pw',
+            role: 'operator',
+            shopId: hub.fixture.shopId,
+          })
+        ).statusCode,
+      ).toBe(201);
+      expect(
+        (
+          await call({
+            username: 'op2',
+            displayName: 'Op',
+            password: 'long-enough-pw',
+            role: 'operator',
+            shopId: hub.fixture.shopId,
+          })
+        ).statusCode,
+      ).toBe(409);
+      expect(
+        (await call({ username: 'op3', displayName: 'Op', password: 'long-enough-pw', role: 'operator' })).json().error
+          .code,
+      ).toBe('VALIDATION_FAILED');
+      expect(
+        (await call({ username: 'w2', displayName: 'W', password: 'long-enough-pw', role: 'watcher', admin: true }))
+          .statusCode,
+      ).toBe(400);
+      expect(
+        (await call({ username: 'op4', displayName: 'Op', password: 'long-enough-pw', role: 'operator', shopId: 999 }))
+          .statusCode,
+      ).toBe(400);
     });
 
     it('resets a password and signs the user out', async () => {
       const admin = await login(hub, 'admin');
       const s = await login(hub, 'operator');
-      const r = await as(hub, admin)({ method: 'POST', url: `/api/users/${hub.fixture.users.operator}/password`, payload: { newPassword: 'reset-by-admin-1' } });
+      const r = await as(
+        hub,
+        admin,
+      )({
+        method: 'POST',
+        url: `/api/users/${hub.fixture.users.operator}/password`,
+        payload: { newPassword: 'reset-by-admin-1' },
+      });
       expect(r.statusCode).toBe(200);
       expect((await as(hub, s)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
       expect((await loginReq(hub, 'operator', 'reset-by-admin-1')).statusCode).toBe(200);
@@ -220,7 +317,10 @@ describe('accounts and sessions', () => {
 
     it('does not let an admin lock themselves out', async () => {
       const admin = await login(hub, 'admin');
-      const r = await as(hub, admin)({ method: 'PATCH', url: `/api/users/${hub.fixture.users.admin}`, payload: { disabled: true } });
+      const r = await as(
+        hub,
+        admin,
+      )({ method: 'PATCH', url: `/api/users/${hub.fixture.users.admin}`, payload: { disabled: true } });
       expect(r.statusCode).toBe(400);
     });
   });

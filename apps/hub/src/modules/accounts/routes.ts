@@ -51,12 +51,22 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
         try {
           // A fresh token on every login: a session id planted before login is never reused (fixation).
           const { token, session } = await accounts.login(username, password, request.ip);
-          ctx.audit.record({ actor: `user:${session.user.id}:${session.user.username}`, action: 'auth.login', ip: request.ip });
+          ctx.audit.record({
+            actor: `user:${session.user.id}:${session.user.username}`,
+            action: 'auth.login',
+            ip: request.ip,
+          });
           setSessionCookie(reply, token);
           return session;
         } catch (err) {
           if (err instanceof AppError) {
-            ctx.audit.record({ actor: 'anonymous', action: `auth.login_failed`, target: username, ip: request.ip, detail: { code: err.code } });
+            ctx.audit.record({
+              actor: 'anonymous',
+              action: `auth.login_failed`,
+              target: username,
+              ip: request.ip,
+              detail: { code: err.code },
+            });
           }
           throw err;
         }
@@ -93,14 +103,23 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
         const p = userPrincipal(request.principal);
         const body = request.body as ChangePasswordBody;
         await accounts.changePassword(p.user.id, p.sessionId, body.currentPassword, body.newPassword);
-        ctx.audit.record({ actor: actorName(p), action: 'auth.password_changed', target: `user:${p.user.id}`, ip: request.ip });
+        ctx.audit.record({
+          actor: actorName(p),
+          action: 'auth.password_changed',
+          target: `user:${p.user.id}`,
+          ip: request.ip,
+        });
         return { ok: true as const };
       },
     );
 
-    app.get('/api/users', { config: { access: admin }, schema: { tags: ['users'], response: { 200: UserList } } }, async () => ({
-      users: accounts.store.listUsers().map(publicUser),
-    }));
+    app.get(
+      '/api/users',
+      { config: { access: admin }, schema: { tags: ['users'], response: { 200: UserList } } },
+      async () => ({
+        users: accounts.store.listUsers().map(publicUser),
+      }),
+    );
 
     app.post(
       '/api/users',
@@ -120,43 +139,77 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
 
     app.patch(
       '/api/users/:id',
-      { config: { access: admin }, schema: { tags: ['users'], params: IdParams, body: UpdateUserBody, response: { 200: User } } },
+      {
+        config: { access: admin },
+        schema: { tags: ['users'], params: IdParams, body: UpdateUserBody, response: { 200: User } },
+      },
       async (request) => {
         const { id } = request.params as IdParams;
         const body = request.body as UpdateUserBody;
         const p = request.principal;
         if (p?.kind === 'user' && p.user.id === id && (body.disabled || body.admin === false)) {
-          throw new AppError(400, 'VALIDATION_FAILED', 'You cannot disable yourself or remove your own administrator rights.');
+          throw new AppError(
+            400,
+            'VALIDATION_FAILED',
+            'You cannot disable yourself or remove your own administrator rights.',
+          );
         }
         const user = accounts.updateUser(id, body);
-        ctx.audit.record({ actor: actorName(p), action: 'user.updated', target: `user:${id}`, ip: request.ip, detail: { ...body } });
+        ctx.audit.record({
+          actor: actorName(p),
+          action: 'user.updated',
+          target: `user:${id}`,
+          ip: request.ip,
+          detail: { ...body },
+        });
         return user;
       },
     );
 
     app.post(
       '/api/users/:id/password',
-      { config: { access: admin }, schema: { tags: ['users'], params: IdParams, body: ResetPasswordBody, response: { 200: OkResponse } } },
+      {
+        config: { access: admin },
+        schema: { tags: ['users'], params: IdParams, body: ResetPasswordBody, response: { 200: OkResponse } },
+      },
       async (request) => {
         const { id } = request.params as IdParams;
         await accounts.resetPassword(id, (request.body as { newPassword: string }).newPassword);
-        ctx.audit.record({ actor: actorName(request.principal), action: 'user.password_reset', target: `user:${id}`, ip: request.ip });
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'user.password_reset',
+          target: `user:${id}`,
+          ip: request.ip,
+        });
         return { ok: true as const };
       },
     );
 
-    app.get('/api/api-keys', { config: { access: admin }, schema: { tags: ['api-keys'], response: { 200: ApiKeyList } } }, async () => ({
-      apiKeys: accounts.store.listApiKeys().map(({ createdBy: _c, ...k }) => k),
-    }));
+    app.get(
+      '/api/api-keys',
+      { config: { access: admin }, schema: { tags: ['api-keys'], response: { 200: ApiKeyList } } },
+      async () => ({
+        apiKeys: accounts.store.listApiKeys().map(({ createdBy: _c, ...k }) => k),
+      }),
+    );
 
     app.post(
       '/api/api-keys',
-      { config: { access: admin }, schema: { tags: ['api-keys'], body: CreateApiKeyBody, response: { 201: CreatedApiKey } } },
+      {
+        config: { access: admin },
+        schema: { tags: ['api-keys'], body: CreateApiKeyBody, response: { 201: CreatedApiKey } },
+      },
       async (request, reply) => {
         const body = request.body as CreateApiKeyBody;
         const p = request.principal;
         const { id, key } = accounts.createApiKey(body.name, body.role, p?.kind === 'user' ? p.user.id : null);
-        ctx.audit.record({ actor: actorName(p), action: 'apikey.created', target: `apikey:${id}`, ip: request.ip, detail: { role: body.role, name: body.name } });
+        ctx.audit.record({
+          actor: actorName(p),
+          action: 'apikey.created',
+          target: `apikey:${id}`,
+          ip: request.ip,
+          detail: { role: body.role, name: body.name },
+        });
         const { createdBy: _c, ...apiKey } = accounts.store.apiKeyById(id)!;
         return reply.status(201).send({ apiKey, key });
       },
@@ -168,7 +221,12 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       async (request) => {
         const { id } = request.params as IdParams;
         accounts.revokeApiKey(id);
-        ctx.audit.record({ actor: actorName(request.principal), action: 'apikey.revoked', target: `apikey:${id}`, ip: request.ip });
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'apikey.revoked',
+          target: `apikey:${id}`,
+          ip: request.ip,
+        });
         return { ok: true as const };
       },
     );

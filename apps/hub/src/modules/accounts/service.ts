@@ -46,14 +46,25 @@ export interface AccountsService {
   store: AccountsStore;
 }
 
-export function createAccountsService(deps: { store: AccountsStore; clock: Clock; shopExists(id: number): boolean }): AccountsService {
+export function createAccountsService(deps: {
+  store: AccountsStore;
+  clock: Clock;
+  shopExists(id: number): boolean;
+}): AccountsService {
   const { store, clock } = deps;
 
   const issueSession = (user: UserRecord, ip: string | null) => {
     const token = randomToken();
     const csrfToken = randomToken(24);
     const now = clock.now();
-    store.createSession({ tokenHash: sha256(token), userId: user.id, csrfToken, now, expiresAt: now + SESSION_IDLE_MS, ip });
+    store.createSession({
+      tokenHash: sha256(token),
+      userId: user.id,
+      csrfToken,
+      now,
+      expiresAt: now + SESSION_IDLE_MS,
+      ip,
+    });
     return { token, session: { user: publicUser(user), csrfToken } };
   };
 
@@ -71,14 +82,19 @@ export function createAccountsService(deps: { store: AccountsStore; clock: Clock
       const now = clock.now();
       if (user.lockedUntil !== null && user.lockedUntil > now) {
         const minutes = Math.ceil((user.lockedUntil - now) / 60000);
-        throw new AppError(423, 'ACCOUNT_LOCKED', `Too many failed sign-ins. Try again in ${minutes} minute(s), or ask an administrator to reset the password.`);
+        throw new AppError(
+          423,
+          'ACCOUNT_LOCKED',
+          `Too many failed sign-ins. Try again in ${minutes} minute(s), or ask an administrator to reset the password.`,
+        );
       }
       const ok = await verify(user.passwordHash, password).catch(() => false);
       if (!ok) {
         const failed = user.failedLogins + 1;
         const lock = failed >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null;
         store.recordFailedLogin(user.id, lock ? 0 : failed, lock ?? user.lockedUntil);
-        if (lock) throw new AppError(423, 'ACCOUNT_LOCKED', 'Too many failed sign-ins: this account is locked for 15 minutes.');
+        if (lock)
+          throw new AppError(423, 'ACCOUNT_LOCKED', 'Too many failed sign-ins: this account is locked for 15 minutes.');
         throw invalid();
       }
       if (user.disabled) throw new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.');
@@ -131,15 +147,18 @@ export function createAccountsService(deps: { store: AccountsStore; clock: Clock
 
     async createUser(body) {
       if (store.userByUsername(body.username)) throw conflict(`The user name "${body.username}" is taken.`);
-      if (body.admin && body.role !== 'cityhall') throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
+      if (body.admin && body.role !== 'cityhall')
+        throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
       if (body.role === 'operator' && body.shopId === undefined) {
         throw badRequest('VALIDATION_FAILED', 'An operator must belong to a shop (shopId).');
       }
       if (body.role !== 'operator' && body.role !== 'listener' && body.shopId !== undefined) {
         throw badRequest('VALIDATION_FAILED', 'Only operators and listeners belong to a shop.');
       }
-      if (body.shopId !== undefined && !deps.shopExists(body.shopId)) throw badRequest('VALIDATION_FAILED', `Shop ${body.shopId} does not exist.`);
-      if (body.watcherKind !== undefined && body.role !== 'watcher') throw badRequest('VALIDATION_FAILED', 'Only watchers have a watcher kind.');
+      if (body.shopId !== undefined && !deps.shopExists(body.shopId))
+        throw badRequest('VALIDATION_FAILED', `Shop ${body.shopId} does not exist.`);
+      if (body.watcherKind !== undefined && body.role !== 'watcher')
+        throw badRequest('VALIDATION_FAILED', 'Only watchers have a watcher kind.');
       const id = store.createUser(
         {
           username: body.username,
@@ -158,7 +177,8 @@ export function createAccountsService(deps: { store: AccountsStore; clock: Clock
     updateUser(id, body) {
       const user = store.userById(id);
       if (!user) throw notFound('user');
-      if (body.admin && user.role !== 'cityhall') throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
+      if (body.admin && user.role !== 'cityhall')
+        throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
       store.updateUser(id, body);
       if (body.disabled) store.deleteSessionsOfUser(id);
       return publicUser(store.userById(id)!);
@@ -167,7 +187,14 @@ export function createAccountsService(deps: { store: AccountsStore; clock: Clock
     createApiKey(name, role, createdBy) {
       const key = `tsk_${randomToken(32)}`;
       // The stored prefix lets an administrator recognise a leaked key without the hub keeping the key.
-      const id = store.createApiKey({ name, role, prefix: key.slice(0, 12), keyHash: sha256(key), createdBy, now: clock.now() });
+      const id = store.createApiKey({
+        name,
+        role,
+        prefix: key.slice(0, 12),
+        keyHash: sha256(key),
+        createdBy,
+        now: clock.now(),
+      });
       return { id, key };
     },
 

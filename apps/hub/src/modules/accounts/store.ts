@@ -39,12 +39,26 @@ export interface AccountsStore {
   setPassword(id: number, passwordHash: string): void;
   recordFailedLogin(id: number, failedLogins: number, lockedUntil: number | null): void;
   clearFailedLogins(id: number): void;
-  createSession(s: { tokenHash: string; userId: number; csrfToken: string; now: number; expiresAt: number; ip: string | null }): number;
+  createSession(s: {
+    tokenHash: string;
+    userId: number;
+    csrfToken: string;
+    now: number;
+    expiresAt: number;
+    ip: string | null;
+  }): number;
   sessionByTokenHash(tokenHash: string): SessionRecord | undefined;
   touchSession(id: number, now: number, expiresAt: number): void;
   deleteSession(id: number): void;
   deleteSessionsOfUser(userId: number, exceptSessionId?: number): void;
-  createApiKey(k: { name: string; role: StaffRole; prefix: string; keyHash: string; createdBy: number | null; now: number }): number;
+  createApiKey(k: {
+    name: string;
+    role: StaffRole;
+    prefix: string;
+    keyHash: string;
+    createdBy: number | null;
+    now: number;
+  }): number;
   apiKeyByHash(keyHash: string): ApiKeyRecord | undefined;
   apiKeyById(id: number): ApiKeyRecord | undefined;
   listApiKeys(): ApiKeyRecord[];
@@ -143,15 +157,17 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
       return r && toUser(r);
     },
     listUsers(filter) {
-      const rows = (filter?.shopId !== undefined ? s.listUsersOfShop.all(filter.shopId) : s.listUsers.all()) as UserRow[];
+      const rows = (
+        filter?.shopId !== undefined ? s.listUsersOfShop.all(filter.shopId) : s.listUsers.all()
+      ) as UserRow[];
       return rows.map(toUser);
     },
     updateUser(id, patch) {
       const sets: string[] = [];
       const values: (string | number)[] = [];
-      if (patch.displayName !== undefined) (sets.push('display_name = ?'), values.push(patch.displayName));
-      if (patch.disabled !== undefined) (sets.push('disabled = ?'), values.push(patch.disabled ? 1 : 0));
-      if (patch.admin !== undefined) (sets.push('admin = ?'), values.push(patch.admin ? 1 : 0));
+      if (patch.displayName !== undefined) sets.push('display_name = ?'), values.push(patch.displayName);
+      if (patch.disabled !== undefined) sets.push('disabled = ?'), values.push(patch.disabled ? 1 : 0);
+      if (patch.admin !== undefined) sets.push('admin = ?'), values.push(patch.admin ? 1 : 0);
       if (sets.length === 0) return;
       db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
     },

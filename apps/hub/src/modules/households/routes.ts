@@ -1,4 +1,6 @@
 /** REST routes for districts, households, residents and watcher assignments. */
+
+import { Type } from '@sinclair/typebox';
 import {
   AssignWatcherBody,
   CreateHouseholdBody,
@@ -9,7 +11,6 @@ import {
   OkResponse,
   UpdateHouseholdBody,
 } from '@tsunagu/protocol';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { badRequest, notFound } from '../../lib/errors';
@@ -31,9 +32,13 @@ export function canSeeHousehold(p: Principal | null, householdId: number, househ
 export function householdsRoutes(ctx: HubContext, stores: { households: HouseholdsStore; accounts: AccountsStore }) {
   const { households } = stores;
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get('/api/districts', { config: { access: 'staff' }, schema: { tags: ['households'], response: { 200: DistrictList } } }, async () => ({
-      districts: households.listDistricts(),
-    }));
+    app.get(
+      '/api/districts',
+      { config: { access: 'staff' }, schema: { tags: ['households'], response: { 200: DistrictList } } },
+      async () => ({
+        districts: households.listDistricts(),
+      }),
+    );
 
     app.get(
       '/api/households',
@@ -41,7 +46,10 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
         config: { access: cityhallOrWatcher },
         schema: {
           tags: ['households'],
-          querystring: Type.Object({ districtId: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { districtId: Type.Optional(Type.Integer({ minimum: 1 })) },
+            { additionalProperties: false },
+          ),
           response: { 200: HouseholdList },
         },
       },
@@ -58,7 +66,10 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
 
     app.get(
       '/api/households/:id',
-      { config: { access: cityhallOrWatcher }, schema: { tags: ['households'], params: IdParams, response: { 200: Household } } },
+      {
+        config: { access: cityhallOrWatcher },
+        schema: { tags: ['households'], params: IdParams, response: { 200: Household } },
+      },
       async (request) => {
         const { id } = request.params as IdParams;
         const h = households.get(id);
@@ -70,19 +81,31 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
 
     app.post(
       '/api/households',
-      { config: { access: cityhall }, schema: { tags: ['households'], body: CreateHouseholdBody, response: { 201: Household } } },
+      {
+        config: { access: cityhall },
+        schema: { tags: ['households'], body: CreateHouseholdBody, response: { 201: Household } },
+      },
       async (request, reply) => {
         const body = request.body as CreateHouseholdBody;
-        if (!households.districtExists(body.districtId)) throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
+        if (!households.districtExists(body.districtId))
+          throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
         const id = households.create(body, ctx.clock.now());
-        ctx.audit.record({ actor: actorName(request.principal), action: 'household.created', target: `household:${id}`, ip: request.ip });
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'household.created',
+          target: `household:${id}`,
+          ip: request.ip,
+        });
         return reply.status(201).send(households.get(id));
       },
     );
 
     app.patch(
       '/api/households/:id',
-      { config: { access: cityhall }, schema: { tags: ['households'], params: IdParams, body: UpdateHouseholdBody, response: { 200: Household } } },
+      {
+        config: { access: cityhall },
+        schema: { tags: ['households'], params: IdParams, body: UpdateHouseholdBody, response: { 200: Household } },
+      },
       async (request) => {
         const { id } = request.params as IdParams;
         const body = request.body as UpdateHouseholdBody;
@@ -91,14 +114,23 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
           throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
         }
         households.update(id, body);
-        ctx.audit.record({ actor: actorName(request.principal), action: 'household.updated', target: `household:${id}`, ip: request.ip, detail: Object.keys(body).join(',') });
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'household.updated',
+          target: `household:${id}`,
+          ip: request.ip,
+          detail: Object.keys(body).join(','),
+        });
         return households.get(id);
       },
     );
 
     app.post(
       '/api/households/:id/watchers',
-      { config: { access: cityhall }, schema: { tags: ['households'], params: IdParams, body: AssignWatcherBody, response: { 200: OkResponse } } },
+      {
+        config: { access: cityhall },
+        schema: { tags: ['households'], params: IdParams, body: AssignWatcherBody, response: { 200: OkResponse } },
+      },
       async (request) => {
         const { id } = request.params as IdParams;
         const { userId, level = 1 } = request.body as AssignWatcherBody;
@@ -106,7 +138,13 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
         const user = stores.accounts.userById(userId);
         if (!user || user.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
         households.assignWatcher(id, userId, level);
-        ctx.audit.record({ actor: actorName(request.principal), action: 'household.watcher_assigned', target: `household:${id}`, ip: request.ip, detail: { userId, level } });
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'household.watcher_assigned',
+          target: `household:${id}`,
+          ip: request.ip,
+          detail: { userId, level },
+        });
         return { ok: true as const };
       },
     );
@@ -117,14 +155,23 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
         config: { access: cityhall },
         schema: {
           tags: ['households'],
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }), userId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+          params: Type.Object(
+            { id: Type.Integer({ minimum: 1 }), userId: Type.Integer({ minimum: 1 }) },
+            { additionalProperties: false },
+          ),
           response: { 200: OkResponse },
         },
       },
       async (request) => {
         const { id, userId } = request.params as { id: number; userId: number };
         if (!households.unassignWatcher(id, userId)) throw notFound('watcher assignment');
-        ctx.audit.record({ actor: actorName(request.principal), action: 'household.watcher_removed', target: `household:${id}`, ip: request.ip, detail: { userId } });
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'household.watcher_removed',
+          target: `household:${id}`,
+          ip: request.ip,
+          detail: { userId },
+        });
         return { ok: true as const };
       },
     );

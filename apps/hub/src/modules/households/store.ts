@@ -46,9 +46,13 @@ export function createSqliteHouseholdsStore(db: Db): HouseholdsStore {
     get: db.prepare(`${base} WHERE h.id = ?`),
     all: db.prepare(`${base} ORDER BY h.id`),
     byDistrict: db.prepare(`${base} WHERE h.district_id = ? ORDER BY h.id`),
-    byWatcher: db.prepare(`${base} JOIN household_watchers w ON w.household_id = h.id WHERE w.user_id = ? ORDER BY h.id`),
+    byWatcher: db.prepare(
+      `${base} JOIN household_watchers w ON w.household_id = h.id WHERE w.user_id = ? ORDER BY h.id`,
+    ),
     residents: db.prepare('SELECT id, name, birth_year AS birthYear FROM residents WHERE household_id = ? ORDER BY id'),
-    watchers: db.prepare('SELECT user_id AS userId, level FROM household_watchers WHERE household_id = ? ORDER BY level, user_id'),
+    watchers: db.prepare(
+      'SELECT user_id AS userId, level FROM household_watchers WHERE household_id = ? ORDER BY level, user_id',
+    ),
     assign: db.prepare(
       'INSERT INTO household_watchers (household_id, user_id, level) VALUES (?, ?, ?) ON CONFLICT (household_id, user_id) DO UPDATE SET level = excluded.level',
     ),

@@ -23,7 +23,12 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       '/api/households/:id/enrollment-codes',
       {
         config: { access: cityhall },
-        schema: { tags: ['terminals'], params: IdParams, body: IssueEnrollmentCodeBody, response: { 201: EnrollmentCodeIssued } },
+        schema: {
+          tags: ['terminals'],
+          params: IdParams,
+          body: IssueEnrollmentCodeBody,
+          response: { 201: EnrollmentCodeIssued },
+        },
       },
       async (request, reply) => {
         const { id } = request.params as IdParams;
@@ -46,33 +51,59 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
         const body = request.body as EnrollBody;
         try {
           const result = service.enroll(body.code, body.deviceName ?? null);
-          ctx.audit.record({ actor: `terminal:${result.terminalId}`, action: 'terminal.enrolled', target: `household:${result.householdId}`, ip: request.ip });
+          ctx.audit.record({
+            actor: `terminal:${result.terminalId}`,
+            action: 'terminal.enrolled',
+            target: `household:${result.householdId}`,
+            ip: request.ip,
+          });
           return result;
         } catch (err) {
-          ctx.audit.record({ actor: 'anonymous', action: 'terminal.enroll_failed', ip: request.ip, detail: { code: (err as { code?: string }).code } });
+          ctx.audit.record({
+            actor: 'anonymous',
+            action: 'terminal.enroll_failed',
+            ip: request.ip,
+            detail: { code: (err as { code?: string }).code },
+          });
           throw err;
         }
       },
     );
 
-    app.get('/api/terminals', { config: { access: cityhall }, schema: { tags: ['terminals'], response: { 200: TerminalList } } }, async () => ({
-      terminals: store.list().map(({ districtId: _d, ...t }) => t),
-    }));
+    app.get(
+      '/api/terminals',
+      { config: { access: cityhall }, schema: { tags: ['terminals'], response: { 200: TerminalList } } },
+      async () => ({
+        terminals: store.list().map(({ districtId: _d, ...t }) => t),
+      }),
+    );
 
     app.post(
       '/api/terminals/:id/revoke',
-      { config: { access: cityhall }, schema: { tags: ['terminals'], params: IdParams, response: { 200: OkResponse } } },
+      {
+        config: { access: cityhall },
+        schema: { tags: ['terminals'], params: IdParams, response: { 200: OkResponse } },
+      },
       async (request) => {
         const { id } = request.params as IdParams;
         service.revoke(id);
-        ctx.audit.record({ actor: actorName(request.principal), action: 'terminal.revoked', target: `terminal:${id}`, ip: request.ip });
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'terminal.revoked',
+          target: `terminal:${id}`,
+          ip: request.ip,
+        });
         return { ok: true as const };
       },
     );
 
-    app.get('/api/terminal/profile', { config: { access: 'terminal' }, schema: { tags: ['terminals'], response: { 200: TerminalProfile } } }, async (request) => {
-      const p = request.principal;
-      return service.profile(p?.kind === 'terminal' ? p.terminalId : 0);
-    });
+    app.get(
+      '/api/terminal/profile',
+      { config: { access: 'terminal' }, schema: { tags: ['terminals'], response: { 200: TerminalProfile } } },
+      async (request) => {
+        const p = request.principal;
+        return service.profile(p?.kind === 'terminal' ? p.terminalId : 0);
+      },
+    );
   };
 }

@@ -48,10 +48,18 @@ export function createTerminalsService(
     enroll(code, deviceName) {
       const record = terminals.codeByHash(sha256(code));
       if (!record) {
-        throw new AppError(400, 'ENROLLMENT_CODE_INVALID', 'This code is not known. Check the digits, or ask city hall for a new code.');
+        throw new AppError(
+          400,
+          'ENROLLMENT_CODE_INVALID',
+          'This code is not known. Check the digits, or ask city hall for a new code.',
+        );
       }
       if (record.usedAt !== null) {
-        throw new AppError(400, 'ENROLLMENT_CODE_USED', 'This code has already been used. Ask city hall for a new code.');
+        throw new AppError(
+          400,
+          'ENROLLMENT_CODE_USED',
+          'This code has already been used. Ask city hall for a new code.',
+        );
       }
       if (record.expiresAt <= clock.now()) {
         throw new AppError(400, 'ENROLLMENT_CODE_EXPIRED', 'This code has expired. Ask city hall for a new code.');
@@ -68,7 +76,11 @@ export function createTerminalsService(
           now: clock.now(),
         });
       } catch {
-        throw new AppError(400, 'ENROLLMENT_CODE_USED', 'This code has already been used. Ask city hall for a new code.');
+        throw new AppError(
+          400,
+          'ENROLLMENT_CODE_USED',
+          'This code has already been used. Ask city hall for a new code.',
+        );
       }
       if (previous) disconnectRevoked(previous);
       return { terminalId, householdId: record.householdId, credential };
@@ -124,7 +136,12 @@ export function createTerminalsService(
     if (principal.kind !== 'terminal') return;
     const t = terminals.get(principal.terminalId);
     if (!t) return void socket.disconnect(true);
-    socket.join([rooms.terminal(t.id), rooms.household(t.householdId), rooms.district(t.districtId), rooms.allTerminals]);
+    socket.join([
+      rooms.terminal(t.id),
+      rooms.household(t.householdId),
+      rooms.district(t.districtId),
+      rooms.allTerminals,
+    ]);
     const n = (connections.get(t.id) ?? 0) + 1;
     connections.set(t.id, n);
     terminals.setPresence(t.id, true, clock.now());

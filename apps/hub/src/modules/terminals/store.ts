@@ -17,7 +17,13 @@ export interface TerminalsStore {
   createCode(c: { codeHash: string; householdId: number; createdBy: string; now: number; expiresAt: number }): number;
   codeByHash(codeHash: string): EnrollmentCodeRecord | undefined;
   /** Marks the code used and creates the terminal, revoking the household's previous one, atomically. */
-  enroll(x: { codeId: number; householdId: number; credentialHash: string; deviceName: string | null; now: number }): number;
+  enroll(x: {
+    codeId: number;
+    householdId: number;
+    credentialHash: string;
+    deviceName: string | null;
+    now: number;
+  }): number;
   byCredentialHash(hash: string): TerminalRecord | undefined;
   get(id: number): TerminalRecord | undefined;
   list(): TerminalRecord[];
@@ -54,7 +60,9 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
       'SELECT id, household_id AS householdId, expires_at AS expiresAt, used_at AS usedAt FROM enrollment_codes WHERE code_hash = ?',
     ),
     useCode: db.prepare('UPDATE enrollment_codes SET used_at = ?, terminal_id = ? WHERE id = ? AND used_at IS NULL'),
-    revokeActive: db.prepare('UPDATE terminals SET revoked_at = ?, online = 0 WHERE household_id = ? AND revoked_at IS NULL'),
+    revokeActive: db.prepare(
+      'UPDATE terminals SET revoked_at = ?, online = 0 WHERE household_id = ? AND revoked_at IS NULL',
+    ),
     insertTerminal: db.prepare(
       'INSERT INTO terminals (household_id, credential_hash, device_name, enrolled_at) VALUES (?, ?, ?, ?)',
     ),

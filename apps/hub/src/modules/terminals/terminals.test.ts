@@ -1,7 +1,17 @@
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
-import { as, connectStaff, connectTerminal, createTestHub, enrollTerminal, login, nextEvent, emitAck, type TestHub } from '../../testing/harness';
+import {
+  as,
+  connectStaff,
+  connectTerminal,
+  createTestHub,
+  emitAck,
+  enrollTerminal,
+  login,
+  nextEvent,
+  type TestHub,
+} from '../../testing/harness';
 
 describe('terminal enrollment', () => {
   let hub: TestHub;
@@ -34,11 +44,18 @@ describe('terminal enrollment', () => {
     expect(body).toMatchObject({ householdId: hub.fixture.households[0] });
     expect(body.credential).toMatch(/^tsd_[\w-]{40,}$/);
     // Stored hashed: neither the code nor the credential is in the database.
-    const dump = JSON.stringify([hub.ctx.db.prepare('SELECT * FROM terminals').all(), hub.ctx.db.prepare('SELECT * FROM enrollment_codes').all()]);
+    const dump = JSON.stringify([
+      hub.ctx.db.prepare('SELECT * FROM terminals').all(),
+      hub.ctx.db.prepare('SELECT * FROM enrollment_codes').all(),
+    ]);
     expect(dump).not.toContain(body.credential);
     expect(dump).not.toContain(code);
     const profile = await as(hub, { bearer: body.credential })({ method: 'GET', url: '/api/terminal/profile' });
-    expect(profile.json()).toMatchObject({ terminalId: body.terminalId, householdId: hub.fixture.households[0], language: 'ja' });
+    expect(profile.json()).toMatchObject({
+      terminalId: body.terminalId,
+      householdId: hub.fixture.households[0],
+      language: 'ja',
+    });
     expect(profile.json().shops.map((s: { name: string }) => s.name)).toContain('テストマート');
   });
 
@@ -80,8 +97,12 @@ describe('terminal enrollment', () => {
   it('re-enrolling a household revokes its previous terminal', async () => {
     const first = enrollTerminal(hub, hub.fixture.households[0]!);
     const second = enrollTerminal(hub, hub.fixture.households[0]!);
-    expect((await as(hub, { bearer: first.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode).toBe(401);
-    expect((await as(hub, { bearer: second.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode).toBe(200);
+    expect(
+      (await as(hub, { bearer: first.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode,
+    ).toBe(401);
+    expect(
+      (await as(hub, { bearer: second.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode,
+    ).toBe(200);
   });
 
   it('an unknown household gets 404', async () => {
@@ -101,7 +122,10 @@ describe('terminal connections', () => {
     for (const s of sockets.splice(0)) s.close();
     await hub.close();
   });
-  const track = <T extends Socket>(s: T): T => (sockets.push(s), s);
+  const track = <T extends Socket>(s: T): T => {
+    sockets.push(s);
+    return s;
+  };
 
   it('connects with its credential, receives its profile and is tracked online then offline', async () => {
     const { terminalId, credential } = enrollTerminal(hub, hub.fixture.households[1]!);
@@ -159,7 +183,9 @@ describe('terminal connections', () => {
   it('answers a malformed heartbeat with a validation error and keeps the connection', async () => {
     const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
     const socket = track(await connectTerminal(url, credential));
-    const res = await emitAck<{ ok: boolean; error: { code: string } }>(socket, 'terminal:heartbeat', { extra: 'x'.repeat(100) });
+    const res = await emitAck<{ ok: boolean; error: { code: string } }>(socket, 'terminal:heartbeat', {
+      extra: 'x'.repeat(100),
+    });
     expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect((await emitAck<{ ok: boolean }>(socket, 'terminal:heartbeat', {})).ok).toBe(true);
   });
@@ -167,12 +193,21 @@ describe('terminal connections', () => {
   it('refuses staff sockets without a session or from another origin', async () => {
     const { io } = await import('socket.io-client');
     const { connectSocket } = await import('../../testing/harness');
-    await expect(connectSocket(io(`${url}/staff`, { transports: ['websocket'], reconnection: false, forceNew: true }))).rejects.toMatchObject({
+    await expect(
+      connectSocket(io(`${url}/staff`, { transports: ['websocket'], reconnection: false, forceNew: true })),
+    ).rejects.toMatchObject({
       data: { code: 'UNAUTHENTICATED' },
     });
     const s = await login(hub, 'cityhall');
     await expect(
-      connectSocket(io(`${url}/staff`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: s.cookie, origin: 'https://evil.example' } })),
+      connectSocket(
+        io(`${url}/staff`, {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          extraHeaders: { cookie: s.cookie, origin: 'https://evil.example' },
+        }),
+      ),
     ).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
   });
 });
