@@ -1,0 +1,306 @@
+/** REST routes: compose/approve/update/cancel announcements, target preview, receipts, follow-ups (JSON/CSV), voice clips, CAP gateway. */
+import fs from 'node:fs';
+import multipart from '@fastify/multipart';
+import { Type } from '@sinclair/typebox';
+import {
+  AnnouncementListQuery,
+  AnnouncementSettings,
+  AudioUploaded,
+  CreateAnnouncementBody,
+  FollowUpQuery,
+  IdParams,
+  MAX_AUDIO_BYTES,
+  ReceiptCounts,
+  TargetPreview,
+  TargetPreviewBody,
+  UpdateAnnouncementBody,
+  type UpdateAnnouncementBody as UpdateBody,
+} from '@tsunagu/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HubContext } from '../../context';
+import { AppError, badRequest, forbidden, notFound } from '../../lib/errors';
+import { actorName } from '../../lib/principal';
+import type { AnnouncementsService } from './service';
+
+const cityhall = { roles: ['cityhall'] as const };
+const admin = { roles: ['cityhall'] as const, admin: true };
+const tags = ['announcements'];
+/** CAP messages are small; national feeds stay well under this. */
+export const CAP_BODY_LIMIT = 512 * 1024;
+const CAP_TYPES = ['application/cap+xml', 'application/xml'];
+
+/** Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) is made inert. */
+export function csvCell(value: string | number | boolean | null): string {
+  let s = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function announcementsRoutes(ctx: HubContext, service: AnnouncementsService) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    const audit = (request: FastifyRequest, action: string, target: string, detail?: Record<string, unknown>) =>
+      ctx.audit.record({
+        actor: actorName(request.principal),
+        action,
+        target,
+        ip: request.ip,
+        ...(detail !== undefined ? { detail } : {}),
+      });
+
+    // CAP bodies are read raw: the XML declaration, not the HTTP header, says how to decode them.
+    app.addContentTypeParser(CAP_TYPES, { parseAs: 'buffer', bodyLimit: CAP_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
+    await app.register(multipart, {
+      limits: { fileSize: MAX_AUDIO_BYTES, files: 1, fields: 0, parts: 1 },
+      throwFileSizeLimit: true,
+    });
+
+    app.post(
+      '/api/announcements',
+      { config: { access: cityhall }, schema: { tags, body: CreateAnnouncementBody } },
+      async (request, reply) => {
+        const body = request.body as CreateAnnouncementBody;
+        const actor = actorName(request.principal);
+        const a = service.create(body, { name: actor, isUser: request.principal?.kind === 'user' });
+        audit(request, 'announcement.create', `announcement:${a.id}`, {
+          kind: a.kind,
+          status: a.status,
+          target: a.target,
+          test: a.test,
+        });
+        return reply.status(201).send(a);
+      },
+    );
+
+    app.post(
+      '/api/announcements/preview',
+      { config: { access: cityhall }, schema: { tags, body: TargetPreviewBody, response: { 200: TargetPreview } } },
+      async (request) => service.preview((request.body as { target: CreateAnnouncementBody['target'] }).target),
+    );
+
+    app.get(
+      '/api/announcements',
+      { config: { access: cityhall }, schema: { tags, querystring: AnnouncementListQuery } },
+      async (request) => ({
+        announcements: service.list((request.query as { limit?: number }).limit ?? 50),
+      }),
+    );
+
+    app.get(
+      '/api/announcements/settings',
+      { config: { access: cityhall }, schema: { tags, response: { 200: AnnouncementSettings } } },
+      async () => service.settings(),
+    );
+    app.put(
+      '/api/announcements/settings',
+      {
+        config: { access: admin },
+        schema: { tags, body: AnnouncementSettings, response: { 200: AnnouncementSettings } },
+      },
+      async (request) => {
+        const before = service.settings();
+        const after = service.setSettings(request.body as AnnouncementSettings);
+        audit(request, 'announcement.settings', 'announcement_settings', { before, after });
+        return after;
+      },
+    );
+
+    app.get(
+      '/api/announcements/:id',
+      { config: { access: cityhall }, schema: { tags, params: IdParams } },
+      async (request) => service.get((request.params as IdParams).id),
+    );
+
+    app.patch(
+      '/api/announcements/:id',
+      { config: { access: cityhall }, schema: { tags, params: IdParams, body: UpdateAnnouncementBody } },
+      async (request) => {
+        const { id } = request.params as IdParams;
+        const a = service.update(id, request.body as UpdateBody);
+        audit(request, 'announcement.update', `announcement:${id}`, {
+          version: a.version,
+          fields: Object.keys(request.body as object),
+        });
+        return a;
+      },
+    );
+
+    app.post(
+      '/api/announcements/:id/cancel',
+      { config: { access: cityhall }, schema: { tags, params: IdParams } },
+      async (request) => {
+        const { id } = request.params as IdParams;
+        const a = service.cancel(id);
+        audit(request, 'announcement.cancel', `announcement:${id}`);
+        return a;
+      },
+    );
+
+    app.post(
+      '/api/announcements/:id/approve',
+      { config: { access: cityhall }, schema: { tags, params: IdParams } },
+      async (request) => {
+        // The two-person rule needs a person: API keys cannot approve.
+        if (request.principal?.kind !== 'user') throw forbidden('Only a signed-in city hall account can approve.');
+        const { id } = request.params as IdParams;
+        const a = service.approve(id, actorName(request.principal));
+        audit(request, 'announcement.approve', `announcement:${id}`);
+        return a;
+      },
+    );
+
+    app.get(
+      '/api/announcements/:id/receipts',
+      { config: { access: cityhall }, schema: { tags, params: IdParams, response: { 200: ReceiptCounts } } },
+      async (request) => service.counts((request.params as IdParams).id),
+    );
+
+    app.get(
+      '/api/announcements/:id/follow-ups',
+      { config: { access: cityhall }, schema: { tags, params: IdParams, querystring: FollowUpQuery } },
+      async (request) => ({
+        households: service.followUps(
+          (request.params as IdParams).id,
+          (request.query as { sort?: 'district' | 'needsAssistance' }).sort ?? 'district',
+        ),
+      }),
+    );
+
+    app.get(
+      '/api/announcements/:id/follow-ups.csv',
+      { config: { access: cityhall }, schema: { tags, params: IdParams, querystring: FollowUpQuery } },
+      async (request, reply) => {
+        const { id } = request.params as IdParams;
+        const rows = service.followUps(
+          id,
+          (request.query as { sort?: 'district' | 'needsAssistance' }).sort ?? 'district',
+        );
+        const header = ['世帯ID', '世帯名', '住所', '電話', '地区', '要配慮', '状態', '配信済み'];
+        const lines = [
+          header,
+          ...rows.map((r) => [
+            r.householdId,
+            r.name,
+            r.address,
+            r.phone,
+            r.districtName,
+            r.needsAssistance ? 'はい' : 'いいえ',
+            r.state === 'need_help' ? '助けが必要' : '未回答',
+            r.delivered ? 'はい' : 'いいえ',
+          ]),
+        ];
+        audit(request, 'announcement.followups_export', `announcement:${id}`, { rows: rows.length });
+        // The BOM lets spreadsheet programs read the Japanese as UTF-8.
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="announcement-${id}-follow-ups.csv"`)
+          .send(`\uFEFF${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`);
+      },
+    );
+
+    app.get(
+      '/api/announcements/:id/cap',
+      { config: { access: cityhall }, schema: { tags, params: IdParams } },
+      async (request, reply) =>
+        reply.type('application/cap+xml; charset=utf-8').send(service.capXml((request.params as IdParams).id)),
+    );
+
+    app.post(
+      '/api/announcements/audio',
+      {
+        config: { access: cityhall },
+        bodyLimit: MAX_AUDIO_BYTES + 64 * 1024,
+        schema: { tags, consumes: ['multipart/form-data'], response: { 201: AudioUploaded } },
+      },
+      async (request, reply) => {
+        if (!request.isMultipart())
+          throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the recording as multipart/form-data with one file.');
+        let data: Buffer;
+        try {
+          const part = await request.file();
+          if (!part) throw badRequest('AUDIO_MISSING', 'No file was sent. Choose a recording and try again.');
+          data = await part.toBuffer();
+        } catch (err) {
+          if (err instanceof AppError) throw err;
+          const code = (err as { code?: string }).code;
+          if (code === 'FST_REQ_FILE_TOO_LARGE' || (err as { statusCode?: number }).statusCode === 413) {
+            throw new AppError(
+              413,
+              'BODY_TOO_LARGE',
+              `The recording is too large: at most ${MAX_AUDIO_BYTES / 1024 / 1024} MB.`,
+            );
+          }
+          throw badRequest('AUDIO_MISSING', 'The upload could not be read. Send one file as multipart/form-data.');
+        }
+        const stored = service.storeAudio(data);
+        audit(request, 'announcement.audio_upload', `audio:${stored.audioId}`, {
+          bytes: stored.bytes,
+          mimeType: stored.mimeType,
+        });
+        return reply.status(201).send(stored);
+      },
+    );
+
+    const sendAudio = (id: number, reply: import('fastify').FastifyReply) => {
+      const audio = service.audioFile(id);
+      if (!audio) throw notFound('voice clip');
+      return reply
+        .type(audio.mimeType)
+        .header('cache-control', 'private, max-age=86400')
+        .send(fs.createReadStream(audio.file));
+    };
+    app.get(
+      '/api/announcements/:id/audio',
+      { config: { access: cityhall }, schema: { tags, params: IdParams } },
+      async (request, reply) => sendAudio((request.params as IdParams).id, reply),
+    );
+    app.get(
+      '/api/terminal/announcements/:id/audio',
+      { config: { access: 'terminal' }, schema: { tags, params: IdParams } },
+      async (request, reply) => {
+        const { id } = request.params as IdParams;
+        const p = request.principal;
+        // A terminal only hears what was sent to its household.
+        if (p?.kind !== 'terminal' || !service.forHousehold(p.householdId).some((a) => a.id === id))
+          throw notFound('voice clip');
+        return sendAudio(id, reply);
+      },
+    );
+
+    app.post(
+      '/api/cap',
+      {
+        config: { access: cityhall },
+        bodyLimit: CAP_BODY_LIMIT,
+        schema: {
+          tags: ['cap'],
+          consumes: CAP_TYPES,
+          description:
+            'Ingest a Common Alerting Protocol 1.2 (or 1.1) message. 201 { announcementId } when announced; 200 { reason } when valid but nothing to announce.',
+          response: {
+            200: Type.Object({
+              reason: Type.String(),
+              announcementId: Type.Optional(Type.Integer()),
+              announcementIds: Type.Optional(Type.Array(Type.Integer())),
+            }),
+            201: Type.Object({ announcementId: Type.Integer() }),
+          },
+        },
+      },
+      async (request, reply) => {
+        if (!Buffer.isBuffer(request.body)) {
+          throw new AppError(
+            415,
+            'UNSUPPORTED_MEDIA_TYPE',
+            'Send the CAP message as application/cap+xml or application/xml.',
+          );
+        }
+        if (request.body.length === 0)
+          throw badRequest('CAP_NOT_XML', 'The body is empty: send a CAP <alert> document.');
+        const result = service.ingestCap(request.body, actorName(request.principal));
+        return reply.status(result.status).send(result.body);
+      },
+    );
+  };
+}

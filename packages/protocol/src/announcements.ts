@@ -1,0 +1,238 @@
+/**
+ * Announcements and emergency alerts: what city hall composes (or a CAP gateway sends), what a
+ * terminal receives, and the receipts terminals report back.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { Id, Timestamp } from './common';
+import type { AckCallback } from './errors';
+
+export const AnnouncementKind = Type.Union([
+  Type.Literal('emergency'),
+  Type.Literal('important'),
+  Type.Literal('routine'),
+]);
+export type AnnouncementKind = Static<typeof AnnouncementKind>;
+
+export const AnnouncementStatus = Type.Union([
+  Type.Literal('pending_approval'),
+  Type.Literal('scheduled'),
+  Type.Literal('published'),
+  Type.Literal('cancelled'),
+  Type.Literal('expired'),
+]);
+export type AnnouncementStatus = Static<typeof AnnouncementStatus>;
+
+export const TARGET_GROUPS = ['needs_assistance'] as const;
+export const TargetGroup = Type.Literal('needs_assistance');
+export type TargetGroup = Static<typeof TargetGroup>;
+
+/** Who an announcement is for. The set of households is frozen when it is published. */
+export const AnnouncementTarget = Type.Union([
+  Type.Object({ type: Type.Literal('all') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('districts'), districtIds: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('groups'), groups: Type.Array(TargetGroup, { minItems: 1, maxItems: 10, uniqueItems: true }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('households'),
+      householdIds: Type.Array(Id, { minItems: 1, maxItems: 20000, uniqueItems: true }),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type AnnouncementTarget = Static<typeof AnnouncementTarget>;
+
+const Title = Type.String({ minLength: 1, maxLength: 200 });
+const Body = Type.String({ minLength: 1, maxLength: 4000 });
+/** Server-generated name of an uploaded voice clip (never a client file name). */
+export const AudioId = Type.String({ pattern: '^[a-f0-9]{32}$' });
+
+export const CreateAnnouncementBody = Type.Object(
+  {
+    kind: AnnouncementKind,
+    titleJa: Title,
+    bodyJa: Body,
+    titleEn: Type.Optional(Title),
+    bodyEn: Type.Optional(Body),
+    /** A recorded voice clip uploaded first with POST /api/announcements/audio; otherwise the text is spoken. */
+    audioId: Type.Optional(AudioId),
+    /** Ask "are you safe?" (安否確認) with two answers. */
+    safetyCheck: Type.Optional(Type.Boolean()),
+    /** Shown as a drill (訓練) and never as a real emergency. */
+    test: Type.Optional(Type.Boolean()),
+    target: AnnouncementTarget,
+    sendAt: Type.Optional(Timestamp),
+    expiresAt: Type.Optional(Timestamp),
+    /** Required (true) for an emergency to the whole city: the second confirmation. */
+    confirmWholeCity: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type CreateAnnouncementBody = Static<typeof CreateAnnouncementBody>;
+
+export const UpdateAnnouncementBody = Type.Object(
+  {
+    titleJa: Type.Optional(Title),
+    bodyJa: Type.Optional(Body),
+    titleEn: Type.Optional(Type.Union([Title, Type.Null()])),
+    bodyEn: Type.Optional(Type.Union([Body, Type.Null()])),
+    expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+    safetyCheck: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateAnnouncementBody = Static<typeof UpdateAnnouncementBody>;
+
+export const TargetPreviewBody = Type.Object({ target: AnnouncementTarget }, { additionalProperties: false });
+export const TargetPreview = Type.Object({
+  households: Type.Integer(),
+  terminals: Type.Integer(),
+  onlineTerminals: Type.Integer(),
+});
+export type TargetPreview = Static<typeof TargetPreview>;
+
+export const ReceiptCounts = Type.Object({
+  targeted: Type.Integer(),
+  delivered: Type.Integer(),
+  played: Type.Integer(),
+  acknowledged: Type.Integer(),
+  safe: Type.Integer(),
+  needHelp: Type.Integer(),
+  /** Safety checks: households with no answer yet. Otherwise: households that have not acknowledged. */
+  notAnswered: Type.Integer(),
+});
+export type ReceiptCounts = Static<typeof ReceiptCounts>;
+
+/** What the terminal shows. Same shape on the console preview. */
+export const AnnouncementContent = Type.Object({
+  id: Id,
+  version: Type.Integer({ minimum: 1 }),
+  kind: AnnouncementKind,
+  test: Type.Boolean(),
+  titleJa: Type.String(),
+  bodyJa: Type.String(),
+  titleEn: Type.Union([Type.String(), Type.Null()]),
+  bodyEn: Type.Union([Type.String(), Type.Null()]),
+  hasAudio: Type.Boolean(),
+  safetyCheck: Type.Boolean(),
+  publishedAt: Type.Union([Timestamp, Type.Null()]),
+  expiresAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type AnnouncementContent = Static<typeof AnnouncementContent>;
+
+/** An announcement as a terminal receives it, with this household's own receipt state. */
+export const TerminalAnnouncement = Type.Intersect([
+  AnnouncementContent,
+  Type.Object({
+    acknowledged: Type.Boolean(),
+    safetyAnswer: Type.Union([Type.Literal('safe'), Type.Literal('need_help'), Type.Null()]),
+  }),
+]);
+export type TerminalAnnouncement = Static<typeof TerminalAnnouncement>;
+
+export const Announcement = Type.Intersect([
+  AnnouncementContent,
+  Type.Object({
+    status: AnnouncementStatus,
+    target: AnnouncementTarget,
+    sendAt: Type.Union([Timestamp, Type.Null()]),
+    source: Type.Union([Type.Literal('console'), Type.Literal('cap')]),
+    createdBy: Type.String(),
+    approvedBy: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    cancelledAt: Type.Union([Timestamp, Type.Null()]),
+    counts: ReceiptCounts,
+  }),
+]);
+export type Announcement = Static<typeof Announcement>;
+export const AnnouncementList = Type.Object({ announcements: Type.Array(Announcement) });
+export type AnnouncementList = Static<typeof AnnouncementList>;
+export const AnnouncementListQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+  { additionalProperties: false },
+);
+
+export const AnnouncementSettings = Type.Object(
+  { requireEmergencyApproval: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type AnnouncementSettings = Static<typeof AnnouncementSettings>;
+
+export const AudioUploaded = Type.Object({ audioId: AudioId, mimeType: Type.String(), bytes: Type.Integer() });
+export type AudioUploaded = Static<typeof AudioUploaded>;
+/** Largest voice clip accepted (about five minutes of compressed speech). */
+export const MAX_AUDIO_BYTES = 5 * 1024 * 1024;
+
+export const FollowUpSort = Type.Union([Type.Literal('district'), Type.Literal('needsAssistance')]);
+export const FollowUpQuery = Type.Object({ sort: Type.Optional(FollowUpSort) }, { additionalProperties: false });
+export const FollowUpHousehold = Type.Object({
+  householdId: Id,
+  name: Type.String(),
+  address: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  districtId: Id,
+  districtName: Type.String(),
+  needsAssistance: Type.Boolean(),
+  /** need_help: asked for help; not_answered: no answer / no acknowledgement yet. */
+  state: Type.Union([Type.Literal('need_help'), Type.Literal('not_answered')]),
+  delivered: Type.Boolean(),
+});
+export type FollowUpHousehold = Static<typeof FollowUpHousehold>;
+export const FollowUpList = Type.Object({ households: Type.Array(FollowUpHousehold) });
+export type FollowUpList = Static<typeof FollowUpList>;
+
+/** Answer of POST /api/cap when a valid message had nothing (new) to announce. */
+export const CapOutcome = Type.Object({
+  reason: Type.String(),
+  announcementId: Type.Optional(Id),
+  announcementIds: Type.Optional(Type.Array(Id)),
+});
+export type CapOutcome = Static<typeof CapOutcome>;
+export const CapCreated = Type.Object({ announcementId: Id });
+
+export const ReceiptStage = Type.Union([
+  Type.Literal('delivered'),
+  Type.Literal('played'),
+  Type.Literal('acknowledged'),
+  Type.Literal('answered'),
+]);
+export type ReceiptStage = Static<typeof ReceiptStage>;
+export const SafetyAnswer = Type.Union([Type.Literal('safe'), Type.Literal('need_help')]);
+export type SafetyAnswer = Static<typeof SafetyAnswer>;
+
+export const ReceiptPayload = Type.Object(
+  { announcementId: Id, stage: ReceiptStage, answer: Type.Optional(SafetyAnswer) },
+  { additionalProperties: false },
+);
+export type ReceiptPayload = Static<typeof ReceiptPayload>;
+
+export const AnnouncementSync = Type.Object({ announcements: Type.Array(TerminalAnnouncement) });
+export type AnnouncementSync = Static<typeof AnnouncementSync>;
+export type WithdrawnReason = 'cancelled' | 'expired';
+
+declare module './events' {
+  interface TerminalServerEvents {
+    /** Sent on connect: every unexpired announcement for this household, oldest first (authoritative). */
+    'announcement:sync': (payload: AnnouncementSync) => void;
+    'announcement:published': (a: TerminalAnnouncement) => void;
+    /** New content for an announcement the terminal has: show it again. */
+    'announcement:updated': (a: TerminalAnnouncement) => void;
+    /** Cancelled or expired: remove it from the screen. */
+    'announcement:withdrawn': (payload: { id: number; reason: WithdrawnReason }) => void;
+  }
+  interface TerminalClientEvents {
+    /** Acked only after the receipt is stored. */
+    'announcement:receipt': (payload: ReceiptPayload, ack: AckCallback<{ stored: true }>) => void;
+  }
+  interface StaffServerEvents {
+    'announcement:receiptsChanged': (payload: { announcementId: number; counts: ReceiptCounts }) => void;
+    /** Created, approved, published, updated, cancelled or expired. */
+    'announcement:changed': (a: Announcement) => void;
+  }
+}
