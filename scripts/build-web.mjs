@@ -55,6 +55,20 @@ export async function buildWeb({ quiet = false } = {}) {
     results.push({ name: app.name, bytes });
     if (!quiet) console.log(`built ${app.name} → ${app.out} (${Math.round(bytes / 1024)} KiB)`);
   }
+  // The Electron preload runs sandboxed and cannot require local files: bundle it into one file.
+  const preload = path.join(root, 'apps/terminal/src/preload/index.ts');
+  if (fs.existsSync(preload)) {
+    await build({
+      entryPoints: [preload],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: ['node20'],
+      external: ['electron'],
+      outfile: path.join(root, 'apps/terminal/dist/preload/index.js'),
+      logLevel: quiet ? 'error' : 'warning',
+    });
+  }
   return results;
 }
 
