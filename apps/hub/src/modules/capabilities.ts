@@ -3,6 +3,7 @@
  * (accounts, households, terminals, shops). Each adds its routes, socket handlers and services.
  */
 import type { Hub } from '../app';
+import { registerAnnouncements } from './announcements';
 import { registerWatch } from './watch';
 
 export interface Capability {
@@ -12,7 +13,7 @@ export interface Capability {
 }
 
 export const capabilities: Capability[] = [
-  // announcements (issue 3)
+  { name: 'announcements', register: registerAnnouncements },
   // calls and orders (issue 4)
   { name: 'watch', register: registerWatch() },
 ];
