@@ -15,7 +15,13 @@ export const ActivityKind = Type.Union([
   Type.Literal('delivery_well'),
 ]);
 export type ActivityKind = Static<typeof ActivityKind>;
-export const ACTIVITY_KINDS: readonly ActivityKind[] = ['checkin', 'call', 'order_confirmed', 'announcement_acknowledged', 'delivery_well'];
+export const ACTIVITY_KINDS: readonly ActivityKind[] = [
+  'checkin',
+  'call',
+  'order_confirmed',
+  'announcement_acknowledged',
+  'delivery_well',
+];
 
 export const Mood = Type.Union([Type.Literal('good'), Type.Literal('so_so'), Type.Literal('not_good')]);
 export type Mood = Static<typeof Mood>;
@@ -33,7 +39,9 @@ export const IsoInstant = Type.String({
 });
 
 /** A client-generated UUID: the same check-in sent twice (offline queue, retry) is counted once. */
-export const IdempotencyKey = Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
+export const IdempotencyKey = Type.String({
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+});
 
 export const CheckinSubmit = Type.Object(
   {

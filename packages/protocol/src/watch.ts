@@ -135,15 +135,28 @@ export type WatchBoard = Static<typeof WatchBoard>;
 
 export const HistoryDay = Type.Object({
   day: LocalDate,
-  status: Type.Union([Type.Literal('checked_in'), Type.Literal('late'), Type.Literal('missed'), Type.Literal('day_off'), Type.Literal('today')]),
+  status: Type.Union([
+    Type.Literal('checked_in'),
+    Type.Literal('late'),
+    Type.Literal('missed'),
+    Type.Literal('day_off'),
+    Type.Literal('today'),
+  ]),
   checkedInAt: Type.Union([Timestamp, Type.Null()]),
   mood: Type.Union([Mood, Type.Null()]),
   signs: Type.Array(ActivityKind),
 });
 export type HistoryDay = Static<typeof HistoryDay>;
-export const ResidentHistory = Type.Object({ householdId: Id, householdName: Type.String(), days: Type.Array(HistoryDay) });
+export const ResidentHistory = Type.Object({
+  householdId: Id,
+  householdName: Type.String(),
+  days: Type.Array(HistoryDay),
+});
 export type ResidentHistory = Static<typeof ResidentHistory>;
-export const HistoryQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) }, { additionalProperties: false });
+export const HistoryQuery = Type.Object(
+  { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) },
+  { additionalProperties: false },
+);
 
 export const AlertIdParams = Type.Object({ id: Id }, { additionalProperties: false });
 export const AlertIdPayload = Type.Object({ alertId: Id }, { additionalProperties: false });

@@ -58,9 +58,11 @@ export function planFromBody(householdId: number, body: CheckinPlanBody, now: nu
   const length = windowMinutes(opensAt, deadline);
   const tooEarly = body.reminderMinutes.filter((r) => r >= length);
   if (tooEarly.length > 0) {
-    throw badRequest('VALIDATION_FAILED', `Reminders must fall inside the check-in window (${length} minutes from ${body.opensAt} to ${body.deadline}); ${tooEarly.join(', ')} minutes before the deadline is too early.`, [
-      { path: 'body.reminderMinutes', message: `each must be less than ${length}` },
-    ]);
+    throw badRequest(
+      'VALIDATION_FAILED',
+      `Reminders must fall inside the check-in window (${length} minutes from ${body.opensAt} to ${body.deadline}); ${tooEarly.join(', ')} minutes before the deadline is too early.`,
+      [{ path: 'body.reminderMinutes', message: `each must be less than ${length}` }],
+    );
   }
   return {
     householdId,

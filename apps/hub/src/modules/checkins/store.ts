@@ -135,23 +135,49 @@ export function createSqliteCheckinsStore(db: Db): CheckinsStore {
       `SELECT s.kind, s.at, s.checkin_id AS checkinId, c.mood FROM signs_of_life s LEFT JOIN checkins c ON c.id = s.checkin_id
        WHERE s.household_id = ? AND s.at >= ? AND s.at < ? ORDER BY s.at, s.id`,
     ),
-    markStep: db.prepare('INSERT INTO checkin_steps (household_id, day, step, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    markStep: db.prepare(
+      'INSERT INTO checkin_steps (household_id, day, step, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     watched: db.prepare(`${watchedSelect} ORDER BY h.id`),
     watchedOne: db.prepare(`${watchedSelect} WHERE h.id = ?`),
   };
 
   const commitOne = db.transaction((c: CheckinInput): CheckinOutcome => {
-    const inserted = s.insertCheckin.get(c.householdId, c.terminalId, c.idempotencyKey, c.at, c.pressedAt, c.receivedAt, c.mood) as
-      | { id: number }
-      | undefined;
+    const inserted = s.insertCheckin.get(
+      c.householdId,
+      c.terminalId,
+      c.idempotencyKey,
+      c.at,
+      c.pressedAt,
+      c.receivedAt,
+      c.mood,
+    ) as { id: number } | undefined;
     if (inserted) {
       s.insertSign.run(c.householdId, 'checkin', c.at, inserted.id);
-      return { ok: true, checkinId: inserted.id, duplicate: false, at: c.at, mood: c.mood, moodChanged: c.mood !== null };
+      return {
+        ok: true,
+        checkinId: inserted.id,
+        duplicate: false,
+        at: c.at,
+        mood: c.mood,
+        moodChanged: c.mood !== null,
+      };
     }
-    const existing = s.existingCheckin.get(c.householdId, c.idempotencyKey) as { id: number; at: number; mood: Mood | null };
+    const existing = s.existingCheckin.get(c.householdId, c.idempotencyKey) as {
+      id: number;
+      at: number;
+      mood: Mood | null;
+    };
     // A resend may carry the mood chosen after the first send; the first mood given stands.
     const moodChanged = c.mood !== null && existing.mood === null && s.setMood.run(c.mood, existing.id).changes === 1;
-    return { ok: true, checkinId: existing.id, duplicate: true, at: existing.at, mood: moodChanged ? c.mood : existing.mood, moodChanged };
+    return {
+      ok: true,
+      checkinId: existing.id,
+      duplicate: true,
+      at: existing.at,
+      mood: moodChanged ? c.mood : existing.mood,
+      moodChanged,
+    };
   });
   const commitBatch = db.transaction((batch: CheckinInput[]) =>
     batch.map((c): CheckinOutcome => {

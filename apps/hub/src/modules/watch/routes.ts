@@ -17,8 +17,8 @@ import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { planFromBody, planToDto } from '../checkins/plan';
-import type { HouseholdsStore } from '../households/store';
 import { canSeeHousehold } from '../households/routes';
+import type { HouseholdsStore } from '../households/store';
 import { canSeeAlert, visibleDistrictIds, visibleHouseholdIds } from './access';
 import type { WatchService } from './service';
 import type { WatchStore } from './store';
@@ -27,7 +27,10 @@ const cityhall = { roles: ['cityhall'] as const };
 const cityhallOrWatcher = { roles: ['cityhall', 'watcher'] as const };
 const tags = ['watch'];
 
-export function watchRoutes(ctx: HubContext, deps: { service: WatchService; alerts: WatchStore; households: HouseholdsStore }) {
+export function watchRoutes(
+  ctx: HubContext,
+  deps: { service: WatchService; alerts: WatchStore; households: HouseholdsStore },
+) {
   const { service, alerts, households } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
     const visibleHousehold = (principal: Parameters<typeof canSeeHousehold>[0], id: number) => {
@@ -42,7 +45,10 @@ export function watchRoutes(ctx: HubContext, deps: { service: WatchService; aler
 
     app.get(
       '/api/watch/plans/:householdId',
-      { config: { access: cityhallOrWatcher }, schema: { tags, params: HouseholdIdParams, response: { 200: CheckinPlan } } },
+      {
+        config: { access: cityhallOrWatcher },
+        schema: { tags, params: HouseholdIdParams, response: { 200: CheckinPlan } },
+      },
       async (request) => {
         const { householdId } = request.params as HouseholdIdParams;
         visibleHousehold(request.principal, householdId);
@@ -52,14 +58,23 @@ export function watchRoutes(ctx: HubContext, deps: { service: WatchService; aler
 
     app.put(
       '/api/watch/plans/:householdId',
-      { config: { access: cityhall }, schema: { tags, params: HouseholdIdParams, body: CheckinPlanBody, response: { 200: CheckinPlan } } },
+      {
+        config: { access: cityhall },
+        schema: { tags, params: HouseholdIdParams, body: CheckinPlanBody, response: { 200: CheckinPlan } },
+      },
       async (request) => {
         const { householdId } = request.params as HouseholdIdParams;
         if (!households.get(householdId)) throw notFound('household');
         const plan = planFromBody(householdId, request.body as CheckinPlanBody, ctx.clock.now());
         const actor = actorName(request.principal);
         service.savePlan(plan, actor);
-        ctx.audit.record({ actor, action: 'checkin_plan.saved', target: `household:${householdId}`, ip: request.ip, detail: planToDto(plan) });
+        ctx.audit.record({
+          actor,
+          action: 'checkin_plan.saved',
+          target: `household:${householdId}`,
+          ip: request.ip,
+          detail: planToDto(plan),
+        });
         return planToDto(service.planFor(householdId));
       },
     );
@@ -71,19 +86,29 @@ export function watchRoutes(ctx: HubContext, deps: { service: WatchService; aler
         const { householdId } = request.params as HouseholdIdParams;
         if (!households.get(householdId)) throw notFound('household');
         if (service.resetPlan(householdId)) {
-          ctx.audit.record({ actor: actorName(request.principal), action: 'checkin_plan.reset', target: `household:${householdId}`, ip: request.ip });
+          ctx.audit.record({
+            actor: actorName(request.principal),
+            action: 'checkin_plan.reset',
+            target: `household:${householdId}`,
+            ip: request.ip,
+          });
         }
         return planToDto(service.planFor(householdId));
       },
     );
 
-    app.get('/api/watch/board', { config: { access: cityhallOrWatcher }, schema: { tags, response: { 200: WatchBoard } } }, async (request) =>
-      service.board(visibleHouseholdIds(request.principal, households)),
+    app.get(
+      '/api/watch/board',
+      { config: { access: cityhallOrWatcher }, schema: { tags, response: { 200: WatchBoard } } },
+      async (request) => service.board(visibleHouseholdIds(request.principal, households)),
     );
 
     app.get(
       '/api/watch/alerts',
-      { config: { access: cityhallOrWatcher }, schema: { tags, querystring: AlertListQuery, response: { 200: WatchAlertList } } },
+      {
+        config: { access: cityhallOrWatcher },
+        schema: { tags, querystring: AlertListQuery, response: { 200: WatchAlertList } },
+      },
       async (request) => {
         const q = request.query as AlertListQuery;
         if (q.householdId !== undefined) visibleHousehold(request.principal, q.householdId);
@@ -121,27 +146,38 @@ export function watchRoutes(ctx: HubContext, deps: { service: WatchService; aler
 
     app.post(
       '/api/watch/alerts/:id/resolve',
-      { config: { access: cityhallOrWatcher }, schema: { tags, params: AlertIdParams, body: ResolveAlertBody, response: { 200: WatchAlert } } },
+      {
+        config: { access: cityhallOrWatcher },
+        schema: { tags, params: AlertIdParams, body: ResolveAlertBody, response: { 200: WatchAlert } },
+      },
       async (request) => {
         const { id } = request.params as { id: number };
         const body = request.body as ResolveAlertBody;
         visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
         const a = service.resolve(id, actor, body.outcome, body.note ?? '');
-        ctx.audit.record({ actor, action: 'watch.alert_resolved', target: `alert:${id}`, ip: request.ip, detail: { outcome: body.outcome } });
+        ctx.audit.record({
+          actor,
+          action: 'watch.alert_resolved',
+          target: `alert:${id}`,
+          ip: request.ip,
+          detail: { outcome: body.outcome },
+        });
         return service.toDto(a);
       },
     );
 
     app.get(
       '/api/watch/households/:householdId/history',
-      { config: { access: cityhallOrWatcher }, schema: { tags, params: HouseholdIdParams, querystring: HistoryQuery, response: { 200: ResidentHistory } } },
+      {
+        config: { access: cityhallOrWatcher },
+        schema: { tags, params: HouseholdIdParams, querystring: HistoryQuery, response: { 200: ResidentHistory } },
+      },
       async (request) => {
         const { householdId } = request.params as HouseholdIdParams;
         visibleHousehold(request.principal, householdId);
         return service.history(householdId, (request.query as { days?: number }).days ?? 30);
       },
     );
-
   };
 }

@@ -24,14 +24,14 @@ import type {
 } from '@tsunagu/protocol';
 import { Counter, Histogram } from 'prom-client';
 import type { HubContext } from '../../context';
-import { AppError, badRequest, notFound } from '../../lib/errors';
 import type { TimerHandle } from '../../lib/clock';
+import { AppError, badRequest, notFound } from '../../lib/errors';
 import { rooms } from '../../plugins/socket';
-import type { HouseholdsStore } from '../households/store';
 import { dayAt, defaultPlan, type Plan, windowFor } from '../checkins/plan';
 import type { CheckinsStore, WatchedHousehold } from '../checkins/store';
 import { addDays, localDate } from '../checkins/time';
-import { createCheckinWriter, type CheckinWriter } from '../checkins/writer';
+import { type CheckinWriter, createCheckinWriter } from '../checkins/writer';
+import type { HouseholdsStore } from '../households/store';
 import type { AlertRecord, WatchStore } from './store';
 
 const MINUTE = 60_000;
@@ -57,7 +57,12 @@ export interface OutageRule {
   togetherWithinMs: number;
 }
 
-export const DEFAULT_OUTAGE_RULE: OutageRule = { minTerminals: 3, share: 0.5, downAfterMs: 5 * MINUTE, togetherWithinMs: 15 * MINUTE };
+export const DEFAULT_OUTAGE_RULE: OutageRule = {
+  minTerminals: 3,
+  share: 0.5,
+  downAfterMs: 5 * MINUTE,
+  togetherWithinMs: 15 * MINUTE,
+};
 export const DEFAULT_MAX_CHECKIN_AGE_MS = 48 * HOUR;
 
 export interface WatchService {
@@ -163,14 +168,20 @@ export function createWatchService(
       outcome: a.outcome,
       note: a.note,
       possibleOutage: a.possibleOutage,
-      events: alerts.events(a.id).map((e) => ({ id: e.id, at: iso(e.at), type: e.type, actor: e.actor, level: e.level, detail: e.detail })),
+      events: alerts
+        .events(a.id)
+        .map((e) => ({ id: e.id, at: iso(e.at), type: e.type, actor: e.actor, level: e.level, detail: e.detail })),
     };
   }
 
   /** Watchers of a household (or of a district's households) at the given levels. */
-  function watcherIdsFor(a: { householdId: number | null; districtId: number }, levels: (l: number) => boolean): number[] {
+  function watcherIdsFor(
+    a: { householdId: number | null; districtId: number },
+    levels: (l: number) => boolean,
+  ): number[] {
     const ids = new Set<number>();
-    const hh = a.householdId !== null ? [a.householdId] : households.list({ districtId: a.districtId }).map((h) => h.id);
+    const hh =
+      a.householdId !== null ? [a.householdId] : households.list({ districtId: a.districtId }).map((h) => h.id);
     for (const h of hh) for (const w of households.watchersOf(h)) if (levels(w.level)) ids.add(w.userId);
     return [...ids];
   }
@@ -196,7 +207,8 @@ export function createWatchService(
       ctx.sockets.staff.to(raisedRooms).emit('watch:alertRaised', dto);
       // Everyone else who can see it hears of the change, without the alarm sound.
       const others = watcherIdsFor(a, () => true).filter((id) => !recipients.includes(id));
-      if (others.length) ctx.sockets.staff.to(others.map(rooms.user)).except(raisedRooms).emit('watch:alertUpdated', dto);
+      if (others.length)
+        ctx.sockets.staff.to(others.map(rooms.user)).except(raisedRooms).emit('watch:alertUpdated', dto);
     });
   }
 
@@ -204,7 +216,9 @@ export function createWatchService(
     outbox.push(() => {
       const a = alerts.get(alertId);
       if (!a) return;
-      ctx.sockets.staff.to([rooms.role('cityhall'), ...watcherIdsFor(a, () => true).map(rooms.user)]).emit('watch:alertUpdated', toDto(a));
+      ctx.sockets.staff
+        .to([rooms.role('cityhall'), ...watcherIdsFor(a, () => true).map(rooms.user)])
+        .emit('watch:alertUpdated', toDto(a));
     });
   }
 
@@ -216,7 +230,9 @@ export function createWatchService(
   }
 
   function notifyTerminalStatus(outbox: Outbox, householdId: number) {
-    outbox.push(() => ctx.sockets.terminals.to(rooms.household(householdId)).emit('checkin:statusChanged', status(householdId)));
+    outbox.push(() =>
+      ctx.sockets.terminals.to(rooms.household(householdId)).emit('checkin:statusChanged', status(householdId)),
+    );
   }
 
   // ---- signs of life ---------------------------------------------------------------------------
@@ -230,7 +246,13 @@ export function createWatchService(
         const now = clock.now();
         const note = kind === 'checkin' ? 'The resident checked in.' : `Sign of life: ${kind}.`;
         if (alerts.resolve(a.id, now, 'system', 'all_clear', note)) {
-          alerts.addEvent(a.id, { at: now, type: 'all_clear', actor: 'system', level: a.level, detail: { kind, at: iso(at) } });
+          alerts.addEvent(a.id, {
+            at: now,
+            type: 'all_clear',
+            actor: 'system',
+            level: a.level,
+            detail: { kind, at: iso(at) },
+          });
           notifyUpdated(outbox, a.id);
         }
       }
@@ -248,7 +270,11 @@ export function createWatchService(
     flushOutbox(outbox);
   }
 
-  async function submitCheckin(householdId: number, terminalId: number | null, payload: CheckinSubmit): Promise<CheckinReceipt> {
+  async function submitCheckin(
+    householdId: number,
+    terminalId: number | null,
+    payload: CheckinSubmit,
+  ): Promise<CheckinReceipt> {
     const now = clock.now();
     const pressedAt = Date.parse(payload.pressedAt);
     if (Number.isNaN(pressedAt)) throw badRequest('VALIDATION_FAILED', 'pressedAt is not a valid time.');
@@ -287,7 +313,13 @@ export function createWatchService(
     const now = clock.now();
     const w = windowFor(plan, dayAt(plan, now, tz), tz);
     const sign = checkins.firstSign(householdId, w.opensAt, w.closesAt, ['checkin']);
-    return { day: w.day, scheduled: w.scheduled, deadline: iso(w.deadline), checkedIn: !!sign, checkedInAt: sign ? iso(sign.at) : null };
+    return {
+      day: w.day,
+      scheduled: w.scheduled,
+      deadline: iso(w.deadline),
+      checkedIn: !!sign,
+      checkedInAt: sign ? iso(sign.at) : null,
+    };
   }
 
   // ---- the schedule ----------------------------------------------------------------------------
@@ -331,8 +363,15 @@ export function createWatchService(
           let fresh = false;
           for (const minutes of due) fresh = markOnce(h.householdId, day, `reminder:${minutes}`, now) || fresh;
           if (!sign && fresh) {
-            const reminder: CheckinReminder = { stage: 'before', day, deadline: iso(w.deadline), minutesLeft: Math.max(0, Math.ceil((w.deadline - now) / MINUTE)) };
-            outbox.push(() => ctx.sockets.terminals.to(rooms.household(h.householdId)).emit('checkin:reminder', reminder));
+            const reminder: CheckinReminder = {
+              stage: 'before',
+              day,
+              deadline: iso(w.deadline),
+              minutesLeft: Math.max(0, Math.ceil((w.deadline - now) / MINUTE)),
+            };
+            outbox.push(() =>
+              ctx.sockets.terminals.to(rooms.household(h.householdId)).emit('checkin:reminder', reminder),
+            );
           }
         }
         next = Math.min(next, w.deadline);
@@ -346,12 +385,26 @@ export function createWatchService(
     return next;
   }
 
-  function missedCheckin(outbox: Outbox, h: WatchedHousehold, plan: Plan, day: string, sinceAt: number, deadline: number, now: number) {
+  function missedCheckin(
+    outbox: Outbox,
+    h: WatchedHousehold,
+    plan: Plan,
+    day: string,
+    sinceAt: number,
+    deadline: number,
+    now: number,
+  ) {
     const reminder: CheckinReminder = { stage: 'deadline', day, deadline: iso(deadline), minutesLeft: 0 };
     const already = alerts.activeForHousehold(h.householdId, 'missed_checkin')[0];
     if (already) {
       // Still unresolved from an earlier day: one alert, with the new miss on its record.
-      alerts.addEvent(already.id, { at: now, type: 'missed_again', actor: 'system', level: already.level, detail: { day } });
+      alerts.addEvent(already.id, {
+        at: now,
+        type: 'missed_again',
+        actor: 'system',
+        level: already.level,
+        detail: { day },
+      });
       notifyUpdated(outbox, already.id);
     } else {
       const outage = alerts.activeDistrictOutage(h.districtId);
@@ -371,7 +424,13 @@ export function createWatchService(
       );
       if (id === null) return;
       alertCounter.inc({ kind: 'missed_checkin' });
-      alerts.addEvent(id, { at: now, type: 'terminal_reminded', actor: 'system', level: 0, detail: { online: h.online } });
+      alerts.addEvent(id, {
+        at: now,
+        type: 'terminal_reminded',
+        actor: 'system',
+        level: 0,
+        detail: { online: h.online },
+      });
       notifyUpdated(outbox, id);
     }
     outbox.push(() => ctx.sockets.terminals.to(rooms.household(h.householdId)).emit('checkin:reminder', reminder));
@@ -382,7 +441,8 @@ export function createWatchService(
   function escalateDue(outbox: Outbox, now: number) {
     for (const a of alerts.dueEscalations(now)) {
       const level = a.level + 1;
-      const ackTimeout = (a.householdId !== null ? planFor(a.householdId).ackTimeoutMinutes : defaultPlan(0).ackTimeoutMinutes) * MINUTE;
+      const ackTimeout =
+        (a.householdId !== null ? planFor(a.householdId).ackTimeoutMinutes : defaultPlan(0).ackTimeoutMinutes) * MINUTE;
       const recipients = watcherIdsFor(a, (l) => (level === 1 ? l === 1 : l >= level));
       const nextStepAt = level < 2 ? now + ackTimeout : null;
       alerts.escalate(a.id, level, nextStepAt);
@@ -404,7 +464,9 @@ export function createWatchService(
         .filter((h) => isOffline(h) && now - offlineSince(h) >= outageRule.downAfterMs)
         .map(offlineSince)
         .sort((a, b) => a - b);
-      for (const h of members) if (isOffline(h) && now - offlineSince(h) < outageRule.downAfterMs) next = Math.min(next, offlineSince(h) + outageRule.downAfterMs);
+      for (const h of members)
+        if (isOffline(h) && now - offlineSince(h) < outageRule.downAfterMs)
+          next = Math.min(next, offlineSince(h) + outageRule.downAfterMs);
       // Largest group of terminals that went down within `togetherWithinMs` of each other.
       let together = 0;
       for (let i = 0, j = 0; j < down.length; j++) {
@@ -415,7 +477,17 @@ export function createWatchService(
       const active = alerts.activeDistrictOutage(districtId);
       if (isOutage && !active) {
         const id = alerts.create(
-          { kind: 'district_outage', householdId: null, districtId, day: null, sinceAt: down[0] ?? now, level: 1, openedAt: now, nextStepAt: null, possibleOutage: false },
+          {
+            kind: 'district_outage',
+            householdId: null,
+            districtId,
+            day: null,
+            sinceAt: down[0] ?? now,
+            level: 1,
+            openedAt: now,
+            nextStepAt: null,
+            possibleOutage: false,
+          },
           { offline: down.length, terminals: members.length },
         );
         if (id !== null) {
@@ -426,15 +498,35 @@ export function createWatchService(
           for (const h of members) {
             for (const missed of alerts.activeForHousehold(h.householdId, 'missed_checkin')) {
               if (alerts.markPossibleOutage(missed.id)) {
-                alerts.addEvent(missed.id, { at: now, type: 'marked_possible_outage', actor: 'system', level: missed.level, detail: { outageAlertId: id } });
+                alerts.addEvent(missed.id, {
+                  at: now,
+                  type: 'marked_possible_outage',
+                  actor: 'system',
+                  level: missed.level,
+                  detail: { outageAlertId: id },
+                });
                 notifyUpdated(outbox, missed.id);
               }
             }
           }
         }
       } else if (!isOutage && active && active.state !== 'resolved' && down.length < outageRule.minTerminals) {
-        if (alerts.resolve(active.id, now, 'system', 'back_online', `${members.length - down.length} of ${members.length} terminals are back online.`)) {
-          alerts.addEvent(active.id, { at: now, type: 'recovered', actor: 'system', level: active.level, detail: { offline: down.length } });
+        if (
+          alerts.resolve(
+            active.id,
+            now,
+            'system',
+            'back_online',
+            `${members.length - down.length} of ${members.length} terminals are back online.`,
+          )
+        ) {
+          alerts.addEvent(active.id, {
+            at: now,
+            type: 'recovered',
+            actor: 'system',
+            level: active.level,
+            detail: { offline: down.length },
+          });
           notifyUpdated(outbox, active.id);
         }
       }
@@ -451,7 +543,17 @@ export function createWatchService(
         // One district alert instead of one per household.
         if (outageNow || alerts.activeForHousehold(h.householdId, 'terminal_offline').length > 0) continue;
         const id = alerts.create(
-          { kind: 'terminal_offline', householdId: h.householdId, districtId, day: null, sinceAt: offlineSince(h), level: 1, openedAt: now, nextStepAt: null, possibleOutage: false },
+          {
+            kind: 'terminal_offline',
+            householdId: h.householdId,
+            districtId,
+            day: null,
+            sinceAt: offlineSince(h),
+            level: 1,
+            openedAt: now,
+            nextStepAt: null,
+            possibleOutage: false,
+          },
           { offlineSince: iso(offlineSince(h)) },
         );
         if (id !== null) {
@@ -517,11 +619,13 @@ export function createWatchService(
   function acknowledge(alertId: number, actor: string): AlertRecord {
     const a = alerts.get(alertId);
     if (!a) throw notFound('alert');
-    if (a.state !== 'open') throw new AppError(409, 'ALERT_NOT_OPEN', 'This alert has already been acknowledged or resolved.');
+    if (a.state !== 'open')
+      throw new AppError(409, 'ALERT_NOT_OPEN', 'This alert has already been acknowledged or resolved.');
     const now = clock.now();
     const outbox: Outbox = [];
     ctx.db.transaction(() => {
-      if (!alerts.acknowledge(alertId, now, actor)) throw new AppError(409, 'ALERT_NOT_OPEN', 'This alert has already been acknowledged or resolved.');
+      if (!alerts.acknowledge(alertId, now, actor))
+        throw new AppError(409, 'ALERT_NOT_OPEN', 'This alert has already been acknowledged or resolved.');
       alerts.addEvent(alertId, { at: now, type: 'acknowledged', actor, level: a.level });
       notifyUpdated(outbox, alertId);
     })();
@@ -555,7 +659,10 @@ export function createWatchService(
 
   function board(householdIds: number[] | null): WatchBoard {
     const now = clock.now();
-    const all = householdIds === null ? households.list() : householdIds.map((id) => households.get(id)).filter((h) => h !== undefined);
+    const all =
+      householdIds === null
+        ? households.list()
+        : householdIds.map((id) => households.get(id)).filter((h) => h !== undefined);
     const watched = new Map(checkins.watchedHouseholds().map((w) => [w.householdId, w]));
     const counts: Record<string, number> = {};
     const rows = all.map((h): BoardRow => {
@@ -586,7 +693,14 @@ export function createWatchService(
         else if (!base.terminalOnline) status = 'terminal_offline';
         else if (!win.scheduled) status = 'day_off';
         else status = 'waiting';
-        row = { ...base, status, deadline: iso(win.deadline), checkedInAt: sign ? iso(sign.at) : null, mood, signOfLife: sign?.kind ?? null };
+        row = {
+          ...base,
+          status,
+          deadline: iso(win.deadline),
+          checkedInAt: sign ? iso(sign.at) : null,
+          mood,
+          signOfLife: sign?.kind ?? null,
+        };
       }
       counts[row.status] = (counts[row.status] ?? 0) + 1;
       return row;
@@ -616,7 +730,13 @@ export function createWatchService(
       else if (day === today && now < w.deadline) status = 'today';
       else if (!w.scheduled) status = 'day_off';
       else status = 'missed';
-      out.push({ day, status, checkedInAt: firstSign ? iso(firstSign.at) : null, mood, signs: [...new Set(signs.map((s) => s.kind))] });
+      out.push({
+        day,
+        status,
+        checkedInAt: firstSign ? iso(firstSign.at) : null,
+        mood,
+        signs: [...new Set(signs.map((s) => s.kind))],
+      });
     }
     return { householdId, householdName: h.name, days: out };
   }
@@ -637,7 +757,17 @@ export function createWatchService(
     ctx.db.transaction(() => {
       const now = clock.now();
       const id = alerts.create(
-        { kind: 'concern', householdId: h.id, districtId: h.districtId, day: null, sinceAt: e.at, level: 1, openedAt: now, nextStepAt: now + planFor(h.id).ackTimeoutMinutes * MINUTE, possibleOutage: false },
+        {
+          kind: 'concern',
+          householdId: h.id,
+          districtId: h.districtId,
+          day: null,
+          sinceAt: e.at,
+          level: 1,
+          openedAt: now,
+          nextStepAt: now + planFor(h.id).ackTimeoutMinutes * MINUTE,
+          possibleOutage: false,
+        },
         { source: e.source, note: e.note },
       );
       if (id === null) return;

@@ -1,6 +1,7 @@
 /** Socket commands: the terminal's check-in, and watchers acknowledging and resolving alerts live. */
-import { AlertIdPayload, CheckinSubmit, ResolveAlertPayload } from '@tsunagu/protocol';
+
 import { Type } from '@sinclair/typebox';
+import { AlertIdPayload, CheckinSubmit, ResolveAlertPayload } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
@@ -12,7 +13,10 @@ import type { WatchStore } from './store';
 const EmptyPayload = Type.Object({}, { additionalProperties: false });
 const cityhallOrWatcher = { roles: ['cityhall', 'watcher'] as const };
 
-export function registerWatchSockets(ctx: HubContext, deps: { service: WatchService; alerts: WatchStore; households: HouseholdsStore }): void {
+export function registerWatchSockets(
+  ctx: HubContext,
+  deps: { service: WatchService; alerts: WatchStore; households: HouseholdsStore },
+): void {
   const { service, alerts, households } = deps;
 
   ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {

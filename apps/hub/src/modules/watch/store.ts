@@ -58,7 +58,16 @@ export interface WatchStore {
   /** Creates the alert and its `opened` event; null when a missed-check-in alert for that day exists. */
   create(a: NewAlert, detail?: Record<string, unknown>): number | null;
   get(id: number): AlertRecord | undefined;
-  addEvent(alertId: number, e: { at: number; type: AlertEventType; actor: string; level?: number | null; detail?: Record<string, unknown> | null }): void;
+  addEvent(
+    alertId: number,
+    e: {
+      at: number;
+      type: AlertEventType;
+      actor: string;
+      level?: number | null;
+      detail?: Record<string, unknown> | null;
+    },
+  ): void;
   events(alertId: number): AlertEventRecord[];
   escalate(id: number, level: number, nextStepAt: number | null): void;
   acknowledge(id: number, at: number, by: string): boolean;
@@ -118,7 +127,8 @@ const toRecord = (r: Row): AlertRecord => ({
 });
 
 export function createSqliteWatchStore(db: Db): WatchStore {
-  const select = 'SELECT a.*, h.name AS household_name FROM watch_alerts a LEFT JOIN households h ON h.id = a.household_id';
+  const select =
+    'SELECT a.*, h.name AS household_name FROM watch_alerts a LEFT JOIN households h ON h.id = a.household_id';
   const s = {
     insert: db.prepare(
       `INSERT INTO watch_alerts (kind, household_id, district_id, day, since_at, level, opened_at, next_step_at, possible_outage)
@@ -126,8 +136,12 @@ export function createSqliteWatchStore(db: Db): WatchStore {
        ON CONFLICT DO NOTHING RETURNING id`,
     ),
     get: db.prepare(`${select} WHERE a.id = ?`),
-    insertEvent: db.prepare('INSERT INTO watch_alert_events (alert_id, at, type, actor, level, detail) VALUES (?, ?, ?, ?, ?, ?)'),
-    events: db.prepare('SELECT id, alert_id AS alertId, at, type, actor, level, detail FROM watch_alert_events WHERE alert_id = ? ORDER BY id'),
+    insertEvent: db.prepare(
+      'INSERT INTO watch_alert_events (alert_id, at, type, actor, level, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    events: db.prepare(
+      'SELECT id, alert_id AS alertId, at, type, actor, level, detail FROM watch_alert_events WHERE alert_id = ? ORDER BY id',
+    ),
     escalate: db.prepare("UPDATE watch_alerts SET level = ?, next_step_at = ? WHERE id = ? AND state = 'open'"),
     acknowledge: db.prepare(
       "UPDATE watch_alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, next_step_at = NULL WHERE id = ? AND state = 'open'",
@@ -137,17 +151,32 @@ export function createSqliteWatchStore(db: Db): WatchStore {
     ),
     possibleOutage: db.prepare('UPDATE watch_alerts SET possible_outage = 1 WHERE id = ? AND possible_outage = 0'),
     activeForHousehold: db.prepare(`${select} WHERE a.household_id = ? AND a.state <> 'resolved' ORDER BY a.id`),
-    activeDistrict: db.prepare(`${select} WHERE a.kind = 'district_outage' AND a.district_id = ? AND a.state <> 'resolved' ORDER BY a.id LIMIT 1`),
+    activeDistrict: db.prepare(
+      `${select} WHERE a.kind = 'district_outage' AND a.district_id = ? AND a.state <> 'resolved' ORDER BY a.id LIMIT 1`,
+    ),
     activeDistricts: db.prepare(`${select} WHERE a.kind = 'district_outage' AND a.state <> 'resolved' ORDER BY a.id`),
-    due: db.prepare(`${select} WHERE a.next_step_at IS NOT NULL AND a.next_step_at <= ? AND a.state = 'open' ORDER BY a.next_step_at, a.id`),
-    next: db.prepare("SELECT MIN(next_step_at) AS t FROM watch_alerts WHERE next_step_at IS NOT NULL AND state = 'open'"),
-    missedByDay: db.prepare(`${select} WHERE a.household_id = ? AND a.kind = 'missed_checkin' AND a.day >= ? AND a.day <= ?`),
+    due: db.prepare(
+      `${select} WHERE a.next_step_at IS NOT NULL AND a.next_step_at <= ? AND a.state = 'open' ORDER BY a.next_step_at, a.id`,
+    ),
+    next: db.prepare(
+      "SELECT MIN(next_step_at) AS t FROM watch_alerts WHERE next_step_at IS NOT NULL AND state = 'open'",
+    ),
+    missedByDay: db.prepare(
+      `${select} WHERE a.household_id = ? AND a.kind = 'missed_checkin' AND a.day >= ? AND a.day <= ?`,
+    ),
   };
 
   const create = db.transaction((a: NewAlert, detail: Record<string, unknown> | undefined): number | null => {
     const row = s.insert.get({ ...a, possibleOutage: a.possibleOutage ? 1 : 0 }) as { id: number } | undefined;
     if (!row) return null;
-    s.insertEvent.run(row.id, a.openedAt, 'opened', 'system', a.level, JSON.stringify({ kind: a.kind, ...(detail ?? {}) }));
+    s.insertEvent.run(
+      row.id,
+      a.openedAt,
+      'opened',
+      'system',
+      a.level,
+      JSON.stringify({ kind: a.kind, ...(detail ?? {}) }),
+    );
     return row.id;
   });
 
@@ -158,7 +187,14 @@ export function createSqliteWatchStore(db: Db): WatchStore {
       return r && toRecord(r);
     },
     addEvent: (alertId, e) =>
-      void s.insertEvent.run(alertId, e.at, e.type, e.actor, e.level ?? null, e.detail ? JSON.stringify(e.detail) : null),
+      void s.insertEvent.run(
+        alertId,
+        e.at,
+        e.type,
+        e.actor,
+        e.level ?? null,
+        e.detail ? JSON.stringify(e.detail) : null,
+      ),
     events: (alertId) =>
       (s.events.all(alertId) as (Omit<AlertEventRecord, 'detail'> & { detail: string | null })[]).map((e) => ({
         ...e,
@@ -168,7 +204,8 @@ export function createSqliteWatchStore(db: Db): WatchStore {
     acknowledge: (id, at, by) => s.acknowledge.run(at, by, id).changes === 1,
     resolve: (id, at, by, outcome, note) => s.resolve.run(at, by, outcome, note, id).changes === 1,
     markPossibleOutage: (id) => s.possibleOutage.run(id).changes === 1,
-    activeForHousehold: (h, kind) => (s.activeForHousehold.all(h) as Row[]).map(toRecord).filter((a) => !kind || a.kind === kind),
+    activeForHousehold: (h, kind) =>
+      (s.activeForHousehold.all(h) as Row[]).map(toRecord).filter((a) => !kind || a.kind === kind),
     activeDistrictOutage(d) {
       const r = s.activeDistrict.get(d) as Row | undefined;
       return r && toRecord(r);

@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrate';
+
+describe('0004-checkins-watch', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, { target: 4 });
+  db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
+  db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
+
+  it('creates the watch tables as STRICT tables', () => {
+    const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (r) => r.name,
+    );
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'checkin_plans',
+        'checkins',
+        'signs_of_life',
+        'checkin_steps',
+        'watch_alerts',
+        'watch_alert_events',
+      ]),
+    );
+    const strict = db
+      .prepare(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 0 AND name IN ('checkin_plans','checkins','signs_of_life','checkin_steps','watch_alerts','watch_alert_events')",
+      )
+      .all();
+    expect(strict).toEqual([]);
+  });
+
+  it('counts a check-in once per household and idempotency key', () => {
+    const insert = db.prepare(
+      "INSERT INTO checkins (household_id, idempotency_key, at, pressed_at, received_at) VALUES (1, 'k', 1, 1, 1)",
+    );
+    insert.run();
+    expect(() => insert.run()).toThrow(/UNIQUE/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO checkins (household_id, idempotency_key, at, pressed_at, received_at, mood) VALUES (1, 'k2', 1, 1, 1, 'great')",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+  });
+
+  it('refuses plans out of range and unknown sign-of-life kinds', () => {
+    const plan = db.prepare(
+      "INSERT INTO checkin_plans (household_id, enabled, opens_at, deadline, days, grace_minutes, ack_timeout_minutes, signs_of_life, offline_alert_minutes, updated_at, updated_by) VALUES (1, 1, 0, ?, 127, 60, 60, '[]', 180, 0, 't')",
+    );
+    expect(() => plan.run(1440)).toThrow(/CHECK/);
+    plan.run(600);
+    expect(() => db.prepare("INSERT INTO signs_of_life (household_id, kind, at) VALUES (1, 'dance', 0)").run()).toThrow(
+      /CHECK/,
+    );
+  });
+
+  it('keeps one missed-check-in alert per household and day, and district alerts without a household', () => {
+    const missed = db.prepare(
+      "INSERT INTO watch_alerts (kind, household_id, district_id, day, opened_at) VALUES ('missed_checkin', 1, 1, '2026-01-05', 0) ON CONFLICT DO NOTHING",
+    );
+    expect(missed.run().changes).toBe(1);
+    expect(missed.run().changes).toBe(0);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO watch_alerts (kind, household_id, district_id, opened_at) VALUES ('district_outage', 1, 1, 0)",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    db.prepare("INSERT INTO watch_alerts (kind, district_id, opened_at) VALUES ('district_outage', 1, 0)").run();
+    expect(() => db.prepare("UPDATE watch_alerts SET state = 'resolved' WHERE id = 1").run()).toThrow(/CHECK/);
+  });
+});

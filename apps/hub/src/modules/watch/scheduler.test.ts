@@ -1,0 +1,383 @@
+/**
+ * The schedule and the escalation ladder, driven by a FakeClock (Asia/Tokyo): reminders, the
+ * deadline, watchers, the next level, days off, a plan crossing midnight, check-ins around the
+ * deadline, duplicates, late offline check-ins, terminal offline, district outages, restarts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CheckinPlanBody, Mood } from '@tsunagu/protocol';
+import { buildApp } from '../../app';
+import { type Db, openDatabase } from '../../db/database';
+import { FakeClock } from '../../lib/clock';
+import { createTestHub, enrollTerminal, type TestHub } from '../../testing/harness';
+import { planFromBody } from '../checkins/plan';
+import type { WatchService } from './service';
+
+const MIN = 60_000;
+/** Instant of a Tokyo wall time in January 2026 (5th = Monday). */
+const jst = (day: number, h: number, m = 0, s = 0, ms = 0) => Date.UTC(2026, 0, day, h - 9, m, s, ms);
+
+interface Ctx {
+  hub: TestHub;
+  clock: FakeClock;
+  watch: WatchService;
+  hh: number[];
+  terminals: number[];
+}
+
+async function setup(start = jst(5, 0, 0), db?: Db): Promise<Ctx> {
+  const clock = new FakeClock(start);
+  const hub = await createTestHub({ clock, ...(db ? { db } : {}) });
+  const hh = hub.fixture.households;
+  const terminals = hh.map((h) => enrollTerminal(hub, h).terminalId);
+  // Terminals count as online unless a test takes them down.
+  for (const t of terminals) hub.stores.terminals.setPresence(t, true, clock.now());
+  const watch = hub.capabilities.watch as WatchService;
+  watch.tick();
+  return { hub, clock, watch, hh, terminals };
+}
+
+const checkin = (c: Ctx, household: number, pressedAt = c.clock.now(), extra: { key?: string; mood?: Mood } = {}) =>
+  c.watch.submitCheckin(household, null, {
+    idempotencyKey: extra.key ?? randomUUID(),
+    pressedAt: new Date(pressedAt).toISOString(),
+    ...(extra.mood ? { mood: extra.mood } : {}),
+  });
+
+const alertsOf = (c: Ctx, household: number, kind = 'missed_checkin') =>
+  c.hub.ctx.db
+    .prepare('SELECT * FROM watch_alerts WHERE household_id = ? AND kind = ? ORDER BY id')
+    .all(household, kind) as {
+    id: number;
+    level: number;
+    state: string;
+    day: string;
+    outcome: string | null;
+    possible_outage: number;
+  }[];
+const eventsOf = (c: Ctx, alertId: number) =>
+  (
+    c.hub.ctx.db
+      .prepare('SELECT type, level, actor, detail FROM watch_alert_events WHERE alert_id = ? ORDER BY id')
+      .all(alertId) as {
+      type: string;
+      level: number | null;
+      actor: string;
+      detail: string | null;
+    }[]
+  ).map((e) => ({ ...e, detail: e.detail ? JSON.parse(e.detail) : null }));
+
+const plan = (c: Ctx, household: number, body: Partial<CheckinPlanBody>) =>
+  c.watch.savePlan(
+    planFromBody(
+      household,
+      {
+        enabled: true,
+        opensAt: '00:00',
+        deadline: '10:00',
+        days: [0, 1, 2, 3, 4, 5, 6],
+        reminderMinutes: [60, 15],
+        graceMinutes: 60,
+        ackTimeoutMinutes: 60,
+        signsOfLife: ['checkin', 'call', 'order_confirmed', 'announcement_acknowledged', 'delivery_well'],
+        offlineAlertMinutes: 600,
+        ...body,
+      },
+      c.clock.now(),
+    ),
+    'test',
+  );
+
+async function advanceTo(c: Ctx, t: number) {
+  await c.watch.settle();
+  c.clock.set(t);
+  await c.watch.settle();
+}
+
+describe('watch scheduler and escalation ladder', () => {
+  let c: Ctx;
+  afterEach(async () => {
+    await c.hub.close();
+  });
+
+  it('walks a missed check-in up the ladder: terminal reminder, watchers, then the supervisor', async () => {
+    c = await setup();
+    const [h] = c.hh as [number];
+    await advanceTo(c, jst(5, 9, 59, 59));
+    expect(alertsOf(c, h)).toEqual([]);
+    const steps = c.hub.ctx.db.prepare('SELECT step FROM checkin_steps WHERE household_id = ? ORDER BY step').all(h);
+    expect(steps).toEqual([{ step: 'reminder:15' }, { step: 'reminder:60' }]);
+
+    await advanceTo(c, jst(5, 10, 0));
+    let [a] = alertsOf(c, h);
+    expect(a).toMatchObject({ level: 0, state: 'open', day: '2026-01-05' });
+    expect(eventsOf(c, a!.id).map((e) => e.type)).toEqual(['opened', 'terminal_reminded']);
+
+    await advanceTo(c, jst(5, 10, 59));
+    expect(alertsOf(c, h)[0]!.level).toBe(0);
+    await advanceTo(c, jst(5, 11, 0));
+    a = alertsOf(c, h)[0];
+    expect(a!.level).toBe(1);
+    const escalated = eventsOf(c, a!.id).filter((e) => e.type === 'escalated');
+    expect(escalated).toEqual([
+      { type: 'escalated', level: 1, actor: 'system', detail: { recipients: [c.hub.fixture.users.watcher] } },
+    ]);
+
+    await advanceTo(c, jst(5, 12, 0));
+    const ladder = eventsOf(c, a!.id).filter((e) => e.type === 'escalated');
+    expect(ladder.map((e) => [e.level, e.detail.recipients])).toEqual([
+      [1, [c.hub.fixture.users.watcher]],
+      [2, [c.hub.fixture.users.supervisor]],
+    ]);
+    await advanceTo(c, jst(5, 18, 0));
+    expect(alertsOf(c, h)[0]!.level).toBe(2); // top of the ladder: no further steps
+    expect(alertsOf(c, c.hh[2]!)[0]!.level).toBe(2); // every household without a sign of life
+  });
+
+  it('an acknowledgement stops the ladder; resolving records the outcome', async () => {
+    c = await setup();
+    const h = c.hh[0]!;
+    await advanceTo(c, jst(5, 11, 0));
+    const id = alertsOf(c, h)[0]!.id;
+    c.clock.advance(10 * MIN);
+    c.watch.acknowledge(id, 'user:1:watcher');
+    await advanceTo(c, jst(5, 15, 0));
+    expect(alertsOf(c, h)[0]).toMatchObject({ level: 1, state: 'acknowledged' });
+    c.watch.resolve(id, 'user:1:watcher', 'phoned_fine', 'Was in the garden.');
+    expect(alertsOf(c, h)[0]).toMatchObject({ state: 'resolved', outcome: 'phoned_fine' });
+    expect(eventsOf(c, id).map((e) => e.type)).toEqual([
+      'opened',
+      'terminal_reminded',
+      'escalated',
+      'acknowledged',
+      'resolved',
+    ]);
+    expect(() => c.watch.resolve(id, 'x', 'other', '')).toThrow(/already been resolved/);
+  });
+
+  it('a check-in just before the deadline prevents the alert; just after, it closes it "all clear"', async () => {
+    c = await setup();
+    const [early, late] = c.hh as [number, number];
+    await advanceTo(c, jst(5, 9, 59, 59, 999));
+    await checkin(c, early);
+    await advanceTo(c, jst(5, 10, 0));
+    expect(alertsOf(c, early)).toEqual([]);
+    const lateAlert = alertsOf(c, late)[0]!;
+    expect(lateAlert.level).toBe(0);
+
+    c.clock.advance(1);
+    await checkin(c, late);
+    expect(alertsOf(c, late)[0]).toMatchObject({ state: 'resolved', outcome: 'all_clear', level: 0 });
+    expect(eventsOf(c, lateAlert.id).at(-1)).toMatchObject({ type: 'all_clear', detail: { kind: 'checkin' } });
+    await advanceTo(c, jst(5, 13, 0));
+    expect(alertsOf(c, late)[0]!.level).toBe(0); // not escalated after the all clear
+
+    const board = c.watch.board(null);
+    const byId = Object.fromEntries(board.rows.map((r) => [r.householdId, r.status]));
+    expect(byId[early]).toBe('checked_in');
+    expect(byId[late]).toBe('late');
+  });
+
+  it('counts a duplicate once and lets a resend add the mood', async () => {
+    c = await setup(jst(5, 8, 0));
+    const h = c.hh[0]!;
+    const key = randomUUID();
+    const first = await checkin(c, h, c.clock.now(), { key });
+    const again = await checkin(c, h, c.clock.now(), { key, mood: 'so_so' });
+    const third = await checkin(c, h, c.clock.now(), { key: key.toUpperCase(), mood: 'good' });
+    expect(first.duplicate).toBe(false);
+    expect(again).toMatchObject({ duplicate: true, checkinId: first.checkinId, mood: 'so_so' });
+    expect(third).toMatchObject({ duplicate: true, mood: 'so_so' }); // the first mood given stands
+    expect(c.hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM checkins').get()).toEqual({ n: 1 });
+    expect(c.hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM signs_of_life WHERE kind = 'checkin'").get()).toEqual({
+      n: 1,
+    });
+    expect(c.watch.board([h]).rows[0]).toMatchObject({ status: 'checked_in', mood: 'so_so' });
+  });
+
+  it('an offline check-in arriving late counts at the time it was pressed and clears the alert', async () => {
+    c = await setup();
+    const h = c.hh[0]!;
+    await advanceTo(c, jst(5, 11, 30));
+    const a = alertsOf(c, h)[0]!;
+    expect(a.level).toBe(1);
+    const r = await checkin(c, h, jst(5, 9, 30));
+    expect(r.countedAt).toBe(new Date(jst(5, 9, 30)).toISOString());
+    expect(alertsOf(c, h)[0]).toMatchObject({ state: 'resolved', outcome: 'all_clear' });
+    expect(c.watch.board([h]).rows[0]).toMatchObject({
+      status: 'checked_in',
+      checkedInAt: new Date(jst(5, 9, 30)).toISOString(),
+    });
+    expect(c.watch.history(h, 30).days.at(-1)).toMatchObject({ day: '2026-01-05', status: 'checked_in' });
+  });
+
+  it('clamps pressed times to the hub clock: not in the future, not older than 48 hours', async () => {
+    c = await setup(jst(5, 9, 0));
+    const h = c.hh[0]!;
+    const future = await checkin(c, h, jst(5, 20, 0));
+    expect(future.countedAt).toBe(new Date(jst(5, 9, 0)).toISOString());
+    const ancient = await checkin(c, h, jst(1, 9, 0));
+    expect(ancient.countedAt).toBe(new Date(jst(3, 9, 0)).toISOString());
+    // Yesterday's queued check-in does not count for today.
+    const fresh = c.hh[1]!;
+    await checkin(c, fresh, jst(4, 22, 0));
+    await advanceTo(c, jst(5, 10, 0));
+    expect(alertsOf(c, fresh)).toHaveLength(1);
+    expect(alertsOf(c, h)).toEqual([]);
+  });
+
+  it('days off raise nothing', async () => {
+    c = await setup(jst(9, 12, 0)); // Friday noon
+    const h = c.hh[0]!;
+    for (const x of c.hh) plan(c, x, { days: [1, 2, 3, 4, 5] });
+    await checkin(c, h);
+    await advanceTo(c, jst(11, 23, 0)); // through Saturday and Sunday
+    expect(alertsOf(c, h)).toEqual([]);
+    expect(c.watch.board([h]).rows[0]!.status).toBe('day_off');
+    await advanceTo(c, jst(12, 10, 0)); // Monday
+    expect(alertsOf(c, h)).toMatchObject([{ day: '2026-01-12' }]);
+    const hist = c.watch.history(h, 4).days.map((d) => [d.day, d.status]);
+    expect(hist).toEqual([
+      ['2026-01-09', 'late'], // checked in at noon, after the 10:00 deadline
+      ['2026-01-10', 'day_off'],
+      ['2026-01-11', 'day_off'],
+      ['2026-01-12', 'missed'],
+    ]);
+  });
+
+  it('a night-shift plan: the deadline 00:30 belongs to the previous day', async () => {
+    c = await setup(jst(5, 11, 0));
+    const [onTime, afterMidnight, none] = c.hh as [number, number, number];
+    for (const x of c.hh) plan(c, x, { opensAt: '12:00', deadline: '00:30', reminderMinutes: [30], graceMinutes: 30 });
+    await checkin(c, onTime, jst(5, 11, 30)); // before Monday's window opens: Sunday's, late
+    await advanceTo(c, jst(5, 23, 50));
+    await checkin(c, onTime);
+    await advanceTo(c, jst(6, 0, 10));
+    await checkin(c, afterMidnight);
+    await advanceTo(c, jst(6, 0, 30));
+    expect(alertsOf(c, onTime)).toEqual([]);
+    expect(alertsOf(c, afterMidnight)).toEqual([]);
+    expect(alertsOf(c, none)).toMatchObject([{ day: '2026-01-05', level: 0 }]);
+    await advanceTo(c, jst(6, 1, 0));
+    expect(alertsOf(c, none)[0]!.level).toBe(1);
+    // Tuesday noon opens Tuesday's window: Monday's check-ins do not count for it.
+    await advanceTo(c, jst(7, 0, 30));
+    expect(alertsOf(c, onTime)).toMatchObject([{ day: '2026-01-06' }]);
+  });
+
+  it('other signs of life count when the plan says so', async () => {
+    c = await setup(jst(5, 8, 0));
+    const [called, ordered] = c.hh as [number, number];
+    plan(c, ordered, { signsOfLife: ['checkin'] });
+    c.hub.ctx.events.emit('household.activity', { householdId: called, kind: 'call', at: c.clock.now() });
+    c.hub.ctx.events.emit('household.activity', { householdId: ordered, kind: 'order_confirmed', at: c.clock.now() });
+    await advanceTo(c, jst(5, 10, 0));
+    expect(alertsOf(c, called)).toEqual([]);
+    expect(alertsOf(c, ordered)).toHaveLength(1);
+    expect(c.watch.board([called]).rows[0]).toMatchObject({ status: 'checked_in', signOfLife: 'call' });
+  });
+
+  it('a concern from a delivery raises a watcher alert at once', async () => {
+    c = await setup(jst(5, 8, 0));
+    const h = c.hh[1]!;
+    c.hub.ctx.events.emit('household.concern', {
+      householdId: h,
+      source: 'shop:1',
+      note: 'Did not answer the door',
+      at: c.clock.now(),
+    });
+    const [a] = alertsOf(c, h, 'concern');
+    expect(a).toMatchObject({ level: 1, state: 'open' });
+    await advanceTo(c, jst(5, 9, 0));
+    expect(alertsOf(c, h, 'concern')[0]!.level).toBe(2);
+  });
+
+  it('a terminal offline too long raises its own alert, cleared when it is back', async () => {
+    c = await setup(jst(5, 6, 0));
+    const h = c.hh[0]!;
+    plan(c, h, { offlineAlertMinutes: 120, days: [] });
+    c.hub.stores.terminals.setPresence(c.terminals[0]!, false, c.clock.now());
+    c.watch.tick();
+    await advanceTo(c, jst(5, 7, 59));
+    expect(alertsOf(c, h, 'terminal_offline')).toEqual([]);
+    expect(c.watch.board([h]).rows[0]!.status).toBe('terminal_offline');
+    await advanceTo(c, jst(5, 8, 0));
+    expect(alertsOf(c, h, 'terminal_offline')).toMatchObject([{ level: 1, state: 'open' }]);
+  });
+
+  it('a district outage raises one district alert and marks missed check-ins there', async () => {
+    c = await setup(jst(5, 8, 0));
+    const district = c.hub.fixture.districts[0]!;
+    // Four more households with terminals in the first district: five in all.
+    const extra = [1, 2, 3, 4].map((i) =>
+      c.hub.stores.households.create(
+        { name: `追加${i}`, address: 'x', districtId: district, residents: [] },
+        c.clock.now(),
+      ),
+    );
+    for (const h of extra) {
+      c.hub.stores.households.assignWatcher(h, c.hub.fixture.users.watcher, 1);
+      const { terminalId } = enrollTerminal(c.hub, h);
+      c.hub.stores.terminals.setPresence(terminalId, true, c.clock.now());
+    }
+    const inDistrict = [c.hh[0]!, ...extra];
+    for (const h of [...c.hh, ...extra]) plan(c, h, { offlineAlertMinutes: 30 });
+    // Power cut at 08:00: three of five go down within two minutes.
+    const terminalOf = (h: number) => c.hub.stores.households.get(h)!.terminal!.id;
+    for (const [i, h] of inDistrict.slice(0, 3).entries())
+      c.hub.stores.terminals.setPresence(terminalOf(h), false, jst(5, 8, i));
+    c.watch.tick();
+    await advanceTo(c, jst(5, 8, 6));
+    // Two have been down five minutes, the third only four: not yet an outage.
+    expect(c.hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'district_outage'").get()).toEqual(
+      { n: 0 },
+    );
+    await advanceTo(c, jst(5, 8, 7));
+    const district1 = c.hub.ctx.db.prepare("SELECT * FROM watch_alerts WHERE kind = 'district_outage'").all() as {
+      id: number;
+      district_id: number;
+      level: number;
+    }[];
+    expect(district1).toMatchObject([{ district_id: district, level: 1 }]);
+
+    await advanceTo(c, jst(5, 10, 0));
+    for (const h of inDistrict) expect(alertsOf(c, h, 'terminal_offline')).toEqual([]); // one alert, not one per household
+    for (const h of inDistrict) expect(alertsOf(c, h)[0]).toMatchObject({ possible_outage: 1 });
+    expect(alertsOf(c, c.hh[1]!)[0]).toMatchObject({ possible_outage: 0 }); // another district
+    expect(c.watch.board([c.hh[0]!]).rows[0]!.possibleOutage).toBe(true);
+
+    // Power back: the district alert resolves itself.
+    for (const h of inDistrict) c.hub.stores.terminals.setPresence(terminalOf(h), true, c.clock.now());
+    c.watch.tick();
+    expect(c.hub.ctx.db.prepare('SELECT state, outcome FROM watch_alerts WHERE id = ?').get(district1[0]!.id)).toEqual({
+      state: 'resolved',
+      outcome: 'back_online',
+    });
+  });
+
+  it('survives a restart: the schedule is derived from the database', async () => {
+    const db = openDatabase(':memory:');
+    c = await setup(jst(5, 0, 0), db);
+    const h = c.hh[0]!;
+    await advanceTo(c, jst(5, 10, 30));
+    const before = alertsOf(c, h);
+    expect(before).toMatchObject([{ level: 0 }]);
+    await c.hub.app.close(); // the database was passed in, so it stays open: the "disk" survives
+    const clock2 = new FakeClock(jst(5, 11, 30));
+    const hub2 = await buildApp({ db, clock: clock2 });
+    const watch2 = hub2.capabilities.watch as WatchService;
+    const again = db
+      .prepare("SELECT id, level FROM watch_alerts WHERE household_id = ? AND kind = 'missed_checkin'")
+      .all(h);
+    expect(again).toEqual([{ id: before[0]!.id, level: 1 }]); // escalated on start, not duplicated
+    clock2.set(jst(5, 12, 30));
+    expect(db.prepare('SELECT level FROM watch_alerts WHERE id = ?').get(before[0]!.id)).toEqual({ level: 2 });
+    expect(
+      db
+        .prepare("SELECT COUNT(*) AS n FROM watch_alert_events WHERE alert_id = ? AND type = 'terminal_reminded'")
+        .get(before[0]!.id),
+    ).toEqual({ n: 1 });
+    await watch2.settle();
+    await hub2.app.close();
+    c = { ...c, hub: { ...c.hub, close: async () => void db.close() } };
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * Real Socket.IO terminal and staff clients against an in-memory hub on a FakeClock: check-in,
+ * reminders, escalation to the watcher's console and the all clear; plus who may see and do what.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Ack, CheckinReceipt, CheckinReminder, CheckinStatus, WatchAlert, WatchBoard } from '@tsunagu/protocol';
+import type { Socket } from 'socket.io-client';
+import { FakeClock } from '../../lib/clock';
+import {
+  as,
+  connectStaff,
+  connectTerminal,
+  createTestHub,
+  emitAck,
+  enrollTerminal,
+  login,
+  nextEvent,
+  type StaffSession,
+  type TestHub,
+} from '../../testing/harness';
+import type { WatchService } from './service';
+
+const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
+
+describe('watch over real sockets', () => {
+  let hub: TestHub;
+  let clock: FakeClock;
+  let url: string;
+  let watch: WatchService;
+  const sockets: Socket[] = [];
+  let terminal: Socket;
+  let credential: string;
+
+  beforeEach(async () => {
+    clock = new FakeClock(jst(5, 8, 30));
+    hub = await createTestHub({ clock });
+    watch = hub.capabilities.watch as WatchService;
+    url = await hub.listen();
+    ({ credential } = enrollTerminal(hub, hub.fixture.households[0]!));
+    const status = new Promise<CheckinStatus>((resolve) => {
+      void connectTerminal(url, credential).then((s) => {
+        terminal = s;
+        sockets.push(s);
+      });
+      // The first status arrives right after connecting.
+      const wait = setInterval(() => {
+        if (terminal) {
+          clearInterval(wait);
+          terminal.once('checkin:statusChanged', resolve);
+          void emitAck<Ack<CheckinStatus>>(terminal, 'checkin:status', {}).then((r) => r.ok && resolve(r.data));
+        }
+      }, 5);
+    });
+    await status;
+  });
+
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.close();
+    terminal = undefined as unknown as Socket;
+    await hub.close();
+  });
+
+  async function staff(username: string): Promise<{ socket: Socket; session: StaffSession }> {
+    const session = await login(hub, username);
+    const socket = await connectStaff(url, session);
+    sockets.push(socket);
+    return { socket, session };
+  }
+
+  it('checks in, acks after commit, tells the watcher board, and answers duplicates once', async () => {
+    const { socket: watcher } = await staff('watcher');
+    const board = nextEvent<{ householdId: number }>(watcher, 'watch:boardChanged');
+    const key = randomUUID();
+    const statusChanged = nextEvent<CheckinStatus>(terminal, 'checkin:statusChanged');
+    const r = await emitAck<Ack<CheckinReceipt>>(terminal, 'checkin:submit', {
+      idempotencyKey: key,
+      pressedAt: new Date(clock.now()).toISOString(),
+    });
+    expect(r).toMatchObject({ ok: true, data: { duplicate: false, day: '2026-01-05', mood: null } });
+    // Acknowledged means stored.
+    expect(hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE idempotency_key = ?').get(key)).toEqual({
+      n: 1,
+    });
+    expect(await board).toEqual({ householdId: hub.fixture.households[0] });
+    expect(await statusChanged).toMatchObject({ checkedIn: true });
+    const mood = await emitAck<Ack<CheckinReceipt>>(terminal, 'checkin:submit', {
+      idempotencyKey: key,
+      pressedAt: new Date(clock.now()).toISOString(),
+      mood: 'good',
+    });
+    expect(mood).toMatchObject({ ok: true, data: { duplicate: true, mood: 'good' } });
+    expect(hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM checkins').get()).toEqual({ n: 1 });
+  });
+
+  it('refuses bad check-in payloads with a stable code', async () => {
+    const bad = [
+      {},
+      { idempotencyKey: 'not-a-uuid', pressedAt: new Date().toISOString() },
+      { idempotencyKey: randomUUID(), pressedAt: 'yesterday' },
+      { idempotencyKey: randomUUID(), pressedAt: new Date().toISOString(), mood: 'ecstatic' },
+      { idempotencyKey: randomUUID(), pressedAt: new Date().toISOString(), extra: 1 },
+    ];
+    for (const payload of bad) {
+      const r = await emitAck<Ack<unknown>>(terminal, 'checkin:submit', payload);
+      expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    const { socket: watcher } = await staff('watcher');
+    // Staff sockets have no check-in command: the hub does not answer at all.
+    expect(
+      await emitAck(
+        watcher,
+        'checkin:submit',
+        { idempotencyKey: randomUUID(), pressedAt: new Date().toISOString() },
+        300,
+      ).catch(() => 'no handler'),
+    ).toBe('no handler');
+    expect(hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM checkins').get()).toEqual({ n: 0 });
+  });
+
+  it('reminds the terminal, escalates to the watcher live, and a check-in gives the all clear', async () => {
+    const { socket: watcher } = await staff('watcher');
+    const { socket: other } = await staff('other-watcher');
+    let otherHeard = 0;
+    other.on('watch:alertRaised', (a: WatchAlert) => {
+      if (a.householdId === hub.fixture.households[0]) otherHeard++;
+    });
+
+    const before = nextEvent<CheckinReminder>(terminal, 'checkin:reminder');
+    clock.set(jst(5, 9, 0));
+    expect(await before).toMatchObject({ stage: 'before', minutesLeft: 60, day: '2026-01-05' });
+    const atDeadline = nextEvent<CheckinReminder>(terminal, 'checkin:reminder');
+    clock.set(jst(5, 9, 45));
+    expect(await atDeadline).toMatchObject({ stage: 'before', minutesLeft: 15 });
+    const deadline = nextEvent<CheckinReminder>(terminal, 'checkin:reminder');
+    clock.set(jst(5, 10, 0));
+    expect(await deadline).toMatchObject({ stage: 'deadline', minutesLeft: 0 });
+
+    const raised = nextEvent<WatchAlert>(watcher, 'watch:alertRaised');
+    clock.set(jst(5, 11, 0));
+    const alert = await raised;
+    expect(alert).toMatchObject({
+      kind: 'missed_checkin',
+      level: 1,
+      state: 'open',
+      householdId: hub.fixture.households[0],
+    });
+    expect(alert.events.map((e) => e.type)).toEqual(['opened', 'terminal_reminded', 'escalated']);
+
+    const cleared = new Promise<WatchAlert>((resolve) => {
+      watcher.on('watch:alertUpdated', (a: WatchAlert) => {
+        if (a.id === alert.id && a.state === 'resolved') resolve(a);
+      });
+    });
+    const r = await emitAck<Ack<CheckinReceipt>>(terminal, 'checkin:submit', {
+      idempotencyKey: randomUUID(),
+      pressedAt: new Date(clock.now()).toISOString(),
+      mood: 'so_so',
+    });
+    expect(r.ok).toBe(true);
+    expect(await cleared).toMatchObject({ state: 'resolved', outcome: 'all_clear' });
+    expect(otherHeard).toBe(0);
+  });
+
+  it('a terminal that reconnects hears today’s status; offline check-ins queued while away count once', async () => {
+    const key = randomUUID();
+    terminal.close();
+    clock.set(jst(5, 11, 0));
+    // Reconnect: status first, then the queued check-in (pressed at 09:10, while offline), sent twice.
+    const again = await connectTerminal(url, credential);
+    sockets.push(again);
+    const pressedAt = new Date(jst(5, 9, 10)).toISOString();
+    const [a, b] = await Promise.all([
+      emitAck<Ack<CheckinReceipt>>(again, 'checkin:submit', { idempotencyKey: key, pressedAt }),
+      emitAck<Ack<CheckinReceipt>>(again, 'checkin:submit', { idempotencyKey: key, pressedAt }),
+    ]);
+    expect([a, b].map((x) => x.ok && x.data.duplicate).sort()).toEqual([false, true]);
+    const status = await emitAck<Ack<CheckinStatus>>(again, 'checkin:status', {});
+    expect(status).toMatchObject({ ok: true, data: { checkedIn: true, checkedInAt: pressedAt } });
+    await watch.settle();
+    const missed = hub.ctx.db
+      .prepare("SELECT state, outcome FROM watch_alerts WHERE kind = 'missed_checkin' AND household_id = ?")
+      .get(hub.fixture.households[0]!);
+    expect(missed).toEqual({ state: 'resolved', outcome: 'all_clear' });
+  });
+
+  describe('authorization', () => {
+    async function raiseAlerts() {
+      enrollTerminal(hub, hub.fixture.households[2]!);
+      watch.tick();
+      clock.set(jst(5, 11, 0));
+      const rows = hub.ctx.db
+        .prepare("SELECT id, household_id AS h FROM watch_alerts WHERE kind = 'missed_checkin' ORDER BY household_id")
+        .all() as { id: number; h: number }[];
+      return Object.fromEntries(rows.map((r) => [r.h, r.id])) as Record<number, number>;
+    }
+
+    it('a watcher reads and acts only on assigned residents (REST)', async () => {
+      const ids = await raiseAlerts();
+      const [mine, , theirs] = hub.fixture.households as [number, number, number];
+      const other = as(hub, await login(hub, 'other-watcher'));
+      const me = as(hub, await login(hub, 'watcher'));
+
+      const board = (await other({ method: 'GET', url: '/api/watch/board' })).json() as WatchBoard;
+      expect(board.rows.map((r) => r.householdId)).toEqual([theirs]);
+      const alerts = (await other({ method: 'GET', url: '/api/watch/alerts' })).json() as { alerts: WatchAlert[] };
+      expect(alerts.alerts.map((a) => a.householdId)).toEqual([theirs]);
+
+      for (const req of [
+        { method: 'GET' as const, url: `/api/watch/alerts/${ids[mine]}` },
+        { method: 'POST' as const, url: `/api/watch/alerts/${ids[mine]}/acknowledge` },
+        { method: 'POST' as const, url: `/api/watch/alerts/${ids[mine]}/resolve`, payload: { outcome: 'phoned_fine' } },
+        { method: 'GET' as const, url: `/api/watch/households/${mine}/history` },
+        { method: 'GET' as const, url: `/api/watch/plans/${mine}` },
+        { method: 'GET' as const, url: `/api/watch/alerts?householdId=${mine}` },
+      ]) {
+        const res = await other(req);
+        expect([req.url, res.statusCode, res.json().error.code]).toEqual([req.url, 404, 'NOT_FOUND']);
+      }
+      expect(hub.ctx.db.prepare('SELECT state FROM watch_alerts WHERE id = ?').get(ids[mine])).toEqual({
+        state: 'open',
+      });
+
+      // Watchers may not edit plans; operators see nothing of the watch.
+      const put = await me({ method: 'PUT', url: `/api/watch/plans/${mine}`, payload: {} });
+      expect(put.statusCode).toBe(403);
+      const operator = as(hub, await login(hub, 'operator'));
+      expect((await operator({ method: 'GET', url: '/api/watch/board' })).statusCode).toBe(403);
+      expect((await as(hub, null)({ method: 'GET', url: '/api/watch/alerts' })).statusCode).toBe(401);
+
+      // The assigned watcher can; city hall sees everyone.
+      expect((await me({ method: 'POST', url: `/api/watch/alerts/${ids[mine]}/acknowledge` })).json()).toMatchObject({
+        state: 'acknowledged',
+      });
+      const resolved = await me({
+        method: 'POST',
+        url: `/api/watch/alerts/${ids[mine]}/resolve`,
+        payload: { outcome: 'visited_fine', note: '元気でした' },
+      });
+      expect(resolved.json()).toMatchObject({ state: 'resolved', outcome: 'visited_fine', note: '元気でした' });
+      expect(
+        (
+          await me({ method: 'POST', url: `/api/watch/alerts/${ids[mine]}/resolve`, payload: { outcome: 'other' } })
+        ).json().error.code,
+      ).toBe('ALERT_RESOLVED');
+      const outcomes = (await me({ method: 'GET', url: '/api/watch/alerts?state=resolved' })).json() as {
+        alerts: WatchAlert[];
+      };
+      expect(outcomes.alerts.map((a) => a.outcome)).toEqual(['visited_fine']);
+      const city = as(hub, await login(hub, 'cityhall'));
+      expect(((await city({ method: 'GET', url: '/api/watch/board' })).json() as WatchBoard).rows).toHaveLength(3);
+      expect((await city({ method: 'GET', url: `/api/watch/alerts/${ids[theirs]}` })).statusCode).toBe(200);
+    });
+
+    it('a watcher cannot act on others’ alerts over the socket either', async () => {
+      const ids = await raiseAlerts();
+      const [mine] = hub.fixture.households as [number];
+      const { socket: other } = await staff('other-watcher');
+      const ack = await emitAck<Ack<WatchAlert>>(other, 'watch:acknowledge', { alertId: ids[mine] });
+      expect(ack).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      const res = await emitAck<Ack<WatchAlert>>(other, 'watch:resolve', {
+        alertId: ids[mine],
+        outcome: 'phoned_fine',
+      });
+      expect(res).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      const bad = await emitAck<Ack<WatchAlert>>(other, 'watch:resolve', { alertId: ids[mine], outcome: 'shrug' });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      const { socket: op } = await staff('operator');
+      expect(await emitAck(op, 'watch:acknowledge', { alertId: ids[mine] })).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
+      const { socket: me } = await staff('watcher');
+      expect(await emitAck(me, 'watch:acknowledge', { alertId: ids[mine] })).toMatchObject({
+        ok: true,
+        data: { state: 'acknowledged' },
+      });
+    });
+
+    it('city hall edits plans with validation; the plan changes the schedule', async () => {
+      const city = as(hub, await login(hub, 'cityhall'));
+      const h = hub.fixture.households[0]!;
+      const get = await city({ method: 'GET', url: `/api/watch/plans/${h}` });
+      expect(get.json()).toMatchObject({ isDefault: true, deadline: '10:00', reminderMinutes: [60, 15] });
+      const body = {
+        enabled: true,
+        opensAt: '00:00',
+        deadline: '09:00',
+        days: [1, 2, 3, 4, 5],
+        reminderMinutes: [30],
+        graceMinutes: 15,
+        ackTimeoutMinutes: 30,
+        signsOfLife: ['checkin', 'call'],
+        offlineAlertMinutes: 120,
+      };
+      const put = await city({ method: 'PUT', url: `/api/watch/plans/${h}`, payload: body });
+      expect(put.statusCode).toBe(200);
+      expect(put.json()).toMatchObject({ ...body, isDefault: false });
+      for (const bad of [
+        { ...body, deadline: '25:00' },
+        { ...body, reminderMinutes: [600] },
+        { ...body, signsOfLife: [] },
+        { ...body, extra: true },
+        { ...body, graceMinutes: '15' },
+      ]) {
+        const res = await city({ method: 'PUT', url: `/api/watch/plans/${h}`, payload: bad });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error.code).toBe('VALIDATION_FAILED');
+      }
+      expect((await city({ method: 'PUT', url: '/api/watch/plans/99999', payload: body })).statusCode).toBe(404);
+      await watch.settle();
+      clock.set(jst(5, 9, 15)); // the new 09:00 deadline + 15 min grace
+      const alerts = (await city({ method: 'GET', url: `/api/watch/alerts?householdId=${h}` })).json() as {
+        alerts: WatchAlert[];
+      };
+      expect(alerts.alerts).toMatchObject([{ kind: 'missed_checkin', level: 1 }]);
+      const reset = await city({ method: 'DELETE', url: `/api/watch/plans/${h}` });
+      expect(reset.json()).toMatchObject({ isDefault: true });
+      expect(
+        hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'checkin_plan.%'").get(),
+      ).toEqual({ n: 2 });
+    });
+  });
+});
