@@ -133,6 +133,7 @@ export const CallEndReason = Type.Union([
   Type.Literal('hung_up_by_resident'),
   Type.Literal('hung_up_by_operator'),
   Type.Literal('declined'),
+  Type.Literal('no_answer'),
   Type.Literal('connection_lost'),
   Type.Literal('cancelled'),
 ]);

@@ -17,11 +17,15 @@ describe('0003-calls-orders', () => {
     }
   });
 
-  it('adds photo_file to shop items and archived to shops', () => {
+  it('adds uploaded photos to shop items and archived to shops', () => {
     db.prepare(
-      "INSERT INTO shop_items (shop_id, name, price_yen, unit, photo_file) VALUES (1, '牛乳', 200, '本', 'x.jpg')",
+      "INSERT INTO shop_items (shop_id, name, price_yen, unit, photo, photo_mime) VALUES (1, '牛乳', 200, '本', x'FFD8FF', 'image/jpeg')",
     ).run();
-    expect(db.prepare('SELECT photo_file FROM shop_items').get()).toEqual({ photo_file: 'x.jpg' });
+    expect(db.prepare('SELECT length(photo) AS n, photo_mime FROM shop_items').get()).toEqual({
+      n: 3,
+      photo_mime: 'image/jpeg',
+    });
+    expect(() => db.prepare("UPDATE shop_items SET photo_mime = 'image/gif'").run()).toThrow(/CHECK/);
     expect(db.prepare('SELECT archived FROM shops').get()).toEqual({ archived: 0 });
   });
 

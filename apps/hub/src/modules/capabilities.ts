@@ -5,6 +5,8 @@
 import type { Hub } from '../app';
 import { registerAnnouncements } from './announcements';
 import { registerWatch } from './watch';
+import { registerCalls } from './calls';
+import { registerOrders } from './orders';
 
 export interface Capability {
   name: string;
@@ -14,6 +16,7 @@ export interface Capability {
 
 export const capabilities: Capability[] = [
   { name: 'announcements', register: registerAnnouncements },
-  // calls and orders (issue 4)
+  { name: 'calls', register: registerCalls },
+  { name: 'orders', register: registerOrders },
   { name: 'watch', register: registerWatch() },
 ];

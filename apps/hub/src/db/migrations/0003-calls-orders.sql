@@ -64,6 +64,7 @@ CREATE TABLE order_messages (
 ) STRICT;
 CREATE INDEX order_messages_pending ON order_messages(household_id) WHERE acked_at IS NULL;
 
--- Shops: whether an item photo was uploaded to the hub (kept in the data folder) and soft removal.
-ALTER TABLE shop_items ADD COLUMN photo_file TEXT;
+-- Shops: item photos uploaded to the hub (kept in the database, so backups hold them) and soft removal.
+ALTER TABLE shop_items ADD COLUMN photo BLOB;
+ALTER TABLE shop_items ADD COLUMN photo_mime TEXT CHECK (photo_mime IS NULL OR photo_mime IN ('image/jpeg', 'image/png', 'image/webp'));
 ALTER TABLE shops ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));

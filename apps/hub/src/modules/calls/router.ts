@@ -362,6 +362,12 @@ export class CallRouter {
     this.sink({ type: 'operatorChanged', operatorId: op.id });
   }
 
+  /** Cancels every timer (the hub is closing). */
+  dispose(): void {
+    for (const e of this.entries) e.ringing?.timer.cancel();
+    for (const o of this.operators.values()) o.acwTimer?.cancel();
+  }
+
   // ---- views -----------------------------------------------------------------------------
 
   position(callId: number): PositionInfo | null {

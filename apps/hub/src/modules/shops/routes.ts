@@ -5,8 +5,12 @@ import type { ShopsStore } from './store';
 
 export function shopsRoutes(shops: ShopsStore) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get('/api/shops', { config: { access: 'staff' }, schema: { tags: ['shops'], response: { 200: ShopList } } }, async () => ({
-      shops: shops.list(),
-    }));
+    app.get(
+      '/api/shops',
+      { config: { access: 'staff' }, schema: { tags: ['shops'], response: { 200: ShopList } } },
+      async () => ({
+        shops: shops.list(),
+      }),
+    );
   };
 }

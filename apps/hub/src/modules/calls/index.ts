@@ -1,0 +1,21 @@
+/** Registers the calls capability: shop and catalogue management, queues and routing, signalling. */
+import type { Hub } from '../../app';
+import { shopsManagementRoutes } from '../shops/manage';
+import { callsRoutes } from './routes';
+import { type CallsService, createCallsService } from './service';
+import { registerCallSockets } from './socket';
+import { createSqliteCallsStore } from './store';
+
+export async function registerCalls(hub: Hub): Promise<CallsService> {
+  const calls = createCallsService(hub.ctx, {
+    store: createSqliteCallsStore(hub.ctx.db),
+    shops: hub.stores.shops,
+    households: hub.stores.households,
+    accounts: hub.stores.accounts,
+  });
+  registerCallSockets(hub.ctx, calls);
+  hub.app.addHook('preClose', async () => calls.dispose());
+  await hub.app.register(shopsManagementRoutes(hub.ctx, hub.stores.shops));
+  await hub.app.register(callsRoutes(hub.ctx, calls, hub.stores.shops));
+  return calls;
+}

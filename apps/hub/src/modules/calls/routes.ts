@@ -1,0 +1,94 @@
+/** REST for the console: queues with their figures, call history, ICE servers. */
+import { Type } from '@sinclair/typebox';
+import { CallHistory, IceServersResponse, Id, IdParams, QueueView, QueueViewList } from '@tsunagu/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { HubContext } from '../../context';
+import { forbidden, notFound } from '../../lib/errors';
+import { actorName, type Principal } from '../../lib/principal';
+import type { ShopsStore } from '../shops/store';
+import type { CallsService } from './service';
+
+const staffOfCalls = { roles: ['cityhall', 'operator', 'listener'] } as const;
+
+/** Shop staff and listeners see their own line; city hall sees every line. */
+export function visibleShopIds(p: Principal | null, shops: ShopsStore): number[] {
+  if (!p || p.kind === 'terminal') return [];
+  if (p.kind === 'user') {
+    if (p.user.role === 'cityhall') return shops.list().map((s) => s.id);
+    if ((p.user.role === 'operator' || p.user.role === 'listener') && p.user.shopId !== null) return [p.user.shopId];
+    return [];
+  }
+  return p.role === 'cityhall' ? shops.list().map((s) => s.id) : [];
+}
+
+const HistoryQuery = Type.Object(
+  {
+    shopId: Type.Optional(Id),
+    householdId: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export function callsRoutes(ctx: HubContext, calls: CallsService, shops: ShopsStore) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.get(
+      '/api/calls/queues',
+      { config: { access: staffOfCalls }, schema: { tags: ['calls'], response: { 200: QueueViewList } } },
+      async (request) => ({
+        queues: visibleShopIds(request.principal, shops).map((id) => calls.queueView(id)),
+      }),
+    );
+
+    app.get(
+      '/api/calls/queues/:id',
+      { config: { access: staffOfCalls }, schema: { tags: ['calls'], params: IdParams, response: { 200: QueueView } } },
+      async (request) => {
+        const { id } = request.params as { id: number };
+        if (!visibleShopIds(request.principal, shops).includes(id)) throw notFound('queue');
+        return calls.queueView(id);
+      },
+    );
+
+    app.get(
+      '/api/calls',
+      {
+        config: { access: staffOfCalls },
+        schema: { tags: ['calls'], querystring: HistoryQuery, response: { 200: CallHistory } },
+      },
+      async (request) => {
+        const q = request.query as { shopId?: number; householdId?: number; limit?: number };
+        const visible = visibleShopIds(request.principal, shops);
+        if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
+        const shopIds = q.shopId !== undefined ? [q.shopId] : visible;
+        if (shopIds.length === 0) throw forbidden();
+        const rows = shopIds.flatMap((shopId) =>
+          calls.history({ shopId, householdId: q.householdId, limit: q.limit ?? 100 }),
+        );
+        rows.sort((a, b) => b.requestedAt - a.requestedAt);
+        const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+        return {
+          calls: rows.slice(0, q.limit ?? 100).map((c) => ({
+            callId: c.id,
+            shopId: c.shopId,
+            householdId: c.householdId,
+            householdName: calls.callInfo(c.id)?.householdName ?? '',
+            operatorId: c.operatorId,
+            direction: c.direction,
+            status: c.status,
+            requestedAt: new Date(c.requestedAt).toISOString(),
+            answeredAt: iso(c.answeredAt),
+            endedAt: iso(c.endedAt),
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/calls/ice-servers',
+      { config: { access: 'staff' }, schema: { tags: ['calls'], response: { 200: IceServersResponse } } },
+      async (request) => calls.iceServers(actorName(request.principal)),
+    );
+    void ctx;
+  };
+}

@@ -1,0 +1,164 @@
+/** SQL for calls: the record of every request, answer, callback and hang-up. */
+import type { CallEndReason, CallStatus } from '@tsunagu/protocol';
+import type { Db } from '../../db/database';
+import type { HistoryRecord } from './router';
+
+export interface CallRecord {
+  id: number;
+  shopId: number;
+  householdId: number;
+  terminalId: number | null;
+  direction: 'inbound' | 'outbound';
+  status: CallStatus;
+  operatorId: number | null;
+  callbackOf: number | null;
+  requestedAt: number;
+  callbackRequestedAt: number | null;
+  answeredAt: number | null;
+  endedAt: number | null;
+  endReason: CallEndReason | null;
+}
+
+export interface CallsStore {
+  create(c: {
+    shopId: number;
+    householdId: number;
+    terminalId: number | null;
+    direction: 'inbound' | 'outbound';
+    status: CallStatus;
+    operatorId: number | null;
+    callbackOf: number | null;
+    now: number;
+  }): number;
+  get(id: number): CallRecord | undefined;
+  setStatus(
+    id: number,
+    status: CallStatus,
+    patch?: {
+      terminalId?: number;
+      operatorId?: number;
+      answeredAt?: number;
+      endedAt?: number;
+      endReason?: CallEndReason;
+      callbackRequestedAt?: number;
+    },
+  ): void;
+  /** The operator this household last spoke to on this shop's line. */
+  lastOperator(householdId: number, shopId: number): number | null;
+  /** Calls left open by a previous run of the hub. */
+  open(): CallRecord[];
+  /** Outcomes since `since`, for the router's queue figures. */
+  history(since: number): HistoryRecord[];
+  list(filter: { shopId?: number; householdId?: number; limit: number }): CallRecord[];
+}
+
+interface Row {
+  id: number;
+  shop_id: number;
+  household_id: number;
+  terminal_id: number | null;
+  direction: 'inbound' | 'outbound';
+  status: CallStatus;
+  operator_id: number | null;
+  callback_of: number | null;
+  requested_at: number;
+  callback_requested_at: number | null;
+  answered_at: number | null;
+  ended_at: number | null;
+  end_reason: CallEndReason | null;
+}
+const toRecord = (r: Row): CallRecord => ({
+  id: r.id,
+  shopId: r.shop_id,
+  householdId: r.household_id,
+  terminalId: r.terminal_id,
+  direction: r.direction,
+  status: r.status,
+  operatorId: r.operator_id,
+  callbackOf: r.callback_of,
+  requestedAt: r.requested_at,
+  callbackRequestedAt: r.callback_requested_at,
+  answeredAt: r.answered_at,
+  endedAt: r.ended_at,
+  endReason: r.end_reason,
+});
+
+export function createSqliteCallsStore(db: Db): CallsStore {
+  const s = {
+    insert: db.prepare(
+      'INSERT INTO calls (shop_id, household_id, terminal_id, direction, status, operator_id, callback_of, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    get: db.prepare('SELECT * FROM calls WHERE id = ?'),
+    update: db.prepare(
+      `UPDATE calls SET status = @status,
+         operator_id = COALESCE(@operatorId, operator_id),
+         terminal_id = COALESCE(@terminalId, terminal_id),
+         answered_at = COALESCE(@answeredAt, answered_at),
+         ended_at = COALESCE(@endedAt, ended_at),
+         end_reason = COALESCE(@endReason, end_reason),
+         callback_requested_at = COALESCE(@callbackRequestedAt, callback_requested_at)
+       WHERE id = @id`,
+    ),
+    last: db.prepare(
+      'SELECT operator_id FROM calls WHERE household_id = ? AND shop_id = ? AND answered_at IS NOT NULL AND operator_id IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT 1',
+    ),
+    open: db.prepare(
+      "SELECT * FROM calls WHERE status IN ('waiting', 'callback_requested', 'ringing_terminal', 'connected') ORDER BY requested_at, id",
+    ),
+    history: db.prepare(
+      "SELECT * FROM calls WHERE requested_at >= ? AND direction = 'inbound' AND (answered_at IS NOT NULL OR status = 'abandoned')",
+    ),
+  };
+  return {
+    create: (c) =>
+      Number(
+        s.insert.run(c.shopId, c.householdId, c.terminalId, c.direction, c.status, c.operatorId, c.callbackOf, c.now)
+          .lastInsertRowid,
+      ),
+    get(id) {
+      const r = s.get.get(id) as Row | undefined;
+      return r && toRecord(r);
+    },
+    setStatus(id, status, p = {}) {
+      s.update.run({
+        id,
+        status,
+        operatorId: p.operatorId ?? null,
+        terminalId: p.terminalId ?? null,
+        answeredAt: p.answeredAt ?? null,
+        endedAt: p.endedAt ?? null,
+        endReason: p.endReason ?? null,
+        callbackRequestedAt: p.callbackRequestedAt ?? null,
+      });
+    },
+    lastOperator(householdId, shopId) {
+      const r = s.last.get(householdId, shopId) as { operator_id: number } | undefined;
+      return r?.operator_id ?? null;
+    },
+    open: () => (s.open.all() as Row[]).map(toRecord),
+    history: (since) =>
+      (s.history.all(since) as Row[]).map((r) => ({
+        queueId: r.shop_id,
+        callId: r.id,
+        enqueuedAt: r.requested_at,
+        answeredAt: r.answered_at,
+        abandonedAt: r.status === 'abandoned' ? (r.ended_at ?? r.requested_at) : null,
+        operatorId: r.answered_at !== null ? r.operator_id : null,
+        handleMs: r.answered_at !== null && r.ended_at !== null ? r.ended_at - r.answered_at : null,
+      })),
+    list(f) {
+      const where: string[] = [];
+      const args: number[] = [];
+      if (f.shopId !== undefined) {
+        where.push('shop_id = ?');
+        args.push(f.shopId);
+      }
+      if (f.householdId !== undefined) {
+        where.push('household_id = ?');
+        args.push(f.householdId);
+      }
+      const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, id DESC LIMIT ?`;
+      return (db.prepare(sql).all(...args, f.limit) as Row[]).map(toRecord);
+    },
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * Shop and catalogue management: city hall creates shops and the listening line; city hall and the
+ * shop's own staff edit opening hours and the catalogue. Item photos are uploaded (JPEG, PNG or
+ * WebP, stored in the database) or given as a URL.
+ */
+import {
+  Catalogue,
+  CatalogueItem,
+  CreateItemBody,
+  CreateShopBody,
+  IdParams,
+  OkResponse,
+  Shop,
+  ShopItemParams,
+  UpdateItemBody,
+  UpdateShopBody,
+} from '@tsunagu/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HubContext } from '../../context';
+import { AppError, forbidden, notFound } from '../../lib/errors';
+import { actorName, type Principal } from '../../lib/principal';
+import type { PhotoMime, ShopsStore } from './store';
+
+export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
+const cityhall = { roles: ['cityhall'] } as const;
+const shopStaff = { roles: ['cityhall', 'operator', 'listener'] } as const;
+
+/** City hall may manage every shop; operators and listeners only their own. */
+export function canManageShop(p: Principal | null, shopId: number): boolean {
+  if (!p || p.kind === 'terminal') return false;
+  if (p.kind === 'apikey') return p.role === 'cityhall';
+  if (p.user.role === 'cityhall') return true;
+  return (p.user.role === 'operator' || p.user.role === 'listener') && p.user.shopId === shopId;
+}
+
+function sniff(buf: Buffer): PhotoMime | null {
+  if (buf.length > 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
+  if (buf.length > 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
+  if (
+    buf.length > 12 &&
+    buf.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    buf.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
+  return null;
+}
+
+export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.addContentTypeParser(
+      ['image/jpeg', 'image/png', 'image/webp'],
+      { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+
+    const audit = (request: FastifyRequest, action: string, target: string, detail?: unknown) =>
+      ctx.audit.record({
+        actor: actorName(request.principal),
+        action,
+        target,
+        ip: request.ip,
+        detail: detail === undefined ? undefined : JSON.stringify(detail),
+      });
+    const managed = (request: FastifyRequest, shopId: number) => {
+      if (!shops.get(shopId)) throw notFound('shop');
+      if (!canManageShop(request.principal, shopId))
+        throw forbidden('Only city hall and this shop’s own staff can change it.');
+    };
+
+    app.get(
+      '/api/shops/:id/catalogue',
+      { config: { access: 'staff' }, schema: { tags: ['shops'], params: IdParams, response: { 200: Catalogue } } },
+      async (request) => {
+        const { id } = request.params as IdParams;
+        const shop = shops.get(id);
+        if (!shop) throw notFound('shop');
+        return { shop, items: shops.items(id) };
+      },
+    );
+
+    app.post(
+      '/api/shops',
+      { config: { access: cityhall }, schema: { tags: ['shops'], body: CreateShopBody, response: { 201: Shop } } },
+      async (request, reply) => {
+        const body = request.body as CreateShopBody;
+        const id = shops.create(body, ctx.clock.now());
+        audit(request, 'shop.created', `shop:${id}`, { name: body.name, kind: body.kind });
+        return reply.status(201).send(shops.get(id));
+      },
+    );
+
+    app.patch(
+      '/api/shops/:id',
+      {
+        config: { access: shopStaff },
+        schema: { tags: ['shops'], params: IdParams, body: UpdateShopBody, response: { 200: Shop } },
+      },
+      async (request) => {
+        const { id } = request.params as IdParams;
+        managed(request, id);
+        shops.update(id, request.body as UpdateShopBody);
+        audit(request, 'shop.updated', `shop:${id}`, request.body);
+        return shops.get(id);
+      },
+    );
+
+    app.delete(
+      '/api/shops/:id',
+      { config: { access: cityhall }, schema: { tags: ['shops'], params: IdParams, response: { 200: OkResponse } } },
+      async (request) => {
+        const { id } = request.params as IdParams;
+        if (!shops.get(id)) throw notFound('shop');
+        shops.archive(id);
+        audit(request, 'shop.archived', `shop:${id}`);
+        return { ok: true as const };
+      },
+    );
+
+    app.post(
+      '/api/shops/:id/items',
+      {
+        config: { access: shopStaff },
+        schema: { tags: ['shops'], params: IdParams, body: CreateItemBody, response: { 201: CatalogueItem } },
+      },
+      async (request, reply) => {
+        const { id } = request.params as IdParams;
+        managed(request, id);
+        const b = request.body as CreateItemBody;
+        const itemId = shops.addItem({
+          shopId: id,
+          name: b.name,
+          priceYen: b.priceYen,
+          unit: b.unit,
+          photoUrl: b.photoUrl ?? null,
+        });
+        audit(request, 'shop.item_added', `shop:${id}`, { itemId, name: b.name });
+        return reply.status(201).send(shops.item(id, itemId));
+      },
+    );
+
+    app.patch(
+      '/api/shops/:id/items/:itemId',
+      {
+        config: { access: shopStaff },
+        schema: { tags: ['shops'], params: ShopItemParams, body: UpdateItemBody, response: { 200: CatalogueItem } },
+      },
+      async (request) => {
+        const { id, itemId } = request.params as ShopItemParams;
+        managed(request, id);
+        if (!shops.item(id, itemId)) throw notFound('item');
+        shops.updateItem(itemId, request.body as UpdateItemBody);
+        audit(request, 'shop.item_updated', `shop:${id}`, { itemId });
+        return shops.item(id, itemId);
+      },
+    );
+
+    app.delete(
+      '/api/shops/:id/items/:itemId',
+      {
+        config: { access: shopStaff },
+        schema: { tags: ['shops'], params: ShopItemParams, response: { 200: OkResponse } },
+      },
+      async (request) => {
+        const { id, itemId } = request.params as ShopItemParams;
+        managed(request, id);
+        if (!shops.item(id, itemId)) throw notFound('item');
+        shops.removeItem(itemId);
+        audit(request, 'shop.item_removed', `shop:${id}`, { itemId });
+        return { ok: true as const };
+      },
+    );
+
+    app.put(
+      '/api/shops/:id/items/:itemId/photo',
+      {
+        config: { access: shopStaff },
+        bodyLimit: MAX_PHOTO_BYTES,
+        schema: { tags: ['shops'], params: ShopItemParams, response: { 200: CatalogueItem } },
+      },
+      async (request) => {
+        const { id, itemId } = request.params as ShopItemParams;
+        managed(request, id);
+        if (!shops.item(id, itemId)) throw notFound('item');
+        const body = request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0)
+          throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the photo as image/jpeg, image/png or image/webp.');
+        const mime = sniff(body);
+        if (!mime || mime !== request.headers['content-type'])
+          throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'That file is not a JPEG, PNG or WebP photo.');
+        shops.setPhoto(itemId, body, mime);
+        audit(request, 'shop.item_photo', `shop:${id}`, { itemId, bytes: body.length });
+        return shops.item(id, itemId);
+      },
+    );
+
+    // Photos are product pictures, shown on terminals and consoles alike.
+    app.get(
+      '/api/shop-photos/:id',
+      { config: { access: 'public' }, schema: { tags: ['shops'], params: IdParams } },
+      async (request, reply) => {
+        const { id } = request.params as IdParams;
+        const p = shops.photo(id);
+        if (!p) throw notFound('photo');
+        return reply
+          .header('content-type', p.mime)
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .header('x-content-type-options', 'nosniff')
+          .send(p.data);
+      },
+    );
+  };
+}
