@@ -17,6 +17,8 @@ const common = { transform: { '^.+\\.(t|j)sx?$': swc }, moduleNameMapper, testEn
 
 module.exports = {
   maxWorkers: 2,
+  // Browser tests start a hub and Chromium; per-project testTimeout is not honoured by jest.
+  testTimeout: 60000,
   projects: [
     {
       ...common,

@@ -53,13 +53,9 @@ async function typeCode(page: Page, code: string): Promise<void> {
 }
 
 async function openTerminal(): Promise<Page> {
-  // bypassCSP: the hub's CSP (script-src 'self') would block axe-core's injected script, nothing else.
-  const context = await browser.newContext({
-    viewport: SIZES[0],
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    bypassCSP: true,
-  });
+  // The page runs under the hub's real CSP; axeViolations() injects axe without needing an exception.
+  const context = await browser.newContext({ viewport: SIZES[0], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err));
   await page.goto(`${hub.url}/terminal/`);

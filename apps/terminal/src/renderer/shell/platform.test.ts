@@ -1,4 +1,4 @@
-import { resolveHubBase } from './platform';
+import { adoptCredentialFromLink, resolveHubBase } from './platform';
 
 describe('resolveHubBase', () => {
   it('takes the hub to be one level above /terminal/', () => {
@@ -10,5 +10,34 @@ describe('resolveHubBase', () => {
   it('honours ?hub= and an explicit override', () => {
     expect(resolveHubBase('http://localhost:5173/terminal/?hub=http://10.0.0.2:3000')).toBe('http://10.0.0.2:3000/');
     expect(resolveHubBase('file:///opt/tsunagu/index.html', 'http://hub.local:3000')).toBe('http://hub.local:3000/');
+  });
+});
+
+describe('adoptCredentialFromLink', () => {
+  const memoryStorage = () => {
+    const m = new Map<string, string>();
+    return {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+      clear: () => m.clear(),
+      key: () => null,
+      length: 0,
+      m,
+    };
+  };
+
+  it('stores a demo credential from the link', () => {
+    const store = memoryStorage();
+    expect(adoptCredentialFromLink({ hash: '#credential=tsd_abcdefghijklmnopqrstuvwxyz012345' }, store)).toBe(true);
+    expect([...store.m.values()]).toEqual(['tsd_abcdefghijklmnopqrstuvwxyz012345']);
+  });
+
+  it('ignores anything that is not a device credential', () => {
+    const store = memoryStorage();
+    for (const hash of ['', '#', '#credential=', '#credential=tsk_abcdefghijklmnopqrstuvwxyz', '#credential=tsd_<script>alert(1)</script>xxxxxxxx', '#other=1']) {
+      expect(adoptCredentialFromLink({ hash }, store)).toBe(false);
+    }
+    expect(store.m.size).toBe(0);
   });
 });

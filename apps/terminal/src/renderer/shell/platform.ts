@@ -42,8 +42,23 @@ export function resolveHubBase(href: string, override?: string | null): string {
   return new URL('../', href).href;
 }
 
+/**
+ * The hub prints demo-terminal links as `/terminal/#credential=tsd_…`. In a plain browser (never in
+ * the kiosk, which has its own enrollment) such a credential is stored and removed from the address
+ * bar, so it is not left in history or shared by copying the URL.
+ */
+export function adoptCredentialFromLink(location: Pick<Location, 'hash'>, store: Storage | undefined): boolean {
+  const match = /^#credential=(tsd_[A-Za-z0-9_-]{20,200})$/.exec(location.hash);
+  if (!match || !store) return false;
+  store.setItem(CREDENTIAL_KEY, match[1]!);
+  return true;
+}
+
 export function createPlatform(): Platform {
   const b = bridge();
+  if (!b && typeof window !== 'undefined' && adoptCredentialFromLink(window.location, storage())) {
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
   return {
     getCredential: async () => (b ? b.getCredential() : (storage()?.getItem(CREDENTIAL_KEY) ?? null)),
     setCredential: async (credential) => {
