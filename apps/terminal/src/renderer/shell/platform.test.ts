@@ -35,7 +35,14 @@ describe('adoptCredentialFromLink', () => {
 
   it('ignores anything that is not a device credential', () => {
     const store = memoryStorage();
-    for (const hash of ['', '#', '#credential=', '#credential=tsk_abcdefghijklmnopqrstuvwxyz', '#credential=tsd_<script>alert(1)</script>xxxxxxxx', '#other=1']) {
+    for (const hash of [
+      '',
+      '#',
+      '#credential=',
+      '#credential=tsk_abcdefghijklmnopqrstuvwxyz',
+      '#credential=tsd_<script>alert(1)</script>xxxxxxxx',
+      '#other=1',
+    ]) {
       expect(adoptCredentialFromLink({ hash }, store)).toBe(false);
     }
     expect(store.m.size).toBe(0);
