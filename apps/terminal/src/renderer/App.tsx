@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { ConnectionContext, type ConnectionStatus, TerminalConnection } from './connection';
 import { AnnouncementsScreen } from './features/announcements/AnnouncementsScreen';
 import { CallScreen, callTitleKey } from './features/calls/CallScreen';
+import { CheckinBackground } from './features/checkin/CheckinBackground';
 import { CheckinScreen } from './features/checkin/CheckinScreen';
 import { EnrollmentScreen } from './features/enrollment/EnrollmentScreen';
 import { HomeScreen } from './features/home/HomeScreen';
@@ -180,6 +181,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
   return (
     <ConnectionContext.Provider value={connection}>
       <UiStyles />
+      {credential && status === 'online' ? <CheckinBackground /> : null}
       <style>{terminalCss}</style>
       <div key={key} data-screen={key} style={{ height: '100%' }}>
         {screen}

@@ -1,9 +1,148 @@
-// Extension point: the check-in feature replaces this placeholder (send `checkin:submit`, confirm).
-import type { ReactElement } from 'react';
+// 元気です: one big button; then, if the resident likes, three faces; a spoken thank-you either way.
+import type { CheckinStatus, CheckinSubmit, Mood } from '@tsunagu/protocol';
+import { BigButton, ButtonGrid, columnsFor, Icon, isUiLanguage, Screen } from '@tsunagu/ui';
+import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PreparingScreen } from '../../shell/PreparingScreen';
+import { ackWithTimeout, useConnection } from '../../connection';
+import { announce } from '../../shell/feedback';
+import { Face } from './faces';
+import { CheckinQueue, newIdempotencyKey } from './queue';
+
+const SEND_TIMEOUT_MS = 8_000;
+
+type Step =
+  | { name: 'ask' }
+  | { name: 'mood'; entry: CheckinSubmit; delivered: boolean }
+  | { name: 'done'; delivered: boolean };
+
+const MOODS: {
+  mood: Mood;
+  key: 'checkin.moodGood' | 'checkin.moodSoSo' | 'checkin.moodNotGood';
+  variant: 'positive' | 'primary' | 'danger';
+}[] = [
+  { mood: 'good', key: 'checkin.moodGood', variant: 'positive' },
+  { mood: 'so_so', key: 'checkin.moodSoSo', variant: 'primary' },
+  { mood: 'not_good', key: 'checkin.moodNotGood', variant: 'danger' },
+];
+
+/** The queue shared by the screen and the background sender. */
+export const checkinQueue = new CheckinQueue(globalThis.localStorage);
 
 export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement {
-  const { t } = useTranslation();
-  return <PreparingScreen title={t('checkin.title')} icon="heart" onBack={onBack} testId="checkin-screen" />;
+  const { t, i18n } = useTranslation();
+  const connection = useConnection();
+  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const [step, setStep] = useState<Step>({ name: 'ask' });
+  const [status, setStatus] = useState<CheckinStatus | null>(null);
+
+  useEffect(() => {
+    if (!connection) return;
+    void ackWithTimeout(connection.socket, 'checkin:status', {}, SEND_TIMEOUT_MS).then(
+      (r) => r.ok && setStatus(r.data),
+    );
+  }, [connection]);
+
+  const send = useCallback(async (): Promise<boolean> => {
+    if (!connection) return false;
+    const before = checkinQueue.pending().length;
+    await checkinQueue.flush((e) => ackWithTimeout(connection.socket, 'checkin:submit', e, SEND_TIMEOUT_MS));
+    return before > 0 && checkinQueue.pending().length === 0;
+  }, [connection]);
+
+  const press = useCallback(async () => {
+    // Kept before it is sent: if the answer never comes, it goes again on the next connection.
+    const entry: CheckinSubmit = { idempotencyKey: newIdempotencyKey(), pressedAt: new Date().toISOString() };
+    checkinQueue.add(entry);
+    const delivered = await send();
+    announce(
+      { text: delivered ? t('checkin.moodSpoken') : t('checkin.queuedSpoken'), tone: delivered ? 'success' : 'chime' },
+      language,
+    );
+    setStep({ name: 'mood', entry, delivered });
+  }, [send, t, language]);
+
+  const chooseMood = useCallback(
+    async (entry: CheckinSubmit, mood: Mood | null) => {
+      let delivered = true;
+      if (mood) {
+        checkinQueue.setMood(entry.idempotencyKey, entry.pressedAt, mood);
+        delivered = await send();
+      } else if (checkinQueue.pending().length > 0) delivered = false;
+      announce({ text: delivered ? t('checkin.thanksSpoken') : t('checkin.queuedSpoken'), tone: 'success' }, language);
+      setStep({ name: 'done', delivered });
+    },
+    [send, t, language],
+  );
+
+  const message = useMemo(() => (status?.checkedIn ? t('checkin.alreadyToday') : t('checkin.prompt')), [status, t]);
+
+  if (step.name === 'mood') {
+    return (
+      <Screen title={t('checkin.moodTitle')} testId="checkin-mood-screen">
+        {!step.delivered ? (
+          <p className="ts-text" role="status">
+            {t('checkin.queued')}
+          </p>
+        ) : null}
+        <ButtonGrid columns={columnsFor(MOODS.length + 1)}>
+          {MOODS.map(({ mood, key, variant }) => (
+            <button
+              key={mood}
+              type="button"
+              className={`ts-button ts-button--${variant}`}
+              onClick={() => void chooseMood(step.entry, mood)}
+              data-testid={`checkin-mood-${mood}`}
+            >
+              <Face mood={mood} className="ts-button__icon" />
+              <span>{t(key)}</span>
+            </button>
+          ))}
+          <BigButton
+            icon="next"
+            label={t('checkin.moodSkip')}
+            variant="neutral"
+            onPress={() => void chooseMood(step.entry, null)}
+            testId="checkin-mood-skip"
+          />
+        </ButtonGrid>
+      </Screen>
+    );
+  }
+
+  if (step.name === 'done') {
+    return (
+      <Screen title={t('checkin.thanksTitle')} testId="checkin-done-screen">
+        <div className="tr-message" role="status">
+          <Icon name="heart" className="tr-message__icon" />
+          <p className="ts-text ts-text--large">{step.delivered ? t('checkin.thanks') : t('checkin.queued')}</p>
+        </div>
+        <BigButton
+          icon="back"
+          label={t('checkin.home')}
+          onPress={onBack}
+          variant="neutral"
+          className="tr-back-large"
+          testId="back"
+        />
+      </Screen>
+    );
+  }
+
+  return (
+    <Screen title={t('checkin.title')} testId="checkin-screen">
+      <p className="ts-text ts-text--large" data-testid="checkin-message">
+        {message}
+      </p>
+      <ButtonGrid columns={2}>
+        <BigButton
+          icon="heart"
+          label={t('checkin.button')}
+          variant="positive"
+          onPress={() => void press()}
+          testId="checkin-press"
+        />
+        <BigButton icon="back" label={t('common.back')} variant="neutral" onPress={onBack} testId="back" />
+      </ButtonGrid>
+    </Screen>
+  );
 }
