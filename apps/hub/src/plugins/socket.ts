@@ -22,7 +22,17 @@ export type CommandRegistrar = <S extends TSchema, R>(
   handler: (payload: import('@sinclair/typebox').Static<S>, ctx: SocketContext) => R | Promise<R>,
 ) => void;
 
+/** A Socket.IO command as registered: for the fuzz tests and documentation. */
+export interface SocketCommand {
+  namespace: string;
+  event: string;
+  access: HandlerOptions<TSchema>['access'];
+  schema: TSchema;
+}
+
 export interface HubSockets {
+  /** Every command registered so far (commands are registered per connection, so after one of each kind). */
+  commands: Map<string, SocketCommand>;
   io: Server;
   terminals: Namespace;
   staff: Namespace;
@@ -118,10 +128,15 @@ export function createSockets(
     next();
   });
 
+  const commands = new Map<string, SocketCommand>();
   const registrar =
     (ctx: SocketContext): CommandRegistrar =>
-    (event, options, handler) =>
+    (event, options, handler) => {
+      const namespace = ctx.socket.nsp.name;
+      const key = `${namespace} ${event}`;
+      if (!commands.has(key)) commands.set(key, { namespace, event, access: options.access, schema: options.schema });
       onCommand(ctx, event, { ...options, logger: app.log, metrics: deps.metrics }, handler);
+    };
 
   const connect = (handlers: ConnectionHandler[]) => (socket: Socket) => {
     const ctx: SocketContext = { socket, principal: principalOf(socket) };
@@ -155,6 +170,7 @@ export function createSockets(
   });
 
   return {
+    commands,
     io,
     terminals,
     staff,
