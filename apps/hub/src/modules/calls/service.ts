@@ -643,8 +643,8 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
 
     staffConnected(user: User, socketId: string) {
       if (!isOperator(user)) return;
-      let set = staffSockets.get(user.id);
-      if (!set) staffSockets.set(user.id, (set = new Set()));
+      const set = staffSockets.get(user.id) ?? new Set<string>();
+      staffSockets.set(user.id, set);
       set.add(socketId);
       for (const c of live.values()) {
         if (c.record.operatorId === user.id) {

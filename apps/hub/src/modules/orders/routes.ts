@@ -1,5 +1,4 @@
 /** REST for orders: shop staff see and change only their own shop's orders; city hall sees all. */
-import { Type } from '@sinclair/typebox';
 import {
   CreateOrderBody,
   DeliverBody,
@@ -97,7 +96,6 @@ export function ordersRoutes(ctx: HubContext, orders: OrdersService, shops: Shop
         schema: {
           tags: ['orders'],
           params: IdParams,
-          body: Type.Optional(Type.Object({}, { additionalProperties: false })),
           response: { 200: Order },
         },
       },

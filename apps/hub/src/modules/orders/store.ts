@@ -124,8 +124,10 @@ export function createSqliteOrdersStore(db: Db): OrdersStore {
       photoUrl: l.photo_url,
     })),
   });
-  const insertLines = (id: number, lines: OrderLine[]) =>
-    lines.forEach((l, i) => s.insertLine.run(id, i, l.itemId, l.name, l.quantity, l.unit, l.priceYen, l.photoUrl));
+  const insertLines = (id: number, lines: OrderLine[]) => {
+    for (const [i, l] of lines.entries())
+      s.insertLine.run(id, i, l.itemId, l.name, l.quantity, l.unit, l.priceYen, l.photoUrl);
+  };
 
   return {
     create: db.transaction((o: Parameters<OrdersStore['create']>[0]) => {

@@ -1,0 +1,251 @@
+import type { Order, OrderMessage } from '@tsunagu/protocol';
+import type { Socket } from 'socket.io-client';
+import type { DomainEvents } from '../../lib/events';
+import {
+  as,
+  connectTerminal,
+  createTestHub,
+  emitAck,
+  enrollTerminal,
+  login,
+  nextEvent,
+  type StaffSession,
+  type TestHub,
+} from '../../testing/harness';
+
+describe('orders', () => {
+  let hub: TestHub;
+  let url: string;
+  let op: StaffSession;
+  let milk: number;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    hub = await createTestHub();
+    url = await hub.listen();
+    op = await login(hub, 'operator');
+    milk = hub.stores.shops.addItem({
+      shopId: hub.fixture.shopId,
+      name: '牛乳',
+      priceYen: 220,
+      unit: '本',
+      photoUrl: null,
+    });
+  });
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.close();
+  });
+  afterAll(() => hub.close());
+
+  const create = (who: StaffSession, body: Record<string, unknown>) =>
+    as(hub, who)({ method: 'POST', url: '/api/orders', payload: body });
+  const draft = async (householdIndex = 0) => {
+    const res = await create(op, {
+      shopId: hub.fixture.shopId,
+      householdId: hub.fixture.households[householdIndex],
+      lines: [
+        { itemId: milk, quantity: 2 },
+        { name: 'お豆腐（絹）', quantity: 1, unit: '丁', priceYen: 120 },
+      ],
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json() as Order;
+  };
+
+  it('builds an order from catalogue items and free lines, priced from the catalogue', async () => {
+    const o = await draft();
+    expect(o).toMatchObject({ status: 'draft', totalYen: 560, shopName: 'テストマート' });
+    expect(o.lines[0]).toMatchObject({ itemId: milk, name: '牛乳', unit: '本', priceYen: 220 });
+    expect(o.lines[1]).toMatchObject({ itemId: null, name: 'お豆腐（絹）' });
+  });
+
+  it('refuses items from another shop’s catalogue, free lines without a name, and unknown fields', async () => {
+    const other = hub.stores.shops.addItem({
+      shopId: hub.fixture.otherShopId,
+      name: '湿布',
+      priceYen: 500,
+      unit: '箱',
+      photoUrl: null,
+    });
+    const base = { shopId: hub.fixture.shopId, householdId: hub.fixture.households[0] };
+    expect((await create(op, { ...base, lines: [{ itemId: other, quantity: 1 }] })).json().error.code).toBe(
+      'UNKNOWN_ITEM',
+    );
+    expect((await create(op, { ...base, lines: [{ quantity: 1 }] })).json().error.code).toBe('VALIDATION_FAILED');
+    expect((await create(op, { ...base, lines: [{ name: 'x', quantity: 0 }] })).statusCode).toBe(400);
+    expect((await create(op, { ...base, lines: [{ name: 'x', quantity: 1 }], hack: true })).statusCode).toBe(400);
+  });
+
+  it('shop staff see and change only their own shop’s orders', async () => {
+    const o = await draft();
+    const other = await login(hub, 'other-operator');
+    expect(
+      (
+        await create(other, {
+          shopId: hub.fixture.shopId,
+          householdId: hub.fixture.households[0],
+          lines: [{ name: 'x', quantity: 1 }],
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect((await as(hub, other)({ method: 'GET', url: `/api/orders/${o.id}` })).statusCode).toBe(404);
+    expect(
+      (await as(hub, other)({ method: 'POST', url: `/api/orders/${o.id}/status`, payload: { status: 'cancelled' } }))
+        .statusCode,
+    ).toBe(404);
+    const list = (await as(hub, other)({ method: 'GET', url: '/api/orders' })).json() as { orders: Order[] };
+    expect(list.orders.every((x) => x.shopId === hub.fixture.otherShopId)).toBe(true);
+    expect((await as(hub, other)({ method: 'GET', url: `/api/orders?shopId=${hub.fixture.shopId}` })).statusCode).toBe(
+      404,
+    );
+    const ch = (await as(hub, await login(hub, 'cityhall'))({ method: 'GET', url: '/api/orders' })).json() as {
+      orders: Order[];
+    };
+    expect(ch.orders.some((x) => x.id === o.id)).toBe(true);
+    expect((await as(hub, await login(hub, 'watcher'))({ method: 'GET', url: '/api/orders' })).statusCode).toBe(403);
+  });
+
+  it('the resident confirms on the terminal (はい); it becomes received and counts as activity', async () => {
+    const activity: DomainEvents['household.activity'][] = [];
+    hub.ctx.events.on('household.activity', (e) => activity.push(e));
+    const { credential } = enrollTerminal(hub, hub.fixture.households[1]!);
+    const t = await connectTerminal(url, credential);
+    sockets.push(t);
+    const o = await draft(1);
+    const msg = nextEvent<OrderMessage>(t, 'order:message');
+    expect((await as(hub, op)({ method: 'POST', url: `/api/orders/${o.id}/send` })).json()).toMatchObject({
+      status: 'awaiting_confirmation',
+    });
+    const m = await msg;
+    expect(m).toMatchObject({ kind: 'confirm_request', order: { id: o.id, totalYen: 560 } });
+    await emitAck(t, 'order:ack', { messageIds: [m.messageId] });
+    const r = await emitAck<{ ok: boolean; data: Order }>(t, 'order:respond', { orderId: o.id, accept: true });
+    expect(r).toMatchObject({ ok: true, data: { status: 'received' } });
+    expect(activity).toContainEqual(
+      expect.objectContaining({ householdId: hub.fixture.households[1], kind: 'order_confirmed' }),
+    );
+    expect(await emitAck(t, 'order:respond', { orderId: o.id, accept: true })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_TRANSITION' },
+    });
+    // The terminal asks where its order is.
+    const list = await emitAck<{ ok: true; data: { orders: Order[] } }>(t, 'order:list', {});
+    expect(list.data.orders.find((x) => x.id === o.id)).toMatchObject({ status: 'received' });
+  });
+
+  it('いいえ sends the order back to the shop as a draft; another household cannot answer it', async () => {
+    const { credential } = enrollTerminal(hub, hub.fixture.households[2]!);
+    const t = await connectTerminal(url, credential);
+    sockets.push(t);
+    const o = await draft(0);
+    await as(hub, op)({ method: 'POST', url: `/api/orders/${o.id}/send` });
+    expect(await emitAck(t, 'order:respond', { orderId: o.id, accept: true })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    const t0 = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
+    sockets.push(t0);
+    expect(await emitAck(t0, 'order:respond', { orderId: o.id, accept: false })).toMatchObject({
+      ok: true,
+      data: { status: 'draft' },
+    });
+  });
+
+  it('moves only through valid transitions; delivery records how the resident seemed', async () => {
+    const concerns: DomainEvents['household.concern'][] = [];
+    const activity: DomainEvents['household.activity'][] = [];
+    hub.ctx.events.on('household.concern', (e) => concerns.push(e));
+    hub.ctx.events.on('household.activity', (e) => activity.push(e));
+    const api = as(hub, op);
+    const o = await draft(0);
+    const status = (s: string) => api({ method: 'POST', url: `/api/orders/${o.id}/status`, payload: { status: s } });
+    expect((await status('preparing')).json().error.code).toBe('INVALID_TRANSITION'); // not confirmed yet
+    await api({ method: 'POST', url: `/api/orders/${o.id}/send` });
+    const svc = hub.capabilities.orders as import('./service').OrdersService;
+    svc.respond(hub.fixture.households[0]!, o.id, true);
+    expect(
+      (await api({ method: 'POST', url: `/api/orders/${o.id}/deliver`, payload: { wellbeing: 'well' } })).json().error
+        .code,
+    ).toBe('INVALID_TRANSITION');
+    expect((await status('preparing')).json().status).toBe('preparing');
+    expect((await status('out_for_delivery')).json().status).toBe('out_for_delivery');
+    expect((await status('delivered')).statusCode).toBe(400); // only through /deliver
+    const noNote = await api({ method: 'POST', url: `/api/orders/${o.id}/deliver`, payload: { wellbeing: 'concern' } });
+    expect(noNote.json().error.code).toBe('VALIDATION_FAILED');
+    const d = await api({
+      method: 'POST',
+      url: `/api/orders/${o.id}/deliver`,
+      payload: { wellbeing: 'concern', note: '足を引きずっていた' },
+    });
+    expect(d.json()).toMatchObject({ status: 'delivered', wellbeing: 'concern', deliveryNote: '足を引きずっていた' });
+    expect(concerns).toEqual([
+      expect.objectContaining({ householdId: hub.fixture.households[0], note: '足を引きずっていた' }),
+    ]);
+    expect((await status('cancelled')).json().error.code).toBe('INVALID_TRANSITION');
+
+    const o2 = await draft(1);
+    await api({ method: 'POST', url: `/api/orders/${o2.id}/send` });
+    svc.respond(hub.fixture.households[1]!, o2.id, true);
+    await api({ method: 'POST', url: `/api/orders/${o2.id}/status`, payload: { status: 'preparing' } });
+    await api({ method: 'POST', url: `/api/orders/${o2.id}/status`, payload: { status: 'out_for_delivery' } });
+    await api({ method: 'POST', url: `/api/orders/${o2.id}/deliver`, payload: { wellbeing: 'well' } });
+    expect(activity).toContainEqual(
+      expect.objectContaining({ householdId: hub.fixture.households[1], kind: 'delivery_well' }),
+    );
+  });
+
+  it('status messages are stored first; a terminal that was away gets what it missed until it acknowledges', async () => {
+    const hh = hub.fixture.households[2]!;
+    const { credential } = enrollTerminal(hub, hh);
+    const o = await draft(2);
+    const api = as(hub, op);
+    await api({ method: 'POST', url: `/api/orders/${o.id}/send` }); // terminal offline
+    const t = await connectTerminal(url, credential, undefined);
+    sockets.push(t);
+    // Messages sent on connection may arrive before our listener: collect from the start.
+    const got: OrderMessage[] = [];
+    const t2 = await (async () => {
+      t.close();
+      const { io } = await import('socket.io-client');
+      const s = io(`${url}/terminal`, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth: { credential, protocolVersion: 1 },
+      });
+      s.on('order:message', (m: OrderMessage) => got.push(m));
+      await new Promise((r) => s.once('connect', r));
+      return s;
+    })();
+    sockets.push(t2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got.map((m) => m.kind)).toEqual(['confirm_request']);
+    await emitAck(t2, 'order:respond', { orderId: o.id, accept: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.map((m) => m.kind)).toEqual(['confirm_request', 'status']);
+    expect(await emitAck(t2, 'order:ack', { messageIds: [got[0]!.messageId] })).toEqual({
+      ok: true,
+      data: { acknowledged: 1 },
+    });
+    t2.close();
+    const again: OrderMessage[] = [];
+    const { io } = await import('socket.io-client');
+    const t3 = io(`${url}/terminal`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { credential, protocolVersion: 1 },
+    });
+    sockets.push(t3);
+    t3.on('order:message', (m: OrderMessage) => again.push(m));
+    await new Promise((r) => t3.once('connect', r));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(again.map((m) => [m.kind, m.order.status])).toEqual([['status', 'received']]);
+    // Another household cannot acknowledge this household's messages.
+    const other = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[1]!).credential);
+    sockets.push(other);
+    expect(await emitAck(other, 'order:ack', { messageIds: [again[0]!.messageId] })).toEqual({
+      ok: true,
+      data: { acknowledged: 0 },
+    });
+  });
+});

@@ -1,0 +1,169 @@
+import zlib from 'node:zlib';
+import { as, createTestHub, login, type TestHub } from '../../testing/harness';
+
+// A valid 1×1 PNG.
+function png(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.from([0, 255, 0, 0]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('shop and catalogue management', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub();
+  });
+  afterAll(() => hub.close());
+
+  const hours = [{ day: 1, open: '09:00', close: '18:00' }];
+
+  it('city hall creates shops and the listening line; others cannot', async () => {
+    const ch = as(hub, await login(hub, 'cityhall'));
+    const res = await ch({
+      method: 'POST',
+      url: '/api/shops',
+      payload: { name: '新しい八百屋', category: 'greengrocer', kind: 'shop', openingHours: hours },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ name: '新しい八百屋', openingHours: hours });
+    const op = as(hub, await login(hub, 'operator'));
+    expect(
+      (
+        await op({
+          method: 'POST',
+          url: '/api/shops',
+          payload: { name: 'x', category: 'x', kind: 'shop', openingHours: [] },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await ch({
+          method: 'POST',
+          url: '/api/shops',
+          payload: { name: 'x', category: 'x', kind: 'shop', openingHours: [{ day: 9, open: '25:00', close: '1' }] },
+        })
+      ).statusCode,
+    ).toBe(400);
+    // Archived shops disappear from the lists terminals see.
+    const id = res.json().id;
+    expect((await ch({ method: 'DELETE', url: `/api/shops/${id}` })).statusCode).toBe(200);
+    expect(hub.stores.shops.list().some((s) => s.id === id)).toBe(false);
+  });
+
+  it('a shop’s own staff edit its hours and catalogue; other shops’ staff cannot', async () => {
+    const op = as(hub, await login(hub, 'operator'));
+    const other = as(hub, await login(hub, 'other-operator'));
+    const shopId = hub.fixture.shopId;
+    expect(
+      (await op({ method: 'PATCH', url: `/api/shops/${shopId}`, payload: { openingHours: hours } })).json(),
+    ).toMatchObject({ openingHours: hours });
+    expect(
+      (await other({ method: 'PATCH', url: `/api/shops/${shopId}`, payload: { name: 'のっとり' } })).statusCode,
+    ).toBe(403);
+    const add = await op({
+      method: 'POST',
+      url: `/api/shops/${shopId}/items`,
+      payload: { name: 'りんご', priceYen: 150, unit: '個', photoUrl: 'https://example.org/apple.jpg' },
+    });
+    expect(add.statusCode).toBe(201);
+    const item = add.json();
+    expect(item).toMatchObject({ name: 'りんご', photoUrl: 'https://example.org/apple.jpg' });
+    expect(
+      (
+        await other({
+          method: 'POST',
+          url: `/api/shops/${shopId}/items`,
+          payload: { name: 'x', priceYen: 1, unit: '個' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await op({
+          method: 'POST',
+          url: `/api/shops/${shopId}/items`,
+          payload: { name: 'x', priceYen: -1, unit: '個' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await op({
+          method: 'POST',
+          url: `/api/shops/${shopId}/items`,
+          payload: { name: 'x', priceYen: 1, unit: '個', photoUrl: 'javascript:alert(1)' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (await op({ method: 'PATCH', url: `/api/shops/${shopId}/items/${item.id}`, payload: { priceYen: 180 } })).json(),
+    ).toMatchObject({ priceYen: 180 });
+    const cat = (await op({ method: 'GET', url: `/api/shops/${shopId}/catalogue` })).json();
+    expect(cat.items.map((i: { name: string }) => i.name)).toContain('りんご');
+    expect((await op({ method: 'DELETE', url: `/api/shops/${shopId}/items/${item.id}` })).statusCode).toBe(200);
+    expect(hub.stores.shops.items(shopId).some((i) => i.id === item.id)).toBe(false);
+  });
+
+  it('uploads item photos (checked by their bytes) and serves them', async () => {
+    const op = as(hub, await login(hub, 'operator'));
+    const shopId = hub.fixture.shopId;
+    const item = (
+      await op({
+        method: 'POST',
+        url: `/api/shops/${shopId}/items`,
+        payload: { name: '卵', priceYen: 250, unit: 'パック' },
+      })
+    ).json();
+    const up = await op({
+      method: 'PUT',
+      url: `/api/shops/${shopId}/items/${item.id}/photo`,
+      headers: { 'content-type': 'image/png' },
+      payload: png(),
+    });
+    expect(up.statusCode).toBe(200);
+    expect(up.json().photoUrl).toMatch(new RegExp(`^/api/shop-photos/${item.id}\\?v=`));
+    const img = await hub.app.inject({ method: 'GET', url: up.json().photoUrl });
+    expect(img.statusCode).toBe(200);
+    expect(img.headers['content-type']).toBe('image/png');
+    expect(img.rawPayload.equals(png())).toBe(true);
+    const fake = await op({
+      method: 'PUT',
+      url: `/api/shops/${shopId}/items/${item.id}/photo`,
+      headers: { 'content-type': 'image/png' },
+      payload: Buffer.from('<svg onload=alert(1)>'),
+    });
+    expect(fake.statusCode).toBe(415);
+    expect(fake.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const other = as(hub, await login(hub, 'other-operator'));
+    expect(
+      (
+        await other({
+          method: 'PUT',
+          url: `/api/shops/${shopId}/items/${item.id}/photo`,
+          headers: { 'content-type': 'image/png' },
+          payload: png(),
+        })
+      ).statusCode,
+    ).toBe(403);
+    const big = await op({
+      method: 'PUT',
+      url: `/api/shops/${shopId}/items/${item.id}/photo`,
+      headers: { 'content-type': 'image/png' },
+      payload: Buffer.concat([png(), Buffer.alloc(3 * 1024 * 1024)]),
+    });
+    expect(big.statusCode).toBe(413);
+  });
+});
