@@ -213,7 +213,7 @@ describe('orders', () => {
         auth: { credential, protocolVersion: 1 },
       });
       s.on('order:message', (m: OrderMessage) => got.push(m));
-      await new Promise((r) => s.once('connect', r));
+      await new Promise<void>((r) => s.once('connect', () => r()));
       return s;
     })();
     sockets.push(t2);
@@ -237,7 +237,7 @@ describe('orders', () => {
     });
     sockets.push(t3);
     t3.on('order:message', (m: OrderMessage) => again.push(m));
-    await new Promise((r) => t3.once('connect', r));
+    await new Promise<void>((r) => t3.once('connect', () => r()));
     await new Promise((r) => setTimeout(r, 200));
     expect(again.map((m) => [m.kind, m.order.status])).toEqual([['status', 'received']]);
     // Another household cannot acknowledge this household's messages.
