@@ -227,6 +227,8 @@ declare module './events' {
     'announcement:withdrawn': (payload: { id: number; reason: WithdrawnReason }) => void;
   }
   interface TerminalClientEvents {
+    /** The same list as `announcement:sync`, on request (e.g. a screen that started listening late). */
+    'announcement:list': (payload: Record<string, never>, ack: AckCallback<AnnouncementSync>) => void;
     /** Acked only after the receipt is stored. */
     'announcement:receipt': (payload: ReceiptPayload, ack: AckCallback<{ stored: true }>) => void;
   }

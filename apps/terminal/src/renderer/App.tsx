@@ -9,6 +9,8 @@ import { type ReactElement, useCallback, useEffect, useRef, useState } from 'rea
 import { useTranslation } from 'react-i18next';
 import { ConnectionContext, type ConnectionStatus, TerminalConnection } from './connection';
 import { AnnouncementsScreen } from './features/announcements/AnnouncementsScreen';
+import { AnnouncementsLayer } from './features/announcements/AnnouncementsLayer';
+import { useEmergencyActive } from './features/announcements/emergency';
 import { CallScreen, callTitleKey } from './features/calls/CallScreen';
 import { CheckinBackground } from './features/checkin/CheckinBackground';
 import { CheckinScreen } from './features/checkin/CheckinScreen';
@@ -38,6 +40,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
   const [route, setRoute] = useState<Route>(HOME);
   const [lastSpoken, setLastSpoken] = useState('');
   const phone = useRef(cityHallPhone()).current;
+  const emergencyActive = useEmergencyActive();
 
   const language: UiLanguage = isUiLanguage(i18n.language) ? i18n.language : 'ja';
   const announce = useCallback((a: Announcement) => announceRaw(a, language), [language]);
@@ -183,9 +186,11 @@ export function App({ platform, i18n }: AppProps): ReactElement {
       <UiStyles />
       {credential && status === 'online' ? <CheckinBackground /> : null}
       <style>{terminalCss}</style>
-      <div key={key} data-screen={key} style={{ height: '100%' }}>
+      {/* An emergency takes over: what is underneath cannot be reached until it is acknowledged. */}
+      <div key={key} data-screen={key} style={{ height: '100%' }} inert={emergencyActive}>
         {screen}
       </div>
+      {credential ? <AnnouncementsLayer hubBase={hubBase} credential={credential} /> : null}
       <p className="ts-visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {lastSpoken}
       </p>

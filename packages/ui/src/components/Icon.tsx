@@ -27,6 +27,13 @@ const paths = {
       <path d="M8 8.5h8M8 11.5h5" />
     </>
   ),
+  check: <path d="M4 12.5l5 5L20 6.5" />,
+  replay: (
+    <>
+      <path d="M4 12a8 8 0 1 0 2.5-5.8" />
+      <path d="M4 3v5h5" />
+    </>
+  ),
   phone: <path d="M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 3 5a2 2 0 0 1 2-2z" />,
   bell: (
     <>

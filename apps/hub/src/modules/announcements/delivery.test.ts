@@ -173,6 +173,8 @@ describe('announcement delivery over real sockets', () => {
     expect(t2.sync()!.map((a) => a.id)).toEqual([first.id, third.id]);
     expect(t2.sync()![1]).toMatchObject({ kind: 'emergency', acknowledged: false, safetyAnswer: null });
     expect(t2.sync()!.map((a) => a.id)).not.toContain(elsewhere.id);
+    // The same list on request.
+    expect(await emitAck(t2.socket, 'announcement:list', {})).toEqual({ ok: true, data: { announcements: t2.sync() } });
 
     // Acknowledged before: after a reconnect it is still there, marked acknowledged (no second takeover).
     await emitAck(t2.socket, 'announcement:receipt', { announcementId: third.id, stage: 'acknowledged' });

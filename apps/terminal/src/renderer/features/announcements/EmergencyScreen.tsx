@@ -1,0 +1,148 @@
+/**
+ * The emergency takeover: red, full screen, over everything (a call is held meanwhile). Alarm,
+ * then the text read three times (or the clip played), then a reminder at intervals until the
+ * resident taps the one big button (or, for a safety check, one of the two answers).
+ */
+import type { SafetyAnswer, TerminalAnnouncement } from '@tsunagu/protocol';
+import {
+  AnnouncementCard,
+  announcementText,
+  BigButton,
+  Icon,
+  LOCALE_TAGS,
+  playTone,
+  speak,
+  type UiLanguage,
+} from '@tsunagu/ui';
+import { type ReactElement, useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useConnection } from '../../connection';
+import { inbox } from './inbox';
+import { outbox } from './receipts';
+import { readAloud, stopClip, stopSpeaking } from './voice';
+
+export const EMERGENCY_READINGS = 3;
+export const REMINDER_INTERVAL_MS = 60_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export const emergencyCss = `
+.tr-emergency { position: fixed; inset: 0; z-index: 1000; background: #8a0000; color: #ffffff; display: flex; flex-direction: column; padding: 2vmin 3vmin; gap: 2vmin; }
+.tr-emergency__header { display: flex; align-items: center; gap: 2vmin; flex: none; }
+.tr-emergency__header h1 { margin: 0; font-size: 2rem; font-weight: 900; line-height: 1.2; }
+.tr-emergency__icon { width: 2.4em; height: 2.4em; flex: none; }
+.tr-emergency__actions { flex: none; display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 3vmin; min-height: max(140px, 22vmin); }
+.tr-emergency__actions .ts-button { border: 6px solid #ffffff; font-size: 1.6rem; flex-direction: row; gap: 0.5em; }
+.tr-emergency .ts-ann__tag--emergency { border-color: #ffffff; }
+`;
+
+export function EmergencyScreen({
+  announcement,
+  language,
+}: {
+  announcement: TerminalAnnouncement;
+  language: UiLanguage;
+}): ReactElement {
+  const { t } = useTranslation();
+  const connection = useConnection();
+  const cancelled = useRef(false);
+  const { title, body } = announcementText(announcement, language);
+  const spoken = t('announcements.emergencySpoken', { title, body });
+
+  useEffect(() => {
+    cancelled.current = false;
+    let reminder: ReturnType<typeof setInterval> | undefined;
+    void (async () => {
+      playTone('alarm', 0.4);
+      await sleep(2200);
+      for (let i = 0; i < EMERGENCY_READINGS && !cancelled.current; i++) {
+        await readAloud(announcement, spoken, language, () => cancelled.current);
+        await sleep(800);
+      }
+      if (cancelled.current) return;
+      if (connection) void outbox.send(connection.socket, { announcementId: announcement.id, stage: 'played' });
+      // Until someone answers: the alarm again, and what to do.
+      reminder = setInterval(() => {
+        playTone('alarm', 0.4);
+        setTimeout(() => {
+          if (!cancelled.current)
+            void speak(t('announcements.emergencyReminder'), LOCALE_TAGS[language]).catch(() => undefined);
+        }, 2200);
+      }, REMINDER_INTERVAL_MS);
+    })();
+    return () => {
+      cancelled.current = true;
+      clearInterval(reminder);
+      stopSpeaking();
+      stopClip();
+    };
+  }, [announcement, spoken, language, connection, t]);
+
+  const answer = (stage: 'acknowledged' | 'answered', value?: SafetyAnswer) => {
+    cancelled.current = true;
+    stopSpeaking();
+    stopClip();
+    inbox.acknowledge(announcement.id, value ?? null);
+    playTone('success');
+    const said =
+      value === 'safe'
+        ? t('announcements.answeredSafe')
+        : value === 'need_help'
+          ? t('announcements.answeredNeedHelp')
+          : t('announcements.acknowledgedNote');
+    setTimeout(() => void speak(said, LOCALE_TAGS[language]).catch(() => undefined), 500);
+    if (connection)
+      void outbox.send(connection.socket, {
+        announcementId: announcement.id,
+        stage,
+        ...(value ? { answer: value } : {}),
+      });
+  };
+
+  return (
+    <div
+      className="tr-emergency"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="tr-emergency-title"
+      data-testid="emergency-screen"
+      data-announcement={announcement.id}
+    >
+      <style>{emergencyCss}</style>
+      <header className="tr-emergency__header">
+        <Icon name="bell" className="tr-emergency__icon" />
+        <h1 id="tr-emergency-title">{t('announcements.emergencyTitle')}</h1>
+      </header>
+      <AnnouncementCard announcement={announcement} language={language} emergencyScreen />
+      {announcement.safetyCheck ? <p className="ts-text ts-text--large">{t('announcements.safetyQuestion')}</p> : null}
+      <div className="tr-emergency__actions">
+        {announcement.safetyCheck ? (
+          <>
+            <BigButton
+              icon="heart"
+              label={t('announcements.safe')}
+              variant="positive"
+              onPress={() => answer('answered', 'safe')}
+              testId="emergency-safe"
+            />
+            <BigButton
+              icon="phone"
+              label={t('announcements.needHelp')}
+              variant="neutral"
+              onPress={() => answer('answered', 'need_help')}
+              testId="emergency-need-help"
+            />
+          </>
+        ) : (
+          <BigButton
+            icon="check"
+            label={t('announcements.acknowledge')}
+            variant="neutral"
+            onPress={() => answer('acknowledged')}
+            testId="emergency-acknowledge"
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * One announcement as the terminal shows it: kind, drill banner, headline and text in big type.
+ * Shared so the console's preview is exactly what residents will see.
+ */
+import type { ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
+import { palette as p } from '../theme/palette';
+
+export interface AnnouncementCardData {
+  kind: 'emergency' | 'important' | 'routine';
+  test: boolean;
+  titleJa: string;
+  bodyJa: string;
+  titleEn: string | null;
+  bodyEn: string | null;
+  publishedAt: string | null;
+}
+
+/** The text in the household's language: English only when there is an English version. */
+export function announcementText(a: AnnouncementCardData, language: string): { title: string; body: string } {
+  if (language === 'en' && (a.titleEn || a.bodyEn))
+    return { title: a.titleEn ?? a.titleJa, body: a.bodyEn ?? a.bodyJa };
+  return { title: a.titleJa, body: a.bodyJa };
+}
+
+export const announcementCss = `
+.ts-ann { display: flex; flex-direction: column; gap: 1.5vmin; min-height: 0; flex: 1; overflow: hidden; }
+.ts-ann__kind { margin: 0; display: flex; flex-wrap: wrap; gap: 0.5em; align-items: center; font-size: 1rem; font-weight: 800; }
+.ts-ann__tag { display: inline-block; padding: 0.1em 0.6em; border-radius: 0.4em; border: 3px solid currentColor; }
+.ts-ann__tag--important { background: ${p.primary}; color: ${p.primaryText}; border-color: ${p.primary}; }
+.ts-ann__tag--routine { background: ${p.neutral}; color: ${p.neutralText}; }
+.ts-ann__tag--emergency { background: ${p.danger}; color: ${p.dangerText}; border-color: ${p.dangerText}; }
+.ts-ann__tag--test { background: ${p.notice}; color: ${p.noticeText}; border-color: ${p.noticeText}; }
+.ts-ann__title { margin: 0; font-size: 1.6rem; font-weight: 900; line-height: 1.25; overflow-wrap: anywhere; }
+.ts-ann__body { margin: 0; font-size: 1.15rem; font-weight: 600; line-height: 1.5; white-space: pre-line; overflow-wrap: anywhere; overflow: hidden; }
+.ts-ann__time { margin: 0; font-size: 1rem; }
+.ts-ann--emergency .ts-ann__title { font-size: 2.2rem; }
+.ts-ann--emergency .ts-ann__body { font-size: 1.3rem; }
+`;
+
+export function AnnouncementCard({
+  announcement,
+  language,
+  emergencyScreen,
+  time,
+}: {
+  announcement: AnnouncementCardData;
+  language: string;
+  /** Drawn on the red emergency takeover (bigger headline). */
+  emergencyScreen?: boolean;
+  /** Already formatted publication time, shown under the text. */
+  time?: string;
+}): ReactElement {
+  const { t } = useTranslation();
+  const { title, body } = announcementText(announcement, language);
+  const kindKey =
+    announcement.kind === 'emergency'
+      ? 'kindEmergency'
+      : announcement.kind === 'important'
+        ? 'kindImportant'
+        : 'kindRoutine';
+  return (
+    <article
+      className={`ts-ann${emergencyScreen ? ' ts-ann--emergency' : ''}`}
+      data-testid="announcement-card"
+      data-kind={announcement.kind}
+      data-test={announcement.test}
+    >
+      <style>{announcementCss}</style>
+      <p className="ts-ann__kind">
+        <span className={`ts-ann__tag ts-ann__tag--${announcement.kind}`}>{t(`announcements.${kindKey}`)}</span>
+        {announcement.test ? (
+          <span className="ts-ann__tag ts-ann__tag--test" data-testid="announcement-test">
+            {t('announcements.test')}
+          </span>
+        ) : null}
+      </p>
+      <h2 className="ts-ann__title">{title}</h2>
+      {announcement.test ? <p className="ts-ann__body">{t('announcements.testNote')}</p> : null}
+      <p className="ts-ann__body">{body}</p>
+      {time ? <p className="ts-ann__time">{t('announcements.publishedAt', { time })}</p> : null}
+    </article>
+  );
+}
