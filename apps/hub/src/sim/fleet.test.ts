@@ -1,0 +1,148 @@
+// The fleet's protocol code against a real in-process hub with five virtual terminals: enrollment
+// through the API, connecting, an announcement with stored receipts, check-ins and a call.
+import path from 'node:path';
+import type { AnnouncementsService } from '../modules/announcements';
+import type { WatchService } from '../modules/watch';
+import { createTestHub, sessionFor, type TestHub } from '../testing/harness';
+import { Fleet, pool } from './fleet';
+import { loopbackAddress } from './http';
+import { parseArgs } from './index';
+import { percentile, slope, summarise } from './stats';
+import { TERMINAL_RECONNECT } from './terminal';
+
+describe('virtual terminal fleet against a real hub', () => {
+  let hub: TestHub;
+  let url: string;
+  let fleet: Fleet;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    hub = await createTestHub();
+    url = await hub.listen();
+    apiKey = hub.services.accounts.createApiKey('fleet-test', 'cityhall', null).key;
+  });
+  afterAll(async () => {
+    fleet?.close();
+    await hub.close();
+  });
+
+  test('enrolls five terminals through the API, connects them, and exercises announcements, check-ins and calls', async () => {
+    const now = hub.clock.now();
+    const householdIds = [
+      ...hub.fixture.households,
+      ...[4, 5].map((i) =>
+        hub.stores.households.create(
+          { name: `世帯${i}`, address: `住所 ${i}`, districtId: hub.fixture.districts[0]! },
+          now,
+        ),
+      ),
+    ];
+    const codes = householdIds.map((id) => hub.services.terminals.issueCode(id, 'test').code);
+    fleet = new Fleet({ hub: url, heartbeatMs: 0 });
+
+    // Enrollment: five terminals from five addresses, each with its own credential.
+    const identities = await fleet.enroll(codes, 5);
+    expect(identities.map((i) => i.householdId).sort()).toEqual([...householdIds].sort());
+    expect(new Set(identities.map((i) => i.credential)).size).toBe(5);
+    // A used code is refused with the hub's error code.
+    await expect(fleet.enroll([codes[0]!], 1, 10)).rejects.toThrow(/ENROLLMENT_CODE_USED/);
+
+    fleet.adopt(identities);
+    const c = await fleet.connect();
+    expect(c.failed).toEqual([]);
+    expect(c.connected).toBe(5);
+    for (const id of identities) expect(hub.services.terminals.connectedCount(id.terminalId)).toBe(1);
+
+    // Fan-out: every terminal receives it, and every delivered receipt is acked once stored.
+    const r = await fleet.fanout(apiKey, 10_000);
+    expect(r).toMatchObject({ terminals: 5, received: 5, stored: 5, missing: 0 });
+    expect(r.receive.count).toBe(5);
+    expect(r.receive.max).toBeLessThanOrEqual(r.allStoredMs);
+    const announcements = hub.capabilities.announcements as AnnouncementsService;
+    expect(announcements.counts(r.announcementId).delivered).toBe(5);
+
+    // Check-ins: acked only when committed, and visible in the household's status.
+    const checkins = await fleet.checkinLoad(5, 300);
+    expect(checkins.failed).toBe(0);
+    expect(checkins.ok).toBeGreaterThanOrEqual(5);
+    expect(checkins.latency.count).toBe(checkins.ok);
+    const watch = hub.capabilities.watch as WatchService;
+    for (const id of householdIds) expect(watch.status(id).checkedIn).toBe(true);
+
+    // Calls: two residents call the shop; the one operator is rung for each in turn.
+    const operator = sessionFor(hub, hub.fixture.users.operator);
+    const calls = await fleet.callLoad({
+      cookies: [operator.cookie],
+      callers: 2,
+      overMs: 100,
+      shopIds: [hub.fixture.shopId],
+      holdMs: 100,
+      settleMs: 5000,
+    });
+    expect(calls.failures).toEqual({});
+    expect(calls.rang).toBe(2);
+    expect(calls.requestToRing.count).toBe(2);
+  }, 30_000);
+
+  test('a terminal that was away gets the announcement from the catch-up list on reconnect', async () => {
+    const t = fleet.terminals[0]!;
+    t.stop();
+    const p = await fleet.publish(apiKey);
+    await t.connect();
+    expect(await fleet.waitForAnnouncement(p.id, 5, 5000)).toBe(true);
+    expect(t.seen.has(p.id)).toBe(true);
+    expect(t.stored.has(p.id)).toBe(true);
+  }, 15_000);
+});
+
+describe('fleet helpers', () => {
+  test('percentiles are nearest-rank and the summary reports them', () => {
+    const v = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(v, 50)).toBe(50);
+    expect(percentile(v, 99)).toBe(99);
+    expect(summarise([3, 1, 2])).toMatchObject({ count: 3, p50: 2, max: 3, mean: 2 });
+    expect(
+      slope([
+        { x: 0, y: 10 },
+        { x: 10, y: 30 },
+        { x: 20, y: 50 },
+      ]),
+    ).toBeCloseTo(2);
+  });
+
+  test('every terminal gets its own loopback address', () => {
+    const seen = new Set(Array.from({ length: 70_000 }, (_, i) => loopbackAddress(i)));
+    expect(seen.size).toBe(70_000);
+    const valid = /^127\.\d+\.\d+\.([1-9]|[1-9]\d|1\d\d|2[0-4]\d|250)$/;
+    expect([...seen].filter((a) => !valid.test(a))).toEqual([]);
+  });
+
+  test('pool keeps at most the given number in flight and preserves order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const out = await pool([1, 2, 3, 4, 5, 6], 2, async (n) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return n * 2;
+    });
+    expect(out).toEqual([2, 4, 6, 8, 10, 12]);
+    expect(most).toBe(2);
+  });
+
+  test('the fleet reconnects with the terminal’s own policy', () => {
+    // Loaded at run time: the terminal app is another TypeScript project.
+    const { RECONNECT } = require(path.resolve(__dirname, '../../../terminal/src/renderer/connection/backoff')) as {
+      RECONNECT: typeof TERMINAL_RECONNECT;
+    };
+    expect(TERMINAL_RECONNECT).toEqual(RECONNECT);
+  });
+
+  test('command-line options are checked', () => {
+    expect(parseArgs(['--hub', 'http://h:1/', '--terminals', '3'])).toMatchObject({ hub: 'http://h:1', terminals: 3 });
+    expect(() => parseArgs(['--terminals', '0'])).toThrow(/--terminals/);
+    expect(() => parseArgs(['--calls', '5'])).toThrow(/--shop/);
+    expect(() => parseArgs(['--bogus'])).toThrow(/Unknown option/);
+    expect(() => parseArgs(['--hub', 'nope'])).toThrow(/URL/);
+  });
+});

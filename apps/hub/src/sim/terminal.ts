@@ -1,0 +1,257 @@
+/**
+ * One virtual terminal: the same handshake, namespace and reconnection policy as the real terminal
+ * (apps/terminal/src/renderer/connection), and the protocol's events — announcements (delivered
+ * receipts, acked once stored), check-ins and calls — with timings reported to a recorder.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import {
+  type Ack,
+  type AnnouncementSync,
+  type CallInfo,
+  type CheckinReceipt,
+  type ConnectErrorData,
+  ErrorCodes,
+  PROTOCOL_VERSION,
+  type QueuePosition,
+  TERMINAL_NAMESPACE,
+  type TerminalAnnouncement,
+  type TerminalClientEvents,
+  type TerminalServerEvents,
+} from '@tsunagu/protocol';
+import { io, type Socket } from 'socket.io-client';
+
+/**
+ * The terminal's reconnection policy (apps/terminal/src/renderer/connection/backoff.ts RECONNECT):
+ * first retry after about a second, doubling to at most 30 s, ±50 % jitter, never giving up.
+ * Kept equal to the terminal's by sim/terminal.test.ts.
+ */
+export const TERMINAL_RECONNECT = { initialMs: 1_000, maxMs: 30_000, jitter: 0.5 } as const;
+export const TERMINAL_HEARTBEAT_MS = 30_000;
+
+export interface TerminalIdentity {
+  householdId: number;
+  terminalId: number;
+  credential: string;
+}
+
+export type Transport = 'polling' | 'websocket';
+
+/** What the fleet wants to know about; every time is `performance.now()` in this process. */
+export interface TerminalRecorder {
+  connected?(t: VirtualTerminal, at: number, reconnect: boolean): void;
+  disconnected?(t: VirtualTerminal, at: number, reason: string): void;
+  announcement?(t: VirtualTerminal, a: TerminalAnnouncement, at: number, via: 'live' | 'sync'): void;
+  receiptStored?(t: VirtualTerminal, announcementId: number, at: number): void;
+  receiptFailed?(t: VirtualTerminal, announcementId: number, code: string): void;
+  queueUpdated?(t: VirtualTerminal, p: QueuePosition, at: number): void;
+  callConnected?(t: VirtualTerminal, p: CallInfo, at: number): void;
+  gaveUp?(t: VirtualTerminal, reason: string): void;
+}
+
+export interface VirtualTerminalOptions {
+  hub: string;
+  identity: TerminalIdentity;
+  recorder?: TerminalRecorder;
+  /** The terminal's own default (long-polling first, then upgrade) unless told otherwise. */
+  transports?: Transport[];
+  /** 0 turns heartbeats off. */
+  heartbeatMs?: number;
+  /** Socket.IO-level connect timeout. */
+  timeoutMs?: number;
+  /** Send `delivered` receipts for announcements (default true). */
+  receipts?: boolean;
+  localAddress?: string;
+}
+
+export type Sock = Socket<TerminalServerEvents, TerminalClientEvents>;
+
+/** Emits a command and resolves with the hub's ack, or a local error ack when none arrives in time. */
+export function command<T>(socket: Socket, event: string, payload: unknown, timeoutMs = 10_000): Promise<Ack<T>> {
+  if (!socket.connected) {
+    return Promise.resolve({ ok: false, error: { code: 'NOT_CONNECTED', message: 'not connected to the hub' } });
+  }
+  return new Promise((resolve) => {
+    socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, ack: Ack<T>) => {
+      if (err)
+        resolve({ ok: false, error: { code: 'ACK_TIMEOUT', message: `no answer to ${event} in ${timeoutMs} ms` } });
+      else resolve(ack);
+    });
+  });
+}
+
+export class VirtualTerminal {
+  readonly socket: Sock;
+  readonly identity: TerminalIdentity;
+  /** First time each announcement id was seen. */
+  readonly seen = new Map<number, number>();
+  /** When the receipt for each announcement was acknowledged as stored. */
+  readonly stored = new Map<number, number>();
+  connects = 0;
+  disconnects = 0;
+  gaveUp: string | null = null;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private refusals = 0;
+  private stopped = false;
+
+  constructor(private readonly options: VirtualTerminalOptions) {
+    this.identity = options.identity;
+    const base = new URL(options.hub);
+    this.socket = io(new URL(TERMINAL_NAMESPACE.slice(1), base).href, {
+      path: `${base.pathname.replace(/\/$/, '')}/socket.io`,
+      auth: { credential: options.identity.credential, protocolVersion: PROTOCOL_VERSION },
+      autoConnect: false,
+      // Each virtual terminal has its own connection (the real one is alone in its process).
+      forceNew: true,
+      timeout: options.timeoutMs ?? 10_000,
+      reconnection: true,
+      reconnectionAttempts: Number.POSITIVE_INFINITY,
+      reconnectionDelay: TERMINAL_RECONNECT.initialMs,
+      reconnectionDelayMax: TERMINAL_RECONNECT.maxMs,
+      randomizationFactor: TERMINAL_RECONNECT.jitter,
+      ...(options.transports ? { transports: options.transports } : {}),
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    });
+    const rec = options.recorder ?? {};
+    const s = this.socket;
+    s.on('connect', () => {
+      this.refusals = 0;
+      this.connects++;
+      rec.connected?.(this, performance.now(), this.connects > 1);
+    });
+    s.on('disconnect', (reason) => {
+      this.disconnects++;
+      rec.disconnected?.(this, performance.now(), reason);
+      // The hub closed the session itself: socket.io-client will not come back on its own.
+      if (!this.stopped && reason === 'io server disconnect') this.retryLater();
+    });
+    s.on('connect_error', (err: Error & { data?: ConnectErrorData }) => {
+      if (this.stopped || s.active) return; // network failure: socket.io-client is retrying
+      const code = err.data?.code;
+      if (code === ErrorCodes.CREDENTIAL_REVOKED || code === ErrorCodes.UNAUTHENTICATED) {
+        this.gaveUp = code;
+        rec.gaveUp?.(this, code);
+        this.stop();
+      } else this.retryLater();
+    });
+    s.io.on('reconnect_failed', () => {
+      this.gaveUp = 'reconnect_failed';
+      rec.gaveUp?.(this, 'reconnect_failed');
+    });
+    const received = (a: TerminalAnnouncement, via: 'live' | 'sync') => {
+      if (this.seen.has(a.id)) return;
+      const at = performance.now();
+      this.seen.set(a.id, at);
+      rec.announcement?.(this, a, at, via);
+      if (options.receipts !== false) void this.receipt(a.id);
+    };
+    s.on('announcement:published', (a) => received(a, 'live'));
+    s.on('announcement:sync', (p: AnnouncementSync) => {
+      for (const a of p.announcements) if (!a.acknowledged) received(a, 'sync');
+    });
+    s.on('call:queueUpdated', (p) => rec.queueUpdated?.(this, p, performance.now()));
+    s.on('call:connected', (p) => rec.callConnected?.(this, p, performance.now()));
+  }
+
+  /** Connects; resolves on the first connection, rejects when the hub refuses the terminal or times out. */
+  connect(timeoutMs = 60_000): Promise<void> {
+    this.stopped = false;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`terminal ${this.identity.terminalId}: not connected within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const ok = () => {
+        cleanup();
+        resolve();
+      };
+      const refused = (err: Error & { data?: ConnectErrorData }) => {
+        if (this.socket.active) return;
+        cleanup();
+        reject(new Error(`terminal ${this.identity.terminalId} refused: ${err.data?.code ?? err.message}`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.socket.off('connect', ok);
+        this.socket.off('connect_error', refused);
+      };
+      this.socket.on('connect', ok);
+      this.socket.on('connect_error', refused);
+      this.socket.connect();
+      const every = this.options.heartbeatMs ?? TERMINAL_HEARTBEAT_MS;
+      if (every > 0 && !this.heartbeat) {
+        // A random phase, as real terminals switched on at different times.
+        const first = setTimeout(() => {
+          this.beat(every);
+          this.heartbeat = setInterval(() => this.beat(every), every);
+        }, Math.random() * every);
+        this.heartbeat = first;
+      }
+    });
+  }
+
+  private beat(every: number) {
+    if (this.socket.connected) void command(this.socket, 'terminal:heartbeat', {}, every / 2);
+  }
+
+  private retryLater() {
+    clearTimeout(this.retry);
+    const base = Math.min(TERMINAL_RECONNECT.maxMs, TERMINAL_RECONNECT.initialMs * 2 ** this.refusals++);
+    const spread = base * TERMINAL_RECONNECT.jitter;
+    this.retry = setTimeout(
+      () => {
+        if (!this.stopped && !this.socket.connected) this.socket.connect();
+      },
+      base - spread + Math.random() * 2 * spread,
+    );
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Reports an announcement as delivered; the hub acks once the receipt is stored. */
+  async receipt(
+    announcementId: number,
+    stage: 'delivered' | 'played' | 'acknowledged' = 'delivered',
+  ): Promise<Ack<{ stored: true }>> {
+    const ack = await command<{ stored: true }>(this.socket, 'announcement:receipt', { announcementId, stage }, 30_000);
+    const rec = this.options.recorder ?? {};
+    if (ack.ok) {
+      if (stage === 'delivered') this.stored.set(announcementId, performance.now());
+      rec.receiptStored?.(this, announcementId, performance.now());
+    } else rec.receiptFailed?.(this, announcementId, ack.error.code);
+    return ack;
+  }
+
+  /** The 元気です button. */
+  checkIn(mood?: 'good' | 'so_so' | 'not_good'): Promise<Ack<CheckinReceipt>> {
+    return command<CheckinReceipt>(this.socket, 'checkin:submit', {
+      idempotencyKey: randomUUID(),
+      pressedAt: new Date().toISOString(),
+      ...(mood ? { mood } : {}),
+    });
+  }
+
+  requestCall(shopId: number): Promise<Ack<QueuePosition>> {
+    return command<QueuePosition>(this.socket, 'call:request', { shopId });
+  }
+
+  hangUp(callId: number): Promise<Ack<{ callId: number }>> {
+    return command(this.socket, 'call:hangUp', { callId });
+  }
+
+  cancelCall(callId: number): Promise<Ack<{ callId: number }>> {
+    return command(this.socket, 'call:cancel', { callId });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    clearInterval(this.heartbeat);
+    clearTimeout(this.heartbeat);
+    this.heartbeat = undefined;
+    this.socket.disconnect();
+  }
+}
