@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type Hub } from '../../apps/hub/src/app';
 import { type DemoSeedResult, seedDemoCity } from '../../apps/hub/src/demo/seed';
+import type { Clock } from '../../apps/hub/src/lib/clock';
 
 export interface TestHub {
   url: string;
@@ -21,9 +22,10 @@ export interface TestHub {
   dispose(): Promise<void>;
 }
 
-export async function startTestHub(options: { seedDemo?: boolean } = {}): Promise<TestHub> {
+export async function startTestHub(options: { seedDemo?: boolean; clock?: Clock } = {}): Promise<TestHub> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-hub-'));
-  let hub = await buildApp({ config: { dataDir } });
+  // A FakeClock lets a test drive the hub's deadlines (check-in escalation) without waiting.
+  let hub = await buildApp({ config: { dataDir }, clock: options.clock });
   const demo = options.seedDemo === false ? { terminals: [], logins: [] } : await seedDemoCity(hub);
   await hub.app.listen({ port: 0, host: '127.0.0.1' });
   const address = hub.app.server.address();
@@ -49,7 +51,7 @@ export async function startTestHub(options: { seedDemo?: boolean } = {}): Promis
     },
     async restart() {
       await t.stop();
-      hub = await buildApp({ config: { dataDir } });
+      hub = await buildApp({ config: { dataDir }, clock: options.clock });
       await hub.app.listen({ port, host: '127.0.0.1' });
       running = true;
     },

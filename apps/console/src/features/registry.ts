@@ -10,6 +10,7 @@ import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { AuditPage } from './audit/AuditPage';
 import { HouseholdsPage } from './households/HouseholdsPage';
 import { UsersPage } from './users/UsersPage';
+import { WatchPage } from './watch/WatchPage';
 
 export interface Feature {
   /** URL fragment: the page opens at `#/<id>`. */
@@ -33,6 +34,7 @@ export const features: readonly Feature[] = [
     roles: ['watcher'],
     element: createElement(HouseholdsPage, { mode: 'watcher' }),
   },
+  { id: 'watch', labelKey: 'nav.watch', roles: ['cityhall', 'watcher'], element: createElement(WatchPage) },
   { id: 'users', labelKey: 'nav.users', roles: ['admin'], element: createElement(UsersPage) },
   { id: 'api-keys', labelKey: 'nav.apiKeys', roles: ['admin'], element: createElement(ApiKeysPage) },
   { id: 'audit', labelKey: 'nav.audit', roles: ['admin'], element: createElement(AuditPage) },

@@ -47,6 +47,16 @@ describe('offline check-in queue', () => {
     expect(q.pending()).toEqual([]);
   });
 
+  it('flushing an empty queue does not block the next flush', async () => {
+    const q = new CheckinQueue(memoryStorage());
+    const send = jest.fn(async (e: CheckinSubmit) => receipt(e));
+    await q.flush(send);
+    q.add(entry(1));
+    await q.flush(send);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(q.pending()).toEqual([]);
+  });
+
   it('survives garbage in storage', () => {
     const storage = memoryStorage();
     storage.setItem('tsunagu.checkins.pending', '{not json');

@@ -60,17 +60,17 @@ export class CheckinQueue {
    */
   flush(send: (entry: CheckinSubmit) => Promise<Ack<CheckinReceipt>>): Promise<void> {
     if (!this.flushing) {
-      this.flushing = (async () => {
-        try {
-          for (const entry of this.pending()) {
-            const r = await send(entry);
-            if (r.ok || PERMANENT.has(r.error.code)) this.remove(entry);
-            else break; // not connected / no answer: try again on the next connect
-          }
-        } finally {
-          this.flushing = null;
+      const run = async () => {
+        for (const entry of this.pending()) {
+          const r = await send(entry);
+          if (r.ok || PERMANENT.has(r.error.code)) this.remove(entry);
+          else break; // not connected / no answer: try again on the next connect
         }
-      })();
+      };
+      // Cleared in a later microtask, so an empty queue's flush cannot leave a stale promise behind.
+      this.flushing = run().finally(() => {
+        this.flushing = null;
+      });
     }
     return this.flushing;
   }

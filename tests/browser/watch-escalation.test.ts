@@ -1,0 +1,129 @@
+// Wellbeing watch end to end on a real hub whose clock the test drives: a resident checks in on the
+// terminal (元気です → mood → thank-you), and a watcher's console shows another resident's missed
+// check-in escalate live, then acknowledges and resolves it. Screens are checked with axe and
+// screenshotted for docs/watch.md.
+import type { Browser, Page } from 'playwright-core';
+import { FakeClock } from '../../apps/hub/src/lib/clock';
+import { axeViolations, launchBrowser, screenshot, undersizedTargets } from '../helpers/browser';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+jest.setTimeout(120_000);
+
+/** A Tokyo wall time in January 2026 (the 5th is a Monday). */
+const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
+
+let hub: TestHub;
+let browser: Browser;
+const clock = new FakeClock(jst(5, 8, 30));
+
+beforeAll(async () => {
+  hub = await startTestHub({ seedDemo: true, clock });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.dispose();
+});
+
+async function terminalScreen(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(100);
+  await screenshot(page, name);
+  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
+  expect({ name, undersized: await undersizedTargets(page, 120) }).toEqual({ name, undersized: [] });
+}
+
+test('a resident checks in; a watcher sees a missed check-in escalate, acknowledges and resolves it', async () => {
+  const [resident, missing] = hub.demo.terminals as unknown as [{ householdId: number }, { householdId: number }];
+  const db = hub.hub.ctx.db;
+
+  // --- the terminal: 元気です → three faces → thank-you -----------------------------------------
+  const terminalContext = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+  });
+  const terminal = await terminalContext.newPage();
+  terminal.on('pageerror', (err) => console.error('terminal page error:', err));
+  await terminal.goto(`${hub.url}/terminal/`);
+  await terminal.getByTestId('enrollment-screen').waitFor();
+  for (const digit of await hub.issueEnrollmentCode(resident.householdId))
+    await terminal.getByTestId(`key-${digit}`).click();
+  await terminal.getByTestId('enroll-connect').click();
+  await terminal.getByTestId('home-screen').waitFor({ timeout: 15_000 });
+  await terminal.getByTestId('home-checkin').click();
+  await terminal.getByTestId('checkin-screen').waitFor();
+  await terminalScreen(terminal, 'terminal-checkin');
+  await terminal.getByTestId('checkin-press').click();
+  await terminal.getByTestId('checkin-mood-screen').waitFor();
+  await terminalScreen(terminal, 'terminal-checkin-mood');
+  await terminal.getByTestId('checkin-mood-good').click();
+  await terminal.getByTestId('checkin-done-screen').waitFor();
+  await terminalScreen(terminal, 'terminal-checkin-done');
+  await expect(terminal.getByTestId('announcer').textContent()).resolves.toContain('ありがとうございます');
+  expect(db.prepare('SELECT mood FROM checkins WHERE household_id = ?').all(resident.householdId)).toEqual([
+    { mood: 'good' },
+  ]);
+
+  // --- the watcher's console -----------------------------------------------------------------------
+  const consoleContext = await browser.newContext({
+    viewport: { width: 1280, height: 1400 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    bypassCSP: true,
+  });
+  const page = await consoleContext.newPage();
+  page.on('pageerror', (err) => console.error('console page error:', err));
+  await page.goto(`${hub.url}/console/`);
+  await page.getByLabel('ユーザー名').fill('welfare1');
+  await page.getByLabel('パスワード').fill('tsunagu-demo');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('nav-watch').click();
+  await page.getByTestId('watch-page').waitFor();
+  await page.locator('[data-testid="live-status"][data-status="online"]').waitFor();
+  const row = (householdId: number) => page.getByTestId(`watch-row-${householdId}`);
+  await expect(row(resident.householdId).getAttribute('data-status')).resolves.toBe('checked_in');
+  await expect(row(missing.householdId).getAttribute('data-status')).resolves.toBe('terminal_offline');
+
+  // 10:00: the deadline passes without a sign of life → the resident is reminded; the board says missed.
+  clock.set(jst(5, 10, 0));
+  await page.locator(`[data-testid="watch-row-${missing.householdId}"][data-status="missed"]`).waitFor();
+  const alertId = (
+    db
+      .prepare("SELECT id FROM watch_alerts WHERE household_id = ? AND kind = 'missed_checkin'")
+      .get(missing.householdId) as { id: number }
+  ).id;
+  await page.locator(`[data-testid="watch-alert-${alertId}"][data-level="0"]`).waitFor();
+
+  // 11:00: grace period over → the watcher is alerted live (with a sound) and the row shows escalated.
+  clock.set(jst(5, 11, 0));
+  await page.getByTestId('watch-flash').waitFor();
+  await page.locator(`[data-testid="watch-alert-${alertId}"][data-level="1"]`).waitFor();
+  await page.locator(`[data-testid="watch-row-${missing.householdId}"][data-status="escalated"]`).waitFor();
+  expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
+  await screenshot(page, 'watch-board');
+
+  await page.getByTestId(`watch-ack-${alertId}`).click();
+  await page.locator(`[data-testid="watch-alert-${alertId}"][data-state="acknowledged"]`).waitFor();
+  await page.getByTestId(`watch-outcome-${alertId}`).selectOption('visited_fine');
+  await page.getByTestId(`watch-note-${alertId}`).fill('訪問しました。お元気でした。');
+  await page.getByTestId(`watch-resolve-${alertId}`).click();
+  await page.getByTestId(`watch-alert-${alertId}`).waitFor({ state: 'detached' });
+  await expect(page.getByTestId('watch-outcomes').textContent()).resolves.toContain('訪問して無事');
+  expect(db.prepare('SELECT state, outcome, level FROM watch_alerts WHERE id = ?').get(alertId)).toEqual({
+    state: 'resolved',
+    outcome: 'visited_fine',
+    level: 1,
+  });
+  const steps = (
+    db.prepare('SELECT type FROM watch_alert_events WHERE alert_id = ? ORDER BY id').all(alertId) as { type: string }[]
+  ).map((e) => e.type);
+  expect(steps).toEqual(['opened', 'terminal_reminded', 'escalated', 'acknowledged', 'resolved']);
+
+  // The resident's 30-day history: today checked in, in a good mood.
+  await page.getByTestId(`watch-history-${resident.householdId}`).click();
+  await page.getByTestId('watch-history').waitFor();
+  await expect(page.getByTestId('watch-history').textContent()).resolves.toContain('よい');
+  await screenshot(page, 'watch-resolved-history');
+  expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
+});
