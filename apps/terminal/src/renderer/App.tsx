@@ -12,6 +12,8 @@ import { AnnouncementsScreen } from './features/announcements/AnnouncementsScree
 import { AnnouncementsLayer } from './features/announcements/AnnouncementsLayer';
 import { useEmergencyActive } from './features/announcements/emergency';
 import { CallScreen, callTitleKey } from './features/calls/CallScreen';
+import { CallsLayer } from './features/calls/CallsLayer';
+import { OrdersLayer } from './features/orders/OrdersLayer';
 import { CheckinBackground } from './features/checkin/CheckinBackground';
 import { CheckinScreen } from './features/checkin/CheckinScreen';
 import { EnrollmentScreen } from './features/enrollment/EnrollmentScreen';
@@ -190,6 +192,8 @@ export function App({ platform, i18n }: AppProps): ReactElement {
       <div key={key} data-screen={key} style={{ height: '100%' }} inert={emergencyActive}>
         {screen}
       </div>
+      {credential && status === 'online' ? <CallsLayer /> : null}
+      {credential && status === 'online' ? <OrdersLayer /> : null}
       {credential ? <AnnouncementsLayer hubBase={hubBase} credential={credential} /> : null}
       <p className="ts-visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {lastSpoken}

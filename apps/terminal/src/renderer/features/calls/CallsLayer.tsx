@@ -1,0 +1,194 @@
+/**
+ * Always mounted while the terminal is online: rings for a call back (big green answer, red
+ * decline), shows the call itself (operator large, resident small, only "end call" and volume
+ * buttons), and holds the call while an emergency is on screen.
+ */
+import { BigButton, isUiLanguage, playTone } from '@tsunagu/ui';
+import { type ReactElement, useEffect, useRef, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useConnection } from '../../connection';
+import { announce } from '../../shell/feedback';
+import { isEmergencyActive, onEmergencyChange, useEmergencyActive } from '../announcements/emergency';
+import { calls, VOLUME_STEPS } from './controller';
+
+export const callCss = `
+.tc-overlay { position: fixed; inset: 0; z-index: 500; background: #10151c; color: #ffffff; display: flex; flex-direction: column; }
+.tc-stage { position: relative; flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; background: #000000; }
+.tc-remote { width: 100%; height: 100%; object-fit: contain; background: #000000; }
+.tc-self { position: absolute; right: 2vmin; bottom: 2vmin; width: 22vmin; max-width: 240px; aspect-ratio: 4 / 3; object-fit: cover; border: 4px solid #ffffff; border-radius: 12px; background: #333333; }
+.tc-banner { position: absolute; left: 2vmin; top: 2vmin; right: 2vmin; font-size: 32px; font-weight: 700; background: rgba(0,0,0,0.75); color: #ffffff; padding: 0.3em 0.6em; border-radius: 12px; }
+.tc-controls { display: flex; gap: 2vmin; padding: 2vmin; justify-content: center; background: #10151c; }
+.tc-controls .ts-button { min-width: 180px; min-height: 130px; flex: 0 1 260px; }
+.tc-incoming { position: fixed; inset: 0; z-index: 500; background: #ffffff; color: #111111; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 4vmin; padding: 4vmin; }
+.tc-incoming h1 { font-size: 48px; margin: 0; text-align: center; }
+.tc-incoming p { font-size: 32px; margin: 0; text-align: center; }
+.tc-row { display: flex; gap: 4vmin; width: 100%; max-width: 900px; justify-content: center; }
+.tc-row .ts-button { flex: 1; min-height: 200px; font-size: 40px; }
+.tc-held { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; background: rgba(0,0,0,0.85); font-size: 40px; font-weight: 700; text-align: center; padding: 4vmin; }
+.tc-novideo { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; font-size: 40px; color: #ffffff; text-align: center; padding: 4vmin; }
+`;
+
+function useCallView() {
+  return useSyncExternalStore(calls.subscribe, calls.getSnapshot);
+}
+
+export function CallsLayer(): ReactElement | null {
+  const { t, i18n } = useTranslation();
+  const connection = useConnection();
+  const view = useCallView();
+  const emergency = useEmergencyActive();
+  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const remoteRef = useRef<HTMLVideoElement>(null);
+  const selfRef = useRef<HTMLVideoElement>(null);
+
+  useEffect(() => (connection ? calls.attach(connection.socket) : undefined), [connection]);
+
+  // Emergency on screen → the call is held (muted both ways, shown as held) until it is over.
+  useEffect(() => {
+    if (isEmergencyActive()) calls.holdCall();
+    return onEmergencyChange((active) => (active ? calls.holdCall() : calls.resumeCall()));
+  }, []);
+
+  // Every state change is heard: a tone and a sentence.
+  const lastPhase = useRef(view.phase);
+  useEffect(() => {
+    const before = lastPhase.current;
+    lastPhase.current = view.phase;
+    if (before === view.phase) return;
+    const name = view.shopKind === 'listening' ? t('call.titleListening') : view.shopName;
+    if (view.phase === 'incoming') announce({ text: t('call.incomingSpoken', { name }), tone: 'chime' }, language);
+    if (view.phase === 'connected') announce({ text: t('call.connectedSpoken', { name }), tone: 'success' }, language);
+    if (view.phase === 'ended' && before === 'connected')
+      announce({ text: t('call.endedSpoken'), tone: 'disconnected' }, language);
+  }, [view.phase, view.shopKind, view.shopName, t, language]);
+
+  const lastHeld = useRef(view.held);
+  useEffect(() => {
+    if (lastHeld.current === view.held) return;
+    lastHeld.current = view.held;
+    if (!view.held && view.phase === 'connected') announce({ text: t('call.resumedSpoken'), tone: 'chime' }, language);
+  }, [view.held, view.phase, t, language]);
+
+  // A call back keeps ringing (softly) until answered or declined; no time limit on the resident.
+  useEffect(() => {
+    if (view.phase !== 'incoming' || emergency) return;
+    const timer = setInterval(() => playTone('chime'), 4000);
+    return () => clearInterval(timer);
+  }, [view.phase, emergency]);
+
+  useEffect(() => {
+    const v = remoteRef.current;
+    if (!v) return;
+    if (v.srcObject !== view.remoteStream) v.srcObject = view.remoteStream;
+    v.volume = view.volume;
+    v.muted = view.held;
+    if (view.remoteStream) void v.play().catch(() => undefined);
+  });
+  useEffect(() => {
+    const v = selfRef.current;
+    if (v && v.srcObject !== view.localStream) {
+      v.srcObject = view.localStream;
+      if (view.localStream) void v.play().catch(() => undefined);
+    }
+  });
+
+  if (view.phase === 'incoming') {
+    const name = view.shopKind === 'listening' ? t('call.titleListening') : view.shopName;
+    return (
+      <div
+        className="tc-incoming"
+        role="alertdialog"
+        aria-labelledby="tc-incoming-title"
+        data-testid="call-incoming"
+        inert={emergency}
+      >
+        <style>{callCss}</style>
+        <h1 id="tc-incoming-title">{t('call.incomingTitle', { name })}</h1>
+        <p>{t('call.incomingHint')}</p>
+        <div className="tc-row">
+          <BigButton
+            icon="phone"
+            label={t('call.answer')}
+            variant="positive"
+            onPress={() => void calls.accept()}
+            testId="call-answer"
+          />
+          <BigButton
+            icon="back"
+            label={t('call.decline')}
+            variant="danger"
+            onPress={() => void calls.decline()}
+            testId="call-decline"
+          />
+        </div>
+      </div>
+    );
+  }
+
+  if (view.phase !== 'connected') return null;
+  const step = VOLUME_STEPS.findIndex((v) => v >= view.volume - 0.001);
+  return (
+    <div
+      className="tc-overlay"
+      data-testid="call-in-progress"
+      inert={emergency}
+      role="dialog"
+      aria-label={t('call.inCallTitle', { name: view.shopName })}
+    >
+      <style>{callCss}</style>
+      <div className="tc-stage">
+        {/* biome-ignore lint/a11y/useMediaCaption: live video call, there is no caption track */}
+        <video ref={remoteRef} className="tc-remote" autoPlay playsInline data-testid="call-remote-video" />
+        {!view.remoteStream ? <div className="tc-novideo">{t('call.connectingVideo')}</div> : null}
+        <video
+          ref={selfRef}
+          className="tc-self"
+          autoPlay
+          playsInline
+          muted
+          data-testid="call-self-video"
+          aria-label={t('call.selfView')}
+        />
+        <p className="tc-banner" role="status">
+          {view.reconnecting
+            ? t('call.reconnecting')
+            : view.audioOnly
+              ? t('call.audioOnly')
+              : t('call.inCallTitle', {
+                  name: view.shopKind === 'listening' ? t('call.titleListening') : view.shopName,
+                })}
+        </p>
+        {view.held ? (
+          <div className="tc-held" data-testid="call-held">
+            {t('call.held')}
+          </div>
+        ) : null}
+      </div>
+      <div className="tc-controls">
+        <BigButton
+          icon="back"
+          label={t('call.quieter')}
+          variant="neutral"
+          onPress={() => calls.setVolume(VOLUME_STEPS[Math.max(0, step - 1)]!)}
+          disabled={step <= 0}
+          testId="call-volume-down"
+        />
+        <BigButton
+          icon="next"
+          label={t('call.louder')}
+          variant="neutral"
+          onPress={() => calls.setVolume(VOLUME_STEPS[Math.min(VOLUME_STEPS.length - 1, step + 1)]!)}
+          disabled={step >= VOLUME_STEPS.length - 1}
+          testId="call-volume-up"
+        />
+        <BigButton
+          icon="phone"
+          label={t('call.hangUp')}
+          variant="danger"
+          onPress={() => void calls.hangUp()}
+          testId="call-hang-up"
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * Order messages from the shop: "is this your order?" in big type with はい / いいえ (also during a
+ * call, above it), and news of the order's progress. Each message is acknowledged once the
+ * resident has answered or read it; unacknowledged ones come again after a reconnect.
+ */
+import type { Order, OrderMessage } from '@tsunagu/protocol';
+import { BigButton, isUiLanguage } from '@tsunagu/ui';
+import { type ReactElement, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ackWithTimeout, useConnection } from '../../connection';
+import { announce } from '../../shell/feedback';
+import { useEmergencyActive } from '../announcements/emergency';
+import { orderStatusKey } from './status';
+
+const css = `
+.to-overlay { position: fixed; inset: 0; z-index: 600; background: #ffffff; color: #111111; display: flex; flex-direction: column; padding: 3vmin; gap: 2vmin; }
+.to-overlay h1 { font-size: 44px; margin: 0; }
+.to-lines { flex: 1; min-height: 0; overflow: auto; margin: 0; padding: 0; list-style: none; border-top: 3px solid #111111; }
+.to-lines li { display: flex; justify-content: space-between; gap: 1em; font-size: 40px; padding: 0.25em 0; border-bottom: 2px solid #555555; }
+.to-total { font-size: 44px; font-weight: 800; margin: 0; text-align: right; }
+.to-status { font-size: 56px; font-weight: 800; margin: 0; }
+.to-row { display: flex; gap: 3vmin; }
+.to-row .ts-button { flex: 1; min-height: 160px; font-size: 44px; }
+`;
+
+const yen = (n: number) => `${n.toLocaleString('ja-JP')}円`;
+
+export function OrdersLayer(): ReactElement | null {
+  const { t, i18n } = useTranslation();
+  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const connection = useConnection();
+  const emergency = useEmergencyActive();
+  const [queue, setQueue] = useState<OrderMessage[]>([]);
+
+  useEffect(() => {
+    if (!connection) return;
+    const onMessage = (m: OrderMessage) =>
+      setQueue((q) => (q.some((x) => x.messageId === m.messageId) ? q : [...q, m]));
+    connection.socket.on('order:message', onMessage);
+    return () => {
+      connection.socket.off('order:message', onMessage);
+    };
+  }, [connection]);
+
+  const current = queue[0];
+  const asking = current?.kind === 'confirm_request' && current.order.status === 'awaiting_confirmation';
+  useEffect(() => {
+    if (!current) return;
+    if (asking)
+      announce(
+        {
+          text: t('orders.confirmSpoken', { shop: current.order.shopName, count: current.order.lines.length }),
+          tone: 'chime',
+        },
+        language,
+      );
+    else
+      announce(
+        {
+          text: t('orders.statusSpoken', {
+            shop: current.order.shopName,
+            status: t(orderStatusKey(current.order.status)),
+          }),
+          tone: 'chime',
+        },
+        language,
+      );
+  }, [current?.messageId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!current || !connection) return null;
+  const done = async (answer?: boolean) => {
+    if (answer !== undefined) {
+      const r = await ackWithTimeout(
+        connection.socket,
+        'order:respond',
+        { orderId: current.order.id, accept: answer },
+        10_000,
+      );
+      if (!r.ok && r.error.code !== 'INVALID_TRANSITION') {
+        announce({ text: t('orders.failed'), tone: 'error' }, language);
+        return;
+      }
+      announce(
+        { text: answer ? t('orders.thanks') : t('orders.declined'), tone: answer ? 'success' : 'chime' },
+        language,
+      );
+    }
+    await ackWithTimeout(connection.socket, 'order:ack', { messageIds: [current.messageId] }, 10_000);
+    setQueue((q) => q.filter((m) => m.messageId !== current.messageId));
+  };
+  const order: Order = current.order;
+
+  return (
+    <div
+      className="to-overlay"
+      role="alertdialog"
+      aria-labelledby="to-title"
+      data-testid={asking ? 'order-confirm' : 'order-status'}
+      inert={emergency}
+    >
+      <style>{css}</style>
+      <h1 id="to-title">
+        {asking
+          ? t('orders.confirmTitle', { shop: order.shopName })
+          : t('orders.statusTitle', { shop: order.shopName })}
+      </h1>
+      {asking ? (
+        <>
+          <ul className="to-lines" data-testid="order-lines">
+            {order.lines.map((l, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id of their own and never reorder here
+              <li key={i}>
+                <span>{l.name}</span>
+                <span>
+                  {l.quantity}
+                  {l.unit}
+                  {l.priceYen !== null ? `　${yen(l.priceYen * l.quantity)}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+          {order.totalYen !== null ? (
+            <p className="to-total">{t('orders.total', { total: yen(order.totalYen) })}</p>
+          ) : null}
+          <div className="to-row">
+            <BigButton
+              icon="check"
+              label={t('orders.yes')}
+              variant="positive"
+              onPress={() => void done(true)}
+              testId="order-yes"
+            />
+            <BigButton
+              icon="back"
+              label={t('orders.no')}
+              variant="danger"
+              onPress={() => void done(false)}
+              testId="order-no"
+            />
+          </div>
+        </>
+      ) : (
+        <>
+          <p className="to-status" data-testid="order-status-text">
+            {t(orderStatusKey(order.status))}
+          </p>
+          <div className="to-row">
+            <BigButton
+              icon="check"
+              label={t('orders.ok')}
+              variant="primary"
+              onPress={() => void done()}
+              testId="order-ok"
+            />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
