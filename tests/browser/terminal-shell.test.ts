@@ -115,7 +115,7 @@ test('enrolls on the keypad, reaches home, and every screen is accessible', asyn
   for (const [button, screen] of [
     ['home-checkin', 'checkin-screen'],
     ['home-listening', 'call-screen'],
-    ['home-announcements', 'announcements-screen'],
+    // The announcements screen is no longer a placeholder: tests/browser/announcements-emergency.test.ts covers it.
   ] as const) {
     await page.getByTestId(button).click();
     await page.getByTestId(screen).waitFor();

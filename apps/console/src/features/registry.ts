@@ -6,6 +6,7 @@
 import { createElement, type ReactElement } from 'react';
 import type { NavRole } from '../session';
 import { AccountPage } from './account/AccountPage';
+import { AnnouncementsPage } from './announcements/AnnouncementsPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { AuditPage } from './audit/AuditPage';
 import { HouseholdsPage } from './households/HouseholdsPage';
@@ -22,6 +23,12 @@ export interface Feature {
 }
 
 export const features: readonly Feature[] = [
+  {
+    id: 'announcements',
+    labelKey: 'nav.announcements',
+    roles: ['cityhall'],
+    element: createElement(AnnouncementsPage),
+  },
   {
     id: 'households',
     labelKey: 'nav.households',

@@ -45,6 +45,7 @@ export const en: ConsoleCatalogue = {
   },
   nav: {
     watch: 'Wellbeing watch',
+    announcements: 'Announcements',
     households: 'Households & terminals',
     myHouseholds: 'My households',
     users: 'Users',

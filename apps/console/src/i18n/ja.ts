@@ -38,6 +38,7 @@ export const ja = {
   },
   nav: {
     watch: '見守り',
+    announcements: 'お知らせ・緊急放送',
     households: '世帯と端末',
     myHouseholds: '見守り世帯',
     users: 'ユーザー',

@@ -1,0 +1,389 @@
+/**
+ * Writing an announcement: the form, then the terminal's exact view with the number of households
+ * it reaches, then (for an emergency to the whole city) a second, explicit confirmation.
+ */
+import type {
+  Announcement,
+  AnnouncementKind,
+  AnnouncementTarget,
+  AudioUploaded,
+  District,
+  Household,
+  TargetPreview,
+} from '@tsunagu/protocol';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/client';
+import { useSession } from '../../session';
+import { ErrorMessage, Field, Modal } from '../../shell/ui';
+import { TerminalPreview } from './TerminalPreview';
+
+type TargetType = AnnouncementTarget['type'];
+
+export function ComposeDialog(props: {
+  districts: District[];
+  households: Household[];
+  onClose(): void;
+  onSent(a: Announcement): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const { api } = useSession();
+  const [kind, setKind] = useState<AnnouncementKind>('important');
+  const [test, setTest] = useState(false);
+  const [safetyCheck, setSafetyCheck] = useState(false);
+  const [titleJa, setTitleJa] = useState('');
+  const [bodyJa, setBodyJa] = useState('');
+  const [titleEn, setTitleEn] = useState('');
+  const [bodyEn, setBodyEn] = useState('');
+  const [targetType, setTargetType] = useState<TargetType>('all');
+  const [districtIds, setDistrictIds] = useState<number[]>([]);
+  const [householdIds, setHouseholdIds] = useState<number[]>([]);
+  const [audio, setAudio] = useState<AudioUploaded | null>(null);
+  const [sendAt, setSendAt] = useState('');
+  const [expiresAt, setExpiresAt] = useState('');
+  const [step, setStep] = useState<'form' | 'preview' | 'whole-city'>('form');
+  const [count, setCount] = useState<TargetPreview | null>(null);
+  const [wholeCityChecked, setWholeCityChecked] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const target = (): AnnouncementTarget =>
+    targetType === 'all'
+      ? { type: 'all' }
+      : targetType === 'districts'
+        ? { type: 'districts', districtIds }
+        : targetType === 'groups'
+          ? { type: 'groups', groups: ['needs_assistance'] }
+          : { type: 'households', householdIds };
+
+  const upload = async (file: File | undefined) => {
+    setAudio(null);
+    setError(null);
+    if (!file) return;
+    setBusy(true);
+    try {
+      // The CSRF token of this session (the API client keeps it private).
+      const session = await api.restoreSession();
+      const form = new FormData();
+      form.append('file', file);
+      const res = await fetch(new URL('api/announcements/audio', new URL('../', window.location.href)).href, {
+        method: 'POST',
+        body: form,
+        credentials: 'same-origin',
+        headers: { 'x-csrf-token': session?.csrfToken ?? '' },
+      });
+      const body = (await res.json().catch(() => null)) as
+        | { error?: { code: string; message: string } }
+        | AudioUploaded
+        | null;
+      if (!res.ok)
+        throw new ApiError(
+          res.status,
+          (body as { error?: { code: string } })?.error?.code ?? 'BAD_REQUEST',
+          (body as { error?: { message: string } })?.error?.message ?? `HTTP ${res.status}`,
+        );
+      setAudio(body as AudioUploaded);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const toPreview = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setCount(await api.post<TargetPreview>('api/announcements/preview', { target: target() }));
+      setStep('preview');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const send = async (confirmWholeCity: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const a = await api.post<Announcement>('api/announcements', {
+        kind,
+        titleJa,
+        bodyJa,
+        ...(titleEn.trim() ? { titleEn } : {}),
+        ...(bodyEn.trim() ? { bodyEn } : {}),
+        ...(audio ? { audioId: audio.audioId } : {}),
+        ...(safetyCheck ? { safetyCheck } : {}),
+        ...(test ? { test } : {}),
+        target: target(),
+        ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}),
+        ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+        ...(confirmWholeCity ? { confirmWholeCity: true } : {}),
+      });
+      props.onSent(a);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  const onSend = () => {
+    if (kind === 'emergency' && targetType === 'all') {
+      setWholeCityChecked(false);
+      setStep('whole-city');
+    } else void send(false);
+  };
+
+  const language = i18n.language === 'en' ? 'en' : 'ja';
+  if (step === 'whole-city') {
+    return (
+      <Modal
+        title={t('ann.wholeCityTitle')}
+        onClose={() => setStep('preview')}
+        closeLabel={t('ann.back')}
+        testId="whole-city-dialog"
+        actions={
+          <button
+            type="button"
+            className="button button-danger"
+            disabled={!wholeCityChecked || busy}
+            onClick={() => void send(true)}
+            data-testid="whole-city-send"
+          >
+            {t('ann.wholeCitySend')}
+          </button>
+        }
+      >
+        <p className="message message-warn">{t('ann.wholeCityBody')}</p>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={wholeCityChecked}
+            onChange={(e) => setWholeCityChecked(e.target.checked)}
+            data-testid="whole-city-check"
+          />
+          {t('ann.wholeCityCheck', { households: count?.households ?? 0 })}
+        </label>
+        <ErrorMessage error={error} />
+      </Modal>
+    );
+  }
+  if (step === 'preview') {
+    return (
+      <Modal
+        title={t('ann.previewTitle')}
+        onClose={() => setStep('form')}
+        closeLabel={t('ann.back')}
+        testId="announcement-preview-dialog"
+        actions={
+          <button
+            type="button"
+            className={`button ${kind === 'emergency' ? 'button-danger' : 'button-primary'}`}
+            disabled={busy}
+            onClick={onSend}
+            data-testid="announcement-send"
+          >
+            {t('ann.send')}
+          </button>
+        }
+      >
+        <TerminalPreview
+          title={t('ann.previewFrame')}
+          language={language}
+          announcement={{
+            kind,
+            test,
+            titleJa,
+            bodyJa,
+            titleEn: titleEn || null,
+            bodyEn: bodyEn || null,
+            publishedAt: null,
+            safetyCheck,
+          }}
+        />
+        {count ? (
+          <p className="summary" data-testid="target-count" data-households={count.households}>
+            {t('ann.targetCount', {
+              households: count.households,
+              terminals: count.terminals,
+              online: count.onlineTerminals,
+            })}
+          </p>
+        ) : null}
+        <ErrorMessage error={error} />
+      </Modal>
+    );
+  }
+
+  return (
+    <Modal
+      title={t('ann.compose')}
+      onClose={props.onClose}
+      testId="compose-dialog"
+      closeLabel={t('common.cancel')}
+      hideFooter
+    >
+      <form className="form" onSubmit={toPreview}>
+        <fieldset>
+          <legend>{t('ann.kind')}</legend>
+          {(['emergency', 'important', 'routine'] as const).map((k) => (
+            <label className="check" key={k}>
+              <input
+                type="radio"
+                name="kind"
+                value={k}
+                checked={kind === k}
+                onChange={() => {
+                  setKind(k);
+                  if (k === 'emergency') setTest(false);
+                }}
+                data-testid={`kind-${k}`}
+              />
+              {t(`ann.kinds.${k}`)}
+            </label>
+          ))}
+        </fieldset>
+        {kind !== 'emergency' ? (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={test}
+              onChange={(e) => setTest(e.target.checked)}
+              data-testid="announcement-test"
+            />
+            {t('ann.test')}
+          </label>
+        ) : null}
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={safetyCheck}
+            onChange={(e) => setSafetyCheck(e.target.checked)}
+            data-testid="announcement-safety"
+          />
+          {t('ann.safetyCheck')}
+        </label>
+        <Field label={t('ann.titleJa')}>
+          {({ id }) => (
+            <input
+              id={id}
+              required
+              maxLength={200}
+              value={titleJa}
+              onChange={(e) => setTitleJa(e.target.value)}
+              data-testid="title-ja"
+            />
+          )}
+        </Field>
+        <Field label={t('ann.bodyJa')}>
+          {({ id }) => (
+            <textarea
+              id={id}
+              required
+              maxLength={4000}
+              rows={4}
+              value={bodyJa}
+              onChange={(e) => setBodyJa(e.target.value)}
+              data-testid="body-ja"
+            />
+          )}
+        </Field>
+        <Field label={t('ann.titleEn')}>
+          {({ id }) => <input id={id} maxLength={200} value={titleEn} onChange={(e) => setTitleEn(e.target.value)} />}
+        </Field>
+        <Field label={t('ann.bodyEn')}>
+          {({ id }) => (
+            <textarea id={id} maxLength={4000} rows={3} value={bodyEn} onChange={(e) => setBodyEn(e.target.value)} />
+          )}
+        </Field>
+        <fieldset>
+          <legend>{t('ann.target')}</legend>
+          {(['all', 'districts', 'groups', 'households'] as const).map((k) => (
+            <label className="check" key={k}>
+              <input
+                type="radio"
+                name="target"
+                value={k}
+                checked={targetType === k}
+                onChange={() => setTargetType(k)}
+                data-testid={`target-${k}`}
+              />
+              {t(`ann.targets.${k}`)}
+            </label>
+          ))}
+        </fieldset>
+        {targetType === 'districts' ? (
+          <fieldset>
+            <legend>{t('ann.chooseDistricts')}</legend>
+            {props.districts.map((d) => (
+              <label className="check" key={d.id}>
+                <input
+                  type="checkbox"
+                  checked={districtIds.includes(d.id)}
+                  onChange={(e) =>
+                    setDistrictIds((ids) => (e.target.checked ? [...ids, d.id] : ids.filter((x) => x !== d.id)))
+                  }
+                />
+                {language === 'en' ? d.nameEn : d.name}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        {targetType === 'households' ? (
+          <Field label={t('ann.chooseHouseholds')}>
+            {({ id }) => (
+              <select
+                id={id}
+                multiple
+                size={8}
+                value={householdIds.map(String)}
+                onChange={(e) => setHouseholdIds([...e.target.selectedOptions].map((o) => Number(o.value)))}
+              >
+                {props.households.map((h) => (
+                  <option key={h.id} value={h.id}>
+                    {h.name} — {h.address}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
+        <Field
+          label={t('ann.audio')}
+          hint={audio ? t('ann.audioUploaded', { kb: Math.ceil(audio.bytes / 1024) }) : t('ann.audioHint')}
+        >
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              type="file"
+              accept="audio/*"
+              onChange={(e) => void upload(e.target.files?.[0])}
+            />
+          )}
+        </Field>
+        <Field label={t('ann.sendAt')}>
+          {({ id }) => (
+            <input id={id} type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} />
+          )}
+        </Field>
+        <Field label={t('ann.expiresAt')}>
+          {({ id }) => (
+            <input id={id} type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
+          )}
+        </Field>
+        <ErrorMessage error={error} />
+        <div className="modal-actions">
+          <button type="button" className="button" onClick={props.onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy} data-testid="announcement-to-preview">
+            {t('ann.toPreview')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

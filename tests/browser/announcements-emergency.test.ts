@@ -1,0 +1,256 @@
+// City hall sends an emergency from the console; the terminal page takes over within a second,
+// sounds and speaks it, the resident acknowledges, and the console's live counters move. Then news
+// (a drill and a safety check) reach the announcements screen. Screens are checked with axe and
+// for small targets, and screenshotted for docs/announcements.md.
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchBrowser, screenshot, undersizedTargets } from '../helpers/browser';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+jest.setTimeout(120_000);
+
+let hub: TestHub;
+let browser: Browser;
+
+beforeAll(async () => {
+  hub = await startTestHub({ seedDemo: true });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.dispose();
+});
+
+/** Speech synthesis in headless Chromium has no voices: a fake engine that records what is said. */
+const SPEECH_SPY = () => {
+  const w = window as unknown as { __spoken: string[]; __tones: number };
+  w.__spoken = [];
+  const voice = { lang: 'ja-JP', localService: true, name: 'test-ja', default: true, voiceURI: 'test-ja' };
+  class Utterance {
+    lang = '';
+    voice: unknown = null;
+    rate = 1;
+    constructor(public text: string) {}
+  }
+  Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true, writable: true });
+  const synth = window.speechSynthesis;
+  synth.getVoices = () => [voice] as unknown as SpeechSynthesisVoice[];
+  synth.speak = (u: SpeechSynthesisUtterance) => void w.__spoken.push(u.text);
+  synth.cancel = () => undefined;
+};
+
+async function checkTerminalScreen(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(150);
+  await screenshot(page, name);
+  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
+  expect({ name, undersized: await undersizedTargets(page, 120) }).toEqual({ name, undersized: [] });
+  const overflow = await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight);
+  expect({ name, overflow }).toEqual({ name, overflow: false });
+}
+
+async function openTerminal(householdId: number): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    bypassCSP: true,
+  });
+  await context.addInitScript(SPEECH_SPY);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('terminal page error:', err));
+  await page.goto(`${hub.url}/terminal/`);
+  await page.getByTestId('enrollment-screen').waitFor();
+  for (const digit of await hub.issueEnrollmentCode(householdId)) await page.getByTestId(`key-${digit}`).click();
+  await page.getByTestId('enroll-connect').click();
+  await page.getByTestId('home-screen').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+async function openConsole(): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    bypassCSP: true,
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('console page error:', err));
+  await page.goto(`${hub.url}/console/`);
+  await page.getByTestId('login-page').waitFor();
+  await page.getByLabel('ユーザー名').fill('cityhall');
+  await page.getByLabel('パスワード').fill('tsunagu-demo');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('nav-announcements').click();
+  await page.getByTestId('page-announcements').waitFor();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="live-status"]')?.getAttribute('data-status') === 'online',
+  );
+  return page;
+}
+
+const spoken = (page: Page) => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken);
+
+test('an emergency from the console takes over the terminal within a second, is spoken, acknowledged and counted live', async () => {
+  const households = hub.hub.stores.households.list();
+  const household = households.find((h) => !h.terminal) ?? households[0]!;
+  const terminal = await openTerminal(household.id);
+  const console_ = await openConsole();
+
+  // Compose: emergency, whole city.
+  await console_.getByTestId('announcement-compose').click();
+  await console_.getByTestId('kind-emergency').check();
+  await console_.getByTestId('announcement-safety').uncheck();
+  await console_.getByTestId('title-ja').fill('避難指示');
+  await console_.getByTestId('body-ja').fill('大雨のため、高台の避難所へ避難してください。');
+  await console_.getByTestId('target-all').check();
+  await console_.getByTestId('announcement-to-preview').click();
+
+  // The preview is the terminal's own view, and says how many households it reaches.
+  const count = console_.getByTestId('target-count');
+  await count.waitFor();
+  await expect(count.getAttribute('data-households')).resolves.toBe(String(households.length));
+  const frame = console_.frameLocator('[data-testid="terminal-preview"] iframe');
+  await frame.getByText('避難指示').waitFor();
+  await frame.getByText('確認しました').waitFor();
+  await screenshot(console_, 'console-announcement-preview');
+
+  // Whole city + emergency: a second, explicit confirmation.
+  await console_.getByTestId('announcement-send').click();
+  await console_.getByTestId('whole-city-dialog').waitFor();
+  await expect(console_.getByTestId('whole-city-send').isDisabled()).resolves.toBe(true);
+  await console_.getByTestId('whole-city-check').check();
+  await screenshot(console_, 'console-announcement-whole-city');
+  const sentAt = Date.now();
+  await console_.getByTestId('whole-city-send').click();
+
+  // The terminal shows it within a second.
+  await terminal.getByTestId('emergency-screen').waitFor({ timeout: 5_000 });
+  const shownAfter = Date.now() - sentAt;
+  expect(shownAfter).toBeLessThan(1000);
+  await expect(terminal.getByTestId('emergency-screen').textContent()).resolves.toContain('避難指示');
+
+  // Alarm, then the text is read aloud (three times in all).
+  await terminal.waitForFunction(
+    () => (window as unknown as { __spoken: string[] }).__spoken.some((s) => s.includes('高台の避難所')),
+    null,
+    { timeout: 10_000 },
+  );
+  const said = await spoken(terminal);
+  expect(said.find((s) => s.includes('避難指示'))).toContain('緊急のお知らせです');
+  await checkTerminalScreen(terminal, 'terminal-announcement-emergency');
+  // Nothing underneath can be reached while it is up.
+  await expect(terminal.locator('[data-screen]').getAttribute('inert')).resolves.not.toBeNull();
+
+  // Console: the detail view with live counters.
+  const row = console_.getByTestId('announcement-row').first();
+  await row.getByTestId('announcement-open').click();
+  const detail = console_.getByTestId('announcement-detail');
+  await detail.waitFor();
+  await expect(detail.getByTestId('count-targeted').textContent()).resolves.toBe(String(households.length));
+  await console_.waitForFunction(() => document.querySelector('[data-testid="count-delivered"]')?.textContent === '1');
+  await expect(detail.getByTestId('count-acknowledged').textContent()).resolves.toBe('0');
+
+  // The resident acknowledges: the takeover ends, and city hall sees it.
+  await terminal.getByTestId('emergency-acknowledge').click();
+  await terminal.getByTestId('emergency-screen').waitFor({ state: 'detached' });
+  await terminal.getByTestId('home-screen').waitFor();
+  await console_.waitForFunction(
+    () => document.querySelector('[data-testid="count-acknowledged"]')?.textContent === '1',
+    null,
+    { timeout: 5_000 },
+  );
+  await console_.waitForFunction(
+    () => Number(document.querySelector('[data-testid="count-played"]')?.textContent) <= 1,
+  );
+  await expect(detail.getByTestId('count-notAnswered').textContent()).resolves.toBe(String(households.length - 1));
+  await expect(console_.getByTestId('followup-row').count()).resolves.toBe(households.length - 1);
+  await screenshot(console_, 'console-announcement-live');
+  expect({ violations: await axeViolations(console_) }).toEqual({ violations: [] });
+
+  // News: a drill and a safety check, sent through the API (the console path is covered above).
+  const post = (payload: unknown) =>
+    console_.evaluate(async (body) => {
+      const s = await (await fetch('/api/auth/session')).json();
+      const r = await fetch('/api/announcements', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
+        body: JSON.stringify(body),
+      });
+      return r.status;
+    }, payload);
+  await expect(
+    post({
+      kind: 'important',
+      test: true,
+      titleJa: '防災訓練のお知らせ',
+      bodyJa: '3月1日の午前10時から、市内全域で防災訓練を行います。サイレンが鳴りますが、訓練です。',
+      target: { type: 'all' },
+    }),
+  ).resolves.toBe(201);
+  await expect(
+    post({
+      kind: 'routine',
+      safetyCheck: true,
+      titleJa: '安否確認',
+      bodyJa: '昨夜の地震で、お変わりありませんか。',
+      target: { type: 'households', householdIds: [household.id] },
+    }),
+  ).resolves.toBe(201);
+  // A chime, the news is announced, and the home button shows the unread count.
+  await terminal.waitForFunction(() =>
+    (window as unknown as { __spoken: string[] }).__spoken.some((s) => s.includes('新しいお知らせがあります')),
+  );
+  await terminal.locator('[data-testid="home-announcements"] .ts-badge').waitFor();
+  await expect(terminal.locator('[data-testid="home-announcements"] .ts-badge').textContent()).resolves.toBe('2');
+  await screenshot(terminal, 'terminal-home-unread');
+
+  await terminal.getByTestId('home-announcements').click();
+  await terminal.getByTestId('announcements-screen').waitFor();
+  // Newest first: the safety check, with its two answers.
+  await expect(terminal.getByTestId('announcement-current').textContent()).resolves.toContain('安否確認');
+  await expect(terminal.locator('main button').count()).resolves.toBeLessThanOrEqual(6);
+  await checkTerminalScreen(terminal, 'terminal-announcement-safety');
+  await terminal.getByTestId('announcement-need-help').click();
+  await terminal.getByText('「助けが必要です」と市役所に知らせました').waitFor();
+  await console_.getByTestId('announcement-row').first().waitFor();
+
+  // The drill is marked as one, and can be listened to again.
+  await terminal.getByTestId('announcement-next').click();
+  await expect(terminal.getByTestId('announcement-test').textContent()).resolves.toBe('訓練・テスト');
+  const before = (await spoken(terminal)).filter((s) => s.includes('防災訓練のお知らせ')).length;
+  await terminal.getByTestId('announcement-replay').click();
+  await terminal.waitForFunction(
+    (n) =>
+      (window as unknown as { __spoken: string[] }).__spoken.filter((s) => s.includes('防災訓練のお知らせ')).length > n,
+    before,
+  );
+  await checkTerminalScreen(terminal, 'terminal-announcements');
+  await terminal.getByTestId('announcement-acknowledge').click();
+  await terminal.getByTestId('back').click();
+  await terminal.getByTestId('home-screen').waitFor();
+  await expect(terminal.locator('[data-testid="home-announcements"] .ts-badge').count()).resolves.toBe(0);
+
+  // City hall sees the call for help at once, with address and phone.
+  const safety = hub.hub.capabilities.announcements as {
+    list(n: number): { id: number; titleJa: string; counts: { needHelp: number } }[];
+  };
+  const safetyCheck = safety.list(10).find((a) => a.titleJa === '安否確認')!;
+  expect(safetyCheck.counts.needHelp).toBe(1);
+
+  // Cancelling on the console removes it from the terminal.
+  await console_.reload();
+  await console_.getByTestId('announcements-table').waitFor();
+  await console_
+    .locator(`[data-testid="announcement-row"][data-id="${safetyCheck.id}"] [data-testid="announcement-open"]`)
+    .click();
+  await console_.getByTestId('announcement-cancel').click();
+  await console_.getByTestId('confirm').click();
+  await console_
+    .locator(`[data-testid="announcement-row"][data-id="${safetyCheck.id}"][data-status="cancelled"]`)
+    .waitFor();
+  await terminal.getByTestId('home-announcements').click();
+  await terminal.getByTestId('announcements-screen').waitFor();
+  await terminal.waitForFunction(
+    () => !document.querySelector('[data-testid="announcement-current"]')?.textContent?.includes('安否確認'),
+  );
+});
