@@ -5,7 +5,7 @@
  */
 import type { Order, OrderMessage } from '@tsunagu/protocol';
 import { BigButton, isUiLanguage } from '@tsunagu/ui';
-import { type ReactElement, useEffect, useState } from 'react';
+import { type ReactElement, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
 import { announce } from '../../shell/feedback';
@@ -44,28 +44,22 @@ export function OrdersLayer(): ReactElement | null {
 
   const current = queue[0];
   const asking = current?.kind === 'confirm_request' && current.order.status === 'awaiting_confirmation';
+  const spokenFor = useRef<number | null>(null);
   useEffect(() => {
-    if (!current) return;
+    if (!current || spokenFor.current === current.messageId) return;
+    spokenFor.current = current.messageId;
+    const o = current.order;
     if (asking)
       announce(
-        {
-          text: t('orders.confirmSpoken', { shop: current.order.shopName, count: current.order.lines.length }),
-          tone: 'chime',
-        },
+        { text: t('orders.confirmSpoken', { shop: o.shopName, count: o.lines.length }), tone: 'chime' },
         language,
       );
     else
       announce(
-        {
-          text: t('orders.statusSpoken', {
-            shop: current.order.shopName,
-            status: t(orderStatusKey(current.order.status)),
-          }),
-          tone: 'chime',
-        },
+        { text: t('orders.statusSpoken', { shop: o.shopName, status: t(orderStatusKey(o.status)) }), tone: 'chime' },
         language,
       );
-  }, [current?.messageId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [current, asking, t, language]);
 
   if (!current || !connection) return null;
   const done = async (answer?: boolean) => {
