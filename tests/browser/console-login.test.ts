@@ -8,6 +8,8 @@ import { io, type Socket } from 'socket.io-client';
 import { axeViolations, launchBrowser, screenshot } from '../helpers/browser';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
+jest.setTimeout(60_000);
+
 const PASSWORD = 'tsunagu-demo';
 let hub: TestHub;
 let browser: Browser;
@@ -185,8 +187,10 @@ test('an administrator creates a user and an API key, and reads the audit log', 
   await dialog.getByLabel('ユーザー名').fill('welfare9');
   await dialog.getByLabel('表示名').fill('二人目');
   await dialog.getByLabel('初期パスワード').fill('a-long-initial-password');
+  await dialog.getByLabel('役割').selectOption('listener');
   await page.getByTestId('create-user-submit').click();
-  await expect(page.getByTestId('create-user-error').textContent()).resolves.toContain('すでに同じものがあります');
+  await expect(page.getByTestId('create-user-error').textContent()).resolves.toContain('すでに使われています');
+  await expect(dialog.getByLabel('表示名').inputValue()).resolves.toBe('二人目');
   await dialog.getByRole('button', { name: 'キャンセル' }).click();
 
   // Disable the new user after confirming.

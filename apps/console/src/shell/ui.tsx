@@ -32,13 +32,15 @@ export interface ModalProps {
   /** Shown in the footer next to the close button. */
   actions?: ReactNode;
   closeLabel?: string;
+  /** The body draws its own footer (a form with <FormActions>), so Enter submits and Cancel sits beside it. */
+  hideFooter?: boolean;
 }
 
 /**
  * A modal dialog on the native <dialog> element: focus moves into it and stays there, Escape
  * closes it, and focus returns to whatever opened it.
  */
-export function Modal({ title, onClose, children, testId, actions, closeLabel }: ModalProps) {
+export function Modal({ title, onClose, children, testId, actions, closeLabel, hideFooter }: ModalProps) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -64,12 +66,14 @@ export function Modal({ title, onClose, children, testId, actions, closeLabel }:
     <dialog ref={ref} className="modal" aria-labelledby={titleId} data-testid={testId}>
       <h2 id={titleId}>{title}</h2>
       <div className="modal-body">{children}</div>
-      <div className="modal-actions">
-        {actions}
-        <button type="button" className="button" onClick={onClose}>
-          {closeLabel ?? t('common.close')}
-        </button>
-      </div>
+      {hideFooter ? null : (
+        <div className="modal-actions">
+          <button type="button" className="button" onClick={onClose}>
+            {closeLabel ?? t('common.close')}
+          </button>
+          {actions}
+        </div>
+      )}
     </dialog>
   );
 }
@@ -194,6 +198,41 @@ export function Field(props: {
           {props.hint}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * Says which row a repeated button acts on ("発行（佐藤 ハル）") to screen readers, while the
+ * visible label stays short; the visible text stays the start of the accessible name.
+ */
+export function ForName({ name }: { name: string }) {
+  const { t } = useTranslation();
+  return <span className="visually-hidden">{t('common.forName', { name })}</span>;
+}
+
+/** Footer of a form inside a Modal: Cancel, then the submit button (rightmost, the primary action). */
+export function FormActions(props: {
+  onCancel(): void;
+  submitLabel: string;
+  busy?: boolean;
+  disabled?: boolean;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="modal-actions">
+      <button type="button" className="button" onClick={props.onCancel}>
+        {t('common.cancel')}
+      </button>
+      <button
+        type="submit"
+        className="button button-primary"
+        disabled={props.busy || props.disabled}
+        data-testid={props.testId}
+      >
+        {props.submitLabel}
+      </button>
     </div>
   );
 }

@@ -4,7 +4,17 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { ConfirmDialog, ErrorMessage, Field, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
+import {
+  ConfirmDialog,
+  ErrorMessage,
+  Field,
+  FormActions,
+  ForName,
+  LoadState,
+  Modal,
+  StatusMessage,
+  useLoad,
+} from '../../shell/ui';
 
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
@@ -69,10 +79,10 @@ export function ApiKeysPage() {
                           type="button"
                           className="button button-small button-danger-outline"
                           onClick={() => setRevoking(k)}
-                          aria-label={t('apiKeys.revokeFor', { name: k.name })}
                           data-testid="revoke-api-key"
                         >
                           {t('apiKeys.revoke')}
+                          <ForName name={k.name} />
                         </button>
                       )}
                     </td>
@@ -136,6 +146,7 @@ function CreateApiKeyDialog(props: { onClose(): void; onCreated(created: Created
       onClose={props.onClose}
       closeLabel={t('common.cancel')}
       testId="create-api-key-dialog"
+      hideFooter
     >
       <form onSubmit={submit} className="form">
         <Field label={t('apiKeys.fieldName')}>
@@ -162,14 +173,12 @@ function CreateApiKeyDialog(props: { onClose(): void; onCreated(created: Created
           )}
         </Field>
         <ErrorMessage error={error} />
-        <button
-          type="submit"
-          className="button button-primary"
+        <FormActions
+          onCancel={props.onClose}
+          submitLabel={t('common.create')}
           disabled={busy || !name.trim()}
-          data-testid="create-api-key-submit"
-        >
-          {t('common.create')}
-        </button>
+          testId="create-api-key-submit"
+        />
       </form>
     </Modal>
   );

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { ConfirmDialog, ErrorMessage, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
+import { ConfirmDialog, ErrorMessage, ForName, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
 
 interface Data {
   households: Household[];
@@ -177,7 +177,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
                   <tr key={h.id} data-testid="household-row" data-household-id={h.id}>
                     <th scope="row">
                       <span className="cell-title">{h.name}</span>
-                      {h.residents.length > 0 ? (
+                      {h.residents.length > 0 && !(h.residents.length === 1 && h.residents[0]?.name === h.name) ? (
                         <span className="cell-sub">{h.residents.map((r) => r.name).join('、')}</span>
                       ) : null}
                       {h.notes ? <span className="cell-sub">{h.notes}</span> : null}
@@ -201,20 +201,20 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
                           type="button"
                           className="button button-small"
                           onClick={() => void issue(h)}
-                          aria-label={t('households.issueCodeFor', { name: h.name })}
                           data-testid="issue-code"
                         >
                           {t('households.issueCode')}
+                          <ForName name={h.name} />
                         </button>
                         {h.terminal && !h.terminal.revoked ? (
                           <button
                             type="button"
                             className="button button-small button-danger-outline"
                             onClick={() => setRevoking(h)}
-                            aria-label={t('households.revokeFor', { name: h.name })}
                             data-testid="revoke-terminal"
                           >
                             {t('households.revoke')}
+                            <ForName name={h.name} />
                           </button>
                         ) : null}
                       </td>

@@ -10,7 +10,17 @@ import {
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import { ConfirmDialog, ErrorMessage, Field, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
+import {
+  ConfirmDialog,
+  ErrorMessage,
+  Field,
+  FormActions,
+  ForName,
+  LoadState,
+  Modal,
+  StatusMessage,
+  useLoad,
+} from '../../shell/ui';
 
 const WATCHER_KINDS: readonly WatcherKind[] = ['welfare', 'carenetwork', 'family', 'supervisor'];
 
@@ -103,33 +113,29 @@ export function UsersPage() {
                   </td>
                   <td className="actions">
                     {u.id === me.id ? null : u.disabled ? (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => void enable(u)}
-                        aria-label={t('users.enableFor', { name: u.username })}
-                      >
+                      <button type="button" className="button button-small" onClick={() => void enable(u)}>
                         {t('users.enable')}
+                        <ForName name={u.username} />
                       </button>
                     ) : (
                       <button
                         type="button"
                         className="button button-small button-danger-outline"
                         onClick={() => setDisabling(u)}
-                        aria-label={t('users.disableFor', { name: u.username })}
                         data-testid="disable-user"
                       >
                         {t('users.disable')}
+                        <ForName name={u.username} />
                       </button>
                     )}
                     <button
                       type="button"
                       className="button button-small"
                       onClick={() => setResetting(u)}
-                      aria-label={t('users.resetPasswordFor', { name: u.username })}
                       data-testid="reset-password"
                     >
                       {t('users.resetPassword')}
+                      <ForName name={u.username} />
                     </button>
                   </td>
                 </tr>
@@ -210,6 +216,7 @@ function CreateUserDialog(props: { shops: Shop[]; onClose(): void; onCreated(use
       onClose={props.onClose}
       testId="create-user-dialog"
       closeLabel={t('common.cancel')}
+      hideFooter
     >
       <form onSubmit={submit} id="create-user-form" className="form">
         <Field label={t('users.fieldUsername')} hint={t('users.usernameHint')}>
@@ -314,9 +321,12 @@ function CreateUserDialog(props: { shops: Shop[]; onClose(): void; onCreated(use
           </Field>
         ) : null}
         <ErrorMessage error={error} testId="create-user-error" />
-        <button type="submit" className="button button-primary" disabled={busy} data-testid="create-user-submit">
-          {t('common.create')}
-        </button>
+        <FormActions
+          onCancel={props.onClose}
+          submitLabel={t('common.create')}
+          disabled={busy}
+          testId="create-user-submit"
+        />
       </form>
     </Modal>
   );
@@ -346,6 +356,7 @@ function ResetPasswordDialog(props: { user: User; onClose(): void; onDone(): voi
       onClose={props.onClose}
       closeLabel={t('common.cancel')}
       testId="reset-password-dialog"
+      hideFooter
     >
       <form onSubmit={submit} className="form">
         <Field label={t('users.newPassword')} hint={t('users.passwordHint')}>
@@ -364,9 +375,7 @@ function ResetPasswordDialog(props: { user: User; onClose(): void; onDone(): voi
           )}
         </Field>
         <ErrorMessage error={error} />
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {t('common.save')}
-        </button>
+        <FormActions onCancel={props.onClose} submitLabel={t('common.save')} disabled={busy} />
       </form>
     </Modal>
   );

@@ -1,0 +1,98 @@
+import { ApiClient, ApiError, hubBase, NETWORK_ERROR } from './client';
+
+interface Call {
+  url: string;
+  init: RequestInit;
+}
+
+function fakeFetch(responses: { status: number; body?: unknown }[]) {
+  const calls: Call[] = [];
+  const fn = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    const r = responses.shift() ?? { status: 200, body: {} };
+    return new Response(r.body === undefined ? '' : JSON.stringify(r.body), { status: r.status });
+  }) as unknown as typeof fetch;
+  return { fn, calls };
+}
+
+const session = { user: { id: 1, username: 'cityhall' }, csrfToken: 'csrf-1' };
+
+test('the hub base is the folder above /console/', () => {
+  expect(hubBase({ href: 'https://city.example/tsunagu/console/#/households' })).toBe('https://city.example/tsunagu/');
+});
+
+test('writes carry the session CSRF token; reads do not', async () => {
+  const { fn, calls } = fakeFetch([
+    { status: 200, body: session },
+    { status: 200, body: { households: [] } },
+    { status: 201, body: {} },
+    { status: 200, body: { ok: true } },
+  ]);
+  const api = new ApiClient({ base: 'http://hub/', fetch: fn });
+  await api.login('cityhall', 'pw');
+  await api.get('api/households', { districtId: 3, skip: undefined });
+  await api.post('api/households/4/enrollment-codes', {});
+  await api.post('api/terminals/9/revoke');
+  expect(calls.map((c) => c.url)).toEqual([
+    'http://hub/api/auth/login',
+    'http://hub/api/households?districtId=3',
+    'http://hub/api/households/4/enrollment-codes',
+    'http://hub/api/terminals/9/revoke',
+  ]);
+  const headers = calls.map((c) => c.init.headers as Record<string, string>);
+  expect(headers[1]!['x-csrf-token']).toBeUndefined();
+  expect(headers[2]!['x-csrf-token']).toBe('csrf-1');
+  expect(headers[2]!['content-type']).toBe('application/json');
+  expect(calls[2]!.init.body).toBe('{}');
+  // No body: no JSON content type (the hub refuses an empty body declared as JSON).
+  expect(headers[3]!['x-csrf-token']).toBe('csrf-1');
+  expect(headers[3]!['content-type']).toBeUndefined();
+});
+
+test('the hub error shape becomes a typed ApiError', async () => {
+  const { fn } = fakeFetch([{ status: 423, body: { error: { code: 'ACCOUNT_LOCKED', message: 'locked' } } }]);
+  const api = new ApiClient({ base: 'http://hub/', fetch: fn });
+  const err = await api.login('cityhall', 'pw').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ApiError);
+  expect(err).toMatchObject({ status: 423, code: 'ACCOUNT_LOCKED', message: 'locked' });
+});
+
+test('a body without the error shape still gets a code from its status', async () => {
+  const { fn } = fakeFetch([{ status: 429, body: 'nope' }]);
+  const api = new ApiClient({ base: 'http://hub/', fetch: fn });
+  await expect(api.get('api/x')).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+});
+
+test('an unreachable hub is a NETWORK_ERROR', async () => {
+  const api = new ApiClient({
+    base: 'http://hub/',
+    fetch: (async () => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch,
+  });
+  await expect(api.get('api/x')).rejects.toMatchObject({ status: 0, code: NETWORK_ERROR });
+});
+
+test('a 401 on a call tells the shell the session is gone; restoring an absent session does not', async () => {
+  const lost: ApiError[] = [];
+  const { fn } = fakeFetch([
+    { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'Please sign in.' } } },
+    { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'x' } } },
+  ]);
+  const api = new ApiClient({ base: 'http://hub/', fetch: fn, onUnauthenticated: (e) => lost.push(e) });
+  await expect(api.restoreSession()).resolves.toBeNull();
+  expect(lost).toHaveLength(0);
+  await expect(api.get('api/households')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  expect(lost).toHaveLength(1);
+});
+
+test('logout forgets the CSRF token even if the hub call fails', async () => {
+  const { fn, calls } = fakeFetch([
+    { status: 200, body: session },
+    { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'x' } } },
+    { status: 200, body: session },
+  ]);
+  const api = new ApiClient({ base: 'http://hub/', fetch: fn });
+  await api.login('cityhall', 'pw');
+  await expect(api.logout()).rejects.toBeInstanceOf(ApiError);
+  await api.post('api/auth/login', { username: 'a', password: 'b' });
+  expect((calls[2]!.init.headers as Record<string, string>)['x-csrf-token']).toBeUndefined();
+});
