@@ -214,38 +214,37 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
          acknowledged_at = COALESCE(acknowledged_at, excluded.acknowledged_at),
          safety_answer = excluded.safety_answer, answered_at = excluded.answered_at`,
     ),
-    // Per household: a household counts once even if it had two terminals (re-enrolment).
+    // Per household (a household counts once even with two terminals, e.g. after re-enrolment).
+    // Aggregated from the receipts alone: a receipt is only accepted from a targeted household,
+    // so no join with the 10,000 targets is needed.
     counts: db.prepare(
       `WITH per AS (
-         SELECT t.household_id,
-           MAX(r.delivered_at IS NOT NULL) AS delivered,
-           MAX(r.played_at IS NOT NULL) AS played,
-           MAX(r.acknowledged_at IS NOT NULL) AS acknowledged,
-           MAX(r.safety_answer = 'need_help') AS need_help,
-           MAX(r.safety_answer = 'safe') AS safe
-         FROM announcement_targets t LEFT JOIN announcement_receipts r
-           ON r.announcement_id = t.announcement_id AND r.household_id = t.household_id
-         WHERE t.announcement_id = ? GROUP BY t.household_id)
-       SELECT COUNT(*) AS targeted, COALESCE(SUM(delivered), 0) AS delivered, COALESCE(SUM(played), 0) AS played,
-         COALESCE(SUM(acknowledged), 0) AS acknowledged, COALESCE(SUM(safe = 1 AND COALESCE(need_help, 0) = 0), 0) AS safe,
-         COALESCE(SUM(need_help), 0) AS needHelp,
-         COALESCE(SUM(COALESCE(safe, 0) = 0 AND COALESCE(need_help, 0) = 0), 0) AS notAnsweredSafety,
-         COALESCE(SUM(COALESCE(acknowledged, 0) = 0), 0) AS notAcknowledged
+         SELECT household_id,
+           MAX(delivered_at IS NOT NULL) AS delivered,
+           MAX(played_at IS NOT NULL) AS played,
+           MAX(acknowledged_at IS NOT NULL) AS acknowledged,
+           MAX(COALESCE(safety_answer = 'need_help', 0)) AS need_help,
+           MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
+         FROM announcement_receipts WHERE announcement_id = ? GROUP BY household_id)
+       SELECT COALESCE(SUM(delivered), 0) AS delivered, COALESCE(SUM(played), 0) AS played,
+         COALESCE(SUM(acknowledged), 0) AS acknowledged, COALESCE(SUM(safe = 1 AND need_help = 0), 0) AS safe,
+         COALESCE(SUM(need_help), 0) AS needHelp, COALESCE(SUM(safe = 1 OR need_help = 1), 0) AS answered
        FROM per`,
     ),
+    targetCount: db.prepare('SELECT COUNT(*) AS n FROM announcement_targets WHERE announcement_id = ?'),
     followUps: db.prepare(
-      `WITH per AS (
-         SELECT t.household_id,
-           MAX(r.delivered_at IS NOT NULL) AS delivered,
-           MAX(r.acknowledged_at IS NOT NULL) AS acknowledged,
-           MAX(r.safety_answer = 'need_help') AS need_help,
-           MAX(r.safety_answer = 'safe') AS safe
-         FROM announcement_targets t LEFT JOIN announcement_receipts r
-           ON r.announcement_id = t.announcement_id AND r.household_id = t.household_id
-         WHERE t.announcement_id = ? GROUP BY t.household_id)
+      `WITH per AS MATERIALIZED (
+         SELECT household_id,
+           MAX(delivered_at IS NOT NULL) AS delivered,
+           MAX(acknowledged_at IS NOT NULL) AS acknowledged,
+           MAX(COALESCE(safety_answer = 'need_help', 0)) AS need_help,
+           MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
+         FROM announcement_receipts WHERE announcement_id = ? GROUP BY household_id)
        SELECT h.id AS householdId, h.name, h.address, h.phone, h.district_id AS districtId, d.name AS districtName,
          h.needs_assistance AS needsAssistance, per.delivered, per.acknowledged, per.need_help AS needHelp, per.safe
-       FROM per JOIN households h ON h.id = per.household_id JOIN districts d ON d.id = h.district_id`,
+       FROM announcement_targets t JOIN households h ON h.id = t.household_id JOIN districts d ON d.id = h.district_id
+         LEFT JOIN per ON per.household_id = t.household_id
+       WHERE t.announcement_id = ?`,
     ),
     allHouseholds: db.prepare('SELECT id FROM households ORDER BY id'),
     needsAssistance: db.prepare('SELECT id FROM households WHERE needs_assistance = 1 ORDER BY id'),
@@ -346,20 +345,21 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
     counts(announcementId) {
       const a = s.get.get(announcementId) as Row | undefined;
       const c = s.counts.get(announcementId) as Record<string, number>;
+      const targeted = (s.targetCount.get(announcementId) as { n: number }).n;
       return {
-        targeted: c.targeted!,
+        targeted,
         delivered: c.delivered!,
         played: c.played!,
         acknowledged: c.acknowledged!,
         safe: c.safe!,
         needHelp: c.needHelp!,
-        notAnswered: a?.safety_check === 1 ? c.notAnsweredSafety! : c.notAcknowledged!,
+        notAnswered: targeted - (a?.safety_check === 1 ? c.answered! : c.acknowledged!),
       };
     },
     followUps(announcementId, sort) {
       const a = s.get.get(announcementId) as Row | undefined;
       const safety = a?.safety_check === 1;
-      const rows = s.followUps.all(announcementId) as {
+      const rows = s.followUps.all(announcementId, announcementId) as {
         householdId: number;
         name: string;
         address: string;

@@ -1,0 +1,78 @@
+/**
+ * A city of 10,000 households: publishing freezes 10,000 targets in one transaction, and 30,000
+ * receipts arriving together are group-committed in a handful of transactions. Prints the timings.
+ */
+import { FakeClock } from '../../lib/clock';
+import { createTestHub, type TestHub } from '../../testing/harness';
+import type { AnnouncementsService } from './service';
+
+const HOUSEHOLDS = 10_000;
+
+describe('announcements at city scale', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')) });
+    // Fixture only: plain inserts are much faster than enrolling 10,000 terminals one by one.
+    const db = hub.ctx.db;
+    const district = hub.fixture.districts[0]!;
+    db.transaction(() => {
+      const h = db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', ?, 0)");
+      const t = db.prepare('INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (?, ?, 0)');
+      for (let i = 0; i < HOUSEHOLDS - 3; i++) {
+        const id = Number(h.run(district).lastInsertRowid);
+        t.run(id, `hash-${id}`);
+      }
+    })();
+  });
+  afterAll(() => hub.close());
+
+  it('publishes to 10,000 households and commits 30,000 receipts in few transactions', async () => {
+    const svc = hub.capabilities.announcements as AnnouncementsService;
+    let started = performance.now();
+    const a = svc.create(
+      { kind: 'important', titleJa: '断水', bodyJa: '本日は断水です。', target: { type: 'all' } },
+      { name: 'test', isUser: false },
+    );
+    const publishMs = performance.now() - started;
+    expect(a.counts.targeted).toBe(HOUSEHOLDS);
+
+    const terminals = hub.ctx.db.prepare('SELECT id, household_id AS householdId FROM terminals').all() as {
+      id: number;
+      householdId: number;
+    }[];
+    expect(terminals.length).toBe(HOUSEHOLDS - 3);
+    started = performance.now();
+    await Promise.all(
+      terminals.flatMap((t) =>
+        (['delivered', 'played', 'acknowledged'] as const).map((stage) =>
+          svc.receipt({ terminalId: t.id, householdId: t.householdId }, { announcementId: a.id, stage }),
+        ),
+      ),
+    );
+    const receiptsMs = performance.now() - started;
+    expect(svc.counts(a.id)).toMatchObject({
+      targeted: HOUSEHOLDS,
+      delivered: HOUSEHOLDS - 3,
+      played: HOUSEHOLDS - 3,
+      acknowledged: HOUSEHOLDS - 3,
+      notAnswered: 3,
+    });
+    const metric = await hub.ctx.metrics.registry.getSingleMetricAsString('tsunagu_announcement_receipt_batch_size');
+    const batches = Number(/_count (\d+)/.exec(metric)![1]);
+    started = performance.now();
+    svc.counts(a.id);
+    const countsMs = performance.now() - started;
+    started = performance.now();
+    expect(svc.followUps(a.id, 'needsAssistance')).toHaveLength(3);
+    const followUpsMs = performance.now() - started;
+    console.log(
+      `10,000 households: publish ${publishMs.toFixed(0)} ms; ${terminals.length * 3} receipts in ${receiptsMs.toFixed(0)} ms over ${batches} transactions; one recount ${countsMs.toFixed(1)} ms; follow-up list ${followUpsMs.toFixed(1)} ms`,
+    );
+    expect(countsMs).toBeLessThan(500);
+    expect(followUpsMs).toBeLessThan(1_000);
+    expect(batches).toBeLessThanOrEqual(30);
+    // Generous bounds: the machine is shared; these catch an accidental per-receipt transaction or query.
+    expect(publishMs).toBeLessThan(5_000);
+    expect(receiptsMs).toBeLessThan(20_000);
+  });
+});
