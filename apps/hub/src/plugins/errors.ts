@@ -52,11 +52,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
           .send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here.' } });
       }
       if (status === 429) {
-        return reply
-          .status(429)
-          .send({
-            error: { code: 'RATE_LIMITED', message: err.message || 'Too many requests: wait a moment and try again.' },
-          });
+        return reply.status(429).send({
+          error: { code: 'RATE_LIMITED', message: err.message || 'Too many requests: wait a moment and try again.' },
+        });
       }
       if (status >= 400 && status < 500) {
         // Fastify's own client errors (malformed JSON, empty body with JSON type, bad URL encoding…).

@@ -25,7 +25,7 @@ import { type AccountsService, publicUser, SESSION_COOKIE, SESSION_IDLE_MS } fro
 const admin = { roles: ['cityhall'] as const, admin: true };
 
 function userPrincipal(p: Principal | null) {
-  if (!p || p.kind !== 'user') throw new AppError(403, 'FORBIDDEN', 'Only a signed-in person can do this.');
+  if (p?.kind !== 'user') throw new AppError(403, 'FORBIDDEN', 'Only a signed-in person can do this.');
   return p;
 }
 

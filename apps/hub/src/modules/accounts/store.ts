@@ -165,9 +165,13 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
     updateUser(id, patch) {
       const sets: string[] = [];
       const values: (string | number)[] = [];
-      if (patch.displayName !== undefined) sets.push('display_name = ?'), values.push(patch.displayName);
-      if (patch.disabled !== undefined) sets.push('disabled = ?'), values.push(patch.disabled ? 1 : 0);
-      if (patch.admin !== undefined) sets.push('admin = ?'), values.push(patch.admin ? 1 : 0);
+      const set = (column: string, value: string | number) => {
+        sets.push(`${column} = ?`);
+        values.push(value);
+      };
+      if (patch.displayName !== undefined) set('display_name', patch.displayName);
+      if (patch.disabled !== undefined) set('disabled', patch.disabled ? 1 : 0);
+      if (patch.admin !== undefined) set('admin', patch.admin ? 1 : 0);
       if (sets.length === 0) return;
       db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
     },

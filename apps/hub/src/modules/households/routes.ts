@@ -136,7 +136,7 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
         const { userId, level = 1 } = request.body as AssignWatcherBody;
         if (!households.get(id)) throw notFound('household');
         const user = stores.accounts.userById(userId);
-        if (!user || user.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
+        if (user?.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
         households.assignWatcher(id, userId, level);
         ctx.audit.record({
           actor: actorName(request.principal),
