@@ -124,6 +124,7 @@ test('a resident checks in; a watcher sees a missed check-in escalate, acknowled
   await page.getByTestId(`watch-history-${resident.householdId}`).click();
   await page.getByTestId('watch-history').waitFor();
   await expect(page.getByTestId('watch-history').textContent()).resolves.toContain('よい');
+  await page.getByTestId('watch-history').scrollIntoViewIfNeeded();
   await screenshot(page, 'watch-resolved-history');
   expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
 });

@@ -141,6 +141,7 @@ export const HistoryDay = Type.Object({
     Type.Literal('missed'),
     Type.Literal('day_off'),
     Type.Literal('today'),
+    Type.Literal('not_watched'),
   ]),
   checkedInAt: Type.Union([Timestamp, Type.Null()]),
   mood: Type.Union([Mood, Type.Null()]),

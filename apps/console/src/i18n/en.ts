@@ -319,7 +319,7 @@ export const en: ConsoleCatalogue = {
       day_off: 'Day off',
       no_terminal: 'No terminal',
     },
-    dayStatus: { checked_in: 'OK', late: 'Late', missed: 'Missed', day_off: 'Off', today: 'Today' },
+    dayStatus: { checked_in: 'OK', late: 'Late', missed: 'Missed', day_off: 'Off', today: 'Today', not_watched: 'Not watched' },
     state: { open: 'Not yet acknowledged', acknowledged: 'Acknowledged', resolved: 'Resolved' },
     kind: {
       missed_checkin: 'Missed check-in',

@@ -210,10 +210,14 @@ function BoardLine({
       </td>
       <td>{row.mood ? t(`watch.moods.${row.mood}`) : ''}</td>
       <td>
-        <span className={`state ${row.terminalOnline ? 'state-online' : 'state-offline'}`}>
-          <span className="state-dot" aria-hidden="true" />
-          {row.terminalOnline ? t('watch.online') : t('watch.offline')}
-        </span>
+        {row.status === 'no_terminal' ? (
+          t('common.none')
+        ) : (
+          <span className={`state ${row.terminalOnline ? 'state-online' : 'state-offline'}`}>
+            <span className="state-dot" aria-hidden="true" />
+            {row.terminalOnline ? t('watch.online') : t('watch.offline')}
+          </span>
+        )}
       </td>
       <td>
         <button
@@ -267,7 +271,7 @@ function AlertCard({
           </li>
         ))}
       </ol>
-      <div className="actions">
+      <div className="watch-actions">
         {alert.state === 'open' ? (
           <button
             type="button"
@@ -279,7 +283,7 @@ function AlertCard({
           </button>
         ) : null}
         <form
-          className="form watch-resolve"
+          className="watch-resolve"
           onSubmit={(ev) => {
             ev.preventDefault();
             onResolve(outcome, note);

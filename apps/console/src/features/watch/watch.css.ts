@@ -6,7 +6,9 @@ export const watchCss = `
 .watch-alert-level-2 { border-color: #a4000f; background: #fff5f5; }
 .watch-alert h3 { margin: 0 0 4px; font-size: 1.1rem; }
 .watch-ladder { margin: 8px 0; padding-left: 1.4em; }
-.watch-resolve { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+.watch-actions { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; }
+.watch-resolve { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 0; }
+.watch-resolve input { min-width: 16em; }
 .watch-status-checked_in { background: #e3f4e3; color: #114d11; }
 .watch-status-late { background: #eef4e3; color: #2d4d11; }
 .watch-status-waiting { background: #eef1f6; color: #1d2f4a; }
@@ -19,6 +21,6 @@ export const watchCss = `
 .watch-day-checked_in { background: #e3f4e3; }
 .watch-day-late { background: #eef4e3; }
 .watch-day-missed { background: #ffe0e0; }
-.watch-day-day_off { background: #f3f3f3; color: #444; }
+.watch-day-day_off, .watch-day-not_watched { background: #f3f3f3; color: #444; }
 .watch-trend svg { width: 100%; max-width: 640px; height: auto; }
 `;

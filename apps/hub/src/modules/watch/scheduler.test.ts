@@ -208,7 +208,9 @@ describe('watch scheduler and escalation ladder', () => {
       status: 'checked_in',
       checkedInAt: new Date(jst(5, 9, 30)).toISOString(),
     });
-    expect(c.watch.history(h, 30).days.at(-1)).toMatchObject({ day: '2026-01-05', status: 'checked_in' });
+    const days = c.watch.history(h, 30).days;
+    expect(days.at(-1)).toMatchObject({ day: '2026-01-05', status: 'checked_in' });
+    expect(days.at(-2)).toMatchObject({ day: '2026-01-04', status: 'not_watched' }); // before the terminal was enrolled
   });
 
   it('clamps pressed times to the hub clock: not in the future, not older than 48 hours', async () => {

@@ -716,6 +716,8 @@ export function createWatchService(
     const today = dayAt(plan, now, tz);
     const first = addDays(today, -(days - 1));
     const missed = alerts.missedByDay(householdId, first, today);
+    // Days before the terminal was there (or with none) were not watched: not "missed".
+    const watchedSince = checkins.watchedHousehold(householdId)?.enrolledAt ?? Number.POSITIVE_INFINITY;
     const out: HistoryDay[] = [];
     for (let i = 0; i < days; i++) {
       const day = addDays(first, i);
@@ -727,6 +729,7 @@ export function createWatchService(
       let status: HistoryDay['status'];
       if (firstSign) status = firstSign.at <= w.deadline ? 'checked_in' : 'late';
       else if (missed.has(day)) status = 'missed';
+      else if (w.deadline <= watchedSince) status = 'not_watched';
       else if (day === today && now < w.deadline) status = 'today';
       else if (!w.scheduled) status = 'day_off';
       else status = 'missed';
