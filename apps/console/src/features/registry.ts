@@ -9,7 +9,9 @@ import { AccountPage } from './account/AccountPage';
 import { AnnouncementsPage } from './announcements/AnnouncementsPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { AuditPage } from './audit/AuditPage';
+import { CallsPage } from './calls/CallsPage';
 import { HouseholdsPage } from './households/HouseholdsPage';
+import { OrdersPage } from './orders/OrdersPage';
 import { UsersPage } from './users/UsersPage';
 import { WatchPage } from './watch/WatchPage';
 
@@ -41,6 +43,8 @@ export const features: readonly Feature[] = [
     roles: ['watcher'],
     element: createElement(HouseholdsPage, { mode: 'watcher' }),
   },
+  { id: 'calls', labelKey: 'nav.calls', roles: ['operator', 'listener', 'cityhall'], element: createElement(CallsPage) },
+  { id: 'orders', labelKey: 'nav.orders', roles: ['operator', 'cityhall'], element: createElement(OrdersPage) },
   { id: 'watch', labelKey: 'nav.watch', roles: ['cityhall', 'watcher'], element: createElement(WatchPage) },
   { id: 'users', labelKey: 'nav.users', roles: ['admin'], element: createElement(UsersPage) },
   { id: 'api-keys', labelKey: 'nav.apiKeys', roles: ['admin'], element: createElement(ApiKeysPage) },

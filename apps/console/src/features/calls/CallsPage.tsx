@@ -1,0 +1,277 @@
+/**
+ * Shop staff and listeners take calls here: availability, ringing, the video call with the order
+ * builder beside it, the queue (with callback requests) and the queue figures. City hall sees
+ * every line's queue and figures.
+ */
+import type { QueueView } from '@tsunagu/protocol';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStaffConnection, useStaffEvent, useStaffReconnect } from '../../api/socket';
+import { formatDateTime } from '../../i18n/i18n';
+import { useSession } from '../../session';
+import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
+import { OrderBuilder } from '../orders/OrderBuilder';
+import { consoleCalls } from './controller';
+
+const css = `
+.call-grid { display: grid; grid-template-columns: minmax(320px, 2fr) minmax(280px, 1fr); gap: 1rem; align-items: start; }
+.call-stage { position: relative; background: #000; border-radius: 8px; aspect-ratio: 4 / 3; }
+.call-stage video.remote { width: 100%; height: 100%; object-fit: contain; }
+.call-stage video.self { position: absolute; right: 8px; bottom: 8px; width: 28%; border: 2px solid #fff; border-radius: 6px; }
+.ringing { border: 3px solid #b45309; background: #fffbeb; padding: 1rem; border-radius: 8px; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 0.5rem; }
+.figures div { border: 1px solid #ccc; border-radius: 6px; padding: 0.5rem; }
+.figures strong { display: block; font-size: 1.4rem; }
+.catalogue { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem; }
+@media (max-width: 900px) { .call-grid { grid-template-columns: 1fr; } }
+`;
+
+function Video({
+  stream,
+  className,
+  muted,
+  label,
+  testId,
+}: {
+  stream: MediaStream | null;
+  className: string;
+  muted?: boolean;
+  label: string;
+  testId: string;
+}) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (ref.current && ref.current.srcObject !== stream) {
+      ref.current.srcObject = stream;
+      if (stream) void ref.current.play().catch(() => undefined);
+    }
+  }, [stream]);
+  // biome-ignore lint/a11y/useMediaCaption: live video call
+  return (
+    <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} data-testid={testId} />
+  );
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export function CallsPage() {
+  const { t, i18n } = useTranslation();
+  const { api, user } = useSession();
+  const connection = useStaffConnection();
+  const view = useSyncExternalStore(consoleCalls.subscribe, consoleCalls.getSnapshot);
+  const queues = useLoad(() => api.get<{ queues: QueueView[] }>('api/calls/queues'), []);
+  const [live, setLive] = useState<Record<number, QueueView>>({});
+  const isOperator = (user.role === 'operator' || user.role === 'listener') && user.shopId !== null;
+
+  useEffect(() => {
+    if (connection) consoleCalls.attach(connection.socket, user.id);
+  }, [connection, user.id]);
+  useStaffEvent('call:queueChanged', (q) => setLive((l) => ({ ...l, [q.shopId]: q })));
+  useStaffReconnect(() => {
+    setLive({});
+    queues.reload();
+  });
+
+  const all = (queues.data?.queues ?? []).map((q) => live[q.shopId] ?? q);
+  const mine = isOperator ? all.find((q) => q.shopId === user.shopId) : undefined;
+  const me = view.me ?? mine?.operators.find((o) => o.operatorId === user.id) ?? null;
+  const seconds = (n: number) => t('calls.seconds', { n: Math.round(n) });
+
+  return (
+    <div className="page" data-testid="calls-page">
+      <style>{css}</style>
+      <div className="page-head">
+        <h2>{t('calls.title')}</h2>
+      </div>
+      {view.error ? <ErrorMessage error={new Error(view.error)} /> : null}
+      {isOperator ? (
+        <section aria-labelledby="my-state" className="summary">
+          <h3 id="my-state">{t('calls.myState')}</h3>
+          <p data-testid="my-availability">
+            {me ? `${t(`calls.availability.${me.availability}`)}・${t(`calls.activity.${me.activity}`)}` : '—'}
+          </p>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => void consoleCalls.setAvailability('available')}
+            data-testid="set-available"
+          >
+            {t('calls.setAvailable')}
+          </button>{' '}
+          <button
+            type="button"
+            className="button"
+            onClick={() => void consoleCalls.setAvailability('away')}
+            data-testid="set-away"
+          >
+            {t('calls.setAway')}
+          </button>{' '}
+          {me?.availability === 'after_call_work' ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => void consoleCalls.endAfterCallWork()}
+              data-testid="end-acw"
+            >
+              {t('calls.endAfterCallWork')}
+            </button>
+          ) : null}
+        </section>
+      ) : null}
+
+      {view.ringing ? (
+        <section className="ringing" role="alert" data-testid="call-ringing">
+          <h3>
+            {view.ringing.status === 'callback_requested'
+              ? t('calls.callbackRinging', { household: view.ringing.householdName })
+              : t('calls.ringingTitle', { household: view.ringing.householdName })}
+          </h3>
+          <p>{t('calls.ringingHint', { seconds: view.ringing.ringTimeoutSeconds })}</p>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => void consoleCalls.answer()}
+            data-testid="call-answer"
+          >
+            {t('calls.answer')}
+          </button>{' '}
+          <button
+            type="button"
+            className="button"
+            onClick={() => void consoleCalls.decline()}
+            data-testid="call-decline"
+          >
+            {t('calls.decline')}
+          </button>
+        </section>
+      ) : null}
+
+      {view.call ? (
+        <section
+          className="call-grid"
+          data-testid="call-active"
+          aria-label={t('calls.inCall', { household: view.call.householdName })}
+        >
+          <div>
+            <h3>
+              {view.call.status === 'ringing_terminal'
+                ? t('calls.ringingTerminal', { household: view.call.householdName })
+                : t('calls.inCall', { household: view.call.householdName })}
+            </h3>
+            <div className="call-stage">
+              <Video
+                stream={view.remoteStream}
+                className="remote"
+                label={t('calls.remoteVideo')}
+                testId="console-remote-video"
+              />
+              <Video
+                stream={view.localStream}
+                className="self"
+                muted
+                label={t('calls.selfVideo')}
+                testId="console-self-video"
+              />
+            </div>
+            {view.reconnecting ? <p className="message message-warn">{t('calls.reconnecting')}</p> : null}
+            {view.audioOnly ? <p className="message message-warn">{t('calls.audioOnly')}</p> : null}
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => void consoleCalls.hangUp()}
+              data-testid="call-hang-up"
+            >
+              {t('calls.hangUp')}
+            </button>
+          </div>
+          {view.call.shopKind === 'shop' ? (
+            <OrderBuilder shopId={view.call.shopId} householdId={view.call.householdId} callId={view.call.callId} />
+          ) : null}
+        </section>
+      ) : view.lastEnded ? (
+        <p className="message" role="status" data-testid="call-ended">
+          {t('calls.ended', { reason: view.lastEnded.reason })}
+        </p>
+      ) : null}
+
+      <LoadState state={queues}>
+        {all.map((q) => (
+          <section key={q.shopId} aria-labelledby={`queue-${q.shopId}`} data-testid={`queue-${q.shopId}`}>
+            <h3 id={`queue-${q.shopId}`}>
+              {q.shopName}（{q.open ? t('calls.open') : t('calls.closed')}）
+            </h3>
+            <h4>{t('calls.figures')}</h4>
+            <div className="figures" data-testid={`figures-${q.shopId}`}>
+              <div>
+                {t('calls.waitingNow')}
+                <strong>{q.figures.waitingNow}</strong>
+              </div>
+              <div>
+                {t('calls.callbacksWaiting')}
+                <strong>{q.figures.callbacksWaiting}</strong>
+              </div>
+              <div>
+                {t('calls.asa')}
+                <strong>{seconds(q.figures.averageSpeedOfAnswerSeconds)}</strong>
+              </div>
+              <div>
+                {t('calls.abandonment')}
+                <strong>{pct(q.figures.abandonmentRate)}</strong>
+              </div>
+              <div>
+                {t('calls.within20')}
+                <strong>{pct(q.figures.answeredWithin20sShare)}</strong>
+              </div>
+              <div>
+                {t('calls.perOperator')}
+                <strong>
+                  {q.figures.callsPerOperator
+                    .map(
+                      (c) =>
+                        `${q.operators.find((o) => o.operatorId === c.operatorId)?.name ?? `#${c.operatorId}`}: ${c.answered}`,
+                    )
+                    .join('、') || '—'}
+                </strong>
+              </div>
+            </div>
+            <h4>{t('calls.queue')}</h4>
+            {q.entries.length === 0 ? <p className="hint">{t('calls.queueEmpty')}</p> : null}
+            <ol>
+              {q.entries.map((e) => (
+                <li key={e.callId}>
+                  {e.householdName} {t('calls.since', { time: formatDateTime(e.since, i18n.language) })}
+                  {e.callback ? (
+                    <>
+                      {' '}
+                      <strong>{t('calls.callbackRequest')}</strong>{' '}
+                      {isOperator && q.shopId === user.shopId && !view.call ? (
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() =>
+                            void consoleCalls.callBack({ householdId: e.householdId, callbackOf: e.callId })
+                          }
+                          data-testid={`call-back-${e.callId}`}
+                        >
+                          {t('calls.callBack')}
+                        </button>
+                      ) : null}
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ol>
+            <h4>{t('calls.operators')}</h4>
+            <ul>
+              {q.operators.map((o) => (
+                <li key={o.operatorId}>
+                  {o.name}：{t(`calls.activity.${o.activity}`)}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </LoadState>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+// A resident calls a shop from the terminal (fake camera), the shop's operator answers in the
+// console, video flows both ways (decoded frames counted on both pages), the operator builds an
+// order during the call, the resident confirms it with はい, and the order appears in the console.
+// Waiting, in-call and order-confirmation screens are checked (axe, target sizes) and saved for docs/calls.md.
+import type { Browser, Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { FakeClock } from '../../apps/hub/src/lib/clock';
+import { connectStaff, connectTerminal, emitAck, login, nextEvent } from '../../apps/hub/src/testing/harness';
+import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from '../helpers/browser';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+jest.setTimeout(120_000);
+
+/** Monday 5 January 2026, 10:00 in Tokyo: the demo supermarket is open. */
+const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
+let hub: TestHub;
+let browser: Browser;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  hub = await startTestHub({ seedDemo: true, clock });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await browser?.close();
+  await hub?.dispose();
+});
+
+async function terminalScreen(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(150);
+  await screenshot(page, name);
+  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
+  expect({ name, undersized: await undersizedTargets(page, 120) }).toEqual({ name, undersized: [] });
+}
+
+const framesOf = (page: Page, testId: string) =>
+  page.waitForFunction(
+    (id) => {
+      const v = document.querySelector(`[data-testid="${id}"]`) as HTMLVideoElement | null;
+      return !!v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 5;
+    },
+    testId,
+    { timeout: 30_000, polling: 250 },
+  );
+
+test('call a shop, talk on video both ways, take an order, confirm it on the terminal', async () => {
+  const shopId = hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
+  const [resident, other1, other2] = hub.demo.terminals;
+
+  // Someone else is already talking to the second operator, and one more caller waits: the
+  // resident sees their place and an estimate.
+  const busyOperator = await connectStaff(hub.url, await login(hub.hub, 'shop1b', 'tsunagu-demo'));
+  const a = await connectTerminal(hub.url, other1!.credential);
+  const b = await connectTerminal(hub.url, other2!.credential);
+  sockets.push(busyOperator, a, b);
+  await emitAck(busyOperator, 'call:setAvailability', { availability: 'available' });
+  const ring = nextEvent<{ callId: number }>(busyOperator, 'call:ringing');
+  await emitAck(a, 'call:request', { shopId });
+  await emitAck(busyOperator, 'call:answer', { callId: (await ring).callId });
+  const waitingB = (await emitAck<{ ok: true; data: { callId: number } }>(b, 'call:request', { shopId })).data;
+
+  // --- the resident presses the shop's button -----------------------------------------------------
+  const terminalContext = await newContext(browser);
+  const terminal = await terminalContext.newPage();
+  terminal.on('pageerror', (err) => console.error('terminal page error:', err));
+  await terminal.goto(`${hub.url}/terminal/#credential=${resident!.credential}`);
+  await terminal.getByTestId('home-screen').waitFor({ timeout: 20_000 });
+  // The demo city has more shops than fit on the home screen: 買い物 opens the chooser.
+  await terminal.getByTestId('home-shopping').click();
+  await terminal.getByTestId(`shop-${shopId}`).click();
+  await terminal.getByTestId('call-waiting').waitFor();
+  await expect(terminal.getByTestId('call-waiting').textContent()).resolves.toContain('あと1人・約6分');
+  await terminalScreen(terminal, 'terminal-call-waiting');
+
+  // The caller ahead gives up: the resident moves up at once.
+  await emitAck(b, 'call:cancel', { callId: waitingB.callId });
+  await terminal.getByTestId('call-waiting').getByText('つぎは、あなたの番です').waitFor();
+
+  // --- the operator's console -------------------------------------------------------------------------
+  const consoleContext = await browser.newContext({
+    viewport: { width: 1280, height: 1000 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    permissions: ['camera', 'microphone'],
+    bypassCSP: true,
+  });
+  const operator = await consoleContext.newPage();
+  operator.on('pageerror', (err) => console.error('console page error:', err));
+  await operator.goto(`${hub.url}/console/`);
+  await operator.getByLabel('ユーザー名').fill('shop1');
+  await operator.getByLabel('パスワード').fill('tsunagu-demo');
+  await operator.getByTestId('login-submit').click();
+  await operator.goto(`${hub.url}/console/#/calls`);
+  await operator.getByTestId('calls-page').waitFor();
+  await operator.getByTestId('set-available').click();
+  await operator.getByTestId('call-ringing').waitFor({ timeout: 15_000 });
+  await operator.getByTestId('call-answer').click();
+  await operator.getByTestId('call-active').waitFor();
+
+  // --- video both ways ----------------------------------------------------------------------------
+  await terminal.getByTestId('call-in-progress').waitFor({ timeout: 15_000 });
+  await Promise.all([framesOf(terminal, 'call-remote-video'), framesOf(operator, 'console-remote-video')]);
+  await framesOf(terminal, 'call-self-video');
+  await terminalScreen(terminal, 'terminal-call-in-progress');
+  await screenshot(operator, 'console-call-in-progress');
+  expect(
+    hub.hub.ctx.db
+      .prepare('SELECT status FROM calls WHERE household_id = ? ORDER BY id DESC LIMIT 1')
+      .get(resident!.householdId),
+  ).toEqual({ status: 'connected' });
+
+  // --- the order, during the call -------------------------------------------------------------------
+  const milk = hub.hub.stores.shops.items(shopId)[0]!;
+  await operator.getByTestId(`catalogue-item-${milk.id}`).click();
+  await operator.getByTestId(`catalogue-item-${milk.id}`).click();
+  await operator.getByTestId('free-line-name').fill('お豆腐（絹）');
+  await operator.getByTestId('free-line-add').click();
+  await operator.getByTestId('order-send').click();
+  await operator.getByTestId('order-sent').waitFor();
+  await terminal.getByTestId('order-confirm').waitFor({ timeout: 15_000 });
+  await expect(terminal.getByTestId('order-lines').textContent()).resolves.toContain(milk.name);
+  await expect(terminal.getByTestId('order-lines').textContent()).resolves.toContain('お豆腐（絹）');
+  await terminalScreen(terminal, 'terminal-order-confirm');
+  await terminal.getByTestId('order-yes').click();
+  await terminal.getByTestId('order-status').waitFor(); // "受けつけました", acknowledged with わかりました
+  await terminal.getByTestId('order-ok').click();
+
+  // --- the order is in the console ------------------------------------------------------------------
+  await operator.goto(`${hub.url}/console/#/orders`);
+  await operator.getByTestId('orders-page').waitFor();
+  const row = operator.locator('[data-testid^="order-row-"]').first();
+  await expect(row.textContent()).resolves.toContain('受付済み');
+  await expect(row.textContent()).resolves.toContain(milk.name);
+  await screenshot(operator, 'console-orders');
+
+  // --- hang up from the terminal: both sides end -------------------------------------------------------
+  await terminal.getByTestId('call-hang-up').click();
+  await terminal.getByTestId('home-screen').waitFor();
+  await operator.goto(`${hub.url}/console/#/calls`);
+  await operator.getByTestId('calls-page').waitFor();
+  await expect(
+    Promise.resolve(
+      hub.hub.ctx.db
+        .prepare('SELECT status, end_reason FROM calls WHERE household_id = ? ORDER BY id DESC LIMIT 1')
+        .get(resident!.householdId),
+    ),
+  ).resolves.toEqual({ status: 'ended', end_reason: 'hung_up_by_resident' });
+});
