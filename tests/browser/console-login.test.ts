@@ -79,6 +79,8 @@ test('a wrong password shows what to do; the login page is accessible', async ()
 test('city hall sees all 21 households live, issues an enrollment code and revokes a terminal', async () => {
   const page = await openConsole();
   await signIn(page, 'cityhall');
+  // Other pages may come first in the navigation: open households through it.
+  await page.getByTestId('nav-households').click();
   await page.getByTestId('households-table').waitFor();
   await expect(page.getByTestId('household-row').count()).resolves.toBe(21);
   await expect(page.getByTestId('signed-in-as').textContent()).resolves.toContain('市役所');
@@ -237,6 +239,7 @@ test('an administrator creates a user and an API key, and reads the audit log', 
 test('a watcher sees only their assigned households; signing out returns to the login page', async () => {
   const page = await openConsole();
   await signIn(page, 'welfare1');
+  await page.getByTestId('nav-my-households').click();
   await page.getByTestId('households-table').waitFor();
   const welfare1 = hub.hub.stores.accounts.userByUsername('welfare1')!;
   const assigned = hub.hub.stores.households.list({ watcherUserId: welfare1.id });
@@ -254,7 +257,7 @@ test('a watcher sees only their assigned households; signing out returns to the 
   await expectAccessible(page, 'watcher-households');
   await screenshot(page, 'console-watcher-households');
 
-  // The session survives a reload (restored from the cookie).
+  // The session survives a reload (restored from the cookie), on the same page (#/my-households).
   await page.reload();
   await page.getByTestId('households-table').waitFor();
 
