@@ -37,6 +37,13 @@ const SPEECH_SPY = () => {
   synth.getVoices = () => [voice] as unknown as SpeechSynthesisVoice[];
   synth.speak = (u: SpeechSynthesisUtterance) => void w.__spoken.push(u.text);
   synth.cancel = () => undefined;
+  // When the emergency screen first appears, by the page's own clock (same machine as the console).
+  new MutationObserver((_m, observer) => {
+    if (document.querySelector('[data-testid="emergency-screen"]')) {
+      (window as unknown as { __emergencyAt: number }).__emergencyAt = Date.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
 };
 
 async function checkTerminalScreen(page: Page, name: string): Promise<void> {
@@ -120,13 +127,21 @@ test('an emergency from the console takes over the terminal within a second, is 
   await expect(console_.getByTestId('whole-city-send').isDisabled()).resolves.toBe(true);
   await console_.getByTestId('whole-city-check').check();
   await screenshot(console_, 'console-announcement-whole-city');
-  const sentAt = Date.now();
+  await console_.evaluate(() => {
+    const button = document.querySelector('[data-testid="whole-city-send"]')!;
+    button.addEventListener('click', () => void ((window as unknown as { __sentAt: number }).__sentAt = Date.now()), {
+      capture: true,
+    });
+  });
   await console_.getByTestId('whole-city-send').click();
 
-  // The terminal shows it within a second.
+  // The terminal shows it within a second of the click (both pages' own clocks, not the test runner's).
   await terminal.getByTestId('emergency-screen').waitFor({ timeout: 5_000 });
-  const shownAfter = Date.now() - sentAt;
-  expect(shownAfter).toBeLessThan(1000);
+  const sentAt = await console_.evaluate(() => (window as unknown as { __sentAt: number }).__sentAt);
+  const shownAt = await terminal.evaluate(() => (window as unknown as { __emergencyAt: number }).__emergencyAt);
+  console.log(`emergency shown on the terminal ${shownAt - sentAt} ms after city hall pressed send`);
+  expect(shownAt - sentAt).toBeGreaterThan(0);
+  expect(shownAt - sentAt).toBeLessThan(1000);
   await expect(terminal.getByTestId('emergency-screen').textContent()).resolves.toContain('避難指示');
 
   // Alarm, then the text is read aloud (three times in all).
