@@ -129,9 +129,10 @@ test('an emergency from the console takes over the terminal within a second, is 
   await screenshot(console_, 'console-announcement-whole-city');
   await console_.evaluate(() => {
     const button = document.querySelector('[data-testid="whole-city-send"]')!;
-    button.addEventListener('click', () => void ((window as unknown as { __sentAt: number }).__sentAt = Date.now()), {
-      capture: true,
-    });
+    const record = () => {
+      (window as unknown as { __sentAt: number }).__sentAt = Date.now();
+    };
+    button.addEventListener('click', record, { capture: true });
   });
   await console_.getByTestId('whole-city-send').click();
 
