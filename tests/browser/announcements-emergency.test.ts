@@ -153,6 +153,12 @@ test('an emergency from the console takes over the terminal within a second, is 
   );
   const said = await spoken(terminal);
   expect(said.find((s) => s.includes('避難指示'))).toContain('緊急のお知らせです');
+  // Read three times in all, then reported as played.
+  await terminal.waitForFunction(
+    () => (window as unknown as { __spoken: string[] }).__spoken.filter((s) => s.includes('高台の避難所')).length >= 3,
+    null,
+    { timeout: 20_000 },
+  );
   await checkTerminalScreen(terminal, 'terminal-announcement-emergency');
   // Nothing underneath can be reached while it is up.
   await expect(terminal.locator('[data-screen]').getAttribute('inert')).resolves.not.toBeNull();
@@ -164,6 +170,7 @@ test('an emergency from the console takes over the terminal within a second, is 
   await detail.waitFor();
   await expect(detail.getByTestId('count-targeted').textContent()).resolves.toBe(String(households.length));
   await console_.waitForFunction(() => document.querySelector('[data-testid="count-delivered"]')?.textContent === '1');
+  await console_.waitForFunction(() => document.querySelector('[data-testid="count-played"]')?.textContent === '1');
   await expect(detail.getByTestId('count-acknowledged').textContent()).resolves.toBe('0');
 
   // The resident acknowledges: the takeover ends, and city hall sees it.

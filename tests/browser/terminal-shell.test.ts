@@ -113,7 +113,7 @@ test('enrolls on the keypad, reaches home, and every screen is accessible', asyn
   await page.getByTestId('home-screen').waitFor();
 
   for (const [button, screen] of [
-    ['home-checkin', 'checkin-screen'],
+    // The check-in screen is no longer a placeholder: tests/browser/watch-escalation.test.ts covers it.
     ['home-listening', 'call-screen'],
     // The announcements screen is no longer a placeholder: tests/browser/announcements-emergency.test.ts covers it.
   ] as const) {

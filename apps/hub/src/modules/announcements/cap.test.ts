@@ -256,6 +256,38 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     expect((again.json() as { reason: string }).reason).toMatch(/nothing to cancel/);
   });
 
+  it('an Update naming a wider area reaches the new households too, and nobody loses it', async () => {
+    const created = (await g.post(cap({ identifier: 'W1', areaDesc: '東部' }))).json() as { announcementId: number };
+    expect(svc.get(created.announcementId).counts.targeted).toBe(1);
+    const update = await g.post(
+      cap({
+        identifier: 'W2',
+        msgType: 'Update',
+        references: 'jma@example.jp,W1,2026-01-05T09:00:00+09:00',
+        areaDesc: '東部 西部',
+      }),
+    );
+    expect(update.statusCode).toBe(201);
+    expect(svc.get(created.announcementId).counts.targeted).toBe(2);
+    const narrower = await g.post(
+      cap({
+        identifier: 'W3',
+        msgType: 'Update',
+        references: 'jma@example.jp,W2,2026-01-05T09:00:00+09:00',
+        areaDesc: '西部',
+      }),
+    );
+    expect(narrower.statusCode).toBe(201);
+    expect(svc.get(created.announcementId)).toMatchObject({ version: 3, counts: { targeted: 2 } });
+  });
+
+  it('records rejected and unannounced messages in the audit log', async () => {
+    await g.post(cap({ status: 'Draft', identifier: 'AUD1' }));
+    await g.post('<alert/>');
+    const actions = g.hub.ctx.audit.list({ limit: 10 }).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['cap.not_announced', 'cap.rejected']));
+  });
+
   it('announces an Update whose original it never saw', async () => {
     const res = await g.post(
       cap({ identifier: 'U1', msgType: 'Update', references: 'jma@example.jp,UNKNOWN,2026-01-05T09:00:00+09:00' }),

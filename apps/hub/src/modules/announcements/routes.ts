@@ -298,7 +298,16 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         }
         if (request.body.length === 0)
           throw badRequest('CAP_NOT_XML', 'The body is empty: send a CAP <alert> document.');
-        const result = service.ingestCap(request.body, actorName(request.principal));
+        let result: ReturnType<AnnouncementsService['ingestCap']>;
+        try {
+          result = service.ingestCap(request.body, actorName(request.principal));
+        } catch (err) {
+          // Operators must be able to find out why a feed's alert was not announced.
+          if (err instanceof AppError)
+            audit(request, 'cap.rejected', 'cap', { code: err.code, details: err.details?.slice(0, 20) ?? [] });
+          throw err;
+        }
+        if (result.status === 200) audit(request, 'cap.not_announced', 'cap', { reason: result.body.reason });
         return reply.status(result.status).send(result.body);
       },
     );
