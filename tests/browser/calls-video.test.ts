@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
-import { connectStaff, connectTerminal, emitAck, login, nextEvent } from '../../apps/hub/src/testing/harness';
+import { as, connectStaff, connectTerminal, emitAck, login, nextEvent } from '../../apps/hub/src/testing/harness';
 import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from '../helpers/browser';
 import { startTestHub, type TestHub } from '../helpers/hub';
 
@@ -134,6 +134,41 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await expect(row.textContent()).resolves.toContain(milk.name);
   await screenshot(operator, 'console-orders');
 
+  // --- an emergency during the call: the call is held (muted), then resumes -----------------------------
+  const cityhall = await login(hub.hub, 'cityhall', 'tsunagu-demo');
+  const sent = await as(
+    hub.hub,
+    cityhall,
+  )({
+    method: 'POST',
+    url: '/api/announcements',
+    payload: {
+      kind: 'emergency',
+      titleJa: '避難指示',
+      bodyJa: '大沢地区に避難指示が出ました。',
+      target: { type: 'households', householdIds: [resident!.householdId] },
+    },
+  });
+  expect(sent.statusCode).toBe(201);
+  await terminal.getByTestId('emergency-screen').waitFor({ timeout: 10_000 });
+  await terminal.getByTestId('call-held').waitFor({ state: 'attached' });
+  expect(
+    await terminal.evaluate(() => ({
+      remoteMuted: (document.querySelector('[data-testid="call-remote-video"]') as HTMLVideoElement).muted,
+      localLive: (
+        (document.querySelector('[data-testid="call-self-video"]') as HTMLVideoElement).srcObject as MediaStream
+      )
+        .getTracks()
+        .some((t) => t.enabled),
+    })),
+  ).toEqual({ remoteMuted: true, localLive: false });
+  await terminal.getByTestId('emergency-acknowledge').click();
+  await terminal.getByTestId('emergency-screen').waitFor({ state: 'detached' });
+  await terminal.getByTestId('call-held').waitFor({ state: 'detached' });
+  await expect(
+    terminal.evaluate(() => (document.querySelector('[data-testid="call-remote-video"]') as HTMLVideoElement).muted),
+  ).resolves.toBe(false);
+
   // --- hang up from the terminal: both sides end -------------------------------------------------------
   await terminal.getByTestId('call-hang-up').click();
   await terminal.getByTestId('home-screen').waitFor();
@@ -146,4 +181,24 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
         .get(resident!.householdId),
     ),
   ).resolves.toEqual({ status: 'ended', end_reason: 'hung_up_by_resident' });
+
+  // --- the shop calls the resident back about the order: big green answer, red decline -------------------
+  await operator.goto(`${hub.url}/console/#/orders`);
+  await operator.getByTestId('orders-page').waitFor();
+  await operator.locator('[data-testid^="order-row-"]').first().getByRole('button', { name: '電話する' }).click();
+  await terminal.getByTestId('call-incoming').waitFor({ timeout: 10_000 });
+  await terminalScreen(terminal, 'terminal-call-incoming');
+  await terminal.getByTestId('call-answer').click();
+  await terminal.getByTestId('call-in-progress').waitFor();
+  await framesOf(terminal, 'call-remote-video');
+  await terminal.getByTestId('call-hang-up').click();
+  await terminal.getByTestId('home-screen').waitFor();
+
+  // Pressing the shop's button again also says where the order is.
+  await terminal.getByTestId('home-shopping').click();
+  await terminal.getByTestId(`shop-${shopId}`).click();
+  await terminal.getByTestId('call-waiting').waitFor();
+  await expect(terminal.getByTestId('call-order-status').textContent()).resolves.toContain('受けつけました');
+  await terminal.getByTestId('call-cancel').click();
+  await terminal.getByTestId('home-screen').waitFor();
 });

@@ -104,26 +104,14 @@ test('enrolls on the keypad, reaches home, and every screen is accessible', asyn
   await expect(page.locator('button').count()).resolves.toBeLessThanOrEqual(6);
   await checkScreen(page, 'terminal-shops');
 
-  // A shop's call screen is not wired yet: it says so plainly and goes back.
+  // A shop's button asks for the call at once; やめる leaves the queue (tests/browser/calls-video.test.ts covers the call).
   await page.getByRole('button', { name: 'みどりマート' }).click();
   await page.getByTestId('call-screen').waitFor();
-  await expect(page.getByTestId('call-screen').textContent()).resolves.toContain('準備中');
-  await checkScreen(page, 'terminal-call-preparing', [SIZES[0]]);
-  await page.getByTestId('back').click();
+  await page.getByTestId('call-cancel').click();
   await page.getByTestId('home-screen').waitFor();
 
-  for (const [button, screen] of [
-    // The check-in screen is no longer a placeholder: tests/browser/watch-escalation.test.ts covers it.
-    ['home-listening', 'call-screen'],
-    // The announcements screen is no longer a placeholder: tests/browser/announcements-emergency.test.ts covers it.
-  ] as const) {
-    await page.getByTestId(button).click();
-    await page.getByTestId(screen).waitFor();
-    await expect(page.getByTestId(screen).textContent()).resolves.toContain('準備中');
-    if (button === 'home-checkin') await checkScreen(page, 'terminal-checkin-preparing', [SIZES[0]]);
-    await page.getByTestId('back').click();
-    await page.getByTestId('home-screen').waitFor();
-  }
+  // The check-in and announcements screens are no longer placeholders: tests/browser/watch-escalation.test.ts
+  // and tests/browser/announcements-emergency.test.ts cover them.
 
   await page.reload();
   await page.getByTestId('home-screen').waitFor({ timeout: 15_000 });

@@ -50,6 +50,11 @@ export function OrderBuilder({
 
   return (
     <section className="order-builder" data-testid="order-builder" aria-labelledby="order-builder-title">
+      <style>
+        {
+          '.free-line { display: grid; grid-template-columns: 2fr 0.7fr 0.8fr 0.9fr auto; gap: 0.4rem; align-items: end; margin: 0.5rem 0; } .free-line label { display: flex; flex-direction: column; font-size: 0.85rem; } .free-line input { width: 100%; box-sizing: border-box; }'
+        }
+      </style>
       <h3 id="order-builder-title">{t('orders.builder')}</h3>
       <LoadState state={catalogue}>
         <ul className="catalogue">
@@ -69,7 +74,7 @@ export function OrderBuilder({
         </ul>
       </LoadState>
       <form
-        className="field-inline"
+        className="free-line"
         onSubmit={(e) => {
           e.preventDefault();
           if (!free.name.trim()) return;

@@ -59,6 +59,8 @@ export class TerminalCallController {
   private session: CallSession | null = null;
   private detach: (() => void) | null = null;
   private heldByEmergency = false;
+  /** The call began on the call screen (which then takes the resident home), not as a call back. */
+  private fromCallScreen = false;
 
   subscribe = (l: Listener): (() => void) => {
     this.listeners.add(l);
@@ -83,6 +85,7 @@ export class TerminalCallController {
     };
     const onIncoming = (c: CallInfo) => {
       if (this.view.phase === 'connected' && this.view.callId === c.callId) return;
+      this.fromCallScreen = false;
       this.set({
         ...IDLE,
         volume: this.view.volume,
@@ -123,6 +126,7 @@ export class TerminalCallController {
   async request(shop: { id: number; name: string; kind: 'shop' | 'listening' }): Promise<void> {
     if (this.view.phase === 'waiting' && this.view.shopId === shop.id) return;
     if (this.view.phase === 'connected' || this.view.phase === 'incoming') return;
+    this.fromCallScreen = true;
     this.set({
       ...IDLE,
       volume: this.view.volume,
@@ -237,9 +241,9 @@ export class TerminalCallController {
     this.session?.close();
     this.session = null;
     for (const t of this.view.localStream?.getTracks() ?? []) t.stop();
-    const wasActive = this.view.phase !== 'idle';
+    const toCallScreen = this.view.phase !== 'idle' && this.fromCallScreen;
     this.set({
-      phase: wasActive ? 'ended' : 'idle',
+      phase: toCallScreen ? 'ended' : 'idle',
       endReason: reason,
       localStream: null,
       remoteStream: null,

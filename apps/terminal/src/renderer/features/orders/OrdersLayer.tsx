@@ -17,6 +17,8 @@ const css = `
 .to-overlay h1 { font-size: 44px; margin: 0; }
 .to-lines { flex: 1; min-height: 0; overflow: auto; margin: 0; padding: 0; list-style: none; border-top: 3px solid #111111; }
 .to-lines li { display: flex; justify-content: space-between; gap: 1em; font-size: 40px; padding: 0.25em 0; border-bottom: 2px solid #555555; }
+.to-unit { font-size: 32px; }
+.to-qty { white-space: nowrap; font-weight: 700; }
 .to-total { font-size: 44px; font-weight: 800; margin: 0; text-align: right; }
 .to-status { font-size: 56px; font-weight: 800; margin: 0; }
 .to-row { display: flex; gap: 3vmin; }
@@ -104,10 +106,12 @@ export function OrdersLayer(): ReactElement | null {
             {order.lines.map((l, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id of their own and never reorder here
               <li key={i}>
-                <span>{l.name}</span>
                 <span>
-                  {l.quantity}
-                  {l.unit}
+                  {l.name}
+                  {l.unit ? <span className="to-unit">（{l.unit}）</span> : null}
+                </span>
+                <span className="to-qty">
+                  × {l.quantity}
                   {l.priceYen !== null ? `　${yen(l.priceYen * l.quantity)}` : ''}
                 </span>
               </li>
