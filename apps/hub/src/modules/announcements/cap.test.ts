@@ -451,6 +451,27 @@ describe('CAP gateway: hostile and wrong input', () => {
     expect(code(res)).toBe('BODY_TOO_LARGE');
   });
 
+  it('refuses a flood of info blocks and keeps the list of problems readable', async () => {
+    const flood = `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'<info><category>Met</category></info>'.repeat(500)}</alert>`;
+    const res = await g.post(flood);
+    expect(res.statusCode).toBe(400);
+    expect((res.json() as { error: { details: { path: string }[] } }).error.details).toEqual([
+      { path: 'alert.info', message: 'at most 32 info blocks' },
+    ]);
+    const many = `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'<info><area><polygon></polygon></area></info>'.repeat(30)}</alert>`;
+    const details = ((await g.post(many)).json() as { error: { details: { path: string; message: string }[] } }).error
+      .details;
+    expect(details).toHaveLength(101);
+    expect(details.at(-1)!.message).toMatch(/^and \d+ more problems$/);
+  });
+
+  it('refuses absurdly deep nesting without crashing', async () => {
+    const deep = `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'<a>'.repeat(50_000)}${'</a>'.repeat(50_000)}</alert>`;
+    const res = await g.post(deep);
+    expect(res.statusCode).toBe(400);
+    expect(code(res)).toBe('CAP_NOT_XML');
+  });
+
   it('refuses the wrong content type with 415', async () => {
     expect((await g.post(cap({}), 'text/plain')).statusCode).toBe(415);
     const json = await g.post(JSON.stringify({ alert: {} }), 'application/json');

@@ -361,6 +361,9 @@ class Checker {
 }
 
 const NO_SPACE_COMMA = /^[^\s,<&]+$/;
+/** Real alerts carry one info block per language; a flood of them is an attack, not an alert. */
+export const MAX_INFO_BLOCKS = 32;
+const MAX_DETAILS = 100;
 
 /** Parses and validates a decoded CAP document. Throws CapError (400) naming every problem. */
 export function parseCap(text: string): CapAlert {
@@ -445,7 +448,16 @@ export function parseCap(text: string): CapAlert {
     c.problem(`${p}.references`, `is required when msgType is ${msgType}`);
   }
 
-  const infos: CapInfo[] = c.list(root, 'info').flatMap((raw, i) => {
+  const rawInfos = c.list(root, 'info');
+  if (rawInfos.length > MAX_INFO_BLOCKS) {
+    throw new CapError(
+      400,
+      'CAP_INVALID',
+      `A CAP message with ${rawInfos.length} info blocks is not accepted (at most ${MAX_INFO_BLOCKS}).`,
+      [{ path: 'alert.info', message: `at most ${MAX_INFO_BLOCKS} info blocks` }],
+    );
+  }
+  const infos: CapInfo[] = rawInfos.flatMap((raw, i) => {
     const ip = `${p}.info[${i}]`;
     const info = c.object(raw, ip);
     if (!info) return [];
@@ -543,6 +555,13 @@ export function parseCap(text: string): CapAlert {
 
   if (c.details.length > 0) {
     const named = c.details.map((d) => `${d.path} ${d.message}`);
+    // Every problem is named, up to a limit that keeps the answer readable.
+    if (c.details.length > MAX_DETAILS) {
+      c.details = [
+        ...c.details.slice(0, MAX_DETAILS),
+        { path: 'alert', message: `and ${c.details.length - MAX_DETAILS} more problems` },
+      ];
+    }
     throw new CapError(
       400,
       'CAP_INVALID',

@@ -271,7 +271,8 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     app.post(
       '/api/cap',
       {
-        config: { access: cityhall },
+        // Parsing is the expensive part: a misbehaving feed cannot keep the hub busy.
+        config: { access: cityhall, rateLimit: { max: 120, timeWindow: '1 minute' } },
         bodyLimit: CAP_BODY_LIMIT,
         schema: {
           tags: ['cap'],
