@@ -46,7 +46,6 @@ function Video({
       if (stream) void ref.current.play().catch(() => undefined);
     }
   }, [stream]);
-  // biome-ignore lint/a11y/useMediaCaption: live video call
   return (
     <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} data-testid={testId} />
   );
