@@ -2,6 +2,7 @@
 // sounds and speaks it, the resident acknowledges, and the console's live counters move. Then news
 // (a drill and a safety check) reach the announcements screen. Screens are checked with axe and
 // for small targets, and screenshotted for docs/announcements.md.
+import type { Household } from '@tsunagu/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launchBrowser, screenshot, undersizedTargets } from '../helpers/browser';
 import { startTestHub, type TestHub } from '../helpers/hub';
@@ -99,7 +100,7 @@ const spoken = (page: Page) => page.evaluate(() => (window as unknown as { __spo
 
 test('an emergency from the console takes over the terminal within a second, is spoken, acknowledged and counted live', async () => {
   const households = hub.hub.stores.households.list();
-  const household = households.find((h) => !h.terminal) ?? households[0]!;
+  const household = households.find((h: Household) => !h.terminal) ?? households[0]!;
   const terminal = await openTerminal(household.id);
   const console_ = await openConsole();
 
