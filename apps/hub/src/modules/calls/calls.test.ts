@@ -189,6 +189,42 @@ describe('calls over real Socket.IO', () => {
     await opConnected;
   });
 
+  it('a terminal that reconnects while being called back is rung again; in a call it is told it is connected', async () => {
+    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
+    const t = track(await connectTerminal(url, credential));
+    const r = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
+    if (!r.ok) throw new Error();
+    await emitAck(t, 'call:requestCallback', { callId: r.data.callId });
+    const op = await staff('operator');
+    const first = nextEvent<CallInfo>(t, 'call:incoming');
+    await emitAck(op, 'call:callBack', { householdId: hub.fixture.households[0], callbackOf: r.data.callId });
+    await first;
+    t.close();
+    const { io } = await import('socket.io-client');
+    const again = io(`${url}/terminal`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { credential, protocolVersion: 1 },
+    });
+    track(again);
+    const rung = await nextEvent<CallInfo>(again, 'call:incoming');
+    expect(rung).toMatchObject({ callId: r.data.callId, status: 'ringing_terminal' });
+    await emitAck(again, 'call:accept', { callId: r.data.callId });
+    again.close();
+    const third = io(`${url}/terminal`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { credential, protocolVersion: 1 },
+    });
+    track(third);
+    expect(await nextEvent<CallInfo>(third, 'call:connected')).toMatchObject({
+      callId: r.data.callId,
+      status: 'connected',
+    });
+  });
+
   it('a terminal may decline a call back', async () => {
     const t = await terminal(0);
     const r = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
