@@ -25,6 +25,8 @@ export class FleetTerminal {
   /** `delivered` receipts the hub acknowledged as stored. */
   readonly receiptsStored = new Set<number>();
   connects = 0;
+  /** The last connection error (for failure messages). */
+  lastError: string | null = null;
 
   constructor(
     url: string,
@@ -53,6 +55,9 @@ export class FleetTerminal {
     };
     this.socket.on('connect', () => {
       this.connects++;
+    });
+    this.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      this.lastError = `${err.data?.code ?? ''} ${err.message}`;
     });
     this.socket.on('announcement:published', show);
     this.socket.on('announcement:sync', (p: { announcements: TerminalAnnouncement[] }) => {
@@ -84,7 +89,10 @@ export class FleetTerminal {
 
   connect(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`terminal ${this.identity.terminalId} did not connect`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`terminal ${this.identity.terminalId} did not connect: ${this.lastError}`)),
+        30_000,
+      );
       this.socket.once('connect', () => {
         clearTimeout(timer);
         resolve();
