@@ -129,7 +129,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
   } else if (status !== 'online' || !profile) {
     const kind = status === 'online' ? 'connecting' : status;
     key = `offline:${kind}`;
-    screen = <OfflineScreen kind={kind} phone={phone} />;
+    screen = <OfflineScreen kind={kind} phone={phone} canCheckIn={kind === 'offline'} />;
     if (kind === 'offline') spoken = { text: `${t('offline.body')} ${t('offline.whatToDo')}`, tone: 'disconnected' };
     if (kind === 'outdated') spoken = { text: t('offline.outdatedBody'), tone: 'error' };
   } else {

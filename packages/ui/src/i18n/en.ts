@@ -161,6 +161,8 @@ export const en: Catalogue = {
     sendFailed: 'This has not reached city hall yet. It will be sent again automatically once connected.',
   },
   offline: {
+    checkinKept:
+      'Thank you. This terminal is keeping your "I\'m fine" and will send it to City Hall automatically once connected.',
     title: 'Not connected',
     body: 'We are not connected to City Hall right now. Reconnecting automatically.',
     whatToDo: 'If this does not fix itself after a while, please turn the power off and on again.',

@@ -1,13 +1,34 @@
 // Shown whenever the hub cannot be reached: what is happening, that it fixes itself, and what to do if not.
-import { Icon, Screen } from '@tsunagu/ui';
-import type { ReactElement } from 'react';
+import { BigButton, Icon, isUiLanguage, Screen } from '@tsunagu/ui';
+import { type ReactElement, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionStatus } from '../../connection';
+import { announce } from '../../shell/feedback';
+import { checkinQueue } from '../checkin/CheckinScreen';
+import { newIdempotencyKey } from '../checkin/queue';
 
 export type OfflineKind = Exclude<ConnectionStatus, 'online'>;
 
-export function OfflineScreen({ kind, phone }: { kind: OfflineKind; phone: string | null }): ReactElement {
-  const { t } = useTranslation();
+export function OfflineScreen({
+  kind,
+  phone,
+  canCheckIn = false,
+}: {
+  kind: OfflineKind;
+  phone: string | null;
+  /** An enrolled terminal that lost the hub: 元気です still works, kept until the hub is back. */
+  canCheckIn?: boolean;
+}): ReactElement {
+  const { t, i18n } = useTranslation();
+  const [checkedIn, setCheckedIn] = useState(false);
+  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const checkIn = () => {
+    // The background sender delivers it on reconnection; the hub counts it once by its key and
+    // dates it by the time it was pressed.
+    checkinQueue.add({ idempotencyKey: newIdempotencyKey(), pressedAt: new Date().toISOString() });
+    setCheckedIn(true);
+    announce({ text: t('offline.checkinKept'), tone: 'success' }, language);
+  };
   if (kind === 'connecting') {
     return (
       <Screen title={t('offline.connectingTitle')} testId="connecting-screen">
@@ -40,6 +61,22 @@ export function OfflineScreen({ kind, phone }: { kind: OfflineKind; phone: strin
           <p className="ts-text ts-text--large">{t('offline.whatToDo')}</p>
         </div>
       </div>
+      {canCheckIn && !checkedIn ? (
+        <BigButton
+          icon="heart"
+          label={t('checkin.button')}
+          variant="positive"
+          onPress={checkIn}
+          className="tr-back-large"
+          testId="offline-checkin"
+        />
+      ) : null}
+      {canCheckIn && checkedIn ? (
+        <div className="tr-message" role="status" data-testid="offline-checkin-queued">
+          <Icon name="heart" className="tr-message__icon" />
+          <p className="ts-text ts-text--large">{t('offline.checkinKept')}</p>
+        </div>
+      ) : null}
     </Screen>
   );
 }
