@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type Hub } from '../app';
 import { openDatabase } from '../db/database';
+import { FakeClock } from '../lib/clock';
 import { as, login, seedFixture } from '../testing/harness';
 import { CliError, restoreDatabase, runCommand } from './admin';
 
@@ -89,6 +90,18 @@ describe('admin command line', () => {
     expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
     restored.close();
     hub = await buildApp({ config: { dataDir }, backgroundJobs: false });
+  });
+
+  it('starts no scheduler of its own (the running hub owns them)', async () => {
+    const clock = new FakeClock();
+    const cli = await buildApp({
+      config: { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-cli2-')) },
+      clock,
+      backgroundJobs: false,
+    });
+    await seedFixture(cli);
+    expect(clock.pendingTimers()).toBe(0);
+    await cli.app.close();
   });
 
   it('refuses to restore a damaged file, changing nothing', async () => {

@@ -14,6 +14,7 @@ export async function registerAnnouncements(hub: Hub): Promise<AnnouncementsServ
   await hub.app.register(announcementsRoutes(hub.ctx, service));
   // After the sockets have closed (their preClose runs first) and before the database closes.
   hub.app.addHook('preClose', async () => service.stop());
-  service.start();
+  // Scheduled sends and expiries run in the hub only, not in the admin CLI on the same database.
+  if (hub.ctx.backgroundJobs) service.start();
   return service;
 }

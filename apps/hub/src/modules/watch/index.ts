@@ -22,7 +22,8 @@ export function registerWatch(options: WatchOptions = {}) {
     await hub.app.register(watchRoutes(hub.ctx, { service, alerts, households }));
     // Check-ins queued for the group commit are written before the database closes.
     hub.app.addHook('preClose', async () => service.stop());
-    service.tick();
+    // Not in short-lived processes on the same database (admin CLI): one scheduler only.
+    if (hub.ctx.backgroundJobs) service.tick();
     return service;
   };
 }
