@@ -11,6 +11,7 @@ import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { AuditPage } from './audit/AuditPage';
 import { CallsPage } from './calls/CallsPage';
 import { HouseholdsPage } from './households/HouseholdsPage';
+import { CataloguePage } from './orders/CataloguePage';
 import { OrdersPage } from './orders/OrdersPage';
 import { UsersPage } from './users/UsersPage';
 import { WatchPage } from './watch/WatchPage';
@@ -45,6 +46,7 @@ export const features: readonly Feature[] = [
   },
   { id: 'calls', labelKey: 'nav.calls', roles: ['operator', 'listener', 'cityhall'], element: createElement(CallsPage) },
   { id: 'orders', labelKey: 'nav.orders', roles: ['operator', 'cityhall'], element: createElement(OrdersPage) },
+  { id: 'catalogue', labelKey: 'nav.catalogue', roles: ['operator', 'listener', 'cityhall'], element: createElement(CataloguePage) },
   { id: 'watch', labelKey: 'nav.watch', roles: ['cityhall', 'watcher'], element: createElement(WatchPage) },
   { id: 'users', labelKey: 'nav.users', roles: ['admin'], element: createElement(UsersPage) },
   { id: 'api-keys', labelKey: 'nav.apiKeys', roles: ['admin'], element: createElement(ApiKeysPage) },
