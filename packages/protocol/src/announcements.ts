@@ -164,6 +164,22 @@ export const AnnouncementSettings = Type.Object(
 );
 export type AnnouncementSettings = Static<typeof AnnouncementSettings>;
 
+/** Where each district lies, so CAP polygons and circles can be matched to districts. */
+export const DistrictCentroid = Type.Object(
+  {
+    districtId: Id,
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+  },
+  { additionalProperties: false },
+);
+export type DistrictCentroid = Static<typeof DistrictCentroid>;
+export const DistrictCentroids = Type.Object(
+  { centroids: Type.Array(DistrictCentroid, { maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+export type DistrictCentroids = Static<typeof DistrictCentroids>;
+
 export const AudioUploaded = Type.Object({ audioId: AudioId, mimeType: Type.String(), bytes: Type.Integer() });
 export type AudioUploaded = Static<typeof AudioUploaded>;
 /** Largest voice clip accepted (about five minutes of compressed speech). */

@@ -58,6 +58,8 @@ function cap(opts: {
   language?: string;
   event?: string;
   description?: string;
+  /** Raw XML added inside <area> (polygons, circles). */
+  areaXml?: string;
 }): string {
   const p = opts.prefix ? `${opts.prefix}:` : '';
   const xmlns = opts.prefix ? `xmlns:${opts.prefix}` : 'xmlns';
@@ -82,7 +84,7 @@ ${el('certainty', opts.certainty ?? 'Observed')}
 ${el('expires', opts.expires)}
 ${el('headline', opts.headline ?? '大雨特別警報')}
 ${el('description', opts.description ?? '命を守る行動をとってください。')}
-<${p}area>${el('areaDesc', opts.areaDesc ?? '東京都三鷹市')}${opts.geocode ? `<${p}geocode><${p}valueName>JIS</${p}valueName><${p}value>${opts.geocode}</${p}value></${p}geocode>` : ''}</${p}area>
+<${p}area>${el('areaDesc', opts.areaDesc ?? '東京都三鷹市')}${opts.areaXml ?? ''}${opts.geocode ? `<${p}geocode><${p}valueName>JIS</${p}valueName><${p}value>${opts.geocode}</${p}value></${p}geocode>` : ''}</${p}area>
 </${p}info>
 </${p}alert>`;
 }
@@ -345,6 +347,59 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     expect(svc.get(byCode.announcementId).counts.targeted).toBe(1);
     const elsewhere = (await g.post(cap({ identifier: 'E', areaDesc: '大阪府' }))).json() as { announcementId: number };
     expect(svc.get(elsewhere.announcementId).target).toEqual({ type: 'all' });
+  });
+
+  it('maps polygons and circles to districts by their centroids, once an administrator has set them', async () => {
+    const [osawa, tobu, seibu] = g.hub.fixture.districts as [number, number, number];
+    const polygon = '<polygon>35.69,139.57 35.71,139.57 35.71,139.59 35.69,139.59 35.69,139.57</polygon>';
+    // Without centroids the polygon cannot be placed: the whole city.
+    const before = (await g.post(cap({ identifier: 'G0', areaDesc: 'Tokyo west', areaXml: polygon }))).json() as {
+      announcementId: number;
+    };
+    expect(svc.get(before.announcementId).target).toEqual({ type: 'all' });
+
+    const admin = await login(g.hub, 'admin');
+    const centroids = [
+      { districtId: osawa, lat: 35.68, lon: 139.53 },
+      { districtId: tobu, lat: 35.7, lon: 139.58 },
+      { districtId: seibu, lat: 35.69, lon: 139.5 },
+    ];
+    const cityhall = await login(g.hub, 'cityhall');
+    expect(
+      (
+        await as(
+          g.hub,
+          cityhall,
+        )({ method: 'PUT', url: '/api/announcements/district-centroids', payload: { centroids } })
+      ).statusCode,
+    ).toBe(403);
+    const put = await as(
+      g.hub,
+      admin,
+    )({ method: 'PUT', url: '/api/announcements/district-centroids', payload: { centroids } });
+    expect(put.json()).toEqual({ centroids });
+    const bad = await as(
+      g.hub,
+      admin,
+    )({
+      method: 'PUT',
+      url: '/api/announcements/district-centroids',
+      payload: { centroids: [{ districtId: 999, lat: 0, lon: 0 }] },
+    });
+    expect((bad.json() as { error: { code: string } }).error.code).toBe('UNKNOWN_DISTRICT');
+
+    const inPolygon = (await g.post(cap({ identifier: 'G1', areaDesc: 'Tokyo west', areaXml: polygon }))).json() as {
+      announcementId: number;
+    };
+    expect(svc.get(inPolygon.announcementId).target).toEqual({ type: 'districts', districtIds: [tobu] });
+    const inCircle = (
+      await g.post(cap({ identifier: 'G2', areaDesc: 'Tokyo west', areaXml: '<circle>35.69,139.505 1.0</circle>' }))
+    ).json() as { announcementId: number };
+    expect(svc.get(inCircle.announcementId).target).toEqual({ type: 'districts', districtIds: [seibu] });
+    const bigCircle = (
+      await g.post(cap({ identifier: 'G3', areaDesc: 'Tokyo west', areaXml: '<circle>35.69,139.54 10</circle>' }))
+    ).json() as { announcementId: number };
+    expect(svc.get(bigCircle.announcementId).target).toEqual({ type: 'districts', districtIds: [osawa, tobu, seibu] });
   });
 
   it('accepts CAP 1.1 and namespace-prefixed messages', async () => {

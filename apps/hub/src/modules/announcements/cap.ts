@@ -651,10 +651,55 @@ export function capToAnnouncement(alert: CapAlert): CapAnnouncement {
   };
 }
 
-/** Districts an alert's areas name (by areaDesc or geocode); empty when none could be matched. */
+type Point = { lat: number; lon: number };
+
+/** `lat,lon lat,lon …` (WGS 84); null when it is not a ring of at least four points. */
+export function parsePolygon(text: string): Point[] | null {
+  const points = text
+    .trim()
+    .split(/\s+/)
+    .map((pair) => pair.replace(/,+$/, '').split(','))
+    .map(([lat, lon]) => ({ lat: Number(lat), lon: Number(lon) }));
+  if (points.length < 4 || points.some((p) => !Number.isFinite(p.lat) || !Number.isFinite(p.lon))) return null;
+  return points;
+}
+
+/** `lat,lon radius-km`; null when malformed. */
+export function parseCircle(text: string): (Point & { radiusKm: number }) | null {
+  const m = /^\s*([-+]?\d+(?:\.\d+)?),([-+]?\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s*$/.exec(text);
+  return m ? { lat: Number(m[1]), lon: Number(m[2]), radiusKm: Number(m[3]) } : null;
+}
+
+/** Ray casting; fine at the scale of a city (the polygon's edges are short). */
+export function insidePolygon(p: Point, polygon: Point[]): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const a = polygon[i]!;
+    const b = polygon[j]!;
+    if (a.lat > p.lat !== b.lat > p.lat && p.lon < ((b.lon - a.lon) * (p.lat - a.lat)) / (b.lat - a.lat) + a.lon)
+      inside = !inside;
+  }
+  return inside;
+}
+
+/** Great-circle distance (haversine). */
+export function distanceKm(a: Point, b: Point): number {
+  const rad = Math.PI / 180;
+  const h =
+    Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 +
+    Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * Districts an alert's areas cover: areaDesc naming a district, a geocode equal to a district
+ * code, or a polygon/circle containing a district's centroid (when centroids are configured).
+ * Empty when nothing matched (the caller then targets the whole city).
+ */
 export function matchDistricts(
   areas: CapArea[],
   districts: { id: number; code: string; name: string; nameEn: string }[],
+  centroids: { districtId: number; lat: number; lon: number }[] = [],
 ): number[] {
   const found = new Set<number>();
   const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
@@ -664,6 +709,12 @@ export function matchDistricts(
     for (const d of districts) {
       const names = [d.name, d.nameEn, d.code].map(norm).filter((x) => x.length >= 2);
       if (codes.includes(norm(d.code)) || names.some((n) => desc.includes(n))) found.add(d.id);
+    }
+    const polygons = area.polygons.map(parsePolygon).filter((x): x is Point[] => x !== null);
+    const circles = area.circles.map(parseCircle).filter((x): x is Point & { radiusKm: number } => x !== null);
+    for (const c of centroids) {
+      const inPolygon = polygons.some((poly) => insidePolygon(c, poly));
+      if (inPolygon || circles.some((circle) => distanceKm(c, circle) <= circle.radiusKm)) found.add(c.districtId);
     }
   }
   return [...found].sort((a, b) => a - b);

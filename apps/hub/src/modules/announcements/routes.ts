@@ -7,6 +7,7 @@ import {
   AnnouncementSettings,
   AudioUploaded,
   CreateAnnouncementBody,
+  DistrictCentroids,
   FollowUpQuery,
   IdParams,
   MAX_AUDIO_BYTES,
@@ -103,6 +104,21 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         const after = service.setSettings(request.body as AnnouncementSettings);
         audit(request, 'announcement.settings', 'announcement_settings', { before, after });
         return after;
+      },
+    );
+
+    app.get(
+      '/api/announcements/district-centroids',
+      { config: { access: cityhall }, schema: { tags, response: { 200: DistrictCentroids } } },
+      async () => ({ centroids: service.centroids() }),
+    );
+    app.put(
+      '/api/announcements/district-centroids',
+      { config: { access: admin }, schema: { tags, body: DistrictCentroids, response: { 200: DistrictCentroids } } },
+      async (request) => {
+        const centroids = service.setCentroids((request.body as DistrictCentroids).centroids);
+        audit(request, 'announcement.district_centroids', 'announcement_settings', { districts: centroids.length });
+        return { centroids };
       },
     );
 

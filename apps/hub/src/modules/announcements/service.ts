@@ -12,6 +12,7 @@ import type {
   AnnouncementSettings,
   AnnouncementTarget,
   CreateAnnouncementBody,
+  DistrictCentroid,
   FollowUpHousehold,
   ReceiptCounts,
   ReceiptPayload,
@@ -45,6 +46,7 @@ import type { AnnouncementRecord, AnnouncementsStore, ReceiptWrite } from './sto
 export const SYNC_LIMIT = 50;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const REQUIRE_APPROVAL_KEY = 'require_emergency_approval';
+const CENTROIDS_KEY = 'district_centroids';
 
 export type CapResult =
   | { status: 201; body: { announcementId: number } }
@@ -61,6 +63,9 @@ export interface AnnouncementsService {
   counts(id: number): ReceiptCounts;
   followUps(id: number, sort: 'district' | 'needsAssistance'): FollowUpHousehold[];
   settings(): AnnouncementSettings;
+  /** District centroids used to match CAP polygons and circles. */
+  centroids(): DistrictCentroid[];
+  setCentroids(list: DistrictCentroid[]): DistrictCentroid[];
   setSettings(s: AnnouncementSettings): AnnouncementSettings;
   /** What a terminal of this household should show now, oldest first. */
   forHousehold(householdId: number): TerminalAnnouncement[];
@@ -465,6 +470,25 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     },
 
     settings: () => ({ requireEmergencyApproval: store.getSetting(REQUIRE_APPROVAL_KEY) === 'true' }),
+    centroids() {
+      try {
+        return JSON.parse(store.getSetting(CENTROIDS_KEY) ?? '[]') as DistrictCentroid[];
+      } catch {
+        return [];
+      }
+    },
+    setCentroids(list) {
+      const unknown = list.filter((c) => !households.districtExists(c.districtId));
+      if (unknown.length) {
+        throw badRequest(
+          'UNKNOWN_DISTRICT',
+          `No such district: ${unknown.map((c) => c.districtId).join(', ')}.`,
+          unknown.map((c) => ({ path: 'body.centroids', message: `district ${c.districtId} does not exist` })),
+        );
+      }
+      store.setSetting(CENTROIDS_KEY, JSON.stringify(list));
+      return service.centroids();
+    },
     setSettings(s) {
       store.setSetting(REQUIRE_APPROVAL_KEY, String(s.requireEmergencyApproval));
       return service.settings();
@@ -593,7 +617,7 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
       const now = clock.now();
       if (mapped.expiresAt !== null && mapped.expiresAt <= now)
         return nothing('The alert has already expired: nothing to announce.');
-      const districtIds = matchDistricts(mapped.areas, households.listDistricts());
+      const districtIds = matchDistricts(mapped.areas, households.listDistricts(), service.centroids());
       const target: AnnouncementTarget = districtIds.length > 0 ? { type: 'districts', districtIds } : { type: 'all' };
 
       if (alert.msgType === 'Update' && referenced.length > 0) {
