@@ -180,6 +180,11 @@ describe('orders', () => {
     expect(concerns).toEqual([
       expect.objectContaining({ householdId: hub.fixture.households[0], note: '足を引きずっていた' }),
     ]);
+    // The watch module turns it into an alert for the household's watcher.
+    const watcherAlerts = (
+      await as(hub, await login(hub, 'watcher'))({ method: 'GET', url: '/api/watch/alerts?state=active' })
+    ).json();
+    expect(JSON.stringify(watcherAlerts)).toContain('足を引きずっていた');
     expect((await status('cancelled')).json().error.code).toBe('INVALID_TRANSITION');
 
     const o2 = await draft(1);
