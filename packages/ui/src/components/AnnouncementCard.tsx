@@ -2,9 +2,10 @@
  * One announcement as the terminal shows it: kind, drill banner, headline and text in big type.
  * Shared so the console's preview is exactly what residents will see.
  */
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { palette as p } from '../theme/palette';
+import { Icon } from './Icon';
 
 export interface AnnouncementCardData {
   kind: 'emergency' | 'important' | 'routine';
@@ -36,7 +37,53 @@ export const announcementCss = `
 .ts-ann__time { margin: 0; font-size: 1rem; }
 .ts-ann--emergency .ts-ann__title { font-size: 2.2rem; }
 .ts-ann--emergency .ts-ann__body { font-size: 1.3rem; }
+.ts-ann-page { flex: 1; min-height: 0; display: flex; flex-direction: column; gap: 2vmin; }
+.ts-ann-page__status { margin: 0; font-size: 1rem; font-weight: 800; }
+.ts-ann-page__position { font-size: 1rem; font-weight: 800; white-space: nowrap; }
+.ts-ann-actions { flex: none; display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 2vmin; min-height: max(120px, 17vmin); }
+.ts-ann-actions .ts-button { font-size: 1.05rem; }
+.ts-emergency { position: fixed; inset: 0; z-index: 1000; background: ${p.danger}; color: ${p.dangerText}; display: flex; flex-direction: column; padding: 2vmin 3vmin; gap: 2vmin; }
+.ts-emergency__header { display: flex; align-items: center; gap: 2vmin; flex: none; }
+.ts-emergency__header h1 { margin: 0; font-size: 2rem; font-weight: 900; line-height: 1.2; }
+.ts-emergency__icon { width: 2.4em; height: 2.4em; flex: none; }
+.ts-emergency__actions { flex: none; display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 3vmin; min-height: max(140px, 22vmin); }
+.ts-emergency__actions .ts-button { border: 6px solid ${p.dangerText}; font-size: 1.6rem; flex-direction: row; gap: 0.5em; }
+.ts-emergency .ts-ann__tag--emergency { border-color: ${p.dangerText}; }
 `;
+
+/** The red full-screen frame of an emergency: header, then the card, then the answer buttons. */
+export function EmergencyFrame({
+  title,
+  children,
+  actions,
+  testId,
+  announcementId,
+}: {
+  title: string;
+  children: ReactNode;
+  actions: ReactNode;
+  testId?: string;
+  announcementId?: number;
+}): ReactElement {
+  return (
+    <div
+      className="ts-emergency"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="ts-emergency-title"
+      data-testid={testId}
+      data-announcement={announcementId}
+    >
+      <style>{announcementCss}</style>
+      <header className="ts-emergency__header">
+        <Icon name="bell" className="ts-emergency__icon" />
+        <h1 id="ts-emergency-title">{title}</h1>
+      </header>
+      {children}
+      <div className="ts-emergency__actions">{actions}</div>
+    </div>
+  );
+}
 
 export function AnnouncementCard({
   announcement,

@@ -22,14 +22,6 @@ import { inbox } from './inbox';
 import { outbox } from './receipts';
 import { readAloud, stopClip, stopSpeaking } from './voice';
 
-const css = `
-.tr-ann { flex: 1; min-height: 0; display: flex; flex-direction: column; gap: 2vmin; }
-.tr-ann__status { margin: 0; font-size: 1rem; font-weight: 800; }
-.tr-ann__actions { flex: none; display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 2vmin; min-height: max(120px, 17vmin); }
-.tr-ann__actions .ts-button { font-size: 1.05rem; }
-.tr-ann__position { font-size: 1rem; font-weight: 800; white-space: nowrap; }
-`;
-
 /** Announcements already read aloud to the end in this session (one `played` receipt each). */
 const playedReported = new Set<string>();
 
@@ -96,17 +88,16 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
     <Screen
       title={t('announcements.title')}
       back={<BackButton onBack={onBack} />}
-      aside={position ? <span className="tr-ann__position">{position}</span> : undefined}
+      aside={position ? <span className="ts-ann-page__position">{position}</span> : undefined}
       testId="announcements-screen"
     >
-      <style>{css}</style>
       {!current ? (
         <div className="tr-message">
           <Icon name="bell" className="tr-message__icon" />
           <p className="ts-text ts-text--large">{t('announcements.empty')}</p>
         </div>
       ) : (
-        <div className="tr-ann" data-testid="announcement-current" data-announcement={current.id}>
+        <div className="ts-ann-page" data-testid="announcement-current" data-announcement={current.id}>
           <AnnouncementCard
             announcement={current}
             language={language}
@@ -123,17 +114,17 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
             }
           />
           {current.safetyCheck && current.safetyAnswer ? (
-            <p className="tr-ann__status ts-panel ts-panel--notice" role="status">
+            <p className="ts-ann-page__status ts-panel ts-panel--notice" role="status">
               {current.safetyAnswer === 'safe' ? t('announcements.answeredSafe') : t('announcements.answeredNeedHelp')}
             </p>
           ) : current.safetyCheck ? (
-            <p className="tr-ann__status">{t('announcements.safetyQuestion')}</p>
+            <p className="ts-ann-page__status">{t('announcements.safetyQuestion')}</p>
           ) : current.acknowledged ? (
-            <p className="tr-ann__status" role="status">
+            <p className="ts-ann-page__status" role="status">
               {t('announcements.acknowledgedNote')}
             </p>
           ) : null}
-          <div className="tr-ann__actions">
+          <div className="ts-ann-actions">
             <BigButton
               icon="back"
               label={t('announcements.previous')}

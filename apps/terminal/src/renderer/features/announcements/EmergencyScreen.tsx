@@ -8,7 +8,7 @@ import {
   AnnouncementCard,
   announcementText,
   BigButton,
-  Icon,
+  EmergencyFrame,
   LOCALE_TAGS,
   playTone,
   speak,
@@ -25,16 +25,6 @@ export const EMERGENCY_READINGS = 3;
 export const REMINDER_INTERVAL_MS = 60_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export const emergencyCss = `
-.tr-emergency { position: fixed; inset: 0; z-index: 1000; background: #8a0000; color: #ffffff; display: flex; flex-direction: column; padding: 2vmin 3vmin; gap: 2vmin; }
-.tr-emergency__header { display: flex; align-items: center; gap: 2vmin; flex: none; }
-.tr-emergency__header h1 { margin: 0; font-size: 2rem; font-weight: 900; line-height: 1.2; }
-.tr-emergency__icon { width: 2.4em; height: 2.4em; flex: none; }
-.tr-emergency__actions { flex: none; display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 3vmin; min-height: max(140px, 22vmin); }
-.tr-emergency__actions .ts-button { border: 6px solid #ffffff; font-size: 1.6rem; flex-direction: row; gap: 0.5em; }
-.tr-emergency .ts-ann__tag--emergency { border-color: #ffffff; }
-`;
 
 export function EmergencyScreen({
   announcement,
@@ -100,23 +90,12 @@ export function EmergencyScreen({
   };
 
   return (
-    <div
-      className="tr-emergency"
-      role="alertdialog"
-      aria-modal="true"
-      aria-labelledby="tr-emergency-title"
-      data-testid="emergency-screen"
-      data-announcement={announcement.id}
-    >
-      <style>{emergencyCss}</style>
-      <header className="tr-emergency__header">
-        <Icon name="bell" className="tr-emergency__icon" />
-        <h1 id="tr-emergency-title">{t('announcements.emergencyTitle')}</h1>
-      </header>
-      <AnnouncementCard announcement={announcement} language={language} emergencyScreen />
-      {announcement.safetyCheck ? <p className="ts-text ts-text--large">{t('announcements.safetyQuestion')}</p> : null}
-      <div className="tr-emergency__actions">
-        {announcement.safetyCheck ? (
+    <EmergencyFrame
+      title={t('announcements.emergencyTitle')}
+      testId="emergency-screen"
+      announcementId={announcement.id}
+      actions={
+        announcement.safetyCheck ? (
           <>
             <BigButton
               icon="heart"
@@ -141,8 +120,11 @@ export function EmergencyScreen({
             onPress={() => answer('acknowledged')}
             testId="emergency-acknowledge"
           />
-        )}
-      </div>
-    </div>
+        )
+      }
+    >
+      <AnnouncementCard announcement={announcement} language={language} emergencyScreen />
+      {announcement.safetyCheck ? <p className="ts-text ts-text--large">{t('announcements.safetyQuestion')}</p> : null}
+    </EmergencyFrame>
   );
 }
