@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { CallInfo, QueuePosition } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
+import { openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
 import type { DomainEvents } from '../../lib/events';
 import {
@@ -471,4 +472,38 @@ describe('calls: many concurrent callers and operators', () => {
       await hub.close();
     }
   }, 30_000);
+});
+
+describe('calls: a hub restart', () => {
+  it('keeps callback requests in their place; live waiting calls are closed as abandoned', async () => {
+    const db = openDatabase(':memory:');
+    const first = await createTestHub({ db });
+    const url = await first.listen();
+    const t0 = await connectTerminal(url, enrollTerminal(first, first.fixture.households[0]!).credential);
+    const t1 = await connectTerminal(url, enrollTerminal(first, first.fixture.households[1]!).credential);
+    const a = await emitAck<Ack<QueuePosition>>(t0, 'call:request', { shopId: first.fixture.shopId });
+    const b = await emitAck<Ack<QueuePosition>>(t1, 'call:request', { shopId: first.fixture.shopId });
+    if (!a.ok || !b.ok) throw new Error();
+    await emitAck(t1, 'call:requestCallback', { callId: b.data.callId });
+    t0.close();
+    t1.close();
+    await first.close();
+    // As if the hub had crashed with the first caller still waiting (a clean stop abandons it itself).
+    db.prepare("UPDATE calls SET status = 'waiting', ended_at = NULL, end_reason = NULL WHERE id = ?").run(
+      a.data.callId,
+    );
+
+    const { buildApp } = await import('../../app');
+    const second = await buildApp({ db });
+    try {
+      const calls = second.capabilities.calls as CallsService;
+      expect(calls.queueView(first.fixture.shopId).entries).toEqual([
+        expect.objectContaining({ callId: b.data.callId, callback: true }),
+      ]);
+      expect(db.prepare('SELECT status FROM calls WHERE id = ?').get(a.data.callId)).toEqual({ status: 'abandoned' });
+    } finally {
+      await second.app.close();
+      db.close();
+    }
+  });
 });
