@@ -202,3 +202,39 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await terminal.getByTestId('call-cancel').click();
   await terminal.getByTestId('home-screen').waitFor();
 });
+
+test('nobody on the listening line: the terminal says so and keeps the place with a callback; a listener calls back', async () => {
+  const listening = hub.hub.stores.shops.list().find((s) => s.kind === 'listening')!;
+  const resident = hub.demo.terminals[3]!;
+  const context = await newContext(browser);
+  const terminal = await context.newPage();
+  terminal.on('pageerror', (err) => console.error('terminal page error:', err));
+  await terminal.goto(`${hub.url}/terminal/#credential=${resident.credential}`);
+  await terminal.getByTestId('home-screen').waitFor({ timeout: 20_000 });
+  await terminal.getByTestId('home-listening').click();
+  await terminal.getByTestId('call-waiting').waitFor();
+  await expect(terminal.getByTestId('call-waiting').textContent()).resolves.toContain(
+    'いま、電話に出られる人がいません',
+  );
+  await terminalScreen(terminal, 'terminal-call-nobody');
+  await terminal.getByTestId('call-request-callback').click();
+  await terminal.getByTestId('call-callback-requested').waitFor();
+  await terminalScreen(terminal, 'terminal-call-callback-requested');
+  await terminal.getByTestId('call-back-home').click();
+  await terminal.getByTestId('home-screen').waitFor();
+
+  // A listening volunteer comes online and calls back from the queue.
+  const listener = await connectStaff(hub.url, await login(hub.hub, 'listener1', 'tsunagu-demo'));
+  sockets.push(listener);
+  const callId = (
+    hub.hub.ctx.db
+      .prepare("SELECT id FROM calls WHERE household_id = ? AND status = 'callback_requested'")
+      .get(resident.householdId) as { id: number }
+  ).id;
+  await emitAck(listener, 'call:callBack', { householdId: resident.householdId, callbackOf: callId });
+  await terminal.getByTestId('call-incoming').waitFor({ timeout: 10_000 });
+  await expect(terminal.getByTestId('call-incoming').textContent()).resolves.toContain('話し相手から電話です');
+  await terminal.getByTestId('call-decline').click();
+  await terminal.getByTestId('call-incoming').waitFor({ state: 'detached' });
+  await context.close();
+});
