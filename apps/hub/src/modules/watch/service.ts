@@ -92,6 +92,8 @@ interface Deps {
   connectedCount: (terminalId: number) => number;
 }
 
+/** Presence changes ask for at most one scheduler tick per this many (real) milliseconds. */
+export const PRESENCE_TICK_MS = 1000;
 const iso = (t: number) => new Date(t).toISOString();
 const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
@@ -601,6 +603,24 @@ export function createWatchService(
     }, at - clock.now());
   }
 
+  // A tick walks every watched household. Presence changes only move the "terminal offline" timers
+  // (minutes), so they ask for at most one tick a second: ten thousand terminals reconnecting after
+  // an outage would otherwise cost a walk each — O(N²), measured by the bench (docs/benchmarks.md).
+  let presenceTimer: NodeJS.Timeout | null = null;
+  function requestPresenceTick() {
+    if (presenceTimer || stopped) return;
+    presenceTimer = setTimeout(() => {
+      presenceTimer = null;
+      requestTick();
+    }, PRESENCE_TICK_MS);
+  }
+  function flushPresenceTick() {
+    if (!presenceTimer) return;
+    clearTimeout(presenceTimer);
+    presenceTimer = null;
+    requestTick();
+  }
+
   /** Coalesces bursts (a district's terminals reconnecting) into one tick. */
   function requestTick() {
     if (tickRequested || stopped) return;
@@ -798,7 +818,7 @@ export function createWatchService(
       notifyBoard(outbox, principal.householdId);
     })();
     flushOutbox(outbox);
-    requestTick();
+    requestPresenceTick();
   });
 
   ctx.sockets.onTerminalDisconnect(({ principal }) => {
@@ -806,7 +826,7 @@ export function createWatchService(
     const outbox: Outbox = [];
     notifyBoard(outbox, principal.householdId);
     flushOutbox(outbox);
-    requestTick();
+    requestPresenceTick();
   });
 
   return {
@@ -832,11 +852,14 @@ export function createWatchService(
     tick,
     async settle() {
       await writer.drain();
+      flushPresenceTick();
       if (tickRequested) await new Promise<void>((r) => tickWaiters.push(r));
     },
     async stop() {
       await writer.drain();
       stopped = true;
+      if (presenceTimer) clearTimeout(presenceTimer);
+      presenceTimer = null;
       timer?.cancel();
       timer = null;
     },
