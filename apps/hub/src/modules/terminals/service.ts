@@ -30,6 +30,28 @@ export function createTerminalsService(
   const { terminals, households, shops } = stores;
   const connections = new Map<number, number>();
 
+  // Presence (online, last seen) is written once per turn of the event loop for every terminal that
+  // connected, disconnected or sent a heartbeat: with synchronous=FULL each commit is a disk flush,
+  // and a reconnect storm of ten thousand terminals would otherwise be ten thousand of them in a row.
+  // Presence is not a message a terminal must not miss (the hub marks all offline at start-up).
+  const presence = new Map<number, { id: number; online: boolean; at: number }>();
+  let presenceFlush = false;
+  function setPresence(id: number, online: boolean, at: number) {
+    presence.set(id, { id, online, at });
+    if (presenceFlush) return;
+    presenceFlush = true;
+    setImmediate(() => {
+      presenceFlush = false;
+      const changes = [...presence.values()];
+      presence.clear();
+      try {
+        terminals.setPresenceMany(changes);
+      } catch (err) {
+        ctx.log.warn({ err, terminals: changes.length }, 'could not store terminal presence');
+      }
+    });
+  }
+
   const service: TerminalsService = {
     issueCode(householdId, createdBy, ttlMinutes = DEFAULT_CODE_TTL_MINUTES) {
       if (!households.get(householdId)) throw notFound('household');
@@ -144,12 +166,12 @@ export function createTerminalsService(
     ]);
     const n = (connections.get(t.id) ?? 0) + 1;
     connections.set(t.id, n);
-    terminals.setPresence(t.id, true, clock.now());
+    setPresence(t.id, true, clock.now());
     if (n === 1) notifyStaff(t.id, t.householdId, true);
     socket.emit('terminal:profileChanged', service.profile(t.id));
 
     on('terminal:heartbeat', { access: 'terminal', schema: HeartbeatSchema }, () => {
-      terminals.setPresence(t.id, true, clock.now());
+      setPresence(t.id, true, clock.now());
       return { serverTime: new Date(clock.now()).toISOString() };
     });
   });
@@ -159,7 +181,7 @@ export function createTerminalsService(
     const n = (connections.get(principal.terminalId) ?? 1) - 1;
     if (n > 0) return void connections.set(principal.terminalId, n);
     connections.delete(principal.terminalId);
-    terminals.setPresence(principal.terminalId, false, clock.now());
+    setPresence(principal.terminalId, false, clock.now());
     notifyStaff(principal.terminalId, principal.householdId, false);
   });
 
