@@ -87,6 +87,8 @@ export interface ChildHubOptions {
   dataDir: string;
   port: number;
   env?: Record<string, string>;
+  /** Extra options for node (e.g. --cpu-prof when investigating). */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -97,7 +99,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** Starts `node server.js` on the data folder and resolves once it is listening. */
 export async function startChildHub(options: ChildHubOptions): Promise<ChildHub> {
-  const child = spawn(process.execPath, [options.bundle.server], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bundle.server], {
     cwd: REPO,
     env: {
       PATH: process.env.PATH ?? '',

@@ -215,13 +215,11 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
       clock.advance(RECONNECT_GRACE_MS + 1); // a grace timer must have been cancelled
       expect(status()).toBe('connected');
       const signal = nextEvent(operator, 'call:signal', 10_000);
-      const sent = (await terminal.socket
-        .timeout(10_000)
-        .emitWithAck('call:signal', {
-          callId,
-          generation: 0,
-          signal: { type: 'offer', sdp: 'v=0\r\n' },
-        })) as Ack<unknown>;
+      const sent = (await terminal.socket.timeout(10_000).emitWithAck('call:signal', {
+        callId,
+        generation: 0,
+        signal: { type: 'offer', sdp: 'v=0\r\n' },
+      })) as Ack<unknown>;
       expect(sent.ok).toBe(true);
       await signal;
       expect(await emitAck(operator, 'call:hangUp', { callId })).toMatchObject({ ok: true });

@@ -114,8 +114,14 @@ export async function connectFleet(
 ): Promise<FleetTerminal[]> {
   const fleet = identities.map((id) => new FleetTerminal(url, id, options));
   const batch = options.batch ?? 100;
-  for (let i = 0; i < fleet.length; i += batch) {
-    await Promise.all(fleet.slice(i, i + batch).map((t) => t.connect()));
+  try {
+    for (let i = 0; i < fleet.length; i += batch) {
+      await Promise.all(fleet.slice(i, i + batch).map((t) => t.connect()));
+    }
+  } catch (err) {
+    // Or they would go on reconnecting after the test has failed.
+    for (const t of fleet) t.close();
+    throw err;
   }
   return fleet;
 }
