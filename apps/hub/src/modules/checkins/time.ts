@@ -32,7 +32,7 @@ export interface LocalParts {
   second: number;
 }
 
-export function localParts(t: number, timeZone: string): LocalParts {
+function intlParts(t: number, timeZone: string): LocalParts {
   const p: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(t))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
@@ -40,11 +40,46 @@ export function localParts(t: number, timeZone: string): LocalParts {
   return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour! % 24, minute: p.minute!, second: p.second! };
 }
 
+export function localParts(t: number, timeZone: string): LocalParts {
+  if (t < 0) return intlParts(t, timeZone);
+  const d = new Date(t + zoneOffset(t, timeZone));
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+}
+
+// Intl formatting is slow and this runs for every check-in's status and for every household on
+// each scheduler tick (the bench measured it as the hub's largest cost under load). Since 1970 zone
+// offsets change only on whole minutes, so the offset is remembered per minute.
+const offsets = new Map<string, Map<number, number>>();
+const MAX_CACHED_MINUTES = 50_000;
+
 /** Offset of local time from UTC at instant `t`, in ms (Tokyo: +9 h). */
 export function zoneOffset(t: number, timeZone: string): number {
-  const p = localParts(t, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - (t - (((t % 1000) + 1000) % 1000));
+  if (t < 0) {
+    const p = intlParts(t, timeZone);
+    const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+    return asUtc - (t - (((t % 1000) + 1000) % 1000));
+  }
+  const minute = Math.floor(t / 60_000);
+  let cache = offsets.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    offsets.set(timeZone, cache);
+  }
+  const known = cache.get(minute);
+  if (known !== undefined) return known;
+  const start = minute * 60_000;
+  const p = intlParts(start, timeZone);
+  const offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - start;
+  if (cache.size >= MAX_CACHED_MINUTES) cache.clear();
+  cache.set(minute, offset);
+  return offset;
 }
 
 /** "YYYY-MM-DD" of instant `t` in the zone. */
