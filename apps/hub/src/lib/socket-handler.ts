@@ -9,6 +9,7 @@ import type { Ack, ErrorInfo } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io';
 import { AppError } from './errors';
 import { type Access, allows, type Principal } from './principal';
+import type { RateRule, TokenBuckets } from './rate-limit';
 
 export interface SocketContext {
   socket: Socket;
@@ -23,6 +24,19 @@ export interface HandlerOptions<S extends TSchema> {
   access: Access;
   logger?: Logger;
   metrics?: Counter;
+  /** Shared buckets (per hub); with them every command is limited per sender by DEFAULT_COMMAND_RATE. */
+  limiter?: TokenBuckets;
+  /** A tighter limit for this command, per sender (e.g. call requests). */
+  rateLimit?: RateRule;
+}
+
+/** Every command, per terminal or user: far above what a real terminal or console sends. */
+export const DEFAULT_COMMAND_RATE: RateRule = { burst: 100, perSecond: 50 };
+
+function senderKey(p: Principal): string {
+  if (p.kind === 'terminal') return `terminal:${p.terminalId}`;
+  if (p.kind === 'user') return `user:${p.user.id}`;
+  return `apikey:${p.apiKeyId}`;
 }
 
 const compiled = new WeakMap<TSchema, ReturnType<typeof TypeCompiler.Compile>>();
@@ -77,6 +91,20 @@ export function onCommand<S extends TSchema, R>(
     };
     if (!allows(options.access, ctx.principal)) {
       return reply({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not allowed to do this.' } });
+    }
+    // A compromised or broken client must not be able to flood the hub (or the call queue).
+    if (options.limiter) {
+      const key = senderKey(ctx.principal);
+      const limited = (rule: RateRule, k: string) =>
+        !options.limiter!.take(k, rule) && options.limiter!.retryAfterSeconds(k, rule);
+      const wait =
+        limited(DEFAULT_COMMAND_RATE, key) || (options.rateLimit ? limited(options.rateLimit, `${key} ${event}`) : 0);
+      if (wait) {
+        return reply({
+          ok: false,
+          error: { code: 'RATE_LIMITED', message: `Too many requests. Wait ${wait} seconds and try again.` },
+        });
+      }
     }
     const invalid = validatePayload(options.schema, payload);
     if (invalid) return reply({ ok: false, error: invalid });

@@ -8,6 +8,7 @@ import { type ConnectErrorData, PROTOCOL_VERSION, STAFF_NAMESPACE, TERMINAL_NAME
 import type { FastifyInstance } from 'fastify';
 import { type Namespace, Server, type Socket } from 'socket.io';
 import type { Principal } from '../lib/principal';
+import { TokenBuckets } from '../lib/rate-limit';
 import { type HandlerOptions, onCommand, type SocketContext } from '../lib/socket-handler';
 import { SESSION_COOKIE } from '../modules/accounts/service';
 import type { Authenticators } from './auth';
@@ -18,7 +19,7 @@ export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
 export type ConnectionHandler = (ctx: SocketContext & { on: CommandRegistrar }) => void;
 export type CommandRegistrar = <S extends TSchema, R>(
   event: string,
-  options: Omit<HandlerOptions<S>, 'logger' | 'metrics'>,
+  options: Omit<HandlerOptions<S>, 'logger' | 'metrics' | 'limiter'>,
   handler: (payload: import('@sinclair/typebox').Static<S>, ctx: SocketContext) => R | Promise<R>,
 ) => void;
 
@@ -129,13 +130,14 @@ export function createSockets(
   });
 
   const commands = new Map<string, SocketCommand>();
+  const limiter = new TokenBuckets();
   const registrar =
     (ctx: SocketContext): CommandRegistrar =>
     (event, options, handler) => {
       const namespace = ctx.socket.nsp.name;
       const key = `${namespace} ${event}`;
       if (!commands.has(key)) commands.set(key, { namespace, event, access: options.access, schema: options.schema });
-      onCommand(ctx, event, { ...options, logger: app.log, metrics: deps.metrics }, handler);
+      onCommand(ctx, event, { ...options, logger: app.log, metrics: deps.metrics, limiter }, handler);
     };
 
   const connect = (handlers: ConnectionHandler[]) => (socket: Socket) => {

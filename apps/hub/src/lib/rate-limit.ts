@@ -1,0 +1,47 @@
+/**
+ * Token buckets for rate limits outside Fastify's (socket commands, failed enrollments). Real
+ * elapsed time, not the injected clock: a rate limit protects the hub's resources now; it is not a
+ * deadline in the domain, and a fake clock must not be able to switch it off or trip it.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface RateRule {
+  /** How many may come at once. */
+  burst: number;
+  /** How fast the allowance refills, per second. */
+  perSecond: number;
+}
+
+export class TokenBuckets {
+  private buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    private readonly maxKeys = 100_000,
+  ) {}
+
+  /** Takes one token for `key`; false when the allowance is used up. */
+  take(key: string, rule: RateRule): boolean {
+    const t = this.now();
+    let b = this.buckets.get(key);
+    if (!b) {
+      // A flood of distinct keys must not grow memory without bound: forget everyone (generous).
+      if (this.buckets.size >= this.maxKeys) this.buckets.clear();
+      b = { tokens: rule.burst, at: t };
+      this.buckets.set(key, b);
+    } else {
+      b.tokens = Math.min(rule.burst, b.tokens + ((t - b.at) / 1000) * rule.perSecond);
+      b.at = t;
+    }
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  /** Seconds until `key` may try again under `rule` (0 when it may now). */
+  retryAfterSeconds(key: string, rule: RateRule): number {
+    const b = this.buckets.get(key);
+    if (!b || b.tokens >= 1) return 0;
+    return Math.ceil((1 - b.tokens) / rule.perSecond);
+  }
+}
