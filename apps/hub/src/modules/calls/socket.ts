@@ -15,8 +15,12 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
       terminalId: principal.terminalId,
       householdId: principal.householdId,
     };
-    on('call:request', { access: 'terminal', schema: CallRequestBody }, (p) => calls.request(party, p.shopId));
-    on('call:requestCallback', { access: 'terminal', schema: CallIdBody }, (p) =>
+    // A few retries at once, then one every 10 s: a stuck button or a stolen credential cannot flood the queues.
+    const callRate = { burst: 5, perSecond: 1 / 10 };
+    on('call:request', { access: 'terminal', schema: CallRequestBody, rateLimit: callRate }, (p) =>
+      calls.request(party, p.shopId),
+    );
+    on('call:requestCallback', { access: 'terminal', schema: CallIdBody, rateLimit: callRate }, (p) =>
       calls.requestCallback(party, p.callId),
     );
     on('call:cancel', { access: 'terminal', schema: CallIdBody }, (p) => calls.cancel(party, p.callId));
