@@ -9,6 +9,7 @@ describe('TokenBuckets', () => {
     expect(b.take('b', rule)).toBe(true);
     expect(b.retryAfterSeconds('a', rule)).toBe(1);
     now += 1000;
+    expect(b.retryAfterSeconds('a', rule)).toBe(0);
     expect(b.take('a', rule)).toBe(true);
     expect(b.take('a', rule)).toBe(false);
     now += 60_000;

@@ -41,7 +41,8 @@ export class TokenBuckets {
   /** Seconds until `key` may try again under `rule` (0 when it may now). */
   retryAfterSeconds(key: string, rule: RateRule): number {
     const b = this.buckets.get(key);
-    if (!b || b.tokens >= 1) return 0;
-    return Math.ceil((1 - b.tokens) / rule.perSecond);
+    if (!b) return 0;
+    const tokens = Math.min(rule.burst, b.tokens + ((this.now() - b.at) / 1000) * rule.perSecond);
+    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / rule.perSecond);
   }
 }
