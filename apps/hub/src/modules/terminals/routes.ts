@@ -11,13 +11,23 @@ import {
 } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
+import { AppError } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
+import { TokenBuckets } from '../../lib/rate-limit';
 import type { TerminalsService } from './service';
 import type { TerminalsStore } from './store';
 
 const cityhall = { roles: ['cityhall'] as const };
 
+/**
+ * Failed enrollments across the whole hub, whatever the address: 20 at once, then 20 an hour. The
+ * per-address limit alone would let many addresses guess together; with this, an attacker gets
+ * about 500 guesses a day against 10^8 codes. Under such an attack installers are asked to wait.
+ */
+export const ENROLLMENT_FAILURES = { burst: 20, perSecond: 20 / 3600 };
+
 export function terminalsRoutes(ctx: HubContext, service: TerminalsService, store: TerminalsStore) {
+  const failures = new TokenBuckets();
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.post(
       '/api/households/:id/enrollment-codes',
@@ -49,6 +59,14 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       },
       async (request) => {
         const body = request.body as EnrollBody;
+        const wait = failures.retryAfterSeconds('hub', ENROLLMENT_FAILURES);
+        if (wait > 0) {
+          throw new AppError(
+            429,
+            'ENROLLMENT_PAUSED',
+            `Too many wrong codes have been tried on this hub. Wait ${Math.ceil(wait / 60)} minutes and try again, or call city hall.`,
+          );
+        }
         try {
           const result = service.enroll(body.code, body.deviceName ?? null);
           ctx.audit.record({
@@ -59,6 +77,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
           });
           return result;
         } catch (err) {
+          failures.take('hub', ENROLLMENT_FAILURES);
           ctx.audit.record({
             actor: 'anonymous',
             action: 'terminal.enroll_failed',
