@@ -1,0 +1,105 @@
+// Hostile markup in an announcement is shown as text, never run: on the terminal's emergency screen
+// and announcements list, and in the console. CSP is bypassed here on purpose, so the only thing
+// standing between the markup and the page is the renderers' escaping (the CSP is tested separately
+// in apps/hub/src/reliability/security.test.ts).
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot } from '../helpers/browser';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+jest.setTimeout(120_000);
+
+const TITLE = '<img src=x onerror="window.__xss=1">警報';
+const BODY = '<script>window.__xss=2</script><b onmouseover="window.__xss=3">避難してください</b>';
+
+let hub: TestHub;
+let browser: Browser;
+
+beforeAll(async () => {
+  hub = await startTestHub({ seedDemo: true });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.dispose();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    bypassCSP: true,
+  });
+  // Headless Chromium has no voices; the terminal speaks, so give it a silent engine.
+  await context.addInitScript(() => {
+    window.speechSynthesis.speak = () => undefined;
+  });
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.dismiss());
+  return page;
+}
+
+/** Nothing ran, and no element came from the announcement's markup. */
+async function expectInert(page: Page): Promise<void> {
+  await page.mouse.move(640, 400);
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+  expect(await page.locator('b[onmouseover]').count()).toBe(0);
+  expect(await page.evaluate(() => [...document.scripts].some((s) => s.textContent?.includes('__xss')))).toBe(false);
+}
+
+test('an announcement with HTML and script in it is shown as text on the terminal and in the console', async () => {
+  const household = hub.hub.stores.households.list()[0]!;
+  const terminal = await newPage();
+  await terminal.goto(`${hub.url}/terminal/`);
+  await terminal.getByTestId('enrollment-screen').waitFor();
+  for (const digit of await hub.issueEnrollmentCode(household.id)) await terminal.getByTestId(`key-${digit}`).click();
+  await terminal.getByTestId('enroll-connect').click();
+  await terminal.getByTestId('home-screen').waitFor({ timeout: 15_000 });
+
+  const console_ = await newPage();
+  await console_.goto(`${hub.url}/console/`);
+  await console_.getByTestId('login-page').waitFor();
+  await console_.getByLabel('ユーザー名').fill('cityhall');
+  await console_.getByLabel('パスワード').fill('tsunagu-demo');
+  await console_.getByTestId('login-submit').click();
+  await console_.getByTestId('nav-announcements').click();
+  await console_.getByTestId('page-announcements').waitFor();
+
+  // Sent through the console's own session (as its compose form would).
+  const status = await console_.evaluate(
+    async ({ title, body, householdId }) => {
+      const s = await (await fetch('/api/auth/session')).json();
+      const r = await fetch('/api/announcements', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
+        body: JSON.stringify({
+          kind: 'emergency',
+          titleJa: title,
+          bodyJa: body,
+          target: { type: 'households', householdIds: [householdId] },
+        }),
+      });
+      return r.status;
+    },
+    { title: TITLE, body: BODY, householdId: household.id },
+  );
+  expect(status).toBe(201);
+
+  // Terminal: the emergency screen shows the markup as characters.
+  const emergency = terminal.getByTestId('emergency-screen');
+  await emergency.waitFor({ timeout: 10_000 });
+  await expect(emergency.textContent()).resolves.toContain('<img src=x onerror=');
+  await expect(emergency.textContent()).resolves.toContain('<script>window.__xss=2</script>');
+  await screenshot(terminal, 'security-terminal-markup-as-text');
+  await expectInert(terminal);
+
+  // Console: the list (and the detail) show it as text too.
+  await console_.reload();
+  await console_.getByTestId('page-announcements').waitFor();
+  await console_.getByText(TITLE).first().waitFor({ timeout: 10_000 });
+  await screenshot(console_, 'security-console-markup-as-text');
+  await expectInert(console_);
+});
