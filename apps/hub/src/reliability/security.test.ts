@@ -5,6 +5,7 @@
  * audit entries for privileged actions, and no raw-HTML rendering anywhere in the front ends.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Ack } from '@tsunagu/protocol';
@@ -462,5 +463,94 @@ describe('front ends never render raw HTML', () => {
     };
     for (const r of roots) walk(r);
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('uploads', () => {
+  const multipart = (filename: string, data: Buffer) => {
+    const boundary = '----tsunagu-test-boundary';
+    const payload = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: audio/wav\r\n\r\n`,
+      ),
+      data,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  };
+  const wav = (bytes: number) => {
+    const b = Buffer.alloc(bytes);
+    b.write('RIFF', 0, 'ascii');
+    b.write('WAVE', 8, 'ascii');
+    return b;
+  };
+
+  it('a path in the upload file name is ignored: the clip is stored under a name the hub makes', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-upload-'));
+    const hub = await createTestHub({ config: { dataDir } });
+    const escape = path.join(dataDir, '..', `pwned-${process.pid}.wav`);
+    for (const name of [
+      `../${path.basename(escape)}`,
+      `..%2f${path.basename(escape)}`,
+      '/etc/cron.d/x',
+      '..\\..\\x.wav',
+    ]) {
+      const res = await as(
+        hub,
+        sessionFor(hub, hub.fixture.users.cityhall),
+      )({
+        method: 'POST',
+        url: '/api/announcements/audio',
+        ...multipart(name, wav(1024)),
+      });
+      expect(res.statusCode).toBe(201);
+      expect(res.json().audioId).toMatch(/^[a-f0-9]{32}$/);
+    }
+    expect(fs.existsSync(escape)).toBe(false);
+    expect(fs.readdirSync(dataDir)).toEqual(['announcement-audio']);
+    expect(fs.readdirSync(path.join(dataDir, 'announcement-audio')).every((f) => /^[a-f0-9]{32}/.test(f))).toBe(true);
+    await hub.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('oversized uploads and bodies are refused with 413 BODY_TOO_LARGE', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-upload-'));
+    const hub = await createTestHub({ config: { dataDir } });
+    const big = await as(
+      hub,
+      sessionFor(hub, hub.fixture.users.cityhall),
+    )({
+      method: 'POST',
+      url: '/api/announcements/audio',
+      ...multipart('big.wav', wav(5 * 1024 * 1024 + 1024)),
+    });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.code).toBe('BODY_TOO_LARGE');
+    const json = await as(
+      hub,
+      sessionFor(hub, hub.fixture.users.cityhall),
+    )({
+      method: 'POST',
+      url: '/api/households',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(300 * 1024), address: 'a', districtId: 1 }),
+    });
+    expect(json.statusCode).toBe(413);
+    expect(json.json().error.code).toBe('BODY_TOO_LARGE');
+    await hub.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a socket message over 64 KiB closes that connection only; the hub goes on', async () => {
+    const hub = await createTestHub();
+    const url = await hub.listen();
+    const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
+    const closed = new Promise<string>((r) => t.once('disconnect', (reason) => r(reason)));
+    t.emit('checkin:submit', { idempotencyKey: 'x'.repeat(70 * 1024), pressedAt: new Date().toISOString() });
+    expect(await closed).toMatch(/transport (close|error)/);
+    const again = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[1]!).credential);
+    expect(await again.timeout(5000).emitWithAck('terminal:heartbeat', {})).toMatchObject({ ok: true });
+    again.close();
+    await hub.close();
   });
 });
