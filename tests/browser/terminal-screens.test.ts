@@ -1,0 +1,509 @@
+// Every terminal screen, reached by real means against one real hub, checked at 1280×720 and
+// 1920×1080: axe (no violations, plus the AAA 7:1 contrast rule), targets ≥ 120×120 CSS px, no
+// document overflow and nothing cut off, visible text ≥ 28 px, at most six primary buttons each
+// with an icon and a text label. Screenshots go to docs/screenshots/terminal-<screen>-<width>.png
+// for docs/terminal.md.
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Socket } from 'socket.io-client';
+import { FakeClock } from '../../apps/hub/src/lib/clock';
+import type { OrdersService } from '../../apps/hub/src/modules/orders/service';
+import { as, connectStaff, connectTerminal, emitAck, login, nextEvent } from '../../apps/hub/src/testing/harness';
+import { axeViolations, launchBrowser, screenshot, undersizedTargets } from '../helpers/browser';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+jest.setTimeout(120_000);
+
+const SIZES = [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+] as const;
+const MIN_TEXT_PX = 28;
+const MAX_PRIMARY_BUTTONS = 6;
+
+/** Monday 5 January 2026, 10:00 in Tokyo: the supermarket is open, the vegetable stand (Tue/Thu/Sat) is not. */
+const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
+let hub: TestHub;
+let browser: Browser;
+/** The resident's terminal, enrolled on the keypad in the first test and used by the ones after. */
+let terminal: Page;
+let householdId: number;
+const contexts: BrowserContext[] = [];
+const sockets: Socket[] = [];
+const checked: string[] = [];
+
+beforeAll(async () => {
+  hub = await startTestHub({ seedDemo: true, clock });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await hub?.dispose();
+  // A record of what was checked, for docs/terminal.md (one line a screen).
+  if (checked.length) console.log(`terminal screens checked at 1280×720 and 1920×1080:\n${checked.join('\n')}`);
+});
+
+async function newTerminalPage(hash = ''): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: SIZES[0],
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    permissions: ['camera', 'microphone'],
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('terminal page error:', err));
+  await page.goto(`${hub.url}/terminal/${hash}`);
+  return page;
+}
+
+interface Layout {
+  overflow: { x: boolean; y: boolean };
+  /** Elements whose content is cut off (overflow hidden) or that stick out of the screen. */
+  clipped: string[];
+  /** Scroll containers that scroll, and whether they show it (a visible scrollbar). */
+  scrollers: { el: string; showsMore: boolean }[];
+  smallText: string[];
+  primaryButtons: number;
+  buttonsWithoutIconOrLabel: string[];
+}
+
+/** Measures the screen in the page: overflow, clipping, text sizes and buttons. */
+function measureLayout(page: Page, minText: number): Promise<Layout> {
+  return page.evaluate((min) => {
+    const describe = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}${
+        el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : ''
+      } "${(el.textContent ?? '').trim().slice(0, 24)}"`;
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      if (r.width <= 1 || r.height <= 1) return false;
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (s.display === 'none' || s.visibility === 'hidden' || s.opacity === '0') return false;
+        if (e.hasAttribute('inert') && e !== document.body) return false;
+      }
+      return true;
+    };
+    // Only what is on top counts: a screen under an overlay (call, order, emergency) is not seen.
+    const onTop = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      const x = Math.min(Math.max(r.left + r.width / 2, 0), window.innerWidth - 1);
+      const y = Math.min(Math.max(r.top + r.height / 2, 0), window.innerHeight - 1);
+      const hit = document.elementFromPoint(x, y);
+      return !!hit && (el.contains(hit) || hit.contains(el));
+    };
+    const all = Array.from(document.body.querySelectorAll('*')).filter(
+      (el) =>
+        !['STYLE', 'SCRIPT', 'svg', 'path', 'circle', 'rect', 'g', 'line', 'polyline', 'ellipse'].includes(el.tagName),
+    );
+    const clipped: string[] = [];
+    const scrollers: { el: string; showsMore: boolean }[] = [];
+    for (const el of all) {
+      if (!visible(el) || el.classList.contains('ts-visually-hidden')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.right > window.innerWidth + 1 || r.bottom > window.innerHeight + 1 || r.left < -1 || r.top < -1)
+        clipped.push(`${describe(el)} outside the screen`);
+      const s = getComputedStyle(el);
+      const over = el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+      if (!over || el === document.body || el === document.documentElement) continue;
+      if (s.overflowY === 'auto' || s.overflowY === 'scroll' || s.overflowX === 'auto' || s.overflowX === 'scroll') {
+        const bar =
+          (el as HTMLElement).offsetWidth - el.clientWidth > 0 ||
+          (el as HTMLElement).offsetHeight - el.clientHeight > 0;
+        scrollers.push({ el: describe(el), showsMore: bar && s.scrollbarWidth !== 'none' });
+      } else if (s.overflow !== 'visible' && el.tagName !== 'VIDEO') clipped.push(`${describe(el)} cut off`);
+    }
+    const smallText: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = (n.textContent ?? '').trim();
+      const parent = n.parentElement;
+      if (!text || !parent || ['STYLE', 'SCRIPT', 'TITLE'].includes(parent.tagName)) continue;
+      if (parent.closest('.ts-visually-hidden') || !visible(parent) || !onTop(parent)) continue;
+      const size = Number.parseFloat(getComputedStyle(parent).fontSize);
+      if (size < min) smallText.push(`"${text.slice(0, 24)}" ${size}px`);
+    }
+    const buttons = Array.from(document.querySelectorAll('button, [role="button"], a[href]')).filter(
+      (b) => visible(b) && onTop(b),
+    );
+    // The enrollment keypad is one control (the code), used once by the installer: its keys are not counted.
+    const primary = buttons.filter((b) => !b.closest('.ts-keypad'));
+    return {
+      overflow: {
+        x: document.documentElement.scrollWidth > window.innerWidth,
+        y: document.documentElement.scrollHeight > window.innerHeight,
+      },
+      clipped,
+      scrollers,
+      smallText,
+      primaryButtons: primary.length,
+      buttonsWithoutIconOrLabel: primary
+        .filter((b) => !b.querySelector('svg') || !(b.textContent ?? '').trim())
+        .map(describe),
+    };
+  }, minText);
+}
+
+/** axe's AAA contrast rule (7:1), which its default run leaves off. */
+async function aaaContrastViolations(page: Page): Promise<string[]> {
+  // axeViolations() has already injected axe into the page.
+  return page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { runOnly: ['color-contrast-enhanced'], resultTypes: ['violations'] });
+    // biome-ignore lint/suspicious/noExplicitAny: axe result shape
+    return result.violations.flatMap((v: any) => v.nodes.map((n: any) => `${n.target.join(' ')}: ${n.failureSummary}`));
+  });
+}
+
+/**
+ * Checks the screen at both sizes and saves terminal-NAME-1280/1920.png. `scrollable` names the
+ * screens that deliberately scroll a list (the list must show a scrollbar when it has more).
+ */
+async function checkScreen(page: Page, name: string, options: { scrollable?: boolean } = {}): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    // Let layout settle (and the page's resize handlers run) before measuring.
+    await page.waitForTimeout(250);
+    await screenshot(page, `terminal-${name}-${size.width}`);
+    const where = { name, size: `${size.width}x${size.height}` };
+    expect({ ...where, violations: await axeViolations(page) }).toEqual({ ...where, violations: [] });
+    expect({ ...where, contrast: await aaaContrastViolations(page) }).toEqual({ ...where, contrast: [] });
+    expect({ ...where, undersized: await undersizedTargets(page, 120) }).toEqual({ ...where, undersized: [] });
+    const layout = await measureLayout(page, MIN_TEXT_PX);
+    expect({ ...where, overflow: layout.overflow, clipped: layout.clipped, smallText: layout.smallText }).toEqual({
+      ...where,
+      overflow: { x: false, y: false },
+      clipped: [],
+      smallText: [],
+    });
+    if (!options.scrollable) expect({ ...where, scrollers: layout.scrollers }).toEqual({ ...where, scrollers: [] });
+    else for (const s of layout.scrollers) expect({ ...where, ...s }).toEqual({ ...where, el: s.el, showsMore: true });
+    expect({ ...where, buttons: layout.buttonsWithoutIconOrLabel }).toEqual({ ...where, buttons: [] });
+    expect(layout.primaryButtons).toBeLessThanOrEqual(MAX_PRIMARY_BUTTONS);
+    expect(fs.existsSync(`${__dirname}/../../docs/screenshots/terminal-${name}-${size.width}.png`)).toBe(true);
+  }
+  checked.push(`- ${name}`);
+  await page.setViewportSize(SIZES[0]);
+}
+
+const announce = (payload: Record<string, unknown>) =>
+  login(hub.hub, 'cityhall', 'tsunagu-demo').then((s) =>
+    as(hub.hub, s)({ method: 'POST', url: '/api/announcements', payload }),
+  );
+
+test('enrollment on the keypad (and a wrong code), then home, shops and check-in', async () => {
+  terminal = await newTerminalPage();
+  await terminal.getByTestId('enrollment-screen').waitFor();
+  await checkScreen(terminal, 'enroll');
+
+  for (const digit of '12345678') await terminal.getByTestId(`key-${digit}`).click();
+  await terminal.getByTestId('enroll-connect').click();
+  await terminal.getByTestId('enroll-error').waitFor();
+  await checkScreen(terminal, 'enroll-error');
+
+  // A household without a demo terminal, so nothing else receives what this one is sent.
+  const enrolled = new Set(hub.demo.terminals.map((t) => t.householdId));
+  householdId = hub.hub.stores.households.list().find((h) => !enrolled.has(h.id) && h.language === 'ja')!.id;
+  for (const digit of await hub.issueEnrollmentCode(householdId)) await terminal.getByTestId(`key-${digit}`).click();
+  await terminal.getByTestId('enroll-connect').click();
+  await terminal.getByTestId('home-screen').waitFor({ timeout: 20_000 });
+  await checkScreen(terminal, 'home');
+
+  await terminal.getByTestId('home-shopping').click();
+  await terminal.getByTestId('shops-screen').waitFor();
+  await checkScreen(terminal, 'shops');
+  await terminal.getByTestId('back').click();
+
+  await terminal.getByTestId('home-checkin').click();
+  await terminal.getByTestId('checkin-screen').waitFor();
+  await checkScreen(terminal, 'checkin');
+  await terminal.getByTestId('checkin-press').click();
+  await terminal.getByTestId('checkin-mood-screen').waitFor();
+  await checkScreen(terminal, 'checkin-mood');
+  await terminal.getByTestId('checkin-mood-good').click();
+  await terminal.getByTestId('checkin-done-screen').waitFor();
+  await checkScreen(terminal, 'checkin-thanks');
+  await terminal.getByTestId('back').click();
+  await terminal.getByTestId('home-screen').waitFor();
+});
+
+test('an English household', async () => {
+  const english = hub.demo.terminals.find((t) => hub.hub.stores.households.get(t.householdId)?.language === 'en')!;
+  const page = await newTerminalPage(`#credential=${english.credential}`);
+  await page.getByRole('button', { name: "I'm fine" }).waitFor({ timeout: 20_000 });
+  await checkScreen(page, 'home-en');
+  await page.context().close();
+});
+
+test('connecting (the hub not answered yet) and outdated (the hub refuses this protocol version)', async () => {
+  // Connecting: the first handshake is held until the screen has been checked.
+  const context = await browser.newContext({ viewport: SIZES[0], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  contexts.push(context);
+  const page = await context.newPage();
+  const held: { continue(): Promise<void> }[] = [];
+  await page.route('**/socket.io/**', (route) => void held.push(route));
+  await page.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[1]!.credential}`);
+  await page.getByTestId('connecting-screen').waitFor({ timeout: 20_000 });
+  await checkScreen(page, 'connecting');
+  await page.unroute('**/socket.io/**');
+  for (const r of held) await r.continue().catch(() => undefined);
+  await page.getByTestId('home-screen').waitFor({ timeout: 30_000 });
+  await context.close();
+
+  // Outdated: the terminal's handshake is rewritten to claim protocol version 0; the real hub refuses it.
+  const context2 = await browser.newContext({ viewport: SIZES[0], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  contexts.push(context2);
+  const old = await context2.newPage();
+  const downgrade = (s: string) => s.replace(/"protocolVersion":\d+/, '"protocolVersion":0');
+  await old.route('**/socket.io/**', async (route) => {
+    const body = route.request().postData();
+    if (route.request().method() === 'POST' && body?.includes('protocolVersion'))
+      await route.continue({ postData: downgrade(body) });
+    else await route.continue();
+  });
+  await old.routeWebSocket(/socket\.io/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(typeof m === 'string' ? downgrade(m) : m));
+  });
+  await old.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[2]!.credential}`);
+  await old.getByTestId('outdated-screen').waitFor({ timeout: 20_000 });
+  await checkScreen(old, 'outdated');
+  await context2.close();
+});
+
+test('announcements: list, safety check, drill, unread badge, emergency takeover and emergency safety check', async () => {
+  const target = { type: 'households', householdIds: [householdId] };
+  for (const payload of [
+    {
+      kind: 'important',
+      test: true,
+      titleJa: '防災訓練のお知らせ',
+      bodyJa: '3月1日の午前10時から、市内全域で防災訓練を行います。サイレンが鳴りますが、訓練です。',
+      target,
+    },
+    {
+      kind: 'routine',
+      titleJa: 'ごみ収集日の変更',
+      bodyJa: '年末年始は、ごみの収集日が変わります。12月30日から1月3日までは収集がありません。',
+      target,
+    },
+    {
+      kind: 'routine',
+      safetyCheck: true,
+      titleJa: '安否確認',
+      bodyJa: '昨夜の地震で、お変わりありませんか。',
+      target,
+    },
+  ]) {
+    expect((await announce(payload)).statusCode).toBe(201);
+  }
+  await terminal.locator('[data-testid="home-announcements"] .ts-badge').waitFor({ timeout: 10_000 });
+  await terminal.waitForFunction(
+    () => document.querySelector('[data-testid="home-announcements"] .ts-badge')?.textContent === '3',
+  );
+  await checkScreen(terminal, 'home-unread');
+
+  await terminal.getByTestId('home-announcements').click();
+  await terminal.getByTestId('announcements-screen').waitFor();
+  await expect(terminal.getByTestId('announcement-current').textContent()).resolves.toContain('安否確認');
+  await checkScreen(terminal, 'announcement-safety');
+  await terminal.getByTestId('announcement-safe').click();
+  await terminal.getByTestId('announcement-next').click();
+  await terminal.getByText('ごみ収集日の変更').first().waitFor();
+  await checkScreen(terminal, 'announcements');
+  await terminal.getByTestId('announcement-next').click();
+  await terminal.getByTestId('announcement-test').waitFor();
+  await checkScreen(terminal, 'announcement-drill');
+  await terminal.getByTestId('back').click();
+  await terminal.getByTestId('home-screen').waitFor();
+
+  expect(
+    (
+      await announce({
+        kind: 'emergency',
+        titleJa: '避難指示',
+        bodyJa: '大雨のため、高台の避難所へ避難してください。',
+        target,
+      })
+    ).statusCode,
+  ).toBe(201);
+  await terminal.getByTestId('emergency-screen').waitFor({ timeout: 10_000 });
+  await checkScreen(terminal, 'announcement-emergency');
+  await terminal.getByTestId('emergency-acknowledge').click();
+  await terminal.getByTestId('emergency-screen').waitFor({ state: 'detached' });
+
+  expect(
+    (
+      await announce({
+        kind: 'emergency',
+        safetyCheck: true,
+        titleJa: '地震の安否確認',
+        bodyJa: '震度6弱の地震がありました。けがはありませんか。',
+        target,
+      })
+    ).statusCode,
+  ).toBe(201);
+  await terminal.getByTestId('emergency-screen').waitFor({ timeout: 10_000 });
+  await checkScreen(terminal, 'announcement-emergency-safety');
+  await terminal.getByTestId('emergency-safe').click();
+  await terminal.getByTestId('emergency-screen').waitFor({ state: 'detached' });
+  await terminal.getByTestId('home-screen').waitFor();
+});
+
+test('calls: waiting with place and estimate, closed, nobody, callback, in call, order, held, incoming', async () => {
+  const shops = hub.hub.stores.shops.list();
+  const market = shops.find((s) => s.name === 'みどりマート')!;
+  const stand = shops.find((s) => s.name === 'JA野菜スタンド')!;
+
+  // The shop's second operator is busy with one caller and another waits: our resident is second in line.
+  const busyOperator = await connectStaff(hub.url, await login(hub.hub, 'shop1b', 'tsunagu-demo'));
+  const a = await connectTerminal(hub.url, hub.demo.terminals[3]!.credential);
+  const b = await connectTerminal(hub.url, hub.demo.terminals[4]!.credential);
+  sockets.push(busyOperator, a, b);
+  await emitAck(busyOperator, 'call:setAvailability', { availability: 'available' });
+  const ring = nextEvent<{ callId: number }>(busyOperator, 'call:ringing');
+  await emitAck(a, 'call:request', { shopId: market.id });
+  await emitAck(busyOperator, 'call:answer', { callId: (await ring).callId });
+  const ahead = (await emitAck<{ ok: true; data: { callId: number } }>(b, 'call:request', { shopId: market.id })).data;
+
+  await terminal.getByTestId('home-shopping').click();
+  await terminal.getByTestId(`shop-${market.id}`).click();
+  await terminal.getByTestId('call-waiting').waitFor();
+  await expect(terminal.getByTestId('call-waiting').textContent()).resolves.toMatch(/あと1人・約\d+分/);
+  await checkScreen(terminal, 'call-waiting');
+  await emitAck(b, 'call:cancel', { callId: ahead.callId });
+  await terminal.getByTestId('call-waiting').getByText('つぎは、あなたの番です').waitFor();
+  await checkScreen(terminal, 'call-next');
+
+  // The shop's operator answers in the console (real video from the fake camera).
+  const consoleContext = await browser.newContext({
+    viewport: { width: 1280, height: 1000 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    permissions: ['camera', 'microphone'],
+  });
+  contexts.push(consoleContext);
+  const operator = await consoleContext.newPage();
+  await operator.goto(`${hub.url}/console/`);
+  await operator.getByLabel('ユーザー名').fill('shop1');
+  await operator.getByLabel('パスワード').fill('tsunagu-demo');
+  await operator.getByTestId('login-submit').click();
+  await operator.goto(`${hub.url}/console/#/calls`);
+  await operator.getByTestId('calls-page').waitFor();
+  await operator.getByTestId('set-available').click();
+  await operator.getByTestId('call-ringing').waitFor({ timeout: 15_000 });
+  await operator.getByTestId('call-answer').click();
+  await terminal.getByTestId('call-in-progress').waitFor({ timeout: 15_000 });
+  await terminal.waitForFunction(
+    () => {
+      const v = document.querySelector('[data-testid="call-remote-video"]') as HTMLVideoElement | null;
+      return !!v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 5;
+    },
+    null,
+    { timeout: 30_000, polling: 250 },
+  );
+  await checkScreen(terminal, 'call-in-progress');
+
+  // The operator's order, confirmed on the terminal with はい, then its progress.
+  const orders = hub.hub.capabilities.orders as OrdersService;
+  const callId = (
+    hub.hub.ctx.db.prepare("SELECT id FROM calls WHERE household_id = ? AND status = 'connected'").get(householdId) as {
+      id: number;
+    }
+  ).id;
+  const items = hub.hub.stores.shops.items(market.id);
+  const order = orders.create(
+    {
+      shopId: market.id,
+      householdId,
+      callId,
+      lines: [
+        { itemId: items[0]!.id, quantity: 2 },
+        { itemId: items[1]!.id, quantity: 1 },
+        { itemId: items[2]!.id, quantity: 1 },
+        { name: 'お豆腐（絹）', quantity: 2 },
+      ],
+    },
+    null,
+  );
+  orders.sendForConfirmation(order.id);
+  await terminal.getByTestId('order-confirm').waitFor({ timeout: 10_000 });
+  await checkScreen(terminal, 'order-confirm', { scrollable: true });
+  await terminal.getByTestId('order-yes').click();
+  await terminal.getByTestId('order-status').waitFor();
+  await checkScreen(terminal, 'order-status');
+  await terminal.getByTestId('order-ok').click();
+  await terminal.getByTestId('order-status').waitFor({ state: 'detached' });
+
+  // An emergency during the call holds it; the emergency screen is what the resident sees.
+  expect(
+    (
+      await announce({
+        kind: 'emergency',
+        titleJa: '避難指示',
+        bodyJa: '大沢地区に避難指示が出ました。',
+        target: { type: 'households', householdIds: [householdId] },
+      })
+    ).statusCode,
+  ).toBe(201);
+  await terminal.getByTestId('emergency-screen').waitFor({ timeout: 10_000 });
+  await terminal.getByTestId('call-held').waitFor({ state: 'attached' });
+  await checkScreen(terminal, 'call-held-emergency');
+  await terminal.getByTestId('emergency-acknowledge').click();
+  await terminal.getByTestId('call-held').waitFor({ state: 'detached' });
+  await terminal.getByTestId('call-hang-up').click();
+  await terminal.getByTestId('home-screen').waitFor();
+  await consoleContext.close();
+
+  // The vegetable stand is closed on Mondays: the terminal says so and offers a callback.
+  await terminal.getByTestId('home-shopping').click();
+  const standButton = terminal.getByTestId(`shop-${stand.id}`);
+  if (!(await standButton.isVisible())) await terminal.getByTestId('shops-next').click();
+  await standButton.click();
+  await terminal.getByTestId('call-waiting').getByText('いまは、受付の時間外です').waitFor();
+  await checkScreen(terminal, 'call-closed');
+  await terminal.getByTestId('call-cancel').click();
+  await terminal.getByTestId('home-screen').waitFor();
+
+  // Nobody on the listening line: a callback keeps the place.
+  await terminal.getByTestId('home-listening').click();
+  await terminal.getByTestId('call-waiting').getByText('いま、電話に出られる人がいません').waitFor();
+  await checkScreen(terminal, 'call-nobody');
+  await terminal.getByTestId('call-request-callback').click();
+  await terminal.getByTestId('call-callback-requested').waitFor();
+  await checkScreen(terminal, 'call-callback-requested');
+  await terminal.getByTestId('call-back-home').click();
+  await terminal.getByTestId('home-screen').waitFor();
+
+  // A listener calls back: the terminal rings with a big answer and a big decline.
+  const listener = await connectStaff(hub.url, await login(hub.hub, 'listener1', 'tsunagu-demo'));
+  sockets.push(listener);
+  const callbackOf = (
+    hub.hub.ctx.db
+      .prepare("SELECT id FROM calls WHERE household_id = ? AND status = 'callback_requested'")
+      .get(householdId) as { id: number }
+  ).id;
+  await emitAck(listener, 'call:callBack', { householdId, callbackOf });
+  await terminal.getByTestId('call-incoming').waitFor({ timeout: 10_000 });
+  await checkScreen(terminal, 'call-incoming');
+  await terminal.getByTestId('call-decline').click();
+  await terminal.getByTestId('call-incoming').waitFor({ state: 'detached' });
+  await terminal.getByTestId('home-screen').waitFor();
+});
+
+test('offline, with the offline 元気です, and back by itself', async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await hub.stop();
+  await terminal.getByTestId('offline-screen').waitFor({ timeout: 30_000 });
+  await checkScreen(terminal, 'offline');
+  await terminal.getByTestId('offline-checkin').click();
+  await terminal.getByTestId('offline-checkin-queued').waitFor();
+  await checkScreen(terminal, 'offline-checkin');
+  await hub.restart();
+  await terminal.getByTestId('home-screen').waitFor({ timeout: 60_000 });
+});
