@@ -47,7 +47,9 @@ async function expectInert(page: Page): Promise<void> {
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(await page.locator('img[src="x"]').count()).toBe(0);
   expect(await page.locator('b[onmouseover]').count()).toBe(0);
-  expect(await page.evaluate(() => [...document.scripts].some((s) => s.textContent?.includes('__xss')))).toBe(false);
+  expect(await page.evaluate(() => Array.from(document.scripts).some((s) => s.textContent?.includes('__xss')))).toBe(
+    false,
+  );
 }
 
 test('an announcement with HTML and script in it is shown as text on the terminal and in the console', async () => {

@@ -338,7 +338,7 @@ describe('audit log', () => {
   it('records who did each privileged action, from where', async () => {
     const hub = await createTestHub();
     const admin = () => sessionFor(hub, hub.fixture.users.admin);
-    const call = (method: string, url: string, payload?: unknown) =>
+    const call = (method: string, url: string, payload?: object) =>
       as(hub, admin())({ method: method as 'POST', url, ...(payload !== undefined ? { payload } : {}) });
     const h0 = hub.fixture.households[0]!;
     const steps: [string, () => Promise<{ statusCode: number }>][] = [
@@ -488,10 +488,10 @@ describe('uploads', () => {
   it('a path in the upload file name is ignored: the clip is stored under a name the hub makes', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-upload-'));
     const hub = await createTestHub({ config: { dataDir } });
-    const escape = path.join(dataDir, '..', `pwned-${process.pid}.wav`);
+    const outside = path.join(dataDir, '..', `pwned-${process.pid}.wav`);
     for (const name of [
-      `../${path.basename(escape)}`,
-      `..%2f${path.basename(escape)}`,
+      `../${path.basename(outside)}`,
+      `..%2f${path.basename(outside)}`,
       '/etc/cron.d/x',
       '..\\..\\x.wav',
     ]) {
@@ -506,7 +506,7 @@ describe('uploads', () => {
       expect(res.statusCode).toBe(201);
       expect(res.json().audioId).toMatch(/^[a-f0-9]{32}$/);
     }
-    expect(fs.existsSync(escape)).toBe(false);
+    expect(fs.existsSync(outside)).toBe(false);
     expect(fs.readdirSync(dataDir)).toEqual(['announcement-audio']);
     expect(fs.readdirSync(path.join(dataDir, 'announcement-audio')).every((f) => /^[a-f0-9]{32}/.test(f))).toBe(true);
     await hub.close();
