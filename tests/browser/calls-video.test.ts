@@ -204,7 +204,6 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
 });
 
 test('nobody on the listening line: the terminal says so and keeps the place with a callback; a listener calls back', async () => {
-  const listening = hub.hub.stores.shops.list().find((s) => s.kind === 'listening')!;
   const resident = hub.demo.terminals[3]!;
   const context = await newContext(browser);
   const terminal = await context.newPage();

@@ -1,5 +1,11 @@
 // Public surface of @tsunagu/ui: accessible big-button components, catalogues, speech and sounds.
-export { AnnouncementCard, type AnnouncementCardData, announcementCss, announcementText, EmergencyFrame } from './components/AnnouncementCard';
+export {
+  AnnouncementCard,
+  type AnnouncementCardData,
+  announcementCss,
+  announcementText,
+  EmergencyFrame,
+} from './components/AnnouncementCard';
 export { Badge } from './components/Badge';
 export { BigButton, type BigButtonProps, type ButtonVariant } from './components/BigButton';
 export { ICON_NAMES, Icon, type IconName } from './components/Icon';

@@ -354,7 +354,14 @@ export const en: ConsoleCatalogue = {
       day_off: 'Day off',
       no_terminal: 'No terminal',
     },
-    dayStatus: { checked_in: 'OK', late: 'Late', missed: 'Missed', day_off: 'Off', today: 'Today', not_watched: 'Not watched' },
+    dayStatus: {
+      checked_in: 'OK',
+      late: 'Late',
+      missed: 'Missed',
+      day_off: 'Off',
+      today: 'Today',
+      not_watched: 'Not watched',
+    },
     state: { open: 'Not yet acknowledged', acknowledged: 'Acknowledged', resolved: 'Resolved' },
     kind: {
       missed_checkin: 'Missed check-in',

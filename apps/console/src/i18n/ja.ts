@@ -347,7 +347,14 @@ export const ja = {
       day_off: 'お休みの日',
       no_terminal: '端末なし',
     },
-    dayStatus: { checked_in: '連絡', late: '遅れ', missed: '未連絡', day_off: '休み', today: '今日', not_watched: '対象外' },
+    dayStatus: {
+      checked_in: '連絡',
+      late: '遅れ',
+      missed: '未連絡',
+      day_off: '休み',
+      today: '今日',
+      not_watched: '対象外',
+    },
     state: { open: '未確認', acknowledged: '確認済み', resolved: '完了' },
     kind: {
       missed_checkin: '「元気です」が届かない',

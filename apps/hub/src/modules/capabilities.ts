@@ -4,9 +4,9 @@
  */
 import type { Hub } from '../app';
 import { registerAnnouncements } from './announcements';
-import { registerWatch } from './watch';
 import { registerCalls } from './calls';
 import { registerOrders } from './orders';
+import { registerWatch } from './watch';
 
 export interface Capability {
   name: string;
