@@ -12,6 +12,7 @@ import { PROTOCOL_VERSION } from '@tsunagu/protocol';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Gauge } from 'prom-client';
 import { type HubConfig, loadConfig } from './config';
 import type { HubContext } from './context';
 import { type Db, databaseFile, openDatabase } from './db/database';
@@ -184,6 +185,17 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   });
 
   registerMetricsRoute(app, metrics);
+  // What monitoring alerts on first: terminals dropping off (a district outage, or the hub unreachable).
+  new Gauge({
+    name: 'tsunagu_sockets_connected',
+    help: 'Open Socket.IO connections, by namespace (terminal, staff)',
+    labelNames: ['namespace'],
+    registers: [metrics.registry],
+    collect() {
+      this.set({ namespace: 'terminal' }, sockets.terminals.sockets.size);
+      this.set({ namespace: 'staff' }, sockets.staff.sockets.size);
+    },
+  });
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => {
     db.prepare('SELECT 1').get();
     return { status: 'ok' };
