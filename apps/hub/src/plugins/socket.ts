@@ -59,6 +59,11 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
   }
 }
 
+/** Access and rate rules are small literals, often written inline per connection: compare them by value. */
+function same(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 export function principalOf(socket: Socket): Principal {
   return socket.data.principal as Principal;
 }
@@ -131,13 +136,34 @@ export function createSockets(
 
   const commands = new Map<string, SocketCommand>();
   const limiter = new TokenBuckets();
+  // One options object per command, shared by every socket: a fresh `{ ...options }` per socket and
+  // command cost each terminal ~4 KB of heap (V8 gave every spread copy its own hidden class),
+  // measured by the bench's memory-per-terminal figure (docs/benchmarks.md).
+  const shared = new Map<string, HandlerOptions<TSchema>>();
   const registrar =
     (ctx: SocketContext): CommandRegistrar =>
     (event, options, handler) => {
       const namespace = ctx.socket.nsp.name;
       const key = `${namespace} ${event}`;
       if (!commands.has(key)) commands.set(key, { namespace, event, access: options.access, schema: options.schema });
-      onCommand(ctx, event, { ...options, logger: app.log, metrics: deps.metrics, limiter }, handler);
+      let full = shared.get(key);
+      if (
+        !full ||
+        full.schema !== options.schema ||
+        !same(full.access, options.access) ||
+        !same(full.rateLimit, options.rateLimit)
+      ) {
+        full = {
+          schema: options.schema,
+          access: options.access,
+          rateLimit: options.rateLimit,
+          logger: app.log,
+          metrics: deps.metrics,
+          limiter,
+        };
+        shared.set(key, full);
+      }
+      onCommand(ctx, event, full as HandlerOptions<typeof options.schema>, handler);
     };
 
   const connect = (handlers: ConnectionHandler[]) => (socket: Socket) => {
