@@ -389,6 +389,53 @@ export class Fleet {
     };
   }
 
+  /**
+   * Open-loop check-ins: `perSecond` presses a second spread over the connected terminals, whatever
+   * the hub's answers (an arrival rate, as in a city at 9 o'clock), for `durationMs`.
+   */
+  async checkinOpenLoop(perSecond: number, durationMs: number): Promise<CheckinLoadResult> {
+    const users = this.terminals.filter((t) => t.connected);
+    if (users.length === 0) throw new Error('no terminal is connected');
+    const latencies: number[] = [];
+    const failures: Record<string, number> = {};
+    let ok = 0;
+    let failed = 0;
+    let sent = 0;
+    const inFlight: Promise<void>[] = [];
+    const started = performance.now();
+    const tickMs = 5;
+    while (performance.now() - started < durationMs) {
+      const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
+      for (; sent < due; sent++) {
+        const t = users[sent % users.length]!;
+        const t0 = performance.now();
+        inFlight.push(
+          t.checkIn('good').then((ack) => {
+            if (ack.ok) {
+              ok++;
+              latencies.push(performance.now() - t0);
+            } else {
+              failed++;
+              failures[ack.error.code] = (failures[ack.error.code] ?? 0) + 1;
+            }
+          }),
+        );
+      }
+      await sleep(tickMs);
+    }
+    const sendingMs = performance.now() - started;
+    await Promise.all(inFlight);
+    return {
+      concurrency: users.length,
+      durationMs: Math.round(sendingMs),
+      ok,
+      failed,
+      failures,
+      perSecond: Math.round((ok / (performance.now() - started)) * 1000),
+      latency: summarise(latencies),
+    };
+  }
+
   /** Connects operators (console sessions) and makes them available. */
   async connectOperators(
     cookies: readonly string[],

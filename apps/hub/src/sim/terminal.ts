@@ -144,7 +144,9 @@ export class VirtualTerminal {
       const at = performance.now();
       this.seen.set(a.id, at);
       rec.announcement?.(this, a, at, via);
-      if (options.receipts !== false) void this.receipt(a.id);
+      // After this turn's other arrivals: in the fleet all terminals share one event loop, and a
+      // receipt sent inline would delay (and so inflate) the next terminal's reception time.
+      if (options.receipts !== false) setImmediate(() => void this.receipt(a.id));
     };
     s.on('announcement:published', (a) => received(a, 'live'));
     s.on('announcement:sync', (p: AnnouncementSync) => {

@@ -1,0 +1,138 @@
+/**
+ * Baseline servers, each in its own process like the hub: `ws` (a bare WebSocket server that sends
+ * one serialised payload to every client), `sio` (a plain Socket.IO server with default options:
+ * bare connections and a one-hop relay), and `sqlite` (raw better-sqlite3, one commit per check-in).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Server } from 'socket.io';
+import { WebSocketServer } from 'ws';
+import { openDatabase } from '../db/database';
+import { createSqliteHouseholdsStore } from '../modules/households/store';
+import { summarise } from '../sim/stats';
+import { memoryAfterGc, serveIpc } from './ipc';
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve) => {
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : 0);
+    });
+  });
+}
+
+async function wsServer() {
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  server.on('request', (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/publish') {
+      res.statusCode = 404;
+      return res.end();
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { payload } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payload: string };
+      // Serialised once, sent to every client: the physical limit of a fan-out from one process.
+      for (const client of wss.clients) client.send(payload);
+      res.end('{"ok":true}');
+    });
+  });
+  const port = await listen(server);
+  serveIpc({ memory: () => memoryAfterGc(), clients: () => wss.clients.size });
+  process.send?.({ ready: true, port });
+}
+
+async function sioServer() {
+  const server = http.createServer();
+  // Socket.IO's defaults: no connection-state recovery, no authentication, the default namespace.
+  const io = new Server(server, { serveClient: false });
+  const operators: string[] = [];
+  let next = 0;
+  io.on('connection', (socket) => {
+    socket.on('op:ready', (ack: () => void) => {
+      operators.push(socket.id);
+      ack();
+    });
+    socket.on('request', (p: { caller: number }) => {
+      const op = operators[next++ % Math.max(1, operators.length)];
+      if (op) io.to(op).emit('ring', p);
+    });
+    socket.on('disconnect', () => {
+      const i = operators.indexOf(socket.id);
+      if (i >= 0) operators.splice(i, 1);
+    });
+  });
+  const port = await listen(server);
+  serveIpc({
+    memory: () => memoryAfterGc(),
+    clients: () => io.engine.clientsCount,
+    heapSnapshot: (a: { file: string }) => require('node:v8').writeHeapSnapshot(a.file),
+  });
+  process.send?.({ ready: true, port });
+}
+
+/**
+ * The same rows a check-in writes (a `checkins` row and its `signs_of_life` row), one transaction
+ * each, on the hub's schema with the hub's pragmas (WAL, synchronous=FULL), for `durationMs`.
+ */
+function rawCheckins(a: { durationMs: number; households: number }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-raw-'));
+  const db = openDatabase(path.join(dir, 'raw.db'));
+  try {
+    const households = createSqliteHouseholdsStore(db);
+    const district = households.createDistrict({ code: 'raw', name: '基準', nameEn: 'raw' });
+    const ids = db.transaction(() =>
+      Array.from({ length: a.households }, (_, i) =>
+        households.create({ name: `基準世帯${i}`, address: `基準町 ${i}`, districtId: district }, Date.now()),
+      ),
+    )();
+    const insertCheckin = db.prepare(
+      `INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at, mood)
+       VALUES (?, NULL, ?, ?, ?, ?, 'good') ON CONFLICT (household_id, idempotency_key) DO NOTHING RETURNING id`,
+    );
+    const insertSign = db.prepare(
+      "INSERT INTO signs_of_life (household_id, kind, at, checkin_id) VALUES (?, 'checkin', ?, ?)",
+    );
+    const one = db.transaction((householdId: number, key: string, now: number) => {
+      const row = insertCheckin.get(householdId, key, now, now, now) as { id: number };
+      insertSign.run(householdId, now, row.id);
+    });
+    const latencies: number[] = [];
+    const started = performance.now();
+    const end = started + a.durationMs;
+    let n = 0;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      one(ids[n % ids.length]!, crypto.randomUUID(), Date.now());
+      latencies.push(performance.now() - t0);
+      n++;
+    }
+    const elapsed = performance.now() - started;
+    return {
+      rows: n,
+      durationMs: Math.round(elapsed),
+      perSecond: Math.round((n / elapsed) * 1000),
+      latency: summarise(latencies),
+      synchronous: db.pragma('synchronous', { simple: true }),
+      journalMode: db.pragma('journal_mode', { simple: true }),
+    };
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const mode = process.argv[2];
+if (mode === 'ws') void wsServer();
+else if (mode === 'sio') void sioServer();
+else if (mode === 'sqlite') {
+  serveIpc({ run: (a: { durationMs: number; households: number }) => rawCheckins(a) });
+  process.send?.({ ready: true, port: 0 });
+} else {
+  console.error('usage: baselines.js ws|sio|sqlite (started by npm run bench)');
+  process.exit(2);
+}

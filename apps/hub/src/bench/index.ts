@@ -1,0 +1,427 @@
+/**
+ * `npm run bench [-- --quick]`: the hub and the virtual fleet in separate processes pinned to
+ * separate cores, on a database on disk, each figure next to a baseline measured in the same run.
+ * Prints a table and writes docs/benchmarks.json and docs/benchmarks.md.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { databaseFile } from '../db/database';
+import type { CallLoadResult, CheckinLoadResult, FanoutResult } from '../sim/fleet';
+import { expectStatus, requestJson } from '../sim/http';
+import { type LatencySummary, slope } from '../sim/stats';
+import { type BundleSize, type StartResult, TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
+import type { MemoryReading } from './ipc';
+import { prepareDatabase, storeAnnouncementWhileDown } from './prepare';
+import { hardFileLimit, hasCommand, type Spawned, sampleProcess, spawnPinned, stopProcess } from './proc';
+import { renderMarkdown, renderTable } from './report';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const DIST = path.resolve(__dirname, '..');
+
+export interface BenchOptions {
+  quick: boolean;
+  out: string;
+  browser: boolean;
+}
+
+function parse(argv: string[]): BenchOptions {
+  const o: BenchOptions = { quick: false, out: path.join(ROOT, 'docs'), browser: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') o.quick = true;
+    else if (a === '--no-browser') o.browser = false;
+    else if (a === '--out') o.out = path.resolve(argv[++i] ?? '.');
+    else if (a === '--help' || a === '-h') {
+      console.log(
+        'npm run bench [-- --quick] [--no-browser] [--out DIR]   (writes DIR/benchmarks.json and DIR/benchmarks.md)',
+      );
+      process.exit(0);
+    } else {
+      console.error(`Unknown option ${a}`);
+      process.exit(2);
+    }
+  }
+  return o;
+}
+
+const sizesFor = (quick: boolean) =>
+  quick
+    ? {
+        fanout: [200, 500],
+        storm: 500,
+        viaApi: 200,
+        operators: 20,
+        callers: 60,
+        callsOverMs: 6000,
+        checkinConcurrency: 100,
+        checkinMs: 3000,
+        shops: 5,
+        stormTimeoutMs: 45_000,
+      }
+    : {
+        fanout: [1000, 5000, 10_000],
+        storm: 10_000,
+        viaApi: 1000,
+        operators: 200,
+        callers: 1000,
+        callsOverMs: 10_000,
+        checkinConcurrency: 1000,
+        checkinMs: 5000,
+        shops: 10,
+        stormTimeoutMs: 120_000,
+      };
+
+export function machine() {
+  const cpus = os.cpus();
+  let otherLoad = '';
+  try {
+    otherLoad = fs.readFileSync('/proc/loadavg', 'utf8').trim();
+  } catch {
+    // not Linux
+  }
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryBytes: os.totalmem(),
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    loadAverageAtStart: otherLoad,
+    fileLimit: hardFileLimit(),
+    taskset: hasCommand('taskset'),
+  };
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  quick: boolean;
+  machine: ReturnType<typeof machine>;
+  notes: string[];
+  fanout: {
+    n: number;
+    hub: FanoutResult;
+    baseline: { publishMs: number; receive: LatencySummary; received: number; complete: boolean };
+  }[];
+  memory: {
+    hub: { n: number; reading: MemoryReading }[];
+    socketIo: { n: number; reading: MemoryReading }[];
+    ws: { n: number; reading: MemoryReading }[];
+    hubPerTerminal?: { rss: number; heap: number };
+    socketIoPerTerminal?: { rss: number; heap: number };
+    wsPerTerminal?: { rss: number; heap: number };
+  };
+  calls?: { hub: CallLoadResult; baseline: { rang: number; requestToRing: LatencySummary } };
+  checkins?: {
+    hub: CheckinLoadResult;
+    saturation: CheckinLoadResult;
+    baseline: { perSecond: number; rows: number; latency: LatencySummary; synchronous: unknown; journalMode: unknown };
+  };
+  storm?: {
+    terminals: number;
+    hubDownMs: number;
+    hubStartMs: number;
+    result: {
+      complete: boolean;
+      reconnected: number;
+      received: number;
+      gaveUp: number;
+      allReceivedMs: number;
+      allReconnectedMs: number;
+      reconnect: LatencySummary;
+      receive: LatencySummary;
+    };
+    peakCpuPercent: number;
+    peakRssBytes: number;
+    baselineReconnectMs?: number;
+  };
+  terminalStart?: { start: StartResult; bundle: BundleSize };
+  connect: { n: number; ms: number; failed: number }[];
+  enrollment?: { terminals: number; ms: number };
+}
+
+async function main() {
+  const options = parse(process.argv.slice(2));
+  const sizes = sizesFor(options.quick);
+  const maxN = Math.max(...sizes.fanout, sizes.storm);
+  const started = performance.now();
+  const log = (line: string) =>
+    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    quick: options.quick,
+    machine: machine(),
+    notes: [],
+    fanout: [],
+    memory: { hub: [], socketIo: [], ws: [] },
+    connect: [],
+  };
+  if (!results.machine.taskset)
+    results.notes.push('taskset (util-linux) was not found: processes were not pinned to cores.');
+  if (results.machine.cores < 2) results.notes.push('Only one core: hub and fleet shared it.');
+  const hubCore = results.machine.cores >= 2 ? 0 : null;
+  const fleetCore = results.machine.cores >= 2 ? 1 : null;
+  log(
+    `machine: ${results.machine.cpuModel}, ${results.machine.cores} cores, load ${results.machine.loadAverageAtStart}`,
+  );
+
+  // ---- the terminal page (built first: the hub serves what exists at start-up)
+  if (options.browser) {
+    log('building the web apps (node scripts/build-web.mjs)…');
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  }
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-bench-'));
+  let hub: Spawned | null = null;
+  let fleet: Spawned | null = null;
+  let baseline: Spawned | null = null;
+  try {
+    log(`preparing ${maxN} households, ${sizes.shops} shops, ${sizes.operators} operators in ${dataDir}…`);
+    const prepared = await prepareDatabase(dataDir, {
+      households: maxN,
+      shops: sizes.shops,
+      operators: sizes.operators,
+      viaApi: sizes.viaApi,
+    });
+    log(`prepared; ${prepared.preEnrolled.length} terminals enrolled through the terminals service`);
+
+    // The raw-disk baseline for check-ins first, on the hub's core, before anything else runs there.
+    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), {
+      core: hubCore,
+      args: ['sqlite'],
+      name: 'sqlite baseline',
+    });
+    const raw = await baseline.call<NonNullable<BenchResults['checkins']>['baseline']>('run', {
+      durationMs: sizes.checkinMs,
+      households: 1000,
+    });
+    log(`raw better-sqlite3, one commit per check-in: ${raw.perSecond}/s, p99 ${raw.latency.p99} ms`);
+    await stopProcess(baseline);
+    baseline = null;
+
+    const startHub = (port = 0) =>
+      spawnPinned(path.join(DIST, 'bench/hub-process.js'), {
+        core: hubCore,
+        nodeArgs: ['--expose-gc'],
+        env: { TSUNAGU_DATA_DIR: dataDir, PORT: String(port), TSUNAGU_SEED_DEMO: 'false' },
+        name: 'hub',
+      });
+    hub = await startHub();
+    const hubUrl = `http://127.0.0.1:${hub.port}`;
+    log(`hub pid ${hub.pid} on core ${hubCore} at ${hubUrl}`);
+    fleet = await spawnPinned(path.join(DIST, 'sim/worker.js'), {
+      core: fleetCore,
+      nodeArgs: ['--max-old-space-size=4096'],
+      name: 'fleet',
+    });
+    log(`fleet pid ${fleet.pid} on core ${fleetCore}`);
+    await fleet.call('init', { hub: hubUrl, heartbeatMs: 30_000 });
+
+    results.memory.hub.push({ n: 0, reading: await hub.call<MemoryReading>('memory') });
+
+    log(`enrolling ${prepared.codes.length} terminals through POST /api/terminals/enroll…`);
+    const e = await fleet.call<{ enrolled: number; ms: number }>('enroll', { codes: prepared.codes });
+    results.enrollment = { terminals: e.enrolled, ms: Math.round(e.ms) };
+    log(`enrolled ${e.enrolled} in ${Math.round(e.ms)} ms (${Math.round((e.enrolled / e.ms) * 1000)}/s)`);
+    await fleet.call('adopt', { identities: prepared.preEnrolled });
+    results.notes.push(
+      `${e.enrolled} terminals were enrolled by the fleet through POST /api/terminals/enroll (each from its own loopback address) in ${(e.ms / 1000).toFixed(1)} s; the other ${prepared.preEnrolled.length} were enrolled before the hub started, with the same terminals service in one transaction, to keep the bench under ten minutes.`,
+    );
+
+    // ---- 1 and 2: fan-out and memory at each N
+    for (const n of sizes.fanout) {
+      const c = await fleet.call<{ ms: number; connected: number; failed: number; firstFailures: string[] }>(
+        'connect',
+        { count: n },
+      );
+      results.connect.push({ n, ms: Math.round(c.ms), failed: c.failed });
+      log(`${c.connected} connected (${c.failed} failed) in ${Math.round(c.ms)} ms ${c.firstFailures.join('; ')}`);
+      await new Promise((r) => setTimeout(r, 2000));
+      const reading = await hub.call<MemoryReading>('memory');
+      results.memory.hub.push({ n: c.connected, reading });
+      log(`hub memory at ${c.connected}: rss ${mb(reading.rss)}, heap ${mb(reading.heapUsed)}`);
+      const f = await fleet.call<FanoutResult>('fanout', { apiKey: prepared.apiKey });
+      log(
+        `fan-out ${n}: p50 ${f.receive.p50} p99 ${f.receive.p99} max ${f.receive.max} ms; all stored ${Math.round(f.allStoredMs)} ms; missing ${f.missing}`,
+      );
+      results.fanout.push({
+        n,
+        hub: f,
+        baseline: { publishMs: Number.NaN, receive: f.receive, received: 0, complete: false },
+      });
+    }
+
+    // ---- 4: check-ins through the socket path
+    log(`check-ins: ${sizes.checkinConcurrency} terminals in a closed loop for ${sizes.checkinMs} ms (saturation)…`);
+    const saturation = await fleet.call<CheckinLoadResult>('checkins', {
+      concurrency: sizes.checkinConcurrency,
+      durationMs: sizes.checkinMs,
+    });
+    log(
+      `check-ins saturated: ${saturation.perSecond}/s, p99 ${saturation.latency.p99} ms, failed ${saturation.failed}`,
+    );
+    const rate = Math.max(1, raw.perSecond);
+    log(`check-ins: ${rate}/s arriving (the raw rate) for ${sizes.checkinMs} ms…`);
+    const checkins = await fleet.call<CheckinLoadResult>('checkinsAtRate', {
+      perSecond: rate,
+      durationMs: sizes.checkinMs,
+    });
+    log(
+      `check-ins at the raw rate: ${checkins.perSecond}/s done, p99 ${checkins.latency.p99} ms, failed ${checkins.failed}`,
+    );
+    results.checkins = { hub: checkins, saturation, baseline: raw };
+
+    // ---- 3: call routing
+    log(`calls: ${sizes.operators} operators, ${sizes.callers} callers over ${sizes.callsOverMs} ms…`);
+    const calls = await fleet.call<CallLoadResult>('calls', {
+      cookies: prepared.operatorCookies,
+      callers: sizes.callers,
+      overMs: sizes.callsOverMs,
+      shopIds: prepared.shopIds,
+      holdMs: 1000,
+    });
+    log(
+      `calls: ${calls.rang}/${calls.callers} rang; request → ring p50 ${calls.requestToRing.p50} p99 ${calls.requestToRing.p99} ms`,
+    );
+
+    // ---- 5: reconnect storm
+    await fleet.call('connect', { count: sizes.storm });
+    const stormN = await fleet.call<number>('connectedCount');
+    log(`reconnect storm: ${stormN} connected; killing the hub (SIGKILL)…`);
+    await fleet.call('stormArm');
+    const killedAt = performance.now();
+    hub.child.kill('SIGKILL');
+    await hub.exited;
+    const announcementId = storeAnnouncementWhileDown(databaseFile(dataDir));
+    const hubDownMs = performance.now() - killedAt;
+    const restartAt = performance.now();
+    hub = await startHub(Number(new URL(hubUrl).port));
+    const hubStartMs = performance.now() - restartAt;
+    const sampler = sampleProcess(hub.pid, 250);
+    log(
+      `hub restarted (pid ${hub.pid}) after ${Math.round(hubDownMs + hubStartMs)} ms; announcement ${announcementId} stored while it was down`,
+    );
+    const storm = await fleet.call<NonNullable<BenchResults['storm']>['result']>('stormWait', {
+      announcementId,
+      count: stormN,
+      timeoutMs: sizes.stormTimeoutMs,
+    });
+    const peaks = sampler.stop();
+    results.storm = {
+      terminals: stormN,
+      hubDownMs: Math.round(hubDownMs),
+      hubStartMs: Math.round(hubStartMs),
+      result: storm,
+      ...peaks,
+    };
+    log(
+      `storm: all reconnected ${Math.round(storm.allReconnectedMs)} ms, all received ${Math.round(storm.allReceivedMs)} ms after the kill; gave up ${storm.gaveUp}; peak CPU ${peaks.peakCpuPercent} %, RSS ${mb(peaks.peakRssBytes)}`,
+    );
+
+    // ---- 6: terminal start (against the hub with the fleet still connected)
+    if (options.browser) {
+      const enrolled = await requestJson<{ credential: string }>(hubUrl, '/api/terminals/enroll', {
+        body: { code: prepared.browserCode, deviceName: 'bench browser' },
+      });
+      const { credential } = expectStatus(enrolled, [200], 'enrolling the browser terminal');
+      log('terminal start in Chromium…');
+      const start = await terminalStart(hubUrl, credential, options.quick ? 3 : 5);
+      results.terminalStart = { start, bundle: terminalBundleSize(TERMINAL_WEB_DIR) };
+      log(
+        `terminal start p50 ${start.toInteractive.p50} ms (blank page ${start.blankPage.p50} ms); JS ${kb(results.terminalStart.bundle.gzipBytes)} gzipped`,
+      );
+    }
+
+    await fleet.call('disconnect', {});
+    await stopProcess(hub);
+    hub = null;
+
+    // ---- baselines, same processes' cores, same fleet process
+    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), {
+      core: hubCore,
+      nodeArgs: ['--expose-gc'],
+      args: ['ws'],
+      name: 'ws baseline',
+    });
+    const wsUrl = `ws://127.0.0.1:${baseline.port}`;
+    results.memory.ws.push({ n: 0, reading: await baseline.call<MemoryReading>('memory') });
+    for (const row of results.fanout) {
+      await fleet.call('wsConnect', { url: wsUrl, count: row.n });
+      await new Promise((r) => setTimeout(r, 1000));
+      results.memory.ws.push({ n: row.n, reading: await baseline.call<MemoryReading>('memory') });
+      const b = await fleet.call<{ publishMs: number; receive: LatencySummary; received: number; complete: boolean }>(
+        'wsFanout',
+        { url: wsUrl },
+      );
+      row.baseline = b;
+      log(`ws baseline ${row.n}: p50 ${b.receive.p50} p99 ${b.receive.p99} max ${b.receive.max} ms`);
+    }
+    await fleet.call('wsClose');
+    await stopProcess(baseline);
+
+    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), {
+      core: hubCore,
+      nodeArgs: ['--expose-gc'],
+      args: ['sio'],
+      name: 'socket.io baseline',
+    });
+    const sioUrl = `http://127.0.0.1:${baseline.port}`;
+    results.memory.socketIo.push({ n: 0, reading: await baseline.call<MemoryReading>('memory') });
+    for (const row of results.memory.hub.slice(1)) {
+      await fleet.call('sioConnect', { url: sioUrl, count: row.n });
+      await new Promise((r) => setTimeout(r, 2000));
+      results.memory.socketIo.push({ n: row.n, reading: await baseline.call<MemoryReading>('memory') });
+    }
+    const relay = await fleet.call<{ rang: number; requestToRing: LatencySummary }>('sioRelay', {
+      url: sioUrl,
+      operators: sizes.operators,
+      callers: sizes.callers,
+      overMs: sizes.callsOverMs,
+    });
+    results.calls = { hub: calls, baseline: relay };
+    log(`socket.io relay baseline: p99 ${relay.requestToRing.p99} ms`);
+    await fleet.call('sioClose');
+    await stopProcess(baseline);
+
+    const perTerminal = (rows: { n: number; reading: MemoryReading }[]) => ({
+      rss: slope(rows.map((r) => ({ x: r.n, y: r.reading.rss }))),
+      heap: slope(rows.map((r) => ({ x: r.n, y: r.reading.heapUsed }))),
+    });
+    results.memory.hubPerTerminal = perTerminal(results.memory.hub);
+    results.memory.socketIoPerTerminal = perTerminal(results.memory.socketIo);
+    results.memory.wsPerTerminal = perTerminal(results.memory.ws);
+  } finally {
+    await stopProcess(hub);
+    await stopProcess(baseline);
+    await stopProcess(fleet);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  results.finishedAt = new Date().toISOString();
+  const elapsedS = (performance.now() - started) / 1000;
+  results.notes.push(`The whole bench took ${elapsedS.toFixed(0)} s.`);
+  const load = fs.existsSync('/proc/loadavg') ? fs.readFileSync('/proc/loadavg', 'utf8').trim() : '';
+  if (load) results.notes.push(`Load average at the end: ${load}.`);
+  console.log(`\n${renderTable(results)}\n`);
+  fs.mkdirSync(options.out, { recursive: true });
+  const suffix = options.quick ? '-quick' : '';
+  fs.writeFileSync(path.join(options.out, `benchmarks${suffix}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  if (!options.quick) {
+    const page = path.join(options.out, 'benchmarks.md');
+    fs.writeFileSync(page, renderMarkdown(results, fs.existsSync(page) ? fs.readFileSync(page, 'utf8') : undefined));
+  }
+  console.log(
+    `wrote ${path.join(options.out, `benchmarks${suffix}.json`)}${options.quick ? '' : ` and ${path.join(options.out, 'benchmarks.md')}`}`,
+  );
+  process.exit(0);
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

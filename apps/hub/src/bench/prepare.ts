@@ -1,0 +1,128 @@
+/**
+ * Prepares the bench's database file before the hub process starts: districts, households, shops,
+ * operators with console sessions, a city-hall API key and one enrollment code per household.
+ * Terminals themselves are enrolled later by the fleet, through the enrollment API.
+ */
+import { buildApp } from '../app';
+import { openDatabase } from '../db/database';
+import { randomToken, sha256 } from '../lib/secrets';
+import { hashPassword, SESSION_COOKIE } from '../modules/accounts/service';
+import { createSqliteAnnouncementsStore } from '../modules/announcements/store';
+import { drillAnnouncement } from '../sim/fleet';
+import type { TerminalIdentity } from '../sim/terminal';
+
+export interface Prepared {
+  apiKey: string;
+  /** Codes the fleet enrolls through POST /api/terminals/enroll. */
+  codes: string[];
+  /** Terminals enrolled here through the terminals service (same code path, one transaction). */
+  preEnrolled: TerminalIdentity[];
+  /** A code kept for the browser's terminal (terminal start). */
+  browserCode: string;
+  shopIds: number[];
+  operatorCookies: string[];
+}
+
+const ALL_DAY = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: '00:00', close: '24:00' }));
+
+/**
+ * `viaApi` households keep their codes for the fleet to enroll through the API; the rest are
+ * enrolled here with the same service the route calls. (Each enrollment through the API is two
+ * commits — the terminal and its audit record — so ten thousand would take minutes of the bench's
+ * ten on a busy disk; the API path is measured on a sample instead.)
+ */
+export async function prepareDatabase(
+  dataDir: string,
+  sizes: { households: number; shops: number; operators: number; viaApi: number },
+): Promise<Prepared> {
+  const hub = await buildApp({ config: { dataDir, seedDemo: false }, backgroundJobs: false, logger: false });
+  try {
+    const now = Date.now();
+    // One Argon2id hash for all operators: they use sessions made here and never type a password.
+    const passwordHash = await hashPassword(randomToken());
+    const { households, shops, accounts } = hub.stores;
+    const made = hub.ctx.db.transaction(() => {
+      const districts = Array.from({ length: 10 }, (_, i) =>
+        households.createDistrict({ code: `bench-${i}`, name: `負荷地区${i + 1}`, nameEn: `Bench district ${i + 1}` }),
+      );
+      const householdIds = Array.from({ length: sizes.households + 1 }, (_, i) =>
+        households.create(
+          { name: `負荷世帯 ${i + 1}`, address: `負荷町 ${i + 1}`, districtId: districts[i % districts.length]! },
+          now,
+        ),
+      );
+      const shopIds = Array.from({ length: sizes.shops }, (_, i) =>
+        shops.create({ name: `負荷ストア${i + 1}`, category: 'supermarket', kind: 'shop', openingHours: ALL_DAY }, now),
+      );
+      const operatorCookies = Array.from({ length: sizes.operators }, (_, i) => {
+        const userId = accounts.createUser(
+          {
+            username: `bench-op-${i + 1}`,
+            displayName: `オペレーター${i + 1}`,
+            passwordHash,
+            role: 'operator',
+            admin: false,
+            shopId: shopIds[i % shopIds.length]!,
+            watcherKind: null,
+          },
+          now,
+        );
+        const token = randomToken();
+        accounts.createSession({
+          tokenHash: sha256(token),
+          userId,
+          csrfToken: randomToken(24),
+          now,
+          expiresAt: now + 24 * 3600_000,
+          ip: null,
+        });
+        return `${SESSION_COOKIE}=${token}`;
+      });
+      const codes = householdIds.map((id) => hub.services.terminals.issueCode(id, 'bench').code);
+      const browserCode = codes.pop()!;
+      const preEnrolled = codes.splice(sizes.viaApi).map((code, i): TerminalIdentity => {
+        const r = hub.services.terminals.enroll(code, `bench terminal ${sizes.viaApi + i + 1}`);
+        return { householdId: r.householdId, terminalId: r.terminalId, credential: r.credential };
+      });
+      return { shopIds, operatorCookies, codes, browserCode, preEnrolled };
+    })();
+    const apiKey = hub.services.accounts.createApiKey('bench', 'cityhall', null).key;
+    return { apiKey, ...made };
+  } finally {
+    await hub.app.close();
+  }
+}
+
+/**
+ * While the hub is down: an announcement stored as "scheduled, not yet sent", which is what the
+ * hub finds when it crashed between storing and sending; the announcements module sends such
+ * announcements at start-up (persisted first, then sent).
+ */
+export function storeAnnouncementWhileDown(dbFile: string): number {
+  const db = openDatabase(dbFile);
+  try {
+    const a = drillAnnouncement('storm');
+    return createSqliteAnnouncementsStore(db).insert({
+      kind: a.kind,
+      test: true,
+      titleJa: a.titleJa,
+      bodyJa: a.bodyJa,
+      titleEn: a.titleEn ?? null,
+      bodyEn: a.bodyEn ?? null,
+      audioId: null,
+      audioMime: null,
+      safetyCheck: false,
+      target: { type: 'all' },
+      status: 'scheduled',
+      sendAt: null,
+      expiresAt: null,
+      source: 'console',
+      capCategory: null,
+      createdBy: 'bench',
+      approvedBy: null,
+      createdAt: Date.now(),
+    });
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,118 @@
+/** Child processes for the bench: pinned to a core with taskset, file descriptors raised, CPU/RSS sampled from /proc. */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { ipcClient } from './ipc';
+
+export function hasCommand(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The hard limit on open files: the most a process may raise its soft limit to without privileges. */
+export function hardFileLimit(): number {
+  try {
+    const out = execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    return out === 'unlimited' ? 1_048_576 : Number(out);
+  } catch {
+    return 1024;
+  }
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  call: <T = unknown>(cmd: string, args?: unknown) => Promise<T>;
+  pid: number;
+  port: number;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+}
+
+/**
+ * Starts `node [nodeArgs] script [args]` on `core` with the open-file limit raised to the hard
+ * limit (`ulimit -n` in a bash that then execs, so the pid is node's), and waits for its `ready`.
+ */
+export function spawnPinned(
+  script: string,
+  options: { core: number | null; nodeArgs?: string[]; args?: string[]; env?: NodeJS.ProcessEnv; name: string },
+): Promise<Spawned> {
+  const node = [process.execPath, ...(options.nodeArgs ?? []), script, ...(options.args ?? [])];
+  const quoted = node.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const pin = options.core !== null && hasCommand('taskset') ? `taskset -c ${options.core} ` : '';
+  const child = spawn('bash', ['-c', `ulimit -n ${hardFileLimit()} && exec ${pin}${quoted}`], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...options.env },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const call = ipcClient(child);
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null, signal: string | null) =>
+      reject(new Error(`${options.name} exited (${signal ?? code}) before it was ready`));
+    child.once('exit', onExit);
+    child.on('message', (m: { ready?: boolean; port?: number }) => {
+      if (!m || m.ready !== true) return;
+      child.off('exit', onExit);
+      resolve({ child, call, pid: child.pid!, port: m.port ?? 0, exited });
+    });
+  });
+}
+
+export async function stopProcess(p: Spawned | null, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill(signal);
+  await Promise.race([p.exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (p.child.exitCode === null && p.child.signalCode === null) {
+    p.child.kill('SIGKILL');
+    await p.exited;
+  }
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function readCpuTicks(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[11]) + Number(rest[12]);
+  } catch {
+    return null;
+  }
+}
+
+function readRssBytes(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's CPU share (of one core) and RSS every `everyMs` until stopped. */
+export function sampleProcess(pid: number, everyMs = 100) {
+  let lastTicks = readCpuTicks(pid);
+  let lastAt = Date.now();
+  let peakCpu = 0;
+  let peakRss = readRssBytes(pid) ?? 0;
+  const timer = setInterval(() => {
+    const ticks = readCpuTicks(pid);
+    const at = Date.now();
+    const rss = readRssBytes(pid);
+    if (ticks !== null && lastTicks !== null && at > lastAt) {
+      peakCpu = Math.max(peakCpu, (ticks - lastTicks) / TICKS_PER_SECOND / ((at - lastAt) / 1000));
+    }
+    if (rss !== null) peakRss = Math.max(peakRss, rss);
+    lastTicks = ticks;
+    lastAt = at;
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { peakCpuPercent: Math.round(peakCpu * 100), peakRssBytes: peakRss };
+    },
+  };
+}

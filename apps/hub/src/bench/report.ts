@@ -1,0 +1,188 @@
+/** The bench's table (console) and docs/benchmarks.md, with each figure next to its baseline and the ratio. */
+import type { BenchResults } from './index';
+
+const ms = (v: number | undefined) =>
+  v === undefined || Number.isNaN(v) ? '—' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+const kb = (bytes: number | undefined) =>
+  bytes === undefined || Number.isNaN(bytes) ? '—' : `${(bytes / 1024).toFixed(1)} KB`;
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0
+    ? '—'
+    : `${(a / b).toFixed(2)}×`;
+const yes = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : 'MISSED');
+
+export interface Row {
+  figure: string;
+  hub: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  verdict: string;
+}
+
+export function rows(r: BenchResults): Row[] {
+  const out: Row[] = [];
+  const largest = r.fanout[r.fanout.length - 1];
+  for (const f of r.fanout) {
+    const isLargest = f === largest;
+    const p99ok = f.hub.receive.p99 <= 1.5 * f.baseline.receive.p99 && f.hub.receive.p99 < 1000;
+    out.push({
+      figure: `1. Fan-out to ${f.n}: publish → received (p50 / p95 / p99 / max)`,
+      hub: `${ms(f.hub.receive.p50)} / ${ms(f.hub.receive.p95)} / ${ms(f.hub.receive.p99)} / ${ms(f.hub.receive.max)}`,
+      baseline: `${ms(f.baseline.receive.p50)} / ${ms(f.baseline.receive.p95)} / ${ms(f.baseline.receive.p99)} / ${ms(f.baseline.receive.max)} (bare ws)`,
+      ratio: `p99 ${ratio(f.hub.receive.p99, f.baseline.receive.p99)}`,
+      target: isLargest ? 'p99 ≤ 1.5× baseline and < 1 s' : '—',
+      verdict: isLargest
+        ? yes(p99ok && f.hub.missing === 0)
+        : f.hub.missing === 0
+          ? 'all received'
+          : `${f.hub.missing} missing`,
+    });
+    out.push({
+      figure: `1. Fan-out to ${f.n}: publish → every delivered receipt stored`,
+      hub: `${ms(f.hub.allStoredMs)} (${f.hub.stored}/${f.n} acked as stored)`,
+      baseline: '— (bare ws stores nothing)',
+      ratio: '—',
+      target: isLargest ? '≤ 3 s' : '—',
+      verdict: isLargest ? yes(f.hub.allStoredMs <= 3000 && f.hub.stored === f.n) : '—',
+    });
+  }
+  const m = r.memory;
+  if (m.hubPerTerminal) {
+    out.push({
+      figure: `2. Hub memory per idle terminal (slope over ${m.hub.map((x) => x.n).join(', ')}; after GC): RSS / heap`,
+      hub: `${kb(m.hubPerTerminal.rss)} / ${kb(m.hubPerTerminal.heap)}`,
+      baseline: `${kb(m.socketIoPerTerminal?.rss)} / ${kb(m.socketIoPerTerminal?.heap)} (plain Socket.IO); bare ws ${kb(m.wsPerTerminal?.rss)} / ${kb(m.wsPerTerminal?.heap)}`,
+      ratio: `RSS ${ratio(m.hubPerTerminal.rss, m.socketIoPerTerminal?.rss)}`,
+      target: '≤ 20 KB',
+      verdict: yes(m.hubPerTerminal.rss <= 20 * 1024),
+    });
+  }
+  if (r.calls) {
+    const c = r.calls.hub;
+    out.push({
+      figure: `3. Call routing, ${c.operators} operators, ${c.callers} callers over ${c.overMs / 1000} s: request → ring (p50 / p99 / max)`,
+      hub: `${ms(c.requestToRing.p50)} / ${ms(c.requestToRing.p99)} / ${ms(c.requestToRing.max)} (${c.rang}/${c.callers} rang)`,
+      baseline: `${ms(r.calls.baseline.requestToRing.p50)} / ${ms(r.calls.baseline.requestToRing.p99)} / ${ms(r.calls.baseline.requestToRing.max)} (plain Socket.IO relay)`,
+      ratio: `p99 ${ratio(c.requestToRing.p99, r.calls.baseline.requestToRing.p99)}`,
+      target: 'p99 ≤ 50 ms',
+      verdict: yes(c.requestToRing.p99 <= 50 && c.rang === c.callers),
+    });
+  }
+  if (r.checkins) {
+    const c = r.checkins.hub;
+    const sat = r.checkins.saturation;
+    const b = r.checkins.baseline;
+    out.push({
+      figure: `4. Check-ins through the socket, arriving at the raw rate (${b.perSecond}/s over ${(c.durationMs / 1000).toFixed(0)} s, synchronous=FULL): done/s, p50 / p99`,
+      hub: `${c.perSecond}/s, ${ms(c.latency.p50)} / ${ms(c.latency.p99)}${c.failed ? ` (${c.failed} failed)` : ''}`,
+      baseline: `${b.perSecond}/s, ${ms(b.latency.p50)} / ${ms(b.latency.p99)} (raw better-sqlite3, one commit per row)`,
+      ratio: `rate ${ratio(c.perSecond, b.perSecond)}`,
+      target: '≥ raw rate, p99 ≤ 50 ms',
+      verdict: yes(c.perSecond >= b.perSecond * 0.98 && c.latency.p99 <= 50 && c.failed === 0),
+    });
+    out.push({
+      figure: `4. Check-ins, saturated (${sat.concurrency} terminals in a closed loop): done/s, p50 / p99`,
+      hub: `${sat.perSecond}/s, ${ms(sat.latency.p50)} / ${ms(sat.latency.p99)}${sat.failed ? ` (${sat.failed} failed)` : ''}`,
+      baseline: `${b.perSecond}/s (raw, one commit per row)`,
+      ratio: `rate ${ratio(sat.perSecond, b.perSecond)}`,
+      target: '—',
+      verdict: '—',
+    });
+  }
+  if (r.storm) {
+    const s = r.storm;
+    const total = Math.max(s.result.allReceivedMs, s.result.allReconnectedMs);
+    out.push({
+      figure: `5. Reconnect storm, ${s.terminals} terminals: kill → all back and holding the missed announcement`,
+      hub: `${ms(total)} (back ${s.result.reconnected}, received ${s.result.received}, gave up ${s.result.gaveUp}); peak CPU ${s.peakCpuPercent} %, RSS ${kb(s.peakRssBytes)}`,
+      baseline: `hub back ${ms(s.hubDownMs + s.hubStartMs)} after the kill (nothing can return sooner)`,
+      ratio: ratio(total, s.hubDownMs + s.hubStartMs),
+      target: '≤ 60 s, none gives up',
+      verdict: yes(s.result.complete && total <= 60_000 && s.result.gaveUp === 0),
+    });
+  }
+  if (r.terminalStart) {
+    const t = r.terminalStart;
+    out.push({
+      figure: `6. Terminal start in Chromium: open → interactive home (p50 / max of ${t.start.runs})`,
+      hub: `${ms(t.start.toInteractive.p50)} / ${ms(t.start.toInteractive.max)}`,
+      baseline: `${ms(t.start.blankPage.p50)} / ${ms(t.start.blankPage.max)} (a tiny page from the same hub)`,
+      ratio: ratio(t.start.toInteractive.p50, t.start.blankPage.p50),
+      target: '≤ 1.5 s',
+      verdict: yes(t.start.toInteractive.max <= 1500),
+    });
+    out.push({
+      figure: '6. Terminal JavaScript, gzipped (raw)',
+      hub: `${kb(t.bundle.gzipBytes)} (${kb(t.bundle.bytes)})`,
+      baseline: '—',
+      ratio: '—',
+      target: '≤ 300 KB',
+      verdict: yes(t.bundle.gzipBytes <= 300 * 1024),
+    });
+  }
+  return out;
+}
+
+export function renderTable(r: BenchResults): string {
+  const header: Row = {
+    figure: 'Figure',
+    hub: 'Hub',
+    baseline: 'Baseline (same run)',
+    ratio: 'Ratio',
+    target: 'Target',
+    verdict: '',
+  };
+  const all = [header, ...rows(r)];
+  const keys = Object.keys(header) as (keyof Row)[];
+  const width = Object.fromEntries(keys.map((k) => [k, Math.max(...all.map((x) => x[k].length))])) as Record<
+    keyof Row,
+    number
+  >;
+  const line = (x: Row) => keys.map((k) => x[k].padEnd(width[k])).join(' | ');
+  return [line(header), keys.map((k) => '-'.repeat(width[k])).join('-|-'), ...all.slice(1).map(line)].join('\n');
+}
+
+export function markdownTable(r: BenchResults): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [
+    '| Figure | Hub | Baseline (same run) | Ratio | Target | |',
+    '|---|---|---|---|---|---|',
+    ...rows(r).map(
+      (x) =>
+        `| ${esc(x.figure)} | ${esc(x.hub)} | ${esc(x.baseline)} | ${esc(x.ratio)} | ${esc(x.target)} | ${x.verdict} |`,
+    ),
+  ].join('\n');
+}
+
+const MARKER_START = '<!-- bench:results:start -->';
+const MARKER_END = '<!-- bench:results:end -->';
+
+/** The generated part of docs/benchmarks.md (between markers; the rest of the page is written by hand). */
+export function resultsSection(r: BenchResults): string {
+  const m = r.machine;
+  return [
+    MARKER_START,
+    `Measured ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\`${r.quick ? ' --quick' : ''}.`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB memory, ${m.kernel}, Node ${m.node}; open-file limit ${m.fileLimit}; load average at start ${m.loadAverageAtStart}.`,
+    '',
+    markdownTable(r),
+    '',
+    ...r.notes.map((n) => `- ${n}`),
+    MARKER_END,
+  ].join('\n');
+}
+
+/** Replaces the generated section of an existing page, or returns a page with just the section. */
+export function renderMarkdown(r: BenchResults, existing?: string): string {
+  const section = resultsSection(r);
+  if (existing?.includes(MARKER_START) && existing.includes(MARKER_END)) {
+    return (
+      existing.slice(0, existing.indexOf(MARKER_START)) +
+      section +
+      existing.slice(existing.indexOf(MARKER_END) + MARKER_END.length)
+    );
+  }
+  return `# Benchmarks\n\n${section}\n`;
+}

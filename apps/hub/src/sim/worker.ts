@@ -1,0 +1,244 @@
+/**
+ * The fleet as the bench runs it: a child process (pinned to its own core) driven over IPC. It also
+ * holds the baselines' clients — bare `ws` clients and plain Socket.IO clients — so that a figure
+ * and its baseline are measured by the same process on the same core.
+ */
+import { performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { serveIpc } from '../bench/ipc';
+import { Fleet, pool, samplePayload, sleep } from './fleet';
+import { requestJson } from './http';
+import { summarise } from './stats';
+import type { TerminalIdentity, Transport } from './terminal';
+
+let fleet: Fleet | null = null;
+const identities: TerminalIdentity[] = [];
+let wsClients: WebSocket[] = [];
+let sioClients: Socket[] = [];
+const need = () => {
+  if (!fleet) throw new Error('init first');
+  return fleet;
+};
+
+interface StormState {
+  armedAt: number;
+  reconnectedAt: Map<number, number>;
+  gaveUp: number;
+}
+let storm: StormState | null = null;
+
+serveIpc({
+  init: (a: { hub: string; transports?: Transport[]; heartbeatMs: number }) => {
+    fleet?.close();
+    fleet = new Fleet({
+      hub: a.hub,
+      transports: a.transports,
+      heartbeatMs: a.heartbeatMs,
+      log: (l) => console.error(l),
+    });
+    if (identities.length) fleet.adopt(identities);
+    return true;
+  },
+
+  enroll: async (a: { codes: string[] }) => {
+    const f = need();
+    const started = performance.now();
+    const ids = await f.enroll(a.codes, 32, identities.length);
+    identities.push(...ids);
+    f.adopt(ids);
+    return { enrolled: ids.length, ms: performance.now() - started };
+  },
+
+  identities: () => identities,
+
+  /** Terminals enrolled elsewhere (the bench's preparation). */
+  adopt: (a: { identities: TerminalIdentity[] }) => {
+    identities.push(...a.identities);
+    need().adopt(a.identities);
+    return identities.length;
+  },
+
+  connect: async (a: { count: number; concurrency?: number }) => {
+    const r = await need().connect(a.count, a.concurrency ?? 100);
+    return { ms: r.ms, connected: r.connected, failed: r.failed.length, firstFailures: r.failed.slice(0, 3) };
+  },
+
+  connectedCount: () => need().connectedCount,
+
+  disconnect: async (a: { from?: number }) => {
+    need().disconnect(a.from ?? 0);
+    await sleep(500);
+    return need().connectedCount;
+  },
+
+  fanout: (a: { apiKey: string; timeoutMs?: number }) => need().fanout(a.apiKey, a.timeoutMs ?? 30_000),
+
+  checkins: (a: { concurrency: number; durationMs: number }) => need().checkinLoad(a.concurrency, a.durationMs),
+
+  checkinsAtRate: (a: { perSecond: number; durationMs: number }) => need().checkinOpenLoop(a.perSecond, a.durationMs),
+
+  calls: (a: { cookies: string[]; callers: number; overMs: number; shopIds: number[]; holdMs?: number }) =>
+    need().callLoad(a),
+
+  /** Before the hub is killed: from now on, note when each terminal is back. */
+  stormArm: () => {
+    const f = need();
+    const s: StormState = { armedAt: performance.now(), reconnectedAt: new Map(), gaveUp: 0 };
+    storm = s;
+    f.hooks = {
+      connected: (t, at) => {
+        if (!s.reconnectedAt.has(t.identity.terminalId)) s.reconnectedAt.set(t.identity.terminalId, at);
+      },
+      gaveUp: () => {
+        s.gaveUp++;
+      },
+    };
+    return true;
+  },
+
+  /** Waits until every terminal is connected again and has announcement `id`; times from the arm. */
+  stormWait: async (a: { announcementId: number; count: number; timeoutMs: number }) => {
+    const f = need();
+    const s = storm;
+    if (!s) throw new Error('stormArm first');
+    const ok = await f.waitForAnnouncement(a.announcementId, a.count, a.timeoutMs, false);
+    const end = performance.now();
+    while (f.connectedCount < a.count && performance.now() - end < 2000) await sleep(50);
+    const got = f.tracked(a.announcementId).received.map((at) => at - s.armedAt);
+    const back = [...s.reconnectedAt.values()].map((at) => at - s.armedAt);
+    f.hooks = {};
+    const terminals = f.terminals.slice(0, a.count);
+    return {
+      complete: ok,
+      terminals: a.count,
+      reconnected: back.length,
+      connectedNow: f.connectedCount,
+      received: got.length,
+      gaveUp: s.gaveUp + terminals.filter((t) => t.gaveUp !== null).length,
+      reconnect: summarise(back),
+      receive: summarise(got),
+      allReceivedMs: got.length ? Math.max(...got) : Number.NaN,
+      allReconnectedMs: back.length ? Math.max(...back) : Number.NaN,
+    };
+  },
+
+  // ---- baseline: bare ws clients of a bare ws server
+
+  wsConnect: async (a: { url: string; count: number }) => {
+    const started = performance.now();
+    const more = a.count - wsClients.length;
+    const fresh = await pool(
+      Array.from({ length: Math.max(0, more) }, (_, i) => i),
+      100,
+      () =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(a.url, { perMessageDeflate: false });
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        }),
+    );
+    wsClients.push(...fresh);
+    return { ms: performance.now() - started, connected: wsClients.length };
+  },
+
+  wsFanout: async (a: { url: string; timeoutMs?: number }) => {
+    const payload = JSON.stringify(samplePayload(1));
+    const times: number[] = [];
+    let startedAt = 0;
+    const expected = wsClients.length;
+    const done = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), a.timeoutMs ?? 30_000);
+      for (const ws of wsClients) {
+        ws.once('message', (data) => {
+          // The same work a terminal does with it: parse it.
+          JSON.parse(String(data));
+          times.push(performance.now() - startedAt);
+          if (times.length === expected) {
+            clearTimeout(timer);
+            resolve(true);
+          }
+        });
+      }
+    });
+    startedAt = performance.now();
+    const res = await requestJson(a.url.replace(/^ws/, 'http'), '/publish', { body: { payload } });
+    const publishMs = performance.now() - startedAt;
+    if (res.status !== 200) throw new Error(`baseline publish: HTTP ${res.status}`);
+    const complete = await done;
+    return { terminals: expected, complete, publishMs, receive: summarise(times), received: times.length };
+  },
+
+  wsClose: async () => {
+    for (const ws of wsClients) ws.terminate();
+    wsClients = [];
+    await sleep(300);
+    return true;
+  },
+
+  // ---- baseline: plain Socket.IO clients of a plain Socket.IO server
+
+  sioConnect: async (a: { url: string; count: number; transports?: Transport[] }) => {
+    const started = performance.now();
+    const more = a.count - sioClients.length;
+    const fresh = await pool(
+      Array.from({ length: Math.max(0, more) }, (_, i) => i),
+      100,
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = io(a.url, {
+            forceNew: true,
+            reconnection: false,
+            ...(a.transports ? { transports: a.transports } : {}),
+          });
+          s.once('connect', () => resolve(s));
+          s.once('connect_error', reject);
+        }),
+    );
+    sioClients.push(...fresh);
+    return { ms: performance.now() - started, connected: sioClients.length };
+  },
+
+  /** Request → ring through a plain relay: `operators` clients wait, `callers` ask over `overMs`. */
+  sioRelay: async (a: { url: string; operators: number; callers: number; overMs: number }) => {
+    const ops = await pool(
+      Array.from({ length: a.operators }, (_, i) => i),
+      50,
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = io(a.url, { forceNew: true, reconnection: false, transports: ['websocket'] });
+          s.once('connect', () => s.emit('op:ready', () => resolve(s)));
+          s.once('connect_error', reject);
+        }),
+    );
+    const requested = new Map<number, number>();
+    const rings: number[] = [];
+    for (const op of ops) {
+      op.on('ring', (p: { caller: number }) => {
+        const t0 = requested.get(p.caller);
+        if (t0 !== undefined) rings.push(performance.now() - t0);
+      });
+    }
+    const callers = sioClients.slice(0, a.callers);
+    const gap = a.overMs / Math.max(1, callers.length);
+    const started = performance.now();
+    for (let i = 0; i < callers.length; i++) {
+      const wait = started + i * gap - performance.now();
+      if (wait > 1) await sleep(wait);
+      requested.set(i, performance.now());
+      callers[i]!.emit('request', { caller: i });
+    }
+    const deadline = performance.now() + 5000;
+    while (rings.length < callers.length && performance.now() < deadline) await sleep(20);
+    for (const op of ops) op.disconnect();
+    return { operators: ops.length, callers: callers.length, rang: rings.length, requestToRing: summarise(rings) };
+  },
+
+  sioClose: async () => {
+    for (const s of sioClients) s.disconnect();
+    sioClients = [];
+    await sleep(300);
+    return true;
+  },
+});
+process.send?.({ ready: true });
