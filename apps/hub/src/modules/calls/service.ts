@@ -277,7 +277,9 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
   }
 
   // Calls the previous run left open: waiting callers are gone (their terminals will call again),
-  // callback requests are put back in their place, connected calls are over.
+  // callback requests are put back in their place, connected calls are over — and both parties are
+  // told so when they reconnect (their screens would otherwise go on showing a call the hub ended).
+  const endedAtStart = { terminals: new Map<number, number>(), operators: new Map<number, number>() };
   for (const c of store.open()) {
     if (c.status === 'callback_requested') {
       live.set(c.id, {
@@ -300,6 +302,8 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
         endedAt: clock.now(),
         endReason: 'connection_lost',
       });
+      if (c.terminalId) endedAtStart.terminals.set(c.terminalId, c.id);
+      if (c.operatorId) endedAtStart.operators.set(c.operatorId, c.id);
     }
   }
 
@@ -606,6 +610,11 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
 
     terminalConnected(p: TerminalParty, emit: (event: string, payload: unknown) => void) {
       terminalSockets.set(p.terminalId, (terminalSockets.get(p.terminalId) ?? 0) + 1);
+      const endedCall = endedAtStart.terminals.get(p.terminalId);
+      if (endedCall !== undefined) {
+        endedAtStart.terminals.delete(p.terminalId);
+        emit('call:ended', { callId: endedCall, reason: 'connection_lost' });
+      }
       for (const c of live.values()) {
         if (c.record.terminalId !== p.terminalId) continue;
         c.terminalGrace?.cancel();
@@ -643,6 +652,11 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
 
     staffConnected(user: User, socketId: string) {
       if (!isOperator(user)) return;
+      const endedCall = endedAtStart.operators.get(user.id);
+      if (endedCall !== undefined) {
+        endedAtStart.operators.delete(user.id);
+        sockets.staff.to(socketId).emit('call:ended', { callId: endedCall, reason: 'connection_lost' });
+      }
       const set = staffSockets.get(user.id) ?? new Set<string>();
       staffSockets.set(user.id, set);
       set.add(socketId);
