@@ -25,6 +25,7 @@ export class FleetTerminal {
   /** `delivered` receipts the hub acknowledged as stored. */
   readonly receiptsStored = new Set<number>();
   connects = 0;
+  private closed = false;
   /** The last connection error (for failure messages). */
   lastError: string | null = null;
 
@@ -55,6 +56,11 @@ export class FleetTerminal {
     };
     this.socket.on('connect', () => {
       this.connects++;
+    });
+    // A hub shutting down disconnects every socket on purpose, and Socket.IO does not retry after
+    // that by itself; the terminal's connection module does, and so do we.
+    this.socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 300);
     });
     this.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
       this.lastError = `${err.data?.code ?? ''} ${err.message}`;
@@ -102,6 +108,7 @@ export class FleetTerminal {
   }
 
   close(): void {
+    this.closed = true;
     this.socket.close();
   }
 }
