@@ -12,6 +12,7 @@ export { ICON_NAMES, Icon, type IconName } from './components/Icon';
 export { applyKey, DigitDisplay, KEYPAD_ORDER, Keypad, type KeypadProps } from './components/Keypad';
 export { ButtonGrid, columnsFor, Screen, type ScreenProps } from './components/Screen';
 export { UiStyles } from './components/UiStyles';
+export { type PagedOverflow, usePagedOverflow } from './components/usePagedOverflow';
 export {
   createHttpSpeechFallback,
   pickVoice,

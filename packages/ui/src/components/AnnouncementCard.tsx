@@ -2,10 +2,12 @@
  * One announcement as the terminal shows it: kind, drill banner, headline and text in big type.
  * Shared so the console's preview is exactly what residents will see.
  */
-import type { ReactElement, ReactNode } from 'react';
+import { type ReactElement, type ReactNode, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { palette as p } from '../theme/palette';
+import { BigButton } from './BigButton';
 import { Icon } from './Icon';
+import { usePagedOverflow } from './usePagedOverflow';
 
 export interface AnnouncementCardData {
   kind: 'emergency' | 'important' | 'routine';
@@ -35,6 +37,9 @@ export const announcementCss = `
 .ts-ann__title { margin: 0; font-size: 1.6rem; font-weight: 900; line-height: 1.25; overflow-wrap: anywhere; }
 .ts-ann__body { margin: 0; font-size: 1.15rem; font-weight: 600; line-height: 1.5; white-space: pre-line; overflow-wrap: anywhere; overflow: hidden; }
 .ts-ann__time { margin: 0; font-size: 1rem; }
+.ts-ann__text { flex: 0 1 auto; min-height: 0; display: flex; gap: 2vmin; align-items: stretch; }
+.ts-ann__text > .ts-ann__body { flex: 1; min-height: 0; }
+.ts-ann__more { flex: none; align-self: flex-start; width: max(200px, 20vmin); font-size: 1rem; }
 .ts-ann--emergency .ts-ann__title { font-size: 2.2rem; }
 .ts-ann--emergency .ts-ann__body { font-size: 1.3rem; }
 .ts-ann-page { flex: 1; min-height: 0; display: flex; flex-direction: column; gap: 2vmin; }
@@ -124,8 +129,36 @@ export function AnnouncementCard({
       </p>
       <h2 className="ts-ann__title">{title}</h2>
       {announcement.test ? <p className="ts-ann__body">{t('announcements.testNote')}</p> : null}
-      <p className="ts-ann__body">{body}</p>
+      <PagedBody text={body} />
       {time ? <p className="ts-ann__time">{t('announcements.publishedAt', { time })}</p> : null}
     </article>
+  );
+}
+
+/** The announcement's text; what does not fit is read a page at a time with one big button. */
+function PagedBody({ text }: { text: string }): ReactElement {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLParagraphElement>(null);
+  const { pages, page, advance } = usePagedOverflow(ref, 'text', text);
+  return (
+    <div className="ts-ann__text">
+      <p className="ts-ann__body" ref={ref} data-paged={pages > 1} data-testid="announcement-body">
+        {text}
+      </p>
+      {pages > 1 ? (
+        <BigButton
+          icon={page + 1 < pages ? 'next' : 'replay'}
+          label={
+            page + 1 < pages
+              ? t('announcements.morePage', { page: page + 1, pages })
+              : t('announcements.fromStart', { page: page + 1, pages })
+          }
+          variant="neutral"
+          onPress={advance}
+          className="ts-ann__more"
+          testId="announcement-more"
+        />
+      ) : null}
+    </div>
   );
 }

@@ -112,6 +112,8 @@ export const en: Catalogue = {
   },
   orders: {
     confirmTitle: 'Is this your order from {{shop}}?',
+    morePage: 'More {{page}}/{{pages}}',
+    fromStart: 'Start {{page}}/{{pages}}',
     confirmSpoken: 'Your order from {{shop}}: {{count}} items. If it is right, press the green Yes.',
     statusTitle: 'Your order from {{shop}}',
     statusSpoken: 'Your order from {{shop}}: {{status}}',
@@ -135,6 +137,8 @@ export const en: Catalogue = {
   },
   announcements: {
     title: 'News',
+    morePage: 'More {{page}}/{{pages}}',
+    fromStart: 'Start {{page}}/{{pages}}',
     spoken: 'News screen.',
     empty: 'There is no news right now.',
     kindEmergency: 'Emergency',

@@ -113,6 +113,8 @@ export const ja = {
   },
   orders: {
     confirmTitle: '{{shop}}のご注文はこれでよいですか',
+    morePage: 'つづき {{page}}/{{pages}}',
+    fromStart: 'はじめから {{page}}/{{pages}}',
     confirmSpoken: '{{shop}}のご注文です。{{count}}品です。よければ緑の「はい」を押してください。',
     statusTitle: '{{shop}}のご注文',
     statusSpoken: '{{shop}}のご注文は、{{status}}',
@@ -136,6 +138,8 @@ export const ja = {
   },
   announcements: {
     title: 'お知らせ',
+    morePage: 'つづき {{page}}/{{pages}}',
+    fromStart: 'はじめから {{page}}/{{pages}}',
     spoken: 'お知らせの画面です。',
     empty: 'いま、お知らせはありません。',
     kindEmergency: '緊急',

@@ -4,7 +4,7 @@
  * resident has answered or read it; unacknowledged ones come again after a reconnect.
  */
 import type { Order, OrderMessage } from '@tsunagu/protocol';
-import { BigButton, isUiLanguage } from '@tsunagu/ui';
+import { BigButton, isUiLanguage, usePagedOverflow } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
@@ -15,7 +15,9 @@ import { orderStatusKey } from './status';
 const css = `
 .to-overlay { position: fixed; inset: 0; z-index: 600; background: #ffffff; color: #111111; display: flex; flex-direction: column; padding: 3vmin; gap: 2vmin; }
 .to-overlay h1 { font-size: 44px; margin: 0; }
-.to-lines { flex: 1; min-height: 0; overflow: auto; margin: 0; padding: 0; list-style: none; border-top: 3px solid #111111; }
+.to-list { flex: 1; min-height: 0; display: flex; gap: 2vmin; }
+.to-list > .ts-button { flex: none; align-self: flex-start; width: max(200px, 20vmin); min-height: 160px; font-size: 32px; }
+.to-lines { flex: 1; min-height: 0; overflow: hidden; margin: 0; padding: 0; list-style: none; border-top: 3px solid #111111; }
 .to-lines li { display: flex; justify-content: space-between; gap: 1em; font-size: 40px; padding: 0.25em 0; border-bottom: 2px solid #555555; }
 .to-unit { font-size: 32px; }
 .to-qty { white-space: nowrap; font-weight: 700; }
@@ -33,6 +35,9 @@ export function OrdersLayer(): ReactElement | null {
   const connection = useConnection();
   const emergency = useEmergencyActive();
   const [queue, setQueue] = useState<OrderMessage[]>([]);
+  // A long order is shown a page of lines at a time (single taps only: no scrolling by swipe).
+  const linesRef = useRef<HTMLUListElement>(null);
+  const lines = usePagedOverflow(linesRef, 'items', queue[0]?.messageId);
 
   useEffect(() => {
     if (!connection) return;
@@ -102,21 +107,35 @@ export function OrdersLayer(): ReactElement | null {
       </h1>
       {asking ? (
         <>
-          <ul className="to-lines" data-testid="order-lines">
-            {order.lines.map((l, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id of their own and never reorder here
-              <li key={i}>
-                <span>
-                  {l.name}
-                  {l.unit ? <span className="to-unit">（{l.unit}）</span> : null}
-                </span>
-                <span className="to-qty">
-                  × {l.quantity}
-                  {l.priceYen !== null ? `　${yen(l.priceYen * l.quantity)}` : ''}
-                </span>
-              </li>
-            ))}
-          </ul>
+          <div className="to-list">
+            <ul className="to-lines" data-testid="order-lines" ref={linesRef} data-paged={lines.pages > 1}>
+              {order.lines.map((l, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id of their own and never reorder here
+                <li key={i}>
+                  <span>
+                    {l.name}
+                    {l.unit ? <span className="to-unit">（{l.unit}）</span> : null}
+                  </span>
+                  <span className="to-qty">
+                    × {l.quantity}
+                    {l.priceYen !== null ? `　${yen(l.priceYen * l.quantity)}` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {lines.pages > 1 ? (
+              <BigButton
+                icon={lines.page + 1 < lines.pages ? 'next' : 'replay'}
+                label={t(lines.page + 1 < lines.pages ? 'orders.morePage' : 'orders.fromStart', {
+                  page: lines.page + 1,
+                  pages: lines.pages,
+                })}
+                variant="neutral"
+                onPress={lines.advance}
+                testId="order-more"
+              />
+            ) : null}
+          </div>
           {order.totalYen !== null ? (
             <p className="to-total">{t('orders.total', { total: yen(order.totalYen) })}</p>
           ) : null}
