@@ -31,7 +31,7 @@ it('a call in progress when the hub restarts ends cleanly on both sides', async 
     reconnectionDelayMax: 1000,
     extraHeaders: { cookie: sessionFor(first, first.fixture.users.operator).cookie },
   });
-  await new Promise((r) => operator.once('connect', r));
+  await new Promise<void>((r) => operator.once('connect', () => r()));
   // A hub that shuts down disconnects everyone on purpose; the console connects again, like the terminal.
   operator.on('disconnect', (reason) => {
     if (reason === 'io server disconnect') setTimeout(() => operator.connect(), 200);
