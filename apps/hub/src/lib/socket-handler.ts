@@ -30,8 +30,8 @@ export interface HandlerOptions<S extends TSchema> {
   rateLimit?: RateRule;
 }
 
-/** Every command, per terminal or user: far above what a real terminal or console sends. */
-export const DEFAULT_COMMAND_RATE: RateRule = { burst: 100, perSecond: 50 };
+/** Every command, per terminal or user: far above what a real terminal or console sends (a terminal back after days offline may send a few hundred receipts at once). */
+export const DEFAULT_COMMAND_RATE: RateRule = { burst: 300, perSecond: 100 };
 
 function senderKey(p: Principal): string {
   if (p.kind === 'terminal') return `terminal:${p.terminalId}`;

@@ -244,10 +244,11 @@ describe('rate limits', () => {
     const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
     sockets.push(t);
     const acks = (await Promise.all(
-      Array.from({ length: 300 }, () => t.timeout(10_000).emitWithAck('terminal:heartbeat', {})),
+      Array.from({ length: 1000 }, () => t.timeout(20_000).emitWithAck('terminal:heartbeat', {})),
     )) as Ack<unknown>[];
     const limited = acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length;
-    expect(limited).toBeGreaterThan(100);
+    // 300 at once, then 100 a second: most of a thousand sent at once are refused.
+    expect(limited).toBeGreaterThan(300);
     const staff = await connectStaff(url, sessionFor(hub, hub.fixture.users.cityhall));
     sockets.push(staff);
     expect(await staff.timeout(5000).emitWithAck('staff:ping', {})).toMatchObject({ ok: true });
