@@ -95,7 +95,7 @@ export function rows(r: BenchResults): Row[] {
     const total = Math.max(s.result.allReceivedMs, s.result.allReconnectedMs);
     out.push({
       figure: `5. Reconnect storm, ${s.terminals} terminals: kill → all back and holding the missed announcement`,
-      hub: `${ms(total)} (back ${s.result.reconnected}, received ${s.result.received}, gave up ${s.result.gaveUp}); peak CPU ${s.peakCpuPercent} %, RSS ${kb(s.peakRssBytes)}`,
+      hub: `${ms(total)} (back ${s.result.reconnected}, received ${s.result.received}, gave up ${s.result.gaveUp}); peak CPU ${s.peakCpuPercent} % of a core, RSS ${mb(s.peakRssBytes)}`,
       baseline: `hub back ${ms(s.hubDownMs + s.hubStartMs)} after the kill (nothing can return sooner)`,
       ratio: ratio(total, s.hubDownMs + s.hubStartMs),
       target: '≤ 60 s, none gives up',
