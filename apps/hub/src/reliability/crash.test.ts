@@ -77,7 +77,9 @@ describe('hub killed with SIGKILL', () => {
     const answer = await publish;
     expect(before).toBeGreaterThan(0);
 
+    const killedAt = Date.now();
     hub = await startChildHub({ bundle, dataDir, port });
+    const restartedAt = Date.now();
     const db = openReadOnly(dataDir);
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -103,6 +105,10 @@ describe('hub killed with SIGKILL', () => {
       // Every terminal reconnects by itself and ends up with it, on screen once.
       const all = await waitFor(() => fleet.every((t) => t.screen.has(id)), 90_000, 100);
       const missing = fleet.filter((t) => !t.screen.has(id)).length;
+      console.log(
+        `SIGKILL with ${before}/${TERMINALS} terminals showing it (publish answered: ${answer?.status ?? 'no'}); ` +
+          `hub back in ${restartedAt - killedAt} ms; all ${TERMINALS} showing it ${Date.now() - killedAt} ms after the kill`,
+      );
       expect({ all, missing }).toEqual({ all: true, missing: 0 });
       for (const t of fleet) {
         expect(t.shownAsNew.get(id)).toBe(1);
@@ -151,6 +157,7 @@ describe('hub killed with SIGKILL', () => {
       const byKey = (key: string) =>
         db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE idempotency_key = ?').get(key) as { n: number };
       for (const i of acked) expect(byKey(keys[i]!).n).toBe(1);
+      console.log(`SIGKILL after ${acked.size}/${CHECKINS} check-ins were acknowledged; all of them kept`);
 
       // The terminals' offline queues resend everything; each check-in is counted exactly once.
       await waitFor(() => fleet.every((t) => t.socket.connected), 60_000, 100);
