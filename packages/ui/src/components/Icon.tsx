@@ -84,6 +84,20 @@ const paths = {
       <path d="M4 4l6 6M3 9l6-6" />
     </>
   ),
+  // A loudspeaker with fewer or more sound waves: the in-call volume buttons (arrows read as "back"/"next").
+  volumeDown: (
+    <>
+      <path d="M3 9h4l5-4v14l-5-4H3z" />
+      <path d="M16 10a3 3 0 0 1 0 4" />
+    </>
+  ),
+  volumeUp: (
+    <>
+      <path d="M3 9h4l5-4v14l-5-4H3z" />
+      <path d="M16 10a3 3 0 0 1 0 4" />
+      <path d="M19 7a7 7 0 0 1 0 10" />
+    </>
+  ),
 } satisfies Record<string, ReactElement>;
 
 export type IconName = keyof typeof paths;

@@ -16,14 +16,14 @@ export const callCss = `
 .tc-stage { position: relative; flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; background: #000000; }
 .tc-remote { width: 100%; height: 100%; object-fit: contain; background: #000000; }
 .tc-self { position: absolute; right: 2vmin; bottom: 2vmin; width: 22vmin; max-width: 240px; aspect-ratio: 4 / 3; object-fit: cover; border: 4px solid #ffffff; border-radius: 12px; background: #333333; }
-.tc-banner { position: absolute; left: 2vmin; top: 2vmin; right: 2vmin; font-size: 32px; font-weight: 700; background: rgba(0,0,0,0.75); color: #ffffff; padding: 0.3em 0.6em; border-radius: 12px; }
+.tc-banner { position: absolute; left: 2vmin; top: 2vmin; right: 2vmin; font-size: max(32px, 1rem); font-weight: 700; background: rgba(0,0,0,0.75); color: #ffffff; padding: 0.3em 0.6em; border-radius: 12px; }
 .tc-controls { display: flex; gap: 2vmin; padding: 2vmin; justify-content: center; background: #10151c; }
-.tc-controls .ts-button { min-width: 180px; min-height: 130px; flex: 0 1 260px; }
+.tc-controls .ts-button { min-width: 180px; min-height: 130px; flex: 0 1 max(260px, 30vmin); }
 .tc-incoming { position: fixed; inset: 0; z-index: 500; background: #ffffff; color: #111111; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 4vmin; padding: 4vmin; }
-.tc-incoming h1 { font-size: 48px; margin: 0; text-align: center; }
-.tc-incoming p { font-size: 32px; margin: 0; text-align: center; }
-.tc-row { display: flex; gap: 4vmin; width: 100%; max-width: 900px; justify-content: center; }
-.tc-row .ts-button { flex: 1; min-height: 200px; font-size: 40px; }
+.tc-incoming h1 { font-size: max(48px, 2rem); margin: 0; text-align: center; }
+.tc-incoming p { font-size: max(32px, 1.1rem); margin: 0; text-align: center; }
+.tc-row { display: flex; gap: 4vmin; width: 100%; max-width: max(900px, 75vw); justify-content: center; }
+.tc-row .ts-button { flex: 1; min-height: max(200px, 32vmin); font-size: max(40px, 1.5rem); }
 .tc-held { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; background: rgba(0,0,0,0.85); font-size: 40px; font-weight: 700; text-align: center; padding: 4vmin; }
 .tc-novideo { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; font-size: 40px; color: #ffffff; text-align: center; padding: 4vmin; }
 `;
@@ -166,7 +166,7 @@ export function CallsLayer(): ReactElement | null {
       </div>
       <div className="tc-controls">
         <BigButton
-          icon="back"
+          icon="volumeDown"
           label={t('call.quieter')}
           variant="neutral"
           onPress={() => calls.setVolume(VOLUME_STEPS[Math.max(0, step - 1)]!)}
@@ -174,7 +174,7 @@ export function CallsLayer(): ReactElement | null {
           testId="call-volume-down"
         />
         <BigButton
-          icon="next"
+          icon="volumeUp"
           label={t('call.louder')}
           variant="neutral"
           onPress={() => calls.setVolume(VOLUME_STEPS[Math.min(VOLUME_STEPS.length - 1, step + 1)]!)}

@@ -14,7 +14,7 @@ import { orderStatusKey } from './status';
 
 const css = `
 .to-overlay { position: fixed; inset: 0; z-index: 600; background: #ffffff; color: #111111; display: flex; flex-direction: column; padding: 3vmin; gap: 2vmin; }
-.to-overlay h1 { font-size: 44px; margin: 0; }
+.to-overlay h1 { font-size: max(44px, 1.4rem); margin: 0; }
 .to-list { flex: 1; min-height: 0; display: flex; gap: 2vmin; }
 .to-list > .ts-button { flex: none; align-self: flex-start; width: max(200px, 20vmin); min-height: 160px; font-size: 32px; }
 .to-lines { flex: 1; min-height: 0; overflow: hidden; margin: 0; padding: 0; list-style: none; border-top: 3px solid #111111; }
@@ -24,7 +24,7 @@ const css = `
 .to-total { font-size: 44px; font-weight: 800; margin: 0; text-align: right; }
 .to-status { font-size: 56px; font-weight: 800; margin: 0; }
 .to-row { display: flex; gap: 3vmin; }
-.to-row .ts-button { flex: 1; min-height: 160px; font-size: 44px; }
+.to-row .ts-button { flex: 1; min-height: max(160px, 18vmin); font-size: max(44px, 1.4rem); }
 `;
 
 const yen = (n: number) => `${n.toLocaleString('ja-JP')}円`;
