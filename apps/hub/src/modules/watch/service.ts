@@ -93,7 +93,7 @@ interface Deps {
 }
 
 /** Presence changes ask for at most one scheduler tick per this many (real) milliseconds. */
-export const PRESENCE_TICK_MS = 1000;
+export const PRESENCE_TICK_MS = 5000;
 const iso = (t: number) => new Date(t).toISOString();
 const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
@@ -604,8 +604,9 @@ export function createWatchService(
   }
 
   // A tick walks every watched household. Presence changes only move the "terminal offline" timers
-  // (minutes), so they ask for at most one tick a second: ten thousand terminals reconnecting after
-  // an outage would otherwise cost a walk each — O(N²), measured by the bench (docs/benchmarks.md).
+  // (minutes), so they ask for at most one tick every five seconds: ten thousand terminals
+  // reconnecting after an outage would otherwise cost a walk each — O(N²), measured by the bench
+  // (docs/benchmarks.md).
   let presenceTimer: NodeJS.Timeout | null = null;
   function requestPresenceTick() {
     if (presenceTimer || stopped) return;
