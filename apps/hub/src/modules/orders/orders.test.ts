@@ -58,6 +58,21 @@ describe('orders', () => {
     expect(o.lines[1]).toMatchObject({ itemId: null, name: 'お豆腐（絹）' });
   });
 
+  it('records who changed an order’s lines in the audit log', async () => {
+    const o = await draft();
+    const res = await as(
+      hub,
+      op,
+    )({
+      method: 'PUT',
+      url: `/api/orders/${o.id}/lines`,
+      payload: { lines: [{ itemId: milk, quantity: 3 }] },
+    });
+    expect(res.statusCode).toBe(200);
+    const entry = hub.ctx.audit.list({ limit: 5 }).find((e) => e.action === 'order.lines_updated');
+    expect(entry).toMatchObject({ actor: expect.stringMatching(/:operator$/), target: `order:${o.id}` });
+  });
+
   it('refuses items from another shop’s catalogue, free lines without a name, and unknown fields', async () => {
     const other = hub.stores.shops.addItem({
       shopId: hub.fixture.otherShopId,

@@ -85,7 +85,9 @@ export function ordersRoutes(ctx: HubContext, orders: OrdersService, shops: Shop
       },
       async (request) => {
         const r = visibleOrder(request);
-        return orders.updateLines(r.id, request.body as UpdateOrderLinesBody);
+        const o = orders.updateLines(r.id, request.body as UpdateOrderLinesBody);
+        audit(request, 'order.lines_updated', r.id, { lines: o.lines.length });
+        return o;
       },
     );
 
