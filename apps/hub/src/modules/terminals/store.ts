@@ -75,6 +75,9 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
     presence: db.prepare('UPDATE terminals SET online = ?, last_seen_at = ? WHERE id = ?'),
     allOffline: db.prepare('UPDATE terminals SET online = 0 WHERE online = 1'),
   };
+  const writePresence = db.transaction((changes: { id: number; online: boolean; at: number }[]) => {
+    for (const c of changes) s.presence.run(c.online ? 1 : 0, c.at, c.id);
+  });
   return {
     createCode: (c) => Number(s.insertCode.run(c).lastInsertRowid),
     codeByHash: (h) => s.codeByHash.get(h) as EnrollmentCodeRecord | undefined,
@@ -96,10 +99,18 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
     list: () => (s.list.all() as Row[]).map(toRecord),
     revoke: (id, now) => s.revoke.run(now, id).changes > 0,
     setPresence: (id, online, now) => void s.presence.run(online ? 1 : 0, now, id),
-    setPresenceMany: (changes) =>
-      db.transaction(() => {
-        for (const c of changes) s.presence.run(c.online ? 1 : 0, c.at, c.id);
-      })(),
+    setPresenceMany(changes) {
+      // Presence needs no disk flush of its own (the hub marks every terminal offline at start-up):
+      // in WAL mode a NORMAL commit is still atomic and survives a crash of the hub, and the next
+      // FULL commit flushes it anyway. Under a reconnect storm this was the hub's main disk wait.
+      const previous = db.pragma('synchronous', { simple: true }) as number;
+      db.pragma('synchronous = NORMAL');
+      try {
+        writePresence(changes);
+      } finally {
+        db.pragma(`synchronous = ${Number(previous)}`);
+      }
+    },
     markAllOffline: () => void s.allOffline.run(),
   };
 }
