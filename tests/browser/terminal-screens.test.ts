@@ -181,11 +181,13 @@ async function aaaContrastViolations(page: Page): Promise<string[]> {
  * Checks the screen at both sizes and saves terminal-NAME-1280/1920.png. `paged`: the screen may
  * show long content a page at a time (then its "more" button must be on screen).
  */
-async function checkScreen(page: Page, name: string, options: { paged?: boolean } = {}): Promise<void> {
+async function checkScreen(page: Page, name: string, options: { paged?: boolean; shows?: string } = {}): Promise<void> {
   for (const size of SIZES) {
     await page.setViewportSize(size);
     // Let layout settle (and the page's resize handlers run) before measuring.
     await page.waitForTimeout(150);
+    // A screen that could change by itself (connecting, offline) is still the one being checked.
+    if (options.shows) await expect(page.getByTestId(options.shows).isVisible()).resolves.toBe(true);
     await screenshot(page, `terminal-${name}-${size.width}`);
     const where = { name, size: `${size.width}x${size.height}` };
     expect({ ...where, violations: await axeViolations(page) }).toEqual({ ...where, violations: [] });
@@ -283,17 +285,31 @@ test('an English household', async () => {
 });
 
 test('connecting (the hub not answered yet) and outdated (the hub refuses this protocol version)', async () => {
-  // Connecting: the first handshake is held until the screen has been checked.
+  // Connecting: the hub's first message (the terminal's profile) is kept from the page, so the terminal
+  // waits on the connecting screen for as long as the check takes.
   const context = await browser.newContext({ viewport: SIZES[0], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
   contexts.push(context);
   const page = await context.newPage();
-  const held: { abort(): Promise<void> }[] = [];
-  await page.route('**/socket.io/**', (route) => void held.push(route));
+  const dropProfile = (payload: string) =>
+    payload
+      .split('\x1e')
+      .filter((packet) => !packet.includes('terminal:profileChanged'))
+      .join('\x1e') || '6'; // an Engine.IO no-op when nothing else was in the poll
+  await page.route('**/socket.io/**', async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const response = await route.fetch();
+    await route.fulfill({ response, body: dropProfile(await response.text()) });
+  });
+  await page.routeWebSocket(/socket\.io/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      if (typeof m !== 'string' || !m.includes('terminal:profileChanged')) ws.send(m);
+    });
+  });
   await page.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[1]!.credential}`);
   await page.getByTestId('connecting-screen').waitFor({ timeout: 20_000 });
-  await checkScreen(page, 'connecting');
+  await checkScreen(page, 'connecting', { shows: 'connecting-screen' });
   await context.close();
-  for (const r of held) await r.abort().catch(() => undefined);
 
   // Outdated: the terminal's handshake is rewritten to claim protocol version 0; the real hub refuses it.
   const context2 = await browser.newContext({ viewport: SIZES[0], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
@@ -312,7 +328,7 @@ test('connecting (the hub not answered yet) and outdated (the hub refuses this p
   });
   await old.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[2]!.credential}`);
   await old.getByTestId('outdated-screen').waitFor({ timeout: 20_000 });
-  await checkScreen(old, 'outdated');
+  await checkScreen(old, 'outdated', { shows: 'outdated-screen' });
   await context2.close();
 });
 
@@ -558,10 +574,10 @@ test('offline, with the offline 元気です, and back by itself', async () => {
   for (const s of sockets.splice(0)) s.close();
   await hub.stop();
   await terminal.getByTestId('offline-screen').waitFor({ timeout: 30_000 });
-  await checkScreen(terminal, 'offline');
+  await checkScreen(terminal, 'offline', { shows: 'offline-screen' });
   await terminal.getByTestId('offline-checkin').click();
   await terminal.getByTestId('offline-checkin-queued').waitFor();
-  await checkScreen(terminal, 'offline-checkin');
+  await checkScreen(terminal, 'offline-checkin', { shows: 'offline-checkin-queued' });
   await hub.restart();
   await terminal.getByTestId('home-screen').waitFor({ timeout: 60_000 });
 });
