@@ -581,3 +581,24 @@ test('offline, with the offline 元気です, and back by itself', async () => {
   await hub.restart();
   await terminal.getByTestId('home-screen').waitFor({ timeout: 60_000 });
 });
+
+test('the layout checks catch what they are meant to catch', async () => {
+  // A deliberately bad screen: small text, a small button, seven buttons, one without an icon, text cut off.
+  const context = await browser.newContext({ viewport: SIZES[0] });
+  contexts.push(context);
+  const page = await context.newPage();
+  const icon = '<svg width="40" height="40"><rect width="40" height="40"/></svg>';
+  await page.setContent(`<style>button { font: inherit; }</style><body style="margin:0;font-size:32px">
+    <p style="font-size:20px">small print</p>
+    <div style="height:60px;overflow:hidden;font-size:32px">cut<br>off<br>text</div>
+    ${Array.from({ length: 6 }, (_, i) => `<button style="width:150px;height:150px">${icon}b${i}</button>`).join('')}
+    <button style="width:100px;height:150px">no icon</button>
+  </body>`);
+  const layout = await measureLayout(page, MIN_TEXT_PX);
+  expect(layout.smallText).toEqual(['"small print" 20px']);
+  expect(layout.clipped.some((c) => c.includes('cut off'))).toBe(true);
+  expect(layout.primaryButtons).toBe(7);
+  expect(layout.buttonsWithoutIconOrLabel).toEqual(['button "no icon"']);
+  expect(await undersizedTargets(page, 120)).toHaveLength(1);
+  await context.close();
+});
