@@ -281,6 +281,15 @@ test('an English household', async () => {
   const page = await newTerminalPage(`#credential=${english.credential}`);
   await page.getByRole('button', { name: "I'm fine" }).waitFor({ timeout: 20_000 });
   await checkScreen(page, 'home-en');
+  // English labels are longer than Japanese ones: the busiest screens again, in English.
+  await page.getByTestId('home-shopping').click();
+  await page.getByTestId('shops-screen').waitFor();
+  await checkScreen(page, 'shops-en');
+  await page.getByTestId('back').click();
+  await page.getByTestId('home-checkin').click();
+  await page.getByTestId('checkin-press').click();
+  await page.getByTestId('checkin-mood-screen').waitFor();
+  await checkScreen(page, 'checkin-mood-en');
   await page.context().close();
 });
 
