@@ -147,7 +147,7 @@ function PagedBody({ text }: { text: string }): ReactElement {
       </p>
       {pages > 1 ? (
         <BigButton
-          icon={page + 1 < pages ? 'next' : 'replay'}
+          icon={page + 1 < pages ? 'down' : 'replay'}
           label={
             page + 1 < pages
               ? t('announcements.morePage', { page: page + 1, pages })

@@ -84,6 +84,8 @@ const paths = {
       <path d="M4 4l6 6M3 9l6-6" />
     </>
   ),
+  // "More below" for text and lists shown a page at a time (→ already means the next announcement).
+  down: <path d="M12 4v16M5 13l7 7 7-7" />,
   // A loudspeaker with fewer or more sound waves: the in-call volume buttons (arrows read as "back"/"next").
   volumeDown: (
     <>

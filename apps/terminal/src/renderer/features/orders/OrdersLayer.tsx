@@ -125,7 +125,7 @@ export function OrdersLayer(): ReactElement | null {
             </ul>
             {lines.pages > 1 ? (
               <BigButton
-                icon={lines.page + 1 < lines.pages ? 'next' : 'replay'}
+                icon={lines.page + 1 < lines.pages ? 'down' : 'replay'}
                 label={t(lines.page + 1 < lines.pages ? 'orders.morePage' : 'orders.fromStart', {
                   page: lines.page + 1,
                   pages: lines.pages,
