@@ -267,13 +267,14 @@ export class Fleet {
   async connect(
     count = this.terminals.length,
     concurrency = 100,
+    timeoutMs = 60_000,
   ): Promise<{ ms: number; connected: number; failed: string[] }> {
     const started = performance.now();
     const todo = this.terminals.slice(0, count).filter((t) => !t.connected);
     const failed: string[] = [];
     await pool(todo, concurrency, async (t) => {
       try {
-        await t.connect();
+        await t.connect(timeoutMs);
       } catch (err) {
         failed.push((err as Error).message);
       }

@@ -59,8 +59,8 @@ serveIpc({
     return identities.length;
   },
 
-  connect: async (a: { count: number; concurrency?: number }) => {
-    const r = await need().connect(a.count, a.concurrency ?? 100);
+  connect: async (a: { count: number; concurrency?: number; timeoutMs?: number }) => {
+    const r = await need().connect(a.count, a.concurrency ?? 100, a.timeoutMs ?? 60_000);
     return { ms: r.ms, connected: r.connected, failed: r.failed.length, firstFailures: r.failed.slice(0, 3) };
   },
 
