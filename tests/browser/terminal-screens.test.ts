@@ -118,9 +118,10 @@ function measureLayout(page: Page, minText: number): Promise<Layout> {
         clipped.push(`${describe(el)} outside the screen`);
       const s = getComputedStyle(el);
       if (el.getAttribute('data-paged') === 'true') {
-        // Deliberately paged (text or a list too long for the screen): its "more" button must be on screen.
-        const more = Array.from(document.querySelectorAll('[data-testid$="-more"]')).some(
-          (b) => visible(b) && onTop(b),
+        // Deliberately paged (text or a list too long for the screen): a button with its page counter
+        // ("つづき 1/2") must be on screen.
+        const more = Array.from(document.querySelectorAll('button')).some(
+          (b) => visible(b) && onTop(b) && /\d+\s*\/\s*\d+/.test(b.textContent ?? ''),
         );
         scrollers.push({ el: describe(el), showsMore: more });
         continue;
@@ -392,7 +393,20 @@ test('announcements: list, safety check, drill, unread badge, emergency takeover
   await terminal.getByText('大雨への備え').first().waitFor();
   await checkScreen(terminal, 'announcement-long', { paged: true });
   await terminal.setViewportSize(SIZES[0]);
-  expect(await readToTheEnd(terminal, 'announcement-body', 'announcement-more')).toBeGreaterThan(1);
+  expect(await readToTheEnd(terminal, 'announcement-body', 'announcement-next')).toBeGreaterThan(1);
+  await expect(terminal.getByTestId('announcement-next').textContent()).resolves.toBe('つぎへ');
+
+  // A long safety check: still six buttons, because つぎへ is what turns the pages.
+  await terminal.getByTestId('back').click();
+  expect(
+    (await announce({ kind: 'routine', safetyCheck: true, titleJa: '大雨の安否確認', bodyJa: LONG_BODY, target }))
+      .statusCode,
+  ).toBe(201);
+  await terminal.locator('[data-testid="home-announcements"] .ts-badge').waitFor();
+  await terminal.getByTestId('home-announcements').click();
+  await terminal.getByText('大雨の安否確認').first().waitFor();
+  await checkScreen(terminal, 'announcement-safety-long', { paged: true });
+  await terminal.getByTestId('announcement-safe').click();
   await terminal.getByTestId('back').click();
   await terminal.getByTestId('home-screen').waitFor();
 

@@ -2,7 +2,7 @@
  * One announcement as the terminal shows it: kind, drill banner, headline and text in big type.
  * Shared so the console's preview is exactly what residents will see.
  */
-import { type ReactElement, type ReactNode, useRef } from 'react';
+import { type ReactElement, type ReactNode, type RefObject, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { palette as p } from '../theme/palette';
 import { BigButton } from './BigButton';
@@ -95,6 +95,7 @@ export function AnnouncementCard({
   language,
   emergencyScreen,
   time,
+  bodyRef,
 }: {
   announcement: AnnouncementCardData;
   language: string;
@@ -102,6 +103,11 @@ export function AnnouncementCard({
   emergencyScreen?: boolean;
   /** Already formatted publication time, shown under the text. */
   time?: string;
+  /**
+   * The screen pages the text with a button of its own (the announcements screen turns つぎへ into
+   * つづき, keeping six buttons): its `usePagedOverflow` ref for the text, and no つづき in the card.
+   */
+  bodyRef?: RefObject<HTMLParagraphElement | null>;
 }): ReactElement {
   const { t } = useTranslation();
   const { title, body } = announcementText(announcement, language);
@@ -129,23 +135,29 @@ export function AnnouncementCard({
       </p>
       <h2 className="ts-ann__title">{title}</h2>
       {announcement.test ? <p className="ts-ann__body">{t('announcements.testNote')}</p> : null}
-      <PagedBody text={body} />
+      <PagedBody text={body} outsideRef={bodyRef} />
       {time ? <p className="ts-ann__time">{t('announcements.publishedAt', { time })}</p> : null}
     </article>
   );
 }
 
 /** The announcement's text; what does not fit is read a page at a time with one big button. */
-function PagedBody({ text }: { text: string }): ReactElement {
+function PagedBody({
+  text,
+  outsideRef,
+}: {
+  text: string;
+  outsideRef?: RefObject<HTMLParagraphElement | null>;
+}): ReactElement {
   const { t } = useTranslation();
-  const ref = useRef<HTMLParagraphElement>(null);
-  const { pages, page, advance } = usePagedOverflow(ref, 'text', text);
+  const ownRef = useRef<HTMLParagraphElement>(null);
+  const { pages, page, advance } = usePagedOverflow(ownRef, 'text', text);
   return (
     <div className="ts-ann__text">
-      <p className="ts-ann__body" ref={ref} data-paged={pages > 1} data-testid="announcement-body">
+      <p className="ts-ann__body" ref={outsideRef ?? ownRef} data-testid="announcement-body">
         {text}
       </p>
-      {pages > 1 ? (
+      {pages > 1 && !outsideRef ? (
         <BigButton
           icon={page + 1 < pages ? 'down' : 'replay'}
           label={

@@ -37,6 +37,8 @@ export function usePagedOverflow(
     if (!el) return;
     el.style.fontSize = '';
     el.style.maxHeight = '';
+    // Marks paged content for tests and assistive checks (data-paged="true" while it has pages).
+    el.dataset.paged = 'false';
     el.scrollTop = 0;
     const fits = () => el.scrollHeight <= el.clientHeight + 1;
     if (mode === 'text') {
@@ -77,6 +79,7 @@ export function usePagedOverflow(
       }
       tall.push(bottom - start);
     }
+    el.dataset.paged = 'true';
     setStarts(next);
     setHeights(tall);
     setPages(next.length);
@@ -88,10 +91,30 @@ export function usePagedOverflow(
     measure();
   }, [measure, content, pages > 1, size]);
   useEffect(() => {
-    const onResize = () => setSize((n) => n + 1);
+    let frame = 0;
+    const onResize = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => setSize((n) => n + 1));
+    };
     window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, []);
+    // Room can also change without the window changing (a status line appears under the text).
+    const container = ref.current?.parentElement?.parentElement;
+    let lastHeight = container?.clientHeight ?? 0;
+    const observer =
+      container && typeof ResizeObserver !== 'undefined'
+        ? new ResizeObserver(() => {
+            if (container.clientHeight === lastHeight) return;
+            lastHeight = container.clientHeight;
+            onResize();
+          })
+        : null;
+    if (container) observer?.observe(container);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer?.disconnect();
+      window.removeEventListener('resize', onResize);
+    };
+  }, [ref]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new content starts at page one
   useEffect(() => setPage(0), [content]);
   useLayoutEffect(() => {

@@ -13,6 +13,7 @@ import {
   playTone,
   Screen,
   speak,
+  usePagedOverflow,
 } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -34,6 +35,11 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
   const [reading, setReading] = useState(0);
   const first = useRef(true);
   const current: TerminalAnnouncement | undefined = list[Math.min(index, Math.max(0, list.length - 1))];
+  // Text too long for the screen: つぎへ first turns its pages (つづき 1/3), then goes to the next
+  // announcement — one button, so a safety check still has at most six.
+  const bodyRef = useRef<HTMLParagraphElement>(null);
+  const body = usePagedOverflow(bodyRef, 'text', current ? `${current.id}:${language}` : null);
+  const morePages = body.page + 1 < body.pages;
 
   useEffect(() => {
     if (current) inbox.markRead(current);
@@ -101,6 +107,7 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
           <AnnouncementCard
             announcement={current}
             language={language}
+            bodyRef={bodyRef}
             time={
               current.publishedAt
                 ? new Intl.DateTimeFormat(LOCALE_TAGS[language], {
@@ -134,11 +141,15 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
               testId="announcement-previous"
             />
             <BigButton
-              icon="next"
-              label={t('announcements.next')}
+              icon={morePages ? 'down' : 'next'}
+              label={
+                morePages
+                  ? t('announcements.morePage', { page: body.page + 1, pages: body.pages })
+                  : t('announcements.next')
+              }
               variant="neutral"
-              onPress={() => setIndex((i) => Math.min(list.length - 1, i + 1))}
-              disabled={index >= list.length - 1}
+              onPress={() => (morePages ? body.advance() : setIndex((i) => Math.min(list.length - 1, i + 1)))}
+              disabled={!morePages && index >= list.length - 1}
               testId="announcement-next"
             />
             <BigButton

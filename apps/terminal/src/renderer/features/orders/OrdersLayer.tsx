@@ -108,7 +108,7 @@ export function OrdersLayer(): ReactElement | null {
       {asking ? (
         <>
           <div className="to-list">
-            <ul className="to-lines" data-testid="order-lines" ref={linesRef} data-paged={lines.pages > 1}>
+            <ul className="to-lines" data-testid="order-lines" ref={linesRef}>
               {order.lines.map((l, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id of their own and never reorder here
                 <li key={i}>
