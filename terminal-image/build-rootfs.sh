@@ -25,6 +25,9 @@ packages=(
   cage xwayland
   chromium fonts-noto-cjk fonts-noto-color-emoji
   pipewire pipewire-pulse wireplumber pipewire-alsa alsa-utils
+  # Speech when no other voice exists: Chromium/Electron on Linux implement the Web Speech API's
+  # speechSynthesis through speech-dispatcher, which speaks with espeak-ng (Japanese and English).
+  speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   v4l-utils
   network-manager ca-certificates curl jq
   unattended-upgrades apt-listchanges

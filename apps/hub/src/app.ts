@@ -75,6 +75,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: process.env.TSUNAGU_TRUST_PROXY === '1',
     forceCloseConnections: true,
+    // Registration waits on the database and, in a restart under load, on a busy CPU: Fastify's
+    // 10 s default made restarts fail spuriously ("Plugin did not start in time").
+    pluginTimeout: 120_000,
     // A bad header or URL is a 400, never a crash.
     return503OnClosing: true,
   });
