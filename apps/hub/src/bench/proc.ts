@@ -53,7 +53,7 @@ export function spawnPinned(
       reject(new Error(`${options.name} exited (${signal ?? code}) before it was ready`));
     child.once('exit', onExit);
     child.on('message', (m: { ready?: boolean; port?: number }) => {
-      if (!m || m.ready !== true) return;
+      if (m?.ready !== true) return;
       child.off('exit', onExit);
       resolve({ child, call, pid: child.pid!, port: m.port ?? 0, exited });
     });
