@@ -373,32 +373,22 @@ export class CallRouter {
   position(callId: number): PositionInfo | null {
     const entry = this.entries.find((e) => e.callId === callId);
     if (!entry) return null;
-    return this.positions(entry.queueId).find((p) => p.callId === callId) ?? null;
-  }
-
-  /**
-   * Every caller's place in one queue, in one pass: a queue change re-announces all places, and
-   * computing them one by one was quadratic in the queue length (the bench's 1,000 callers).
-   */
-  positions(queueId: number): PositionInfo[] {
-    const queue = this.entries.filter((e) => e.queueId === queueId);
-    if (queue.length === 0) return [];
-    const ops = this.queueOperators(queueId);
+    const queue = this.entries.filter((e) => e.queueId === entry.queueId);
+    const position = queue.indexOf(entry) + 1;
+    const ops = this.queueOperators(entry.queueId);
     const staffed = ops.filter((o) => o.availability !== 'away' || o.callId !== null).length;
     const free = ops.filter((o) => o.availability === 'available' && o.callId === null).length;
-    const aht = this.averageHandleMs(queueId) || this.config.defaultHandleMs;
-    return queue.map((entry, i) => {
-      const position = i + 1;
-      return {
-        callId: entry.callId,
-        queueId,
-        position,
-        ahead: position - 1,
-        estimatedWaitMs: staffed === 0 || position <= free ? 0 : Math.ceil((position - free) / staffed) * aht,
-        nobodyAvailable: staffed === 0,
-        callback: entry.callback,
-      };
-    });
+    const aht = this.averageHandleMs(entry.queueId) || this.config.defaultHandleMs;
+    const estimatedWaitMs = staffed === 0 || position <= free ? 0 : Math.ceil((position - free) / staffed) * aht;
+    return {
+      callId,
+      queueId: entry.queueId,
+      position,
+      ahead: position - 1,
+      estimatedWaitMs,
+      nobodyAvailable: staffed === 0,
+      callback: entry.callback,
+    };
   }
 
   queue(queueId: number): readonly QueueEntry[] {

@@ -23,7 +23,7 @@ import type { AccountsStore } from '../accounts/store';
 import type { HouseholdsStore } from '../households/store';
 import { isOpen } from '../shops/hours';
 import type { ShopsStore } from '../shops/store';
-import { CallRouter, type PositionInfo, type RouterConfig, type RouterEffect, RouterError } from './router';
+import { CallRouter, type RouterConfig, type RouterEffect, RouterError } from './router';
 import type { CallRecord, CallsStore } from './store';
 
 /** How long a terminal rings when staff call back before the call is given up. */
@@ -108,12 +108,8 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
 
   function queuePosition(callId: number): QueuePosition | null {
     const p = router.position(callId);
-    return p ? toQueuePosition(p, shopOpen(p.queueId)) : null;
-  }
-
-  function toQueuePosition(p: PositionInfo, open: boolean): QueuePosition {
-    const callId = p.callId;
-    const notice = !open ? 'closed' : p.nobodyAvailable ? 'nobody_available' : null;
+    if (!p) return null;
+    const notice = !shopOpen(p.queueId) ? 'closed' : p.nobodyAvailable ? 'nobody_available' : null;
     return {
       callId,
       shopId: p.queueId,
@@ -153,7 +149,7 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
       entries: router.queue(shopId).map((e) => ({
         callId: e.callId,
         householdId: e.householdId,
-        householdName: households.nameOf(e.householdId) ?? '',
+        householdName: households.get(e.householdId)?.name ?? '',
         since: new Date(e.enqueuedAt).toISOString(),
         callback: e.callback,
         ringingOperatorId: e.ringing?.operatorId ?? null,
@@ -214,13 +210,11 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
       const queues = [...dirtyQueues];
       dirtyQueues.clear();
       for (const q of queues) {
-        const open = shopOpen(q);
-        for (const p of router.positions(q)) {
-          const call = live.get(p.callId);
-          if (call?.record.terminalId)
-            sockets.terminals
-              .to(rooms.terminal(call.record.terminalId))
-              .emit('call:queueUpdated', toQueuePosition(p, open));
+        for (const entry of router.queue(q)) {
+          const call = live.get(entry.callId);
+          const pos = queuePosition(entry.callId);
+          if (call?.record.terminalId && pos)
+            sockets.terminals.to(rooms.terminal(call.record.terminalId)).emit('call:queueUpdated', pos);
         }
         if (shops.get(q))
           sockets.staff.to([rooms.shop(q), rooms.role('cityhall')]).emit('call:queueChanged', queueView(q));

@@ -9,8 +9,6 @@ export interface HouseholdsStore {
   create(body: CreateHouseholdBody, now: number): number;
   update(id: number, body: UpdateHouseholdBody): void;
   get(id: number): Household | undefined;
-  /** Just the name: for lists that show many households at once (e.g. a call queue). */
-  nameOf(id: number): string | undefined;
   list(filter?: { watcherUserId?: number; districtId?: number }): Household[];
   assignWatcher(householdId: number, userId: number, level: number): void;
   unassignWatcher(householdId: number, userId: number): boolean;
@@ -61,7 +59,6 @@ export function createSqliteHouseholdsStore(db: Db): HouseholdsStore {
     unassign: db.prepare('DELETE FROM household_watchers WHERE household_id = ? AND user_id = ?'),
     isWatcher: db.prepare('SELECT 1 FROM household_watchers WHERE user_id = ? AND household_id = ?'),
     count: db.prepare('SELECT COUNT(*) AS n FROM households'),
-    nameOf: db.prepare('SELECT name FROM households WHERE id = ?').pluck(),
   };
 
   const toHousehold = (r: HouseholdRow): Household => ({
@@ -132,7 +129,6 @@ export function createSqliteHouseholdsStore(db: Db): HouseholdsStore {
       const r = s.get.get(id) as HouseholdRow | undefined;
       return r && toHousehold(r);
     },
-    nameOf: (id) => s.nameOf.get(id) as string | undefined,
     list(filter = {}) {
       const rows = (
         filter.watcherUserId !== undefined
