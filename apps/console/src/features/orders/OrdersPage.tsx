@@ -121,7 +121,11 @@ export function OrdersPage() {
                       <button
                         type="button"
                         className="button button-small"
-                        onClick={() => void consoleCalls.callBack({ householdId: o.householdId, orderId: o.id })}
+                        onClick={() => {
+                          // The call (video, order builder) is on the calls page: go there to take it.
+                          window.location.hash = '#/calls';
+                          void consoleCalls.callBack({ householdId: o.householdId, orderId: o.id });
+                        }}
                       >
                         {t('orders.callBack')}
                       </button>
