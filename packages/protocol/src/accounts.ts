@@ -86,7 +86,6 @@ export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
 export const UserList = Type.Object({ users: Type.Array(User) });
 export type UserList = Static<typeof UserList>;
 
-export const ApiKeyRole = Type.Union([Type.Literal('cityhall')]);
 export const ApiKey = Type.Object({
   id: Id,
   name: Name,

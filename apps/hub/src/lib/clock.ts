@@ -62,7 +62,3 @@ export class FakeClock implements Clock {
     return this.timers.filter((t) => !t.cancelled).length;
   }
 }
-
-export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
-}
