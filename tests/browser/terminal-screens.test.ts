@@ -1,7 +1,7 @@
 // Every terminal screen, reached by real means against one real hub, checked at 1280×720 and
 // 1920×1080: axe (no violations, plus the AAA 7:1 contrast rule), targets ≥ 120×120 CSS px, no
 // document overflow and nothing cut off, visible text ≥ 28 px, at most six primary buttons each
-// with an icon and a text label. Screenshots go to docs/screenshots/terminal-<screen>-<width>.png
+// with an icon and a text label. Screenshots go to SCREENSHOT_DIR/terminal-<screen>-<width>.png
 // for docs/terminal.md.
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -189,7 +189,7 @@ async function checkScreen(page: Page, name: string, options: { paged?: boolean;
     await page.waitForTimeout(150);
     // A screen that could change by itself (connecting, offline) is still the one being checked.
     if (options.shows) await expect(page.getByTestId(options.shows).isVisible()).resolves.toBe(true);
-    await screenshot(page, `terminal-${name}-${size.width}`);
+    const shot = await screenshot(page, `terminal-${name}-${size.width}`);
     const where = { name, size: `${size.width}x${size.height}` };
     expect({ ...where, violations: await axeViolations(page) }).toEqual({ ...where, violations: [] });
     // Colours do not change with the size: the slower AAA pass runs once a screen.
@@ -207,7 +207,7 @@ async function checkScreen(page: Page, name: string, options: { paged?: boolean;
     else for (const s of layout.scrollers) expect({ ...where, ...s }).toEqual({ ...where, el: s.el, showsMore: true });
     expect({ ...where, buttons: layout.buttonsWithoutIconOrLabel }).toEqual({ ...where, buttons: [] });
     expect(layout.primaryButtons).toBeLessThanOrEqual(MAX_PRIMARY_BUTTONS);
-    expect(fs.existsSync(`${__dirname}/../../docs/screenshots/terminal-${name}-${size.width}.png`)).toBe(true);
+    expect(fs.existsSync(shot)).toBe(true);
   }
   checked.push(`- ${name}`);
   await page.setViewportSize(SIZES[0]);
