@@ -45,6 +45,33 @@ describe('migrations', () => {
     expect(tables(db)).toEqual(['a']);
   });
 
+  it('run a foreign_keys=off migration without cascading, and refuse one that leaves broken references', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
+    fs.writeFileSync(
+      path.join(dir, '0001-parent.sql'),
+      'CREATE TABLE p (id INTEGER PRIMARY KEY) STRICT; CREATE TABLE c (p INTEGER REFERENCES p(id) ON DELETE CASCADE) STRICT;',
+    );
+    const rebuild = (table: string) =>
+      `-- migrate: foreign_keys=off\nCREATE TABLE p2 (id INTEGER PRIMARY KEY) STRICT; INSERT INTO p2 SELECT * FROM ${table}; DROP TABLE p; ALTER TABLE p2 RENAME TO p;`;
+    fs.writeFileSync(path.join(dir, '0002-rebuild.sql'), rebuild('p'));
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db, { dir, target: 1 });
+    db.exec('INSERT INTO p VALUES (1); INSERT INTO c VALUES (1);');
+    migrate(db, { dir });
+    expect(db.prepare('SELECT count(*) AS n FROM c').get()).toEqual({ n: 1 });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    // The same rebuild that loses the parent row is rolled back.
+    fs.writeFileSync(
+      path.join(dir, '0003-lossy.sql'),
+      '-- migrate: foreign_keys=off\nCREATE TABLE p3 (id INTEGER PRIMARY KEY) STRICT; DROP TABLE p; ALTER TABLE p3 RENAME TO p;',
+    );
+    expect(() => migrate(db, { dir })).toThrow(/broken references/);
+    expect(currentVersion(db)).toBe(2);
+    expect(db.prepare('SELECT count(*) AS n FROM p').get()).toEqual({ n: 1 });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
   it('opens a file database with WAL, foreign keys and synchronous=FULL', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-'));
     const db = openDatabase(path.join(dir, 'x.db'));

@@ -10,7 +10,16 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds a table other tables refer to (SQLite cannot drop a CHECK in place), so it
+   * runs with foreign keys off — otherwise dropping the old table would cascade-delete every row that
+   * refers to it — and the references are checked before it commits. Declared by the file's first
+   * line `-- migrate: foreign_keys=off` (SQLite's documented 12-step table rebuild).
+   */
+  foreignKeysOff: boolean;
 }
+
+const FOREIGN_KEYS_OFF = /^-- migrate: foreign_keys=off\s*$/m;
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const files = fs
@@ -20,7 +29,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const migrations = files.map((file) => {
     const m = /^(\d{4})-([a-z0-9-]+)\.sql$/.exec(file);
     if (!m) throw new Error(`Migration file name must look like 0001-name.sql: ${file}`);
-    return { version: Number(m[1]), name: m[2]!, sql: fs.readFileSync(path.join(dir, file), 'utf8') };
+    const sql = fs.readFileSync(path.join(dir, file), 'utf8');
+    const foreignKeysOff = FOREIGN_KEYS_OFF.test(sql.split('\n', 1)[0] ?? '');
+    return { version: Number(m[1]), name: m[2]!, sql, foreignKeysOff };
   });
   // Numbers are reserved per capability, so gaps are allowed; they must only increase.
   migrations.forEach((m, i) => {
@@ -47,10 +58,22 @@ export function migrate(db: Database.Database, options: { target?: number; dir?:
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= from || m.version > target) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as { table: string }[];
+          if (broken.length > 0)
+            throw new Error(`Migration ${m.version} left ${broken.length} broken references (first in ${broken[0]!.table})`);
+        }
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (m.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
     applied.push(m.version);
   }
   return applied;

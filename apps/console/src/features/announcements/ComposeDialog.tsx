@@ -235,27 +235,22 @@ export function ComposeDialog(props: {
                 name="kind"
                 value={k}
                 checked={kind === k}
-                onChange={() => {
-                  setKind(k);
-                  if (k === 'emergency') setTest(false);
-                }}
+                onChange={() => setKind(k)}
                 data-testid={`kind-${k}`}
               />
               {t(`ann.kinds.${k}`)}
             </label>
           ))}
         </fieldset>
-        {kind !== 'emergency' ? (
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={test}
-              onChange={(e) => setTest(e.target.checked)}
-              data-testid="announcement-test"
-            />
-            {t('ann.test')}
-          </label>
-        ) : null}
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={test}
+            onChange={(e) => setTest(e.target.checked)}
+            data-testid="announcement-test"
+          />
+          {kind === 'emergency' ? t('ann.testEmergency') : t('ann.test')}
+        </label>
         <label className="check">
           <input
             type="checkbox"

@@ -196,7 +196,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     expect((await g.post(cap({ sender: 'pref@example.jp' }))).statusCode).toBe(201);
   });
 
-  it('shows Test and Exercise messages as tests, never as a real emergency', async () => {
+  it('marks Test and Exercise messages as drills, keeping their kind (an emergency drill stays an emergency)', async () => {
     for (const [status, identifier] of [
       ['Test', 'T-1'],
       ['Exercise', 'E-1'],
@@ -205,7 +205,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
       expect(res.statusCode).toBe(201);
       const a = svc.get((res.json() as { announcementId: number }).announcementId);
       expect(a.test).toBe(true);
-      expect(a.kind).not.toBe('emergency');
+      expect(a.kind).toBe('emergency');
     }
   });
 

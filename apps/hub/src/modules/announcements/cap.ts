@@ -631,8 +631,8 @@ export function capToAnnouncement(alert: CapAlert): CapAnnouncement {
   let kind: AnnouncementKind = 'routine';
   for (const i of infos) if (rank[kindOfInfo(i)] > rank[kind]) kind = kindOfInfo(i);
   const test = alert.status === 'Test' || alert.status === 'Exercise';
-  // A drill is announced as a drill: never with the emergency takeover.
-  if (test && kind === 'emergency') kind = 'important';
+  // A drill keeps its kind: an emergency drill takes over terminals marked and spoken as 訓練, as
+  // J-ALERT's nationwide tests do (the terminal says 「これは訓練です」 first).
   const expiries = infos.map((i) => (i.expires ? Date.parse(i.expires) : null));
   const expiresAt = expiries.some((e) => e === null) ? null : Math.max(...(expiries as number[]));
   const safetyCheck =

@@ -344,18 +344,12 @@ describe('announcement delivery over real sockets', () => {
     for (const id of ids) expect(svc().counts(id)).toMatchObject({ delivered: 1, played: 1, acknowledged: 1 });
   });
 
-  it('guards against human error: whole-city emergency needs a second confirmation; drills cannot be emergencies', async () => {
+  it('guards against human error: whole-city emergency needs a second confirmation (a drill too)', async () => {
     const res = await post({ kind: 'emergency', titleJa: '避難', bodyJa: '避難してください', target: { type: 'all' } });
     expect(res.statusCode).toBe(400);
     expect((res.json() as { error: { code: string } }).error.code).toBe('CONFIRMATION_REQUIRED');
-    const drill = await post({
-      kind: 'emergency',
-      test: true,
-      titleJa: '訓練',
-      bodyJa: '訓練',
-      target: { type: 'districts', districtIds: [hub.fixture.districts[0]] },
-    });
-    expect((drill.json() as { error: { code: string } }).error.code).toBe('TEST_NOT_EMERGENCY');
+    const drill = await post({ kind: 'emergency', test: true, titleJa: '訓練', bodyJa: '訓練', target: { type: 'all' } });
+    expect((drill.json() as { error: { code: string } }).error.code).toBe('CONFIRMATION_REQUIRED');
     const past = await post({
       kind: 'routine',
       titleJa: 'x',

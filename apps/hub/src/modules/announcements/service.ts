@@ -328,13 +328,6 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
           { path: 'body.expiresAt', message: 'must be later than the send time' },
         ]);
       }
-      if (body.test && body.kind === 'emergency') {
-        throw badRequest(
-          'TEST_NOT_EMERGENCY',
-          'A drill cannot take over terminals as an emergency. Choose "important" for a drill.',
-          [{ path: 'body.test', message: 'cannot be combined with kind emergency' }],
-        );
-      }
       if (body.kind === 'emergency' && body.target.type === 'all' && body.confirmWholeCity !== true) {
         throw badRequest(
           'CONFIRMATION_REQUIRED',

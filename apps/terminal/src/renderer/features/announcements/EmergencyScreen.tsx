@@ -37,7 +37,9 @@ export function EmergencyScreen({
   const connection = useConnection();
   const cancelled = useRef(false);
   const { title, body } = announcementText(announcement, language);
-  const spoken = t('announcements.emergencySpoken', { title, body });
+  // A drill says so first and last, as J-ALERT's tests do, so nobody mistakes it for the real thing.
+  const drill = announcement.test ? t('announcements.drillSpoken') : '';
+  const spoken = `${drill}${t('announcements.emergencySpoken', { title, body })}${drill ? `。${drill}` : ''}`;
 
   useEffect(() => {
     cancelled.current = false;
@@ -56,7 +58,7 @@ export function EmergencyScreen({
         playTone('alarm', 0.4);
         setTimeout(() => {
           if (!cancelled.current)
-            void speak(t('announcements.emergencyReminder'), LOCALE_TAGS[language]).catch(() => undefined);
+            void speak(`${drill}${t('announcements.emergencyReminder')}`, LOCALE_TAGS[language]).catch(() => undefined);
         }, 2200);
       }, REMINDER_INTERVAL_MS);
     })();
@@ -66,7 +68,7 @@ export function EmergencyScreen({
       stopSpeaking();
       stopClip();
     };
-  }, [announcement, spoken, language, connection, t]);
+  }, [announcement, spoken, drill, language, connection, t]);
 
   const answer = (stage: 'acknowledged' | 'answered', value?: SafetyAnswer) => {
     cancelled.current = true;
@@ -91,7 +93,7 @@ export function EmergencyScreen({
 
   return (
     <EmergencyFrame
-      title={t('announcements.emergencyTitle')}
+      title={announcement.test ? t('announcements.emergencyDrillTitle') : t('announcements.emergencyTitle')}
       testId="emergency-screen"
       announcementId={announcement.id}
       actions={
