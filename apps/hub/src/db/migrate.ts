@@ -67,7 +67,9 @@ export function migrate(db: Database.Database, options: { target?: number; dir?:
         if (m.foreignKeysOff) {
           const broken = db.pragma('foreign_key_check') as { table: string }[];
           if (broken.length > 0)
-            throw new Error(`Migration ${m.version} left ${broken.length} broken references (first in ${broken[0]!.table})`);
+            throw new Error(
+              `Migration ${m.version} left ${broken.length} broken references (first in ${broken[0]!.table})`,
+            );
         }
         db.pragma(`user_version = ${m.version}`);
       })();

@@ -348,7 +348,13 @@ describe('announcement delivery over real sockets', () => {
     const res = await post({ kind: 'emergency', titleJa: '避難', bodyJa: '避難してください', target: { type: 'all' } });
     expect(res.statusCode).toBe(400);
     expect((res.json() as { error: { code: string } }).error.code).toBe('CONFIRMATION_REQUIRED');
-    const drill = await post({ kind: 'emergency', test: true, titleJa: '訓練', bodyJa: '訓練', target: { type: 'all' } });
+    const drill = await post({
+      kind: 'emergency',
+      test: true,
+      titleJa: '訓練',
+      bodyJa: '訓練',
+      target: { type: 'all' },
+    });
     expect((drill.json() as { error: { code: string } }).error.code).toBe('CONFIRMATION_REQUIRED');
     const past = await post({
       kind: 'routine',
