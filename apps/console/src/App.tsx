@@ -27,6 +27,21 @@ export function App() {
       }),
     [],
   );
+  // The hub closed the live connection: the session ended (back to the login page) or the user's
+  // rights changed (a fresh session view and connection).
+  const signedIn = useMemo(() => {
+    const make = (session: SessionInfo): State => ({
+      kind: 'signedIn',
+      session,
+      connection: new StaffConnection(undefined, () => {
+        api.restoreSession().then(
+          (s) => setState(s ? make(s) : { kind: 'signedOut', notice: 'expired' }),
+          () => {}, // the hub is unreachable: the connection indicator already says so
+        );
+      }),
+    });
+    return make;
+  }, [api]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: attempt triggers a retry
   useEffect(() => {
@@ -41,7 +56,7 @@ export function App() {
     return () => {
       alive = false;
     };
-  }, [api, attempt]);
+  }, [api, attempt, signedIn]);
 
   // The socket lives as long as the session; closing it on sign-out stops live updates at once.
   useEffect(() => {
@@ -111,8 +126,4 @@ export function App() {
       </StaffConnectionContext.Provider>
     </SessionContext.Provider>
   );
-}
-
-function signedIn(session: SessionInfo): State {
-  return { kind: 'signedIn', session, connection: new StaffConnection() };
 }

@@ -19,7 +19,8 @@ import { type Db, databaseFile, openDatabase } from './db/database';
 import { type Clock, systemClock } from './lib/clock';
 import { DomainEventBus } from './lib/events';
 import { accountsRoutes } from './modules/accounts/routes';
-import { type AccountsService, createAccountsService } from './modules/accounts/service';
+import { type AccountsService, createAccountsService, SESSION_IDLE_MS } from './modules/accounts/service';
+import { createSessionGuard, scheduleSessionSweeps } from './modules/accounts/session-guard';
 import { type AccountsStore, createSqliteAccountsStore } from './modules/accounts/store';
 import { createSqliteAuditStore } from './modules/audit/store';
 import { capabilities } from './modules/capabilities';
@@ -153,11 +154,22 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     terminal: (credential: string) => terminals?.authenticate(credential) ?? null,
   };
   const apiRoutes = registerAuth(app, authenticators);
+  const sessionGuard = createSessionGuard({ store: accountsStore, clock, idleMs: SESSION_IDLE_MS });
   const sockets = createSockets(app, {
     auth: authenticators,
     publicUrl: config.publicUrl,
     metrics: metrics.socketEvents,
+    sessions: sessionGuard,
   });
+  // A staff socket lives only as long as its session (sign-out, disable, password change, expiry).
+  accounts.onSessionsEnded((ended) => {
+    sessionGuard.invalidate();
+    sockets.endStaffSessions(ended);
+  });
+  if (options.backgroundJobs ?? true) {
+    const stop = scheduleSessionSweeps({ clock, guard: sessionGuard, sweep: () => sockets.sweepStaffSessions() });
+    app.addHook('onClose', async () => stop());
+  }
 
   const events = new DomainEventBus((err, event) => app.log.error({ err, event }, 'domain event listener failed'));
   const ctx: HubContext = {

@@ -16,7 +16,14 @@ export class StaffConnection {
   private status: StaffSocketStatus = 'connecting';
   private readonly listeners = new Set<() => void>();
 
-  constructor(base: string = hubBase(window.location)) {
+  /**
+   * `onClosedByHub` runs when the hub closes the socket itself, which it does when the session
+   * ended (signed out elsewhere, disabled, password changed) or the user's rights changed.
+   */
+  constructor(
+    base: string = hubBase(window.location),
+    private readonly onClosedByHub: () => void = () => {},
+  ) {
     const url = new URL(base);
     this.socket = io(new URL(STAFF_NAMESPACE.slice(1), url).href, {
       path: `${url.pathname.replace(/\/$/, '')}/socket.io`,
@@ -27,7 +34,10 @@ export class StaffConnection {
       reconnectionDelayMax: 15_000,
     });
     this.socket.on('connect', () => this.setStatus('online'));
-    this.socket.on('disconnect', () => this.setStatus('offline'));
+    this.socket.on('disconnect', (reason) => {
+      this.setStatus('offline');
+      if (reason === 'io server disconnect') this.onClosedByHub();
+    });
     this.socket.on('connect_error', () => this.setStatus('offline'));
   }
 

@@ -28,6 +28,11 @@ export interface HandlerOptions<S extends TSchema> {
   limiter?: TokenBuckets;
   /** A tighter limit for this command, per sender (e.g. call requests). */
   rateLimit?: RateRule;
+  /**
+   * Re-checked before every command: false when the sender's session has ended since the socket
+   * connected (signed out, disabled, expired); the command is refused and the socket closed.
+   */
+  live?: (p: Principal) => boolean;
 }
 
 /** Every command, per terminal or user: far above what a real terminal or console sends (a terminal back after days offline may send a few hundred receipts at once). */
@@ -89,6 +94,14 @@ export function onCommand<S extends TSchema, R>(
       options.metrics?.inc({ namespace: ns, event, outcome: r.ok ? 'ok' : r.error.code });
       if (ack) ack(r);
     };
+    if (options.live && !options.live(ctx.principal)) {
+      reply({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED', message: 'Your session has ended. Please sign in again.' },
+      });
+      ctx.socket.disconnect(true);
+      return;
+    }
     if (!allows(options.access, ctx.principal)) {
       return reply({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not allowed to do this.' } });
     }

@@ -41,6 +41,15 @@ export interface HubSockets {
   onStaffConnection(handler: ConnectionHandler): void;
   /** Called for each socket that disconnects, after Socket.IO has removed it from its rooms. */
   onTerminalDisconnect(handler: (ctx: SocketContext) => void): void;
+  /** Closes the staff sockets of ended sessions at once (sign-out, disable, password change or reset). */
+  endStaffSessions(ended: { userId?: number; sessionId?: number; exceptSessionId?: number }): void;
+  /** Closes every staff socket whose session is no longer live (expired, or ended by another process). */
+  sweepStaffSessions(): void;
+}
+
+/** Whether a staff session is still live; `touch` slides its expiry (the socket was used). */
+export interface StaffSessionCheck {
+  isLive(sessionId: number, touch: boolean): boolean;
 }
 
 class RefusedError extends Error {
@@ -75,7 +84,7 @@ export function createSockets(
     /** Besides same-origin pages, the origin people use (behind a reverse proxy). */
     publicUrl: string;
     metrics: HandlerOptions<TSchema>['metrics'];
-    /** Extra check after a terminal's credential is accepted (e.g. revoked / removed terminal). */
+    sessions: StaffSessionCheck;
   },
 ): HubSockets {
   const io = new Server(app.server, {
@@ -136,6 +145,7 @@ export function createSockets(
 
   const commands = new Map<string, SocketCommand>();
   const limiter = new TokenBuckets();
+  const live = (p: Principal) => p.kind !== 'user' || deps.sessions.isLive(p.sessionId, true);
   // One options object per command, shared by every socket: a fresh `{ ...options }` per socket and
   // command cost each terminal ~4 KB of heap (V8 gave every spread copy its own hidden class),
   // measured by the bench's memory-per-terminal figure (docs/benchmarks.md).
@@ -160,6 +170,7 @@ export function createSockets(
           logger: app.log,
           metrics: deps.metrics,
           limiter,
+          live,
         };
         shared.set(key, full);
       }
@@ -205,6 +216,23 @@ export function createSockets(
     onTerminalConnection: (h) => terminalHandlers.push(h),
     onStaffConnection: (h) => staffHandlers.push(h),
     onTerminalDisconnect: (h) => terminalDisconnects.push(h),
+    endStaffSessions(ended) {
+      for (const socket of [...staff.sockets.values()]) {
+        const p = principalOf(socket);
+        if (p.kind !== 'user') continue;
+        const match =
+          ended.sessionId !== undefined
+            ? p.sessionId === ended.sessionId
+            : p.user.id === ended.userId && p.sessionId !== ended.exceptSessionId;
+        if (match) socket.disconnect(true);
+      }
+    },
+    sweepStaffSessions() {
+      for (const socket of [...staff.sockets.values()]) {
+        const p = principalOf(socket);
+        if (p.kind === 'user' && !deps.sessions.isLive(p.sessionId, false)) socket.disconnect(true);
+      }
+    },
   };
 }
 

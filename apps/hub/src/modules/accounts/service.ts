@@ -32,6 +32,14 @@ export const publicUser = (u: UserRecord): User => ({
   disabled: u.disabled,
 });
 
+/** Which staff sessions just ended (or whose user changed), so their open sockets can be closed. */
+export interface SessionsEnded {
+  userId?: number;
+  sessionId?: number;
+  /** With `userId`: every session of the user but this one (a password change keeps its own). */
+  exceptSessionId?: number;
+}
+
 export interface AccountsService {
   login(username: string, password: string, ip: string | null): Promise<{ token: string; session: SessionInfo }>;
   authenticateSession(token: string): Principal | null;
@@ -43,6 +51,8 @@ export interface AccountsService {
   updateUser(id: number, body: UpdateUserBody): User;
   createApiKey(name: string, role: StaffRole, createdBy: number | null): { id: number; key: string };
   revokeApiKey(id: number): void;
+  /** Called after sessions were signed out, or a user was disabled or changed. */
+  onSessionsEnded(listener: (ended: SessionsEnded) => void): void;
   store: AccountsStore;
 }
 
@@ -69,9 +79,16 @@ export function createAccountsService(deps: {
   };
 
   const invalid = () => new AppError(401, 'INVALID_CREDENTIALS', 'The user name or password is wrong.');
+  const endedListeners: ((ended: SessionsEnded) => void)[] = [];
+  const ended = (e: SessionsEnded) => {
+    for (const l of endedListeners) l(e);
+  };
 
   return {
     store,
+    onSessionsEnded(listener) {
+      endedListeners.push(listener);
+    },
     async login(username, password, ip) {
       const user = store.userByUsername(username);
       if (!user) {
@@ -125,6 +142,7 @@ export function createAccountsService(deps: {
 
     logout(sessionId) {
       store.deleteSession(sessionId);
+      ended({ sessionId });
     },
 
     async changePassword(userId, sessionId, current, next) {
@@ -137,12 +155,14 @@ export function createAccountsService(deps: {
       store.setPassword(userId, await hashPassword(next));
       // Other sessions may belong to whoever knew the old password.
       store.deleteSessionsOfUser(userId, sessionId);
+      ended({ userId, exceptSessionId: sessionId });
     },
 
     async resetPassword(userId, next) {
       if (!store.userById(userId)) throw notFound('user');
       store.setPassword(userId, await hashPassword(next));
       store.deleteSessionsOfUser(userId);
+      ended({ userId });
     },
 
     async createUser(body) {
@@ -181,6 +201,8 @@ export function createAccountsService(deps: {
         throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
       store.updateUser(id, body);
       if (body.disabled) store.deleteSessionsOfUser(id);
+      // Open sockets carry the user as it was at connect: close them (the console reconnects afresh).
+      if (body.disabled || body.admin !== undefined) ended({ userId: id });
       return publicUser(store.userById(id)!);
     },
 

@@ -48,6 +48,13 @@ export interface AccountsStore {
     ip: string | null;
   }): number;
   sessionByTokenHash(tokenHash: string): SessionRecord | undefined;
+  /** The session if it has not expired and its user is not disabled. */
+  liveSession(id: number, now: number): SessionRecord | undefined;
+  /**
+   * Changes whenever another connection (another process, e.g. the admin command line) commits to
+   * the database: SQLite's `data_version`, so the hub can notice changes it did not make itself.
+   */
+  changeMarker(): number;
   touchSession(id: number, now: number, expiresAt: number): void;
   deleteSession(id: number): void;
   deleteSessionsOfUser(userId: number, exceptSessionId?: number): void;
@@ -132,6 +139,11 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
     sessionByHash: db.prepare(
       'SELECT id, user_id AS userId, csrf_token AS csrfToken, expires_at AS expiresAt, last_used_at AS lastUsedAt FROM sessions WHERE token_hash = ?',
     ),
+    liveSession: db.prepare(
+      `SELECT s.id, s.user_id AS userId, s.csrf_token AS csrfToken, s.expires_at AS expiresAt, s.last_used_at AS lastUsedAt
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ? AND u.disabled = 0`,
+    ),
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
     touchSession: db.prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteSessionsOfUser: db.prepare('DELETE FROM sessions WHERE user_id = ? AND id != ?'),
@@ -189,6 +201,12 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
     },
     sessionByTokenHash(h) {
       return s.sessionByHash.get(h) as SessionRecord | undefined;
+    },
+    liveSession(id, now) {
+      return s.liveSession.get(id, now) as SessionRecord | undefined;
+    },
+    changeMarker() {
+      return s.dataVersion.get() as number;
     },
     touchSession(id, now, expiresAt) {
       s.touchSession.run(now, expiresAt, id);

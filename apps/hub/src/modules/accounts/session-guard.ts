@@ -1,0 +1,91 @@
+/**
+ * Whether a staff session is still live, asked before every socket command, so it must be cheap:
+ * answers are cached until the session's expiry, and the whole cache is dropped when the hub ends
+ * sessions itself (`invalidate`) or when another process committed to the database (SQLite's
+ * `data_version` moved, e.g. `admin disable-user`). A cache hit costs one pragma read.
+ */
+import type { Clock } from '../../lib/clock';
+import type { AccountsStore } from './store';
+
+export interface SessionGuard {
+  /** True while the session is signed in, unexpired and its user enabled; `touch` slides its expiry (activity). */
+  isLive(sessionId: number, touch: boolean): boolean;
+  /** Forget every cached answer: the hub has just ended sessions. */
+  invalidate(): void;
+  /** The earliest expiry among the cached live sessions (to schedule the next check), or null. */
+  nextExpiry(): number | null;
+}
+
+/** Writing the sliding expiry at most once a minute per session keeps busy sockets from writing on every command. */
+const TOUCH_EVERY_MS = 60_000;
+const MAX_CACHED = 10_000;
+
+export function createSessionGuard(deps: { store: AccountsStore; clock: Clock; idleMs: number }): SessionGuard {
+  const { store, clock } = deps;
+  const cache = new Map<number, { expiresAt: number; touchedAt: number }>();
+  let marker = store.changeMarker();
+
+  return {
+    isLive(sessionId, touch) {
+      const m = store.changeMarker();
+      if (m !== marker || cache.size > MAX_CACHED) {
+        marker = m;
+        cache.clear();
+      }
+      const now = clock.now();
+      let entry = cache.get(sessionId);
+      // An expiry passed in the cache may have been slid by a REST request since: ask the database.
+      if (!entry || entry.expiresAt <= now) {
+        const row = store.liveSession(sessionId, now);
+        if (!row) {
+          cache.delete(sessionId);
+          return false;
+        }
+        entry = { expiresAt: row.expiresAt, touchedAt: row.lastUsedAt };
+        cache.set(sessionId, entry);
+      }
+      if (touch && now - entry.touchedAt > TOUCH_EVERY_MS) {
+        entry.touchedAt = now;
+        entry.expiresAt = now + deps.idleMs;
+        store.touchSession(sessionId, now, entry.expiresAt);
+      }
+      return true;
+    },
+    invalidate() {
+      cache.clear();
+    },
+    nextExpiry() {
+      let min: number | null = null;
+      for (const e of cache.values()) if (min === null || e.expiresAt < min) min = e.expiresAt;
+      return min;
+    },
+  };
+}
+
+/** How often the hub looks for sessions ended by another process (real time: that process runs in it). */
+export const SESSION_POLL_MS = 2_000;
+
+/**
+ * Runs `sweep` when a cached session expires (on the injected clock) and every `SESSION_POLL_MS`
+ * of real time (another process may have disabled a user). Returns a function that stops both.
+ */
+export function scheduleSessionSweeps(deps: { clock: Clock; guard: SessionGuard; sweep: () => void }): () => void {
+  const { clock, guard } = deps;
+  let timer: ReturnType<Clock['setTimeout']> | null = null;
+  let stopped = false;
+  const run = () => {
+    if (stopped) return;
+    deps.sweep();
+    const next = guard.nextExpiry();
+    const wait = next === null ? 60_000 : Math.min(60_000, Math.max(1_000, next - clock.now() + 1));
+    timer = clock.setTimeout(run, wait);
+  };
+  timer = clock.setTimeout(run, 60_000);
+  const poll = setInterval(() => deps.sweep(), SESSION_POLL_MS);
+  poll.unref();
+  return () => {
+    stopped = true;
+    timer?.cancel();
+    clearInterval(poll);
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * A staff socket is bound to the session that opened it: signing out, being disabled, a password
+ * change or reset and the session's expiry close it at once, and every command re-checks that the
+ * session is still live — also when another process (the admin command line) changed the database.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Ack } from '@tsunagu/protocol';
+import Database from 'better-sqlite3';
+import type { Socket } from 'socket.io-client';
+import { databaseFile, openDatabase } from '../../db/database';
+import { FakeClock } from '../../lib/clock';
+import { bundleHub, type HubBundle, runAdmin } from '../../reliability/child-hub';
+import {
+  as,
+  connectStaff,
+  createTestHub,
+  emitAck,
+  login,
+  type StaffSession,
+  TEST_PASSWORD,
+  type TestHub,
+} from '../../testing/harness';
+
+jest.setTimeout(60_000);
+
+/** Resolves true when `socket` is disconnected by the hub within `ms`, false otherwise. */
+function closedWithin(socket: Socket, ms: number): Promise<boolean> {
+  if (!socket.connected) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    socket.once('disconnect', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+const ping = (socket: Socket) => emitAck<Ack<{ serverTime: string }>>(socket, 'staff:ping', {});
+
+describe('staff sockets are bound to their session', () => {
+  let hub: TestHub;
+  let url: string;
+  const sockets: Socket[] = [];
+  const open = async (session: StaffSession) => {
+    const s = await connectStaff(url, session);
+    sockets.push(s);
+    return s;
+  };
+
+  describe('changes made through the hub', () => {
+    beforeEach(async () => {
+      hub = await createTestHub();
+      url = await hub.listen();
+    });
+    afterEach(async () => {
+      for (const s of sockets.splice(0)) s.close();
+      await hub.close();
+    });
+
+    it('signing out closes the socket of that session at once', async () => {
+      const session = await login(hub, 'watcher');
+      const socket = await open(session);
+      expect(await ping(socket)).toMatchObject({ ok: true });
+      const closed = closedWithin(socket, 2000);
+      expect((await as(hub, session)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
+      expect(await closed).toBe(true);
+      // And the session cannot open a new one.
+      await expect(connectStaff(url, session)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+    });
+
+    it('disabling a user closes every socket of theirs at once', async () => {
+      const a = await open(await login(hub, 'watcher'));
+      const b = await open(await login(hub, 'watcher'));
+      const other = await open(await login(hub, 'other-watcher'));
+      const closed = [closedWithin(a, 2000), closedWithin(b, 2000)];
+      const admin = await login(hub, 'admin');
+      const res = await as(
+        hub,
+        admin,
+      )({
+        method: 'PATCH',
+        url: `/api/users/${hub.fixture.users.watcher}`,
+        payload: { disabled: true },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(await Promise.all(closed)).toEqual([true, true]);
+      expect(await ping(other)).toMatchObject({ ok: true });
+    });
+
+    it("a password change closes the user's other sessions' sockets, not the one that changed it", async () => {
+      const mine = await login(hub, 'watcher');
+      const mySocket = await open(mine);
+      const stolen = await open(await login(hub, 'watcher'));
+      const closed = closedWithin(stolen, 2000);
+      const res = await as(
+        hub,
+        mine,
+      )({
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-password' },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(await closed).toBe(true);
+      expect(await ping(mySocket)).toMatchObject({ ok: true });
+    });
+
+    it("an administrator's password reset closes every socket of that user", async () => {
+      const socket = await open(await login(hub, 'operator'));
+      const closed = closedWithin(socket, 2000);
+      const res = await as(
+        hub,
+        await login(hub, 'admin'),
+      )({
+        method: 'POST',
+        url: `/api/users/${hub.fixture.users.operator}/password`,
+        payload: { newPassword: 'reset-by-the-admin' },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(await closed).toBe(true);
+    });
+  });
+
+  describe('session expiry (fake clock)', () => {
+    let clock: FakeClock;
+    beforeEach(async () => {
+      clock = new FakeClock();
+      hub = await createTestHub({ clock });
+      url = await hub.listen();
+    });
+    afterEach(async () => {
+      for (const s of sockets.splice(0)) s.close();
+      await hub.close();
+    });
+
+    it('a command after the session expired is refused and the socket closed', async () => {
+      const socket = await open(await login(hub, 'watcher'));
+      expect(await ping(socket)).toMatchObject({ ok: true });
+      const closed = closedWithin(socket, 2000);
+      // Past the 12-hour idle expiry, without letting the periodic check run first.
+      (clock as unknown as { current: number }).current += 12 * 60 * 60 * 1000 + 1000;
+      expect(await ping(socket)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      expect(await closed).toBe(true);
+    });
+
+    it('an idle socket is closed when its session expires, without any command', async () => {
+      const socket = await open(await login(hub, 'cityhall'));
+      const closed = closedWithin(socket, 2000);
+      clock.advance(12 * 60 * 60 * 1000 + 10_000);
+      expect(await closed).toBe(true);
+    });
+
+    it('using the socket keeps the session alive (sliding expiry)', async () => {
+      const session = await login(hub, 'watcher');
+      const socket = await open(session);
+      for (let i = 0; i < 4; i++) {
+        clock.advance(4 * 60 * 60 * 1000);
+        expect(await ping(socket)).toMatchObject({ ok: true });
+      }
+      expect(socket.connected).toBe(true);
+      expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
+    });
+  });
+
+  describe('changes made by another process', () => {
+    let dataDir: string;
+    let bundle: HubBundle;
+    beforeAll(async () => {
+      bundle = await bundleHub();
+    });
+    afterAll(() => bundle.dispose());
+    beforeEach(async () => {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-sessions-'));
+      hub = await createTestHub({ db: openDatabase(databaseFile(dataDir)) });
+      url = await hub.listen();
+    });
+    afterEach(async () => {
+      for (const s of sockets.splice(0)) s.close();
+      await hub.close();
+      hub.ctx.db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('a command re-checks the session: a user disabled from another connection is refused at once', async () => {
+      const socket = await open(await login(hub, 'watcher'));
+      expect(await ping(socket)).toMatchObject({ ok: true });
+      const other = new Database(databaseFile(dataDir));
+      other.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(hub.fixture.users.watcher);
+      other.close();
+      expect(await ping(socket)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    });
+
+    it('`admin disable-user` while the hub runs closes the user’s open sockets within seconds', async () => {
+      const socket = await open(await login(hub, 'watcher'));
+      const bystander = await open(await login(hub, 'cityhall'));
+      const closed = closedWithin(socket, 8000);
+      const r = await runAdmin(bundle, dataDir, ['disable-user', 'watcher']);
+      expect(r).toMatchObject({ code: 0 });
+      expect(await closed).toBe(true);
+      expect(bystander.connected).toBe(true);
+    });
+  });
+});
