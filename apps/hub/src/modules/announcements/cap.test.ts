@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../../lib/clock';
 import { as, createTestHub, login, type TestHub } from '../../testing/harness';
-import { capToAnnouncement, decodeXmlBody, kindOfInfo, parseCap } from './cap';
+import { decodeXmlBody } from './cap/decode';
+import { capToAnnouncement, kindOfInfo } from './cap/map';
+import { parseCap } from './cap/parse';
 import type { AnnouncementsService } from './service';
 
 const TESTDATA = path.join(__dirname, 'testdata');

@@ -1,5 +1,6 @@
 /** The announcements capability: emergency alerts and notices, the CAP gateway, delivery and receipts. */
 import type { Hub } from '../../app';
+import { createSqliteReceiptsStore } from './receipt-store';
 import { announcementsRoutes } from './routes';
 import { type AnnouncementsService, createAnnouncementsService } from './service';
 import { registerAnnouncementSockets } from './socket';
@@ -8,8 +9,11 @@ import { createSqliteAnnouncementsStore } from './store';
 export type { AnnouncementsService } from './service';
 
 export async function registerAnnouncements(hub: Hub): Promise<AnnouncementsService> {
-  const store = createSqliteAnnouncementsStore(hub.ctx.db);
-  const service = createAnnouncementsService(hub.ctx, { store, households: hub.stores.households });
+  const service = createAnnouncementsService(hub.ctx, {
+    store: createSqliteAnnouncementsStore(hub.ctx.db),
+    receipts: createSqliteReceiptsStore(hub.ctx.db),
+    households: hub.stores.households,
+  });
   registerAnnouncementSockets(hub.ctx, service);
   await hub.app.register(announcementsRoutes(hub.ctx, service));
   // After the sockets have closed (their preClose runs first) and before the database closes.

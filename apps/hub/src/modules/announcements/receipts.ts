@@ -1,9 +1,18 @@
 /**
- * Group commit for receipts: with 10,000 terminals reporting delivered/played/acknowledged at once,
- * one transaction per receipt would be the bottleneck. Receipts queue for a few milliseconds, are
- * written in one transaction, and only then is each terminal answered (so an ack means "stored").
+ * Receipts: what terminals report (delivered, played, acknowledged, answered), group-committed,
+ * counted live for city hall, and the follow-up list of households to call.
+ *
+ * Group commit: with 10,000 terminals reporting at once, one transaction per receipt would be the
+ * bottleneck. Receipts queue for a few milliseconds, are written in one transaction, and only then
+ * is each terminal answered (so an ack means "stored").
  */
-import type { ReceiptWrite } from './store';
+import type { FollowUpHousehold, ReceiptPayload } from '@tsunagu/protocol';
+import { Counter, Histogram } from 'prom-client';
+import type { HubContext } from '../../context';
+import { badRequest, notFound } from '../../lib/errors';
+import { rooms } from '../../plugins/socket';
+import type { FollowUpRow, ReceiptsStore, ReceiptWrite } from './receipt-store';
+import type { AnnouncementsStore } from './store';
 
 interface Pending {
   write: ReceiptWrite;
@@ -62,4 +71,129 @@ export class ReceiptBatcher {
     this.flush();
     this.closed = true;
   }
+}
+
+export interface Receipts {
+  /** Stores a terminal's receipt (resolves once committed). */
+  record(terminal: { terminalId: number; householdId: number }, p: ReceiptPayload): Promise<void>;
+  /** Households to call: those who asked for help first, then those who have not answered. */
+  followUps(announcementId: number, safetyCheck: boolean, sort: 'district' | 'needsAssistance'): FollowUpHousehold[];
+  /** Commits queued receipts and stops. */
+  stop(): void;
+}
+
+export function createReceipts(ctx: HubContext, store: AnnouncementsStore, receipts: ReceiptsStore): Receipts {
+  const written = new Counter({
+    name: 'tsunagu_announcement_receipts_total',
+    help: 'Announcement receipts stored, by stage',
+    labelNames: ['stage'],
+    registers: [ctx.metrics.registry],
+  });
+  const batchSize = new Histogram({
+    name: 'tsunagu_announcement_receipt_batch_size',
+    help: 'Receipts committed per transaction (group commit)',
+    buckets: [1, 5, 20, 100, 500, 2000],
+    registers: [ctx.metrics.registry],
+  });
+
+  // Live counters: at most a few recounts a second however many terminals answer at once.
+  // (A rate limit, not a deadline: plain timers, so it also runs under a fake clock.)
+  const dirty = new Set<number>();
+  let countsTimer: NodeJS.Timeout | null = null;
+  const flushCounts = () => {
+    countsTimer = null;
+    for (const id of dirty) {
+      ctx.sockets.staff
+        .to(rooms.role('cityhall'))
+        .emit('announcement:receiptsChanged', { announcementId: id, counts: store.counts(id) });
+    }
+    dirty.clear();
+  };
+  const batcher = new ReceiptBatcher(
+    (writes) => receipts.writeReceipts(writes),
+    (writes) => {
+      batchSize.observe(writes.length);
+      for (const w of writes) {
+        written.inc({ stage: w.stage });
+        dirty.add(w.announcementId);
+        if (w.stage === 'acknowledged' || w.stage === 'answered') {
+          ctx.events.emit('household.activity', {
+            householdId: w.householdId,
+            kind: 'announcement_acknowledged',
+            at: w.at,
+          });
+        }
+      }
+      if (!countsTimer) countsTimer = setTimeout(flushCounts, 100);
+    },
+    (err) => ctx.log.error({ err }, 'receipt batch failed'),
+  );
+
+  return {
+    async record(terminal, p) {
+      if (!receipts.isTargeted(p.announcementId, terminal.householdId)) throw notFound('announcement');
+      if (p.stage === 'answered' && !p.answer) {
+        throw badRequest('VALIDATION_FAILED', 'A safety answer (safe or need_help) is required.', [
+          { path: 'payload.answer', message: 'is required' },
+        ]);
+      }
+      if (p.stage !== 'answered' && p.answer) {
+        throw badRequest('VALIDATION_FAILED', 'An answer is only sent with stage "answered".', [
+          { path: 'payload.answer', message: 'is not allowed here' },
+        ]);
+      }
+      await batcher.add({
+        announcementId: p.announcementId,
+        terminalId: terminal.terminalId,
+        householdId: terminal.householdId,
+        stage: p.stage,
+        ...(p.answer ? { answer: p.answer } : {}),
+        at: ctx.clock.now(),
+      });
+    },
+
+    followUps: (announcementId, safetyCheck, sort) =>
+      followUpList(receipts.followUpRows(announcementId), safetyCheck, sort),
+
+    stop() {
+      batcher.flush();
+      if (countsTimer) clearTimeout(countsTimer);
+      countsTimer = null;
+      batcher.close();
+    },
+  };
+}
+
+function followUpList(
+  rows: FollowUpRow[],
+  safetyCheck: boolean,
+  sort: 'district' | 'needsAssistance',
+): FollowUpHousehold[] {
+  const out: FollowUpHousehold[] = [];
+  for (const r of rows) {
+    let state: FollowUpHousehold['state'] | null = null;
+    if (r.needHelp) state = 'need_help';
+    else if (safetyCheck ? !r.safe : !r.acknowledged) state = 'not_answered';
+    if (!state) continue;
+    out.push({
+      householdId: r.householdId,
+      name: r.name,
+      address: r.address,
+      phone: r.phone,
+      districtId: r.districtId,
+      districtName: r.districtName,
+      needsAssistance: r.needsAssistance,
+      state,
+      delivered: r.delivered,
+    });
+  }
+  // Those who asked for help first, then the chosen order.
+  const byState = (x: FollowUpHousehold) => (x.state === 'need_help' ? 0 : 1);
+  return out.sort((x, y) => {
+    if (byState(x) !== byState(y)) return byState(x) - byState(y);
+    if (sort === 'needsAssistance' && x.needsAssistance !== y.needsAssistance) return x.needsAssistance ? -1 : 1;
+    if (x.districtId !== y.districtId) return x.districtId - y.districtId;
+    if (sort === 'district' && x.needsAssistance !== y.needsAssistance) return x.needsAssistance ? -1 : 1;
+    return x.householdId - y.householdId;
+  });
 }

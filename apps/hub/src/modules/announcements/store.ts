@@ -1,12 +1,5 @@
-/** SQL for announcements, their frozen targets, receipts, ingested CAP messages and settings. */
-import type {
-  AnnouncementKind,
-  AnnouncementStatus,
-  AnnouncementTarget,
-  FollowUpHousehold,
-  ReceiptCounts,
-  SafetyAnswer,
-} from '@tsunagu/protocol';
+/** SQL for announcements, their frozen targets and receipt counts, ingested CAP messages and settings. */
+import type { AnnouncementKind, AnnouncementStatus, AnnouncementTarget, ReceiptCounts } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 
 export interface AnnouncementRecord {
@@ -37,20 +30,17 @@ export interface AnnouncementRecord {
 
 export type NewAnnouncement = Omit<AnnouncementRecord, 'id' | 'version' | 'publishedAt' | 'cancelledAt' | 'updatedAt'>;
 
-export interface ReceiptWrite {
-  announcementId: number;
-  terminalId: number;
-  householdId: number;
-  stage: 'delivered' | 'played' | 'acknowledged' | 'answered';
-  answer?: SafetyAnswer;
-  at: number;
+/** An announcement with its receipt counts, read in one query. */
+export interface AnnouncementWithCounts extends AnnouncementRecord {
+  counts: ReceiptCounts;
 }
 
-export interface TerminalReceiptState {
-  announcementId: number;
-  acknowledgedAt: number | null;
-  safetyAnswer: SafetyAnswer | null;
-}
+export type ContentPatch = Partial<
+  Pick<
+    AnnouncementRecord,
+    'titleJa' | 'bodyJa' | 'titleEn' | 'bodyEn' | 'expiresAt' | 'safetyCheck' | 'kind' | 'test' | 'target'
+  >
+>;
 
 export interface CapMessageRecord {
   sender: string;
@@ -63,37 +53,33 @@ export interface CapMessageRecord {
 }
 
 export interface AnnouncementsStore {
+  /**
+   * Stores a new announcement. With `publish`, it is stored as published with its frozen target
+   * households, in one transaction (never stored as scheduled and flipped afterwards).
+   */
+  add(a: NewAnnouncement, publish?: { householdIds: number[]; at: number }): AnnouncementRecord;
+  /** `add`, returning only the id (for tools that prepare a database). */
   insert(a: NewAnnouncement): number;
   get(id: number): AnnouncementRecord | undefined;
-  list(limit: number): AnnouncementRecord[];
+  /** One announcement with its receipt counts, in one query. */
+  withCounts(id: number): AnnouncementWithCounts | undefined;
+  /** The latest announcements with their receipt counts, in one query. */
+  listWithCounts(limit: number): AnnouncementWithCounts[];
   byStatus(status: AnnouncementStatus): AnnouncementRecord[];
-  /** Sets status published, freezes the target households. Returns how many households. */
-  publish(id: number, householdIds: number[], at: number): number;
+  /** Sets status published and freezes the target households. */
+  publish(id: number, householdIds: number[], at: number): AnnouncementRecord;
   setStatus(
     id: number,
     status: AnnouncementStatus,
     at: number,
     extra?: { approvedBy?: string; cancelledAt?: number },
-  ): void;
-  updateContent(
-    id: number,
-    patch: Partial<
-      Pick<
-        AnnouncementRecord,
-        'titleJa' | 'bodyJa' | 'titleEn' | 'bodyEn' | 'expiresAt' | 'safetyCheck' | 'kind' | 'test' | 'target'
-      >
-    >,
-    at: number,
-  ): void;
+  ): AnnouncementRecord;
+  /** New content: a new version. */
+  updateContent(id: number, patch: ContentPatch, at: number): AnnouncementRecord;
   /** Announcements for a household that a terminal should show now, oldest first. */
   activeForHousehold(householdId: number, now: number, limit: number): AnnouncementRecord[];
-  isTargeted(announcementId: number, householdId: number): boolean;
   targetHouseholdIds(announcementId: number): number[];
-  receiptStates(householdId: number, announcementIds: number[]): TerminalReceiptState[];
-  /** Writes many receipts in one transaction (group commit). */
-  writeReceipts(receipts: ReceiptWrite[]): void;
   counts(announcementId: number): ReceiptCounts;
-  followUps(announcementId: number, sort: 'district' | 'needsAssistance'): FollowUpHousehold[];
   /** Households for a target, resolved now. */
   resolveTarget(target: AnnouncementTarget): number[];
   countTerminals(householdIds: number[]): { terminals: number; online: number };
@@ -132,6 +118,16 @@ interface Row {
   updated_at: number;
 }
 
+interface CountsRow extends Row {
+  c_targeted: number;
+  c_delivered: number;
+  c_played: number;
+  c_acknowledged: number;
+  c_safe: number;
+  c_need_help: number;
+  c_answered: number;
+}
+
 const toRecord = (r: Row): AnnouncementRecord => ({
   id: r.id,
   kind: r.kind,
@@ -158,93 +154,89 @@ const toRecord = (r: Row): AnnouncementRecord => ({
   updatedAt: r.updated_at,
 });
 
+/** The counts of an announcement nobody has answered yet. */
+export const noReceipts = (targeted: number): ReceiptCounts => ({
+  targeted,
+  delivered: 0,
+  played: 0,
+  acknowledged: 0,
+  safe: 0,
+  needHelp: 0,
+  notAnswered: targeted,
+});
+
+const withCounts = (r: CountsRow): AnnouncementWithCounts => ({
+  ...toRecord(r),
+  counts: {
+    targeted: r.c_targeted,
+    delivered: r.c_delivered,
+    played: r.c_played,
+    acknowledged: r.c_acknowledged,
+    safe: r.c_safe,
+    needHelp: r.c_need_help,
+    notAnswered: r.c_targeted - (r.safety_check === 1 ? r.c_answered : r.c_acknowledged),
+  },
+});
+
+/**
+ * Announcements (picked by `ids`) with their receipt counts, in one statement. Counted per
+ * household (a household counts once even with two terminals, e.g. after re-enrolment), from the
+ * receipts alone: a receipt is only accepted from a targeted household, so no join with the 10,000
+ * targets is needed beyond counting them.
+ */
+const withCountsSql = (ids: string) => `
+  WITH ids(id) AS (${ids}),
+  per AS (
+    SELECT announcement_id AS aid, household_id,
+      MAX(delivered_at IS NOT NULL) AS delivered,
+      MAX(played_at IS NOT NULL) AS played,
+      MAX(acknowledged_at IS NOT NULL) AS acknowledged,
+      MAX(COALESCE(safety_answer = 'need_help', 0)) AS need_help,
+      MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
+    FROM announcement_receipts WHERE announcement_id IN (SELECT id FROM ids) GROUP BY announcement_id, household_id),
+  agg AS (
+    SELECT aid, SUM(delivered) AS delivered, SUM(played) AS played, SUM(acknowledged) AS acknowledged,
+      SUM(safe = 1 AND need_help = 0) AS safe, SUM(need_help) AS need_help, SUM(safe = 1 OR need_help = 1) AS answered
+    FROM per GROUP BY aid),
+  tgt AS (
+    SELECT announcement_id AS aid, COUNT(*) AS n FROM announcement_targets
+    WHERE announcement_id IN (SELECT id FROM ids) GROUP BY announcement_id)
+  SELECT a.*, COALESCE(tgt.n, 0) AS c_targeted, COALESCE(agg.delivered, 0) AS c_delivered,
+    COALESCE(agg.played, 0) AS c_played, COALESCE(agg.acknowledged, 0) AS c_acknowledged,
+    COALESCE(agg.safe, 0) AS c_safe, COALESCE(agg.need_help, 0) AS c_need_help, COALESCE(agg.answered, 0) AS c_answered
+  FROM announcements a LEFT JOIN agg ON agg.aid = a.id LEFT JOIN tgt ON tgt.aid = a.id
+  WHERE a.id IN (SELECT id FROM ids) ORDER BY a.id DESC`;
+
 export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
   const s = {
     insert: db.prepare(
       `INSERT INTO announcements (kind, test, title_ja, body_ja, title_en, body_en, audio_id, audio_mime, safety_check, target,
-         status, send_at, expires_at, source, cap_category, created_by, approved_by, created_at, updated_at)
+         status, send_at, expires_at, published_at, source, cap_category, created_by, approved_by, created_at, updated_at)
        VALUES (@kind, @test, @titleJa, @bodyJa, @titleEn, @bodyEn, @audioId, @audioMime, @safetyCheck, @target,
-         @status, @sendAt, @expiresAt, @source, @capCategory, @createdBy, @approvedBy, @createdAt, @createdAt)`,
+         @status, @sendAt, @expiresAt, @publishedAt, @source, @capCategory, @createdBy, @approvedBy, @createdAt, @createdAt)
+       RETURNING *`,
     ),
     get: db.prepare('SELECT * FROM announcements WHERE id = ?'),
-    list: db.prepare('SELECT * FROM announcements ORDER BY id DESC LIMIT ?'),
+    withCounts: db.prepare(withCountsSql('SELECT ?')),
+    listWithCounts: db.prepare(withCountsSql('SELECT id FROM announcements ORDER BY id DESC LIMIT ?')),
     byStatus: db.prepare('SELECT * FROM announcements WHERE status = ? ORDER BY id'),
-    publish: db.prepare("UPDATE announcements SET status = 'published', published_at = ?, updated_at = ? WHERE id = ?"),
+    publish: db.prepare(
+      "UPDATE announcements SET status = 'published', published_at = ?, updated_at = ? WHERE id = ? RETURNING *",
+    ),
     insertTarget: db.prepare(
       'INSERT OR IGNORE INTO announcement_targets (announcement_id, household_id) VALUES (?, ?)',
     ),
     setStatus: db.prepare(
-      'UPDATE announcements SET status = ?, updated_at = ?, approved_by = COALESCE(?, approved_by), cancelled_at = COALESCE(?, cancelled_at) WHERE id = ?',
+      `UPDATE announcements SET status = ?, updated_at = ?, approved_by = COALESCE(?, approved_by),
+         cancelled_at = COALESCE(?, cancelled_at) WHERE id = ? RETURNING *`,
     ),
     active: db.prepare(
       `SELECT a.* FROM announcement_targets t JOIN announcements a ON a.id = t.announcement_id
        WHERE t.household_id = ? AND a.status = 'published' AND (a.expires_at IS NULL OR a.expires_at > ?)
        ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
     ),
-    isTargeted: db.prepare('SELECT 1 FROM announcement_targets WHERE announcement_id = ? AND household_id = ?'),
     targets: db.prepare(
       'SELECT household_id AS id FROM announcement_targets WHERE announcement_id = ? ORDER BY household_id',
-    ),
-    receiptStates: db.prepare(
-      `SELECT announcement_id AS announcementId, MAX(acknowledged_at) AS acknowledgedAt,
-         (SELECT r2.safety_answer FROM announcement_receipts r2 WHERE r2.announcement_id = r.announcement_id AND r2.household_id = r.household_id
-            AND r2.safety_answer IS NOT NULL ORDER BY r2.answered_at DESC LIMIT 1) AS safetyAnswer
-       FROM announcement_receipts r WHERE household_id = ? AND announcement_id IN (SELECT value FROM json_each(?))
-       GROUP BY announcement_id`,
-    ),
-    delivered: db.prepare(
-      `INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET delivered_at = COALESCE(delivered_at, excluded.delivered_at)`,
-    ),
-    played: db.prepare(
-      `INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at, played_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET delivered_at = COALESCE(delivered_at, excluded.delivered_at),
-         played_at = COALESCE(played_at, excluded.played_at)`,
-    ),
-    // Acknowledged keeps the latest time: an updated announcement is acknowledged again.
-    acknowledged: db.prepare(
-      `INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at, acknowledged_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET delivered_at = COALESCE(delivered_at, excluded.delivered_at),
-         acknowledged_at = excluded.acknowledged_at`,
-    ),
-    answered: db.prepare(
-      `INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at, acknowledged_at, safety_answer, answered_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET delivered_at = COALESCE(delivered_at, excluded.delivered_at),
-         acknowledged_at = COALESCE(acknowledged_at, excluded.acknowledged_at),
-         safety_answer = excluded.safety_answer, answered_at = excluded.answered_at`,
-    ),
-    // Per household (a household counts once even with two terminals, e.g. after re-enrolment).
-    // Aggregated from the receipts alone: a receipt is only accepted from a targeted household,
-    // so no join with the 10,000 targets is needed.
-    counts: db.prepare(
-      `WITH per AS (
-         SELECT household_id,
-           MAX(delivered_at IS NOT NULL) AS delivered,
-           MAX(played_at IS NOT NULL) AS played,
-           MAX(acknowledged_at IS NOT NULL) AS acknowledged,
-           MAX(COALESCE(safety_answer = 'need_help', 0)) AS need_help,
-           MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
-         FROM announcement_receipts WHERE announcement_id = ? GROUP BY household_id)
-       SELECT COALESCE(SUM(delivered), 0) AS delivered, COALESCE(SUM(played), 0) AS played,
-         COALESCE(SUM(acknowledged), 0) AS acknowledged, COALESCE(SUM(safe = 1 AND need_help = 0), 0) AS safe,
-         COALESCE(SUM(need_help), 0) AS needHelp, COALESCE(SUM(safe = 1 OR need_help = 1), 0) AS answered
-       FROM per`,
-    ),
-    targetCount: db.prepare('SELECT COUNT(*) AS n FROM announcement_targets WHERE announcement_id = ?'),
-    followUps: db.prepare(
-      `WITH per AS MATERIALIZED (
-         SELECT household_id,
-           MAX(delivered_at IS NOT NULL) AS delivered,
-           MAX(acknowledged_at IS NOT NULL) AS acknowledged,
-           MAX(COALESCE(safety_answer = 'need_help', 0)) AS need_help,
-           MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
-         FROM announcement_receipts WHERE announcement_id = ? GROUP BY household_id)
-       SELECT h.id AS householdId, h.name, h.address, h.phone, h.district_id AS districtId, d.name AS districtName,
-         h.needs_assistance AS needsAssistance, per.delivered, per.acknowledged, per.need_help AS needHelp, per.safe
-       FROM announcement_targets t JOIN households h ON h.id = t.household_id JOIN districts d ON d.id = h.district_id
-         LEFT JOIN per ON per.household_id = t.household_id
-       WHERE t.announcement_id = ?`,
     ),
     allHouseholds: db.prepare('SELECT id FROM households ORDER BY id'),
     needsAssistance: db.prepare('SELECT id FROM households WHERE needs_assistance = 1 ORDER BY id'),
@@ -270,136 +262,74 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
     ),
   };
 
-  const writeReceipts = db.transaction((receipts: ReceiptWrite[]) => {
-    for (const r of receipts) {
-      const base = [r.announcementId, r.terminalId, r.householdId] as const;
-      if (r.stage === 'delivered') s.delivered.run(...base, r.at);
-      else if (r.stage === 'played') s.played.run(...base, r.at, r.at);
-      else if (r.stage === 'acknowledged') s.acknowledged.run(...base, r.at, r.at);
-      else s.answered.run(...base, r.at, r.at, r.answer ?? null, r.at);
-    }
+  const freeze = (id: number, householdIds: number[]) => {
+    for (const h of householdIds) s.insertTarget.run(id, h);
+  };
+  const add = db.transaction((a: NewAnnouncement, publish?: { householdIds: number[]; at: number }) => {
+    const row = s.insert.get({
+      ...a,
+      test: a.test ? 1 : 0,
+      safetyCheck: a.safetyCheck ? 1 : 0,
+      target: JSON.stringify(a.target),
+      status: publish ? 'published' : a.status,
+      publishedAt: publish?.at ?? null,
+    }) as Row;
+    if (publish) freeze(row.id, publish.householdIds);
+    return toRecord(row);
   });
+  const one = (r: unknown) => {
+    if (!r) throw new Error('announcement not found');
+    return toRecord(r as Row);
+  };
+  const columns: Record<keyof ContentPatch, string> = {
+    titleJa: 'title_ja',
+    bodyJa: 'body_ja',
+    titleEn: 'title_en',
+    bodyEn: 'body_en',
+    expiresAt: 'expires_at',
+    safetyCheck: 'safety_check',
+    kind: 'kind',
+    test: 'test',
+    target: 'target',
+  };
+  const sqlValue = (v: ContentPatch[keyof ContentPatch]) =>
+    typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'object' && v !== null ? JSON.stringify(v) : (v ?? null);
 
   return {
-    insert(a) {
-      return Number(
-        s.insert.run({
-          ...a,
-          test: a.test ? 1 : 0,
-          safetyCheck: a.safetyCheck ? 1 : 0,
-          target: JSON.stringify(a.target),
-        }).lastInsertRowid,
-      );
-    },
+    add: (a, publish) => add(a, publish),
+    insert: (a) => add(a).id,
     get(id) {
       const r = s.get.get(id) as Row | undefined;
       return r && toRecord(r);
     },
-    list: (limit) => (s.list.all(limit) as Row[]).map(toRecord),
+    withCounts(id) {
+      const r = s.withCounts.get(id) as CountsRow | undefined;
+      return r && withCounts(r);
+    },
+    listWithCounts: (limit) => (s.listWithCounts.all(limit) as CountsRow[]).map(withCounts),
     byStatus: (status) => (s.byStatus.all(status) as Row[]).map(toRecord),
     publish: db.transaction((id: number, householdIds: number[], at: number) => {
-      s.publish.run(at, at, id);
-      for (const h of householdIds) s.insertTarget.run(id, h);
-      return householdIds.length;
+      freeze(id, householdIds);
+      return one(s.publish.get(at, at, id));
     }),
-    setStatus(id, status, at, extra = {}) {
-      s.setStatus.run(status, at, extra.approvedBy ?? null, extra.cancelledAt ?? null, id);
-    },
+    setStatus: (id, status, at, extra = {}) =>
+      one(s.setStatus.get(status, at, extra.approvedBy ?? null, extra.cancelledAt ?? null, id)),
     updateContent(id, patch, at) {
-      const columns: Record<string, string> = {
-        titleJa: 'title_ja',
-        bodyJa: 'body_ja',
-        titleEn: 'title_en',
-        bodyEn: 'body_en',
-        expiresAt: 'expires_at',
-        safetyCheck: 'safety_check',
-        kind: 'kind',
-        test: 'test',
-        target: 'target',
-      };
       const sets = ['version = version + 1', 'updated_at = ?'];
       const values: (string | number | null)[] = [at];
-      for (const [key, column] of Object.entries(columns)) {
-        const v = (patch as Record<string, unknown>)[key];
-        if (v === undefined) continue;
+      for (const [key, column] of Object.entries(columns) as [keyof ContentPatch, string][]) {
+        if (patch[key] === undefined) continue;
         sets.push(`${column} = ?`);
-        values.push(
-          typeof v === 'boolean'
-            ? v
-              ? 1
-              : 0
-            : typeof v === 'object' && v !== null
-              ? JSON.stringify(v)
-              : (v as string | number | null),
-        );
+        values.push(sqlValue(patch[key]));
       }
-      db.prepare(`UPDATE announcements SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+      return one(db.prepare(`UPDATE announcements SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...values, id));
     },
     activeForHousehold: (householdId, now, limit) =>
       (s.active.all(householdId, now, limit) as Row[]).map(toRecord).reverse(),
-    isTargeted: (a, h) => s.isTargeted.get(a, h) !== undefined,
     targetHouseholdIds: (a) => (s.targets.all(a) as { id: number }[]).map((r) => r.id),
-    receiptStates: (householdId, ids) =>
-      s.receiptStates.all(householdId, JSON.stringify(ids)) as TerminalReceiptState[],
-    writeReceipts: (receipts) => writeReceipts(receipts),
     counts(announcementId) {
-      const a = s.get.get(announcementId) as Row | undefined;
-      const c = s.counts.get(announcementId) as Record<string, number>;
-      const targeted = (s.targetCount.get(announcementId) as { n: number }).n;
-      return {
-        targeted,
-        delivered: c.delivered!,
-        played: c.played!,
-        acknowledged: c.acknowledged!,
-        safe: c.safe!,
-        needHelp: c.needHelp!,
-        notAnswered: targeted - (a?.safety_check === 1 ? c.answered! : c.acknowledged!),
-      };
-    },
-    followUps(announcementId, sort) {
-      const a = s.get.get(announcementId) as Row | undefined;
-      const safety = a?.safety_check === 1;
-      const rows = s.followUps.all(announcementId, announcementId) as {
-        householdId: number;
-        name: string;
-        address: string;
-        phone: string | null;
-        districtId: number;
-        districtName: string;
-        needsAssistance: number;
-        delivered: number | null;
-        acknowledged: number | null;
-        needHelp: number | null;
-        safe: number | null;
-      }[];
-      const out: FollowUpHousehold[] = [];
-      for (const r of rows) {
-        let state: FollowUpHousehold['state'] | null = null;
-        if (r.needHelp === 1) state = 'need_help';
-        else if (safety ? r.safe !== 1 : r.acknowledged !== 1) state = 'not_answered';
-        if (!state) continue;
-        out.push({
-          householdId: r.householdId,
-          name: r.name,
-          address: r.address,
-          phone: r.phone,
-          districtId: r.districtId,
-          districtName: r.districtName,
-          needsAssistance: r.needsAssistance === 1,
-          state,
-          delivered: r.delivered === 1,
-        });
-      }
-      // Those who asked for help first, then the chosen order.
-      const byState = (x: FollowUpHousehold) => (x.state === 'need_help' ? 0 : 1);
-      out.sort((x, y) => {
-        if (byState(x) !== byState(y)) return byState(x) - byState(y);
-        if (sort === 'needsAssistance' && x.needsAssistance !== y.needsAssistance) return x.needsAssistance ? -1 : 1;
-        if (x.districtId !== y.districtId) return x.districtId - y.districtId;
-        if (sort === 'district' && x.needsAssistance !== y.needsAssistance) return x.needsAssistance ? -1 : 1;
-        return x.householdId - y.householdId;
-      });
-      return out;
+      const r = s.withCounts.get(announcementId) as CountsRow | undefined;
+      return r ? withCounts(r).counts : noReceipts(0);
     },
     resolveTarget(target) {
       const ids = (rows: unknown[]) => (rows as { id: number }[]).map((r) => r.id);

@@ -1,0 +1,174 @@
+/**
+ * The CAP gateway: a message from an alerting system becomes an announcement, updates or cancels
+ * the ones it references, or is recorded as valid with nothing to announce (and why).
+ */
+import type { AnnouncementTarget } from '@tsunagu/protocol';
+import type { HubContext } from '../../../context';
+import { AppError } from '../../../lib/errors';
+import type { HouseholdsStore } from '../../households/store';
+import type { Delivery } from '../delivery';
+import type { AnnouncementRecord, AnnouncementsStore } from '../store';
+import { decodeXmlBody, refuseDtd } from './decode';
+import { capToAnnouncement, matchDistricts } from './map';
+import { type CapAlert, CapError } from './model';
+import { parseCap } from './parse';
+
+export type CapResult =
+  | { status: 201; body: { announcementId: number } }
+  | { status: 200; body: { reason: string; announcementId?: number; announcementIds?: number[] } };
+
+export interface CapGatewayDeps {
+  store: AnnouncementsStore;
+  households: HouseholdsStore;
+  delivery: Delivery;
+  centroids: () => { districtId: number; lat: number; lon: number }[];
+}
+
+/** Decodes and validates a CAP body; a bad one is refused with its stable code and every problem named. */
+function readAlert(body: Buffer): CapAlert {
+  try {
+    const text = decodeXmlBody(body);
+    refuseDtd(body, text);
+    return parseCap(text);
+  } catch (err) {
+    if (err instanceof CapError) throw new AppError(err.statusCode, err.code, err.message, err.details);
+    throw err;
+  }
+}
+
+export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
+  const { store, households, delivery } = deps;
+  const live = (a: AnnouncementRecord | undefined): a is AnnouncementRecord =>
+    a !== undefined && (a.status === 'published' || a.status === 'scheduled' || a.status === 'pending_approval');
+
+  return function ingest(body: Buffer, actor: string): CapResult {
+    const alert = readAlert(body);
+    const dup = store.capMessage(alert.sender, alert.identifier);
+    if (dup) {
+      return {
+        status: 200,
+        body: {
+          reason: `Duplicate: message ${alert.identifier} from ${alert.sender} was already received; not announced again.`,
+          ...(dup.announcementId !== null ? { announcementId: dup.announcementId } : {}),
+        },
+      };
+    }
+    const record = (announcementId: number | null, outcome: string) =>
+      store.insertCapMessage(
+        {
+          sender: alert.sender,
+          identifier: alert.identifier,
+          sent: alert.sent,
+          msgType: alert.msgType,
+          status: alert.status,
+          announcementId,
+          outcome,
+        },
+        ctx.clock.now(),
+      );
+    const nothing = (reason: string, extra: { announcementIds?: number[] } = {}): CapResult => {
+      record(extra.announcementIds?.[0] ?? null, reason);
+      return { status: 200, body: { reason, ...extra } };
+    };
+    if (alert.status === 'Draft' || alert.status === 'System')
+      return nothing(`Status ${alert.status}: not for the public; nothing to announce.`);
+    if (alert.msgType === 'Ack' || alert.msgType === 'Error')
+      return nothing(`msgType ${alert.msgType}: nothing to announce.`);
+    if (alert.scope !== 'Public')
+      return nothing(`Scope ${alert.scope}: only public alerts are announced on terminals.`);
+
+    const referenced = [
+      ...new Set(
+        alert.references
+          .map((r) => store.capMessage(r.sender, r.identifier)?.announcementId ?? null)
+          .filter((id): id is number => id !== null),
+      ),
+    ]
+      .map((id) => store.get(id))
+      .filter(live);
+    const ids = referenced.map((a) => a.id);
+
+    if (alert.msgType === 'Cancel') {
+      if (referenced.length === 0)
+        return nothing('Cancel: the referenced messages are not (or no longer) announced; nothing to cancel.');
+      for (const a of referenced) delivery.cancel(a);
+      ctx.audit.record({
+        actor,
+        action: 'cap.cancel',
+        target: `announcements:${ids.join(',')}`,
+        detail: alert.identifier,
+      });
+      return nothing(`Cancelled announcement ${ids.join(', ')}.`, { announcementIds: ids });
+    }
+    if (alert.infos.length === 0) return nothing('The message has no info block: valid CAP, nothing to announce.');
+    const mapped = capToAnnouncement(alert);
+    const now = ctx.clock.now();
+    if (mapped.expiresAt !== null && mapped.expiresAt <= now)
+      return nothing('The alert has already expired: nothing to announce.');
+    const districtIds = matchDistricts(mapped.areas, households.listDistricts(), deps.centroids());
+    const target: AnnouncementTarget = districtIds.length > 0 ? { type: 'districts', districtIds } : { type: 'all' };
+
+    if (alert.msgType === 'Update' && referenced.length > 0) {
+      for (const a of referenced) {
+        const updated = store.updateContent(
+          a.id,
+          {
+            kind: mapped.kind,
+            test: mapped.test,
+            titleJa: mapped.titleJa,
+            bodyJa: mapped.bodyJa,
+            titleEn: mapped.titleEn,
+            bodyEn: mapped.bodyEn,
+            expiresAt: mapped.expiresAt,
+            safetyCheck: mapped.safetyCheck,
+          },
+          now,
+        );
+        delivery.changed(updated);
+        // A wider area reaches more households; nobody who already had it loses it.
+        delivery.widen(store.get(a.id)!, target);
+      }
+      record(ids[0]!, 'updated');
+      ctx.audit.record({
+        actor,
+        action: 'cap.update',
+        target: `announcements:${ids.join(',')}`,
+        detail: alert.identifier,
+      });
+      return { status: 201, body: { announcementId: ids[0]! } };
+    }
+
+    // A new alert (or an Update of something we never announced: announce it now).
+    // Automated alerts from national/prefectural systems go out at once: the two-person rule is for people.
+    const created = delivery.publishNew(
+      {
+        kind: mapped.kind,
+        test: mapped.test,
+        titleJa: mapped.titleJa,
+        bodyJa: mapped.bodyJa,
+        titleEn: mapped.titleEn,
+        bodyEn: mapped.bodyEn,
+        audioId: null,
+        audioMime: null,
+        safetyCheck: mapped.safetyCheck,
+        target,
+        status: 'scheduled',
+        sendAt: null,
+        expiresAt: mapped.expiresAt,
+        source: 'cap',
+        capCategory: mapped.category,
+        createdBy: actor,
+        approvedBy: null,
+        createdAt: now,
+      },
+      (stored) => record(stored.id, 'announced'),
+    );
+    ctx.audit.record({
+      actor,
+      action: 'cap.alert',
+      target: `announcement:${created.id}`,
+      detail: `${alert.sender} ${alert.identifier} → ${mapped.kind}${mapped.test ? ' (test)' : ''}`,
+    });
+    return { status: 201, body: { announcementId: created.id } };
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Round trips: a view of an announcement (with its receipt counts) is one query, a list is one
+ * query however long, and sending at once stores the announcement as published in one insert —
+ * never inserted as scheduled, re-read and flipped.
+ */
+import Database from 'better-sqlite3';
+import type { Db } from '../../db/database';
+import { migrate } from '../../db/migrate';
+import { createTestHub, enrollTerminal, type TestHub } from '../../testing/harness';
+import type { AnnouncementsService } from './service';
+
+describe('announcement views and sends without needless round trips', () => {
+  let hub: TestHub;
+  let db: Db;
+  let statements: string[] = [];
+  let svc: AnnouncementsService;
+  const actor = { name: 'user:1:cityhall', isUser: true };
+  /** The SQL statements `fn` runs. */
+  const run = <T>(fn: () => T) => {
+    statements = [];
+    const out = fn();
+    const ran = statements;
+    statements = [];
+    return { out, ran };
+  };
+
+  beforeAll(async () => {
+    db = new Database(':memory:', { verbose: (sql) => statements.push(String(sql)) });
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    hub = await createTestHub({ db });
+    svc = hub.capabilities.announcements as AnnouncementsService;
+    const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
+    for (let i = 0; i < 30; i++) {
+      const a = svc.create(
+        { kind: 'routine', titleJa: `お知らせ${i}`, bodyJa: '本文', target: { type: 'all' } },
+        actor,
+      );
+      await svc.receipt(
+        { terminalId: terminal.terminalId, householdId: hub.fixture.households[0]! },
+        { announcementId: a.id, stage: 'delivered' },
+      );
+    }
+  });
+  afterAll(async () => {
+    await hub.close();
+    db.close();
+  });
+
+  it('lists announcements with their counts in one query', () => {
+    const { out, ran } = run(() => svc.list(50));
+    expect(out).toHaveLength(30);
+    expect(out.every((a) => a.counts.targeted === 3 && a.counts.delivered === 1)).toBe(true);
+    expect(ran).toHaveLength(1);
+  });
+
+  it('reads one announcement with its counts in one query', () => {
+    const id = svc.list(1)[0]!.id;
+    const { out, ran } = run(() => svc.get(id));
+    expect(out.counts).toMatchObject({ targeted: 3, delivered: 1, acknowledged: 0, notAnswered: 3 });
+    expect(ran).toHaveLength(1);
+  });
+
+  it('stores an immediate send as published in one insert, and answers without reading it back', () => {
+    const { out, ran } = run(() =>
+      svc.create({ kind: 'important', titleJa: '断水', bodyJa: '本日は断水です。', target: { type: 'all' } }, actor),
+    );
+    expect(out).toMatchObject({ status: 'published', counts: { targeted: 3, notAnswered: 3 } });
+    const onAnnouncements = ran.filter((sql) => /\bannouncements\b/.test(sql) && !/announcement_targets/.test(sql));
+    // The insert (RETURNING the stored row) and nothing else: no re-read, no status flip, no recount.
+    expect(onAnnouncements).toHaveLength(1);
+    expect(onAnnouncements[0]).toMatch(/^INSERT INTO announcements/);
+    expect(onAnnouncements[0]).toMatch(/RETURNING/);
+    expect(ran.some((sql) => /announcement_receipts/.test(sql))).toBe(false);
+  });
+
+  it('stores a scheduled send once, without reading it back', () => {
+    const sendAt = new Date(hub.clock.now() + 3_600_000).toISOString();
+    const { out, ran } = run(() =>
+      svc.create({ kind: 'routine', titleJa: '予定', bodyJa: '明日', target: { type: 'all' }, sendAt }, actor),
+    );
+    expect(out.status).toBe('scheduled');
+    expect(ran.filter((sql) => /\bannouncements\b/.test(sql))).toHaveLength(1);
+    svc.cancel(out.id);
+  });
+});
