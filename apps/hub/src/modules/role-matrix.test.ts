@@ -1,6 +1,8 @@
 /**
  * The role matrix: every /api route of the hub (core and every capability module) is called as
- * each kind of caller, and must refuse exactly those its declared access rule excludes.
+ * each kind of caller (people of each role, API keys of each role, a terminal, nobody), and must
+ * refuse exactly those its declared access rule excludes. What the allowed callers then see of
+ * the lists is checked with foreign data present in `list-scoping.test.ts`.
  */
 import type { StaffRole } from '@tsunagu/protocol';
 import { type Access, allows, type Principal } from '../lib/principal';
@@ -22,8 +24,12 @@ describe('role matrix', () => {
     });
     const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
     const key = (role: StaffRole) => hub.services.accounts.createApiKey(`matrix-${role}`, role, null).key;
-    const cityhallKey = key('cityhall');
-    const operatorKey = key('operator');
+    const keys = {
+      cityhall: key('cityhall'),
+      operator: key('operator'),
+      listener: key('listener'),
+      watcher: key('watcher'),
+    };
     callers = [
       { name: 'anonymous', principal: null, auth: () => null },
       {
@@ -37,16 +43,12 @@ describe('role matrix', () => {
         // A new session per request, so routes like logout cannot spoil the next call.
         auth: () => sessionFor(hub, u[name]),
       })),
-      {
-        name: 'cityhall API key',
-        principal: { kind: 'apikey', apiKeyId: 1, name: 'k', role: 'cityhall' },
-        auth: () => ({ bearer: cityhallKey }),
-      },
-      {
-        name: 'operator API key',
-        principal: { kind: 'apikey', apiKeyId: 2, name: 'k', role: 'operator' },
-        auth: () => ({ bearer: operatorKey }),
-      },
+      // Machine callers of every role: the same rules as people of that role, never admin.
+      ...(['cityhall', 'operator', 'listener', 'watcher'] as const).map((role, i) => ({
+        name: `${role} API key`,
+        principal: { kind: 'apikey' as const, apiKeyId: i + 1, name: 'k', role },
+        auth: () => ({ bearer: keys[role] }),
+      })),
     ];
   });
   afterAll(() => hub.close());

@@ -14,20 +14,15 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { badRequest, notFound } from '../../lib/errors';
-import { actorName, type Principal } from '../../lib/principal';
+import { actorName } from '../../lib/principal';
 import type { AccountsStore } from '../accounts/store';
+import { canSeeHousehold, visibleHouseholdIds } from './access';
 import type { HouseholdsStore } from './store';
 
 const cityhall = { roles: ['cityhall'] as const };
 const cityhallOrWatcher = { roles: ['cityhall', 'watcher'] as const };
 
-/** Watchers see only the households assigned to them; city hall sees all. */
-export function canSeeHousehold(p: Principal | null, householdId: number, households: HouseholdsStore): boolean {
-  if (!p || p.kind === 'terminal') return false;
-  if (p.kind === 'user' && p.user.role === 'watcher') return households.isWatcherOf(p.user.id, householdId);
-  if (p.kind === 'apikey') return p.role === 'cityhall';
-  return p.user.role === 'cityhall';
-}
+export { canSeeHousehold } from './access';
 
 export function householdsRoutes(ctx: HubContext, stores: { households: HouseholdsStore; accounts: AccountsStore }) {
   const { households } = stores;
@@ -54,13 +49,11 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
         },
       },
       async (request) => {
-        const p = request.principal;
         const { districtId } = request.query as { districtId?: number };
-        if (p?.kind === 'user' && p.user.role === 'watcher') {
-          const mine = households.list({ watcherUserId: p.user.id });
-          return { households: districtId ? mine.filter((h) => h.districtId === districtId) : mine };
-        }
-        return { households: households.list({ districtId }) };
+        const visible = visibleHouseholdIds(request.principal, households);
+        if (visible === null) return { households: households.list({ districtId }) };
+        const mine = visible.map((id) => households.get(id)).filter((h) => h !== undefined);
+        return { households: districtId ? mine.filter((h) => h.districtId === districtId) : mine };
       },
     );
 

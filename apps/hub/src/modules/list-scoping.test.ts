@@ -1,0 +1,212 @@
+/**
+ * Every list route, as every kind of caller (people of each role and API keys of each role), with
+ * data present that the caller must not see: households, alerts, calls and orders of other
+ * households and other shops. A response may name only households and shops in the caller's
+ * scope. New GET routes are picked up by themselves (from the hub's route table).
+ */
+import type { StaffRole } from '@tsunagu/protocol';
+import { as, createTestHub, enrollTerminal, type StaffSession, sessionFor, type TestHub } from '../testing/harness';
+import { createSqliteCallsStore } from './calls/store';
+import { createSqliteOrdersStore } from './orders/store';
+import { createSqliteWatchStore } from './watch/store';
+
+jest.setTimeout(60_000);
+
+const isJson = (res: { headers: Record<string, unknown> }) =>
+  String(res.headers['content-type'] ?? '').includes('json');
+
+type All = 'all';
+interface Caller {
+  name: string;
+  auth: () => StaffSession | { bearer: string } | null;
+  /** Households the caller may see outside shop records, and shops whose records they may see. */
+  households: Set<number> | All;
+  shops: Set<number> | All;
+}
+
+/** Where a response names a household or a shop the caller may not see, as "path: what". */
+export function leaks(body: unknown, caller: Pick<Caller, 'households' | 'shops'>): string[] {
+  const found: string[] = [];
+  const okHousehold = (id: number) => caller.households === 'all' || caller.households.has(id);
+  const okShop = (id: number) => caller.shops === 'all' || caller.shops.has(id);
+  const walk = (v: unknown, at: string, inShopRecord: boolean, key: string): void => {
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        // A list of households names them by `id`.
+        if (key === 'households' && x && typeof x === 'object' && typeof (x as { id?: unknown }).id === 'number') {
+          const id = (x as { id: number }).id;
+          if (!okHousehold(id)) found.push(`${at}[${i}]: household ${id}`);
+        }
+        walk(x, `${at}[${i}]`, inShopRecord, key);
+      });
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    let shopRecord = inShopRecord;
+    if (typeof o.shopId === 'number') {
+      if (!okShop(o.shopId)) found.push(`${at}: shop ${o.shopId}`);
+      // A shop's own records (its calls, orders, queue) may name the households that called it.
+      shopRecord = true;
+    }
+    if (typeof o.householdId === 'number' && !shopRecord && !okHousehold(o.householdId))
+      found.push(`${at}: household ${o.householdId}`);
+    for (const [k, x] of Object.entries(o)) walk(x, `${at}.${k}`, shopRecord, k);
+  };
+  walk(body, '$', false, '');
+  return found;
+}
+
+describe('list routes show each caller only their own data', () => {
+  let hub: TestHub;
+  let callers: Caller[];
+  let listRoutes: string[];
+
+  beforeAll(async () => {
+    hub = await createTestHub();
+    const f = hub.fixture;
+    const [h0, h1, h2] = f.households as [number, number, number];
+    const now = hub.ctx.clock.now();
+    const terminals = f.households.map((h) => enrollTerminal(hub, h));
+
+    // Data in every household and every shop.
+    const alerts = createSqliteWatchStore(hub.ctx.db);
+    const district = (h: number) => hub.stores.households.get(h)!.districtId;
+    const alert = (kind: 'missed_checkin' | 'concern', householdId: number) =>
+      alerts.create({
+        kind,
+        householdId,
+        districtId: district(householdId),
+        day: kind === 'missed_checkin' ? '2026-01-05' : null,
+        sinceAt: now,
+        level: 1,
+        openedAt: now,
+        nextStepAt: null,
+        possibleOutage: false,
+      });
+    alert('missed_checkin', h0);
+    alert('concern', h1);
+    alert('missed_checkin', h2);
+    alert('concern', h2);
+    const calls = createSqliteCallsStore(hub.ctx.db);
+    const orders = createSqliteOrdersStore(hub.ctx.db);
+    for (const [shopId, householdId, i] of [
+      [f.shopId, h0, 0],
+      [f.otherShopId, h2, 2],
+      [f.listeningId, h1, 1],
+      [f.otherShopId, h1, 1],
+    ] as const) {
+      const callId = calls.create({
+        shopId,
+        householdId,
+        terminalId: terminals[i]!.terminalId,
+        direction: 'inbound',
+        status: 'ended',
+        operatorId: null,
+        callbackOf: null,
+        now,
+      });
+      if (shopId !== f.listeningId)
+        orders.create({
+          shopId,
+          householdId,
+          callId,
+          note: '',
+          createdBy: null,
+          now,
+          lines: [{ itemId: null, name: '牛乳', quantity: 1, unit: '本', priceYen: 200, photoUrl: null }],
+        });
+    }
+
+    const key = (role: StaffRole) => hub.services.accounts.createApiKey(`scope-${role}`, role, null).key;
+    const person = (name: keyof typeof f.users, households: Set<number> | All, shops: Set<number> | All): Caller => ({
+      name,
+      auth: () => sessionFor(hub, f.users[name]),
+      households,
+      shops,
+    });
+    const none = new Set<number>();
+    const machine = (role: StaffRole, households: Set<number> | All, shops: Set<number> | All): Caller => {
+      const bearer = key(role);
+      return { name: `${role} API key`, auth: () => ({ bearer }), households, shops };
+    };
+    callers = [
+      person('admin', 'all', 'all'),
+      person('cityhall', 'all', 'all'),
+      person('operator', none, new Set([f.shopId])),
+      person('otherOperator', none, new Set([f.otherShopId])),
+      person('listener', none, new Set([f.listeningId])),
+      person('watcher', new Set([h0, h1]), none),
+      person('otherWatcher', new Set([h2]), none),
+      person('supervisor', new Set([h0, h1]), none),
+      machine('cityhall', 'all', 'all'),
+      // Machine keys belong to no shop and watch no household: they see none of either.
+      machine('operator', none, none),
+      machine('listener', none, none),
+      machine('watcher', none, none),
+    ];
+    listRoutes = hub.apiRoutes.filter((r) => r.method === 'GET' && !r.url.includes(':')).map((r) => r.url);
+  });
+  afterAll(() => hub.close());
+
+  /** Each list route as is, and narrowed to each household and each shop (where the route takes it). */
+  function urls(): string[] {
+    const f = hub.fixture;
+    return listRoutes.flatMap((u) => [
+      u,
+      ...f.households.map((h) => `${u}?householdId=${h}`),
+      ...[f.shopId, f.otherShopId, f.listeningId].map((s) => `${u}?shopId=${s}`),
+    ]);
+  }
+
+  it('the data is there: city hall sees every household and every shop in the lists', async () => {
+    const seen = { households: new Set<number>(), shops: new Set<number>() };
+    const collect = (v: unknown): void => {
+      if (Array.isArray(v)) {
+        for (const x of v) collect(x);
+        return;
+      }
+      if (!v || typeof v !== 'object') return;
+      const o = v as Record<string, unknown>;
+      if (typeof o.householdId === 'number') seen.households.add(o.householdId);
+      if (typeof o.shopId === 'number') seen.shops.add(o.shopId);
+      for (const x of Object.values(o)) collect(x);
+    };
+    const admin = callers[0]!;
+    for (const url of listRoutes) {
+      const res = await as(hub, admin.auth())({ method: 'GET', url });
+      if (res.statusCode === 200 && isJson(res)) collect(res.json());
+    }
+    const f = hub.fixture;
+    expect([...seen.households].sort()).toEqual([...f.households].sort());
+    expect([...seen.shops].sort()).toEqual([f.shopId, f.otherShopId, f.listeningId].sort());
+  });
+
+  it('no list names a household or shop outside the caller’s scope, for people and for API keys', async () => {
+    const failures: string[] = [];
+    for (const url of urls()) {
+      for (const caller of callers) {
+        const res = await as(hub, caller.auth())({ method: 'GET', url });
+        if (res.statusCode >= 500) failures.push(`${url} as ${caller.name}: ${res.statusCode}`);
+        if (res.statusCode !== 200 || !isJson(res)) continue;
+        for (const leak of leaks(res.json(), caller)) failures.push(`${url} as ${caller.name}: ${leak}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('a watcher API key without assigned households lists none', async () => {
+    const watcherKey = callers.find((c) => c.name === 'watcher API key')!;
+    const res = await as(hub, watcherKey.auth())({ method: 'GET', url: '/api/households' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ households: [] });
+  });
+
+  it('the leak finder finds what it should', () => {
+    const scope = { households: new Set([1]), shops: new Set([7]) };
+    expect(leaks({ households: [{ id: 1 }, { id: 2 }] }, scope)).toEqual(['$.households[1]: household 2']);
+    expect(leaks({ alerts: [{ householdId: 3 }] }, scope)).toEqual(['$.alerts[0]: household 3']);
+    expect(leaks({ orders: [{ shopId: 7, householdId: 3 }] }, scope)).toEqual([]);
+    expect(leaks({ orders: [{ shopId: 8, householdId: 1 }] }, scope)).toEqual(['$.orders[0]: shop 8']);
+  });
+});
