@@ -12,6 +12,8 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@tsunagu/(protocol|ui|call)$': '<rootDir>/packages/$1/src/index.ts',
+  // Tools (tools/*) use the hub's modules by path: @tsunagu/hub/app, @tsunagu/hub/testing/harness…
+  '^@tsunagu/hub/(.*)$': '<rootDir>/apps/hub/src/$1',
 };
 const common = { transform: { '^.+\\.(t|j)sx?$': swc }, moduleNameMapper, testEnvironment: 'node' };
 
@@ -24,7 +26,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: [
-        '<rootDir>/{apps,packages}/*/src/**/*.test.{ts,tsx}',
+        '<rootDir>/{apps,packages,tools}/*/src/**/*.test.{ts,tsx}',
         '<rootDir>/terminal-image/**/*.test.ts',
         '<rootDir>/scripts/**/*.test.ts',
       ],

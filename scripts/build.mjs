@@ -9,7 +9,7 @@ import { buildWeb } from './build-web.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const packages = ['packages/protocol', 'packages/call', 'packages/ui', 'apps/hub', 'apps/terminal'];
+const packages = ['packages/protocol', 'packages/call', 'packages/ui', 'apps/hub', 'apps/terminal', 'tools/fleet'];
 
 function sources(dir) {
   const out = [];

@@ -1,7 +1,7 @@
 // Hostile markup in an announcement is shown as text, never run: on the terminal's emergency screen
 // and announcements list, and in the console. CSP is bypassed here on purpose, so the only thing
 // standing between the markup and the page is the renderers' escaping (the CSP is tested separately
-// in apps/hub/src/reliability/security.test.ts).
+// in tools/fleet/src/reliability/security.test.ts).
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { startTestHub, type TestHub } from '../helpers/hub';

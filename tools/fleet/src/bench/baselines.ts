@@ -8,10 +8,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { openDatabase } from '@tsunagu/hub/db/database';
+import { createSqliteHouseholdsStore } from '@tsunagu/hub/modules/households/store';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
-import { openDatabase } from '../db/database';
-import { createSqliteHouseholdsStore } from '../modules/households/store';
 import { summarise } from '../sim/stats';
 import { memoryAfterGc, serveIpc } from './ipc';
 

@@ -8,9 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Ack } from '@tsunagu/protocol';
-import type { Socket } from 'socket.io-client';
-import { ENROLLMENT_FAILURES } from '../modules/terminals/routes';
+import { ENROLLMENT_FAILURES } from '@tsunagu/hub/modules/terminals/routes';
 import {
   as,
   connectStaff,
@@ -21,7 +19,9 @@ import {
   sessionFor,
   TEST_PASSWORD,
   type TestHub,
-} from '../testing/harness';
+} from '@tsunagu/hub/testing/harness';
+import type { Ack } from '@tsunagu/protocol';
+import type { Socket } from 'socket.io-client';
 
 jest.setTimeout(60_000);
 

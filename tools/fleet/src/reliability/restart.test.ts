@@ -6,10 +6,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildApp, type Hub } from '@tsunagu/hub/app';
+import {
+  createTestHub,
+  emitAck,
+  enrollTerminal,
+  nextEvent,
+  sessionFor,
+  type TestHub,
+} from '@tsunagu/hub/testing/harness';
 import { type Ack, type CallInfo, STAFF_NAMESPACE } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { buildApp, type Hub } from '../app';
-import { createTestHub, emitAck, enrollTerminal, nextEvent, sessionFor, type TestHub } from '../testing/harness';
 import { freePort } from './child-hub';
 import { FleetTerminal, waitFor } from './terminals';
 

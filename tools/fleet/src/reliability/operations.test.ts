@@ -2,7 +2,7 @@
  * What docs/operations.md promises about running the hub: the monitoring figures exist, and the
  * reverse-proxy setting decides whose address counts (rate limits and the audit log).
  */
-import { connectTerminal, createTestHub, enrollTerminal, TEST_PASSWORD } from '../testing/harness';
+import { connectTerminal, createTestHub, enrollTerminal, TEST_PASSWORD } from '@tsunagu/hub/testing/harness';
 
 describe('operations', () => {
   it('/metrics reports connected terminals and consoles, HTTP and socket figures', async () => {

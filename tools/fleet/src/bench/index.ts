@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { databaseFile } from '../db/database';
+import { databaseFile } from '@tsunagu/hub/db/database';
 import type { CallLoadResult, CheckinLoadResult, FanoutResult } from '../sim/fleet';
 import { expectStatus, requestJson } from '../sim/http';
 import { type LatencySummary, slope } from '../sim/stats';

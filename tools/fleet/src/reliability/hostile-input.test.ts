@@ -8,11 +8,8 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { PROTOCOL_VERSION, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
-import fc from 'fast-check';
-import { io, type Socket } from 'socket.io-client';
-import type { ApiRoute } from '../plugins/auth';
-import type { SocketCommand } from '../plugins/socket';
+import type { ApiRoute } from '@tsunagu/hub/plugins/auth';
+import type { SocketCommand } from '@tsunagu/hub/plugins/socket';
 import {
   as,
   connectStaff,
@@ -22,7 +19,10 @@ import {
   type StaffSession,
   sessionFor,
   type TestHub,
-} from '../testing/harness';
+} from '@tsunagu/hub/testing/harness';
+import { PROTOCOL_VERSION, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
+import fc from 'fast-check';
+import { io, type Socket } from 'socket.io-client';
 
 const RUNS = Number(process.env.TSUNAGU_FUZZ_RUNS ?? 4);
 jest.setTimeout(180_000);

@@ -20,7 +20,7 @@ const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const TERMINAL_WEB_DIR = path.resolve(__dirname, '../../../terminal/dist/web');
+export const TERMINAL_WEB_DIR = path.resolve(__dirname, '../../../../apps/terminal/dist/web');
 
 export interface BundleSize {
   files: { name: string; bytes: number; gzipBytes: number }[];

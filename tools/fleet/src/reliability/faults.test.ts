@@ -6,10 +6,8 @@
  * matches the truth.
  */
 import { randomUUID } from 'node:crypto';
-import type { Ack, CallInfo, QueuePosition } from '@tsunagu/protocol';
-import type { Socket } from 'socket.io-client';
-import { FakeClock } from '../lib/clock';
-import { RECONNECT_GRACE_MS } from '../modules/calls/service';
+import { FakeClock } from '@tsunagu/hub/lib/clock';
+import { RECONNECT_GRACE_MS } from '@tsunagu/hub/modules/calls/service';
 import {
   as,
   connectStaff,
@@ -19,7 +17,9 @@ import {
   nextEvent,
   sessionFor,
   type TestHub,
-} from '../testing/harness';
+} from '@tsunagu/hub/testing/harness';
+import type { Ack, CallInfo, QueuePosition } from '@tsunagu/protocol';
+import type { Socket } from 'socket.io-client';
 import { TcpProxy } from './tcp-proxy';
 import { FleetTerminal, waitFor } from './terminals';
 

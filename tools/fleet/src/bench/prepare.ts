@@ -3,11 +3,11 @@
  * operators with console sessions, a city-hall API key and one enrollment code per household.
  * Terminals themselves are enrolled later by the fleet, through the enrollment API.
  */
-import { buildApp } from '../app';
-import { openDatabase } from '../db/database';
-import { randomToken, sha256 } from '../lib/secrets';
-import { hashPassword, SESSION_COOKIE } from '../modules/accounts/service';
-import { createSqliteAnnouncementsStore } from '../modules/announcements/store';
+import { buildApp } from '@tsunagu/hub/app';
+import { openDatabase } from '@tsunagu/hub/db/database';
+import { randomToken, sha256 } from '@tsunagu/hub/lib/secrets';
+import { hashPassword, SESSION_COOKIE } from '@tsunagu/hub/modules/accounts/service';
+import { createSqliteAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
 import { drillAnnouncement } from '../sim/fleet';
 import type { TerminalIdentity } from '../sim/terminal';
 

@@ -1,9 +1,9 @@
 // The fleet's protocol code against a real in-process hub with five virtual terminals: enrollment
 // through the API, connecting, an announcement with stored receipts, check-ins and a call.
 import path from 'node:path';
-import type { AnnouncementsService } from '../modules/announcements';
-import type { WatchService } from '../modules/watch';
-import { createTestHub, sessionFor, type TestHub } from '../testing/harness';
+import type { AnnouncementsService } from '@tsunagu/hub/modules/announcements';
+import type { WatchService } from '@tsunagu/hub/modules/watch';
+import { createTestHub, sessionFor, type TestHub } from '@tsunagu/hub/testing/harness';
 import { Fleet, pool } from './fleet';
 import { loopbackAddress } from './http';
 import { parseArgs } from './index';
@@ -132,7 +132,9 @@ describe('fleet helpers', () => {
 
   test('the fleet reconnects with the terminal’s own policy', () => {
     // Loaded at run time: the terminal app is another TypeScript project.
-    const { RECONNECT } = require(path.resolve(__dirname, '../../../terminal/src/renderer/connection/backoff')) as {
+    const { RECONNECT } = require(
+      path.resolve(__dirname, '../../../../apps/terminal/src/renderer/connection/backoff'),
+    ) as {
       RECONNECT: typeof TERMINAL_RECONNECT;
     };
     expect(TERMINAL_RECONNECT).toEqual(RECONNECT);

@@ -3,7 +3,7 @@
  * own process pinned to its own core; the bench reads its memory after GC over the IPC channel
  * (never through a route). Started with --expose-gc.
  */
-import { buildApp } from '../app';
+import { buildApp } from '@tsunagu/hub/app';
 import { memoryAfterGc, serveIpc } from './ipc';
 
 async function main() {
