@@ -16,7 +16,7 @@ import {
   provisionCity,
   runAdmin,
   startChildHub,
-} from './child-hub';
+} from '@tsunagu/hub/testing/child-hub';
 
 jest.setTimeout(120_000);
 

@@ -19,7 +19,7 @@ import {
   type ProvisionedCity,
   provisionCity,
   startChildHub,
-} from './child-hub';
+} from '@tsunagu/hub/testing/child-hub';
 import { connectFleet, type FleetTerminal, waitFor } from './terminals';
 
 const TERMINALS = Number(process.env.TSUNAGU_CRASH_TERMINALS ?? 1000);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type Hub } from '@tsunagu/hub/app';
+import { freePort } from '@tsunagu/hub/testing/child-hub';
 import {
   createTestHub,
   emitAck,
@@ -17,7 +18,6 @@ import {
 } from '@tsunagu/hub/testing/harness';
 import { type Ack, type CallInfo, STAFF_NAMESPACE } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { freePort } from './child-hub';
 import { FleetTerminal, waitFor } from './terminals';
 
 jest.setTimeout(60_000);

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { databaseFile, openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
-import { bundleHub, type HubBundle, runAdmin } from '../../reliability/child-hub';
+import { bundleHub, type HubBundle, runAdmin } from '../../testing/child-hub';
 import {
   as,
   connectStaff,

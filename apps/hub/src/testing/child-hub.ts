@@ -7,11 +7,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { buildApp, type Hub } from '@tsunagu/hub/app';
 import Database from 'better-sqlite3';
+import { buildApp, type Hub } from '../app';
 
-const REPO = path.resolve(__dirname, '../../../..');
-const HUB_DIR = path.join(REPO, 'apps/hub');
+const HUB_DIR = path.resolve(__dirname, '../..');
+const REPO = path.resolve(HUB_DIR, '../..');
 
 export interface HubBundle {
   server: string;
