@@ -4,7 +4,6 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Timestamp } from './common';
-import type { AckCallback } from './errors';
 
 export const AnnouncementKind = Type.Union([
   Type.Literal('emergency'),
@@ -230,27 +229,12 @@ export type ReceiptPayload = Static<typeof ReceiptPayload>;
 
 export const AnnouncementSync = Type.Object({ announcements: Type.Array(TerminalAnnouncement) });
 export type AnnouncementSync = Static<typeof AnnouncementSync>;
-export type WithdrawnReason = 'cancelled' | 'expired';
-
-declare module './events' {
-  interface TerminalServerEvents {
-    /** Sent on connect: every unexpired announcement for this household, oldest first (authoritative). */
-    'announcement:sync': (payload: AnnouncementSync) => void;
-    'announcement:published': (a: TerminalAnnouncement) => void;
-    /** New content for an announcement the terminal has: show it again. */
-    'announcement:updated': (a: TerminalAnnouncement) => void;
-    /** Cancelled or expired: remove it from the screen. */
-    'announcement:withdrawn': (payload: { id: number; reason: WithdrawnReason }) => void;
-  }
-  interface TerminalClientEvents {
-    /** The same list as `announcement:sync`, on request (e.g. a screen that started listening late). */
-    'announcement:list': (payload: Record<string, never>, ack: AckCallback<AnnouncementSync>) => void;
-    /** Acked only after the receipt is stored. */
-    'announcement:receipt': (payload: ReceiptPayload, ack: AckCallback<{ stored: true }>) => void;
-  }
-  interface StaffServerEvents {
-    'announcement:receiptsChanged': (payload: { announcementId: number; counts: ReceiptCounts }) => void;
-    /** Created, approved, published, updated, cancelled or expired. */
-    'announcement:changed': (a: Announcement) => void;
-  }
-}
+export const WithdrawnReason = Type.Union([Type.Literal('cancelled'), Type.Literal('expired')]);
+export type WithdrawnReason = Static<typeof WithdrawnReason>;
+/** Cancelled or expired: the terminal removes it from the screen. */
+export const AnnouncementWithdrawn = Type.Object({ id: Id, reason: WithdrawnReason });
+export type AnnouncementWithdrawn = Static<typeof AnnouncementWithdrawn>;
+export const ReceiptsChanged = Type.Object({ announcementId: Id, counts: ReceiptCounts });
+export type ReceiptsChanged = Static<typeof ReceiptsChanged>;
+/** Acked only after the receipt is stored. */
+export const ReceiptStored = Type.Object({ stored: Type.Literal(true) });

@@ -4,7 +4,6 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Name } from './common';
-import type { AckCallback } from './errors';
 import type { ShopKind } from './shops';
 
 /** An operator's own setting (after-call work is set by the hub after each call, and can be ended early). */
@@ -224,47 +223,23 @@ export const CallHistory = Type.Object({ calls: Type.Array(CallHistoryItem) });
 
 export type CallShopKind = ShopKind;
 
-declare module './events' {
-  interface TerminalServerEvents {
-    'call:queueUpdated': (p: QueuePosition) => void;
-    /** An operator answered: start the peer (the terminal is never the initiator). */
-    'call:connected': (p: CallInfo) => void;
-    /** Staff is calling this terminal back: ring with answer / decline. */
-    'call:incoming': (p: CallInfo) => void;
-    'call:ended': (p: { callId: number; reason: CallEndReason }) => void;
-    'call:signal': (p: CallSignal) => void;
-  }
-  interface TerminalClientEvents {
-    'call:request': (p: CallRequestBody, ack: AckCallback<QueuePosition>) => void;
-    'call:requestCallback': (p: CallIdBody, ack: AckCallback<QueuePosition>) => void;
-    'call:cancel': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
-    'call:accept': (p: CallIdBody, ack: AckCallback<CallInfo>) => void;
-    'call:decline': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
-    'call:hangUp': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
-    'call:signal': (p: CallSignal, ack: AckCallback<{ delivered: true }>) => void;
-    'call:iceServers': (p: Record<string, never>, ack: AckCallback<IceServersResponse>) => void;
-  }
-  interface StaffServerEvents {
-    /** A waiting caller is offered to this operator; answer within the ring timeout. */
-    'call:ringing': (p: CallInfo & { ringTimeoutSeconds: number }) => void;
-    'call:ringCancelled': (p: {
-      callId: number;
-      reason: 'answered_elsewhere' | 'timeout' | 'caller_left' | 'declined';
-    }) => void;
-    'call:connected': (p: CallInfo) => void;
-    'call:ended': (p: { callId: number; reason: CallEndReason }) => void;
-    'call:signal': (p: CallSignal) => void;
-    'call:queueChanged': (p: QueueView) => void;
-    'call:operatorChanged': (p: OperatorState) => void;
-  }
-  interface StaffClientEvents {
-    'call:setAvailability': (p: SetAvailabilityBody, ack: AckCallback<OperatorState>) => void;
-    'call:endAfterCallWork': (p: Record<string, never>, ack: AckCallback<OperatorState>) => void;
-    'call:answer': (p: CallIdBody, ack: AckCallback<CallInfo>) => void;
-    'call:decline': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
-    'call:hangUp': (p: CallIdBody, ack: AckCallback<{ callId: number }>) => void;
-    'call:callBack': (p: CallbackBody, ack: AckCallback<CallInfo>) => void;
-    'call:signal': (p: CallSignal, ack: AckCallback<{ delivered: true }>) => void;
-    'call:iceServers': (p: Record<string, never>, ack: AckCallback<IceServersResponse>) => void;
-  }
-}
+export const CallEnded = Type.Object({ callId: Id, reason: CallEndReason });
+export type CallEnded = Static<typeof CallEnded>;
+/** A waiting caller offered to an operator, who must answer within the ring timeout. */
+export const CallRinging = Type.Composite([
+  CallInfo,
+  Type.Object({ ringTimeoutSeconds: Type.Integer({ minimum: 0 }) }),
+]);
+export type CallRinging = Static<typeof CallRinging>;
+export const RingCancelled = Type.Object({
+  callId: Id,
+  reason: Type.Union([
+    Type.Literal('answered_elsewhere'),
+    Type.Literal('timeout'),
+    Type.Literal('caller_left'),
+    Type.Literal('declined'),
+  ]),
+});
+export type RingCancelled = Static<typeof RingCancelled>;
+export const CallIdResult = Type.Object({ callId: Id });
+export const SignalDelivered = Type.Object({ delivered: Type.Literal(true) });

@@ -4,7 +4,6 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Timestamp } from './common';
-import type { AckCallback } from './errors';
 
 /** Kinds of activity that may count as a sign of life (a plan chooses which). */
 export const ActivityKind = Type.Union([
@@ -119,16 +118,3 @@ export type CheckinPlanBody = Static<typeof CheckinPlanBody>;
 
 export const HouseholdIdParams = Type.Object({ householdId: Id }, { additionalProperties: false });
 export type HouseholdIdParams = Static<typeof HouseholdIdParams>;
-
-declare module './events' {
-  interface TerminalServerEvents {
-    /** A reminder to check in: chime and speak. */
-    'checkin:reminder': (r: CheckinReminder) => void;
-    /** Today's check-in status changed (sent on connect, after a check-in, at a new day). */
-    'checkin:statusChanged': (s: CheckinStatus) => void;
-  }
-  interface TerminalClientEvents {
-    'checkin:submit': (payload: CheckinSubmit, ack: AckCallback<CheckinReceipt>) => void;
-    'checkin:status': (payload: Record<string, never>, ack: AckCallback<CheckinStatus>) => void;
-  }
-}

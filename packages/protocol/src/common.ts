@@ -14,3 +14,9 @@ export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
 
 export const OkResponse = Type.Object({ ok: Type.Literal(true) });
 export type OkResponse = Static<typeof OkResponse>;
+
+/** The payload of a command that takes nothing. */
+export const EmptyPayload = Type.Object({}, { additionalProperties: false });
+export type EmptyPayload = Static<typeof EmptyPayload>;
+export const ServerTime = Type.Object({ serverTime: Timestamp });
+export type ServerTime = Static<typeof ServerTime>;

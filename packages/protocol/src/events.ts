@@ -1,44 +1,219 @@
 /**
- * Socket.IO event maps. Two namespaces:
+ * The Socket.IO contract: every event of both namespaces with its payload schema, its ack schema
+ * (commands) and an example. The hub registers its handlers from this table and its namespaces are
+ * typed with the maps derived from it; so are the terminal's and the console's sockets. An event
+ * added, renamed or reshaped here fails the type-check on every side that does not follow.
+ *
  *  - `/terminal`: set-top terminals, authenticated by their device credential;
  *  - `/staff`: console users, authenticated by their session cookie.
  * Commands are `area:verb` and answer through an ack `{ ok, data } | { ok: false, error }`;
- * notifications are `area:pastTense`. Each capability adds its events to these maps.
+ * notifications are `area:pastTense` (a few older names, like `call:signal`, predate the rule).
  */
-import type { AckCallback } from './errors';
-import type { TerminalProfile } from './terminals';
+import {
+  Announcement,
+  AnnouncementSync,
+  AnnouncementWithdrawn,
+  ReceiptPayload,
+  ReceiptStored,
+  ReceiptsChanged,
+  TerminalAnnouncement,
+} from './announcements';
+import {
+  CallbackBody,
+  CallEnded,
+  CallIdBody,
+  CallIdResult,
+  CallInfo,
+  CallRequestBody,
+  CallRinging,
+  CallSignal,
+  IceServersResponse,
+  OperatorState,
+  QueuePosition,
+  QueueView,
+  RingCancelled,
+  SetAvailabilityBody,
+  SignalDelivered,
+} from './calls';
+import { CheckinReceipt, CheckinReminder, CheckinStatus, CheckinSubmit } from './checkins';
+import { EmptyPayload, ServerTime } from './common';
+import * as ex from './examples';
+import { Order, OrderAckBody, OrderList, OrderMessage, OrderRespondBody, OrdersAcknowledged } from './orders';
+import { TerminalPresence, TerminalProfile } from './terminals';
+import { AlertIdPayload, BoardChanged, ResolveAlertPayload, WatchAlert } from './watch';
+import { bare, type ClientEventsOf, command, type NamespaceWire, notification, type ServerEventsOf } from './wire';
 
-export const TERMINAL_NAMESPACE = '/terminal';
-export const STAFF_NAMESPACE = '/staff';
+export const TERMINAL_NAMESPACE = '/terminal' as const;
+export const STAFF_NAMESPACE = '/staff' as const;
+
+const serverTime = { payload: {}, data: { serverTime: ex.at } };
+const ended = { callId: 11, reason: 'hung_up_by_operator' } as const;
+const signal = {
+  callId: 11,
+  generation: 0,
+  signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.7 54400 typ host' } },
+} as const;
+const callId = { payload: { callId: 11 }, data: { callId: 11 } };
+
+/** The /terminal namespace. */
+export const terminalWire = {
+  commands: {
+    'terminal:heartbeat': command(EmptyPayload, ServerTime, serverTime),
+    'call:request': command(CallRequestBody, QueuePosition, { payload: { shopId: 1 }, data: ex.queuePosition }),
+    'call:requestCallback': command(CallIdBody, QueuePosition, {
+      payload: { callId: 11 },
+      data: { ...ex.queuePosition, callback: true },
+    }),
+    'call:cancel': command(CallIdBody, CallIdResult, callId),
+    'call:accept': command(CallIdBody, CallInfo, { payload: { callId: 11 }, data: ex.callInfo }),
+    'call:decline': command(CallIdBody, CallIdResult, callId),
+    'call:hangUp': command(CallIdBody, CallIdResult, callId),
+    'call:signal': command(CallSignal, SignalDelivered, { payload: signal, data: { delivered: true } }),
+    'call:iceServers': command(EmptyPayload, IceServersResponse, { payload: {}, data: ex.iceServers }),
+    /** The same list as `announcement:sync`, on request (e.g. a screen that started listening late). */
+    'announcement:list': command(EmptyPayload, AnnouncementSync, {
+      payload: {},
+      data: { announcements: [ex.terminalAnnouncement] },
+    }),
+    /** Acked only after the receipt is stored. */
+    'announcement:receipt': command(ReceiptPayload, ReceiptStored, {
+      payload: { announcementId: 21, stage: 'acknowledged' },
+      data: { stored: true },
+    }),
+    'checkin:submit': command(CheckinSubmit, CheckinReceipt, {
+      payload: { idempotencyKey: '0f8fad5b-d9cb-469f-a165-70867728950e', pressedAt: ex.at, mood: 'good' },
+      data: { checkinId: 51, duplicate: false, countedAt: ex.at, day: '2025-04-01', mood: 'good' },
+    }),
+    'checkin:status': command(EmptyPayload, CheckinStatus, { payload: {}, data: ex.checkinStatus }),
+    'order:respond': command(OrderRespondBody, Order, {
+      payload: { orderId: 31, accept: true },
+      data: { ...ex.order, status: 'received', confirmedAt: ex.at },
+    }),
+    'order:ack': command(OrderAckBody, OrdersAcknowledged, {
+      payload: { messageIds: [61] },
+      data: { acknowledged: 1 },
+    }),
+    /** The resident asks "where is my order?": this household's recent orders. */
+    'order:list': command(EmptyPayload, OrderList, { payload: {}, data: { orders: [ex.order] } }),
+  },
+  notifications: {
+    /** The hub's view of this terminal, sent right after connecting and when it changes. */
+    'terminal:profileChanged': notification(TerminalProfile, ex.terminalProfile),
+    /** This terminal's credential was revoked: forget it and show the enrollment screen. */
+    'terminal:revoked': bare,
+    'call:queueUpdated': notification(QueuePosition, ex.queuePosition),
+    /** An operator answered: start the peer (the terminal is never the initiator). */
+    'call:connected': notification(CallInfo, ex.callInfo),
+    /** Staff is calling this terminal back: ring with answer / decline. */
+    'call:incoming': notification(CallInfo, { ...ex.callInfo, direction: 'outbound', status: 'ringing_terminal' }),
+    'call:ended': notification(CallEnded, ended),
+    'call:signal': notification(CallSignal, signal),
+    /** Sent on connect: every unexpired announcement for this household, oldest first (authoritative). */
+    'announcement:sync': notification(AnnouncementSync, { announcements: [ex.terminalAnnouncement] }),
+    'announcement:published': notification(TerminalAnnouncement, ex.terminalAnnouncement),
+    /** New content for an announcement the terminal has: show it again. */
+    'announcement:updated': notification(TerminalAnnouncement, { ...ex.terminalAnnouncement, version: 2 }),
+    /** Cancelled or expired: remove it from the screen. */
+    'announcement:withdrawn': notification(AnnouncementWithdrawn, { id: 21, reason: 'cancelled' }),
+    /** A reminder to check in: chime and speak. */
+    'checkin:reminder': notification(CheckinReminder, ex.checkinReminder),
+    /** Today's check-in status changed (sent on connect, after a check-in, at a new day). */
+    'checkin:statusChanged': notification(CheckinStatus, ex.checkinStatus),
+    /** Acknowledge with `order:ack` once shown; unacknowledged messages are sent again on reconnect. */
+    'order:message': notification(OrderMessage, { messageId: 61, kind: 'confirm_request', order: ex.order }),
+  },
+} as const satisfies NamespaceWire;
+
+/** The /staff namespace. */
+export const staffWire = {
+  commands: {
+    'staff:ping': command(EmptyPayload, ServerTime, serverTime),
+    'call:setAvailability': command(SetAvailabilityBody, OperatorState, {
+      payload: { availability: 'available' },
+      data: ex.operatorState,
+    }),
+    'call:endAfterCallWork': command(EmptyPayload, OperatorState, { payload: {}, data: ex.operatorState }),
+    'call:answer': command(CallIdBody, CallInfo, { payload: { callId: 11 }, data: ex.callInfo }),
+    'call:decline': command(CallIdBody, CallIdResult, callId),
+    'call:hangUp': command(CallIdBody, CallIdResult, callId),
+    'call:callBack': command(CallbackBody, CallInfo, {
+      payload: { householdId: 7, orderId: 31 },
+      data: { ...ex.callInfo, direction: 'outbound', status: 'ringing_terminal' },
+    }),
+    'call:signal': command(CallSignal, SignalDelivered, { payload: signal, data: { delivered: true } }),
+    'call:iceServers': command(EmptyPayload, IceServersResponse, { payload: {}, data: ex.iceServers }),
+    'watch:acknowledge': command(AlertIdPayload, WatchAlert, {
+      payload: { alertId: 41 },
+      data: { ...ex.watchAlert, state: 'acknowledged', acknowledgedAt: ex.at, acknowledgedBy: 'user:4:kato' },
+    }),
+    'watch:resolve': command(ResolveAlertPayload, WatchAlert, {
+      payload: { alertId: 41, outcome: 'phoned_fine', note: '電話で元気を確認' },
+      data: {
+        ...ex.watchAlert,
+        state: 'resolved',
+        outcome: 'phoned_fine',
+        resolvedAt: ex.at,
+        resolvedBy: 'user:4:kato',
+      },
+    }),
+  },
+  notifications: {
+    /** A terminal came online or went offline. */
+    'terminal:presenceChanged': notification(TerminalPresence, {
+      terminalId: 3,
+      householdId: 7,
+      online: false,
+      lastSeenAt: ex.at,
+    }),
+    /** A waiting caller is offered to this operator; answer within the ring timeout. */
+    'call:ringing': notification(CallRinging, {
+      ...ex.callInfo,
+      operatorId: null,
+      operatorName: null,
+      status: 'waiting',
+      ringTimeoutSeconds: 20,
+    }),
+    'call:ringCancelled': notification(RingCancelled, { callId: 11, reason: 'answered_elsewhere' }),
+    'call:connected': notification(CallInfo, ex.callInfo),
+    'call:ended': notification(CallEnded, ended),
+    'call:signal': notification(CallSignal, signal),
+    'call:queueChanged': notification(QueueView, ex.queueView),
+    'call:operatorChanged': notification(OperatorState, ex.operatorState),
+    'announcement:receiptsChanged': notification(ReceiptsChanged, { announcementId: 21, counts: ex.receiptCounts }),
+    /** Created, approved, published, updated, cancelled or expired. */
+    'announcement:changed': notification(Announcement, ex.announcement),
+    'order:changed': notification(Order, ex.order),
+    /** A new alert reached this watcher (play a sound). */
+    'watch:alertRaised': notification(WatchAlert, ex.watchAlert),
+    /** An alert this watcher can see changed (acknowledged, escalated, resolved, all clear). */
+    'watch:alertUpdated': notification(WatchAlert, { ...ex.watchAlert, level: 2 }),
+    /** A household on this watcher's board changed (check-in, mood, presence). */
+    'watch:boardChanged': notification(BoardChanged, { householdId: 7 }),
+  },
+} as const satisfies NamespaceWire;
+
+/** Both namespaces, by name. */
+export const wire = { [TERMINAL_NAMESPACE]: terminalWire, [STAFF_NAMESPACE]: staffWire } as const;
+export type TerminalWire = typeof terminalWire;
+export type StaffWire = typeof staffWire;
 
 /** Sent by the hub to a terminal. */
-export interface TerminalServerEvents {
-  /** The hub's view of this terminal, sent right after connecting and when it changes. */
-  'terminal:profileChanged': (profile: TerminalProfile) => void;
-  /** This terminal's credential was revoked: forget it and show the enrollment screen. */
-  'terminal:revoked': () => void;
-}
-
+export interface TerminalServerEvents extends ServerEventsOf<TerminalWire> {}
 /** Sent by a terminal to the hub. */
-export interface TerminalClientEvents {
-  'terminal:heartbeat': (payload: Record<string, never>, ack: AckCallback<{ serverTime: string }>) => void;
-}
+export interface TerminalClientEvents extends ClientEventsOf<TerminalWire> {}
+/** Sent by the hub to a console. */
+export interface StaffServerEvents extends ServerEventsOf<StaffWire> {}
+/** Sent by a console to the hub. */
+export interface StaffClientEvents extends ClientEventsOf<StaffWire> {}
 
-export interface StaffServerEvents {
-  /** A terminal came online or went offline. */
-  'terminal:presenceChanged': (payload: {
-    terminalId: number;
-    householdId: number;
-    online: boolean;
-    lastSeenAt: string | null;
-  }) => void;
+/** Per namespace name: its table and the Socket.IO event maps derived from it. */
+export interface WireEvents {
+  '/terminal': { wire: TerminalWire; client: TerminalClientEvents; server: TerminalServerEvents };
+  '/staff': { wire: StaffWire; client: StaffClientEvents; server: StaffServerEvents };
 }
+export type NamespaceName = keyof WireEvents;
 
-export interface StaffClientEvents {
-  'staff:ping': (payload: Record<string, never>, ack: AckCallback<{ serverTime: string }>) => void;
-}
-
-/** Name of the Socket.IO connect_error `data` field the hub fills on refusal. */
+/** The Socket.IO connect_error `data` the hub fills on refusal. */
 export interface ConnectErrorData {
   code: string;
   message: string;

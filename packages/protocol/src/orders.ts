@@ -1,7 +1,6 @@
 /** Orders taken on a call: lines from the catalogue or free text, the resident's confirmation, delivery. */
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Name } from './common';
-import type { AckCallback } from './errors';
 
 export const OrderStatus = Type.Union([
   Type.Literal('draft'),
@@ -131,19 +130,4 @@ export const OrderAckBody = Type.Object(
   { additionalProperties: false },
 );
 export type OrderAckBody = Static<typeof OrderAckBody>;
-
-declare module './events' {
-  interface TerminalServerEvents {
-    /** Acknowledge with `order:ack` once shown; unacknowledged messages are sent again on reconnect. */
-    'order:message': (m: OrderMessage) => void;
-  }
-  interface TerminalClientEvents {
-    'order:respond': (p: OrderRespondBody, ack: AckCallback<Order>) => void;
-    'order:ack': (p: OrderAckBody, ack: AckCallback<{ acknowledged: number }>) => void;
-    /** The resident asks "where is my order?": this household's recent orders. */
-    'order:list': (p: Record<string, never>, ack: AckCallback<{ orders: Order[] }>) => void;
-  }
-  interface StaffServerEvents {
-    'order:changed': (o: Order) => void;
-  }
-}
+export const OrdersAcknowledged = Type.Object({ acknowledged: Type.Integer({ minimum: 0 }) });

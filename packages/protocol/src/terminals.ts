@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Language, Name } from './common';
+import { Id, Language, Name, Timestamp } from './common';
 
 /** Eight digits: easy on a numeric keypad, 10^8 possibilities against a rate-limited guesser. */
 export const ENROLLMENT_CODE_LENGTH = 8;
@@ -49,3 +49,12 @@ export const TerminalHandshake = Type.Object({
   protocolVersion: Type.Integer(),
 });
 export type TerminalHandshake = Static<typeof TerminalHandshake>;
+
+/** A terminal came online or went offline (sent to city hall and the household's watchers). */
+export const TerminalPresence = Type.Object({
+  terminalId: Id,
+  householdId: Id,
+  online: Type.Boolean(),
+  lastSeenAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type TerminalPresence = Static<typeof TerminalPresence>;

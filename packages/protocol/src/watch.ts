@@ -5,7 +5,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ActivityKind, LocalDate, Mood } from './checkins';
 import { Id, Timestamp } from './common';
-import type { AckCallback } from './errors';
 
 export const AlertKind = Type.Union([
   Type.Literal('missed_checkin'),
@@ -167,18 +166,4 @@ export const ResolveAlertPayload = Type.Object(
   { additionalProperties: false },
 );
 export type ResolveAlertPayload = Static<typeof ResolveAlertPayload>;
-
-declare module './events' {
-  interface StaffServerEvents {
-    /** A new alert reached this watcher (play a sound). */
-    'watch:alertRaised': (a: WatchAlert) => void;
-    /** An alert this watcher can see changed (acknowledged, escalated, resolved, all clear). */
-    'watch:alertUpdated': (a: WatchAlert) => void;
-    /** A household on this watcher's board changed (check-in, mood, presence). */
-    'watch:boardChanged': (p: { householdId: number }) => void;
-  }
-  interface StaffClientEvents {
-    'watch:acknowledge': (payload: AlertIdPayload, ack: AckCallback<WatchAlert>) => void;
-    'watch:resolve': (payload: ResolveAlertPayload, ack: AckCallback<WatchAlert>) => void;
-  }
-}
+export const BoardChanged = Type.Object({ householdId: Id });

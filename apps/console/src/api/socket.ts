@@ -95,7 +95,10 @@ const noopSubscribe = () => () => {};
 const offline = (): StaffSocketStatus => 'offline';
 
 /** Calls `handler` for each `event` the hub sends while the component is mounted. */
-export function useStaffEvent<E extends keyof StaffServerEvents>(event: E, handler: StaffServerEvents[E]): void {
+export function useStaffEvent<E extends keyof StaffServerEvents>(
+  event: E,
+  handler: NoInfer<StaffServerEvents[E]>,
+): void {
   const connection = useStaffConnection();
   const latest = useRef(handler);
   latest.current = handler;

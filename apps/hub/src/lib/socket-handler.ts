@@ -1,26 +1,57 @@
 /**
- * Wraps a Socket.IO command handler: checks who may send it, validates the payload against its
- * schema, and always answers through the ack with the protocol's `{ ok, data } | { ok: false, error }`.
- * A bad payload, a missing ack or a throwing handler never crashes the hub.
+ * Wraps a Socket.IO command handler: checks who may send it, validates the payload against the
+ * schema the protocol's event table gives for that event, and always answers through the ack with
+ * the protocol's `{ ok, data } | { ok: false, error }`. A bad payload, a missing ack or a throwing
+ * handler never crashes the hub.
  */
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { Ack, ErrorInfo } from '@tsunagu/protocol';
+import type {
+  Ack,
+  CommandDataOf,
+  CommandName,
+  CommandPayloadOf,
+  ErrorInfo,
+  NamespaceName,
+  NamespaceWire,
+  WireEvents,
+} from '@tsunagu/protocol';
 import type { Socket } from 'socket.io';
 import { AppError } from './errors';
 import { type Access, allows, type Principal } from './principal';
 import type { RateRule, TokenBuckets } from './rate-limit';
 
-export interface SocketContext {
-  socket: Socket;
+/** What the hub keeps on every socket (set by the namespace's authentication middleware). */
+export interface SocketData {
   principal: Principal;
 }
+
+/** A server-side socket of a namespace, typed with that namespace's events from the protocol table. */
+export type WireSocket<N extends NamespaceName> = Socket<
+  WireEvents[N]['client'],
+  WireEvents[N]['server'],
+  Record<string, never>,
+  SocketData
+>;
+
+export interface SocketContext<N extends NamespaceName> {
+  socket: WireSocket<N>;
+  principal: Principal;
+}
+
+/** A command of namespace `N`, by name. */
+export type CommandOf<N extends NamespaceName> = CommandName<WireEvents[N]['wire']>;
+
+/** What a command's handler returns: the ack data the table declares for it. */
+export type CommandHandler<N extends NamespaceName, E extends CommandOf<N>> = (
+  payload: CommandPayloadOf<WireEvents[N]['wire'], E>,
+  ctx: SocketContext<N>,
+) => CommandDataOf<WireEvents[N]['wire'], E> | Promise<CommandDataOf<WireEvents[N]['wire'], E>>;
 
 type Logger = { error(obj: unknown, msg?: string): void };
 type Counter = { inc(labels: { namespace: string; event: string; outcome: string }): void };
 
-export interface HandlerOptions<S extends TSchema> {
-  schema: S;
+export interface HandlerOptions {
   access: Access;
   logger?: Logger;
   metrics?: Counter;
@@ -75,22 +106,34 @@ export function toErrorInfo(err: unknown, logger?: Logger): ErrorInfo {
   return { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' };
 }
 
+/** The part of a server socket `onCommand` registers on: event names come from the table, at run time. */
+interface RawSocket {
+  nsp: { name: string };
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
 /**
- * Registers `event` on `socket`. Socket.IO passes the payload first and the ack last; a client that
- * sends no ack still gets validated and handled, it just hears nothing back.
+ * Registers `event` on `socket`, validated with the payload schema the table `wire` gives for it.
+ * Socket.IO passes the payload first and the ack last; a client that sends no ack still gets
+ * validated and handled, it just hears nothing back.
  */
-export function onCommand<S extends TSchema, R>(
-  ctx: SocketContext,
-  event: string,
-  options: HandlerOptions<S>,
-  handler: (payload: import('@sinclair/typebox').Static<S>, ctx: SocketContext) => R | Promise<R>,
+export function onCommand<N extends NamespaceName, E extends CommandOf<N>>(
+  ctx: SocketContext<N>,
+  wire: WireEvents[N]['wire'],
+  event: E,
+  options: HandlerOptions,
+  handler: CommandHandler<N, E>,
 ): void {
-  const ns = ctx.socket.nsp.name;
-  ctx.socket.on(event, async (...args: unknown[]) => {
+  const table: NamespaceWire = wire;
+  const schema = table.commands[event]!.payload;
+  // Socket.IO's typed `on` takes only literal event names; this is the one place that registers by name.
+  const socket = ctx.socket as unknown as RawSocket;
+  const ns = socket.nsp.name;
+  socket.on(event, async (...args: unknown[]) => {
     const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as (r: Ack<R>) => void) : null;
-    const payload = ack ? args[0] : args[0];
-    const reply = (r: Ack<R>) => {
+    const ack = typeof last === 'function' ? (last as (r: Ack<CommandDataOf<WireEvents[N]['wire'], E>>) => void) : null;
+    const payload = args[0];
+    const reply = (r: Ack<CommandDataOf<WireEvents[N]['wire'], E>>) => {
       options.metrics?.inc({ namespace: ns, event, outcome: r.ok ? 'ok' : r.error.code });
       if (ack) ack(r);
     };
@@ -119,10 +162,10 @@ export function onCommand<S extends TSchema, R>(
         });
       }
     }
-    const invalid = validatePayload(options.schema, payload);
+    const invalid = validatePayload(schema, payload);
     if (invalid) return reply({ ok: false, error: invalid });
     try {
-      const data = await handler(payload as import('@sinclair/typebox').Static<S>, ctx);
+      const data = await handler(payload as CommandPayloadOf<WireEvents[N]['wire'], E>, ctx);
       reply({ ok: true, data });
     } catch (err) {
       reply({ ok: false, error: toErrorInfo(err, options.logger) });

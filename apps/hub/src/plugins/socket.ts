@@ -1,33 +1,71 @@
 /**
  * Socket.IO on the hub's HTTP server: `/terminal` for terminals (device credential + protocol
- * version in the handshake), `/staff` for console users (session cookie). Capability modules add
- * their event handlers through `onTerminalConnection` / `onStaffConnection`.
+ * version in the handshake), `/staff` for console users (session cookie). Both namespaces are typed
+ * with the protocol's event table, so every emit type-checks against it; capability modules add
+ * their command handlers through `onTerminalConnection` / `onStaffConnection`, by event name.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { type ConnectErrorData, PROTOCOL_VERSION, STAFF_NAMESPACE, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
+import {
+  type ConnectErrorData,
+  type NamespaceName,
+  type NamespaceWire,
+  PROTOCOL_VERSION,
+  STAFF_NAMESPACE,
+  staffWire,
+  TERMINAL_NAMESPACE,
+  terminalWire,
+  type WireEvents,
+} from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
-import { type Namespace, Server, type Socket } from 'socket.io';
+import { type Namespace, Server } from 'socket.io';
 import type { Principal } from '../lib/principal';
 import { TokenBuckets } from '../lib/rate-limit';
-import { type HandlerOptions, onCommand, type SocketContext } from '../lib/socket-handler';
+import {
+  type CommandHandler,
+  type CommandOf,
+  type HandlerOptions,
+  onCommand,
+  type SocketContext,
+  type SocketData,
+  type WireSocket,
+} from '../lib/socket-handler';
 import { SESSION_COOKIE } from '../modules/accounts/service';
 import type { Authenticators } from './auth';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
 
-export type ConnectionHandler = (ctx: SocketContext & { on: CommandRegistrar }) => void;
-export type CommandRegistrar = <S extends TSchema, R>(
-  event: string,
-  options: Omit<HandlerOptions<S>, 'logger' | 'metrics' | 'limiter'>,
-  handler: (payload: import('@sinclair/typebox').Static<S>, ctx: SocketContext) => R | Promise<R>,
-) => void;
+type Terminal = typeof TERMINAL_NAMESPACE;
+type Staff = typeof STAFF_NAMESPACE;
 
-/** A Socket.IO command as registered: for the fuzz tests and documentation. */
+/** A namespace typed with its events from the protocol table. */
+export type WireNamespace<N extends NamespaceName> = Namespace<
+  WireEvents[N]['client'],
+  WireEvents[N]['server'],
+  Record<string, never>,
+  SocketData
+>;
+export type TerminalSocket = WireSocket<Terminal>;
+/** Sends one notification of the /terminal table to one socket (for services that do not hold the socket). */
+export type TerminalEmit = <E extends keyof WireEvents[Terminal]['server']>(
+  event: E,
+  ...args: Parameters<WireEvents[Terminal]['server'][E]>
+) => void;
+export type StaffSocket = WireSocket<Staff>;
+
+/** Registers a command of the namespace's table: the payload schema and the ack type come from there. */
+export type CommandRegistrar<N extends NamespaceName> = <E extends CommandOf<N>>(
+  event: E,
+  options: Pick<HandlerOptions, 'access' | 'rateLimit'>,
+  handler: CommandHandler<N, E>,
+) => void;
+export type ConnectionHandler<N extends NamespaceName> = (ctx: SocketContext<N> & { on: CommandRegistrar<N> }) => void;
+
+/** A Socket.IO command as registered: for the fuzz tests, the protocol test and documentation. */
 export interface SocketCommand {
   namespace: string;
   event: string;
-  access: HandlerOptions<TSchema>['access'];
+  access: HandlerOptions['access'];
   schema: TSchema;
 }
 
@@ -35,12 +73,12 @@ export interface HubSockets {
   /** Every command registered so far (commands are registered per connection, so after one of each kind). */
   commands: Map<string, SocketCommand>;
   io: Server;
-  terminals: Namespace;
-  staff: Namespace;
-  onTerminalConnection(handler: ConnectionHandler): void;
-  onStaffConnection(handler: ConnectionHandler): void;
+  terminals: WireNamespace<Terminal>;
+  staff: WireNamespace<Staff>;
+  onTerminalConnection(handler: ConnectionHandler<Terminal>): void;
+  onStaffConnection(handler: ConnectionHandler<Staff>): void;
   /** Called for each socket that disconnects, after Socket.IO has removed it from its rooms. */
-  onTerminalDisconnect(handler: (ctx: SocketContext) => void): void;
+  onTerminalDisconnect(handler: (ctx: SocketContext<Terminal>) => void): void;
   /** Closes the staff sockets of ended sessions at once (sign-out, disable, password change or reset). */
   endStaffSessions(ended: { userId?: number; sessionId?: number; exceptSessionId?: number }): void;
   /** Closes every staff socket whose session is no longer live (expired, or ended by another process). */
@@ -73,8 +111,8 @@ function same(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
-export function principalOf(socket: Socket): Principal {
-  return socket.data.principal as Principal;
+export function principalOf(socket: { data: SocketData }): Principal {
+  return socket.data.principal;
 }
 
 export function createSockets(
@@ -83,7 +121,7 @@ export function createSockets(
     auth: Authenticators;
     /** Besides same-origin pages, the origin people use (behind a reverse proxy). */
     publicUrl: string;
-    metrics: HandlerOptions<TSchema>['metrics'];
+    metrics: HandlerOptions['metrics'];
     sessions: StaffSessionCheck;
   },
 ): HubSockets {
@@ -95,11 +133,11 @@ export function createSockets(
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     serveClient: false,
   });
-  const terminals = io.of(TERMINAL_NAMESPACE);
-  const staff = io.of(STAFF_NAMESPACE);
-  const terminalHandlers: ConnectionHandler[] = [];
-  const staffHandlers: ConnectionHandler[] = [];
-  const terminalDisconnects: ((ctx: SocketContext) => void)[] = [];
+  const terminals: WireNamespace<Terminal> = io.of(TERMINAL_NAMESPACE);
+  const staff: WireNamespace<Staff> = io.of(STAFF_NAMESPACE);
+  const terminalHandlers: ConnectionHandler<Terminal>[] = [];
+  const staffHandlers: ConnectionHandler<Staff>[] = [];
+  const terminalDisconnects: ((ctx: SocketContext<Terminal>) => void)[] = [];
 
   // Only our two namespaces exist; anything else is refused by Socket.IO ("Invalid namespace").
   io.of('/').use((_socket, next) =>
@@ -149,22 +187,18 @@ export function createSockets(
   // One options object per command, shared by every socket: a fresh `{ ...options }` per socket and
   // command cost each terminal ~4 KB of heap (V8 gave every spread copy its own hidden class),
   // measured by the bench's memory-per-terminal figure (docs/benchmarks.md).
-  const shared = new Map<string, HandlerOptions<TSchema>>();
+  const shared = new Map<string, HandlerOptions>();
   const registrar =
-    (ctx: SocketContext): CommandRegistrar =>
+    <N extends NamespaceName>(ctx: SocketContext<N>, wire: WireEvents[N]['wire']): CommandRegistrar<N> =>
     (event, options, handler) => {
       const namespace = ctx.socket.nsp.name;
       const key = `${namespace} ${event}`;
-      if (!commands.has(key)) commands.set(key, { namespace, event, access: options.access, schema: options.schema });
+      const table: NamespaceWire = wire;
+      if (!commands.has(key))
+        commands.set(key, { namespace, event, access: options.access, schema: table.commands[event]!.payload });
       let full = shared.get(key);
-      if (
-        !full ||
-        full.schema !== options.schema ||
-        !same(full.access, options.access) ||
-        !same(full.rateLimit, options.rateLimit)
-      ) {
+      if (!full || !same(full.access, options.access) || !same(full.rateLimit, options.rateLimit)) {
         full = {
-          schema: options.schema,
           access: options.access,
           rateLimit: options.rateLimit,
           logger: app.log,
@@ -174,22 +208,24 @@ export function createSockets(
         };
         shared.set(key, full);
       }
-      onCommand(ctx, event, full as HandlerOptions<typeof options.schema>, handler);
+      onCommand(ctx, wire, event, full, handler);
     };
 
-  const connect = (handlers: ConnectionHandler[]) => (socket: Socket) => {
-    const ctx: SocketContext = { socket, principal: principalOf(socket) };
-    const on = registrar(ctx);
-    for (const h of handlers) {
-      try {
-        h({ ...ctx, on });
-      } catch (err) {
-        app.log.error({ err }, 'socket connection handler failed');
+  const connect =
+    <N extends NamespaceName>(wire: WireEvents[N]['wire'], handlers: ConnectionHandler<N>[]) =>
+    (socket: WireSocket<N>) => {
+      const ctx: SocketContext<N> = { socket, principal: principalOf(socket) };
+      const on = registrar(ctx, wire);
+      for (const h of handlers) {
+        try {
+          h({ ...ctx, on });
+        } catch (err) {
+          app.log.error({ err }, 'socket connection handler failed');
+        }
       }
-    }
-  };
+    };
   terminals.on('connection', (socket) => {
-    connect(terminalHandlers)(socket);
+    connect(terminalWire, terminalHandlers)(socket);
     socket.on('disconnect', () => {
       for (const h of terminalDisconnects) {
         try {
@@ -200,7 +236,7 @@ export function createSockets(
       }
     });
   });
-  staff.on('connection', connect(staffHandlers));
+  staff.on('connection', connect(staffWire, staffHandlers));
 
   // Before Fastify closes the HTTP server, or it would wait for the long-lived connections.
   app.addHook('preClose', async () => {

@@ -1,5 +1,4 @@
 /** Terminal socket: the catch-up list on connect and the receipts (acked once stored). */
-import { Type } from '@sinclair/typebox';
 import { ReceiptPayload } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import type { AnnouncementsService } from './service';
@@ -11,15 +10,13 @@ export function registerAnnouncementSockets(ctx: HubContext, service: Announceme
     // on can fall between this list and the live events; the terminal de-duplicates by id.
     socket.emit('announcement:sync', { announcements: service.forHousehold(principal.householdId) });
 
-    on('announcement:list', { access: 'terminal', schema: EmptyPayload }, () => ({
+    on('announcement:list', { access: 'terminal' }, () => ({
       announcements: service.forHousehold(principal.householdId),
     }));
 
-    on('announcement:receipt', { access: 'terminal', schema: ReceiptPayload }, async (payload) => {
+    on('announcement:receipt', { access: 'terminal' }, async (payload) => {
       await service.receipt(principal, payload);
       return { stored: true as const };
     });
   });
 }
-
-const EmptyPayload = Type.Object({}, { additionalProperties: false });

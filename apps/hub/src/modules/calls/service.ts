@@ -18,7 +18,7 @@ import { Gauge } from 'prom-client';
 import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
 import { AppError, badRequest, notFound } from '../../lib/errors';
-import { rooms } from '../../plugins/socket';
+import { rooms, type TerminalEmit } from '../../plugins/socket';
 import type { AccountsStore } from '../accounts/store';
 import type { HouseholdsStore } from '../households/store';
 import { isOpen } from '../shops/hours';
@@ -608,7 +608,7 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
 
     // ---- presence ------------------------------------------------------------------------
 
-    terminalConnected(p: TerminalParty, emit: (event: string, payload: unknown) => void) {
+    terminalConnected(p: TerminalParty, emit: TerminalEmit) {
       terminalSockets.set(p.terminalId, (terminalSockets.get(p.terminalId) ?? 0) + 1);
       const endedCall = endedAtStart.terminals.get(p.terminalId);
       if (endedCall !== undefined) {
@@ -620,9 +620,11 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps) {
         c.terminalGrace?.cancel();
         c.terminalGrace = null;
         // Tell a reconnecting terminal where it was: waiting, being rung, or in a call.
-        if (c.record.status === 'waiting' || c.record.status === 'callback_requested')
-          emit('call:queueUpdated', queuePosition(c.record.id));
-        else if (c.record.status === 'ringing_terminal') emit('call:incoming', info(c.record));
+        if (c.record.status === 'waiting' || c.record.status === 'callback_requested') {
+          // The table says a position, never null (a call no longer queued has none to report).
+          const pos = queuePosition(c.record.id);
+          if (pos) emit('call:queueUpdated', pos);
+        } else if (c.record.status === 'ringing_terminal') emit('call:incoming', info(c.record));
         else if (c.record.status === 'connected') emit('call:connected', info(c.record));
       }
     },

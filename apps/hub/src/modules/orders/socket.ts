@@ -1,5 +1,4 @@
 /** Terminal side of orders: answer はい / いいえ, acknowledge messages, ask for the current state. */
-import { Type } from '@sinclair/typebox';
 import { OrderAckBody, OrderRespondBody } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import type { OrdersService } from './service';
@@ -8,13 +7,11 @@ export function registerOrderSockets(ctx: HubContext, orders: OrdersService): vo
   ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
     if (principal.kind !== 'terminal') return;
     const { householdId } = principal;
-    on('order:respond', { access: 'terminal', schema: OrderRespondBody }, (p) =>
-      orders.respond(householdId, p.orderId, p.accept),
-    );
-    on('order:ack', { access: 'terminal', schema: OrderAckBody }, (p) => ({
+    on('order:respond', { access: 'terminal' }, (p) => orders.respond(householdId, p.orderId, p.accept));
+    on('order:ack', { access: 'terminal' }, (p) => ({
       acknowledged: orders.ack(householdId, p.messageIds),
     }));
-    on('order:list', { access: 'terminal', schema: Type.Object({}, { additionalProperties: false }) }, () => ({
+    on('order:list', { access: 'terminal' }, () => ({
       orders: orders.list({ householdId, excludeDrafts: true, limit: 20 }),
     }));
     // What this terminal missed while it was away.

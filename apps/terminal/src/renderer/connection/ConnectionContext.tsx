@@ -14,7 +14,10 @@ export function useConnection(): TerminalConnection | null {
  * Subscribes to a hub notification for as long as the component is mounted, e.g.
  * `useSocketEvent('announcement:published', (a) => …)` once the protocol defines it.
  */
-export function useSocketEvent<E extends keyof TerminalServerEvents>(event: E, handler: TerminalServerEvents[E]): void {
+export function useSocketEvent<E extends keyof TerminalServerEvents>(
+  event: E,
+  handler: NoInfer<TerminalServerEvents[E]>,
+): void {
   const connection = useConnection();
   const latest = useRef(handler);
   latest.current = handler;

@@ -1,0 +1,239 @@
+/**
+ * Example messages for the contract tables (events.ts, api.ts). Typed, so they follow the schemas'
+ * shapes at compile time; the protocol test checks each against its schema's rules at run time.
+ * They double as documentation of what goes over the wire.
+ */
+
+import type { User } from './accounts';
+import type { Announcement, AnnouncementContent, ReceiptCounts, TerminalAnnouncement } from './announcements';
+import type { CallInfo, IceServersResponse, OperatorState, QueuePosition, QueueView } from './calls';
+import type { CheckinPlan, CheckinReminder, CheckinStatus } from './checkins';
+import type { Household } from './households';
+import type { Order } from './orders';
+import type { CatalogueItem, Shop } from './shops';
+import type { TerminalProfile } from './terminals';
+import type { WatchAlert } from './watch';
+
+export const at = '2025-04-01T09:00:00.000Z';
+export const later = '2025-04-01T10:00:00.000Z';
+
+export const user: User = {
+  id: 2,
+  username: 'sato',
+  displayName: '佐藤 花子',
+  role: 'cityhall',
+  admin: false,
+  shopId: null,
+  watcherKind: null,
+  disabled: false,
+};
+
+export const shop: Shop = {
+  id: 1,
+  name: '大沢マート',
+  category: 'supermarket',
+  kind: 'shop',
+  openingHours: [{ day: 1, open: '09:00', close: '18:00' }],
+};
+
+export const catalogueItem: CatalogueItem = {
+  id: 5,
+  shopId: 1,
+  name: '牛乳',
+  priceYen: 220,
+  unit: '本',
+  photoUrl: '/api/shop-photos/5',
+};
+
+export const household: Household = {
+  id: 7,
+  name: '山田',
+  address: '大沢1-2-3',
+  districtId: 1,
+  phone: '0123-45-6789',
+  language: 'ja',
+  needsAssistance: true,
+  notes: '',
+  residents: [{ id: 9, name: '山田 太郎', birthYear: 1940 }],
+  watcherIds: [4],
+  terminal: { id: 3, online: true, lastSeenAt: at, revoked: false },
+};
+
+export const terminalProfile: TerminalProfile = {
+  terminalId: 3,
+  householdId: 7,
+  householdName: '山田',
+  language: 'ja',
+  districtId: 1,
+  shops: [{ id: 1, name: '大沢マート', category: 'supermarket', kind: 'shop' }],
+};
+
+export const callInfo: CallInfo = {
+  callId: 11,
+  shopId: 1,
+  shopName: '大沢マート',
+  shopKind: 'shop',
+  householdId: 7,
+  householdName: '山田',
+  operatorId: 6,
+  operatorName: '鈴木',
+  direction: 'inbound',
+  status: 'connected',
+};
+
+export const queuePosition: QueuePosition = {
+  callId: 11,
+  shopId: 1,
+  position: 2,
+  ahead: 1,
+  estimatedWaitSeconds: 90,
+  notice: null,
+  callback: false,
+};
+
+export const iceServers: IceServersResponse = {
+  iceServers: [{ urls: 'stun:stun.example.org:3478' }],
+  ttlSeconds: null,
+};
+
+export const operatorState: OperatorState = {
+  operatorId: 6,
+  name: '鈴木',
+  shopId: 1,
+  availability: 'available',
+  activity: 'idle',
+  callId: null,
+  missedRings: 0,
+};
+
+export const queueView: QueueView = {
+  shopId: 1,
+  shopName: '大沢マート',
+  shopKind: 'shop',
+  open: true,
+  entries: [{ callId: 11, householdId: 7, householdName: '山田', since: at, callback: false, ringingOperatorId: null }],
+  operators: [operatorState],
+  figures: {
+    shopId: 1,
+    waitingNow: 1,
+    callbacksWaiting: 0,
+    averageSpeedOfAnswerSeconds: 24,
+    abandonmentRate: 0.05,
+    answeredWithin20sShare: 0.8,
+    averageHandleSeconds: 180,
+    callsPerOperator: [{ operatorId: 6, answered: 12 }],
+    answered: 12,
+    abandoned: 1,
+  },
+};
+
+export const receiptCounts: ReceiptCounts = {
+  targeted: 120,
+  delivered: 118,
+  played: 110,
+  acknowledged: 100,
+  safe: 0,
+  needHelp: 0,
+  notAnswered: 20,
+};
+
+const content: AnnouncementContent = {
+  id: 21,
+  version: 1,
+  kind: 'important',
+  test: false,
+  titleJa: '断水のお知らせ',
+  bodyJa: '明日9時から12時まで断水します。',
+  titleEn: 'Water outage',
+  bodyEn: 'No water tomorrow from 9:00 to 12:00.',
+  hasAudio: false,
+  safetyCheck: false,
+  publishedAt: at,
+  expiresAt: null,
+};
+
+export const terminalAnnouncement: TerminalAnnouncement = { ...content, acknowledged: false, safetyAnswer: null };
+
+export const announcement: Announcement = {
+  ...content,
+  status: 'published',
+  target: { type: 'districts', districtIds: [1] },
+  sendAt: null,
+  source: 'console',
+  createdBy: 'user:2:sato',
+  approvedBy: null,
+  createdAt: at,
+  updatedAt: at,
+  cancelledAt: null,
+  counts: receiptCounts,
+};
+
+export const checkinStatus: CheckinStatus = {
+  day: '2025-04-01',
+  scheduled: true,
+  deadline: '2025-04-01T01:00:00.000Z',
+  checkedIn: true,
+  checkedInAt: at,
+};
+
+export const checkinReminder: CheckinReminder = {
+  stage: 'before',
+  day: '2025-04-01',
+  deadline: '2025-04-01T01:00:00.000Z',
+  minutesLeft: 30,
+};
+
+export const checkinPlan: CheckinPlan = {
+  householdId: 7,
+  enabled: true,
+  opensAt: '05:00',
+  deadline: '10:00',
+  days: [0, 1, 2, 3, 4, 5, 6],
+  reminderMinutes: [30],
+  graceMinutes: 60,
+  ackTimeoutMinutes: 30,
+  signsOfLife: ['checkin', 'call'],
+  offlineAlertMinutes: 360,
+  isDefault: false,
+  updatedAt: at,
+};
+
+export const order: Order = {
+  id: 31,
+  shopId: 1,
+  shopName: '大沢マート',
+  householdId: 7,
+  householdName: '山田',
+  callId: 11,
+  status: 'awaiting_confirmation',
+  lines: [{ itemId: 5, name: '牛乳', quantity: 2, unit: '本', priceYen: 220, photoUrl: null }],
+  totalYen: 440,
+  note: '',
+  createdBy: 6,
+  createdAt: at,
+  confirmedAt: null,
+  updatedAt: at,
+  wellbeing: null,
+  deliveryNote: '',
+};
+
+export const watchAlert: WatchAlert = {
+  id: 41,
+  kind: 'missed_checkin',
+  householdId: 7,
+  householdName: '山田',
+  districtId: 1,
+  day: '2025-04-01',
+  state: 'open',
+  level: 1,
+  openedAt: at,
+  nextEscalationAt: later,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  outcome: null,
+  note: '',
+  possibleOutage: false,
+  events: [{ id: 1, at, type: 'opened', actor: 'system', level: 1, detail: null }],
+};

@@ -1,0 +1,133 @@
+/**
+ * The building blocks of the two contract tables (events.ts for Socket.IO, api.ts for REST): a
+ * schema per message with an example that must validate, and the TypeScript types derived from
+ * them, so the hub, the terminal and the console all compile against the same table.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+import { type AckCallback, ErrorResponse } from './errors';
+
+// ---- Socket.IO -----------------------------------------------------------------------------
+
+/** A command (`area:verb`): client → hub, answered through the ack with `data`. */
+export interface CommandSpec<P extends TSchema = TSchema, D extends TSchema = TSchema> {
+  readonly payload: P;
+  readonly data: D;
+  readonly example: { readonly payload: Static<P>; readonly data: Static<D> };
+}
+
+/** A notification: hub → client. `payload: null` for an event without arguments. */
+export interface NotificationSpec<P extends TSchema | null = TSchema | null> {
+  readonly payload: P;
+  readonly example: P extends TSchema ? Static<P> : null;
+}
+
+export function command<P extends TSchema, D extends TSchema>(
+  payload: P,
+  data: D,
+  example: { payload: Static<P>; data: Static<D> },
+): CommandSpec<P, D> {
+  return { payload, data, example };
+}
+
+export function notification<P extends TSchema>(payload: P, example: Static<P>): NotificationSpec<P> {
+  return { payload, example } as NotificationSpec<P>;
+}
+
+/** A notification that carries nothing (e.g. `terminal:revoked`). */
+export const bare: NotificationSpec<null> = { payload: null, example: null };
+
+/** One namespace's events. */
+export interface NamespaceWire {
+  readonly commands: Readonly<Record<string, CommandSpec>>;
+  readonly notifications: Readonly<Record<string, NotificationSpec>>;
+}
+
+/** Client → hub events of a namespace, in Socket.IO's typed-events form. */
+export type ClientEventsOf<W extends NamespaceWire> = {
+  [E in keyof W['commands']]: (
+    payload: Static<W['commands'][E]['payload']>,
+    ack: AckCallback<Static<W['commands'][E]['data']>>,
+  ) => void;
+};
+
+/** Hub → client events of a namespace, in Socket.IO's typed-events form. */
+export type ServerEventsOf<W extends NamespaceWire> = {
+  [E in keyof W['notifications']]: W['notifications'][E]['payload'] extends TSchema
+    ? (payload: Static<W['notifications'][E]['payload']>) => void
+    : () => void;
+};
+
+export type CommandName<W extends NamespaceWire> = keyof W['commands'] & string;
+export type CommandPayloadOf<W extends NamespaceWire, E extends CommandName<W>> = Static<W['commands'][E]['payload']>;
+export type CommandDataOf<W extends NamespaceWire, E extends CommandName<W>> = Static<W['commands'][E]['data']>;
+
+// ---- REST ----------------------------------------------------------------------------------
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Status → schema. `4xx` is the hub's error body (every route has it). */
+export type ResponseSchemas = { readonly [status: number]: TSchema; readonly '4xx': TSchema };
+
+type StaticOrNever<S> = S extends TSchema ? Static<S> : never;
+
+/** Examples of a route: one per part it takes and per status it answers (errors excepted). */
+export type RouteExamples<P, Q, B, R> = (P extends TSchema ? { readonly params: Static<P> } : unknown) &
+  (Q extends TSchema ? { readonly querystring: Static<Q> } : unknown) &
+  (B extends TSchema ? { readonly body: Static<B> } : unknown) & {
+    readonly response: { readonly [K in Exclude<keyof R, '4xx'>]: StaticOrNever<R[K]> };
+  };
+
+/** One REST route: what it takes and what it answers. */
+export interface RouteSpec<
+  P extends TSchema | undefined = TSchema | undefined,
+  Q extends TSchema | undefined = TSchema | undefined,
+  B extends TSchema | undefined = TSchema | undefined,
+  R extends ResponseSchemas = ResponseSchemas,
+> {
+  readonly params: P;
+  readonly querystring: Q;
+  readonly body: B;
+  readonly response: R;
+  /** Request bodies other than JSON (uploads, CAP XML). The body schema is then absent. */
+  readonly consumes?: readonly string[];
+  /** Set when the answer is not JSON (CSV, audio, XML, images): the console links to it or fetches it raw. */
+  readonly produces?: string;
+  readonly description?: string;
+  readonly examples: RouteExamples<P, Q, B, R>;
+}
+
+type WithErrors<R> = R & { readonly '4xx': typeof ErrorResponse };
+
+/** Declares a route of the table; every route answers errors with the hub's `{ error }` body. */
+export function route<
+  R extends { readonly [status: number]: TSchema },
+  P extends TSchema | undefined = undefined,
+  Q extends TSchema | undefined = undefined,
+  B extends TSchema | undefined = undefined,
+>(spec: {
+  params?: P;
+  querystring?: Q;
+  body?: B;
+  response: R;
+  consumes?: readonly string[];
+  produces?: string;
+  description?: string;
+  examples: RouteExamples<NoInfer<P>, NoInfer<Q>, NoInfer<B>, NoInfer<R>>;
+}): RouteSpec<P, Q, B, WithErrors<R>> {
+  return {
+    ...spec,
+    params: spec.params as P,
+    querystring: spec.querystring as Q,
+    body: spec.body as B,
+    response: { ...spec.response, '4xx': ErrorResponse },
+  };
+}
+
+/** `METHOD /api/path/:param`, the table's key for a route. */
+export type RouteKey = `${HttpMethod} /api/${string}`;
+
+/** Splits a table key into the method and the URL pattern Fastify takes. */
+export function splitRouteKey(key: RouteKey): { method: HttpMethod; url: string } {
+  const space = key.indexOf(' ');
+  return { method: key.slice(0, space) as HttpMethod, url: key.slice(space + 1) };
+}
