@@ -1,5 +1,4 @@
 /** Terminal socket: the catch-up list on connect and the receipts (acked once stored). */
-import { ReceiptPayload } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import type { AnnouncementsService } from './service';
 

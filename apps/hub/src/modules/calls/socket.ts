@@ -1,5 +1,4 @@
 /** Socket.IO commands for calls, on the terminal and staff namespaces. */
-import { CallbackBody, CallIdBody, CallRequestBody, CallSignal, SetAvailabilityBody } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
 import type { CallsService, StaffParty, TerminalParty } from './service';

@@ -1,5 +1,4 @@
 /** Terminal side of orders: answer はい / いいえ, acknowledge messages, ask for the current state. */
-import { OrderAckBody, OrderRespondBody } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import type { OrdersService } from './service';
 

@@ -1,6 +1,5 @@
 /** Socket commands: the terminal's check-in, and watchers acknowledging and resolving alerts live. */
 
-import { AlertIdPayload, CheckinSubmit, ResolveAlertPayload } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
