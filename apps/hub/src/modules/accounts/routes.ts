@@ -24,6 +24,11 @@ import { type AccountsService, publicUser, SESSION_COOKIE, SESSION_IDLE_MS } fro
 
 const admin = { roles: ['cityhall'] as const, admin: true };
 
+/** "t…(12)": enough for an administrator to see a pattern, too little to read a password from. */
+export function maskedName(typed: string): string {
+  return `${[...typed][0] ?? ''}…(${[...typed].length})`;
+}
+
 function userPrincipal(p: Principal | null) {
   if (p?.kind !== 'user') throw new AppError(403, 'FORBIDDEN', 'Only a signed-in person can do this.');
   return p;
@@ -60,10 +65,13 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
           return session;
         } catch (err) {
           if (err instanceof AppError) {
+            // The typed name may be a password typed in the wrong field: an unknown name is kept
+            // only masked (first character and length); a real account is named by its id.
+            const known = accounts.store.userByUsername(username);
             ctx.audit.record({
               actor: 'anonymous',
               action: `auth.login_failed`,
-              target: username,
+              target: known ? `user:${known.id}` : `unknown-name:${maskedName(username)}`,
               ip: request.ip,
               detail: { code: err.code },
             });
@@ -79,6 +87,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       async (request, reply) => {
         const p = userPrincipal(request.principal);
         accounts.logout(p.sessionId);
+        ctx.audit.record({ actor: actorName(p), action: 'auth.logout', ip: request.ip });
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return { ok: true as const };
       },

@@ -17,6 +17,25 @@ const ARGON2 = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, parallel
 // Verified against when the username does not exist, so a missing user takes as long as a wrong password.
 let dummyHash: Promise<string> | null = null;
 
+/** Unknown user names' failure counts are forgotten a day after their last failure. */
+const FORGET_UNKNOWN_NAMES_MS = 24 * 60 * 60 * 1000;
+
+/** One more failed attempt: the new count, and the lock when it reaches the limit. */
+function countFailure(failedBefore: number, lockedUntil: number | null, now: number) {
+  const failed = failedBefore + 1;
+  const locked = failed >= MAX_FAILED_LOGINS;
+  return { locked, failed: locked ? 0 : failed, lockedUntil: locked ? now + LOCKOUT_MS : lockedUntil };
+}
+
+const lockedError = (lockedUntil: number, now: number) =>
+  new AppError(
+    423,
+    'ACCOUNT_LOCKED',
+    `Too many failed sign-ins. Try again in ${Math.ceil((lockedUntil - now) / 60000)} minute(s), or ask an administrator to reset the password.`,
+  );
+const lockedNowError = () =>
+  new AppError(423, 'ACCOUNT_LOCKED', 'Too many failed sign-ins: this account is locked for 15 minutes.');
+
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2);
 }
@@ -91,28 +110,24 @@ export function createAccountsService(deps: {
     },
     async login(username, password, ip) {
       const user = store.userByUsername(username);
+      const now = clock.now();
       if (!user) {
+        // Counted and locked exactly like a real account, so the answers do not tell them apart.
+        const nameHash = sha256(`login-name:${username}`);
+        const state = store.unknownNameFailures(nameHash) ?? { failed: 0, lockedUntil: null };
+        if (state.lockedUntil !== null && state.lockedUntil > now) throw lockedError(state.lockedUntil, now);
         dummyHash ??= hashPassword(randomToken());
         await verify(await dummyHash, password).catch(() => false);
-        throw invalid();
+        const next = countFailure(state.failed, state.lockedUntil, now);
+        store.recordUnknownNameFailure(nameHash, next.failed, next.lockedUntil, now, now - FORGET_UNKNOWN_NAMES_MS);
+        throw next.locked ? lockedNowError() : invalid();
       }
-      const now = clock.now();
-      if (user.lockedUntil !== null && user.lockedUntil > now) {
-        const minutes = Math.ceil((user.lockedUntil - now) / 60000);
-        throw new AppError(
-          423,
-          'ACCOUNT_LOCKED',
-          `Too many failed sign-ins. Try again in ${minutes} minute(s), or ask an administrator to reset the password.`,
-        );
-      }
+      if (user.lockedUntil !== null && user.lockedUntil > now) throw lockedError(user.lockedUntil, now);
       const ok = await verify(user.passwordHash, password).catch(() => false);
       if (!ok) {
-        const failed = user.failedLogins + 1;
-        const lock = failed >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null;
-        store.recordFailedLogin(user.id, lock ? 0 : failed, lock ?? user.lockedUntil);
-        if (lock)
-          throw new AppError(423, 'ACCOUNT_LOCKED', 'Too many failed sign-ins: this account is locked for 15 minutes.');
-        throw invalid();
+        const next = countFailure(user.failedLogins, user.lockedUntil, now);
+        store.recordFailedLogin(user.id, next.failed, next.lockedUntil);
+        throw next.locked ? lockedNowError() : invalid();
       }
       if (user.disabled) throw new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.');
       store.clearFailedLogins(user.id);
@@ -148,7 +163,17 @@ export function createAccountsService(deps: {
     async changePassword(userId, sessionId, current, next) {
       const user = store.userById(userId);
       if (!user) throw notFound('user');
+      const now = clock.now();
+      if (user.lockedUntil !== null && user.lockedUntil > now) throw lockedError(user.lockedUntil, now);
+      // Guessing the current password from a borrowed session counts like guessing at sign-in.
       if (!(await verify(user.passwordHash, current).catch(() => false))) {
+        const counted = countFailure(user.failedLogins, user.lockedUntil, now);
+        store.recordFailedLogin(user.id, counted.failed, counted.lockedUntil);
+        if (counted.locked) {
+          store.deleteSession(sessionId);
+          ended({ sessionId });
+          throw lockedNowError();
+        }
         throw new AppError(400, 'INVALID_CREDENTIALS', 'The current password is wrong.');
       }
       if (current === next) throw badRequest('WEAK_PASSWORD', 'Choose a new password different from the current one.');

@@ -39,6 +39,16 @@ export interface AccountsStore {
   setPassword(id: number, passwordHash: string): void;
   recordFailedLogin(id: number, failedLogins: number, lockedUntil: number | null): void;
   clearFailedLogins(id: number): void;
+  /** Failed sign-ins of a user name that does not exist (by a hash of the name). */
+  unknownNameFailures(nameHash: string): { failed: number; lockedUntil: number | null } | undefined;
+  /** Records one; forgets names whose last failure is older than `forgetBefore`. */
+  recordUnknownNameFailure(
+    nameHash: string,
+    failed: number,
+    lockedUntil: number | null,
+    now: number,
+    forgetBefore: number,
+  ): void;
   createSession(s: {
     tokenHash: string;
     userId: number;
@@ -132,6 +142,13 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
     setPassword: db.prepare('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?'),
     failed: db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?'),
     clearFailed: db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?'),
+    unknownFailures: db.prepare('SELECT failed, locked_until AS lockedUntil FROM login_failures WHERE name_hash = ?'),
+    upsertUnknownFailure: db.prepare(
+      `INSERT INTO login_failures (name_hash, failed, locked_until, last_failed_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name_hash) DO UPDATE SET failed = excluded.failed, locked_until = excluded.locked_until,
+         last_failed_at = excluded.last_failed_at`,
+    ),
+    pruneUnknownFailures: db.prepare('DELETE FROM login_failures WHERE last_failed_at < ?'),
     insertSession: db.prepare(
       `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_used_at, expires_at, ip)
        VALUES (@tokenHash, @userId, @csrfToken, @now, @now, @expiresAt, @ip)`,
@@ -195,6 +212,13 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
     },
     clearFailedLogins(id) {
       s.clearFailed.run(id);
+    },
+    unknownNameFailures(h) {
+      return s.unknownFailures.get(h) as { failed: number; lockedUntil: number | null } | undefined;
+    },
+    recordUnknownNameFailure(h, failed, lockedUntil, now, forgetBefore) {
+      s.pruneUnknownFailures.run(forgetBefore);
+      s.upsertUnknownFailure.run(h, failed, lockedUntil, now);
     },
     createSession(x) {
       return Number(s.insertSession.run(x).lastInsertRowid);
