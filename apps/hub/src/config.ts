@@ -14,6 +14,8 @@ export interface HubConfig {
   seedDemo: boolean;
   iceServers: IceServerConfig[];
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
+  /** Where the speech programs are when not on PATH (lib/speech/engine.ts finds them otherwise). */
+  speechTools: { openJtalk?: string; dictionary?: string; voice?: string; espeak?: string; opusenc?: string };
 }
 
 export interface IceServerConfig {
@@ -109,5 +111,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, dataDir, timeZone, publicUrl, secureCookies, seedDemo, iceServers, turn };
+  const speechTools = Object.fromEntries(
+    (
+      [
+        ['openJtalk', env.TSUNAGU_OPEN_JTALK],
+        ['dictionary', env.TSUNAGU_OPEN_JTALK_DIC],
+        ['voice', env.TSUNAGU_OPEN_JTALK_VOICE],
+        ['espeak', env.TSUNAGU_ESPEAK],
+        ['opusenc', env.TSUNAGU_OPUSENC],
+      ] as const
+    ).filter(([, value]) => value !== undefined && value !== ''),
+  ) as HubConfig['speechTools'];
+
+  return { port, host, dataDir, timeZone, publicUrl, secureCookies, seedDemo, iceServers, turn, speechTools };
 }

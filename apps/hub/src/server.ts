@@ -4,6 +4,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { databaseFile } from './db/database';
 import { DEMO_PASSWORD, loadDemo, saveDemo, seedDemoCity } from './demo/seed';
+import { findSpeechTools, missingToolsMessage } from './lib/speech/engine';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
     for (const l of demo.logins) lines.push(`    ${l.username.padEnd(12)} ${l.note}`);
   }
   console.log(lines.join('\n'));
+  const speechMissing = missingToolsMessage(findSpeechTools(config.speechTools).missing);
+  if (speechMissing) console.warn(`\nSpeech: ${speechMissing}\n`);
 
   const stop = async (signal: string) => {
     hub.app.log.info({ signal }, 'stopping');

@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Timestamp } from './common';
+import { SpeechReadings } from './speech';
 
 export const AnnouncementKind = Type.Union([
   Type.Literal('emergency'),
@@ -62,8 +63,10 @@ export const CreateAnnouncementBody = Type.Object(
     audioId: Type.Optional(AudioId),
     /** Ask "are you safe?" (安否確認) with two answers. */
     safetyCheck: Type.Optional(Type.Boolean()),
-    /** Shown as a drill (訓練) and never as a real emergency. */
+    /** A drill (訓練): shown and spoken as one; an emergency drill still takes over the screen. */
     test: Type.Optional(Type.Boolean()),
+    /** How to say words the speech engine reads wrongly (ふりがな), for the hub's voice clip. */
+    readings: Type.Optional(SpeechReadings),
     target: AnnouncementTarget,
     sendAt: Type.Optional(Timestamp),
     expiresAt: Type.Optional(Timestamp),
@@ -82,6 +85,7 @@ export const UpdateAnnouncementBody = Type.Object(
     bodyEn: Type.Optional(Type.Union([Body, Type.Null()])),
     expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
     safetyCheck: Type.Optional(Type.Boolean()),
+    readings: Type.Optional(SpeechReadings),
   },
   { additionalProperties: false, minProperties: 1 },
 );

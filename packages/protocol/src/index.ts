@@ -9,6 +9,7 @@ export * as examples from './examples';
 export * from './households';
 export * from './orders';
 export * from './shops';
+export * from './speech';
 export * from './terminals';
 export * from './version';
 export * from './watch';

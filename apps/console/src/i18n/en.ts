@@ -413,6 +413,9 @@ export const en: ConsoleCatalogue = {
     VALIDATION_FAILED: 'Please check what you entered: {{message}}',
     WEAK_PASSWORD: 'Choose a new password of at least 10 characters that differs from the current one.',
     WRONG_CURRENT_PASSWORD: 'The current password is wrong. Check it and type it again.',
+    SPEECH_UNAVAILABLE:
+      'This hub has no speech programs installed (tell the administrator). You can still send: terminals read it with their own voice.',
+    SPEECH_FAILED: 'The voice clip could not be made. Try again in a moment.',
     INTERNAL:
       'Something went wrong on the hub (it has been logged). Wait a moment and try again; if it keeps happening, contact an administrator.',
     unknown: 'That did not work ({{code}}: {{message}}). Try again; if it keeps happening, contact an administrator.',

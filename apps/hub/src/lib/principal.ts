@@ -8,8 +8,16 @@ export type Principal =
 
 export type StaffPrincipal = Extract<Principal, { kind: 'user' | 'apikey' }>;
 
-/** Route and event access rules; every /api route must declare one. */
-export type Access = 'public' | 'terminal' | 'staff' | { roles: readonly StaffRole[]; admin?: boolean };
+/**
+ * Route and event access rules; every /api route must declare one. `terminals: true` also lets
+ * terminals in (the handler then checks the thing was sent to the terminal's household), for the
+ * few resources staff and terminals fetch alike (an announcement's voice clip).
+ */
+export type Access =
+  | 'public'
+  | 'terminal'
+  | 'staff'
+  | { roles: readonly StaffRole[]; admin?: boolean; terminals?: boolean };
 
 export function staffRole(p: Principal | null): StaffRole | null {
   if (!p) return null;
@@ -30,7 +38,7 @@ export function allows(access: Access, p: Principal | null): boolean {
   if (access === 'public') return true;
   if (!p) return false;
   if (access === 'terminal') return p.kind === 'terminal';
-  if (p.kind === 'terminal') return false;
+  if (p.kind === 'terminal') return typeof access === 'object' && access.terminals === true;
   if (access === 'staff') return true;
   const role = staffRole(p);
   if (!role || !access.roles.includes(role)) return false;

@@ -41,8 +41,15 @@ export interface TestHub extends Hub {
   close(): Promise<void>;
 }
 
+/**
+ * Speech programs a test hub does not find, so announcements go out at once with text only (the
+ * terminal's own speech); tests of the hub's voice pass `config.speechTools` to use the real ones.
+ */
+export const NO_SPEECH = { openJtalk: '/nonexistent/open_jtalk', espeak: '/nonexistent/espeak-ng' };
+
 export async function createTestHub(options: BuildOptions = {}): Promise<TestHub> {
-  const hub = await buildApp({ inMemory: !options.db, ...options });
+  const config = { speechTools: NO_SPEECH, ...options.config };
+  const hub = await buildApp({ inMemory: !options.db, ...options, config });
   const fixture = await seedFixture(hub);
   let url: string | null = null;
   return {

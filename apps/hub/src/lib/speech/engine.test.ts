@@ -74,7 +74,7 @@ describe('speech engine (Open JTalk + Mei, espeak-ng, opusenc)', () => {
 
 describe('speech tools discovery', () => {
   it('names what is missing and the package that provides it', () => {
-    const { missing } = findSpeechTools({ PATH: '/nowhere' }, () => false);
+    const { missing } = findSpeechTools({}, '/nowhere', () => false);
     expect(missing.map((m) => m.what)).toEqual([
       'open_jtalk',
       'Open JTalk dictionary',
@@ -91,12 +91,12 @@ describe('speech tools discovery', () => {
   });
 
   it('speaks English when only Japanese is missing', () => {
-    const { missing } = findSpeechTools({ PATH: '/usr/bin', TSUNAGU_OPEN_JTALK: '/nowhere/open_jtalk' });
+    const { missing } = findSpeechTools({ openJtalk: '/nowhere/open_jtalk' });
     expect(languagesFor(missing)).toEqual({ ja: false, en: true });
   });
 
   it('creates a clip only for languages it has', async () => {
-    const engine = createSpeechEngine(findSpeechTools({ PATH: '/nowhere' }, () => false));
+    const engine = createSpeechEngine(findSpeechTools({}, '/nowhere', () => false));
     await expect(engine.synthesize('x', 'en')).rejects.toThrow(/No en speech/);
   });
 });

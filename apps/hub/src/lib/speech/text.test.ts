@@ -14,11 +14,16 @@ describe('spoken script', () => {
   });
 
   it("applies city hall's readings, longest first, and the built-in ones", () => {
-    expect(applyReadings('上野原と上野', [{ text: '上野', reading: 'うえの' }, { text: '上野原', reading: 'うえのはら' }])).toBe(
-      'うえのはらとうえの',
-    );
+    expect(
+      applyReadings('上野原と上野', [
+        { text: '上野', reading: 'うえの' },
+        { text: '上野原', reading: 'うえのはら' },
+      ]),
+    ).toBe('うえのはらとうえの');
     expect(applyReadings('a.b', [{ text: '.', reading: 'ドット' }])).toBe('aドットb');
-    expect(speechInput({ ...a, kind: 'routine', title: '大字上野の断水', body: '' }, 'ja')).toBe('おおあざ上野の断水。');
+    expect(speechInput({ ...a, kind: 'routine', title: '大字上野の断水', body: '' }, 'ja')).toBe(
+      'おおあざ上野の断水。',
+    );
   });
 
   it('writes out times, dates and minus temperatures the engine would read as bare numbers', () => {

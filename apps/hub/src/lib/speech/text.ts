@@ -3,15 +3,7 @@
  * announcement (emergency, drill), city hall's readings (ふりがな) for words the engine gets wrong,
  * and the few notations Open JTalk reads badly (times "10:30", dates "12/3", "-3℃").
  */
-
-export type SpeechLanguage = 'ja' | 'en';
-export const SPEECH_LANGUAGES: readonly SpeechLanguage[] = ['ja', 'en'];
-
-/** A word as written and how it is said, e.g. { text: '大字', reading: 'おおあざ' }. */
-export interface SpeechReading {
-  text: string;
-  reading: string;
-}
+import type { SpeechLanguage, SpeechReading } from '@tsunagu/protocol';
 
 /** The parts of an announcement that are spoken. */
 export interface SpokenAnnouncement {
@@ -73,9 +65,12 @@ export function normalizeJapanese(text: string): string {
         const minutes = Number(m);
         return `${pre}${Number(h)}時${minutes === 0 ? '' : `${minutes}分`}`;
       })
-      .replace(/(^|[^\d/])(1[0-2]|0?[1-9])\/(3[01]|[12]\d|0?[1-9])(?![\d/])/g, (_m, pre: string, mo: string, d: string) => {
-        return `${pre}${Number(mo)}月${Number(d)}日`;
-      })
+      .replace(
+        /(^|[^\d/])(1[0-2]|0?[1-9])\/(3[01]|[12]\d|0?[1-9])(?![\d/])/g,
+        (_m, pre: string, mo: string, d: string) => {
+          return `${pre}${Number(mo)}月${Number(d)}日`;
+        },
+      )
       .replace(/(^|[^\d])[-−](\d+(?:\.\d+)?)(\s*(?:℃|度))/g, '$1マイナス$2$3')
   );
 }

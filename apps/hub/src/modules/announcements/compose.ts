@@ -15,12 +15,13 @@ import { AppError, badRequest, notFound } from '../../lib/errors';
 import type { HouseholdsStore } from '../households/store';
 import type { VoiceClips } from './audio';
 import type { Delivery } from './delivery';
+import type { AnnouncementSpeech } from './speech';
 import type { AnnouncementRecord, AnnouncementsStore } from './store';
 
 export interface Compose {
-  create(body: CreateAnnouncementBody, actor: { name: string; isUser: boolean }): Announcement;
+  create(body: CreateAnnouncementBody, actor: { name: string; isUser: boolean }): Promise<Announcement>;
   approve(id: number, actor: string): Announcement;
-  update(id: number, body: UpdateAnnouncementBody): Announcement;
+  update(id: number, body: UpdateAnnouncementBody): Promise<Announcement>;
   cancel(id: number): Announcement;
   preview(target: AnnouncementTarget): TargetPreview;
   /** Refuses a target naming districts or households that do not exist. */
@@ -34,6 +35,7 @@ export interface ComposeDeps {
   households: HouseholdsStore;
   delivery: Delivery;
   clips: VoiceClips;
+  speech: Pick<AnnouncementSpeech, 'prepare' | 'readings' | 'setReadings'>;
   settings: () => AnnouncementSettings;
 }
 
@@ -48,7 +50,7 @@ function parseTime(value: string | undefined | null, field: string): number | nu
 }
 
 export function createCompose(deps: ComposeDeps): Compose {
-  const { clock, store, households, delivery, clips } = deps;
+  const { clock, store, households, delivery, clips, speech } = deps;
 
   const load = (id: number) => {
     const a = store.get(id);
@@ -86,7 +88,7 @@ export function createCompose(deps: ComposeDeps): Compose {
     load,
     checkTarget,
 
-    create(body, actor) {
+    async create(body, actor) {
       const now = clock.now();
       const sendAt = parseTime(body.sendAt, 'sendAt');
       const expiresAt = parseTime(body.expiresAt, 'expiresAt');
@@ -125,8 +127,16 @@ export function createCompose(deps: ComposeDeps): Compose {
         approvedBy: null,
         createdAt: now,
       };
-      if (!needsApproval && (sendAt === null || sendAt <= now)) return delivery.publishNew(a);
-      return delivery.release(store.add(a));
+      const readings = body.readings ?? [];
+      // The hub's voice clip exists before the announcement goes out (also one sent later).
+      await speech.prepare(a, readings);
+      if (!needsApproval && (sendAt === null || sendAt <= now))
+        return delivery.publishNew(a, (stored) => {
+          if (readings.length) speech.setReadings(stored.id, readings);
+        });
+      const stored = store.add(a);
+      if (readings.length) speech.setReadings(stored.id, readings);
+      return delivery.release(stored);
     },
 
     approve(id, actor) {
@@ -143,15 +153,17 @@ export function createCompose(deps: ComposeDeps): Compose {
       return delivery.release(store.setStatus(id, 'scheduled', clock.now(), { approvedBy: actor }));
     },
 
-    update(id, body) {
-      const a = load(id);
-      if (a.status === 'cancelled' || a.status === 'expired') {
-        throw new AppError(
-          409,
-          'ANNOUNCEMENT_CLOSED',
-          `This announcement has been ${a.status} and can no longer be changed.`,
-        );
-      }
+    async update(id, body) {
+      const closed = (a: AnnouncementRecord) => {
+        if (a.status === 'cancelled' || a.status === 'expired') {
+          throw new AppError(
+            409,
+            'ANNOUNCEMENT_CLOSED',
+            `This announcement has been ${a.status} and can no longer be changed.`,
+          );
+        }
+      };
+      closed(load(id));
       const now = clock.now();
       const expiresAt = body.expiresAt === undefined ? undefined : parseTime(body.expiresAt, 'expiresAt');
       if (expiresAt != null && expiresAt <= now) {
@@ -167,7 +179,12 @@ export function createCompose(deps: ComposeDeps): Compose {
         ...(body.safetyCheck !== undefined ? { safetyCheck: body.safetyCheck } : {}),
         ...(expiresAt !== undefined ? { expiresAt } : {}),
       };
-      return delivery.changed(store.updateContent(id, patch, now));
+      const readings = body.readings ?? speech.readings(id);
+      await speech.prepare({ ...load(id), ...patch }, readings);
+      // It may have been cancelled while the clip was being made.
+      closed(load(id));
+      if (body.readings) speech.setReadings(id, body.readings);
+      return delivery.changed(store.updateContent(id, patch, clock.now()));
     },
 
     cancel(id) {

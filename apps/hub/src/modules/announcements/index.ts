@@ -4,16 +4,19 @@ import { createSqliteReceiptsStore } from './receipt-store';
 import { announcementsRoutes } from './routes';
 import { type AnnouncementsService, createAnnouncementsService } from './service';
 import { registerAnnouncementSockets } from './socket';
+import { registerSpeech } from './speech';
 import { createSqliteAnnouncementsStore } from './store';
 
 export type { AnnouncementsService } from './service';
 
 export async function registerAnnouncements(hub: Hub): Promise<AnnouncementsService> {
-  const service = createAnnouncementsService(hub.ctx, {
-    store: createSqliteAnnouncementsStore(hub.ctx.db),
-    receipts: createSqliteReceiptsStore(hub.ctx.db),
-    households: hub.stores.households,
+  const store = createSqliteAnnouncementsStore(hub.ctx.db);
+  const receipts = createSqliteReceiptsStore(hub.ctx.db);
+  const speech = await registerSpeech(hub, {
+    content: (id) => store.get(id),
+    isTargeted: (id, householdId) => receipts.isTargeted(id, householdId),
   });
+  const service = createAnnouncementsService(hub.ctx, { store, receipts, households: hub.stores.households, speech });
   registerAnnouncementSockets(hub.ctx, service);
   await hub.app.register(announcementsRoutes(hub.ctx, service));
   // After the sockets have closed (their preClose runs first) and before the database closes.

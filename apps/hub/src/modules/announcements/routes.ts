@@ -63,7 +63,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       async (request, reply) => {
         const body = request.body as CreateAnnouncementBody;
         const actor = actorName(request.principal);
-        const a = service.create(body, { name: actor, isUser: request.principal?.kind === 'user' });
+        const a = await service.create(body, { name: actor, isUser: request.principal?.kind === 'user' });
         audit(request, 'announcement.create', `announcement:${a.id}`, {
           kind: a.kind,
           status: a.status,
@@ -133,7 +133,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       { config: { access: cityhall }, schema: { tags, params: IdParams, body: UpdateAnnouncementBody } },
       async (request) => {
         const { id } = request.params as IdParams;
-        const a = service.update(id, request.body as UpdateBody);
+        const a = await service.update(id, request.body as UpdateBody);
         audit(request, 'announcement.update', `announcement:${id}`, {
           version: a.version,
           fields: Object.keys(request.body as object),
@@ -315,9 +315,9 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         }
         if (request.body.length === 0)
           throw badRequest('CAP_NOT_XML', 'The body is empty: send a CAP <alert> document.');
-        let result: ReturnType<AnnouncementsService['ingestCap']>;
+        let result: Awaited<ReturnType<AnnouncementsService['ingestCap']>>;
         try {
-          result = service.ingestCap(request.body, actorName(request.principal));
+          result = await service.ingestCap(request.body, actorName(request.principal));
         } catch (err) {
           // Operators must be able to find out why a feed's alert was not announced.
           if (err instanceof AppError)

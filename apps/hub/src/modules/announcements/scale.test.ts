@@ -29,7 +29,7 @@ describe('announcements at city scale', () => {
   it('publishes to 10,000 households and commits 30,000 receipts in few transactions', async () => {
     const svc = hub.capabilities.announcements as AnnouncementsService;
     let started = performance.now();
-    const a = svc.create(
+    const a = await svc.create(
       { kind: 'important', titleJa: '断水', bodyJa: '本日は断水です。', target: { type: 'all' } },
       { name: 'test', isUser: false },
     );

@@ -27,15 +27,17 @@ import { createDelivery } from './delivery';
 import type { ReceiptsStore } from './receipt-store';
 import { createReceipts } from './receipts';
 import { createSettings } from './settings';
+import type { AnnouncementSpeech } from './speech';
 import type { AnnouncementsStore } from './store';
 import { householdView, staffView } from './views';
 
 export type { CapResult } from './cap/gateway';
 
 export interface AnnouncementsService {
-  create(body: CreateAnnouncementBody, actor: { name: string; isUser: boolean }): Announcement;
+  /** Resolves once the hub's voice clip is made (or given up on) and the announcement is stored and sent. */
+  create(body: CreateAnnouncementBody, actor: { name: string; isUser: boolean }): Promise<Announcement>;
   approve(id: number, actor: string): Announcement;
-  update(id: number, body: UpdateAnnouncementBody): Announcement;
+  update(id: number, body: UpdateAnnouncementBody): Promise<Announcement>;
   cancel(id: number): Announcement;
   get(id: number): Announcement;
   list(limit: number): Announcement[];
@@ -50,7 +52,7 @@ export interface AnnouncementsService {
   /** What a terminal of this household should show now, oldest first. */
   forHousehold(householdId: number): TerminalAnnouncement[];
   receipt(terminal: { terminalId: number; householdId: number }, p: ReceiptPayload): Promise<void>;
-  ingestCap(body: Buffer, actor: string): CapResult;
+  ingestCap(body: Buffer, actor: string): Promise<CapResult>;
   capXml(id: number): string;
   storeAudio(data: Buffer): { audioId: string; mimeType: string; bytes: number };
   audioFile(id: number): { file: string; mimeType: string } | null;
@@ -64,6 +66,8 @@ export interface AnnouncementsDeps {
   store: AnnouncementsStore;
   receipts: ReceiptsStore;
   households: HouseholdsStore;
+  /** The hub's voice: clips are made before an announcement is sent. */
+  speech: AnnouncementSpeech;
 }
 
 export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsDeps): AnnouncementsService {
@@ -78,9 +82,16 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     households,
     delivery,
     clips,
+    speech: deps.speech,
     settings: settings.get,
   });
-  const ingestCap = createCapGateway(ctx, { store, households, delivery, centroids: settings.centroids });
+  const ingestCap = createCapGateway(ctx, {
+    store,
+    households,
+    delivery,
+    speech: deps.speech,
+    centroids: settings.centroids,
+  });
 
   const withCounts = (id: number) => {
     const a = store.withCounts(id);

@@ -16,9 +16,9 @@ describe('announcement views and sends without needless round trips', () => {
   let svc: AnnouncementsService;
   const actor = { name: 'user:1:cityhall', isUser: true };
   /** The SQL statements `fn` runs. */
-  const run = <T>(fn: () => T) => {
+  const run = async <T>(fn: () => T | Promise<T>) => {
     statements = [];
-    const out = fn();
+    const out = await fn();
     const ran = statements;
     statements = [];
     return { out, ran };
@@ -32,7 +32,7 @@ describe('announcement views and sends without needless round trips', () => {
     svc = hub.capabilities.announcements as AnnouncementsService;
     const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
     for (let i = 0; i < 30; i++) {
-      const a = svc.create(
+      const a = await svc.create(
         { kind: 'routine', titleJa: `お知らせ${i}`, bodyJa: '本文', target: { type: 'all' } },
         actor,
       );
@@ -47,22 +47,22 @@ describe('announcement views and sends without needless round trips', () => {
     db.close();
   });
 
-  it('lists announcements with their counts in one query', () => {
-    const { out, ran } = run(() => svc.list(50));
+  it('lists announcements with their counts in one query', async () => {
+    const { out, ran } = await run(() => svc.list(50));
     expect(out).toHaveLength(30);
     expect(out.every((a) => a.counts.targeted === 3 && a.counts.delivered === 1)).toBe(true);
     expect(ran).toHaveLength(1);
   });
 
-  it('reads one announcement with its counts in one query', () => {
+  it('reads one announcement with its counts in one query', async () => {
     const id = svc.list(1)[0]!.id;
-    const { out, ran } = run(() => svc.get(id));
+    const { out, ran } = await run(() => svc.get(id));
     expect(out.counts).toMatchObject({ targeted: 3, delivered: 1, acknowledged: 0, notAnswered: 3 });
     expect(ran).toHaveLength(1);
   });
 
-  it('stores an immediate send as published in one insert, and answers without reading it back', () => {
-    const { out, ran } = run(() =>
+  it('stores an immediate send as published in one insert, and answers without reading it back', async () => {
+    const { out, ran } = await run(() =>
       svc.create({ kind: 'important', titleJa: '断水', bodyJa: '本日は断水です。', target: { type: 'all' } }, actor),
     );
     expect(out).toMatchObject({ status: 'published', counts: { targeted: 3, notAnswered: 3 } });
@@ -74,9 +74,9 @@ describe('announcement views and sends without needless round trips', () => {
     expect(ran.some((sql) => /announcement_receipts/.test(sql))).toBe(false);
   });
 
-  it('stores a scheduled send once, without reading it back', () => {
+  it('stores a scheduled send once, without reading it back', async () => {
     const sendAt = new Date(hub.clock.now() + 3_600_000).toISOString();
-    const { out, ran } = run(() =>
+    const { out, ran } = await run(() =>
       svc.create({ kind: 'routine', titleJa: '予定', bodyJa: '明日', target: { type: 'all' }, sendAt }, actor),
     );
     expect(out.status).toBe('scheduled');

@@ -7,6 +7,7 @@ import type { HubContext } from '../../../context';
 import { AppError } from '../../../lib/errors';
 import type { HouseholdsStore } from '../../households/store';
 import type { Delivery } from '../delivery';
+import type { AnnouncementSpeech } from '../speech';
 import type { AnnouncementRecord, AnnouncementsStore } from '../store';
 import { decodeXmlBody, refuseDtd } from './decode';
 import { capToAnnouncement, matchDistricts } from './map';
@@ -21,6 +22,7 @@ export interface CapGatewayDeps {
   store: AnnouncementsStore;
   households: HouseholdsStore;
   delivery: Delivery;
+  speech: Pick<AnnouncementSpeech, 'prepare'>;
   centroids: () => { districtId: number; lat: number; lon: number }[];
 }
 
@@ -41,8 +43,12 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
   const live = (a: AnnouncementRecord | undefined): a is AnnouncementRecord =>
     a !== undefined && (a.status === 'published' || a.status === 'scheduled' || a.status === 'pending_approval');
 
-  return function ingest(body: Buffer, actor: string): CapResult {
+  return async function ingest(body: Buffer, actor: string): Promise<CapResult> {
     const alert = readAlert(body);
+    // The voice clip is made first, so everything after runs without a pause: a duplicate that
+    // arrives meanwhile is still caught by the check below.
+    if (alert.infos.length > 0 && (alert.msgType === 'Alert' || alert.msgType === 'Update'))
+      await deps.speech.prepare({ ...capToAnnouncement(alert), audioId: null }, []);
     const dup = store.capMessage(alert.sender, alert.identifier);
     if (dup) {
       return {

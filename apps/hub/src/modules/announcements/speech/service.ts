@@ -1,0 +1,218 @@
+/**
+ * The hub's voice for announcements: before an announcement (or new content of it) is sent, its
+ * spoken script is made into an Ogg/Opus clip per language, so every terminal plays the same
+ * intelligible voice, also offline. Clips are files named by a hash of what they say, so a clip can
+ * be made before the announcement is stored, and an unchanged text is never synthesised twice.
+ * A failure never holds an alert back: it is sent with its text (terminals fall back to their own
+ * speech), and the failure is logged and counted in /metrics.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  AnnouncementKind,
+  SpeechLanguage,
+  SpeechPreview,
+  SpeechPreviewBody,
+  SpeechReading,
+} from '@tsunagu/protocol';
+import { Counter, Histogram } from 'prom-client';
+import type { HubContext } from '../../../context';
+import { AppError } from '../../../lib/errors';
+import { type SpeechEngine, SpeechUnavailableError } from '../../../lib/speech/engine';
+import { speechInput } from '../../../lib/speech/text';
+import type { ReadingsStore } from './store';
+
+/** What is spoken of an announcement. */
+export interface SpeechContent {
+  kind: AnnouncementKind;
+  test: boolean;
+  titleJa: string;
+  bodyJa: string;
+  titleEn: string | null;
+  bodyEn: string | null;
+  /** City hall's own recording is played instead: no clip is made. */
+  audioId: string | null;
+}
+
+export interface AnnouncementSpeech extends ReadingsStore {
+  readonly languages: Record<SpeechLanguage, boolean>;
+  /**
+   * Makes the clips of this content. Never throws and never waits past the deadline; resolves with
+   * the languages that have a clip.
+   */
+  prepare(content: SpeechContent, readings: readonly SpeechReading[]): Promise<SpeechLanguage[]>;
+  /** The clip of this content in `language`, when it was made. */
+  clipFile(
+    content: SpeechContent,
+    readings: readonly SpeechReading[],
+    language: SpeechLanguage,
+  ): { file: string; bytes: number } | null;
+  /** The clip the compose dialog plays before sending, with what the engine will say. */
+  preview(body: SpeechPreviewBody): Promise<SpeechPreview>;
+}
+
+export interface SpeechDeps {
+  readings: ReadingsStore;
+  engine: SpeechEngine;
+  /** How long publishing waits for a clip before sending without one. */
+  deadlineMs?: number;
+}
+
+export const SPEECH_DEADLINE_MS = 20_000;
+
+/** One set per registry: a second speech service on the same hub (tests) counts into the same metrics. */
+function speechMetrics(ctx: HubContext) {
+  const registry = ctx.metrics.registry;
+  const seconds =
+    (registry.getSingleMetric('tsunagu_speech_synthesis_seconds') as Histogram<'language'> | undefined) ??
+    new Histogram({
+      name: 'tsunagu_speech_synthesis_seconds',
+      help: 'Time to make one announcement voice clip (synthesis and Opus encoding), by language',
+      labelNames: ['language'],
+      buckets: [0.25, 0.5, 1, 2, 4, 8, 16],
+      registers: [registry],
+    });
+  const failures =
+    (registry.getSingleMetric('tsunagu_speech_synthesis_failures_total') as
+      | Counter<'language' | 'reason'>
+      | undefined) ??
+    new Counter({
+      name: 'tsunagu_speech_synthesis_failures_total',
+      help: 'Announcements sent without a hub voice clip (terminals used their own speech), by language and reason',
+      labelNames: ['language', 'reason'],
+      registers: [registry],
+    });
+  return { seconds, failures };
+}
+
+/** The spoken script of `content` in `language`, as the engine gets it. */
+export function speechText(
+  content: Pick<SpeechContent, 'kind' | 'test' | 'titleJa' | 'bodyJa' | 'titleEn' | 'bodyEn'>,
+  readings: readonly SpeechReading[],
+  language: SpeechLanguage,
+): string {
+  const english = language === 'en';
+  return speechInput(
+    {
+      kind: content.kind,
+      test: content.test,
+      title: english ? (content.titleEn ?? content.titleJa) : content.titleJa,
+      body: english ? (content.bodyEn ?? content.bodyJa) : content.bodyJa,
+    },
+    language,
+    readings,
+  );
+}
+
+/** The languages an announcement is spoken in: Japanese always, English when it has English text. */
+export function languagesOf(content: SpeechContent): SpeechLanguage[] {
+  if (content.audioId) return [];
+  return content.titleEn || content.bodyEn ? ['ja', 'en'] : ['ja'];
+}
+
+export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): AnnouncementSpeech {
+  const { engine } = deps;
+  const dir = path.join(ctx.config.dataDir, 'announcement-speech');
+  const deadlineMs = deps.deadlineMs ?? SPEECH_DEADLINE_MS;
+  const { seconds, failures } = speechMetrics(ctx);
+  /** Clips being made, so the same text asked for twice at once is synthesised once. */
+  const making = new Map<string, Promise<void>>();
+
+  const keyOf = (text: string, language: SpeechLanguage) =>
+    createHash('sha256').update(`${language}\n${text}`).digest('hex').slice(0, 40);
+  const fileOf = (key: string) => path.join(dir, `${key}.ogg`);
+
+  async function make(text: string, language: SpeechLanguage, key: string): Promise<void> {
+    const stop = seconds.startTimer({ language });
+    const clip = await engine.synthesize(text, language);
+    stop();
+    fs.mkdirSync(dir, { recursive: true });
+    // Written whole, then named: a terminal never fetches half a clip.
+    fs.writeFileSync(`${fileOf(key)}.part`, clip.ogg);
+    fs.renameSync(`${fileOf(key)}.part`, fileOf(key));
+  }
+
+  function ensure(text: string, language: SpeechLanguage): Promise<void> {
+    const key = keyOf(text, language);
+    if (fs.existsSync(fileOf(key))) return Promise.resolve();
+    let p = making.get(key);
+    if (!p) {
+      p = make(text, language, key).finally(() => making.delete(key));
+      making.set(key, p);
+    }
+    return p;
+  }
+
+  const clipFile: AnnouncementSpeech['clipFile'] = (content, readings, language) => {
+    if (!languagesOf(content).includes(language)) return null;
+    const file = fileOf(keyOf(speechText(content, readings, language), language));
+    try {
+      return { file, bytes: fs.statSync(file).size };
+    } catch {
+      return null;
+    }
+  };
+
+  return {
+    languages: engine.languages,
+    readings: (id) => deps.readings.readings(id),
+    setReadings: (id, readings) => deps.readings.setReadings(id, readings),
+    clipFile,
+
+    async prepare(content, readings) {
+      const wanted = languagesOf(content);
+      const work = Promise.all(
+        wanted.map(async (language) => {
+          try {
+            await ensure(speechText(content, readings, language), language);
+          } catch (err) {
+            const reason = err instanceof SpeechUnavailableError ? 'unavailable' : 'error';
+            failures.inc({ language, reason });
+            ctx.log.error({ err, language }, 'speech synthesis failed: the announcement is sent with its text only');
+          }
+        }),
+      );
+      let timer: { cancel(): void } | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = ctx.clock.setTimeout(() => resolve('late'), deadlineMs);
+      });
+      const outcome = await Promise.race([work.then(() => 'done' as const), late]);
+      timer?.cancel();
+      const made = wanted.filter((language) => clipFile(content, readings, language) !== null);
+      if (outcome === 'late') {
+        for (const language of wanted.filter((l) => !made.includes(l))) failures.inc({ language, reason: 'timeout' });
+        ctx.log.error({ deadlineMs }, 'speech synthesis too slow: the announcement is sent with its text only');
+      }
+      return made;
+    },
+
+    async preview(body) {
+      const language = body.language ?? 'ja';
+      const text = speechInput(
+        { kind: body.kind, test: body.test ?? false, title: body.title, body: body.body },
+        language,
+        body.readings ?? [],
+      );
+      try {
+        const clip = await engine.synthesize(text, language);
+        return {
+          language,
+          pronunciation: clip.pronunciation,
+          durationMs: clip.durationMs,
+          bytes: clip.ogg.length,
+          audioBase64: clip.ogg.toString('base64'),
+        };
+      } catch (err) {
+        if (err instanceof SpeechUnavailableError)
+          throw new AppError(
+            503,
+            'SPEECH_UNAVAILABLE',
+            'This hub cannot speak this language (speech programs missing). Sent announcements are read by the terminals themselves.',
+          );
+        ctx.log.error({ err }, 'speech preview failed');
+        throw new AppError(503, 'SPEECH_FAILED', 'The voice clip could not be made. Try again in a moment.');
+      }
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeClock } from '../../../lib/clock';
+import { createSpeechEngine, findSpeechTools, type SpeechEngine } from '../../../lib/speech/engine';
+import { as, createTestHub, enrollTerminal, sessionFor, type TestHub } from '../../../testing/harness';
+import { type AnnouncementSpeech, createAnnouncementSpeech, type SpeechContent } from './service';
+import { createSqliteReadingsStore } from './store';
+
+describe("announcements' hub voice", () => {
+  let hub: TestHub;
+  let dataDir: string;
+  const engine = createSpeechEngine(findSpeechTools());
+  const speechWith = (e: SpeechEngine, deadlineMs?: number): AnnouncementSpeech =>
+    createAnnouncementSpeech(hub.ctx, {
+      readings: createSqliteReadingsStore(hub.ctx.db),
+      engine: e,
+      ...(deadlineMs ? { deadlineMs } : {}),
+    });
+  const cityhall = () => as(hub, sessionFor(hub, hub.fixture.users.cityhall));
+  const content: SpeechContent = {
+    kind: 'important',
+    test: false,
+    titleJa: '断水のお知らせ',
+    bodyJa: '12/3 10:00から、大字上野で断水します。',
+    titleEn: null,
+    bodyEn: null,
+    audioId: null,
+  };
+  const publish = async (payload: Record<string, unknown> = {}) => {
+    const res = await cityhall()({
+      method: 'POST',
+      url: '/api/announcements',
+      payload: {
+        kind: content.kind,
+        titleJa: content.titleJa,
+        bodyJa: content.bodyJa,
+        target: { type: 'households', householdIds: [hub.fixture.households[0]] },
+        ...payload,
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json() as { id: number; version: number };
+  };
+  const clips = () => fs.readdirSync(path.join(dataDir, 'announcement-speech')).sort();
+  const failures = async () =>
+    (await hub.ctx.metrics.registry.getSingleMetricAsString('tsunagu_speech_synthesis_failures_total'))
+      .split('\n')
+      .filter((l) => !l.startsWith('#') && l.trim() !== '');
+
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-'));
+    hub = await createTestHub({
+      clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')),
+      // The real speech programs (scripts/test-deps.sh installs them).
+      config: { dataDir, speechTools: {} },
+    });
+  });
+  afterEach(async () => {
+    await hub.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('makes the clip before sending, per language, served as audio/ogg to staff, API keys and targeted terminals only', async () => {
+    const a = await publish({ titleEn: 'Water cut', bodyEn: 'No water on 3 December from 10:00.' });
+    // Publishing resolved: both clips are there already.
+    expect(clips()).toHaveLength(2);
+    const url = `/api/announcements/${a.id}/speech?lang=ja`;
+    const staff = await cityhall()({ method: 'GET', url });
+    expect(staff.statusCode).toBe(200);
+    expect(staff.headers['content-type']).toBe('audio/ogg');
+    expect(staff.rawPayload.subarray(0, 4).toString('latin1')).toBe('OggS');
+    expect(staff.rawPayload.length).toBeLessThan(60_000);
+    const { key } = hub.services.accounts.createApiKey('alert-gateway', 'cityhall', null);
+    expect((await as(hub, { bearer: key })({ method: 'GET', url })).statusCode).toBe(200);
+    const english = await cityhall()({ method: 'GET', url: `/api/announcements/${a.id}/speech?lang=en` });
+    expect(english.statusCode).toBe(200);
+    expect(english.rawPayload.equals(staff.rawPayload)).toBe(false);
+
+    const targeted = enrollTerminal(hub, hub.fixture.households[0]!);
+    const other = enrollTerminal(hub, hub.fixture.households[1]!);
+    expect((await as(hub, { bearer: targeted.credential })({ method: 'GET', url })).statusCode).toBe(200);
+    // Another household's terminal is told the clip does not exist, like an unknown id.
+    const refused = await as(hub, { bearer: other.credential })({ method: 'GET', url });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json().error.code).toBe('NOT_FOUND');
+    const operator = as(hub, sessionFor(hub, hub.fixture.users.operator));
+    expect((await operator({ method: 'GET', url })).statusCode).toBe(403);
+    expect((await as(hub, null)({ method: 'GET', url })).statusCode).toBe(401);
+    expect((await cityhall()({ method: 'GET', url: `/api/announcements/${a.id}/speech?lang=fr` })).statusCode).toBe(
+      400,
+    );
+    expect((await cityhall()({ method: 'GET', url: '/api/announcements/99999/speech' })).statusCode).toBe(404);
+  });
+
+  it('new content gets its own clip before the update is sent; the same text is never made twice', async () => {
+    const a = await publish();
+    const before = clips();
+    expect(before).toHaveLength(1);
+    const res = await cityhall()({
+      method: 'PATCH',
+      url: `/api/announcements/${a.id}`,
+      payload: { bodyJa: '断水は中止になりました。', readings: [{ text: '上野', reading: 'かみの' }] },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(clips()).toHaveLength(2);
+    const now = await cityhall()({ method: 'GET', url: `/api/announcements/${a.id}/speech` });
+    expect(now.statusCode).toBe(200);
+    // A second announcement with the same words reuses the clip.
+    await publish();
+    expect(clips()).toHaveLength(2);
+  });
+
+  it('never holds an announcement back: a failure or a slow engine is logged and counted, with no clip', async () => {
+    const broken = createSpeechEngine(findSpeechTools({ openJtalk: '/bin/false' }));
+    expect(await speechWith(broken).prepare(content, [])).toEqual([]);
+    expect(await failures()).toEqual(['tsunagu_speech_synthesis_failures_total{language="ja",reason="error"} 1']);
+    const missing = createSpeechEngine(findSpeechTools({ voice: '/nonexistent/mei.htsvoice' }));
+    expect(await speechWith(missing).prepare(content, [])).toEqual([]);
+
+    const stuck: SpeechEngine = { ...engine, synthesize: () => new Promise(() => undefined) };
+    const waiting = speechWith(stuck, 5_000).prepare(content, []);
+    (hub.clock as FakeClock).advance(5_000);
+    expect(await waiting).toEqual([]);
+    expect(await failures()).toEqual([
+      'tsunagu_speech_synthesis_failures_total{language="ja",reason="error"} 1',
+      'tsunagu_speech_synthesis_failures_total{language="ja",reason="unavailable"} 1',
+      'tsunagu_speech_synthesis_failures_total{language="ja",reason="timeout"} 1',
+    ]);
+    // A hub without speech still publishes at once: the terminal reads the text itself.
+    const mute = await createTestHub({ config: { dataDir } });
+    try {
+      const res = await as(
+        mute,
+        sessionFor(mute, mute.fixture.users.cityhall),
+      )({
+        method: 'POST',
+        url: '/api/announcements',
+        payload: { kind: 'routine', titleJa: 'お知らせ', bodyJa: '本文', target: { type: 'all' } },
+      });
+      expect(res.json()).toMatchObject({ status: 'published' });
+      const id = (res.json() as { id: number }).id;
+      const clip = await as(
+        mute,
+        sessionFor(mute, mute.fixture.users.cityhall),
+      )({
+        method: 'GET',
+        url: `/api/announcements/${id}/speech`,
+      });
+      expect(clip.statusCode).toBe(404);
+    } finally {
+      await mute.close();
+    }
+  });
+
+  it("uses city hall's readings, and lets staff listen before sending", async () => {
+    const a = await publish({ readings: [{ text: '上野', reading: 'かみの' }] });
+    expect(speechWith(engine).readings(a.id)).toEqual([{ text: '上野', reading: 'かみの' }]);
+
+    const preview = await cityhall()({
+      method: 'POST',
+      url: '/api/announcements/speech-preview',
+      payload: {
+        kind: 'emergency',
+        test: true,
+        title: '避難指示',
+        body: '大字上野の皆さんは直ちに避難してください。',
+        readings: [{ text: '上野', reading: 'かみの' }],
+      },
+    });
+    expect(preview.statusCode).toBe(200);
+    const body = preview.json() as { pronunciation: string; durationMs: number; bytes: number; audioBase64: string };
+    expect(body.pronunciation).toMatch(/^コレワクンレンデス.*ヒナンシジ.*オーアザカミノ/);
+    expect(Buffer.from(body.audioBase64, 'base64').subarray(0, 4).toString('latin1')).toBe('OggS');
+    expect(body.bytes).toBe(Buffer.from(body.audioBase64, 'base64').length);
+
+    const bad = await cityhall()({
+      method: 'POST',
+      url: '/api/announcements/speech-preview',
+      payload: { kind: 'routine', title: 'x', body: 'y', readings: [{ text: '上野', reading: 'kamino' }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('VALIDATION_FAILED');
+    const operator = as(hub, sessionFor(hub, hub.fixture.users.operator));
+    const refused = await operator({
+      method: 'POST',
+      url: '/api/announcements/speech-preview',
+      payload: { kind: 'routine', title: 'x', body: 'y' },
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+});
