@@ -33,6 +33,7 @@ import { createSqliteTerminalsStore, type TerminalsStore } from './modules/termi
 import { type ApiRoute, registerAuth } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
+import { registerRequestContext } from './plugins/request-context';
 import { createSockets } from './plugins/socket';
 
 /** Largest JSON body the hub accepts by default; routes that take uploads raise it for themselves. */
@@ -70,10 +71,11 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
   const db = options.db ?? openDatabase(options.inMemory ? ':memory:' : databaseFile(config.dataDir));
 
+  const trustProxy = process.env.TSUNAGU_TRUST_PROXY === '1';
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: process.env.TSUNAGU_TRUST_PROXY === '1',
+    trustProxy,
     forceCloseConnections: true,
     // Registration waits on the database and, in a restart under load, on a busy CPU: Fastify's
     // 10 s default made restarts fail spuriously ("Plugin did not start in time").
@@ -90,6 +92,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvUrl).compile(schema));
 
   registerErrorHandling(app);
+  registerRequestContext(app);
   await app.register(cookie);
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -159,6 +162,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     publicUrl: config.publicUrl,
     metrics: metrics.socketEvents,
     sessions: sessionGuard,
+    trustProxy,
   });
   // A staff socket lives only as long as its session (sign-out, disable, password change, expiry).
   accounts.onSessionsEnded((ended) => {

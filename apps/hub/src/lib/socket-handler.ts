@@ -20,10 +20,13 @@ import type { Socket } from 'socket.io';
 import { AppError } from './errors';
 import { type Access, allows, type Principal } from './principal';
 import type { RateRule, TokenBuckets } from './rate-limit';
+import { runWithRequestContext } from './request-context';
 
 /** What the hub keeps on every socket (set by the namespace's authentication middleware). */
 export interface SocketData {
   principal: Principal;
+  /** The client's address, for the audit log. */
+  address: string | null;
 }
 
 /** A server-side socket of a namespace, typed with that namespace's events from the protocol table. */
@@ -165,7 +168,9 @@ export function onCommand<N extends NamespaceName, E extends CommandOf<N>>(
     const invalid = validatePayload(schema, payload);
     if (invalid) return reply({ ok: false, error: invalid });
     try {
-      const data = await handler(payload as CommandPayloadOf<WireEvents[N]['wire'], E>, ctx);
+      const data = await runWithRequestContext({ address: ctx.socket.data.address ?? null }, () =>
+        handler(payload as CommandPayloadOf<WireEvents[N]['wire'], E>, ctx),
+      );
       reply({ ok: true, data });
     } catch (err) {
       reply({ ok: false, error: toErrorInfo(err, options.logger) });

@@ -20,6 +20,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Namespace, Server } from 'socket.io';
 import type { Principal } from '../lib/principal';
 import { TokenBuckets } from '../lib/rate-limit';
+import { handshakeAddress } from '../lib/request-context';
 import {
   type CommandHandler,
   type CommandOf,
@@ -123,6 +124,8 @@ export function createSockets(
     publicUrl: string;
     metrics: HandlerOptions['metrics'];
     sessions: StaffSessionCheck;
+    /** Behind a reverse proxy: take the client's address from X-Forwarded-For (as Fastify does). */
+    trustProxy: boolean;
   },
 ): HubSockets {
   const io = new Server(app.server, {
@@ -164,6 +167,7 @@ export function createSockets(
         new RefusedError({ code: 'CREDENTIAL_REVOKED', message: 'This terminal is not (or no longer) enrolled.' }),
       );
     socket.data.principal = principal;
+    socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
     next();
   });
 
@@ -178,6 +182,7 @@ export function createSockets(
     const principal = token ? deps.auth.session(token) : null;
     if (!principal) return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'Please sign in.' }));
     socket.data.principal = principal;
+    socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
     next();
   });
 

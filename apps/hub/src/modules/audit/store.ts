@@ -2,6 +2,7 @@
 import type { AuditEntry } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 import type { Clock } from '../../lib/clock';
+import { currentAddress } from '../../lib/request-context';
 
 export interface AuditRecord {
   actor: string;
@@ -32,7 +33,8 @@ export function createSqliteAuditStore(db: Db, clock: Clock): AuditStore {
   return {
     record(e) {
       const detail = e.detail == null ? null : typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail);
-      insert.run(clock.now(), e.actor, e.action, e.target ?? null, e.ip ?? null, detail);
+      // The address of the request or socket command being handled, when the caller did not say.
+      insert.run(clock.now(), e.actor, e.action, e.target ?? null, e.ip ?? currentAddress(), detail);
     },
     list({ limit = 100, beforeId = Number.MAX_SAFE_INTEGER }) {
       return (listStmt.all(beforeId, limit) as Row[]).map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
