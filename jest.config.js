@@ -29,6 +29,8 @@ module.exports = {
         '<rootDir>/{apps,packages,tools}/*/src/**/*.test.{ts,tsx}',
         '<rootDir>/terminal-image/**/*.test.ts',
         '<rootDir>/scripts/**/*.test.ts',
+        // Tests across parts (a package against the real hub).
+        '<rootDir>/tests/integration/**/*.test.ts',
       ],
     },
     {

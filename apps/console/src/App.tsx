@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiClient } from './api/client';
 import { StaffConnection, StaffConnectionContext } from './api/socket';
+import { features } from './features/registry';
 import { type Session, SessionContext } from './session';
 import { LoginPage } from './shell/LoginPage';
 import { Shell } from './shell/Shell';
@@ -122,7 +123,7 @@ export function App() {
   return (
     <SessionContext.Provider value={session}>
       <StaffConnectionContext.Provider value={state.connection}>
-        <Shell />
+        <Shell features={features} />
       </StaffConnectionContext.Provider>
     </SessionContext.Provider>
   );

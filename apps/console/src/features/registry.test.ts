@@ -1,7 +1,8 @@
 import { en } from '../i18n/en';
 import { ja } from '../i18n/ja';
 import { type NavRole, navRolesOf } from '../session';
-import { type Feature, features, featuresFor } from './registry';
+import { type Feature, featuresFor } from '../shell/feature';
+import { features } from './registry';
 
 const page = (id: string, roles: NavRole[]): Feature => ({ id, labelKey: `nav.${id}`, roles, element: null as never });
 
@@ -23,7 +24,7 @@ test('an entry is shown to anyone holding one of its roles; admin pages only to 
 
 test('the real registry: households, admin pages and account go to the right people', () => {
   const ids = (user: { role: 'cityhall' | 'operator' | 'listener' | 'watcher'; admin: boolean }) =>
-    featuresFor(navRolesOf(user)).map((f) => f.id);
+    featuresFor(navRolesOf(user), features).map((f) => f.id);
   const cityhall = ids({ role: 'cityhall', admin: false });
   const admin = ids({ role: 'cityhall', admin: true });
   const watcher = ids({ role: 'watcher', admin: false });

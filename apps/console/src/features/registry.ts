@@ -3,8 +3,8 @@
  * navigation (and lets its route open) only for people whose role is listed in `roles`
  * (`'admin'` means a city hall account with the administrator flag).
  */
-import { createElement, type ReactElement } from 'react';
-import type { NavRole } from '../session';
+import { createElement } from 'react';
+import type { Feature } from '../shell/feature';
 import { AccountPage } from './account/AccountPage';
 import { AnnouncementsPage } from './announcements/AnnouncementsPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
@@ -15,15 +15,6 @@ import { CataloguePage } from './orders/CataloguePage';
 import { OrdersPage } from './orders/OrdersPage';
 import { UsersPage } from './users/UsersPage';
 import { WatchPage } from './watch/WatchPage';
-
-export interface Feature {
-  /** URL fragment: the page opens at `#/<id>`. */
-  id: string;
-  /** Catalogue key of the navigation label (src/i18n). */
-  labelKey: string;
-  roles: readonly NavRole[];
-  element: ReactElement;
-}
 
 export const features: readonly Feature[] = [
   {
@@ -68,8 +59,3 @@ export const features: readonly Feature[] = [
     element: createElement(AccountPage),
   },
 ];
-
-/** The entries a person with these roles may open, in navigation order. */
-export function featuresFor(roles: readonly NavRole[], all: readonly Feature[] = features): Feature[] {
-  return all.filter((f) => f.roles.some((r) => roles.includes(r)));
-}

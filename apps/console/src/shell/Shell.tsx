@@ -2,15 +2,16 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffSocketStatus } from '../api/socket';
-import { featuresFor } from '../features/registry';
 import { navRolesOf, useSession } from '../session';
+import { type Feature, featuresFor } from './feature';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useHashRoute } from './route';
 
-export function Shell() {
+/** `features`: the pages of the console (features/registry.ts); the shell shows those the user's roles allow. */
+export function Shell({ features }: { features: readonly Feature[] }) {
   const { t } = useTranslation();
   const { user, signOut } = useSession();
-  const available = useMemo(() => featuresFor(navRolesOf(user)), [user]);
+  const available = useMemo(() => featuresFor(navRolesOf(user), features), [user, features]);
   const route = useHashRoute();
   const current = available.find((f) => f.id === route) ?? available[0];
   const live = useStaffSocketStatus();

@@ -7,7 +7,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, forbidden, unauthenticated } from '../lib/errors';
 import { type Access, allows, type Principal } from '../lib/principal';
 import { safeEqual } from '../lib/secrets';
-import { SESSION_COOKIE } from '../modules/accounts/service';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,6 +22,9 @@ export interface Authenticators {
   apiKey(key: string): Principal | null;
   terminal(credential: string): Principal | null;
 }
+
+/** The staff session cookie: set by accounts at sign-in, read here and by the staff socket handshake. */
+export const SESSION_COOKIE = 'tsunagu_session';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

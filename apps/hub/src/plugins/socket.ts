@@ -30,8 +30,7 @@ import {
   type SocketData,
   type WireSocket,
 } from '../lib/socket-handler';
-import { SESSION_COOKIE } from '../modules/accounts/service';
-import type { Authenticators } from './auth';
+import { type Authenticators, SESSION_COOKIE } from './auth';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;

@@ -16,7 +16,8 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { type BuildOptions, buildApp, type Hub } from '../app';
 import type { Clock } from '../lib/clock';
 import { randomToken, sha256 } from '../lib/secrets';
-import { hashPassword, SESSION_COOKIE } from '../modules/accounts/service';
+import { hashPassword } from '../modules/accounts/service';
+import { SESSION_COOKIE } from '../plugins/auth';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 

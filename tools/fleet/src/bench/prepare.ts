@@ -6,8 +6,9 @@
 import { buildApp } from '@tsunagu/hub/app';
 import { openDatabase } from '@tsunagu/hub/db/database';
 import { randomToken, sha256 } from '@tsunagu/hub/lib/secrets';
-import { hashPassword, SESSION_COOKIE } from '@tsunagu/hub/modules/accounts/service';
+import { hashPassword } from '@tsunagu/hub/modules/accounts/service';
 import { createSqliteAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
+import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
 import { drillAnnouncement } from '../sim/fleet';
 import type { TerminalIdentity } from '../sim/terminal';
 

@@ -20,7 +20,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
-import { type AccountsService, publicUser, SESSION_COOKIE, SESSION_IDLE_MS } from './service';
+import { SESSION_COOKIE } from '../../plugins/auth';
+import { type AccountsService, publicUser, SESSION_IDLE_MS } from './service';
 
 const admin = { roles: ['cityhall'] as const, admin: true };
 

@@ -7,7 +7,6 @@ import type { Principal } from '../../lib/principal';
 import { randomToken, sha256 } from '../../lib/secrets';
 import type { AccountsStore, UserRecord } from './store';
 
-export const SESSION_COOKIE = 'tsunagu_session';
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;

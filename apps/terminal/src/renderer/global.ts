@@ -1,5 +1,5 @@
 /** Types `window.terminal` for the renderer; it is undefined outside the Electron kiosk. */
-import type { TerminalBridge } from './ipc';
+import type { TerminalBridge } from '../common/ipc';
 
 declare global {
   interface Window {

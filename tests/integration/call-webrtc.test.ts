@@ -1,7 +1,10 @@
 /**
+ * packages/call against the real hub (so it lives here: a package never imports an app).
  * A real WebRTC session in Node (@roamhq/wrtc + simple-peer) between a virtual terminal and a
  * virtual operator, with signals carried only by the hub.
  */
+
+import { CallSession, type PeerConstructor, socketTransport } from '@tsunagu/call';
 import type { CallInfo, QueuePosition } from '@tsunagu/protocol';
 import SimplePeer from 'simple-peer';
 import type { Socket } from 'socket.io-client';
@@ -14,8 +17,7 @@ import {
   login,
   nextEvent,
   type TestHub,
-} from '../../../apps/hub/src/testing/harness';
-import { CallSession, type PeerConstructor, socketTransport } from './session';
+} from '../../apps/hub/src/testing/harness';
 
 // biome-ignore lint/suspicious/noExplicitAny: native module without types
 const wrtc: any = require('@roamhq/wrtc');
