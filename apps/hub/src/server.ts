@@ -1,8 +1,8 @@
 /** Starts the hub: configuration from the environment, database in the data folder, demo city on first start. */
-import fs from 'node:fs';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { databaseFile } from './db/database';
+import { checkDataPermissions, makePrivateDir, permissionWarning } from './db/permissions';
 import { DEMO_PASSWORD, loadDemo, saveDemo, seedDemoCity } from './demo/seed';
 import { findSpeechTools, missingToolsMessage } from './lib/speech/engine';
 
@@ -17,7 +17,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // Everything the hub writes (database, voice clips, backups) is for its own user only.
+  process.umask(0o077);
+  makePrivateDir(config.dataDir);
+  const loosened = checkDataPermissions(config.dataDir);
   const hub = await buildApp({
     config,
     logger: {
@@ -30,6 +33,11 @@ async function main(): Promise<void> {
     const result = await seedDemoCity(hub);
     saveDemo(config.dataDir, result);
     hub.app.log.info({ households: 21, terminals: result.terminals.length }, 'seeded the demo city');
+  }
+
+  if (loosened.length > 0) {
+    hub.app.log.warn({ paths: loosened }, 'data folder readable by other users');
+    console.warn(permissionWarning(config.dataDir, loosened));
   }
 
   await hub.app.listen({ port: config.port, host: config.host });

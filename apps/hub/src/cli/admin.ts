@@ -169,6 +169,8 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       const target = path.resolve(file);
       if (fs.existsSync(target)) throw new CliError(`${target} exists already: choose a new file name.`);
       const { totalPages } = await hub.ctx.db.backup(target);
+      // A backup holds the same personal data as the database.
+      fs.chmodSync(target, 0o600);
       const check = openDatabase(target, { migrate: false });
       const ok = check.pragma('integrity_check', { simple: true });
       check.close();
@@ -211,6 +213,7 @@ export function restoreDatabase(dataDir: string, file: string): string[] {
     out.push(`Kept the previous database as ${keep}.`);
   }
   fs.copyFileSync(source, dbFile);
+  fs.chmodSync(dbFile, 0o600);
   const db = openDatabase(dbFile); // migrates an older backup forward
   db.close();
   out.push(`Restored ${source} into ${dbFile}. Start the hub.`);
@@ -228,6 +231,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     }
     throw err;
   }
+  // Backups and anything else this command writes are for the hub's user only.
+  process.umask(0o077);
   try {
     if (argv[0] === 'restore') {
       if (!argv[1]) throw new CliError('Give the backup file to restore.');
