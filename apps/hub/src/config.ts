@@ -1,5 +1,6 @@
 /** Hub configuration from the environment, validated so a typo stops the hub with a clear message. */
 import path from 'node:path';
+import { type JmaConfig, loadJmaConfig } from './modules/jma/config';
 
 export interface HubConfig {
   port: number;
@@ -16,6 +17,8 @@ export interface HubConfig {
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
   /** Where the speech programs are when not on PATH (lib/speech/engine.ts finds them otherwise). */
   speechTools: { openJtalk?: string; dictionary?: string; voice?: string; espeak?: string; opusenc?: string };
+  /** Automatic alerts from JMA disaster-information XML. */
+  jma: JmaConfig;
 }
 
 export interface IceServerConfig {
@@ -110,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     turn = { urls, secret, ttlSeconds: 3600 };
   }
 
+  const jma = loadJmaConfig(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   const speechTools = Object.fromEntries(
     (
@@ -123,5 +128,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ).filter(([, value]) => value !== undefined && value !== ''),
   ) as HubConfig['speechTools'];
 
-  return { port, host, dataDir, timeZone, publicUrl, secureCookies, seedDemo, iceServers, turn, speechTools };
+  return { port, host, dataDir, timeZone, publicUrl, secureCookies, seedDemo, iceServers, turn, speechTools, jma };
 }

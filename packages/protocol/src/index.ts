@@ -7,6 +7,7 @@ export * from './errors';
 export * from './events';
 export * as examples from './examples';
 export * from './households';
+export * from './jma';
 export * from './orders';
 export * from './shops';
 export * from './speech';

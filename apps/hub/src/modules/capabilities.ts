@@ -5,6 +5,7 @@
 import type { Hub } from '../app';
 import { registerAnnouncements } from './announcements';
 import { registerCalls } from './calls';
+import { registerJma } from './jma';
 import { registerOrders } from './orders';
 import { registerWatch } from './watch';
 
@@ -16,6 +17,7 @@ export interface Capability {
 
 export const capabilities: Capability[] = [
   { name: 'announcements', register: registerAnnouncements },
+  { name: 'jma', register: registerJma },
   { name: 'calls', register: registerCalls },
   { name: 'orders', register: registerOrders },
   { name: 'watch', register: registerWatch() },

@@ -1,0 +1,61 @@
+/** The AlertSink over the announcements module's service: every change goes through its API. */
+import type { AnnouncementsService } from '../announcements';
+import { AppError } from '../../lib/errors';
+import { type AlertSink, JMA_ACTOR } from './sink';
+
+const LIVE = new Set(['published', 'scheduled', 'pending_approval']);
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A closed announcement (409) or a vanished one (404) is "no longer live", not a failure. */
+function whenLive(fn: () => void): boolean {
+  try {
+    fn();
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && (err.statusCode === 409 || err.statusCode === 404)) return false;
+    throw err;
+  }
+}
+
+export function announcementsSink(announcements: AnnouncementsService): AlertSink {
+  return {
+    publish(d) {
+      const a = announcements.create(
+        {
+          kind: d.kind,
+          titleJa: d.titleJa,
+          bodyJa: d.bodyJa,
+          titleEn: d.titleEn,
+          bodyEn: d.bodyEn,
+          safetyCheck: d.safetyCheck,
+          test: d.test,
+          target: { type: 'all' },
+          ...(d.expiresAt !== null ? { expiresAt: iso(d.expiresAt)! } : {}),
+          confirmWholeCity: true,
+        },
+        { name: JMA_ACTOR, isUser: false },
+      );
+      return a.id;
+    },
+    update: (id, d) =>
+      whenLive(() =>
+        announcements.update(id, {
+          titleJa: d.titleJa,
+          bodyJa: d.bodyJa,
+          titleEn: d.titleEn,
+          bodyEn: d.bodyEn,
+          safetyCheck: d.safetyCheck,
+          expiresAt: iso(d.expiresAt),
+        }),
+      ),
+    withdraw: (id) => whenLive(() => announcements.cancel(id)),
+    isLive(id) {
+      try {
+        return LIVE.has(announcements.get(id).status);
+      } catch (err) {
+        if (err instanceof AppError && err.statusCode === 404) return false;
+        throw err;
+      }
+    },
+  };
+}
