@@ -55,8 +55,6 @@ const before = (a: ChainPosition, b: ChainPosition) =>
       ? (a.serial ?? -1) < (b.serial ?? -1)
       : a.sentAt < b.sentAt;
 
-const DRILL = { ja: '【訓練】', en: '[Drill] ', bodyJa: 'これは訓練です。', bodyEn: 'This is a drill. ' };
-
 export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink: AlertSink }): JmaService {
   const { store, sink } = deps;
   const telegrams = new Counter({
@@ -85,18 +83,8 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
       tone: a.tone,
     });
   }
-  /** A 訓練 telegram makes a drill: marked as one, and said so in its words too. */
-  function drill(t: Telegram, d: AlertDraft): AlertDraft {
-    if (t.mode !== 'drill') return d;
-    return {
-      ...d,
-      test: true,
-      titleJa: `${DRILL.ja}${d.titleJa}`.slice(0, 200),
-      bodyJa: `${DRILL.bodyJa}${d.bodyJa}`,
-      titleEn: `${DRILL.en}${d.titleEn}`.slice(0, 200),
-      bodyEn: `${DRILL.bodyEn}${d.bodyEn}`,
-    };
-  }
+  /** A 訓練 telegram makes a drill: the terminal heads it 訓練 and says 「これは訓練です」. */
+  const drill = (t: Telegram, d: AlertDraft): AlertDraft => (t.mode === 'drill' ? { ...d, test: true } : d);
 
   const liveAnnouncement = (chain: string): number | null => {
     const id = store.chainAnnouncement(chain);
