@@ -42,7 +42,10 @@ export function editTelegram(xml: string, edit: TelegramEdit): string {
   if (edit.at !== undefined) {
     const shift = edit.at - reportTime(xml);
     out = out
-      .replace(/<DateTime>([^<]+)<\/DateTime>/, (_m, t: string) => `<DateTime>${iso(Date.parse(t) + shift, 0)}</DateTime>`)
+      .replace(
+        /<DateTime>([^<]+)<\/DateTime>/,
+        (_m, t: string) => `<DateTime>${iso(Date.parse(t) + shift, 0)}</DateTime>`,
+      )
       .replace(
         /<(ReportDateTime|TargetDateTime|OriginTime|ArrivalTime)>([^<]+)<\/\1>/g,
         (_m, tag: string, t: string) => `<${tag}>${iso(Date.parse(t) + shift, 9)}</${tag}>`,

@@ -1,6 +1,7 @@
 /** The AlertSink over the announcements module's service: every change goes through its API. */
-import type { AnnouncementsService } from '../announcements';
+
 import { AppError } from '../../lib/errors';
+import type { AnnouncementsService } from '../announcements';
 import { type AlertSink, JMA_ACTOR } from './sink';
 
 const LIVE = new Set(['published', 'scheduled', 'pending_approval']);

@@ -5,15 +5,7 @@
  */
 import type { JmaAnnounced, JmaNotAnnounced, JmaTelegramRecord, TerminalAnnouncement } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectTerminal,
-  createTestHub,
-  enrollTerminal,
-  nextEvent,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
+import { as, connectTerminal, createTestHub, enrollTerminal, nextEvent, sessionFor } from '../../testing/harness';
 import { editTelegram, JMA_CITIES, jmaSample, reportTime } from '../../testing/jma';
 import type { AnnouncementsService } from '../announcements';
 import { parseAreas } from './areas';
@@ -38,7 +30,10 @@ async function gateway(areas: string, at: number, maxAgeSeconds = 600) {
   };
   const announcements = hub.capabilities.announcements as AnnouncementsService;
   const records = async () => {
-    const res = await as(hub, sessionFor(hub, hub.fixture.users.cityhall))({ method: 'GET', url: '/api/jma/telegrams' });
+    const res = await as(
+      hub,
+      sessionFor(hub, hub.fixture.users.cityhall),
+    )({ method: 'GET', url: '/api/jma/telegrams' });
     return (res.json() as { telegrams: JmaTelegramRecord[] }).telegrams;
   };
   return { hub, clock, post, announcements, records };
@@ -247,8 +242,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     const lift = editTelegram(jmaSample('20220918171502_07401528_VTSE41.xml'), {
       eventId: '20181204180000',
       at: g.clock.now() + 3_600_000,
-    })
-      .replace('<Name>宮古島・八重山地方</Name><Code>802</Code>', '<Name>東京湾内湾</Name><Code>312</Code>');
+    }).replace('<Name>宮古島・八重山地方</Name><Code>802</Code>', '<Name>東京湾内湾</Name><Code>312</Code>');
     g.clock.advance(3_600_000 + 10_000);
     const lifted = await g.post(lift);
     expect(lifted).toMatchObject({ status: 201, body: { result: 'all_clear', withdrawnIds: [alertId] } });

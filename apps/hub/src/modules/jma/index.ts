@@ -2,16 +2,35 @@
 import type { Hub } from '../../app';
 import type { AnnouncementsService } from '../announcements';
 import { announcementsSink } from './announcements-sink';
+import { createFeedPoller, type FeedPoller } from './feed';
 import { jmaRoutes } from './routes';
 import { createJmaService, type JmaService } from './service';
 import { createSqliteJmaStore } from './store';
 
 export type { JmaService } from './service';
 
-export async function registerJma(hub: Hub): Promise<JmaService> {
-  const store = createSqliteJmaStore(hub.ctx.db);
+export interface JmaCapability {
+  service: JmaService;
+  poller: FeedPoller;
+}
+
+export async function registerJma(hub: Hub): Promise<JmaCapability> {
+  const { ctx } = hub;
+  const store = createSqliteJmaStore(ctx.db);
   const announcements = hub.capabilities.announcements as AnnouncementsService;
-  const service = createJmaService(hub.ctx, { store, sink: announcementsSink(announcements) });
-  await hub.app.register(jmaRoutes(hub.ctx, service));
-  return service;
+  const service = createJmaService(ctx, { store, sink: announcementsSink(announcements) });
+  await hub.app.register(jmaRoutes(ctx, service));
+  const poller = createFeedPoller(ctx, {
+    store,
+    ingest: service.ingest,
+    feeds: ctx.config.jma.feeds,
+    pollSeconds: ctx.config.jma.pollSeconds,
+  });
+  // Polling runs in the hub only (never in the admin CLI), and only when a feed is configured.
+  if (ctx.backgroundJobs && ctx.config.jma.feeds.length > 0) poller.start();
+  hub.app.addHook('preClose', async () => {
+    poller.stop();
+    await poller.idle();
+  });
+  return { service, poller };
 }

@@ -67,9 +67,11 @@ export const DEFAULT_POLICY: JmaPolicy = {
     },
     allClear: {
       titleJa: '{level}は解除されました',
-      bodyJa: '{place}の{level}は解除されました。海の水の動きが少し続くことがあります。海に入るときは気をつけてください。',
+      bodyJa:
+        '{place}の{level}は解除されました。海の水の動きが少し続くことがあります。海に入るときは気をつけてください。',
       titleEn: '{levelEn} lifted',
-      bodyEn: 'The {levelEn} for {place} has been lifted. The sea may still move a little. Take care if you go into the sea.',
+      bodyEn:
+        'The {levelEn} for {place} has been lifted. The sea may still move a little. Take care if you go into the sea.',
     },
   },
 };
@@ -117,7 +119,8 @@ export const intensityEn = (i: JmaIntensity) => INTENSITY_EN[i];
 /** Problems with an administrator's policy, as `path: message` (empty when it is fine). */
 export function policyProblems(p: JmaPolicy): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
-  const order = (i: JmaIntensity | null) => (i === null ? Number.POSITIVE_INFINITY : Object.keys(INTENSITY_JA).indexOf(i));
+  const order = (i: JmaIntensity | null) =>
+    i === null ? Number.POSITIVE_INFINITY : Object.keys(INTENSITY_JA).indexOf(i);
   if (
     p.intensityEmergencyFrom !== null &&
     p.intensityImportantFrom !== null &&

@@ -96,7 +96,10 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
 
     app.get(
       '/api/jma/telegrams',
-      { config: { access: cityhall }, schema: { tags, querystring: JmaTelegramQuery, response: { 200: JmaTelegramList } } },
+      {
+        config: { access: cityhall },
+        schema: { tags, querystring: JmaTelegramQuery, response: { 200: JmaTelegramList } },
+      },
       async (request) => {
         const q = request.query as JmaTelegramQuery;
         return { telegrams: service.list(q.limit ?? 50, q.beforeId) };

@@ -41,7 +41,14 @@ export type Assessment =
   | { action: 'ignore'; reason: Reason };
 
 const rank = (i: JmaIntensity) => JMA_INTENSITIES.indexOf(i);
-const TSUNAMI_RANK: Record<TsunamiLevel, number> = { none: 0, forecast: 1, lifted: 1, advisory: 2, warning: 3, major: 4 };
+const TSUNAMI_RANK: Record<TsunamiLevel, number> = {
+  none: 0,
+  forecast: 1,
+  lifted: 1,
+  advisory: 2,
+  warning: 3,
+  major: 4,
+};
 const TSUNAMI_NAME: Record<'major' | 'warning' | 'advisory', { ja: string; en: string }> = {
   major: { ja: '大津波警報', en: 'Major Tsunami Warning' },
   warning: { ja: '津波警報', en: 'Tsunami Warning' },

@@ -127,7 +127,12 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
             ja: `${assessment.reason.ja}取り消す放送はありません。`,
             en: `${assessment.reason.en} Nothing of it is on the terminals.`,
           });
-        return { decision: 'withdrawn', reason: assessment.reason, announcementId: null, withdrawnIds: withdrawAll([active]) };
+        return {
+          decision: 'withdrawn',
+          reason: assessment.reason,
+          announcementId: null,
+          withdrawnIds: withdrawAll([active]),
+        };
       }
       case 'lift': {
         if (active === null)
@@ -194,7 +199,12 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
             withdrawnIds: withdrawAll([replacedEew]),
           };
         const id = sink.publish(draft);
-        return { decision: 'announced', reason: assessment.reason, announcementId: id, withdrawnIds: withdrawAll([replacedEew]) };
+        return {
+          decision: 'announced',
+          reason: assessment.reason,
+          announcementId: id,
+          withdrawnIds: withdrawAll([replacedEew]),
+        };
       }
     }
   }
@@ -273,7 +283,8 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
         ctx.audit.record({
           actor: JMA_ACTOR,
           action: `jma.${outcome.decision}`,
-          target: outcome.announcementId !== null ? `announcement:${outcome.announcementId}` : `jma_telegram:${telegramId}`,
+          target:
+            outcome.announcementId !== null ? `announcement:${outcome.announcementId}` : `jma_telegram:${telegramId}`,
           detail: {
             telegram: telegramId,
             title: t.title,
@@ -311,7 +322,11 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
         ...(change.policy ? policyProblems(change.policy) : []),
       ];
       if (problems.length > 0)
-        throw badRequest('VALIDATION_FAILED', `The settings were not saved: ${problems.map((p) => p.message).join('; ')}`, problems);
+        throw badRequest(
+          'VALIDATION_FAILED',
+          `The settings were not saved: ${problems.map((p) => p.message).join('; ')}`,
+          problems,
+        );
       store.transaction(() => {
         if (change.areas) store.setSetting('areas', change.areas);
         if (change.policy) store.setSetting('policy', change.policy);

@@ -167,12 +167,10 @@ export function createSqliteJmaStore(db: Db): JmaStore {
       const r = q.byKey.get(key) as Row | undefined;
       return r && fromRow(r);
     },
-    insert: (rec) =>
-      Number(q.insert.run({ ...rec, withdrawnIds: JSON.stringify(rec.withdrawnIds) }).lastInsertRowid),
+    insert: (rec) => Number(q.insert.run({ ...rec, withdrawnIds: JSON.stringify(rec.withdrawnIds) }).lastInsertRowid),
     chainLatest: (chain) => q.chainLatest.get(chain) as ChainPosition | undefined,
     chainAnnouncement: (chain) => (q.chainAnnouncement.get(chain) as { id: number } | undefined)?.id ?? null,
-    list: (limit, beforeId) =>
-      (q.list.all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[]).map(fromRow),
+    list: (limit, beforeId) => (q.list.all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[]).map(fromRow),
     get: (id) => {
       const r = q.get.get(id) as Row | undefined;
       return r && fromRow(r);

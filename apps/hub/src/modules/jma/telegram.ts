@@ -281,11 +281,16 @@ export function parseTelegram(raw: Buffer): Telegram {
   const { doc, text: xmlText } = readXml(raw);
   const report = child(doc, 'Report');
   const rootTag = /<((?:[A-Za-z_][\w.-]*:)?Report)\b[^>]*>/.exec(xmlText);
-  const ns = rootTag ? new RegExp(`xmlns(?::[\\w.-]+)?\\s*=\\s*["']${JMA_NAMESPACE.replace(/[./]/g, '\\$&')}["']`) : null;
+  const ns = rootTag
+    ? new RegExp(`xmlns(?::[\\w.-]+)?\\s*=\\s*["']${JMA_NAMESPACE.replace(/[./]/g, '\\$&')}["']`)
+    : null;
   if (!report || !rootTag || !ns?.test(rootTag[0])) {
-    throw new JmaError(400, 'JMA_INVALID', 'This is not a JMA disaster-information XML document (root <Report> in the jmaxml1 namespace).', [
-      { path: 'Report', message: `root element <Report xmlns="${JMA_NAMESPACE}"> is missing` },
-    ]);
+    throw new JmaError(
+      400,
+      'JMA_INVALID',
+      'This is not a JMA disaster-information XML document (root <Report> in the jmaxml1 namespace).',
+      [{ path: 'Report', message: `root element <Report xmlns="${JMA_NAMESPACE}"> is missing` }],
+    );
   }
   const control = child(report, 'Control');
   const head = child(report, 'Head');
@@ -305,7 +310,10 @@ export function parseTelegram(raw: Buffer): Telegram {
   const infoTypeText = text(head, 'InfoType');
   const infoType = INFO_TYPES[infoTypeText];
   if (!infoType)
-    problems.push({ path: 'Report.Head.InfoType', message: `"${infoTypeText.slice(0, 20)}" is not 発表, 訂正, 遅延 or 取消` });
+    problems.push({
+      path: 'Report.Head.InfoType',
+      message: `"${infoTypeText.slice(0, 20)}" is not 発表, 訂正, 遅延 or 取消`,
+    });
   const serialText = text(head, 'Serial').normalize('NFKC');
   if (serialText !== '' && !/^\d{1,6}$/.test(serialText))
     problems.push({ path: 'Report.Head.Serial', message: `"${serialText.slice(0, 20)}" is not a number` });

@@ -43,9 +43,9 @@ const parser = new XMLParser({
 });
 
 /** Decodes, screens and parses a document. Throws JmaError (4xx) naming the problem. */
-export function readXml(raw: Buffer): { doc: XmlNode; text: string } {
-  if (raw.length > MAX_XML_BYTES) {
-    throw new JmaError(413, 'BODY_TOO_LARGE', `The document is too large: at most ${MAX_XML_BYTES} bytes.`);
+export function readXml(raw: Buffer, maxBytes = MAX_XML_BYTES): { doc: XmlNode; text: string } {
+  if (raw.length > maxBytes) {
+    throw new JmaError(413, 'BODY_TOO_LARGE', `The document is too large: at most ${maxBytes} bytes.`);
   }
   let text: string;
   try {
@@ -54,7 +54,12 @@ export function readXml(raw: Buffer): { doc: XmlNode; text: string } {
   } catch (err) {
     // Same rules as the CAP gateway, named for this gateway.
     if (err instanceof CapError)
-      throw new JmaError(err.statusCode, err.code.replace(/^CAP_/, 'JMA_'), err.message.replace('CAP', 'JMA XML'), err.details);
+      throw new JmaError(
+        err.statusCode,
+        err.code.replace(/^CAP_/, 'JMA_'),
+        err.message.replace('CAP', 'JMA XML'),
+        err.details,
+      );
     throw err;
   }
   let doc: XmlNode;
@@ -67,9 +72,7 @@ export function readXml(raw: Buffer): { doc: XmlNode; text: string } {
         { path: 'xml', message: `at most ${MAX_XML_DEPTH} levels of nesting` },
       ]);
     }
-    throw new JmaError(400, 'JMA_NOT_XML', `The body could not be read as XML: ${message}`, [
-      { path: 'xml', message },
-    ]);
+    throw new JmaError(400, 'JMA_NOT_XML', `The body could not be read as XML: ${message}`, [{ path: 'xml', message }]);
   }
   // The parser tolerates some malformed input; the validator (linear, no recursion) does not.
   const wellFormed = XMLValidator.validate(text);

@@ -1,0 +1,268 @@
+/**
+ * The feed poller against a local HTTP server serving a JMA-style Atom feed built from the samples:
+ * only the used types are fetched, each once; conditional GETs; backoff; metrics; restarts.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { JmaTelegramRecord } from '@tsunagu/protocol';
+import { buildApp } from '../../app';
+import { FakeClock } from '../../lib/clock';
+import { as, createTestHub, sessionFor, type TestHub } from '../../testing/harness';
+import { JMA_CITIES, JMA_TESTDATA, jmaSample } from '../../testing/jma';
+import type { AnnouncementsService } from '../announcements';
+import { parseAreas } from './areas';
+import type { JmaCapability } from './index';
+
+interface Entry {
+  file: string;
+  title: string;
+  updated: string;
+}
+
+/** A JMA-like feed server: Atom at /feed.xml (ETag + Last-Modified honoured), documents under /data/. */
+async function feedServer(entries: Entry[]) {
+  const requests: { url: string; ifNoneMatch?: string; ifModifiedSince?: string }[] = [];
+  let version = 1;
+  let failNext = 0;
+  const state = { entries, extraLink: null as string | null };
+  const atom = (base: string) => `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" lang="ja">
+  <title>高頻度（地震火山）</title><id>urn:uuid:feed</id><updated>${new Date().toISOString()}</updated>
+  ${[...state.entries]
+    .reverse()
+    .map(
+      (e) => `<entry><title>${e.title}</title><id>urn:uuid:${e.file}</id><updated>${e.updated}</updated>
+    <author><name>気象庁</name></author>
+    <link type="application/xml" href="${state.extraLink && e.file === 'elsewhere' ? state.extraLink : `${base}/data/${e.file}`}"/>
+    <content type="text">${e.title}</content></entry>`,
+    )
+    .join('\n  ')}
+</feed>`;
+  const server = http.createServer((req, res) => {
+    requests.push({
+      url: req.url ?? '',
+      ...(req.headers['if-none-match'] ? { ifNoneMatch: String(req.headers['if-none-match']) } : {}),
+      ...(req.headers['if-modified-since'] ? { ifModifiedSince: String(req.headers['if-modified-since']) } : {}),
+    });
+    if (failNext > 0) {
+      failNext--;
+      res.writeHead(503).end('busy');
+      return;
+    }
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (req.url === '/feed.xml') {
+      const etag = `"v${version}"`;
+      const lastModified = new Date(Date.UTC(2026, 0, 1, 0, version)).toUTCString();
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag }).end();
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': 'application/atom+xml', etag, 'last-modified': lastModified })
+        .end(atom(base));
+      return;
+    }
+    const file = (req.url ?? '').replace(/^\/data\//, '');
+    const full = path.join(JMA_TESTDATA, path.basename(file));
+    if (!fs.existsSync(full)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/xml' }).end(fs.readFileSync(full));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
+  return {
+    url,
+    requests,
+    add(entry: Entry) {
+      state.entries.push(entry);
+      version++;
+    },
+    failNext(n: number) {
+      failNext = n;
+    },
+    /** Makes the entry called "elsewhere" link to this URL. */
+    linkElsewhere(link: string) {
+      state.extraLink = link;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const control = (file: string) => {
+  const xml = jmaSample(file);
+  return {
+    file,
+    title: /<Title>([^<]+)<\/Title>/.exec(xml)![1]!,
+    updated: /<DateTime>([^<]+)<\/DateTime>/.exec(xml)![1]!,
+  };
+};
+
+describe('JMA feed poller', () => {
+  let server: Awaited<ReturnType<typeof feedServer>>;
+  let hub: TestHub;
+  let clock: FakeClock;
+  let dataDir: string;
+  const build = async () => {
+    hub = await createTestHub({
+      clock,
+      inMemory: false,
+      config: {
+        dataDir,
+        jma: { areas: parseAreas(JMA_CITIES.ishinomaki).areas, maxAgeSeconds: 0, feeds: [server.url], pollSeconds: 60 },
+      },
+    });
+    return (hub.capabilities.jma as JmaCapability).poller;
+  };
+  const records = async () =>
+    (
+      (
+        await as(hub, sessionFor(hub, hub.fixture.users.cityhall))({ method: 'GET', url: '/api/jma/telegrams' })
+      ).json() as { telegrams: JmaTelegramRecord[] }
+    ).telegrams;
+  const metric = async (name: string) => {
+    const text = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    return text.split('\n').filter((l) => l.startsWith(name));
+  };
+
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jma-feed-'));
+    clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
+    server = await feedServer(
+      [
+        '36_02_01_100915_VXSE41.xml',
+        '37_02_01_100915_VXSE40.xml',
+        '32-35_06_03_100915_VXSE53.xml',
+        '54_01_01_100514_VXSE42.xml',
+        '32-39_11_02_120615_VTSE41.xml',
+      ].map(control),
+    );
+  });
+  afterEach(async () => {
+    await hub.close();
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('fetches only the telegram types it uses, oldest first, and announces through the same rules', async () => {
+    const poller = await build();
+    clock.advance(0);
+    await poller.idle();
+    const fetched = server.requests.map((r) => r.url);
+    expect(fetched).toEqual([
+      '/feed.xml',
+      '/data/37_02_01_100915_VXSE40.xml',
+      '/data/32-35_06_03_100915_VXSE53.xml',
+      '/data/32-39_11_02_120615_VTSE41.xml',
+    ]);
+    const list = await records();
+    expect(list.map((r) => [r.kind, r.decision, r.source, r.receivedFrom])).toEqual([
+      ['tsunami', 'announced', 'feed', server.url],
+      ['quakeInfo', 'announced', 'feed', server.url],
+      ['eew', 'announced', 'feed', server.url],
+    ]);
+    const announcements = hub.capabilities.announcements as AnnouncementsService;
+    expect(announcements.get(list[0]!.announcementId!).titleJa).toBe('大津波警報　すぐ高い所へにげて');
+    // Health in /metrics.
+    expect(await metric('tsunagu_jma_feed_last_success_timestamp_seconds')).toEqual([
+      `tsunagu_jma_feed_last_success_timestamp_seconds{feed="${server.url}"} ${clock.now() / 1000}`,
+    ]);
+    expect(await metric('tsunagu_jma_telegrams_total{source="feed",decision="announced"}')).toEqual([
+      'tsunagu_jma_telegrams_total{source="feed",decision="announced"} 3',
+    ]);
+    const [lag] = await metric('tsunagu_jma_feed_lag_seconds');
+    // The last entry (2011-03-11 05:49:59Z) processed at 2026-01-05.
+    expect(Number(lag!.split(' ')[1])).toBe((clock.now() - Date.parse('2011-03-11T05:49:59Z')) / 1000);
+  });
+
+  it('asks again with If-None-Match / If-Modified-Since and fetches only new entries', async () => {
+    const poller = await build();
+    clock.advance(0);
+    await poller.idle();
+    server.requests.length = 0;
+    clock.advance(60_000);
+    await poller.idle();
+    expect(server.requests).toEqual([{ url: '/feed.xml', ifNoneMatch: '"v1"', ifModifiedSince: expect.any(String) }]);
+    expect(await metric('tsunagu_jma_feed_polls_total{feed')).toEqual([
+      `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="ok"} 1`,
+      `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="not_modified"} 1`,
+    ]);
+
+    server.add(control('37_02_03_100915_VXSE40.xml'));
+    server.requests.length = 0;
+    clock.advance(60_000);
+    await poller.idle();
+    expect(server.requests.map((r) => r.url)).toEqual(['/feed.xml', '/data/37_02_03_100915_VXSE40.xml']);
+    expect((await records())[0]).toMatchObject({ kind: 'eew', infoType: 'cancel', decision: 'ignored' });
+  });
+
+  it('backs off after failures (60 s × 2ⁿ) and recovers', async () => {
+    const poller = await build();
+    server.failNext(2);
+    clock.advance(0);
+    await poller.idle();
+    expect(server.requests).toHaveLength(1);
+    // First failure: the next try after 120 s, not 60 s.
+    clock.advance(60_000);
+    await poller.idle();
+    expect(server.requests).toHaveLength(1);
+    clock.advance(60_000);
+    await poller.idle();
+    expect(server.requests).toHaveLength(2);
+    // Second failure: 240 s.
+    clock.advance(239_000);
+    await poller.idle();
+    expect(server.requests).toHaveLength(2);
+    clock.advance(1_000);
+    await poller.idle();
+    expect(server.requests.length).toBeGreaterThan(2);
+    expect(await records()).toHaveLength(3);
+    expect(await metric('tsunagu_jma_feed_polls_total{feed')).toContain(
+      `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="error"} 2`,
+    );
+  });
+
+  it('a restarted hub remembers what it fetched: nothing is fetched or announced again', async () => {
+    const poller = await build();
+    clock.advance(0);
+    await poller.idle();
+    await hub.close();
+    server.add(control('37_02_03_100915_VXSE40.xml'));
+    server.requests.length = 0;
+    const config = hub.ctx.config;
+    const restarted = await buildApp({ clock, config });
+    try {
+      const jma = restarted.capabilities.jma as JmaCapability;
+      clock.advance(0);
+      await jma.poller.idle();
+      // The feed changed (new ETag): only the new entry is fetched.
+      expect(server.requests.map((r) => r.url)).toEqual(['/feed.xml', '/data/37_02_03_100915_VXSE40.xml']);
+      expect(jma.service.list(10).map((r) => r.decision)).toEqual(['ignored', 'announced', 'announced', 'announced']);
+      expect(await restarted.app.inject({ method: 'GET', url: '/metrics' }).then((r) => r.body)).toContain(
+        `tsunagu_jma_feed_last_success_timestamp_seconds{feed="${server.url}"} ${clock.now() / 1000}`,
+      );
+    } finally {
+      await restarted.app.close();
+    }
+  });
+
+  it('never follows an entry link to another host', async () => {
+    // Another origin: the same server under another name (localhost), which the poller must not ask.
+    server.add({ file: 'elsewhere', title: '震度速報', updated: '2026-01-05T00:00:00Z' });
+    server.linkElsewhere(
+      server.url.replace('127.0.0.1', 'localhost').replace('/feed.xml', '/data/32-35_01_01_100806_VXSE51.xml'),
+    );
+    const poller = await build();
+    clock.advance(0);
+    await poller.idle();
+    expect(server.requests.map((r) => r.url)).not.toContain('/data/32-35_01_01_100806_VXSE51.xml');
+    expect(await records()).toHaveLength(3);
+    expect(await metric('tsunagu_jma_feed_polls_total{feed')).toEqual([
+      `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="ok"} 1`,
+    ]);
+  });
+});

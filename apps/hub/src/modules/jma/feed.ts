@@ -1,0 +1,226 @@
+/**
+ * The feed poller for JMA's PULL-type Atom feeds (e.g. https://www.data.jma.go.jp/developer/xml/feed/eqvol.xml):
+ * conditional GETs (ETag / Last-Modified), only entries of the telegram types the gateway uses,
+ * oldest first, each fetched once (remembered across restarts), exponential backoff on failure,
+ * and its health in /metrics. Off unless TSUNAGU_JMA_FEEDS names a feed.
+ */
+import { Counter, Gauge } from 'prom-client';
+import type { HubContext } from '../../context';
+import type { TimerHandle } from '../../lib/clock';
+import type { IngestFrom, IngestResult } from './service';
+import type { JmaStore } from './store';
+import { attr, child, children, JmaError, readXml, text } from './xml';
+
+/** Entry titles (= Control/Title) of the types the gateway uses; nothing else is fetched. */
+export const FEED_TITLES = new Set([
+  '緊急地震速報（警報）',
+  '震度速報',
+  '震源・震度に関する情報',
+  '津波警報・注意報・予報a',
+  '津波警報・注意報・予報',
+]);
+/** JMA's long feeds hold a few thousand entries. */
+const MAX_FEED_BYTES = 16 * 1024 * 1024;
+const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
+const FETCH_TIMEOUT_MS = 15_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
+/** Fetched entries are remembered this long (JMA keeps entries on its feeds for a few days). */
+const REMEMBER_MS = 14 * 24 * 3_600_000;
+
+export interface FeedEntry {
+  id: string;
+  title: string;
+  updated: number | null;
+  link: string;
+}
+
+/** Parses an Atom feed (with the gateway's XML guards) into its entries. */
+export function parseFeed(raw: Buffer): FeedEntry[] {
+  const feed = child(readXml(raw, MAX_FEED_BYTES).doc, 'feed');
+  if (!feed) throw new JmaError(400, 'JMA_FEED_INVALID', 'This is not an Atom feed (no <feed> root).');
+  return children(feed, 'entry').map((e) => {
+    const links = children(e, 'link');
+    const link = links.find((l) => attr(l, 'type') === 'application/xml') ?? links[0];
+    const updated = Date.parse(text(e, 'updated'));
+    return {
+      id: text(e, 'id'),
+      title: text(e, 'title'),
+      updated: Number.isNaN(updated) ? null : updated,
+      link: attr(link, 'href'),
+    };
+  });
+}
+
+/** The body, refusing more than `max` bytes however the server sends it. */
+async function readLimited(res: Response, max: number): Promise<Buffer> {
+  const length = Number(res.headers.get('content-length') ?? '0');
+  if (length > max) throw new Error(`response of ${length} bytes is over the ${max}-byte limit`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  if (!res.body) return Buffer.alloc(0);
+  for await (const chunk of res.body) {
+    total += chunk.byteLength;
+    if (total > max) throw new Error(`response is over the ${max}-byte limit`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+export interface FeedPoller {
+  start(): void;
+  stop(): void;
+  /** Polls one feed now (tests, and the scheduler). */
+  poll(url: string): Promise<void>;
+  /** Resolves when no poll is running. */
+  idle(): Promise<void>;
+}
+
+export function createFeedPoller(
+  ctx: HubContext,
+  deps: {
+    store: JmaStore;
+    ingest: (raw: Buffer, from: IngestFrom) => IngestResult;
+    feeds: string[];
+    pollSeconds: number;
+    fetch?: typeof fetch;
+  },
+): FeedPoller {
+  const { store } = deps;
+  const { clock } = ctx;
+  const doFetch = deps.fetch ?? fetch;
+  const registers = [ctx.metrics.registry];
+  const polls = new Counter({
+    name: 'tsunagu_jma_feed_polls_total',
+    help: 'JMA feed polls, by feed and outcome (ok, not_modified, error)',
+    labelNames: ['feed', 'outcome'],
+    registers,
+  });
+  const lastSuccess = new Gauge({
+    name: 'tsunagu_jma_feed_last_success_timestamp_seconds',
+    help: 'When each JMA feed was last read successfully (Unix time)',
+    labelNames: ['feed'],
+    registers,
+  });
+  const lag = new Gauge({
+    name: 'tsunagu_jma_feed_lag_seconds',
+    help: 'For the last telegram fetched from a feed: seconds from its entry time to its processing',
+    labelNames: ['feed'],
+    registers,
+  });
+  const failures = new Map<string, number>();
+  const timers = new Map<string, TimerHandle>();
+  const running = new Set<Promise<void>>();
+  let stopped = true;
+
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    doFetch(url, {
+      headers: { 'user-agent': 'Tsunagu hub (JMA feed poller)', ...headers },
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+
+  async function fetchEntry(feedUrl: string, entry: FeedEntry): Promise<void> {
+    // Only documents on the feed's own host: a feed must not make the hub fetch arbitrary URLs.
+    let link: URL;
+    try {
+      link = new URL(entry.link, feedUrl);
+    } catch {
+      link = new URL('invalid:');
+    }
+    if (link.origin !== new URL(feedUrl).origin) {
+      ctx.log.warn({ feed: feedUrl, link: entry.link }, 'JMA feed entry links to another host: not fetched');
+      store.markEntryFetched(entry.id, clock.now());
+      return;
+    }
+    const res = await get(link.href);
+    if (!res.ok) throw new Error(`entry ${link.href} answered ${res.status}`);
+    const body = await readLimited(res, MAX_ENTRY_BYTES);
+    try {
+      deps.ingest(body, { source: 'feed', name: feedUrl });
+    } catch (err) {
+      // A document JMA will never send differently: remember it and move on.
+      if (!(err instanceof JmaError)) throw err;
+      ctx.log.warn({ feed: feedUrl, entry: entry.id, code: err.code, err: err.message }, 'JMA feed entry refused');
+    }
+    store.markEntryFetched(entry.id, clock.now());
+    if (entry.updated !== null) lag.set({ feed: feedUrl }, Math.max(0, (clock.now() - entry.updated) / 1000));
+  }
+
+  async function pollFeed(url: string): Promise<void> {
+    const state = store.feedState(url);
+    const headers: Record<string, string> = {};
+    if (state.etag) headers['if-none-match'] = state.etag;
+    if (state.lastModified) headers['if-modified-since'] = state.lastModified;
+    const res = await get(url, headers);
+    if (res.status === 304) {
+      store.saveFeedState(url, { ...state, lastSuccessAt: clock.now() });
+      polls.inc({ feed: url, outcome: 'not_modified' });
+      return;
+    }
+    if (!res.ok) throw new Error(`feed answered ${res.status}`);
+    const entries = parseFeed(await readLimited(res, MAX_FEED_BYTES))
+      .filter((e) => e.id && FEED_TITLES.has(e.title) && !store.entryFetched(e.id))
+      // Oldest first, so each event's telegrams apply in the order JMA issued them.
+      .sort((a, b) => (a.updated ?? 0) - (b.updated ?? 0));
+    for (const entry of entries) await fetchEntry(url, entry);
+    // Validators are kept only once every entry has been handled, so a failure is retried in full.
+    store.saveFeedState(url, {
+      etag: res.headers.get('etag'),
+      lastModified: res.headers.get('last-modified'),
+      lastSuccessAt: clock.now(),
+    });
+    store.pruneEntries(clock.now() - REMEMBER_MS);
+    polls.inc({ feed: url, outcome: 'ok' });
+  }
+
+  function schedule(url: string, delayMs: number) {
+    timers.get(url)?.cancel();
+    if (stopped) return;
+    timers.set(
+      url,
+      clock.setTimeout(() => void poller.poll(url), delayMs),
+    );
+  }
+
+  const poller: FeedPoller = {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      for (const url of deps.feeds) {
+        const last = store.feedState(url).lastSuccessAt;
+        if (last !== null) lastSuccess.set({ feed: url }, last / 1000);
+        schedule(url, 0);
+      }
+    },
+    stop() {
+      stopped = true;
+      for (const t of timers.values()) t.cancel();
+      timers.clear();
+    },
+    poll(url) {
+      const run = pollFeed(url)
+        .then(() => {
+          failures.set(url, 0);
+          lastSuccess.set({ feed: url }, clock.now() / 1000);
+          schedule(url, deps.pollSeconds * 1000);
+        })
+        .catch((err: unknown) => {
+          const n = (failures.get(url) ?? 0) + 1;
+          failures.set(url, n);
+          polls.inc({ feed: url, outcome: 'error' });
+          const delay = Math.min(deps.pollSeconds * 1000 * 2 ** n, MAX_BACKOFF_MS);
+          ctx.log.warn(
+            { feed: url, err: (err as Error).message, failures: n, retryInMs: delay },
+            'JMA feed poll failed',
+          );
+          schedule(url, delay);
+        })
+        .finally(() => running.delete(run));
+      running.add(run);
+      return run;
+    },
+    async idle() {
+      while (running.size > 0) await Promise.all([...running]);
+    },
+  };
+  return poller;
+}
