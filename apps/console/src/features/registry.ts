@@ -11,6 +11,7 @@ import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { AuditPage } from './audit/AuditPage';
 import { CallsPage } from './calls/CallsPage';
 import { HouseholdsPage } from './households/HouseholdsPage';
+import { AutoAlertsPage } from './jma/AutoAlertsPage';
 import { CataloguePage } from './orders/CataloguePage';
 import { OrdersPage } from './orders/OrdersPage';
 import { UsersPage } from './users/UsersPage';
@@ -23,6 +24,7 @@ export const features: readonly Feature[] = [
     roles: ['cityhall'],
     element: createElement(AnnouncementsPage),
   },
+  { id: 'auto-alerts', labelKey: 'nav.autoAlerts', roles: ['cityhall'], element: createElement(AutoAlertsPage) },
   {
     id: 'households',
     labelKey: 'nav.households',

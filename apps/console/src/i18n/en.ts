@@ -162,6 +162,7 @@ export const en: ConsoleCatalogue = {
     orders: 'Orders',
     watch: 'Wellbeing watch',
     announcements: 'Announcements',
+    autoAlerts: 'Automatic alerts',
     households: 'Households & terminals',
     myHouseholds: 'My households',
     users: 'Users',

@@ -155,6 +155,7 @@ export const ja = {
     orders: '注文',
     watch: '見守り',
     announcements: 'お知らせ・緊急放送',
+    autoAlerts: '自動配信の記録',
     households: '世帯と端末',
     myHouseholds: '見守り世帯',
     users: 'ユーザー',

@@ -16,6 +16,7 @@ import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
+import { routeArgument } from '../../shell/route';
 import {
   ConfirmDialog,
   ErrorMessage,
@@ -79,7 +80,8 @@ export function AnnouncementsPage() {
     return { announcements: a.announcements, districts: d.districts, households: h.households, settings: s };
   }, []);
   const [composing, setComposing] = useState(false);
-  const [selected, setSelected] = useState<number | null>(null);
+  // `#/announcements/12` (e.g. from 自動配信の記録) opens announcement 12.
+  const [selected, setSelected] = useState<number | null>(() => Number(routeArgument(window.location.hash)) || null);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
