@@ -7,7 +7,8 @@
 import type { ErrorDetail } from '@tsunagu/protocol';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AppError } from '../../lib/errors';
-import { CapError, decodeXmlBody, refuseDtd } from '../announcements/cap';
+import { decodeXmlBody, refuseDtd } from '../announcements/cap/decode';
+import { CapError } from '../announcements/cap/model';
 
 /** JMA documents nest about ten levels; anything far deeper is hostile. */
 export const MAX_XML_DEPTH = 40;

@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrate';
+
+describe('0020-jma', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, { target: 20 });
+  const announcement = Number(
+    db
+      .prepare(
+        `INSERT INTO announcements (kind, title_ja, body_ja, target, status, created_by, created_at, updated_at)
+         VALUES ('emergency', 't', 'b', '{"type":"all"}', 'published', 'system:jma', 0, 0)`,
+      )
+      .run().lastInsertRowid,
+  );
+  const telegram = (overrides: Record<string, unknown> = {}) =>
+    db
+      .prepare(
+        `INSERT INTO jma_telegrams (received_at, source, received_from, sha256, dedupe_key, title, kind, mode, info_type,
+           event_id, serial, sent_at, report_at, headline, chain, decision, reason_code, reason_ja, reason_en,
+           announcement_id, withdrawn_ids, body)
+         VALUES (0, @source, 'k', @sha256, @dedupeKey, '緊急地震速報（警報）', @kind, 'live', 'issue', '1', 1, 0, 0, '',
+           'eew:live:1', @decision, 'X', 'x', 'x', @announcementId, @withdrawnIds, '<Report/>')`,
+      )
+      .run({
+        source: 'api',
+        sha256: 'a'.repeat(64),
+        dedupeKey: 'k1',
+        kind: 'eew',
+        decision: 'announced',
+        announcementId: announcement,
+        withdrawnIds: '[]',
+        ...overrides,
+      });
+  telegram();
+  // Later migrations (0030 rebuilds the announcements table) keep the link.
+  migrate(db);
+
+  it('creates STRICT tables for telegrams, settings and the feed state', () => {
+    const strict = db
+      .prepare(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 1 AND name IN ('jma_telegrams', 'jma_settings', 'jma_feed_state', 'jma_feed_entries')",
+      )
+      .all();
+    expect(strict).toHaveLength(4);
+  });
+
+  it('keeps the link to the announcement through later rebuilds, and forgets it if the announcement goes', () => {
+    expect(db.prepare('SELECT announcement_id AS a FROM jma_telegrams').get()).toEqual({ a: announcement });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.prepare('DELETE FROM announcements WHERE id = ?').run(announcement);
+    expect(db.prepare('SELECT announcement_id AS a FROM jma_telegrams').get()).toEqual({ a: null });
+  });
+
+  it('records a telegram once (by hash and by type, event and serial), with known values only', () => {
+    expect(() => telegram({ dedupeKey: 'k2' })).toThrow(/UNIQUE/);
+    expect(() => telegram({ sha256: 'b'.repeat(64) })).toThrow(/UNIQUE/);
+    expect(() => telegram({ sha256: 'B'.repeat(64), dedupeKey: 'k3' })).toThrow(/CHECK/);
+    expect(() => telegram({ sha256: 'c'.repeat(64), dedupeKey: 'k4', decision: 'maybe' })).toThrow(/CHECK/);
+    expect(() => telegram({ sha256: 'd'.repeat(64), dedupeKey: 'k5', source: 'fax' })).toThrow(/CHECK/);
+    expect(() => telegram({ sha256: 'e'.repeat(64), dedupeKey: 'k6', withdrawnIds: 'nope' })).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO jma_settings (key, value) VALUES ('other', '{}')").run()).toThrow(/CHECK/);
+  });
+});
