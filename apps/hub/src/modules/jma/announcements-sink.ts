@@ -8,20 +8,21 @@ const LIVE = new Set(['published', 'scheduled', 'pending_approval']);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A closed announcement (409) or a vanished one (404) is "no longer live", not a failure. */
+const notLive = (err: unknown) => err instanceof AppError && (err.statusCode === 409 || err.statusCode === 404);
 function whenLive(fn: () => void): boolean {
   try {
     fn();
     return true;
   } catch (err) {
-    if (err instanceof AppError && (err.statusCode === 409 || err.statusCode === 404)) return false;
+    if (notLive(err)) return false;
     throw err;
   }
 }
 
 export function announcementsSink(announcements: AnnouncementsService): AlertSink {
   return {
-    publish(d) {
-      const a = announcements.create(
+    async publish(d) {
+      const a = await announcements.create(
         {
           kind: d.kind,
           titleJa: d.titleJa,
@@ -38,17 +39,22 @@ export function announcementsSink(announcements: AnnouncementsService): AlertSin
       );
       return a.id;
     },
-    update: (id, d) =>
-      whenLive(() =>
-        announcements.update(id, {
+    async update(id, d) {
+      try {
+        await announcements.update(id, {
           titleJa: d.titleJa,
           bodyJa: d.bodyJa,
           titleEn: d.titleEn,
           bodyEn: d.bodyEn,
           safetyCheck: d.safetyCheck,
           expiresAt: iso(d.expiresAt),
-        }),
-      ),
+        });
+        return true;
+      } catch (err) {
+        if (notLive(err)) return false;
+        throw err;
+      }
+    },
     withdraw: (id) => whenLive(() => announcements.cancel(id)),
     isLive(id) {
       try {

@@ -79,7 +79,7 @@ export function createFeedPoller(
   ctx: HubContext,
   deps: {
     store: JmaStore;
-    ingest: (raw: Buffer, from: IngestFrom) => IngestResult;
+    ingest: (raw: Buffer, from: IngestFrom) => Promise<IngestResult>;
     feeds: string[];
     pollSeconds: number;
     fetch?: typeof fetch;
@@ -135,7 +135,7 @@ export function createFeedPoller(
     if (!res.ok) throw new Error(`entry ${link.href} answered ${res.status}`);
     const body = await readLimited(res, MAX_ENTRY_BYTES);
     try {
-      deps.ingest(body, { source: 'feed', name: feedUrl });
+      await deps.ingest(body, { source: 'feed', name: feedUrl });
     } catch (err) {
       // A document JMA will never send differently: remember it and move on.
       if (!(err instanceof JmaError)) throw err;

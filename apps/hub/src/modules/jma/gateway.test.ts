@@ -145,7 +145,9 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
       const shown = await published;
       const id = (r.body as JmaAnnounced).announcementId;
       expect(shown).toMatchObject({ id, kind: 'emergency', test: false, titleJa: '緊急地震速報　強いゆれに注意' });
-      expect(shown.bodyJa).toContain('宮城県北部');
+      expect(shown.bodyJa).toBe(
+        '大きな地震です。強くゆれます。頭を守ってください。じょうぶな机の下に入ってください。ゆれがおさまるまで、外に出ないでください。',
+      );
       const a = g.announcements.get(id);
       expect(a).toMatchObject({ status: 'published', createdBy: 'system:jma', target: { type: 'all' } });
 

@@ -5,6 +5,10 @@
  */
 import { JMA_TEMPLATE_IDS, type JmaIntensity, type JmaPolicy, type JmaTemplate } from '@tsunagu/protocol';
 
+/**
+ * The EEW template is fixed text (no place filled in): every EEW says the same words, so the hub's
+ * voice clip for it is made once and is ready the next time, when seconds count.
+ */
 export const DEFAULT_POLICY: JmaPolicy = {
   eew: 'emergency',
   intensityEmergencyFrom: '5-',
@@ -20,10 +24,10 @@ export const DEFAULT_POLICY: JmaPolicy = {
     eew: {
       titleJa: '緊急地震速報　強いゆれに注意',
       bodyJa:
-        '大きな地震です。強くゆれます（{place}）。頭を守ってください。じょうぶな机の下に入ってください。ゆれがおさまるまで、外に出ないでください。',
+        '大きな地震です。強くゆれます。頭を守ってください。じょうぶな机の下に入ってください。ゆれがおさまるまで、外に出ないでください。',
       titleEn: 'Earthquake Early Warning: strong shaking',
       bodyEn:
-        'A large earthquake. Strong shaking ({place}). Protect your head. Get under a sturdy table. Stay inside until the shaking stops.',
+        'A large earthquake. Strong shaking is coming. Protect your head. Get under a sturdy table. Stay inside until the shaking stops.',
     },
     intensityEmergency: {
       titleJa: '地震　{place}で震度{intensity}',

@@ -32,8 +32,11 @@ export interface IngestResult {
 }
 
 export interface JmaService {
-  /** Reads, decides, acts and records. Throws JmaError (4xx) for a document that is not a readable telegram. */
-  ingest(raw: Buffer, from: IngestFrom): IngestResult;
+  /**
+   * Reads, decides, acts and records. Rejects with JmaError (4xx) for a document that is not a
+   * readable telegram. Telegrams of one event are handled one at a time, in arrival order.
+   */
+  ingest(raw: Buffer, from: IngestFrom): Promise<IngestResult>;
   settings(): JmaSettings;
   updateSettings(change: { areas?: JmaArea[]; policy?: JmaPolicy }): JmaSettings;
   list(limit: number, beforeId?: number): JmaTelegramRecord[];
@@ -92,7 +95,7 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
   };
   const withdrawAll = (ids: (number | null)[]) => ids.filter((id): id is number => id !== null && sink.withdraw(id));
 
-  function decide(t: Telegram, chain: string | null, now: number): Outcome {
+  async function decide(t: Telegram, chain: string | null, now: number): Promise<Outcome> {
     const none = (decision: JmaDecision, reason: Reason): Outcome => ({
       decision,
       reason,
@@ -145,7 +148,7 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
         if (!assessment.allClear || tooOld)
           return { decision: 'withdrawn', reason: assessment.reason, announcementId: null, withdrawnIds };
         const text = fillTemplate(policy().templates.allClear, assessment.values);
-        const id = sink.publish(
+        const id = await sink.publish(
           drill(t, {
             kind: 'routine',
             test: false,
@@ -191,14 +194,14 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
         const draft = draftOf(assessment, t, now);
         // The observed intensity replaces the early warning for the same earthquake.
         const replacedEew = familyOf(t.kind) === 'quake' ? liveAnnouncement(`eew:${t.mode}:${t.eventId}`) : null;
-        if (active !== null && sink.update(active, draft))
+        if (active !== null && (await sink.update(active, draft)))
           return {
             decision: 'updated',
             reason: assessment.reason,
             announcementId: active,
             withdrawnIds: withdrawAll([replacedEew]),
           };
-        const id = sink.publish(draft);
+        const id = await sink.publish(draft);
         return {
           decision: 'announced',
           reason: assessment.reason,
@@ -239,70 +242,95 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
     reasonEn: `The same telegram was already received (record ${r.id}); it is not processed again.`,
   });
 
+  /** One event's telegrams in arrival order (a clip being made must not let the next one overtake). */
+  const queues = new Map<string, Promise<unknown>>();
+  function serially<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const run = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => undefined);
+    queues.set(key, tail);
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
+    return run;
+  }
+
+  async function process(
+    raw: Buffer,
+    sha256: string,
+    t: Telegram,
+    chain: string | null,
+    from: IngestFrom,
+  ): Promise<IngestResult> {
+    const same = store.bySha256(sha256);
+    if (same) return duplicate(same);
+    // The same EventID + serial (or, without a serial, the same send time) of the same type and status.
+    const dedupeKey = [t.title, t.mode, t.eventId, t.infoType, t.serial ?? `@${t.sentAt}`].join('|');
+    const again = store.byDedupeKey(dedupeKey);
+    if (again) return duplicate(again);
+    const now = ctx.clock.now();
+    // Not one transaction: the announcements module commits and sends each change itself.
+    const outcome = await decide(t, chain, now);
+    const record: Omit<TelegramRecord, 'id'> = {
+      receivedAt: now,
+      source: from.source,
+      receivedFrom: from.name.slice(0, 300),
+      sha256,
+      dedupeKey,
+      title: t.title,
+      kind: t.kind,
+      mode: t.mode,
+      infoType: t.infoType,
+      eventId: t.eventId,
+      serial: t.serial,
+      sentAt: t.sentAt,
+      reportAt: t.reportAt,
+      headline: t.headline,
+      chain,
+      decision: outcome.decision,
+      reasonCode: outcome.reason.code,
+      reasonJa: outcome.reason.ja,
+      reasonEn: outcome.reason.en,
+      announcementId: outcome.announcementId,
+      withdrawnIds: outcome.withdrawnIds,
+    };
+    const telegramId = store.insert({ ...record, body: raw.toString('utf8') });
+    telegrams.inc({ source: from.source, decision: outcome.decision });
+    if (outcome.announcementId !== null || outcome.withdrawnIds.length > 0) {
+      ctx.audit.record({
+        actor: JMA_ACTOR,
+        action: `jma.${outcome.decision}`,
+        target:
+          outcome.announcementId !== null ? `announcement:${outcome.announcementId}` : `jma_telegram:${telegramId}`,
+        detail: {
+          telegram: telegramId,
+          title: t.title,
+          eventId: t.eventId,
+          mode: t.mode,
+          from: `${from.source}:${from.name}`,
+          withdrawn: outcome.withdrawnIds,
+        },
+      });
+    }
+    return {
+      decision: outcome.decision,
+      telegramId,
+      announcementId: outcome.announcementId,
+      withdrawnIds: outcome.withdrawnIds,
+      reasonJa: outcome.reason.ja,
+      reasonEn: outcome.reason.en,
+    };
+  }
+
   const service: JmaService = {
-    ingest(raw, from) {
+    async ingest(raw, from) {
       const sha256 = createHash('sha256').update(raw).digest('hex');
+      // The same document again needs no parsing (checked again in turn, for one sent twice at once).
       const same = store.bySha256(sha256);
       if (same) return duplicate(same);
       const t = parseTelegram(raw);
-      // The same EventID + serial (or, without a serial, the same send time) of the same type and status.
-      const dedupeKey = [t.title, t.mode, t.eventId, t.infoType, t.serial ?? `@${t.sentAt}`].join('|');
-      const again = store.byDedupeKey(dedupeKey);
-      if (again) return duplicate(again);
       const family = familyOf(t.kind);
       const chain = family ? `${family}:${t.mode}:${t.eventId}` : null;
-      const now = ctx.clock.now();
-      // Not one transaction: the announcements module commits and sends each change itself.
-      const outcome = decide(t, chain, now);
-      const record: Omit<TelegramRecord, 'id'> = {
-        receivedAt: now,
-        source: from.source,
-        receivedFrom: from.name.slice(0, 300),
-        sha256,
-        dedupeKey,
-        title: t.title,
-        kind: t.kind,
-        mode: t.mode,
-        infoType: t.infoType,
-        eventId: t.eventId,
-        serial: t.serial,
-        sentAt: t.sentAt,
-        reportAt: t.reportAt,
-        headline: t.headline,
-        chain,
-        decision: outcome.decision,
-        reasonCode: outcome.reason.code,
-        reasonJa: outcome.reason.ja,
-        reasonEn: outcome.reason.en,
-        announcementId: outcome.announcementId,
-        withdrawnIds: outcome.withdrawnIds,
-      };
-      const telegramId = store.insert({ ...record, body: raw.toString('utf8') });
-      telegrams.inc({ source: from.source, decision: outcome.decision });
-      if (outcome.announcementId !== null || outcome.withdrawnIds.length > 0) {
-        ctx.audit.record({
-          actor: JMA_ACTOR,
-          action: `jma.${outcome.decision}`,
-          target:
-            outcome.announcementId !== null ? `announcement:${outcome.announcementId}` : `jma_telegram:${telegramId}`,
-          detail: {
-            telegram: telegramId,
-            title: t.title,
-            eventId: t.eventId,
-            mode: t.mode,
-            from: `${from.source}:${from.name}`,
-            withdrawn: outcome.withdrawnIds,
-          },
-        });
-      }
-      return {
-        decision: outcome.decision,
-        telegramId,
-        announcementId: outcome.announcementId,
-        withdrawnIds: outcome.withdrawnIds,
-        reasonJa: outcome.reason.ja,
-        reasonEn: outcome.reason.en,
-      };
+      return serially(chain ?? sha256, () => process(raw, sha256, t, chain, from));
     },
 
     settings() {

@@ -22,10 +22,10 @@ export interface AlertDraft {
 }
 
 export interface AlertSink {
-  /** Publishes to every terminal of the city now (no human confirmation); returns the announcement id. */
-  publish(draft: AlertDraft): number;
+  /** Publishes to every terminal of the city now (no human confirmation); resolves with the announcement id. */
+  publish(draft: AlertDraft): Promise<number>;
   /** Replaces the content of a live announcement (terminals show the newest once); false if it is no longer live. */
-  update(id: number, draft: AlertDraft): boolean;
+  update(id: number, draft: AlertDraft): Promise<boolean>;
   /** Takes a live announcement down from the terminals; false if it was no longer live. */
   withdraw(id: number): boolean;
   isLive(id: number): boolean;
