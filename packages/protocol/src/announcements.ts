@@ -138,6 +138,26 @@ export const TerminalAnnouncement = Type.Intersect([
 ]);
 export type TerminalAnnouncement = Static<typeof TerminalAnnouncement>;
 
+/**
+ * An edit of a published announcement that waits for a fresh approval (an approved emergency, or
+ * what a machine sender whose messages are held sent): terminals go on showing the approved text.
+ */
+export const PendingChange = Type.Object({
+  titleJa: Type.Optional(Type.String()),
+  bodyJa: Type.Optional(Type.String()),
+  titleEn: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  bodyEn: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  safetyCheck: Type.Optional(Type.Boolean()),
+  expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+  kind: Type.Optional(AnnouncementKind),
+  test: Type.Optional(Type.Boolean()),
+  /** When approved it also reaches households it has not reached yet (a wider area). */
+  widens: Type.Boolean(),
+  requestedBy: Type.String(),
+  requestedAt: Timestamp,
+});
+export type PendingChange = Static<typeof PendingChange>;
+
 export const Announcement = Type.Intersect([
   AnnouncementContent,
   Type.Object({
@@ -146,7 +166,11 @@ export const Announcement = Type.Intersect([
     sendAt: Type.Union([Timestamp, Type.Null()]),
     source: Type.Union([Type.Literal('console'), Type.Literal('cap')]),
     createdBy: Type.String(),
+    /** Cleared when the content changes afterwards: the approval was for other content. */
     approvedBy: Type.Union([Type.String(), Type.Null()]),
+    pendingChange: Type.Union([PendingChange, Type.Null()]),
+    /** Who last changed the content when that change needs a fresh approval: someone else must approve it. */
+    revisedBy: Type.Union([Type.String(), Type.Null()]),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     cancelledAt: Type.Union([Timestamp, Type.Null()]),
@@ -160,6 +184,32 @@ export const AnnouncementListQuery = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
   { additionalProperties: false },
 );
+
+/**
+ * City hall's policy for an API key (a machine sender): the CAP `<sender>` it speaks for (it may
+ * send, update and cancel only that sender's alerts; null: it cannot use the CAP gateway), and
+ * whether what it sends is published at once (`auto`) or waits for a person's approval (`hold`,
+ * also what a key without a policy gets).
+ */
+export const PublishPolicy = Type.Union([Type.Literal('auto'), Type.Literal('hold')]);
+export const SenderPolicyBody = Type.Object(
+  {
+    capSender: Type.Union([Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\s,<&]+$' }), Type.Null()]),
+    publish: PublishPolicy,
+  },
+  { additionalProperties: false },
+);
+export type SenderPolicyBody = Static<typeof SenderPolicyBody>;
+export const SenderPolicy = Type.Object({
+  apiKeyId: Id,
+  capSender: Type.Union([Type.String(), Type.Null()]),
+  publish: PublishPolicy,
+  updatedBy: Type.String(),
+  updatedAt: Timestamp,
+});
+export type SenderPolicy = Static<typeof SenderPolicy>;
+export const SenderPolicyList = Type.Object({ policies: Type.Array(SenderPolicy) });
+export type SenderPolicyList = Static<typeof SenderPolicyList>;
 
 export const AnnouncementSettings = Type.Object(
   { requireEmergencyApproval: Type.Boolean() },

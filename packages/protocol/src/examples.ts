@@ -162,6 +162,8 @@ export const announcement: Announcement = {
   source: 'console',
   createdBy: 'user:2:sato',
   approvedBy: null,
+  pendingChange: null,
+  revisedBy: null,
   createdAt: at,
   updatedAt: at,
   cancelledAt: null,

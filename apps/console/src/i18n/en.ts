@@ -286,6 +286,18 @@ export const en: ConsoleCatalogue = {
     copyFailed: 'Could not copy. Select the key and copy it by hand.',
     revokedDone: '“{{name}}” was revoked.',
     empty: 'There are no API keys yet.',
+    colSending: 'Announcements and alerts',
+    capSender: 'CAP sender: {{sender}}',
+    capSenderNone: 'CAP sender: not set (cannot send CAP)',
+    publishAuto: 'Publish as soon as they arrive',
+    publishHold: 'Wait for a city hall account to approve',
+    editSending: 'Sending settings',
+    sendingTitle: 'Sending settings of “{{name}}”',
+    sendingIntro: 'How announcements and alerts from this key are handled. Changes are kept in the audit log.',
+    fieldCapSender:
+      'CAP sender (the value of <sender>). This key sends, updates and cancels alerts as this sender only. Leave it empty and it cannot send CAP.',
+    fieldPublish: 'What happens to what it sends',
+    sendingSaved: 'Saved the sending settings of “{{name}}”.',
   },
   audit: {
     title: 'Audit log',

@@ -279,6 +279,18 @@ export const ja = {
     copyFailed: 'コピーできませんでした。キーを選択して手でコピーしてください。',
     revokedDone: '「{{name}}」を取り消しました。',
     empty: 'APIキーはまだありません。',
+    colSending: 'お知らせ・警報の送信',
+    capSender: 'CAPの送信者：{{sender}}',
+    capSenderNone: 'CAPの送信者：未設定（CAPは送れません）',
+    publishAuto: '届いたらすぐに配信する',
+    publishHold: '市役所職員の承認を待つ',
+    editSending: '送信の設定',
+    sendingTitle: '「{{name}}」の送信の設定',
+    sendingIntro: 'このキーから届くお知らせや警報をどう扱うかを決めます。変更は操作記録に残ります。',
+    fieldCapSender:
+      'CAPの送信者（sender の値）。このキーはこの送信者としてだけ警報を送り、訂正・取り消しできます。空にするとCAPは送れません。',
+    fieldPublish: '届いたお知らせ・警報の扱い',
+    sendingSaved: '「{{name}}」の送信の設定を保存しました。',
   },
   audit: {
     title: '操作記録',

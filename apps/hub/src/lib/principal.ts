@@ -11,13 +11,14 @@ export type StaffPrincipal = Extract<Principal, { kind: 'user' | 'apikey' }>;
 /**
  * Route and event access rules; every /api route must declare one. `terminals: true` also lets
  * terminals in (the handler then checks the thing was sent to the terminal's household), for the
- * few resources staff and terminals fetch alike (an announcement's voice clip).
+ * few resources staff and terminals fetch alike (an announcement's voice clip). `apiKeysOnly`: for
+ * machine clients only (e.g. the CAP gateway), so a person's session cannot skip the console's guards.
  */
 export type Access =
   | 'public'
   | 'terminal'
   | 'staff'
-  | { roles: readonly StaffRole[]; admin?: boolean; terminals?: boolean };
+  | { roles: readonly StaffRole[]; admin?: boolean; terminals?: boolean; apiKeysOnly?: boolean };
 
 export function staffRole(p: Principal | null): StaffRole | null {
   if (!p) return null;
@@ -42,6 +43,7 @@ export function allows(access: Access, p: Principal | null): boolean {
   if (access === 'staff') return true;
   const role = staffRole(p);
   if (!role || !access.roles.includes(role)) return false;
+  if (access.apiKeysOnly && p.kind !== 'apikey') return false;
   if (access.admin) return p.kind === 'user' && p.user.admin;
   return true;
 }

@@ -94,7 +94,15 @@ export function registerAuth(app: FastifyInstance, auth: Authenticators): ApiRou
     }
     request.principal = authenticate(request, auth);
     if (!allows(access, request.principal)) {
-      throw request.principal ? forbidden() : unauthenticated();
+      if (!request.principal) throw unauthenticated();
+      if (typeof access === 'object' && access.apiKeysOnly && request.principal.kind === 'user') {
+        throw new AppError(
+          403,
+          'API_KEY_REQUIRED',
+          'This endpoint is for alerting systems with an API key. Compose announcements in the console.',
+        );
+      }
+      throw forbidden();
     }
   });
   return apiRoutes;

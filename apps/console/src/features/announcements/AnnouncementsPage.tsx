@@ -3,32 +3,17 @@
  * with live receipt counters, and per announcement the households to follow up (CSV export),
  * approval under the two-person rule, correction and cancellation.
  */
-import type {
-  Announcement,
-  AnnouncementSettings,
-  District,
-  FollowUpHousehold,
-  Household,
-  ReceiptCounts,
-} from '@tsunagu/protocol';
-import { type FormEvent, useState } from 'react';
+import type { Announcement, AnnouncementSettings, District, Household } from '@tsunagu/protocol';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { routeArgument } from '../../shell/route';
-import {
-  ConfirmDialog,
-  ErrorMessage,
-  Field,
-  FormActions,
-  LoadState,
-  Modal,
-  StatusMessage,
-  useLoad,
-} from '../../shell/ui';
+import { ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { Detail } from './AnnouncementDetail';
 import { ComposeDialog } from './ComposeDialog';
-import { announcementsEn, announcementsJa } from './messages';
+import { COUNT_KEYS, useMessages } from './messages';
 
 const css = `
 .ann-counts { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 0.5rem; margin: 0 0 1rem; }
@@ -38,26 +23,6 @@ const css = `
 .ann-detail { margin-top: 1.5rem; border-top: 3px solid #111; padding-top: 1rem; }
 .ann-detail h2 { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
 `;
-
-const COUNT_KEYS: (keyof ReceiptCounts)[] = [
-  'targeted',
-  'delivered',
-  'played',
-  'acknowledged',
-  'safe',
-  'needHelp',
-  'notAnswered',
-];
-
-/** Adds this page's words to the console's catalogues (once). */
-function useMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('ann.title')) {
-    i18n.addResourceBundle('ja', 'translation', { ann: announcementsJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { ann: announcementsEn }, true, true);
-  }
-  return t;
-}
 
 interface Data {
   announcements: Announcement[];
@@ -241,217 +206,5 @@ export function AnnouncementsPage() {
         />
       ) : null}
     </section>
-  );
-}
-
-function Detail({
-  a,
-  onUpdated,
-  meId,
-  districts,
-}: {
-  a: Announcement;
-  onUpdated(a: Announcement): void;
-  meId: string;
-  districts: District[];
-}) {
-  const t = useMessages();
-  const { i18n } = useTranslation();
-  const { api } = useSession();
-  const [sort, setSort] = useState<'district' | 'needsAssistance'>('district');
-  const followUps = useLoad(
-    () =>
-      api
-        .get<{ households: FollowUpHousehold[] }>(`api/announcements/${a.id}/follow-ups`, { sort })
-        .then((r) => r.households),
-    [a.id, sort],
-  );
-  const [confirm, setConfirm] = useState<'cancel' | 'approve' | null>(null);
-  const [editing, setEditing] = useState(false);
-  useStaffEvent('announcement:receiptsChanged', (p) => {
-    if (p.announcementId === a.id) followUps.reload();
-  });
-  const districtName = (id: number) => {
-    const d = districts.find((x) => x.id === id);
-    return d ? (i18n.language === 'en' ? d.nameEn : d.name) : String(id);
-  };
-  const open = a.status !== 'cancelled' && a.status !== 'expired';
-  return (
-    <section
-      aria-labelledby="announcement-detail-title"
-      className="ann-detail"
-      data-testid="announcement-detail"
-      data-id={a.id}
-    >
-      <h2 id="announcement-detail-title">
-        {a.titleJa} <span className="tag">{t(`ann.statuses.${a.status}`)}</span>
-      </h2>
-      <p>{a.bodyJa}</p>
-      <h3>{t('ann.live')}</h3>
-      <dl className="ann-counts" data-testid="announcement-counts">
-        {COUNT_KEYS.map((k) => (
-          <div key={k}>
-            <dt>{t(`ann.counts.${k}`)}</dt>
-            <dd data-testid={`count-${k}`}>{a.counts[k]}</dd>
-          </div>
-        ))}
-      </dl>
-      <div className="toolbar">
-        {a.status === 'pending_approval' && a.createdBy !== meId ? (
-          <button
-            type="button"
-            className="button button-danger"
-            onClick={() => setConfirm('approve')}
-            data-testid="announcement-approve"
-          >
-            {t('ann.approve')}
-          </button>
-        ) : null}
-        {open ? (
-          <>
-            <button type="button" className="button" onClick={() => setEditing(true)} data-testid="announcement-edit">
-              {t('ann.edit')}
-            </button>
-            <button
-              type="button"
-              className="button button-danger-outline"
-              onClick={() => setConfirm('cancel')}
-              data-testid="announcement-cancel"
-            >
-              {t('ann.cancel')}
-            </button>
-          </>
-        ) : null}
-        <a
-          className="button"
-          href={`../api/announcements/${a.id}/follow-ups.csv?sort=${sort}`}
-          download
-          data-testid="announcement-csv"
-        >
-          {t('ann.csv')}
-        </a>
-        <a className="button button-quiet" href={`../api/announcements/${a.id}/cap`} target="_blank" rel="noreferrer">
-          {t('ann.capXml')}
-        </a>
-      </div>
-      <h3>{t('ann.followUps')}</h3>
-      <Field label={t('ann.sort')}>
-        {({ id }) => (
-          <select
-            id={id}
-            value={sort}
-            onChange={(e) => setSort(e.target.value as 'district' | 'needsAssistance')}
-            data-testid="followups-sort"
-          >
-            <option value="district">{t('ann.sortDistrict')}</option>
-            <option value="needsAssistance">{t('ann.sortAssistance')}</option>
-          </select>
-        )}
-      </Field>
-      <LoadState state={followUps}>
-        {(followUps.data ?? []).length === 0 ? (
-          <p>{t('ann.followUpsEmpty')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table-compact" data-testid="followups-table">
-              <caption className="visually-hidden">{t('ann.followUps')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ann.colState')}</th>
-                  <th scope="col">{t('ann.colHousehold')}</th>
-                  <th scope="col">{t('ann.colAddress')}</th>
-                  <th scope="col">{t('ann.colPhone')}</th>
-                  <th scope="col">{t('ann.colDistrict')}</th>
-                  <th scope="col">{t('ann.colAssistance')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(followUps.data ?? []).map((h) => (
-                  <tr key={h.householdId} data-testid="followup-row" data-state={h.state}>
-                    <td>
-                      <span className={h.state === 'need_help' ? 'tag tag-warn' : 'tag'}>
-                        {h.state === 'need_help' ? t('ann.stateNeedHelp') : t('ann.stateNotAnswered')}
-                      </span>
-                      {h.delivered ? null : <span className="cell-sub">{t('ann.notDelivered')}</span>}
-                    </td>
-                    <th scope="row">{h.name}</th>
-                    <td>{h.address}</td>
-                    <td className="nowrap">{h.phone ? <a href={`tel:${h.phone}`}>{h.phone}</a> : ''}</td>
-                    <td>{h.districtName || districtName(h.districtId)}</td>
-                    <td>{h.needsAssistance ? t('ann.yes') : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </LoadState>
-      {confirm ? (
-        <ConfirmDialog
-          title={confirm === 'cancel' ? t('ann.cancelTitle') : t('ann.approveTitle')}
-          body={confirm === 'cancel' ? t('ann.cancelBody') : t('ann.approveBody')}
-          confirmLabel={confirm === 'cancel' ? t('ann.cancel') : t('ann.approve')}
-          onCancel={() => setConfirm(null)}
-          onConfirm={async () => {
-            onUpdated(await api.post<Announcement>(`api/announcements/${a.id}/${confirm}`));
-            setConfirm(null);
-          }}
-        />
-      ) : null}
-      {editing ? (
-        <EditDialog
-          a={a}
-          onClose={() => setEditing(false)}
-          onSaved={(x) => {
-            onUpdated(x);
-            setEditing(false);
-          }}
-        />
-      ) : null}
-    </section>
-  );
-}
-
-function EditDialog({ a, onClose, onSaved }: { a: Announcement; onClose(): void; onSaved(a: Announcement): void }) {
-  const t = useMessages();
-  const { api } = useSession();
-  const [titleJa, setTitleJa] = useState(a.titleJa);
-  const [bodyJa, setBodyJa] = useState(a.bodyJa);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      onSaved(await api.patch<Announcement>(`api/announcements/${a.id}`, { titleJa, bodyJa }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal title={t('ann.editTitle')} onClose={onClose} hideFooter testId="edit-dialog">
-      <form className="form" onSubmit={submit}>
-        <Field label={t('ann.titleJa')}>
-          {({ id }) => (
-            <input id={id} required maxLength={200} value={titleJa} onChange={(e) => setTitleJa(e.target.value)} />
-          )}
-        </Field>
-        <Field label={t('ann.bodyJa')}>
-          {({ id }) => (
-            <textarea
-              id={id}
-              required
-              maxLength={4000}
-              rows={4}
-              value={bodyJa}
-              onChange={(e) => setBodyJa(e.target.value)}
-            />
-          )}
-        </Field>
-        <ErrorMessage error={error} />
-        <FormActions onCancel={onClose} submitLabel={t('ann.editSave')} busy={busy} />
-      </form>
-    </Modal>
   );
 }

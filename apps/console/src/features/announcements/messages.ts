@@ -1,4 +1,7 @@
 /** The announcements page's words (Japanese first, English second), added to the console's i18n when the page opens. */
+import type { ReceiptCounts } from '@tsunagu/protocol';
+import { useTranslation } from 'react-i18next';
+
 export const announcementsJa = {
   title: 'お知らせ・緊急放送',
   intro: '端末にお知らせを送り、届いたか・確認されたかをその場で確かめます。',
@@ -46,6 +49,15 @@ export const announcementsJa = {
   approve: '承認して送信',
   approveTitle: 'この緊急放送を承認しますか？',
   approveBody: '承認するとすぐに端末に送られます。',
+  approveChange: '変更を承認して送信',
+  approveChangeTitle: 'この変更を承認しますか？',
+  approveChangeBody: '承認すると、変更した内容が端末に送られます。',
+  reapprovalNeeded:
+    '承認のあとに内容が変わったため、承認し直しが必要です。変更した人とは別の市役所職員が承認すると送られます。',
+  changeWaiting: '変更は承認待ちです。承認されるまで、端末には前の内容が表示されています。',
+  changeWaitingTitle: '承認待ちの変更',
+  changeWidens: '承認すると、まだ届いていない地域にも送られます。',
+  editHeld: '訂正は承認待ちになりました。別の市役所職員が承認すると送られます。',
   cancel: '取り消す',
   cancelTitle: 'このお知らせを取り消しますか？',
   cancelBody: '受け取ったすべての端末から消えます。',
@@ -152,6 +164,15 @@ export const announcementsEn: AnnouncementsMessages = {
   approve: 'Approve and send',
   approveTitle: 'Approve this emergency announcement?',
   approveBody: 'It is sent to terminals as soon as you approve it.',
+  approveChange: 'Approve the change and send',
+  approveChangeTitle: 'Approve this change?',
+  approveChangeBody: 'The changed text is sent to terminals as soon as you approve it.',
+  reapprovalNeeded:
+    'The content changed after it was approved, so it needs approving again: by a city hall account other than the one that changed it.',
+  changeWaiting: 'A change is waiting for approval. Until it is approved, terminals show the earlier text.',
+  changeWaitingTitle: 'Change waiting for approval',
+  changeWidens: 'Once approved, it also goes to areas it has not reached yet.',
+  editHeld: 'The correction is waiting for approval: it is sent when another city hall account approves it.',
   cancel: 'Cancel it',
   cancelTitle: 'Cancel this announcement?',
   cancelBody: 'It disappears from every terminal that received it.',
@@ -203,3 +224,23 @@ export const announcementsEn: AnnouncementsMessages = {
   source: { console: 'City hall', cap: 'CAP feed' },
   close: 'Close',
 };
+
+export const COUNT_KEYS: (keyof ReceiptCounts)[] = [
+  'targeted',
+  'delivered',
+  'played',
+  'acknowledged',
+  'safe',
+  'needHelp',
+  'notAnswered',
+];
+
+/** Adds this page's words to the console's catalogues (once). */
+export function useMessages() {
+  const { i18n, t } = useTranslation();
+  if (!i18n.exists('ann.title')) {
+    i18n.addResourceBundle('ja', 'translation', { ann: announcementsJa }, true, true);
+    i18n.addResourceBundle('en', 'translation', { ann: announcementsEn }, true, true);
+  }
+  return t;
+}

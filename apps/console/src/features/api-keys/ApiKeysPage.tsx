@@ -1,5 +1,12 @@
-/** Administrators: API keys for machine clients — list, create (the key is shown once), revoke. */
-import { type ApiKey, type CreatedApiKey, STAFF_ROLES, type StaffRole } from '@tsunagu/protocol';
+/** Administrators: API keys for machine clients — list, create (the key is shown once), revoke, and how announcements from each are handled. */
+import {
+  type ApiKey,
+  type CreatedApiKey,
+  type SenderPolicy,
+  type SenderPolicyList,
+  STAFF_ROLES,
+  type StaffRole,
+} from '@tsunagu/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
@@ -15,11 +22,18 @@ import {
   StatusMessage,
   useLoad,
 } from '../../shell/ui';
+import { DEFAULT_POLICY, SenderPolicyDialog, SendingSummary } from './SenderPolicyDialog';
 
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
   const { api } = useSession();
   const state = useLoad(() => api.get<{ apiKeys: ApiKey[] }>('api/api-keys').then((r) => r.apiKeys), []);
+  const policies = useLoad(
+    () => api.get<SenderPolicyList>('api/announcements/sender-policies').then((r) => r.policies),
+    [],
+  );
+  const policyOf = (k: ApiKey) => policies.data?.find((p) => p.apiKeyId === k.id) ?? DEFAULT_POLICY;
+  const [editingPolicy, setEditingPolicy] = useState<ApiKey | null>(null);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
@@ -54,6 +68,7 @@ export function ApiKeysPage() {
                   <th scope="col">{t('apiKeys.colPrefix')}</th>
                   <th scope="col">{t('apiKeys.colCreated')}</th>
                   <th scope="col">{t('apiKeys.colStatus')}</th>
+                  <th scope="col">{t('apiKeys.colSending')}</th>
                   <th scope="col">{t('apiKeys.colActions')}</th>
                 </tr>
               </thead>
@@ -73,7 +88,21 @@ export function ApiKeysPage() {
                         t('apiKeys.active')
                       )}
                     </td>
+                    <td data-testid="api-key-sending">
+                      {k.role === 'cityhall' ? <SendingSummary policy={policyOf(k)} /> : null}
+                    </td>
                     <td className="actions">
+                      {k.revokedAt || k.role !== 'cityhall' ? null : (
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => setEditingPolicy(k)}
+                          data-testid="edit-sender-policy"
+                        >
+                          {t('apiKeys.editSending')}
+                          <ForName name={k.name} />
+                        </button>
+                      )}
                       {k.revokedAt ? null : (
                         <button
                           type="button"
@@ -104,6 +133,18 @@ export function ApiKeysPage() {
         />
       ) : null}
       {created ? <CreatedKeyDialog created={created} onClose={() => setCreated(null)} /> : null}
+      {editingPolicy ? (
+        <SenderPolicyDialog
+          apiKey={editingPolicy}
+          policy={policyOf(editingPolicy)}
+          onClose={() => setEditingPolicy(null)}
+          onSaved={(saved: SenderPolicy) => {
+            policies.set((d) => [...(d ?? []).filter((p) => p.apiKeyId !== saved.apiKeyId), saved]);
+            setStatus(t('apiKeys.sendingSaved', { name: editingPolicy.name }));
+            setEditingPolicy(null);
+          }}
+        />
+      ) : null}
       {revoking ? (
         <ConfirmDialog
           title={t('apiKeys.confirmRevokeTitle')}

@@ -14,7 +14,7 @@ const sample = (name: string) => fs.readFileSync(path.join(TESTDATA, name));
 
 interface Gateway {
   hub: TestHub;
-  key: string;
+  /** Posts as the API key of the message's own sender (one per sender, allowed to publish by itself). */
   post(body: string | Buffer, contentType?: string): ReturnType<ReturnType<typeof as>>;
   dispose(): Promise<void>;
 }
@@ -23,17 +23,31 @@ async function gateway(at = '2010-08-30T12:00:00Z'): Promise<Gateway> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cap-'));
   // The samples are real alerts from 2010-2011: replay them at the time they were issued.
   const hub = await createTestHub({ clock: new FakeClock(Date.parse(at)), config: { dataDir } });
-  const { key } = hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
+  const svc = hub.capabilities.announcements as AnnouncementsService;
+  const keys = new Map<string, string>();
+  // Each alerting system has its own key, bound by city hall to its CAP sender (policy.test.ts
+  // covers keys speaking for other senders and keys whose alerts are held).
+  const keyFor = (sender: string) => {
+    let key = keys.get(sender);
+    if (!key) {
+      const created = hub.services.accounts.createApiKey(`feed ${keys.size}`, 'cityhall', null);
+      svc.setSenderPolicy(created.id, { capSender: sender, publish: 'auto' }, 'test');
+      key = created.key;
+      keys.set(sender, key);
+    }
+    return key;
+  };
   return {
     hub,
-    key,
-    post: (body, contentType = 'application/cap+xml') =>
-      as(hub, { bearer: key })({
+    post: (body, contentType = 'application/cap+xml') => {
+      const sender = /<(?:\w+:)?sender>([^<\s]+)</.exec(body.toString('latin1'))?.[1] ?? 'jma@example.jp';
+      return as(hub, { bearer: keyFor(sender) })({
         method: 'POST',
         url: '/api/cap',
         headers: { 'content-type': contentType },
         payload: body,
-      }),
+      });
+    },
     async dispose() {
       await hub.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

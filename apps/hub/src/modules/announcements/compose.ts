@@ -15,19 +15,35 @@ import { AppError, badRequest, notFound } from '../../lib/errors';
 import type { HouseholdsStore } from '../households/store';
 import type { VoiceClips } from './audio';
 import type { Delivery } from './delivery';
+import { decideAnnouncement, type Sender } from './policy';
 import type { AnnouncementSpeech } from './speech';
-import type { AnnouncementRecord, AnnouncementsStore } from './store';
+import type { AnnouncementRecord, AnnouncementsStore, ContentPatch, NewAnnouncement } from './store';
 
 export interface Compose {
-  create(body: CreateAnnouncementBody, actor: { name: string; isUser: boolean }): Promise<Announcement>;
+  /** Resolves once the hub's voice clip is made (or given up on) and the announcement is stored and sent. */
+  create(body: CreateAnnouncementBody, sender: Sender): Promise<Announcement>;
+  /**
+   * A new announcement from any path (console, REST, CAP, feeds), as the policy decides: sent now
+   * or at its time, or held for approval. `alongside` is stored in the same transaction.
+   */
+  submit(
+    a: Submission,
+    sender: Sender,
+    options?: { confirmWholeCity?: boolean; alongside?: (stored: AnnouncementRecord) => void },
+  ): Announcement;
   approve(id: number, actor: string): Announcement;
-  update(id: number, body: UpdateAnnouncementBody): Promise<Announcement>;
+  update(id: number, body: UpdateAnnouncementBody, sender: Sender): Promise<Announcement>;
+  /** New content from any path (REST edit, CAP Update), applied or held for a fresh approval as the policy decides. */
+  revise(a: AnnouncementRecord, patch: ContentPatch, sender: Sender, widenTo?: AnnouncementTarget | null): Announcement;
   cancel(id: number): Announcement;
   preview(target: AnnouncementTarget): TargetPreview;
   /** Refuses a target naming districts or households that do not exist. */
   checkTarget(target: AnnouncementTarget): void;
   load(id: number): AnnouncementRecord;
 }
+
+/** A new announcement before the policy has decided its status and the sender is known. */
+export type Submission = Omit<NewAnnouncement, 'status' | 'createdBy' | 'approvedBy' | 'createdAt'>;
 
 export interface ComposeDeps {
   clock: Clock;
@@ -38,6 +54,9 @@ export interface ComposeDeps {
   speech: Pick<AnnouncementSpeech, 'prepare' | 'readings' | 'setReadings'>;
   settings: () => AnnouncementSettings;
 }
+
+const sameAccount = () =>
+  new AppError(403, 'APPROVAL_SAME_ACCOUNT', 'A second city hall account must approve what this account wrote.');
 
 function parseTime(value: string | undefined | null, field: string): number | null {
   if (value === undefined || value === null) return null;
@@ -84,11 +103,77 @@ export function createCompose(deps: ComposeDeps): Compose {
     }
   }
 
+  function submit(
+    a: Submission,
+    sender: Sender,
+    options: { confirmWholeCity?: boolean; alongside?: (stored: AnnouncementRecord) => void } = {},
+  ): Announcement {
+    const decision = decideAnnouncement(
+      { action: 'create', sender, kind: a.kind, target: a.target, confirmWholeCity: options.confirmWholeCity },
+      deps.settings(),
+    );
+    const now = clock.now();
+    const record: NewAnnouncement = {
+      ...a,
+      status: decision.outcome === 'hold' ? 'pending_approval' : 'scheduled',
+      createdBy: sender.name,
+      approvedBy: null,
+      createdAt: now,
+    };
+    if (decision.outcome === 'send' && (a.sendAt === null || a.sendAt <= now))
+      return delivery.publishNew(record, options.alongside);
+    const stored = store.transaction(() => {
+      const r = store.add(record);
+      options.alongside?.(r);
+      return r;
+    });
+    return delivery.release(stored);
+  }
+
+  function revise(
+    a: AnnouncementRecord,
+    patch: ContentPatch,
+    sender: Sender,
+    widenTo: AnnouncementTarget | null = null,
+  ): Announcement {
+    const decision = decideAnnouncement(
+      { action: 'change', sender, kind: patch.kind ?? a.kind, current: a },
+      deps.settings(),
+    );
+    const now = clock.now();
+    if (decision.outcome === 'send') {
+      const updated = store.transaction(() => {
+        const u = store.updateContent(a.id, patch, now);
+        return a.approvedBy === null ? u : store.clearApproval(a.id, u.status);
+      });
+      return delivery.changed(updated, widenTo);
+    }
+    if (a.status === 'published') {
+      // Terminals go on showing what was approved; the change waits for a second person.
+      const prior = store.revision(a.id)?.change;
+      const change = { patch: { ...prior?.patch, ...patch }, widenTo: widenTo ?? prior?.widenTo ?? null };
+      store.transaction(() => {
+        store.setRevision(a.id, { change, revisedBy: sender.name, revisedAt: now });
+        if (a.approvedBy !== null) store.clearApproval(a.id, a.status);
+      });
+      return delivery.notify(a.id);
+    }
+    // Not sent yet: the new content waits for approval in its place (a schedule waits with it).
+    store.transaction(() => {
+      store.updateContent(a.id, patch, now);
+      store.setRevision(a.id, { change: null, revisedBy: sender.name, revisedAt: now });
+      store.clearApproval(a.id, 'pending_approval');
+    });
+    return delivery.notify(a.id);
+  }
+
   return {
     load,
     checkTarget,
+    submit,
+    revise,
 
-    async create(body, actor) {
+    async create(body, sender) {
       const now = clock.now();
       const sendAt = parseTime(body.sendAt, 'sendAt');
       const expiresAt = parseTime(body.expiresAt, 'expiresAt');
@@ -97,17 +182,9 @@ export function createCompose(deps: ComposeDeps): Compose {
           { path: 'body.expiresAt', message: 'must be later than the send time' },
         ]);
       }
-      if (body.kind === 'emergency' && body.target.type === 'all' && body.confirmWholeCity !== true) {
-        throw badRequest(
-          'CONFIRMATION_REQUIRED',
-          'An emergency to the whole city needs a second confirmation (confirmWholeCity).',
-          [{ path: 'body.confirmWholeCity', message: 'must be true for an emergency to all terminals' }],
-        );
-      }
       checkTarget(body.target);
       const audioMime = body.audioId ? clips.check(body.audioId) : null;
-      const needsApproval = body.kind === 'emergency' && deps.settings().requireEmergencyApproval;
-      const a = {
+      const a: Submission = {
         kind: body.kind,
         test: body.test ?? false,
         titleJa: body.titleJa,
@@ -118,42 +195,53 @@ export function createCompose(deps: ComposeDeps): Compose {
         audioMime,
         safetyCheck: body.safetyCheck ?? false,
         target: body.target,
-        status: needsApproval ? ('pending_approval' as const) : ('scheduled' as const),
         sendAt,
         expiresAt,
-        source: 'console' as const,
+        source: 'console',
         capCategory: null,
-        createdBy: actor.name,
-        approvedBy: null,
-        createdAt: now,
       };
+      // Refused before any clip is made (the whole-city confirmation).
+      decideAnnouncement(
+        { action: 'create', sender, kind: a.kind, target: a.target, confirmWholeCity: body.confirmWholeCity },
+        deps.settings(),
+      );
       const readings = body.readings ?? [];
       // The hub's voice clip exists before the announcement goes out (also one sent later).
       await speech.prepare(a, readings);
-      if (!needsApproval && (sendAt === null || sendAt <= now))
-        return delivery.publishNew(a, (stored) => {
+      return submit(a, sender, {
+        confirmWholeCity: body.confirmWholeCity,
+        alongside: (stored) => {
           if (readings.length) speech.setReadings(stored.id, readings);
-        });
-      const stored = store.add(a);
-      if (readings.length) speech.setReadings(stored.id, readings);
-      return delivery.release(stored);
+        },
+      });
     },
 
     approve(id, actor) {
       const a = load(id);
-      if (a.status !== 'pending_approval')
-        throw new AppError(409, 'NOT_PENDING', 'This announcement is not waiting for approval.');
-      if (a.createdBy === actor) {
-        throw new AppError(
-          403,
-          'APPROVAL_SAME_ACCOUNT',
-          'A second city hall account must approve this emergency announcement.',
-        );
+      const revision = store.revision(id);
+      const now = clock.now();
+      if (a.status === 'pending_approval') {
+        // The two-person rule: whoever wrote the content as it stands cannot approve it.
+        if ((revision?.revisedBy ?? a.createdBy) === actor) throw sameAccount();
+        const approved = store.transaction(() => {
+          store.setRevision(id, null);
+          return store.setStatus(id, 'scheduled', now, { approvedBy: actor });
+        });
+        return delivery.release(approved);
       }
-      return delivery.release(store.setStatus(id, 'scheduled', clock.now(), { approvedBy: actor }));
+      const change = a.status === 'published' ? revision?.change : null;
+      if (!change || !revision)
+        throw new AppError(409, 'NOT_PENDING', 'This announcement is not waiting for approval.');
+      if (revision.revisedBy === actor) throw sameAccount();
+      const updated = store.transaction(() => {
+        store.updateContent(id, change.patch, now);
+        store.setRevision(id, null);
+        return store.setStatus(id, 'published', now, { approvedBy: actor });
+      });
+      return delivery.changed(updated, change.widenTo);
     },
 
-    async update(id, body) {
+    async update(id, body, sender) {
       const closed = (a: AnnouncementRecord) => {
         if (a.status === 'cancelled' || a.status === 'expired') {
           throw new AppError(
@@ -162,11 +250,11 @@ export function createCompose(deps: ComposeDeps): Compose {
             `This announcement has been ${a.status} and can no longer be changed.`,
           );
         }
+        return a;
       };
-      closed(load(id));
-      const now = clock.now();
+      const before = closed(load(id));
       const expiresAt = body.expiresAt === undefined ? undefined : parseTime(body.expiresAt, 'expiresAt');
-      if (expiresAt != null && expiresAt <= now) {
+      if (expiresAt != null && expiresAt <= clock.now()) {
         throw badRequest('EXPIRY_IN_PAST', 'The expiry must be in the future. To take it down now, cancel it.', [
           { path: 'body.expiresAt', message: 'must be in the future' },
         ]);
@@ -180,11 +268,12 @@ export function createCompose(deps: ComposeDeps): Compose {
         ...(expiresAt !== undefined ? { expiresAt } : {}),
       };
       const readings = body.readings ?? speech.readings(id);
-      await speech.prepare({ ...load(id), ...patch }, readings);
+      // The clip of the content as it will be sent (with a change already waiting for approval).
+      await speech.prepare({ ...before, ...store.revision(id)?.change?.patch, ...patch }, readings);
       // It may have been cancelled while the clip was being made.
-      closed(load(id));
+      const a = closed(load(id));
       if (body.readings) speech.setReadings(id, body.readings);
-      return delivery.changed(store.updateContent(id, patch, clock.now()));
+      return revise(a, patch, sender);
     },
 
     cancel(id) {

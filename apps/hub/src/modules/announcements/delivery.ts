@@ -3,7 +3,7 @@
  * change serialised once by Socket.IO for all its rooms), send-time and expiry timers, updates,
  * withdrawals, and telling city hall of every change.
  */
-import type { Announcement, AnnouncementTarget, ReceiptCounts, WithdrawnReason } from '@tsunagu/protocol';
+import type { Announcement, AnnouncementTarget, WithdrawnReason } from '@tsunagu/protocol';
 import { Counter } from 'prom-client';
 import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
@@ -25,10 +25,13 @@ export interface Delivery {
    * approval only tells city hall.
    */
   release(a: AnnouncementRecord): Announcement;
-  /** After new content: the terminals that have it show it again; the expiry is re-armed. */
-  changed(a: AnnouncementRecord): Announcement;
-  /** A published announcement now also reaches the households of `target` (nobody loses it). */
-  widen(a: AnnouncementRecord, target: AnnouncementTarget): void;
+  /**
+   * After new content: the terminals that have it show it again, and with `widenTo` it also
+   * reaches the households of that target (nobody loses it); the expiry is re-armed.
+   */
+  changed(a: AnnouncementRecord, widenTo?: AnnouncementTarget | null): Announcement;
+  /** Tells city hall of a change that does not reach terminals (e.g. an edit waiting for approval). */
+  notify(id: number): Announcement;
   cancel(a: AnnouncementRecord): Announcement;
   /** Re-arms schedules and expiries from the database (hub start). */
   start(): void;
@@ -52,12 +55,18 @@ export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Deli
     if (householdIds.length === 0) return null;
     return ctx.sockets.terminals.to(householdIds.map(rooms.household));
   }
-  /** Tells city hall; `counts` when known without asking the database (nothing answered yet). */
-  function notifyStaff(a: AnnouncementRecord, counts: ReceiptCounts = store.counts(a.id)): Announcement {
-    const view = staffView(a, counts);
+  const toCityHall = (view: Announcement) => {
     ctx.sockets.staff.to(rooms.role('cityhall')).emit('announcement:changed', view);
     return view;
+  };
+  /** Tells city hall of a change: the announcement read back with its counts, in one query. */
+  function notifyStaff(id: number): Announcement {
+    const a = store.withCounts(id)!;
+    return toCityHall(staffView(a, a.counts, a.revision));
   }
+  /** Tells city hall of one nobody can have answered yet (nothing to read back). */
+  const notifyUnanswered = (a: AnnouncementRecord, targeted: number) =>
+    toCityHall(staffView(a, noReceipts(targeted), null));
   const withdraw = (a: AnnouncementRecord, reason: WithdrawnReason) =>
     terminalsFor(a, store.targetHouseholdIds(a.id))?.emit('announcement:withdrawn', { id: a.id, reason });
 
@@ -113,23 +122,23 @@ export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Deli
     terminalsFor(a, householdIds)?.emit('announcement:published', freshForTerminals(a));
     published.inc({ kind: a.kind });
     armExpiry(a);
-    return notifyStaff(a, noReceipts(householdIds.length));
+    return notifyUnanswered(a, householdIds.length);
   }
 
   function publish(a: AnnouncementRecord): Announcement {
     const now = clock.now();
-    if (a.expiresAt !== null && a.expiresAt <= now) return notifyStaff(store.setStatus(a.id, 'expired', now));
+    if (a.expiresAt !== null && a.expiresAt <= now) return notifyStaff(store.setStatus(a.id, 'expired', now).id);
     const householdIds = store.resolveTarget(a.target);
     return sent(store.publish(a.id, householdIds, now), householdIds); // persisted first, then sent
   }
 
-  function expire(id: number) {
+  function expire(id: number): Announcement | undefined {
     expiryTimers.delete(id);
     const a = store.get(id);
     if (a?.status !== 'published') return;
-    const expired = store.setStatus(id, 'expired', clock.now());
+    store.setStatus(id, 'expired', clock.now());
     withdraw(a, 'expired');
-    notifyStaff(expired);
+    return notifyStaff(id);
   }
 
   function release(a: AnnouncementRecord): Announcement {
@@ -137,7 +146,7 @@ export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Deli
       if (a.sendAt === null || a.sendAt <= clock.now()) return publish(a);
       armSchedule({ ...a, sendAt: a.sendAt });
     }
-    return notifyStaff(a, noReceipts(0));
+    return notifyUnanswered(a, 0);
   }
 
   return {
@@ -153,33 +162,32 @@ export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Deli
 
     release,
 
-    changed(a) {
+    changed(a, widenTo = null) {
       if (a.status === 'published') {
-        if (a.expiresAt !== null && a.expiresAt <= clock.now()) {
-          expire(a.id);
-          return staffView(store.get(a.id)!, store.counts(a.id));
+        if (a.expiresAt !== null && a.expiresAt <= clock.now()) return expire(a.id) ?? notifyStaff(a.id);
+        const payload = freshForTerminals(a);
+        terminalsFor(a, store.targetHouseholdIds(a.id))?.emit('announcement:updated', payload);
+        if (widenTo && a.target.type !== 'all') {
+          const added = store.addTargets(a.id, store.resolveTarget(widenTo));
+          if (widenTo.type === 'all')
+            ctx.sockets.terminals.to(rooms.allTerminals).emit('announcement:published', payload);
+          else if (added.length)
+            ctx.sockets.terminals.to(added.map(rooms.household)).emit('announcement:published', payload);
         }
-        terminalsFor(a, store.targetHouseholdIds(a.id))?.emit('announcement:updated', freshForTerminals(a));
         armExpiry(a);
       }
-      return notifyStaff(a);
+      return notifyStaff(a.id);
     },
 
-    widen(a, target) {
-      if (a.status !== 'published' || a.target.type === 'all') return;
-      const added = store.addTargets(a.id, store.resolveTarget(target));
-      if (target.type === 'all')
-        ctx.sockets.terminals.to(rooms.allTerminals).emit('announcement:published', freshForTerminals(a));
-      else if (added.length)
-        ctx.sockets.terminals.to(added.map(rooms.household)).emit('announcement:published', freshForTerminals(a));
-    },
+    notify: notifyStaff,
 
     cancel(a) {
       const now = clock.now();
-      const cancelled = store.setStatus(a.id, 'cancelled', now, { cancelledAt: now });
+      store.setStatus(a.id, 'cancelled', now, { cancelledAt: now });
+      store.setRevision(a.id, null);
       disarm(a.id);
       if (a.status === 'published') withdraw(a, 'cancelled');
-      return notifyStaff(cancelled);
+      return notifyStaff(a.id);
     },
 
     start() {

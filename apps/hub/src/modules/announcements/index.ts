@@ -2,6 +2,8 @@
 import type { Hub } from '../../app';
 import { createSqliteReceiptsStore } from './receipt-store';
 import { announcementsRoutes } from './routes';
+import { senderPolicyRoutes } from './sender-routes';
+import { createSqliteSendersStore } from './sender-store';
 import { type AnnouncementsService, createAnnouncementsService } from './service';
 import { registerAnnouncementSockets } from './socket';
 import { registerSpeech } from './speech';
@@ -16,9 +18,17 @@ export async function registerAnnouncements(hub: Hub): Promise<AnnouncementsServ
     content: (id) => store.get(id),
     isTargeted: (id, householdId) => receipts.isTargeted(id, householdId),
   });
-  const service = createAnnouncementsService(hub.ctx, { store, receipts, households: hub.stores.households, speech });
+  const service = createAnnouncementsService(hub.ctx, {
+    store,
+    receipts,
+    senders: createSqliteSendersStore(hub.ctx.db),
+    households: hub.stores.households,
+    apiKeyExists: (id) => hub.stores.accounts.apiKeyById(id) !== undefined,
+    speech,
+  });
   registerAnnouncementSockets(hub.ctx, service);
   await hub.app.register(announcementsRoutes(hub.ctx, service));
+  await hub.app.register(senderPolicyRoutes(hub.ctx, service));
   // After the sockets have closed (their preClose runs first) and before the database closes.
   hub.app.addHook('preClose', async () => service.stop());
   // Scheduled sends and expiries run in the hub only, not in the admin CLI on the same database.

@@ -62,8 +62,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       { config: { access: cityhall }, schema: { tags, body: CreateAnnouncementBody } },
       async (request, reply) => {
         const body = request.body as CreateAnnouncementBody;
-        const actor = actorName(request.principal);
-        const a = await service.create(body, { name: actor, isUser: request.principal?.kind === 'user' });
+        const a = await service.create(body, service.senderFor(request.principal));
         audit(request, 'announcement.create', `announcement:${a.id}`, {
           kind: a.kind,
           status: a.status,
@@ -133,9 +132,10 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       { config: { access: cityhall }, schema: { tags, params: IdParams, body: UpdateAnnouncementBody } },
       async (request) => {
         const { id } = request.params as IdParams;
-        const a = await service.update(id, request.body as UpdateBody);
+        const a = await service.update(id, request.body as UpdateBody, service.senderFor(request.principal));
         audit(request, 'announcement.update', `announcement:${id}`, {
           version: a.version,
+          held: a.pendingChange !== null || a.status === 'pending_approval',
           fields: Object.keys(request.body as object),
         });
         return a;
@@ -287,14 +287,15 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     app.post(
       '/api/cap',
       {
+        // For alerting systems only (their API key's policy applies); people compose in the console.
         // Parsing is the expensive part: a misbehaving feed cannot keep the hub busy.
-        config: { access: cityhall, rateLimit: { max: 120, timeWindow: '1 minute' } },
+        config: { access: { ...cityhall, apiKeysOnly: true }, rateLimit: { max: 120, timeWindow: '1 minute' } },
         bodyLimit: CAP_BODY_LIMIT,
         schema: {
           tags: ['cap'],
           consumes: CAP_TYPES,
           description:
-            'Ingest a Common Alerting Protocol 1.2 (or 1.1) message. 201 { announcementId } when announced; 200 { reason } when valid but nothing to announce.',
+            "Ingest a Common Alerting Protocol 1.2 (or 1.1) message from an alerting system's API key (a person's session is refused: 403 API_KEY_REQUIRED). The message's <sender> must be the one city hall bound to the key (403 CAP_SENDER_NOT_ALLOWED); the key's policy decides whether it is published at once or held for approval. 201 { announcementId } when announced or held; 200 { reason } when valid but nothing to announce.",
           response: {
             200: Type.Object({
               reason: Type.String(),
@@ -317,7 +318,8 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
           throw badRequest('CAP_NOT_XML', 'The body is empty: send a CAP <alert> document.');
         let result: Awaited<ReturnType<AnnouncementsService['ingestCap']>>;
         try {
-          result = await service.ingestCap(request.body, actorName(request.principal));
+          if (request.principal?.kind !== 'apikey') throw forbidden();
+          result = await service.ingestCap(request.body, request.principal);
         } catch (err) {
           // Operators must be able to find out why a feed's alert was not announced.
           if (err instanceof AppError)

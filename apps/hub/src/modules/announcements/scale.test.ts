@@ -31,7 +31,7 @@ describe('announcements at city scale', () => {
     let started = performance.now();
     const a = await svc.create(
       { kind: 'important', titleJa: '断水', bodyJa: '本日は断水です。', target: { type: 'all' } },
-      { name: 'test', isUser: false },
+      { kind: 'person', name: 'test' },
     );
     const publishMs = performance.now() - started;
     expect(a.counts.targeted).toBe(HOUSEHOLDS);

@@ -12,32 +12,44 @@ import type {
   FollowUpHousehold,
   ReceiptCounts,
   ReceiptPayload,
+  SenderPolicy,
+  SenderPolicyBody,
   TargetPreview,
   TerminalAnnouncement,
   UpdateAnnouncementBody,
 } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
+import type { Principal } from '../../lib/principal';
 import type { HouseholdsStore } from '../households/store';
 import { createVoiceClips } from './audio';
 import { announcementToCap } from './cap/export';
-import { type CapResult, createCapGateway } from './cap/gateway';
+import { type CapKey, type CapResult, createCapGateway } from './cap/gateway';
 import { createCompose } from './compose';
 import { createDelivery } from './delivery';
+import type { Sender } from './policy';
 import type { ReceiptsStore } from './receipt-store';
 import { createReceipts } from './receipts';
+import type { SendersStore } from './sender-store';
+import { createSenders } from './senders';
 import { createSettings } from './settings';
 import type { AnnouncementSpeech } from './speech';
 import type { AnnouncementsStore } from './store';
 import { householdView, staffView } from './views';
 
 export type { CapResult } from './cap/gateway';
+export type { Sender } from './policy';
 
 export interface AnnouncementsService {
-  /** Resolves once the hub's voice clip is made (or given up on) and the announcement is stored and sent. */
-  create(body: CreateAnnouncementBody, actor: { name: string; isUser: boolean }): Promise<Announcement>;
+  /**
+   * Creates one as the policy decides for this sender (see policy.ts): sent, scheduled or held for
+   * approval. Resolves once the hub's voice clip is made (or given up on) and it is stored and sent.
+   */
+  create(body: CreateAnnouncementBody, sender: Sender): Promise<Announcement>;
+  /** Approves one waiting for approval, or the held change of a published one (by a second person). */
   approve(id: number, actor: string): Announcement;
-  update(id: number, body: UpdateAnnouncementBody): Promise<Announcement>;
+  /** New content, applied or held for a fresh approval as the policy decides. */
+  update(id: number, body: UpdateAnnouncementBody, sender: Sender): Promise<Announcement>;
   cancel(id: number): Announcement;
   get(id: number): Announcement;
   list(limit: number): Announcement[];
@@ -52,7 +64,12 @@ export interface AnnouncementsService {
   /** What a terminal of this household should show now, oldest first. */
   forHousehold(householdId: number): TerminalAnnouncement[];
   receipt(terminal: { terminalId: number; householdId: number }, p: ReceiptPayload): Promise<void>;
-  ingestCap(body: Buffer, actor: string): Promise<CapResult>;
+  /** The sender a request comes from: a person, or an API key with the policy city hall set for it. */
+  senderFor(principal: Principal | null): Sender;
+  senderPolicies(): SenderPolicy[];
+  setSenderPolicy(apiKeyId: number, body: SenderPolicyBody, by: string): SenderPolicy;
+  /** A CAP message from an alerting system's API key. */
+  ingestCap(body: Buffer, key: CapKey): Promise<CapResult>;
   capXml(id: number): string;
   storeAudio(data: Buffer): { audioId: string; mimeType: string; bytes: number };
   audioFile(id: number): { file: string; mimeType: string } | null;
@@ -65,7 +82,9 @@ export interface AnnouncementsService {
 export interface AnnouncementsDeps {
   store: AnnouncementsStore;
   receipts: ReceiptsStore;
+  senders: SendersStore;
   households: HouseholdsStore;
+  apiKeyExists(id: number): boolean;
   /** The hub's voice: clips are made before an announcement is sent. */
   speech: AnnouncementSpeech;
 }
@@ -85,10 +104,13 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     speech: deps.speech,
     settings: settings.get,
   });
+  const senders = createSenders(deps.senders, { clock: ctx.clock, apiKeyExists: deps.apiKeyExists });
   const ingestCap = createCapGateway(ctx, {
     store,
     households,
+    compose,
     delivery,
+    senders,
     speech: deps.speech,
     centroids: settings.centroids,
   });
@@ -107,9 +129,9 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     preview: compose.preview,
     get(id) {
       const a = withCounts(id);
-      return staffView(a, a.counts);
+      return staffView(a, a.counts, a.revision);
     },
-    list: (limit) => store.listWithCounts(limit).map((a) => staffView(a, a.counts)),
+    list: (limit) => store.listWithCounts(limit).map((a) => staffView(a, a.counts, a.revision)),
     counts: (id) => withCounts(id).counts,
     followUps(id, sort) {
       const a = compose.load(id);
@@ -121,6 +143,9 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     setCentroids: settings.setCentroids,
     forHousehold: (householdId) => householdView(store, deps.receipts, householdId, ctx.clock.now()),
     receipt: receipts.record,
+    senderFor: senders.of,
+    senderPolicies: senders.list,
+    setSenderPolicy: senders.set,
     ingestCap,
     capXml: (id) =>
       announcementToCap(compose.load(id), {

@@ -30,17 +30,32 @@ export interface AnnouncementRecord {
 
 export type NewAnnouncement = Omit<AnnouncementRecord, 'id' | 'version' | 'publishedAt' | 'cancelledAt' | 'updatedAt'>;
 
-/** An announcement with its receipt counts, read in one query. */
-export interface AnnouncementWithCounts extends AnnouncementRecord {
-  counts: ReceiptCounts;
-}
-
 export type ContentPatch = Partial<
   Pick<
     AnnouncementRecord,
     'titleJa' | 'bodyJa' | 'titleEn' | 'bodyEn' | 'expiresAt' | 'safetyCheck' | 'kind' | 'test' | 'target'
   >
 >;
+
+/** New content for a published announcement, kept aside until a second person approves it. */
+export interface PendingChange {
+  patch: ContentPatch;
+  /** The area grows to these households too when approved (a CAP Update naming a wider area). */
+  widenTo: AnnouncementTarget | null;
+}
+
+/** The latest edit that needs (or needed) a fresh approval. */
+export interface Revision {
+  change: PendingChange | null;
+  revisedBy: string;
+  revisedAt: number;
+}
+
+/** An announcement with its receipt counts and its revision, read in one query. */
+export interface AnnouncementWithCounts extends AnnouncementRecord {
+  counts: ReceiptCounts;
+  revision: Revision | null;
+}
 
 export interface CapMessageRecord {
   sender: string;
@@ -76,6 +91,10 @@ export interface AnnouncementsStore {
   ): AnnouncementRecord;
   /** New content: a new version. */
   updateContent(id: number, patch: ContentPatch, at: number): AnnouncementRecord;
+  /** Removes the approval (it was given to other content), with the status it has now. */
+  clearApproval(id: number, status: AnnouncementStatus): AnnouncementRecord;
+  revision(id: number): Revision | undefined;
+  setRevision(id: number, revision: Revision | null): void;
   /** Announcements for a household that a terminal should show now, oldest first. */
   activeForHousehold(householdId: number, now: number, limit: number): AnnouncementRecord[];
   targetHouseholdIds(announcementId: number): number[];
@@ -126,6 +145,9 @@ interface CountsRow extends Row {
   c_safe: number;
   c_need_help: number;
   c_answered: number;
+  rv_change: string | null;
+  rv_by: string | null;
+  rv_at: number | null;
 }
 
 const toRecord = (r: Row): AnnouncementRecord => ({
@@ -165,8 +187,15 @@ export const noReceipts = (targeted: number): ReceiptCounts => ({
   notAnswered: targeted,
 });
 
+const toRevision = (r: { change: string | null; revisedBy: string; revisedAt: number }): Revision => ({
+  change: r.change === null ? null : (JSON.parse(r.change) as PendingChange),
+  revisedBy: r.revisedBy,
+  revisedAt: r.revisedAt,
+});
+
 const withCounts = (r: CountsRow): AnnouncementWithCounts => ({
   ...toRecord(r),
+  revision: r.rv_by === null ? null : toRevision({ change: r.rv_change, revisedBy: r.rv_by, revisedAt: r.rv_at! }),
   counts: {
     targeted: r.c_targeted,
     delivered: r.c_delivered,
@@ -203,8 +232,10 @@ const withCountsSql = (ids: string) => `
     WHERE announcement_id IN (SELECT id FROM ids) GROUP BY announcement_id)
   SELECT a.*, COALESCE(tgt.n, 0) AS c_targeted, COALESCE(agg.delivered, 0) AS c_delivered,
     COALESCE(agg.played, 0) AS c_played, COALESCE(agg.acknowledged, 0) AS c_acknowledged,
-    COALESCE(agg.safe, 0) AS c_safe, COALESCE(agg.need_help, 0) AS c_need_help, COALESCE(agg.answered, 0) AS c_answered
+    COALESCE(agg.safe, 0) AS c_safe, COALESCE(agg.need_help, 0) AS c_need_help, COALESCE(agg.answered, 0) AS c_answered,
+    rv.change AS rv_change, rv.revised_by AS rv_by, rv.revised_at AS rv_at
   FROM announcements a LEFT JOIN agg ON agg.aid = a.id LEFT JOIN tgt ON tgt.aid = a.id
+    LEFT JOIN announcement_revisions rv ON rv.announcement_id = a.id
   WHERE a.id IN (SELECT id FROM ids) ORDER BY a.id DESC`;
 
 export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
@@ -256,6 +287,17 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
       `INSERT INTO cap_messages (sender, identifier, sent, msg_type, status, announcement_id, outcome, received_at)
        VALUES (@sender, @identifier, @sent, @msgType, @status, @announcementId, @outcome, @at)`,
     ),
+    clearApproval: db.prepare('UPDATE announcements SET status = ?, approved_by = NULL WHERE id = ? RETURNING *'),
+    revision: db.prepare(
+      `SELECT change, revised_by AS revisedBy, revised_at AS revisedAt FROM announcement_revisions
+       WHERE announcement_id = ?`,
+    ),
+    setRevision: db.prepare(
+      `INSERT INTO announcement_revisions (announcement_id, change, revised_by, revised_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (announcement_id) DO UPDATE SET change = excluded.change, revised_by = excluded.revised_by,
+         revised_at = excluded.revised_at`,
+    ),
+    deleteRevision: db.prepare('DELETE FROM announcement_revisions WHERE announcement_id = ?'),
     getSetting: db.prepare('SELECT value FROM announcement_settings WHERE key = ?'),
     setSetting: db.prepare(
       'INSERT INTO announcement_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -323,6 +365,15 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
         values.push(sqlValue(patch[key]));
       }
       return one(db.prepare(`UPDATE announcements SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...values, id));
+    },
+    clearApproval: (id, status) => one(s.clearApproval.get(status, id)),
+    revision(id) {
+      const r = s.revision.get(id) as { change: string | null; revisedBy: string; revisedAt: number } | undefined;
+      return r && toRevision(r);
+    },
+    setRevision(id, r) {
+      if (r === null) s.deleteRevision.run(id);
+      else s.setRevision.run(id, r.change === null ? null : JSON.stringify(r.change), r.revisedBy, r.revisedAt);
     },
     activeForHousehold: (householdId, now, limit) =>
       (s.active.all(householdId, now, limit) as Row[]).map(toRecord).reverse(),

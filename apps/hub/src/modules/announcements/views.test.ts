@@ -14,7 +14,7 @@ describe('announcement views and sends without needless round trips', () => {
   let db: Db;
   let statements: string[] = [];
   let svc: AnnouncementsService;
-  const actor = { name: 'user:1:cityhall', isUser: true };
+  const actor = { kind: 'person', name: 'user:1:cityhall' } as const;
   /** The SQL statements `fn` runs. */
   const run = async <T>(fn: () => T | Promise<T>) => {
     statements = [];

@@ -1,7 +1,13 @@
 /** How an announcement looks to city hall (with its receipt counts) and to a terminal (with its household's receipt state). */
-import type { Announcement, AnnouncementContent, ReceiptCounts, TerminalAnnouncement } from '@tsunagu/protocol';
+import type {
+  Announcement,
+  AnnouncementContent,
+  PendingChange,
+  ReceiptCounts,
+  TerminalAnnouncement,
+} from '@tsunagu/protocol';
 import type { ReceiptsStore } from './receipt-store';
-import type { AnnouncementRecord, AnnouncementsStore } from './store';
+import type { AnnouncementRecord, AnnouncementsStore, Revision } from './store';
 
 /** How many announcements a terminal is given when it connects or asks. */
 export const SYNC_LIMIT = 50;
@@ -32,7 +38,19 @@ export const freshForTerminals = (a: AnnouncementRecord): TerminalAnnouncement =
   safetyAnswer: null,
 });
 
-export function staffView(a: AnnouncementRecord, counts: ReceiptCounts): Announcement {
+function pendingChange(r: Revision | null): PendingChange | null {
+  if (!r?.change) return null;
+  const { expiresAt, target: _target, ...patch } = r.change.patch;
+  return {
+    ...patch,
+    ...(expiresAt !== undefined ? { expiresAt: isoOrNull(expiresAt) } : {}),
+    widens: r.change.widenTo !== null,
+    requestedBy: r.revisedBy,
+    requestedAt: new Date(r.revisedAt).toISOString(),
+  };
+}
+
+export function staffView(a: AnnouncementRecord, counts: ReceiptCounts, revision: Revision | null): Announcement {
   return {
     ...contentOf(a),
     status: a.status,
@@ -41,6 +59,8 @@ export function staffView(a: AnnouncementRecord, counts: ReceiptCounts): Announc
     source: a.source,
     createdBy: a.createdBy,
     approvedBy: a.approvedBy,
+    pendingChange: pendingChange(revision),
+    revisedBy: revision?.revisedBy ?? null,
     createdAt: new Date(a.createdAt).toISOString(),
     updatedAt: new Date(a.updatedAt).toISOString(),
     cancelledAt: isoOrNull(a.cancelledAt),

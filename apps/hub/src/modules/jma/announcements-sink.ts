@@ -2,7 +2,14 @@
 
 import { AppError } from '../../lib/errors';
 import type { AnnouncementsService } from '../announcements';
+import type { Sender } from '../announcements/policy';
 import { type AlertSink, JMA_ACTOR } from './sink';
+
+/**
+ * The feed as a machine sender under the announcements policy: JMA's official alerts go out as
+ * they come (no person to confirm or approve them in seconds).
+ */
+const JMA_SENDER: Sender = { kind: 'machine', name: JMA_ACTOR, publish: 'auto' };
 
 const LIVE = new Set(['published', 'scheduled', 'pending_approval']);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -35,20 +42,24 @@ export function announcementsSink(announcements: AnnouncementsService): AlertSin
           ...(d.expiresAt !== null ? { expiresAt: iso(d.expiresAt)! } : {}),
           confirmWholeCity: true,
         },
-        { name: JMA_ACTOR, isUser: false },
+        JMA_SENDER,
       );
       return a.id;
     },
     async update(id, d) {
       try {
-        await announcements.update(id, {
-          titleJa: d.titleJa,
-          bodyJa: d.bodyJa,
-          titleEn: d.titleEn,
-          bodyEn: d.bodyEn,
-          safetyCheck: d.safetyCheck,
-          expiresAt: iso(d.expiresAt),
-        });
+        await announcements.update(
+          id,
+          {
+            titleJa: d.titleJa,
+            bodyJa: d.bodyJa,
+            titleEn: d.titleEn,
+            bodyEn: d.bodyEn,
+            safetyCheck: d.safetyCheck,
+            expiresAt: iso(d.expiresAt),
+          },
+          JMA_SENDER,
+        );
         return true;
       } catch (err) {
         if (notLive(err)) return false;

@@ -1,12 +1,17 @@
 /**
- * The CAP gateway: a message from an alerting system becomes an announcement, updates or cancels
- * the ones it references, or is recorded as valid with nothing to announce (and why).
+ * The CAP gateway: a message from an alerting system (an API key, speaking for the one CAP sender
+ * city hall bound to it) becomes an announcement, updates or cancels that sender's earlier ones,
+ * or is recorded as valid with nothing to announce (and why). New alerts and updates go through
+ * the announcement policy like every other path.
  */
 import type { AnnouncementTarget } from '@tsunagu/protocol';
 import type { HubContext } from '../../../context';
 import { AppError } from '../../../lib/errors';
+import type { Principal } from '../../../lib/principal';
 import type { HouseholdsStore } from '../../households/store';
+import type { Compose } from '../compose';
 import type { Delivery } from '../delivery';
+import type { Senders } from '../senders';
 import type { AnnouncementSpeech } from '../speech';
 import type { AnnouncementRecord, AnnouncementsStore } from '../store';
 import { decodeXmlBody, refuseDtd } from './decode';
@@ -21,10 +26,15 @@ export type CapResult =
 export interface CapGatewayDeps {
   store: AnnouncementsStore;
   households: HouseholdsStore;
+  compose: Compose;
   delivery: Delivery;
+  senders: Senders;
   speech: Pick<AnnouncementSpeech, 'prepare'>;
   centroids: () => { districtId: number; lat: number; lon: number }[];
 }
+
+/** The API key a message came through. */
+export type CapKey = Extract<Principal, { kind: 'apikey' }>;
 
 /** Decodes and validates a CAP body; a bad one is refused with its stable code and every problem named. */
 function readAlert(body: Buffer): CapAlert {
@@ -39,16 +49,31 @@ function readAlert(body: Buffer): CapAlert {
 }
 
 export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
-  const { store, households, delivery } = deps;
+  const { store, households, compose, delivery, senders } = deps;
   const live = (a: AnnouncementRecord | undefined): a is AnnouncementRecord =>
     a !== undefined && (a.status === 'published' || a.status === 'scheduled' || a.status === 'pending_approval');
 
-  return async function ingest(body: Buffer, actor: string): Promise<CapResult> {
+  return async function ingest(body: Buffer, key: CapKey): Promise<CapResult> {
     const alert = readAlert(body);
+    // A key speaks for its own sender only: nobody can pre-empt (by de-duplication), update or
+    // cancel another sender's alerts.
+    const own = senders.capSenderOf(key.apiKeyId);
+    if (own !== alert.sender) {
+      throw new AppError(
+        403,
+        'CAP_SENDER_NOT_ALLOWED',
+        own === null
+          ? 'No CAP sender is set for this API key. An administrator sets it on the API keys page.'
+          : `This API key sends CAP messages as ${own} only, not as ${alert.sender}.`,
+        [{ path: 'alert.sender', message: own === null ? 'no CAP sender is set for this key' : `must be ${own}` }],
+      );
+    }
     // The voice clip is made first, so everything after runs without a pause: a duplicate that
     // arrives meanwhile is still caught by the check below.
     if (alert.infos.length > 0 && (alert.msgType === 'Alert' || alert.msgType === 'Update'))
       await deps.speech.prepare({ ...capToAnnouncement(alert), audioId: null }, []);
+    const sender = senders.of(key);
+    const actor = sender.name;
     const dup = store.capMessage(alert.sender, alert.identifier);
     if (dup) {
       return {
@@ -86,6 +111,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     const referenced = [
       ...new Set(
         alert.references
+          .filter((r) => r.sender === alert.sender)
           .map((r) => store.capMessage(r.sender, r.identifier)?.announcementId ?? null)
           .filter((id): id is number => id !== null),
       ),
@@ -115,25 +141,18 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     const target: AnnouncementTarget = districtIds.length > 0 ? { type: 'districts', districtIds } : { type: 'all' };
 
     if (alert.msgType === 'Update' && referenced.length > 0) {
-      for (const a of referenced) {
-        const updated = store.updateContent(
-          a.id,
-          {
-            kind: mapped.kind,
-            test: mapped.test,
-            titleJa: mapped.titleJa,
-            bodyJa: mapped.bodyJa,
-            titleEn: mapped.titleEn,
-            bodyEn: mapped.bodyEn,
-            expiresAt: mapped.expiresAt,
-            safetyCheck: mapped.safetyCheck,
-          },
-          now,
-        );
-        delivery.changed(updated);
-        // A wider area reaches more households; nobody who already had it loses it.
-        delivery.widen(store.get(a.id)!, target);
-      }
+      const patch = {
+        kind: mapped.kind,
+        test: mapped.test,
+        titleJa: mapped.titleJa,
+        bodyJa: mapped.bodyJa,
+        titleEn: mapped.titleEn,
+        bodyEn: mapped.bodyEn,
+        expiresAt: mapped.expiresAt,
+        safetyCheck: mapped.safetyCheck,
+      };
+      // A wider area reaches more households; nobody who already had it loses it.
+      for (const a of referenced) compose.revise(a, patch, sender, target);
       record(ids[0]!, 'updated');
       ctx.audit.record({
         actor,
@@ -145,8 +164,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     }
 
     // A new alert (or an Update of something we never announced: announce it now).
-    // Automated alerts from national/prefectural systems go out at once: the two-person rule is for people.
-    const created = delivery.publishNew(
+    const created = compose.submit(
       {
         kind: mapped.kind,
         test: mapped.test,
@@ -158,22 +176,19 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
         audioMime: null,
         safetyCheck: mapped.safetyCheck,
         target,
-        status: 'scheduled',
         sendAt: null,
         expiresAt: mapped.expiresAt,
         source: 'cap',
         capCategory: mapped.category,
-        createdBy: actor,
-        approvedBy: null,
-        createdAt: now,
       },
-      (stored) => record(stored.id, 'announced'),
+      sender,
+      { alongside: (stored) => record(stored.id, 'announced') },
     );
     ctx.audit.record({
       actor,
       action: 'cap.alert',
       target: `announcement:${created.id}`,
-      detail: `${alert.sender} ${alert.identifier} → ${mapped.kind}${mapped.test ? ' (test)' : ''}`,
+      detail: `${alert.sender} ${alert.identifier} → ${mapped.kind}${mapped.test ? ' (test)' : ''}, ${created.status}`,
     });
     return { status: 201, body: { announcementId: created.id } };
   };
