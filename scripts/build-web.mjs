@@ -45,7 +45,8 @@ export async function buildWeb({ quiet = false } = {}) {
       jsx: 'automatic',
       outdir,
       alias,
-      define: { 'process.env.NODE_ENV': '"production"' },
+      // NODE_ENV=development npm run build: a development build (the terminal honours ?hub=).
+      define: { 'process.env.NODE_ENV': process.env.NODE_ENV === 'development' ? '"development"' : '"production"' },
       metafile: true,
       logLevel: quiet ? 'error' : 'warning',
       loader: { '.mp3': 'file', '.wav': 'file', '.ogg': 'file', '.png': 'file', '.svg': 'file' },

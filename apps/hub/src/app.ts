@@ -31,7 +31,7 @@ import { terminalsRoutes } from './modules/terminals/routes';
 import { createTerminalsService, type TerminalsService } from './modules/terminals/service';
 import { createSqliteTerminalsStore, type TerminalsStore } from './modules/terminals/store';
 import { type ApiRoute, registerAuth } from './plugins/auth';
-import { registerErrorHandling } from './plugins/errors';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
 import { createSockets } from './plugins/socket';
@@ -59,6 +59,8 @@ export interface Hub {
   capabilities: Record<string, unknown>;
   /** Every /api route with its declared access rule (for the role-matrix test and docs). */
   apiRoutes: ApiRoute[];
+  /** The separate monitoring address serving /metrics, once the hub is ready (TSUNAGU_METRICS_LISTEN). */
+  metricsAddress(): string | null;
 }
 
 const WEB_APPS = [
@@ -80,7 +82,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     // Registration waits on the database and, in a restart under load, on a busy CPU: Fastify's
     // 10 s default made restarts fail spuriously ("Plugin did not start in time").
     pluginTimeout: 120_000,
-    // A bad header or URL is a 400, never a crash.
+    // A bad header or URL is a 400 in the one error shape, never a crash.
+    frameworkErrors,
+    clientErrorHandler,
     return503OnClosing: true,
   });
 
@@ -202,7 +206,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     }));
   });
 
-  registerMetricsRoute(app, metrics);
+  const metricsRoute = registerMetricsRoute(app, metrics, config.metrics);
   // What monitoring alerts on first: terminals dropping off (a district outage, or the hub unreachable).
   new Gauge({
     name: 'tsunagu_sockets_connected',
@@ -231,6 +235,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     services: { accounts, terminals },
     capabilities: {},
     apiRoutes,
+    metricsAddress: metricsRoute.address,
   };
   for (const capability of capabilities) {
     hub.capabilities[capability.name] = await capability.register(hub);
@@ -243,6 +248,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
         prefix: web.prefix,
         decorateReply: false,
         index: ['index.html'],
+        // Source maps show the unminified code: for developers, not for everyone on the network.
+        allowedPath: (pathName) => config.development || !pathName.endsWith('.map'),
       });
     } else {
       app.get(web.prefix, { schema: { hide: true } }, async (_req, reply) =>

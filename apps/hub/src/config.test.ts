@@ -15,6 +15,20 @@ describe('loadConfig', () => {
     expect(c.publicUrl).toBe('http://127.0.0.1:8080');
   });
 
+  it('reads who may see /metrics: a bearer token and/or a separate monitoring address', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: null, listen: null });
+    const token = 'a'.repeat(32);
+    expect(loadConfig({ TSUNAGU_METRICS_TOKEN: token, TSUNAGU_METRICS_LISTEN: '10.0.0.5:9464' }).metrics).toEqual({
+      token,
+      listen: { host: '10.0.0.5', port: 9464 },
+    });
+    expect(loadConfig({ TSUNAGU_METRICS_LISTEN: '[::1]:9464' }).metrics.listen).toEqual({ host: '::1', port: 9464 });
+    expect(() => loadConfig({ TSUNAGU_METRICS_TOKEN: 'short' })).toThrow(/TSUNAGU_METRICS_TOKEN must be at least 24/);
+    expect(() => loadConfig({ TSUNAGU_METRICS_LISTEN: '9464' })).toThrow(/TSUNAGU_METRICS_LISTEN must be host:port/);
+    expect(loadConfig({ NODE_ENV: 'development' }).development).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).development).toBe(false);
+  });
+
   it('reads PORT, HOST, TSUNAGU_DATA_DIR and TSUNAGU_TZ', () => {
     const c = loadConfig({
       PORT: '9000',

@@ -15,6 +15,13 @@ export interface HubConfig {
   seedDemo: boolean;
   iceServers: IceServerConfig[];
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
+  /** NODE_ENV=development: source maps are served (never in production). */
+  development: boolean;
+  /**
+   * Who may read /metrics: with `token`, callers sending it as a bearer token; with `listen`, anyone
+   * who can reach that separate (monitoring-network) address. Neither: nobody.
+   */
+  metrics: { token: string | null; listen: { host: string; port: number } | null };
   /** Where the speech programs are when not on PATH (lib/speech/engine.ts finds them otherwise). */
   speechTools: { openJtalk?: string; dictionary?: string; voice?: string; espeak?: string; opusenc?: string };
   /** Automatic alerts from JMA disaster-information XML. */
@@ -114,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   const jma = loadJmaConfig(env, problems);
+  const metrics = loadMetricsConfig(env, problems);
+  const development = env.NODE_ENV === 'development';
 
   if (problems.length > 0) throw new ConfigError(problems);
   const speechTools = Object.fromEntries(
@@ -128,5 +137,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ).filter(([, value]) => value !== undefined && value !== ''),
   ) as HubConfig['speechTools'];
 
-  return { port, host, dataDir, timeZone, publicUrl, secureCookies, seedDemo, iceServers, turn, speechTools, jma };
+  return {
+    port,
+    host,
+    dataDir,
+    timeZone,
+    publicUrl,
+    secureCookies,
+    seedDemo,
+    iceServers,
+    turn,
+    speechTools,
+    jma,
+    development,
+    metrics,
+  };
+}
+
+/** Who may read /metrics (TSUNAGU_METRICS_TOKEN, TSUNAGU_METRICS_LISTEN); neither set: nobody. */
+function loadMetricsConfig(env: NodeJS.ProcessEnv, problems: string[]): HubConfig['metrics'] {
+  const metrics: HubConfig['metrics'] = { token: null, listen: null };
+  if (env.TSUNAGU_METRICS_TOKEN) {
+    if (env.TSUNAGU_METRICS_TOKEN.length < 24 || /\s/.test(env.TSUNAGU_METRICS_TOKEN))
+      problems.push('TSUNAGU_METRICS_TOKEN must be at least 24 characters without spaces (e.g. openssl rand -hex 24)');
+    else metrics.token = env.TSUNAGU_METRICS_TOKEN;
+  }
+  if (env.TSUNAGU_METRICS_LISTEN) {
+    const m = /^(.+):(\d{1,5})$/.exec(env.TSUNAGU_METRICS_LISTEN.trim());
+    if (!m || Number(m[2]) > 65535)
+      problems.push(
+        `TSUNAGU_METRICS_LISTEN must be host:port, e.g. 10.0.0.5:9464 (got "${env.TSUNAGU_METRICS_LISTEN}")`,
+      );
+    else metrics.listen = { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) };
+  }
+  return metrics;
 }

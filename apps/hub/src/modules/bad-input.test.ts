@@ -199,11 +199,11 @@ describe('bad input on every route', () => {
     }
   });
 
-  it('serves /healthz and /metrics', async () => {
+  it('serves /healthz to anyone, and /metrics only to monitoring (plugins/exposure.test.ts)', async () => {
     expect((await hub.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const metrics = await hub.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.statusCode).toBe(200);
-    expect(metrics.body).toContain('tsunagu_http_requests_total');
+    expect(metrics.statusCode).toBe(404);
+    expect(metrics.json().error.code).toBe('NOT_FOUND');
   });
 
   it('serves the OpenAPI document', async () => {

@@ -1,5 +1,6 @@
 /** One error shape for every REST response: `{ error: { code, message, details? } }`, never a stack trace. */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors';
 
 interface ValidationIssue {
@@ -73,4 +74,37 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .status(404)
       .send({ error: { code: 'NOT_FOUND', message: `No such route: ${request.method} ${request.url.split('?')[0]}` } });
   });
+}
+
+/**
+ * Errors Fastify answers before any route or hook runs (a URL that does not decode), in the same
+ * shape as every other error: passed to Fastify as `frameworkErrors`.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  reply
+    .status(status)
+    .send({ error: { code: status === 400 ? 'BAD_REQUEST' : 'INTERNAL', message: 'The request URL is not valid.' } });
+}
+
+/**
+ * Requests Node's HTTP parser refuses (malformed, headers too large): there is no request or
+ * reply yet, so the answer is written to the socket, still in the one shape. Passed to Fastify
+ * as `clientErrorHandler`.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify({
+    error: tooLarge
+      ? { code: 'HEADERS_TOO_LARGE', message: 'The request headers are too large.' }
+      : { code: 'BAD_REQUEST', message: 'The request is not valid HTTP.' },
+  });
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,6 +1,10 @@
-/** Prometheus metrics: one registry per hub instance (tests build many), served at /metrics. */
+/** Prometheus metrics: one registry per hub instance (tests build many), served at /metrics to monitoring only. */
+import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { notFound, unauthenticated } from '../lib/errors';
+import { safeEqual } from '../lib/secrets';
+import { bearerToken } from './auth';
 
 export interface HubMetrics {
   registry: Registry;
@@ -36,14 +40,60 @@ export function createMetrics(): HubMetrics {
   };
 }
 
-export function registerMetricsRoute(app: FastifyInstance, metrics: HubMetrics): void {
+/**
+ * /metrics on the hub's own address for callers with the configured bearer token, and/or on a
+ * separate monitoring address (started when the hub is ready). Returns that address once listening.
+ */
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  metrics: HubMetrics,
+  options: { token: string | null; listen: { host: string; port: number } | null },
+): { address(): string | null } {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+  // No `access` rule: that is for /api routes and would read the bearer token as an API key.
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    // Process and traffic figures help an attacker too: only for monitoring.
+    if (!options.token) throw notFound('route');
+    const sent = bearerToken(request.headers.authorization);
+    if (!sent || !safeEqual(sent, options.token)) throw unauthenticated('Send the monitoring token as a bearer token.');
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+
+  let server: http.Server | null = null;
+  let address: string | null = null;
+  if (options.listen) {
+    const { host, port } = options.listen;
+    // onReady is awaited before the hub listens (onListen is not), so the address is known then.
+    app.addHook('onReady', async () => {
+      server = http.createServer((req, res) => {
+        if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
+          metrics.registry.metrics().then(
+            (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+            () => res.writeHead(500).end(),
+          );
+          return;
+        }
+        res
+          .writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
+          .end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Only /metrics is served here.' } }));
+      });
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, host, () => resolve());
+      });
+      const a = server.address();
+      const bound = typeof a === 'object' && a ? a.port : port;
+      address = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+      app.log.info({ address }, 'metrics served on the monitoring address');
+    });
+    app.addHook('onClose', async () => {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    });
+  }
+  return { address: () => address };
 }

@@ -10,7 +10,7 @@ describe('operations', () => {
     const url = await hub.listen();
     const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
     await hub.app.inject({ method: 'GET', url: '/healthz' });
-    const text = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = await hub.ctx.metrics.registry.metrics();
     expect(text).toMatch(/^tsunagu_sockets_connected\{namespace="terminal"\} 1$/m);
     expect(text).toMatch(/^tsunagu_sockets_connected\{namespace="staff"\} 0$/m);
     for (const name of [

@@ -284,7 +284,7 @@ describe('calls over real Socket.IO', () => {
   it('exports queue figures at /metrics', async () => {
     const t = await terminal(0);
     await emitAck(t, 'call:request', { shopId: hub.fixture.shopId });
-    const text = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = await hub.ctx.metrics.registry.metrics();
     expect(text).toContain(`tsunagu_call_queue_waiting{shop="${hub.fixture.shopId}"} 1`);
     for (const m of [
       'tsunagu_call_average_speed_of_answer_seconds',

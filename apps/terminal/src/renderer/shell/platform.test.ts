@@ -7,9 +7,18 @@ describe('resolveHubBase', () => {
     expect(resolveHubBase('https://city.example/tsunagu/terminal/')).toBe('https://city.example/tsunagu/');
   });
 
-  it('honours ?hub= and an explicit override', () => {
-    expect(resolveHubBase('http://localhost:5173/terminal/?hub=http://10.0.0.2:3000')).toBe('http://10.0.0.2:3000/');
+  it('honours an explicit override, and ?hub= in a development build', () => {
+    expect(resolveHubBase('http://localhost:5173/terminal/?hub=http://10.0.0.2:3000', null, true)).toBe(
+      'http://10.0.0.2:3000/',
+    );
     expect(resolveHubBase('file:///opt/tsunagu/index.html', 'http://hub.local:3000')).toBe('http://hub.local:3000/');
+  });
+
+  it('ignores ?hub= in a production build: a link must not send the terminal (and its credential) elsewhere', () => {
+    expect(resolveHubBase('https://city.example/terminal/?hub=https://evil.example/')).toBe('https://city.example/');
+    expect(resolveHubBase('https://city.example/terminal/?hub=https://evil.example/', null, false)).toBe(
+      'https://city.example/',
+    );
   });
 });
 

@@ -30,14 +30,18 @@ function storage(): Storage | undefined {
   }
 }
 
+/** A development build (NODE_ENV=development when the web app was bundled); production otherwise. */
+const DEVELOPMENT = process.env.NODE_ENV === 'development';
+
 /**
- * The hub serves this page at <hub>/terminal/, so the hub is one level up. `?hub=` overrides it
- * (useful when the page is opened from elsewhere during development).
+ * The hub serves this page at <hub>/terminal/, so the hub is one level up. In a development build
+ * `?hub=` overrides it (a page opened from elsewhere); never in production, where a link with
+ * `?hub=` would make the terminal hand its credential to another server.
  */
-export function resolveHubBase(href: string, override?: string | null): string {
+export function resolveHubBase(href: string, override?: string | null, development = DEVELOPMENT): string {
   const withSlash = (u: string) => (u.endsWith('/') ? u : `${u}/`);
   if (override) return withSlash(new URL(override, href).href);
-  const queryHub = new URL(href).searchParams.get('hub');
+  const queryHub = development ? new URL(href).searchParams.get('hub') : null;
   if (queryHub) return withSlash(new URL(queryHub, href).href);
   return new URL('../', href).href;
 }
