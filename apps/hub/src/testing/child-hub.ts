@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { buildApp, type Hub } from '../app';
+import { publishingApiKey } from './harness';
 
 const HUB_DIR = path.resolve(__dirname, '../..');
 const REPO = path.resolve(HUB_DIR, '../..');
@@ -207,8 +208,7 @@ export async function provisionCity(dataDir: string, households: number): Promis
         terminals.push({ householdId, terminalId: r.terminalId, credential: r.credential });
       }
     })();
-    const { key } = hub.services.accounts.createApiKey('reliability', 'cityhall', null);
-    return { dataDir, apiKey: key, districtIds, terminals };
+    return { dataDir, apiKey: publishingApiKey(hub, 'reliability'), districtIds, terminals };
   } finally {
     await hub.app.close();
   }

@@ -17,6 +17,7 @@ import { type BuildOptions, buildApp, type Hub } from '../app';
 import type { Clock } from '../lib/clock';
 import { randomToken, sha256 } from '../lib/secrets';
 import { hashPassword } from '../modules/accounts/service';
+import type { AnnouncementsService } from '../modules/announcements';
 import { SESSION_COOKIE } from '../plugins/auth';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -182,6 +183,17 @@ export function as(hub: Hub, who: StaffSession | { bearer: string } | null) {
     }
     return hub.app.inject({ ...opts, headers });
   };
+}
+
+/**
+ * A city hall API key that city hall lets publish by itself (a key's announcements are otherwise
+ * held for a person's approval): what a bench, a fleet or a test feed needs.
+ */
+export function publishingApiKey(hub: Hub, name: string): string {
+  const { id, key } = hub.services.accounts.createApiKey(name, 'cityhall', null);
+  const announcements = hub.capabilities.announcements as AnnouncementsService;
+  announcements.setSenderPolicy(id, { capSender: null, publish: 'auto' }, 'test');
+  return key;
 }
 
 /** Issues a code and enrolls a terminal for the household; returns its credential. */

@@ -9,6 +9,7 @@ import { randomToken, sha256 } from '@tsunagu/hub/lib/secrets';
 import { hashPassword } from '@tsunagu/hub/modules/accounts/service';
 import { createSqliteAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
 import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
+import { publishingApiKey } from '@tsunagu/hub/testing/harness';
 import { drillAnnouncement } from '../sim/fleet';
 import type { TerminalIdentity } from '../sim/terminal';
 
@@ -87,7 +88,7 @@ export async function prepareDatabase(
       });
       return { shopIds, operatorCookies, codes, browserCode, preEnrolled };
     })();
-    const apiKey = hub.services.accounts.createApiKey('bench', 'cityhall', null).key;
+    const apiKey = publishingApiKey(hub, 'bench');
     return { apiKey, ...made };
   } finally {
     await hub.app.close();

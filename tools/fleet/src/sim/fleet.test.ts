@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { AnnouncementsService } from '@tsunagu/hub/modules/announcements';
 import type { WatchService } from '@tsunagu/hub/modules/watch';
-import { createTestHub, sessionFor, type TestHub } from '@tsunagu/hub/testing/harness';
+import { createTestHub, publishingApiKey, sessionFor, type TestHub } from '@tsunagu/hub/testing/harness';
 import { Fleet, pool } from './fleet';
 import { loopbackAddress } from './http';
 import { parseArgs } from './index';
@@ -19,7 +19,7 @@ describe('virtual terminal fleet against a real hub', () => {
   beforeAll(async () => {
     hub = await createTestHub();
     url = await hub.listen();
-    apiKey = hub.services.accounts.createApiKey('fleet-test', 'cityhall', null).key;
+    apiKey = publishingApiKey(hub, 'fleet-test');
   });
   afterAll(async () => {
     fleet?.close();

@@ -298,7 +298,7 @@ export class Fleet {
     const a = expectStatus(res, [201], 'publishing the announcement');
     if (a.status !== 'published') {
       throw new Error(
-        `the announcement was not published but is "${a.status}" (is two-person approval of emergencies switched on?)`,
+        `the announcement was not published but is "${a.status}" (an API key's announcements wait for approval unless city hall lets it publish by itself: console → API keys → sending settings)`,
       );
     }
     return { id: a.id, startedAt, answeredAt };

@@ -1,0 +1,127 @@
+/**
+ * Telling people: watch alerts as the console sees them, who watches a household or district, and
+ * the notifications, queued in an outbox and sent after the surrounding transaction has committed
+ * (persisted first, then sent).
+ */
+import type { WatchAlert } from '@tsunagu/protocol';
+import { rooms } from '../../plugins/socket';
+import type { HouseholdsStore } from '../households/store';
+import { iso, isoOrNull, type Plans, type WatchContext } from './parts';
+import type { AlertRecord, WatchStore } from './store';
+
+/** Notifications waiting for the transaction that caused them to commit. */
+export type Outbox = (() => void)[];
+
+export interface Notifier {
+  toDto(alert: AlertRecord): WatchAlert;
+  /** Watchers of a household (or of a district's households) at the given levels. */
+  watcherIdsFor(a: { householdId: number | null; districtId: number }, levels: (l: number) => boolean): number[];
+  /** A new alert (or one a level up): its recipients hear the alarm; others who can see it, the change. */
+  raised(outbox: Outbox, alertId: number, recipients: number[]): void;
+  updated(outbox: Outbox, alertId: number): void;
+  /** The household's row on the watchers' board changed. */
+  board(outbox: Outbox, householdId: number): void;
+  /** The household's terminal shows today's check-in status again. */
+  terminalStatus(outbox: Outbox, householdId: number): void;
+  /** Sends what is queued (each failure is logged, the rest still go). */
+  flush(outbox: Outbox): void;
+  /** Runs `write` in one transaction, then sends what it queued. */
+  inTransaction<T>(write: (outbox: Outbox) => T): T;
+}
+
+export function createNotifier(
+  ctx: WatchContext,
+  deps: { alerts: WatchStore; households: HouseholdsStore; plans: Plans },
+): Notifier {
+  const { alerts, households } = deps;
+  const staff = ctx.sockets.staff;
+
+  function toDto(a: AlertRecord): WatchAlert {
+    return {
+      id: a.id,
+      kind: a.kind,
+      householdId: a.householdId,
+      householdName: a.householdName,
+      districtId: a.districtId,
+      day: a.day,
+      state: a.state,
+      level: a.level,
+      openedAt: iso(a.openedAt),
+      nextEscalationAt: a.state === 'open' ? isoOrNull(a.nextStepAt) : null,
+      acknowledgedAt: isoOrNull(a.acknowledgedAt),
+      acknowledgedBy: a.acknowledgedBy,
+      resolvedAt: isoOrNull(a.resolvedAt),
+      resolvedBy: a.resolvedBy,
+      outcome: a.outcome,
+      note: a.note,
+      possibleOutage: a.possibleOutage,
+      events: alerts
+        .events(a.id)
+        .map((e) => ({ id: e.id, at: iso(e.at), type: e.type, actor: e.actor, level: e.level, detail: e.detail })),
+    };
+  }
+
+  function watcherIdsFor(a: { householdId: number | null; districtId: number }, levels: (l: number) => boolean) {
+    const ids = new Set<number>();
+    const hh =
+      a.householdId !== null ? [a.householdId] : households.list({ districtId: a.districtId }).map((h) => h.id);
+    for (const h of hh) for (const w of households.watchersOf(h)) if (levels(w.level)) ids.add(w.userId);
+    return [...ids];
+  }
+
+  function flush(outbox: Outbox) {
+    for (const send of outbox) {
+      try {
+        send();
+      } catch (err) {
+        ctx.log.error({ err }, 'watch notification failed');
+      }
+    }
+  }
+
+  return {
+    toDto,
+    watcherIdsFor,
+    flush,
+    inTransaction(write) {
+      const outbox: Outbox = [];
+      const out = ctx.db.transaction(() => write(outbox))();
+      flush(outbox);
+      return out;
+    },
+    raised(outbox, alertId, recipients) {
+      outbox.push(() => {
+        const a = alerts.get(alertId);
+        if (!a) return;
+        const dto = toDto(a);
+        const raisedRooms = [rooms.role('cityhall'), ...recipients.map(rooms.user)];
+        staff.to(raisedRooms).emit('watch:alertRaised', dto);
+        // Everyone else who can see it hears of the change, without the alarm sound.
+        const others = watcherIdsFor(a, () => true).filter((id) => !recipients.includes(id));
+        if (others.length) staff.to(others.map(rooms.user)).except(raisedRooms).emit('watch:alertUpdated', dto);
+      });
+    },
+    updated(outbox, alertId) {
+      outbox.push(() => {
+        const a = alerts.get(alertId);
+        if (!a) return;
+        staff
+          .to([rooms.role('cityhall'), ...watcherIdsFor(a, () => true).map(rooms.user)])
+          .emit('watch:alertUpdated', toDto(a));
+      });
+    },
+    board(outbox, householdId) {
+      outbox.push(() => {
+        const watchers = households.watchersOf(householdId).map((w) => rooms.user(w.userId));
+        staff.to([rooms.role('cityhall'), ...watchers]).emit('watch:boardChanged', { householdId });
+      });
+    },
+    terminalStatus(outbox, householdId) {
+      outbox.push(() =>
+        ctx.sockets.terminals
+          .to(rooms.household(householdId))
+          .emit('checkin:statusChanged', deps.plans.status(householdId)),
+      );
+    },
+  };
+}

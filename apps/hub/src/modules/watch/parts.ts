@@ -1,0 +1,102 @@
+/**
+ * What the parts of the watch share: the stores, the context, plans (cached) with today's
+ * check-in status, the alert metric, and the timing options.
+ */
+import type { CheckinStatus } from '@tsunagu/protocol';
+import { Counter } from 'prom-client';
+import type { HubContext } from '../../context';
+import { dayAt, defaultPlan, type Plan, windowFor } from '../checkins/plan';
+import type { CheckinsStore } from '../checkins/store';
+import type { HouseholdsStore } from '../households/store';
+import type { WatchStore } from './store';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const iso = (t: number) => new Date(t).toISOString();
+export const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
+
+export type WatchContext = Pick<HubContext, 'clock' | 'config' | 'sockets' | 'log' | 'db' | 'events' | 'metrics'>;
+
+export interface WatchDeps {
+  checkins: CheckinsStore;
+  alerts: WatchStore;
+  households: HouseholdsStore;
+  /** Sockets open per terminal right now. */
+  connectedCount: (terminalId: number) => number;
+}
+
+export interface WatchOptions {
+  /** An offline check-in older than this (by the hub's clock) is counted at this age. Default 48 h. */
+  maxCheckinAgeMs?: number;
+  outage?: Partial<OutageRule>;
+  /** The scheduler wakes at least this often (day changes, clock adjustments). Default 1 h. */
+  maxSleepMs?: number;
+}
+
+/** When a district counts as having an outage rather than many separate offline terminals. */
+export interface OutageRule {
+  /** At least this many of the district's terminals are down… */
+  minTerminals: number;
+  /** …and at least this share of them… */
+  share: number;
+  /** …each offline for at least this long (a hub restart or a blip is not an outage)… */
+  downAfterMs: number;
+  /** …having gone offline within this span of each other. */
+  togetherWithinMs: number;
+}
+
+export const DEFAULT_OUTAGE_RULE: OutageRule = {
+  minTerminals: 3,
+  share: 0.5,
+  downAfterMs: 5 * MINUTE,
+  togetherWithinMs: 15 * MINUTE,
+};
+export const DEFAULT_MAX_CHECKIN_AGE_MS = 48 * HOUR;
+
+/** Check-in plans, read once and cached until they change. */
+export interface Plans {
+  planFor(householdId: number): Plan;
+  forget(householdId: number): void;
+  /** Today's check-in window for the household and whether the resident has checked in. */
+  status(householdId: number): CheckinStatus;
+}
+
+export function createPlans(ctx: WatchContext, checkins: CheckinsStore): Plans {
+  const cache = new Map<number, Plan>();
+  const tz = ctx.config.timeZone;
+  const planFor = (householdId: number) => {
+    let p = cache.get(householdId);
+    if (!p) {
+      p = checkins.getPlan(householdId) ?? defaultPlan(householdId);
+      cache.set(householdId, p);
+    }
+    return p;
+  };
+  return {
+    planFor,
+    forget: (householdId) => void cache.delete(householdId),
+    status(householdId) {
+      const plan = planFor(householdId);
+      const w = windowFor(plan, dayAt(plan, ctx.clock.now(), tz), tz);
+      const sign = checkins.firstSign(householdId, w.opensAt, w.closesAt, ['checkin']);
+      return {
+        day: w.day,
+        scheduled: w.scheduled,
+        deadline: iso(w.deadline),
+        checkedIn: !!sign,
+        checkedInAt: sign ? iso(sign.at) : null,
+      };
+    },
+  };
+}
+
+/** Watch alerts raised, by kind (one counter per hub registry). */
+export function alertMetric(ctx: WatchContext): (kind: string) => void {
+  const counter = new Counter({
+    name: 'tsunagu_watch_alerts_total',
+    help: 'Watch alerts raised, by kind',
+    labelNames: ['kind'],
+    registers: [ctx.metrics.registry],
+  });
+  return (kind) => counter.inc({ kind });
+}

@@ -1,0 +1,172 @@
+/**
+ * Terminal presence: an alert for a terminal offline longer than its plan allows, one alert for a
+ * district-wide outage instead of one per household, and recovery when terminals come back.
+ */
+import type { WatchedHousehold } from '../checkins/store';
+import type { Notifier, Outbox } from './notify';
+import {
+  DEFAULT_OUTAGE_RULE,
+  iso,
+  MINUTE,
+  type OutageRule,
+  type Plans,
+  type WatchContext,
+  type WatchDeps,
+} from './parts';
+
+export interface Presence {
+  /** Offline alerts and district outages. Returns when presence next needs a look. */
+  check(outbox: Outbox, watched: WatchedHousehold[], now: number): number;
+  /** A terminal of the household connected: its offline alerts close. */
+  connected(householdId: number): void;
+  /** A terminal of the household disconnected. */
+  disconnected(householdId: number): void;
+}
+
+export function createPresence(
+  ctx: WatchContext,
+  deps: WatchDeps & { plans: Plans; notify: Notifier; alertRaised(kind: string): void; outage?: Partial<OutageRule> },
+): Presence {
+  const { alerts, plans, notify, alertRaised } = deps;
+  const outageRule: OutageRule = { ...DEFAULT_OUTAGE_RULE, ...deps.outage };
+  // A terminal cannot have been seen while the hub was down: offline time counts from start-up.
+  const startedAt = ctx.clock.now();
+
+  /** Terminal offline alerts and district outages. Returns when presence next needs a look. */
+  function checkPresence(outbox: Outbox, watched: WatchedHousehold[], now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    const byDistrict = new Map<number, WatchedHousehold[]>();
+    for (const h of watched) byDistrict.set(h.districtId, [...(byDistrict.get(h.districtId) ?? []), h]);
+    const offlineSince = (h: WatchedHousehold) => Math.max(h.lastSeenAt ?? h.enrolledAt, startedAt);
+    const isOffline = (h: WatchedHousehold) => !h.online && deps.connectedCount(h.terminalId) === 0;
+
+    for (const [districtId, members] of byDistrict) {
+      const down = members
+        .filter((h) => isOffline(h) && now - offlineSince(h) >= outageRule.downAfterMs)
+        .map(offlineSince)
+        .sort((a, b) => a - b);
+      for (const h of members)
+        if (isOffline(h) && now - offlineSince(h) < outageRule.downAfterMs)
+          next = Math.min(next, offlineSince(h) + outageRule.downAfterMs);
+      // Largest group of terminals that went down within `togetherWithinMs` of each other.
+      let together = 0;
+      for (let i = 0, j = 0; j < down.length; j++) {
+        while (down[j]! - down[i]! > outageRule.togetherWithinMs) i++;
+        together = Math.max(together, j - i + 1);
+      }
+      const isOutage = together >= outageRule.minTerminals && together / members.length >= outageRule.share;
+      const active = alerts.activeDistrictOutage(districtId);
+      if (isOutage && !active) {
+        const id = alerts.create(
+          {
+            kind: 'district_outage',
+            householdId: null,
+            districtId,
+            day: null,
+            sinceAt: down[0] ?? now,
+            level: 1,
+            openedAt: now,
+            nextStepAt: null,
+            possibleOutage: false,
+          },
+          { offline: down.length, terminals: members.length },
+        );
+        if (id !== null) {
+          alertRaised('district_outage');
+          const recipients = notify.watcherIdsFor({ householdId: null, districtId }, (l) => l === 1);
+          alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
+          notify.raised(outbox, id, recipients);
+          for (const h of members) {
+            for (const missed of alerts.activeForHousehold(h.householdId, 'missed_checkin')) {
+              if (alerts.markPossibleOutage(missed.id)) {
+                alerts.addEvent(missed.id, {
+                  at: now,
+                  type: 'marked_possible_outage',
+                  actor: 'system',
+                  level: missed.level,
+                  detail: { outageAlertId: id },
+                });
+                notify.updated(outbox, missed.id);
+              }
+            }
+          }
+        }
+      } else if (!isOutage && active && active.state !== 'resolved' && down.length < outageRule.minTerminals) {
+        if (
+          alerts.resolve(
+            active.id,
+            now,
+            'system',
+            'back_online',
+            `${members.length - down.length} of ${members.length} terminals are back online.`,
+          )
+        ) {
+          alerts.addEvent(active.id, {
+            at: now,
+            type: 'recovered',
+            actor: 'system',
+            level: active.level,
+            detail: { offline: down.length },
+          });
+          notify.updated(outbox, active.id);
+        }
+      }
+      const outageNow = isOutage || (active !== undefined && down.length >= outageRule.minTerminals);
+
+      for (const h of members) {
+        if (!isOffline(h)) continue;
+        const threshold = plans.planFor(h.householdId).offlineAlertMinutes * MINUTE;
+        const dueAt = offlineSince(h) + threshold;
+        if (now < dueAt) {
+          next = Math.min(next, dueAt);
+          continue;
+        }
+        // One district alert instead of one per household.
+        if (outageNow || alerts.activeForHousehold(h.householdId, 'terminal_offline').length > 0) continue;
+        const id = alerts.create(
+          {
+            kind: 'terminal_offline',
+            householdId: h.householdId,
+            districtId,
+            day: null,
+            sinceAt: offlineSince(h),
+            level: 1,
+            openedAt: now,
+            nextStepAt: null,
+            possibleOutage: false,
+          },
+          { offlineSince: iso(offlineSince(h)) },
+        );
+        if (id !== null) {
+          alertRaised('terminal_offline');
+          const recipients = notify.watcherIdsFor(h, (l) => l === 1);
+          alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
+          notify.raised(outbox, id, recipients);
+          notify.board(outbox, h.householdId);
+        }
+      }
+    }
+    return next;
+  }
+
+  return {
+    check: checkPresence,
+    connected(householdId) {
+      notify.inTransaction((outbox) => {
+        const now = ctx.clock.now();
+        for (const a of alerts.activeForHousehold(householdId, 'terminal_offline')) {
+          if (alerts.resolve(a.id, now, 'system', 'back_online', 'The terminal is back online.')) {
+            alerts.addEvent(a.id, { at: now, type: 'recovered', actor: 'system', level: a.level });
+            notify.updated(outbox, a.id);
+          }
+        }
+        notify.board(outbox, householdId);
+      });
+    },
+    disconnected(householdId) {
+      const outbox: Outbox = [];
+      notify.board(outbox, householdId);
+      notify.flush(outbox);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/** Signs of life: check-ins (group-committed) and other activity; one closes a missed-check-in alert "all clear". */
+import type { ActivityKind, CheckinReceipt, CheckinSubmit } from '@tsunagu/protocol';
+import { Counter, Histogram } from 'prom-client';
+import { badRequest } from '../../lib/errors';
+import { dayAt } from '../checkins/plan';
+import { type CheckinWriter, createCheckinWriter } from '../checkins/writer';
+import type { Notifier, Outbox } from './notify';
+import { DEFAULT_MAX_CHECKIN_AGE_MS, iso, type Plans, type WatchContext, type WatchDeps } from './parts';
+
+export interface Signs {
+  submitCheckin(householdId: number, terminalId: number | null, payload: CheckinSubmit): Promise<CheckinReceipt>;
+  /** Any other activity that may count as a sign of life (a call, an order, an acknowledgement…). */
+  record(householdId: number, kind: ActivityKind, at: number): void;
+  writer: CheckinWriter;
+}
+
+export function createSigns(
+  ctx: WatchContext,
+  deps: WatchDeps & { plans: Plans; notify: Notifier; maxCheckinAgeMs?: number },
+): Signs {
+  const { checkins, alerts, plans, notify } = deps;
+  const maxAge = deps.maxCheckinAgeMs ?? DEFAULT_MAX_CHECKIN_AGE_MS;
+  const checkinCounter = new Counter({
+    name: 'tsunagu_checkins_total',
+    help: 'Check-ins received, by result (new, duplicate, clamped)',
+    labelNames: ['result'],
+    registers: [ctx.metrics.registry],
+  });
+  const batchSize = new Histogram({
+    name: 'tsunagu_checkin_batch_size',
+    help: 'Check-ins committed per transaction (group commit)',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [ctx.metrics.registry],
+  });
+  const writer = createCheckinWriter(checkins, { onBatch: (n) => batchSize.observe(n) });
+
+  /** After a sign of life is stored: an open missed-check-in alert since that day closes "all clear". */
+  function afterSignOfLife(outbox: Outbox, householdId: number, kind: ActivityKind, at: number) {
+    if (plans.planFor(householdId).signsOfLife.includes(kind)) {
+      for (const a of alerts.activeForHousehold(householdId, 'missed_checkin')) {
+        if (a.sinceAt !== null && at < a.sinceAt) continue;
+        const now = ctx.clock.now();
+        const note = kind === 'checkin' ? 'The resident checked in.' : `Sign of life: ${kind}.`;
+        if (alerts.resolve(a.id, now, 'system', 'all_clear', note)) {
+          alerts.addEvent(a.id, {
+            at: now,
+            type: 'all_clear',
+            actor: 'system',
+            level: a.level,
+            detail: { kind, at: iso(at) },
+          });
+          notify.updated(outbox, a.id);
+        }
+      }
+    }
+    notify.board(outbox, householdId);
+    if (kind === 'checkin') notify.terminalStatus(outbox, householdId);
+  }
+
+  return {
+    writer,
+
+    record(householdId, kind, at) {
+      notify.inTransaction((outbox) => {
+        checkins.recordSign(householdId, kind, at);
+        afterSignOfLife(outbox, householdId, kind, at);
+      });
+    },
+
+    async submitCheckin(householdId, terminalId, payload) {
+      const now = ctx.clock.now();
+      const pressedAt = Date.parse(payload.pressedAt);
+      if (Number.isNaN(pressedAt)) throw badRequest('VALIDATION_FAILED', 'pressedAt is not a valid time.');
+      // Sane bounds of the hub's clock: never in the future, never older than the offline limit.
+      const at = Math.max(Math.min(pressedAt, now), now - maxAge);
+      const outcome = await writer.submit({
+        householdId,
+        terminalId,
+        idempotencyKey: payload.idempotencyKey.toLowerCase(),
+        at,
+        pressedAt,
+        receivedAt: now,
+        mood: payload.mood ?? null,
+      });
+      checkinCounter.inc({ result: outcome.duplicate ? 'duplicate' : 'new' });
+      if (at !== pressedAt && !outcome.duplicate) checkinCounter.inc({ result: 'clamped' });
+      if (!outcome.duplicate) {
+        notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at));
+        ctx.events.emit('household.activity', { householdId, kind: 'checkin', at: outcome.at });
+      } else if (outcome.moodChanged) {
+        const outbox: Outbox = [];
+        notify.board(outbox, householdId);
+        notify.flush(outbox);
+      }
+      return {
+        checkinId: outcome.checkinId,
+        duplicate: outcome.duplicate,
+        countedAt: iso(outcome.at),
+        day: dayAt(plans.planFor(householdId), outcome.at, ctx.config.timeZone),
+        mood: outcome.mood,
+      };
+    },
+  };
+}
