@@ -9,6 +9,8 @@ import type { ShopsStore } from '../shops/store';
 import type { CallsService } from './service';
 
 const staffOfCalls = { roles: ['cityhall', 'operator', 'listener'] } as const;
+/** Who answers and makes calls (with the terminals): shop operators and listening volunteers. */
+export const callTakers = { roles: ['operator', 'listener'] } as const;
 
 /** Shop staff and listeners see their own line; city hall sees every line. */
 export function visibleShopIds(p: Principal | null, shops: ShopsStore): number[] {
@@ -86,8 +88,12 @@ export function callsRoutes(ctx: HubContext, calls: CallsService, shops: ShopsSt
 
     app.get(
       '/api/calls/ice-servers',
-      { config: { access: 'staff' }, schema: { tags: ['calls'], response: { 200: IceServersResponse } } },
-      async (request) => calls.iceServers(actorName(request.principal)),
+      { config: { access: callTakers }, schema: { tags: ['calls'], response: { 200: IceServersResponse } } },
+      async (request) => {
+        // TURN credentials relay traffic through the city's server: only for people who take calls.
+        if (request.principal?.kind !== 'user') throw forbidden('Only staff who take calls get call servers.');
+        return calls.iceServers(actorName(request.principal));
+      },
     );
     void ctx;
   };

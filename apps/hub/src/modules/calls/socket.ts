@@ -1,6 +1,7 @@
 /** Socket.IO commands for calls, on the terminal and staff namespaces. */
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
+import { callTakers } from './routes';
 import type { CallsService, StaffParty, TerminalParty } from './service';
 
 export function registerCallSockets(ctx: HubContext, calls: CallsService): void {
@@ -45,7 +46,7 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
     on('call:hangUp', { access: 'staff' }, (p) => calls.hangUp(party, p.callId));
     on('call:callBack', { access: 'staff' }, (p) => calls.callBack(party, p));
     on('call:signal', { access: 'staff' }, (p) => calls.relaySignal(party, p));
-    on('call:iceServers', { access: 'staff' }, () => calls.iceServers(actorName(principal)));
+    on('call:iceServers', { access: callTakers }, () => calls.iceServers(actorName(principal)));
     calls.staffConnected(user, socket.id);
     socket.on('disconnect', () => calls.staffDisconnected(user, socket.id));
   });

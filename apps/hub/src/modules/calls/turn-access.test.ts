@@ -1,0 +1,68 @@
+/**
+ * TURN credentials let their holder relay traffic through the city's TURN server: only those who
+ * take calls get them (operators and listeners, and terminals), not watchers, city hall staff or
+ * machine keys — over REST and over the staff socket alike.
+ */
+import type { Ack, IceServersResponse, StaffRole } from '@tsunagu/protocol';
+import type { Socket } from 'socket.io-client';
+import {
+  as,
+  connectStaff,
+  connectTerminal,
+  createTestHub,
+  emitAck,
+  enrollTerminal,
+  sessionFor,
+  type TestHub,
+} from '../../testing/harness';
+
+jest.setTimeout(30_000);
+
+const hasTurn = (r: IceServersResponse) => r.iceServers.some((s) => s.credential !== undefined);
+
+describe('TURN credentials only for those who take calls', () => {
+  let hub: TestHub;
+  let url: string;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    hub = await createTestHub({
+      config: { turn: { urls: ['turn:turn.example.org:3478'], secret: 'a-very-long-turn-secret', ttlSeconds: 600 } },
+    });
+    url = await hub.listen();
+  });
+  afterAll(async () => {
+    for (const s of sockets.splice(0)) s.close();
+    await hub.close();
+  });
+
+  it('over REST: operators and listeners yes; watchers, city hall and API keys no', async () => {
+    const u = hub.fixture.users;
+    const get = (who: Parameters<typeof as>[1]) => as(hub, who)({ method: 'GET', url: '/api/calls/ice-servers' });
+    for (const name of ['operator', 'listener'] as const) {
+      const res = await get(sessionFor(hub, u[name]));
+      expect([name, res.statusCode]).toEqual([name, 200]);
+      expect(hasTurn(res.json())).toBe(true);
+    }
+    for (const name of ['watcher', 'cityhall', 'admin'] as const) {
+      const res = await get(sessionFor(hub, u[name]));
+      expect([name, res.statusCode]).toEqual([name, 403]);
+    }
+    for (const role of ['cityhall', 'operator', 'listener', 'watcher'] as StaffRole[]) {
+      const { key } = hub.services.accounts.createApiKey(`turn-${role}`, role, null);
+      expect([role, (await get({ bearer: key })).statusCode]).toEqual([role, 403]);
+    }
+  });
+
+  it('over the sockets: a watcher is refused, an operator and a terminal get them', async () => {
+    const ask = async (socket: Socket) => emitAck<Ack<IceServersResponse>>(socket, 'call:iceServers', {});
+    const watcher = await connectStaff(url, sessionFor(hub, hub.fixture.users.watcher));
+    const operator = await connectStaff(url, sessionFor(hub, hub.fixture.users.operator));
+    const terminal = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
+    sockets.push(watcher, operator, terminal);
+    expect(await ask(watcher)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const op = await ask(operator);
+    expect(op.ok && hasTurn(op.data)).toBe(true);
+    const t = await ask(terminal);
+    expect(t.ok && hasTurn(t.data)).toBe(true);
+  });
+});
