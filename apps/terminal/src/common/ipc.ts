@@ -12,6 +12,7 @@ export const IpcChannel = {
   clearCredential: 'credential:clear',
   takeEnrollmentCode: 'enrollment:takeCode',
   setKeepAwake: 'display:setKeepAwake',
+  setAlertVolume: 'audio:setAlertVolume',
   getHubUrl: 'config:getHubUrl',
 } as const;
 export type IpcChannel = (typeof IpcChannel)[keyof typeof IpcChannel];
@@ -32,6 +33,7 @@ export const IpcArgs = {
   [IpcChannel.clearCredential]: NoArgs,
   [IpcChannel.takeEnrollmentCode]: NoArgs,
   [IpcChannel.setKeepAwake]: Type.Tuple([KeepAwakeReason, Type.Boolean()]),
+  [IpcChannel.setAlertVolume]: Type.Tuple([Type.Boolean()]),
   [IpcChannel.getHubUrl]: NoArgs,
 } as const;
 
@@ -42,6 +44,7 @@ export interface IpcResults {
   [IpcChannel.clearCredential]: undefined;
   [IpcChannel.takeEnrollmentCode]: string | null;
   [IpcChannel.setKeepAwake]: undefined;
+  [IpcChannel.setAlertVolume]: undefined;
   [IpcChannel.getHubUrl]: string;
 }
 
@@ -84,6 +87,11 @@ export interface TerminalBridge {
   takeEnrollmentCode(): Promise<string | null>;
   /** Keep the screen on while a call or an alert is showing; call again with `false` when it ends. */
   setKeepAwake(reason: KeepAwakeReason, on: boolean): Promise<void>;
+  /**
+   * An emergency is playing: unmute and raise the system volume to full (true), or put the
+   * resident's volume back (false).
+   */
+  setAlertVolume(on: boolean): Promise<void>;
   /** The hub's base URL from the provisioning config (no trailing slash). */
   getHubUrl(): Promise<string>;
   /** The terminal app's version, for the about screen and heartbeat. */

@@ -13,6 +13,7 @@ function setup() {
     'credential:clear': jest.fn(),
     'enrollment:takeCode': jest.fn(() => null),
     'display:setKeepAwake': jest.fn(),
+    'audio:setAlertVolume': jest.fn(),
     'config:getHubUrl': jest.fn(() => HUB),
   };
   const log = jest.fn();

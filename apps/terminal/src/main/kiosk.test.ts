@@ -72,9 +72,17 @@ describe('createKiosk', () => {
   it('opens one locked-down window on the hub terminal page and wires the policy', async () => {
     const { electron, windows, handlers } = fakeElectron(dir);
     const clock = createFakeClock();
+    const volumes: boolean[] = [];
+    const alertVolume = {
+      raised: false,
+      set: jest.fn(async (on: boolean) => {
+        volumes.push(on);
+      }),
+    };
     const kiosk = await createKiosk(electron as unknown as ElectronApis, config(), {
       preloadPath: '/app/preload/index.js',
       clock,
+      alertVolume,
       log: () => {},
       env: { TSUNAGU_TERMINAL_DEVTOOLS: '1' },
     });
@@ -104,8 +112,21 @@ describe('createKiosk', () => {
       data: undefined,
     });
     expect(electron.powerSaveBlocker.start).toHaveBeenCalledWith('prevent-display-sleep');
+    // An emergency raises the system volume; a bad argument is refused before main acts on it.
+    await expect(handlers.get(IpcChannel.setAlertVolume)?.(fromHub, true)).resolves.toEqual({
+      ok: true,
+      data: undefined,
+    });
+    await expect(handlers.get(IpcChannel.setAlertVolume)?.(fromHub, 'loud')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD' },
+    });
+    expect(volumes).toEqual([true]);
     window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     expect(electron.powerSaveBlocker.stop).toHaveBeenCalledWith(5);
+    // The crashed page cannot end its alert: main puts the resident's volume back.
+    expect(volumes[0]).toBe(true);
+    expect(volumes.at(-1)).toBe(false);
     expect(window?.webContents.loadURL).toHaveBeenCalledTimes(2);
 
     // Repeated crashes restart the whole app.

@@ -14,6 +14,7 @@ import type {
   Session,
   WebContents,
 } from 'electron';
+import { type AlertVolume, createAlertVolume } from './alert-volume';
 import { type Clock, systemClock } from './clock';
 import type { TerminalConfig } from './config';
 import {
@@ -70,11 +71,14 @@ export interface KioskOptions {
   clock?: Clock;
   log?: Log;
   env?: NodeJS.ProcessEnv;
+  /** System volume for alerts (wpctl on the device); tests pass a fake. */
+  alertVolume?: AlertVolume;
 }
 
 export interface Kiosk {
   window: KioskWindow;
   keepAwake: KeepAwake;
+  alertVolume: AlertVolume;
   watchdog: Watchdog;
   credentials: CredentialStore;
 }
@@ -133,12 +137,18 @@ export async function createKiosk(
   if (!devTools) contents.on('devtools-opened', () => contents.closeDevTools());
 
   const keepAwake = createKeepAwake(electron.powerSaveBlocker);
+  const alertVolume = options.alertVolume ?? createAlertVolume({ log });
+  // A renderer that is gone cannot say the alert ended: the resident's volume comes back.
+  const releaseAll = () => {
+    keepAwake.releaseAll();
+    void alertVolume.set(false);
+  };
   const load = () => void contents.loadURL(config.terminalUrl);
   const watchdog = createWatchdog({
     clock,
     log,
     reload: () => {
-      keepAwake.releaseAll();
+      releaseAll();
       // Always the terminal page, never "the current URL", which is what just failed.
       load();
     },
@@ -148,7 +158,7 @@ export async function createKiosk(
     },
   });
   contents.on('render-process-gone', (_event: unknown, details: { reason: string; exitCode: number }) => {
-    keepAwake.releaseAll();
+    releaseAll();
     watchdog.onRenderProcessGone(details);
   });
   contents.on(
@@ -157,7 +167,7 @@ export async function createKiosk(
       watchdog.onLoadFailed(errorCode, isMainFrame),
   );
   // A new page has no memory of the call or alert the old one was showing.
-  contents.on('did-navigate', () => keepAwake.releaseAll());
+  contents.on('did-navigate', () => releaseAll());
   window.on('unresponsive', () => watchdog.onUnresponsive());
   window.on('responsive', () => watchdog.onResponsive());
   window.once('ready-to-show', () => window.show());
@@ -177,6 +187,7 @@ export async function createKiosk(
       'credential:clear': () => credentials.clear(),
       'enrollment:takeCode': () => enrollmentCode.take(),
       'display:setKeepAwake': (reason, on) => keepAwake.set(reason, on),
+      'audio:setAlertVolume': (on) => alertVolume.set(on),
       'config:getHubUrl': () => config.hubUrl,
     },
     isTrustedSender,
@@ -185,7 +196,7 @@ export async function createKiosk(
   registerIpcHandlers(electron.ipcMain, dispatch);
 
   load();
-  return { window, keepAwake, watchdog, credentials };
+  return { window, keepAwake, alertVolume, watchdog, credentials };
 }
 
 function escapeHtml(text: string): string {

@@ -28,6 +28,7 @@ describe('preload bridge', () => {
         'getCredential',
         'getHubUrl',
         'setCredential',
+        'setAlertVolume',
         'setKeepAwake',
         'takeEnrollmentCode',
       ].sort(),
@@ -39,6 +40,8 @@ describe('preload bridge', () => {
     invoke.mockResolvedValue({ ok: true, data: undefined });
     await bridge().setKeepAwake('call', true);
     expect(invoke).toHaveBeenCalledWith(IpcChannel.setKeepAwake, 'call', true);
+    await bridge().setAlertVolume(true);
+    expect(invoke).toHaveBeenCalledWith(IpcChannel.setAlertVolume, true);
     invoke.mockResolvedValue({ ok: true, data: 'cred' });
     await expect(bridge().getCredential()).resolves.toBe('cred');
     expect(invoke).toHaveBeenLastCalledWith(IpcChannel.getCredential);

@@ -44,6 +44,9 @@ export function createBridge(argv: readonly string[]): TerminalBridge {
     setKeepAwake: async (reason: IpcArgsOf<typeof IpcChannel.setKeepAwake>[0], on: boolean) => {
       await invoke(IpcChannel.setKeepAwake, reason, on);
     },
+    setAlertVolume: async (on: boolean) => {
+      await invoke(IpcChannel.setAlertVolume, on);
+    },
     getHubUrl: () => invoke(IpcChannel.getHubUrl),
     appVersion: appVersionFromArgv(argv),
   });
