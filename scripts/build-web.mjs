@@ -1,6 +1,7 @@
 // Bundles the two web front ends (terminal renderer, console) with esbuild into each app's dist/web.
 // Used by `npm run build`, `npm start` and the browser tests' global setup.
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +57,7 @@ export async function buildWeb({ quiet = false } = {}) {
     results.push({ name: app.name, bytes });
     if (!quiet) console.log(`built ${app.name} → ${app.out} (${Math.round(bytes / 1024)} KiB)`);
   }
+  await buildServiceWorker(quiet);
   // The Electron preload runs sandboxed and cannot require local files: bundle it into one file.
   const preload = path.join(root, 'apps/terminal/src/preload/index.ts');
   if (fs.existsSync(preload)) {
@@ -71,6 +73,36 @@ export async function buildWeb({ quiet = false } = {}) {
     });
   }
   return results;
+}
+
+/**
+ * The terminal page's service worker, with the list of the page's files and a hash of each (what
+ * workbox-build's getManifest would produce, without its build-time dependencies).
+ */
+async function buildServiceWorker(quiet) {
+  const entry = path.join(root, 'apps/terminal/src/renderer/sw.ts');
+  const outdir = path.join(root, 'apps/terminal/dist/web');
+  if (!fs.existsSync(entry) || !fs.existsSync(outdir)) return;
+  const manifest = fs
+    .readdirSync(outdir)
+    .filter((f) => !f.endsWith('.map') && f !== 'sw.js' && fs.statSync(path.join(outdir, f)).isFile())
+    .sort()
+    .map((url) => ({
+      url,
+      revision: createHash('md5')
+        .update(fs.readFileSync(path.join(outdir, url)))
+        .digest('hex'),
+    }));
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['chrome120'],
+    outfile: path.join(outdir, 'sw.js'),
+    define: { 'self.__WB_MANIFEST': JSON.stringify(manifest), 'process.env.NODE_ENV': '"production"' },
+    logLevel: quiet ? 'error' : 'warning',
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

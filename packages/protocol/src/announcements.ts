@@ -123,6 +123,11 @@ export const AnnouncementContent = Type.Object({
   bodyEn: Type.Union([Type.String(), Type.Null()]),
   hasAudio: Type.Boolean(),
   safetyCheck: Type.Boolean(),
+  /**
+   * Where it came from: 'cap' is an alerting system (J-ALERT, JMA, the prefecture), whose emergency
+   * outranks the city's own on the terminal's sound channel.
+   */
+  source: Type.Optional(Type.Union([Type.Literal('console'), Type.Literal('cap')])),
   publishedAt: Type.Union([Timestamp, Type.Null()]),
   expiresAt: Type.Union([Timestamp, Type.Null()]),
 });

@@ -5,12 +5,12 @@
 import type { EnrollResponse, TerminalProfile } from '@tsunagu/protocol';
 import { isUiLanguage, type UiLanguage, UiStyles } from '@tsunagu/ui';
 import type { i18n as I18n } from 'i18next';
-import { type ReactElement, useCallback, useEffect, useRef, useState } from 'react';
+import { type ReactElement, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConnectionContext, type ConnectionStatus, TerminalConnection } from './connection';
 import { AnnouncementsLayer } from './features/announcements/AnnouncementsLayer';
 import { AnnouncementsScreen } from './features/announcements/AnnouncementsScreen';
-import { useEmergencyActive } from './features/announcements/emergency';
+import { AnnouncementArchive } from './features/announcements/archive';
 import { CallScreen, callTitleKey } from './features/calls/CallScreen';
 import { CallsLayer } from './features/calls/CallsLayer';
 import { CheckinBackground } from './features/checkin/CheckinBackground';
@@ -20,10 +20,21 @@ import { HomeScreen } from './features/home/HomeScreen';
 import { OfflineScreen } from './features/offline/OfflineScreen';
 import { OrdersLayer } from './features/orders/OrdersLayer';
 import { ShopChooserScreen } from './features/shops/ShopChooserScreen';
-import { type Announcement, announce as announceRaw, onAnnouncement } from './shell/feedback';
-import { cityHallPhone, type Platform, rememberLanguage } from './shell/platform';
+import { cityHallPhone, type Platform, rememberedRoute, rememberLanguage, rememberRoute } from './shell/platform';
 import { HOME, type Route, routeKey } from './shell/routes';
 import { terminalCss } from './shell/styles';
+import { announcementJob } from './sound/announce';
+import { SoundArbiter, type SoundLevel } from './sound/arbiter';
+import { type Announcement, type Sound, SoundContext } from './sound/SoundContext';
+import { createTerminalState, type TerminalState, TerminalStateContext } from './state/TerminalState';
+
+function localStore(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
 export interface AppProps {
   platform: Platform;
@@ -39,14 +50,31 @@ export function App({ platform, i18n }: AppProps): ReactElement {
   const [connection, setConnection] = useState<TerminalConnection | null>(null);
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   const [profile, setProfile] = useState<TerminalProfile | null>(null);
-  const [route, setRoute] = useState<Route>(HOME);
+  const [route, setRouteState] = useState<Route>(() => rememberedRoute() ?? HOME);
+  // While the hub cannot be reached: the offline screen, or the kept announcements played again.
+  const [offlineView, setOfflineView] = useState<'offline' | 'announcements'>('offline');
   const [lastSpoken, setLastSpoken] = useState('');
+  const [terminal, setTerminal] = useState<TerminalState | null>(null);
   const phone = useRef(cityHallPhone()).current;
-  const emergencyActive = useEmergencyActive();
+  const arbiter = useRef(new SoundArbiter()).current;
+  const emergencyActive = useEmergencyOn(terminal);
 
   const language: UiLanguage = isUiLanguage(i18n.language) ? i18n.language : 'ja';
-  const announce = useCallback((a: Announcement) => announceRaw(a, language), [language]);
-  useEffect(() => onAnnouncement((a) => setLastSpoken(a.text)), []);
+  const sound: Sound = useMemo(
+    () => ({
+      arbiter,
+      announce: (a: Announcement, level: SoundLevel = 'ui') => {
+        setLastSpoken(a.text);
+        void arbiter.play(announcementJob(a, language, level));
+      },
+    }),
+    [arbiter, language],
+  );
+  const announce = sound.announce;
+  const setRoute = useCallback((next: Route) => {
+    rememberRoute(next);
+    setRouteState(next);
+  }, []);
 
   const started = useRef(false);
   useEffect(() => {
@@ -67,7 +95,36 @@ export function App({ platform, i18n }: AppProps): ReactElement {
     setRoute(HOME);
     setStatus('connecting');
     setCredential(null);
-  }, [platform]);
+  }, [platform, setRoute]);
+
+  // The terminal's kept state (announcements and clips from before a reload or power cut) is
+  // opened before anything is shown, so an unacknowledged emergency comes back at once, online or not.
+  useEffect(() => {
+    if (!credential || !hubBase) {
+      setTerminal(null);
+      return;
+    }
+    let cancelled = false;
+    let made: TerminalState | null = null;
+    void (async () => {
+      const archive = await AnnouncementArchive.open();
+      const state = createTerminalState({
+        storage: localStore(),
+        archive,
+        hub: { hubBase, credential },
+        device: platform.device,
+      });
+      if (archive) state.inbox.hydrate(await archive.list().catch(() => []));
+      if (cancelled) return archive?.close();
+      made = state;
+      setTerminal(state);
+    })();
+    return () => {
+      cancelled = true;
+      made?.clips.dispose();
+      made?.archive?.close();
+    };
+  }, [credential, hubBase, platform]);
 
   useEffect(() => {
     if (!credential || !hubBase) return;
@@ -102,8 +159,11 @@ export function App({ platform, i18n }: AppProps): ReactElement {
       setRoute(HOME);
       setCredential(result.credential);
     },
-    [platform],
+    [platform, setRoute],
   );
+  useEffect(() => {
+    if (status === 'online') setOfflineView('offline');
+  }, [status]);
 
   // Which screen is showing, as a key (for announcements) and an element.
   let key: string;
@@ -111,7 +171,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
   let spoken: Announcement | null = null;
   const goHome = () => setRoute(HOME);
 
-  if (credential === undefined || hubBase === null) {
+  if (credential === undefined || hubBase === null || (credential !== null && terminal === null)) {
     key = 'loading';
     screen = null;
   } else if (credential === null) {
@@ -126,10 +186,22 @@ export function App({ platform, i18n }: AppProps): ReactElement {
       />
     );
     spoken = { text: t('enrollment.spokenStart'), tone: 'chime' };
+  } else if ((status !== 'online' || !profile) && offlineView === 'announcements') {
+    // The hub is away: what the terminal kept is played again from here.
+    key = 'offline:announcements';
+    screen = <AnnouncementsScreen onBack={() => setOfflineView('offline')} />;
+    spoken = { text: t('announcements.spoken'), tone: 'chime' };
   } else if (status !== 'online' || !profile) {
     const kind = status === 'online' ? 'connecting' : status;
     key = `offline:${kind}`;
-    screen = <OfflineScreen kind={kind} phone={phone} canCheckIn={kind === 'offline'} />;
+    screen = (
+      <OfflineScreen
+        kind={kind}
+        phone={phone}
+        canCheckIn={kind === 'offline'}
+        onAnnouncements={kind === 'offline' ? () => setOfflineView('announcements') : undefined}
+      />
+    );
     if (kind === 'offline') spoken = { text: `${t('offline.body')} ${t('offline.whatToDo')}`, tone: 'disconnected' };
     if (kind === 'outdated') spoken = { text: t('offline.outdatedBody'), tone: 'error' };
   } else {
@@ -183,21 +255,38 @@ export function App({ platform, i18n }: AppProps): ReactElement {
     }
   });
 
+  const online = credential && terminal && status === 'online';
   return (
-    <ConnectionContext.Provider value={connection}>
-      <UiStyles />
-      {credential && status === 'online' ? <CheckinBackground /> : null}
-      <style>{terminalCss}</style>
-      {/* An emergency takes over: what is underneath cannot be reached until it is acknowledged. */}
-      <div key={key} data-screen={key} style={{ height: '100%' }} inert={emergencyActive}>
-        {screen}
-      </div>
-      {credential && status === 'online' ? <CallsLayer /> : null}
-      {credential && status === 'online' ? <OrdersLayer /> : null}
-      {credential ? <AnnouncementsLayer hubBase={hubBase} credential={credential} /> : null}
-      <p className="ts-visually-hidden" role="status" aria-live="polite" data-testid="announcer">
-        {lastSpoken}
-      </p>
-    </ConnectionContext.Provider>
+    <SoundContext.Provider value={sound}>
+      <TerminalStateContext.Provider value={terminal}>
+        <ConnectionContext.Provider value={connection}>
+          <UiStyles />
+          {online ? <CheckinBackground /> : null}
+          <style>{terminalCss}</style>
+          {/* An emergency takes over: what is underneath cannot be reached until it is acknowledged. */}
+          <div key={key} data-screen={key} style={{ height: '100%' }} inert={emergencyActive}>
+            {screen}
+          </div>
+          {online ? <CallsLayer /> : null}
+          {online ? <OrdersLayer /> : null}
+          {credential && terminal ? <AnnouncementsLayer /> : null}
+          <p className="ts-visually-hidden" role="status" aria-live="polite" data-testid="announcer">
+            {lastSpoken}
+          </p>
+        </ConnectionContext.Provider>
+      </TerminalStateContext.Provider>
+    </SoundContext.Provider>
   );
+}
+
+/** True while an unacknowledged emergency is in the terminal's inbox. */
+function useEmergencyOn(terminal: TerminalState | null): boolean {
+  const [on, setOn] = useState(false);
+  useEffect(() => {
+    if (!terminal) return setOn(false);
+    const update = () => setOn(terminal.inbox.pendingEmergency() !== null);
+    update();
+    return terminal.inbox.subscribe(update);
+  }, [terminal]);
+  return on;
 }

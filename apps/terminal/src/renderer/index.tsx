@@ -12,6 +12,12 @@ document.documentElement.lang = language;
 const i18n = createI18n(language);
 document.title = i18n.t('app.name');
 
+// In a browser (not the kiosk, which ships these files itself): keep the page's own files, so a
+// reload while the hub is away still starts the terminal.
+if (!window.terminal && 'serviceWorker' in navigator && window.isSecureContext) {
+  void navigator.serviceWorker.register('./sw.js').catch(() => undefined);
+}
+
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(

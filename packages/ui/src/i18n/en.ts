@@ -167,6 +167,7 @@ export const en: Catalogue = {
     sendFailed: 'This has not reached city hall yet. It will be sent again automatically once connected.',
   },
   offline: {
+    announcements: 'Hear the news',
     checkinKept:
       'Thank you. This terminal is keeping your "I\'m fine" and will send it to City Hall automatically once connected.',
     title: 'Not connected',

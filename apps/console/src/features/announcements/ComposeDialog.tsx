@@ -16,6 +16,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { useSession } from '../../session';
 import { ErrorMessage, Field, Modal } from '../../shell/ui';
+import { parseReadings, SpeechPreview } from './SpeechPreview';
 import { TerminalPreview } from './TerminalPreview';
 
 type TargetType = AnnouncementTarget['type'];
@@ -35,6 +36,7 @@ export function ComposeDialog(props: {
   const [bodyJa, setBodyJa] = useState('');
   const [titleEn, setTitleEn] = useState('');
   const [bodyEn, setBodyEn] = useState('');
+  const [readingsText, setReadingsText] = useState('');
   const [targetType, setTargetType] = useState<TargetType>('all');
   const [districtIds, setDistrictIds] = useState<number[]>([]);
   const [householdIds, setHouseholdIds] = useState<number[]>([]);
@@ -90,8 +92,15 @@ export function ComposeDialog(props: {
     }
   };
 
+  const parsedReadings = parseReadings(readingsText);
+  const readings = 'readings' in parsedReadings ? parsedReadings.readings : [];
+
   const toPreview = async (e: FormEvent) => {
     e.preventDefault();
+    if ('badLine' in parsedReadings) {
+      setError(t('ann.readingsBad', { line: parsedReadings.badLine }));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -117,6 +126,7 @@ export function ComposeDialog(props: {
         ...(audio ? { audioId: audio.audioId } : {}),
         ...(safetyCheck ? { safetyCheck } : {}),
         ...(test ? { test } : {}),
+        ...(readings.length ? { readings } : {}),
         target: target(),
         ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}),
         ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
@@ -203,6 +213,7 @@ export function ComposeDialog(props: {
             safetyCheck,
           }}
         />
+        {audio ? null : <SpeechPreview draft={{ kind, test, titleJa, bodyJa, titleEn, bodyEn, readings }} />}
         {count ? (
           <p className="summary" data-testid="target-count" data-households={count.households}>
             {t('ann.targetCount', {
@@ -345,6 +356,19 @@ export function ComposeDialog(props: {
             )}
           </Field>
         ) : null}
+        <Field label={t('ann.readings')} hint={t('ann.readingsHint')}>
+          {({ id, describedBy }) => (
+            <textarea
+              id={id}
+              aria-describedby={describedBy}
+              rows={2}
+              maxLength={4000}
+              value={readingsText}
+              onChange={(e) => setReadingsText(e.target.value)}
+              data-testid="announcement-readings"
+            />
+          )}
+        </Field>
         <Field
           label={t('ann.audio')}
           hint={audio ? t('ann.audioUploaded', { kb: Math.ceil(audio.bytes / 1024) }) : t('ann.audioHint')}

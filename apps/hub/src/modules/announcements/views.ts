@@ -26,6 +26,7 @@ export function contentOf(a: AnnouncementRecord): AnnouncementContent {
     bodyEn: a.bodyEn,
     hasAudio: a.audioId !== null,
     safetyCheck: a.safetyCheck,
+    source: a.source,
     publishedAt: isoOrNull(a.publishedAt),
     expiresAt: isoOrNull(a.expiresAt),
   };

@@ -3,10 +3,18 @@
  * `window.terminal` (preload bridge, credential encrypted by the OS); when the hub serves this page
  * to an ordinary browser it is localStorage.
  */
-import type { TerminalBridge } from '../../common/ipc';
+import type { KeepAwakeReason, TerminalBridge } from '../../common/ipc';
+import type { Route } from './routes';
 
 const CREDENTIAL_KEY = 'tsunagu.terminal.credential';
 const LANGUAGE_KEY = 'tsunagu.terminal.language';
+const ROUTE_KEY = 'tsunagu.terminal.route';
+
+/** What the renderer may ask of the machine during an alert or a call (nothing in a plain browser). */
+export interface DeviceControls {
+  setKeepAwake(reason: KeepAwakeReason, on: boolean): void;
+  setAlertVolume(on: boolean): void;
+}
 
 export interface Platform {
   getCredential(): Promise<string | null>;
@@ -16,6 +24,7 @@ export interface Platform {
   takeEnrollmentCode(): Promise<string | null>;
   /** Hub base URL with a trailing slash. */
   hubBase(): Promise<string>;
+  device: DeviceControls;
 }
 
 function bridge(): TerminalBridge | undefined {
@@ -74,6 +83,11 @@ export function createPlatform(): Platform {
       else storage()?.removeItem(CREDENTIAL_KEY);
     },
     takeEnrollmentCode: async () => (b ? b.takeEnrollmentCode().catch(() => null) : null),
+    device: {
+      // A failure here must never stop the alert itself from showing and sounding.
+      setKeepAwake: (reason, on) => void b?.setKeepAwake(reason, on).catch(() => undefined),
+      setAlertVolume: (on) => void b?.setAlertVolume(on).catch(() => undefined),
+    },
     hubBase: async () => {
       const href = window.location.href;
       // Loaded from disk (file://) the page cannot guess the hub: ask the kiosk's provisioning config.
@@ -96,4 +110,28 @@ export function rememberLanguage(language: string): void {
 export function cityHallPhone(): string | null {
   const content = document.querySelector('meta[name="tsunagu:cityhall-phone"]')?.getAttribute('content')?.trim();
   return content ? content : null;
+}
+
+/**
+ * Where the resident was, remembered so a power cut or reload comes back to it (a call is over by
+ * then: only screens that can be shown again are kept).
+ */
+export function rememberedRoute(): Route | null {
+  try {
+    const raw = storage()?.getItem(ROUTE_KEY);
+    const r = raw ? (JSON.parse(raw) as { name?: unknown; page?: unknown }) : null;
+    if (r?.name === 'checkin' || r?.name === 'announcements' || r?.name === 'home') return { name: r.name };
+    if (r?.name === 'shops' && typeof r.page === 'number') return { name: 'shops', page: r.page };
+  } catch {
+    // A damaged value: start at home.
+  }
+  return null;
+}
+
+export function rememberRoute(route: Route): void {
+  try {
+    storage()?.setItem(ROUTE_KEY, JSON.stringify(route));
+  } catch {
+    // Storage unavailable: the terminal starts at home after a power cut.
+  }
 }

@@ -19,7 +19,7 @@ import type {
 import { Counter, Histogram } from 'prom-client';
 import type { HubContext } from '../../../context';
 import { AppError } from '../../../lib/errors';
-import { type SpeechEngine, SpeechUnavailableError } from '../../../lib/speech/engine';
+import { type Clip, type SpeechEngine, SpeechUnavailableError } from '../../../lib/speech/engine';
 import { speechInput } from '../../../lib/speech/text';
 import type { ReadingsStore } from './store';
 
@@ -48,7 +48,10 @@ export interface AnnouncementSpeech extends ReadingsStore {
     readings: readonly SpeechReading[],
     language: SpeechLanguage,
   ): { file: string; bytes: number } | null;
-  /** The clip the compose dialog plays before sending, with what the engine will say. */
+  /**
+   * The clip the compose dialog plays before sending, with what the engine will say; kept, so
+   * sending the same words right after needs no synthesis.
+   */
   preview(body: SpeechPreviewBody): Promise<SpeechPreview>;
 }
 
@@ -117,23 +120,28 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
   const deadlineMs = deps.deadlineMs ?? SPEECH_DEADLINE_MS;
   const { seconds, failures } = speechMetrics(ctx);
   /** Clips being made, so the same text asked for twice at once is synthesised once. */
-  const making = new Map<string, Promise<void>>();
+  const making = new Map<string, Promise<Clip>>();
 
   const keyOf = (text: string, language: SpeechLanguage) =>
     createHash('sha256').update(`${language}\n${text}`).digest('hex').slice(0, 40);
   const fileOf = (key: string) => path.join(dir, `${key}.ogg`);
 
-  async function make(text: string, language: SpeechLanguage, key: string): Promise<void> {
-    const stop = seconds.startTimer({ language });
-    const clip = await engine.synthesize(text, language);
-    stop();
+  function keep(key: string, ogg: Buffer): void {
     fs.mkdirSync(dir, { recursive: true });
     // Written whole, then named: a terminal never fetches half a clip.
-    fs.writeFileSync(`${fileOf(key)}.part`, clip.ogg);
+    fs.writeFileSync(`${fileOf(key)}.part`, ogg);
     fs.renameSync(`${fileOf(key)}.part`, fileOf(key));
   }
 
-  function ensure(text: string, language: SpeechLanguage): Promise<void> {
+  async function make(text: string, language: SpeechLanguage, key: string): Promise<Clip> {
+    const stop = seconds.startTimer({ language });
+    const clip = await engine.synthesize(text, language);
+    stop();
+    keep(key, clip.ogg);
+    return clip;
+  }
+
+  function ensure(text: string, language: SpeechLanguage): Promise<unknown> {
     const key = keyOf(text, language);
     if (fs.existsSync(fileOf(key))) return Promise.resolve();
     let p = making.get(key);
@@ -195,7 +203,15 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
         body.readings ?? [],
       );
       try {
-        const clip = await engine.synthesize(text, language);
+        // Kept like a published clip: when city hall then sends these same words, the clip is
+        // already there and the alert goes out without waiting for synthesis.
+        const key = keyOf(text, language);
+        let p = making.get(key);
+        if (!p) {
+          p = make(text, language, key).finally(() => making.delete(key));
+          making.set(key, p);
+        }
+        const clip = await p;
         return {
           language,
           pronunciation: clip.pronunciation,

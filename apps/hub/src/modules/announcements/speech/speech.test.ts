@@ -173,6 +173,16 @@ describe("announcements' hub voice", () => {
     expect(body.pronunciation).toMatch(/^コレワクンレンデス.*ヒナンシジ.*オーアザカミノ/);
     expect(Buffer.from(body.audioBase64, 'base64').subarray(0, 4).toString('latin1')).toBe('OggS');
     expect(body.bytes).toBe(Buffer.from(body.audioBase64, 'base64').length);
+    // Listening first warms the clip: sending the same words makes no new one.
+    const made = clips().length;
+    await publish({
+      kind: 'emergency',
+      test: true,
+      titleJa: '避難指示',
+      bodyJa: '大字上野の皆さんは直ちに避難してください。',
+      readings: [{ text: '上野', reading: 'かみの' }],
+    });
+    expect(clips()).toHaveLength(made);
 
     const bad = await cityhall()({
       method: 'POST',

@@ -1,41 +1,36 @@
 /**
- * Always mounted while the terminal is enrolled: keeps the inbox in step with the hub, reports
- * `delivered`, chimes for news, and puts an unacknowledged emergency over everything.
+ * Always mounted while the terminal is enrolled (online or not): keeps the inbox in step with the
+ * hub, fetches each announcement's voice clip as it arrives and keeps it (with the text) in the
+ * archive, reports `delivered`, chimes for news, and puts an unacknowledged emergency over
+ * everything — full volume, screen kept on — until it is acknowledged.
  */
 import type { TerminalAnnouncement } from '@tsunagu/protocol';
-import { isUiLanguage, LOCALE_TAGS, playTone, speak } from '@tsunagu/ui';
-import { type ReactElement, useEffect, useSyncExternalStore } from 'react';
+import { isUiLanguage } from '@tsunagu/ui';
+import { type ReactElement, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
+import { useSound } from '../../sound/SoundContext';
+import { useAnnouncements, usePendingEmergency, useTerminalState } from '../../state/TerminalState';
 import { EmergencyScreen } from './EmergencyScreen';
-import { setEmergencyActive } from './emergency';
-import { type InboxChange, inbox } from './inbox';
-import { outbox } from './receipts';
-import { setUnreadAnnouncements } from './unread';
-import { setClipSource } from './voice';
+import type { InboxChange } from './inbox';
 
-export function AnnouncementsLayer({
-  hubBase,
-  credential,
-}: {
-  hubBase: string | null;
-  credential: string | null;
-}): ReactElement | null {
+export function AnnouncementsLayer(): ReactElement | null {
   const { t, i18n } = useTranslation();
   const connection = useConnection();
-  const list = useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
+  const { inbox, receipts, clips, archive, device } = useTerminalState();
+  const { announce } = useSound();
+  const list = useAnnouncements();
+  const emergency = usePendingEmergency();
   const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
-
-  useEffect(() => {
-    setClipSource(hubBase && credential ? { hubBase, credential } : null);
-  }, [hubBase, credential]);
 
   useEffect(() => {
     if (!connection) return;
     const socket = connection.socket;
     const deliver = (a: TerminalAnnouncement) => {
+      // The voice is fetched now, before it is needed (and kept for when the hub is gone).
+      void clips.prefetch(a, language);
       if (!inbox.needsDelivered(a.id)) return;
-      void outbox.send(socket, { announcementId: a.id, stage: 'delivered' }).then((stored) => {
+      void receipts.send(socket, { announcementId: a.id, stage: 'delivered' }).then((stored) => {
         if (stored) inbox.markDelivered(a.id);
       });
     };
@@ -46,19 +41,20 @@ export function AnnouncementsLayer({
         deliver(c.announcement);
         if (c.announcement.kind !== 'emergency' && !c.announcement.acknowledged) news = true;
       }
-      // An emergency sounds its own alarm; news waits its turn.
-      if (news && !inbox.pendingEmergency()) {
-        playTone('chime');
-        setTimeout(() => void speak(t('announcements.newArrived'), LOCALE_TAGS[language]).catch(() => undefined), 900);
-      }
+      // An emergency sounds its own alarm; news waits its turn on the sound channel.
+      if (news) announce({ text: t('announcements.newArrived'), tone: 'chime' }, 'important');
     };
-    const onSync = (p: { announcements: TerminalAnnouncement[] }) => handle(inbox.applySync(p.announcements));
+    const onSync = (p: { announcements: TerminalAnnouncement[] }) => {
+      handle(inbox.applySync(p.announcements));
+      // Also the ones already shown before a reload: their clips are kept for offline replay.
+      for (const a of p.announcements) void clips.prefetch(a, language);
+    };
     const onOne = (a: TerminalAnnouncement) => {
       const change = inbox.apply(a);
       if (change) handle([change]);
     };
     const onWithdrawn = (p: { id: number }) => void inbox.remove(p.id);
-    const onConnect = () => void outbox.flush(socket);
+    const onConnect = () => void receipts.flushTo(socket);
     socket.on('announcement:sync', onSync);
     socket.on('announcement:published', onOne);
     socket.on('announcement:updated', onOne);
@@ -78,18 +74,26 @@ export function AnnouncementsLayer({
       socket.off('announcement:withdrawn', onWithdrawn);
       socket.off('connect', onConnect);
     };
-  }, [connection, t, language]);
+  }, [connection, inbox, receipts, clips, announce, t, language]);
 
-  const emergency = list.length ? inbox.pendingEmergency() : null;
-  // The list changing is what changes the count.
-  const unread = list.length >= 0 ? inbox.unreadCount() : 0;
+  // What the terminal shows is kept, so a reload or power cut finds it again.
   useEffect(() => {
-    setUnreadAnnouncements(unread);
-  }, [unread]);
+    if (!archive) return;
+    const timer = setTimeout(() => void archive.replace(list).catch(() => undefined), 100);
+    return () => clearTimeout(timer);
+  }, [archive, list]);
+
+  // An emergency is heard and seen whatever the resident set: full volume, screen on; both back after.
+  const alerting = emergency !== null;
   useEffect(() => {
-    setEmergencyActive(emergency !== null);
-  }, [emergency]);
-  useEffect(() => () => setEmergencyActive(false), []);
+    if (!alerting) return;
+    device.setAlertVolume(true);
+    device.setKeepAwake('alert', true);
+    return () => {
+      device.setAlertVolume(false);
+      device.setKeepAwake('alert', false);
+    };
+  }, [alerting, device]);
 
   if (!emergency) return null;
   return <EmergencyScreen key={`${emergency.id}:${emergency.version}`} announcement={emergency} language={language} />;

@@ -10,27 +10,28 @@ import {
   Icon,
   isUiLanguage,
   LOCALE_TAGS,
-  playTone,
   Screen,
-  speak,
   usePagedOverflow,
 } from '@tsunagu/ui';
-import { type ReactElement, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { type ReactElement, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
 import { BackButton } from '../../shell/BackButton';
-import { inbox } from './inbox';
-import { outbox } from './receipts';
-import { readAloud, stopClip, stopSpeaking } from './voice';
+import { clipOrSpeech, pause } from '../../sound/players';
+import { useSound } from '../../sound/SoundContext';
+import { useAnnouncements, useTerminalState } from '../../state/TerminalState';
 
-/** Announcements already read aloud to the end in this session (one `played` receipt each). */
-const playedReported = new Set<string>();
+const READING_KEY = 'announcement-reading';
 
 export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactElement {
   const { t, i18n } = useTranslation();
   const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
   const connection = useConnection();
-  const list = useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
+  const { inbox, receipts, clips } = useTerminalState();
+  const { arbiter, announce } = useSound();
+  const list = useAnnouncements();
+  // Read to the end in this visit (one `played` receipt each).
+  const playedReported = useRef(new Set<string>()).current;
   const [index, setIndex] = useState(0);
   const [reading, setReading] = useState(0);
   const first = useRef(true);
@@ -43,50 +44,55 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
 
   useEffect(() => {
     if (current) inbox.markRead(current);
-  }, [current]);
+  }, [current, inbox]);
 
-  // Read the shown announcement aloud: on arrival (after the screen's own spoken title) and on request.
+  // Read the shown announcement aloud (the hub's clip, kept on the terminal, or its own speech):
+  // on arrival (after the screen's own spoken title) and on request. It waits for anything more
+  // important on the sound channel, and a newer screen cue does not cut it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-read when the page or the replay counter changes
   useEffect(() => {
     if (!current) return;
-    let cancelled = false;
     const delay = first.current ? 2200 : 300;
     first.current = false;
-    const timer = setTimeout(() => {
-      const { title, body } = announcementText(current, language);
-      void readAloud(current, `${title}。${body}`, language, () => cancelled).then(() => {
+    const { title, body } = announcementText(current, language);
+    void arbiter
+      .play({
+        level: 'important',
+        key: READING_KEY,
+        interrupted: 'drop',
+        play: async (signal) => {
+          await pause(delay, signal);
+          if (signal.aborted) return;
+          await clipOrSpeech(await clips.url(current, language), `${title}。${body}`, language, signal);
+        },
+      })
+      .then((outcome) => {
         const key = `${current.id}:${current.version}`;
-        if (cancelled || playedReported.has(key) || !connection) return;
+        if (outcome !== 'played' || playedReported.has(key)) return;
         playedReported.add(key);
-        void outbox.send(connection.socket, { announcementId: current.id, stage: 'played' });
+        const receipt = { announcementId: current.id, stage: 'played' as const };
+        if (connection) void receipts.send(connection.socket, receipt);
+        else receipts.add(receipt);
       });
-    }, delay);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-      stopSpeaking();
-      stopClip();
-    };
+    return () => arbiter.cancel(READING_KEY);
   }, [current?.id, current?.version, reading, language]);
 
   const answer = (a: TerminalAnnouncement, value: SafetyAnswer | null) => {
+    arbiter.cancel(READING_KEY);
     inbox.acknowledge(a.id, value);
-    playTone('success');
     const said =
       value === 'safe'
         ? t('announcements.answeredSafe')
         : value === 'need_help'
           ? t('announcements.answeredNeedHelp')
           : t('announcements.acknowledgedNote');
-    setTimeout(() => void speak(said, LOCALE_TAGS[language]).catch(() => undefined), 400);
-    if (connection) {
-      void outbox.send(
-        connection.socket,
-        value
-          ? { announcementId: a.id, stage: 'answered', answer: value }
-          : { announcementId: a.id, stage: 'acknowledged' },
-      );
-    }
+    announce({ text: said, tone: 'success' });
+    const receipt = value
+      ? { announcementId: a.id, stage: 'answered' as const, answer: value }
+      : { announcementId: a.id, stage: 'acknowledged' as const };
+    // Offline: kept in the outbox and sent when the hub is back.
+    if (connection) void receipts.send(connection.socket, receipt);
+    else receipts.add(receipt);
   };
 
   const position = current ? t('announcements.position', { index: index + 1, total: list.length }) : null;

@@ -1,30 +1,28 @@
 /**
- * The emergency takeover: red, full screen, over everything (a call is held meanwhile). Alarm,
- * then the text read three times (or the clip played), then a reminder at intervals until the
- * resident taps the one big button (or, for a safety check, one of the two answers).
+ * The emergency takeover: red, full screen, over everything (a call is held meanwhile). On the
+ * sound channel at the emergency level (an alerting system's above the city's own): the alarm,
+ * then the hub's voice clip (or the terminal's own speech) three times, then a reminder at
+ * intervals until the resident taps the one big button (or, for a safety check, one of the two
+ * answers). Nothing of lower importance can cut it. A drill says so, first and last.
  */
 import type { SafetyAnswer, TerminalAnnouncement } from '@tsunagu/protocol';
-import {
-  AnnouncementCard,
-  announcementText,
-  BigButton,
-  EmergencyFrame,
-  LOCALE_TAGS,
-  playTone,
-  speak,
-  type UiLanguage,
-} from '@tsunagu/ui';
+import { AnnouncementCard, announcementText, BigButton, EmergencyFrame, type UiLanguage } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
-import { inbox } from './inbox';
-import { outbox } from './receipts';
-import { readAloud, stopClip, stopSpeaking } from './voice';
+import type { SoundLevel } from '../../sound/arbiter';
+import { clipOrSpeech, pause, say, tone } from '../../sound/players';
+import { useSound } from '../../sound/SoundContext';
+import { useTerminalState } from '../../state/TerminalState';
 
 export const EMERGENCY_READINGS = 3;
 export const REMINDER_INTERVAL_MS = 60_000;
+/** The alarm at this gain: the system volume itself is raised to full for the alert. */
+const ALARM_GAIN = 0.8;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export function emergencyLevel(a: Pick<TerminalAnnouncement, 'source'>): SoundLevel {
+  return a.source === 'cap' ? 'national' : 'city';
+}
 
 export function EmergencyScreen({
   announcement,
@@ -35,60 +33,70 @@ export function EmergencyScreen({
 }): ReactElement {
   const { t } = useTranslation();
   const connection = useConnection();
-  const cancelled = useRef(false);
+  const { inbox, receipts, clips } = useTerminalState();
+  const { arbiter, announce } = useSound();
   const { title, body } = announcementText(announcement, language);
   // A drill says so first and last, as J-ALERT's tests do, so nobody mistakes it for the real thing.
   const drill = announcement.test ? t('announcements.drillSpoken') : '';
   const spoken = `${drill}${t('announcements.emergencySpoken', { title, body })}${drill ? `。${drill}` : ''}`;
+  const answered = useRef(false);
+  const readingKey = `emergency:${announcement.id}:${announcement.version}`;
+  const reminderKey = `emergency-reminder:${announcement.id}`;
 
   useEffect(() => {
-    cancelled.current = false;
-    let reminder: ReturnType<typeof setInterval> | undefined;
-    void (async () => {
-      playTone('alarm', 0.4);
-      await sleep(2200);
-      for (let i = 0; i < EMERGENCY_READINGS && !cancelled.current; i++) {
-        await readAloud(announcement, spoken, language, () => cancelled.current);
-        await sleep(800);
-      }
-      if (cancelled.current) return;
-      if (connection) void outbox.send(connection.socket, { announcementId: announcement.id, stage: 'played' });
-      // Until someone answers: the alarm again, and what to do.
-      reminder = setInterval(() => {
-        playTone('alarm', 0.4);
-        setTimeout(() => {
-          if (!cancelled.current)
-            void speak(`${drill}${t('announcements.emergencyReminder')}`, LOCALE_TAGS[language]).catch(() => undefined);
-        }, 2200);
-      }, REMINDER_INTERVAL_MS);
-    })();
+    const level = emergencyLevel(announcement);
+    void arbiter
+      .play({
+        level,
+        key: readingKey,
+        play: async (signal) => {
+          await tone('alarm', signal, ALARM_GAIN);
+          const clip = await clips.url(announcement, language);
+          for (let i = 0; i < EMERGENCY_READINGS && !signal.aborted; i++) {
+            await clipOrSpeech(clip, spoken, language, signal);
+            await pause(800, signal);
+          }
+        },
+      })
+      .then((outcome) => {
+        if (outcome === 'played' && connection)
+          void receipts.send(connection.socket, { announcementId: announcement.id, stage: 'played' });
+      });
+    // Until someone answers: the alarm again, and what to do.
+    const reminder = setInterval(() => {
+      void arbiter.play({
+        level,
+        key: reminderKey,
+        play: async (signal) => {
+          await tone('alarm', signal, ALARM_GAIN);
+          await say(`${drill}${t('announcements.emergencyReminder')}`, language, signal);
+        },
+      });
+    }, REMINDER_INTERVAL_MS);
     return () => {
-      cancelled.current = true;
       clearInterval(reminder);
-      stopSpeaking();
-      stopClip();
+      arbiter.cancel(readingKey);
+      arbiter.cancel(reminderKey);
     };
-  }, [announcement, spoken, drill, language, connection, t]);
+  }, [announcement, spoken, drill, language, connection, t, arbiter, clips, receipts, readingKey, reminderKey]);
 
   const answer = (stage: 'acknowledged' | 'answered', value?: SafetyAnswer) => {
-    cancelled.current = true;
-    stopSpeaking();
-    stopClip();
+    if (answered.current) return;
+    answered.current = true;
+    arbiter.cancel(readingKey);
+    arbiter.cancel(reminderKey);
     inbox.acknowledge(announcement.id, value ?? null);
-    playTone('success');
     const said =
       value === 'safe'
         ? t('announcements.answeredSafe')
         : value === 'need_help'
           ? t('announcements.answeredNeedHelp')
           : t('announcements.acknowledgedNote');
-    setTimeout(() => void speak(said, LOCALE_TAGS[language]).catch(() => undefined), 500);
-    if (connection)
-      void outbox.send(connection.socket, {
-        announcementId: announcement.id,
-        stage,
-        ...(value ? { answer: value } : {}),
-      });
+    announce({ text: said, tone: 'success' }, 'important');
+    // Kept in the outbox when the hub is away: sent when it is back.
+    const receipt = { announcementId: announcement.id, stage, ...(value ? { answer: value } : {}) };
+    if (connection) void receipts.send(connection.socket, receipt);
+    else receipts.add(receipt);
   };
 
   return (

@@ -98,7 +98,7 @@ describe('ReceiptOutbox', () => {
     // Survives a reload.
     const again = new ReceiptOutbox(storage);
     const s2 = socket([{ ok: true, data: { stored: true } }]);
-    await again.flush(s2);
+    await again.flushTo(s2);
     expect(s2.sent).toEqual([{ announcementId: 1, stage: 'acknowledged' }]);
     expect(again.pending()).toHaveLength(0);
   });

@@ -42,6 +42,15 @@ export class AnnouncementInbox {
     }
   }
 
+  /**
+   * What the terminal kept from before a reload or power cut, shown until the hub's own list
+   * arrives: nothing in it is "new" (no chime), an unacknowledged emergency takes over again.
+   */
+  hydrate(list: readonly TerminalAnnouncement[]): void {
+    for (const a of list) if (!this.items.has(a.id)) this.items.set(a.id, a);
+    this.changed();
+  }
+
   /** The hub's authoritative list on (re)connect. Returns what is new, changed or gone. */
   applySync(list: TerminalAnnouncement[]): InboxChange[] {
     const changes: InboxChange[] = [];
@@ -159,14 +168,3 @@ export class AnnouncementInbox {
     }
   }
 }
-
-function browserStorage(): InboxStorage | null {
-  try {
-    return typeof window !== 'undefined' ? window.localStorage : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The terminal's one inbox. */
-export const inbox = new AnnouncementInbox(browserStorage());

@@ -4,11 +4,11 @@
  * cancel button; when the shop is closed or nobody is there, it offers a callback instead.
  */
 import type { Order } from '@tsunagu/protocol';
-import { BigButton, ButtonGrid, isUiLanguage, Screen } from '@tsunagu/ui';
+import { BigButton, ButtonGrid, Screen } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
-import { announce } from '../../shell/feedback';
+import { useSound } from '../../sound/SoundContext';
 import type { ProfileShop } from '../home/layout';
 import { orderStatusKey } from '../orders/status';
 import { calls } from './controller';
@@ -20,8 +20,8 @@ export function callTitleKey(shop: ProfileShop): { key: 'call.titleListening' | 
 }
 
 export function CallScreen({ shop, onBack }: { shop: ProfileShop; onBack: () => void }): ReactElement {
-  const { t, i18n } = useTranslation();
-  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const { t } = useTranslation();
+  const { announce } = useSound();
   const view = useSyncExternalStore(calls.subscribe, calls.getSnapshot);
   const connection = useConnection();
   const [orders, setOrders] = useState<Order[]>([]);
@@ -68,8 +68,8 @@ export function CallScreen({ shop, onBack }: { shop: ProfileShop; onBack: () => 
             : t('call.waitingSpoken', { ahead: p.ahead, minutes });
     if (spokenKey.current === text) return;
     spokenKey.current = text;
-    announce({ text, tone: p.callback ? 'success' : 'chime' }, language);
-  }, [view.phase, p, minutes, t, language]);
+    announce({ text, tone: p.callback ? 'success' : 'chime' });
+  }, [view.phase, p, minutes, t, announce]);
 
   const leave = () => {
     void calls.leaveWaiting();

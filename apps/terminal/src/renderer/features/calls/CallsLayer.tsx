@@ -3,12 +3,13 @@
  * decline), shows the call itself (operator large, resident small, only "end call" and volume
  * buttons), and holds the call while an emergency is on screen.
  */
-import { BigButton, isUiLanguage, playTone } from '@tsunagu/ui';
+import { BigButton } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
-import { announce } from '../../shell/feedback';
-import { isEmergencyActive, onEmergencyChange, useEmergencyActive } from '../announcements/emergency';
+import { tone } from '../../sound/players';
+import { useSound } from '../../sound/SoundContext';
+import { useEmergencyActive, useTerminalState } from '../../state/TerminalState';
 import { calls, VOLUME_STEPS } from './controller';
 
 export const callCss = `
@@ -33,21 +34,35 @@ function useCallView() {
 }
 
 export function CallsLayer(): ReactElement | null {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const { announce, arbiter } = useSound();
   const connection = useConnection();
   const view = useCallView();
   const emergency = useEmergencyActive();
-  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
   const remoteRef = useRef<HTMLVideoElement>(null);
   const selfRef = useRef<HTMLVideoElement>(null);
 
   useEffect(() => (connection ? calls.attach(connection.socket) : undefined), [connection]);
 
   // Emergency on screen → the call is held (muted both ways, shown as held) until it is over.
+  const wasEmergency = useRef(false);
   useEffect(() => {
-    if (isEmergencyActive()) calls.holdCall();
-    return onEmergencyChange((active) => (active ? calls.holdCall() : calls.resumeCall()));
-  }, []);
+    if (emergency) calls.holdCall();
+    else if (wasEmergency.current) calls.resumeCall();
+    wasEmergency.current = emergency;
+  }, [emergency]);
+
+  // A live call holds the sound channel (reminders and screen cues wait; an emergency does not),
+  // and keeps the screen on while it rings or talks.
+  const { device } = useTerminalState();
+  const talking = view.phase === 'connected';
+  const active = talking || view.phase === 'incoming' || view.phase === 'requesting' || view.phase === 'waiting';
+  useEffect(() => (talking ? arbiter.occupy('call', 'call') : undefined), [talking, arbiter]);
+  useEffect(() => {
+    if (!active) return;
+    device.setKeepAwake('call', true);
+    return () => device.setKeepAwake('call', false);
+  }, [active, device]);
 
   // Every state change is heard: a tone and a sentence.
   const lastPhase = useRef(view.phase);
@@ -56,25 +71,32 @@ export function CallsLayer(): ReactElement | null {
     lastPhase.current = view.phase;
     if (before === view.phase) return;
     const name = view.shopKind === 'listening' ? t('call.titleListening') : view.shopName;
-    if (view.phase === 'incoming') announce({ text: t('call.incomingSpoken', { name }), tone: 'chime' }, language);
-    if (view.phase === 'connected') announce({ text: t('call.connectedSpoken', { name }), tone: 'success' }, language);
+    if (view.phase === 'incoming') announce({ text: t('call.incomingSpoken', { name }), tone: 'chime' });
+    if (view.phase === 'connected') announce({ text: t('call.connectedSpoken', { name }), tone: 'success' });
     if (view.phase === 'ended' && before === 'connected')
-      announce({ text: t('call.endedSpoken'), tone: 'disconnected' }, language);
-  }, [view.phase, view.shopKind, view.shopName, t, language]);
+      announce({ text: t('call.endedSpoken'), tone: 'disconnected' });
+  }, [view.phase, view.shopKind, view.shopName, t, announce]);
 
   const lastHeld = useRef(view.held);
   useEffect(() => {
     if (lastHeld.current === view.held) return;
     lastHeld.current = view.held;
-    if (!view.held && view.phase === 'connected') announce({ text: t('call.resumedSpoken'), tone: 'chime' }, language);
-  }, [view.held, view.phase, t, language]);
+    if (!view.held && view.phase === 'connected') announce({ text: t('call.resumedSpoken'), tone: 'chime' });
+  }, [view.held, view.phase, t, announce]);
 
   // A call back keeps ringing (softly) until answered or declined; no time limit on the resident.
   useEffect(() => {
     if (view.phase !== 'incoming' || emergency) return;
-    const timer = setInterval(() => playTone('chime'), 4000);
+    const ring = () =>
+      void arbiter.play({
+        level: 'call',
+        key: 'ringing',
+        interrupted: 'drop',
+        play: (signal) => tone('chime', signal),
+      });
+    const timer = setInterval(ring, 4000);
     return () => clearInterval(timer);
-  }, [view.phase, emergency]);
+  }, [view.phase, emergency, arbiter]);
 
   useEffect(() => {
     const v = remoteRef.current;

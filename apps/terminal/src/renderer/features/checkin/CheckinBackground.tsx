@@ -1,32 +1,32 @@
 // Always mounted while enrolled: sends kept check-ins when the hub is back, and voices reminders.
 import type { CheckinReminder } from '@tsunagu/protocol';
-import { isUiLanguage } from '@tsunagu/ui';
 import { type ReactElement, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection, useSocketEvent } from '../../connection';
-import { announce } from '../../shell/feedback';
-import { checkinQueue } from './CheckinScreen';
+import { useSound } from '../../sound/SoundContext';
+import { useTerminalState } from '../../state/TerminalState';
 
 export function CheckinBackground(): ReactElement | null {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const { announce } = useSound();
   const connection = useConnection();
-  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const { checkins } = useTerminalState();
 
   useEffect(() => {
     if (!connection) return;
     const socket = connection.socket;
-    const flush = () => void checkinQueue.flush((e) => ackWithTimeout(socket, 'checkin:submit', e, 8_000));
+    const flush = () => void checkins.flush((e) => ackWithTimeout(socket, 'checkin:submit', e, 8_000));
     if (socket.connected) flush();
     socket.on('connect', flush);
     return () => {
       socket.off('connect', flush);
     };
-  }, [connection]);
+  }, [connection, checkins]);
 
   useSocketEvent('checkin:reminder', (r: CheckinReminder) => {
     announce(
       { text: r.stage === 'deadline' ? t('checkin.deadlineSpoken') : t('checkin.reminderSpoken'), tone: 'chime' },
-      language,
+      'reminder',
     );
   });
   return null;

@@ -1,12 +1,13 @@
 // 元気です: one big button; then, if the resident likes, three faces; a spoken thank-you either way.
 import type { CheckinStatus, CheckinSubmit, Mood } from '@tsunagu/protocol';
-import { BigButton, ButtonGrid, columnsFor, Icon, isUiLanguage, Screen } from '@tsunagu/ui';
+import { BigButton, ButtonGrid, columnsFor, Icon, Screen } from '@tsunagu/ui';
 import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
-import { announce } from '../../shell/feedback';
+import { useSound } from '../../sound/SoundContext';
+import { useTerminalState } from '../../state/TerminalState';
 import { Face } from './faces';
-import { CheckinQueue, newIdempotencyKey } from './queue';
+import { newIdempotencyKey } from './queue';
 
 const SEND_TIMEOUT_MS = 8_000;
 
@@ -25,13 +26,11 @@ const MOODS: {
   { mood: 'not_good', key: 'checkin.moodNotGood', variant: 'danger' },
 ];
 
-/** The queue shared by the screen and the background sender. */
-export const checkinQueue = new CheckinQueue(globalThis.localStorage);
-
 export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const { announce } = useSound();
   const connection = useConnection();
-  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const { checkins: checkinQueue } = useTerminalState();
   const [step, setStep] = useState<Step>({ name: 'ask' });
   const [status, setStatus] = useState<CheckinStatus | null>(null);
 
@@ -47,19 +46,19 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
     const before = checkinQueue.pending().length;
     await checkinQueue.flush((e) => ackWithTimeout(connection.socket, 'checkin:submit', e, SEND_TIMEOUT_MS));
     return before > 0 && checkinQueue.pending().length === 0;
-  }, [connection]);
+  }, [connection, checkinQueue]);
 
   const press = useCallback(async () => {
     // Kept before it is sent: if the answer never comes, it goes again on the next connection.
     const entry: CheckinSubmit = { idempotencyKey: newIdempotencyKey(), pressedAt: new Date().toISOString() };
     checkinQueue.add(entry);
     const delivered = await send();
-    announce(
-      { text: delivered ? t('checkin.moodSpoken') : t('checkin.queuedSpoken'), tone: delivered ? 'success' : 'chime' },
-      language,
-    );
+    announce({
+      text: delivered ? t('checkin.moodSpoken') : t('checkin.queuedSpoken'),
+      tone: delivered ? 'success' : 'chime',
+    });
     setStep({ name: 'mood', entry, delivered });
-  }, [send, t, language]);
+  }, [send, t, checkinQueue.add, announce]);
 
   const chooseMood = useCallback(
     async (entry: CheckinSubmit, mood: Mood | null) => {
@@ -68,10 +67,10 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
         checkinQueue.setMood(entry.idempotencyKey, entry.pressedAt, mood);
         delivered = await send();
       } else if (checkinQueue.pending().length > 0) delivered = false;
-      announce({ text: delivered ? t('checkin.thanksSpoken') : t('checkin.queuedSpoken'), tone: 'success' }, language);
+      announce({ text: delivered ? t('checkin.thanksSpoken') : t('checkin.queuedSpoken'), tone: 'success' });
       setStep({ name: 'done', delivered });
     },
-    [send, t, language],
+    [send, t, checkinQueue.setMood, checkinQueue.pending, announce],
   );
 
   const message = useMemo(() => (status?.checkedIn ? t('checkin.alreadyToday') : t('checkin.prompt')), [status, t]);

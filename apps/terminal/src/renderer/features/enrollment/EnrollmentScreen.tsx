@@ -3,7 +3,7 @@ import { ENROLLMENT_CODE_LENGTH, type EnrollResponse } from '@tsunagu/protocol';
 import { applyKey, BigButton, DigitDisplay, Keypad, playTone, Screen } from '@tsunagu/ui';
 import { type ReactElement, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Announcement } from '../../shell/feedback';
+import type { Announcement } from '../../sound/SoundContext';
 import { type EnrollFailure, enroll, isCompleteCode } from './enroll';
 
 type Message = { kind: 'error'; failure: EnrollFailure } | { kind: 'incomplete' } | { kind: 'busy' } | null;

@@ -4,7 +4,7 @@ import { Badge, BigButton, ButtonGrid, columnsFor, Screen } from '@tsunagu/ui';
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Route } from '../../shell/routes';
-import { useUnreadAnnouncements } from '../announcements/unread';
+import { useUnreadAnnouncements } from '../../state/TerminalState';
 import { Clock } from './Clock';
 import { homeButtons } from './layout';
 

@@ -4,12 +4,12 @@
  * resident has answered or read it; unacknowledged ones come again after a reconnect.
  */
 import type { Order, OrderMessage } from '@tsunagu/protocol';
-import { BigButton, isUiLanguage, usePagedOverflow } from '@tsunagu/ui';
+import { BigButton, usePagedOverflow } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
-import { announce } from '../../shell/feedback';
-import { useEmergencyActive } from '../announcements/emergency';
+import { useSound } from '../../sound/SoundContext';
+import { useEmergencyActive } from '../../state/TerminalState';
 import { orderStatusKey } from './status';
 
 const css = `
@@ -30,8 +30,8 @@ const css = `
 const yen = (n: number) => `${n.toLocaleString('ja-JP')}円`;
 
 export function OrdersLayer(): ReactElement | null {
-  const { t, i18n } = useTranslation();
-  const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  const { t } = useTranslation();
+  const { announce } = useSound();
   const connection = useConnection();
   const emergency = useEmergencyActive();
   const [queue, setQueue] = useState<OrderMessage[]>([]);
@@ -57,16 +57,13 @@ export function OrdersLayer(): ReactElement | null {
     spokenFor.current = current.messageId;
     const o = current.order;
     if (asking)
-      announce(
-        { text: t('orders.confirmSpoken', { shop: o.shopName, count: o.lines.length }), tone: 'chime' },
-        language,
-      );
+      announce({ text: t('orders.confirmSpoken', { shop: o.shopName, count: o.lines.length }), tone: 'chime' });
     else
-      announce(
-        { text: t('orders.statusSpoken', { shop: o.shopName, status: t(orderStatusKey(o.status)) }), tone: 'chime' },
-        language,
-      );
-  }, [current, asking, t, language]);
+      announce({
+        text: t('orders.statusSpoken', { shop: o.shopName, status: t(orderStatusKey(o.status)) }),
+        tone: 'chime',
+      });
+  }, [current, asking, t, announce]);
 
   if (!current || !connection) return null;
   const done = async (answer?: boolean) => {
@@ -78,13 +75,10 @@ export function OrdersLayer(): ReactElement | null {
         10_000,
       );
       if (!r.ok && r.error.code !== 'INVALID_TRANSITION') {
-        announce({ text: t('orders.failed'), tone: 'error' }, language);
+        announce({ text: t('orders.failed'), tone: 'error' });
         return;
       }
-      announce(
-        { text: answer ? t('orders.thanks') : t('orders.declined'), tone: answer ? 'success' : 'chime' },
-        language,
-      );
+      announce({ text: answer ? t('orders.thanks') : t('orders.declined'), tone: answer ? 'success' : 'chime' });
     }
     await ackWithTimeout(connection.socket, 'order:ack', { messageIds: [current.messageId] }, 10_000);
     setQueue((q) => q.filter((m) => m.messageId !== current.messageId));

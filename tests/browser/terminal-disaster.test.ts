@@ -1,0 +1,237 @@
+// The terminal in a disaster (issue 14): (a) the hub is gone and the page is reloaded — the
+// terminal still starts, on the offline screen within 3 s, and plays back what it kept with its
+// audio; (b) an emergency plays the hub's voice clip and a check-in reminder during it does not
+// stop it; (c) a drill is shown and spoken as one. Screenshots for docs/terminal.md.
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from '../helpers/browser';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+jest.setTimeout(180_000);
+
+let hub: TestHub;
+let browser: Browser;
+
+beforeAll(async () => {
+  hub = await startTestHub({ seedDemo: true });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.dispose();
+});
+
+/** Records what the terminal says with its own speech, and each audio clip it plays. */
+const SOUND_SPY = () => {
+  const w = window as unknown as { __spoken: { text: string; at: number }[]; __clips: string[] };
+  w.__spoken = [];
+  w.__clips = [];
+  const voice = { lang: 'ja-JP', localService: true, name: 'test-ja', default: true, voiceURI: 'test-ja' };
+  class Utterance {
+    lang = '';
+    voice: unknown = null;
+    rate = 1;
+    constructor(public text: string) {}
+  }
+  Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true, writable: true });
+  const synth = window.speechSynthesis;
+  synth.getVoices = () => [voice] as unknown as SpeechSynthesisVoice[];
+  synth.speak = (u: SpeechSynthesisUtterance) => void w.__spoken.push({ text: u.text, at: Date.now() });
+  synth.cancel = () => undefined;
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+    w.__clips.push(this.src);
+    return play.call(this);
+  };
+};
+
+async function openTerminal(index: number): Promise<Page> {
+  const context = await newContext(browser);
+  await context.addInitScript(SOUND_SPY);
+  const page = await context.newPage();
+  await page.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[index]!.credential}`);
+  await page.getByTestId('home-screen').waitFor({ timeout: 30_000 });
+  return page;
+}
+
+type Post = Record<string, unknown>;
+async function publish(body: Post): Promise<{ id: number }> {
+  const { key } = hub.hub.services.accounts.createApiKey(`test-${Date.now()}-${Math.random()}`, 'cityhall', null);
+  const res = await fetch(`${hub.url}/api/announcements`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`publish failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: number };
+}
+const forHousehold = (index: number) => ({
+  type: 'households',
+  householdIds: [hub.demo.terminals[index]!.householdId],
+});
+
+/** The clip element playing now really plays: its position moves on. */
+async function expectClipPlaying(page: Page): Promise<number> {
+  const clip = page.locator('audio[data-testid="sound-clip"]');
+  await clip.waitFor({ state: 'attached', timeout: 30_000 });
+  const first = await clip.evaluate((a: HTMLAudioElement) => a.currentTime);
+  await page.waitForFunction(
+    (t0) => {
+      const a = document.querySelector<HTMLAudioElement>('audio[data-testid="sound-clip"]');
+      return a !== null && !a.paused && a.currentTime > t0 + 0.5;
+    },
+    first,
+    { timeout: 15_000 },
+  );
+  return clip.evaluate((a: HTMLAudioElement) => a.currentTime);
+}
+
+test('(a) with the hub gone, a reload starts the offline screen within 3 s and plays back kept announcements with their audio', async () => {
+  const page = await openTerminal(2);
+  // The page's files are kept by its service worker from the first visit.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 20_000 });
+  await publish({
+    kind: 'important',
+    titleJa: '給水のお知らせ',
+    bodyJa: '本日10:00から、公民館で給水します。',
+    target: forHousehold(2),
+  });
+  await page.locator('[data-testid="home-announcements"] .ts-badge').waitFor();
+  // Its voice clip was fetched on arrival and kept.
+  await page.waitForFunction(async () => {
+    const dbs = await indexedDB.databases();
+    if (!dbs.some((d) => d.name === 'tsunagu-terminal')) return false;
+    return new Promise<boolean>((resolve) => {
+      const open = indexedDB.open('tsunagu-terminal');
+      open.onsuccess = () => {
+        const count = open.result.transaction('clips').objectStore('clips').count();
+        count.onsuccess = () => resolve(count.result > 0);
+      };
+      open.onerror = () => resolve(false);
+    });
+  });
+
+  await hub.stop();
+  const reloadedAt = Date.now();
+  await page.reload();
+  await page.getByTestId('offline-screen').waitFor({ timeout: 3_000 });
+  const took = Date.now() - reloadedAt;
+  console.log(`offline screen ${took} ms after reloading with the hub gone`);
+  expect(took).toBeLessThan(3_000);
+  await screenshot(page, 'terminal-offline-replay');
+  expect(await axeViolations(page)).toEqual([]);
+  expect(await undersizedTargets(page)).toEqual([]);
+
+  await page.getByTestId('offline-announcements').click();
+  await page.getByTestId('announcements-screen').waitFor();
+  await expect(page.getByTestId('announcement-current').textContent()).resolves.toContain('給水のお知らせ');
+  // Played from the kept clip (the hub is not there to ask).
+  await expectClipPlaying(page);
+  const clips = await page.evaluate(() => (window as unknown as { __clips: string[] }).__clips);
+  expect(clips.at(-1)).toMatch(/^blob:/);
+  await screenshot(page, 'terminal-offline-announcements');
+  // Acknowledged offline: kept and sent when the hub is back.
+  await page.getByTestId('announcement-acknowledge').click();
+  await page.getByTestId('back').click();
+  await page.getByTestId('offline-screen').waitFor();
+
+  await hub.restart();
+  await page.getByTestId('home-screen').waitFor({ timeout: 60_000 });
+  const acknowledged = () =>
+    hub.hub.ctx.db
+      .prepare('SELECT COUNT(*) AS n FROM announcement_receipts WHERE acknowledged_at IS NOT NULL AND household_id = ?')
+      .get(hub.demo.terminals[2]!.householdId) as { n: number };
+  for (const until = Date.now() + 15_000; acknowledged().n === 0 && Date.now() < until; )
+    await new Promise((r) => setTimeout(r, 200));
+  expect(acknowledged().n).toBe(1);
+  await page.context().close();
+});
+
+test('(b) an emergency plays the hub clip, and a check-in reminder during it does not interrupt it', async () => {
+  const page = await openTerminal(3);
+  const { id } = await publish({
+    kind: 'emergency',
+    titleJa: '避難指示',
+    bodyJa: '川の水位が上がっています。大字上野の皆さんは、直ちに高台の避難所へ避難してください。',
+    target: forHousehold(3),
+  });
+  await page.getByTestId('emergency-screen').waitFor({ timeout: 5_000 });
+  const position = await expectClipPlaying(page);
+  const clips = await page.evaluate(() => (window as unknown as { __clips: string[] }).__clips);
+  expect(clips).toHaveLength(1);
+
+  // A check-in reminder arrives while the clip is playing.
+  hub.hub.ctx.sockets.terminals.to(`household:${hub.demo.terminals[3]!.householdId}`).emit('checkin:reminder', {
+    stage: 'before',
+    day: '2026-01-05',
+    deadline: new Date().toISOString(),
+    minutesLeft: 30,
+  });
+  await page.waitForTimeout(1500);
+  // Still the same clip, still playing, further on; the reminder was not spoken over it.
+  const after = await page.locator('audio[data-testid="sound-clip"]').evaluate((a: HTMLAudioElement) => ({
+    paused: a.paused,
+    time: a.currentTime,
+  }));
+  expect(after.paused).toBe(false);
+  expect(after.time).toBeGreaterThan(position);
+  const spoken = await page.evaluate(() => (window as unknown as { __spoken: { text: string }[] }).__spoken);
+  expect(spoken.filter((s) => s.text.includes('元気です'))).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __clips: string[] }).__clips.length)).toBe(1);
+  await screenshot(page, 'terminal-emergency-playing');
+
+  // The clip is the hub's (GET /api/announcements/:id/speech, for this terminal's household).
+  const credential = hub.demo.terminals[3]!.credential;
+  const fromHub = await fetch(`${hub.url}/api/announcements/${id}/speech?lang=ja`, {
+    headers: { authorization: `Bearer ${credential}` },
+  });
+  expect(fromHub.status).toBe(200);
+  expect(fromHub.headers.get('content-type')).toBe('audio/ogg');
+  expect(Number(fromHub.headers.get('content-length'))).toBeGreaterThan(1000);
+  const duration = await page.locator('audio[data-testid="sound-clip"]').evaluate((a: HTMLAudioElement) => a.duration);
+  expect(duration).toBeGreaterThan(4);
+
+  // Acknowledged: the emergency stops; the reminder, which waited, is heard after it.
+  await page.getByTestId('emergency-acknowledge').click();
+  await page.getByTestId('emergency-screen').waitFor({ state: 'detached' });
+  await page.waitForFunction(
+    () => (window as unknown as { __spoken: { text: string }[] }).__spoken.some((s) => s.text.includes('元気です')),
+    null,
+    { timeout: 20_000 },
+  );
+  await page.context().close();
+});
+
+test('(c) a drill emergency is shown and spoken as a drill', async () => {
+  const page = await openTerminal(4);
+  await publish({
+    kind: 'emergency',
+    test: true,
+    titleJa: '津波警報（訓練）',
+    bodyJa: '海岸付近の方は高台へ避難してください。',
+    target: forHousehold(4),
+  });
+  const screen = page.getByTestId('emergency-screen');
+  await screen.waitFor({ timeout: 5_000 });
+  await expect(page.locator('#ts-emergency-title').textContent()).resolves.toBe('訓練　緊急のお知らせ');
+  await expect(screen.textContent()).resolves.toContain('これは訓練です');
+  await expectClipPlaying(page);
+  await screenshot(page, 'terminal-emergency-drill');
+  expect(await axeViolations(page)).toEqual([]);
+
+  // What the clip says, as the hub's engine reads it: the drill first and last.
+  const { key } = hub.hub.services.accounts.createApiKey('drill-check', 'cityhall', null);
+  const preview = await fetch(`${hub.url}/api/announcements/speech-preview`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      kind: 'emergency',
+      test: true,
+      title: '津波警報（訓練）',
+      body: '海岸付近の方は高台へ避難してください。',
+    }),
+  });
+  const { pronunciation } = (await preview.json()) as { pronunciation: string };
+  expect(pronunciation).toMatch(/^コレワクンレンデス、?キンキューノオシラセデス.*コレワクンレンデス、?$/);
+  await page.context().close();
+});
