@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type Hub } from '../../apps/hub/src/app';
+import type { HubConfig } from '../../apps/hub/src/config';
 import { type DemoSeedResult, seedDemoCity } from '../../apps/hub/src/demo/seed';
 import type { Clock } from '../../apps/hub/src/lib/clock';
 
@@ -22,10 +23,13 @@ export interface TestHub {
   dispose(): Promise<void>;
 }
 
-export async function startTestHub(options: { seedDemo?: boolean; clock?: Clock } = {}): Promise<TestHub> {
+export async function startTestHub(
+  options: { seedDemo?: boolean; clock?: Clock; config?: Partial<HubConfig> } = {},
+): Promise<TestHub> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-hub-'));
+  const config = { ...options.config, dataDir };
   // A FakeClock lets a test drive the hub's deadlines (check-in escalation) without waiting.
-  let hub = await buildApp({ config: { dataDir }, clock: options.clock });
+  let hub = await buildApp({ config, clock: options.clock });
   const demo = options.seedDemo === false ? { terminals: [], logins: [] } : await seedDemoCity(hub);
   await hub.app.listen({ port: 0, host: '127.0.0.1' });
   const address = hub.app.server.address();
@@ -51,7 +55,7 @@ export async function startTestHub(options: { seedDemo?: boolean; clock?: Clock 
     },
     async restart() {
       await t.stop();
-      hub = await buildApp({ config: { dataDir }, clock: options.clock });
+      hub = await buildApp({ config, clock: options.clock });
       await hub.app.listen({ port, host: '127.0.0.1' });
       running = true;
     },

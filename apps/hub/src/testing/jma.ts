@@ -62,3 +62,13 @@ export const JMA_CITIES = {
   /** 江東区 on Tokyo Bay: 東京都２３区, the ward, 東京湾内湾. */
   koto: 'quake:350,city:1310800,tsunami:312',
 } as const;
+
+/**
+ * An EEW warning (the 2024 能登半島沖 VXSE43, current format) as if it covered the demo city's
+ * 東京都多摩東部 (351), sent at `at` with its own EventID: the browser test's and the bench's alert.
+ */
+export function eewForMitaka(at: number, eventId = '20260105090000'): string {
+  return editTelegram(jmaSample('20240116184225_02245216_VXSE43.xml'), { at, eventId })
+    .replace('<Name>石川県能登</Name><Code>390</Code>', '<Name>東京都多摩東部</Name><Code>351</Code>')
+    .replace('<Name>石川県加賀</Name><Code>391</Code>', '<Name>東京都２３区</Name><Code>350</Code>');
+}

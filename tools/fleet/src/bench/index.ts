@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { databaseFile } from '@tsunagu/hub/db/database';
+import { eewForMitaka, JMA_CITIES } from '@tsunagu/hub/testing/jma';
 import type { CallLoadResult, CheckinLoadResult, FanoutResult } from '../sim/fleet';
 import { expectStatus, requestJson } from '../sim/http';
 import { type LatencySummary, slope } from '../sim/stats';
@@ -114,6 +115,8 @@ export interface BenchResults {
     hub: FanoutResult;
     baseline: { publishMs: number; receive: LatencySummary; received: number; complete: boolean };
   }[];
+  /** An EEW (JMA XML) POSTed to /api/jma → every terminal, at the largest N. */
+  jma?: FanoutResult;
   memory: {
     hub: { n: number; reading: MemoryReading }[];
     socketIo: { n: number; reading: MemoryReading }[];
@@ -223,7 +226,13 @@ async function main() {
       spawnPinned(path.join(DIST, 'bench/hub-process.js'), {
         core: hubCore,
         nodeArgs: ['--expose-gc'],
-        env: { TSUNAGU_DATA_DIR: dataDir, PORT: String(port), TSUNAGU_SEED_DEMO: 'false' },
+        env: {
+          TSUNAGU_DATA_DIR: dataDir,
+          PORT: String(port),
+          TSUNAGU_SEED_DEMO: 'false',
+          // The demo city's JMA areas, so an EEW for 東京都多摩東部 is announced to every terminal.
+          TSUNAGU_JMA_AREAS: JMA_CITIES.mitaka,
+        },
         name: 'hub',
       });
     hub = await startHub();
@@ -273,6 +282,13 @@ async function main() {
         baseline: { publishMs: Number.NaN, receive: f.receive, received: 0, complete: false },
       });
     }
+
+    // ---- 1b: an automatic alert: an EEW as JMA XML → every terminal (no person in between)
+    const jma = await fleet.call<FanoutResult>('jmaFanout', { apiKey: prepared.apiKey, xml: eewForMitaka(Date.now()) });
+    results.jma = jma;
+    log(
+      `JMA EEW → ${jma.terminals}: POST answered ${Math.round(jma.publishMs)} ms; p50 ${jma.receive.p50} p99 ${jma.receive.p99} max ${jma.receive.max} ms; missing ${jma.missing}`,
+    );
 
     // ---- 4: check-ins through the socket path
     log(`check-ins: ${sizes.checkinConcurrency} terminals in a closed loop for ${sizes.checkinMs} ms (saturation)…`);

@@ -48,6 +48,19 @@ export function rows(r: BenchResults): Row[] {
       verdict: isLargest ? yes(f.hub.allStoredMs <= 3000 && f.hub.stored === f.n) : '—',
     });
   }
+  if (r.jma) {
+    const j = r.jma;
+    out.push({
+      figure: `1b. Automatic alert: EEW as JMA XML, POST /api/jma → received by ${j.terminals} (p50 / p95 / p99 / max)`,
+      hub: `${ms(j.receive.p50)} / ${ms(j.receive.p95)} / ${ms(j.receive.p99)} / ${ms(j.receive.max)} (POST answered in ${ms(j.publishMs)})`,
+      baseline: largest
+        ? `${ms(largest.hub.receive.p50)} / ${ms(largest.hub.receive.p95)} / ${ms(largest.hub.receive.p99)} / ${ms(largest.hub.receive.max)} (composed announcement, 1.)`
+        : '—',
+      ratio: `p99 ${ratio(j.receive.p99, largest?.hub.receive.p99)}`,
+      target: 'p99 ≤ 1 s (as a composed emergency)',
+      verdict: yes(j.receive.p99 <= 1000 && j.missing === 0),
+    });
+  }
   const m = r.memory;
   if (m.hubPerTerminal) {
     out.push({

@@ -331,8 +331,31 @@ export class Fleet {
   async fanout(apiKey: string, timeoutMs = 30_000, body?: CreateAnnouncementBody): Promise<FanoutResult> {
     const expected = this.connectedCount;
     // Terminals may hear of it before the hub's answer arrives: tracking is by id, from any time.
-    const p = await this.publish(apiKey, body ?? drillAnnouncement(`${expected}`));
-    const startedAt = p.startedAt;
+    return this.measure(await this.publish(apiKey, body ?? drillAnnouncement(`${expected}`)), expected, timeoutMs);
+  }
+
+  /**
+   * A JMA telegram POSTed to /api/jma (the automatic alerts' way in) that the hub announces to
+   * every terminal: POST → receive (each) and → all receipts stored.
+   */
+  async jmaFanout(apiKey: string, xml: string, timeoutMs = 30_000): Promise<FanoutResult> {
+    const expected = this.connectedCount;
+    const startedAt = performance.now();
+    const res = await requestJson<{ announcementId: number }>(this.options.hub, '/api/jma', {
+      raw: { data: xml, contentType: 'application/xml' },
+      bearer: apiKey,
+    });
+    const answeredAt = performance.now();
+    const { announcementId } = expectStatus(res, [201], 'posting the JMA telegram');
+    return this.measure({ id: announcementId, startedAt, answeredAt }, expected, timeoutMs);
+  }
+
+  private async measure(
+    p: { id: number; startedAt: number; answeredAt: number },
+    expected: number,
+    timeoutMs: number,
+  ): Promise<FanoutResult> {
+    const { startedAt } = p;
     await this.waitForAnnouncement(p.id, expected, timeoutMs);
     const t = this.tracked(p.id);
     const received = t.received.map((at) => at - startedAt);

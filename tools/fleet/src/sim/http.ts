@@ -14,6 +14,8 @@ export interface JsonResponse<T = unknown> {
 export interface RequestOptions {
   method?: string;
   body?: unknown;
+  /** A body sent as it is (e.g. an XML document) instead of JSON. */
+  raw?: { data: string | Buffer; contentType: string };
   bearer?: string;
   cookie?: string;
   csrfToken?: string;
@@ -29,10 +31,14 @@ export function requestJson<T = unknown>(
   options: RequestOptions = {},
 ): Promise<JsonResponse<T>> {
   const url = new URL(path, base);
-  const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+  const payload = options.raw
+    ? Buffer.from(options.raw.data)
+    : options.body === undefined
+      ? undefined
+      : Buffer.from(JSON.stringify(options.body));
   const headers: Record<string, string | number> = { accept: 'application/json' };
   if (payload) {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] = options.raw?.contentType ?? 'application/json';
     headers['content-length'] = payload.length;
   }
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;

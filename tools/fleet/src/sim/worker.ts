@@ -74,6 +74,9 @@ serveIpc({
 
   fanout: (a: { apiKey: string; timeoutMs?: number }) => need().fanout(a.apiKey, a.timeoutMs ?? 30_000),
 
+  jmaFanout: (a: { apiKey: string; xml: string; timeoutMs?: number }) =>
+    need().jmaFanout(a.apiKey, a.xml, a.timeoutMs ?? 30_000),
+
   checkins: (a: { concurrency: number; durationMs: number }) => need().checkinLoad(a.concurrency, a.durationMs),
 
   checkinsAtRate: (a: { perSecond: number; durationMs: number }) => need().checkinOpenLoop(a.perSecond, a.durationMs),

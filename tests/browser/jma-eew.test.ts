@@ -1,0 +1,115 @@
+// An Earthquake Early Warning for the demo city (Mitaka: quake:351,city:1320400) is POSTed to the
+// hub as JMA XML by a machine: the terminal turns into the full-screen emergency within a second
+// with nobody touching the console, and city hall finds it in 自動配信の記録, linked to the
+// announcement it made.
+import type { Browser, Page } from 'playwright-core';
+import { parseAreas } from '../../apps/hub/src/modules/jma/areas';
+import { eewForMitaka, JMA_CITIES } from '../../apps/hub/src/testing/jma';
+import { axeViolations, launchBrowser, screenshot } from '../helpers/browser';
+import { startTestHub, type TestHub } from '../helpers/hub';
+
+jest.setTimeout(120_000);
+
+let hub: TestHub;
+let browser: Browser;
+
+beforeAll(async () => {
+  hub = await startTestHub({
+    seedDemo: true,
+    config: { jma: { areas: parseAreas(JMA_CITIES.mitaka).areas, maxAgeSeconds: 600, feeds: [], pollSeconds: 60 } },
+  });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.dispose();
+});
+
+const SPEECH_SPY = () => {
+  const w = window as unknown as { __spoken: string[] };
+  w.__spoken = [];
+  const synth = window.speechSynthesis;
+  synth.getVoices = () => [] as unknown as SpeechSynthesisVoice[];
+  synth.speak = (u: SpeechSynthesisUtterance) => void w.__spoken.push(u.text);
+  new MutationObserver((_m, observer) => {
+    if (document.querySelector('[data-testid="emergency-screen"]')) {
+      (window as unknown as { __emergencyAt: number }).__emergencyAt = Date.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+};
+
+async function openTerminal(householdId: number): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    locale: 'ja-JP',
+    bypassCSP: true,
+  });
+  await context.addInitScript(SPEECH_SPY);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('terminal page error:', err));
+  await page.goto(`${hub.url}/terminal/`);
+  await page.getByTestId('enrollment-screen').waitFor();
+  for (const digit of await hub.issueEnrollmentCode(householdId)) await page.getByTestId(`key-${digit}`).click();
+  await page.getByTestId('enroll-connect').click();
+  await page.getByTestId('home-screen').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+test('an EEW POSTed by a machine takes the terminal over within a second; the console shows it in 自動配信の記録', async () => {
+  const household = hub.hub.stores.households.list()[0]!;
+  const terminal = await openTerminal(household.id);
+  const { key } = hub.hub.services.accounts.createApiKey('j-alert', 'cityhall', null);
+
+  const sentAt = Date.now();
+  const res = await fetch(`${hub.url}/api/jma`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/xml' },
+    body: eewForMitaka(Date.now()),
+  });
+  expect(res.status).toBe(201);
+  const { announcementId } = (await res.json()) as { announcementId: number };
+
+  await terminal.getByTestId('emergency-screen').waitFor({ timeout: 5_000 });
+  const shownAt = await terminal.evaluate(() => (window as unknown as { __emergencyAt: number }).__emergencyAt);
+  console.log(`EEW shown on the terminal ${shownAt - sentAt} ms after the POST`);
+  expect(shownAt - sentAt).toBeLessThan(1000);
+  await expect(terminal.getByTestId('emergency-screen').textContent()).resolves.toContain('緊急地震速報');
+  await terminal.waitForFunction(
+    () => (window as unknown as { __spoken: string[] }).__spoken.some((s) => s.includes('頭を守って')),
+    null,
+    { timeout: 10_000 },
+  );
+  await screenshot(terminal, 'terminal-jma-eew');
+
+  // City hall: nobody touched the console for it; the record says what arrived, what was done and why.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  const console_ = await context.newPage();
+  page_errors(console_);
+  await console_.goto(`${hub.url}/console/`);
+  await console_.getByLabel('ユーザー名').fill('cityhall');
+  await console_.getByLabel('パスワード').fill('tsunagu-demo');
+  await console_.getByTestId('login-submit').click();
+  await console_.getByTestId('nav-auto-alerts').click();
+  const row = console_.getByTestId('jma-row').first();
+  await row.waitFor();
+  await expect(row.getAttribute('data-decision')).resolves.toBe('announced');
+  await expect(row.textContent()).resolves.toContain('緊急地震速報（警報）');
+  await expect(row.textContent()).resolves.toContain('確認なしで配信します');
+  await screenshot(console_, 'console-jma-record');
+  expect({ violations: await axeViolations(console_) }).toEqual({ violations: [] });
+
+  // The record links to the announcement it made.
+  await row.getByTestId('jma-announcement-link').click();
+  const detail = console_.getByTestId('announcement-detail');
+  await detail.waitFor();
+  await expect(detail.textContent()).resolves.toContain('緊急地震速報');
+  expect(console_.url()).toContain(`#/announcements/${announcementId}`);
+  await terminal.context().close();
+  await context.close();
+});
+
+function page_errors(page: Page) {
+  page.on('pageerror', (err) => console.error('console page error:', err));
+}
