@@ -1,5 +1,6 @@
 /** The announcements capability: emergency alerts and notices, the CAP gateway, delivery and receipts. */
 import type { Hub } from '../../app';
+import { capFeedRoutes } from './cap/feed-routes';
 import { createSqliteReceiptsStore } from './receipt-store';
 import { announcementsRoutes } from './routes';
 import { senderPolicyRoutes } from './sender-routes';
@@ -29,6 +30,7 @@ export async function registerAnnouncements(hub: Hub): Promise<AnnouncementsServ
   registerAnnouncementSockets(hub.ctx, service);
   await hub.app.register(announcementsRoutes(hub.ctx, service));
   await hub.app.register(senderPolicyRoutes(hub.ctx, service));
+  await hub.app.register(capFeedRoutes(hub.ctx, { store, households: hub.stores.households }));
   // After the sockets have closed (their preClose runs first) and before the database closes.
   hub.app.addHook('preClose', async () => service.stop());
   // Scheduled sends and expiries run in the hub only, not in the admin CLI on the same database.

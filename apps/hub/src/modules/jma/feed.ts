@@ -58,10 +58,16 @@ async function readLimited(res: Response, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   if (!res.body) return Buffer.alloc(0);
-  for await (const chunk of res.body) {
-    total += chunk.byteLength;
-    if (total > max) throw new Error(`response is over the ${max}-byte limit`);
-    chunks.push(Buffer.from(chunk));
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      throw new Error(`response is over the ${max}-byte limit`);
+    }
+    chunks.push(Buffer.from(value));
   }
   return Buffer.concat(chunks);
 }
