@@ -16,6 +16,9 @@ import type { AnnouncementsService } from '../announcements';
 import { parseAreas } from './areas';
 import type { JmaCapability } from './index';
 
+const METRICS_TOKEN = 'jma-feed-test-metrics-token';
+const METRICS_AUTH = { authorization: `Bearer ${METRICS_TOKEN}` };
+
 interface Entry {
   file: string;
   title: string;
@@ -113,6 +116,7 @@ describe('JMA feed poller', () => {
       inMemory: false,
       config: {
         dataDir,
+        metrics: { token: METRICS_TOKEN, listen: null },
         jma: { areas: parseAreas(JMA_CITIES.ishinomaki).areas, maxAgeSeconds: 0, feeds: [server.url], pollSeconds: 60 },
       },
     });
@@ -125,7 +129,7 @@ describe('JMA feed poller', () => {
       ).json() as { telegrams: JmaTelegramRecord[] }
     ).telegrams;
   const metric = async (name: string) => {
-    const text = (await hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await hub.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body;
     return text.split('\n').filter((l) => l.startsWith(name));
   };
 
@@ -242,9 +246,9 @@ describe('JMA feed poller', () => {
       // The feed changed (new ETag): only the new entry is fetched.
       expect(server.requests.map((r) => r.url)).toEqual(['/feed.xml', '/data/37_02_03_100915_VXSE40.xml']);
       expect(jma.service.list(10).map((r) => r.decision)).toEqual(['ignored', 'announced', 'announced', 'announced']);
-      expect(await restarted.app.inject({ method: 'GET', url: '/metrics' }).then((r) => r.body)).toContain(
-        `tsunagu_jma_feed_last_success_timestamp_seconds{feed="${server.url}"} ${clock.now() / 1000}`,
-      );
+      expect(
+        await restarted.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH }).then((r) => r.body),
+      ).toContain(`tsunagu_jma_feed_last_success_timestamp_seconds{feed="${server.url}"} ${clock.now() / 1000}`);
     } finally {
       await restarted.app.close();
     }
