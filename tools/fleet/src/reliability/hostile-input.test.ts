@@ -1,6 +1,7 @@
 /**
  * Hostile and malformed input, property-based (fast-check): random and near-valid payloads sent to
- * every REST route and every Socket.IO command, as each role and unauthenticated. Never a crash,
+ * every REST route and every Socket.IO command, as people and API keys of each role, a terminal and
+ * nobody (sockets whose session has ended: hostile-sessions.test.ts). Never a crash,
  * never a 500, always a clear error code, and nothing stored changes when the hub refuses. SQL in
  * every text field leaves the schema and the data intact.
  *
@@ -23,6 +24,7 @@ import {
 import { PROTOCOL_VERSION, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
 import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
+import { writeCounter } from './write-counter';
 
 const RUNS = Number(process.env.TSUNAGU_FUZZ_RUNS ?? 4);
 jest.setTimeout(180_000);
@@ -48,34 +50,6 @@ const HOSTILE_STRINGS = [
   '__proto__',
   'x'.repeat(70_000),
 ];
-
-/** Tables whose content may change on a refused request (the record of the refusal itself). */
-const VOLATILE = new Set(['audit_log', 'sessions']);
-
-/**
- * Counts writes to every table except the volatile ones, with temporary triggers on the hub's own
- * connection (cheap enough to check around every request, and exact: an UPDATE to the same value
- * counts too).
- */
-function writeCounter(hub: TestHub): () => number {
-  const db = hub.ctx.db;
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS fuzz_writes (n INTEGER NOT NULL)');
-  db.exec('DELETE FROM fuzz_writes; INSERT INTO fuzz_writes VALUES (0)');
-  const tables = (
-    db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
-      name: string;
-    }[]
-  )
-    .map((r) => r.name)
-    .filter((t) => !VOLATILE.has(t));
-  for (const t of tables)
-    for (const op of ['INSERT', 'UPDATE', 'DELETE'])
-      db.exec(
-        `CREATE TEMP TRIGGER IF NOT EXISTS "fuzz_${t}_${op}" AFTER ${op} ON main."${t}" BEGIN UPDATE fuzz_writes SET n = n + 1; END`,
-      );
-  const read = db.prepare('SELECT n FROM fuzz_writes').pluck();
-  return () => read.get() as number;
-}
 
 function schemaExample(schema: TSchema | undefined): unknown {
   if (!schema) return {};
@@ -138,11 +112,15 @@ describe('hostile and malformed input', () => {
     const u = hub.fixture.users;
     writes = writeCounter(hub);
     terminalCredential = enrollTerminal(hub, hub.fixture.households[0]!).credential;
-    const cityhallKey = hub.services.accounts.createApiKey('fuzz', 'cityhall', null).key;
+    // Machine callers of every role next to the people of every role.
+    const keys = (['cityhall', 'operator', 'listener', 'watcher'] as const).map((role) => {
+      const bearer = hub.services.accounts.createApiKey(`fuzz-${role}`, role, null).key;
+      return { name: `${role} API key`, auth: () => ({ bearer }) };
+    });
     callers = [
       { name: 'anonymous', auth: () => null },
       { name: 'terminal', auth: () => ({ bearer: terminalCredential }) },
-      { name: 'cityhall API key', auth: () => ({ bearer: cityhallKey }) },
+      ...keys,
       ...(['admin', 'cityhall', 'operator', 'listener', 'watcher', 'supervisor'] as const).map((name) => ({
         name,
         auth: () => sessionFor(hub, u[name]),
