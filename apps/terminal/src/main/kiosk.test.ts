@@ -57,6 +57,8 @@ function fakeElectron(userData: string) {
     },
     screen: { getPrimaryDisplay: () => ({ bounds: { x: 0, y: 0, width: 1280, height: 800 } }) },
     Menu: { setApplicationMenu: jest.fn() },
+    protocol: { handle: jest.fn() },
+    net: { fetch: jest.fn() },
   };
   return { electron, windows, handlers };
 }
@@ -81,6 +83,7 @@ describe('createKiosk', () => {
     };
     const kiosk = await createKiosk(electron as unknown as ElectronApis, config(), {
       preloadPath: '/app/preload/index.js',
+      rendererDir: '/app/web',
       clock,
       alertVolume,
       log: () => {},
@@ -104,6 +107,8 @@ describe('createKiosk', () => {
       expect.any(Function),
     );
     expect([...handlers.keys()].sort()).toEqual(Object.values(IpcChannel).sort());
+    // The terminal page comes from the package (it starts with the hub gone); the rest from the hub.
+    expect(electron.protocol.handle).toHaveBeenCalledWith('https', expect.any(Function));
 
     // The renderer asks for the screen to stay on during a call; a crash releases it and reloads.
     const fromHub = { sender: { id: 1 }, senderFrame: window?.webContents.mainFrame };

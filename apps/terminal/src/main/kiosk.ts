@@ -9,7 +9,9 @@ import type {
   BrowserWindowConstructorOptions,
   IpcMain,
   Menu,
+  Net,
   PowerSaveBlocker,
+  Protocol,
   Screen,
   Session,
   WebContents,
@@ -26,6 +28,7 @@ import {
 import { createEnrollmentCodeSource } from './enrollment-code';
 import { createIpcDispatcher, createSenderCheck, registerIpcHandlers } from './ipc';
 import { createKeepAwake, type KeepAwake } from './keep-awake';
+import { installPackagedRenderer } from './packaged-renderer';
 import {
   type GuardedWebContents,
   guardNavigation,
@@ -64,6 +67,9 @@ export interface ElectronApis {
   safeStorage: SafeStorageLike;
   screen: Pick<Screen, 'getPrimaryDisplay'>;
   Menu?: Pick<typeof Menu, 'setApplicationMenu'>;
+  /** With `net` and `KioskOptions.rendererDir`: the terminal page is served from the package. */
+  protocol?: Pick<Protocol, 'handle'>;
+  net?: Pick<Net, 'fetch'>;
 }
 
 export interface KioskOptions {
@@ -71,6 +77,8 @@ export interface KioskOptions {
   clock?: Clock;
   log?: Log;
   env?: NodeJS.ProcessEnv;
+  /** The packaged terminal page (dist/web): it starts even when the hub cannot be reached. */
+  rendererDir?: string;
   /** System volume for alerts (wpctl on the device); tests pass a fake. */
   alertVolume?: AlertVolume;
 }
@@ -123,6 +131,13 @@ export async function createKiosk(
   const session = electron.session.defaultSession;
   installPermissionHandlers(session, config.hubOrigin, log);
   installContentSecurityPolicy(session, config.hubOrigin);
+  if (electron.protocol && electron.net && options.rendererDir) {
+    installPackagedRenderer(electron.protocol, electron.net, {
+      terminalUrl: config.terminalUrl,
+      hubOrigin: config.hubOrigin,
+      dir: options.rendererDir,
+    });
+  }
 
   const window = new electron.BrowserWindow(
     kioskWindowOptions({
