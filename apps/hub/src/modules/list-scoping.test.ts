@@ -22,11 +22,14 @@ interface Caller {
   /** Households the caller may see outside shop records, and shops whose records they may see. */
   households: Set<number> | All;
   shops: Set<number> | All;
+  /** Districts whose district-wide records (outage alerts) they may see. */
+  districts: Set<number> | All;
 }
 
 /** Where a response names a household or a shop the caller may not see, as "path: what". */
-export function leaks(body: unknown, caller: Pick<Caller, 'households' | 'shops'>): string[] {
+export function leaks(body: unknown, caller: Pick<Caller, 'households' | 'shops' | 'districts'>): string[] {
   const found: string[] = [];
+  const okDistrict = (id: number) => caller.districts === 'all' || caller.districts.has(id);
   const okHousehold = (id: number) => caller.households === 'all' || caller.households.has(id);
   const okShop = (id: number) => caller.shops === 'all' || caller.shops.has(id);
   const walk = (v: unknown, at: string, inShopRecord: boolean, key: string): void => {
@@ -51,6 +54,9 @@ export function leaks(body: unknown, caller: Pick<Caller, 'households' | 'shops'
     }
     if (typeof o.householdId === 'number' && !shopRecord && !okHousehold(o.householdId))
       found.push(`${at}: household ${o.householdId}`);
+    // A district-wide record (an outage alert) names no household.
+    if (o.householdId === null && typeof o.districtId === 'number' && !okDistrict(o.districtId))
+      found.push(`${at}: district ${o.districtId}`);
     for (const [k, x] of Object.entries(o)) walk(x, `${at}.${k}`, shopRecord, k);
   };
   walk(body, '$', false, '');
@@ -88,6 +94,19 @@ describe('list routes show each caller only their own data', () => {
     alert('concern', h1);
     alert('missed_checkin', h2);
     alert('concern', h2);
+    // An outage in each district: the family member (otherWatcher) may see none of them.
+    for (const h of [h0, h2])
+      alerts.create({
+        kind: 'district_outage',
+        householdId: null,
+        districtId: district(h),
+        day: null,
+        sinceAt: now,
+        level: 1,
+        openedAt: now,
+        nextStepAt: null,
+        possibleOutage: false,
+      });
     const calls = createSqliteCallsStore(hub.ctx.db);
     const orders = createSqliteOrdersStore(hub.ctx.db);
     for (const [shopId, householdId, i] of [
@@ -119,31 +138,39 @@ describe('list routes show each caller only their own data', () => {
     }
 
     const key = (role: StaffRole) => hub.services.accounts.createApiKey(`scope-${role}`, role, null).key;
-    const person = (name: keyof typeof f.users, households: Set<number> | All, shops: Set<number> | All): Caller => ({
+    type Scope = Pick<Caller, 'households' | 'shops' | 'districts'>;
+    const none = new Set<number>();
+    const all: Scope = { households: 'all', shops: 'all', districts: 'all' };
+    const nothing: Scope = { households: none, shops: none, districts: none };
+    const person = (name: keyof typeof f.users, scope: Scope): Caller => ({
       name,
       auth: () => sessionFor(hub, f.users[name]),
-      households,
-      shops,
+      ...scope,
     });
-    const none = new Set<number>();
-    const machine = (role: StaffRole, households: Set<number> | All, shops: Set<number> | All): Caller => {
+    const machine = (role: StaffRole, scope: Scope): Caller => {
       const bearer = key(role);
-      return { name: `${role} API key`, auth: () => ({ bearer }), households, shops };
+      return { name: `${role} API key`, auth: () => ({ bearer }), ...scope };
     };
+    const watching = (households: number[]) => ({
+      ...nothing,
+      households: new Set(households),
+      districts: new Set(households.map(district)),
+    });
     callers = [
-      person('admin', 'all', 'all'),
-      person('cityhall', 'all', 'all'),
-      person('operator', none, new Set([f.shopId])),
-      person('otherOperator', none, new Set([f.otherShopId])),
-      person('listener', none, new Set([f.listeningId])),
-      person('watcher', new Set([h0, h1]), none),
-      person('otherWatcher', new Set([h2]), none),
-      person('supervisor', new Set([h0, h1]), none),
-      machine('cityhall', 'all', 'all'),
+      person('admin', all),
+      person('cityhall', all),
+      person('operator', { ...nothing, shops: new Set([f.shopId]) }),
+      person('otherOperator', { ...nothing, shops: new Set([f.otherShopId]) }),
+      person('listener', { ...nothing, shops: new Set([f.listeningId]) }),
+      person('watcher', watching([h0, h1])),
+      // A family member: their own household, never a district-wide alert.
+      person('otherWatcher', { ...nothing, households: new Set([h2]) }),
+      person('supervisor', watching([h0, h1])),
+      machine('cityhall', all),
       // Machine keys belong to no shop and watch no household: they see none of either.
-      machine('operator', none, none),
-      machine('listener', none, none),
-      machine('watcher', none, none),
+      machine('operator', nothing),
+      machine('listener', nothing),
+      machine('watcher', nothing),
     ];
     listRoutes = hub.apiRoutes.filter((r) => r.method === 'GET' && !r.url.includes(':')).map((r) => r.url);
   });
@@ -203,10 +230,21 @@ describe('list routes show each caller only their own data', () => {
   });
 
   it('the leak finder finds what it should', () => {
-    const scope = { households: new Set([1]), shops: new Set([7]) };
+    const scope = { households: new Set([1]), shops: new Set([7]), districts: new Set([4]) };
     expect(leaks({ households: [{ id: 1 }, { id: 2 }] }, scope)).toEqual(['$.households[1]: household 2']);
     expect(leaks({ alerts: [{ householdId: 3 }] }, scope)).toEqual(['$.alerts[0]: household 3']);
     expect(leaks({ orders: [{ shopId: 7, householdId: 3 }] }, scope)).toEqual([]);
     expect(leaks({ orders: [{ shopId: 8, householdId: 1 }] }, scope)).toEqual(['$.orders[0]: shop 8']);
+    expect(
+      leaks(
+        {
+          alerts: [
+            { householdId: null, districtId: 5 },
+            { householdId: null, districtId: 4 },
+          ],
+        },
+        scope,
+      ),
+    ).toEqual(['$.alerts[0]: district 5']);
   });
 });

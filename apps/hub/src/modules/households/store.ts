@@ -1,6 +1,12 @@
 /** SQL for districts, households, residents and their watchers. */
-import type { CreateHouseholdBody, District, Household, UpdateHouseholdBody } from '@tsunagu/protocol';
+import type { CreateHouseholdBody, District, Household, UpdateHouseholdBody, WatcherKind } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+
+export interface HouseholdWatcher {
+  userId: number;
+  level: number;
+  watcherKind: WatcherKind | null;
+}
 
 export interface HouseholdsStore {
   listDistricts(): District[];
@@ -13,7 +19,7 @@ export interface HouseholdsStore {
   assignWatcher(householdId: number, userId: number, level: number): void;
   unassignWatcher(householdId: number, userId: number): boolean;
   isWatcherOf(userId: number, householdId: number): boolean;
-  watchersOf(householdId: number): { userId: number; level: number }[];
+  watchersOf(householdId: number): HouseholdWatcher[];
   count(): number;
 }
 
@@ -51,7 +57,8 @@ export function createSqliteHouseholdsStore(db: Db): HouseholdsStore {
     ),
     residents: db.prepare('SELECT id, name, birth_year AS birthYear FROM residents WHERE household_id = ? ORDER BY id'),
     watchers: db.prepare(
-      'SELECT user_id AS userId, level FROM household_watchers WHERE household_id = ? ORDER BY level, user_id',
+      `SELECT w.user_id AS userId, w.level, u.watcher_kind AS watcherKind FROM household_watchers w
+       JOIN users u ON u.id = w.user_id WHERE w.household_id = ? ORDER BY w.level, w.user_id`,
     ),
     assign: db.prepare(
       'INSERT INTO household_watchers (household_id, user_id, level) VALUES (?, ?, ?) ON CONFLICT (household_id, user_id) DO UPDATE SET level = excluded.level',
@@ -142,7 +149,7 @@ export function createSqliteHouseholdsStore(db: Db): HouseholdsStore {
     assignWatcher: (h, u, level) => void s.assign.run(h, u, level),
     unassignWatcher: (h, u) => s.unassign.run(h, u).changes > 0,
     isWatcherOf: (u, h) => s.isWatcher.get(u, h) !== undefined,
-    watchersOf: (h) => s.watchers.all(h) as { userId: number; level: number }[],
+    watchersOf: (h) => s.watchers.all(h) as HouseholdWatcher[],
     count: () => (s.count.get() as { n: number }).n,
   };
 }

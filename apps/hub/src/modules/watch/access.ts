@@ -6,14 +6,27 @@ import type { AlertRecord } from './store';
 
 export { visibleHouseholdIds };
 
+/**
+ * A district outage concerns every household of the district: city hall and professional watchers
+ * (welfare, care network, supervisors) see it; a family member watches their own household only.
+ */
+export function seesDistrictAlerts(p: Principal | null): boolean {
+  if (!p || p.kind === 'terminal') return false;
+  if (p.kind === 'apikey') return p.role === 'cityhall';
+  return p.user.role === 'cityhall' || (p.user.role === 'watcher' && p.user.watcherKind !== 'family');
+}
+
 export function canSeeAlert(p: Principal | null, a: AlertRecord, households: HouseholdsStore): boolean {
   if (a.householdId !== null) return canSeeHousehold(p, a.householdId, households);
+  if (!seesDistrictAlerts(p)) return false;
   const visible = visibleHouseholdIds(p, households);
   if (visible === null) return true;
-  // A district alert: watchers of any household in that district.
+  // A district alert: the (professional) watchers of any household in that district.
   return visible.some((id) => households.get(id)?.districtId === a.districtId);
 }
 
-export function visibleDistrictIds(ids: number[], households: HouseholdsStore): number[] {
+/** Districts whose district-wide alerts the principal sees, given the households they see. */
+export function visibleDistrictIds(p: Principal | null, ids: number[], households: HouseholdsStore): number[] {
+  if (!seesDistrictAlerts(p)) return [];
   return [...new Set(ids.map((id) => households.get(id)?.districtId).filter((d): d is number => d !== undefined))];
 }

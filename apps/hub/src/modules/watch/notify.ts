@@ -65,7 +65,11 @@ export function createNotifier(
     const ids = new Set<number>();
     const hh =
       a.householdId !== null ? [a.householdId] : households.list({ districtId: a.districtId }).map((h) => h.id);
-    for (const h of hh) for (const w of households.watchersOf(h)) if (levels(w.level)) ids.add(w.userId);
+    // A family member hears of their own household only, never of a whole district.
+    const district = a.householdId === null;
+    for (const h of hh)
+      for (const w of households.watchersOf(h))
+        if (levels(w.level) && !(district && w.watcherKind === 'family')) ids.add(w.userId);
     return [...ids];
   }
 

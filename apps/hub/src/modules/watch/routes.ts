@@ -118,7 +118,7 @@ export function watchRoutes(
           states: state === 'active' ? ['open', 'acknowledged'] : state === 'resolved' ? ['resolved'] : [],
           householdId: q.householdId,
           householdIds: visible ?? undefined,
-          districtIds: visible ? visibleDistrictIds(visible, households) : undefined,
+          districtIds: visible ? visibleDistrictIds(request.principal, visible, households) : undefined,
           limit: q.limit ?? 100,
         });
         return { alerts: list.map(service.toDto) };
