@@ -3,24 +3,13 @@
 // (a drill and a safety check) reach the announcements screen. Screens are checked with axe and
 // for small targets, and screenshotted for docs/announcements.md.
 import type { Household } from '@tsunagu/protocol';
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, undersizedTargets } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import type { Page } from 'playwright-core';
+import { axeViolations, screenshot } from '../helpers/browser';
+import { browserSuite, checkTerminalScreen, openConsole, openTerminal, postAsConsole } from '../helpers/pages';
 
 jest.setTimeout(240_000);
 
-let hub: TestHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  hub = await startTestHub({ seedDemo: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.dispose();
-});
+const suite = browserSuite();
 
 /** Speech synthesis in headless Chromium has no voices: a fake engine that records what is said. */
 const SPEECH_SPY = () => {
@@ -57,47 +46,16 @@ const SPEECH_SPY = () => {
   }).observe(document, { childList: true, subtree: true });
 };
 
-async function checkTerminalScreen(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await screenshot(page, name);
-  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
-  expect({ name, undersized: await undersizedTargets(page, 120) }).toEqual({ name, undersized: [] });
-  const overflow = await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight);
-  expect({ name, overflow }).toEqual({ name, overflow: false });
-}
+// bypassCSP: the speech spy and the send-time probe are scripts of the test's own.
+const openResidentTerminal = (householdId: number) =>
+  openTerminal(
+    suite,
+    { householdId },
+    { viewport: { width: 1280, height: 720 }, bypassCSP: true, initScript: SPEECH_SPY },
+  );
 
-async function openTerminal(householdId: number): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 720 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    bypassCSP: true,
-  });
-  await context.addInitScript(SPEECH_SPY);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('terminal page error:', err));
-  await page.goto(`${hub.url}/terminal/`);
-  await page.getByTestId('enrollment-screen').waitFor();
-  for (const digit of await hub.issueEnrollmentCode(householdId)) await page.getByTestId(`key-${digit}`).click();
-  await page.getByTestId('enroll-connect').click();
-  await page.getByTestId('home-screen').waitFor({ timeout: 15_000 });
-  return page;
-}
-
-async function openConsole(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    bypassCSP: true,
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('console page error:', err));
-  await page.goto(`${hub.url}/console/`);
-  await page.getByTestId('login-page').waitFor();
-  await page.getByLabel('ユーザー名').fill('cityhall');
-  await page.getByLabel('パスワード').fill('tsunagu-demo');
-  await page.getByTestId('login-submit').click();
+async function openCityHall(): Promise<Page> {
+  const page = await openConsole(suite, 'cityhall', { bypassCSP: true });
   await page.getByTestId('nav-announcements').click();
   await page.getByTestId('page-announcements').waitFor();
   await page.waitForFunction(
@@ -109,10 +67,11 @@ async function openConsole(): Promise<Page> {
 const spoken = (page: Page) => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken);
 
 test('an emergency from the console takes over the terminal within a second, is spoken, acknowledged and counted live', async () => {
+  const { hub } = suite;
   const households = hub.hub.stores.households.list();
   const household = households.find((h: Household) => !h.terminal) ?? households[0]!;
-  const terminal = await openTerminal(household.id);
-  const console_ = await openConsole();
+  const terminal = await openResidentTerminal(household.id);
+  const console_ = await openCityHall();
 
   // Compose: emergency, whole city.
   await console_.getByTestId('announcement-compose').click();
@@ -171,7 +130,7 @@ test('an emergency from the console takes over the terminal within a second, is 
   expect(clips.every((src) => src.startsWith('blob:'))).toBe(true);
   // The terminal's own speech was not needed.
   expect((await spoken(terminal)).filter((s) => s.includes('高台の避難所'))).toEqual([]);
-  await checkTerminalScreen(terminal, 'terminal-announcement-emergency');
+  await checkTerminalScreen(terminal, 'terminal-announcement-emergency', { noScroll: true });
   // Nothing underneath can be reached while it is up.
   await expect(terminal.locator('[data-screen]').getAttribute('inert')).resolves.not.toBeNull();
 
@@ -203,16 +162,7 @@ test('an emergency from the console takes over the terminal within a second, is 
   expect({ violations: await axeViolations(console_) }).toEqual({ violations: [] });
 
   // News: a drill and a safety check, sent through the API (the console path is covered above).
-  const post = (payload: unknown) =>
-    console_.evaluate(async (body) => {
-      const s = await (await fetch('/api/auth/session')).json();
-      const r = await fetch('/api/announcements', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
-        body: JSON.stringify(body),
-      });
-      return r.status;
-    }, payload);
+  const post = (payload: unknown) => postAsConsole(console_, '/api/announcements', payload);
   await expect(
     post({
       kind: 'important',
@@ -244,7 +194,7 @@ test('an emergency from the console takes over the terminal within a second, is 
   // Newest first: the safety check, with its two answers.
   await expect(terminal.getByTestId('announcement-current').textContent()).resolves.toContain('安否確認');
   await expect(terminal.locator('main button').count()).resolves.toBeLessThanOrEqual(6);
-  await checkTerminalScreen(terminal, 'terminal-announcement-safety');
+  await checkTerminalScreen(terminal, 'terminal-announcement-safety', { noScroll: true });
   await terminal.getByTestId('announcement-need-help').click();
   await terminal.getByTestId('announcement-current').getByText('「助けが必要です」と市役所に知らせました').waitFor();
   await console_.getByTestId('announcement-row').first().waitFor();
@@ -255,7 +205,7 @@ test('an emergency from the console takes over the terminal within a second, is 
   const before = await terminal.evaluate(() => (window as unknown as { __clips: string[] }).__clips.length);
   await terminal.getByTestId('announcement-replay').click();
   await terminal.waitForFunction((n) => (window as unknown as { __clips: string[] }).__clips.length > n, before);
-  await checkTerminalScreen(terminal, 'terminal-announcements');
+  await checkTerminalScreen(terminal, 'terminal-announcements', { noScroll: true });
   await terminal.getByTestId('announcement-acknowledge').click();
   await terminal.getByTestId('back').click();
   await terminal.getByTestId('home-screen').waitFor();

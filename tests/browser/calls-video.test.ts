@@ -2,37 +2,19 @@
 // console, video flows both ways (decoded frames counted on both pages), the operator builds an
 // order during the call, the resident confirms it with はい, and the order appears in the console.
 // Waiting, in-call and order-confirmation screens are checked (axe, target sizes) and saved for docs/calls.md.
-import type { Browser, Page } from 'playwright-core';
-import type { Socket } from 'socket.io-client';
+// (Nobody on the listening line, the callback and the listener calling back: terminal-screens.test.ts.)
+import type { Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { as, connectStaff, connectTerminal, emitAck, login, nextEvent } from '../../apps/hub/src/testing/harness';
-import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import { screenshot } from '../helpers/browser';
+import { browserSuite, checkTerminalScreen, DEMO_PASSWORD, openConsole, openTerminal } from '../helpers/pages';
 
 jest.setTimeout(120_000);
 
 /** Monday 5 January 2026, 10:00 in Tokyo: the demo supermarket is open. */
 const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
-let hub: TestHub;
-let browser: Browser;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  hub = await startTestHub({ seedDemo: true, clock });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await browser?.close();
-  await hub?.dispose();
-});
-
-async function terminalScreen(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await screenshot(page, name);
-  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
-  expect({ name, undersized: await undersizedTargets(page, 120) }).toEqual({ name, undersized: [] });
-}
+const suite = browserSuite({ clock });
+const { sockets } = suite;
 
 const framesOf = (page: Page, testId: string) =>
   page.waitForFunction(
@@ -45,12 +27,13 @@ const framesOf = (page: Page, testId: string) =>
   );
 
 test('call a shop, talk on video both ways, take an order, confirm it on the terminal', async () => {
+  const { hub } = suite;
   const shopId = hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
   const [resident, other1, other2] = hub.demo.terminals;
 
   // Someone else is already talking to the second operator, and one more caller waits: the
   // resident sees their place and an estimate.
-  const busyOperator = await connectStaff(hub.url, await login(hub.hub, 'shop1b', 'tsunagu-demo'));
+  const busyOperator = await connectStaff(hub.url, await login(hub.hub, 'shop1b', DEMO_PASSWORD));
   const a = await connectTerminal(hub.url, other1!.credential);
   const b = await connectTerminal(hub.url, other2!.credential);
   sockets.push(busyOperator, a, b);
@@ -61,38 +44,25 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   const waitingB = (await emitAck<{ ok: true; data: { callId: number } }>(b, 'call:request', { shopId })).data;
 
   // --- the resident presses the shop's button -----------------------------------------------------
-  const terminalContext = await newContext(browser);
-  const terminal = await terminalContext.newPage();
-  terminal.on('pageerror', (err) => console.error('terminal page error:', err));
-  await terminal.goto(`${hub.url}/terminal/#credential=${resident!.credential}`);
-  await terminal.getByTestId('home-screen').waitFor({ timeout: 20_000 });
+  const terminal = await openTerminal(suite, { credential: resident!.credential });
   // The demo city has more shops than fit on the home screen: 買い物 opens the chooser.
   await terminal.getByTestId('home-shopping').click();
   await terminal.getByTestId(`shop-${shopId}`).click();
   await terminal.getByTestId('call-waiting').waitFor();
   await expect(terminal.getByTestId('call-waiting').textContent()).resolves.toContain('あと1人・約6分');
-  await terminalScreen(terminal, 'terminal-call-waiting');
+  await checkTerminalScreen(terminal, 'terminal-call-waiting');
 
   // The caller ahead gives up: the resident moves up at once.
   await emitAck(b, 'call:cancel', { callId: waitingB.callId });
   await terminal.getByTestId('call-waiting').getByText('つぎは、あなたの番です').waitFor();
 
   // --- the operator's console -------------------------------------------------------------------------
-  const consoleContext = await browser.newContext({
+  const operator = await openConsole(suite, 'shop1', {
     viewport: { width: 1280, height: 1000 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    permissions: ['camera', 'microphone'],
     bypassCSP: true,
+    route: 'calls',
+    waitFor: 'calls-page',
   });
-  const operator = await consoleContext.newPage();
-  operator.on('pageerror', (err) => console.error('console page error:', err));
-  await operator.goto(`${hub.url}/console/`);
-  await operator.getByLabel('ユーザー名').fill('shop1');
-  await operator.getByLabel('パスワード').fill('tsunagu-demo');
-  await operator.getByTestId('login-submit').click();
-  await operator.goto(`${hub.url}/console/#/calls`);
-  await operator.getByTestId('calls-page').waitFor();
   await operator.getByTestId('set-available').click();
   await operator.getByTestId('call-ringing').waitFor({ timeout: 15_000 });
   await operator.getByTestId('call-answer').click();
@@ -102,7 +72,7 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await terminal.getByTestId('call-in-progress').waitFor({ timeout: 15_000 });
   await Promise.all([framesOf(terminal, 'call-remote-video'), framesOf(operator, 'console-remote-video')]);
   await framesOf(terminal, 'call-self-video');
-  await terminalScreen(terminal, 'terminal-call-in-progress');
+  await checkTerminalScreen(terminal, 'terminal-call-in-progress');
   await screenshot(operator, 'console-call-in-progress');
   expect(
     hub.hub.ctx.db
@@ -121,7 +91,7 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await terminal.getByTestId('order-confirm').waitFor({ timeout: 15_000 });
   await expect(terminal.getByTestId('order-lines').textContent()).resolves.toContain(milk.name);
   await expect(terminal.getByTestId('order-lines').textContent()).resolves.toContain('お豆腐（絹）');
-  await terminalScreen(terminal, 'terminal-order-confirm');
+  await checkTerminalScreen(terminal, 'terminal-order-confirm');
   await terminal.getByTestId('order-yes').click();
   await terminal.getByTestId('order-status').waitFor(); // "受けつけました", acknowledged with わかりました
   await terminal.getByTestId('order-ok').click();
@@ -135,7 +105,7 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await screenshot(operator, 'console-orders');
 
   // --- an emergency during the call: the call is held (muted), then resumes -----------------------------
-  const cityhall = await login(hub.hub, 'cityhall', 'tsunagu-demo');
+  const cityhall = await login(hub.hub, 'cityhall', DEMO_PASSWORD);
   const sent = await as(
     hub.hub,
     cityhall,
@@ -187,7 +157,7 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await operator.getByTestId('orders-page').waitFor();
   await operator.locator('[data-testid^="order-row-"]').first().getByRole('button', { name: '電話する' }).click();
   await terminal.getByTestId('call-incoming').waitFor({ timeout: 10_000 });
-  await terminalScreen(terminal, 'terminal-call-incoming');
+  await checkTerminalScreen(terminal, 'terminal-call-incoming');
   await terminal.getByTestId('call-answer').click();
   await terminal.getByTestId('call-in-progress').waitFor();
   await framesOf(terminal, 'call-remote-video');
@@ -201,39 +171,4 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await expect(terminal.getByTestId('call-order-status').textContent()).resolves.toContain('受けつけました');
   await terminal.getByTestId('call-cancel').click();
   await terminal.getByTestId('home-screen').waitFor();
-});
-
-test('nobody on the listening line: the terminal says so and keeps the place with a callback; a listener calls back', async () => {
-  const resident = hub.demo.terminals[3]!;
-  const context = await newContext(browser);
-  const terminal = await context.newPage();
-  terminal.on('pageerror', (err) => console.error('terminal page error:', err));
-  await terminal.goto(`${hub.url}/terminal/#credential=${resident.credential}`);
-  await terminal.getByTestId('home-screen').waitFor({ timeout: 20_000 });
-  await terminal.getByTestId('home-listening').click();
-  await terminal.getByTestId('call-waiting').waitFor();
-  await expect(terminal.getByTestId('call-waiting').textContent()).resolves.toContain(
-    'いま、電話に出られる人がいません',
-  );
-  await terminalScreen(terminal, 'terminal-call-nobody');
-  await terminal.getByTestId('call-request-callback').click();
-  await terminal.getByTestId('call-callback-requested').waitFor();
-  await terminalScreen(terminal, 'terminal-call-callback-requested');
-  await terminal.getByTestId('call-back-home').click();
-  await terminal.getByTestId('home-screen').waitFor();
-
-  // A listening volunteer comes online and calls back from the queue.
-  const listener = await connectStaff(hub.url, await login(hub.hub, 'listener1', 'tsunagu-demo'));
-  sockets.push(listener);
-  const callId = (
-    hub.hub.ctx.db
-      .prepare("SELECT id FROM calls WHERE household_id = ? AND status = 'callback_requested'")
-      .get(resident.householdId) as { id: number }
-  ).id;
-  await emitAck(listener, 'call:callBack', { householdId: resident.householdId, callbackOf: callId });
-  await terminal.getByTestId('call-incoming').waitFor({ timeout: 10_000 });
-  await expect(terminal.getByTestId('call-incoming').textContent()).resolves.toContain('話し相手から電話です');
-  await terminal.getByTestId('call-decline').click();
-  await terminal.getByTestId('call-incoming').waitFor({ state: 'detached' });
-  await context.close();
 });

@@ -1,25 +1,13 @@
 // A resident presses 元気です while the terminal cannot reach the hub: the check-in is kept on the
 // terminal and counted once, with the time it was pressed, when the hub is back. Also covers the
 // demo link the hub prints (`/terminal/#credential=…`).
-import type { Browser } from 'playwright-core';
-import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import { axeViolations, screenshot, undersizedTargets } from '../helpers/browser';
+import { browserSuite, openPage } from '../helpers/pages';
 
-let hub: TestHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.dispose();
-});
+const suite = browserSuite();
 
 const checkinsOf = (householdId: number) =>
-  hub.hub.ctx.db
+  suite.hub.hub.ctx.db
     .prepare('SELECT COUNT(*) AS n, MIN(pressed_at) AS pressedAt FROM checkins WHERE household_id = ?')
     .get(householdId) as {
     n: number;
@@ -27,8 +15,9 @@ const checkinsOf = (householdId: number) =>
   };
 
 test('元気です pressed while offline is delivered once when the hub returns', async () => {
+  const { hub } = suite;
   const demo = hub.demo.terminals[1]!;
-  const page = await (await newContext(browser)).newPage();
+  const page = await openPage(suite, 'terminal');
   await page.goto(`${hub.url}/terminal/#credential=${demo.credential}`);
   await page.getByTestId('home-screen').waitFor();
   // The credential left the address bar once stored.

@@ -3,48 +3,21 @@
 // API key, a watcher seeing only their households, and signing out. Every page is checked with axe
 // and screenshotted for docs/screenshots.
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
-import type { Browser, Page } from 'playwright-core';
-import { io, type Socket } from 'socket.io-client';
-import { axeViolations, launchBrowser, screenshot } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import type { Page } from 'playwright-core';
+import { io } from 'socket.io-client';
+import { axeViolations, screenshot } from '../helpers/browser';
+import { browserSuite, openPage, signIn } from '../helpers/pages';
 
 jest.setTimeout(60_000);
 
-const PASSWORD = 'tsunagu-demo';
-let hub: TestHub;
-let browser: Browser;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  hub = await startTestHub({ seedDemo: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.disconnect();
-  await browser?.close();
-  await hub?.dispose();
-});
+const suite = browserSuite();
 
 async function openConsole(): Promise<Page> {
   // bypassCSP: the hub's CSP (script-src 'self') would block axe-core's injected script, nothing else.
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    bypassCSP: true,
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err));
-  await page.goto(`${hub.url}/console/`);
+  const page = await openPage(suite, 'console', { viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  await page.goto(`${suite.hub.url}/console/`);
   await page.getByTestId('login-page').waitFor();
   return page;
-}
-
-async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
-  await page.getByLabel('ユーザー名').fill(username);
-  await page.getByLabel('パスワード').fill(password);
-  await page.getByTestId('login-submit').click();
 }
 
 async function expectAccessible(page: Page, name: string): Promise<void> {
@@ -52,6 +25,7 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 }
 
 test('a wrong password shows what to do; the login page is accessible', async () => {
+  const { hub } = suite;
   const page = await openConsole();
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('つなぐ 職員コンソール');
   await expectAccessible(page, 'login');
@@ -77,6 +51,7 @@ test('a wrong password shows what to do; the login page is accessible', async ()
 });
 
 test('city hall sees all 21 households live, issues an enrollment code and revokes a terminal', async () => {
+  const { hub } = suite;
   const page = await openConsole();
   await signIn(page, 'cityhall');
   // Other pages may come first in the navigation: open households through it.
@@ -96,7 +71,7 @@ test('city hall sees all 21 households live, issues an enrollment code and revok
     auth: { credential: demoTerminal.credential, protocolVersion: PROTOCOL_VERSION },
     transports: ['websocket'],
   });
-  sockets.push(terminal);
+  suite.sockets.push(terminal);
   await row.locator('[data-testid="terminal-state"][data-state="online"]').waitFor();
   await expect(page.getByTestId('households-summary').textContent()).resolves.toContain('端末オンライン 1 台');
 
@@ -159,6 +134,7 @@ test('city hall sees all 21 households live, issues an enrollment code and revok
 });
 
 test('an administrator creates a user and an API key, and reads the audit log', async () => {
+  const { hub } = suite;
   const page = await openConsole();
   await signIn(page, 'admin');
   await page.getByTestId('nav-users').click();
@@ -237,6 +213,7 @@ test('an administrator creates a user and an API key, and reads the audit log', 
 });
 
 test('a watcher sees only their assigned households; signing out returns to the login page', async () => {
+  const { hub } = suite;
   const page = await openConsole();
   await signIn(page, 'welfare1');
   await page.getByTestId('nav-my-households').click();

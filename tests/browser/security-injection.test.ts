@@ -2,43 +2,24 @@
 // and announcements list, and in the console. CSP is bypassed here on purpose, so the only thing
 // standing between the markup and the page is the renderers' escaping (the CSP is tested separately
 // in tools/fleet/src/reliability/security.test.ts).
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../helpers/browser';
+import { browserSuite, openConsole, openTerminal, type PageOptions, postAsConsole } from '../helpers/pages';
 
 jest.setTimeout(120_000);
 
 const TITLE = '<img src=x onerror="window.__xss=1">警報';
 const BODY = '<script>window.__xss=2</script><b onmouseover="window.__xss=3">避難してください</b>';
 
-let hub: TestHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  hub = await startTestHub({ seedDemo: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.dispose();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    bypassCSP: true,
-  });
+const suite = browserSuite();
+const pageOptions: PageOptions = {
+  viewport: { width: 1280, height: 800 },
+  bypassCSP: true,
   // Headless Chromium has no voices; the terminal speaks, so give it a silent engine.
-  await context.addInitScript(() => {
+  initScript: () => {
     window.speechSynthesis.speak = () => undefined;
-  });
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.dismiss());
-  return page;
-}
+  },
+};
 
 /** Nothing ran, and no element came from the announcement's markup. */
 async function expectInert(page: Page): Promise<void> {
@@ -53,41 +34,20 @@ async function expectInert(page: Page): Promise<void> {
 }
 
 test('an announcement with HTML and script in it is shown as text on the terminal and in the console', async () => {
-  const household = hub.hub.stores.households.list()[0]!;
-  const terminal = await newPage();
-  await terminal.goto(`${hub.url}/terminal/`);
-  await terminal.getByTestId('enrollment-screen').waitFor();
-  for (const digit of await hub.issueEnrollmentCode(household.id)) await terminal.getByTestId(`key-${digit}`).click();
-  await terminal.getByTestId('enroll-connect').click();
-  await terminal.getByTestId('home-screen').waitFor({ timeout: 15_000 });
-
-  const console_ = await newPage();
-  await console_.goto(`${hub.url}/console/`);
-  await console_.getByTestId('login-page').waitFor();
-  await console_.getByLabel('ユーザー名').fill('cityhall');
-  await console_.getByLabel('パスワード').fill('tsunagu-demo');
-  await console_.getByTestId('login-submit').click();
+  const household = suite.hub.hub.stores.households.list()[0]!;
+  const terminal = await openTerminal(suite, { householdId: household.id }, pageOptions);
+  const console_ = await openConsole(suite, 'cityhall', pageOptions);
+  for (const page of [terminal, console_]) page.on('dialog', (d) => void d.dismiss());
   await console_.getByTestId('nav-announcements').click();
   await console_.getByTestId('page-announcements').waitFor();
 
   // Sent through the console's own session (as its compose form would).
-  const status = await console_.evaluate(
-    async ({ title, body, householdId }) => {
-      const s = await (await fetch('/api/auth/session')).json();
-      const r = await fetch('/api/announcements', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
-        body: JSON.stringify({
-          kind: 'emergency',
-          titleJa: title,
-          bodyJa: body,
-          target: { type: 'households', householdIds: [householdId] },
-        }),
-      });
-      return r.status;
-    },
-    { title: TITLE, body: BODY, householdId: household.id },
-  );
+  const status = await postAsConsole(console_, '/api/announcements', {
+    kind: 'emergency',
+    titleJa: TITLE,
+    bodyJa: BODY,
+    target: { type: 'households', householdIds: [household.id] },
+  });
   expect(status).toBe(201);
 
   // Terminal: the emergency screen shows the markup as characters.

@@ -4,13 +4,13 @@
 // with an icon and a text label. Screenshots go to SCREENSHOT_DIR/terminal-<screen>-<width>.png
 // for docs/terminal.md.
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Socket } from 'socket.io-client';
+import type { Browser, Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import type { OrdersService } from '../../apps/hub/src/modules/orders/service';
 import { as, connectStaff, connectTerminal, emitAck, login, nextEvent } from '../../apps/hub/src/testing/harness';
-import { axeViolations, launchBrowser, screenshot, undersizedTargets } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import { axeViolations, screenshot, undersizedTargets } from '../helpers/browser';
+import type { TestHub } from '../helpers/hub';
+import { browserSuite, DEMO_PASSWORD, openConsole, openPage, typeCode } from '../helpers/pages';
 
 jest.setTimeout(120_000);
 
@@ -23,39 +23,25 @@ const MAX_PRIMARY_BUTTONS = 6;
 
 /** Monday 5 January 2026, 10:00 in Tokyo: the supermarket is open, the vegetable stand (Tue/Thu/Sat) is not. */
 const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
+const suite = browserSuite({ clock });
+const { sockets, contexts } = suite;
 let hub: TestHub;
 let browser: Browser;
+beforeAll(() => {
+  ({ hub, browser } = suite);
+});
 /** The resident's terminal, enrolled on the keypad in the first test and used by the ones after. */
 let terminal: Page;
 let householdId: number;
-const contexts: BrowserContext[] = [];
-const sockets: Socket[] = [];
 const checked: string[] = [];
 
-beforeAll(async () => {
-  hub = await startTestHub({ seedDemo: true, clock });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await hub?.dispose();
+afterAll(() => {
   // A record of what was checked, for docs/terminal.md (one line a screen).
   if (checked.length) console.log(`terminal screens checked at 1280×720 and 1920×1080:\n${checked.join('\n')}`);
 });
 
 async function newTerminalPage(hash = ''): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: SIZES[0],
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    permissions: ['camera', 'microphone'],
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('terminal page error:', err));
+  const page = await openPage(suite, 'terminal', { viewport: SIZES[0] });
   await page.goto(`${hub.url}/terminal/${hash}`);
   return page;
 }
@@ -239,7 +225,7 @@ const LONG_BODY =
 // One city-hall session for every announcement (logins are rate-limited per address).
 let cityhall: Awaited<ReturnType<typeof login>> | undefined;
 const announce = async (payload: Record<string, unknown>) => {
-  cityhall ??= await login(hub.hub, 'cityhall', 'tsunagu-demo');
+  cityhall ??= await login(hub.hub, 'cityhall', DEMO_PASSWORD);
   return as(hub.hub, cityhall)({ method: 'POST', url: '/api/announcements', payload });
 };
 
@@ -248,7 +234,7 @@ test('enrollment on the keypad (and a wrong code), then home, shops and check-in
   await terminal.getByTestId('enrollment-screen').waitFor();
   await checkScreen(terminal, 'enroll');
 
-  for (const digit of '12345678') await terminal.getByTestId(`key-${digit}`).click();
+  await typeCode(terminal, '12345678');
   await terminal.getByTestId('enroll-connect').click();
   await terminal.getByTestId('enroll-error').waitFor();
   await checkScreen(terminal, 'enroll-error');
@@ -256,7 +242,7 @@ test('enrollment on the keypad (and a wrong code), then home, shops and check-in
   // A household without a demo terminal, so nothing else receives what this one is sent.
   const enrolled = new Set(hub.demo.terminals.map((t) => t.householdId));
   householdId = hub.hub.stores.households.list().find((h) => !enrolled.has(h.id) && h.language === 'ja')!.id;
-  for (const digit of await hub.issueEnrollmentCode(householdId)) await terminal.getByTestId(`key-${digit}`).click();
+  await typeCode(terminal, await hub.issueEnrollmentCode(householdId));
   await terminal.getByTestId('enroll-connect').click();
   await terminal.getByTestId('home-screen').waitFor({ timeout: 20_000 });
   await checkScreen(terminal, 'home');
@@ -299,9 +285,7 @@ test('an English household', async () => {
 test('connecting (the hub not answered yet) and outdated (the hub refuses this protocol version)', async () => {
   // Connecting: the hub's first message (the terminal's profile) is kept from the page, so the terminal
   // waits on the connecting screen for as long as the check takes.
-  const context = await browser.newContext({ viewport: SIZES[0], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await openPage(suite, 'terminal', { viewport: SIZES[0] });
   const dropProfile = (payload: string) =>
     payload
       .split('\x1e')
@@ -321,12 +305,10 @@ test('connecting (the hub not answered yet) and outdated (the hub refuses this p
   await page.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[1]!.credential}`);
   await page.getByTestId('connecting-screen').waitFor({ timeout: 20_000 });
   await checkScreen(page, 'connecting', { shows: 'connecting-screen' });
-  await context.close();
+  await page.context().close();
 
   // Outdated: the terminal's handshake is rewritten to claim protocol version 0; the real hub refuses it.
-  const context2 = await browser.newContext({ viewport: SIZES[0], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  contexts.push(context2);
-  const old = await context2.newPage();
+  const old = await openPage(suite, 'terminal', { viewport: SIZES[0] });
   const downgrade = (s: string) => s.replace(/"protocolVersion":\d+/, '"protocolVersion":0');
   await old.route('**/socket.io/**', async (route) => {
     const body = route.request().postData();
@@ -341,7 +323,7 @@ test('connecting (the hub not answered yet) and outdated (the hub refuses this p
   await old.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[2]!.credential}`);
   await old.getByTestId('outdated-screen').waitFor({ timeout: 20_000 });
   await checkScreen(old, 'outdated', { shows: 'outdated-screen' });
-  await context2.close();
+  await old.context().close();
 });
 
 test('announcements: list, safety check, drill, unread badge, emergency takeover and emergency safety check', async () => {
@@ -462,7 +444,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
   const stand = shops.find((s) => s.name === 'JA野菜スタンド')!;
 
   // The shop's second operator is busy with one caller and another waits: our resident is second in line.
-  const busyOperator = await connectStaff(hub.url, await login(hub.hub, 'shop1b', 'tsunagu-demo'));
+  const busyOperator = await connectStaff(hub.url, await login(hub.hub, 'shop1b', DEMO_PASSWORD));
   const a = await connectTerminal(hub.url, hub.demo.terminals[3]!.credential);
   const b = await connectTerminal(hub.url, hub.demo.terminals[4]!.credential);
   sockets.push(busyOperator, a, b);
@@ -482,20 +464,11 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
   await checkScreen(terminal, 'call-next');
 
   // The shop's operator answers in the console (real video from the fake camera).
-  const consoleContext = await browser.newContext({
+  const operator = await openConsole(suite, 'shop1', {
     viewport: { width: 1280, height: 1000 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    permissions: ['camera', 'microphone'],
+    route: 'calls',
+    waitFor: 'calls-page',
   });
-  contexts.push(consoleContext);
-  const operator = await consoleContext.newPage();
-  await operator.goto(`${hub.url}/console/`);
-  await operator.getByLabel('ユーザー名').fill('shop1');
-  await operator.getByLabel('パスワード').fill('tsunagu-demo');
-  await operator.getByTestId('login-submit').click();
-  await operator.goto(`${hub.url}/console/#/calls`);
-  await operator.getByTestId('calls-page').waitFor();
   await operator.getByTestId('set-available').click();
   await operator.getByTestId('call-ringing').waitFor({ timeout: 15_000 });
   await operator.getByTestId('call-answer').click();
@@ -564,7 +537,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
   await terminal.getByTestId('call-held').waitFor({ state: 'detached' });
   await terminal.getByTestId('call-hang-up').click();
   await terminal.getByTestId('home-screen').waitFor();
-  await consoleContext.close();
+  await operator.context().close();
 
   // The vegetable stand is closed on Mondays: the terminal says so and offers a callback.
   await terminal.getByTestId('home-shopping').click();
@@ -587,7 +560,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
   await terminal.getByTestId('home-screen').waitFor();
 
   // A listener calls back: the terminal rings with a big answer and a big decline.
-  const listener = await connectStaff(hub.url, await login(hub.hub, 'listener1', 'tsunagu-demo'));
+  const listener = await connectStaff(hub.url, await login(hub.hub, 'listener1', DEMO_PASSWORD));
   sockets.push(listener);
   const callbackOf = (
     hub.hub.ctx.db
@@ -596,6 +569,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
   ).id;
   await emitAck(listener, 'call:callBack', { householdId, callbackOf });
   await terminal.getByTestId('call-incoming').waitFor({ timeout: 10_000 });
+  await expect(terminal.getByTestId('call-incoming').textContent()).resolves.toContain('話し相手から電話です');
   await checkScreen(terminal, 'call-incoming');
   await terminal.getByTestId('call-decline').click();
   await terminal.getByTestId('call-incoming').waitFor({ state: 'detached' });

@@ -1,9 +1,9 @@
 // The terminal renderer against a real hub: enrollment on the keypad, home, placeholder screens,
 // wrong code, and losing and regaining the hub. Every screen is checked with axe and for small
 // targets at 1280×720 and 1920×1080, and screenshotted for docs/screenshots.
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshot, undersizedTargets } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import type { Page } from 'playwright-core';
+import { axeViolations, screenshot, undersizedTargets } from '../helpers/browser';
+import { browserSuite, enrollOnKeypad, openPage, typeCode } from '../helpers/pages';
 
 const SIZES = [
   { width: 1280, height: 720 },
@@ -14,18 +14,7 @@ const SIZES = [
 // checks nine screens with axe at two sizes, which takes over 30 s on a loaded machine.
 jest.setTimeout(120_000);
 
-let hub: TestHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  hub = await startTestHub({ seedDemo: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.dispose();
-});
+const suite = browserSuite();
 
 /** Runs the accessibility checks at both sizes; screenshots as NAME-1280 / NAME-1920. */
 async function checkScreen(
@@ -48,33 +37,22 @@ async function checkScreen(
   await page.setViewportSize(SIZES[0]);
 }
 
-async function typeCode(page: Page, code: string): Promise<void> {
-  for (const digit of code) await page.getByTestId(`key-${digit}`).click();
-}
-
+/** A terminal page on the enrollment screen, under the hub's real CSP (axeViolations() needs no exception). */
 async function openTerminal(): Promise<Page> {
-  // The page runs under the hub's real CSP; axeViolations() injects axe without needing an exception.
-  const context = await browser.newContext({ viewport: SIZES[0], locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err));
-  await page.goto(`${hub.url}/terminal/`);
+  const page = await openPage(suite, 'terminal', { viewport: SIZES[0] });
+  await page.goto(`${suite.hub.url}/terminal/`);
   await page.getByTestId('enrollment-screen').waitFor();
   return page;
 }
 
-async function enrollAndGoHome(page: Page, householdId?: number): Promise<void> {
-  await typeCode(page, await hub.issueEnrollmentCode(householdId));
-  await page.getByTestId('enroll-connect').click();
-  await page.getByTestId('home-screen').waitFor({ timeout: 15_000 });
-}
+const enrollAndGoHome = (page: Page, householdId?: number) => enrollOnKeypad(page, suite.hub, householdId);
 
 test('enrolls on the keypad, reaches home, and every screen is accessible', async () => {
   const page = await openTerminal();
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('はじめの設定');
   await checkScreen(page, 'terminal-enroll');
 
-  const code = await hub.issueEnrollmentCode();
+  const code = await suite.hub.issueEnrollmentCode();
   await typeCode(page, code.slice(0, 5));
   await expect(page.getByTestId('digit-display').getAttribute('data-value')).resolves.toBe(code.slice(0, 5));
   await page.getByTestId('key-delete').click();
@@ -137,7 +115,7 @@ test('a wrong code shows an error that says what to do next, and clears the code
 });
 
 test('an English household sees English', async () => {
-  const households = hub.hub.stores.households.list();
+  const households = suite.hub.hub.stores.households.list();
   const english = households.find((h) => h.language === 'en');
   expect(english).toBeDefined();
   const page = await openTerminal();
@@ -154,20 +132,20 @@ test('shows the offline screen when the hub goes away, and each terminal returns
   // screen, the other on the check-in screen when the hub goes away.
   const page = await openTerminal();
   await enrollAndGoHome(page);
-  const households = hub.hub.stores.households.list();
+  const households = suite.hub.hub.stores.households.list();
   const other = await openTerminal();
   await enrollAndGoHome(other, households[1]!.id);
   await other.getByTestId('home-checkin').click();
   await other.getByTestId('checkin-screen').waitFor();
 
-  await hub.stop();
+  await suite.hub.stop();
   await page.getByTestId('offline-screen').waitFor({ timeout: 20_000 });
   await other.getByTestId('offline-screen').waitFor({ timeout: 20_000 });
   await expect(page.getByTestId('offline-screen').textContent()).resolves.toContain('自動でつなぎ直しています');
   await expect(page.getByTestId('offline-screen').textContent()).resolves.toContain('電源を入れ直してください');
   await checkScreen(page, 'terminal-offline');
 
-  await hub.restart();
+  await suite.hub.restart();
   await page.getByTestId('home-screen').waitFor({ timeout: 40_000 });
   await other.getByTestId('checkin-screen').waitFor({ timeout: 40_000 });
   await expect(page.getByTestId('announcer').textContent()).resolves.toContain('つながりました');
@@ -180,9 +158,9 @@ test('a revoked terminal forgets its credential and shows the enrollment screen'
   await enrollAndGoHome(page);
   await expect(page.evaluate(() => localStorage.getItem('tsunagu.terminal.credential'))).resolves.toBeTruthy();
   // The newest terminal is the one this page just enrolled.
-  const terminals = hub.hub.stores.terminals.list();
+  const terminals = suite.hub.hub.stores.terminals.list();
   const newest = terminals.reduce((a, b) => (a.id > b.id ? a : b));
-  hub.hub.services.terminals.revoke(newest.id);
+  suite.hub.hub.services.terminals.revoke(newest.id);
   await page.getByTestId('enrollment-screen').waitFor({ timeout: 15_000 });
   await expect(page.evaluate(() => localStorage.getItem('tsunagu.terminal.credential'))).resolves.toBeNull();
   await page.context().close();

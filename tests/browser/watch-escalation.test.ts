@@ -2,82 +2,41 @@
 // terminal (元気です → mood → thank-you), and a watcher's console shows another resident's missed
 // check-in escalate live, then acknowledges and resolves it. Screens are checked with axe and
 // screenshotted for docs/watch.md.
-import type { Browser, Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
-import { axeViolations, launchBrowser, screenshot, undersizedTargets } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import { axeViolations, screenshot } from '../helpers/browser';
+import { browserSuite, checkTerminalScreen, openConsole, openTerminal } from '../helpers/pages';
 
 jest.setTimeout(120_000);
 
 /** A Tokyo wall time in January 2026 (the 5th is a Monday). */
 const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
 
-let hub: TestHub;
-let browser: Browser;
 const clock = new FakeClock(jst(5, 8, 30));
-
-beforeAll(async () => {
-  hub = await startTestHub({ seedDemo: true, clock });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.dispose();
-});
-
-async function terminalScreen(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(100);
-  await screenshot(page, name);
-  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
-  expect({ name, undersized: await undersizedTargets(page, 120) }).toEqual({ name, undersized: [] });
-}
+const suite = browserSuite({ clock });
 
 test('a resident checks in; a watcher sees a missed check-in escalate, acknowledges and resolves it', async () => {
+  const { hub } = suite;
   const [resident, missing] = hub.demo.terminals as unknown as [{ householdId: number }, { householdId: number }];
   const db = hub.hub.ctx.db;
 
   // --- the terminal: 元気です → three faces → thank-you -----------------------------------------
-  const terminalContext = await browser.newContext({
-    viewport: { width: 1280, height: 720 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-  });
-  const terminal = await terminalContext.newPage();
-  terminal.on('pageerror', (err) => console.error('terminal page error:', err));
-  await terminal.goto(`${hub.url}/terminal/`);
-  await terminal.getByTestId('enrollment-screen').waitFor();
-  for (const digit of await hub.issueEnrollmentCode(resident.householdId))
-    await terminal.getByTestId(`key-${digit}`).click();
-  await terminal.getByTestId('enroll-connect').click();
-  await terminal.getByTestId('home-screen').waitFor({ timeout: 15_000 });
+  const terminal = await openTerminal(suite, { householdId: resident.householdId });
   await terminal.getByTestId('home-checkin').click();
   await terminal.getByTestId('checkin-screen').waitFor();
-  await terminalScreen(terminal, 'terminal-checkin');
+  await checkTerminalScreen(terminal, 'terminal-checkin');
   await terminal.getByTestId('checkin-press').click();
   await terminal.getByTestId('checkin-mood-screen').waitFor();
-  await terminalScreen(terminal, 'terminal-checkin-mood');
+  await checkTerminalScreen(terminal, 'terminal-checkin-mood');
   await terminal.getByTestId('checkin-mood-good').click();
   await terminal.getByTestId('checkin-done-screen').waitFor();
-  await terminalScreen(terminal, 'terminal-checkin-done');
+  await checkTerminalScreen(terminal, 'terminal-checkin-done');
   await expect(terminal.getByTestId('announcer').textContent()).resolves.toContain('ありがとうございます');
   expect(db.prepare('SELECT mood FROM checkins WHERE household_id = ?').all(resident.householdId)).toEqual([
     { mood: 'good' },
   ]);
 
   // --- the watcher's console -----------------------------------------------------------------------
-  const consoleContext = await browser.newContext({
-    viewport: { width: 1280, height: 1400 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-    bypassCSP: true,
-  });
-  const page = await consoleContext.newPage();
-  page.on('pageerror', (err) => console.error('console page error:', err));
-  await page.goto(`${hub.url}/console/`);
-  await page.getByLabel('ユーザー名').fill('welfare1');
-  await page.getByLabel('パスワード').fill('tsunagu-demo');
-  await page.getByTestId('login-submit').click();
+  const page = await openConsole(suite, 'welfare1', { viewport: { width: 1280, height: 1400 }, bypassCSP: true });
   await page.getByTestId('nav-watch').click();
   await page.getByTestId('watch-page').waitFor();
   await page.locator('[data-testid="live-status"][data-status="online"]').waitFor();

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_PATH, CHROMIUM_ARGS as MACHINE_ARGS } from '../../tools/fleet/src/bench/browser';
+
+export { CHROMIUM_PATH };
 /**
  * Where browser tests save what they see: the ignored .tmp/screenshots, so a test run leaves the tree
  * clean. `npm run screenshots` sets TSUNAGU_SCREENSHOT_DIR=docs/screenshots to refresh the committed ones.
@@ -14,24 +16,12 @@ export const SCREENSHOT_DIR = path.resolve(
   process.env.TSUNAGU_SCREENSHOT_DIR ?? path.join('.tmp', 'screenshots'),
 );
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+/** The bench's flags for this machine, plus a fake camera and microphone that need no prompt. */
+export const CHROMIUM_ARGS = [...MACHINE_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (.ci/run does).`,
-    );
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run scripts/test-deps.sh (npm test does) to install it.`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
@@ -40,8 +30,15 @@ export async function newContext(
   browser: Browser,
   viewport: { width: number; height: number } = { width: 1280, height: 720 },
   locale = 'ja-JP',
+  options: { bypassCSP?: boolean } = {},
 ): Promise<BrowserContext> {
-  return browser.newContext({ viewport, locale, timezoneId: 'Asia/Tokyo', permissions: ['camera', 'microphone'] });
+  return browser.newContext({
+    viewport,
+    locale,
+    timezoneId: 'Asia/Tokyo',
+    permissions: ['camera', 'microphone'],
+    ...options,
+  });
 }
 
 /** Saves a screenshot in SCREENSHOT_DIR so what the test saw can be looked at (and shown in the docs). */

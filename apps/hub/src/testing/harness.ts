@@ -2,6 +2,7 @@
  * Test harness for hub integration tests: an in-memory hub with a small fixture city, signed-in
  * staff sessions for `inject`, and real Socket.IO clients for terminals and consoles.
  */
+import zlib from 'node:zlib';
 import {
   type ConnectErrorData,
   PROTOCOL_VERSION,
@@ -254,4 +255,23 @@ export function nextEvent<T = unknown>(socket: Socket, event: string, timeoutMs 
       resolve(payload);
     });
   });
+}
+
+/** A valid 1×1 PNG of one colour (uploads: shop photos). */
+export function onePixelPng([r, g, b]: [number, number, number] = [255, 0, 0]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.from([0, r, g, b]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -8,8 +8,8 @@ import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import { summarise } from '../sim/stats';
 
-/** The flags tests/helpers/browser.ts uses on this machine (no sandbox in containers, no GPU). */
-const CHROMIUM_ARGS = [
+/** Chromium's flags on this machine (no sandbox in containers, no GPU); tests/helpers/browser.ts adds fake media. */
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',

@@ -1,0 +1,142 @@
+// What browser tests do again and again: one hub and one Chromium per file, a terminal page enrolled
+// or opened by its demo link, a console page signed in, a write through the console's own session,
+// and the accessibility checks of a terminal screen.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Clock } from '../../apps/hub/src/lib/clock';
+import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from './browser';
+import { startTestHub, type TestHub } from './hub';
+
+export const DEMO_PASSWORD = 'tsunagu-demo';
+
+export interface BrowserSuite {
+  /** Set before the file's first test. */
+  hub: TestHub;
+  browser: Browser;
+  /** Closed after the file's last test (live sockets a test opened, contexts it kept). */
+  sockets: { close(): void }[];
+  contexts: BrowserContext[];
+}
+
+/** Starts a real hub (the demo city unless told otherwise) and Chromium before the file's tests; stops them after. */
+export function browserSuite(options: { seedDemo?: boolean; clock?: Clock } = {}): BrowserSuite {
+  const suite = { sockets: [], contexts: [] } as unknown as BrowserSuite;
+  beforeAll(async () => {
+    suite.hub = await startTestHub({ seedDemo: true, ...options });
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const s of suite.sockets.splice(0)) s.close();
+    for (const c of suite.contexts.splice(0)) await c.close().catch(() => undefined);
+    await suite.browser?.close();
+    await suite.hub?.dispose();
+  });
+  return suite;
+}
+
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  /** Only where a test must reach past the hub's CSP (a script it injects itself). */
+  bypassCSP?: boolean;
+  /** Runs in the page before its own scripts (e.g. a fake speech engine). */
+  initScript?: () => void;
+}
+
+/** A page in a fresh context (Japanese, Tokyo time, fake camera and microphone); its errors are logged as `label`. */
+export async function openPage(suite: BrowserSuite, label: string, options: PageOptions = {}): Promise<Page> {
+  const context = await newContext(suite.browser, options.viewport, 'ja-JP', { bypassCSP: options.bypassCSP });
+  suite.contexts.push(context);
+  if (options.initScript) await context.addInitScript(options.initScript);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`${label} page error:`, err));
+  return page;
+}
+
+/** Types the digits on the enrollment keypad. */
+export async function typeCode(page: Page, code: string): Promise<void> {
+  for (const digit of code) await page.getByTestId(`key-${digit}`).click();
+}
+
+/** Enrolls the terminal page on its keypad with a fresh code for `householdId` and waits for home. */
+export async function enrollOnKeypad(page: Page, hub: TestHub, householdId?: number): Promise<void> {
+  await page.getByTestId('enrollment-screen').waitFor();
+  await typeCode(page, await hub.issueEnrollmentCode(householdId));
+  await page.getByTestId('enroll-connect').click();
+  await page.getByTestId('home-screen').waitFor({ timeout: 20_000 });
+}
+
+/**
+ * A terminal page on its home screen: enrolled on the keypad for `householdId`, or opened with the demo
+ * link of an enrolled terminal (`credential`).
+ */
+export async function openTerminal(
+  suite: BrowserSuite,
+  who: { householdId?: number; credential?: string } = {},
+  options: PageOptions = {},
+): Promise<Page> {
+  const page = await openPage(suite, 'terminal', options);
+  if (who.credential) {
+    await page.goto(`${suite.hub.url}/terminal/#credential=${who.credential}`);
+    await page.getByTestId('home-screen').waitFor({ timeout: 20_000 });
+  } else {
+    await page.goto(`${suite.hub.url}/terminal/`);
+    await enrollOnKeypad(page, suite.hub, who.householdId);
+  }
+  return page;
+}
+
+/** Fills in the console's login form (the page is on it) and submits. */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.getByLabel('ユーザー名').fill(username);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** A console page signed in as `username` (demo password), on the page `route` (`calls` → #/calls, testid `waitFor`) if given. */
+export async function openConsole(
+  suite: BrowserSuite,
+  username: string,
+  options: PageOptions & { route?: string; waitFor?: string } = {},
+): Promise<Page> {
+  const page = await openPage(suite, 'console', { viewport: { width: 1280, height: 900 }, ...options });
+  await page.goto(`${suite.hub.url}/console/`);
+  await page.getByTestId('login-page').waitFor();
+  await signIn(page, username);
+  await page.getByTestId('signed-in-as').waitFor();
+  if (options.route) {
+    await page.goto(`${suite.hub.url}/console/#/${options.route}`);
+    if (options.waitFor) await page.getByTestId(options.waitFor).waitFor();
+  }
+  return page;
+}
+
+/** A write through the signed-in console page's own session (cookie + CSRF token), as its forms send it; the HTTP status. */
+export function postAsConsole(page: Page, url: string, body: unknown): Promise<number> {
+  return page.evaluate(
+    async ({ url, body }) => {
+      const session = await (await fetch('/api/auth/session')).json();
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify(body),
+      });
+      return response.status;
+    },
+    { url, body },
+  );
+}
+
+/** A terminal screen as it is: saved as `name`, no axe violations, no target under 120 px (and no scrolling if asked). */
+export async function checkTerminalScreen(
+  page: Page,
+  name: string,
+  options: { noScroll?: boolean } = {},
+): Promise<void> {
+  await page.waitForTimeout(150);
+  await screenshot(page, name);
+  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
+  expect({ name, undersized: await undersizedTargets(page, 120) }).toEqual({ name, undersized: [] });
+  if (options.noScroll) {
+    const overflow = await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight);
+    expect({ name, overflow }).toEqual({ name, overflow: false });
+  }
+}
