@@ -208,26 +208,37 @@ const clientDefaults = { transports: ['websocket' as const], reconnection: false
 
 export type TerminalSocket = Socket & { profile: Promise<TerminalProfile> };
 
-/** Connects a terminal; `socket.profile` resolves with the profile the hub sends right after connecting. */
-export async function connectTerminal(
+/**
+ * A terminal's socket, connecting: listeners attached at once see what the hub sends on connection.
+ * `socket.profile` resolves with the profile the hub sends right after connecting.
+ */
+export function terminalSocket(
   url: string,
   credential: string,
   protocolVersion = PROTOCOL_VERSION,
   extra: { reconnection?: boolean } = {},
-): Promise<TerminalSocket> {
+): TerminalSocket {
   const socket = ioClient(`${url}${TERMINAL_NAMESPACE}`, {
     ...clientDefaults,
     ...extra,
     auth: { credential, protocolVersion },
   }) as TerminalSocket;
   socket.profile = new Promise((resolve) => socket.once('terminal:profileChanged', resolve));
-  return (await connectSocket(socket)) as TerminalSocket;
+  return socket;
+}
+
+/** Connects a terminal (see terminalSocket). */
+export async function connectTerminal(...args: Parameters<typeof terminalSocket>): Promise<TerminalSocket> {
+  return (await connectSocket(terminalSocket(...args))) as TerminalSocket;
+}
+
+/** A /staff socket, connecting, with these request headers (the session cookie, an origin…). */
+export function staffSocket(url: string, headers: Record<string, string> = {}): Socket {
+  return ioClient(`${url}${STAFF_NAMESPACE}`, { ...clientDefaults, extraHeaders: headers });
 }
 
 export function connectStaff(url: string, session: StaffSession): Promise<Socket> {
-  return connectSocket(
-    ioClient(`${url}${STAFF_NAMESPACE}`, { ...clientDefaults, extraHeaders: { cookie: session.cookie } }),
-  );
+  return connectSocket(staffSocket(url, { cookie: session.cookie }));
 }
 
 /** Resolves once connected; rejects with the hub's refusal (`err.data`) otherwise. */

@@ -17,6 +17,7 @@ import {
   enrollTerminal,
   login,
   sessionFor,
+  staffSocket,
   TEST_PASSWORD,
   type TestHub,
 } from '@tsunagu/hub/testing/harness';
@@ -139,13 +140,7 @@ describe('sessions, cookies and CSRF', () => {
   it('a staff socket from another origin is refused (cross-site WebSocket hijacking)', async () => {
     const url = await hub.listen();
     const s = sessionFor(hub, hub.fixture.users.cityhall);
-    const { io } = await import('socket.io-client');
-    const socket = io(`${url}/staff`, {
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      extraHeaders: { cookie: s.cookie, origin: 'https://evil.example' },
-    });
+    const socket = staffSocket(url, { cookie: s.cookie, origin: 'https://evil.example' });
     const code = await new Promise<string | undefined>((resolve) => {
       socket.once('connect', () => resolve('CONNECTED'));
       socket.once('connect_error', (e: Error & { data?: { code?: string } }) => resolve(e.data?.code));

@@ -15,6 +15,7 @@ import {
   nextEvent,
   TEST_PASSWORD,
   type TestHub,
+  terminalSocket,
 } from '../../testing/harness';
 import type { CallsService } from './service';
 
@@ -201,25 +202,12 @@ describe('calls over real Socket.IO', () => {
     await emitAck(op, 'call:callBack', { householdId: hub.fixture.households[0], callbackOf: r.data.callId });
     await first;
     t.close();
-    const { io } = await import('socket.io-client');
-    const again = io(`${url}/terminal`, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      auth: { credential, protocolVersion: 1 },
-    });
-    track(again);
+    const again = track(terminalSocket(url, credential));
     const rung = await nextEvent<CallInfo>(again, 'call:incoming');
     expect(rung).toMatchObject({ callId: r.data.callId, status: 'ringing_terminal' });
     await emitAck(again, 'call:accept', { callId: r.data.callId });
     again.close();
-    const third = io(`${url}/terminal`, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      auth: { credential, protocolVersion: 1 },
-    });
-    track(third);
+    const third = track(terminalSocket(url, credential));
     expect(await nextEvent<CallInfo>(third, 'call:connected')).toMatchObject({
       callId: r.data.callId,
       status: 'connected',

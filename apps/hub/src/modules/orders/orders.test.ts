@@ -11,6 +11,7 @@ import {
   nextEvent,
   type StaffSession,
   type TestHub,
+  terminalSocket,
 } from '../../testing/harness';
 
 describe('orders', () => {
@@ -225,13 +226,7 @@ describe('orders', () => {
     const got: OrderMessage[] = [];
     const t2 = await (async () => {
       t.close();
-      const { io } = await import('socket.io-client');
-      const s = io(`${url}/terminal`, {
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        auth: { credential, protocolVersion: 1 },
-      });
+      const s = terminalSocket(url, credential);
       s.on('order:message', (m: OrderMessage) => got.push(m));
       await new Promise<void>((r) => s.once('connect', () => r()));
       return s;
@@ -248,13 +243,7 @@ describe('orders', () => {
     });
     t2.close();
     const again: OrderMessage[] = [];
-    const { io } = await import('socket.io-client');
-    const t3 = io(`${url}/terminal`, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      auth: { credential, protocolVersion: 1 },
-    });
+    const t3 = terminalSocket(url, credential);
     sockets.push(t3);
     t3.on('order:message', (m: OrderMessage) => again.push(m));
     await new Promise<void>((r) => t3.once('connect', () => r()));

@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
 import {
   as,
+  connectSocket,
   connectStaff,
   connectTerminal,
   createTestHub,
@@ -10,6 +11,7 @@ import {
   enrollTerminal,
   login,
   nextEvent,
+  staffSocket,
   type TestHub,
 } from '../../testing/harness';
 
@@ -191,23 +193,10 @@ describe('terminal connections', () => {
   });
 
   it('refuses staff sockets without a session or from another origin', async () => {
-    const { io } = await import('socket.io-client');
-    const { connectSocket } = await import('../../testing/harness');
-    await expect(
-      connectSocket(io(`${url}/staff`, { transports: ['websocket'], reconnection: false, forceNew: true })),
-    ).rejects.toMatchObject({
-      data: { code: 'UNAUTHENTICATED' },
-    });
+    await expect(connectSocket(staffSocket(url))).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
     const s = await login(hub, 'cityhall');
     await expect(
-      connectSocket(
-        io(`${url}/staff`, {
-          transports: ['websocket'],
-          reconnection: false,
-          forceNew: true,
-          extraHeaders: { cookie: s.cookie, origin: 'https://evil.example' },
-        }),
-      ),
+      connectSocket(staffSocket(url, { cookie: s.cookie, origin: 'https://evil.example' })),
     ).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
   });
 });
