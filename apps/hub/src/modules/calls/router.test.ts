@@ -1,5 +1,6 @@
 import { FakeClock } from '../../lib/clock';
-import { CallRouter, type RouterEffect } from './router';
+import { CallRouter } from './router';
+import type { RouterEffect } from './router-model';
 
 const Q = 1;
 const OTHER_Q = 2;

@@ -11,132 +11,31 @@
  *    otherwise the longest-idle available operator; an unanswered ring moves on after `ringTimeoutMs`;
  *  - `maxMissedRings` missed rings in a row set the operator away;
  *  - an operator has at most one call (ringing or connected) at a time.
+ * Its words (types, config, refusals) are in router-model.ts; queue figures in queue-stats.ts.
  */
-import type { Clock, TimerHandle } from '../../lib/clock';
-
-export type Availability = 'available' | 'away' | 'after_call_work';
-export type OperatorActivity = 'idle' | 'ringing' | 'in_call' | 'away' | 'after_call_work' | 'offline';
-export type RingEndReason = 'answered_elsewhere' | 'timeout' | 'caller_left' | 'declined';
-
-export interface RouterConfig {
-  ringTimeoutMs: number;
-  preferredRingMs: number;
-  afterCallWorkMs: number;
-  maxMissedRings: number;
-  /** Handle time assumed for estimates before any call has been handled. */
-  defaultHandleMs: number;
-  /** Queue figures cover this much recent history. */
-  statsWindowMs: number;
-  /** "Answered within" threshold for the service-level figure. */
-  serviceLevelMs: number;
-}
-
-export const DEFAULT_ROUTER_CONFIG: RouterConfig = {
-  ringTimeoutMs: 20_000,
-  preferredRingMs: 8_000,
-  afterCallWorkMs: 30_000,
-  maxMissedRings: 3,
-  defaultHandleMs: 3 * 60_000,
-  statsWindowMs: 24 * 60 * 60_000,
-  serviceLevelMs: 20_000,
-};
-
-export type RouterEffect =
-  | { type: 'ring'; callId: number; operatorId: number; timeoutMs: number; preferred: boolean }
-  | { type: 'ringCancelled'; callId: number; operatorId: number; reason: RingEndReason }
-  | { type: 'operatorChanged'; operatorId: number }
-  | { type: 'queueChanged'; queueId: number };
-
-export interface EnqueueInput {
-  callId: number;
-  queueId: number;
-  householdId: number;
-  /** Operator this household last spoke to on this queue, if any. */
-  lastOperatorId: number | null;
-  callback?: boolean;
-  /** When the caller first asked (restored callbacks keep their place); defaults to now. */
-  enqueuedAt?: number;
-}
-
-export interface QueueEntry {
-  callId: number;
-  queueId: number;
-  householdId: number;
-  enqueuedAt: number;
-  lastOperatorId: number | null;
-  callback: boolean;
-  ringing: { operatorId: number; preferred: boolean; timer: TimerHandle } | null;
-  tried: Set<number>;
-  rungOnce: boolean;
-}
-
-export interface OperatorRecord {
-  id: number;
-  queueId: number;
-  online: boolean;
-  availability: Availability;
-  idleSince: number;
-  callId: number | null;
-  ringingCallId: number | null;
-  missedRings: number;
-  acwTimer: TimerHandle | null;
-}
-
-export interface HistoryRecord {
-  queueId: number;
-  callId: number;
-  enqueuedAt: number;
-  answeredAt: number | null;
-  abandonedAt: number | null;
-  operatorId: number | null;
-  handleMs: number | null;
-}
-
-export interface PositionInfo {
-  callId: number;
-  queueId: number;
-  position: number;
-  ahead: number;
-  estimatedWaitMs: number;
-  /** Nobody is staffing the queue (no operator available, in a call or in after-call work). */
-  nobodyAvailable: boolean;
-  callback: boolean;
-}
-
-export interface Figures {
-  queueId: number;
-  waitingNow: number;
-  callbacksWaiting: number;
-  averageSpeedOfAnswerMs: number;
-  abandonmentRate: number;
-  answeredWithinServiceLevelShare: number;
-  averageHandleMs: number;
-  callsPerOperator: { operatorId: number; answered: number }[];
-  answered: number;
-  abandoned: number;
-}
-
-export class RouterError extends Error {
-  constructor(
-    public readonly code:
-      | 'NOT_RINGING'
-      | 'NOT_IN_QUEUE'
-      | 'OPERATOR_BUSY'
-      | 'UNKNOWN_OPERATOR'
-      | 'ALREADY_QUEUED'
-      | 'WRONG_QUEUE',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import type { Clock } from '../../lib/clock';
+import { QueueStats } from './queue-stats';
+import {
+  DEFAULT_ROUTER_CONFIG,
+  type EnqueueInput,
+  type Figures,
+  type HistoryRecord,
+  type OperatorActivity,
+  type OperatorRecord,
+  type PositionInfo,
+  type QueueEntry,
+  type RingEndReason,
+  type RouterConfig,
+  type RouterEffect,
+  RouterError,
+} from './router-model';
 
 export class CallRouter {
   private readonly entries: QueueEntry[] = [];
   private readonly operators = new Map<number, OperatorRecord>();
-  private history: HistoryRecord[] = [];
   private readonly active = new Map<number, { operatorId: number; answeredAt: number; queueId: number }>();
   readonly config: RouterConfig;
+  private readonly stats: QueueStats;
 
   constructor(
     private readonly clock: Clock,
@@ -144,6 +43,7 @@ export class CallRouter {
     config: Partial<RouterConfig> = {},
   ) {
     this.config = { ...DEFAULT_ROUTER_CONFIG, ...config };
+    this.stats = new QueueStats(clock, this.config, (callId) => this.active.has(callId));
   }
 
   // ---- operators -------------------------------------------------------------------------
@@ -256,7 +156,7 @@ export class CallRouter {
       if (op) this.sink({ type: 'operatorChanged', operatorId: op.id });
       entry.ringing = null;
     }
-    this.record({
+    this.stats.record({
       queueId: entry.queueId,
       callId,
       enqueuedAt: entry.enqueuedAt,
@@ -342,8 +242,7 @@ export class CallRouter {
     const a = this.active.get(callId);
     if (!a) return;
     this.active.delete(callId);
-    const h = this.history.find((r) => r.callId === callId);
-    if (h) h.handleMs = this.clock.now() - a.answeredAt;
+    this.stats.handled(callId, this.clock.now() - a.answeredAt);
     const op = this.operators.get(a.operatorId);
     if (!op || op.callId !== callId) return;
     op.callId = null;
@@ -378,7 +277,7 @@ export class CallRouter {
     const ops = this.queueOperators(entry.queueId);
     const staffed = ops.filter((o) => o.availability !== 'away' || o.callId !== null).length;
     const free = ops.filter((o) => o.availability === 'available' && o.callId === null).length;
-    const aht = this.averageHandleMs(entry.queueId) || this.config.defaultHandleMs;
+    const aht = this.stats.averageHandleMs(entry.queueId) || this.config.defaultHandleMs;
     const estimatedWaitMs = staffed === 0 || position <= free ? 0 : Math.ceil((position - free) / staffed) * aht;
     return {
       callId,
@@ -415,56 +314,27 @@ export class CallRouter {
     return [...this.operators.values()].filter((o) => o.queueId === queueId && o.online);
   }
 
+  /** Loads past outcomes (e.g. from the database at start-up) so figures survive a restart. */
+  loadHistory(records: HistoryRecord[]): void {
+    this.stats.load(records);
+  }
+
+  figures(queueId: number): Figures {
+    return this.stats.figures(queueId, this.queue(queueId));
+  }
+
   /** Who is connected on `callId`, if it was answered through the router. */
   operatorOfCall(callId: number): number | null {
     return this.active.get(callId)?.operatorId ?? null;
   }
 
-  /** Loads past outcomes (e.g. from the database at start-up) so figures survive a restart. */
-  loadHistory(records: HistoryRecord[]): void {
-    this.history.push(...records);
-    this.history.sort((a, b) => a.enqueuedAt - b.enqueuedAt);
-  }
-
-  figures(queueId: number): Figures {
-    this.trimHistory();
-    const recs = this.history.filter((r) => r.queueId === queueId);
-    const answered = recs.filter((r) => r.answeredAt !== null);
-    const abandoned = recs.filter((r) => r.abandonedAt !== null);
-    const speeds = answered.map((r) => r.answeredAt! - r.enqueuedAt);
-    const perOp = new Map<number, number>();
-    for (const r of answered) if (r.operatorId !== null) perOp.set(r.operatorId, (perOp.get(r.operatorId) ?? 0) + 1);
-    const queue = this.queue(queueId);
-    return {
-      queueId,
-      waitingNow: queue.filter((e) => !e.callback).length,
-      callbacksWaiting: queue.filter((e) => e.callback).length,
-      averageSpeedOfAnswerMs: speeds.length ? speeds.reduce((a, b) => a + b, 0) / speeds.length : 0,
-      abandonmentRate: answered.length + abandoned.length ? abandoned.length / (answered.length + abandoned.length) : 0,
-      answeredWithinServiceLevelShare: speeds.length
-        ? speeds.filter((s) => s <= this.config.serviceLevelMs).length / speeds.length
-        : 0,
-      averageHandleMs: this.averageHandleMs(queueId),
-      callsPerOperator: [...perOp.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([operatorId, n]) => ({ operatorId, answered: n })),
-      answered: answered.length,
-      abandoned: abandoned.length,
-    };
-  }
-
   // ---- internals -------------------------------------------------------------------------
-
-  private averageHandleMs(queueId: number): number {
-    const handled = this.history.filter((r) => r.queueId === queueId && r.handleMs !== null).slice(-20);
-    return handled.length ? handled.reduce((a, r) => a + r.handleMs!, 0) / handled.length : 0;
-  }
 
   private startCall(op: OperatorRecord, entry: QueueEntry): void {
     const now = this.clock.now();
     op.callId = entry.callId;
     this.active.set(entry.callId, { operatorId: op.id, answeredAt: now, queueId: entry.queueId });
-    this.record({
+    this.stats.record({
       queueId: entry.queueId,
       callId: entry.callId,
       enqueuedAt: entry.enqueuedAt,
@@ -476,17 +346,6 @@ export class CallRouter {
     this.sink({ type: 'operatorChanged', operatorId: op.id });
     this.sink({ type: 'queueChanged', queueId: entry.queueId });
     this.dispatch(entry.queueId);
-  }
-
-  private record(r: HistoryRecord): void {
-    this.history.push(r);
-    this.trimHistory();
-  }
-
-  private trimHistory(): void {
-    const since = this.clock.now() - this.config.statsWindowMs;
-    if (this.history.length && this.history[0]!.enqueuedAt < since)
-      this.history = this.history.filter((r) => r.enqueuedAt >= since || this.active.has(r.callId));
   }
 
   private mustOperator(id: number): OperatorRecord {

@@ -1,8 +1,9 @@
 /** Socket.IO commands for calls, on the terminal and staff namespaces. */
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
+import type { StaffParty, TerminalParty } from './live';
 import { callTakers } from './routes';
-import type { CallsService, StaffParty, TerminalParty } from './service';
+import type { CallsService } from './service';
 
 export function registerCallSockets(ctx: HubContext, calls: CallsService): void {
   ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {

@@ -1,7 +1,7 @@
 /** SQL for calls: the record of every request, answer, callback and hang-up. */
 import type { CallEndReason, CallStatus } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
-import type { HistoryRecord } from './router';
+import type { HistoryRecord } from './router-model';
 
 export interface CallRecord {
   id: number;

@@ -1,0 +1,245 @@
+/**
+ * Calls in progress: the router, the live calls with their timers, and the steps every command
+ * shares (connect, finish, ring the terminal), each stored first and then told to both parties.
+ * Also what the previous run left open, settled at start.
+ */
+import type { CallEndReason, CallInfo, User } from '@tsunagu/protocol';
+import type { HubContext } from '../../context';
+import type { TimerHandle } from '../../lib/clock';
+import { AppError } from '../../lib/errors';
+import { rooms } from '../../plugins/socket';
+import type { AccountsStore } from '../accounts/store';
+import type { HouseholdsStore } from '../households/store';
+import type { ShopsStore } from '../shops/store';
+import { CallRouter } from './router';
+import { type RouterConfig, type RouterEffect, RouterError } from './router-model';
+import type { CallRecord, CallsStore } from './store';
+import { type CallViews, createCallViews } from './views';
+
+/** How long a terminal rings when staff call back before the call is given up. */
+export const TERMINAL_RING_MS = 60_000;
+/** How long a party may be disconnected during a call before it is ended. */
+export const RECONNECT_GRACE_MS = 30_000;
+
+export type TerminalParty = { kind: 'terminal'; terminalId: number; householdId: number };
+export type StaffParty = { kind: 'user'; user: User; socketId: string };
+
+export interface LiveCall {
+  record: CallRecord;
+  operatorSocketId: string | null;
+  terminalRing: TimerHandle | null;
+  terminalGrace: TimerHandle | null;
+  operatorGrace: TimerHandle | null;
+}
+
+export interface CallsServiceDeps {
+  store: CallsStore;
+  shops: ShopsStore;
+  households: HouseholdsStore;
+  accounts: AccountsStore;
+  routerConfig?: Partial<RouterConfig>;
+  /** Set by the orders module: which shop and household an order belongs to. */
+  orderLookup?: (orderId: number) => { shopId: number; householdId: number } | null;
+}
+
+export const isOperator = (u: User) => (u.role === 'operator' || u.role === 'listener') && u.shopId !== null;
+export const fail = (status: number, code: string, message: string) => new AppError(status, code, message);
+export const notAnOperator = () => fail(403, 'NOT_AN_OPERATOR', 'Only shop staff and listeners take calls.');
+
+/** A router refusal as the error a caller sees. */
+export function fromRouter(err: unknown): never {
+  if (err instanceof RouterError) {
+    const status = err.code === 'UNKNOWN_OPERATOR' ? 403 : err.code === 'NOT_IN_QUEUE' ? 404 : 409;
+    throw fail(status, err.code, err.message);
+  }
+  throw err;
+}
+
+/** Runs a router command; its refusal becomes the error a caller sees. */
+export function routed<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    return fromRouter(err);
+  }
+}
+
+export interface LiveCalls {
+  readonly ctx: HubContext;
+  readonly deps: CallsServiceDeps;
+  readonly router: CallRouter;
+  readonly views: CallViews;
+  readonly live: Map<number, LiveCall>;
+  /** Calls the previous run ended: their parties are told when they reconnect. */
+  readonly endedAtStart: { terminals: Map<number, number>; operators: Map<number, number> };
+  add(record: CallRecord, operatorSocketId?: string | null): LiveCall;
+  update(call: LiveCall, status: CallRecord['status'], patch?: Parameters<CallsStore['setStatus']>[2]): void;
+  connect(call: LiveCall): CallInfo;
+  finish(call: LiveCall, status: 'ended' | 'abandoned' | 'declined', reason: CallEndReason): void;
+  ringTerminal(call: LiveCall): void;
+  activeTerminal(householdId: number): number | null;
+  /** The live call this terminal (or staff member) is a party to; refused otherwise. */
+  terminalCall(p: TerminalParty, callId: number): LiveCall;
+  staffCall(p: { user: User }, callId: number): LiveCall;
+  /** Queue positions and the queue view go out once per burst of changes. */
+  queueChanged(shopId: number): void;
+}
+
+export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCalls {
+  const { store } = deps;
+  const { clock, sockets } = ctx;
+  const live = new Map<number, LiveCall>();
+  const router = new CallRouter(clock, (e) => onEffect(e), deps.routerConfig);
+  router.loadHistory(store.history(clock.now() - router.config.statsWindowMs));
+  const views = createCallViews({ clock, timeZone: ctx.config.timeZone, router, ...deps });
+
+  // Many router effects come in one burst; tell terminals and consoles once per burst.
+  const dirtyQueues = new Set<number>();
+  let flushScheduled = false;
+  function queueChanged(shopId: number) {
+    dirtyQueues.add(shopId);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    queueMicrotask(() => {
+      flushScheduled = false;
+      const queues = [...dirtyQueues];
+      dirtyQueues.clear();
+      for (const q of queues) {
+        for (const entry of router.queue(q)) {
+          const call = live.get(entry.callId);
+          const pos = views.queuePosition(entry.callId);
+          if (call?.record.terminalId && pos)
+            sockets.terminals.to(rooms.terminal(call.record.terminalId)).emit('call:queueUpdated', pos);
+        }
+        if (deps.shops.get(q))
+          sockets.staff.to([rooms.shop(q), rooms.role('cityhall')]).emit('call:queueChanged', views.queueView(q));
+      }
+    });
+  }
+
+  function onEffect(e: RouterEffect) {
+    switch (e.type) {
+      case 'ring': {
+        const call = live.get(e.callId);
+        if (call)
+          sockets.staff
+            .to(rooms.user(e.operatorId))
+            .emit('call:ringing', { ...views.info(call.record), ringTimeoutSeconds: Math.round(e.timeoutMs / 1000) });
+        break;
+      }
+      case 'ringCancelled':
+        sockets.staff.to(rooms.user(e.operatorId)).emit('call:ringCancelled', { callId: e.callId, reason: e.reason });
+        break;
+      case 'operatorChanged': {
+        const op = router.operator(e.operatorId);
+        if (op) {
+          sockets.staff
+            .to([rooms.shop(op.queueId), rooms.role('cityhall')])
+            .emit('call:operatorChanged', views.operatorState(e.operatorId));
+          queueChanged(op.queueId);
+        }
+        break;
+      }
+      case 'queueChanged':
+        queueChanged(e.queueId);
+        break;
+    }
+  }
+
+  const add = (record: CallRecord, operatorSocketId: string | null = null): LiveCall => {
+    const call = { record, operatorSocketId, terminalRing: null, terminalGrace: null, operatorGrace: null };
+    live.set(record.id, call);
+    return call;
+  };
+  const update: LiveCalls['update'] = (call, status, patch = {}) => {
+    store.setStatus(call.record.id, status, patch);
+    call.record = store.get(call.record.id)!;
+  };
+  const activeTerminal = (householdId: number) => deps.households.get(householdId)?.terminal?.id ?? null;
+
+  function finish(call: LiveCall, status: 'ended' | 'abandoned' | 'declined', reason: CallEndReason) {
+    for (const t of [call.terminalRing, call.terminalGrace, call.operatorGrace]) t?.cancel();
+    live.delete(call.record.id);
+    update(call, status, { endedAt: clock.now(), endReason: reason });
+    const payload = { callId: call.record.id, reason };
+    const { terminalId, operatorId } = call.record;
+    if (terminalId) sockets.terminals.to(rooms.terminal(terminalId)).emit('call:ended', payload);
+    if (operatorId) sockets.staff.to(rooms.user(operatorId)).emit('call:ended', payload);
+    router.endCall(call.record.id);
+  }
+
+  // Calls the previous run left open: waiting callers are gone (their terminals will call again),
+  // callback requests are put back in their place, connected calls are over — and both parties are
+  // told so when they reconnect (their screens would otherwise go on showing a call the hub ended).
+  const endedAtStart = { terminals: new Map<number, number>(), operators: new Map<number, number>() };
+  for (const c of store.open()) {
+    if (c.status === 'callback_requested') {
+      add(c);
+      router.enqueue({
+        callId: c.id,
+        queueId: c.shopId,
+        householdId: c.householdId,
+        lastOperatorId: store.lastOperator(c.householdId, c.shopId),
+        callback: true,
+        enqueuedAt: c.requestedAt,
+      });
+    } else {
+      store.setStatus(c.id, c.status === 'waiting' ? 'abandoned' : 'ended', {
+        endedAt: clock.now(),
+        endReason: 'connection_lost',
+      });
+      if (c.terminalId) endedAtStart.terminals.set(c.terminalId, c.id);
+      if (c.operatorId) endedAtStart.operators.set(c.operatorId, c.id);
+    }
+  }
+
+  return {
+    ctx,
+    deps,
+    router,
+    views,
+    live,
+    endedAtStart,
+    add,
+    update,
+    finish,
+    activeTerminal,
+    queueChanged,
+
+    connect(call) {
+      const now = clock.now();
+      update(call, 'connected', { answeredAt: call.record.answeredAt ?? now });
+      const i = views.info(call.record);
+      const { terminalId, operatorId } = call.record;
+      if (terminalId) sockets.terminals.to(rooms.terminal(terminalId)).emit('call:connected', i);
+      if (operatorId) sockets.staff.to(rooms.user(operatorId)).emit('call:connected', i);
+      ctx.events.emit('household.activity', { householdId: call.record.householdId, kind: 'call', at: now });
+      return i;
+    },
+
+    ringTerminal(call) {
+      // The household's terminal may have been replaced since the resident asked for a callback.
+      const terminalId = activeTerminal(call.record.householdId);
+      update(call, 'ringing_terminal', terminalId !== null ? { terminalId } : {});
+      if (call.record.terminalId)
+        sockets.terminals.to(rooms.terminal(call.record.terminalId)).emit('call:incoming', views.info(call.record));
+      call.terminalRing = clock.setTimeout(() => {
+        if (live.get(call.record.id)?.record.status === 'ringing_terminal') finish(call, 'ended', 'no_answer');
+      }, TERMINAL_RING_MS);
+    },
+
+    terminalCall(p, callId) {
+      const call = live.get(callId);
+      if (!call || call.record.terminalId !== p.terminalId)
+        throw fail(403, 'NOT_CALL_PARTY', 'You are not a party to this call.');
+      return call;
+    },
+
+    staffCall(p, callId) {
+      const call = live.get(callId);
+      if (!call || call.record.operatorId !== p.user.id)
+        throw fail(403, 'NOT_CALL_PARTY', 'You are not a party to this call.');
+      return call;
+    },
+  };
+}

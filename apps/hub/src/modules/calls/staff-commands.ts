@@ -1,0 +1,111 @@
+/** What shop staff and listeners do: availability, answer or decline a ring, call a resident back. */
+import type { CallInfo, OperatorState, User } from '@tsunagu/protocol';
+import { badRequest, notFound } from '../../lib/errors';
+import { fail, fromRouter, isOperator, type LiveCalls, notAnOperator, routed, type StaffParty } from './live';
+
+export interface StaffCommands {
+  setAvailability(user: User, availability: 'available' | 'away'): OperatorState;
+  endAfterCallWork(user: User): OperatorState;
+  answer(p: StaffParty, callId: number): CallInfo;
+  declineRing(p: StaffParty, callId: number): { callId: number };
+  /** Staff call a resident back: from a waiting callback request, or about an order. */
+  callBack(p: StaffParty, body: { householdId: number; callbackOf?: number; orderId?: number }): CallInfo;
+}
+
+export function createStaffCommands(calls: LiveCalls): StaffCommands {
+  const { router, views, live } = calls;
+  const { store } = calls.deps;
+  const operator = (user: User) => {
+    if (!isOperator(user)) throw notAnOperator();
+    return user;
+  };
+
+  /** Staff take a waiting callback request: the resident's terminal rings. */
+  function takeCallback(p: StaffParty, body: { householdId: number; callbackOf: number }, shopId: number) {
+    const call = live.get(body.callbackOf);
+    if (
+      !call ||
+      call.record.shopId !== shopId ||
+      call.record.householdId !== body.householdId ||
+      call.record.status !== 'callback_requested'
+    ) {
+      throw notFound('callback request');
+    }
+    routed(() => router.take(p.user.id, body.callbackOf));
+    call.operatorSocketId = p.socketId;
+    calls.update(call, call.record.status, { operatorId: p.user.id });
+    calls.ringTerminal(call);
+    return views.info(call.record);
+  }
+
+  return {
+    setAvailability(user, availability) {
+      routed(() => router.setAvailability(operator(user).id, availability));
+      return views.operatorState(user.id);
+    },
+
+    endAfterCallWork(user) {
+      routed(() => router.endAfterCallWork(operator(user).id));
+      return views.operatorState(user.id);
+    },
+
+    answer(p, callId) {
+      operator(p.user);
+      const call = live.get(callId);
+      routed(() => router.answer(p.user.id, callId));
+      if (!call) throw fail(409, 'NOT_RINGING', 'This call is no longer waiting.');
+      call.operatorSocketId = p.socketId;
+      const wasCallback = call.record.status === 'callback_requested';
+      calls.update(call, call.record.status, { operatorId: p.user.id });
+      if (wasCallback) {
+        calls.ringTerminal(call);
+        return views.info(call.record);
+      }
+      return calls.connect(call);
+    },
+
+    declineRing(p, callId) {
+      routed(() => router.decline(p.user.id, callId));
+      return { callId };
+    },
+
+    callBack(p, body) {
+      if (!isOperator(p.user)) throw fail(403, 'NOT_AN_OPERATOR', 'Only shop staff and listeners can call residents.');
+      const shopId = p.user.shopId!;
+      if (body.callbackOf !== undefined) return takeCallback(p, { ...body, callbackOf: body.callbackOf }, shopId);
+      if (body.orderId === undefined)
+        throw badRequest(
+          'VALIDATION_FAILED',
+          'Give the callback request (callbackOf) or the order (orderId) this call is about.',
+        );
+      const order = calls.deps.orderLookup?.(body.orderId);
+      if (!order || order.shopId !== shopId || order.householdId !== body.householdId) throw notFound('order');
+      const terminalId = calls.activeTerminal(body.householdId);
+      if (terminalId === null) throw fail(409, 'NO_TERMINAL', 'This household has no terminal.');
+      for (const c of live.values()) {
+        if (c.record.terminalId === terminalId && c.record.status !== 'callback_requested')
+          throw fail(409, 'ALREADY_IN_CALL', 'The resident is on another call. Try again later.');
+      }
+      const now = calls.ctx.clock.now();
+      const id = store.create({
+        shopId,
+        householdId: body.householdId,
+        terminalId,
+        direction: 'outbound',
+        status: 'ringing_terminal',
+        operatorId: p.user.id,
+        callbackOf: null,
+        now,
+      });
+      try {
+        router.startOutbound(p.user.id, id, shopId);
+      } catch (e) {
+        store.setStatus(id, 'ended', { endedAt: now, endReason: 'cancelled' });
+        fromRouter(e);
+      }
+      const call = calls.add(store.get(id)!, p.socketId);
+      calls.ringTerminal(call);
+      return views.info(call.record);
+    },
+  };
+}
