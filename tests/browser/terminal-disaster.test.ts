@@ -2,24 +2,15 @@
 // terminal still starts, on the offline screen within 3 s, and plays back what it kept with its
 // audio; (b) an emergency plays the hub's voice clip and a check-in reminder during it does not
 // stop it; (c) a drill is shown and spoken as one. Screenshots for docs/terminal.md.
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from '../helpers/browser';
-import { startTestHub, type TestHub } from '../helpers/hub';
+import type { CreateAnnouncementBody } from '@tsunagu/protocol';
+import type { Page } from 'playwright-core';
+import type { AnnouncementsService } from '../../apps/hub/src/modules/announcements/service';
+import { axeViolations, screenshot, undersizedTargets } from '../helpers/browser';
+import { browserSuite, openTerminal as openTerminalPage } from '../helpers/pages';
 
 jest.setTimeout(180_000);
 
-let hub: TestHub;
-let browser: Browser;
-
-beforeAll(async () => {
-  hub = await startTestHub({ seedDemo: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.dispose();
-});
+const suite = browserSuite();
 
 /** Records what the terminal says with its own speech, and each audio clip it plays. */
 const SOUND_SPY = () => {
@@ -45,29 +36,17 @@ const SOUND_SPY = () => {
   };
 };
 
-async function openTerminal(index: number): Promise<Page> {
-  const context = await newContext(browser);
-  await context.addInitScript(SOUND_SPY);
-  const page = await context.newPage();
-  await page.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[index]!.credential}`);
-  await page.getByTestId('home-screen').waitFor({ timeout: 30_000 });
-  return page;
-}
+const openTerminal = (index: number): Promise<Page> =>
+  openTerminalPage(suite, { credential: suite.hub.demo.terminals[index]!.credential }, { initScript: SOUND_SPY });
 
-type Post = Record<string, unknown>;
-async function publish(body: Post): Promise<{ id: number }> {
-  const { key } = hub.hub.services.accounts.createApiKey(`test-${Date.now()}-${Math.random()}`, 'cityhall', null);
-  const res = await fetch(`${hub.url}/api/announcements`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 201) throw new Error(`publish failed: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { id: number };
+/** Sent by a city hall person (a machine's announcements wait for approval by default). */
+async function publish(body: CreateAnnouncementBody): Promise<{ id: number }> {
+  const announcements = suite.hub.hub.capabilities.announcements as AnnouncementsService;
+  return announcements.create(body, { kind: 'person', name: 'user:1:cityhall' });
 }
 const forHousehold = (index: number) => ({
-  type: 'households',
-  householdIds: [hub.demo.terminals[index]!.householdId],
+  type: 'households' as const,
+  householdIds: [suite.hub.demo.terminals[index]!.householdId],
 });
 
 /** The clip element playing now really plays: its position moves on. */
@@ -111,7 +90,7 @@ test('(a) with the hub gone, a reload starts the offline screen within 3 s and p
     });
   });
 
-  await hub.stop();
+  await suite.hub.stop();
   const reloadedAt = Date.now();
   await page.reload();
   await page.getByTestId('offline-screen').waitFor({ timeout: 3_000 });
@@ -135,16 +114,15 @@ test('(a) with the hub gone, a reload starts the offline screen within 3 s and p
   await page.getByTestId('back').click();
   await page.getByTestId('offline-screen').waitFor();
 
-  await hub.restart();
+  await suite.hub.restart();
   await page.getByTestId('home-screen').waitFor({ timeout: 60_000 });
   const acknowledged = () =>
-    hub.hub.ctx.db
+    suite.hub.hub.ctx.db
       .prepare('SELECT COUNT(*) AS n FROM announcement_receipts WHERE acknowledged_at IS NOT NULL AND household_id = ?')
-      .get(hub.demo.terminals[2]!.householdId) as { n: number };
+      .get(suite.hub.demo.terminals[2]!.householdId) as { n: number };
   for (const until = Date.now() + 15_000; acknowledged().n === 0 && Date.now() < until; )
     await new Promise((r) => setTimeout(r, 200));
   expect(acknowledged().n).toBe(1);
-  await page.context().close();
 });
 
 test('(b) an emergency plays the hub clip, and a check-in reminder during it does not interrupt it', async () => {
@@ -161,12 +139,14 @@ test('(b) an emergency plays the hub clip, and a check-in reminder during it doe
   expect(clips).toHaveLength(1);
 
   // A check-in reminder arrives while the clip is playing.
-  hub.hub.ctx.sockets.terminals.to(`household:${hub.demo.terminals[3]!.householdId}`).emit('checkin:reminder', {
-    stage: 'before',
-    day: '2026-01-05',
-    deadline: new Date().toISOString(),
-    minutesLeft: 30,
-  });
+  suite.hub.hub.ctx.sockets.terminals
+    .to(`household:${suite.hub.demo.terminals[3]!.householdId}`)
+    .emit('checkin:reminder', {
+      stage: 'before',
+      day: '2026-01-05',
+      deadline: new Date().toISOString(),
+      minutesLeft: 30,
+    });
   await page.waitForTimeout(1500);
   // Still the same clip, still playing, further on; the reminder was not spoken over it.
   const after = await page.locator('audio[data-testid="sound-clip"]').evaluate((a: HTMLAudioElement) => ({
@@ -181,8 +161,8 @@ test('(b) an emergency plays the hub clip, and a check-in reminder during it doe
   await screenshot(page, 'terminal-emergency-playing');
 
   // The clip is the hub's (GET /api/announcements/:id/speech, for this terminal's household).
-  const credential = hub.demo.terminals[3]!.credential;
-  const fromHub = await fetch(`${hub.url}/api/announcements/${id}/speech?lang=ja`, {
+  const credential = suite.hub.demo.terminals[3]!.credential;
+  const fromHub = await fetch(`${suite.hub.url}/api/announcements/${id}/speech?lang=ja`, {
     headers: { authorization: `Bearer ${credential}` },
   });
   expect(fromHub.status).toBe(200);
@@ -199,7 +179,6 @@ test('(b) an emergency plays the hub clip, and a check-in reminder during it doe
     null,
     { timeout: 20_000 },
   );
-  await page.context().close();
 });
 
 test('(c) a drill emergency is shown and spoken as a drill', async () => {
@@ -220,8 +199,8 @@ test('(c) a drill emergency is shown and spoken as a drill', async () => {
   expect(await axeViolations(page)).toEqual([]);
 
   // What the clip says, as the hub's engine reads it: the drill first and last.
-  const { key } = hub.hub.services.accounts.createApiKey('drill-check', 'cityhall', null);
-  const preview = await fetch(`${hub.url}/api/announcements/speech-preview`, {
+  const { key } = suite.hub.hub.services.accounts.createApiKey('drill-check', 'cityhall', null);
+  const preview = await fetch(`${suite.hub.url}/api/announcements/speech-preview`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -233,5 +212,4 @@ test('(c) a drill emergency is shown and spoken as a drill', async () => {
   });
   const { pronunciation } = (await preview.json()) as { pronunciation: string };
   expect(pronunciation).toMatch(/^コレワクンレンデス、?キンキューノオシラセデス.*コレワクンレンデス、?$/);
-  await page.context().close();
 });

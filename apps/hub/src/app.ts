@@ -34,7 +34,6 @@ import { type ApiRoute, registerAuth } from './plugins/auth';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
-import { registerSerialization } from './plugins/serialization';
 import { createSockets } from './plugins/socket';
 
 /** Largest JSON body the hub accepts by default; routes that take uploads raise it for themselves. */
@@ -47,8 +46,6 @@ export interface BuildOptions {
   inMemory?: boolean;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
-  /** Check every JSON answer against plain JSON.stringify (default: under test), see plugins/serialization.ts. */
-  strictResponses?: boolean;
   /** Start schedulers and timers (default true); the admin CLI turns them off. */
   backgroundJobs?: boolean;
 }
@@ -97,7 +94,6 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const ajvBody = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
   const ajvUrl = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvUrl).compile(schema));
-  registerSerialization(app, { strict: options.strictResponses ?? process.env.NODE_ENV === 'test' });
 
   registerErrorHandling(app);
   registerRequestContext(app);

@@ -8,7 +8,6 @@ import type { User } from './accounts';
 import type { Announcement, AnnouncementContent, ReceiptCounts, TerminalAnnouncement } from './announcements';
 import type { CallInfo, IceServersResponse, OperatorState, QueuePosition, QueueView } from './calls';
 import type { CheckinPlan, CheckinReminder, CheckinStatus } from './checkins';
-import type { ErrorResponse } from './errors';
 import type { Household } from './households';
 import type { Order } from './orders';
 import type { CatalogueItem, Shop } from './shops';
@@ -239,13 +238,4 @@ export const watchAlert: WatchAlert = {
   note: '',
   possibleOutage: false,
   events: [{ id: 1, at, type: 'opened', actor: 'system', level: 1, detail: null }],
-};
-
-/** Every route's `4xx` answer. */
-export const error: ErrorResponse = {
-  error: {
-    code: 'VALIDATION_FAILED',
-    message: 'The request is not valid: body.titleJa is required',
-    details: [{ path: 'body.titleJa', message: 'is required' }],
-  },
 };

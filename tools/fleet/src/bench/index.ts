@@ -12,12 +12,14 @@ import { databaseFile } from '@tsunagu/hub/db/database';
 import { eewForMitaka, JMA_CITIES } from '@tsunagu/hub/testing/jma';
 import type { CallLoadResult, CheckinLoadResult, FanoutResult } from '../sim/fleet';
 import { expectStatus, requestJson } from '../sim/http';
+import type { SpeechFanoutResult } from '../sim/speech';
 import { type LatencySummary, slope } from '../sim/stats';
 import { type BundleSize, type StartResult, TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
 import type { MemoryReading } from './ipc';
 import { prepareDatabase, storeAnnouncementWhileDown } from './prepare';
 import { hardFileLimit, hasCommand, type Spawned, sampleProcess, spawnPinned, stopProcess } from './proc';
 import { renderMarkdown, renderTable } from './report';
+import { measureSynthesis, type SynthesisResult } from './speech';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const DIST = path.resolve(__dirname, '..');
@@ -115,6 +117,8 @@ export interface BenchResults {
     hub: FanoutResult;
     baseline: { publishMs: number; receive: LatencySummary; received: number; complete: boolean };
   }[];
+  /** The hub's voice: a 200-character alert's clip, and its fan-out with every terminal fetching it. */
+  speech?: { synthesis: SynthesisResult; fanout: SpeechFanoutResult };
   /** An EEW (JMA XML) POSTed to /api/jma → every terminal, at the largest N. */
   jma?: FanoutResult;
   memory: {
@@ -282,6 +286,23 @@ async function main() {
         baseline: { publishMs: Number.NaN, receive: f.receive, received: 0, complete: false },
       });
     }
+
+    // ---- 1c: the hub's voice: synthesis of a 200-character alert (in this process, the hub's
+    // engine), then its fan-out to every terminal, each fetching the clip as the text arrives.
+    const synthesis = await measureSynthesis();
+    log(
+      `speech: 200-character alert → clip in p50 ${Math.round(synthesis.synthesis.p50)} ms (max ${Math.round(synthesis.synthesis.max)}), ${synthesis.clipBytes} bytes for ${(synthesis.clipDurationMs / 1000).toFixed(1)} s of speech${synthesis.missing.length ? `; missing ${synthesis.missing.join(', ')}` : ''}`,
+    );
+    const speechFanout = await fleet.call<SpeechFanoutResult>('speechFanout', {
+      apiKey: prepared.apiKey,
+      hub: hubUrl,
+      label: `${sizes.fanout.at(-1)}`,
+      timeoutMs: 60_000,
+    });
+    results.speech = { synthesis, fanout: speechFanout };
+    log(
+      `speech fan-out → ${speechFanout.fanout.terminals}: text p99 ${speechFanout.fanout.receive.p99} ms; clip (${speechFanout.clipBytes} bytes) fetched by ${speechFanout.fetched} (failed ${speechFanout.failed}), last ${Math.round(speechFanout.allFetchedMs)} ms; listening first took ${Math.round(speechFanout.previewMs)} ms`,
+    );
 
     // ---- 1b: an automatic alert: an EEW as JMA XML → every terminal (no person in between)
     const jma = await fleet.call<FanoutResult>('jmaFanout', { apiKey: prepared.apiKey, xml: eewForMitaka(Date.now()) });

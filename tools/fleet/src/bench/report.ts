@@ -48,6 +48,28 @@ export function rows(r: BenchResults): Row[] {
       verdict: isLargest ? yes(f.hub.allStoredMs <= 3000 && f.hub.stored === f.n) : '—',
     });
   }
+  if (r.speech) {
+    const { synthesis: y, fanout: sf } = r.speech;
+    out.push({
+      figure: `1c. The hub's voice: ${y.characters}-character Japanese alert → Ogg/Opus clip (p50 / max of ${y.runs})`,
+      hub: `${ms(y.synthesis.p50)} / ${ms(y.synthesis.max)}; ${kb(y.clipBytes)} for ${(y.clipDurationMs / 1000).toFixed(1)} s of speech`,
+      baseline: y.espeak
+        ? `espeak-ng (the device's engine) ${ms(y.espeak.ms.p50)}, WAV ${kb(y.espeak.wavBytes)}; Open JTalk WAV ${kb(y.openJtalkWavBytes)}`
+        : '—',
+      ratio: `size ${ratio(y.clipBytes, y.openJtalkWavBytes)} of the WAV`,
+      target: 'tens of KB for 30 s',
+      verdict: yes(y.clipBytes > 0 && y.clipBytes / Math.max(1, y.clipDurationMs / 1000) <= 4 * 1024),
+    });
+    const f = sf.fanout;
+    out.push({
+      figure: `1c. Fan-out of that alert to ${f.terminals}, each terminal fetching its clip: text received (p50 / p99 / max); clip fetched by all`,
+      hub: `text ${ms(f.receive.p50)} / ${ms(f.receive.p99)} / ${ms(f.receive.max)}; clip (${kb(sf.clipBytes)}) fetched by ${sf.fetched}/${f.terminals} (${sf.failed} failed), p99 ${ms(sf.fetch.p99)}, last ${ms(sf.allFetchedMs)}`,
+      baseline: largest ? `text p99 ${ms(largest.hub.receive.p99)} without the clip (1.)` : '—',
+      ratio: `text p99 ${ratio(f.receive.p99, largest?.hub.receive.p99)}`,
+      target: 'text p99 ≤ 1 s; clip fetched by all ≤ 5 s',
+      verdict: yes(f.receive.p99 <= 1000 && sf.fetched === f.terminals && sf.allFetchedMs <= 5000),
+    });
+  }
   if (r.jma) {
     const j = r.jma;
     out.push({

@@ -16,6 +16,7 @@ import {
 } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { expectStatus, isLoopbackUrl, loopbackAddress, requestJson } from './http';
+import { warmSpeech } from './speech';
 import { type LatencySummary, summarise } from './stats';
 import { command, type TerminalIdentity, type TerminalRecorder, type Transport, VirtualTerminal } from './terminal';
 
@@ -327,11 +328,17 @@ export class Fleet {
     return this.tracking.get(id) ?? { received: [], stored: [] };
   }
 
-  /** Publishes to every terminal and measures publish → receive (each) and → all receipts stored. */
-  async fanout(apiKey: string, timeoutMs = 30_000, body?: CreateAnnouncementBody): Promise<FanoutResult> {
+  /**
+   * Publishes to every terminal and measures publish → receive (each) and → all receipts stored.
+   * First, as city hall's compose dialog does, the hub is asked to make the voice clip (`warm`), so
+   * the figure is the fan-out, not the synthesis (measured on its own).
+   */
+  async fanout(apiKey: string, timeoutMs = 30_000, body?: CreateAnnouncementBody, warm = true): Promise<FanoutResult> {
     const expected = this.connectedCount;
+    body ??= drillAnnouncement(`${expected}`);
+    if (warm) await warmSpeech(this.options.hub, apiKey, body);
     // Terminals may hear of it before the hub's answer arrives: tracking is by id, from any time.
-    return this.measure(await this.publish(apiKey, body ?? drillAnnouncement(`${expected}`)), expected, timeoutMs);
+    return this.measure(await this.publish(apiKey, body), expected, timeoutMs);
   }
 
   /**

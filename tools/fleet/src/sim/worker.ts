@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { serveIpc } from '../bench/ipc';
 import { Fleet, pool, samplePayload, sleep } from './fleet';
 import { requestJson } from './http';
+import { alert200, speechFanout } from './speech';
 import { summarise } from './stats';
 import type { TerminalIdentity, Transport } from './terminal';
 
@@ -73,6 +74,9 @@ serveIpc({
   },
 
   fanout: (a: { apiKey: string; timeoutMs?: number }) => need().fanout(a.apiKey, a.timeoutMs ?? 30_000),
+
+  speechFanout: (a: { apiKey: string; hub: string; label: string; timeoutMs?: number }) =>
+    speechFanout(need(), a.hub, a.apiKey, alert200(a.label), a.timeoutMs ?? 30_000),
 
   jmaFanout: (a: { apiKey: string; xml: string; timeoutMs?: number }) =>
     need().jmaFanout(a.apiKey, a.xml, a.timeoutMs ?? 30_000),

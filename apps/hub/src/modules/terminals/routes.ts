@@ -1,10 +1,19 @@
 /** REST routes for enrollment codes, enrollment, terminal status/revocation and the terminal profile. */
+import {
+  EnrollBody,
+  EnrollmentCodeIssued,
+  EnrollResponse,
+  IdParams,
+  IssueEnrollmentCodeBody,
+  OkResponse,
+  TerminalList,
+  TerminalProfile,
+} from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { TokenBuckets } from '../../lib/rate-limit';
-import { route } from '../../lib/route';
 import type { TerminalsService } from './service';
 import type { TerminalsStore } from './store';
 
@@ -20,14 +29,20 @@ export const ENROLLMENT_FAILURES = { burst: 20, perSecond: 20 / 3600 };
 export function terminalsRoutes(ctx: HubContext, service: TerminalsService, store: TerminalsStore) {
   const failures = new TokenBuckets();
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(
-      app,
-      'POST /api/households/:id/enrollment-codes',
-      { config: { access: cityhall }, tags: ['terminals'] },
+    app.post(
+      '/api/households/:id/enrollment-codes',
+      {
+        config: { access: cityhall },
+        schema: {
+          tags: ['terminals'],
+          params: IdParams,
+          body: IssueEnrollmentCodeBody,
+          response: { 201: EnrollmentCodeIssued },
+        },
+      },
       async (request, reply) => {
-        const { id } = request.params;
-        // The body may be left out altogether (Fastify validates a body only when one is sent).
-        const ttlMinutes = request.body?.ttlMinutes;
+        const { id } = request.params as IdParams;
+        const { ttlMinutes } = (request.body ?? {}) as { ttlMinutes?: number };
         const actor = actorName(request.principal);
         const { code, expiresAt } = service.issueCode(id, actor, ttlMinutes);
         ctx.audit.record({ actor, action: 'terminal.code_issued', target: `household:${id}`, ip: request.ip });
@@ -35,16 +50,15 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       },
     );
 
-    route(
-      app,
-      'POST /api/terminals/enroll',
+    app.post(
+      '/api/terminals/enroll',
       {
         // Per address: with 10^8 codes and 5 tries a minute, guessing a live code is infeasible.
         config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
-        tags: ['terminals'],
+        schema: { tags: ['terminals'], body: EnrollBody, response: { 200: EnrollResponse } },
       },
       async (request) => {
-        const body = request.body;
+        const body = request.body as EnrollBody;
         const wait = failures.retryAfterSeconds('hub', ENROLLMENT_FAILURES);
         if (wait > 0) {
           throw new AppError(
@@ -75,16 +89,22 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       },
     );
 
-    route(app, 'GET /api/terminals', { config: { access: cityhall }, tags: ['terminals'] }, async () => ({
-      terminals: store.list().map(({ districtId: _d, ...t }) => t),
-    }));
+    app.get(
+      '/api/terminals',
+      { config: { access: cityhall }, schema: { tags: ['terminals'], response: { 200: TerminalList } } },
+      async () => ({
+        terminals: store.list().map(({ districtId: _d, ...t }) => t),
+      }),
+    );
 
-    route(
-      app,
-      'POST /api/terminals/:id/revoke',
-      { config: { access: cityhall }, tags: ['terminals'] },
+    app.post(
+      '/api/terminals/:id/revoke',
+      {
+        config: { access: cityhall },
+        schema: { tags: ['terminals'], params: IdParams, response: { 200: OkResponse } },
+      },
       async (request) => {
-        const { id } = request.params;
+        const { id } = request.params as IdParams;
         service.revoke(id);
         ctx.audit.record({
           actor: actorName(request.principal),
@@ -96,10 +116,9 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       },
     );
 
-    route(
-      app,
-      'GET /api/terminal/profile',
-      { config: { access: 'terminal' }, tags: ['terminals'] },
+    app.get(
+      '/api/terminal/profile',
+      { config: { access: 'terminal' }, schema: { tags: ['terminals'], response: { 200: TerminalProfile } } },
       async (request) => {
         const p = request.principal;
         return service.profile(p?.kind === 'terminal' ? p.terminalId : 0);

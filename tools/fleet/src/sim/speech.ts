@@ -1,0 +1,152 @@
+/**
+ * The fan-out of an alert with the hub's voice, as it happens in a city: city hall listens first
+ * (POST /api/announcements/speech-preview makes and keeps the clip), sends, and every terminal
+ * fetches the clip (GET /api/announcements/:id/speech) the moment the text reaches it.
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { CreateAnnouncementBody } from '@tsunagu/protocol';
+import type { FanoutResult, Fleet } from './fleet';
+import { requestJson } from './http';
+import { type LatencySummary, summarise } from './stats';
+
+export interface SpeechFanoutResult {
+  fanout: FanoutResult;
+  /** Listening before sending: synthesis (and encoding) of the alert through the hub. */
+  previewMs: number;
+  clipBytes: number;
+  clipDurationMs: number;
+  fetched: number;
+  failed: number;
+  /** Publish request → each terminal holding the whole clip. */
+  fetch: LatencySummary;
+  /** Publish request → the last terminal holding it. */
+  allFetchedMs: number;
+}
+
+/** A 200-character Japanese alert (title + text), a drill of an evacuation order to the whole city. */
+export function alert200(label: string): CreateAnnouncementBody {
+  const title = `【訓練】避難指示（${label}）`;
+  const body =
+    'これは訓練です。大雨のため、市内を流れる川の水位が上がり、氾濫のおそれがあります。午前10時30分、市内全域に避難指示を出しました。' +
+    '川の近くや低い土地にお住まいの方は、直ちに近くの避難所か高い建物へ避難してください。避難所は各地区の小学校と公民館です。' +
+    '夜間や外が危ないときは、家の二階以上へ移ってください。';
+  const pad = '繰り返します。'.repeat(10);
+  const text = (body + pad).slice(0, 200 - title.length);
+  return {
+    kind: 'emergency',
+    test: true,
+    titleJa: title,
+    bodyJa: text,
+    target: { type: 'all' },
+    confirmWholeCity: true,
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * What city hall's compose dialog does before sending: the hub makes the clip(s) of these words and
+ * keeps them, so the send itself does not wait for synthesis. Resolves with the Japanese clip's facts.
+ */
+export async function warmSpeech(
+  hub: string,
+  apiKey: string,
+  body: CreateAnnouncementBody,
+): Promise<{ ms: number; bytes: number; durationMs: number }> {
+  const started = performance.now();
+  const ask = (language: 'ja' | 'en') =>
+    requestJson<{ bytes: number; durationMs: number }>(hub, '/api/announcements/speech-preview', {
+      body: {
+        kind: body.kind,
+        test: body.test ?? false,
+        title: language === 'en' ? (body.titleEn ?? body.titleJa) : body.titleJa,
+        body: language === 'en' ? (body.bodyEn ?? body.bodyJa) : body.bodyJa,
+        language,
+      },
+      bearer: apiKey,
+      timeoutMs: 60_000,
+    });
+  const [ja] = await Promise.all([ask('ja'), body.titleEn || body.bodyEn ? ask('en') : null]);
+  const ms = performance.now() - started;
+  // A hub without speech programs answers 503: the announcement then goes out with text only.
+  return ja.status === 200
+    ? { ms, bytes: ja.body.bytes, durationMs: ja.body.durationMs }
+    : { ms, bytes: 0, durationMs: 0 };
+}
+
+function getBytes(base: string, path: string, bearer: string): Promise<{ status: number; bytes: number }> {
+  const url = new URL(path, base);
+  return new Promise((resolve) => {
+    const req = http.get(
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        agent,
+        timeout: 30_000,
+        headers: { authorization: `Bearer ${bearer}` },
+      },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+        res.on('error', () => resolve({ status: 0, bytes }));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve({ status: 0, bytes: 0 }));
+  });
+}
+
+export async function speechFanout(
+  fleet: Fleet,
+  hub: string,
+  apiKey: string,
+  body: CreateAnnouncementBody,
+  timeoutMs = 30_000,
+): Promise<SpeechFanoutResult> {
+  const preview = await warmSpeech(hub, apiKey, body);
+  const previewMs = preview.ms;
+
+  const fetchedAt: number[] = [];
+  let failed = 0;
+  let clipBytes = 0;
+  const before = fleet.hooks;
+  fleet.hooks = {
+    ...before,
+    announcement: (term, a, at, via) => {
+      before.announcement?.(term, a, at, via);
+      void getBytes(hub, `/api/announcements/${a.id}/speech?lang=ja`, term.identity.credential).then((r) => {
+        if (r.status === 200) {
+          fetchedAt.push(performance.now());
+          clipBytes = r.bytes;
+        } else failed++;
+      });
+    },
+  };
+  try {
+    const startedAt = performance.now();
+    const fanout = await fleet.fanout(apiKey, timeoutMs, body, false);
+    for (
+      const until = performance.now() + timeoutMs;
+      fetchedAt.length + failed < fanout.received && performance.now() < until;
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    const fetch = fetchedAt.map((t) => t - startedAt);
+    return {
+      fanout,
+      previewMs,
+      clipBytes: clipBytes || preview.bytes,
+      clipDurationMs: preview.durationMs,
+      fetched: fetchedAt.length,
+      failed,
+      fetch: summarise(fetch),
+      allFetchedMs: fetch.length ? Math.max(...fetch) : Number.NaN,
+    };
+  } finally {
+    fleet.hooks = before;
+  }
+}
