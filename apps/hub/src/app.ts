@@ -17,6 +17,7 @@ import type { HubContext } from './context';
 import { type Db, databaseFile, openDatabase } from './db/database';
 import { type Clock, systemClock } from './lib/clock';
 import { DomainEventBus } from './lib/events';
+import { RepeatedLog } from './lib/repeated-log';
 import { accountsRoutes } from './modules/accounts/routes';
 import { type AccountsService, createAccountsService, SESSION_IDLE_MS } from './modules/accounts/service';
 import { createSessionGuard, scheduleSessionSweeps } from './modules/accounts/session-guard';
@@ -31,10 +32,12 @@ import { terminalsRoutes } from './modules/terminals/routes';
 import { createTerminalsService, type TerminalsService } from './modules/terminals/service';
 import { createSqliteTerminalsStore, type TerminalsStore } from './modules/terminals/store';
 import { type ApiRoute, registerAuth } from './plugins/auth';
-import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/errors';
+import { clientErrorHandler, createFailureReporter, frameworkErrors, registerErrorHandling } from './plugins/errors';
+import { createHealth, registerHealthRoutes } from './plugins/health';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
 import { createSockets } from './plugins/socket';
+import { createStorageGuard } from './plugins/storage';
 
 /** Largest JSON body the hub accepts by default; routes that take uploads raise it for themselves. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -95,7 +98,20 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const ajvUrl = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvUrl).compile(schema));
 
-  registerErrorHandling(app);
+  const metrics = createMetrics();
+  const repeated = new RepeatedLog(app.log, clock);
+  const health = createHealth({ clock, log: app.log, registry: metrics.registry });
+  const storage = createStorageGuard({
+    db,
+    dataDir: config.dataDir,
+    thresholds: config.disk,
+    clock,
+    health,
+    repeated,
+    registry: metrics.registry,
+  });
+  const failure = createFailureReporter({ storage, repeated });
+  registerErrorHandling(app, failure);
   registerRequestContext(app);
   await app.register(cookie);
   await app.register(helmet, {
@@ -143,13 +159,17 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const metrics = createMetrics();
   const accountsStore = createSqliteAccountsStore(db);
   const householdsStore = createSqliteHouseholdsStore(db);
   const terminalsStore = createSqliteTerminalsStore(db);
   const shopsStore = createSqliteShopsStore(db);
   const audit = createSqliteAuditStore(db, clock);
-  terminalsStore.markAllOffline();
+  try {
+    terminalsStore.markAllOffline();
+  } catch (err) {
+    // On a full disk the hub still starts: it can deliver what is stored and answer STORAGE_UNAVAILABLE.
+    if (!storage.reportFailure(err, 'start-up (terminals marked offline)')) throw err;
+  }
 
   const accounts = createAccountsService({ store: accountsStore, clock, shopExists: (id) => shopsStore.exists(id) });
   // Filled in below: sockets need the authenticators and the terminals service needs the sockets.
@@ -165,6 +185,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     auth: authenticators,
     publicUrl: config.publicUrl,
     metrics: metrics.socketEvents,
+    failure,
     sessions: sessionGuard,
     trustProxy,
   });
@@ -188,6 +209,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     metrics,
     log: app.log,
     events,
+    health,
+    storage,
     backgroundJobs: options.backgroundJobs ?? true,
   };
   terminals = createTerminalsService(ctx, {
@@ -218,10 +241,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
       this.set({ namespace: 'staff' }, sockets.staff.sockets.size);
     },
   });
-  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => {
-    db.prepare('SELECT 1').get();
-    return { status: 'ok' };
-  });
+  registerHealthRoutes(app, health, { token: config.metrics.token });
 
   await app.register(accountsRoutes(ctx, accounts));
   await app.register(householdsRoutes(ctx, { households: householdsStore, accounts: accountsStore }));
@@ -263,7 +283,10 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   }
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
 
+  if (options.backgroundJobs ?? true) health.start();
   app.addHook('onClose', async () => {
+    health.stop();
+    repeated.flush();
     if (!options.db) db.close();
   });
 

@@ -22,6 +22,12 @@ export interface HubConfig {
    * who can reach that separate (monitoring-network) address. Neither: nobody.
    */
   metrics: { token: string | null; listen: { host: string; port: number } | null };
+  /**
+   * Free space on the data folder's disk: under `warnBytes` the hub warns (status page, metrics);
+   * under `reserveBytes` it stops non-essential writes (presence, voice clips) so the rest is kept
+   * for check-ins, receipts and announcements.
+   */
+  disk: { warnBytes: number; reserveBytes: number };
   /** Where the speech programs are when not on PATH (lib/speech/engine.ts finds them otherwise). */
   speechTools: { openJtalk?: string; dictionary?: string; voice?: string; espeak?: string; opusenc?: string };
   /** Automatic alerts from JMA disaster-information XML. */
@@ -33,6 +39,8 @@ export interface IceServerConfig {
   username?: string;
   credential?: string;
 }
+
+const MiB = 1024 * 1024;
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -123,6 +131,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const jma = loadJmaConfig(env, problems);
   const metrics = loadMetricsConfig(env, problems);
   const development = env.NODE_ENV === 'development';
+  const megabytes = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    if (!/^\d{1,9}$/.test(value)) {
+      problems.push(`${name} must be a whole number of megabytes (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  };
+  const disk = {
+    warnBytes: megabytes('TSUNAGU_DISK_WARN_MB', 1024) * MiB,
+    reserveBytes: megabytes('TSUNAGU_DISK_RESERVE_MB', 256) * MiB,
+  };
+  if (disk.reserveBytes > disk.warnBytes)
+    problems.push(
+      'TSUNAGU_DISK_RESERVE_MB must not be more than TSUNAGU_DISK_WARN_MB (the hub warns before it reserves)',
+    );
 
   if (problems.length > 0) throw new ConfigError(problems);
   const speechTools = Object.fromEntries(
@@ -147,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     seedDemo,
     iceServers,
     turn,
+    disk,
     speechTools,
     jma,
     development,

@@ -21,6 +21,12 @@ export const ErrorCodes = {
   ENROLLMENT_CODE_USED: 'ENROLLMENT_CODE_USED',
   CREDENTIAL_REVOKED: 'CREDENTIAL_REVOKED',
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
+  /**
+   * The hub cannot store anything right now (disk full, database not writable). Nothing was stored;
+   * the same request will succeed once storage is back: keep it and send it again later
+   * (`retryable: true`, `retryAfterSeconds`; REST also sends `Retry-After`). Never means a bug.
+   */
+  STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | (string & {});
@@ -35,6 +41,10 @@ export const ErrorInfo = Type.Object({
   code: Type.String(),
   message: Type.String(),
   details: Type.Optional(Type.Array(ErrorDetail)),
+  /** True when the same request may succeed later unchanged (e.g. STORAGE_UNAVAILABLE): keep it and retry. */
+  retryable: Type.Optional(Type.Boolean()),
+  /** The hub's hint for the first retry; clients add their own backoff and jitter. */
+  retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type ErrorInfo = Static<typeof ErrorInfo>;
 

@@ -39,6 +39,7 @@ import { CheckinReceipt, CheckinReminder, CheckinStatus, CheckinSubmit } from '.
 import { EmptyPayload, ServerTime } from './common';
 import * as ex from './examples';
 import { Order, OrderAckBody, OrderList, OrderMessage, OrderRespondBody, OrdersAcknowledged } from './orders';
+import { SystemStatus } from './system';
 import { TerminalPresence, TerminalProfile } from './terminals';
 import { AlertIdPayload, BoardChanged, ResolveAlertPayload, WatchAlert } from './watch';
 import { bare, type ClientEventsOf, command, type NamespaceWire, notification, type ServerEventsOf } from './wire';
@@ -189,6 +190,8 @@ export const staffWire = {
     'watch:alertUpdated': notification(WatchAlert, { ...ex.watchAlert, level: 2 }),
     /** A household on this watcher's board changed (check-in, mood, presence). */
     'watch:boardChanged': notification(BoardChanged, { householdId: 7 }),
+    /** City hall: a readiness check changed status (storage banner, system status page). */
+    'system:statusChanged': notification(SystemStatus, ex.systemStatus),
   },
 } as const satisfies NamespaceWire;
 

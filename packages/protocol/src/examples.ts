@@ -11,6 +11,7 @@ import type { CheckinPlan, CheckinReminder, CheckinStatus } from './checkins';
 import type { Household } from './households';
 import type { Order } from './orders';
 import type { CatalogueItem, Shop } from './shops';
+import type { SystemStatus } from './system';
 import type { TerminalProfile } from './terminals';
 import type { WatchAlert } from './watch';
 
@@ -238,4 +239,37 @@ export const watchAlert: WatchAlert = {
   note: '',
   possibleOutage: false,
   events: [{ id: 1, at, type: 'opened', actor: 'system', level: 1, detail: null }],
+};
+
+export const systemStatus: SystemStatus = {
+  ready: false,
+  status: 'unavailable',
+  checkedAt: at,
+  checks: [
+    {
+      name: 'database',
+      status: 'fail',
+      critical: true,
+      reason: 'disk_full',
+      message: 'Cannot write: the disk is full (SQLITE_FULL).',
+      since: at,
+    },
+    {
+      name: 'migrations',
+      status: 'ok',
+      critical: true,
+      message: 'Schema version 60 (current).',
+      values: { version: 60 },
+      since: at,
+    },
+    {
+      name: 'disk',
+      status: 'fail',
+      critical: true,
+      reason: 'full',
+      message: 'The disk holding the data folder is full: 0 MiB free.',
+      values: { freeBytes: 0, sizeBytes: 53687091200, warnBytes: 1073741824, reserveBytes: 268435456 },
+      since: at,
+    },
+  ],
 };

@@ -11,6 +11,7 @@ export * from './jma';
 export * from './orders';
 export * from './shops';
 export * from './speech';
+export * from './system';
 export * from './terminals';
 export * from './version';
 export * from './watch';

@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorDetail } from '@tsunagu/protocol';
+import type { ErrorCode, ErrorDetail, ErrorInfo } from '@tsunagu/protocol';
 
 /** An error a client caused or may see: carries its HTTP status and stable code. */
 export class AppError extends Error {
@@ -7,10 +7,22 @@ export class AppError extends Error {
     public readonly code: ErrorCode,
     message: string,
     public readonly details?: ErrorDetail[],
+    /** Set when the same request may succeed later unchanged: the client keeps it and retries. */
+    public readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';
   }
+}
+
+/** The error body's fields for `err`: code, message, details, and the retry hint when there is one. */
+export function errorInfo(err: AppError): ErrorInfo {
+  return {
+    code: err.code,
+    message: err.message,
+    ...(err.details ? { details: err.details } : {}),
+    ...(err.retryAfterSeconds !== undefined ? { retryable: true, retryAfterSeconds: err.retryAfterSeconds } : {}),
+  };
 }
 
 export const badRequest = (code: ErrorCode, message: string, details?: ErrorDetail[]) =>

@@ -17,7 +17,7 @@ import type {
   WireEvents,
 } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io';
-import { AppError } from './errors';
+import { AppError, errorInfo } from './errors';
 import { type Access, allows, type Principal } from './principal';
 import type { RateRule, TokenBuckets } from './rate-limit';
 import { runWithRequestContext } from './request-context';
@@ -57,6 +57,11 @@ type Counter = { inc(labels: { namespace: string; event: string; outcome: string
 export interface HandlerOptions {
   access: Access;
   logger?: Logger;
+  /**
+   * Turns a handler's failure into the ack's error and logs it (storage problems become
+   * STORAGE_UNAVAILABLE; repeats are summarised). Without it: AppErrors as they are, others INTERNAL.
+   */
+  failure?: (err: unknown, operation: string) => { error: ErrorInfo };
   metrics?: Counter;
   /** Shared buckets (per hub); with them every command is limited per sender by DEFAULT_COMMAND_RATE. */
   limiter?: TokenBuckets;
@@ -103,8 +108,7 @@ export function validatePayload(schema: TSchema, value: unknown): ErrorInfo | nu
 }
 
 export function toErrorInfo(err: unknown, logger?: Logger): ErrorInfo {
-  if (err instanceof AppError)
-    return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (err instanceof AppError) return errorInfo(err);
   logger?.error({ err }, 'socket handler failed');
   return { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' };
 }
@@ -173,7 +177,10 @@ export function onCommand<N extends NamespaceName, E extends CommandOf<N>>(
       );
       reply({ ok: true, data });
     } catch (err) {
-      reply({ ok: false, error: toErrorInfo(err, options.logger) });
+      reply({
+        ok: false,
+        error: options.failure ? options.failure(err, event).error : toErrorInfo(err, options.logger),
+      });
     }
   });
 }

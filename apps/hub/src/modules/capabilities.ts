@@ -7,6 +7,7 @@ import { registerAnnouncements } from './announcements';
 import { registerCalls } from './calls';
 import { registerJma } from './jma';
 import { registerOrders } from './orders';
+import { registerSystem } from './system';
 import { registerWatch } from './watch';
 
 export interface Capability {
@@ -21,4 +22,5 @@ export const capabilities: Capability[] = [
   { name: 'calls', register: registerCalls },
   { name: 'orders', register: registerOrders },
   { name: 'watch', register: registerWatch() },
+  { name: 'system', register: registerSystem },
 ];

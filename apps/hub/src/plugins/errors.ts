@@ -1,7 +1,42 @@
-/** One error shape for every REST response: `{ error: { code, message, details? } }`, never a stack trace. */
+/**
+ * One error shape for every REST response and socket ack: `{ error: { code, message, details? } }`,
+ * never a stack trace. A storage failure is STORAGE_UNAVAILABLE (503, retryable, `Retry-After`),
+ * never INTERNAL; unexpected failures are logged once and then summarised, not once each.
+ */
 import type { Socket } from 'node:net';
+import type { ErrorInfo } from '@tsunagu/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../lib/errors';
+import { AppError, errorInfo } from '../lib/errors';
+import { formatCount, type RepeatedLog } from '../lib/repeated-log';
+import { StorageUnavailableError, storageProblemOf } from '../lib/storage-errors';
+import type { StorageGuard } from './storage';
+
+/** What a failed request or socket command answers; `operation` names it in logs and metrics. */
+export type FailureReporter = (err: unknown, operation: string) => { statusCode: number; error: ErrorInfo };
+
+const INTERNAL: ErrorInfo = { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' };
+
+export function createFailureReporter(deps: { storage: StorageGuard; repeated: RepeatedLog }): FailureReporter {
+  return (err, operation) => {
+    if (err instanceof AppError && !(err instanceof StorageUnavailableError)) {
+      return { statusCode: err.statusCode, error: errorInfo(err) };
+    }
+    const problem = storageProblemOf(err);
+    if (problem) {
+      deps.storage.reportFailure(err, operation);
+      const refusal = err instanceof StorageUnavailableError ? err : new StorageUnavailableError(problem);
+      return { statusCode: refusal.statusCode, error: errorInfo(refusal) };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    deps.repeated.report(`internal ${operation} ${message}`, {
+      level: 'error',
+      obj: { err, operation },
+      msg: `${operation} failed`,
+      summary: (n, s) => `${formatCount(n)} × ${operation} failed in ${s} s: ${message}`,
+    });
+    return { statusCode: 500, error: INTERNAL };
+  };
+}
 
 interface ValidationIssue {
   instancePath?: string;
@@ -25,14 +60,15 @@ function describeValidation(context: string | undefined, issues: ValidationIssue
   });
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, report: FailureReporter): void {
+  const answer = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { statusCode, error } = report(err, `${request.method} ${request.routeOptions.url ?? 'unknown'}`);
+    if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    return reply.status(statusCode).send({ error });
+  };
   app.setErrorHandler(
     (err: FastifyError & { validation?: ValidationIssue[]; validationContext?: string }, request, reply) => {
-      if (err instanceof AppError) {
-        return reply
-          .status(err.statusCode)
-          .send({ error: { code: err.code, message: err.message, details: err.details } });
-      }
+      if (err instanceof AppError || storageProblemOf(err)) return answer(err, request, reply);
       if (err.validation) {
         const details = describeValidation(err.validationContext, err.validation);
         return reply.status(400).send({
@@ -62,10 +98,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
         return reply.status(status).send({ error: { code, message: err.message } });
       }
-      request.log.error({ err }, 'unhandled error');
-      return reply
-        .status(500)
-        .send({ error: { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' } });
+      return answer(err, request, reply);
     },
   );
 

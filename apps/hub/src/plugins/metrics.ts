@@ -1,16 +1,91 @@
 /** Prometheus metrics: one registry per hub instance (tests build many), served at /metrics to monitoring only. */
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { notFound, unauthenticated } from '../lib/errors';
 import { safeEqual } from '../lib/secrets';
 import { bearerToken } from './auth';
+
+/** A gauge read at scrape time from the module that owns the figure. */
+export interface SampledGauge {
+  sample(source: () => number): void;
+}
+
+/**
+ * Figures the alert rules (docs/prometheus) rely on, named here once so the rules and the
+ * runbooks can count on them; the module that owns each number fills it in.
+ */
+export interface OperationsMetrics {
+  /** tsunagu_terminals_offline — enrolled terminals with no open connection (terminals module). */
+  terminalsOffline: SampledGauge;
+  /** tsunagu_terminals_enrolled — terminals enrolled and not revoked (terminals module). */
+  terminalsEnrolled: SampledGauge;
+  /** tsunagu_emergency_oldest_undelivered_seconds — age of the oldest published emergency some terminal has not received (announcements). */
+  emergencyOldestUndelivered: SampledGauge;
+  /** tsunagu_emergency_undelivered_terminals — terminals still without a published emergency (announcements). */
+  emergencyUndeliveredTerminals: SampledGauge;
+  /** tsunagu_poller_lag_seconds{poller} — seconds since a feed poller last succeeded (e.g. jma). */
+  pollerLag: Gauge<'poller'>;
+  /** tsunagu_notification_failures_total{channel} — messages a channel (mail, push…) failed to send. */
+  notificationFailures: Counter<'channel'>;
+}
 
 export interface HubMetrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   socketEvents: Counter<'namespace' | 'event' | 'outcome'>;
+  operations: OperationsMetrics;
+}
+
+function sampledGauge(registry: Registry, name: string, help: string): SampledGauge {
+  let source: (() => number) | null = null;
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      if (source) this.set(source());
+    },
+  });
+  return {
+    sample(s) {
+      source = s;
+    },
+  };
+}
+
+function operationsMetrics(registry: Registry): OperationsMetrics {
+  return {
+    terminalsOffline: sampledGauge(
+      registry,
+      'tsunagu_terminals_offline',
+      'Enrolled terminals with no open connection to the hub',
+    ),
+    terminalsEnrolled: sampledGauge(registry, 'tsunagu_terminals_enrolled', 'Terminals enrolled and not revoked'),
+    emergencyOldestUndelivered: sampledGauge(
+      registry,
+      'tsunagu_emergency_oldest_undelivered_seconds',
+      'Age of the oldest published emergency that some enrolled terminal has not confirmed receiving (0: none)',
+    ),
+    emergencyUndeliveredTerminals: sampledGauge(
+      registry,
+      'tsunagu_emergency_undelivered_terminals',
+      'Enrolled terminals that have not confirmed receiving a published emergency (per emergency, summed)',
+    ),
+    pollerLag: new Gauge({
+      name: 'tsunagu_poller_lag_seconds',
+      help: 'Seconds since a feed poller (e.g. the JMA feed) last fetched successfully',
+      labelNames: ['poller'],
+      registers: [registry],
+    }),
+    notificationFailures: new Counter({
+      name: 'tsunagu_notification_failures_total',
+      help: 'Notifications a channel (mail, push, …) failed to send, by channel',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
+  };
 }
 
 export function createMetrics(): HubMetrics {
@@ -37,6 +112,7 @@ export function createMetrics(): HubMetrics {
       labelNames: ['namespace', 'event', 'outcome'],
       registers: [registry],
     }),
+    operations: operationsMetrics(registry),
   };
 }
 

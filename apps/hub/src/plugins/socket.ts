@@ -122,6 +122,8 @@ export function createSockets(
     /** Besides same-origin pages, the origin people use (behind a reverse proxy). */
     publicUrl: string;
     metrics: HandlerOptions['metrics'];
+    /** What a failed command answers, and its (summarised) log line. */
+    failure: HandlerOptions['failure'];
     sessions: StaffSessionCheck;
     /** Behind a reverse proxy: take the client's address from X-Forwarded-For (as Fastify does). */
     trustProxy: boolean;
@@ -206,6 +208,7 @@ export function createSockets(
           access: options.access,
           rateLimit: options.rateLimit,
           logger: app.log,
+          failure: deps.failure,
           metrics: deps.metrics,
           limiter,
           live,

@@ -8,6 +8,7 @@ import { Counter } from 'prom-client';
 import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
 import { rooms } from '../../plugins/socket';
+import { EmergencyMemory } from './emergency-memory';
 import { type AnnouncementRecord, type AnnouncementsStore, type NewAnnouncement, noReceipts } from './store';
 import { freshForTerminals, staffView } from './views';
 
@@ -38,7 +39,11 @@ export interface Delivery {
   stop(): void;
 }
 
-export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Delivery {
+export function createDelivery(
+  ctx: HubContext,
+  store: AnnouncementsStore,
+  memory: EmergencyMemory = new EmergencyMemory(),
+): Delivery {
   const { clock } = ctx;
   const scheduleTimers = new Map<number, TimerHandle>();
   const expiryTimers = new Map<number, TimerHandle>();
@@ -120,6 +125,7 @@ export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Deli
 
   function sent(a: AnnouncementRecord, householdIds: number[]): Announcement {
     terminalsFor(a, householdIds)?.emit('announcement:published', freshForTerminals(a));
+    memory.remember(a, () => householdIds);
     published.inc({ kind: a.kind });
     armExpiry(a);
     return notifyUnanswered(a, householdIds.length);
@@ -137,6 +143,7 @@ export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Deli
     const a = store.get(id);
     if (a?.status !== 'published') return;
     store.setStatus(id, 'expired', clock.now());
+    memory.forget(id);
     withdraw(a, 'expired');
     return notifyStaff(id);
   }
@@ -174,6 +181,7 @@ export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Deli
           else if (added.length)
             ctx.sockets.terminals.to(added.map(rooms.household)).emit('announcement:published', payload);
         }
+        memory.remember(a, () => store.targetHouseholdIds(a.id));
         armExpiry(a);
       }
       return notifyStaff(a.id);
@@ -186,13 +194,17 @@ export function createDelivery(ctx: HubContext, store: AnnouncementsStore): Deli
       store.setStatus(a.id, 'cancelled', now, { cancelledAt: now });
       store.setRevision(a.id, null);
       disarm(a.id);
+      memory.forget(a.id);
       if (a.status === 'published') withdraw(a, 'cancelled');
       return notifyStaff(a.id);
     },
 
     start() {
       for (const a of store.byStatus('scheduled')) release(a);
-      for (const a of store.byStatus('published')) armExpiry(a);
+      for (const a of store.byStatus('published')) {
+        armExpiry(a);
+        memory.remember(a, () => store.targetHouseholdIds(a.id));
+      }
     },
 
     stop() {

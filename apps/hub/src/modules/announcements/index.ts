@@ -28,6 +28,13 @@ export async function registerAnnouncements(hub: Hub): Promise<AnnouncementsServ
     speech,
   });
   registerAnnouncementSockets(hub.ctx, service);
+  // For the "emergency not delivered" alert (docs/prometheus): read at scrape time.
+  const undelivered = () => receipts.undeliveredEmergencies();
+  hub.ctx.metrics.operations.emergencyOldestUndelivered.sample(() => {
+    const { oldestPublishedAt } = undelivered();
+    return oldestPublishedAt === null ? 0 : Math.max(0, (hub.ctx.clock.now() - oldestPublishedAt) / 1000);
+  });
+  hub.ctx.metrics.operations.emergencyUndeliveredTerminals.sample(() => undelivered().terminals);
   await hub.app.register(announcementsRoutes(hub.ctx, service));
   await hub.app.register(senderPolicyRoutes(hub.ctx, service));
   await hub.app.register(capFeedRoutes(hub.ctx, { store, households: hub.stores.households }));

@@ -39,6 +39,8 @@ export interface ReceiptsStore {
   writeReceipts(receipts: ReceiptWrite[]): void;
   /** Every targeted household with its receipts. */
   followUpRows(announcementId: number): FollowUpRow[];
+  /** Published emergencies some enrolled terminal has not confirmed: the oldest's time, and how many terminals wait. */
+  undeliveredEmergencies(): { oldestPublishedAt: number | null; terminals: number };
 }
 
 export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
@@ -87,6 +89,14 @@ export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
          LEFT JOIN per ON per.household_id = t.household_id
        WHERE t.announcement_id = ?`,
     ),
+    undeliveredEmergencies: db.prepare(
+      `SELECT MIN(a.published_at) AS oldestPublishedAt, COUNT(*) AS terminals
+       FROM announcements a
+         JOIN announcement_targets t ON t.announcement_id = a.id
+         JOIN terminals tm ON tm.household_id = t.household_id AND tm.revoked_at IS NULL
+         LEFT JOIN announcement_receipts r ON r.announcement_id = a.id AND r.terminal_id = tm.id
+       WHERE a.status = 'published' AND a.kind = 'emergency' AND r.delivered_at IS NULL`,
+    ),
   };
 
   const writeReceipts = db.transaction((receipts: ReceiptWrite[]) => {
@@ -118,5 +128,7 @@ export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
         needHelp: r.needHelp === 1,
         safe: r.safe === 1,
       })),
+    undeliveredEmergencies: () =>
+      s.undeliveredEmergencies.get() as { oldestPublishedAt: number | null; terminals: number },
   };
 }

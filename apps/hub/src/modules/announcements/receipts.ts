@@ -10,6 +10,7 @@ import type { FollowUpHousehold, ReceiptPayload } from '@tsunagu/protocol';
 import { Counter, Histogram } from 'prom-client';
 import type { HubContext } from '../../context';
 import { badRequest, notFound } from '../../lib/errors';
+import { storageProblemOf } from '../../lib/storage-errors';
 import { rooms } from '../../plugins/socket';
 import type { FollowUpRow, ReceiptsStore, ReceiptWrite } from './receipt-store';
 import type { AnnouncementsStore } from './store';
@@ -126,7 +127,8 @@ export function createReceipts(ctx: HubContext, store: AnnouncementsStore, recei
       }
       if (!countsTimer) countsTimer = setTimeout(flushCounts, 100);
     },
-    (err) => ctx.log.error({ err }, 'receipt batch failed'),
+    // Storage problems are answered STORAGE_UNAVAILABLE to each terminal and logged summarised there.
+    (err) => storageProblemOf(err) === null && ctx.log.error({ err }, 'receipt batch failed'),
   );
 
   return {

@@ -27,6 +27,7 @@ import { announcementToCap } from './cap/export';
 import { type CapKey, type CapResult, createCapGateway } from './cap/gateway';
 import { createCompose } from './compose';
 import { createDelivery } from './delivery';
+import { EmergencyMemory } from './emergency-memory';
 import type { Sender } from './policy';
 import type { ReceiptsStore } from './receipt-store';
 import { createReceipts } from './receipts';
@@ -93,7 +94,8 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
   const { store, households } = deps;
   const settings = createSettings(store, households);
   const clips = createVoiceClips(ctx.config.dataDir);
-  const delivery = createDelivery(ctx, store);
+  const emergencies = new EmergencyMemory();
+  const delivery = createDelivery(ctx, store, emergencies);
   const receipts = createReceipts(ctx, store, deps.receipts);
   const compose = createCompose({
     clock: ctx.clock,
@@ -141,7 +143,16 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     setSettings: settings.set,
     centroids: settings.centroids,
     setCentroids: settings.setCentroids,
-    forHousehold: (householdId) => householdView(store, deps.receipts, householdId, ctx.clock.now()),
+    forHousehold(householdId) {
+      try {
+        return householdView(store, deps.receipts, householdId, ctx.clock.now());
+      } catch (err) {
+        // The database cannot even be read: published emergencies still go out, from memory.
+        if (!ctx.storage.reportFailure(err, 'announcement catch-up list'))
+          ctx.log.error({ err }, 'announcement catch-up list failed: sending the emergencies kept in memory');
+        return emergencies.forHousehold(householdId);
+      }
+    },
     receipt: receipts.record,
     senderFor: senders.of,
     senderPolicies: senders.list,

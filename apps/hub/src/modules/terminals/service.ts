@@ -4,6 +4,7 @@ import type { HubContext } from '../../context';
 import { AppError, notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
 import { randomDigits, randomToken, sha256 } from '../../lib/secrets';
+import { storageProblemOf } from '../../lib/storage-errors';
 import { rooms } from '../../plugins/socket';
 import type { HouseholdsStore } from '../households/store';
 import type { ShopsStore } from '../shops/store';
@@ -22,17 +23,20 @@ export interface TerminalsService {
 }
 
 export function createTerminalsService(
-  ctx: Pick<HubContext, 'clock' | 'sockets' | 'log'>,
+  ctx: Pick<HubContext, 'clock' | 'sockets' | 'log' | 'storage' | 'metrics'>,
   stores: { terminals: TerminalsStore; households: HouseholdsStore; shops: ShopsStore },
 ): TerminalsService {
   const { clock } = ctx;
   const { terminals, households, shops } = stores;
   const connections = new Map<number, number>();
+  ctx.metrics.operations.terminalsEnrolled.sample(() => terminals.countActive());
+  ctx.metrics.operations.terminalsOffline.sample(() => Math.max(0, terminals.countActive() - connections.size));
 
   // Presence (online, last seen) is written once per turn of the event loop for every terminal that
   // connected, disconnected or sent a heartbeat: with synchronous=FULL each commit is a disk flush,
   // and a reconnect storm of ten thousand terminals would otherwise be ten thousand of them in a row.
-  // Presence is not a message a terminal must not miss (the hub marks all offline at start-up).
+  // Presence is not a message a terminal must not miss (the hub marks all offline at start-up), so
+  // it is the first write to stop when disk space runs low; the next heartbeat stores it again.
   const presence = new Map<number, { id: number; online: boolean; at: number }>();
   let presenceFlush = false;
   function setPresence(id: number, online: boolean, at: number) {
@@ -43,10 +47,12 @@ export function createTerminalsService(
       presenceFlush = false;
       const changes = [...presence.values()];
       presence.clear();
+      if (!ctx.storage.allowsNonEssential('terminal presence')) return;
       try {
         terminals.setPresenceMany(changes);
       } catch (err) {
-        ctx.log.warn({ err, terminals: changes.length }, 'could not store terminal presence');
+        if (!ctx.storage.reportFailure(err, 'terminal presence'))
+          ctx.log.warn({ err, terminals: changes.length }, 'could not store terminal presence');
       }
     });
   }
@@ -96,7 +102,9 @@ export function createTerminalsService(
           deviceName,
           now: clock.now(),
         });
-      } catch {
+      } catch (err) {
+        // A full disk is not a used code: the installer is told to try again later.
+        if (storageProblemOf(err)) throw err;
         throw new AppError(
           400,
           'ENROLLMENT_CODE_USED',

@@ -33,6 +33,8 @@ export interface TerminalsStore {
   setPresenceMany(changes: { id: number; online: boolean; at: number }[]): void;
   /** At start-up no terminal is connected yet, whatever the database says. */
   markAllOffline(): void;
+  /** Enrolled terminals (not revoked). */
+  countActive(): number;
 }
 
 interface Row {
@@ -74,6 +76,7 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
     revoke: db.prepare('UPDATE terminals SET revoked_at = ?, online = 0 WHERE id = ? AND revoked_at IS NULL'),
     presence: db.prepare('UPDATE terminals SET online = ?, last_seen_at = ? WHERE id = ?'),
     allOffline: db.prepare('UPDATE terminals SET online = 0 WHERE online = 1'),
+    countActive: db.prepare('SELECT COUNT(*) FROM terminals WHERE revoked_at IS NULL').pluck(),
   };
   const writePresence = db.transaction((changes: { id: number; online: boolean; at: number }[]) => {
     for (const c of changes) s.presence.run(c.online ? 1 : 0, c.at, c.id);
@@ -112,5 +115,6 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
       }
     },
     markAllOffline: () => void s.allOffline.run(),
+    countActive: () => s.countActive.get() as number,
   };
 }

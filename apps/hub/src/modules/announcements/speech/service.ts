@@ -21,6 +21,7 @@ import type { HubContext } from '../../../context';
 import { AppError } from '../../../lib/errors';
 import { type Clip, type SpeechEngine, SpeechUnavailableError } from '../../../lib/speech/engine';
 import { speechInput } from '../../../lib/speech/text';
+import { StorageUnavailableError, storageProblemOf } from '../../../lib/storage-errors';
 import type { ReadingsStore } from './store';
 
 /** What is spoken of an announcement. */
@@ -144,6 +145,11 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
   function ensure(text: string, language: SpeechLanguage): Promise<unknown> {
     const key = keyOf(text, language);
     if (fs.existsSync(fileOf(key))) return Promise.resolve();
+    // A voice clip is a nicety (terminals speak the text themselves): the first thing to go when
+    // disk space runs low, so check-ins and receipts keep the room that is left.
+    if (!ctx.storage.allowsNonEssential('voice clip')) {
+      return Promise.reject(new StorageUnavailableError('disk_full', 'Disk space is low: no voice clip is made.'));
+    }
     let p = making.get(key);
     if (!p) {
       p = make(text, language, key).finally(() => making.delete(key));
@@ -175,9 +181,14 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
           try {
             await ensure(speechText(content, readings, language), language);
           } catch (err) {
-            const reason = err instanceof SpeechUnavailableError ? 'unavailable' : 'error';
+            const storage = storageProblemOf(err) !== null;
+            const reason = err instanceof SpeechUnavailableError ? 'unavailable' : storage ? 'storage' : 'error';
             failures.inc({ language, reason });
-            ctx.log.error({ err, language }, 'speech synthesis failed: the announcement is sent with its text only');
+            // Storage problems are logged (summarised) by the storage guard; a skip already was.
+            if (err instanceof StorageUnavailableError) return;
+            if (storage) ctx.storage.reportFailure(err, 'voice clip');
+            else
+              ctx.log.error({ err, language }, 'speech synthesis failed: the announcement is sent with its text only');
           }
         }),
       );
