@@ -5,7 +5,7 @@
 // (Nobody on the listening line, the callback and the listener calling back: terminal-screens.test.ts.)
 import type { Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
-import { as, connectStaff, connectTerminal, emitAck, login, nextEvent } from '../../apps/hub/src/testing/harness';
+import { as, connectCall, connectStaff, connectTerminal, emitAck, login } from '../../apps/hub/src/testing/harness';
 import { screenshot } from '../helpers/browser';
 import { browserSuite, checkTerminalScreen, DEMO_PASSWORD, openConsole, openTerminal } from '../helpers/pages';
 
@@ -37,10 +37,7 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   const a = await connectTerminal(hub.url, other1!.credential);
   const b = await connectTerminal(hub.url, other2!.credential);
   sockets.push(busyOperator, a, b);
-  await emitAck(busyOperator, 'call:setAvailability', { availability: 'available' });
-  const ring = nextEvent<{ callId: number }>(busyOperator, 'call:ringing');
-  await emitAck(a, 'call:request', { shopId });
-  await emitAck(busyOperator, 'call:answer', { callId: (await ring).callId });
+  await connectCall(a, busyOperator, shopId);
   const waitingB = (await emitAck<{ ok: true; data: { callId: number } }>(b, 'call:request', { shopId })).data;
 
   // --- the resident presses the shop's button -----------------------------------------------------

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import type { OrdersService } from '../../apps/hub/src/modules/orders/service';
-import { as, connectStaff, connectTerminal, emitAck, login, nextEvent } from '../../apps/hub/src/testing/harness';
+import { as, connectCall, connectStaff, connectTerminal, emitAck, login } from '../../apps/hub/src/testing/harness';
 import { axeViolations, screenshot, undersizedTargets } from '../helpers/browser';
 import type { TestHub } from '../helpers/hub';
 import { browserSuite, DEMO_PASSWORD, openConsole, openPage, typeCode } from '../helpers/pages';
@@ -448,10 +448,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
   const a = await connectTerminal(hub.url, hub.demo.terminals[3]!.credential);
   const b = await connectTerminal(hub.url, hub.demo.terminals[4]!.credential);
   sockets.push(busyOperator, a, b);
-  await emitAck(busyOperator, 'call:setAvailability', { availability: 'available' });
-  const ring = nextEvent<{ callId: number }>(busyOperator, 'call:ringing');
-  await emitAck(a, 'call:request', { shopId: market.id });
-  await emitAck(busyOperator, 'call:answer', { callId: (await ring).callId });
+  await connectCall(a, busyOperator, market.id);
   const ahead = (await emitAck<{ ok: true; data: { callId: number } }>(b, 'call:request', { shopId: market.id })).data;
 
   await terminal.getByTestId('home-shopping').click();

@@ -3,19 +3,17 @@
  * A real WebRTC session in Node (@roamhq/wrtc + simple-peer) between a virtual terminal and a
  * virtual operator, with signals carried only by the hub.
  */
-
 import { CallSession, type PeerConstructor, socketTransport } from '@tsunagu/call';
-import type { CallInfo, QueuePosition } from '@tsunagu/protocol';
 import SimplePeer from 'simple-peer';
 import type { Socket } from 'socket.io-client';
 import {
+  connectCall,
   connectStaff,
   connectTerminal,
   createTestHub,
   emitAck,
   enrollTerminal,
   login,
-  nextEvent,
   type TestHub,
 } from '../../apps/hub/src/testing/harness';
 
@@ -49,18 +47,9 @@ describe('a real WebRTC call through the hub’s signalling', () => {
     const terminal = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
     const operator = await connectStaff(url, await login(hub, 'operator'));
     sockets.push(terminal, operator);
-    await emitAck(operator, 'call:setAvailability', { availability: 'available' });
-    const ringing = nextEvent<CallInfo>(operator, 'call:ringing');
-    const req = await emitAck<{ ok: true; data: QueuePosition }>(terminal, 'call:request', {
-      shopId: hub.fixture.shopId,
-    });
-    const ring = await ringing;
-    expect(ring.callId).toBe(req.data.callId);
-    const connected = nextEvent<CallInfo>(terminal, 'call:connected');
-    await emitAck(operator, 'call:answer', { callId: ring.callId });
-    const info = await connected;
+    const { callId } = await connectCall(terminal, operator, hub.fixture.shopId);
     const ice = await emitAck<{ ok: true; data: { iceServers: RTCIceServer[] } }>(terminal, 'call:iceServers', {});
-    return { terminal, operator, callId: info.callId, iceServers: ice.data.iceServers };
+    return { terminal, operator, callId, iceServers: ice.data.iceServers };
   }
 
   it('connects, exchanges data both ways and a video track with real frames, and survives an ICE restart', async () => {

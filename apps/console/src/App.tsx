@@ -72,6 +72,8 @@ export function App() {
       user: state.session.user,
       api,
       async signOut() {
+        // Closed first: the hub closing it on sign-out would otherwise read as "your session expired".
+        state.connection.close();
         try {
           await api.logout();
         } catch {

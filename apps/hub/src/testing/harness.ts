@@ -4,8 +4,11 @@
  */
 import zlib from 'node:zlib';
 import {
+  type Ack,
+  type CallInfo,
   type ConnectErrorData,
   PROTOCOL_VERSION,
+  type QueuePosition,
   STAFF_NAMESPACE,
   type StaffRole,
   TERMINAL_NAMESPACE,
@@ -255,6 +258,28 @@ export function connectSocket(socket: Socket): Promise<Socket> {
 /** Emits a command and resolves with its ack. */
 export function emitAck<T = unknown>(socket: Socket, event: string, payload: unknown, timeoutMs = 5000): Promise<T> {
   return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
+}
+
+/**
+ * A call that is connected on both sides: the operator becomes available, the terminal asks for
+ * `shopId`, the operator is rung and answers. Resolves with the call and the operator's answer.
+ */
+export async function connectCall(
+  terminal: Socket,
+  operator: Socket,
+  shopId: number,
+): Promise<{ callId: number; answer: Ack<CallInfo> }> {
+  await emitAck(operator, 'call:setAvailability', { availability: 'available' });
+  const ringing = nextEvent<CallInfo>(operator, 'call:ringing');
+  const connected = nextEvent<CallInfo>(terminal, 'call:connected');
+  const request = await emitAck<Ack<QueuePosition>>(terminal, 'call:request', { shopId });
+  if (!request.ok) throw new Error(`call:request refused: ${request.error.code} ${request.error.message}`);
+  const { callId } = await ringing;
+  if (callId !== request.data.callId) throw new Error('the operator was rung for another call');
+  const answer = await emitAck<Ack<CallInfo>>(operator, 'call:answer', { callId });
+  if (!answer.ok) throw new Error(`call:answer refused: ${answer.error.code} ${answer.error.message}`);
+  await connected;
+  return { callId, answer };
 }
 
 /** Resolves with the next `event` on `socket`. */

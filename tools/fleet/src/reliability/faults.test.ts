@@ -10,6 +10,7 @@ import { FakeClock } from '@tsunagu/hub/lib/clock';
 import { RECONNECT_GRACE_MS } from '@tsunagu/hub/modules/calls/service';
 import {
   as,
+  connectCall,
   connectStaff,
   createTestHub,
   emitAck,
@@ -18,7 +19,7 @@ import {
   sessionFor,
   type TestHub,
 } from '@tsunagu/hub/testing/harness';
-import type { Ack, CallInfo, QueuePosition } from '@tsunagu/protocol';
+import type { Ack, CallInfo } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { TcpProxy } from './tcp-proxy';
 import { FleetTerminal, waitFor } from './terminals';
@@ -164,17 +165,7 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
       sessionFor(hub, hub.fixture.users.operator),
     );
     sockets.push(operator);
-    await emitAck(operator, 'call:setAvailability', { availability: 'available' });
-    const ringing = nextEvent<CallInfo>(operator, 'call:ringing');
-    const req = (await terminal.socket.timeout(5_000).emitWithAck('call:request', {
-      shopId: hub.fixture.shopId,
-    })) as Ack<QueuePosition>;
-    expect(req.ok).toBe(true);
-    const ring = await ringing;
-    const terminalConnected = nextEvent<CallInfo>(terminal.socket as unknown as Socket, 'call:connected');
-    await emitAck(operator, 'call:answer', { callId: ring.callId });
-    await terminalConnected;
-    const callId = ring.callId;
+    const { callId } = await connectCall(terminal.socket as unknown as Socket, operator, hub.fixture.shopId);
 
     const ended = { terminal: null as string | null, operator: null as string | null };
     const reconnected: CallInfo[] = [];

@@ -6,6 +6,7 @@ import { FakeClock } from '../../lib/clock';
 import type { DomainEvents } from '../../lib/events';
 import {
   as,
+  connectCall,
   connectStaff,
   connectTerminal,
   createTestHub,
@@ -46,16 +47,9 @@ describe('calls over real Socket.IO', () => {
   async function connectedCall() {
     const t = await terminal(0);
     const op = await staff('operator');
-    await emitAck(op, 'call:setAvailability', { availability: 'available' });
-    const ringing = nextEvent<CallInfo>(op, 'call:ringing');
-    const req = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
-    if (!req.ok) throw new Error(req.error.message);
-    const ring = await ringing;
-    const tConnected = nextEvent<CallInfo>(t, 'call:connected');
-    const ans = await emitAck<Ack<CallInfo>>(op, 'call:answer', { callId: ring.callId });
-    expect(ans).toMatchObject({ ok: true, data: { status: 'connected', operatorId: hub.fixture.users.operator } });
-    await tConnected;
-    return { t, op, callId: ring.callId };
+    const { callId, answer } = await connectCall(t, op, hub.fixture.shopId);
+    expect(answer).toMatchObject({ ok: true, data: { status: 'connected', operatorId: hub.fixture.users.operator } });
+    return { t, op, callId };
   }
 
   it('a resident calls, the shop operator is rung and answers; both are connected and the call counts as activity', async () => {
