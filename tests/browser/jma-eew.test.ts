@@ -26,12 +26,22 @@ afterAll(async () => {
   await hub?.dispose();
 });
 
+/** Speech synthesis in headless Chromium has no voices: a fake engine that records what is said. */
 const SPEECH_SPY = () => {
   const w = window as unknown as { __spoken: string[] };
   w.__spoken = [];
+  const voice = { lang: 'ja-JP', localService: true, name: 'test-ja', default: true, voiceURI: 'test-ja' };
+  class Utterance {
+    lang = '';
+    voice: unknown = null;
+    rate = 1;
+    constructor(public text: string) {}
+  }
+  Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true, writable: true });
   const synth = window.speechSynthesis;
-  synth.getVoices = () => [] as unknown as SpeechSynthesisVoice[];
+  synth.getVoices = () => [voice] as unknown as SpeechSynthesisVoice[];
   synth.speak = (u: SpeechSynthesisUtterance) => void w.__spoken.push(u.text);
+  synth.cancel = () => undefined;
   new MutationObserver((_m, observer) => {
     if (document.querySelector('[data-testid="emergency-screen"]')) {
       (window as unknown as { __emergencyAt: number }).__emergencyAt = Date.now();

@@ -13,6 +13,10 @@ export const AnnouncementKind = Type.Union([
 ]);
 export type AnnouncementKind = Static<typeof AnnouncementKind>;
 
+/** A sound other than the kind's usual one: 'eew' = the Earthquake Early Warning chime, top priority. */
+export const AnnouncementTone = Type.Literal('eew');
+export type AnnouncementTone = Static<typeof AnnouncementTone>;
+
 export const AnnouncementStatus = Type.Union([
   Type.Literal('pending_approval'),
   Type.Literal('scheduled'),
@@ -72,6 +76,11 @@ export const CreateAnnouncementBody = Type.Object(
     expiresAt: Type.Optional(Timestamp),
     /** Required (true) for an emergency to the whole city: the second confirmation. */
     confirmWholeCity: Type.Optional(Type.Boolean()),
+    /**
+     * 'eew' (emergencies only): the Earthquake Early Warning chime at the top priority, and sent at
+     * once, without waiting for the hub's voice clip (terminals speak it themselves until it exists).
+     */
+    tone: Type.Optional(AnnouncementTone),
   },
   { additionalProperties: false },
 );
@@ -128,6 +137,8 @@ export const AnnouncementContent = Type.Object({
    * outranks the city's own on the terminal's sound channel.
    */
   source: Type.Optional(Type.Union([Type.Literal('console'), Type.Literal('cap')])),
+  /** 'eew': the terminal sounds the Earthquake Early Warning chime, at the top priority. */
+  tone: Type.Optional(AnnouncementTone),
   publishedAt: Type.Union([Timestamp, Type.Null()]),
   expiresAt: Type.Union([Timestamp, Type.Null()]),
 });

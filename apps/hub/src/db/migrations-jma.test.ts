@@ -62,3 +62,32 @@ describe('0020-jma', () => {
     expect(() => db.prepare("INSERT INTO jma_settings (key, value) VALUES ('other', '{}')").run()).toThrow(/CHECK/);
   });
 });
+
+describe('0021-announcement-tones', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO announcements (kind, title_ja, body_ja, target, status, created_by, created_at, updated_at)
+         VALUES ('emergency', 't', 'b', '{"type":"all"}', 'published', 'system:jma', 0, 0)`,
+      )
+      .run().lastInsertRowid,
+  );
+
+  it('keeps one known tone per announcement, and goes with it', () => {
+    db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, 'eew')").run(id);
+    expect(() =>
+      db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, 'eew')").run(id),
+    ).toThrow(/UNIQUE|PRIMARY/);
+    expect(() =>
+      db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, 'siren')").run(id),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (999, 'eew')").run(),
+    ).toThrow(/FOREIGN KEY/);
+    db.prepare('DELETE FROM announcements WHERE id = ?').run(id);
+    expect(db.prepare('SELECT count(*) AS n FROM announcement_tones').get()).toEqual({ n: 0 });
+  });
+});

@@ -2,7 +2,7 @@
  * Short synthesised sounds, one per kind of state change, so a resident who cannot read the
  * screen from across the room still knows what happened. Generated with WebAudio: no audio files.
  */
-export type ToneKind = 'chime' | 'alarm' | 'success' | 'error' | 'disconnected' | 'reconnected' | 'tap';
+export type ToneKind = 'chime' | 'alarm' | 'eew' | 'success' | 'error' | 'disconnected' | 'reconnected' | 'tap';
 
 export interface ToneNote {
   /** Hz */
@@ -14,7 +14,10 @@ export interface ToneNote {
   wave: OscillatorType;
 }
 
-/** What each sound means: chime = new screen or news; alarm = emergency only. */
+/**
+ * What each sound means: chime = new screen or news; alarm = emergency only; eew = an Earthquake
+ * Early Warning (a rising two-note call, twice, unlike anything else the terminal plays).
+ */
 export const TONES: Record<ToneKind, readonly ToneNote[]> = {
   chime: [
     { frequency: 784, start: 0, duration: 0.35, wave: 'sine' },
@@ -26,6 +29,14 @@ export const TONES: Record<ToneKind, readonly ToneNote[]> = {
     duration: 0.28,
     wave: 'square' as const,
   })),
+  eew: [0, 1].flatMap((round) =>
+    [1047, 1319, 1047, 1319, 1568].map((frequency, i) => ({
+      frequency,
+      start: round * 1.3 + i * 0.2,
+      duration: i === 4 ? 0.45 : 0.18,
+      wave: 'triangle' as const,
+    })),
+  ),
   success: [
     { frequency: 523, start: 0, duration: 0.18, wave: 'triangle' },
     { frequency: 659, start: 0.16, duration: 0.18, wave: 'triangle' },

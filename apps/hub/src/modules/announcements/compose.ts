@@ -183,6 +183,10 @@ export function createCompose(deps: ComposeDeps): Compose {
         ]);
       }
       checkTarget(body.target);
+      if (body.tone === 'eew' && body.kind !== 'emergency')
+        throw badRequest('TONE_NEEDS_EMERGENCY', 'The EEW chime is for emergencies only.', [
+          { path: 'body.tone', message: 'needs kind emergency' },
+        ]);
       const audioMime = body.audioId ? clips.check(body.audioId) : null;
       const a: Submission = {
         kind: body.kind,
@@ -199,6 +203,7 @@ export function createCompose(deps: ComposeDeps): Compose {
         expiresAt,
         source: 'console',
         capCategory: null,
+        tone: body.tone ?? null,
       };
       // Refused before any clip is made (the whole-city confirmation).
       decideAnnouncement(
@@ -206,8 +211,11 @@ export function createCompose(deps: ComposeDeps): Compose {
         deps.settings(),
       );
       const readings = body.readings ?? [];
-      // The hub's voice clip exists before the announcement goes out (also one sent later).
-      await speech.prepare(a, readings);
+      // The hub's voice clip exists before the announcement goes out (also one sent later) — except
+      // for an earthquake early warning, where seconds count: terminals speak it themselves until
+      // the clip is made (a fixed EEW text is made once and is ready the next time).
+      const clip = speech.prepare(a, readings);
+      if (a.tone !== 'eew') await clip;
       return submit(a, sender, {
         confirmWholeCity: body.confirmWholeCity,
         alongside: (stored) => {

@@ -1,5 +1,11 @@
 /** SQL for announcements, their frozen targets and receipt counts, ingested CAP messages and settings. */
-import type { AnnouncementKind, AnnouncementStatus, AnnouncementTarget, ReceiptCounts } from '@tsunagu/protocol';
+import type {
+  AnnouncementKind,
+  AnnouncementStatus,
+  AnnouncementTarget,
+  AnnouncementTone,
+  ReceiptCounts,
+} from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 
 export interface AnnouncementRecord {
@@ -21,6 +27,8 @@ export interface AnnouncementRecord {
   publishedAt: number | null;
   cancelledAt: number | null;
   source: 'console' | 'cap';
+  /** 'eew': announced with the Earthquake Early Warning chime (announcement_tones). */
+  tone: AnnouncementTone | null;
   capCategory: string | null;
   createdBy: string;
   approvedBy: string | null;
@@ -28,7 +36,10 @@ export interface AnnouncementRecord {
   updatedAt: number;
 }
 
-export type NewAnnouncement = Omit<AnnouncementRecord, 'id' | 'version' | 'publishedAt' | 'cancelledAt' | 'updatedAt'>;
+export type NewAnnouncement = Omit<
+  AnnouncementRecord,
+  'id' | 'version' | 'publishedAt' | 'cancelledAt' | 'updatedAt' | 'tone'
+> & { tone?: AnnouncementTone | null };
 
 export type ContentPatch = Partial<
   Pick<
@@ -150,7 +161,7 @@ interface CountsRow extends Row {
   rv_at: number | null;
 }
 
-const toRecord = (r: Row): AnnouncementRecord => ({
+const rowToRecord = (r: Row, tone: AnnouncementTone | null): AnnouncementRecord => ({
   id: r.id,
   kind: r.kind,
   test: r.test === 1,
@@ -174,6 +185,7 @@ const toRecord = (r: Row): AnnouncementRecord => ({
   approvedBy: r.approved_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  tone,
 });
 
 /** The counts of an announcement nobody has answered yet. */
@@ -193,19 +205,21 @@ const toRevision = (r: { change: string | null; revisedBy: string; revisedAt: nu
   revisedAt: r.revisedAt,
 });
 
-const withCounts = (r: CountsRow): AnnouncementWithCounts => ({
-  ...toRecord(r),
-  revision: r.rv_by === null ? null : toRevision({ change: r.rv_change, revisedBy: r.rv_by, revisedAt: r.rv_at! }),
-  counts: {
-    targeted: r.c_targeted,
-    delivered: r.c_delivered,
-    played: r.c_played,
-    acknowledged: r.c_acknowledged,
-    safe: r.c_safe,
-    needHelp: r.c_need_help,
-    notAnswered: r.c_targeted - (r.safety_check === 1 ? r.c_answered : r.c_acknowledged),
-  },
-});
+const withCountsOf =
+  (toRecord: (r: Row) => AnnouncementRecord) =>
+  (r: CountsRow): AnnouncementWithCounts => ({
+    ...toRecord(r),
+    revision: r.rv_by === null ? null : toRevision({ change: r.rv_change, revisedBy: r.rv_by, revisedAt: r.rv_at! }),
+    counts: {
+      targeted: r.c_targeted,
+      delivered: r.c_delivered,
+      played: r.c_played,
+      acknowledged: r.c_acknowledged,
+      safe: r.c_safe,
+      needHelp: r.c_need_help,
+      notAnswered: r.c_targeted - (r.safety_check === 1 ? r.c_answered : r.c_acknowledged),
+    },
+  });
 
 /**
  * Announcements (picked by `ids`) with their receipt counts, in one statement. Counted per
@@ -239,6 +253,15 @@ const withCountsSql = (ids: string) => `
   WHERE a.id IN (SELECT id FROM ids) ORDER BY a.id DESC`;
 
 export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
+  const toneOf = db.prepare('SELECT tone FROM announcement_tones WHERE announcement_id = ?');
+  const setTone = db.prepare('INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, ?)');
+  // A point lookup per record: the tone lives in its own table (see migration 0021).
+  const toRecord = (r: Row) =>
+    rowToRecord(
+      r,
+      ((toneOf.get(r.id) as { tone: AnnouncementTone } | undefined)?.tone ?? null) as AnnouncementTone | null,
+    );
+  const withCounts = withCountsOf(toRecord);
   const s = {
     insert: db.prepare(
       `INSERT INTO announcements (kind, test, title_ja, body_ja, title_en, body_en, audio_id, audio_mime, safety_check, target,
@@ -308,14 +331,16 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
     for (const h of householdIds) s.insertTarget.run(id, h);
   };
   const add = db.transaction((a: NewAnnouncement, publish?: { householdIds: number[]; at: number }) => {
+    const { tone, ...fields } = a;
     const row = s.insert.get({
-      ...a,
+      ...fields,
       test: a.test ? 1 : 0,
       safetyCheck: a.safetyCheck ? 1 : 0,
       target: JSON.stringify(a.target),
       status: publish ? 'published' : a.status,
       publishedAt: publish?.at ?? null,
     }) as Row;
+    if (tone) setTone.run(row.id, tone);
     if (publish) freeze(row.id, publish.householdIds);
     return toRecord(row);
   });

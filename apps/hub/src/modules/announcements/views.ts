@@ -27,6 +27,7 @@ export function contentOf(a: AnnouncementRecord): AnnouncementContent {
     hasAudio: a.audioId !== null,
     safetyCheck: a.safetyCheck,
     source: a.source,
+    ...(a.tone ? { tone: a.tone } : {}),
     publishedAt: isoOrNull(a.publishedAt),
     expiresAt: isoOrNull(a.expiresAt),
   };

@@ -41,6 +41,7 @@ export function announcementsSink(announcements: AnnouncementsService): AlertSin
           target: { type: 'all' },
           ...(d.expiresAt !== null ? { expiresAt: iso(d.expiresAt)! } : {}),
           confirmWholeCity: true,
+          ...(d.tone ? { tone: d.tone } : {}),
         },
         JMA_SENDER,
       );

@@ -144,7 +144,13 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
       expect(r.status).toBe(201);
       const shown = await published;
       const id = (r.body as JmaAnnounced).announcementId;
-      expect(shown).toMatchObject({ id, kind: 'emergency', test: false, titleJa: '緊急地震速報　強いゆれに注意' });
+      expect(shown).toMatchObject({
+        id,
+        kind: 'emergency',
+        test: false,
+        tone: 'eew',
+        titleJa: '緊急地震速報　強いゆれに注意',
+      });
       expect(shown.bodyJa).toBe(
         '大きな地震です。強くゆれます。頭を守ってください。じょうぶな机の下に入ってください。ゆれがおさまるまで、外に出ないでください。',
       );

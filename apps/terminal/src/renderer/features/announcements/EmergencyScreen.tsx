@@ -20,9 +20,12 @@ export const REMINDER_INTERVAL_MS = 60_000;
 /** The alarm at this gain: the system volume itself is raised to full for the alert. */
 const ALARM_GAIN = 0.8;
 
-export function emergencyLevel(a: Pick<TerminalAnnouncement, 'source'>): SoundLevel {
-  return a.source === 'cap' ? 'national' : 'city';
+export function emergencyLevel(a: Pick<TerminalAnnouncement, 'source' | 'tone'>): SoundLevel {
+  return a.source === 'cap' || a.tone === 'eew' ? 'national' : 'city';
 }
+
+/** An Earthquake Early Warning has its own chime; every other emergency the alarm. */
+const alarmOf = (a: Pick<TerminalAnnouncement, 'tone'>) => (a.tone === 'eew' ? 'eew' : 'alarm');
 
 export function EmergencyScreen({
   announcement,
@@ -50,7 +53,7 @@ export function EmergencyScreen({
         level,
         key: readingKey,
         play: async (signal) => {
-          await tone('alarm', signal, ALARM_GAIN);
+          await tone(alarmOf(announcement), signal, ALARM_GAIN);
           const clip = await clips.url(announcement, language);
           for (let i = 0; i < EMERGENCY_READINGS && !signal.aborted; i++) {
             await clipOrSpeech(clip, spoken, language, signal);
@@ -68,7 +71,7 @@ export function EmergencyScreen({
         level,
         key: reminderKey,
         play: async (signal) => {
-          await tone('alarm', signal, ALARM_GAIN);
+          await tone(alarmOf(announcement), signal, ALARM_GAIN);
           await say(`${drill}${t('announcements.emergencyReminder')}`, language, signal);
         },
       });

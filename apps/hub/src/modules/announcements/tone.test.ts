@@ -1,0 +1,82 @@
+/** The EEW tone: stored with the announcement, sent to terminals, emergencies only, never held back by the hub's voice. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Announcement, TerminalAnnouncement } from '@tsunagu/protocol';
+import { FakeClock } from '../../lib/clock';
+import {
+  as,
+  connectTerminal,
+  createTestHub,
+  enrollTerminal,
+  nextEvent,
+  sessionFor,
+  type TestHub,
+} from '../../testing/harness';
+
+describe("an announcement's tone", () => {
+  let hub: TestHub;
+  let clock: FakeClock;
+  let dir: string;
+  beforeAll(async () => {
+    // A speech engine that never answers in time: only the hub's deadline (on the fake clock) ends the wait.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tone-'));
+    const slow = path.join(dir, 'slow-engine');
+    fs.writeFileSync(slow, '#!/bin/sh\nexec sleep 5\n', { mode: 0o755 });
+    clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
+    hub = await createTestHub({ clock, config: { dataDir: dir, speechTools: { openJtalk: slow, espeak: slow } } });
+  });
+  afterAll(async () => {
+    await hub.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const post = (payload: Record<string, unknown>) =>
+    as(
+      hub,
+      sessionFor(hub, hub.fixture.users.cityhall),
+    )({
+      method: 'POST',
+      url: '/api/announcements',
+      payload: {
+        titleJa: '緊急地震速報',
+        bodyJa: '強い揺れに警戒',
+        target: { type: 'all' },
+        confirmWholeCity: true,
+        ...payload,
+      },
+    });
+
+  it('an EEW goes out at once with its tone while the voice clip is still being made; others wait for the clip', async () => {
+    const url = await hub.listen();
+    const terminal = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
+    try {
+      let normalDone = false;
+      const normal = post({ kind: 'emergency', titleJa: '避難指示', bodyJa: '避難してください' }).then((r) => {
+        normalDone = true;
+        return r;
+      });
+      const published = nextEvent<TerminalAnnouncement>(terminal, 'announcement:published');
+      const eew = await post({ kind: 'emergency', tone: 'eew' });
+      expect(eew.statusCode).toBe(201);
+      expect(eew.json<Announcement>()).toMatchObject({ status: 'published', tone: 'eew' });
+      expect(await published).toMatchObject({ titleJa: '緊急地震速報', tone: 'eew' });
+      // The other emergency is still waiting for its clip.
+      expect(normalDone).toBe(false);
+      clock.advance(20_000);
+      const done = await normal;
+      expect(done.statusCode).toBe(201);
+      expect(done.json<Announcement>().tone).toBeUndefined();
+      // A terminal that connects later gets the tone too.
+      const sync = hub.capabilities.announcements as { forHousehold(id: number): TerminalAnnouncement[] };
+      expect(sync.forHousehold(hub.fixture.households[0]!).map((a) => a.tone ?? null)).toEqual(['eew', null]);
+    } finally {
+      terminal.close();
+    }
+  });
+
+  it('is for emergencies only', async () => {
+    const res = await post({ kind: 'important', tone: 'eew' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('TONE_NEEDS_EMERGENCY');
+  });
+});
