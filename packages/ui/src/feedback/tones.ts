@@ -32,8 +32,8 @@ export const TONES: Record<ToneKind, readonly ToneNote[]> = {
   eew: [0, 1].flatMap((round) =>
     [1047, 1319, 1047, 1319, 1568].map((frequency, i) => ({
       frequency,
-      start: round * 1.3 + i * 0.2,
-      duration: i === 4 ? 0.45 : 0.18,
+      start: round * 0.98 + i * 0.16,
+      duration: i === 4 ? 0.3 : 0.14,
       wave: 'triangle' as const,
     })),
   ),

@@ -244,22 +244,26 @@ const withCountsSql = (ids: string) => `
   tgt AS (
     SELECT announcement_id AS aid, COUNT(*) AS n FROM announcement_targets
     WHERE announcement_id IN (SELECT id FROM ids) GROUP BY announcement_id)
-  SELECT a.*, COALESCE(tgt.n, 0) AS c_targeted, COALESCE(agg.delivered, 0) AS c_delivered,
+  SELECT a.*, tn.tone AS tone, COALESCE(tgt.n, 0) AS c_targeted, COALESCE(agg.delivered, 0) AS c_delivered,
     COALESCE(agg.played, 0) AS c_played, COALESCE(agg.acknowledged, 0) AS c_acknowledged,
     COALESCE(agg.safe, 0) AS c_safe, COALESCE(agg.need_help, 0) AS c_need_help, COALESCE(agg.answered, 0) AS c_answered,
     rv.change AS rv_change, rv.revised_by AS rv_by, rv.revised_at AS rv_at
   FROM announcements a LEFT JOIN agg ON agg.aid = a.id LEFT JOIN tgt ON tgt.aid = a.id
     LEFT JOIN announcement_revisions rv ON rv.announcement_id = a.id
+    LEFT JOIN announcement_tones tn ON tn.announcement_id = a.id
   WHERE a.id IN (SELECT id FROM ids) ORDER BY a.id DESC`;
+
+const WITH_TONE =
+  'SELECT a.*, tn.tone AS tone FROM announcements a LEFT JOIN announcement_tones tn ON tn.announcement_id = a.id';
 
 export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
   const toneOf = db.prepare('SELECT tone FROM announcement_tones WHERE announcement_id = ?');
   const setTone = db.prepare('INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, ?)');
-  // A point lookup per record: the tone lives in its own table (see migration 0021).
-  const toRecord = (r: Row) =>
+  // The tone lives in its own table (see migration 0021): reads join it; a row from RETURNING looks it up.
+  const toRecord = (r: Row & { tone?: AnnouncementTone | null }) =>
     rowToRecord(
       r,
-      ((toneOf.get(r.id) as { tone: AnnouncementTone } | undefined)?.tone ?? null) as AnnouncementTone | null,
+      r.tone !== undefined ? r.tone : ((toneOf.get(r.id) as { tone: AnnouncementTone } | undefined)?.tone ?? null),
     );
   const withCounts = withCountsOf(toRecord);
   const s = {
@@ -270,10 +274,10 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
          @status, @sendAt, @expiresAt, @publishedAt, @source, @capCategory, @createdBy, @approvedBy, @createdAt, @createdAt)
        RETURNING *`,
     ),
-    get: db.prepare('SELECT * FROM announcements WHERE id = ?'),
+    get: db.prepare(`${WITH_TONE} WHERE a.id = ?`),
     withCounts: db.prepare(withCountsSql('SELECT ?')),
     listWithCounts: db.prepare(withCountsSql('SELECT id FROM announcements ORDER BY id DESC LIMIT ?')),
-    byStatus: db.prepare('SELECT * FROM announcements WHERE status = ? ORDER BY id'),
+    byStatus: db.prepare(`${WITH_TONE} WHERE a.status = ? ORDER BY a.id`),
     publish: db.prepare(
       "UPDATE announcements SET status = 'published', published_at = ?, updated_at = ? WHERE id = ? RETURNING *",
     ),
@@ -285,7 +289,8 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
          cancelled_at = COALESCE(?, cancelled_at) WHERE id = ? RETURNING *`,
     ),
     active: db.prepare(
-      `SELECT a.* FROM announcement_targets t JOIN announcements a ON a.id = t.announcement_id
+      `SELECT a.*, tn.tone AS tone FROM announcement_targets t JOIN announcements a ON a.id = t.announcement_id
+       LEFT JOIN announcement_tones tn ON tn.announcement_id = a.id
        WHERE t.household_id = ? AND a.status = 'published' AND (a.expires_at IS NULL OR a.expires_at > ?)
        ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
     ),
