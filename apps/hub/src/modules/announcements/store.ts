@@ -28,7 +28,7 @@ export interface AnnouncementRecord {
   cancelledAt: number | null;
   source: 'console' | 'cap';
   /** 'eew': announced with the Earthquake Early Warning chime (announcement_tones). */
-  tone: AnnouncementTone | null;
+  tone?: AnnouncementTone | null;
   capCategory: string | null;
   createdBy: string;
   approvedBy: string | null;
