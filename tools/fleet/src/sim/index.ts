@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { type ParseArgsConfig, parseArgs as parseOptions } from 'node:util';
 import { Fleet } from './fleet';
 import { loginCookie, provisionHouseholds } from './provision';
 import type { TerminalIdentity, Transport } from './terminal';
@@ -50,99 +51,67 @@ interface Args {
   json: string | null;
 }
 
+const OPTIONS = {
+  hub: { type: 'string', default: 'http://127.0.0.1:8080' },
+  terminals: { type: 'string', default: '10' },
+  'api-key': { type: 'string' },
+  state: { type: 'string', default: 'data/sim-terminals.json' },
+  transport: { type: 'string', default: 'default' },
+  'heartbeat-ms': { type: 'string', default: '30000' },
+  announce: { type: 'boolean', default: false },
+  checkins: { type: 'string' },
+  'checkin-concurrency': { type: 'string', default: '100' },
+  calls: { type: 'string' },
+  'calls-over': { type: 'string', default: '10' },
+  shop: { type: 'string', multiple: true, default: [] as string[] },
+  operator: { type: 'string', multiple: true, default: [] as string[] },
+  duration: { type: 'string' },
+  json: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsConfig['options'];
+
+function readOptions(argv: string[]) {
+  try {
+    return parseOptions({ args: argv, options: OPTIONS }).values;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n\n${USAGE}`);
+  }
+}
+
 export function parseArgs(argv: string[]): Args {
-  const a: Args = {
-    hub: 'http://127.0.0.1:8080',
-    terminals: 10,
-    apiKey: process.env.TSUNAGU_API_KEY ?? null,
-    state: 'data/sim-terminals.json',
-    transports: undefined,
-    heartbeatMs: 30_000,
-    announce: false,
-    checkins: 0,
-    checkinConcurrency: 100,
-    calls: 0,
-    callsOver: 10,
-    shops: [],
-    operators: [],
-    duration: null,
-    json: null,
-  };
-  const num = (flag: string, v: string | undefined, min = 0) => {
-    const n = Number(v);
-    if (v === undefined || !Number.isFinite(n) || n < min)
-      throw new Error(`${flag} needs a number ≥ ${min} (got "${v ?? ''}")`);
+  const v = readOptions(argv);
+  if (v.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const num = (flag: keyof typeof OPTIONS, text: string, min = 0) => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${flag} needs a number ≥ ${min} (got "${text}")`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--hub':
-        a.hub = value().replace(/\/$/, '');
-        break;
-      case '--terminals':
-        a.terminals = num(flag, value(), 1);
-        break;
-      case '--api-key':
-        a.apiKey = value();
-        break;
-      case '--state':
-        a.state = value();
-        break;
-      case '--transport': {
-        const t = value();
-        if (t !== 'websocket' && t !== 'default') throw new Error('--transport is websocket or default');
-        a.transports = t === 'websocket' ? ['websocket'] : undefined;
-        break;
-      }
-      case '--heartbeat-ms':
-        a.heartbeatMs = num(flag, value());
-        break;
-      case '--announce':
-        a.announce = true;
-        break;
-      case '--checkins':
-        a.checkins = num(flag, value(), 1);
-        break;
-      case '--checkin-concurrency':
-        a.checkinConcurrency = num(flag, value(), 1);
-        break;
-      case '--calls':
-        a.calls = num(flag, value(), 1);
-        break;
-      case '--calls-over':
-        a.callsOver = num(flag, value(), 0);
-        break;
-      case '--shop':
-        a.shops.push(num(flag, value(), 1));
-        break;
-      case '--operator': {
-        const v = value();
-        const at = v.indexOf(':');
-        if (at < 1) throw new Error('--operator is USER:PASSWORD');
-        a.operators.push({ username: v.slice(0, at), password: v.slice(at + 1) });
-        break;
-      }
-      case '--duration':
-        a.duration = num(flag, value());
-        break;
-      case '--json':
-        a.json = value();
-        break;
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`Unknown option ${flag}\n\n${USAGE}`);
-    }
-  }
+  if (v.transport !== 'websocket' && v.transport !== 'default') throw new Error('--transport is websocket or default');
+  const operators = v.operator.map((pair) => {
+    const at = pair.indexOf(':');
+    if (at < 1) throw new Error('--operator is USER:PASSWORD');
+    return { username: pair.slice(0, at), password: pair.slice(at + 1) };
+  });
+  const a: Args = {
+    hub: v.hub.replace(/\/$/, ''),
+    terminals: num('terminals', v.terminals, 1),
+    apiKey: v['api-key'] ?? process.env.TSUNAGU_API_KEY ?? null,
+    state: v.state,
+    transports: v.transport === 'websocket' ? ['websocket'] : undefined,
+    heartbeatMs: num('heartbeat-ms', v['heartbeat-ms']),
+    announce: v.announce,
+    checkins: v.checkins === undefined ? 0 : num('checkins', v.checkins, 1),
+    checkinConcurrency: num('checkin-concurrency', v['checkin-concurrency'], 1),
+    calls: v.calls === undefined ? 0 : num('calls', v.calls, 1),
+    callsOver: num('calls-over', v['calls-over']),
+    shops: v.shop.map((id) => num('shop', id, 1)),
+    operators,
+    duration: v.duration === undefined ? null : num('duration', v.duration),
+    json: v.json ?? null,
+  };
   try {
     new URL(a.hub);
   } catch {
