@@ -36,6 +36,7 @@ import { clientErrorHandler, createFailureReporter, frameworkErrors, registerErr
 import { createHealth, registerHealthRoutes } from './plugins/health';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
+import { registerSerialization } from './plugins/serialization';
 import { createSockets } from './plugins/socket';
 import { createStorageGuard } from './plugins/storage';
 
@@ -49,6 +50,8 @@ export interface BuildOptions {
   inMemory?: boolean;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** Check every JSON answer against plain JSON.stringify (default: under test), see plugins/serialization.ts. */
+  strictResponses?: boolean;
   /** Start schedulers and timers (default true); the admin CLI turns them off. */
   backgroundJobs?: boolean;
 }
@@ -97,6 +100,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const ajvBody = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
   const ajvUrl = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvUrl).compile(schema));
+  registerSerialization(app, { strict: options.strictResponses ?? process.env.NODE_ENV === 'test' });
 
   const metrics = createMetrics();
   const repeated = new RepeatedLog(app.log, clock);

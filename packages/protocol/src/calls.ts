@@ -243,3 +243,12 @@ export const RingCancelled = Type.Object({
 export type RingCancelled = Static<typeof RingCancelled>;
 export const CallIdResult = Type.Object({ callId: Id });
 export const SignalDelivered = Type.Object({ delivered: Type.Literal(true) });
+export const CallHistoryQuery = Type.Object(
+  {
+    shopId: Type.Optional(Id),
+    householdId: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type CallHistoryQuery = Static<typeof CallHistoryQuery>;

@@ -20,3 +20,5 @@ export const EmptyPayload = Type.Object({}, { additionalProperties: false });
 export type EmptyPayload = Static<typeof EmptyPayload>;
 export const ServerTime = Type.Object({ serverTime: Timestamp });
 export type ServerTime = Static<typeof ServerTime>;
+/** A response that is not JSON (CSV, XML, audio, images): documented by its route's `produces`. */
+export const Binary = Type.Unsafe<unknown>(Type.String({ description: 'Not JSON: see the content type' }));

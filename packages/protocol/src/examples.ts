@@ -8,6 +8,7 @@ import type { User } from './accounts';
 import type { Announcement, AnnouncementContent, ReceiptCounts, TerminalAnnouncement } from './announcements';
 import type { CallInfo, IceServersResponse, OperatorState, QueuePosition, QueueView } from './calls';
 import type { CheckinPlan, CheckinReminder, CheckinStatus } from './checkins';
+import type { ErrorResponse } from './errors';
 import type { Household } from './households';
 import type { Order } from './orders';
 import type { CatalogueItem, Shop } from './shops';
@@ -240,6 +241,18 @@ export const watchAlert: WatchAlert = {
   possibleOutage: false,
   events: [{ id: 1, at, type: 'opened', actor: 'system', level: 1, detail: null }],
 };
+
+/** Every route's `4xx` answer. */
+export const error: ErrorResponse = {
+  error: {
+    code: 'VALIDATION_FAILED',
+    message: 'The request is not valid: body.titleJa is required',
+    details: [{ path: 'body.titleJa', message: 'is required' }],
+  },
+};
+
+/** What a route that only confirms answers. */
+export const ok = { ok: true } as const;
 
 export const systemStatus: SystemStatus = {
   ready: false,

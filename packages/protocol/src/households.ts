@@ -73,3 +73,13 @@ export const AssignWatcherBody = Type.Object(
   { additionalProperties: false },
 );
 export type AssignWatcherBody = Static<typeof AssignWatcherBody>;
+export const HouseholdListQuery = Type.Object(
+  { districtId: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { additionalProperties: false },
+);
+export type HouseholdListQuery = Static<typeof HouseholdListQuery>;
+export const WatcherParams = Type.Object(
+  { id: Type.Integer({ minimum: 1 }), userId: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+export type WatcherParams = Static<typeof WatcherParams>;

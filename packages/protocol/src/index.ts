@@ -1,5 +1,6 @@
 export * from './accounts';
 export * from './announcements';
+export * from './api';
 export * from './calls';
 export * from './checkins';
 export * from './common';

@@ -6,6 +6,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Timestamp } from './common';
 
+/** The media types `POST /api/jma` takes (a telegram is read raw: its XML declaration says how to decode it). */
+export const JMA_CONTENT_TYPES = ['application/xml', 'text/xml'] as const;
+
 /** quake = 地震情報／細分区域, city = 地震情報／市町村等, tsunami = 津波予報区. */
 export const JmaAreaType = Type.Union([Type.Literal('quake'), Type.Literal('city'), Type.Literal('tsunami')]);
 export type JmaAreaType = Static<typeof JmaAreaType>;

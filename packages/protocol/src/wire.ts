@@ -83,15 +83,17 @@ export interface RouteSpec<
   Q extends TSchema | undefined = TSchema | undefined,
   B extends TSchema | undefined = TSchema | undefined,
   R extends ResponseSchemas = ResponseSchemas,
+  C extends readonly string[] | undefined = readonly string[] | undefined,
+  O extends string | undefined = string | undefined,
 > {
   readonly params: P;
   readonly querystring: Q;
   readonly body: B;
   readonly response: R;
   /** Request bodies other than JSON (uploads, CAP XML). The body schema is then absent. */
-  readonly consumes?: readonly string[];
-  /** Set when the answer is not JSON (CSV, audio, XML, images): the console links to it or fetches it raw. */
-  readonly produces?: string;
+  readonly consumes: C;
+  /** Set when the answer is not JSON (CSV, audio, XML, images): the console links to it. */
+  readonly produces: O;
   readonly description?: string;
   readonly examples: RouteExamples<P, Q, B, R>;
 }
@@ -104,21 +106,25 @@ export function route<
   P extends TSchema | undefined = undefined,
   Q extends TSchema | undefined = undefined,
   B extends TSchema | undefined = undefined,
+  C extends readonly string[] | undefined = undefined,
+  O extends string | undefined = undefined,
 >(spec: {
   params?: P;
   querystring?: Q;
   body?: B;
   response: R;
-  consumes?: readonly string[];
-  produces?: string;
+  consumes?: C;
+  produces?: O;
   description?: string;
   examples: RouteExamples<NoInfer<P>, NoInfer<Q>, NoInfer<B>, NoInfer<R>>;
-}): RouteSpec<P, Q, B, WithErrors<R>> {
+}): RouteSpec<P, Q, B, WithErrors<R>, C, O> {
   return {
     ...spec,
     params: spec.params as P,
     querystring: spec.querystring as Q,
     body: spec.body as B,
+    consumes: spec.consumes as C,
+    produces: spec.produces as O,
     response: { ...spec.response, '4xx': ErrorResponse },
   };
 }

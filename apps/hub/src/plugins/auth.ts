@@ -65,6 +65,8 @@ export interface ApiRoute {
   url: string;
   access: Access;
   bodySchema?: unknown;
+  /** The route's whole schema (params, querystring, body, response), as registered. */
+  schema?: unknown;
   /** Content types the route's body parser takes besides JSON (e.g. CAP XML, multipart). */
   bodyLimit?: number;
 }
@@ -80,7 +82,15 @@ export function registerAuth(app: FastifyInstance, auth: Authenticators): ApiRou
     if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule (config.access)`);
     const bodySchema = (route.schema as { body?: unknown } | undefined)?.body;
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') apiRoutes.push({ method, url: route.url, access, bodySchema, bodyLimit: route.bodyLimit });
+      if (method !== 'HEAD')
+        apiRoutes.push({
+          method,
+          url: route.url,
+          access,
+          bodySchema,
+          schema: route.schema,
+          bodyLimit: route.bodyLimit,
+        });
     }
   });
 

@@ -1,26 +1,12 @@
 /** REST routes: compose/approve/update/cancel announcements, target preview, receipts, follow-ups (JSON/CSV), voice clips, CAP gateway. */
 import fs from 'node:fs';
 import multipart from '@fastify/multipart';
-import { Type } from '@sinclair/typebox';
-import {
-  AnnouncementListQuery,
-  AnnouncementSettings,
-  AudioUploaded,
-  CreateAnnouncementBody,
-  DistrictCentroids,
-  FollowUpQuery,
-  IdParams,
-  MAX_AUDIO_BYTES,
-  ReceiptCounts,
-  TargetPreview,
-  TargetPreviewBody,
-  UpdateAnnouncementBody,
-  type UpdateAnnouncementBody as UpdateBody,
-} from '@tsunagu/protocol';
+import { CAP_CONTENT_TYPES, MAX_AUDIO_BYTES } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, badRequest, forbidden, notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
+import { route } from '../../lib/route';
 import type { AnnouncementsService } from './service';
 
 const cityhall = { roles: ['cityhall'] as const };
@@ -28,7 +14,6 @@ const admin = { roles: ['cityhall'] as const, admin: true };
 const tags = ['announcements'];
 /** CAP messages are small; national feeds stay well under this. */
 export const CAP_BODY_LIMIT = 512 * 1024;
-const CAP_TYPES = ['application/cap+xml', 'application/xml'];
 
 /** Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) is made inert. */
 export function csvCell(value: string | number | boolean | null): string {
@@ -49,149 +34,101 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       });
 
     // CAP bodies are read raw: the XML declaration, not the HTTP header, says how to decode them.
-    app.addContentTypeParser(CAP_TYPES, { parseAs: 'buffer', bodyLimit: CAP_BODY_LIMIT }, (_req, body, done) =>
-      done(null, body),
+    app.addContentTypeParser(
+      [...CAP_CONTENT_TYPES],
+      { parseAs: 'buffer', bodyLimit: CAP_BODY_LIMIT },
+      (_req, body, done) => done(null, body),
     );
     await app.register(multipart, {
       limits: { fileSize: MAX_AUDIO_BYTES, files: 1, fields: 0, parts: 1 },
       throwFileSizeLimit: true,
     });
 
-    app.post(
-      '/api/announcements',
-      { config: { access: cityhall }, schema: { tags, body: CreateAnnouncementBody } },
+    route(app, 'POST /api/announcements', { config: { access: cityhall }, tags }, async (request, reply) => {
+      const body = request.body;
+      const a = await service.create(body, service.senderFor(request.principal));
+      audit(request, 'announcement.create', `announcement:${a.id}`, {
+        kind: a.kind,
+        status: a.status,
+        target: a.target,
+        test: a.test,
+      });
+      return reply.status(201).send(a);
+    });
+
+    route(app, 'POST /api/announcements/preview', { config: { access: cityhall }, tags }, async (request) =>
+      service.preview(request.body.target),
+    );
+
+    route(app, 'GET /api/announcements', { config: { access: cityhall }, tags }, async (request) => ({
+      announcements: service.list(request.query.limit ?? 50),
+    }));
+
+    route(app, 'GET /api/announcements/settings', { config: { access: cityhall }, tags }, async () =>
+      service.settings(),
+    );
+    route(app, 'PUT /api/announcements/settings', { config: { access: admin }, tags }, async (request) => {
+      const before = service.settings();
+      const after = service.setSettings(request.body);
+      audit(request, 'announcement.settings', 'announcement_settings', { before, after });
+      return after;
+    });
+
+    route(app, 'GET /api/announcements/district-centroids', { config: { access: cityhall }, tags }, async () => ({
+      centroids: service.centroids(),
+    }));
+    route(app, 'PUT /api/announcements/district-centroids', { config: { access: admin }, tags }, async (request) => {
+      const centroids = service.setCentroids(request.body.centroids);
+      audit(request, 'announcement.district_centroids', 'announcement_settings', { districts: centroids.length });
+      return { centroids };
+    });
+
+    route(app, 'GET /api/announcements/:id', { config: { access: cityhall }, tags }, async (request) =>
+      service.get(request.params.id),
+    );
+
+    route(app, 'PATCH /api/announcements/:id', { config: { access: cityhall }, tags }, async (request) => {
+      const { id } = request.params;
+      const a = await service.update(id, request.body, service.senderFor(request.principal));
+      audit(request, 'announcement.update', `announcement:${id}`, {
+        version: a.version,
+        held: a.pendingChange !== null || a.status === 'pending_approval',
+        fields: Object.keys(request.body),
+      });
+      return a;
+    });
+
+    route(app, 'POST /api/announcements/:id/cancel', { config: { access: cityhall }, tags }, async (request) => {
+      const { id } = request.params;
+      const a = service.cancel(id);
+      audit(request, 'announcement.cancel', `announcement:${id}`);
+      return a;
+    });
+
+    route(app, 'POST /api/announcements/:id/approve', { config: { access: cityhall }, tags }, async (request) => {
+      // The two-person rule needs a person: API keys cannot approve.
+      if (request.principal?.kind !== 'user') throw forbidden('Only a signed-in city hall account can approve.');
+      const { id } = request.params;
+      const a = service.approve(id, actorName(request.principal));
+      audit(request, 'announcement.approve', `announcement:${id}`);
+      return a;
+    });
+
+    route(app, 'GET /api/announcements/:id/receipts', { config: { access: cityhall }, tags }, async (request) =>
+      service.counts(request.params.id),
+    );
+
+    route(app, 'GET /api/announcements/:id/follow-ups', { config: { access: cityhall }, tags }, async (request) => ({
+      households: service.followUps(request.params.id, request.query.sort ?? 'district'),
+    }));
+
+    route(
+      app,
+      'GET /api/announcements/:id/follow-ups.csv',
+      { config: { access: cityhall }, tags },
       async (request, reply) => {
-        const body = request.body as CreateAnnouncementBody;
-        const a = await service.create(body, service.senderFor(request.principal));
-        audit(request, 'announcement.create', `announcement:${a.id}`, {
-          kind: a.kind,
-          status: a.status,
-          target: a.target,
-          test: a.test,
-        });
-        return reply.status(201).send(a);
-      },
-    );
-
-    app.post(
-      '/api/announcements/preview',
-      { config: { access: cityhall }, schema: { tags, body: TargetPreviewBody, response: { 200: TargetPreview } } },
-      async (request) => service.preview((request.body as { target: CreateAnnouncementBody['target'] }).target),
-    );
-
-    app.get(
-      '/api/announcements',
-      { config: { access: cityhall }, schema: { tags, querystring: AnnouncementListQuery } },
-      async (request) => ({
-        announcements: service.list((request.query as { limit?: number }).limit ?? 50),
-      }),
-    );
-
-    app.get(
-      '/api/announcements/settings',
-      { config: { access: cityhall }, schema: { tags, response: { 200: AnnouncementSettings } } },
-      async () => service.settings(),
-    );
-    app.put(
-      '/api/announcements/settings',
-      {
-        config: { access: admin },
-        schema: { tags, body: AnnouncementSettings, response: { 200: AnnouncementSettings } },
-      },
-      async (request) => {
-        const before = service.settings();
-        const after = service.setSettings(request.body as AnnouncementSettings);
-        audit(request, 'announcement.settings', 'announcement_settings', { before, after });
-        return after;
-      },
-    );
-
-    app.get(
-      '/api/announcements/district-centroids',
-      { config: { access: cityhall }, schema: { tags, response: { 200: DistrictCentroids } } },
-      async () => ({ centroids: service.centroids() }),
-    );
-    app.put(
-      '/api/announcements/district-centroids',
-      { config: { access: admin }, schema: { tags, body: DistrictCentroids, response: { 200: DistrictCentroids } } },
-      async (request) => {
-        const centroids = service.setCentroids((request.body as DistrictCentroids).centroids);
-        audit(request, 'announcement.district_centroids', 'announcement_settings', { districts: centroids.length });
-        return { centroids };
-      },
-    );
-
-    app.get(
-      '/api/announcements/:id',
-      { config: { access: cityhall }, schema: { tags, params: IdParams } },
-      async (request) => service.get((request.params as IdParams).id),
-    );
-
-    app.patch(
-      '/api/announcements/:id',
-      { config: { access: cityhall }, schema: { tags, params: IdParams, body: UpdateAnnouncementBody } },
-      async (request) => {
-        const { id } = request.params as IdParams;
-        const a = await service.update(id, request.body as UpdateBody, service.senderFor(request.principal));
-        audit(request, 'announcement.update', `announcement:${id}`, {
-          version: a.version,
-          held: a.pendingChange !== null || a.status === 'pending_approval',
-          fields: Object.keys(request.body as object),
-        });
-        return a;
-      },
-    );
-
-    app.post(
-      '/api/announcements/:id/cancel',
-      { config: { access: cityhall }, schema: { tags, params: IdParams } },
-      async (request) => {
-        const { id } = request.params as IdParams;
-        const a = service.cancel(id);
-        audit(request, 'announcement.cancel', `announcement:${id}`);
-        return a;
-      },
-    );
-
-    app.post(
-      '/api/announcements/:id/approve',
-      { config: { access: cityhall }, schema: { tags, params: IdParams } },
-      async (request) => {
-        // The two-person rule needs a person: API keys cannot approve.
-        if (request.principal?.kind !== 'user') throw forbidden('Only a signed-in city hall account can approve.');
-        const { id } = request.params as IdParams;
-        const a = service.approve(id, actorName(request.principal));
-        audit(request, 'announcement.approve', `announcement:${id}`);
-        return a;
-      },
-    );
-
-    app.get(
-      '/api/announcements/:id/receipts',
-      { config: { access: cityhall }, schema: { tags, params: IdParams, response: { 200: ReceiptCounts } } },
-      async (request) => service.counts((request.params as IdParams).id),
-    );
-
-    app.get(
-      '/api/announcements/:id/follow-ups',
-      { config: { access: cityhall }, schema: { tags, params: IdParams, querystring: FollowUpQuery } },
-      async (request) => ({
-        households: service.followUps(
-          (request.params as IdParams).id,
-          (request.query as { sort?: 'district' | 'needsAssistance' }).sort ?? 'district',
-        ),
-      }),
-    );
-
-    app.get(
-      '/api/announcements/:id/follow-ups.csv',
-      { config: { access: cityhall }, schema: { tags, params: IdParams, querystring: FollowUpQuery } },
-      async (request, reply) => {
-        const { id } = request.params as IdParams;
-        const rows = service.followUps(
-          id,
-          (request.query as { sort?: 'district' | 'needsAssistance' }).sort ?? 'district',
-        );
+        const { id } = request.params;
+        const rows = service.followUps(id, request.query.sort ?? 'district');
         const header = ['世帯ID', '世帯名', '住所', '電話', '地区', '要配慮', '状態', '配信済み'];
         const lines = [
           header,
@@ -215,20 +152,14 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       },
     );
 
-    app.get(
-      '/api/announcements/:id/cap',
-      { config: { access: cityhall }, schema: { tags, params: IdParams } },
-      async (request, reply) =>
-        reply.type('application/cap+xml; charset=utf-8').send(service.capXml((request.params as IdParams).id)),
+    route(app, 'GET /api/announcements/:id/cap', { config: { access: cityhall }, tags }, async (request, reply) =>
+      reply.type('application/cap+xml; charset=utf-8').send(service.capXml(request.params.id)),
     );
 
-    app.post(
-      '/api/announcements/audio',
-      {
-        config: { access: cityhall },
-        bodyLimit: MAX_AUDIO_BYTES + 64 * 1024,
-        schema: { tags, consumes: ['multipart/form-data'], response: { 201: AudioUploaded } },
-      },
+    route(
+      app,
+      'POST /api/announcements/audio',
+      { config: { access: cityhall }, tags, bodyLimit: MAX_AUDIO_BYTES + 64 * 1024 },
       async (request, reply) => {
         if (!request.isMultipart())
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the recording as multipart/form-data with one file.');
@@ -266,16 +197,15 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         .header('cache-control', 'private, max-age=86400')
         .send(fs.createReadStream(audio.file));
     };
-    app.get(
-      '/api/announcements/:id/audio',
-      { config: { access: cityhall }, schema: { tags, params: IdParams } },
-      async (request, reply) => sendAudio((request.params as IdParams).id, reply),
+    route(app, 'GET /api/announcements/:id/audio', { config: { access: cityhall }, tags }, async (request, reply) =>
+      sendAudio(request.params.id, reply),
     );
-    app.get(
-      '/api/terminal/announcements/:id/audio',
-      { config: { access: 'terminal' }, schema: { tags, params: IdParams } },
+    route(
+      app,
+      'GET /api/terminal/announcements/:id/audio',
+      { config: { access: 'terminal' }, tags },
       async (request, reply) => {
-        const { id } = request.params as IdParams;
+        const { id } = request.params;
         const p = request.principal;
         // A terminal only hears what was sent to its household.
         if (p?.kind !== 'terminal' || !service.forHousehold(p.householdId).some((a) => a.id === id))
@@ -284,27 +214,15 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       },
     );
 
-    app.post(
-      '/api/cap',
+    route(
+      app,
+      'POST /api/cap',
       {
         // For alerting systems only (their API key's policy applies); people compose in the console.
         // Parsing is the expensive part: a misbehaving feed cannot keep the hub busy.
         config: { access: { ...cityhall, apiKeysOnly: true }, rateLimit: { max: 120, timeWindow: '1 minute' } },
+        tags: ['cap'],
         bodyLimit: CAP_BODY_LIMIT,
-        schema: {
-          tags: ['cap'],
-          consumes: CAP_TYPES,
-          description:
-            "Ingest a Common Alerting Protocol 1.2 (or 1.1) message from an alerting system's API key (a person's session is refused: 403 API_KEY_REQUIRED). The message's <sender> must be the one city hall bound to the key (403 CAP_SENDER_NOT_ALLOWED); the key's policy decides whether it is published at once or held for approval. 201 { announcementId } when announced or held; 200 { reason } when valid but nothing to announce.",
-          response: {
-            200: Type.Object({
-              reason: Type.String(),
-              announcementId: Type.Optional(Type.Integer()),
-              announcementIds: Type.Optional(Type.Array(Type.Integer())),
-            }),
-            201: Type.Object({ announcementId: Type.Integer() }),
-          },
-        },
       },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body)) {

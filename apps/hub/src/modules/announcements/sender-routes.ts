@@ -1,8 +1,8 @@
 /** REST for city hall's policy per API key (machine senders): administrators read and set it; audited. */
-import { IdParams, SenderPolicy, SenderPolicyBody, SenderPolicyList } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
+import { route } from '../../lib/route';
 import type { AnnouncementsService } from './service';
 
 const admin = { roles: ['cityhall'] as const, admin: true };
@@ -10,36 +10,27 @@ const tags = ['announcements'];
 
 export function senderPolicyRoutes(ctx: HubContext, service: AnnouncementsService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get(
-      '/api/announcements/sender-policies',
-      { config: { access: admin }, schema: { tags, response: { 200: SenderPolicyList } } },
-      async () => ({ policies: service.senderPolicies() }),
-    );
+    route(app, 'GET /api/announcements/sender-policies', { config: { access: admin }, tags }, async () => ({
+      policies: service.senderPolicies(),
+    }));
 
-    app.put(
-      '/api/announcements/sender-policies/:id',
-      {
-        config: { access: admin },
-        schema: { tags, params: IdParams, body: SenderPolicyBody, response: { 200: SenderPolicy } },
-      },
-      async (request) => {
-        const { id } = request.params as IdParams;
-        const body = request.body as SenderPolicyBody;
-        const actor = actorName(request.principal);
-        const before = service.senderPolicies().find((p) => p.apiKeyId === id) ?? null;
-        const after = service.setSenderPolicy(id, body, actor);
-        ctx.audit.record({
-          actor,
-          action: 'announcement.sender_policy',
-          target: `api_key:${id}`,
-          ip: request.ip,
-          detail: {
-            before: before && { capSender: before.capSender, publish: before.publish },
-            after: { capSender: after.capSender, publish: after.publish },
-          },
-        });
-        return after;
-      },
-    );
+    route(app, 'PUT /api/announcements/sender-policies/:id', { config: { access: admin }, tags }, async (request) => {
+      const { id } = request.params;
+      const body = request.body;
+      const actor = actorName(request.principal);
+      const before = service.senderPolicies().find((p) => p.apiKeyId === id) ?? null;
+      const after = service.setSenderPolicy(id, body, actor);
+      ctx.audit.record({
+        actor,
+        action: 'announcement.sender_policy',
+        target: `api_key:${id}`,
+        ip: request.ip,
+        detail: {
+          before: before && { capSender: before.capSender, publish: before.publish },
+          after: { capSender: after.capSender, publish: after.publish },
+        },
+      });
+      return after;
+    });
   };
 }

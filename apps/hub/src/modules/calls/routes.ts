@@ -1,10 +1,11 @@
 /** REST for the console: queues with their figures, call history, ICE servers. */
 import { Type } from '@sinclair/typebox';
-import { CallHistory, IceServersResponse, Id, IdParams, QueueView, QueueViewList } from '@tsunagu/protocol';
+import { Id } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { forbidden, notFound } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
+import { route } from '../../lib/route';
 import type { ShopsStore } from '../shops/store';
 import type { CallsService } from './service';
 
@@ -23,7 +24,7 @@ export function visibleShopIds(p: Principal | null, shops: ShopsStore): number[]
   return p.role === 'cityhall' ? shops.list().map((s) => s.id) : [];
 }
 
-const HistoryQuery = Type.Object(
+const _HistoryQuery = Type.Object(
   {
     shopId: Type.Optional(Id),
     householdId: Type.Optional(Id),
@@ -34,67 +35,48 @@ const HistoryQuery = Type.Object(
 
 export function callsRoutes(ctx: HubContext, calls: CallsService, shops: ShopsStore) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get(
-      '/api/calls/queues',
-      { config: { access: staffOfCalls }, schema: { tags: ['calls'], response: { 200: QueueViewList } } },
-      async (request) => ({
-        queues: visibleShopIds(request.principal, shops).map((id) => calls.queueView(id)),
-      }),
-    );
+    route(app, 'GET /api/calls/queues', { config: { access: staffOfCalls }, tags: ['calls'] }, async (request) => ({
+      queues: visibleShopIds(request.principal, shops).map((id) => calls.queueView(id)),
+    }));
 
-    app.get(
-      '/api/calls/queues/:id',
-      { config: { access: staffOfCalls }, schema: { tags: ['calls'], params: IdParams, response: { 200: QueueView } } },
-      async (request) => {
-        const { id } = request.params as { id: number };
-        if (!visibleShopIds(request.principal, shops).includes(id)) throw notFound('queue');
-        return calls.queueView(id);
-      },
-    );
+    route(app, 'GET /api/calls/queues/:id', { config: { access: staffOfCalls }, tags: ['calls'] }, async (request) => {
+      const { id } = request.params;
+      if (!visibleShopIds(request.principal, shops).includes(id)) throw notFound('queue');
+      return calls.queueView(id);
+    });
 
-    app.get(
-      '/api/calls',
-      {
-        config: { access: staffOfCalls },
-        schema: { tags: ['calls'], querystring: HistoryQuery, response: { 200: CallHistory } },
-      },
-      async (request) => {
-        const q = request.query as { shopId?: number; householdId?: number; limit?: number };
-        const visible = visibleShopIds(request.principal, shops);
-        if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
-        const shopIds = q.shopId !== undefined ? [q.shopId] : visible;
-        if (shopIds.length === 0) throw forbidden();
-        const rows = shopIds.flatMap((shopId) =>
-          calls.history({ shopId, householdId: q.householdId, limit: q.limit ?? 100 }),
-        );
-        rows.sort((a, b) => b.requestedAt - a.requestedAt);
-        const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-        return {
-          calls: rows.slice(0, q.limit ?? 100).map((c) => ({
-            callId: c.id,
-            shopId: c.shopId,
-            householdId: c.householdId,
-            householdName: calls.callInfo(c.id)?.householdName ?? '',
-            operatorId: c.operatorId,
-            direction: c.direction,
-            status: c.status,
-            requestedAt: new Date(c.requestedAt).toISOString(),
-            answeredAt: iso(c.answeredAt),
-            endedAt: iso(c.endedAt),
-          })),
-        };
-      },
-    );
+    route(app, 'GET /api/calls', { config: { access: staffOfCalls }, tags: ['calls'] }, async (request) => {
+      const q = request.query;
+      const visible = visibleShopIds(request.principal, shops);
+      if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
+      const shopIds = q.shopId !== undefined ? [q.shopId] : visible;
+      if (shopIds.length === 0) throw forbidden();
+      const rows = shopIds.flatMap((shopId) =>
+        calls.history({ shopId, householdId: q.householdId, limit: q.limit ?? 100 }),
+      );
+      rows.sort((a, b) => b.requestedAt - a.requestedAt);
+      const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+      return {
+        calls: rows.slice(0, q.limit ?? 100).map((c) => ({
+          callId: c.id,
+          shopId: c.shopId,
+          householdId: c.householdId,
+          householdName: calls.callInfo(c.id)?.householdName ?? '',
+          operatorId: c.operatorId,
+          direction: c.direction,
+          status: c.status,
+          requestedAt: new Date(c.requestedAt).toISOString(),
+          answeredAt: iso(c.answeredAt),
+          endedAt: iso(c.endedAt),
+        })),
+      };
+    });
 
-    app.get(
-      '/api/calls/ice-servers',
-      { config: { access: callTakers }, schema: { tags: ['calls'], response: { 200: IceServersResponse } } },
-      async (request) => {
-        // TURN credentials relay traffic through the city's server: only for people who take calls.
-        if (request.principal?.kind !== 'user') throw forbidden('Only staff who take calls get call servers.');
-        return calls.iceServers(actorName(request.principal));
-      },
-    );
+    route(app, 'GET /api/calls/ice-servers', { config: { access: callTakers }, tags: ['calls'] }, async (request) => {
+      // TURN credentials relay traffic through the city's server: only for people who take calls.
+      if (request.principal?.kind !== 'user') throw forbidden('Only staff who take calls get call servers.');
+      return calls.iceServers(actorName(request.principal));
+    });
     void ctx;
   };
 }

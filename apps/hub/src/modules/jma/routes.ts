@@ -1,25 +1,16 @@
 /** REST routes of the JMA gateway: POST a telegram, browse the record, read and change the settings. */
-import {
-  IdParams,
-  JmaAnnounced,
-  JmaNotAnnounced,
-  JmaSettings,
-  JmaTelegramList,
-  JmaTelegramQuery,
-  JmaTelegramRecord,
-  UpdateJmaSettingsBody,
-} from '@tsunagu/protocol';
+import { JMA_CONTENT_TYPES, type JmaAnnounced, type JmaNotAnnounced } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, badRequest, notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
+import { route } from '../../lib/route';
 import type { IngestResult, JmaService } from './service';
 import { MAX_XML_BYTES } from './xml';
 
 const cityhall = { roles: ['cityhall'] as const };
 const admin = { roles: ['cityhall'] as const, admin: true };
 const tags = ['jma'];
-const XML_TYPES = ['application/xml', 'text/xml'];
 
 /** What `POST /api/jma` answers for a decision. */
 export function ingestResponse(r: IngestResult): { status: 200 | 201; body: JmaAnnounced | JmaNotAnnounced } {
@@ -52,23 +43,16 @@ export function ingestResponse(r: IngestResult): { status: 200 | 201; body: JmaA
 export function jmaRoutes(ctx: HubContext, service: JmaService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     // Read raw: the XML declaration, not the HTTP header, says how to decode it.
-    app.addContentTypeParser(XML_TYPES, { parseAs: 'buffer', bodyLimit: MAX_XML_BYTES }, (_req, body, done) =>
-      done(null, body),
+    app.addContentTypeParser(
+      [...JMA_CONTENT_TYPES],
+      { parseAs: 'buffer', bodyLimit: MAX_XML_BYTES },
+      (_req, body, done) => done(null, body),
     );
 
-    app.post(
-      '/api/jma',
-      {
-        config: { access: cityhall, rateLimit: { max: 600, timeWindow: '1 minute' } },
-        bodyLimit: MAX_XML_BYTES,
-        schema: {
-          tags,
-          consumes: XML_TYPES,
-          description:
-            'One JMA disaster-information XML telegram (気象庁防災情報XML). 201 when it made or changed an announcement; 200 { result: ignored | duplicate | withdrawn, reason } otherwise.',
-          response: { 200: JmaNotAnnounced, 201: JmaAnnounced },
-        },
-      },
+    route(
+      app,
+      'POST /api/jma',
+      { config: { access: cityhall, rateLimit: { max: 600, timeWindow: '1 minute' } }, tags, bodyLimit: MAX_XML_BYTES },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body))
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the telegram as application/xml.');
@@ -94,64 +78,41 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
       },
     );
 
-    app.get(
-      '/api/jma/telegrams',
-      {
-        config: { access: cityhall },
-        schema: { tags, querystring: JmaTelegramQuery, response: { 200: JmaTelegramList } },
-      },
-      async (request) => {
-        const q = request.query as JmaTelegramQuery;
-        return { telegrams: service.list(q.limit ?? 50, q.beforeId) };
-      },
-    );
-    app.get(
-      '/api/jma/telegrams/:id',
-      { config: { access: cityhall }, schema: { tags, params: IdParams, response: { 200: JmaTelegramRecord } } },
-      async (request) => {
-        const r = service.get((request.params as IdParams).id);
-        if (!r) throw notFound('telegram');
-        return r;
-      },
-    );
-    app.get(
-      '/api/jma/telegrams/:id/xml',
-      { config: { access: cityhall }, schema: { tags, params: IdParams } },
-      async (request, reply) => {
-        const body = service.body((request.params as IdParams).id);
-        if (body === undefined) throw notFound('telegram');
-        // Served as a download: the document is someone else's XML, never rendered by the console.
-        return reply
-          .type('application/xml; charset=utf-8')
-          .header('content-disposition', `attachment; filename="jma-telegram-${(request.params as IdParams).id}.xml"`)
-          .send(body);
-      },
-    );
+    route(app, 'GET /api/jma/telegrams', { config: { access: cityhall }, tags }, async (request) => {
+      const q = request.query;
+      return { telegrams: service.list(q.limit ?? 50, q.beforeId) };
+    });
+    route(app, 'GET /api/jma/telegrams/:id', { config: { access: cityhall }, tags }, async (request) => {
+      const r = service.get(request.params.id);
+      if (!r) throw notFound('telegram');
+      return r;
+    });
+    route(app, 'GET /api/jma/telegrams/:id/xml', { config: { access: cityhall }, tags }, async (request, reply) => {
+      const body = service.body(request.params.id);
+      if (body === undefined) throw notFound('telegram');
+      // Served as a download: the document is someone else's XML, never rendered by the console.
+      return reply
+        .type('application/xml; charset=utf-8')
+        .header('content-disposition', `attachment; filename="jma-telegram-${request.params.id}.xml"`)
+        .send(body);
+    });
 
-    app.get(
-      '/api/jma/settings',
-      { config: { access: cityhall }, schema: { tags, response: { 200: JmaSettings } } },
-      async () => service.settings(),
-    );
-    app.patch(
-      '/api/jma/settings',
-      { config: { access: admin }, schema: { tags, body: UpdateJmaSettingsBody, response: { 200: JmaSettings } } },
-      async (request) => {
-        const change = request.body as UpdateJmaSettingsBody;
-        const before = service.settings();
-        const after = service.updateSettings(change);
-        ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'jma.settings',
-          target: 'jma_settings',
-          ip: request.ip,
-          detail: {
-            ...(change.areas ? { areasBefore: before.areas, areasAfter: after.areas } : {}),
-            ...(change.policy ? { policyBefore: before.policy, policyAfter: after.policy } : {}),
-          },
-        });
-        return after;
-      },
-    );
+    route(app, 'GET /api/jma/settings', { config: { access: cityhall }, tags }, async () => service.settings());
+    route(app, 'PATCH /api/jma/settings', { config: { access: admin }, tags }, async (request) => {
+      const change = request.body;
+      const before = service.settings();
+      const after = service.updateSettings(change);
+      ctx.audit.record({
+        actor: actorName(request.principal),
+        action: 'jma.settings',
+        target: 'jma_settings',
+        ip: request.ip,
+        detail: {
+          ...(change.areas ? { areasBefore: before.areas, areasAfter: after.areas } : {}),
+          ...(change.policy ? { policyBefore: before.policy, policyAfter: after.policy } : {}),
+        },
+      });
+      return after;
+    });
   };
 }

@@ -1,18 +1,9 @@
 /** REST for orders: shop staff see and change only their own shop's orders; city hall sees all. */
-import {
-  CreateOrderBody,
-  DeliverBody,
-  IdParams,
-  Order,
-  OrderList,
-  OrderStatusBody,
-  OrdersQuery,
-  UpdateOrderLinesBody,
-} from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { forbidden, notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
+import { actorName, type Principal } from '../../lib/principal';
+import { route } from '../../lib/route';
 import { visibleShopIds } from '../calls/routes';
 import type { ShopsStore } from '../shops/store';
 import type { OrdersService } from './service';
@@ -21,8 +12,8 @@ const orderStaff = { roles: ['cityhall', 'operator', 'listener'] } as const;
 
 export function ordersRoutes(ctx: HubContext, orders: OrdersService, shops: ShopsStore) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    const visibleOrder = (request: FastifyRequest) => {
-      const { id } = request.params as { id: number };
+    const visibleOrder = (request: { principal: Principal | null; params: { id: number } }) => {
+      const { id } = request.params;
       const r = orders.get(id);
       if (!r || !visibleShopIds(request.principal, shops).includes(r.shopId)) throw notFound('order');
       return r;
@@ -36,103 +27,63 @@ export function ordersRoutes(ctx: HubContext, orders: OrdersService, shops: Shop
         detail: detail === undefined ? undefined : JSON.stringify(detail),
       });
 
-    app.get(
-      '/api/orders',
-      {
-        config: { access: orderStaff },
-        schema: { tags: ['orders'], querystring: OrdersQuery, response: { 200: OrderList } },
-      },
-      async (request) => {
-        const q = request.query as OrdersQuery;
-        const visible = visibleShopIds(request.principal, shops);
-        if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
-        return {
-          orders: orders.list({
-            shopIds: q.shopId !== undefined ? [q.shopId] : visible,
-            householdId: q.householdId,
-            status: q.status,
-            limit: q.limit ?? 100,
-          }),
-        };
-      },
+    route(app, 'GET /api/orders', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
+      const q = request.query;
+      const visible = visibleShopIds(request.principal, shops);
+      if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
+      return {
+        orders: orders.list({
+          shopIds: q.shopId !== undefined ? [q.shopId] : visible,
+          householdId: q.householdId,
+          status: q.status,
+          limit: q.limit ?? 100,
+        }),
+      };
+    });
+
+    route(app, 'GET /api/orders/:id', { config: { access: orderStaff }, tags: ['orders'] }, async (request) =>
+      orders.toOrder(visibleOrder(request)),
     );
 
-    app.get(
-      '/api/orders/:id',
-      { config: { access: orderStaff }, schema: { tags: ['orders'], params: IdParams, response: { 200: Order } } },
-      async (request) => orders.toOrder(visibleOrder(request)),
-    );
+    route(app, 'POST /api/orders', { config: { access: orderStaff }, tags: ['orders'] }, async (request, reply) => {
+      const body = request.body;
+      if (!visibleShopIds(request.principal, shops).includes(body.shopId))
+        throw forbidden('You can only take orders for your own shop.');
+      const userId = request.principal?.kind === 'user' ? request.principal.user.id : null;
+      const o = orders.create(body, userId);
+      audit(request, 'order.created', o.id, { lines: o.lines.length });
+      return reply.status(201).send(o);
+    });
 
-    app.post(
-      '/api/orders',
-      { config: { access: orderStaff }, schema: { tags: ['orders'], body: CreateOrderBody, response: { 201: Order } } },
-      async (request, reply) => {
-        const body = request.body as CreateOrderBody;
-        if (!visibleShopIds(request.principal, shops).includes(body.shopId))
-          throw forbidden('You can only take orders for your own shop.');
-        const userId = request.principal?.kind === 'user' ? request.principal.user.id : null;
-        const o = orders.create(body, userId);
-        audit(request, 'order.created', o.id, { lines: o.lines.length });
-        return reply.status(201).send(o);
-      },
-    );
+    route(app, 'PUT /api/orders/:id/lines', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
+      const r = visibleOrder(request);
+      const o = orders.updateLines(r.id, request.body);
+      audit(request, 'order.lines_updated', r.id, { lines: o.lines.length });
+      return o;
+    });
 
-    app.put(
-      '/api/orders/:id/lines',
-      {
-        config: { access: orderStaff },
-        schema: { tags: ['orders'], params: IdParams, body: UpdateOrderLinesBody, response: { 200: Order } },
-      },
-      async (request) => {
-        const r = visibleOrder(request);
-        const o = orders.updateLines(r.id, request.body as UpdateOrderLinesBody);
-        audit(request, 'order.lines_updated', r.id, { lines: o.lines.length });
-        return o;
-      },
-    );
+    route(app, 'POST /api/orders/:id/send', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
+      const r = visibleOrder(request);
+      const o = orders.sendForConfirmation(r.id);
+      audit(request, 'order.sent_for_confirmation', r.id);
+      return o;
+    });
 
-    app.post(
-      '/api/orders/:id/send',
-      {
-        config: { access: orderStaff },
-        schema: {
-          tags: ['orders'],
-          params: IdParams,
-          response: { 200: Order },
-        },
-      },
+    route(app, 'POST /api/orders/:id/status', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
+      const r = visibleOrder(request);
+      const { status } = request.body;
+      const o = orders.setStatus(r.id, status);
+      audit(request, 'order.status', r.id, { status });
+      return o;
+    });
+
+    route(
+      app,
+      'POST /api/orders/:id/deliver',
+      { config: { access: orderStaff }, tags: ['orders'] },
       async (request) => {
         const r = visibleOrder(request);
-        const o = orders.sendForConfirmation(r.id);
-        audit(request, 'order.sent_for_confirmation', r.id);
-        return o;
-      },
-    );
-
-    app.post(
-      '/api/orders/:id/status',
-      {
-        config: { access: orderStaff },
-        schema: { tags: ['orders'], params: IdParams, body: OrderStatusBody, response: { 200: Order } },
-      },
-      async (request) => {
-        const r = visibleOrder(request);
-        const { status } = request.body as OrderStatusBody;
-        const o = orders.setStatus(r.id, status);
-        audit(request, 'order.status', r.id, { status });
-        return o;
-      },
-    );
-
-    app.post(
-      '/api/orders/:id/deliver',
-      {
-        config: { access: orderStaff },
-        schema: { tags: ['orders'], params: IdParams, body: DeliverBody, response: { 200: Order } },
-      },
-      async (request) => {
-        const r = visibleOrder(request);
-        const body = request.body as DeliverBody;
+        const body = request.body;
         const o = orders.deliver(
           r.id,
           body.wellbeing,

@@ -3,22 +3,12 @@
  * shop's own staff edit opening hours and the catalogue. Item photos are uploaded (JPEG, PNG or
  * WebP, stored in the database) or given as a URL.
  */
-import {
-  Catalogue,
-  CatalogueItem,
-  CreateItemBody,
-  CreateShopBody,
-  IdParams,
-  OkResponse,
-  Shop,
-  ShopItemParams,
-  UpdateItemBody,
-  UpdateShopBody,
-} from '@tsunagu/protocol';
+import { PHOTO_CONTENT_TYPES } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, forbidden, notFound } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
+import { route } from '../../lib/route';
 import type { PhotoMime, ShopsStore } from './store';
 
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
@@ -49,7 +39,7 @@ function sniff(buf: Buffer): PhotoMime | null {
 export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addContentTypeParser(
-      ['image/jpeg', 'image/png', 'image/webp'],
+      [...PHOTO_CONTENT_TYPES],
       { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES },
       (_req, body, done) => done(null, body),
     );
@@ -68,65 +58,44 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
         throw forbidden('Only city hall and this shop’s own staff can change it.');
     };
 
-    app.get(
-      '/api/shops/:id/catalogue',
-      { config: { access: 'staff' }, schema: { tags: ['shops'], params: IdParams, response: { 200: Catalogue } } },
-      async (request) => {
-        const { id } = request.params as IdParams;
-        const shop = shops.get(id);
-        if (!shop) throw notFound('shop');
-        return { shop, items: shops.items(id) };
-      },
-    );
+    route(app, 'GET /api/shops/:id/catalogue', { config: { access: 'staff' }, tags: ['shops'] }, async (request) => {
+      const { id } = request.params;
+      const shop = shops.get(id);
+      if (!shop) throw notFound('shop');
+      return { shop, items: shops.items(id) };
+    });
 
-    app.post(
-      '/api/shops',
-      { config: { access: cityhall }, schema: { tags: ['shops'], body: CreateShopBody, response: { 201: Shop } } },
+    route(app, 'POST /api/shops', { config: { access: cityhall }, tags: ['shops'] }, async (request, reply) => {
+      const body = request.body;
+      const id = shops.create(body, ctx.clock.now());
+      audit(request, 'shop.created', `shop:${id}`, { name: body.name, kind: body.kind });
+      return reply.status(201).send(shops.get(id)!);
+    });
+
+    route(app, 'PATCH /api/shops/:id', { config: { access: shopStaff }, tags: ['shops'] }, async (request) => {
+      const { id } = request.params;
+      managed(request, id);
+      shops.update(id, request.body);
+      audit(request, 'shop.updated', `shop:${id}`, request.body);
+      return shops.get(id);
+    });
+
+    route(app, 'DELETE /api/shops/:id', { config: { access: cityhall }, tags: ['shops'] }, async (request) => {
+      const { id } = request.params;
+      if (!shops.get(id)) throw notFound('shop');
+      shops.archive(id);
+      audit(request, 'shop.archived', `shop:${id}`);
+      return { ok: true as const };
+    });
+
+    route(
+      app,
+      'POST /api/shops/:id/items',
+      { config: { access: shopStaff }, tags: ['shops'] },
       async (request, reply) => {
-        const body = request.body as CreateShopBody;
-        const id = shops.create(body, ctx.clock.now());
-        audit(request, 'shop.created', `shop:${id}`, { name: body.name, kind: body.kind });
-        return reply.status(201).send(shops.get(id));
-      },
-    );
-
-    app.patch(
-      '/api/shops/:id',
-      {
-        config: { access: shopStaff },
-        schema: { tags: ['shops'], params: IdParams, body: UpdateShopBody, response: { 200: Shop } },
-      },
-      async (request) => {
-        const { id } = request.params as IdParams;
+        const { id } = request.params;
         managed(request, id);
-        shops.update(id, request.body as UpdateShopBody);
-        audit(request, 'shop.updated', `shop:${id}`, request.body);
-        return shops.get(id);
-      },
-    );
-
-    app.delete(
-      '/api/shops/:id',
-      { config: { access: cityhall }, schema: { tags: ['shops'], params: IdParams, response: { 200: OkResponse } } },
-      async (request) => {
-        const { id } = request.params as IdParams;
-        if (!shops.get(id)) throw notFound('shop');
-        shops.archive(id);
-        audit(request, 'shop.archived', `shop:${id}`);
-        return { ok: true as const };
-      },
-    );
-
-    app.post(
-      '/api/shops/:id/items',
-      {
-        config: { access: shopStaff },
-        schema: { tags: ['shops'], params: IdParams, body: CreateItemBody, response: { 201: CatalogueItem } },
-      },
-      async (request, reply) => {
-        const { id } = request.params as IdParams;
-        managed(request, id);
-        const b = request.body as CreateItemBody;
+        const b = request.body;
         const itemId = shops.addItem({
           shopId: id,
           name: b.name,
@@ -135,34 +104,30 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
           photoUrl: b.photoUrl ?? null,
         });
         audit(request, 'shop.item_added', `shop:${id}`, { itemId, name: b.name });
-        return reply.status(201).send(shops.item(id, itemId));
+        return reply.status(201).send(shops.item(id, itemId)!);
       },
     );
 
-    app.patch(
-      '/api/shops/:id/items/:itemId',
-      {
-        config: { access: shopStaff },
-        schema: { tags: ['shops'], params: ShopItemParams, body: UpdateItemBody, response: { 200: CatalogueItem } },
-      },
+    route(
+      app,
+      'PATCH /api/shops/:id/items/:itemId',
+      { config: { access: shopStaff }, tags: ['shops'] },
       async (request) => {
-        const { id, itemId } = request.params as ShopItemParams;
+        const { id, itemId } = request.params;
         managed(request, id);
         if (!shops.item(id, itemId)) throw notFound('item');
-        shops.updateItem(itemId, request.body as UpdateItemBody);
+        shops.updateItem(itemId, request.body);
         audit(request, 'shop.item_updated', `shop:${id}`, { itemId });
         return shops.item(id, itemId);
       },
     );
 
-    app.delete(
-      '/api/shops/:id/items/:itemId',
-      {
-        config: { access: shopStaff },
-        schema: { tags: ['shops'], params: ShopItemParams, response: { 200: OkResponse } },
-      },
+    route(
+      app,
+      'DELETE /api/shops/:id/items/:itemId',
+      { config: { access: shopStaff }, tags: ['shops'] },
       async (request) => {
-        const { id, itemId } = request.params as ShopItemParams;
+        const { id, itemId } = request.params;
         managed(request, id);
         if (!shops.item(id, itemId)) throw notFound('item');
         shops.removeItem(itemId);
@@ -171,15 +136,12 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
       },
     );
 
-    app.put(
-      '/api/shops/:id/items/:itemId/photo',
-      {
-        config: { access: shopStaff },
-        bodyLimit: MAX_PHOTO_BYTES,
-        schema: { tags: ['shops'], params: ShopItemParams, response: { 200: CatalogueItem } },
-      },
+    route(
+      app,
+      'PUT /api/shops/:id/items/:itemId/photo',
+      { config: { access: shopStaff }, tags: ['shops'], bodyLimit: MAX_PHOTO_BYTES },
       async (request) => {
-        const { id, itemId } = request.params as ShopItemParams;
+        const { id, itemId } = request.params;
         managed(request, id);
         if (!shops.item(id, itemId)) throw notFound('item');
         const body = request.body;
@@ -195,11 +157,12 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
     );
 
     // Photos are product pictures, shown on terminals and consoles alike.
-    app.get(
-      '/api/shop-photos/:id',
-      { config: { access: 'public' }, schema: { tags: ['shops'], params: IdParams } },
+    route(
+      app,
+      'GET /api/shop-photos/:id',
+      { config: { access: 'public' }, tags: ['shops'] },
       async (request, reply) => {
-        const { id } = request.params as IdParams;
+        const { id } = request.params;
         const p = shops.photo(id);
         if (!p) throw notFound('photo');
         return reply

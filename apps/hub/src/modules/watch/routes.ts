@@ -1,21 +1,9 @@
 /** REST for check-in plans (city hall), the watcher board, alerts, the outcome log and resident history. */
-import {
-  AlertIdParams,
-  AlertListQuery,
-  CheckinPlan,
-  CheckinPlanBody,
-  HistoryQuery,
-  HouseholdIdParams,
-  ResidentHistory,
-  ResolveAlertBody,
-  WatchAlert,
-  WatchAlertList,
-  WatchBoard,
-} from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
+import { route } from '../../lib/route';
 import { planFromBody, planToDto } from '../checkins/plan';
 import { canSeeHousehold } from '../households/routes';
 import type { HouseholdsStore } from '../households/store';
@@ -43,99 +31,76 @@ export function watchRoutes(
       return a;
     };
 
-    app.get(
-      '/api/watch/plans/:householdId',
-      {
-        config: { access: cityhallOrWatcher },
-        schema: { tags, params: HouseholdIdParams, response: { 200: CheckinPlan } },
-      },
+    route(
+      app,
+      'GET /api/watch/plans/:householdId',
+      { config: { access: cityhallOrWatcher }, tags },
       async (request) => {
-        const { householdId } = request.params as HouseholdIdParams;
+        const { householdId } = request.params;
         visibleHousehold(request.principal, householdId);
         return planToDto(service.planFor(householdId));
       },
     );
 
-    app.put(
-      '/api/watch/plans/:householdId',
-      {
-        config: { access: cityhall },
-        schema: { tags, params: HouseholdIdParams, body: CheckinPlanBody, response: { 200: CheckinPlan } },
-      },
-      async (request) => {
-        const { householdId } = request.params as HouseholdIdParams;
-        if (!households.get(householdId)) throw notFound('household');
-        const plan = planFromBody(householdId, request.body as CheckinPlanBody, ctx.clock.now());
-        const actor = actorName(request.principal);
-        service.savePlan(plan, actor);
+    route(app, 'PUT /api/watch/plans/:householdId', { config: { access: cityhall }, tags }, async (request) => {
+      const { householdId } = request.params;
+      if (!households.get(householdId)) throw notFound('household');
+      const plan = planFromBody(householdId, request.body, ctx.clock.now());
+      const actor = actorName(request.principal);
+      service.savePlan(plan, actor);
+      ctx.audit.record({
+        actor,
+        action: 'checkin_plan.saved',
+        target: `household:${householdId}`,
+        ip: request.ip,
+        detail: planToDto(plan),
+      });
+      return planToDto(service.planFor(householdId));
+    });
+
+    route(app, 'DELETE /api/watch/plans/:householdId', { config: { access: cityhall }, tags }, async (request) => {
+      const { householdId } = request.params;
+      if (!households.get(householdId)) throw notFound('household');
+      if (service.resetPlan(householdId)) {
         ctx.audit.record({
-          actor,
-          action: 'checkin_plan.saved',
+          actor: actorName(request.principal),
+          action: 'checkin_plan.reset',
           target: `household:${householdId}`,
           ip: request.ip,
-          detail: planToDto(plan),
         });
-        return planToDto(service.planFor(householdId));
-      },
+      }
+      return planToDto(service.planFor(householdId));
+    });
+
+    route(app, 'GET /api/watch/board', { config: { access: cityhallOrWatcher }, tags }, async (request) =>
+      service.board(visibleHouseholdIds(request.principal, households)),
     );
 
-    app.delete(
-      '/api/watch/plans/:householdId',
-      { config: { access: cityhall }, schema: { tags, params: HouseholdIdParams, response: { 200: CheckinPlan } } },
+    route(app, 'GET /api/watch/alerts', { config: { access: cityhallOrWatcher }, tags }, async (request) => {
+      const q = request.query;
+      if (q.householdId !== undefined) visibleHousehold(request.principal, q.householdId);
+      const visible = visibleHouseholdIds(request.principal, households);
+      const state = q.state ?? 'active';
+      const list = alerts.list({
+        states: state === 'active' ? ['open', 'acknowledged'] : state === 'resolved' ? ['resolved'] : [],
+        householdId: q.householdId,
+        householdIds: visible ?? undefined,
+        districtIds: visible ? visibleDistrictIds(request.principal, visible, households) : undefined,
+        limit: q.limit ?? 100,
+      });
+      return { alerts: list.map(service.toDto) };
+    });
+
+    route(app, 'GET /api/watch/alerts/:id', { config: { access: cityhallOrWatcher }, tags }, async (request) =>
+      service.toDto(visibleAlert(request.principal, request.params.id)),
+    );
+
+    route(
+      app,
+      'POST /api/watch/alerts/:id/acknowledge',
+      { config: { access: cityhallOrWatcher }, tags },
       async (request) => {
-        const { householdId } = request.params as HouseholdIdParams;
-        if (!households.get(householdId)) throw notFound('household');
-        if (service.resetPlan(householdId)) {
-          ctx.audit.record({
-            actor: actorName(request.principal),
-            action: 'checkin_plan.reset',
-            target: `household:${householdId}`,
-            ip: request.ip,
-          });
-        }
-        return planToDto(service.planFor(householdId));
-      },
-    );
-
-    app.get(
-      '/api/watch/board',
-      { config: { access: cityhallOrWatcher }, schema: { tags, response: { 200: WatchBoard } } },
-      async (request) => service.board(visibleHouseholdIds(request.principal, households)),
-    );
-
-    app.get(
-      '/api/watch/alerts',
-      {
-        config: { access: cityhallOrWatcher },
-        schema: { tags, querystring: AlertListQuery, response: { 200: WatchAlertList } },
-      },
-      async (request) => {
-        const q = request.query as AlertListQuery;
-        if (q.householdId !== undefined) visibleHousehold(request.principal, q.householdId);
-        const visible = visibleHouseholdIds(request.principal, households);
-        const state = q.state ?? 'active';
-        const list = alerts.list({
-          states: state === 'active' ? ['open', 'acknowledged'] : state === 'resolved' ? ['resolved'] : [],
-          householdId: q.householdId,
-          householdIds: visible ?? undefined,
-          districtIds: visible ? visibleDistrictIds(request.principal, visible, households) : undefined,
-          limit: q.limit ?? 100,
-        });
-        return { alerts: list.map(service.toDto) };
-      },
-    );
-
-    app.get(
-      '/api/watch/alerts/:id',
-      { config: { access: cityhallOrWatcher }, schema: { tags, params: AlertIdParams, response: { 200: WatchAlert } } },
-      async (request) => service.toDto(visibleAlert(request.principal, (request.params as { id: number }).id)),
-    );
-
-    app.post(
-      '/api/watch/alerts/:id/acknowledge',
-      { config: { access: cityhallOrWatcher }, schema: { tags, params: AlertIdParams, response: { 200: WatchAlert } } },
-      async (request) => {
-        const { id } = request.params as { id: number };
+        const { id } = request.params;
         visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
         const a = service.acknowledge(id, actor);
@@ -144,15 +109,13 @@ export function watchRoutes(
       },
     );
 
-    app.post(
-      '/api/watch/alerts/:id/resolve',
-      {
-        config: { access: cityhallOrWatcher },
-        schema: { tags, params: AlertIdParams, body: ResolveAlertBody, response: { 200: WatchAlert } },
-      },
+    route(
+      app,
+      'POST /api/watch/alerts/:id/resolve',
+      { config: { access: cityhallOrWatcher }, tags },
       async (request) => {
-        const { id } = request.params as { id: number };
-        const body = request.body as ResolveAlertBody;
+        const { id } = request.params;
+        const body = request.body;
         visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
         const a = service.resolve(id, actor, body.outcome, body.note ?? '');
@@ -167,16 +130,14 @@ export function watchRoutes(
       },
     );
 
-    app.get(
-      '/api/watch/households/:householdId/history',
-      {
-        config: { access: cityhallOrWatcher },
-        schema: { tags, params: HouseholdIdParams, querystring: HistoryQuery, response: { 200: ResidentHistory } },
-      },
+    route(
+      app,
+      'GET /api/watch/households/:householdId/history',
+      { config: { access: cityhallOrWatcher }, tags },
       async (request) => {
-        const { householdId } = request.params as HouseholdIdParams;
+        const { householdId } = request.params;
         visibleHousehold(request.principal, householdId);
-        return service.history(householdId, (request.query as { days?: number }).days ?? 30);
+        return service.history(householdId, request.query.days ?? 30);
       },
     );
   };

@@ -1,9 +1,9 @@
 /** Public routes of the CAP feed out: GET /api/cap/feed (Atom) and GET /api/cap/alerts/:id (one CAP message). */
 import { createHash } from 'node:crypto';
-import { IdParams } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../../context';
 import { notFound } from '../../../lib/errors';
+import { route } from '../../../lib/route';
 import type { HouseholdsStore } from '../../households/store';
 import type { AnnouncementsStore } from '../store';
 import { announcementToCap } from './export';
@@ -29,31 +29,16 @@ export function capFeedRoutes(ctx: HubContext, deps: { store: AnnouncementsStore
     now: ctx.clock.now(),
   });
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get(
-      '/api/cap/feed',
-      {
-        config,
-        schema: {
-          tags,
-          description:
-            "The city's live public announcements (whole city or districts, not drills) as CAP 1.2 entries of an Atom feed; withdrawn ones stay a day as their CAP Cancel.",
-        },
-      },
-      async (request, reply) => {
-        const records = [...deps.store.byStatus('published'), ...deps.store.byStatus('cancelled')];
-        return send(request, reply, 'application/atom+xml; charset=utf-8', buildCapFeed(records, hub()));
-      },
-    );
-    app.get(
-      '/api/cap/alerts/:id',
-      { config, schema: { tags, params: IdParams, description: 'One announcement of the public feed as CAP 1.2.' } },
-      async (request, reply) => {
-        const a = deps.store.get((request.params as IdParams).id);
-        const h = hub();
-        // Anything not in the public feed does not exist here.
-        if (!a || !inCapFeed(a, h.now)) throw notFound('public alert');
-        return send(request, reply, 'application/cap+xml; charset=utf-8', announcementToCap(a, h));
-      },
-    );
+    route(app, 'GET /api/cap/feed', { config: config, tags }, async (request, reply) => {
+      const records = [...deps.store.byStatus('published'), ...deps.store.byStatus('cancelled')];
+      return send(request, reply, 'application/atom+xml; charset=utf-8', buildCapFeed(records, hub()));
+    });
+    route(app, 'GET /api/cap/alerts/:id', { config: config, tags }, async (request, reply) => {
+      const a = deps.store.get(request.params.id);
+      const h = hub();
+      // Anything not in the public feed does not exist here.
+      if (!a || !inCapFeed(a, h.now)) throw notFound('public alert');
+      return send(request, reply, 'application/cap+xml; charset=utf-8', announcementToCap(a, h));
+    });
   };
 }
