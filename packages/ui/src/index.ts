@@ -35,6 +35,7 @@ export {
   type UiLanguage,
 } from './i18n/i18n';
 export { type Catalogue, ja } from './i18n/ja';
+export { mountApp } from './mount';
 export { AAA_CONTRAST, contrastRatio, relativeLuminance } from './theme/contrast';
 export { palette, TEXT_PAIRS } from './theme/palette';
 export { MIN_BODY_TEXT_PX, MIN_TARGET_PX, uiCss } from './theme/styles';
