@@ -10,34 +10,36 @@ import swaggerUi from '@fastify/swagger-ui';
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import { Gauge } from 'prom-client';
 import { type HubConfig, loadConfig } from './config';
 import type { HubContext } from './context';
+import type { HubCore } from './core';
 import { type Db, databaseFile, openDatabase } from './db/database';
+import type { Hub } from './hub';
 import { type Clock, systemClock } from './lib/clock';
 import { DomainEventBus } from './lib/events';
 import { RepeatedLog } from './lib/repeated-log';
 import { accountsRoutes } from './modules/accounts/routes';
-import { type AccountsService, createAccountsService, SESSION_IDLE_MS } from './modules/accounts/service';
+import { createAccountsService, SESSION_IDLE_MS } from './modules/accounts/service';
 import { createSessionGuard, scheduleSessionSweeps } from './modules/accounts/session-guard';
-import { type AccountsStore, createSqliteAccountsStore } from './modules/accounts/store';
+import { createSqliteAccountsStore } from './modules/accounts/store';
 import { createSqliteAuditStore } from './modules/audit/store';
-import { capabilities } from './modules/capabilities';
+import { registerCapabilities } from './modules/capabilities';
 import { householdsRoutes } from './modules/households/routes';
-import { createSqliteHouseholdsStore, type HouseholdsStore } from './modules/households/store';
-import { shopsRoutes } from './modules/shops/routes';
-import { createSqliteShopsStore, type ShopsStore } from './modules/shops/store';
+import { createSqliteHouseholdsStore } from './modules/households/store';
+import { registerShops } from './modules/shops';
+import { createSqliteShopsStore } from './modules/shops/store';
 import { terminalsRoutes } from './modules/terminals/routes';
 import { createTerminalsService, type TerminalsService } from './modules/terminals/service';
-import { createSqliteTerminalsStore, type TerminalsStore } from './modules/terminals/store';
-import { type ApiRoute, registerAuth } from './plugins/auth';
+import { createSqliteTerminalsStore } from './modules/terminals/store';
+import { registerAuth } from './plugins/auth';
 import { clientErrorHandler, createFailureReporter, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createHealth, registerHealthRoutes } from './plugins/health';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
 import { registerSerialization } from './plugins/serialization';
-import { createSockets } from './plugins/socket';
+import { createSockets, rooms } from './plugins/socket';
 import { createStorageGuard } from './plugins/storage';
 
 /** Largest JSON body the hub accepts by default; routes that take uploads raise it for themselves. */
@@ -56,18 +58,7 @@ export interface BuildOptions {
   backgroundJobs?: boolean;
 }
 
-export interface Hub {
-  app: FastifyInstance;
-  ctx: HubContext;
-  stores: { accounts: AccountsStore; households: HouseholdsStore; terminals: TerminalsStore; shops: ShopsStore };
-  services: { accounts: AccountsService; terminals: TerminalsService };
-  /** What each capability module's `register` returned (its services), by capability name. */
-  capabilities: Record<string, unknown>;
-  /** Every /api route with its declared access rule (for the role-matrix test and docs). */
-  apiRoutes: ApiRoute[];
-  /** The separate monitoring address serving /metrics, once the hub is ready (TSUNAGU_METRICS_LISTEN). */
-  metricsAddress(): string | null;
-}
+export type { Hub };
 
 const WEB_APPS = [
   { prefix: '/terminal/', dir: path.resolve(__dirname, '../../terminal/dist/web') },
@@ -223,11 +214,21 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     shops: shopsStore,
   });
 
-  // Staff sockets join rooms by identity so modules can address them without per-socket work.
-  sockets.onStaffConnection(({ socket, principal, on }) => {
+  // Sockets join rooms by identity, before any module's connection handler runs, so modules can
+  // address them without per-socket work and rely on the rooms whatever their registration order.
+  sockets.setRooms({
+    terminal: (p) => terminals?.roomsOf(p) ?? null,
+    staff: (p) =>
+      p.kind !== 'user'
+        ? []
+        : [
+            rooms.user(p.user.id),
+            rooms.role(p.user.role),
+            ...(p.user.shopId !== null ? [rooms.shop(p.user.shopId)] : []),
+          ],
+  });
+  sockets.onStaffConnection(({ principal, on }) => {
     if (principal.kind !== 'user') return;
-    socket.join([`user:${principal.user.id}`, `role:${principal.user.role}`]);
-    if (principal.user.shopId !== null) socket.join(`shop:${principal.user.shopId}`);
     on('staff:ping', { access: 'staff' }, () => ({
       serverTime: new Date(clock.now()).toISOString(),
     }));
@@ -250,20 +251,17 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   await app.register(accountsRoutes(ctx, accounts));
   await app.register(householdsRoutes(ctx, { households: householdsStore, accounts: accountsStore }));
   await app.register(terminalsRoutes(ctx, terminals, terminalsStore));
-  await app.register(shopsRoutes(shopsStore));
+  await registerShops(app, ctx, shopsStore);
 
-  const hub: Hub = {
+  const core: HubCore = {
     app,
     ctx,
     stores: { accounts: accountsStore, households: householdsStore, terminals: terminalsStore, shops: shopsStore },
     services: { accounts, terminals },
-    capabilities: {},
     apiRoutes,
     metricsAddress: metricsRoute.address,
   };
-  for (const capability of capabilities) {
-    hub.capabilities[capability.name] = await capability.register(hub);
-  }
+  const hub: Hub = { ...core, capabilities: await registerCapabilities(core) };
 
   for (const web of WEB_APPS) {
     if (fs.existsSync(web.dir)) {

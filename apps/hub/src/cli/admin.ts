@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { CreateUserBody, NewPassword, StaffRole } from '@tsunagu/protocol';
-import { buildApp, type Hub } from '../app';
+import { buildApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import { databaseFile, openDatabase } from '../db/database';
+import type { Hub } from '../hub';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OpeningHours } from '@tsunagu/protocol';
-import type { Hub } from '../app';
+import type { Hub } from '../hub';
 
 export const DEMO_PASSWORD = 'tsunagu-demo';
 

@@ -1,8 +1,10 @@
 /**
- * The capability modules the hub is made of, registered in this order after the core
- * (accounts, households, terminals, shops). Each adds its routes, socket handlers and services.
+ * The capability modules the hub is made of, registered after the core (accounts, households,
+ * terminals, shops). Each takes the core and, as typed arguments, the capabilities it needs: the
+ * order below is the dependency order, and the compiler checks that nothing is used before it
+ * exists. To add one, see docs/architecture.md ("Adding a capability").
  */
-import type { Hub } from '../app';
+import type { HubCore } from '../core';
 import { registerAnnouncements } from './announcements';
 import { registerCalls } from './calls';
 import { registerJma } from './jma';
@@ -10,17 +12,15 @@ import { registerOrders } from './orders';
 import { registerSystem } from './system';
 import { registerWatch } from './watch';
 
-export interface Capability {
-  name: string;
-  /** Registers routes (`hub.app.register(...)`) and socket handlers; returns the module's services. */
-  register(hub: Hub): Promise<unknown>;
+export async function registerCapabilities(core: HubCore) {
+  const announcements = await registerAnnouncements(core);
+  const jma = await registerJma(core, { announcements });
+  const calls = await registerCalls(core);
+  const orders = await registerOrders(core, { calls });
+  const watch = await registerWatch(core);
+  const system = await registerSystem(core);
+  return { announcements, jma, calls, orders, watch, system };
 }
 
-export const capabilities: Capability[] = [
-  { name: 'announcements', register: registerAnnouncements },
-  { name: 'jma', register: registerJma },
-  { name: 'calls', register: registerCalls },
-  { name: 'orders', register: registerOrders },
-  { name: 'watch', register: registerWatch() },
-  { name: 'system', register: registerSystem },
-];
+/** Each capability's services, by name (what `register…` returned). */
+export type Capabilities = Awaited<ReturnType<typeof registerCapabilities>>;

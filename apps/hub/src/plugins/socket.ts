@@ -75,6 +75,12 @@ export interface HubSockets {
   io: Server;
   terminals: WireNamespace<Terminal>;
   staff: WireNamespace<Staff>;
+  /**
+   * The rooms each new socket joins, before any connection handler runs, so handlers may rely on
+   * them whatever order they were registered in (e.g. nothing published after a terminal is sent
+   * its catch-up list can miss it). A terminal given null is refused (removed meanwhile).
+   */
+  setRooms(rules: RoomRules): void;
   onTerminalConnection(handler: ConnectionHandler<Terminal>): void;
   onStaffConnection(handler: ConnectionHandler<Staff>): void;
   /** Called for each socket that disconnects, after Socket.IO has removed it from its rooms. */
@@ -83,6 +89,11 @@ export interface HubSockets {
   endStaffSessions(ended: { userId?: number; sessionId?: number; exceptSessionId?: number }): void;
   /** Closes every staff socket whose session is no longer live (expired, or ended by another process). */
   sweepStaffSessions(): void;
+}
+
+export interface RoomRules {
+  terminal(p: Principal): string[] | null;
+  staff(p: Principal): string[];
 }
 
 /** Whether a staff session is still live; `touch` slides its expiry (the socket was used). */
@@ -142,6 +153,7 @@ export function createSockets(
   const terminalHandlers: ConnectionHandler<Terminal>[] = [];
   const staffHandlers: ConnectionHandler<Staff>[] = [];
   const terminalDisconnects: ((ctx: SocketContext<Terminal>) => void)[] = [];
+  let roomRules: RoomRules = { terminal: () => [], staff: () => [] };
 
   // Only our two namespaces exist; anything else is refused by Socket.IO ("Invalid namespace").
   io.of('/').use((_socket, next) =>
@@ -219,9 +231,21 @@ export function createSockets(
     };
 
   const connect =
-    <N extends NamespaceName>(wire: WireEvents[N]['wire'], handlers: ConnectionHandler<N>[]) =>
+    <N extends NamespaceName>(
+      wire: WireEvents[N]['wire'],
+      handlers: ConnectionHandler<N>[],
+      roomsOf: (p: Principal) => string[] | null,
+    ) =>
     (socket: WireSocket<N>) => {
       const ctx: SocketContext<N> = { socket, principal: principalOf(socket) };
+      let joined: string[] | null = null;
+      try {
+        joined = roomsOf(ctx.principal);
+      } catch (err) {
+        app.log.error({ err }, 'socket rooms could not be decided');
+      }
+      if (joined === null) return void socket.disconnect(true);
+      socket.join(joined);
       const on = registrar(ctx, wire);
       for (const h of handlers) {
         try {
@@ -232,7 +256,7 @@ export function createSockets(
       }
     };
   terminals.on('connection', (socket) => {
-    connect(terminalWire, terminalHandlers)(socket);
+    connect(terminalWire, terminalHandlers, (p) => roomRules.terminal(p))(socket);
     socket.on('disconnect', () => {
       for (const h of terminalDisconnects) {
         try {
@@ -243,7 +267,10 @@ export function createSockets(
       }
     });
   });
-  staff.on('connection', connect(staffWire, staffHandlers));
+  staff.on(
+    'connection',
+    connect(staffWire, staffHandlers, (p) => roomRules.staff(p)),
+  );
 
   // Before Fastify closes the HTTP server, or it would wait for the long-lived connections.
   app.addHook('preClose', async () => {
@@ -256,6 +283,9 @@ export function createSockets(
     io,
     terminals,
     staff,
+    setRooms: (rules) => {
+      roomRules = rules;
+    },
     onTerminalConnection: (h) => terminalHandlers.push(h),
     onStaffConnection: (h) => staffHandlers.push(h),
     onTerminalDisconnect: (h) => terminalDisconnects.push(h),

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { buildApp, type Hub } from '../app';
+import { buildApp } from '../app';
+import type { Hub } from '../hub';
 import { publishingApiKey } from './harness';
 
 const HUB_DIR = path.resolve(__dirname, '../..');

@@ -17,11 +17,11 @@ import {
 } from '@tsunagu/protocol';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { type BuildOptions, buildApp, type Hub } from '../app';
+import { type BuildOptions, buildApp } from '../app';
+import type { Hub } from '../hub';
 import type { Clock } from '../lib/clock';
 import { randomToken, sha256 } from '../lib/secrets';
 import { hashPassword } from '../modules/accounts/service';
-import type { AnnouncementsService } from '../modules/announcements';
 import { SESSION_COOKIE } from '../plugins/auth';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -195,8 +195,7 @@ export function as(hub: Hub, who: StaffSession | { bearer: string } | null) {
  */
 export function publishingApiKey(hub: Hub, name: string): string {
   const { id, key } = hub.services.accounts.createApiKey(name, 'cityhall', null);
-  const announcements = hub.capabilities.announcements as AnnouncementsService;
-  announcements.setSenderPolicy(id, { capSender: null, publish: 'auto' }, 'test');
+  hub.capabilities.announcements.setSenderPolicy(id, { capSender: null, publish: 'auto' }, 'test');
   return key;
 }
 

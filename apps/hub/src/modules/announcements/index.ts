@@ -1,5 +1,5 @@
 /** The announcements capability: emergency alerts and notices, the CAP gateway, delivery and receipts. */
-import type { Hub } from '../../app';
+import type { HubCore } from '../../core';
 import { capFeedRoutes } from './cap/feed-routes';
 import { createSqliteReceiptsStore } from './receipt-store';
 import { announcementsRoutes } from './routes';
@@ -12,7 +12,7 @@ import { createSqliteAnnouncementsStore } from './store';
 
 export type { AnnouncementsService } from './service';
 
-export async function registerAnnouncements(hub: Hub): Promise<AnnouncementsService> {
+export async function registerAnnouncements(hub: HubCore): Promise<AnnouncementsService> {
   const store = createSqliteAnnouncementsStore(hub.ctx.db);
   const receipts = createSqliteReceiptsStore(hub.ctx.db);
   const speech = await registerSpeech(hub, {

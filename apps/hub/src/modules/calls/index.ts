@@ -1,12 +1,11 @@
-/** Registers the calls capability: shop and catalogue management, queues and routing, signalling. */
-import type { Hub } from '../../app';
-import { shopsManagementRoutes } from '../shops/manage';
+/** Registers the calls capability: queues and routing, signalling, call history. */
+import type { HubCore } from '../../core';
 import { callsRoutes } from './routes';
 import { type CallsService, createCallsService } from './service';
 import { registerCallSockets } from './socket';
 import { createSqliteCallsStore } from './store';
 
-export async function registerCalls(hub: Hub): Promise<CallsService> {
+export async function registerCalls(hub: HubCore): Promise<CallsService> {
   const calls = createCallsService(hub.ctx, {
     store: createSqliteCallsStore(hub.ctx.db),
     shops: hub.stores.shops,
@@ -15,7 +14,6 @@ export async function registerCalls(hub: Hub): Promise<CallsService> {
   });
   registerCallSockets(hub.ctx, calls);
   hub.app.addHook('preClose', async () => calls.dispose());
-  await hub.app.register(shopsManagementRoutes(hub.ctx, hub.stores.shops));
   await hub.app.register(callsRoutes(hub.ctx, calls, hub.stores.shops));
   return calls;
 }

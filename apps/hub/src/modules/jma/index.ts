@@ -1,5 +1,5 @@
 /** The JMA capability: automatic alerts from JMA disaster-information XML (POST and feed poller). */
-import type { Hub } from '../../app';
+import type { HubCore } from '../../core';
 import type { AnnouncementsService } from '../announcements';
 import { announcementsSink } from './announcements-sink';
 import { createFeedPoller, type FeedPoller } from './feed';
@@ -14,11 +14,13 @@ export interface JmaCapability {
   poller: FeedPoller;
 }
 
-export async function registerJma(hub: Hub): Promise<JmaCapability> {
+export async function registerJma(
+  hub: HubCore,
+  needs: { announcements: AnnouncementsService },
+): Promise<JmaCapability> {
   const { ctx } = hub;
   const store = createSqliteJmaStore(ctx.db);
-  const announcements = hub.capabilities.announcements as AnnouncementsService;
-  const service = createJmaService(ctx, { store, sink: announcementsSink(announcements) });
+  const service = createJmaService(ctx, { store, sink: announcementsSink(needs.announcements) });
   await hub.app.register(jmaRoutes(ctx, service));
   const poller = createFeedPoller(ctx, {
     store,

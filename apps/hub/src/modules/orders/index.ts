@@ -1,18 +1,18 @@
 /** Registers the orders capability (after calls, which it lets look orders up for call-backs). */
-import type { Hub } from '../../app';
+import type { HubCore } from '../../core';
 import type { CallsService } from '../calls/service';
 import { ordersRoutes } from './routes';
 import { createOrdersService, type OrdersService } from './service';
 import { registerOrderSockets } from './socket';
 import { createSqliteOrdersStore } from './store';
 
-export async function registerOrders(hub: Hub): Promise<OrdersService> {
+export async function registerOrders(hub: HubCore, needs: { calls: CallsService }): Promise<OrdersService> {
   const orders = createOrdersService(hub.ctx, {
     store: createSqliteOrdersStore(hub.ctx.db),
     shops: hub.stores.shops,
     households: hub.stores.households,
   });
-  (hub.capabilities.calls as CallsService | undefined)?.setOrderLookup((id) => orders.lookup(id));
+  needs.calls.setOrderLookup((id) => orders.lookup(id));
   registerOrderSockets(hub.ctx, orders);
   await hub.app.register(ordersRoutes(hub.ctx, orders, hub.stores.shops));
   return orders;

@@ -1,4 +1,4 @@
-/** Read-only shop listings for staff; the calls module adds management and catalogues. */
+/** Read-only shop listings for staff (management and catalogues: manage.ts). */
 import type { FastifyInstance } from 'fastify';
 import { route } from '../../lib/route';
 import type { ShopsStore } from './store';

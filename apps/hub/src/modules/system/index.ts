@@ -4,13 +4,13 @@
  * changes (the console's "cannot store" banner).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Hub } from '../../app';
+import type { HubCore } from '../../core';
 import { route } from '../../lib/route';
 import { rooms } from '../../plugins/socket';
 
 const cityhall = { roles: ['cityhall'] as const };
 
-export async function registerSystem(hub: Hub): Promise<void> {
+export async function registerSystem(hub: HubCore): Promise<void> {
   const { ctx } = hub;
   ctx.health.onChange((status) => ctx.sockets.staff.to(rooms.role('cityhall')).emit('system:statusChanged', status));
   await hub.app.register(async (app: FastifyInstance) => {

@@ -20,6 +20,8 @@ export interface TerminalsService {
   profile(terminalId: number): TerminalProfile;
   /** Number of sockets currently open per terminal (a terminal may briefly hold two while reconnecting). */
   connectedCount(terminalId: number): number;
+  /** The rooms a terminal's socket joins (its own, its household's, its district's, all terminals); null when it is gone. */
+  roomsOf(principal: Principal): string[] | null;
 }
 
 export function createTerminalsService(
@@ -58,6 +60,12 @@ export function createTerminalsService(
   }
 
   const service: TerminalsService = {
+    roomsOf(principal) {
+      if (principal.kind !== 'terminal') return null;
+      const t = terminals.get(principal.terminalId);
+      if (!t) return null;
+      return [rooms.terminal(t.id), rooms.household(t.householdId), rooms.district(t.districtId), rooms.allTerminals];
+    },
     issueCode(householdId, createdBy, ttlMinutes = DEFAULT_CODE_TTL_MINUTES) {
       if (!households.get(householdId)) throw notFound('household');
       const now = clock.now();
@@ -165,12 +173,6 @@ export function createTerminalsService(
     if (principal.kind !== 'terminal') return;
     const t = terminals.get(principal.terminalId);
     if (!t) return void socket.disconnect(true);
-    socket.join([
-      rooms.terminal(t.id),
-      rooms.household(t.householdId),
-      rooms.district(t.districtId),
-      rooms.allTerminals,
-    ]);
     const n = (connections.get(t.id) ?? 0) + 1;
     connections.set(t.id, n);
     setPresence(t.id, true, clock.now());

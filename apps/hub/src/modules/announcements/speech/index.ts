@@ -1,5 +1,5 @@
 /** The announcements' hub voice: engine from the machine's speech programs, readings store, routes. */
-import type { Hub } from '../../../app';
+import type { HubCore } from '../../../core';
 import { createSpeechEngine, findSpeechTools, missingToolsMessage } from '../../../lib/speech/engine';
 import { type SpeechRouteDeps, speechRoutes } from './routes';
 import { type AnnouncementSpeech, createAnnouncementSpeech } from './service';
@@ -7,7 +7,10 @@ import { createSqliteReadingsStore } from './store';
 
 export type { AnnouncementSpeech, SpeechContent } from './service';
 
-export async function registerSpeech(hub: Hub, access: Omit<SpeechRouteDeps, 'speech'>): Promise<AnnouncementSpeech> {
+export async function registerSpeech(
+  hub: HubCore,
+  access: Omit<SpeechRouteDeps, 'speech'>,
+): Promise<AnnouncementSpeech> {
   const found = findSpeechTools(hub.ctx.config.speechTools);
   const missing = missingToolsMessage(found.missing);
   if (missing) hub.ctx.log.warn(missing);

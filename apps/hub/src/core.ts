@@ -1,0 +1,25 @@
+/**
+ * What the hub's core gives every capability module when it registers: the Fastify app, the
+ * context, the core stores and services (accounts, households, terminals, shops). Capability
+ * modules get each other's services as typed arguments (modules/capabilities.ts), not from here.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { HubContext } from './context';
+import type { AccountsService } from './modules/accounts/service';
+import type { AccountsStore } from './modules/accounts/store';
+import type { HouseholdsStore } from './modules/households/store';
+import type { ShopsStore } from './modules/shops/store';
+import type { TerminalsService } from './modules/terminals/service';
+import type { TerminalsStore } from './modules/terminals/store';
+import type { ApiRoute } from './plugins/auth';
+
+export interface HubCore {
+  app: FastifyInstance;
+  ctx: HubContext;
+  stores: { accounts: AccountsStore; households: HouseholdsStore; terminals: TerminalsStore; shops: ShopsStore };
+  services: { accounts: AccountsService; terminals: TerminalsService };
+  /** Every /api route with its declared access rule (for the role-matrix test and docs). */
+  apiRoutes: ApiRoute[];
+  /** The separate monitoring address serving /metrics, once the hub is ready (TSUNAGU_METRICS_LISTEN). */
+  metricsAddress(): string | null;
+}
