@@ -6,45 +6,11 @@ import type { Household } from '@tsunagu/protocol';
 import type { Page } from 'playwright-core';
 import { axeViolations, screenshot } from '../helpers/browser';
 import { browserSuite, checkTerminalScreen, openConsole, openTerminal, postAsConsole } from '../helpers/pages';
+import { SOUND_SPY as SPEECH_SPY } from '../helpers/sound-spy';
 
 jest.setTimeout(240_000);
 
 const suite = browserSuite();
-
-/** Speech synthesis in headless Chromium has no voices: a fake engine that records what is said. */
-const SPEECH_SPY = () => {
-  const w = window as unknown as { __spoken: string[]; __tones: number };
-  w.__spoken = [];
-  const voice = { lang: 'ja-JP', localService: true, name: 'test-ja', default: true, voiceURI: 'test-ja' };
-  class Utterance {
-    lang = '';
-    voice: unknown = null;
-    rate = 1;
-    constructor(public text: string) {}
-  }
-  Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true, writable: true });
-  const synth = window.speechSynthesis;
-  synth.getVoices = () => [voice] as unknown as SpeechSynthesisVoice[];
-  synth.speak = (u: SpeechSynthesisUtterance) => void w.__spoken.push(u.text);
-  synth.cancel = () => undefined;
-  // The hub's voice clips: each one played, and each one heard to the end.
-  const c = window as unknown as { __clips: string[]; __clipsEnded: string[] };
-  c.__clips = [];
-  c.__clipsEnded = [];
-  const play = HTMLMediaElement.prototype.play;
-  HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-    c.__clips.push(this.src);
-    this.addEventListener('ended', () => c.__clipsEnded.push(this.src), { once: true });
-    return play.call(this);
-  };
-  // When the emergency screen first appears, by the page's own clock (same machine as the console).
-  new MutationObserver((_m, observer) => {
-    if (document.querySelector('[data-testid="emergency-screen"]')) {
-      (window as unknown as { __emergencyAt: number }).__emergencyAt = Date.now();
-      observer.disconnect();
-    }
-  }).observe(document, { childList: true, subtree: true });
-};
 
 // bypassCSP: the speech spy and the send-time probe are scripts of the test's own.
 const openResidentTerminal = (householdId: number) =>

@@ -1,25 +1,8 @@
 import 'fake-indexeddb/auto';
-import type { TerminalAnnouncement } from '@tsunagu/protocol';
 import { AnnouncementArchive, clipKey } from './archive';
 import { ClipSource } from './clips';
+import { ann } from './test-fixtures';
 
-const ann = (id: number, extra: Partial<TerminalAnnouncement> = {}): TerminalAnnouncement => ({
-  id,
-  version: 1,
-  kind: 'routine',
-  test: false,
-  titleJa: `t${id}`,
-  bodyJa: 'b',
-  titleEn: null,
-  bodyEn: null,
-  hasAudio: false,
-  safetyCheck: false,
-  publishedAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
-  expiresAt: null,
-  acknowledged: false,
-  safetyAnswer: null,
-  ...extra,
-});
 let n = 0;
 const open = async (keep?: number) => (await AnnouncementArchive.open(keep, `test-${n++}`))!;
 

@@ -1,29 +1,11 @@
-import type { TerminalAnnouncement } from '@tsunagu/protocol';
 import { AnnouncementInbox } from './inbox';
 import { ReceiptOutbox } from './receipts';
+import { ann } from './test-fixtures';
 
 const memory = () => {
   const data = new Map<string, string>();
   return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
 };
-
-const ann = (id: number, extra: Partial<TerminalAnnouncement> = {}): TerminalAnnouncement => ({
-  id,
-  version: 1,
-  kind: 'routine',
-  test: false,
-  titleJa: `t${id}`,
-  bodyJa: 'b',
-  titleEn: null,
-  bodyEn: null,
-  hasAudio: false,
-  safetyCheck: false,
-  publishedAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
-  expiresAt: null,
-  acknowledged: false,
-  safetyAnswer: null,
-  ...extra,
-});
 
 describe('AnnouncementInbox', () => {
   it('shows each announcement once whether it comes live, in the sync list, or twice', () => {
