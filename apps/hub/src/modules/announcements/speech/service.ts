@@ -61,9 +61,17 @@ export interface SpeechDeps {
   engine: SpeechEngine;
   /** How long publishing waits for a clip before sending without one. */
   deadlineMs?: number;
+  /** The same for an emergency, which cannot wait long (an earthquake early warning). */
+  emergencyDeadlineMs?: number;
 }
 
 export const SPEECH_DEADLINE_MS = 20_000;
+/**
+ * An emergency waits at most this long for its clip. City hall's console makes the clip while
+ * staff check the preview, so theirs is ready; an automatic alert (JMA, CAP) is sent at once with
+ * its text, the clip follows moments later, and terminals play it from their next reading.
+ */
+export const EMERGENCY_SPEECH_DEADLINE_MS = 1_000;
 
 /** One set per registry: a second speech service on the same hub (tests) counts into the same metrics. */
 function speechMetrics(ctx: HubContext) {
@@ -118,7 +126,10 @@ export function languagesOf(content: SpeechContent): SpeechLanguage[] {
 export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): AnnouncementSpeech {
   const { engine } = deps;
   const dir = path.join(ctx.config.dataDir, 'announcement-speech');
-  const deadlineMs = deps.deadlineMs ?? SPEECH_DEADLINE_MS;
+  const deadlineFor = (content: SpeechContent) =>
+    content.kind === 'emergency'
+      ? (deps.emergencyDeadlineMs ?? EMERGENCY_SPEECH_DEADLINE_MS)
+      : (deps.deadlineMs ?? SPEECH_DEADLINE_MS);
   const { seconds, failures } = speechMetrics(ctx);
   /** Clips being made, so the same text asked for twice at once is synthesised once. */
   const making = new Map<string, Promise<Clip>>();
@@ -193,6 +204,7 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
         }),
       );
       let timer: { cancel(): void } | undefined;
+      const deadlineMs = deadlineFor(content);
       const late = new Promise<'late'>((resolve) => {
         timer = ctx.clock.setTimeout(() => resolve('late'), deadlineMs);
       });
@@ -201,7 +213,8 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
       const made = wanted.filter((language) => clipFile(content, readings, language) !== null);
       if (outcome === 'late') {
         for (const language of wanted.filter((l) => !made.includes(l))) failures.inc({ language, reason: 'timeout' });
-        ctx.log.error({ deadlineMs }, 'speech synthesis too slow: the announcement is sent with its text only');
+        // The clip is still being made: terminals that ask again later (each reading) get it.
+        ctx.log.error({ deadlineMs }, 'speech synthesis too slow: the announcement is sent with its text first');
       }
       return made;
     },

@@ -122,10 +122,14 @@ describe("announcements' hub voice", () => {
     const waiting = speechWith(stuck, 5_000).prepare(content, []);
     (hub.clock as FakeClock).advance(5_000);
     expect(await waiting).toEqual([]);
+    // An emergency waits one second at most (an earthquake early warning cannot wait for a voice).
+    const urgent = speechWith(stuck, 5_000).prepare({ ...content, kind: 'emergency', bodyJa: '別の文' }, []);
+    (hub.clock as FakeClock).advance(1_000);
+    expect(await urgent).toEqual([]);
     expect(await failures()).toEqual([
       'tsunagu_speech_synthesis_failures_total{language="ja",reason="error"} 1',
       'tsunagu_speech_synthesis_failures_total{language="ja",reason="unavailable"} 1',
-      'tsunagu_speech_synthesis_failures_total{language="ja",reason="timeout"} 1',
+      'tsunagu_speech_synthesis_failures_total{language="ja",reason="timeout"} 2',
     ]);
     // A hub without speech still publishes at once: the terminal reads the text itself.
     const mute = await createTestHub({ config: { dataDir } });

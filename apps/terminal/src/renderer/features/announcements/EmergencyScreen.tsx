@@ -54,9 +54,9 @@ export function EmergencyScreen({
         key: readingKey,
         play: async (signal) => {
           await tone(alarmOf(announcement), signal, ALARM_GAIN);
-          const clip = await clips.url(announcement, language);
           for (let i = 0; i < EMERGENCY_READINGS && !signal.aborted; i++) {
-            await clipOrSpeech(clip, spoken, language, signal);
+            // Asked again for each reading: an automatic alert may be sent before its clip is made.
+            await clipOrSpeech(await clips.url(announcement, language), spoken, language, signal);
             await pause(800, signal);
           }
         },
