@@ -105,7 +105,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     repeated,
     registry: metrics.registry,
   });
-  const failure = createFailureReporter({ storage, repeated });
+  const failure = createFailureReporter({ storage, repeated, retryAfterSeconds: config.storageRetrySeconds });
   registerErrorHandling(app, failure);
   registerRequestContext(app);
   await app.register(cookie);

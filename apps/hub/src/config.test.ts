@@ -29,6 +29,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).development).toBe(false);
   });
 
+  it('reads the disk-space thresholds and the retry hint for STORAGE_UNAVAILABLE', () => {
+    const MiB = 1024 * 1024;
+    expect(loadConfig({})).toMatchObject({
+      disk: { warnBytes: 1024 * MiB, reserveBytes: 256 * MiB },
+      storageRetrySeconds: 30,
+    });
+    expect(
+      loadConfig({ TSUNAGU_DISK_WARN_MB: '8', TSUNAGU_DISK_RESERVE_MB: '4', TSUNAGU_STORAGE_RETRY_SECONDS: '2' }),
+    ).toMatchObject({ disk: { warnBytes: 8 * MiB, reserveBytes: 4 * MiB }, storageRetrySeconds: 2 });
+    expect(() => loadConfig({ TSUNAGU_DISK_WARN_MB: '1.5' })).toThrow(/TSUNAGU_DISK_WARN_MB must be a whole number/);
+    expect(() => loadConfig({ TSUNAGU_DISK_WARN_MB: '100', TSUNAGU_DISK_RESERVE_MB: '200' })).toThrow(
+      /TSUNAGU_DISK_RESERVE_MB must not be more than TSUNAGU_DISK_WARN_MB/,
+    );
+    expect(() => loadConfig({ TSUNAGU_STORAGE_RETRY_SECONDS: '0' })).toThrow(/TSUNAGU_STORAGE_RETRY_SECONDS must be/);
+  });
+
   it('reads PORT, HOST, TSUNAGU_DATA_DIR and TSUNAGU_TZ', () => {
     const c = loadConfig({
       PORT: '9000',

@@ -28,6 +28,8 @@ export interface HubConfig {
    * for check-ins, receipts and announcements.
    */
   disk: { warnBytes: number; reserveBytes: number };
+  /** Seconds clients are told to wait before sending again after STORAGE_UNAVAILABLE. */
+  storageRetrySeconds: number;
   /** Where the speech programs are when not on PATH (lib/speech/engine.ts finds them otherwise). */
   speechTools: { openJtalk?: string; dictionary?: string; voice?: string; espeak?: string; opusenc?: string };
   /** Automatic alerts from JMA disaster-information XML. */
@@ -144,6 +146,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     warnBytes: megabytes('TSUNAGU_DISK_WARN_MB', 1024) * MiB,
     reserveBytes: megabytes('TSUNAGU_DISK_RESERVE_MB', 256) * MiB,
   };
+  let storageRetrySeconds = 30;
+  const retry = env.TSUNAGU_STORAGE_RETRY_SECONDS;
+  if (retry !== undefined && retry !== '') {
+    if (!/^\d{1,4}$/.test(retry) || Number(retry) < 1 || Number(retry) > 3600)
+      problems.push(`TSUNAGU_STORAGE_RETRY_SECONDS must be a whole number from 1 to 3600 (got "${retry}")`);
+    else storageRetrySeconds = Number(retry);
+  }
   if (disk.reserveBytes > disk.warnBytes)
     problems.push(
       'TSUNAGU_DISK_RESERVE_MB must not be more than TSUNAGU_DISK_WARN_MB (the hub warns before it reserves)',
@@ -173,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     iceServers,
     turn,
     disk,
+    storageRetrySeconds,
     speechTools,
     jma,
     development,

@@ -7,7 +7,7 @@ import { AppError } from './errors';
 
 export type StorageProblem = 'disk_full' | 'read_only' | 'io_error' | 'cannot_open';
 
-/** What clients are told to wait before the first retry; they add their own backoff and jitter. */
+/** What clients are told to wait before the first retry (TSUNAGU_STORAGE_RETRY_SECONDS); they add backoff and jitter. */
 export const STORAGE_RETRY_AFTER_SECONDS = 30;
 
 /** SQLite result codes (better-sqlite3's `SqliteError.code`, extended codes included). */
@@ -55,8 +55,9 @@ export class StorageUnavailableError extends AppError {
   constructor(
     public readonly problem: StorageProblem,
     message = `Nothing was stored: ${WHY[problem]}. Keep this and send it again later.`,
+    retryAfterSeconds = STORAGE_RETRY_AFTER_SECONDS,
   ) {
-    super(503, 'STORAGE_UNAVAILABLE', message, undefined, STORAGE_RETRY_AFTER_SECONDS);
+    super(503, 'STORAGE_UNAVAILABLE', message, undefined, retryAfterSeconds);
     this.name = 'StorageUnavailableError';
   }
 }

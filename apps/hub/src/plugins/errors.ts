@@ -16,7 +16,12 @@ export type FailureReporter = (err: unknown, operation: string) => { statusCode:
 
 const INTERNAL: ErrorInfo = { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' };
 
-export function createFailureReporter(deps: { storage: StorageGuard; repeated: RepeatedLog }): FailureReporter {
+export function createFailureReporter(deps: {
+  storage: StorageGuard;
+  repeated: RepeatedLog;
+  /** The retry hint given with STORAGE_UNAVAILABLE. */
+  retryAfterSeconds: number;
+}): FailureReporter {
   return (err, operation) => {
     if (err instanceof AppError && !(err instanceof StorageUnavailableError)) {
       return { statusCode: err.statusCode, error: errorInfo(err) };
@@ -24,7 +29,10 @@ export function createFailureReporter(deps: { storage: StorageGuard; repeated: R
     const problem = storageProblemOf(err);
     if (problem) {
       deps.storage.reportFailure(err, operation);
-      const refusal = err instanceof StorageUnavailableError ? err : new StorageUnavailableError(problem);
+      const refusal =
+        err instanceof StorageUnavailableError
+          ? err
+          : new StorageUnavailableError(problem, undefined, deps.retryAfterSeconds);
       return { statusCode: refusal.statusCode, error: errorInfo(refusal) };
     }
     const message = err instanceof Error ? err.message : String(err);

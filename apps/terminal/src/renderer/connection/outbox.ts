@@ -2,9 +2,12 @@
  * One persistent outbox for everything the hub must get from this terminal even across an outage
  * or a power cut (announcement receipts, check-ins): kept in storage until the hub acknowledges it,
  * sent oldest first, dropped only when the hub refuses it for good, capped so a broken terminal
- * cannot grow it without bound.
+ * cannot grow it without bound. Sent again on every connection, and — while connected — after a
+ * backoff when the hub said "not now" (STORAGE_UNAVAILABLE: its disk is full) or did not answer.
  */
-import type { Ack } from '@tsunagu/protocol';
+import type { Ack, ErrorInfo } from '@tsunagu/protocol';
+import { AckErrorCodes } from './ack';
+import { type BackoffOptions, backoffDelay } from './backoff';
 
 type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem'>;
 
@@ -19,6 +22,27 @@ export const PERMANENT_CODES: ReadonlySet<string> = new Set([
   'BAD_REQUEST',
 ]);
 
+/**
+ * Sending again while connected: from the hub's hint (`retryAfterSeconds`, 30 s without one),
+ * doubling to at most 5 minutes, jittered so a thousand terminals refused together do not all come
+ * back in the same second.
+ */
+export const RETRY_LATER: BackoffOptions = { initialMs: 30_000, maxMs: 5 * 60_000, jitter: 0.3 };
+
+/** Timers for the retries (a fake in tests). */
+export interface RetryTimers {
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+  random(): number;
+}
+
+const realTimers: RetryTimers = {
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(t) };
+  },
+  random: Math.random,
+};
+
 export interface OutboxOptions<T> {
   /** Most items kept; the oldest go first past it. */
   max: number;
@@ -26,6 +50,7 @@ export interface OutboxOptions<T> {
   valid(item: unknown): item is T;
   /** An item that replaces a queued one (e.g. a mood for a check-in already kept). */
   replaces?(next: T, queued: T): boolean;
+  timers?: RetryTimers;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -33,6 +58,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export class PersistentOutbox<T> {
   private flushing: Promise<void> | null = null;
   private memory: T[] = [];
+  private retry: { cancel(): void } | null = null;
+  private retryAttempt = 0;
 
   constructor(
     private readonly storage: Storage | null,
@@ -58,18 +85,27 @@ export class PersistentOutbox<T> {
   }
 
   /**
-   * Sends every kept item, oldest first; stops at the first that may succeed later (offline, no
-   * answer) and keeps it and the rest for the next connection.
+   * Sends every kept item, oldest first; stops at the first that may succeed later and keeps it and
+   * the rest: for the next connection when offline, after a backoff when connected (see RETRY_LATER).
    */
   flush(send: (item: T) => Promise<Ack<unknown>>): Promise<void> {
+    return this.flushNow(send, false);
+  }
+
+  private flushNow(send: (item: T) => Promise<Ack<unknown>>, byRetry: boolean): Promise<void> {
     if (!this.flushing) {
       const run = async () => {
+        let stoppedOn: ErrorInfo | null = null;
         for (const item of this.pending()) {
           const r = await send(item);
-          if (!r.ok && !PERMANENT_CODES.has(r.error.code)) break;
+          if (!r.ok && !PERMANENT_CODES.has(r.error.code)) {
+            stoppedOn = r.error;
+            break;
+          }
           // Only the exact item sent: one that replaced it meanwhile must still go.
           this.save(this.pending().filter((q) => !same(q, item)));
         }
+        this.retryLater(stoppedOn, send, byRetry);
       };
       this.flushing = run().finally(() => {
         this.flushing = null;
@@ -91,6 +127,30 @@ export class PersistentOutbox<T> {
     await this.flush(tracking);
     if (this.pending().some((q) => same(q, item))) await this.flush(tracking);
     return stored;
+  }
+
+  /**
+   * Arms the one retry timer after a flush. The delay grows only when a retry itself failed: a
+   * resident pressing again (or a reconnection) sends at once and keeps the current step.
+   */
+  private retryLater(stoppedOn: ErrorInfo | null, send: (item: T) => Promise<Ack<unknown>>, byRetry: boolean): void {
+    this.retry?.cancel();
+    this.retry = null;
+    if (!stoppedOn) {
+      this.retryAttempt = 0;
+      return;
+    }
+    // Offline: the next connection sends what is kept.
+    if (stoppedOn.code === AckErrorCodes.NOT_CONNECTED) return;
+    if (byRetry) this.retryAttempt++;
+    const hint = stoppedOn.retryAfterSeconds;
+    const policy = hint !== undefined ? { ...RETRY_LATER, initialMs: Math.max(1, hint) * 1000 } : RETRY_LATER;
+    const timers = this.options.timers ?? realTimers;
+    const delay = backoffDelay(this.retryAttempt, policy, timers.random);
+    this.retry = timers.setTimeout(() => {
+      this.retry = null;
+      void this.flushNow(send, true);
+    }, delay);
   }
 
   private save(list: T[]): void {
