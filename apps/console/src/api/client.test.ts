@@ -1,4 +1,4 @@
-import { ApiClient, ApiError, hubBase, NETWORK_ERROR } from './client';
+import { ApiClient, ApiError, fillPath, hubBase, NETWORK_ERROR } from './client';
 
 interface Call {
   url: string;
@@ -30,12 +30,12 @@ test('writes carry the session CSRF token; reads do not', async () => {
   ]);
   const api = new ApiClient({ base: 'http://hub/', fetch: fn });
   await api.login('cityhall', 'pw');
-  await api.get('api/households', { districtId: 3, skip: undefined });
-  await api.post('api/households/4/enrollment-codes', {});
-  await api.post('api/terminals/9/revoke');
+  await api.call('GET /api/audit', { query: { limit: 3, beforeId: undefined } });
+  await api.call('POST /api/households/:id/enrollment-codes', { params: { id: 4 }, body: {} });
+  await api.call('POST /api/terminals/:id/revoke', { params: { id: 9 } });
   expect(calls.map((c) => c.url)).toEqual([
     'http://hub/api/auth/login',
-    'http://hub/api/households?districtId=3',
+    'http://hub/api/audit?limit=3',
     'http://hub/api/households/4/enrollment-codes',
     'http://hub/api/terminals/9/revoke',
   ]);
@@ -60,7 +60,7 @@ test('the hub error shape becomes a typed ApiError', async () => {
 test('a body without the error shape still gets a code from its status', async () => {
   const { fn } = fakeFetch([{ status: 429, body: 'nope' }]);
   const api = new ApiClient({ base: 'http://hub/', fetch: fn });
-  await expect(api.get('api/x')).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+  await expect(api.call('GET /api/districts')).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED' });
 });
 
 test('an unreachable hub is a NETWORK_ERROR', async () => {
@@ -68,7 +68,7 @@ test('an unreachable hub is a NETWORK_ERROR', async () => {
     base: 'http://hub/',
     fetch: (async () => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch,
   });
-  await expect(api.get('api/x')).rejects.toMatchObject({ status: 0, code: NETWORK_ERROR });
+  await expect(api.call('GET /api/districts')).rejects.toMatchObject({ status: 0, code: NETWORK_ERROR });
 });
 
 test('a 401 on a call tells the shell the session is gone; restoring an absent session does not', async () => {
@@ -80,7 +80,7 @@ test('a 401 on a call tells the shell the session is gone; restoring an absent s
   const api = new ApiClient({ base: 'http://hub/', fetch: fn, onUnauthenticated: (e) => lost.push(e) });
   await expect(api.restoreSession()).resolves.toBeNull();
   expect(lost).toHaveLength(0);
-  await expect(api.get('api/households')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  await expect(api.call('GET /api/households')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   expect(lost).toHaveLength(1);
 });
 
@@ -93,6 +93,52 @@ test('logout forgets the CSRF token even if the hub call fails', async () => {
   const api = new ApiClient({ base: 'http://hub/', fetch: fn });
   await api.login('cityhall', 'pw');
   await expect(api.logout()).rejects.toBeInstanceOf(ApiError);
-  await api.post('api/auth/login', { username: 'a', password: 'b' });
+  await api.call('POST /api/auth/login', { body: { username: 'a', password: 'b' } });
   expect((calls[2]!.init.headers as Record<string, string>)['x-csrf-token']).toBeUndefined();
 });
+
+test('routes are called by their table key: path parameters filled in and escaped', async () => {
+  const { fn, calls } = fakeFetch([{ status: 200, body: { ok: true } }]);
+  const api = new ApiClient({ base: 'http://hub/tsunagu/', fetch: fn });
+  await api.call('DELETE /api/shops/:id/items/:itemId', { params: { id: 1, itemId: 5 } });
+  expect(calls[0]!.url).toBe('http://hub/tsunagu/api/shops/1/items/5');
+  expect(calls[0]!.init.method).toBe('DELETE');
+  expect(fillPath('/api/x/:id', { id: 'a/b c' })).toBe('/api/x/a%2Fb%20c');
+  expect(() => fillPath('/api/x/:id', {})).toThrow(':id');
+});
+
+test('uploads send the file as it is, with its own type and the CSRF token', async () => {
+  const { fn, calls } = fakeFetch([
+    { status: 200, body: session },
+    { status: 200, body: { id: 5 } },
+  ]);
+  const api = new ApiClient({ base: 'http://hub/', fetch: fn });
+  await api.login('cityhall', 'pw');
+  const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });
+  await api.upload('PUT /api/shops/:id/items/:itemId/photo', { params: { id: 1, itemId: 5 } }, photo);
+  expect(calls[1]!.url).toBe('http://hub/api/shops/1/items/5/photo');
+  expect(calls[1]!.init.method).toBe('PUT');
+  expect(calls[1]!.init.body).toBe(photo);
+  const headers = calls[1]!.init.headers as Record<string, string>;
+  expect(headers['content-type']).toBe('image/jpeg');
+  expect(headers['x-csrf-token']).toBe('csrf-1');
+});
+
+test('downloads are links to the route, with its query string', () => {
+  const api = new ApiClient({ base: 'http://hub/tsunagu/', fetch: fakeFetch([]).fn });
+  expect(
+    api.link('GET /api/announcements/:id/follow-ups.csv', { params: { id: 21 }, query: { sort: 'needsAssistance' } }),
+  ).toBe('http://hub/tsunagu/api/announcements/21/follow-ups.csv?sort=needsAssistance');
+});
+
+// Compile-time only (tsc -b checks this file): a call that does not match the route table is an error.
+export function notTheTable(api: ApiClient): void {
+  // @ts-expect-error: no such route
+  void api.call('GET /api/no-such-route');
+  // @ts-expect-error: the body is missing a field the table requires
+  void api.call('POST /api/auth/login', { body: { username: 'a' } });
+  // @ts-expect-error: a path parameter of the wrong type
+  void api.call('GET /api/households/:id', { params: { id: '7' } });
+  // @ts-expect-error: CSV is not JSON: link to it instead
+  void api.call('GET /api/announcements/:id/follow-ups.csv', { params: { id: 1 } });
+}

@@ -2,7 +2,18 @@
  * The console's REST client: same-origin fetch with the session cookie, the CSRF token on every
  * write, and the hub's `{ error: { code, message } }` shape turned into a typed ApiError.
  */
-import type { ErrorCode, ErrorDetail, SessionInfo } from '@tsunagu/protocol';
+import {
+  type ApiInput,
+  type ApiResponse,
+  type ErrorCode,
+  type ErrorDetail,
+  type HttpMethod,
+  type JsonRouteKey,
+  type LinkRouteKey,
+  type SessionInfo,
+  splitRouteKey,
+  type UploadRouteKey,
+} from '@tsunagu/protocol';
 
 export class ApiError extends Error {
   constructor(
@@ -19,7 +30,22 @@ export class ApiError extends Error {
 /** Code used when the hub could not be reached at all (no HTTP answer). */
 export const NETWORK_ERROR = 'NETWORK_ERROR';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type RawInput = { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+
+/** The arguments of `call(route, …)`: none, an optional input, or a required one, as the route takes. */
+type CallArgs<K extends JsonRouteKey> = [keyof ApiInput<K>] extends [never]
+  ? []
+  : object extends ApiInput<K>
+    ? [input?: ApiInput<K>]
+    : [input: ApiInput<K>];
+
+/** `/api/shops/:id/items/:itemId` with `{ id: 1, itemId: 5 }` → `/api/shops/1/items/5`. */
+export function fillPath(pattern: string, params: Record<string, unknown> = {}): string {
+  return pattern.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    if (params[name] === undefined) throw new Error(`${pattern}: no value for :${name}`);
+    return encodeURIComponent(String(params[name]));
+  });
+}
 
 export interface ApiClientOptions {
   /** Base URL of the hub with a trailing slash; defaults to the folder above /console/. */
@@ -75,40 +101,59 @@ export class ApiClient {
     this.csrfToken = token;
   }
 
-  get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T> {
-    return this.request<T>('GET', path, undefined, query);
-  }
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>('POST', path, body);
-  }
-  put<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PUT', path, body);
-  }
-  patch<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PATCH', path, body);
-  }
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path);
+  /**
+   * Calls a JSON route of the protocol's route table by its key, e.g.
+   * `call('POST /api/watch/alerts/:id/resolve', { params: { id }, body: { outcome } })`: the path
+   * parameters, query string, body and answer are all typed from the table.
+   */
+  call<K extends JsonRouteKey>(route: K, ...args: NoInfer<CallArgs<K>>): Promise<ApiResponse<K>> {
+    const [input] = args as [RawInput?];
+    const { method, url } = splitRouteKey(route);
+    return this.send(method, fillPath(url, input?.params), input?.body, input?.query, 'json');
   }
 
-  async request<T>(
-    method: Method,
-    path: string,
-    body?: unknown,
-    query?: Record<string, string | number | undefined>,
-  ): Promise<T> {
+  /** Sends a file to an upload route (a photo, a voice clip): the body is the file or form as is. */
+  upload<K extends UploadRouteKey>(
+    route: K,
+    input: NoInfer<ApiInput<K>>,
+    body: Blob | FormData,
+  ): Promise<ApiResponse<K>> {
+    const { method, url } = splitRouteKey(route);
+    return this.send(method, fillPath(url, (input as RawInput).params), body, undefined, 'raw');
+  }
+
+  /** The address of a route that answers a download (CSV, CAP XML, audio), for a link. */
+  link<K extends LinkRouteKey>(route: K, input: NoInfer<ApiInput<K>>): string {
+    const raw = input as RawInput;
+    return this.url(fillPath(splitRouteKey(route).url, raw.params), raw.query).href;
+  }
+
+  private url(path: string, query?: Record<string, unknown>): URL {
     const url = new URL(path.replace(/^\//, ''), this.base);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  private async send<T>(
+    method: HttpMethod,
+    path: string,
+    body: unknown,
+    query: Record<string, unknown> | undefined,
+    kind: 'json' | 'raw',
+  ): Promise<T> {
+    const url = this.url(path, query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
-    // No content-type without a body: the hub refuses an empty body declared as JSON.
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // No content-type without a body: the hub refuses an empty body declared as JSON. A file says
+    // its own type (a form sets its boundary).
+    if (body !== undefined && kind === 'json') headers['content-type'] = 'application/json';
+    if (kind === 'raw' && body instanceof Blob && body.type) headers['content-type'] = body.type;
     let response: Response;
     try {
       response = await this.doFetch(url.href, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : kind === 'json' ? JSON.stringify(body) : (body as BodyInit),
         credentials: 'same-origin',
       });
     } catch (err) {
@@ -133,7 +178,7 @@ export class ApiClient {
 
   // Session helpers: the shell and the login page use these.
   async login(username: string, password: string): Promise<SessionInfo> {
-    const session = await this.post<SessionInfo>('api/auth/login', { username, password });
+    const session = await this.call('POST /api/auth/login', { body: { username, password } });
     this.setCsrfToken(session.csrfToken);
     return session;
   }
@@ -141,7 +186,7 @@ export class ApiClient {
   /** The current session, or null when nobody is signed in (does not trigger onUnauthenticated). */
   async restoreSession(): Promise<SessionInfo | null> {
     try {
-      const url = new URL('api/auth/session', this.base);
+      const url = this.url(splitRouteKey('GET /api/auth/session').url);
       const response = await this.doFetch(url.href, {
         headers: { accept: 'application/json' },
         credentials: 'same-origin',
@@ -149,7 +194,7 @@ export class ApiClient {
       if (response.status === 401) return null;
       const parsed: unknown = await response.json().catch(() => null);
       if (!response.ok) throw parseError(response.status, parsed, `HTTP ${response.status}`);
-      const session = parsed as SessionInfo;
+      const session = parsed as ApiResponse<'GET /api/auth/session'>;
       this.setCsrfToken(session.csrfToken);
       return session;
     } catch (err) {
@@ -160,13 +205,13 @@ export class ApiClient {
 
   async logout(): Promise<void> {
     try {
-      await this.post('api/auth/logout');
+      await this.call('POST /api/auth/logout');
     } finally {
       this.setCsrfToken(null);
     }
   }
 
   changePassword(currentPassword: string, newPassword: string): Promise<{ ok: true }> {
-    return this.post('api/auth/password', { currentPassword, newPassword });
+    return this.call('POST /api/auth/password', { body: { currentPassword, newPassword } });
   }
 }

@@ -3,7 +3,16 @@
  * cookie authenticates it). Features listen for live updates with useStaffEvent and send commands
  * with emitAck.
  */
-import { type Ack, STAFF_NAMESPACE, type StaffClientEvents, type StaffServerEvents } from '@tsunagu/protocol';
+import {
+  type Ack,
+  type CommandDataOf,
+  type CommandName,
+  type CommandPayloadOf,
+  STAFF_NAMESPACE,
+  type StaffClientEvents,
+  type StaffServerEvents,
+  type StaffWire,
+} from '@tsunagu/protocol';
 import { createContext, useContext, useEffect, useRef, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { hubBase } from './client';
@@ -64,20 +73,24 @@ export class StaffConnection {
   }
 }
 
-/** Sends a command and resolves with its data; rejects with the hub's error or on timeout. */
-export function emitAck<E extends keyof StaffClientEvents>(
+/** Sends a command and resolves with its data (typed by the protocol's event table); rejects with the hub's error or on timeout. */
+export function emitAck<E extends CommandName<StaffWire>>(
   socket: StaffSocket,
   event: E,
-  payload: Parameters<StaffClientEvents[E]>[0],
+  payload: CommandPayloadOf<StaffWire, E>,
   timeoutMs = 10_000,
-): Promise<unknown> {
+): Promise<CommandDataOf<StaffWire, E>> {
   return new Promise((resolve, reject) => {
     // biome-ignore lint/suspicious/noExplicitAny: socket.io's typed emit cannot express a generic event here
-    (socket.timeout(timeoutMs) as any).emit(event, payload, (err: Error | null, ack: Ack<unknown>) => {
-      if (err) return reject(err);
-      if (ack.ok) resolve(ack.data);
-      else reject(Object.assign(new Error(ack.error.message), { code: ack.error.code }));
-    });
+    (socket.timeout(timeoutMs) as any).emit(
+      event,
+      payload,
+      (err: Error | null, ack: Ack<CommandDataOf<StaffWire, E>>) => {
+        if (err) return reject(err);
+        if (ack.ok) resolve(ack.data);
+        else reject(Object.assign(new Error(ack.error.message), { code: ack.error.code }));
+      },
+    );
   });
 }
 

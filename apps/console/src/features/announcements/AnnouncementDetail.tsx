@@ -1,5 +1,5 @@
 /** One announcement in city hall's console: live counters, approval (also of a held change), correction, cancellation, and the households to follow up. */
-import type { Announcement, District, FollowUpHousehold } from '@tsunagu/protocol';
+import type { Announcement, District } from '@tsunagu/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent } from '../../api/socket';
@@ -34,7 +34,7 @@ export function Detail({
   const followUps = useLoad(
     () =>
       api
-        .get<{ households: FollowUpHousehold[] }>(`api/announcements/${a.id}/follow-ups`, { sort })
+        .call('GET /api/announcements/:id/follow-ups', { params: { id: a.id }, query: { sort } })
         .then((r) => r.households),
     [a.id, sort],
   );
@@ -115,13 +115,18 @@ export function Detail({
         ) : null}
         <a
           className="button"
-          href={`../api/announcements/${a.id}/follow-ups.csv?sort=${sort}`}
+          href={api.link('GET /api/announcements/:id/follow-ups.csv', { params: { id: a.id }, query: { sort } })}
           download
           data-testid="announcement-csv"
         >
           {t('ann.csv')}
         </a>
-        <a className="button button-quiet" href={`../api/announcements/${a.id}/cap`} target="_blank" rel="noreferrer">
+        <a
+          className="button button-quiet"
+          href={api.link('GET /api/announcements/:id/cap', { params: { id: a.id } })}
+          target="_blank"
+          rel="noreferrer"
+        >
           {t('ann.capXml')}
         </a>
       </div>
@@ -186,7 +191,9 @@ export function Detail({
           confirmLabel={confirm === 'cancel' ? t('ann.cancel') : change ? t('ann.approveChange') : t('ann.approve')}
           onCancel={() => setConfirm(null)}
           onConfirm={async () => {
-            onUpdated(await api.post<Announcement>(`api/announcements/${a.id}/${confirm}`));
+            const route =
+              confirm === 'cancel' ? 'POST /api/announcements/:id/cancel' : 'POST /api/announcements/:id/approve';
+            onUpdated(await api.call(route, { params: { id: a.id } }));
             setConfirm(null);
           }}
         />
@@ -217,7 +224,7 @@ function EditDialog({ a, onClose, onSaved }: { a: Announcement; onClose(): void;
     e.preventDefault();
     setBusy(true);
     try {
-      onSaved(await api.patch<Announcement>(`api/announcements/${a.id}`, { titleJa, bodyJa }));
+      onSaved(await api.call('PATCH /api/announcements/:id', { params: { id: a.id }, body: { titleJa, bodyJa } }));
     } catch (err) {
       setError(err);
       setBusy(false);

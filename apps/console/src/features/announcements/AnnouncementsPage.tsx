@@ -37,10 +37,10 @@ export function AnnouncementsPage() {
   const { api, user } = useSession();
   const state = useLoad<Data>(async () => {
     const [a, d, h, s] = await Promise.all([
-      api.get<{ announcements: Announcement[] }>('api/announcements', { limit: 100 }),
-      api.get<{ districts: District[] }>('api/districts'),
-      api.get<{ households: Household[] }>('api/households'),
-      api.get<AnnouncementSettings>('api/announcements/settings'),
+      api.call('GET /api/announcements', { query: { limit: 100 } }),
+      api.call('GET /api/districts'),
+      api.call('GET /api/households'),
+      api.call('GET /api/announcements/settings'),
     ]);
     return { announcements: a.announcements, districts: d.districts, households: h.households, settings: s };
   }, []);
@@ -75,10 +75,7 @@ export function AnnouncementsPage() {
   const setApproval = async (value: boolean) => {
     setError(null);
     try {
-      // The client's method list has no PUT yet; the hub's settings route is a PUT (idempotent replace).
-      const s = await api.request<AnnouncementSettings>('PUT' as 'POST', 'api/announcements/settings', {
-        requireEmergencyApproval: value,
-      });
+      const s = await api.call('PUT /api/announcements/settings', { body: { requireEmergencyApproval: value } });
       state.set((d) => d && { ...d, settings: s });
       setStatus(t('ann.settingSaved'));
     } catch (err) {

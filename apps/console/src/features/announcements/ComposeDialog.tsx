@@ -13,7 +13,6 @@ import type {
 } from '@tsunagu/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
 import { useSession } from '../../session';
 import { ErrorMessage, Field, Modal } from '../../shell/ui';
 import { parseReadings, SpeechPreview } from './SpeechPreview';
@@ -64,27 +63,9 @@ export function ComposeDialog(props: {
     if (!file) return;
     setBusy(true);
     try {
-      // The CSRF token of this session (the API client keeps it private).
-      const session = await api.restoreSession();
       const form = new FormData();
       form.append('file', file);
-      const res = await fetch(new URL('api/announcements/audio', new URL('../', window.location.href)).href, {
-        method: 'POST',
-        body: form,
-        credentials: 'same-origin',
-        headers: { 'x-csrf-token': session?.csrfToken ?? '' },
-      });
-      const body = (await res.json().catch(() => null)) as
-        | { error?: { code: string; message: string } }
-        | AudioUploaded
-        | null;
-      if (!res.ok)
-        throw new ApiError(
-          res.status,
-          (body as { error?: { code: string } })?.error?.code ?? 'BAD_REQUEST',
-          (body as { error?: { message: string } })?.error?.message ?? `HTTP ${res.status}`,
-        );
-      setAudio(body as AudioUploaded);
+      setAudio(await api.upload('POST /api/announcements/audio', {}, form));
     } catch (err) {
       setError(err);
     } finally {
@@ -104,7 +85,7 @@ export function ComposeDialog(props: {
     setBusy(true);
     setError(null);
     try {
-      setCount(await api.post<TargetPreview>('api/announcements/preview', { target: target() }));
+      setCount(await api.call('POST /api/announcements/preview', { body: { target: target() } }));
       setStep('preview');
     } catch (err) {
       setError(err);
@@ -117,20 +98,22 @@ export function ComposeDialog(props: {
     setBusy(true);
     setError(null);
     try {
-      const a = await api.post<Announcement>('api/announcements', {
-        kind,
-        titleJa,
-        bodyJa,
-        ...(titleEn.trim() ? { titleEn } : {}),
-        ...(bodyEn.trim() ? { bodyEn } : {}),
-        ...(audio ? { audioId: audio.audioId } : {}),
-        ...(safetyCheck ? { safetyCheck } : {}),
-        ...(test ? { test } : {}),
-        ...(readings.length ? { readings } : {}),
-        target: target(),
-        ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}),
-        ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
-        ...(confirmWholeCity ? { confirmWholeCity: true } : {}),
+      const a = await api.call('POST /api/announcements', {
+        body: {
+          kind,
+          titleJa,
+          bodyJa,
+          ...(titleEn.trim() ? { titleEn } : {}),
+          ...(bodyEn.trim() ? { bodyEn } : {}),
+          ...(audio ? { audioId: audio.audioId } : {}),
+          ...(safetyCheck ? { safetyCheck } : {}),
+          ...(test ? { test } : {}),
+          ...(readings.length ? { readings } : {}),
+          target: target(),
+          ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}),
+          ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+          ...(confirmWholeCity ? { confirmWholeCity: true } : {}),
+        },
       });
       props.onSent(a);
     } catch (err) {

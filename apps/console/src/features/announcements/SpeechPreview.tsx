@@ -45,13 +45,15 @@ export function SpeechPreview({ draft }: { draft: SpokenDraft }) {
     let url: string | null = null;
     let cancelled = false;
     const ask = (language: 'ja' | 'en') =>
-      api.post<Preview>('api/announcements/speech-preview', {
-        kind: draft.kind,
-        test: draft.test,
-        title: language === 'en' ? draft.titleEn.trim() || draft.titleJa : draft.titleJa,
-        body: language === 'en' ? draft.bodyEn.trim() || draft.bodyJa : draft.bodyJa,
-        language,
-        ...(language === 'ja' && draft.readings.length ? { readings: draft.readings } : {}),
+      api.call('POST /api/announcements/speech-preview', {
+        body: {
+          kind: draft.kind,
+          test: draft.test,
+          title: language === 'en' ? draft.titleEn.trim() || draft.titleJa : draft.titleJa,
+          body: language === 'en' ? draft.bodyEn.trim() || draft.bodyJa : draft.bodyJa,
+          language,
+          ...(language === 'ja' && draft.readings.length ? { readings: draft.readings } : {}),
+        },
       });
     void ask('ja').then(
       (data) => {

@@ -1,12 +1,5 @@
 /** Administrators: API keys for machine clients — list, create (the key is shown once), revoke, and how announcements from each are handled. */
-import {
-  type ApiKey,
-  type CreatedApiKey,
-  type SenderPolicy,
-  type SenderPolicyList,
-  STAFF_ROLES,
-  type StaffRole,
-} from '@tsunagu/protocol';
+import { type ApiKey, type CreatedApiKey, type SenderPolicy, STAFF_ROLES, type StaffRole } from '@tsunagu/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
@@ -27,11 +20,8 @@ import { DEFAULT_POLICY, SenderPolicyDialog, SendingSummary } from './SenderPoli
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
   const { api } = useSession();
-  const state = useLoad(() => api.get<{ apiKeys: ApiKey[] }>('api/api-keys').then((r) => r.apiKeys), []);
-  const policies = useLoad(
-    () => api.get<SenderPolicyList>('api/announcements/sender-policies').then((r) => r.policies),
-    [],
-  );
+  const state = useLoad(() => api.call('GET /api/api-keys').then((r) => r.apiKeys), []);
+  const policies = useLoad(() => api.call('GET /api/announcements/sender-policies').then((r) => r.policies), []);
   const policyOf = (k: ApiKey) => policies.data?.find((p) => p.apiKeyId === k.id) ?? DEFAULT_POLICY;
   const [editingPolicy, setEditingPolicy] = useState<ApiKey | null>(null);
   const [creating, setCreating] = useState(false);
@@ -152,7 +142,7 @@ export function ApiKeysPage() {
           confirmLabel={t('apiKeys.revoke')}
           onCancel={() => setRevoking(null)}
           onConfirm={async () => {
-            await api.delete(`api/api-keys/${revoking.id}`);
+            await api.call('DELETE /api/api-keys/:id', { params: { id: revoking.id } });
             setStatus(t('apiKeys.revokedDone', { name: revoking.name }));
             setRevoking(null);
             state.reload();
@@ -175,7 +165,7 @@ function CreateApiKeyDialog(props: { onClose(): void; onCreated(created: Created
     setBusy(true);
     setError(null);
     try {
-      props.onCreated(await api.post<CreatedApiKey>('api/api-keys', { name: name.trim(), role }));
+      props.onCreated(await api.call('POST /api/api-keys', { body: { name: name.trim(), role } }));
     } catch (err) {
       setError(err);
       setBusy(false);

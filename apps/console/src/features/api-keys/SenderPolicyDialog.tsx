@@ -40,7 +40,9 @@ export function SenderPolicyDialog(props: {
     setError(null);
     try {
       const body: SenderPolicyBody = { capSender: capSender.trim() || null, publish };
-      props.onSaved(await api.put<SenderPolicy>(`api/announcements/sender-policies/${props.apiKey.id}`, body));
+      props.onSaved(
+        await api.call('PUT /api/announcements/sender-policies/:id', { params: { id: props.apiKey.id }, body }),
+      );
     } catch (err) {
       setError(err);
       setBusy(false);

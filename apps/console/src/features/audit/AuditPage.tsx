@@ -1,5 +1,4 @@
 /** Administrators: the append-only audit log, newest first, paged with "load more". */
-import type { AuditEntry } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
@@ -11,10 +10,7 @@ const PAGE = 100;
 export function AuditPage() {
   const { t, i18n } = useTranslation();
   const { api } = useSession();
-  const state = useLoad(
-    () => api.get<{ entries: AuditEntry[] }>('api/audit', { limit: PAGE }).then((r) => r.entries),
-    [],
-  );
+  const state = useLoad(() => api.call('GET /api/audit', { query: { limit: PAGE } }).then((r) => r.entries), []);
   const [more, setMore] = useState<{ busy: boolean; end: boolean; error: unknown }>({
     busy: false,
     end: false,
@@ -27,7 +23,7 @@ export function AuditPage() {
     if (!last) return;
     setMore({ busy: true, end: false, error: null });
     try {
-      const next = (await api.get<{ entries: AuditEntry[] }>('api/audit', { limit: PAGE, beforeId: last.id })).entries;
+      const next = (await api.call('GET /api/audit', { query: { limit: PAGE, beforeId: last.id } })).entries;
       state.set((d) => [...(d ?? []), ...next]);
       setMore({ busy: false, end: next.length < PAGE, error: null });
     } catch (error) {

@@ -58,7 +58,7 @@ export function CallsPage() {
   const { api, user } = useSession();
   const connection = useStaffConnection();
   const view = useSyncExternalStore(consoleCalls.subscribe, consoleCalls.getSnapshot);
-  const queues = useLoad(() => api.get<{ queues: QueueView[] }>('api/calls/queues'), []);
+  const queues = useLoad(() => api.call('GET /api/calls/queues'), []);
   const [live, setLive] = useState<Record<number, QueueView>>({});
   const isOperator = (user.role === 'operator' || user.role === 'listener') && user.shopId !== null;
 

@@ -69,7 +69,7 @@ export class ConsoleCallController {
     if (!this.socket) return;
     try {
       this.set({
-        me: (await emitAck(this.socket, 'call:setAvailability', { availability })) as OperatorState,
+        me: await emitAck(this.socket, 'call:setAvailability', { availability }),
         error: null,
       });
     } catch (e) {
@@ -79,14 +79,14 @@ export class ConsoleCallController {
 
   async endAfterCallWork() {
     if (!this.socket) return;
-    this.set({ me: (await emitAck(this.socket, 'call:endAfterCallWork', {})) as OperatorState });
+    this.set({ me: await emitAck(this.socket, 'call:endAfterCallWork', {}) });
   }
 
   async answer() {
     const r = this.view.ringing;
     if (!this.socket || !r) return;
     try {
-      const info = (await emitAck(this.socket, 'call:answer', { callId: r.callId })) as CallInfo;
+      const info = await emitAck(this.socket, 'call:answer', { callId: r.callId });
       this.set({ ringing: null, call: info, lastEnded: null, error: null });
     } catch (e) {
       this.set({ ringing: null, error: (e as Error).message });
@@ -103,7 +103,7 @@ export class ConsoleCallController {
   async callBack(body: { householdId: number; callbackOf?: number; orderId?: number }) {
     if (!this.socket) return;
     try {
-      const info = (await emitAck(this.socket, 'call:callBack', body)) as CallInfo;
+      const info = await emitAck(this.socket, 'call:callBack', body);
       this.set({ call: info, lastEnded: null, error: null });
     } catch (e) {
       this.set({ error: (e as Error).message });
@@ -124,7 +124,7 @@ export class ConsoleCallController {
     const socket = this.socket;
     const [media, ice] = await Promise.all([
       acquireMedia((constraints) => navigator.mediaDevices.getUserMedia(constraints)),
-      emitAck(socket, 'call:iceServers', {}).catch(() => ({ iceServers: [] })) as Promise<IceServersResponse>,
+      emitAck(socket, 'call:iceServers', {}).catch((): IceServersResponse => ({ iceServers: [], ttlSeconds: null })),
     ]);
     if (this.view.call?.callId !== c.callId) {
       for (const t of media.stream?.getTracks() ?? []) t.stop();

@@ -20,10 +20,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const { t, i18n } = useTranslation();
   const { api } = useSession();
   const state = useLoad<Data>(async () => {
-    const [h, d] = await Promise.all([
-      api.get<{ households: Household[] }>('api/households'),
-      api.get<{ districts: District[] }>('api/districts'),
-    ]);
+    const [h, d] = await Promise.all([api.call('GET /api/households'), api.call('GET /api/districts')]);
     return { households: h.households, districts: d.districts };
   }, []);
   const [districtId, setDistrictId] = useState<number | 0>(0);
@@ -80,7 +77,10 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const issue = async (household: Household) => {
     setIssuing({ household, issued: null, error: null });
     try {
-      const issued = await api.post<EnrollmentCodeIssued>(`api/households/${household.id}/enrollment-codes`, {});
+      const issued = await api.call('POST /api/households/:id/enrollment-codes', {
+        params: { id: household.id },
+        body: {},
+      });
       setIssuing({ household, issued, error: null });
     } catch (error) {
       setIssuing({ household, issued: null, error });
@@ -90,7 +90,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const revoke = async (household: Household) => {
     const terminal = household.terminal;
     if (!terminal) return;
-    await api.post(`api/terminals/${terminal.id}/revoke`);
+    await api.call('POST /api/terminals/:id/revoke', { params: { id: terminal.id } });
     setRevoking(null);
     setActionError(null);
     setStatus(t('revoke.done', { name: household.name }));

@@ -2,7 +2,7 @@
  * City hall: 自動配信の記録 — every JMA telegram the hub received, what it decided and why, with
  * the announcement it made or withdrew; below it, the city's areas and the policy (admins edit).
  */
-import type { JmaTelegramList, JmaTelegramRecord } from '@tsunagu/protocol';
+import type { JmaTelegramRecord } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
@@ -26,7 +26,7 @@ export function AutoAlertsPage() {
   const { i18n } = useTranslation();
   const { api } = useSession();
   const state = useLoad(
-    () => api.get<JmaTelegramList>('api/jma/telegrams', { limit: PAGE }).then((r) => r.telegrams),
+    () => api.call('GET /api/jma/telegrams', { query: { limit: PAGE } }).then((r) => r.telegrams),
     [],
   );
   const [more, setMore] = useState<{ busy: boolean; end: boolean; error: unknown }>({
@@ -46,7 +46,7 @@ export function AutoAlertsPage() {
     if (!last) return;
     setMore({ busy: true, end: false, error: null });
     try {
-      const next = (await api.get<JmaTelegramList>('api/jma/telegrams', { limit: PAGE, beforeId: last.id })).telegrams;
+      const next = (await api.call('GET /api/jma/telegrams', { query: { limit: PAGE, beforeId: last.id } })).telegrams;
       state.set((d) => [...(d ?? []), ...next]);
       setMore({ busy: false, end: next.length < PAGE, error: null });
     } catch (error) {

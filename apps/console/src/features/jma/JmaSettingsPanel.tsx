@@ -10,7 +10,6 @@ import {
   type JmaAreaType,
   type JmaIntensity,
   type JmaPolicy,
-  type JmaSettings,
   type JmaTemplate,
   type JmaTemplateId,
 } from '@tsunagu/protocol';
@@ -29,7 +28,7 @@ const keyed = (a: JmaArea) => ({ ...a, key: nextKey++ });
 export function JmaSettingsPanel() {
   const t = useJmaMessages();
   const { api, user } = useSession();
-  const state = useLoad(() => api.get<JmaSettings>('api/jma/settings'), []);
+  const state = useLoad(() => api.call('GET /api/jma/settings'), []);
   // Each row keeps its own key while codes are typed, added and removed.
   const [areas, setAreas] = useState<(JmaArea & { key: number })[]>([]);
   const [policy, setPolicy] = useState<JmaPolicy | null>(null);
@@ -50,9 +49,11 @@ export function JmaSettingsPanel() {
     setError(null);
     setSaved(false);
     try {
-      const next = await api.patch<JmaSettings>('api/jma/settings', {
-        areas: areas.map(({ type, code }) => ({ type, code })),
-        policy,
+      const next = await api.call('PATCH /api/jma/settings', {
+        body: {
+          areas: areas.map(({ type, code }) => ({ type, code })),
+          policy,
+        },
       });
       state.set(() => next);
       setSaved(true);

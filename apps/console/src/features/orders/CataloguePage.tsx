@@ -2,10 +2,9 @@
  * Shops and their catalogues: city hall adds shops (and the listening line) and edits any of them;
  * shop staff edit their own shop's opening hours and items. Item photos are uploaded or given by URL.
  */
-import type { Catalogue, CatalogueItem, OpeningHours, SessionInfo, Shop } from '@tsunagu/protocol';
+import type { CatalogueItem, OpeningHours } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { hubBase } from '../../api/client';
 import { useSession } from '../../session';
 import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
 
@@ -15,7 +14,7 @@ export function CataloguePage() {
   const { t } = useTranslation();
   const { api, user } = useSession();
   const isCityhall = user.role === 'cityhall';
-  const shops = useLoad(() => api.get<{ shops: Shop[] }>('api/shops'), []);
+  const shops = useLoad(() => api.call('GET /api/shops'), []);
   const [selected, setSelected] = useState<number | null>(user.shopId);
   const shopId = selected ?? shops.data?.shops[0]?.id ?? null;
   const [error, setError] = useState<unknown>(null);
@@ -58,7 +57,7 @@ export function CataloguePage() {
               onSubmit={(e) => {
                 e.preventDefault();
                 void run(async () => {
-                  const s = await api.post<Shop>('api/shops', { ...newShop, openingHours: [] });
+                  const s = await api.call('POST /api/shops', { body: { ...newShop, openingHours: [] } });
                   setNewShop({ name: '', category: '', kind: 'shop' });
                   shops.reload();
                   setSelected(s.id);
@@ -111,7 +110,7 @@ export function CataloguePage() {
 function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown) => void }) {
   const { t } = useTranslation();
   const { api } = useSession();
-  const cat = useLoad(() => api.get<Catalogue>(`api/shops/${shopId}/catalogue`), [shopId]);
+  const cat = useLoad(() => api.call('GET /api/shops/:id/catalogue', { params: { id: shopId } }), [shopId]);
   const [hours, setHours] = useState<OpeningHours | null>(null);
   const [item, setItem] = useState({ name: '', priceYen: '', unit: '', photoUrl: '' });
   const current = hours ?? cat.data?.shop.openingHours ?? [];
@@ -125,14 +124,7 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
   };
   const upload = (it: CatalogueItem, file: File) =>
     run(async () => {
-      const s = (await api.get<SessionInfo>('api/auth/session')) as SessionInfo;
-      const r = await fetch(new URL(`api/shops/${shopId}/items/${it.id}/photo`, hubBase(window.location)).href, {
-        method: 'PUT',
-        headers: { 'content-type': file.type, 'x-csrf-token': s.csrfToken },
-        body: file,
-        credentials: 'same-origin',
-      });
-      if (!r.ok) throw new Error(((await r.json()) as { error: { message: string } }).error.message);
+      await api.upload('PUT /api/shops/:id/items/:itemId/photo', { params: { id: shopId, itemId: it.id } }, file);
     });
   const dayRow = (day: number) => current.find((h) => h.day === day);
   const setDay = (day: number, patch: { open?: string; close?: string } | null) => {
@@ -195,7 +187,7 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
           disabled={!hours}
           onClick={() =>
             void run(async () => {
-              await api.patch(`api/shops/${shopId}`, { openingHours: current });
+              await api.call('PATCH /api/shops/:id', { params: { id: shopId }, body: { openingHours: current } });
               setHours(null);
             })
           }
@@ -245,7 +237,11 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
                     <button
                       type="button"
                       className="button button-small button-danger-outline"
-                      onClick={() => void run(() => api.delete(`api/shops/${shopId}/items/${it.id}`))}
+                      onClick={() =>
+                        void run(() =>
+                          api.call('DELETE /api/shops/:id/items/:itemId', { params: { id: shopId, itemId: it.id } }),
+                        )
+                      }
                     >
                       {t('catalogue.remove')}
                     </button>
@@ -260,11 +256,14 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
-              await api.post(`api/shops/${shopId}/items`, {
-                name: item.name,
-                priceYen: Number(item.priceYen),
-                unit: item.unit,
-                ...(item.photoUrl ? { photoUrl: item.photoUrl } : {}),
+              await api.call('POST /api/shops/:id/items', {
+                params: { id: shopId },
+                body: {
+                  name: item.name,
+                  priceYen: Number(item.priceYen),
+                  unit: item.unit,
+                  ...(item.photoUrl ? { photoUrl: item.photoUrl } : {}),
+                },
               });
               setItem({ name: '', priceYen: '', unit: '', photoUrl: '' });
             });

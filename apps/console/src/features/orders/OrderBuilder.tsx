@@ -1,5 +1,5 @@
 /** Builds an order during (or after) a call: catalogue items or free lines, then sent to the resident to confirm. */
-import type { Catalogue, Order, OrderLineInput } from '@tsunagu/protocol';
+import type { Order, OrderLineInput } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
@@ -18,7 +18,7 @@ export function OrderBuilder({
 }) {
   const { t } = useTranslation();
   const { api } = useSession();
-  const catalogue = useLoad(() => api.get<Catalogue>(`api/shops/${shopId}/catalogue`), [shopId]);
+  const catalogue = useLoad(() => api.call('GET /api/shops/:id/catalogue', { params: { id: shopId } }), [shopId]);
   const [lines, setLines] = useState<Line[]>([]);
   const [free, setFree] = useState({ name: '', quantity: 1, unit: '', price: '' });
   const [sent, setSent] = useState<Order | null>(null);
@@ -40,8 +40,8 @@ export function OrderBuilder({
         ...(callId ? { callId } : {}),
         lines: lines.map(({ label: _label, ...l }) => l),
       };
-      const order = await api.post<Order>('api/orders', body);
-      setSent(await api.post<Order>(`api/orders/${order.id}/send`));
+      const order = await api.call('POST /api/orders', { body });
+      setSent(await api.call('POST /api/orders/:id/send', { params: { id: order.id } }));
       setLines([]);
     } catch (e) {
       setError(e);

@@ -14,7 +14,7 @@ import { consoleCalls } from '../calls/controller';
 export function OrdersPage() {
   const { t, i18n } = useTranslation();
   const { api, user } = useSession();
-  const orders = useLoad(() => api.get<{ orders: Order[] }>('api/orders', { limit: 200 }), []);
+  const orders = useLoad(() => api.call('GET /api/orders', { query: { limit: 200 } }), []);
   const [error, setError] = useState<unknown>(null);
   const [delivering, setDelivering] = useState<{ id: number; wellbeing: 'well' | 'concern'; note: string } | null>(
     null,
@@ -38,7 +38,7 @@ export function OrdersPage() {
     }
   };
   const status = (id: number, s: 'preparing' | 'out_for_delivery' | 'cancelled') =>
-    act(() => api.post<Order>(`api/orders/${id}/status`, { status: s }));
+    act(() => api.call('POST /api/orders/:id/status', { params: { id }, body: { status: s } }));
 
   return (
     <div className="page" data-testid="orders-page">
@@ -137,7 +137,10 @@ export function OrdersPage() {
                           e.preventDefault();
                           const d = delivering;
                           void act(() =>
-                            api.post<Order>(`api/orders/${o.id}/deliver`, { wellbeing: d.wellbeing, note: d.note }),
+                            api.call('POST /api/orders/:id/deliver', {
+                              params: { id: o.id },
+                              body: { wellbeing: d.wellbeing, note: d.note },
+                            }),
                           ).then(() => setDelivering(null));
                         }}
                       >

@@ -28,10 +28,7 @@ export function UsersPage() {
   const { t } = useTranslation();
   const { api, user: me } = useSession();
   const state = useLoad(async () => {
-    const [u, s] = await Promise.all([
-      api.get<{ users: User[] }>('api/users'),
-      api.get<{ shops: Shop[] }>('api/shops'),
-    ]);
+    const [u, s] = await Promise.all([api.call('GET /api/users'), api.call('GET /api/shops')]);
     return { users: u.users, shops: s.shops };
   }, []);
   const [creating, setCreating] = useState(false);
@@ -44,7 +41,7 @@ export function UsersPage() {
     state.set((d) => d && { ...d, users: d.users.map((u) => (u.id === updated.id ? updated : u)) });
 
   const setDisabled = async (user: User, disabled: boolean) => {
-    const updated = await api.patch<User>(`api/users/${user.id}`, { disabled });
+    const updated = await api.call('PATCH /api/users/:id', { params: { id: user.id }, body: { disabled } });
     replace(updated);
     setStatus(t(disabled ? 'users.disabledDone' : 'users.enabledDone', { username: user.username }));
   };
@@ -203,7 +200,7 @@ function CreateUserDialog(props: { shops: Shop[]; onClose(): void; onCreated(use
     setBusy(true);
     setError(null);
     try {
-      props.onCreated(await api.post<User>('api/users', body));
+      props.onCreated(await api.call('POST /api/users', { body }));
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -343,7 +340,10 @@ function ResetPasswordDialog(props: { user: User; onClose(): void; onDone(): voi
     setBusy(true);
     setError(null);
     try {
-      await api.post(`api/users/${props.user.id}/password`, { newPassword: password });
+      await api.call('POST /api/users/:id/password', {
+        params: { id: props.user.id },
+        body: { newPassword: password },
+      });
       props.onDone();
     } catch (err) {
       setError(err);

@@ -3,7 +3,7 @@
  * everyone), open alerts with their escalation ladder, a resident's 30-day history and the outcome
  * log. New alerts arrive live over the staff socket with a sound.
  */
-import type { BoardRow, ResidentHistory, WatchAlert, WatchBoard, WatcherOutcome } from '@tsunagu/protocol';
+import type { BoardRow, WatchAlert, WatcherOutcome } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { emitAck, useStaffConnection, useStaffEvent, useStaffReconnect } from '../../api/socket';
@@ -20,12 +20,9 @@ export function WatchPage() {
   const { t, i18n } = useTranslation();
   const { api } = useSession();
   const connection = useStaffConnection();
-  const board = useLoad(() => api.get<WatchBoard>('api/watch/board'), []);
-  const alerts = useLoad(() => api.get<{ alerts: WatchAlert[] }>('api/watch/alerts', { state: 'active' }), []);
-  const outcomes = useLoad(
-    () => api.get<{ alerts: WatchAlert[] }>('api/watch/alerts', { state: 'resolved', limit: 50 }),
-    [],
-  );
+  const board = useLoad(() => api.call('GET /api/watch/board'), []);
+  const alerts = useLoad(() => api.call('GET /api/watch/alerts', { query: { state: 'active' } }), []);
+  const outcomes = useLoad(() => api.call('GET /api/watch/alerts', { query: { state: 'resolved', limit: 50 } }), []);
   const [historyOf, setHistoryOf] = useState<number | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -58,10 +55,10 @@ export function WatchPage() {
     act(() =>
       connection
         ? emitAck(connection.socket, 'watch:acknowledge', { alertId: a.id })
-        : api.post(`api/watch/alerts/${a.id}/acknowledge`),
+        : api.call('POST /api/watch/alerts/:id/acknowledge', { params: { id: a.id } }),
     );
   const resolve = (a: WatchAlert, outcome: WatcherOutcome, note: string) =>
-    act(() => api.post(`api/watch/alerts/${a.id}/resolve`, { outcome, note }));
+    act(() => api.call('POST /api/watch/alerts/:id/resolve', { params: { id: a.id }, body: { outcome, note } }));
 
   const time = (iso: string | null) => formatDateTime(iso, i18n.language);
 
@@ -323,7 +320,7 @@ function HistoryPanel({ householdId, onClose }: { householdId: number; onClose: 
   const { t } = useTranslation();
   const { api } = useSession();
   const history = useLoad(
-    () => api.get<ResidentHistory>(`api/watch/households/${householdId}/history`, { days: 30 }),
+    () => api.call('GET /api/watch/households/:householdId/history', { params: { householdId }, query: { days: 30 } }),
     [householdId],
   );
   const days = history.data?.days ?? [];
