@@ -1,4 +1,5 @@
 import { ApiClient, ApiError, fillPath, hubBase, NETWORK_ERROR } from './client';
+import { emitAck, type StaffSocket } from './socket';
 
 interface Call {
   url: string;
@@ -141,4 +142,14 @@ export function notTheTable(api: ApiClient): void {
   void api.call('GET /api/households/:id', { params: { id: '7' } });
   // @ts-expect-error: CSV is not JSON: link to it instead
   void api.call('GET /api/announcements/:id/follow-ups.csv', { params: { id: 1 } });
+}
+
+// …and the console's socket follows the event table.
+export function notTheEventTable(socket: StaffSocket): void {
+  // @ts-expect-error: not a notification of the /staff table
+  socket.on('announcement:changd', () => undefined);
+  // @ts-expect-error: not a command of the /staff table
+  void emitAck(socket, 'watch:acknowledg', { alertId: 1 });
+  // @ts-expect-error: a payload without the table's required fields
+  void emitAck(socket, 'watch:resolve', { alertId: 1 });
 }

@@ -189,3 +189,13 @@ describe('response serialization', () => {
     expect(failures).toEqual([]);
   });
 });
+
+// Compile-time only (tsc -b checks this file): the hub's namespaces follow the protocol's event table.
+export function notTheEventTable(hub: TestHub): void {
+  // @ts-expect-error: not a notification of the /terminal table
+  hub.ctx.sockets.terminals.to('household:1').emit('announcement:publishd', examples.terminalAnnouncement);
+  // @ts-expect-error: a payload of another shape than the table's
+  hub.ctx.sockets.staff.emit('order:changed', { id: 1 });
+  // @ts-expect-error: a /staff notification is not sent to terminals
+  hub.ctx.sockets.terminals.emit('order:changed', examples.order);
+}

@@ -1,5 +1,5 @@
 // Sends a command over the terminal socket and waits for its acknowledgement, with a deadline.
-import type { Ack, TerminalClientEvents } from '@tsunagu/protocol';
+import type { Ack, CommandDataOf, CommandName, CommandPayloadOf, TerminalWire } from '@tsunagu/protocol';
 
 /** Not protocol codes: produced on this side when no answer could arrive. */
 export const AckErrorCodes = {
@@ -8,17 +8,10 @@ export const AckErrorCodes = {
   BAD_ACK: 'BAD_ACK',
 } as const;
 
-/** Client events that are commands: `(payload, ack) => void`. */
-export type CommandEvent = {
-  [E in keyof TerminalClientEvents]: TerminalClientEvents[E] extends (payload: never, ack: never) => void ? E : never;
-}[keyof TerminalClientEvents];
-
-export type CommandPayload<E extends CommandEvent> = Parameters<TerminalClientEvents[E]>[0];
-export type CommandResult<E extends CommandEvent> = Parameters<TerminalClientEvents[E]>[1] extends (
-  result: Ack<infer T>,
-) => void
-  ? T
-  : never;
+/** The /terminal namespace's commands (every client → hub event is one), from the protocol's event table. */
+export type CommandEvent = CommandName<TerminalWire>;
+export type CommandPayload<E extends CommandEvent> = CommandPayloadOf<TerminalWire, E>;
+export type CommandResult<E extends CommandEvent> = CommandDataOf<TerminalWire, E>;
 
 /** The part of a Socket.IO client socket this helper needs (a fake one in tests). */
 export interface AckEmitter {

@@ -1,6 +1,6 @@
 import { type AckEmitter, AckErrorCodes, ackWithTimeout } from './ack';
 import { backoffDelay, RECONNECT, socketIoReconnectOptions } from './backoff';
-import { classifyRefusal } from './connection';
+import { classifyRefusal, type TerminalSocket } from './connection';
 
 function fakeSocket(connected: boolean, answer?: (cb: (r: unknown) => void) => void): AckEmitter & { sent: unknown[] } {
   const sent: unknown[] = [];
@@ -95,3 +95,15 @@ describe('classifyRefusal', () => {
     expect(classifyRefusal('nonsense')).toBe('retry');
   });
 });
+
+// Compile-time only (tsc -b checks this file): the terminal's socket follows the protocol's event table.
+export function notTheEventTable(socket: TerminalSocket): void {
+  // @ts-expect-error: not a notification of the /terminal table
+  socket.on('announcement:publishd', () => undefined);
+  // @ts-expect-error: the handler expects another payload than the table's
+  socket.on('announcement:published', (a: { nope: true }) => a);
+  // @ts-expect-error: not a command of the /terminal table
+  void ackWithTimeout(fakeSocket(true), 'checkin:sumbit', {});
+  // @ts-expect-error: a payload without the table's required fields
+  void ackWithTimeout(fakeSocket(true), 'checkin:submit', { mood: 'good' });
+}
