@@ -4,7 +4,7 @@
  * approval under the two-person rule, correction and cancellation.
  */
 import type { Announcement, AnnouncementSettings, District, Household } from '@tsunagu/protocol';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
@@ -47,6 +47,15 @@ export function AnnouncementsPage() {
   const [composing, setComposing] = useState(false);
   // `#/announcements/12` (e.g. from 自動配信の記録) opens announcement 12.
   const [selected, setSelected] = useState<number | null>(() => Number(routeArgument(window.location.hash)) || null);
+  // Also when such a link is followed while this page is open.
+  useEffect(() => {
+    const open = () => {
+      const id = Number(routeArgument(window.location.hash));
+      if (id) setSelected(id);
+    };
+    window.addEventListener('hashchange', open);
+    return () => window.removeEventListener('hashchange', open);
+  }, []);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 

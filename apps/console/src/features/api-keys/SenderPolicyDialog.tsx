@@ -70,7 +70,7 @@ export function SenderPolicyDialog(props: {
             />
           )}
         </Field>
-        <fieldset>
+        <fieldset className="choices">
           <legend>{t('apiKeys.fieldPublish')}</legend>
           {(['hold', 'auto'] as const).map((p) => (
             <label key={p} className="check">

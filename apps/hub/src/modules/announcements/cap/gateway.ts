@@ -140,19 +140,21 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     const districtIds = matchDistricts(mapped.areas, households.listDistricts(), deps.centroids());
     const target: AnnouncementTarget = districtIds.length > 0 ? { type: 'districts', districtIds } : { type: 'all' };
 
+    // What the alert says, for a new announcement or as new content of the ones it updates.
+    const content = {
+      kind: mapped.kind,
+      test: mapped.test,
+      titleJa: mapped.titleJa,
+      bodyJa: mapped.bodyJa,
+      titleEn: mapped.titleEn,
+      bodyEn: mapped.bodyEn,
+      expiresAt: mapped.expiresAt,
+      safetyCheck: mapped.safetyCheck,
+    };
+
     if (alert.msgType === 'Update' && referenced.length > 0) {
-      const patch = {
-        kind: mapped.kind,
-        test: mapped.test,
-        titleJa: mapped.titleJa,
-        bodyJa: mapped.bodyJa,
-        titleEn: mapped.titleEn,
-        bodyEn: mapped.bodyEn,
-        expiresAt: mapped.expiresAt,
-        safetyCheck: mapped.safetyCheck,
-      };
       // A wider area reaches more households; nobody who already had it loses it.
-      for (const a of referenced) compose.revise(a, patch, sender, target);
+      for (const a of referenced) compose.revise(a, content, sender, target);
       record(ids[0]!, 'updated');
       ctx.audit.record({
         actor,
@@ -165,22 +167,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
 
     // A new alert (or an Update of something we never announced: announce it now).
     const created = compose.submit(
-      {
-        kind: mapped.kind,
-        test: mapped.test,
-        titleJa: mapped.titleJa,
-        bodyJa: mapped.bodyJa,
-        titleEn: mapped.titleEn,
-        bodyEn: mapped.bodyEn,
-        audioId: null,
-        audioMime: null,
-        safetyCheck: mapped.safetyCheck,
-        target,
-        sendAt: null,
-        expiresAt: mapped.expiresAt,
-        source: 'cap',
-        capCategory: mapped.category,
-      },
+      { ...content, audioId: null, audioMime: null, target, sendAt: null, source: 'cap', capCategory: mapped.category },
       sender,
       { alongside: (stored) => record(stored.id, 'announced') },
     );
