@@ -1,5 +1,6 @@
 /** Hub configuration from the environment, validated so a typo stops the hub with a clear message. */
 import path from 'node:path';
+import { loadTrustedCertificates, type TrustedCertificate } from './modules/announcements/cap/signature';
 import { type JmaConfig, loadJmaConfig } from './modules/jma/config';
 
 export interface HubConfig {
@@ -34,6 +35,8 @@ export interface HubConfig {
   speechTools: { openJtalk?: string; dictionary?: string; voice?: string; espeak?: string; opusenc?: string };
   /** Automatic alerts from JMA disaster-information XML. */
   jma: JmaConfig;
+  /** CAP signatures: TSUNAGU_CAP_TRUSTED_CERTS (PEM files) and TSUNAGU_CAP_REQUIRE_SIGNATURE. */
+  cap: { trustedCertificates: TrustedCertificate[]; requireSignature: boolean };
 }
 
 export interface IceServerConfig {
@@ -131,6 +134,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   const jma = loadJmaConfig(env, problems);
+  const cap = {
+    trustedCertificates: loadTrustedCertificates(env.TSUNAGU_CAP_TRUSTED_CERTS, problems),
+    requireSignature: parseBool('TSUNAGU_CAP_REQUIRE_SIGNATURE', env.TSUNAGU_CAP_REQUIRE_SIGNATURE, false, problems),
+  };
+  if (cap.requireSignature && cap.trustedCertificates.length === 0)
+    problems.push('TSUNAGU_CAP_REQUIRE_SIGNATURE needs TSUNAGU_CAP_TRUSTED_CERTS (the certificates to verify with)');
   const metrics = loadMetricsConfig(env, problems);
   const development = env.NODE_ENV === 'development';
   const megabytes = (name: string, fallback: number) => {
@@ -185,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     storageRetrySeconds,
     speechTools,
     jma,
+    cap,
     development,
     metrics,
   };

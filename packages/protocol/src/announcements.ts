@@ -272,14 +272,25 @@ export type FollowUpHousehold = Static<typeof FollowUpHousehold>;
 export const FollowUpList = Type.Object({ households: Type.Array(FollowUpHousehold) });
 export type FollowUpList = Static<typeof FollowUpList>;
 
+/**
+ * The message's XML signature: 'verified' with a trusted certificate (TSUNAGU_CAP_TRUSTED_CERTS),
+ * 'unsigned', or 'unverified' (signed, but no trusted certificate is configured).
+ */
+export const CapSignature = Type.Union([
+  Type.Literal('verified'),
+  Type.Literal('unsigned'),
+  Type.Literal('unverified'),
+]);
+export type CapSignature = Static<typeof CapSignature>;
 /** Answer of POST /api/cap when a valid message had nothing (new) to announce. */
 export const CapOutcome = Type.Object({
   reason: Type.String(),
   announcementId: Type.Optional(Id),
   announcementIds: Type.Optional(Type.Array(Id)),
+  signature: Type.Optional(CapSignature),
 });
 export type CapOutcome = Static<typeof CapOutcome>;
-export const CapCreated = Type.Object({ announcementId: Id });
+export const CapCreated = Type.Object({ announcementId: Id, signature: Type.Optional(CapSignature) });
 
 export const ReceiptStage = Type.Union([
   Type.Literal('delivered'),

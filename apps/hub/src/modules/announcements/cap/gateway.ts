@@ -18,10 +18,15 @@ import { decodeXmlBody, refuseDtd } from './decode';
 import { capToAnnouncement, matchDistricts } from './map';
 import { type CapAlert, CapError } from './model';
 import { parseCap } from './parse';
+import { checkCapSignature, type TrustedCertificate } from './signature';
 
+type Signature = 'verified' | 'unsigned' | 'unverified';
 export type CapResult =
-  | { status: 201; body: { announcementId: number } }
-  | { status: 200; body: { reason: string; announcementId?: number; announcementIds?: number[] } };
+  | { status: 201; body: { announcementId: number; signature?: Signature } }
+  | {
+      status: 200;
+      body: { reason: string; announcementId?: number; announcementIds?: number[]; signature?: Signature };
+    };
 
 export interface CapGatewayDeps {
   store: AnnouncementsStore;
@@ -36,12 +41,27 @@ export interface CapGatewayDeps {
 /** The API key a message came through. */
 export type CapKey = Extract<Principal, { kind: 'apikey' }>;
 
-/** Decodes and validates a CAP body; a bad one is refused with its stable code and every problem named. */
-function readAlert(body: Buffer): CapAlert {
+/**
+ * Decodes, checks the signature of and validates a CAP body; a bad one is refused with its stable
+ * code and every problem named. A verified message is read from the bytes its signature covers.
+ */
+function readAlert(
+  body: Buffer,
+  trust: { trustedCertificates: readonly TrustedCertificate[]; requireSignature: boolean },
+): { alert: CapAlert; signature: Signature } {
   try {
     const text = decodeXmlBody(body);
     refuseDtd(body, text);
-    return parseCap(text);
+    const check = checkCapSignature(text, trust.trustedCertificates);
+    const signature: Signature = !check.signed ? 'unsigned' : check.verified ? 'verified' : 'unverified';
+    if (trust.requireSignature && signature !== 'verified')
+      throw new CapError(
+        403,
+        'CAP_SIGNATURE_REQUIRED',
+        'This hub accepts only CAP messages signed with a trusted certificate.',
+        [{ path: 'alert.Signature', message: 'a signature from a trusted certificate is required' }],
+      );
+    return { alert: parseCap(check.signed && check.verified ? check.signedXml : text), signature };
   } catch (err) {
     if (err instanceof CapError) throw new AppError(err.statusCode, err.code, err.message, err.details);
     throw err;
@@ -54,7 +74,13 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     a !== undefined && (a.status === 'published' || a.status === 'scheduled' || a.status === 'pending_approval');
 
   return async function ingest(body: Buffer, key: CapKey): Promise<CapResult> {
-    const alert = readAlert(body);
+    const { alert, signature } = readAlert(body, ctx.config.cap);
+    const result = await announce(alert, key);
+    // Every answer says whether the message was signed, and verified.
+    return { ...result, body: { ...result.body, signature } } as CapResult;
+  };
+
+  async function announce(alert: CapAlert, key: CapKey): Promise<CapResult> {
     // A key speaks for its own sender only: nobody can pre-empt (by de-duplication), update or
     // cancel another sender's alerts.
     const own = senders.capSenderOf(key.apiKeyId);
@@ -178,5 +204,5 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
       detail: `${alert.sender} ${alert.identifier} → ${mapped.kind}${mapped.test ? ' (test)' : ''}, ${created.status}`,
     });
     return { status: 201, body: { announcementId: created.id } };
-  };
+  }
 }

@@ -2,6 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignedXml } from 'xml-crypto';
+import { FakeClock } from '../../../lib/clock';
+import { as, createTestHub } from '../../../testing/harness';
+import type { AnnouncementsService } from '../service';
 import { parseCap } from './parse';
 import { checkCapSignature, loadTrustedCertificates, type TrustedCertificate } from './signature';
 
@@ -108,5 +111,58 @@ describe('CAP signatures (XML-DSig)', () => {
   it('an unsigned message is not signed; a signed one with no trusted certificate configured is unverified', () => {
     expect(checkCapSignature(CAP_MESSAGE, trusted)).toEqual({ signed: false });
     expect(checkCapSignature(signCap(CAP_MESSAGE, 'trusted'), [])).toMatchObject({ signed: true, verified: false });
+  });
+});
+
+describe('POST /api/cap with signatures', () => {
+  const problems: string[] = [];
+  const trusted = loadTrustedCertificates(file('trusted-cert.pem'), problems);
+  const gateway = async (requireSignature: boolean) => {
+    const hub = await createTestHub({
+      clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')),
+      config: { cap: { trustedCertificates: trusted, requireSignature } },
+    });
+    const svc = hub.capabilities.announcements as AnnouncementsService;
+    const created = hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
+    svc.setSenderPolicy(created.id, { capSender: 'bousai@pref.example.jp', publish: 'auto' }, 'test');
+    const post = (xml: string) =>
+      as(hub, { bearer: created.key })({
+        method: 'POST',
+        url: '/api/cap',
+        headers: { 'content-type': 'application/cap+xml' },
+        payload: xml,
+      });
+    return { hub, post };
+  };
+
+  it('marks a signed message verified and announces it; refuses a changed one; says when one is unsigned', async () => {
+    const { hub, post } = await gateway(false);
+    try {
+      const ok = await post(signCap(CAP_MESSAGE, 'trusted'));
+      expect(ok.statusCode).toBe(201);
+      expect(ok.json()).toMatchObject({ signature: 'verified' });
+      const changed = await post(
+        signCap(CAP_MESSAGE.replace('0001', '0002'), 'trusted').replace('大雨特別警報', '避難不要'),
+      );
+      expect(changed.statusCode).toBe(400);
+      expect(changed.json().error.code).toBe('CAP_SIGNATURE_INVALID');
+      const unsigned = await post(CAP_MESSAGE.replace('0001', '0003'));
+      expect(unsigned.statusCode).toBe(201);
+      expect(unsigned.json()).toMatchObject({ signature: 'unsigned' });
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('with TSUNAGU_CAP_REQUIRE_SIGNATURE refuses an unsigned message', async () => {
+    const { hub, post } = await gateway(true);
+    try {
+      const unsigned = await post(CAP_MESSAGE);
+      expect(unsigned.statusCode).toBe(403);
+      expect(unsigned.json().error.code).toBe('CAP_SIGNATURE_REQUIRED');
+      expect((await post(signCap(CAP_MESSAGE, 'trusted'))).statusCode).toBe(201);
+    } finally {
+      await hub.close();
+    }
   });
 });
