@@ -273,8 +273,8 @@ export const FollowUpList = Type.Object({ households: Type.Array(FollowUpHouseho
 export type FollowUpList = Static<typeof FollowUpList>;
 
 /**
- * The message's XML signature: 'verified' with a trusted certificate (TSUNAGU_CAP_TRUSTED_CERTS),
- * 'unsigned', or 'unverified' (signed, but no trusted certificate is configured).
+ * A signed message's XML signature: 'verified' with a trusted certificate (TSUNAGU_CAP_TRUSTED_CERTS),
+ * or 'unverified' (no trusted certificate is configured). Absent for an unsigned message.
  */
 export const CapSignature = Type.Union([
   Type.Literal('verified'),

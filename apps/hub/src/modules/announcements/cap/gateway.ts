@@ -76,8 +76,8 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
   return async function ingest(body: Buffer, key: CapKey): Promise<CapResult> {
     const { alert, signature } = readAlert(body, ctx.config.cap);
     const result = await announce(alert, key);
-    // Every answer says whether the message was signed, and verified.
-    return { ...result, body: { ...result.body, signature } } as CapResult;
+    // The answer to a signed message says whether its signature was verified.
+    return signature === 'unsigned' ? result : ({ ...result, body: { ...result.body, signature } } as CapResult);
   };
 
   async function announce(alert: CapAlert, key: CapKey): Promise<CapResult> {
