@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase } from './database';
-import { currentVersion, loadMigrations, migrate } from './migrate';
+import { currentVersion, loadMigrations, migrate, pendingMigrations } from './migrate';
 
 const tables = (db: Database.Database) =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
@@ -42,7 +42,7 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     expect(() => migrate(db, { dir })).toThrow();
     expect(currentVersion(db)).toBe(1);
-    expect(tables(db)).toEqual(['a']);
+    expect(tables(db)).toEqual(['a', 'schema_migrations']);
   });
 
   it('run a foreign_keys=off migration without cascading, and refuse one that leaves broken references', () => {
@@ -70,6 +70,35 @@ describe('migrations', () => {
     expect(currentVersion(db)).toBe(2);
     expect(db.prepare('SELECT count(*) AS n FROM p').get()).toEqual({ n: 1 });
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('apply a migration numbered below one the database already has (numbers are reserved per capability)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
+    fs.writeFileSync(path.join(dir, '0001-a.sql'), 'CREATE TABLE a (x INTEGER) STRICT;');
+    fs.writeFileSync(path.join(dir, '0030-c.sql'), 'CREATE TABLE c (x INTEGER) STRICT;');
+    const db = new Database(':memory:');
+    expect(migrate(db, { dir })).toEqual([1, 30]);
+    // A capability built in parallel lands 0005 after the database reached 0030.
+    fs.writeFileSync(path.join(dir, '0005-b.sql'), 'CREATE TABLE b (x INTEGER) STRICT;');
+    expect(pendingMigrations(db, loadMigrations(dir)).map((m) => m.version)).toEqual([5]);
+    expect(migrate(db, { dir })).toEqual([5]);
+    expect(tables(db)).toEqual(['a', 'b', 'c', 'schema_migrations']);
+    expect(currentVersion(db)).toBe(30);
+    expect(migrate(db, { dir })).toEqual([]);
+  });
+
+  it('take a database from before the applied-set table as having every migration up to its version', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
+    fs.writeFileSync(path.join(dir, '0001-a.sql'), 'CREATE TABLE a (x INTEGER) STRICT;');
+    fs.writeFileSync(path.join(dir, '0002-b.sql'), 'CREATE TABLE b (x INTEGER) STRICT;');
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE a (x INTEGER) STRICT;');
+    db.pragma('user_version = 1');
+    expect(migrate(db, { dir })).toEqual([2]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
   });
 
   it('opens a file database with WAL, foreign keys and synchronous=FULL', () => {

@@ -44,20 +44,49 @@ export function currentVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Applies pending migrations up to `target` (default: all). Returns the versions applied. */
+/**
+ * Which migrations a database has had. Numbers are reserved per capability, so a migration can
+ * land with a number below one a database already has (two capabilities built in parallel): the
+ * applied set is recorded, not only the highest number, and any missing migration is applied.
+ * A database from before this table existed had every migration up to its user_version.
+ */
+function appliedVersions(db: Database.Database, known: Migration[]): Set<number> {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!exists) {
+    const legacy = currentVersion(db);
+    db.transaction(() => {
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT');
+      const insert = db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)');
+      for (const m of known) if (m.version <= legacy) insert.run(m.version, m.name);
+    })();
+  }
+  const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+  return new Set(rows.map((r) => r.version));
+}
+
+/** Of `migrations`, those the database has not had yet (read only: for the readiness check). */
+export function pendingMigrations(db: Database.Database, migrations: Migration[]): Migration[] {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!exists) return migrations.filter((m) => m.version > currentVersion(db));
+  const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+  const applied = new Set(rows.map((r) => r.version));
+  return migrations.filter((m) => !applied.has(m.version));
+}
+
+/** Applies pending migrations up to `target` (default: all), in number order. Returns the versions applied. */
 export function migrate(db: Database.Database, options: { target?: number; dir?: string } = {}): number[] {
   const migrations = loadMigrations(options.dir);
-  const from = currentVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
-  if (from > latest) {
+  if (currentVersion(db) > latest) {
     throw new Error(
-      `Database is at version ${from} but this hub only knows ${latest}: upgrade the hub, do not downgrade.`,
+      `Database is at version ${currentVersion(db)} but this hub only knows ${latest}: upgrade the hub, do not downgrade.`,
     );
   }
+  const done = appliedVersions(db, migrations);
   const target = options.target ?? latest;
   const applied: number[] = [];
   for (const m of migrations) {
-    if (m.version <= from || m.version > target) continue;
+    if (done.has(m.version) || m.version > target) continue;
     // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it.
     const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
     if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
@@ -71,7 +100,8 @@ export function migrate(db: Database.Database, options: { target?: number; dir?:
               `Migration ${m.version} left ${broken.length} broken references (first in ${broken[0]!.table})`,
             );
         }
-        db.pragma(`user_version = ${m.version}`);
+        db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+        db.pragma(`user_version = ${Math.max(m.version, currentVersion(db))}`);
       })();
     } finally {
       if (m.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);

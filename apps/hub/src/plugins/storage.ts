@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '../db/database';
-import { currentVersion, loadMigrations } from '../db/migrate';
+import { currentVersion, loadMigrations, pendingMigrations } from '../db/migrate';
 import type { Clock } from '../lib/clock';
 import { formatCount, type RepeatedLog } from '../lib/repeated-log';
 import {
@@ -85,7 +85,8 @@ export function createStorageGuard(deps: {
   let lastFailureAt = 0;
   let diskSample: { at: number; value: DiskSpace | null; error?: string } | null = null;
   let probeSample: { at: number; ok: boolean; problem: StorageProblem | null; detail: string } | null = null;
-  const latestMigration = loadMigrations().at(-1)?.version ?? 0;
+  const migrations = loadMigrations();
+  const latestMigration = migrations.at(-1)?.version ?? 0;
 
   const errors = new Counter({
     name: 'tsunagu_storage_errors_total',
@@ -225,6 +226,14 @@ export function createStorageGuard(deps: {
     run(): CheckResult {
       const version = currentVersion(db);
       const values = { version, expected: latestMigration };
+      const missing = pendingMigrations(db, migrations);
+      if (version === latestMigration && missing.length > 0)
+        return {
+          status: 'fail',
+          reason: 'behind',
+          message: `The database has not had migration ${missing.map((m) => m.version).join(', ')}: restart the hub to migrate.`,
+          values,
+        };
       if (version === latestMigration) return { status: 'ok', message: `Schema version ${version} (current).`, values };
       return {
         status: 'fail',
