@@ -7,6 +7,7 @@ import { parseAreas } from '../../apps/hub/src/modules/jma/areas';
 import { eewForMitaka, JMA_CITIES } from '../../apps/hub/src/testing/jma';
 import { axeViolations, launchBrowser, screenshot } from '../helpers/browser';
 import { startTestHub, type TestHub } from '../helpers/hub';
+import { SOUND_SPY } from '../helpers/sound-spy';
 
 jest.setTimeout(120_000);
 
@@ -26,37 +27,13 @@ afterAll(async () => {
   await hub?.dispose();
 });
 
-/** Speech synthesis in headless Chromium has no voices: a fake engine that records what is said. */
-const SPEECH_SPY = () => {
-  const w = window as unknown as { __spoken: string[] };
-  w.__spoken = [];
-  const voice = { lang: 'ja-JP', localService: true, name: 'test-ja', default: true, voiceURI: 'test-ja' };
-  class Utterance {
-    lang = '';
-    voice: unknown = null;
-    rate = 1;
-    constructor(public text: string) {}
-  }
-  Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true, writable: true });
-  const synth = window.speechSynthesis;
-  synth.getVoices = () => [voice] as unknown as SpeechSynthesisVoice[];
-  synth.speak = (u: SpeechSynthesisUtterance) => void w.__spoken.push(u.text);
-  synth.cancel = () => undefined;
-  new MutationObserver((_m, observer) => {
-    if (document.querySelector('[data-testid="emergency-screen"]')) {
-      (window as unknown as { __emergencyAt: number }).__emergencyAt = Date.now();
-      observer.disconnect();
-    }
-  }).observe(document, { childList: true, subtree: true });
-};
-
 async function openTerminal(householdId: number): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 720 },
     locale: 'ja-JP',
     bypassCSP: true,
   });
-  await context.addInitScript(SPEECH_SPY);
+  await context.addInitScript(SOUND_SPY);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('terminal page error:', err));
   await page.goto(`${hub.url}/terminal/`);
