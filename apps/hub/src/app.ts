@@ -249,7 +249,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   registerHealthRoutes(app, health, { token: config.metrics.token });
 
   await app.register(accountsRoutes(ctx, accounts));
-  await app.register(householdsRoutes(ctx, { households: householdsStore, accounts: accountsStore }));
+  await app.register(householdsRoutes(ctx, { households: householdsStore, accounts: accountsStore }, terminals));
   await app.register(terminalsRoutes(ctx, terminals, terminalsStore));
   await registerShops(app, ctx, shopsStore);
 

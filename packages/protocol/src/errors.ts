@@ -21,6 +21,10 @@ export const ErrorCodes = {
   ENROLLMENT_CODE_USED: 'ENROLLMENT_CODE_USED',
   CREDENTIAL_REVOKED: 'CREDENTIAL_REVOKED',
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
+  /** The household was closed: reopen it first. */
+  HOUSEHOLD_CLOSED: 'HOUSEHOLD_CLOSED',
+  /** A CSV import file that cannot be read at all (not text, no header row, no name column, too many rows). */
+  IMPORT_FILE_INVALID: 'IMPORT_FILE_INVALID',
   /**
    * The hub cannot store anything right now (disk full, database not writable). Nothing was stored;
    * the same request will succeed once storage is back: keep it and send it again later

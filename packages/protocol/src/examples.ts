@@ -9,6 +9,7 @@ import type { Announcement, AnnouncementContent, ReceiptCounts, TerminalAnnounce
 import type { CallInfo, IceServersResponse, OperatorState, QueuePosition, QueueView } from './calls';
 import type { CheckinPlan, CheckinReminder, CheckinStatus } from './checkins';
 import type { ErrorResponse } from './errors';
+import type { HouseholdImport } from './household-import';
 import type { Household } from './households';
 import type { Order } from './orders';
 import type { CatalogueItem, Shop } from './shops';
@@ -50,15 +51,51 @@ export const catalogueItem: CatalogueItem = {
 export const household: Household = {
   id: 7,
   name: '山田',
+  kana: 'やまだ',
   address: '大沢1-2-3',
   districtId: 1,
   phone: '0123-45-6789',
   language: 'ja',
   needsAssistance: true,
+  assistanceReason: '一人暮らし・車いす',
   notes: '',
+  closedAt: null,
+  closeReason: '',
   residents: [{ id: 9, name: '山田 太郎', birthYear: 1940 }],
   watcherIds: [4],
   terminal: { id: 3, online: true, lastSeenAt: at, revoked: false },
+};
+
+export const householdImport: HouseholdImport = {
+  dryRun: true,
+  encoding: 'shift_jis',
+  columns: [
+    { header: '氏名', field: 'name' },
+    { header: 'ふりがな', field: 'kana' },
+    { header: '住所', field: 'address' },
+    { header: '電話番号', field: 'phone' },
+    { header: '地区', field: 'district' },
+    { header: '要援護者', field: 'needsAssistance' },
+  ],
+  ignoredColumns: ['生年月日'],
+  rows: [
+    {
+      line: 2,
+      name: '山田 太郎',
+      kana: 'やまだ たろう',
+      address: '大沢1-2-3',
+      phone: '0422-11-2233',
+      districtId: 1,
+      districtName: '大沢',
+      needsAssistance: true,
+      assistanceReason: '',
+      notes: '',
+      action: 'create',
+      problems: [],
+      householdId: null,
+    },
+  ],
+  counts: { create: 1, skip: 0, error: 0 },
 };
 
 export const terminalProfile: TerminalProfile = {

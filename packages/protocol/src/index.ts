@@ -7,6 +7,7 @@ export * from './common';
 export * from './errors';
 export * from './events';
 export * as examples from './examples';
+export * from './household-import';
 export * from './households';
 export * from './jma';
 export * from './orders';

@@ -1,8 +1,10 @@
 /** Routes of the REST table (api.ts): households, districts, watcher assignments and terminals (enrollment, status, profile). */
-import { IdParams, OkResponse } from '../common';
+import { Binary, IdParams, OkResponse } from '../common';
 import * as ex from '../examples';
+import { CSV_CONTENT_TYPES, HouseholdImport } from '../household-import';
 import {
   AssignWatcherBody,
+  CloseHouseholdBody,
   CreateHouseholdBody,
   DistrictList,
   Household,
@@ -53,6 +55,51 @@ export const householdsRoutes = {
     body: UpdateHouseholdBody,
     response: { 200: Household },
     examples: { params: id, body: { needsAssistance: true }, response: { 200: ex.household } },
+  }),
+  'POST /api/households/:id/close': route({
+    params: IdParams,
+    body: CloseHouseholdBody,
+    description:
+      'The household is no longer served (moved away, passed away): its terminal is revoked, its unused enrollment codes stop working, it leaves the lists and the watch. Its records stay for the retention period.',
+    response: { 200: Household },
+    examples: {
+      params: id,
+      body: { reason: '施設に入所' },
+      response: { 200: { ...ex.household, closedAt: ex.at, closeReason: '施設に入所', terminal: null } },
+    },
+  }),
+  'POST /api/households/:id/reopen': route({
+    params: IdParams,
+    response: { 200: Household },
+    examples: { params: id, response: { 200: ex.household } },
+  }),
+  'POST /api/households/import/preview': route({
+    consumes: CSV_CONTENT_TYPES,
+    description:
+      'Dry run of a CSV import (Shift_JIS or UTF-8, header row first): every row with what would be done and its problems. Nothing is stored.',
+    response: { 200: HouseholdImport },
+    examples: { response: { 200: ex.householdImport } },
+  }),
+  'POST /api/households/import': route({
+    consumes: CSV_CONTENT_TYPES,
+    description:
+      'Imports the rows of a CSV file that have no problem, in one transaction; rows already registered are skipped, rows with problems are left out (the answer lists them).',
+    response: { 200: HouseholdImport },
+    examples: {
+      response: {
+        200: {
+          ...ex.householdImport,
+          dryRun: false,
+          rows: ex.householdImport.rows.map((r) => ({ ...r, householdId: 12 })),
+        },
+      },
+    },
+  }),
+  'GET /api/households/export.csv': route({
+    querystring: HouseholdListQuery,
+    produces: 'text/csv; charset=utf-8',
+    response: { 200: Binary },
+    examples: { querystring: { districtId: 1 }, response: { 200: '世帯ID,氏名,ふりがな,…' } },
   }),
   'POST /api/households/:id/watchers': route({
     params: IdParams,

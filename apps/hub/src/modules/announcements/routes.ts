@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import { CAP_CONTENT_TYPES, MAX_AUDIO_BYTES } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
+import { csvDocument } from '../../lib/csv';
 import { AppError, badRequest, forbidden, notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
@@ -15,12 +16,7 @@ const tags = ['announcements'];
 /** CAP messages are small; national feeds stay well under this. */
 export const CAP_BODY_LIMIT = 512 * 1024;
 
-/** Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) is made inert. */
-export function csvCell(value: string | number | boolean | null): string {
-  let s = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvCell } from '../../lib/csv';
 
 export function announcementsRoutes(ctx: HubContext, service: AnnouncementsService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -144,11 +140,10 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
           ]),
         ];
         audit(request, 'announcement.followups_export', `announcement:${id}`, { rows: rows.length });
-        // The BOM lets spreadsheet programs read the Japanese as UTF-8.
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="announcement-${id}-follow-ups.csv"`)
-          .send(`\uFEFF${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`);
+          .send(csvDocument(lines));
       },
     );
 

@@ -1,11 +1,13 @@
 /** REST routes for districts, households, residents and watcher assignments. */
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
-import { badRequest, notFound } from '../../lib/errors';
+import { AppError, badRequest, notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
 import type { AccountsStore } from '../accounts/store';
+import type { TerminalsService } from '../terminals/service';
 import { canSeeHousehold, visibleHouseholdIds } from './access';
+import { householdImportRoutes } from './import-routes';
 import type { HouseholdsStore } from './store';
 
 const cityhall = { roles: ['cityhall'] as const };
@@ -13,9 +15,25 @@ const cityhallOrWatcher = { roles: ['cityhall', 'watcher'] as const };
 
 export { canSeeHousehold } from './access';
 
-export function householdsRoutes(ctx: HubContext, stores: { households: HouseholdsStore; accounts: AccountsStore }) {
+export const householdClosed = () =>
+  new AppError(409, 'HOUSEHOLD_CLOSED', 'This household has been closed. Reopen it first if it is served again.');
+
+export function householdsRoutes(
+  ctx: HubContext,
+  stores: { households: HouseholdsStore; accounts: AccountsStore },
+  terminals: TerminalsService,
+) {
   const { households } = stores;
+  /** The household, open (404 / 409 otherwise). */
+  const openHousehold = (id: number) => {
+    const h = households.get(id);
+    if (!h) throw notFound('household');
+    if (h.closedAt !== null) throw householdClosed();
+    return h;
+  };
   return async function plugin(app: FastifyInstance): Promise<void> {
+    await app.register(householdImportRoutes(ctx, households));
+
     route(app, 'GET /api/districts', { config: { access: 'staff' }, tags: ['households'] }, async () => ({
       districts: households.listDistricts(),
     }));
@@ -25,9 +43,9 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
       'GET /api/households',
       { config: { access: cityhallOrWatcher }, tags: ['households'] },
       async (request) => {
-        const { districtId } = request.query;
+        const { districtId, includeClosed } = request.query;
         const visible = visibleHouseholdIds(request.principal, households);
-        if (visible === null) return { households: households.list({ districtId }) };
+        if (visible === null) return { households: households.list({ districtId, includeClosed }) };
         const mine = visible.map((id) => households.get(id)).filter((h) => h !== undefined);
         return { households: districtId ? mine.filter((h) => h.districtId === districtId) : mine };
       },
@@ -68,10 +86,18 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
     route(app, 'PATCH /api/households/:id', { config: { access: cityhall }, tags: ['households'] }, async (request) => {
       const { id } = request.params;
       const body = request.body;
-      if (!households.get(id)) throw notFound('household');
+      const current = openHousehold(id);
       if (body.districtId !== undefined && !households.districtExists(body.districtId)) {
         throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
       }
+      const known = new Set(current.residents.map((r) => r.id));
+      const strangers = (body.residents ?? []).filter((r) => r.id !== undefined && !known.has(r.id));
+      if (strangers.length > 0)
+        throw badRequest(
+          'VALIDATION_FAILED',
+          `Resident ${strangers[0]!.id} is not in this household.`,
+          strangers.map((r) => ({ path: 'body.residents', message: `unknown resident ${r.id}` })),
+        );
       households.update(id, body);
       ctx.audit.record({
         actor: actorName(request.principal),
@@ -85,12 +111,54 @@ export function householdsRoutes(ctx: HubContext, stores: { households: Househol
 
     route(
       app,
+      'POST /api/households/:id/close',
+      { config: { access: cityhall }, tags: ['households'] },
+      async (request) => {
+        const { id } = request.params;
+        const h = openHousehold(id);
+        const actor = actorName(request.principal);
+        const now = ctx.clock.now();
+        // The terminal first: a closed household's terminal must not stay connected a moment longer.
+        if (h.terminal) terminals.revoke(h.terminal.id);
+        terminals.expireCodes(id);
+        households.close(id, { at: now, by: actor, reason: request.body.reason });
+        ctx.audit.record({
+          actor,
+          action: 'household.closed',
+          target: `household:${id}`,
+          ip: request.ip,
+          detail: { reason: request.body.reason, terminalRevoked: h.terminal?.id ?? null },
+        });
+        return households.get(id)!;
+      },
+    );
+
+    route(
+      app,
+      'POST /api/households/:id/reopen',
+      { config: { access: cityhall }, tags: ['households'] },
+      async (request) => {
+        const { id } = request.params;
+        if (!households.get(id)) throw notFound('household');
+        if (!households.reopen(id)) throw new AppError(409, 'CONFLICT', 'This household is not closed.');
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'household.reopened',
+          target: `household:${id}`,
+          ip: request.ip,
+        });
+        return households.get(id)!;
+      },
+    );
+
+    route(
+      app,
       'POST /api/households/:id/watchers',
       { config: { access: cityhall }, tags: ['households'] },
       async (request) => {
         const { id } = request.params;
         const { userId, level = 1 } = request.body;
-        if (!households.get(id)) throw notFound('household');
+        openHousehold(id);
         const user = stores.accounts.userById(userId);
         if (user?.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
         households.assignWatcher(id, userId, level);

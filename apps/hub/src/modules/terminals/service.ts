@@ -17,6 +17,8 @@ export interface TerminalsService {
   enroll(code: string, deviceName: string | null): { terminalId: number; householdId: number; credential: string };
   authenticate(credential: string): Principal | null;
   revoke(terminalId: number): void;
+  /** The household's unused enrollment codes stop working (it was closed). */
+  expireCodes(householdId: number): void;
   profile(terminalId: number): TerminalProfile;
   /** Number of sockets currently open per terminal (a terminal may briefly hold two while reconnecting). */
   connectedCount(terminalId: number): number;
@@ -67,7 +69,10 @@ export function createTerminalsService(
       return [rooms.terminal(t.id), rooms.household(t.householdId), rooms.district(t.districtId), rooms.allTerminals];
     },
     issueCode(householdId, createdBy, ttlMinutes = DEFAULT_CODE_TTL_MINUTES) {
-      if (!households.get(householdId)) throw notFound('household');
+      const household = households.get(householdId);
+      if (!household) throw notFound('household');
+      if (household.closedAt !== null)
+        throw new AppError(409, 'HOUSEHOLD_CLOSED', 'This household has been closed. Reopen it first.');
       const now = clock.now();
       const expiresAt = now + ttlMinutes * 60_000;
       // Retry on the (rare) collision with an existing code.
@@ -96,7 +101,7 @@ export function createTerminalsService(
           'This code has already been used. Ask city hall for a new code.',
         );
       }
-      if (record.expiresAt <= clock.now()) {
+      if (record.expiresAt <= clock.now() || households.get(record.householdId)?.closedAt) {
         throw new AppError(400, 'ENROLLMENT_CODE_EXPIRED', 'This code has expired. Ask city hall for a new code.');
       }
       const credential = `tsd_${randomToken(32)}`;
@@ -134,6 +139,10 @@ export function createTerminalsService(
       if (!terminals.get(terminalId)) throw notFound('terminal');
       terminals.revoke(terminalId, clock.now());
       disconnectRevoked(terminalId);
+    },
+
+    expireCodes(householdId) {
+      terminals.expireCodes(householdId, clock.now());
     },
 
     profile(terminalId) {

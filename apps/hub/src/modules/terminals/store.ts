@@ -28,6 +28,8 @@ export interface TerminalsStore {
   get(id: number): TerminalRecord | undefined;
   list(): TerminalRecord[];
   revoke(id: number, now: number): boolean;
+  /** Unused codes of a household expire now. */
+  expireCodes(householdId: number, now: number): void;
   setPresence(id: number, online: boolean, now: number): void;
   /** Several presence changes in one transaction (one disk flush instead of one each). */
   setPresenceMany(changes: { id: number; online: boolean; at: number }[]): void;
@@ -74,6 +76,9 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
     get: db.prepare(`${select} WHERE t.id = ?`),
     list: db.prepare(`${select} ORDER BY t.id`),
     revoke: db.prepare('UPDATE terminals SET revoked_at = ?, online = 0 WHERE id = ? AND revoked_at IS NULL'),
+    expireCodes: db.prepare(
+      'UPDATE enrollment_codes SET expires_at = ? WHERE household_id = ? AND used_at IS NULL AND expires_at > ?',
+    ),
     presence: db.prepare('UPDATE terminals SET online = ?, last_seen_at = ? WHERE id = ?'),
     allOffline: db.prepare('UPDATE terminals SET online = 0 WHERE online = 1'),
     countActive: db.prepare('SELECT COUNT(*) FROM terminals WHERE revoked_at IS NULL').pluck(),
@@ -101,6 +106,7 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
     },
     list: () => (s.list.all() as Row[]).map(toRecord),
     revoke: (id, now) => s.revoke.run(now, id).changes > 0,
+    expireCodes: (householdId, now) => void s.expireCodes.run(now, householdId, now),
     setPresence: (id, online, now) => void s.presence.run(online ? 1 : 0, now, id),
     setPresenceMany(changes) {
       // Presence needs no disk flush of its own (the hub marks every terminal offline at start-up):

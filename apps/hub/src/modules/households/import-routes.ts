@@ -1,0 +1,114 @@
+/** REST routes for the CSV import (dry run, then import) and export of households. */
+import { CSV_CONTENT_TYPES, type HouseholdImport, MAX_IMPORT_BYTES } from '@tsunagu/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HubContext } from '../../context';
+import { csvDocument } from '../../lib/csv';
+import { AppError } from '../../lib/errors';
+import { actorName } from '../../lib/principal';
+import { route } from '../../lib/route';
+import { planImport } from './import';
+import type { HouseholdsStore } from './store';
+
+const cityhall = { roles: ['cityhall'] as const };
+const tags = ['households'];
+
+/** The export's columns: the same names the import reads, so an exported file can be edited and imported again. */
+const EXPORT_HEADER = [
+  '世帯ID',
+  '氏名',
+  'ふりがな',
+  '住所',
+  '電話番号',
+  '地区',
+  '要援護者',
+  '援護理由',
+  '住民',
+  '言語',
+  '備考',
+  '端末',
+  '最終接続',
+];
+
+export function householdImportRoutes(ctx: HubContext, households: HouseholdsStore) {
+  const fileOf = (request: FastifyRequest): Buffer => {
+    if (!Buffer.isBuffer(request.body))
+      throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the CSV file itself as text/csv.');
+    return request.body;
+  };
+  const plan = (request: FastifyRequest) =>
+    planImport(fileOf(request), {
+      districts: households.listDistricts(),
+      existing: households.list(),
+    });
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    // The file is read as bytes: its encoding is found from its content (Excel does not say it).
+    app.addContentTypeParser(
+      [...CSV_CONTENT_TYPES],
+      { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+
+    route(
+      app,
+      'POST /api/households/import/preview',
+      { config: { access: cityhall }, tags, bodyLimit: MAX_IMPORT_BYTES },
+      async (request) => (await plan(request)).result,
+    );
+
+    route(
+      app,
+      'POST /api/households/import',
+      { config: { access: cityhall }, tags, bodyLimit: MAX_IMPORT_BYTES },
+      async (request) => {
+        const { result, toCreate } = await plan(request);
+        const ids = households.createMany(
+          toCreate.map((c) => c.body),
+          ctx.clock.now(),
+        );
+        toCreate.forEach((c, i) => {
+          c.row.householdId = ids[i]!;
+        });
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'household.imported',
+          target: ids.length > 0 ? `household:${ids[0]}..${ids[ids.length - 1]}` : null,
+          ip: request.ip,
+          detail: result.counts,
+        });
+        return { ...result, dryRun: false } satisfies HouseholdImport;
+      },
+    );
+
+    route(app, 'GET /api/households/export.csv', { config: { access: cityhall }, tags }, async (request, reply) => {
+      const { districtId, includeClosed } = request.query;
+      const districts = new Map(households.listDistricts().map((d) => [d.id, d.name]));
+      const list = households.list({ districtId, includeClosed });
+      const rows = list.map((h) => [
+        h.id,
+        h.name,
+        h.kana,
+        h.address,
+        h.phone,
+        districts.get(h.districtId) ?? '',
+        h.needsAssistance ? 'はい' : 'いいえ',
+        h.assistanceReason,
+        h.residents.map((r) => r.name).join('、'),
+        h.language,
+        h.notes,
+        h.terminal ? (h.terminal.online ? '接続中' : '未接続') : 'なし',
+        h.terminal?.lastSeenAt ?? '',
+      ]);
+      ctx.audit.record({
+        actor: actorName(request.principal),
+        action: 'household.exported',
+        ip: request.ip,
+        detail: { rows: rows.length, districtId: districtId ?? null },
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="households.csv"')
+        .send(csvDocument([EXPORT_HEADER, ...rows]));
+    });
+  };
+}
