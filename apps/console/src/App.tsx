@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiClient } from './api/client';
 import { StaffConnection, StaffConnectionContext } from './api/socket';
 import { features } from './features/registry';
+import { SystemBanner } from './features/system/SystemBanner';
 import { type Session, SessionContext } from './session';
 import { LoginPage } from './shell/LoginPage';
 import { Shell } from './shell/Shell';
@@ -125,7 +126,7 @@ export function App() {
   return (
     <SessionContext.Provider value={session}>
       <StaffConnectionContext.Provider value={state.connection}>
-        <Shell features={features} />
+        <Shell features={features} banner={<SystemBanner />} />
       </StaffConnectionContext.Provider>
     </SessionContext.Provider>
   );

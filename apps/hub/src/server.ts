@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     `Tsunagu hub is running (database: ${databaseFile(config.dataDir)})`,
     `  Console (staff):   ${base}/console/`,
     `  API docs:          ${base}/docs`,
-    `  Health:            ${base}/healthz`,
+    `  Health:            ${base}/healthz (alive), ${base}/readyz (ready)`,
   ];
   const demo = loadDemo(config.dataDir);
   if (demo) {

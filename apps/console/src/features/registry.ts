@@ -14,6 +14,7 @@ import { HouseholdsPage } from './households/HouseholdsPage';
 import { AutoAlertsPage } from './jma/AutoAlertsPage';
 import { CataloguePage } from './orders/CataloguePage';
 import { OrdersPage } from './orders/OrdersPage';
+import { SystemStatusPage } from './system/SystemStatusPage';
 import { UsersPage } from './users/UsersPage';
 import { WatchPage } from './watch/WatchPage';
 
@@ -54,6 +55,7 @@ export const features: readonly Feature[] = [
   { id: 'users', labelKey: 'nav.users', roles: ['admin'], element: createElement(UsersPage) },
   { id: 'api-keys', labelKey: 'nav.apiKeys', roles: ['admin'], element: createElement(ApiKeysPage) },
   { id: 'audit', labelKey: 'nav.audit', roles: ['admin'], element: createElement(AuditPage) },
+  { id: 'system', labelKey: 'nav.system', roles: ['cityhall'], element: createElement(SystemStatusPage) },
   {
     id: 'account',
     labelKey: 'nav.account',

@@ -169,6 +169,7 @@ export const en: ConsoleCatalogue = {
     apiKeys: 'API keys',
     audit: 'Audit log',
     account: 'Account',
+    system: 'System status',
   },
   common: {
     forName: ' ({{name}})',
@@ -429,6 +430,8 @@ export const en: ConsoleCatalogue = {
     SPEECH_UNAVAILABLE:
       'This hub has no speech programs installed (tell the administrator). You can still send: terminals read it with their own voice.',
     SPEECH_FAILED: 'The voice clip could not be made. Try again in a moment.',
+    STORAGE_UNAVAILABLE:
+      'Cannot save: the hub’s disk is full or cannot be written. Keep what you entered and try again in a moment.',
     INTERNAL:
       'Something went wrong on the hub (it has been logged). Wait a moment and try again; if it keeps happening, contact an administrator.',
     unknown: 'That did not work ({{code}}: {{message}}). Try again; if it keeps happening, contact an administrator.',

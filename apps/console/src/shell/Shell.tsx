@@ -1,5 +1,5 @@
 /** The signed-in frame: header (who, live status, language, sign out), role-based navigation, the page. */
-import { useEffect, useMemo, useRef } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffSocketStatus } from '../api/socket';
 import { navRolesOf, useSession } from '../session';
@@ -7,8 +7,11 @@ import { type Feature, featuresFor } from './feature';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useHashRoute } from './route';
 
-/** `features`: the pages of the console (features/registry.ts); the shell shows those the user's roles allow. */
-export function Shell({ features }: { features: readonly Feature[] }) {
+/**
+ * `features`: the pages of the console (features/registry.ts); the shell shows those the user's roles
+ * allow. `banner`: what must be seen over every page (the hub cannot store).
+ */
+export function Shell({ features, banner }: { features: readonly Feature[]; banner?: ReactNode }) {
   const { t } = useTranslation();
   const { user, signOut } = useSession();
   const available = useMemo(() => featuresFor(navRolesOf(user), features), [user, features]);
@@ -71,6 +74,7 @@ export function Shell({ features }: { features: readonly Feature[] }) {
           </ul>
         </nav>
         <main id="main" className="page" ref={headingRef} tabIndex={-1} data-testid={`page-${current?.id ?? 'none'}`}>
+          {banner}
           {current ? <div key={current.id}>{current.element}</div> : <p>{t('shell.noFeatures')}</p>}
         </main>
       </div>
