@@ -11,7 +11,7 @@ export function useSystemStatus(enabled = true): { status: SystemStatus | null; 
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => {
     if (!enabled) return;
-    api.get<SystemStatus>('api/system/status').then(
+    api.call('GET /api/system/status').then(
       (s) => {
         setStatus(s);
         setError(null);
