@@ -78,6 +78,26 @@ export function Modal({ title, onClose, children, testId, actions, closeLabel, h
   );
 }
 
+/** Runs a write: busy while it runs; what went wrong is kept to show (and cleared on the next try). */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (action: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
 /** Asks before something that cannot be undone; the safe choice (cancel) is the default focus. */
 export function ConfirmDialog(props: {
   title: string;
@@ -88,18 +108,8 @@ export function ConfirmDialog(props: {
   testId?: string;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onConfirm();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const confirm = () => void run(async () => props.onConfirm());
   return (
     <Modal
       title={props.title}

@@ -1,19 +1,12 @@
 /** One announcement in city hall's console: live counters, approval (also of a held change), correction, cancellation, and the households to follow up. */
 import type { Announcement, District } from '@tsunagu/protocol';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent } from '../../api/socket';
 import { useSession } from '../../session';
-import {
-  ConfirmDialog,
-  ErrorMessage,
-  Field,
-  FormActions,
-  LoadState,
-  Modal,
-  StatusMessage,
-  useLoad,
-} from '../../shell/ui';
+import { DataTable } from '../../shell/DataTable';
+import { FormDialog, SelectField, TextField } from '../../shell/form';
+import { ConfirmDialog, LoadState, StatusMessage, useLoad } from '../../shell/ui';
 import { COUNT_KEYS, useMessages } from './messages';
 
 export function Detail({
@@ -131,56 +124,48 @@ export function Detail({
         </a>
       </div>
       <h3>{t('ann.followUps')}</h3>
-      <Field label={t('ann.sort')}>
-        {({ id }) => (
-          <select
-            id={id}
-            value={sort}
-            onChange={(e) => setSort(e.target.value as 'district' | 'needsAssistance')}
-            data-testid="followups-sort"
-          >
-            <option value="district">{t('ann.sortDistrict')}</option>
-            <option value="needsAssistance">{t('ann.sortAssistance')}</option>
-          </select>
-        )}
-      </Field>
+      <SelectField
+        label={t('ann.sort')}
+        value={sort}
+        onChange={setSort}
+        data-testid="followups-sort"
+        options={[
+          { value: 'district', label: t('ann.sortDistrict') },
+          { value: 'needsAssistance', label: t('ann.sortAssistance') },
+        ]}
+      />
       <LoadState state={followUps}>
-        {(followUps.data ?? []).length === 0 ? (
-          <p>{t('ann.followUpsEmpty')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table-compact" data-testid="followups-table">
-              <caption className="visually-hidden">{t('ann.followUps')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ann.colState')}</th>
-                  <th scope="col">{t('ann.colHousehold')}</th>
-                  <th scope="col">{t('ann.colAddress')}</th>
-                  <th scope="col">{t('ann.colPhone')}</th>
-                  <th scope="col">{t('ann.colDistrict')}</th>
-                  <th scope="col">{t('ann.colAssistance')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(followUps.data ?? []).map((h) => (
-                  <tr key={h.householdId} data-testid="followup-row" data-state={h.state}>
-                    <td>
-                      <span className={h.state === 'need_help' ? 'tag tag-warn' : 'tag'}>
-                        {h.state === 'need_help' ? t('ann.stateNeedHelp') : t('ann.stateNotAnswered')}
-                      </span>
-                      {h.delivered ? null : <span className="cell-sub">{t('ann.notDelivered')}</span>}
-                    </td>
-                    <th scope="row">{h.name}</th>
-                    <td>{h.address}</td>
-                    <td className="nowrap">{h.phone ? <a href={`tel:${h.phone}`}>{h.phone}</a> : ''}</td>
-                    <td>{h.districtName || districtName(h.districtId)}</td>
-                    <td>{h.needsAssistance ? t('ann.yes') : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={t('ann.followUps')}
+          testId="followups-table"
+          compact
+          empty={t('ann.followUpsEmpty')}
+          rows={followUps.data ?? []}
+          rowKey={(h) => h.householdId}
+          rowData={(h) => ({ 'data-testid': 'followup-row', 'data-state': h.state })}
+          columns={[
+            {
+              header: t('ann.colState'),
+              cell: (h) => (
+                <>
+                  <span className={h.state === 'need_help' ? 'tag tag-warn' : 'tag'}>
+                    {h.state === 'need_help' ? t('ann.stateNeedHelp') : t('ann.stateNotAnswered')}
+                  </span>
+                  {h.delivered ? null : <span className="cell-sub">{t('ann.notDelivered')}</span>}
+                </>
+              ),
+            },
+            { header: t('ann.colHousehold'), rowHeader: true, cell: (h) => h.name },
+            { header: t('ann.colAddress'), cell: (h) => h.address },
+            {
+              header: t('ann.colPhone'),
+              className: 'nowrap',
+              cell: (h) => (h.phone ? <a href={`tel:${h.phone}`}>{h.phone}</a> : ''),
+            },
+            { header: t('ann.colDistrict'), cell: (h) => h.districtName || districtName(h.districtId) },
+            { header: t('ann.colAssistance'), cell: (h) => (h.needsAssistance ? t('ann.yes') : '') },
+          ]}
+        />
       </LoadState>
       {confirm ? (
         <ConfirmDialog
@@ -218,41 +203,18 @@ function EditDialog({ a, onClose, onSaved }: { a: Announcement; onClose(): void;
   const { api } = useSession();
   const [titleJa, setTitleJa] = useState(a.titleJa);
   const [bodyJa, setBodyJa] = useState(a.bodyJa);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      onSaved(await api.call('PATCH /api/announcements/:id', { params: { id: a.id }, body: { titleJa, bodyJa } }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
   return (
-    <Modal title={t('ann.editTitle')} onClose={onClose} hideFooter testId="edit-dialog">
-      <form className="form" onSubmit={submit}>
-        <Field label={t('ann.titleJa')}>
-          {({ id }) => (
-            <input id={id} required maxLength={200} value={titleJa} onChange={(e) => setTitleJa(e.target.value)} />
-          )}
-        </Field>
-        <Field label={t('ann.bodyJa')}>
-          {({ id }) => (
-            <textarea
-              id={id}
-              required
-              maxLength={4000}
-              rows={4}
-              value={bodyJa}
-              onChange={(e) => setBodyJa(e.target.value)}
-            />
-          )}
-        </Field>
-        <ErrorMessage error={error} />
-        <FormActions onCancel={onClose} submitLabel={t('ann.editSave')} busy={busy} />
-      </form>
-    </Modal>
+    <FormDialog
+      title={t('ann.editTitle')}
+      onClose={onClose}
+      testId="edit-dialog"
+      submitLabel={t('ann.editSave')}
+      onSubmit={async () =>
+        onSaved(await api.call('PATCH /api/announcements/:id', { params: { id: a.id }, body: { titleJa, bodyJa } }))
+      }
+    >
+      <TextField label={t('ann.titleJa')} required maxLength={200} value={titleJa} onChange={setTitleJa} />
+      <TextField label={t('ann.bodyJa')} required maxLength={4000} rows={4} value={bodyJa} onChange={setBodyJa} />
+    </FormDialog>
   );
 }

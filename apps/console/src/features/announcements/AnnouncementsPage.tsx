@@ -9,8 +9,11 @@ import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
+import { DataTable, RowButton } from '../../shell/DataTable';
+import { CheckField } from '../../shell/form';
+import { Page } from '../../shell/Page';
 import { routeArgument } from '../../shell/route';
-import { ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { Detail } from './AnnouncementDetail';
 import { ComposeDialog } from './ComposeDialog';
 import { COUNT_KEYS, useMessages } from './messages';
@@ -57,7 +60,7 @@ export function AnnouncementsPage() {
     return () => window.removeEventListener('hashchange', open);
   }, []);
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
 
   const upsert = (a: Announcement) =>
     state.set(
@@ -81,107 +84,91 @@ export function AnnouncementsPage() {
   );
   useStaffReconnect(state.reload);
 
-  const setApproval = async (value: boolean) => {
-    setError(null);
-    try {
+  const setApproval = (value: boolean) =>
+    action.run(async () => {
       const s = await api.call('PUT /api/announcements/settings', { body: { requireEmergencyApproval: value } });
       state.set((d) => d && { ...d, settings: s });
       setStatus(t('ann.settingSaved'));
-    } catch (err) {
-      setError(err);
-    }
-  };
+    });
 
   const list = state.data?.announcements ?? [];
   const current = list.find((a) => a.id === selected) ?? null;
   return (
-    <section aria-labelledby="announcements-title">
-      <style>{css}</style>
-      <div className="page-head">
-        <h1 id="announcements-title">{t('ann.title')}</h1>
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => setComposing(true)}
-          data-testid="announcement-compose"
-        >
-          {t('ann.compose')}
-        </button>
-      </div>
-      <p>{t('ann.intro')}</p>
+    <Page
+      id="announcements"
+      title={t('ann.title')}
+      intro={t('ann.intro')}
+      css={css}
+      actions={[
+        { label: t('ann.compose'), onClick: () => setComposing(true), testId: 'announcement-compose', primary: true },
+      ]}
+    >
       <StatusMessage>{status}</StatusMessage>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <LoadState state={state}>
         {user.admin && state.data ? (
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={state.data.settings.requireEmergencyApproval}
-              onChange={(e) => void setApproval(e.target.checked)}
-              data-testid="require-approval"
-            />
-            {t('ann.requireApproval')}
-          </label>
+          <CheckField
+            label={t('ann.requireApproval')}
+            checked={state.data.settings.requireEmergencyApproval}
+            onChange={(v) => void setApproval(v)}
+            testId="require-approval"
+          />
         ) : null}
-        {list.length === 0 ? (
-          <p>{t('ann.empty')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table-compact" data-testid="announcements-table">
-              <caption className="visually-hidden">{t('ann.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ann.colStatus')}</th>
-                  <th scope="col">{t('ann.colKind')}</th>
-                  <th scope="col">{t('ann.colTitle')}</th>
-                  <th scope="col">{t('ann.colSent')}</th>
-                  {COUNT_KEYS.map((k) => (
-                    <th scope="col" key={k}>
-                      {t(`ann.counts.${k}`)}
-                    </th>
-                  ))}
-                  <th scope="col">
-                    <span className="visually-hidden">{t('ann.open')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((a) => (
-                  <tr key={a.id} data-testid="announcement-row" data-id={a.id} data-status={a.status}>
-                    <td>{t(`ann.statuses.${a.status}`)}</td>
-                    <td>
-                      <span className={a.kind === 'emergency' ? 'tag tag-warn' : 'tag'}>
-                        {t(`ann.kindShort.${a.kind}`)}
-                      </span>
-                      {a.test ? <span className="tag">{t('ann.testTag')}</span> : null}
-                    </td>
-                    <th scope="row">
-                      {a.titleJa}
-                      <span className="cell-sub">{t(`ann.source.${a.source}`)}</span>
-                    </th>
-                    <td className="nowrap">{formatDateTime(a.publishedAt ?? a.sendAt, i18n.language)}</td>
-                    {COUNT_KEYS.map((k) => (
-                      <td key={k} className="mono" data-count={k}>
-                        {a.counts[k]}
-                      </td>
-                    ))}
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => setSelected(a.id)}
-                        data-testid="announcement-open"
-                      >
-                        {t('ann.open')}
-                        <span className="visually-hidden">（{a.titleJa}）</span>
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={t('ann.title')}
+          testId="announcements-table"
+          compact
+          empty={t('ann.empty')}
+          rows={list}
+          rowKey={(a) => a.id}
+          rowData={(a) => ({ 'data-testid': 'announcement-row', 'data-id': a.id, 'data-status': a.status })}
+          columns={[
+            { header: t('ann.colStatus'), cell: (a) => t(`ann.statuses.${a.status}`) },
+            {
+              header: t('ann.colKind'),
+              cell: (a) => (
+                <>
+                  <span className={a.kind === 'emergency' ? 'tag tag-warn' : 'tag'}>
+                    {t(`ann.kindShort.${a.kind}`)}
+                  </span>
+                  {a.test ? <span className="tag">{t('ann.testTag')}</span> : null}
+                </>
+              ),
+            },
+            {
+              header: t('ann.colTitle'),
+              rowHeader: true,
+              cell: (a) => (
+                <>
+                  {a.titleJa}
+                  <span className="cell-sub">{t(`ann.source.${a.source}`)}</span>
+                </>
+              ),
+            },
+            {
+              header: t('ann.colSent'),
+              className: 'nowrap',
+              cell: (a) => formatDateTime(a.publishedAt ?? a.sendAt, i18n.language),
+            },
+            ...COUNT_KEYS.map((k) => ({
+              header: t(`ann.counts.${k}`),
+              className: 'mono',
+              cell: (a: Announcement) => a.counts[k],
+            })),
+            {
+              header: <span className="visually-hidden">{t('ann.open')}</span>,
+              className: 'actions',
+              cell: (a) => (
+                <RowButton
+                  label={t('ann.open')}
+                  name={a.titleJa}
+                  onClick={() => setSelected(a.id)}
+                  testId="announcement-open"
+                />
+              ),
+            },
+          ]}
+        />
         {current && state.data ? (
           <Detail
             key={current.id}
@@ -211,6 +198,6 @@ export function AnnouncementsPage() {
           }}
         />
       ) : null}
-    </section>
+    </Page>
   );
 }

@@ -14,7 +14,8 @@ import type {
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import { ErrorMessage, Field, Modal } from '../../shell/ui';
+import { CheckField, RadioGroup, TextField } from '../../shell/form';
+import { ErrorMessage, Field, Modal, useAction } from '../../shell/ui';
 import { parseReadings, SpeechPreview } from './SpeechPreview';
 import { TerminalPreview } from './TerminalPreview';
 
@@ -45,8 +46,7 @@ export function ComposeDialog(props: {
   const [step, setStep] = useState<'form' | 'preview' | 'whole-city'>('form');
   const [count, setCount] = useState<TargetPreview | null>(null);
   const [wholeCityChecked, setWholeCityChecked] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
 
   const target = (): AnnouncementTarget =>
     targetType === 'all'
@@ -57,20 +57,13 @@ export function ComposeDialog(props: {
           ? { type: 'groups', groups: ['needs_assistance'] }
           : { type: 'households', householdIds };
 
-  const upload = async (file: File | undefined) => {
+  const upload = (file: File | undefined) => {
     setAudio(null);
     setError(null);
     if (!file) return;
-    setBusy(true);
-    try {
-      const form = new FormData();
-      form.append('file', file);
-      setAudio(await api.upload('POST /api/announcements/audio', {}, form));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const form = new FormData();
+    form.append('file', file);
+    void run(async () => setAudio(await api.upload('POST /api/announcements/audio', {}, form)));
   };
 
   const parsedReadings = parseReadings(readingsText);
@@ -82,22 +75,14 @@ export function ComposeDialog(props: {
       setError(t('ann.readingsBad', { line: parsedReadings.badLine }));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       setCount(await api.call('POST /api/announcements/preview', { body: { target: target() } }));
       setStep('preview');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const send = async (confirmWholeCity: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const send = (confirmWholeCity: boolean) =>
+    run(async () => {
       const a = await api.call('POST /api/announcements', {
         body: {
           kind,
@@ -116,11 +101,7 @@ export function ComposeDialog(props: {
         },
       });
       props.onSent(a);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+    });
 
   const onSend = () => {
     if (kind === 'emergency' && targetType === 'all') {
@@ -150,15 +131,12 @@ export function ComposeDialog(props: {
         }
       >
         <p className="message message-warn">{t('ann.wholeCityBody')}</p>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={wholeCityChecked}
-            onChange={(e) => setWholeCityChecked(e.target.checked)}
-            data-testid="whole-city-check"
-          />
-          {t('ann.wholeCityCheck', { households: count?.households ?? 0 })}
-        </label>
+        <CheckField
+          label={t('ann.wholeCityCheck', { households: count?.households ?? 0 })}
+          checked={wholeCityChecked}
+          onChange={setWholeCityChecked}
+          testId="whole-city-check"
+        />
         <ErrorMessage error={error} />
       </Modal>
     );
@@ -220,103 +198,69 @@ export function ComposeDialog(props: {
       hideFooter
     >
       <form className="form" onSubmit={toPreview}>
-        <fieldset>
-          <legend>{t('ann.kind')}</legend>
-          {(['emergency', 'important', 'routine'] as const).map((k) => (
-            <label className="check" key={k}>
-              <input
-                type="radio"
-                name="kind"
-                value={k}
-                checked={kind === k}
-                onChange={() => setKind(k)}
-                data-testid={`kind-${k}`}
-              />
-              {t(`ann.kinds.${k}`)}
-            </label>
-          ))}
-        </fieldset>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={test}
-            onChange={(e) => setTest(e.target.checked)}
-            data-testid="announcement-test"
-          />
-          {kind === 'emergency' ? t('ann.testEmergency') : t('ann.test')}
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={safetyCheck}
-            onChange={(e) => setSafetyCheck(e.target.checked)}
-            data-testid="announcement-safety"
-          />
-          {t('ann.safetyCheck')}
-        </label>
-        <Field label={t('ann.titleJa')}>
-          {({ id }) => (
-            <input
-              id={id}
-              required
-              maxLength={200}
-              value={titleJa}
-              onChange={(e) => setTitleJa(e.target.value)}
-              data-testid="title-ja"
-            />
-          )}
-        </Field>
-        <Field label={t('ann.bodyJa')}>
-          {({ id }) => (
-            <textarea
-              id={id}
-              required
-              maxLength={4000}
-              rows={4}
-              value={bodyJa}
-              onChange={(e) => setBodyJa(e.target.value)}
-              data-testid="body-ja"
-            />
-          )}
-        </Field>
-        <Field label={t('ann.titleEn')}>
-          {({ id }) => <input id={id} maxLength={200} value={titleEn} onChange={(e) => setTitleEn(e.target.value)} />}
-        </Field>
-        <Field label={t('ann.bodyEn')}>
-          {({ id }) => (
-            <textarea id={id} maxLength={4000} rows={3} value={bodyEn} onChange={(e) => setBodyEn(e.target.value)} />
-          )}
-        </Field>
-        <fieldset>
-          <legend>{t('ann.target')}</legend>
-          {(['all', 'districts', 'groups', 'households'] as const).map((k) => (
-            <label className="check" key={k}>
-              <input
-                type="radio"
-                name="target"
-                value={k}
-                checked={targetType === k}
-                onChange={() => setTargetType(k)}
-                data-testid={`target-${k}`}
-              />
-              {t(`ann.targets.${k}`)}
-            </label>
-          ))}
-        </fieldset>
+        <RadioGroup
+          legend={t('ann.kind')}
+          name="kind"
+          testId="kind"
+          value={kind}
+          onChange={setKind}
+          options={(['emergency', 'important', 'routine'] as const).map((k) => ({
+            value: k,
+            label: t(`ann.kinds.${k}`),
+          }))}
+        />
+        <CheckField
+          label={kind === 'emergency' ? t('ann.testEmergency') : t('ann.test')}
+          checked={test}
+          onChange={setTest}
+          testId="announcement-test"
+        />
+        <CheckField
+          label={t('ann.safetyCheck')}
+          checked={safetyCheck}
+          onChange={setSafetyCheck}
+          testId="announcement-safety"
+        />
+        <TextField
+          label={t('ann.titleJa')}
+          required
+          maxLength={200}
+          value={titleJa}
+          onChange={setTitleJa}
+          data-testid="title-ja"
+        />
+        <TextField
+          label={t('ann.bodyJa')}
+          required
+          maxLength={4000}
+          rows={4}
+          value={bodyJa}
+          onChange={setBodyJa}
+          data-testid="body-ja"
+        />
+        <TextField label={t('ann.titleEn')} maxLength={200} value={titleEn} onChange={setTitleEn} />
+        <TextField label={t('ann.bodyEn')} maxLength={4000} rows={3} value={bodyEn} onChange={setBodyEn} />
+        <RadioGroup
+          legend={t('ann.target')}
+          name="target"
+          testId="target"
+          value={targetType}
+          onChange={setTargetType}
+          options={(['all', 'districts', 'groups', 'households'] as const).map((k) => ({
+            value: k,
+            label: t(`ann.targets.${k}`),
+          }))}
+        />
         {targetType === 'districts' ? (
           <fieldset>
             <legend>{t('ann.chooseDistricts')}</legend>
             {props.districts.map((d) => (
-              <label className="check" key={d.id}>
-                <input
-                  type="checkbox"
-                  checked={districtIds.includes(d.id)}
-                  onChange={(e) =>
-                    setDistrictIds((ids) => (e.target.checked ? [...ids, d.id] : ids.filter((x) => x !== d.id)))
-                  }
-                />
-                {language === 'en' ? d.nameEn : d.name}
-              </label>
+              <CheckField
+                key={d.id}
+                label={language === 'en' ? d.nameEn : d.name}
+                checked={districtIds.includes(d.id)}
+                onChange={(on) => setDistrictIds((ids) => (on ? [...ids, d.id] : ids.filter((x) => x !== d.id)))}
+              />
             ))}
           </fieldset>
         ) : null}
@@ -339,19 +283,15 @@ export function ComposeDialog(props: {
             )}
           </Field>
         ) : null}
-        <Field label={t('ann.readings')} hint={t('ann.readingsHint')}>
-          {({ id, describedBy }) => (
-            <textarea
-              id={id}
-              aria-describedby={describedBy}
-              rows={2}
-              maxLength={4000}
-              value={readingsText}
-              onChange={(e) => setReadingsText(e.target.value)}
-              data-testid="announcement-readings"
-            />
-          )}
-        </Field>
+        <TextField
+          label={t('ann.readings')}
+          hint={t('ann.readingsHint')}
+          rows={2}
+          maxLength={4000}
+          value={readingsText}
+          onChange={setReadingsText}
+          data-testid="announcement-readings"
+        />
         <Field
           label={t('ann.audio')}
           hint={audio ? t('ann.audioUploaded', { kb: Math.ceil(audio.bytes / 1024) }) : t('ann.audioHint')}
@@ -366,16 +306,8 @@ export function ComposeDialog(props: {
             />
           )}
         </Field>
-        <Field label={t('ann.sendAt')}>
-          {({ id }) => (
-            <input id={id} type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} />
-          )}
-        </Field>
-        <Field label={t('ann.expiresAt')}>
-          {({ id }) => (
-            <input id={id} type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
-          )}
-        </Field>
+        <TextField label={t('ann.sendAt')} type="datetime-local" value={sendAt} onChange={setSendAt} />
+        <TextField label={t('ann.expiresAt')} type="datetime-local" value={expiresAt} onChange={setExpiresAt} />
         <ErrorMessage error={error} />
         <div className="modal-actions">
           <button type="button" className="button" onClick={props.onClose}>

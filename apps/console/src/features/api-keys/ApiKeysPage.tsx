@@ -1,20 +1,13 @@
 /** Administrators: API keys for machine clients — list, create (the key is shown once), revoke, and how announcements from each are handled. */
-import { type ApiKey, type CreatedApiKey, type SenderPolicy, STAFF_ROLES, type StaffRole } from '@tsunagu/protocol';
-import { type FormEvent, useState } from 'react';
+import type { ApiKey, CreatedApiKey, SenderPolicy, StaffRole } from '@tsunagu/protocol';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import {
-  ConfirmDialog,
-  ErrorMessage,
-  Field,
-  FormActions,
-  ForName,
-  LoadState,
-  Modal,
-  StatusMessage,
-  useLoad,
-} from '../../shell/ui';
+import { DataTable, RowButton } from '../../shell/DataTable';
+import { FormDialog, RoleField, TextField } from '../../shell/form';
+import { Page } from '../../shell/Page';
+import { ConfirmDialog, ErrorMessage, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
 import { DEFAULT_POLICY, SenderPolicyDialog, SendingSummary } from './SenderPolicyDialog';
 
 export function ApiKeysPage() {
@@ -30,87 +23,74 @@ export function ApiKeysPage() {
   const [status, setStatus] = useState<string | null>(null);
 
   return (
-    <section aria-labelledby="api-keys-title">
-      <div className="page-head">
-        <h1 id="api-keys-title">{t('apiKeys.title')}</h1>
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => setCreating(true)}
-          data-testid="create-api-key"
-        >
-          {t('apiKeys.create')}
-        </button>
-      </div>
-      <p>{t('apiKeys.intro')}</p>
+    <Page
+      id="api-keys"
+      title={t('apiKeys.title')}
+      intro={t('apiKeys.intro')}
+      actions={[
+        { label: t('apiKeys.create'), onClick: () => setCreating(true), testId: 'create-api-key', primary: true },
+      ]}
+    >
       <StatusMessage testId="api-keys-status">{status}</StatusMessage>
       <LoadState state={state}>
-        {state.data && state.data.length === 0 ? (
-          <p>{t('apiKeys.empty')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="api-keys-table">
-              <caption className="visually-hidden">{t('apiKeys.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('apiKeys.colName')}</th>
-                  <th scope="col">{t('apiKeys.colRole')}</th>
-                  <th scope="col">{t('apiKeys.colPrefix')}</th>
-                  <th scope="col">{t('apiKeys.colCreated')}</th>
-                  <th scope="col">{t('apiKeys.colStatus')}</th>
-                  <th scope="col">{t('apiKeys.colSending')}</th>
-                  <th scope="col">{t('apiKeys.colActions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(state.data ?? []).map((k) => (
-                  <tr key={k.id} data-testid="api-key-row" data-name={k.name}>
-                    <th scope="row">{k.name}</th>
-                    <td>{t(`roles.${k.role}`)}</td>
-                    <td className="mono">{k.prefix}…</td>
-                    <td className="nowrap">{formatDateTime(k.createdAt, i18n.language)}</td>
-                    <td>
-                      {k.revokedAt ? (
-                        <span className="state state-revoked">
-                          {t('apiKeys.revokedAt', { at: formatDateTime(k.revokedAt, i18n.language) })}
-                        </span>
-                      ) : (
-                        t('apiKeys.active')
-                      )}
-                    </td>
-                    <td data-testid="api-key-sending">
-                      {k.role === 'cityhall' ? <SendingSummary policy={policyOf(k)} /> : null}
-                    </td>
-                    <td className="actions">
-                      {k.revokedAt || k.role !== 'cityhall' ? null : (
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => setEditingPolicy(k)}
-                          data-testid="edit-sender-policy"
-                        >
-                          {t('apiKeys.editSending')}
-                          <ForName name={k.name} />
-                        </button>
-                      )}
-                      {k.revokedAt ? null : (
-                        <button
-                          type="button"
-                          className="button button-small button-danger-outline"
-                          onClick={() => setRevoking(k)}
-                          data-testid="revoke-api-key"
-                        >
-                          {t('apiKeys.revoke')}
-                          <ForName name={k.name} />
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={t('apiKeys.title')}
+          testId="api-keys-table"
+          empty={t('apiKeys.empty')}
+          rows={state.data ?? []}
+          rowKey={(k) => k.id}
+          rowData={(k) => ({ 'data-testid': 'api-key-row', 'data-name': k.name })}
+          columns={[
+            { header: t('apiKeys.colName'), rowHeader: true, cell: (k) => k.name },
+            { header: t('apiKeys.colRole'), cell: (k) => t(`roles.${k.role}`) },
+            { header: t('apiKeys.colPrefix'), className: 'mono', cell: (k) => `${k.prefix}…` },
+            {
+              header: t('apiKeys.colCreated'),
+              className: 'nowrap',
+              cell: (k) => formatDateTime(k.createdAt, i18n.language),
+            },
+            {
+              header: t('apiKeys.colStatus'),
+              cell: (k) =>
+                k.revokedAt ? (
+                  <span className="state state-revoked">
+                    {t('apiKeys.revokedAt', { at: formatDateTime(k.revokedAt, i18n.language) })}
+                  </span>
+                ) : (
+                  t('apiKeys.active')
+                ),
+            },
+            {
+              header: t('apiKeys.colSending'),
+              testId: () => 'api-key-sending',
+              cell: (k) => (k.role === 'cityhall' ? <SendingSummary policy={policyOf(k)} /> : null),
+            },
+            {
+              header: t('apiKeys.colActions'),
+              className: 'actions',
+              cell: (k) =>
+                k.revokedAt ? null : (
+                  <>
+                    {k.role === 'cityhall' ? (
+                      <RowButton
+                        label={t('apiKeys.editSending')}
+                        name={k.name}
+                        onClick={() => setEditingPolicy(k)}
+                        testId="edit-sender-policy"
+                      />
+                    ) : null}
+                    <RowButton
+                      label={t('apiKeys.revoke')}
+                      name={k.name}
+                      danger
+                      onClick={() => setRevoking(k)}
+                      testId="revoke-api-key"
+                    />
+                  </>
+                ),
+            },
+          ]}
+        />
       </LoadState>
       {creating ? (
         <CreateApiKeyDialog
@@ -149,7 +129,7 @@ export function ApiKeysPage() {
           }}
         />
       ) : null}
-    </section>
+    </Page>
   );
 }
 
@@ -158,60 +138,21 @@ function CreateApiKeyDialog(props: { onClose(): void; onCreated(created: Created
   const { api } = useSession();
   const [name, setName] = useState('');
   const [role, setRole] = useState<StaffRole>('cityhall');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      props.onCreated(await api.call('POST /api/api-keys', { body: { name: name.trim(), role } }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
   return (
-    <Modal
+    <FormDialog
       title={t('apiKeys.create')}
       onClose={props.onClose}
-      closeLabel={t('common.cancel')}
       testId="create-api-key-dialog"
-      hideFooter
+      submitLabel={t('common.create')}
+      submitTestId="create-api-key-submit"
+      ready={name.trim() !== ''}
+      onSubmit={async () =>
+        props.onCreated(await api.call('POST /api/api-keys', { body: { name: name.trim(), role } }))
+      }
     >
-      <form onSubmit={submit} className="form">
-        <Field label={t('apiKeys.fieldName')}>
-          {({ id }) => (
-            <input
-              id={id}
-              name="name"
-              required
-              maxLength={120}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('apiKeys.fieldRole')}>
-          {({ id }) => (
-            <select id={id} name="role" value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>
-              {STAFF_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`roles.${r}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <ErrorMessage error={error} />
-        <FormActions
-          onCancel={props.onClose}
-          submitLabel={t('common.create')}
-          disabled={busy || !name.trim()}
-          testId="create-api-key-submit"
-        />
-      </form>
-    </Modal>
+      <TextField label={t('apiKeys.fieldName')} name="name" required maxLength={120} value={name} onChange={setName} />
+      <RoleField label={t('apiKeys.fieldRole')} value={role} onChange={setRole} />
+    </FormDialog>
   );
 }
 

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { useStaffConnection, useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
+import { Page } from '../../shell/Page';
 import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
 import { OrderBuilder } from '../orders/OrderBuilder';
 import { consoleCalls } from './controller';
@@ -77,15 +78,11 @@ export function CallsPage() {
   const seconds = (n: number) => t('calls.seconds', { n: Math.round(n) });
 
   return (
-    <div className="page" data-testid="calls-page">
-      <style>{css}</style>
-      <div className="page-head">
-        <h2>{t('calls.title')}</h2>
-      </div>
+    <Page id="calls" title={t('calls.title')} testId="calls-page" css={css}>
       {view.error ? <ErrorMessage error={new Error(view.error)} /> : null}
       {isOperator ? (
         <section aria-labelledby="my-state" className="summary">
-          <h3 id="my-state">{t('calls.myState')}</h3>
+          <h2 id="my-state">{t('calls.myState')}</h2>
           <p data-testid="my-availability">
             {me ? `${t(`calls.availability.${me.availability}`)}・${t(`calls.activity.${me.activity}`)}` : '—'}
           </p>
@@ -120,11 +117,11 @@ export function CallsPage() {
 
       {view.ringing ? (
         <section className="ringing" role="alert" data-testid="call-ringing">
-          <h3>
+          <h2>
             {view.ringing.status === 'callback_requested'
               ? t('calls.callbackRinging', { household: view.ringing.householdName })
               : t('calls.ringingTitle', { household: view.ringing.householdName })}
-          </h3>
+          </h2>
           <p>{t('calls.ringingHint', { seconds: view.ringing.ringTimeoutSeconds })}</p>
           <button
             type="button"
@@ -152,11 +149,11 @@ export function CallsPage() {
           aria-label={t('calls.inCall', { household: view.call.householdName })}
         >
           <div>
-            <h3>
+            <h2>
               {view.call.status === 'ringing_terminal'
                 ? t('calls.ringingTerminal', { household: view.call.householdName })
                 : t('calls.inCall', { household: view.call.householdName })}
-            </h3>
+            </h2>
             <div className="call-stage">
               <Video
                 stream={view.remoteStream}
@@ -196,10 +193,10 @@ export function CallsPage() {
       <LoadState state={queues}>
         {all.map((q) => (
           <section key={q.shopId} aria-labelledby={`queue-${q.shopId}`} data-testid={`queue-${q.shopId}`}>
-            <h3 id={`queue-${q.shopId}`}>
+            <h2 id={`queue-${q.shopId}`}>
               {q.shopName}（{q.open ? t('calls.open') : t('calls.closed')}）
-            </h3>
-            <h4>{t('calls.figures')}</h4>
+            </h2>
+            <h3>{t('calls.figures')}</h3>
             <div className="figures" data-testid={`figures-${q.shopId}`}>
               <div>
                 {t('calls.waitingNow')}
@@ -233,7 +230,7 @@ export function CallsPage() {
                 </strong>
               </div>
             </div>
-            <h4>{t('calls.queue')}</h4>
+            <h3>{t('calls.queue')}</h3>
             {q.entries.length === 0 ? <p className="hint">{t('calls.queueEmpty')}</p> : null}
             <ol>
               {q.entries.map((e) => (
@@ -260,7 +257,7 @@ export function CallsPage() {
                 </li>
               ))}
             </ol>
-            <h4>{t('calls.operators')}</h4>
+            <h3>{t('calls.operators')}</h3>
             <ul>
               {q.operators.map((o) => (
                 <li key={o.operatorId}>
@@ -271,6 +268,6 @@ export function CallsPage() {
           </section>
         ))}
       </LoadState>
-    </div>
+    </Page>
   );
 }

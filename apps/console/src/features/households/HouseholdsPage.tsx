@@ -9,7 +9,10 @@ import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { ConfirmDialog, ErrorMessage, ForName, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
+import { DataTable, RowButton } from '../../shell/DataTable';
+import { CheckField } from '../../shell/form';
+import { Page } from '../../shell/Page';
+import { ConfirmDialog, ErrorMessage, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
 
 interface Data {
   households: Household[];
@@ -107,10 +110,9 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     );
   };
 
+  const title = mode === 'cityhall' ? t('households.title') : t('households.watcherTitle');
   return (
-    <section aria-labelledby="households-title">
-      <h1 id="households-title">{mode === 'cityhall' ? t('households.title') : t('households.watcherTitle')}</h1>
-      {mode === 'watcher' ? <p>{t('households.watcherIntro')}</p> : null}
+    <Page id="households" title={title} intro={mode === 'watcher' ? t('households.watcherIntro') : null}>
       <LoadState state={state}>
         <div className="toolbar">
           <div className="field field-inline">
@@ -129,102 +131,86 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
               ))}
             </select>
           </div>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={onlyAssistance}
-              onChange={(e) => setOnlyAssistance(e.target.checked)}
-              data-testid="filter-assistance"
-            />
-            {t('households.filterAssistance')}
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={onlyOffline}
-              onChange={(e) => setOnlyOffline(e.target.checked)}
-              data-testid="filter-offline"
-            />
-            {t('households.filterOffline')}
-          </label>
+          <CheckField
+            label={t('households.filterAssistance')}
+            checked={onlyAssistance}
+            onChange={setOnlyAssistance}
+            testId="filter-assistance"
+          />
+          <CheckField
+            label={t('households.filterOffline')}
+            checked={onlyOffline}
+            onChange={setOnlyOffline}
+            testId="filter-offline"
+          />
         </div>
         <p className="summary" data-testid="households-summary">
           {t('households.summary', { shown: shown.length, total: all.length, online: onlineCount })}
         </p>
         <StatusMessage testId="households-status">{status}</StatusMessage>
         <ErrorMessage error={actionError} />
-        {shown.length === 0 ? (
-          <p>{all.length === 0 && mode === 'watcher' ? t('households.emptyWatcher') : t('households.empty')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="households-table">
-              <caption className="visually-hidden">
-                {mode === 'cityhall' ? t('households.title') : t('households.watcherTitle')}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('households.colName')}</th>
-                  <th scope="col">{t('households.colDistrict')}</th>
-                  <th scope="col">{t('households.colAddress')}</th>
-                  <th scope="col">{t('households.colPhone')}</th>
-                  <th scope="col">{t('households.colAssistance')}</th>
-                  <th scope="col">{t('households.colTerminal')}</th>
-                  {mode === 'cityhall' ? <th scope="col">{t('households.colActions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((h) => (
-                  <tr key={h.id} data-testid="household-row" data-household-id={h.id}>
-                    <th scope="row">
-                      <span className="cell-title">{h.name}</span>
-                      {h.residents.length > 0 && !(h.residents.length === 1 && h.residents[0]?.name === h.name) ? (
-                        <span className="cell-sub">{h.residents.map((r) => r.name).join('、')}</span>
-                      ) : null}
-                      {h.notes ? <span className="cell-sub">{h.notes}</span> : null}
-                    </th>
-                    <td>{districtName(h.districtId)}</td>
-                    <td>{h.address}</td>
-                    <td className="nowrap">{h.phone ?? t('common.none')}</td>
-                    <td>
-                      {h.needsAssistance ? (
-                        <span className="tag tag-warn">{t('households.needsAssistance')}</span>
-                      ) : (
-                        <span className="visually-hidden">{t('common.no')}</span>
-                      )}
-                    </td>
-                    <td>
-                      <TerminalState household={h} language={i18n.language} />
-                    </td>
-                    {mode === 'cityhall' ? (
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => void issue(h)}
-                          data-testid="issue-code"
-                        >
-                          {t('households.issueCode')}
-                          <ForName name={h.name} />
-                        </button>
-                        {h.terminal && !h.terminal.revoked ? (
-                          <button
-                            type="button"
-                            className="button button-small button-danger-outline"
-                            onClick={() => setRevoking(h)}
-                            data-testid="revoke-terminal"
-                          >
-                            {t('households.revoke')}
-                            <ForName name={h.name} />
-                          </button>
-                        ) : null}
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={title}
+          testId="households-table"
+          empty={all.length === 0 && mode === 'watcher' ? t('households.emptyWatcher') : t('households.empty')}
+          rows={shown}
+          rowKey={(h) => h.id}
+          rowData={(h) => ({ 'data-testid': 'household-row', 'data-household-id': h.id })}
+          columns={[
+            {
+              header: t('households.colName'),
+              rowHeader: true,
+              cell: (h) => (
+                <>
+                  <span className="cell-title">{h.name}</span>
+                  {h.residents.length > 0 && !(h.residents.length === 1 && h.residents[0]?.name === h.name) ? (
+                    <span className="cell-sub">{h.residents.map((r) => r.name).join('、')}</span>
+                  ) : null}
+                  {h.notes ? <span className="cell-sub">{h.notes}</span> : null}
+                </>
+              ),
+            },
+            { header: t('households.colDistrict'), cell: (h) => districtName(h.districtId) },
+            { header: t('households.colAddress'), cell: (h) => h.address },
+            { header: t('households.colPhone'), className: 'nowrap', cell: (h) => h.phone ?? t('common.none') },
+            {
+              header: t('households.colAssistance'),
+              cell: (h) =>
+                h.needsAssistance ? (
+                  <span className="tag tag-warn">{t('households.needsAssistance')}</span>
+                ) : (
+                  <span className="visually-hidden">{t('common.no')}</span>
+                ),
+            },
+            {
+              header: t('households.colTerminal'),
+              cell: (h) => <TerminalState household={h} language={i18n.language} />,
+            },
+            mode === 'cityhall' && {
+              header: t('households.colActions'),
+              className: 'actions',
+              cell: (h) => (
+                <>
+                  <RowButton
+                    label={t('households.issueCode')}
+                    name={h.name}
+                    onClick={() => void issue(h)}
+                    testId="issue-code"
+                  />
+                  {h.terminal && !h.terminal.revoked ? (
+                    <RowButton
+                      label={t('households.revoke')}
+                      name={h.name}
+                      danger
+                      onClick={() => setRevoking(h)}
+                      testId="revoke-terminal"
+                    />
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+        />
       </LoadState>
       {issuing ? <EnrollmentCodeDialog {...issuing} language={i18n.language} onClose={() => setIssuing(null)} /> : null}
       {revoking ? (
@@ -237,7 +223,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
           testId="revoke-dialog"
         />
       ) : null}
-    </section>
+    </Page>
   );
 }
 

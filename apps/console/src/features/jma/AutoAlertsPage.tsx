@@ -3,12 +3,13 @@
  * the announcement it made or withdrew; below it, the city's areas and the policy (admins edit).
  */
 import type { JmaTelegramRecord } from '@tsunagu/protocol';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
+import { DataTable, LoadMore, usePagedRows } from '../../shell/DataTable';
+import { Page } from '../../shell/Page';
+import { LoadState, useLoad } from '../../shell/ui';
 import { JmaSettingsPanel } from './JmaSettingsPanel';
 import { useJmaMessages } from './messages';
 
@@ -29,115 +30,100 @@ export function AutoAlertsPage() {
     () => api.call('GET /api/jma/telegrams', { query: { limit: PAGE } }).then((r) => r.telegrams),
     [],
   );
-  const [more, setMore] = useState<{ busy: boolean; end: boolean; error: unknown }>({
-    busy: false,
-    end: false,
-    error: null,
-  });
+  const paged = usePagedRows(
+    state,
+    PAGE,
+    async (beforeId) => (await api.call('GET /api/jma/telegrams', { query: { limit: PAGE, beforeId } })).telegrams,
+  );
   // An automatic alert changes an announcement: the record has a new row then.
   useStaffEvent('announcement:changed', (a) => {
     if (a.createdBy === 'system:jma') state.reload();
   });
   useStaffReconnect(state.reload);
-  const rows = state.data ?? [];
-
-  const loadMore = async () => {
-    const last = rows[rows.length - 1];
-    if (!last) return;
-    setMore({ busy: true, end: false, error: null });
-    try {
-      const next = (await api.call('GET /api/jma/telegrams', { query: { limit: PAGE, beforeId: last.id } })).telegrams;
-      state.set((d) => [...(d ?? []), ...next]);
-      setMore({ busy: false, end: next.length < PAGE, error: null });
-    } catch (error) {
-      setMore({ busy: false, end: false, error });
-    }
-  };
 
   return (
-    <section aria-labelledby="jma-title">
-      <style>{css}</style>
-      <div className="page-head">
-        <h1 id="jma-title">{t('jma.title')}</h1>
-        <button type="button" className="button" onClick={state.reload} data-testid="jma-reload">
-          {t('jma.reload')}
-        </button>
-      </div>
-      <p>{t('jma.intro')}</p>
+    <Page
+      id="jma"
+      title={t('jma.title')}
+      intro={t('jma.intro')}
+      css={css}
+      actions={[{ label: t('jma.reload'), onClick: state.reload, testId: 'jma-reload' }]}
+    >
       <LoadState state={state}>
-        {rows.length === 0 ? (
-          <p>{t('jma.empty')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table-compact" data-testid="jma-table">
-              <caption className="visually-hidden">{t('jma.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('jma.colReceived')}</th>
-                  <th scope="col">{t('jma.colTelegram')}</th>
-                  <th scope="col">{t('jma.colMode')}</th>
-                  <th scope="col">{t('jma.colDecision')}</th>
-                  <th scope="col">{t('jma.colReason')}</th>
-                  <th scope="col">{t('jma.colAnnouncement')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <Row key={r.id} r={r} language={i18n.language} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <ErrorMessage error={more.error} />
-        {rows.length >= PAGE && !more.end ? (
-          <button type="button" className="button" onClick={() => void loadMore()} disabled={more.busy}>
-            {t('common.loadMore')}
-          </button>
-        ) : rows.length > 0 ? (
-          <p className="hint">{t('jma.end')}</p>
-        ) : null}
+        <DataTable
+          caption={t('jma.title')}
+          testId="jma-table"
+          compact
+          empty={t('jma.empty')}
+          rows={paged.rows}
+          rowKey={(r) => r.id}
+          rowData={(r) => ({ 'data-testid': 'jma-row', 'data-decision': r.decision, 'data-id': r.id })}
+          columns={[
+            {
+              header: t('jma.colReceived'),
+              className: 'nowrap',
+              cell: (r) => (
+                <>
+                  {formatDateTime(r.receivedAt, i18n.language)}
+                  <span className="cell-sub">{r.source === 'feed' ? t('jma.viaFeed') : t('jma.viaApi')}</span>
+                </>
+              ),
+            },
+            {
+              header: t('jma.colTelegram'),
+              rowHeader: true,
+              cell: (r) => (
+                <>
+                  {r.title}
+                  {t(`jma.infoTypes.${r.infoType}`)}
+                  <span className="cell-sub">{r.headline}</span>
+                </>
+              ),
+            },
+            {
+              header: t('jma.colMode'),
+              cell: (r) => (
+                <span className={r.mode === 'live' ? 'tag' : 'tag tag-warn'}>{t(`jma.modes.${r.mode}`)}</span>
+              ),
+            },
+            {
+              header: t('jma.colDecision'),
+              className: 'jma-decision',
+              cell: (r) => <span className={`jma-decision-${r.decision}`}>{t(`jma.decisions.${r.decision}`)}</span>,
+            },
+            {
+              header: t('jma.colReason'),
+              className: 'jma-reason',
+              cell: (r) => (i18n.language === 'en' ? r.reasonEn : r.reasonJa),
+            },
+            { header: t('jma.colAnnouncement'), cell: (r) => <Links r={r} /> },
+          ]}
+        />
+        <LoadMore paged={paged} endText={t('jma.end')} />
       </LoadState>
       <JmaSettingsPanel />
-    </section>
+    </Page>
   );
 }
 
-function Row({ r, language }: { r: JmaTelegramRecord; language: string }) {
+/** The announcement a telegram made (or withdrew), and the telegram itself. */
+function Links({ r }: { r: JmaTelegramRecord }) {
   const t = useJmaMessages();
   return (
-    <tr data-testid="jma-row" data-decision={r.decision} data-id={r.id}>
-      <td className="nowrap">
-        {formatDateTime(r.receivedAt, language)}
-        <span className="cell-sub">{r.source === 'feed' ? t('jma.viaFeed') : t('jma.viaApi')}</span>
-      </td>
-      <th scope="row">
-        {r.title}
-        {t(`jma.infoTypes.${r.infoType}`)}
-        <span className="cell-sub">{r.headline}</span>
-      </th>
-      <td>
-        <span className={r.mode === 'live' ? 'tag' : 'tag tag-warn'}>{t(`jma.modes.${r.mode}`)}</span>
-      </td>
-      <td className={`jma-decision jma-decision-${r.decision}`}>{t(`jma.decisions.${r.decision}`)}</td>
-      <td className="jma-reason">{language === 'en' ? r.reasonEn : r.reasonJa}</td>
-      <td>
-        <div className="jma-links">
-          {r.announcementId !== null ? (
-            <a href={`#/announcements/${r.announcementId}`} data-testid="jma-announcement-link">
-              {t('jma.openAnnouncement')}
-            </a>
-          ) : null}
-          {r.withdrawnIds.map((id) => (
-            <a key={id} href={`#/announcements/${id}`}>
-              {t('jma.withdrawnAnnouncement')}
-            </a>
-          ))}
-          <a href={`../api/jma/telegrams/${r.id}/xml`} download>
-            {t('jma.xml')}
-          </a>
-        </div>
-      </td>
-    </tr>
+    <div className="jma-links">
+      {r.announcementId !== null ? (
+        <a href={`#/announcements/${r.announcementId}`} data-testid="jma-announcement-link">
+          {t('jma.openAnnouncement')}
+        </a>
+      ) : null}
+      {r.withdrawnIds.map((id) => (
+        <a key={id} href={`#/announcements/${id}`}>
+          {t('jma.withdrawnAnnouncement')}
+        </a>
+      ))}
+      <a href={`../api/jma/telegrams/${r.id}/xml`} download>
+        {t('jma.xml')}
+      </a>
+    </div>
   );
 }

@@ -15,7 +15,8 @@ import {
 } from '@tsunagu/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useSession } from '../../session';
-import { ErrorMessage, Field, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { CheckField, SelectField, TextField } from '../../shell/form';
+import { ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { useJmaMessages } from './messages';
 
 const AREA_TYPES: JmaAreaType[] = ['quake', 'city', 'tsunami'];
@@ -32,8 +33,7 @@ export function JmaSettingsPanel() {
   // Each row keeps its own key while codes are typed, added and removed.
   const [areas, setAreas] = useState<(JmaArea & { key: number })[]>([]);
   const [policy, setPolicy] = useState<JmaPolicy | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     if (!state.data) return;
@@ -45,23 +45,14 @@ export function JmaSettingsPanel() {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (!policy) return;
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       const next = await api.call('PATCH /api/jma/settings', {
-        body: {
-          areas: areas.map(({ type, code }) => ({ type, code })),
-          policy,
-        },
+        body: { areas: areas.map(({ type, code }) => ({ type, code })), policy },
       });
       state.set(() => next);
       setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const set = <K extends keyof JmaPolicy>(key: K, value: JmaPolicy[K]) => {
     setSaved(false);
@@ -71,58 +62,48 @@ export function JmaSettingsPanel() {
     setPolicy((p) => (p ? { ...p, templates: { ...p.templates, [id]: { ...p.templates[id], [field]: value } } } : p));
 
   const intensitySelect = (key: 'intensityEmergencyFrom' | 'intensityImportantFrom') => (
-    <Field label={t(`jma.settings.${key}`)}>
-      {({ id }) => (
-        <select
-          id={id}
-          value={policy?.[key] ?? ''}
-          disabled={readOnly}
-          onChange={(e) => set(key, e.target.value === '' ? null : (e.target.value as JmaIntensity))}
-          data-testid={`jma-${key}`}
-        >
-          {JMA_INTENSITIES.map((i) => (
-            <option key={i} value={i}>
-              {t(`jma.settings.intensities.${i}`)}
-            </option>
-          ))}
-          <option value="">{t('jma.settings.never')}</option>
-        </select>
-      )}
-    </Field>
+    <SelectField<JmaIntensity | ''>
+      label={t(`jma.settings.${key}`)}
+      value={policy?.[key] ?? ''}
+      disabled={readOnly}
+      onChange={(v) => set(key, v === '' ? null : v)}
+      data-testid={`jma-${key}`}
+      options={[
+        ...JMA_INTENSITIES.map((i) => ({ value: i, label: t(`jma.settings.intensities.${i}`) })),
+        { value: '', label: t('jma.settings.never') },
+      ]}
+    />
   );
-  const actionSelect = (key: 'tsunamiMajor' | 'tsunamiWarning' | 'tsunamiAdvisory') => (
-    <Field label={t(`jma.settings.${key}`)}>
-      {({ id }) => (
-        <select
-          id={id}
-          value={policy?.[key]}
-          disabled={readOnly}
-          onChange={(e) => set(key, e.target.value as JmaAction)}
-        >
-          {ACTIONS.map((a) => (
-            <option key={a} value={a}>
-              {t(`jma.settings.actions.${a}`)}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
+  const actionSelect = (key: 'tsunamiMajor' | 'tsunamiWarning' | 'tsunamiAdvisory') =>
+    policy ? (
+      <SelectField
+        label={t(`jma.settings.${key}`)}
+        value={policy[key]}
+        disabled={readOnly}
+        onChange={(v) => set(key, v)}
+        options={ACTIONS.map((a) => ({ value: a, label: t(`jma.settings.actions.${a}`) }))}
+      />
+    ) : null;
   const numberField = (key: 'eewExpiresMinutes' | 'noticeExpiresHours', max: number) => (
-    <Field label={t(`jma.settings.${key}`)}>
-      {({ id }) => (
-        <input
-          id={id}
-          type="number"
-          min={1}
-          max={max}
-          value={policy?.[key] ?? 1}
-          disabled={readOnly}
-          onChange={(e) => set(key, Math.max(1, Math.min(max, Math.round(Number(e.target.value) || 1))))}
-        />
-      )}
-    </Field>
+    <TextField
+      label={t(`jma.settings.${key}`)}
+      type="number"
+      min={1}
+      max={max}
+      value={String(policy?.[key] ?? 1)}
+      disabled={readOnly}
+      onChange={(v) => set(key, Math.max(1, Math.min(max, Math.round(Number(v) || 1))))}
+    />
   );
+  const check = (key: 'intensitySafetyCheck' | 'allClear') =>
+    policy ? (
+      <CheckField
+        label={t(`jma.settings.${key}`)}
+        checked={policy[key]}
+        disabled={readOnly}
+        onChange={(v) => set(key, v)}
+      />
+    ) : null;
 
   return (
     <section aria-labelledby="jma-settings-title" className="jma-settings">
@@ -138,37 +119,20 @@ export function JmaSettingsPanel() {
               {areas.length === 0 ? <p>{t('jma.settings.areasNone')}</p> : null}
               {areas.map((a, i) => (
                 <div className="row" key={a.key} data-testid="jma-area">
-                  <Field label={t('jma.settings.areaType')}>
-                    {({ id }) => (
-                      <select
-                        id={id}
-                        value={a.type}
-                        disabled={readOnly}
-                        onChange={(e) =>
-                          setAreas(areas.map((x, j) => (j === i ? { ...x, type: e.target.value as JmaAreaType } : x)))
-                        }
-                      >
-                        {AREA_TYPES.map((type) => (
-                          <option key={type} value={type}>
-                            {t(`jma.settings.areaTypes.${type}`)}
-                          </option>
-                        ))}
-                      </select>
-                    )}
-                  </Field>
-                  <Field label={t('jma.settings.areaCode')}>
-                    {({ id }) => (
-                      <input
-                        id={id}
-                        inputMode="numeric"
-                        value={a.code}
-                        disabled={readOnly}
-                        onChange={(e) =>
-                          setAreas(areas.map((x, j) => (j === i ? { ...x, code: e.target.value.trim() } : x)))
-                        }
-                      />
-                    )}
-                  </Field>
+                  <SelectField
+                    label={t('jma.settings.areaType')}
+                    value={a.type}
+                    disabled={readOnly}
+                    onChange={(type) => setAreas(areas.map((x, j) => (j === i ? { ...x, type } : x)))}
+                    options={AREA_TYPES.map((type) => ({ value: type, label: t(`jma.settings.areaTypes.${type}`) }))}
+                  />
+                  <TextField
+                    label={t('jma.settings.areaCode')}
+                    inputMode="numeric"
+                    value={a.code}
+                    disabled={readOnly}
+                    onChange={(code) => setAreas(areas.map((x, j) => (j === i ? { ...x, code: code.trim() } : x)))}
+                  />
                   {readOnly ? null : (
                     <button
                       type="button"
@@ -197,42 +161,23 @@ export function JmaSettingsPanel() {
                   ? t('jma.settings.maxAge', { seconds: state.data.maxAgeSeconds })
                   : t('jma.settings.maxAgeOff')}
               </p>
-              <Field label={t('jma.settings.eew')}>
-                {({ id }) => (
-                  <select
-                    id={id}
-                    value={policy.eew}
-                    disabled={readOnly}
-                    onChange={(e) => set('eew', e.target.value as JmaPolicy['eew'])}
-                  >
-                    <option value="emergency">{t('jma.settings.eewOptions.emergency')}</option>
-                    <option value="ignore">{t('jma.settings.eewOptions.ignore')}</option>
-                  </select>
-                )}
-              </Field>
+              <SelectField
+                label={t('jma.settings.eew')}
+                value={policy.eew}
+                disabled={readOnly}
+                onChange={(v) => set('eew', v)}
+                options={(['emergency', 'ignore'] as const).map((v) => ({
+                  value: v,
+                  label: t(`jma.settings.eewOptions.${v}`),
+                }))}
+              />
               {intensitySelect('intensityEmergencyFrom')}
               {intensitySelect('intensityImportantFrom')}
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={policy.intensitySafetyCheck}
-                  disabled={readOnly}
-                  onChange={(e) => set('intensitySafetyCheck', e.target.checked)}
-                />
-                {t('jma.settings.intensitySafetyCheck')}
-              </label>
+              {check('intensitySafetyCheck')}
               {actionSelect('tsunamiMajor')}
               {actionSelect('tsunamiWarning')}
               {actionSelect('tsunamiAdvisory')}
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={policy.allClear}
-                  disabled={readOnly}
-                  onChange={(e) => set('allClear', e.target.checked)}
-                />
-                {t('jma.settings.allClear')}
-              </label>
+              {check('allClear')}
               {numberField('eewExpiresMinutes', 1440)}
               {numberField('noticeExpiresHours', 720)}
             </fieldset>
@@ -243,28 +188,15 @@ export function JmaSettingsPanel() {
                 <details key={tid}>
                   <summary>{t(`jma.settings.templates.${tid}`)}</summary>
                   {TEMPLATE_FIELDS.map((field) => (
-                    <Field key={field} label={t(`jma.settings.fields.${field}`)}>
-                      {({ id }) =>
-                        field.startsWith('title') ? (
-                          <input
-                            id={id}
-                            value={policy.templates[tid][field]}
-                            disabled={readOnly}
-                            maxLength={200}
-                            onChange={(e) => setTemplate(tid, field, e.target.value)}
-                          />
-                        ) : (
-                          <textarea
-                            id={id}
-                            rows={3}
-                            value={policy.templates[tid][field]}
-                            disabled={readOnly}
-                            maxLength={2000}
-                            onChange={(e) => setTemplate(tid, field, e.target.value)}
-                          />
-                        )
-                      }
-                    </Field>
+                    <TextField
+                      key={field}
+                      label={t(`jma.settings.fields.${field}`)}
+                      rows={field.startsWith('title') ? 1 : 3}
+                      maxLength={field.startsWith('title') ? 200 : 2000}
+                      value={policy.templates[tid][field]}
+                      disabled={readOnly}
+                      onChange={(v) => setTemplate(tid, field, v)}
+                    />
                   ))}
                 </details>
               ))}

@@ -6,7 +6,10 @@ import type { CatalogueItem, OpeningHours } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
+import { DataTable, RowButton } from '../../shell/DataTable';
+import { SelectField, TextField } from '../../shell/form';
+import { Page } from '../../shell/Page';
+import { ErrorMessage, LoadState, useAction, useLoad } from '../../shell/ui';
 
 const DAYS = [0, 1, 2, 3, 4, 5, 6];
 
@@ -17,41 +20,23 @@ export function CataloguePage() {
   const shops = useLoad(() => api.call('GET /api/shops'), []);
   const [selected, setSelected] = useState<number | null>(user.shopId);
   const shopId = selected ?? shops.data?.shops[0]?.id ?? null;
-  const [error, setError] = useState<unknown>(null);
   const [newShop, setNewShop] = useState({ name: '', category: '', kind: 'shop' as 'shop' | 'listening' });
-
-  const run = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const action = useAction();
+  const { run } = action;
 
   return (
-    <div className="page" data-testid="catalogue-page">
-      <div className="page-head">
-        <h2>{t('catalogue.title')}</h2>
-      </div>
-      {error ? <ErrorMessage error={error} /> : null}
+    <Page id="catalogue" title={t('catalogue.title')} testId="catalogue-page">
+      <ErrorMessage error={action.error} />
       <LoadState state={shops}>
         {isCityhall ? (
           <>
-            <label className="field">
-              {t('catalogue.shop')}
-              <select
-                value={shopId ?? ''}
-                onChange={(e) => setSelected(Number(e.target.value))}
-                data-testid="catalogue-shop"
-              >
-                {shops.data?.shops.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              label={t('catalogue.shop')}
+              value={shopId ?? 0}
+              onChange={setSelected}
+              data-testid="catalogue-shop"
+              options={(shops.data?.shops ?? []).map((s) => ({ value: s.id, label: s.name }))}
+            />
             <form
               className="form"
               onSubmit={(e) => {
@@ -64,46 +49,39 @@ export function CataloguePage() {
                 });
               }}
             >
-              <h3>{t('catalogue.newShop')}</h3>
-              <label>
-                {t('catalogue.name')}
-                <input
-                  required
-                  maxLength={120}
-                  value={newShop.name}
-                  onChange={(e) => setNewShop({ ...newShop, name: e.target.value })}
-                />
-              </label>
-              <label>
-                {t('catalogue.category')}
-                <input
-                  required
-                  maxLength={60}
-                  value={newShop.category}
-                  onChange={(e) => setNewShop({ ...newShop, category: e.target.value })}
-                />
-              </label>
-              <label>
-                {t('catalogue.kind')}
-                <select
-                  value={newShop.kind}
-                  onChange={(e) =>
-                    setNewShop({ ...newShop, kind: e.target.value === 'listening' ? 'listening' : 'shop' })
-                  }
-                >
-                  <option value="shop">{t('catalogue.kindShop')}</option>
-                  <option value="listening">{t('catalogue.kindListening')}</option>
-                </select>
-              </label>
+              <h2>{t('catalogue.newShop')}</h2>
+              <TextField
+                label={t('catalogue.name')}
+                required
+                maxLength={120}
+                value={newShop.name}
+                onChange={(name) => setNewShop({ ...newShop, name })}
+              />
+              <TextField
+                label={t('catalogue.category')}
+                required
+                maxLength={60}
+                value={newShop.category}
+                onChange={(category) => setNewShop({ ...newShop, category })}
+              />
+              <SelectField
+                label={t('catalogue.kind')}
+                value={newShop.kind}
+                onChange={(kind) => setNewShop({ ...newShop, kind })}
+                options={[
+                  { value: 'shop', label: t('catalogue.kindShop') },
+                  { value: 'listening', label: t('catalogue.kindListening') },
+                ]}
+              />
               <button type="submit" className="button button-primary">
                 {t('catalogue.create')}
               </button>
             </form>
           </>
         ) : null}
-        {shopId !== null ? <ShopEditor key={shopId} shopId={shopId} onError={setError} /> : null}
+        {shopId !== null ? <ShopEditor key={shopId} shopId={shopId} onError={action.setError} /> : null}
       </LoadState>
-    </div>
+    </Page>
   );
 }
 
@@ -136,9 +114,9 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
   return (
     <LoadState state={cat}>
       <section aria-labelledby="hours-title">
-        <h3 id="hours-title">
+        <h2 id="hours-title">
           {cat.data?.shop.name}：{t('catalogue.hours')}
-        </h3>
+        </h2>
         <table>
           <tbody>
             {DAYS.map((d) => {
@@ -196,61 +174,56 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
         </button>
       </section>
       <section aria-labelledby="items-title">
-        <h3 id="items-title">{t('catalogue.items')}</h3>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('catalogue.photo')}</th>
-                <th scope="col">{t('catalogue.name')}</th>
-                <th scope="col">{t('catalogue.price')}</th>
-                <th scope="col">{t('catalogue.unit')}</th>
-                <th scope="col">{t('catalogue.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cat.data?.items.map((it) => (
-                <tr key={it.id}>
-                  <td>
-                    {it.photoUrl ? (
-                      <img src={it.photoUrl} alt={it.name} width={64} height={64} style={{ objectFit: 'cover' }} />
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>{it.name}</td>
-                  <td>{it.priceYen}円</td>
-                  <td>{it.unit}</td>
-                  <td>
-                    <label className="button button-small">
-                      {t('catalogue.uploadPhoto')}
-                      <input
-                        type="file"
-                        accept="image/jpeg,image/png,image/webp"
-                        className="visually-hidden"
-                        onChange={(e) => {
-                          const f = e.target.files?.[0];
-                          if (f) void upload(it, f);
-                        }}
-                      />
-                    </label>{' '}
-                    <button
-                      type="button"
-                      className="button button-small button-danger-outline"
-                      onClick={() =>
-                        void run(() =>
-                          api.call('DELETE /api/shops/:id/items/:itemId', { params: { id: shopId, itemId: it.id } }),
-                        )
-                      }
-                    >
-                      {t('catalogue.remove')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <h2 id="items-title">{t('catalogue.items')}</h2>
+        <DataTable
+          caption={t('catalogue.items')}
+          rows={cat.data?.items ?? []}
+          rowKey={(it) => it.id}
+          columns={[
+            {
+              header: t('catalogue.photo'),
+              cell: (it) =>
+                it.photoUrl ? (
+                  <img src={it.photoUrl} alt={it.name} width={64} height={64} style={{ objectFit: 'cover' }} />
+                ) : (
+                  '—'
+                ),
+            },
+            { header: t('catalogue.name'), rowHeader: true, cell: (it) => it.name },
+            { header: t('catalogue.price'), cell: (it) => `${it.priceYen}円` },
+            { header: t('catalogue.unit'), cell: (it) => it.unit },
+            {
+              header: t('catalogue.actions'),
+              className: 'actions',
+              cell: (it) => (
+                <>
+                  <label className="button button-small">
+                    {t('catalogue.uploadPhoto')}
+                    <input
+                      type="file"
+                      accept="image/jpeg,image/png,image/webp"
+                      className="visually-hidden"
+                      onChange={(e) => {
+                        const f = e.target.files?.[0];
+                        if (f) void upload(it, f);
+                      }}
+                    />
+                  </label>
+                  <RowButton
+                    label={t('catalogue.remove')}
+                    name={it.name}
+                    danger
+                    onClick={() =>
+                      void run(() =>
+                        api.call('DELETE /api/shops/:id/items/:itemId', { params: { id: shopId, itemId: it.id } }),
+                      )
+                    }
+                  />
+                </>
+              ),
+            },
+          ]}
+        />
         <form
           className="form"
           onSubmit={(e) => {
@@ -269,44 +242,36 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
             });
           }}
         >
-          <h4>{t('catalogue.addItem')}</h4>
-          <label>
-            {t('catalogue.name')}
-            <input
-              required
-              maxLength={120}
-              value={item.name}
-              onChange={(e) => setItem({ ...item, name: e.target.value })}
-            />
-          </label>
-          <label>
-            {t('catalogue.price')}
-            <input
-              required
-              type="number"
-              min={0}
-              value={item.priceYen}
-              onChange={(e) => setItem({ ...item, priceYen: e.target.value })}
-            />
-          </label>
-          <label>
-            {t('catalogue.unit')}
-            <input
-              required
-              maxLength={20}
-              value={item.unit}
-              onChange={(e) => setItem({ ...item, unit: e.target.value })}
-            />
-          </label>
-          <label>
-            {t('catalogue.photoUrl')}
-            <input
-              type="url"
-              maxLength={2000}
-              value={item.photoUrl}
-              onChange={(e) => setItem({ ...item, photoUrl: e.target.value })}
-            />
-          </label>
+          <h3>{t('catalogue.addItem')}</h3>
+          <TextField
+            label={t('catalogue.name')}
+            required
+            maxLength={120}
+            value={item.name}
+            onChange={(name) => setItem({ ...item, name })}
+          />
+          <TextField
+            label={t('catalogue.price')}
+            required
+            type="number"
+            min={0}
+            value={item.priceYen}
+            onChange={(priceYen) => setItem({ ...item, priceYen })}
+          />
+          <TextField
+            label={t('catalogue.unit')}
+            required
+            maxLength={20}
+            value={item.unit}
+            onChange={(unit) => setItem({ ...item, unit })}
+          />
+          <TextField
+            label={t('catalogue.photoUrl')}
+            type="url"
+            maxLength={2000}
+            value={item.photoUrl}
+            onChange={(photoUrl) => setItem({ ...item, photoUrl })}
+          />
           <button type="submit" className="button button-primary">
             {t('catalogue.add')}
           </button>

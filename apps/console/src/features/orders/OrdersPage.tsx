@@ -8,17 +8,20 @@ import { useTranslation } from 'react-i18next';
 import { useStaffEvent } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
+import { DataTable, RowButton } from '../../shell/DataTable';
+import { RadioGroup, TextField } from '../../shell/form';
+import { Page } from '../../shell/Page';
+import { ErrorMessage, LoadState, useAction, useLoad } from '../../shell/ui';
 import { consoleCalls } from '../calls/controller';
 
 export function OrdersPage() {
   const { t, i18n } = useTranslation();
   const { api, user } = useSession();
   const orders = useLoad(() => api.call('GET /api/orders', { query: { limit: 200 } }), []);
-  const [error, setError] = useState<unknown>(null);
   const [delivering, setDelivering] = useState<{ id: number; wellbeing: 'well' | 'concern'; note: string } | null>(
     null,
   );
+  const action = useAction();
   const isOperator = (user.role === 'operator' || user.role === 'listener') && user.shopId !== null;
 
   useStaffEvent('order:changed', (o) =>
@@ -28,163 +31,134 @@ export function OrdersPage() {
     }),
   );
 
-  const act = async (fn: () => Promise<Order>) => {
-    setError(null);
-    try {
+  const act = (fn: () => Promise<Order>) =>
+    action.run(async () => {
       const o = await fn();
       orders.set((d) => ({ orders: (d?.orders ?? []).map((x) => (x.id === o.id ? o : x)) }));
-    } catch (e) {
-      setError(e);
-    }
-  };
+    });
   const status = (id: number, s: 'preparing' | 'out_for_delivery' | 'cancelled') =>
     act(() => api.call('POST /api/orders/:id/status', { params: { id }, body: { status: s } }));
+  /** The next step of an order, as a button in its row. */
+  const step = (o: Order, label: string, onClick: () => void, danger = false) => (
+    <RowButton label={label} name={`#${o.id} ${o.householdName}`} onClick={onClick} danger={danger} />
+  );
 
   return (
-    <div className="page" data-testid="orders-page">
-      <div className="page-head">
-        <h2>{t('orders.list')}</h2>
-      </div>
-      {error ? <ErrorMessage error={error} /> : null}
+    <Page id="orders" title={t('orders.list')} testId="orders-page">
+      <ErrorMessage error={action.error} />
       <LoadState state={orders}>
-        {orders.data?.orders.length === 0 ? <p className="hint">{t('orders.none')}</p> : null}
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('orders.household')}</th>
-                <th scope="col">{t('orders.lines')}</th>
-                <th scope="col">{t('orders.total')}</th>
-                <th scope="col">{t('orders.status')}</th>
-                <th scope="col">{t('orders.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.data?.orders.map((o) => (
-                <tr key={o.id} data-testid={`order-row-${o.id}`}>
-                  <td>{o.id}</td>
-                  <td>
-                    {o.householdName}
-                    <div className="cell-sub">{formatDateTime(o.createdAt, i18n.language)}</div>
-                  </td>
-                  <td>{o.lines.map((l) => `${l.name}×${l.quantity}${l.unit}`).join('、')}</td>
-                  <td>{o.totalYen !== null ? `${o.totalYen}円` : '—'}</td>
-                  <td data-testid={`order-status-${o.id}`}>
-                    {t(`orders.statuses.${o.status}`)}
-                    {o.wellbeing ? (
-                      <div className="cell-sub">
-                        {o.wellbeing === 'well' ? t('orders.well') : `${t('orders.concern')}：${o.deliveryNote}`}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    {o.status === 'received' ? (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => void status(o.id, 'preparing')}
-                      >
-                        {t('orders.toPreparing')}
+        <DataTable
+          caption={t('orders.list')}
+          empty={t('orders.none')}
+          rows={orders.data?.orders ?? []}
+          rowKey={(o) => o.id}
+          rowData={(o) => ({ 'data-testid': `order-row-${o.id}` })}
+          columns={[
+            { header: '#', cell: (o) => o.id },
+            {
+              header: t('orders.household'),
+              rowHeader: true,
+              cell: (o) => (
+                <>
+                  {o.householdName}
+                  <span className="cell-sub">{formatDateTime(o.createdAt, i18n.language)}</span>
+                </>
+              ),
+            },
+            {
+              header: t('orders.lines'),
+              cell: (o) => o.lines.map((l) => `${l.name}×${l.quantity}${l.unit}`).join('、'),
+            },
+            { header: t('orders.total'), cell: (o) => (o.totalYen !== null ? `${o.totalYen}円` : '—') },
+            {
+              header: t('orders.status'),
+              testId: (o) => `order-status-${o.id}`,
+              cell: (o) => (
+                <>
+                  {t(`orders.statuses.${o.status}`)}
+                  {o.wellbeing ? (
+                    <span className="cell-sub">
+                      {o.wellbeing === 'well' ? t('orders.well') : `${t('orders.concern')}：${o.deliveryNote}`}
+                    </span>
+                  ) : null}
+                </>
+              ),
+            },
+            {
+              header: t('orders.actions'),
+              className: 'actions',
+              cell: (o) => (
+                <>
+                  {o.status === 'received'
+                    ? step(o, t('orders.toPreparing'), () => void status(o.id, 'preparing'))
+                    : null}
+                  {o.status === 'preparing'
+                    ? step(o, t('orders.toDelivery'), () => void status(o.id, 'out_for_delivery'))
+                    : null}
+                  {o.status === 'out_for_delivery'
+                    ? step(o, t('orders.deliver'), () => setDelivering({ id: o.id, wellbeing: 'well', note: '' }))
+                    : null}
+                  {OPEN.includes(o.status)
+                    ? step(o, t('orders.cancel'), () => void status(o.id, 'cancelled'), true)
+                    : null}
+                  {isOperator && o.shopId === user.shopId
+                    ? step(o, t('orders.callBack'), () => {
+                        // The call (video, order builder) is on the calls page: go there to take it.
+                        window.location.hash = '#/calls';
+                        void consoleCalls.callBack({ householdId: o.householdId, orderId: o.id });
+                      })
+                    : null}
+                  {delivering?.id === o.id ? (
+                    <form
+                      className="form"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        const d = delivering;
+                        void act(() =>
+                          api.call('POST /api/orders/:id/deliver', {
+                            params: { id: o.id },
+                            body: { wellbeing: d.wellbeing, note: d.note },
+                          }),
+                        ).then((ok) => ok && setDelivering(null));
+                      }}
+                    >
+                      <RadioGroup
+                        legend={t('orders.wellbeing')}
+                        name={`wb-${o.id}`}
+                        value={delivering.wellbeing}
+                        onChange={(wellbeing) => setDelivering({ ...delivering, wellbeing })}
+                        options={[
+                          { value: 'well', label: t('orders.well') },
+                          { value: 'concern', label: t('orders.concern') },
+                        ]}
+                      />
+                      <TextField
+                        label={t('orders.note')}
+                        rows={2}
+                        maxLength={1000}
+                        value={delivering.note}
+                        onChange={(note) => setDelivering({ ...delivering, note })}
+                      />
+                      <button type="submit" className="button button-primary">
+                        {t('orders.saveDelivery')}
                       </button>
-                    ) : null}
-                    {o.status === 'preparing' ? (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => void status(o.id, 'out_for_delivery')}
-                      >
-                        {t('orders.toDelivery')}
-                      </button>
-                    ) : null}
-                    {o.status === 'out_for_delivery' ? (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => setDelivering({ id: o.id, wellbeing: 'well', note: '' })}
-                      >
-                        {t('orders.deliver')}
-                      </button>
-                    ) : null}
-                    {['draft', 'awaiting_confirmation', 'received', 'preparing', 'out_for_delivery'].includes(
-                      o.status,
-                    ) ? (
-                      <button
-                        type="button"
-                        className="button button-small button-danger-outline"
-                        onClick={() => void status(o.id, 'cancelled')}
-                      >
-                        {t('orders.cancel')}
-                      </button>
-                    ) : null}
-                    {isOperator && o.shopId === user.shopId ? (
-                      <button
-                        type="button"
-                        className="button button-small"
-                        onClick={() => {
-                          // The call (video, order builder) is on the calls page: go there to take it.
-                          window.location.hash = '#/calls';
-                          void consoleCalls.callBack({ householdId: o.householdId, orderId: o.id });
-                        }}
-                      >
-                        {t('orders.callBack')}
-                      </button>
-                    ) : null}
-                    {delivering?.id === o.id ? (
-                      <form
-                        className="form"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          const d = delivering;
-                          void act(() =>
-                            api.call('POST /api/orders/:id/deliver', {
-                              params: { id: o.id },
-                              body: { wellbeing: d.wellbeing, note: d.note },
-                            }),
-                          ).then(() => setDelivering(null));
-                        }}
-                      >
-                        <fieldset>
-                          <legend>{t('orders.wellbeing')}</legend>
-                          <label className="check">
-                            <input
-                              type="radio"
-                              name={`wb-${o.id}`}
-                              checked={delivering.wellbeing === 'well'}
-                              onChange={() => setDelivering({ ...delivering, wellbeing: 'well' })}
-                            />
-                            {t('orders.well')}
-                          </label>
-                          <label className="check">
-                            <input
-                              type="radio"
-                              name={`wb-${o.id}`}
-                              checked={delivering.wellbeing === 'concern'}
-                              onChange={() => setDelivering({ ...delivering, wellbeing: 'concern' })}
-                            />
-                            {t('orders.concern')}
-                          </label>
-                        </fieldset>
-                        <label>
-                          {t('orders.note')}
-                          <textarea
-                            value={delivering.note}
-                            maxLength={1000}
-                            onChange={(e) => setDelivering({ ...delivering, note: e.target.value })}
-                          />
-                        </label>
-                        <button type="submit" className="button button-primary">
-                          {t('orders.saveDelivery')}
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    </form>
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+        />
       </LoadState>
-    </div>
+    </Page>
   );
 }
+
+/** The states an order can still be cancelled in. */
+const OPEN: readonly Order['status'][] = [
+  'draft',
+  'awaiting_confirmation',
+  'received',
+  'preparing',
+  'out_for_delivery',
+];

@@ -1,26 +1,12 @@
 /** Administrators: staff accounts — list, create, disable/enable, reset a password. */
-import {
-  type CreateUserBody,
-  type Shop,
-  STAFF_ROLES,
-  type StaffRole,
-  type User,
-  type WatcherKind,
-} from '@tsunagu/protocol';
-import { type FormEvent, useState } from 'react';
+import type { CreateUserBody, Shop, StaffRole, User, WatcherKind } from '@tsunagu/protocol';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import {
-  ConfirmDialog,
-  ErrorMessage,
-  Field,
-  FormActions,
-  ForName,
-  LoadState,
-  Modal,
-  StatusMessage,
-  useLoad,
-} from '../../shell/ui';
+import { DataTable, RowButton } from '../../shell/DataTable';
+import { FormDialog, RoleField, SelectField, TextField } from '../../shell/form';
+import { Page } from '../../shell/Page';
+import { ConfirmDialog, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 
 const WATCHER_KINDS: readonly WatcherKind[] = ['welfare', 'carenetwork', 'family', 'supervisor'];
 
@@ -35,7 +21,7 @@ export function UsersPage() {
   const [resetting, setResetting] = useState<User | null>(null);
   const [disabling, setDisabling] = useState<User | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
 
   const replace = (updated: User) =>
     state.set((d) => d && { ...d, users: d.users.map((u) => (u.id === updated.id ? updated : u)) });
@@ -46,100 +32,84 @@ export function UsersPage() {
     setStatus(t(disabled ? 'users.disabledDone' : 'users.enabledDone', { username: user.username }));
   };
 
-  const enable = async (user: User) => {
-    setError(null);
-    try {
-      await setDisabled(user, false);
-    } catch (err) {
-      setError(err);
-    }
-  };
-
   const shopName = (id: number | null) =>
     id === null ? '' : (state.data?.shops.find((s) => s.id === id)?.name ?? String(id));
 
   return (
-    <section aria-labelledby="users-title">
-      <div className="page-head">
-        <h1 id="users-title">{t('users.title')}</h1>
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => setCreating(true)}
-          data-testid="create-user"
-        >
-          {t('users.create')}
-        </button>
-      </div>
+    <Page
+      id="users"
+      title={t('users.title')}
+      actions={[{ label: t('users.create'), onClick: () => setCreating(true), testId: 'create-user', primary: true }]}
+    >
       <StatusMessage testId="users-status">{status}</StatusMessage>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <LoadState state={state}>
-        <div className="table-wrap">
-          <table className="table" data-testid="users-table">
-            <caption className="visually-hidden">{t('users.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('users.colUsername')}</th>
-                <th scope="col">{t('users.colName')}</th>
-                <th scope="col">{t('users.colRole')}</th>
-                <th scope="col">{t('users.colShop')}</th>
-                <th scope="col">{t('users.colStatus')}</th>
-                <th scope="col">{t('users.colActions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(state.data?.users ?? []).map((u) => (
-                <tr key={u.id} data-testid="user-row" data-username={u.username}>
-                  <th scope="row" className="mono">
-                    {u.username}
-                    {u.id === me.id ? <span className="cell-sub">{t('users.you')}</span> : null}
-                  </th>
-                  <td>{u.displayName}</td>
-                  <td>
-                    {t(`roles.${u.role}`)}
-                    {u.admin ? <span className="tag">{t('roles.admin')}</span> : null}
-                    {u.watcherKind ? <span className="cell-sub">{t(`watcherKinds.${u.watcherKind}`)}</span> : null}
-                  </td>
-                  <td>{shopName(u.shopId)}</td>
-                  <td>
-                    {u.disabled ? (
-                      <span className="state state-revoked">{t('users.disabled')}</span>
-                    ) : (
-                      t('users.active')
-                    )}
-                  </td>
-                  <td className="actions">
-                    {u.id === me.id ? null : u.disabled ? (
-                      <button type="button" className="button button-small" onClick={() => void enable(u)}>
-                        {t('users.enable')}
-                        <ForName name={u.username} />
-                      </button>
-                    ) : (
-                      <button
-                        type="button"
-                        className="button button-small button-danger-outline"
-                        onClick={() => setDisabling(u)}
-                        data-testid="disable-user"
-                      >
-                        {t('users.disable')}
-                        <ForName name={u.username} />
-                      </button>
-                    )}
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => setResetting(u)}
-                      data-testid="reset-password"
-                    >
-                      {t('users.resetPassword')}
-                      <ForName name={u.username} />
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('users.title')}
+          testId="users-table"
+          rows={state.data?.users ?? []}
+          rowKey={(u) => u.id}
+          rowData={(u) => ({ 'data-testid': 'user-row', 'data-username': u.username })}
+          columns={[
+            {
+              header: t('users.colUsername'),
+              rowHeader: true,
+              className: 'mono',
+              cell: (u) => (
+                <>
+                  {u.username}
+                  {u.id === me.id ? <span className="cell-sub">{t('users.you')}</span> : null}
+                </>
+              ),
+            },
+            { header: t('users.colName'), cell: (u) => u.displayName },
+            {
+              header: t('users.colRole'),
+              cell: (u) => (
+                <>
+                  {t(`roles.${u.role}`)}
+                  {u.admin ? <span className="tag">{t('roles.admin')}</span> : null}
+                  {u.watcherKind ? <span className="cell-sub">{t(`watcherKinds.${u.watcherKind}`)}</span> : null}
+                </>
+              ),
+            },
+            { header: t('users.colShop'), cell: (u) => shopName(u.shopId) },
+            {
+              header: t('users.colStatus'),
+              cell: (u) =>
+                u.disabled ? <span className="state state-revoked">{t('users.disabled')}</span> : t('users.active'),
+            },
+            {
+              header: t('users.colActions'),
+              className: 'actions',
+              cell: (u) => (
+                <>
+                  {u.id === me.id ? null : u.disabled ? (
+                    <RowButton
+                      label={t('users.enable')}
+                      name={u.username}
+                      onClick={() => void action.run(() => setDisabled(u, false))}
+                    />
+                  ) : (
+                    <RowButton
+                      label={t('users.disable')}
+                      name={u.username}
+                      danger
+                      onClick={() => setDisabling(u)}
+                      testId="disable-user"
+                    />
+                  )}
+                  <RowButton
+                    label={t('users.resetPassword')}
+                    name={u.username}
+                    onClick={() => setResetting(u)}
+                    testId="reset-password"
+                  />
+                </>
+              ),
+            },
+          ]}
+        />
       </LoadState>
       {creating ? (
         <CreateUserDialog
@@ -174,7 +144,7 @@ export function UsersPage() {
           }}
         />
       ) : null}
-    </section>
+    </Page>
   );
 }
 
@@ -186,146 +156,81 @@ function CreateUserDialog(props: { shops: Shop[]; onClose(): void; onCreated(use
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<StaffRole>('operator');
   const [admin, setAdmin] = useState(false);
-  const [shopId, setShopId] = useState<number | 0>(0);
+  // '' until a shop is chosen, so a required choice is enforced by the form.
+  const [shopId, setShopId] = useState<number | ''>('');
   const [watcherKind, setWatcherKind] = useState<WatcherKind>('welfare');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     const body: CreateUserBody = { username: username.trim(), displayName: displayName.trim(), password, role };
     if (role === 'cityhall' && admin) body.admin = true;
-    if ((role === 'operator' || role === 'listener') && shopId) body.shopId = shopId;
+    if ((role === 'operator' || role === 'listener') && shopId !== '') body.shopId = shopId;
     if (role === 'watcher') body.watcherKind = watcherKind;
-    setBusy(true);
-    setError(null);
-    try {
-      props.onCreated(await api.call('POST /api/users', { body }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    props.onCreated(await api.call('POST /api/users', { body }));
   };
 
   return (
-    <Modal
+    <FormDialog
       title={t('users.create')}
       onClose={props.onClose}
       testId="create-user-dialog"
-      closeLabel={t('common.cancel')}
-      hideFooter
+      onSubmit={submit}
+      submitLabel={t('common.create')}
+      submitTestId="create-user-submit"
+      errorTestId="create-user-error"
     >
-      <form onSubmit={submit} id="create-user-form" className="form">
-        <Field label={t('users.fieldUsername')} hint={t('users.usernameHint')}>
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              name="username"
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              minLength={3}
-              maxLength={64}
-              pattern="[a-z0-9][a-z0-9._\-]*"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('users.fieldDisplayName')}>
-          {({ id }) => (
-            <input
-              id={id}
-              name="displayName"
-              required
-              maxLength={120}
-              value={displayName}
-              onChange={(e) => setDisplayName(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('users.fieldPassword')} hint={t('users.passwordHint')}>
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={10}
-              maxLength={256}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t('users.fieldRole')}>
-          {({ id }) => (
-            <select id={id} name="role" value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>
-              {STAFF_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`roles.${r}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        {role === 'cityhall' ? (
-          <label className="check">
-            <input type="checkbox" name="admin" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />
-            {t('users.fieldAdmin')}
-          </label>
-        ) : null}
-        {role === 'operator' || role === 'listener' ? (
-          <Field label={t('users.fieldShop')}>
-            {({ id }) => (
-              <select
-                id={id}
-                name="shopId"
-                required={role === 'operator'}
-                value={shopId || ''}
-                onChange={(e) => setShopId(Number(e.target.value))}
-              >
-                <option value="">{role === 'operator' ? t('users.chooseShop') : t('common.none')}</option>
-                {props.shops.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        ) : null}
-        {role === 'watcher' ? (
-          <Field label={t('users.fieldWatcherKind')}>
-            {({ id }) => (
-              <select
-                id={id}
-                name="watcherKind"
-                value={watcherKind}
-                onChange={(e) => setWatcherKind(e.target.value as WatcherKind)}
-              >
-                {WATCHER_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {t(`watcherKinds.${k}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        ) : null}
-        <ErrorMessage error={error} testId="create-user-error" />
-        <FormActions
-          onCancel={props.onClose}
-          submitLabel={t('common.create')}
-          disabled={busy}
-          testId="create-user-submit"
+      <TextField
+        label={t('users.fieldUsername')}
+        hint={t('users.usernameHint')}
+        name="username"
+        autoComplete="off"
+        autoCapitalize="none"
+        spellCheck={false}
+        required
+        minLength={3}
+        maxLength={64}
+        pattern="[a-z0-9][a-z0-9._\-]*"
+        value={username}
+        onChange={setUsername}
+      />
+      <TextField
+        label={t('users.fieldDisplayName')}
+        name="displayName"
+        required
+        maxLength={120}
+        value={displayName}
+        onChange={setDisplayName}
+      />
+      <NewPasswordField label={t('users.fieldPassword')} value={password} onChange={setPassword} />
+      <RoleField label={t('users.fieldRole')} value={role} onChange={setRole} />
+      {role === 'cityhall' ? (
+        <label className="check">
+          <input type="checkbox" name="admin" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />
+          {t('users.fieldAdmin')}
+        </label>
+      ) : null}
+      {role === 'operator' || role === 'listener' ? (
+        <SelectField
+          label={t('users.fieldShop')}
+          name="shopId"
+          required={role === 'operator'}
+          value={shopId}
+          onChange={setShopId}
+          options={[
+            { value: '', label: role === 'operator' ? t('users.chooseShop') : t('common.none') },
+            ...props.shops.map((s) => ({ value: s.id, label: s.name })),
+          ]}
         />
-      </form>
-    </Modal>
+      ) : null}
+      {role === 'watcher' ? (
+        <SelectField
+          label={t('users.fieldWatcherKind')}
+          name="watcherKind"
+          value={watcherKind}
+          onChange={setWatcherKind}
+          options={WATCHER_KINDS.map((k) => ({ value: k, label: t(`watcherKinds.${k}`) }))}
+        />
+      ) : null}
+    </FormDialog>
   );
 }
 
@@ -333,50 +238,38 @@ function ResetPasswordDialog(props: { user: User; onClose(): void; onDone(): voi
   const { t } = useTranslation();
   const { api } = useSession();
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.call('POST /api/users/:id/password', {
-        params: { id: props.user.id },
-        body: { newPassword: password },
-      });
-      props.onDone();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
   return (
-    <Modal
+    <FormDialog
       title={t('users.resetPasswordFor', { name: props.user.username })}
       onClose={props.onClose}
-      closeLabel={t('common.cancel')}
       testId="reset-password-dialog"
-      hideFooter
+      submitLabel={t('common.save')}
+      onSubmit={async () => {
+        await api.call('POST /api/users/:id/password', {
+          params: { id: props.user.id },
+          body: { newPassword: password },
+        });
+        props.onDone();
+      }}
     >
-      <form onSubmit={submit} className="form">
-        <Field label={t('users.newPassword')} hint={t('users.passwordHint')}>
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={10}
-              maxLength={256}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
-        <ErrorMessage error={error} />
-        <FormActions onCancel={props.onClose} submitLabel={t('common.save')} disabled={busy} />
-      </form>
-    </Modal>
+      <NewPasswordField label={t('users.newPassword')} value={password} onChange={setPassword} />
+    </FormDialog>
+  );
+}
+
+/** A new password as the hub accepts it (10 to 256 characters), with the rule as its hint. */
+function NewPasswordField(props: { label: string; value: string; onChange(value: string): void }) {
+  const { t } = useTranslation();
+  return (
+    <TextField
+      {...props}
+      hint={t('users.passwordHint')}
+      name="password"
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={10}
+      maxLength={256}
+    />
   );
 }

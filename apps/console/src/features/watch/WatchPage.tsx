@@ -4,11 +4,14 @@
  * log. New alerts arrive live over the staff socket with a sound.
  */
 import type { BoardRow, WatchAlert, WatcherOutcome } from '@tsunagu/protocol';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { emitAck, useStaffConnection, useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
+import { type Column, DataTable, RowButton } from '../../shell/DataTable';
+import { Page } from '../../shell/Page';
 import { ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
 import { playAlertSound } from './sound';
 import { watchCss } from './watch.css';
@@ -63,11 +66,7 @@ export function WatchPage() {
   const time = (iso: string | null) => formatDateTime(iso, i18n.language);
 
   return (
-    <div className="page" data-testid="watch-page">
-      <style>{watchCss}</style>
-      <div className="page-head">
-        <h1>{t('watch.title')}</h1>
-      </div>
+    <Page id="watch" title={t('watch.title')} testId="watch-page" css={watchCss}>
       {flash ? (
         <p className="message message-warn" role="alert" data-testid="watch-flash">
           {flash}
@@ -105,30 +104,14 @@ export function WatchPage() {
                   .map(([k, n]) => `${t(`watch.status.${k}`)} ${n}`)
                   .join(' · ')}
               </p>
-              <div className="table-wrap">
-                <table className="table" data-testid="watch-board">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('watch.resident')}</th>
-                      <th scope="col">{t('watch.statusHeading')}</th>
-                      <th scope="col">{t('watch.checkedInAt')}</th>
-                      <th scope="col">{t('watch.mood')}</th>
-                      <th scope="col">{t('watch.terminal')}</th>
-                      <th scope="col">{t('watch.history')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {board.data.rows.map((r) => (
-                      <BoardLine
-                        key={r.householdId}
-                        row={r}
-                        time={time}
-                        onHistory={() => setHistoryOf(r.householdId)}
-                      />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption={t('watch.board')}
+                testId="watch-board"
+                rows={board.data.rows}
+                rowKey={(r) => r.householdId}
+                rowData={(r) => ({ 'data-testid': `watch-row-${r.householdId}`, 'data-status': r.status })}
+                columns={boardColumns(t, time, setHistoryOf)}
+              />
             </>
           ) : null}
         </LoadState>
@@ -139,35 +122,27 @@ export function WatchPage() {
       <section aria-labelledby="watch-outcomes-heading">
         <h2 id="watch-outcomes-heading">{t('watch.outcomeLog')}</h2>
         <LoadState state={outcomes}>
-          <div className="table-wrap">
-            <table className="table" data-testid="watch-outcomes">
-              <thead>
-                <tr>
-                  <th scope="col">{t('watch.resolvedAt')}</th>
-                  <th scope="col">{t('watch.resident')}</th>
-                  <th scope="col">{t('watch.kindHeading')}</th>
-                  <th scope="col">{t('watch.outcome')}</th>
-                  <th scope="col">{t('watch.note')}</th>
-                  <th scope="col">{t('watch.by')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {outcomes.data?.alerts.map((a) => (
-                  <tr key={a.id}>
-                    <td className="nowrap">{time(a.resolvedAt)}</td>
-                    <td>{a.householdName ?? t('watch.district', { id: a.districtId })}</td>
-                    <td>{t(`watch.kind.${a.kind}`)}</td>
-                    <td>{a.outcome ? t(`watch.outcomes.${a.outcome}`) : ''}</td>
-                    <td>{a.note}</td>
-                    <td>{actorLabel(a.resolvedBy)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('watch.outcomeLog')}
+            testId="watch-outcomes"
+            rows={outcomes.data?.alerts ?? []}
+            rowKey={(a) => a.id}
+            columns={[
+              { header: t('watch.resolvedAt'), className: 'nowrap', cell: (a) => time(a.resolvedAt) },
+              {
+                header: t('watch.resident'),
+                rowHeader: true,
+                cell: (a) => a.householdName ?? t('watch.district', { id: a.districtId }),
+              },
+              { header: t('watch.kindHeading'), cell: (a) => t(`watch.kind.${a.kind}`) },
+              { header: t('watch.outcome'), cell: (a) => (a.outcome ? t(`watch.outcomes.${a.outcome}`) : '') },
+              { header: t('watch.note'), cell: (a) => a.note },
+              { header: t('watch.by'), cell: (a) => actorLabel(a.resolvedBy) },
+            ]}
+          />
         </LoadState>
       </section>
-    </div>
+    </Page>
   );
 }
 
@@ -177,57 +152,71 @@ function actorLabel(actor: string | null): string {
   return m ? m[1]! : actor;
 }
 
-function BoardLine({
-  row,
-  time,
-  onHistory,
-}: {
-  row: BoardRow;
-  time: (iso: string | null) => string;
-  onHistory: () => void;
-}) {
-  const { t } = useTranslation();
-  return (
-    <tr data-testid={`watch-row-${row.householdId}`} data-status={row.status}>
-      <td>
-        <span className="cell-title">{row.householdName}</span>
-        {row.possibleOutage ? <span className="tag tag-warn">{t('watch.possibleOutage')}</span> : null}
-      </td>
-      <td>
-        <span className={`tag watch-status watch-status-${row.status}`}>{t(`watch.status.${row.status}`)}</span>
-        {row.deadline && (row.status === 'waiting' || row.status === 'missed') ? (
-          <span className="cell-sub">{t('watch.deadline', { time: time(row.deadline) })}</span>
-        ) : null}
-      </td>
-      <td className="nowrap">
-        {row.checkedInAt ? time(row.checkedInAt) : ''}
-        {row.signOfLife && row.signOfLife !== 'checkin' ? (
-          <span className="cell-sub">{t(`watch.signs.${row.signOfLife}`)}</span>
-        ) : null}
-      </td>
-      <td>{row.mood ? t(`watch.moods.${row.mood}`) : ''}</td>
-      <td>
-        {row.status === 'no_terminal' ? (
+/** The board's columns: who, today's state (and deadline), the check-in, mood, terminal, history. */
+function boardColumns(
+  t: TFunction,
+  time: (iso: string | null) => string,
+  onHistory: (householdId: number) => void,
+): Column<BoardRow>[] {
+  return [
+    {
+      header: t('watch.resident'),
+      rowHeader: true,
+      cell: (row) => (
+        <>
+          <span className="cell-title">{row.householdName}</span>
+          {row.possibleOutage ? <span className="tag tag-warn">{t('watch.possibleOutage')}</span> : null}
+        </>
+      ),
+    },
+    {
+      header: t('watch.statusHeading'),
+      cell: (row) => (
+        <>
+          <span className={`tag watch-status watch-status-${row.status}`}>{t(`watch.status.${row.status}`)}</span>
+          {row.deadline && (row.status === 'waiting' || row.status === 'missed') ? (
+            <span className="cell-sub">{t('watch.deadline', { time: time(row.deadline) })}</span>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      header: t('watch.checkedInAt'),
+      className: 'nowrap',
+      cell: (row) => (
+        <>
+          {row.checkedInAt ? time(row.checkedInAt) : ''}
+          {row.signOfLife && row.signOfLife !== 'checkin' ? (
+            <span className="cell-sub">{t(`watch.signs.${row.signOfLife}`)}</span>
+          ) : null}
+        </>
+      ),
+    },
+    { header: t('watch.mood'), cell: (row) => (row.mood ? t(`watch.moods.${row.mood}`) : '') },
+    {
+      header: t('watch.terminal'),
+      cell: (row) =>
+        row.status === 'no_terminal' ? (
           t('common.none')
         ) : (
           <span className={`state ${row.terminalOnline ? 'state-online' : 'state-offline'}`}>
             <span className="state-dot" aria-hidden="true" />
             {row.terminalOnline ? t('watch.online') : t('watch.offline')}
           </span>
-        )}
-      </td>
-      <td>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={onHistory}
-          data-testid={`watch-history-${row.householdId}`}
-        >
-          {t('watch.showHistory')}
-        </button>
-      </td>
-    </tr>
-  );
+        ),
+    },
+    {
+      header: t('watch.history'),
+      cell: (row) => (
+        <RowButton
+          label={t('watch.showHistory')}
+          name={row.householdName}
+          onClick={() => onHistory(row.householdId)}
+          testId={`watch-history-${row.householdId}`}
+        />
+      ),
+    },
+  ];
 }
 
 function AlertCard({

@@ -1,0 +1,132 @@
+/**
+ * The console's tables: one accessible shape for every list (a caption for screen readers, column
+ * headers, the row's name as its row header), row buttons that say which row they act on, and
+ * "load more" for long logs.
+ */
+import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage, ForName, type Loadable } from './ui';
+
+export interface Column<T> {
+  header: ReactNode;
+  cell(row: T): ReactNode;
+  /** The cell that names the row: a `<th scope="row">`. */
+  rowHeader?: boolean;
+  className?: string;
+  /** A `data-testid` on the cell. */
+  testId?(row: T): string;
+}
+
+type DataAttributes = Record<`data-${string}`, string | number | undefined>;
+
+export function DataTable<T>(props: {
+  /** Read by screen readers (the page title is usually right). */
+  caption: string;
+  testId?: string;
+  rows: readonly T[];
+  rowKey(row: T): string | number;
+  /** `data-` attributes of a row (tests find rows by them). */
+  rowData?(row: T): DataAttributes;
+  /** `false` leaves a column out (e.g. actions only some people have). */
+  columns: readonly (Column<T> | false)[];
+  /** Shown instead of an empty table. */
+  empty?: ReactNode;
+  compact?: boolean;
+}) {
+  const columns = props.columns.filter((c): c is Column<T> => c !== false);
+  if (props.rows.length === 0 && props.empty !== undefined) return <p>{props.empty}</p>;
+  return (
+    <div className="table-wrap">
+      <table className={props.compact ? 'table table-compact' : 'table'} data-testid={props.testId}>
+        <caption className="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed for a table
+              <th scope="col" key={i}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr key={props.rowKey(row)} {...props.rowData?.(row)}>
+              {columns.map((c, i) => {
+                const cell = { className: c.className, 'data-testid': c.testId?.(row), children: c.cell(row) };
+                // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed for a table
+                return c.rowHeader ? <th scope="row" key={i} {...cell} /> : <td key={i} {...cell} />;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A small button in a table row; screen readers hear which row it acts on ("発行（佐藤 ハル）"). */
+export function RowButton(props: {
+  label: string;
+  /** The row's name. */
+  name?: string;
+  onClick(): void;
+  danger?: boolean;
+  testId?: string;
+}) {
+  return (
+    <button
+      type="button"
+      className={props.danger ? 'button button-small button-danger-outline' : 'button button-small'}
+      onClick={props.onClick}
+      data-testid={props.testId}
+    >
+      {props.label}
+      {props.name ? <ForName name={props.name} /> : null}
+    </button>
+  );
+}
+
+/** A list read page by page (newest first): `loadPage(beforeId)` gives the page after the last row. */
+export function usePagedRows<T extends { id: number }>(
+  state: Loadable<T[]>,
+  pageSize: number,
+  loadPage: (beforeId: number) => Promise<T[]>,
+) {
+  const [more, setMore] = useState<{ busy: boolean; end: boolean; error: unknown }>({
+    busy: false,
+    end: false,
+    error: null,
+  });
+  const rows = state.data ?? [];
+  const loadMore = async () => {
+    const last = rows[rows.length - 1];
+    if (!last) return;
+    setMore({ busy: true, end: false, error: null });
+    try {
+      const next = await loadPage(last.id);
+      state.set((d) => [...(d ?? []), ...next]);
+      setMore({ busy: false, end: next.length < pageSize, error: null });
+    } catch (error) {
+      setMore({ busy: false, end: false, error });
+    }
+  };
+  return { rows, more, loadMore, hasMore: rows.length >= pageSize && !more.end };
+}
+
+/** "Load more" under a paged list, or a note that this is the end of it. */
+export function LoadMore({ paged, endText }: { paged: ReturnType<typeof usePagedRows>; endText: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ErrorMessage error={paged.more.error} />
+      {paged.hasMore ? (
+        <button type="button" className="button" onClick={() => void paged.loadMore()} disabled={paged.more.busy}>
+          {t('common.loadMore')}
+        </button>
+      ) : paged.rows.length > 0 ? (
+        <p className="hint">{endText}</p>
+      ) : null}
+    </>
+  );
+}
