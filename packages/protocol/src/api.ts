@@ -13,6 +13,7 @@ import { householdsRoutes } from './routes/households';
 import { shopsRoutes } from './routes/shops';
 import { systemRoutes } from './routes/system';
 import { watchRoutes } from './routes/watch';
+import { watchersRoutes } from './routes/watchers';
 import type { RouteKey, RouteSpec } from './wire';
 
 export { CAP_CONTENT_TYPES } from './routes/announcements';
@@ -23,6 +24,7 @@ export const api = {
   ...householdsRoutes,
   ...shopsRoutes,
   ...watchRoutes,
+  ...watchersRoutes,
   ...announcementsRoutes,
   ...systemRoutes,
 } as const satisfies Record<RouteKey, RouteSpec>;

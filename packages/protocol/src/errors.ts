@@ -23,6 +23,8 @@ export const ErrorCodes = {
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   /** The household was closed: reopen it first. */
   HOUSEHOLD_CLOSED: 'HOUSEHOLD_CLOSED',
+  /** A watcher's invitation code that is unknown, used or expired: ask city hall for a new one. */
+  INVITATION_INVALID: 'INVITATION_INVALID',
   /** A CSV import file that cannot be read at all (not text, no header row, no name column, too many rows). */
   IMPORT_FILE_INVALID: 'IMPORT_FILE_INVALID',
   /**

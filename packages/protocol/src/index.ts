@@ -17,4 +17,5 @@ export * from './system';
 export * from './terminals';
 export * from './version';
 export * from './watch';
+export * from './watchers';
 export * from './wire';

@@ -11,6 +11,7 @@ import { registerJma } from './jma';
 import { registerOrders } from './orders';
 import { registerSystem } from './system';
 import { registerWatch } from './watch';
+import { registerWatchers } from './watchers';
 
 export async function registerCapabilities(core: HubCore) {
   const announcements = await registerAnnouncements(core);
@@ -18,6 +19,7 @@ export async function registerCapabilities(core: HubCore) {
   const calls = await registerCalls(core);
   const orders = await registerOrders(core, { calls });
   const watch = await registerWatch(core);
+  await registerWatchers(core);
   const system = await registerSystem(core);
   return { announcements, jma, calls, orders, watch, system };
 }

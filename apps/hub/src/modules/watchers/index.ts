@@ -1,0 +1,121 @@
+/**
+ * Watchers managed by city hall (issue 13): the list of watcher accounts with the households each
+ * watches and at which level, new watcher accounts with an invitation code instead of a password
+ * city hall would see, and the watcher setting their password with that code.
+ */
+import { randomInt } from 'node:crypto';
+import { INVITATION_ALPHABET, type WatcherInvitation } from '@tsunagu/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { HubCore } from '../../core';
+import { AppError, notFound } from '../../lib/errors';
+import { actorName } from '../../lib/principal';
+import { route } from '../../lib/route';
+import { randomToken, sha256 } from '../../lib/secrets';
+import { createSqliteWatchersStore } from './store';
+
+const cityhall = { roles: ['cityhall'] as const };
+const tags = ['watchers'];
+export const INVITATION_DAYS = 7;
+
+/** XXXX-XXXX-XXXX from letters and digits that are not mistaken for each other. */
+export function invitationCode(): string {
+  const chars = Array.from({ length: 12 }, () => INVITATION_ALPHABET[randomInt(INVITATION_ALPHABET.length)]);
+  return [0, 4, 8].map((i) => chars.slice(i, i + 4).join('')).join('-');
+}
+/** The code as stored: upper case, without dashes (people type it either way). */
+const codeHash = (code: string) => sha256(code.toUpperCase().replace(/-/g, ''));
+const invalid = () =>
+  new AppError(
+    400,
+    'INVITATION_INVALID',
+    'This invitation code is not known, was already used or has expired. Ask city hall for a new one.',
+  );
+
+export async function registerWatchers(core: HubCore): Promise<void> {
+  const { ctx } = core;
+  const store = createSqliteWatchersStore(ctx.db);
+  const accounts = core.services.accounts;
+  const watcherOr404 = (id: number) => {
+    const w = store.get(id, ctx.clock.now());
+    if (!w) throw notFound('watcher');
+    return w;
+  };
+  const invite = (userId: number, createdBy: string): WatcherInvitation => {
+    const code = invitationCode();
+    const now = ctx.clock.now();
+    const expiresAt = now + INVITATION_DAYS * 86_400_000;
+    store.invite({ userId, codeHash: codeHash(code), createdBy, now, expiresAt });
+    return { watcher: watcherOr404(userId), code, expiresAt: new Date(expiresAt).toISOString() };
+  };
+
+  await core.app.register(async (app: FastifyInstance) => {
+    route(app, 'GET /api/watchers', { config: { access: cityhall }, tags }, async () => ({
+      watchers: store.list(ctx.clock.now()),
+    }));
+
+    route(app, 'POST /api/watchers', { config: { access: cityhall }, tags }, async (request, reply) => {
+      const body = request.body;
+      const actor = actorName(request.principal);
+      // Nobody knows this password: the watcher sets their own with the invitation.
+      const user = await accounts.createUser({ ...body, role: 'watcher', password: randomToken(32) });
+      const invitation = invite(user.id, actor);
+      ctx.audit.record({
+        actor,
+        action: 'watcher.created',
+        target: `user:${user.id}:${user.username}`,
+        ip: request.ip,
+        detail: { watcherKind: body.watcherKind },
+      });
+      return reply.status(201).send(invitation);
+    });
+
+    route(app, 'PATCH /api/watchers/:id', { config: { access: cityhall }, tags }, async (request) => {
+      const { id } = request.params;
+      watcherOr404(id);
+      accounts.updateUser(id, request.body);
+      ctx.audit.record({
+        actor: actorName(request.principal),
+        action: 'watcher.updated',
+        target: `user:${id}`,
+        ip: request.ip,
+        detail: { ...request.body },
+      });
+      return watcherOr404(id);
+    });
+
+    route(app, 'POST /api/watchers/:id/invitation', { config: { access: cityhall }, tags }, async (request, reply) => {
+      const { id } = request.params;
+      if (watcherOr404(id).disabled)
+        throw new AppError(409, 'ACCOUNT_DISABLED', 'This watcher is switched off. Switch them on first.');
+      const actor = actorName(request.principal);
+      const invitation = invite(id, actor);
+      ctx.audit.record({ actor, action: 'watcher.invited', target: `user:${id}`, ip: request.ip });
+      return reply.status(201).send(invitation);
+    });
+
+    route(
+      app,
+      'POST /api/auth/invitation',
+      { config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } }, tags: ['auth'] },
+      async (request) => {
+        const { code, password } = request.body;
+        const now = ctx.clock.now();
+        const invitation = store.invitationByHash(codeHash(code));
+        const watcher = invitation && store.get(invitation.userId, now);
+        if (!invitation || !watcher || invitation.usedAt !== null || invitation.expiresAt <= now || watcher.disabled) {
+          ctx.audit.record({ actor: 'anonymous', action: 'watcher.invitation_failed', ip: request.ip });
+          throw invalid();
+        }
+        if (!store.useInvitation(invitation.id, now)) throw invalid();
+        await accounts.resetPassword(watcher.id, password);
+        ctx.audit.record({
+          actor: `user:${watcher.id}:${watcher.username}`,
+          action: 'watcher.password_set',
+          target: `user:${watcher.id}`,
+          ip: request.ip,
+        });
+        return { username: watcher.username, displayName: watcher.displayName };
+      },
+    );
+  });
+}
