@@ -17,6 +17,26 @@ export type AnnouncementKind = Static<typeof AnnouncementKind>;
 export const AnnouncementTone = Type.Literal('eew');
 export type AnnouncementTone = Static<typeof AnnouncementTone>;
 
+/**
+ * Where an announcement came from: 'console' is city hall (console or REST); 'cap' an alerting
+ * system sending CAP (J-ALERT, the prefecture); 'jma' the hub's own reading of the Japan
+ * Meteorological Agency's national warnings. An alerting system's or JMA's emergency outranks the
+ * city's own on the terminal's sound channel.
+ */
+export const AnnouncementSource = Type.Union([Type.Literal('console'), Type.Literal('cap'), Type.Literal('jma')]);
+export type AnnouncementSource = Static<typeof AnnouncementSource>;
+
+/**
+ * A CAP message's signature: verified with a trusted certificate, signed but not checkable (no
+ * trusted certificate configured), or not signed at all.
+ */
+export const CapSignatureState = Type.Union([
+  Type.Literal('verified'),
+  Type.Literal('unverified'),
+  Type.Literal('unsigned'),
+]);
+export type CapSignatureState = Static<typeof CapSignatureState>;
+
 export const AnnouncementStatus = Type.Union([
   Type.Literal('pending_approval'),
   Type.Literal('scheduled'),
@@ -132,11 +152,8 @@ export const AnnouncementContent = Type.Object({
   bodyEn: Type.Union([Type.String(), Type.Null()]),
   hasAudio: Type.Boolean(),
   safetyCheck: Type.Boolean(),
-  /**
-   * Where it came from: 'cap' is an alerting system (J-ALERT, JMA, the prefecture), whose emergency
-   * outranks the city's own on the terminal's sound channel.
-   */
-  source: Type.Optional(Type.Union([Type.Literal('console'), Type.Literal('cap')])),
+  /** Where it came from (see AnnouncementSource): 'cap' and 'jma' sound at the national level. */
+  source: Type.Optional(AnnouncementSource),
   /** 'eew': the terminal sounds the Earthquake Early Warning chime, at the top priority. */
   tone: Type.Optional(AnnouncementTone),
   publishedAt: Type.Union([Timestamp, Type.Null()]),
@@ -180,7 +197,15 @@ export const Announcement = Type.Intersect([
     status: AnnouncementStatus,
     target: AnnouncementTarget,
     sendAt: Type.Union([Timestamp, Type.Null()]),
-    source: Type.Union([Type.Literal('console'), Type.Literal('cap')]),
+    source: AnnouncementSource,
+    /**
+     * For one made or last changed by a CAP message: that message's signature, and whose trusted
+     * certificate verified it. Absent for other sources and for messages received before signatures
+     * were recorded.
+     */
+    capSignature: Type.Optional(
+      Type.Object({ state: CapSignatureState, signedBy: Type.Union([Type.String(), Type.Null()]) }),
+    ),
     createdBy: Type.String(),
     /** Cleared when the content changes afterwards: the approval was for other content. */
     approvedBy: Type.Union([Type.String(), Type.Null()]),

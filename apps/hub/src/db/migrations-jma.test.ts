@@ -91,3 +91,58 @@ describe('0021-announcement-tones', () => {
     expect(db.prepare('SELECT count(*) AS n FROM announcement_tones').get()).toEqual({ n: 0 });
   });
 });
+
+describe('0022-announcement-sources', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO announcements (kind, title_ja, body_ja, target, status, created_by, created_at, updated_at)
+         VALUES ('emergency', 't', 'b', '{"type":"all"}', 'published', 'system:jma', 0, 0)`,
+      )
+      .run().lastInsertRowid,
+  );
+
+  it("keeps one source per announcement, 'jma' only, and goes with it (also after 0030 rebuilt announcements)", () => {
+    db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (?, 'jma')").run(id);
+    expect(() =>
+      db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (?, 'jma')").run(id),
+    ).toThrow(/UNIQUE|PRIMARY/);
+    expect(() =>
+      db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (?, 'console')").run(id),
+    ).toThrow(/CHECK|UNIQUE|PRIMARY/);
+    expect(() =>
+      db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (999, 'jma')").run(),
+    ).toThrow(/FOREIGN KEY/);
+    db.prepare('DELETE FROM announcements WHERE id = ?').run(id);
+    expect(db.prepare('SELECT count(*) AS n FROM announcement_sources').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('0023-cap-signatures', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, { target: 5 });
+  const insert = (identifier: string, extra = '', values = '') =>
+    db
+      .prepare(
+        `INSERT INTO cap_messages (sender, identifier, sent, msg_type, status, outcome, received_at${extra})
+         VALUES ('s', ?, '2026-01-01T00:00:00+09:00', 'Alert', 'Actual', 'announced', 0${values})`,
+      )
+      .run(identifier);
+  insert('before');
+  migrate(db);
+
+  it('keeps messages received before (signature unknown: NULL) and records known states only', () => {
+    expect(
+      db.prepare("SELECT signature, signed_by AS signedBy FROM cap_messages WHERE identifier = 'before'").get(),
+    ).toEqual({ signature: null, signedBy: null });
+    insert('v', ', signature, signed_by', ", 'verified', 'CN=pref'");
+    insert('u', ', signature', ", 'unsigned'");
+    expect(() => insert('x', ', signature', ", 'maybe'")).toThrow(/CHECK/);
+    // Only a verified signature names whose certificate it was.
+    expect(() => insert('y', ', signature, signed_by', ", 'unverified', 'CN=someone'")).toThrow(/CHECK/);
+  });
+});

@@ -56,6 +56,15 @@ export function Detail({
         {a.titleJa} <span className="tag">{t(`ann.statuses.${a.status}`)}</span>
       </h2>
       <p>{a.bodyJa}</p>
+      {a.capSignature ? (
+        <p
+          className={a.capSignature.state === 'verified' ? 'message' : 'message message-warn'}
+          data-testid="announcement-signature"
+          data-state={a.capSignature.state}
+        >
+          {t(`ann.signature.${a.capSignature.state}`, { by: a.capSignature.signedBy ?? '' })}
+        </p>
+      ) : null}
       {a.status === 'pending_approval' && a.revisedBy ? (
         <p className="message message-warn" data-testid="announcement-reapproval">
           {t('ann.reapprovalNeeded')}

@@ -116,7 +116,12 @@ export const announcementsJa = {
   notDelivered: '未配信',
   yes: 'はい',
   testTag: '訓練',
-  source: { console: '市役所', cap: 'CAP 受信' },
+  source: { console: '市役所', cap: 'CAP 受信', jma: '気象庁（自動配信）' },
+  signature: {
+    verified: '電子署名を確認しました（{{by}}）。本物の発信元からの情報です。',
+    unverified: '電子署名はありますが、確かめられません（信頼する証明書が設定されていません）。',
+    unsigned: '電子署名はありません。',
+  },
   close: '閉じる',
 };
 
@@ -239,7 +244,12 @@ export const announcementsEn: AnnouncementsMessages = {
   notDelivered: 'not delivered',
   yes: 'yes',
   testTag: 'Drill',
-  source: { console: 'City hall', cap: 'CAP feed' },
+  source: { console: 'City hall', cap: 'CAP feed', jma: 'JMA (automatic)' },
+  signature: {
+    verified: 'Digital signature verified ({{by}}): it comes from the real sender.',
+    unverified: 'Signed, but the signature cannot be checked (no trusted certificate is set).',
+    unsigned: 'Not signed.',
+  },
   close: 'Close',
 };
 

@@ -20,8 +20,11 @@ import type { AnnouncementSpeech } from './speech';
 import type { AnnouncementRecord, AnnouncementsStore, ContentPatch, NewAnnouncement } from './store';
 
 export interface Compose {
-  /** Resolves once the hub's voice clip is made (or given up on) and the announcement is stored and sent. */
-  create(body: CreateAnnouncementBody, sender: Sender): Promise<Announcement>;
+  /**
+   * Resolves once the hub's voice clip is made (or given up on) and the announcement is stored and
+   * sent. `source` is never from a request body: only the hub's own JMA reader passes 'jma'.
+   */
+  create(body: CreateAnnouncementBody, sender: Sender, source?: 'console' | 'jma'): Promise<Announcement>;
   /**
    * A new announcement from any path (console, REST, CAP, feeds), as the policy decides: sent now
    * or at its time, or held for approval. `alongside` is stored in the same transaction.
@@ -173,7 +176,7 @@ export function createCompose(deps: ComposeDeps): Compose {
     submit,
     revise,
 
-    async create(body, sender) {
+    async create(body, sender, source = 'console') {
       const now = clock.now();
       const sendAt = parseTime(body.sendAt, 'sendAt');
       const expiresAt = parseTime(body.expiresAt, 'expiresAt');
@@ -201,7 +204,7 @@ export function createCompose(deps: ComposeDeps): Compose {
         target: body.target,
         sendAt,
         expiresAt,
-        source: 'console',
+        source,
         capCategory: null,
         tone: body.tone ?? null,
       };

@@ -69,9 +69,9 @@ export function createDelivery(
     const a = store.withCounts(id)!;
     return toCityHall(staffView(a, a.counts, a.revision));
   }
-  /** Tells city hall of one nobody can have answered yet (nothing to read back). */
+  /** Tells city hall of one nobody can have answered yet (nothing to read back but a CAP message's signature). */
   const notifyUnanswered = (a: AnnouncementRecord, targeted: number) =>
-    toCityHall(staffView(a, noReceipts(targeted), null));
+    a.source === 'cap' ? notifyStaff(a.id) : toCityHall(staffView(a, noReceipts(targeted), null));
   const withdraw = (a: AnnouncementRecord, reason: WithdrawnReason) =>
     terminalsFor(a, store.targetHouseholdIds(a.id))?.emit('announcement:withdrawn', { id: a.id, reason });
 

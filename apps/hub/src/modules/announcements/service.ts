@@ -46,7 +46,7 @@ export interface AnnouncementsService {
    * Creates one as the policy decides for this sender (see policy.ts): sent, scheduled or held for
    * approval. Resolves once the hub's voice clip is made (or given up on) and it is stored and sent.
    */
-  create(body: CreateAnnouncementBody, sender: Sender): Promise<Announcement>;
+  create(body: CreateAnnouncementBody, sender: Sender, source?: 'console' | 'jma'): Promise<Announcement>;
   /** Approves one waiting for approval, or the held change of a published one (by a second person). */
   approve(id: number, actor: string): Announcement;
   /** New content, applied or held for a fresh approval as the policy decides. */

@@ -1,12 +1,29 @@
 /** SQL for announcements, their frozen targets and receipt counts, ingested CAP messages and settings. */
 import type {
   AnnouncementKind,
+  AnnouncementSource,
   AnnouncementStatus,
   AnnouncementTarget,
   AnnouncementTone,
+  CapSignatureState,
   ReceiptCounts,
 } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import {
+  ACTIVE_FOR_HOUSEHOLD,
+  type CountsRow,
+  EXTRAS_OF,
+  type Extras,
+  noReceipts,
+  type Row,
+  rowToRecord,
+  toRevision,
+  WITH_EXTRAS,
+  withCountsOf,
+  withCountsSql,
+} from './store-rows';
+
+export { noReceipts } from './store-rows';
 
 export interface AnnouncementRecord {
   id: number;
@@ -26,7 +43,8 @@ export interface AnnouncementRecord {
   expiresAt: number | null;
   publishedAt: number | null;
   cancelledAt: number | null;
-  source: 'console' | 'cap';
+  /** 'jma' lives in announcement_sources (migration 0022). */
+  source: AnnouncementSource;
   /** 'eew': announced with the Earthquake Early Warning chime (announcement_tones). */
   tone?: AnnouncementTone | null;
   capCategory: string | null;
@@ -66,6 +84,8 @@ export interface Revision {
 export interface AnnouncementWithCounts extends AnnouncementRecord {
   counts: ReceiptCounts;
   revision: Revision | null;
+  /** The signature of the latest CAP message that made or changed it (null: none recorded). */
+  capSignature: { state: CapSignatureState; signedBy: string | null } | null;
 }
 
 export interface CapMessageRecord {
@@ -76,6 +96,10 @@ export interface CapMessageRecord {
   status: string;
   announcementId: number | null;
   outcome: string;
+  /** As the gateway found it (null: received before signatures were recorded). */
+  signature: CapSignatureState | null;
+  /** The trusted certificate's subject, for a verified signature. */
+  signedBy: string | null;
 }
 
 export interface AnnouncementsStore {
@@ -122,149 +146,16 @@ export interface AnnouncementsStore {
   transaction<T>(fn: () => T): T;
 }
 
-interface Row {
-  id: number;
-  kind: AnnouncementKind;
-  test: number;
-  title_ja: string;
-  body_ja: string;
-  title_en: string | null;
-  body_en: string | null;
-  audio_id: string | null;
-  audio_mime: string | null;
-  safety_check: number;
-  target: string;
-  status: AnnouncementStatus;
-  version: number;
-  send_at: number | null;
-  expires_at: number | null;
-  published_at: number | null;
-  cancelled_at: number | null;
-  source: 'console' | 'cap';
-  cap_category: string | null;
-  created_by: string;
-  approved_by: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface CountsRow extends Row {
-  c_targeted: number;
-  c_delivered: number;
-  c_played: number;
-  c_acknowledged: number;
-  c_safe: number;
-  c_need_help: number;
-  c_answered: number;
-  rv_change: string | null;
-  rv_by: string | null;
-  rv_at: number | null;
-}
-
-const rowToRecord = (r: Row, tone: AnnouncementTone | null): AnnouncementRecord => ({
-  id: r.id,
-  kind: r.kind,
-  test: r.test === 1,
-  titleJa: r.title_ja,
-  bodyJa: r.body_ja,
-  titleEn: r.title_en,
-  bodyEn: r.body_en,
-  audioId: r.audio_id,
-  audioMime: r.audio_mime,
-  safetyCheck: r.safety_check === 1,
-  target: JSON.parse(r.target) as AnnouncementTarget,
-  status: r.status,
-  version: r.version,
-  sendAt: r.send_at,
-  expiresAt: r.expires_at,
-  publishedAt: r.published_at,
-  cancelledAt: r.cancelled_at,
-  source: r.source,
-  capCategory: r.cap_category,
-  createdBy: r.created_by,
-  approvedBy: r.approved_by,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  tone,
-});
-
-/** The counts of an announcement nobody has answered yet. */
-export const noReceipts = (targeted: number): ReceiptCounts => ({
-  targeted,
-  delivered: 0,
-  played: 0,
-  acknowledged: 0,
-  safe: 0,
-  needHelp: 0,
-  notAnswered: targeted,
-});
-
-const toRevision = (r: { change: string | null; revisedBy: string; revisedAt: number }): Revision => ({
-  change: r.change === null ? null : (JSON.parse(r.change) as PendingChange),
-  revisedBy: r.revisedBy,
-  revisedAt: r.revisedAt,
-});
-
-const withCountsOf =
-  (toRecord: (r: Row) => AnnouncementRecord) =>
-  (r: CountsRow): AnnouncementWithCounts => ({
-    ...toRecord(r),
-    revision: r.rv_by === null ? null : toRevision({ change: r.rv_change, revisedBy: r.rv_by, revisedAt: r.rv_at! }),
-    counts: {
-      targeted: r.c_targeted,
-      delivered: r.c_delivered,
-      played: r.c_played,
-      acknowledged: r.c_acknowledged,
-      safe: r.c_safe,
-      needHelp: r.c_need_help,
-      notAnswered: r.c_targeted - (r.safety_check === 1 ? r.c_answered : r.c_acknowledged),
-    },
-  });
-
-/**
- * Announcements (picked by `ids`) with their receipt counts, in one statement. Counted per
- * household (a household counts once even with two terminals, e.g. after re-enrolment), from the
- * receipts alone: a receipt is only accepted from a targeted household, so no join with the 10,000
- * targets is needed beyond counting them.
- */
-const withCountsSql = (ids: string) => `
-  WITH ids(id) AS (${ids}),
-  per AS (
-    SELECT announcement_id AS aid, household_id,
-      MAX(delivered_at IS NOT NULL) AS delivered,
-      MAX(played_at IS NOT NULL) AS played,
-      MAX(acknowledged_at IS NOT NULL) AS acknowledged,
-      MAX(COALESCE(safety_answer = 'need_help', 0)) AS need_help,
-      MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
-    FROM announcement_receipts WHERE announcement_id IN (SELECT id FROM ids) GROUP BY announcement_id, household_id),
-  agg AS (
-    SELECT aid, SUM(delivered) AS delivered, SUM(played) AS played, SUM(acknowledged) AS acknowledged,
-      SUM(safe = 1 AND need_help = 0) AS safe, SUM(need_help) AS need_help, SUM(safe = 1 OR need_help = 1) AS answered
-    FROM per GROUP BY aid),
-  tgt AS (
-    SELECT announcement_id AS aid, COUNT(*) AS n FROM announcement_targets
-    WHERE announcement_id IN (SELECT id FROM ids) GROUP BY announcement_id)
-  SELECT a.*, tn.tone AS tone, COALESCE(tgt.n, 0) AS c_targeted, COALESCE(agg.delivered, 0) AS c_delivered,
-    COALESCE(agg.played, 0) AS c_played, COALESCE(agg.acknowledged, 0) AS c_acknowledged,
-    COALESCE(agg.safe, 0) AS c_safe, COALESCE(agg.need_help, 0) AS c_need_help, COALESCE(agg.answered, 0) AS c_answered,
-    rv.change AS rv_change, rv.revised_by AS rv_by, rv.revised_at AS rv_at
-  FROM announcements a LEFT JOIN agg ON agg.aid = a.id LEFT JOIN tgt ON tgt.aid = a.id
-    LEFT JOIN announcement_revisions rv ON rv.announcement_id = a.id
-    LEFT JOIN announcement_tones tn ON tn.announcement_id = a.id
-  WHERE a.id IN (SELECT id FROM ids) ORDER BY a.id DESC`;
-
-const WITH_TONE =
-  'SELECT a.*, tn.tone AS tone FROM announcements a LEFT JOIN announcement_tones tn ON tn.announcement_id = a.id';
-
 export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
-  const toneOf = db.prepare('SELECT tone FROM announcement_tones WHERE announcement_id = ?');
+  const extrasOf = db.prepare(EXTRAS_OF);
   const setTone = db.prepare('INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, ?)');
-  // The tone lives in its own table (see migration 0021): reads join it; a row from RETURNING looks it up.
-  const toRecord = (r: Row & { tone?: AnnouncementTone | null }) =>
-    rowToRecord(
-      r,
-      r.tone !== undefined ? r.tone : ((toneOf.get(r.id) as { tone: AnnouncementTone } | undefined)?.tone ?? null),
-    );
+  const setSource = db.prepare('INSERT INTO announcement_sources (announcement_id, source) VALUES (?, ?)');
+  // The tone and a 'jma' source live in their own tables (migrations 0021, 0022): reads join them;
+  // a row from RETURNING looks them up.
+  const toRecord = (r: Row & Extras) => {
+    const extras = r.tone !== undefined ? r : (extrasOf.get({ id: r.id }) as Required<Extras>);
+    return rowToRecord(r, { tone: extras.tone ?? null, source: extras.own_source ?? null });
+  };
   const withCounts = withCountsOf(toRecord);
   const s = {
     insert: db.prepare(
@@ -274,10 +165,10 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
          @status, @sendAt, @expiresAt, @publishedAt, @source, @capCategory, @createdBy, @approvedBy, @createdAt, @createdAt)
        RETURNING *`,
     ),
-    get: db.prepare(`${WITH_TONE} WHERE a.id = ?`),
+    get: db.prepare(`${WITH_EXTRAS} WHERE a.id = ?`),
     withCounts: db.prepare(withCountsSql('SELECT ?')),
     listWithCounts: db.prepare(withCountsSql('SELECT id FROM announcements ORDER BY id DESC LIMIT ?')),
-    byStatus: db.prepare(`${WITH_TONE} WHERE a.status = ? ORDER BY a.id`),
+    byStatus: db.prepare(`${WITH_EXTRAS} WHERE a.status = ? ORDER BY a.id`),
     publish: db.prepare(
       "UPDATE announcements SET status = 'published', published_at = ?, updated_at = ? WHERE id = ? RETURNING *",
     ),
@@ -288,12 +179,7 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
       `UPDATE announcements SET status = ?, updated_at = ?, approved_by = COALESCE(?, approved_by),
          cancelled_at = COALESCE(?, cancelled_at) WHERE id = ? RETURNING *`,
     ),
-    active: db.prepare(
-      `SELECT a.*, tn.tone AS tone FROM announcement_targets t JOIN announcements a ON a.id = t.announcement_id
-       LEFT JOIN announcement_tones tn ON tn.announcement_id = a.id
-       WHERE t.household_id = ? AND a.status = 'published' AND (a.expires_at IS NULL OR a.expires_at > ?)
-       ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
-    ),
+    active: db.prepare(ACTIVE_FOR_HOUSEHOLD),
     targets: db.prepare(
       'SELECT household_id AS id FROM announcement_targets WHERE announcement_id = ? ORDER BY household_id',
     ),
@@ -308,12 +194,14 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
        WHERE revoked_at IS NULL AND household_id IN (SELECT value FROM json_each(?))`,
     ),
     capGet: db.prepare(
-      `SELECT sender, identifier, sent, msg_type AS msgType, status, announcement_id AS announcementId, outcome
+      `SELECT sender, identifier, sent, msg_type AS msgType, status, announcement_id AS announcementId, outcome,
+         signature, signed_by AS signedBy
        FROM cap_messages WHERE sender = ? AND identifier = ?`,
     ),
     capInsert: db.prepare(
-      `INSERT INTO cap_messages (sender, identifier, sent, msg_type, status, announcement_id, outcome, received_at)
-       VALUES (@sender, @identifier, @sent, @msgType, @status, @announcementId, @outcome, @at)`,
+      `INSERT INTO cap_messages (sender, identifier, sent, msg_type, status, announcement_id, outcome, received_at,
+         signature, signed_by)
+       VALUES (@sender, @identifier, @sent, @msgType, @status, @announcementId, @outcome, @at, @signature, @signedBy)`,
     ),
     clearApproval: db.prepare('UPDATE announcements SET status = ?, approved_by = NULL WHERE id = ? RETURNING *'),
     revision: db.prepare(
@@ -339,6 +227,7 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
     const { tone, ...fields } = a;
     const row = s.insert.get({
       ...fields,
+      source: a.source === 'jma' ? 'console' : a.source,
       test: a.test ? 1 : 0,
       safetyCheck: a.safetyCheck ? 1 : 0,
       target: JSON.stringify(a.target),
@@ -346,6 +235,7 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
       publishedAt: publish?.at ?? null,
     }) as Row;
     if (tone) setTone.run(row.id, tone);
+    if (a.source === 'jma') setSource.run(row.id, a.source);
     if (publish) freeze(row.id, publish.householdIds);
     return toRecord(row);
   });

@@ -7,7 +7,7 @@ import type {
   TerminalAnnouncement,
 } from '@tsunagu/protocol';
 import type { ReceiptsStore } from './receipt-store';
-import type { AnnouncementRecord, AnnouncementsStore, Revision } from './store';
+import type { AnnouncementRecord, AnnouncementsStore, AnnouncementWithCounts, Revision } from './store';
 
 /** How many announcements a terminal is given when it connects or asks. */
 export const SYNC_LIMIT = 50;
@@ -52,13 +52,18 @@ function pendingChange(r: Revision | null): PendingChange | null {
   };
 }
 
-export function staffView(a: AnnouncementRecord, counts: ReceiptCounts, revision: Revision | null): Announcement {
+export function staffView(
+  a: AnnouncementRecord & Partial<Pick<AnnouncementWithCounts, 'capSignature'>>,
+  counts: ReceiptCounts,
+  revision: Revision | null,
+): Announcement {
   return {
     ...contentOf(a),
     status: a.status,
     target: a.target,
     sendAt: isoOrNull(a.sendAt),
     source: a.source,
+    ...(a.capSignature ? { capSignature: a.capSignature } : {}),
     createdBy: a.createdBy,
     approvedBy: a.approvedBy,
     pendingChange: pendingChange(revision),

@@ -44,6 +44,8 @@ export function announcementsSink(announcements: AnnouncementsService): AlertSin
           ...(d.tone ? { tone: d.tone } : {}),
         },
         JMA_SENDER,
+        // Terminals sound JMA's alerts at the national level, above the city's own.
+        'jma',
       );
       return a.id;
     },

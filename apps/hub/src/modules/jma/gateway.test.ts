@@ -149,13 +149,21 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
         kind: 'emergency',
         test: false,
         tone: 'eew',
+        // JMA's alerts sound at the national level on terminals, above the city's own.
+        source: 'jma',
         titleJa: '緊急地震速報　強いゆれに注意',
       });
       expect(shown.bodyJa).toBe(
         '大きな地震です。強くゆれます。頭を守ってください。じょうぶな机の下に入ってください。ゆれがおさまるまで、外に出ないでください。',
       );
       const a = g.announcements.get(id);
-      expect(a).toMatchObject({ status: 'published', createdBy: 'system:jma', target: { type: 'all' } });
+      expect(a).toMatchObject({
+        status: 'published',
+        createdBy: 'system:jma',
+        source: 'jma',
+        target: { type: 'all' },
+      });
+      expect(a.capSignature).toBeUndefined();
 
       g.clock.set(reportTime(EEW_CANCEL) + 1_000);
       const withdrawn = nextEvent<{ id: number; reason: string }>(terminal, 'announcement:withdrawn');

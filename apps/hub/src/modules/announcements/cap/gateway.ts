@@ -4,7 +4,7 @@
  * or is recorded as valid with nothing to announce (and why). New alerts and updates go through
  * the announcement policy like every other path.
  */
-import type { AnnouncementTarget } from '@tsunagu/protocol';
+import type { AnnouncementTarget, CapSignatureState } from '@tsunagu/protocol';
 import type { HubContext } from '../../../context';
 import { AppError } from '../../../lib/errors';
 import type { Principal } from '../../../lib/principal';
@@ -20,7 +20,12 @@ import { type CapAlert, CapError } from './model';
 import { parseCap } from './parse';
 import { checkCapSignature, type TrustedCertificate } from './signature';
 
-type Signature = 'verified' | 'unsigned' | 'unverified';
+type Signature = CapSignatureState;
+/** How the message's signature was found: recorded with the message, shown on its announcement. */
+interface SignatureFound {
+  state: Signature;
+  signedBy: string | null;
+}
 export type CapResult =
   | { status: 201; body: { announcementId: number; signature?: Signature } }
   | {
@@ -48,7 +53,7 @@ export type CapKey = Extract<Principal, { kind: 'apikey' }>;
 function readAlert(
   body: Buffer,
   trust: { trustedCertificates: readonly TrustedCertificate[]; requireSignature: boolean },
-): { alert: CapAlert; signature: Signature } {
+): { alert: CapAlert; signature: SignatureFound } {
   try {
     const text = decodeXmlBody(body);
     refuseDtd(body, text);
@@ -61,7 +66,10 @@ function readAlert(
         'This hub accepts only CAP messages signed with a trusted certificate.',
         [{ path: 'alert.Signature', message: 'a signature from a trusted certificate is required' }],
       );
-    return { alert: parseCap(check.signed && check.verified ? check.signedXml : text), signature };
+    return {
+      alert: parseCap(check.signed && check.verified ? check.signedXml : text),
+      signature: { state: signature, signedBy: check.signed && check.verified ? check.by.subject : null },
+    };
   } catch (err) {
     if (err instanceof CapError) throw new AppError(err.statusCode, err.code, err.message, err.details);
     throw err;
@@ -75,12 +83,14 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
 
   return async function ingest(body: Buffer, key: CapKey): Promise<CapResult> {
     const { alert, signature } = readAlert(body, ctx.config.cap);
-    const result = await announce(alert, key);
+    const result = await announce(alert, key, signature);
     // The answer to a signed message says whether its signature was verified.
-    return signature === 'unsigned' ? result : ({ ...result, body: { ...result.body, signature } } as CapResult);
+    return signature.state === 'unsigned'
+      ? result
+      : ({ ...result, body: { ...result.body, signature: signature.state } } as CapResult);
   };
 
-  async function announce(alert: CapAlert, key: CapKey): Promise<CapResult> {
+  async function announce(alert: CapAlert, key: CapKey, signature: SignatureFound): Promise<CapResult> {
     // A key speaks for its own sender only: nobody can pre-empt (by de-duplication), update or
     // cancel another sender's alerts.
     const own = senders.capSenderOf(key.apiKeyId);
@@ -120,6 +130,8 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
           status: alert.status,
           announcementId,
           outcome,
+          signature: signature.state,
+          signedBy: signature.signedBy,
         },
         ctx.clock.now(),
       );

@@ -117,10 +117,10 @@ describe('CAP signatures (XML-DSig)', () => {
 describe('POST /api/cap with signatures', () => {
   const problems: string[] = [];
   const trusted = loadTrustedCertificates(file('trusted-cert.pem'), problems);
-  const gateway = async (requireSignature: boolean) => {
+  const gateway = async (requireSignature: boolean, trustedCertificates = trusted) => {
     const hub = await createTestHub({
       clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')),
-      config: { cap: { trustedCertificates: trusted, requireSignature } },
+      config: { cap: { trustedCertificates, requireSignature } },
     });
     const svc = hub.capabilities.announcements as AnnouncementsService;
     const created = hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
@@ -141,6 +141,12 @@ describe('POST /api/cap with signatures', () => {
       const ok = await post(signCap(CAP_MESSAGE, 'trusted'));
       expect(ok.statusCode).toBe(201);
       expect(ok.json()).toMatchObject({ signature: 'verified' });
+      // City hall sees on the announcement whose certificate verified it.
+      const svc = hub.capabilities.announcements as AnnouncementsService;
+      expect(svc.get(ok.json().announcementId).capSignature).toEqual({
+        state: 'verified',
+        signedBy: expect.stringContaining('CN='),
+      });
       const changed = await post(
         signCap(CAP_MESSAGE.replace('0001', '0002'), 'trusted').replace('大雨特別警報', '避難不要'),
       );
@@ -149,6 +155,21 @@ describe('POST /api/cap with signatures', () => {
       const unsigned = await post(CAP_MESSAGE.replace('0001', '0003'));
       expect(unsigned.statusCode).toBe(201);
       expect(unsigned.json().signature).toBeUndefined();
+      expect(svc.get(unsigned.json().announcementId).capSignature).toEqual({ state: 'unsigned', signedBy: null });
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('with no trusted certificate configured, a signed message is announced as unverified, and shown so', async () => {
+    const { hub, post } = await gateway(false, []);
+    try {
+      const r = await post(signCap(CAP_MESSAGE, 'trusted'));
+      expect(r.statusCode).toBe(201);
+      expect(r.json()).toMatchObject({ signature: 'unverified' });
+      const svc = hub.capabilities.announcements as AnnouncementsService;
+      expect(svc.get(r.json().announcementId).capSignature).toEqual({ state: 'unverified', signedBy: null });
+      expect(svc.list(10)[0]!.capSignature).toEqual({ state: 'unverified', signedBy: null });
     } finally {
       await hub.close();
     }

@@ -10,22 +10,15 @@ import { AnnouncementCard, announcementText, BigButton, EmergencyFrame, type UiL
 import { type ReactElement, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
-import type { SoundLevel } from '../../sound/arbiter';
 import { clipOrSpeech, pause, say, tone } from '../../sound/players';
 import { useSound } from '../../sound/SoundContext';
 import { useTerminalState } from '../../state/TerminalState';
+import { alarmOf, emergencyLevel } from './level';
 
 export const EMERGENCY_READINGS = 3;
 export const REMINDER_INTERVAL_MS = 60_000;
 /** The alarm at this gain: the system volume itself is raised to full for the alert. */
 const ALARM_GAIN = 0.8;
-
-export function emergencyLevel(a: Pick<TerminalAnnouncement, 'source' | 'tone'>): SoundLevel {
-  return a.source === 'cap' || a.tone === 'eew' ? 'national' : 'city';
-}
-
-/** An Earthquake Early Warning has its own chime; every other emergency the alarm. */
-const alarmOf = (a: Pick<TerminalAnnouncement, 'tone'>) => (a.tone === 'eew' ? 'eew' : 'alarm');
 
 export function EmergencyScreen({
   announcement,
