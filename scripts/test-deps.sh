@@ -20,6 +20,7 @@ packages=(
   redis-server                 # multi-node hub: Socket.IO adapter and shared state on a real Redis
   prometheus                   # promtool checks the alerting rules
   haproxy                      # multi-node hub behind a real load balancer
+  openssl                      # notification tests: the local Web Push service's TLS certificate
 )
 
 [ "${TSUNAGU_SKIP_TEST_DEPS:-}" = 1 ] && exit 0

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { loadTrustedCertificates, type TrustedCertificate } from './modules/announcements/cap/signature';
 import { type JmaConfig, loadJmaConfig } from './modules/jma/config';
+import { loadNotificationsConfig, type NotificationsConfig } from './modules/notifications/config';
 
 export interface HubConfig {
   port: number;
@@ -37,6 +38,14 @@ export interface HubConfig {
   jma: JmaConfig;
   /** CAP signatures: TSUNAGU_CAP_TRUSTED_CERTS (PEM files) and TSUNAGU_CAP_REQUIRE_SIGNATURE. */
   cap: { trustedCertificates: TrustedCertificate[]; requireSignature: boolean };
+  /** E-mail and Web Push to watchers (modules/notifications). */
+  notifications: NotificationsConfig;
+  /**
+   * Help requests: TSUNAGU_HELP_ACK_MINUTES — a help request nobody acknowledged goes a level up
+   * after this (10); TSUNAGU_SAFETY_UNANSWERED_MINUTES — households that have not answered a safety
+   * check within this are alerted to their watchers (60).
+   */
+  help: { ackMinutes: number; safetyUnansweredMinutes: number };
 }
 
 export interface IceServerConfig {
@@ -140,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
   if (cap.requireSignature && cap.trustedCertificates.length === 0)
     problems.push('TSUNAGU_CAP_REQUIRE_SIGNATURE needs TSUNAGU_CAP_TRUSTED_CERTS (the certificates to verify with)');
+  const notifications = loadNotificationsConfig(env, problems);
   const metrics = loadMetricsConfig(env, problems);
   const development = env.NODE_ENV === 'development';
   const megabytes = (name: string, fallback: number) => {
@@ -162,6 +172,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       problems.push(`TSUNAGU_STORAGE_RETRY_SECONDS must be a whole number from 1 to 3600 (got "${retry}")`);
     else storageRetrySeconds = Number(retry);
   }
+  const minutes = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    if (!/^\d{1,4}$/.test(value) || Number(value) < 1) {
+      problems.push(`${name} must be a whole number of minutes, at least 1 (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  };
+  const help = {
+    ackMinutes: minutes('TSUNAGU_HELP_ACK_MINUTES', 10),
+    safetyUnansweredMinutes: minutes('TSUNAGU_SAFETY_UNANSWERED_MINUTES', 60),
+  };
   if (disk.reserveBytes > disk.warnBytes)
     problems.push(
       'TSUNAGU_DISK_RESERVE_MB must not be more than TSUNAGU_DISK_WARN_MB (the hub warns before it reserves)',
@@ -195,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     speechTools,
     jma,
     cap,
+    notifications,
+    help,
     development,
     metrics,
   };

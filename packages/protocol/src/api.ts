@@ -10,6 +10,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { accountsRoutes } from './routes/accounts';
 import { announcementsRoutes } from './routes/announcements';
 import { householdsRoutes } from './routes/households';
+import { notificationsRoutes } from './routes/notifications';
 import { shopsRoutes } from './routes/shops';
 import { systemRoutes } from './routes/system';
 import { watchRoutes } from './routes/watch';
@@ -25,6 +26,7 @@ export const api = {
   ...shopsRoutes,
   ...watchRoutes,
   ...watchersRoutes,
+  ...notificationsRoutes,
   ...announcementsRoutes,
   ...systemRoutes,
 } as const satisfies Record<RouteKey, RouteSpec>;

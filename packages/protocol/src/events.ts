@@ -41,7 +41,7 @@ import * as ex from './examples';
 import { Order, OrderAckBody, OrderList, OrderMessage, OrderRespondBody, OrdersAcknowledged } from './orders';
 import { SystemStatus } from './system';
 import { TerminalPresence, TerminalProfile } from './terminals';
-import { AlertIdPayload, BoardChanged, ResolveAlertPayload, WatchAlert } from './watch';
+import { AlertIdPayload, BoardChanged, HelpStatus, ResolveAlertPayload, WatchAlert } from './watch';
 import { bare, type ClientEventsOf, command, type NamespaceWire, notification, type ServerEventsOf } from './wire';
 
 export const TERMINAL_NAMESPACE = '/terminal' as const;
@@ -96,6 +96,12 @@ export const terminalWire = {
     }),
     /** The resident asks "where is my order?": this household's recent orders. */
     'order:list': command(EmptyPayload, OrderList, { payload: {}, data: { orders: [ex.order] } }),
+    /**
+     * The resident asks for help (助けて, confirmed on a second screen): an urgent watch alert to the
+     * household's watchers and city hall. Acked once stored and sent; pressing again while it is
+     * open answers the same request.
+     */
+    'help:request': command(EmptyPayload, HelpStatus, { payload: {}, data: ex.helpStatus }),
   },
   notifications: {
     /** The hub's view of this terminal, sent right after connecting and when it changes. */
@@ -122,6 +128,13 @@ export const terminalWire = {
     'checkin:statusChanged': notification(CheckinStatus, ex.checkinStatus),
     /** Acknowledge with `order:ack` once shown; unacknowledged messages are sent again on reconnect. */
     'order:message': notification(OrderMessage, { messageId: 61, kind: 'confirm_request', order: ex.order }),
+    /** The resident's help request changed (someone saw it, it was dealt with); also sent on connect while open. */
+    'help:statusChanged': notification(HelpStatus, {
+      ...ex.helpStatus,
+      state: 'acknowledged',
+      seenBy: '福祉課 青木',
+      seenAt: ex.at,
+    }),
   },
 } as const satisfies NamespaceWire;
 

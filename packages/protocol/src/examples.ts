@@ -11,11 +11,12 @@ import type { CheckinPlan, CheckinReminder, CheckinStatus } from './checkins';
 import type { ErrorResponse } from './errors';
 import type { HouseholdImport } from './household-import';
 import type { Household } from './households';
+import type { NotificationSettings } from './notifications';
 import type { Order } from './orders';
 import type { CatalogueItem, Shop } from './shops';
 import type { SystemStatus } from './system';
 import type { TerminalProfile } from './terminals';
-import type { WatchAlert } from './watch';
+import type { HelpStatus, WatchAlert } from './watch';
 
 export const at = '2025-04-01T09:00:00.000Z';
 export const later = '2025-04-01T10:00:00.000Z';
@@ -276,7 +277,42 @@ export const watchAlert: WatchAlert = {
   outcome: null,
   note: '',
   possibleOutage: false,
+  announcementId: null,
   events: [{ id: 1, at, type: 'opened', actor: 'system', level: 1, detail: null }],
+  deliveries: [
+    {
+      id: 71,
+      channel: 'mail',
+      userId: 4,
+      userName: '福祉課 加藤',
+      level: 1,
+      status: 'sent',
+      attempts: 1,
+      lastError: null,
+      createdAt: at,
+      sentAt: at,
+      nextAttemptAt: null,
+      acknowledgedAt: null,
+    },
+  ],
+};
+
+export const helpStatus: HelpStatus = {
+  alertId: 42,
+  state: 'open',
+  requestedAt: at,
+  seenBy: null,
+  seenAt: null,
+};
+
+export const notificationSettings: NotificationSettings = {
+  email: 'kato@example.city',
+  mail: true,
+  push: true,
+  disasterSupport: false,
+  devices: [{ id: 3, label: 'Android のスマートフォン', createdAt: at, lastSuccessAt: at }],
+  available: { mail: true, push: true },
+  vapidPublicKey: 'BDd3_hVL9fZi9Ybo2UUzA284WG5FZR30_95YeZJsiApwXKpNcF1rRPF3foIiBHXRdJI2Qhumhf6_LFTeZaNndIo',
 };
 
 /** Every route's `4xx` answer. */

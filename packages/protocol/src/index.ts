@@ -10,6 +10,7 @@ export * as examples from './examples';
 export * from './household-import';
 export * from './households';
 export * from './jma';
+export * from './notifications';
 export * from './orders';
 export * from './shops';
 export * from './speech';

@@ -5,12 +5,19 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ActivityKind, LocalDate, Mood } from './checkins';
 import { Id, Timestamp } from './common';
+import { NotificationDelivery } from './notifications';
 
 export const AlertKind = Type.Union([
   Type.Literal('missed_checkin'),
   Type.Literal('terminal_offline'),
   Type.Literal('district_outage'),
   Type.Literal('concern'),
+  /** The resident asked for help: the terminal's 助けて button, or 助けが必要です in a safety check. */
+  Type.Literal('help_request'),
+  /** A safety check the household had not answered within the configured time. */
+  Type.Literal('safety_unanswered'),
+  /** A planned listening call the resident did not answer: a missed sign of life. */
+  Type.Literal('missed_call'),
 ]);
 export type AlertKind = Static<typeof AlertKind>;
 
@@ -39,6 +46,8 @@ export const AlertEventType = Type.Union([
   Type.Literal('marked_possible_outage'),
   Type.Literal('missed_again'),
   Type.Literal('recovered'),
+  /** The resident asked for help again while the request was open. */
+  Type.Literal('asked_again'),
 ]);
 export type AlertEventType = Static<typeof AlertEventType>;
 
@@ -74,7 +83,11 @@ export const WatchAlert = Type.Object({
   note: Type.String(),
   /** A missed check-in in a district with an open outage alert: maybe the terminal had no power. */
   possibleOutage: Type.Boolean(),
+  /** The safety check this alert came from (help requests and unanswered safety checks). */
+  announcementId: Type.Union([Id, Type.Null()]),
   events: Type.Array(AlertEvent),
+  /** Every notification sent about it outside the console (e-mail, Web Push…), with its outcome. */
+  deliveries: Type.Array(NotificationDelivery),
 });
 export type WatchAlert = Static<typeof WatchAlert>;
 export const WatchAlertList = Type.Object({ alerts: Type.Array(WatchAlert) });
@@ -84,6 +97,8 @@ export const AlertListQuery = Type.Object(
   {
     state: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('resolved'), Type.Literal('all')])),
     householdId: Type.Optional(Id),
+    /** Alerts raised by one safety check (its help requests and unanswered households). */
+    announcementId: Type.Optional(Id),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   },
   { additionalProperties: false },
@@ -167,3 +182,14 @@ export const ResolveAlertPayload = Type.Object(
 );
 export type ResolveAlertPayload = Static<typeof ResolveAlertPayload>;
 export const BoardChanged = Type.Object({ householdId: Id });
+
+/** The resident's own request for help, as the terminal shows and says it. */
+export const HelpStatus = Type.Object({
+  alertId: Id,
+  state: AlertState,
+  requestedAt: Timestamp,
+  /** The first person who saw it (acknowledged), by the name residents know them by; null until then. */
+  seenBy: Type.Union([Type.String(), Type.Null()]),
+  seenAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type HelpStatus = Static<typeof HelpStatus>;

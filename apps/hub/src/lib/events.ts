@@ -11,8 +11,41 @@ export interface DomainEvents {
     kind: 'checkin' | 'call' | 'order_confirmed' | 'announcement_acknowledged' | 'delivery_well';
     at: number;
   };
-  /** Shop staff noted a concern at delivery: the household's watchers must hear of it. */
-  'household.concern': { householdId: number; source: string; note: string; at: number };
+  /**
+   * Someone who spoke with or saw the resident is concerned (a delivery note, a call note): the
+   * household's watchers must hear of it. `urgency`: how soon (urgent ones escalate sooner).
+   */
+  'household.concern': {
+    householdId: number;
+    source: string;
+    note: string;
+    at: number;
+    urgency?: 'worried' | 'visit' | 'urgent';
+  };
+  /** The resident asked for help: the terminal's 助けて button, or 助けが必要です in a safety check. */
+  'household.helpRequested': {
+    householdId: number;
+    source: 'terminal' | 'safety_check';
+    announcementId: number | null;
+    at: number;
+  };
+  /** A planned call rang the terminal and nobody answered: a missed sign of life. */
+  'household.callMissed': { householdId: number; callId: number; scheduleId: number; at: number };
+  /** An announcement went out to terminals (a safety check starts its wait for answers). */
+  'announcement.published': { announcementId: number; safetyCheck: boolean; at: number };
+  /** A watch alert reached these people (opened for them, or a level up), after it was stored. */
+  'watch.alertRaised': { alertId: number; level: number; recipients: number[]; at: number };
+  /** Someone acknowledged or resolved a watch alert (pending notifications about it can stop). */
+  'watch.alertSettled': { alertId: number; state: 'acknowledged' | 'resolved'; actor: string; at: number };
+  /** A call ended (answered or not). */
+  'call.ended': {
+    callId: number;
+    householdId: number;
+    shopId: number;
+    answered: boolean;
+    reason: string;
+    at: number;
+  };
 }
 
 export class DomainEventBus {

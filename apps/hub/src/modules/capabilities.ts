@@ -8,6 +8,7 @@ import type { HubCore } from '../core';
 import { registerAnnouncements } from './announcements';
 import { registerCalls } from './calls';
 import { registerJma } from './jma';
+import { registerNotifications } from './notifications';
 import { registerOrders } from './orders';
 import { registerSystem } from './system';
 import { registerWatch } from './watch';
@@ -18,10 +19,11 @@ export async function registerCapabilities(core: HubCore) {
   const jma = await registerJma(core, { announcements });
   const calls = await registerCalls(core);
   const orders = await registerOrders(core, { calls });
-  const watch = await registerWatch(core);
+  const watch = await registerWatch(core, { announcements });
   await registerWatchers(core);
+  const notifications = await registerNotifications(core, { watch });
   const system = await registerSystem(core);
-  return { announcements, jma, calls, orders, watch, system };
+  return { announcements, jma, calls, orders, watch, notifications, system };
 }
 
 /** Each capability's services, by name (what `register…` returned). */

@@ -128,6 +128,12 @@ export function createDelivery(
     memory.remember(a, () => householdIds);
     published.inc({ kind: a.kind });
     armExpiry(a);
+    // A safety check starts its wait for answers (the watch alerts households that do not answer).
+    ctx.events.emit('announcement.published', {
+      announcementId: a.id,
+      safetyCheck: a.safetyCheck,
+      at: a.publishedAt ?? clock.now(),
+    });
     return notifyUnanswered(a, householdIds.length);
   }
 

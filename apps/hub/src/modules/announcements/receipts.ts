@@ -124,6 +124,15 @@ export function createReceipts(ctx: HubContext, store: AnnouncementsStore, recei
             at: w.at,
           });
         }
+        // 助けが必要です lands with a person: a watch alert to the household's watchers and city hall.
+        if (w.stage === 'answered' && w.answer === 'need_help') {
+          ctx.events.emit('household.helpRequested', {
+            householdId: w.householdId,
+            source: 'safety_check',
+            announcementId: w.announcementId,
+            at: w.at,
+          });
+        }
       }
       if (!countsTimer) countsTimer = setTimeout(flushCounts, 100);
     },

@@ -1,23 +1,17 @@
-/** What people do with watch alerts (acknowledge, resolve), and a concern noted at a delivery, which raises one. */
+/** What people do with watch alerts: acknowledge (the ladder stops) and resolve with an outcome. */
 import type { AlertOutcome, WatcherOutcome } from '@tsunagu/protocol';
 import { AppError, notFound } from '../../lib/errors';
-import type { DomainEvents } from '../../lib/events';
 import type { Notifier } from './notify';
-import { MINUTE, type Plans, type WatchContext, type WatchDeps } from './parts';
+import type { WatchContext, WatchDeps } from './parts';
 import type { AlertRecord } from './store';
 
 export interface AlertActions {
   acknowledge(alertId: number, actor: string): AlertRecord;
   resolve(alertId: number, actor: string, outcome: WatcherOutcome, note: string): AlertRecord;
-  /** Raises a concern alert to the household's first watchers; returns when it escalates unless acknowledged. */
-  concern(e: DomainEvents['household.concern']): number | null;
 }
 
-export function createAlertActions(
-  ctx: WatchContext,
-  deps: WatchDeps & { plans: Plans; notify: Notifier; alertRaised(kind: string): void },
-): AlertActions {
-  const { alerts, households, plans, notify } = deps;
+export function createAlertActions(ctx: WatchContext, deps: WatchDeps & { notify: Notifier }): AlertActions {
+  const { alerts, notify } = deps;
   const notOpen = () => new AppError(409, 'ALERT_NOT_OPEN', 'This alert has already been acknowledged or resolved.');
   const resolved = () => new AppError(409, 'ALERT_RESOLVED', 'This alert has already been resolved.');
 
@@ -31,6 +25,7 @@ export function createAlertActions(
         if (!alerts.acknowledge(alertId, now, actor)) throw notOpen();
         alerts.addEvent(alertId, { at: now, type: 'acknowledged', actor, level: a.level });
         notify.updated(outbox, alertId);
+        notify.settled(outbox, alertId, 'acknowledged', actor);
       });
       return alerts.get(alertId)!;
     },
@@ -48,39 +43,10 @@ export function createAlertActions(
         if (!alerts.resolve(alertId, now, actor, outcome satisfies AlertOutcome, note)) throw resolved();
         alerts.addEvent(alertId, { at: now, type: 'resolved', actor, level: a.level, detail: { outcome, note } });
         notify.updated(outbox, alertId);
+        notify.settled(outbox, alertId, 'resolved', actor);
         if (a.householdId !== null) notify.board(outbox, a.householdId);
       });
       return alerts.get(alertId)!;
-    },
-
-    concern(e) {
-      const h = households.get(e.householdId);
-      if (!h) return null;
-      const ackTimeout = plans.planFor(h.id).ackTimeoutMinutes * MINUTE;
-      notify.inTransaction((outbox) => {
-        const now = ctx.clock.now();
-        const id = alerts.create(
-          {
-            kind: 'concern',
-            householdId: h.id,
-            districtId: h.districtId,
-            day: null,
-            sinceAt: e.at,
-            level: 1,
-            openedAt: now,
-            nextStepAt: now + ackTimeout,
-            possibleOutage: false,
-          },
-          { source: e.source, note: e.note },
-        );
-        if (id === null) return;
-        deps.alertRaised('concern');
-        const recipients = notify.watcherIdsFor({ householdId: h.id, districtId: h.districtId }, (l) => l === 1);
-        alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
-        notify.raised(outbox, id, recipients);
-        notify.board(outbox, h.id);
-      });
-      return ctx.clock.now() + ackTimeout;
     },
   };
 }

@@ -1,6 +1,8 @@
-/** The check-ins and watch capability (issue 5): check-in plans, signs of life, escalation, terminal health. */
+/** The check-ins and watch capability (issues 5, 16): check-in plans, signs of life, escalation, help requests, terminal health. */
 import type { HubCore } from '../../core';
+import type { AnnouncementsService } from '../announcements';
 import { createSqliteCheckinsStore } from '../checkins/store';
+import { MINUTE } from './parts';
 import { watchRoutes } from './routes';
 import { createWatchService, type WatchService } from './service';
 import { registerWatchSockets } from './socket';
@@ -8,16 +10,33 @@ import { createSqliteWatchStore } from './store';
 
 export type { WatchService } from './service';
 
-export async function registerWatch(hub: HubCore): Promise<WatchService> {
+export async function registerWatch(
+  hub: HubCore,
+  needs: { announcements: AnnouncementsService },
+): Promise<WatchService> {
   const checkins = createSqliteCheckinsStore(hub.ctx.db);
   const alerts = createSqliteWatchStore(hub.ctx.db);
   const households = hub.stores.households;
-  const service = createWatchService(hub.ctx, {
-    checkins,
-    alerts,
-    households,
-    connectedCount: (id) => hub.services.terminals.connectedCount(id),
-  });
+  const { help } = hub.ctx.config;
+  const service = createWatchService(
+    hub.ctx,
+    {
+      checkins,
+      alerts,
+      households,
+      connectedCount: (id) => hub.services.terminals.connectedCount(id),
+      userName: (id) => hub.stores.accounts.userById(id)?.displayName ?? null,
+      unansweredHouseholds(announcementId) {
+        // A cancelled safety check asks nothing any more.
+        if (needs.announcements.get(announcementId).status === 'cancelled') return [];
+        return needs.announcements
+          .followUps(announcementId, 'district')
+          .filter((f) => f.state === 'not_answered')
+          .map((f) => f.householdId);
+      },
+    },
+    { urgentAckMs: help.ackMinutes * MINUTE, safetyUnansweredMs: help.safetyUnansweredMinutes * MINUTE },
+  );
   registerWatchSockets(hub.ctx, { service, alerts, households });
   await hub.app.register(watchRoutes(hub.ctx, { service, alerts, households }));
   // Check-ins queued for the group commit are written before the database closes.

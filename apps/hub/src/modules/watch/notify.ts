@@ -3,10 +3,10 @@
  * the notifications, queued in an outbox and sent after the surrounding transaction has committed
  * (persisted first, then sent).
  */
-import type { WatchAlert } from '@tsunagu/protocol';
+import type { HelpStatus, NotificationDelivery, WatchAlert } from '@tsunagu/protocol';
 import { rooms } from '../../plugins/socket';
 import type { HouseholdsStore } from '../households/store';
-import { iso, isoOrNull, type Plans, type WatchContext } from './parts';
+import { iso, isoOrNull, type Plans, type WatchContext, type WatchDeps } from './parts';
 import type { AlertRecord, WatchStore } from './store';
 
 /** Notifications waiting for the transaction that caused them to commit. */
@@ -23,6 +23,12 @@ export interface Notifier {
   board(outbox: Outbox, householdId: number): void;
   /** The household's terminal shows today's check-in status again. */
   terminalStatus(outbox: Outbox, householdId: number): void;
+  /** Someone acknowledged or resolved it: pending notifications stop, a resident's help screen says who. */
+  settled(outbox: Outbox, alertId: number, state: 'acknowledged' | 'resolved', actor: string): void;
+  /** The household's open help request from its terminal, as the terminal shows it; null when none. */
+  helpStatus(householdId: number): HelpStatus | null;
+  /** Where the notifications sent about an alert are recorded (the notifications module). */
+  setDeliveryLookup(lookup: (alertId: number) => NotificationDelivery[]): void;
   /** Sends what is queued (each failure is logged, the rest still go). */
   flush(outbox: Outbox): void;
   /** Runs `write` in one transaction, then sends what it queued. */
@@ -31,10 +37,11 @@ export interface Notifier {
 
 export function createNotifier(
   ctx: WatchContext,
-  deps: { alerts: WatchStore; households: HouseholdsStore; plans: Plans },
+  deps: { alerts: WatchStore; households: HouseholdsStore; plans: Plans } & Pick<WatchDeps, 'userName'>,
 ): Notifier {
   const { alerts, households } = deps;
   const staff = ctx.sockets.staff;
+  let deliveriesOf: (alertId: number) => NotificationDelivery[] = () => [];
 
   function toDto(a: AlertRecord): WatchAlert {
     return {
@@ -55,9 +62,27 @@ export function createNotifier(
       outcome: a.outcome,
       note: a.note,
       possibleOutage: a.possibleOutage,
+      announcementId: a.announcementId,
       events: alerts
         .events(a.id)
         .map((e) => ({ id: e.id, at: iso(e.at), type: e.type, actor: e.actor, level: e.level, detail: e.detail })),
+      deliveries: deliveriesOf(a.id),
+    };
+  }
+
+  function helpStatus(householdId: number): HelpStatus | null {
+    const a = alerts
+      .activeForHousehold(householdId, 'help_request')
+      .filter((x) => x.announcementId === null)
+      .at(-1);
+    if (!a) return null;
+    const userId = Number(/^user:(\d+):/.exec(a.acknowledgedBy ?? '')?.[1] ?? Number.NaN);
+    return {
+      alertId: a.id,
+      state: a.state,
+      requestedAt: iso(a.openedAt),
+      seenBy: Number.isInteger(userId) ? deps.userName(userId) : null,
+      seenAt: isoOrNull(a.acknowledgedAt),
     };
   }
 
@@ -87,6 +112,10 @@ export function createNotifier(
     toDto,
     watcherIdsFor,
     flush,
+    helpStatus,
+    setDeliveryLookup(lookup) {
+      deliveriesOf = lookup;
+    },
     inTransaction(write) {
       const outbox: Outbox = [];
       const out = ctx.db.transaction(() => write(outbox))();
@@ -103,6 +132,26 @@ export function createNotifier(
         // Everyone else who can see it hears of the change, without the alarm sound.
         const others = watcherIdsFor(a, () => true).filter((id) => !recipients.includes(id));
         if (others.length) staff.to(others.map(rooms.user)).except(raisedRooms).emit('watch:alertUpdated', dto);
+        // Beyond the console: e-mail, phones (the notifications module).
+        ctx.events.emit('watch.alertRaised', { alertId, level: a.level, recipients, at: ctx.clock.now() });
+      });
+    },
+    settled(outbox, alertId, state, actor) {
+      outbox.push(() => {
+        const a = alerts.get(alertId);
+        if (!a) return;
+        ctx.events.emit('watch.alertSettled', { alertId, state, actor, at: ctx.clock.now() });
+        if (a.kind === 'help_request' && a.householdId !== null && a.announcementId === null) {
+          // The resident hears who has seen their request (or that it was dealt with).
+          const status: HelpStatus = helpStatus(a.householdId) ?? {
+            alertId: a.id,
+            state: a.state,
+            requestedAt: iso(a.openedAt),
+            seenBy: null,
+            seenAt: isoOrNull(a.acknowledgedAt),
+          };
+          ctx.sockets.terminals.to(rooms.household(a.householdId)).emit('help:statusChanged', status);
+        }
       });
     },
     updated(outbox, alertId) {

@@ -23,6 +23,10 @@ export interface WatchDeps {
   households: HouseholdsStore;
   /** Sockets open per terminal right now. */
   connectedCount: (terminalId: number) => number;
+  /** A staff member's display name (who has seen a resident's help request). */
+  userName: (userId: number) => string | null;
+  /** Households a safety check is still waiting to hear from (announcements). */
+  unansweredHouseholds?: (announcementId: number) => number[];
 }
 
 export interface WatchOptions {
@@ -31,6 +35,10 @@ export interface WatchOptions {
   outage?: Partial<OutageRule>;
   /** The scheduler wakes at least this often (day changes, clock adjustments). Default 1 h. */
   maxSleepMs?: number;
+  /** A help request (or an urgent concern) not acknowledged within this goes a level up. Default 10 min. */
+  urgentAckMs?: number;
+  /** Households that have not answered a safety check within this are alerted. Default 60 min. */
+  safetyUnansweredMs?: number;
 }
 
 /** When a district counts as having an outage rather than many separate offline terminals. */
@@ -52,6 +60,8 @@ export const DEFAULT_OUTAGE_RULE: OutageRule = {
   togetherWithinMs: 15 * MINUTE,
 };
 export const DEFAULT_MAX_CHECKIN_AGE_MS = 48 * HOUR;
+export const DEFAULT_URGENT_ACK_MS = 10 * MINUTE;
+export const DEFAULT_SAFETY_UNANSWERED_MS = 60 * MINUTE;
 
 /** Check-in plans, read once and cached until they change. */
 export interface Plans {

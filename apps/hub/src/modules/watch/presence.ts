@@ -109,6 +109,7 @@ export function createPresence(
             detail: { offline: down.length },
           });
           notify.updated(outbox, active.id);
+          notify.settled(outbox, active.id, 'resolved', 'system');
         }
       }
       const outageNow = isOutage || (active !== undefined && down.length >= outageRule.minTerminals);
@@ -158,6 +159,7 @@ export function createPresence(
           if (alerts.resolve(a.id, now, 'system', 'back_online', 'The terminal is back online.')) {
             alerts.addEvent(a.id, { at: now, type: 'recovered', actor: 'system', level: a.level });
             notify.updated(outbox, a.id);
+            notify.settled(outbox, a.id, 'resolved', 'system');
           }
         }
         notify.board(outbox, householdId);

@@ -84,6 +84,7 @@ export function watchRoutes(
       const list = alerts.list({
         states: state === 'active' ? ['open', 'acknowledged'] : state === 'resolved' ? ['resolved'] : [],
         householdId: q.householdId,
+        announcementId: q.announcementId,
         householdIds: visible ?? undefined,
         districtIds: visible ? visibleDistrictIds(request.principal, visible, households) : undefined,
         limit: q.limit ?? 100,

@@ -6,6 +6,7 @@ import type { TimerHandle } from '../../lib/clock';
 import type { Notifier } from './notify';
 import { HOUR, MINUTE, type WatchContext, type WatchDeps } from './parts';
 import type { Presence } from './presence';
+import type { ImmediateAlerts } from './raise';
 import type { Schedule } from './schedule';
 
 /** Presence changes ask for at most one scheduler tick per this many (real) milliseconds. */
@@ -31,6 +32,7 @@ export function createScheduler(
   deps: Pick<WatchDeps, 'checkins' | 'alerts'> & {
     schedule: Schedule;
     presence: Presence;
+    immediate: Pick<ImmediateAlerts, 'safetyFollowups'>;
     notify: Notifier;
     maxSleepMs?: number;
   },
@@ -54,10 +56,12 @@ export function createScheduler(
         let due = next;
         const watched = checkins.watchedHouseholds();
         for (const h of watched) due = Math.min(due, schedule.household(outbox, h, now));
+        deps.immediate.safetyFollowups(outbox, now);
         schedule.escalateDue(outbox, now);
         due = Math.min(due, presence.check(outbox, watched, now));
-        const esc = alerts.nextEscalationAt();
-        return esc !== null ? Math.min(due, esc) : due;
+        for (const t of [alerts.nextEscalationAt(), alerts.nextSafetyFollowupAt()])
+          if (t !== null) due = Math.min(due, t);
+        return due;
       });
     } catch (err) {
       ctx.log.error({ err }, 'watch scheduler failed; retrying in a minute');

@@ -8,7 +8,8 @@
  * - schedule.ts: each household's day, missed check-ins, escalation up the ladder;
  * - presence.ts: offline terminals and district outages;
  * - scheduler.ts: the one timer and the tick that runs the schedule and presence;
- * - actions.ts: acknowledge, resolve, concerns; notify.ts: who hears what, after commit;
+ * - actions.ts: acknowledge, resolve; raise.ts: alerts raised at once (concerns, help requests,
+ *   unanswered safety checks, missed planned calls); notify.ts: who hears what, after commit;
  * - board.ts: the board and the history.
  *
  * Scheduling is derived from the database on every tick — plans, signs of life, the ledger of steps
@@ -18,6 +19,8 @@ import type {
   CheckinReceipt,
   CheckinStatus,
   CheckinSubmit,
+  HelpStatus,
+  NotificationDelivery,
   ResidentHistory,
   WatchAlert,
   WatchBoard,
@@ -27,9 +30,18 @@ import type { Plan } from '../checkins/plan';
 import type { CheckinWriter } from '../checkins/writer';
 import { createAlertActions } from './actions';
 import { createBoardViews } from './board';
-import { createNotifier } from './notify';
-import { alertMetric, createPlans, type WatchContext, type WatchDeps, type WatchOptions } from './parts';
+import { createNotifier, type Outbox } from './notify';
+import {
+  alertMetric,
+  createPlans,
+  DEFAULT_SAFETY_UNANSWERED_MS,
+  DEFAULT_URGENT_ACK_MS,
+  type WatchContext,
+  type WatchDeps,
+  type WatchOptions,
+} from './parts';
 import { createPresence } from './presence';
+import { createImmediateAlerts } from './raise';
 import { createSchedule } from './schedule';
 import { createScheduler } from './scheduler';
 import { createSigns } from './signs';
@@ -46,7 +58,17 @@ export interface WatchService {
   acknowledge(alertId: number, actor: string): AlertRecord;
   resolve(alertId: number, actor: string, outcome: WatcherOutcome, note: string): AlertRecord;
   toDto(alert: AlertRecord): WatchAlert;
+  /** One alert as the console shows it; null when there is no such alert. */
+  alert(alertId: number): WatchAlert | null;
   board(householdIds: number[] | null): WatchBoard;
+  /** The resident asks for help on the terminal (助けて). */
+  requestHelp(householdId: number): HelpStatus;
+  /** The household's open help request from its terminal; null when none. */
+  helpStatus(householdId: number): HelpStatus | null;
+  /** Notifications sent about each alert are shown with it (set by the notifications module). */
+  setDeliveryLookup(lookup: (alertId: number) => NotificationDelivery[]): void;
+  /** Tells the consoles that can see it that an alert changed (e.g. a notification about it went out). */
+  alertChanged(alertId: number): void;
   history(householdId: number, days: number): ResidentHistory;
   /** Runs every step that is due now and re-arms the timer (also called by the timer). */
   tick(): void;
@@ -61,6 +83,7 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
   const notify = createNotifier(ctx, { ...deps, plans });
   const alertRaised = alertMetric(ctx);
   const parts = { ...deps, plans, notify, alertRaised };
+  const immediate = createImmediateAlerts(ctx, { ...parts, urgentAckMs: options.urgentAckMs ?? DEFAULT_URGENT_ACK_MS });
   const signs = createSigns(ctx, { ...parts, maxCheckinAgeMs: options.maxCheckinAgeMs });
   const presence = createPresence(ctx, { ...parts, outage: options.outage });
   const actions = createAlertActions(ctx, parts);
@@ -69,6 +92,7 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     ...parts,
     schedule: createSchedule(ctx, parts),
     presence,
+    immediate,
     maxSleepMs: options.maxSleepMs,
   });
 
@@ -79,8 +103,24 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
   });
   ctx.events.on('household.concern', (e) => {
     if (scheduler.stopped) return;
-    const escalatesAt = actions.concern(e);
+    const escalatesAt = immediate.concern(e);
     if (escalatesAt !== null) scheduler.wakeBy(escalatesAt);
+  });
+  ctx.events.on('household.helpRequested', (e) => {
+    if (scheduler.stopped) return;
+    const raised = immediate.helpRequested(e);
+    if (raised) scheduler.wakeBy(raised.escalatesAt);
+  });
+  ctx.events.on('household.callMissed', (e) => {
+    if (scheduler.stopped) return;
+    const escalatesAt = immediate.callMissed(e);
+    if (escalatesAt !== null) scheduler.wakeBy(escalatesAt);
+  });
+  ctx.events.on('announcement.published', (e) => {
+    if (!e.safetyCheck || scheduler.stopped || !deps.unansweredHouseholds) return;
+    const dueAt = e.at + (options.safetyUnansweredMs ?? DEFAULT_SAFETY_UNANSWERED_MS);
+    deps.alerts.addSafetyFollowup(e.announcementId, dueAt);
+    scheduler.wakeBy(dueAt);
   });
   ctx.sockets.onTerminalConnection(({ principal }) => {
     if (principal.kind !== 'terminal' || scheduler.stopped) return;
@@ -113,7 +153,30 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     acknowledge: actions.acknowledge,
     resolve: actions.resolve,
     toDto: notify.toDto,
+    alert(alertId) {
+      const a = deps.alerts.get(alertId);
+      return a ? notify.toDto(a) : null;
+    },
     board: views.board,
+    requestHelp(householdId) {
+      const raised = immediate.helpRequested({
+        householdId,
+        source: 'terminal',
+        announcementId: null,
+        at: ctx.clock.now(),
+      });
+      if (raised) scheduler.wakeBy(raised.escalatesAt);
+      const status = notify.helpStatus(householdId);
+      if (!status) throw new Error('The help request was not stored.');
+      return status;
+    },
+    helpStatus: notify.helpStatus,
+    setDeliveryLookup: notify.setDeliveryLookup,
+    alertChanged(alertId) {
+      const outbox: Outbox = [];
+      notify.updated(outbox, alertId);
+      notify.flush(outbox);
+    },
     history: views.history,
     tick: scheduler.tick,
     async settle() {

@@ -34,10 +34,16 @@ export function createSigns(
   });
   const writer = createCheckinWriter(checkins, { onBatch: (n) => batchSize.observe(n) });
 
-  /** After a sign of life is stored: an open missed-check-in alert since that day closes "all clear". */
+  /**
+   * After a sign of life is stored: an open missed-check-in alert since that day, or a missed
+   * planned call before it, closes "all clear".
+   */
   function afterSignOfLife(outbox: Outbox, householdId: number, kind: ActivityKind, at: number) {
     if (plans.planFor(householdId).signsOfLife.includes(kind)) {
-      for (const a of alerts.activeForHousehold(householdId, 'missed_checkin')) {
+      const missed = alerts
+        .activeForHousehold(householdId)
+        .filter((a) => a.kind === 'missed_checkin' || a.kind === 'missed_call');
+      for (const a of missed) {
         if (a.sinceAt !== null && at < a.sinceAt) continue;
         const now = ctx.clock.now();
         const note = kind === 'checkin' ? 'The resident checked in.' : `Sign of life: ${kind}.`;
@@ -50,6 +56,7 @@ export function createSigns(
             detail: { kind, at: iso(at) },
           });
           notify.updated(outbox, a.id);
+          notify.settled(outbox, a.id, 'resolved', 'system');
         }
       }
     }

@@ -1,4 +1,4 @@
-/** Socket commands: the terminal's check-in, and watchers acknowledging and resolving alerts live. */
+/** Socket commands: the terminal's check-in and help request, and watchers acknowledging and resolving alerts live. */
 
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
@@ -20,10 +20,22 @@ export function registerWatchSockets(
     if (principal.kind !== 'terminal') return;
     // Whatever the terminal missed while away: today's status (it resets its button from this).
     socket.emit('checkin:statusChanged', service.status(principal.householdId));
+    // …and a help request still open (the resident sees who has seen it).
+    const help = service.helpStatus(principal.householdId);
+    if (help) socket.emit('help:statusChanged', help);
     on('checkin:submit', { access: 'terminal' }, (payload) =>
       service.submitCheckin(principal.householdId, principal.terminalId, payload),
     );
     on('checkin:status', { access: 'terminal' }, () => service.status(principal.householdId));
+    on('help:request', { access: 'terminal' }, () => {
+      const status = service.requestHelp(principal.householdId);
+      ctx.audit.record({
+        actor: `terminal:${principal.terminalId}`,
+        action: 'watch.help_requested',
+        target: `alert:${status.alertId}`,
+      });
+      return status;
+    });
   });
 
   ctx.sockets.onStaffConnection(({ principal, on }) => {

@@ -21,6 +21,7 @@ export interface AlertRecord {
   outcome: AlertOutcome | null;
   note: string;
   possibleOutage: boolean;
+  announcementId: number | null;
 }
 
 export interface AlertEventRecord {
@@ -43,6 +44,7 @@ export interface NewAlert {
   openedAt: number;
   nextStepAt: number | null;
   possibleOutage: boolean;
+  announcementId?: number | null;
 }
 
 export interface AlertFilter {
@@ -51,6 +53,7 @@ export interface AlertFilter {
   householdIds?: number[];
   districtIds?: number[];
   householdId?: number;
+  announcementId?: number;
   limit: number;
 }
 
@@ -83,6 +86,12 @@ export interface WatchStore {
   list(filter: AlertFilter): AlertRecord[];
   /** Missed-check-in alerts of a household between two days (inclusive), for history. */
   missedByDay(householdId: number, fromDay: string, toDay: string): Map<string, AlertRecord>;
+  /** A safety check whose unanswered households are to be alerted at `dueAt` (once). */
+  addSafetyFollowup(announcementId: number, dueAt: number): void;
+  /** Safety checks due at or before `now` and not done yet. */
+  dueSafetyFollowups(now: number): number[];
+  safetyFollowupDone(announcementId: number, at: number): void;
+  nextSafetyFollowupAt(): number | null;
 }
 
 interface Row {
@@ -104,6 +113,7 @@ interface Row {
   outcome: AlertOutcome | null;
   note: string;
   possible_outage: number;
+  announcement_id: number | null;
 }
 const toRecord = (r: Row): AlertRecord => ({
   id: r.id,
@@ -124,6 +134,7 @@ const toRecord = (r: Row): AlertRecord => ({
   outcome: r.outcome,
   note: r.note,
   possibleOutage: r.possible_outage === 1,
+  announcementId: r.announcement_id,
 });
 
 export function createSqliteWatchStore(db: Db): WatchStore {
@@ -131,8 +142,8 @@ export function createSqliteWatchStore(db: Db): WatchStore {
     'SELECT a.*, h.name AS household_name FROM watch_alerts a LEFT JOIN households h ON h.id = a.household_id';
   const s = {
     insert: db.prepare(
-      `INSERT INTO watch_alerts (kind, household_id, district_id, day, since_at, level, opened_at, next_step_at, possible_outage)
-       VALUES (@kind, @householdId, @districtId, @day, @sinceAt, @level, @openedAt, @nextStepAt, @possibleOutage)
+      `INSERT INTO watch_alerts (kind, household_id, district_id, day, since_at, level, opened_at, next_step_at, possible_outage, announcement_id)
+       VALUES (@kind, @householdId, @districtId, @day, @sinceAt, @level, @openedAt, @nextStepAt, @possibleOutage, @announcementId)
        ON CONFLICT DO NOTHING RETURNING id`,
     ),
     get: db.prepare(`${select} WHERE a.id = ?`),
@@ -164,10 +175,22 @@ export function createSqliteWatchStore(db: Db): WatchStore {
     missedByDay: db.prepare(
       `${select} WHERE a.household_id = ? AND a.kind = 'missed_checkin' AND a.day >= ? AND a.day <= ?`,
     ),
+    addFollowup: db.prepare(
+      'INSERT INTO safety_followups (announcement_id, due_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    ),
+    dueFollowups: db.prepare(
+      'SELECT announcement_id AS id FROM safety_followups WHERE done_at IS NULL AND due_at <= ? ORDER BY due_at',
+    ),
+    followupDone: db.prepare('UPDATE safety_followups SET done_at = ? WHERE announcement_id = ?'),
+    nextFollowup: db.prepare('SELECT MIN(due_at) AS t FROM safety_followups WHERE done_at IS NULL'),
   };
 
   const create = db.transaction((a: NewAlert, detail: Record<string, unknown> | undefined): number | null => {
-    const row = s.insert.get({ ...a, possibleOutage: a.possibleOutage ? 1 : 0 }) as { id: number } | undefined;
+    const row = s.insert.get({
+      ...a,
+      possibleOutage: a.possibleOutage ? 1 : 0,
+      announcementId: a.announcementId ?? null,
+    }) as { id: number } | undefined;
     if (!row) return null;
     s.insertEvent.run(
       row.id,
@@ -223,6 +246,10 @@ export function createSqliteWatchStore(db: Db): WatchStore {
         where.push('a.household_id = ?');
         params.push(f.householdId);
       }
+      if (f.announcementId !== undefined) {
+        where.push('a.announcement_id = ?');
+        params.push(f.announcementId);
+      }
       if (f.householdIds !== undefined) {
         // Household alerts of these households, and district alerts of their districts.
         const hh = f.householdIds.length ? f.householdIds.join(',') : 'NULL';
@@ -237,5 +264,9 @@ export function createSqliteWatchStore(db: Db): WatchStore {
       for (const r of s.missedByDay.all(h, from, to) as Row[]) m.set(r.day!, toRecord(r));
       return m;
     },
+    addSafetyFollowup: (id, dueAt) => void s.addFollowup.run(id, dueAt),
+    dueSafetyFollowups: (now) => (s.dueFollowups.all(now) as { id: number }[]).map((r) => r.id),
+    safetyFollowupDone: (id, at) => void s.followupDone.run(at, id),
+    nextSafetyFollowupAt: () => (s.nextFollowup.get() as { t: number | null }).t,
   };
 }

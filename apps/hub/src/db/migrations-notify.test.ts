@@ -1,0 +1,117 @@
+/** Migrations 0050–0059 (issue 16: help requests, notifications, call notes, planned calls). */
+import Database from 'better-sqlite3';
+import { migrate } from './migrate';
+
+function seeded(target: number) {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, { target });
+  db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
+  db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
+  return db;
+}
+
+describe('0050-watch-help-requests', () => {
+  it('keeps every alert and its ladder through the rebuild, and takes the new kinds', () => {
+    const db = seeded(31);
+    db.prepare(
+      "INSERT INTO watch_alerts (kind, household_id, district_id, day, level, opened_at, next_step_at) VALUES ('missed_checkin', 1, 1, '2026-01-05', 1, 10, 20)",
+    ).run();
+    db.prepare(
+      "INSERT INTO watch_alert_events (alert_id, at, type, actor, level) VALUES (1, 10, 'opened', 'system', 0)",
+    ).run();
+    migrate(db, { target: 50 });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.prepare('SELECT id, kind, level, next_step_at, announcement_id FROM watch_alerts').all()).toEqual([
+      { id: 1, kind: 'missed_checkin', level: 1, next_step_at: 20, announcement_id: null },
+    ]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM watch_alert_events WHERE alert_id = 1').get()).toEqual({ n: 1 });
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'watch_alerts'").get() as { sql: string }).sql;
+    expect(sql).toMatch(/STRICT$/);
+    const insert = db.prepare(
+      'INSERT INTO watch_alerts (kind, household_id, district_id, level, opened_at) VALUES (?, 1, 1, 1, 0)',
+    );
+    for (const kind of ['help_request', 'safety_unanswered', 'missed_call']) insert.run(kind);
+    expect(() => insert.run('panic')).toThrow(/CHECK/);
+    // Still one missed-check-in alert per household and day.
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO watch_alerts (kind, household_id, district_id, day, level, opened_at) VALUES ('missed_checkin', 1, 1, '2026-01-05', 0, 0)",
+        )
+        .run(),
+    ).toThrow(/UNIQUE/);
+  });
+
+  it('raises one alert of a kind per household and safety check, and keeps a ledger of safety follow-ups', () => {
+    const db = seeded(50);
+    db.prepare(
+      "INSERT INTO announcements (kind, title_ja, body_ja, target, status, created_by, created_at, updated_at) VALUES ('emergency', 't', 'b', '{}', 'published', 'x', 0, 0)",
+    ).run();
+    const insert = db.prepare(
+      'INSERT INTO watch_alerts (kind, household_id, district_id, level, opened_at, announcement_id) VALUES (?, 1, 1, 1, 0, 1) ON CONFLICT DO NOTHING',
+    );
+    expect(insert.run('help_request').changes).toBe(1);
+    expect(insert.run('help_request').changes).toBe(0);
+    expect(insert.run('safety_unanswered').changes).toBe(1);
+    db.prepare('INSERT INTO safety_followups (announcement_id, due_at) VALUES (1, 100)').run();
+    expect(() => db.prepare('INSERT INTO safety_followups (announcement_id, due_at) VALUES (1, 200)').run()).toThrow(
+      /UNIQUE|PRIMARY/,
+    );
+    expect(() => db.prepare('INSERT INTO safety_followups (announcement_id, due_at) VALUES (9, 1)').run()).toThrow(
+      /FOREIGN KEY/,
+    );
+  });
+});
+
+describe('0051-notifications', () => {
+  const db = seeded(51);
+  db.prepare(
+    "INSERT INTO users (username, display_name, password_hash, role, watcher_kind, created_at) VALUES ('w', 'W', 'x', 'watcher', 'welfare', 0)",
+  ).run();
+  db.prepare(
+    "INSERT INTO watch_alerts (kind, household_id, district_id, level, opened_at) VALUES ('concern', 1, 1, 1, 0)",
+  ).run();
+
+  it('creates STRICT tables', () => {
+    const tables = [
+      'notification_settings',
+      'notification_channels',
+      'push_subscriptions',
+      'notification_keys',
+      'notification_deliveries',
+    ];
+    const strict = db
+      .prepare(
+        `SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 1 AND name IN (${tables.map(() => '?').join(',')})`,
+      )
+      .all(...tables) as { name: string }[];
+    expect(strict.map((r) => r.name).sort()).toEqual([...tables].sort());
+  });
+
+  it('keeps a pending delivery with its next attempt, and refuses unknown statuses and channel names', () => {
+    const insert = db.prepare(
+      "INSERT INTO notification_deliveries (alert_id, user_id, channel, address, level, status, next_attempt_at, created_at) VALUES (1, 1, 'mail', 'w@example.city', 1, ?, ?, 0)",
+    );
+    insert.run('pending', 5);
+    expect(() => insert.run('pending', null)).toThrow(/CHECK/);
+    expect(() => insert.run('sent', 5)).toThrow(/CHECK/);
+    expect(() => insert.run('lost', null)).toThrow(/CHECK/);
+    const optIn = db.prepare(
+      'INSERT INTO notification_channels (user_id, channel, enabled, address, updated_at) VALUES (1, ?, 1, NULL, 0)',
+    );
+    optIn.run('sms');
+    expect(() => optIn.run('SMS!')).toThrow(/CHECK/);
+  });
+
+  it('one subscription per push endpoint, removed with its person', () => {
+    const add = db.prepare(
+      "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, created_at) VALUES (1, 'https://push.example/1', 'k', 'a', 0)",
+    );
+    add.run();
+    expect(() => add.run()).toThrow(/UNIQUE/);
+    db.prepare('DELETE FROM notification_deliveries').run();
+    db.prepare('DELETE FROM users WHERE id = 1').run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM push_subscriptions').get()).toEqual({ n: 0 });
+  });
+});

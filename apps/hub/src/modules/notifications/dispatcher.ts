@@ -1,0 +1,242 @@
+/**
+ * The dispatcher: when a watch alert reaches people (opened for them, or a level up), one delivery
+ * per person, channel and address is stored, then sent; each attempt is recorded (sent / failed /
+ * acknowledged / cancelled). Failures are tried again with backoff on the hub's clock (restart-safe:
+ * pending deliveries carry their next attempt), counted in tsunagu_notification_failures_total, and
+ * a channel that keeps failing shows as a warning on its readiness check (city hall's status page).
+ */
+import type { WatchAlert } from '@tsunagu/protocol';
+import { Counter } from 'prom-client';
+import type { HubContext } from '../../context';
+import type { TimerHandle } from '../../lib/clock';
+import type { DomainEvents } from '../../lib/events';
+import type { NotificationChannel, OutgoingMessage, SendOutcome } from './channel';
+import { alertWords } from './compose';
+import { LINK_LIFETIME_MS, type Links } from './links';
+import type { DeliveryRecord, NewDelivery, NotificationsStore } from './store';
+
+const MINUTE = 60_000;
+/** Waits before each new attempt: 1, 2, 4, 8, 16 minutes (six attempts in about half an hour). */
+export const RETRY_BACKOFF_MS = [1, 2, 4, 8, 16].map((m) => m * MINUTE);
+/** A channel whose last this many attempts all failed is reported as failing (a warning for city hall). */
+export const FAILING_AFTER = 3;
+/** Kinds city hall's disaster support team hears of, besides the household's watchers. */
+const DISASTER_TEAM_KINDS: readonly WatchAlert['kind'][] = ['help_request', 'safety_unanswered'];
+
+/** What the dispatcher needs of the watch. */
+export interface WatchView {
+  alert(alertId: number): WatchAlert | null;
+  alertChanged(alertId: number): void;
+  districtName(districtId: number): string | null;
+}
+
+interface ChannelHealth {
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastSuccessAt: number | null;
+}
+
+export interface Dispatcher {
+  alertRaised(e: DomainEvents['watch.alertRaised']): void;
+  alertSettled(e: DomainEvents['watch.alertSettled']): void;
+  /** The words and links of a delivery (what was or will be sent). */
+  message(d: DeliveryRecord, alert: WatchAlert): OutgoingMessage;
+  /** Arms the retry timer from the database (hub start). */
+  start(): void;
+  /** Resolves when no send is in flight (tests; closing). */
+  settle(): Promise<void>;
+  stop(): void;
+}
+
+export function createDispatcher(
+  ctx: Pick<HubContext, 'clock' | 'log' | 'metrics' | 'health' | 'config'>,
+  deps: { store: NotificationsStore; channels: NotificationChannel[]; watch: WatchView; links: Links },
+): Dispatcher {
+  const { clock } = ctx;
+  const { store, watch, links } = deps;
+  const channels = new Map(deps.channels.map((c) => [c.name, c]));
+  const health = new Map<string, ChannelHealth>();
+  const inFlight = new Map<number, Promise<void>>();
+  let timer: TimerHandle | null = null;
+  let timerAt = Number.POSITIVE_INFINITY;
+  let stopped = false;
+  const dirtyAlerts = new Set<number>();
+
+  const sent = new Counter({
+    name: 'tsunagu_notifications_sent_total',
+    help: 'Notifications sent about watch alerts, by channel',
+    labelNames: ['channel'],
+    registers: [ctx.metrics.registry],
+  });
+
+  for (const c of deps.channels) {
+    health.set(c.name, { consecutiveFailures: 0, lastError: null, lastSuccessAt: null });
+    ctx.health.register({
+      name: c.name,
+      critical: false,
+      run() {
+        const h = health.get(c.name)!;
+        const values = { consecutiveFailures: h.consecutiveFailures };
+        return h.consecutiveFailures >= FAILING_AFTER
+          ? {
+              status: 'warn',
+              reason: 'failing',
+              message: `The last ${h.consecutiveFailures} notifications by ${c.name} failed: ${h.lastError}`,
+              values,
+            }
+          : { status: 'ok', message: `Notifications by ${c.name} are being sent.`, values };
+      },
+    });
+  }
+
+  /** Consoles hear of delivery changes once per turn, however many deliveries an alert has. */
+  function alertChanged(alertId: number) {
+    if (dirtyAlerts.size === 0)
+      setImmediate(() => {
+        const ids = [...dirtyAlerts];
+        dirtyAlerts.clear();
+        for (const id of ids) watch.alertChanged(id);
+      });
+    dirtyAlerts.add(alertId);
+  }
+
+  function message(d: DeliveryRecord, alert: WatchAlert): OutgoingMessage {
+    const words = alertWords(alert, {
+      timeZone: ctx.config.timeZone,
+      districtName: alert.householdId === null ? watch.districtName(alert.districtId) : null,
+    });
+    const token = links.token({
+      deliveryId: d.id,
+      userId: d.userId,
+      alertId: d.alertId,
+      expiresAt: d.createdAt + LINK_LIFETIME_MS,
+    });
+    const ackPath = `/console/#/ack/${token}`;
+    return { alertId: alert.id, level: d.level, ...words, ackPath, ackUrl: `${ctx.config.publicUrl}${ackPath}` };
+  }
+
+  function recordHealth(channel: string, outcome: SendOutcome) {
+    const h = health.get(channel);
+    if (!h) return;
+    const wasFailing = h.consecutiveFailures >= FAILING_AFTER;
+    if (outcome.ok) {
+      h.consecutiveFailures = 0;
+      h.lastSuccessAt = clock.now();
+    } else if (!outcome.gone) {
+      h.consecutiveFailures++;
+      h.lastError = outcome.error;
+      ctx.metrics.operations.notificationFailures.inc({ channel });
+    }
+    // City hall's status page and consoles hear of the change at once, not at the next evaluation.
+    if (wasFailing !== h.consecutiveFailures >= FAILING_AFTER) ctx.health.refresh();
+  }
+
+  async function attempt(id: number): Promise<void> {
+    const d = store.delivery(id);
+    if (d?.status !== 'pending') return;
+    const alert = watch.alert(d.alertId);
+    if (alert?.state !== 'open') {
+      store.settle(d.alertId, null, clock.now());
+      alertChanged(d.alertId);
+      return;
+    }
+    const channel = channels.get(d.channel);
+    let outcome: SendOutcome;
+    if (!channel) outcome = { ok: false, retry: false, error: `The ${d.channel} channel is not configured any more.` };
+    else {
+      try {
+        outcome = await channel.send(d.address, message(d, alert));
+      } catch (err) {
+        outcome = { ok: false, retry: true, error: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    if (stopped) return;
+    const now = clock.now();
+    if (outcome.ok) {
+      store.attempted(id, { status: 'sent', at: now, error: null, nextAttemptAt: null });
+      sent.inc({ channel: d.channel });
+    } else {
+      const backoff = outcome.retry ? RETRY_BACKOFF_MS[d.attempts] : undefined;
+      if (backoff === undefined) {
+        store.attempted(id, { status: 'failed', at: now, error: outcome.error, nextAttemptAt: null });
+        if (!outcome.gone)
+          ctx.log.warn({ deliveryId: id, channel: d.channel, error: outcome.error }, 'notification failed');
+      } else {
+        store.attempted(id, { status: 'pending', at: now, error: outcome.error, nextAttemptAt: now + backoff });
+        arm(now + backoff);
+      }
+    }
+    recordHealth(d.channel, outcome);
+    alertChanged(d.alertId);
+  }
+
+  function send(id: number) {
+    if (inFlight.has(id) || stopped) return;
+    const p = attempt(id)
+      .catch((err) => ctx.log.error({ err, deliveryId: id }, 'notification attempt failed'))
+      .finally(() => inFlight.delete(id));
+    inFlight.set(id, p);
+  }
+
+  function tick() {
+    timer = null;
+    timerAt = Number.POSITIVE_INFINITY;
+    if (stopped) return;
+    for (const d of store.due(clock.now())) send(d.id);
+    const next = store.nextDueAt();
+    if (next !== null) arm(Math.max(next, clock.now() + 1000));
+  }
+
+  function arm(at: number) {
+    if (stopped || at >= timerAt) return;
+    timer?.cancel();
+    timerAt = at;
+    timer = clock.setTimeout(tick, Math.max(0, at - clock.now()));
+  }
+
+  return {
+    alertRaised(e) {
+      const alert = watch.alert(e.alertId);
+      if (alert?.state !== 'open') return;
+      const people = new Set(e.recipients);
+      if (e.level === 1 && DISASTER_TEAM_KINDS.includes(alert.kind))
+        for (const id of store.disasterTeam()) people.add(id);
+      const list: NewDelivery[] = [];
+      const now = clock.now();
+      for (const userId of people) {
+        for (const c of channels.values()) {
+          const optIn = store.optIn(userId, c.name);
+          if (!(optIn?.enabled ?? c.defaultOn)) continue;
+          for (const address of c.addresses(userId, optIn?.address ?? null))
+            list.push({ alertId: alert.id, userId, channel: c.name, address, level: e.level, now });
+        }
+      }
+      if (list.length === 0) return;
+      for (const id of store.createDeliveries(list)) send(id);
+      alertChanged(alert.id);
+    },
+
+    alertSettled(e) {
+      const by = /^user:(\d+):/.exec(e.actor);
+      if (store.settle(e.alertId, e.state === 'acknowledged' && by ? Number(by[1]) : null, e.at) > 0)
+        alertChanged(e.alertId);
+    },
+
+    message,
+
+    start() {
+      tick();
+    },
+
+    async settle() {
+      while (inFlight.size > 0) await Promise.all([...inFlight.values()]);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+
+    stop() {
+      stopped = true;
+      timer?.cancel();
+      timer = null;
+    },
+  };
+}

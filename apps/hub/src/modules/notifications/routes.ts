@@ -1,0 +1,87 @@
+/** REST: a person's notification settings and devices, and acknowledging an alert through a link. */
+import type { FastifyInstance } from 'fastify';
+import type { HubContext } from '../../context';
+import { forbidden } from '../../lib/errors';
+import { actorName, type Principal } from '../../lib/principal';
+import { route } from '../../lib/route';
+import type { WatchService } from '../watch';
+import type { NotificationsService } from './service';
+
+/** People who hear of watch alerts: watchers, and city hall (its disaster support team). */
+const alertedStaff = { roles: ['cityhall', 'watcher'] as const };
+const tags = ['notifications'];
+
+/** Settings and links belong to a person: an API key has neither. */
+function person(p: Principal | null) {
+  if (p?.kind !== 'user') throw forbidden('Notification settings belong to a person: sign in.');
+  return p.user;
+}
+
+export function notificationsRoutes(ctx: HubContext, deps: { service: NotificationsService; watch: WatchService }) {
+  const { service, watch } = deps;
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    route(app, 'GET /api/notifications/settings', { config: { access: alertedStaff }, tags }, async (request) =>
+      service.settings(person(request.principal)),
+    );
+
+    route(app, 'PUT /api/notifications/settings', { config: { access: alertedStaff }, tags }, async (request) => {
+      const user = person(request.principal);
+      const saved = service.saveSettings(user, request.body);
+      ctx.audit.record({
+        actor: actorName(request.principal),
+        action: 'notifications.settings_saved',
+        target: `user:${user.id}`,
+        ip: request.ip,
+        detail: { mail: saved.mail, push: saved.push, disasterSupport: saved.disasterSupport },
+      });
+      return saved;
+    });
+
+    route(
+      app,
+      'POST /api/notifications/devices',
+      { config: { access: alertedStaff }, tags },
+      async (request, reply) => {
+        const user = person(request.principal);
+        const device = service.addDevice(user, request.body);
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'notifications.device_added',
+          target: `push_device:${device.id}`,
+          ip: request.ip,
+          detail: { label: device.label },
+        });
+        return reply.status(201).send(device);
+      },
+    );
+
+    route(app, 'DELETE /api/notifications/devices/:id', { config: { access: alertedStaff }, tags }, async (request) => {
+      const user = person(request.principal);
+      const settings = service.removeDevice(user, request.params.id);
+      ctx.audit.record({
+        actor: actorName(request.principal),
+        action: 'notifications.device_removed',
+        target: `push_device:${request.params.id}`,
+        ip: request.ip,
+      });
+      return settings;
+    });
+
+    route(app, 'POST /api/notifications/acknowledge', { config: { access: alertedStaff }, tags }, async (request) => {
+      const user = person(request.principal);
+      const actor = actorName(request.principal);
+      const result = service.acknowledgeByLink(user, request.body.token, (alertId) =>
+        watch.toDto(watch.acknowledge(alertId, actor)),
+      );
+      if (result.acknowledged)
+        ctx.audit.record({
+          actor,
+          action: 'watch.alert_acknowledged',
+          target: `alert:${result.alertId}`,
+          ip: request.ip,
+          detail: { via: 'link', channel: result.channel },
+        });
+      return { alert: watch.alert(result.alertId)!, acknowledged: result.acknowledged };
+    });
+  };
+}

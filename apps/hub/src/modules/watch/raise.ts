@@ -1,0 +1,142 @@
+/**
+ * Alerts raised at once to a household's first watchers, without waiting for a deadline: a concern
+ * noted by someone who saw or spoke with the resident, the resident asking for help (terminal or
+ * safety check), a safety check left unanswered, a planned call nobody answered.
+ */
+import type { AlertKind, Household } from '@tsunagu/protocol';
+import type { DomainEvents } from '../../lib/events';
+import type { Notifier, Outbox } from './notify';
+import { MINUTE, type Plans, type WatchContext, type WatchDeps } from './parts';
+
+export interface ImmediateAlerts {
+  /** A concern alert to the household's first watchers; returns when it escalates unless acknowledged. */
+  concern(e: DomainEvents['household.concern']): number | null;
+  /** A help request (once per safety check; from the terminal, one open request at a time). */
+  helpRequested(e: DomainEvents['household.helpRequested']): { alertId: number; escalatesAt: number } | null;
+  callMissed(e: DomainEvents['household.callMissed']): number | null;
+  /** Safety checks whose wait for answers is over: their unanswered households are alerted. */
+  safetyFollowups(outbox: Outbox, now: number): void;
+}
+
+export function createImmediateAlerts(
+  ctx: WatchContext,
+  deps: WatchDeps & { plans: Plans; notify: Notifier; alertRaised(kind: string): void; urgentAckMs: number },
+): ImmediateAlerts {
+  const { alerts, households, plans, notify } = deps;
+
+  /** Opens an alert at level 1 and tells the level-1 watchers; null when one like it exists. */
+  function raise(
+    outbox: Outbox,
+    h: Household,
+    spec: {
+      kind: AlertKind;
+      sinceAt: number;
+      urgent: boolean;
+      announcementId?: number | null;
+      detail: Record<string, unknown>;
+    },
+  ): { alertId: number; escalatesAt: number } | null {
+    const now = ctx.clock.now();
+    const ackTimeout = spec.urgent
+      ? Math.min(deps.urgentAckMs, plans.planFor(h.id).ackTimeoutMinutes * MINUTE)
+      : plans.planFor(h.id).ackTimeoutMinutes * MINUTE;
+    const id = alerts.create(
+      {
+        kind: spec.kind,
+        householdId: h.id,
+        districtId: h.districtId,
+        day: null,
+        sinceAt: spec.sinceAt,
+        level: 1,
+        openedAt: now,
+        nextStepAt: now + ackTimeout,
+        possibleOutage: false,
+        announcementId: spec.announcementId ?? null,
+      },
+      spec.detail,
+    );
+    if (id === null) return null;
+    deps.alertRaised(spec.kind);
+    const recipients = notify.watcherIdsFor({ householdId: h.id, districtId: h.districtId }, (l) => l === 1);
+    alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
+    notify.raised(outbox, id, recipients);
+    notify.board(outbox, h.id);
+    return { alertId: id, escalatesAt: now + ackTimeout };
+  }
+
+  return {
+    concern(e) {
+      const h = households.get(e.householdId);
+      if (!h) return null;
+      const raised = notify.inTransaction((outbox) =>
+        raise(outbox, h, {
+          kind: 'concern',
+          sinceAt: e.at,
+          urgent: e.urgency === 'urgent',
+          detail: { source: e.source, note: e.note, ...(e.urgency ? { urgency: e.urgency } : {}) },
+        }),
+      );
+      return raised?.escalatesAt ?? null;
+    },
+
+    helpRequested(e) {
+      const h = households.get(e.householdId);
+      if (!h) return null;
+      return notify.inTransaction((outbox) => {
+        if (e.source === 'terminal') {
+          // One open request at a time: pressing again is noted on it (and heard again), not a second alert.
+          const open = alerts.activeForHousehold(h.id, 'help_request').find((a) => a.announcementId === null);
+          if (open) {
+            const now = ctx.clock.now();
+            alerts.addEvent(open.id, { at: now, type: 'asked_again', actor: 'system', level: open.level });
+            notify.raised(
+              outbox,
+              open.id,
+              notify.watcherIdsFor({ householdId: h.id, districtId: h.districtId }, (l) => l <= open.level),
+            );
+            return { alertId: open.id, escalatesAt: open.nextStepAt ?? now };
+          }
+        }
+        return raise(outbox, h, {
+          kind: 'help_request',
+          sinceAt: e.at,
+          urgent: true,
+          announcementId: e.announcementId,
+          detail: { source: e.source, ...(e.announcementId !== null ? { announcementId: e.announcementId } : {}) },
+        });
+      });
+    },
+
+    callMissed(e) {
+      const h = households.get(e.householdId);
+      if (!h) return null;
+      const raised = notify.inTransaction((outbox) =>
+        raise(outbox, h, {
+          kind: 'missed_call',
+          sinceAt: e.at,
+          urgent: false,
+          detail: { callId: e.callId, scheduleId: e.scheduleId },
+        }),
+      );
+      return raised?.escalatesAt ?? null;
+    },
+
+    safetyFollowups(outbox, now) {
+      for (const announcementId of alerts.dueSafetyFollowups(now)) {
+        alerts.safetyFollowupDone(announcementId, now);
+        const unanswered = deps.unansweredHouseholds?.(announcementId) ?? [];
+        for (const householdId of unanswered) {
+          const h = households.get(householdId);
+          if (!h) continue;
+          raise(outbox, h, {
+            kind: 'safety_unanswered',
+            sinceAt: now,
+            urgent: false,
+            announcementId,
+            detail: { announcementId },
+          });
+        }
+      }
+    },
+  };
+}
