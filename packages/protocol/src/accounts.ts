@@ -1,26 +1,16 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Name } from './common';
+import { Id, literals, Name } from './common';
 
 /**
  * Staff roles. `admin` is a flag on a city hall account (user management, API keys, audit log),
  * not a role of its own, so an administrator is always also city hall staff.
  */
-export const StaffRole = Type.Union([
-  Type.Literal('cityhall'),
-  Type.Literal('operator'),
-  Type.Literal('listener'),
-  Type.Literal('watcher'),
-]);
+export const StaffRole = literals('cityhall', 'operator', 'listener', 'watcher');
 export type StaffRole = Static<typeof StaffRole>;
 export const STAFF_ROLES: readonly StaffRole[] = ['cityhall', 'operator', 'listener', 'watcher'];
 
 /** Kinds of watcher, for display and escalation order. */
-export const WatcherKind = Type.Union([
-  Type.Literal('welfare'),
-  Type.Literal('carenetwork'),
-  Type.Literal('family'),
-  Type.Literal('supervisor'),
-]);
+export const WatcherKind = literals('welfare', 'carenetwork', 'family', 'supervisor');
 export type WatcherKind = Static<typeof WatcherKind>;
 
 export const Username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[a-z0-9][a-z0-9._-]*$' });

@@ -3,14 +3,10 @@
  * terminal receives, and the receipts terminals report back.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Timestamp } from './common';
+import { Id, literals, Timestamp } from './common';
 import { SpeechReadings } from './speech';
 
-export const AnnouncementKind = Type.Union([
-  Type.Literal('emergency'),
-  Type.Literal('important'),
-  Type.Literal('routine'),
-]);
+export const AnnouncementKind = literals('emergency', 'important', 'routine');
 export type AnnouncementKind = Static<typeof AnnouncementKind>;
 
 /** A sound other than the kind's usual one: 'eew' = the Earthquake Early Warning chime, top priority. */
@@ -23,27 +19,17 @@ export type AnnouncementTone = Static<typeof AnnouncementTone>;
  * Meteorological Agency's national warnings. An alerting system's or JMA's emergency outranks the
  * city's own on the terminal's sound channel.
  */
-export const AnnouncementSource = Type.Union([Type.Literal('console'), Type.Literal('cap'), Type.Literal('jma')]);
+export const AnnouncementSource = literals('console', 'cap', 'jma');
 export type AnnouncementSource = Static<typeof AnnouncementSource>;
 
 /**
  * A CAP message's signature: verified with a trusted certificate, signed but not checkable (no
  * trusted certificate configured), or not signed at all.
  */
-export const CapSignatureState = Type.Union([
-  Type.Literal('verified'),
-  Type.Literal('unverified'),
-  Type.Literal('unsigned'),
-]);
+export const CapSignatureState = literals('verified', 'unverified', 'unsigned');
 export type CapSignatureState = Static<typeof CapSignatureState>;
 
-export const AnnouncementStatus = Type.Union([
-  Type.Literal('pending_approval'),
-  Type.Literal('scheduled'),
-  Type.Literal('published'),
-  Type.Literal('cancelled'),
-  Type.Literal('expired'),
-]);
+export const AnnouncementStatus = literals('pending_approval', 'scheduled', 'published', 'cancelled', 'expired');
 export type AnnouncementStatus = Static<typeof AnnouncementStatus>;
 
 export const TARGET_GROUPS = ['needs_assistance'] as const;
@@ -232,7 +218,7 @@ export const AnnouncementListQuery = Type.Object(
  * whether what it sends is published at once (`auto`) or waits for a person's approval (`hold`,
  * also what a key without a policy gets).
  */
-export const PublishPolicy = Type.Union([Type.Literal('auto'), Type.Literal('hold')]);
+export const PublishPolicy = literals('auto', 'hold');
 export const SenderPolicyBody = Type.Object(
   {
     capSender: Type.Union([Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\s,<&]+$' }), Type.Null()]),
@@ -279,7 +265,7 @@ export type AudioUploaded = Static<typeof AudioUploaded>;
 /** Largest voice clip accepted (about five minutes of compressed speech). */
 export const MAX_AUDIO_BYTES = 5 * 1024 * 1024;
 
-export const FollowUpSort = Type.Union([Type.Literal('district'), Type.Literal('needsAssistance')]);
+export const FollowUpSort = literals('district', 'needsAssistance');
 export const FollowUpQuery = Type.Object({ sort: Type.Optional(FollowUpSort) }, { additionalProperties: false });
 export const FollowUpHousehold = Type.Object({
   householdId: Id,
@@ -290,7 +276,7 @@ export const FollowUpHousehold = Type.Object({
   districtName: Type.String(),
   needsAssistance: Type.Boolean(),
   /** need_help: asked for help; not_answered: no answer / no acknowledgement yet. */
-  state: Type.Union([Type.Literal('need_help'), Type.Literal('not_answered')]),
+  state: literals('need_help', 'not_answered'),
   delivered: Type.Boolean(),
 });
 export type FollowUpHousehold = Static<typeof FollowUpHousehold>;
@@ -301,11 +287,7 @@ export type FollowUpList = Static<typeof FollowUpList>;
  * A signed message's XML signature: 'verified' with a trusted certificate (TSUNAGU_CAP_TRUSTED_CERTS),
  * or 'unverified' (no trusted certificate is configured). Absent for an unsigned message.
  */
-export const CapSignature = Type.Union([
-  Type.Literal('verified'),
-  Type.Literal('unsigned'),
-  Type.Literal('unverified'),
-]);
+export const CapSignature = literals('verified', 'unsigned', 'unverified');
 export type CapSignature = Static<typeof CapSignature>;
 /** Answer of POST /api/cap when a valid message had nothing (new) to announce. */
 export const CapOutcome = Type.Object({
@@ -317,14 +299,9 @@ export const CapOutcome = Type.Object({
 export type CapOutcome = Static<typeof CapOutcome>;
 export const CapCreated = Type.Object({ announcementId: Id, signature: Type.Optional(CapSignature) });
 
-export const ReceiptStage = Type.Union([
-  Type.Literal('delivered'),
-  Type.Literal('played'),
-  Type.Literal('acknowledged'),
-  Type.Literal('answered'),
-]);
+export const ReceiptStage = literals('delivered', 'played', 'acknowledged', 'answered');
 export type ReceiptStage = Static<typeof ReceiptStage>;
-export const SafetyAnswer = Type.Union([Type.Literal('safe'), Type.Literal('need_help')]);
+export const SafetyAnswer = literals('safe', 'need_help');
 export type SafetyAnswer = Static<typeof SafetyAnswer>;
 
 export const ReceiptPayload = Type.Object(
@@ -335,7 +312,7 @@ export type ReceiptPayload = Static<typeof ReceiptPayload>;
 
 export const AnnouncementSync = Type.Object({ announcements: Type.Array(TerminalAnnouncement) });
 export type AnnouncementSync = Static<typeof AnnouncementSync>;
-export const WithdrawnReason = Type.Union([Type.Literal('cancelled'), Type.Literal('expired')]);
+export const WithdrawnReason = literals('cancelled', 'expired');
 export type WithdrawnReason = Static<typeof WithdrawnReason>;
 /** Cancelled or expired: the terminal removes it from the screen. */
 export const AnnouncementWithdrawn = Type.Object({ id: Id, reason: WithdrawnReason });

@@ -3,26 +3,22 @@
  * by the hub, callbacks, queue figures.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Name } from './common';
+import { Id, literals, Name } from './common';
 import type { ShopKind } from './shops';
 
 /** An operator's own setting (after-call work is set by the hub after each call, and can be ended early). */
-export const Availability = Type.Union([
-  Type.Literal('available'),
-  Type.Literal('away'),
-  Type.Literal('after_call_work'),
-]);
+export const Availability = literals('available', 'away', 'after_call_work');
 export type Availability = Static<typeof Availability>;
 
-export const CallStatus = Type.Union([
-  Type.Literal('waiting'),
-  Type.Literal('callback_requested'),
-  Type.Literal('ringing_terminal'),
-  Type.Literal('connected'),
-  Type.Literal('ended'),
-  Type.Literal('abandoned'),
-  Type.Literal('declined'),
-]);
+export const CallStatus = literals(
+  'waiting',
+  'callback_requested',
+  'ringing_terminal',
+  'connected',
+  'ended',
+  'abandoned',
+  'declined',
+);
 export type CallStatus = Static<typeof CallStatus>;
 
 /** Why a call may not be answered soon; the terminal says so and offers a callback. */
@@ -52,12 +48,7 @@ export type CallIdBody = Static<typeof CallIdBody>;
 export const PeerSignal = Type.Union([
   Type.Object(
     {
-      type: Type.Union([
-        Type.Literal('offer'),
-        Type.Literal('answer'),
-        Type.Literal('pranswer'),
-        Type.Literal('rollback'),
-      ]),
+      type: literals('offer', 'answer', 'pranswer', 'rollback'),
       sdp: Type.String({ maxLength: 32_000 }),
     },
     { additionalProperties: false },
@@ -83,7 +74,7 @@ export const PeerSignal = Type.Union([
       type: Type.Literal('transceiverRequest'),
       transceiverRequest: Type.Object(
         {
-          kind: Type.Union([Type.Literal('audio'), Type.Literal('video')]),
+          kind: literals('audio', 'video'),
           init: Type.Optional(Type.Object({}, { additionalProperties: true })),
         },
         { additionalProperties: false },
@@ -118,28 +109,28 @@ export const CallInfo = Type.Object({
   callId: Id,
   shopId: Id,
   shopName: Name,
-  shopKind: Type.Union([Type.Literal('shop'), Type.Literal('listening')]),
+  shopKind: literals('shop', 'listening'),
   householdId: Id,
   householdName: Type.String(),
   operatorId: Type.Union([Id, Type.Null()]),
   operatorName: Type.Union([Type.String(), Type.Null()]),
-  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  direction: literals('inbound', 'outbound'),
   status: CallStatus,
 });
 export type CallInfo = Static<typeof CallInfo>;
 
-export const CallEndReason = Type.Union([
-  Type.Literal('hung_up_by_resident'),
-  Type.Literal('hung_up_by_operator'),
-  Type.Literal('declined'),
-  Type.Literal('no_answer'),
-  Type.Literal('connection_lost'),
-  Type.Literal('cancelled'),
-]);
+export const CallEndReason = literals(
+  'hung_up_by_resident',
+  'hung_up_by_operator',
+  'declined',
+  'no_answer',
+  'connection_lost',
+  'cancelled',
+);
 export type CallEndReason = Static<typeof CallEndReason>;
 
 export const SetAvailabilityBody = Type.Object(
-  { availability: Type.Union([Type.Literal('available'), Type.Literal('away')]) },
+  { availability: literals('available', 'away') },
   { additionalProperties: false },
 );
 export type SetAvailabilityBody = Static<typeof SetAvailabilityBody>;
@@ -150,14 +141,7 @@ export const OperatorState = Type.Object({
   shopId: Id,
   availability: Availability,
   /** Derived: what the operator is doing now. */
-  activity: Type.Union([
-    Type.Literal('idle'),
-    Type.Literal('ringing'),
-    Type.Literal('in_call'),
-    Type.Literal('away'),
-    Type.Literal('after_call_work'),
-    Type.Literal('offline'),
-  ]),
+  activity: literals('idle', 'ringing', 'in_call', 'away', 'after_call_work', 'offline'),
   callId: Type.Union([Id, Type.Null()]),
   missedRings: Type.Integer({ minimum: 0 }),
 });
@@ -191,7 +175,7 @@ export type QueueEntryView = Static<typeof QueueEntryView>;
 export const QueueView = Type.Object({
   shopId: Id,
   shopName: Type.String(),
-  shopKind: Type.Union([Type.Literal('shop'), Type.Literal('listening')]),
+  shopKind: literals('shop', 'listening'),
   open: Type.Boolean(),
   entries: Type.Array(QueueEntryView),
   operators: Type.Array(OperatorState),
@@ -212,7 +196,7 @@ export const CallHistoryItem = Type.Object({
   householdId: Id,
   householdName: Type.String(),
   operatorId: Type.Union([Id, Type.Null()]),
-  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  direction: literals('inbound', 'outbound'),
   status: CallStatus,
   requestedAt: Type.String(),
   answeredAt: Type.Union([Type.String(), Type.Null()]),
@@ -233,12 +217,7 @@ export const CallRinging = Type.Composite([
 export type CallRinging = Static<typeof CallRinging>;
 export const RingCancelled = Type.Object({
   callId: Id,
-  reason: Type.Union([
-    Type.Literal('answered_elsewhere'),
-    Type.Literal('timeout'),
-    Type.Literal('caller_left'),
-    Type.Literal('declined'),
-  ]),
+  reason: literals('answered_elsewhere', 'timeout', 'caller_left', 'declined'),
 });
 export type RingCancelled = Static<typeof RingCancelled>;
 export const CallIdResult = Type.Object({ callId: Id });

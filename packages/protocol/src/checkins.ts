@@ -3,16 +3,16 @@
  * check-in plan (deadline, days, reminders, grace period, which signs of life count).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Timestamp } from './common';
+import { Id, literals, Timestamp } from './common';
 
 /** Kinds of activity that may count as a sign of life (a plan chooses which). */
-export const ActivityKind = Type.Union([
-  Type.Literal('checkin'),
-  Type.Literal('call'),
-  Type.Literal('order_confirmed'),
-  Type.Literal('announcement_acknowledged'),
-  Type.Literal('delivery_well'),
-]);
+export const ActivityKind = literals(
+  'checkin',
+  'call',
+  'order_confirmed',
+  'announcement_acknowledged',
+  'delivery_well',
+);
 export type ActivityKind = Static<typeof ActivityKind>;
 export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'checkin',
@@ -22,7 +22,7 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'delivery_well',
 ];
 
-export const Mood = Type.Union([Type.Literal('good'), Type.Literal('so_so'), Type.Literal('not_good')]);
+export const Mood = literals('good', 'so_so', 'not_good');
 export type Mood = Static<typeof Mood>;
 
 /** Local wall-clock time of day, 24-hour "HH:MM". */
@@ -78,7 +78,7 @@ export type CheckinStatus = Static<typeof CheckinStatus>;
 
 export const CheckinReminder = Type.Object({
   /** `before`: a reminder ahead of the deadline; `deadline`: the deadline passed without a sign of life. */
-  stage: Type.Union([Type.Literal('before'), Type.Literal('deadline')]),
+  stage: literals('before', 'deadline'),
   day: LocalDate,
   deadline: Timestamp,
   minutesLeft: Type.Integer({ minimum: 0 }),

@@ -1,4 +1,11 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+
+/** A closed set of string values: `literals('a', 'b')` is `Type.Union([Type.Literal('a'), Type.Literal('b')])`. */
+export function literals<const T extends readonly [string, ...string[]]>(
+  ...values: T
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>;
+}
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 52 });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
@@ -6,7 +13,7 @@ export type IdParams = Static<typeof IdParams>;
 
 /** A short single-line name a person typed. */
 export const Name = Type.String({ minLength: 1, maxLength: 120 });
-export const Language = Type.Union([Type.Literal('ja'), Type.Literal('en')]);
+export const Language = literals('ja', 'en');
 export type Language = Static<typeof Language>;
 
 /** ISO 8601 timestamp with offset, as the hub sends it. */

@@ -4,7 +4,7 @@
  * row's problems before anything is stored, then the import stores the rows that have none.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id } from './common';
+import { Id, literals } from './common';
 
 /** Content types the import takes (Excel saves CSV as text/csv; some browsers send the Excel type). */
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/vnd.ms-excel'] as const;
@@ -13,28 +13,28 @@ export const MAX_IMPORT_ROWS = 5000;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /** The household fields a column can fill. */
-export const ImportField = Type.Union([
-  Type.Literal('name'),
-  Type.Literal('kana'),
-  Type.Literal('address'),
-  Type.Literal('phone'),
-  Type.Literal('district'),
-  Type.Literal('needsAssistance'),
-  Type.Literal('assistanceReason'),
-  Type.Literal('notes'),
-]);
+export const ImportField = literals(
+  'name',
+  'kana',
+  'address',
+  'phone',
+  'district',
+  'needsAssistance',
+  'assistanceReason',
+  'notes',
+);
 export type ImportField = Static<typeof ImportField>;
 
 /** What is wrong with a row (the console says it in words; `message` is for API users). */
-export const ImportProblemCode = Type.Union([
-  Type.Literal('missing'),
-  Type.Literal('too_long'),
-  Type.Literal('unknown_district'),
-  Type.Literal('bad_phone'),
-  Type.Literal('bad_flag'),
-  Type.Literal('duplicate_in_file'),
-  Type.Literal('already_registered'),
-]);
+export const ImportProblemCode = literals(
+  'missing',
+  'too_long',
+  'unknown_district',
+  'bad_phone',
+  'bad_flag',
+  'duplicate_in_file',
+  'already_registered',
+);
 export type ImportProblemCode = Static<typeof ImportProblemCode>;
 
 export const ImportProblem = Type.Object({
@@ -48,7 +48,7 @@ export const ImportProblem = Type.Object({
 });
 export type ImportProblem = Static<typeof ImportProblem>;
 
-export const ImportRowAction = Type.Union([Type.Literal('create'), Type.Literal('skip'), Type.Literal('error')]);
+export const ImportRowAction = literals('create', 'skip', 'error');
 export type ImportRowAction = Static<typeof ImportRowAction>;
 
 export const ImportRow = Type.Object({
@@ -74,7 +74,7 @@ export type ImportRow = Static<typeof ImportRow>;
 export const HouseholdImport = Type.Object({
   /** True for the dry run: nothing was stored. */
   dryRun: Type.Boolean(),
-  encoding: Type.Union([Type.Literal('utf-8'), Type.Literal('shift_jis')]),
+  encoding: literals('utf-8', 'shift_jis'),
   /** Which column of the file fills which field. */
   columns: Type.Array(Type.Object({ header: Type.String(), field: ImportField })),
   /** Columns the import does not use (shown so a clerk sees nothing was silently lost). */

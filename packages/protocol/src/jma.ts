@@ -4,13 +4,13 @@
  * what `POST /api/jma` answers.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Timestamp } from './common';
+import { Id, literals, Timestamp } from './common';
 
 /** The media types `POST /api/jma` takes (a telegram is read raw: its XML declaration says how to decode it). */
 export const JMA_CONTENT_TYPES = ['application/xml', 'text/xml'] as const;
 
 /** quake = 地震情報／細分区域, city = 地震情報／市町村等, tsunami = 津波予報区. */
-export const JmaAreaType = Type.Union([Type.Literal('quake'), Type.Literal('city'), Type.Literal('tsunami')]);
+export const JmaAreaType = literals('quake', 'city', 'tsunami');
 export type JmaAreaType = Static<typeof JmaAreaType>;
 export const JmaArea = Type.Object(
   { type: JmaAreaType, code: Type.String({ pattern: '^[0-9]{1,7}$' }) },
@@ -23,12 +23,7 @@ export const JmaIntensity = Type.Union(JMA_INTENSITIES.map((i) => Type.Literal(i
 export type JmaIntensity = Static<typeof JmaIntensity>;
 
 /** What a rule does: announce at a priority, or nothing. */
-export const JmaAction = Type.Union([
-  Type.Literal('emergency'),
-  Type.Literal('important'),
-  Type.Literal('routine'),
-  Type.Literal('ignore'),
-]);
+export const JmaAction = literals('emergency', 'important', 'routine', 'ignore');
 export type JmaAction = Static<typeof JmaAction>;
 
 export const JMA_TEMPLATE_IDS = [
@@ -56,7 +51,7 @@ export type JmaTemplate = Static<typeof JmaTemplate>;
 export const JmaPolicy = Type.Object(
   {
     /** 緊急地震速報（警報） covering the city: emergency at the top priority with the EEW chime, or nothing. */
-    eew: Type.Union([Type.Literal('emergency'), Type.Literal('ignore')]),
+    eew: literals('emergency', 'ignore'),
     /** Observed intensity in the city: from this class an emergency (null: never). */
     intensityEmergencyFrom: Type.Union([JmaIntensity, Type.Null()]),
     /** …and from this class an important notice (null: never). */
@@ -85,7 +80,7 @@ export const JmaSettings = Type.Object(
   {
     areas: Type.Array(JmaArea, { maxItems: 50 }),
     /** Where the areas come from: an administrator's setting, or TSUNAGU_JMA_AREAS. */
-    areasSource: Type.Union([Type.Literal('admin'), Type.Literal('environment'), Type.Literal('none')]),
+    areasSource: literals('admin', 'environment', 'none'),
     policy: JmaPolicy,
     /** TSUNAGU_JMA_MAX_AGE: older telegrams are recorded, not announced (0: no limit). */
     maxAgeSeconds: Type.Integer({ minimum: 0 }),
@@ -104,45 +99,40 @@ export const UpdateJmaSettingsBody = Type.Object(
 );
 export type UpdateJmaSettingsBody = Static<typeof UpdateJmaSettingsBody>;
 
-export const JmaDecision = Type.Union([
-  Type.Literal('announced'),
-  Type.Literal('updated'),
-  Type.Literal('withdrawn'),
-  Type.Literal('all_clear'),
-  Type.Literal('ignored'),
-  Type.Literal('too_old'),
-  Type.Literal('superseded'),
-  Type.Literal('test'),
-]);
+export const JmaDecision = literals(
+  'announced',
+  'updated',
+  'withdrawn',
+  'all_clear',
+  'ignored',
+  'too_old',
+  'superseded',
+  'test',
+);
 export type JmaDecision = Static<typeof JmaDecision>;
 
-export const JmaTelegramKind = Type.Union([
-  Type.Literal('eew'),
-  Type.Literal('eewForecast'),
-  Type.Literal('eewTest'),
-  Type.Literal('intensityFlash'),
-  Type.Literal('quakeInfo'),
-  Type.Literal('tsunami'),
-  Type.Literal('other'),
-]);
+export const JmaTelegramKind = literals(
+  'eew',
+  'eewForecast',
+  'eewTest',
+  'intensityFlash',
+  'quakeInfo',
+  'tsunami',
+  'other',
+);
 export type JmaTelegramKind = Static<typeof JmaTelegramKind>;
 
 /** One telegram as recorded: what it was, what the hub decided, and why. */
 export const JmaTelegramRecord = Type.Object({
   id: Id,
   receivedAt: Timestamp,
-  source: Type.Union([Type.Literal('api'), Type.Literal('feed')]),
+  source: literals('api', 'feed'),
   receivedFrom: Type.String(),
   sha256: Type.String(),
   title: Type.String(),
   kind: JmaTelegramKind,
-  mode: Type.Union([Type.Literal('live'), Type.Literal('drill'), Type.Literal('test')]),
-  infoType: Type.Union([
-    Type.Literal('issue'),
-    Type.Literal('correction'),
-    Type.Literal('delay'),
-    Type.Literal('cancel'),
-  ]),
+  mode: literals('live', 'drill', 'test'),
+  infoType: literals('issue', 'correction', 'delay', 'cancel'),
   eventId: Type.String(),
   serial: Type.Union([Type.Integer(), Type.Null()]),
   reportAt: Timestamp,
@@ -171,7 +161,7 @@ export type JmaTelegramQuery = Static<typeof JmaTelegramQuery>;
 
 /** `POST /api/jma` → 201 when an announcement was made or changed. */
 export const JmaAnnounced = Type.Object({
-  result: Type.Union([Type.Literal('announced'), Type.Literal('updated'), Type.Literal('all_clear')]),
+  result: literals('announced', 'updated', 'all_clear'),
   announcementId: Id,
   withdrawnIds: Type.Array(Id),
   reason: Type.String(),
@@ -181,7 +171,7 @@ export const JmaAnnounced = Type.Object({
 export type JmaAnnounced = Static<typeof JmaAnnounced>;
 /** …200 otherwise. */
 export const JmaNotAnnounced = Type.Object({
-  result: Type.Union([Type.Literal('ignored'), Type.Literal('duplicate'), Type.Literal('withdrawn')]),
+  result: literals('ignored', 'duplicate', 'withdrawn'),
   reason: Type.String(),
   reasonJa: Type.String(),
   announcementId: Type.Optional(Id),

@@ -1,16 +1,16 @@
 /** Orders taken on a call: lines from the catalogue or free text, the resident's confirmation, delivery. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Name } from './common';
+import { Id, literals, Name } from './common';
 
-export const OrderStatus = Type.Union([
-  Type.Literal('draft'),
-  Type.Literal('awaiting_confirmation'),
-  Type.Literal('received'),
-  Type.Literal('preparing'),
-  Type.Literal('out_for_delivery'),
-  Type.Literal('delivered'),
-  Type.Literal('cancelled'),
-]);
+export const OrderStatus = literals(
+  'draft',
+  'awaiting_confirmation',
+  'received',
+  'preparing',
+  'out_for_delivery',
+  'delivered',
+  'cancelled',
+);
 export type OrderStatus = Static<typeof OrderStatus>;
 
 /** Which status may follow which; everything else is refused with INVALID_TRANSITION. */
@@ -47,7 +47,7 @@ export const OrderLine = Type.Object({
 });
 export type OrderLine = Static<typeof OrderLine>;
 
-export const DeliveryWellbeing = Type.Union([Type.Literal('well'), Type.Literal('concern')]);
+export const DeliveryWellbeing = literals('well', 'concern');
 export type DeliveryWellbeing = Static<typeof DeliveryWellbeing>;
 
 export const Order = Type.Object({
@@ -93,7 +93,7 @@ export const UpdateOrderLinesBody = Type.Object(
 export type UpdateOrderLinesBody = Static<typeof UpdateOrderLinesBody>;
 
 export const OrderStatusBody = Type.Object(
-  { status: Type.Union([Type.Literal('preparing'), Type.Literal('out_for_delivery'), Type.Literal('cancelled')]) },
+  { status: literals('preparing', 'out_for_delivery', 'cancelled') },
   { additionalProperties: false },
 );
 export type OrderStatusBody = Static<typeof OrderStatusBody>;
@@ -118,7 +118,7 @@ export type OrdersQuery = Static<typeof OrdersQuery>;
 /** A message about an order for a terminal, persisted first and acknowledged by the terminal. */
 export const OrderMessage = Type.Object({
   messageId: Id,
-  kind: Type.Union([Type.Literal('confirm_request'), Type.Literal('status')]),
+  kind: literals('confirm_request', 'status'),
   order: Order,
 });
 export type OrderMessage = Static<typeof OrderMessage>;

@@ -1,8 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Name } from './common';
+import { Id, literals, Name } from './common';
 
 /** A queue terminals can call: a shop, or the listening line (kind `listening`). */
-export const ShopKind = Type.Union([Type.Literal('shop'), Type.Literal('listening')]);
+export const ShopKind = literals('shop', 'listening');
 export type ShopKind = Static<typeof ShopKind>;
 
 /** Opening hours per weekday (0 = Sunday), local time "HH:MM"; a missing day is closed. */

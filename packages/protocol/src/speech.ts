@@ -4,8 +4,9 @@
  * also offline. City hall gives readings (ふりがな) for words the engine gets wrong.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { literals } from './common';
 
-export const SpeechLanguage = Type.Union([Type.Literal('ja'), Type.Literal('en')]);
+export const SpeechLanguage = literals('ja', 'en');
 export type SpeechLanguage = Static<typeof SpeechLanguage>;
 
 /** Hiragana, katakana, the long-vowel mark, spaces and 、。・: what a reading may be written in. */
@@ -28,7 +29,7 @@ export type SpeechQuery = Static<typeof SpeechQuery>;
 /** What the compose dialog sends to hear an announcement before it is sent. */
 export const SpeechPreviewBody = Type.Object(
   {
-    kind: Type.Union([Type.Literal('emergency'), Type.Literal('important'), Type.Literal('routine')]),
+    kind: literals('emergency', 'important', 'routine'),
     test: Type.Optional(Type.Boolean()),
     title: Type.String({ minLength: 1, maxLength: 200 }),
     body: Type.String({ minLength: 1, maxLength: 4000 }),

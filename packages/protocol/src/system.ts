@@ -3,9 +3,9 @@
  * system status page shows and what the console's storage banner follows.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Timestamp } from './common';
+import { literals, Timestamp } from './common';
 
-export const CheckStatus = Type.Union([Type.Literal('ok'), Type.Literal('warn'), Type.Literal('fail')]);
+export const CheckStatus = literals('ok', 'warn', 'fail');
 export type CheckStatus = Static<typeof CheckStatus>;
 
 /** One readiness check (database, migrations, disk, and what modules register: jma, mail, push…). */
@@ -30,7 +30,7 @@ export const SystemStatus = Type.Object({
   /** False when a critical check fails: /readyz answers 503. */
   ready: Type.Boolean(),
   /** ok: all checks ok; degraded: ready, but something warns or a non-critical check fails; unavailable: not ready. */
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable')]),
+  status: literals('ok', 'degraded', 'unavailable'),
   checkedAt: Timestamp,
   checks: Type.Array(HealthCheckReport),
 });

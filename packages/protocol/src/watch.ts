@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { ActivityKind, LocalDate, Mood } from './checkins';
-import { Id, Timestamp } from './common';
+import { Id, literals, Timestamp } from './common';
 import { NotificationDelivery } from './notifications';
 
 export const AlertKind = Type.Union([
@@ -21,17 +21,11 @@ export const AlertKind = Type.Union([
 ]);
 export type AlertKind = Static<typeof AlertKind>;
 
-export const AlertState = Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved')]);
+export const AlertState = literals('open', 'acknowledged', 'resolved');
 export type AlertState = Static<typeof AlertState>;
 
 /** What a watcher found. `all_clear` and `back_online` are recorded by the hub itself. */
-export const WatcherOutcome = Type.Union([
-  Type.Literal('phoned_fine'),
-  Type.Literal('visited_fine'),
-  Type.Literal('needs_help'),
-  Type.Literal('hospital'),
-  Type.Literal('other'),
-]);
+export const WatcherOutcome = literals('phoned_fine', 'visited_fine', 'needs_help', 'hospital', 'other');
 export type WatcherOutcome = Static<typeof WatcherOutcome>;
 export const AlertOutcome = Type.Union([WatcherOutcome, Type.Literal('all_clear'), Type.Literal('back_online')]);
 export type AlertOutcome = Static<typeof AlertOutcome>;
@@ -95,7 +89,7 @@ export type WatchAlertList = Static<typeof WatchAlertList>;
 
 export const AlertListQuery = Type.Object(
   {
-    state: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('resolved'), Type.Literal('all')])),
+    state: Type.Optional(literals('active', 'resolved', 'all')),
     householdId: Type.Optional(Id),
     /** Alerts raised by one safety check (its help requests and unanswered households). */
     announcementId: Type.Optional(Id),
@@ -111,16 +105,16 @@ export const ResolveAlertBody = Type.Object(
 );
 export type ResolveAlertBody = Static<typeof ResolveAlertBody>;
 
-export const BoardStatus = Type.Union([
-  Type.Literal('checked_in'),
-  Type.Literal('late'),
-  Type.Literal('waiting'),
-  Type.Literal('missed'),
-  Type.Literal('escalated'),
-  Type.Literal('terminal_offline'),
-  Type.Literal('day_off'),
-  Type.Literal('no_terminal'),
-]);
+export const BoardStatus = literals(
+  'checked_in',
+  'late',
+  'waiting',
+  'missed',
+  'escalated',
+  'terminal_offline',
+  'day_off',
+  'no_terminal',
+);
 export type BoardStatus = Static<typeof BoardStatus>;
 
 export const BoardRow = Type.Object({
@@ -149,14 +143,7 @@ export type WatchBoard = Static<typeof WatchBoard>;
 
 export const HistoryDay = Type.Object({
   day: LocalDate,
-  status: Type.Union([
-    Type.Literal('checked_in'),
-    Type.Literal('late'),
-    Type.Literal('missed'),
-    Type.Literal('day_off'),
-    Type.Literal('today'),
-    Type.Literal('not_watched'),
-  ]),
+  status: literals('checked_in', 'late', 'missed', 'day_off', 'today', 'not_watched'),
   checkedInAt: Type.Union([Timestamp, Type.Null()]),
   mood: Type.Union([Mood, Type.Null()]),
   signs: Type.Array(ActivityKind),
