@@ -15,7 +15,15 @@ const moduleNameMapper = {
   // Tools (tools/*) use the hub's modules by path: @tsunagu/hub/app, @tsunagu/hub/testing/harness…
   '^@tsunagu/hub/(.*)$': '<rootDir>/apps/hub/src/$1',
 };
-const common = { transform: { '^.+\\.(t|j)sx?$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// otplib's base32 and hash plugins (@scure, @noble) ship only as ES modules: Node 20.19+ loads them
+// with require() at run time, jest (before Node 24.9) cannot, so swc turns them into CommonJS here.
+const transformIgnorePatterns = ['/node_modules/(?!(@scure|@noble)/)'];
+const common = {
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  transformIgnorePatterns,
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 
 module.exports = {
   maxWorkers: 2,

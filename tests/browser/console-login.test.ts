@@ -53,7 +53,7 @@ test('a wrong password shows what to do; the login page is accessible', async ()
 test('city hall sees all 21 households live, issues an enrollment code and revokes a terminal', async () => {
   const { hub } = suite;
   const page = await openConsole();
-  await signIn(page, 'cityhall');
+  await signIn(page, 'cityhall', undefined, hub);
   // Other pages may come first in the navigation: open households through it.
   await page.getByTestId('nav-households').click();
   await page.getByTestId('households-table').waitFor();
@@ -136,7 +136,7 @@ test('city hall sees all 21 households live, issues an enrollment code and revok
 test('an administrator creates a user and an API key, and reads the audit log', async () => {
   const { hub } = suite;
   const page = await openConsole();
-  await signIn(page, 'admin');
+  await signIn(page, 'admin', undefined, hub);
   await page.getByTestId('nav-users').click();
   await page.getByTestId('users-table').waitFor();
   await expect(page.getByTestId('user-row').count()).resolves.toBe(hub.hub.stores.accounts.listUsers().length);

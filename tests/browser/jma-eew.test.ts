@@ -7,6 +7,7 @@ import { parseAreas } from '../../apps/hub/src/modules/jma/areas';
 import { eewForMitaka, JMA_CITIES } from '../../apps/hub/src/testing/jma';
 import { axeViolations, launchBrowser, screenshot } from '../helpers/browser';
 import { startTestHub, type TestHub } from '../helpers/hub';
+import { DEMO_PASSWORD, signIn } from '../helpers/pages';
 import { SOUND_SPY } from '../helpers/sound-spy';
 
 jest.setTimeout(120_000);
@@ -75,9 +76,7 @@ test('an EEW POSTed by a machine takes the terminal over within a second; the co
   const console_ = await context.newPage();
   page_errors(console_);
   await console_.goto(`${hub.url}/console/`);
-  await console_.getByLabel('ユーザー名').fill('cityhall');
-  await console_.getByLabel('パスワード').fill('tsunagu-demo');
-  await console_.getByTestId('login-submit').click();
+  await signIn(console_, 'cityhall', DEMO_PASSWORD, hub);
   await console_.getByTestId('nav-auto-alerts').click();
   const row = console_.getByTestId('jma-row').first();
   await row.waitFor();

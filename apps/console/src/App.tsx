@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiClient } from './api/client';
 import { StaffConnection, StaffConnectionContext } from './api/socket';
+import { TwoFactorRequiredPage } from './features/account/TwoFactorRequiredPage';
 import { features } from './features/registry';
 import { SystemBanner } from './features/system/SystemBanner';
 import { type Session, SessionContext } from './session';
@@ -15,7 +16,9 @@ type State =
   | { kind: 'restoring' }
   | { kind: 'restoreFailed'; error: unknown }
   | { kind: 'signedOut'; notice: string | null }
-  | { kind: 'signedIn'; session: SessionInfo; connection: StaffConnection };
+  | { kind: 'signedIn'; session: SessionInfo; connection: StaffConnection }
+  /** City hall staff who must set up two-factor sign-in before anything else. */
+  | { kind: 'twoFactorSetup'; session: SessionInfo };
 
 export function App() {
   const { t } = useTranslation();
@@ -32,16 +35,19 @@ export function App() {
   // The hub closed the live connection: the session ended (back to the login page) or the user's
   // rights changed (a fresh session view and connection).
   const signedIn = useMemo(() => {
-    const make = (session: SessionInfo): State => ({
-      kind: 'signedIn',
-      session,
-      connection: new StaffConnection(undefined, () => {
-        api.restoreSession().then(
-          (s) => setState(s ? make(s) : { kind: 'signedOut', notice: 'expired' }),
-          () => {}, // the hub is unreachable: the connection indicator already says so
-        );
-      }),
-    });
+    const make = (session: SessionInfo): State =>
+      session.twoFactor.required && !session.twoFactor.enabled
+        ? { kind: 'twoFactorSetup', session }
+        : {
+            kind: 'signedIn',
+            session,
+            connection: new StaffConnection(undefined, () => {
+              api.restoreSession().then(
+                (s) => setState(s ? make(s) : { kind: 'signedOut', notice: 'expired' }),
+                () => {}, // the hub is unreachable: the connection indicator already says so
+              );
+            }),
+          };
     return make;
   }, [api]);
 
@@ -110,6 +116,22 @@ export function App() {
           </button>
         </div>
       </main>
+    );
+  if (state.kind === 'twoFactorSetup')
+    return (
+      <TwoFactorRequiredPage
+        api={api}
+        onEnabled={() => {
+          api.restoreSession().then(
+            (s) => setState(s ? signedIn(s) : { kind: 'signedOut', notice: 'expired' }),
+            (error) => setState({ kind: 'restoreFailed', error }),
+          );
+        }}
+        onSignOut={() => {
+          api.logout().catch(() => {});
+          setState({ kind: 'signedOut', notice: 'signedOut' });
+        }}
+      />
     );
   if (state.kind === 'signedOut' || !session)
     return (

@@ -24,6 +24,9 @@ import { accountsRoutes } from './modules/accounts/routes';
 import { createAccountsService, SESSION_IDLE_MS } from './modules/accounts/service';
 import { createSessionGuard, scheduleSessionSweeps } from './modules/accounts/session-guard';
 import { createSqliteAccountsStore } from './modules/accounts/store';
+import { createTwoFactorService } from './modules/accounts/two-factor';
+import { twoFactorRoutes } from './modules/accounts/two-factor-routes';
+import { createSqliteTwoFactorStore } from './modules/accounts/two-factor-store';
 import { createSqliteAuditStore } from './modules/audit/store';
 import { registerCapabilities } from './modules/capabilities';
 import { householdsRoutes } from './modules/households/routes';
@@ -166,7 +169,13 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     if (!storage.reportFailure(err, 'start-up (terminals marked offline)')) throw err;
   }
 
-  const accounts = createAccountsService({ store: accountsStore, clock, shopExists: (id) => shopsStore.exists(id) });
+  const twoFactor = createTwoFactorService({ store: createSqliteTwoFactorStore(db), clock });
+  const accounts = createAccountsService({
+    store: accountsStore,
+    clock,
+    shopExists: (id) => shopsStore.exists(id),
+    twoFactor,
+  });
   // Filled in below: sockets need the authenticators and the terminals service needs the sockets.
   let terminals: TerminalsService | null = null;
   const authenticators = {
@@ -249,6 +258,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   registerHealthRoutes(app, health, { token: config.metrics.token });
 
   await app.register(accountsRoutes(ctx, accounts));
+  await app.register(twoFactorRoutes(ctx, { accounts, twoFactor }));
   await app.register(householdsRoutes(ctx, { households: householdsStore, accounts: accountsStore }, terminals));
   await app.register(terminalsRoutes(ctx, terminals, terminalsStore));
   await registerShops(app, ctx, shopsStore);
@@ -257,7 +267,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     app,
     ctx,
     stores: { accounts: accountsStore, households: householdsStore, terminals: terminalsStore, shops: shopsStore },
-    services: { accounts, terminals },
+    services: { accounts, terminals, twoFactor },
     apiRoutes,
     metricsAddress: metricsRoute.address,
   };

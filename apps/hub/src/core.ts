@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from './context';
 import type { AccountsService } from './modules/accounts/service';
 import type { AccountsStore } from './modules/accounts/store';
+import type { TwoFactorService } from './modules/accounts/two-factor';
 import type { HouseholdsStore } from './modules/households/store';
 import type { ShopsStore } from './modules/shops/store';
 import type { TerminalsService } from './modules/terminals/service';
@@ -17,7 +18,7 @@ export interface HubCore {
   app: FastifyInstance;
   ctx: HubContext;
   stores: { accounts: AccountsStore; households: HouseholdsStore; terminals: TerminalsStore; shops: ShopsStore };
-  services: { accounts: AccountsService; terminals: TerminalsService };
+  services: { accounts: AccountsService; terminals: TerminalsService; twoFactor: TwoFactorService };
   /** Every /api route with its declared access rule (for the role-matrix test and docs). */
   apiRoutes: ApiRoute[];
   /** The separate monitoring address serving /metrics, once the hub is ready (TSUNAGU_METRICS_LISTEN). */

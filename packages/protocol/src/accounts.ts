@@ -27,18 +27,61 @@ export const User = Type.Object({
   shopId: Type.Union([Id, Type.Null()]),
   watcherKind: Type.Union([WatcherKind, Type.Null()]),
   disabled: Type.Boolean(),
+  /** Signs in with a second factor (an authenticator app's code). */
+  twoFactorEnabled: Type.Boolean(),
 });
 export type User = Static<typeof User>;
 
+/** A 6-digit code from the authenticator app, or a one-time recovery code (xxxx-xxxx-xxxx-xxxx). */
+export const SecondFactorCode = Type.String({ minLength: 6, maxLength: 32, pattern: '^[0-9A-Za-z -]+$' });
+
 export const LoginBody = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Password },
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Password,
+    /** Needed once the account has two-factor sign-in (the hub answers TWO_FACTOR_REQUIRED). */
+    code: Type.Optional(SecondFactorCode),
+  },
   { additionalProperties: false },
 );
 export type LoginBody = Static<typeof LoginBody>;
 
+/**
+ * Two-factor sign-in of the signed-in person. `required` (city hall and administrators): while it
+ * is not `enabled`, the session can only set it up (everything else answers
+ * TWO_FACTOR_SETUP_REQUIRED).
+ */
+export const TwoFactorState = Type.Object({
+  required: Type.Boolean(),
+  enabled: Type.Boolean(),
+  recoveryCodesLeft: Type.Integer({ minimum: 0 }),
+});
+export type TwoFactorState = Static<typeof TwoFactorState>;
+
 /** Returned by login and `GET /api/auth/session`. The CSRF token goes in `x-csrf-token` on writes. */
-export const SessionInfo = Type.Object({ user: User, csrfToken: Type.String() });
+export const SessionInfo = Type.Object({ user: User, csrfToken: Type.String(), twoFactor: TwoFactorState });
 export type SessionInfo = Static<typeof SessionInfo>;
+
+/** A new authenticator secret, to scan (QR code, an SVG drawn by the hub) or type in. */
+export const TwoFactorSetup = Type.Object({
+  secret: Type.String(),
+  otpauthUri: Type.String(),
+  qrSvg: Type.String(),
+});
+export type TwoFactorSetup = Static<typeof TwoFactorSetup>;
+
+export const TwoFactorCodeBody = Type.Object(
+  { code: Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$' }) },
+  { additionalProperties: false },
+);
+export type TwoFactorCodeBody = Static<typeof TwoFactorCodeBody>;
+
+export const TwoFactorDisableBody = Type.Object({ password: Password }, { additionalProperties: false });
+export type TwoFactorDisableBody = Static<typeof TwoFactorDisableBody>;
+
+/** One-time recovery codes, shown once (the hub keeps only their hashes). */
+export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
+export type RecoveryCodes = Static<typeof RecoveryCodes>;
 
 export const ChangePasswordBody = Type.Object(
   { currentPassword: Password, newPassword: NewPassword },

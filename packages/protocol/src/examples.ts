@@ -30,6 +30,7 @@ export const user: User = {
   shopId: null,
   watcherKind: null,
   disabled: false,
+  twoFactorEnabled: false,
 };
 
 export const shop: Shop = {

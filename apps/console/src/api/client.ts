@@ -177,8 +177,11 @@ export class ApiClient {
   }
 
   // Session helpers: the shell and the login page use these.
-  async login(username: string, password: string): Promise<SessionInfo> {
-    const session = await this.call('POST /api/auth/login', { body: { username, password } });
+  /** `code`: the authenticator app's code (or a recovery code) once the hub asks for it. */
+  async login(username: string, password: string, code?: string): Promise<SessionInfo> {
+    const session = await this.call('POST /api/auth/login', {
+      body: { username, password, ...(code ? { code } : {}) },
+    });
     this.setCsrfToken(session.csrfToken);
     return session;
   }

@@ -31,6 +31,9 @@ export const en: ConsoleCatalogue = {
     submitting: 'Checking…',
     signedOut: 'You have signed out.',
     sessionExpired: 'Your sign-in has expired. Please sign in again.',
+    code: 'Verification code',
+    codeHint:
+      'Type the 6-digit number your authenticator app shows. Without your phone, you can type a recovery code instead.',
   },
   shell: {
     nav: 'Menu',
@@ -261,6 +264,13 @@ export const en: ConsoleCatalogue = {
     confirmDisableTitle: 'Disable this user?',
     confirmDisableBody: '“{{username}}” will not be able to sign in. You can enable them again later.',
     you: '(you)',
+    twoFactorOn: 'Two-step sign-in: on',
+    twoFactorOff: 'Two-step sign-in: not set up',
+    resetTwoFactor: 'Reset two-step sign-in',
+    confirmResetTwoFactorTitle: 'Reset two-step sign-in?',
+    confirmResetTwoFactorBody:
+      '“{{username}}” is signed out at once. Use this when their phone is lost. They set it up again at their next sign-in (city hall staff must).',
+    resetTwoFactorDone: 'Two-step sign-in of “{{username}}” was reset.',
   },
   apiKeys: {
     title: 'API keys',
@@ -324,6 +334,38 @@ export const en: ConsoleCatalogue = {
     tooShort: 'The new password needs at least 10 characters.',
     submit: 'Change password',
     done: 'Your password was changed. Sign-ins on other devices were ended.',
+  },
+  twoFactor: {
+    title: 'Two-step sign-in',
+    intro:
+      'When you sign in, you type your password and the 6-digit number your phone’s authenticator app (Google Authenticator, Microsoft Authenticator…) shows. Someone who learns your password still cannot sign in.',
+    requiredIntro:
+      'City hall staff can send emergency alerts to the whole city, so they need two-step sign-in. Set it up first; then the console opens as usual.',
+    setupTitle: 'Set up two-step sign-in',
+    enable: 'Set up two-step sign-in',
+    start: 'Start',
+    step1: '1. Scan this QR code with your phone’s authenticator app.',
+    qrAlt: 'QR code to scan with the authenticator app',
+    manual: 'If it will not scan, type this key into the app:',
+    step2: '2. Type the 6-digit number the app shows.',
+    code: 'Verification code (6 digits)',
+    confirm: 'Check and turn on',
+    recoveryTitle: 'Recovery codes',
+    recoveryIntro:
+      'Use one instead of a verification code if your phone is lost. Each works once. Print or copy them and keep them locked away: they are not shown again once you leave this screen.',
+    print: 'Print',
+    recoveryDone: 'I have kept them',
+    statusOn: 'On ({{count}} recovery codes left)',
+    statusOff: 'Not set up yet.',
+    renew: 'New recovery codes',
+    renewHint: 'The current recovery codes stop working. Type the 6-digit number your authenticator app shows.',
+    renewedDone: 'New recovery codes were made.',
+    disable: 'Turn off two-step sign-in',
+    disableHint: 'Type your password to confirm.',
+    disabledDone: 'Two-step sign-in is off.',
+    enabledDone: 'Two-step sign-in is on. From your next sign-in you will need a verification code.',
+    requiredNote:
+      'City hall staff cannot turn two-step sign-in off. If your phone is lost, sign in with a recovery code or ask an administrator to reset it.',
   },
   watch: {
     title: 'Wellbeing watch',
@@ -427,6 +469,9 @@ export const en: ConsoleCatalogue = {
     VALIDATION_FAILED: 'Please check what you entered: {{message}}',
     WEAK_PASSWORD: 'Choose a new password of at least 10 characters that differs from the current one.',
     WRONG_CURRENT_PASSWORD: 'The current password is wrong. Check it and type it again.',
+    TWO_FACTOR_REQUIRED: 'Type the 6-digit verification code your authenticator app shows.',
+    TWO_FACTOR_INVALID: 'That code is wrong or was used already. Type the number the app shows now.',
+    TWO_FACTOR_SETUP_REQUIRED: 'Set up two-step sign-in first.',
     SPEECH_UNAVAILABLE:
       'This hub has no speech programs installed (tell the administrator). You can still send: terminals read it with their own voice.',
     SPEECH_FAILED: 'The voice clip could not be made. Try again in a moment.',

@@ -1,8 +1,8 @@
-/** Sign-in form: user name and password; errors say what to do next. */
+/** Sign-in form: user name and password, then the authenticator app's code if the account has one; errors say what to do next. */
 import type { SessionInfo } from '@tsunagu/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiClient } from '../api/client';
+import { type ApiClient, ApiError } from '../api/client';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ErrorMessage, StatusMessage } from './ui';
 
@@ -10,10 +10,19 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
   const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Asked for after the password, when the hub says the account has two-factor sign-in.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+  // Each time the code is asked for (again), the cursor goes to its field.
+  const [codeAsked, setCodeAsked] = useState(0);
+  useEffect(() => {
+    if (codeAsked > 0) codeRef.current?.focus();
+  }, [codeAsked]);
 
   useEffect(() => {
     usernameRef.current?.focus();
@@ -24,12 +33,23 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
     setBusy(true);
     setError(null);
     try {
-      const session = await props.api.login(username.trim(), password);
+      const session = await props.api.login(username.trim(), password, needsCode ? code.trim() : undefined);
       props.onSignedIn(session);
     } catch (err) {
+      setBusy(false);
+      const twoFactor = err instanceof ApiError ? err.code : null;
+      if (twoFactor === 'TWO_FACTOR_REQUIRED' || twoFactor === 'TWO_FACTOR_INVALID') {
+        // The password was right: keep it, and ask for (another) code.
+        setNeedsCode(true);
+        setError(twoFactor === 'TWO_FACTOR_INVALID' ? err : null);
+        setCode('');
+        setCodeAsked((n) => n + 1);
+        return;
+      }
       setError(err);
       setPassword('');
-      setBusy(false);
+      setNeedsCode(false);
+      setCode('');
       passwordRef.current?.focus();
     }
   };
@@ -74,11 +94,33 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
               aria-invalid={error ? true : undefined}
             />
           </div>
+          {needsCode ? (
+            <div className="field">
+              <label htmlFor="login-code">{t('login.code')}</label>
+              <input
+                id="login-code"
+                ref={codeRef}
+                name="code"
+                autoComplete="one-time-code"
+                autoCapitalize="characters"
+                spellCheck={false}
+                aria-describedby="login-code-hint"
+                required
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                aria-invalid={error ? true : undefined}
+                data-testid="login-code"
+              />
+              <p className="hint" id="login-code-hint">
+                {t('login.codeHint')}
+              </p>
+            </div>
+          ) : null}
           <ErrorMessage error={error} testId="login-error" />
           <button
             type="submit"
             className="button button-primary button-wide"
-            disabled={busy || !username || !password}
+            disabled={busy || !username || !password || (needsCode && code.trim().length < 6)}
             data-testid="login-submit"
           >
             {busy ? t('login.submitting') : t('login.submit')}

@@ -55,6 +55,18 @@ describe('admin command line', () => {
     await expect(login(hub, 'watcher', 'brand-new-password')).resolves.toBeTruthy();
   });
 
+  it('resets two-factor sign-in (a lost phone): signed out, set up again at the next sign-in', async () => {
+    const id = hub.stores.accounts.userByUsername('cityhall')!.id;
+    expect(hub.stores.accounts.userById(id)!.twoFactorEnabled).toBe(true);
+    const session = await login(hub, 'cityhall');
+    const out = await run('reset-2fa', 'cityhall');
+    expect(out.at(-1)).toMatch(/reset; they were signed out and set it up again at their next sign-in/);
+    expect(hub.stores.accounts.userById(id)!.twoFactorEnabled).toBe(false);
+    expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
+    expect((await run('list-users')).join('\n')).not.toMatch(/cityhall .*2FA/);
+    expect(hub.ctx.audit.list({}).map((e) => e.action)).toContain('user.two_factor_reset');
+  });
+
   it('creates an API key, printed on the last line, that works until revoked', async () => {
     const out = await run('create-api-key', 'alert-gateway', '--role', 'cityhall');
     const key = out.at(-1)!;

@@ -20,6 +20,8 @@ Commands:
   disable-user <username>         Disable an account (signs it out everywhere).
   enable-user <username>          Enable it again.
   reset-password <username>       New password from TSUNAGU_PASSWORD, or generated and printed.
+  reset-2fa <username>            Turn off two-factor sign-in (lost phone): signs the user out; city
+                                  hall staff set it up again at their next sign-in.
   list-users
   create-api-key <name> --role <role>   Prints the key on the last line (shown only once).
   revoke-api-key <id>
@@ -123,10 +125,22 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       out.push(`Password of "${u.username}" reset; their sessions were signed out.`);
       break;
     }
+    case 'reset-2fa': {
+      const u = userNamed(rest[0]);
+      const had = hub.services.twoFactor.remove(u.id);
+      hub.services.accounts.signOutEverywhere(u.id);
+      audit('user.two_factor_reset', `user:${u.id}`);
+      out.push(
+        had
+          ? `Two-factor sign-in of "${u.username}" reset; they were signed out${u.role === 'cityhall' ? ' and set it up again at their next sign-in' : ''}.`
+          : `"${u.username}" had no two-factor sign-in; they were signed out.`,
+      );
+      break;
+    }
     case 'list-users':
       for (const u of hub.stores.accounts.listUsers()) {
         out.push(
-          `${String(u.id).padStart(4)}  ${u.username.padEnd(16)} ${u.role}${u.admin ? '+admin' : ''}${u.shopId ? ` shop ${u.shopId}` : ''}${u.disabled ? ' (disabled)' : ''}`,
+          `${String(u.id).padStart(4)}  ${u.username.padEnd(16)} ${u.role}${u.admin ? '+admin' : ''}${u.shopId ? ` shop ${u.shopId}` : ''}${u.twoFactorEnabled ? ' 2FA' : ''}${u.disabled ? ' (disabled)' : ''}`,
         );
       }
       break;

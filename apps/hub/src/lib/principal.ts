@@ -2,7 +2,14 @@
 import type { StaffRole, User } from '@tsunagu/protocol';
 
 export type Principal =
-  | { kind: 'user'; user: User; sessionId: number; csrfToken: string }
+  | {
+      kind: 'user';
+      user: User;
+      sessionId: number;
+      csrfToken: string;
+      /** The account must set up two-factor sign-in first: only the set-up routes are open to it. */
+      twoFactorPending?: boolean;
+    }
   | { kind: 'apikey'; apiKeyId: number; name: string; role: StaffRole }
   | { kind: 'terminal'; terminalId: number; householdId: number };
 

@@ -11,6 +11,8 @@ import { safeEqual } from '../lib/secrets';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** Open to a session whose account must still set up two-factor sign-in (the set-up itself). */
+    duringTwoFactorSetup?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -113,6 +115,14 @@ export function registerAuth(app: FastifyInstance, auth: Authenticators): ApiRou
         );
       }
       throw forbidden();
+    }
+    const p = request.principal;
+    if (p?.kind === 'user' && p.twoFactorPending && !request.routeOptions.config.duringTwoFactorSetup) {
+      throw new AppError(
+        403,
+        'TWO_FACTOR_SETUP_REQUIRED',
+        'Set up two-factor sign-in on your account page first (an authenticator app on your phone).',
+      );
     }
   });
   return apiRoutes;

@@ -194,6 +194,8 @@ export function createSockets(
     const token = cookies[SESSION_COOKIE];
     const principal = token ? deps.auth.session(token) : null;
     if (!principal) return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'Please sign in.' }));
+    if (principal.kind === 'user' && principal.twoFactorPending)
+      return next(new RefusedError({ code: 'TWO_FACTOR_SETUP_REQUIRED', message: 'Set up two-factor sign-in first.' }));
     socket.data.principal = principal;
     socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
     next();

@@ -9,6 +9,7 @@ import {
   type ConnectErrorData,
   PROTOCOL_VERSION,
   type QueuePosition,
+  type SessionInfo,
   STAFF_NAMESPACE,
   type StaffRole,
   TERMINAL_NAMESPACE,
@@ -23,6 +24,7 @@ import type { Clock } from '../lib/clock';
 import { randomToken, sha256 } from '../lib/secrets';
 import { hashPassword } from '../modules/accounts/service';
 import { SESSION_COOKIE } from '../plugins/auth';
+import { enrolTwoFactor, secondFactorCode, totpCode } from './two-factor';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
@@ -142,6 +144,9 @@ export async function seedFixture(hub: Hub): Promise<Fixture> {
   hub.stores.households.assignWatcher(households[0]!, users.supervisor, 2);
   hub.stores.households.assignWatcher(households[1]!, users.supervisor, 2);
   hub.stores.households.assignWatcher(households[2]!, users.otherWatcher, 1);
+  // City hall must sign in with a second factor: the fixture's have theirs set up already.
+  enrolTwoFactor(hub, users.admin);
+  enrolTwoFactor(hub, users.cityhall);
   return { districts, shopId, otherShopId, listeningId, users, households };
 }
 
@@ -152,12 +157,31 @@ export interface StaffSession {
 }
 
 export async function login(hub: Hub, username: string, password = TEST_PASSWORD): Promise<StaffSession> {
-  const res = await hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  const post = (code?: string) =>
+    hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password, code } });
+  let res = await post();
+  if (res.statusCode === 401 && res.json().error?.code === 'TWO_FACTOR_REQUIRED') {
+    res = await post(secondFactorCode(hub, hub.stores.accounts.userByUsername(username)!.id));
+  }
   if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
   const setCookie = res.headers['set-cookie'];
   const raw = Array.isArray(setCookie) ? setCookie[0]! : setCookie!;
-  const body = res.json() as { csrfToken: string; user: { id: number } };
-  return { cookie: raw.split(';')[0]!, csrfToken: body.csrfToken, userId: body.user.id };
+  const body = res.json() as SessionInfo;
+  const session = { cookie: raw.split(';')[0]!, csrfToken: body.csrfToken, userId: body.user.id };
+  // An account that must have two-factor sign-in and has not set it up yet (e.g. the demo city's
+  // city hall staff on first start) does so now, as a person would on the account page.
+  if (body.twoFactor.required && !body.twoFactor.enabled) await setUpTwoFactor(hub, session);
+  return session;
+}
+
+/** Sets up two-factor sign-in through the REST routes (scan, then type the first code). */
+export async function setUpTwoFactor(hub: Hub, session: StaffSession): Promise<void> {
+  const setup = await as(hub, session)({ method: 'POST', url: '/api/auth/two-factor/setup' });
+  if (setup.statusCode !== 200) throw new Error(`two-factor set-up failed: ${setup.body}`);
+  const { secret } = setup.json() as { secret: string };
+  const code = totpCode(secret, Math.floor(hub.ctx.clock.now() / 30_000));
+  const confirm = await as(hub, session)({ method: 'POST', url: '/api/auth/two-factor/confirm', payload: { code } });
+  if (confirm.statusCode !== 200) throw new Error(`two-factor confirmation failed: ${confirm.body}`);
 }
 
 /** A session for a user without going through the password (cheap; for tests that need many). */

@@ -8,8 +8,12 @@ import {
   CreatedApiKey,
   CreateUserBody,
   LoginBody,
+  RecoveryCodes,
   ResetPasswordBody,
   SessionInfo,
+  TwoFactorCodeBody,
+  TwoFactorDisableBody,
+  TwoFactorSetup,
   UpdateUserBody,
   User,
   UserList,
@@ -27,25 +31,66 @@ const apiKey = {
   revokedAt: null,
 } as const;
 
+const session = {
+  user: ex.user,
+  csrfToken: 'b1946ac92492d2347c6235b4d2611184',
+  twoFactor: { required: true, enabled: true, recoveryCodesLeft: 9 },
+};
+const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const recoveryCodes = ['K7QF-2M9X-HT4C-W8PZ', 'R3NB-Y6VD-Q2JS-E9LA'];
+
 export const accountsRoutes = {
   // ---- accounts: sign-in, staff accounts, API keys, audit ----------------------------------
   'POST /api/auth/login': route({
     body: LoginBody,
     response: { 200: SessionInfo },
     examples: {
-      body: { username: 'sato', password: 'correct-horse-battery' },
-      response: { 200: { user: ex.user, csrfToken: 'b1946ac92492d2347c6235b4d2611184' } },
+      body: { username: 'sato', password: 'correct-horse-battery', code: '492039' },
+      response: { 200: session },
     },
   }),
   'POST /api/auth/logout': route({ response: { 200: OkResponse }, examples: { response: { 200: ex.ok } } }),
   'GET /api/auth/session': route({
     response: { 200: SessionInfo },
-    examples: { response: { 200: { user: ex.user, csrfToken: 'b1946ac92492d2347c6235b4d2611184' } } },
+    examples: { response: { 200: session } },
   }),
   'POST /api/auth/password': route({
     body: ChangePasswordBody,
     response: { 200: OkResponse },
     examples: { body: { currentPassword: 'old-password', newPassword: 'a-much-longer-one' }, response: { 200: ex.ok } },
+  }),
+  // ---- two-factor sign-in (authenticator app + recovery codes) -----------------------------
+  'POST /api/auth/two-factor/setup': route({
+    response: { 200: TwoFactorSetup },
+    examples: {
+      response: {
+        200: {
+          secret,
+          otpauthUri: `otpauth://totp/Tsunagu:sato?secret=${secret}&issuer=Tsunagu`,
+          qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29">…</svg>',
+        },
+      },
+    },
+  }),
+  'POST /api/auth/two-factor/confirm': route({
+    body: TwoFactorCodeBody,
+    response: { 200: RecoveryCodes },
+    examples: { body: { code: '492039' }, response: { 200: { recoveryCodes } } },
+  }),
+  'POST /api/auth/two-factor/recovery-codes': route({
+    body: TwoFactorCodeBody,
+    response: { 200: RecoveryCodes },
+    examples: { body: { code: '492039' }, response: { 200: { recoveryCodes } } },
+  }),
+  'POST /api/auth/two-factor/disable': route({
+    body: TwoFactorDisableBody,
+    response: { 200: OkResponse },
+    examples: { body: { password: 'correct-horse-battery' }, response: { 200: ex.ok } },
+  }),
+  'POST /api/users/:id/two-factor/reset': route({
+    params: IdParams,
+    response: { 200: OkResponse },
+    examples: { params: { id: 2 }, response: { 200: ex.ok } },
   }),
   'GET /api/users': route({ response: { 200: UserList }, examples: { response: { 200: { users: [ex.user] } } } }),
   'POST /api/users': route({

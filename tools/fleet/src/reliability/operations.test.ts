@@ -40,7 +40,7 @@ describe('operations', () => {
         method: 'POST',
         url: '/api/auth/login',
         headers: { 'x-forwarded-for': '203.0.113.7' },
-        payload: { username: 'cityhall', password: TEST_PASSWORD },
+        payload: { username: 'watcher', password: TEST_PASSWORD },
       });
       const row = hub.ctx.db.prepare("SELECT ip FROM audit_log WHERE action = 'auth.login'").get() as { ip: string };
       // Without a proxy in front, a client cannot pick its own address to dodge the rate limits.

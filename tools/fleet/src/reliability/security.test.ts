@@ -94,7 +94,7 @@ describe('sessions, cookies and CSRF', () => {
       method: 'POST',
       url: '/api/auth/login',
       headers: { cookie: `tsunagu_session=${planted}` },
-      payload: { username: 'cityhall', password: TEST_PASSWORD },
+      payload: { username: 'watcher', password: TEST_PASSWORD },
     });
     expect(res.statusCode).toBe(200);
     const cookie = String(res.headers['set-cookie']);
@@ -344,7 +344,7 @@ describe('audit log', () => {
           hub.app.inject({
             method: 'POST',
             url: '/api/auth/login',
-            payload: { username: 'cityhall', password: TEST_PASSWORD },
+            payload: { username: 'watcher', password: TEST_PASSWORD },
           }),
       ],
       [

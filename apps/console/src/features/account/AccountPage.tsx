@@ -1,4 +1,4 @@
-/** Every signed-in person: who they are signed in as, and changing their own password. */
+/** Every signed-in person: who they are signed in as, their password, two-factor sign-in and who read their records. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
@@ -6,6 +6,7 @@ import { useSession } from '../../session';
 import { TextField } from '../../shell/form';
 import { Page } from '../../shell/Page';
 import { ErrorMessage, StatusMessage, useAction } from '../../shell/ui';
+import { TwoFactorSection } from './TwoFactorSection';
 
 export function AccountPage() {
   const { t } = useTranslation();
@@ -83,6 +84,7 @@ export function AccountPage() {
           {t('account.submit')}
         </button>
       </form>
+      <TwoFactorSection />
     </Page>
   );
 }

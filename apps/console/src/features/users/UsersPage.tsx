@@ -1,4 +1,4 @@
-/** Administrators: staff accounts — list, create, disable/enable, reset a password. */
+/** Administrators: staff accounts — list, create, disable/enable, reset a password or two-factor sign-in. */
 import type { CreateUserBody, Shop, StaffRole, User, WatcherKind } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +20,7 @@ export function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<User | null>(null);
   const [disabling, setDisabling] = useState<User | null>(null);
+  const [resettingTwoFactor, setResettingTwoFactor] = useState<User | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const action = useAction();
 
@@ -76,8 +77,14 @@ export function UsersPage() {
             { header: t('users.colShop'), cell: (u) => shopName(u.shopId) },
             {
               header: t('users.colStatus'),
-              cell: (u) =>
-                u.disabled ? <span className="state state-revoked">{t('users.disabled')}</span> : t('users.active'),
+              cell: (u) => (
+                <>
+                  {u.disabled ? <span className="state state-revoked">{t('users.disabled')}</span> : t('users.active')}
+                  <span className="cell-sub" data-testid="user-two-factor">
+                    {t(u.twoFactorEnabled ? 'users.twoFactorOn' : 'users.twoFactorOff')}
+                  </span>
+                </>
+              ),
             },
             {
               header: t('users.colActions'),
@@ -105,6 +112,14 @@ export function UsersPage() {
                     onClick={() => setResetting(u)}
                     testId="reset-password"
                   />
+                  {u.twoFactorEnabled && u.id !== me.id ? (
+                    <RowButton
+                      label={t('users.resetTwoFactor')}
+                      name={u.username}
+                      onClick={() => setResettingTwoFactor(u)}
+                      testId="reset-two-factor"
+                    />
+                  ) : null}
                 </>
               ),
             },
@@ -129,6 +144,20 @@ export function UsersPage() {
           onDone={() => {
             setStatus(t('users.resetDone', { username: resetting.username }));
             setResetting(null);
+          }}
+        />
+      ) : null}
+      {resettingTwoFactor ? (
+        <ConfirmDialog
+          title={t('users.confirmResetTwoFactorTitle')}
+          body={t('users.confirmResetTwoFactorBody', { username: resettingTwoFactor.username })}
+          confirmLabel={t('users.resetTwoFactor')}
+          onCancel={() => setResettingTwoFactor(null)}
+          onConfirm={async () => {
+            await api.call('POST /api/users/:id/two-factor/reset', { params: { id: resettingTwoFactor.id } });
+            replace({ ...resettingTwoFactor, twoFactorEnabled: false });
+            setStatus(t('users.resetTwoFactorDone', { username: resettingTwoFactor.username }));
+            setResettingTwoFactor(null);
           }}
         />
       ) : null}

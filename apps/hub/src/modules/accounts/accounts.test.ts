@@ -15,14 +15,14 @@ describe('accounts and sessions', () => {
   afterEach(() => hub.close());
 
   it('signs in with the right password: httpOnly SameSite=Strict cookie and a CSRF token', async () => {
-    const res = await loginReq(hub, 'cityhall', TEST_PASSWORD);
+    const res = await loginReq(hub, 'listener', TEST_PASSWORD);
     expect(res.statusCode).toBe(200);
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/tsunagu_session=[\w-]{40,}/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const body = res.json();
-    expect(body.user).toMatchObject({ username: 'cityhall', role: 'cityhall', admin: false });
+    expect(body.user).toMatchObject({ username: 'listener', role: 'listener', admin: false });
     expect(body.user.passwordHash).toBeUndefined();
     expect(body.csrfToken.length).toBeGreaterThan(20);
   });

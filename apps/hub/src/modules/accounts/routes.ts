@@ -14,7 +14,7 @@ export function maskedName(typed: string): string {
   return `${[...typed][0] ?? ''}…(${[...typed].length})`;
 }
 
-function userPrincipal(p: Principal | null) {
+export function userPrincipal(p: Principal | null) {
   if (p?.kind !== 'user') throw new AppError(403, 'FORBIDDEN', 'Only a signed-in person can do this.');
   return p;
 }
@@ -35,14 +35,15 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       'POST /api/auth/login',
       { config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } }, tags: ['auth'] },
       async (request, reply) => {
-        const { username, password } = request.body;
+        const { username, password, code } = request.body;
         try {
           // A fresh token on every login: a session id planted before login is never reused (fixation).
-          const { token, session } = await accounts.login(username, password, request.ip);
+          const { token, session, secondFactor } = await accounts.login(username, password, request.ip, code);
           ctx.audit.record({
             actor: `user:${session.user.id}:${session.user.username}`,
             action: 'auth.login',
             ip: request.ip,
+            detail: secondFactor ? { secondFactor } : null,
           });
           setSessionCookie(reply, token);
           return session;
@@ -64,7 +65,9 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       },
     );
 
-    route(app, 'POST /api/auth/logout', { config: { access: 'staff' }, tags: ['auth'] }, async (request, reply) => {
+    // Open while the account still has to set up two-factor sign-in (as are the session and password).
+    const setup = { access: 'staff', duringTwoFactorSetup: true } as const;
+    route(app, 'POST /api/auth/logout', { config: setup, tags: ['auth'] }, async (request, reply) => {
       const p = userPrincipal(request.principal);
       accounts.logout(p.sessionId);
       ctx.audit.record({ actor: actorName(p), action: 'auth.logout', ip: request.ip });
@@ -72,15 +75,14 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       return { ok: true as const };
     });
 
-    route(app, 'GET /api/auth/session', { config: { access: 'staff' }, tags: ['auth'] }, async (request) => {
-      const p = userPrincipal(request.principal);
-      return { user: p.user, csrfToken: p.csrfToken };
-    });
+    route(app, 'GET /api/auth/session', { config: setup, tags: ['auth'] }, async (request) =>
+      accounts.sessionInfo(userPrincipal(request.principal)),
+    );
 
     route(
       app,
       'POST /api/auth/password',
-      { config: { access: 'staff', rateLimit: { max: 10, timeWindow: '1 minute' } }, tags: ['auth'] },
+      { config: { ...setup, rateLimit: { max: 10, timeWindow: '1 minute' } }, tags: ['auth'] },
       async (request) => {
         const p = userPrincipal(request.principal);
         const body = request.body;

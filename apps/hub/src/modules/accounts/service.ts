@@ -6,6 +6,7 @@ import { AppError, badRequest, conflict, notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
 import { randomToken, sha256 } from '../../lib/secrets';
 import type { AccountsStore, UserRecord } from './store';
+import { type TwoFactorService, twoFactorRequired } from './two-factor';
 
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 export const MAX_FAILED_LOGINS = 5;
@@ -48,6 +49,7 @@ export const publicUser = (u: UserRecord): User => ({
   shopId: u.shopId,
   watcherKind: u.watcherKind,
   disabled: u.disabled,
+  twoFactorEnabled: u.twoFactorEnabled,
 });
 
 /** Which staff sessions just ended (or whose user changed), so their open sockets can be closed. */
@@ -59,11 +61,23 @@ export interface SessionsEnded {
 }
 
 export interface AccountsService {
-  login(username: string, password: string, ip: string | null): Promise<{ token: string; session: SessionInfo }>;
+  /** With `code` once the account has two-factor sign-in; says which second factor was used. */
+  login(
+    username: string,
+    password: string,
+    ip: string | null,
+    code?: string,
+  ): Promise<{ token: string; session: SessionInfo; secondFactor: 'totp' | 'recovery' | null }>;
+  /** What `GET /api/auth/session` answers for a signed-in person. */
+  sessionInfo(p: Extract<Principal, { kind: 'user' }>): SessionInfo;
   authenticateSession(token: string): Principal | null;
   authenticateApiKey(key: string): Principal | null;
   logout(sessionId: number): void;
+  /** Asks a signed-in person for their password again (wrong guesses count toward the lockout). */
+  confirmPassword(userId: number, sessionId: number, password: string): Promise<void>;
   changePassword(userId: number, sessionId: number, current: string, next: string): Promise<void>;
+  /** Ends every session of the user (their open sockets close). */
+  signOutEverywhere(userId: number): void;
   resetPassword(userId: number, next: string): Promise<void>;
   createUser(body: CreateUserBody): Promise<User>;
   updateUser(id: number, body: UpdateUserBody): User;
@@ -78,8 +92,14 @@ export function createAccountsService(deps: {
   store: AccountsStore;
   clock: Clock;
   shopExists(id: number): boolean;
+  twoFactor: TwoFactorService;
 }): AccountsService {
-  const { store, clock } = deps;
+  const { store, clock, twoFactor } = deps;
+  const sessionInfo = (user: User, csrfToken: string): SessionInfo => ({
+    user,
+    csrfToken,
+    twoFactor: twoFactor.state(user),
+  });
 
   const issueSession = (user: UserRecord, ip: string | null) => {
     const token = randomToken();
@@ -93,7 +113,7 @@ export function createAccountsService(deps: {
       expiresAt: now + SESSION_IDLE_MS,
       ip,
     });
-    return { token, session: { user: publicUser(user), csrfToken } };
+    return { token, session: sessionInfo(publicUser(user), csrfToken) };
   };
 
   const invalid = () => new AppError(401, 'INVALID_CREDENTIALS', 'The user name or password is wrong.');
@@ -102,12 +122,31 @@ export function createAccountsService(deps: {
     for (const l of endedListeners) l(e);
   };
 
+  /** A signed-in person's password, asked again: wrong guesses count toward the lockout. */
+  const confirmPassword = async (userId: number, sessionId: number, password: string) => {
+    const user = store.userById(userId);
+    if (!user) throw notFound('user');
+    const now = clock.now();
+    if (user.lockedUntil !== null && user.lockedUntil > now) throw lockedError(user.lockedUntil, now);
+    // Guessing the password from a borrowed session counts like guessing at sign-in.
+    if (!(await verify(user.passwordHash, password).catch(() => false))) {
+      const counted = countFailure(user.failedLogins, user.lockedUntil, now);
+      store.recordFailedLogin(user.id, counted.failed, counted.lockedUntil);
+      if (counted.locked) {
+        store.deleteSession(sessionId);
+        ended({ sessionId });
+        throw lockedNowError();
+      }
+      throw new AppError(400, 'INVALID_CREDENTIALS', 'The current password is wrong.');
+    }
+  };
+
   return {
     store,
     onSessionsEnded(listener) {
       endedListeners.push(listener);
     },
-    async login(username, password, ip) {
+    async login(username, password, ip, code) {
       const user = store.userByUsername(username);
       const now = clock.now();
       if (!user) {
@@ -129,9 +168,24 @@ export function createAccountsService(deps: {
         throw next.locked ? lockedNowError() : invalid();
       }
       if (user.disabled) throw new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.');
+      let secondFactor: 'totp' | 'recovery' | null = null;
+      if (user.twoFactorEnabled) {
+        if (!code)
+          throw new AppError(401, 'TWO_FACTOR_REQUIRED', 'Type the 6-digit code your authenticator app shows.');
+        secondFactor = twoFactor.check(user.id, code);
+        if (!secondFactor) {
+          // Guessing codes counts toward the lockout like guessing passwords.
+          const next = countFailure(user.failedLogins, user.lockedUntil, now);
+          store.recordFailedLogin(user.id, next.failed, next.lockedUntil);
+          if (next.locked) throw lockedNowError();
+          throw new AppError(401, 'TWO_FACTOR_INVALID', 'That code is not right. Type the code the app shows now.');
+        }
+      }
       store.clearFailedLogins(user.id);
-      return issueSession(user, ip);
+      return { ...issueSession(user, ip), secondFactor };
     },
+
+    sessionInfo: (p) => sessionInfo(p.user, p.csrfToken),
 
     authenticateSession(token) {
       const session = store.sessionByTokenHash(sha256(token));
@@ -145,7 +199,13 @@ export function createAccountsService(deps: {
       if (!user || user.disabled) return null;
       // Sliding expiry, written at most once a minute to keep reads cheap.
       if (now - session.lastUsedAt > 60_000) store.touchSession(session.id, now, now + SESSION_IDLE_MS);
-      return { kind: 'user', user: publicUser(user), sessionId: session.id, csrfToken: session.csrfToken };
+      return {
+        kind: 'user',
+        user: publicUser(user),
+        sessionId: session.id,
+        csrfToken: session.csrfToken,
+        twoFactorPending: twoFactorRequired(user) && !user.twoFactorEnabled,
+      };
     },
 
     authenticateApiKey(key) {
@@ -159,27 +219,20 @@ export function createAccountsService(deps: {
       ended({ sessionId });
     },
 
+    confirmPassword,
+
     async changePassword(userId, sessionId, current, next) {
-      const user = store.userById(userId);
-      if (!user) throw notFound('user');
-      const now = clock.now();
-      if (user.lockedUntil !== null && user.lockedUntil > now) throw lockedError(user.lockedUntil, now);
-      // Guessing the current password from a borrowed session counts like guessing at sign-in.
-      if (!(await verify(user.passwordHash, current).catch(() => false))) {
-        const counted = countFailure(user.failedLogins, user.lockedUntil, now);
-        store.recordFailedLogin(user.id, counted.failed, counted.lockedUntil);
-        if (counted.locked) {
-          store.deleteSession(sessionId);
-          ended({ sessionId });
-          throw lockedNowError();
-        }
-        throw new AppError(400, 'INVALID_CREDENTIALS', 'The current password is wrong.');
-      }
+      await confirmPassword(userId, sessionId, current);
       if (current === next) throw badRequest('WEAK_PASSWORD', 'Choose a new password different from the current one.');
       store.setPassword(userId, await hashPassword(next));
       // Other sessions may belong to whoever knew the old password.
       store.deleteSessionsOfUser(userId, sessionId);
       ended({ userId, exceptSessionId: sessionId });
+    },
+
+    signOutEverywhere(userId) {
+      store.deleteSessionsOfUser(userId);
+      ended({ userId });
     },
 
     async resetPassword(userId, next) {

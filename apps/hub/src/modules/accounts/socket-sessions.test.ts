@@ -63,7 +63,7 @@ describe('staff sockets are bound to their session', () => {
       const session = await login(hub, 'watcher');
       const socket = await open(session);
       expect(await ping(socket)).toMatchObject({ ok: true });
-      const closed = closedWithin(socket, 2000);
+      const closed = closedWithin(socket, 5000);
       expect((await as(hub, session)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
       expect(await closed).toBe(true);
       // And the session cannot open a new one.
@@ -74,7 +74,7 @@ describe('staff sockets are bound to their session', () => {
       const a = await open(await login(hub, 'watcher'));
       const b = await open(await login(hub, 'watcher'));
       const other = await open(await login(hub, 'other-watcher'));
-      const closed = [closedWithin(a, 2000), closedWithin(b, 2000)];
+      const closed = [closedWithin(a, 5000), closedWithin(b, 5000)];
       const admin = await login(hub, 'admin');
       const res = await as(
         hub,
@@ -93,7 +93,7 @@ describe('staff sockets are bound to their session', () => {
       const mine = await login(hub, 'watcher');
       const mySocket = await open(mine);
       const stolen = await open(await login(hub, 'watcher'));
-      const closed = closedWithin(stolen, 2000);
+      const closed = closedWithin(stolen, 5000);
       const res = await as(
         hub,
         mine,
@@ -109,7 +109,7 @@ describe('staff sockets are bound to their session', () => {
 
     it("an administrator's password reset closes every socket of that user", async () => {
       const socket = await open(await login(hub, 'operator'));
-      const closed = closedWithin(socket, 2000);
+      const closed = closedWithin(socket, 5000);
       const res = await as(
         hub,
         await login(hub, 'admin'),
@@ -138,7 +138,7 @@ describe('staff sockets are bound to their session', () => {
     it('a command after the session expired is refused and the socket closed', async () => {
       const socket = await open(await login(hub, 'watcher'));
       expect(await ping(socket)).toMatchObject({ ok: true });
-      const closed = closedWithin(socket, 2000);
+      const closed = closedWithin(socket, 5000);
       // Past the 12-hour idle expiry, without letting the periodic check run first.
       (clock as unknown as { current: number }).current += 12 * 60 * 60 * 1000 + 1000;
       expect(await ping(socket)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
@@ -147,7 +147,7 @@ describe('staff sockets are bound to their session', () => {
 
     it('an idle socket is closed when its session expires, without any command', async () => {
       const socket = await open(await login(hub, 'cityhall'));
-      const closed = closedWithin(socket, 2000);
+      const closed = closedWithin(socket, 5000);
       clock.advance(12 * 60 * 60 * 1000 + 10_000);
       expect(await closed).toBe(true);
     });
@@ -195,10 +195,16 @@ describe('staff sockets are bound to their session', () => {
     it('`admin disable-user` while the hub runs closes the user’s open sockets within seconds', async () => {
       const socket = await open(await login(hub, 'watcher'));
       const bystander = await open(await login(hub, 'cityhall'));
-      const closed = closedWithin(socket, 8000);
+      let closedAt: number | null = null;
+      socket.once('disconnect', () => {
+        closedAt = Date.now();
+      });
       const r = await runAdmin(bundle, dataDir, ['disable-user', 'watcher']);
       expect(r).toMatchObject({ code: 0 });
-      expect(await closed).toBe(true);
+      const exitedAt = Date.now();
+      // Counted from when the command had finished (starting it takes a while on a busy machine).
+      expect(await closedWithin(socket, 5000)).toBe(true);
+      expect(closedAt! - exitedAt).toBeLessThan(5000);
       expect(bystander.connected).toBe(true);
     });
   });

@@ -92,6 +92,7 @@ interface UserRow {
   shop_id: number | null;
   watcher_kind: WatcherKind | null;
   disabled: number;
+  two_factor_enabled: number;
   failed_logins: number;
   locked_until: number | null;
 }
@@ -105,6 +106,7 @@ const toUser = (r: UserRow): UserRecord => ({
   shopId: r.shop_id,
   watcherKind: r.watcher_kind,
   disabled: r.disabled === 1,
+  twoFactorEnabled: r.two_factor_enabled === 1,
   passwordHash: r.password_hash,
   failedLogins: r.failed_logins,
   lockedUntil: r.locked_until,
@@ -129,16 +131,19 @@ const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
   revokedAt: r.revoked_at == null ? null : new Date(r.revoked_at).toISOString(),
 });
 
+const selectUser = `SELECT u.*, EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+  AS two_factor_enabled FROM users u`;
+
 export function createSqliteAccountsStore(db: Db): AccountsStore {
   const s = {
     insertUser: db.prepare(
       `INSERT INTO users (username, display_name, password_hash, role, admin, shop_id, watcher_kind, created_at)
        VALUES (@username, @displayName, @passwordHash, @role, @admin, @shopId, @watcherKind, @now)`,
     ),
-    userById: db.prepare('SELECT * FROM users WHERE id = ?'),
-    userByUsername: db.prepare('SELECT * FROM users WHERE username = ?'),
-    listUsers: db.prepare('SELECT * FROM users ORDER BY id'),
-    listUsersOfShop: db.prepare('SELECT * FROM users WHERE shop_id = ? ORDER BY id'),
+    userById: db.prepare(`${selectUser} WHERE u.id = ?`),
+    userByUsername: db.prepare(`${selectUser} WHERE u.username = ?`),
+    listUsers: db.prepare(`${selectUser} ORDER BY u.id`),
+    listUsersOfShop: db.prepare(`${selectUser} WHERE u.shop_id = ? ORDER BY u.id`),
     setPassword: db.prepare('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?'),
     failed: db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?'),
     clearFailed: db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?'),

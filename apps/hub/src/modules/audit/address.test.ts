@@ -8,6 +8,7 @@ import type { Ack } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
 import { as, connectStaff, createTestHub, emitAck, login, type TestHub } from '../../testing/harness';
+import type { AnnouncementsService } from '../announcements';
 import { createSqliteWatchStore } from '../watch/store';
 
 jest.setTimeout(30_000);
@@ -25,8 +26,15 @@ describe('audit rows carry the caller’s address', () => {
   });
 
   it('for alerts that arrive through the CAP gateway', async () => {
-    const { key } = hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
+    const { id, key } = hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
     const body = fs.readFileSync(path.join(__dirname, '../announcements/testdata/earthquake.cap'));
+    // City hall binds each key to its CAP sender.
+    const sender = /<sender>([^<]+)</.exec(body.toString('utf8'))![1]!;
+    (hub.capabilities.announcements as AnnouncementsService).setSenderPolicy(
+      id,
+      { capSender: sender, publish: 'auto' },
+      'test',
+    );
     const res = await as(hub, { bearer: key })({
       method: 'POST',
       url: '/api/cap',

@@ -1,0 +1,83 @@
+/** REST for two-factor sign-in: set-up from the account page, recovery codes, turning it off, and an administrator's reset. */
+import type { FastifyInstance } from 'fastify';
+import type { HubContext } from '../../context';
+import { AppError, badRequest, notFound } from '../../lib/errors';
+import { actorName } from '../../lib/principal';
+import { route } from '../../lib/route';
+import { userPrincipal } from './routes';
+import type { AccountsService } from './service';
+import { type TwoFactorService, twoFactorRequired } from './two-factor';
+
+const admin = { roles: ['cityhall'] as const, admin: true };
+const tags = ['auth'];
+/** Codes are six digits: a few tries a minute per address is plenty for a person. */
+const codeRate = { max: 10, timeWindow: '1 minute' };
+
+export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsService; twoFactor: TwoFactorService }) {
+  const { accounts, twoFactor } = deps;
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    route(
+      app,
+      'POST /api/auth/two-factor/setup',
+      { config: { access: 'staff', duringTwoFactorSetup: true }, tags },
+      async (request) => twoFactor.setup(userPrincipal(request.principal).user),
+    );
+
+    route(
+      app,
+      'POST /api/auth/two-factor/confirm',
+      { config: { access: 'staff', duringTwoFactorSetup: true, rateLimit: codeRate }, tags },
+      async (request) => {
+        const p = userPrincipal(request.principal);
+        const recoveryCodes = twoFactor.confirm(p.user.id, request.body.code);
+        ctx.audit.record({ actor: actorName(p), action: 'auth.two_factor_enabled', target: `user:${p.user.id}` });
+        return { recoveryCodes };
+      },
+    );
+
+    route(
+      app,
+      'POST /api/auth/two-factor/recovery-codes',
+      { config: { access: 'staff', rateLimit: codeRate }, tags },
+      async (request) => {
+        const p = userPrincipal(request.principal);
+        const recoveryCodes = twoFactor.renewRecoveryCodes(p.user.id, request.body.code);
+        ctx.audit.record({ actor: actorName(p), action: 'auth.recovery_codes_renewed', target: `user:${p.user.id}` });
+        return { recoveryCodes };
+      },
+    );
+
+    route(
+      app,
+      'POST /api/auth/two-factor/disable',
+      { config: { access: 'staff', rateLimit: codeRate }, tags },
+      async (request) => {
+        const p = userPrincipal(request.principal);
+        if (twoFactorRequired(p.user))
+          throw new AppError(403, 'FORBIDDEN', 'City hall accounts must keep two-factor sign-in.');
+        await accounts.confirmPassword(p.user.id, p.sessionId, request.body.password);
+        if (twoFactor.remove(p.user.id))
+          ctx.audit.record({ actor: actorName(p), action: 'auth.two_factor_disabled', target: `user:${p.user.id}` });
+        return { ok: true as const };
+      },
+    );
+
+    route(
+      app,
+      'POST /api/users/:id/two-factor/reset',
+      { config: { access: admin }, tags: ['users'] },
+      async (request) => {
+        const { id } = request.params;
+        const p = userPrincipal(request.principal);
+        if (p.user.id === id)
+          throw badRequest('VALIDATION_FAILED', 'Ask another administrator to reset your own two-factor sign-in.');
+        if (!accounts.store.userById(id)) throw notFound('user');
+        twoFactor.remove(id);
+        // Whoever has the old phone must not stay signed in: the user sets it up again at sign-in.
+        accounts.signOutEverywhere(id);
+        ctx.audit.record({ actor: actorName(p), action: 'user.two_factor_reset', target: `user:${id}` });
+        return { ok: true as const };
+      },
+    );
+  };
+}
