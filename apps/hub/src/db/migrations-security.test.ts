@@ -18,3 +18,28 @@ describe('0010-login-failures', () => {
     expect(() => ins.run('g', 'many', null, 2)).toThrow(/cannot store TEXT value in INTEGER column/);
   });
 });
+
+describe('0011-two-factor', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, { target: 11 });
+  db.prepare(
+    "INSERT INTO users (username, display_name, password_hash, role, created_at) VALUES ('u', 'U', 'x', 'watcher', 0)",
+  ).run();
+
+  it('keeps one secret per user and recovery codes by hash, both gone with the user', () => {
+    db.prepare("INSERT INTO two_factor (user_id, secret, created_at) VALUES (1, 'S', 0)").run();
+    expect(() => db.prepare("INSERT INTO two_factor (user_id, secret, created_at) VALUES (1, 'T', 0)").run()).toThrow(
+      /UNIQUE|PRIMARY/,
+    );
+    const code = db.prepare('INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (1, ?, 0)');
+    code.run('h1');
+    expect(() => code.run('h1')).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO two_factor (user_id, secret, created_at) VALUES (9, 'S', 0)").run()).toThrow(
+      /FOREIGN KEY/,
+    );
+    db.prepare('DELETE FROM users WHERE id = 1').run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM recovery_codes').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM two_factor').get()).toEqual({ n: 0 });
+  });
+});
