@@ -80,6 +80,17 @@ function parseBool(name: string, value: string | undefined, fallback: boolean, p
   return fallback;
 }
 
+/** The configuration from the environment, or null once what is wrong with it has been printed (exit 2). */
+export function loadConfigOrReport(): HubConfig | null {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return null;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HubConfig {
   const problems: string[] = [];
 

@@ -1,22 +1,14 @@
 /** Starts the hub: configuration from the environment, database in the data folder, demo city on first start. */
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrReport } from './config';
 import { databaseFile } from './db/database';
 import { checkDataPermissions, makePrivateDir, permissionWarning } from './db/permissions';
 import { DEMO_PASSWORD, loadDemo, saveDemo, seedDemoCity } from './demo/seed';
 import { findSpeechTools, missingToolsMessage } from './lib/speech/engine';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport();
+  if (!config) process.exit(2);
   // Everything the hub writes (database, voice clips, backups) is for its own user only.
   process.umask(0o077);
   makePrivateDir(config.dataDir);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { CreateUserBody, NewPassword, StaffRole } from '@tsunagu/protocol';
 import { buildApp } from '../app';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrReport } from '../config';
 import { databaseFile, openDatabase } from '../db/database';
 import type { Hub } from '../hub';
 
@@ -236,16 +236,8 @@ export function restoreDatabase(dataDir: string, file: string): string[] {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return 2;
   // Backups and anything else this command writes are for the hub's user only.
   process.umask(0o077);
   try {

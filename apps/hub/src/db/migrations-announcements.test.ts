@@ -1,12 +1,7 @@
-import Database from 'better-sqlite3';
-import { migrate } from './migrate';
+import { migratedWithHousehold } from '../testing/migrated';
 
 describe('0002-announcements', () => {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, { target: 2 });
-  db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
-  db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
+  const db = migratedWithHousehold(2);
   db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'x', 0)").run();
   const insert = (overrides: Record<string, unknown> = {}) =>
     db

@@ -1,12 +1,7 @@
-import Database from 'better-sqlite3';
-import { migrate } from './migrate';
+import { migratedWithHousehold } from '../testing/migrated';
 
 describe('0004-checkins-watch', () => {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, { target: 4 });
-  db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
-  db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
+  const db = migratedWithHousehold(4);
 
   it('creates the watch tables as STRICT tables', () => {
     const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(

@@ -1,12 +1,8 @@
-import Database from 'better-sqlite3';
+import { migratedWithHousehold } from '../testing/migrated';
 import { migrate } from './migrate';
 
 describe('0030-emergency-drills', () => {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, { target: 4 });
-  db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
-  db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
+  const db = migratedWithHousehold(4);
   db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'x', 0)").run();
   const insert = (overrides: Record<string, unknown> = {}) =>
     Number(

@@ -1,19 +1,10 @@
 /** Migrations 0050–0059 (issue 16: help requests, notifications, call notes, planned calls). */
-import Database from 'better-sqlite3';
+import { migratedWithHousehold } from '../testing/migrated';
 import { migrate } from './migrate';
-
-function seeded(target: number) {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, { target });
-  db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
-  db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
-  return db;
-}
 
 describe('0050-watch-help-requests', () => {
   it('keeps every alert and its ladder through the rebuild, and takes the new kinds', () => {
-    const db = seeded(31);
+    const db = migratedWithHousehold(31);
     db.prepare(
       "INSERT INTO watch_alerts (kind, household_id, district_id, day, level, opened_at, next_step_at) VALUES ('missed_checkin', 1, 1, '2026-01-05', 1, 10, 20)",
     ).run();
@@ -44,7 +35,7 @@ describe('0050-watch-help-requests', () => {
   });
 
   it('raises one alert of a kind per household and safety check, and keeps a ledger of safety follow-ups', () => {
-    const db = seeded(50);
+    const db = migratedWithHousehold(50);
     db.prepare(
       "INSERT INTO announcements (kind, title_ja, body_ja, target, status, created_by, created_at, updated_at) VALUES ('emergency', 't', 'b', '{}', 'published', 'x', 0, 0)",
     ).run();
@@ -65,7 +56,7 @@ describe('0050-watch-help-requests', () => {
 });
 
 describe('0051-notifications', () => {
-  const db = seeded(51);
+  const db = migratedWithHousehold(51);
   db.prepare(
     "INSERT INTO users (username, display_name, password_hash, role, watcher_kind, created_at) VALUES ('w', 'W', 'x', 'watcher', 'welfare', 0)",
   ).run();

@@ -3,25 +3,7 @@
  * Correct across DST changes: a wall time that does not exist (spring forward) moves past the gap;
  * a wall time that occurs twice (fall back) means its first occurrence.
  */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+import { DATE_TIME_PARTS, zonedParts } from '../../lib/zoned-time';
 
 export interface LocalParts {
   year: number;
@@ -33,11 +15,16 @@ export interface LocalParts {
 }
 
 function intlParts(t: number, timeZone: string): LocalParts {
-  const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(t))) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour! % 24, minute: p.minute!, second: p.second! };
+  const p = zonedParts(t, timeZone, DATE_TIME_PARTS);
+  const n = (part: string) => Number(p[part]);
+  return {
+    year: n('year'),
+    month: n('month'),
+    day: n('day'),
+    hour: n('hour') % 24,
+    minute: n('minute'),
+    second: n('second'),
+  };
 }
 
 export function localParts(t: number, timeZone: string): LocalParts {

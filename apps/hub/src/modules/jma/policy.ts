@@ -4,6 +4,7 @@
  * template is filled in with the place, intensity and time.
  */
 import { JMA_TEMPLATE_IDS, type JmaIntensity, type JmaPolicy, type JmaTemplate } from '@tsunagu/protocol';
+import { zonedParts } from '../../lib/zoned-time';
 
 /**
  * The EEW template is fixed text (no place filled in): every EEW says the same words, so the hub's
@@ -173,18 +174,12 @@ export function fillTemplate(t: JmaTemplate, values: TemplateValues): FilledTemp
 /** "1月16日 18時42分" and "18:42 on 16 January" in the city's time zone. */
 export function formatTimes(ms: number, timeZone: string): { ja: string; en: string } {
   const parts = (locale: string) =>
-    Object.fromEntries(
-      new Intl.DateTimeFormat(locale, {
-        timeZone,
-        month: 'long',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      })
-        .formatToParts(new Date(ms))
-        .map((p) => [p.type, p.value]),
-    ) as Record<string, string>;
+    zonedParts(
+      ms,
+      timeZone,
+      { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+      locale,
+    );
   const ja = parts('en-US');
   const month = new Intl.DateTimeFormat('en-US', { timeZone, month: 'numeric' }).format(new Date(ms));
   const en = parts('en-GB');

@@ -1,5 +1,6 @@
 /** Writing an announcement as CAP 1.2 XML: Alert when first sent, Update after a change, Cancel after cancelling. */
 import { XMLBuilder } from 'fast-xml-parser';
+import { DATE_TIME_PARTS, zonedParts } from '../../../lib/zoned-time';
 import type { AnnouncementRecord } from '../store';
 import { CAP_12_NAMESPACE, CATEGORY, type CapValue } from './model';
 
@@ -7,21 +8,7 @@ type Node = Record<string, unknown>;
 
 /** `2026-04-01T09:30:00+09:00` in the given IANA time zone (CAP forbids "Z"). */
 export function capDateTime(ms: number, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZoneName: 'longOffset',
-    })
-      .formatToParts(new Date(ms))
-      .map((x) => [x.type, x.value]),
-  ) as Record<string, string>;
+  const parts = zonedParts(ms, timeZone, { ...DATE_TIME_PARTS, timeZoneName: 'longOffset' });
   const offset = /GMT([+-]\d\d:\d\d)/.exec(parts.timeZoneName ?? '')?.[1] ?? '+00:00';
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
 }
