@@ -45,7 +45,17 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
     on('call:answer', { access: 'staff' }, (p) => calls.answer(party, p.callId));
     on('call:decline', { access: 'staff' }, (p) => calls.declineRing(party, p.callId));
     on('call:hangUp', { access: 'staff' }, (p) => calls.hangUp(party, p.callId));
-    on('call:callBack', { access: 'staff' }, (p) => calls.callBack(party, p));
+    on('call:callBack', { access: 'staff' }, (p) => {
+      const call = calls.callBack(party, p);
+      // Calling a resident is reaching into their home: recorded like every privileged action.
+      ctx.audit.record({
+        actor: actorName(principal),
+        action: 'call.called_back',
+        target: `household:${call.householdId}`,
+        detail: { callId: call.callId, ...(p.orderId !== undefined ? { orderId: p.orderId } : {}) },
+      });
+      return call;
+    });
     on('call:signal', { access: 'staff' }, (p) => calls.relaySignal(party, p));
     on('call:iceServers', { access: callTakers }, () => calls.iceServers(actorName(principal)));
     calls.staffConnected(user, socket.id);

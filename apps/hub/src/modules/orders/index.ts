@@ -14,6 +14,12 @@ export async function registerOrders(hub: HubCore, needs: { calls: CallsService 
   });
   needs.calls.setOrderLookup((id) => orders.lookup(id));
   registerOrderSockets(hub.ctx, orders);
-  await hub.app.register(ordersRoutes(hub.ctx, orders, hub.stores.shops));
+  await hub.app.register(
+    ordersRoutes(hub.ctx, orders, {
+      shops: hub.stores.shops,
+      calls: needs.calls,
+      householdExists: (id) => hub.stores.households.get(id) !== undefined,
+    }),
+  );
   return orders;
 }

@@ -13,6 +13,7 @@ import {
   type TestHub,
   terminalSocket,
 } from '../../testing/harness';
+import { createSqliteCallsStore } from '../calls/store';
 
 describe('orders', () => {
   let hub: TestHub;
@@ -20,10 +21,27 @@ describe('orders', () => {
   let op: StaffSession;
   let milk: number;
   const sockets: Socket[] = [];
+  /** The household called this shop's line (a finished call); returns the call's id. */
+  const called = (householdId: number, shopId = hub.fixture.shopId) => {
+    const calls = createSqliteCallsStore(hub.ctx.db);
+    const id = calls.create({
+      shopId,
+      householdId,
+      terminalId: null,
+      direction: 'inbound',
+      status: 'connected',
+      operatorId: null,
+      callbackOf: null,
+      now: hub.ctx.clock.now(),
+    });
+    calls.setStatus(id, 'ended', { endedAt: hub.ctx.clock.now(), endReason: 'hung_up_by_resident' });
+    return id;
+  };
   beforeAll(async () => {
     hub = await createTestHub();
     url = await hub.listen();
     op = await login(hub, 'operator');
+    for (const h of hub.fixture.households.slice(0, 3)) called(h);
     milk = hub.stores.shops.addItem({
       shopId: hub.fixture.shopId,
       name: '牛乳',
@@ -72,6 +90,52 @@ describe('orders', () => {
     expect(res.statusCode).toBe(200);
     const entry = hub.ctx.audit.list({ limit: 5 }).find((e) => e.action === 'order.lines_updated');
     expect(entry).toMatchObject({ actor: expect.stringMatching(/:operator$/), target: `order:${o.id}` });
+  });
+
+  it('shop staff take orders only for households that called their line; a call of another shop is refused; the same 404 as for no such household (issue 11, item 5)', async () => {
+    const newHousehold = (name: string) =>
+      hub.stores.households.create(
+        { name, address: '東京都三鷹市 9-9-9', districtId: hub.fixture.districts[0]!, phone: '', residents: [] },
+        hub.ctx.clock.now(),
+      );
+    const stranger = newHousehold('知らない世帯');
+    const lines = [{ name: 'パン', quantity: 1 }];
+    const missing = await create(op, { shopId: hub.fixture.shopId, householdId: 999_999, lines });
+    expect(missing.statusCode).toBe(404);
+    const notYours = await create(op, { shopId: hub.fixture.shopId, householdId: stranger, lines });
+    expect(notYours.statusCode).toBe(404);
+    expect(notYours.json()).toEqual(missing.json());
+    expect(notYours.body).not.toContain(hub.stores.households.get(stranger)!.name);
+    // A call the household made to another shop does not open this shop's door…
+    const elsewhere = called(stranger, hub.fixture.otherShopId);
+    const viaOther = await create(op, { shopId: hub.fixture.shopId, householdId: stranger, callId: elsewhere, lines });
+    expect(viaOther.statusCode).toBe(404);
+    expect(viaOther.json()).toEqual(missing.json());
+    // …nor does one of this shop's calls with another household.
+    const ownCall = called(hub.fixture.households[0]!);
+    const wrongHousehold = await create(op, {
+      shopId: hub.fixture.shopId,
+      householdId: stranger,
+      callId: ownCall,
+      lines,
+    });
+    expect(wrongHousehold.statusCode).toBe(404);
+    // Once the household has called this shop, its staff may take its order.
+    const ownCallOfStranger = called(stranger);
+    const ok = await create(op, {
+      shopId: hub.fixture.shopId,
+      householdId: stranger,
+      callId: ownCallOfStranger,
+      lines,
+    });
+    expect(ok.statusCode).toBe(201);
+    // City hall may order for any household (and still not with another household's call).
+    const ch = await login(hub, 'cityhall');
+    const fresh = newHousehold('別の世帯');
+    expect((await create(ch, { shopId: hub.fixture.shopId, householdId: fresh, lines })).statusCode).toBe(201);
+    expect(
+      (await create(ch, { shopId: hub.fixture.shopId, householdId: fresh, callId: ownCall, lines })).statusCode,
+    ).toBe(404);
   });
 
   it('refuses items from another shop’s catalogue, free lines without a name, and unknown fields', async () => {

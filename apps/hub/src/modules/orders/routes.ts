@@ -5,12 +5,39 @@ import { forbidden, notFound } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
 import { route } from '../../lib/route';
 import { visibleShopIds } from '../calls/routes';
+import type { CallsService } from '../calls/service';
 import type { ShopsStore } from '../shops/store';
 import type { OrdersService } from './service';
 
 const orderStaff = { roles: ['cityhall', 'operator', 'listener'] } as const;
 
-export function ordersRoutes(ctx: HubContext, orders: OrdersService, shops: ShopsStore) {
+/**
+ * May this caller take an order for this household at this shop? City hall: any household. Shop
+ * staff and listeners: only a household that has called this shop's line (so an id cannot be used
+ * to learn a stranger's name). A `callId` must be a call of this shop with this household. Every
+ * refusal is the same 404 as for a household that does not exist.
+ */
+function orderableHousehold(
+  p: Principal | null,
+  body: { shopId: number; householdId: number; callId?: number },
+  calls: Pick<CallsService, 'callInfo' | 'history'>,
+  householdExists: boolean,
+): boolean {
+  if (!householdExists) return false;
+  if (body.callId !== undefined) {
+    const call = calls.callInfo(body.callId);
+    if (!call || call.shopId !== body.shopId || call.householdId !== body.householdId) return false;
+  }
+  const cityHall = p?.kind === 'user' ? p.user.role === 'cityhall' : p?.kind === 'apikey' && p.role === 'cityhall';
+  return cityHall || calls.history({ shopId: body.shopId, householdId: body.householdId, limit: 1 }).length > 0;
+}
+
+export function ordersRoutes(
+  ctx: HubContext,
+  orders: OrdersService,
+  deps: { shops: ShopsStore; calls: Pick<CallsService, 'callInfo' | 'history'>; householdExists(id: number): boolean },
+) {
+  const { shops } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
     const visibleOrder = (request: { principal: Principal | null; params: { id: number } }) => {
       const { id } = request.params;
@@ -49,6 +76,8 @@ export function ordersRoutes(ctx: HubContext, orders: OrdersService, shops: Shop
       const body = request.body;
       if (!visibleShopIds(request.principal, shops).includes(body.shopId))
         throw forbidden('You can only take orders for your own shop.');
+      if (!orderableHousehold(request.principal, body, deps.calls, deps.householdExists(body.householdId)))
+        throw notFound('household');
       const userId = request.principal?.kind === 'user' ? request.principal.user.id : null;
       const o = orders.create(body, userId);
       audit(request, 'order.created', o.id, { lines: o.lines.length });
