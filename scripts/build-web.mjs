@@ -26,6 +26,9 @@ const apps = [
     entry: 'apps/console/src/index.tsx',
     html: 'apps/console/src/index.html',
     out: 'apps/console/dist/web',
+    // Installable on a watcher's phone (issue 16): the manifest, its icon, and a service worker for Web Push.
+    files: ['apps/console/src/manifest.webmanifest', 'apps/console/src/icon.svg'],
+    worker: 'apps/console/src/sw.ts',
   },
 ];
 
@@ -53,6 +56,18 @@ export async function buildWeb({ quiet = false } = {}) {
       loader: { '.mp3': 'file', '.wav': 'file', '.ogg': 'file', '.png': 'file', '.svg': 'file' },
     });
     fs.copyFileSync(path.join(root, app.html), path.join(outdir, 'index.html'));
+    for (const f of app.files ?? []) fs.copyFileSync(path.join(root, f), path.join(outdir, path.basename(f)));
+    if (app.worker)
+      await build({
+        entryPoints: [path.join(root, app.worker)],
+        bundle: true,
+        minify: true,
+        format: 'iife',
+        target: ['chrome120'],
+        outfile: path.join(outdir, 'sw.js'),
+        alias,
+        logLevel: quiet ? 'error' : 'warning',
+      });
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
     results.push({ name: app.name, bytes });
     if (!quiet) console.log(`built ${app.name} → ${app.out} (${Math.round(bytes / 1024)} KiB)`);

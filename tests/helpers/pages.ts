@@ -2,6 +2,7 @@
 // or opened by its demo link, a console page signed in, a write through the console's own session,
 // and the accessibility checks of a terminal screen.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { HubConfig } from '../../apps/hub/src/config';
 import type { Clock } from '../../apps/hub/src/lib/clock';
 import { enrolTwoFactor, secondFactorCode } from '../../apps/hub/src/testing/two-factor';
 import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from './browser';
@@ -19,10 +20,17 @@ export interface BrowserSuite {
 }
 
 /** Starts a real hub (the demo city unless told otherwise) and Chromium before the file's tests; stops them after. */
-export function browserSuite(options: { seedDemo?: boolean; clock?: Clock } = {}): BrowserSuite {
+export function browserSuite(
+  options: {
+    seedDemo?: boolean;
+    clock?: Clock;
+    /** Read when the hub starts (after the file's earlier beforeAll, e.g. servers the hub must reach). */
+    config?: () => Partial<HubConfig>;
+  } = {},
+): BrowserSuite {
   const suite = { sockets: [], contexts: [] } as unknown as BrowserSuite;
   beforeAll(async () => {
-    suite.hub = await startTestHub({ seedDemo: true, ...options });
+    suite.hub = await startTestHub({ seedDemo: true, ...options, config: options.config?.() });
     suite.browser = await launchBrowser();
   });
   afterAll(async () => {

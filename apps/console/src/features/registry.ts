@@ -12,6 +12,8 @@ import { AuditPage } from './audit/AuditPage';
 import { CallsPage } from './calls/CallsPage';
 import { HouseholdsPage } from './households/HouseholdsPage';
 import { AutoAlertsPage } from './jma/AutoAlertsPage';
+import { AckPage } from './notifications/AckPage';
+import { NotificationsPage } from './notifications/NotificationsPage';
 import { CataloguePage } from './orders/CataloguePage';
 import { OrdersPage } from './orders/OrdersPage';
 import { SystemStatusPage } from './system/SystemStatusPage';
@@ -52,6 +54,12 @@ export const features: readonly Feature[] = [
     element: createElement(CataloguePage),
   },
   { id: 'watch', labelKey: 'nav.watch', roles: ['cityhall', 'watcher'], element: createElement(WatchPage) },
+  {
+    id: 'notifications',
+    labelKey: 'nav.notifications',
+    roles: ['cityhall', 'watcher'],
+    element: createElement(NotificationsPage),
+  },
   { id: 'users', labelKey: 'nav.users', roles: ['admin'], element: createElement(UsersPage) },
   { id: 'api-keys', labelKey: 'nav.apiKeys', roles: ['admin'], element: createElement(ApiKeysPage) },
   { id: 'audit', labelKey: 'nav.audit', roles: ['admin'], element: createElement(AuditPage) },
@@ -62,4 +70,5 @@ export const features: readonly Feature[] = [
     roles: ['cityhall', 'operator', 'listener', 'watcher'],
     element: createElement(AccountPage),
   },
+  { id: 'ack', labelKey: 'nav.ack', roles: ['cityhall', 'watcher'], element: createElement(AckPage), hidden: true },
 ];

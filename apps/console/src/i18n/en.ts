@@ -164,6 +164,8 @@ export const en: ConsoleCatalogue = {
     calls: 'Calls',
     orders: 'Orders',
     watch: 'Wellbeing watch',
+    notifications: 'Notification settings',
+    ack: 'Acknowledge an alert',
     announcements: 'Announcements',
     autoAlerts: 'Automatic alerts',
     households: 'Households & terminals',

@@ -157,6 +157,8 @@ export const ja = {
     calls: '電話',
     orders: '注文',
     watch: '見守り',
+    notifications: '通知の設定',
+    ack: 'アラートの確認',
     announcements: 'お知らせ・緊急放送',
     autoAlerts: '自動配信の記録',
     households: '世帯と端末',

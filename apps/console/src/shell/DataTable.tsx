@@ -36,7 +36,9 @@ export function DataTable<T>(props: {
   const columns = props.columns.filter((c): c is Column<T> => c !== false);
   if (props.rows.length === 0 && props.empty !== undefined) return <p>{props.empty}</p>;
   return (
-    <div className="table-wrap">
+    // Focusable: on a phone a wide table scrolls sideways, and keyboard users must be able to scroll it too.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region is reached by keyboard (WCAG 2.1.1)
+    <div className="table-wrap" tabIndex={0}>
       <table className={props.compact ? 'table table-compact' : 'table'} data-testid={props.testId}>
         <caption className="visually-hidden">{props.caption}</caption>
         <thead>

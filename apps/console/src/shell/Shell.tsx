@@ -60,17 +60,19 @@ export function Shell({ features, banner }: { features: readonly Feature[]; bann
       <div className="shell-body">
         <nav className="sidenav" aria-label={t('shell.nav')}>
           <ul>
-            {available.map((f) => (
-              <li key={f.id}>
-                <a
-                  href={`#/${f.id}`}
-                  aria-current={f.id === current?.id ? 'page' : undefined}
-                  data-testid={`nav-${f.id}`}
-                >
-                  {t(f.labelKey)}
-                </a>
-              </li>
-            ))}
+            {available
+              .filter((f) => !f.hidden)
+              .map((f) => (
+                <li key={f.id}>
+                  <a
+                    href={`#/${f.id}`}
+                    aria-current={f.id === current?.id ? 'page' : undefined}
+                    data-testid={`nav-${f.id}`}
+                  >
+                    {t(f.labelKey)}
+                  </a>
+                </li>
+              ))}
           </ul>
         </nav>
         <main id="main" className="page" ref={headingRef} tabIndex={-1} data-testid={`page-${current?.id ?? 'none'}`}>

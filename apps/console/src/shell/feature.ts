@@ -9,6 +9,8 @@ export interface Feature {
   labelKey: string;
   roles: readonly NavRole[];
   element: ReactElement;
+  /** Opened by a link only (an e-mail's acknowledgement link), not listed in the navigation. */
+  hidden?: boolean;
 }
 
 /** The entries a person with these roles may open, in navigation order. */

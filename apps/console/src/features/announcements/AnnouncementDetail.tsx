@@ -7,6 +7,7 @@ import { useSession } from '../../session';
 import { DataTable } from '../../shell/DataTable';
 import { FormDialog, SelectField, TextField } from '../../shell/form';
 import { ConfirmDialog, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { SafetyCheckAlerts } from '../watch/SafetyCheckAlerts';
 import { COUNT_KEYS, useMessages } from './messages';
 
 export function Detail({
@@ -132,6 +133,7 @@ export function Detail({
           {t('ann.capXml')}
         </a>
       </div>
+      {a.safetyCheck ? <SafetyCheckAlerts announcementId={a.id} /> : null}
       <h3>{t('ann.followUps')}</h3>
       <SelectField
         label={t('ann.sort')}

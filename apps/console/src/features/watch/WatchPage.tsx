@@ -13,6 +13,8 @@ import { useSession } from '../../session';
 import { type Column, DataTable, RowButton } from '../../shell/DataTable';
 import { Page } from '../../shell/Page';
 import { ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { Deliveries } from '../notifications/Deliveries';
+import { useNotifyMessages } from '../notifications/messages';
 import { playAlertSound } from './sound';
 import { watchCss } from './watch.css';
 
@@ -20,6 +22,7 @@ const OUTCOMES: WatcherOutcome[] = ['phoned_fine', 'visited_fine', 'needs_help',
 const MOOD_SCORE = { good: 2, so_so: 1, not_good: 0 } as const;
 
 export function WatchPage() {
+  useNotifyMessages();
   const { t, i18n } = useTranslation();
   const { api } = useSession();
   const connection = useStaffConnection();
@@ -236,7 +239,7 @@ function AlertCard({
   const id = `alert-${alert.id}`;
   return (
     <li
-      className={`watch-alert watch-alert-level-${alert.level}`}
+      className={`watch-alert watch-alert-level-${alert.level} watch-alert-kind-${alert.kind}`}
       data-testid={`watch-alert-${alert.id}`}
       data-state={alert.state}
       data-level={alert.level}
@@ -257,6 +260,7 @@ function AlertCard({
           </li>
         ))}
       </ol>
+      <Deliveries deliveries={alert.deliveries} alertId={alert.id} />
       <div className="watch-actions">
         {alert.state === 'open' ? (
           <button

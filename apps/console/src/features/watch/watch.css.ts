@@ -22,5 +22,12 @@ export const watchCss = `
 .watch-day-late { background: #eef4e3; }
 .watch-day-missed { background: #ffe0e0; }
 .watch-day-day_off, .watch-day-not_watched { background: #f3f3f3; color: #444; }
+.watch-deliveries { margin: 4px 0 8px; }
+.watch-deliveries ul { margin: 4px 0; padding-left: 1.4em; }
+.watch-alert-kind-help_request { border-color: #a4000f; }
+@media (max-width: 720px) {
+  .watch-resolve input { min-width: 0; width: 100%; }
+  .watch-actions .button { min-height: 48px; }
+}
 .watch-trend svg { width: 100%; max-width: 640px; height: auto; }
 `;
