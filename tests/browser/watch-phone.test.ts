@@ -121,7 +121,10 @@ test('a watcher subscribes on a phone, and a resident’s 助けが必要です 
   await card.waitFor();
   await expect(card.textContent()).resolves.toContain('助けを求めています');
   const message = await push.next(device.endpoint);
-  expect(message.payload).toMatchObject({ title: `【至急】${resident.householdName}さん: 助けを求めています`, urgent: true });
+  expect(message.payload).toMatchObject({
+    title: `【至急】${resident.householdName}さん: 助けを求めています`,
+    urgent: true,
+  });
   const letter = await mail.next('ichiro@example.jp');
   expect(letter.text).toContain('安否確認で「助けが必要です」と答えました');
   const alertId = Number(message.payload.alertId);
