@@ -64,3 +64,4 @@ export const AcceptInvitationBody = Type.Object(
 );
 export type AcceptInvitationBody = Static<typeof AcceptInvitationBody>;
 export const InvitationAccepted = Type.Object({ username: Type.String(), displayName: Type.String() });
+export type InvitationAccepted = Static<typeof InvitationAccepted>;

@@ -19,6 +19,7 @@ import { OrdersPage } from './orders/OrdersPage';
 import { SystemStatusPage } from './system/SystemStatusPage';
 import { UsersPage } from './users/UsersPage';
 import { WatchPage } from './watch/WatchPage';
+import { WatchersPage } from './watchers/WatchersPage';
 
 export const features: readonly Feature[] = [
   {
@@ -53,6 +54,7 @@ export const features: readonly Feature[] = [
     roles: ['operator', 'listener', 'cityhall'],
     element: createElement(CataloguePage),
   },
+  { id: 'watchers', labelKey: 'nav.watchers', roles: ['cityhall'], element: createElement(WatchersPage) },
   { id: 'watch', labelKey: 'nav.watch', roles: ['cityhall', 'watcher'], element: createElement(WatchPage) },
   {
     id: 'notifications',

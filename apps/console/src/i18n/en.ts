@@ -34,6 +34,15 @@ export const en: ConsoleCatalogue = {
     code: 'Verification code',
     codeHint:
       'Type the 6-digit number your authenticator app shows. Without your phone, you can type a recovery code instead.',
+    invitation: 'Set my password with an invitation code',
+    invitationTitle: 'Set your password with an invitation code',
+    invitationIntro:
+      'Enter the invitation code from city hall (12 characters) and the password you will use (at least 10 characters).',
+    invitationCode: 'Invitation code',
+    newPassword: 'New password (at least 10 characters)',
+    invitationSubmit: 'Set my password',
+    invitationDone: 'Password set for {{name}}. Sign in with the user name “{{username}}” and that password.',
+    backToLogin: 'Back to sign-in',
   },
   shell: {
     nav: 'Menu',
@@ -169,6 +178,7 @@ export const en: ConsoleCatalogue = {
     announcements: 'Announcements',
     autoAlerts: 'Automatic alerts',
     households: 'Households & terminals',
+    watchers: 'Watchers',
     myHouseholds: 'My households',
     users: 'Users',
     apiKeys: 'API keys',
@@ -479,6 +489,10 @@ export const en: ConsoleCatalogue = {
     SPEECH_FAILED: 'The voice clip could not be made. Try again in a moment.',
     STORAGE_UNAVAILABLE:
       'Cannot save: the hub’s disk is full or cannot be written. Keep what you entered and try again in a moment.',
+    INVITATION_INVALID:
+      'This invitation code cannot be used (wrong, already used or expired). Ask city hall for a new one.',
+    HOUSEHOLD_CLOSED: 'This household is closed. Reopen it first.',
+    IMPORT_FILE_INVALID: 'This file cannot be read: {{message}}. Save it again from Excel as CSV and choose it again.',
     INTERNAL:
       'Something went wrong on the hub (it has been logged). Wait a moment and try again; if it keeps happening, contact an administrator.',
     unknown: 'That did not work ({{code}}: {{message}}). Try again; if it keeps happening, contact an administrator.',

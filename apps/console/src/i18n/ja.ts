@@ -27,6 +27,16 @@ export const ja = {
     code: '確認コード',
     codeHint:
       'スマートフォンの認証アプリに表示されている6けたの数字を入力してください。スマートフォンが手元にないときは、リカバリーコードを入力できます。',
+    invitation: '招待コードでパスワードを決める',
+    invitationTitle: '招待コードでパスワードを決める',
+    invitationIntro:
+      '市役所から受け取った招待コード（12文字）と、これから使うパスワード（10文字以上）を入力してください。',
+    invitationCode: '招待コード',
+    newPassword: '新しいパスワード（10文字以上）',
+    invitationSubmit: 'パスワードを決める',
+    invitationDone:
+      '{{name}} さんのパスワードを決めました。ユーザー名「{{username}}」とそのパスワードでログインしてください。',
+    backToLogin: 'ログインに戻る',
   },
   shell: {
     nav: 'メニュー',
@@ -162,6 +172,7 @@ export const ja = {
     announcements: 'お知らせ・緊急放送',
     autoAlerts: '自動配信の記録',
     households: '世帯と端末',
+    watchers: '見守り担当者',
     myHouseholds: '見守り世帯',
     users: 'ユーザー',
     apiKeys: 'APIキー',
@@ -473,6 +484,11 @@ export const ja = {
     SPEECH_FAILED: '音声を作れませんでした。少し待ってから、もう一度お試しください。',
     STORAGE_UNAVAILABLE:
       '保存できません：ハブのディスクの空きがないか、書き込めません。入力はそのままにして、少し待ってからもう一度お試しください。',
+    INVITATION_INVALID:
+      'この招待コードは使えません（違うコード、使用済み、または期限切れ）。市役所に新しいコードを頼んでください。',
+    HOUSEHOLD_CLOSED: 'この世帯は閉じられています。先に「再開」してください。',
+    IMPORT_FILE_INVALID:
+      'このファイルは取り込めません（CSVではない、1行目に見出しがない、「氏名」の列がない、5000行より多い、など）。ExcelでCSV形式として保存し直して、もう一度選んでください。',
     INTERNAL:
       'ハブで問題が起きました（記録済み）。少し待ってからもう一度お試しください。続くときは管理者に連絡してください。',
     unknown:

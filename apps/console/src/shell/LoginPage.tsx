@@ -3,6 +3,7 @@ import type { SessionInfo } from '@tsunagu/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ApiClient, ApiError } from '../api/client';
+import { InvitationForm } from './InvitationForm';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ErrorMessage, StatusMessage } from './ui';
 
@@ -15,6 +16,8 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [settingPassword, setSettingPassword] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
@@ -61,71 +64,93 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
           <h1>{t('app.name')}</h1>
           <LanguageSwitch />
         </div>
-        <h2>{t('login.title')}</h2>
-        <p>{t('login.intro')}</p>
-        <StatusMessage testId="login-notice">{props.notice}</StatusMessage>
-        <form onSubmit={submit} noValidate>
-          <div className="field">
-            <label htmlFor="login-username">{t('login.username')}</label>
-            <input
-              id="login-username"
-              ref={usernameRef}
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              aria-invalid={error ? true : undefined}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="login-password">{t('login.password')}</label>
-            <input
-              id="login-password"
-              ref={passwordRef}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-invalid={error ? true : undefined}
-            />
-          </div>
-          {needsCode ? (
-            <div className="field">
-              <label htmlFor="login-code">{t('login.code')}</label>
-              <input
-                id="login-code"
-                ref={codeRef}
-                name="code"
-                autoComplete="one-time-code"
-                autoCapitalize="characters"
-                spellCheck={false}
-                aria-describedby="login-code-hint"
-                required
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-                aria-invalid={error ? true : undefined}
-                data-testid="login-code"
-              />
-              <p className="hint" id="login-code-hint">
-                {t('login.codeHint')}
-              </p>
-            </div>
-          ) : null}
-          <ErrorMessage error={error} testId="login-error" />
-          <button
-            type="submit"
-            className="button button-primary button-wide"
-            disabled={busy || !username || !password || (needsCode && code.trim().length < 6)}
-            data-testid="login-submit"
-          >
-            {busy ? t('login.submitting') : t('login.submit')}
-          </button>
-        </form>
+        {settingPassword ? (
+          <InvitationForm
+            api={props.api}
+            onCancel={() => setSettingPassword(false)}
+            onDone={(accepted) => {
+              setSettingPassword(false);
+              setUsername(accepted.username);
+              setNotice(t('login.invitationDone', { name: accepted.displayName, username: accepted.username }));
+            }}
+          />
+        ) : (
+          <>
+            <h2>{t('login.title')}</h2>
+            <p>{t('login.intro')}</p>
+            <StatusMessage testId="login-notice">{notice ?? props.notice}</StatusMessage>
+            <form onSubmit={submit} noValidate>
+              <div className="field">
+                <label htmlFor="login-username">{t('login.username')}</label>
+                <input
+                  id="login-username"
+                  ref={usernameRef}
+                  name="username"
+                  autoComplete="username"
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  required
+                  value={username}
+                  onChange={(e) => setUsername(e.target.value)}
+                  aria-invalid={error ? true : undefined}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor="login-password">{t('login.password')}</label>
+                <input
+                  id="login-password"
+                  ref={passwordRef}
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  aria-invalid={error ? true : undefined}
+                />
+              </div>
+              {needsCode ? (
+                <div className="field">
+                  <label htmlFor="login-code">{t('login.code')}</label>
+                  <input
+                    id="login-code"
+                    ref={codeRef}
+                    name="code"
+                    autoComplete="one-time-code"
+                    autoCapitalize="characters"
+                    spellCheck={false}
+                    aria-describedby="login-code-hint"
+                    required
+                    value={code}
+                    onChange={(e) => setCode(e.target.value)}
+                    aria-invalid={error ? true : undefined}
+                    data-testid="login-code"
+                  />
+                  <p className="hint" id="login-code-hint">
+                    {t('login.codeHint')}
+                  </p>
+                </div>
+              ) : null}
+              <ErrorMessage error={error} testId="login-error" />
+              <button
+                type="submit"
+                className="button button-primary button-wide"
+                disabled={busy || !username || !password || (needsCode && code.trim().length < 6)}
+                data-testid="login-submit"
+              >
+                {busy ? t('login.submitting') : t('login.submit')}
+              </button>
+            </form>
+            <button
+              type="button"
+              className="button button-wide"
+              onClick={() => setSettingPassword(true)}
+              data-testid="open-invitation"
+            >
+              {t('login.invitation')}
+            </button>
+          </>
+        )}
       </main>
     </div>
   );

@@ -12,20 +12,46 @@ import { useSession } from '../../session';
 import { DataTable, RowButton } from '../../shell/DataTable';
 import { CheckField } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ConfirmDialog, ErrorMessage, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
+import { ConfirmDialog, ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { EnrollmentCodeDialog } from './EnrollmentCodeDialog';
+import { CloseHouseholdDialog, HouseholdDialog } from './HouseholdDialog';
+import { HouseholdWatchersDialog } from './HouseholdWatchersDialog';
+import { ImportDialog } from './ImportDialog';
+import { useHouseholdMessages } from './messages';
+import { PlanDialog } from './PlanDialog';
 
 interface Data {
   households: Household[];
   districts: District[];
 }
 
+/** Six row actions wrap in two rows, so names and addresses keep room to be read. */
+const HOUSEHOLDS_CSS = `
+.household-actions > div { display: flex; flex-wrap: wrap; gap: 0.4rem; width: 19rem; }
+.col-name { min-width: 7rem; }
+.col-address { min-width: 11rem; }
+.plan-choices .check { margin-right: 1.5rem; }
+.timeline { padding-left: 1.2rem; }
+.timeline-time { display: inline-block; min-width: 7rem; font-weight: bold; }
+`;
+
 export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const { t, i18n } = useTranslation();
   const { api } = useSession();
+  const [includeClosed, setIncludeClosed] = useState(false);
   const state = useLoad<Data>(async () => {
-    const [h, d] = await Promise.all([api.call('GET /api/households'), api.call('GET /api/districts')]);
+    const [h, d] = await Promise.all([
+      api.call('GET /api/households', includeClosed ? { query: { includeClosed: true } } : {}),
+      api.call('GET /api/districts'),
+    ]);
     return { households: h.households, districts: d.districts };
-  }, []);
+  }, [includeClosed]);
+  const th = useHouseholdMessages();
+  const [editing, setEditing] = useState<Household | 'new' | null>(null);
+  const [closing, setClosing] = useState<Household | null>(null);
+  const [watchersOf, setWatchersOf] = useState<Household | null>(null);
+  const [planOf, setPlanOf] = useState<Household | null>(null);
+  const [importing, setImporting] = useState(false);
   const [districtId, setDistrictId] = useState<number | 0>(0);
   const [onlyAssistance, setOnlyAssistance] = useState(false);
   const [onlyOffline, setOnlyOffline] = useState(false);
@@ -110,9 +136,42 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     );
   };
 
+  /** After a write in a dialog: say what was done and read the list again. */
+  const done = (message: string) => {
+    setActionError(null);
+    setStatus(message);
+    state.reload();
+  };
+  const reopen = async (household: Household) => {
+    try {
+      await api.call('POST /api/households/:id/reopen', { params: { id: household.id } });
+      done(th('household.reopened', { name: household.name }));
+    } catch (error) {
+      setActionError(error);
+    }
+  };
+
   const title = mode === 'cityhall' ? t('households.title') : t('households.watcherTitle');
   return (
-    <Page id="households" title={title} intro={mode === 'watcher' ? t('households.watcherIntro') : null}>
+    <Page
+      id="households"
+      title={title}
+      intro={mode === 'watcher' ? t('households.watcherIntro') : null}
+      css={HOUSEHOLDS_CSS}
+      actions={
+        mode === 'cityhall'
+          ? [
+              {
+                label: th('household.create'),
+                onClick: () => setEditing('new'),
+                testId: 'create-household',
+                primary: true,
+              },
+              { label: th('household.import.open'), onClick: () => setImporting(true), testId: 'import-households' },
+            ]
+          : []
+      }
+    >
       <LoadState state={state}>
         <div className="toolbar">
           <div className="field field-inline">
@@ -143,6 +202,26 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
             onChange={setOnlyOffline}
             testId="filter-offline"
           />
+          {mode === 'cityhall' ? (
+            <>
+              <CheckField
+                label={th('household.showClosed')}
+                checked={includeClosed}
+                onChange={setIncludeClosed}
+                testId="filter-closed"
+              />
+              <a
+                className="button"
+                href={api.link('GET /api/households/export.csv', {
+                  query: districtId ? { districtId, includeClosed } : { includeClosed },
+                })}
+                download
+                data-testid="export-households"
+              >
+                {th('household.export')}
+              </a>
+            </>
+          ) : null}
         </div>
         <p className="summary" data-testid="households-summary">
           {t('households.summary', { shown: shown.length, total: all.length, online: onlineCount })}
@@ -160,9 +239,16 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
             {
               header: t('households.colName'),
               rowHeader: true,
+              className: 'col-name',
               cell: (h) => (
                 <>
                   <span className="cell-title">{h.name}</span>
+                  {h.kana ? <span className="cell-sub">{h.kana}</span> : null}
+                  {h.closedAt ? (
+                    <span className="tag" data-testid="household-closed">
+                      {th('household.closedTag', { reason: h.closeReason })}
+                    </span>
+                  ) : null}
                   {h.residents.length > 0 && !(h.residents.length === 1 && h.residents[0]?.name === h.name) ? (
                     <span className="cell-sub">{h.residents.map((r) => r.name).join('、')}</span>
                   ) : null}
@@ -171,13 +257,16 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
               ),
             },
             { header: t('households.colDistrict'), cell: (h) => districtName(h.districtId) },
-            { header: t('households.colAddress'), cell: (h) => h.address },
+            { header: t('households.colAddress'), className: 'col-address', cell: (h) => h.address },
             { header: t('households.colPhone'), className: 'nowrap', cell: (h) => h.phone ?? t('common.none') },
             {
               header: t('households.colAssistance'),
               cell: (h) =>
                 h.needsAssistance ? (
-                  <span className="tag tag-warn">{t('households.needsAssistance')}</span>
+                  <>
+                    <span className="tag tag-warn">{t('households.needsAssistance')}</span>
+                    {h.assistanceReason ? <span className="cell-sub">{h.assistanceReason}</span> : null}
+                  </>
                 ) : (
                   <span className="visually-hidden">{t('common.no')}</span>
                 ),
@@ -188,31 +277,117 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
             },
             mode === 'cityhall' && {
               header: t('households.colActions'),
-              className: 'actions',
+              className: 'household-actions',
               cell: (h) => (
-                <>
-                  <RowButton
-                    label={t('households.issueCode')}
-                    name={h.name}
-                    onClick={() => void issue(h)}
-                    testId="issue-code"
-                  />
-                  {h.terminal && !h.terminal.revoked ? (
+                <div>
+                  {h.closedAt ? (
                     <RowButton
-                      label={t('households.revoke')}
+                      label={th('household.reopen')}
                       name={h.name}
-                      danger
-                      onClick={() => setRevoking(h)}
-                      testId="revoke-terminal"
+                      onClick={() => void reopen(h)}
+                      testId="reopen-household"
                     />
-                  ) : null}
-                </>
+                  ) : (
+                    <>
+                      <RowButton
+                        label={th('household.edit')}
+                        name={h.name}
+                        onClick={() => setEditing(h)}
+                        testId="edit-household"
+                      />
+                      <RowButton
+                        label={th('household.watchers.open')}
+                        name={h.name}
+                        onClick={() => setWatchersOf(h)}
+                        testId="household-watchers"
+                      />
+                      <RowButton
+                        label={th('household.plan.open')}
+                        name={h.name}
+                        onClick={() => setPlanOf(h)}
+                        testId="household-plan"
+                      />
+                      <RowButton
+                        label={t('households.issueCode')}
+                        name={h.name}
+                        onClick={() => void issue(h)}
+                        testId="issue-code"
+                      />
+                      {h.terminal && !h.terminal.revoked ? (
+                        <RowButton
+                          label={t('households.revoke')}
+                          name={h.name}
+                          danger
+                          onClick={() => setRevoking(h)}
+                          testId="revoke-terminal"
+                        />
+                      ) : null}
+                      <RowButton
+                        label={th('household.close')}
+                        name={h.name}
+                        danger
+                        onClick={() => setClosing(h)}
+                        testId="close-household"
+                      />
+                    </>
+                  )}
+                </div>
               ),
             },
           ]}
         />
       </LoadState>
-      {issuing ? <EnrollmentCodeDialog {...issuing} language={i18n.language} onClose={() => setIssuing(null)} /> : null}
+      {issuing ? (
+        <EnrollmentCodeDialog
+          {...issuing}
+          district={districtName(issuing.household.districtId)}
+          language={i18n.language}
+          onClose={() => setIssuing(null)}
+        />
+      ) : null}
+      {editing ? (
+        <HouseholdDialog
+          household={editing === 'new' ? null : editing}
+          districts={state.data?.districts ?? []}
+          onClose={() => setEditing(null)}
+          onSaved={(saved, created) => {
+            setEditing(null);
+            done(th(created ? 'household.created' : 'household.saved', { name: saved.name }));
+          }}
+        />
+      ) : null}
+      {closing ? (
+        <CloseHouseholdDialog
+          household={closing}
+          onClose={() => setClosing(null)}
+          onClosed={(closed) => {
+            setClosing(null);
+            done(th('household.closed', { name: closed.name }));
+          }}
+        />
+      ) : null}
+      {importing ? (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={(count) => {
+            setImporting(false);
+            done(th('household.import.done', { count }));
+          }}
+        />
+      ) : null}
+      {watchersOf ? (
+        <HouseholdWatchersDialog household={watchersOf} onChanged={state.reload} onClose={() => setWatchersOf(null)} />
+      ) : null}
+      {planOf ? (
+        <PlanDialog
+          household={planOf}
+          onClose={() => setPlanOf(null)}
+          onSaved={(message) => {
+            setPlanOf(null);
+            setStatus(message);
+          }}
+        />
+      ) : null}
       {revoking ? (
         <ConfirmDialog
           title={t('revoke.title')}
@@ -249,39 +424,5 @@ function TerminalState({ household, language }: { household: Household; language
           : t('households.neverSeen')}
       </span>
     </span>
-  );
-}
-
-function EnrollmentCodeDialog(props: {
-  household: Household;
-  issued: EnrollmentCodeIssued | null;
-  error: unknown;
-  language: string;
-  onClose(): void;
-}) {
-  const { t } = useTranslation();
-  const { issued } = props;
-  return (
-    <Modal title={t('enrollment.title')} onClose={props.onClose} testId="enrollment-dialog">
-      <p>{t('enrollment.for', { name: props.household.name })}</p>
-      <ErrorMessage error={props.error} />
-      {issued ? (
-        <>
-          <p className="code-label">{t('enrollment.codeLabel')}</p>
-          {/* Digits read one by one by screen readers; shown in two groups of four for reading aloud over the phone. */}
-          <p className="enrollment-code" data-testid="enrollment-code" data-code={issued.code}>
-            <span aria-hidden="true">{issued.code.slice(0, 4)}</span>
-            <span aria-hidden="true">{issued.code.slice(4)}</span>
-            <span className="visually-hidden">{issued.code.split('').join(' ')}</span>
-          </p>
-          <p data-testid="enrollment-expiry">
-            {t('enrollment.expires', { at: formatDateTime(issued.expiresAt, props.language) })}
-          </p>
-          <p>{t('enrollment.howTo')}</p>
-        </>
-      ) : props.error ? null : (
-        <p role="status">{t('app.loading')}</p>
-      )}
-    </Modal>
   );
 }
