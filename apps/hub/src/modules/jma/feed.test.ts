@@ -30,6 +30,8 @@ async function feedServer(entries: Entry[]) {
   const requests: { url: string; ifNoneMatch?: string; ifModifiedSince?: string }[] = [];
   let version = 1;
   let failNext = 0;
+  // Answers the feed's headers and the start of its body, then nothing more.
+  let stall = false;
   const state = { entries, extraLink: null as string | null };
   const atom = (base: string) => `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" lang="ja">
@@ -56,6 +58,10 @@ async function feedServer(entries: Entry[]) {
       return;
     }
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (stall) {
+      res.writeHead(200, { 'content-type': 'application/atom+xml' }).write('<?xml version="1.0"?><feed');
+      return;
+    }
     if (req.url === '/feed.xml') {
       const etag = `"v${version}"`;
       const lastModified = new Date(Date.UTC(2026, 0, 1, 0, version)).toUTCString();
@@ -88,11 +94,18 @@ async function feedServer(entries: Entry[]) {
     failNext(n: number) {
       failNext = n;
     },
+    stall(on: boolean) {
+      stall = on;
+    },
     /** Makes the entry called "elsewhere" link to this URL. */
     linkElsewhere(link: string) {
       state.extraLink = link;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -228,6 +241,49 @@ describe('JMA feed poller', () => {
     expect(await metric('tsunagu_jma_feed_polls_total{feed')).toContain(
       `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="error"} 2`,
     );
+  });
+
+  it('gives up a feed that stops answering after 15 s on the hub clock (not the wall clock), then backs off', async () => {
+    const timers = jest.spyOn(clock, 'setTimeout');
+    const poller = await build();
+    server.stall(true);
+    clock.advance(0);
+    // The request is in: the server has sent the start of the feed and then nothing.
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Its deadline is on the hub's clock.
+    expect(timers).toHaveBeenCalledWith(expect.any(Function), 15_000);
+    let done = false;
+    const polled = poller.idle().then(() => {
+      done = true;
+    });
+    clock.advance(14_999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    clock.advance(1);
+    await polled;
+    expect(await metric('tsunagu_jma_feed_polls_total{feed')).toEqual([
+      `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="error"} 1`,
+    ]);
+    expect(await records()).toHaveLength(0);
+    // Backoff after one failure: 120 s from the failure.
+    server.stall(false);
+    clock.advance(119_999);
+    await poller.idle();
+    expect(server.requests).toHaveLength(1);
+    clock.advance(1);
+    await poller.idle();
+    expect(await records()).toHaveLength(3);
+  });
+
+  it('a hub that stops does not wait for a feed that stopped answering', async () => {
+    const poller = await build();
+    server.stall(true);
+    clock.advance(0);
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // preClose stops the poller and waits for it: the request is aborted, not left to its deadline.
+    await hub.close();
+    await poller.idle();
+    expect(server.requests).toHaveLength(1);
   });
 
   it('a restarted hub remembers what it fetched: nothing is fetched or announced again', async () => {

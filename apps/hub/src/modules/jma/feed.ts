@@ -116,13 +116,34 @@ export function createFeedPoller(
   const failures = new Map<string, number>();
   const timers = new Map<string, TimerHandle>();
   const running = new Set<Promise<void>>();
+  /** Requests under way: a stopping hub aborts them instead of waiting for their deadline. */
+  const requests = new Set<AbortController>();
   let stopped = true;
 
-  const get = (url: string, headers: Record<string, string> = {}) =>
-    doFetch(url, {
-      headers: { 'user-agent': 'Tsunagu hub (JMA feed poller)', ...headers },
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    });
+  /**
+   * One GET, its answer and body within FETCH_TIMEOUT_MS on the hub's clock (injected, so tests
+   * decide when a server that does not answer is given up, and a slow machine is not a timeout).
+   */
+  async function get(url: string, max: number, headers: Record<string, string> = {}) {
+    const controller = new AbortController();
+    requests.add(controller);
+    const timer = clock.setTimeout(
+      () => controller.abort(new Error(`no answer from ${url} within ${FETCH_TIMEOUT_MS / 1000} s`)),
+      FETCH_TIMEOUT_MS,
+    );
+    try {
+      const res = await doFetch(url, {
+        headers: { 'user-agent': 'Tsunagu hub (JMA feed poller)', ...headers },
+        signal: controller.signal,
+      });
+      if (!res.ok) await res.body?.cancel();
+      const body = res.ok ? await readLimited(res, max) : Buffer.alloc(0);
+      return { status: res.status, ok: res.ok, headers: res.headers, body };
+    } finally {
+      timer.cancel();
+      requests.delete(controller);
+    }
+  }
 
   async function fetchEntry(feedUrl: string, entry: FeedEntry): Promise<void> {
     // Only documents on the feed's own host: a feed must not make the hub fetch arbitrary URLs.
@@ -137,11 +158,10 @@ export function createFeedPoller(
       store.markEntryFetched(entry.id, clock.now());
       return;
     }
-    const res = await get(link.href);
+    const res = await get(link.href, MAX_ENTRY_BYTES);
     if (!res.ok) throw new Error(`entry ${link.href} answered ${res.status}`);
-    const body = await readLimited(res, MAX_ENTRY_BYTES);
     try {
-      await deps.ingest(body, { source: 'feed', name: feedUrl });
+      await deps.ingest(res.body, { source: 'feed', name: feedUrl });
     } catch (err) {
       // A document JMA will never send differently: remember it and move on.
       if (!(err instanceof JmaError)) throw err;
@@ -156,14 +176,14 @@ export function createFeedPoller(
     const headers: Record<string, string> = {};
     if (state.etag) headers['if-none-match'] = state.etag;
     if (state.lastModified) headers['if-modified-since'] = state.lastModified;
-    const res = await get(url, headers);
+    const res = await get(url, MAX_FEED_BYTES, headers);
     if (res.status === 304) {
       store.saveFeedState(url, { ...state, lastSuccessAt: clock.now() });
       polls.inc({ feed: url, outcome: 'not_modified' });
       return;
     }
     if (!res.ok) throw new Error(`feed answered ${res.status}`);
-    const entries = parseFeed(await readLimited(res, MAX_FEED_BYTES))
+    const entries = parseFeed(res.body)
       .filter((e) => e.id && FEED_TITLES.has(e.title) && !store.entryFetched(e.id))
       // Oldest first, so each event's telegrams apply in the order JMA issued them.
       .sort((a, b) => (a.updated ?? 0) - (b.updated ?? 0));
@@ -201,6 +221,7 @@ export function createFeedPoller(
       stopped = true;
       for (const t of timers.values()) t.cancel();
       timers.clear();
+      for (const r of requests) r.abort(new Error('the hub is stopping'));
     },
     poll(url) {
       const run = pollFeed(url)
@@ -210,6 +231,7 @@ export function createFeedPoller(
           schedule(url, deps.pollSeconds * 1000);
         })
         .catch((err: unknown) => {
+          if (stopped) return;
           const n = (failures.get(url) ?? 0) + 1;
           failures.set(url, n);
           polls.inc({ feed: url, outcome: 'error' });
