@@ -48,6 +48,12 @@ async function openTerminal(householdId: number): Promise<Page> {
 test('an EEW POSTed by a machine takes the terminal over within a second; the console shows it in 自動配信の記録', async () => {
   const household = hub.hub.stores.households.list()[0]!;
   const terminal = await openTerminal(household.id);
+  // The terminal asks the hub for the announcement's voice clip at each reading (404 until it is made).
+  const clipAnswers: { id: number; status: number }[] = [];
+  terminal.on('response', (r) => {
+    const m = /\/api\/announcements\/(\d+)\/speech\?lang=ja/.exec(r.url());
+    if (m) clipAnswers.push({ id: Number(m[1]), status: r.status() });
+  });
   const { key } = hub.hub.services.accounts.createApiKey('j-alert', 'cityhall', null);
 
   const sentAt = Date.now();
@@ -64,11 +70,21 @@ test('an EEW POSTed by a machine takes the terminal over within a second; the co
   console.log(`EEW shown on the terminal ${shownAt - sentAt} ms after the POST`);
   expect(shownAt - sentAt).toBeLessThan(1000);
   await expect(terminal.getByTestId('emergency-screen').textContent()).resolves.toContain('緊急地震速報');
-  await terminal.waitForFunction(
-    () => (window as unknown as { __spoken: string[] }).__spoken.some((s) => s.includes('頭を守って')),
+  // It says what to do right after the chime: in its own voice while the hub is still making the
+  // clip (an EEW is sent without waiting for it), or with the hub's clip when that was ready first,
+  // which a fast, idle machine manages within the chime (that is not a failure: the voice differs).
+  const heard = await terminal.waitForFunction(
+    () => {
+      const w = window as unknown as { __spoken: string[]; __clips: string[] };
+      if (w.__spoken.some((s) => s.includes('頭を守って'))) return 'speech';
+      return w.__clips.length > 0 ? 'clip' : false;
+    },
     null,
     { timeout: 10_000 },
   );
+  const via = await heard.jsonValue();
+  console.log(`EEW read out by the terminal's ${via === 'clip' ? "hub's voice clip" : 'own speech'}`);
+  if (via === 'clip') expect(clipAnswers).toContainEqual({ id: announcementId, status: 200 });
   await screenshot(terminal, 'terminal-jma-eew');
 
   // City hall: nobody touched the console for it; the record says what arrived, what was done and why.
