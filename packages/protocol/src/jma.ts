@@ -9,7 +9,7 @@ import { Id, literals, Timestamp } from './common';
 /** The media types `POST /api/jma` takes (a telegram is read raw: its XML declaration says how to decode it). */
 export const JMA_CONTENT_TYPES = ['application/xml', 'text/xml'] as const;
 
-/** quake = 地震情報／細分区域, city = 地震情報／市町村等, tsunami = 津波予報区. */
+/** quake = 地震情報／細分区域, city = 気象・地震・火山情報／市町村等, tsunami = 津波予報区. */
 export const JmaAreaType = literals('quake', 'city', 'tsunami');
 export type JmaAreaType = Static<typeof JmaAreaType>;
 export const JmaArea = Type.Object(

@@ -43,7 +43,7 @@ export const jmaJa = {
     areaCode: '番号',
     areaTypes: {
       quake: '地震の地域（地震情報／細分区域、3けた）',
-      city: '市町村（地震情報／市町村等、7けた）',
+      city: '市町村（気象・地震・火山情報／市町村等、7けた）',
       tsunami: '津波予報区（3けた）',
     },
     addArea: '地域を追加',

@@ -1,16 +1,17 @@
 /**
  * The city's areas in JMA's code tables, typed: `quake:351,city:1320400,tsunami:312`
- * (quake = 地震情報／細分区域, city = 地震情報／市町村等, tsunami = 津波予報区). The numbers of
+ * (quake = 地震情報／細分区域, city = 気象・地震・火山情報／市町村等, tsunami = 津波予報区). The numbers of
  * different code types overlap (津波予報区 350 is 富山県, 細分区域 350 is 東京都２３区), so a code
  * without its type is refused.
  */
 import type { JmaArea, JmaAreaType } from '@tsunagu/protocol';
 import { CODE_TYPE } from './telegram';
 
-export const AREA_TYPES: Record<JmaAreaType, { codeType: string; pattern: RegExp; example: string }> = {
-  quake: { codeType: CODE_TYPE.quake, pattern: /^\d{3}$/, example: 'quake:351' },
-  city: { codeType: CODE_TYPE.city, pattern: /^\d{7}$/, example: 'city:1320400' },
-  tsunami: { codeType: CODE_TYPE.tsunami, pattern: /^\d{3}$/, example: 'tsunami:312' },
+export const AREA_TYPES: Record<JmaAreaType, { codeTypes: readonly string[]; pattern: RegExp; example: string }> = {
+  quake: { codeTypes: [CODE_TYPE.quake], pattern: /^\d{3}$/, example: 'quake:351' },
+  // The short name too, should a telegram ever use it.
+  city: { codeTypes: [CODE_TYPE.city, '地震情報／市町村等'], pattern: /^\d{7}$/, example: 'city:1320400' },
+  tsunami: { codeTypes: [CODE_TYPE.tsunami], pattern: /^\d{3}$/, example: 'tsunami:312' },
 };
 export const MAX_AREAS = 50;
 
@@ -55,6 +56,6 @@ export const formatAreas = (areas: readonly JmaArea[]) => areas.map((a) => `${a.
 
 /** Is this (code type, code) one of the city's areas? */
 export function areaMatcher(areas: readonly JmaArea[]): (codeType: string, code: string) => boolean {
-  const keys = new Set(areas.map((a) => `${AREA_TYPES[a.type].codeType}\u0000${a.code}`));
+  const keys = new Set(areas.flatMap((a) => AREA_TYPES[a.type].codeTypes.map((t) => `${t}\u0000${a.code}`)));
   return (codeType, code) => keys.has(`${codeType}\u0000${code}`);
 }

@@ -109,6 +109,19 @@ describe('the rules in detail', () => {
     expect(text.titleEn).toBe('Earthquake: intensity 6 upper in 宮城県北部');
   });
 
+  it('matches a city by its own code: telegrams name that code type 気象・地震・火山情報／市町村等', () => {
+    // Configured by the city code alone (no 細分区域): 石巻市 is listed at 5弱 in the 2008 VXSE53.
+    const a = assess(sample('32-35_06_03_100915_VXSE53.xml'), areas('city:0420200'), DEFAULT_POLICY, 'Asia/Tokyo');
+    expect(a.action === 'announce' && [a.kind, a.values.place, a.values.intensity]).toEqual([
+      'emergency',
+      '石巻市',
+      '5弱',
+    ]);
+    expect(sample('32-35_06_03_100915_VXSE53.xml').observed.find((o) => o.code === '0420200')?.codeType).toBe(
+      '気象・地震・火山情報／市町村等',
+    );
+  });
+
   it('counts 震度５弱以上未入電 as 5弱 (an emergency, never silence)', () => {
     const xml = fs
       .readFileSync(path.join(__dirname, 'testdata', '32-35_06_03_100915_VXSE53.xml'), 'utf8')

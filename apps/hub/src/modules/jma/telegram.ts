@@ -24,10 +24,15 @@ export type TelegramMode = 'live' | 'drill' | 'test';
 /** Head/InfoType: 発表, 訂正, 遅延 (a late issue), 取消. */
 export type InfoType = 'issue' | 'correction' | 'delay' | 'cancel';
 
-/** The code types an area code can have (the names JMA's code tables use). */
+/**
+ * The code types an area code can have, as telegrams name them in CodeDefine. Cities are
+ * 気象・地震・火山情報／市町村等 in every 震源・震度に関する情報 (2008 to today); 地震情報／市町村等,
+ * the shorthand the configuration's documentation used, never occurs in a telegram, and matching
+ * on it silently left a city-coded configuration with no intensity at all.
+ */
 export const CODE_TYPE = {
   quake: '地震情報／細分区域',
-  city: '地震情報／市町村等',
+  city: '気象・地震・火山情報／市町村等',
   tsunami: '津波予報区',
 } as const;
 
