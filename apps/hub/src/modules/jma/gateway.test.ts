@@ -267,6 +267,21 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     expect(clear.bodyJa).toContain('東京湾内湾の津波注意報は解除されました。');
     expect(g.announcements.get(alertId).status).toBe('cancelled');
   });
+  it('a tsunami lift sent under a longer EventID (a second earthquake joined the warnings) still lifts the alert', async () => {
+    const advisory = editTelegram(jmaSample('32-39_13_02_191025_VTSE41.xml'), { status: '通常' });
+    g = await gateway(JMA_CITIES.koto, reportTime(advisory) + 5_000);
+    const alertId = ((await g.post(advisory)).body as JmaAnnounced).announcementId;
+    // JMA's EventID of a tsunami telegram lists every earthquake behind the warnings in force.
+    const longId = Array.from({ length: 6 }, (_, i) => `2018120418${String(i * 5).padStart(2, '0')}00`).join(' ');
+    const lift = editTelegram(jmaSample('20220918171502_07401528_VTSE41.xml'), {
+      eventId: longId,
+      at: g.clock.now() + 3_600_000,
+    }).replace('<Name>宮古島・八重山地方</Name><Code>802</Code>', '<Name>東京湾内湾</Name><Code>312</Code>');
+    g.clock.advance(3_600_000 + 10_000);
+    const lifted = await g.post(lift);
+    expect(lifted).toMatchObject({ status: 201, body: { result: 'all_clear', withdrawnIds: [alertId] } });
+    expect(g.announcements.get(alertId).status).toBe('cancelled');
+  });
 });
 
 describe('POST /api/jma: bad and hostile documents get a named 4xx, never a 5xx, and are not recorded', () => {

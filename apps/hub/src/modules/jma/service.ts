@@ -329,7 +329,11 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
       if (same) return duplicate(same);
       const t = parseTelegram(raw);
       const family = familyOf(t.kind);
-      const chain = family ? `${family}:${t.mode}:${t.eventId}` : null;
+      // Each 津波警報・注意報・予報 states every forecast area's current category, whatever earthquakes
+      // caused them (its EventID lists them all, space-separated, and grows when another one adds to
+      // the warnings): the newest replaces the city's tsunami alert, so one chain per status. Chained
+      // by EventID, a lift sent under a longer EventID found nothing to lift and the alert stayed.
+      const chain = family === 'tsunami' ? `tsunami:${t.mode}` : family ? `${family}:${t.mode}:${t.eventId}` : null;
       return serially(chain ?? sha256, () => process(raw, sha256, t, chain, from));
     },
 

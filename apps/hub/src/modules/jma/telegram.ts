@@ -311,7 +311,9 @@ export function parseTelegram(raw: Buffer): Telegram {
   const reportAt = time(text(head, 'ReportDateTime'), 'Report.Head.ReportDateTime', problems, true);
   const eventId = text(head, 'EventID');
   if (!eventId) problems.push({ path: 'Report.Head.EventID', message: 'is required but missing' });
-  else if (eventId.length > 64) problems.push({ path: 'Report.Head.EventID', message: 'is longer than 64 characters' });
+  // A tsunami telegram lists every earthquake behind its warnings (14 digits each, space-separated).
+  else if (eventId.length > 1000)
+    problems.push({ path: 'Report.Head.EventID', message: 'is longer than 1000 characters' });
   const infoTypeText = text(head, 'InfoType');
   const infoType = INFO_TYPES[infoTypeText];
   if (!infoType)
