@@ -63,7 +63,8 @@ describe('0020-jma', () => {
   });
 });
 
-describe('0021-announcement-tones', () => {
+/** A fully migrated database with one JMA announcement, for the tables beside announcements. */
+function migratedWithAnnouncement() {
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db);
@@ -75,6 +76,11 @@ describe('0021-announcement-tones', () => {
       )
       .run().lastInsertRowid,
   );
+  return { db, id };
+}
+
+describe('0021-announcement-tones', () => {
+  const { db, id } = migratedWithAnnouncement();
 
   it('keeps one known tone per announcement, and goes with it', () => {
     db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, 'eew')").run(id);
@@ -93,17 +99,7 @@ describe('0021-announcement-tones', () => {
 });
 
 describe('0022-announcement-sources', () => {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  const id = Number(
-    db
-      .prepare(
-        `INSERT INTO announcements (kind, title_ja, body_ja, target, status, created_by, created_at, updated_at)
-         VALUES ('emergency', 't', 'b', '{"type":"all"}', 'published', 'system:jma', 0, 0)`,
-      )
-      .run().lastInsertRowid,
-  );
+  const { db, id } = migratedWithAnnouncement();
 
   it("keeps one source per announcement, 'jma' only, and goes with it (also after 0030 rebuilt announcements)", () => {
     db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (?, 'jma')").run(id);
