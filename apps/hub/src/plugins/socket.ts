@@ -4,6 +4,8 @@
  * with the protocol's event table, so every emit type-checks against it; capability modules add
  * their command handlers through `onTerminalConnection` / `onStaffConnection`, by event name.
  */
+
+import type { Duplex } from 'node:stream';
 import type { TSchema } from '@sinclair/typebox';
 import {
   type ConnectErrorData,
@@ -274,10 +276,27 @@ export function createSockets(
     connect(staffWire, staffHandlers, (p) => roomRules.staff(p)),
   );
 
-  // Before Fastify closes the HTTP server, or it would wait for the long-lived connections.
+  // Connections taken over by WebSocket: the HTTP server no longer tracks them as requests, so
+  // Fastify's forceCloseConnections does not reach them.
+  const upgraded = new Set<Duplex>();
+  app.server.on('upgrade', (_req, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
+  // Before Fastify closes the HTTP server, or it would wait for the long-lived connections. Not
+  // io.close(): that waits for the HTTP server to close, i.e. for every connection, also one in the
+  // middle of a request, which Fastify cuts only after this hook — a stop then hung until the
+  // client gave up (restarts failed with "Plugin did not start in time").
   app.addHook('preClose', async () => {
-    io.disconnectSockets(true);
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    const namespaces = [io.of('/'), terminals, staff];
+    for (const nsp of namespaces) nsp.disconnectSockets(true);
+    // The adapters hold the recovery sessions' sweep timer.
+    await Promise.allSettled(namespaces.map((nsp) => nsp.adapter.close()));
+    io.engine.close();
+    // A WebSocket peer that does not answer the closing handshake at once is cut.
+    const until = Date.now() + 1000;
+    while (upgraded.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    for (const socket of upgraded) socket.destroy();
   });
 
   return {

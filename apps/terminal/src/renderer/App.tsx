@@ -97,32 +97,25 @@ export function App({ platform, i18n }: AppProps): ReactElement {
     setCredential(null);
   }, [platform, setRoute]);
 
-  // The terminal's kept state (announcements and clips from before a reload or power cut) is
-  // opened before anything is shown, so an unacknowledged emergency comes back at once, online or not.
+  // The terminal's state is made at once; its kept copy (IndexedDB) opens alongside and fills the
+  // inbox when ready. Nothing waits for it: with the hub gone, the offline screen must show within
+  // seconds, and opening IndexedDB on a busy device can take most of them. An unacknowledged
+  // emergency from before a reload or power cut takes over as soon as the copy is read.
   useEffect(() => {
     if (!credential || !hubBase) {
       setTerminal(null);
       return;
     }
-    let cancelled = false;
-    let made: TerminalState | null = null;
-    void (async () => {
-      const archive = await AnnouncementArchive.open();
-      const state = createTerminalState({
-        storage: localStore(),
-        archive,
-        hub: { hubBase, credential },
-        device: platform.device,
-      });
-      if (archive) state.inbox.hydrate(await archive.list().catch(() => []));
-      if (cancelled) return archive?.close();
-      made = state;
-      setTerminal(state);
-    })();
+    const state = createTerminalState({
+      storage: localStore(),
+      archive: AnnouncementArchive.open(),
+      hub: { hubBase, credential },
+      device: platform.device,
+    });
+    setTerminal(state);
     return () => {
-      cancelled = true;
-      made?.clips.dispose();
-      made?.archive?.close();
+      state.clips.dispose();
+      void state.archive.then((archive) => archive?.close());
     };
   }, [credential, hubBase, platform]);
 

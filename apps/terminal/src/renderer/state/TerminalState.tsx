@@ -17,22 +17,33 @@ export interface TerminalState {
   receipts: ReceiptOutbox;
   checkins: CheckinQueue;
   clips: ClipSource;
-  archive: AnnouncementArchive | null;
+  /**
+   * The kept copy (IndexedDB): resolves once it is open and what it held is in the inbox; null
+   * where there is none. Screens never wait for it.
+   */
+  archive: Promise<AnnouncementArchive | null>;
   device: DeviceControls;
 }
 
 export function createTerminalState(options: {
   storage: InboxStorage | null;
-  archive: AnnouncementArchive | null;
+  archive: Promise<AnnouncementArchive | null>;
   hub: { hubBase: string; credential: string } | null;
   device: DeviceControls;
 }): TerminalState {
+  const inbox = new AnnouncementInbox(options.storage);
+  const archive = options.archive
+    .catch(() => null)
+    .then(async (kept) => {
+      if (kept) inbox.hydrate(await kept.list().catch(() => []));
+      return kept;
+    });
   return {
-    inbox: new AnnouncementInbox(options.storage),
+    inbox,
     receipts: new ReceiptOutbox(options.storage),
     checkins: new CheckinQueue(options.storage),
-    clips: new ClipSource(options.hub, options.archive),
-    archive: options.archive,
+    clips: new ClipSource(options.hub, archive),
+    archive,
     device: options.device,
   };
 }

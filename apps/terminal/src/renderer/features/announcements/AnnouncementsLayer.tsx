@@ -10,7 +10,7 @@ import { type ReactElement, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
 import { useSound } from '../../sound/SoundContext';
-import { useAnnouncements, usePendingEmergency, useTerminalState } from '../../state/TerminalState';
+import { usePendingEmergency, useTerminalState } from '../../state/TerminalState';
 import { EmergencyScreen } from './EmergencyScreen';
 import type { InboxChange } from './inbox';
 
@@ -19,7 +19,6 @@ export function AnnouncementsLayer(): ReactElement | null {
   const connection = useConnection();
   const { inbox, receipts, clips, archive, device } = useTerminalState();
   const { announce } = useSound();
-  const list = useAnnouncements();
   const emergency = usePendingEmergency();
   const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
 
@@ -76,12 +75,25 @@ export function AnnouncementsLayer(): ReactElement | null {
     };
   }, [connection, inbox, receipts, clips, announce, t, language]);
 
-  // What the terminal shows is kept, so a reload or power cut finds it again.
+  // What the terminal shows is kept, so a reload or power cut finds it again. Written once the kept
+  // copy is open and read back into the inbox (so a still-empty inbox never overwrites it), and
+  // as the inbox is at that moment, not as it was when the timer was set.
   useEffect(() => {
-    if (!archive) return;
-    const timer = setTimeout(() => void archive.replace(list).catch(() => undefined), 100);
-    return () => clearTimeout(timer);
-  }, [archive, list]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const keep = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => void archive.then((kept) => kept?.replace(inbox.getSnapshot())).catch(() => undefined),
+        100,
+      );
+    };
+    keep();
+    const stop = inbox.subscribe(keep);
+    return () => {
+      stop();
+      clearTimeout(timer);
+    };
+  }, [archive, inbox]);
 
   // An emergency is heard and seen whatever the resident set: full volume, screen on; both back after.
   const alerting = emergency !== null;

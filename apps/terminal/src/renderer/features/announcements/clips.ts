@@ -14,7 +14,8 @@ export class ClipSource {
 
   constructor(
     private readonly hub: { hubBase: string; credential: string } | null,
-    private readonly archive: AnnouncementArchive | null,
+    /** The kept copy, or the promise of it while it opens. */
+    private readonly archive: AnnouncementArchive | null | Promise<AnnouncementArchive | null>,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
   ) {}
 
@@ -43,10 +44,11 @@ export class ClipSource {
   }
 
   private async load(a: TerminalAnnouncement, lang: ClipLanguage, key: string): Promise<string | null> {
-    let blob = await this.archive?.clip(key).catch(() => null);
+    const archive = await this.archive;
+    let blob = await archive?.clip(key).catch(() => null);
     if (!blob) blob = await this.download(a, lang);
     if (!blob) return null;
-    if (this.archive) await this.archive.putClip(key, a.id, blob).catch(() => undefined);
+    if (archive) await archive.putClip(key, a.id, blob).catch(() => undefined);
     const url = URL.createObjectURL(blob);
     this.urls.set(key, url);
     return url;

@@ -29,6 +29,8 @@ export class AnnouncementInbox {
   private persisted: Persisted = { read: {}, delivered: {} };
   private listeners = new Set<() => void>();
   private snapshot: TerminalAnnouncement[] = [];
+  /** The hub's list has arrived once: from then on it, not the kept copy, says what exists. */
+  private synced = false;
 
   constructor(private readonly storage: InboxStorage | null = null) {
     try {
@@ -47,12 +49,15 @@ export class AnnouncementInbox {
    * arrives: nothing in it is "new" (no chime), an unacknowledged emergency takes over again.
    */
   hydrate(list: readonly TerminalAnnouncement[]): void {
+    // The kept copy opened after the hub answered: what the hub withdrew meanwhile must not return.
+    if (this.synced) return;
     for (const a of list) if (!this.items.has(a.id)) this.items.set(a.id, a);
     this.changed();
   }
 
   /** The hub's authoritative list on (re)connect. Returns what is new, changed or gone. */
   applySync(list: TerminalAnnouncement[]): InboxChange[] {
+    this.synced = true;
     const changes: InboxChange[] = [];
     const ids = new Set(list.map((a) => a.id));
     for (const id of [...this.items.keys()]) {
