@@ -1,23 +1,42 @@
-/** The announcements' hub voice: engine from the machine's speech programs, readings store, routes. */
+/** The announcements' hub voice: engine from the machine's speech programs, readings store, routes, old clips swept. */
 import type { HubCore } from '../../../core';
 import { createSpeechEngine, findSpeechTools, missingToolsMessage } from '../../../lib/speech/engine';
 import { type SpeechRouteDeps, speechRoutes } from './routes';
-import { type AnnouncementSpeech, createAnnouncementSpeech } from './service';
-import { createSqliteReadingsStore } from './store';
+import { type AnnouncementSpeech, CLIP_GRACE_MS, createAnnouncementSpeech } from './service';
+import { createSqliteReadingsStore, createSqliteSpeakableStore } from './store';
 
 export type { AnnouncementSpeech, SpeechContent } from './service';
+
+/** How often clips nobody can ask for any more are deleted (the first sweep soon after start). */
+export const CLIP_SWEEP_MS = 6 * 60 * 60 * 1000;
+const FIRST_SWEEP_MS = 10 * 60 * 1000;
 
 export async function registerSpeech(
   hub: HubCore,
   access: Omit<SpeechRouteDeps, 'speech'>,
 ): Promise<AnnouncementSpeech> {
-  const found = findSpeechTools(hub.ctx.config.speechTools);
+  const { ctx } = hub;
+  const found = findSpeechTools(ctx.config.speechTools);
   const missing = missingToolsMessage(found.missing);
-  if (missing) hub.ctx.log.warn(missing);
-  const speech = createAnnouncementSpeech(hub.ctx, {
-    readings: createSqliteReadingsStore(hub.ctx.db),
+  if (missing) ctx.log.warn(missing);
+  const speech = createAnnouncementSpeech(ctx, {
+    readings: createSqliteReadingsStore(ctx.db),
     engine: createSpeechEngine(found),
   });
   await hub.app.register(speechRoutes({ speech, ...access }));
+
+  if (ctx.backgroundJobs) {
+    const live = createSqliteSpeakableStore(ctx.db);
+    let timer = ctx.clock.setTimeout(function sweep() {
+      try {
+        const { removed, kept } = speech.prune(live.speakable(ctx.clock.now()), CLIP_GRACE_MS);
+        if (removed > 0) ctx.log.info({ removed, kept }, 'old voice clips deleted');
+      } catch (err) {
+        ctx.log.error({ err }, 'sweeping old voice clips failed');
+      }
+      timer = ctx.clock.setTimeout(sweep, CLIP_SWEEP_MS);
+    }, FIRST_SWEEP_MS);
+    hub.app.addHook('preClose', async () => timer.cancel());
+  }
   return speech;
 }

@@ -9,32 +9,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  AnnouncementKind,
-  SpeechLanguage,
-  SpeechPreview,
-  SpeechPreviewBody,
-  SpeechReading,
-} from '@tsunagu/protocol';
+import type { SpeechLanguage, SpeechPreview, SpeechPreviewBody, SpeechReading } from '@tsunagu/protocol';
 import { Counter, Histogram } from 'prom-client';
 import type { HubContext } from '../../../context';
 import { AppError } from '../../../lib/errors';
 import { type Clip, type SpeechEngine, SpeechUnavailableError } from '../../../lib/speech/engine';
 import { speechInput } from '../../../lib/speech/text';
 import { StorageUnavailableError, storageProblemOf } from '../../../lib/storage-errors';
-import type { ReadingsStore } from './store';
+import type { ReadingsStore, Speakable, SpokenContent } from './store';
 
 /** What is spoken of an announcement. */
-export interface SpeechContent {
-  kind: AnnouncementKind;
-  test: boolean;
-  titleJa: string;
-  bodyJa: string;
-  titleEn: string | null;
-  bodyEn: string | null;
-  /** City hall's own recording is played instead: no clip is made. */
-  audioId: string | null;
-}
+export type SpeechContent = SpokenContent;
 
 export interface AnnouncementSpeech extends ReadingsStore {
   readonly languages: Record<SpeechLanguage, boolean>;
@@ -54,6 +39,12 @@ export interface AnnouncementSpeech extends ReadingsStore {
    * sending the same words right after needs no synthesis.
    */
   preview(body: SpeechPreviewBody): Promise<SpeechPreview>;
+  /**
+   * Deletes the clips nobody can ask for any more. Kept: the clip of what each of `live` says now
+   * (and of its change awaiting approval), with its readings; any clip being made; any file younger
+   * than `graceMs` (a preview city hall has not sent yet).
+   */
+  prune(live: readonly Speakable[], graceMs: number): { removed: number; kept: number };
 }
 
 export interface SpeechDeps {
@@ -72,6 +63,8 @@ export const SPEECH_DEADLINE_MS = 20_000;
  * its text, the clip follows moments later, and terminals play it from their next reading.
  */
 export const EMERGENCY_SPEECH_DEADLINE_MS = 1_000;
+/** A clip nobody is given any more is deleted once it is this old: a preview may be sent a day later. */
+export const CLIP_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /** One set per registry: a second speech service on the same hub (tests) counts into the same metrics. */
 function speechMetrics(ctx: HubContext) {
@@ -217,6 +210,37 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
         ctx.log.error({ deadlineMs }, 'speech synthesis too slow: the announcement is sent with its text first');
       }
       return made;
+    },
+
+    prune(live, graceMs) {
+      const wanted = new Set<string>(making.keys());
+      for (const a of live) {
+        const readings = deps.readings.readings(a.id);
+        for (const content of a.pending ? [a.content, a.pending] : [a.content])
+          for (const language of languagesOf(content))
+            wanted.add(keyOf(speechText(content, readings, language), language));
+      }
+      let names: string[];
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        return { removed: 0, kept: 0 };
+      }
+      let removed = 0;
+      const before = ctx.clock.now() - graceMs;
+      for (const name of names) {
+        // `<key>.ogg`, or `<key>.ogg.part` left by a crash mid-write.
+        if (wanted.has(name.split('.')[0]!)) continue;
+        const file = path.join(dir, name);
+        try {
+          if (fs.statSync(file).mtimeMs >= before) continue;
+          fs.unlinkSync(file);
+          removed++;
+        } catch {
+          // Gone already, or not ours to remove: the next sweep looks again.
+        }
+      }
+      return { removed, kept: names.length - removed };
     },
 
     async preview(body) {

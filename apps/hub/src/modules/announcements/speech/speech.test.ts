@@ -4,8 +4,9 @@ import path from 'node:path';
 import { FakeClock } from '../../../lib/clock';
 import { createSpeechEngine, findSpeechTools, type SpeechEngine } from '../../../lib/speech/engine';
 import { as, createTestHub, enrollTerminal, sessionFor, type TestHub } from '../../../testing/harness';
-import { type AnnouncementSpeech, createAnnouncementSpeech, type SpeechContent } from './service';
-import { createSqliteReadingsStore } from './store';
+import { CLIP_SWEEP_MS } from '.';
+import { type AnnouncementSpeech, CLIP_GRACE_MS, createAnnouncementSpeech, type SpeechContent } from './service';
+import { createSqliteReadingsStore, createSqliteSpeakableStore } from './store';
 
 describe("announcements' hub voice", () => {
   let hub: TestHub;
@@ -202,5 +203,49 @@ describe("announcements' hub voice", () => {
       payload: { kind: 'routine', title: 'x', body: 'y' },
     });
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('deletes the clips nobody can ask for any more, once they are a day old, and keeps every clip a terminal may fetch', async () => {
+    const clock = hub.clock as FakeClock;
+    const kept = await publish({ titleJa: '給水のお知らせ', bodyJa: '公民館で給水しています。' });
+    const cancelled = await publish({ titleJa: '断水のお知らせ（取り消し）', bodyJa: '明日、断水します。' });
+    expect((await cityhall()({ method: 'POST', url: `/api/announcements/${cancelled.id}/cancel` })).statusCode).toBe(
+      200,
+    );
+    const preview = (title: string) =>
+      cityhall()({
+        method: 'POST',
+        url: '/api/announcements/speech-preview',
+        payload: { kind: 'routine', title, body: 'まだ送っていません。' },
+      });
+    expect((await preview('下書き（古い）')).statusCode).toBe(200);
+    // All of these were made two days ago; a crash left half a clip behind.
+    const dir = path.join(dataDir, 'announcement-speech');
+    fs.writeFileSync(path.join(dir, `${'0'.repeat(40)}.ogg.part`), 'OggS');
+    const twoDaysAgo = new Date(clock.now() - 2 * CLIP_GRACE_MS);
+    for (const name of clips()) fs.utimesSync(path.join(dir, name), twoDaysAgo, twoDaysAgo);
+    // A preview made an hour ago: city hall may still send it.
+    expect((await preview('下書き（新しい）')).statusCode).toBe(200);
+    const anHourAgo = new Date(clock.now() - 60 * 60 * 1000);
+    const fresh = clips().filter((name) => fs.statSync(path.join(dir, name)).mtimeMs > twoDaysAgo.getTime());
+    expect(fresh).toHaveLength(1);
+    fs.utimesSync(path.join(dir, fresh[0]!), anHourAgo, anHourAgo);
+    expect(clips()).toHaveLength(5);
+
+    const live = createSqliteSpeakableStore(hub.ctx.db).speakable(clock.now());
+    expect(live.map((a) => a.id)).toEqual([kept.id]);
+    expect(speechWith(engine).prune(live, CLIP_GRACE_MS)).toEqual({ removed: 3, kept: 2 });
+    expect(clips()).toHaveLength(2);
+    // The published one is still heard by its terminal; the cancelled one is no longer anyone's.
+    const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
+    const fetch = (id: number) =>
+      as(hub, { bearer: terminal.credential })({ method: 'GET', url: `/api/announcements/${id}/speech` });
+    expect((await fetch(kept.id)).statusCode).toBe(200);
+    expect((await fetch(cancelled.id)).statusCode).toBe(404);
+
+    // The hub sweeps by itself: once the fresh preview is a day old, it goes too.
+    clock.advance(CLIP_SWEEP_MS + 24 * 60 * 60 * 1000);
+    expect(clips()).toHaveLength(1);
+    expect((await fetch(kept.id)).statusCode).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
-/** SQL for city hall's readings (ふりがな) of an announcement's words. */
-import type { SpeechReading } from '@tsunagu/protocol';
+/** SQL for city hall's readings (ふりがな) of an announcement's words, and for which clips are still wanted. */
+import type { AnnouncementKind, SpeechReading } from '@tsunagu/protocol';
 import type { Db } from '../../../db/database';
 
 export interface ReadingsStore {
@@ -25,5 +25,69 @@ export function createSqliteReadingsStore(db: Db): ReadingsStore {
       if (readings.length === 0) remove.run(id);
       else put.run(id, JSON.stringify(readings));
     },
+  };
+}
+
+/** What an announcement says, as far as its voice is concerned (speech/service's SpeechContent). */
+export interface SpokenContent {
+  kind: AnnouncementKind;
+  test: boolean;
+  titleJa: string;
+  bodyJa: string;
+  titleEn: string | null;
+  bodyEn: string | null;
+  /** City hall's own recording is played instead: no clip is made. */
+  audioId: string | null;
+}
+
+/** An announcement whose clip may still be asked for, and the content of a change awaiting approval. */
+export interface Speakable {
+  id: number;
+  content: SpokenContent;
+  pending: SpokenContent | null;
+}
+
+export interface SpeakableStore {
+  /**
+   * Announcements a terminal may still be given (published and not expired), or that will be sent
+   * (awaiting approval, scheduled).
+   */
+  speakable(now: number): Speakable[];
+}
+
+interface SpeakableRow {
+  id: number;
+  kind: AnnouncementKind;
+  test: number;
+  title_ja: string;
+  body_ja: string;
+  title_en: string | null;
+  body_en: string | null;
+  audio_id: string | null;
+  change: string | null;
+}
+
+export function createSqliteSpeakableStore(db: Db): SpeakableStore {
+  const live = db.prepare<[number], SpeakableRow>(
+    `SELECT a.id, a.kind, a.test, a.title_ja, a.body_ja, a.title_en, a.body_en, a.audio_id, rv.change
+       FROM announcements a LEFT JOIN announcement_revisions rv ON rv.announcement_id = a.id
+      WHERE a.status IN ('pending_approval', 'scheduled')
+         OR (a.status = 'published' AND (a.expires_at IS NULL OR a.expires_at > ?))`,
+  );
+  return {
+    speakable: (now) =>
+      live.all(now).map((r) => {
+        const content: SpokenContent = {
+          kind: r.kind,
+          test: r.test === 1,
+          titleJa: r.title_ja,
+          bodyJa: r.body_ja,
+          titleEn: r.title_en,
+          bodyEn: r.body_en,
+          audioId: r.audio_id,
+        };
+        const patch = r.change === null ? null : (JSON.parse(r.change) as { patch?: Partial<SpokenContent> }).patch;
+        return { id: r.id, content, pending: patch ? { ...content, ...patch } : null };
+      }),
   };
 }
