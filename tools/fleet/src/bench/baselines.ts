@@ -27,7 +27,13 @@ function listen(server: http.Server): Promise<number> {
 async function wsServer() {
   const server = http.createServer();
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  // The voice clip as a plain file (the bytes the hub served), for the baseline of the clip fetch.
+  let clip = Buffer.alloc(0);
   server.on('request', (req, res) => {
+    if (req.method === 'GET' && req.url === '/clip') {
+      res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': clip.length });
+      return res.end(clip);
+    }
     if (req.method !== 'POST' || req.url !== '/publish') {
       res.statusCode = 404;
       return res.end();
@@ -42,7 +48,14 @@ async function wsServer() {
     });
   });
   const port = await listen(server);
-  serveIpc({ memory: () => memoryAfterGc(), clients: () => wss.clients.size });
+  serveIpc({
+    memory: () => memoryAfterGc(),
+    clients: () => wss.clients.size,
+    setClip: (a: { base64: string }) => {
+      clip = Buffer.from(a.base64, 'base64');
+      return clip.length;
+    },
+  });
   process.send?.({ ready: true, port });
 }
 

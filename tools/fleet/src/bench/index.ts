@@ -15,9 +15,11 @@ import { expectStatus, requestJson } from '../sim/http';
 import type { SpeechFanoutResult } from '../sim/speech';
 import { type LatencySummary, slope } from '../sim/stats';
 import { type BundleSize, type StartResult, TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
+import { runDisasterBench } from './disaster';
 import type { MemoryReading } from './ipc';
+import { machine } from './machine';
 import { prepareDatabase, storeAnnouncementWhileDown } from './prepare';
-import { hardFileLimit, hasCommand, type Spawned, sampleProcess, spawnPinned, stopProcess } from './proc';
+import { type Spawned, sampleProcess, spawnPinned, stopProcess } from './proc';
 import { renderMarkdown, renderTable } from './report';
 import { measureSynthesis, type SynthesisResult } from './speech';
 
@@ -31,15 +33,24 @@ export interface BenchOptions {
   /** Where to write; default docs/ for the full run, data/bench/ for --quick and --terminals runs. */
   out: string | null;
   browser: boolean;
+  /** `disaster`: only the figures of issues 14 and 15 (bench/disaster.ts). */
+  only: 'disaster' | null;
 }
 
 function parse(argv: string[]): BenchOptions {
-  const o: BenchOptions = { quick: false, terminals: null, out: null, browser: true };
+  const o: BenchOptions = { quick: false, terminals: null, out: null, browser: true, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
     else if (a === '--no-browser') o.browser = false;
-    else if (a === '--terminals') {
+    else if (a === '--only') {
+      const part = argv[++i];
+      if (part !== 'disaster') {
+        console.error('--only takes: disaster');
+        process.exit(2);
+      }
+      o.only = part;
+    } else if (a === '--terminals') {
       o.terminals = Number(argv[++i]);
       if (!Number.isInteger(o.terminals) || o.terminals < 10) {
         console.error('--terminals needs a whole number ≥ 10');
@@ -48,7 +59,8 @@ function parse(argv: string[]): BenchOptions {
     } else if (a === '--out') o.out = path.resolve(argv[++i] ?? '.');
     else if (a === '--help' || a === '-h') {
       console.log(
-        'npm run bench [-- --quick] [--no-browser] [--out DIR]   (writes DIR/benchmarks.json and DIR/benchmarks.md)',
+        'npm run bench [-- --quick] [--no-browser] [--out DIR]   (writes DIR/benchmarks.json and DIR/benchmarks.md)\n' +
+          'npm run bench -- --only disaster [--terminals N]      (voice, emergency + clip fan-out, JMA POST; issues 14 and 15)',
       );
       process.exit(0);
     } else {
@@ -85,26 +97,6 @@ const sizesFor = (quick: boolean) =>
         shops: 10,
         stormTimeoutMs: 120_000,
       };
-
-export function machine() {
-  const cpus = os.cpus();
-  let otherLoad = '';
-  try {
-    otherLoad = fs.readFileSync('/proc/loadavg', 'utf8').trim();
-  } catch {
-    // not Linux
-  }
-  return {
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryBytes: os.totalmem(),
-    kernel: `${os.type()} ${os.release()}`,
-    node: process.version,
-    loadAverageAtStart: otherLoad,
-    fileLimit: hardFileLimit(),
-    taskset: hasCommand('taskset'),
-  };
-}
 
 export interface BenchResults {
   startedAt: string;
@@ -160,6 +152,15 @@ export interface BenchResults {
 
 async function main() {
   const options = parse(process.argv.slice(2));
+  if (options.only === 'disaster') {
+    const official = options.terminals === null && !options.quick;
+    await runDisasterBench({
+      terminals: options.terminals ?? (options.quick ? 500 : 10_000),
+      out: options.out ?? path.join(ROOT, official ? 'docs' : 'data/bench'),
+      official,
+    });
+    process.exit(0);
+  }
   const sizes = sizesFor(options.quick);
   if (options.terminals !== null) {
     const n = options.terminals;

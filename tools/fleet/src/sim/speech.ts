@@ -43,7 +43,7 @@ export function alert200(label: string): CreateAnnouncementBody {
   };
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const defaultAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /**
  * What city hall's compose dialog does before sending: the hub makes the clip(s) of these words and
@@ -75,7 +75,13 @@ export async function warmSpeech(
     : { ms, bytes: 0, durationMs: 0 };
 }
 
-function getBytes(base: string, path: string, bearer: string): Promise<{ status: number; bytes: number }> {
+/** GET `path` and read the whole body; status 0 when the connection failed. */
+export function getBytes(
+  base: string,
+  path: string,
+  bearer: string | null,
+  agent: http.Agent = defaultAgent,
+): Promise<{ status: number; bytes: number }> {
   const url = new URL(path, base);
   return new Promise((resolve) => {
     const req = http.get(
@@ -85,7 +91,7 @@ function getBytes(base: string, path: string, bearer: string): Promise<{ status:
         path: `${url.pathname}${url.search}`,
         agent,
         timeout: 30_000,
-        headers: { authorization: `Bearer ${bearer}` },
+        headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
       },
       (res) => {
         let bytes = 0;

@@ -12,6 +12,7 @@ import { requestJson } from './http';
 import { alert200, speechFanout } from './speech';
 import { summarise } from './stats';
 import type { TerminalIdentity, Transport } from './terminal';
+import { collectFleet, type Seen, watchFleet, watchWs } from './watch';
 
 let fleet: Fleet | null = null;
 const identities: TerminalIdentity[] = [];
@@ -28,6 +29,8 @@ interface StormState {
   gaveUp: number;
 }
 let storm: StormState | null = null;
+let clipWatch: ReturnType<typeof watchFleet> | null = null;
+let wsCollect: ((timeoutMs?: number) => Promise<Seen>) | null = null;
 
 serveIpc({
   init: (a: { hub: string; transports?: Transport[]; heartbeatMs: number }) => {
@@ -80,6 +83,27 @@ serveIpc({
 
   jmaFanout: (a: { apiKey: string; xml: string; timeoutMs?: number }) =>
     need().jmaFanout(a.apiKey, a.xml, a.timeoutMs ?? 30_000),
+
+  // ---- fan-outs measured across several fleet processes (wall-clock times; the bench publishes)
+
+  /** From now on: note each announcement's arrival, and fetch its clip on arrival when `clip`. */
+  watch: (a: { hub: string; clip: boolean }) => {
+    need().hooks = {};
+    clipWatch = a.clip ? watchFleet(need(), a.hub) : null;
+    return need().connectedCount;
+  },
+
+  collect: (a: { id: number; timeoutMs: number }) => collectFleet(need(), clipWatch, a.id, a.timeoutMs),
+
+  wsWatch: (a: { clipUrl: string | null }) => {
+    wsCollect = watchWs(wsClients, a.clipUrl);
+    return wsClients.length;
+  },
+
+  wsCollect: (a: { timeoutMs: number }) => {
+    if (!wsCollect) throw new Error('wsWatch first');
+    return wsCollect(a.timeoutMs);
+  },
 
   checkins: (a: { concurrency: number; durationMs: number }) => need().checkinLoad(a.concurrency, a.durationMs),
 

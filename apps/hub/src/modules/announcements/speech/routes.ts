@@ -1,5 +1,4 @@
 /** REST: an announcement's hub voice clip (staff and targeted terminals), and the compose dialog's listen-before-sending. */
-import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../../lib/errors';
 import { route } from '../../../lib/route';
@@ -29,13 +28,9 @@ export function speechRoutes(deps: SpeechRouteDeps) {
         const content = deps.content(id);
         // The same answer for "not yours" and "not there": a terminal learns nothing about others.
         if (!content || (p?.kind === 'terminal' && !deps.isTargeted(id, p.householdId))) throw notFound('voice clip');
-        const clip = speech.clipFile(content, speech.readings(id), lang ?? 'ja');
+        const clip = speech.clip(content, speech.readings(id), lang ?? 'ja');
         if (!clip) throw notFound('voice clip');
-        return reply
-          .type('audio/ogg')
-          .header('content-length', clip.bytes)
-          .header('cache-control', 'private, max-age=86400')
-          .send(fs.createReadStream(clip.file));
+        return reply.type('audio/ogg').header('cache-control', 'private, max-age=86400').send(clip);
       },
     );
 

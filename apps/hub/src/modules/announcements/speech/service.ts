@@ -28,6 +28,11 @@ export interface AnnouncementSpeech extends ReadingsStore {
    * the languages that have a clip.
    */
   prepare(content: SpeechContent, readings: readonly SpeechReading[]): Promise<SpeechLanguage[]>;
+  /**
+   * The clip's bytes, when it was made: kept in memory (the newest few), since every terminal of
+   * the city asks for the same clip within seconds of an alert.
+   */
+  clip(content: SpeechContent, readings: readonly SpeechReading[], language: SpeechLanguage): Buffer | null;
   /** The clip of this content in `language`, when it was made. */
   clipFile(
     content: SpeechContent,
@@ -172,8 +177,27 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
     }
   };
 
+  /** The newest clips served, by key (Map order is insertion order: the first is the oldest). */
+  const served = new Map<string, Buffer>();
+  const SERVED_CLIPS = 16;
+
   return {
     languages: engine.languages,
+    clip(content, readings, language) {
+      if (!languagesOf(content).includes(language)) return null;
+      const key = keyOf(speechText(content, readings, language), language);
+      let data = served.get(key);
+      if (!data) {
+        try {
+          data = fs.readFileSync(fileOf(key));
+        } catch {
+          return null;
+        }
+        served.set(key, data);
+        if (served.size > SERVED_CLIPS) served.delete(served.keys().next().value!);
+      }
+      return data;
+    },
     readings: (id) => deps.readings.readings(id),
     setReadings: (id, readings) => deps.readings.setReadings(id, readings),
     clipFile,
@@ -235,6 +259,7 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
         try {
           if (fs.statSync(file).mtimeMs >= before) continue;
           fs.unlinkSync(file);
+          served.delete(name.split('.')[0]!);
           removed++;
         } catch {
           // Gone already, or not ours to remove: the next sweep looks again.
