@@ -136,7 +136,9 @@ export async function runDisasterBench(options: { terminals: number; out: string
     if (total < n) notes.push(`Only ${total} of ${n} terminals connected.`);
     await new Promise((r) => setTimeout(r, 2000));
 
-    const collect = (id: number) => Promise.all(fleets.map((f) => f.call<Seen>('collect', { id, timeoutMs: 60_000 })));
+    // Ten thousand clips over one loaded core can take minutes: wait for them rather than cut the figure.
+    const collect = (id: number, timeoutMs = 60_000) =>
+      Promise.all(fleets.map((f) => f.call<Seen>('collect', { id, timeoutMs })));
     const watch = (clip: boolean) => Promise.all(fleets.map((f) => f.call('watch', { hub: hubUrl, clip })));
     const publish = async (body: CreateAnnouncementBody) => {
       const t0 = epochNow();
@@ -166,7 +168,7 @@ export async function runDisasterBench(options: { terminals: number; out: string
     const preview = await warmSpeech(hubUrl, prepared.apiKey, speechBody);
     await watch(true);
     const s = await publish(speechBody);
-    const speech = figure(s.t0, s.t1, await collect(s.id));
+    const speech = figure(s.t0, s.t1, await collect(s.id, 300_000));
     log(
       `emergency with its voice → ${speech.received}: text p99 ${speech.receive.p99} ms; clip (${speech.clip?.bytes} bytes) by ${speech.clip?.fetched} (failed ${speech.clip?.failed}), last ${speech.clip?.allFetchedMs} ms`,
     );
@@ -206,7 +208,7 @@ export async function runDisasterBench(options: { terminals: number; out: string
       const t0 = epochNow();
       expectStatus(await requestJson(httpUrl, '/publish', { body: { payload } }), [200], 'baseline publish');
       const t1 = epochNow();
-      return figure(t0, t1, await Promise.all(fleets.map((f) => f.call<Seen>('wsCollect', { timeoutMs: 60_000 }))));
+      return figure(t0, t1, await Promise.all(fleets.map((f) => f.call<Seen>('wsCollect', { timeoutMs: 300_000 }))));
     };
     const text = await broadcast(null);
     const withClip = await broadcast(`${httpUrl}/clip`);

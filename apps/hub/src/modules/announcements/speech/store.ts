@@ -1,6 +1,7 @@
 /** SQL for city hall's readings (ふりがな) of an announcement's words, and for which clips are still wanted. */
 import type { AnnouncementKind, SpeechReading } from '@tsunagu/protocol';
 import type { Db } from '../../../db/database';
+import type { AnnouncementRecord } from '../store';
 
 export interface ReadingsStore {
   readings(announcementId: number): SpeechReading[];
@@ -28,17 +29,14 @@ export function createSqliteReadingsStore(db: Db): ReadingsStore {
   };
 }
 
-/** What an announcement says, as far as its voice is concerned (speech/service's SpeechContent). */
-export interface SpokenContent {
-  kind: AnnouncementKind;
-  test: boolean;
-  titleJa: string;
-  bodyJa: string;
-  titleEn: string | null;
-  bodyEn: string | null;
-  /** City hall's own recording is played instead: no clip is made. */
-  audioId: string | null;
-}
+/**
+ * What an announcement says, as far as its voice is concerned (speech/service's SpeechContent);
+ * `audioId`: city hall's own recording is played instead, and no clip is made.
+ */
+export type SpokenContent = Pick<
+  AnnouncementRecord,
+  'kind' | 'test' | 'titleJa' | 'bodyJa' | 'titleEn' | 'bodyEn' | 'audioId'
+>;
 
 /** An announcement whose clip may still be asked for, and the content of a change awaiting approval. */
 export interface Speakable {
