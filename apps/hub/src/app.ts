@@ -27,6 +27,7 @@ import { createSqliteAccountsStore } from './modules/accounts/store';
 import { createTwoFactorService } from './modules/accounts/two-factor';
 import { twoFactorRoutes } from './modules/accounts/two-factor-routes';
 import { createSqliteTwoFactorStore } from './modules/accounts/two-factor-store';
+import { createDataReads } from './modules/audit/data-reads';
 import { createSqliteAuditStore } from './modules/audit/store';
 import { registerCapabilities } from './modules/capabilities';
 import { householdsRoutes } from './modules/households/routes';
@@ -210,6 +211,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     clock,
     sockets,
     audit,
+    reads: createDataReads(db, clock),
     metrics,
     log: app.log,
     events,

@@ -4,6 +4,7 @@ import type { HubConfig } from './config';
 import type { Db } from './db/database';
 import type { Clock } from './lib/clock';
 import type { DomainEventBus } from './lib/events';
+import type { DataReads } from './modules/audit/data-reads';
 import type { AuditStore } from './modules/audit/store';
 import type { Health } from './plugins/health';
 import type { HubMetrics } from './plugins/metrics';
@@ -16,6 +17,8 @@ export interface HubContext {
   clock: Clock;
   sockets: HubSockets;
   audit: AuditStore;
+  /** Who read which household's personal data. */
+  reads: DataReads;
   metrics: HubMetrics;
   log: FastifyBaseLogger;
   events: DomainEventBus;

@@ -12,6 +12,7 @@ export * from './households';
 export * from './jma';
 export * from './notifications';
 export * from './orders';
+export * from './privacy';
 export * from './shops';
 export * from './speech';
 export * from './system';

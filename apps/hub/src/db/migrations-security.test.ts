@@ -43,3 +43,18 @@ describe('0011-two-factor', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM two_factor').get()).toEqual({ n: 0 });
   });
 });
+
+describe('0012-data-reads', () => {
+  const db = new Database(':memory:');
+  migrate(db, { target: 12 });
+  const ins = db.prepare('INSERT INTO data_reads (at, actor, household_id, what, ip) VALUES (?, ?, ?, ?, ?)');
+
+  it('keeps what was read as one of four kinds, and refuses changes', () => {
+    ins.run(1, 'user:1:a', 7, 'record', '192.0.2.1');
+    expect(() => ins.run(1, 'user:1:a', 7, 'everything', null)).toThrow(/CHECK/);
+    expect(() => ins.run(1, 'user:1:a', 'seven', 'record', null)).toThrow(/cannot store TEXT value in INTEGER column/);
+    expect(() => db.prepare("UPDATE data_reads SET actor = 'b'").run()).toThrow(/append-only/);
+    // The retention job deletes old rows.
+    expect(db.prepare('DELETE FROM data_reads WHERE at < 2').run().changes).toBe(1);
+  });
+});

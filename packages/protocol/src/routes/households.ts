@@ -1,4 +1,5 @@
 /** Routes of the REST table (api.ts): households, districts, watcher assignments and terminals (enrollment, status, profile). */
+import { Type } from '@sinclair/typebox';
 import { Binary, IdParams, OkResponse } from '../common';
 import * as ex from '../examples';
 import { CSV_CONTENT_TYPES, HouseholdImport } from '../household-import';
@@ -13,6 +14,7 @@ import {
   UpdateHouseholdBody,
   WatcherParams,
 } from '../households';
+import { DataReadList } from '../privacy';
 import {
   EnrollBody,
   EnrollmentCodeIssued,
@@ -92,6 +94,21 @@ export const householdsRoutes = {
           dryRun: false,
           rows: ex.householdImport.rows.map((r) => ({ ...r, householdId: 12 })),
         },
+      },
+    },
+  }),
+  'GET /api/households/:id/reads': route({
+    params: IdParams,
+    querystring: Type.Object(
+      { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+      { additionalProperties: false },
+    ),
+    response: { 200: DataReadList },
+    examples: {
+      params: id,
+      querystring: { limit: 50 },
+      response: {
+        200: { householdId: 7, reads: [{ at: ex.at, actor: 'user:3:suzuki', what: 'record', ip: '192.0.2.10' }] },
       },
     },
   }),

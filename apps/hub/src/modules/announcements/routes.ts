@@ -114,9 +114,15 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       service.counts(request.params.id),
     );
 
-    route(app, 'GET /api/announcements/:id/follow-ups', { config: { access: cityhall }, tags }, async (request) => ({
-      households: service.followUps(request.params.id, request.query.sort ?? 'district'),
-    }));
+    route(app, 'GET /api/announcements/:id/follow-ups', { config: { access: cityhall }, tags }, async (request) => {
+      const households = service.followUps(request.params.id, request.query.sort ?? 'district');
+      ctx.reads.record(
+        actorName(request.principal),
+        'follow_ups',
+        households.map((h) => h.householdId),
+      );
+      return { households };
+    });
 
     route(
       app,
@@ -140,6 +146,11 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
           ]),
         ];
         audit(request, 'announcement.followups_export', `announcement:${id}`, { rows: rows.length });
+        ctx.reads.record(
+          actorName(request.principal),
+          'follow_ups',
+          rows.map((r) => r.householdId),
+        );
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="announcement-${id}-follow-ups.csv"`)

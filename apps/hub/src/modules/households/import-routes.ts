@@ -105,6 +105,11 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
         ip: request.ip,
         detail: { rows: rows.length, districtId: districtId ?? null },
       });
+      ctx.reads.record(
+        actorName(request.principal),
+        'export',
+        list.map((h) => h.id),
+      );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="households.csv"')

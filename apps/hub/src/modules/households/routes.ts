@@ -60,7 +60,20 @@ export function householdsRoutes(
         const h = households.get(id);
         // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
         if (!h || !canSeeHousehold(request.principal, id, households)) throw notFound('household');
+        ctx.reads.record(actorName(request.principal), 'record', [id]);
         return h;
+      },
+    );
+
+    // Administrators: who read this household's personal data (also closed households).
+    route(
+      app,
+      'GET /api/households/:id/reads',
+      { config: { access: { roles: ['cityhall'], admin: true } }, tags: ['households'] },
+      async (request) => {
+        const { id } = request.params;
+        if (!households.get(id)) throw notFound('household');
+        return { householdId: id, reads: ctx.reads.list(id, request.query.limit ?? 100) };
       },
     );
 

@@ -138,7 +138,9 @@ export function watchRoutes(
       async (request) => {
         const { householdId } = request.params;
         visibleHousehold(request.principal, householdId);
-        return service.history(householdId, request.query.days ?? 30);
+        const history = service.history(householdId, request.query.days ?? 30);
+        ctx.reads.record(actorName(request.principal), 'history', [householdId]);
+        return history;
       },
     );
   };
