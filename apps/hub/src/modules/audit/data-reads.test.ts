@@ -52,7 +52,10 @@ describe('reads of personal data are recorded', () => {
 
     // A safety check's follow-up list names the households that have not answered.
     for (const h of [h1, h2]) enrollTerminal(hub, h);
-    const sent = await as(hub, cityhall)({
+    const sent = await as(
+      hub,
+      cityhall,
+    )({
       method: 'POST',
       url: '/api/announcements',
       payload: { kind: 'important', safetyCheck: true, titleJa: '安否確認', bodyJa: '本文', target: { type: 'all' } },
