@@ -41,6 +41,14 @@ test("a clerk's first day: import, watcher, plan, code, terminal, and the watche
     viewport: { width: 1280, height: 1000 },
   });
   await checked(clerk, 'clerk-households');
+  // The fleet's stragglers: terminals not seen for a day or more (the demo's have never connected).
+  const rows = clerk.getByTestId('household-row');
+  const all = await rows.count();
+  await clerk.getByTestId('filter-offline').selectOption('24');
+  await expect(rows.count()).resolves.toBe(suite.hub.demo.terminals.length);
+  expect(suite.hub.demo.terminals.length).toBeLessThan(all);
+  await clerk.getByTestId('filter-offline').selectOption('-1');
+  await expect(rows.count()).resolves.toBe(all);
 
   // --- the welfare section's list: a dry run lists the problem, then the five are registered ---------
   await clerk.getByTestId('import-households').click();
@@ -185,4 +193,14 @@ test("a clerk's first day: import, watcher, plan, code, terminal, and the watche
   await watcher.getByTestId('login-page').waitFor();
   await listed.getByTestId('enable-watcher').click();
   await listed.getByText('利用中').waitFor();
+
+  // The listening line is a line, not a shop: hours taking calls (受付), no items or prices.
+  const line = db.prepare("SELECT id FROM shops WHERE kind = 'listening'").get() as { id: number };
+  await clerk.getByTestId('nav-catalogue').click();
+  await clerk.getByTestId('catalogue-shop').selectOption(String(line.id));
+  await clerk.getByTestId('listening-line-note').waitFor();
+  await expect(clerk.locator('#hours-title').textContent()).resolves.toContain('受付時間');
+  await expect(clerk.locator('#items-title').count()).resolves.toBe(0);
+  await expect(clerk.locator('section[aria-labelledby="hours-title"]').textContent()).resolves.not.toContain('営業');
+  await checked(clerk, 'clerk-listening-line');
 });

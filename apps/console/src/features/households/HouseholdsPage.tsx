@@ -7,10 +7,9 @@ import type { District, EnrollmentCodeIssued, Household } from '@tsunagu/protoco
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
-import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { DataTable, RowButton } from '../../shell/DataTable';
-import { CheckField } from '../../shell/form';
+import { CheckField, SelectField } from '../../shell/form';
 import { Page } from '../../shell/Page';
 import { ConfirmDialog, ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
 import { EnrollmentCodeDialog } from './EnrollmentCodeDialog';
@@ -19,6 +18,7 @@ import { HouseholdWatchersDialog } from './HouseholdWatchersDialog';
 import { ImportDialog } from './ImportDialog';
 import { useHouseholdMessages } from './messages';
 import { PlanDialog } from './PlanDialog';
+import { offlineFor, TerminalState } from './TerminalState';
 
 interface Data {
   households: Household[];
@@ -34,6 +34,8 @@ const HOUSEHOLDS_CSS = `
 .timeline { padding-left: 1.2rem; }
 .timeline-time { display: inline-block; min-width: 7rem; font-weight: bold; }
 `;
+
+const OFFLINE_HOURS = [-1, 0, 1, 6, 24, 72] as const;
 
 export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const { t, i18n } = useTranslation();
@@ -54,7 +56,8 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const [importing, setImporting] = useState(false);
   const [districtId, setDistrictId] = useState<number | 0>(0);
   const [onlyAssistance, setOnlyAssistance] = useState(false);
-  const [onlyOffline, setOnlyOffline] = useState(false);
+  /** -1: every household; 0: terminals offline now; N: offline for N hours or more (the fleet's stragglers). */
+  const [offlineHours, setOfflineHours] = useState(-1);
   const [issuing, setIssuing] = useState<{
     household: Household;
     issued: EnrollmentCodeIssued | null;
@@ -96,7 +99,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     (h) =>
       (districtId === 0 || h.districtId === districtId) &&
       (!onlyAssistance || h.needsAssistance) &&
-      (!onlyOffline || (h.terminal !== null && !h.terminal.revoked && !h.terminal.online)),
+      (offlineHours < 0 || offlineFor(h, offlineHours)),
   );
   const onlineCount = all.filter((h) => h.terminal?.online).length;
   const districts = (state.data?.districts ?? []).filter(
@@ -196,11 +199,20 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
             onChange={setOnlyAssistance}
             testId="filter-assistance"
           />
-          <CheckField
-            label={t('households.filterOffline')}
-            checked={onlyOffline}
-            onChange={setOnlyOffline}
-            testId="filter-offline"
+          <SelectField
+            label={th('household.offline.label')}
+            value={offlineHours}
+            onChange={setOfflineHours}
+            data-testid="filter-offline"
+            options={OFFLINE_HOURS.map((hours) => ({
+              value: hours,
+              label:
+                hours < 0
+                  ? th('household.offline.all')
+                  : hours === 0
+                    ? th('household.offline.any')
+                    : th('household.offline.hours', { hours }),
+            }))}
           />
           {mode === 'cityhall' ? (
             <>
@@ -399,30 +411,5 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
         />
       ) : null}
     </Page>
-  );
-}
-
-function TerminalState({ household, language }: { household: Household; language: string }) {
-  const { t } = useTranslation();
-  const term = household.terminal;
-  if (!term) return <span className="state state-none">{t('households.noTerminal')}</span>;
-  if (term.revoked)
-    return (
-      <span className="state state-revoked" data-testid="terminal-state" data-state="revoked">
-        {t('households.revoked')}
-      </span>
-    );
-  return (
-    <span className="terminal-state" data-testid="terminal-state" data-state={term.online ? 'online' : 'offline'}>
-      <span className={`state ${term.online ? 'state-online' : 'state-offline'}`}>
-        <span className="state-dot" aria-hidden="true" />
-        {term.online ? t('households.online') : t('households.offline')}
-      </span>
-      <span className="cell-sub">
-        {term.lastSeenAt
-          ? t('households.lastSeen', { at: formatDateTime(term.lastSeenAt, language) })
-          : t('households.neverSeen')}
-      </span>
-    </span>
   );
 }

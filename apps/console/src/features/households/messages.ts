@@ -40,6 +40,7 @@ export const householdJa = {
   reopen: '再開',
   reopened: '「{{name}}」を再開しました。端末を使うには、新しい登録コードで登録してください。',
   export: 'CSVで書き出す',
+  offline: { label: '端末', all: 'すべて', any: 'オフラインの端末', hours: '{{hours}}時間以上つながっていない端末' },
   label: { address: '住所：{{address}}（{{district}}）', print: 'ラベルを印刷' },
   import: {
     open: 'CSVから取り込む',
@@ -175,6 +176,7 @@ export const householdEn: typeof householdJa = {
   reopen: 'Reopen',
   reopened: '“{{name}}” reopened. Enroll its terminal again with a new code.',
   export: 'Export as CSV',
+  offline: { label: 'Terminals', all: 'All', any: 'Offline now', hours: 'Offline {{hours}} hours or more' },
   label: { address: 'Address: {{address}} ({{district}})', print: 'Print a label' },
   import: {
     open: 'Import from CSV',

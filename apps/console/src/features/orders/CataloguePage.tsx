@@ -92,6 +92,10 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
   const [hours, setHours] = useState<OpeningHours | null>(null);
   const [item, setItem] = useState({ name: '', priceYen: '', unit: '', photoUrl: '' });
   const current = hours ?? cat.data?.shop.openingHours ?? [];
+  // The listening line is a line people call, not a shop: hours are 受付 (taking calls), no items or prices.
+  const line = cat.data?.shop.kind === 'listening';
+  const w = (key: 'hours' | 'open' | 'opens' | 'closes' | 'saveHours') =>
+    t(line ? `catalogue.line.${key}` : `catalogue.${key}`);
   const run = async (fn: () => Promise<unknown>) => {
     try {
       await fn();
@@ -115,7 +119,7 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
     <LoadState state={cat}>
       <section aria-labelledby="hours-title">
         <h2 id="hours-title">
-          {cat.data?.shop.name}：{t('catalogue.hours')}
+          {cat.data?.shop.name}：{w('hours')}
         </h2>
         <table>
           <tbody>
@@ -131,14 +135,14 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
                         checked={!!row}
                         onChange={(e) => setDay(d, e.target.checked ? {} : null)}
                       />
-                      {t('catalogue.open')}
+                      {w('open')}
                     </label>
                   </td>
                   <td>
                     {row ? (
                       <input
                         type="time"
-                        aria-label={t('catalogue.opens')}
+                        aria-label={w('opens')}
                         value={row.open}
                         onChange={(e) => setDay(d, { open: e.target.value })}
                       />
@@ -148,7 +152,7 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
                     {row ? (
                       <input
                         type="time"
-                        aria-label={t('catalogue.closes')}
+                        aria-label={w('closes')}
                         value={row.close === '24:00' ? '23:59' : row.close}
                         onChange={(e) => setDay(d, { close: e.target.value })}
                       />
@@ -170,113 +174,117 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
             })
           }
         >
-          {t('catalogue.saveHours')}
+          {w('saveHours')}
         </button>
       </section>
-      <section aria-labelledby="items-title">
-        <h2 id="items-title">{t('catalogue.items')}</h2>
-        <DataTable
-          caption={t('catalogue.items')}
-          rows={cat.data?.items ?? []}
-          rowKey={(it) => it.id}
-          columns={[
-            {
-              header: t('catalogue.photo'),
-              cell: (it) =>
-                it.photoUrl ? (
-                  <img src={it.photoUrl} alt={it.name} width={64} height={64} style={{ objectFit: 'cover' }} />
-                ) : (
-                  '—'
-                ),
-            },
-            { header: t('catalogue.name'), rowHeader: true, cell: (it) => it.name },
-            { header: t('catalogue.price'), cell: (it) => `${it.priceYen}円` },
-            { header: t('catalogue.unit'), cell: (it) => it.unit },
-            {
-              header: t('catalogue.actions'),
-              className: 'actions',
-              cell: (it) => (
-                <>
-                  <label className="button button-small">
-                    {t('catalogue.uploadPhoto')}
-                    <input
-                      type="file"
-                      accept="image/jpeg,image/png,image/webp"
-                      className="visually-hidden"
-                      onChange={(e) => {
-                        const f = e.target.files?.[0];
-                        if (f) void upload(it, f);
-                      }}
+      {line ? (
+        <p data-testid="listening-line-note">{t('catalogue.line.note')}</p>
+      ) : (
+        <section aria-labelledby="items-title">
+          <h2 id="items-title">{t('catalogue.items')}</h2>
+          <DataTable
+            caption={t('catalogue.items')}
+            rows={cat.data?.items ?? []}
+            rowKey={(it) => it.id}
+            columns={[
+              {
+                header: t('catalogue.photo'),
+                cell: (it) =>
+                  it.photoUrl ? (
+                    <img src={it.photoUrl} alt={it.name} width={64} height={64} style={{ objectFit: 'cover' }} />
+                  ) : (
+                    '—'
+                  ),
+              },
+              { header: t('catalogue.name'), rowHeader: true, cell: (it) => it.name },
+              { header: t('catalogue.price'), cell: (it) => `${it.priceYen}円` },
+              { header: t('catalogue.unit'), cell: (it) => it.unit },
+              {
+                header: t('catalogue.actions'),
+                className: 'actions',
+                cell: (it) => (
+                  <>
+                    <label className="button button-small">
+                      {t('catalogue.uploadPhoto')}
+                      <input
+                        type="file"
+                        accept="image/jpeg,image/png,image/webp"
+                        className="visually-hidden"
+                        onChange={(e) => {
+                          const f = e.target.files?.[0];
+                          if (f) void upload(it, f);
+                        }}
+                      />
+                    </label>
+                    <RowButton
+                      label={t('catalogue.remove')}
+                      name={it.name}
+                      danger
+                      onClick={() =>
+                        void run(() =>
+                          api.call('DELETE /api/shops/:id/items/:itemId', { params: { id: shopId, itemId: it.id } }),
+                        )
+                      }
                     />
-                  </label>
-                  <RowButton
-                    label={t('catalogue.remove')}
-                    name={it.name}
-                    danger
-                    onClick={() =>
-                      void run(() =>
-                        api.call('DELETE /api/shops/:id/items/:itemId', { params: { id: shopId, itemId: it.id } }),
-                      )
-                    }
-                  />
-                </>
-              ),
-            },
-          ]}
-        />
-        <form
-          className="form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(async () => {
-              await api.call('POST /api/shops/:id/items', {
-                params: { id: shopId },
-                body: {
-                  name: item.name,
-                  priceYen: Number(item.priceYen),
-                  unit: item.unit,
-                  ...(item.photoUrl ? { photoUrl: item.photoUrl } : {}),
-                },
+                  </>
+                ),
+              },
+            ]}
+          />
+          <form
+            className="form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(async () => {
+                await api.call('POST /api/shops/:id/items', {
+                  params: { id: shopId },
+                  body: {
+                    name: item.name,
+                    priceYen: Number(item.priceYen),
+                    unit: item.unit,
+                    ...(item.photoUrl ? { photoUrl: item.photoUrl } : {}),
+                  },
+                });
+                setItem({ name: '', priceYen: '', unit: '', photoUrl: '' });
               });
-              setItem({ name: '', priceYen: '', unit: '', photoUrl: '' });
-            });
-          }}
-        >
-          <h3>{t('catalogue.addItem')}</h3>
-          <TextField
-            label={t('catalogue.name')}
-            required
-            maxLength={120}
-            value={item.name}
-            onChange={(name) => setItem({ ...item, name })}
-          />
-          <TextField
-            label={t('catalogue.price')}
-            required
-            type="number"
-            min={0}
-            value={item.priceYen}
-            onChange={(priceYen) => setItem({ ...item, priceYen })}
-          />
-          <TextField
-            label={t('catalogue.unit')}
-            required
-            maxLength={20}
-            value={item.unit}
-            onChange={(unit) => setItem({ ...item, unit })}
-          />
-          <TextField
-            label={t('catalogue.photoUrl')}
-            type="url"
-            maxLength={2000}
-            value={item.photoUrl}
-            onChange={(photoUrl) => setItem({ ...item, photoUrl })}
-          />
-          <button type="submit" className="button button-primary">
-            {t('catalogue.add')}
-          </button>
-        </form>
-      </section>
+            }}
+          >
+            <h3>{t('catalogue.addItem')}</h3>
+            <TextField
+              label={t('catalogue.name')}
+              required
+              maxLength={120}
+              value={item.name}
+              onChange={(name) => setItem({ ...item, name })}
+            />
+            <TextField
+              label={t('catalogue.price')}
+              required
+              type="number"
+              min={0}
+              value={item.priceYen}
+              onChange={(priceYen) => setItem({ ...item, priceYen })}
+            />
+            <TextField
+              label={t('catalogue.unit')}
+              required
+              maxLength={20}
+              value={item.unit}
+              onChange={(unit) => setItem({ ...item, unit })}
+            />
+            <TextField
+              label={t('catalogue.photoUrl')}
+              type="url"
+              maxLength={2000}
+              value={item.photoUrl}
+              onChange={(photoUrl) => setItem({ ...item, photoUrl })}
+            />
+            <button type="submit" className="button button-primary">
+              {t('catalogue.add')}
+            </button>
+          </form>
+        </section>
+      )}
     </LoadState>
   );
 }
