@@ -16,7 +16,7 @@ import {
   type TestPushService,
 } from '../../apps/hub/src/testing/notify-servers';
 import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, DEMO_PASSWORD, openConsole, openTerminal } from '../helpers/pages';
+import { browserSuite, checkTerminalScreen, DEMO_PASSWORD, openConsole, openTerminal } from '../helpers/pages';
 
 jest.setTimeout(180_000);
 
@@ -151,4 +151,36 @@ test('a watcher subscribes on a phone, and a resident’s 助けが必要です 
   await phone.goto(`${hub.url}${String(message.payload.url)}`);
   await phone.getByTestId('ack-button').click();
   await phone.getByTestId('ack-error').filter({ hasText: 'すでに使われています' }).waitFor();
+});
+
+// Uses the phone subscription made by the test above (one hub and browser per file).
+test('助けて on the terminal: confirmed on a second screen, heard, and the resident is told who has seen it', async () => {
+  const { hub } = suite;
+  const resident = hub.demo.terminals[0]!;
+  const terminal = await openTerminal(suite, { credential: resident.credential });
+  await terminal.getByTestId('home-help').click();
+  await terminal.getByTestId('help-screen').waitFor();
+  await checkTerminalScreen(terminal, 'terminal-help-confirm');
+  // Nothing is sent before the second, deliberate tap.
+  const before = push.received.length;
+  await terminal.getByTestId('help-confirm').click();
+  await terminal.getByTestId('help-sent-screen').waitFor();
+  await expect(terminal.getByTestId('announcer').textContent()).resolves.toContain('助けを呼びました');
+  await checkTerminalScreen(terminal, 'terminal-help-sent');
+
+  // The family member's phone is told (a new push, after the safety check's one).
+  const deadline = Date.now() + 15_000;
+  while (push.received.length <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const message = push.received.at(-1)!;
+  expect(message.payload).toMatchObject({ title: `【至急】${resident.householdName}さん: 助けを求めています` });
+  const phone = await openConsole(suite, 'family1', { viewport: PHONE });
+  await phone.goto(`${hub.url}${String(message.payload.url)}`);
+  await phone.reload();
+  await phone.getByTestId('ack-button').click();
+  await phone.getByTestId('ack-status').filter({ hasText: '確認済みにしました' }).waitFor();
+  await expect(terminal.getByTestId('help-seen').textContent()).resolves.toContain(
+    '佐藤 一郎 (長男)さんが確認しました',
+  );
+  await expect(terminal.getByTestId('announcer').textContent()).resolves.toContain('あなたの連絡を確認しました');
+  await screenshot(terminal, 'terminal-help-seen');
 });

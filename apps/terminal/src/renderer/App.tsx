@@ -16,6 +16,7 @@ import { CallsLayer } from './features/calls/CallsLayer';
 import { CheckinBackground } from './features/checkin/CheckinBackground';
 import { CheckinScreen } from './features/checkin/CheckinScreen';
 import { EnrollmentScreen } from './features/enrollment/EnrollmentScreen';
+import { HelpScreen } from './features/help/HelpScreen';
 import { HomeScreen } from './features/home/HomeScreen';
 import { OfflineScreen } from './features/offline/OfflineScreen';
 import { OrdersLayer } from './features/orders/OrdersLayer';
@@ -215,6 +216,10 @@ export function App({ platform, i18n }: AppProps): ReactElement {
       case 'announcements':
         screen = <AnnouncementsScreen onBack={goHome} />;
         spoken = { text: t('announcements.spoken'), tone: 'chime' };
+        break;
+      case 'help':
+        screen = <HelpScreen onBack={goHome} />;
+        spoken = { text: t('help.spoken'), tone: 'chime' };
         break;
       case 'call': {
         const shop = profile.shops.find((s) => s.id === route.shopId);

@@ -4,7 +4,8 @@ export type Route =
   | { name: 'shops'; page: number }
   | { name: 'checkin' }
   | { name: 'call'; shopId: number }
-  | { name: 'announcements' };
+  | { name: 'announcements' }
+  | { name: 'help' };
 
 export const HOME: Route = { name: 'home' };
 

@@ -64,6 +64,17 @@ export function HomeScreen({
                   testId="home-listening"
                 />
               );
+            case 'help':
+              return (
+                <BigButton
+                  key="help"
+                  icon="phone"
+                  label={t('home.help')}
+                  variant="danger"
+                  onPress={() => navigate({ name: 'help' })}
+                  testId="home-help"
+                />
+              );
             case 'announcements':
               return (
                 <BigButton

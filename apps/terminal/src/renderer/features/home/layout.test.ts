@@ -5,32 +5,33 @@ const listening: ProfileShop = { id: 99, name: 'listening', category: 'listening
 
 describe('homeButtons', () => {
   it('shows each shop when they fit', () => {
-    expect(homeButtons([shop(1), shop(2), listening, shop(3)]).map((b) => b.kind)).toEqual([
+    expect(homeButtons([shop(1), shop(2), listening]).map((b) => b.kind)).toEqual([
       'checkin',
       'shop',
       'shop',
-      'shop',
       'listening',
+      'help',
       'announcements',
     ]);
   });
 
   it('collapses shops into one shopping button when they do not fit', () => {
-    expect(homeButtons([shop(1), shop(2), shop(3), shop(4), listening]).map((b) => b.kind)).toEqual([
+    expect(homeButtons([shop(1), shop(2), shop(3), listening]).map((b) => b.kind)).toEqual([
       'checkin',
       'shopping',
       'listening',
+      'help',
       'announcements',
     ]);
   });
 
   it('gives shops the listening line place when there is none', () => {
-    expect(homeButtons([shop(1), shop(2), shop(3), shop(4)]).map((b) => b.kind)).toEqual([
+    expect(homeButtons([shop(1), shop(2), shop(3)]).map((b) => b.kind)).toEqual([
       'checkin',
       'shop',
       'shop',
       'shop',
-      'shop',
+      'help',
       'announcements',
     ]);
   });

@@ -1,6 +1,6 @@
 /**
  * Which buttons the home screen shows. The rule is at most six primary buttons per screen.
- * Check-in, the listening line and announcements are always there; shops fill what is left.
+ * Check-in, the listening line, help and announcements are always there; shops fill what is left.
  * When the household has more shops than free places, the shops collapse into one "shopping"
  * button that opens a chooser — one extra tap, but every button stays big and the home screen
  * looks the same every day, which matters more to a resident than saving a tap.
@@ -16,6 +16,7 @@ export type HomeButton =
   | { kind: 'shop'; shop: ProfileShop }
   | { kind: 'shopping' }
   | { kind: 'listening'; shop: ProfileShop }
+  | { kind: 'help' }
   | { kind: 'announcements' };
 
 export function homeButtons(shops: readonly ProfileShop[]): HomeButton[] {
@@ -25,6 +26,8 @@ export function homeButtons(shops: readonly ProfileShop[]): HomeButton[] {
   const fixed: HomeButton[] = [{ kind: 'checkin' }];
   const tail: HomeButton[] = [
     ...(listening ? [{ kind: 'listening' as const, shop: listening }] : []),
+    // 助けて is always there, in the same place (issue 16); a confirmation screen guards it.
+    { kind: 'help' },
     { kind: 'announcements' },
   ];
   const free = MAX_PRIMARY_BUTTONS - fixed.length - tail.length;

@@ -1,0 +1,82 @@
+// 助けて (issue 16): a confirmation screen guards it (no long press); once sent, the resident hears
+// that help has been asked for, and later who has seen it.
+import type { HelpStatus } from '@tsunagu/protocol';
+import { BigButton, ButtonGrid, Icon, Screen } from '@tsunagu/ui';
+import { type ReactElement, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ackWithTimeout, useConnection, useSocketEvent } from '../../connection';
+import { useSound } from '../../sound/SoundContext';
+
+const SEND_TIMEOUT_MS = 8_000;
+
+export function HelpScreen({ onBack }: { onBack: () => void }): ReactElement {
+  const { t } = useTranslation();
+  const { announce } = useSound();
+  const connection = useConnection();
+  const [status, setStatus] = useState<HelpStatus | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useSocketEvent('help:statusChanged', (s) => {
+    setStatus(s);
+    if (s.seenBy) announce({ text: t('help.seenSpoken', { name: s.seenBy }), tone: 'success' });
+  });
+
+  const send = async () => {
+    if (!connection || busy) return;
+    setBusy(true);
+    const r = await ackWithTimeout(connection.socket, 'help:request', {}, SEND_TIMEOUT_MS).catch(() => null);
+    setBusy(false);
+    if (r?.ok) {
+      setFailed(false);
+      setStatus(r.data);
+      announce({ text: t('help.sentSpoken'), tone: 'success' });
+    } else {
+      setFailed(true);
+      announce({ text: t('help.failed'), tone: 'error' });
+    }
+  };
+
+  if (status) {
+    return (
+      <Screen title={t('help.sentTitle')} testId="help-sent-screen">
+        <div className="tr-message" role="status">
+          <Icon name="phone" className="tr-message__icon" />
+          <div>
+            <p className="ts-text ts-text--large">{t('help.sent')}</p>
+            {status.seenBy ? (
+              <p className="ts-text ts-text--large" data-testid="help-seen">
+                {t('help.seen', { name: status.seenBy })}
+              </p>
+            ) : null}
+          </div>
+        </div>
+        <BigButton
+          icon="back"
+          label={t('checkin.home')}
+          onPress={onBack}
+          variant="neutral"
+          className="tr-back-large"
+          testId="back"
+        />
+      </Screen>
+    );
+  }
+
+  return (
+    <Screen title={t('help.title')} testId="help-screen">
+      <p className="ts-text ts-text--large">{failed ? t('help.failed') : t('help.prompt')}</p>
+      <ButtonGrid columns={2}>
+        <BigButton
+          icon="phone"
+          label={t('help.confirm')}
+          variant="danger"
+          onPress={() => void send()}
+          disabled={busy}
+          testId="help-confirm"
+        />
+        <BigButton icon="back" label={t('common.back')} variant="neutral" onPress={onBack} testId="back" />
+      </ButtonGrid>
+    </Screen>
+  );
+}
