@@ -25,14 +25,18 @@ import {
 
 export { noReceipts } from './store-rows';
 
-export interface AnnouncementRecord {
-  id: number;
+/** What an announcement says and how urgently: what its record, its speech and its CAP form share. */
+export interface AnnouncementWording {
   kind: AnnouncementKind;
   test: boolean;
   titleJa: string;
   bodyJa: string;
   titleEn: string | null;
   bodyEn: string | null;
+}
+
+export interface AnnouncementRecord extends AnnouncementWording {
+  id: number;
   audioId: string | null;
   audioMime: string | null;
   safetyCheck: boolean;

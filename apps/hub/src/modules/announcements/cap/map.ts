@@ -1,5 +1,6 @@
 /** Mapping a CAP alert to an announcement: how loud (kind), what text, until when, and which districts its areas cover. */
 import type { AnnouncementKind } from '@tsunagu/protocol';
+import type { AnnouncementWording } from '../store';
 import type { CapAlert, CapArea, CapInfo } from './model';
 
 const rank: Record<AnnouncementKind, number> = { routine: 0, important: 1, emergency: 2 };
@@ -15,13 +16,7 @@ export function kindOfInfo(info: Pick<CapInfo, 'urgency' | 'severity' | 'certain
   return 'routine';
 }
 
-export interface CapAnnouncement {
-  kind: AnnouncementKind;
-  test: boolean;
-  titleJa: string;
-  bodyJa: string;
-  titleEn: string | null;
-  bodyEn: string | null;
+export interface CapAnnouncement extends AnnouncementWording {
   expiresAt: number | null;
   safetyCheck: boolean;
   category: string | null;

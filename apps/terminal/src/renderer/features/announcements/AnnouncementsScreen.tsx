@@ -20,6 +20,7 @@ import { BackButton } from '../../shell/BackButton';
 import { clipOrSpeech, pause } from '../../sound/players';
 import { useSound } from '../../sound/SoundContext';
 import { useAnnouncements, useTerminalState } from '../../state/TerminalState';
+import { AnswerButtons, useAnswer } from './answer';
 
 const READING_KEY = 'announcement-reading';
 
@@ -28,7 +29,7 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
   const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
   const connection = useConnection();
   const { inbox, receipts, clips } = useTerminalState();
-  const { arbiter, announce } = useSound();
+  const { arbiter } = useSound();
   const list = useAnnouncements();
   // Read to the end in this visit (one `played` receipt each).
   const playedReported = useRef(new Set<string>()).current;
@@ -77,22 +78,10 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
     return () => arbiter.cancel(READING_KEY);
   }, [current?.id, current?.version, reading, language]);
 
+  const sendAnswer = useAnswer();
   const answer = (a: TerminalAnnouncement, value: SafetyAnswer | null) => {
     arbiter.cancel(READING_KEY);
-    inbox.acknowledge(a.id, value);
-    const said =
-      value === 'safe'
-        ? t('announcements.answeredSafe')
-        : value === 'need_help'
-          ? t('announcements.answeredNeedHelp')
-          : t('announcements.acknowledgedNote');
-    announce({ text: said, tone: 'success' });
-    const receipt = value
-      ? { announcementId: a.id, stage: 'answered' as const, answer: value }
-      : { announcementId: a.id, stage: 'acknowledged' as const };
-    // Offline: kept in the outbox and sent when the hub is back.
-    if (connection) void receipts.send(connection.socket, receipt);
-    else receipts.add(receipt);
+    sendAnswer(a, value);
   };
 
   const position = current ? t('announcements.position', { index: index + 1, total: list.length }) : null;
@@ -164,31 +153,8 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
               onPress={() => setReading((n) => n + 1)}
               testId="announcement-replay"
             />
-            {current.safetyCheck && !current.safetyAnswer ? (
-              <>
-                <BigButton
-                  icon="heart"
-                  label={t('announcements.safe')}
-                  variant="positive"
-                  onPress={() => answer(current, 'safe')}
-                  testId="announcement-safe"
-                />
-                <BigButton
-                  icon="phone"
-                  label={t('announcements.needHelp')}
-                  variant="danger"
-                  onPress={() => answer(current, 'need_help')}
-                  testId="announcement-need-help"
-                />
-              </>
-            ) : !current.safetyCheck && !current.acknowledged ? (
-              <BigButton
-                icon="check"
-                label={t('announcements.acknowledge')}
-                variant="positive"
-                onPress={() => answer(current, null)}
-                testId="announcement-acknowledge"
-              />
+            {(current.safetyCheck ? !current.safetyAnswer : !current.acknowledged) ? (
+              <AnswerButtons safetyCheck={current.safetyCheck} onAnswer={(value) => answer(current, value)} />
             ) : null}
           </div>
         </div>

@@ -6,13 +6,14 @@
  * answers). Nothing of lower importance can cut it. A drill says so, first and last.
  */
 import type { SafetyAnswer, TerminalAnnouncement } from '@tsunagu/protocol';
-import { AnnouncementCard, announcementText, BigButton, EmergencyFrame, type UiLanguage } from '@tsunagu/ui';
+import { AnnouncementCard, announcementText, EmergencyFrame, type UiLanguage } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
 import { clipOrSpeech, pause, say, tone } from '../../sound/players';
 import { useSound } from '../../sound/SoundContext';
 import { useTerminalState } from '../../state/TerminalState';
+import { AnswerButtons, useAnswer } from './answer';
 import { alarmOf, emergencyLevel } from './level';
 
 export const EMERGENCY_READINGS = 3;
@@ -29,8 +30,8 @@ export function EmergencyScreen({
 }): ReactElement {
   const { t } = useTranslation();
   const connection = useConnection();
-  const { inbox, receipts, clips } = useTerminalState();
-  const { arbiter, announce } = useSound();
+  const { receipts, clips } = useTerminalState();
+  const { arbiter } = useSound();
   const { title, body } = announcementText(announcement, language);
   // A drill says so first and last, as J-ALERT's tests do, so nobody mistakes it for the real thing.
   const drill = announcement.test ? t('announcements.drillSpoken') : '';
@@ -76,23 +77,13 @@ export function EmergencyScreen({
     };
   }, [announcement, spoken, drill, language, connection, t, arbiter, clips, receipts, readingKey, reminderKey]);
 
-  const answer = (stage: 'acknowledged' | 'answered', value?: SafetyAnswer) => {
+  const sendAnswer = useAnswer('important');
+  const answer = (value: SafetyAnswer | null) => {
     if (answered.current) return;
     answered.current = true;
     arbiter.cancel(readingKey);
     arbiter.cancel(reminderKey);
-    inbox.acknowledge(announcement.id, value ?? null);
-    const said =
-      value === 'safe'
-        ? t('announcements.answeredSafe')
-        : value === 'need_help'
-          ? t('announcements.answeredNeedHelp')
-          : t('announcements.acknowledgedNote');
-    announce({ text: said, tone: 'success' }, 'important');
-    // Kept in the outbox when the hub is away: sent when it is back.
-    const receipt = { announcementId: announcement.id, stage, ...(value ? { answer: value } : {}) };
-    if (connection) void receipts.send(connection.socket, receipt);
-    else receipts.add(receipt);
+    sendAnswer(announcement, value);
   };
 
   return (
@@ -100,34 +91,7 @@ export function EmergencyScreen({
       title={announcement.test ? t('announcements.emergencyDrillTitle') : t('announcements.emergencyTitle')}
       testId="emergency-screen"
       announcementId={announcement.id}
-      actions={
-        announcement.safetyCheck ? (
-          <>
-            <BigButton
-              icon="heart"
-              label={t('announcements.safe')}
-              variant="positive"
-              onPress={() => answer('answered', 'safe')}
-              testId="emergency-safe"
-            />
-            <BigButton
-              icon="phone"
-              label={t('announcements.needHelp')}
-              variant="neutral"
-              onPress={() => answer('answered', 'need_help')}
-              testId="emergency-need-help"
-            />
-          </>
-        ) : (
-          <BigButton
-            icon="check"
-            label={t('announcements.acknowledge')}
-            variant="neutral"
-            onPress={() => answer('acknowledged')}
-            testId="emergency-acknowledge"
-          />
-        )
-      }
+      actions={<AnswerButtons safetyCheck={announcement.safetyCheck} onAnswer={answer} emergency />}
     >
       <AnnouncementCard announcement={announcement} language={language} emergencyScreen />
       {announcement.safetyCheck ? <p className="ts-text ts-text--large">{t('announcements.safetyQuestion')}</p> : null}
