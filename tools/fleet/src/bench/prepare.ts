@@ -10,7 +10,7 @@ import { hashPassword } from '@tsunagu/hub/modules/accounts/service';
 import { createSqliteAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
 import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
 import { publishingApiKey } from '@tsunagu/hub/testing/harness';
-import { drillAnnouncement } from '../sim/fleet';
+import { drillWording } from '../sim/fleet';
 import type { TerminalIdentity } from '../sim/terminal';
 
 export interface Prepared {
@@ -103,14 +103,8 @@ export async function prepareDatabase(
 export function storeAnnouncementWhileDown(dbFile: string): number {
   const db = openDatabase(dbFile);
   try {
-    const a = drillAnnouncement('storm');
     return createSqliteAnnouncementsStore(db).insert({
-      kind: a.kind,
-      test: true,
-      titleJa: a.titleJa,
-      bodyJa: a.bodyJa,
-      titleEn: a.titleEn ?? null,
-      bodyEn: a.bodyEn ?? null,
+      ...drillWording('storm'),
       audioId: null,
       audioMime: null,
       safetyCheck: false,

@@ -41,9 +41,10 @@ export async function pool<T, R>(
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A drill to the whole city: the largest fan-out there is (a drill is sent as "important"). */
-export function drillAnnouncement(label = 'fleet'): CreateAnnouncementBody {
+/** What the drill says: the same words whether sent through the API, stored directly or sent as a baseline. */
+export function drillWording(label = 'fleet') {
   return {
-    kind: 'important',
+    kind: 'important' as const,
     test: true,
     titleJa: `【訓練】避難情報の配信試験（${label}）`,
     bodyJa:
@@ -51,8 +52,11 @@ export function drillAnnouncement(label = 'fleet'): CreateAnnouncementBody {
     titleEn: `[Drill] Evacuation alert delivery test (${label})`,
     bodyEn:
       'This is a drill. We are measuring how fast an evacuation order for the whole city reaches every home. No action is needed.',
-    target: { type: 'all' },
   };
+}
+
+export function drillAnnouncement(label = 'fleet'): CreateAnnouncementBody {
+  return { ...drillWording(label), target: { type: 'all' } };
 }
 
 export interface FleetOptions {
@@ -556,16 +560,10 @@ export class Fleet {
 
 /** The payload a terminal receives for an announcement, for baselines that send "the same thing". */
 export function samplePayload(id = 1): TerminalAnnouncement {
-  const a = drillAnnouncement('baseline');
   return {
     id,
     version: 1,
-    kind: a.kind,
-    test: true,
-    titleJa: a.titleJa,
-    bodyJa: a.bodyJa,
-    titleEn: a.titleEn ?? null,
-    bodyEn: a.bodyEn ?? null,
+    ...drillWording('baseline'),
     hasAudio: false,
     safetyCheck: false,
     publishedAt: new Date().toISOString(),
