@@ -12,7 +12,7 @@ import type {
   CapSignatureState,
   ReceiptCounts,
 } from '@tsunagu/protocol';
-import type { AnnouncementRecord, AnnouncementWithCounts, PendingChange, Revision } from './store';
+import type { AnnouncementRecord, AnnouncementWithCounts, PendingChange, Revision } from './records';
 
 export interface Row {
   id: number;

@@ -1,6 +1,6 @@
 /** Mapping a CAP alert to an announcement: how loud (kind), what text, until when, and which districts its areas cover. */
 import type { AnnouncementKind } from '@tsunagu/protocol';
-import type { AnnouncementWording } from '../store';
+import type { AnnouncementWording } from '../records';
 import type { CapAlert, CapArea, CapInfo } from './model';
 
 const rank: Record<AnnouncementKind, number> = { routine: 0, important: 1, emergency: 2 };
