@@ -1,12 +1,13 @@
 // A resident calls a shop from the terminal (fake camera), the shop's operator answers in the
 // console, video flows both ways (decoded frames counted on both pages), the operator builds an
-// order during the call, the resident confirms it with はい, and the order appears in the console.
+// order during the call, the resident confirms it with はい (the operator's panel says so), and the
+// order appears in the console. An emergency holds the call: the operator sees why the video went black.
 // Waiting, in-call and order-confirmation screens are checked (axe, target sizes) and saved for docs/calls.md.
 // (Nobody on the listening line, the callback and the listener calling back: terminal-screens.test.ts.)
-import type { Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { as, connectCall, connectStaff, connectTerminal, emitAck, login } from '../../apps/hub/src/testing/harness';
 import { screenshot } from '../helpers/browser';
+import { framesOf } from '../helpers/calls';
 import { browserSuite, checkTerminalScreen, DEMO_PASSWORD, openConsole, openTerminal } from '../helpers/pages';
 
 jest.setTimeout(120_000);
@@ -15,16 +16,6 @@ jest.setTimeout(120_000);
 const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
 const suite = browserSuite({ clock });
 const { sockets } = suite;
-
-const framesOf = (page: Page, testId: string) =>
-  page.waitForFunction(
-    (id) => {
-      const v = document.querySelector(`[data-testid="${id}"]`) as HTMLVideoElement | null;
-      return !!v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 5;
-    },
-    testId,
-    { timeout: 30_000, polling: 250 },
-  );
 
 test('call a shop, talk on video both ways, take an order, confirm it on the terminal', async () => {
   const { hub } = suite;
@@ -90,6 +81,10 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await expect(terminal.getByTestId('order-lines').textContent()).resolves.toContain('お豆腐（絹）');
   await checkTerminalScreen(terminal, 'terminal-order-confirm');
   await terminal.getByTestId('order-yes').click();
+  // The operator sees the resident's はい in the order panel beside the call.
+  await operator.getByTestId('order-confirmed').waitFor({ timeout: 10_000 });
+  await expect(operator.getByTestId('order-confirmed').textContent()).resolves.toContain('「はい」');
+  await screenshot(operator, 'console-order-confirmed');
   await terminal.getByTestId('order-status').waitFor(); // "受けつけました", acknowledged with わかりました
   await terminal.getByTestId('order-ok').click();
 
@@ -119,6 +114,10 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   expect(sent.statusCode).toBe(201);
   await terminal.getByTestId('emergency-screen').waitFor({ timeout: 10_000 });
   await terminal.getByTestId('call-held').waitFor({ state: 'attached' });
+  // The operator's picture of the resident goes black: the console says why.
+  await operator.getByTestId('resident-held').waitFor({ timeout: 10_000 });
+  await expect(operator.getByTestId('resident-held').textContent()).resolves.toContain('緊急放送のため保留中');
+  await screenshot(operator, 'console-call-held');
   expect(
     await terminal.evaluate(() => ({
       remoteMuted: (document.querySelector('[data-testid="call-remote-video"]') as HTMLVideoElement).muted,
@@ -132,6 +131,7 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await terminal.getByTestId('emergency-acknowledge').click();
   await terminal.getByTestId('emergency-screen').waitFor({ state: 'detached' });
   await terminal.getByTestId('call-held').waitFor({ state: 'detached' });
+  await operator.getByTestId('resident-held').waitFor({ state: 'detached', timeout: 10_000 });
   await expect(
     terminal.evaluate(() => (document.querySelector('[data-testid="call-remote-video"]') as HTMLVideoElement).muted),
   ).resolves.toBe(false);

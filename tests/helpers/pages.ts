@@ -48,6 +48,8 @@ export interface PageOptions {
   bypassCSP?: boolean;
   /** Runs in the page before its own scripts (e.g. a fake speech engine). */
   initScript?: () => void;
+  /** Where the page reaches the hub, when not directly (e.g. through a TcpProxy that a test cuts). */
+  base?: string;
 }
 
 /** A page in a fresh context (Japanese, Tokyo time, fake camera and microphone); its errors are logged as `label`. */
@@ -83,11 +85,12 @@ export async function openTerminal(
   options: PageOptions = {},
 ): Promise<Page> {
   const page = await openPage(suite, 'terminal', options);
+  const base = options.base ?? suite.hub.url;
   if (who.credential) {
-    await page.goto(`${suite.hub.url}/terminal/#credential=${who.credential}`);
+    await page.goto(`${base}/terminal/#credential=${who.credential}`);
     await page.getByTestId('home-screen').waitFor({ timeout: 20_000 });
   } else {
-    await page.goto(`${suite.hub.url}/terminal/`);
+    await page.goto(`${base}/terminal/`);
     await enrollOnKeypad(page, suite.hub, who.householdId);
   }
   return page;
@@ -126,12 +129,13 @@ export async function openConsole(
   options: PageOptions & { route?: string; waitFor?: string } = {},
 ): Promise<Page> {
   const page = await openPage(suite, 'console', { viewport: { width: 1280, height: 900 }, ...options });
-  await page.goto(`${suite.hub.url}/console/`);
+  const base = options.base ?? suite.hub.url;
+  await page.goto(`${base}/console/`);
   await page.getByTestId('login-page').waitFor();
   await signIn(page, username, DEMO_PASSWORD, suite.hub);
   await page.getByTestId('signed-in-as').waitFor();
   if (options.route) {
-    await page.goto(`${suite.hub.url}/console/#/${options.route}`);
+    await page.goto(`${base}/console/#/${options.route}`);
     if (options.waitFor) await page.getByTestId(options.waitFor).waitFor();
   }
   return page;

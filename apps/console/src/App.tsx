@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiClient } from './api/client';
 import { StaffConnection, StaffConnectionContext } from './api/socket';
 import { TwoFactorRequiredPage } from './features/account/TwoFactorRequiredPage';
+import { CallBar } from './features/calls/CallBar';
 import { features } from './features/registry';
 import { SystemBanner } from './features/system/SystemBanner';
 import { type Session, SessionContext } from './session';
@@ -148,7 +149,15 @@ export function App() {
   return (
     <SessionContext.Provider value={session}>
       <StaffConnectionContext.Provider value={state.connection}>
-        <Shell features={features} banner={<SystemBanner />} />
+        <Shell
+          features={features}
+          banner={
+            <>
+              <SystemBanner />
+              <CallBar />
+            </>
+          }
+        />
       </StaffConnectionContext.Provider>
     </SessionContext.Provider>
   );

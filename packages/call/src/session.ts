@@ -66,6 +66,8 @@ export interface CallSessionOptions {
   restartAfterMs?: number;
   /** At most this many peer rebuilds per call. */
   maxRebuilds?: number;
+  /** The first peer's generation (the hub's, when a console tab takes over a call or starts a new peer). */
+  generation?: number;
 }
 
 type Listener = (...args: never[]) => void;
@@ -82,6 +84,7 @@ export class CallSession {
   private remoteStream: MediaStream | null = null;
 
   constructor(private readonly opts: CallSessionOptions) {
+    this.generation = opts.generation ?? 0;
     this.unsubscribe = opts.transport.onSignal((m) => this.onSignal(m));
     this.build();
   }

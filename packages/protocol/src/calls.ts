@@ -207,8 +207,11 @@ export const CallHistory = Type.Object({ calls: Type.Array(CallHistoryItem) });
 
 export type CallShopKind = ShopKind;
 
-export const CallEnded = Type.Object({ callId: Id, reason: CallEndReason });
+/** Which party's connection was lost, when a call ended for `connection_lost`. */
+export const LostParty = Type.Union([Type.Literal('resident'), Type.Literal('operator')]);
+export const CallEnded = Type.Object({ callId: Id, reason: CallEndReason, lost: Type.Optional(LostParty) });
 export type CallEnded = Static<typeof CallEnded>;
+
 /** A waiting caller offered to an operator, who must answer within the ring timeout. */
 export const CallRinging = Type.Composite([
   CallInfo,
@@ -231,3 +234,52 @@ export const CallHistoryQuery = Type.Object(
   { additionalProperties: false },
 );
 export type CallHistoryQuery = Static<typeof CallHistoryQuery>;
+
+/** The resident's side of a connected call, as the operator sees it. */
+export const ResidentState = Type.Object({
+  callId: Id,
+  /** The terminal is connected to the hub (false: it dropped and has the grace period to come back). */
+  online: Type.Boolean(),
+  /** An emergency is on the terminal's screen: its camera, microphone and loudspeaker are off. */
+  held: Type.Boolean(),
+});
+export type ResidentState = Static<typeof ResidentState>;
+
+/** The peer this console tab runs: the initiator builds it under `generation` (a higher one replaces it). */
+export const CallMedia = Type.Object({ callId: Id, generation: Type.Integer({ minimum: 0 }) });
+export type CallMedia = Static<typeof CallMedia>;
+
+/** A terminal's call as the hub has it, asked for after every (re)connect. */
+export const TerminalCallSync = Type.Object({
+  call: Type.Union([CallInfo, Type.Null()]),
+  position: Type.Union([QueuePosition, Type.Null()]),
+  /** A call that ended while this terminal was away. */
+  ended: Type.Union([CallEnded, Type.Null()]),
+});
+export type TerminalCallSync = Static<typeof TerminalCallSync>;
+
+export const StaffCallSyncBody = Type.Object(
+  {
+    /** The peer this tab still runs (after a network drop), kept if it is still the call's. */
+    media: Type.Union([CallMedia, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type StaffCallSyncBody = Static<typeof StaffCallSyncBody>;
+
+/** An operator's calls as one console tab should show them (sent to each tab when anything changes). */
+export const StaffCallSync = Type.Object({
+  call: Type.Union([CallInfo, Type.Null()]),
+  /** This tab holds the call (camera and peer); false: the call is on another tab. */
+  here: Type.Boolean(),
+  ringing: Type.Union([CallRinging, Type.Null()]),
+  /** Start (or keep) the peer: null until the resident's terminal is ready for it. */
+  media: Type.Union([CallMedia, Type.Null()]),
+  resident: Type.Union([ResidentState, Type.Null()]),
+  /** A call that ended while this operator had no console open. */
+  ended: Type.Union([CallEnded, Type.Null()]),
+});
+export type StaffCallSync = Static<typeof StaffCallSync>;
+
+export const CallHoldBody = Type.Object({ callId: Id, held: Type.Boolean() }, { additionalProperties: false });
+export type CallHoldBody = Static<typeof CallHoldBody>;

@@ -21,6 +21,7 @@ import {
 import {
   CallbackBody,
   CallEnded,
+  CallHoldBody,
   CallIdBody,
   CallIdResult,
   CallInfo,
@@ -31,9 +32,13 @@ import {
   OperatorState,
   QueuePosition,
   QueueView,
+  ResidentState,
   RingCancelled,
   SetAvailabilityBody,
   SignalDelivered,
+  StaffCallSync,
+  StaffCallSyncBody,
+  TerminalCallSync,
 } from './calls';
 import { CheckinReceipt, CheckinReminder, CheckinStatus, CheckinSubmit } from './checkins';
 import { EmptyPayload, ServerTime } from './common';
@@ -55,6 +60,14 @@ const signal = {
   signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.7 54400 typ host' } },
 } as const;
 const callId = { payload: { callId: 11 }, data: { callId: 11 } };
+const staffSync = {
+  call: ex.callInfo,
+  here: true,
+  ringing: null,
+  media: { callId: 11, generation: 1 },
+  resident: { callId: 11, online: true, held: false },
+  ended: null,
+};
 
 /** The /terminal namespace. */
 export const terminalWire = {
@@ -71,6 +84,18 @@ export const terminalWire = {
     'call:hangUp': command(CallIdBody, CallIdResult, callId),
     'call:signal': command(CallSignal, SignalDelivered, { payload: signal, data: { delivered: true } }),
     'call:iceServers': command(EmptyPayload, IceServersResponse, { payload: {}, data: ex.iceServers }),
+    /** Where this terminal's call stands (after every connect: a reload or a drop may have missed events). */
+    'call:sync': command(EmptyPayload, TerminalCallSync, {
+      payload: {},
+      data: { call: ex.callInfo, position: null, ended: null },
+    }),
+    /** The terminal's peer for this call exists and listens: the operator's console (re)starts its own. */
+    'call:ready': command(CallIdBody, CallIdResult, callId),
+    /** An emergency holds the call on the terminal (or is over): the operator is told why the picture went black. */
+    'call:hold': command(CallHoldBody, ResidentState, {
+      payload: { callId: 11, held: true },
+      data: { callId: 11, online: true, held: true },
+    }),
     /** The same list as `announcement:sync`, on request (e.g. a screen that started listening late). */
     'announcement:list': command(EmptyPayload, AnnouncementSync, {
       payload: {},
@@ -156,6 +181,8 @@ export const staffWire = {
     }),
     'call:signal': command(CallSignal, SignalDelivered, { payload: signal, data: { delivered: true } }),
     'call:iceServers': command(EmptyPayload, IceServersResponse, { payload: {}, data: ex.iceServers }),
+    /** Where this operator's calls stand for this tab (after every connect); the tab's live peer, if any, is kept. */
+    'call:sync': command(StaffCallSyncBody, StaffCallSync, { payload: { media: null }, data: staffSync }),
     'watch:acknowledge': command(AlertIdPayload, WatchAlert, {
       payload: { alertId: 41 },
       data: { ...ex.watchAlert, state: 'acknowledged', acknowledgedAt: ex.at, acknowledgedBy: 'user:4:kato' },
@@ -193,6 +220,8 @@ export const staffWire = {
     'call:signal': notification(CallSignal, signal),
     'call:queueChanged': notification(QueueView, ex.queueView),
     'call:operatorChanged': notification(OperatorState, ex.operatorState),
+    /** This tab's view of the operator's calls changed (answered here or elsewhere, the resident's side, the peer). */
+    'call:stateChanged': notification(StaffCallSync, staffSync),
     'announcement:receiptsChanged': notification(ReceiptsChanged, { announcementId: 21, counts: ex.receiptCounts }),
     /** Created, approved, published, updated, cancelled or expired. */
     'announcement:changed': notification(Announcement, ex.announcement),

@@ -3,7 +3,7 @@
  * builder beside it, the queue (with callback requests) and the queue figures. City hall sees
  * every line's queue and figures.
  */
-import type { QueueView } from '@tsunagu/protocol';
+import type { CallEnded, QueueView } from '@tsunagu/protocol';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffConnection, useStaffEvent, useStaffReconnect } from '../../api/socket';
@@ -12,6 +12,7 @@ import { useSession } from '../../session';
 import { Page } from '../../shell/Page';
 import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
 import { OrderBuilder } from '../orders/OrderBuilder';
+import { ResidentNotice } from './CallBar';
 import { consoleCalls } from './controller';
 
 const css = `
@@ -51,6 +52,12 @@ function Video({
     <video ref={ref} className={className} autoPlay playsInline muted={muted} aria-label={label} data-testid={testId} />
   );
 }
+
+/** The reason a call ended, in words (a lost connection says whose). */
+const endedReasonKey = (e: CallEnded) =>
+  e.reason === 'connection_lost' && e.lost
+    ? (`calls.endedReason.lost_${e.lost}` as const)
+    : (`calls.endedReason.${e.reason}` as const);
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -142,7 +149,11 @@ export function CallsPage() {
         </section>
       ) : null}
 
-      {view.call ? (
+      {view.call && view.elsewhere ? (
+        <p className="message" role="status" data-testid="call-elsewhere">
+          {t('calls.elsewhere', { household: view.call.householdName })}
+        </p>
+      ) : view.call ? (
         <section
           className="call-grid"
           data-testid="call-active"
@@ -169,6 +180,7 @@ export function CallsPage() {
                 testId="console-self-video"
               />
             </div>
+            <ResidentNotice resident={view.resident} />
             {view.reconnecting ? <p className="message message-warn">{t('calls.reconnecting')}</p> : null}
             {view.audioOnly ? <p className="message message-warn">{t('calls.audioOnly')}</p> : null}
             <button
@@ -186,7 +198,7 @@ export function CallsPage() {
         </section>
       ) : view.lastEnded ? (
         <p className="message" role="status" data-testid="call-ended">
-          {t('calls.ended', { reason: view.lastEnded.reason })}
+          {t('calls.ended', { reason: t(endedReasonKey(view.lastEnded)) })}
         </p>
       ) : null}
 

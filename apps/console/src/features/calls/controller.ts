@@ -1,20 +1,36 @@
 /**
  * The operator's side of calls, outside React so a call survives moving between console pages:
  * availability, ringing, answering, and the WebRTC session (the console is the initiator).
+ *
+ * The hub says how the calls look to this tab (`call:stateChanged`, and `call:sync` after every
+ * connect): one tab holds the call (camera and peer), the operator's other tabs show it only. The
+ * peer is built once the resident's terminal is ready for it, under the hub's generation; a higher
+ * generation (the terminal reloaded, or this tab took the call over) replaces it.
  */
 import { acquireMedia, BrowserPeer, CallSession, socketTransport } from '@tsunagu/call';
-import type { CallEndReason, CallInfo, IceServersResponse, OperatorState } from '@tsunagu/protocol';
+import type {
+  CallEnded,
+  CallInfo,
+  CallMedia,
+  IceServersResponse,
+  OperatorState,
+  ResidentState,
+  StaffCallSync,
+} from '@tsunagu/protocol';
 import { emitAck, type StaffSocket } from '../../api/socket';
 
 export interface ConsoleCallView {
   me: OperatorState | null;
   ringing: (CallInfo & { ringTimeoutSeconds: number }) | null;
   call: CallInfo | null;
+  /** The call goes on in another of this operator's tabs. */
+  elsewhere: boolean;
+  resident: ResidentState | null;
   localStream: MediaStream | null;
   remoteStream: MediaStream | null;
   audioOnly: boolean;
   reconnecting: boolean;
-  lastEnded: { callId: number; reason: CallEndReason } | null;
+  lastEnded: CallEnded | null;
   error: string | null;
 }
 
@@ -22,6 +38,8 @@ const EMPTY: ConsoleCallView = {
   me: null,
   ringing: null,
   call: null,
+  elsewhere: false,
+  resident: null,
   localStream: null,
   remoteStream: null,
   audioOnly: false,
@@ -35,6 +53,9 @@ export class ConsoleCallController {
   private readonly listeners = new Set<() => void>();
   private socket: StaffSocket | null = null;
   private session: CallSession | null = null;
+  /** The peer asked for last (set before the camera is asked, so a repeated state starts nothing twice). */
+  private target: CallMedia | null = null;
+  private media: { callId: number; stream: MediaStream | null; video: boolean; ice: IceServersResponse } | null = null;
   private myId: number | null = null;
 
   subscribe = (l: () => void) => {
@@ -59,10 +80,37 @@ export class ConsoleCallController {
     socket.on('call:operatorChanged', (s) => {
       if (s.operatorId === this.myId) this.set({ me: s });
     });
-    socket.on('call:connected', (c) => void this.startMedia(c));
     socket.on('call:ended', (p) => {
       if (this.view.call?.callId === p.callId) this.finish(p);
     });
+    socket.on('call:stateChanged', (s) => this.apply(s));
+    const sync = () => {
+      const media =
+        this.session && this.target ? { callId: this.target.callId, generation: this.session.generation } : null;
+      emitAck(socket, 'call:sync', { media }).then(
+        (s) => this.apply(s),
+        () => undefined, // not an operator: nothing to show
+      );
+    };
+    socket.on('connect', sync);
+    if (socket.connected) sync();
+  }
+
+  /** The hub's word on this tab's calls. */
+  private apply(s: StaffCallSync) {
+    this.set({ ringing: s.ringing });
+    if (!s.call) {
+      if (this.view.call) this.finish(s.ended ?? { callId: this.view.call.callId, reason: 'connection_lost' });
+      else if (s.ended) this.set({ lastEnded: s.ended });
+      return;
+    }
+    this.set({ call: s.call, elsewhere: !s.here, resident: s.resident, lastEnded: null });
+    if (!s.here) this.stopMedia();
+    else if (s.media) {
+      const t = this.target;
+      if (!t || t.callId !== s.media.callId || s.media.generation > (this.session?.generation ?? t.generation))
+        void this.startMedia(s.call, s.media);
+    }
   }
 
   async setAvailability(availability: 'available' | 'away') {
@@ -87,7 +135,7 @@ export class ConsoleCallController {
     if (!this.socket || !r) return;
     try {
       const info = await emitAck(this.socket, 'call:answer', { callId: r.callId });
-      this.set({ ringing: null, call: info, lastEnded: null, error: null });
+      this.set({ ringing: null, call: info, elsewhere: false, lastEnded: null, error: null });
     } catch (e) {
       this.set({ ringing: null, error: (e as Error).message });
     }
@@ -104,7 +152,7 @@ export class ConsoleCallController {
     if (!this.socket) return;
     try {
       const info = await emitAck(this.socket, 'call:callBack', body);
-      this.set({ call: info, lastEnded: null, error: null });
+      this.set({ call: info, elsewhere: false, lastEnded: null, error: null });
     } catch (e) {
       this.set({ error: (e as Error).message });
     }
@@ -117,39 +165,61 @@ export class ConsoleCallController {
     this.finish({ callId: c.callId, reason: 'hung_up_by_operator' });
   }
 
-  private async startMedia(c: CallInfo) {
+  /** Builds (or rebuilds) the peer under the hub's generation; camera and ICE servers are asked once per call. */
+  private async startMedia(c: CallInfo, target: CallMedia) {
     if (!this.socket || c.operatorId !== this.myId) return;
-    if (this.session && this.view.call?.callId === c.callId) return;
-    this.set({ call: c });
+    this.target = target;
     const socket = this.socket;
-    const [media, ice] = await Promise.all([
-      acquireMedia((constraints) => navigator.mediaDevices.getUserMedia(constraints)),
-      emitAck(socket, 'call:iceServers', {}).catch((): IceServersResponse => ({ iceServers: [], ttlSeconds: null })),
-    ]);
-    if (this.view.call?.callId !== c.callId) {
-      for (const t of media.stream?.getTracks() ?? []) t.stop();
-      return;
+    if (this.media?.callId !== c.callId) {
+      const [media, ice] = await Promise.all([
+        acquireMedia((constraints) => navigator.mediaDevices.getUserMedia(constraints)),
+        emitAck(socket, 'call:iceServers', {}).catch((): IceServersResponse => ({ iceServers: [], ttlSeconds: null })),
+      ]);
+      if (this.target !== target) {
+        // Asked again meanwhile: the later start uses the camera if it is for the same call.
+        if (this.target?.callId === c.callId && this.media?.callId !== c.callId)
+          this.media = { callId: c.callId, stream: media.stream, video: media.video, ice };
+        else for (const t of media.stream?.getTracks() ?? []) t.stop();
+        return;
+      }
+      this.media = { callId: c.callId, stream: media.stream, video: media.video, ice };
     }
-    this.set({ localStream: media.stream, audioOnly: !media.video });
+    if (this.target !== target || this.view.call?.callId !== c.callId || this.view.elsewhere) return;
+    this.session?.close();
+    const media = this.media;
+    this.set({ localStream: media.stream, audioOnly: !media.video, remoteStream: null });
     const session = new CallSession({
       callId: c.callId,
       initiator: true,
       transport: socketTransport(socket),
       Peer: BrowserPeer,
-      iceServers: ice.iceServers,
+      iceServers: media.ice.iceServers,
       stream: media.stream,
+      generation: target.generation,
     });
     this.session = session;
-    session.on('stream', (s) => this.set({ remoteStream: s }));
-    session.on('state', (s) => this.set({ reconnecting: s === 'reconnecting' }));
+    session.on('stream', (s) => {
+      if (this.session === session) this.set({ remoteStream: s });
+    });
+    session.on('state', (s) => {
+      if (this.session === session) this.set({ reconnecting: s === 'reconnecting' });
+    });
     session.on('error', () => undefined);
   }
 
-  private finish(ended: { callId: number; reason: CallEndReason }) {
+  /** This tab no longer holds the call: its peer and camera are put away. */
+  private stopMedia() {
     this.session?.close();
     this.session = null;
-    for (const t of this.view.localStream?.getTracks() ?? []) t.stop();
-    this.set({ call: null, localStream: null, remoteStream: null, reconnecting: false, lastEnded: ended });
+    this.target = null;
+    for (const t of this.media?.stream?.getTracks() ?? []) t.stop();
+    this.media = null;
+    if (this.view.localStream || this.view.remoteStream) this.set({ localStream: null, remoteStream: null });
+  }
+
+  private finish(ended: CallEnded) {
+    this.stopMedia();
+    this.set({ call: null, elsewhere: false, resident: null, reconnecting: false, lastEnded: ended });
   }
 }
 

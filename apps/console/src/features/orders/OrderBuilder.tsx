@@ -2,6 +2,7 @@
 import type { Order, OrderLineInput } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useStaffEvent } from '../../api/socket';
 import { useSession } from '../../session';
 import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
 
@@ -23,6 +24,10 @@ export function OrderBuilder({
   const [free, setFree] = useState({ name: '', quantity: 1, unit: '', price: '' });
   const [sent, setSent] = useState<Order | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // The resident's answer on the terminal, as soon as it comes.
+  useStaffEvent('order:changed', (o) => {
+    if (sent && o.id === sent.id) setSent(o);
+  });
 
   const addItem = (itemId: number, label: string) =>
     setLines((ls) => {
@@ -154,9 +159,17 @@ export function OrderBuilder({
       >
         {t('orders.sendToResident')}
       </button>
-      {sent ? (
+      {sent?.status === 'awaiting_confirmation' ? (
         <p className="message message-ok" role="status" data-testid="order-sent">
           {t('orders.sent')}
+        </p>
+      ) : sent?.confirmedAt ? (
+        <p className="message message-ok" role="status" data-testid="order-confirmed">
+          {t('orders.confirmedByResident')}
+        </p>
+      ) : sent?.status === 'draft' ? (
+        <p className="message message-warn" role="status" data-testid="order-declined">
+          {t('orders.declinedByResident')}
         </p>
       ) : null}
       {error ? <ErrorMessage error={error} /> : null}

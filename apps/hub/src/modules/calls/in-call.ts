@@ -34,7 +34,12 @@ export function createInCall(calls: LiveCalls): InCall {
           : ctx.sockets.staff.to(rooms.user(call.record.operatorId!));
         target.emit('call:signal', msg);
       } else {
+        // Only the tab that holds the call runs its peer; another tab of the same operator shows it.
+        if (call.operatorSocketId !== null && call.operatorSocketId !== p.socketId)
+          throw fail(409, 'CALL_ON_ANOTHER_TAB', 'This call is held on another console tab.');
         call.operatorSocketId = p.socketId;
+        // A peer rebuilt on the console goes on from its own generation: a later new one starts above it.
+        call.generation = Math.max(call.generation, msg.generation);
         ctx.sockets.terminals.to(rooms.terminal(call.record.terminalId!)).emit('call:signal', msg);
       }
       return { delivered: true as const };

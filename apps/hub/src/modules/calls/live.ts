@@ -3,7 +3,7 @@
  * shares (connect, finish, ring the terminal), each stored first and then told to both parties.
  * Also what the previous run left open, settled at start.
  */
-import type { CallEndReason, CallInfo, User } from '@tsunagu/protocol';
+import type { CallEnded, CallEndReason, CallInfo, ResidentState, User } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
 import { AppError } from '../../lib/errors';
@@ -14,6 +14,7 @@ import type { ShopsStore } from '../shops/store';
 import { CallRouter } from './router';
 import { type RouterConfig, type RouterEffect, RouterError } from './router-model';
 import type { CallRecord, CallsStore } from './store';
+import { staffView } from './sync';
 import { type CallViews, createCallViews } from './views';
 
 /** How long a terminal rings when staff call back before the call is given up. */
@@ -26,7 +27,14 @@ export type StaffParty = { kind: 'user'; user: User; socketId: string };
 
 export interface LiveCall {
   record: CallRecord;
+  /** The console tab that holds the call (its camera and peer); another of the operator's tabs shows it only. */
   operatorSocketId: string | null;
+  /** The generation of the operator's peer: raised whenever a new peer must replace the old one. */
+  generation: number;
+  /** The terminal's peer exists and listens (the console waits for it before it offers). */
+  terminalReady: boolean;
+  /** An emergency holds the call on the terminal. */
+  residentHeld: boolean;
   terminalRing: TimerHandle | null;
   terminalGrace: TimerHandle | null;
   operatorGrace: TimerHandle | null;
@@ -70,12 +78,22 @@ export interface LiveCalls {
   readonly router: CallRouter;
   readonly views: CallViews;
   readonly live: Map<number, LiveCall>;
-  /** Calls the previous run ended: their parties are told when they reconnect. */
-  readonly endedAtStart: { terminals: Map<number, number>; operators: Map<number, number> };
+  /** Connected sockets: per terminal how many, per operator which (console tabs). */
+  readonly presence: { terminals: Map<number, number>; staff: Map<number, Set<string>> };
+  /**
+   * Calls that ended while a party was away (also those the previous run left open): told when it
+   * is back (`call:sync`), so its screen never goes on showing a call the hub ended.
+   */
+  readonly owed: { terminals: Map<number, CallEnded>; operators: Map<number, CallEnded> };
   add(record: CallRecord, operatorSocketId?: string | null): LiveCall;
   update(call: LiveCall, status: CallRecord['status'], patch?: Parameters<CallsStore['setStatus']>[2]): void;
   connect(call: LiveCall): CallInfo;
-  finish(call: LiveCall, status: 'ended' | 'abandoned' | 'declined', reason: CallEndReason): void;
+  finish(
+    call: LiveCall,
+    status: 'ended' | 'abandoned' | 'declined',
+    reason: CallEndReason,
+    lost?: CallEnded['lost'],
+  ): void;
   ringTerminal(call: LiveCall): void;
   activeTerminal(householdId: number): number | null;
   /** The live call this terminal (or staff member) is a party to; refused otherwise. */
@@ -83,6 +101,9 @@ export interface LiveCalls {
   staffCall(p: { user: User }, callId: number): LiveCall;
   /** Queue positions and the queue view go out once per burst of changes. */
   queueChanged(shopId: number): void;
+  /** Tells each of the operator's console tabs how its calls now look (`call:stateChanged`). */
+  pushStaff(operatorId: number | null): void;
+  residentState(call: LiveCall): ResidentState;
 }
 
 export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCalls {
@@ -146,8 +167,19 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
     }
   }
 
+  const presence = { terminals: new Map<number, number>(), staff: new Map<number, Set<string>>() };
+  const owed = { terminals: new Map<number, CallEnded>(), operators: new Map<number, CallEnded>() };
   const add = (record: CallRecord, operatorSocketId: string | null = null): LiveCall => {
-    const call = { record, operatorSocketId, terminalRing: null, terminalGrace: null, operatorGrace: null };
+    const call: LiveCall = {
+      record,
+      operatorSocketId,
+      generation: 0,
+      terminalReady: false,
+      residentHeld: false,
+      terminalRing: null,
+      terminalGrace: null,
+      operatorGrace: null,
+    };
     live.set(record.id, call);
     return call;
   };
@@ -157,21 +189,38 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
   };
   const activeTerminal = (householdId: number) => deps.households.get(householdId)?.terminal?.id ?? null;
 
-  function finish(call: LiveCall, status: 'ended' | 'abandoned' | 'declined', reason: CallEndReason) {
+  function pushStaff(operatorId: number | null) {
+    if (operatorId === null) return;
+    for (const socketId of presence.staff.get(operatorId) ?? [])
+      sockets.staff.to(socketId).emit('call:stateChanged', staffView(api, operatorId, socketId));
+  }
+
+  function finish(
+    call: LiveCall,
+    status: 'ended' | 'abandoned' | 'declined',
+    reason: CallEndReason,
+    lost?: CallEnded['lost'],
+  ) {
     for (const t of [call.terminalRing, call.terminalGrace, call.operatorGrace]) t?.cancel();
     live.delete(call.record.id);
     update(call, status, { endedAt: clock.now(), endReason: reason });
-    const payload = { callId: call.record.id, reason };
+    const payload: CallEnded = { callId: call.record.id, reason, ...(lost ? { lost } : {}) };
     const { terminalId, operatorId } = call.record;
-    if (terminalId) sockets.terminals.to(rooms.terminal(terminalId)).emit('call:ended', payload);
-    if (operatorId) sockets.staff.to(rooms.user(operatorId)).emit('call:ended', payload);
+    if (terminalId) {
+      if (!presence.terminals.get(terminalId)) owed.terminals.set(terminalId, payload);
+      sockets.terminals.to(rooms.terminal(terminalId)).emit('call:ended', payload);
+    }
+    if (operatorId) {
+      if (!presence.staff.get(operatorId)?.size) owed.operators.set(operatorId, payload);
+      sockets.staff.to(rooms.user(operatorId)).emit('call:ended', payload);
+    }
     router.endCall(call.record.id);
+    pushStaff(operatorId);
   }
 
   // Calls the previous run left open: waiting callers are gone (their terminals will call again),
   // callback requests are put back in their place, connected calls are over — and both parties are
   // told so when they reconnect (their screens would otherwise go on showing a call the hub ended).
-  const endedAtStart = { terminals: new Map<number, number>(), operators: new Map<number, number>() };
   for (const c of store.open()) {
     if (c.status === 'callback_requested') {
       add(c);
@@ -188,31 +237,46 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
         endedAt: clock.now(),
         endReason: 'connection_lost',
       });
-      if (c.terminalId) endedAtStart.terminals.set(c.terminalId, c.id);
-      if (c.operatorId) endedAtStart.operators.set(c.operatorId, c.id);
+      const ended: CallEnded = { callId: c.id, reason: 'connection_lost' };
+      if (c.terminalId) owed.terminals.set(c.terminalId, ended);
+      if (c.operatorId) owed.operators.set(c.operatorId, ended);
     }
   }
 
-  return {
+  const api: LiveCalls = {
     ctx,
     deps,
     router,
     views,
     live,
-    endedAtStart,
+    presence,
+    owed,
     add,
     update,
     finish,
     activeTerminal,
     queueChanged,
+    pushStaff,
+
+    residentState(call) {
+      const { terminalId } = call.record;
+      return {
+        callId: call.record.id,
+        online: terminalId !== null && (presence.terminals.get(terminalId) ?? 0) > 0,
+        held: call.residentHeld,
+      };
+    },
 
     connect(call) {
       const now = clock.now();
+      if (call.record.terminalId) owed.terminals.delete(call.record.terminalId);
+      if (call.record.operatorId) owed.operators.delete(call.record.operatorId);
       update(call, 'connected', { answeredAt: call.record.answeredAt ?? now });
       const i = views.info(call.record);
       const { terminalId, operatorId } = call.record;
       if (terminalId) sockets.terminals.to(rooms.terminal(terminalId)).emit('call:connected', i);
       if (operatorId) sockets.staff.to(rooms.user(operatorId)).emit('call:connected', i);
+      pushStaff(operatorId);
       ctx.events.emit('household.activity', { householdId: call.record.householdId, kind: 'call', at: now });
       return i;
     },
@@ -223,6 +287,7 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       update(call, 'ringing_terminal', terminalId !== null ? { terminalId } : {});
       if (call.record.terminalId)
         sockets.terminals.to(rooms.terminal(call.record.terminalId)).emit('call:incoming', views.info(call.record));
+      pushStaff(call.record.operatorId);
       call.terminalRing = clock.setTimeout(() => {
         if (live.get(call.record.id)?.record.status === 'ringing_terminal') finish(call, 'ended', 'no_answer');
       }, TERMINAL_RING_MS);
@@ -242,4 +307,5 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       return call;
     },
   };
+  return api;
 }

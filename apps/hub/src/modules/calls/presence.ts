@@ -1,6 +1,8 @@
 /**
  * Who is connected: a terminal or operator that reconnects is told where its call stands; one
- * that goes away leaves the queue (a caller) or has a grace period before its call ends.
+ * that goes away leaves the queue (a caller) or has a grace period before its call ends. The
+ * operator sees the resident's terminal drop and come back; a console tab that closes hands the
+ * call (camera and peer) to another open tab of the same operator.
  */
 import type { User } from '@tsunagu/protocol';
 import type { TerminalEmit } from '../../plugins/socket';
@@ -14,25 +16,20 @@ export interface CallPresence {
 }
 
 export function createCallPresence(calls: LiveCalls): CallPresence {
-  const { router, views, live, endedAtStart } = calls;
+  const { router, views, live, owed, presence } = calls;
   const { clock, sockets } = calls.ctx;
-  const terminalSockets = new Map<number, number>();
-  const staffSockets = new Map<number, Set<string>>();
-  const endAfterGrace = (c: LiveCall) =>
+  const endAfterGrace = (c: LiveCall, lost: 'resident' | 'operator') =>
     clock.setTimeout(() => {
-      if (live.get(c.record.id) === c) calls.finish(c, 'ended', 'connection_lost');
+      if (live.get(c.record.id) === c) calls.finish(c, 'ended', 'connection_lost', lost);
     }, RECONNECT_GRACE_MS);
+  const callsOf = (terminalId: number) => [...live.values()].filter((c) => c.record.terminalId === terminalId);
 
   return {
     terminalConnected(p, emit) {
-      terminalSockets.set(p.terminalId, (terminalSockets.get(p.terminalId) ?? 0) + 1);
-      const endedCall = endedAtStart.terminals.get(p.terminalId);
-      if (endedCall !== undefined) {
-        endedAtStart.terminals.delete(p.terminalId);
-        emit('call:ended', { callId: endedCall, reason: 'connection_lost' });
-      }
-      for (const c of live.values()) {
-        if (c.record.terminalId !== p.terminalId) continue;
+      presence.terminals.set(p.terminalId, (presence.terminals.get(p.terminalId) ?? 0) + 1);
+      const ended = owed.terminals.get(p.terminalId);
+      if (ended) emit('call:ended', ended);
+      for (const c of callsOf(p.terminalId)) {
         c.terminalGrace?.cancel();
         c.terminalGrace = null;
         // Tell a reconnecting terminal where it was: waiting, being rung, or in a call.
@@ -41,19 +38,21 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
           const pos = views.queuePosition(c.record.id);
           if (pos) emit('call:queueUpdated', pos);
         } else if (c.record.status === 'ringing_terminal') emit('call:incoming', views.info(c.record));
-        else if (c.record.status === 'connected') emit('call:connected', views.info(c.record));
+        else if (c.record.status === 'connected') {
+          emit('call:connected', views.info(c.record));
+          calls.pushStaff(c.record.operatorId); // the resident is back
+        }
       }
     },
 
     terminalDisconnected(p) {
-      const n = (terminalSockets.get(p.terminalId) ?? 1) - 1;
+      const n = (presence.terminals.get(p.terminalId) ?? 1) - 1;
       if (n > 0) {
-        terminalSockets.set(p.terminalId, n);
+        presence.terminals.set(p.terminalId, n);
         return;
       }
-      terminalSockets.delete(p.terminalId);
-      for (const c of [...live.values()]) {
-        if (c.record.terminalId !== p.terminalId) continue;
+      presence.terminals.delete(p.terminalId);
+      for (const c of callsOf(p.terminalId)) {
         if (c.record.status === 'waiting') {
           // A caller who goes away leaves the queue at once; a callback request stays.
           router.leave(c.record.id);
@@ -61,20 +60,18 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
           calls.update(c, 'abandoned', { endedAt: clock.now(), endReason: 'connection_lost' });
         } else if (c.record.status === 'connected' || c.record.status === 'ringing_terminal') {
           c.terminalGrace?.cancel();
-          c.terminalGrace = endAfterGrace(c);
+          c.terminalGrace = endAfterGrace(c, 'resident');
+          calls.pushStaff(c.record.operatorId); // the operator sees why the resident froze
         }
       }
     },
 
     staffConnected(user, socketId) {
       if (!isOperator(user)) return;
-      const endedCall = endedAtStart.operators.get(user.id);
-      if (endedCall !== undefined) {
-        endedAtStart.operators.delete(user.id);
-        sockets.staff.to(socketId).emit('call:ended', { callId: endedCall, reason: 'connection_lost' });
-      }
-      const set = staffSockets.get(user.id) ?? new Set<string>();
-      staffSockets.set(user.id, set);
+      const ended = owed.operators.get(user.id);
+      if (ended) sockets.staff.to(socketId).emit('call:ended', ended);
+      const set = presence.staff.get(user.id) ?? new Set<string>();
+      presence.staff.set(user.id, set);
       set.add(socketId);
       for (const c of live.values()) {
         if (c.record.operatorId === user.id) {
@@ -86,17 +83,26 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
     },
 
     staffDisconnected(user, socketId) {
-      const set = staffSockets.get(user.id);
+      const set = presence.staff.get(user.id);
       if (!set) return;
       set.delete(socketId);
-      if (set.size > 0) return;
-      staffSockets.delete(user.id);
+      if (set.size > 0) {
+        // Another tab is open: the call it was holding moves there, with a new peer.
+        for (const c of live.values()) {
+          if (c.record.operatorId !== user.id || c.operatorSocketId !== socketId) continue;
+          c.operatorSocketId = [...set][0]!;
+          c.generation += 1;
+        }
+        calls.pushStaff(user.id);
+        return;
+      }
+      presence.staff.delete(user.id);
       router.operatorOffline(user.id);
       for (const c of [...live.values()]) {
         if (c.record.operatorId !== user.id) continue;
         if (c.record.status !== 'connected' && c.record.status !== 'ringing_terminal') continue;
         c.operatorGrace?.cancel();
-        c.operatorGrace = endAfterGrace(c);
+        c.operatorGrace = endAfterGrace(c, 'operator');
       }
     },
   };

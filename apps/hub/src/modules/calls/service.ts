@@ -15,6 +15,7 @@ import { registerCallMetrics } from './metrics';
 import { type CallPresence, createCallPresence } from './presence';
 import { createStaffCommands, type StaffCommands } from './staff-commands';
 import type { CallRecord } from './store';
+import { type CallSync, createCallSync } from './sync';
 import { createTerminalCommands, type TerminalCommands } from './terminal-commands';
 import type { CallViews } from './views';
 
@@ -25,6 +26,7 @@ export interface CallsService
     StaffCommands,
     InCall,
     CallPresence,
+    CallSync,
     Pick<CallViews, 'queueView' | 'operatorState'> {
   /** A call as the console shows it, live or from the calls table. */
   callInfo(callId: number): CallInfo | null;
@@ -43,6 +45,7 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps): Cal
     ...createStaffCommands(calls),
     ...createInCall(calls),
     ...createCallPresence(calls),
+    ...createCallSync(calls),
     queueView: calls.views.queueView,
     operatorState: calls.views.operatorState,
     callInfo(callId) {

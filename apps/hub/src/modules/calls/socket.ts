@@ -25,6 +25,9 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
     on('call:hangUp', { access: 'terminal' }, (p) => calls.hangUp(party, p.callId));
     on('call:signal', { access: 'terminal' }, (p) => calls.relaySignal(party, p));
     on('call:iceServers', { access: 'terminal' }, () => calls.iceServers(actorName(principal)));
+    on('call:sync', { access: 'terminal' }, () => calls.terminalSync(party));
+    on('call:ready', { access: 'terminal' }, (p) => calls.terminalReady(party, p.callId));
+    on('call:hold', { access: 'terminal' }, (p) => calls.hold(party, p.callId, p.held));
     calls.terminalConnected(party, (event, ...args) => socket.emit(event, ...args));
   });
   ctx.sockets.onTerminalDisconnect(({ principal }) => {
@@ -58,6 +61,7 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
     });
     on('call:signal', { access: 'staff' }, (p) => calls.relaySignal(party, p));
     on('call:iceServers', { access: callTakers }, () => calls.iceServers(actorName(principal)));
+    on('call:sync', { access: callTakers }, (p) => calls.staffSync(user, socket.id, p.media));
     calls.staffConnected(user, socket.id);
     socket.on('disconnect', () => calls.staffDisconnected(user, socket.id));
   });

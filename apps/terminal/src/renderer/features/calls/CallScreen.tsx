@@ -44,13 +44,13 @@ export function CallScreen({ shop, onBack }: { shop: ProfileShop; onBack: () => 
     });
   }, [connection, shop.id, shop.kind]);
 
-  // After a call the resident is taken home (the call overlay said goodbye).
+  // After a call the resident is taken home (a call they did not end says so over it until they tap).
   useEffect(() => {
     if (view.phase === 'ended') {
-      calls.dismissEnded();
+      if (!view.showEnded) calls.dismissEnded();
       onBack();
     }
-  }, [view.phase, onBack]);
+  }, [view.phase, view.showEnded, onBack]);
 
   const p = view.position;
   const minutes = p ? Math.max(1, Math.round(p.estimatedWaitSeconds / 60)) : 0;

@@ -4,13 +4,14 @@
  * buttons), and holds the call while an emergency is on screen.
  */
 import { BigButton } from '@tsunagu/ui';
+import type { TFunction } from 'i18next';
 import { type ReactElement, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
 import { tone } from '../../sound/players';
 import { useSound } from '../../sound/SoundContext';
 import { useEmergencyActive, useTerminalState } from '../../state/TerminalState';
-import { calls, VOLUME_STEPS } from './controller';
+import { type CallView, calls, VOLUME_STEPS } from './controller';
 
 export const callCss = `
 .tc-overlay { position: fixed; inset: 0; z-index: 500; background: #10151c; color: #ffffff; display: flex; flex-direction: column; }
@@ -28,6 +29,15 @@ export const callCss = `
 .tc-held { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; background: rgba(0,0,0,0.85); font-size: 40px; font-weight: 700; text-align: center; padding: 4vmin; }
 .tc-novideo { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; font-size: 40px; color: #ffffff; text-align: center; padding: 4vmin; }
 `;
+
+/** Why a call the resident did not end is over, in words. */
+function endedText(t: TFunction, view: CallView): string {
+  if (view.endReason === 'hung_up_by_operator')
+    return t('call.endedByOperator', {
+      name: view.shopKind === 'listening' ? t('call.titleListening') : view.shopName,
+    });
+  return view.endReason === 'connection_lost' ? t('call.endedLost') : t('call.endedOther');
+}
 
 function useCallView() {
   return useSyncExternalStore(calls.subscribe, calls.getSnapshot);
@@ -73,9 +83,11 @@ export function CallsLayer(): ReactElement | null {
     const name = view.shopKind === 'listening' ? t('call.titleListening') : view.shopName;
     if (view.phase === 'incoming') announce({ text: t('call.incomingSpoken', { name }), tone: 'chime' });
     if (view.phase === 'connected') announce({ text: t('call.connectedSpoken', { name }), tone: 'success' });
-    if (view.phase === 'ended' && before === 'connected')
+    if (view.phase === 'ended' && view.showEnded)
+      announce({ text: `${t('call.endedTitle')}。${endedText(t, view)}`, tone: 'disconnected' });
+    else if (view.phase === 'ended' && before === 'connected')
       announce({ text: t('call.endedSpoken'), tone: 'disconnected' });
-  }, [view.phase, view.shopKind, view.shopName, t, announce]);
+  }, [view, t, announce]);
 
   const lastHeld = useRef(view.held);
   useEffect(() => {
@@ -141,6 +153,25 @@ export function CallsLayer(): ReactElement | null {
             variant="danger"
             onPress={() => void calls.decline()}
             testId="call-decline"
+          />
+        </div>
+      </div>
+    );
+  }
+
+  if (view.phase === 'ended' && view.showEnded) {
+    return (
+      <div className="tc-incoming" role="alertdialog" aria-labelledby="tc-ended-title" data-testid="call-ended">
+        <style>{callCss}</style>
+        <h1 id="tc-ended-title">{t('call.endedTitle')}</h1>
+        <p>{endedText(t, view)}</p>
+        <div className="tc-row">
+          <BigButton
+            icon="check"
+            label={t('call.endedOk')}
+            variant="primary"
+            onPress={() => calls.dismissEnded()}
+            testId="call-ended-ok"
           />
         </div>
       </div>

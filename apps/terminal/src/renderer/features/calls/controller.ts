@@ -1,10 +1,11 @@
 /**
  * The terminal's side of a call, outside React: asks the hub for a call, follows its place in the
  * queue, answers a call back, runs the WebRTC session (the terminal is never the initiator) and
- * holds the call while an emergency is on screen.
+ * holds the call while an emergency is on screen. After every (re)connect it asks the hub where its
+ * call stands (`call:sync`): a reload finds its call again, a call that ended meanwhile says so.
  */
 import { acquireMedia, BrowserPeer, CallSession, type CallState, socketTransport } from '@tsunagu/call';
-import type { Ack, CallEndReason, CallInfo, QueuePosition } from '@tsunagu/protocol';
+import type { Ack, CallEnded, CallEndReason, CallInfo, QueuePosition, TerminalCallSync } from '@tsunagu/protocol';
 import { ackWithTimeout, type TerminalSocket } from '../../connection';
 
 export type CallPhase = 'idle' | 'requesting' | 'waiting' | 'incoming' | 'connected' | 'ended' | 'failed';
@@ -18,6 +19,8 @@ export interface CallView {
   operatorName: string | null;
   position: QueuePosition | null;
   endReason: CallEndReason | null;
+  /** The call ended without the resident ending it: 「電話が切れました」 stays until they tap. */
+  showEnded: boolean;
   errorCode: string | null;
   /** An emergency is on screen: microphone, camera and loudspeaker are off until it is over. */
   held: boolean;
@@ -39,6 +42,7 @@ const IDLE: CallView = {
   operatorName: null,
   position: null,
   endReason: null,
+  showEnded: false,
   errorCode: null,
   held: false,
   reconnecting: false,
@@ -59,6 +63,8 @@ export class TerminalCallController {
   private session: CallSession | null = null;
   private detach: (() => void) | null = null;
   private heldByEmergency = false;
+  /** The call whose media is being started or runs (set before the camera is asked, so once only). */
+  private mediaFor: number | null = null;
   /** The call began on the call screen (which then takes the resident home), not as a call back. */
   private fromCallScreen = false;
 
@@ -98,18 +104,34 @@ export class TerminalCallController {
       });
     };
     const onConnected = (c: CallInfo) => void this.startMedia(c);
-    const onEnded = (p: { callId: number; reason: CallEndReason }) => {
+    const onEnded = (p: CallEnded) => {
       if (p.callId === this.view.callId) this.finish(p.reason);
     };
+    const onSync = (r: TerminalCallSync) => {
+      if (r.call?.status === 'connected') onConnected(r.call);
+      else if (r.call?.status === 'ringing_terminal') onIncoming(r.call);
+      else if (r.position) onQueue(r.position);
+      else if (r.ended && (this.view.callId === null || this.view.callId === r.ended.callId)) {
+        if (this.view.callId === null) this.set({ callId: r.ended.callId, phase: 'connected' });
+        this.finish(r.ended.reason);
+      } else if (!r.call && this.view.callId !== null && this.view.phase !== 'ended') this.finish('connection_lost');
+    };
+    const sync = () =>
+      void ackWithTimeout(socket, 'call:sync', {}, 10_000).then((r) => {
+        if (r.ok && this.socket === socket) onSync(r.data);
+      });
     socket.on('call:queueUpdated', onQueue);
     socket.on('call:incoming', onIncoming);
     socket.on('call:connected', onConnected);
     socket.on('call:ended', onEnded);
+    socket.on('connect', sync);
+    if (socket.connected) sync();
     this.detach = () => {
       socket.off('call:queueUpdated', onQueue);
       socket.off('call:incoming', onIncoming);
       socket.off('call:connected', onConnected);
       socket.off('call:ended', onEnded);
+      socket.off('connect', sync);
     };
     return () => {
       this.detach?.();
@@ -176,6 +198,12 @@ export class TerminalCallController {
     this.finish('hung_up_by_resident');
   }
 
+  /** The operator learns why the resident's picture went black (or that it is back). */
+  private tellHold() {
+    if (this.view.phase === 'connected' && this.view.callId !== null)
+      void this.command('call:hold', { callId: this.view.callId, held: this.heldByEmergency });
+  }
+
   setVolume(volume: number) {
     this.set({ volume: Math.min(1, Math.max(0.2, volume)) });
   }
@@ -184,11 +212,13 @@ export class TerminalCallController {
   holdCall() {
     this.heldByEmergency = true;
     this.applyHold(true);
+    this.tellHold();
   }
 
   resumeCall() {
     this.heldByEmergency = false;
     this.applyHold(false);
+    this.tellHold();
   }
 
   dismissEnded() {
@@ -202,7 +232,8 @@ export class TerminalCallController {
 
   private async startMedia(c: CallInfo) {
     if (!this.socket) return;
-    if (this.session && this.view.callId === c.callId) return; // reconnect of an ongoing call
+    if (this.mediaFor === c.callId) return; // started already (a reconnect, or the hub said it twice)
+    this.mediaFor = c.callId;
     this.set({
       phase: 'connected',
       callId: c.callId,
@@ -217,7 +248,7 @@ export class TerminalCallController {
       acquireMedia((constraints) => navigator.mediaDevices.getUserMedia(constraints)),
       this.command<{ iceServers: RTCIceServer[] }>('call:iceServers', {}),
     ]);
-    if (this.view.callId !== c.callId || this.view.phase !== 'connected') {
+    if (this.view.callId !== c.callId || this.view.phase !== 'connected' || this.mediaFor !== c.callId) {
       for (const t of media.stream?.getTracks() ?? []) t.stop();
       return;
     }
@@ -235,15 +266,23 @@ export class TerminalCallController {
     session.on('state', (s: CallState) => this.set({ reconnecting: s === 'reconnecting' }));
     session.on('error', () => undefined);
     if (this.heldByEmergency) this.applyHold(true);
+    // Listening now: the operator's console makes its offer (a new one, after a reload).
+    void this.command('call:ready', { callId: c.callId });
+    if (this.heldByEmergency) this.tellHold();
   }
 
   private finish(reason: CallEndReason) {
     this.session?.close();
     this.session = null;
+    this.mediaFor = null;
     for (const t of this.view.localStream?.getTracks() ?? []) t.stop();
+    // A call the resident did not end (the other side hung up, the line was lost) says so on screen.
+    const byResident = reason === 'hung_up_by_resident' || reason === 'declined' || reason === 'cancelled';
+    const showEnded = !byResident && (this.view.phase === 'connected' || this.view.phase === 'incoming');
     const toCallScreen = this.view.phase !== 'idle' && this.fromCallScreen;
     this.set({
-      phase: toCallScreen ? 'ended' : 'idle',
+      phase: toCallScreen || showEnded ? 'ended' : 'idle',
+      showEnded,
       endReason: reason,
       localStream: null,
       remoteStream: null,

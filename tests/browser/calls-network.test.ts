@@ -1,0 +1,130 @@
+// A network drop on either side of a video call, made with a TCP proxy between one page and the
+// hub (the page's link to the hub is reset, then refused): back within the grace period, the call
+// resumes with video both ways; away longer, it ends on both sides with a clear message —
+// 「電話が切れました」 on the terminal, the reason in words in the console. Screenshots of both sides go
+// to SCREENSHOT_DIR/network-*.png.
+import type { Page } from 'playwright-core';
+import { FakeClock } from '../../apps/hub/src/lib/clock';
+import { RECONNECT_GRACE_MS } from '../../apps/hub/src/modules/calls/service';
+import { screenshot } from '../helpers/browser';
+import {
+  answerInConsole,
+  callShop,
+  framesOf,
+  lastCall,
+  staffRoom,
+  stillFlowing,
+  terminalRoom,
+  untilGone,
+  videoBothWays,
+} from '../helpers/calls';
+import { browserSuite, openConsole, openTerminal } from '../helpers/pages';
+import { TcpProxy } from '../helpers/tcp-proxy';
+
+jest.setTimeout(240_000);
+
+/** Monday 5 January 2026, 10:00 in Tokyo: the demo supermarket is open. */
+const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
+const suite = browserSuite({ clock });
+// Each test's pages go when it ends: the next test's operator is signed in on its own tabs only.
+afterEach(async () => {
+  for (const c of suite.contexts.splice(0)) await c.close().catch(() => undefined);
+});
+let proxy: TcpProxy;
+beforeAll(async () => {
+  proxy = new TcpProxy({ host: '127.0.0.1', port: suite.hub.port });
+  await proxy.listen();
+});
+afterAll(() => proxy.close());
+
+const market = () => suite.hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
+const terminalIdOf = (householdId: number) => suite.hub.hub.stores.households.get(householdId)!.terminal!.id;
+
+/** The link between the proxied page and the hub is cut (reset) and stays cut until `reconnect`. */
+function cut() {
+  proxy.refuse(true);
+  proxy.reset();
+}
+const reconnect = () => proxy.refuse(false);
+
+async function connectedThrough(side: 'terminal' | 'console', n: number) {
+  const resident = suite.hub.demo.terminals[n]!;
+  const through = { base: proxy.url };
+  const terminal = await openTerminal(suite, { credential: resident.credential }, side === 'terminal' ? through : {});
+  await callShop(terminal, market());
+  const operator = await openConsole(suite, 'shop1', {
+    route: 'calls',
+    waitFor: 'calls-page',
+    ...(side === 'console' ? through : {}),
+  });
+  await answerInConsole(operator);
+  await videoBothWays(terminal, operator);
+  return { resident, terminal, operator };
+}
+
+async function bothEnded(terminal: Page, operator: Page, consoleReason: string) {
+  await terminal.getByTestId('call-ended').waitFor({ timeout: 45_000 });
+  await expect(terminal.getByTestId('call-ended').textContent()).resolves.toContain('電話が切れました');
+  await operator.getByTestId('call-ended').waitFor({ timeout: 45_000 });
+  await expect(operator.getByTestId('call-ended').textContent()).resolves.toContain(consoleReason);
+  await expect(operator.getByTestId('call-active').count()).resolves.toBe(0);
+}
+
+test('the terminal’s network drops: back soon, the call resumes; away past the grace period, it ends on both sides', async () => {
+  const { resident, terminal, operator } = await connectedThrough('terminal', 0);
+  const room = terminalRoom(terminalIdOf(resident.householdId));
+
+  cut();
+  await untilGone(suite.hub, 'terminals', room);
+  // The operator is told why the resident may have frozen.
+  await operator.getByTestId('resident-offline').waitFor({ timeout: 10_000 });
+  await screenshot(operator, 'network-terminal-drop-console');
+  await screenshot(terminal, 'network-terminal-drop-terminal');
+  reconnect();
+  await operator.getByTestId('resident-offline').waitFor({ state: 'detached', timeout: 60_000 });
+  await stillFlowing(terminal, 'call-remote-video');
+  await stillFlowing(operator, 'console-remote-video');
+  expect(lastCall(suite.hub, resident.householdId).status).toBe('connected');
+
+  cut();
+  await untilGone(suite.hub, 'terminals', room);
+  clock.advance(RECONNECT_GRACE_MS + 1_000);
+  expect(lastCall(suite.hub, resident.householdId)).toEqual({ status: 'ended', end_reason: 'connection_lost' });
+  reconnect();
+  await bothEnded(terminal, operator, '住民の端末との接続が切れた');
+  await screenshot(terminal, 'network-terminal-lost-terminal');
+  await screenshot(operator, 'network-terminal-lost-console');
+  await terminal.getByTestId('call-ended-ok').click();
+  await terminal.getByTestId('home-screen').waitFor();
+  // Never left unable to call: the resident can ring the shop again at once.
+  await callShop(terminal, market());
+  await terminal.getByTestId('call-cancel').click();
+});
+
+test('the operator’s network drops: back soon, the call resumes; away past the grace period, it ends on both sides', async () => {
+  const { resident, terminal, operator } = await connectedThrough('console', 1);
+  const room = staffRoom(suite.hub.hub.stores.accounts.userByUsername('shop1')!.id);
+
+  cut();
+  await untilGone(suite.hub, 'staff', room);
+  await screenshot(operator, 'network-console-drop-console');
+  await screenshot(terminal, 'network-console-drop-terminal');
+  reconnect();
+  await operator
+    .getByTestId('live-status')
+    .and(operator.locator('[data-status="online"]'))
+    .waitFor({ timeout: 60_000 });
+  await stillFlowing(terminal, 'call-remote-video');
+  await stillFlowing(operator, 'console-remote-video');
+  await framesOf(operator, 'console-remote-video');
+  expect(lastCall(suite.hub, resident.householdId).status).toBe('connected');
+
+  cut();
+  await untilGone(suite.hub, 'staff', room);
+  clock.advance(RECONNECT_GRACE_MS + 1_000);
+  expect(lastCall(suite.hub, resident.householdId)).toEqual({ status: 'ended', end_reason: 'connection_lost' });
+  reconnect();
+  await bothEnded(terminal, operator, 'こちらの接続が切れた');
+  await screenshot(terminal, 'network-console-lost-terminal');
+  await screenshot(operator, 'network-console-lost-console');
+});

@@ -1,0 +1,83 @@
+// What the call browser tests do again and again: a resident calls a shop from the terminal, the
+// operator answers in the console, video is checked to flow (decoded frames), and the hub is asked
+// whether it has seen a party go away before its clock is moved past the grace period.
+import type { Page } from 'playwright-core';
+import { rooms } from '../../apps/hub/src/plugins/socket';
+import type { TestHub } from './hub';
+
+/** Resolves once the video `testId` shows real frames (a decoded picture, more than a few frames). */
+export function framesOf(page: Page, testId: string, timeout = 30_000): Promise<unknown> {
+  return page.waitForFunction(
+    (id) => {
+      const v = document.querySelector(`[data-testid="${id}"]`) as HTMLVideoElement | null;
+      return !!v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 5;
+    },
+    testId,
+    { timeout, polling: 250 },
+  );
+}
+
+/**
+ * Resolves once the video `testId` has shown 10 more frames than now: the picture is live, not
+ * frozen on its last frame. A new element or a new stream (frames counted from 0 again) counts too.
+ */
+export async function stillFlowing(page: Page, testId: string, timeout = 30_000): Promise<void> {
+  const mark = await page.evaluate((id) => {
+    const v = document.querySelector(`[data-testid="${id}"]`) as HTMLVideoElement | null;
+    (window as unknown as { __mark?: unknown }).__mark = { el: v, stream: v?.srcObject ?? null };
+    return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0;
+  }, testId);
+  await page.waitForFunction(
+    ({ id, start }) => {
+      const v = document.querySelector(`[data-testid="${id}"]`) as HTMLVideoElement | null;
+      if (!v || v.videoWidth === 0) return false;
+      const m = (window as unknown as { __mark: { el: unknown; stream: unknown } }).__mark;
+      const frames = v.getVideoPlaybackQuality().totalVideoFrames;
+      const fresh = m.el !== v || m.stream !== v.srcObject || frames < start;
+      return fresh ? frames > 10 : frames >= start + 10;
+    },
+    { id: testId, start: mark },
+    { timeout, polling: 250 },
+  );
+}
+
+/** The resident presses the shop's button (through お買い物 when the shops do not fit on home) and waits in line. */
+export async function callShop(terminal: Page, shopId: number): Promise<void> {
+  await terminal.getByTestId('home-shopping').click();
+  await terminal.getByTestId(`shop-${shopId}`).click();
+  await terminal.getByTestId('call-waiting').waitFor();
+}
+
+/** The operator, on the calls page, says they are available and answers the first ring. */
+export async function answerInConsole(operator: Page): Promise<void> {
+  await operator.getByTestId('set-available').click();
+  await operator.getByTestId('call-ringing').waitFor({ timeout: 15_000 });
+  await operator.getByTestId('call-answer').click();
+  await operator.getByTestId('call-active').waitFor();
+}
+
+/** Both sides see each other: frames on the terminal's and the console's remote video. */
+export async function videoBothWays(terminal: Page, operator: Page): Promise<void> {
+  await terminal.getByTestId('call-in-progress').waitFor({ timeout: 15_000 });
+  await Promise.all([framesOf(terminal, 'call-remote-video'), framesOf(operator, 'console-remote-video')]);
+}
+
+/** Waits (in real time) until the hub no longer has a socket in `room`: it has seen the party go. */
+export async function untilGone(hub: TestHub, namespace: 'terminals' | 'staff', room: string): Promise<void> {
+  const ns = hub.hub.ctx.sockets[namespace];
+  for (let i = 0; i < 200; i++) {
+    if ((await ns.in(room).fetchSockets()).length === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the hub still has a socket in ${room}`);
+}
+
+export const staffRoom = rooms.user;
+export const terminalRoom = rooms.terminal;
+
+/** The latest call of a household as the hub stored it. */
+export function lastCall(hub: TestHub, householdId: number): { status: string; end_reason: string | null } {
+  return hub.hub.ctx.db
+    .prepare('SELECT status, end_reason FROM calls WHERE household_id = ? ORDER BY id DESC LIMIT 1')
+    .get(householdId) as { status: string; end_reason: string | null };
+}
