@@ -16,6 +16,12 @@ const cityhall = { roles: ['cityhall'] as const };
  * about 500 guesses a day against 10^8 codes. Under such an attack installers are asked to wait.
  */
 export const ENROLLMENT_FAILURES = { burst: 20, perSecond: 20 / 3600 };
+/**
+ * Wrong codes from one address: 5 at once, then 5 a minute. Only guesses count: a code that exists
+ * but was used or has expired is the installer's mistake, not a guess, and says so every time.
+ */
+export const ENROLLMENT_GUESSES = { burst: 5, perSecond: 5 / 60 };
+const isGuess = (err: unknown) => (err as { code?: string }).code === 'ENROLLMENT_CODE_INVALID';
 
 export function terminalsRoutes(ctx: HubContext, service: TerminalsService, store: TerminalsStore) {
   const failures = new TokenBuckets();
@@ -39,12 +45,23 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       app,
       'POST /api/terminals/enroll',
       {
-        // Per address: with 10^8 codes and 5 tries a minute, guessing a live code is infeasible.
-        config: { access: 'public', rateLimit: { max: 5, timeWindow: '1 minute' } },
+        // Per address: with 10^8 codes and 5 wrong guesses a minute (ENROLLMENT_GUESSES), guessing a
+        // live code is infeasible; the request limit only stops floods.
+        config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
         tags: ['terminals'],
       },
       async (request) => {
         const body = request.body;
+        const guesser = `address:${request.ip}`;
+        const guessWait = failures.retryAfterSeconds(guesser, ENROLLMENT_GUESSES);
+        if (guessWait > 0)
+          throw new AppError(
+            429,
+            'RATE_LIMITED',
+            'Too many wrong codes from here. Wait a minute and try again.',
+            undefined,
+            guessWait,
+          );
         const wait = failures.retryAfterSeconds('hub', ENROLLMENT_FAILURES);
         if (wait > 0) {
           throw new AppError(
@@ -63,7 +80,10 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
           });
           return result;
         } catch (err) {
-          failures.take('hub', ENROLLMENT_FAILURES);
+          if (isGuess(err)) {
+            failures.take(guesser, ENROLLMENT_GUESSES);
+            failures.take('hub', ENROLLMENT_FAILURES);
+          }
           ctx.audit.record({
             actor: 'anonymous',
             action: 'terminal.enroll_failed',

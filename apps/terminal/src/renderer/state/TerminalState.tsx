@@ -3,19 +3,22 @@
  * the voice clips it keeps, the machine it runs on — made once by the App and handed down through
  * React context (no module-level singletons, so each test and each enrolment starts clean).
  */
-import type { TerminalAnnouncement } from '@tsunagu/protocol';
+import type { CheckinReminder, TerminalAnnouncement } from '@tsunagu/protocol';
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { AnnouncementArchive } from '../features/announcements/archive';
 import { ClipSource } from '../features/announcements/clips';
 import { AnnouncementInbox, type InboxStorage } from '../features/announcements/inbox';
 import { ReceiptOutbox } from '../features/announcements/receipts';
 import { CheckinQueue } from '../features/checkin/queue';
+import { CheckinReminderNotice } from '../features/checkin/reminder';
 import type { DeviceControls } from '../shell/platform';
 
 export interface TerminalState {
   inbox: AnnouncementInbox;
   receipts: ReceiptOutbox;
   checkins: CheckinQueue;
+  /** Today's check-in reminder until the resident checks in (shown on home). */
+  reminder: CheckinReminderNotice;
   clips: ClipSource;
   /**
    * The kept copy (IndexedDB): resolves once it is open and what it held is in the inbox; null
@@ -42,6 +45,7 @@ export function createTerminalState(options: {
     inbox,
     receipts: new ReceiptOutbox(options.storage),
     checkins: new CheckinQueue(options.storage),
+    reminder: new CheckinReminderNotice(),
     clips: new ClipSource(options.hub, archive),
     archive,
     device: options.device,
@@ -77,6 +81,12 @@ export function useEmergencyActive(): boolean {
     (l) => inbox?.subscribe(l) ?? (() => undefined),
     () => (inbox ? inbox.pendingEmergency() !== null : false),
   );
+}
+
+/** Today's check-in reminder, or null once the resident has checked in. */
+export function useCheckinReminder(): CheckinReminder | null {
+  const { reminder } = useTerminalState();
+  return useSyncExternalStore(reminder.subscribe, reminder.getSnapshot);
 }
 
 export function useUnreadAnnouncements(): number {

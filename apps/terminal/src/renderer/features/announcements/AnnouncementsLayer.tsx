@@ -6,12 +6,13 @@
  */
 import type { TerminalAnnouncement } from '@tsunagu/protocol';
 import { isUiLanguage } from '@tsunagu/ui';
-import { type ReactElement, useEffect } from 'react';
+import { type ReactElement, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
 import { useSound } from '../../sound/SoundContext';
 import { usePendingEmergency, useTerminalState } from '../../state/TerminalState';
 import { EmergencyScreen } from './EmergencyScreen';
+import { HelpRequestedScreen } from './HelpRequested';
 import type { InboxChange } from './inbox';
 
 export function AnnouncementsLayer(): ReactElement | null {
@@ -21,6 +22,8 @@ export function AnnouncementsLayer(): ReactElement | null {
   const { announce } = useSound();
   const emergency = usePendingEmergency();
   const language = isUiLanguage(i18n.language) ? i18n.language : 'ja';
+  // Just answered 「助けが必要です」: say on screen what happens next, until the resident taps.
+  const [helpTold, setHelpTold] = useState(false);
 
   useEffect(() => {
     if (!connection) return;
@@ -107,6 +110,13 @@ export function AnnouncementsLayer(): ReactElement | null {
     };
   }, [alerting, device]);
 
-  if (!emergency) return null;
-  return <EmergencyScreen key={`${emergency.id}:${emergency.version}`} announcement={emergency} language={language} />;
+  if (!emergency) return helpTold ? <HelpRequestedScreen onDone={() => setHelpTold(false)} /> : null;
+  return (
+    <EmergencyScreen
+      key={`${emergency.id}:${emergency.version}`}
+      announcement={emergency}
+      language={language}
+      onAnswered={(answer) => setHelpTold(answer === 'need_help')}
+    />
+  );
 }

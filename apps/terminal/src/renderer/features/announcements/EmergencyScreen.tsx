@@ -24,9 +24,12 @@ const ALARM_GAIN = 0.8;
 export function EmergencyScreen({
   announcement,
   language,
+  onAnswered,
 }: {
   announcement: TerminalAnnouncement;
   language: UiLanguage;
+  /** Told once the resident has answered (the safety check's answer, if any). */
+  onAnswered?: (answer: SafetyAnswer | null) => void;
 }): ReactElement {
   const { t } = useTranslation();
   const connection = useConnection();
@@ -84,6 +87,7 @@ export function EmergencyScreen({
     arbiter.cancel(readingKey);
     arbiter.cancel(reminderKey);
     sendAnswer(announcement, value);
+    onAnswered?.(value ?? null);
   };
 
   return (

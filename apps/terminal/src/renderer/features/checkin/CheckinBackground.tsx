@@ -10,7 +10,7 @@ export function CheckinBackground(): ReactElement | null {
   const { t } = useTranslation();
   const { announce } = useSound();
   const connection = useConnection();
-  const { checkins } = useTerminalState();
+  const { checkins, reminder } = useTerminalState();
 
   useEffect(() => {
     if (!connection) return;
@@ -24,6 +24,7 @@ export function CheckinBackground(): ReactElement | null {
   }, [connection, checkins]);
 
   useSocketEvent('checkin:reminder', (r: CheckinReminder) => {
+    reminder.set(r);
     announce(
       { text: r.stage === 'deadline' ? t('checkin.deadlineSpoken') : t('checkin.reminderSpoken'), tone: 'chime' },
       'reminder',

@@ -30,7 +30,7 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
   const { t } = useTranslation();
   const { announce } = useSound();
   const connection = useConnection();
-  const { checkins: checkinQueue } = useTerminalState();
+  const { checkins: checkinQueue, reminder } = useTerminalState();
   const [step, setStep] = useState<Step>({ name: 'ask' });
   const [status, setStatus] = useState<CheckinStatus | null>(null);
 
@@ -52,13 +52,14 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
     // Kept before it is sent: if the answer never comes, it goes again on the next connection.
     const entry: CheckinSubmit = { idempotencyKey: newIdempotencyKey(), pressedAt: new Date().toISOString() };
     checkinQueue.add(entry);
+    reminder.set(null);
     const delivered = await send();
     announce({
       text: delivered ? t('checkin.moodSpoken') : t('checkin.queuedSpoken'),
       tone: delivered ? 'success' : 'chime',
     });
     setStep({ name: 'mood', entry, delivered });
-  }, [send, t, checkinQueue.add, announce]);
+  }, [send, t, checkinQueue.add, reminder, announce]);
 
   const chooseMood = useCallback(
     async (entry: CheckinSubmit, mood: Mood | null) => {

@@ -50,8 +50,9 @@ export function EnrollmentScreen({
           ? `${t('enrollment.errors.invalid')} ${helpLine}`
           : t(`enrollment.errors.${outcome.failure}`);
       announce({ text: advice, tone: 'error' });
-      // A wrong code is cleared so the resident starts again; other errors keep it for a simple retry.
-      if (outcome.failure === 'invalid') setCode('');
+      // A code that cannot work (wrong, used, expired) is cleared so the next one is typed afresh;
+      // a network or busy error keeps it for a simple retry.
+      if (outcome.failure === 'invalid' || outcome.failure === 'used' || outcome.failure === 'expired') setCode('');
     },
     [hubBase, onEnrolled, announce, t, helpLine],
   );
@@ -68,7 +69,8 @@ export function EnrollmentScreen({
   const press = (key: string) => {
     playTone('tap');
     setCode((c) => applyKey(c, key, ENROLLMENT_CODE_LENGTH));
-    if (message?.kind === 'incomplete') setMessage(null);
+    // Typing a new code puts the last message away (the boxes were cleared after an error).
+    if (message && message.kind !== 'busy') setMessage(null);
   };
 
   let status: ReactElement | null = null;

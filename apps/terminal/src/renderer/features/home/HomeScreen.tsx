@@ -4,7 +4,8 @@ import { Badge, BigButton, ButtonGrid, columnsFor, Screen } from '@tsunagu/ui';
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Route } from '../../shell/routes';
-import { useUnreadAnnouncements } from '../../state/TerminalState';
+import { useCheckinReminder, useUnreadAnnouncements } from '../../state/TerminalState';
+import { HomeHelpNotice } from '../announcements/HelpRequested';
 import { Clock } from './Clock';
 import { homeButtons } from './layout';
 
@@ -18,8 +19,15 @@ export function HomeScreen({
   const { t } = useTranslation();
   const unread = useUnreadAnnouncements();
   const buttons = homeButtons(profile.shops);
+  const reminder = useCheckinReminder();
   return (
     <Screen title={t('home.greeting', { name: profile.householdName })} aside={<Clock />} testId="home-screen">
+      {reminder ? (
+        <p className="ts-panel ts-panel--notice tr-panel-line" role="status" data-testid="home-checkin-reminder">
+          {t('checkin.reminderHome')}
+        </p>
+      ) : null}
+      <HomeHelpNotice />
       <ButtonGrid columns={columnsFor(buttons.length)}>
         {buttons.map((b) => {
           switch (b.kind) {

@@ -1,19 +1,24 @@
 /**
- * Order messages from the shop: "is this your order?" in big type with はい / いいえ (also during a
- * call, above it), and news of the order's progress. Each message is acknowledged once the
- * resident has answered or read it; unacknowledged ones come again after a reconnect.
+ * Order messages from the shop: "is this your order?" in big type with はい / いいえ, and news of the
+ * order's progress. One message at a time; during a call it sits beside the caller's face, never
+ * over it. News of one order that moves on again before the resident has read it replaces the
+ * older news (one わかりました per order at most). Each message is acknowledged once the resident has
+ * answered or read it; unacknowledged ones come again after a reconnect.
  */
 import type { Order, OrderMessage } from '@tsunagu/protocol';
 import { BigButton, usePagedOverflow } from '@tsunagu/ui';
-import { type ReactElement, useEffect, useRef, useState } from 'react';
+import { type ReactElement, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
 import { useSound } from '../../sound/SoundContext';
 import { useEmergencyActive } from '../../state/TerminalState';
+import { calls } from '../calls/controller';
 import { orderStatusKey } from './status';
 
 const css = `
 .to-overlay { position: fixed; inset: 0; z-index: 600; background: #ffffff; color: #111111; display: flex; flex-direction: column; padding: 3vmin; gap: 2vmin; }
+.to-overlay.to-beside { left: 50%; border-left: 4px solid #111111; }
+body:has(.to-beside) .tc-overlay > * { width: 50%; }
 .to-overlay h1 { font-size: max(44px, 1.4rem); margin: 0; }
 .to-list { flex: 1; min-height: 0; display: flex; gap: 2vmin; }
 .to-list > .ts-button { flex: none; align-self: flex-start; width: max(200px, 20vmin); min-height: 160px; font-size: 32px; }
@@ -35,6 +40,9 @@ export function OrdersLayer(): ReactElement | null {
   const connection = useConnection();
   const emergency = useEmergencyActive();
   const [queue, setQueue] = useState<OrderMessage[]>([]);
+  /** News replaced by newer news of the same order: acknowledged with the message that replaced it. */
+  const replaced = useRef(new Map<number, number[]>());
+  const inCall = useSyncExternalStore(calls.subscribe, () => calls.getSnapshot().phase === 'connected');
   // A long order is shown a page of lines at a time (single taps only: no scrolling by swipe).
   const linesRef = useRef<HTMLUListElement>(null);
   const lines = usePagedOverflow(linesRef, 'items', queue[0]?.messageId);
@@ -42,7 +50,18 @@ export function OrdersLayer(): ReactElement | null {
   useEffect(() => {
     if (!connection) return;
     const onMessage = (m: OrderMessage) =>
-      setQueue((q) => (q.some((x) => x.messageId === m.messageId) ? q : [...q, m]));
+      setQueue((q) => {
+        if (q.some((x) => x.messageId === m.messageId)) return q;
+        const older = m.kind === 'status' ? q.findIndex((x) => x.kind === 'status' && x.order.id === m.order.id) : -1;
+        if (older < 0) {
+          // News goes before questions still waiting (the answer's news before the next order's question).
+          const before = m.kind === 'status' ? q.findIndex((x, i) => i > 0 && x.kind === 'confirm_request') : -1;
+          return before < 0 ? [...q, m] : [...q.slice(0, before), m, ...q.slice(before)];
+        }
+        const was = q[older]!.messageId;
+        replaced.current.set(m.messageId, [was, ...(replaced.current.get(was) ?? [])]);
+        return q.map((x, i) => (i === older ? m : x));
+      });
     connection.socket.on('order:message', onMessage);
     return () => {
       connection.socket.off('order:message', onMessage);
@@ -80,14 +99,16 @@ export function OrdersLayer(): ReactElement | null {
       }
       announce({ text: answer ? t('orders.thanks') : t('orders.declined'), tone: answer ? 'success' : 'chime' });
     }
-    await ackWithTimeout(connection.socket, 'order:ack', { messageIds: [current.messageId] }, 10_000);
+    const messageIds = [current.messageId, ...(replaced.current.get(current.messageId) ?? [])];
+    await ackWithTimeout(connection.socket, 'order:ack', { messageIds }, 10_000);
+    replaced.current.delete(current.messageId);
     setQueue((q) => q.filter((m) => m.messageId !== current.messageId));
   };
   const order: Order = current.order;
 
   return (
     <div
-      className="to-overlay"
+      className={inCall ? 'to-overlay to-beside' : 'to-overlay'}
       role="alertdialog"
       aria-labelledby="to-title"
       data-testid={asking ? 'order-confirm' : 'order-status'}
