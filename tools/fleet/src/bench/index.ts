@@ -71,7 +71,7 @@ function parse(argv: string[]): BenchOptions {
   return o;
 }
 
-const sizesFor = (quick: boolean) =>
+export const sizesFor = (quick: boolean) =>
   quick
     ? {
         fanout: [200, 500],
@@ -489,7 +489,9 @@ async function main() {
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run as the bench (routing.ts imports the sizes and the machine from here without running it).
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

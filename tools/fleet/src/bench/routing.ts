@@ -1,0 +1,108 @@
+/**
+ * `node tools/fleet/dist/bench/routing.js [--quick]`: the bench's call-routing figure alone (figure
+ * 3 of `npm run bench`), with its same-run baseline (a plain Socket.IO relay), for working on the
+ * router without the ten-minute run. Same sizes, same processes pinned to the same cores, same
+ * prepared database as the full bench; writes data/bench/benchmarks-routing.json.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CallLoadResult } from '../sim/fleet';
+import type { LatencySummary } from '../sim/stats';
+import { sizesFor } from './index';
+import { machine } from './machine';
+import { prepareDatabase } from './prepare';
+import { type Spawned, spawnPinned, stopProcess } from './proc';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const DIST = path.resolve(__dirname, '..');
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const sizes = sizesFor(quick);
+  const m = machine();
+  const hubCore = m.cores >= 2 ? 0 : null;
+  const fleetCore = m.cores >= 2 ? 1 : null;
+  const log = (line: string) => console.log(`[routing] ${line}`);
+  log(`machine: ${m.cpuModel}, ${m.cores} cores, load ${m.loadAverageAtStart}`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-bench-routing-'));
+  let hub: Spawned | null = null;
+  let fleet: Spawned | null = null;
+  let baseline: Spawned | null = null;
+  try {
+    const prepared = await prepareDatabase(dataDir, {
+      households: sizes.callers,
+      shops: sizes.shops,
+      operators: sizes.operators,
+      viaApi: 0,
+    });
+    hub = await spawnPinned(path.join(DIST, 'bench/hub-process.js'), {
+      core: hubCore,
+      nodeArgs: ['--expose-gc'],
+      env: { TSUNAGU_DATA_DIR: dataDir, PORT: '0', TSUNAGU_SEED_DEMO: 'false' },
+      name: 'hub',
+    });
+    const hubUrl = `http://127.0.0.1:${hub.port}`;
+    fleet = await spawnPinned(path.join(DIST, 'sim/worker.js'), {
+      core: fleetCore,
+      nodeArgs: ['--max-old-space-size=4096'],
+      name: 'fleet',
+    });
+    await fleet.call('init', { hub: hubUrl, heartbeatMs: 30_000, transports: ['websocket'] });
+    await fleet.call('adopt', { identities: prepared.preEnrolled });
+    const c = await fleet.call<{ connected: number; failed: number }>('connect', {
+      count: sizes.callers,
+      concurrency: 250,
+    });
+    log(`${c.connected} terminals connected (${c.failed} failed)`);
+    log(`calls: ${sizes.operators} operators, ${sizes.callers} callers over ${sizes.callsOverMs} ms…`);
+    const calls = await fleet.call<CallLoadResult>('calls', {
+      cookies: prepared.operatorCookies,
+      callers: sizes.callers,
+      overMs: sizes.callsOverMs,
+      shopIds: prepared.shopIds,
+      holdMs: 1000,
+      settleMs: 60_000,
+    });
+    log(
+      `hub: ${calls.rang}/${calls.callers} rang; request → ring p50 ${calls.requestToRing.p50} p99 ${calls.requestToRing.p99} max ${calls.requestToRing.max} ms`,
+    );
+    await fleet.call('disconnect', {});
+    await stopProcess(hub);
+    hub = null;
+
+    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), {
+      core: hubCore,
+      nodeArgs: ['--expose-gc'],
+      args: ['sio'],
+      name: 'socket.io baseline',
+    });
+    const relay = await fleet.call<{ rang: number; requestToRing: LatencySummary }>('sioRelay', {
+      url: `http://127.0.0.1:${baseline.port}`,
+      operators: sizes.operators,
+      callers: sizes.callers,
+      overMs: sizes.callsOverMs,
+    });
+    log(`socket.io relay baseline: p50 ${relay.requestToRing.p50} p99 ${relay.requestToRing.p99} ms`);
+    log(`ratio p99: ${(calls.requestToRing.p99 / Math.max(1, relay.requestToRing.p99)).toFixed(1)}×`);
+    const out = path.join(ROOT, 'data/bench');
+    fs.mkdirSync(out, { recursive: true });
+    const file = path.join(out, `benchmarks-routing${quick ? '-quick' : ''}.json`);
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ machine: m, sizes, calls: { hub: calls, baseline: relay } }, null, 2)}\n`,
+    );
+    log(`wrote ${file}`);
+  } finally {
+    await stopProcess(hub);
+    await stopProcess(baseline);
+    await stopProcess(fleet);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
