@@ -77,13 +77,16 @@ async function main() {
       args: ['sio'],
       name: 'socket.io baseline',
     });
+    const sioUrl = `http://127.0.0.1:${baseline.port}`;
+    await fleet.call('sioConnect', { url: sioUrl, count: sizes.callers, transports: ['websocket'] });
     const relay = await fleet.call<{ rang: number; requestToRing: LatencySummary }>('sioRelay', {
-      url: `http://127.0.0.1:${baseline.port}`,
+      url: sioUrl,
       operators: sizes.operators,
       callers: sizes.callers,
       overMs: sizes.callsOverMs,
     });
     log(`socket.io relay baseline: p50 ${relay.requestToRing.p50} p99 ${relay.requestToRing.p99} ms`);
+    await fleet.call('sioClose');
     log(`ratio p99: ${(calls.requestToRing.p99 / Math.max(1, relay.requestToRing.p99)).toFixed(1)}×`);
     const out = path.join(ROOT, 'data/bench');
     fs.mkdirSync(out, { recursive: true });

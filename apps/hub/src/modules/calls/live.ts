@@ -35,6 +35,8 @@ export interface LiveCall {
   terminalReady: boolean;
   /** An emergency holds the call on the terminal. */
   residentHeld: boolean;
+  /** The place last told to the waiting terminal: it is told again only when it changes. */
+  lastPlace?: string;
   terminalRing: TimerHandle | null;
   terminalGrace: TimerHandle | null;
   operatorGrace: TimerHandle | null;
@@ -87,14 +89,15 @@ export interface LiveCalls {
   readonly owed: { terminals: Map<number, CallEnded>; operators: Map<number, CallEnded> };
   add(record: CallRecord, operatorSocketId?: string | null): LiveCall;
   update(call: LiveCall, status: CallRecord['status'], patch?: Parameters<CallsStore['setStatus']>[2]): void;
-  connect(call: LiveCall): CallInfo;
+  /** `patch`: written with the new state in one statement (e.g. who answered). */
+  connect(call: LiveCall, patch?: Parameters<CallsStore['setStatus']>[2]): CallInfo;
   finish(
     call: LiveCall,
     status: 'ended' | 'abandoned' | 'declined',
     reason: CallEndReason,
     lost?: CallEnded['lost'],
   ): void;
-  ringTerminal(call: LiveCall): void;
+  ringTerminal(call: LiveCall, patch?: Parameters<CallsStore['setStatus']>[2]): void;
   activeTerminal(householdId: number): number | null;
   /** The live call this terminal (or staff member) is a party to; refused otherwise. */
   terminalCall(p: TerminalParty, callId: number): LiveCall;
@@ -114,28 +117,47 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
   router.loadHistory(store.history(clock.now() - router.config.statsWindowMs));
   const views = createCallViews({ clock, timeZone: ctx.config.timeZone, router, ...deps });
 
-  // Many router effects come in one burst; tell terminals and consoles once per burst.
+  // Many router effects come in one burst: terminals and consoles are told once per burst (a
+  // microtask), each waiting terminal only if its place changed, each queue's view and each
+  // changed operator once.
   const dirtyQueues = new Set<number>();
+  const dirtyOperators = new Set<number>();
   let flushScheduled = false;
-  function queueChanged(shopId: number) {
-    dirtyQueues.add(shopId);
+  function schedule() {
     if (flushScheduled) return;
     flushScheduled = true;
-    queueMicrotask(() => {
-      flushScheduled = false;
-      const queues = [...dirtyQueues];
-      dirtyQueues.clear();
-      for (const q of queues) {
-        for (const entry of router.queue(q)) {
-          const call = live.get(entry.callId);
-          const pos = views.queuePosition(entry.callId);
-          if (call?.record.terminalId && pos)
-            sockets.terminals.to(rooms.terminal(call.record.terminalId)).emit('call:queueUpdated', pos);
-        }
-        if (deps.shops.get(q))
-          sockets.staff.to([rooms.shop(q), rooms.role('cityhall')]).emit('call:queueChanged', views.queueView(q));
+    queueMicrotask(flush);
+  }
+  function queueChanged(shopId: number) {
+    dirtyQueues.add(shopId);
+    schedule();
+  }
+  function flush() {
+    flushScheduled = false;
+    const operators = [...dirtyOperators];
+    dirtyOperators.clear();
+    for (const id of operators) {
+      const op = router.operator(id);
+      if (!op) continue;
+      sockets.staff
+        .to([rooms.shop(op.queueId), rooms.role('cityhall')])
+        .emit('call:operatorChanged', views.operatorState(id));
+      dirtyQueues.add(op.queueId);
+    }
+    const queues = [...dirtyQueues];
+    dirtyQueues.clear();
+    for (const q of queues) {
+      for (const pos of views.queuePositions(q)) {
+        const call = live.get(pos.callId);
+        if (!call?.record.terminalId) continue;
+        const said = `${pos.position}:${pos.estimatedWaitSeconds}:${pos.notice}:${pos.callback}`;
+        if (call.lastPlace === said) continue;
+        call.lastPlace = said;
+        sockets.terminals.to(rooms.terminal(call.record.terminalId)).emit('call:queueUpdated', pos);
       }
-    });
+      if (deps.shops.get(q))
+        sockets.staff.to([rooms.shop(q), rooms.role('cityhall')]).emit('call:queueChanged', views.queueView(q));
+    }
   }
 
   function onEffect(e: RouterEffect) {
@@ -151,16 +173,10 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       case 'ringCancelled':
         sockets.staff.to(rooms.user(e.operatorId)).emit('call:ringCancelled', { callId: e.callId, reason: e.reason });
         break;
-      case 'operatorChanged': {
-        const op = router.operator(e.operatorId);
-        if (op) {
-          sockets.staff
-            .to([rooms.shop(op.queueId), rooms.role('cityhall')])
-            .emit('call:operatorChanged', views.operatorState(e.operatorId));
-          queueChanged(op.queueId);
-        }
+      case 'operatorChanged':
+        dirtyOperators.add(e.operatorId);
+        schedule();
         break;
-      }
       case 'queueChanged':
         queueChanged(e.queueId);
         break;
@@ -181,11 +197,23 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       operatorGrace: null,
     };
     live.set(record.id, call);
+    views.rememberHousehold(record.householdId);
     return call;
   };
+  // One statement per state change; the live record is patched as the row is (no read back).
   const update: LiveCalls['update'] = (call, status, patch = {}) => {
     store.setStatus(call.record.id, status, patch);
-    call.record = store.get(call.record.id)!;
+    const r = call.record;
+    call.record = {
+      ...r,
+      status,
+      operatorId: patch.operatorId ?? r.operatorId,
+      terminalId: patch.terminalId ?? r.terminalId,
+      answeredAt: patch.answeredAt ?? r.answeredAt,
+      endedAt: patch.endedAt ?? r.endedAt,
+      endReason: patch.endReason ?? r.endReason,
+      callbackRequestedAt: patch.callbackRequestedAt ?? r.callbackRequestedAt,
+    };
   };
   const activeTerminal = (householdId: number) => deps.households.get(householdId)?.terminal?.id ?? null;
 
@@ -267,11 +295,11 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       };
     },
 
-    connect(call) {
+    connect(call, patch = {}) {
       const now = clock.now();
       if (call.record.terminalId) owed.terminals.delete(call.record.terminalId);
       if (call.record.operatorId) owed.operators.delete(call.record.operatorId);
-      update(call, 'connected', { answeredAt: call.record.answeredAt ?? now });
+      update(call, 'connected', { ...patch, answeredAt: call.record.answeredAt ?? now });
       const i = views.info(call.record);
       const { terminalId, operatorId } = call.record;
       if (terminalId) sockets.terminals.to(rooms.terminal(terminalId)).emit('call:connected', i);
@@ -281,10 +309,10 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       return i;
     },
 
-    ringTerminal(call) {
+    ringTerminal(call, patch = {}) {
       // The household's terminal may have been replaced since the resident asked for a callback.
       const terminalId = activeTerminal(call.record.householdId);
-      update(call, 'ringing_terminal', terminalId !== null ? { terminalId } : {});
+      update(call, 'ringing_terminal', terminalId !== null ? { ...patch, terminalId } : patch);
       if (call.record.terminalId)
         sockets.terminals.to(rooms.terminal(call.record.terminalId)).emit('call:incoming', views.info(call.record));
       pushStaff(call.record.operatorId);

@@ -68,6 +68,7 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
 
     staffConnected(user, socketId) {
       if (!isOperator(user)) return;
+      calls.views.rememberUser(user);
       const ended = owed.operators.get(user.id);
       if (ended) sockets.staff.to(socketId).emit('call:ended', ended);
       const set = presence.staff.get(user.id) ?? new Set<string>();

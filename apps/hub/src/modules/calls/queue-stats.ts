@@ -3,10 +3,14 @@
  * shops see: speed of answer, abandonment, service level, handle time, calls per operator.
  */
 import type { Clock } from '../../lib/clock';
-import type { Figures, HistoryRecord, QueueEntry, RouterConfig } from './router-model';
+import type { Figures, HistoryRecord, OperatorRecord, PositionInfo, QueueEntry, RouterConfig } from './router-model';
 
 export class QueueStats {
   private history: HistoryRecord[] = [];
+  /** The history by call (an ended call finds its record at once). */
+  private readonly byCall = new Map<number, HistoryRecord>();
+  /** Average handle time per queue, kept until a call of that queue ends (asked for at every queue change). */
+  private readonly aht = new Map<number, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -19,23 +23,40 @@ export class QueueStats {
   load(records: HistoryRecord[]): void {
     this.history.push(...records);
     this.history.sort((a, b) => a.enqueuedAt - b.enqueuedAt);
+    for (const r of records) this.byCall.set(r.callId, r);
+    this.aht.clear();
   }
 
   record(r: HistoryRecord): void {
     this.history.push(r);
+    this.byCall.set(r.callId, r);
     this.trim();
   }
 
   /** A call answered earlier ended after `handleMs`. */
   handled(callId: number, handleMs: number): void {
-    const h = this.history.find((r) => r.callId === callId);
-    if (h) h.handleMs = handleMs;
+    const h = this.byCall.get(callId);
+    if (!h) return;
+    h.handleMs = handleMs;
+    this.aht.delete(h.queueId);
   }
 
   /** Over the last 20 calls handled on this queue; 0 before any. */
   averageHandleMs(queueId: number): number {
-    const handled = this.history.filter((r) => r.queueId === queueId && r.handleMs !== null).slice(-20);
-    return handled.length ? handled.reduce((a, r) => a + r.handleMs!, 0) / handled.length : 0;
+    const known = this.aht.get(queueId);
+    if (known !== undefined) return known;
+    // The latest 20 by arrival, read from the end: a few records, not the whole day's history.
+    let sum = 0;
+    let n = 0;
+    for (let i = this.history.length - 1; i >= 0 && n < 20; i--) {
+      const r = this.history[i]!;
+      if (r.queueId !== queueId || r.handleMs === null) continue;
+      sum += r.handleMs;
+      n++;
+    }
+    const value = n ? sum / n : 0;
+    this.aht.set(queueId, value);
+    return value;
   }
 
   figures(queueId: number, queue: readonly QueueEntry[]): Figures {
@@ -66,7 +87,33 @@ export class QueueStats {
 
   private trim(): void {
     const since = this.clock.now() - this.config.statsWindowMs;
-    if (this.history.length && this.history[0]!.enqueuedAt < since)
+    if (this.history.length && this.history[0]!.enqueuedAt < since) {
       this.history = this.history.filter((r) => r.enqueuedAt >= since || this.inProgress(r.callId));
+      this.byCall.clear();
+      for (const r of this.history) this.byCall.set(r.callId, r);
+      this.aht.clear();
+    }
   }
+}
+
+/**
+ * Places in one queue as they stand now: staffing and the average handle time are worked out once,
+ * then each caller's place and estimate is O(1). Estimated wait = ⌈(place − free) / staffed⌉ × handle time.
+ */
+export function placesIn(
+  queueId: number,
+  ops: readonly OperatorRecord[],
+  averageHandleMs: number,
+): (entry: QueueEntry, position: number) => PositionInfo {
+  const staffed = ops.filter((o) => o.availability !== 'away' || o.callId !== null).length;
+  const free = ops.filter((o) => o.availability === 'available' && o.callId === null).length;
+  return (entry, position) => ({
+    callId: entry.callId,
+    queueId,
+    position,
+    ahead: position - 1,
+    estimatedWaitMs: staffed === 0 || position <= free ? 0 : Math.ceil((position - free) / staffed) * averageHandleMs,
+    nobodyAvailable: staffed === 0,
+    callback: entry.callback,
+  });
 }

@@ -14,7 +14,7 @@
  * Its words (types, config, refusals) are in router-model.ts; queue figures in queue-stats.ts.
  */
 import type { Clock } from '../../lib/clock';
-import { QueueStats } from './queue-stats';
+import { placesIn, QueueStats } from './queue-stats';
 import {
   DEFAULT_ROUTER_CONFIG,
   type EnqueueInput,
@@ -31,8 +31,12 @@ import {
 } from './router-model';
 
 export class CallRouter {
-  private readonly entries: QueueEntry[] = [];
+  /** Each queue's callers in order of arrival; and every queued call by id (lookups in O(1)). */
+  private readonly queues = new Map<number, QueueEntry[]>();
+  private readonly byCall = new Map<number, QueueEntry>();
   private readonly operators = new Map<number, OperatorRecord>();
+  /** Each queue's operators (online or not), so a queue's work never walks every operator. */
+  private readonly staff = new Map<number, Set<OperatorRecord>>();
   private readonly active = new Map<number, { operatorId: number; answeredAt: number; queueId: number }>();
   readonly config: RouterConfig;
   private readonly stats: QueueStats;
@@ -66,8 +70,12 @@ export class CallRouter {
       this.operators.set(id, op);
     } else {
       op.online = true;
+      this.staff.get(op.queueId)?.delete(op);
       op.queueId = queueId;
     }
+    const members = this.staff.get(queueId) ?? new Set<OperatorRecord>();
+    this.staff.set(queueId, members);
+    members.add(op);
     this.sink({ type: 'operatorChanged', operatorId: id });
     this.dispatch(queueId);
     return op;
@@ -112,7 +120,7 @@ export class CallRouter {
   // ---- callers ---------------------------------------------------------------------------
 
   enqueue(input: EnqueueInput): PositionInfo {
-    if (this.entries.some((e) => e.callId === input.callId))
+    if (this.byCall.has(input.callId))
       throw new RouterError('ALREADY_QUEUED', `Call ${input.callId} is already queued.`);
     const entry: QueueEntry = {
       callId: input.callId,
@@ -126,9 +134,13 @@ export class CallRouter {
       rungOnce: false,
     };
     // Stable insert by arrival time: restored callbacks go back to where they were.
-    let i = this.entries.length;
-    while (i > 0 && this.entries[i - 1]!.enqueuedAt > entry.enqueuedAt) i--;
-    this.entries.splice(i, 0, entry);
+    const queue = this.queues.get(entry.queueId) ?? [];
+    this.queues.set(entry.queueId, queue);
+    let i = queue.length;
+    while (i > 0 && queue[i - 1]!.enqueuedAt > entry.enqueuedAt) i--;
+    if (i === queue.length) queue.push(entry);
+    else queue.splice(i, 0, entry);
+    this.byCall.set(entry.callId, entry);
     this.sink({ type: 'queueChanged', queueId: entry.queueId });
     this.dispatch(entry.queueId);
     return this.position(entry.callId)!;
@@ -144,10 +156,9 @@ export class CallRouter {
 
   /** The caller hung up (or went away) before being answered: out of the queue at once. */
   leave(callId: number): boolean {
-    const i = this.entries.findIndex((e) => e.callId === callId);
-    if (i < 0) return false;
-    const entry = this.entries[i]!;
-    this.entries.splice(i, 1);
+    const entry = this.byCall.get(callId);
+    if (!entry) return false;
+    this.remove(entry);
     if (entry.ringing) {
       const op = this.operators.get(entry.ringing.operatorId);
       entry.ringing.timer.cancel();
@@ -172,7 +183,7 @@ export class CallRouter {
 
   /** The rung operator answers. Only the operator being rung can answer. */
   answer(operatorId: number, callId: number): QueueEntry {
-    const entry = this.entries.find((e) => e.callId === callId);
+    const entry = this.byCall.get(callId);
     if (!entry || entry.ringing?.operatorId !== operatorId) {
       throw new RouterError(
         'NOT_RINGING',
@@ -181,7 +192,7 @@ export class CallRouter {
     }
     entry.ringing.timer.cancel();
     entry.ringing = null;
-    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.remove(entry);
     const op = this.mustOperator(operatorId);
     op.ringingCallId = null;
     op.missedRings = 0;
@@ -190,7 +201,7 @@ export class CallRouter {
   }
 
   decline(operatorId: number, callId: number): void {
-    const entry = this.entries.find((e) => e.callId === callId);
+    const entry = this.byCall.get(callId);
     if (!entry || entry.ringing?.operatorId !== operatorId)
       throw new RouterError('NOT_RINGING', 'This call is not ringing for you.');
     const op = this.mustOperator(operatorId);
@@ -221,7 +232,7 @@ export class CallRouter {
       entry.ringing = null;
     }
     this.cancelRingOf(op, 'answered_elsewhere', false);
-    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.remove(entry);
     this.startCall(op, entry);
     return entry;
   }
@@ -263,39 +274,31 @@ export class CallRouter {
 
   /** Cancels every timer (the hub is closing). */
   dispose(): void {
-    for (const e of this.entries) e.ringing?.timer.cancel();
+    for (const e of this.byCall.values()) e.ringing?.timer.cancel();
     for (const o of this.operators.values()) o.acwTimer?.cancel();
   }
 
   // ---- views -----------------------------------------------------------------------------
 
   position(callId: number): PositionInfo | null {
-    const entry = this.entries.find((e) => e.callId === callId);
+    const entry = this.byCall.get(callId);
     if (!entry) return null;
-    const queue = this.entries.filter((e) => e.queueId === entry.queueId);
-    const position = queue.indexOf(entry) + 1;
-    const ops = this.queueOperators(entry.queueId);
-    const staffed = ops.filter((o) => o.availability !== 'away' || o.callId !== null).length;
-    const free = ops.filter((o) => o.availability === 'available' && o.callId === null).length;
-    const aht = this.stats.averageHandleMs(entry.queueId) || this.config.defaultHandleMs;
-    const estimatedWaitMs = staffed === 0 || position <= free ? 0 : Math.ceil((position - free) / staffed) * aht;
-    return {
-      callId,
-      queueId: entry.queueId,
-      position,
-      ahead: position - 1,
-      estimatedWaitMs,
-      nobodyAvailable: staffed === 0,
-      callback: entry.callback,
-    };
+    const queue = this.queue(entry.queueId);
+    return this.placer(entry.queueId)(entry, queue.indexOf(entry) + 1);
+  }
+
+  /** Every caller's place in one queue, in one pass (what terminals are told after a change). */
+  positions(queueId: number): PositionInfo[] {
+    const place = this.placer(queueId);
+    return this.queue(queueId).map((e, i) => place(e, i + 1));
   }
 
   queue(queueId: number): readonly QueueEntry[] {
-    return this.entries.filter((e) => e.queueId === queueId);
+    return this.queues.get(queueId) ?? [];
   }
 
   entry(callId: number): QueueEntry | undefined {
-    return this.entries.find((e) => e.callId === callId);
+    return this.byCall.get(callId);
   }
 
   operator(id: number): OperatorRecord | undefined {
@@ -311,7 +314,9 @@ export class CallRouter {
   }
 
   queueOperators(queueId: number): OperatorRecord[] {
-    return [...this.operators.values()].filter((o) => o.queueId === queueId && o.online);
+    const out: OperatorRecord[] = [];
+    for (const o of this.staff.get(queueId) ?? []) if (o.online) out.push(o);
+    return out;
   }
 
   /** Loads past outcomes (e.g. from the database at start-up) so figures survive a restart. */
@@ -354,15 +359,32 @@ export class CallRouter {
     return op;
   }
 
+  /** Places in a queue as they stand now: staffing and handle time worked out once for all callers. */
+  private placer(queueId: number) {
+    return placesIn(
+      queueId,
+      this.queueOperators(queueId),
+      this.stats.averageHandleMs(queueId) || this.config.defaultHandleMs,
+    );
+  }
+
+  /** Callers mostly leave from the front (answered): found at once. */
+  private remove(entry: QueueEntry): void {
+    const queue = this.queues.get(entry.queueId) ?? [];
+    const i = queue.indexOf(entry);
+    if (i >= 0) queue.splice(i, 1);
+    this.byCall.delete(entry.callId);
+  }
+
   private mustEntry(callId: number): QueueEntry {
-    const e = this.entries.find((x) => x.callId === callId);
+    const e = this.byCall.get(callId);
     if (!e) throw new RouterError('NOT_IN_QUEUE', 'This call is no longer waiting.');
     return e;
   }
 
   private cancelRingOf(op: OperatorRecord, reason: RingEndReason, countAsMiss: boolean): void {
     if (op.ringingCallId === null) return;
-    const entry = this.entries.find((e) => e.callId === op.ringingCallId);
+    const entry = this.byCall.get(op.ringingCallId);
     if (entry) this.endRing(entry, op, reason, countAsMiss);
     else op.ringingCallId = null;
   }

@@ -2,6 +2,7 @@
 import type { CallInfo, OperatorState, User } from '@tsunagu/protocol';
 import { badRequest, notFound } from '../../lib/errors';
 import { fail, fromRouter, isOperator, type LiveCalls, notAnOperator, routed, type StaffParty } from './live';
+import { createCall } from './store';
 
 export interface StaffCommands {
   setAvailability(user: User, availability: 'available' | 'away'): OperatorState;
@@ -33,8 +34,7 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
     }
     routed(() => router.take(p.user.id, body.callbackOf));
     call.operatorSocketId = p.socketId;
-    calls.update(call, call.record.status, { operatorId: p.user.id });
-    calls.ringTerminal(call);
+    calls.ringTerminal(call, { operatorId: p.user.id });
     return views.info(call.record);
   }
 
@@ -55,13 +55,12 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
       routed(() => router.answer(p.user.id, callId));
       if (!call) throw fail(409, 'NOT_RINGING', 'This call is no longer waiting.');
       call.operatorSocketId = p.socketId;
-      const wasCallback = call.record.status === 'callback_requested';
-      calls.update(call, call.record.status, { operatorId: p.user.id });
-      if (wasCallback) {
-        calls.ringTerminal(call);
+      // One write for the answer: who answered goes with the call's new state.
+      if (call.record.status === 'callback_requested') {
+        calls.ringTerminal(call, { operatorId: p.user.id });
         return views.info(call.record);
       }
-      return calls.connect(call);
+      return calls.connect(call, { operatorId: p.user.id });
     },
 
     declineRing(p, callId) {
@@ -87,7 +86,7 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
           throw fail(409, 'ALREADY_IN_CALL', 'The resident is on another call. Try again later.');
       }
       const now = calls.ctx.clock.now();
-      const id = store.create({
+      const record = createCall(store, {
         shopId,
         householdId: body.householdId,
         terminalId,
@@ -98,12 +97,12 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
         now,
       });
       try {
-        router.startOutbound(p.user.id, id, shopId);
+        router.startOutbound(p.user.id, record.id, shopId);
       } catch (e) {
-        store.setStatus(id, 'ended', { endedAt: now, endReason: 'cancelled' });
+        store.setStatus(record.id, 'ended', { endedAt: now, endReason: 'cancelled' });
         fromRouter(e);
       }
-      const call = calls.add(store.get(id)!, p.socketId);
+      const call = calls.add(record, p.socketId);
       calls.ringTerminal(call);
       return views.info(call.record);
     },

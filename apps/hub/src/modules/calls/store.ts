@@ -83,6 +83,25 @@ const toRecord = (r: Row): CallRecord => ({
   endReason: r.end_reason,
 });
 
+/** Creates a call and gives its record as stored, without reading it back. */
+export function createCall(store: CallsStore, c: Parameters<CallsStore['create']>[0]): CallRecord {
+  return {
+    id: store.create(c),
+    shopId: c.shopId,
+    householdId: c.householdId,
+    terminalId: c.terminalId,
+    direction: c.direction,
+    status: c.status,
+    operatorId: c.operatorId,
+    callbackOf: c.callbackOf,
+    requestedAt: c.now,
+    callbackRequestedAt: null,
+    answeredAt: null,
+    endedAt: null,
+    endReason: null,
+  };
+}
+
 export function createSqliteCallsStore(db: Db): CallsStore {
   const s = {
     insert: db.prepare(

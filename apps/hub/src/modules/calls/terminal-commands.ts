@@ -2,6 +2,7 @@
 import type { CallInfo, QueuePosition } from '@tsunagu/protocol';
 import { notFound } from '../../lib/errors';
 import { fail, type LiveCalls, routed, type TerminalParty } from './live';
+import { createCall } from './store';
 
 export interface TerminalCommands {
   request(p: TerminalParty, shopId: number): QueuePosition;
@@ -33,7 +34,7 @@ export function createTerminalCommands(calls: LiveCalls): TerminalCommands {
           return waiting(c.record.id);
         }
       }
-      const id = store.create({
+      const record = createCall(store, {
         shopId,
         householdId: p.householdId,
         terminalId: p.terminalId,
@@ -43,14 +44,14 @@ export function createTerminalCommands(calls: LiveCalls): TerminalCommands {
         callbackOf: null,
         now: clock.now(),
       });
-      calls.add(store.get(id)!);
+      calls.add(record);
       router.enqueue({
-        callId: id,
+        callId: record.id,
         queueId: shopId,
         householdId: p.householdId,
         lastOperatorId: store.lastOperator(p.householdId, shopId),
       });
-      return waiting(id);
+      return waiting(record.id);
     },
 
     requestCallback(p, callId) {

@@ -1,5 +1,9 @@
-/** How calls, queues and operators look to terminals and consoles. */
-import type { CallInfo, OperatorState, QueuePosition, QueueView } from '@tsunagu/protocol';
+/**
+ * How calls, queues and operators look to terminals and consoles. Names come from a cache (a
+ * household's read again when it makes a call, a staff member's when their console connects), so a
+ * busy queue's views never read the database for every caller and operator.
+ */
+import type { CallInfo, OperatorState, QueuePosition, QueueView, User } from '@tsunagu/protocol';
 import type { Clock } from '../../lib/clock';
 import { AppError, notFound } from '../../lib/errors';
 import type { AccountsStore } from '../accounts/store';
@@ -13,6 +17,12 @@ export interface CallViews {
   info(c: CallRecord): CallInfo;
   /** A waiting caller's place (null once it is no longer queued). */
   queuePosition(callId: number): QueuePosition | null;
+  /** Every waiting caller's place in one queue, worked out in one pass. */
+  queuePositions(shopId: number): QueuePosition[];
+  /** Reads the household's name again (it is making a call: a rename shows from then on). */
+  rememberHousehold(householdId: number): void;
+  /** The staff member's name as their console connected. */
+  rememberUser(user: User): void;
   operatorState(userId: number): OperatorState;
   queueView(shopId: number): QueueView;
 }
@@ -26,6 +36,26 @@ export function createCallViews(deps: {
   accounts: AccountsStore;
 }): CallViews {
   const { router, shops, households, accounts } = deps;
+  const householdNames = new Map<number, string>();
+  const userNames = new Map<number, string>();
+  const householdName = (id: number) => {
+    let name = householdNames.get(id);
+    if (name === undefined) {
+      name = households.get(id)?.name ?? '';
+      householdNames.set(id, name);
+    }
+    return name;
+  };
+  const userName = (id: number): string | null => {
+    let name = userNames.get(id);
+    if (name === undefined) {
+      const user = accounts.userById(id);
+      if (!user) return null;
+      name = user.displayName;
+      userNames.set(id, name);
+    }
+    return name;
+  };
   const shopOpen = (shopId: number) => {
     const shop = shops.get(shopId);
     return shop ? isOpen(shop.openingHours, deps.clock.now(), deps.timeZone) : false;
@@ -33,13 +63,12 @@ export function createCallViews(deps: {
 
   function operatorState(userId: number): OperatorState {
     const op = router.operator(userId);
-    const user = accounts.userById(userId);
-    if (!op || !user || user.shopId === null)
-      throw new AppError(403, 'NOT_AN_OPERATOR', 'Only shop staff and listeners take calls.');
+    const name = op ? userName(userId) : null;
+    if (!op || name === null) throw new AppError(403, 'NOT_AN_OPERATOR', 'Only shop staff and listeners take calls.');
     return {
       operatorId: userId,
-      name: user.displayName,
-      shopId: user.shopId,
+      name,
+      shopId: op.queueId,
       availability: op.availability,
       activity: router.activity(op),
       callId: op.callId ?? op.ringingCallId,
@@ -47,21 +76,33 @@ export function createCallViews(deps: {
     };
   }
 
+  const place = (p: NonNullable<ReturnType<CallRouter['position']>>, notice: QueuePosition['notice']) => ({
+    callId: p.callId,
+    shopId: p.queueId,
+    position: p.position,
+    ahead: p.ahead,
+    estimatedWaitSeconds: Math.round(p.estimatedWaitMs / 1000),
+    notice: notice ?? (p.nobodyAvailable ? 'nobody_available' : null),
+    callback: p.callback,
+  });
+
   return {
     operatorState,
+    rememberHousehold: (id) => void householdNames.set(id, households.get(id)?.name ?? ''),
+    rememberUser: (user) => void userNames.set(user.id, user.displayName),
 
     info(c) {
       const shop = shops.get(c.shopId);
-      const op = c.operatorId !== null ? accounts.userById(c.operatorId) : undefined;
+      const operatorName = c.operatorId !== null ? userName(c.operatorId) : null;
       return {
         callId: c.id,
         shopId: c.shopId,
         shopName: shop?.name ?? '',
         shopKind: shop?.kind ?? 'shop',
         householdId: c.householdId,
-        householdName: households.get(c.householdId)?.name ?? '',
+        householdName: householdName(c.householdId),
         operatorId: c.operatorId,
-        operatorName: op?.displayName ?? null,
+        operatorName,
         direction: c.direction,
         status: c.status,
       };
@@ -69,17 +110,12 @@ export function createCallViews(deps: {
 
     queuePosition(callId) {
       const p = router.position(callId);
-      if (!p) return null;
-      const notice = !shopOpen(p.queueId) ? 'closed' : p.nobodyAvailable ? 'nobody_available' : null;
-      return {
-        callId,
-        shopId: p.queueId,
-        position: p.position,
-        ahead: p.ahead,
-        estimatedWaitSeconds: Math.round(p.estimatedWaitMs / 1000),
-        notice,
-        callback: p.callback,
-      };
+      return p ? place(p, shopOpen(p.queueId) ? null : 'closed') : null;
+    },
+
+    queuePositions(shopId) {
+      const closed = shopOpen(shopId) ? null : 'closed';
+      return router.positions(shopId).map((p) => place(p, closed));
     },
 
     queueView(shopId) {
@@ -94,7 +130,7 @@ export function createCallViews(deps: {
         entries: router.queue(shopId).map((e) => ({
           callId: e.callId,
           householdId: e.householdId,
-          householdName: households.get(e.householdId)?.name ?? '',
+          householdName: householdName(e.householdId),
           since: new Date(e.enqueuedAt).toISOString(),
           callback: e.callback,
           ringingOperatorId: e.ringing?.operatorId ?? null,
