@@ -96,6 +96,7 @@ export async function runDisasterBench(options: { terminals: number; out: string
 
   // The voice first, before anything else runs (in this process, with the hub's engine).
   const synthesis = await measureSynthesis();
+  for (const f of synthesis.failed) notes.push(`A synthesis run failed after ${f}.`);
   log(
     `synthesis of a ${synthesis.characters}-character alert: p50 ${Math.round(synthesis.synthesis.p50)} ms, max ${Math.round(synthesis.synthesis.max)} ms; clip ${synthesis.clipBytes} bytes for ${(synthesis.clipDurationMs / 1000).toFixed(1)} s${synthesis.missing.length ? `; missing ${synthesis.missing.join(', ')}` : ''}`,
   );

@@ -1,7 +1,8 @@
 /** SQL for city hall's readings (ふりがな) of an announcement's words, and for which clips are still wanted. */
-import type { AnnouncementKind, SpeechReading } from '@tsunagu/protocol';
+import type { SpeechReading } from '@tsunagu/protocol';
 import type { Db } from '../../../db/database';
 import type { AnnouncementRecord } from '../store';
+import type { Row } from '../store-rows';
 
 export interface ReadingsStore {
   readings(announcementId: number): SpeechReading[];
@@ -53,17 +54,9 @@ export interface SpeakableStore {
   speakable(now: number): Speakable[];
 }
 
-interface SpeakableRow {
-  id: number;
-  kind: AnnouncementKind;
-  test: number;
-  title_ja: string;
-  body_ja: string;
-  title_en: string | null;
-  body_en: string | null;
-  audio_id: string | null;
+type SpeakableRow = Pick<Row, 'id' | 'kind' | 'test' | 'title_ja' | 'body_ja' | 'title_en' | 'body_en' | 'audio_id'> & {
   change: string | null;
-}
+};
 
 export function createSqliteSpeakableStore(db: Db): SpeakableStore {
   const live = db.prepare<[number], SpeakableRow>(
