@@ -17,3 +17,37 @@ export type DataRead = Static<typeof DataRead>;
 
 export const DataReadList = Type.Object({ householdId: Id, reads: Type.Array(DataRead) });
 export type DataReadList = Static<typeof DataReadList>;
+
+/** Rows exactly as the hub stores them (times in ms since the epoch), one array per table. */
+const Rows = Type.Array(Type.Record(Type.String(), Type.Unknown()));
+
+/** Everything the hub holds about one household (本人からの開示請求). */
+export const HouseholdExport = Type.Object({
+  householdId: Id,
+  exportedAt: Timestamp,
+  household: Type.Record(Type.String(), Type.Unknown()),
+  residents: Rows,
+  watchers: Rows,
+  terminals: Rows,
+  checkins: Rows,
+  signsOfLife: Rows,
+  receipts: Rows,
+  orders: Rows,
+  orderLines: Rows,
+  calls: Rows,
+  watchAlerts: Rows,
+  watchAlertEvents: Rows,
+  dataReads: Rows,
+});
+export type HouseholdExport = Static<typeof HouseholdExport>;
+
+/** What an erasure removed (利用停止・削除請求). */
+export const HouseholdErasure = Type.Object({
+  householdId: Id,
+  erasedAt: Timestamp,
+  residents: Type.Integer({ minimum: 0 }),
+  watchersRemoved: Type.Integer({ minimum: 0 }),
+  ordersAnonymised: Type.Integer({ minimum: 0 }),
+  alertsAnonymised: Type.Integer({ minimum: 0 }),
+});
+export type HouseholdErasure = Static<typeof HouseholdErasure>;

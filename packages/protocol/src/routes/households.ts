@@ -14,7 +14,7 @@ import {
   UpdateHouseholdBody,
   WatcherParams,
 } from '../households';
-import { DataReadList } from '../privacy';
+import { DataReadList, HouseholdErasure, HouseholdExport } from '../privacy';
 import {
   EnrollBody,
   EnrollmentCodeIssued,
@@ -109,6 +109,53 @@ export const householdsRoutes = {
       querystring: { limit: 50 },
       response: {
         200: { householdId: 7, reads: [{ at: ex.at, actor: 'user:3:suzuki', what: 'record', ip: '192.0.2.10' }] },
+      },
+    },
+  }),
+  'GET /api/households/:id/export': route({
+    params: IdParams,
+    description:
+      'Administrators: everything the hub holds about one household (本人からの開示請求), as stored: record, residents, watchers, terminals, check-ins, receipts, orders, calls, watch alerts and who read its data. Audited and recorded as a read.',
+    response: { 200: HouseholdExport },
+    examples: {
+      params: id,
+      response: {
+        200: {
+          householdId: 7,
+          exportedAt: ex.at,
+          household: { id: 7, name: '山田' },
+          residents: [{ id: 1, household_id: 7, name: '山田 太郎', birth_year: 1940 }],
+          watchers: [],
+          terminals: [],
+          checkins: [],
+          signsOfLife: [],
+          receipts: [],
+          orders: [],
+          orderLines: [],
+          calls: [],
+          watchAlerts: [],
+          watchAlertEvents: [],
+          dataReads: [],
+        },
+      },
+    },
+  }),
+  'POST /api/households/:id/erase': route({
+    params: IdParams,
+    description:
+      'Administrators: removes the personal data of a closed household (names, address, phone, notes; watcher links); rows statistics need stay, anonymised. 409 HOUSEHOLD_OPEN for a household that is still served. Audited with ids only.',
+    response: { 200: HouseholdErasure },
+    examples: {
+      params: id,
+      response: {
+        200: {
+          householdId: 7,
+          erasedAt: ex.at,
+          residents: 2,
+          watchersRemoved: 1,
+          ordersAnonymised: 3,
+          alertsAnonymised: 0,
+        },
       },
     },
   }),

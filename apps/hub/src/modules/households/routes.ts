@@ -8,9 +8,11 @@ import type { AccountsStore } from '../accounts/store';
 import type { TerminalsService } from '../terminals/service';
 import { canSeeHousehold, visibleHouseholdIds } from './access';
 import { householdImportRoutes } from './import-routes';
+import { createHouseholdPrivacy } from './privacy';
 import type { HouseholdsStore } from './store';
 
 const cityhall = { roles: ['cityhall'] as const };
+const admin = { roles: ['cityhall'] as const, admin: true };
 const cityhallOrWatcher = { roles: ['cityhall', 'watcher'] as const };
 
 export { canSeeHousehold } from './access';
@@ -69,11 +71,51 @@ export function householdsRoutes(
     route(
       app,
       'GET /api/households/:id/reads',
-      { config: { access: { roles: ['cityhall'], admin: true } }, tags: ['households'] },
+      { config: { access: admin }, tags: ['households'] },
       async (request) => {
         const { id } = request.params;
         if (!households.get(id)) throw notFound('household');
         return { householdId: id, reads: ctx.reads.list(id, request.query.limit ?? 100) };
+      },
+    );
+
+    // Administrators: a household's personal data on request (開示 / 削除), both audited.
+    const privacy = createHouseholdPrivacy(ctx.db);
+    route(
+      app,
+      'GET /api/households/:id/export',
+      { config: { access: admin }, tags: ['households'] },
+      async (request) => {
+        const { id } = request.params;
+        const data = privacy.exportAll(id, ctx.clock.now());
+        if (!data) throw notFound('household');
+        const actor = actorName(request.principal);
+        ctx.reads.record(actor, 'export', [id]);
+        ctx.audit.record({ actor, action: 'household.exported', target: `household:${id}`, ip: request.ip });
+        return data;
+      },
+    );
+
+    route(
+      app,
+      'POST /api/households/:id/erase',
+      { config: { access: admin }, tags: ['households'] },
+      async (request) => {
+        const { id } = request.params;
+        const h = households.get(id);
+        if (!h) throw notFound('household');
+        if (h.closedAt === null)
+          throw new AppError(409, 'HOUSEHOLD_OPEN', 'Close this household before erasing its personal data.');
+        const result = privacy.erase(id, ctx.clock.now());
+        // Ids and counts only: the audit log is append-only and must not keep what was erased.
+        ctx.audit.record({
+          actor: actorName(request.principal),
+          action: 'household.erased',
+          target: `household:${id}`,
+          ip: request.ip,
+          detail: { ...result },
+        });
+        return result;
       },
     );
 
