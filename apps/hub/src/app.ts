@@ -28,6 +28,7 @@ import { createTwoFactorService } from './modules/accounts/two-factor';
 import { twoFactorRoutes } from './modules/accounts/two-factor-routes';
 import { createSqliteTwoFactorStore } from './modules/accounts/two-factor-store';
 import { createDataReads } from './modules/audit/data-reads';
+import { scheduleRetention } from './modules/audit/retention';
 import { createSqliteAuditStore } from './modules/audit/store';
 import { registerCapabilities } from './modules/capabilities';
 import { householdsRoutes } from './modules/households/routes';
@@ -202,6 +203,14 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   if (options.backgroundJobs ?? true) {
     const stop = scheduleSessionSweeps({ clock, guard: sessionGuard, sweep: () => sockets.sweepStaffSessions() });
     app.addHook('onClose', async () => stop());
+    const stopRetention = scheduleRetention({
+      db,
+      clock,
+      days: config.retentionDays,
+      audit,
+      onError: (err) => app.log.error({ err }, 'retention job failed'),
+    });
+    app.addHook('onClose', async () => stopRetention());
   }
 
   const events = new DomainEventBus((err, event) => app.log.error({ err, event }, 'domain event listener failed'));

@@ -46,6 +46,11 @@ export interface HubConfig {
    * check within this are alerted to their watchers (60).
    */
   help: { ackMinutes: number; safetyUnansweredMinutes: number };
+  /**
+   * TSUNAGU_RETENTION_DAYS: check-ins, signs of life, call records, data reads and delivered
+   * announcement receipts older than this are deleted by the daily retention job (default 730).
+   */
+  retentionDays: number;
 }
 
 export interface IceServerConfig {
@@ -192,6 +197,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
     return Number(value);
   };
+  let retentionDays = 730;
+  const retention = env.TSUNAGU_RETENTION_DAYS;
+  if (retention !== undefined && retention !== '') {
+    if (!/^\d{1,5}$/.test(retention) || Number(retention) < 30)
+      problems.push(`TSUNAGU_RETENTION_DAYS must be a whole number of days, at least 30 (got "${retention}")`);
+    else retentionDays = Number(retention);
+  }
   const help = {
     ackMinutes: minutes('TSUNAGU_HELP_ACK_MINUTES', 10),
     safetyUnansweredMinutes: minutes('TSUNAGU_SAFETY_UNANSWERED_MINUTES', 60),
@@ -231,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     cap,
     notifications,
     help,
+    retentionDays,
     development,
     metrics,
   };

@@ -1,0 +1,120 @@
+/**
+ * Retention (issue 11, ISMS): the daily job on the injected clock deletes check-ins, signs of life,
+ * ended call records, data reads and the receipts of finished announcements once they are older than
+ * TSUNAGU_RETENTION_DAYS; live announcements' receipts, watch alerts and the audit log stay.
+ */
+import { loadConfig } from '../../config';
+import { FakeClock } from '../../lib/clock';
+import { as, createTestHub, enrollTerminal, login, type TestHub } from '../../testing/harness';
+
+jest.setTimeout(30_000);
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('retention job', () => {
+  let hub: TestHub;
+  let clock: FakeClock;
+  beforeAll(async () => {
+    clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    hub = await createTestHub({ clock, config: { retentionDays: 30 } });
+  });
+  afterAll(() => hub.close());
+
+  const count = (sql: string) => (hub.ctx.db.prepare(sql).get() as { n: number }).n;
+
+  it('deletes only what is older than the period, and never a live announcement or a watch alert', async () => {
+    const db = hub.ctx.db;
+    const [h0, h1] = hub.fixture.households as [number, number];
+    const { terminalId } = enrollTerminal(hub, h0);
+    const cityhall = await login(hub, 'cityhall');
+    const announce = async (title: string) => {
+      const res = await as(
+        hub,
+        cityhall,
+      )({
+        method: 'POST',
+        url: '/api/announcements',
+        payload: { kind: 'routine', titleJa: title, bodyJa: '本文', target: { type: 'all' } },
+      });
+      expect(res.statusCode).toBe(201);
+      return (res.json() as { id: number }).id;
+    };
+    const live = await announce('ずっと有効');
+    const over = await announce('終わった');
+    db.prepare("UPDATE announcements SET status = 'expired' WHERE id = ?").run(over);
+
+    const old = clock.now();
+    const receipt = db.prepare(
+      `INSERT OR REPLACE INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at)
+       VALUES (?, ?, ?, ?)`,
+    );
+    receipt.run(live, terminalId, h0, old);
+    receipt.run(over, terminalId, h0, old);
+    const checkin = db.prepare(
+      'INSERT INTO checkins (household_id, idempotency_key, at, pressed_at, received_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    const oldCheckin = checkin.run(h0, 'old', old, old, old).lastInsertRowid;
+    db.prepare("INSERT INTO signs_of_life (household_id, kind, at, checkin_id) VALUES (?, 'checkin', ?, ?)").run(
+      h0,
+      old,
+      oldCheckin,
+    );
+    const call = db.prepare(
+      `INSERT INTO calls (shop_id, household_id, direction, status, requested_at, ended_at)
+       VALUES (?, ?, 'inbound', ?, ?, ?)`,
+    );
+    const oldCall = call.run(hub.fixture.shopId, h0, 'ended', old, old).lastInsertRowid;
+    call.run(hub.fixture.shopId, h0, 'waiting', old, null);
+    db.prepare(
+      `INSERT INTO orders (shop_id, household_id, call_id, status, created_at, updated_at)
+       VALUES (?, ?, ?, 'received', ?, ?)`,
+    ).run(hub.fixture.shopId, h0, oldCall, old, old);
+    const alert = db
+      .prepare("INSERT INTO watch_alerts (kind, household_id, district_id, opened_at) VALUES ('concern', ?, ?, ?)")
+      .run(h1, hub.fixture.districts[0] ?? 1, old).lastInsertRowid;
+    hub.ctx.reads.record('user:1:x', 'record', [h0]);
+    const auditRows = count('SELECT COUNT(*) AS n FROM audit_log');
+
+    // Within the period nothing goes, however often the job runs.
+    clock.advance(29 * DAY);
+    const recent = clock.now();
+    checkin.run(h0, 'recent', recent, recent, recent);
+    expect(count('SELECT COUNT(*) AS n FROM checkins')).toBe(2);
+    expect(count('SELECT COUNT(*) AS n FROM data_reads')).toBe(1);
+
+    clock.advance(2 * DAY);
+    expect(count(`SELECT COUNT(*) AS n FROM checkins WHERE household_id = ${h0}`)).toBe(1);
+    expect(count("SELECT COUNT(*) AS n FROM checkins WHERE idempotency_key = 'recent'")).toBe(1);
+    expect(count('SELECT COUNT(*) AS n FROM signs_of_life')).toBe(0);
+    expect(count('SELECT COUNT(*) AS n FROM data_reads')).toBe(0);
+    // The ended call goes (its order stays, unlinked); the call still waiting stays.
+    expect(count('SELECT COUNT(*) AS n FROM calls')).toBe(1);
+    expect(count("SELECT COUNT(*) AS n FROM calls WHERE status = 'waiting'")).toBe(1);
+    expect(count('SELECT COUNT(*) AS n FROM orders WHERE call_id IS NULL')).toBe(1);
+    // The finished announcement's receipt goes; the live one's stays.
+    expect(count(`SELECT COUNT(*) AS n FROM announcement_receipts WHERE announcement_id = ${over}`)).toBe(0);
+    expect(count(`SELECT COUNT(*) AS n FROM announcement_receipts WHERE announcement_id = ${live}`)).toBe(1);
+    expect(count(`SELECT COUNT(*) AS n FROM watch_alerts WHERE id = ${alert} AND state = 'open'`)).toBe(1);
+    // The audit log only grew: one entry with counts.
+    const entries = db.prepare("SELECT detail FROM audit_log WHERE action = 'retention.pruned'").all() as {
+      detail: string;
+    }[];
+    expect(entries).toHaveLength(1);
+    expect(JSON.parse(entries[0]!.detail)).toEqual({
+      days: 30,
+      checkins: 1,
+      signsOfLife: 1,
+      calls: 1,
+      dataReads: 1,
+      receipts: 1,
+    });
+    expect(count('SELECT COUNT(*) AS n FROM audit_log')).toBeGreaterThan(auditRows);
+  });
+
+  it('reads the period from TSUNAGU_RETENTION_DAYS and refuses nonsense', () => {
+    expect(loadConfig({ TSUNAGU_RETENTION_DAYS: '365' }).retentionDays).toBe(365);
+    expect(loadConfig({}).retentionDays).toBe(730);
+    expect(() => loadConfig({ TSUNAGU_RETENTION_DAYS: '7' })).toThrow(/TSUNAGU_RETENTION_DAYS/);
+    expect(() => loadConfig({ TSUNAGU_RETENTION_DAYS: 'forever' })).toThrow(/TSUNAGU_RETENTION_DAYS/);
+  });
+});
