@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { JmaTelegramRecord } from '@tsunagu/protocol';
+import type { JmaTelegramRecord, SystemStatus } from '@tsunagu/protocol';
 import { buildApp } from '../../app';
 import { FakeClock } from '../../lib/clock';
 import { as, createTestHub, sessionFor, type TestHub } from '../../testing/harness';
@@ -241,6 +241,39 @@ describe('JMA feed poller', () => {
     expect(await metric('tsunagu_jma_feed_polls_total{feed')).toContain(
       `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="error"} 2`,
     );
+  });
+
+  it('is a readiness check and tsunagu_poller_lag_seconds: ok after a read, a warning after 3 failures, stale after 15 minutes', async () => {
+    const poller = await build();
+    const jmaCheck = async () =>
+      (await hub.app.inject({ method: 'GET', url: '/readyz', headers: METRICS_AUTH }))
+        .json<SystemStatus>()
+        .checks.find((c) => c.name === 'jma');
+    clock.advance(0);
+    await poller.idle();
+    expect(await jmaCheck()).toMatchObject({ status: 'ok', critical: false, values: { lagSeconds: 0, failures: 0 } });
+    expect(await metric('tsunagu_poller_lag_seconds{poller="jma"}')).toEqual([
+      'tsunagu_poller_lag_seconds{poller="jma"} 0',
+    ]);
+    // Every poll fails from now on: at +60 s, then +120 s and +240 s later (backoff).
+    server.failNext(10);
+    for (const step of [60_000, 120_000, 240_000]) {
+      clock.advance(step);
+      await poller.idle();
+    }
+    expect(await jmaCheck()).toMatchObject({
+      status: 'warn',
+      reason: 'unreachable',
+      values: { lagSeconds: 420, failures: 3 },
+    });
+    clock.advance(481_000);
+    await poller.idle();
+    expect(await jmaCheck()).toMatchObject({ status: 'fail', reason: 'stale', values: { lagSeconds: 901 } });
+    expect(await metric('tsunagu_poller_lag_seconds{poller="jma"}')).toEqual([
+      'tsunagu_poller_lag_seconds{poller="jma"} 901',
+    ]);
+    // Not critical: every hub shares the feed, so this one stays in the load balancer.
+    expect((await hub.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 
   it('gives up a feed that stops answering after 15 s on the hub clock (not the wall clock), then backs off', async () => {

@@ -7,6 +7,7 @@
 import { Counter, Gauge } from 'prom-client';
 import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
+import type { CheckResult, HealthCheck } from '../../plugins/health';
 import type { IngestFrom, IngestResult } from './service';
 import type { JmaStore } from './store';
 import { attr, child, children, JmaError, readXml, text } from './xml';
@@ -79,6 +80,8 @@ export interface FeedPoller {
   poll(url: string): Promise<void>;
   /** Resolves when no poll is running. */
   idle(): Promise<void>;
+  /** Per feed: when it was last read successfully (ms, null if never since start) and failures in a row. */
+  status(): { url: string; lastSuccessAt: number | null; failures: number; since: number }[];
 }
 
 export function createFeedPoller(
@@ -119,6 +122,8 @@ export function createFeedPoller(
   /** Requests under way: a stopping hub aborts them instead of waiting for their deadline. */
   const requests = new Set<AbortController>();
   let stopped = true;
+  let startedAt = clock.now();
+  const lastSuccessAt = new Map<string, number>();
 
   /**
    * One GET, its answer and body within FETCH_TIMEOUT_MS on the hub's clock (injected, so tests
@@ -211,9 +216,13 @@ export function createFeedPoller(
     start() {
       if (!stopped) return;
       stopped = false;
+      startedAt = clock.now();
       for (const url of deps.feeds) {
         const last = store.feedState(url).lastSuccessAt;
-        if (last !== null) lastSuccess.set({ feed: url }, last / 1000);
+        if (last !== null) {
+          lastSuccess.set({ feed: url }, last / 1000);
+          lastSuccessAt.set(url, last);
+        }
         schedule(url, 0);
       }
     },
@@ -228,6 +237,7 @@ export function createFeedPoller(
         .then(() => {
           failures.set(url, 0);
           lastSuccess.set({ feed: url }, clock.now() / 1000);
+          lastSuccessAt.set(url, clock.now());
           schedule(url, deps.pollSeconds * 1000);
         })
         .catch((err: unknown) => {
@@ -249,6 +259,52 @@ export function createFeedPoller(
     async idle() {
       while (running.size > 0) await Promise.all([...running]);
     },
+    status() {
+      return deps.feeds.map((url) => ({
+        url,
+        lastSuccessAt: lastSuccessAt.get(url) ?? null,
+        failures: failures.get(url) ?? 0,
+        since: startedAt,
+      }));
+    },
   };
   return poller;
+}
+
+/** A feed not read for this long is stale (the shipped alert rule fires at the same age). */
+export const FEED_STALE_SECONDS = 900;
+
+/**
+ * The `jma` readiness check (not critical: every hub shares the feed, so taking this one out of the
+ * load balancer would not help): stale when a feed has not been read for 15 minutes, a warning after
+ * three failed polls in a row. Also keeps `tsunagu_poller_lag_seconds{poller="jma"}` current.
+ */
+export function feedHealthCheck(ctx: HubContext, poller: FeedPoller): HealthCheck {
+  return {
+    name: 'jma',
+    critical: false,
+    run(): CheckResult {
+      const now = ctx.clock.now();
+      const feeds = poller.status();
+      const lagSeconds = Math.max(0, ...feeds.map((f) => (now - (f.lastSuccessAt ?? f.since)) / 1000));
+      const failures = Math.max(0, ...feeds.map((f) => f.failures));
+      ctx.metrics.operations.pollerLag.set({ poller: 'jma' }, lagSeconds);
+      const values = { lagSeconds: Math.round(lagSeconds), failures };
+      if (lagSeconds > FEED_STALE_SECONDS)
+        return {
+          status: 'fail',
+          reason: 'stale',
+          message: `A JMA feed has not been read for ${Math.round(lagSeconds / 60)} minutes (${failures} failed polls in a row).`,
+          values,
+        };
+      if (failures >= 3)
+        return {
+          status: 'warn',
+          reason: 'unreachable',
+          message: `The last ${failures} polls of a JMA feed failed; retrying with backoff.`,
+          values,
+        };
+      return { status: 'ok', message: `JMA feeds read ${Math.round(lagSeconds)} s ago.`, values };
+    },
+  };
 }

@@ -2,7 +2,7 @@
 import type { HubCore } from '../../core';
 import type { AnnouncementsService } from '../announcements';
 import { announcementsSink } from './announcements-sink';
-import { createFeedPoller, type FeedPoller } from './feed';
+import { createFeedPoller, type FeedPoller, feedHealthCheck } from './feed';
 import { jmaRoutes } from './routes';
 import { createJmaService, type JmaService } from './service';
 import { createSqliteJmaStore } from './store';
@@ -29,7 +29,10 @@ export async function registerJma(
     pollSeconds: ctx.config.jma.pollSeconds,
   });
   // Polling runs in the hub only (never in the admin CLI), and only when a feed is configured.
-  if (ctx.backgroundJobs && ctx.config.jma.feeds.length > 0) poller.start();
+  if (ctx.backgroundJobs && ctx.config.jma.feeds.length > 0) {
+    poller.start();
+    ctx.health.register(feedHealthCheck(ctx, poller));
+  }
   hub.app.addHook('preClose', async () => {
     poller.stop();
     await poller.idle();
