@@ -207,6 +207,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
       db,
       clock,
       days: config.retentionDays,
+      auditDays: config.auditRetentionDays,
       audit,
       onError: (err) => app.log.error({ err }, 'retention job failed'),
     });

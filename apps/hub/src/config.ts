@@ -51,6 +51,8 @@ export interface HubConfig {
    * announcement receipts older than this are deleted by the daily retention job (default 730).
    */
   retentionDays: number;
+  /** TSUNAGU_AUDIT_RETENTION_DAYS: audit log entries older than this are deleted (default 3650, at least 1827). */
+  auditRetentionDays: number;
 }
 
 export interface IceServerConfig {
@@ -204,6 +206,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       problems.push(`TSUNAGU_RETENTION_DAYS must be a whole number of days, at least 30 (got "${retention}")`);
     else retentionDays = Number(retention);
   }
+  let auditRetentionDays = 3650;
+  const auditRetention = env.TSUNAGU_AUDIT_RETENTION_DAYS;
+  if (auditRetention !== undefined && auditRetention !== '') {
+    // The audit log refuses to lose entries younger than five years (migration 0013).
+    if (!/^\d{1,5}$/.test(auditRetention) || Number(auditRetention) < 1827)
+      problems.push(
+        `TSUNAGU_AUDIT_RETENTION_DAYS must be a whole number of days, at least 1827 (got "${auditRetention}")`,
+      );
+    else auditRetentionDays = Number(auditRetention);
+  }
   const help = {
     ackMinutes: minutes('TSUNAGU_HELP_ACK_MINUTES', 10),
     safetyUnansweredMinutes: minutes('TSUNAGU_SAFETY_UNANSWERED_MINUTES', 60),
@@ -244,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     notifications,
     help,
     retentionDays,
+    auditRetentionDays,
     development,
     metrics,
   };

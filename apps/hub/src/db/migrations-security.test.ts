@@ -58,3 +58,19 @@ describe('0012-data-reads', () => {
     expect(db.prepare('DELETE FROM data_reads WHERE at < 2').run().changes).toBe(1);
   });
 });
+
+describe('0013-audit-retention', () => {
+  const db = new Database(':memory:');
+  migrate(db, { target: 13 });
+  const insert = db.prepare("INSERT INTO audit_log (at, actor, action) VALUES (?, 'system', 'x')");
+  const year = 365 * 86_400_000;
+
+  it('lets only entries more than five years old be deleted, and none be changed', () => {
+    const recent = insert.run(Date.now() - 4 * year).lastInsertRowid;
+    const ancient = insert.run(Date.now() - 6 * year).lastInsertRowid;
+    expect(() => db.prepare('DELETE FROM audit_log WHERE id = ?').run(recent)).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'y' WHERE id = ?").run(ancient)).toThrow(/append-only/);
+    expect(db.prepare('DELETE FROM audit_log WHERE id = ?').run(ancient).changes).toBe(1);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Retention (issue 11, ISMS): the daily job on the injected clock deletes check-ins, signs of life,
  * ended call records, data reads and the receipts of finished announcements once they are older than
- * TSUNAGU_RETENTION_DAYS; live announcements' receipts, watch alerts and the audit log stay.
+ * TSUNAGU_RETENTION_DAYS, and audit entries older than TSUNAGU_AUDIT_RETENTION_DAYS; live
+ * announcements' receipts and watch alerts stay.
  */
 import { loadConfig } from '../../config';
 import { FakeClock } from '../../lib/clock';
@@ -73,6 +74,10 @@ describe('retention job', () => {
       .prepare("INSERT INTO watch_alerts (kind, household_id, district_id, opened_at) VALUES ('concern', ?, ?, ?)")
       .run(h1, hub.fixture.districts[0] ?? 1, old).lastInsertRowid;
     hub.ctx.reads.record('user:1:x', 'record', [h0]);
+    // Audit entries have their own, longer period (default ten years).
+    const auditEntry = db.prepare("INSERT INTO audit_log (at, actor, action) VALUES (?, 'system', 'old')");
+    auditEntry.run(Date.parse('2015-06-01T00:00:00Z'));
+    auditEntry.run(Date.parse('2020-06-01T00:00:00Z'));
     const auditRows = count('SELECT COUNT(*) AS n FROM audit_log');
 
     // Within the period nothing goes, however often the job runs.
@@ -95,20 +100,25 @@ describe('retention job', () => {
     expect(count(`SELECT COUNT(*) AS n FROM announcement_receipts WHERE announcement_id = ${over}`)).toBe(0);
     expect(count(`SELECT COUNT(*) AS n FROM announcement_receipts WHERE announcement_id = ${live}`)).toBe(1);
     expect(count(`SELECT COUNT(*) AS n FROM watch_alerts WHERE id = ${alert} AND state = 'open'`)).toBe(1);
-    // The audit log only grew: one entry with counts.
+    // Only the audit entry older than ten years went; the job's own entry holds counts only.
+    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'old'")).toBe(1);
     const entries = db.prepare("SELECT detail FROM audit_log WHERE action = 'retention.pruned'").all() as {
       detail: string;
     }[];
-    expect(entries).toHaveLength(1);
-    expect(JSON.parse(entries[0]!.detail)).toEqual({
+    // The first run (a minute after start) took the old audit entry; the run after the period the rest.
+    expect(entries).toHaveLength(2);
+    expect(JSON.parse(entries[0]!.detail)).toMatchObject({ audit: 1, checkins: 0, calls: 0 });
+    expect(JSON.parse(entries[1]!.detail)).toEqual({
       days: 30,
+      auditDays: 3650,
+      audit: 0,
       checkins: 1,
       signsOfLife: 1,
       calls: 1,
       dataReads: 1,
       receipts: 1,
     });
-    expect(count('SELECT COUNT(*) AS n FROM audit_log')).toBeGreaterThan(auditRows);
+    expect(count('SELECT COUNT(*) AS n FROM audit_log')).toBe(auditRows + 1);
   });
 
   it('reads the period from TSUNAGU_RETENTION_DAYS and refuses nonsense', () => {
@@ -116,5 +126,9 @@ describe('retention job', () => {
     expect(loadConfig({}).retentionDays).toBe(730);
     expect(() => loadConfig({ TSUNAGU_RETENTION_DAYS: '7' })).toThrow(/TSUNAGU_RETENTION_DAYS/);
     expect(() => loadConfig({ TSUNAGU_RETENTION_DAYS: 'forever' })).toThrow(/TSUNAGU_RETENTION_DAYS/);
+    expect(loadConfig({}).auditRetentionDays).toBe(3650);
+    expect(loadConfig({ TSUNAGU_AUDIT_RETENTION_DAYS: '2000' }).auditRetentionDays).toBe(2000);
+    // Younger than the five years the audit log's trigger keeps: refused at start.
+    expect(() => loadConfig({ TSUNAGU_AUDIT_RETENTION_DAYS: '365' })).toThrow(/TSUNAGU_AUDIT_RETENTION_DAYS/);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Retention (保有の制限): once a day, rows older than the retention period are deleted — check-ins
  * and signs of life, ended call records, reads of personal data, and the receipts of announcements
- * that are no longer live. Live announcements, watch alerts (open or not) and the audit log are never
- * touched. Each run that deleted something is audited with counts only.
+ * that are no longer live; audit entries only after their own, longer period. Live announcements and
+ * watch alerts (open or not) are never touched. Each run that deleted something is audited with counts only.
  */
 import type { Db } from '../../db/database';
 import type { Clock } from '../../lib/clock';
@@ -18,9 +18,10 @@ export interface RetentionResult {
   calls: number;
   dataReads: number;
   receipts: number;
+  audit: number;
 }
 
-export function createRetention(db: Db, clock: Clock, days: number) {
+export function createRetention(db: Db, clock: Clock, days: number, auditDays: number) {
   const stmt = (sql: string) => {
     const s = db.prepare(sql);
     return (cutoff: number) => s.run({ cutoff }).changes;
@@ -41,7 +42,9 @@ export function createRetention(db: Db, clock: Clock, days: number) {
       SELECT id FROM announcements WHERE status IN ('cancelled', 'expired')
         OR (status = 'published' AND expires_at IS NOT NULL AND expires_at < :cutoff))`),
   };
-  const prune = db.transaction((cutoff: number): RetentionResult => {
+  // Its own statement: the table's trigger refuses entries younger than five years (migration 0013).
+  const pruneAudit = stmt('DELETE FROM audit_log WHERE at < :cutoff');
+  const prune = db.transaction((cutoff: number): Omit<RetentionResult, 'audit'> => {
     const signsOfLife = q.signsOfLife(cutoff);
     const checkins = q.checkins(cutoff);
     q.unlinkOrders(cutoff);
@@ -56,7 +59,10 @@ export function createRetention(db: Db, clock: Clock, days: number) {
   });
   return {
     /** Deletes what is older than the retention period now. */
-    run: (): RetentionResult => prune(clock.now() - days * DAY),
+    run: (): RetentionResult => {
+      const result = prune(clock.now() - days * DAY);
+      return { ...result, audit: pruneAudit(clock.now() - auditDays * DAY) };
+    },
   };
 }
 
@@ -65,15 +71,20 @@ export function scheduleRetention(deps: {
   db: Db;
   clock: Clock;
   days: number;
+  auditDays: number;
   audit: AuditStore;
   onError: (err: unknown) => void;
 }): () => void {
-  const retention = createRetention(deps.db, deps.clock, deps.days);
+  const retention = createRetention(deps.db, deps.clock, deps.days, deps.auditDays);
   let timer = deps.clock.setTimeout(function run() {
     try {
       const result = retention.run();
       if (Object.values(result).some((n) => n > 0))
-        deps.audit.record({ actor: 'system', action: 'retention.pruned', detail: { days: deps.days, ...result } });
+        deps.audit.record({
+          actor: 'system',
+          action: 'retention.pruned',
+          detail: { days: deps.days, auditDays: deps.auditDays, ...result },
+        });
     } catch (err) {
       deps.onError(err);
     }
