@@ -140,6 +140,14 @@ export const householdsRoutes = {
       },
     },
   }),
+  'GET /api/households/:id/export.csv': route({
+    params: IdParams,
+    description:
+      'Administrators: the same export as one CSV (区分, 番号, 項目, 値: one line per stored field). Audited and recorded as a read.',
+    produces: 'text/csv; charset=utf-8',
+    response: { 200: Binary },
+    examples: { params: id, response: { 200: '区分,番号,項目,値\r\nhousehold,1,name,山田' } },
+  }),
   'POST /api/households/:id/erase': route({
     params: IdParams,
     description:

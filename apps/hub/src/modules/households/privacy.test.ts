@@ -55,6 +55,13 @@ describe('per-household export and erasure', () => {
     expect(body.dataReads.map((r) => r.what)).toEqual([]);
     const audit = (await call(admin, 'GET', '/api/audit?limit=5')).json() as { entries: AuditEntry[] };
     expect(JSON.stringify(audit)).toContain('household.exported');
+    const csv = await call(admin, 'GET', `/api/households/${h}/export.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body).toContain('区分,番号,項目,値');
+    expect(csv.body).toContain(`household,1,name,${record.name}`);
+    expect(csv.body).toContain('checkins,1,idempotency_key,k1');
+    expect((await call(cityhall, 'GET', `/api/households/${h}/export.csv`)).statusCode).toBe(403);
     const reads = (await call(admin, 'GET', `/api/households/${h}/reads`)).json() as { reads: { what: string }[] };
     expect(reads.reads.map((r) => r.what)).toContain('export');
   });

@@ -88,3 +88,17 @@ export function createHouseholdPrivacy(db: Db): HouseholdPrivacy {
     erase,
   };
 }
+
+/** The same export as one CSV (区分, 番号, 項目, 値): one line per stored field, for a spreadsheet. */
+export function exportCsvRows(data: HouseholdExport): (string | number | null)[][] {
+  const rows: (string | number | null)[][] = [['区分', '番号', '項目', '値']];
+  const cell = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'number' ? v : String(v));
+  const add = (section: string, n: number, row: Row) => {
+    for (const [k, v] of Object.entries(row)) rows.push([section, n, k, cell(v)]);
+  };
+  add('household', 1, data.household);
+  for (const [section, list] of Object.entries(data)) {
+    if (Array.isArray(list)) list.forEach((row, i) => add(section, i + 1, row as Row));
+  }
+  return rows;
+}

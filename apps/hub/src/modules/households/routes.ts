@@ -1,14 +1,15 @@
 /** REST routes for districts, households, residents and watcher assignments. */
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
+import { csvDocument } from '../../lib/csv';
 import { AppError, badRequest, notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
+import { actorName, type Principal } from '../../lib/principal';
 import { route } from '../../lib/route';
 import type { AccountsStore } from '../accounts/store';
 import type { TerminalsService } from '../terminals/service';
 import { canSeeHousehold, visibleHouseholdIds } from './access';
 import { householdImportRoutes } from './import-routes';
-import { createHouseholdPrivacy } from './privacy';
+import { createHouseholdPrivacy, exportCsvRows } from './privacy';
 import type { HouseholdsStore } from './store';
 
 const cityhall = { roles: ['cityhall'] as const };
@@ -81,19 +82,36 @@ export function householdsRoutes(
 
     // Administrators: a household's personal data on request (開示 / 削除), both audited.
     const privacy = createHouseholdPrivacy(ctx.db);
+    const exportOne = (
+      request: { params: { id: number }; principal: Principal | null; ip: string },
+      format: 'json' | 'csv',
+    ) => {
+      const { id } = request.params;
+      const data = privacy.exportAll(id, ctx.clock.now());
+      if (!data) throw notFound('household');
+      const actor = actorName(request.principal);
+      ctx.reads.record(actor, 'export', [id]);
+      ctx.audit.record({
+        actor,
+        action: 'household.exported',
+        target: `household:${id}`,
+        ip: request.ip,
+        detail: { format },
+      });
+      return data;
+    };
+    route(app, 'GET /api/households/:id/export', { config: { access: admin }, tags: ['households'] }, async (request) =>
+      exportOne(request, 'json'),
+    );
     route(
       app,
-      'GET /api/households/:id/export',
+      'GET /api/households/:id/export.csv',
       { config: { access: admin }, tags: ['households'] },
-      async (request) => {
-        const { id } = request.params;
-        const data = privacy.exportAll(id, ctx.clock.now());
-        if (!data) throw notFound('household');
-        const actor = actorName(request.principal);
-        ctx.reads.record(actor, 'export', [id]);
-        ctx.audit.record({ actor, action: 'household.exported', target: `household:${id}`, ip: request.ip });
-        return data;
-      },
+      async (request, reply) =>
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="household-${request.params.id}.csv"`)
+          .send(csvDocument(exportCsvRows(exportOne(request, 'csv')))),
     );
 
     route(
