@@ -98,7 +98,8 @@ export function exportCsvRows(data: HouseholdExport): (string | number | null)[]
   };
   add('household', 1, data.household);
   for (const [section, list] of Object.entries(data)) {
-    if (Array.isArray(list)) list.forEach((row, i) => add(section, i + 1, row as Row));
+    if (!Array.isArray(list)) continue;
+    for (const [i, row] of list.entries()) add(section, i + 1, row as Row);
   }
   return rows;
 }
