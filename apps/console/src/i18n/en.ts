@@ -430,6 +430,7 @@ export const en: ConsoleCatalogue = {
       'Cannot save: the hub’s disk is full or cannot be written. Keep what you entered and try again in a moment.',
     INVITATION_INVALID:
       'This invitation code cannot be used (wrong, already used or expired). Ask city hall for a new one.',
+    HOUSEHOLD_OPEN: 'This household is still open. Close it before erasing its personal data.',
     HOUSEHOLD_CLOSED: 'This household is closed. Reopen it first.',
     IMPORT_FILE_INVALID: 'This file cannot be read: {{message}}. Save it again from Excel as CSV and choose it again.',
     INTERNAL:

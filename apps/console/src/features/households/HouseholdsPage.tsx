@@ -14,10 +14,13 @@ import { Page } from '../../shell/Page';
 import { ConfirmDialog, ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
 import { EnrollmentCodeDialog } from './EnrollmentCodeDialog';
 import { CloseHouseholdDialog, HouseholdDialog } from './HouseholdDialog';
+import { HouseholdName } from './HouseholdName';
 import { HouseholdWatchersDialog } from './HouseholdWatchersDialog';
 import { ImportDialog } from './ImportDialog';
 import { useHouseholdMessages } from './messages';
 import { PlanDialog } from './PlanDialog';
+import { PrivacyDialog } from './PrivacyDialog';
+import { usePrivacyMessages } from './privacy-messages';
 import { offlineFor, TerminalState } from './TerminalState';
 
 interface Data {
@@ -33,13 +36,15 @@ const HOUSEHOLDS_CSS = `
 .plan-choices .check { margin-right: 1.5rem; }
 .timeline { padding-left: 1.2rem; }
 .timeline-time { display: inline-block; min-width: 7rem; font-weight: bold; }
+.privacy-section { margin-top: 1.5rem; }
+.privacy-downloads { display: flex; flex-wrap: wrap; gap: 0.6rem; }
 `;
 
 const OFFLINE_HOURS = [-1, 0, 1, 6, 24, 72] as const;
 
 export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const { t, i18n } = useTranslation();
-  const { api } = useSession();
+  const { api, user } = useSession();
   const [includeClosed, setIncludeClosed] = useState(false);
   const state = useLoad<Data>(async () => {
     const [h, d] = await Promise.all([
@@ -49,10 +54,13 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     return { households: h.households, districts: d.districts };
   }, [includeClosed]);
   const th = useHouseholdMessages();
+  const tp = usePrivacyMessages().t;
   const [editing, setEditing] = useState<Household | 'new' | null>(null);
   const [closing, setClosing] = useState<Household | null>(null);
   const [watchersOf, setWatchersOf] = useState<Household | null>(null);
   const [planOf, setPlanOf] = useState<Household | null>(null);
+  /** Administrators only: who read the household's data, its export, its erasure. */
+  const [privacyOf, setPrivacyOf] = useState<Household | null>(null);
   const [importing, setImporting] = useState(false);
   const [districtId, setDistrictId] = useState<number | 0>(0);
   const [onlyAssistance, setOnlyAssistance] = useState(false);
@@ -252,21 +260,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
               header: t('households.colName'),
               rowHeader: true,
               className: 'col-name',
-              cell: (h) => (
-                <>
-                  <span className="cell-title">{h.name}</span>
-                  {h.kana ? <span className="cell-sub">{h.kana}</span> : null}
-                  {h.closedAt ? (
-                    <span className="tag" data-testid="household-closed">
-                      {th('household.closedTag', { reason: h.closeReason })}
-                    </span>
-                  ) : null}
-                  {h.residents.length > 0 && !(h.residents.length === 1 && h.residents[0]?.name === h.name) ? (
-                    <span className="cell-sub">{h.residents.map((r) => r.name).join('、')}</span>
-                  ) : null}
-                  {h.notes ? <span className="cell-sub">{h.notes}</span> : null}
-                </>
-              ),
+              cell: (h) => <HouseholdName household={h} />,
             },
             { header: t('households.colDistrict'), cell: (h) => districtName(h.districtId) },
             { header: t('households.colAddress'), className: 'col-address', cell: (h) => h.address },
@@ -292,6 +286,14 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
               className: 'household-actions',
               cell: (h) => (
                 <div>
+                  {user.admin ? (
+                    <RowButton
+                      label={tp('privacy.open')}
+                      name={h.name}
+                      onClick={() => setPrivacyOf(h)}
+                      testId="household-privacy"
+                    />
+                  ) : null}
                   {h.closedAt ? (
                     <RowButton
                       label={th('household.reopen')}
@@ -397,6 +399,22 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
           onSaved={(message) => {
             setPlanOf(null);
             setStatus(message);
+          }}
+        />
+      ) : null}
+      {privacyOf ? (
+        <PrivacyDialog
+          household={privacyOf}
+          onClose={() => setPrivacyOf(null)}
+          onErased={(erased) => {
+            setPrivacyOf(null);
+            done(
+              tp('privacy.erased', {
+                id: erased.householdId,
+                residents: erased.residents,
+                watchers: erased.watchersRemoved,
+              }),
+            );
           }}
         />
       ) : null}
