@@ -73,7 +73,14 @@ it('a call in progress when the hub restarts ends cleanly on both sides', async 
       status: 'ended',
       end_reason: 'connection_lost',
     });
-    // Told once: a second reconnection hears nothing more about it.
+    // The terminal asks where its call stands after reconnecting (call:sync, as the real terminal's
+    // call controller does): the answer says it ended. Once asked, a second reconnection hears
+    // nothing more about it.
+    const sync = (await terminal.socket.timeout(5000).emitWithAck('call:sync', {})) as Ack<{
+      call: unknown;
+      ended: { callId: number; reason: string } | null;
+    }>;
+    expect(sync).toMatchObject({ ok: true, data: { call: null, ended: { callId, reason: 'connection_lost' } } });
     ended.terminal = null;
     terminal.socket.disconnect().connect();
     await waitFor(() => terminal.socket.connected, 5000);
