@@ -107,7 +107,7 @@ test('a new city hall account sets it up at first sign-in, then signs in with th
   await page.getByTestId('login-submit').click();
   await page.getByTestId('signed-in-as').waitFor();
   await page.getByTestId('nav-account').click();
-  await expect(page.getByTestId('two-factor-state').textContent()).resolves.toContain('残りのリカバリーコード：9個');
+  await page.getByTestId('two-factor-state').filter({ hasText: '残りのリカバリーコード：9個' }).waitFor();
   await expectAccessible(page, 'account-two-factor');
   await screenshot(page, 'console-account-two-factor');
   await page.close();
@@ -132,7 +132,8 @@ test('an administrator resets it from the users page: the person is signed out a
   await expect(row.getByTestId('user-two-factor').textContent()).resolves.toContain('有効');
   await row.getByTestId('reset-two-factor').click();
   await admin.getByRole('dialog').getByRole('button', { name: '二段階認証をリセット' }).click();
-  await expect(row.getByTestId('user-two-factor').textContent()).resolves.toContain('未設定');
+  // The list reloads after the reset: wait for the row to say so (reading it at once raced the reload).
+  await row.getByTestId('user-two-factor').filter({ hasText: '未設定' }).waitFor();
   expect(hub.stores.accounts.userById(sato.id)!.twoFactorEnabled).toBe(false);
 
   // Signed out at once: the console goes back to the login page, and the next sign-in sets it up.
@@ -156,7 +157,7 @@ test('a watcher may turn it on from the account page, and off again with the pas
   await section.getByTestId('two-factor-code').fill(totpCode(secret, currentStep()));
   await section.getByTestId('two-factor-confirm').click();
   await section.getByTestId('recovery-done').click();
-  await expect(section.getByTestId('two-factor-state').textContent()).resolves.toContain('有効です');
+  await section.getByTestId('two-factor-state').filter({ hasText: '有効です' }).waitFor();
   expect(hub.stores.accounts.userByUsername('carenet1')!.twoFactorEnabled).toBe(true);
   await expectAccessible(page, 'account-two-factor-on');
   await section.getByLabel('現在のパスワード').fill('tsunagu-demo');
