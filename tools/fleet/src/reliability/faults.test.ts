@@ -185,7 +185,10 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
     if (fault === 'stall') {
       // The hub notices the silent link, waits out the grace period, and ends the call.
       await waitFor(() => hub.services.terminals.connectedCount(terminalId) === 0, 10_000);
-      expect(presence.filter((p) => p.terminalId === terminalId).at(-1)?.online).toBe(false);
+      // The console hears it too (its presence event may follow the socket count by a moment).
+      expect(
+        await waitFor(() => presence.filter((p) => p.terminalId === terminalId).at(-1)?.online === false, 5_000),
+      ).toBe(true);
       clock.advance(RECONNECT_GRACE_MS + 1);
       expect(await waitFor(() => ended.operator !== null, 5_000)).toBe(true);
       expect(ended.operator).toBe('connection_lost');
