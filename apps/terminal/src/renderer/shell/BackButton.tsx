@@ -16,3 +16,10 @@ export function BackButton({ onBack }: { onBack: () => void }): ReactElement {
     />
   );
 }
+
+/** The way back when it is the only thing left to do on a screen: the biggest button there. */
+export function LargeBackButton({ onBack, label }: { onBack: () => void; label: string }): ReactElement {
+  return (
+    <BigButton icon="back" label={label} onPress={onBack} variant="neutral" className="tr-back-large" testId="back" />
+  );
+}

@@ -1,7 +1,9 @@
 // The honest placeholder for a service that is not wired yet: says so, and offers a big way back.
-import { BigButton, Icon, type IconName, Screen } from '@tsunagu/ui';
+
+import { Icon, type IconName, Screen } from '@tsunagu/ui';
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LargeBackButton } from './BackButton';
 
 export function PreparingScreen({
   title,
@@ -25,14 +27,7 @@ export function PreparingScreen({
         </div>
       </div>
       {/* The only thing to do here is go back, so it is the biggest thing on the screen. */}
-      <BigButton
-        icon="back"
-        label={t('common.back')}
-        onPress={onBack}
-        variant="neutral"
-        className="tr-back-large"
-        testId="back"
-      />
+      <LargeBackButton onBack={onBack} label={t('common.back')} />
     </Screen>
   );
 }

@@ -1,9 +1,11 @@
 // 元気です: one big button; then, if the resident likes, three faces; a spoken thank-you either way.
+
 import type { CheckinStatus, CheckinSubmit, Mood } from '@tsunagu/protocol';
 import { BigButton, ButtonGrid, columnsFor, Icon, Screen } from '@tsunagu/ui';
 import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
+import { LargeBackButton } from '../../shell/BackButton';
 import { useSound } from '../../sound/SoundContext';
 import { useTerminalState } from '../../state/TerminalState';
 import { Face } from './faces';
@@ -116,14 +118,7 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
           <Icon name="heart" className="tr-message__icon" />
           <p className="ts-text ts-text--large">{step.delivered ? t('checkin.thanks') : t('checkin.queued')}</p>
         </div>
-        <BigButton
-          icon="back"
-          label={t('checkin.home')}
-          onPress={onBack}
-          variant="neutral"
-          className="tr-back-large"
-          testId="back"
-        />
+        <LargeBackButton onBack={onBack} label={t('checkin.home')} />
       </Screen>
     );
   }

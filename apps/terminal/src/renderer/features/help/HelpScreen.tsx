@@ -1,10 +1,12 @@
 // 助けて (issue 16): a confirmation screen guards it (no long press); once sent, the resident hears
 // that help has been asked for, and later who has seen it.
+
 import type { HelpStatus } from '@tsunagu/protocol';
 import { BigButton, ButtonGrid, Icon, Screen } from '@tsunagu/ui';
 import { type ReactElement, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection, useSocketEvent } from '../../connection';
+import { LargeBackButton } from '../../shell/BackButton';
 import { useSound } from '../../sound/SoundContext';
 
 const SEND_TIMEOUT_MS = 8_000;
@@ -51,14 +53,7 @@ export function HelpScreen({ onBack }: { onBack: () => void }): ReactElement {
             ) : null}
           </div>
         </div>
-        <BigButton
-          icon="back"
-          label={t('checkin.home')}
-          onPress={onBack}
-          variant="neutral"
-          className="tr-back-large"
-          testId="back"
-        />
+        <LargeBackButton onBack={onBack} label={t('checkin.home')} />
       </Screen>
     );
   }
