@@ -1,6 +1,6 @@
 /** The announcements page's words (Japanese first, English second), added to the console's i18n when the page opens. */
 import type { ReceiptCounts } from '@tsunagu/protocol';
-import { useTranslation } from 'react-i18next';
+import { usePageWords } from '../../i18n/catalogue';
 
 export const announcementsJa = {
   title: 'お知らせ・緊急放送',
@@ -265,10 +265,5 @@ export const COUNT_KEYS: (keyof ReceiptCounts)[] = [
 
 /** Adds this page's words to the console's catalogues (once). */
 export function useMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('ann.title')) {
-    i18n.addResourceBundle('ja', 'translation', { ann: announcementsJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { ann: announcementsEn }, true, true);
-  }
-  return t;
+  return usePageWords({ ann: announcementsJa }, { ann: announcementsEn }, 'ann.title').t;
 }

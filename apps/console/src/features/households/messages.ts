@@ -3,7 +3,7 @@
  * watchers, the check-in plan): Japanese first, English second, added to the console's i18n when
  * a page that needs them opens.
  */
-import { useTranslation } from 'react-i18next';
+import { usePageWords } from '../../i18n/catalogue';
 
 export const householdJa = {
   create: '世帯を登録',
@@ -279,10 +279,5 @@ export const householdEn: typeof householdJa = {
 
 /** Adds these words to the console's catalogues (once). */
 export function useHouseholdMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('household.create')) {
-    i18n.addResourceBundle('ja', 'translation', { household: householdJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { household: householdEn }, true, true);
-  }
-  return t;
+  return usePageWords({ household: householdJa }, { household: householdEn }, 'household.create').t;
 }

@@ -2,7 +2,7 @@
  * An administrator's words for a household's personal data (who read it, the export for the
  * resident, erasure): Japanese first, English second, added to the console's i18n when needed.
  */
-import { useTranslation } from 'react-i18next';
+import { usePageWords } from '../../i18n/catalogue';
 
 export const privacyJa = {
   open: '個人情報',
@@ -104,10 +104,5 @@ export const privacyEn: typeof privacyJa = {
 
 /** Adds these words to the console's catalogues (once). */
 export function usePrivacyMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('privacy.open')) {
-    i18n.addResourceBundle('ja', 'translation', { privacy: privacyJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { privacy: privacyEn }, true, true);
-  }
-  return { t, i18n };
+  return usePageWords({ privacy: privacyJa }, { privacy: privacyEn }, 'privacy.open');
 }

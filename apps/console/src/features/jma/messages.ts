@@ -1,5 +1,5 @@
 /** The automatic alerts page's words (Japanese first, English second), added to the console's i18n when it opens. */
-import { useTranslation } from 'react-i18next';
+import { usePageWords } from '../../i18n/catalogue';
 
 export const jmaJa = {
   title: '自動配信の記録',
@@ -192,10 +192,5 @@ export const jmaEn: typeof jmaJa = {
 
 /** Adds this page's words to the console's catalogues (once). */
 export function useJmaMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('jma.title')) {
-    i18n.addResourceBundle('ja', 'translation', { jma: jmaJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { jma: jmaEn }, true, true);
-  }
-  return t;
+  return usePageWords({ jma: jmaJa }, { jma: jmaEn }, 'jma.title').t;
 }

@@ -2,7 +2,7 @@
  * Words of notifications (the settings page, the acknowledgement link, deliveries on an alert) and
  * of the alert kinds help requests brought (issue 16). Japanese first, English second.
  */
-import { useTranslation } from 'react-i18next';
+import { usePageWords } from '../../i18n/catalogue';
 
 export const notifyJa = {
   title: '通知の設定',
@@ -143,11 +143,11 @@ const watchEn: Strings<typeof watchJa> = {
 
 /** Adds these words to the console's catalogues (once). */
 export function useNotifyMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('notify.title')) {
-    i18n.addResourceBundle('ja', 'translation', { notify: notifyJa, watch: watchJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { notify: notifyEn, watch: watchEn }, true, true);
-  }
+  const { t, i18n } = usePageWords(
+    { notify: notifyJa, watch: watchJa },
+    { notify: notifyEn, watch: watchEn },
+    'notify.title',
+  );
   return { t, language: i18n.language };
 }
 

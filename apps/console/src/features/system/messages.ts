@@ -1,5 +1,5 @@
 /** Words of the system status page and the storage banner (Japanese first, English second). */
-import { useTranslation } from 'react-i18next';
+import { usePageWords } from '../../i18n/catalogue';
 
 export const systemJa = {
   title: 'システムの状態',
@@ -115,10 +115,6 @@ export const systemEn: Strings<typeof systemJa> = {
 
 /** Adds these words to the console's catalogues (once). */
 export function useSystemMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('system.title')) {
-    i18n.addResourceBundle('ja', 'translation', { system: systemJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { system: systemEn }, true, true);
-  }
+  const { t, i18n } = usePageWords({ system: systemJa }, { system: systemEn }, 'system.title');
   return { t, language: i18n.language };
 }

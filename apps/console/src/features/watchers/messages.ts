@@ -1,5 +1,5 @@
 /** City hall's words for watcher accounts and their invitations (Japanese first, English second). */
-import { useTranslation } from 'react-i18next';
+import { usePageWords } from '../../i18n/catalogue';
 
 export const watchersJa = {
   title: '見守り担当者',
@@ -76,10 +76,5 @@ export const watchersEn: typeof watchersJa = {
 
 /** Adds these words to the console's catalogues (once). */
 export function useWatchersMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('watchers.title')) {
-    i18n.addResourceBundle('ja', 'translation', { watchers: watchersJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { watchers: watchersEn }, true, true);
-  }
-  return t;
+  return usePageWords({ watchers: watchersJa }, { watchers: watchersEn }, 'watchers.title').t;
 }
