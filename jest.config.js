@@ -40,6 +40,9 @@ module.exports = {
         // Tests across parts (a package against the real hub).
         '<rootDir>/tests/integration/**/*.test.ts',
       ],
+      // One PostgreSQL per run, started by the first test file that needs it (testing/postgres.ts).
+      globalSetup: '<rootDir>/tests/helpers/unit-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/helpers/unit-global-teardown.ts',
     },
     {
       ...common,
