@@ -9,6 +9,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { accountsRoutes } from './routes/accounts';
 import { announcementsRoutes } from './routes/announcements';
+import { conversationsRoutes } from './routes/conversations';
 import { householdsRoutes } from './routes/households';
 import { notificationsRoutes } from './routes/notifications';
 import { shopsRoutes } from './routes/shops';
@@ -25,6 +26,7 @@ export const api = {
   ...householdsRoutes,
   ...shopsRoutes,
   ...watchRoutes,
+  ...conversationsRoutes,
   ...watchersRoutes,
   ...notificationsRoutes,
   ...announcementsRoutes,

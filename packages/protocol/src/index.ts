@@ -4,6 +4,7 @@ export * from './api';
 export * from './calls';
 export * from './checkins';
 export * from './common';
+export * from './conversations';
 export * from './errors';
 export * from './events';
 export * as examples from './examples';

@@ -106,3 +106,26 @@ describe('0051-notifications', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM push_subscriptions').get()).toEqual({ n: 0 });
   });
 });
+
+describe('0052-call-notes', () => {
+  it('keeps one note per call, a concern only with words, and goes with its call', () => {
+    const db = migratedWithHousehold(52);
+    db.prepare(
+      "INSERT INTO shops (name, category, kind, opening_hours, created_at) VALUES ('s', 'listening', 'listening', '[]', 0)",
+    ).run();
+    db.prepare(
+      "INSERT INTO calls (shop_id, household_id, direction, status, requested_at) VALUES (1, 1, 'inbound', 'ended', 0)",
+    ).run();
+    const insert = db.prepare(
+      "INSERT INTO call_notes (call_id, household_id, author_name, note, concern, written_at) VALUES (1, 1, 'a', ?, ?, 5)",
+    );
+    expect(() => insert.run('  ', 'urgent')).toThrow(/CHECK/);
+    expect(() => insert.run('x', 'panic')).toThrow(/CHECK/);
+    insert.run('咳が続いている', 'visit');
+    expect(() => insert.run('again', null)).toThrow(/UNIQUE/);
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'call_notes'").get() as { sql: string }).sql;
+    expect(sql).toMatch(/STRICT$/);
+    db.prepare('DELETE FROM calls').run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM call_notes').get()).toEqual({ n: 0 });
+  });
+});

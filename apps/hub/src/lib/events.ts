@@ -37,11 +37,13 @@ export interface DomainEvents {
   'watch.alertRaised': { alertId: number; level: number; recipients: number[]; at: number };
   /** Someone acknowledged or resolved a watch alert (pending notifications about it can stop). */
   'watch.alertSettled': { alertId: number; state: 'acknowledged' | 'resolved'; actor: string; at: number };
-  /** A call ended (answered or not). */
+  /** A call ended (answered or not), after its end was stored. */
   'call.ended': {
     callId: number;
     householdId: number;
     shopId: number;
+    /** The staff member who took or made it; null when nobody answered an inbound call. */
+    operatorId: number | null;
     answered: boolean;
     reason: string;
     at: number;

@@ -6,6 +6,7 @@
  */
 import type { HubCore } from '../core';
 import { registerAnnouncements } from './announcements';
+import { registerCallNotes } from './call-notes';
 import { registerCalls } from './calls';
 import { registerJma } from './jma';
 import { registerNotifications } from './notifications';
@@ -20,10 +21,11 @@ export async function registerCapabilities(core: HubCore) {
   const calls = await registerCalls(core);
   const orders = await registerOrders(core, { calls });
   const watch = await registerWatch(core, { announcements });
+  const callNotes = await registerCallNotes(core, { calls });
   await registerWatchers(core);
   const notifications = await registerNotifications(core, { watch });
   const system = await registerSystem(core);
-  return { announcements, jma, calls, orders, watch, notifications, system };
+  return { announcements, jma, calls, orders, watch, callNotes, notifications, system };
 }
 
 /** Each capability's services, by name (what `register…` returned). */

@@ -13,6 +13,7 @@ import { Page } from '../../shell/Page';
 import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
 import { OrderBuilder } from '../orders/OrderBuilder';
 import { ResidentNotice } from './CallBar';
+import { CallNoteForm } from './CallNoteForm';
 import { consoleCalls } from './controller';
 
 const css = `
@@ -200,6 +201,9 @@ export function CallsPage() {
         <p className="message" role="status" data-testid="call-ended">
           {t('calls.ended', { reason: t(endedReasonKey(view.lastEnded)) })}
         </p>
+      ) : null}
+      {!view.call && view.lastCall ? (
+        <CallNoteForm key={view.lastCall.callId} call={view.lastCall} onDone={() => consoleCalls.noteDone()} />
       ) : null}
 
       <LoadState state={queues}>

@@ -31,6 +31,8 @@ export interface ConsoleCallView {
   audioOnly: boolean;
   reconnecting: boolean;
   lastEnded: CallEnded | null;
+  /** The conversation that just ended (it was connected): the note after the call is about it. */
+  lastCall: CallInfo | null;
   error: string | null;
 }
 
@@ -45,6 +47,7 @@ const EMPTY: ConsoleCallView = {
   audioOnly: false,
   reconnecting: false,
   lastEnded: null,
+  lastCall: null,
   error: null,
 };
 
@@ -219,7 +222,20 @@ export class ConsoleCallController {
 
   private finish(ended: CallEnded) {
     this.stopMedia();
-    this.set({ call: null, elsewhere: false, resident: null, reconnecting: false, lastEnded: ended });
+    const c = this.view.call;
+    this.set({
+      call: null,
+      elsewhere: false,
+      resident: null,
+      reconnecting: false,
+      lastEnded: ended,
+      lastCall: c && c.status === 'connected' && c.operatorId === this.myId ? c : this.view.lastCall,
+    });
+  }
+
+  /** The note after the call was written or skipped. */
+  noteDone() {
+    this.set({ lastCall: null });
   }
 }
 

@@ -15,6 +15,7 @@ import { Page } from '../../shell/Page';
 import { ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
 import { Deliveries } from '../notifications/Deliveries';
 import { useNotifyMessages } from '../notifications/messages';
+import { AlertNote, CallNotes } from './CallNotes';
 import { playAlertSound } from './sound';
 import { watchCss } from './watch.css';
 
@@ -252,6 +253,7 @@ function AlertCard({
         {t(`watch.state.${alert.state}`)} · {t('watch.level', { level: alert.level })}
         {alert.nextEscalationAt ? ` · ${t('watch.nextEscalation', { time: time(alert.nextEscalationAt) })}` : ''}
       </p>
+      <AlertNote alert={alert} />
       <ol className="watch-ladder" aria-label={t('watch.ladder')}>
         {alert.events.map((e) => (
           <li key={e.id}>
@@ -358,6 +360,7 @@ function HistoryPanel({ householdId, onClose }: { householdId: number; onClose: 
           <figcaption>{t('watch.moodTrendCaption')}</figcaption>
         </figure>
       </LoadState>
+      <CallNotes householdId={householdId} />
     </section>
   );
 }

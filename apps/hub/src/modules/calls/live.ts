@@ -244,6 +244,16 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
     }
     router.endCall(call.record.id);
     pushStaff(operatorId);
+    const r = call.record;
+    ctx.events.emit('call.ended', {
+      callId: r.id,
+      householdId: r.householdId,
+      shopId: r.shopId,
+      operatorId: r.operatorId,
+      answered: r.answeredAt !== null,
+      reason,
+      at: r.endedAt ?? clock.now(),
+    });
   }
 
   // Calls the previous run left open: waiting callers are gone (their terminals will call again),

@@ -30,6 +30,8 @@ export interface CallsService
     Pick<CallViews, 'queueView' | 'operatorState'> {
   /** A call as the console shows it, live or from the calls table. */
   callInfo(callId: number): CallInfo | null;
+  /** A call as stored (live or ended); undefined when there is none. */
+  record(callId: number): CallRecord | undefined;
   /** Set by the orders module: which shop and household an order belongs to (for call-backs about orders). */
   setOrderLookup(fn: CallsServiceDeps['orderLookup']): void;
   history(filter: { shopId?: number; householdId?: number; limit: number }): CallRecord[];
@@ -52,6 +54,7 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps): Cal
       const c = calls.live.get(callId)?.record ?? deps.store.get(callId);
       return c ? calls.views.info(c) : null;
     },
+    record: (callId) => calls.live.get(callId)?.record ?? deps.store.get(callId),
     setOrderLookup(fn) {
       deps.orderLookup = fn;
     },

@@ -11,6 +11,8 @@ export interface StaffCommands {
   declineRing(p: StaffParty, callId: number): { callId: number };
   /** Staff call a resident back: from a waiting callback request, or about an order. */
   callBack(p: StaffParty, body: { householdId: number; callbackOf?: number; orderId?: number }): CallInfo;
+  /** A listener rings a resident at a planned time (the planned-calls module checks the plan). */
+  callResident(p: StaffParty, householdId: number): CallInfo;
 }
 
 export function createStaffCommands(calls: LiveCalls): StaffCommands {
@@ -35,6 +37,36 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
     routed(() => router.take(p.user.id, body.callbackOf));
     call.operatorSocketId = p.socketId;
     calls.ringTerminal(call, { operatorId: p.user.id });
+    return views.info(call.record);
+  }
+
+  /** Staff ring a resident's terminal (the operator is busy with it while it rings). */
+  function callOut(p: StaffParty, householdId: number, shopId: number): CallInfo {
+    const terminalId = calls.activeTerminal(householdId);
+    if (terminalId === null) throw fail(409, 'NO_TERMINAL', 'This household has no terminal.');
+    for (const c of live.values()) {
+      if (c.record.terminalId === terminalId && c.record.status !== 'callback_requested')
+        throw fail(409, 'ALREADY_IN_CALL', 'The resident is on another call. Try again later.');
+    }
+    const now = calls.ctx.clock.now();
+    const record = createCall(store, {
+      shopId,
+      householdId: householdId,
+      terminalId,
+      direction: 'outbound',
+      status: 'ringing_terminal',
+      operatorId: p.user.id,
+      callbackOf: null,
+      now,
+    });
+    try {
+      router.startOutbound(p.user.id, record.id, shopId);
+    } catch (e) {
+      store.setStatus(record.id, 'ended', { endedAt: now, endReason: 'cancelled' });
+      fromRouter(e);
+    }
+    const call = calls.add(record, p.socketId);
+    calls.ringTerminal(call);
     return views.info(call.record);
   }
 
@@ -79,32 +111,12 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
         );
       const order = calls.deps.orderLookup?.(body.orderId);
       if (!order || order.shopId !== shopId || order.householdId !== body.householdId) throw notFound('order');
-      const terminalId = calls.activeTerminal(body.householdId);
-      if (terminalId === null) throw fail(409, 'NO_TERMINAL', 'This household has no terminal.');
-      for (const c of live.values()) {
-        if (c.record.terminalId === terminalId && c.record.status !== 'callback_requested')
-          throw fail(409, 'ALREADY_IN_CALL', 'The resident is on another call. Try again later.');
-      }
-      const now = calls.ctx.clock.now();
-      const record = createCall(store, {
-        shopId,
-        householdId: body.householdId,
-        terminalId,
-        direction: 'outbound',
-        status: 'ringing_terminal',
-        operatorId: p.user.id,
-        callbackOf: null,
-        now,
-      });
-      try {
-        router.startOutbound(p.user.id, record.id, shopId);
-      } catch (e) {
-        store.setStatus(record.id, 'ended', { endedAt: now, endReason: 'cancelled' });
-        fromRouter(e);
-      }
-      const call = calls.add(record, p.socketId);
-      calls.ringTerminal(call);
-      return views.info(call.record);
+      return callOut(p, body.householdId, shopId);
+    },
+
+    callResident(p, householdId) {
+      if (!isOperator(p.user)) throw fail(403, 'NOT_AN_OPERATOR', 'Only shop staff and listeners can call residents.');
+      return callOut(p, householdId, p.user.shopId!);
     },
   };
 }
