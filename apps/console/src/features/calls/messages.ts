@@ -2,7 +2,7 @@
  * Words for every conversation counting (issue 16): the note and concern after a call, and planned
  * listening calls. Japanese first, English second, added to the console's i18n when a page needs them.
  */
-import { useTranslation } from 'react-i18next';
+import { usePageWords } from '../../i18n/catalogue';
 
 export const talkJa = {
   note: {
@@ -76,11 +76,7 @@ export const talkEn: Strings<typeof talkJa> = {
 
 /** Adds these words to the console's catalogues (once). */
 export function useTalkMessages() {
-  const { i18n, t } = useTranslation();
-  if (!i18n.exists('talk.note.title')) {
-    i18n.addResourceBundle('ja', 'translation', { talk: talkJa }, true, true);
-    i18n.addResourceBundle('en', 'translation', { talk: talkEn }, true, true);
-  }
+  const { t, i18n } = usePageWords({ talk: talkJa }, { talk: talkEn }, 'talk.note.title');
   return { t, language: i18n.language };
 }
 
