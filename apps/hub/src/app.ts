@@ -70,6 +70,14 @@ const WEB_APPS = [
   { prefix: '/console/', dir: path.resolve(__dirname, '../../console/dist/web') },
 ];
 
+// Body: no coercion and no silent stripping, so wrong types and unknown fields are refused.
+// URL parts arrive as strings, so params and query strings are coerced. One pair per process:
+// Ajv keeps each compiled schema, so a second hub in the same process (tests build hundreds)
+// does not compile the route table again.
+const ajvOptions = { allErrors: true, removeAdditional: false, useDefaults: true } as const;
+const ajvBody = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
+const ajvUrl = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
+
 export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const config: HubConfig = { ...loadConfig({ ...process.env, PORT: '0' }), seedDemo: false, ...options.config };
   const clock = options.clock ?? systemClock;
@@ -90,11 +98,6 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     return503OnClosing: true,
   });
 
-  // Body: no coercion and no silent stripping, so wrong types and unknown fields are refused.
-  // URL parts arrive as strings, so params and query strings are coerced.
-  const ajvOptions = { allErrors: true, removeAdditional: false, useDefaults: true } as const;
-  const ajvBody = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
-  const ajvUrl = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvUrl).compile(schema));
   registerSerialization(app, { strict: options.strictResponses ?? process.env.NODE_ENV === 'test' });
 

@@ -35,10 +35,25 @@ export class ResponseSchemaMismatch extends Error {
   }
 }
 
+// One compiler and one serializer per response schema for the whole process: a serializer
+// depends only on its schema, so a second hub in the same process (tests build hundreds) reuses
+// what the first compiled.
+const compile = SerializerSelector()({}, {});
+const compiled = new WeakMap<object, (data: unknown) => string>();
+
+function serializerFor(route: Parameters<typeof compile>[0]): (data: unknown) => string {
+  const schema = route.schema as object;
+  let fast = compiled.get(schema);
+  if (!fast) {
+    fast = compile(route) as (data: unknown) => string;
+    compiled.set(schema, fast);
+  }
+  return fast;
+}
+
 export function registerSerialization(app: FastifyInstance, options: { strict: boolean }): void {
-  const compile = SerializerSelector()({}, {});
   app.setSerializerCompiler((route) => {
-    const fast = compile({ ...route, httpStatus: route.httpStatus ?? 'default' });
+    const fast = serializerFor({ ...route, httpStatus: route.httpStatus ?? 'default' });
     if (!options.strict) return fast;
     const where = `${route.method} ${route.url} ${route.httpStatus}`;
     return (data: unknown) => {
