@@ -46,7 +46,30 @@ export interface TestHub extends Hub {
   clock: Clock;
   /** Listens on 127.0.0.1 on a free port (once) and returns the base URL. */
   listen(): Promise<string>;
+  /** Closes the sockets this hub's helpers opened, then the hub. */
   close(): Promise<void>;
+  /** `inject` as this staff member or key (see `as`). */
+  as(who: StaffSession | { bearer: string } | null): (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  /** Signs in through the REST route (see `login`). */
+  login(username: string, password?: string): Promise<StaffSession>;
+  /** A session without the password (see `sessionFor`). */
+  sessionFor(userId: number): StaffSession;
+  /** Enrolls a terminal for the household (see `enrollTerminal`). */
+  enrollTerminal(householdId: number): { terminalId: number; credential: string };
+  /** Listens, connects a terminal with this credential; closed with the hub. */
+  connectTerminal(
+    credential: string,
+    protocolVersion?: number,
+    extra?: { reconnection?: boolean },
+  ): Promise<TerminalSocket>;
+  /** A terminal's socket, connecting, on the hub that listens already (see `terminalSocket`); closed with the hub. */
+  terminalSocket(credential: string, protocolVersion?: number, extra?: { reconnection?: boolean }): TerminalSocket;
+  /** Listens, connects a /staff socket for this session; closed with the hub. */
+  connectStaff(session: StaffSession): Promise<Socket>;
+  /** Enrolls a terminal for the fixture's household `index` and connects it. */
+  terminal(index: number): Promise<TerminalSocket>;
+  /** Signs `username` in and connects their /staff socket. */
+  staff(username: string): Promise<Socket>;
 }
 
 /**
@@ -60,7 +83,12 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
   const hub = await buildApp({ inMemory: !options.db, ...options, config });
   const fixture = await seedFixture(hub);
   let url: string | null = null;
-  return {
+  const sockets: Socket[] = [];
+  const opened = <S extends Socket>(socket: S) => {
+    sockets.push(socket);
+    return socket;
+  };
+  const test: TestHub = {
     ...hub,
     fixture,
     clock: hub.ctx.clock,
@@ -72,8 +100,25 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
       }
       return url;
     },
-    close: () => hub.app.close(),
+    async close() {
+      for (const s of sockets.splice(0)) s.close();
+      await hub.app.close();
+    },
+    as: (who) => as(hub, who),
+    login: (username, password) => login(hub, username, password),
+    sessionFor: (userId) => sessionFor(hub, userId),
+    enrollTerminal: (householdId) => enrollTerminal(hub, householdId),
+    connectTerminal: async (credential, protocolVersion, extra) =>
+      opened(await connectTerminal(await test.listen(), credential, protocolVersion, extra)),
+    terminalSocket: (credential, protocolVersion, extra) => {
+      if (!url) throw new Error('terminalSocket: call listen() first');
+      return opened(terminalSocket(url, credential, protocolVersion, extra));
+    },
+    connectStaff: async (session) => opened(await connectStaff(await test.listen(), session)),
+    terminal: (index) => test.connectTerminal(enrollTerminal(hub, fixture.households[index]!).credential),
+    staff: async (username) => test.connectStaff(await login(hub, username)),
   };
+  return test;
 }
 
 let testPasswordHash: Promise<string> | null = null;

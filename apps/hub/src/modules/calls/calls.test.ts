@@ -4,20 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
 import type { DomainEvents } from '../../lib/events';
-import {
-  as,
-  connectCall,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  login,
-  nextEvent,
-  TEST_PASSWORD,
-  type TestHub,
-  terminalSocket,
-} from '../../testing/harness';
+import { connectCall, createTestHub, emitAck, nextEvent, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import type { CallsService } from './service';
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -25,24 +12,13 @@ const offer = { type: 'offer', sdp: 'v=0\r\n' };
 
 describe('calls over real Socket.IO', () => {
   let hub: TestHub;
-  let url: string;
-  const sockets: Socket[] = [];
-  const track = (s: Socket) => {
-    sockets.push(s);
-    return s;
-  };
-  const terminal = async (i: number) =>
-    track(await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[i]!).credential));
-  const staff = async (username: string) => track(await connectStaff(url, await login(hub, username)));
+  const terminal = (i: number) => hub.terminal(i);
+  const staff = (username: string) => hub.staff(username);
 
   beforeEach(async () => {
     hub = await createTestHub();
-    url = await hub.listen();
   });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
-    await hub.close();
-  });
+  afterEach(() => hub.close());
 
   async function connectedCall() {
     const t = await terminal(0);
@@ -169,7 +145,7 @@ describe('calls over real Socket.IO', () => {
     const view = (hub.capabilities.calls as CallsService).queueView(hub.fixture.shopId);
     expect(view.entries).toEqual([expect.objectContaining({ callId: r.data.callId, callback: true })]);
 
-    const t2 = track(await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential));
+    const t2 = await hub.terminal(0);
     const incoming = nextEvent<CallInfo>(t2, 'call:incoming');
     const res = await emitAck<Ack<CallInfo>>(op, 'call:callBack', {
       householdId: hub.fixture.households[0],
@@ -192,8 +168,8 @@ describe('calls over real Socket.IO', () => {
   });
 
   it('a terminal that reconnects while being called back is rung again; in a call it is told it is connected', async () => {
-    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
-    const t = track(await connectTerminal(url, credential));
+    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const t = await hub.connectTerminal(credential);
     const r = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
     if (!r.ok) throw new Error();
     await emitAck(t, 'call:requestCallback', { callId: r.data.callId });
@@ -202,12 +178,12 @@ describe('calls over real Socket.IO', () => {
     await emitAck(op, 'call:callBack', { householdId: hub.fixture.households[0], callbackOf: r.data.callId });
     await first;
     t.close();
-    const again = track(terminalSocket(url, credential));
+    const again = hub.terminalSocket(credential);
     const rung = await nextEvent<CallInfo>(again, 'call:incoming');
     expect(rung).toMatchObject({ callId: r.data.callId, status: 'ringing_terminal' });
     await emitAck(again, 'call:accept', { callId: r.data.callId });
     again.close();
-    const third = track(terminalSocket(url, credential));
+    const third = hub.terminalSocket(credential);
     expect(await nextEvent<CallInfo>(third, 'call:connected')).toMatchObject({
       callId: r.data.callId,
       status: 'connected',
@@ -248,23 +224,23 @@ describe('calls over real Socket.IO', () => {
     const t = await terminal(0);
     await emitAck(t, 'call:request', { shopId: hub.fixture.shopId });
     const opQueues = (
-      await as(hub, await login(hub, 'other-operator'))({ method: 'GET', url: '/api/calls/queues' })
+      await hub.as(await hub.login('other-operator'))({ method: 'GET', url: '/api/calls/queues' })
     ).json();
     expect(opQueues.queues.map((q: { shopId: number }) => q.shopId)).toEqual([hub.fixture.otherShopId]);
     expect(opQueues.queues[0].entries).toEqual([]);
-    const ch = (await as(hub, await login(hub, 'cityhall'))({ method: 'GET', url: '/api/calls/queues' })).json();
+    const ch = (await hub.as(await hub.login('cityhall'))({ method: 'GET', url: '/api/calls/queues' })).json();
     expect(ch.queues.find((q: { shopId: number }) => q.shopId === hub.fixture.shopId).entries).toHaveLength(1);
-    const res = await as(
-      hub,
-      await login(hub, 'other-operator'),
-    )({ method: 'GET', url: `/api/calls/queues/${hub.fixture.shopId}` });
+    const res = await hub.as(await hub.login('other-operator'))({
+      method: 'GET',
+      url: `/api/calls/queues/${hub.fixture.shopId}`,
+    });
     expect(res.statusCode).toBe(404);
-    const hist = await as(
-      hub,
-      await login(hub, 'other-operator'),
-    )({ method: 'GET', url: `/api/calls?shopId=${hub.fixture.shopId}` });
+    const hist = await hub.as(await hub.login('other-operator'))({
+      method: 'GET',
+      url: `/api/calls?shopId=${hub.fixture.shopId}`,
+    });
     expect(hist.statusCode).toBe(404);
-    expect((await as(hub, await login(hub, 'watcher'))({ method: 'GET', url: '/api/calls/queues' })).statusCode).toBe(
+    expect((await hub.as(await hub.login('watcher'))({ method: 'GET', url: '/api/calls/queues' })).statusCode).toBe(
       403,
     );
   });
@@ -292,11 +268,6 @@ describe('calls over real Socket.IO', () => {
 });
 
 describe('calls: TURN credentials, opening hours and ring timeouts', () => {
-  const sockets: Socket[] = [];
-  afterEach(() => {
-    for (const s of sockets.splice(0)) s.close();
-  });
-
   it('hands out coturn use-auth-secret credentials (HMAC-SHA1 of "expiry:user")', async () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 5, 3));
     const hub = await createTestHub({
@@ -311,7 +282,7 @@ describe('calls: TURN credentials, opening hours and ring timeouts', () => {
       },
     });
     try {
-      const res = await as(hub, await login(hub, 'operator'))({ method: 'GET', url: '/api/calls/ice-servers' });
+      const res = await hub.as(await hub.login('operator'))({ method: 'GET', url: '/api/calls/ice-servers' });
       const body = res.json();
       expect(body.ttlSeconds).toBe(600);
       expect(body.iceServers[0]).toEqual({ urls: ['stun:stun.example.org:3478'] });
@@ -331,10 +302,8 @@ describe('calls: TURN credentials, opening hours and ring timeouts', () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 4, 3)); // Sunday 12:00 in Tokyo
     const hub = await createTestHub({ clock });
     try {
-      const url = await hub.listen();
       hub.stores.shops.update(hub.fixture.shopId, { openingHours: [{ day: 1, open: '09:00', close: '17:00' }] });
-      const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
-      sockets.push(t);
+      const t = await hub.terminal(0);
       const r = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
       expect(r).toMatchObject({ ok: true, data: { notice: 'closed', position: 1 } });
     } finally {
@@ -346,7 +315,6 @@ describe('calls: TURN credentials, opening hours and ring timeouts', () => {
     const clock = new FakeClock();
     const hub = await createTestHub({ clock });
     try {
-      const url = await hub.listen();
       await hub.services.accounts.createUser({
         username: 'operator2',
         displayName: 'op2',
@@ -354,14 +322,12 @@ describe('calls: TURN credentials, opening hours and ring timeouts', () => {
         role: 'operator',
         shopId: hub.fixture.shopId,
       });
-      const op1 = await connectStaff(url, await login(hub, 'operator'));
-      const op2 = await connectStaff(url, await login(hub, 'operator2'));
-      sockets.push(op1, op2);
+      const op1 = await hub.staff('operator');
+      const op2 = await hub.staff('operator2');
       await emitAck(op1, 'call:setAvailability', { availability: 'available' });
       clock.advance(1000);
       await emitAck(op2, 'call:setAvailability', { availability: 'available' });
-      const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
-      sockets.push(t);
+      const t = await hub.terminal(0);
       const ring1 = nextEvent<CallInfo>(op1, 'call:ringing');
       await emitAck(t, 'call:request', { shopId: hub.fixture.shopId });
       const first = await ring1;
@@ -383,9 +349,7 @@ describe('calls: TURN credentials, opening hours and ring timeouts', () => {
 describe('calls: many concurrent callers and operators', () => {
   it('never assigns one call to two operators nor two calls to one operator', async () => {
     const hub = await createTestHub();
-    const sockets: Socket[] = [];
     try {
-      const url = await hub.listen();
       const N_OPS = 5;
       const N_CALLERS = 16;
       const ops: { id: number; socket: Socket }[] = [];
@@ -397,8 +361,7 @@ describe('calls: many concurrent callers and operators', () => {
           role: 'operator',
           shopId: hub.fixture.shopId,
         });
-        const s = await connectStaff(url, await login(hub, u.username));
-        sockets.push(s);
+        const s = await hub.staff(u.username);
         ops.push({ id: u.id, socket: s });
       }
       const terminals: Socket[] = [];
@@ -407,8 +370,7 @@ describe('calls: many concurrent callers and operators', () => {
           { name: `並行${i}`, address: 'x', districtId: hub.fixture.districts[0]!, residents: [] } as never,
           hub.clock.now(),
         );
-        const t = await connectTerminal(url, enrollTerminal(hub, hh).credential);
-        sockets.push(t);
+        const t = await hub.connectTerminal(hub.enrollTerminal(hh).credential);
         terminals.push(t);
       }
       const answeredBy = new Map<number, number[]>();
@@ -456,7 +418,6 @@ describe('calls: many concurrent callers and operators', () => {
       expect(figures.answered).toBe(N_CALLERS);
       expect(figures.callsPerOperator.reduce((a, c) => a + c.answered, 0)).toBe(N_CALLERS);
     } finally {
-      for (const s of sockets) s.close();
       await hub.close();
     }
   }, 30_000);
@@ -466,9 +427,8 @@ describe('calls: a hub restart', () => {
   it('keeps callback requests in their place; live waiting calls are closed as abandoned', async () => {
     const db = openDatabase(':memory:');
     const first = await createTestHub({ db });
-    const url = await first.listen();
-    const t0 = await connectTerminal(url, enrollTerminal(first, first.fixture.households[0]!).credential);
-    const t1 = await connectTerminal(url, enrollTerminal(first, first.fixture.households[1]!).credential);
+    const t0 = await first.terminal(0);
+    const t1 = await first.terminal(1);
     const a = await emitAck<Ack<QueuePosition>>(t0, 'call:request', { shopId: first.fixture.shopId });
     const b = await emitAck<Ack<QueuePosition>>(t1, 'call:request', { shopId: first.fixture.shopId });
     if (!a.ok || !b.ok) throw new Error();
