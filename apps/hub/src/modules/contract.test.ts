@@ -23,15 +23,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { validatePayload } from '../lib/socket-handler';
 import { firstDifference } from '../plugins/serialization';
-import {
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  sessionFor,
-  type TestHub,
-} from '../testing/harness';
+import { createTestHub, emitAck, type TestHub } from '../testing/harness';
 
 // The hub's validators (app.ts): bodies without coercion, URL parts coerced from strings.
 const options = { allErrors: true, removeAdditional: false, useDefaults: true } as const;
@@ -76,9 +68,8 @@ describe('the protocol tables and the hub', () => {
   });
 
   it('registers exactly the commands of both event tables, with the table’s payload schemas', async () => {
-    const url = await hub.listen();
-    const terminal = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
-    const staff = await connectStaff(url, sessionFor(hub, hub.fixture.users.cityhall));
+    const terminal = await hub.terminal(0);
+    const staff = await hub.connectStaff(hub.sessionFor(hub.fixture.users.cityhall));
     try {
       // Handlers are registered when a socket connects: once both answer, all of theirs are in.
       await terminal.profile;

@@ -77,9 +77,9 @@ describe('when the database cannot be written', () => {
   it('answers terminals and staff STORAGE_UNAVAILABLE (retryable), says so at /readyz, logs a summary, and recovers', async () => {
     t = await hubOnFile();
     const { hub, db, clock } = t;
-    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
+    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
     terminal = await connectTerminal(t.url, credential);
-    const cityhall = as(hub, sessionFor(hub, hub.fixture.users.cityhall));
+    const cityhall = hub.as(hub.sessionFor(hub.fixture.users.cityhall));
     expect((await checkin(terminal)).ok).toBe(true);
 
     fillUp(db);

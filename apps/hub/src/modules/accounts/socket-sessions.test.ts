@@ -12,16 +12,7 @@ import type { Socket } from 'socket.io-client';
 import { databaseFile, openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
 import { bundleHub, type HubBundle, runAdmin } from '../../testing/child-hub';
-import {
-  as,
-  connectStaff,
-  createTestHub,
-  emitAck,
-  login,
-  type StaffSession,
-  TEST_PASSWORD,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, emitAck, type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(60_000);
 
@@ -41,45 +32,35 @@ const ping = (socket: Socket) => emitAck<Ack<{ serverTime: string }>>(socket, 's
 
 describe('staff sockets are bound to their session', () => {
   let hub: TestHub;
-  let url: string;
-  const sockets: Socket[] = [];
   const open = async (session: StaffSession) => {
-    const s = await connectStaff(url, session);
-    sockets.push(s);
+    const s = await hub.connectStaff(session);
     return s;
   };
 
   describe('changes made through the hub', () => {
     beforeEach(async () => {
       hub = await createTestHub();
-      url = await hub.listen();
     });
-    afterEach(async () => {
-      for (const s of sockets.splice(0)) s.close();
-      await hub.close();
-    });
+    afterEach(() => hub.close());
 
     it('signing out closes the socket of that session at once', async () => {
-      const session = await login(hub, 'watcher');
+      const session = await hub.login('watcher');
       const socket = await open(session);
       expect(await ping(socket)).toMatchObject({ ok: true });
       const closed = closedWithin(socket, 5000);
-      expect((await as(hub, session)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
+      expect((await hub.as(session)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
       expect(await closed).toBe(true);
       // And the session cannot open a new one.
-      await expect(connectStaff(url, session)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+      await expect(hub.connectStaff(session)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
     });
 
     it('disabling a user closes every socket of theirs at once', async () => {
-      const a = await open(await login(hub, 'watcher'));
-      const b = await open(await login(hub, 'watcher'));
-      const other = await open(await login(hub, 'other-watcher'));
+      const a = await open(await hub.login('watcher'));
+      const b = await open(await hub.login('watcher'));
+      const other = await open(await hub.login('other-watcher'));
       const closed = [closedWithin(a, 5000), closedWithin(b, 5000)];
-      const admin = await login(hub, 'admin');
-      const res = await as(
-        hub,
-        admin,
-      )({
+      const admin = await hub.login('admin');
+      const res = await hub.as(admin)({
         method: 'PATCH',
         url: `/api/users/${hub.fixture.users.watcher}`,
         payload: { disabled: true },
@@ -90,14 +71,11 @@ describe('staff sockets are bound to their session', () => {
     });
 
     it("a password change closes the user's other sessions' sockets, not the one that changed it", async () => {
-      const mine = await login(hub, 'watcher');
+      const mine = await hub.login('watcher');
       const mySocket = await open(mine);
-      const stolen = await open(await login(hub, 'watcher'));
+      const stolen = await open(await hub.login('watcher'));
       const closed = closedWithin(stolen, 5000);
-      const res = await as(
-        hub,
-        mine,
-      )({
+      const res = await hub.as(mine)({
         method: 'POST',
         url: '/api/auth/password',
         payload: { currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-password' },
@@ -108,12 +86,9 @@ describe('staff sockets are bound to their session', () => {
     });
 
     it("an administrator's password reset closes every socket of that user", async () => {
-      const socket = await open(await login(hub, 'operator'));
+      const socket = await open(await hub.login('operator'));
       const closed = closedWithin(socket, 5000);
-      const res = await as(
-        hub,
-        await login(hub, 'admin'),
-      )({
+      const res = await hub.as(await hub.login('admin'))({
         method: 'POST',
         url: `/api/users/${hub.fixture.users.operator}/password`,
         payload: { newPassword: 'reset-by-the-admin' },
@@ -128,15 +103,11 @@ describe('staff sockets are bound to their session', () => {
     beforeEach(async () => {
       clock = new FakeClock();
       hub = await createTestHub({ clock });
-      url = await hub.listen();
     });
-    afterEach(async () => {
-      for (const s of sockets.splice(0)) s.close();
-      await hub.close();
-    });
+    afterEach(() => hub.close());
 
     it('a command after the session expired is refused and the socket closed', async () => {
-      const socket = await open(await login(hub, 'watcher'));
+      const socket = await open(await hub.login('watcher'));
       expect(await ping(socket)).toMatchObject({ ok: true });
       const closed = closedWithin(socket, 5000);
       // Past the 12-hour idle expiry, without letting the periodic check run first.
@@ -146,21 +117,21 @@ describe('staff sockets are bound to their session', () => {
     });
 
     it('an idle socket is closed when its session expires, without any command', async () => {
-      const socket = await open(await login(hub, 'cityhall'));
+      const socket = await open(await hub.login('cityhall'));
       const closed = closedWithin(socket, 5000);
       clock.advance(12 * 60 * 60 * 1000 + 10_000);
       expect(await closed).toBe(true);
     });
 
     it('using the socket keeps the session alive (sliding expiry)', async () => {
-      const session = await login(hub, 'watcher');
+      const session = await hub.login('watcher');
       const socket = await open(session);
       for (let i = 0; i < 4; i++) {
         clock.advance(4 * 60 * 60 * 1000);
         expect(await ping(socket)).toMatchObject({ ok: true });
       }
       expect(socket.connected).toBe(true);
-      expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
+      expect((await hub.as(session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
     });
   });
 
@@ -174,17 +145,15 @@ describe('staff sockets are bound to their session', () => {
     beforeEach(async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-sessions-'));
       hub = await createTestHub({ db: openDatabase(databaseFile(dataDir)) });
-      url = await hub.listen();
     });
     afterEach(async () => {
-      for (const s of sockets.splice(0)) s.close();
       await hub.close();
       hub.ctx.db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
     it('a command re-checks the session: a user disabled from another connection is refused at once', async () => {
-      const socket = await open(await login(hub, 'watcher'));
+      const socket = await open(await hub.login('watcher'));
       expect(await ping(socket)).toMatchObject({ ok: true });
       const other = new Database(databaseFile(dataDir));
       other.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(hub.fixture.users.watcher);
@@ -193,8 +162,8 @@ describe('staff sockets are bound to their session', () => {
     });
 
     it('`admin disable-user` while the hub runs closes the user’s open sockets within seconds', async () => {
-      const socket = await open(await login(hub, 'watcher'));
-      const bystander = await open(await login(hub, 'cityhall'));
+      const socket = await open(await hub.login('watcher'));
+      const bystander = await open(await hub.login('cityhall'));
       let closedAt: number | null = null;
       socket.once('disconnect', () => {
         closedAt = Date.now();

@@ -4,15 +4,7 @@
  */
 import type { RecoveryCodes, SessionInfo, TwoFactorSetup } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectStaff,
-  createTestHub,
-  login,
-  type StaffSession,
-  TEST_PASSWORD,
-  type TestHub,
-} from '../../testing/harness';
+import { connectStaff, createTestHub, type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { totpCode } from '../../testing/two-factor';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './service';
 
@@ -61,13 +53,10 @@ describe('two-factor sign-in', () => {
 
   /** Scans (reads the secret) and confirms with the app's current code; returns secret and recovery codes. */
   async function setUp(session: StaffSession) {
-    const setup = await as(hub, session)({ method: 'POST', url: '/api/auth/two-factor/setup' });
+    const setup = await hub.as(session)({ method: 'POST', url: '/api/auth/two-factor/setup' });
     expect(setup.statusCode).toBe(200);
     const body = setup.json() as TwoFactorSetup;
-    const confirm = await as(
-      hub,
-      session,
-    )({
+    const confirm = await hub.as(session)({
       method: 'POST',
       url: '/api/auth/two-factor/confirm',
       payload: { code: totpCode(body.secret, step()) },
@@ -78,31 +67,25 @@ describe('two-factor sign-in', () => {
 
   it('a city hall account without it can only set it up; the QR code is drawn by the hub', async () => {
     const session = await newCityhall();
-    const blocked = await as(hub, session)({ method: 'GET', url: '/api/households' });
+    const blocked = await hub.as(session)({ method: 'GET', url: '/api/households' });
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().error.code).toBe('TWO_FACTOR_SETUP_REQUIRED');
     await expect(connectStaff(await hub.listen(), session)).rejects.toMatchObject({
       data: { code: 'TWO_FACTOR_SETUP_REQUIRED' },
     });
-    const setup = await as(hub, session)({ method: 'POST', url: '/api/auth/two-factor/setup' });
+    const setup = await hub.as(session)({ method: 'POST', url: '/api/auth/two-factor/setup' });
     const body = setup.json() as TwoFactorSetup;
     expect(body.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(body.otpauthUri).toBe(`otpauth://totp/Tsunagu:tanaka?secret=${body.secret}&issuer=Tsunagu`);
     expect(body.qrSvg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     // A wrong first code does not turn it on.
-    const wrong = await as(
-      hub,
-      session,
-    )({
+    const wrong = await hub.as(session)({
       method: 'POST',
       url: '/api/auth/two-factor/confirm',
       payload: { code: totpCode(body.secret, step() + 5) },
     });
     expect(wrong.json().error.code).toBe('TWO_FACTOR_INVALID');
-    const ok = await as(
-      hub,
-      session,
-    )({
+    const ok = await hub.as(session)({
       method: 'POST',
       url: '/api/auth/two-factor/confirm',
       payload: { code: totpCode(body.secret, step()) },
@@ -113,8 +96,8 @@ describe('two-factor sign-in', () => {
     // Stored only as hashes.
     const stored = JSON.stringify(hub.ctx.db.prepare('SELECT * FROM recovery_codes').all());
     for (const c of codes) expect(stored).not.toContain(c.replace(/-/g, ''));
-    expect((await as(hub, session)({ method: 'GET', url: '/api/households' })).statusCode).toBe(200);
-    const state = (await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).json() as SessionInfo;
+    expect((await hub.as(session)({ method: 'GET', url: '/api/households' })).statusCode).toBe(200);
+    const state = (await hub.as(session)({ method: 'GET', url: '/api/auth/session' })).json() as SessionInfo;
     expect(state.twoFactor).toEqual({ required: true, enabled: true, recoveryCodesLeft: 10 });
     expect(state.user.twoFactorEnabled).toBe(true);
   });
@@ -170,10 +153,7 @@ describe('two-factor sign-in', () => {
     const session = await newCityhall();
     const { secret, recoveryCodes } = await setUp(session);
     clock.advance(STEP_MS);
-    const renewed = await as(
-      hub,
-      session,
-    )({
+    const renewed = await hub.as(session)({
       method: 'POST',
       url: '/api/auth/two-factor/recovery-codes',
       payload: { code: totpCode(secret, step()) },
@@ -186,28 +166,22 @@ describe('two-factor sign-in', () => {
   });
 
   it('is optional for other roles: a watcher may turn it on and off (with the password); city hall may not turn it off', async () => {
-    const watcher = await login(hub, 'watcher');
-    const before = (await as(hub, watcher)({ method: 'GET', url: '/api/auth/session' })).json() as SessionInfo;
+    const watcher = await hub.login('watcher');
+    const before = (await hub.as(watcher)({ method: 'GET', url: '/api/auth/session' })).json() as SessionInfo;
     expect(before.twoFactor).toEqual({ required: false, enabled: false, recoveryCodesLeft: 0 });
-    expect((await as(hub, watcher)({ method: 'GET', url: '/api/watch/board' })).statusCode).toBe(200);
+    expect((await hub.as(watcher)({ method: 'GET', url: '/api/watch/board' })).statusCode).toBe(200);
     const { secret } = await setUp(watcher);
     clock.advance(STEP_MS);
     expect((await post({ username: 'watcher', password: TEST_PASSWORD })).json().error.code).toBe(
       'TWO_FACTOR_REQUIRED',
     );
-    const wrong = await as(
-      hub,
-      watcher,
-    )({
+    const wrong = await hub.as(watcher)({
       method: 'POST',
       url: '/api/auth/two-factor/disable',
       payload: { password: 'not-my-password' },
     });
     expect(wrong.json().error.code).toBe('INVALID_CREDENTIALS');
-    const off = await as(
-      hub,
-      watcher,
-    )({
+    const off = await hub.as(watcher)({
       method: 'POST',
       url: '/api/auth/two-factor/disable',
       payload: { password: TEST_PASSWORD },
@@ -215,11 +189,8 @@ describe('two-factor sign-in', () => {
     expect(off.statusCode).toBe(200);
     expect((await post({ username: 'watcher', password: TEST_PASSWORD })).statusCode).toBe(200);
     void secret;
-    const cityhall = await login(hub, 'cityhall');
-    const refused = await as(
-      hub,
-      cityhall,
-    )({
+    const cityhall = await hub.login('cityhall');
+    const refused = await hub.as(cityhall)({
       method: 'POST',
       url: '/api/auth/two-factor/disable',
       payload: { password: TEST_PASSWORD },
@@ -230,28 +201,23 @@ describe('two-factor sign-in', () => {
   it('an administrator resets it: the user is signed out and sets it up again at the next sign-in', async () => {
     const session = await newCityhall();
     await setUp(session);
-    const admin = await login(hub, 'admin');
+    const admin = await hub.login('admin');
     const id = session.userId;
-    const reset = await as(hub, admin)({ method: 'POST', url: `/api/users/${id}/two-factor/reset` });
+    const reset = await hub.as(admin)({ method: 'POST', url: `/api/users/${id}/two-factor/reset` });
     expect(reset.statusCode).toBe(200);
-    expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
+    expect((await hub.as(session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
     const again = await post({ username: 'tanaka', password: TEST_PASSWORD });
     expect(again.statusCode).toBe(200);
     expect((again.json() as SessionInfo).twoFactor).toMatchObject({ required: true, enabled: false });
     expect(hub.ctx.audit.list({}).find((e) => e.action === 'user.two_factor_reset')).toMatchObject({
       target: `user:${id}`,
     });
-    const self = await as(
-      hub,
-      admin,
-    )({
+    const self = await hub.as(admin)({
       method: 'POST',
       url: `/api/users/${hub.fixture.users.admin}/two-factor/reset`,
     });
     expect(self.statusCode).toBe(400);
-    const cityhall = await login(hub, 'cityhall');
-    expect((await as(hub, cityhall)({ method: 'POST', url: `/api/users/${id}/two-factor/reset` })).statusCode).toBe(
-      403,
-    );
+    const cityhall = await hub.login('cityhall');
+    expect((await hub.as(cityhall)({ method: 'POST', url: `/api/users/${id}/two-factor/reset` })).statusCode).toBe(403);
   });
 });

@@ -14,7 +14,6 @@ import { FakeClock } from '../../lib/clock';
 import {
   as,
   connectSocket,
-  connectStaff,
   createTestHub,
   emitAck,
   enrollTerminal,
@@ -91,7 +90,7 @@ describe('announcement delivery over real sockets', () => {
   let dataDir: string;
 
   const post = (payload: Record<string, unknown>) =>
-    as(hub, cityhall)({ method: 'POST', url: '/api/announcements', payload });
+    hub.as(cityhall)({ method: 'POST', url: '/api/announcements', payload });
   const create = async (payload: Record<string, unknown>) => {
     const res = await post({
       kind: 'routine',
@@ -115,8 +114,8 @@ describe('announcement delivery over real sockets', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ann-'));
     hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')), config: { dataDir } });
     url = await hub.listen();
-    cityhall = sessionFor(hub, hub.fixture.users.cityhall);
-    creds = hub.fixture.households.map((h) => enrollTerminal(hub, h));
+    cityhall = hub.sessionFor(hub.fixture.users.cityhall);
+    creds = hub.fixture.households.map((h) => hub.enrollTerminal(h));
   });
   afterEach(async () => {
     for (const t of open) t.close();
@@ -142,7 +141,7 @@ describe('announcement delivery over real sockets', () => {
 
   it('shows the count of targeted households before sending', async () => {
     const preview = (target: unknown) =>
-      as(hub, cityhall)({ method: 'POST', url: '/api/announcements/preview', payload: { target } });
+      hub.as(cityhall)({ method: 'POST', url: '/api/announcements/preview', payload: { target } });
     await connect(0);
     const all = await preview({ type: 'all' });
     expect(all.json()).toEqual({ households: 3, terminals: 3, onlineTerminals: 1 });
@@ -165,7 +164,7 @@ describe('announcement delivery over real sockets', () => {
       titleJa: '他',
       target: { type: 'households', householdIds: [hub.fixture.households[0]] },
     });
-    await as(hub, cityhall)({ method: 'POST', url: `/api/announcements/${second.id}/cancel` });
+    await hub.as(cityhall)({ method: 'POST', url: `/api/announcements/${second.id}/cancel` });
     clock().advance(11 * 60_000);
     expect(svc().get(expiring.id).status).toBe('expired');
 
@@ -191,10 +190,11 @@ describe('announcement delivery over real sockets', () => {
     await t0.waitFor(publishedId(a.id), 'the announcement');
     await t1.waitFor(publishedId(a.id), 'the announcement');
 
-    const patched = await as(
-      hub,
-      cityhall,
-    )({ method: 'PATCH', url: `/api/announcements/${a.id}`, payload: { bodyJa: '訂正: 集合場所は公民館です。' } });
+    const patched = await hub.as(cityhall)({
+      method: 'PATCH',
+      url: `/api/announcements/${a.id}`,
+      payload: { bodyJa: '訂正: 集合場所は公民館です。' },
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ version: 2 });
     for (const t of [t0, t1]) {
@@ -205,7 +205,7 @@ describe('announcement delivery over real sockets', () => {
         bodyJa: '訂正: 集合場所は公民館です。',
       });
     }
-    const cancelled = await as(hub, cityhall)({ method: 'POST', url: `/api/announcements/${a.id}/cancel` });
+    const cancelled = await hub.as(cityhall)({ method: 'POST', url: `/api/announcements/${a.id}/cancel` });
     expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
     for (const t of [t0, t1])
       await t.waitFor((e) => e.some((x) => x.event === 'announcement:withdrawn'), 'the withdrawal');
@@ -220,10 +220,11 @@ describe('announcement delivery over real sockets', () => {
       'announcement:published',
     ]);
     // Closed announcements cannot change any more.
-    const late = await as(
-      hub,
-      cityhall,
-    )({ method: 'PATCH', url: `/api/announcements/${a.id}`, payload: { bodyJa: 'x' } });
+    const late = await hub.as(cityhall)({
+      method: 'PATCH',
+      url: `/api/announcements/${a.id}`,
+      payload: { bodyJa: 'x' },
+    });
     expect(late.statusCode).toBe(409);
   });
 
@@ -252,7 +253,7 @@ describe('announcement delivery over real sockets', () => {
 
   it('counts receipts per household, lists who needs help or has not answered, exports CSV, and tells city hall live', async () => {
     const [t0, t1, t2] = [await connect(0), await connect(1), await connect(2)];
-    const staff = await connectStaff(url, cityhall);
+    const staff = await hub.connectStaff(cityhall);
     const activity: { householdId: number; kind: string }[] = [];
     hub.ctx.events.on('household.activity', (e) => activity.push(e));
     const a = await create({ kind: 'important', safetyCheck: true, titleJa: '安否確認' });
@@ -284,13 +285,13 @@ describe('announcement delivery over real sockets', () => {
     expect(activity.every((x) => x.kind === 'announcement_acknowledged')).toBe(true);
 
     const { key } = hub.services.accounts.createApiKey('gateway', 'cityhall', null);
-    const gw = await as(hub, { bearer: key })({ method: 'GET', url: `/api/announcements/${a.id}/receipts` });
+    const gw = await hub.as({ bearer: key })({ method: 'GET', url: `/api/announcements/${a.id}/receipts` });
     expect(gw.json()).toEqual(counts);
 
-    const followUps = await as(
-      hub,
-      cityhall,
-    )({ method: 'GET', url: `/api/announcements/${a.id}/follow-ups?sort=needsAssistance` });
+    const followUps = await hub.as(cityhall)({
+      method: 'GET',
+      url: `/api/announcements/${a.id}/follow-ups?sort=needsAssistance`,
+    });
     const list = (
       followUps.json() as { households: { householdId: number; state: string; phone: string; address: string }[] }
     ).households;
@@ -300,7 +301,7 @@ describe('announcement delivery over real sockets', () => {
     ]);
     expect(list[0]).toMatchObject({ phone: '0422-00-0001', address: '東京都三鷹市 2-1-1' });
 
-    const csv = await as(hub, cityhall)({ method: 'GET', url: `/api/announcements/${a.id}/follow-ups.csv` });
+    const csv = await hub.as(cityhall)({ method: 'GET', url: `/api/announcements/${a.id}/follow-ups.csv` });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.body
       .replace(/^\uFEFF/, '')
@@ -366,13 +367,10 @@ describe('announcement delivery over real sockets', () => {
     expect((past.json() as { error: { code: string } }).error.code).toBe('EXPIRY_IN_PAST');
     expect(svc().list(10)).toHaveLength(0);
     // Other roles cannot announce at all.
-    const operator = sessionFor(hub, hub.fixture.users.operator);
+    const operator = hub.sessionFor(hub.fixture.users.operator);
     expect(
       (
-        await as(
-          hub,
-          operator,
-        )({
+        await hub.as(operator)({
           method: 'POST',
           url: '/api/announcements',
           payload: { kind: 'routine', titleJa: 'x', bodyJa: 'y', target: { type: 'all' } },
@@ -383,33 +381,35 @@ describe('announcement delivery over real sockets', () => {
 
   it('two-person rule: an emergency waits for a second city hall account; the setting is admin-only and audited', async () => {
     const t0 = await connect(0);
-    const admin = sessionFor(hub, hub.fixture.users.admin);
+    const admin = hub.sessionFor(hub.fixture.users.admin);
     expect(
       (
-        await as(
-          hub,
-          cityhall,
-        )({ method: 'PUT', url: '/api/announcements/settings', payload: { requireEmergencyApproval: true } })
+        await hub.as(cityhall)({
+          method: 'PUT',
+          url: '/api/announcements/settings',
+          payload: { requireEmergencyApproval: true },
+        })
       ).statusCode,
     ).toBe(403);
-    const set = await as(
-      hub,
-      admin,
-    )({ method: 'PUT', url: '/api/announcements/settings', payload: { requireEmergencyApproval: true } });
+    const set = await hub.as(admin)({
+      method: 'PUT',
+      url: '/api/announcements/settings',
+      payload: { requireEmergencyApproval: true },
+    });
     expect(set.json()).toEqual({ requireEmergencyApproval: true });
     expect(hub.ctx.audit.list({ limit: 5 }).some((e) => e.action === 'announcement.settings')).toBe(true);
 
     const a = await create({ kind: 'emergency', confirmWholeCity: true, titleJa: '避難指示' });
     expect(a.status).toBe('pending_approval');
-    const self = await as(hub, cityhall)({ method: 'POST', url: `/api/announcements/${a.id}/approve` });
+    const self = await hub.as(cityhall)({ method: 'POST', url: `/api/announcements/${a.id}/approve` });
     expect(self.statusCode).toBe(403);
     expect((self.json() as { error: { code: string } }).error.code).toBe('APPROVAL_SAME_ACCOUNT');
     await new Promise((r) => setTimeout(r, 30));
     expect(t0.published()).toEqual([]);
-    const ok = await as(hub, admin)({ method: 'POST', url: `/api/announcements/${a.id}/approve` });
+    const ok = await hub.as(admin)({ method: 'POST', url: `/api/announcements/${a.id}/approve` });
     expect(ok.json()).toMatchObject({ status: 'published', approvedBy: expect.stringContaining('admin') });
     await t0.waitFor(publishedId(a.id), 'the approved emergency');
-    expect((await as(hub, admin)({ method: 'POST', url: `/api/announcements/${a.id}/approve` })).statusCode).toBe(409);
+    expect((await hub.as(admin)({ method: 'POST', url: `/api/announcements/${a.id}/approve` })).statusCode).toBe(409);
     // Routine announcements are not held.
     expect((await create({})).status).toBe('published');
   });
@@ -425,10 +425,7 @@ describe('announcement delivery over real sockets', () => {
         data,
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
-      return as(
-        hub,
-        cityhall,
-      )({
+      return hub.as(cityhall)({
         method: 'POST',
         url: '/api/announcements/audio',
         headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -468,14 +465,14 @@ describe('announcement delivery over real sockets', () => {
 
     const a = await create({ audioId, target: { type: 'households', householdIds: [hub.fixture.households[0]] } });
     expect(svc().get(a.id).hasAudio).toBe(true);
-    const mine = await as(hub, { bearer: creds[0]!.credential })({
+    const mine = await hub.as({ bearer: creds[0]!.credential })({
       method: 'GET',
       url: `/api/terminal/announcements/${a.id}/audio`,
     });
     expect(mine.statusCode).toBe(200);
     expect(mine.headers['content-type']).toBe('audio/wav');
     expect(mine.rawPayload.equals(wav)).toBe(true);
-    const notMine = await as(hub, { bearer: creds[1]!.credential })({
+    const notMine = await hub.as({ bearer: creds[1]!.credential })({
       method: 'GET',
       url: `/api/terminal/announcements/${a.id}/audio`,
     });

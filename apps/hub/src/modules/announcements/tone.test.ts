@@ -4,15 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Announcement, TerminalAnnouncement } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectTerminal,
-  createTestHub,
-  enrollTerminal,
-  nextEvent,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, nextEvent, type TestHub } from '../../testing/harness';
 
 describe("an announcement's tone", () => {
   let hub: TestHub;
@@ -31,10 +23,7 @@ describe("an announcement's tone", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const post = (payload: Record<string, unknown>) =>
-    as(
-      hub,
-      sessionFor(hub, hub.fixture.users.cityhall),
-    )({
+    hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
       method: 'POST',
       url: '/api/announcements',
       payload: {
@@ -47,8 +36,7 @@ describe("an announcement's tone", () => {
     });
 
   it('an EEW goes out at once with its tone while the voice clip is still being made; others wait for the clip', async () => {
-    const url = await hub.listen();
-    const terminal = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
+    const terminal = await hub.terminal(0);
     try {
       let normalDone = false;
       const normal = post({ kind: 'emergency', titleJa: '避難指示', bodyJa: '避難してください' }).then((r) => {

@@ -5,16 +5,7 @@
  */
 import type { Ack, IceServersResponse, StaffRole } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, emitAck, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -22,29 +13,25 @@ const hasTurn = (r: IceServersResponse) => r.iceServers.some((s) => s.credential
 
 describe('TURN credentials only for those who take calls', () => {
   let hub: TestHub;
-  let url: string;
-  const sockets: Socket[] = [];
   beforeAll(async () => {
     hub = await createTestHub({
       config: { turn: { urls: ['turn:turn.example.org:3478'], secret: 'a-very-long-turn-secret', ttlSeconds: 600 } },
     });
-    url = await hub.listen();
   });
   afterAll(async () => {
-    for (const s of sockets.splice(0)) s.close();
     await hub.close();
   });
 
   it('over REST: operators and listeners yes; watchers, city hall and API keys no', async () => {
     const u = hub.fixture.users;
-    const get = (who: Parameters<typeof as>[1]) => as(hub, who)({ method: 'GET', url: '/api/calls/ice-servers' });
+    const get = (who: Parameters<TestHub['as']>[0]) => hub.as(who)({ method: 'GET', url: '/api/calls/ice-servers' });
     for (const name of ['operator', 'listener'] as const) {
-      const res = await get(sessionFor(hub, u[name]));
+      const res = await get(hub.sessionFor(u[name]));
       expect([name, res.statusCode]).toEqual([name, 200]);
       expect(hasTurn(res.json())).toBe(true);
     }
     for (const name of ['watcher', 'cityhall', 'admin'] as const) {
-      const res = await get(sessionFor(hub, u[name]));
+      const res = await get(hub.sessionFor(u[name]));
       expect([name, res.statusCode]).toEqual([name, 403]);
     }
     for (const role of ['cityhall', 'operator', 'listener', 'watcher'] as StaffRole[]) {
@@ -55,10 +42,9 @@ describe('TURN credentials only for those who take calls', () => {
 
   it('over the sockets: a watcher is refused, an operator and a terminal get them', async () => {
     const ask = async (socket: Socket) => emitAck<Ack<IceServersResponse>>(socket, 'call:iceServers', {});
-    const watcher = await connectStaff(url, sessionFor(hub, hub.fixture.users.watcher));
-    const operator = await connectStaff(url, sessionFor(hub, hub.fixture.users.operator));
-    const terminal = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
-    sockets.push(watcher, operator, terminal);
+    const watcher = await hub.connectStaff(hub.sessionFor(hub.fixture.users.watcher));
+    const operator = await hub.connectStaff(hub.sessionFor(hub.fixture.users.operator));
+    const terminal = await hub.terminal(0);
     expect(await ask(watcher)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const op = await ask(operator);
     expect(op.ok && hasTurn(op.data)).toBe(true);

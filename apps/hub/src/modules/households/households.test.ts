@@ -3,16 +3,7 @@
 // leaves the lists) and reopening it.
 import Database from 'better-sqlite3';
 import { migrate } from '../../db/migrate';
-import {
-  as,
-  connectTerminal,
-  createTestHub,
-  enrollTerminal,
-  nextEvent,
-  type StaffSession,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
 
 describe('0040-household-details', () => {
   it('adds the reading, the assistance reason and closing to existing households', () => {
@@ -36,11 +27,11 @@ describe('households in the console', () => {
   let clerk: StaffSession;
   beforeEach(async () => {
     hub = await createTestHub();
-    clerk = sessionFor(hub, hub.fixture.users.cityhall);
+    clerk = hub.sessionFor(hub.fixture.users.cityhall);
   });
   afterEach(() => hub.close());
   const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
-    as(hub, clerk)({ method, url, ...(payload ? { payload } : {}) });
+    hub.as(clerk)({ method, url, ...(payload ? { payload } : {}) });
 
   it('keeps the reading, the reason for assistance and the residents as edited', async () => {
     const created = await call('POST', '/api/households', {
@@ -78,10 +69,9 @@ describe('households in the console', () => {
   });
 
   it('closing stops the terminal at once, its unused codes and further changes; reopening serves it again', async () => {
-    const url = await hub.listen();
     const id = hub.fixture.households[0]!;
-    const { credential } = enrollTerminal(hub, id);
-    const socket = await connectTerminal(url, credential);
+    const { credential } = hub.enrollTerminal(id);
+    const socket = await hub.connectTerminal(credential);
     const unused = hub.services.terminals.issueCode(id, 'test').code;
     const revoked = nextEvent(socket, 'terminal:revoked');
 
@@ -98,8 +88,8 @@ describe('households in the console', () => {
     const all = (await call('GET', '/api/households?includeClosed=true')).json().households;
     expect(all.map((x: { id: number }) => x.id)).toContain(id);
     // The watcher of a closed household no longer sees it.
-    const watcher = sessionFor(hub, hub.fixture.users.watcher);
-    expect((await as(hub, watcher)({ method: 'GET', url: `/api/households/${id}` })).statusCode).toBe(404);
+    const watcher = hub.sessionFor(hub.fixture.users.watcher);
+    expect((await hub.as(watcher)({ method: 'GET', url: `/api/households/${id}` })).statusCode).toBe(404);
 
     for (const [method, path, body] of [
       ['PATCH', `/api/households/${id}`, { notes: 'x' }],

@@ -9,15 +9,7 @@
 import type { NotificationSettings, PushDevice, WatchAlert } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectTerminal,
-  createTestHub,
-  enrollTerminal,
-  type StaffSession,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
+import { connectTerminal, createTestHub, type StaffSession, type TestHub } from '../../testing/harness';
 import {
   addressesOf,
   startMailServer,
@@ -70,7 +62,7 @@ describe('notifications by e-mail and Web Push', () => {
     });
     notifications = hub.capabilities.notifications;
     // The resident's terminal is on (no "terminal offline" alert), they just do not check in.
-    terminal = await connectTerminal(await hub.listen(), enrollTerminal(hub, hub.fixture.households[0]!).credential);
+    terminal = await connectTerminal(await hub.listen(), hub.enrollTerminal(hub.fixture.households[0]!).credential);
     for (const name of ['watcher', 'supervisor', 'other'] as const) {
       await optIn(as_(name), `${name}@example.city`);
       devices[name] = await subscribe(as_(name), `${name} のスマートフォン`);
@@ -85,8 +77,7 @@ describe('notifications by e-mail and Web Push', () => {
   /** A fresh session (the fake clock moves hours; sessions last one). */
   function as_(who: 'watcher' | 'supervisor' | 'other' | 'cityhall' | 'operator'): StaffSession {
     const { users } = hub.fixture;
-    return sessionFor(
-      hub,
+    return hub.sessionFor(
       {
         watcher: users.watcher,
         supervisor: users.supervisor,
@@ -98,10 +89,7 @@ describe('notifications by e-mail and Web Push', () => {
   }
 
   async function optIn(session: StaffSession, email: string) {
-    const res = await as(
-      hub,
-      session,
-    )({
+    const res = await hub.as(session)({
       method: 'PUT',
       url: '/api/notifications/settings',
       payload: { email, mail: true, push: true },
@@ -112,10 +100,7 @@ describe('notifications by e-mail and Web Push', () => {
 
   async function subscribe(session: StaffSession, label: string): Promise<TestSubscription> {
     const sub = push.subscribe();
-    const res = await as(
-      hub,
-      session,
-    )({
+    const res = await hub.as(session)({
       method: 'POST',
       url: '/api/notifications/devices',
       payload: { endpoint: sub.endpoint, keys: sub.keys, expirationTime: null, label },
@@ -131,7 +116,7 @@ describe('notifications by e-mail and Web Push', () => {
       .get(hub.fixture.households[0]) as { id: number };
 
   async function alert(id: number): Promise<WatchAlert> {
-    const res = await as(hub, as_('cityhall'))({ method: 'GET', url: `/api/watch/alerts/${id}` });
+    const res = await hub.as(as_('cityhall'))({ method: 'GET', url: `/api/watch/alerts/${id}` });
     expect(res.statusCode).toBe(200);
     return res.json<WatchAlert>();
   }
@@ -167,7 +152,7 @@ describe('notifications by e-mail and Web Push', () => {
     expect(String(message.payload.body)).toContain('世帯1さん');
     expect(message.headers.urgency).toBe('high');
     // The message was signed with the key the console hands to browsers.
-    const settings = await as(hub, as_('watcher'))({ method: 'GET', url: '/api/notifications/settings' });
+    const settings = await hub.as(as_('watcher'))({ method: 'GET', url: '/api/notifications/settings' });
     expect(message.vapidKey).toBe(settings.json<NotificationSettings>().vapidPublicKey);
 
     // Every delivery is on the alert.
@@ -180,7 +165,7 @@ describe('notifications by e-mail and Web Push', () => {
     const token = tokenOf(letter.text ?? '')!;
     expect(tokenOf(String(message.payload.url))).not.toBe(token); // each delivery has its own link
     const ack = (who: StaffSession | null, t = token) =>
-      as(hub, who)({ method: 'POST', url: '/api/notifications/acknowledge', payload: { token: t } });
+      hub.as(who)({ method: 'POST', url: '/api/notifications/acknowledge', payload: { token: t } });
     expect((await ack(null)).statusCode).toBe(401);
     expect((await ack(as_('supervisor'))).json()).toMatchObject({ error: { code: 'LINK_NOT_YOURS' } });
     expect((await ack(as_('watcher'), `${token.slice(0, -3)}abc`)).json()).toMatchObject({
@@ -237,7 +222,7 @@ describe('notifications by e-mail and Web Push', () => {
     ]);
     expect(deliveries[0]!.lastError).toContain('no longer subscribed (410)');
     const settings = (
-      await as(hub, as_('watcher'))({ method: 'GET', url: '/api/notifications/settings' })
+      await hub.as(as_('watcher'))({ method: 'GET', url: '/api/notifications/settings' })
     ).json<NotificationSettings>();
     expect(settings.devices.map((d) => d.label)).toEqual(['タブレット']);
     const metrics = await hub.ctx.metrics.registry.getSingleMetricAsString('tsunagu_notification_failures_total');
@@ -297,7 +282,7 @@ describe('notifications by e-mail and Web Push', () => {
     const [byMail, byPush] = (await alert(id)).deliveries;
     expect(byMail).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: null }); // 5xx: permanent
     expect(byPush).toMatchObject({ status: 'pending' });
-    const res = await as(hub, as_('watcher'))({ method: 'POST', url: `/api/watch/alerts/${id}/acknowledge` });
+    const res = await hub.as(as_('watcher'))({ method: 'POST', url: `/api/watch/alerts/${id}/acknowledge` });
     expect(res.statusCode).toBe(200);
     await notifications.settle();
     expect((await alert(id)).deliveries.map((d) => d.status)).toEqual(['failed', 'acknowledged']);
@@ -309,7 +294,7 @@ describe('notifications by e-mail and Web Push', () => {
 
   it('settings: e-mail needs an address, devices are one’s own, and only city hall joins the disaster team', async () => {
     const put = (who: StaffSession, payload: object) =>
-      as(hub, who)({ method: 'PUT', url: '/api/notifications/settings', payload });
+      hub.as(who)({ method: 'PUT', url: '/api/notifications/settings', payload });
     expect((await put(as_('watcher'), { email: null, mail: true, push: true })).json()).toMatchObject({
       error: { code: 'VALIDATION_FAILED' },
     });
@@ -323,23 +308,21 @@ describe('notifications by e-mail and Web Push', () => {
       disasterSupport: true,
     });
     const mine = (
-      await as(hub, as_('watcher'))({ method: 'GET', url: '/api/notifications/settings' })
+      await hub.as(as_('watcher'))({ method: 'GET', url: '/api/notifications/settings' })
     ).json<NotificationSettings>();
     const theirs = (
-      await as(hub, as_('other'))({ method: 'GET', url: '/api/notifications/settings' })
+      await hub.as(as_('other'))({ method: 'GET', url: '/api/notifications/settings' })
     ).json<NotificationSettings>();
     expect(
-      (await as(hub, as_('watcher'))({ method: 'DELETE', url: `/api/notifications/devices/${theirs.devices[0]!.id}` }))
+      (await hub.as(as_('watcher'))({ method: 'DELETE', url: `/api/notifications/devices/${theirs.devices[0]!.id}` }))
         .statusCode,
     ).toBe(404);
-    const removed = await as(
-      hub,
-      as_('watcher'),
-    )({ method: 'DELETE', url: `/api/notifications/devices/${mine.devices[0]!.id}` });
+    const removed = await hub.as(as_('watcher'))({
+      method: 'DELETE',
+      url: `/api/notifications/devices/${mine.devices[0]!.id}`,
+    });
     expect(removed.json<NotificationSettings>().devices).toEqual([]);
     // Operators do not receive watch alerts: no settings for them.
-    expect((await as(hub, as_('operator'))({ method: 'GET', url: '/api/notifications/settings' })).statusCode).toBe(
-      403,
-    );
+    expect((await hub.as(as_('operator'))({ method: 'GET', url: '/api/notifications/settings' })).statusCode).toBe(403);
   });
 });

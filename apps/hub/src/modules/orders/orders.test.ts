@@ -1,26 +1,12 @@
 import type { Order, OrderMessage } from '@tsunagu/protocol';
-import type { Socket } from 'socket.io-client';
 import type { DomainEvents } from '../../lib/events';
-import {
-  as,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  login,
-  nextEvent,
-  type StaffSession,
-  type TestHub,
-  terminalSocket,
-} from '../../testing/harness';
+import { createTestHub, emitAck, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
 import { createSqliteCallsStore } from '../calls/store';
 
 describe('orders', () => {
   let hub: TestHub;
-  let url: string;
   let op: StaffSession;
   let milk: number;
-  const sockets: Socket[] = [];
   /** The household called this shop's line (a finished call); returns the call's id. */
   const called = (householdId: number, shopId = hub.fixture.shopId) => {
     const calls = createSqliteCallsStore(hub.ctx.db);
@@ -39,8 +25,7 @@ describe('orders', () => {
   };
   beforeAll(async () => {
     hub = await createTestHub();
-    url = await hub.listen();
-    op = await login(hub, 'operator');
+    op = await hub.login('operator');
     for (const h of hub.fixture.households.slice(0, 3)) called(h);
     milk = hub.stores.shops.addItem({
       shopId: hub.fixture.shopId,
@@ -50,13 +35,11 @@ describe('orders', () => {
       photoUrl: null,
     });
   });
-  afterEach(() => {
-    for (const s of sockets.splice(0)) s.close();
-  });
+  afterEach(() => hub.closeSockets());
   afterAll(() => hub.close());
 
   const create = (who: StaffSession, body: Record<string, unknown>) =>
-    as(hub, who)({ method: 'POST', url: '/api/orders', payload: body });
+    hub.as(who)({ method: 'POST', url: '/api/orders', payload: body });
   const draft = async (householdIndex = 0) => {
     const res = await create(op, {
       shopId: hub.fixture.shopId,
@@ -79,10 +62,7 @@ describe('orders', () => {
 
   it('records who changed an order’s lines in the audit log', async () => {
     const o = await draft();
-    const res = await as(
-      hub,
-      op,
-    )({
+    const res = await hub.as(op)({
       method: 'PUT',
       url: `/api/orders/${o.id}/lines`,
       payload: { lines: [{ itemId: milk, quantity: 3 }] },
@@ -130,7 +110,7 @@ describe('orders', () => {
     });
     expect(ok.statusCode).toBe(201);
     // City hall may order for any household (and still not with another household's call).
-    const ch = await login(hub, 'cityhall');
+    const ch = await hub.login('cityhall');
     const fresh = newHousehold('別の世帯');
     expect((await create(ch, { shopId: hub.fixture.shopId, householdId: fresh, lines })).statusCode).toBe(201);
     expect(
@@ -157,7 +137,7 @@ describe('orders', () => {
 
   it('shop staff see and change only their own shop’s orders', async () => {
     const o = await draft();
-    const other = await login(hub, 'other-operator');
+    const other = await hub.login('other-operator');
     expect(
       (
         await create(other, {
@@ -167,32 +147,31 @@ describe('orders', () => {
         })
       ).statusCode,
     ).toBe(403);
-    expect((await as(hub, other)({ method: 'GET', url: `/api/orders/${o.id}` })).statusCode).toBe(404);
+    expect((await hub.as(other)({ method: 'GET', url: `/api/orders/${o.id}` })).statusCode).toBe(404);
     expect(
-      (await as(hub, other)({ method: 'POST', url: `/api/orders/${o.id}/status`, payload: { status: 'cancelled' } }))
+      (await hub.as(other)({ method: 'POST', url: `/api/orders/${o.id}/status`, payload: { status: 'cancelled' } }))
         .statusCode,
     ).toBe(404);
-    const list = (await as(hub, other)({ method: 'GET', url: '/api/orders' })).json() as { orders: Order[] };
+    const list = (await hub.as(other)({ method: 'GET', url: '/api/orders' })).json() as { orders: Order[] };
     expect(list.orders.every((x) => x.shopId === hub.fixture.otherShopId)).toBe(true);
-    expect((await as(hub, other)({ method: 'GET', url: `/api/orders?shopId=${hub.fixture.shopId}` })).statusCode).toBe(
+    expect((await hub.as(other)({ method: 'GET', url: `/api/orders?shopId=${hub.fixture.shopId}` })).statusCode).toBe(
       404,
     );
-    const ch = (await as(hub, await login(hub, 'cityhall'))({ method: 'GET', url: '/api/orders' })).json() as {
+    const ch = (await hub.as(await hub.login('cityhall'))({ method: 'GET', url: '/api/orders' })).json() as {
       orders: Order[];
     };
     expect(ch.orders.some((x) => x.id === o.id)).toBe(true);
-    expect((await as(hub, await login(hub, 'watcher'))({ method: 'GET', url: '/api/orders' })).statusCode).toBe(403);
+    expect((await hub.as(await hub.login('watcher'))({ method: 'GET', url: '/api/orders' })).statusCode).toBe(403);
   });
 
   it('the resident confirms on the terminal (はい); it becomes received and counts as activity', async () => {
     const activity: DomainEvents['household.activity'][] = [];
     hub.ctx.events.on('household.activity', (e) => activity.push(e));
-    const { credential } = enrollTerminal(hub, hub.fixture.households[1]!);
-    const t = await connectTerminal(url, credential);
-    sockets.push(t);
+    const { credential } = hub.enrollTerminal(hub.fixture.households[1]!);
+    const t = await hub.connectTerminal(credential);
     const o = await draft(1);
     const msg = nextEvent<OrderMessage>(t, 'order:message');
-    expect((await as(hub, op)({ method: 'POST', url: `/api/orders/${o.id}/send` })).json()).toMatchObject({
+    expect((await hub.as(op)({ method: 'POST', url: `/api/orders/${o.id}/send` })).json()).toMatchObject({
       status: 'awaiting_confirmation',
     });
     const m = await msg;
@@ -213,17 +192,15 @@ describe('orders', () => {
   });
 
   it('いいえ sends the order back to the shop as a draft; another household cannot answer it', async () => {
-    const { credential } = enrollTerminal(hub, hub.fixture.households[2]!);
-    const t = await connectTerminal(url, credential);
-    sockets.push(t);
+    const { credential } = hub.enrollTerminal(hub.fixture.households[2]!);
+    const t = await hub.connectTerminal(credential);
     const o = await draft(0);
-    await as(hub, op)({ method: 'POST', url: `/api/orders/${o.id}/send` });
+    await hub.as(op)({ method: 'POST', url: `/api/orders/${o.id}/send` });
     expect(await emitAck(t, 'order:respond', { orderId: o.id, accept: true })).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
-    const t0 = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
-    sockets.push(t0);
+    const t0 = await hub.terminal(0);
     expect(await emitAck(t0, 'order:respond', { orderId: o.id, accept: false })).toMatchObject({
       ok: true,
       data: { status: 'draft' },
@@ -235,7 +212,7 @@ describe('orders', () => {
     const activity: DomainEvents['household.activity'][] = [];
     hub.ctx.events.on('household.concern', (e) => concerns.push(e));
     hub.ctx.events.on('household.activity', (e) => activity.push(e));
-    const api = as(hub, op);
+    const api = hub.as(op);
     const o = await draft(0);
     const status = (s: string) => api({ method: 'POST', url: `/api/orders/${o.id}/status`, payload: { status: s } });
     expect((await status('preparing')).json().error.code).toBe('INVALID_TRANSITION'); // not confirmed yet
@@ -262,7 +239,7 @@ describe('orders', () => {
     ]);
     // The watch module turns it into an alert for the household's watcher.
     const watcherAlerts = (
-      await as(hub, await login(hub, 'watcher'))({ method: 'GET', url: '/api/watch/alerts?state=active' })
+      await hub.as(await hub.login('watcher'))({ method: 'GET', url: '/api/watch/alerts?state=active' })
     ).json();
     expect(JSON.stringify(watcherAlerts)).toContain('足を引きずっていた');
     expect((await status('cancelled')).json().error.code).toBe('INVALID_TRANSITION');
@@ -280,22 +257,20 @@ describe('orders', () => {
 
   it('status messages are stored first; a terminal that was away gets what it missed until it acknowledges', async () => {
     const hh = hub.fixture.households[2]!;
-    const { credential } = enrollTerminal(hub, hh);
+    const { credential } = hub.enrollTerminal(hh);
     const o = await draft(2);
-    const api = as(hub, op);
+    const api = hub.as(op);
     await api({ method: 'POST', url: `/api/orders/${o.id}/send` }); // terminal offline
-    const t = await connectTerminal(url, credential, undefined);
-    sockets.push(t);
+    const t = await hub.connectTerminal(credential);
     // Messages sent on connection may arrive before our listener: collect from the start.
     const got: OrderMessage[] = [];
     const t2 = await (async () => {
       t.close();
-      const s = terminalSocket(url, credential);
+      const s = hub.terminalSocket(credential);
       s.on('order:message', (m: OrderMessage) => got.push(m));
       await new Promise<void>((r) => s.once('connect', () => r()));
       return s;
     })();
-    sockets.push(t2);
     await new Promise((r) => setTimeout(r, 200));
     expect(got.map((m) => m.kind)).toEqual(['confirm_request']);
     await emitAck(t2, 'order:respond', { orderId: o.id, accept: true });
@@ -307,15 +282,13 @@ describe('orders', () => {
     });
     t2.close();
     const again: OrderMessage[] = [];
-    const t3 = terminalSocket(url, credential);
-    sockets.push(t3);
+    const t3 = hub.terminalSocket(credential);
     t3.on('order:message', (m: OrderMessage) => again.push(m));
     await new Promise<void>((r) => t3.once('connect', () => r()));
     await new Promise((r) => setTimeout(r, 200));
     expect(again.map((m) => [m.kind, m.order.status])).toEqual([['status', 'received']]);
     // Another household cannot acknowledge this household's messages.
-    const other = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[1]!).credential);
-    sockets.push(other);
+    const other = await hub.terminal(1);
     expect(await emitAck(other, 'order:ack', { messageIds: [again[0]!.messageId] })).toEqual({
       ok: true,
       data: { acknowledged: 0 },

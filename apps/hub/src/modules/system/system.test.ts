@@ -1,51 +1,36 @@
 import type { SystemStatus } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
 import type { CheckResult } from '../../plugins/health';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  nextEvent,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(60_000);
 
 describe('system status for city hall', () => {
   let hub: TestHub;
-  let url: string;
   beforeAll(async () => {
     hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')) });
-    url = await hub.listen();
   });
   afterAll(() => hub.close());
 
   it('shows city hall the readiness checks; nobody else', async () => {
-    const res = await as(
-      hub,
-      sessionFor(hub, hub.fixture.users.cityhall),
-    )({ method: 'GET', url: '/api/system/status' });
+    const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({ method: 'GET', url: '/api/system/status' });
     expect(res.statusCode).toBe(200);
     const checks = res.json<SystemStatus>().checks;
     expect(checks.filter((c) => c.critical).map((c) => c.name)).toEqual(['database', 'migrations', 'disk']);
     expect(checks.map((c) => c.name)).toContain('push');
     for (const who of ['operator', 'watcher', 'listener'] as const) {
-      const refused = await as(
-        hub,
-        sessionFor(hub, hub.fixture.users[who]),
-      )({ method: 'GET', url: '/api/system/status' });
+      const refused = await hub.as(hub.sessionFor(hub.fixture.users[who]))({
+        method: 'GET',
+        url: '/api/system/status',
+      });
       expect(refused.statusCode).toBe(403);
     }
     expect((await hub.app.inject({ method: 'GET', url: '/api/system/status' })).statusCode).toBe(401);
   });
 
   it('pushes a change of any check to city hall consoles (the banner), not to watchers', async () => {
-    const cityhall = await connectStaff(url, sessionFor(hub, hub.fixture.users.cityhall));
-    const watcher = await connectStaff(url, sessionFor(hub, hub.fixture.users.watcher));
+    const cityhall = await hub.connectStaff(hub.sessionFor(hub.fixture.users.cityhall));
+    const watcher = await hub.connectStaff(hub.sessionFor(hub.fixture.users.watcher));
     const watcherHeard: unknown[] = [];
     watcher.on('system:statusChanged', (s) => watcherHeard.push(s));
     await hub.ctx.health.evaluate(); // the baseline, before the push under test
@@ -75,22 +60,18 @@ describe('figures for the operators’ alerts', () => {
     const clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
     const hub = await createTestHub({ clock });
     try {
-      const url = await hub.listen();
-      const [first, second] = hub.fixture.households.map((h) => enrollTerminal(hub, h));
+      const [first, second] = hub.fixture.households.map((h) => hub.enrollTerminal(h));
       const metric = async (name: string) => {
         const text = await hub.ctx.metrics.registry.metrics();
         return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
       };
       expect(await metric('tsunagu_terminals_enrolled')).toBe(3);
       expect(await metric('tsunagu_terminals_offline')).toBe(3);
-      const online = await connectTerminal(url, first!.credential);
+      const online = await hub.connectTerminal(first!.credential);
       expect(await metric('tsunagu_terminals_offline')).toBe(2);
       expect(await metric('tsunagu_emergency_oldest_undelivered_seconds')).toBe(0);
 
-      const res = await as(
-        hub,
-        sessionFor(hub, hub.fixture.users.cityhall),
-      )({
+      const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
         method: 'POST',
         url: '/api/announcements',
         payload: {
@@ -109,7 +90,7 @@ describe('figures for the operators’ alerts', () => {
 
       await emitAck(online, 'announcement:receipt', { announcementId: id, stage: 'delivered' });
       expect(await metric('tsunagu_emergency_undelivered_terminals')).toBe(2);
-      const late = await connectTerminal(url, second!.credential);
+      const late = await hub.connectTerminal(second!.credential);
       await emitAck(late, 'announcement:receipt', { announcementId: id, stage: 'delivered' });
       // The third household's terminal is enrolled but never connected: the emergency still waits for it.
       expect(await metric('tsunagu_emergency_undelivered_terminals')).toBe(1);

@@ -1,36 +1,19 @@
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
-import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectSocket,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  login,
-  nextEvent,
-  staffSocket,
-  type TestHub,
-} from '../../testing/harness';
+import { connectSocket, createTestHub, emitAck, nextEvent, staffSocket, type TestHub } from '../../testing/harness';
 
 describe('terminal enrollment', () => {
   let hub: TestHub;
   let clock: FakeClock;
-  const sockets: Socket[] = [];
   beforeEach(async () => {
     clock = new FakeClock(Date.UTC(2026, 10, 25, 1, 0, 0));
     hub = await createTestHub({ clock });
   });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
-    await hub.close();
-  });
+  afterEach(() => hub.close());
 
   const issue = async (householdId = hub.fixture.households[0]!, payload: object = {}) => {
-    const s = await login(hub, 'cityhall');
-    return as(hub, s)({ method: 'POST', url: `/api/households/${householdId}/enrollment-codes`, payload });
+    const s = await hub.login('cityhall');
+    return hub.as(s)({ method: 'POST', url: `/api/households/${householdId}/enrollment-codes`, payload });
   };
   const enroll = (code: unknown) => hub.app.inject({ method: 'POST', url: '/api/terminals/enroll', payload: { code } });
 
@@ -52,7 +35,7 @@ describe('terminal enrollment', () => {
     ]);
     expect(dump).not.toContain(body.credential);
     expect(dump).not.toContain(code);
-    const profile = await as(hub, { bearer: body.credential })({ method: 'GET', url: '/api/terminal/profile' });
+    const profile = await hub.as({ bearer: body.credential })({ method: 'GET', url: '/api/terminal/profile' });
     expect(profile.json()).toMatchObject({
       terminalId: body.terminalId,
       householdId: hub.fixture.households[0],
@@ -97,13 +80,13 @@ describe('terminal enrollment', () => {
   });
 
   it('re-enrolling a household revokes its previous terminal', async () => {
-    const first = enrollTerminal(hub, hub.fixture.households[0]!);
-    const second = enrollTerminal(hub, hub.fixture.households[0]!);
+    const first = hub.enrollTerminal(hub.fixture.households[0]!);
+    const second = hub.enrollTerminal(hub.fixture.households[0]!);
     expect(
-      (await as(hub, { bearer: first.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode,
+      (await hub.as({ bearer: first.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode,
     ).toBe(401);
     expect(
-      (await as(hub, { bearer: second.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode,
+      (await hub.as({ bearer: second.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode,
     ).toBe(200);
   });
 
@@ -115,25 +98,17 @@ describe('terminal enrollment', () => {
 describe('terminal connections', () => {
   let hub: TestHub;
   let url: string;
-  const sockets: Socket[] = [];
   beforeEach(async () => {
     hub = await createTestHub();
     url = await hub.listen();
   });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
-    await hub.close();
-  });
-  const track = <T extends Socket>(s: T): T => {
-    sockets.push(s);
-    return s;
-  };
+  afterEach(() => hub.close());
 
   it('connects with its credential, receives its profile and is tracked online then offline', async () => {
-    const { terminalId, credential } = enrollTerminal(hub, hub.fixture.households[1]!);
-    const cityhall = track(await connectStaff(url, await login(hub, 'cityhall')));
+    const { terminalId, credential } = hub.enrollTerminal(hub.fixture.households[1]!);
+    const cityhall = await hub.staff('cityhall');
     const presence = nextEvent<{ terminalId: number; online: boolean }>(cityhall, 'terminal:presenceChanged');
-    const socket = track(await connectTerminal(url, credential));
+    const socket = await hub.connectTerminal(credential);
     expect((await socket.profile).terminalId).toBe(terminalId);
     expect(await presence).toMatchObject({ terminalId, online: true });
     expect(hub.stores.terminals.get(terminalId)).toMatchObject({ online: true });
@@ -149,42 +124,42 @@ describe('terminal connections', () => {
   });
 
   it('refuses a mismatched protocol version with a reason', async () => {
-    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
-    await expect(connectTerminal(url, credential, PROTOCOL_VERSION + 1)).rejects.toMatchObject({
+    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    await expect(hub.connectTerminal(credential, PROTOCOL_VERSION + 1)).rejects.toMatchObject({
       data: { code: 'PROTOCOL_MISMATCH', serverProtocolVersion: PROTOCOL_VERSION },
     });
   });
 
   it('refuses a missing, wrong or revoked credential', async () => {
-    await expect(connectTerminal(url, '')).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
-    await expect(connectTerminal(url, 'tsd_wrong')).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
-    const { terminalId, credential } = enrollTerminal(hub, hub.fixture.households[0]!);
-    const socket = track(await connectTerminal(url, credential));
+    await expect(hub.connectTerminal('')).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
+    await expect(hub.connectTerminal('tsd_wrong')).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
+    const { terminalId, credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const socket = await hub.connectTerminal(credential);
     const revoked = nextEvent(socket, 'terminal:revoked');
     const disconnected = nextEvent(socket, 'disconnect');
-    const s = await login(hub, 'cityhall');
-    expect((await as(hub, s)({ method: 'POST', url: `/api/terminals/${terminalId}/revoke` })).statusCode).toBe(200);
+    const s = await hub.login('cityhall');
+    expect((await hub.as(s)({ method: 'POST', url: `/api/terminals/${terminalId}/revoke` })).statusCode).toBe(200);
     await revoked;
     await disconnected;
-    await expect(connectTerminal(url, credential)).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
+    await expect(hub.connectTerminal(credential)).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
   });
 
   it('a terminal credential cannot open the staff namespace or call staff routes', async () => {
-    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
+    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
     for (const [method, path] of [
       ['GET', '/api/households'],
       ['GET', '/api/users'],
       ['GET', '/api/terminals'],
       ['GET', '/api/auth/session'],
     ] as const) {
-      const res = await as(hub, { bearer: credential })({ method, url: path });
+      const res = await hub.as({ bearer: credential })({ method, url: path });
       expect(res.statusCode).toBe(403);
     }
   });
 
   it('answers a malformed heartbeat with a validation error and keeps the connection', async () => {
-    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!);
-    const socket = track(await connectTerminal(url, credential));
+    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const socket = await hub.connectTerminal(credential);
     const res = await emitAck<{ ok: boolean; error: { code: string } }>(socket, 'terminal:heartbeat', {
       extra: 'x'.repeat(100),
     });
@@ -194,7 +169,7 @@ describe('terminal connections', () => {
 
   it('refuses staff sockets without a session or from another origin', async () => {
     await expect(connectSocket(staffSocket(url))).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
-    const s = await login(hub, 'cityhall');
+    const s = await hub.login('cityhall');
     await expect(
       connectSocket(staffSocket(url, { cookie: s.cookie, origin: 'https://evil.example' })),
     ).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });

@@ -7,18 +7,7 @@
 import type { Ack, Announcement, HelpStatus, WatchAlert, WatchAlertList } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  nextEvent,
-  sessionFor,
-  type TestHub,
-  terminalSocket,
-} from '../../testing/harness';
+import { createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
 import { startMailServer, type TestMailServer } from '../../testing/notify-servers';
 
 jest.setTimeout(60_000);
@@ -30,8 +19,6 @@ describe('help requests', () => {
   let mail: TestMailServer;
   let hub: TestHub;
   let clock: FakeClock;
-  let url: string;
-  const sockets: Socket[] = [];
   let terminal: Socket;
   let credential: string;
 
@@ -57,15 +44,10 @@ describe('help requests', () => {
         help: { ackMinutes: 10, safetyUnansweredMinutes: 60 },
       },
     });
-    url = await hub.listen();
-    ({ credential } = enrollTerminal(hub, hub.fixture.households[0]!));
-    terminal = await connectTerminal(url, credential);
-    sockets.push(terminal);
+    ({ credential } = hub.enrollTerminal(hub.fixture.households[0]!));
+    terminal = await hub.connectTerminal(credential);
     // City hall's disaster support team member, by e-mail.
-    const res = await as(
-      hub,
-      sessionFor(hub, hub.fixture.users.cityhall),
-    )({
+    const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
       method: 'PUT',
       url: '/api/notifications/settings',
       payload: { email: 'bousai@example.city', mail: true, push: false, disasterSupport: true },
@@ -73,14 +55,12 @@ describe('help requests', () => {
     expect(res.statusCode).toBe(200);
   });
   afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
     await hub.capabilities.notifications.settle();
     await hub.close();
   });
 
   const staff = async (userId: number) => {
-    const s = await connectStaff(url, sessionFor(hub, userId));
-    sockets.push(s);
+    const s = await hub.connectStaff(hub.sessionFor(userId));
     return s;
   };
 
@@ -114,8 +94,7 @@ describe('help requests', () => {
     });
     expect(await told).toMatchObject({ alertId: alert.id, state: 'acknowledged', seenBy: 'watcher' });
     // A terminal that reconnects is told again.
-    const back = terminalSocket(url, credential);
-    sockets.push(back);
+    const back = hub.terminalSocket(credential);
     expect(await nextEvent<HelpStatus>(back, 'help:statusChanged')).toMatchObject({ seenBy: 'watcher' });
     const steps = (
       hub.ctx.db.prepare('SELECT type FROM watch_alert_events WHERE alert_id = ?').all(alert.id) as {
@@ -135,14 +114,10 @@ describe('help requests', () => {
   });
 
   it('a safety check: 助けが必要です opens a help request, and households that do not answer are alerted after an hour', async () => {
-    const other = enrollTerminal(hub, hub.fixture.households[1]!);
-    const quiet = await connectTerminal(url, other.credential);
-    sockets.push(quiet);
-    const cityhallSession = sessionFor(hub, hub.fixture.users.cityhall);
-    const created = await as(
-      hub,
-      cityhallSession,
-    )({
+    const other = hub.enrollTerminal(hub.fixture.households[1]!);
+    await hub.connectTerminal(other.credential); // connected, and never answers
+    const cityhallSession = hub.sessionFor(hub.fixture.users.cityhall);
+    const created = await hub.as(cityhallSession)({
       method: 'POST',
       url: '/api/announcements',
       payload: {
@@ -183,10 +158,7 @@ describe('help requests', () => {
     // An hour on (10:00, the day's check-in deadline too): the household that did not answer is
     // alerted; the one that asked for help is not alerted twice.
     clock.advance(120 * MINUTE);
-    const list = await as(
-      hub,
-      sessionFor(hub, hub.fixture.users.watcher),
-    )({
+    const list = await hub.as(hub.sessionFor(hub.fixture.users.watcher))({
       method: 'GET',
       url: `/api/watch/alerts?announcementId=${announcement.id}&state=all`,
     });

@@ -6,18 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ack, CheckinReceipt, CheckinReminder, CheckinStatus, WatchAlert, WatchBoard } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  login,
-  nextEvent,
-  type StaffSession,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, emitAck, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
 import type { WatchService } from './service';
 
 const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
@@ -28,9 +17,7 @@ jest.setTimeout(30_000);
 describe('watch over real sockets', () => {
   let hub: TestHub;
   let clock: FakeClock;
-  let url: string;
   let watch: WatchService;
-  const sockets: Socket[] = [];
   let terminal: Socket;
   let credential: string;
 
@@ -38,22 +25,18 @@ describe('watch over real sockets', () => {
     clock = new FakeClock(jst(5, 8, 30));
     hub = await createTestHub({ clock });
     watch = hub.capabilities.watch as WatchService;
-    url = await hub.listen();
-    ({ credential } = enrollTerminal(hub, hub.fixture.households[0]!));
-    terminal = await connectTerminal(url, credential);
-    sockets.push(terminal);
+    ({ credential } = hub.enrollTerminal(hub.fixture.households[0]!));
+    terminal = await hub.connectTerminal(credential);
   });
 
   afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
     terminal = undefined as unknown as Socket;
     await hub.close();
   });
 
   async function staff(username: string): Promise<{ socket: Socket; session: StaffSession }> {
-    const session = await login(hub, username);
-    const socket = await connectStaff(url, session);
-    sockets.push(socket);
+    const session = await hub.login(username);
+    const socket = await hub.connectStaff(session);
     return { socket, session };
   }
 
@@ -156,8 +139,7 @@ describe('watch over real sockets', () => {
     terminal.close();
     clock.set(jst(5, 11, 0));
     // Reconnect: status first, then the queued check-in (pressed at 09:10, while offline), sent twice.
-    const again = await connectTerminal(url, credential);
-    sockets.push(again);
+    const again = await hub.connectTerminal(credential);
     const pressedAt = new Date(jst(5, 9, 10)).toISOString();
     const [a, b] = await Promise.all([
       emitAck<Ack<CheckinReceipt>>(again, 'checkin:submit', { idempotencyKey: key, pressedAt }),
@@ -175,7 +157,7 @@ describe('watch over real sockets', () => {
 
   describe('authorization', () => {
     async function raiseAlerts() {
-      enrollTerminal(hub, hub.fixture.households[2]!);
+      hub.enrollTerminal(hub.fixture.households[2]!);
       watch.tick();
       clock.set(jst(5, 11, 0));
       const rows = hub.ctx.db
@@ -187,8 +169,8 @@ describe('watch over real sockets', () => {
     it('a watcher reads and acts only on assigned residents (REST)', async () => {
       const ids = await raiseAlerts();
       const [mine, , theirs] = hub.fixture.households as [number, number, number];
-      const other = as(hub, await login(hub, 'other-watcher'));
-      const me = as(hub, await login(hub, 'watcher'));
+      const other = hub.as(await hub.login('other-watcher'));
+      const me = hub.as(await hub.login('watcher'));
 
       const board = (await other({ method: 'GET', url: '/api/watch/board' })).json() as WatchBoard;
       expect(board.rows.map((r) => r.householdId)).toEqual([theirs]);
@@ -213,9 +195,9 @@ describe('watch over real sockets', () => {
       // Watchers may not edit plans; operators see nothing of the watch.
       const put = await me({ method: 'PUT', url: `/api/watch/plans/${mine}`, payload: {} });
       expect(put.statusCode).toBe(403);
-      const operator = as(hub, await login(hub, 'operator'));
+      const operator = hub.as(await hub.login('operator'));
       expect((await operator({ method: 'GET', url: '/api/watch/board' })).statusCode).toBe(403);
-      expect((await as(hub, null)({ method: 'GET', url: '/api/watch/alerts' })).statusCode).toBe(401);
+      expect((await hub.as(null)({ method: 'GET', url: '/api/watch/alerts' })).statusCode).toBe(401);
 
       // The assigned watcher can; city hall sees everyone.
       expect((await me({ method: 'POST', url: `/api/watch/alerts/${ids[mine]}/acknowledge` })).json()).toMatchObject({
@@ -236,7 +218,7 @@ describe('watch over real sockets', () => {
         alerts: WatchAlert[];
       };
       expect(outcomes.alerts.map((a) => a.outcome)).toEqual(['visited_fine']);
-      const city = as(hub, await login(hub, 'cityhall'));
+      const city = hub.as(await hub.login('cityhall'));
       expect(((await city({ method: 'GET', url: '/api/watch/board' })).json() as WatchBoard).rows).toHaveLength(3);
       expect((await city({ method: 'GET', url: `/api/watch/alerts/${ids[theirs]}` })).statusCode).toBe(200);
     });
@@ -267,7 +249,7 @@ describe('watch over real sockets', () => {
     });
 
     it('city hall edits plans with validation; the plan changes the schedule', async () => {
-      const city = as(hub, await login(hub, 'cityhall'));
+      const city = hub.as(await hub.login('cityhall'));
       const h = hub.fixture.households[0]!;
       const get = await city({ method: 'GET', url: `/api/watch/plans/${h}` });
       expect(get.json()).toMatchObject({ isDefault: true, deadline: '10:00', reminderMinutes: [60, 15] });
