@@ -12,7 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { migratePostgres, openPostgres, type Pg } from '../db/postgres';
+import { openPostgres, type Pg } from '../db/postgres';
 
 const run = promisify(execFile);
 export const POSTGRES_BIN = process.env.TSUNAGU_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -170,12 +170,23 @@ const RUN_DIR = 'TSUNAGU_TEST_PG_RUN';
 const OWNER = 'TSUNAGU_TEST_PG_OWNER';
 let shared: Promise<{ url: string }> | undefined;
 
+// Migrated once per server; each test database is a copy (CREATE DATABASE … TEMPLATE).
+const TEMPLATE = 'tsunagu_template';
+
+async function createTemplate(url: string): Promise<void> {
+  const admin = await openPostgres(url, { migrate: false, max: 1 });
+  await admin.query(`CREATE DATABASE ${TEMPLATE}`).finally(() => admin.end());
+  const template = await openPostgres(url.replace(/\/postgres$/, `/${TEMPLATE}`), { max: 1 });
+  await template.end();
+}
+
 async function sharedServer(): Promise<{ url: string }> {
   const runDir = process.env[RUN_DIR];
   if (!runDir) {
     // Outside jest's global setup (a script): a private server that dies with this process.
     const server = await startPostgres();
     process.once('exit', () => void server.stop());
+    await createTemplate(server.url);
     return server;
   }
   const ready = path.join(runDir, 'ready.json');
@@ -188,6 +199,7 @@ async function sharedServer(): Promise<{ url: string }> {
   if (starter) {
     try {
       const server = await startPostgres({ dir: path.join(runDir, 'server'), ownerPid: Number(process.env[OWNER]) });
+      await createTemplate(server.url);
       fs.writeFileSync(`${ready}.tmp`, JSON.stringify({ url: server.url }));
       fs.renameSync(`${ready}.tmp`, ready);
     } catch (error) {
@@ -217,13 +229,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = await openPostgres(server.url, { migrate: false, max: 1 });
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
   } finally {
     await admin.end();
   }
   const url = server.url.replace(/\/postgres$/, `/${name}`);
+  // Already migrated: a copy of the template.
   const pg = await openPostgres(url, { migrate: false });
-  await migratePostgres(pg);
   return {
     url,
     pg,

@@ -36,13 +36,25 @@ export interface WatchedHousehold {
   lastSeenAt: number | null;
 }
 
-export interface CheckinsStore {
+/**
+ * The check-in write path (group commit, idempotency keys): async, on both engines (SQLite here,
+ * PostgreSQL in store-postgres.ts), one suite for both (writer.test.ts).
+ */
+export interface CheckinLedger {
+  /** Stores a batch of check-ins in ONE transaction (group commit); a bad item fails alone. */
+  commitCheckins(batch: CheckinInput[]): Promise<CheckinOutcome[]>;
+}
+
+/**
+ * Plans, signs of life and the schedule's ledger: still synchronous and SQLite only, because the
+ * watch scheduler reads them in one transaction with the watch alerts (docs/architecture.md,
+ * "Database engines": they move to PostgreSQL together with the watch store).
+ */
+export interface CheckinsStore extends CheckinLedger {
   getPlan(householdId: number): Plan | undefined;
   listPlans(): Plan[];
   savePlan(plan: Plan, updatedBy: string): void;
   deletePlan(householdId: number): boolean;
-  /** Stores a batch of check-ins in ONE transaction (group commit); a bad item fails alone. */
-  commitCheckins(batch: CheckinInput[]): CheckinOutcome[];
   recordSign(householdId: number, kind: ActivityKind, at: number): void;
   /** The first sign of life of one of `kinds` in [from, to). */
   firstSign(householdId: number, from: number, to: number, kinds: readonly ActivityKind[]): SignOfLife | undefined;
@@ -212,7 +224,8 @@ export function createSqliteCheckinsStore(db: Db): CheckinsStore {
         updatedBy,
       }),
     deletePlan: (id) => s.deletePlan.run(id).changes > 0,
-    commitCheckins: (batch) => commitBatch(batch),
+    // Written before this returns (better-sqlite3 is synchronous): the promise is already settled.
+    commitCheckins: async (batch) => commitBatch(batch),
     recordSign: (h, kind, at) => void s.insertSign.run(h, kind, at, null),
     firstSign: (h, from, to, kinds) => s.firstSign.get(h, from, to, JSON.stringify(kinds)) as SignOfLife | undefined,
     signs: (h, from, to) => s.signs.all(h, from, to) as SignOfLife[],
