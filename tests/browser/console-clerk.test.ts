@@ -2,8 +2,9 @@
 // list (five households and one with a problem, Shift_JIS as Excel saves it), create a watcher's
 // account and assign them, set the check-in plan with its day previewed, issue the enrollment
 // code, enroll the terminal on its keypad; the new watcher sets their password with the invitation
-// code and sees the missed check-in alert when the hub's clock passes the deadline. Every page and
-// dialog is checked with axe and screenshotted for docs/operations.md.
+// code; the clerk runs "test this plan now" and the watcher sees the test alert (the hub's test clock
+// only hurries the shortened ladder along). Every page and dialog is checked with axe and
+// screenshotted for docs/operations.md.
 import iconv from 'iconv-lite';
 import type { Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
@@ -33,7 +34,7 @@ async function checked(page: Page, name: string) {
   expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
 }
 
-test("a clerk's first day: import, watcher, plan, code, terminal, and the watcher's alert", async () => {
+test("a clerk's first day: import, watcher, plan, code, terminal, the plan test and the watcher's alert", async () => {
   const db = suite.hub.hub.ctx.db;
   const clerk = await openConsole(suite, 'cityhall', {
     route: 'households',
@@ -169,13 +170,52 @@ test("a clerk's first day: import, watcher, plan, code, terminal, and the watche
   await watcher.getByTestId('watch-page').waitFor();
   await watcher.locator('[data-testid="live-status"][data-status="online"]').waitFor();
 
-  // 09:00 passes without 元気です, then the grace period: the new watcher is alerted live.
-  clock.set(jst(5, 9, 0));
-  await watcher.locator(`[data-testid="watch-row-${haru.id}"][data-status="missed"]`).waitFor();
-  clock.set(jst(5, 9, 30));
-  await watcher.getByTestId('watch-flash').waitFor();
-  await watcher.locator(`[data-testid="watch-row-${haru.id}"][data-status="escalated"]`).waitFor();
+  // --- "test this plan now": the clerk runs the shortened ladder from the plan editor --------------
+  await row.getByTestId('household-plan').click();
+  const testing = clerk.getByTestId('plan-dialog').getByTestId('plan-test');
+  await testing.getByTestId('plan-test-start').click();
+  await testing.getByTestId('plan-test-running').waitFor();
+  await expect(testing.getByTestId('plan-test-step').allTextContents()).resolves.toEqual([
+    '08:00端末で「元気です」を押すよう知らせる（テスト）',
+    '08:01期限：まだなら端末でもう一度知らせる',
+    '08:021番目の担当に知らせる',
+    '08:032番目の担当に知らせる',
+  ]);
+  await testing.locator('[data-testid="plan-test-now"][data-progress="waiting"]').waitFor();
+  // The terminal shows it (and says it) as a test.
+  const testReminder = terminal.locator('[data-testid="home-checkin-reminder"][data-test="true"]');
+  await testReminder.waitFor();
+  await expect(testReminder.textContent()).resolves.toMatch(/^テスト これはテストです。/);
+  await screenshot(terminal, 'terminal-plan-test');
+  await testing.scrollIntoViewIfNeeded();
+  await checked(clerk, 'clerk-plan-test');
+
+  // The hub's test clock only hurries the shortened ladder along: its deadline a minute later, then
+  // the first watcher a minute after that, who is alerted live, marked as a test.
+  clock.set(jst(5, 8, 1));
+  await testing.locator('[data-testid="plan-test-now"][data-progress="reminded"]').waitFor();
+  clock.set(jst(5, 8, 2));
+  const flash = watcher.locator('[data-testid="watch-flash"][data-test="true"]');
+  await flash.waitFor();
+  await expect(flash.textContent()).resolves.toBe('【テスト】新しいアラート: 初日 ハル');
+  const card = watcher.locator('li.watch-alert[data-test="true"][data-level="1"]');
+  await card.getByTestId('watch-alert-test').waitFor();
+  await testing.locator('[data-testid="plan-test-now"][data-progress="level1"]').waitFor();
+  // Not a real miss: the board still waits for today's 09:00 deadline.
+  await watcher.locator(`[data-testid="watch-row-${haru.id}"][data-status="waiting"]`).waitFor();
   await checked(watcher, 'watcher-first-alert');
+  await card.getByRole('button', { name: '確認しました' }).click();
+  await watcher.locator('li.watch-alert[data-test="true"][data-state="acknowledged"]').waitFor();
+  await testing.locator('[data-testid="plan-test-now"][data-progress="acknowledged"]').waitFor();
+
+  // The clerk ends the test: the terminal's test reminder goes, nothing counts as a missed check-in.
+  await testing.getByTestId('plan-test-cancel').click();
+  await expect(testing.getByTestId('plan-test-ended').textContent()).resolves.toBe(
+    '前回のテスト（08:00 開始）は、途中で終えました。',
+  );
+  await testReminder.waitFor({ state: 'detached' });
+  expect(db.prepare('SELECT COUNT(*) AS n FROM watch_alerts WHERE day IS NOT NULL').get()).toEqual({ n: 0 });
+  await clerk.getByTestId('plan-dialog').getByRole('button', { name: 'キャンセル' }).click();
 
   // --- city hall's list of watchers shows the new one, active, with the household -----------------
   await clerk.getByTestId('nav-watchers').click();

@@ -82,6 +82,8 @@ export const CheckinReminder = Type.Object({
   day: LocalDate,
   deadline: Timestamp,
   minutesLeft: Type.Integer({ minimum: 0 }),
+  /** City hall is testing the plan (shortened ladder): the terminal says it is a test. */
+  test: Type.Optional(Type.Boolean()),
 });
 export type CheckinReminder = Static<typeof CheckinReminder>;
 

@@ -30,6 +30,10 @@ export const ErrorCodes = {
   INVITATION_INVALID: 'INVITATION_INVALID',
   /** A CSV import file that cannot be read at all (not text, no header row, no name column, too many rows). */
   IMPORT_FILE_INVALID: 'IMPORT_FILE_INVALID',
+  /** A plan test is already running on this household: wait for it or end it first. */
+  PLAN_TEST_RUNNING: 'PLAN_TEST_RUNNING',
+  /** No plan test is running on this household. */
+  PLAN_TEST_NOT_RUNNING: 'PLAN_TEST_NOT_RUNNING',
   /**
    * The hub cannot store anything right now (disk full, database not writable). Nothing was stored;
    * the same request will succeed once storage is back: keep it and send it again later

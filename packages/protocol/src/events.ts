@@ -46,7 +46,15 @@ import * as ex from './examples';
 import { Order, OrderAckBody, OrderList, OrderMessage, OrderRespondBody, OrdersAcknowledged } from './orders';
 import { SystemStatus } from './system';
 import { TerminalPresence, TerminalProfile } from './terminals';
-import { AlertIdPayload, BoardChanged, HelpStatus, ResolveAlertPayload, WatchAlert } from './watch';
+import {
+  AlertIdPayload,
+  BoardChanged,
+  HelpStatus,
+  PlanTest,
+  PlanTestEnded,
+  ResolveAlertPayload,
+  WatchAlert,
+} from './watch';
 import { bare, type ClientEventsOf, command, type NamespaceWire, notification, type ServerEventsOf } from './wire';
 
 export const TERMINAL_NAMESPACE = '/terminal' as const;
@@ -149,6 +157,8 @@ export const terminalWire = {
     'announcement:withdrawn': notification(AnnouncementWithdrawn, { id: 21, reason: 'cancelled' }),
     /** A reminder to check in: chime and speak. */
     'checkin:reminder': notification(CheckinReminder, ex.checkinReminder),
+    /** City hall's plan test ended (cancelled, checked in, resolved): a test reminder goes away. */
+    'checkin:testEnded': notification(PlanTestEnded, { testId: 5 }),
     /** Today's check-in status changed (sent on connect, after a check-in, at a new day). */
     'checkin:statusChanged': notification(CheckinStatus, ex.checkinStatus),
     /** Acknowledge with `order:ack` once shown; unacknowledged messages are sent again on reconnect. */
@@ -232,6 +242,8 @@ export const staffWire = {
     'watch:alertUpdated': notification(WatchAlert, { ...ex.watchAlert, level: 2 }),
     /** A household on this watcher's board changed (check-in, mood, presence). */
     'watch:boardChanged': notification(BoardChanged, { householdId: 7 }),
+    /** City hall: a plan test started, moved a step or ended. */
+    'watch:planTestChanged': notification(PlanTest, { ...ex.planTest, alertId: 41 }),
     /** City hall: a readiness check changed status (storage banner, system status page). */
     'system:statusChanged': notification(SystemStatus, ex.systemStatus),
   },

@@ -16,7 +16,7 @@ import type { Order } from './orders';
 import type { CatalogueItem, Shop } from './shops';
 import type { SystemStatus } from './system';
 import type { TerminalProfile } from './terminals';
-import type { HelpStatus, WatchAlert } from './watch';
+import type { HelpStatus, PlanTest, WatchAlert } from './watch';
 
 export const at = '2025-04-01T09:00:00.000Z';
 export const later = '2025-04-01T10:00:00.000Z';
@@ -279,6 +279,7 @@ export const watchAlert: WatchAlert = {
   note: '',
   possibleOutage: false,
   announcementId: null,
+  test: false,
   events: [{ id: 1, at, type: 'opened', actor: 'system', level: 1, detail: null }],
   deliveries: [
     {
@@ -359,4 +360,19 @@ export const systemStatus: SystemStatus = {
       since: at,
     },
   ],
+};
+
+export const planTest: PlanTest = {
+  id: 5,
+  householdId: 7,
+  startedAt: at,
+  startedBy: '市役所 山田',
+  stepMinutes: 1,
+  deadline: '2025-04-01T00:01:00.000Z',
+  firstLevelAt: '2025-04-01T00:02:00.000Z',
+  secondLevelAt: '2025-04-01T00:03:00.000Z',
+  alertId: null,
+  state: 'running',
+  endedAt: null,
+  endReason: null,
 };

@@ -42,6 +42,8 @@ export const AlertEventType = Type.Union([
   Type.Literal('recovered'),
   /** The resident asked for help again while the request was open. */
   Type.Literal('asked_again'),
+  /** City hall ended a plan test before anyone resolved its alert. */
+  Type.Literal('test_ended'),
 ]);
 export type AlertEventType = Static<typeof AlertEventType>;
 
@@ -79,6 +81,8 @@ export const WatchAlert = Type.Object({
   possibleOutage: Type.Boolean(),
   /** The safety check this alert came from (help requests and unanswered safety checks). */
   announcementId: Type.Union([Id, Type.Null()]),
+  /** Raised by city hall's "test this plan now" (a shortened ladder): not a real missed check-in. */
+  test: Type.Boolean(),
   events: Type.Array(AlertEvent),
   /** Every notification sent about it outside the console (e-mail, Web Push…), with its outcome. */
   deliveries: Type.Array(NotificationDelivery),
@@ -180,3 +184,35 @@ export const HelpStatus = Type.Object({
   seenAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type HelpStatus = Static<typeof HelpStatus>;
+
+/**
+ * "Test this plan now": city hall runs a shortened ladder on one household so a clerk can watch it
+ * work — a reminder on the terminal now, the deadline a step later, then the household's watchers
+ * level by level, one step apart. Everything it raises is marked as a test.
+ */
+export const PlanTestEndReason = literals('cancelled', 'checked_in', 'resolved');
+export type PlanTestEndReason = Static<typeof PlanTestEndReason>;
+export const PlanTest = Type.Object({
+  id: Id,
+  householdId: Id,
+  startedAt: Timestamp,
+  /** Who started it (display name). */
+  startedBy: Type.String(),
+  /** Minutes between the steps of the shortened ladder. */
+  stepMinutes: Type.Integer({ minimum: 1, maximum: 10 }),
+  deadline: Timestamp,
+  /** When the level-1 and level-2 watchers are told unless someone acknowledges first. */
+  firstLevelAt: Timestamp,
+  secondLevelAt: Timestamp,
+  /** The test's alert, once the deadline passed without a sign of life. */
+  alertId: Type.Union([Id, Type.Null()]),
+  state: literals('running', 'ended'),
+  endedAt: Type.Union([Timestamp, Type.Null()]),
+  endReason: Type.Union([PlanTestEndReason, Type.Null()]),
+});
+export type PlanTest = Static<typeof PlanTest>;
+/** The household's running test, or the last one (null: never tested). */
+export const PlanTestView = Type.Object({ test: Type.Union([PlanTest, Type.Null()]) });
+export type PlanTestView = Static<typeof PlanTestView>;
+export const PlanTestEnded = Type.Object({ testId: Id });
+export type PlanTestEnded = Static<typeof PlanTestEnded>;

@@ -432,6 +432,8 @@ export const en: ConsoleCatalogue = {
       'This invitation code cannot be used (wrong, already used or expired). Ask city hall for a new one.',
     HOUSEHOLD_OPEN: 'This household is still open. Close it before erasing its personal data.',
     HOUSEHOLD_CLOSED: 'This household is closed. Reopen it first.',
+    PLAN_TEST_RUNNING: 'A test is already running for this household. Wait for it to finish or press "End the test".',
+    PLAN_TEST_NOT_RUNNING: 'No test is running for this household.',
     IMPORT_FILE_INVALID: 'This file cannot be read: {{message}}. Save it again from Excel as CSV and choose it again.',
     INTERNAL:
       'Something went wrong on the hub (it has been logged). Wait a moment and try again; if it keeps happening, contact an administrator.',

@@ -1,6 +1,7 @@
 /** Console catalogue, the watch page's words (English: the same keys as watchJa). */
 export const watchEn = {
   title: 'Wellbeing watch',
+  newTestAlert: '[Test] New alert: {{name}}',
   newAlert: 'New alert: {{name}}',
   district: 'District {{id}}',
   openAlerts: 'Open alerts',
@@ -25,6 +26,7 @@ export const watchEn = {
   by: 'By',
   online: 'Online',
   offline: 'Offline',
+  test: 'Test',
   possibleOutage: 'Possibly a power or network outage',
   deadline: 'Deadline {{time}}',
   level: 'Level {{level}}',
@@ -84,5 +86,7 @@ export const watchEn = {
     marked_possible_outage: 'Possibly caused by an outage',
     missed_again: 'Missed again the next day',
     recovered: 'Recovered',
+    asked_again: 'The resident asked for help again',
+    test_ended: 'City hall ended the test',
   },
 };

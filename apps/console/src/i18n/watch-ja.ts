@@ -1,6 +1,7 @@
 /** Console catalogue, the watch page's words (Japanese, the source). */
 export const watchJa = {
   title: '見守り',
+  newTestAlert: '【テスト】新しいアラート: {{name}}',
   newAlert: '新しいアラート: {{name}}',
   district: '地区 {{id}}',
   openAlerts: '対応中のアラート',
@@ -25,6 +26,7 @@ export const watchJa = {
   by: '対応した人',
   online: 'オンライン',
   offline: 'オフライン',
+  test: 'テスト',
   possibleOutage: '停電・通信障害の可能性',
   deadline: '締切 {{time}}',
   level: '段階 {{level}}',
@@ -84,5 +86,7 @@ export const watchJa = {
     marked_possible_outage: '停電・通信障害の可能性あり',
     missed_again: '翌日も連絡なし',
     recovered: '復旧',
+    asked_again: '本人がもう一度助けを求めました',
+    test_ended: '市役所がテストを終了',
   },
 };

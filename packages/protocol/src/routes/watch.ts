@@ -5,6 +5,8 @@ import {
   AlertIdParams,
   AlertListQuery,
   HistoryQuery,
+  PlanTest,
+  PlanTestView,
   ResidentHistory,
   ResolveAlertBody,
   WatchAlert,
@@ -34,6 +36,28 @@ export const watchRoutes = {
     params: HouseholdIdParams,
     response: { 200: CheckinPlan },
     examples: { params: household, response: { 200: { ...plan, isDefault: true, updatedAt: null } } },
+  }),
+  'GET /api/watch/plans/:householdId/test': route({
+    params: HouseholdIdParams,
+    response: { 200: PlanTestView },
+    examples: { params: household, response: { 200: { test: ex.planTest } } },
+  }),
+  'POST /api/watch/plans/:householdId/test': route({
+    description:
+      'City hall: runs the plan now on a shortened ladder (reminder now, deadline a minute later, then the watchers a minute apart), all marked as a test. 409 PLAN_TEST_RUNNING while one runs; 409 HOUSEHOLD_CLOSED. Audited.',
+    params: HouseholdIdParams,
+    response: { 201: PlanTest },
+    examples: { params: household, response: { 201: ex.planTest } },
+  }),
+  'DELETE /api/watch/plans/:householdId/test': route({
+    description:
+      "City hall: ends the running test; its alert is closed and the terminal's test reminder goes away. 409 PLAN_TEST_NOT_RUNNING. Audited.",
+    params: HouseholdIdParams,
+    response: { 200: PlanTest },
+    examples: {
+      params: household,
+      response: { 200: { ...ex.planTest, state: 'ended', endedAt: ex.at, endReason: 'cancelled' } },
+    },
   }),
   'GET /api/watch/board': route({
     response: { 200: WatchBoard },

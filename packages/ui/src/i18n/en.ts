@@ -83,6 +83,12 @@ export const en: Catalogue = {
     reminderHome: 'You have not pressed "I\'m fine" today yet. If you are well, please press it.',
     reminderSpoken: 'You have not pressed "I\'m fine" today yet. If you are well, please press it.',
     deadlineSpoken: 'Today\'s "I\'m fine" has not arrived yet. Please press "I\'m fine" on the home screen.',
+    testTag: 'Test',
+    testReminderHome: 'This is a test. City hall is trying out the check-in. Pressing "I\'m fine" ends the test.',
+    testReminderSpoken:
+      'This is a test. City hall is trying out the check-in. If you are well, please press "I\'m fine".',
+    testDeadlineSpoken:
+      'This is a test. "I\'m fine" has not arrived yet. It is only a test: there is nothing to worry about.',
   },
   call: {
     titleShop: 'Call {{name}}',

@@ -15,6 +15,7 @@ import { useSession } from '../../session';
 import { CheckField, TextField } from '../../shell/form';
 import { ErrorMessage, FormActions, LoadState, Modal, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { useHouseholdMessages } from './messages';
+import { PlanTestPanel } from './PlanTestPanel';
 
 const WEEK = [0, 1, 2, 3, 4, 5, 6] as const;
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -80,6 +81,7 @@ export function PlanDialog(props: { household: Household; onClose(): void; onSav
           />
         ) : null}
       </LoadState>
+      <PlanTestPanel household={household} />
     </Modal>
   );
 }

@@ -139,6 +139,34 @@ export const householdJa = {
     resetDone: '「{{name}}」の予定を市の標準に戻しました。',
     badReminders: '知らせる時刻は、1〜720 の数字をカンマで区切って、4つまで入力してください。',
   },
+  planTest: {
+    title: 'この予定をいま試す',
+    tag: 'テスト',
+    about:
+      '短くした流れで実際に動かします：いま端末で知らせ、{{step}}分後に期限、その{{step}}分ごとに1番目、2番目の担当に知らせます。端末も担当の画面も「テスト」と表示し、記録や統計では未確認に数えません。途中で「元気です」が押されると、本番と同じく止まります。',
+    start: 'この予定をいま試す',
+    cancel: 'テストを終える',
+    cancelled: 'テストを終えました。',
+    running: 'テスト中（{{by}} が {{time}} に開始）',
+    steps: {
+      reminder: '端末で「元気です」を押すよう知らせる（テスト）',
+      deadline: '期限：まだなら端末でもう一度知らせる',
+      level1: '1番目の担当に知らせる',
+      level2: '2番目の担当に知らせる',
+    },
+    now: {
+      waiting: 'いま：期限まで「元気です」を待っています。',
+      reminded: 'いま：期限を過ぎました。端末でもう一度知らせました。',
+      level1: 'いま：1番目の担当に知らせました。',
+      level2: 'いま：2番目の担当に知らせました。',
+      acknowledged: 'いま：担当が確認しました（{{by}}）。',
+    },
+    ended: {
+      cancelled: '前回のテスト（{{time}} 開始）は、途中で終えました。',
+      checked_in: '前回のテスト（{{time}} 開始）は、「元気です」が届いて終わりました。',
+      resolved: '前回のテスト（{{time}} 開始）は、担当が対応を記録して終わりました。',
+    },
+  },
 };
 
 export const householdEn: typeof householdJa = {
@@ -274,6 +302,34 @@ export const householdEn: typeof householdJa = {
     reset: "Back to the city's default",
     resetDone: "“{{name}}” is back on the city's default plan.",
     badReminders: 'Reminders: up to four numbers from 1 to 720, separated by commas.',
+  },
+  planTest: {
+    title: 'Test this plan now',
+    tag: 'Test',
+    about:
+      'Runs a shortened day for real: a reminder on the terminal now, the deadline {{step}} minute(s) later, then the first and second watchers {{step}} minute(s) apart. The terminal and the watchers see it marked as a test, and it never counts as a missed check-in. If "I\'m fine" is pressed meanwhile, it stops as it would for real.',
+    start: 'Test this plan now',
+    cancel: 'End the test',
+    cancelled: 'The test has ended.',
+    running: 'Test running (started by {{by}} at {{time}})',
+    steps: {
+      reminder: 'Remind the resident on the terminal (test)',
+      deadline: 'Deadline: remind again if not checked in',
+      level1: 'Tell the first watcher',
+      level2: 'Tell the second watcher',
+    },
+    now: {
+      waiting: 'Now: waiting for "I\'m fine" until the deadline.',
+      reminded: 'Now: the deadline passed; the terminal was reminded again.',
+      level1: 'Now: the first watcher has been told.',
+      level2: 'Now: the second watcher has been told.',
+      acknowledged: 'Now: a watcher has seen it ({{by}}).',
+    },
+    ended: {
+      cancelled: 'The last test (started {{time}}) was ended early.',
+      checked_in: 'The last test (started {{time}}) ended when "I\'m fine" arrived.',
+      resolved: 'The last test (started {{time}}) ended when a watcher recorded the outcome.',
+    },
   },
 };
 

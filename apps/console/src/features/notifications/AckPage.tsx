@@ -35,6 +35,7 @@ export function AckPage() {
           </StatusMessage>
           <p className="ack-alert" data-testid="ack-alert" data-state={alert.state}>
             <strong>{alert.householdName ?? t('watch.district', { id: alert.districtId })}</strong> —{' '}
+            {alert.test ? `${t('watch.test')}: ` : ''}
             {t(`watch.kind.${alert.kind}`)} · {t(`watch.state.${alert.state}`)}
           </p>
         </>

@@ -32,6 +32,7 @@ export function WatchPage() {
   const outcomes = useLoad(() => api.call('GET /api/watch/alerts', { query: { state: 'resolved', limit: 50 } }), []);
   const [historyOf, setHistoryOf] = useState<number | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
+  const [flashTest, setFlashTest] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
 
   const reloadAll = () => {
@@ -41,7 +42,9 @@ export function WatchPage() {
   };
   useStaffEvent('watch:alertRaised', (a) => {
     playAlertSound();
-    setFlash(t('watch.newAlert', { name: a.householdName ?? t('watch.district', { id: a.districtId }) }));
+    const name = a.householdName ?? t('watch.district', { id: a.districtId });
+    setFlashTest(a.test);
+    setFlash(t(a.test ? 'watch.newTestAlert' : 'watch.newAlert', { name }));
     reloadAll();
   });
   useStaffEvent('watch:alertUpdated', reloadAll);
@@ -72,7 +75,7 @@ export function WatchPage() {
   return (
     <Page id="watch" title={t('watch.title')} testId="watch-page" css={watchCss}>
       {flash ? (
-        <p className="message message-warn" role="alert" data-testid="watch-flash">
+        <p className="message message-warn" role="alert" data-testid="watch-flash" data-test={flashTest}>
           {flash}
         </p>
       ) : null}
@@ -138,7 +141,10 @@ export function WatchPage() {
                 rowHeader: true,
                 cell: (a) => a.householdName ?? t('watch.district', { id: a.districtId }),
               },
-              { header: t('watch.kindHeading'), cell: (a) => t(`watch.kind.${a.kind}`) },
+              {
+                header: t('watch.kindHeading'),
+                cell: (a) => `${a.test ? `${t('watch.test')}: ` : ''}${t(`watch.kind.${a.kind}`)}`,
+              },
               { header: t('watch.outcome'), cell: (a) => (a.outcome ? t(`watch.outcomes.${a.outcome}`) : '') },
               { header: t('watch.note'), cell: (a) => a.note },
               { header: t('watch.by'), cell: (a) => actorLabel(a.resolvedBy) },
@@ -244,8 +250,14 @@ function AlertCard({
       data-testid={`watch-alert-${alert.id}`}
       data-state={alert.state}
       data-level={alert.level}
+      data-test={alert.test}
     >
       <h3>
+        {alert.test ? (
+          <span className="tag tag-warn" data-testid="watch-alert-test">
+            {t('watch.test')}
+          </span>
+        ) : null}{' '}
         {alert.householdName ?? t('watch.district', { id: alert.districtId })} — {t(`watch.kind.${alert.kind}`)}
         {alert.possibleOutage ? <span className="tag tag-warn">{t('watch.possibleOutage')}</span> : null}
       </h3>

@@ -65,10 +65,11 @@ export function alertWords(a: WatchAlert, options: { timeZone: string; districtN
     default:
       lines.push(`${who}: ${KIND[a.kind]}。`);
   }
+  if (a.test) lines.unshift('【テスト】これは市役所による見守りの予定のテストです。本当の連絡ではありません。');
   lines.push(`受付 ${time(a.openedAt)}`);
   if (a.level >= 2) lines.push('最初にお知らせした方がまだ確認していないため、お知らせしています。');
   lines.push('確認したら「確認しました」を押してください。');
 
-  const title = `${urgent ? '【至急】' : '【見守り】'}${who}: ${KIND[a.kind]}`;
+  const title = `${a.test ? '【テスト】' : urgent ? '【至急】' : '【見守り】'}${who}: ${KIND[a.kind]}`;
   return { title, body: lines.join('\n'), urgent };
 }

@@ -44,7 +44,7 @@ export function createBoardViews(ctx: WatchContext, deps: WatchDeps & { plans: P
         const sign = checkins.firstSign(h.id, win.opensAt, win.closesAt, plan.signsOfLife);
         const daySigns = sign ? checkins.signs(h.id, win.opensAt, win.closesAt) : [];
         const mood = daySigns.filter((s) => s.mood !== null).at(-1)?.mood ?? null;
-        const missed = active.find((a) => a.kind === 'missed_checkin');
+        const missed = active.find((a) => a.kind === 'missed_checkin' && a.planTestId === null);
         let status: BoardStatus;
         if (sign) status = sign.at <= win.deadline ? 'checked_in' : 'late';
         else if (missed && missed.level >= 1) status = 'escalated';

@@ -63,6 +63,7 @@ export function createNotifier(
       note: a.note,
       possibleOutage: a.possibleOutage,
       announcementId: a.announcementId,
+      test: a.planTestId !== null,
       events: alerts
         .events(a.id)
         .map((e) => ({ id: e.id, at: iso(e.at), type: e.type, actor: e.actor, level: e.level, detail: e.detail })),

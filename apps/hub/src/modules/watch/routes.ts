@@ -72,6 +72,47 @@ export function watchRoutes(
       return planToDto(service.planFor(householdId));
     });
 
+    route(app, 'GET /api/watch/plans/:householdId/test', { config: { access: cityhall }, tags }, async (request) => {
+      const { householdId } = request.params;
+      if (!households.get(householdId)) throw notFound('household');
+      return { test: service.planTest(householdId) };
+    });
+
+    route(
+      app,
+      'POST /api/watch/plans/:householdId/test',
+      { config: { access: cityhall }, tags },
+      async (request, reply) => {
+        const { householdId } = request.params;
+        if (!households.get(householdId)) throw notFound('household');
+        const actor = actorName(request.principal);
+        const test = service.startPlanTest(householdId, actor);
+        ctx.audit.record({
+          actor,
+          action: 'checkin_plan.test_started',
+          target: `household:${householdId}`,
+          ip: request.ip,
+          detail: { testId: test.id, stepMinutes: test.stepMinutes },
+        });
+        return reply.status(201).send(test);
+      },
+    );
+
+    route(app, 'DELETE /api/watch/plans/:householdId/test', { config: { access: cityhall }, tags }, async (request) => {
+      const { householdId } = request.params;
+      if (!households.get(householdId)) throw notFound('household');
+      const actor = actorName(request.principal);
+      const test = service.cancelPlanTest(householdId, actor);
+      ctx.audit.record({
+        actor,
+        action: 'checkin_plan.test_cancelled',
+        target: `household:${householdId}`,
+        ip: request.ip,
+        detail: { testId: test.id },
+      });
+      return test;
+    });
+
     route(app, 'GET /api/watch/board', { config: { access: cityhallOrWatcher }, tags }, async (request) =>
       service.board(visibleHouseholdIds(request.principal, households)),
     );

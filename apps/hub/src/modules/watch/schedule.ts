@@ -21,7 +21,13 @@ export interface Schedule {
 
 export function createSchedule(
   ctx: WatchContext,
-  deps: WatchDeps & { plans: Plans; notify: Notifier; alertRaised(kind: string): void },
+  deps: WatchDeps & {
+    plans: Plans;
+    notify: Notifier;
+    alertRaised(kind: string): void;
+    /** A plan test's alert moves up one step at a time (null: a real alert). */
+    testStepMs(planTestId: number | null): number | null;
+  },
 ): Schedule {
   const { checkins, alerts, plans, notify, alertRaised } = deps;
   const tz = ctx.config.timeZone;
@@ -101,7 +107,7 @@ export function createSchedule(
     now: number,
   ) {
     const reminder: CheckinReminder = { stage: 'deadline', day, deadline: iso(deadline), minutesLeft: 0 };
-    const already = alerts.activeForHousehold(h.householdId, 'missed_checkin')[0];
+    const already = alerts.activeForHousehold(h.householdId, 'missed_checkin').find((a) => a.planTestId === null);
     if (already) {
       // Still unresolved from an earlier day: one alert, with the new miss on its record.
       alerts.addEvent(already.id, {
@@ -148,8 +154,9 @@ export function createSchedule(
     for (const a of alerts.dueEscalations(now)) {
       const level = a.level + 1;
       const ackTimeout =
+        deps.testStepMs(a.planTestId) ??
         (a.householdId !== null ? plans.planFor(a.householdId).ackTimeoutMinutes : defaultPlan(0).ackTimeoutMinutes) *
-        MINUTE;
+          MINUTE;
       const recipients = notify.watcherIdsFor(a, (l) => (level === 1 ? l === 1 : l >= level));
       const nextStepAt = level < 2 ? now + ackTimeout : null;
       alerts.escalate(a.id, level, nextStepAt);

@@ -5,6 +5,7 @@
 import type { TimerHandle } from '../../lib/clock';
 import type { Notifier } from './notify';
 import { HOUR, MINUTE, type WatchContext, type WatchDeps } from './parts';
+import type { PlanTests } from './plan-test';
 import type { Presence } from './presence';
 import type { ImmediateAlerts } from './raise';
 import type { Schedule } from './schedule';
@@ -33,6 +34,7 @@ export function createScheduler(
     schedule: Schedule;
     presence: Presence;
     immediate: Pick<ImmediateAlerts, 'safetyFollowups'>;
+    planTests: Pick<PlanTests, 'run'>;
     notify: Notifier;
     maxSleepMs?: number;
   },
@@ -57,6 +59,7 @@ export function createScheduler(
         const watched = checkins.watchedHouseholds();
         for (const h of watched) due = Math.min(due, schedule.household(outbox, h, now));
         deps.immediate.safetyFollowups(outbox, now);
+        due = Math.min(due, deps.planTests.run(outbox, now));
         schedule.escalateDue(outbox, now);
         due = Math.min(due, presence.check(outbox, watched, now));
         for (const t of [alerts.nextEscalationAt(), alerts.nextSafetyFollowupAt()])

@@ -21,6 +21,7 @@ import type {
   CheckinSubmit,
   HelpStatus,
   NotificationDelivery,
+  PlanTest,
   ResidentHistory,
   WatchAlert,
   WatchBoard,
@@ -40,6 +41,7 @@ import {
   type WatchDeps,
   type WatchOptions,
 } from './parts';
+import { createPlanTests } from './plan-test';
 import { createPresence } from './presence';
 import { createImmediateAlerts } from './raise';
 import { createSchedule } from './schedule';
@@ -55,6 +57,10 @@ export interface WatchService {
   planFor(householdId: number): Plan;
   savePlan(plan: Plan, by: string): void;
   resetPlan(householdId: number): boolean;
+  /** City hall's "test this plan now" (plan-test.ts). */
+  startPlanTest(householdId: number, actor: string): PlanTest;
+  cancelPlanTest(householdId: number, actor: string): PlanTest;
+  planTest(householdId: number): PlanTest | null;
   acknowledge(alertId: number, actor: string): AlertRecord;
   resolve(alertId: number, actor: string, outcome: WatcherOutcome, note: string): AlertRecord;
   toDto(alert: AlertRecord): WatchAlert;
@@ -88,11 +94,13 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
   const presence = createPresence(ctx, { ...parts, outage: options.outage });
   const actions = createAlertActions(ctx, parts);
   const views = createBoardViews(ctx, parts);
+  const planTests = createPlanTests(ctx, parts);
   const scheduler = createScheduler(ctx, {
     ...parts,
-    schedule: createSchedule(ctx, parts),
+    schedule: createSchedule(ctx, { ...parts, testStepMs: planTests.stepMs }),
     presence,
     immediate,
+    planTests,
     maxSleepMs: options.maxSleepMs,
   });
 
@@ -115,6 +123,9 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     if (scheduler.stopped) return;
     const escalatesAt = immediate.callMissed(e);
     if (escalatesAt !== null) scheduler.wakeBy(escalatesAt);
+  });
+  ctx.events.on('watch.alertSettled', (e) => {
+    if (e.state === 'resolved' && !scheduler.stopped) planTests.alertResolved(e.alertId);
   });
   ctx.events.on('announcement.published', (e) => {
     if (!e.safetyCheck || scheduler.stopped || !deps.unansweredHouseholds) return;
@@ -150,6 +161,13 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
       planChanged(householdId);
       return removed;
     },
+    startPlanTest(householdId, actor) {
+      const test = planTests.start(householdId, actor);
+      scheduler.wakeBy(Date.parse(test.deadline));
+      return test;
+    },
+    cancelPlanTest: planTests.cancel,
+    planTest: planTests.latest,
     acknowledge: actions.acknowledge,
     resolve: actions.resolve,
     toDto: notify.toDto,

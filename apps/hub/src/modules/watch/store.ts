@@ -1,5 +1,5 @@
 /** SQL for watcher alerts and every step of their escalation ladder. */
-import type { AlertEventType, AlertKind, AlertOutcome, AlertState } from '@tsunagu/protocol';
+import type { AlertEventType, AlertKind, AlertOutcome, AlertState, PlanTestEndReason } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 
 export interface AlertRecord {
@@ -22,6 +22,23 @@ export interface AlertRecord {
   note: string;
   possibleOutage: boolean;
   announcementId: number | null;
+  /** The plan test that raised it (city hall's shortened ladder); null for real alerts. */
+  planTestId: number | null;
+}
+
+/** City hall's "test this plan now" on one household. */
+export interface PlanTestRecord {
+  id: number;
+  householdId: number;
+  startedBy: string;
+  startedAt: number;
+  stepMinutes: number;
+  deadlineAt: number;
+  deadlineDone: boolean;
+  alertId: number | null;
+  endedAt: number | null;
+  endedBy: string | null;
+  endReason: PlanTestEndReason | null;
 }
 
 export interface AlertEventRecord {
@@ -92,6 +109,21 @@ export interface WatchStore {
   dueSafetyFollowups(now: number): number[];
   safetyFollowupDone(announcementId: number, at: number): void;
   nextSafetyFollowupAt(): number | null;
+  startPlanTest(t: {
+    householdId: number;
+    startedBy: string;
+    startedAt: number;
+    stepMinutes: number;
+    deadlineAt: number;
+  }): number;
+  planTest(id: number): PlanTestRecord | undefined;
+  /** The household's running test, else its latest. */
+  latestPlanTest(householdId: number): PlanTestRecord | undefined;
+  runningPlanTests(): PlanTestRecord[];
+  /** The test's deadline step is done, with the alert it raised (null: a sign of life came first). */
+  planTestDeadlineDone(id: number, alertId: number | null): void;
+  /** False when it had already ended. */
+  endPlanTest(id: number, at: number, by: string, reason: PlanTestEndReason): boolean;
 }
 
 interface Row {
@@ -114,6 +146,7 @@ interface Row {
   note: string;
   possible_outage: number;
   announcement_id: number | null;
+  plan_test_id: number | null;
 }
 const toRecord = (r: Row): AlertRecord => ({
   id: r.id,
@@ -135,11 +168,39 @@ const toRecord = (r: Row): AlertRecord => ({
   note: r.note,
   possibleOutage: r.possible_outage === 1,
   announcementId: r.announcement_id,
+  planTestId: r.plan_test_id,
+});
+
+interface PlanTestRow {
+  id: number;
+  household_id: number;
+  started_by: string;
+  started_at: number;
+  step_minutes: number;
+  deadline_at: number;
+  deadline_done: number;
+  alert_id: number | null;
+  ended_at: number | null;
+  ended_by: string | null;
+  end_reason: PlanTestEndReason | null;
+}
+const toPlanTest = (r: PlanTestRow): PlanTestRecord => ({
+  id: r.id,
+  householdId: r.household_id,
+  startedBy: r.started_by,
+  startedAt: r.started_at,
+  stepMinutes: r.step_minutes,
+  deadlineAt: r.deadline_at,
+  deadlineDone: r.deadline_done === 1,
+  alertId: r.alert_id,
+  endedAt: r.ended_at,
+  endedBy: r.ended_by,
+  endReason: r.end_reason,
 });
 
 export function createSqliteWatchStore(db: Db): WatchStore {
   const select =
-    'SELECT a.*, h.name AS household_name FROM watch_alerts a LEFT JOIN households h ON h.id = a.household_id';
+    'SELECT a.*, h.name AS household_name, t.id AS plan_test_id FROM watch_alerts a LEFT JOIN households h ON h.id = a.household_id LEFT JOIN watch_plan_tests t ON t.alert_id = a.id';
   const s = {
     insert: db.prepare(
       `INSERT INTO watch_alerts (kind, household_id, district_id, day, since_at, level, opened_at, next_step_at, possible_outage, announcement_id)
@@ -183,6 +244,19 @@ export function createSqliteWatchStore(db: Db): WatchStore {
     ),
     followupDone: db.prepare('UPDATE safety_followups SET done_at = ? WHERE announcement_id = ?'),
     nextFollowup: db.prepare('SELECT MIN(due_at) AS t FROM safety_followups WHERE done_at IS NULL'),
+    startTest: db.prepare(
+      `INSERT INTO watch_plan_tests (household_id, started_by, started_at, step_minutes, deadline_at)
+       VALUES (@householdId, @startedBy, @startedAt, @stepMinutes, @deadlineAt) RETURNING id`,
+    ),
+    test: db.prepare('SELECT * FROM watch_plan_tests WHERE id = ?'),
+    latestTest: db.prepare(
+      'SELECT * FROM watch_plan_tests WHERE household_id = ? ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1',
+    ),
+    runningTests: db.prepare('SELECT * FROM watch_plan_tests WHERE ended_at IS NULL ORDER BY id'),
+    testDeadline: db.prepare('UPDATE watch_plan_tests SET deadline_done = 1, alert_id = ? WHERE id = ?'),
+    endTest: db.prepare(
+      'UPDATE watch_plan_tests SET ended_at = ?, ended_by = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
+    ),
   };
 
   const create = db.transaction((a: NewAlert, detail: Record<string, unknown> | undefined): number | null => {
@@ -268,5 +342,17 @@ export function createSqliteWatchStore(db: Db): WatchStore {
     dueSafetyFollowups: (now) => (s.dueFollowups.all(now) as { id: number }[]).map((r) => r.id),
     safetyFollowupDone: (id, at) => void s.followupDone.run(at, id),
     nextSafetyFollowupAt: () => (s.nextFollowup.get() as { t: number | null }).t,
+    startPlanTest: (t) => (s.startTest.get(t) as { id: number }).id,
+    planTest(id) {
+      const r = s.test.get(id) as PlanTestRow | undefined;
+      return r && toPlanTest(r);
+    },
+    latestPlanTest(householdId) {
+      const r = s.latestTest.get(householdId) as PlanTestRow | undefined;
+      return r && toPlanTest(r);
+    },
+    runningPlanTests: () => (s.runningTests.all() as PlanTestRow[]).map(toPlanTest),
+    planTestDeadlineDone: (id, alertId) => void s.testDeadline.run(alertId, id),
+    endPlanTest: (id, at, by, reason) => s.endTest.run(at, by, reason, id).changes === 1,
   };
 }

@@ -25,10 +25,18 @@ export function CheckinBackground(): ReactElement | null {
 
   useSocketEvent('checkin:reminder', (r: CheckinReminder) => {
     reminder.set(r);
-    announce(
-      { text: r.stage === 'deadline' ? t('checkin.deadlineSpoken') : t('checkin.reminderSpoken'), tone: 'chime' },
-      'reminder',
-    );
+    const spoken = r.test
+      ? r.stage === 'deadline'
+        ? 'checkin.testDeadlineSpoken'
+        : 'checkin.testReminderSpoken'
+      : r.stage === 'deadline'
+        ? 'checkin.deadlineSpoken'
+        : 'checkin.reminderSpoken';
+    announce({ text: t(spoken), tone: 'chime' }, 'reminder');
+  });
+  // City hall's plan test is over: its reminder goes (a real one stays).
+  useSocketEvent('checkin:testEnded', () => {
+    if (reminder.getSnapshot()?.test) reminder.set(null);
   });
   return null;
 }

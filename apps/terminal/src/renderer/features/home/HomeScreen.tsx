@@ -23,8 +23,14 @@ export function HomeScreen({
   return (
     <Screen title={t('home.greeting', { name: profile.householdName })} aside={<Clock />} testId="home-screen">
       {reminder ? (
-        <p className="ts-panel ts-panel--notice tr-panel-line" role="status" data-testid="home-checkin-reminder">
-          {t('checkin.reminderHome')}
+        <p
+          className="ts-panel ts-panel--notice tr-panel-line"
+          role="status"
+          data-testid="home-checkin-reminder"
+          data-test={reminder.test === true}
+        >
+          {reminder.test ? <strong className="tr-test-tag">{t('checkin.testTag')}</strong> : null}{' '}
+          {reminder.test ? t('checkin.testReminderHome') : t('checkin.reminderHome')}
         </p>
       ) : null}
       <HomeHelpNotice />
