@@ -5,17 +5,7 @@
  */
 import { CallSession, type PeerConstructor, socketTransport } from '@tsunagu/call';
 import SimplePeer from 'simple-peer';
-import type { Socket } from 'socket.io-client';
-import {
-  connectCall,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  login,
-  type TestHub,
-} from '../../apps/hub/src/testing/harness';
+import { connectCall, createTestHub, emitAck, type TestHub } from '../../apps/hub/src/testing/harness';
 
 // biome-ignore lint/suspicious/noExplicitAny: native module without types
 const wrtc: any = require('@roamhq/wrtc');
@@ -33,20 +23,16 @@ function waitFor<T>(register: (resolve: (v: T) => void) => void, ms = 15_000, wh
 
 describe('a real WebRTC call through the hub’s signalling', () => {
   let hub: TestHub;
-  const sockets: Socket[] = [];
   const sessions: CallSession[] = [];
   afterEach(async () => {
     for (const s of sessions.splice(0)) s.close();
-    for (const s of sockets.splice(0)) s.close();
     await hub?.close();
   });
 
   async function setUpCall() {
     hub = await createTestHub();
-    const url = await hub.listen();
-    const terminal = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
-    const operator = await connectStaff(url, await login(hub, 'operator'));
-    sockets.push(terminal, operator);
+    const terminal = await hub.terminal(0);
+    const operator = await hub.staff('operator');
     const { callId } = await connectCall(terminal, operator, hub.fixture.shopId);
     const ice = await emitAck<{ ok: true; data: { iceServers: RTCIceServer[] } }>(terminal, 'call:iceServers', {});
     return { terminal, operator, callId, iceServers: ice.data.iceServers };
@@ -159,9 +145,7 @@ describe('a real WebRTC call through the hub’s signalling', () => {
 
   it('the hub refuses signals from someone who is not a party to the call', async () => {
     const { callId } = await setUpCall();
-    const url = await hub.listen();
-    const stranger = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[1]!).credential);
-    sockets.push(stranger);
+    const stranger = await hub.terminal(1);
     const transport = socketTransport(stranger);
     await expect(
       transport.send({ callId, generation: 0, signal: { type: 'offer', sdp: 'v=0' } }),

@@ -5,7 +5,7 @@
  * scope. New GET routes are picked up by themselves (from the hub's route table).
  */
 import type { StaffRole } from '@tsunagu/protocol';
-import { as, createTestHub, enrollTerminal, type StaffSession, sessionFor, type TestHub } from '../testing/harness';
+import { createTestHub, type StaffSession, type TestHub } from '../testing/harness';
 import { createSqliteCallsStore } from './calls/store';
 import { createSqliteOrdersStore } from './orders/store';
 import { createSqliteWatchStore } from './watch/store';
@@ -73,7 +73,7 @@ describe('list routes show each caller only their own data', () => {
     const f = hub.fixture;
     const [h0, h1, h2] = f.households as [number, number, number];
     const now = hub.ctx.clock.now();
-    const terminals = f.households.map((h) => enrollTerminal(hub, h));
+    const terminals = f.households.map((h) => hub.enrollTerminal(h));
 
     // Data in every household and every shop.
     const alerts = createSqliteWatchStore(hub.ctx.db);
@@ -144,7 +144,7 @@ describe('list routes show each caller only their own data', () => {
     const nothing: Scope = { households: none, shops: none, districts: none };
     const person = (name: keyof typeof f.users, scope: Scope): Caller => ({
       name,
-      auth: () => sessionFor(hub, f.users[name]),
+      auth: () => hub.sessionFor(f.users[name]),
       ...scope,
     });
     const machine = (role: StaffRole, scope: Scope): Caller => {
@@ -201,7 +201,7 @@ describe('list routes show each caller only their own data', () => {
     };
     const admin = callers[0]!;
     for (const url of listRoutes) {
-      const res = await as(hub, admin.auth())({ method: 'GET', url });
+      const res = await hub.as(admin.auth())({ method: 'GET', url });
       if (res.statusCode === 200 && isJson(res)) collect(res.json());
     }
     const f = hub.fixture;
@@ -213,7 +213,7 @@ describe('list routes show each caller only their own data', () => {
     const failures: string[] = [];
     for (const url of urls()) {
       for (const caller of callers) {
-        const res = await as(hub, caller.auth())({ method: 'GET', url });
+        const res = await hub.as(caller.auth())({ method: 'GET', url });
         if (res.statusCode >= 500) failures.push(`${url} as ${caller.name}: ${res.statusCode}`);
         if (res.statusCode !== 200 || !isJson(res)) continue;
         for (const leak of leaks(res.json(), caller)) failures.push(`${url} as ${caller.name}: ${leak}`);
@@ -224,7 +224,7 @@ describe('list routes show each caller only their own data', () => {
 
   it('a watcher API key without assigned households lists none', async () => {
     const watcherKey = callers.find((c) => c.name === 'watcher API key')!;
-    const res = await as(hub, watcherKey.auth())({ method: 'GET', url: '/api/households' });
+    const res = await hub.as(watcherKey.auth())({ method: 'GET', url: '/api/households' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ households: [] });
   });

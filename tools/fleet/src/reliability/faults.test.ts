@@ -8,17 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { FakeClock } from '@tsunagu/hub/lib/clock';
 import { RECONNECT_GRACE_MS } from '@tsunagu/hub/modules/calls/service';
-import {
-  as,
-  connectCall,
-  connectStaff,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  nextEvent,
-  sessionFor,
-  type TestHub,
-} from '@tsunagu/hub/testing/harness';
+import { connectCall, createTestHub, emitAck, nextEvent, type TestHub } from '@tsunagu/hub/testing/harness';
 import type { Ack, CallInfo } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { TcpProxy } from './tcp-proxy';
@@ -46,7 +36,6 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
   let terminalId: number;
   let cityhallConsole: Socket;
   const presence: Presence[] = [];
-  const sockets: Socket[] = [];
 
   beforeEach(async () => {
     clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0, 0)); // 10:00 in Tokyo
@@ -57,10 +46,9 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
     opts.pingTimeout = PING_TIMEOUT_MS;
     proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(url).port) });
     await proxy.listen();
-    const enrolled = enrollTerminal(hub, hub.fixture.households[0]!);
+    const enrolled = hub.enrollTerminal(hub.fixture.households[0]!);
     terminalId = enrolled.terminalId;
-    cityhallConsole = await connectStaff(url, sessionFor(hub, hub.fixture.users.cityhall));
-    sockets.push(cityhallConsole);
+    cityhallConsole = await hub.connectStaff(hub.sessionFor(hub.fixture.users.cityhall));
     presence.length = 0;
     cityhallConsole.on('terminal:presenceChanged', (p: Presence) => presence.push(p));
     terminal = new FleetTerminal(proxy.url, { ...enrolled, householdId: hub.fixture.households[0]! });
@@ -70,7 +58,6 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
 
   afterEach(async () => {
     terminal.close();
-    for (const s of sockets.splice(0)) s.close();
     await proxy.close();
     await hub.close();
   });
@@ -99,7 +86,7 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
     expect(
       await waitFor(() => online() === true && hub.services.terminals.connectedCount(terminalId) > 0, 10_000),
     ).toBe(true);
-    const list = await as(hub, sessionFor(hub, hub.fixture.users.cityhall))({ method: 'GET', url: '/api/terminals' });
+    const list = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({ method: 'GET', url: '/api/terminals' });
     const row = (list.json() as { terminals: { id: number; online: boolean }[] }).terminals.find(
       (t) => t.id === terminalId,
     );
@@ -108,10 +95,7 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
 
   it('an announcement is still delivered, and shown once', async () => {
     await apply();
-    const res = await as(
-      hub,
-      sessionFor(hub, hub.fixture.users.cityhall),
-    )({
+    const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
       method: 'POST',
       url: '/api/announcements',
       payload: { kind: 'important', titleJa: '断水のお知らせ', bodyJa: '明日は断水します。', target: { type: 'all' } },
@@ -160,11 +144,7 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
   });
 
   it('an active call recovers, or ends cleanly on both sides; the console shows which', async () => {
-    const operator = await connectStaff(
-      `http://127.0.0.1:${new URL(await hub.listen()).port}`,
-      sessionFor(hub, hub.fixture.users.operator),
-    );
-    sockets.push(operator);
+    const operator = await hub.connectStaff(hub.sessionFor(hub.fixture.users.operator));
     const { callId } = await connectCall(terminal.socket as unknown as Socket, operator, hub.fixture.shopId);
 
     const ended = { terminal: null as string | null, operator: null as string | null };

@@ -11,16 +11,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { ApiRoute } from '@tsunagu/hub/plugins/auth';
 import type { SocketCommand } from '@tsunagu/hub/plugins/socket';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  enrollTerminal,
-  type StaffSession,
-  sessionFor,
-  type TestHub,
-} from '@tsunagu/hub/testing/harness';
+import { createTestHub, type StaffSession, type TestHub } from '@tsunagu/hub/testing/harness';
 import { PROTOCOL_VERSION, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
 import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
@@ -104,14 +95,13 @@ describe('hostile and malformed input', () => {
   let callers: { name: string; auth: () => StaffSession | { bearer: string } | null }[];
   let terminalCredential: string;
   let writes: () => number;
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
     hub = await createTestHub();
     url = await hub.listen();
     const u = hub.fixture.users;
     writes = writeCounter(hub);
-    terminalCredential = enrollTerminal(hub, hub.fixture.households[0]!).credential;
+    terminalCredential = hub.enrollTerminal(hub.fixture.households[0]!).credential;
     // Machine callers of every role next to the people of every role.
     const keys = (['cityhall', 'operator', 'listener', 'watcher'] as const).map((role) => {
       const bearer = hub.services.accounts.createApiKey(`fuzz-${role}`, role, null).key;
@@ -123,12 +113,11 @@ describe('hostile and malformed input', () => {
       ...keys,
       ...(['admin', 'cityhall', 'operator', 'listener', 'watcher', 'supervisor'] as const).map((name) => ({
         name,
-        auth: () => sessionFor(hub, u[name]),
+        auth: () => hub.sessionFor(u[name]),
       })),
     ];
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
     await hub.close();
   });
 
@@ -160,10 +149,7 @@ describe('hostile and malformed input', () => {
                   payload = '{"cyclic":';
                 }
               }
-              const res = await as(
-                hub,
-                who,
-              )({
+              const res = await hub.as(who)({
                 method: route.method as 'POST',
                 url: qs ? `${path}?${qs}` : path,
                 ...(payload !== undefined
@@ -197,12 +183,10 @@ describe('hostile and malformed input', () => {
   });
 
   it('Socket.IO: every command, from a terminal and from each staff role, random payloads → an error code or a success; refusals change nothing', async () => {
-    const terminal = await connectTerminal(url, terminalCredential);
-    sockets.push(terminal);
+    const terminal = await hub.connectTerminal(terminalCredential);
     const staff: { name: string; socket: Socket }[] = [];
     for (const name of ['admin', 'cityhall', 'operator', 'listener', 'watcher', 'supervisor'] as const) {
-      const s = await connectStaff(url, sessionFor(hub, hub.fixture.users[name]));
-      sockets.push(s);
+      const s = await hub.connectStaff(hub.sessionFor(hub.fixture.users[name]));
       staff.push({ name, socket: s });
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -286,7 +270,7 @@ describe('hostile and malformed input', () => {
     const households = () => (db.prepare('SELECT COUNT(*) AS n FROM households').get() as { n: number }).n;
     const householdsBefore = households();
     // A new session each time: the logout route is among those called.
-    const admin = () => sessionFor(hub, hub.fixture.users.admin);
+    const admin = () => hub.sessionFor(hub.fixture.users.admin);
     // Every string field of every JSON body, one injection at a time, as city hall's admin.
     for (const route of hub.apiRoutes) {
       const schema = route.bodySchema as TSchema | undefined;
@@ -296,10 +280,7 @@ describe('hostile and malformed input', () => {
       for (const [key, prop] of Object.entries(props)) {
         if (prop.type !== 'string') continue;
         for (const sql of SQL_INJECTIONS) {
-          const res = await as(
-            hub,
-            admin(),
-          )({
+          const res = await hub.as(admin())({
             method: route.method as 'POST',
             url: route.url.replace(/:[A-Za-z]+/g, '1'),
             payload: { ...(base as object), [key]: sql },
@@ -317,10 +298,7 @@ describe('hostile and malformed input', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     // A household named with SQL keeps its name, literally (and the write counter sees the write).
     const writesBefore = writes();
-    const res = await as(
-      hub,
-      admin(),
-    )({
+    const res = await hub.as(admin())({
       method: 'POST',
       url: '/api/households',
       payload: { name: SQL_INJECTIONS[0], address: SQL_INJECTIONS[1], districtId: hub.fixture.districts[0] },

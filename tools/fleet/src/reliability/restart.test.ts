@@ -8,14 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type Hub } from '@tsunagu/hub/app';
 import { freePort } from '@tsunagu/hub/testing/child-hub';
-import {
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  nextEvent,
-  sessionFor,
-  type TestHub,
-} from '@tsunagu/hub/testing/harness';
+import { createTestHub, emitAck, nextEvent, type TestHub } from '@tsunagu/hub/testing/harness';
 import { type Ack, type CallInfo, STAFF_NAMESPACE } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { FleetTerminal, waitFor } from './terminals';
@@ -28,7 +21,7 @@ it('a call in progress when the hub restarts ends cleanly on both sides', async 
   const url = `http://127.0.0.1:${port}`;
   const first: TestHub = await createTestHub({ config: { dataDir }, inMemory: false });
   await first.app.listen({ port, host: '127.0.0.1' });
-  const enrolled = enrollTerminal(first, first.fixture.households[0]!);
+  const enrolled = first.enrollTerminal(first.fixture.households[0]!);
   const terminal = new FleetTerminal(url, { ...enrolled, householdId: first.fixture.households[0]! });
   await terminal.connect();
   const operator: Socket = io(`${url}${STAFF_NAMESPACE}`, {
@@ -36,7 +29,7 @@ it('a call in progress when the hub restarts ends cleanly on both sides', async 
     forceNew: true,
     reconnectionDelay: 200,
     reconnectionDelayMax: 1000,
-    extraHeaders: { cookie: sessionFor(first, first.fixture.users.operator).cookie },
+    extraHeaders: { cookie: first.sessionFor(first.fixture.users.operator).cookie },
   });
   await new Promise<void>((r) => operator.once('connect', () => r()));
   // A hub that shuts down disconnects everyone on purpose; the console connects again, like the terminal.

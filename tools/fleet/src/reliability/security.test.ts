@@ -9,20 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ENROLLMENT_FAILURES } from '@tsunagu/hub/modules/terminals/routes';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  enrollTerminal,
-  login,
-  sessionFor,
-  staffSocket,
-  TEST_PASSWORD,
-  type TestHub,
-} from '@tsunagu/hub/testing/harness';
+import { createTestHub, staffSocket, TEST_PASSWORD, type TestHub } from '@tsunagu/hub/testing/harness';
 import type { Ack } from '@tsunagu/protocol';
-import type { Socket } from 'socket.io-client';
 
 jest.setTimeout(60_000);
 
@@ -112,9 +100,9 @@ describe('sessions, cookies and CSRF', () => {
   });
 
   it('a signed-out session is dead on the hub, not only in the browser', async () => {
-    const s = await login(hub, 'cityhall');
-    expect((await as(hub, s)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBeLessThan(300);
-    const after = await as(hub, s)({ method: 'GET', url: '/api/auth/session' });
+    const s = await hub.login('cityhall');
+    expect((await hub.as(s)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBeLessThan(300);
+    const after = await hub.as(s)({ method: 'GET', url: '/api/auth/session' });
     expect(after.statusCode).toBe(401);
   });
 
@@ -122,7 +110,7 @@ describe('sessions, cookies and CSRF', () => {
     const failures: string[] = [];
     for (const route of hub.apiRoutes) {
       if (route.method === 'GET' || route.access === 'public' || route.access === 'terminal') continue;
-      const s = sessionFor(hub, hub.fixture.users.admin);
+      const s = hub.sessionFor(hub.fixture.users.admin);
       for (const csrf of [undefined, 'wrong-token']) {
         const res = await hub.app.inject({
           method: route.method as 'POST',
@@ -139,7 +127,7 @@ describe('sessions, cookies and CSRF', () => {
 
   it('a staff socket from another origin is refused (cross-site WebSocket hijacking)', async () => {
     const url = await hub.listen();
-    const s = sessionFor(hub, hub.fixture.users.cityhall);
+    const s = hub.sessionFor(hub.fixture.users.cityhall);
     const socket = staffSocket(url, { cookie: s.cookie, origin: 'https://evil.example' });
     const code = await new Promise<string | undefined>((resolve) => {
       socket.once('connect', () => resolve('CONNECTED'));
@@ -152,14 +140,10 @@ describe('sessions, cookies and CSRF', () => {
 
 describe('rate limits', () => {
   let hub: TestHub;
-  const sockets: Socket[] = [];
   beforeEach(async () => {
     hub = await createTestHub();
   });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
-    await hub.close();
-  });
+  afterEach(() => hub.close());
 
   it('sign-in: at most 10 attempts a minute from one address', async () => {
     const codes: number[] = [];
@@ -202,7 +186,7 @@ describe('rate limits', () => {
     const { key } = hub.services.accounts.createApiKey('feed', 'cityhall', null);
     let limited = 0;
     for (let i = 0; i < 125; i++) {
-      const res = await as(hub, { bearer: key })({
+      const res = await hub.as({ bearer: key })({
         method: 'POST',
         url: '/api/cap',
         headers: { 'content-type': 'application/cap+xml' },
@@ -215,9 +199,7 @@ describe('rate limits', () => {
   });
 
   it('call requests: a few at once, then one every 10 s per terminal; the queue is not flooded', async () => {
-    const url = await hub.listen();
-    const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
-    sockets.push(t);
+    const t = await hub.terminal(0);
     const codes: string[] = [];
     for (let i = 0; i < 8; i++) {
       const ack = (await t.timeout(5000).emitWithAck('call:request', { shopId: hub.fixture.shopId })) as Ack<unknown>;
@@ -227,25 +209,21 @@ describe('rate limits', () => {
     expect(codes.slice(0, 5).every((c) => c !== 'RATE_LIMITED')).toBe(true);
     expect(codes.slice(5)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
     // Other terminals are not affected.
-    const other = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[1]!).credential);
-    sockets.push(other);
+    const other = await hub.terminal(1);
     expect(await other.timeout(5000).emitWithAck('call:request', { shopId: hub.fixture.shopId })).toMatchObject({
       ok: true,
     });
   });
 
   it('socket commands: a flood from one sender is cut off with RATE_LIMITED, and the hub keeps serving others', async () => {
-    const url = await hub.listen();
-    const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
-    sockets.push(t);
+    const t = await hub.terminal(0);
     const acks = (await Promise.all(
       Array.from({ length: 1000 }, () => t.timeout(20_000).emitWithAck('terminal:heartbeat', {})),
     )) as Ack<unknown>[];
     const limited = acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length;
     // 300 at once, then 100 a second: most of a thousand sent at once are refused.
     expect(limited).toBeGreaterThan(300);
-    const staff = await connectStaff(url, sessionFor(hub, hub.fixture.users.cityhall));
-    sockets.push(staff);
+    const staff = await hub.connectStaff(hub.sessionFor(hub.fixture.users.cityhall));
     expect(await staff.timeout(5000).emitWithAck('staff:ping', {})).toMatchObject({ ok: true });
   });
 });
@@ -260,10 +238,9 @@ describe('secrets never reach the logs', () => {
       },
     });
     const hub = await createTestHub({ logger: { level: 'trace', stream } as never });
-    const url = await hub.listen();
     const secrets: string[] = [TEST_PASSWORD, 'a-new-long-password-1234'];
 
-    const s = await login(hub, 'admin');
+    const s = await hub.login('admin');
     secrets.push(s.cookie.split('=')[1]!, s.csrfToken);
     await hub.app.inject({
       method: 'POST',
@@ -271,14 +248,11 @@ describe('secrets never reach the logs', () => {
       payload: { username: 'admin', password: 'wrong-pass-9876' },
     });
     secrets.push('wrong-pass-9876');
-    const key = await as(hub, s)({ method: 'POST', url: '/api/api-keys', payload: { name: 'feed', role: 'cityhall' } });
+    const key = await hub.as(s)({ method: 'POST', url: '/api/api-keys', payload: { name: 'feed', role: 'cityhall' } });
     const apiKey = (key.json() as { key: string }).key;
     secrets.push(apiKey);
-    await as(hub, { bearer: apiKey })({ method: 'GET', url: '/api/households' });
-    const code = await as(
-      hub,
-      s,
-    )({
+    await hub.as({ bearer: apiKey })({ method: 'GET', url: '/api/households' });
+    const code = await hub.as(s)({
       method: 'POST',
       url: `/api/households/${hub.fixture.households[0]}/enrollment-codes`,
       payload: {},
@@ -292,27 +266,21 @@ describe('secrets never reach the logs', () => {
     });
     const credential = (enrolled.json() as { credential: string }).credential;
     secrets.push(credential);
-    await as(hub, { bearer: credential })({ method: 'GET', url: '/api/terminal/profile' });
-    await as(hub, { bearer: `${credential}x` })({ method: 'GET', url: '/api/terminal/profile' });
-    const t = await connectTerminal(url, credential);
+    await hub.as({ bearer: credential })({ method: 'GET', url: '/api/terminal/profile' });
+    await hub.as({ bearer: `${credential}x` })({ method: 'GET', url: '/api/terminal/profile' });
+    const t = await hub.connectTerminal(credential);
     await t.timeout(5000).emitWithAck('terminal:heartbeat', { bogus: credential });
     t.close();
-    const staff = await connectStaff(url, s);
+    const staff = await hub.connectStaff(s);
     staff.close();
-    const user = await as(
-      hub,
-      s,
-    )({
+    const user = await hub.as(s)({
       method: 'POST',
       url: '/api/users',
       payload: { username: 'newbie', displayName: 'N', password: 'initial-password-555', role: 'cityhall' },
     });
     expect(user.statusCode).toBe(201);
     secrets.push('initial-password-555');
-    await as(
-      hub,
-      s,
-    )({
+    await hub.as(s)({
       method: 'POST',
       url: '/api/auth/password',
       payload: { currentPassword: TEST_PASSWORD, newPassword: 'a-new-long-password-1234' },
@@ -333,9 +301,9 @@ describe('secrets never reach the logs', () => {
 describe('audit log', () => {
   it('records who did each privileged action, from where', async () => {
     const hub = await createTestHub();
-    const admin = () => sessionFor(hub, hub.fixture.users.admin);
+    const admin = () => hub.sessionFor(hub.fixture.users.admin);
     const call = (method: string, url: string, payload?: object) =>
-      as(hub, admin())({ method: method as 'POST', url, ...(payload !== undefined ? { payload } : {}) });
+      hub.as(admin())({ method: method as 'POST', url, ...(payload !== undefined ? { payload } : {}) });
     const h0 = hub.fixture.households[0]!;
     const steps: [string, () => Promise<{ statusCode: number }>][] = [
       [
@@ -392,7 +360,7 @@ describe('audit log', () => {
         'terminal.enroll_failed',
         () => hub.app.inject({ method: 'POST', url: '/api/terminals/enroll', payload: { code: '00000000' } }),
       ],
-      ['terminal.revoked', async () => call('POST', `/api/terminals/${enrollTerminal(hub, h0).terminalId}/revoke`)],
+      ['terminal.revoked', async () => call('POST', `/api/terminals/${hub.enrollTerminal(h0).terminalId}/revoke`)],
       [
         'announcement.create',
         () =>
@@ -491,10 +459,7 @@ describe('uploads', () => {
       '/etc/cron.d/x',
       '..\\..\\x.wav',
     ]) {
-      const res = await as(
-        hub,
-        sessionFor(hub, hub.fixture.users.cityhall),
-      )({
+      const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
         method: 'POST',
         url: '/api/announcements/audio',
         ...multipart(name, wav(1024)),
@@ -512,20 +477,14 @@ describe('uploads', () => {
   it('oversized uploads and bodies are refused with 413 BODY_TOO_LARGE', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-upload-'));
     const hub = await createTestHub({ config: { dataDir } });
-    const big = await as(
-      hub,
-      sessionFor(hub, hub.fixture.users.cityhall),
-    )({
+    const big = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
       method: 'POST',
       url: '/api/announcements/audio',
       ...multipart('big.wav', wav(5 * 1024 * 1024 + 1024)),
     });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.code).toBe('BODY_TOO_LARGE');
-    const json = await as(
-      hub,
-      sessionFor(hub, hub.fixture.users.cityhall),
-    )({
+    const json = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
       method: 'POST',
       url: '/api/households',
       headers: { 'content-type': 'application/json' },
@@ -539,12 +498,11 @@ describe('uploads', () => {
 
   it('a socket message over 64 KiB closes that connection only; the hub goes on', async () => {
     const hub = await createTestHub();
-    const url = await hub.listen();
-    const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
+    const t = await hub.terminal(0);
     const closed = new Promise<string>((r) => t.once('disconnect', (reason) => r(reason)));
     t.emit('checkin:submit', { idempotencyKey: 'x'.repeat(70 * 1024), pressedAt: new Date().toISOString() });
     expect(await closed).toMatch(/transport (close|error)/);
-    const again = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[1]!).credential);
+    const again = await hub.terminal(1);
     expect(await again.timeout(5000).emitWithAck('terminal:heartbeat', {})).toMatchObject({ ok: true });
     again.close();
     await hub.close();

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { AnnouncementsService } from '@tsunagu/hub/modules/announcements';
 import type { WatchService } from '@tsunagu/hub/modules/watch';
-import { createTestHub, publishingApiKey, sessionFor, type TestHub } from '@tsunagu/hub/testing/harness';
+import { createTestHub, publishingApiKey, type TestHub } from '@tsunagu/hub/testing/harness';
 import { Fleet, pool } from './fleet';
 import { loopbackAddress } from './http';
 import { parseArgs } from './index';
@@ -70,7 +70,7 @@ describe('virtual terminal fleet against a real hub', () => {
     for (const id of householdIds) expect(watch.status(id).checkedIn).toBe(true);
 
     // Calls: two residents call the shop; the one operator is rung for each in turn.
-    const operator = sessionFor(hub, hub.fixture.users.operator);
+    const operator = hub.sessionFor(hub.fixture.users.operator);
     const calls = await fleet.callLoad({
       cookies: [operator.cookie],
       callers: 2,

@@ -1,5 +1,5 @@
 import { FakeClock } from '../../lib/clock';
-import { as, createTestHub, login, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { createTestHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS, SESSION_IDLE_MS } from './service';
 
 const loginReq = (hub: TestHub, username: string, password: string) =>
@@ -69,33 +69,34 @@ describe('accounts and sessions', () => {
   });
 
   it('refuses a disabled account and signs it out', async () => {
-    const session = await login(hub, 'watcher');
-    const admin = await login(hub, 'admin');
-    const r = await as(
-      hub,
-      admin,
-    )({ method: 'PATCH', url: `/api/users/${hub.fixture.users.watcher}`, payload: { disabled: true } });
+    const session = await hub.login('watcher');
+    const admin = await hub.login('admin');
+    const r = await hub.as(admin)({
+      method: 'PATCH',
+      url: `/api/users/${hub.fixture.users.watcher}`,
+      payload: { disabled: true },
+    });
     expect(r.statusCode).toBe(200);
-    expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
+    expect((await hub.as(session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
     expect((await loginReq(hub, 'watcher', TEST_PASSWORD)).json().error.code).toBe('ACCOUNT_DISABLED');
   });
 
   it('returns the session, and logs out', async () => {
-    const s = await login(hub, 'operator');
-    const me = await as(hub, s)({ method: 'GET', url: '/api/auth/session' });
+    const s = await hub.login('operator');
+    const me = await hub.as(s)({ method: 'GET', url: '/api/auth/session' });
     expect(me.json().user.username).toBe('operator');
-    expect((await as(hub, s)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
-    expect((await as(hub, s)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
+    expect((await hub.as(s)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
+    expect((await hub.as(s)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
   });
 
   it('expires idle sessions', async () => {
-    const s = await login(hub, 'operator');
+    const s = await hub.login('operator');
     clock.advance(SESSION_IDLE_MS + 1000);
-    expect((await as(hub, s)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
+    expect((await hub.as(s)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
   });
 
   it('issues a new session id at every sign-in (no fixation)', async () => {
-    const a = await login(hub, 'operator');
+    const a = await hub.login('operator');
     const res = await hub.app.inject({
       method: 'POST',
       url: '/api/auth/login',
@@ -107,7 +108,7 @@ describe('accounts and sessions', () => {
 
   describe('CSRF', () => {
     it('refuses a cookie-authenticated write without the token, or with a wrong one', async () => {
-      const s = await login(hub, 'cityhall');
+      const s = await hub.login('cityhall');
       const payload = { name: 'x', address: 'y', districtId: hub.fixture.districts[0] };
       const none = await hub.app.inject({
         method: 'POST',
@@ -124,12 +125,12 @@ describe('accounts and sessions', () => {
         headers: { cookie: s.cookie, 'x-csrf-token': 'forged' },
       });
       expect(wrong.json().error.code).toBe('CSRF_FAILED');
-      const right = await as(hub, s)({ method: 'POST', url: '/api/households', payload });
+      const right = await hub.as(s)({ method: 'POST', url: '/api/households', payload });
       expect(right.statusCode).toBe(201);
     });
 
     it('allows reads without the token', async () => {
-      const s = await login(hub, 'cityhall');
+      const s = await hub.login('cityhall');
       const res = await hub.app.inject({ method: 'GET', url: '/api/households', headers: { cookie: s.cookie } });
       expect(res.statusCode).toBe(200);
     });
@@ -137,49 +138,41 @@ describe('accounts and sessions', () => {
 
   describe('password change', () => {
     it('needs the current password, rejects short ones, and signs out other sessions', async () => {
-      const s1 = await login(hub, 'listener');
-      const s2 = await login(hub, 'listener');
-      const bad = await as(
-        hub,
-        s1,
-      )({
+      const s1 = await hub.login('listener');
+      const s2 = await hub.login('listener');
+      const bad = await hub.as(s1)({
         method: 'POST',
         url: '/api/auth/password',
         payload: { currentPassword: 'wrong', newPassword: 'a-new-long-password' },
       });
       expect(bad.json().error.code).toBe('INVALID_CREDENTIALS');
-      const short = await as(
-        hub,
-        s1,
-      )({
+      const short = await hub.as(s1)({
         method: 'POST',
         url: '/api/auth/password',
         payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' },
       });
       expect(short.statusCode).toBe(400);
       expect(short.json().error.code).toBe('VALIDATION_FAILED');
-      const ok = await as(
-        hub,
-        s1,
-      )({
+      const ok = await hub.as(s1)({
         method: 'POST',
         url: '/api/auth/password',
         payload: { currentPassword: TEST_PASSWORD, newPassword: 'a-new-long-password' },
       });
       expect(ok.statusCode).toBe(200);
-      expect((await as(hub, s1)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
-      expect((await as(hub, s2)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
+      expect((await hub.as(s1)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
+      expect((await hub.as(s2)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
       expect((await loginReq(hub, 'listener', 'a-new-long-password')).statusCode).toBe(200);
     });
   });
 
   describe('API keys', () => {
     it('are created by an admin, shown once, stored hashed, usable as Bearer, and revocable', async () => {
-      const admin = await login(hub, 'admin');
-      const created = await as(
-        hub,
-        admin,
-      )({ method: 'POST', url: '/api/api-keys', payload: { name: 'alert-gateway', role: 'cityhall' } });
+      const admin = await hub.login('admin');
+      const created = await hub.as(admin)({
+        method: 'POST',
+        url: '/api/api-keys',
+        payload: { name: 'alert-gateway', role: 'cityhall' },
+      });
       expect(created.statusCode).toBe(201);
       const { key, apiKey } = created.json();
       expect(key).toMatch(/^tsk_/);
@@ -187,22 +180,22 @@ describe('accounts and sessions', () => {
         key_hash: string;
       };
       expect(stored.key_hash).not.toContain(key);
-      const list = await as(hub, admin)({ method: 'GET', url: '/api/api-keys' });
+      const list = await hub.as(admin)({ method: 'GET', url: '/api/api-keys' });
       expect(JSON.stringify(list.json())).not.toContain(key);
 
-      const use = await as(hub, { bearer: key })({ method: 'GET', url: '/api/households' });
+      const use = await hub.as({ bearer: key })({ method: 'GET', url: '/api/households' });
       expect(use.statusCode).toBe(200);
       // A key with a role is not an admin, even for cityhall.
-      expect((await as(hub, { bearer: key })({ method: 'GET', url: '/api/users' })).statusCode).toBe(403);
+      expect((await hub.as({ bearer: key })({ method: 'GET', url: '/api/users' })).statusCode).toBe(403);
 
-      expect((await as(hub, admin)({ method: 'DELETE', url: `/api/api-keys/${apiKey.id}` })).statusCode).toBe(200);
-      const after = await as(hub, { bearer: key })({ method: 'GET', url: '/api/households' });
+      expect((await hub.as(admin)({ method: 'DELETE', url: `/api/api-keys/${apiKey.id}` })).statusCode).toBe(200);
+      const after = await hub.as({ bearer: key })({ method: 'GET', url: '/api/households' });
       expect(after.statusCode).toBe(401);
     });
 
     it('are scoped to their role', async () => {
       const { key } = hub.services.accounts.createApiKey('watch-feed', 'watcher', null);
-      expect((await as(hub, { bearer: key })({ method: 'GET', url: '/api/terminals' })).statusCode).toBe(403);
+      expect((await hub.as({ bearer: key })({ method: 'GET', url: '/api/terminals' })).statusCode).toBe(403);
     });
 
     it('refuse malformed Authorization headers and unknown keys', async () => {
@@ -212,34 +205,32 @@ describe('accounts and sessions', () => {
         headers: { authorization: 'Basic abc' },
       });
       expect(bad.statusCode).toBe(401);
-      const unknown = await as(hub, { bearer: 'tsk_not-a-real-key' })({ method: 'GET', url: '/api/households' });
+      const unknown = await hub.as({ bearer: 'tsk_not-a-real-key' })({ method: 'GET', url: '/api/households' });
       expect(unknown.statusCode).toBe(401);
     });
 
     it('are not allowed to non-admins', async () => {
-      const s = await login(hub, 'cityhall');
-      const res = await as(hub, s)({ method: 'POST', url: '/api/api-keys', payload: { name: 'x', role: 'cityhall' } });
+      const s = await hub.login('cityhall');
+      const res = await hub.as(s)({ method: 'POST', url: '/api/api-keys', payload: { name: 'x', role: 'cityhall' } });
       expect(res.statusCode).toBe(403);
     });
   });
 
   describe('audit log', () => {
     it('records privileged actions with who, what, when and from where, visible to admins only', async () => {
-      const admin = await login(hub, 'admin');
-      await as(
-        hub,
-        admin,
-      )({
+      const admin = await hub.login('admin');
+      await hub.as(admin)({
         method: 'POST',
         url: '/api/users',
         payload: { username: 'newbie', displayName: 'New', password: 'long-enough-pw', role: 'watcher' },
       });
-      await as(hub, admin)({ method: 'POST', url: '/api/api-keys', payload: { name: 'gw', role: 'cityhall' } });
-      await as(
-        hub,
-        admin,
-      )({ method: 'POST', url: `/api/households/${hub.fixture.households[0]}/enrollment-codes`, payload: {} });
-      const res = await as(hub, admin)({ method: 'GET', url: '/api/audit?limit=50' });
+      await hub.as(admin)({ method: 'POST', url: '/api/api-keys', payload: { name: 'gw', role: 'cityhall' } });
+      await hub.as(admin)({
+        method: 'POST',
+        url: `/api/households/${hub.fixture.households[0]}/enrollment-codes`,
+        payload: {},
+      });
+      const res = await hub.as(admin)({ method: 'GET', url: '/api/audit?limit=50' });
       const actions = res.json().entries.map((e: { action: string }) => e.action);
       expect(actions).toEqual(
         expect.arrayContaining(['auth.login', 'user.created', 'apikey.created', 'terminal.code_issued']),
@@ -247,8 +238,8 @@ describe('accounts and sessions', () => {
       const created = res.json().entries.find((e: { action: string }) => e.action === 'user.created');
       expect(created).toMatchObject({ actor: expect.stringMatching(/^user:\d+:admin$/), ip: '127.0.0.1' });
       expect(new Date(created.at).getTime()).toBe(clock.now());
-      const cityhall = await login(hub, 'cityhall');
-      expect((await as(hub, cityhall)({ method: 'GET', url: '/api/audit' })).statusCode).toBe(403);
+      const cityhall = await hub.login('cityhall');
+      expect((await hub.as(cityhall)({ method: 'GET', url: '/api/audit' })).statusCode).toBe(403);
     });
 
     it('never records a password', async () => {
@@ -261,8 +252,8 @@ describe('accounts and sessions', () => {
 
   describe('user management', () => {
     it('creates users with role rules and refuses duplicates', async () => {
-      const admin = await login(hub, 'admin');
-      const call = (payload: object) => as(hub, admin)({ method: 'POST', url: '/api/users', payload });
+      const admin = await hub.login('admin');
+      const call = (payload: object) => hub.as(admin)({ method: 'POST', url: '/api/users', payload });
       expect(
         (
           await call({
@@ -300,27 +291,25 @@ describe('accounts and sessions', () => {
     });
 
     it('resets a password and signs the user out', async () => {
-      const admin = await login(hub, 'admin');
-      const s = await login(hub, 'operator');
-      const r = await as(
-        hub,
-        admin,
-      )({
+      const admin = await hub.login('admin');
+      const s = await hub.login('operator');
+      const r = await hub.as(admin)({
         method: 'POST',
         url: `/api/users/${hub.fixture.users.operator}/password`,
         payload: { newPassword: 'reset-by-admin-1' },
       });
       expect(r.statusCode).toBe(200);
-      expect((await as(hub, s)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
+      expect((await hub.as(s)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
       expect((await loginReq(hub, 'operator', 'reset-by-admin-1')).statusCode).toBe(200);
     });
 
     it('does not let an admin lock themselves out', async () => {
-      const admin = await login(hub, 'admin');
-      const r = await as(
-        hub,
-        admin,
-      )({ method: 'PATCH', url: `/api/users/${hub.fixture.users.admin}`, payload: { disabled: true } });
+      const admin = await hub.login('admin');
+      const r = await hub.as(admin)({
+        method: 'PATCH',
+        url: `/api/users/${hub.fixture.users.admin}`,
+        payload: { disabled: true },
+      });
       expect(r.statusCode).toBe(400);
     });
   });

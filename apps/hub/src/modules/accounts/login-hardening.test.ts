@@ -4,7 +4,7 @@
  * user-name field is never kept verbatim in the append-only audit log. Sign-out is audited.
  */
 import { FakeClock } from '../../lib/clock';
-import { as, createTestHub, login, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { createTestHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './service';
 
 // Each from its own address, so the per-address rate limit (real time) stays out of the way.
@@ -46,13 +46,10 @@ describe('sign-in hardening', () => {
   });
 
   it('counts a wrong current password on a password change toward the lockout', async () => {
-    const session = await login(hub, 'watcher');
+    const session = await hub.login('watcher');
     const codes: string[] = [];
     for (let i = 0; i < MAX_FAILED_LOGINS; i++) {
-      const r = await as(
-        hub,
-        session,
-      )({
+      const r = await hub.as(session)({
         method: 'POST',
         url: '/api/auth/password',
         payload: { currentPassword: `guess-${i}`, newPassword: 'taken-over-account' },
@@ -63,7 +60,7 @@ describe('sign-in hardening', () => {
     // Locked like any lockout: even the right password does not sign in until it ends.
     expect((await loginReq(hub, 'watcher', TEST_PASSWORD)).json().error.code).toBe('ACCOUNT_LOCKED');
     // And the session that was guessing has been signed out.
-    expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
+    expect((await hub.as(session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
     clock.advance(LOCKOUT_MS + 1);
     expect((await loginReq(hub, 'watcher', TEST_PASSWORD)).statusCode).toBe(200);
   });
@@ -79,8 +76,8 @@ describe('sign-in hardening', () => {
   });
 
   it('records sign-outs in the audit log, with the address', async () => {
-    const session = await login(hub, 'listener');
-    expect((await as(hub, session)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
+    const session = await hub.login('listener');
+    expect((await hub.as(session)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
     const row = hub.ctx.audit.list({}).find((e) => e.action === 'auth.logout');
     expect(row).toMatchObject({ actor: `user:${hub.fixture.users.listener}:listener`, ip: '127.0.0.1' });
   });

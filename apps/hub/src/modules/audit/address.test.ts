@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Ack } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
-import { as, connectStaff, createTestHub, emitAck, login, type TestHub } from '../../testing/harness';
+import { connectStaff, createTestHub, emitAck, type TestHub } from '../../testing/harness';
 import type { AnnouncementsService } from '../announcements';
 import { createSqliteWatchStore } from '../watch/store';
 
@@ -35,7 +35,7 @@ describe('audit rows carry the caller’s address', () => {
       { capSender: sender, publish: 'auto' },
       'test',
     );
-    const res = await as(hub, { bearer: key })({
+    const res = await hub.as({ bearer: key })({
       method: 'POST',
       url: '/api/cap',
       headers: { 'content-type': 'application/cap+xml' },
@@ -62,7 +62,7 @@ describe('audit rows carry the caller’s address', () => {
       nextStepAt: null,
       possibleOutage: false,
     })!;
-    socket = await connectStaff(await hub.listen(), await login(hub, 'watcher'));
+    socket = await connectStaff(await hub.listen(), await hub.login('watcher'));
     expect(await emitAck<Ack<unknown>>(socket, 'watch:acknowledge', { alertId })).toMatchObject({ ok: true });
     const row = hub.ctx.audit.list({}).find((e) => e.action === 'watch.alert_acknowledged');
     expect(row).toMatchObject({ target: `alert:${alertId}`, ip: '127.0.0.1' });

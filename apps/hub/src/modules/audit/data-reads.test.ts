@@ -5,7 +5,7 @@
  */
 import type { DataReadList } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
-import { as, createTestHub, enrollTerminal, login, type StaffSession, type TestHub } from '../../testing/harness';
+import { createTestHub, type StaffSession, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -15,13 +15,13 @@ describe('reads of personal data are recorded', () => {
   let admin: StaffSession;
   beforeAll(async () => {
     hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-04-01T00:00:00Z')) });
-    cityhall = await login(hub, 'cityhall');
-    admin = await login(hub, 'admin');
+    cityhall = await hub.login('cityhall');
+    admin = await hub.login('admin');
   });
   afterAll(() => hub.close());
 
   const reads = async (householdId: number, who = admin) => {
-    const res = await as(hub, who)({ method: 'GET', url: `/api/households/${householdId}/reads` });
+    const res = await hub.as(who)({ method: 'GET', url: `/api/households/${householdId}/reads` });
     return { status: res.statusCode, body: res.json() as DataReadList };
   };
 
@@ -30,9 +30,11 @@ describe('reads of personal data are recorded', () => {
     expect((await reads(h0)).body.reads).toEqual([]);
 
     const get = (who: StaffSession, url: string) =>
-      as(hub, who)({ method: 'GET', url, remoteAddress: '192.0.2.44' }).then((r) => r.statusCode);
+      hub
+        .as(who)({ method: 'GET', url, remoteAddress: '192.0.2.44' })
+        .then((r) => r.statusCode);
     expect(await get(cityhall, `/api/households/${h0}`)).toBe(200);
-    const watcher = await login(hub, 'watcher');
+    const watcher = await hub.login('watcher');
     expect(await get(watcher, `/api/watch/households/${h0}/history`)).toBe(200);
     // A refused read is not a read.
     expect(await get(watcher, `/api/households/${h2}`)).toBe(404);
@@ -51,11 +53,8 @@ describe('reads of personal data are recorded', () => {
     expect((await reads(h2)).body.reads.map((r) => r.what)).toEqual(['export']);
 
     // A safety check's follow-up list names the households that have not answered.
-    for (const h of [h1, h2]) enrollTerminal(hub, h);
-    const sent = await as(
-      hub,
-      cityhall,
-    )({
+    for (const h of [h1, h2]) hub.enrollTerminal(h);
+    const sent = await hub.as(cityhall)({
       method: 'POST',
       url: '/api/announcements',
       payload: { kind: 'important', safetyCheck: true, titleJa: '安否確認', bodyJa: '本文', target: { type: 'all' } },
@@ -71,7 +70,7 @@ describe('reads of personal data are recorded', () => {
   it('only administrators see who read a household; unknown households are 404', async () => {
     const h0 = hub.fixture.households[0]!;
     expect((await reads(h0, cityhall)).status).toBe(403);
-    expect((await reads(h0, await login(hub, 'watcher'))).status).toBe(403);
+    expect((await reads(h0, await hub.login('watcher'))).status).toBe(403);
     expect((await reads(999_999)).status).toBe(404);
   });
 

@@ -7,51 +7,32 @@
 import type { CallNote, CallNoteList, WatchAlert, WatchAlertList } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import type { DomainEvents } from '../../lib/events';
-import {
-  as,
-  connectCall,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  nextEvent,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
+import { connectCall, createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(60_000);
 
 describe('call notes', () => {
   let hub: TestHub;
-  let url: string;
-  const sockets: Socket[] = [];
   let householdId: number;
   let terminal: Socket;
   const ended: DomainEvents['call.ended'][] = [];
 
   beforeEach(async () => {
     hub = await createTestHub();
-    url = await hub.listen();
     householdId = hub.fixture.households[0]!;
-    terminal = await connectTerminal(url, enrollTerminal(hub, householdId).credential);
-    sockets.push(terminal);
+    terminal = await hub.connectTerminal(hub.enrollTerminal(householdId).credential);
     ended.length = 0;
     hub.ctx.events.on('call.ended', (e) => ended.push(e));
   });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
-    await hub.close();
-  });
+  afterEach(() => hub.close());
 
-  const user = (name: keyof TestHub['fixture']['users']) => sessionFor(hub, hub.fixture.users[name]);
+  const user = (name: keyof TestHub['fixture']['users']) => hub.sessionFor(hub.fixture.users[name]);
   const writeNote = (name: keyof TestHub['fixture']['users'], callId: number, payload: object) =>
-    as(hub, user(name))({ method: 'POST', url: `/api/calls/${callId}/note`, payload });
+    hub.as(user(name))({ method: 'POST', url: `/api/calls/${callId}/note`, payload });
 
   /** A call on `shopId` answered by `staff`, then hung up by the resident. */
   async function answeredCall(staff: 'operator' | 'listener', shopId: number) {
-    const operator = await connectStaff(url, user(staff));
-    sockets.push(operator);
+    const operator = await hub.connectStaff(user(staff));
     const { callId } = await connectCall(terminal, operator, shopId);
     const over = nextEvent(operator, 'call:ended');
     await emitAck(terminal, 'call:hangUp', { callId });
@@ -60,9 +41,8 @@ describe('call notes', () => {
   }
 
   it('a listener’s concern reaches the household’s watchers as an alert with the note', async () => {
-    const watcher = await connectStaff(url, user('watcher'));
-    const stranger = await connectStaff(url, user('otherWatcher'));
-    sockets.push(watcher, stranger);
+    const watcher = await hub.connectStaff(user('watcher'));
+    const stranger = await hub.connectStaff(user('otherWatcher'));
     const heardByStranger: unknown[] = [];
     stranger.on('watch:alertRaised', (a) => heardByStranger.push(a));
 
@@ -95,19 +75,16 @@ describe('call notes', () => {
 
     // The household's watcher and city hall read it; the other family's watcher does not see it.
     for (const who of ['watcher', 'cityhall'] as const) {
-      const read = await as(hub, user(who))({ method: 'GET', url: `/api/watch/households/${householdId}/call-notes` });
+      const read = await hub.as(user(who))({ method: 'GET', url: `/api/watch/households/${householdId}/call-notes` });
       expect(read.statusCode).toBe(200);
       expect(read.json<CallNoteList>().notes).toEqual([note]);
     }
-    const foreign = await as(
-      hub,
-      user('otherWatcher'),
-    )({
+    const foreign = await hub.as(user('otherWatcher'))({
       method: 'GET',
       url: `/api/watch/households/${householdId}/call-notes`,
     });
     expect(foreign.statusCode).toBe(404);
-    const alerts = await as(hub, user('watcher'))({ method: 'GET', url: '/api/watch/alerts?state=active' });
+    const alerts = await hub.as(user('watcher'))({ method: 'GET', url: '/api/watch/alerts?state=active' });
     expect(alerts.json<WatchAlertList>().alerts.map((a) => a.kind)).toEqual(['concern']);
 
     // Written once, and audited.
@@ -123,12 +100,12 @@ describe('call notes', () => {
     const { callId } = await answeredCall('operator', hub.fixture.shopId);
     const res = await writeNote('operator', callId, { note: 'お元気そうでした', concern: null });
     expect(res.statusCode).toBe(201);
-    const alerts = await as(hub, user('watcher'))({ method: 'GET', url: '/api/watch/alerts?state=active' });
+    const alerts = await hub.as(user('watcher'))({ method: 'GET', url: '/api/watch/alerts?state=active' });
     expect(alerts.json<WatchAlertList>().alerts).toEqual([]);
-    const read = await as(
-      hub,
-      user('watcher'),
-    )({ method: 'GET', url: `/api/watch/households/${householdId}/call-notes` });
+    const read = await hub.as(user('watcher'))({
+      method: 'GET',
+      url: `/api/watch/households/${householdId}/call-notes`,
+    });
     expect(read.json<CallNoteList>().notes.map((n) => [n.note, n.shopName, n.concern])).toEqual([
       ['お元気そうでした', 'テストマート', null],
     ]);
@@ -160,17 +137,14 @@ describe('call notes', () => {
       },
       hub.clock.now(),
     );
-    const colleague = await as(
-      hub,
-      sessionFor(hub, colleagueId),
-    )({
+    const colleague = await hub.as(hub.sessionFor(colleagueId))({
       method: 'POST',
       url: `/api/calls/${callId}/note`,
       payload: body,
     });
     expect([colleague.statusCode, colleague.json().error.code]).toEqual([403, 'NOT_CALL_PARTY']);
     for (const who of ['operator', 'otherOperator', 'listener'] as const) {
-      const read = await as(hub, user(who))({ method: 'GET', url: `/api/watch/households/${householdId}/call-notes` });
+      const read = await hub.as(user(who))({ method: 'GET', url: `/api/watch/households/${householdId}/call-notes` });
       expect([who, read.statusCode]).toEqual([who, 403]);
     }
     expect((await writeNote('operator', callId, body)).statusCode).toBe(201);
@@ -193,8 +167,7 @@ describe('call notes', () => {
     expect((await writeNote('operator', 987654, { note: 'x', concern: null })).statusCode).toBe(404);
 
     // A call still going, and one the resident never answered.
-    const operator = await connectStaff(url, user('operator'));
-    sockets.push(operator);
+    const operator = await hub.connectStaff(user('operator'));
     await emitAck(operator, 'call:setAvailability', { availability: 'available' });
     const { callId: live } = await connectCall(terminal, operator, hub.fixture.shopId);
     const notOver = await writeNote('operator', live, { note: 'x', concern: null });

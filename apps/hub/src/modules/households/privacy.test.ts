@@ -5,7 +5,7 @@
  */
 import type { AuditEntry, Household, HouseholdErasure, HouseholdExport } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
-import { as, createTestHub, login, type StaffSession, type TestHub } from '../../testing/harness';
+import { createTestHub, type StaffSession, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -15,17 +15,17 @@ describe('per-household export and erasure', () => {
   let cityhall: StaffSession;
   beforeAll(async () => {
     hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-04-01T00:00:00Z')) });
-    admin = await login(hub, 'admin');
-    cityhall = await login(hub, 'cityhall');
+    admin = await hub.login('admin');
+    cityhall = await hub.login('cityhall');
   });
   afterAll(() => hub.close());
 
   const call = (who: StaffSession, method: 'GET' | 'POST', url: string, payload?: object) =>
-    as(hub, who)({ method, url, ...(payload ? { payload } : {}) });
+    hub.as(who)({ method, url, ...(payload ? { payload } : {}) });
 
   it('only administrators export or erase; unknown households are 404', async () => {
     const h = hub.fixture.households[0]!;
-    for (const who of [cityhall, await login(hub, 'watcher'), await login(hub, 'operator')]) {
+    for (const who of [cityhall, await hub.login('watcher'), await hub.login('operator')]) {
       expect((await call(who, 'GET', `/api/households/${h}/export`)).statusCode).toBe(403);
       expect((await call(who, 'POST', `/api/households/${h}/erase`)).statusCode).toBe(403);
     }
