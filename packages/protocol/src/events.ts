@@ -42,6 +42,7 @@ import {
 } from './calls';
 import { CheckinReceipt, CheckinReminder, CheckinStatus, CheckinSubmit } from './checkins';
 import { EmptyPayload, ServerTime } from './common';
+import { ScheduledCall, ScheduledCallIdBody } from './conversations';
 import * as ex from './examples';
 import { Order, OrderAckBody, OrderList, OrderMessage, OrderRespondBody, OrdersAcknowledged } from './orders';
 import { SystemStatus } from './system';
@@ -193,6 +194,11 @@ export const staffWire = {
     'call:iceServers': command(EmptyPayload, IceServersResponse, { payload: {}, data: ex.iceServers }),
     /** Where this operator's calls stand for this tab (after every connect); the tab's live peer, if any, is kept. */
     'call:sync': command(StaffCallSyncBody, StaffCallSync, { payload: { media: null }, data: staffSync }),
+    /** A listener rings a planned call that is due (the resident's terminal rings). */
+    'call:ringScheduled': command(ScheduledCallIdBody, CallInfo, {
+      payload: { scheduledCallId: 5 },
+      data: { ...ex.callInfo, direction: 'outbound', status: 'ringing_terminal' },
+    }),
     'watch:acknowledge': command(AlertIdPayload, WatchAlert, {
       payload: { alertId: 41 },
       data: { ...ex.watchAlert, state: 'acknowledged', acknowledgedAt: ex.at, acknowledgedBy: 'user:4:kato' },
@@ -232,6 +238,8 @@ export const staffWire = {
     'call:operatorChanged': notification(OperatorState, ex.operatorState),
     /** This tab's view of the operator's calls changed (answered here or elsewhere, the resident's side, the peer). */
     'call:stateChanged': notification(StaffCallSync, staffSync),
+    /** A planned call of this line fell due, rang, was answered, missed or lapsed. */
+    'call:scheduledCallChanged': notification(ScheduledCall, ex.scheduledCall),
     'announcement:receiptsChanged': notification(ReceiptsChanged, { announcementId: 21, counts: ex.receiptCounts }),
     /** Created, approved, published, updated, cancelled or expired. */
     'announcement:changed': notification(Announcement, ex.announcement),

@@ -8,6 +8,7 @@ import type { User } from './accounts';
 import type { Announcement, AnnouncementContent, ReceiptCounts, TerminalAnnouncement } from './announcements';
 import type { CallInfo, IceServersResponse, OperatorState, QueuePosition, QueueView } from './calls';
 import type { CheckinPlan, CheckinReminder, CheckinStatus } from './checkins';
+import type { ScheduledCall } from './conversations';
 import type { ErrorResponse } from './errors';
 import type { HouseholdImport } from './household-import';
 import type { Household } from './households';
@@ -375,4 +376,17 @@ export const planTest: PlanTest = {
   state: 'running',
   endedAt: null,
   endReason: null,
+};
+
+/** A planned listening call that fell due (issue 16). */
+export const scheduledCall: ScheduledCall = {
+  id: 5,
+  scheduleId: 4,
+  householdId: 7,
+  householdName: '山田',
+  shopId: 2,
+  dueAt: at,
+  state: 'due',
+  callId: null,
+  note: '',
 };

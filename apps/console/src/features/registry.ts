@@ -9,6 +9,7 @@ import { AccountPage } from './account/AccountPage';
 import { AnnouncementsPage } from './announcements/AnnouncementsPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { AuditPage } from './audit/AuditPage';
+import { CallPlansPage } from './calls/CallPlansPage';
 import { CallsPage } from './calls/CallsPage';
 import { HouseholdsPage } from './households/HouseholdsPage';
 import { AutoAlertsPage } from './jma/AutoAlertsPage';
@@ -46,6 +47,12 @@ export const features: readonly Feature[] = [
     labelKey: 'nav.calls',
     roles: ['operator', 'listener', 'cityhall'],
     element: createElement(CallsPage),
+  },
+  {
+    id: 'call-plans',
+    labelKey: 'nav.callPlans',
+    roles: ['listener', 'cityhall'],
+    element: createElement(CallPlansPage),
   },
   { id: 'orders', labelKey: 'nav.orders', roles: ['operator', 'cityhall'], element: createElement(OrdersPage) },
   {

@@ -194,6 +194,7 @@ export const en: ConsoleCatalogue = {
     add: 'Add',
   },
   nav: {
+    callPlans: 'Planned calls',
     catalogue: 'Shops and catalogues',
     calls: 'Calls',
     orders: 'Orders',

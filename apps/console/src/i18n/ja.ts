@@ -205,6 +205,7 @@ export const ja = {
     audit: '操作記録',
     account: 'アカウント',
     system: 'システムの状態',
+    callPlans: '予定の電話',
   },
   common: {
     forName: '（{{name}}）',

@@ -129,3 +129,31 @@ describe('0052-call-notes', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM call_notes').get()).toEqual({ n: 0 });
   });
 });
+
+describe('0053-scheduled-calls', () => {
+  it('holds weekly plans and one row per plan and due time', () => {
+    const db = migratedWithHousehold(53);
+    db.prepare(
+      "INSERT INTO shops (name, category, kind, opening_hours, created_at) VALUES ('s', 'listening', 'listening', '[]', 0)",
+    ).run();
+    const plan = db.prepare(
+      "INSERT INTO call_schedules (household_id, shop_id, weekdays, minutes, created_by, created_at, updated_at) VALUES (1, 1, ?, ?, 'x', 0, 0)",
+    );
+    expect(() => plan.run(0, 600)).toThrow(/CHECK/);
+    expect(() => plan.run(128, 600)).toThrow(/CHECK/);
+    expect(() => plan.run(4, 1440)).toThrow(/CHECK/);
+    plan.run(4, 600);
+    const due = db.prepare(
+      'INSERT INTO scheduled_calls (schedule_id, due_at, state, updated_at) VALUES (1, ?, ?, 0) ON CONFLICT DO NOTHING',
+    );
+    expect(due.run(1000, 'due').changes).toBe(1);
+    expect(due.run(1000, 'due').changes).toBe(0);
+    expect(() => due.run(2000, 'forgotten')).toThrow(/CHECK/);
+    for (const table of ['call_schedules', 'scheduled_calls']) {
+      const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql;
+      expect(sql).toMatch(/STRICT$/);
+    }
+    db.prepare('DELETE FROM call_schedules').run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM scheduled_calls').get()).toEqual({ n: 0 });
+  });
+});

@@ -11,6 +11,7 @@ import { registerCalls } from './calls';
 import { registerJma } from './jma';
 import { registerNotifications } from './notifications';
 import { registerOrders } from './orders';
+import { registerScheduledCalls } from './scheduled-calls';
 import { registerSystem } from './system';
 import { registerWatch } from './watch';
 import { registerWatchers } from './watchers';
@@ -22,10 +23,11 @@ export async function registerCapabilities(core: HubCore) {
   const orders = await registerOrders(core, { calls });
   const watch = await registerWatch(core, { announcements });
   const callNotes = await registerCallNotes(core, { calls });
+  const scheduledCalls = await registerScheduledCalls(core, { calls });
   await registerWatchers(core);
   const notifications = await registerNotifications(core, { watch });
   const system = await registerSystem(core);
-  return { announcements, jma, calls, orders, watch, callNotes, notifications, system };
+  return { announcements, jma, calls, orders, watch, callNotes, scheduledCalls, notifications, system };
 }
 
 /** Each capability's services, by name (what `register…` returned). */

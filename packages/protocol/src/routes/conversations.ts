@@ -1,8 +1,17 @@
 /** Routes of the REST table (api.ts): notes and concerns after a call, planned listening calls. */
 import { HouseholdIdParams } from '../checkins';
-import { IdParams } from '../common';
-import type { CallNote as CallNoteT } from '../conversations';
-import { CallNote, CallNoteBody, CallNoteList } from '../conversations';
+import { IdParams, OkResponse } from '../common';
+import type { CallNote as CallNoteT, CallSchedule as CallScheduleT } from '../conversations';
+import {
+  CallNote,
+  CallNoteBody,
+  CallNoteList,
+  CallSchedule,
+  CallScheduleBody,
+  CallScheduleList,
+  CallScheduleQuery,
+  CallScheduleUpdateBody,
+} from '../conversations';
 import * as ex from '../examples';
 import { type RouteKey, type RouteSpec, route } from '../wire';
 
@@ -20,6 +29,21 @@ const note: CallNoteT = {
   callAt: ex.at,
   writtenAt: ex.later,
 };
+const due = ex.scheduledCall;
+const schedule: CallScheduleT = {
+  id: 4,
+  householdId: 7,
+  householdName: '山田',
+  shopId: 2,
+  shopName: '話し相手',
+  weekdays: [2],
+  time: '10:00',
+  note: '',
+  nextAt: ex.later,
+  last: due,
+  updatedAt: ex.at,
+};
+
 export const conversationsRoutes = {
   // ---- after a call: the operator's or listener's note and concern --------------------------
   'POST /api/calls/:id/note': route({
@@ -36,5 +60,31 @@ export const conversationsRoutes = {
     params: HouseholdIdParams,
     response: { 200: CallNoteList },
     examples: { params: { householdId: 7 }, response: { 200: { notes: [note] } } },
+  }),
+  // ---- planned listening calls ---------------------------------------------------------------
+  'GET /api/calls/schedules': route({
+    querystring: CallScheduleQuery,
+    response: { 200: CallScheduleList },
+    examples: { querystring: { householdId: 7 }, response: { 200: { schedules: [schedule], due: [due] } } },
+  }),
+  'POST /api/calls/schedules': route({
+    body: CallScheduleBody,
+    response: { 201: CallSchedule },
+    examples: { body: { householdId: 7, weekdays: [2], time: '10:00' }, response: { 201: schedule } },
+  }),
+  'PUT /api/calls/schedules/:id': route({
+    params: IdParams,
+    body: CallScheduleUpdateBody,
+    response: { 200: CallSchedule },
+    examples: {
+      params: { id: 4 },
+      body: { weekdays: [2, 5], time: '10:30', note: '' },
+      response: { 200: { ...schedule, weekdays: [2, 5], time: '10:30' } },
+    },
+  }),
+  'DELETE /api/calls/schedules/:id': route({
+    params: IdParams,
+    response: { 200: OkResponse },
+    examples: { params: { id: 4 }, response: { 200: ex.ok } },
   }),
 } as const satisfies Record<RouteKey, RouteSpec>;

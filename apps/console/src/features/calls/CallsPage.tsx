@@ -15,6 +15,7 @@ import { OrderBuilder } from '../orders/OrderBuilder';
 import { ResidentNotice } from './CallBar';
 import { CallNoteForm } from './CallNoteForm';
 import { consoleCalls } from './controller';
+import { DueCalls } from './DueCalls';
 
 const css = `
 .call-grid { display: grid; grid-template-columns: minmax(320px, 2fr) minmax(280px, 1fr); gap: 1rem; align-items: start; }
@@ -122,6 +123,8 @@ export function CallsPage() {
           ) : null}
         </section>
       ) : null}
+
+      {isOperator && user.role === 'listener' ? <DueCalls busy={view.call !== null} /> : null}
 
       {view.ringing ? (
         <section className="ringing" role="alert" data-testid="call-ringing">

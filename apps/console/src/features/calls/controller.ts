@@ -161,6 +161,13 @@ export class ConsoleCallController {
     }
   }
 
+  /** Rings a planned call that is due: the resident's terminal rings, as for a call-back. A refusal is thrown (with its code). */
+  async ringScheduled(scheduledCallId: number) {
+    if (!this.socket) return;
+    const info = await emitAck(this.socket, 'call:ringScheduled', { scheduledCallId });
+    this.set({ call: info, elsewhere: false, lastEnded: null, error: null });
+  }
+
   async hangUp() {
     const c = this.view.call;
     if (!this.socket || !c) return;
