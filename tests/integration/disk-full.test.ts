@@ -29,16 +29,7 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import { buildApp } from '../../apps/hub/src/app';
 import type { AnnouncementsService } from '../../apps/hub/src/modules/announcements/service';
-import {
-  bundleHub,
-  type ChildHub,
-  freePort,
-  type HubBundle,
-  openReadOnly,
-  type ProvisionedCity,
-  provisionCity,
-  startChildHub,
-} from '../../apps/hub/src/testing/child-hub';
+import { type ChildCity, type ChildHub, childCity, openReadOnly } from '../../apps/hub/src/testing/child-hub';
 import { NO_SPEECH } from '../../apps/hub/src/testing/harness';
 import { ackWithTimeout } from '../../apps/terminal/src/renderer/connection/ack';
 import { ReceiptOutbox } from '../../apps/terminal/src/renderer/features/announcements/receipts';
@@ -212,11 +203,9 @@ describe('the hub on a disk that fills up', () => {
     throw new Error('Neither a tmpfs mount (root) nor prlimit (util-linux) is available here.');
   /** A file-size limit has no "a little space left": that step needs the real small file system. */
   const onTmpfs = mode === 'tmpfs' ? it : it.skip;
-  let dataDir: string;
   let disk: Disk;
-  let bundle: HubBundle;
   let hub: ChildHub;
-  let city: ProvisionedCity;
+  let city: ChildCity;
   let emergencyId: number;
   const terminals: OutboxTerminal[] = [];
 
@@ -230,12 +219,14 @@ describe('the hub on a disk that fills up', () => {
   const metrics = async () => (await get('/metrics')).text();
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-disk-full-'));
-    disk = mode === 'tmpfs' ? tmpfsDisk(dataDir) : rlimitDisk();
-    bundle = await bundleHub();
-    city = await provisionCity(dataDir, TERMINALS);
+    city = await childCity('disk-full', TERMINALS, (dataDir) => {
+      disk = mode === 'tmpfs' ? tmpfsDisk(dataDir) : rlimitDisk();
+    });
     // An emergency stored before the trouble starts (the hub's voice off: text only).
-    const setup = await buildApp({ config: { dataDir, speechTools: NO_SPEECH }, backgroundJobs: false });
+    const setup = await buildApp({
+      config: { dataDir: city.dataDir, speechTools: NO_SPEECH },
+      backgroundJobs: false,
+    });
     emergencyId = (
       await (setup.capabilities.announcements as AnnouncementsService).create(
         {
@@ -250,10 +241,7 @@ describe('the hub on a disk that fills up', () => {
     ).id;
     await setup.app.close();
 
-    hub = await startChildHub({
-      bundle,
-      dataDir,
-      port: await freePort(),
+    hub = await city.start({
       env: {
         TSUNAGU_DISK_WARN_MB: '16',
         TSUNAGU_DISK_RESERVE_MB: '8',
@@ -276,8 +264,7 @@ describe('the hub on a disk that fills up', () => {
     for (const t of terminals) t.socket.close();
     await hub?.stop();
     disk?.release();
-    bundle?.dispose();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    city?.dispose();
   });
 
   onTmpfs(
@@ -357,7 +344,7 @@ describe('the hub on a disk that fills up', () => {
     );
     await waitFor('the hub to be ready', async () => (await readiness()).status === 200, 30_000);
 
-    const db = openReadOnly(dataDir);
+    const db = openReadOnly(city.dataDir);
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const stored = new Set(db.prepare('SELECT idempotency_key FROM checkins').pluck().all() as string[]);

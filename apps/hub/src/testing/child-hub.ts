@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { buildApp } from '../app';
@@ -212,6 +213,42 @@ export async function provisionCity(dataDir: string, households: number): Promis
     return { dataDir, apiKey: publishingApiKey(hub, 'reliability'), districtIds, terminals };
   } finally {
     await hub.app.close();
+  }
+}
+
+/** A bundled hub and a fresh data folder holding a provisioned city; `start` runs the hub on it. */
+export interface ChildCity extends ProvisionedCity {
+  bundle: HubBundle;
+  /** Chosen once, so that a restarted hub comes back where the terminals look for it. */
+  port: number;
+  start(options?: Omit<ChildHubOptions, 'bundle' | 'dataDir' | 'port'>): Promise<ChildHub>;
+  /** Drops the bundle and the data folder (stop the hub first). */
+  dispose(): void;
+}
+
+/**
+ * Bundles the hub and provisions `households` in a new temporary folder named after the test;
+ * `prepare` runs on the empty folder first (e.g. to mount a small file system on it).
+ */
+export async function childCity(
+  name: string,
+  households: number,
+  prepare?: (dataDir: string) => void,
+): Promise<ChildCity> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tsunagu-${name}-`));
+  prepare?.(dataDir);
+  const bundle = await bundleHub();
+  const dispose = () => {
+    bundle.dispose();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const city = await provisionCity(dataDir, households);
+    const port = await freePort();
+    return { ...city, bundle, port, start: (o = {}) => startChildHub({ ...o, bundle, dataDir, port }), dispose };
+  } catch (err) {
+    dispose();
+    throw err;
   }
 }
 

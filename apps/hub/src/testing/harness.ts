@@ -20,7 +20,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { type BuildOptions, buildApp } from '../app';
 import type { Hub } from '../hub';
-import type { Clock } from '../lib/clock';
+import { type Clock, FakeClock } from '../lib/clock';
 import { randomToken, sha256 } from '../lib/secrets';
 import { hashPassword } from '../modules/accounts/service';
 import { SESSION_COOKIE } from '../plugins/auth';
@@ -124,6 +124,15 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
     staff: async (username) => test.connectStaff(await login(hub, username)),
   };
   return test;
+}
+
+/** A test hub on a fake clock set at `start` (late November 2026 unless said). */
+export async function fakeClockHub(
+  start = Date.UTC(2026, 10, 25, 1, 0, 0),
+  options: BuildOptions = {},
+): Promise<{ hub: TestHub; clock: FakeClock }> {
+  const clock = new FakeClock(start);
+  return { hub: await createTestHub({ ...options, clock }), clock };
 }
 
 let testPasswordHash: Promise<string> | null = null;

@@ -4,42 +4,25 @@
  * restored, the hub started again, and the data checked.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {
-  bundleHub,
-  type ChildHub,
-  freePort,
-  type HubBundle,
-  openReadOnly,
-  type ProvisionedCity,
-  provisionCity,
-  runAdmin,
-  startChildHub,
-} from '@tsunagu/hub/testing/child-hub';
+import { type ChildCity, type ChildHub, childCity, openReadOnly, runAdmin } from '@tsunagu/hub/testing/child-hub';
 
 jest.setTimeout(120_000);
 
 describe('backup and restore, end to end', () => {
-  let bundle: HubBundle;
-  let dataDir: string;
-  let city: ProvisionedCity;
+  let city: ChildCity;
   let hub: ChildHub | null = null;
 
   beforeAll(async () => {
-    bundle = await bundleHub();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-backup-'));
-    city = await provisionCity(dataDir, 10);
+    city = await childCity('backup', 10);
   });
   afterAll(async () => {
     await hub?.kill9();
-    bundle?.dispose();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    city?.dispose();
   });
 
   it('backs up a running hub under write load; restoring brings back exactly what was acknowledged before the backup', async () => {
-    const port = await freePort();
-    hub = await startChildHub({ bundle, dataDir, port });
+    hub = await city.start();
     const url = hub.url;
     const created: { id: number; at: number }[] = [];
     let writing = true;
@@ -57,10 +40,10 @@ describe('backup and restore, end to end', () => {
     })();
     while (created.length < 20) await new Promise((r) => setTimeout(r, 20));
 
-    const backupFile = path.join(dataDir, 'backups', 'tsunagu-1.db');
+    const backupFile = path.join(city.dataDir, 'backups', 'tsunagu-1.db');
     fs.mkdirSync(path.dirname(backupFile));
     const startedAt = Date.now();
-    const backup = await runAdmin(bundle, dataDir, ['backup', backupFile]);
+    const backup = await runAdmin(city.bundle, city.dataDir, ['backup', backupFile]);
     const finishedAt = Date.now();
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
@@ -77,7 +60,7 @@ describe('backup and restore, end to end', () => {
     expect(ackedAfterBackup.length).toBeGreaterThan(0);
 
     // The backup is on record in the live database (not in the copy: it is written after it).
-    const live = openReadOnly(dataDir);
+    const live = openReadOnly(city.dataDir);
     expect(live.prepare("SELECT actor, target FROM audit_log WHERE action = 'database.backup'").all()).toEqual([
       { actor: expect.stringMatching(/^cli:/), target: backupFile },
     ]);
@@ -86,11 +69,11 @@ describe('backup and restore, end to end', () => {
     // Restoring needs the hub stopped.
     await hub.stop();
     hub = null;
-    const restore = await runAdmin(bundle, dataDir, ['restore', backupFile]);
+    const restore = await runAdmin(city.bundle, city.dataDir, ['restore', backupFile]);
     expect(restore.code).toBe(0);
     expect(restore.stdout).toMatch(/Kept the previous database as .*before-restore/);
 
-    hub = await startChildHub({ bundle, dataDir, port });
+    hub = await city.start();
     const list = await fetch(`${hub.url}/api/households`, { headers: { authorization: `Bearer ${city.apiKey}` } });
     expect(list.status).toBe(200);
     const ids = new Set(((await list.json()) as { households: { id: number }[] }).households.map((h) => h.id));
@@ -98,7 +81,7 @@ describe('backup and restore, end to end', () => {
     for (const id of ackedAfterBackup) expect(ids.has(id)).toBe(false);
     for (const t of city.terminals) expect(ids.has(t.householdId)).toBe(true);
 
-    const db = openReadOnly(dataDir);
+    const db = openReadOnly(city.dataDir);
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
@@ -109,11 +92,11 @@ describe('backup and restore, end to end', () => {
   it('refuses to restore a damaged file and leaves the database as it was', async () => {
     await hub?.stop();
     hub = null;
-    const damaged = path.join(dataDir, 'damaged.db');
+    const damaged = path.join(city.dataDir, 'damaged.db');
     fs.writeFileSync(damaged, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
-    const dbFile = path.join(dataDir, 'tsunagu.db');
+    const dbFile = path.join(city.dataDir, 'tsunagu.db');
     const count = () => {
-      const db = openReadOnly(dataDir);
+      const db = openReadOnly(city.dataDir);
       try {
         return (db.prepare('SELECT COUNT(*) AS n FROM households').get() as { n: number }).n;
       } finally {
@@ -122,7 +105,7 @@ describe('backup and restore, end to end', () => {
     };
     const before = count();
     const mtime = fs.statSync(dbFile).mtimeMs;
-    const res = await runAdmin(bundle, dataDir, ['restore', damaged]);
+    const res = await runAdmin(city.bundle, city.dataDir, ['restore', damaged]);
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/damaged|not a database|malformed|Error/i);
     expect(fs.statSync(dbFile).mtimeMs).toBe(mtime);

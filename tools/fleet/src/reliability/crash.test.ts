@@ -7,19 +7,7 @@
  * Sizes: TSUNAGU_CRASH_TERMINALS (default 1000) and TSUNAGU_CRASH_CHECKINS (default 300).
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  bundleHub,
-  type ChildHub,
-  freePort,
-  type HubBundle,
-  openReadOnly,
-  type ProvisionedCity,
-  provisionCity,
-  startChildHub,
-} from '@tsunagu/hub/testing/child-hub';
+import { type ChildCity, type ChildHub, childCity, openReadOnly } from '@tsunagu/hub/testing/child-hub';
 import { connectFleet, type FleetTerminal, waitFor } from './terminals';
 
 const TERMINALS = Number(process.env.TSUNAGU_CRASH_TERMINALS ?? 1000);
@@ -37,26 +25,19 @@ async function post(url: string, apiKey: string, pathname: string, body: unknown
 }
 
 describe('hub killed with SIGKILL', () => {
-  let bundle: HubBundle;
-  let dataDir: string;
-  let city: ProvisionedCity;
-  let port: number;
+  let city: ChildCity;
   let hub: ChildHub | null = null;
   let fleet: FleetTerminal[] = [];
 
   beforeAll(async () => {
-    bundle = await bundleHub();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-crash-'));
-    city = await provisionCity(dataDir, Math.max(TERMINALS, CHECKINS));
-    port = await freePort();
-    hub = await startChildHub({ bundle, dataDir, port });
+    city = await childCity('crash', Math.max(TERMINALS, CHECKINS));
+    hub = await city.start();
   });
 
   afterAll(async () => {
     for (const t of fleet) t.close();
     await hub?.kill9();
-    bundle?.dispose();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    city?.dispose();
   });
 
   it(`during an emergency announcement to ${TERMINALS} terminals: intact, acknowledged writes kept, shown exactly once everywhere`, async () => {
@@ -78,9 +59,9 @@ describe('hub killed with SIGKILL', () => {
     expect(before).toBeGreaterThan(0);
 
     const killedAt = Date.now();
-    hub = await startChildHub({ bundle, dataDir, port });
+    hub = await city.start();
     const restartedAt = Date.now();
-    const db = openReadOnly(dataDir);
+    const db = openReadOnly(city.dataDir);
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const rows = db.prepare("SELECT id, status FROM announcements WHERE kind = 'emergency'").all() as {
@@ -150,8 +131,8 @@ describe('hub killed with SIGKILL', () => {
     await Promise.all(sends);
     expect(acked.size).toBeGreaterThan(0);
 
-    hub = await startChildHub({ bundle, dataDir, port });
-    const db = openReadOnly(dataDir);
+    hub = await city.start();
+    const db = openReadOnly(city.dataDir);
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const byKey = (key: string) =>

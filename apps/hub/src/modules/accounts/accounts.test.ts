@@ -1,5 +1,5 @@
-import { FakeClock } from '../../lib/clock';
-import { createTestHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import type { FakeClock } from '../../lib/clock';
+import { fakeClockHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS, SESSION_IDLE_MS } from './service';
 
 const loginReq = (hub: TestHub, username: string, password: string) =>
@@ -9,8 +9,7 @@ describe('accounts and sessions', () => {
   let hub: TestHub;
   let clock: FakeClock;
   beforeEach(async () => {
-    clock = new FakeClock(Date.UTC(2026, 10, 25, 1, 0, 0));
-    hub = await createTestHub({ clock });
+    ({ hub, clock } = await fakeClockHub());
   });
   afterEach(() => hub.close());
 

@@ -3,8 +3,8 @@
  * current password on a password change counts toward the lockout, and what was typed into the
  * user-name field is never kept verbatim in the append-only audit log. Sign-out is audited.
  */
-import { FakeClock } from '../../lib/clock';
-import { createTestHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import type { FakeClock } from '../../lib/clock';
+import { fakeClockHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './service';
 
 // Each from its own address, so the per-address rate limit (real time) stays out of the way.
@@ -21,8 +21,7 @@ describe('sign-in hardening', () => {
   let hub: TestHub;
   let clock: FakeClock;
   beforeEach(async () => {
-    clock = new FakeClock(Date.UTC(2026, 10, 25, 1, 0, 0));
-    hub = await createTestHub({ clock });
+    ({ hub, clock } = await fakeClockHub());
   });
   afterEach(() => hub.close());
 

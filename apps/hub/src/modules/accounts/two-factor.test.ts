@@ -3,8 +3,8 @@
  * set up from the account page, reset by an administrator or the admin command line.
  */
 import type { RecoveryCodes, SessionInfo, TwoFactorSetup } from '@tsunagu/protocol';
-import { FakeClock } from '../../lib/clock';
-import { connectStaff, createTestHub, type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import type { FakeClock } from '../../lib/clock';
+import { fakeClockHub, type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { totpCode } from '../../testing/two-factor';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './service';
 
@@ -17,8 +17,7 @@ describe('two-factor sign-in', () => {
   let hub: TestHub;
   let clock: FakeClock;
   beforeEach(async () => {
-    clock = new FakeClock(Date.UTC(2026, 10, 25, 1, 0, 0));
-    hub = await createTestHub({ clock });
+    ({ hub, clock } = await fakeClockHub());
   });
   afterEach(() => hub.close());
 
@@ -70,7 +69,7 @@ describe('two-factor sign-in', () => {
     const blocked = await hub.as(session)({ method: 'GET', url: '/api/households' });
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().error.code).toBe('TWO_FACTOR_SETUP_REQUIRED');
-    await expect(connectStaff(await hub.listen(), session)).rejects.toMatchObject({
+    await expect(hub.connectStaff(session)).rejects.toMatchObject({
       data: { code: 'TWO_FACTOR_SETUP_REQUIRED' },
     });
     const setup = await hub.as(session)({ method: 'POST', url: '/api/auth/two-factor/setup' });

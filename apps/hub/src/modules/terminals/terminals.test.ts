@@ -1,13 +1,20 @@
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
-import { FakeClock } from '../../lib/clock';
-import { connectSocket, createTestHub, emitAck, nextEvent, staffSocket, type TestHub } from '../../testing/harness';
+import type { FakeClock } from '../../lib/clock';
+import {
+  connectSocket,
+  createTestHub,
+  emitAck,
+  fakeClockHub,
+  nextEvent,
+  staffSocket,
+  type TestHub,
+} from '../../testing/harness';
 
 describe('terminal enrollment', () => {
   let hub: TestHub;
   let clock: FakeClock;
   beforeEach(async () => {
-    clock = new FakeClock(Date.UTC(2026, 10, 25, 1, 0, 0));
-    hub = await createTestHub({ clock });
+    ({ hub, clock } = await fakeClockHub());
   });
   afterEach(() => hub.close());
 
