@@ -91,6 +91,29 @@ export function TextField({
   );
 }
 
+/** The six digits of an authenticator app's code (anything but digits is dropped as it is typed). */
+export function CodeField({
+  onChange,
+  ...field
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  onChange(value: string): void;
+  required?: boolean;
+  'data-testid'?: string;
+}) {
+  return (
+    <TextField
+      {...field}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      maxLength={6}
+      onChange={(v) => onChange(v.replace(/\D/g, ''))}
+    />
+  );
+}
+
 /** A labelled choice of one of `options` (their values are kept as they are, numbers stay numbers). */
 export function SelectField<V extends string | number>({
   label,

@@ -20,10 +20,9 @@ import { type LatencySummary, summarise } from '../sim/stats';
 import { epochNow, type Seen } from '../sim/watch';
 import { machine } from './machine';
 import { prepareDatabase } from './prepare';
-import { type Spawned, spawnPinned, stopProcess } from './proc';
+import { type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
 import { measureSynthesis, type SynthesisResult } from './speech';
 
-const DIST = path.resolve(__dirname, '..');
 const PER_FLEET = 5000;
 
 export interface FanoutFigure {
@@ -108,21 +107,13 @@ export async function runDisasterBench(options: { terminals: number; out: string
   try {
     log(`preparing ${n} households with enrolled terminals in ${dataDir}…`);
     const prepared = await prepareDatabase(dataDir, { households: n, shops: 1, operators: 1, viaApi: 0 });
-    hub = await spawnPinned(path.join(DIST, 'bench/hub-process.js'), {
-      core: hubCore,
-      env: { TSUNAGU_DATA_DIR: dataDir, PORT: '0', TSUNAGU_SEED_DEMO: 'false', TSUNAGU_JMA_AREAS: JMA_CITIES.mitaka },
-      name: 'hub',
-    });
+    hub = await startHubProcess(hubCore, dataDir, { env: { TSUNAGU_JMA_AREAS: JMA_CITIES.mitaka } });
     const hubUrl = `http://127.0.0.1:${hub.port}`;
     const slices: (typeof prepared.preEnrolled)[] = [];
     for (let i = 0; i < prepared.preEnrolled.length; i += PER_FLEET)
       slices.push(prepared.preEnrolled.slice(i, i + PER_FLEET));
     for (const [i, slice] of slices.entries()) {
-      const f = await spawnPinned(path.join(DIST, 'sim/worker.js'), {
-        core: fleetCore,
-        nodeArgs: ['--max-old-space-size=4096'],
-        name: `fleet ${i + 1}`,
-      });
+      const f = await startFleetProcess(fleetCore, `fleet ${i + 1}`);
       fleets.push(f);
       await f.call('init', { hub: hubUrl, heartbeatMs: 30_000, transports: ['websocket'] });
       await f.call('adopt', { identities: slice });
@@ -198,7 +189,7 @@ export async function runDisasterBench(options: { terminals: number; out: string
     hub = null;
 
     // ---- baseline: bare ws server and clients, the clip as a plain file from the same server
-    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), { core: hubCore, args: ['ws'], name: 'ws' });
+    baseline = await startBaseline('ws', hubCore);
     await baseline.call('setClip', { base64: clipBytes.toString('base64') });
     const wsUrl = `ws://127.0.0.1:${baseline.port}`;
     const httpUrl = `http://127.0.0.1:${baseline.port}`;

@@ -14,17 +14,17 @@ import type { CallLoadResult, CheckinLoadResult, FanoutResult } from '../sim/fle
 import { expectStatus, requestJson } from '../sim/http';
 import type { SpeechFanoutResult } from '../sim/speech';
 import { type LatencySummary, slope } from '../sim/stats';
-import { type BundleSize, type StartResult, TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
+import { TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
 import { runDisasterBench } from './disaster';
 import type { MemoryReading } from './ipc';
 import { machine } from './machine';
 import { prepareDatabase, storeAnnouncementWhileDown } from './prepare';
-import { type Spawned, sampleProcess, spawnPinned, stopProcess } from './proc';
+import { type Spawned, sampleProcess, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
 import { renderMarkdown, renderTable } from './report';
-import { measureSynthesis, type SynthesisResult } from './speech';
+import { type BenchResults, sizesFor } from './results';
+import { measureSynthesis } from './speech';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const DIST = path.resolve(__dirname, '..');
 
 export interface BenchOptions {
   quick: boolean;
@@ -69,85 +69,6 @@ function parse(argv: string[]): BenchOptions {
     }
   }
   return o;
-}
-
-export const sizesFor = (quick: boolean) =>
-  quick
-    ? {
-        fanout: [200, 500],
-        storm: 500,
-        viaApi: 200,
-        operators: 20,
-        callers: 60,
-        callsOverMs: 6000,
-        checkinConcurrency: 100,
-        checkinMs: 3000,
-        shops: 5,
-        stormTimeoutMs: 45_000,
-      }
-    : {
-        fanout: [1000, 5000, 10_000],
-        storm: 10_000,
-        viaApi: 1000,
-        operators: 200,
-        callers: 1000,
-        callsOverMs: 10_000,
-        checkinConcurrency: 1000,
-        checkinMs: 5000,
-        shops: 10,
-        stormTimeoutMs: 120_000,
-      };
-
-export interface BenchResults {
-  startedAt: string;
-  finishedAt?: string;
-  quick: boolean;
-  machine: ReturnType<typeof machine>;
-  notes: string[];
-  fanout: {
-    n: number;
-    hub: FanoutResult;
-    baseline: { publishMs: number; receive: LatencySummary; received: number; complete: boolean };
-  }[];
-  /** The hub's voice: a 200-character alert's clip, and its fan-out with every terminal fetching it. */
-  speech?: { synthesis: SynthesisResult; fanout: SpeechFanoutResult };
-  /** An EEW (JMA XML) POSTed to /api/jma → every terminal, at the largest N. */
-  jma?: FanoutResult;
-  memory: {
-    hub: { n: number; reading: MemoryReading }[];
-    socketIo: { n: number; reading: MemoryReading }[];
-    ws: { n: number; reading: MemoryReading }[];
-    hubPerTerminal?: { rss: number; heap: number };
-    socketIoPerTerminal?: { rss: number; heap: number };
-    wsPerTerminal?: { rss: number; heap: number };
-  };
-  calls?: { hub: CallLoadResult; baseline: { rang: number; requestToRing: LatencySummary } };
-  checkins?: {
-    hub: CheckinLoadResult;
-    saturation: CheckinLoadResult;
-    baseline: { perSecond: number; rows: number; latency: LatencySummary; synchronous: unknown; journalMode: unknown };
-  };
-  storm?: {
-    terminals: number;
-    hubDownMs: number;
-    hubStartMs: number;
-    result: {
-      complete: boolean;
-      reconnected: number;
-      received: number;
-      gaveUp: number;
-      allReceivedMs: number;
-      allReconnectedMs: number;
-      reconnect: LatencySummary;
-      receive: LatencySummary;
-    };
-    peakCpuPercent: number;
-    peakRssBytes: number;
-    baselineReconnectMs?: number;
-  };
-  terminalStart?: { start: StartResult; bundle: BundleSize };
-  connect: { n: number; ms: number; failed: number }[];
-  enrollment?: { terminals: number; ms: number };
 }
 
 async function main() {
@@ -214,11 +135,7 @@ async function main() {
     log(`prepared; ${prepared.preEnrolled.length} terminals enrolled through the terminals service`);
 
     // The raw-disk baseline for check-ins first, on the hub's core, before anything else runs there.
-    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), {
-      core: hubCore,
-      args: ['sqlite'],
-      name: 'sqlite baseline',
-    });
+    baseline = await startBaseline('sqlite', hubCore);
     const raw = await baseline.call<NonNullable<BenchResults['checkins']>['baseline']>('run', {
       durationMs: sizes.checkinMs,
       households: 1000,
@@ -228,26 +145,12 @@ async function main() {
     baseline = null;
 
     const startHub = (port = 0) =>
-      spawnPinned(path.join(DIST, 'bench/hub-process.js'), {
-        core: hubCore,
-        nodeArgs: ['--expose-gc'],
-        env: {
-          TSUNAGU_DATA_DIR: dataDir,
-          PORT: String(port),
-          TSUNAGU_SEED_DEMO: 'false',
-          // The demo city's JMA areas, so an EEW for 東京都多摩東部 is announced to every terminal.
-          TSUNAGU_JMA_AREAS: JMA_CITIES.mitaka,
-        },
-        name: 'hub',
-      });
+      // The demo city's JMA areas, so an EEW for 東京都多摩東部 is announced to every terminal.
+      startHubProcess(hubCore, dataDir, { port, env: { TSUNAGU_JMA_AREAS: JMA_CITIES.mitaka } });
     hub = await startHub();
     const hubUrl = `http://127.0.0.1:${hub.port}`;
     log(`hub pid ${hub.pid} on core ${hubCore} at ${hubUrl}`);
-    fleet = await spawnPinned(path.join(DIST, 'sim/worker.js'), {
-      core: fleetCore,
-      nodeArgs: ['--max-old-space-size=4096'],
-      name: 'fleet',
-    });
+    fleet = await startFleetProcess(fleetCore);
     log(`fleet pid ${fleet.pid} on core ${fleetCore}`);
     // WebSocket from the start: the terminal's default handshake (long-polling, then upgrade) is
     // several HTTP requests per terminal and, from one Node process, ~6× slower to open — ten
@@ -405,12 +308,7 @@ async function main() {
     hub = null;
 
     // ---- baselines, same processes' cores, same fleet process
-    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), {
-      core: hubCore,
-      nodeArgs: ['--expose-gc'],
-      args: ['ws'],
-      name: 'ws baseline',
-    });
+    baseline = await startBaseline('ws', hubCore);
     const wsUrl = `ws://127.0.0.1:${baseline.port}`;
     results.memory.ws.push({ n: 0, reading: await baseline.call<MemoryReading>('memory') });
     for (const row of results.fanout) {
@@ -427,12 +325,7 @@ async function main() {
     await fleet.call('wsClose');
     await stopProcess(baseline);
 
-    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), {
-      core: hubCore,
-      nodeArgs: ['--expose-gc'],
-      args: ['sio'],
-      name: 'socket.io baseline',
-    });
+    baseline = await startBaseline('sio', hubCore);
     const sioUrl = `http://127.0.0.1:${baseline.port}`;
     results.memory.socketIo.push({ n: 0, reading: await baseline.call<MemoryReading>('memory') });
     for (const row of results.memory.hub.slice(1)) {

@@ -1,6 +1,7 @@
 /** Child processes for the bench: pinned to a core with taskset, file descriptors raised, CPU/RSS sampled from /proc. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { ipcClient } from './ipc';
 
 export function hasCommand(cmd: string): boolean {
@@ -57,6 +58,39 @@ export function spawnPinned(
       child.off('exit', onExit);
       resolve({ child, call, pid: child.pid!, port: m.port ?? 0, exited });
     });
+  });
+}
+
+const DIST = path.resolve(__dirname, '..');
+
+/** The hub (bench/hub-process.js) on a prepared data folder, its GC exposed for memory readings. */
+export function startHubProcess(
+  core: number | null,
+  dataDir: string,
+  options: { port?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Spawned> {
+  return spawnPinned(path.join(DIST, 'bench/hub-process.js'), {
+    core,
+    nodeArgs: ['--expose-gc'],
+    env: { TSUNAGU_DATA_DIR: dataDir, PORT: String(options.port ?? 0), TSUNAGU_SEED_DEMO: 'false', ...options.env },
+    name: 'hub',
+  });
+}
+
+/** A virtual-fleet worker (sim/worker.js), with heap room for thousands of sockets. */
+export function startFleetProcess(core: number | null, name = 'fleet'): Promise<Spawned> {
+  return spawnPinned(path.join(DIST, 'sim/worker.js'), { core, nodeArgs: ['--max-old-space-size=4096'], name });
+}
+
+const BASELINE_NAMES = { ws: 'ws baseline', sio: 'socket.io baseline', sqlite: 'sqlite baseline' } as const;
+
+/** A same-run baseline server (bench/baselines.js): bare ws, plain Socket.IO or raw better-sqlite3. */
+export function startBaseline(kind: keyof typeof BASELINE_NAMES, core: number | null): Promise<Spawned> {
+  return spawnPinned(path.join(DIST, 'bench/baselines.js'), {
+    core,
+    nodeArgs: ['--expose-gc'],
+    args: [kind],
+    name: BASELINE_NAMES[kind],
   });
 }
 

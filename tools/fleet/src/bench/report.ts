@@ -1,5 +1,5 @@
 /** The bench's table (console) and docs/benchmarks.md, with each figure next to its baseline and the ratio. */
-import type { BenchResults } from './index';
+import type { BenchResults } from './results';
 
 const ms = (v: number | undefined) =>
   v === undefined || Number.isNaN(v) ? '—' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;

@@ -9,13 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CallLoadResult } from '../sim/fleet';
 import type { LatencySummary } from '../sim/stats';
-import { sizesFor } from './index';
 import { machine } from './machine';
 import { prepareDatabase } from './prepare';
-import { type Spawned, spawnPinned, stopProcess } from './proc';
+import { type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
+import { sizesFor } from './results';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const DIST = path.resolve(__dirname, '..');
 
 async function main() {
   const quick = process.argv.includes('--quick');
@@ -36,18 +35,9 @@ async function main() {
       operators: sizes.operators,
       viaApi: 0,
     });
-    hub = await spawnPinned(path.join(DIST, 'bench/hub-process.js'), {
-      core: hubCore,
-      nodeArgs: ['--expose-gc'],
-      env: { TSUNAGU_DATA_DIR: dataDir, PORT: '0', TSUNAGU_SEED_DEMO: 'false' },
-      name: 'hub',
-    });
+    hub = await startHubProcess(hubCore, dataDir);
     const hubUrl = `http://127.0.0.1:${hub.port}`;
-    fleet = await spawnPinned(path.join(DIST, 'sim/worker.js'), {
-      core: fleetCore,
-      nodeArgs: ['--max-old-space-size=4096'],
-      name: 'fleet',
-    });
+    fleet = await startFleetProcess(fleetCore);
     await fleet.call('init', { hub: hubUrl, heartbeatMs: 30_000, transports: ['websocket'] });
     await fleet.call('adopt', { identities: prepared.preEnrolled });
     const c = await fleet.call<{ connected: number; failed: number }>('connect', {
@@ -71,12 +61,7 @@ async function main() {
     await stopProcess(hub);
     hub = null;
 
-    baseline = await spawnPinned(path.join(DIST, 'bench/baselines.js'), {
-      core: hubCore,
-      nodeArgs: ['--expose-gc'],
-      args: ['sio'],
-      name: 'socket.io baseline',
-    });
+    baseline = await startBaseline('sio', hubCore);
     const sioUrl = `http://127.0.0.1:${baseline.port}`;
     await fleet.call('sioConnect', { url: sioUrl, count: sizes.callers, transports: ['websocket'] });
     const relay = await fleet.call<{ rang: number; requestToRing: LatencySummary }>('sioRelay', {

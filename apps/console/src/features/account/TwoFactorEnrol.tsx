@@ -7,7 +7,8 @@ import type { TwoFactorSetup } from '@tsunagu/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiClient } from '../../api/client';
-import { ErrorMessage, Field } from '../../shell/ui';
+import { CodeField } from '../../shell/form';
+import { ErrorMessage, useAction } from '../../shell/ui';
 
 /** The QR code as an image: the hub's SVG in a data: URL (no script can run in an <img>). */
 const svgImage = (svg: string) => `data:image/svg+xml;base64,${btoa(svg)}`;
@@ -20,34 +21,21 @@ export function TwoFactorEnrol(props: { api: ApiClient; onEnabled(): void }) {
   const [setup, setSetup] = useState<TwoFactorSetup | null>(null);
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  const start = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setSetup(await props.api.call('POST /api/auth/two-factor/setup'));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const start = () => run(async () => setSetup(await props.api.call('POST /api/auth/two-factor/setup')));
 
-  const confirm = async (e: FormEvent) => {
+  const confirm = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await props.api.call('POST /api/auth/two-factor/confirm', { body: { code: code.trim() } });
-      setCodes(r.recoveryCodes);
-    } catch (err) {
-      setError(err);
-      setCode('');
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => {
+      try {
+        const r = await props.api.call('POST /api/auth/two-factor/confirm', { body: { code: code.trim() } });
+        setCodes(r.recoveryCodes);
+      } catch (err) {
+        setCode('');
+        throw err;
+      }
+    });
   };
 
   if (codes) return <RecoveryCodeList codes={codes} onDone={props.onEnabled} />;
@@ -84,21 +72,14 @@ export function TwoFactorEnrol(props: { api: ApiClient; onEnabled(): void }) {
         </code>
       </p>
       <form onSubmit={confirm} className="form form-narrow" noValidate>
-        <Field label={t('twoFactor.code')} hint={t('twoFactor.step2')}>
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              required
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-              data-testid="two-factor-code"
-            />
-          )}
-        </Field>
+        <CodeField
+          label={t('twoFactor.code')}
+          hint={t('twoFactor.step2')}
+          required
+          value={code}
+          onChange={setCode}
+          data-testid="two-factor-code"
+        />
         <ErrorMessage error={error} testId="two-factor-error" />
         <button
           type="submit"

@@ -4,7 +4,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { useSession } from '../../session';
-import { ErrorMessage, Field, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { CodeField, TextField } from '../../shell/form';
+import { ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { RecoveryCodeList, TwoFactorEnrol } from './TwoFactorEnrol';
 
 export function TwoFactorSection() {
@@ -59,23 +60,12 @@ function EnabledActions(props: { state: TwoFactorState; onChanged(message: strin
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      // On this form INVALID_CREDENTIALS means the password typed here, not the sign-in.
-      setError(
-        err instanceof ApiError && err.code === 'INVALID_CREDENTIALS' ? t('errors.WRONG_CURRENT_PASSWORD') : err,
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error: failure, run } = useAction();
+  // On this form INVALID_CREDENTIALS means the password typed here, not the sign-in.
+  const error =
+    failure instanceof ApiError && failure.code === 'INVALID_CREDENTIALS'
+      ? t('errors.WRONG_CURRENT_PASSWORD')
+      : failure;
   const renew = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
@@ -96,20 +86,13 @@ function EnabledActions(props: { state: TwoFactorState; onChanged(message: strin
     <>
       <form onSubmit={renew} className="form form-narrow" noValidate>
         <h3>{t('twoFactor.renew')}</h3>
-        <Field label={t('twoFactor.code')} hint={t('twoFactor.renewHint')}>
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-              data-testid="two-factor-renew-code"
-            />
-          )}
-        </Field>
+        <CodeField
+          label={t('twoFactor.code')}
+          hint={t('twoFactor.renewHint')}
+          value={code}
+          onChange={setCode}
+          data-testid="two-factor-renew-code"
+        />
         <button type="submit" className="button" disabled={busy || code.length !== 6} data-testid="two-factor-renew">
           {t('twoFactor.renew')}
         </button>
@@ -119,18 +102,14 @@ function EnabledActions(props: { state: TwoFactorState; onChanged(message: strin
       ) : (
         <form onSubmit={disable} className="form form-narrow" noValidate>
           <h3>{t('twoFactor.disable')}</h3>
-          <Field label={t('account.current')} hint={t('twoFactor.disableHint')}>
-            {({ id, describedBy }) => (
-              <input
-                id={id}
-                aria-describedby={describedBy}
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('account.current')}
+            hint={t('twoFactor.disableHint')}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+          />
           <button
             type="submit"
             className="button button-danger-outline"
