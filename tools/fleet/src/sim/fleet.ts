@@ -16,7 +16,7 @@ import {
 } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { expectStatus, isLoopbackUrl, loopbackAddress, requestJson } from './http';
-import { warmSpeech } from './speech';
+import { warmSpeech } from './speech-preview';
 import { type LatencySummary, summarise } from './stats';
 import { command, type TerminalIdentity, type TerminalRecorder, type Transport, VirtualTerminal } from './terminal';
 
