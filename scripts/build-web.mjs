@@ -38,6 +38,7 @@ export async function buildWeb({ quiet = false } = {}) {
     const entry = path.join(root, app.entry);
     if (!fs.existsSync(entry)) continue;
     const outdir = path.join(root, app.out);
+    const terminalVersion = `${JSON.parse(fs.readFileSync(path.join(root, 'apps/terminal/package.json'), 'utf8')).version}-web`;
     fs.mkdirSync(outdir, { recursive: true });
     const result = await build({
       entryPoints: { app: entry },
@@ -50,7 +51,11 @@ export async function buildWeb({ quiet = false } = {}) {
       outdir,
       alias,
       // NODE_ENV=development npm run build: a development build (the terminal honours ?hub=).
-      define: { 'process.env.NODE_ENV': process.env.NODE_ENV === 'development' ? '"development"' : '"production"' },
+      define: {
+        'process.env.NODE_ENV': process.env.NODE_ENV === 'development' ? '"development"' : '"production"',
+        // The terminal page reports its version to the hub (city hall's fleet view).
+        'process.env.TSUNAGU_WEB_VERSION': JSON.stringify(terminalVersion),
+      },
       metafile: true,
       logLevel: quiet ? 'error' : 'warning',
       loader: { '.mp3': 'file', '.wav': 'file', '.ogg': 'file', '.png': 'file', '.svg': 'file' },

@@ -32,6 +32,8 @@ export const ErrorCodes = {
   IMPORT_FILE_INVALID: 'IMPORT_FILE_INVALID',
   /** A plan test is already running on this household: wait for it or end it first. */
   PLAN_TEST_RUNNING: 'PLAN_TEST_RUNNING',
+  /** The terminal is not connected now: a volume test or a restart cannot reach it. */
+  TERMINAL_OFFLINE: 'TERMINAL_OFFLINE',
   /** No plan test is running on this household. */
   PLAN_TEST_NOT_RUNNING: 'PLAN_TEST_NOT_RUNNING',
   /**

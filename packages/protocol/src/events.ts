@@ -46,7 +46,13 @@ import { ScheduledCall, ScheduledCallIdBody } from './conversations';
 import * as ex from './examples';
 import { Order, OrderAckBody, OrderList, OrderMessage, OrderRespondBody, OrdersAcknowledged } from './orders';
 import { SystemStatus } from './system';
-import { TerminalPresence, TerminalProfile } from './terminals';
+import {
+  TerminalPresence,
+  TerminalProfile,
+  VolumeTestAnswer,
+  VolumeTestAnswered,
+  VolumeTestRequest,
+} from './terminals';
 import {
   AlertIdPayload,
   BoardChanged,
@@ -82,6 +88,11 @@ const staffSync = {
 export const terminalWire = {
   commands: {
     'terminal:heartbeat': command(EmptyPayload, ServerTime, serverTime),
+    /** The resident's はい/いいえ to 「聞こえましたか」 after the volume test's tone. */
+    'terminal:answerVolumeTest': command(VolumeTestAnswer, EmptyPayload, {
+      payload: { testId: 9, heard: true },
+      data: {},
+    }),
     'call:request': command(CallRequestBody, QueuePosition, { payload: { shopId: 1 }, data: ex.queuePosition }),
     'call:requestCallback': command(CallIdBody, QueuePosition, {
       payload: { callId: 11 },
@@ -142,6 +153,10 @@ export const terminalWire = {
     'terminal:profileChanged': notification(TerminalProfile, ex.terminalProfile),
     /** This terminal's credential was revoked: forget it and show the enrollment screen. */
     'terminal:revoked': bare,
+    /** City hall's volume test: play the test tone, then ask 「聞こえましたか」 (はい / いいえ). */
+    'terminal:volumeTest': notification(VolumeTestRequest, { testId: 9 }),
+    /** City hall asks the terminal to restart its app (the kiosk relaunches; a browser page reloads). */
+    'terminal:restart': bare,
     'call:queueUpdated': notification(QueuePosition, ex.queuePosition),
     /** An operator answered: start the peer (the terminal is never the initiator). */
     'call:connected': notification(CallInfo, ex.callInfo),
@@ -221,6 +236,12 @@ export const staffWire = {
       householdId: 7,
       online: false,
       lastSeenAt: ex.at,
+    }),
+    /** City hall: a resident answered a volume test. */
+    'terminal:volumeTestAnswered': notification(VolumeTestAnswered, {
+      terminalId: 3,
+      householdId: 7,
+      test: ex.volumeTest,
     }),
     /** A waiting caller is offered to this operator; answer within the ring timeout. */
     'call:ringing': notification(CallRinging, {

@@ -16,7 +16,7 @@ import type { NotificationSettings } from './notifications';
 import type { Order } from './orders';
 import type { CatalogueItem, Shop } from './shops';
 import type { SystemStatus } from './system';
-import type { TerminalProfile } from './terminals';
+import type { FleetTerminal, TerminalProfile, VolumeTest } from './terminals';
 import type { HelpStatus, PlanTest, WatchAlert } from './watch';
 
 export const at = '2025-04-01T09:00:00.000Z';
@@ -248,6 +248,8 @@ export const order: Order = {
   shopName: '大沢マート',
   householdId: 7,
   householdName: '山田',
+  deliveryAddress: '東京都三鷹市大沢2-1-1',
+  deliveryPhone: '0422-12-3456',
   callId: 11,
   status: 'awaiting_confirmation',
   lines: [{ itemId: 5, name: '牛乳', quantity: 2, unit: '本', priceYen: 220, photoUrl: null }],
@@ -389,4 +391,21 @@ export const scheduledCall: ScheduledCall = {
   state: 'due',
   callId: null,
   note: '',
+};
+
+export const volumeTest: VolumeTest = { id: 9, requestedAt: at, heard: true, answeredAt: at };
+
+export const fleetTerminal: FleetTerminal = {
+  id: 3,
+  householdId: 7,
+  householdName: '山田',
+  districtId: 1,
+  online: true,
+  lastSeenAt: at,
+  revoked: false,
+  appVersion: '0.1.0',
+  protocolVersion: 1,
+  address: '192.0.2.31',
+  lastCheckinAt: at,
+  volumeTest,
 };

@@ -56,6 +56,9 @@ export const Order = Type.Object({
   shopName: Type.String(),
   householdId: Id,
   householdName: Type.String(),
+  /** Where the shop delivers, and the number to call about it (the household's). */
+  deliveryAddress: Type.String(),
+  deliveryPhone: Type.Union([Type.String(), Type.Null()]),
   callId: Type.Union([Id, Type.Null()]),
   status: OrderStatus,
   lines: Type.Array(OrderLine),

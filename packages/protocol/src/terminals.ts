@@ -1,6 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Language, Name, Timestamp } from './common';
 
+/** The terminal's own version, sent in the handshake: its app's, e.g. `0.1.0` (kiosk) or `0.1.0-web`. */
+export const AppVersion = Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9A-Za-z.+_-]+$' });
+
 /** Eight digits: easy on a numeric keypad, 10^8 possibilities against a rate-limited guesser. */
 export const ENROLLMENT_CODE_LENGTH = 8;
 export const EnrollmentCode = Type.String({ pattern: '^[0-9]{8}$' });
@@ -43,10 +46,52 @@ export const TerminalStatus = Type.Object({
 export type TerminalStatus = Static<typeof TerminalStatus>;
 export const TerminalList = Type.Object({ terminals: Type.Array(TerminalStatus) });
 
+/** The volume test: the hub asked the terminal to play a tone and ask 「聞こえましたか」. */
+export const VolumeTest = Type.Object({
+  id: Id,
+  requestedAt: Timestamp,
+  /** The resident's answer: true はい, false いいえ, null not answered (yet). */
+  heard: Type.Union([Type.Boolean(), Type.Null()]),
+  answeredAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type VolumeTest = Static<typeof VolumeTest>;
+
+/** One terminal as city hall's fleet view shows it. */
+export const FleetTerminal = Type.Object({
+  id: Id,
+  householdId: Id,
+  householdName: Type.String(),
+  districtId: Id,
+  online: Type.Boolean(),
+  lastSeenAt: Type.Union([Timestamp, Type.Null()]),
+  revoked: Type.Boolean(),
+  /** What the terminal reported when it last connected (null: not since it was enrolled). */
+  appVersion: Type.Union([AppVersion, Type.Null()]),
+  protocolVersion: Type.Union([Type.Integer(), Type.Null()]),
+  /** The address it last connected from (behind a trusted proxy: the client's). */
+  address: Type.Union([Type.String(), Type.Null()]),
+  lastCheckinAt: Type.Union([Timestamp, Type.Null()]),
+  volumeTest: Type.Union([VolumeTest, Type.Null()]),
+});
+export type FleetTerminal = Static<typeof FleetTerminal>;
+export const FleetList = Type.Object({ terminals: Type.Array(FleetTerminal) });
+export type FleetList = Static<typeof FleetList>;
+
+/** The hub asks the terminal to play its test tone and ask the resident whether they heard it. */
+export const VolumeTestRequest = Type.Object({ testId: Id });
+export type VolumeTestRequest = Static<typeof VolumeTestRequest>;
+export const VolumeTestAnswer = Type.Object({ testId: Id, heard: Type.Boolean() }, { additionalProperties: false });
+export type VolumeTestAnswer = Static<typeof VolumeTestAnswer>;
+/** City hall: a terminal's resident answered the volume test. */
+export const VolumeTestAnswered = Type.Object({ terminalId: Id, householdId: Id, test: VolumeTest });
+export type VolumeTestAnswered = Static<typeof VolumeTestAnswered>;
+
 /** Socket.IO handshake `auth` for the /terminal namespace. */
 export const TerminalHandshake = Type.Object({
   credential: Type.String({ minLength: 1, maxLength: 200 }),
   protocolVersion: Type.Integer(),
+  /** Shown in city hall's fleet view (older terminals did not send it). */
+  appVersion: Type.Optional(AppVersion),
 });
 export type TerminalHandshake = Static<typeof TerminalHandshake>;
 

@@ -18,6 +18,7 @@ import { NotificationsPage } from './notifications/NotificationsPage';
 import { CataloguePage } from './orders/CataloguePage';
 import { OrdersPage } from './orders/OrdersPage';
 import { SystemStatusPage } from './system/SystemStatusPage';
+import { FleetPage } from './terminals/FleetPage';
 import { UsersPage } from './users/UsersPage';
 import { WatchPage } from './watch/WatchPage';
 import { WatchersPage } from './watchers/WatchersPage';
@@ -36,6 +37,7 @@ export const features: readonly Feature[] = [
     roles: ['cityhall'],
     element: createElement(HouseholdsPage, { mode: 'cityhall' }),
   },
+  { id: 'terminals', labelKey: 'nav.terminals', roles: ['cityhall'], element: createElement(FleetPage) },
   {
     id: 'my-households',
     labelKey: 'nav.myHouseholds',

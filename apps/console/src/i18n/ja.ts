@@ -130,6 +130,10 @@ export const ja = {
     list: '注文一覧',
     none: '注文はありません。',
     household: '世帯',
+    shop: 'お店',
+    delivery: 'お届け先',
+    orderNote: '配達メモ',
+    line: '{{name}} {{quantity}}{{unit}}',
     status: '状態',
     total: '合計',
     actions: '操作',
@@ -198,6 +202,7 @@ export const ja = {
     announcements: 'お知らせ・緊急放送',
     autoAlerts: '自動配信の記録',
     households: '世帯と端末',
+    terminals: '端末の一覧',
     watchers: '見守り担当者',
     myHouseholds: '見守り世帯',
     users: 'ユーザー',
@@ -431,6 +436,8 @@ export const ja = {
     HOUSEHOLD_CLOSED: 'この世帯は閉じられています。先に「再開」してください。',
     PLAN_TEST_RUNNING: 'この世帯ではテストを実行中です。終わるのを待つか、「テストを終える」を押してください。',
     PLAN_TEST_NOT_RUNNING: 'この世帯で実行中のテストはありません。',
+    TERMINAL_OFFLINE:
+      '端末がいまつながっていないため、届けられません。端末がオンラインになってから、もう一度お試しください。',
     IMPORT_FILE_INVALID:
       'このファイルは取り込めません（CSVではない、1行目に見出しがない、「氏名」の列がない、5000行より多い、など）。ExcelでCSV形式として保存し直して、もう一度選んでください。',
     INTERNAL:

@@ -301,12 +301,13 @@ export function terminalSocket(
   url: string,
   credential: string,
   protocolVersion = PROTOCOL_VERSION,
-  extra: { reconnection?: boolean } = {},
+  extra: { reconnection?: boolean; appVersion?: string } = {},
 ): TerminalSocket {
+  const { appVersion, ...options } = extra;
   const socket = ioClient(`${url}${TERMINAL_NAMESPACE}`, {
     ...clientDefaults,
-    ...extra,
-    auth: { credential, protocolVersion },
+    ...options,
+    auth: { credential, protocolVersion, ...(appVersion !== undefined ? { appVersion } : {}) },
   }) as TerminalSocket;
   socket.profile = new Promise((resolve) => socket.once('terminal:profileChanged', resolve));
   return socket;

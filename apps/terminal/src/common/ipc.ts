@@ -14,6 +14,7 @@ export const IpcChannel = {
   setKeepAwake: 'display:setKeepAwake',
   setAlertVolume: 'audio:setAlertVolume',
   getHubUrl: 'config:getHubUrl',
+  restartApp: 'app:restart',
 } as const;
 export type IpcChannel = (typeof IpcChannel)[keyof typeof IpcChannel];
 
@@ -35,6 +36,7 @@ export const IpcArgs = {
   [IpcChannel.setKeepAwake]: Type.Tuple([KeepAwakeReason, Type.Boolean()]),
   [IpcChannel.setAlertVolume]: Type.Tuple([Type.Boolean()]),
   [IpcChannel.getHubUrl]: NoArgs,
+  [IpcChannel.restartApp]: NoArgs,
 } as const;
 
 /** What main answers on each channel. */
@@ -46,6 +48,7 @@ export interface IpcResults {
   [IpcChannel.setKeepAwake]: undefined;
   [IpcChannel.setAlertVolume]: undefined;
   [IpcChannel.getHubUrl]: string;
+  [IpcChannel.restartApp]: undefined;
 }
 
 export type IpcArgsOf<C extends IpcChannel> = Static<(typeof IpcArgs)[C]>;
@@ -94,6 +97,8 @@ export interface TerminalBridge {
   setAlertVolume(on: boolean): Promise<void>;
   /** The hub's base URL from the provisioning config (no trailing slash). */
   getHubUrl(): Promise<string>;
+  /** City hall asked for a restart (fleet view): main relaunches the whole app. */
+  restartApp(): Promise<void>;
   /** The terminal app's version, for the about screen and heartbeat. */
   readonly appVersion: string;
 }

@@ -15,6 +15,7 @@ function setup() {
     'display:setKeepAwake': jest.fn(),
     'audio:setAlertVolume': jest.fn(),
     'config:getHubUrl': jest.fn(() => HUB),
+    'app:restart': jest.fn(),
   };
   const log = jest.fn();
   const dispatch = createIpcDispatcher(

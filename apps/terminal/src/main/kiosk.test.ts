@@ -134,6 +134,14 @@ describe('createKiosk', () => {
     expect(volumes.at(-1)).toBe(false);
     expect(window?.webContents.loadURL).toHaveBeenCalledTimes(2);
 
+    // City hall's remote restart relaunches the app (after answering the page).
+    await expect(handlers.get(IpcChannel.restartApp)?.(fromHub)).resolves.toEqual({ ok: true, data: undefined });
+    await new Promise((r) => setImmediate(r));
+    expect(electron.app.relaunch).toHaveBeenCalledTimes(1);
+    expect(electron.app.exit).toHaveBeenCalledWith(0);
+    electron.app.relaunch.mockClear();
+    electron.app.exit.mockClear();
+
     // Repeated crashes restart the whole app.
     window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });

@@ -159,6 +159,10 @@ export async function createKiosk(
     void alertVolume.set(false);
   };
   const load = () => void contents.loadURL(config.terminalUrl);
+  const restartApp = () => {
+    app.relaunch();
+    app.exit(0);
+  };
   const watchdog = createWatchdog({
     clock,
     log,
@@ -167,10 +171,7 @@ export async function createKiosk(
       // Always the terminal page, never "the current URL", which is what just failed.
       load();
     },
-    restartApp: () => {
-      app.relaunch();
-      app.exit(0);
-    },
+    restartApp,
   });
   contents.on('render-process-gone', (_event: unknown, details: { reason: string; exitCode: number }) => {
     releaseAll();
@@ -204,6 +205,8 @@ export async function createKiosk(
       'display:setKeepAwake': (reason, on) => keepAwake.set(reason, on),
       'audio:setAlertVolume': (on) => alertVolume.set(on),
       'config:getHubUrl': () => config.hubUrl,
+      // City hall's remote restart (fleet view): after the reply has gone back to the page.
+      'app:restart': () => void setImmediate(restartApp),
     },
     isTrustedSender,
     log,

@@ -27,6 +27,7 @@ describe('preload bridge', () => {
         'clearCredential',
         'getCredential',
         'getHubUrl',
+        'restartApp',
         'setCredential',
         'setAlertVolume',
         'setKeepAwake',

@@ -48,6 +48,9 @@ export function createBridge(argv: readonly string[]): TerminalBridge {
       await invoke(IpcChannel.setAlertVolume, on);
     },
     getHubUrl: () => invoke(IpcChannel.getHubUrl),
+    restartApp: async () => {
+      await invoke(IpcChannel.restartApp);
+    },
     appVersion: appVersionFromArgv(argv),
   });
 }

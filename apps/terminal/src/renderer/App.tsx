@@ -15,6 +15,7 @@ import { CallScreen, callTitleKey } from './features/calls/CallScreen';
 import { CallsLayer } from './features/calls/CallsLayer';
 import { CheckinBackground } from './features/checkin/CheckinBackground';
 import { CheckinScreen } from './features/checkin/CheckinScreen';
+import { DeviceLayer } from './features/device/DeviceLayer';
 import { EnrollmentScreen } from './features/enrollment/EnrollmentScreen';
 import { HelpScreen } from './features/help/HelpScreen';
 import { HomeScreen } from './features/home/HomeScreen';
@@ -125,6 +126,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
     const conn = new TerminalConnection({
       hubBase,
       credential,
+      appVersion: platform.appVersion,
       events: {
         status: setStatus,
         profile: (p) => {
@@ -144,7 +146,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
       conn.stop();
       setConnection(null);
     };
-  }, [credential, hubBase, i18n, forgetCredential]);
+  }, [credential, hubBase, i18n, forgetCredential, platform]);
 
   const onEnrolled = useCallback(
     async (result: EnrollResponse) => {
@@ -267,6 +269,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
           </div>
           {online ? <CallsLayer /> : null}
           {online ? <OrdersLayer /> : null}
+          {online ? <DeviceLayer onRestart={platform.restart} /> : null}
           {credential && terminal ? <AnnouncementsLayer /> : null}
           <p className="ts-visually-hidden" role="status" aria-live="polite" data-testid="announcer">
             {lastSpoken}

@@ -19,9 +19,10 @@ import {
   EnrollBody,
   EnrollmentCodeIssued,
   EnrollResponse,
+  FleetList,
   IssueEnrollmentCodeBody,
-  TerminalList,
   TerminalProfile,
+  VolumeTest,
 } from '../terminals';
 import { type RouteKey, type RouteSpec, route } from '../wire';
 
@@ -204,10 +205,31 @@ export const householdsRoutes = {
     },
   }),
   'GET /api/terminals': route({
-    response: { 200: TerminalList },
-    examples: {
-      response: { 200: { terminals: [{ id: 3, householdId: 7, online: true, lastSeenAt: ex.at, revoked: false }] } },
-    },
+    description:
+      "City hall's fleet view: every terminal with its household, presence, what it reported on connecting (app and protocol version, address), the household's last check-in and the last volume test.",
+    response: { 200: FleetList },
+    examples: { response: { 200: { terminals: [ex.fleetTerminal] } } },
+  }),
+  'POST /api/terminals/:id/volume-test': route({
+    description:
+      'City hall: the terminal plays its test tone and asks the resident 「聞こえましたか」; the answer comes back as `terminal:volumeTestAnswered` and in the fleet view. 409 TERMINAL_OFFLINE. Audited.',
+    params: IdParams,
+    response: { 202: VolumeTest },
+    examples: { params: { id: 3 }, response: { 202: { ...ex.volumeTest, heard: null, answeredAt: null } } },
+  }),
+  'POST /api/terminals/:id/restart': route({
+    description:
+      'City hall: the terminal restarts its app (the kiosk relaunches; a browser page reloads) and connects again. 409 TERMINAL_OFFLINE. Audited.',
+    params: IdParams,
+    response: { 202: OkResponse },
+    examples: { params: { id: 3 }, response: { 202: ex.ok } },
+  }),
+  'POST /api/terminals/:id/replace': route({
+    description:
+      'City hall: revokes this terminal and issues a new enrollment code for the same household, in one step (a broken or lost terminal). 409 HOUSEHOLD_CLOSED. Audited.',
+    params: IdParams,
+    response: { 201: EnrollmentCodeIssued },
+    examples: { params: { id: 3 }, response: { 201: { code: '48213907', householdId: 7, expiresAt: ex.later } } },
   }),
   'POST /api/terminals/:id/revoke': route({
     params: IdParams,

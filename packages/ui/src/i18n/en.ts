@@ -62,6 +62,16 @@ export const en: Catalogue = {
     page: 'Page {{page}} of {{total}}',
     spoken: 'Please choose a shop.',
   },
+  device: {
+    volumeTitle: 'Did you hear the sound?',
+    volumeBody:
+      'City hall is checking the volume of this terminal. If you heard the sound, press "Yes"; if not, or if it was too quiet, press "No".',
+    volumeSpoken: 'City hall is checking the volume. Did you hear this sound?',
+    volumeAgain: 'Play it again',
+    yes: 'Yes',
+    no: 'No',
+    thanks: 'Thank you. City hall has been told.',
+  },
   checkin: {
     title: "I'm fine",
     spoken: 'Are you well? If so, press the green "I\'m fine" button.',

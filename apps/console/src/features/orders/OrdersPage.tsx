@@ -65,9 +65,37 @@ export function OrdersPage() {
                 </>
               ),
             },
+            user.role === 'cityhall' && {
+              header: t('orders.shop'),
+              testId: () => 'order-shop',
+              cell: (o) => o.shopName,
+            },
+            {
+              header: t('orders.delivery'),
+              testId: () => 'order-delivery',
+              cell: (o) => (
+                <>
+                  {o.deliveryAddress}
+                  {o.deliveryPhone ? <span className="cell-sub nowrap">{o.deliveryPhone}</span> : null}
+                </>
+              ),
+            },
             {
               header: t('orders.lines'),
-              cell: (o) => o.lines.map((l) => `${l.name}×${l.quantity}${l.unit}`).join('、'),
+              testId: () => 'order-lines',
+              cell: (o) => (
+                <ul className="plain-list">
+                  {o.lines.map((l, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id and never reorder here
+                    <li key={i}>{t('orders.line', { name: l.name, quantity: l.quantity, unit: l.unit })}</li>
+                  ))}
+                </ul>
+              ),
+            },
+            user.role === 'cityhall' && {
+              header: t('orders.orderNote'),
+              testId: () => 'order-note',
+              cell: (o) => o.note,
             },
             { header: t('orders.total'), cell: (o) => (o.totalYen !== null ? `${o.totalYen}円` : '—') },
             {

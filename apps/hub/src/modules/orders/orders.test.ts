@@ -56,6 +56,8 @@ describe('orders', () => {
   it('builds an order from catalogue items and free lines, priced from the catalogue', async () => {
     const o = await draft();
     expect(o).toMatchObject({ status: 'draft', totalYen: 560, shopName: 'テストマート' });
+    // The shop sees where to deliver and whom to call.
+    expect(o).toMatchObject({ deliveryAddress: '東京都三鷹市 1-1-1', deliveryPhone: '0422-00-0000' });
     expect(o.lines[0]).toMatchObject({ itemId: milk, name: '牛乳', unit: '本', priceYen: 220 });
     expect(o.lines[1]).toMatchObject({ itemId: null, name: 'お豆腐（絹）' });
   });

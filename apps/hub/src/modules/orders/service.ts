@@ -30,12 +30,15 @@ export function createOrdersService(
   function toOrder(r: OrderRecord): Order {
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     const priced = r.lines.every((l) => l.priceYen !== null);
+    const household = households.get(r.householdId);
     return {
       id: r.id,
       shopId: r.shopId,
       shopName: shops.get(r.shopId)?.name ?? '',
       householdId: r.householdId,
-      householdName: households.get(r.householdId)?.name ?? '',
+      householdName: household?.name ?? '',
+      deliveryAddress: household?.address ?? '',
+      deliveryPhone: household?.phone || null,
       callId: r.callId,
       status: r.status,
       lines: r.lines,

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { TokenBuckets } from '../../lib/rate-limit';
 import { route } from '../../lib/route';
+import { registerFleet } from './fleet';
 import type { TerminalsService } from './service';
 import type { TerminalsStore } from './store';
 
@@ -95,9 +96,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       },
     );
 
-    route(app, 'GET /api/terminals', { config: { access: cityhall }, tags: ['terminals'] }, async () => ({
-      terminals: store.list().map(({ districtId: _d, ...t }) => t),
-    }));
+    registerFleet(app, ctx, { service, store });
 
     route(
       app,

@@ -1,5 +1,5 @@
 /** SQL for terminals (device credentials, presence) and one-time enrollment codes. */
-import type { TerminalStatus } from '@tsunagu/protocol';
+import type { FleetTerminal, TerminalStatus, VolumeTest } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 
 export interface TerminalRecord extends TerminalStatus {
@@ -37,7 +37,75 @@ export interface TerminalsStore {
   markAllOffline(): void;
   /** Enrolled terminals (not revoked). */
   countActive(): number;
+  /** City hall's fleet view (online as stored; the caller knows who is connected now). */
+  fleet(): FleetTerminal[];
+  /** What terminals reported on connecting (one transaction, no flush of its own, like presence). */
+  saveReports(
+    reports: {
+      terminalId: number;
+      appVersion: string | null;
+      protocolVersion: number;
+      address: string | null;
+      at: number;
+    }[],
+  ): void;
+  createVolumeTest(terminalId: number, requestedBy: string, at: number): VolumeTest;
+  /** The resident's answer; null when the test is not this terminal's or was answered already. */
+  answerVolumeTest(testId: number, terminalId: number, heard: boolean, at: number): VolumeTest | null;
 }
+
+interface FleetRow {
+  id: number;
+  household_id: number;
+  household_name: string;
+  district_id: number;
+  online: number;
+  last_seen_at: number | null;
+  revoked_at: number | null;
+  app_version: string | null;
+  protocol_version: number | null;
+  address: string | null;
+  last_checkin_at: number | null;
+  vt_id: number | null;
+  vt_requested_at: number | null;
+  vt_heard: number | null;
+  vt_answered_at: number | null;
+}
+const isoOrNull = (t: number | null) => (t == null ? null : new Date(t).toISOString());
+interface VolumeRow {
+  id: number;
+  requested_at: number;
+  heard: number | null;
+  answered_at: number | null;
+}
+const toVolumeTest = (v: VolumeRow): VolumeTest => ({
+  id: v.id,
+  requestedAt: new Date(v.requested_at).toISOString(),
+  heard: v.heard === null ? null : v.heard === 1,
+  answeredAt: isoOrNull(v.answered_at),
+});
+const toFleet = (r: FleetRow): FleetTerminal => ({
+  id: r.id,
+  householdId: r.household_id,
+  householdName: r.household_name,
+  districtId: r.district_id,
+  online: r.online === 1,
+  lastSeenAt: isoOrNull(r.last_seen_at),
+  revoked: r.revoked_at != null,
+  appVersion: r.app_version,
+  protocolVersion: r.protocol_version,
+  address: r.address,
+  lastCheckinAt: isoOrNull(r.last_checkin_at),
+  volumeTest:
+    r.vt_id === null
+      ? null
+      : toVolumeTest({
+          id: r.vt_id,
+          requested_at: r.vt_requested_at!,
+          heard: r.vt_heard,
+          answered_at: r.vt_answered_at,
+        }),
+});
 
 interface Row {
   id: number;
@@ -82,6 +150,41 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
     presence: db.prepare('UPDATE terminals SET online = ?, last_seen_at = ? WHERE id = ?'),
     allOffline: db.prepare('UPDATE terminals SET online = 0 WHERE online = 1'),
     countActive: db.prepare('SELECT COUNT(*) FROM terminals WHERE revoked_at IS NULL').pluck(),
+    fleet: db.prepare(
+      `SELECT t.id, t.household_id, h.name AS household_name, h.district_id, t.online, t.last_seen_at, t.revoked_at,
+         r.app_version, r.protocol_version, r.address,
+         (SELECT MAX(c.at) FROM checkins c WHERE c.household_id = t.household_id) AS last_checkin_at,
+         v.id AS vt_id, v.requested_at AS vt_requested_at, v.heard AS vt_heard, v.answered_at AS vt_answered_at
+       FROM terminals t JOIN households h ON h.id = t.household_id
+       LEFT JOIN terminal_reports r ON r.terminal_id = t.id
+       LEFT JOIN terminal_volume_tests v ON v.id = (SELECT MAX(id) FROM terminal_volume_tests WHERE terminal_id = t.id)
+       ORDER BY t.id`,
+    ),
+    report: db.prepare(
+      `INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at)
+       VALUES (@terminalId, @appVersion, @protocolVersion, @address, @at)
+       ON CONFLICT (terminal_id) DO UPDATE SET app_version = excluded.app_version,
+         protocol_version = excluded.protocol_version, address = excluded.address, connected_at = excluded.connected_at`,
+    ),
+    volumeTest: db.prepare(
+      'INSERT INTO terminal_volume_tests (terminal_id, requested_by, requested_at) VALUES (?, ?, ?) RETURNING id, requested_at, heard, answered_at',
+    ),
+    answerVolume: db.prepare(
+      'UPDATE terminal_volume_tests SET heard = ?, answered_at = ? WHERE id = ? AND terminal_id = ? AND heard IS NULL RETURNING id, requested_at, heard, answered_at',
+    ),
+  };
+  const writeReports = db.transaction((reports: Parameters<TerminalsStore['saveReports']>[0]) => {
+    for (const r of reports) s.report.run(r);
+  });
+  /** Presence-like writes need no disk flush of their own (see setPresenceMany). */
+  const unflushed = (write: () => void) => {
+    const previous = db.pragma('synchronous', { simple: true }) as number;
+    db.pragma('synchronous = NORMAL');
+    try {
+      write();
+    } finally {
+      db.pragma(`synchronous = ${Number(previous)}`);
+    }
   };
   const writePresence = db.transaction((changes: { id: number; online: boolean; at: number }[]) => {
     for (const c of changes) s.presence.run(c.online ? 1 : 0, c.at, c.id);
@@ -112,15 +215,16 @@ export function createSqliteTerminalsStore(db: Db): TerminalsStore {
       // Presence needs no disk flush of its own (the hub marks every terminal offline at start-up):
       // in WAL mode a NORMAL commit is still atomic and survives a crash of the hub, and the next
       // FULL commit flushes it anyway. Under a reconnect storm this was the hub's main disk wait.
-      const previous = db.pragma('synchronous', { simple: true }) as number;
-      db.pragma('synchronous = NORMAL');
-      try {
-        writePresence(changes);
-      } finally {
-        db.pragma(`synchronous = ${Number(previous)}`);
-      }
+      unflushed(() => writePresence(changes));
     },
     markAllOffline: () => void s.allOffline.run(),
     countActive: () => s.countActive.get() as number,
+    fleet: () => (s.fleet.all() as FleetRow[]).map(toFleet),
+    saveReports: (reports) => unflushed(() => writeReports(reports)),
+    createVolumeTest: (terminalId, by, at) => toVolumeTest(s.volumeTest.get(terminalId, by, at) as VolumeRow),
+    answerVolumeTest(testId, terminalId, heard, at) {
+      const r = s.answerVolume.get(heard ? 1 : 0, at, testId, terminalId) as VolumeRow | undefined;
+      return r ? toVolumeTest(r) : null;
+    },
   };
 }

@@ -48,6 +48,8 @@ export interface ConnectionOptions {
   credential: string;
   events: ConnectionEvents;
   heartbeatMs?: number;
+  /** Reported to the hub for city hall's fleet view. */
+  appVersion?: string;
   reconnect?: BackoffOptions;
 }
 
@@ -66,7 +68,11 @@ export class TerminalConnection {
     const reconnect = options.reconnect ?? RECONNECT;
     this.socket = io(new URL(TERMINAL_NAMESPACE.slice(1), base).href, {
       path: `${base.pathname.replace(/\/$/, '')}/socket.io`,
-      auth: { credential: options.credential, protocolVersion: PROTOCOL_VERSION },
+      auth: {
+        credential: options.credential,
+        protocolVersion: PROTOCOL_VERSION,
+        ...(options.appVersion ? { appVersion: options.appVersion } : {}),
+      },
       autoConnect: false,
       timeout: 10_000,
       ...socketIoReconnectOptions(reconnect),

@@ -25,7 +25,14 @@ export interface Platform {
   /** Hub base URL with a trailing slash. */
   hubBase(): Promise<string>;
   device: DeviceControls;
+  /** The app's version: the kiosk's, or this page's when a browser shows it. */
+  appVersion: string;
+  /** City hall asked for a restart: the kiosk relaunches, a browser reloads the page. */
+  restart(): void;
 }
+
+/** Set by the web build (scripts/build-web.mjs); absent under tests. */
+const WEB_VERSION = process.env.TSUNAGU_WEB_VERSION ?? '0.0.0-web';
 
 function bridge(): TerminalBridge | undefined {
   return typeof window !== 'undefined' ? window.terminal : undefined;
@@ -83,6 +90,11 @@ export function createPlatform(): Platform {
       else storage()?.removeItem(CREDENTIAL_KEY);
     },
     takeEnrollmentCode: async () => (b ? b.takeEnrollmentCode().catch(() => null) : null),
+    appVersion: b?.appVersion ?? WEB_VERSION,
+    restart: () => {
+      if (b) void b.restartApp().catch(() => window.location.reload());
+      else window.location.reload();
+    },
     device: {
       // A failure here must never stop the alert itself from showing and sounding.
       setKeepAwake: (reason, on) => void b?.setKeepAwake(reason, on).catch(() => undefined),

@@ -1,0 +1,33 @@
+import { migratedWithHousehold } from '../testing/migrated';
+
+describe('0043-terminal-fleet', () => {
+  const db = migratedWithHousehold(43);
+  db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'h', 0)").run();
+
+  it('creates STRICT tables', () => {
+    const strict = db
+      .prepare(
+        "SELECT name FROM pragma_table_list WHERE name IN ('terminal_reports', 'terminal_volume_tests') AND strict = 1",
+      )
+      .all();
+    expect(strict).toHaveLength(2);
+  });
+
+  it('keeps one report per terminal and an answer only with its time', () => {
+    const report = db.prepare(
+      "INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at) VALUES (1, '0.1.0', 1, '127.0.0.1', 0)",
+    );
+    report.run();
+    expect(() => report.run()).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.prepare("INSERT INTO terminal_volume_tests (terminal_id, requested_by, requested_at) VALUES (1, 'u', 0)").run();
+    expect(() => db.prepare('UPDATE terminal_volume_tests SET heard = 1').run()).toThrow(/CHECK/);
+    expect(() => db.prepare('UPDATE terminal_volume_tests SET heard = 2, answered_at = 1').run()).toThrow(/CHECK/);
+    db.prepare('UPDATE terminal_volume_tests SET heard = 1, answered_at = 1').run();
+  });
+
+  it('goes with its terminal', () => {
+    db.prepare('DELETE FROM terminals').run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM terminal_volume_tests').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM terminal_reports').get()).toEqual({ n: 0 });
+  });
+});
