@@ -18,7 +18,9 @@ test('fleet view: versions and address, volume test answered on the terminal, re
   const clerk = await openConsole(suite, 'cityhall', { route: 'terminals', waitFor: 'fleet-table' });
   const row = clerk.locator(`[data-testid="fleet-row"][data-household-id="${household.id}"]`);
   await row.and(clerk.locator('[data-state="online"]')).waitFor();
-  await expect(row.getByTestId('fleet-version').textContent()).resolves.toMatch(/^アプリ \d+\.\d+\.\d+-web・通信 第\d+版$/);
+  await expect(row.getByTestId('fleet-version').textContent()).resolves.toMatch(
+    /^アプリ \d+\.\d+\.\d+-web・通信 第\d+版$/,
+  );
   await expect(row.getByTestId('fleet-address').textContent()).resolves.toBe('127.0.0.1');
   await expect(row.getByTestId('fleet-volume').textContent()).resolves.toBe('なし');
   await clerk.waitForTimeout(100);
@@ -36,7 +38,10 @@ test('fleet view: versions and address, volume test answered on the terminal, re
   await terminal.getByTestId('volume-no').click();
   await asking.waitFor({ state: 'detached' });
   await clerk.getByTestId('fleet-status').getByText(`${household.name} さんの答え：聞こえなかった`).waitFor();
-  await row.getByTestId('fleet-volume').getByText(/^聞こえなかった（/).waitFor();
+  await row
+    .getByTestId('fleet-volume')
+    .getByText(/^聞こえなかった（/)
+    .waitFor();
 
   // --- remote restart: the terminal page reloads and connects again ---------------------------------
   await terminal.evaluate(() => {
