@@ -10,39 +10,31 @@ import { screenshot } from '../helpers/browser';
 import {
   answerInConsole,
   callShop,
+  closePagesAfterEach,
+  demoMarket,
   framesOf,
   lastCall,
+  MARKET_OPEN,
+  marketCall,
   staffRoom,
   stillFlowing,
   untilGone,
   videoBothWays,
 } from '../helpers/calls';
-import { browserSuite, openConsole, openTerminal } from '../helpers/pages';
+import { browserSuite, openConsole, openTerminal, type PageOptions } from '../helpers/pages';
 
 jest.setTimeout(240_000);
 
-/** Monday 5 January 2026, 10:00 in Tokyo: the demo supermarket is open. */
-const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
+const clock = new FakeClock(MARKET_OPEN);
 const suite = browserSuite({ clock });
-// Each test's pages go when it ends: the next test's operator is signed in on its own tabs only.
-afterEach(async () => {
-  for (const c of suite.contexts.splice(0)) await c.close().catch(() => undefined);
-});
+closePagesAfterEach(suite);
 
-const market = () => suite.hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
 const userId = (username: string) => suite.hub.hub.stores.accounts.userByUsername(username)!.id;
 const openCalls = (page: Page) =>
   page.goto(`${suite.hub.url}/console/#/calls`).then(() => page.getByTestId('calls-page').waitFor());
 
 /** A resident (demo terminal `n`) in a video call with shop1 in the console. */
-async function inCall(n: number, terminalOptions: Parameters<typeof openTerminal>[2] = {}) {
-  const resident = suite.hub.demo.terminals[n]!;
-  const terminal = await openTerminal(suite, { credential: resident.credential }, terminalOptions);
-  await callShop(terminal, market());
-  const operator = await openConsole(suite, 'shop1', { route: 'calls', waitFor: 'calls-page' });
-  await answerInConsole(operator);
-  return { resident, terminal, operator };
-}
+const inCall = (n: number, terminal: PageOptions = {}) => marketCall(suite, n, { terminal });
 
 test('the terminal camera is slow to start: the operator’s first offer is not lost, video flows both ways', async () => {
   // The console makes its offer as soon as its own camera is on; the terminal's camera takes 3 s.
@@ -122,7 +114,7 @@ test('a second console tab shows the live call, and does not start a second one'
   const second = await first.context().newPage();
   await openCalls(second);
 
-  await callShop(terminal, market());
+  await callShop(terminal, demoMarket(suite.hub));
   await answerInConsole(first);
   await videoBothWays(terminal, first);
   // The other tab stops ringing and says where the call is; it has no camera or peer of its own.

@@ -8,28 +8,27 @@ import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { RECONNECT_GRACE_MS } from '../../apps/hub/src/modules/calls/service';
 import { screenshot } from '../helpers/browser';
 import {
-  answerInConsole,
   callShop,
+  closePagesAfterEach,
+  demoMarket,
   framesOf,
   lastCall,
+  MARKET_OPEN,
+  marketCall,
   staffRoom,
   stillFlowing,
   terminalRoom,
   untilGone,
   videoBothWays,
 } from '../helpers/calls';
-import { browserSuite, openConsole, openTerminal } from '../helpers/pages';
+import { browserSuite } from '../helpers/pages';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
 jest.setTimeout(240_000);
 
-/** Monday 5 January 2026, 10:00 in Tokyo: the demo supermarket is open. */
-const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
+const clock = new FakeClock(MARKET_OPEN);
 const suite = browserSuite({ clock });
-// Each test's pages go when it ends: the next test's operator is signed in on its own tabs only.
-afterEach(async () => {
-  for (const c of suite.contexts.splice(0)) await c.close().catch(() => undefined);
-});
+closePagesAfterEach(suite);
 let proxy: TcpProxy;
 beforeAll(async () => {
   proxy = new TcpProxy({ host: '127.0.0.1', port: suite.hub.port });
@@ -37,7 +36,6 @@ beforeAll(async () => {
 });
 afterAll(() => proxy.close());
 
-const market = () => suite.hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
 const terminalIdOf = (householdId: number) => suite.hub.hub.stores.households.get(householdId)!.terminal!.id;
 
 /** The link between the proxied page and the hub is cut (reset) and stays cut until `reconnect`. */
@@ -48,18 +46,10 @@ function cut() {
 const reconnect = () => proxy.refuse(false);
 
 async function connectedThrough(side: 'terminal' | 'console', n: number) {
-  const resident = suite.hub.demo.terminals[n]!;
   const through = { base: proxy.url };
-  const terminal = await openTerminal(suite, { credential: resident.credential }, side === 'terminal' ? through : {});
-  await callShop(terminal, market());
-  const operator = await openConsole(suite, 'shop1', {
-    route: 'calls',
-    waitFor: 'calls-page',
-    ...(side === 'console' ? through : {}),
-  });
-  await answerInConsole(operator);
-  await videoBothWays(terminal, operator);
-  return { resident, terminal, operator };
+  const call = await marketCall(suite, n, side === 'terminal' ? { terminal: through } : { console: through });
+  await videoBothWays(call.terminal, call.operator);
+  return call;
 }
 
 async function bothEnded(terminal: Page, operator: Page, consoleReason: string) {
@@ -97,7 +87,7 @@ test('the terminal’s network drops: back soon, the call resumes; away past the
   await terminal.getByTestId('call-ended-ok').click();
   await terminal.getByTestId('home-screen').waitFor();
   // Never left unable to call: the resident can ring the shop again at once.
-  await callShop(terminal, market());
+  await callShop(terminal, demoMarket(suite.hub));
   await terminal.getByTestId('call-cancel').click();
 });
 

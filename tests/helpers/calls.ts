@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { rooms } from '../../apps/hub/src/plugins/socket';
 import type { TestHub } from './hub';
+import { type BrowserSuite, openConsole, openTerminal, type PageOptions } from './pages';
 
 /** Resolves once the video `testId` shows real frames (a decoded picture, more than a few frames). */
 export function framesOf(page: Page, testId: string, timeout = 30_000): Promise<unknown> {
@@ -80,4 +81,35 @@ export function lastCall(hub: TestHub, householdId: number): { status: string; e
   return hub.hub.ctx.db
     .prepare('SELECT status, end_reason FROM calls WHERE household_id = ? ORDER BY id DESC LIMIT 1')
     .get(householdId) as { status: string; end_reason: string | null };
+}
+
+/** Monday 5 January 2026, 10:00 in Tokyo: the demo supermarket is open. */
+export const MARKET_OPEN = Date.UTC(2026, 0, 5, 1, 0);
+
+/** The demo city's supermarket (みどりマート), whose operator is `shop1`. */
+export const demoMarket = (hub: TestHub): number =>
+  hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
+
+/** Each test's pages go when it ends: the next test's operator is signed in on its own tabs only. */
+export function closePagesAfterEach(suite: BrowserSuite): void {
+  afterEach(async () => {
+    for (const c of suite.contexts.splice(0)) await c.close().catch(() => undefined);
+  });
+}
+
+/**
+ * Demo terminal `n` calls the market and `shop1` answers on the console's calls page; each side's
+ * page may have its own options (a slow camera, another way to the hub).
+ */
+export async function marketCall(
+  suite: BrowserSuite,
+  n: number,
+  options: { terminal?: PageOptions; console?: PageOptions } = {},
+) {
+  const resident = suite.hub.demo.terminals[n]!;
+  const terminal = await openTerminal(suite, { credential: resident.credential }, options.terminal);
+  await callShop(terminal, demoMarket(suite.hub));
+  const operator = await openConsole(suite, 'shop1', { route: 'calls', waitFor: 'calls-page', ...options.console });
+  await answerInConsole(operator);
+  return { resident, terminal, operator };
 }
