@@ -9,7 +9,7 @@
  *  - the peer fails outright (simple-peer destroys it on ICE "failed") → a new peer is built with
  *    the same media, under a new `generation`, so late signals for the old peer are ignored.
  */
-import type { CallSignal, PeerSignal } from '@tsunagu/protocol';
+import type { Ack, CallSignal, PeerSignal, SignalDelivered } from '@tsunagu/protocol';
 import type SimplePeerType from 'simple-peer';
 
 export type PeerConstructor = new (opts: SimplePeerType.Options) => SimplePeerType.Instance;
@@ -20,26 +20,26 @@ export interface SignallingTransport {
   onSignal(handler: (message: CallSignal) => void): () => void;
 }
 
-/** The part of a Socket.IO client socket the transport needs (typed loosely: any namespace's socket fits). */
-interface AckSocket {
-  // biome-ignore lint/suspicious/noExplicitAny: Socket.IO's typed sockets narrow event names per namespace
-  emit(event: any, ...args: any[]): unknown;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  on(event: any, fn: any): unknown;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  off(event: any, fn: any): unknown;
+/**
+ * What the transport needs of a socket to the hub: `call:signal` both ways, as the protocol's event
+ * table has it on the terminal and the staff namespace alike (either namespace's typed socket fits).
+ */
+export interface SignalSocket {
+  emit(event: 'call:signal', message: CallSignal, ack: (r: Ack<SignalDelivered>) => void): unknown;
+  on(event: 'call:signal', fn: (message: CallSignal) => void): unknown;
+  off(event: 'call:signal', fn: (message: CallSignal) => void): unknown;
 }
 
 /** Signals over a Socket.IO client connected to the hub (terminal or staff namespace). */
-export function socketTransport(socket: AckSocket, timeoutMs = 10_000): SignallingTransport {
+export function socketTransport(socket: SignalSocket, timeoutMs = 10_000): SignallingTransport {
   return {
     send: (message) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('signal not acknowledged')), timeoutMs);
-        socket.emit('call:signal', message, (r: { ok: boolean; error?: { code: string; message: string } }) => {
+        socket.emit('call:signal', message, (r) => {
           clearTimeout(timer);
           if (r.ok) resolve();
-          else reject(Object.assign(new Error(r.error?.message ?? 'refused'), { code: r.error?.code }));
+          else reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
         });
       }),
     onSignal(handler) {

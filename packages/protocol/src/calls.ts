@@ -225,6 +225,7 @@ export const RingCancelled = Type.Object({
 export type RingCancelled = Static<typeof RingCancelled>;
 export const CallIdResult = Type.Object({ callId: Id });
 export const SignalDelivered = Type.Object({ delivered: Type.Literal(true) });
+export type SignalDelivered = Static<typeof SignalDelivered>;
 export const CallHistoryQuery = Type.Object(
   {
     shopId: Type.Optional(Id),
