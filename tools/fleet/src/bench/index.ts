@@ -35,10 +35,12 @@ export interface BenchOptions {
   browser: boolean;
   /** `disaster`: only the figures of issues 14 and 15 (bench/disaster.ts). */
   only: 'disaster' | null;
+  /** Where to write the hub's CPU profile of the measured stretch (disaster: the emergency with its voice). */
+  profile: string | null;
 }
 
 function parse(argv: string[]): BenchOptions {
-  const o: BenchOptions = { quick: false, terminals: null, out: null, browser: true, only: null };
+  const o: BenchOptions = { quick: false, terminals: null, out: null, browser: true, only: null, profile: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -56,11 +58,14 @@ function parse(argv: string[]): BenchOptions {
         console.error('--terminals needs a whole number ≥ 10');
         process.exit(2);
       }
-    } else if (a === '--out') o.out = path.resolve(argv[++i] ?? '.');
+    } else if (a === '--profile') o.profile = path.resolve(argv[++i] ?? '.');
+    else if (a === '--out') o.out = path.resolve(argv[++i] ?? '.');
     else if (a === '--help' || a === '-h') {
       console.log(
         'npm run bench [-- --quick] [--no-browser] [--out DIR]   (writes DIR/benchmarks.json and DIR/benchmarks.md)\n' +
-          'npm run bench -- --only disaster [--terminals N]      (voice, emergency + clip fan-out, JMA POST; issues 14 and 15)',
+          'npm run bench -- --only disaster [--terminals N] [--profile DIR]\n' +
+            '      (voice, emergency + clip fan-out, JMA POST; issues 14 and 15; --profile writes the hub\'s CPU profile\n' +
+            '       of the emergency with its voice to DIR, read it with node tools/fleet/dist/bench/profile-top.js)',
       );
       process.exit(0);
     } else {
@@ -79,6 +84,7 @@ async function main() {
       terminals: options.terminals ?? (options.quick ? 500 : 10_000),
       out: options.out ?? path.join(ROOT, official ? 'docs' : 'data/bench'),
       official,
+      profile: options.profile,
     });
     process.exit(0);
   }
