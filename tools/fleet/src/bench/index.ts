@@ -64,8 +64,8 @@ function parse(argv: string[]): BenchOptions {
       console.log(
         'npm run bench [-- --quick] [--no-browser] [--out DIR]   (writes DIR/benchmarks.json and DIR/benchmarks.md)\n' +
           'npm run bench -- --only disaster [--terminals N] [--profile DIR]\n' +
-            '      (voice, emergency + clip fan-out, JMA POST; issues 14 and 15; --profile writes the hub\'s CPU profile\n' +
-            '       of the emergency with its voice to DIR, read it with node tools/fleet/dist/bench/profile-top.js)',
+          "      (voice, emergency + clip fan-out, JMA POST; issues 14 and 15; --profile writes the hub's CPU profile\n" +
+          '       of the emergency with its voice to DIR, read it with node tools/fleet/dist/bench/profile-top.js)',
       );
       process.exit(0);
     } else {

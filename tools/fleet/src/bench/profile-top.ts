@@ -55,7 +55,9 @@ export function profileTop(profile: CpuProfile, top = 25): ProfileTop {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
 
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   const self = new Map<string, number>();
@@ -67,7 +69,13 @@ export function profileTop(profile: CpuProfile, top = 25): ProfileTop {
     total += us;
     add(self, label(n), us);
     const special = n.callFrame.functionName;
-    add(places, special === '(idle)' || special === '(garbage collector)' || special === '(program)' ? special : where(n.callFrame.url), us);
+    add(
+      places,
+      special === '(idle)' || special === '(garbage collector)' || special === '(program)'
+        ? special
+        : where(n.callFrame.url),
+      us,
+    );
     // Each function once per sample's stack, however often it recurses.
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
@@ -82,7 +90,12 @@ export function profileTop(profile: CpuProfile, top = 25): ProfileTop {
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
       .map(([name, us]) => ({ name, ms: Math.round(us / 1000) }));
-  return { totalMs: Math.round(total / 1000), self: list(self, top), inclusive: list(inclusive, top), places: list(places, top) };
+  return {
+    totalMs: Math.round(total / 1000),
+    self: list(self, top),
+    inclusive: list(inclusive, top),
+    places: list(places, top),
+  };
 }
 
 if (require.main === module) {
