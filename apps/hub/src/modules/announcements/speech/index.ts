@@ -3,7 +3,7 @@ import type { HubCore } from '../../../core';
 import { createSpeechEngine, findSpeechTools, missingToolsMessage } from '../../../lib/speech/engine';
 import { type SpeechRouteDeps, speechRoutes } from './routes';
 import { type AnnouncementSpeech, CLIP_GRACE_MS, createAnnouncementSpeech } from './service';
-import { createSqliteReadingsStore, createSqliteSpeakableStore } from './store';
+import { createSqliteClipStampStore, createSqliteReadingsStore, createSqliteSpeakableStore } from './store';
 
 export type { AnnouncementSpeech, SpeechContent } from './service';
 
@@ -13,7 +13,7 @@ const FIRST_SWEEP_MS = 10 * 60 * 1000;
 
 export async function registerSpeech(
   hub: HubCore,
-  access: Omit<SpeechRouteDeps, 'speech'>,
+  access: Omit<SpeechRouteDeps, 'speech' | 'stamp'>,
 ): Promise<AnnouncementSpeech> {
   const { ctx } = hub;
   const found = findSpeechTools(ctx.config.speechTools);
@@ -23,7 +23,7 @@ export async function registerSpeech(
     readings: createSqliteReadingsStore(ctx.db),
     engine: createSpeechEngine(found),
   });
-  await hub.app.register(speechRoutes({ speech, ...access }));
+  await hub.app.register(speechRoutes({ speech, stamp: createSqliteClipStampStore(ctx.db).stamp, ...access }));
 
   if (ctx.backgroundJobs) {
     const live = createSqliteSpeakableStore(ctx.db);

@@ -10,6 +10,8 @@ export interface SpeechRouteDeps {
   speech: AnnouncementSpeech;
   /** The announcement's current content, or undefined when there is none. */
   content(id: number): SpeechContent | undefined;
+  /** What changes when its words or readings do (cheap: asked on every request), or undefined when there is none. */
+  stamp(id: number): string | undefined;
   /** True when it was sent to this household (a terminal hears only its own). */
   isTargeted(id: number, householdId: number): boolean;
 }
@@ -25,12 +27,17 @@ export function speechRoutes(deps: SpeechRouteDeps) {
         const { id } = request.params;
         const { lang } = request.query;
         const p = request.principal;
-        const content = deps.content(id);
+        const stamp = deps.stamp(id);
         // The same answer for "not yours" and "not there": a terminal learns nothing about others.
-        if (!content || (p?.kind === 'terminal' && !deps.isTargeted(id, p.householdId))) throw notFound('voice clip');
-        const clip = speech.clip(content, speech.readings(id), lang ?? 'ja');
+        if (stamp === undefined || (p?.kind === 'terminal' && !deps.isTargeted(id, p.householdId)))
+          throw notFound('voice clip');
+        const clip = speech.clip(id, stamp, lang ?? 'ja', () => deps.content(id));
         if (!clip) throw notFound('voice clip');
-        return reply.type('audio/ogg').header('cache-control', 'private, max-age=86400').send(clip);
+        // The address stays when the words change: a cached copy is checked each
+        // time, and an unchanged clip is answered 304 without its bytes.
+        reply.header('cache-control', 'private, no-cache').header('etag', clip.etag);
+        if (request.headers['if-none-match'] === clip.etag) return reply.code(304).send();
+        return reply.type('audio/ogg').send(clip.data);
       },
     );
 

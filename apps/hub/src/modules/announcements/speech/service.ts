@@ -29,10 +29,18 @@ export interface AnnouncementSpeech extends ReadingsStore {
    */
   prepare(content: SpeechContent, readings: readonly SpeechReading[]): Promise<SpeechLanguage[]>;
   /**
-   * The clip's bytes, when it was made: kept in memory (the newest few), since every terminal of
-   * the city asks for the same clip within seconds of an alert.
+   * The clip of announcement `id` as it stands (`stamp`: its version and readings, which change
+   * whenever what it says does) in `language`, when it was made: its bytes, kept in
+   * memory (the newest few), and its tag (the hash of what it says). Every terminal of the city asks
+   * for the same clip within seconds of an alert: after the first, the answer costs a map lookup,
+   * not the announcement's row, its readings and the hash of its script.
    */
-  clip(content: SpeechContent, readings: readonly SpeechReading[], language: SpeechLanguage): Buffer | null;
+  clip(
+    id: number,
+    stamp: string,
+    language: SpeechLanguage,
+    content: () => SpeechContent | undefined,
+  ): ServedClip | null;
   /** The clip of this content in `language`, when it was made. */
   clipFile(
     content: SpeechContent,
@@ -50,6 +58,12 @@ export interface AnnouncementSpeech extends ReadingsStore {
    * than `graceMs` (a preview city hall has not sent yet).
    */
   prune(live: readonly Speakable[], graceMs: number): { removed: number; kept: number };
+}
+
+/** A clip as served: its bytes and their tag (an HTTP ETag: the same words give the same bytes). */
+export interface ServedClip {
+  data: Buffer;
+  etag: string;
 }
 
 export interface SpeechDeps {
@@ -178,25 +192,44 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
   };
 
   /** The newest clips served, by key (Map order is insertion order: the first is the oldest). */
-  const served = new Map<string, Buffer>();
+  const served = new Map<string, ServedClip>();
   const SERVED_CLIPS = 16;
+  /** Which clip (key) announcement `id`, as it stands (`stamp`), says in a language: the newest few asked for. */
+  const keyOfAnnouncement = new Map<string, string>();
+  const KNOWN_ANNOUNCEMENTS = 256;
+
+  function servedClip(key: string): ServedClip | null {
+    let clip = served.get(key);
+    if (!clip) {
+      try {
+        clip = { data: fs.readFileSync(fileOf(key)), etag: `"${key}"` };
+      } catch {
+        return null;
+      }
+      served.set(key, clip);
+      if (served.size > SERVED_CLIPS) served.delete(served.keys().next().value!);
+    }
+    return clip;
+  }
 
   return {
     languages: engine.languages,
-    clip(content, readings, language) {
-      if (!languagesOf(content).includes(language)) return null;
-      const key = keyOf(speechText(content, readings, language), language);
-      let data = served.get(key);
-      if (!data) {
-        try {
-          data = fs.readFileSync(fileOf(key));
-        } catch {
-          return null;
-        }
-        served.set(key, data);
-        if (served.size > SERVED_CLIPS) served.delete(served.keys().next().value!);
+    clip(id, stamp, language, contentOf) {
+      const known = `${id}\n${language}\n${stamp}`;
+      let key = keyOfAnnouncement.get(known);
+      if (key === undefined) {
+        const content = contentOf();
+        if (!content || !languagesOf(content).includes(language)) return null;
+        key = keyOf(speechText(content, deps.readings.readings(id), language), language);
+        // Remembered only once there is a clip: an alert sent before its clip was made asks again.
+        const clip = servedClip(key);
+        if (!clip) return null;
+        keyOfAnnouncement.set(known, key);
+        if (keyOfAnnouncement.size > KNOWN_ANNOUNCEMENTS)
+          keyOfAnnouncement.delete(keyOfAnnouncement.keys().next().value!);
+        return clip;
       }
-      return data;
+      return servedClip(key);
     },
     readings: (id) => deps.readings.readings(id),
     setReadings: (id, readings) => deps.readings.setReadings(id, readings),

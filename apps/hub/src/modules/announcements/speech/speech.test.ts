@@ -72,6 +72,17 @@ describe("announcements' hub voice", () => {
     expect(staff.headers['content-type']).toBe('audio/ogg');
     expect(staff.rawPayload.subarray(0, 4).toString('latin1')).toBe('OggS');
     expect(staff.rawPayload.length).toBeLessThan(60_000);
+    // Tagged, and checked again each time (the address stays when the words change): an unchanged
+    // clip is answered without its bytes.
+    expect(staff.headers['cache-control']).toBe('private, no-cache');
+    const etag = staff.headers.etag as string;
+    expect(etag).toMatch(/^"[0-9a-f]+"$/);
+    const again = await cityhall()({ method: 'GET', url, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
+    expect((await cityhall()({ method: 'GET', url, headers: { 'if-none-match': '"other"' } })).rawPayload).toEqual(
+      staff.rawPayload,
+    );
     const { key } = hub.services.accounts.createApiKey('alert-gateway', 'cityhall', null);
     expect((await as(hub, { bearer: key })({ method: 'GET', url })).statusCode).toBe(200);
     const english = await cityhall()({ method: 'GET', url: `/api/announcements/${a.id}/speech?lang=en` });
@@ -98,18 +109,34 @@ describe("announcements' hub voice", () => {
     const a = await publish();
     const before = clips();
     expect(before).toHaveLength(1);
+    const url = `/api/announcements/${a.id}/speech`;
+    const first = await cityhall()({ method: 'GET', url });
+    // New readings alone change what is said, and so the clip served (the hub remembers which clip
+    // an announcement says, and must know it no longer does).
+    const reread = await cityhall()({
+      method: 'PATCH',
+      url: `/api/announcements/${a.id}`,
+      payload: { readings: [{ text: '上野', reading: 'うえの' }] },
+    });
+    expect(reread.statusCode).toBe(200);
+    const withReading = await cityhall()({ method: 'GET', url });
+    expect(withReading.statusCode).toBe(200);
+    expect(withReading.headers.etag).not.toBe(first.headers.etag);
+    expect(withReading.rawPayload.equals(first.rawPayload)).toBe(false);
     const res = await cityhall()({
       method: 'PATCH',
       url: `/api/announcements/${a.id}`,
       payload: { bodyJa: '断水は中止になりました。', readings: [{ text: '上野', reading: 'かみの' }] },
     });
     expect(res.statusCode).toBe(200);
-    expect(clips()).toHaveLength(2);
-    const now = await cityhall()({ method: 'GET', url: `/api/announcements/${a.id}/speech` });
+    expect(clips()).toHaveLength(3);
+    const now = await cityhall()({ method: 'GET', url, headers: { 'if-none-match': first.headers.etag as string } });
     expect(now.statusCode).toBe(200);
+    expect(now.headers.etag).not.toBe(withReading.headers.etag);
+    expect(now.rawPayload.equals(withReading.rawPayload)).toBe(false);
     // A second announcement with the same words reuses the clip.
     await publish();
-    expect(clips()).toHaveLength(2);
+    expect(clips()).toHaveLength(3);
   });
 
   it('never holds an announcement back: a failure or a slow engine is logged and counted, with no clip', async () => {

@@ -46,6 +46,23 @@ export interface Speakable {
   pending: SpokenContent | null;
 }
 
+/**
+ * What the clip route reads on every request, the row itself only when this changed: the content's
+ * version (new words, a new version) and city hall's readings of its words.
+ */
+export function createSqliteClipStampStore(db: Db): { stamp(id: number): string | undefined } {
+  const get = db.prepare<[number], { version: number; readings: string | null }>(
+    `SELECT a.version, r.readings FROM announcements a
+       LEFT JOIN announcement_readings r ON r.announcement_id = a.id WHERE a.id = ?`,
+  );
+  return {
+    stamp: (id) => {
+      const row = get.get(id);
+      return row && `${row.version}\n${row.readings ?? ''}`;
+    },
+  };
+}
+
 export interface SpeakableStore {
   /**
    * Announcements a terminal may still be given (published and not expired), or that will be sent
