@@ -1,14 +1,15 @@
 /**
  * The fan-out of an alert with the hub's voice, as it happens in a city: city hall listens first
  * (POST /api/announcements/speech-preview makes and keeps the clip), sends, and every terminal
- * fetches the clip (GET /api/announcements/:id/speech) the moment the text reaches it.
+ * fetches the clip (GET /api/announcements/:id/speech) after the text, as the terminal does.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { CreateAnnouncementBody } from '@tsunagu/protocol';
+import type { CreateAnnouncementBody, TerminalAnnouncement } from '@tsunagu/protocol';
 import type { FanoutResult, Fleet } from './fleet';
 import { warmSpeech } from './speech-preview';
 import { type LatencySummary, summarise } from './stats';
+import type { TerminalRecorder, VirtualTerminal } from './terminal';
 
 export interface SpeechFanoutResult {
   fanout: FanoutResult;
@@ -44,6 +45,49 @@ export function alert200(label: string): CreateAnnouncementBody {
 }
 
 const defaultAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * The terminal's schedule for fetching a clip (apps/terminal/src/renderer/features/announcements/
+ * clips.ts, ClipSource.prefetchAfter): at a random moment within this spread after the delivered
+ * receipt is stored…
+ */
+export const CLIP_FETCH_SPREAD_MS = 1500;
+/** …or after this long without the receipt stored. */
+export const CLIP_RECEIPT_WAIT_MS = 3000;
+export const clipFetchDelay = () => Math.floor(Math.random() * CLIP_FETCH_SPREAD_MS);
+
+/** Recorder hooks that make each fleet terminal fetch each announcement's clip on the terminal's schedule. */
+export function clipHooks(
+  fetchClip: (term: VirtualTerminal, a: TerminalAnnouncement) => unknown,
+  before: TerminalRecorder = {},
+): TerminalRecorder {
+  /** Per terminal and announcement: starts the spread, once, when the receipt settles. */
+  const afterReceipt = new Map<string, () => void>();
+  const settled = (term: VirtualTerminal, id: number) => {
+    const key = `${term.identity.terminalId}:${id}`;
+    afterReceipt.get(key)?.();
+    afterReceipt.delete(key);
+  };
+  return {
+    ...before,
+    announcement: (term, a, at, via) => {
+      before.announcement?.(term, a, at, via);
+      const slow = setTimeout(() => settled(term, a.id), CLIP_RECEIPT_WAIT_MS);
+      afterReceipt.set(`${term.identity.terminalId}:${a.id}`, () => {
+        clearTimeout(slow);
+        setTimeout(() => fetchClip(term, a), clipFetchDelay());
+      });
+    },
+    receiptStored: (term, id, at) => {
+      before.receiptStored?.(term, id, at);
+      settled(term, id);
+    },
+    receiptFailed: (term, id, code) => {
+      before.receiptFailed?.(term, id, code);
+      settled(term, id);
+    },
+  };
+}
 
 /** GET `path` and read the whole body; status 0 when the connection failed. */
 export function getBytes(
@@ -91,18 +135,16 @@ export async function speechFanout(
   let failed = 0;
   let clipBytes = 0;
   const before = fleet.hooks;
-  fleet.hooks = {
-    ...before,
-    announcement: (term, a, at, via) => {
-      before.announcement?.(term, a, at, via);
-      void getBytes(hub, `/api/announcements/${a.id}/speech?lang=ja`, term.identity.credential).then((r) => {
+  fleet.hooks = clipHooks(
+    (term, a) =>
+      getBytes(hub, `/api/announcements/${a.id}/speech?lang=ja`, term.identity.credential).then((r) => {
         if (r.status === 200) {
           fetchedAt.push(performance.now());
           clipBytes = r.bytes;
         } else failed++;
-      });
-    },
-  };
+      }),
+    before,
+  );
   try {
     const startedAt = performance.now();
     const fanout = await fleet.fanout(apiKey, timeoutMs, body, false);

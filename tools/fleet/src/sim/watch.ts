@@ -2,14 +2,16 @@
  * For fan-outs measured across several fleet processes (the bench's disaster part): each process
  * notes, in wall-clock milliseconds shared by all processes on the machine (performance.timeOrigin
  * + performance.now()), when each of its terminals received an announcement and, if asked, when it
- * then held the whole voice clip — as the real terminal fetches it on arrival, before showing it.
- * The same for the bare `ws` baseline clients (and a plain HTTP file for their clip).
+ * then held the whole voice clip — fetched when the real terminal fetches it: after the text, once
+ * its delivered receipt is stored, at a random moment of a short spread (ClipSource.prefetchAfter).
+ * The same for the bare `ws` baseline clients (and a plain HTTP file for their clip), on the same
+ * schedule from the message's arrival (they send no receipt, so they start a little sooner).
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import type { Fleet } from './fleet';
-import { getBytes } from './speech';
+import { clipFetchDelay, clipHooks, getBytes } from './speech';
 
 export const epochNow = () => performance.timeOrigin + performance.now();
 
@@ -32,22 +34,20 @@ interface ClipWatch {
   bytes: number;
 }
 
-/** Fleet terminals fetch each announcement's clip the moment it arrives. */
+/** Fleet terminals fetch each announcement's clip as the terminal does: after the text and its receipt. */
 export function watchFleet(fleet: Fleet, hub: string): ClipWatch {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIP_CONNECTIONS });
   const w: ClipWatch = { fetched: new Map(), failed: new Map(), bytes: 0 };
-  fleet.hooks = {
-    announcement: (term, a) => {
-      void getBytes(hub, `/api/announcements/${a.id}/speech?lang=ja`, term.identity.credential, agent).then((r) => {
-        if (r.status === 200) {
-          const list = w.fetched.get(a.id) ?? [];
-          list.push(epochNow());
-          w.fetched.set(a.id, list);
-          w.bytes = r.bytes;
-        } else w.failed.set(a.id, (w.failed.get(a.id) ?? 0) + 1);
-      });
-    },
-  };
+  fleet.hooks = clipHooks((term, a) =>
+    getBytes(hub, `/api/announcements/${a.id}/speech?lang=ja`, term.identity.credential, agent).then((r) => {
+      if (r.status === 200) {
+        const list = w.fetched.get(a.id) ?? [];
+        list.push(epochNow());
+        w.fetched.set(a.id, list);
+        w.bytes = r.bytes;
+      } else w.failed.set(a.id, (w.failed.get(a.id) ?? 0) + 1);
+    }),
+  );
   return w;
 }
 
@@ -77,7 +77,7 @@ export async function collectFleet(fleet: Fleet, w: ClipWatch | null, id: number
   };
 }
 
-/** The bare `ws` clients: note each message's arrival, and fetch `clipUrl` (a plain file) on it. */
+/** The bare `ws` clients: note each message's arrival, and fetch `clipUrl` (a plain file) after it, within the spread. */
 export function watchWs(clients: readonly WebSocket[], clipUrl: string | null): () => Promise<Seen> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIP_CONNECTIONS });
   const seen: Seen = { terminals: clients.length, received: [], stored: [], fetched: [], failed: 0, clipBytes: 0 };
@@ -87,12 +87,16 @@ export function watchWs(clients: readonly WebSocket[], clipUrl: string | null): 
       JSON.parse(String(data));
       seen.received.push(epochNow());
       if (!clipUrl) return;
-      void getBytes(clipUrl, '', null, agent).then((r) => {
-        if (r.status === 200) {
-          seen.fetched.push(epochNow());
-          seen.clipBytes = r.bytes;
-        } else seen.failed++;
-      });
+      setTimeout(
+        () =>
+          void getBytes(clipUrl, '', null, agent).then((r) => {
+            if (r.status === 200) {
+              seen.fetched.push(epochNow());
+              seen.clipBytes = r.bytes;
+            } else seen.failed++;
+          }),
+        clipFetchDelay(),
+      );
     };
     ws.once('message', on);
     return { ws, on };

@@ -1,7 +1,7 @@
 /**
  * Always mounted while the terminal is enrolled (online or not): keeps the inbox in step with the
- * hub, fetches each announcement's voice clip as it arrives and keeps it (with the text) in the
- * archive, reports `delivered`, chimes for news, and puts an unacknowledged emergency over
+ * hub, fetches each announcement's voice clip soon after its text and keeps it (with the text) in
+ * the archive, reports `delivered`, chimes for news, and puts an unacknowledged emergency over
  * everything — full volume, screen kept on — until it is acknowledged.
  */
 import type { TerminalAnnouncement } from '@tsunagu/protocol';
@@ -29,12 +29,14 @@ export function AnnouncementsLayer(): ReactElement | null {
     if (!connection) return;
     const socket = connection.socket;
     const deliver = (a: TerminalAnnouncement) => {
-      // The voice is fetched now, before it is needed (and kept for when the hub is gone).
-      void clips.prefetch(a, language);
-      if (!inbox.needsDelivered(a.id)) return;
-      void receipts.send(socket, { announcementId: a.id, stage: 'delivered' }).then((stored) => {
-        if (stored) inbox.markDelivered(a.id);
-      });
+      const receipt = inbox.needsDelivered(a.id)
+        ? receipts.send(socket, { announcementId: a.id, stage: 'delivered' }).then((stored) => {
+            if (stored) inbox.markDelivered(a.id);
+          })
+        : Promise.resolve();
+      // The voice follows the text and its receipt, before it is needed (and is kept for when the
+      // hub is gone); an emergency's reading asks for it at once if it is not here yet.
+      void clips.prefetchAfter(a, language, receipt);
     };
     const handle = (changes: InboxChange[]) => {
       let news = false;
@@ -48,8 +50,9 @@ export function AnnouncementsLayer(): ReactElement | null {
     };
     const onSync = (p: { announcements: TerminalAnnouncement[] }) => {
       handle(inbox.applySync(p.announcements));
-      // Also the ones already shown before a reload: their clips are kept for offline replay.
-      for (const a of p.announcements) void clips.prefetch(a, language);
+      // Also the ones already shown before a reload: their clips are kept for offline replay
+      // (spread out: a whole city reconnects at once after an outage).
+      for (const a of p.announcements) void clips.prefetchAfter(a, language, Promise.resolve());
     };
     const onOne = (a: TerminalAnnouncement) => {
       const change = inbox.apply(a);

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { AnnouncementArchive, clipKey } from './archive';
-import { ClipSource } from './clips';
+import { CLIP_FETCH_SPREAD_MS, CLIP_RECEIPT_WAIT_MS, ClipSource } from './clips';
 import { ann } from './test-fixtures';
 
 let n = 0;
@@ -58,5 +58,56 @@ describe('announcement archive (IndexedDB)', () => {
     expect(await offline.url(ann(10), 'ja')).toBeNull();
     const none = new ClipSource(null, archive);
     expect(await none.url(ann(10), 'ja')).toBeNull();
+  });
+
+  it('fetches the clip after the text: once the delivered receipt is stored, at a random moment of the spread', async () => {
+    const archive = await open();
+    const requests: string[] = [];
+    // Delays are the test's to end: each is noted and waits until released.
+    const delays: { ms: number; release: () => void }[] = [];
+    const clips = new ClipSource(
+      { hubBase: 'http://hub/', credential: 'tsd_x' },
+      archive,
+      (async (url: string) => {
+        requests.push(url);
+        return new Response(new Blob(['OggS clip']), { status: 200 });
+      }) as unknown as typeof fetch,
+      {
+        random: () => 0.5,
+        delay: (ms) => new Promise<void>((release) => delays.push({ ms, release })),
+      },
+    );
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    let stored!: () => void;
+    const receipt = new Promise<void>((r) => {
+      stored = r;
+    });
+    const done = clips.prefetchAfter(ann(11), 'ja', receipt);
+    await settle();
+    // Nothing is asked while the receipt is on its way.
+    expect(requests).toEqual([]);
+    expect(delays.map((d) => d.ms)).toEqual([CLIP_RECEIPT_WAIT_MS]);
+    stored();
+    await settle();
+    expect(delays.map((d) => d.ms)).toEqual([CLIP_RECEIPT_WAIT_MS, CLIP_FETCH_SPREAD_MS / 2]);
+    expect(requests).toEqual([]);
+    delays[1]!.release();
+    await done;
+    expect(requests).toEqual(['http://hub/api/announcements/11/speech?lang=ja']);
+
+    // A receipt the hub never answers holds the clip back CLIP_RECEIPT_WAIT_MS at most.
+    const late = clips.prefetchAfter(ann(12), 'ja', new Promise(() => undefined));
+    await settle();
+    delays[2]!.release();
+    await settle();
+    // Asked for sooner (an emergency's reading when its alarm ends): fetched then, and only once.
+    expect(await clips.url(ann(12), 'ja')).toMatch(/^blob:/);
+    expect(requests).toHaveLength(2);
+    delays[3]!.release();
+    await late;
+    expect(requests).toEqual([
+      'http://hub/api/announcements/11/speech?lang=ja',
+      'http://hub/api/announcements/12/speech?lang=ja',
+    ]);
   });
 });

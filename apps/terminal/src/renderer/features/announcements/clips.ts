@@ -1,22 +1,45 @@
 /**
  * Where an announcement's voice comes from: city hall's recording, or the clip the hub made with its
- * speech engine (GET /api/announcements/:id/speech?lang=). Fetched when the announcement arrives
- * (before it is shown), kept in the archive, and played from there — also with the hub gone.
+ * speech engine (GET /api/announcements/:id/speech?lang=). Fetched soon after the announcement
+ * arrives (after its text, see prefetchAfter), kept in the archive, and played from there — also
+ * with the hub gone.
  */
 import type { TerminalAnnouncement } from '@tsunagu/protocol';
 import { type AnnouncementArchive, clipKey } from './archive';
 
 export type ClipLanguage = 'ja' | 'en';
 
+/**
+ * A clip is fetched at a random moment within this long after the announcement's delivered receipt
+ * was stored, so the terminals of a whole city do not all ask at the same instant. Shorter than an
+ * emergency's alarm (about 1.8 s), after which the reading asks for the clip at once anyway.
+ */
+export const CLIP_FETCH_SPREAD_MS = 1500;
+/** A hub slow to store the receipt does not hold the clip back longer than this. */
+export const CLIP_RECEIPT_WAIT_MS = 3000;
+
+export interface ClipSchedule {
+  /** A number in [0, 1). */
+  random(): number;
+  delay(ms: number): Promise<void>;
+}
+
+const realSchedule: ClipSchedule = {
+  random: () => Math.random(),
+  delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 export class ClipSource {
   private urls = new Map<string, string>();
   private pending = new Map<string, Promise<string | null>>();
+  private disposed = false;
 
   constructor(
     private readonly hub: { hubBase: string; credential: string } | null,
     /** The kept copy, or the promise of it while it opens. */
     private readonly archive: AnnouncementArchive | null | Promise<AnnouncementArchive | null>,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+    private readonly schedule: ClipSchedule = realSchedule,
   ) {}
 
   /** The language the hub spoke it in for this household: English only when there is English text. */
@@ -41,6 +64,21 @@ export class ClipSource {
   /** Fetches and keeps the clip now, so it plays at once (and offline) later. */
   async prefetch(a: TerminalAnnouncement, language: string): Promise<void> {
     await this.url(a, language);
+  }
+
+  /**
+   * Fetches and keeps the clip after the text: once `receipt` (the delivered receipt, stored by the
+   * hub) settles — or CLIP_RECEIPT_WAIT_MS at most — and then at a random moment within
+   * CLIP_FETCH_SPREAD_MS. The text never waits for audio, and ten thousand terminals told of an
+   * alert at once spread their downloads instead of asking while the hub is still sending the text
+   * to the rest. Whoever needs the clip sooner (an emergency's reading) asks `url` and gets it at
+   * once; it is fetched only once either way.
+   */
+  async prefetchAfter(a: TerminalAnnouncement, language: string, receipt: Promise<unknown>): Promise<void> {
+    const { random, delay } = this.schedule;
+    await Promise.race([receipt.catch(() => undefined), delay(CLIP_RECEIPT_WAIT_MS)]);
+    await delay(Math.floor(random() * CLIP_FETCH_SPREAD_MS));
+    if (!this.disposed) await this.prefetch(a, language);
   }
 
   private async load(a: TerminalAnnouncement, lang: ClipLanguage, key: string): Promise<string | null> {
@@ -70,6 +108,7 @@ export class ClipSource {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const url of this.urls.values()) URL.revokeObjectURL(url);
     this.urls.clear();
   }
