@@ -60,26 +60,37 @@ test('(a) with the hub gone, a reload starts the offline screen within 3 s and p
   const page = await openTerminal(2);
   // The page's files are kept by its service worker from the first visit.
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 20_000 });
-  await publish({
+  const { id } = await publish({
     kind: 'important',
     titleJa: '給水のお知らせ',
     bodyJa: '本日10:00から、公民館で給水します。',
     target: forHousehold(2),
   });
   await page.locator('[data-testid="home-announcements"] .ts-badge').waitFor();
-  // Its voice clip was fetched on arrival and kept.
-  await page.waitForFunction(async () => {
-    const dbs = await indexedDB.databases();
-    if (!dbs.some((d) => d.name === 'tsunagu-terminal')) return false;
-    return new Promise<boolean>((resolve) => {
-      const open = indexedDB.open('tsunagu-terminal');
-      open.onsuccess = () => {
-        const count = open.result.transaction('clips').objectStore('clips').count();
-        count.onsuccess = () => resolve(count.result > 0);
-      };
-      open.onerror = () => resolve(false);
-    });
-  });
+  // Its voice clip was fetched after the text (once the receipt is stored, within a moment's
+  // spread) and kept: this announcement's, not any other's kept before. Polled through evaluate,
+  // which waits for the page's promise (waitForFunction with an async function went on with no clip
+  // kept: it had only ever passed because the clip used to be fetched the moment the text arrived).
+  const keptClip = () =>
+    page.evaluate(async (announcementId) => {
+      // Not opened before the terminal made it (opening creates an empty one).
+      if (!(await indexedDB.databases()).some((d) => d.name === 'tsunagu-terminal')) return false;
+      return new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('tsunagu-terminal');
+        open.onsuccess = () => {
+          if (!open.result.objectStoreNames.contains('clips')) return resolve(false);
+          const all = open.result.transaction('clips').objectStore('clips').getAll();
+          all.onsuccess = () => {
+            open.result.close();
+            resolve((all.result as { announcementId: number }[]).some((c) => c.announcementId === announcementId));
+          };
+        };
+        open.onerror = () => resolve(false);
+      });
+    }, id);
+  for (const until = Date.now() + 30_000; !(await keptClip()) && Date.now() < until; )
+    await new Promise((r) => setTimeout(r, 200));
+  expect(await keptClip()).toBe(true);
 
   await suite.hub.stop();
   // The other tests need the hub: it comes back whatever happens here.

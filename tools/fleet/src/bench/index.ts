@@ -198,7 +198,7 @@ async function main() {
     }
 
     // ---- 1c: the hub's voice: synthesis of a 200-character alert (in this process, the hub's
-    // engine), then its fan-out to every terminal, each fetching the clip as the text arrives.
+    // engine), then its fan-out to every terminal, each fetching the clip after the text, as the terminal does.
     const synthesis = await measureSynthesis();
     log(
       `speech: 200-character alert → clip in p50 ${Math.round(synthesis.synthesis.p50)} ms (max ${Math.round(synthesis.synthesis.max)}), ${synthesis.clipBytes} bytes for ${(synthesis.clipDurationMs / 1000).toFixed(1)} s of speech${synthesis.missing.length ? `; missing ${synthesis.missing.join(', ')}` : ''}`,
