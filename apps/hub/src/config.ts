@@ -1,5 +1,6 @@
 /** Hub configuration from the environment, validated so a typo stops the hub with a clear message. */
 import path from 'node:path';
+import { type DatabaseConfig, loadDatabaseConfig } from './db/engine';
 import { loadTrustedCertificates, type TrustedCertificate } from './modules/announcements/cap/signature';
 import { type JmaConfig, loadJmaConfig } from './modules/jma/config';
 import { loadNotificationsConfig, type NotificationsConfig } from './modules/notifications/config';
@@ -8,6 +9,8 @@ export interface HubConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** TSUNAGU_DATABASE_URL: PostgreSQL (postgres://…); unset: SQLite in the data folder. */
+  database: DatabaseConfig;
   timeZone: string;
   /** Base URL people use to reach the hub (for printed links); defaults to http://HOST:PORT. */
   publicUrl: string;
@@ -115,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     cwd,
     env.TSUNAGU_DATA_DIR && env.TSUNAGU_DATA_DIR !== '' ? env.TSUNAGU_DATA_DIR : './data',
   );
+
+  const database = loadDatabaseConfig(env, problems);
 
   const timeZone = env.TSUNAGU_TZ && env.TSUNAGU_TZ !== '' ? env.TSUNAGU_TZ : 'Asia/Tokyo';
   if (!isValidTimeZone(timeZone))
@@ -242,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     host,
     dataDir,
+    database,
     timeZone,
     publicUrl,
     secureCookies,

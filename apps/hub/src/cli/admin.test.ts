@@ -27,7 +27,7 @@ describe('admin command line', () => {
     const out = await run('create-user', 'tanaka', '--role', 'cityhall', '--name', '田中', '--admin');
     expect(out.at(-1)).toMatch(/Created cityhall \(admin\) "tanaka"/);
     await expect(login(hub, 'tanaka', 'from-the-environment')).resolves.toBeTruthy();
-    expect(hub.ctx.audit.list({}).map((e) => e.action)).toContain('user.created');
+    expect((await hub.ctx.audit.list({})).map((e) => e.action)).toContain('user.created');
   });
 
   it('generates and prints a password when none is given', async () => {
@@ -64,7 +64,7 @@ describe('admin command line', () => {
     expect(hub.stores.accounts.userById(id)!.twoFactorEnabled).toBe(false);
     expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
     expect((await run('list-users')).join('\n')).not.toMatch(/cityhall .*2FA/);
-    expect(hub.ctx.audit.list({}).map((e) => e.action)).toContain('user.two_factor_reset');
+    expect((await hub.ctx.audit.list({})).map((e) => e.action)).toContain('user.two_factor_reset');
   });
 
   it('creates an API key, printed on the last line, that works until revoked', async () => {

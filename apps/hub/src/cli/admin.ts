@@ -106,7 +106,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
         throw new CliError(`Invalid user: ${first?.path ?? ''} ${first?.message ?? ''}`);
       }
       const user = await hub.services.accounts.createUser(body);
-      audit('user.created', `user:${user.id}:${user.username}`, { role: user.role, admin: user.admin });
+      await audit('user.created', `user:${user.id}:${user.username}`, { role: user.role, admin: user.admin });
       out.push(`Created ${user.role}${user.admin ? ' (admin)' : ''} "${user.username}" (id ${user.id}).`);
       break;
     }
@@ -114,14 +114,14 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
     case 'enable-user': {
       const u = userNamed(rest[0]);
       hub.services.accounts.updateUser(u.id, { disabled: command === 'disable-user' });
-      audit(command === 'disable-user' ? 'user.disabled' : 'user.enabled', `user:${u.id}`);
+      await audit(command === 'disable-user' ? 'user.disabled' : 'user.enabled', `user:${u.id}`);
       out.push(`${command === 'disable-user' ? 'Disabled' : 'Enabled'} "${u.username}".`);
       break;
     }
     case 'reset-password': {
       const u = userNamed(rest[0]);
       await hub.services.accounts.resetPassword(u.id, passwordFromEnv(out));
-      audit('user.password_reset', `user:${u.id}`);
+      await audit('user.password_reset', `user:${u.id}`);
       out.push(`Password of "${u.username}" reset; their sessions were signed out.`);
       break;
     }
@@ -129,7 +129,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       const u = userNamed(rest[0]);
       const had = hub.services.twoFactor.remove(u.id);
       hub.services.accounts.signOutEverywhere(u.id);
-      audit('user.two_factor_reset', `user:${u.id}`);
+      await audit('user.two_factor_reset', `user:${u.id}`);
       out.push(
         had
           ? `Two-factor sign-in of "${u.username}" reset; they were signed out${u.role === 'cityhall' ? ' and set it up again at their next sign-in' : ''}.`
@@ -149,7 +149,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       if (!Value.Check(StaffRole, role)) throw new CliError('--role must be cityhall, operator, listener or watcher');
       if (!rest[0]) throw new CliError('Give the key a name, e.g. create-api-key alert-gateway --role cityhall');
       const { id, key } = hub.services.accounts.createApiKey(rest[0], role, null);
-      audit('apikey.created', `apikey:${id}`, { role, name: rest[0] });
+      await audit('apikey.created', `apikey:${id}`, { role, name: rest[0] });
       out.push(`Created API key ${id} "${rest[0]}" with role ${role}. It is shown only once:`);
       out.push(key);
       break;
@@ -157,7 +157,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
     case 'revoke-api-key': {
       const id = int(rest[0], 'id');
       hub.services.accounts.revokeApiKey(id);
-      audit('apikey.revoked', `apikey:${id}`);
+      await audit('apikey.revoked', `apikey:${id}`);
       out.push(`Revoked API key ${id}.`);
       break;
     }
@@ -173,7 +173,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       const ttl =
         flags['ttl-minutes'] !== undefined ? int(str(flags['ttl-minutes'], 'ttl-minutes'), '--ttl-minutes') : undefined;
       const { code, expiresAt } = hub.services.terminals.issueCode(householdId, 'cli', ttl);
-      audit('terminal.code_issued', `household:${householdId}`);
+      await audit('terminal.code_issued', `household:${householdId}`);
       out.push(`Enrollment code for household ${householdId} (expires ${new Date(expiresAt).toISOString()}):`);
       out.push(code);
       break;
@@ -190,7 +190,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       const ok = check.pragma('integrity_check', { simple: true });
       check.close();
       if (ok !== 'ok') throw new CliError(`The backup failed its integrity check: ${String(ok)}`);
-      audit('database.backup', target);
+      await audit('database.backup', target);
       out.push(`Backed up ${totalPages} pages to ${target} (integrity ok).`);
       break;
     }

@@ -237,7 +237,11 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
       });
     }
   }
-  ctx.audit.record({ actor: 'system', action: 'demo.seeded', detail: { households: 21, terminals: terminals.length } });
+  await ctx.audit.record({
+    actor: 'system',
+    action: 'demo.seeded',
+    detail: { households: 21, terminals: terminals.length },
+  });
   return { terminals, logins };
 }
 

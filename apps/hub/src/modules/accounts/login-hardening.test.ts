@@ -67,7 +67,7 @@ describe('sign-in hardening', () => {
   it('keeps no typed user name verbatim in the audit log (a password may have been typed there)', async () => {
     await loginReq(hub, 'my-Secret-Passw0rd!', 'x');
     await loginReq(hub, 'watcher', 'wrong-password');
-    const rows = hub.ctx.audit.list({}).filter((e) => e.action === 'auth.login_failed');
+    const rows = (await hub.ctx.audit.list({})).filter((e) => e.action === 'auth.login_failed');
     expect(rows).toHaveLength(2);
     expect(JSON.stringify(rows)).not.toContain('Secret-Passw0rd');
     // A failure for a real account names the account, so an administrator can see who is attacked.
@@ -77,7 +77,7 @@ describe('sign-in hardening', () => {
   it('records sign-outs in the audit log, with the address', async () => {
     const session = await hub.login('listener');
     expect((await hub.as(session)({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(200);
-    const row = hub.ctx.audit.list({}).find((e) => e.action === 'auth.logout');
+    const row = (await hub.ctx.audit.list({})).find((e) => e.action === 'auth.logout');
     expect(row).toMatchObject({ actor: `user:${hub.fixture.users.listener}:listener`, ip: '127.0.0.1' });
   });
 });

@@ -39,7 +39,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
         try {
           // A fresh token on every login: a session id planted before login is never reused (fixation).
           const { token, session, secondFactor } = await accounts.login(username, password, request.ip, code);
-          ctx.audit.record({
+          await ctx.audit.record({
             actor: `user:${session.user.id}:${session.user.username}`,
             action: 'auth.login',
             ip: request.ip,
@@ -52,7 +52,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
             // The typed name may be a password typed in the wrong field: an unknown name is kept
             // only masked (first character and length); a real account is named by its id.
             const known = accounts.store.userByUsername(username);
-            ctx.audit.record({
+            await ctx.audit.record({
               actor: 'anonymous',
               action: `auth.login_failed`,
               target: known ? `user:${known.id}` : `unknown-name:${maskedName(username)}`,
@@ -70,7 +70,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
     route(app, 'POST /api/auth/logout', { config: setup, tags: ['auth'] }, async (request, reply) => {
       const p = userPrincipal(request.principal);
       accounts.logout(p.sessionId);
-      ctx.audit.record({ actor: actorName(p), action: 'auth.logout', ip: request.ip });
+      await ctx.audit.record({ actor: actorName(p), action: 'auth.logout', ip: request.ip });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true as const };
     });
@@ -87,7 +87,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
         const p = userPrincipal(request.principal);
         const body = request.body;
         await accounts.changePassword(p.user.id, p.sessionId, body.currentPassword, body.newPassword);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(p),
           action: 'auth.password_changed',
           target: `user:${p.user.id}`,
@@ -103,7 +103,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
 
     route(app, 'POST /api/users', { config: { access: admin }, tags: ['users'] }, async (request, reply) => {
       const user = await accounts.createUser(request.body);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'user.created',
         target: `user:${user.id}:${user.username}`,
@@ -125,7 +125,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
         );
       }
       const user = accounts.updateUser(id, body);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(p),
         action: 'user.updated',
         target: `user:${id}`,
@@ -138,7 +138,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
     route(app, 'POST /api/users/:id/password', { config: { access: admin }, tags: ['users'] }, async (request) => {
       const { id } = request.params;
       await accounts.resetPassword(id, request.body.newPassword);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'user.password_reset',
         target: `user:${id}`,
@@ -155,7 +155,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       const body = request.body;
       const p = request.principal;
       const { id, key } = accounts.createApiKey(body.name, body.role, p?.kind === 'user' ? p.user.id : null);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(p),
         action: 'apikey.created',
         target: `apikey:${id}`,
@@ -169,7 +169,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
     route(app, 'DELETE /api/api-keys/:id', { config: { access: admin }, tags: ['api-keys'] }, async (request) => {
       const { id } = request.params;
       accounts.revokeApiKey(id);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'apikey.revoked',
         target: `apikey:${id}`,
@@ -180,7 +180,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
 
     route(app, 'GET /api/audit', { config: { access: admin }, tags: ['audit'] }, async (request) => {
       const q = request.query;
-      return { entries: ctx.audit.list(q) };
+      return { entries: await ctx.audit.list(q) };
     });
   };
 }

@@ -30,7 +30,7 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
       async (request) => {
         const p = userPrincipal(request.principal);
         const recoveryCodes = twoFactor.confirm(p.user.id, request.body.code);
-        ctx.audit.record({ actor: actorName(p), action: 'auth.two_factor_enabled', target: `user:${p.user.id}` });
+        await ctx.audit.record({ actor: actorName(p), action: 'auth.two_factor_enabled', target: `user:${p.user.id}` });
         return { recoveryCodes };
       },
     );
@@ -42,7 +42,11 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
       async (request) => {
         const p = userPrincipal(request.principal);
         const recoveryCodes = twoFactor.renewRecoveryCodes(p.user.id, request.body.code);
-        ctx.audit.record({ actor: actorName(p), action: 'auth.recovery_codes_renewed', target: `user:${p.user.id}` });
+        await ctx.audit.record({
+          actor: actorName(p),
+          action: 'auth.recovery_codes_renewed',
+          target: `user:${p.user.id}`,
+        });
         return { recoveryCodes };
       },
     );
@@ -57,7 +61,11 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
           throw new AppError(403, 'FORBIDDEN', 'City hall accounts must keep two-factor sign-in.');
         await accounts.confirmPassword(p.user.id, p.sessionId, request.body.password);
         if (twoFactor.remove(p.user.id))
-          ctx.audit.record({ actor: actorName(p), action: 'auth.two_factor_disabled', target: `user:${p.user.id}` });
+          await ctx.audit.record({
+            actor: actorName(p),
+            action: 'auth.two_factor_disabled',
+            target: `user:${p.user.id}`,
+          });
         return { ok: true as const };
       },
     );
@@ -75,7 +83,7 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
         twoFactor.remove(id);
         // Whoever has the old phone must not stay signed in: the user sets it up again at sign-in.
         accounts.signOutEverywhere(id);
-        ctx.audit.record({ actor: actorName(p), action: 'user.two_factor_reset', target: `user:${id}` });
+        await ctx.audit.record({ actor: actorName(p), action: 'user.two_factor_reset', target: `user:${id}` });
         return { ok: true as const };
       },
     );

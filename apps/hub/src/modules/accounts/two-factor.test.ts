@@ -143,9 +143,9 @@ describe('two-factor sign-in', () => {
     expect((await post({ username: 'tanaka', password: TEST_PASSWORD, code })).json().error.code).toBe(
       'TWO_FACTOR_INVALID',
     );
-    const login = hub.ctx.audit.list({}).find((e) => e.action === 'auth.login');
+    const login = (await hub.ctx.audit.list({})).find((e) => e.action === 'auth.login');
     expect(JSON.parse(login!.detail!)).toEqual({ secondFactor: 'recovery' });
-    expect(hub.ctx.audit.list({}).map((e) => e.action)).toContain('auth.two_factor_enabled');
+    expect((await hub.ctx.audit.list({})).map((e) => e.action)).toContain('auth.two_factor_enabled');
   });
 
   it('new recovery codes need the app’s code, and replace the old ones', async () => {
@@ -208,7 +208,7 @@ describe('two-factor sign-in', () => {
     const again = await post({ username: 'tanaka', password: TEST_PASSWORD });
     expect(again.statusCode).toBe(200);
     expect((again.json() as SessionInfo).twoFactor).toMatchObject({ required: true, enabled: false });
-    expect(hub.ctx.audit.list({}).find((e) => e.action === 'user.two_factor_reset')).toMatchObject({
+    expect((await hub.ctx.audit.list({})).find((e) => e.action === 'user.two_factor_reset')).toMatchObject({
       target: `user:${id}`,
     });
     const self = await hub.as(admin)({

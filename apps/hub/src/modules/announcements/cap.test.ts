@@ -302,7 +302,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
   it('records rejected and unannounced messages in the audit log', async () => {
     await g.post(cap({ status: 'Draft', identifier: 'AUD1' }));
     await g.post('<alert/>');
-    const actions = g.hub.ctx.audit.list({ limit: 10 }).map((e) => e.action);
+    const actions = (await g.hub.ctx.audit.list({ limit: 10 })).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['cap.not_announced', 'cap.rejected']));
   });
 

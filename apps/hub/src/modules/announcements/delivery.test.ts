@@ -397,7 +397,7 @@ describe('announcement delivery over real sockets', () => {
       payload: { requireEmergencyApproval: true },
     });
     expect(set.json()).toEqual({ requireEmergencyApproval: true });
-    expect(hub.ctx.audit.list({ limit: 5 }).some((e) => e.action === 'announcement.settings')).toBe(true);
+    expect((await hub.ctx.audit.list({ limit: 5 })).some((e) => e.action === 'announcement.settings')).toBe(true);
 
     const a = await create({ kind: 'emergency', confirmWholeCity: true, titleJa: '避難指示' });
     expect(a.status).toBe('pending_approval');

@@ -148,7 +148,7 @@ describe('one policy for every path that creates or changes an announcement', ()
       const list = await as(hub, admin)({ method: 'GET', url: '/api/announcements/sender-policies' });
       expect(list.json()).toMatchObject({ policies: [{ apiKeyId: key.id, publish: 'auto' }] });
       expect((await setPolicy(987654, { capSender: null, publish: 'hold' })).statusCode).toBe(404);
-      const entry = hub.ctx.audit.list({ limit: 5 }).find((e) => e.action === 'announcement.sender_policy');
+      const entry = (await hub.ctx.audit.list({ limit: 5 })).find((e) => e.action === 'announcement.sender_policy');
       expect(entry).toMatchObject({ target: `api_key:${key.id}` });
     });
 

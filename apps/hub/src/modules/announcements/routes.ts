@@ -43,7 +43,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     route(app, 'POST /api/announcements', { config: { access: cityhall }, tags }, async (request, reply) => {
       const body = request.body;
       const a = await service.create(body, service.senderFor(request.principal));
-      audit(request, 'announcement.create', `announcement:${a.id}`, {
+      await audit(request, 'announcement.create', `announcement:${a.id}`, {
         kind: a.kind,
         status: a.status,
         target: a.target,
@@ -66,7 +66,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     route(app, 'PUT /api/announcements/settings', { config: { access: admin }, tags }, async (request) => {
       const before = service.settings();
       const after = service.setSettings(request.body);
-      audit(request, 'announcement.settings', 'announcement_settings', { before, after });
+      await audit(request, 'announcement.settings', 'announcement_settings', { before, after });
       return after;
     });
 
@@ -75,7 +75,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     }));
     route(app, 'PUT /api/announcements/district-centroids', { config: { access: admin }, tags }, async (request) => {
       const centroids = service.setCentroids(request.body.centroids);
-      audit(request, 'announcement.district_centroids', 'announcement_settings', { districts: centroids.length });
+      await audit(request, 'announcement.district_centroids', 'announcement_settings', { districts: centroids.length });
       return { centroids };
     });
 
@@ -86,7 +86,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     route(app, 'PATCH /api/announcements/:id', { config: { access: cityhall }, tags }, async (request) => {
       const { id } = request.params;
       const a = await service.update(id, request.body, service.senderFor(request.principal));
-      audit(request, 'announcement.update', `announcement:${id}`, {
+      await audit(request, 'announcement.update', `announcement:${id}`, {
         version: a.version,
         held: a.pendingChange !== null || a.status === 'pending_approval',
         fields: Object.keys(request.body),
@@ -97,7 +97,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     route(app, 'POST /api/announcements/:id/cancel', { config: { access: cityhall }, tags }, async (request) => {
       const { id } = request.params;
       const a = service.cancel(id);
-      audit(request, 'announcement.cancel', `announcement:${id}`);
+      await audit(request, 'announcement.cancel', `announcement:${id}`);
       return a;
     });
 
@@ -106,7 +106,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       if (request.principal?.kind !== 'user') throw forbidden('Only a signed-in city hall account can approve.');
       const { id } = request.params;
       const a = service.approve(id, actorName(request.principal));
-      audit(request, 'announcement.approve', `announcement:${id}`);
+      await audit(request, 'announcement.approve', `announcement:${id}`);
       return a;
     });
 
@@ -145,7 +145,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
             r.delivered ? 'はい' : 'いいえ',
           ]),
         ];
-        audit(request, 'announcement.followups_export', `announcement:${id}`, { rows: rows.length });
+        await audit(request, 'announcement.followups_export', `announcement:${id}`, { rows: rows.length });
         ctx.reads.record(
           actorName(request.principal),
           'follow_ups',
@@ -187,7 +187,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
           throw badRequest('AUDIO_MISSING', 'The upload could not be read. Send one file as multipart/form-data.');
         }
         const stored = service.storeAudio(data);
-        audit(request, 'announcement.audio_upload', `audio:${stored.audioId}`, {
+        await audit(request, 'announcement.audio_upload', `audio:${stored.audioId}`, {
           bytes: stored.bytes,
           mimeType: stored.mimeType,
         });
@@ -247,10 +247,10 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         } catch (err) {
           // Operators must be able to find out why a feed's alert was not announced.
           if (err instanceof AppError)
-            audit(request, 'cap.rejected', 'cap', { code: err.code, details: err.details?.slice(0, 20) ?? [] });
+            await audit(request, 'cap.rejected', 'cap', { code: err.code, details: err.details?.slice(0, 20) ?? [] });
           throw err;
         }
-        if (result.status === 200) audit(request, 'cap.not_announced', 'cap', { reason: result.body.reason });
+        if (result.status === 200) await audit(request, 'cap.not_announced', 'cap', { reason: result.body.reason });
         return reply.status(result.status).send(result.body);
       },
     );

@@ -20,7 +20,7 @@ export function senderPolicyRoutes(ctx: HubContext, service: AnnouncementsServic
       const actor = actorName(request.principal);
       const before = service.senderPolicies().find((p) => p.apiKeyId === id) ?? null;
       const after = service.setSenderPolicy(id, body, actor);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor,
         action: 'announcement.sender_policy',
         target: `api_key:${id}`,

@@ -43,7 +43,7 @@ describe('audit rows carry the caller’s address', () => {
       remoteAddress: '192.0.2.7',
     });
     expect(res.statusCode).toBe(201);
-    const rows = hub.ctx.audit.list({}).filter((e) => e.actor.startsWith('apikey:'));
+    const rows = (await hub.ctx.audit.list({})).filter((e) => e.actor.startsWith('apikey:'));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row).toMatchObject({ ip: '192.0.2.7' });
   });
@@ -64,7 +64,7 @@ describe('audit rows carry the caller’s address', () => {
     })!;
     socket = await connectStaff(await hub.listen(), await hub.login('watcher'));
     expect(await emitAck<Ack<unknown>>(socket, 'watch:acknowledge', { alertId })).toMatchObject({ ok: true });
-    const row = hub.ctx.audit.list({}).find((e) => e.action === 'watch.alert_acknowledged');
+    const row = (await hub.ctx.audit.list({})).find((e) => e.action === 'watch.alert_acknowledged');
     expect(row).toMatchObject({ target: `alert:${alertId}`, ip: '127.0.0.1' });
   });
 });

@@ -76,11 +76,11 @@ export function scheduleRetention(deps: {
   onError: (err: unknown) => void;
 }): () => void {
   const retention = createRetention(deps.db, deps.clock, deps.days, deps.auditDays);
-  let timer = deps.clock.setTimeout(function run() {
+  let timer = deps.clock.setTimeout(async function run() {
     try {
       const result = retention.run();
       if (Object.values(result).some((n) => n > 0))
-        deps.audit.record({
+        await deps.audit.record({
           actor: 'system',
           action: 'retention.pruned',
           detail: { days: deps.days, auditDays: deps.auditDays, ...result },

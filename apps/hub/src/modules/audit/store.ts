@@ -1,4 +1,8 @@
-/** Append-only audit log of privileged actions (the table refuses UPDATE and DELETE). */
+/**
+ * Append-only audit log of privileged actions (the table refuses UPDATE and DELETE). Async, on both
+ * engines: SQLite here (written before the promise settles), PostgreSQL in store-postgres.ts, one
+ * suite for both (store.test.ts).
+ */
 import type { AuditEntry } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 import type { Clock } from '../../lib/clock';
@@ -13,11 +17,12 @@ export interface AuditRecord {
 }
 
 export interface AuditStore {
-  record(entry: AuditRecord): void;
-  list(options: { limit?: number; beforeId?: number }): AuditEntry[];
+  record(entry: AuditRecord): Promise<void>;
+  /** Newest first; `beforeId` pages back. */
+  list(options: { limit?: number; beforeId?: number }): Promise<AuditEntry[]>;
 }
 
-interface Row {
+export interface AuditRow {
   id: number;
   at: number;
   actor: string;
@@ -27,17 +32,33 @@ interface Row {
   detail: string | null;
 }
 
+/** The row to insert, the same on both engines: the time by the hub's clock, the address of the request being handled. */
+export function auditRow(e: AuditRecord, clock: Clock): Omit<AuditRow, 'id'> {
+  const detail = e.detail == null ? null : typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail);
+  // The address of the request or socket command being handled, when the caller did not say.
+  return {
+    at: clock.now(),
+    actor: e.actor,
+    action: e.action,
+    target: e.target ?? null,
+    ip: e.ip ?? currentAddress(),
+    detail,
+  };
+}
+
+export const toAuditEntry = (r: AuditRow): AuditEntry => ({ ...r, at: new Date(r.at).toISOString() });
+
 export function createSqliteAuditStore(db: Db, clock: Clock): AuditStore {
-  const insert = db.prepare('INSERT INTO audit_log (at, actor, action, target, ip, detail) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO audit_log (at, actor, action, target, ip, detail) VALUES (@at, @actor, @action, @target, @ip, @detail)',
+  );
   const listStmt = db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?');
   return {
-    record(e) {
-      const detail = e.detail == null ? null : typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail);
-      // The address of the request or socket command being handled, when the caller did not say.
-      insert.run(clock.now(), e.actor, e.action, e.target ?? null, e.ip ?? currentAddress(), detail);
+    async record(e) {
+      insert.run(auditRow(e, clock));
     },
-    list({ limit = 100, beforeId = Number.MAX_SAFE_INTEGER }) {
-      return (listStmt.all(beforeId, limit) as Row[]).map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
+    async list({ limit = 100, beforeId = Number.MAX_SAFE_INTEGER }) {
+      return (listStmt.all(beforeId, limit) as AuditRow[]).map(toAuditEntry);
     },
   };
 }

@@ -20,7 +20,7 @@ export function callNotesRoutes(ctx: HubContext, deps: { notes: CallNotesService
       if (p?.kind !== 'user') throw forbidden('Only the person who took the call can write its note.');
       const actor = actorName(p);
       const note = notes.write(p.user, actor, request.params.id, request.body);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor,
         action: 'call.note_written',
         target: `household:${note.householdId}`,

@@ -153,7 +153,7 @@ describe('calls over real Socket.IO', () => {
     });
     expect(res).toMatchObject({ ok: true, data: { status: 'ringing_terminal' } });
     // The call-back is in the audit log: who called which household, from where (issue 11, item 7).
-    expect(hub.ctx.audit.list({}).find((e) => e.action === 'call.called_back')).toMatchObject({
+    expect((await hub.ctx.audit.list({})).find((e) => e.action === 'call.called_back')).toMatchObject({
       actor: `user:${hub.fixture.users.operator}:operator`,
       target: `household:${hub.fixture.households[0]}`,
       ip: '127.0.0.1',

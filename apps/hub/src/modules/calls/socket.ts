@@ -48,10 +48,10 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
     on('call:answer', { access: 'staff' }, (p) => calls.answer(party, p.callId));
     on('call:decline', { access: 'staff' }, (p) => calls.declineRing(party, p.callId));
     on('call:hangUp', { access: 'staff' }, (p) => calls.hangUp(party, p.callId));
-    on('call:callBack', { access: 'staff' }, (p) => {
+    on('call:callBack', { access: 'staff' }, async (p) => {
       const call = calls.callBack(party, p);
       // Calling a resident is reaching into their home: recorded like every privileged action.
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(principal),
         action: 'call.called_back',
         target: `household:${call.householdId}`,

@@ -69,7 +69,7 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
         toCreate.forEach((c, i) => {
           c.row.householdId = ids[i]!;
         });
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'household.imported',
           target: ids.length > 0 ? `household:${ids[0]}..${ids[ids.length - 1]}` : null,
@@ -99,7 +99,7 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
         h.terminal ? (h.terminal.online ? '接続中' : '未接続') : 'なし',
         h.terminal?.lastSeenAt ?? '',
       ]);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'household.exported',
         ip: request.ip,

@@ -82,7 +82,7 @@ export function householdsRoutes(
 
     // Administrators: a household's personal data on request (開示 / 削除), both audited.
     const privacy = createHouseholdPrivacy(ctx.db);
-    const exportOne = (
+    const exportOne = async (
       request: { params: { id: number }; principal: Principal | null; ip: string },
       format: 'json' | 'csv',
     ) => {
@@ -91,7 +91,7 @@ export function householdsRoutes(
       if (!data) throw notFound('household');
       const actor = actorName(request.principal);
       ctx.reads.record(actor, 'export', [id]);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor,
         action: 'household.exported',
         target: `household:${id}`,
@@ -111,7 +111,7 @@ export function householdsRoutes(
         reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="household-${request.params.id}.csv"`)
-          .send(csvDocument(exportCsvRows(exportOne(request, 'csv')))),
+          .send(csvDocument(exportCsvRows(await exportOne(request, 'csv')))),
     );
 
     route(
@@ -126,7 +126,7 @@ export function householdsRoutes(
           throw new AppError(409, 'HOUSEHOLD_OPEN', 'Close this household before erasing its personal data.');
         const result = privacy.erase(id, ctx.clock.now());
         // Ids and counts only: the audit log is append-only and must not keep what was erased.
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'household.erased',
           target: `household:${id}`,
@@ -146,7 +146,7 @@ export function householdsRoutes(
         if (!households.districtExists(body.districtId))
           throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
         const id = households.create(body, ctx.clock.now());
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'household.created',
           target: `household:${id}`,
@@ -172,7 +172,7 @@ export function householdsRoutes(
           strangers.map((r) => ({ path: 'body.residents', message: `unknown resident ${r.id}` })),
         );
       households.update(id, body);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'household.updated',
         target: `household:${id}`,
@@ -195,7 +195,7 @@ export function householdsRoutes(
         if (h.terminal) terminals.revoke(h.terminal.id);
         terminals.expireCodes(id);
         households.close(id, { at: now, by: actor, reason: request.body.reason });
-        ctx.audit.record({
+        await ctx.audit.record({
           actor,
           action: 'household.closed',
           target: `household:${id}`,
@@ -214,7 +214,7 @@ export function householdsRoutes(
         const { id } = request.params;
         if (!households.get(id)) throw notFound('household');
         if (!households.reopen(id)) throw new AppError(409, 'CONFLICT', 'This household is not closed.');
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'household.reopened',
           target: `household:${id}`,
@@ -235,7 +235,7 @@ export function householdsRoutes(
         const user = stores.accounts.userById(userId);
         if (user?.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
         households.assignWatcher(id, userId, level);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'household.watcher_assigned',
           target: `household:${id}`,
@@ -253,7 +253,7 @@ export function householdsRoutes(
       async (request) => {
         const { id, userId } = request.params;
         if (!households.unassignWatcher(id, userId)) throw notFound('watcher assignment');
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'household.watcher_removed',
           target: `household:${id}`,

@@ -64,7 +64,7 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
         } catch (err) {
           // Operators must be able to find out why a telegram was refused.
           if (err instanceof AppError)
-            ctx.audit.record({
+            await ctx.audit.record({
               actor,
               action: 'jma.rejected',
               target: 'jma',
@@ -102,7 +102,7 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
       const change = request.body;
       const before = service.settings();
       const after = service.updateSettings(change);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'jma.settings',
         target: 'jma_settings',

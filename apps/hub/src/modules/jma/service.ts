@@ -296,7 +296,7 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
     const telegramId = store.insert({ ...record, body: raw.toString('utf8') });
     telegrams.inc({ source: from.source, decision: outcome.decision });
     if (outcome.announcementId !== null || outcome.withdrawnIds.length > 0) {
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: JMA_ACTOR,
         action: `jma.${outcome.decision}`,
         target:

@@ -27,7 +27,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
     route(app, 'PUT /api/notifications/settings', { config: { access: alertedStaff }, tags }, async (request) => {
       const user = person(request.principal);
       const saved = service.saveSettings(user, request.body);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'notifications.settings_saved',
         target: `user:${user.id}`,
@@ -44,7 +44,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
       async (request, reply) => {
         const user = person(request.principal);
         const device = service.addDevice(user, request.body);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'notifications.device_added',
           target: `push_device:${device.id}`,
@@ -58,7 +58,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
     route(app, 'DELETE /api/notifications/devices/:id', { config: { access: alertedStaff }, tags }, async (request) => {
       const user = person(request.principal);
       const settings = service.removeDevice(user, request.params.id);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'notifications.device_removed',
         target: `push_device:${request.params.id}`,
@@ -74,7 +74,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
         watch.toDto(watch.acknowledge(alertId, actor)),
       );
       if (result.acknowledged)
-        ctx.audit.record({
+        await ctx.audit.record({
           actor,
           action: 'watch.alert_acknowledged',
           target: `alert:${result.alertId}`,

@@ -70,7 +70,7 @@ describe('orders', () => {
       payload: { lines: [{ itemId: milk, quantity: 3 }] },
     });
     expect(res.statusCode).toBe(200);
-    const entry = hub.ctx.audit.list({ limit: 5 }).find((e) => e.action === 'order.lines_updated');
+    const entry = (await hub.ctx.audit.list({ limit: 5 })).find((e) => e.action === 'order.lines_updated');
     expect(entry).toMatchObject({ actor: expect.stringMatching(/:operator$/), target: `order:${o.id}` });
   });
 

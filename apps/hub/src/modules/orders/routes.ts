@@ -80,21 +80,21 @@ export function ordersRoutes(
         throw notFound('household');
       const userId = request.principal?.kind === 'user' ? request.principal.user.id : null;
       const o = orders.create(body, userId);
-      audit(request, 'order.created', o.id, { lines: o.lines.length });
+      await audit(request, 'order.created', o.id, { lines: o.lines.length });
       return reply.status(201).send(o);
     });
 
     route(app, 'PUT /api/orders/:id/lines', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
       const r = visibleOrder(request);
       const o = orders.updateLines(r.id, request.body);
-      audit(request, 'order.lines_updated', r.id, { lines: o.lines.length });
+      await audit(request, 'order.lines_updated', r.id, { lines: o.lines.length });
       return o;
     });
 
     route(app, 'POST /api/orders/:id/send', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
       const r = visibleOrder(request);
       const o = orders.sendForConfirmation(r.id);
-      audit(request, 'order.sent_for_confirmation', r.id);
+      await audit(request, 'order.sent_for_confirmation', r.id);
       return o;
     });
 
@@ -102,7 +102,7 @@ export function ordersRoutes(
       const r = visibleOrder(request);
       const { status } = request.body;
       const o = orders.setStatus(r.id, status);
-      audit(request, 'order.status', r.id, { status });
+      await audit(request, 'order.status', r.id, { status });
       return o;
     });
 
@@ -119,7 +119,7 @@ export function ordersRoutes(
           body.note ?? '',
           `delivery:order:${r.id}:${actorName(request.principal)}`,
         );
-        audit(request, 'order.delivered', r.id, { wellbeing: body.wellbeing });
+        await audit(request, 'order.delivered', r.id, { wellbeing: body.wellbeing });
         return o;
       },
     );

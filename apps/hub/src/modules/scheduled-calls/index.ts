@@ -28,10 +28,10 @@ export async function registerScheduledCalls(
   ctx.sockets.onStaffConnection(({ socket, principal, on }) => {
     if (principal.kind !== 'user') return;
     const party = { kind: 'user' as const, user: principal.user, socketId: socket.id };
-    on('call:ringScheduled', { access: { roles: ['listener'] } }, (p) => {
+    on('call:ringScheduled', { access: { roles: ['listener'] } }, async (p) => {
       const call = jobs.ring(party, p.scheduledCallId);
       // Calling a resident is reaching into their home: recorded like every privileged action.
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(principal),
         action: 'call.scheduled_rang',
         target: `household:${call.householdId}`,

@@ -25,19 +25,27 @@ export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
 
     route(app, 'POST /api/calls/schedules', { config: { access: planners }, tags }, async (request, reply) => {
       const s = plans.create(request.principal, actorName(request.principal), request.body);
-      audit(request, 'call_schedule.created', s.householdId, { scheduleId: s.id, weekdays: s.weekdays, time: s.time });
+      await audit(request, 'call_schedule.created', s.householdId, {
+        scheduleId: s.id,
+        weekdays: s.weekdays,
+        time: s.time,
+      });
       return reply.status(201).send(s);
     });
 
     route(app, 'PUT /api/calls/schedules/:id', { config: { access: planners }, tags }, async (request) => {
       const s = plans.update(request.principal, request.params.id, request.body);
-      audit(request, 'call_schedule.updated', s.householdId, { scheduleId: s.id, weekdays: s.weekdays, time: s.time });
+      await audit(request, 'call_schedule.updated', s.householdId, {
+        scheduleId: s.id,
+        weekdays: s.weekdays,
+        time: s.time,
+      });
       return s;
     });
 
     route(app, 'DELETE /api/calls/schedules/:id', { config: { access: planners }, tags }, async (request) => {
       const s = plans.remove(request.principal, request.params.id);
-      audit(request, 'call_schedule.deleted', s.householdId, { scheduleId: s.id });
+      await audit(request, 'call_schedule.deleted', s.householdId, { scheduleId: s.id });
       return { ok: true as const };
     });
   };

@@ -68,7 +68,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
     route(app, 'POST /api/shops', { config: { access: cityhall }, tags: ['shops'] }, async (request, reply) => {
       const body = request.body;
       const id = shops.create(body, ctx.clock.now());
-      audit(request, 'shop.created', `shop:${id}`, { name: body.name, kind: body.kind });
+      await audit(request, 'shop.created', `shop:${id}`, { name: body.name, kind: body.kind });
       return reply.status(201).send(shops.get(id)!);
     });
 
@@ -76,7 +76,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
       const { id } = request.params;
       managed(request, id);
       shops.update(id, request.body);
-      audit(request, 'shop.updated', `shop:${id}`, request.body);
+      await audit(request, 'shop.updated', `shop:${id}`, request.body);
       return shops.get(id);
     });
 
@@ -84,7 +84,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
       const { id } = request.params;
       if (!shops.get(id)) throw notFound('shop');
       shops.archive(id);
-      audit(request, 'shop.archived', `shop:${id}`);
+      await audit(request, 'shop.archived', `shop:${id}`);
       return { ok: true as const };
     });
 
@@ -103,7 +103,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
           unit: b.unit,
           photoUrl: b.photoUrl ?? null,
         });
-        audit(request, 'shop.item_added', `shop:${id}`, { itemId, name: b.name });
+        await audit(request, 'shop.item_added', `shop:${id}`, { itemId, name: b.name });
         return reply.status(201).send(shops.item(id, itemId)!);
       },
     );
@@ -117,7 +117,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
         managed(request, id);
         if (!shops.item(id, itemId)) throw notFound('item');
         shops.updateItem(itemId, request.body);
-        audit(request, 'shop.item_updated', `shop:${id}`, { itemId });
+        await audit(request, 'shop.item_updated', `shop:${id}`, { itemId });
         return shops.item(id, itemId);
       },
     );
@@ -131,7 +131,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
         managed(request, id);
         if (!shops.item(id, itemId)) throw notFound('item');
         shops.removeItem(itemId);
-        audit(request, 'shop.item_removed', `shop:${id}`, { itemId });
+        await audit(request, 'shop.item_removed', `shop:${id}`, { itemId });
         return { ok: true as const };
       },
     );
@@ -151,7 +151,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
         if (!mime || mime !== request.headers['content-type'])
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'That file is not a JPEG, PNG or WebP photo.');
         shops.setPhoto(itemId, body, mime);
-        audit(request, 'shop.item_photo', `shop:${id}`, { itemId, bytes: body.length });
+        await audit(request, 'shop.item_photo', `shop:${id}`, { itemId, bytes: body.length });
         return shops.item(id, itemId);
       },
     );

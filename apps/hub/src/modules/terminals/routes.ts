@@ -37,7 +37,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
         const ttlMinutes = request.body?.ttlMinutes;
         const actor = actorName(request.principal);
         const { code, expiresAt } = service.issueCode(id, actor, ttlMinutes);
-        ctx.audit.record({ actor, action: 'terminal.code_issued', target: `household:${id}`, ip: request.ip });
+        await ctx.audit.record({ actor, action: 'terminal.code_issued', target: `household:${id}`, ip: request.ip });
         return reply.status(201).send({ code, householdId: id, expiresAt: new Date(expiresAt).toISOString() });
       },
     );
@@ -73,7 +73,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
         }
         try {
           const result = service.enroll(body.code, body.deviceName ?? null);
-          ctx.audit.record({
+          await ctx.audit.record({
             actor: `terminal:${result.terminalId}`,
             action: 'terminal.enrolled',
             target: `household:${result.householdId}`,
@@ -85,7 +85,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
             failures.take(guesser, ENROLLMENT_GUESSES);
             failures.take('hub', ENROLLMENT_FAILURES);
           }
-          ctx.audit.record({
+          await ctx.audit.record({
             actor: 'anonymous',
             action: 'terminal.enroll_failed',
             ip: request.ip,
@@ -105,7 +105,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       async (request) => {
         const { id } = request.params;
         service.revoke(id);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'terminal.revoked',
           target: `terminal:${id}`,

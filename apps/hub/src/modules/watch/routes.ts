@@ -48,7 +48,7 @@ export function watchRoutes(
       const plan = planFromBody(householdId, request.body, ctx.clock.now());
       const actor = actorName(request.principal);
       service.savePlan(plan, actor);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor,
         action: 'checkin_plan.saved',
         target: `household:${householdId}`,
@@ -62,7 +62,7 @@ export function watchRoutes(
       const { householdId } = request.params;
       if (!households.get(householdId)) throw notFound('household');
       if (service.resetPlan(householdId)) {
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'checkin_plan.reset',
           target: `household:${householdId}`,
@@ -87,7 +87,7 @@ export function watchRoutes(
         if (!households.get(householdId)) throw notFound('household');
         const actor = actorName(request.principal);
         const test = service.startPlanTest(householdId, actor);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor,
           action: 'checkin_plan.test_started',
           target: `household:${householdId}`,
@@ -103,7 +103,7 @@ export function watchRoutes(
       if (!households.get(householdId)) throw notFound('household');
       const actor = actorName(request.principal);
       const test = service.cancelPlanTest(householdId, actor);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor,
         action: 'checkin_plan.test_cancelled',
         target: `household:${householdId}`,
@@ -146,7 +146,7 @@ export function watchRoutes(
         visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
         const a = service.acknowledge(id, actor);
-        ctx.audit.record({ actor, action: 'watch.alert_acknowledged', target: `alert:${id}`, ip: request.ip });
+        await ctx.audit.record({ actor, action: 'watch.alert_acknowledged', target: `alert:${id}`, ip: request.ip });
         return service.toDto(a);
       },
     );
@@ -161,7 +161,7 @@ export function watchRoutes(
         visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
         const a = service.resolve(id, actor, body.outcome, body.note ?? '');
-        ctx.audit.record({
+        await ctx.audit.record({
           actor,
           action: 'watch.alert_resolved',
           target: `alert:${id}`,

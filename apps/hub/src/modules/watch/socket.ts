@@ -27,9 +27,9 @@ export function registerWatchSockets(
       service.submitCheckin(principal.householdId, principal.terminalId, payload),
     );
     on('checkin:status', { access: 'terminal' }, () => service.status(principal.householdId));
-    on('help:request', { access: 'terminal' }, () => {
+    on('help:request', { access: 'terminal' }, async () => {
       const status = service.requestHelp(principal.householdId);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: `terminal:${principal.terminalId}`,
         action: 'watch.help_requested',
         target: `alert:${status.alertId}`,
@@ -44,18 +44,23 @@ export function registerWatchSockets(
       const a = alerts.get(alertId);
       if (!a || !canSeeAlert(principal, a, households)) throw notFound('alert');
     };
-    on('watch:acknowledge', { access: cityhallOrWatcher }, ({ alertId }) => {
+    on('watch:acknowledge', { access: cityhallOrWatcher }, async ({ alertId }) => {
       visible(alertId);
       const actor = actorName(principal);
       const a = service.acknowledge(alertId, actor);
-      ctx.audit.record({ actor, action: 'watch.alert_acknowledged', target: `alert:${alertId}` });
+      await ctx.audit.record({ actor, action: 'watch.alert_acknowledged', target: `alert:${alertId}` });
       return service.toDto(a);
     });
-    on('watch:resolve', { access: cityhallOrWatcher }, ({ alertId, outcome, note }) => {
+    on('watch:resolve', { access: cityhallOrWatcher }, async ({ alertId, outcome, note }) => {
       visible(alertId);
       const actor = actorName(principal);
       const a = service.resolve(alertId, actor, outcome, note ?? '');
-      ctx.audit.record({ actor, action: 'watch.alert_resolved', target: `alert:${alertId}`, detail: { outcome } });
+      await ctx.audit.record({
+        actor,
+        action: 'watch.alert_resolved',
+        target: `alert:${alertId}`,
+        detail: { outcome },
+      });
       return service.toDto(a);
     });
   });

@@ -59,7 +59,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       // Nobody knows this password: the watcher sets their own with the invitation.
       const user = await accounts.createUser({ ...body, role: 'watcher', password: randomToken(32) });
       const invitation = invite(user.id, actor);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor,
         action: 'watcher.created',
         target: `user:${user.id}:${user.username}`,
@@ -73,7 +73,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       const { id } = request.params;
       watcherOr404(id);
       accounts.updateUser(id, request.body);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorName(request.principal),
         action: 'watcher.updated',
         target: `user:${id}`,
@@ -89,7 +89,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
         throw new AppError(409, 'ACCOUNT_DISABLED', 'This watcher is switched off. Switch them on first.');
       const actor = actorName(request.principal);
       const invitation = invite(id, actor);
-      ctx.audit.record({ actor, action: 'watcher.invited', target: `user:${id}`, ip: request.ip });
+      await ctx.audit.record({ actor, action: 'watcher.invited', target: `user:${id}`, ip: request.ip });
       return reply.status(201).send(invitation);
     });
 
@@ -103,12 +103,12 @@ export async function registerWatchers(core: HubCore): Promise<void> {
         const invitation = store.invitationByHash(codeHash(code));
         const watcher = invitation && store.get(invitation.userId, now);
         if (!invitation || !watcher || invitation.usedAt !== null || invitation.expiresAt <= now || watcher.disabled) {
-          ctx.audit.record({ actor: 'anonymous', action: 'watcher.invitation_failed', ip: request.ip });
+          await ctx.audit.record({ actor: 'anonymous', action: 'watcher.invitation_failed', ip: request.ip });
           throw invalid();
         }
         if (!store.useInvitation(invitation.id, now)) throw invalid();
         await accounts.resetPassword(watcher.id, password);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: `user:${watcher.id}:${watcher.username}`,
           action: 'watcher.password_set',
           target: `user:${watcher.id}`,

@@ -162,7 +162,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
       if (referenced.length === 0)
         return nothing('Cancel: the referenced messages are not (or no longer) announced; nothing to cancel.');
       for (const a of referenced) delivery.cancel(a);
-      ctx.audit.record({
+      await ctx.audit.record({
         actor,
         action: 'cap.cancel',
         target: `announcements:${ids.join(',')}`,
@@ -194,7 +194,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
       // A wider area reaches more households; nobody who already had it loses it.
       for (const a of referenced) compose.revise(a, content, sender, target);
       record(ids[0]!, 'updated');
-      ctx.audit.record({
+      await ctx.audit.record({
         actor,
         action: 'cap.update',
         target: `announcements:${ids.join(',')}`,
@@ -209,7 +209,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
       sender,
       { alongside: (stored) => record(stored.id, 'announced') },
     );
-    ctx.audit.record({
+    await ctx.audit.record({
       actor,
       action: 'cap.alert',
       target: `announcement:${created.id}`,

@@ -1,0 +1,72 @@
+import { FakeClock } from '../../lib/clock';
+import { runWithRequestContext } from '../../lib/request-context';
+import { ENGINES, type EngineDb, openEngine } from '../../testing/engines';
+import { createSqliteAuditStore } from './store';
+import { createPostgresAuditStore } from './store-postgres';
+
+const YEAR = 365 * 24 * 60 * 60 * 1000;
+
+describe.each(ENGINES)('audit log on %s', (engine) => {
+  let db: EngineDb;
+  const clock = new FakeClock(Date.UTC(2026, 0, 5));
+  const store = () =>
+    db.engine === 'sqlite' ? createSqliteAuditStore(db.db, clock) : createPostgresAuditStore(db.pg, clock);
+  beforeAll(async () => {
+    db = await openEngine(engine);
+  });
+  afterAll(() => db.close());
+
+  it('records who did what, when and from where, and lists the newest first, page by page', async () => {
+    const audit = store();
+    await audit.record({
+      actor: 'admin',
+      action: 'user.created',
+      target: 'user:2',
+      ip: '192.0.2.1',
+      detail: { role: 'watcher' },
+    });
+    clock.advance(1000);
+    // The address of the request being handled, when the caller does not give one.
+    await runWithRequestContext({ address: '198.51.100.7' }, () =>
+      audit.record({ actor: 'clerk', action: 'household.exported', detail: 'csv' }),
+    );
+    clock.advance(1000);
+    await audit.record({ actor: 'system', action: 'retention.pruned' });
+    const all = await audit.list({});
+    expect(all.map((e) => e.action)).toEqual(['retention.pruned', 'household.exported', 'user.created']);
+    expect(all[2]).toEqual({
+      id: expect.any(Number),
+      at: '2026-01-05T00:00:00.000Z',
+      actor: 'admin',
+      action: 'user.created',
+      target: 'user:2',
+      ip: '192.0.2.1',
+      detail: '{"role":"watcher"}',
+    });
+    expect(all[1]).toMatchObject({ actor: 'clerk', ip: '198.51.100.7', detail: 'csv', target: null });
+    const page = await audit.list({ limit: 1, beforeId: all[0]!.id });
+    expect(page.map((e) => e.action)).toEqual(['household.exported']);
+  });
+
+  it('refuses to change or delete an entry, whoever asks', async () => {
+    await store().record({ actor: 'admin', action: 'auth.login' });
+    await expect(db.query("UPDATE audit_log SET actor = 'someone else'")).rejects.toThrow(/append-only/);
+    await expect(db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    if (engine === 'postgres') await expect(db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    expect((await store().list({})).some((e) => e.action === 'auth.login')).toBe(true);
+  });
+
+  it('lets the retention job delete only entries more than five years old (by the database clock)', async () => {
+    const now = Date.now();
+    await db.query("INSERT INTO audit_log (at, actor, action) VALUES (?, 'old', 'x'), (?, 'young', 'x')", [
+      now - 6 * YEAR,
+      now - 4 * YEAR,
+    ]);
+    await db.query('DELETE FROM audit_log WHERE at < ?', [now - 5 * YEAR - 2 * 86_400_000]);
+    await expect(db.query('DELETE FROM audit_log WHERE at < ?', [now - 3 * YEAR])).rejects.toThrow(/append-only/);
+    const actors = (await db.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'x'")).map(
+      (r) => r.actor,
+    );
+    expect(actors).toEqual(['young']);
+  });
+});
