@@ -77,6 +77,8 @@ export function scheduleRetention(deps: {
 }): () => void {
   const retention = createRetention(deps.db, deps.clock, deps.days, deps.auditDays);
   let timer = deps.clock.setTimeout(async function run() {
+    // The next run is armed first: once a day from this run, however long recording it takes.
+    timer = deps.clock.setTimeout(run, DAY);
     try {
       const result = retention.run();
       if (Object.values(result).some((n) => n > 0))
@@ -88,7 +90,6 @@ export function scheduleRetention(deps: {
     } catch (err) {
       deps.onError(err);
     }
-    timer = deps.clock.setTimeout(run, DAY);
   }, FIRST_RUN_MS);
   return () => timer.cancel();
 }

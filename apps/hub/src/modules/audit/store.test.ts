@@ -5,6 +5,9 @@ import { createSqliteAuditStore } from './store';
 import { createPostgresAuditStore } from './store-postgres';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
+// Not toThrow: better-sqlite3's errors come from the realm of the first test file that loaded it in
+// this jest worker, so `instanceof Error` (which toThrow needs) fails in the others.
+const appendOnly = { message: expect.stringMatching(/append-only/) };
 
 describe.each(ENGINES)('audit log on %s', (engine) => {
   let db: EngineDb;
@@ -50,9 +53,9 @@ describe.each(ENGINES)('audit log on %s', (engine) => {
 
   it('refuses to change or delete an entry, whoever asks', async () => {
     await store().record({ actor: 'admin', action: 'auth.login' });
-    await expect(db.query("UPDATE audit_log SET actor = 'someone else'")).rejects.toThrow(/append-only/);
-    await expect(db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
-    if (engine === 'postgres') await expect(db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    await expect(db.query("UPDATE audit_log SET actor = 'someone else'")).rejects.toMatchObject(appendOnly);
+    await expect(db.query('DELETE FROM audit_log')).rejects.toMatchObject(appendOnly);
+    if (engine === 'postgres') await expect(db.query('TRUNCATE audit_log')).rejects.toMatchObject(appendOnly);
     expect((await store().list({})).some((e) => e.action === 'auth.login')).toBe(true);
   });
 
@@ -63,7 +66,7 @@ describe.each(ENGINES)('audit log on %s', (engine) => {
       now - 4 * YEAR,
     ]);
     await db.query('DELETE FROM audit_log WHERE at < ?', [now - 5 * YEAR - 2 * 86_400_000]);
-    await expect(db.query('DELETE FROM audit_log WHERE at < ?', [now - 3 * YEAR])).rejects.toThrow(/append-only/);
+    await expect(db.query('DELETE FROM audit_log WHERE at < ?', [now - 3 * YEAR])).rejects.toMatchObject(appendOnly);
     const actors = (await db.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'x'")).map(
       (r) => r.actor,
     );
