@@ -35,6 +35,9 @@ export const HouseholdExport = Type.Object({
   orders: Rows,
   orderLines: Rows,
   calls: Rows,
+  /** Notes staff wrote after calls, and planned listening calls (issue 16). */
+  callNotes: Rows,
+  callSchedules: Rows,
   watchAlerts: Rows,
   watchAlertEvents: Rows,
   dataReads: Rows,

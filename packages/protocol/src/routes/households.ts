@@ -134,6 +134,8 @@ export const householdsRoutes = {
           orders: [],
           orderLines: [],
           calls: [],
+          callNotes: [],
+          callSchedules: [],
           watchAlerts: [],
           watchAlertEvents: [],
           dataReads: [],

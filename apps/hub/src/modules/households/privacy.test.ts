@@ -73,6 +73,22 @@ describe('per-household export and erasure', () => {
     expect(open.statusCode).toBe(409);
     expect(open.json()).toMatchObject({ error: { code: 'HOUSEHOLD_OPEN' } });
     expect((await call(cityhall, 'POST', `/api/households/${h}/close`, { reason: '転出' })).statusCode).toBe(200);
+    // A note written after a call, and a planned listening call (issue 16).
+    const db = hub.ctx.db;
+    const callId = db
+      .prepare(
+        "INSERT INTO calls (shop_id, household_id, direction, status, requested_at, answered_at, ended_at) VALUES (?, ?, 'inbound', 'ended', 0, 1, 2)",
+      )
+      .run(hub.fixture.listeningId, h).lastInsertRowid;
+    db.prepare(
+      "INSERT INTO call_notes (call_id, household_id, author_name, note, concern, written_at) VALUES (?, ?, 'listener', '咳が続いている', 'visit', 3)",
+    ).run(callId, h);
+    db.prepare(
+      "INSERT INTO call_schedules (household_id, shop_id, weekdays, minutes, created_by, created_at, updated_at) VALUES (?, ?, 4, 600, 'x', 0, 0)",
+    ).run(h, hub.fixture.listeningId);
+    const exported = (await call(admin, 'GET', `/api/households/${h}/export`)).json() as HouseholdExport;
+    expect(exported.callNotes.map((n) => n.note)).toEqual(['咳が続いている']);
+    expect(exported.callSchedules).toHaveLength(1);
 
     const res = await call(admin, 'POST', `/api/households/${h}/erase`);
     expect(res.statusCode).toBe(200);
@@ -82,6 +98,7 @@ describe('per-household export and erasure', () => {
     expect(after.residents.every((r) => r.name === '')).toBe(true);
     expect(after.watchers).toEqual([]);
     expect(after.checkins).toHaveLength(1);
+    expect([after.callNotes, after.callSchedules, after.calls.length]).toEqual([[], [], 1]);
     // The append-only audit log keeps ids only: no name of the erased household anywhere in it.
     const log = JSON.stringify(hub.ctx.db.prepare("SELECT * FROM audit_log WHERE action = 'household.erased'").all());
     expect(log).toContain(`household:${h}`);

@@ -2,7 +2,8 @@
  * A household's personal data on request (本人からの開示・利用停止・削除請求): everything the hub
  * holds about one household, and the erasure of a closed household's personal fields. Erasure keeps
  * the rows statistics need (check-ins, receipts, calls, orders and their lines, alerts) with the
- * names, addresses, phones and free-text notes removed; the append-only logs keep only ids.
+ * names, addresses, phones and free-text notes removed (notes written after calls and planned calls
+ * go entirely); the append-only logs keep only ids.
  */
 import type { HouseholdErasure, HouseholdExport } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
@@ -41,6 +42,8 @@ export function createHouseholdPrivacy(db: Db): HouseholdPrivacy {
       'SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.household_id = ? ORDER BY l.order_id, l.position',
     ),
     calls: byHousehold('calls'),
+    callNotes: byHousehold('call_notes', 'written_at, id'),
+    callSchedules: byHousehold('call_schedules'),
     watchAlerts: byHousehold('watch_alerts'),
     watchAlertEvents: all(
       'SELECT e.* FROM watch_alert_events e JOIN watch_alerts a ON a.id = e.alert_id WHERE a.household_id = ? ORDER BY e.id',
@@ -61,6 +64,9 @@ export function createHouseholdPrivacy(db: Db): HouseholdPrivacy {
     terminals: run('UPDATE terminals SET device_name = NULL WHERE household_id = ?'),
     orders: run(`UPDATE orders SET note = '', delivery_note = '' WHERE household_id = ?`),
     alerts: run(`UPDATE watch_alerts SET note = '' WHERE household_id = ?`),
+    // What staff wrote after calls is free text about the person; a closed household is not called.
+    callNotes: run('DELETE FROM call_notes WHERE household_id = ?'),
+    callSchedules: run('DELETE FROM call_schedules WHERE household_id = ?'),
     alertEvents: run(
       'UPDATE watch_alert_events SET detail = NULL WHERE alert_id IN (SELECT id FROM watch_alerts WHERE household_id = ?)',
     ),
@@ -69,6 +75,8 @@ export function createHouseholdPrivacy(db: Db): HouseholdPrivacy {
     erasures.household(id);
     erasures.terminals(id);
     erasures.alertEvents(id);
+    erasures.callNotes(id);
+    erasures.callSchedules(id);
     return {
       householdId: id,
       erasedAt: new Date(now).toISOString(),

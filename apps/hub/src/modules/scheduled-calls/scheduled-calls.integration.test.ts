@@ -300,6 +300,34 @@ describe('planned listening calls', () => {
   });
 });
 
+describe('planned listening calls of a closed household', () => {
+  it('are neither listed nor offered', async () => {
+    const clock = new FakeClock(jst(6, 9, 30));
+    const hub = await createTestHub({ clock });
+    const householdId = hub.fixture.households[0]!;
+    const listener = as(hub, sessionFor(hub, hub.fixture.users.listener));
+    const res = await listener({
+      method: 'POST',
+      url: '/api/calls/schedules',
+      payload: { householdId, ...TUESDAY_TEN },
+    });
+    expect(res.statusCode).toBe(201);
+    const closed = await as(
+      hub,
+      sessionFor(hub, hub.fixture.users.cityhall),
+    )({
+      method: 'POST',
+      url: `/api/households/${householdId}/close`,
+      payload: { reason: '転出' },
+    });
+    expect(closed.statusCode).toBe(200);
+    clock.set(jst(6, 10, 0));
+    expect(hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM scheduled_calls').get()).toEqual({ n: 0 });
+    expect((await listener({ method: 'GET', url: '/api/calls/schedules' })).json()).toEqual({ schedules: [], due: [] });
+    await hub.close();
+  });
+});
+
 describe('planned listening calls across a restart', () => {
   it('a call offered before the restart is not offered again; one the hub slept through is recorded as lapsed', async () => {
     const db = openDatabase(':memory:');

@@ -28,7 +28,7 @@ export interface ScheduledCallRecord {
 }
 
 export interface ScheduledCallsStore {
-  /** Plans of these lines (null: all), optionally of one household. */
+  /** Plans of these lines (null: all) for open households, optionally of one household. */
   list(filter: { shopIds: number[] | null; householdId?: number }): ScheduleRecord[];
   get(id: number): ScheduleRecord | undefined;
   create(s: {
@@ -131,7 +131,8 @@ export function createSqliteScheduledCallsStore(db: Db): ScheduledCallsStore {
   };
   return {
     list(f) {
-      const where: string[] = [];
+      // A closed household (moved away, died) is not called.
+      const where: string[] = ['h.closed_at IS NULL'];
       const args: number[] = [];
       if (f.shopIds !== null) {
         where.push(`p.shop_id IN ${inList(f.shopIds)}`);
@@ -141,7 +142,7 @@ export function createSqliteScheduledCallsStore(db: Db): ScheduledCallsStore {
         where.push('p.household_id = ?');
         args.push(f.householdId);
       }
-      const sql = `${SCHEDULES} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY h.name, p.minutes, p.id`;
+      const sql = `${SCHEDULES} WHERE ${where.join(' AND ')} ORDER BY h.name, p.minutes, p.id`;
       return (db.prepare(sql).all(...args) as ScheduleRow[]).map(toSchedule);
     },
     get(id) {
@@ -173,7 +174,7 @@ export function createSqliteScheduledCallsStore(db: Db): ScheduledCallsStore {
       s.setState.run({ id, state, now, callId: callId ?? null });
     },
     open(shopIds) {
-      const where = ["c.state IN ('due', 'ringing')"];
+      const where = ["c.state IN ('due', 'ringing')", 'h.closed_at IS NULL'];
       if (shopIds !== null) where.push(`p.shop_id IN ${inList(shopIds)}`);
       const sql = `${CALLS} WHERE ${where.join(' AND ')} ORDER BY c.due_at, c.id`;
       return (db.prepare(sql).all(...(shopIds ?? [])) as CallRow[]).map(toCall);
