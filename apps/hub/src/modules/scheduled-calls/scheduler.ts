@@ -56,7 +56,7 @@ export function createCallScheduler(
   /** How a rung planned call went, from how its call ended. */
   function settle(id: number, e: Pick<DomainEvents['call.ended'], 'answered' | 'reason' | 'callId' | 'at'>) {
     const c = store.call(id);
-    if (!c || c.state !== 'ringing') return false;
+    if (c?.state !== 'ringing') return false;
     const now = clock.now();
     if (e.answered) store.setState(id, 'answered', now);
     else if (e.reason === 'declined') store.setState(id, 'declined', now);
