@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ApiClient, ApiError } from '../api/client';
 import { InvitationForm } from './InvitationForm';
-import { LanguageSwitch } from './LanguageSwitch';
+import { LoginCard } from './LoginCard';
 import { ErrorMessage, StatusMessage } from './ui';
 
 export function LoginPage(props: { api: ApiClient; notice?: string | null; onSignedIn(session: SessionInfo): void }) {
@@ -58,100 +58,94 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
   };
 
   return (
-    <div className="login-page">
-      <main className="login-card" id="main" data-testid="login-page">
-        <div className="login-top">
-          <h1>{t('app.name')}</h1>
-          <LanguageSwitch />
-        </div>
-        {settingPassword ? (
-          <InvitationForm
-            api={props.api}
-            onCancel={() => setSettingPassword(false)}
-            onDone={(accepted) => {
-              setSettingPassword(false);
-              setUsername(accepted.username);
-              setNotice(t('login.invitationDone', { name: accepted.displayName, username: accepted.username }));
-            }}
-          />
-        ) : (
-          <>
-            <h2>{t('login.title')}</h2>
-            <p>{t('login.intro')}</p>
-            <StatusMessage testId="login-notice">{notice ?? props.notice}</StatusMessage>
-            <form onSubmit={submit} noValidate>
+    <LoginCard testId="login-page">
+      {settingPassword ? (
+        <InvitationForm
+          api={props.api}
+          onCancel={() => setSettingPassword(false)}
+          onDone={(accepted) => {
+            setSettingPassword(false);
+            setUsername(accepted.username);
+            setNotice(t('login.invitationDone', { name: accepted.displayName, username: accepted.username }));
+          }}
+        />
+      ) : (
+        <>
+          <h2>{t('login.title')}</h2>
+          <p>{t('login.intro')}</p>
+          <StatusMessage testId="login-notice">{notice ?? props.notice}</StatusMessage>
+          <form onSubmit={submit} noValidate>
+            <div className="field">
+              <label htmlFor="login-username">{t('login.username')}</label>
+              <input
+                id="login-username"
+                ref={usernameRef}
+                name="username"
+                autoComplete="username"
+                autoCapitalize="none"
+                spellCheck={false}
+                required
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+                aria-invalid={error ? true : undefined}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="login-password">{t('login.password')}</label>
+              <input
+                id="login-password"
+                ref={passwordRef}
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                aria-invalid={error ? true : undefined}
+              />
+            </div>
+            {needsCode ? (
               <div className="field">
-                <label htmlFor="login-username">{t('login.username')}</label>
+                <label htmlFor="login-code">{t('login.code')}</label>
                 <input
-                  id="login-username"
-                  ref={usernameRef}
-                  name="username"
-                  autoComplete="username"
-                  autoCapitalize="none"
+                  id="login-code"
+                  ref={codeRef}
+                  name="code"
+                  autoComplete="one-time-code"
+                  autoCapitalize="characters"
                   spellCheck={false}
+                  aria-describedby="login-code-hint"
                   required
-                  value={username}
-                  onChange={(e) => setUsername(e.target.value)}
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
                   aria-invalid={error ? true : undefined}
+                  data-testid="login-code"
                 />
+                <p className="hint" id="login-code-hint">
+                  {t('login.codeHint')}
+                </p>
               </div>
-              <div className="field">
-                <label htmlFor="login-password">{t('login.password')}</label>
-                <input
-                  id="login-password"
-                  ref={passwordRef}
-                  name="password"
-                  type="password"
-                  autoComplete="current-password"
-                  required
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                  aria-invalid={error ? true : undefined}
-                />
-              </div>
-              {needsCode ? (
-                <div className="field">
-                  <label htmlFor="login-code">{t('login.code')}</label>
-                  <input
-                    id="login-code"
-                    ref={codeRef}
-                    name="code"
-                    autoComplete="one-time-code"
-                    autoCapitalize="characters"
-                    spellCheck={false}
-                    aria-describedby="login-code-hint"
-                    required
-                    value={code}
-                    onChange={(e) => setCode(e.target.value)}
-                    aria-invalid={error ? true : undefined}
-                    data-testid="login-code"
-                  />
-                  <p className="hint" id="login-code-hint">
-                    {t('login.codeHint')}
-                  </p>
-                </div>
-              ) : null}
-              <ErrorMessage error={error} testId="login-error" />
-              <button
-                type="submit"
-                className="button button-primary button-wide"
-                disabled={busy || !username || !password || (needsCode && code.trim().length < 6)}
-                data-testid="login-submit"
-              >
-                {busy ? t('login.submitting') : t('login.submit')}
-              </button>
-            </form>
+            ) : null}
+            <ErrorMessage error={error} testId="login-error" />
             <button
-              type="button"
-              className="button button-wide"
-              onClick={() => setSettingPassword(true)}
-              data-testid="open-invitation"
+              type="submit"
+              className="button button-primary button-wide"
+              disabled={busy || !username || !password || (needsCode && code.trim().length < 6)}
+              data-testid="login-submit"
             >
-              {t('login.invitation')}
+              {busy ? t('login.submitting') : t('login.submit')}
             </button>
-          </>
-        )}
-      </main>
-    </div>
+          </form>
+          <button
+            type="button"
+            className="button button-wide"
+            onClick={() => setSettingPassword(true)}
+            data-testid="open-invitation"
+          >
+            {t('login.invitation')}
+          </button>
+        </>
+      )}
+    </LoginCard>
   );
 }

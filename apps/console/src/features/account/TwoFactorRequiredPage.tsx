@@ -4,28 +4,22 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { ApiClient } from '../../api/client';
-import { LanguageSwitch } from '../../shell/LanguageSwitch';
+import { LoginCard } from '../../shell/LoginCard';
 import { TwoFactorEnrol } from './TwoFactorEnrol';
 
 export function TwoFactorRequiredPage(props: { api: ApiClient; onEnabled(): void; onSignOut(): void }) {
   const { t } = useTranslation();
   return (
-    <div className="login-page">
-      <main className="login-card login-card-wide" id="main" data-testid="two-factor-required">
-        <div className="login-top">
-          <h1>{t('app.name')}</h1>
-          <LanguageSwitch />
-        </div>
-        <h2>{t('twoFactor.setupTitle')}</h2>
-        <p>{t('twoFactor.requiredIntro')}</p>
-        <p>{t('twoFactor.intro')}</p>
-        <TwoFactorEnrol api={props.api} onEnabled={props.onEnabled} />
-        <p>
-          <button type="button" className="button button-quiet" onClick={props.onSignOut}>
-            {t('shell.logout')}
-          </button>
-        </p>
-      </main>
-    </div>
+    <LoginCard testId="two-factor-required" wide>
+      <h2>{t('twoFactor.setupTitle')}</h2>
+      <p>{t('twoFactor.requiredIntro')}</p>
+      <p>{t('twoFactor.intro')}</p>
+      <TwoFactorEnrol api={props.api} onEnabled={props.onEnabled} />
+      <p>
+        <button type="button" className="button button-quiet" onClick={props.onSignOut}>
+          {t('shell.logout')}
+        </button>
+      </p>
+    </LoginCard>
   );
 }
