@@ -1,0 +1,43 @@
+import { createTestDatabase, type TestDatabase } from '../testing/postgres';
+import { electLeader, lockKey } from './leader';
+
+const until = async (condition: () => boolean | Promise<boolean>) => {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
+};
+
+describe('leader election on PostgreSQL', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(() => t.drop());
+
+  it('gives a job one leader; when its connection dies another hub takes over', async () => {
+    const changes: string[] = [];
+    const a = electLeader(t.pg, 'watch-ladder', { retryMs: 50, onChange: (l) => changes.push(`a:${l}`) });
+    await until(() => a.leader);
+    const b = electLeader(t.pg, 'watch-ladder', { retryMs: 50, onChange: (l) => changes.push(`b:${l}`) });
+    // Another job has a leader of its own.
+    const other = electLeader(t.pg, 'jma-poller', { retryMs: 50 });
+    await until(() => other.leader);
+    expect(b.leader).toBe(false);
+
+    // The leading hub's connection dies (a killed process, a cut network): PostgreSQL frees the lock.
+    const holder = await t.pg.query<{ pid: number }>(
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1::bigint",
+      [lockKey('watch-ladder')],
+    );
+    expect(holder.rows).toHaveLength(1);
+    await t.pg.query('SELECT pg_terminate_backend($1)', [holder.rows[0]!.pid]);
+    await until(() => b.leader && !a.leader);
+    expect(changes).toEqual(['a:true', expect.stringMatching(/^[ab]:/), expect.stringMatching(/^[ab]:/)]);
+    expect(changes.slice(1).sort()).toEqual(['a:false', 'b:true']);
+
+    // A hub that stops gives up leadership: the other takes it at its next try.
+    await b.stop();
+    await until(() => a.leader);
+    await Promise.all([a.stop(), other.stop()]);
+    const locks = await t.pg.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'");
+    expect(locks.rowCount).toBe(0);
+  });
+});
