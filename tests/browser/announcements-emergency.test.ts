@@ -124,6 +124,25 @@ test('an emergency from the console takes over the terminal within a second, is 
   );
   await expect(detail.getByTestId('count-notAnswered').textContent()).resolves.toBe(String(households.length - 1));
   await expect(console_.getByTestId('followup-row').count()).resolves.toBe(households.length - 1);
+  // The live view separates "received, not answered" from "no terminal / not delivered" (counts and
+  // lists): only the open terminal received it (and acknowledged); the rest never got it.
+  const groups = console_.getByTestId('followup-groups');
+  await groups.waitFor();
+  await expect(groups.getByTestId('followup-count-need_help').textContent()).resolves.toBe('0');
+  await expect(groups.getByTestId('followup-count-received').textContent()).resolves.toBe('0');
+  await expect(groups.getByTestId('followup-count-undelivered').textContent()).resolves.toBe(
+    String(households.length - 1),
+  );
+  await console_.getByTestId('followups-group').selectOption('undelivered');
+  const undelivered = console_.locator('[data-testid="followup-row"]');
+  await expect(undelivered.count()).resolves.toBe(households.length - 1);
+  await expect(console_.locator('[data-testid="followup-row"]:not([data-group="undelivered"])').count()).resolves.toBe(
+    0,
+  );
+  const reasons = await undelivered.locator('.cell-sub').allTextContents();
+  expect(reasons.filter((r) => r === '端末なし').length).toBe(households.filter((h) => !h.terminal).length - 1);
+  await screenshot(console_, 'console-announcement-followups');
+  await console_.getByTestId('followups-group').selectOption('all');
   await screenshot(console_, 'console-announcement-live');
   expect({ violations: await axeViolations(console_) }).toEqual({ violations: [] });
 

@@ -277,7 +277,10 @@ export const FollowUpHousehold = Type.Object({
   needsAssistance: Type.Boolean(),
   /** need_help: asked for help; not_answered: no answer / no acknowledgement yet. */
   state: literals('need_help', 'not_answered'),
+  /** The announcement reached one of the household's terminals. */
   delivered: Type.Boolean(),
+  /** The household has an enrolled terminal now (false: it could never have received it). */
+  hasTerminal: Type.Boolean(),
 });
 export type FollowUpHousehold = Static<typeof FollowUpHousehold>;
 export const FollowUpList = Type.Object({ households: Type.Array(FollowUpHousehold) });

@@ -193,6 +193,7 @@ export const announcementsRoutes = {
               needsAssistance: true,
               state: 'not_answered',
               delivered: true,
+              hasTerminal: true,
             },
           ],
         },

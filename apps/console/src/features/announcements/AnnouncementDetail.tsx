@@ -1,5 +1,5 @@
 /** One announcement in city hall's console: live counters, approval (also of a held change), correction, cancellation, and the households to follow up. */
-import type { Announcement, District } from '@tsunagu/protocol';
+import type { Announcement, District, FollowUpHousehold } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent } from '../../api/socket';
@@ -9,6 +9,12 @@ import { FormDialog, SelectField, TextField } from '../../shell/form';
 import { ConfirmDialog, LoadState, StatusMessage, useLoad } from '../../shell/ui';
 import { SafetyCheckAlerts } from '../watch/SafetyCheckAlerts';
 import { COUNT_KEYS, useMessages } from './messages';
+
+/** Who to follow up, in groups: asked for help; received it but not answered; never reached (no terminal, not delivered). */
+type FollowUpGroup = 'need_help' | 'received' | 'undelivered';
+const GROUPS: FollowUpGroup[] = ['need_help', 'received', 'undelivered'];
+const groupOf = (h: FollowUpHousehold): FollowUpGroup =>
+  h.state === 'need_help' ? 'need_help' : h.delivered ? 'received' : 'undelivered';
 
 export function Detail({
   a,
@@ -25,6 +31,7 @@ export function Detail({
   const { i18n } = useTranslation();
   const { api } = useSession();
   const [sort, setSort] = useState<'district' | 'needsAssistance'>('district');
+  const [group, setGroup] = useState<FollowUpGroup | 'all'>('all');
   const followUps = useLoad(
     () =>
       api
@@ -145,24 +152,47 @@ export function Detail({
           { value: 'needsAssistance', label: t('ann.sortAssistance') },
         ]}
       />
+      {followUps.data ? (
+        <dl className="ann-counts" data-testid="followup-groups">
+          {GROUPS.map((g) => (
+            <div key={g}>
+              <dt>{t(`ann.groups.${g}`)}</dt>
+              <dd data-testid={`followup-count-${g}`}>{followUps.data?.filter((h) => groupOf(h) === g).length}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      <SelectField
+        label={t('ann.groupShow')}
+        value={group}
+        onChange={setGroup}
+        data-testid="followups-group"
+        options={(['all', ...GROUPS] as const).map((g) => ({ value: g, label: t(`ann.groups.${g}`) }))}
+      />
       <LoadState state={followUps}>
         <DataTable
           caption={t('ann.followUps')}
           testId="followups-table"
           compact
           empty={t('ann.followUpsEmpty')}
-          rows={followUps.data ?? []}
+          rows={(followUps.data ?? []).filter((h) => group === 'all' || groupOf(h) === group)}
           rowKey={(h) => h.householdId}
-          rowData={(h) => ({ 'data-testid': 'followup-row', 'data-state': h.state })}
+          rowData={(h) => ({ 'data-testid': 'followup-row', 'data-state': h.state, 'data-group': groupOf(h) })}
           columns={[
             {
               header: t('ann.colState'),
               cell: (h) => (
                 <>
                   <span className={h.state === 'need_help' ? 'tag tag-warn' : 'tag'}>
-                    {h.state === 'need_help' ? t('ann.stateNeedHelp') : t('ann.stateNotAnswered')}
+                    {h.state === 'need_help'
+                      ? t('ann.stateNeedHelp')
+                      : h.delivered
+                        ? t('ann.receivedNotAnswered')
+                        : t('ann.stateNotAnswered')}
                   </span>
-                  {h.delivered ? null : <span className="cell-sub">{t('ann.notDelivered')}</span>}
+                  {h.delivered ? null : (
+                    <span className="cell-sub">{h.hasTerminal ? t('ann.notDelivered') : t('ann.noTerminal')}</span>
+                  )}
                 </>
               ),
             },

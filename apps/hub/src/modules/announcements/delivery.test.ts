@@ -300,6 +300,8 @@ describe('announcement delivery over real sockets', () => {
       [hub.fixture.households[2], 'not_answered'],
     ]);
     expect(list[0]).toMatchObject({ phone: '0422-00-0001', address: '東京都三鷹市 2-1-1' });
+    // Received but not answered, as opposed to never reached (no terminal, not delivered).
+    expect(list[1]).toMatchObject({ delivered: true, hasTerminal: true });
 
     const csv = await hub.as(cityhall)({ method: 'GET', url: `/api/announcements/${a.id}/follow-ups.csv` });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);

@@ -27,6 +27,7 @@ export interface FollowUpRow {
   districtName: string;
   needsAssistance: boolean;
   delivered: boolean;
+  hasTerminal: boolean;
   acknowledged: boolean;
   needHelp: boolean;
   safe: boolean;
@@ -84,7 +85,8 @@ export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
            MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
          FROM announcement_receipts WHERE announcement_id = ? GROUP BY household_id)
        SELECT h.id AS householdId, h.name, h.address, h.phone, h.district_id AS districtId, d.name AS districtName,
-         h.needs_assistance AS needsAssistance, per.delivered, per.acknowledged, per.need_help AS needHelp, per.safe
+         h.needs_assistance AS needsAssistance, per.delivered, per.acknowledged, per.need_help AS needHelp, per.safe,
+         EXISTS (SELECT 1 FROM terminals tm WHERE tm.household_id = h.id AND tm.revoked_at IS NULL) AS hasTerminal
        FROM announcement_targets t JOIN households h ON h.id = t.household_id JOIN districts d ON d.id = h.district_id
          LEFT JOIN per ON per.household_id = t.household_id
        WHERE t.announcement_id = ?`,
@@ -124,6 +126,7 @@ export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
         districtName: r.districtName as string,
         needsAssistance: r.needsAssistance === 1,
         delivered: r.delivered === 1,
+        hasTerminal: r.hasTerminal === 1,
         acknowledged: r.acknowledged === 1,
         needHelp: r.needHelp === 1,
         safe: r.safe === 1,

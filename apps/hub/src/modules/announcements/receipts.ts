@@ -196,6 +196,7 @@ function followUpList(
       needsAssistance: r.needsAssistance,
       state,
       delivered: r.delivered,
+      hasTerminal: r.hasTerminal,
     });
   }
   // Those who asked for help first, then the chosen order.
