@@ -86,7 +86,6 @@ export const watchEn = {
     marked_possible_outage: 'Possibly caused by an outage',
     missed_again: 'Missed again the next day',
     recovered: 'Recovered',
-    asked_again: 'The resident asked for help again',
     test_ended: 'City hall ended the test',
   },
 };

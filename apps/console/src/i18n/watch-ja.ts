@@ -86,7 +86,6 @@ export const watchJa = {
     marked_possible_outage: '停電・通信障害の可能性あり',
     missed_again: '翌日も連絡なし',
     recovered: '復旧',
-    asked_again: '本人がもう一度助けを求めました',
     test_ended: '市役所がテストを終了',
   },
 };

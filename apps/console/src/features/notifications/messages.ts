@@ -118,7 +118,7 @@ export const notifyEn: Strings<typeof notifyJa> = {
 };
 
 /** The alert kinds and ladder steps help requests and call notes added to the watch page. */
-const watchJa = {
+export const watchJa = {
   kind: {
     concern: '気がかりな様子の連絡',
     help_request: '助けを求めています',
@@ -129,7 +129,7 @@ const watchJa = {
   fromSafetyCheck: 'この安否確認から出た見守りアラート',
   openedAt: '受付',
 };
-const watchEn: Strings<typeof watchJa> = {
+export const watchEn: Strings<typeof watchJa> = {
   kind: {
     concern: 'Concern reported',
     help_request: 'Asking for help',

@@ -1,0 +1,114 @@
+/**
+ * The console says everything in words (issue 13): every key of each Japanese catalogue exists in
+ * its English one and the other way round, no label is empty, and every code the hub can send that
+ * the console displays (call end reasons, alert kinds and events, outcomes, order states…) has a
+ * Japanese label that is not the code itself.
+ */
+
+import type { TSchema } from '@sinclair/typebox';
+import {
+  ActivityKind,
+  AlertEventType,
+  AlertKind,
+  AlertOutcome,
+  AlertState,
+  BoardStatus,
+  CallEndReason,
+  HistoryDay,
+  Mood,
+  OrderStatus,
+  WatcherKind,
+} from '@tsunagu/protocol';
+import { announcementsEn, announcementsJa } from '../features/announcements/messages';
+import { talkEn, talkJa } from '../features/calls/messages';
+import { householdEn, householdJa } from '../features/households/messages';
+import { privacyEn, privacyJa } from '../features/households/privacy-messages';
+import { jmaEn, jmaJa } from '../features/jma/messages';
+import {
+  notifyEn,
+  notifyJa,
+  watchEn as notifyWatchEn,
+  watchJa as notifyWatchJa,
+} from '../features/notifications/messages';
+import { systemEn, systemJa } from '../features/system/messages';
+import { fleetEn, fleetJa } from '../features/terminals/messages';
+import { watchersEn, watchersJa } from '../features/watchers/messages';
+import { en } from './en';
+import { ja } from './ja';
+
+type Tree = { [key: string]: unknown };
+
+/** Every leaf of a catalogue as a dotted path (arrays count as leaves). */
+function leaves(tree: unknown, prefix = ''): string[] {
+  if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) return [prefix];
+  return Object.entries(tree as Tree).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** The values of a closed set of strings (`literals(...)`, a union of literals, or of such unions). */
+function values(schema: TSchema): string[] {
+  if (typeof schema.const === 'string') return [schema.const];
+  return (schema.anyOf as TSchema[]).flatMap(values);
+}
+
+/** The Japanese words as the console has them once every page has added its own (deep merge). */
+function merge(base: Tree, extra: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [k, v] of Object.entries(extra))
+    out[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? merge((out[k] as Tree) ?? {}, v as Tree) : v;
+  return out;
+}
+const shownJa = merge(ja as unknown as Tree, { watch: notifyWatchJa });
+
+const at = (tree: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, k) => (node as Tree | undefined)?.[k], tree);
+
+const pairs: [string, unknown, unknown][] = [
+  ['console', ja, en],
+  ['announcements', announcementsJa, announcementsEn],
+  ['calls', talkJa, talkEn],
+  ['households', householdJa, householdEn],
+  ['privacy', privacyJa, privacyEn],
+  ['jma', jmaJa, jmaEn],
+  ['notifications', notifyJa, notifyEn],
+  ['watch (notifications)', notifyWatchJa, notifyWatchEn],
+  ['system', systemJa, systemEn],
+  ['fleet', fleetJa, fleetEn],
+  ['watchers', watchersJa, watchersEn],
+];
+
+describe('console catalogues', () => {
+  it.each(pairs)('%s: Japanese and English have the same keys, none empty', (_name, jaWords, enWords) => {
+    const jaKeys = leaves(jaWords).sort();
+    const enKeys = leaves(enWords).sort();
+    expect({ missingInEnglish: jaKeys.filter((k) => !enKeys.includes(k)) }).toEqual({ missingInEnglish: [] });
+    expect({ missingInJapanese: enKeys.filter((k) => !jaKeys.includes(k)) }).toEqual({ missingInJapanese: [] });
+    // Empty on purpose in both (e.g. nothing to add for a plain issue); empty in one only is a gap.
+    const empty = jaKeys.filter((k) => (at(jaWords, k) === '') !== (at(enWords, k) === ''));
+    expect(empty).toEqual([]);
+  });
+
+  // Every code the console shows, with where its Japanese label lives.
+  const shown: [string, TSchema, string][] = [
+    ['call end reasons', CallEndReason, 'calls.endedReason'],
+    ['order states', OrderStatus, 'orders.statuses'],
+    ['alert kinds', AlertKind, 'watch.kind'],
+    ['alert states', AlertState, 'watch.state'],
+    ['alert events', AlertEventType, 'watch.events'],
+    ['alert outcomes', AlertOutcome, 'watch.outcomes'],
+    ['board states', BoardStatus, 'watch.status'],
+    ['history days', HistoryDay.properties.status, 'watch.dayStatus'],
+    ['moods', Mood, 'watch.moods'],
+    ['signs of life', ActivityKind, 'watch.signs'],
+    ['watcher kinds', WatcherKind, 'watcherKinds'],
+  ];
+  it.each(shown)('%s: each has a Japanese label in words', (_name, schema, path) => {
+    const problems = values(schema).flatMap((code) => {
+      const label = at(shownJa, `${path}.${code}`);
+      if (typeof label !== 'string' || label === '') return [`${code}: no label`];
+      // A code shown as is (snake_case or the code itself) or English where Japanese belongs.
+      if (label === code || /[a-z]+_[a-z]+/.test(label) || /^[\x20-\x7e]+$/.test(label)) return [`${code}: "${label}"`];
+      return [];
+    });
+    expect(problems).toEqual([]);
+  });
+});
