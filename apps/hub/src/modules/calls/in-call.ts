@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import type { CallSignal, IceServersResponse } from '@tsunagu/protocol';
 import { rooms } from '../../plugins/socket';
-import { fail, type LiveCalls, type StaffParty, type TerminalParty } from './live';
+import { fail, type LiveCalls, type StaffParty, type TerminalParty } from './live-model';
 
 export interface InCall {
   hangUp(p: TerminalParty | StaffParty, callId: number): { callId: number };

@@ -6,7 +6,7 @@
  */
 import type { User } from '@tsunagu/protocol';
 import type { TerminalEmit } from '../../plugins/socket';
-import { isOperator, type LiveCall, type LiveCalls, RECONNECT_GRACE_MS, type TerminalParty } from './live';
+import { isOperator, type LiveCall, type LiveCalls, RECONNECT_GRACE_MS, type TerminalParty } from './live-model';
 
 export interface CallPresence {
   terminalConnected(p: TerminalParty, emit: TerminalEmit): void;

@@ -10,7 +10,8 @@
 import type { CallInfo } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { createInCall, type InCall } from './in-call';
-import { type CallsServiceDeps, createLiveCalls } from './live';
+import { createLiveCalls } from './live';
+import type { CallsServiceDeps } from './live-model';
 import { registerCallMetrics } from './metrics';
 import { type CallPresence, createCallPresence } from './presence';
 import { createStaffCommands, type StaffCommands } from './staff-commands';
@@ -19,7 +20,7 @@ import { type CallSync, createCallSync } from './sync';
 import { createTerminalCommands, type TerminalCommands } from './terminal-commands';
 import type { CallViews } from './views';
 
-export { RECONNECT_GRACE_MS } from './live';
+export { RECONNECT_GRACE_MS } from './live-model';
 
 export interface CallsService
   extends TerminalCommands,

@@ -1,7 +1,7 @@
 /** Socket.IO commands for calls, on the terminal and staff namespaces. */
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
-import type { StaffParty, TerminalParty } from './live';
+import type { StaffParty, TerminalParty } from './live-model';
 import { callTakers } from './routes';
 import type { CallsService } from './service';
 

@@ -1,7 +1,7 @@
 /** What shop staff and listeners do: availability, answer or decline a ring, call a resident back. */
 import type { CallInfo, OperatorState, User } from '@tsunagu/protocol';
 import { badRequest, notFound } from '../../lib/errors';
-import { fail, fromRouter, isOperator, type LiveCalls, notAnOperator, routed, type StaffParty } from './live';
+import { fail, fromRouter, isOperator, type LiveCalls, notAnOperator, routed, type StaffParty } from './live-model';
 import { createCall } from './store';
 
 export interface StaffCommands {

@@ -6,7 +6,7 @@
  * the call over: with its own peer kept (its network dropped), or a new one (a new tab).
  */
 import type { CallMedia, StaffCallSync, TerminalCallSync, User } from '@tsunagu/protocol';
-import type { LiveCall, LiveCalls, TerminalParty } from './live';
+import type { LiveCall, LiveCalls, TerminalParty } from './live-model';
 
 const inCall = (c: LiveCall) => c.record.status === 'connected' || c.record.status === 'ringing_terminal';
 const operatorCall = (calls: LiveCalls, userId: number) =>

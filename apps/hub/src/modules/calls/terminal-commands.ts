@@ -1,7 +1,7 @@
 /** What a resident's terminal does: ask for a shop or the listening line, ask for a callback, give up, take or decline a call. */
 import type { CallInfo, QueuePosition } from '@tsunagu/protocol';
 import { notFound } from '../../lib/errors';
-import { fail, type LiveCalls, routed, type TerminalParty } from './live';
+import { fail, type LiveCalls, routed, type TerminalParty } from './live-model';
 import { createCall } from './store';
 
 export interface TerminalCommands {

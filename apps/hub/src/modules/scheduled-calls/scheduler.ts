@@ -11,7 +11,7 @@ import type { TimerHandle } from '../../lib/clock';
 import { AppError, notFound } from '../../lib/errors';
 import type { DomainEvents } from '../../lib/events';
 import { rooms } from '../../plugins/socket';
-import type { StaffParty } from '../calls/live';
+import type { StaffParty } from '../calls/live-model';
 import type { CallsService } from '../calls/service';
 import type { Plans } from './plans';
 import type { ScheduledCallsStore } from './store';
