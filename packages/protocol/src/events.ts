@@ -216,7 +216,13 @@ export const staffWire = {
     }),
     'watch:acknowledge': command(AlertIdPayload, WatchAlert, {
       payload: { alertId: 41 },
-      data: { ...ex.watchAlert, state: 'acknowledged', acknowledgedAt: ex.at, acknowledgedBy: 'user:4:kato' },
+      data: {
+        ...ex.watchAlert,
+        state: 'acknowledged',
+        acknowledgedAt: ex.at,
+        acknowledgedBy: 'user:4:kato',
+        acknowledgedByName: '加藤 美咲',
+      },
     }),
     'watch:resolve': command(ResolveAlertPayload, WatchAlert, {
       payload: { alertId: 41, outcome: 'phoned_fine', note: '電話で元気を確認' },

@@ -276,14 +276,16 @@ export const watchAlert: WatchAlert = {
   nextEscalationAt: later,
   acknowledgedAt: null,
   acknowledgedBy: null,
+  acknowledgedByName: null,
   resolvedAt: null,
   resolvedBy: null,
+  resolvedByName: null,
   outcome: null,
   note: '',
   possibleOutage: false,
   announcementId: null,
   test: false,
-  events: [{ id: 1, at, type: 'opened', actor: 'system', level: 1, detail: null }],
+  events: [{ id: 1, at, type: 'opened', actor: 'system', actorName: null, level: 1, detail: null }],
   deliveries: [
     {
       id: 71,

@@ -53,6 +53,8 @@ export const AlertEvent = Type.Object({
   type: AlertEventType,
   /** Who did it: `system`, or `user:<id>:<username>`. */
   actor: Type.String(),
+  /** The display name of the person who did it (null for the hub itself), for the console to show. */
+  actorName: Type.Union([Type.String(), Type.Null()]),
   level: Type.Union([Type.Integer(), Type.Null()]),
   detail: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
 });
@@ -73,8 +75,11 @@ export const WatchAlert = Type.Object({
   nextEscalationAt: Type.Union([Timestamp, Type.Null()]),
   acknowledgedAt: Type.Union([Timestamp, Type.Null()]),
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  /** The display name behind `acknowledgedBy`, for the console to show. */
+  acknowledgedByName: Type.Union([Type.String(), Type.Null()]),
   resolvedAt: Type.Union([Timestamp, Type.Null()]),
   resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  resolvedByName: Type.Union([Type.String(), Type.Null()]),
   outcome: Type.Union([AlertOutcome, Type.Null()]),
   note: Type.String(),
   /** A missed check-in in a district with an open outage alert: maybe the terminal had no power. */

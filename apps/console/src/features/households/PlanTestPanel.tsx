@@ -14,7 +14,7 @@ const hhmm = (iso: string, language: string) => formatDateTime(iso, language).sl
 
 function progress(alert: WatchAlert | null): { key: string; by?: string } {
   if (!alert) return { key: 'waiting' };
-  if (alert.state !== 'open') return { key: 'acknowledged', by: alert.acknowledgedBy?.replace(/^user:\d+:/, '') ?? '' };
+  if (alert.state !== 'open') return { key: 'acknowledged', by: alert.acknowledgedByName ?? '' };
   return { key: alert.level >= 2 ? 'level2' : alert.level === 1 ? 'level1' : 'reminded' };
 }
 

@@ -147,19 +147,13 @@ export function WatchPage() {
               },
               { header: t('watch.outcome'), cell: (a) => (a.outcome ? t(`watch.outcomes.${a.outcome}`) : '') },
               { header: t('watch.note'), cell: (a) => a.note },
-              { header: t('watch.by'), cell: (a) => actorLabel(a.resolvedBy) },
+              { header: t('watch.by'), cell: (a) => a.resolvedByName ?? '' },
             ]}
           />
         </LoadState>
       </section>
     </Page>
   );
-}
-
-function actorLabel(actor: string | null): string {
-  if (!actor) return '';
-  const m = /^user:\d+:(.+)$/.exec(actor);
-  return m ? m[1]! : actor;
 }
 
 /** The board's columns: who, today's state (and deadline), the check-in, mood, terminal, history. */
@@ -270,7 +264,7 @@ function AlertCard({
         {alert.events.map((e) => (
           <li key={e.id}>
             <span className="nowrap">{time(e.at)}</span> {t(`watch.events.${e.type}`, { level: e.level ?? 0 })}
-            {e.actor !== 'system' ? ` (${actorLabel(e.actor)})` : ''}
+            {e.actorName ? ` (${e.actorName})` : ''}
           </li>
         ))}
       </ol>

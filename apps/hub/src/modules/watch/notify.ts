@@ -43,6 +43,12 @@ export function createNotifier(
   const staff = ctx.sockets.staff;
   let deliveriesOf: (alertId: number) => NotificationDelivery[] = () => [];
 
+  /** The display name behind an actor `user:<id>:<username>` (the username if the account is gone); null for `system`. */
+  function actorName(actor: string | null): string | null {
+    const m = /^user:(\d+):(.*)$/.exec(actor ?? '');
+    return m ? (deps.userName(Number(m[1])) ?? m[2]!) : null;
+  }
+
   function toDto(a: AlertRecord): WatchAlert {
     return {
       id: a.id,
@@ -57,16 +63,24 @@ export function createNotifier(
       nextEscalationAt: a.state === 'open' ? isoOrNull(a.nextStepAt) : null,
       acknowledgedAt: isoOrNull(a.acknowledgedAt),
       acknowledgedBy: a.acknowledgedBy,
+      acknowledgedByName: actorName(a.acknowledgedBy),
       resolvedAt: isoOrNull(a.resolvedAt),
       resolvedBy: a.resolvedBy,
+      resolvedByName: actorName(a.resolvedBy),
       outcome: a.outcome,
       note: a.note,
       possibleOutage: a.possibleOutage,
       announcementId: a.announcementId,
       test: a.planTestId !== null,
-      events: alerts
-        .events(a.id)
-        .map((e) => ({ id: e.id, at: iso(e.at), type: e.type, actor: e.actor, level: e.level, detail: e.detail })),
+      events: alerts.events(a.id).map((e) => ({
+        id: e.id,
+        at: iso(e.at),
+        type: e.type,
+        actor: e.actor,
+        actorName: actorName(e.actor),
+        level: e.level,
+        detail: e.detail,
+      })),
       deliveries: deliveriesOf(a.id),
     };
   }

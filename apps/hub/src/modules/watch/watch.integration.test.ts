@@ -199,16 +199,26 @@ describe('watch over real sockets', () => {
       expect((await operator({ method: 'GET', url: '/api/watch/board' })).statusCode).toBe(403);
       expect((await hub.as(null)({ method: 'GET', url: '/api/watch/alerts' })).statusCode).toBe(401);
 
-      // The assigned watcher can; city hall sees everyone.
+      // The assigned watcher can; city hall sees everyone. Who did it is shown by display name, not username.
+      hub.stores.accounts.updateUser(hub.fixture.users.watcher, { displayName: '見守り 花子' });
       expect((await me({ method: 'POST', url: `/api/watch/alerts/${ids[mine]}/acknowledge` })).json()).toMatchObject({
         state: 'acknowledged',
+        acknowledgedByName: '見守り 花子',
       });
       const resolved = await me({
         method: 'POST',
         url: `/api/watch/alerts/${ids[mine]}/resolve`,
         payload: { outcome: 'visited_fine', note: '元気でした' },
       });
-      expect(resolved.json()).toMatchObject({ state: 'resolved', outcome: 'visited_fine', note: '元気でした' });
+      expect(resolved.json()).toMatchObject({
+        state: 'resolved',
+        outcome: 'visited_fine',
+        note: '元気でした',
+        resolvedByName: '見守り 花子',
+      });
+      const events = resolved.json().events as { type: string; actorName: string | null }[];
+      expect(events.find((e) => e.type === 'resolved')?.actorName).toBe('見守り 花子');
+      expect(events.find((e) => e.type === 'opened')?.actorName).toBeNull();
       expect(
         (
           await me({ method: 'POST', url: `/api/watch/alerts/${ids[mine]}/resolve`, payload: { outcome: 'other' } })
