@@ -25,7 +25,7 @@ test.each(['admin', 'shop1', 'listener1', 'welfare1'])('every page %s can open p
     await page.waitForTimeout(100);
     found.push({ page: id, violations: await axeViolations(page) });
     // Words, not internal codes: nothing like `hung_up_by_resident` on a Japanese page.
-    // (The audit log's action column is shown as the stored code on purpose, in monospace: left out.)
+    // (The audit log's actor, target and detail columns are stored data in monospace: left out; its action is in words.)
     const text = await page.locator('main').evaluate((main) => {
       const copy = main.cloneNode(true) as HTMLElement;
       for (const code of Array.from(copy.querySelectorAll('.mono, style, script'))) code.remove();

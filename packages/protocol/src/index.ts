@@ -1,6 +1,7 @@
 export * from './accounts';
 export * from './announcements';
 export * from './api';
+export * from './audit-actions';
 export * from './calls';
 export * from './checkins';
 export * from './common';

@@ -12,14 +12,17 @@ import {
   AlertKind,
   AlertOutcome,
   AlertState,
+  AUDIT_ACTIONS,
   BoardStatus,
   CallEndReason,
   HistoryDay,
+  JmaDecision,
   Mood,
   OrderStatus,
   WatcherKind,
 } from '@tsunagu/protocol';
 import { announcementsEn, announcementsJa } from '../features/announcements/messages';
+import { auditEn, auditJa } from '../features/audit/messages';
 import { talkEn, talkJa } from '../features/calls/messages';
 import { householdEn, householdJa } from '../features/households/messages';
 import { privacyEn, privacyJa } from '../features/households/privacy-messages';
@@ -57,7 +60,7 @@ function merge(base: Tree, extra: Tree): Tree {
     out[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? merge((out[k] as Tree) ?? {}, v as Tree) : v;
   return out;
 }
-const shownJa = merge(ja as unknown as Tree, { watch: notifyWatchJa });
+const shownJa = merge(ja as unknown as Tree, { watch: notifyWatchJa, audit: auditJa });
 
 const at = (tree: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((node, k) => (node as Tree | undefined)?.[k], tree);
@@ -74,6 +77,7 @@ const pairs: [string, unknown, unknown][] = [
   ['system', systemJa, systemEn],
   ['fleet', fleetJa, fleetEn],
   ['watchers', watchersJa, watchersEn],
+  ['audit actions', auditJa, auditEn],
 ];
 
 describe('console catalogues', () => {
@@ -108,6 +112,15 @@ describe('console catalogues', () => {
       // A code shown as is (snake_case or the code itself) or English where Japanese belongs.
       if (label === code || /[a-z]+_[a-z]+/.test(label) || /^[\x20-\x7e]+$/.test(label)) return [`${code}: "${label}"`];
       return [];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('audit actions: each the hub records (and each JMA decision) has a Japanese label in words', () => {
+    const codes = [...AUDIT_ACTIONS, ...values(JmaDecision).map((d) => `jma.${d}`)];
+    const problems = codes.flatMap((code) => {
+      const label = at(shownJa, `audit.actions.${code}`);
+      return typeof label === 'string' && label !== '' && !/^[\x20-\x7e]+$/.test(label) ? [] : [code];
     });
     expect(problems).toEqual([]);
   });

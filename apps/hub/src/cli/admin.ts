@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
+import type { AuditAction } from '@tsunagu/protocol';
 import { CreateUserBody, NewPassword, StaffRole } from '@tsunagu/protocol';
 import { buildApp } from '../app';
 import { loadConfigOrReport } from '../config';
@@ -79,7 +80,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
   const { positional, flags } = parseArgs(argv);
   const [command, ...rest] = positional;
   const out: string[] = [];
-  const audit = (action: string, target: string | null, detail?: Record<string, unknown>) =>
+  const audit = (action: AuditAction, target: string | null, detail?: Record<string, unknown>) =>
     hub.ctx.audit.record({ actor: `cli:${process.env.USER ?? 'unknown'}`, action, target, detail });
   const userNamed = (name: string | undefined) => {
     if (!name) throw new CliError('Give the user name.');

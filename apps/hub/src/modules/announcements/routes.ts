@@ -1,6 +1,7 @@
 /** REST routes: compose/approve/update/cancel announcements, target preview, receipts, follow-ups (JSON/CSV), voice clips, CAP gateway. */
 import fs from 'node:fs';
 import multipart from '@fastify/multipart';
+import type { AuditAction } from '@tsunagu/protocol';
 import { CAP_CONTENT_TYPES, MAX_AUDIO_BYTES } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
@@ -20,7 +21,7 @@ export { csvCell } from '../../lib/csv';
 
 export function announcementsRoutes(ctx: HubContext, service: AnnouncementsService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    const audit = (request: FastifyRequest, action: string, target: string, detail?: Record<string, unknown>) =>
+    const audit = (request: FastifyRequest, action: AuditAction, target: string, detail?: Record<string, unknown>) =>
       ctx.audit.record({
         actor: actorName(request.principal),
         action,

@@ -3,14 +3,14 @@
  * engines: SQLite here (written before the promise settles), PostgreSQL in store-postgres.ts, one
  * suite for both (store.test.ts).
  */
-import type { AuditEntry } from '@tsunagu/protocol';
+import type { AuditAction, AuditEntry } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 import type { Clock } from '../../lib/clock';
 import { currentAddress } from '../../lib/request-context';
 
 export interface AuditRecord {
   actor: string;
-  action: string;
+  action: AuditAction;
   target?: string | null;
   ip?: string | null;
   detail?: Record<string, unknown> | string | null;

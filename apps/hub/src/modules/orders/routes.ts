@@ -1,4 +1,6 @@
 /** REST for orders: shop staff see and change only their own shop's orders; city hall sees all. */
+
+import type { AuditAction } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { forbidden, notFound } from '../../lib/errors';
@@ -45,7 +47,7 @@ export function ordersRoutes(
       if (!r || !visibleShopIds(request.principal, shops).includes(r.shopId)) throw notFound('order');
       return r;
     };
-    const audit = (request: FastifyRequest, action: string, id: number, detail?: unknown) =>
+    const audit = (request: FastifyRequest, action: AuditAction, id: number, detail?: unknown) =>
       ctx.audit.record({
         actor: actorName(request.principal),
         action,

@@ -1,4 +1,6 @@
 /** REST for planned listening calls: listeners plan for their line, city hall (welfare) for any. */
+
+import type { AuditAction } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
@@ -10,7 +12,12 @@ const tags = ['calls'];
 
 export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    const audit = (request: FastifyRequest, action: string, householdId: number, detail: Record<string, unknown>) =>
+    const audit = (
+      request: FastifyRequest,
+      action: AuditAction,
+      householdId: number,
+      detail: Record<string, unknown>,
+    ) =>
       ctx.audit.record({
         actor: actorName(request.principal),
         action,

@@ -3,6 +3,8 @@
  * shop's own staff edit opening hours and the catalogue. Item photos are uploaded (JPEG, PNG or
  * WebP, stored in the database) or given as a URL.
  */
+
+import type { AuditAction } from '@tsunagu/protocol';
 import { PHOTO_CONTENT_TYPES } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
@@ -44,7 +46,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
       (_req, body, done) => done(null, body),
     );
 
-    const audit = (request: FastifyRequest, action: string, target: string, detail?: unknown) =>
+    const audit = (request: FastifyRequest, action: AuditAction, target: string, detail?: unknown) =>
       ctx.audit.record({
         actor: actorName(request.principal),
         action,
