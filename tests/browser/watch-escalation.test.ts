@@ -68,7 +68,10 @@ test('a resident checks in; a watcher sees a missed check-in escalate, acknowled
   await page.getByTestId(`watch-note-${alertId}`).fill('訪問しました。お元気でした。');
   await page.getByTestId(`watch-resolve-${alertId}`).click();
   await page.getByTestId(`watch-alert-${alertId}`).waitFor({ state: 'detached' });
-  await expect(page.getByTestId('watch-outcomes').textContent()).resolves.toContain('訪問して無事');
+  // The outcomes list reloads after the alert goes: wait for the row, then check who it names (display name).
+  const outcome = page.getByTestId('watch-outcomes').getByRole('row').filter({ hasText: '訪問して無事' });
+  await outcome.first().waitFor();
+  await expect(outcome.first().textContent()).resolves.toContain('福祉課 青木');
   expect(db.prepare('SELECT state, outcome, level FROM watch_alerts WHERE id = ?').get(alertId)).toEqual({
     state: 'resolved',
     outcome: 'visited_fine',
@@ -81,8 +84,7 @@ test('a resident checks in; a watcher sees a missed check-in escalate, acknowled
 
   // The resident's 30-day history: today checked in, in a good mood.
   await page.getByTestId(`watch-history-${resident.householdId}`).click();
-  await page.getByTestId('watch-history').waitFor();
-  await expect(page.getByTestId('watch-history').textContent()).resolves.toContain('よい');
+  await page.getByTestId('watch-history').getByText('よい').first().waitFor();
   await page.getByTestId('watch-history').scrollIntoViewIfNeeded();
   await screenshot(page, 'watch-resolved-history');
   expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
