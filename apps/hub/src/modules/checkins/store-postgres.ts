@@ -7,7 +7,15 @@
  */
 import type { Mood } from '@tsunagu/protocol';
 import { inTransaction, type Pg, type PgClient } from '../../db/postgres';
-import type { CheckinInput, CheckinLedger, CheckinOutcome } from './store';
+import {
+  type CheckinInput,
+  type CheckinLedger,
+  type CheckinOutcome,
+  checkinValues,
+  resendSetsMood,
+  resentCheckin,
+  storedCheckin,
+} from './store';
 
 const INSERT_CHECKIN = `INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at, mood)
   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (household_id, idempotency_key) DO NOTHING RETURNING id`;
@@ -17,34 +25,17 @@ const EXISTING = 'SELECT id, at, mood FROM checkins WHERE household_id = $1 AND 
 const SET_MOOD = 'UPDATE checkins SET mood = $1 WHERE id = $2 AND mood IS NULL';
 
 async function commitOne(client: PgClient, c: CheckinInput): Promise<CheckinOutcome> {
-  const inserted = await client.query<{ id: number }>(INSERT_CHECKIN, [
-    c.householdId,
-    c.terminalId,
-    c.idempotencyKey,
-    c.at,
-    c.pressedAt,
-    c.receivedAt,
-    c.mood,
-  ]);
-  const row = inserted.rows[0];
+  const row = (await client.query<{ id: number }>(INSERT_CHECKIN, [...checkinValues(c)])).rows[0];
   if (row) {
     await client.query(INSERT_SIGN, [c.householdId, c.at, row.id]);
-    return { ok: true, checkinId: row.id, duplicate: false, at: c.at, mood: c.mood, moodChanged: c.mood !== null };
+    return storedCheckin(c, row.id);
   }
   const existing = (
     await client.query<{ id: number; at: number; mood: Mood | null }>(EXISTING, [c.householdId, c.idempotencyKey])
   ).rows[0]!;
-  // A resend may carry the mood chosen after the first send; the first mood given stands.
   const moodChanged =
-    c.mood !== null && existing.mood === null && (await client.query(SET_MOOD, [c.mood, existing.id])).rowCount === 1;
-  return {
-    ok: true,
-    checkinId: existing.id,
-    duplicate: true,
-    at: existing.at,
-    mood: moodChanged ? c.mood : existing.mood,
-    moodChanged,
-  };
+    resendSetsMood(c, existing) && (await client.query(SET_MOOD, [c.mood, existing.id])).rowCount === 1;
+  return resentCheckin(c, existing, moodChanged);
 }
 
 // WITH ORDINALITY + ORDER BY n: within one batch the first of two items with the same key is the new one.
@@ -97,22 +88,13 @@ async function commitBatch(client: PgClient, batch: CheckinInput[]): Promise<Che
     if (id !== undefined) {
       fresh.delete(key);
       stored.set(key, { id, at: c.at, mood: c.mood });
-      outcomes.push({
-        ok: true,
-        checkinId: id,
-        duplicate: false,
-        at: c.at,
-        mood: c.mood,
-        moodChanged: c.mood !== null,
-      });
+      outcomes.push(storedCheckin(c, id));
       continue;
     }
     const e = stored.get(key)!;
-    // A resend may carry the mood chosen after the first send; the first mood given stands.
-    const moodChanged =
-      c.mood !== null && e.mood === null && (await client.query(SET_MOOD, [c.mood, e.id])).rowCount === 1;
+    const moodChanged = resendSetsMood(c, e) && (await client.query(SET_MOOD, [c.mood, e.id])).rowCount === 1;
+    outcomes.push(resentCheckin(c, e, moodChanged));
     if (moodChanged) e.mood = c.mood;
-    outcomes.push({ ok: true, checkinId: e.id, duplicate: true, at: e.at, mood: e.mood, moodChanged });
   }
   return outcomes;
 }

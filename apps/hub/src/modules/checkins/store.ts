@@ -18,6 +18,38 @@ export type CheckinOutcome =
   | { ok: true; checkinId: number; duplicate: boolean; at: number; mood: Mood | null; moodChanged: boolean }
   | { ok: false; error: unknown };
 
+/** A new check-in's columns in the order both engines' INSERT names them. */
+export const checkinValues = (c: CheckinInput) =>
+  [c.householdId, c.terminalId, c.idempotencyKey, c.at, c.pressedAt, c.receivedAt, c.mood] as const;
+
+/** The outcome of a check-in stored now. */
+export const storedCheckin = (c: CheckinInput, checkinId: number): CheckinOutcome => ({
+  ok: true,
+  checkinId,
+  duplicate: false,
+  at: c.at,
+  mood: c.mood,
+  moodChanged: c.mood !== null,
+});
+
+/** A resend may carry the mood chosen after the first send; the first mood given stands. */
+export const resendSetsMood = (c: CheckinInput, stored: { mood: Mood | null }) =>
+  c.mood !== null && stored.mood === null;
+
+/** The outcome of a resend: the stored check-in, with the resend's mood if `moodChanged` (it was set now). */
+export const resentCheckin = (
+  c: CheckinInput,
+  stored: { id: number; at: number; mood: Mood | null },
+  moodChanged: boolean,
+): CheckinOutcome => ({
+  ok: true,
+  checkinId: stored.id,
+  duplicate: true,
+  at: stored.at,
+  mood: moodChanged ? c.mood : stored.mood,
+  moodChanged,
+});
+
 export interface SignOfLife {
   kind: ActivityKind;
   at: number;
@@ -155,41 +187,18 @@ export function createSqliteCheckinsStore(db: Db): CheckinsStore {
   };
 
   const commitOne = db.transaction((c: CheckinInput): CheckinOutcome => {
-    const inserted = s.insertCheckin.get(
-      c.householdId,
-      c.terminalId,
-      c.idempotencyKey,
-      c.at,
-      c.pressedAt,
-      c.receivedAt,
-      c.mood,
-    ) as { id: number } | undefined;
+    const inserted = s.insertCheckin.get(...checkinValues(c)) as { id: number } | undefined;
     if (inserted) {
       s.insertSign.run(c.householdId, 'checkin', c.at, inserted.id);
-      return {
-        ok: true,
-        checkinId: inserted.id,
-        duplicate: false,
-        at: c.at,
-        mood: c.mood,
-        moodChanged: c.mood !== null,
-      };
+      return storedCheckin(c, inserted.id);
     }
     const existing = s.existingCheckin.get(c.householdId, c.idempotencyKey) as {
       id: number;
       at: number;
       mood: Mood | null;
     };
-    // A resend may carry the mood chosen after the first send; the first mood given stands.
-    const moodChanged = c.mood !== null && existing.mood === null && s.setMood.run(c.mood, existing.id).changes === 1;
-    return {
-      ok: true,
-      checkinId: existing.id,
-      duplicate: true,
-      at: existing.at,
-      mood: moodChanged ? c.mood : existing.mood,
-      moodChanged,
-    };
+    const moodChanged = resendSetsMood(c, existing) && s.setMood.run(c.mood, existing.id).changes === 1;
+    return resentCheckin(c, existing, moodChanged);
   });
   const commitBatch = db.transaction((batch: CheckinInput[]) =>
     batch.map((c): CheckinOutcome => {
