@@ -62,7 +62,7 @@ export interface TestHub extends Hub {
   connectTerminal(
     credential: string,
     protocolVersion?: number,
-    extra?: { reconnection?: boolean },
+    extra?: { reconnection?: boolean; appVersion?: string },
   ): Promise<TerminalSocket>;
   /** A terminal's socket, connecting, on the hub that listens already (see `terminalSocket`); closed with the hub. */
   terminalSocket(credential: string, protocolVersion?: number, extra?: { reconnection?: boolean }): TerminalSocket;

@@ -10,18 +10,7 @@ import type { Socket } from 'socket.io-client';
 import { buildApp } from '../../app';
 import { openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  NO_SPEECH,
-  nextEvent,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, emitAck, NO_SPEECH, nextEvent, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(60_000);
 
@@ -36,37 +25,32 @@ const TUESDAY_TEN = { weekdays: [2], time: '10:00' };
 describe('planned listening calls', () => {
   let hub: TestHub;
   let clock: FakeClock;
-  let url: string;
-  const sockets: Socket[] = [];
   let householdId: number;
   let terminal: Socket;
 
   beforeEach(async () => {
     clock = new FakeClock(jst(6, 9, 30));
     hub = await createTestHub({ clock });
-    url = await hub.listen();
     householdId = hub.fixture.households[0]!;
-    terminal = await connectTerminal(url, enrollTerminal(hub, householdId).credential);
-    sockets.push(terminal);
+    terminal = await hub.connectTerminal(hub.enrollTerminal(householdId).credential);
   });
   afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
+    hub.closeSockets();
     await hub.capabilities.watch.settle();
     await hub.close();
   });
 
-  const user = (name: keyof TestHub['fixture']['users']) => sessionFor(hub, hub.fixture.users[name]);
+  const user = (name: keyof TestHub['fixture']['users']) => hub.sessionFor(hub.fixture.users[name]);
   const plan = async (body: object = { householdId, ...TUESDAY_TEN }) => {
-    const res = await as(hub, user('listener'))({ method: 'POST', url: '/api/calls/schedules', payload: body });
+    const res = await hub.as(user('listener'))({ method: 'POST', url: '/api/calls/schedules', payload: body });
     expect(res.statusCode).toBe(201);
     return res.json<CallSchedule>();
   };
   const listed = async (who: keyof TestHub['fixture']['users'] = 'listener') =>
-    (await as(hub, user(who))({ method: 'GET', url: '/api/calls/schedules' })).json<CallScheduleList>();
+    (await hub.as(user(who))({ method: 'GET', url: '/api/calls/schedules' })).json<CallScheduleList>();
   const rows = () => hub.ctx.db.prepare('SELECT state, due_at AS dueAt FROM scheduled_calls ORDER BY id').all();
   async function listenerSocket(): Promise<Socket> {
-    const s = await connectStaff(url, user('listener'));
-    sockets.push(s);
+    const s = await hub.connectStaff(user('listener'));
     await emitAck(s, 'call:setAvailability', { availability: 'available' });
     return s;
   }
@@ -134,9 +118,8 @@ describe('planned listening calls', () => {
   it('an unanswered planned call is a missed sign of life: a missed_call alert for the household’s watchers', async () => {
     await plan();
     const listener = await listenerSocket();
-    const watcher = await connectStaff(url, user('watcher'));
-    const stranger = await connectStaff(url, user('otherWatcher'));
-    sockets.push(watcher, stranger);
+    const watcher = await hub.connectStaff(user('watcher'));
+    const stranger = await hub.connectStaff(user('otherWatcher'));
     const heardByStranger: unknown[] = [];
     stranger.on('watch:alertRaised', (a) => heardByStranger.push(a));
     const due = await fallDue(listener);
@@ -158,8 +141,7 @@ describe('planned listening calls', () => {
 
     // Its own ladder: unacknowledged, it goes up to the supervisor.
     clock.advance(58 * MINUTE);
-    const supervisor = await connectStaff(url, user('supervisor'));
-    sockets.push(supervisor);
+    const supervisor = await hub.connectStaff(user('supervisor'));
     const escalated = nextEvent<WatchAlert>(supervisor, 'watch:alertRaised');
     clock.advance(3 * MINUTE);
     expect(await escalated).toMatchObject({ id: alert.id, kind: 'missed_call', level: 2 });
@@ -216,7 +198,7 @@ describe('planned listening calls', () => {
       },
       clock.now(),
     );
-    const asOther = as(hub, sessionFor(hub, otherListener));
+    const asOther = hub.as(hub.sessionFor(otherListener));
     expect((await asOther({ method: 'GET', url: '/api/calls/schedules' })).json<CallScheduleList>().schedules).toEqual(
       [],
     );
@@ -229,12 +211,12 @@ describe('planned listening calls', () => {
       expect([method, res.statusCode]).toEqual([method, 404]);
     }
     for (const who of ['operator', 'watcher'] as const) {
-      const res = await as(hub, user(who))({ method: 'GET', url: '/api/calls/schedules' });
+      const res = await hub.as(user(who))({ method: 'GET', url: '/api/calls/schedules' });
       expect([who, res.statusCode]).toEqual([who, 403]);
     }
     // City hall (the welfare worker) sees every line's plans and must say which line calls.
     expect((await listed('cityhall')).schedules.map((s) => s.id)).toEqual([created.id]);
-    const cityhall = as(hub, user('cityhall'));
+    const cityhall = hub.as(user('cityhall'));
     const bad: [object, number, string][] = [
       [{ householdId, ...TUESDAY_TEN }, 400, 'VALIDATION_FAILED'], // two listening lines now: which?
       [{ householdId, shopId: hub.fixture.shopId, ...TUESDAY_TEN }, 400, 'NOT_A_LISTENING_LINE'],
@@ -251,20 +233,14 @@ describe('planned listening calls', () => {
       expect([payload, res.statusCode, res.json().error.code]).toEqual([payload, status, code]);
     }
     // A listener plans for their own line only.
-    const foreign = await as(
-      hub,
-      user('listener'),
-    )({
+    const foreign = await hub.as(user('listener'))({
       method: 'POST',
       url: '/api/calls/schedules',
       payload: { householdId, shopId: otherLine, ...TUESDAY_TEN },
     });
     expect(foreign.statusCode).toBe(404);
 
-    const edited = await as(
-      hub,
-      user('listener'),
-    )({
+    const edited = await hub.as(user('listener'))({
       method: 'PUT',
       url: `/api/calls/schedules/${created.id}`,
       payload: { weekdays: [2, 4], time: '11:30', note: '火木の昼前' },
@@ -281,7 +257,7 @@ describe('planned listening calls', () => {
     expect(rows()).toEqual([]);
     const listener = await listenerSocket();
     await fallDue(listener, jst(6, 11, 30));
-    const removed = await as(hub, user('cityhall'))({ method: 'DELETE', url: `/api/calls/schedules/${created.id}` });
+    const removed = await hub.as(user('cityhall'))({ method: 'DELETE', url: `/api/calls/schedules/${created.id}` });
     expect(removed.json()).toEqual({ ok: true });
     clock.set(jst(8, 11, 30));
     expect(await listed()).toEqual({ schedules: [], due: [] });
@@ -293,8 +269,7 @@ describe('planned listening calls', () => {
         .map((r) => (r as { action: string }).action),
     ).toEqual(['call_schedule.created', 'call_schedule.updated', 'call_schedule.deleted']);
     // Staff of a shop do not ring planned calls.
-    const operator = await connectStaff(url, user('operator'));
-    sockets.push(operator);
+    const operator = await hub.connectStaff(user('operator'));
     const refused = await emitAck<Ack<CallInfo>>(operator, 'call:ringScheduled', { scheduledCallId: 1 });
     expect(refused.ok ? 'rang' : refused.error.code).toBe('FORBIDDEN');
   });
@@ -305,17 +280,14 @@ describe('planned listening calls of a closed household', () => {
     const clock = new FakeClock(jst(6, 9, 30));
     const hub = await createTestHub({ clock });
     const householdId = hub.fixture.households[0]!;
-    const listener = as(hub, sessionFor(hub, hub.fixture.users.listener));
+    const listener = hub.as(hub.sessionFor(hub.fixture.users.listener));
     const res = await listener({
       method: 'POST',
       url: '/api/calls/schedules',
       payload: { householdId, ...TUESDAY_TEN },
     });
     expect(res.statusCode).toBe(201);
-    const closed = await as(
-      hub,
-      sessionFor(hub, hub.fixture.users.cityhall),
-    )({
+    const closed = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
       method: 'POST',
       url: `/api/households/${householdId}/close`,
       payload: { reason: '転出' },
@@ -334,10 +306,7 @@ describe('planned listening calls across a restart', () => {
     const clock = new FakeClock(jst(5, 9, 0));
     const hub = await createTestHub({ clock, db });
     const householdId = hub.fixture.households[0]!;
-    const res = await as(
-      hub,
-      sessionFor(hub, hub.fixture.users.listener),
-    )({
+    const res = await hub.as(hub.sessionFor(hub.fixture.users.listener))({
       method: 'POST',
       url: '/api/calls/schedules',
       payload: { householdId, weekdays: [2, 3], time: '10:00' },

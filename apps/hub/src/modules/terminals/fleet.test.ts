@@ -10,52 +10,29 @@ import {
   PROTOCOL_VERSION,
   type VolumeTestAnswered,
 } from '@tsunagu/protocol';
-import type { Socket } from 'socket.io-client';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  login,
-  nextEvent,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(30_000);
 
 describe('fleet view', () => {
   let hub: TestHub;
-  let url: string;
   let household: number;
   let terminalId: number;
   let credential: string;
-  const sockets: Socket[] = [];
 
   beforeEach(async () => {
     hub = await createTestHub();
-    url = await hub.listen();
     household = hub.fixture.households[0]!;
-    ({ terminalId, credential } = enrollTerminal(hub, household));
+    ({ terminalId, credential } = hub.enrollTerminal(household));
   });
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
-    await hub.close();
-  });
+  afterEach(() => hub.close());
 
-  async function terminal(appVersion?: string) {
-    const s = await connectTerminal(url, credential, PROTOCOL_VERSION, { appVersion });
-    sockets.push(s);
-    return s;
-  }
+  const terminal = (appVersion?: string) => hub.connectTerminal(credential, PROTOCOL_VERSION, { appVersion });
   async function cityhall() {
-    const session = await login(hub, 'cityhall');
-    const socket = await connectStaff(url, session);
-    sockets.push(socket);
-    return { call: as(hub, session), socket };
+    const session = await hub.login('cityhall');
+    return { call: hub.as(session), socket: await hub.connectStaff(session) };
   }
-  const row = async (call: ReturnType<typeof as>): Promise<FleetTerminal> => {
+  const row = async (call: ReturnType<TestHub['as']>): Promise<FleetTerminal> => {
     // Reports are written on the next turn of the event loop.
     await new Promise((r) => setImmediate(r));
     const list = (await call({ method: 'GET', url: '/api/terminals' })).json() as FleetList;
@@ -155,7 +132,7 @@ describe('fleet view', () => {
   it('only city hall sees the fleet and acts on terminals', async () => {
     await terminal();
     for (const who of ['watcher', 'operator']) {
-      const call = as(hub, await login(hub, who));
+      const call = hub.as(await hub.login(who));
       for (const [method, path] of [
         ['GET', '/api/terminals'],
         ['POST', `/api/terminals/${terminalId}/volume-test`],

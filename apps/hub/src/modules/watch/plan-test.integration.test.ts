@@ -16,17 +16,7 @@ import type {
 } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectStaff,
-  connectTerminal,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  login,
-  nextEvent,
-  type TestHub,
-} from '../../testing/harness';
+import { createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
 import { alertWords } from '../notifications/compose';
 import type { WatchService } from './service';
 
@@ -38,10 +28,8 @@ jest.setTimeout(30_000);
 describe('plan test', () => {
   let hub: TestHub;
   let clock: FakeClock;
-  let url: string;
   let watch: WatchService;
   let household: number;
-  const sockets: Socket[] = [];
   let terminal: Socket;
 
   beforeEach(async () => {
@@ -49,11 +37,8 @@ describe('plan test', () => {
     clock = new FakeClock(jst(5, 8, 0));
     hub = await createTestHub({ clock });
     watch = hub.capabilities.watch as WatchService;
-    url = await hub.listen();
     household = hub.fixture.households[0]!;
-    const { credential } = enrollTerminal(hub, household);
-    terminal = await connectTerminal(url, credential);
-    sockets.push(terminal);
+    terminal = await hub.connectTerminal(hub.enrollTerminal(household).credential);
     await emitAck(terminal, 'checkin:submit', {
       idempotencyKey: randomUUID(),
       pressedAt: new Date(clock.now()).toISOString(),
@@ -62,16 +47,11 @@ describe('plan test', () => {
     await watch.settle();
   });
 
-  afterEach(async () => {
-    for (const s of sockets.splice(0)) s.close();
-    await hub.close();
-  });
+  afterEach(() => hub.close());
 
   async function staff(username: string) {
-    const session = await login(hub, username);
-    const socket = await connectStaff(url, session);
-    sockets.push(socket);
-    return { socket, call: as(hub, session) };
+    const session = await hub.login(username);
+    return { socket: await hub.connectStaff(session), call: hub.as(session) };
   }
 
   const missedCount = () =>
@@ -198,8 +178,7 @@ describe('plan test', () => {
   });
 
   it('only city hall starts, reads and ends a test', async () => {
-    const session = await login(hub, 'watcher');
-    const watcher = as(hub, session);
+    const watcher = hub.as(await hub.login('watcher'));
     for (const method of ['GET', 'POST', 'DELETE'] as const) {
       const r = await watcher({ method, url: `/api/watch/plans/${household}/test` });
       expect(r.statusCode).toBe(403);
