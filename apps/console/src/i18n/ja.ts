@@ -1,4 +1,5 @@
 /** Console catalogue, Japanese (the source: en.ts must have the same keys). */
+import { accountJa } from './account-ja';
 import { watchJa } from './watch-ja';
 
 export const ja = {
@@ -360,51 +361,7 @@ export const ja = {
     empty: '記録はありません。',
     end: 'これ以上の記録はありません。',
   },
-  account: {
-    title: 'アカウント',
-    profile: 'ログイン中のアカウント',
-    changePassword: 'パスワードの変更',
-    current: '現在のパスワード',
-    next: '新しいパスワード',
-    nextHint: '10文字以上。長めの文章のようなパスワードがおすすめです。',
-    confirm: '新しいパスワード（確認）',
-    mismatch: '確認用のパスワードが一致しません。同じものを2回入力してください。',
-    tooShort: '新しいパスワードは10文字以上にしてください。',
-    submit: 'パスワードを変更',
-    done: 'パスワードを変更しました。ほかの端末でのログインは解除されました。',
-  },
-  twoFactor: {
-    title: '二段階認証',
-    intro:
-      'ログインのとき、パスワードに加えて、スマートフォンの認証アプリ（Google 認証システム、Microsoft Authenticator など）に表示される6けたの数字を入力します。パスワードが知られても、ほかの人はログインできません。',
-    requiredIntro:
-      '市役所の職員は市内全体に緊急のお知らせを送れるため、二段階認証が必要です。はじめに設定してください。設定が終わると、いつもの画面に進みます。',
-    setupTitle: '二段階認証の設定',
-    enable: '二段階認証を設定する',
-    start: '設定を始める',
-    step1: '1. スマートフォンの認証アプリで、このQRコードを読み取ってください。',
-    qrAlt: '認証アプリで読み取るQRコード',
-    manual: '読み取れないときは、このキーを手で入力してください：',
-    step2: '2. 認証アプリに表示された6けたの数字を入力してください。',
-    code: '確認コード（6けた）',
-    confirm: '確認して有効にする',
-    recoveryTitle: 'リカバリーコード',
-    recoveryIntro:
-      'スマートフォンをなくしたときなどに、確認コードの代わりに使えます。それぞれ1回だけ使えます。印刷するか書き写して、鍵のかかる場所に保管してください。この画面を閉じると二度と表示されません。',
-    print: '印刷する',
-    recoveryDone: '保管しました',
-    statusOn: '有効です（残りのリカバリーコード：{{count}}個）',
-    statusOff: 'まだ設定していません。',
-    renew: 'リカバリーコードを作り直す',
-    renewHint: '今のリカバリーコードは使えなくなります。認証アプリに表示されている6けたの数字を入力してください。',
-    renewedDone: 'リカバリーコードを作り直しました。',
-    disable: '二段階認証をやめる',
-    disableHint: '確認のため、パスワードを入力してください。',
-    disabledDone: '二段階認証をやめました。',
-    enabledDone: '二段階認証を有効にしました。次のログインから確認コードが必要です。',
-    requiredNote:
-      '市役所の職員は二段階認証をやめられません。スマートフォンをなくしたときは、リカバリーコードでログインするか、管理者にリセットを依頼してください。',
-  },
+  ...accountJa,
   watch: watchJa,
   errors: {
     INVALID_CREDENTIALS: 'ユーザー名またはパスワードが違います。入力を確かめて、もう一度お試しください。',
