@@ -8,6 +8,7 @@ import { storageProblemOf } from '../../lib/storage-errors';
 import { rooms } from '../../plugins/socket';
 import type { HouseholdsStore } from '../households/store';
 import type { ShopsStore } from '../shops/store';
+import { createCredentialCache } from './credentials';
 import type { TerminalsStore } from './store';
 
 export const DEFAULT_CODE_TTL_MINUTES = 24 * 60;
@@ -15,6 +16,11 @@ export const DEFAULT_CODE_TTL_MINUTES = 24 * 60;
 export interface TerminalsService {
   issueCode(householdId: number, createdBy: string, ttlMinutes?: number): { code: string; expiresAt: number };
   enroll(code: string, deviceName: string | null): { terminalId: number; householdId: number; credential: string };
+  /**
+   * The terminal a device credential belongs to, or null (unknown or revoked). Answered from memory
+   * after the first success; `revoke` and `enroll` clear it before they return, so a revoked or
+   * replaced terminal is refused at once by HTTP routes and socket connects alike.
+   */
   authenticate(credential: string): Principal | null;
   revoke(terminalId: number): void;
   /** The household's unused enrollment codes stop working (it was closed). */
@@ -33,6 +39,7 @@ export function createTerminalsService(
   const { clock } = ctx;
   const { terminals, households, shops } = stores;
   const connections = new Map<number, number>();
+  const credentials = createCredentialCache();
   ctx.metrics.operations.terminalsEnrolled.sample(() => terminals.countActive());
   ctx.metrics.operations.terminalsOffline.sample(() => Math.max(0, terminals.countActive() - connections.size));
 
@@ -124,20 +131,31 @@ export function createTerminalsService(
           'This code has already been used. Ask city hall for a new code.',
         );
       }
+      // The store revoked every earlier terminal of the household in the same transaction.
+      credentials.forget(record.householdId);
       if (previous) disconnectRevoked(previous);
       return { terminalId, householdId: record.householdId, credential };
     },
 
     authenticate(credential) {
       if (!credential.startsWith('tsd_')) return null;
+      const cached = credentials.get(credential);
+      if (cached) return cached;
+      const generation = credentials.generation;
       const t = terminals.byCredentialHash(sha256(credential));
       if (!t || t.revoked) return null;
-      return { kind: 'terminal', terminalId: t.id, householdId: t.householdId };
+      return credentials.remember(
+        credential,
+        { kind: 'terminal', terminalId: t.id, householdId: t.householdId },
+        generation,
+      );
     },
 
     revoke(terminalId) {
-      if (!terminals.get(terminalId)) throw notFound('terminal');
+      const t = terminals.get(terminalId);
+      if (!t) throw notFound('terminal');
       terminals.revoke(terminalId, clock.now());
+      credentials.forget(t.householdId);
       disconnectRevoked(terminalId);
     },
 
