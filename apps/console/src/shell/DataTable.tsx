@@ -89,6 +89,18 @@ export function RowButton(props: {
   );
 }
 
+export interface RowAction {
+  label: string;
+  onClick(): void;
+  danger?: boolean;
+  testId?: string;
+}
+
+/** A row's buttons, each saying which row it acts on (`false` or null leaves one out). */
+export function RowButtons({ name, actions }: { name: string; actions: readonly (RowAction | false | null)[] }) {
+  return <>{actions.map((a) => (a ? <RowButton key={a.label} {...a} name={name} /> : null))}</>;
+}
+
 /** A list read page by page (newest first): `loadPage(beforeId)` gives the page after the last row. */
 export function usePagedRows<T extends { id: number }>(
   state: Loadable<T[]>,

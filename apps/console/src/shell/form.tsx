@@ -1,7 +1,14 @@
 /** Forms in the console: an action's busy and error state, a dialog that is one form, a labelled text field. */
 
 import { STAFF_ROLES, type StaffRole } from '@tsunagu/protocol';
-import type { FormEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import {
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  useCallback,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, Field, FormActions, Modal, useAction } from './ui';
 
@@ -44,6 +51,26 @@ export function FormDialog(props: {
       </form>
     </Modal>
   );
+}
+
+/**
+ * A form's values in one piece of state, and each field's binding: `field('name')` gives a
+ * TextField or SelectField its `name`, `value` and `onChange`; `check('name')` a CheckField's.
+ */
+export function useFormFields<V extends Record<string, unknown>>(initial: V) {
+  const [values, setValues] = useState(initial);
+  const set = useCallback(<K extends keyof V>(key: K, value: V[K]) => setValues((v) => ({ ...v, [key]: value })), []);
+  const field = <K extends keyof V & string>(name: K) => ({
+    name,
+    value: values[name],
+    onChange: (value: V[K]) => set(name, value),
+  });
+  const check = <K extends { [P in keyof V]: V[P] extends boolean ? P : never }[keyof V] & string>(name: K) => ({
+    name,
+    checked: values[name] as boolean,
+    onChange: (checked: boolean) => set(name, checked as V[K]),
+  });
+  return { values, set, field, check };
 }
 
 /** A labelled one-line (or `rows` > 1: multi-line) text field with an optional hint. */

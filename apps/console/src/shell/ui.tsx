@@ -1,5 +1,5 @@
 /** Small shared pieces of the console's pages: messages, dialogs, loading lists. */
-import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type ButtonHTMLAttributes, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../i18n/i18n';
 
@@ -128,6 +128,39 @@ export function ConfirmDialog(props: {
   );
 }
 
+/** What to ask before a step that cannot be undone, and the step. */
+export interface ConfirmRequest {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  /** The step; the dialog closes when it is done, and shows why when it throws. */
+  run(): unknown;
+  testId?: string;
+}
+
+/**
+ * One ConfirmDialog for a page: a row's button calls `ask(…)`, the page renders `dialog` once.
+ * Instead of a piece of state per question and a dialog per piece of state.
+ */
+export function useConfirm() {
+  const [request, setRequest] = useState<ConfirmRequest | null>(null);
+  const close = useCallback(() => setRequest(null), []);
+  const dialog = request ? (
+    <ConfirmDialog
+      title={request.title}
+      body={request.body}
+      confirmLabel={request.confirmLabel}
+      testId={request.testId}
+      onCancel={close}
+      onConfirm={async () => {
+        await request.run();
+        close();
+      }}
+    />
+  ) : null;
+  return { ask: setRequest, close, dialog };
+}
+
 export interface Loadable<T> {
   data: T | null;
   error: unknown;
@@ -219,6 +252,32 @@ export function Field(props: {
 export function ForName({ name }: { name: string }) {
   const { t } = useTranslation();
   return <span className="visually-hidden">{t('common.forName', { name })}</span>;
+}
+
+/**
+ * A button that does something on the page (never submits a form): `look` and `size` pick the
+ * style, and it is disabled while `busy` (its action runs).
+ */
+export function Button({
+  look,
+  size,
+  busy,
+  disabled,
+  testId,
+  ...button
+}: {
+  look?: 'primary' | 'danger' | 'danger-outline' | 'quiet';
+  size?: 'small' | 'large' | 'wide';
+  onClick(): void;
+  busy?: boolean;
+  disabled?: boolean;
+  testId?: string;
+  children: ReactNode;
+} & Pick<ButtonHTMLAttributes<HTMLButtonElement>, 'aria-pressed' | 'aria-describedby' | 'lang' | 'className'>) {
+  const className = ['button', look && `button-${look}`, size && `button-${size}`, button.className]
+    .filter(Boolean)
+    .join(' ');
+  return <button type="button" {...button} className={className} disabled={busy || disabled} data-testid={testId} />;
 }
 
 /** Footer of a form inside a Modal: Cancel, then the submit button (rightmost, the primary action). */

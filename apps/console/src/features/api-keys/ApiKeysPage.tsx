@@ -4,10 +4,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { DataTable, RowButton } from '../../shell/DataTable';
-import { FormDialog, RoleField, TextField } from '../../shell/form';
+import { DataTable, RowButtons } from '../../shell/DataTable';
+import { FormDialog, RoleField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ConfirmDialog, ErrorMessage, LoadState, Modal, StatusMessage, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, Modal, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
 import { DEFAULT_POLICY, SenderPolicyDialog, SendingSummary } from './SenderPolicyDialog';
 
 export function ApiKeysPage() {
@@ -19,7 +19,18 @@ export function ApiKeysPage() {
   const [editingPolicy, setEditingPolicy] = useState<ApiKey | null>(null);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const confirm = useConfirm();
+  const revoke = (k: ApiKey) =>
+    confirm.ask({
+      title: t('apiKeys.confirmRevokeTitle'),
+      body: t('apiKeys.confirmRevokeBody', { name: k.name }),
+      confirmLabel: t('apiKeys.revoke'),
+      run: async () => {
+        await api.call('DELETE /api/api-keys/:id', { params: { id: k.id } });
+        setStatus(t('apiKeys.revokedDone', { name: k.name }));
+        state.reload();
+      },
+    });
   const [status, setStatus] = useState<string | null>(null);
 
   return (
@@ -70,23 +81,17 @@ export function ApiKeysPage() {
               className: 'actions',
               cell: (k) =>
                 k.revokedAt ? null : (
-                  <>
-                    {k.role === 'cityhall' ? (
-                      <RowButton
-                        label={t('apiKeys.editSending')}
-                        name={k.name}
-                        onClick={() => setEditingPolicy(k)}
-                        testId="edit-sender-policy"
-                      />
-                    ) : null}
-                    <RowButton
-                      label={t('apiKeys.revoke')}
-                      name={k.name}
-                      danger
-                      onClick={() => setRevoking(k)}
-                      testId="revoke-api-key"
-                    />
-                  </>
+                  <RowButtons
+                    name={k.name}
+                    actions={[
+                      k.role === 'cityhall' && {
+                        label: t('apiKeys.editSending'),
+                        onClick: () => setEditingPolicy(k),
+                        testId: 'edit-sender-policy',
+                      },
+                      { label: t('apiKeys.revoke'), danger: true, onClick: () => revoke(k), testId: 'revoke-api-key' },
+                    ]}
+                  />
                 ),
             },
           ]}
@@ -115,20 +120,7 @@ export function ApiKeysPage() {
           }}
         />
       ) : null}
-      {revoking ? (
-        <ConfirmDialog
-          title={t('apiKeys.confirmRevokeTitle')}
-          body={t('apiKeys.confirmRevokeBody', { name: revoking.name })}
-          confirmLabel={t('apiKeys.revoke')}
-          onCancel={() => setRevoking(null)}
-          onConfirm={async () => {
-            await api.call('DELETE /api/api-keys/:id', { params: { id: revoking.id } });
-            setStatus(t('apiKeys.revokedDone', { name: revoking.name }));
-            setRevoking(null);
-            state.reload();
-          }}
-        />
-      ) : null}
+      {confirm.dialog}
     </Page>
   );
 }
@@ -136,8 +128,8 @@ export function ApiKeysPage() {
 function CreateApiKeyDialog(props: { onClose(): void; onCreated(created: CreatedApiKey): void }) {
   const { t } = useTranslation();
   const { api } = useSession();
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<StaffRole>('cityhall');
+  const form = useFormFields({ name: '', role: 'cityhall' as StaffRole });
+  const { name, role } = form.values;
   return (
     <FormDialog
       title={t('apiKeys.create')}
@@ -150,8 +142,8 @@ function CreateApiKeyDialog(props: { onClose(): void; onCreated(created: Created
         props.onCreated(await api.call('POST /api/api-keys', { body: { name: name.trim(), role } }))
       }
     >
-      <TextField label={t('apiKeys.fieldName')} name="name" required maxLength={120} value={name} onChange={setName} />
-      <RoleField label={t('apiKeys.fieldRole')} value={role} onChange={setRole} />
+      <TextField label={t('apiKeys.fieldName')} {...form.field('name')} required maxLength={120} />
+      <RoleField label={t('apiKeys.fieldRole')} {...form.field('role')} />
     </FormDialog>
   );
 }
@@ -172,11 +164,7 @@ function CreatedKeyDialog({ created, onClose }: { created: CreatedApiKey; onClos
       title={t('apiKeys.createdTitle')}
       onClose={onClose}
       testId="api-key-created"
-      actions={
-        <button type="button" className="button" onClick={() => void doCopy()}>
-          {t('apiKeys.copy')}
-        </button>
-      }
+      actions={<Button onClick={() => void doCopy()}>{t('apiKeys.copy')}</Button>}
     >
       <p className="message message-warn">{t('apiKeys.createdOnce')}</p>
       <p>

@@ -1,9 +1,8 @@
 /** Administrators: how announcements and alerts from one API key are handled (its CAP sender, publish or hold). */
 import type { ApiKey, SenderPolicy, SenderPolicyBody } from '@tsunagu/protocol';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import { FormDialog, RadioGroup, TextField } from '../../shell/form';
+import { FormDialog, RadioGroup, TextField, useFormFields } from '../../shell/form';
 
 /** What a key without a policy gets: no CAP, everything held for approval. */
 export const DEFAULT_POLICY: SenderPolicyBody = { capSender: null, publish: 'hold' };
@@ -30,8 +29,8 @@ export function SenderPolicyDialog(props: {
 }) {
   const { t } = useTranslation();
   const { api } = useSession();
-  const [capSender, setCapSender] = useState(props.policy.capSender ?? '');
-  const [publish, setPublish] = useState(props.policy.publish);
+  const form = useFormFields({ capSender: props.policy.capSender ?? '', publish: props.policy.publish });
+  const { capSender, publish } = form.values;
   return (
     <FormDialog
       title={t('apiKeys.sendingTitle', { name: props.apiKey.name })}
@@ -47,21 +46,12 @@ export function SenderPolicyDialog(props: {
         );
       }}
     >
-      <TextField
-        label={t('apiKeys.fieldCapSender')}
-        name="capSender"
-        maxLength={200}
-        pattern="[^\s,<&]+"
-        value={capSender}
-        onChange={setCapSender}
-      />
+      <TextField label={t('apiKeys.fieldCapSender')} {...form.field('capSender')} maxLength={200} pattern="[^\s,<&]+" />
       <RadioGroup
         legend={t('apiKeys.fieldPublish')}
-        name="publish"
+        {...form.field('publish')}
         stacked
         testId="publish"
-        value={publish}
-        onChange={setPublish}
         options={[
           { value: 'hold', label: t('apiKeys.publishHold') },
           { value: 'auto', label: t('apiKeys.publishAuto') },

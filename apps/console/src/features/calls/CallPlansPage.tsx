@@ -9,9 +9,9 @@ import { useStaffEvent } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { DataTable, RowButton } from '../../shell/DataTable';
-import { CheckField, FormDialog, SelectField, TextField } from '../../shell/form';
+import { CheckField, FormDialog, SelectField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ConfirmDialog, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { LoadState, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
 import { talkError, useTalkMessages } from './messages';
 
 type T = ReturnType<typeof useTalkMessages>['t'];
@@ -45,11 +45,14 @@ function PlanDialog(props: { plan: CallSchedule | null; onClose(): void; onSaved
   const { api } = useSession();
   const choices = usePlanChoices();
   const { plan } = props;
-  const [householdId, setHouseholdId] = useState<number>(plan?.householdId ?? 0);
-  const [shopId, setShopId] = useState<number>(plan?.shopId ?? 0);
-  const [weekdays, setWeekdays] = useState<number[]>(plan?.weekdays ?? []);
-  const [time, setTime] = useState(plan?.time ?? '10:00');
-  const [note, setNote] = useState(plan?.note ?? '');
+  const form = useFormFields({
+    householdId: plan?.householdId ?? 0,
+    shopId: plan?.shopId ?? 0,
+    weekdays: plan?.weekdays ?? [],
+    time: plan?.time ?? '10:00',
+    note: plan?.note ?? '',
+  });
+  const { householdId, shopId, weekdays, time, note } = form.values;
   const names = t('talk.plans.days').split(',');
   const residents = choices.data?.residents ?? [];
   const lines = choices.data?.lines ?? [];
@@ -93,13 +96,18 @@ function PlanDialog(props: { plan: CallSchedule | null; onClose(): void; onSaved
               label={t('talk.plans.resident')}
               hint={t('talk.plans.residentHint')}
               value={resident}
-              onChange={setHouseholdId}
+              onChange={(id) => form.set('householdId', id)}
               options={residents}
               data-testid="call-plan-resident"
             />
           )}
           {lines.length > 1 ? (
-            <SelectField label={t('talk.plans.line')} value={line} onChange={setShopId} options={lines} />
+            <SelectField
+              label={t('talk.plans.line')}
+              value={line}
+              onChange={(id) => form.set('shopId', id)}
+              options={lines}
+            />
           ) : null}
         </LoadState>
       )}
@@ -110,7 +118,7 @@ function PlanDialog(props: { plan: CallSchedule | null; onClose(): void; onSaved
             key={name}
             label={name}
             checked={weekdays.includes(d)}
-            onChange={(on) => setWeekdays((w) => (on ? [...w, d] : w.filter((x) => x !== d)))}
+            onChange={(on) => form.set('weekdays', on ? [...weekdays, d] : weekdays.filter((x) => x !== d))}
             testId={`call-plan-day-${d}`}
           />
         ))}
@@ -118,16 +126,14 @@ function PlanDialog(props: { plan: CallSchedule | null; onClose(): void; onSaved
       <TextField
         label={t('talk.plans.time')}
         type="time"
-        value={time}
-        onChange={setTime}
+        {...form.field('time')}
         required
         data-testid="call-plan-time"
       />
       <TextField
         label={t('talk.plans.note')}
         hint={t('talk.plans.noteHint')}
-        value={note}
-        onChange={setNote}
+        {...form.field('note')}
         maxLength={200}
         data-testid="call-plan-note"
       />
@@ -146,13 +152,12 @@ export function CallPlansPage() {
   const { api } = useSession();
   const plans = useLoad(() => api.call('GET /api/calls/schedules'), []);
   const [editing, setEditing] = useState<CallSchedule | 'new' | null>(null);
-  const [removing, setRemoving] = useState<CallSchedule | null>(null);
+  const confirm = useConfirm();
   const [status, setStatus] = useState<string | null>(null);
   useStaffEvent('call:scheduledCallChanged', plans.reload);
 
   const done = (message: string) => {
     setEditing(null);
-    setRemoving(null);
     setStatus(message);
     plans.reload();
   };
@@ -201,7 +206,20 @@ export function CallPlansPage() {
                     label={t('talk.plans.remove')}
                     name={p.householdName}
                     danger
-                    onClick={() => setRemoving(p)}
+                    onClick={() =>
+                      confirm.ask({
+                        title: t('talk.plans.removeTitle'),
+                        body: t('talk.plans.removeBody', {
+                          household: p.householdName,
+                          when: planWhen(t, p.weekdays, p.time),
+                        }),
+                        confirmLabel: t('talk.plans.remove'),
+                        run: async () => {
+                          await api.call('DELETE /api/calls/schedules/:id', { params: { id: p.id } });
+                          done(t('talk.plans.removed'));
+                        },
+                      })
+                    }
                   />
                 </>
               ),
@@ -216,21 +234,7 @@ export function CallPlansPage() {
           onSaved={() => done(t('talk.plans.saved'))}
         />
       ) : null}
-      {removing ? (
-        <ConfirmDialog
-          title={t('talk.plans.removeTitle')}
-          body={t('talk.plans.removeBody', {
-            household: removing.householdName,
-            when: planWhen(t, removing.weekdays, removing.time),
-          })}
-          confirmLabel={t('talk.plans.remove')}
-          onCancel={() => setRemoving(null)}
-          onConfirm={async () => {
-            await api.call('DELETE /api/calls/schedules/:id', { params: { id: removing.id } });
-            done(t('talk.plans.removed'));
-          }}
-        />
-      ) : null}
+      {confirm.dialog}
     </Page>
   );
 }

@@ -2,7 +2,7 @@
 import type { District, Household, Language } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useSession } from '../../session';
-import { CheckField, FormDialog, SelectField, TextField } from '../../shell/form';
+import { CheckField, FormDialog, SelectField, TextField, useFormFields } from '../../shell/form';
 import { useHouseholdMessages } from './messages';
 
 const LANGUAGES: readonly Language[] = ['ja', 'en'];
@@ -16,31 +16,35 @@ export function HouseholdDialog(props: {
   const t = useHouseholdMessages();
   const { api } = useSession();
   const h = props.household;
-  const [name, setName] = useState(h?.name ?? '');
-  const [kana, setKana] = useState(h?.kana ?? '');
-  const [address, setAddress] = useState(h?.address ?? '');
-  const [districtId, setDistrictId] = useState(h?.districtId ?? props.districts[0]?.id ?? 0);
-  const [phone, setPhone] = useState(h?.phone ?? '');
-  const [language, setLanguage] = useState<Language>(h?.language ?? 'ja');
-  const [needsAssistance, setNeedsAssistance] = useState(h?.needsAssistance ?? false);
-  const [assistanceReason, setAssistanceReason] = useState(h?.assistanceReason ?? '');
-  const [notes, setNotes] = useState(h?.notes ?? '');
-  const [residents, setResidents] = useState((h?.residents ?? []).map((r) => r.name).join('\n'));
+  const form = useFormFields({
+    name: h?.name ?? '',
+    kana: h?.kana ?? '',
+    address: h?.address ?? '',
+    districtId: h?.districtId ?? props.districts[0]?.id ?? 0,
+    phone: h?.phone ?? '',
+    language: h?.language ?? ('ja' as Language),
+    needsAssistance: h?.needsAssistance ?? false,
+    assistanceReason: h?.assistanceReason ?? '',
+    notes: h?.notes ?? '',
+    residents: (h?.residents ?? []).map((r) => r.name).join('\n'),
+  });
+  const { field } = form;
+  const { name, address, districtId, phone, needsAssistance } = form.values;
 
   const save = async () => {
-    const names = residents
+    const names = form.values.residents
       .split('\n')
       .map((n) => n.trim())
       .filter(Boolean);
     const common = {
       name: name.trim(),
-      kana: kana.trim(),
+      kana: form.values.kana.trim(),
       address: address.trim(),
       districtId,
-      language,
+      language: form.values.language,
       needsAssistance,
-      assistanceReason: needsAssistance ? assistanceReason.trim() : '',
-      notes: notes.trim(),
+      assistanceReason: needsAssistance ? form.values.assistanceReason.trim() : '',
+      notes: form.values.notes.trim(),
     };
     if (h) {
       // The n-th line keeps the n-th resident (a renamed line is the same person, birth year kept).
@@ -78,71 +82,46 @@ export function HouseholdDialog(props: {
       submitTestId="household-save"
       ready={name.trim() !== '' && address.trim() !== '' && districtId > 0}
     >
-      <TextField label={t('household.name')} value={name} onChange={setName} required maxLength={120} name="name" />
-      <TextField label={t('household.kana')} value={kana} onChange={setKana} maxLength={120} name="kana" />
-      <TextField
-        label={t('household.address')}
-        value={address}
-        onChange={setAddress}
-        required
-        maxLength={300}
-        name="address"
-      />
+      <TextField label={t('household.name')} {...field('name')} required maxLength={120} />
+      <TextField label={t('household.kana')} {...field('kana')} maxLength={120} />
+      <TextField label={t('household.address')} {...field('address')} required maxLength={300} />
       <SelectField
         label={t('household.district')}
-        value={districtId}
-        onChange={setDistrictId}
-        name="districtId"
+        {...field('districtId')}
         options={props.districts.map((d) => ({ value: d.id, label: d.name }))}
       />
       <TextField
         label={t('household.phone')}
         hint={t('household.phoneHint')}
-        value={phone}
-        onChange={setPhone}
+        {...field('phone')}
         inputMode="tel"
         maxLength={32}
-        name="phone"
       />
       <SelectField
         label={t('household.language')}
-        value={language}
-        onChange={setLanguage}
-        name="language"
+        {...field('language')}
         options={LANGUAGES.map((l) => ({ value: l, label: t(`household.languages.${l}`) }))}
       />
       <CheckField
         label={t('household.needsAssistance')}
-        checked={needsAssistance}
-        onChange={setNeedsAssistance}
+        {...form.check('needsAssistance')}
         testId="household-needs-assistance"
       />
       {needsAssistance ? (
         <TextField
           label={t('household.assistanceReason')}
           hint={t('household.assistanceReasonHint')}
-          value={assistanceReason}
-          onChange={setAssistanceReason}
+          {...field('assistanceReason')}
           maxLength={300}
-          name="assistanceReason"
         />
       ) : null}
       <TextField
         label={t('household.residents')}
         hint={t('household.residentsHint')}
-        value={residents}
-        onChange={setResidents}
+        {...field('residents')}
         rows={3}
-        name="residents"
       />
-      <TextField
-        label={t('household.notes')}
-        value={notes}
-        onChange={setNotes}
-        rows={2}
-        maxLength={2000}
-        name="notes"
-      />
+      <TextField label={t('household.notes')} {...field('notes')} rows={2} maxLength={2000} />
     </FormDialog>
   );
 }

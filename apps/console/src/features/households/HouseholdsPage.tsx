@@ -8,10 +8,10 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { useSession } from '../../session';
-import { DataTable, RowButton } from '../../shell/DataTable';
+import { DataTable, type RowAction, RowButtons } from '../../shell/DataTable';
 import { CheckField, SelectField } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ConfirmDialog, ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { ErrorMessage, LoadState, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
 import { EnrollmentCodeDialog } from './EnrollmentCodeDialog';
 import { CloseHouseholdDialog, HouseholdDialog } from './HouseholdDialog';
 import { HouseholdName } from './HouseholdName';
@@ -71,7 +71,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     issued: EnrollmentCodeIssued | null;
     error: unknown;
   } | null>(null);
-  const [revoking, setRevoking] = useState<Household | null>(null);
+  const confirm = useConfirm();
   const [status, setStatus] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
 
@@ -131,7 +131,6 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     const terminal = household.terminal;
     if (!terminal) return;
     await api.call('POST /api/terminals/:id/revoke', { params: { id: terminal.id } });
-    setRevoking(null);
     setActionError(null);
     setStatus(t('revoke.done', { name: household.name }));
     state.set(
@@ -161,6 +160,31 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
       setActionError(error);
     }
   };
+
+  const closedActions = (h: Household): RowAction[] => [
+    { label: th('household.reopen'), onClick: () => void reopen(h), testId: 'reopen-household' },
+  ];
+  const openActions = (h: Household): (RowAction | false)[] => [
+    { label: th('household.edit'), onClick: () => setEditing(h), testId: 'edit-household' },
+    { label: th('household.watchers.open'), onClick: () => setWatchersOf(h), testId: 'household-watchers' },
+    { label: th('household.plan.open'), onClick: () => setPlanOf(h), testId: 'household-plan' },
+    { label: t('households.issueCode'), onClick: () => void issue(h), testId: 'issue-code' },
+    !!h.terminal &&
+      !h.terminal.revoked && {
+        label: t('households.revoke'),
+        danger: true,
+        onClick: () =>
+          confirm.ask({
+            title: t('revoke.title'),
+            body: t('revoke.body', { name: h.name }),
+            confirmLabel: t('revoke.confirm'),
+            run: () => revoke(h),
+            testId: 'revoke-dialog',
+          }),
+        testId: 'revoke-terminal',
+      },
+    { label: th('household.close'), danger: true, onClick: () => setClosing(h), testId: 'close-household' },
+  ];
 
   const title = mode === 'cityhall' ? t('households.title') : t('households.watcherTitle');
   return (
@@ -286,65 +310,17 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
               className: 'household-actions',
               cell: (h) => (
                 <div>
-                  {user.admin ? (
-                    <RowButton
-                      label={tp('privacy.open')}
-                      name={h.name}
-                      onClick={() => setPrivacyOf(h)}
-                      testId="household-privacy"
-                    />
-                  ) : null}
-                  {h.closedAt ? (
-                    <RowButton
-                      label={th('household.reopen')}
-                      name={h.name}
-                      onClick={() => void reopen(h)}
-                      testId="reopen-household"
-                    />
-                  ) : (
-                    <>
-                      <RowButton
-                        label={th('household.edit')}
-                        name={h.name}
-                        onClick={() => setEditing(h)}
-                        testId="edit-household"
-                      />
-                      <RowButton
-                        label={th('household.watchers.open')}
-                        name={h.name}
-                        onClick={() => setWatchersOf(h)}
-                        testId="household-watchers"
-                      />
-                      <RowButton
-                        label={th('household.plan.open')}
-                        name={h.name}
-                        onClick={() => setPlanOf(h)}
-                        testId="household-plan"
-                      />
-                      <RowButton
-                        label={t('households.issueCode')}
-                        name={h.name}
-                        onClick={() => void issue(h)}
-                        testId="issue-code"
-                      />
-                      {h.terminal && !h.terminal.revoked ? (
-                        <RowButton
-                          label={t('households.revoke')}
-                          name={h.name}
-                          danger
-                          onClick={() => setRevoking(h)}
-                          testId="revoke-terminal"
-                        />
-                      ) : null}
-                      <RowButton
-                        label={th('household.close')}
-                        name={h.name}
-                        danger
-                        onClick={() => setClosing(h)}
-                        testId="close-household"
-                      />
-                    </>
-                  )}
+                  <RowButtons
+                    name={h.name}
+                    actions={[
+                      user.admin && {
+                        label: tp('privacy.open'),
+                        onClick: () => setPrivacyOf(h),
+                        testId: 'household-privacy',
+                      },
+                      ...(h.closedAt ? closedActions(h) : openActions(h)),
+                    ]}
+                  />
                 </div>
               ),
             },
@@ -418,16 +394,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
           }}
         />
       ) : null}
-      {revoking ? (
-        <ConfirmDialog
-          title={t('revoke.title')}
-          body={t('revoke.body', { name: revoking.name })}
-          confirmLabel={t('revoke.confirm')}
-          onConfirm={() => revoke(revoking)}
-          onCancel={() => setRevoking(null)}
-          testId="revoke-dialog"
-        />
-      ) : null}
+      {confirm.dialog}
     </Page>
   );
 }

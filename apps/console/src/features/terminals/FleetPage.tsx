@@ -9,10 +9,10 @@ import { useState } from 'react';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { DataTable, RowButton } from '../../shell/DataTable';
+import { DataTable, RowButtons } from '../../shell/DataTable';
 import { CheckField } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ConfirmDialog, ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { ErrorMessage, LoadState, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
 import { EnrollmentCodeDialog } from '../households/EnrollmentCodeDialog';
 import { useFleetMessages } from './messages';
 
@@ -30,7 +30,19 @@ export function FleetPage() {
   const [showRevoked, setShowRevoked] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [confirming, setConfirming] = useState<{ kind: 'restart' | 'replace'; terminal: FleetTerminal } | null>(null);
+  const confirm = useConfirm();
+  /** Asks first; the dialog closes at once, and the page says how it went. */
+  const ask = (kind: 'restart' | 'replace', x: FleetTerminal) =>
+    confirm.ask({
+      title: t(kind === 'restart' ? 'fleet.restartTitle' : 'fleet.replaceTitle'),
+      body: t(kind === 'restart' ? 'fleet.restartBody' : 'fleet.replaceBody', { name: x.householdName }),
+      confirmLabel: t(kind === 'restart' ? 'fleet.restart' : 'fleet.replace'),
+      run: () => {
+        confirm.close();
+        return kind === 'restart' ? restart(x) : replace(x);
+      },
+      testId: `fleet-${kind}-dialog`,
+    });
   const [issued, setIssued] = useState<{ household: Household; issued: EnrollmentCodeIssued } | null>(null);
   const time = (iso: string | null) => formatDateTime(iso, i18n.language);
 
@@ -157,29 +169,27 @@ export function FleetPage() {
               cell: (x) =>
                 x.revoked ? null : (
                   <div className="actions">
-                    {/* A volume test and a restart reach only a terminal that is connected now. */}
-                    {x.online ? (
-                      <>
-                        <RowButton
-                          label={t('fleet.volumeTest')}
-                          name={x.householdName}
-                          onClick={() => void volumeTest(x)}
-                          testId="fleet-volume-test"
-                        />
-                        <RowButton
-                          label={t('fleet.restart')}
-                          name={x.householdName}
-                          onClick={() => setConfirming({ kind: 'restart', terminal: x })}
-                          testId="fleet-restart"
-                        />
-                      </>
-                    ) : null}
-                    <RowButton
-                      label={t('fleet.replace')}
+                    <RowButtons
                       name={x.householdName}
-                      danger
-                      onClick={() => setConfirming({ kind: 'replace', terminal: x })}
-                      testId="fleet-replace"
+                      actions={[
+                        // A volume test and a restart reach only a terminal that is connected now.
+                        x.online && {
+                          label: t('fleet.volumeTest'),
+                          onClick: () => void volumeTest(x),
+                          testId: 'fleet-volume-test',
+                        },
+                        x.online && {
+                          label: t('fleet.restart'),
+                          onClick: () => ask('restart', x),
+                          testId: 'fleet-restart',
+                        },
+                        {
+                          label: t('fleet.replace'),
+                          danger: true,
+                          onClick: () => ask('replace', x),
+                          testId: 'fleet-replace',
+                        },
+                      ]}
                     />
                   </div>
                 ),
@@ -187,22 +197,7 @@ export function FleetPage() {
           ]}
         />
       </LoadState>
-      {confirming ? (
-        <ConfirmDialog
-          title={t(confirming.kind === 'restart' ? 'fleet.restartTitle' : 'fleet.replaceTitle')}
-          body={t(confirming.kind === 'restart' ? 'fleet.restartBody' : 'fleet.replaceBody', {
-            name: confirming.terminal.householdName,
-          })}
-          confirmLabel={t(confirming.kind === 'restart' ? 'fleet.restart' : 'fleet.replace')}
-          onConfirm={async () => {
-            const { kind, terminal } = confirming;
-            setConfirming(null);
-            await (kind === 'restart' ? restart(terminal) : replace(terminal));
-          }}
-          onCancel={() => setConfirming(null)}
-          testId={`fleet-${confirming.kind}-dialog`}
-        />
-      ) : null}
+      {confirm.dialog}
       {issued ? (
         <EnrollmentCodeDialog
           household={issued.household}

@@ -3,10 +3,10 @@ import type { CreateUserBody, Shop, StaffRole, User, WatcherKind } from '@tsunag
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import { DataTable, RowButton } from '../../shell/DataTable';
-import { FormDialog, RoleField, SelectField, TextField } from '../../shell/form';
+import { DataTable, type RowAction, RowButtons } from '../../shell/DataTable';
+import { CheckField, FormDialog, RoleField, SelectField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ConfirmDialog, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
+import { ErrorMessage, LoadState, StatusMessage, useAction, useConfirm, useLoad } from '../../shell/ui';
 
 const WATCHER_KINDS: readonly WatcherKind[] = ['welfare', 'carenetwork', 'family', 'supervisor'];
 
@@ -19,8 +19,7 @@ export function UsersPage() {
   }, []);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<User | null>(null);
-  const [disabling, setDisabling] = useState<User | null>(null);
-  const [resettingTwoFactor, setResettingTwoFactor] = useState<User | null>(null);
+  const confirm = useConfirm();
   const [status, setStatus] = useState<string | null>(null);
   const action = useAction();
 
@@ -32,6 +31,38 @@ export function UsersPage() {
     replace(updated);
     setStatus(t(disabled ? 'users.disabledDone' : 'users.enabledDone', { username: user.username }));
   };
+
+  const enable = (u: User): RowAction => ({
+    label: t('users.enable'),
+    onClick: () => void action.run(() => setDisabled(u, false)),
+  });
+  const disable = (u: User): RowAction => ({
+    label: t('users.disable'),
+    danger: true,
+    testId: 'disable-user',
+    onClick: () =>
+      confirm.ask({
+        title: t('users.confirmDisableTitle'),
+        body: t('users.confirmDisableBody', { username: u.username }),
+        confirmLabel: t('users.disable'),
+        run: () => setDisabled(u, true),
+      }),
+  });
+  const resetTwoFactor = (u: User): RowAction => ({
+    label: t('users.resetTwoFactor'),
+    testId: 'reset-two-factor',
+    onClick: () =>
+      confirm.ask({
+        title: t('users.confirmResetTwoFactorTitle'),
+        body: t('users.confirmResetTwoFactorBody', { username: u.username }),
+        confirmLabel: t('users.resetTwoFactor'),
+        run: async () => {
+          await api.call('POST /api/users/:id/two-factor/reset', { params: { id: u.id } });
+          replace({ ...u, twoFactorEnabled: false });
+          setStatus(t('users.resetTwoFactorDone', { username: u.username }));
+        },
+      }),
+  });
 
   const shopName = (id: number | null) =>
     id === null ? '' : (state.data?.shops.find((s) => s.id === id)?.name ?? String(id));
@@ -90,37 +121,15 @@ export function UsersPage() {
               header: t('users.colActions'),
               className: 'actions',
               cell: (u) => (
-                <>
-                  {u.id === me.id ? null : u.disabled ? (
-                    <RowButton
-                      label={t('users.enable')}
-                      name={u.username}
-                      onClick={() => void action.run(() => setDisabled(u, false))}
-                    />
-                  ) : (
-                    <RowButton
-                      label={t('users.disable')}
-                      name={u.username}
-                      danger
-                      onClick={() => setDisabling(u)}
-                      testId="disable-user"
-                    />
-                  )}
-                  <RowButton
-                    label={t('users.resetPassword')}
-                    name={u.username}
-                    onClick={() => setResetting(u)}
-                    testId="reset-password"
-                  />
-                  {u.twoFactorEnabled && u.id !== me.id ? (
-                    <RowButton
-                      label={t('users.resetTwoFactor')}
-                      name={u.username}
-                      onClick={() => setResettingTwoFactor(u)}
-                      testId="reset-two-factor"
-                    />
-                  ) : null}
-                </>
+                <RowButtons
+                  name={u.username}
+                  actions={[
+                    u.id !== me.id && u.disabled && enable(u),
+                    u.id !== me.id && !u.disabled && disable(u),
+                    { label: t('users.resetPassword'), onClick: () => setResetting(u), testId: 'reset-password' },
+                    u.twoFactorEnabled && u.id !== me.id && resetTwoFactor(u),
+                  ]}
+                />
               ),
             },
           ]}
@@ -147,32 +156,7 @@ export function UsersPage() {
           }}
         />
       ) : null}
-      {resettingTwoFactor ? (
-        <ConfirmDialog
-          title={t('users.confirmResetTwoFactorTitle')}
-          body={t('users.confirmResetTwoFactorBody', { username: resettingTwoFactor.username })}
-          confirmLabel={t('users.resetTwoFactor')}
-          onCancel={() => setResettingTwoFactor(null)}
-          onConfirm={async () => {
-            await api.call('POST /api/users/:id/two-factor/reset', { params: { id: resettingTwoFactor.id } });
-            replace({ ...resettingTwoFactor, twoFactorEnabled: false });
-            setStatus(t('users.resetTwoFactorDone', { username: resettingTwoFactor.username }));
-            setResettingTwoFactor(null);
-          }}
-        />
-      ) : null}
-      {disabling ? (
-        <ConfirmDialog
-          title={t('users.confirmDisableTitle')}
-          body={t('users.confirmDisableBody', { username: disabling.username })}
-          confirmLabel={t('users.disable')}
-          onCancel={() => setDisabling(null)}
-          onConfirm={async () => {
-            await setDisabled(disabling, true);
-            setDisabling(null);
-          }}
-        />
-      ) : null}
+      {confirm.dialog}
     </Page>
   );
 }
@@ -180,14 +164,18 @@ export function UsersPage() {
 function CreateUserDialog(props: { shops: Shop[]; onClose(): void; onCreated(user: User): void }) {
   const { t } = useTranslation();
   const { api } = useSession();
-  const [username, setUsername] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const [role, setRole] = useState<StaffRole>('operator');
-  const [admin, setAdmin] = useState(false);
-  // '' until a shop is chosen, so a required choice is enforced by the form.
-  const [shopId, setShopId] = useState<number | ''>('');
-  const [watcherKind, setWatcherKind] = useState<WatcherKind>('welfare');
+  const form = useFormFields({
+    username: '',
+    displayName: '',
+    password: '',
+    role: 'operator' as StaffRole,
+    admin: false,
+    // '' until a shop is chosen, so a required choice is enforced by the form.
+    shopId: '' as number | '',
+    watcherKind: 'welfare' as WatcherKind,
+  });
+  const { field } = form;
+  const { username, displayName, password, role, admin, shopId, watcherKind } = form.values;
 
   const submit = async () => {
     const body: CreateUserBody = { username: username.trim(), displayName: displayName.trim(), password, role };
@@ -210,7 +198,6 @@ function CreateUserDialog(props: { shops: Shop[]; onClose(): void; onCreated(use
       <TextField
         label={t('users.fieldUsername')}
         hint={t('users.usernameHint')}
-        name="username"
         autoComplete="off"
         autoCapitalize="none"
         spellCheck={false}
@@ -218,32 +205,17 @@ function CreateUserDialog(props: { shops: Shop[]; onClose(): void; onCreated(use
         minLength={3}
         maxLength={64}
         pattern="[a-z0-9][a-z0-9._\-]*"
-        value={username}
-        onChange={setUsername}
+        {...field('username')}
       />
-      <TextField
-        label={t('users.fieldDisplayName')}
-        name="displayName"
-        required
-        maxLength={120}
-        value={displayName}
-        onChange={setDisplayName}
-      />
-      <NewPasswordField label={t('users.fieldPassword')} value={password} onChange={setPassword} />
-      <RoleField label={t('users.fieldRole')} value={role} onChange={setRole} />
-      {role === 'cityhall' ? (
-        <label className="check">
-          <input type="checkbox" name="admin" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />
-          {t('users.fieldAdmin')}
-        </label>
-      ) : null}
+      <TextField label={t('users.fieldDisplayName')} {...field('displayName')} required maxLength={120} />
+      <NewPasswordField label={t('users.fieldPassword')} {...field('password')} />
+      <RoleField label={t('users.fieldRole')} {...field('role')} />
+      {role === 'cityhall' ? <CheckField label={t('users.fieldAdmin')} {...form.check('admin')} /> : null}
       {role === 'operator' || role === 'listener' ? (
         <SelectField
           label={t('users.fieldShop')}
-          name="shopId"
+          {...field('shopId')}
           required={role === 'operator'}
-          value={shopId}
-          onChange={setShopId}
           options={[
             { value: '', label: role === 'operator' ? t('users.chooseShop') : t('common.none') },
             ...props.shops.map((s) => ({ value: s.id, label: s.name })),
@@ -253,9 +225,7 @@ function CreateUserDialog(props: { shops: Shop[]; onClose(): void; onCreated(use
       {role === 'watcher' ? (
         <SelectField
           label={t('users.fieldWatcherKind')}
-          name="watcherKind"
-          value={watcherKind}
-          onChange={setWatcherKind}
+          {...field('watcherKind')}
           options={WATCHER_KINDS.map((k) => ({ value: k, label: t(`watcherKinds.${k}`) }))}
         />
       ) : null}

@@ -3,11 +3,10 @@
  * (the hub keeps only its hash, so this is the only time it can be read).
  */
 import type { WatcherInvitation, WatcherKind } from '@tsunagu/protocol';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { FormDialog, SelectField, TextField } from '../../shell/form';
+import { FormDialog, SelectField, TextField, useFormFields } from '../../shell/form';
 import { Modal } from '../../shell/ui';
 import { useWatchersMessages } from './messages';
 
@@ -16,9 +15,8 @@ export const WATCHER_KINDS: readonly WatcherKind[] = ['welfare', 'carenetwork', 
 export function CreateWatcherDialog(props: { onCreated(invitation: WatcherInvitation): void; onClose(): void }) {
   const t = useWatchersMessages();
   const { api } = useSession();
-  const [displayName, setDisplayName] = useState('');
-  const [username, setUsername] = useState('');
-  const [watcherKind, setWatcherKind] = useState<WatcherKind>('welfare');
+  const form = useFormFields({ displayName: '', username: '', watcherKind: 'welfare' as WatcherKind });
+  const { displayName, username, watcherKind } = form.values;
   return (
     <FormDialog
       title={t('watchers.createTitle')}
@@ -35,30 +33,20 @@ export function CreateWatcherDialog(props: { onCreated(invitation: WatcherInvita
       submitTestId="create-watcher-submit"
       ready={displayName.trim() !== '' && username.trim().length >= 3}
     >
-      <TextField
-        label={t('watchers.displayName')}
-        value={displayName}
-        onChange={setDisplayName}
-        required
-        maxLength={120}
-        name="displayName"
-      />
+      <TextField label={t('watchers.displayName')} {...form.field('displayName')} required maxLength={120} />
       <TextField
         label={t('watchers.username')}
         hint={t('watchers.usernameHint')}
-        value={username}
-        onChange={(v) => setUsername(v.toLowerCase())}
+        {...form.field('username')}
+        onChange={(v) => form.set('username', v.toLowerCase())}
         required
         maxLength={64}
         autoCapitalize="none"
         spellCheck={false}
-        name="username"
       />
       <SelectField
         label={t('watchers.kind')}
-        value={watcherKind}
-        onChange={setWatcherKind}
-        name="watcherKind"
+        {...form.field('watcherKind')}
         options={WATCHER_KINDS.map((k) => ({ value: k, label: t(`watcherKinds.${k}`) }))}
       />
     </FormDialog>

@@ -7,9 +7,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { DataTable, RowButton } from '../../shell/DataTable';
+import { DataTable, RowButtons } from '../../shell/DataTable';
 import { Page } from '../../shell/Page';
-import { ConfirmDialog, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
+import { ErrorMessage, LoadState, StatusMessage, useAction, useConfirm, useLoad } from '../../shell/ui';
 import { useWatchersMessages } from './messages';
 import { CreateWatcherDialog, InvitationDialog } from './WatcherDialogs';
 
@@ -19,7 +19,7 @@ export function WatchersPage() {
   const state = useLoad(async () => (await api.call('GET /api/watchers')).watchers, []);
   const [creating, setCreating] = useState(false);
   const [invitation, setInvitation] = useState<WatcherInvitation | null>(null);
-  const [disabling, setDisabling] = useState<Watcher | null>(null);
+  const confirm = useConfirm();
   const [status, setStatus] = useState<string | null>(null);
   const action = useAction();
 
@@ -34,7 +34,6 @@ export function WatchersPage() {
   };
   const setDisabled = async (w: Watcher, disabled: boolean) => {
     replace(await api.call('PATCH /api/watchers/:id', { params: { id: w.id }, body: { disabled } }));
-    setDisabling(null);
     setStatus(t(disabled ? 'watchers.disabledDone' : 'watchers.enabledDone', { name: w.displayName }));
   };
 
@@ -83,27 +82,38 @@ export function WatchersPage() {
               header: t('watchers.colActions'),
               className: 'actions',
               cell: (w) => (
-                <>
-                  {w.disabled ? null : (
-                    <RowButton
-                      label={t('watchers.reinvite')}
-                      name={w.displayName}
-                      testId="reinvite-watcher"
-                      onClick={() =>
+                <RowButtons
+                  name={w.displayName}
+                  actions={[
+                    !w.disabled && {
+                      label: t('watchers.reinvite'),
+                      testId: 'reinvite-watcher',
+                      onClick: () =>
                         void action.run(async () =>
                           showInvitation(await api.call('POST /api/watchers/:id/invitation', { params: { id: w.id } })),
-                        )
-                      }
-                    />
-                  )}
-                  <RowButton
-                    label={w.disabled ? t('watchers.enable') : t('watchers.disable')}
-                    name={w.displayName}
-                    danger={!w.disabled}
-                    testId={w.disabled ? 'enable-watcher' : 'disable-watcher'}
-                    onClick={() => (w.disabled ? void action.run(() => setDisabled(w, false)) : setDisabling(w))}
-                  />
-                </>
+                        ),
+                    },
+                    w.disabled
+                      ? {
+                          label: t('watchers.enable'),
+                          testId: 'enable-watcher',
+                          onClick: () => void action.run(() => setDisabled(w, false)),
+                        }
+                      : {
+                          label: t('watchers.disable'),
+                          danger: true,
+                          testId: 'disable-watcher',
+                          onClick: () =>
+                            confirm.ask({
+                              title: t('watchers.disableTitle'),
+                              body: t('watchers.disableBody', { name: w.displayName }),
+                              confirmLabel: t('watchers.disable'),
+                              run: () => setDisabled(w, true),
+                              testId: 'disable-watcher-dialog',
+                            }),
+                        },
+                  ]}
+                />
               ),
             },
           ]}
@@ -111,16 +121,7 @@ export function WatchersPage() {
       </LoadState>
       {creating ? <CreateWatcherDialog onCreated={showInvitation} onClose={() => setCreating(false)} /> : null}
       {invitation ? <InvitationDialog invitation={invitation} onClose={() => setInvitation(null)} /> : null}
-      {disabling ? (
-        <ConfirmDialog
-          title={t('watchers.disableTitle')}
-          body={t('watchers.disableBody', { name: disabling.displayName })}
-          confirmLabel={t('watchers.disable')}
-          onConfirm={() => setDisabled(disabling, true)}
-          onCancel={() => setDisabling(null)}
-          testId="disable-watcher-dialog"
-        />
-      ) : null}
+      {confirm.dialog}
     </Page>
   );
 }
