@@ -47,7 +47,6 @@ const NOT_YET_ON_POSTGRES = [
   'push_subscriptions',
   'recovery_codes',
   'residents',
-  'safety_followups',
   'scheduled_calls',
   'sessions',
   'shop_items',
@@ -56,9 +55,6 @@ const NOT_YET_ON_POSTGRES = [
   'terminal_volume_tests',
   'two_factor',
   'users',
-  'watch_alert_events',
-  'watch_alerts',
-  'watch_plan_tests',
   'watcher_invitations',
 ];
 
@@ -207,6 +203,11 @@ describe('PostgreSQL schema', () => {
 
   it('gives each table the same columns, keys, references and triggers on both engines', () => {
     expect(postgres.size).toBeGreaterThan(0);
-    for (const [name, table] of postgres) expect({ name, ...table }).toEqual({ name, ...sqlite.get(name) });
+    for (const [name, table] of postgres) {
+      // A reference to a table not on PostgreSQL yet is added by the pair that brings that table.
+      const s = sqlite.get(name)!;
+      const foreignKeys = s.foreignKeys.filter((f) => !NOT_YET_ON_POSTGRES.some((t) => f.includes(` -> ${t}(`)));
+      expect({ name, ...table }).toEqual({ name, ...s, foreignKeys });
+    }
   });
 });

@@ -90,13 +90,13 @@ describe('list routes show each caller only their own data', () => {
         nextStepAt: null,
         possibleOutage: false,
       });
-    alert('missed_checkin', h0);
-    alert('concern', h1);
-    alert('missed_checkin', h2);
-    alert('concern', h2);
+    await alert('missed_checkin', h0);
+    await alert('concern', h1);
+    await alert('missed_checkin', h2);
+    await alert('concern', h2);
     // An outage in each district: the family member (otherWatcher) may see none of them.
     for (const h of [h0, h2])
-      alerts.create({
+      await alerts.create({
         kind: 'district_outage',
         householdId: null,
         districtId: district(h),

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Db, openDatabase } from '../db/database';
 import { openPostgres, type Pg } from '../db/postgres';
+import { numbered, postgresSql, type Sql, sqliteSql } from '../db/sql';
 import { createTestDatabase } from './postgres';
 
 export const ENGINES = ['sqlite', 'postgres'] as const;
@@ -24,11 +25,6 @@ export type EngineDb = {
   breakConnection(): Promise<void>;
   close(): Promise<void>;
 } & ({ engine: 'sqlite'; db: Db } | { engine: 'postgres'; pg: Pg });
-
-const numbered = (sql: string) => {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-};
 
 function sqliteQuery(db: Db): EngineDb['query'] {
   return async <R>(sql: string, params: unknown[] = []) => {
@@ -103,3 +99,6 @@ export async function openEngine(engine: Engine): Promise<EngineDb> {
   await db.newHousehold();
   return db;
 }
+
+/** The store runner (db/sql.ts) on the engine's database. */
+export const engineSql = (db: EngineDb): Sql => (db.engine === 'sqlite' ? sqliteSql(db.db) : postgresSql(db.pg));

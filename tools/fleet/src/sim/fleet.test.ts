@@ -67,7 +67,7 @@ describe('virtual terminal fleet against a real hub', () => {
     expect(checkins.ok).toBeGreaterThanOrEqual(5);
     expect(checkins.latency.count).toBe(checkins.ok);
     const watch = hub.capabilities.watch as WatchService;
-    for (const id of householdIds) expect(watch.status(id).checkedIn).toBe(true);
+    for (const id of householdIds) expect((await watch.status(id)).checkedIn).toBe(true);
 
     // Calls: two residents call the shop; the one operator is rung for each in turn.
     const operator = hub.sessionFor(hub.fixture.users.operator);

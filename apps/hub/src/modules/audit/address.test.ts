@@ -51,7 +51,7 @@ describe('audit rows carry the caller’s address', () => {
   it('for commands sent over a staff socket', async () => {
     const household = hub.fixture.households[0]!;
     const now = hub.ctx.clock.now();
-    const alertId = createSqliteWatchStore(hub.ctx.db).create({
+    const alertId = (await createSqliteWatchStore(hub.ctx.db).create({
       kind: 'concern',
       householdId: household,
       districtId: hub.stores.households.get(household)!.districtId,
@@ -61,7 +61,7 @@ describe('audit rows carry the caller’s address', () => {
       openedAt: now,
       nextStepAt: null,
       possibleOutage: false,
-    })!;
+    }))!;
     socket = await connectStaff(await hub.listen(), await hub.login('watcher'));
     expect(await emitAck<Ack<unknown>>(socket, 'watch:acknowledge', { alertId })).toMatchObject({ ok: true });
     const row = (await hub.ctx.audit.list({})).find((e) => e.action === 'watch.alert_acknowledged');

@@ -7,22 +7,25 @@
  */
 import type { Mood } from '@tsunagu/protocol';
 import { inTransaction, type Pg, type PgClient } from '../../db/postgres';
+import { numbered, postgresSql } from '../../db/sql';
 import {
+  CHECKIN_SQL,
   type CheckinInput,
   type CheckinLedger,
   type CheckinOutcome,
+  type CheckinsStore,
   checkinValues,
+  createCheckinReads,
   resendSetsMood,
   resentCheckin,
   storedCheckin,
 } from './store';
 
-const INSERT_CHECKIN = `INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at, mood)
-  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (household_id, idempotency_key) DO NOTHING RETURNING id`;
-const INSERT_SIGN = "INSERT INTO signs_of_life (household_id, kind, at, checkin_id) VALUES ($1, 'checkin', $2, $3)";
+const INSERT_CHECKIN = numbered(CHECKIN_SQL.insert);
+const INSERT_SIGN = numbered(CHECKIN_SQL.insertSign);
 // FOR UPDATE: two hubs resending the same check-in with a mood do not both set it.
-const EXISTING = 'SELECT id, at, mood FROM checkins WHERE household_id = $1 AND idempotency_key = $2 FOR UPDATE';
-const SET_MOOD = 'UPDATE checkins SET mood = $1 WHERE id = $2 AND mood IS NULL';
+const EXISTING = numbered(`${CHECKIN_SQL.existing} FOR UPDATE`);
+const SET_MOOD = numbered(CHECKIN_SQL.setMood);
 
 async function commitOne(client: PgClient, c: CheckinInput): Promise<CheckinOutcome> {
   const row = (await client.query<{ id: number }>(INSERT_CHECKIN, [...checkinValues(c)])).rows[0];
@@ -125,4 +128,9 @@ export function createPostgresCheckinLedger(pg: Pg): CheckinLedger {
         return outcomes;
       }),
   };
+}
+
+/** The whole check-ins store on PostgreSQL: the shared reads (store.ts) and this write path. */
+export function createPostgresCheckinsStore(pg: Pg): CheckinsStore {
+  return { ...createCheckinReads(postgresSql(pg)), ...createPostgresCheckinLedger(pg) };
 }

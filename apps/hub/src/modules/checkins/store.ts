@@ -1,6 +1,7 @@
 /** SQL for check-in plans, check-ins, signs of life and the ledger of scheduled steps done. */
 import type { ActivityKind, Mood } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { type Sql, sqliteSql } from '../../db/sql';
 import type { Plan } from './plan';
 
 export interface CheckinInput {
@@ -78,24 +79,28 @@ export interface CheckinLedger {
 }
 
 /**
- * Plans, signs of life and the schedule's ledger: still synchronous and SQLite only, because the
- * watch scheduler reads them in one transaction with the watch alerts (docs/architecture.md,
- * "Database engines": they move to PostgreSQL together with the watch store).
+ * Plans, signs of life and the schedule's ledger, on both engines: one implementation over `Sql`
+ * (db/sql.ts); the watch scheduler reads them in one unit of work with the watch alerts.
  */
 export interface CheckinsStore extends CheckinLedger {
-  getPlan(householdId: number): Plan | undefined;
-  listPlans(): Plan[];
-  savePlan(plan: Plan, updatedBy: string): void;
-  deletePlan(householdId: number): boolean;
-  recordSign(householdId: number, kind: ActivityKind, at: number): void;
+  getPlan(householdId: number): Promise<Plan | undefined>;
+  listPlans(): Promise<Plan[]>;
+  savePlan(plan: Plan, updatedBy: string): Promise<void>;
+  deletePlan(householdId: number): Promise<boolean>;
+  recordSign(householdId: number, kind: ActivityKind, at: number): Promise<void>;
   /** The first sign of life of one of `kinds` in [from, to). */
-  firstSign(householdId: number, from: number, to: number, kinds: readonly ActivityKind[]): SignOfLife | undefined;
+  firstSign(
+    householdId: number,
+    from: number,
+    to: number,
+    kinds: readonly ActivityKind[],
+  ): Promise<SignOfLife | undefined>;
   /** All signs of life in [from, to), oldest first, with the check-in's mood. */
-  signs(householdId: number, from: number, to: number): SignOfLife[];
+  signs(householdId: number, from: number, to: number): Promise<SignOfLife[]>;
   /** Records a scheduled step for a household's day; false when it had been done already. */
-  markStep(householdId: number, day: string, step: string, at: number): boolean;
-  watchedHouseholds(): WatchedHousehold[];
-  watchedHousehold(householdId: number): WatchedHousehold | undefined;
+  markStep(householdId: number, day: string, step: string, at: number): Promise<boolean>;
+  watchedHouseholds(): Promise<WatchedHousehold[]>;
+  watchedHousehold(householdId: number): Promise<WatchedHousehold | undefined>;
 }
 
 interface PlanRow {
@@ -146,50 +151,90 @@ const toWatched = (r: WatchedRow): WatchedHousehold => ({
   lastSeenAt: r.last_seen_at,
 });
 
+const WATCHED = `SELECT h.id AS household_id, h.name, h.district_id, t.id AS terminal_id, t.enrolled_at, t.online, t.last_seen_at
+  FROM households h JOIN terminals t ON t.household_id = h.id AND t.revoked_at IS NULL`;
+const SIGNS = `SELECT s.kind, s.at, s.checkin_id AS "checkinId", c.mood FROM signs_of_life s
+  LEFT JOIN checkins c ON c.id = s.checkin_id WHERE s.household_id = ? AND s.at >= ? AND s.at < ?`;
+const SAVE_PLAN = `INSERT INTO checkin_plans (household_id, enabled, opens_at, deadline, days, reminder_minutes, grace_minutes,
+    ack_timeout_minutes, signs_of_life, offline_alert_minutes, updated_at, updated_by)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (household_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
+    deadline = excluded.deadline, days = excluded.days, reminder_minutes = excluded.reminder_minutes,
+    grace_minutes = excluded.grace_minutes, ack_timeout_minutes = excluded.ack_timeout_minutes,
+    signs_of_life = excluded.signs_of_life, offline_alert_minutes = excluded.offline_alert_minutes,
+    updated_at = excluded.updated_at, updated_by = excluded.updated_by`;
+
+/** Plans, signs of life, the ledger and the watched households: everything but the check-in write path. */
+export type CheckinReads = Omit<CheckinsStore, 'commitCheckins'>;
+
+export function createCheckinReads(sql: Sql): CheckinReads {
+  return {
+    getPlan: async (id) => {
+      const r = await sql.get<PlanRow>('SELECT * FROM checkin_plans WHERE household_id = ?', [id]);
+      return r && toPlan(r);
+    },
+    listPlans: async () => (await sql.all<PlanRow>('SELECT * FROM checkin_plans ORDER BY household_id')).map(toPlan),
+    savePlan: async (p, updatedBy) =>
+      void (await sql.run(SAVE_PLAN, [
+        p.householdId,
+        p.enabled ? 1 : 0,
+        p.opensAt,
+        p.deadline,
+        p.days,
+        JSON.stringify(p.reminderMinutes),
+        p.graceMinutes,
+        p.ackTimeoutMinutes,
+        JSON.stringify(p.signsOfLife),
+        p.offlineAlertMinutes,
+        p.updatedAt ?? 0,
+        updatedBy,
+      ])),
+    deletePlan: async (id) => (await sql.run('DELETE FROM checkin_plans WHERE household_id = ?', [id])) > 0,
+    recordSign: async (h, kind, at) =>
+      void (await sql.run('INSERT INTO signs_of_life (household_id, kind, at, checkin_id) VALUES (?, ?, ?, NULL)', [
+        h,
+        kind,
+        at,
+      ])),
+    firstSign(h, from, to, kinds) {
+      const [inKinds, param] = sql.anyOf('s.kind', kinds);
+      return sql.get<SignOfLife>(`${SIGNS} AND ${inKinds} ORDER BY s.at LIMIT 1`, [h, from, to, param]);
+    },
+    signs: (h, from, to) => sql.all<SignOfLife>(`${SIGNS} ORDER BY s.at, s.id`, [h, from, to]),
+    markStep: async (h, day, step, at) =>
+      (await sql.run(
+        'INSERT INTO checkin_steps (household_id, day, step, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        [h, day, step, at],
+      )) === 1,
+    watchedHouseholds: async () => (await sql.all<WatchedRow>(`${WATCHED} ORDER BY h.id`)).map(toWatched),
+    watchedHousehold: async (id) => {
+      const r = await sql.get<WatchedRow>(`${WATCHED} WHERE h.id = ?`, [id]);
+      return r && toWatched(r);
+    },
+  };
+}
+
+/** The check-in write path's statements, as both engines run them (PostgreSQL: numbered). */
+export const CHECKIN_SQL = {
+  insert: `INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at, mood)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, idempotency_key) DO NOTHING RETURNING id`,
+  insertSign: "INSERT INTO signs_of_life (household_id, kind, at, checkin_id) VALUES (?, 'checkin', ?, ?)",
+  existing: 'SELECT id, at, mood FROM checkins WHERE household_id = ? AND idempotency_key = ?',
+  setMood: 'UPDATE checkins SET mood = ? WHERE id = ? AND mood IS NULL',
+};
+
 export function createSqliteCheckinsStore(db: Db): CheckinsStore {
-  const watchedSelect = `SELECT h.id AS household_id, h.name, h.district_id, t.id AS terminal_id, t.enrolled_at, t.online, t.last_seen_at
-    FROM households h JOIN terminals t ON t.household_id = h.id AND t.revoked_at IS NULL`;
   const s = {
-    getPlan: db.prepare('SELECT * FROM checkin_plans WHERE household_id = ?'),
-    listPlans: db.prepare('SELECT * FROM checkin_plans ORDER BY household_id'),
-    savePlan: db.prepare(
-      `INSERT INTO checkin_plans (household_id, enabled, opens_at, deadline, days, reminder_minutes, grace_minutes,
-         ack_timeout_minutes, signs_of_life, offline_alert_minutes, updated_at, updated_by)
-       VALUES (@householdId, @enabled, @opensAt, @deadline, @days, @reminders, @grace, @ack, @signs, @offline, @updatedAt, @updatedBy)
-       ON CONFLICT (household_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
-         deadline = excluded.deadline, days = excluded.days, reminder_minutes = excluded.reminder_minutes,
-         grace_minutes = excluded.grace_minutes, ack_timeout_minutes = excluded.ack_timeout_minutes,
-         signs_of_life = excluded.signs_of_life, offline_alert_minutes = excluded.offline_alert_minutes,
-         updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    ),
-    deletePlan: db.prepare('DELETE FROM checkin_plans WHERE household_id = ?'),
-    insertCheckin: db.prepare(
-      `INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at, mood)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (household_id, idempotency_key) DO NOTHING RETURNING id`,
-    ),
-    existingCheckin: db.prepare('SELECT id, at, mood FROM checkins WHERE household_id = ? AND idempotency_key = ?'),
-    setMood: db.prepare('UPDATE checkins SET mood = ? WHERE id = ? AND mood IS NULL'),
-    insertSign: db.prepare('INSERT INTO signs_of_life (household_id, kind, at, checkin_id) VALUES (?, ?, ?, ?)'),
-    firstSign: db.prepare(
-      `SELECT s.kind, s.at, s.checkin_id AS checkinId, c.mood FROM signs_of_life s LEFT JOIN checkins c ON c.id = s.checkin_id
-       WHERE s.household_id = ? AND s.at >= ? AND s.at < ? AND s.kind IN (SELECT value FROM json_each(?))
-       ORDER BY s.at LIMIT 1`,
-    ),
-    signs: db.prepare(
-      `SELECT s.kind, s.at, s.checkin_id AS checkinId, c.mood FROM signs_of_life s LEFT JOIN checkins c ON c.id = s.checkin_id
-       WHERE s.household_id = ? AND s.at >= ? AND s.at < ? ORDER BY s.at, s.id`,
-    ),
-    markStep: db.prepare(
-      'INSERT INTO checkin_steps (household_id, day, step, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ),
-    watched: db.prepare(`${watchedSelect} ORDER BY h.id`),
-    watchedOne: db.prepare(`${watchedSelect} WHERE h.id = ?`),
+    insertCheckin: db.prepare(CHECKIN_SQL.insert),
+    existingCheckin: db.prepare(CHECKIN_SQL.existing),
+    setMood: db.prepare(CHECKIN_SQL.setMood),
+    insertSign: db.prepare(CHECKIN_SQL.insertSign),
   };
 
   const commitOne = db.transaction((c: CheckinInput): CheckinOutcome => {
     const inserted = s.insertCheckin.get(...checkinValues(c)) as { id: number } | undefined;
     if (inserted) {
-      s.insertSign.run(c.householdId, 'checkin', c.at, inserted.id);
+      s.insertSign.run(c.householdId, c.at, inserted.id);
       return storedCheckin(c, inserted.id);
     }
     const existing = s.existingCheckin.get(c.householdId, c.idempotencyKey) as {
@@ -211,38 +256,11 @@ export function createSqliteCheckinsStore(db: Db): CheckinsStore {
     }),
   );
 
+  const sql = sqliteSql(db);
   return {
-    getPlan(id) {
-      const r = s.getPlan.get(id) as PlanRow | undefined;
-      return r && toPlan(r);
-    },
-    listPlans: () => (s.listPlans.all() as PlanRow[]).map(toPlan),
-    savePlan: (p, updatedBy) =>
-      void s.savePlan.run({
-        householdId: p.householdId,
-        enabled: p.enabled ? 1 : 0,
-        opensAt: p.opensAt,
-        deadline: p.deadline,
-        days: p.days,
-        reminders: JSON.stringify(p.reminderMinutes),
-        grace: p.graceMinutes,
-        ack: p.ackTimeoutMinutes,
-        signs: JSON.stringify(p.signsOfLife),
-        offline: p.offlineAlertMinutes,
-        updatedAt: p.updatedAt ?? 0,
-        updatedBy,
-      }),
-    deletePlan: (id) => s.deletePlan.run(id).changes > 0,
-    // Written before this returns (better-sqlite3 is synchronous): the promise is already settled.
-    commitCheckins: async (batch) => commitBatch(batch),
-    recordSign: (h, kind, at) => void s.insertSign.run(h, kind, at, null),
-    firstSign: (h, from, to, kinds) => s.firstSign.get(h, from, to, JSON.stringify(kinds)) as SignOfLife | undefined,
-    signs: (h, from, to) => s.signs.all(h, from, to) as SignOfLife[],
-    markStep: (h, day, step, at) => s.markStep.run(h, day, step, at).changes === 1,
-    watchedHouseholds: () => (s.watched.all() as WatchedRow[]).map(toWatched),
-    watchedHousehold(id) {
-      const r = s.watchedOne.get(id) as WatchedRow | undefined;
-      return r && toWatched(r);
-    },
+    ...createCheckinReads(sql),
+    // In the connection's line of units of work (db/sql.ts), so a batch never lands inside another
+    // unit's transaction and is never rolled back with it after being acknowledged.
+    commitCheckins: (batch) => sql.transaction(async () => commitBatch(batch)),
   };
 }

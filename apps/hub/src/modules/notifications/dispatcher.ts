@@ -25,8 +25,8 @@ const DISASTER_TEAM_KINDS: readonly WatchAlert['kind'][] = ['help_request', 'saf
 
 /** What the dispatcher needs of the watch. */
 export interface WatchView {
-  alert(alertId: number): WatchAlert | null;
-  alertChanged(alertId: number): void;
+  alert(alertId: number): Promise<WatchAlert | null>;
+  alertChanged(alertId: number): Promise<void>;
   districtName(districtId: number): string | null;
 }
 
@@ -37,7 +37,7 @@ interface ChannelHealth {
 }
 
 export interface Dispatcher {
-  alertRaised(e: DomainEvents['watch.alertRaised']): void;
+  alertRaised(e: DomainEvents['watch.alertRaised']): Promise<void>;
   alertSettled(e: DomainEvents['watch.alertSettled']): void;
   /** The words and links of a delivery (what was or will be sent). */
   message(d: DeliveryRecord, alert: WatchAlert): OutgoingMessage;
@@ -95,7 +95,8 @@ export function createDispatcher(
       setImmediate(() => {
         const ids = [...dirtyAlerts];
         dirtyAlerts.clear();
-        for (const id of ids) watch.alertChanged(id);
+        for (const id of ids)
+          void watch.alertChanged(id).catch((err) => ctx.log.error({ err }, 'alert change not sent'));
       });
     dirtyAlerts.add(alertId);
   }
@@ -134,7 +135,7 @@ export function createDispatcher(
   async function attempt(id: number): Promise<void> {
     const d = store.delivery(id);
     if (d?.status !== 'pending') return;
-    const alert = watch.alert(d.alertId);
+    const alert = await watch.alert(d.alertId);
     if (alert?.state !== 'open') {
       store.settle(d.alertId, null, clock.now());
       alertChanged(d.alertId);
@@ -195,8 +196,8 @@ export function createDispatcher(
   }
 
   return {
-    alertRaised(e) {
-      const alert = watch.alert(e.alertId);
+    async alertRaised(e) {
+      const alert = await watch.alert(e.alertId);
       if (alert?.state !== 'open') return;
       const people = new Set(e.recipients);
       if (e.level === 1 && DISASTER_TEAM_KINDS.includes(alert.kind))

@@ -80,10 +80,12 @@ export async function registerNotifications(
     dispatcher,
     links,
     vapidPublicKey,
-    alertState: (id) => watch.alert(id)?.state ?? null,
+    alertState: async (id) => (await watch.alert(id))?.state ?? null,
   });
   watch.setDeliveryLookup(service.deliveries);
-  ctx.events.on('watch.alertRaised', (e) => dispatcher.alertRaised(e));
+  ctx.events.on('watch.alertRaised', (e) => {
+    void dispatcher.alertRaised(e).catch((err) => ctx.log.error({ err }, 'notifications not sent'));
+  });
   ctx.events.on('watch.alertSettled', (e) => dispatcher.alertSettled(e));
   await hub.app.register(notificationsRoutes(ctx, { service, watch }));
   hub.app.addHook('preClose', async () => {

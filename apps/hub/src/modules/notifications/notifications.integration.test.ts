@@ -126,12 +126,14 @@ describe('notifications by e-mail and Web Push', () => {
   it('a missed check-in reaches the level-1 watcher by mail and push; the link acknowledges it and stops the ladder', async () => {
     // 10:00 the deadline: only the resident is reminded — nobody is told yet.
     clock.set(jst(5, 10, 0));
+    await hub.capabilities.watch.settle();
     await notifications.settle();
     expect(mail.mails).toEqual([]);
     expect(push.received).toEqual([]);
 
     // 11:00 grace over: level 1 — the watcher, by both channels; not the supervisor, not another household's watcher.
     clock.set(jst(5, 11, 0));
+    await hub.capabilities.watch.settle();
     const letter = await mail.next('watcher@example.city');
     const message = await push.next(devices.watcher!.endpoint);
     await notifications.settle();
@@ -183,6 +185,7 @@ describe('notifications by e-mail and Web Push', () => {
 
     // An hour later nothing climbs to the supervisor.
     clock.set(jst(5, 13, 0));
+    await hub.capabilities.watch.settle();
     await notifications.settle();
     expect((await alert(id)).level).toBe(1);
     expect(mail.mails).toHaveLength(1);
@@ -191,9 +194,11 @@ describe('notifications by e-mail and Web Push', () => {
 
   it('without an acknowledgement the next level hears, and only the next level', async () => {
     clock.set(jst(5, 11, 0));
+    await hub.capabilities.watch.settle();
     await mail.next('watcher@example.city');
     await push.next(devices.watcher!.endpoint);
     clock.set(jst(5, 12, 0));
+    await hub.capabilities.watch.settle();
     const letter = await mail.next('supervisor@example.city');
     await push.next(devices.supervisor!.endpoint);
     await notifications.settle();
@@ -213,6 +218,7 @@ describe('notifications by e-mail and Web Push', () => {
     push.expire(devices.watcher!.endpoint);
     const extra = await subscribe(as_('watcher'), 'タブレット');
     clock.set(jst(5, 11, 0));
+    await hub.capabilities.watch.settle();
     await push.next(extra.endpoint);
     await notifications.settle();
     const deliveries = (await alert(missedAlert().id)).deliveries.filter((d) => d.channel === 'push');
@@ -234,6 +240,7 @@ describe('notifications by e-mail and Web Push', () => {
     mail.refuse(3, 451);
     push.answer(503);
     clock.set(jst(5, 11, 0));
+    await hub.capabilities.watch.settle();
     await notifications.settle();
     const { id } = missedAlert();
     let [byMail, byPush] = (await alert(id)).deliveries;
@@ -248,8 +255,10 @@ describe('notifications by e-mail and Web Push', () => {
 
     // +1 min and +2 min: both fail again; mail now has failed three times in a row.
     clock.advance(MINUTE);
+    await hub.capabilities.watch.settle();
     await notifications.settle();
     clock.advance(2 * MINUTE);
+    await hub.capabilities.watch.settle();
     await notifications.settle();
     [byMail] = (await alert(id)).deliveries;
     expect(byMail).toMatchObject({ status: 'pending', attempts: 3 });
@@ -263,6 +272,7 @@ describe('notifications by e-mail and Web Push', () => {
     // The services are back: the next attempt (+4 min) goes through and the warning clears.
     push.answer(null);
     clock.advance(4 * MINUTE);
+    await hub.capabilities.watch.settle();
     await mail.next('watcher@example.city');
     await push.next(devices.watcher!.endpoint);
     await notifications.settle();
@@ -277,6 +287,7 @@ describe('notifications by e-mail and Web Push', () => {
     mail.refuse(1, 550);
     push.answer(503);
     clock.set(jst(5, 11, 0));
+    await hub.capabilities.watch.settle();
     await notifications.settle();
     const { id } = missedAlert();
     const [byMail, byPush] = (await alert(id)).deliveries;
@@ -288,6 +299,7 @@ describe('notifications by e-mail and Web Push', () => {
     expect((await alert(id)).deliveries.map((d) => d.status)).toEqual(['failed', 'acknowledged']);
     push.answer(null);
     clock.advance(30 * MINUTE);
+    await hub.capabilities.watch.settle();
     await notifications.settle();
     expect(push.received).toEqual([]);
   });

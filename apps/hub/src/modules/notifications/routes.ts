@@ -70,8 +70,8 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
     route(app, 'POST /api/notifications/acknowledge', { config: { access: alertedStaff }, tags }, async (request) => {
       const user = person(request.principal);
       const actor = actorName(request.principal);
-      const result = service.acknowledgeByLink(user, request.body.token, (alertId) =>
-        watch.toDto(watch.acknowledge(alertId, actor)),
+      const result = await service.acknowledgeByLink(user, request.body.token, async (alertId) =>
+        watch.toDto(await watch.acknowledge(alertId, actor)),
       );
       if (result.acknowledged)
         await ctx.audit.record({
@@ -81,7 +81,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
           ip: request.ip,
           detail: { via: 'link', channel: result.channel },
         });
-      return { alert: watch.alert(result.alertId)!, acknowledged: result.acknowledged };
+      return { alert: (await watch.alert(result.alertId))!, acknowledged: result.acknowledged };
     });
   };
 }

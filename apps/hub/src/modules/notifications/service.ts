@@ -35,8 +35,8 @@ export interface NotificationsService {
   acknowledgeByLink(
     user: User,
     token: string,
-    acknowledge: (alertId: number) => WatchAlert,
-  ): { alertId: number; acknowledged: boolean; channel: string };
+    acknowledge: (alertId: number) => Promise<WatchAlert>,
+  ): Promise<{ alertId: number; acknowledged: boolean; channel: string }>;
   /** Resolves when no send is in flight. */
   settle(): Promise<void>;
 }
@@ -49,7 +49,7 @@ export function createNotificationsService(
     dispatcher: Dispatcher;
     links: Links;
     vapidPublicKey: string | null;
-    alertState: (alertId: number) => WatchAlert['state'] | null;
+    alertState: (alertId: number) => Promise<WatchAlert['state'] | null>;
   },
 ): NotificationsService {
   const { store, links } = deps;
@@ -130,7 +130,7 @@ export function createNotificationsService(
         acknowledgedAt: isoOrNull(d.acknowledgedAt),
       })),
 
-    acknowledgeByLink(user, token, acknowledge) {
+    async acknowledgeByLink(user, token, acknowledge) {
       const now = ctx.clock.now();
       const claims = links.verify(token, now);
       const d = store.delivery(claims.deliveryId);
@@ -144,11 +144,11 @@ export function createNotificationsService(
         );
       if (!store.useLink(d.id, now))
         throw new AppError(409, 'LINK_USED', 'This link has already been used. Open the alert in the console.');
-      const state = deps.alertState(d.alertId);
+      const state = await deps.alertState(d.alertId);
       if (state === null) throw notFound('alert');
       if (state !== 'open') return { alertId: d.alertId, acknowledged: false, channel: d.channel };
       try {
-        acknowledge(d.alertId);
+        await acknowledge(d.alertId);
       } catch (err) {
         // Someone acknowledged it a moment before: the watcher still sees the alert and by whom.
         if (err instanceof AppError && err.code === 'ALERT_NOT_OPEN')

@@ -6,8 +6,8 @@ import type { WatchContext, WatchDeps } from './parts';
 import type { AlertRecord } from './store';
 
 export interface AlertActions {
-  acknowledge(alertId: number, actor: string): AlertRecord;
-  resolve(alertId: number, actor: string, outcome: WatcherOutcome, note: string): AlertRecord;
+  acknowledge(alertId: number, actor: string): Promise<AlertRecord>;
+  resolve(alertId: number, actor: string, outcome: WatcherOutcome, note: string): Promise<AlertRecord>;
 }
 
 export function createAlertActions(ctx: WatchContext, deps: WatchDeps & { notify: Notifier }): AlertActions {
@@ -16,37 +16,38 @@ export function createAlertActions(ctx: WatchContext, deps: WatchDeps & { notify
   const resolved = () => new AppError(409, 'ALERT_RESOLVED', 'This alert has already been resolved.');
 
   return {
-    acknowledge(alertId, actor) {
-      const a = alerts.get(alertId);
+    async acknowledge(alertId, actor) {
+      const a = await alerts.get(alertId);
       if (!a) throw notFound('alert');
       if (a.state !== 'open') throw notOpen();
       const now = ctx.clock.now();
-      notify.inTransaction((outbox) => {
-        if (!alerts.acknowledge(alertId, now, actor)) throw notOpen();
-        alerts.addEvent(alertId, { at: now, type: 'acknowledged', actor, level: a.level });
+      await notify.inTransaction(async (outbox) => {
+        if (!(await outbox.alerts.acknowledge(alertId, now, actor))) throw notOpen();
+        await outbox.alerts.addEvent(alertId, { at: now, type: 'acknowledged', actor, level: a.level });
         notify.updated(outbox, alertId);
         notify.settled(outbox, alertId, 'acknowledged', actor);
       });
-      return alerts.get(alertId)!;
+      return (await alerts.get(alertId))!;
     },
 
-    resolve(alertId, actor, outcome, note) {
-      const a = alerts.get(alertId);
+    async resolve(alertId, actor, outcome, note) {
+      const a = await alerts.get(alertId);
       if (!a) throw notFound('alert');
       if (a.state === 'resolved') throw resolved();
       const now = ctx.clock.now();
-      notify.inTransaction((outbox) => {
+      await notify.inTransaction(async (outbox) => {
+        const tx = outbox.alerts;
         // Resolving implies having seen it: record the acknowledgement too when it was skipped.
-        if (a.state === 'open' && alerts.acknowledge(alertId, now, actor)) {
-          alerts.addEvent(alertId, { at: now, type: 'acknowledged', actor, level: a.level });
+        if (a.state === 'open' && (await tx.acknowledge(alertId, now, actor))) {
+          await tx.addEvent(alertId, { at: now, type: 'acknowledged', actor, level: a.level });
         }
-        if (!alerts.resolve(alertId, now, actor, outcome satisfies AlertOutcome, note)) throw resolved();
-        alerts.addEvent(alertId, { at: now, type: 'resolved', actor, level: a.level, detail: { outcome, note } });
+        if (!(await tx.resolve(alertId, now, actor, outcome satisfies AlertOutcome, note))) throw resolved();
+        await tx.addEvent(alertId, { at: now, type: 'resolved', actor, level: a.level, detail: { outcome, note } });
         notify.updated(outbox, alertId);
         notify.settled(outbox, alertId, 'resolved', actor);
         if (a.householdId !== null) notify.board(outbox, a.householdId);
       });
-      return alerts.get(alertId)!;
+      return (await alerts.get(alertId))!;
     },
   };
 }

@@ -7,8 +7,8 @@ import { iso, type Plans, type WatchContext, type WatchDeps } from './parts';
 
 export interface BoardViews {
   /** Today's row per household (`null`: every household). */
-  board(householdIds: number[] | null): WatchBoard;
-  history(householdId: number, days: number): ResidentHistory;
+  board(householdIds: number[] | null): Promise<WatchBoard>;
+  history(householdId: number, days: number): Promise<ResidentHistory>;
 }
 
 export function createBoardViews(ctx: WatchContext, deps: WatchDeps & { plans: Plans }): BoardViews {
@@ -16,33 +16,35 @@ export function createBoardViews(ctx: WatchContext, deps: WatchDeps & { plans: P
   const { clock } = ctx;
   const tz = ctx.config.timeZone;
 
-  function board(householdIds: number[] | null): WatchBoard {
+  async function board(householdIds: number[] | null): Promise<WatchBoard> {
     const now = clock.now();
     const all =
       householdIds === null
         ? households.list()
         : householdIds.map((id) => households.get(id)).filter((h) => h !== undefined);
-    const watched = new Map(checkins.watchedHouseholds().map((w) => [w.householdId, w]));
+    const watched = new Map((await checkins.watchedHouseholds()).map((w) => [w.householdId, w]));
+    const outages = new Map((await alerts.activeDistrictOutages()).map((a) => [a.districtId, a]));
     const counts: Record<string, number> = {};
-    const rows = all.map((h): BoardRow => {
+    const rows: BoardRow[] = [];
+    for (const h of all) {
       const w = watched.get(h.id);
-      const active = alerts.activeForHousehold(h.id);
+      const active = await alerts.activeForHousehold(h.id);
       const base = {
         householdId: h.id,
         householdName: h.name,
         districtId: h.districtId,
         terminalOnline: !!w && (w.online || deps.connectedCount(w.terminalId) > 0),
         openAlertIds: active.map((a) => a.id),
-        possibleOutage: active.some((a) => a.possibleOutage) || !!alerts.activeDistrictOutage(h.districtId),
+        possibleOutage: active.some((a) => a.possibleOutage) || outages.has(h.districtId),
       };
       let row: BoardRow;
       if (!w) {
         row = { ...base, status: 'no_terminal', deadline: null, checkedInAt: null, mood: null, signOfLife: null };
       } else {
-        const plan = plans.planFor(h.id);
+        const plan = await plans.planFor(h.id);
         const win = windowFor(plan, dayAt(plan, now, tz), tz);
-        const sign = checkins.firstSign(h.id, win.opensAt, win.closesAt, plan.signsOfLife);
-        const daySigns = sign ? checkins.signs(h.id, win.opensAt, win.closesAt) : [];
+        const sign = await checkins.firstSign(h.id, win.opensAt, win.closesAt, plan.signsOfLife);
+        const daySigns = sign ? await checkins.signs(h.id, win.opensAt, win.closesAt) : [];
         const mood = daySigns.filter((s) => s.mood !== null).at(-1)?.mood ?? null;
         const missed = active.find((a) => a.kind === 'missed_checkin' && a.planTestId === null);
         let status: BoardStatus;
@@ -62,26 +64,26 @@ export function createBoardViews(ctx: WatchContext, deps: WatchDeps & { plans: P
         };
       }
       counts[row.status] = (counts[row.status] ?? 0) + 1;
-      return row;
-    });
+      rows.push(row);
+    }
     return { day: localDate(now, tz), generatedAt: iso(now), rows, counts };
   }
 
-  function history(householdId: number, days: number): ResidentHistory {
+  async function history(householdId: number, days: number): Promise<ResidentHistory> {
     const h = households.get(householdId);
     if (!h) throw notFound('household');
-    const plan = plans.planFor(householdId);
+    const plan = await plans.planFor(householdId);
     const now = clock.now();
     const today = dayAt(plan, now, tz);
     const first = addDays(today, -(days - 1));
-    const missed = alerts.missedByDay(householdId, first, today);
+    const missed = await alerts.missedByDay(householdId, first, today);
     // Days before the terminal was there (or with none) were not watched: not "missed".
-    const watchedSince = checkins.watchedHousehold(householdId)?.enrolledAt ?? Number.POSITIVE_INFINITY;
+    const watchedSince = (await checkins.watchedHousehold(householdId))?.enrolledAt ?? Number.POSITIVE_INFINITY;
     const out: HistoryDay[] = [];
     for (let i = 0; i < days; i++) {
       const day = addDays(first, i);
       const w = windowFor(plan, day, tz);
-      const signs = checkins.signs(householdId, w.opensAt, w.closesAt);
+      const signs = await checkins.signs(householdId, w.opensAt, w.closesAt);
       const counted = signs.filter((s) => plan.signsOfLife.includes(s.kind));
       const firstSign = counted[0];
       const mood = signs.filter((s) => s.mood !== null).at(-1)?.mood ?? null;

@@ -110,6 +110,7 @@ describe('help requests', () => {
     if (!ack.ok) throw new Error('refused');
     const up = nextEvent<WatchAlert>(supervisor, 'watch:alertRaised');
     clock.advance(10 * MINUTE);
+    await hub.capabilities.watch.settle();
     expect(await up).toMatchObject({ id: ack.data.alertId, level: 2 });
   });
 
@@ -158,6 +159,7 @@ describe('help requests', () => {
     // An hour on (10:00, the day's check-in deadline too): the household that did not answer is
     // alerted; the one that asked for help is not alerted twice.
     clock.advance(120 * MINUTE);
+    await hub.capabilities.watch.settle();
     const list = await hub.as(hub.sessionFor(hub.fixture.users.watcher))({
       method: 'GET',
       url: `/api/watch/alerts?announcementId=${announcement.id}&state=all`,
@@ -174,6 +176,7 @@ describe('help requests', () => {
     ]);
     // Done once: a restart or another hour raises nothing more.
     clock.advance(60 * MINUTE);
+    await hub.capabilities.watch.settle();
     expect(
       hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM watch_alerts WHERE announcement_id = ?').get(announcement.id),
     ).toEqual({

@@ -1,12 +1,13 @@
 /** The check-ins and watch capability (issues 5, 16): check-in plans, signs of life, escalation, help requests, terminal health. */
 import type { HubCore } from '../../core';
+import { sqliteSql } from '../../db/sql';
 import type { AnnouncementsService } from '../announcements';
-import { createSqliteCheckinsStore } from '../checkins/store';
+import { createCheckinReads, createSqliteCheckinsStore } from '../checkins/store';
 import { MINUTE } from './parts';
 import { watchRoutes } from './routes';
 import { createWatchService, type WatchService } from './service';
 import { registerWatchSockets } from './socket';
-import { createSqliteWatchStore } from './store';
+import { createWatchStore } from './store';
 
 export type { WatchService } from './service';
 
@@ -14,8 +15,9 @@ export async function registerWatch(
   hub: HubCore,
   needs: { announcements: AnnouncementsService },
 ): Promise<WatchService> {
+  const sql = sqliteSql(hub.ctx.db);
   const checkins = createSqliteCheckinsStore(hub.ctx.db);
-  const alerts = createSqliteWatchStore(hub.ctx.db);
+  const alerts = createWatchStore(sql);
   const households = hub.stores.households;
   const { help } = hub.ctx.config;
   const service = createWatchService(
@@ -23,6 +25,8 @@ export async function registerWatch(
     {
       checkins,
       alerts,
+      unitOfWork: (work) =>
+        sql.transaction((tx) => work({ checkins: createCheckinReads(tx), alerts: createWatchStore(tx) })),
       households,
       connectedCount: (id) => hub.services.terminals.connectedCount(id),
       userName: (id) => hub.stores.accounts.userById(id)?.displayName ?? null,
@@ -42,6 +46,6 @@ export async function registerWatch(
   // Check-ins queued for the group commit are written before the database closes.
   hub.app.addHook('preClose', async () => service.stop());
   // Not in short-lived processes on the same database (admin CLI): one scheduler only.
-  if (hub.ctx.backgroundJobs) service.tick();
+  if (hub.ctx.backgroundJobs) await service.tick();
   return service;
 }

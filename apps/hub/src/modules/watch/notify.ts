@@ -6,14 +6,17 @@
 import type { HelpStatus, NotificationDelivery, WatchAlert } from '@tsunagu/protocol';
 import { rooms } from '../../plugins/socket';
 import type { HouseholdsStore } from '../households/store';
-import { iso, isoOrNull, type Plans, type WatchContext, type WatchDeps } from './parts';
+import { iso, isoOrNull, type Plans, type WatchContext, type WatchDeps, type WatchStores } from './parts';
 import type { AlertRecord, WatchStore } from './store';
 
-/** Notifications waiting for the transaction that caused them to commit. */
-export type Outbox = (() => void)[];
+/**
+ * One unit of work: the stores on its transaction (read and write through these inside it), and the
+ * notifications waiting for it to commit.
+ */
+export interface Outbox extends Array<() => unknown>, WatchStores {}
 
 export interface Notifier {
-  toDto(alert: AlertRecord): WatchAlert;
+  toDto(alert: AlertRecord): Promise<WatchAlert>;
   /** Watchers of a household (or of a district's households) at the given levels. */
   watcherIdsFor(a: { householdId: number | null; districtId: number }, levels: (l: number) => boolean): number[];
   /** A new alert (or one a level up): its recipients hear the alarm; others who can see it, the change. */
@@ -26,18 +29,23 @@ export interface Notifier {
   /** Someone acknowledged or resolved it: pending notifications stop, a resident's help screen says who. */
   settled(outbox: Outbox, alertId: number, state: 'acknowledged' | 'resolved', actor: string): void;
   /** The household's open help request from its terminal, as the terminal shows it; null when none. */
-  helpStatus(householdId: number): HelpStatus | null;
+  helpStatus(householdId: number): Promise<HelpStatus | null>;
   /** Where the notifications sent about an alert are recorded (the notifications module). */
   setDeliveryLookup(lookup: (alertId: number) => NotificationDelivery[]): void;
-  /** Sends what is queued (each failure is logged, the rest still go). */
-  flush(outbox: Outbox): void;
-  /** Runs `write` in one transaction, then sends what it queued. */
-  inTransaction<T>(write: (outbox: Outbox) => T): T;
+  /** Sends what is queued, in order (each failure is logged, the rest still go). */
+  flush(outbox: Outbox): Promise<void>;
+  /** Sends what `queue` queues, outside any transaction (the stores are the hub's). */
+  send(queue: (outbox: Outbox) => void): Promise<void>;
+  /** Runs `write` as one unit of work, then (committed) sends what it queued. */
+  inTransaction<T>(write: (outbox: Outbox) => Promise<T>): Promise<T>;
 }
 
 export function createNotifier(
   ctx: WatchContext,
-  deps: { alerts: WatchStore; households: HouseholdsStore; plans: Plans } & Pick<WatchDeps, 'userName'>,
+  deps: { alerts: WatchStore; households: HouseholdsStore; plans: Plans } & Pick<
+    WatchDeps,
+    'userName' | 'checkins' | 'unitOfWork'
+  >,
 ): Notifier {
   const { alerts, households } = deps;
   const staff = ctx.sockets.staff;
@@ -49,7 +57,7 @@ export function createNotifier(
     return m ? (deps.userName(Number(m[1])) ?? m[2]!) : null;
   }
 
-  function toDto(a: AlertRecord): WatchAlert {
+  async function toDto(a: AlertRecord): Promise<WatchAlert> {
     return {
       id: a.id,
       kind: a.kind,
@@ -72,7 +80,7 @@ export function createNotifier(
       possibleOutage: a.possibleOutage,
       announcementId: a.announcementId,
       test: a.planTestId !== null,
-      events: alerts.events(a.id).map((e) => ({
+      events: (await alerts.events(a.id)).map((e) => ({
         id: e.id,
         at: iso(e.at),
         type: e.type,
@@ -85,9 +93,8 @@ export function createNotifier(
     };
   }
 
-  function helpStatus(householdId: number): HelpStatus | null {
-    const a = alerts
-      .activeForHousehold(householdId, 'help_request')
+  async function helpStatus(householdId: number): Promise<HelpStatus | null> {
+    const a = (await alerts.activeForHousehold(householdId, 'help_request'))
       .filter((x) => x.announcementId === null)
       .at(-1);
     if (!a) return null;
@@ -113,15 +120,17 @@ export function createNotifier(
     return [...ids];
   }
 
-  function flush(outbox: Outbox) {
+  // In the order queued: a send may read first (async), the next waits for it.
+  async function flush(outbox: Outbox) {
     for (const send of outbox) {
       try {
-        send();
+        await send();
       } catch (err) {
         ctx.log.error({ err }, 'watch notification failed');
       }
     }
   }
+  const outboxOn = (stores: WatchStores): Outbox => Object.assign([], stores);
 
   return {
     toDto,
@@ -131,17 +140,25 @@ export function createNotifier(
     setDeliveryLookup(lookup) {
       deliveriesOf = lookup;
     },
-    inTransaction(write) {
-      const outbox: Outbox = [];
-      const out = ctx.db.transaction(() => write(outbox))();
-      flush(outbox);
+    send(queue) {
+      const outbox = outboxOn(deps);
+      queue(outbox);
+      return flush(outbox);
+    },
+    async inTransaction(write) {
+      let outbox = outboxOn(deps);
+      const out = await deps.unitOfWork((stores) => {
+        outbox = outboxOn(stores);
+        return write(outbox);
+      });
+      await flush(outbox);
       return out;
     },
     raised(outbox, alertId, recipients) {
-      outbox.push(() => {
-        const a = alerts.get(alertId);
+      outbox.push(async () => {
+        const a = await alerts.get(alertId);
         if (!a) return;
-        const dto = toDto(a);
+        const dto = await toDto(a);
         const raisedRooms = [rooms.role('cityhall'), ...recipients.map(rooms.user)];
         staff.to(raisedRooms).emit('watch:alertRaised', dto);
         // Everyone else who can see it hears of the change, without the alarm sound.
@@ -152,13 +169,13 @@ export function createNotifier(
       });
     },
     settled(outbox, alertId, state, actor) {
-      outbox.push(() => {
-        const a = alerts.get(alertId);
+      outbox.push(async () => {
+        const a = await alerts.get(alertId);
         if (!a) return;
         ctx.events.emit('watch.alertSettled', { alertId, state, actor, at: ctx.clock.now() });
         if (a.kind === 'help_request' && a.householdId !== null && a.announcementId === null) {
           // The resident hears who has seen their request (or that it was dealt with).
-          const status: HelpStatus = helpStatus(a.householdId) ?? {
+          const status: HelpStatus = (await helpStatus(a.householdId)) ?? {
             alertId: a.id,
             state: a.state,
             requestedAt: iso(a.openedAt),
@@ -170,12 +187,13 @@ export function createNotifier(
       });
     },
     updated(outbox, alertId) {
-      outbox.push(() => {
-        const a = alerts.get(alertId);
+      outbox.push(async () => {
+        const a = await alerts.get(alertId);
         if (!a) return;
+        const dto = await toDto(a);
         staff
           .to([rooms.role('cityhall'), ...watcherIdsFor(a, () => true).map(rooms.user)])
-          .emit('watch:alertUpdated', toDto(a));
+          .emit('watch:alertUpdated', dto);
       });
     },
     board(outbox, householdId) {
@@ -185,10 +203,10 @@ export function createNotifier(
       });
     },
     terminalStatus(outbox, householdId) {
-      outbox.push(() =>
+      outbox.push(async () =>
         ctx.sockets.terminals
           .to(rooms.household(householdId))
-          .emit('checkin:statusChanged', deps.plans.status(householdId)),
+          .emit('checkin:statusChanged', await deps.plans.status(householdId)),
       );
     },
   };

@@ -28,14 +28,19 @@ describe('district outage alerts and family members', () => {
     const store = createSqliteWatchStore(hub.ctx.db);
     const now = hub.ctx.clock.now();
     const base = { day: null, sinceAt: now, level: 1, openedAt: now, nextStepAt: null, possibleOutage: false };
-    alertId = store.create(
+    alertId = (await store.create(
       { ...base, kind: 'district_outage', householdId: null, districtId: district },
       {
         offline: 2,
         terminals: 2,
       },
-    )!;
-    ownAlertId = store.create({ ...base, kind: 'concern', householdId: f.households[2]!, districtId: district })!;
+    ))!;
+    ownAlertId = (await store.create({
+      ...base,
+      kind: 'concern',
+      householdId: f.households[2]!,
+      districtId: district,
+    }))!;
   });
   afterAll(async () => {
     for (const s of sockets) s.close();

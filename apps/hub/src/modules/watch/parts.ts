@@ -6,7 +6,7 @@ import type { CheckinStatus } from '@tsunagu/protocol';
 import { Counter } from 'prom-client';
 import type { HubContext } from '../../context';
 import { dayAt, defaultPlan, type Plan, windowFor } from '../checkins/plan';
-import type { CheckinsStore } from '../checkins/store';
+import type { CheckinReads, CheckinsStore } from '../checkins/store';
 import type { HouseholdsStore } from '../households/store';
 import type { WatchStore } from './store';
 
@@ -17,9 +17,17 @@ export const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
 export type WatchContext = Pick<HubContext, 'clock' | 'config' | 'sockets' | 'log' | 'db' | 'events' | 'metrics'>;
 
+/** The stores a unit of work reads and writes through (both on its one transaction). */
+export interface WatchStores {
+  checkins: CheckinReads;
+  alerts: WatchStore;
+}
+
 export interface WatchDeps {
   checkins: CheckinsStore;
   alerts: WatchStore;
+  /** Runs `work` in one transaction over both stores (db/sql.ts: a unit of work). */
+  unitOfWork<T>(work: (stores: WatchStores) => Promise<T>): Promise<T>;
   households: HouseholdsStore;
   /** Sockets open per terminal right now. */
   connectedCount: (terminalId: number) => number;
@@ -63,21 +71,24 @@ export const DEFAULT_MAX_CHECKIN_AGE_MS = 48 * HOUR;
 export const DEFAULT_URGENT_ACK_MS = 10 * MINUTE;
 export const DEFAULT_SAFETY_UNANSWERED_MS = 60 * MINUTE;
 
-/** Check-in plans, read once and cached until they change. */
+/**
+ * Check-in plans, read once and cached until they change. Across hubs (PostgreSQL), a plan saved on
+ * another hub must also drop this copy: docs/architecture.md, "Database engines" (LISTEN/NOTIFY).
+ */
 export interface Plans {
-  planFor(householdId: number): Plan;
+  planFor(householdId: number): Promise<Plan>;
   forget(householdId: number): void;
   /** Today's check-in window for the household and whether the resident has checked in. */
-  status(householdId: number): CheckinStatus;
+  status(householdId: number): Promise<CheckinStatus>;
 }
 
-export function createPlans(ctx: WatchContext, checkins: CheckinsStore): Plans {
+export function createPlans(ctx: WatchContext, checkins: CheckinReads): Plans {
   const cache = new Map<number, Plan>();
   const tz = ctx.config.timeZone;
-  const planFor = (householdId: number) => {
+  const planFor = async (householdId: number) => {
     let p = cache.get(householdId);
     if (!p) {
-      p = checkins.getPlan(householdId) ?? defaultPlan(householdId);
+      p = (await checkins.getPlan(householdId)) ?? defaultPlan(householdId);
       cache.set(householdId, p);
     }
     return p;
@@ -85,10 +96,10 @@ export function createPlans(ctx: WatchContext, checkins: CheckinsStore): Plans {
   return {
     planFor,
     forget: (householdId) => void cache.delete(householdId),
-    status(householdId) {
-      const plan = planFor(householdId);
+    async status(householdId) {
+      const plan = await planFor(householdId);
       const w = windowFor(plan, dayAt(plan, ctx.clock.now(), tz), tz);
-      const sign = checkins.firstSign(householdId, w.opensAt, w.closesAt, ['checkin']);
+      const sign = await checkins.firstSign(householdId, w.opensAt, w.closesAt, ['checkin']);
       return {
         day: w.day,
         scheduled: w.scheduled,

@@ -18,23 +18,23 @@ export const PLAN_TEST_STEP_MINUTES = 1;
 
 export interface PlanTests {
   /** Starts a test; the caller wakes the scheduler by the returned deadline. */
-  start(householdId: number, actor: string): PlanTest;
-  cancel(householdId: number, actor: string): PlanTest;
+  start(householdId: number, actor: string): Promise<PlanTest>;
+  cancel(householdId: number, actor: string): Promise<PlanTest>;
   /** The running test, else the last one; null when the household was never tested. */
-  latest(householdId: number): PlanTest | null;
+  latest(householdId: number): Promise<PlanTest | null>;
   /** The deadline step of running tests (inside the scheduler's transaction); returns when next due. */
-  run(outbox: Outbox, now: number): number;
+  run(outbox: Outbox, now: number): Promise<number>;
   /** A test's alert was resolved (by a watcher, or all clear after a check-in): the test is over. */
-  alertResolved(alertId: number): void;
+  alertResolved(alertId: number): Promise<void>;
   /** How long a test alert waits at each level (null: not a test alert). */
-  stepMs(planTestId: number | null): number | null;
+  stepMs(outbox: Outbox, planTestId: number | null): Promise<number | null>;
 }
 
 export function createPlanTests(
   ctx: WatchContext,
   deps: WatchDeps & { plans: Plans; notify: Notifier; alertRaised(kind: string): void },
 ): PlanTests {
-  const { alerts, checkins, households, plans, notify } = deps;
+  const { alerts, households, plans, notify } = deps;
   const tz = ctx.config.timeZone;
   const running = () => new AppError(409, 'PLAN_TEST_RUNNING', 'A plan test is already running for this household.');
   const notRunning = () => new AppError(409, 'PLAN_TEST_NOT_RUNNING', 'No plan test is running for this household.');
@@ -59,15 +59,15 @@ export function createPlanTests(
   }
 
   const changed = (outbox: Outbox, id: number) =>
-    outbox.push(() => {
-      const t = alerts.planTest(id);
+    outbox.push(async () => {
+      const t = await alerts.planTest(id);
       if (t) ctx.sockets.staff.to(rooms.role('cityhall')).emit('watch:planTestChanged', toDto(t));
     });
 
-  function remind(outbox: Outbox, t: PlanTestRecord, stage: CheckinReminder['stage'], now: number) {
+  async function remind(outbox: Outbox, t: PlanTestRecord, stage: CheckinReminder['stage'], now: number) {
     const reminder: CheckinReminder = {
       stage,
-      day: dayAt(plans.planFor(t.householdId), now, tz),
+      day: dayAt(await plans.planFor(t.householdId), now, tz),
       deadline: iso(t.deadlineAt),
       minutesLeft: Math.max(0, Math.ceil((t.deadlineAt - now) / MINUTE)),
       test: true,
@@ -75,8 +75,8 @@ export function createPlanTests(
     outbox.push(() => ctx.sockets.terminals.to(rooms.household(t.householdId)).emit('checkin:reminder', reminder));
   }
 
-  function end(outbox: Outbox, t: PlanTestRecord, by: string, reason: PlanTestEndReason, now: number): boolean {
-    if (!alerts.endPlanTest(t.id, now, by, reason)) return false;
+  async function end(outbox: Outbox, t: PlanTestRecord, by: string, reason: PlanTestEndReason, now: number) {
+    if (!(await outbox.alerts.endPlanTest(t.id, now, by, reason))) return false;
     changed(outbox, t.id);
     outbox.push(() =>
       ctx.sockets.terminals.to(rooms.household(t.householdId)).emit('checkin:testEnded', { testId: t.id }),
@@ -85,79 +85,81 @@ export function createPlanTests(
   }
 
   /** Ends a running test whose alert was resolved while nobody was looking (e.g. before a restart). */
-  function settleStale(outbox: Outbox, t: PlanTestRecord | undefined, now: number): PlanTestRecord | undefined {
+  async function settleStale(outbox: Outbox, t: PlanTestRecord | undefined, now: number) {
     if (!t || t.endedAt !== null || t.alertId === null) return t;
-    const a = alerts.get(t.alertId);
+    const a = await outbox.alerts.get(t.alertId);
     if (a && a.state !== 'resolved') return t;
-    end(outbox, t, 'system', a?.outcome === 'all_clear' ? 'checked_in' : 'resolved', now);
-    return alerts.planTest(t.id);
+    await end(outbox, t, 'system', a?.outcome === 'all_clear' ? 'checked_in' : 'resolved', now);
+    return outbox.alerts.planTest(t.id);
   }
 
   return {
-    start(householdId, actor) {
+    async start(householdId, actor) {
       const h = households.get(householdId);
       if (h?.closedAt) throw new AppError(409, 'HOUSEHOLD_CLOSED', 'This household has been closed. Reopen it first.');
       const now = ctx.clock.now();
-      const id = notify.inTransaction((outbox) => {
-        const latest = settleStale(outbox, alerts.latestPlanTest(householdId), now);
+      const id = await notify.inTransaction(async (outbox) => {
+        const latest = await settleStale(outbox, await outbox.alerts.latestPlanTest(householdId), now);
         if (latest && latest.endedAt === null) throw running();
-        const testId = alerts.startPlanTest({
+        const testId = await outbox.alerts.startPlanTest({
           householdId,
           startedBy: actor,
           startedAt: now,
           stepMinutes: PLAN_TEST_STEP_MINUTES,
           deadlineAt: now + PLAN_TEST_STEP_MINUTES * MINUTE,
         });
-        remind(outbox, alerts.planTest(testId)!, 'before', now);
+        await remind(outbox, (await outbox.alerts.planTest(testId))!, 'before', now);
         changed(outbox, testId);
         return testId;
       });
-      return toDto(alerts.planTest(id)!);
+      return toDto((await alerts.planTest(id))!);
     },
 
-    cancel(householdId, actor) {
+    async cancel(householdId, actor) {
       const now = ctx.clock.now();
-      const id = notify.inTransaction((outbox) => {
-        const t = settleStale(outbox, alerts.latestPlanTest(householdId), now);
+      const id = await notify.inTransaction(async (outbox) => {
+        const tx = outbox.alerts;
+        const t = await settleStale(outbox, await tx.latestPlanTest(householdId), now);
         if (!t || t.endedAt !== null) throw notRunning();
         // Ended first, so closing its alert below does not end it a second time as "resolved".
-        end(outbox, t, actor, 'cancelled', now);
-        const a = t.alertId !== null ? alerts.get(t.alertId) : undefined;
+        await end(outbox, t, actor, 'cancelled', now);
+        const a = t.alertId !== null ? await tx.get(t.alertId) : undefined;
         if (a && a.state !== 'resolved') {
-          alerts.resolve(a.id, now, actor, 'other', '');
-          alerts.addEvent(a.id, { at: now, type: 'test_ended', actor, level: a.level });
+          await tx.resolve(a.id, now, actor, 'other', '');
+          await tx.addEvent(a.id, { at: now, type: 'test_ended', actor, level: a.level });
           notify.updated(outbox, a.id);
           notify.settled(outbox, a.id, 'resolved', actor);
           notify.board(outbox, householdId);
         }
         return t.id;
       });
-      return toDto(alerts.planTest(id)!);
+      return toDto((await alerts.planTest(id))!);
     },
 
-    latest(householdId) {
-      const t = alerts.latestPlanTest(householdId);
+    async latest(householdId) {
+      const t = await alerts.latestPlanTest(householdId);
       return t ? toDto(t) : null;
     },
 
-    run(outbox, now) {
+    async run(outbox, now) {
+      const tx = outbox.alerts;
       let next = Number.POSITIVE_INFINITY;
-      for (const t of alerts.runningPlanTests()) {
+      for (const t of await tx.runningPlanTests()) {
         if (t.deadlineDone) continue;
         if (now < t.deadlineAt) {
           next = Math.min(next, t.deadlineAt);
           continue;
         }
-        const plan = plans.planFor(t.householdId);
-        const sign = checkins.firstSign(t.householdId, t.startedAt, now + 1, plan.signsOfLife);
+        const plan = await plans.planFor(t.householdId);
+        const sign = await outbox.checkins.firstSign(t.householdId, t.startedAt, now + 1, plan.signsOfLife);
         if (sign) {
-          alerts.planTestDeadlineDone(t.id, null);
-          end(outbox, t, 'system', 'checked_in', now);
+          await tx.planTestDeadlineDone(t.id, null);
+          await end(outbox, t, 'system', 'checked_in', now);
           continue;
         }
         const h = households.get(t.householdId);
         if (!h) continue;
-        const alertId = alerts.create(
+        const alertId = await tx.create(
           {
             kind: 'missed_checkin',
             householdId: h.id,
@@ -172,11 +174,11 @@ export function createPlanTests(
           },
           { deadline: iso(t.deadlineAt), test: true },
         );
-        alerts.planTestDeadlineDone(t.id, alertId);
+        await tx.planTestDeadlineDone(t.id, alertId);
         if (alertId === null) continue;
         deps.alertRaised('plan_test');
-        alerts.addEvent(alertId, { at: now, type: 'terminal_reminded', actor: 'system', level: 0 });
-        remind(outbox, t, 'deadline', now);
+        await tx.addEvent(alertId, { at: now, type: 'terminal_reminded', actor: 'system', level: 0 });
+        await remind(outbox, t, 'deadline', now);
         notify.updated(outbox, alertId);
         notify.board(outbox, h.id);
         changed(outbox, t.id);
@@ -185,12 +187,12 @@ export function createPlanTests(
       return next;
     },
 
-    alertResolved(alertId) {
-      const a = alerts.get(alertId);
+    async alertResolved(alertId) {
+      const a = await alerts.get(alertId);
       if (!a || a.planTestId === null || a.state !== 'resolved') return;
-      const t = alerts.planTest(a.planTestId);
+      const t = await alerts.planTest(a.planTestId);
       if (!t || t.endedAt !== null) return;
-      notify.inTransaction((outbox) =>
+      await notify.inTransaction((outbox) =>
         end(
           outbox,
           t,
@@ -201,9 +203,9 @@ export function createPlanTests(
       );
     },
 
-    stepMs(planTestId) {
+    async stepMs(outbox, planTestId) {
       if (planTestId === null) return null;
-      const t = alerts.planTest(planTestId);
+      const t = await outbox.alerts.planTest(planTestId);
       return t ? t.stepMinutes * MINUTE : null;
     },
   };

@@ -16,24 +16,25 @@ import {
 
 export interface Presence {
   /** Offline alerts and district outages. Returns when presence next needs a look. */
-  check(outbox: Outbox, watched: WatchedHousehold[], now: number): number;
+  check(outbox: Outbox, watched: WatchedHousehold[], now: number): Promise<number>;
   /** A terminal of the household connected: its offline alerts close. */
-  connected(householdId: number): void;
+  connected(householdId: number): Promise<void>;
   /** A terminal of the household disconnected. */
-  disconnected(householdId: number): void;
+  disconnected(householdId: number): Promise<void>;
 }
 
 export function createPresence(
   ctx: WatchContext,
   deps: WatchDeps & { plans: Plans; notify: Notifier; alertRaised(kind: string): void; outage?: Partial<OutageRule> },
 ): Presence {
-  const { alerts, plans, notify, alertRaised } = deps;
+  const { plans, notify, alertRaised } = deps;
   const outageRule: OutageRule = { ...DEFAULT_OUTAGE_RULE, ...deps.outage };
   // A terminal cannot have been seen while the hub was down: offline time counts from start-up.
   const startedAt = ctx.clock.now();
 
   /** Terminal offline alerts and district outages. Returns when presence next needs a look. */
-  function checkPresence(outbox: Outbox, watched: WatchedHousehold[], now: number): number {
+  async function checkPresence(outbox: Outbox, watched: WatchedHousehold[], now: number): Promise<number> {
+    const { alerts } = outbox;
     let next = Number.POSITIVE_INFINITY;
     const byDistrict = new Map<number, WatchedHousehold[]>();
     for (const h of watched) byDistrict.set(h.districtId, [...(byDistrict.get(h.districtId) ?? []), h]);
@@ -55,9 +56,9 @@ export function createPresence(
         together = Math.max(together, j - i + 1);
       }
       const isOutage = together >= outageRule.minTerminals && together / members.length >= outageRule.share;
-      const active = alerts.activeDistrictOutage(districtId);
+      const active = await alerts.activeDistrictOutage(districtId);
       if (isOutage && !active) {
-        const id = alerts.create(
+        const id = await alerts.create(
           {
             kind: 'district_outage',
             householdId: null,
@@ -74,12 +75,12 @@ export function createPresence(
         if (id !== null) {
           alertRaised('district_outage');
           const recipients = notify.watcherIdsFor({ householdId: null, districtId }, (l) => l === 1);
-          alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
+          await alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
           notify.raised(outbox, id, recipients);
           for (const h of members) {
-            for (const missed of alerts.activeForHousehold(h.householdId, 'missed_checkin')) {
-              if (alerts.markPossibleOutage(missed.id)) {
-                alerts.addEvent(missed.id, {
+            for (const missed of await alerts.activeForHousehold(h.householdId, 'missed_checkin')) {
+              if (await alerts.markPossibleOutage(missed.id)) {
+                await alerts.addEvent(missed.id, {
                   at: now,
                   type: 'marked_possible_outage',
                   actor: 'system',
@@ -93,7 +94,7 @@ export function createPresence(
         }
       } else if (!isOutage && active && active.state !== 'resolved' && down.length < outageRule.minTerminals) {
         if (
-          alerts.resolve(
+          await alerts.resolve(
             active.id,
             now,
             'system',
@@ -101,7 +102,7 @@ export function createPresence(
             `${members.length - down.length} of ${members.length} terminals are back online.`,
           )
         ) {
-          alerts.addEvent(active.id, {
+          await alerts.addEvent(active.id, {
             at: now,
             type: 'recovered',
             actor: 'system',
@@ -116,15 +117,15 @@ export function createPresence(
 
       for (const h of members) {
         if (!isOffline(h)) continue;
-        const threshold = plans.planFor(h.householdId).offlineAlertMinutes * MINUTE;
+        const threshold = (await plans.planFor(h.householdId)).offlineAlertMinutes * MINUTE;
         const dueAt = offlineSince(h) + threshold;
         if (now < dueAt) {
           next = Math.min(next, dueAt);
           continue;
         }
         // One district alert instead of one per household.
-        if (outageNow || alerts.activeForHousehold(h.householdId, 'terminal_offline').length > 0) continue;
-        const id = alerts.create(
+        if (outageNow || (await alerts.activeForHousehold(h.householdId, 'terminal_offline')).length > 0) continue;
+        const id = await alerts.create(
           {
             kind: 'terminal_offline',
             householdId: h.householdId,
@@ -141,7 +142,7 @@ export function createPresence(
         if (id !== null) {
           alertRaised('terminal_offline');
           const recipients = notify.watcherIdsFor(h, (l) => l === 1);
-          alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
+          await alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
           notify.raised(outbox, id, recipients);
           notify.board(outbox, h.householdId);
         }
@@ -153,11 +154,12 @@ export function createPresence(
   return {
     check: checkPresence,
     connected(householdId) {
-      notify.inTransaction((outbox) => {
+      return notify.inTransaction(async (outbox) => {
+        const { alerts } = outbox;
         const now = ctx.clock.now();
-        for (const a of alerts.activeForHousehold(householdId, 'terminal_offline')) {
-          if (alerts.resolve(a.id, now, 'system', 'back_online', 'The terminal is back online.')) {
-            alerts.addEvent(a.id, { at: now, type: 'recovered', actor: 'system', level: a.level });
+        for (const a of await alerts.activeForHousehold(householdId, 'terminal_offline')) {
+          if (await alerts.resolve(a.id, now, 'system', 'back_online', 'The terminal is back online.')) {
+            await alerts.addEvent(a.id, { at: now, type: 'recovered', actor: 'system', level: a.level });
             notify.updated(outbox, a.id);
             notify.settled(outbox, a.id, 'resolved', 'system');
           }
@@ -165,10 +167,6 @@ export function createPresence(
         notify.board(outbox, householdId);
       });
     },
-    disconnected(householdId) {
-      const outbox: Outbox = [];
-      notify.board(outbox, householdId);
-      notify.flush(outbox);
-    },
+    disconnected: (householdId) => notify.send((outbox) => notify.board(outbox, householdId)),
   };
 }

@@ -10,22 +10,22 @@ import { MINUTE, type Plans, type WatchContext, type WatchDeps } from './parts';
 
 export interface ImmediateAlerts {
   /** A concern alert to the household's first watchers; returns when it escalates unless acknowledged. */
-  concern(e: DomainEvents['household.concern']): number | null;
+  concern(e: DomainEvents['household.concern']): Promise<number | null>;
   /** A help request (once per safety check; from the terminal, one open request at a time). */
-  helpRequested(e: DomainEvents['household.helpRequested']): { alertId: number; escalatesAt: number } | null;
-  callMissed(e: DomainEvents['household.callMissed']): number | null;
+  helpRequested(e: DomainEvents['household.helpRequested']): Promise<{ alertId: number; escalatesAt: number } | null>;
+  callMissed(e: DomainEvents['household.callMissed']): Promise<number | null>;
   /** Safety checks whose wait for answers is over: their unanswered households are alerted. */
-  safetyFollowups(outbox: Outbox, now: number): void;
+  safetyFollowups(outbox: Outbox, now: number): Promise<void>;
 }
 
 export function createImmediateAlerts(
   ctx: WatchContext,
   deps: WatchDeps & { plans: Plans; notify: Notifier; alertRaised(kind: string): void; urgentAckMs: number },
 ): ImmediateAlerts {
-  const { alerts, households, plans, notify } = deps;
+  const { households, plans, notify } = deps;
 
   /** Opens an alert at level 1 and tells the level-1 watchers; null when one like it exists. */
-  function raise(
+  async function raise(
     outbox: Outbox,
     h: Household,
     spec: {
@@ -35,12 +35,12 @@ export function createImmediateAlerts(
       announcementId?: number | null;
       detail: Record<string, unknown>;
     },
-  ): { alertId: number; escalatesAt: number } | null {
+  ): Promise<{ alertId: number; escalatesAt: number } | null> {
+    const { alerts } = outbox;
     const now = ctx.clock.now();
-    const ackTimeout = spec.urgent
-      ? Math.min(deps.urgentAckMs, plans.planFor(h.id).ackTimeoutMinutes * MINUTE)
-      : plans.planFor(h.id).ackTimeoutMinutes * MINUTE;
-    const id = alerts.create(
+    const planAck = (await plans.planFor(h.id)).ackTimeoutMinutes * MINUTE;
+    const ackTimeout = spec.urgent ? Math.min(deps.urgentAckMs, planAck) : planAck;
+    const id = await alerts.create(
       {
         kind: spec.kind,
         householdId: h.id,
@@ -58,17 +58,17 @@ export function createImmediateAlerts(
     if (id === null) return null;
     deps.alertRaised(spec.kind);
     const recipients = notify.watcherIdsFor({ householdId: h.id, districtId: h.districtId }, (l) => l === 1);
-    alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
+    await alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
     notify.raised(outbox, id, recipients);
     notify.board(outbox, h.id);
     return { alertId: id, escalatesAt: now + ackTimeout };
   }
 
   return {
-    concern(e) {
+    async concern(e) {
       const h = households.get(e.householdId);
       if (!h) return null;
-      const raised = notify.inTransaction((outbox) =>
+      const raised = await notify.inTransaction((outbox) =>
         raise(outbox, h, {
           kind: 'concern',
           sinceAt: e.at,
@@ -79,16 +79,18 @@ export function createImmediateAlerts(
       return raised?.escalatesAt ?? null;
     },
 
-    helpRequested(e) {
+    async helpRequested(e) {
       const h = households.get(e.householdId);
       if (!h) return null;
-      return notify.inTransaction((outbox) => {
+      return notify.inTransaction(async (outbox) => {
         if (e.source === 'terminal') {
           // One open request at a time: pressing again is noted on it (and heard again), not a second alert.
-          const open = alerts.activeForHousehold(h.id, 'help_request').find((a) => a.announcementId === null);
+          const open = (await outbox.alerts.activeForHousehold(h.id, 'help_request')).find(
+            (a) => a.announcementId === null,
+          );
           if (open) {
             const now = ctx.clock.now();
-            alerts.addEvent(open.id, { at: now, type: 'asked_again', actor: 'system', level: open.level });
+            await outbox.alerts.addEvent(open.id, { at: now, type: 'asked_again', actor: 'system', level: open.level });
             notify.raised(
               outbox,
               open.id,
@@ -107,10 +109,10 @@ export function createImmediateAlerts(
       });
     },
 
-    callMissed(e) {
+    async callMissed(e) {
       const h = households.get(e.householdId);
       if (!h) return null;
-      const raised = notify.inTransaction((outbox) =>
+      const raised = await notify.inTransaction((outbox) =>
         raise(outbox, h, {
           kind: 'missed_call',
           sinceAt: e.at,
@@ -121,14 +123,14 @@ export function createImmediateAlerts(
       return raised?.escalatesAt ?? null;
     },
 
-    safetyFollowups(outbox, now) {
-      for (const announcementId of alerts.dueSafetyFollowups(now)) {
-        alerts.safetyFollowupDone(announcementId, now);
+    async safetyFollowups(outbox, now) {
+      for (const announcementId of await outbox.alerts.dueSafetyFollowups(now)) {
+        await outbox.alerts.safetyFollowupDone(announcementId, now);
         const unanswered = deps.unansweredHouseholds?.(announcementId) ?? [];
         for (const householdId of unanswered) {
           const h = households.get(householdId);
           if (!h) continue;
-          raise(outbox, h, {
+          await raise(outbox, h, {
             kind: 'safety_unanswered',
             sinceAt: now,
             urgent: false,

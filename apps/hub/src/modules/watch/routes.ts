@@ -25,8 +25,8 @@ export function watchRoutes(
       // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
       if (!households.get(id) || !canSeeHousehold(principal, id, households)) throw notFound('household');
     };
-    const visibleAlert = (principal: Parameters<typeof canSeeHousehold>[0], id: number) => {
-      const a = alerts.get(id);
+    const visibleAlert = async (principal: Parameters<typeof canSeeHousehold>[0], id: number) => {
+      const a = await alerts.get(id);
       if (!a || !canSeeAlert(principal, a, households)) throw notFound('alert');
       return a;
     };
@@ -38,7 +38,7 @@ export function watchRoutes(
       async (request) => {
         const { householdId } = request.params;
         visibleHousehold(request.principal, householdId);
-        return planToDto(service.planFor(householdId));
+        return planToDto(await service.planFor(householdId));
       },
     );
 
@@ -47,7 +47,7 @@ export function watchRoutes(
       if (!households.get(householdId)) throw notFound('household');
       const plan = planFromBody(householdId, request.body, ctx.clock.now());
       const actor = actorName(request.principal);
-      service.savePlan(plan, actor);
+      await service.savePlan(plan, actor);
       await ctx.audit.record({
         actor,
         action: 'checkin_plan.saved',
@@ -55,13 +55,13 @@ export function watchRoutes(
         ip: request.ip,
         detail: planToDto(plan),
       });
-      return planToDto(service.planFor(householdId));
+      return planToDto(await service.planFor(householdId));
     });
 
     route(app, 'DELETE /api/watch/plans/:householdId', { config: { access: cityhall }, tags }, async (request) => {
       const { householdId } = request.params;
       if (!households.get(householdId)) throw notFound('household');
-      if (service.resetPlan(householdId)) {
+      if (await service.resetPlan(householdId)) {
         await ctx.audit.record({
           actor: actorName(request.principal),
           action: 'checkin_plan.reset',
@@ -69,13 +69,13 @@ export function watchRoutes(
           ip: request.ip,
         });
       }
-      return planToDto(service.planFor(householdId));
+      return planToDto(await service.planFor(householdId));
     });
 
     route(app, 'GET /api/watch/plans/:householdId/test', { config: { access: cityhall }, tags }, async (request) => {
       const { householdId } = request.params;
       if (!households.get(householdId)) throw notFound('household');
-      return { test: service.planTest(householdId) };
+      return { test: await service.planTest(householdId) };
     });
 
     route(
@@ -86,7 +86,7 @@ export function watchRoutes(
         const { householdId } = request.params;
         if (!households.get(householdId)) throw notFound('household');
         const actor = actorName(request.principal);
-        const test = service.startPlanTest(householdId, actor);
+        const test = await service.startPlanTest(householdId, actor);
         await ctx.audit.record({
           actor,
           action: 'checkin_plan.test_started',
@@ -102,7 +102,7 @@ export function watchRoutes(
       const { householdId } = request.params;
       if (!households.get(householdId)) throw notFound('household');
       const actor = actorName(request.principal);
-      const test = service.cancelPlanTest(householdId, actor);
+      const test = await service.cancelPlanTest(householdId, actor);
       await ctx.audit.record({
         actor,
         action: 'checkin_plan.test_cancelled',
@@ -122,7 +122,7 @@ export function watchRoutes(
       if (q.householdId !== undefined) visibleHousehold(request.principal, q.householdId);
       const visible = visibleHouseholdIds(request.principal, households);
       const state = q.state ?? 'active';
-      const list = alerts.list({
+      const list = await alerts.list({
         states: state === 'active' ? ['open', 'acknowledged'] : state === 'resolved' ? ['resolved'] : [],
         householdId: q.householdId,
         announcementId: q.announcementId,
@@ -130,11 +130,11 @@ export function watchRoutes(
         districtIds: visible ? visibleDistrictIds(request.principal, visible, households) : undefined,
         limit: q.limit ?? 100,
       });
-      return { alerts: list.map(service.toDto) };
+      return { alerts: await Promise.all(list.map(service.toDto)) };
     });
 
     route(app, 'GET /api/watch/alerts/:id', { config: { access: cityhallOrWatcher }, tags }, async (request) =>
-      service.toDto(visibleAlert(request.principal, request.params.id)),
+      service.toDto(await visibleAlert(request.principal, request.params.id)),
     );
 
     route(
@@ -143,9 +143,9 @@ export function watchRoutes(
       { config: { access: cityhallOrWatcher }, tags },
       async (request) => {
         const { id } = request.params;
-        visibleAlert(request.principal, id);
+        await visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
-        const a = service.acknowledge(id, actor);
+        const a = await service.acknowledge(id, actor);
         await ctx.audit.record({ actor, action: 'watch.alert_acknowledged', target: `alert:${id}`, ip: request.ip });
         return service.toDto(a);
       },
@@ -158,9 +158,9 @@ export function watchRoutes(
       async (request) => {
         const { id } = request.params;
         const body = request.body;
-        visibleAlert(request.principal, id);
+        await visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
-        const a = service.resolve(id, actor, body.outcome, body.note ?? '');
+        const a = await service.resolve(id, actor, body.outcome, body.note ?? '');
         await ctx.audit.record({
           actor,
           action: 'watch.alert_resolved',

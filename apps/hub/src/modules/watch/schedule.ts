@@ -14,9 +14,9 @@ import { iso, MINUTE, type Plans, type WatchContext, type WatchDeps } from './pa
 
 export interface Schedule {
   /** Reminders and the deadline for one household; returns when it next needs attention. */
-  household(outbox: Outbox, h: WatchedHousehold, now: number): number;
+  household(outbox: Outbox, h: WatchedHousehold, now: number): Promise<number>;
   /** Moves every alert whose acknowledgement window ran out one level up the ladder. */
-  escalateDue(outbox: Outbox, now: number): void;
+  escalateDue(outbox: Outbox, now: number): Promise<void>;
 }
 
 export function createSchedule(
@@ -26,21 +26,21 @@ export function createSchedule(
     notify: Notifier;
     alertRaised(kind: string): void;
     /** A plan test's alert moves up one step at a time (null: a real alert). */
-    testStepMs(planTestId: number | null): number | null;
+    testStepMs(outbox: Outbox, planTestId: number | null): Promise<number | null>;
   },
 ): Schedule {
-  const { checkins, alerts, plans, notify, alertRaised } = deps;
+  const { plans, notify, alertRaised } = deps;
   const tz = ctx.config.timeZone;
   // Steps done (also in the database's ledger: this spares a write per tick) and each household's
   // current day (a new day shows the terminal its new check-in status).
   const doneSteps = new Set<string>();
   const lastDay = new Map<number, string>();
 
-  function markOnce(householdId: number, day: string, step: string, now: number): boolean {
+  async function markOnce(outbox: Outbox, householdId: number, day: string, step: string, now: number) {
     const key = `${householdId}|${day}|${step}`;
     if (doneSteps.has(key)) return false;
     doneSteps.add(key);
-    return checkins.markStep(householdId, day, step, now);
+    return outbox.checkins.markStep(householdId, day, step, now);
   }
 
   function isStepDone(householdId: number, day: string, step: string): boolean {
@@ -48,8 +48,8 @@ export function createSchedule(
   }
 
   /** Reminders and the deadline for one household; returns when it next needs attention. */
-  function scheduleHousehold(outbox: Outbox, h: WatchedHousehold, now: number): number {
-    const plan = plans.planFor(h.householdId);
+  async function scheduleHousehold(outbox: Outbox, h: WatchedHousehold, now: number): Promise<number> {
+    const plan = await plans.planFor(h.householdId);
     const today = dayAt(plan, now, tz);
     let next = windowFor(plan, today, tz).closesAt;
     if (lastDay.get(h.householdId) !== today) {
@@ -71,9 +71,10 @@ export function createSchedule(
           } else next = Math.min(next, at);
         }
         if (due.length > 0) {
-          const sign = checkins.firstSign(h.householdId, w.opensAt, now + 1, plan.signsOfLife);
+          const sign = await outbox.checkins.firstSign(h.householdId, w.opensAt, now + 1, plan.signsOfLife);
           let fresh = false;
-          for (const minutes of due) fresh = markOnce(h.householdId, day, `reminder:${minutes}`, now) || fresh;
+          for (const minutes of due)
+            fresh = (await markOnce(outbox, h.householdId, day, `reminder:${minutes}`, now)) || fresh;
           if (!sign && fresh) {
             const reminder: CheckinReminder = {
               stage: 'before',
@@ -90,14 +91,19 @@ export function createSchedule(
         continue;
       }
       if (isStepDone(h.householdId, day, 'deadline')) continue;
-      const sign = checkins.firstSign(h.householdId, w.opensAt, Math.max(now + 1, w.opensAt + 1), plan.signsOfLife);
-      if (!markOnce(h.householdId, day, 'deadline', now) || sign) continue;
-      missedCheckin(outbox, h, plan, w.day, w.opensAt, w.deadline, now);
+      const sign = await outbox.checkins.firstSign(
+        h.householdId,
+        w.opensAt,
+        Math.max(now + 1, w.opensAt + 1),
+        plan.signsOfLife,
+      );
+      if (!(await markOnce(outbox, h.householdId, day, 'deadline', now)) || sign) continue;
+      await missedCheckin(outbox, h, plan, w.day, w.opensAt, w.deadline, now);
     }
     return next;
   }
 
-  function missedCheckin(
+  async function missedCheckin(
     outbox: Outbox,
     h: WatchedHousehold,
     plan: Plan,
@@ -106,11 +112,14 @@ export function createSchedule(
     deadline: number,
     now: number,
   ) {
+    const { alerts } = outbox;
     const reminder: CheckinReminder = { stage: 'deadline', day, deadline: iso(deadline), minutesLeft: 0 };
-    const already = alerts.activeForHousehold(h.householdId, 'missed_checkin').find((a) => a.planTestId === null);
+    const already = (await alerts.activeForHousehold(h.householdId, 'missed_checkin')).find(
+      (a) => a.planTestId === null,
+    );
     if (already) {
       // Still unresolved from an earlier day: one alert, with the new miss on its record.
-      alerts.addEvent(already.id, {
+      await alerts.addEvent(already.id, {
         at: now,
         type: 'missed_again',
         actor: 'system',
@@ -119,8 +128,8 @@ export function createSchedule(
       });
       notify.updated(outbox, already.id);
     } else {
-      const outage = alerts.activeDistrictOutage(h.districtId);
-      const id = alerts.create(
+      const outage = await alerts.activeDistrictOutage(h.districtId);
+      const id = await alerts.create(
         {
           kind: 'missed_checkin',
           householdId: h.householdId,
@@ -136,7 +145,7 @@ export function createSchedule(
       );
       if (id === null) return;
       alertRaised('missed_checkin');
-      alerts.addEvent(id, {
+      await alerts.addEvent(id, {
         at: now,
         type: 'terminal_reminded',
         actor: 'system',
@@ -150,17 +159,19 @@ export function createSchedule(
   }
 
   /** Moves every alert whose acknowledgement window ran out one level up the ladder. */
-  function escalateDue(outbox: Outbox, now: number) {
-    for (const a of alerts.dueEscalations(now)) {
+  async function escalateDue(outbox: Outbox, now: number) {
+    const { alerts } = outbox;
+    for (const a of await alerts.dueEscalations(now)) {
       const level = a.level + 1;
       const ackTimeout =
-        deps.testStepMs(a.planTestId) ??
-        (a.householdId !== null ? plans.planFor(a.householdId).ackTimeoutMinutes : defaultPlan(0).ackTimeoutMinutes) *
-          MINUTE;
+        (await deps.testStepMs(outbox, a.planTestId)) ??
+        (a.householdId !== null
+          ? (await plans.planFor(a.householdId)).ackTimeoutMinutes
+          : defaultPlan(0).ackTimeoutMinutes) * MINUTE;
       const recipients = notify.watcherIdsFor(a, (l) => (level === 1 ? l === 1 : l >= level));
       const nextStepAt = level < 2 ? now + ackTimeout : null;
-      alerts.escalate(a.id, level, nextStepAt);
-      alerts.addEvent(a.id, { at: now, type: 'escalated', actor: 'system', level, detail: { recipients } });
+      await alerts.escalate(a.id, level, nextStepAt);
+      await alerts.addEvent(a.id, { at: now, type: 'escalated', actor: 'system', level, detail: { recipients } });
       notify.raised(outbox, a.id, recipients);
     }
   }

@@ -33,7 +33,7 @@ async function setup(start = jst(5, 0, 0), db?: Db): Promise<Ctx> {
   // Terminals count as online unless a test takes them down.
   for (const t of terminals) hub.stores.terminals.setPresence(t, true, clock.now());
   const watch = hub.capabilities.watch as WatchService;
-  watch.tick();
+  await watch.tick();
   return { hub, clock, watch, hh, terminals };
 }
 
@@ -140,10 +140,10 @@ describe('watch scheduler and escalation ladder', () => {
     await advanceTo(c, jst(5, 11, 0));
     const id = alertsOf(c, h)[0]!.id;
     c.clock.advance(10 * MIN);
-    c.watch.acknowledge(id, 'user:1:watcher');
+    await c.watch.acknowledge(id, 'user:1:watcher');
     await advanceTo(c, jst(5, 15, 0));
     expect(alertsOf(c, h)[0]).toMatchObject({ level: 1, state: 'acknowledged' });
-    c.watch.resolve(id, 'user:1:watcher', 'phoned_fine', 'Was in the garden.');
+    await c.watch.resolve(id, 'user:1:watcher', 'phoned_fine', 'Was in the garden.');
     expect(alertsOf(c, h)[0]).toMatchObject({ state: 'resolved', outcome: 'phoned_fine' });
     expect(eventsOf(c, id).map((e) => e.type)).toEqual([
       'opened',
@@ -152,7 +152,7 @@ describe('watch scheduler and escalation ladder', () => {
       'acknowledged',
       'resolved',
     ]);
-    expect(() => c.watch.resolve(id, 'x', 'other', '')).toThrow(/already been resolved/);
+    await expect(c.watch.resolve(id, 'x', 'other', '')).rejects.toMatchObject({ code: 'ALERT_RESOLVED' });
   });
 
   it('a check-in just before the deadline prevents the alert; just after, it closes it "all clear"', async () => {
@@ -172,7 +172,7 @@ describe('watch scheduler and escalation ladder', () => {
     await advanceTo(c, jst(5, 13, 0));
     expect(alertsOf(c, late)[0]!.level).toBe(0); // not escalated after the all clear
 
-    const board = c.watch.board(null);
+    const board = await c.watch.board(null);
     const byId = Object.fromEntries(board.rows.map((r) => [r.householdId, r.status]));
     expect(byId[early]).toBe('checked_in');
     expect(byId[late]).toBe('late');
@@ -192,7 +192,7 @@ describe('watch scheduler and escalation ladder', () => {
     expect(c.hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM signs_of_life WHERE kind = 'checkin'").get()).toEqual({
       n: 1,
     });
-    expect(c.watch.board([h]).rows[0]).toMatchObject({ status: 'checked_in', mood: 'so_so' });
+    expect((await c.watch.board([h])).rows[0]).toMatchObject({ status: 'checked_in', mood: 'so_so' });
   });
 
   it('an offline check-in arriving late counts at the time it was pressed and clears the alert', async () => {
@@ -204,11 +204,11 @@ describe('watch scheduler and escalation ladder', () => {
     const r = await checkin(c, h, jst(5, 9, 30));
     expect(r.countedAt).toBe(new Date(jst(5, 9, 30)).toISOString());
     expect(alertsOf(c, h)[0]).toMatchObject({ state: 'resolved', outcome: 'all_clear' });
-    expect(c.watch.board([h]).rows[0]).toMatchObject({
+    expect((await c.watch.board([h])).rows[0]).toMatchObject({
       status: 'checked_in',
       checkedInAt: new Date(jst(5, 9, 30)).toISOString(),
     });
-    const days = c.watch.history(h, 30).days;
+    const days = (await c.watch.history(h, 30)).days;
     expect(days.at(-1)).toMatchObject({ day: '2026-01-05', status: 'checked_in' });
     expect(days.at(-2)).toMatchObject({ day: '2026-01-04', status: 'not_watched' }); // before the terminal was enrolled
   });
@@ -231,14 +231,14 @@ describe('watch scheduler and escalation ladder', () => {
   it('days off raise nothing', async () => {
     c = await setup(jst(9, 12, 0)); // Friday noon
     const h = c.hh[0]!;
-    for (const x of c.hh) plan(c, x, { days: [1, 2, 3, 4, 5] });
+    for (const x of c.hh) await plan(c, x, { days: [1, 2, 3, 4, 5] });
     await checkin(c, h);
     await advanceTo(c, jst(11, 23, 0)); // through Saturday and Sunday
     expect(alertsOf(c, h)).toEqual([]);
-    expect(c.watch.board([h]).rows[0]!.status).toBe('day_off');
+    expect((await c.watch.board([h])).rows[0]!.status).toBe('day_off');
     await advanceTo(c, jst(12, 10, 0)); // Monday
     expect(alertsOf(c, h)).toMatchObject([{ day: '2026-01-12' }]);
-    const hist = c.watch.history(h, 4).days.map((d) => [d.day, d.status]);
+    const hist = (await c.watch.history(h, 4)).days.map((d) => [d.day, d.status]);
     expect(hist).toEqual([
       ['2026-01-09', 'late'], // checked in at noon, after the 10:00 deadline
       ['2026-01-10', 'day_off'],
@@ -250,7 +250,8 @@ describe('watch scheduler and escalation ladder', () => {
   it('a night-shift plan: the deadline 00:30 belongs to the previous day', async () => {
     c = await setup(jst(5, 11, 0));
     const [onTime, afterMidnight, none] = c.hh as [number, number, number];
-    for (const x of c.hh) plan(c, x, { opensAt: '12:00', deadline: '00:30', reminderMinutes: [30], graceMinutes: 30 });
+    for (const x of c.hh)
+      await plan(c, x, { opensAt: '12:00', deadline: '00:30', reminderMinutes: [30], graceMinutes: 30 });
     await checkin(c, onTime, jst(5, 11, 30)); // before Monday's window opens: Sunday's, late
     await advanceTo(c, jst(5, 23, 50));
     await checkin(c, onTime);
@@ -270,13 +271,13 @@ describe('watch scheduler and escalation ladder', () => {
   it('other signs of life count when the plan says so', async () => {
     c = await setup(jst(5, 8, 0));
     const [called, ordered] = c.hh as [number, number];
-    plan(c, ordered, { signsOfLife: ['checkin'] });
+    await plan(c, ordered, { signsOfLife: ['checkin'] });
     c.hub.ctx.events.emit('household.activity', { householdId: called, kind: 'call', at: c.clock.now() });
     c.hub.ctx.events.emit('household.activity', { householdId: ordered, kind: 'order_confirmed', at: c.clock.now() });
     await advanceTo(c, jst(5, 10, 0));
     expect(alertsOf(c, called)).toEqual([]);
     expect(alertsOf(c, ordered)).toHaveLength(1);
-    expect(c.watch.board([called]).rows[0]).toMatchObject({ status: 'checked_in', signOfLife: 'call' });
+    expect((await c.watch.board([called])).rows[0]).toMatchObject({ status: 'checked_in', signOfLife: 'call' });
   });
 
   it('a concern from a delivery raises a watcher alert at once', async () => {
@@ -288,6 +289,7 @@ describe('watch scheduler and escalation ladder', () => {
       note: 'Did not answer the door',
       at: c.clock.now(),
     });
+    await c.watch.settle();
     const [a] = alertsOf(c, h, 'concern');
     expect(a).toMatchObject({ level: 1, state: 'open' });
     await advanceTo(c, jst(5, 9, 0));
@@ -297,12 +299,12 @@ describe('watch scheduler and escalation ladder', () => {
   it('a terminal offline too long raises its own alert, cleared when it is back', async () => {
     c = await setup(jst(5, 6, 0));
     const h = c.hh[0]!;
-    plan(c, h, { offlineAlertMinutes: 120, days: [] });
+    await plan(c, h, { offlineAlertMinutes: 120, days: [] });
     c.hub.stores.terminals.setPresence(c.terminals[0]!, false, c.clock.now());
-    c.watch.tick();
+    await c.watch.tick();
     await advanceTo(c, jst(5, 7, 59));
     expect(alertsOf(c, h, 'terminal_offline')).toEqual([]);
-    expect(c.watch.board([h]).rows[0]!.status).toBe('terminal_offline');
+    expect((await c.watch.board([h])).rows[0]!.status).toBe('terminal_offline');
     await advanceTo(c, jst(5, 8, 0));
     expect(alertsOf(c, h, 'terminal_offline')).toMatchObject([{ level: 1, state: 'open' }]);
   });
@@ -323,12 +325,12 @@ describe('watch scheduler and escalation ladder', () => {
       c.hub.stores.terminals.setPresence(terminalId, true, c.clock.now());
     }
     const inDistrict = [c.hh[0]!, ...extra];
-    for (const h of [...c.hh, ...extra]) plan(c, h, { offlineAlertMinutes: 30 });
+    for (const h of [...c.hh, ...extra]) await plan(c, h, { offlineAlertMinutes: 30 });
     // Power cut at 08:00: three of five go down within two minutes.
     const terminalOf = (h: number) => c.hub.stores.households.get(h)!.terminal!.id;
     for (const [i, h] of inDistrict.slice(0, 3).entries())
       c.hub.stores.terminals.setPresence(terminalOf(h), false, jst(5, 8, i));
-    c.watch.tick();
+    await c.watch.tick();
     await advanceTo(c, jst(5, 8, 6));
     // Two have been down five minutes, the third only four: not yet an outage.
     expect(c.hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'district_outage'").get()).toEqual(
@@ -346,11 +348,11 @@ describe('watch scheduler and escalation ladder', () => {
     for (const h of inDistrict) expect(alertsOf(c, h, 'terminal_offline')).toEqual([]); // one alert, not one per household
     for (const h of inDistrict) expect(alertsOf(c, h)[0]).toMatchObject({ possible_outage: 1 });
     expect(alertsOf(c, c.hh[1]!)[0]).toMatchObject({ possible_outage: 0 }); // another district
-    expect(c.watch.board([c.hh[0]!]).rows[0]!.possibleOutage).toBe(true);
+    expect((await c.watch.board([c.hh[0]!])).rows[0]!.possibleOutage).toBe(true);
 
     // Power back: the district alert resolves itself.
     for (const h of inDistrict) c.hub.stores.terminals.setPresence(terminalOf(h), true, c.clock.now());
-    c.watch.tick();
+    await c.watch.tick();
     expect(c.hub.ctx.db.prepare('SELECT state, outcome FROM watch_alerts WHERE id = ?').get(district1[0]!.id)).toEqual({
       state: 'resolved',
       outcome: 'back_online',
@@ -372,7 +374,9 @@ describe('watch scheduler and escalation ladder', () => {
       .prepare("SELECT id, level FROM watch_alerts WHERE household_id = ? AND kind = 'missed_checkin'")
       .all(h);
     expect(again).toEqual([{ id: before[0]!.id, level: 1 }]); // escalated on start, not duplicated
+    await watch2.settle();
     clock2.set(jst(5, 12, 30));
+    await watch2.settle();
     expect(db.prepare('SELECT level FROM watch_alerts WHERE id = ?').get(before[0]!.id)).toEqual({ level: 2 });
     expect(
       db

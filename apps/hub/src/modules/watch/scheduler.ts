@@ -1,10 +1,11 @@
 /**
  * The scheduler: one timer on the injected clock wakes it at the next due moment; each tick walks
- * the watched households (schedule, escalations, presence) in one transaction, then sends.
+ * the watched households (schedule, escalations, presence) in one unit of work, then sends. One
+ * tick at a time: a tick asked for while one runs runs once after it.
  */
 import type { TimerHandle } from '../../lib/clock';
 import type { Notifier } from './notify';
-import { HOUR, MINUTE, type WatchContext, type WatchDeps } from './parts';
+import { HOUR, MINUTE, type WatchContext } from './parts';
 import type { PlanTests } from './plan-test';
 import type { Presence } from './presence';
 import type { ImmediateAlerts } from './raise';
@@ -15,7 +16,7 @@ export const PRESENCE_TICK_MS = 5000;
 
 export interface Scheduler {
   /** Runs every step that is due now and re-arms the timer (also called by the timer). */
-  tick(): void;
+  tick(): Promise<void>;
   /** Wakes by `at` at the latest (e.g. a new alert's acknowledgement deadline). */
   wakeBy(at: number): void;
   /** Coalesces bursts (a district's terminals reconnecting, plan changes) into one tick soon. */
@@ -25,12 +26,14 @@ export interface Scheduler {
   /** Resolves when requested ticks (including a pending presence tick) have run. */
   settle(): Promise<void>;
   stop(): void;
+  /** Settles when no tick is running. */
+  idle(): Promise<void>;
   readonly stopped: boolean;
 }
 
 export function createScheduler(
   ctx: WatchContext,
-  deps: Pick<WatchDeps, 'checkins' | 'alerts'> & {
+  deps: {
     schedule: Schedule;
     presence: Presence;
     immediate: Pick<ImmediateAlerts, 'safetyFollowups'>;
@@ -40,7 +43,7 @@ export function createScheduler(
   },
 ): Scheduler {
   const { clock } = ctx;
-  const { checkins, alerts, schedule, presence, notify } = deps;
+  const { schedule, presence, notify } = deps;
   const maxSleep = deps.maxSleepMs ?? HOUR;
   let timer: TimerHandle | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
@@ -49,20 +52,23 @@ export function createScheduler(
   let tickWaiters: (() => void)[] = [];
   let presenceTimer: NodeJS.Timeout | null = null;
 
-  function tick() {
-    if (stopped) return;
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  async function runTick() {
     const now = clock.now();
     let next = now + maxSleep;
     try {
-      next = notify.inTransaction((outbox) => {
+      next = await notify.inTransaction(async (outbox) => {
+        const { checkins, alerts } = outbox;
         let due = next;
-        const watched = checkins.watchedHouseholds();
-        for (const h of watched) due = Math.min(due, schedule.household(outbox, h, now));
-        deps.immediate.safetyFollowups(outbox, now);
-        due = Math.min(due, deps.planTests.run(outbox, now));
-        schedule.escalateDue(outbox, now);
-        due = Math.min(due, presence.check(outbox, watched, now));
-        for (const t of [alerts.nextEscalationAt(), alerts.nextSafetyFollowupAt()])
+        const watched = await checkins.watchedHouseholds();
+        for (const h of watched) due = Math.min(due, await schedule.household(outbox, h, now));
+        await deps.immediate.safetyFollowups(outbox, now);
+        due = Math.min(due, await deps.planTests.run(outbox, now));
+        await schedule.escalateDue(outbox, now);
+        due = Math.min(due, await presence.check(outbox, watched, now));
+        for (const t of [await alerts.nextEscalationAt(), await alerts.nextSafetyFollowupAt()])
           if (t !== null) due = Math.min(due, t);
         return due;
       });
@@ -73,23 +79,45 @@ export function createScheduler(
     arm(Math.max(next, now + 1));
   }
 
+  /** Runs a tick, or (one is running) one more right after it; settles when that tick has run. */
+  function tick(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await runTick();
+      } while (again && !stopped);
+      running = null;
+    })();
+    return running;
+  }
+
   function arm(at: number) {
     if (stopped) return;
+    if (at <= clock.now()) {
+      // Time moved on while the tick ran (a long tick, or a test's clock jumping ahead): once more.
+      requestTick();
+      return;
+    }
     timer?.cancel();
     timerAt = at;
     timer = clock.setTimeout(() => {
       timer = null;
       timerAt = Number.POSITIVE_INFINITY;
-      tick();
+      void tick();
     }, at - clock.now());
   }
 
   function requestTick() {
     if (tickRequested || stopped) return;
     tickRequested = true;
-    setImmediate(() => {
+    setImmediate(async () => {
       tickRequested = false;
-      tick();
+      await tick();
       const w = tickWaiters;
       tickWaiters = [];
       for (const fn of w) fn();
@@ -117,7 +145,10 @@ export function createScheduler(
         presenceTimer = null;
         requestTick();
       }
-      if (tickRequested) await new Promise<void>((r) => tickWaiters.push(r));
+      while (tickRequested || running) {
+        if (tickRequested) await new Promise<void>((r) => tickWaiters.push(r));
+        if (running) await running;
+      }
     },
     stop() {
       stopped = true;
@@ -125,6 +156,9 @@ export function createScheduler(
       presenceTimer = null;
       timer?.cancel();
       timer = null;
+    },
+    idle: async () => {
+      await running;
     },
     get stopped() {
       return stopped;

@@ -31,7 +31,7 @@ import type { Plan } from '../checkins/plan';
 import type { CheckinWriter } from '../checkins/writer';
 import { createAlertActions } from './actions';
 import { createBoardViews } from './board';
-import { createNotifier, type Outbox } from './notify';
+import { createNotifier } from './notify';
 import {
   alertMetric,
   createPlans,
@@ -53,31 +53,31 @@ export type { WatchOptions } from './parts';
 
 export interface WatchService {
   submitCheckin(householdId: number, terminalId: number | null, payload: CheckinSubmit): Promise<CheckinReceipt>;
-  status(householdId: number): CheckinStatus;
-  planFor(householdId: number): Plan;
-  savePlan(plan: Plan, by: string): void;
-  resetPlan(householdId: number): boolean;
+  status(householdId: number): Promise<CheckinStatus>;
+  planFor(householdId: number): Promise<Plan>;
+  savePlan(plan: Plan, by: string): Promise<void>;
+  resetPlan(householdId: number): Promise<boolean>;
   /** City hall's "test this plan now" (plan-test.ts). */
-  startPlanTest(householdId: number, actor: string): PlanTest;
-  cancelPlanTest(householdId: number, actor: string): PlanTest;
-  planTest(householdId: number): PlanTest | null;
-  acknowledge(alertId: number, actor: string): AlertRecord;
-  resolve(alertId: number, actor: string, outcome: WatcherOutcome, note: string): AlertRecord;
-  toDto(alert: AlertRecord): WatchAlert;
+  startPlanTest(householdId: number, actor: string): Promise<PlanTest>;
+  cancelPlanTest(householdId: number, actor: string): Promise<PlanTest>;
+  planTest(householdId: number): Promise<PlanTest | null>;
+  acknowledge(alertId: number, actor: string): Promise<AlertRecord>;
+  resolve(alertId: number, actor: string, outcome: WatcherOutcome, note: string): Promise<AlertRecord>;
+  toDto(alert: AlertRecord): Promise<WatchAlert>;
   /** One alert as the console shows it; null when there is no such alert. */
-  alert(alertId: number): WatchAlert | null;
-  board(householdIds: number[] | null): WatchBoard;
+  alert(alertId: number): Promise<WatchAlert | null>;
+  board(householdIds: number[] | null): Promise<WatchBoard>;
   /** The resident asks for help on the terminal (助けて). */
-  requestHelp(householdId: number): HelpStatus;
+  requestHelp(householdId: number): Promise<HelpStatus>;
   /** The household's open help request from its terminal; null when none. */
-  helpStatus(householdId: number): HelpStatus | null;
+  helpStatus(householdId: number): Promise<HelpStatus | null>;
   /** Notifications sent about each alert are shown with it (set by the notifications module). */
   setDeliveryLookup(lookup: (alertId: number) => NotificationDelivery[]): void;
   /** Tells the consoles that can see it that an alert changed (e.g. a notification about it went out). */
-  alertChanged(alertId: number): void;
-  history(householdId: number, days: number): ResidentHistory;
+  alertChanged(alertId: number): Promise<void>;
+  history(householdId: number, days: number): Promise<ResidentHistory>;
   /** Runs every step that is due now and re-arms the timer (also called by the timer). */
-  tick(): void;
+  tick(): Promise<void>;
   /** Settles when queued check-ins are stored and requested ticks have run. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -104,43 +104,54 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     maxSleepMs: options.maxSleepMs,
   });
 
+  // Domain events are synchronous: what they start runs on, its failure logged (`background`).
+  // settle() waits for them too.
+  const pending = new Set<Promise<unknown>>();
+  const background = (what: string, work: Promise<unknown>) => {
+    const p = work.catch((err: unknown) => ctx.log.error({ err }, `watch: ${what} failed`));
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  const wakeBy = (at: number | null | undefined) => {
+    if (at !== null && at !== undefined) scheduler.wakeBy(at);
+  };
   ctx.events.on('household.activity', (e) => {
     // Check-ins are stored with their sign of life by this module's own write path.
     if (e.kind === 'checkin' || scheduler.stopped) return;
-    signs.record(e.householdId, e.kind, e.at);
+    background('a sign of life', signs.record(e.householdId, e.kind, e.at));
   });
   ctx.events.on('household.concern', (e) => {
-    if (scheduler.stopped) return;
-    const escalatesAt = immediate.concern(e);
-    if (escalatesAt !== null) scheduler.wakeBy(escalatesAt);
+    if (!scheduler.stopped) background('a concern', immediate.concern(e).then(wakeBy));
   });
   ctx.events.on('household.helpRequested', (e) => {
-    if (scheduler.stopped) return;
-    const raised = immediate.helpRequested(e);
-    if (raised) scheduler.wakeBy(raised.escalatesAt);
+    if (!scheduler.stopped)
+      background(
+        'a help request',
+        immediate.helpRequested(e).then((raised) => wakeBy(raised?.escalatesAt)),
+      );
   });
   ctx.events.on('household.callMissed', (e) => {
-    if (scheduler.stopped) return;
-    const escalatesAt = immediate.callMissed(e);
-    if (escalatesAt !== null) scheduler.wakeBy(escalatesAt);
+    if (!scheduler.stopped) background('a missed call', immediate.callMissed(e).then(wakeBy));
   });
   ctx.events.on('watch.alertSettled', (e) => {
-    if (e.state === 'resolved' && !scheduler.stopped) planTests.alertResolved(e.alertId);
+    if (e.state === 'resolved' && !scheduler.stopped) background('a plan test', planTests.alertResolved(e.alertId));
   });
   ctx.events.on('announcement.published', (e) => {
     if (!e.safetyCheck || scheduler.stopped || !deps.unansweredHouseholds) return;
     const dueAt = e.at + (options.safetyUnansweredMs ?? DEFAULT_SAFETY_UNANSWERED_MS);
-    deps.alerts.addSafetyFollowup(e.announcementId, dueAt);
-    scheduler.wakeBy(dueAt);
+    background(
+      'a safety follow-up',
+      deps.alerts.addSafetyFollowup(e.announcementId, dueAt).then(() => wakeBy(dueAt)),
+    );
   });
   ctx.sockets.onTerminalConnection(({ principal }) => {
     if (principal.kind !== 'terminal' || scheduler.stopped) return;
-    presence.connected(principal.householdId);
+    background('presence', presence.connected(principal.householdId));
     scheduler.presenceChanged();
   });
   ctx.sockets.onTerminalDisconnect(({ principal }) => {
     if (principal.kind !== 'terminal' || scheduler.stopped) return;
-    presence.disconnected(principal.householdId);
+    background('presence', presence.disconnected(principal.householdId));
     scheduler.presenceChanged();
   });
 
@@ -152,17 +163,17 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     submitCheckin: signs.submitCheckin,
     status: plans.status,
     planFor: plans.planFor,
-    savePlan(plan, by) {
-      deps.checkins.savePlan(plan, by);
+    async savePlan(plan, by) {
+      await deps.checkins.savePlan(plan, by);
       planChanged(plan.householdId);
     },
-    resetPlan(householdId) {
-      const removed = deps.checkins.deletePlan(householdId);
+    async resetPlan(householdId) {
+      const removed = await deps.checkins.deletePlan(householdId);
       planChanged(householdId);
       return removed;
     },
-    startPlanTest(householdId, actor) {
-      const test = planTests.start(householdId, actor);
+    async startPlanTest(householdId, actor) {
+      const test = await planTests.start(householdId, actor);
       scheduler.wakeBy(Date.parse(test.deadline));
       return test;
     },
@@ -171,39 +182,39 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     acknowledge: actions.acknowledge,
     resolve: actions.resolve,
     toDto: notify.toDto,
-    alert(alertId) {
-      const a = deps.alerts.get(alertId);
+    async alert(alertId) {
+      const a = await deps.alerts.get(alertId);
       return a ? notify.toDto(a) : null;
     },
     board: views.board,
-    requestHelp(householdId) {
-      const raised = immediate.helpRequested({
+    async requestHelp(householdId) {
+      const raised = await immediate.helpRequested({
         householdId,
         source: 'terminal',
         announcementId: null,
         at: ctx.clock.now(),
       });
       if (raised) scheduler.wakeBy(raised.escalatesAt);
-      const status = notify.helpStatus(householdId);
+      const status = await notify.helpStatus(householdId);
       if (!status) throw new Error('The help request was not stored.');
       return status;
     },
     helpStatus: notify.helpStatus,
     setDeliveryLookup: notify.setDeliveryLookup,
-    alertChanged(alertId) {
-      const outbox: Outbox = [];
-      notify.updated(outbox, alertId);
-      notify.flush(outbox);
-    },
+    alertChanged: (alertId) => notify.send((outbox) => notify.updated(outbox, alertId)),
     history: views.history,
     tick: scheduler.tick,
     async settle() {
       await signs.writer.drain();
+      while (pending.size > 0) await Promise.all(pending);
       await scheduler.settle();
     },
     async stop() {
       await signs.writer.drain();
+      while (pending.size > 0) await Promise.all(pending);
       scheduler.stop();
+      // A tick under way finishes before the database closes.
+      await scheduler.idle();
     },
     writer: signs.writer,
   };

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_CHECKIN_AGE_MS, iso, type Plans, type WatchContext, type Wa
 export interface Signs {
   submitCheckin(householdId: number, terminalId: number | null, payload: CheckinSubmit): Promise<CheckinReceipt>;
   /** Any other activity that may count as a sign of life (a call, an order, an acknowledgement…). */
-  record(householdId: number, kind: ActivityKind, at: number): void;
+  record(householdId: number, kind: ActivityKind, at: number): Promise<void>;
   writer: CheckinWriter;
 }
 
@@ -18,7 +18,7 @@ export function createSigns(
   ctx: WatchContext,
   deps: WatchDeps & { plans: Plans; notify: Notifier; maxCheckinAgeMs?: number },
 ): Signs {
-  const { checkins, alerts, plans, notify } = deps;
+  const { checkins, plans, notify } = deps;
   const maxAge = deps.maxCheckinAgeMs ?? DEFAULT_MAX_CHECKIN_AGE_MS;
   const checkinCounter = new Counter({
     name: 'tsunagu_checkins_total',
@@ -38,17 +38,18 @@ export function createSigns(
    * After a sign of life is stored: an open missed-check-in alert since that day, or a missed
    * planned call before it, closes "all clear".
    */
-  function afterSignOfLife(outbox: Outbox, householdId: number, kind: ActivityKind, at: number) {
-    if (plans.planFor(householdId).signsOfLife.includes(kind)) {
-      const missed = alerts
-        .activeForHousehold(householdId)
-        .filter((a) => a.kind === 'missed_checkin' || a.kind === 'missed_call');
+  async function afterSignOfLife(outbox: Outbox, householdId: number, kind: ActivityKind, at: number) {
+    const { alerts } = outbox;
+    if ((await plans.planFor(householdId)).signsOfLife.includes(kind)) {
+      const missed = (await alerts.activeForHousehold(householdId)).filter(
+        (a) => a.kind === 'missed_checkin' || a.kind === 'missed_call',
+      );
       for (const a of missed) {
         if (a.sinceAt !== null && at < a.sinceAt) continue;
         const now = ctx.clock.now();
         const note = kind === 'checkin' ? 'The resident checked in.' : `Sign of life: ${kind}.`;
-        if (alerts.resolve(a.id, now, 'system', 'all_clear', note)) {
-          alerts.addEvent(a.id, {
+        if (await alerts.resolve(a.id, now, 'system', 'all_clear', note)) {
+          await alerts.addEvent(a.id, {
             at: now,
             type: 'all_clear',
             actor: 'system',
@@ -67,12 +68,11 @@ export function createSigns(
   return {
     writer,
 
-    record(householdId, kind, at) {
-      notify.inTransaction((outbox) => {
-        checkins.recordSign(householdId, kind, at);
-        afterSignOfLife(outbox, householdId, kind, at);
-      });
-    },
+    record: (householdId, kind, at) =>
+      notify.inTransaction(async (outbox) => {
+        await outbox.checkins.recordSign(householdId, kind, at);
+        await afterSignOfLife(outbox, householdId, kind, at);
+      }),
 
     async submitCheckin(householdId, terminalId, payload) {
       const now = ctx.clock.now();
@@ -92,18 +92,16 @@ export function createSigns(
       checkinCounter.inc({ result: outcome.duplicate ? 'duplicate' : 'new' });
       if (at !== pressedAt && !outcome.duplicate) checkinCounter.inc({ result: 'clamped' });
       if (!outcome.duplicate) {
-        notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at));
+        await notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at));
         ctx.events.emit('household.activity', { householdId, kind: 'checkin', at: outcome.at });
       } else if (outcome.moodChanged) {
-        const outbox: Outbox = [];
-        notify.board(outbox, householdId);
-        notify.flush(outbox);
+        await notify.send((outbox) => notify.board(outbox, householdId));
       }
       return {
         checkinId: outcome.checkinId,
         duplicate: outcome.duplicate,
         countedAt: iso(outcome.at),
-        day: dayAt(plans.planFor(householdId), outcome.at, ctx.config.timeZone),
+        day: dayAt(await plans.planFor(householdId), outcome.at, ctx.config.timeZone),
         mood: outcome.mood,
       };
     },

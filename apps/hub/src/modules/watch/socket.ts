@@ -19,16 +19,18 @@ export function registerWatchSockets(
   ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
     if (principal.kind !== 'terminal') return;
     // Whatever the terminal missed while away: today's status (it resets its button from this).
-    socket.emit('checkin:statusChanged', service.status(principal.householdId));
     // …and a help request still open (the resident sees who has seen it).
-    const help = service.helpStatus(principal.householdId);
-    if (help) socket.emit('help:statusChanged', help);
+    void (async () => {
+      socket.emit('checkin:statusChanged', await service.status(principal.householdId));
+      const help = await service.helpStatus(principal.householdId);
+      if (help) socket.emit('help:statusChanged', help);
+    })().catch((err: unknown) => ctx.log.error({ err }, 'watch: the status on connect failed'));
     on('checkin:submit', { access: 'terminal' }, (payload) =>
       service.submitCheckin(principal.householdId, principal.terminalId, payload),
     );
     on('checkin:status', { access: 'terminal' }, () => service.status(principal.householdId));
     on('help:request', { access: 'terminal' }, async () => {
-      const status = service.requestHelp(principal.householdId);
+      const status = await service.requestHelp(principal.householdId);
       await ctx.audit.record({
         actor: `terminal:${principal.terminalId}`,
         action: 'watch.help_requested',
@@ -40,21 +42,21 @@ export function registerWatchSockets(
 
   ctx.sockets.onStaffConnection(({ principal, on }) => {
     if (principal.kind !== 'user') return;
-    const visible = (alertId: number) => {
-      const a = alerts.get(alertId);
+    const visible = async (alertId: number) => {
+      const a = await alerts.get(alertId);
       if (!a || !canSeeAlert(principal, a, households)) throw notFound('alert');
     };
     on('watch:acknowledge', { access: cityhallOrWatcher }, async ({ alertId }) => {
-      visible(alertId);
+      await visible(alertId);
       const actor = actorName(principal);
-      const a = service.acknowledge(alertId, actor);
+      const a = await service.acknowledge(alertId, actor);
       await ctx.audit.record({ actor, action: 'watch.alert_acknowledged', target: `alert:${alertId}` });
       return service.toDto(a);
     });
     on('watch:resolve', { access: cityhallOrWatcher }, async ({ alertId, outcome, note }) => {
-      visible(alertId);
+      await visible(alertId);
       const actor = actorName(principal);
-      const a = service.resolve(alertId, actor, outcome, note ?? '');
+      const a = await service.resolve(alertId, actor, outcome, note ?? '');
       await ctx.audit.record({
         actor,
         action: 'watch.alert_resolved',

@@ -1,6 +1,7 @@
 /** SQL for watcher alerts and every step of their escalation ladder. */
 import type { AlertEventType, AlertKind, AlertOutcome, AlertState, PlanTestEndReason } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { type Sql, sqliteSql } from '../../db/sql';
 
 export interface AlertRecord {
   id: number;
@@ -76,8 +77,8 @@ export interface AlertFilter {
 
 export interface WatchStore {
   /** Creates the alert and its `opened` event; null when a missed-check-in alert for that day exists. */
-  create(a: NewAlert, detail?: Record<string, unknown>): number | null;
-  get(id: number): AlertRecord | undefined;
+  create(a: NewAlert, detail?: Record<string, unknown>): Promise<number | null>;
+  get(id: number): Promise<AlertRecord | undefined>;
   addEvent(
     alertId: number,
     e: {
@@ -87,43 +88,43 @@ export interface WatchStore {
       level?: number | null;
       detail?: Record<string, unknown> | null;
     },
-  ): void;
-  events(alertId: number): AlertEventRecord[];
-  escalate(id: number, level: number, nextStepAt: number | null): void;
-  acknowledge(id: number, at: number, by: string): boolean;
-  resolve(id: number, at: number, by: string, outcome: AlertOutcome, note: string): boolean;
-  markPossibleOutage(id: number): boolean;
+  ): Promise<void>;
+  events(alertId: number): Promise<AlertEventRecord[]>;
+  escalate(id: number, level: number, nextStepAt: number | null): Promise<void>;
+  acknowledge(id: number, at: number, by: string): Promise<boolean>;
+  resolve(id: number, at: number, by: string, outcome: AlertOutcome, note: string): Promise<boolean>;
+  markPossibleOutage(id: number): Promise<boolean>;
   /** Unresolved alerts of a household, optionally of one kind. */
-  activeForHousehold(householdId: number, kind?: AlertKind): AlertRecord[];
-  activeDistrictOutage(districtId: number): AlertRecord | undefined;
-  activeDistrictOutages(): AlertRecord[];
+  activeForHousehold(householdId: number, kind?: AlertKind): Promise<AlertRecord[]>;
+  activeDistrictOutage(districtId: number): Promise<AlertRecord | undefined>;
+  activeDistrictOutages(): Promise<AlertRecord[]>;
   /** Unresolved alerts whose next escalation is due at or before `now`. */
-  dueEscalations(now: number): AlertRecord[];
-  nextEscalationAt(): number | null;
-  list(filter: AlertFilter): AlertRecord[];
+  dueEscalations(now: number): Promise<AlertRecord[]>;
+  nextEscalationAt(): Promise<number | null>;
+  list(filter: AlertFilter): Promise<AlertRecord[]>;
   /** Missed-check-in alerts of a household between two days (inclusive), for history. */
-  missedByDay(householdId: number, fromDay: string, toDay: string): Map<string, AlertRecord>;
+  missedByDay(householdId: number, fromDay: string, toDay: string): Promise<Map<string, AlertRecord>>;
   /** A safety check whose unanswered households are to be alerted at `dueAt` (once). */
-  addSafetyFollowup(announcementId: number, dueAt: number): void;
+  addSafetyFollowup(announcementId: number, dueAt: number): Promise<void>;
   /** Safety checks due at or before `now` and not done yet. */
-  dueSafetyFollowups(now: number): number[];
-  safetyFollowupDone(announcementId: number, at: number): void;
-  nextSafetyFollowupAt(): number | null;
+  dueSafetyFollowups(now: number): Promise<number[]>;
+  safetyFollowupDone(announcementId: number, at: number): Promise<void>;
+  nextSafetyFollowupAt(): Promise<number | null>;
   startPlanTest(t: {
     householdId: number;
     startedBy: string;
     startedAt: number;
     stepMinutes: number;
     deadlineAt: number;
-  }): number;
-  planTest(id: number): PlanTestRecord | undefined;
+  }): Promise<number>;
+  planTest(id: number): Promise<PlanTestRecord | undefined>;
   /** The household's running test, else its latest. */
-  latestPlanTest(householdId: number): PlanTestRecord | undefined;
-  runningPlanTests(): PlanTestRecord[];
+  latestPlanTest(householdId: number): Promise<PlanTestRecord | undefined>;
+  runningPlanTests(): Promise<PlanTestRecord[]>;
   /** The test's deadline step is done, with the alert it raised (null: a sign of life came first). */
-  planTestDeadlineDone(id: number, alertId: number | null): void;
+  planTestDeadlineDone(id: number, alertId: number | null): Promise<void>;
   /** False when it had already ended. */
-  endPlanTest(id: number, at: number, by: string, reason: PlanTestEndReason): boolean;
+  endPlanTest(id: number, at: number, by: string, reason: PlanTestEndReason): Promise<boolean>;
 }
 
 interface Row {
@@ -198,124 +199,103 @@ const toPlanTest = (r: PlanTestRow): PlanTestRecord => ({
   endReason: r.end_reason,
 });
 
-export function createSqliteWatchStore(db: Db): WatchStore {
-  const select =
-    'SELECT a.*, h.name AS household_name, t.id AS plan_test_id FROM watch_alerts a LEFT JOIN households h ON h.id = a.household_id LEFT JOIN watch_plan_tests t ON t.alert_id = a.id';
-  const s = {
-    insert: db.prepare(
-      `INSERT INTO watch_alerts (kind, household_id, district_id, day, since_at, level, opened_at, next_step_at, possible_outage, announcement_id)
-       VALUES (@kind, @householdId, @districtId, @day, @sinceAt, @level, @openedAt, @nextStepAt, @possibleOutage, @announcementId)
-       ON CONFLICT DO NOTHING RETURNING id`,
-    ),
-    get: db.prepare(`${select} WHERE a.id = ?`),
-    insertEvent: db.prepare(
-      'INSERT INTO watch_alert_events (alert_id, at, type, actor, level, detail) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    events: db.prepare(
-      'SELECT id, alert_id AS alertId, at, type, actor, level, detail FROM watch_alert_events WHERE alert_id = ? ORDER BY id',
-    ),
-    escalate: db.prepare("UPDATE watch_alerts SET level = ?, next_step_at = ? WHERE id = ? AND state = 'open'"),
-    acknowledge: db.prepare(
-      "UPDATE watch_alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, next_step_at = NULL WHERE id = ? AND state = 'open'",
-    ),
-    resolve: db.prepare(
-      "UPDATE watch_alerts SET state = 'resolved', resolved_at = ?, resolved_by = ?, outcome = ?, note = ?, next_step_at = NULL WHERE id = ? AND state <> 'resolved'",
-    ),
-    possibleOutage: db.prepare('UPDATE watch_alerts SET possible_outage = 1 WHERE id = ? AND possible_outage = 0'),
-    activeForHousehold: db.prepare(`${select} WHERE a.household_id = ? AND a.state <> 'resolved' ORDER BY a.id`),
-    activeDistrict: db.prepare(
-      `${select} WHERE a.kind = 'district_outage' AND a.district_id = ? AND a.state <> 'resolved' ORDER BY a.id LIMIT 1`,
-    ),
-    activeDistricts: db.prepare(`${select} WHERE a.kind = 'district_outage' AND a.state <> 'resolved' ORDER BY a.id`),
-    due: db.prepare(
-      `${select} WHERE a.next_step_at IS NOT NULL AND a.next_step_at <= ? AND a.state = 'open' ORDER BY a.next_step_at, a.id`,
-    ),
-    next: db.prepare(
-      "SELECT MIN(next_step_at) AS t FROM watch_alerts WHERE next_step_at IS NOT NULL AND state = 'open'",
-    ),
-    missedByDay: db.prepare(
-      `${select} WHERE a.household_id = ? AND a.kind = 'missed_checkin' AND a.day >= ? AND a.day <= ?`,
-    ),
-    addFollowup: db.prepare(
-      'INSERT INTO safety_followups (announcement_id, due_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
-    ),
-    dueFollowups: db.prepare(
-      'SELECT announcement_id AS id FROM safety_followups WHERE done_at IS NULL AND due_at <= ? ORDER BY due_at',
-    ),
-    followupDone: db.prepare('UPDATE safety_followups SET done_at = ? WHERE announcement_id = ?'),
-    nextFollowup: db.prepare('SELECT MIN(due_at) AS t FROM safety_followups WHERE done_at IS NULL'),
-    startTest: db.prepare(
-      `INSERT INTO watch_plan_tests (household_id, started_by, started_at, step_minutes, deadline_at)
-       VALUES (@householdId, @startedBy, @startedAt, @stepMinutes, @deadlineAt) RETURNING id`,
-    ),
-    test: db.prepare('SELECT * FROM watch_plan_tests WHERE id = ?'),
-    latestTest: db.prepare(
-      'SELECT * FROM watch_plan_tests WHERE household_id = ? ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1',
-    ),
-    runningTests: db.prepare('SELECT * FROM watch_plan_tests WHERE ended_at IS NULL ORDER BY id'),
-    testDeadline: db.prepare('UPDATE watch_plan_tests SET deadline_done = 1, alert_id = ? WHERE id = ?'),
-    endTest: db.prepare(
-      'UPDATE watch_plan_tests SET ended_at = ?, ended_by = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
-    ),
-  };
+const SELECT = `SELECT a.*, h.name AS household_name, t.id AS plan_test_id FROM watch_alerts a
+  LEFT JOIN households h ON h.id = a.household_id LEFT JOIN watch_plan_tests t ON t.alert_id = a.id`;
+const INSERT_EVENT =
+  'INSERT INTO watch_alert_events (alert_id, at, type, actor, level, detail) VALUES (?, ?, ?, ?, ?, ?)';
 
-  const create = db.transaction((a: NewAlert, detail: Record<string, unknown> | undefined): number | null => {
-    const row = s.insert.get({
-      ...a,
-      possibleOutage: a.possibleOutage ? 1 : 0,
-      announcementId: a.announcementId ?? null,
-    }) as { id: number } | undefined;
-    if (!row) return null;
-    s.insertEvent.run(
-      row.id,
-      a.openedAt,
-      'opened',
-      'system',
-      a.level,
-      JSON.stringify({ kind: a.kind, ...(detail ?? {}) }),
-    );
-    return row.id;
-  });
+/** Watch alerts, their events, safety follow-ups and plan tests on either engine (db/sql.ts). */
+export function createWatchStore(sql: Sql): WatchStore {
+  const records = async (text: string, params: readonly unknown[] = []) =>
+    (await sql.all<Row>(`${SELECT} ${text}`, params)).map(toRecord);
+  const record = async (text: string, params: readonly unknown[]) => (await records(text, params))[0];
+  const planTests = async (text: string, params: readonly unknown[] = []) =>
+    (await sql.all<PlanTestRow>(`SELECT * FROM watch_plan_tests ${text}`, params)).map(toPlanTest);
+  const earliest = async (text: string) => (await sql.get<{ t: number | null }>(text))?.t ?? null;
+  const changed = async (text: string, params: readonly unknown[]) => (await sql.run(text, params)) === 1;
 
   return {
-    create: (a, detail) => create(a, detail),
-    get(id) {
-      const r = s.get.get(id) as Row | undefined;
-      return r && toRecord(r);
-    },
-    addEvent: (alertId, e) =>
-      void s.insertEvent.run(
+    create: (a, detail) =>
+      sql.transaction(async (tx) => {
+        const row = await tx.get<{ id: number }>(
+          `INSERT INTO watch_alerts (kind, household_id, district_id, day, since_at, level, opened_at, next_step_at, possible_outage, announcement_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+          [
+            a.kind,
+            a.householdId,
+            a.districtId,
+            a.day,
+            a.sinceAt,
+            a.level,
+            a.openedAt,
+            a.nextStepAt,
+            a.possibleOutage ? 1 : 0,
+            a.announcementId ?? null,
+          ],
+        );
+        if (!row) return null;
+        const opened = JSON.stringify({ kind: a.kind, ...(detail ?? {}) });
+        await tx.run(INSERT_EVENT, [row.id, a.openedAt, 'opened', 'system', a.level, opened]);
+        return row.id;
+      }),
+    get: (id) => record('WHERE a.id = ?', [id]),
+    addEvent: async (alertId, e) =>
+      void (await sql.run(INSERT_EVENT, [
         alertId,
         e.at,
         e.type,
         e.actor,
         e.level ?? null,
         e.detail ? JSON.stringify(e.detail) : null,
+      ])),
+    events: async (alertId) =>
+      (
+        await sql.all<Omit<AlertEventRecord, 'detail'> & { detail: string | null }>(
+          'SELECT id, alert_id AS "alertId", at, type, actor, level, detail FROM watch_alert_events WHERE alert_id = ? ORDER BY id',
+          [alertId],
+        )
+      ).map((e) => ({ ...e, detail: e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : null })),
+    escalate: async (id, level, next) =>
+      void (await sql.run("UPDATE watch_alerts SET level = ?, next_step_at = ? WHERE id = ? AND state = 'open'", [
+        level,
+        next,
+        id,
+      ])),
+    acknowledge: (id, at, by) =>
+      changed(
+        "UPDATE watch_alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, next_step_at = NULL WHERE id = ? AND state = 'open'",
+        [at, by, id],
       ),
-    events: (alertId) =>
-      (s.events.all(alertId) as (Omit<AlertEventRecord, 'detail'> & { detail: string | null })[]).map((e) => ({
-        ...e,
-        detail: e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : null,
-      })),
-    escalate: (id, level, next) => void s.escalate.run(level, next, id),
-    acknowledge: (id, at, by) => s.acknowledge.run(at, by, id).changes === 1,
-    resolve: (id, at, by, outcome, note) => s.resolve.run(at, by, outcome, note, id).changes === 1,
-    markPossibleOutage: (id) => s.possibleOutage.run(id).changes === 1,
-    activeForHousehold: (h, kind) =>
-      (s.activeForHousehold.all(h) as Row[]).map(toRecord).filter((a) => !kind || a.kind === kind),
-    activeDistrictOutage(d) {
-      const r = s.activeDistrict.get(d) as Row | undefined;
-      return r && toRecord(r);
-    },
-    activeDistrictOutages: () => (s.activeDistricts.all() as Row[]).map(toRecord),
-    dueEscalations: (now) => (s.due.all(now) as Row[]).map(toRecord),
-    nextEscalationAt: () => (s.next.get() as { t: number | null }).t,
+    resolve: (id, at, by, outcome, note) =>
+      changed(
+        "UPDATE watch_alerts SET state = 'resolved', resolved_at = ?, resolved_by = ?, outcome = ?, note = ?, next_step_at = NULL WHERE id = ? AND state <> 'resolved'",
+        [at, by, outcome, note, id],
+      ),
+    markPossibleOutage: (id) =>
+      changed('UPDATE watch_alerts SET possible_outage = 1 WHERE id = ? AND possible_outage = 0', [id]),
+    activeForHousehold: async (h, kind) =>
+      (await records("WHERE a.household_id = ? AND a.state <> 'resolved' ORDER BY a.id", [h])).filter(
+        (a) => !kind || a.kind === kind,
+      ),
+    activeDistrictOutage: (d) =>
+      record("WHERE a.kind = 'district_outage' AND a.district_id = ? AND a.state <> 'resolved' ORDER BY a.id LIMIT 1", [
+        d,
+      ]),
+    activeDistrictOutages: () => records("WHERE a.kind = 'district_outage' AND a.state <> 'resolved' ORDER BY a.id"),
+    dueEscalations: (now) =>
+      records(
+        "WHERE a.next_step_at IS NOT NULL AND a.next_step_at <= ? AND a.state = 'open' ORDER BY a.next_step_at, a.id",
+        [now],
+      ),
+    nextEscalationAt: () =>
+      earliest("SELECT MIN(next_step_at) AS t FROM watch_alerts WHERE next_step_at IS NOT NULL AND state = 'open'"),
     list(f) {
       const where: string[] = [];
-      const params: (string | number)[] = [];
+      const params: unknown[] = [];
       const states = f.states.length ? f.states : ['open', 'acknowledged', 'resolved'];
-      where.push(`a.state IN (${states.map(() => '?').join(',')})`);
-      params.push(...states);
+      const [inStates, stateList] = sql.anyOf('a.state', states);
+      where.push(inStates);
+      params.push(stateList);
       if (f.householdId !== undefined) {
         where.push('a.household_id = ?');
         params.push(f.householdId);
@@ -330,29 +310,53 @@ export function createSqliteWatchStore(db: Db): WatchStore {
         const dd = (f.districtIds ?? []).length ? (f.districtIds ?? []).join(',') : 'NULL';
         where.push(`(a.household_id IN (${hh}) OR (a.household_id IS NULL AND a.district_id IN (${dd})))`);
       }
-      const sql = `${select} WHERE ${where.join(' AND ')} ORDER BY CASE a.state WHEN 'resolved' THEN 1 ELSE 0 END, COALESCE(a.resolved_at, a.opened_at) DESC, a.id DESC LIMIT ?`;
-      return (db.prepare(sql).all(...params, f.limit) as Row[]).map(toRecord);
+      return records(
+        `WHERE ${where.join(' AND ')} ORDER BY CASE a.state WHEN 'resolved' THEN 1 ELSE 0 END, COALESCE(a.resolved_at, a.opened_at) DESC, a.id DESC LIMIT ?`,
+        [...params, f.limit],
+      );
     },
-    missedByDay(h, from, to) {
+    async missedByDay(h, from, to) {
       const m = new Map<string, AlertRecord>();
-      for (const r of s.missedByDay.all(h, from, to) as Row[]) m.set(r.day!, toRecord(r));
+      for (const r of await records(
+        "WHERE a.household_id = ? AND a.kind = 'missed_checkin' AND a.day >= ? AND a.day <= ?",
+        [h, from, to],
+      ))
+        m.set(r.day!, r);
       return m;
     },
-    addSafetyFollowup: (id, dueAt) => void s.addFollowup.run(id, dueAt),
-    dueSafetyFollowups: (now) => (s.dueFollowups.all(now) as { id: number }[]).map((r) => r.id),
-    safetyFollowupDone: (id, at) => void s.followupDone.run(at, id),
-    nextSafetyFollowupAt: () => (s.nextFollowup.get() as { t: number | null }).t,
-    startPlanTest: (t) => (s.startTest.get(t) as { id: number }).id,
-    planTest(id) {
-      const r = s.test.get(id) as PlanTestRow | undefined;
-      return r && toPlanTest(r);
-    },
-    latestPlanTest(householdId) {
-      const r = s.latestTest.get(householdId) as PlanTestRow | undefined;
-      return r && toPlanTest(r);
-    },
-    runningPlanTests: () => (s.runningTests.all() as PlanTestRow[]).map(toPlanTest),
-    planTestDeadlineDone: (id, alertId) => void s.testDeadline.run(alertId, id),
-    endPlanTest: (id, at, by, reason) => s.endTest.run(at, by, reason, id).changes === 1,
+    addSafetyFollowup: async (id, dueAt) =>
+      void (await sql.run(
+        'INSERT INTO safety_followups (announcement_id, due_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+        [id, dueAt],
+      )),
+    dueSafetyFollowups: async (now) =>
+      (
+        await sql.all<{ id: number }>(
+          'SELECT announcement_id AS id FROM safety_followups WHERE done_at IS NULL AND due_at <= ? ORDER BY due_at',
+          [now],
+        )
+      ).map((r) => r.id),
+    safetyFollowupDone: async (id, at) =>
+      void (await sql.run('UPDATE safety_followups SET done_at = ? WHERE announcement_id = ?', [at, id])),
+    nextSafetyFollowupAt: () => earliest('SELECT MIN(due_at) AS t FROM safety_followups WHERE done_at IS NULL'),
+    startPlanTest: async (t) =>
+      (await sql.get<{ id: number }>(
+        `INSERT INTO watch_plan_tests (household_id, started_by, started_at, step_minutes, deadline_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id`,
+        [t.householdId, t.startedBy, t.startedAt, t.stepMinutes, t.deadlineAt],
+      ))!.id,
+    planTest: async (id) => (await planTests('WHERE id = ?', [id]))[0],
+    latestPlanTest: async (householdId) =>
+      (await planTests('WHERE household_id = ? ORDER BY ended_at IS NULL DESC, id DESC LIMIT 1', [householdId]))[0],
+    runningPlanTests: () => planTests('WHERE ended_at IS NULL ORDER BY id'),
+    planTestDeadlineDone: async (id, alertId) =>
+      void (await sql.run('UPDATE watch_plan_tests SET deadline_done = 1, alert_id = ? WHERE id = ?', [alertId, id])),
+    endPlanTest: (id, at, by, reason) =>
+      changed(
+        'UPDATE watch_plan_tests SET ended_at = ?, ended_by = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
+        [at, by, reason, id],
+      ),
   };
 }
+
+export const createSqliteWatchStore = (db: Db): WatchStore => createWatchStore(sqliteSql(db));

@@ -100,16 +100,20 @@ describe('watch over real sockets', () => {
 
     const before = nextEvent<CheckinReminder>(terminal, 'checkin:reminder');
     clock.set(jst(5, 9, 0));
+    await hub.capabilities.watch.settle();
     expect(await before).toMatchObject({ stage: 'before', minutesLeft: 60, day: '2026-01-05' });
     const atDeadline = nextEvent<CheckinReminder>(terminal, 'checkin:reminder');
     clock.set(jst(5, 9, 45));
+    await hub.capabilities.watch.settle();
     expect(await atDeadline).toMatchObject({ stage: 'before', minutesLeft: 15 });
     const deadline = nextEvent<CheckinReminder>(terminal, 'checkin:reminder');
     clock.set(jst(5, 10, 0));
+    await hub.capabilities.watch.settle();
     expect(await deadline).toMatchObject({ stage: 'deadline', minutesLeft: 0 });
 
     const raised = nextEvent<WatchAlert>(watcher, 'watch:alertRaised');
     clock.set(jst(5, 11, 0));
+    await hub.capabilities.watch.settle();
     const alert = await raised;
     expect(alert).toMatchObject({
       kind: 'missed_checkin',
@@ -138,6 +142,7 @@ describe('watch over real sockets', () => {
     const key = randomUUID();
     terminal.close();
     clock.set(jst(5, 11, 0));
+    await hub.capabilities.watch.settle();
     // Reconnect: status first, then the queued check-in (pressed at 09:10, while offline), sent twice.
     const again = await hub.connectTerminal(credential);
     const pressedAt = new Date(jst(5, 9, 10)).toISOString();
@@ -158,8 +163,10 @@ describe('watch over real sockets', () => {
   describe('authorization', () => {
     async function raiseAlerts() {
       hub.enrollTerminal(hub.fixture.households[2]!);
-      watch.tick();
+      await watch.tick();
       clock.set(jst(5, 11, 0));
+      await hub.capabilities.watch.settle();
+      await watch.settle();
       const rows = hub.ctx.db
         .prepare("SELECT id, household_id AS h FROM watch_alerts WHERE kind = 'missed_checkin' ORDER BY household_id")
         .all() as { id: number; h: number }[];
@@ -291,6 +298,7 @@ describe('watch over real sockets', () => {
       expect((await city({ method: 'PUT', url: '/api/watch/plans/99999', payload: body })).statusCode).toBe(404);
       await watch.settle();
       clock.set(jst(5, 9, 15)); // the new 09:00 deadline + 15 min grace
+      await hub.capabilities.watch.settle();
       const alerts = (await city({ method: 'GET', url: `/api/watch/alerts?householdId=${h}` })).json() as {
         alerts: WatchAlert[];
       };
