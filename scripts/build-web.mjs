@@ -20,6 +20,10 @@ const apps = [
     entry: 'apps/terminal/src/renderer/index.tsx',
     html: 'apps/terminal/src/renderer/index.html',
     out: 'apps/terminal/dist/web',
+    // Home first (issue 17): other screens and the call's media are chunks loaded on demand; the
+    // chunks the entry needs at once are announced in index.html (modulepreload), so they load in
+    // parallel with app.js rather than after it.
+    split: true,
   },
   {
     name: 'console',
@@ -40,9 +44,13 @@ export async function buildWeb({ quiet = false } = {}) {
     const outdir = path.join(root, app.out);
     const terminalVersion = `${JSON.parse(fs.readFileSync(path.join(root, 'apps/terminal/package.json'), 'utf8')).version}-web`;
     fs.mkdirSync(outdir, { recursive: true });
+    // Chunks carry a hash in their name: last build's would pile up (and be precached) otherwise.
+    for (const f of fs.readdirSync(outdir)) if (/\.js(\.map)?$/.test(f)) fs.rmSync(path.join(outdir, f));
     const result = await build({
       entryPoints: { app: entry },
       bundle: true,
+      // One flat folder: the kiosk's packaged-file handler serves only plain names.
+      ...(app.split ? { splitting: true, chunkNames: '[name]-[hash]' } : {}),
       minify: true,
       sourcemap: true,
       format: 'esm',
@@ -60,7 +68,7 @@ export async function buildWeb({ quiet = false } = {}) {
       logLevel: quiet ? 'error' : 'warning',
       loader: { '.mp3': 'file', '.wav': 'file', '.ogg': 'file', '.png': 'file', '.svg': 'file' },
     });
-    fs.copyFileSync(path.join(root, app.html), path.join(outdir, 'index.html'));
+    writeHtml(path.join(root, app.html), path.join(outdir, 'index.html'), result.metafile, app.out);
     for (const f of app.files ?? []) fs.copyFileSync(path.join(root, f), path.join(outdir, path.basename(f)));
     if (app.worker)
       await build({
@@ -93,6 +101,19 @@ export async function buildWeb({ quiet = false } = {}) {
     });
   }
   return results;
+}
+
+/**
+ * index.html, with a modulepreload for every chunk app.js imports statically: Chromium fetches them
+ * with app.js instead of discovering them after parsing it. (The CSP allows them: same origin.)
+ */
+function writeHtml(source, target, metafile, out) {
+  const entry = metafile.outputs[`${out}/app.js`];
+  const chunks = (entry?.imports ?? [])
+    .filter((i) => i.kind === 'import-statement' && !i.external)
+    .map((i) => `    <link rel="modulepreload" href="./${path.basename(i.path)}" />`);
+  const html = fs.readFileSync(source, 'utf8');
+  fs.writeFileSync(target, chunks.length ? html.replace(/(\n\s*<\/head>)/, `\n${chunks.join('\n')}$1`) : html);
 }
 
 /**

@@ -5,25 +5,30 @@
 import type { EnrollResponse, TerminalProfile } from '@tsunagu/protocol';
 import { isUiLanguage, type UiLanguage, UiStyles } from '@tsunagu/ui';
 import type { i18n as I18n } from 'i18next';
-import { type ReactElement, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactElement, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConnectionContext, type ConnectionStatus, TerminalConnection } from './connection';
 import { AnnouncementsLayer } from './features/announcements/AnnouncementsLayer';
-import { AnnouncementsScreen } from './features/announcements/AnnouncementsScreen';
 import { AnnouncementArchive } from './features/announcements/archive';
-import { CallScreen, callTitleKey } from './features/calls/CallScreen';
 import { CallsLayer } from './features/calls/CallsLayer';
+import { callTitleKey } from './features/calls/title';
 import { CheckinBackground } from './features/checkin/CheckinBackground';
-import { CheckinScreen } from './features/checkin/CheckinScreen';
 import { DeviceLayer } from './features/device/DeviceLayer';
-import { EnrollmentScreen } from './features/enrollment/EnrollmentScreen';
-import { HelpScreen } from './features/help/HelpScreen';
 import { HomeScreen } from './features/home/HomeScreen';
 import { OfflineScreen } from './features/offline/OfflineScreen';
 import { OrdersLayer } from './features/orders/OrdersLayer';
-import { ShopChooserScreen } from './features/shops/ShopChooserScreen';
 import { cityHallPhone, type Platform, rememberedRoute, rememberLanguage, rememberRoute } from './shell/platform';
 import { HOME, type Route, routeKey } from './shell/routes';
+import {
+  AnnouncementsScreen,
+  CallScreen,
+  CheckinScreen,
+  EnrollmentScreen,
+  HelpScreen,
+  preloadScreens,
+  ScreenLoading,
+  ShopChooserScreen,
+} from './shell/screens';
 import { terminalCss } from './shell/styles';
 import { announcementJob } from './sound/announce';
 import { SoundArbiter, type SoundLevel } from './sound/arbiter';
@@ -239,6 +244,11 @@ export function App({ platform, i18n }: AppProps): ReactElement {
     }
   }
 
+  // The home screen is up: fetch the other screens' code while the resident reads it.
+  useEffect(() => {
+    if (key === 'home') preloadScreens();
+  }, [key]);
+
   const previousKey = useRef<string>('loading');
   useEffect(() => {
     const before = previousKey.current;
@@ -265,7 +275,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
           <style>{terminalCss}</style>
           {/* An emergency takes over: what is underneath cannot be reached until it is acknowledged. */}
           <div key={key} data-screen={key} style={{ height: '100%' }} inert={emergencyActive}>
-            {screen}
+            <Suspense fallback={<ScreenLoading />}>{screen}</Suspense>
           </div>
           {online ? <CallsLayer /> : null}
           {online ? <OrdersLayer /> : null}

@@ -45,46 +45,191 @@ export function terminalBundleSize(dir = TERMINAL_WEB_DIR): BundleSize {
 }
 
 export interface StartResult {
+  label: string;
   runs: number;
   /** page.goto → the home screen's buttons visible and enabled. */
   toInteractive: ReturnType<typeof summarise>;
   /** Baseline: page.goto → load of a tiny page from the same hub in the same browser. */
   blankPage: ReturnType<typeof summarise>;
+  /**
+   * Where the time went (p50 of each, ms from the navigation): the HTML, the scripts the page
+   * needed before DOMContentLoaded, the app's first line running and its socket connected (the
+   * renderer's User Timing marks terminal:script and terminal:connected).
+   */
+  phases: {
+    htmlMs: number;
+    scriptsMs: number;
+    scriptFiles: number;
+    domContentLoadedMs: number;
+    scriptStartMs: number;
+    connectedMs: number;
+  };
 }
 
-export async function terminalStart(hub: string, credential: string, runs = 5): Promise<StartResult> {
+/**
+ * A build of the page and how it reaches Chromium: `dir` null = from the hub; otherwise — as in
+ * the kiosk (apps/terminal main/packaged-renderer.ts, the same handler) — from those files on
+ * disk, the socket still going to the hub.
+ */
+export interface PageVariant {
+  label: string;
+  dir: string | null;
+}
+
+type Context = Awaited<ReturnType<Awaited<ReturnType<typeof launch>>['newContext']>>;
+
+async function launch() {
   const { chromium } = await import('playwright-core');
   if (!fs.existsSync(CHROMIUM_PATH))
     throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-  const interactive: number[] = [];
-  const blank: number[] = [];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Serves `${hub}/terminal/…` from dir with the kiosk's own handler (apps/terminal/dist/main). */
+async function servePackaged(context: Context, hub: string, dir: string): Promise<void> {
+  const file = path.resolve(__dirname, '../../../../apps/terminal/dist/main/packaged-renderer.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createPackagedRendererHandler } = require(file) as {
+    createPackagedRendererHandler: (o: {
+      terminalUrl: string;
+      hubOrigin: string;
+      dir: string;
+      fetch: (r: Request) => Promise<Response>;
+    }) => (r: Request) => Promise<Response>;
+  };
+  const handler = createPackagedRendererHandler({
+    terminalUrl: `${hub}/terminal/`,
+    hubOrigin: hub,
+    dir,
+    fetch: () => Promise.reject(new Error('only the page is routed here')),
+  });
+  await context.route(`${hub}/terminal/**`, async (route) => {
+    const res = await handler(new Request(route.request().url()));
+    await route.fulfill({
+      status: res.status,
+      headers: Object.fromEntries(res.headers.entries()),
+      body: Buffer.from(await res.arrayBuffer()),
+    });
+  });
+}
+
+const newContext = (browser: Awaited<ReturnType<typeof launch>>) =>
+  browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+
+/** The terminal page served by the hub (the full bench's figure 6). */
+export async function terminalStart(hub: string, credential: string, runs = 5): Promise<StartResult> {
+  const [r] = await terminalStarts(hub, credential, runs, [{ label: 'hub', dir: null }]);
+  return r!;
+}
+
+/** Each variant `runs` times, interleaved (so a change in the machine's load falls on all alike). */
+export async function terminalStarts(
+  hub: string,
+  credential: string,
+  runs: number,
+  variants: PageVariant[],
+): Promise<StartResult[]> {
+  const browser = await launch();
+  type Run = {
+    blank: number;
+    interactive: number;
+    html: number;
+    scripts: number;
+    files: number;
+    dcl: number;
+    script: number;
+    connected: number;
+  };
+  const seen: Run[][] = variants.map(() => []);
   try {
     for (let i = 0; i < runs + 1; i++) {
-      const context = await browser.newContext({
-        viewport: { width: 1280, height: 720 },
-        locale: 'ja-JP',
-        timezoneId: 'Asia/Tokyo',
-      });
-      const page = await context.newPage();
-      const t0 = performance.now();
-      await page.goto(`${hub}/healthz`, { waitUntil: 'load' });
-      const t1 = performance.now();
-      await page.goto(`${hub}/terminal/#credential=${credential}`, { waitUntil: 'commit' });
-      await page.getByTestId('home-screen').waitFor({ state: 'visible', timeout: 30_000 });
-      await page.getByTestId('home-checkin').waitFor({ state: 'visible', timeout: 30_000 });
-      const t2 = performance.now();
-      if (!(await page.getByTestId('home-checkin').isEnabled()))
-        throw new Error('home screen shown but its buttons are disabled');
-      // The first run warms Chromium itself (process start, fonts): not counted.
-      if (i > 0) {
-        blank.push(t1 - t0);
-        interactive.push(t2 - t1);
+      for (const [v, variant] of variants.entries()) {
+        const context = await newContext(browser);
+        if (variant.dir) await servePackaged(context, hub, variant.dir);
+        const page = await context.newPage();
+        const t0 = performance.now();
+        await page.goto(`${hub}/healthz`, { waitUntil: 'load' });
+        const t1 = performance.now();
+        await page.goto(`${hub}/terminal/#credential=${credential}`, { waitUntil: 'commit' });
+        await page.getByTestId('home-screen').waitFor({ state: 'visible', timeout: 30_000 });
+        await page.getByTestId('home-checkin').waitFor({ state: 'visible', timeout: 30_000 });
+        const t2 = performance.now();
+        if (!(await page.getByTestId('home-checkin').isEnabled()))
+          throw new Error('home screen shown but its buttons are disabled');
+        const timing = await page.evaluate(() => {
+          // Runs in the page (this package has no DOM types): Navigation, Resource and User Timing.
+          type Entry = { name: string; startTime: number; responseEnd: number; domContentLoadedEventEnd?: number };
+          const entries = (type: string) =>
+            globalThis.performance.getEntriesByType(type as 'mark') as unknown as Entry[];
+          const nav = entries('navigation')[0]!;
+          const dcl = nav.domContentLoadedEventEnd ?? 0;
+          // Not the other screens' chunks, fetched once home is up.
+          const scripts = entries('resource').filter((e) => e.name.endsWith('.js') && e.responseEnd <= dcl);
+          const mark = (name: string) => entries('mark').find((e) => e.name === name)?.startTime ?? Number.NaN;
+          return {
+            html: nav.responseEnd,
+            dcl,
+            scripts: Math.max(0, ...scripts.map((e) => e.responseEnd)),
+            files: scripts.length,
+            script: mark('terminal:script'),
+            connected: mark('terminal:connected'),
+          };
+        });
+        // The first round warms Chromium itself (process start, fonts): not counted.
+        if (i > 0) seen[v]!.push({ blank: t1 - t0, interactive: t2 - t1, ...timing });
+        await context.close();
       }
-      await context.close();
     }
   } finally {
     await browser.close();
   }
-  return { runs, toInteractive: summarise(interactive), blankPage: summarise(blank) };
+  return variants.map((variant, v) => {
+    const runsOf = seen[v]!;
+    const p50 = (k: keyof Run) => Math.round(summarise(runsOf.map((r) => r[k]).filter((x) => !Number.isNaN(x))).p50);
+    return {
+      label: variant.label,
+      runs,
+      toInteractive: summarise(runsOf.map((r) => r.interactive)),
+      blankPage: summarise(runsOf.map((r) => r.blank)),
+      phases: {
+        htmlMs: p50('html'),
+        scriptsMs: p50('scripts'),
+        scriptFiles: p50('files'),
+        domContentLoadedMs: p50('dcl'),
+        scriptStartMs: p50('script'),
+        connectedMs: p50('connected'),
+      },
+    };
+  });
+}
+
+/**
+ * The kiosk restarting during an outage (terminal-disaster test (a)): the packaged page with the
+ * hub not answering, page.goto → the offline screen. `hub` is an address nothing listens on.
+ */
+export async function offlineStarts(
+  hub: string,
+  credential: string,
+  runs: number,
+  dirs: string[],
+): Promise<ReturnType<typeof summarise>[]> {
+  const browser = await launch();
+  const times: number[][] = dirs.map(() => []);
+  try {
+    for (let i = 0; i < runs + 1; i++) {
+      for (const [d, dir] of dirs.entries()) {
+        const context = await newContext(browser);
+        await servePackaged(context, hub, dir);
+        const page = await context.newPage();
+        const t0 = performance.now();
+        await page.goto(`${hub}/terminal/#credential=${credential}`, { waitUntil: 'commit' });
+        await page.getByTestId('offline-screen').waitFor({ state: 'visible', timeout: 30_000 });
+        if (i > 0) times[d]!.push(performance.now() - t0);
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return times.map((t) => summarise(t));
 }

@@ -23,6 +23,7 @@ import { type Spawned, sampleProcess, startBaseline, startFleetProcess, startHub
 import { renderMarkdown, renderTable } from './report';
 import { type BenchResults, sizesFor } from './results';
 import { measureSynthesis } from './speech';
+import { runStartBench } from './start';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
@@ -33,22 +34,32 @@ export interface BenchOptions {
   /** Where to write; default docs/ for the full run, data/bench/ for --quick and --terminals runs. */
   out: string | null;
   browser: boolean;
-  /** `disaster`: only the figures of issues 14 and 15 (bench/disaster.ts). */
-  only: 'disaster' | null;
+  /** `disaster`: only the figures of issues 14 and 15 (bench/disaster.ts); `start`: only figure 6 (bench/start.ts). */
+  only: 'disaster' | 'start' | null;
   /** Where to write the hub's CPU profile of the measured stretch (disaster: the emergency with its voice). */
   profile: string | null;
+  /** start: another build of the terminal page to measure alongside (a copy of apps/terminal/dist/web). */
+  before: string | null;
 }
 
 function parse(argv: string[]): BenchOptions {
-  const o: BenchOptions = { quick: false, terminals: null, out: null, browser: true, only: null, profile: null };
+  const o: BenchOptions = {
+    quick: false,
+    terminals: null,
+    out: null,
+    browser: true,
+    only: null,
+    profile: null,
+    before: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--only') {
       const part = argv[++i];
-      if (part !== 'disaster') {
-        console.error('--only takes: disaster');
+      if (part !== 'disaster' && part !== 'start') {
+        console.error('--only takes: disaster, start');
         process.exit(2);
       }
       o.only = part;
@@ -59,13 +70,17 @@ function parse(argv: string[]): BenchOptions {
         process.exit(2);
       }
     } else if (a === '--profile') o.profile = path.resolve(argv[++i] ?? '.');
+    else if (a === '--before') o.before = path.resolve(argv[++i] ?? '.');
     else if (a === '--out') o.out = path.resolve(argv[++i] ?? '.');
     else if (a === '--help' || a === '-h') {
       console.log(
         'npm run bench [-- --quick] [--no-browser] [--out DIR]   (writes DIR/benchmarks.json and DIR/benchmarks.md)\n' +
           'npm run bench -- --only disaster [--terminals N] [--profile DIR]\n' +
           "      (voice, emergency + clip fan-out, JMA POST; issues 14 and 15; --profile writes the hub's CPU profile\n" +
-          '       of the emergency with its voice to DIR, read it with node tools/fleet/dist/bench/profile-top.js)',
+          '       of the emergency with its voice to DIR, read it with node tools/fleet/dist/bench/profile-top.js)\n' +
+          'npm run bench -- --only start [--terminals N] [--before DIR]\n' +
+          '      (terminal start: served by the hub, from the packaged files, offline; the page in apps/terminal/dist/web;\n' +
+          '       --before DIR: another build of it, from disk, measured alongside)',
       );
       process.exit(0);
     } else {
@@ -85,6 +100,16 @@ async function main() {
       out: options.out ?? path.join(ROOT, official ? 'docs' : 'data/bench'),
       official,
       profile: options.profile,
+    });
+    process.exit(0);
+  }
+  if (options.only === 'start') {
+    const official = options.terminals === null && !options.quick;
+    await runStartBench({
+      terminals: options.terminals ?? (options.quick ? 500 : 10_000),
+      out: options.out ?? path.join(ROOT, official ? 'docs' : 'data/bench'),
+      official,
+      before: options.before,
     });
     process.exit(0);
   }

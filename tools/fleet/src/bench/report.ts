@@ -145,8 +145,10 @@ export function rows(r: BenchResults): Row[] {
       hub: `${ms(t.start.toInteractive.p50)} / ${ms(t.start.toInteractive.max)}`,
       baseline: `${ms(t.start.blankPage.p50)} / ${ms(t.start.blankPage.max)} (a tiny page from the same hub)`,
       ratio: ratio(t.start.toInteractive.p50, t.start.blankPage.p50),
-      target: '≤ 1.5 s',
-      verdict: yes(t.start.toInteractive.max <= 1500),
+      // Issue 17: relative to a tiny page from the same hub in the same run (an absolute bound
+      // measures the machine's load more than the page).
+      target: 'p50 ≤ 2× tiny page',
+      verdict: yes(t.start.toInteractive.p50 <= 2 * t.start.blankPage.p50),
     });
     out.push({
       figure: '6. Terminal JavaScript, gzipped (raw)',

@@ -12,12 +12,7 @@ import { useSound } from '../../sound/SoundContext';
 import type { ProfileShop } from '../home/layout';
 import { orderStatusKey } from '../orders/status';
 import { calls } from './controller';
-
-export function callTitleKey(shop: ProfileShop): { key: 'call.titleListening' | 'call.titleShop'; name: string } {
-  return shop.kind === 'listening'
-    ? { key: 'call.titleListening', name: shop.name }
-    : { key: 'call.titleShop', name: shop.name };
-}
+import { callTitleKey } from './title';
 
 export function CallScreen({ shop, onBack }: { shop: ProfileShop; onBack: () => void }): ReactElement {
   const { t } = useTranslation();

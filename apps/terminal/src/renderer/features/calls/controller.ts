@@ -4,7 +4,7 @@
  * holds the call while an emergency is on screen. After every (re)connect it asks the hub where its
  * call stands (`call:sync`): a reload finds its call again, a call that ended meanwhile says so.
  */
-import { acquireMedia, BrowserPeer, CallSession, type CallState, socketTransport } from '@tsunagu/call';
+import type { CallSession, CallState } from '@tsunagu/call';
 import type { Ack, CallEnded, CallEndReason, CallInfo, QueuePosition, TerminalCallSync } from '@tsunagu/protocol';
 import { ackWithTimeout, type TerminalSocket } from '../../connection';
 
@@ -244,6 +244,8 @@ export class TerminalCallController {
       position: null,
     });
     const socket = this.socket;
+    // The media code (simple-peer) is loaded with the first call, not with the home screen (issue 17).
+    const { acquireMedia, BrowserPeer, CallSession, socketTransport } = await import('@tsunagu/call');
     const [media, ice] = await Promise.all([
       acquireMedia((constraints) => navigator.mediaDevices.getUserMedia(constraints)),
       this.command<{ iceServers: RTCIceServer[] }>('call:iceServers', {}),
