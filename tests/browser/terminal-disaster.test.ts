@@ -2,6 +2,8 @@
 // terminal still starts, on the offline screen within 3 s, and plays back what it kept with its
 // audio; (b) an emergency plays the hub's voice clip and a check-in reminder during it does not
 // stop it; (c) a drill is shown and spoken as one. Screenshots for docs/terminal.md.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { CreateAnnouncementBody } from '@tsunagu/protocol';
 import type { Page } from 'playwright-core';
 import type { AnnouncementsService } from '../../apps/hub/src/modules/announcements/service';
@@ -109,6 +111,36 @@ test('(a) with the hub gone, a reload starts the offline screen within 3 s and p
   expect(acknowledged().n).toBe(1);
 });
 
+/**
+ * Every script of the page — the screens and the call's media loaded on demand included — is in the
+ * service worker's precache and served by it with the hub gone, so any screen opens after an offline reload.
+ */
+async function expectEveryScreenKept(page: Page): Promise<void> {
+  const dir = path.resolve(__dirname, '../../apps/terminal/dist/web');
+  const scripts = fs.readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'sw.js');
+  // The build splits the page (home first): the lazily loaded screens are among these.
+  expect(scripts.some((f) => f.startsWith('CallScreen-'))).toBe(true);
+  const cached = await page.evaluate(async () => {
+    const names: string[] = [];
+    for (const key of await caches.keys()) {
+      for (const request of await (await caches.open(key)).keys()) names.push(new URL(request.url).pathname);
+    }
+    return names.map((n) => n.slice(n.lastIndexOf('/') + 1));
+  });
+  expect(scripts.filter((f) => !cached.includes(f))).toEqual([]);
+  // Answered by the page's service worker (the hub is stopped), byte for byte the built file.
+  const sizes = await page.evaluate(async (names) => {
+    const out: Record<string, number> = {};
+    for (const name of names) {
+      const res = await fetch(new URL(name, location.href).href).catch(() => null);
+      out[name] = res?.ok ? (await res.arrayBuffer()).byteLength : -1;
+    }
+    return out;
+  }, scripts);
+  const failed = scripts.filter((f) => sizes[f] !== fs.statSync(path.join(dir, f)).size);
+  expect(failed).toEqual([]);
+}
+
 /** With the hub stopped: reload, the offline screen, and the kept announcement played and acknowledged. */
 async function offlineReplay(page: Page): Promise<void> {
   const reloadedAt = Date.now();
@@ -120,6 +152,7 @@ async function offlineReplay(page: Page): Promise<void> {
   await screenshot(page, 'terminal-offline-replay');
   expect(await axeViolations(page)).toEqual([]);
   expect(await undersizedTargets(page)).toEqual([]);
+  await expectEveryScreenKept(page);
 
   await page.getByTestId('offline-announcements').click();
   await page.getByTestId('announcements-screen').waitFor();
