@@ -245,7 +245,9 @@ export function createSqliteCheckinsStore(db: Db): CheckinsStore {
     const moodChanged = resendSetsMood(c, existing) && s.setMood.run(c.mood, existing.id).changes === 1;
     return resentCheckin(c, existing, moodChanged);
   });
-  const commitBatch = db.transaction((batch: CheckinInput[]) =>
+  // Inside the unit of work's transaction (below): no savepoint of its own around the batch, whose
+  // extra level made each item's savepoint several times dearer (measured: 4-7x on /dev/shm).
+  const commitBatch = (batch: CheckinInput[]) =>
     batch.map((c): CheckinOutcome => {
       try {
         // Nested: a savepoint per item, so one failing item does not undo the others.
@@ -253,8 +255,7 @@ export function createSqliteCheckinsStore(db: Db): CheckinsStore {
       } catch (error) {
         return { ok: false, error };
       }
-    }),
-  );
+    });
 
   const sql = sqliteSql(db);
   return {
