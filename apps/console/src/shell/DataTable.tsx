@@ -5,7 +5,7 @@
  */
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage, ForName, type Loadable } from './ui';
+import { ErrorMessage, ForName, type Loadable, LoadState } from './ui';
 
 export interface Column<T> {
   header: ReactNode;
@@ -19,7 +19,25 @@ export interface Column<T> {
 
 type DataAttributes = Record<`data-${string}`, string | number | undefined>;
 
-export function DataTable<T>(props: {
+export function DataTable<T>(props: DataTableProps<T>) {
+  if (props.state)
+    return (
+      <LoadState state={props.state}>
+        <DataTable {...props} state={undefined} />
+      </LoadState>
+    );
+  const table = <Table {...props} />;
+  return props.more ? (
+    <>
+      {table}
+      <LoadMore paged={props.more.paged} endText={props.more.endText} />
+    </>
+  ) : (
+    table
+  );
+}
+
+interface DataTableProps<T> {
   /** Read by screen readers (the page title is usually right). */
   caption: string;
   testId?: string;
@@ -32,7 +50,13 @@ export function DataTable<T>(props: {
   /** Shown instead of an empty table. */
   empty?: ReactNode;
   compact?: boolean;
-}) {
+  /** What the rows are loaded from: the table shows its loading and failure (with "try again") itself. */
+  state?: Loadable<unknown>;
+  /** A long log read page by page: "load more" under the table. */
+  more?: { paged: PagedRows; endText: string };
+}
+
+function Table<T>(props: DataTableProps<T>) {
   const columns = props.columns.filter((c): c is Column<T> => c !== false);
   if (props.rows.length === 0 && props.empty !== undefined) return <p>{props.empty}</p>;
   return (
@@ -128,8 +152,10 @@ export function usePagedRows<T extends { id: number }>(
   return { rows, more, loadMore, hasMore: rows.length >= pageSize && !more.end };
 }
 
+type PagedRows = ReturnType<typeof usePagedRows>;
+
 /** "Load more" under a paged list, or a note that this is the end of it. */
-export function LoadMore({ paged, endText }: { paged: ReturnType<typeof usePagedRows>; endText: string }) {
+function LoadMore({ paged, endText }: { paged: PagedRows; endText: string }) {
   const { t } = useTranslation();
   return (
     <>

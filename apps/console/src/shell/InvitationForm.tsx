@@ -7,7 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiClient } from '../api/client';
 import { TextField } from './form';
-import { ErrorMessage, useAction } from './ui';
+import { Button, ErrorMessage, useAction } from './ui';
 
 export function InvitationForm(props: {
   api: ApiClient;
@@ -68,9 +68,9 @@ export function InvitationForm(props: {
       >
         {t('login.invitationSubmit')}
       </button>
-      <button type="button" className="button button-wide" onClick={props.onCancel}>
+      <Button size="wide" onClick={props.onCancel}>
         {t('login.backToLogin')}
-      </button>
+      </Button>
     </form>
   );
 }

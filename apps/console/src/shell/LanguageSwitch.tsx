@@ -1,6 +1,7 @@
 /** Switches the console between Japanese and English and remembers the choice in this browser. */
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_STORAGE_KEY } from '../i18n/i18n';
+import { Button } from './ui';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -16,15 +17,14 @@ export function LanguageSwitch() {
     }
   };
   return (
-    <button
-      type="button"
-      className="button button-quiet"
+    <Button
+      look="quiet"
       onClick={change}
       lang={next}
       aria-label={`${t('language.label')}: ${t('language.switchTo')}`}
-      data-testid="language-switch"
+      testId="language-switch"
     >
       {t('language.switchTo')}
-    </button>
+    </Button>
   );
 }

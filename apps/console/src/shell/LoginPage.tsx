@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { type ApiClient, ApiError } from '../api/client';
 import { InvitationForm } from './InvitationForm';
 import { LoginCard } from './LoginCard';
-import { ErrorMessage, StatusMessage } from './ui';
+import { Button, ErrorMessage, StatusMessage } from './ui';
 
 export function LoginPage(props: { api: ApiClient; notice?: string | null; onSignedIn(session: SessionInfo): void }) {
   const { t } = useTranslation();
@@ -136,14 +136,9 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
               {busy ? t('login.submitting') : t('login.submit')}
             </button>
           </form>
-          <button
-            type="button"
-            className="button button-wide"
-            onClick={() => setSettingPassword(true)}
-            data-testid="open-invitation"
-          >
+          <Button size="wide" onClick={() => setSettingPassword(true)} testId="open-invitation">
             {t('login.invitation')}
-          </button>
+          </Button>
         </>
       )}
     </LoginCard>

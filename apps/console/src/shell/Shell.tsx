@@ -6,6 +6,7 @@ import { navRolesOf, useSession } from '../session';
 import { type Feature, featuresFor } from './feature';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useHashRoute } from './route';
+import { Button } from './ui';
 
 /**
  * `features`: the pages of the console (features/registry.ts); the shell shows those the user's roles
@@ -53,9 +54,9 @@ export function Shell({ features, banner }: { features: readonly Feature[]; bann
           {t('shell.signedInAs', { name: user.displayName, role: roleLabel })}
         </span>
         <LanguageSwitch />
-        <button type="button" className="button" onClick={() => void signOut()} data-testid="logout">
+        <Button onClick={() => void signOut()} testId="logout">
           {t('shell.logout')}
-        </button>
+        </Button>
       </header>
       <div className="shell-body">
         <nav className="sidenav" aria-label={t('shell.nav')}>

@@ -273,7 +273,10 @@ export function Button({
   disabled?: boolean;
   testId?: string;
   children: ReactNode;
-} & Pick<ButtonHTMLAttributes<HTMLButtonElement>, 'aria-pressed' | 'aria-describedby' | 'lang' | 'className'>) {
+} & Pick<
+  ButtonHTMLAttributes<HTMLButtonElement>,
+  'aria-pressed' | 'aria-label' | 'aria-describedby' | 'lang' | 'className'
+>) {
   const className = ['button', look && `button-${look}`, size && `button-${size}`, button.className]
     .filter(Boolean)
     .join(' ');

@@ -8,7 +8,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiClient } from '../../api/client';
 import { CodeField } from '../../shell/form';
-import { ErrorMessage, useAction } from '../../shell/ui';
+import { Button, ErrorMessage, useAction } from '../../shell/ui';
 
 /** The QR code as an image: the hub's SVG in a data: URL (no script can run in an <img>). */
 const svgImage = (svg: string) => `data:image/svg+xml;base64,${btoa(svg)}`;
@@ -43,15 +43,9 @@ export function TwoFactorEnrol(props: { api: ApiClient; onEnabled(): void }) {
     return (
       <div>
         <ErrorMessage error={error} testId="two-factor-error" />
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => void start()}
-          disabled={busy}
-          data-testid="two-factor-start"
-        >
+        <Button look="primary" onClick={() => void start()} disabled={busy} testId="two-factor-start">
           {t('twoFactor.start')}
-        </button>
+        </Button>
       </div>
     );
   return (
@@ -109,12 +103,10 @@ export function RecoveryCodeList(props: { codes: string[]; onDone(): void }) {
         ))}
       </ol>
       <div className="actions">
-        <button type="button" className="button" onClick={() => window.print()}>
-          {t('twoFactor.print')}
-        </button>
-        <button type="button" className="button button-primary" onClick={props.onDone} data-testid="recovery-done">
+        <Button onClick={() => window.print()}>{t('twoFactor.print')}</Button>
+        <Button look="primary" onClick={props.onDone} testId="recovery-done">
           {t('twoFactor.recoveryDone')}
-        </button>
+        </Button>
       </div>
     </div>
   );

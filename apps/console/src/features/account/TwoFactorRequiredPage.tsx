@@ -5,6 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ApiClient } from '../../api/client';
 import { LoginCard } from '../../shell/LoginCard';
+import { Button } from '../../shell/ui';
 import { TwoFactorEnrol } from './TwoFactorEnrol';
 
 export function TwoFactorRequiredPage(props: { api: ApiClient; onEnabled(): void; onSignOut(): void }) {
@@ -16,9 +17,9 @@ export function TwoFactorRequiredPage(props: { api: ApiClient; onEnabled(): void
       <p>{t('twoFactor.intro')}</p>
       <TwoFactorEnrol api={props.api} onEnabled={props.onEnabled} />
       <p>
-        <button type="button" className="button button-quiet" onClick={props.onSignOut}>
+        <Button look="quiet" onClick={props.onSignOut}>
           {t('shell.logout')}
-        </button>
+        </Button>
       </p>
     </LoginCard>
   );

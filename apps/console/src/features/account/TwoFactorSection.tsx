@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { useSession } from '../../session';
 import { CodeField, TextField } from '../../shell/form';
-import { ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { RecoveryCodeList, TwoFactorEnrol } from './TwoFactorEnrol';
 
 export function TwoFactorSection() {
@@ -38,14 +38,9 @@ export function TwoFactorSection() {
             ) : enrolling ? (
               <TwoFactorEnrol api={api} onEnabled={() => reload(t('twoFactor.enabledDone'))} />
             ) : (
-              <button
-                type="button"
-                className="button button-primary"
-                onClick={() => setEnrolling(true)}
-                data-testid="two-factor-enable"
-              >
+              <Button look="primary" onClick={() => setEnrolling(true)} testId="two-factor-enable">
                 {t('twoFactor.enable')}
-              </button>
+              </Button>
             )}
           </>
         ) : null}

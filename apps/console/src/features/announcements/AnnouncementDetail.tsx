@@ -6,7 +6,7 @@ import { useStaffEvent } from '../../api/socket';
 import { useSession } from '../../session';
 import { DataTable } from '../../shell/DataTable';
 import { FormDialog, SelectField, TextField } from '../../shell/form';
-import { ConfirmDialog, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { Button, ConfirmDialog, StatusMessage, useLoad } from '../../shell/ui';
 import { SafetyCheckAlerts } from '../watch/SafetyCheckAlerts';
 import { COUNT_KEYS, useMessages } from './messages';
 
@@ -99,28 +99,18 @@ export function Detail({
       </dl>
       <div className="toolbar">
         {canApprove ? (
-          <button
-            type="button"
-            className="button button-danger"
-            onClick={() => setConfirm('approve')}
-            data-testid="announcement-approve"
-          >
+          <Button look="danger" onClick={() => setConfirm('approve')} testId="announcement-approve">
             {change ? t('ann.approveChange') : t('ann.approve')}
-          </button>
+          </Button>
         ) : null}
         {open ? (
           <>
-            <button type="button" className="button" onClick={() => setEditing(true)} data-testid="announcement-edit">
+            <Button onClick={() => setEditing(true)} testId="announcement-edit">
               {t('ann.edit')}
-            </button>
-            <button
-              type="button"
-              className="button button-danger-outline"
-              onClick={() => setConfirm('cancel')}
-              data-testid="announcement-cancel"
-            >
+            </Button>
+            <Button look="danger-outline" onClick={() => setConfirm('cancel')} testId="announcement-cancel">
               {t('ann.cancel')}
-            </button>
+            </Button>
           </>
         ) : null}
         <a
@@ -169,45 +159,44 @@ export function Detail({
         data-testid="followups-group"
         options={(['all', ...GROUPS] as const).map((g) => ({ value: g, label: t(`ann.groups.${g}`) }))}
       />
-      <LoadState state={followUps}>
-        <DataTable
-          caption={t('ann.followUps')}
-          testId="followups-table"
-          compact
-          empty={t('ann.followUpsEmpty')}
-          rows={(followUps.data ?? []).filter((h) => group === 'all' || groupOf(h) === group)}
-          rowKey={(h) => h.householdId}
-          rowData={(h) => ({ 'data-testid': 'followup-row', 'data-state': h.state, 'data-group': groupOf(h) })}
-          columns={[
-            {
-              header: t('ann.colState'),
-              cell: (h) => (
-                <>
-                  <span className={h.state === 'need_help' ? 'tag tag-warn' : 'tag'}>
-                    {h.state === 'need_help'
-                      ? t('ann.stateNeedHelp')
-                      : h.delivered
-                        ? t('ann.receivedNotAnswered')
-                        : t('ann.stateNotAnswered')}
-                  </span>
-                  {h.delivered ? null : (
-                    <span className="cell-sub">{h.hasTerminal ? t('ann.notDelivered') : t('ann.noTerminal')}</span>
-                  )}
-                </>
-              ),
-            },
-            { header: t('ann.colHousehold'), rowHeader: true, cell: (h) => h.name },
-            { header: t('ann.colAddress'), cell: (h) => h.address },
-            {
-              header: t('ann.colPhone'),
-              className: 'nowrap',
-              cell: (h) => (h.phone ? <a href={`tel:${h.phone}`}>{h.phone}</a> : ''),
-            },
-            { header: t('ann.colDistrict'), cell: (h) => h.districtName || districtName(h.districtId) },
-            { header: t('ann.colAssistance'), cell: (h) => (h.needsAssistance ? t('ann.yes') : '') },
-          ]}
-        />
-      </LoadState>
+      <DataTable
+        state={followUps}
+        caption={t('ann.followUps')}
+        testId="followups-table"
+        compact
+        empty={t('ann.followUpsEmpty')}
+        rows={(followUps.data ?? []).filter((h) => group === 'all' || groupOf(h) === group)}
+        rowKey={(h) => h.householdId}
+        rowData={(h) => ({ 'data-testid': 'followup-row', 'data-state': h.state, 'data-group': groupOf(h) })}
+        columns={[
+          {
+            header: t('ann.colState'),
+            cell: (h) => (
+              <>
+                <span className={h.state === 'need_help' ? 'tag tag-warn' : 'tag'}>
+                  {h.state === 'need_help'
+                    ? t('ann.stateNeedHelp')
+                    : h.delivered
+                      ? t('ann.receivedNotAnswered')
+                      : t('ann.stateNotAnswered')}
+                </span>
+                {h.delivered ? null : (
+                  <span className="cell-sub">{h.hasTerminal ? t('ann.notDelivered') : t('ann.noTerminal')}</span>
+                )}
+              </>
+            ),
+          },
+          { header: t('ann.colHousehold'), rowHeader: true, cell: (h) => h.name },
+          { header: t('ann.colAddress'), cell: (h) => h.address },
+          {
+            header: t('ann.colPhone'),
+            className: 'nowrap',
+            cell: (h) => (h.phone ? <a href={`tel:${h.phone}`}>{h.phone}</a> : ''),
+          },
+          { header: t('ann.colDistrict'), cell: (h) => h.districtName || districtName(h.districtId) },
+          { header: t('ann.colAssistance'), cell: (h) => (h.needsAssistance ? t('ann.yes') : '') },
+        ]}
+      />
       {confirm ? (
         <ConfirmDialog
           title={

@@ -15,7 +15,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
 import { CheckField, RadioGroup, TextField } from '../../shell/form';
-import { ErrorMessage, Field, Modal, useAction } from '../../shell/ui';
+import { Button, ErrorMessage, Field, Modal, useAction } from '../../shell/ui';
 import { parseReadings, SpeechPreview } from './SpeechPreview';
 import { TerminalPreview } from './TerminalPreview';
 
@@ -119,15 +119,14 @@ export function ComposeDialog(props: {
         closeLabel={t('ann.back')}
         testId="whole-city-dialog"
         actions={
-          <button
-            type="button"
-            className="button button-danger"
+          <Button
+            look="danger"
             disabled={!wholeCityChecked || busy}
             onClick={() => void send(true)}
-            data-testid="whole-city-send"
+            testId="whole-city-send"
           >
             {t('ann.wholeCitySend')}
-          </button>
+          </Button>
         }
       >
         <p className="message message-warn">{t('ann.wholeCityBody')}</p>
@@ -310,9 +309,7 @@ export function ComposeDialog(props: {
         <TextField label={t('ann.expiresAt')} type="datetime-local" value={expiresAt} onChange={setExpiresAt} />
         <ErrorMessage error={error} />
         <div className="modal-actions">
-          <button type="button" className="button" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
+          <Button onClick={props.onClose}>{t('common.cancel')}</Button>
           <button type="submit" className="button button-primary" disabled={busy} data-testid="announcement-to-preview">
             {t('ann.toPreview')}
           </button>

@@ -7,7 +7,7 @@ import { useSession } from '../../session';
 import { DataTable, RowButtons } from '../../shell/DataTable';
 import { FormDialog, RoleField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { Button, ErrorMessage, LoadState, Modal, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, Modal, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
 import { DEFAULT_POLICY, SenderPolicyDialog, SendingSummary } from './SenderPolicyDialog';
 
 export function ApiKeysPage() {
@@ -43,60 +43,59 @@ export function ApiKeysPage() {
       ]}
     >
       <StatusMessage testId="api-keys-status">{status}</StatusMessage>
-      <LoadState state={state}>
-        <DataTable
-          caption={t('apiKeys.title')}
-          testId="api-keys-table"
-          empty={t('apiKeys.empty')}
-          rows={state.data ?? []}
-          rowKey={(k) => k.id}
-          rowData={(k) => ({ 'data-testid': 'api-key-row', 'data-name': k.name })}
-          columns={[
-            { header: t('apiKeys.colName'), rowHeader: true, cell: (k) => k.name },
-            { header: t('apiKeys.colRole'), cell: (k) => t(`roles.${k.role}`) },
-            { header: t('apiKeys.colPrefix'), className: 'mono', cell: (k) => `${k.prefix}…` },
-            {
-              header: t('apiKeys.colCreated'),
-              className: 'nowrap',
-              cell: (k) => formatDateTime(k.createdAt, i18n.language),
-            },
-            {
-              header: t('apiKeys.colStatus'),
-              cell: (k) =>
-                k.revokedAt ? (
-                  <span className="state state-revoked">
-                    {t('apiKeys.revokedAt', { at: formatDateTime(k.revokedAt, i18n.language) })}
-                  </span>
-                ) : (
-                  t('apiKeys.active')
-                ),
-            },
-            {
-              header: t('apiKeys.colSending'),
-              testId: () => 'api-key-sending',
-              cell: (k) => (k.role === 'cityhall' ? <SendingSummary policy={policyOf(k)} /> : null),
-            },
-            {
-              header: t('apiKeys.colActions'),
-              className: 'actions',
-              cell: (k) =>
-                k.revokedAt ? null : (
-                  <RowButtons
-                    name={k.name}
-                    actions={[
-                      k.role === 'cityhall' && {
-                        label: t('apiKeys.editSending'),
-                        onClick: () => setEditingPolicy(k),
-                        testId: 'edit-sender-policy',
-                      },
-                      { label: t('apiKeys.revoke'), danger: true, onClick: () => revoke(k), testId: 'revoke-api-key' },
-                    ]}
-                  />
-                ),
-            },
-          ]}
-        />
-      </LoadState>
+      <DataTable
+        state={state}
+        caption={t('apiKeys.title')}
+        testId="api-keys-table"
+        empty={t('apiKeys.empty')}
+        rows={state.data ?? []}
+        rowKey={(k) => k.id}
+        rowData={(k) => ({ 'data-testid': 'api-key-row', 'data-name': k.name })}
+        columns={[
+          { header: t('apiKeys.colName'), rowHeader: true, cell: (k) => k.name },
+          { header: t('apiKeys.colRole'), cell: (k) => t(`roles.${k.role}`) },
+          { header: t('apiKeys.colPrefix'), className: 'mono', cell: (k) => `${k.prefix}…` },
+          {
+            header: t('apiKeys.colCreated'),
+            className: 'nowrap',
+            cell: (k) => formatDateTime(k.createdAt, i18n.language),
+          },
+          {
+            header: t('apiKeys.colStatus'),
+            cell: (k) =>
+              k.revokedAt ? (
+                <span className="state state-revoked">
+                  {t('apiKeys.revokedAt', { at: formatDateTime(k.revokedAt, i18n.language) })}
+                </span>
+              ) : (
+                t('apiKeys.active')
+              ),
+          },
+          {
+            header: t('apiKeys.colSending'),
+            testId: () => 'api-key-sending',
+            cell: (k) => (k.role === 'cityhall' ? <SendingSummary policy={policyOf(k)} /> : null),
+          },
+          {
+            header: t('apiKeys.colActions'),
+            className: 'actions',
+            cell: (k) =>
+              k.revokedAt ? null : (
+                <RowButtons
+                  name={k.name}
+                  actions={[
+                    k.role === 'cityhall' && {
+                      label: t('apiKeys.editSending'),
+                      onClick: () => setEditingPolicy(k),
+                      testId: 'edit-sender-policy',
+                    },
+                    { label: t('apiKeys.revoke'), danger: true, onClick: () => revoke(k), testId: 'revoke-api-key' },
+                  ]}
+                />
+              ),
+          },
+        ]}
+      />
       {creating ? (
         <CreateApiKeyDialog
           onClose={() => setCreating(false)}

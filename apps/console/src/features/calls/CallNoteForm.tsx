@@ -6,7 +6,7 @@ import type { CallInfo, ConcernLevel } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useSession } from '../../session';
 import { RadioGroup, TextField } from '../../shell/form';
-import { ErrorMessage, StatusMessage, useAction } from '../../shell/ui';
+import { Button, ErrorMessage, StatusMessage, useAction } from '../../shell/ui';
 import { talkError, useTalkMessages } from './messages';
 
 type Choice = ConcernLevel | 'none';
@@ -74,9 +74,9 @@ export function CallNoteForm({ call, onDone }: { call: CallInfo; onDone(): void 
         />
         <ErrorMessage error={typeof error === 'string' ? error : talkError(t, error)} testId="call-note-error" />
         <div className="modal-actions">
-          <button type="button" className="button" onClick={onDone} data-testid="call-note-skip">
+          <Button onClick={onDone} testId="call-note-skip">
             {t('talk.note.skip')}
-          </button>
+          </Button>
           <button type="submit" className="button button-primary" disabled={busy} data-testid="call-note-save">
             {t('talk.note.save')}
           </button>

@@ -10,7 +10,7 @@ import { useStaffConnection, useStaffEvent, useStaffReconnect } from '../../api/
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, useLoad } from '../../shell/ui';
 import { OrderBuilder } from '../orders/OrderBuilder';
 import { ResidentNotice } from './CallBar';
 import { CallNoteForm } from './CallNoteForm';
@@ -95,31 +95,16 @@ export function CallsPage() {
           <p data-testid="my-availability">
             {me ? `${t(`calls.availability.${me.availability}`)}・${t(`calls.activity.${me.activity}`)}` : '—'}
           </p>
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => void consoleCalls.setAvailability('available')}
-            data-testid="set-available"
-          >
+          <Button look="primary" onClick={() => void consoleCalls.setAvailability('available')} testId="set-available">
             {t('calls.setAvailable')}
-          </button>{' '}
-          <button
-            type="button"
-            className="button"
-            onClick={() => void consoleCalls.setAvailability('away')}
-            data-testid="set-away"
-          >
+          </Button>{' '}
+          <Button onClick={() => void consoleCalls.setAvailability('away')} testId="set-away">
             {t('calls.setAway')}
-          </button>{' '}
+          </Button>{' '}
           {me?.availability === 'after_call_work' ? (
-            <button
-              type="button"
-              className="button"
-              onClick={() => void consoleCalls.endAfterCallWork()}
-              data-testid="end-acw"
-            >
+            <Button onClick={() => void consoleCalls.endAfterCallWork()} testId="end-acw">
               {t('calls.endAfterCallWork')}
-            </button>
+            </Button>
           ) : null}
         </section>
       ) : null}
@@ -134,22 +119,12 @@ export function CallsPage() {
               : t('calls.ringingTitle', { household: view.ringing.householdName })}
           </h2>
           <p>{t('calls.ringingHint', { seconds: view.ringing.ringTimeoutSeconds })}</p>
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => void consoleCalls.answer()}
-            data-testid="call-answer"
-          >
+          <Button look="primary" onClick={() => void consoleCalls.answer()} testId="call-answer">
             {t('calls.answer')}
-          </button>{' '}
-          <button
-            type="button"
-            className="button"
-            onClick={() => void consoleCalls.decline()}
-            data-testid="call-decline"
-          >
+          </Button>{' '}
+          <Button onClick={() => void consoleCalls.decline()} testId="call-decline">
             {t('calls.decline')}
-          </button>
+          </Button>
         </section>
       ) : null}
 
@@ -187,14 +162,9 @@ export function CallsPage() {
             <ResidentNotice resident={view.resident} />
             {view.reconnecting ? <p className="message message-warn">{t('calls.reconnecting')}</p> : null}
             {view.audioOnly ? <p className="message message-warn">{t('calls.audioOnly')}</p> : null}
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => void consoleCalls.hangUp()}
-              data-testid="call-hang-up"
-            >
+            <Button look="danger" onClick={() => void consoleCalls.hangUp()} testId="call-hang-up">
               {t('calls.hangUp')}
-            </button>
+            </Button>
           </div>
           {view.call.shopKind === 'shop' ? (
             <OrderBuilder shopId={view.call.shopId} householdId={view.call.householdId} callId={view.call.callId} />
@@ -260,16 +230,15 @@ export function CallsPage() {
                       {' '}
                       <strong>{t('calls.callbackRequest')}</strong>{' '}
                       {isOperator && q.shopId === user.shopId && !view.call ? (
-                        <button
-                          type="button"
-                          className="button button-small"
+                        <Button
+                          size="small"
                           onClick={() =>
                             void consoleCalls.callBack({ householdId: e.householdId, callbackOf: e.callId })
                           }
-                          data-testid={`call-back-${e.callId}`}
+                          testId={`call-back-${e.callId}`}
                         >
                           {t('calls.callBack')}
-                        </button>
+                        </Button>
                       ) : null}
                     </>
                   ) : null}

@@ -2,7 +2,7 @@
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { ErrorMessage, useAction, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, useAction, useLoad } from '../../shell/ui';
 import { consoleCalls } from './controller';
 import { talkError, useTalkMessages } from './messages';
 
@@ -23,15 +23,14 @@ export function DueCalls({ busy }: { busy: boolean }) {
           <li key={d.id} data-testid={`due-call-${d.id}`}>
             {t('talk.due.item', { household: d.householdName, time: formatDateTime(d.dueAt, language) })}
             {d.note ? <span className="cell-sub">{d.note}</span> : null}{' '}
-            <button
-              type="button"
-              className="button button-primary"
+            <Button
+              look="primary"
               disabled={busy || ring.busy}
               onClick={() => void ring.run(() => consoleCalls.ringScheduled(d.id))}
-              data-testid={`ring-scheduled-${d.id}`}
+              testId={`ring-scheduled-${d.id}`}
             >
               {t('talk.due.ring')}
-            </button>
+            </Button>
           </li>
         ))}
       </ul>

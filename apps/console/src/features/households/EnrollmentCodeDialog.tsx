@@ -5,7 +5,7 @@
 import type { EnrollmentCodeIssued, Household } from '@tsunagu/protocol';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
-import { ErrorMessage, Modal } from '../../shell/ui';
+import { Button, ErrorMessage, Modal } from '../../shell/ui';
 import { useHouseholdMessages } from './messages';
 
 /** Printing the dialog prints the label only (name, address, code, expiry), not the page behind. */
@@ -32,9 +32,9 @@ export function EnrollmentCodeDialog(props: {
       testId="enrollment-dialog"
       actions={
         issued ? (
-          <button type="button" className="button" onClick={() => window.print()} data-testid="print-label">
+          <Button onClick={() => window.print()} testId="print-label">
             {th('household.label.print')}
-          </button>
+          </Button>
         ) : null
       }
     >

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useSession } from '../../session';
 import { DataTable, RowButton } from '../../shell/DataTable';
 import { SelectField } from '../../shell/form';
-import { ErrorMessage, LoadState, Modal, StatusMessage, useAction, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, Modal, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { CreateWatcherDialog, InvitationDialog } from '../watchers/WatcherDialogs';
 import { useHouseholdMessages } from './messages';
 
@@ -119,19 +119,18 @@ export function HouseholdWatchersDialog(props: { household: Household; onChanged
               data-testid="watcher-level"
               options={LEVELS.map((l) => ({ value: l, label: t('household.watchers.level', { level: l }) }))}
             />
-            <button
-              type="button"
-              className="button button-primary"
+            <Button
+              look="primary"
               disabled={userId === 0 || action.busy}
               onClick={() => void add()}
-              data-testid="add-watcher"
+              testId="add-watcher"
             >
               {t('household.watchers.add')}
-            </button>
+            </Button>
           </div>
-          <button type="button" className="button" onClick={() => setCreating(true)} data-testid="new-watcher">
+          <Button onClick={() => setCreating(true)} testId="new-watcher">
             {t('household.watchers.newWatcher')}
-          </button>
+          </Button>
         </LoadState>
       </Modal>
       {creating ? <CreateWatcherDialog onCreated={created} onClose={() => setCreating(false)} /> : null}

@@ -7,7 +7,7 @@ import type { HouseholdImport, ImportProblem } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useSession } from '../../session';
 import { DataTable } from '../../shell/DataTable';
-import { ErrorMessage, Field, Modal, StatusMessage, useAction } from '../../shell/ui';
+import { Button, ErrorMessage, Field, Modal, StatusMessage, useAction } from '../../shell/ui';
 import { useHouseholdMessages } from './messages';
 
 export function ImportDialog(props: { onImported(count: number): void; onClose(): void }) {
@@ -46,15 +46,9 @@ export function ImportDialog(props: { onImported(count: number): void; onClose()
       testId="import-dialog"
       actions={
         preview && preview.counts.create > 0 ? (
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => void run()}
-            disabled={action.busy}
-            data-testid="import-run"
-          >
+          <Button look="primary" onClick={() => void run()} disabled={action.busy} testId="import-run">
             {t('household.import.run', { count: preview.counts.create })}
-          </button>
+          </Button>
         ) : null
       }
     >

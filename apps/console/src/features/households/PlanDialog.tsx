@@ -13,7 +13,7 @@ import {
 import { useState } from 'react';
 import { useSession } from '../../session';
 import { CheckField, TextField } from '../../shell/form';
-import { ErrorMessage, FormActions, LoadState, Modal, StatusMessage, useAction, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, FormActions, LoadState, Modal, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { useHouseholdMessages } from './messages';
 import { PlanTestPanel } from './PlanTestPanel';
 
@@ -275,9 +275,9 @@ function PlanForm(props: {
       </section>
       <ErrorMessage error={error} testId="plan-error" />
       {props.isDefault ? null : (
-        <button type="button" className="button" onClick={() => void reset()} disabled={busy} data-testid="plan-reset">
+        <Button onClick={() => void reset()} disabled={busy} testId="plan-reset">
           {t('household.plan.reset')}
-        </button>
+        </Button>
       )}
       <FormActions onCancel={props.onClose} submitLabel={t('household.plan.save')} busy={busy} testId="plan-save" />
     </form>

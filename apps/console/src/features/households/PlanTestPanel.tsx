@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useStaffEvent } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { ErrorMessage, StatusMessage, useAction, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { useHouseholdMessages } from './messages';
 
 const hhmm = (iso: string, language: string) => formatDateTime(iso, language).slice(-5);
@@ -89,15 +89,9 @@ export function PlanTestPanel({ household }: { household: Household }) {
               {t(`household.planTest.now.${now.key}`, { by: now.by })}
             </p>
           ) : null}
-          <button
-            type="button"
-            className="button"
-            onClick={() => void cancel()}
-            disabled={busy}
-            data-testid="plan-test-cancel"
-          >
+          <Button onClick={() => void cancel()} disabled={busy} testId="plan-test-cancel">
             {t('household.planTest.cancel')}
-          </button>
+          </Button>
         </div>
       ) : (
         <>
@@ -106,15 +100,9 @@ export function PlanTestPanel({ household }: { household: Household }) {
               {t(`household.planTest.ended.${test.endReason}`, { time: time(test.startedAt) })}
             </StatusMessage>
           ) : null}
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => void start()}
-            disabled={busy || state.loading}
-            data-testid="plan-test-start"
-          >
+          <Button look="primary" onClick={() => void start()} disabled={busy || state.loading} testId="plan-test-start">
             {t('household.planTest.start')}
-          </button>
+          </Button>
         </>
       )}
       <ErrorMessage error={error} testId="plan-test-error" />

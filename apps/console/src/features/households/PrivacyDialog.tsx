@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { DataTable } from '../../shell/DataTable';
-import { ErrorMessage, LoadState, Modal, useAction, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, Modal, useAction, useLoad } from '../../shell/ui';
 import { privacyEn, privacyJa, usePrivacyMessages } from './privacy-messages';
 
 export function PrivacyDialog(props: {
@@ -81,15 +81,9 @@ export function PrivacyDialog(props: {
         <h3>{t('privacy.exportHeading')}</h3>
         <p>{t('privacy.exportIntro')}</p>
         <div className="privacy-downloads">
-          <button
-            type="button"
-            className="button"
-            onClick={() => void downloadJson()}
-            disabled={json.busy}
-            data-testid="privacy-export-json"
-          >
+          <Button onClick={() => void downloadJson()} disabled={json.busy} testId="privacy-export-json">
             {t('privacy.exportJson')}
-          </button>
+          </Button>
           <a
             className="button"
             href={api.link('GET /api/households/:id/export.csv', { params: { id: household.id } })}
@@ -106,14 +100,9 @@ export function PrivacyDialog(props: {
         {household.closedAt ? (
           <>
             <p>{t('privacy.eraseIntro')}</p>
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => setErasing(true)}
-              data-testid="privacy-erase-open"
-            >
+            <Button look="danger" onClick={() => setErasing(true)} testId="privacy-erase-open">
               {t('privacy.eraseOpen')}
-            </button>
+            </Button>
           </>
         ) : (
           <p data-testid="privacy-erase-open-only">{t('privacy.eraseOpenOnly')}</p>
@@ -143,15 +132,9 @@ function EraseDialog(props: { household: Household; onErased(result: HouseholdEr
       testId="privacy-erase-dialog"
       closeLabel={t('common.cancel')}
       actions={
-        <button
-          type="button"
-          className="button button-danger"
-          onClick={() => void erase()}
-          disabled={busy}
-          data-testid="privacy-erase-confirm"
-        >
+        <Button look="danger" onClick={() => void erase()} disabled={busy} testId="privacy-erase-confirm">
           {t('privacy.eraseConfirm')}
-        </button>
+        </Button>
       }
     >
       <p>

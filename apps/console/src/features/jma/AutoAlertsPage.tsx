@@ -7,9 +7,9 @@ import { useTranslation } from 'react-i18next';
 import { useStaffEvent, useStaffReconnect } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { DataTable, LoadMore, usePagedRows } from '../../shell/DataTable';
+import { DataTable, usePagedRows } from '../../shell/DataTable';
 import { Page } from '../../shell/Page';
-import { LoadState, useLoad } from '../../shell/ui';
+import { useLoad } from '../../shell/ui';
 import { JmaSettingsPanel } from './JmaSettingsPanel';
 import { useJmaMessages } from './messages';
 
@@ -49,58 +49,55 @@ export function AutoAlertsPage() {
       css={css}
       actions={[{ label: t('jma.reload'), onClick: state.reload, testId: 'jma-reload' }]}
     >
-      <LoadState state={state}>
-        <DataTable
-          caption={t('jma.title')}
-          testId="jma-table"
-          compact
-          empty={t('jma.empty')}
-          rows={paged.rows}
-          rowKey={(r) => r.id}
-          rowData={(r) => ({ 'data-testid': 'jma-row', 'data-decision': r.decision, 'data-id': r.id })}
-          columns={[
-            {
-              header: t('jma.colReceived'),
-              className: 'nowrap',
-              cell: (r) => (
-                <>
-                  {formatDateTime(r.receivedAt, i18n.language)}
-                  <span className="cell-sub">{r.source === 'feed' ? t('jma.viaFeed') : t('jma.viaApi')}</span>
-                </>
-              ),
-            },
-            {
-              header: t('jma.colTelegram'),
-              rowHeader: true,
-              cell: (r) => (
-                <>
-                  {r.title}
-                  {t(`jma.infoTypes.${r.infoType}`)}
-                  <span className="cell-sub">{r.headline}</span>
-                </>
-              ),
-            },
-            {
-              header: t('jma.colMode'),
-              cell: (r) => (
-                <span className={r.mode === 'live' ? 'tag' : 'tag tag-warn'}>{t(`jma.modes.${r.mode}`)}</span>
-              ),
-            },
-            {
-              header: t('jma.colDecision'),
-              className: 'jma-decision',
-              cell: (r) => <span className={`jma-decision-${r.decision}`}>{t(`jma.decisions.${r.decision}`)}</span>,
-            },
-            {
-              header: t('jma.colReason'),
-              className: 'jma-reason',
-              cell: (r) => (i18n.language === 'en' ? r.reasonEn : r.reasonJa),
-            },
-            { header: t('jma.colAnnouncement'), cell: (r) => <Links r={r} /> },
-          ]}
-        />
-        <LoadMore paged={paged} endText={t('jma.end')} />
-      </LoadState>
+      <DataTable
+        state={state}
+        caption={t('jma.title')}
+        testId="jma-table"
+        compact
+        empty={t('jma.empty')}
+        rows={paged.rows}
+        rowKey={(r) => r.id}
+        rowData={(r) => ({ 'data-testid': 'jma-row', 'data-decision': r.decision, 'data-id': r.id })}
+        columns={[
+          {
+            header: t('jma.colReceived'),
+            className: 'nowrap',
+            cell: (r) => (
+              <>
+                {formatDateTime(r.receivedAt, i18n.language)}
+                <span className="cell-sub">{r.source === 'feed' ? t('jma.viaFeed') : t('jma.viaApi')}</span>
+              </>
+            ),
+          },
+          {
+            header: t('jma.colTelegram'),
+            rowHeader: true,
+            cell: (r) => (
+              <>
+                {r.title}
+                {t(`jma.infoTypes.${r.infoType}`)}
+                <span className="cell-sub">{r.headline}</span>
+              </>
+            ),
+          },
+          {
+            header: t('jma.colMode'),
+            cell: (r) => <span className={r.mode === 'live' ? 'tag' : 'tag tag-warn'}>{t(`jma.modes.${r.mode}`)}</span>,
+          },
+          {
+            header: t('jma.colDecision'),
+            className: 'jma-decision',
+            cell: (r) => <span className={`jma-decision-${r.decision}`}>{t(`jma.decisions.${r.decision}`)}</span>,
+          },
+          {
+            header: t('jma.colReason'),
+            className: 'jma-reason',
+            cell: (r) => (i18n.language === 'en' ? r.reasonEn : r.reasonJa),
+          },
+          { header: t('jma.colAnnouncement'), cell: (r) => <Links r={r} /> },
+        ]}
+        more={{ paged: paged, endText: t('jma.end') }}
+      />
       <JmaSettingsPanel />
     </Page>
   );

@@ -16,7 +16,7 @@ import {
 import { type FormEvent, useEffect, useState } from 'react';
 import { useSession } from '../../session';
 import { CheckField, SelectField, TextField } from '../../shell/form';
-import { ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { useJmaMessages } from './messages';
 
 const AREA_TYPES: JmaAreaType[] = ['quake', 'city', 'tsunami'];
@@ -134,24 +134,16 @@ export function JmaSettingsPanel() {
                     onChange={(code) => setAreas(areas.map((x, j) => (j === i ? { ...x, code: code.trim() } : x)))}
                   />
                   {readOnly ? null : (
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => setAreas(areas.filter((_x, j) => j !== i))}
-                    >
+                    <Button size="small" onClick={() => setAreas(areas.filter((_x, j) => j !== i))}>
                       {t('jma.settings.removeArea')}
-                    </button>
+                    </Button>
                   )}
                 </div>
               ))}
               {readOnly ? null : (
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => setAreas([...areas, keyed({ type: 'quake', code: '' })])}
-                >
+                <Button size="small" onClick={() => setAreas([...areas, keyed({ type: 'quake', code: '' })])}>
                   {t('jma.settings.addArea')}
-                </button>
+                </Button>
               )}
             </fieldset>
             <fieldset>

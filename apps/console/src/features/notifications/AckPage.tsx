@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useSession } from '../../session';
 import { Page } from '../../shell/Page';
 import { routeArgument } from '../../shell/route';
-import { ErrorMessage, StatusMessage, useAction } from '../../shell/ui';
+import { Button, ErrorMessage, StatusMessage, useAction } from '../../shell/ui';
 import { notifyErrorKey, useNotifyMessages } from './messages';
 
 export function AckPage() {
@@ -40,15 +40,9 @@ export function AckPage() {
           </p>
         </>
       ) : token ? (
-        <button
-          type="button"
-          className="button button-primary button-large"
-          onClick={acknowledge}
-          disabled={action.busy}
-          data-testid="ack-button"
-        >
+        <Button look="primary" size="large" onClick={acknowledge} disabled={action.busy} testId="ack-button">
           {t('notify.ack.button')}
-        </button>
+        </Button>
       ) : null}
       <p>
         <a href="#/watch" data-testid="ack-open-watch">

@@ -9,7 +9,7 @@ import { useSession } from '../../session';
 import { RowButton } from '../../shell/DataTable';
 import { CheckField, TextField } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { notifyErrorKey, useNotifyMessages } from './messages';
 import { pushSupport, subscribeThisDevice } from './push';
 
@@ -159,15 +159,9 @@ export function NotificationsPage() {
                   data-testid="notify-device-label"
                 />
                 <div>
-                  <button
-                    type="button"
-                    className="button button-primary"
-                    onClick={subscribe}
-                    disabled={action.busy}
-                    data-testid="notify-subscribe"
-                  >
+                  <Button look="primary" onClick={subscribe} disabled={action.busy} testId="notify-subscribe">
                     {t('notify.subscribe')}
-                  </button>
+                  </Button>
                 </div>
               </div>
             ) : (

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStaffEvent } from '../../api/socket';
 import { useSession } from '../../session';
-import { ErrorMessage, LoadState, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, useLoad } from '../../shell/ui';
 
 type Line = OrderLineInput & { label: string };
 
@@ -140,25 +140,15 @@ export function OrderBuilder({
           // biome-ignore lint/suspicious/noArrayIndexKey: draft lines have no id yet
           <li key={i}>
             {l.label} × {l.quantity}{' '}
-            <button
-              type="button"
-              className="button button-small"
-              onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))}
-            >
+            <Button size="small" onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))}>
               {t('orders.remove')}
-            </button>
+            </Button>
           </li>
         ))}
       </ul>
-      <button
-        type="button"
-        className="button button-primary"
-        disabled={lines.length === 0}
-        onClick={() => void send()}
-        data-testid="order-send"
-      >
+      <Button look="primary" disabled={lines.length === 0} onClick={() => void send()} testId="order-send">
         {t('orders.sendToResident')}
-      </button>
+      </Button>
       {sent?.status === 'awaiting_confirmation' ? (
         <p className="message message-ok" role="status" data-testid="order-sent">
           {t('orders.sent')}

@@ -11,7 +11,7 @@ import { useSession } from '../../session';
 import { DataTable, RowButton } from '../../shell/DataTable';
 import { RadioGroup, TextField } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, LoadState, useAction, useLoad } from '../../shell/ui';
+import { ErrorMessage, useAction, useLoad } from '../../shell/ui';
 import { consoleCalls } from '../calls/controller';
 
 export function OrdersPage() {
@@ -46,138 +46,137 @@ export function OrdersPage() {
   return (
     <Page id="orders" title={t('orders.list')} testId="orders-page">
       <ErrorMessage error={action.error} />
-      <LoadState state={orders}>
-        <DataTable
-          caption={t('orders.list')}
-          empty={t('orders.none')}
-          rows={orders.data?.orders ?? []}
-          rowKey={(o) => o.id}
-          rowData={(o) => ({ 'data-testid': `order-row-${o.id}` })}
-          columns={[
-            { header: '#', cell: (o) => o.id },
-            {
-              header: t('orders.household'),
-              rowHeader: true,
-              cell: (o) => (
-                <>
-                  {o.householdName}
-                  <span className="cell-sub">{formatDateTime(o.createdAt, i18n.language)}</span>
-                </>
-              ),
-            },
-            user.role === 'cityhall' && {
-              header: t('orders.shop'),
-              testId: () => 'order-shop',
-              cell: (o) => o.shopName,
-            },
-            {
-              header: t('orders.delivery'),
-              testId: () => 'order-delivery',
-              cell: (o) => (
-                <>
-                  {o.deliveryAddress}
-                  {o.deliveryPhone ? <span className="cell-sub nowrap">{o.deliveryPhone}</span> : null}
-                </>
-              ),
-            },
-            {
-              header: t('orders.lines'),
-              testId: () => 'order-lines',
-              cell: (o) => (
-                <ul className="plain-list">
-                  {o.lines.map((l, i) => (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id and never reorder here
-                    <li key={i}>{t('orders.line', { name: l.name, quantity: l.quantity, unit: l.unit })}</li>
-                  ))}
-                </ul>
-              ),
-            },
-            user.role === 'cityhall' && {
-              header: t('orders.orderNote'),
-              testId: () => 'order-note',
-              cell: (o) => o.note,
-            },
-            { header: t('orders.total'), cell: (o) => (o.totalYen !== null ? `${o.totalYen}円` : '—') },
-            {
-              header: t('orders.status'),
-              testId: (o) => `order-status-${o.id}`,
-              cell: (o) => (
-                <>
-                  {t(`orders.statuses.${o.status}`)}
-                  {o.wellbeing ? (
-                    <span className="cell-sub">
-                      {o.wellbeing === 'well' ? t('orders.well') : `${t('orders.concern')}：${o.deliveryNote}`}
-                    </span>
-                  ) : null}
-                </>
-              ),
-            },
-            {
-              header: t('orders.actions'),
-              className: 'actions',
-              cell: (o) => (
-                <>
-                  {o.status === 'received'
-                    ? step(o, t('orders.toPreparing'), () => void status(o.id, 'preparing'))
-                    : null}
-                  {o.status === 'preparing'
-                    ? step(o, t('orders.toDelivery'), () => void status(o.id, 'out_for_delivery'))
-                    : null}
-                  {o.status === 'out_for_delivery'
-                    ? step(o, t('orders.deliver'), () => setDelivering({ id: o.id, wellbeing: 'well', note: '' }))
-                    : null}
-                  {OPEN.includes(o.status)
-                    ? step(o, t('orders.cancel'), () => void status(o.id, 'cancelled'), true)
-                    : null}
-                  {isOperator && o.shopId === user.shopId
-                    ? step(o, t('orders.callBack'), () => {
-                        // The call (video, order builder) is on the calls page: go there to take it.
-                        window.location.hash = '#/calls';
-                        void consoleCalls.callBack({ householdId: o.householdId, orderId: o.id });
-                      })
-                    : null}
-                  {delivering?.id === o.id ? (
-                    <form
-                      className="form"
-                      onSubmit={(e) => {
-                        e.preventDefault();
-                        const d = delivering;
-                        void act(() =>
-                          api.call('POST /api/orders/:id/deliver', {
-                            params: { id: o.id },
-                            body: { wellbeing: d.wellbeing, note: d.note },
-                          }),
-                        ).then((ok) => ok && setDelivering(null));
-                      }}
-                    >
-                      <RadioGroup
-                        legend={t('orders.wellbeing')}
-                        name={`wb-${o.id}`}
-                        value={delivering.wellbeing}
-                        onChange={(wellbeing) => setDelivering({ ...delivering, wellbeing })}
-                        options={[
-                          { value: 'well', label: t('orders.well') },
-                          { value: 'concern', label: t('orders.concern') },
-                        ]}
-                      />
-                      <TextField
-                        label={t('orders.note')}
-                        rows={2}
-                        maxLength={1000}
-                        value={delivering.note}
-                        onChange={(note) => setDelivering({ ...delivering, note })}
-                      />
-                      <button type="submit" className="button button-primary">
-                        {t('orders.saveDelivery')}
-                      </button>
-                    </form>
-                  ) : null}
-                </>
-              ),
-            },
-          ]}
-        />
-      </LoadState>
+      <DataTable
+        state={orders}
+        caption={t('orders.list')}
+        empty={t('orders.none')}
+        rows={orders.data?.orders ?? []}
+        rowKey={(o) => o.id}
+        rowData={(o) => ({ 'data-testid': `order-row-${o.id}` })}
+        columns={[
+          { header: '#', cell: (o) => o.id },
+          {
+            header: t('orders.household'),
+            rowHeader: true,
+            cell: (o) => (
+              <>
+                {o.householdName}
+                <span className="cell-sub">{formatDateTime(o.createdAt, i18n.language)}</span>
+              </>
+            ),
+          },
+          user.role === 'cityhall' && {
+            header: t('orders.shop'),
+            testId: () => 'order-shop',
+            cell: (o) => o.shopName,
+          },
+          {
+            header: t('orders.delivery'),
+            testId: () => 'order-delivery',
+            cell: (o) => (
+              <>
+                {o.deliveryAddress}
+                {o.deliveryPhone ? <span className="cell-sub nowrap">{o.deliveryPhone}</span> : null}
+              </>
+            ),
+          },
+          {
+            header: t('orders.lines'),
+            testId: () => 'order-lines',
+            cell: (o) => (
+              <ul className="plain-list">
+                {o.lines.map((l, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id and never reorder here
+                  <li key={i}>{t('orders.line', { name: l.name, quantity: l.quantity, unit: l.unit })}</li>
+                ))}
+              </ul>
+            ),
+          },
+          user.role === 'cityhall' && {
+            header: t('orders.orderNote'),
+            testId: () => 'order-note',
+            cell: (o) => o.note,
+          },
+          { header: t('orders.total'), cell: (o) => (o.totalYen !== null ? `${o.totalYen}円` : '—') },
+          {
+            header: t('orders.status'),
+            testId: (o) => `order-status-${o.id}`,
+            cell: (o) => (
+              <>
+                {t(`orders.statuses.${o.status}`)}
+                {o.wellbeing ? (
+                  <span className="cell-sub">
+                    {o.wellbeing === 'well' ? t('orders.well') : `${t('orders.concern')}：${o.deliveryNote}`}
+                  </span>
+                ) : null}
+              </>
+            ),
+          },
+          {
+            header: t('orders.actions'),
+            className: 'actions',
+            cell: (o) => (
+              <>
+                {o.status === 'received'
+                  ? step(o, t('orders.toPreparing'), () => void status(o.id, 'preparing'))
+                  : null}
+                {o.status === 'preparing'
+                  ? step(o, t('orders.toDelivery'), () => void status(o.id, 'out_for_delivery'))
+                  : null}
+                {o.status === 'out_for_delivery'
+                  ? step(o, t('orders.deliver'), () => setDelivering({ id: o.id, wellbeing: 'well', note: '' }))
+                  : null}
+                {OPEN.includes(o.status)
+                  ? step(o, t('orders.cancel'), () => void status(o.id, 'cancelled'), true)
+                  : null}
+                {isOperator && o.shopId === user.shopId
+                  ? step(o, t('orders.callBack'), () => {
+                      // The call (video, order builder) is on the calls page: go there to take it.
+                      window.location.hash = '#/calls';
+                      void consoleCalls.callBack({ householdId: o.householdId, orderId: o.id });
+                    })
+                  : null}
+                {delivering?.id === o.id ? (
+                  <form
+                    className="form"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      const d = delivering;
+                      void act(() =>
+                        api.call('POST /api/orders/:id/deliver', {
+                          params: { id: o.id },
+                          body: { wellbeing: d.wellbeing, note: d.note },
+                        }),
+                      ).then((ok) => ok && setDelivering(null));
+                    }}
+                  >
+                    <RadioGroup
+                      legend={t('orders.wellbeing')}
+                      name={`wb-${o.id}`}
+                      value={delivering.wellbeing}
+                      onChange={(wellbeing) => setDelivering({ ...delivering, wellbeing })}
+                      options={[
+                        { value: 'well', label: t('orders.well') },
+                        { value: 'concern', label: t('orders.concern') },
+                      ]}
+                    />
+                    <TextField
+                      label={t('orders.note')}
+                      rows={2}
+                      maxLength={1000}
+                      value={delivering.note}
+                      onChange={(note) => setDelivering({ ...delivering, note })}
+                    />
+                    <button type="submit" className="button button-primary">
+                      {t('orders.saveDelivery')}
+                    </button>
+                  </form>
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+      />
     </Page>
   );
 }

@@ -12,7 +12,7 @@ import { useSession } from '../../session';
 import { DataTable, RowButtons } from '../../shell/DataTable';
 import { CheckField } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, LoadState, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
+import { ErrorMessage, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
 import { EnrollmentCodeDialog } from '../households/EnrollmentCodeDialog';
 import { useFleetMessages } from './messages';
 
@@ -98,105 +98,104 @@ export function FleetPage() {
       />
       {status ? <StatusMessage testId="fleet-status">{status}</StatusMessage> : null}
       <ErrorMessage error={error} testId="fleet-error" />
-      <LoadState state={state}>
-        <DataTable
-          caption={t('fleet.title')}
-          testId="fleet-table"
-          rows={rows}
-          rowKey={(x) => x.id}
-          rowData={(x) => ({
-            'data-testid': 'fleet-row',
-            'data-terminal-id': x.id,
-            'data-household-id': x.householdId,
-            'data-state': x.revoked ? 'revoked' : x.online ? 'online' : 'offline',
-          })}
-          columns={[
-            {
-              header: t('fleet.colHousehold'),
-              rowHeader: true,
-              className: 'nowrap',
-              cell: (x) => (
-                <>
-                  {x.householdName}
-                  <span className="cell-sub">{districtName(x.districtId)}</span>
-                </>
+      <DataTable
+        state={state}
+        caption={t('fleet.title')}
+        testId="fleet-table"
+        rows={rows}
+        rowKey={(x) => x.id}
+        rowData={(x) => ({
+          'data-testid': 'fleet-row',
+          'data-terminal-id': x.id,
+          'data-household-id': x.householdId,
+          'data-state': x.revoked ? 'revoked' : x.online ? 'online' : 'offline',
+        })}
+        columns={[
+          {
+            header: t('fleet.colHousehold'),
+            rowHeader: true,
+            className: 'nowrap',
+            cell: (x) => (
+              <>
+                {x.householdName}
+                <span className="cell-sub">{districtName(x.districtId)}</span>
+              </>
+            ),
+          },
+          {
+            header: t('fleet.colState'),
+            cell: (x) => (
+              <>
+                <span className={`state ${x.online ? 'state-online' : 'state-offline'}`}>
+                  <span className="state-dot" aria-hidden="true" />
+                  {x.revoked ? t('fleet.revoked') : x.online ? t('fleet.online') : t('fleet.offline')}
+                </span>
+                <span className="cell-sub">
+                  {x.lastSeenAt ? t('fleet.lastSeen', { at: time(x.lastSeenAt) }) : t('fleet.neverSeen')}
+                </span>
+              </>
+            ),
+          },
+          {
+            header: t('fleet.colVersion'),
+            testId: () => 'fleet-version',
+            cell: (x) =>
+              x.protocolVersion === null
+                ? t('fleet.unknown')
+                : t('fleet.version', { app: x.appVersion ?? t('fleet.unknown'), protocol: x.protocolVersion }),
+          },
+          {
+            header: t('fleet.colAddress'),
+            testId: () => 'fleet-address',
+            cell: (x) => x.address ?? t('fleet.unknown'),
+          },
+          {
+            header: t('fleet.colCheckin'),
+            className: 'nowrap',
+            cell: (x) => (x.lastCheckinAt ? time(x.lastCheckinAt) : t('fleet.none')),
+          },
+          {
+            header: t('fleet.colVolume'),
+            testId: () => 'fleet-volume',
+            cell: (x) => {
+              const v = x.volumeTest;
+              if (!v) return t('fleet.none');
+              if (v.heard === null) return t('fleet.volume.waiting', { at: time(v.requestedAt) });
+              return t(v.heard ? 'fleet.volume.heard' : 'fleet.volume.notHeard', { at: time(v.answeredAt) });
+            },
+          },
+          {
+            header: t('fleet.colActions'),
+            cell: (x) =>
+              x.revoked ? null : (
+                <div className="actions">
+                  <RowButtons
+                    name={x.householdName}
+                    actions={[
+                      // A volume test and a restart reach only a terminal that is connected now.
+                      x.online && {
+                        label: t('fleet.volumeTest'),
+                        onClick: () => void volumeTest(x),
+                        testId: 'fleet-volume-test',
+                      },
+                      x.online && {
+                        label: t('fleet.restart'),
+                        onClick: () => ask('restart', x),
+                        testId: 'fleet-restart',
+                      },
+                      {
+                        label: t('fleet.replace'),
+                        danger: true,
+                        onClick: () => ask('replace', x),
+                        testId: 'fleet-replace',
+                      },
+                    ]}
+                  />
+                </div>
               ),
-            },
-            {
-              header: t('fleet.colState'),
-              cell: (x) => (
-                <>
-                  <span className={`state ${x.online ? 'state-online' : 'state-offline'}`}>
-                    <span className="state-dot" aria-hidden="true" />
-                    {x.revoked ? t('fleet.revoked') : x.online ? t('fleet.online') : t('fleet.offline')}
-                  </span>
-                  <span className="cell-sub">
-                    {x.lastSeenAt ? t('fleet.lastSeen', { at: time(x.lastSeenAt) }) : t('fleet.neverSeen')}
-                  </span>
-                </>
-              ),
-            },
-            {
-              header: t('fleet.colVersion'),
-              testId: () => 'fleet-version',
-              cell: (x) =>
-                x.protocolVersion === null
-                  ? t('fleet.unknown')
-                  : t('fleet.version', { app: x.appVersion ?? t('fleet.unknown'), protocol: x.protocolVersion }),
-            },
-            {
-              header: t('fleet.colAddress'),
-              testId: () => 'fleet-address',
-              cell: (x) => x.address ?? t('fleet.unknown'),
-            },
-            {
-              header: t('fleet.colCheckin'),
-              className: 'nowrap',
-              cell: (x) => (x.lastCheckinAt ? time(x.lastCheckinAt) : t('fleet.none')),
-            },
-            {
-              header: t('fleet.colVolume'),
-              testId: () => 'fleet-volume',
-              cell: (x) => {
-                const v = x.volumeTest;
-                if (!v) return t('fleet.none');
-                if (v.heard === null) return t('fleet.volume.waiting', { at: time(v.requestedAt) });
-                return t(v.heard ? 'fleet.volume.heard' : 'fleet.volume.notHeard', { at: time(v.answeredAt) });
-              },
-            },
-            {
-              header: t('fleet.colActions'),
-              cell: (x) =>
-                x.revoked ? null : (
-                  <div className="actions">
-                    <RowButtons
-                      name={x.householdName}
-                      actions={[
-                        // A volume test and a restart reach only a terminal that is connected now.
-                        x.online && {
-                          label: t('fleet.volumeTest'),
-                          onClick: () => void volumeTest(x),
-                          testId: 'fleet-volume-test',
-                        },
-                        x.online && {
-                          label: t('fleet.restart'),
-                          onClick: () => ask('restart', x),
-                          testId: 'fleet-restart',
-                        },
-                        {
-                          label: t('fleet.replace'),
-                          danger: true,
-                          onClick: () => ask('replace', x),
-                          testId: 'fleet-replace',
-                        },
-                      ]}
-                    />
-                  </div>
-                ),
-            },
-          ]}
-        />
-      </LoadState>
+          },
+        ]}
+      />
       {confirm.dialog}
       {issued ? (
         <EnrollmentCodeDialog

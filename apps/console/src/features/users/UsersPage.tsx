@@ -6,7 +6,7 @@ import { useSession } from '../../session';
 import { DataTable, type RowAction, RowButtons } from '../../shell/DataTable';
 import { CheckField, FormDialog, RoleField, SelectField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, LoadState, StatusMessage, useAction, useConfirm, useLoad } from '../../shell/ui';
+import { ErrorMessage, StatusMessage, useAction, useConfirm, useLoad } from '../../shell/ui';
 
 const WATCHER_KINDS: readonly WatcherKind[] = ['welfare', 'carenetwork', 'family', 'supervisor'];
 
@@ -75,66 +75,65 @@ export function UsersPage() {
     >
       <StatusMessage testId="users-status">{status}</StatusMessage>
       <ErrorMessage error={action.error} />
-      <LoadState state={state}>
-        <DataTable
-          caption={t('users.title')}
-          testId="users-table"
-          rows={state.data?.users ?? []}
-          rowKey={(u) => u.id}
-          rowData={(u) => ({ 'data-testid': 'user-row', 'data-username': u.username })}
-          columns={[
-            {
-              header: t('users.colUsername'),
-              rowHeader: true,
-              className: 'mono',
-              cell: (u) => (
-                <>
-                  {u.username}
-                  {u.id === me.id ? <span className="cell-sub">{t('users.you')}</span> : null}
-                </>
-              ),
-            },
-            { header: t('users.colName'), cell: (u) => u.displayName },
-            {
-              header: t('users.colRole'),
-              cell: (u) => (
-                <>
-                  {t(`roles.${u.role}`)}
-                  {u.admin ? <span className="tag">{t('roles.admin')}</span> : null}
-                  {u.watcherKind ? <span className="cell-sub">{t(`watcherKinds.${u.watcherKind}`)}</span> : null}
-                </>
-              ),
-            },
-            { header: t('users.colShop'), cell: (u) => shopName(u.shopId) },
-            {
-              header: t('users.colStatus'),
-              cell: (u) => (
-                <>
-                  {u.disabled ? <span className="state state-revoked">{t('users.disabled')}</span> : t('users.active')}
-                  <span className="cell-sub" data-testid="user-two-factor">
-                    {t(u.twoFactorEnabled ? 'users.twoFactorOn' : 'users.twoFactorOff')}
-                  </span>
-                </>
-              ),
-            },
-            {
-              header: t('users.colActions'),
-              className: 'actions',
-              cell: (u) => (
-                <RowButtons
-                  name={u.username}
-                  actions={[
-                    u.id !== me.id && u.disabled && enable(u),
-                    u.id !== me.id && !u.disabled && disable(u),
-                    { label: t('users.resetPassword'), onClick: () => setResetting(u), testId: 'reset-password' },
-                    u.twoFactorEnabled && u.id !== me.id && resetTwoFactor(u),
-                  ]}
-                />
-              ),
-            },
-          ]}
-        />
-      </LoadState>
+      <DataTable
+        state={state}
+        caption={t('users.title')}
+        testId="users-table"
+        rows={state.data?.users ?? []}
+        rowKey={(u) => u.id}
+        rowData={(u) => ({ 'data-testid': 'user-row', 'data-username': u.username })}
+        columns={[
+          {
+            header: t('users.colUsername'),
+            rowHeader: true,
+            className: 'mono',
+            cell: (u) => (
+              <>
+                {u.username}
+                {u.id === me.id ? <span className="cell-sub">{t('users.you')}</span> : null}
+              </>
+            ),
+          },
+          { header: t('users.colName'), cell: (u) => u.displayName },
+          {
+            header: t('users.colRole'),
+            cell: (u) => (
+              <>
+                {t(`roles.${u.role}`)}
+                {u.admin ? <span className="tag">{t('roles.admin')}</span> : null}
+                {u.watcherKind ? <span className="cell-sub">{t(`watcherKinds.${u.watcherKind}`)}</span> : null}
+              </>
+            ),
+          },
+          { header: t('users.colShop'), cell: (u) => shopName(u.shopId) },
+          {
+            header: t('users.colStatus'),
+            cell: (u) => (
+              <>
+                {u.disabled ? <span className="state state-revoked">{t('users.disabled')}</span> : t('users.active')}
+                <span className="cell-sub" data-testid="user-two-factor">
+                  {t(u.twoFactorEnabled ? 'users.twoFactorOn' : 'users.twoFactorOff')}
+                </span>
+              </>
+            ),
+          },
+          {
+            header: t('users.colActions'),
+            className: 'actions',
+            cell: (u) => (
+              <RowButtons
+                name={u.username}
+                actions={[
+                  u.id !== me.id && u.disabled && enable(u),
+                  u.id !== me.id && !u.disabled && disable(u),
+                  { label: t('users.resetPassword'), onClick: () => setResetting(u), testId: 'reset-password' },
+                  u.twoFactorEnabled && u.id !== me.id && resetTwoFactor(u),
+                ]}
+              />
+            ),
+          },
+        ]}
+      />
       {creating ? (
         <CreateUserDialog
           shops={state.data?.shops ?? []}

@@ -3,7 +3,7 @@ import { useStaffEvent } from '../../api/socket';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { DataTable } from '../../shell/DataTable';
-import { LoadState, useLoad } from '../../shell/ui';
+import { useLoad } from '../../shell/ui';
 import { useNotifyMessages } from '../notifications/messages';
 
 export function SafetyCheckAlerts({ announcementId }: { announcementId: number }) {
@@ -21,30 +21,29 @@ export function SafetyCheckAlerts({ announcementId }: { announcementId: number }
   return (
     <>
       <h3>{t('watch.fromSafetyCheck')}</h3>
-      <LoadState state={alerts}>
-        <DataTable
-          caption={t('watch.fromSafetyCheck')}
-          testId="safety-check-alerts"
-          compact
-          empty={t('watch.noAlerts')}
-          rows={alerts.data ?? []}
-          rowKey={(a) => a.id}
-          rowData={(a) => ({ 'data-testid': `safety-alert-${a.id}`, 'data-kind': a.kind, 'data-state': a.state })}
-          columns={[
-            { header: t('watch.resident'), rowHeader: true, cell: (a) => a.householdName ?? '' },
-            {
-              header: t('watch.kindHeading'),
-              cell: (a) => (
-                <span className={a.kind === 'help_request' ? 'tag tag-warn' : 'tag'}>{t(`watch.kind.${a.kind}`)}</span>
-              ),
-            },
-            { header: t('watch.statusHeading'), cell: (a) => t(`watch.state.${a.state}`) },
-            { header: t('watch.level', { level: '' }).trim(), cell: (a) => String(a.level) },
-            { header: t('notify.deliveries'), cell: (a) => String(a.deliveries.length) },
-            { header: t('watch.openedAt'), className: 'nowrap', cell: (a) => formatDateTime(a.openedAt, language) },
-          ]}
-        />
-      </LoadState>
+      <DataTable
+        state={alerts}
+        caption={t('watch.fromSafetyCheck')}
+        testId="safety-check-alerts"
+        compact
+        empty={t('watch.noAlerts')}
+        rows={alerts.data ?? []}
+        rowKey={(a) => a.id}
+        rowData={(a) => ({ 'data-testid': `safety-alert-${a.id}`, 'data-kind': a.kind, 'data-state': a.state })}
+        columns={[
+          { header: t('watch.resident'), rowHeader: true, cell: (a) => a.householdName ?? '' },
+          {
+            header: t('watch.kindHeading'),
+            cell: (a) => (
+              <span className={a.kind === 'help_request' ? 'tag tag-warn' : 'tag'}>{t(`watch.kind.${a.kind}`)}</span>
+            ),
+          },
+          { header: t('watch.statusHeading'), cell: (a) => t(`watch.state.${a.state}`) },
+          { header: t('watch.level', { level: '' }).trim(), cell: (a) => String(a.level) },
+          { header: t('notify.deliveries'), cell: (a) => String(a.deliveries.length) },
+          { header: t('watch.openedAt'), className: 'nowrap', cell: (a) => formatDateTime(a.openedAt, language) },
+        ]}
+      />
       <p>
         <a href="#/watch" data-testid="safety-open-watch">
           {t('notify.ack.open')}

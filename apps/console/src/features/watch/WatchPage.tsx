@@ -12,7 +12,7 @@ import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { type Column, DataTable, RowButton } from '../../shell/DataTable';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, LoadState, StatusMessage, useLoad } from '../../shell/ui';
 import { Deliveries } from '../notifications/Deliveries';
 import { useNotifyMessages } from '../notifications/messages';
 import { AlertNote, CallNotes } from './CallNotes';
@@ -128,29 +128,28 @@ export function WatchPage() {
 
       <section aria-labelledby="watch-outcomes-heading">
         <h2 id="watch-outcomes-heading">{t('watch.outcomeLog')}</h2>
-        <LoadState state={outcomes}>
-          <DataTable
-            caption={t('watch.outcomeLog')}
-            testId="watch-outcomes"
-            rows={outcomes.data?.alerts ?? []}
-            rowKey={(a) => a.id}
-            columns={[
-              { header: t('watch.resolvedAt'), className: 'nowrap', cell: (a) => time(a.resolvedAt) },
-              {
-                header: t('watch.resident'),
-                rowHeader: true,
-                cell: (a) => a.householdName ?? t('watch.district', { id: a.districtId }),
-              },
-              {
-                header: t('watch.kindHeading'),
-                cell: (a) => `${a.test ? `${t('watch.test')}: ` : ''}${t(`watch.kind.${a.kind}`)}`,
-              },
-              { header: t('watch.outcome'), cell: (a) => (a.outcome ? t(`watch.outcomes.${a.outcome}`) : '') },
-              { header: t('watch.note'), cell: (a) => a.note },
-              { header: t('watch.by'), cell: (a) => a.resolvedByName ?? '' },
-            ]}
-          />
-        </LoadState>
+        <DataTable
+          state={outcomes}
+          caption={t('watch.outcomeLog')}
+          testId="watch-outcomes"
+          rows={outcomes.data?.alerts ?? []}
+          rowKey={(a) => a.id}
+          columns={[
+            { header: t('watch.resolvedAt'), className: 'nowrap', cell: (a) => time(a.resolvedAt) },
+            {
+              header: t('watch.resident'),
+              rowHeader: true,
+              cell: (a) => a.householdName ?? t('watch.district', { id: a.districtId }),
+            },
+            {
+              header: t('watch.kindHeading'),
+              cell: (a) => `${a.test ? `${t('watch.test')}: ` : ''}${t(`watch.kind.${a.kind}`)}`,
+            },
+            { header: t('watch.outcome'), cell: (a) => (a.outcome ? t(`watch.outcomes.${a.outcome}`) : '') },
+            { header: t('watch.note'), cell: (a) => a.note },
+            { header: t('watch.by'), cell: (a) => a.resolvedByName ?? '' },
+          ]}
+        />
       </section>
     </Page>
   );
@@ -271,14 +270,9 @@ function AlertCard({
       <Deliveries deliveries={alert.deliveries} alertId={alert.id} />
       <div className="watch-actions">
         {alert.state === 'open' ? (
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={onAcknowledge}
-            data-testid={`watch-ack-${alert.id}`}
-          >
+          <Button look="primary" onClick={onAcknowledge} testId={`watch-ack-${alert.id}`}>
             {t('watch.acknowledge')}
-          </button>
+          </Button>
         ) : null}
         <form
           className="watch-resolve"
@@ -333,9 +327,9 @@ function HistoryPanel({ householdId, onClose }: { householdId: number; onClose: 
     <section aria-labelledby="watch-history-heading" className="watch-history" data-testid="watch-history">
       <h2 id="watch-history-heading">
         {t('watch.historyOf', { name: history.data?.householdName ?? '' })}{' '}
-        <button type="button" className="button button-small button-quiet" onClick={onClose}>
+        <Button size="small" look="quiet" onClick={onClose}>
           {t('common.close')}
-        </button>
+        </Button>
       </h2>
       <LoadState state={history}>
         <ol className="watch-calendar" aria-label={t('watch.calendar')}>

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { FormDialog, SelectField, TextField, useFormFields } from '../../shell/form';
-import { Modal } from '../../shell/ui';
+import { Button, Modal } from '../../shell/ui';
 import { useWatchersMessages } from './messages';
 
 export const WATCHER_KINDS: readonly WatcherKind[] = ['welfare', 'carenetwork', 'family', 'supervisor'];
@@ -62,11 +62,7 @@ export function InvitationDialog({ invitation, onClose }: { invitation: WatcherI
       title={t('watchers.invitationTitle', { name: watcher.displayName })}
       onClose={onClose}
       testId="invitation-dialog"
-      actions={
-        <button type="button" className="button" onClick={() => window.print()}>
-          {t('watchers.print')}
-        </button>
-      }
+      actions={<Button onClick={() => window.print()}>{t('watchers.print')}</Button>}
     >
       <p className="code-label">{t('watchers.invitationCode')}</p>
       {/* Read one character at a time by screen readers, shown in three groups for reading aloud. */}

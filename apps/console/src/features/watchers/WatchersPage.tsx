@@ -9,7 +9,7 @@ import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { DataTable, RowButtons } from '../../shell/DataTable';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, LoadState, StatusMessage, useAction, useConfirm, useLoad } from '../../shell/ui';
+import { ErrorMessage, StatusMessage, useAction, useConfirm, useLoad } from '../../shell/ui';
 import { useWatchersMessages } from './messages';
 import { CreateWatcherDialog, InvitationDialog } from './WatcherDialogs';
 
@@ -49,76 +49,75 @@ export function WatchersPage() {
     >
       <StatusMessage testId="watchers-status">{status}</StatusMessage>
       <ErrorMessage error={action.error} />
-      <LoadState state={state}>
-        <DataTable
-          caption={t('watchers.title')}
-          testId="watchers-table"
-          rows={state.data ?? []}
-          rowKey={(w) => w.id}
-          rowData={(w) => ({ 'data-testid': 'watcher-row', 'data-username': w.username })}
-          columns={[
-            { header: t('watchers.colName'), rowHeader: true, cell: (w) => w.displayName },
-            { header: t('watchers.colKind'), cell: (w) => (w.watcherKind ? t(`watcherKinds.${w.watcherKind}`) : '') },
-            {
-              header: t('watchers.colHouseholds'),
-              cell: (w) =>
-                w.households.length === 0 ? (
-                  <span className="hint">{t('watchers.noHouseholds')}</span>
-                ) : (
-                  <ul className="plain-list">
-                    {w.households.map((h) => (
-                      <li key={h.householdId}>
-                        {h.householdName}（{t('watchers.level', { level: h.level })}）
-                      </li>
-                    ))}
-                  </ul>
-                ),
-            },
-            {
-              header: t('watchers.colStatus'),
-              cell: (w) => <WatcherState watcher={w} />,
-            },
-            {
-              header: t('watchers.colActions'),
-              className: 'actions',
-              cell: (w) => (
-                <RowButtons
-                  name={w.displayName}
-                  actions={[
-                    !w.disabled && {
-                      label: t('watchers.reinvite'),
-                      testId: 'reinvite-watcher',
-                      onClick: () =>
-                        void action.run(async () =>
-                          showInvitation(await api.call('POST /api/watchers/:id/invitation', { params: { id: w.id } })),
-                        ),
-                    },
-                    w.disabled
-                      ? {
-                          label: t('watchers.enable'),
-                          testId: 'enable-watcher',
-                          onClick: () => void action.run(() => setDisabled(w, false)),
-                        }
-                      : {
-                          label: t('watchers.disable'),
-                          danger: true,
-                          testId: 'disable-watcher',
-                          onClick: () =>
-                            confirm.ask({
-                              title: t('watchers.disableTitle'),
-                              body: t('watchers.disableBody', { name: w.displayName }),
-                              confirmLabel: t('watchers.disable'),
-                              run: () => setDisabled(w, true),
-                              testId: 'disable-watcher-dialog',
-                            }),
-                        },
-                  ]}
-                />
+      <DataTable
+        state={state}
+        caption={t('watchers.title')}
+        testId="watchers-table"
+        rows={state.data ?? []}
+        rowKey={(w) => w.id}
+        rowData={(w) => ({ 'data-testid': 'watcher-row', 'data-username': w.username })}
+        columns={[
+          { header: t('watchers.colName'), rowHeader: true, cell: (w) => w.displayName },
+          { header: t('watchers.colKind'), cell: (w) => (w.watcherKind ? t(`watcherKinds.${w.watcherKind}`) : '') },
+          {
+            header: t('watchers.colHouseholds'),
+            cell: (w) =>
+              w.households.length === 0 ? (
+                <span className="hint">{t('watchers.noHouseholds')}</span>
+              ) : (
+                <ul className="plain-list">
+                  {w.households.map((h) => (
+                    <li key={h.householdId}>
+                      {h.householdName}（{t('watchers.level', { level: h.level })}）
+                    </li>
+                  ))}
+                </ul>
               ),
-            },
-          ]}
-        />
-      </LoadState>
+          },
+          {
+            header: t('watchers.colStatus'),
+            cell: (w) => <WatcherState watcher={w} />,
+          },
+          {
+            header: t('watchers.colActions'),
+            className: 'actions',
+            cell: (w) => (
+              <RowButtons
+                name={w.displayName}
+                actions={[
+                  !w.disabled && {
+                    label: t('watchers.reinvite'),
+                    testId: 'reinvite-watcher',
+                    onClick: () =>
+                      void action.run(async () =>
+                        showInvitation(await api.call('POST /api/watchers/:id/invitation', { params: { id: w.id } })),
+                      ),
+                  },
+                  w.disabled
+                    ? {
+                        label: t('watchers.enable'),
+                        testId: 'enable-watcher',
+                        onClick: () => void action.run(() => setDisabled(w, false)),
+                      }
+                    : {
+                        label: t('watchers.disable'),
+                        danger: true,
+                        testId: 'disable-watcher',
+                        onClick: () =>
+                          confirm.ask({
+                            title: t('watchers.disableTitle'),
+                            body: t('watchers.disableBody', { name: w.displayName }),
+                            confirmLabel: t('watchers.disable'),
+                            run: () => setDisabled(w, true),
+                            testId: 'disable-watcher-dialog',
+                          }),
+                      },
+                ]}
+              />
+            ),
+          },
+        ]}
+      />
       {creating ? <CreateWatcherDialog onCreated={showInvitation} onClose={() => setCreating(false)} /> : null}
       {invitation ? <InvitationDialog invitation={invitation} onClose={() => setInvitation(null)} /> : null}
       {confirm.dialog}
