@@ -3,17 +3,17 @@ import type { SessionInfo } from '@tsunagu/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ApiClient, ApiError } from '../api/client';
+import { TextField, useFormFields } from './form';
 import { InvitationForm } from './InvitationForm';
 import { LoginCard } from './LoginCard';
 import { Button, ErrorMessage, StatusMessage } from './ui';
 
 export function LoginPage(props: { api: ApiClient; notice?: string | null; onSignedIn(session: SessionInfo): void }) {
   const { t } = useTranslation();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
+  const { values, set, field } = useFormFields({ username: '', password: '', code: '' });
+  const { username, password, code } = values;
   // Asked for after the password, when the hub says the account has two-factor sign-in.
   const [needsCode, setNeedsCode] = useState(false);
-  const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [settingPassword, setSettingPassword] = useState(false);
@@ -31,6 +31,7 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
     usernameRef.current?.focus();
   }, []);
 
+  const invalid = error ? true : undefined;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -45,14 +46,14 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
         // The password was right: keep it, and ask for (another) code.
         setNeedsCode(true);
         setError(twoFactor === 'TWO_FACTOR_INVALID' ? err : null);
-        setCode('');
+        set('code', '');
         setCodeAsked((n) => n + 1);
         return;
       }
       setError(err);
-      setPassword('');
+      set('password', '');
       setNeedsCode(false);
-      setCode('');
+      set('code', '');
       passwordRef.current?.focus();
     }
   };
@@ -65,7 +66,7 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
           onCancel={() => setSettingPassword(false)}
           onDone={(accepted) => {
             setSettingPassword(false);
-            setUsername(accepted.username);
+            set('username', accepted.username);
             setNotice(t('login.invitationDone', { name: accepted.displayName, username: accepted.username }));
           }}
         />
@@ -75,56 +76,41 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
           <p>{t('login.intro')}</p>
           <StatusMessage testId="login-notice">{notice ?? props.notice}</StatusMessage>
           <form onSubmit={submit} noValidate>
-            <div className="field">
-              <label htmlFor="login-username">{t('login.username')}</label>
-              <input
-                id="login-username"
-                ref={usernameRef}
-                name="username"
-                autoComplete="username"
-                autoCapitalize="none"
+            <TextField
+              id="login-username"
+              ref={usernameRef}
+              label={t('login.username')}
+              {...field('username')}
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              aria-invalid={invalid}
+            />
+            <TextField
+              id="login-password"
+              ref={passwordRef}
+              label={t('login.password')}
+              {...field('password')}
+              type="password"
+              autoComplete="current-password"
+              required
+              aria-invalid={invalid}
+            />
+            {needsCode ? (
+              <TextField
+                id="login-code"
+                ref={codeRef}
+                label={t('login.code')}
+                hint={t('login.codeHint')}
+                {...field('code')}
+                autoComplete="one-time-code"
+                autoCapitalize="characters"
                 spellCheck={false}
                 required
-                value={username}
-                onChange={(e) => setUsername(e.target.value)}
-                aria-invalid={error ? true : undefined}
+                aria-invalid={invalid}
+                data-testid="login-code"
               />
-            </div>
-            <div className="field">
-              <label htmlFor="login-password">{t('login.password')}</label>
-              <input
-                id="login-password"
-                ref={passwordRef}
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                aria-invalid={error ? true : undefined}
-              />
-            </div>
-            {needsCode ? (
-              <div className="field">
-                <label htmlFor="login-code">{t('login.code')}</label>
-                <input
-                  id="login-code"
-                  ref={codeRef}
-                  name="code"
-                  autoComplete="one-time-code"
-                  autoCapitalize="characters"
-                  spellCheck={false}
-                  aria-describedby="login-code-hint"
-                  required
-                  value={code}
-                  onChange={(e) => setCode(e.target.value)}
-                  aria-invalid={error ? true : undefined}
-                  data-testid="login-code"
-                />
-                <p className="hint" id="login-code-hint">
-                  {t('login.codeHint')}
-                </p>
-              </div>
             ) : null}
             <ErrorMessage error={error} testId="login-error" />
             <button

@@ -5,6 +5,7 @@ import {
   type FormEvent,
   type InputHTMLAttributes,
   type ReactNode,
+  type Ref,
   type SelectHTMLAttributes,
   useCallback,
   useState,
@@ -70,13 +71,14 @@ export function useFormFields<V extends Record<string, unknown>>(initial: V) {
     checked: values[name] as boolean,
     onChange: (checked: boolean) => set(name, checked as V[K]),
   });
-  return { values, set, field, check };
+  return { values, set, field, check, reset: setValues };
 }
 
 /** A labelled one-line (or `rows` > 1: multi-line) text field with an optional hint. */
 export function TextField({
   label,
   hint,
+  id: fixedId,
   value,
   onChange,
   rows,
@@ -87,9 +89,10 @@ export function TextField({
   value: string;
   onChange(value: string): void;
   rows?: number;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
+  ref?: Ref<HTMLInputElement>;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
   return (
-    <Field label={label} hint={hint}>
+    <Field label={label} hint={hint} id={fixedId}>
       {({ id, describedBy }) =>
         rows && rows > 1 ? (
           <textarea

@@ -228,9 +228,12 @@ export function LoadState({ state, children }: { state: Loadable<unknown>; child
 export function Field(props: {
   label: string;
   hint?: string;
+  /** A fixed id (a page that focuses the field by it); otherwise one is made. */
+  id?: string;
   children: (ids: { id: string; describedBy?: string }) => ReactNode;
 }) {
-  const id = useId();
+  const madeId = useId();
+  const id = props.id ?? madeId;
   const hintId = useId();
   return (
     <div className="field">

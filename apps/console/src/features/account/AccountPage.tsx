@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { useSession } from '../../session';
-import { TextField } from '../../shell/form';
+import { TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
 import { ErrorMessage, StatusMessage, useAction } from '../../shell/ui';
 import { TwoFactorSection } from './TwoFactorSection';
@@ -11,11 +11,15 @@ import { TwoFactorSection } from './TwoFactorSection';
 export function AccountPage() {
   const { t } = useTranslation();
   const { api, user } = useSession();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const empty = { current: '', next: '', confirm: '' };
+  const form = useFormFields(empty);
+  const { current, next, confirm } = form.values;
   const [done, setDone] = useState(false);
   const action = useAction();
+
+  /** Each field is a required password; the new ones ask the browser for a new password (the current one overrides it). */
+  const password = (name: keyof typeof empty) =>
+    ({ ...form.field(name), type: 'password', autoComplete: 'new-password', required: true }) as const;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -30,9 +34,7 @@ export function AccountPage() {
         throw err instanceof ApiError && err.code === 'INVALID_CREDENTIALS' ? t('errors.WRONG_CURRENT_PASSWORD') : err;
       }
       setDone(true);
-      setCurrent('');
-      setNext('');
-      setConfirm('');
+      form.reset(empty);
     });
   };
 
@@ -52,32 +54,9 @@ export function AccountPage() {
       </dl>
       <h2>{t('account.changePassword')}</h2>
       <form onSubmit={submit} className="form form-narrow" noValidate>
-        <TextField
-          label={t('account.current')}
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={setCurrent}
-        />
-        <TextField
-          label={t('account.next')}
-          hint={t('account.nextHint')}
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          value={next}
-          onChange={setNext}
-        />
-        <TextField
-          label={t('account.confirm')}
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={setConfirm}
-        />
+        <TextField label={t('account.current')} {...password('current')} autoComplete="current-password" />
+        <TextField label={t('account.next')} hint={t('account.nextHint')} {...password('next')} minLength={10} />
+        <TextField label={t('account.confirm')} {...password('confirm')} />
         <ErrorMessage error={action.error} testId="password-error" />
         {done ? <StatusMessage testId="password-done">{t('account.done')}</StatusMessage> : null}
         <button type="submit" className="button button-primary" disabled={action.busy || !current || !next || !confirm}>
