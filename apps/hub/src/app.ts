@@ -44,6 +44,7 @@ import { createHealth, registerHealthRoutes } from './plugins/health';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
 import { registerSerialization } from './plugins/serialization';
+import type { AdmissionControl } from './plugins/admission';
 import { createSockets, rooms } from './plugins/socket';
 import { createStorageGuard } from './plugins/storage';
 
@@ -61,6 +62,8 @@ export interface BuildOptions {
   strictResponses?: boolean;
   /** Start schedulers and timers (default true); the admin CLI turns them off. */
   backgroundJobs?: boolean;
+  /** How fast terminals may connect (default: the hub's own, plugins/admission.ts); tests set their own. */
+  admission?: AdmissionControl;
 }
 
 export type { Hub };
@@ -197,6 +200,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     failure,
     sessions: sessionGuard,
     trustProxy,
+    admission: options.admission,
   });
   // A staff socket lives only as long as its session (sign-out, disable, password change, expiry).
   accounts.onSessionsEnded((ended) => {

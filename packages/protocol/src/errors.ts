@@ -24,6 +24,12 @@ export const ErrorCodes = {
   ENROLLMENT_CODE_USED: 'ENROLLMENT_CODE_USED',
   CREDENTIAL_REVOKED: 'CREDENTIAL_REVOKED',
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
+  /**
+   * A terminal's connection was refused because the hub is taking as many connections as it can
+   * serve (after a restart every terminal returns at once). Not an error in the terminal: connect
+   * again after the connect error's `retryAfterMs`, with jitter.
+   */
+  HUB_BUSY: 'HUB_BUSY',
   /** The household was closed: reopen it first. */
   HOUSEHOLD_CLOSED: 'HOUSEHOLD_CLOSED',
   /** A watcher's invitation code that is unknown, used or expired: ask city hall for a new one. */

@@ -310,4 +310,6 @@ export interface ConnectErrorData {
   code: string;
   message: string;
   serverProtocolVersion?: number;
+  /** With HUB_BUSY: connect again after this many milliseconds (plus the client's own jitter). */
+  retryAfterMs?: number;
 }

@@ -32,6 +32,7 @@ import {
   type SocketData,
   type WireSocket,
 } from '../lib/socket-handler';
+import { type AdmissionControl, hubAdmissionControl } from './admission';
 import { type Authenticators, SESSION_COOKIE } from './auth';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
@@ -140,6 +141,8 @@ export function createSockets(
     sessions: StaffSessionCheck;
     /** Behind a reverse proxy: take the client's address from X-Forwarded-For (as Fastify does). */
     trustProxy: boolean;
+    /** How many terminals may connect how fast (plugins/admission.ts); by default the hub's own. */
+    admission?: AdmissionControl;
   },
 ): HubSockets {
   const io = new Server(app.server, {
@@ -155,6 +158,7 @@ export function createSockets(
   const terminalHandlers: ConnectionHandler<Terminal>[] = [];
   const staffHandlers: ConnectionHandler<Staff>[] = [];
   const terminalDisconnects: ((ctx: SocketContext<Terminal>) => void)[] = [];
+  const admit = deps.admission ?? hubAdmissionControl();
   let roomRules: RoomRules = { terminal: () => [], staff: () => [] };
 
   // Only our two namespaces exist; anything else is refused by Socket.IO ("Invalid namespace").
@@ -175,6 +179,17 @@ export function createSockets(
     }
     if (typeof auth.credential !== 'string' || auth.credential.length > 200) {
       return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'A device credential is required.' }));
+    }
+    // Before the credential check: a refusal must cost the hub as little as possible.
+    const admission = admit.admit();
+    if (!admission.admitted) {
+      return next(
+        new RefusedError({
+          code: 'HUB_BUSY',
+          message: `The hub is taking many terminals at once. Connect again in ${admission.retryAfterMs} ms.`,
+          retryAfterMs: admission.retryAfterMs,
+        }),
+      );
     }
     const principal = deps.auth.terminal(auth.credential);
     if (!principal)
@@ -297,6 +312,7 @@ export function createSockets(
     const until = Date.now() + 1000;
     while (upgraded.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     for (const socket of upgraded) socket.destroy();
+    admit.stop();
   });
 
   return {

@@ -5,6 +5,7 @@
  */
 import { type Ack, PROTOCOL_VERSION, TERMINAL_NAMESPACE, type TerminalAnnouncement } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { busyRetryDelay } from '../sim/terminal';
 
 export interface TerminalIdentity {
   householdId: number;
@@ -62,8 +63,11 @@ export class FleetTerminal {
     this.socket.on('disconnect', (reason) => {
       if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 300);
     });
-    this.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    this.socket.on('connect_error', (err: Error & { data?: { code?: string; retryAfterMs?: number } }) => {
       this.lastError = `${err.data?.code ?? ''} ${err.message}`;
+      // A busy hub (admission control) says when to come back; Socket.IO does not retry a refusal itself.
+      if (err.data?.code === 'HUB_BUSY' && !this.closed)
+        setTimeout(() => this.socket.connect(), busyRetryDelay(err.data.retryAfterMs, 1_000));
     });
     this.socket.on('announcement:published', show);
     this.socket.on('announcement:sync', (p: { announcements: TerminalAnnouncement[] }) => {

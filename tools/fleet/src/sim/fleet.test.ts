@@ -3,12 +3,13 @@
 import path from 'node:path';
 import type { AnnouncementsService } from '@tsunagu/hub/modules/announcements';
 import type { WatchService } from '@tsunagu/hub/modules/watch';
+import { createAdmissionControl } from '@tsunagu/hub/plugins/admission';
 import { createTestHub, publishingApiKey, type TestHub } from '@tsunagu/hub/testing/harness';
 import { Fleet, pool } from './fleet';
 import { loopbackAddress } from './http';
 import { parseArgs } from './index';
 import { percentile, slope, summarise } from './stats';
-import { TERMINAL_RECONNECT } from './terminal';
+import { busyRetryDelay, TERMINAL_CONNECT_TIMEOUT_MS, TERMINAL_RECONNECT, VirtualTerminal } from './terminal';
 
 describe('virtual terminal fleet against a real hub', () => {
   let hub: TestHub;
@@ -132,12 +133,51 @@ describe('fleet helpers', () => {
 
   test('the fleet reconnects with the terminal’s own policy', () => {
     // Loaded at run time: the terminal app is another TypeScript project.
-    const { RECONNECT } = require(
-      path.resolve(__dirname, '../../../../apps/terminal/src/renderer/connection/backoff'),
-    ) as {
+    const terminal = require(path.resolve(__dirname, '../../../../apps/terminal/src/renderer/connection/backoff')) as {
       RECONNECT: typeof TERMINAL_RECONNECT;
+      CONNECT_TIMEOUT_MS: number;
+      busyDelay(hint: unknown, attempt: number, random: () => number): number;
     };
-    expect(TERMINAL_RECONNECT).toEqual(RECONNECT);
+    expect(TERMINAL_RECONNECT).toEqual(terminal.RECONNECT);
+    expect(TERMINAL_CONNECT_TIMEOUT_MS).toBe(terminal.CONNECT_TIMEOUT_MS);
+    for (const hint of [0, 900, 12_345, 10 * 60_000])
+      for (const r of [0, 0.3, 1]) expect(busyRetryDelay(hint, -1, () => r)).toBe(terminal.busyDelay(hint, 0, () => r));
+  });
+
+  test('a virtual terminal the hub finds busy comes back when it was told to', async () => {
+    const clock = { now: 1_000_000 };
+    const busy = await createTestHub({
+      admission: createAdmissionControl(
+        { perSecond: 1, burst: 1, maxLagMs: 100, maxRetryAfterMs: 60_000 },
+        () => clock.now,
+        () => 0,
+      ),
+    });
+    const busyUrl = await busy.listen();
+    const [first, second] = [0, 1].map((i) => {
+      const { terminalId, credential } = busy.enrollTerminal(busy.fixture.households[i]!);
+      return new VirtualTerminal({
+        hub: busyUrl,
+        identity: { terminalId, householdId: busy.fixture.households[i]!, credential },
+        transports: ['websocket'],
+        heartbeatMs: 0,
+      });
+    });
+    try {
+      await first!.connect();
+      // The bucket is empty: the second is told to come back; the hub's clock then reaches that moment.
+      second!.socket.once('connect_error', (err: Error & { data?: { retryAfterMs?: number } }) => {
+        clock.now += err.data?.retryAfterMs ?? 0;
+      });
+      await second!.connect();
+      expect(second!.busyRefusals).toBe(1);
+      expect(second!.gaveUp).toBeNull();
+      expect(busy.services.terminals.connectedCount(second!.identity.terminalId)).toBe(1);
+    } finally {
+      first!.stop();
+      second!.stop();
+      await busy.close();
+    }
   });
 
   test('command-line options are checked', () => {

@@ -28,6 +28,14 @@ import { io, type Socket } from 'socket.io-client';
  */
 export const TERMINAL_RECONNECT = { initialMs: 1_000, maxMs: 30_000, jitter: 0.5 } as const;
 export const TERMINAL_HEARTBEAT_MS = 30_000;
+/** The terminal's connect timeout (backoff.ts CONNECT_TIMEOUT_MS): one attempt is not cut and paid for twice. */
+export const TERMINAL_CONNECT_TIMEOUT_MS = 30_000;
+
+/** The terminal's wait after HUB_BUSY (backoff.ts busyDelay): the hub's moment plus up to a fifth, never sooner. */
+export function busyRetryDelay(retryAfterMs: unknown, fallback: number, random: () => number = Math.random): number {
+  if (typeof retryAfterMs !== 'number' || !Number.isFinite(retryAfterMs) || retryAfterMs < 0) return fallback;
+  return Math.round(Math.min(5 * 60_000, Math.max(250, retryAfterMs)) * (1 + 0.2 * random()));
+}
 
 export interface TerminalIdentity {
   householdId: number;
@@ -89,6 +97,8 @@ export class VirtualTerminal {
   readonly stored = new Map<number, number>();
   connects = 0;
   disconnects = 0;
+  /** Times the hub said HUB_BUSY and gave a moment to come back. */
+  busyRefusals = 0;
   gaveUp: string | null = null;
   private heartbeat: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
@@ -104,7 +114,7 @@ export class VirtualTerminal {
       autoConnect: false,
       // Each virtual terminal has its own connection (the real one is alone in its process).
       forceNew: true,
-      timeout: options.timeoutMs ?? 10_000,
+      timeout: options.timeoutMs ?? TERMINAL_CONNECT_TIMEOUT_MS,
       reconnection: true,
       reconnectionAttempts: Number.POSITIVE_INFINITY,
       reconnectionDelay: TERMINAL_RECONNECT.initialMs,
@@ -133,6 +143,9 @@ export class VirtualTerminal {
         this.gaveUp = code;
         rec.gaveUp?.(this, code);
         this.stop();
+      } else if (code === ErrorCodes.HUB_BUSY) {
+        this.busyRefusals++;
+        this.retryLater(err.data?.retryAfterMs);
       } else this.retryLater();
     });
     s.io.on('reconnect_failed', () => {
@@ -169,7 +182,8 @@ export class VirtualTerminal {
         resolve();
       };
       const refused = (err: Error & { data?: ConnectErrorData }) => {
-        if (this.socket.active) return;
+        // A busy hub is not a refusal: the terminal comes back when it was told to.
+        if (this.socket.active || err.data?.code === ErrorCodes.HUB_BUSY) return;
         cleanup();
         reject(new Error(`terminal ${this.identity.terminalId} refused: ${err.data?.code ?? err.message}`));
       };
@@ -197,15 +211,17 @@ export class VirtualTerminal {
     if (this.socket.connected) void command(this.socket, 'terminal:heartbeat', {}, every / 2);
   }
 
-  private retryLater() {
+  /** After a refusal: at the moment the hub gave (HUB_BUSY), else the terminal's backoff. */
+  private retryLater(retryAfterMs?: number) {
     clearTimeout(this.retry);
     const base = Math.min(TERMINAL_RECONNECT.maxMs, TERMINAL_RECONNECT.initialMs * 2 ** this.refusals++);
     const spread = base * TERMINAL_RECONNECT.jitter;
+    const backoff = base - spread + Math.random() * 2 * spread;
     this.retry = setTimeout(
       () => {
         if (!this.stopped && !this.socket.connected) this.socket.connect();
       },
-      base - spread + Math.random() * 2 * spread,
+      retryAfterMs === undefined ? backoff : busyRetryDelay(retryAfterMs, backoff),
     );
   }
 

@@ -29,6 +29,25 @@ export function backoffDelay(
   return Math.max(0, Math.round(base - spread + random() * 2 * spread));
 }
 
+/**
+ * When the hub is busy (HUB_BUSY) it says when to come back: each refused terminal is given its own
+ * moment. Wait that long plus up to a fifth more (jitter, never sooner), within sane bounds: a hint
+ * that is missing or absurd falls back to the ordinary backoff.
+ */
+export function busyDelay(retryAfterMs: unknown, attempt: number, random: () => number = Math.random): number {
+  if (typeof retryAfterMs !== 'number' || !Number.isFinite(retryAfterMs) || retryAfterMs < 0)
+    return backoffDelay(attempt, RECONNECT, random);
+  const hint = Math.min(5 * 60_000, Math.max(250, retryAfterMs));
+  return Math.round(hint * (1 + 0.2 * random()));
+}
+
+/**
+ * How long one connection attempt may take. Long on purpose: a hub that is back after a restart
+ * answers every terminal (admitted, or told when to return) but may be slow to; giving up at 10 s
+ * and opening a new connection made it do the same work twice.
+ */
+export const CONNECT_TIMEOUT_MS = 30_000;
+
 /** The same policy expressed as socket.io-client Manager options. */
 export function socketIoReconnectOptions(options: BackoffOptions = RECONNECT) {
   return {

@@ -1,5 +1,5 @@
 import { type AckEmitter, AckErrorCodes, ackWithTimeout } from './ack';
-import { backoffDelay, RECONNECT, socketIoReconnectOptions } from './backoff';
+import { backoffDelay, busyDelay, RECONNECT, socketIoReconnectOptions } from './backoff';
 import { classifyRefusal, type TerminalSocket } from './connection';
 
 function fakeSocket(connected: boolean, answer?: (cb: (r: unknown) => void) => void): AckEmitter & { sent: unknown[] } {
@@ -85,11 +85,31 @@ describe('backoffDelay', () => {
   });
 });
 
+describe('busyDelay', () => {
+  it("waits the hub's moment plus up to a fifth more, never sooner", () => {
+    expect(busyDelay(4000, 3, () => 0)).toBe(4000);
+    expect(busyDelay(4000, 3, () => 1)).toBe(4800);
+    expect(busyDelay(4000, 3, () => 0.5)).toBe(4400);
+  });
+
+  it('keeps an absurd hint within bounds', () => {
+    expect(busyDelay(0, 0, () => 0)).toBe(250);
+    expect(busyDelay(24 * 3_600_000, 0, () => 0)).toBe(5 * 60_000);
+  });
+
+  it('falls back to the ordinary backoff without a usable hint', () => {
+    for (const hint of [undefined, 'soon', Number.NaN, -5]) {
+      expect(busyDelay(hint, 2, () => 0.5)).toBe(backoffDelay(2, RECONNECT, () => 0.5));
+    }
+  });
+});
+
 describe('classifyRefusal', () => {
   it('maps hub refusals to what the terminal must do', () => {
     expect(classifyRefusal({ code: 'CREDENTIAL_REVOKED', message: '' })).toBe('forget-credential');
     expect(classifyRefusal({ code: 'UNAUTHENTICATED', message: '' })).toBe('forget-credential');
     expect(classifyRefusal({ code: 'PROTOCOL_MISMATCH', message: '' })).toBe('outdated');
+    expect(classifyRefusal({ code: 'HUB_BUSY', message: '', retryAfterMs: 1200 })).toBe('busy');
     expect(classifyRefusal({ code: 'RATE_LIMITED', message: '' })).toBe('retry');
     expect(classifyRefusal(undefined)).toBe('retry');
     expect(classifyRefusal('nonsense')).toBe('retry');

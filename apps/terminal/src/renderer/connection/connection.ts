@@ -15,7 +15,15 @@ import {
 } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { ackWithTimeout } from './ack';
-import { type BackoffOptions, backoffDelay, OUTDATED_RETRY, RECONNECT, socketIoReconnectOptions } from './backoff';
+import {
+  type BackoffOptions,
+  backoffDelay,
+  busyDelay,
+  CONNECT_TIMEOUT_MS,
+  OUTDATED_RETRY,
+  RECONNECT,
+  socketIoReconnectOptions,
+} from './backoff';
 
 export type TerminalSocket = Socket<TerminalServerEvents, TerminalClientEvents>;
 
@@ -25,13 +33,14 @@ export type TerminalSocket = Socket<TerminalServerEvents, TerminalClientEvents>;
  */
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'outdated';
 
-export type RefusalAction = 'forget-credential' | 'outdated' | 'retry';
+export type RefusalAction = 'forget-credential' | 'outdated' | 'busy' | 'retry';
 
 /** What to do about a connect_error `data` the hub attached (or did not). */
 export function classifyRefusal(data: unknown): RefusalAction {
   const code = typeof data === 'object' && data !== null ? (data as Partial<ConnectErrorData>).code : undefined;
   if (code === ErrorCodes.CREDENTIAL_REVOKED || code === ErrorCodes.UNAUTHENTICATED) return 'forget-credential';
   if (code === ErrorCodes.PROTOCOL_MISMATCH) return 'outdated';
+  if (code === ErrorCodes.HUB_BUSY) return 'busy';
   return 'retry';
 }
 
@@ -74,7 +83,7 @@ export class TerminalConnection {
         ...(options.appVersion ? { appVersion: options.appVersion } : {}),
       },
       autoConnect: false,
-      timeout: 10_000,
+      timeout: CONNECT_TIMEOUT_MS,
       ...socketIoReconnectOptions(reconnect),
     });
     this.socket.on('connect', () => {
@@ -103,6 +112,10 @@ export class TerminalConnection {
       } else if (action === 'outdated') {
         this.setStatus('outdated');
         this.retryLater(OUTDATED_RETRY);
+      } else if (action === 'busy') {
+        // The hub is back and taking everyone in turn: come back at the moment it gave.
+        this.setStatus('offline');
+        this.retryAt(busyDelay((err.data as ConnectErrorData).retryAfterMs, this.refusals++));
       } else {
         this.setStatus('offline');
         this.retryLater(reconnect);
@@ -143,8 +156,11 @@ export class TerminalConnection {
   }
 
   private retryLater(policy: BackoffOptions): void {
+    this.retryAt(backoffDelay(this.refusals++, policy));
+  }
+
+  private retryAt(delay: number): void {
     clearTimeout(this.retryTimer);
-    const delay = backoffDelay(this.refusals++, policy);
     this.retryTimer = setTimeout(() => {
       if (!this.stopped && !this.socket.connected) this.socket.connect();
     }, delay);
