@@ -25,6 +25,7 @@ import type { HouseholdsStore } from '../households/store';
 import { createVoiceClips } from './audio';
 import { announcementToCap } from './cap/export';
 import { type CapKey, type CapResult, createCapGateway } from './cap/gateway';
+import { createCatchUp, notifyingWrites } from './catch-up';
 import { createCompose } from './compose';
 import { createDelivery } from './delivery';
 import { EmergencyMemory } from './emergency-memory';
@@ -36,7 +37,7 @@ import { createSenders } from './senders';
 import { createSettings } from './settings';
 import type { AnnouncementSpeech } from './speech';
 import type { AnnouncementsStore } from './store';
-import { householdView, staffView } from './views';
+import { staffView } from './views';
 
 export type { CapResult } from './cap/gateway';
 export type { Sender } from './policy';
@@ -91,7 +92,10 @@ export interface AnnouncementsDeps {
 }
 
 export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsDeps): AnnouncementsService {
-  const { store, households } = deps;
+  const { households } = deps;
+  // Every write through the store may change what terminals are sent on connect (catch-up.ts).
+  const store = notifyingWrites(deps.store, () => catchUp.changed());
+  const catchUp = createCatchUp(store, deps.receipts);
   const settings = createSettings(store, households);
   const clips = createVoiceClips(ctx.config.dataDir);
   const emergencies = new EmergencyMemory();
@@ -145,7 +149,7 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     setCentroids: settings.setCentroids,
     forHousehold(householdId) {
       try {
-        return householdView(store, deps.receipts, householdId, ctx.clock.now());
+        return catchUp.forHousehold(householdId, ctx.clock.now());
       } catch (err) {
         // The database cannot even be read: published emergencies still go out, from memory.
         if (!ctx.storage.reportFailure(err, 'announcement catch-up list'))

@@ -82,7 +82,16 @@ export function householdView(
   householdId: number,
   now: number,
 ): TerminalAnnouncement[] {
-  const list = store.activeForHousehold(householdId, now, SYNC_LIMIT);
+  return withReceiptStates(receipts, householdId, store.activeForHousehold(householdId, now, SYNC_LIMIT));
+}
+
+/** `list` (oldest first) as the household's terminals see it: with the household's own receipt state. */
+export function withReceiptStates(
+  receipts: ReceiptsStore,
+  householdId: number,
+  list: AnnouncementRecord[],
+): TerminalAnnouncement[] {
+  if (list.length === 0) return [];
   const states = new Map(
     receipts
       .receiptStates(
