@@ -38,13 +38,13 @@ import { createSqliteShopsStore } from './modules/shops/store';
 import { terminalsRoutes } from './modules/terminals/routes';
 import { createTerminalsService, type TerminalsService } from './modules/terminals/service';
 import { createSqliteTerminalsStore } from './modules/terminals/store';
+import type { AdmissionControl } from './plugins/admission';
 import { registerAuth } from './plugins/auth';
 import { clientErrorHandler, createFailureReporter, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createHealth, registerHealthRoutes } from './plugins/health';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
 import { registerSerialization } from './plugins/serialization';
-import type { AdmissionControl } from './plugins/admission';
 import { createSockets, rooms } from './plugins/socket';
 import { createStorageGuard } from './plugins/storage';
 

@@ -1,5 +1,6 @@
 /** Who is making a request or holds a socket: a staff user, a machine client with an API key, or a terminal. */
 import type { StaffRole, User } from '@tsunagu/protocol';
+import { AppError } from './errors';
 
 export type Principal =
   | {
@@ -14,6 +15,13 @@ export type Principal =
   | { kind: 'terminal'; terminalId: number; householdId: number };
 
 export type StaffPrincipal = Extract<Principal, { kind: 'user' | 'apikey' }>;
+export type TerminalPrincipal = Extract<Principal, { kind: 'terminal' }>;
+
+/** The terminal that sent a command registered with access 'terminal' (checked before the handler runs). */
+export function terminalOf(p: Principal): TerminalPrincipal {
+  if (p.kind !== 'terminal') throw new AppError(403, 'FORBIDDEN', 'Only a terminal may do this.');
+  return p;
+}
 
 /**
  * Route and event access rules; every /api route must declare one. `terminals: true` also lets

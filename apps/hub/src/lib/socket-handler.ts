@@ -113,74 +113,75 @@ export function toErrorInfo(err: unknown, logger?: Logger): ErrorInfo {
   return { code: 'INTERNAL', message: 'Something went wrong on the hub. It has been logged.' };
 }
 
-/** The part of a server socket `onCommand` registers on: event names come from the table, at run time. */
-interface RawSocket {
-  nsp: { name: string };
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
+/** A command as the hub runs it: its payload schema, its options and its handler. */
+export interface CommandEntry {
+  event: string;
+  schema: TSchema;
+  options: HandlerOptions;
+  // biome-ignore lint/suspicious/noExplicitAny: entries of every command of a namespace share one map
+  handler: (payload: any, ctx: SocketContext<any>) => unknown;
 }
 
-/**
- * Registers `event` on `socket`, validated with the payload schema the table `wire` gives for it.
- * Socket.IO passes the payload first and the ack last; a client that sends no ack still gets
- * validated and handled, it just hears nothing back.
- */
-export function onCommand<N extends NamespaceName, E extends CommandOf<N>>(
-  ctx: SocketContext<N>,
+/** The entry for `event` of table `wire` (its payload schema from the table). */
+export function commandEntry<N extends NamespaceName, E extends CommandOf<N>>(
   wire: WireEvents[N]['wire'],
   event: E,
   options: HandlerOptions,
   handler: CommandHandler<N, E>,
-): void {
+): CommandEntry {
   const table: NamespaceWire = wire;
-  const schema = table.commands[event]!.payload;
-  // Socket.IO's typed `on` takes only literal event names; this is the one place that registers by name.
-  const socket = ctx.socket as unknown as RawSocket;
-  const ns = socket.nsp.name;
-  socket.on(event, async (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as (r: Ack<CommandDataOf<WireEvents[N]['wire'], E>>) => void) : null;
-    const payload = args[0];
-    const reply = (r: Ack<CommandDataOf<WireEvents[N]['wire'], E>>) => {
-      options.metrics?.inc({ namespace: ns, event, outcome: r.ok ? 'ok' : r.error.code });
-      if (ack) ack(r);
-    };
-    if (options.live && !options.live(ctx.principal)) {
-      reply({
+  return { event, schema: table.commands[event]!.payload, options, handler };
+}
+
+/**
+ * Runs one command sent on a socket: `args` as Socket.IO delivers them (the payload first, the ack
+ * last). A client that sends no ack still gets validated and handled, it just hears nothing back.
+ */
+export async function runCommand(entry: CommandEntry, ctx: SocketContext<NamespaceName>, args: unknown[]) {
+  const { event, options } = entry;
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as (r: Ack<unknown>) => void) : null;
+  const payload = args[0];
+  const reply = (r: Ack<unknown>) => {
+    options.metrics?.inc({ namespace: ctx.socket.nsp.name, event, outcome: r.ok ? 'ok' : r.error.code });
+    if (ack) ack(r);
+  };
+  if (options.live && !options.live(ctx.principal)) {
+    reply({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: 'Your session has ended. Please sign in again.' },
+    });
+    ctx.socket.disconnect(true);
+    return;
+  }
+  if (!allows(options.access, ctx.principal)) {
+    return reply({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not allowed to do this.' } });
+  }
+  // A compromised or broken client must not be able to flood the hub (or the call queue).
+  if (options.limiter) {
+    const key = senderKey(ctx.principal);
+    const limited = (rule: RateRule, k: string) =>
+      !options.limiter!.take(k, rule) && options.limiter!.retryAfterSeconds(k, rule);
+    const wait =
+      limited(DEFAULT_COMMAND_RATE, key) || (options.rateLimit ? limited(options.rateLimit, `${key} ${event}`) : 0);
+    if (wait) {
+      return reply({
         ok: false,
-        error: { code: 'UNAUTHENTICATED', message: 'Your session has ended. Please sign in again.' },
-      });
-      ctx.socket.disconnect(true);
-      return;
-    }
-    if (!allows(options.access, ctx.principal)) {
-      return reply({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not allowed to do this.' } });
-    }
-    // A compromised or broken client must not be able to flood the hub (or the call queue).
-    if (options.limiter) {
-      const key = senderKey(ctx.principal);
-      const limited = (rule: RateRule, k: string) =>
-        !options.limiter!.take(k, rule) && options.limiter!.retryAfterSeconds(k, rule);
-      const wait =
-        limited(DEFAULT_COMMAND_RATE, key) || (options.rateLimit ? limited(options.rateLimit, `${key} ${event}`) : 0);
-      if (wait) {
-        return reply({
-          ok: false,
-          error: { code: 'RATE_LIMITED', message: `Too many requests. Wait ${wait} seconds and try again.` },
-        });
-      }
-    }
-    const invalid = validatePayload(schema, payload);
-    if (invalid) return reply({ ok: false, error: invalid });
-    try {
-      const data = await runWithRequestContext({ address: ctx.socket.data.address ?? null }, () =>
-        handler(payload as CommandPayloadOf<WireEvents[N]['wire'], E>, ctx),
-      );
-      reply({ ok: true, data });
-    } catch (err) {
-      reply({
-        ok: false,
-        error: options.failure ? options.failure(err, event).error : toErrorInfo(err, options.logger),
+        error: { code: 'RATE_LIMITED', message: `Too many requests. Wait ${wait} seconds and try again.` },
       });
     }
-  });
+  }
+  const invalid = validatePayload(entry.schema, payload);
+  if (invalid) return reply({ ok: false, error: invalid });
+  try {
+    const data = await runWithRequestContext({ address: ctx.socket.data.address ?? null }, () =>
+      entry.handler(payload, ctx),
+    );
+    reply({ ok: true, data });
+  } catch (err) {
+    reply({
+      ok: false,
+      error: options.failure ? options.failure(err, event).error : toErrorInfo(err, options.logger),
+    });
+  }
 }

@@ -10,7 +10,6 @@ import type { TSchema } from '@sinclair/typebox';
 import {
   type ConnectErrorData,
   type NamespaceName,
-  type NamespaceWire,
   PROTOCOL_VERSION,
   STAFF_NAMESPACE,
   staffWire,
@@ -20,14 +19,17 @@ import {
 } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import { type Namespace, Server } from 'socket.io';
+import { Adapter } from 'socket.io-adapter';
 import type { Principal } from '../lib/principal';
 import { TokenBuckets } from '../lib/rate-limit';
 import { handshakeAddress } from '../lib/request-context';
 import {
+  type CommandEntry,
   type CommandHandler,
   type CommandOf,
+  commandEntry,
   type HandlerOptions,
-  onCommand,
+  runCommand,
   type SocketContext,
   type SocketData,
   type WireSocket,
@@ -86,6 +88,11 @@ export interface HubSockets {
   setRooms(rules: RoomRules): void;
   onTerminalConnection(handler: ConnectionHandler<Terminal>): void;
   onStaffConnection(handler: ConnectionHandler<Staff>): void;
+  /**
+   * A terminal command registered once for every terminal socket (the handler takes the sender from
+   * its context): nothing is kept per socket for it, unlike `on` inside a connection handler.
+   */
+  terminalCommand: CommandRegistrar<Terminal>;
   /** Called for each socket that disconnects, after Socket.IO has removed it from its rooms. */
   onTerminalDisconnect(handler: (ctx: SocketContext<Terminal>) => void): void;
   /** Closes the staff sockets of ended sessions at once (sign-out, disable, password change or reset). */
@@ -149,11 +156,17 @@ export function createSockets(
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
     pingInterval: 25_000,
     pingTimeout: 20_000,
-    // Recover a brief blip without losing rooms or missed packets.
+    // Recover a brief blip of a console without losing rooms or missed packets (not for terminals, below).
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     serveClient: false,
   });
   const terminals: WireNamespace<Terminal> = io.of(TERMINAL_NAMESPACE);
+  // Terminals without connection-state recovery: a terminal is sent what it missed on every connect
+  // (catch-up list, profile, status, open orders and calls), so recovery only duplicated that — and
+  // it kept every packet sent to a single terminal (the catch-up list too) for two minutes, about
+  // 5 KB per terminal and the most of a storm's memory (docs/benchmarks.md). Staff keep it.
+  void terminals.adapter.close();
+  terminals.adapter = new Adapter(terminals);
   const staff: WireNamespace<Staff> = io.of(STAFF_NAMESPACE);
   const terminalHandlers: ConnectionHandler<Terminal>[] = [];
   const staffHandlers: ConnectionHandler<Staff>[] = [];
@@ -225,28 +238,56 @@ export function createSockets(
   // command cost each terminal ~4 KB of heap (V8 gave every spread copy its own hidden class),
   // measured by the bench's memory-per-terminal figure (docs/benchmarks.md).
   const shared = new Map<string, HandlerOptions>();
+  const optionsFor = (namespace: string, event: string, options: Pick<HandlerOptions, 'access' | 'rateLimit'>) => {
+    const key = `${namespace} ${event}`;
+    let full = shared.get(key);
+    if (!full || !same(full.access, options.access) || !same(full.rateLimit, options.rateLimit)) {
+      full = {
+        access: options.access,
+        rateLimit: options.rateLimit,
+        logger: app.log,
+        failure: deps.failure,
+        metrics: deps.metrics,
+        limiter,
+        live,
+      };
+      shared.set(key, full);
+    }
+    return full;
+  };
+  const listed = (namespace: string, entry: CommandEntry) => {
+    const key = `${namespace} ${entry.event}`;
+    if (!commands.has(key))
+      commands.set(key, { namespace, event: entry.event, access: entry.options.access, schema: entry.schema });
+  };
+
+  // Every command of a socket goes through one listener shared by all sockets (Socket.IO calls it
+  // with the socket as `this`): commands registered once per namespace first, then those a
+  // connection handler registered for this socket alone. A listener per command and socket cost
+  // each terminal a closure, its context and an entry in the socket's listener table per command.
+  const byNamespace = new Map<string, Map<string, CommandEntry>>([
+    [TERMINAL_NAMESPACE, new Map()],
+    [STAFF_NAMESPACE, new Map()],
+  ]);
+  const perSocket = new WeakMap<object, Map<string, CommandEntry>>();
+  function dispatch(this: WireSocket<NamespaceName>, event: unknown, ...args: unknown[]) {
+    if (typeof event !== 'string') return;
+    const entry = byNamespace.get(this.nsp.name)?.get(event) ?? perSocket.get(this)?.get(event);
+    if (entry) void runCommand(entry, { socket: this, principal: principalOf(this) }, args);
+  }
+
   const registrar =
-    <N extends NamespaceName>(ctx: SocketContext<N>, wire: WireEvents[N]['wire']): CommandRegistrar<N> =>
+    <N extends NamespaceName>(socket: WireSocket<N>, wire: WireEvents[N]['wire']): CommandRegistrar<N> =>
     (event, options, handler) => {
-      const namespace = ctx.socket.nsp.name;
-      const key = `${namespace} ${event}`;
-      const table: NamespaceWire = wire;
-      if (!commands.has(key))
-        commands.set(key, { namespace, event, access: options.access, schema: table.commands[event]!.payload });
-      let full = shared.get(key);
-      if (!full || !same(full.access, options.access) || !same(full.rateLimit, options.rateLimit)) {
-        full = {
-          access: options.access,
-          rateLimit: options.rateLimit,
-          logger: app.log,
-          failure: deps.failure,
-          metrics: deps.metrics,
-          limiter,
-          live,
-        };
-        shared.set(key, full);
+      const namespace = socket.nsp.name;
+      const entry = commandEntry(wire, event, optionsFor(namespace, event, options), handler);
+      listed(namespace, entry);
+      let own = perSocket.get(socket);
+      if (!own) {
+        own = new Map();
+        perSocket.set(socket, own);
       }
-      onCommand(ctx, wire, event, full, handler);
+      own.set(event, entry);
     };
 
   const connect =
@@ -265,7 +306,8 @@ export function createSockets(
       }
       if (joined === null) return void socket.disconnect(true);
       socket.join(joined);
-      const on = registrar(ctx, wire);
+      socket.onAny(dispatch);
+      const on = registrar(socket, wire);
       for (const h of handlers) {
         try {
           h({ ...ctx, on });
@@ -274,17 +316,19 @@ export function createSockets(
         }
       }
     };
-  terminals.on('connection', (socket) => {
-    connect(terminalWire, terminalHandlers, (p) => roomRules.terminal(p))(socket);
-    socket.on('disconnect', () => {
-      for (const h of terminalDisconnects) {
-        try {
-          h({ socket, principal: principalOf(socket) });
-        } catch (err) {
-          app.log.error({ err }, 'terminal disconnect handler failed');
-        }
+  const terminalConnected = connect(terminalWire, terminalHandlers, (p) => roomRules.terminal(p));
+  function terminalGone(this: WireSocket<Terminal>) {
+    for (const h of terminalDisconnects) {
+      try {
+        h({ socket: this, principal: principalOf(this) });
+      } catch (err) {
+        app.log.error({ err }, 'terminal disconnect handler failed');
       }
-    });
+    }
+  }
+  terminals.on('connection', (socket) => {
+    terminalConnected(socket);
+    socket.on('disconnect', terminalGone);
   });
   staff.on(
     'connection',
@@ -325,6 +369,11 @@ export function createSockets(
     },
     onTerminalConnection: (h) => terminalHandlers.push(h),
     onStaffConnection: (h) => staffHandlers.push(h),
+    terminalCommand(event, options, handler) {
+      const entry = commandEntry(terminalWire, event, optionsFor(TERMINAL_NAMESPACE, event, options), handler);
+      listed(TERMINAL_NAMESPACE, entry);
+      byNamespace.get(TERMINAL_NAMESPACE)!.set(event, entry);
+    },
     onTerminalDisconnect: (h) => terminalDisconnects.push(h),
     endStaffSessions(ended) {
       for (const socket of [...staff.sockets.values()]) {

@@ -1,22 +1,23 @@
 /** Terminal socket: the catch-up list on connect and the receipts (acked once stored). */
 import type { HubContext } from '../../context';
+import { terminalOf } from '../../lib/principal';
 import type { AnnouncementsService } from './service';
 
 export function registerAnnouncementSockets(ctx: HubContext, service: AnnouncementsService): void {
-  ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
+  ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
     // The terminal joined its rooms before any connection handler ran (sockets.setRooms), so
     // nothing published from now on can fall between this list and the live events; the terminal
     // de-duplicates by id.
     socket.emit('announcement:sync', { announcements: service.forHousehold(principal.householdId) });
+  });
 
-    on('announcement:list', { access: 'terminal' }, () => ({
-      announcements: service.forHousehold(principal.householdId),
-    }));
+  ctx.sockets.terminalCommand('announcement:list', { access: 'terminal' }, (_payload, { principal }) => ({
+    announcements: service.forHousehold(terminalOf(principal).householdId),
+  }));
 
-    on('announcement:receipt', { access: 'terminal' }, async (payload) => {
-      await service.receipt(principal, payload);
-      return { stored: true as const };
-    });
+  ctx.sockets.terminalCommand('announcement:receipt', { access: 'terminal' }, async (payload, { principal }) => {
+    await service.receipt(terminalOf(principal), payload);
+    return { stored: true as const };
   });
 }

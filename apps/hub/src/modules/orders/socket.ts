@@ -1,19 +1,22 @@
 /** Terminal side of orders: answer はい / いいえ, acknowledge messages, ask for the current state. */
 import type { HubContext } from '../../context';
+import { terminalOf } from '../../lib/principal';
 import type { OrdersService } from './service';
 
 export function registerOrderSockets(ctx: HubContext, orders: OrdersService): void {
-  ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
+  ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
-    const { householdId } = principal;
-    on('order:respond', { access: 'terminal' }, (p) => orders.respond(householdId, p.orderId, p.accept));
-    on('order:ack', { access: 'terminal' }, (p) => ({
-      acknowledged: orders.ack(householdId, p.messageIds),
-    }));
-    on('order:list', { access: 'terminal' }, () => ({
-      orders: orders.list({ householdId, excludeDrafts: true, limit: 20 }),
-    }));
     // What this terminal missed while it was away.
-    for (const m of orders.pendingFor(householdId)) socket.emit('order:message', m);
+    for (const m of orders.pendingFor(principal.householdId)) socket.emit('order:message', m);
   });
+  const household = (p: Parameters<typeof terminalOf>[0]) => terminalOf(p).householdId;
+  ctx.sockets.terminalCommand('order:respond', { access: 'terminal' }, (p, { principal }) =>
+    orders.respond(household(principal), p.orderId, p.accept),
+  );
+  ctx.sockets.terminalCommand('order:ack', { access: 'terminal' }, (p, { principal }) => ({
+    acknowledged: orders.ack(household(principal), p.messageIds),
+  }));
+  ctx.sockets.terminalCommand('order:list', { access: 'terminal' }, (_p, { principal }) => ({
+    orders: orders.list({ householdId: household(principal), excludeDrafts: true, limit: 20 }),
+  }));
 }

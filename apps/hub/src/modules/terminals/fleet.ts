@@ -9,7 +9,7 @@ import { AppVersion, PROTOCOL_VERSION } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
+import { actorName, terminalOf } from '../../lib/principal';
 import { route } from '../../lib/route';
 import { rooms } from '../../plugins/socket';
 import type { TerminalsService } from './service';
@@ -47,9 +47,9 @@ export function registerFleet(
     });
   }
 
-  ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
+  ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
-    const { terminalId, householdId } = principal;
+    const { terminalId } = principal;
     const claimed = (socket.handshake.auth as { appVersion?: unknown } | undefined)?.appVersion;
     report({
       terminalId,
@@ -59,14 +59,13 @@ export function registerFleet(
       address: socket.data.address ?? null,
       at: ctx.clock.now(),
     });
-    on('terminal:answerVolumeTest', { access: 'terminal' }, ({ testId, heard }) => {
-      const test = store.answerVolumeTest(testId, terminalId, heard, ctx.clock.now());
-      if (!test) throw notFound('volume test');
-      ctx.sockets.staff
-        .to(rooms.role('cityhall'))
-        .emit('terminal:volumeTestAnswered', { terminalId, householdId, test });
-      return {};
-    });
+  });
+  ctx.sockets.terminalCommand('terminal:answerVolumeTest', { access: 'terminal' }, ({ testId, heard }, c) => {
+    const { terminalId, householdId } = terminalOf(c.principal);
+    const test = store.answerVolumeTest(testId, terminalId, heard, ctx.clock.now());
+    if (!test) throw notFound('volume test');
+    ctx.sockets.staff.to(rooms.role('cityhall')).emit('terminal:volumeTestAnswered', { terminalId, householdId, test });
+    return {};
   });
 
   /** The terminal, enrolled and connected now; otherwise a clear error. */

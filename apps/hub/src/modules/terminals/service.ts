@@ -2,7 +2,7 @@
 import { ENROLLMENT_CODE_LENGTH, type TerminalProfile } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { AppError, notFound } from '../../lib/errors';
-import type { Principal } from '../../lib/principal';
+import { type Principal, terminalOf } from '../../lib/principal';
 import { randomDigits, randomToken, sha256 } from '../../lib/secrets';
 import { storageProblemOf } from '../../lib/storage-errors';
 import { rooms } from '../../plugins/socket';
@@ -196,7 +196,7 @@ export function createTerminalsService(
     });
   }
 
-  ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
+  ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
     const t = terminals.get(principal.terminalId);
     if (!t) return void socket.disconnect(true);
@@ -205,11 +205,10 @@ export function createTerminalsService(
     setPresence(t.id, true, clock.now());
     if (n === 1) notifyStaff(t.id, t.householdId, true);
     socket.emit('terminal:profileChanged', service.profile(t.id));
-
-    on('terminal:heartbeat', { access: 'terminal' }, () => {
-      setPresence(t.id, true, clock.now());
-      return { serverTime: new Date(clock.now()).toISOString() };
-    });
+  });
+  ctx.sockets.terminalCommand('terminal:heartbeat', { access: 'terminal' }, (_payload, { principal }) => {
+    setPresence(terminalOf(principal).terminalId, true, clock.now());
+    return { serverTime: new Date(clock.now()).toISOString() };
   });
 
   ctx.sockets.onTerminalDisconnect(({ principal }) => {

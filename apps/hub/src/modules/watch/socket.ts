@@ -2,7 +2,7 @@
 
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
+import { actorName, terminalOf } from '../../lib/principal';
 import type { HouseholdsStore } from '../households/store';
 import { canSeeAlert } from './access';
 import type { WatchService } from './service';
@@ -16,7 +16,7 @@ export function registerWatchSockets(
 ): void {
   const { service, alerts, households } = deps;
 
-  ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
+  ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
     // Whatever the terminal missed while away: today's status (it resets its button from this).
     // …and a help request still open (the resident sees who has seen it).
@@ -25,19 +25,23 @@ export function registerWatchSockets(
       const help = await service.helpStatus(principal.householdId);
       if (help) socket.emit('help:statusChanged', help);
     })().catch((err: unknown) => ctx.log.error({ err }, 'watch: the status on connect failed'));
-    on('checkin:submit', { access: 'terminal' }, (payload) =>
-      service.submitCheckin(principal.householdId, principal.terminalId, payload),
-    );
-    on('checkin:status', { access: 'terminal' }, () => service.status(principal.householdId));
-    on('help:request', { access: 'terminal' }, async () => {
-      const status = await service.requestHelp(principal.householdId);
-      await ctx.audit.record({
-        actor: `terminal:${principal.terminalId}`,
-        action: 'watch.help_requested',
-        target: `alert:${status.alertId}`,
-      });
-      return status;
+  });
+  ctx.sockets.terminalCommand('checkin:submit', { access: 'terminal' }, (payload, { principal }) => {
+    const t = terminalOf(principal);
+    return service.submitCheckin(t.householdId, t.terminalId, payload);
+  });
+  ctx.sockets.terminalCommand('checkin:status', { access: 'terminal' }, (_payload, { principal }) =>
+    service.status(terminalOf(principal).householdId),
+  );
+  ctx.sockets.terminalCommand('help:request', { access: 'terminal' }, async (_payload, { principal }) => {
+    const t = terminalOf(principal);
+    const status = await service.requestHelp(t.householdId);
+    await ctx.audit.record({
+      actor: `terminal:${t.terminalId}`,
+      action: 'watch.help_requested',
+      target: `alert:${status.alertId}`,
     });
+    return status;
   });
 
   ctx.sockets.onStaffConnection(({ principal, on }) => {
