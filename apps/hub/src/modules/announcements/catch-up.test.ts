@@ -1,0 +1,47 @@
+/**
+ * The catch-up list is read from the published set once per change of that set: every change —
+ * publish, narrower targets, an update, a cancel — shows in the next list, with no stale entry.
+ */
+import { createTestHub, type TestHub } from '../../testing/harness';
+import type { AnnouncementsService } from './service';
+
+describe('catch-up list from the kept published set', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub();
+  });
+  afterAll(() => hub.close());
+
+  it('follows every change of the set', async () => {
+    const svc = hub.capabilities.announcements as AnnouncementsService;
+    const cityhall = hub.as(hub.sessionFor(hub.fixture.users.cityhall));
+    const [h0, h1] = hub.fixture.households as [number, number];
+    const shown = (householdId: number) => svc.forHousehold(householdId).map((a) => [a.id, a.version]);
+    const create = async (payload: Record<string, unknown>) => {
+      const res = await cityhall({
+        method: 'POST',
+        url: '/api/announcements',
+        payload: { kind: 'routine', titleJa: 'お知らせ', bodyJa: '本文です。', target: { type: 'all' }, ...payload },
+      });
+      expect(res.statusCode).toBe(201);
+      return (res.json() as { id: number }).id;
+    };
+
+    // Read once (nothing published): the set is now kept.
+    expect(shown(h0)).toEqual([]);
+    const a = await create({});
+    expect(shown(h0)).toEqual([[a, 1]]);
+    const b = await create({ target: { type: 'households', householdIds: [h1] } });
+    expect(shown(h0)).toEqual([[a, 1]]);
+    expect(shown(h1)).toEqual([
+      [a, 1],
+      [b, 1],
+    ]);
+    const patched = await cityhall({ method: 'PATCH', url: `/api/announcements/${a}`, payload: { bodyJa: '訂正' } });
+    expect(patched.statusCode).toBe(200);
+    expect(shown(h0)).toEqual([[a, 2]]);
+    expect((await cityhall({ method: 'POST', url: `/api/announcements/${a}/cancel` })).statusCode).toBe(200);
+    expect(shown(h0)).toEqual([]);
+    expect(shown(h1)).toEqual([[b, 1]]);
+  });
+});
