@@ -18,12 +18,14 @@ import { TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
 import { runDisasterBench } from './disaster';
 import type { MemoryReading } from './ipc';
 import { machine } from './machine';
+import { runMemoryBench } from './memory';
 import { prepareDatabase, storeAnnouncementWhileDown } from './prepare';
 import { type Spawned, sampleProcess, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
 import { renderMarkdown, renderTable } from './report';
 import { type BenchResults, sizesFor } from './results';
 import { measureSynthesis } from './speech';
 import { runStartBench } from './start';
+import { runStormBench } from './storm';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
@@ -34,8 +36,10 @@ export interface BenchOptions {
   /** Where to write; default docs/ for the full run, data/bench/ for --quick and --terminals runs. */
   out: string | null;
   browser: boolean;
-  /** `disaster`: only the figures of issues 14 and 15 (bench/disaster.ts); `start`: only figure 6 (bench/start.ts). */
-  only: 'disaster' | 'start' | null;
+  /** `disaster`: only the figures of issues 14 and 15 (bench/disaster.ts); `start`: only figure 6 (bench/start.ts); `storm`, `memory`: figures 5 and 2 (bench/storm.ts, bench/memory.ts). */
+  only: 'disaster' | 'start' | 'storm' | 'memory' | null;
+  /** `--only memory`: where to write the hub's heap snapshots. */
+  heap: string | null;
   /** Where to write the hub's CPU profile of the measured stretch (disaster: the emergency with its voice). */
   profile: string | null;
   /** start: another build of the terminal page to measure alongside (a copy of apps/terminal/dist/web). */
@@ -51,6 +55,7 @@ function parse(argv: string[]): BenchOptions {
     only: null,
     profile: null,
     before: null,
+    heap: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -58,8 +63,8 @@ function parse(argv: string[]): BenchOptions {
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--only') {
       const part = argv[++i];
-      if (part !== 'disaster' && part !== 'start') {
-        console.error('--only takes: disaster, start');
+      if (part !== 'disaster' && part !== 'start' && part !== 'storm' && part !== 'memory') {
+        console.error('--only takes: disaster, start, storm, memory');
         process.exit(2);
       }
       o.only = part;
@@ -71,6 +76,7 @@ function parse(argv: string[]): BenchOptions {
       }
     } else if (a === '--profile') o.profile = path.resolve(argv[++i] ?? '.');
     else if (a === '--before') o.before = path.resolve(argv[++i] ?? '.');
+    else if (a === '--heap') o.heap = path.resolve(argv[++i] ?? '.');
     else if (a === '--out') o.out = path.resolve(argv[++i] ?? '.');
     else if (a === '--help' || a === '-h') {
       console.log(
@@ -80,7 +86,9 @@ function parse(argv: string[]): BenchOptions {
           '       of the emergency with its voice to DIR, read it with node tools/fleet/dist/bench/profile-top.js)\n' +
           'npm run bench -- --only start [--terminals N] [--before DIR]\n' +
           '      (terminal start: served by the hub, from the packaged files, offline; the page in apps/terminal/dist/web;\n' +
-          '       --before DIR: another build of it, from disk, measured alongside)',
+          '       --before DIR: another build of it, from disk, measured alongside)\n' +
+          'npm run bench -- --only storm [--terminals N] [--profile DIR]   (the reconnect storm alone; data/bench/)\n' +
+          'npm run bench -- --only memory [--terminals N] [--heap DIR]    (memory per idle terminal up to N, e.g. 19000; data/bench/)',
       );
       process.exit(0);
     } else {
@@ -111,6 +119,16 @@ async function main() {
       official,
       before: options.before,
     });
+    process.exit(0);
+  }
+  if (options.only === 'storm' || options.only === 'memory') {
+    const part = {
+      terminals: options.terminals ?? (options.quick ? 500 : 10_000),
+      out: options.out ?? path.join(ROOT, 'data/bench'),
+      profile: options.profile,
+      heap: options.heap,
+    };
+    await (options.only === 'storm' ? runStormBench(part) : runMemoryBench(part));
     process.exit(0);
   }
   const sizes = sizesFor(options.quick);
