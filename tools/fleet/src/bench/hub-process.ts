@@ -19,6 +19,15 @@ async function main() {
     config: { dataDir, port, host: '127.0.0.1', seedDemo: false, publicUrl: `http://127.0.0.1:${port}` },
     logger: false,
   });
+  // For the memory figure's comparison only: the terminals' namespace with Socket.IO's
+  // connection-state recovery as the hub had it before (plugins/socket.ts turned it off for terminals).
+  if (process.env.TSUNAGU_BENCH_TERMINAL_RECOVERY === '1') {
+    const { terminals, staff } = hub.ctx.sockets;
+    // The staff namespace still has it: the same adapter class.
+    const SessionAware = staff.adapter.constructor as new (nsp: typeof terminals) => typeof terminals.adapter;
+    await terminals.adapter.close();
+    terminals.adapter = new SessionAware(terminals);
+  }
   await hub.app.listen({ port, host: '127.0.0.1', backlog: 4096 });
   const address = hub.app.server.address();
   const bound = typeof address === 'object' && address ? address.port : port;

@@ -6,15 +6,12 @@
  * kill → listening. Writes data/bench/benchmarks-storm-N.json.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { databaseFile } from '@tsunagu/hub/db/database';
-import { machine } from './machine';
-import { prepareDatabase, storeAnnouncementWhileDown } from './prepare';
-import { type Spawned, sampleProcess, startFleetProcess, startHubProcess, stopProcess } from './proc';
-
-const PER_FLEET = 5000;
+import { closeCity, connectedCount, newCity, populate, writeResult } from './city';
+import { storeAnnouncementWhileDown } from './prepare';
+import { sampleProcess, startHubProcess } from './proc';
 
 interface StormPart {
   complete: boolean;
@@ -30,39 +27,24 @@ interface StormPart {
 
 export async function runStormBench(options: { terminals: number; out: string; profile: string | null }) {
   const n = options.terminals;
-  const started = performance.now();
-  const log = (line: string) =>
-    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-  const m = machine();
-  log(`storm at ${n} terminals; machine: ${m.cpuModel}, ${m.cores} cores, load ${m.loadAverageAtStart}`);
-  const hubCore = m.cores >= 2 ? 0 : null;
-  const fleetCore = m.cores >= 2 ? 1 : null;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-bench-storm-'));
-  let hub: Spawned | null = null;
-  const fleets: Spawned[] = [];
+  const city = newCity('storm', n);
+  const { log } = city;
   try {
-    const prepared = await prepareDatabase(dataDir, { households: n, shops: 1, operators: 1, viaApi: 0 });
-    hub = await startHubProcess(hubCore, dataDir);
-    const hubUrl = `http://127.0.0.1:${hub.port}`;
-    for (let i = 0; i < prepared.preEnrolled.length; i += PER_FLEET) {
-      const f = await startFleetProcess(fleetCore, `fleet ${fleets.length + 1}`);
-      fleets.push(f);
-      await f.call('init', { hub: hubUrl, heartbeatMs: 30_000, transports: ['websocket'] });
-      await f.call('adopt', { identities: prepared.preEnrolled.slice(i, i + PER_FLEET) });
-    }
+    await populate(city, n, 30_000);
     const before = await Promise.all(
-      fleets.map((f) => f.call<{ connected: number; ms: number }>('connect', { concurrency: 250, timeoutMs: 60_000 })),
+      city.fleets.map((f) => f.call<{ ms: number }>('connect', { concurrency: 250, timeoutMs: 60_000 })),
     );
-    const counts = await Promise.all(fleets.map((f) => f.call<number>('connectedCount')));
+    const counts = await connectedCount(city);
     const total = counts.reduce((s, c) => s + c, 0);
     log(`${total} connected in ${Math.round(Math.max(...before.map((b) => b.ms)))} ms; killing the hub (SIGKILL)…`);
     await new Promise((r) => setTimeout(r, 2000));
-    await Promise.all(fleets.map((f) => f.call('stormArm')));
+    await Promise.all(city.fleets.map((f) => f.call('stormArm')));
     const killedAt = performance.now();
-    hub.child.kill('SIGKILL');
-    await hub.exited;
-    const announcementId = storeAnnouncementWhileDown(databaseFile(dataDir));
-    hub = await startHubProcess(hubCore, dataDir, { port: Number(new URL(hubUrl).port) });
+    city.hub!.child.kill('SIGKILL');
+    await city.hub!.exited;
+    const announcementId = storeAnnouncementWhileDown(databaseFile(city.dataDir));
+    const hub = await startHubProcess(city.hubCore, city.dataDir, { port: Number(new URL(city.hubUrl).port) });
+    city.hub = hub;
     const hubBackMs = performance.now() - killedAt;
     const sampler = sampleProcess(hub.pid, 250);
     if (options.profile) await hub.call('profileStart');
@@ -70,7 +52,9 @@ export async function runStormBench(options: { terminals: number; out: string; p
       `hub back after ${Math.round(hubBackMs)} ms (pid ${hub.pid}); announcement ${announcementId} stored while down`,
     );
     const parts = await Promise.all(
-      fleets.map((f, i) => f.call<StormPart>('stormWait', { announcementId, count: counts[i], timeoutMs: 180_000 })),
+      city.fleets.map((f, i) =>
+        f.call<StormPart>('stormWait', { announcementId, count: counts[i], timeoutMs: 180_000 }),
+      ),
     );
     const peaks = sampler.stop();
     if (options.profile) {
@@ -79,11 +63,11 @@ export async function runStormBench(options: { terminals: number; out: string; p
       log(`hub CPU profile of the storm: ${file}`);
     }
     const result = {
-      startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
-      machine: m,
+      startedAt: new Date(Date.now() - (performance.now() - city.started)).toISOString(),
+      machine: city.machine,
       loadAverageAtEnd: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
       terminals: total,
-      fleetProcesses: fleets.length,
+      fleetProcesses: city.fleets.length,
       hubBackMs: Math.round(hubBackMs),
       allReceivedMs: Math.round(Math.max(...parts.map((p) => p.allReceivedMs))),
       allReconnectedMs: Math.round(Math.max(...parts.map((p) => p.allReconnectedMs))),
@@ -100,13 +84,8 @@ export async function runStormBench(options: { terminals: number; out: string; p
     log(
       `storm: all back ${result.allReconnectedMs} ms, all holding the announcement ${result.allReceivedMs} ms after the kill (hub back ${result.hubBackMs} ms, ratio ${(result.allReceivedMs / result.hubBackMs).toFixed(2)}x); received ${result.received}/${total}; gave up ${result.gaveUp}; peak CPU ${peaks.peakCpuPercent} %, RSS ${Math.round(peaks.peakRssBytes / 1048576)} MB; load at end ${result.loadAverageAtEnd}`,
     );
-    fs.mkdirSync(options.out, { recursive: true });
-    const file = path.join(options.out, `benchmarks-storm-${n}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    log(`wrote ${file}`);
+    writeResult(city, path.join(options.out, `benchmarks-storm-${n}.json`), result);
   } finally {
-    for (const f of fleets) await stopProcess(f);
-    await stopProcess(hub);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await closeCity(city);
   }
 }
