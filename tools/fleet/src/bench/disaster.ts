@@ -23,6 +23,7 @@ import { epochNow, type Seen } from '../sim/watch';
 import { machine } from './machine';
 import { prepareDatabase } from './prepare';
 import { type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
+import { writePart } from './section';
 import { measureSynthesis, type SynthesisResult } from './speech';
 
 const PER_FLEET = 5000;
@@ -323,16 +324,5 @@ function section(r: DisasterResults): string {
 }
 
 function write(r: DisasterResults, options: { terminals: number; out: string; official: boolean }) {
-  fs.mkdirSync(options.out, { recursive: true });
-  const suffix = options.official ? '' : `-${options.terminals}`;
-  const json = path.join(options.out, `benchmarks-disaster${suffix}.json`);
-  fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  console.log(`\n${disasterTable(r)}\n`);
-  if (options.official) {
-    const page = path.join(options.out, 'benchmarks.md');
-    const text = fs.existsSync(page) ? fs.readFileSync(page, 'utf8') : '# Benchmarks\n';
-    const re = /<!-- bench:disaster:start -->[\s\S]*<!-- bench:disaster:end -->/;
-    fs.writeFileSync(page, re.test(text) ? text.replace(re, section(r)) : `${text.trimEnd()}\n\n${section(r)}\n`);
-    console.log(`wrote ${json} and ${page}`);
-  } else console.log(`wrote ${json}`);
+  writePart({ ...options, name: 'disaster', results: r, table: disasterTable(r), section: section(r) });
 }

@@ -101,24 +101,16 @@ function parse(argv: string[]): BenchOptions {
 
 async function main() {
   const options = parse(process.argv.slice(2));
-  if (options.only === 'disaster') {
+  if (options.only) {
+    // A part on its own: the official run (default size) writes docs/, any other data/bench/.
     const official = options.terminals === null && !options.quick;
-    await runDisasterBench({
+    const part = {
       terminals: options.terminals ?? (options.quick ? 500 : 10_000),
       out: options.out ?? path.join(ROOT, official ? 'docs' : 'data/bench'),
       official,
-      profile: options.profile,
-    });
-    process.exit(0);
-  }
-  if (options.only === 'start') {
-    const official = options.terminals === null && !options.quick;
-    await runStartBench({
-      terminals: options.terminals ?? (options.quick ? 500 : 10_000),
-      out: options.out ?? path.join(ROOT, official ? 'docs' : 'data/bench'),
-      official,
-      before: options.before,
-    });
+    };
+    if (options.only === 'disaster') await runDisasterBench({ ...part, profile: options.profile });
+    else await runStartBench({ ...part, before: options.before });
     process.exit(0);
   }
   if (options.only === 'storm' || options.only === 'memory') {

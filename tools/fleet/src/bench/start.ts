@@ -24,6 +24,7 @@ import {
 import { machine } from './machine';
 import { prepareDatabase } from './prepare';
 import { type Spawned, startFleetProcess, startHubProcess, stopProcess } from './proc';
+import { writePart } from './section';
 
 export interface StartBenchResults {
   startedAt: string;
@@ -141,16 +142,5 @@ function section(r: StartBenchResults): string {
 }
 
 function write(r: StartBenchResults, options: { terminals: number; out: string; official: boolean }) {
-  fs.mkdirSync(options.out, { recursive: true });
-  const suffix = options.official ? '' : `-${options.terminals}`;
-  const json = path.join(options.out, `benchmarks-start${suffix}.json`);
-  fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
-  console.log(`\n${startTable(r)}\n`);
-  if (options.official) {
-    const page = path.join(options.out, 'benchmarks.md');
-    const text = fs.existsSync(page) ? fs.readFileSync(page, 'utf8') : '# Benchmarks\n';
-    const re = /<!-- bench:start:start -->[\s\S]*<!-- bench:start:end -->/;
-    fs.writeFileSync(page, re.test(text) ? text.replace(re, section(r)) : `${text.trimEnd()}\n\n${section(r)}\n`);
-    console.log(`wrote ${json} and ${page}`);
-  } else console.log(`wrote ${json}`);
+  writePart({ ...options, name: 'start', results: r, table: startTable(r), section: section(r) });
 }
