@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { migrated, running } from '../testing/migrated';
 import { openDatabase } from './database';
 import { currentVersion, loadMigrations, migrate, pendingMigrations } from './migrate';
 
@@ -112,8 +113,7 @@ describe('migrations', () => {
 });
 
 describe('0001-core', () => {
-  const db = new Database(':memory:');
-  migrate(db, { target: 1 });
+  const db = migrated(1);
 
   it('creates the core tables as STRICT tables', () => {
     expect(tables(db)).toEqual(
@@ -140,23 +140,22 @@ describe('0001-core', () => {
 
   it('keeps the audit log append-only', () => {
     db.prepare("INSERT INTO audit_log (at, actor, action) VALUES (1, 'a', 'b')").run();
-    expect(() => db.prepare("UPDATE audit_log SET actor = 'x'").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(running(db, "UPDATE audit_log SET actor = 'x'")).toThrow(/append-only/);
+    expect(running(db, 'DELETE FROM audit_log')).toThrow(/append-only/);
   });
 
   it('allows one active terminal per household and refuses a non-cityhall admin', () => {
     db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
     db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
     db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'x', 0)").run();
-    expect(() =>
-      db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'y', 0)").run(),
+    expect(
+      running(db, "INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'y', 0)"),
     ).toThrow(/UNIQUE/);
-    expect(() =>
-      db
-        .prepare(
-          "INSERT INTO users (username, display_name, password_hash, role, admin, created_at) VALUES ('w', 'w', 'h', 'watcher', 1, 0)",
-        )
-        .run(),
+    expect(
+      running(
+        db,
+        "INSERT INTO users (username, display_name, password_hash, role, admin, created_at) VALUES ('w', 'w', 'h', 'watcher', 1, 0)",
+      ),
     ).toThrow(/CHECK/);
   });
 });

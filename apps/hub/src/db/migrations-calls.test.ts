@@ -1,10 +1,7 @@
-import Database from 'better-sqlite3';
-import { migrate } from './migrate';
+import { migrated, running } from '../testing/migrated';
 
 describe('0003-calls-orders', () => {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, { target: 3 });
+  const db = migrated(3, { foreignKeys: true });
   const now = Date.UTC(2026, 0, 5);
   db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', '大沢', 'Osawa')").run();
   db.prepare("INSERT INTO shops (name, category, kind, created_at) VALUES ('店', 'supermarket', 'shop', ?)").run(now);
@@ -25,7 +22,7 @@ describe('0003-calls-orders', () => {
       n: 3,
       photo_mime: 'image/jpeg',
     });
-    expect(() => db.prepare("UPDATE shop_items SET photo_mime = 'image/gif'").run()).toThrow(/CHECK/);
+    expect(running(db, "UPDATE shop_items SET photo_mime = 'image/gif'")).toThrow(/CHECK/);
     expect(db.prepare('SELECT archived FROM shops').get()).toEqual({ archived: 0 });
   });
 

@@ -1,4 +1,4 @@
-import { migratedWithHousehold } from '../testing/migrated';
+import { migratedWithHousehold, running } from '../testing/migrated';
 
 describe('0004-checkins-watch', () => {
   const db = migratedWithHousehold(4);
@@ -31,12 +31,11 @@ describe('0004-checkins-watch', () => {
     );
     insert.run();
     expect(() => insert.run()).toThrow(/UNIQUE/);
-    expect(() =>
-      db
-        .prepare(
-          "INSERT INTO checkins (household_id, idempotency_key, at, pressed_at, received_at, mood) VALUES (1, 'k2', 1, 1, 1, 'great')",
-        )
-        .run(),
+    expect(
+      running(
+        db,
+        "INSERT INTO checkins (household_id, idempotency_key, at, pressed_at, received_at, mood) VALUES (1, 'k2', 1, 1, 1, 'great')",
+      ),
     ).toThrow(/CHECK/);
   });
 
@@ -46,9 +45,7 @@ describe('0004-checkins-watch', () => {
     );
     expect(() => plan.run(1440)).toThrow(/CHECK/);
     plan.run(600);
-    expect(() => db.prepare("INSERT INTO signs_of_life (household_id, kind, at) VALUES (1, 'dance', 0)").run()).toThrow(
-      /CHECK/,
-    );
+    expect(running(db, "INSERT INTO signs_of_life (household_id, kind, at) VALUES (1, 'dance', 0)")).toThrow(/CHECK/);
   });
 
   it('keeps one missed-check-in alert per household and day, and district alerts without a household', () => {
@@ -57,14 +54,13 @@ describe('0004-checkins-watch', () => {
     );
     expect(missed.run().changes).toBe(1);
     expect(missed.run().changes).toBe(0);
-    expect(() =>
-      db
-        .prepare(
-          "INSERT INTO watch_alerts (kind, household_id, district_id, opened_at) VALUES ('district_outage', 1, 1, 0)",
-        )
-        .run(),
+    expect(
+      running(
+        db,
+        "INSERT INTO watch_alerts (kind, household_id, district_id, opened_at) VALUES ('district_outage', 1, 1, 0)",
+      ),
     ).toThrow(/CHECK/);
     db.prepare("INSERT INTO watch_alerts (kind, district_id, opened_at) VALUES ('district_outage', 1, 0)").run();
-    expect(() => db.prepare("UPDATE watch_alerts SET state = 'resolved' WHERE id = 1").run()).toThrow(/CHECK/);
+    expect(running(db, "UPDATE watch_alerts SET state = 'resolved' WHERE id = 1")).toThrow(/CHECK/);
   });
 });

@@ -1,4 +1,4 @@
-import { migratedWithHousehold } from '../testing/migrated';
+import { migratedWithHousehold, rowCount, running } from '../testing/migrated';
 
 describe('0043-terminal-fleet', () => {
   const db = migratedWithHousehold(43);
@@ -20,14 +20,14 @@ describe('0043-terminal-fleet', () => {
     report.run();
     expect(() => report.run()).toThrow(/UNIQUE|PRIMARY KEY/);
     db.prepare("INSERT INTO terminal_volume_tests (terminal_id, requested_by, requested_at) VALUES (1, 'u', 0)").run();
-    expect(() => db.prepare('UPDATE terminal_volume_tests SET heard = 1').run()).toThrow(/CHECK/);
-    expect(() => db.prepare('UPDATE terminal_volume_tests SET heard = 2, answered_at = 1').run()).toThrow(/CHECK/);
+    expect(running(db, 'UPDATE terminal_volume_tests SET heard = 1')).toThrow(/CHECK/);
+    expect(running(db, 'UPDATE terminal_volume_tests SET heard = 2, answered_at = 1')).toThrow(/CHECK/);
     db.prepare('UPDATE terminal_volume_tests SET heard = 1, answered_at = 1').run();
   });
 
   it('goes with its terminal', () => {
     db.prepare('DELETE FROM terminals').run();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM terminal_volume_tests').get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM terminal_reports').get()).toEqual({ n: 0 });
+    expect(rowCount(db, 'terminal_volume_tests')).toBe(0);
+    expect(rowCount(db, 'terminal_reports')).toBe(0);
   });
 });

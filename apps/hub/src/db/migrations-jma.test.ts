@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
+import { migrated, running } from '../testing/migrated';
 import { migrate } from './migrate';
 
 describe('0020-jma', () => {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, { target: 20 });
+  const db = migrated(20, { foreignKeys: true });
   const announcement = Number(
     db
       .prepare(
@@ -59,7 +58,7 @@ describe('0020-jma', () => {
     expect(() => telegram({ sha256: 'c'.repeat(64), dedupeKey: 'k4', decision: 'maybe' })).toThrow(/CHECK/);
     expect(() => telegram({ sha256: 'd'.repeat(64), dedupeKey: 'k5', source: 'fax' })).toThrow(/CHECK/);
     expect(() => telegram({ sha256: 'e'.repeat(64), dedupeKey: 'k6', withdrawnIds: 'nope' })).toThrow(/CHECK/);
-    expect(() => db.prepare("INSERT INTO jma_settings (key, value) VALUES ('other', '{}')").run()).toThrow(/CHECK/);
+    expect(running(db, "INSERT INTO jma_settings (key, value) VALUES ('other', '{}')")).toThrow(/CHECK/);
   });
 });
 
@@ -90,9 +89,9 @@ describe('0021-announcement-tones', () => {
     expect(() =>
       db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, 'siren')").run(id),
     ).toThrow(/CHECK/);
-    expect(() =>
-      db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (999, 'eew')").run(),
-    ).toThrow(/FOREIGN KEY/);
+    expect(running(db, "INSERT INTO announcement_tones (announcement_id, tone) VALUES (999, 'eew')")).toThrow(
+      /FOREIGN KEY/,
+    );
     db.prepare('DELETE FROM announcements WHERE id = ?').run(id);
     expect(db.prepare('SELECT count(*) AS n FROM announcement_tones').get()).toEqual({ n: 0 });
   });
@@ -109,18 +108,16 @@ describe('0022-announcement-sources', () => {
     expect(() =>
       db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (?, 'console')").run(id),
     ).toThrow(/CHECK|UNIQUE|PRIMARY/);
-    expect(() =>
-      db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (999, 'jma')").run(),
-    ).toThrow(/FOREIGN KEY/);
+    expect(running(db, "INSERT INTO announcement_sources (announcement_id, source) VALUES (999, 'jma')")).toThrow(
+      /FOREIGN KEY/,
+    );
     db.prepare('DELETE FROM announcements WHERE id = ?').run(id);
     expect(db.prepare('SELECT count(*) AS n FROM announcement_sources').get()).toEqual({ n: 0 });
   });
 });
 
 describe('0023-cap-signatures', () => {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, { target: 5 });
+  const db = migrated(5, { foreignKeys: true });
   const insert = (identifier: string, extra = '', values = '') =>
     db
       .prepare(

@@ -1,5 +1,6 @@
 /** Migrations 0050–0059 (issue 16: help requests, notifications, call notes, planned calls). */
-import { migratedWithHousehold } from '../testing/migrated';
+
+import { addListeningShop, migratedWithHousehold, rowCount, running, tableSql } from '../testing/migrated';
 import { migrate } from './migrate';
 
 describe('0050-watch-help-requests', () => {
@@ -17,7 +18,7 @@ describe('0050-watch-help-requests', () => {
       { id: 1, kind: 'missed_checkin', level: 1, next_step_at: 20, announcement_id: null },
     ]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM watch_alert_events WHERE alert_id = 1').get()).toEqual({ n: 1 });
-    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'watch_alerts'").get() as { sql: string }).sql;
+    const sql = tableSql(db, 'watch_alerts');
     expect(sql).toMatch(/STRICT$/);
     const insert = db.prepare(
       'INSERT INTO watch_alerts (kind, household_id, district_id, level, opened_at) VALUES (?, 1, 1, 1, 0)',
@@ -25,12 +26,11 @@ describe('0050-watch-help-requests', () => {
     for (const kind of ['help_request', 'safety_unanswered', 'missed_call']) insert.run(kind);
     expect(() => insert.run('panic')).toThrow(/CHECK/);
     // Still one missed-check-in alert per household and day.
-    expect(() =>
-      db
-        .prepare(
-          "INSERT INTO watch_alerts (kind, household_id, district_id, day, level, opened_at) VALUES ('missed_checkin', 1, 1, '2026-01-05', 0, 0)",
-        )
-        .run(),
+    expect(
+      running(
+        db,
+        "INSERT INTO watch_alerts (kind, household_id, district_id, day, level, opened_at) VALUES ('missed_checkin', 1, 1, '2026-01-05', 0, 0)",
+      ),
     ).toThrow(/UNIQUE/);
   });
 
@@ -46,12 +46,10 @@ describe('0050-watch-help-requests', () => {
     expect(insert.run('help_request').changes).toBe(0);
     expect(insert.run('safety_unanswered').changes).toBe(1);
     db.prepare('INSERT INTO safety_followups (announcement_id, due_at) VALUES (1, 100)').run();
-    expect(() => db.prepare('INSERT INTO safety_followups (announcement_id, due_at) VALUES (1, 200)').run()).toThrow(
+    expect(running(db, 'INSERT INTO safety_followups (announcement_id, due_at) VALUES (1, 200)')).toThrow(
       /UNIQUE|PRIMARY/,
     );
-    expect(() => db.prepare('INSERT INTO safety_followups (announcement_id, due_at) VALUES (9, 1)').run()).toThrow(
-      /FOREIGN KEY/,
-    );
+    expect(running(db, 'INSERT INTO safety_followups (announcement_id, due_at) VALUES (9, 1)')).toThrow(/FOREIGN KEY/);
   });
 });
 
@@ -103,16 +101,14 @@ describe('0051-notifications', () => {
     expect(() => add.run()).toThrow(/UNIQUE/);
     db.prepare('DELETE FROM notification_deliveries').run();
     db.prepare('DELETE FROM users WHERE id = 1').run();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM push_subscriptions').get()).toEqual({ n: 0 });
+    expect(rowCount(db, 'push_subscriptions')).toBe(0);
   });
 });
 
 describe('0052-call-notes', () => {
   it('keeps one note per call, a concern only with words, and goes with its call', () => {
     const db = migratedWithHousehold(52);
-    db.prepare(
-      "INSERT INTO shops (name, category, kind, opening_hours, created_at) VALUES ('s', 'listening', 'listening', '[]', 0)",
-    ).run();
+    addListeningShop(db);
     db.prepare(
       "INSERT INTO calls (shop_id, household_id, direction, status, requested_at) VALUES (1, 1, 'inbound', 'ended', 0)",
     ).run();
@@ -123,19 +119,17 @@ describe('0052-call-notes', () => {
     expect(() => insert.run('x', 'panic')).toThrow(/CHECK/);
     insert.run('咳が続いている', 'visit');
     expect(() => insert.run('again', null)).toThrow(/UNIQUE/);
-    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'call_notes'").get() as { sql: string }).sql;
+    const sql = tableSql(db, 'call_notes');
     expect(sql).toMatch(/STRICT$/);
     db.prepare('DELETE FROM calls').run();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM call_notes').get()).toEqual({ n: 0 });
+    expect(rowCount(db, 'call_notes')).toBe(0);
   });
 });
 
 describe('0053-scheduled-calls', () => {
   it('holds weekly plans and one row per plan and due time', () => {
     const db = migratedWithHousehold(53);
-    db.prepare(
-      "INSERT INTO shops (name, category, kind, opening_hours, created_at) VALUES ('s', 'listening', 'listening', '[]', 0)",
-    ).run();
+    addListeningShop(db);
     const plan = db.prepare(
       "INSERT INTO call_schedules (household_id, shop_id, weekdays, minutes, created_by, created_at, updated_at) VALUES (1, 1, ?, ?, 'x', 0, 0)",
     );
@@ -154,6 +148,6 @@ describe('0053-scheduled-calls', () => {
       expect(sql).toMatch(/STRICT$/);
     }
     db.prepare('DELETE FROM call_schedules').run();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM scheduled_calls').get()).toEqual({ n: 0 });
+    expect(rowCount(db, 'scheduled_calls')).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { migratedWithHousehold } from '../testing/migrated';
+import { migratedWithHousehold, running } from '../testing/migrated';
 import { migrate } from './migrate';
 
 describe('0042-plan-tests', () => {
@@ -19,10 +19,8 @@ describe('0042-plan-tests', () => {
 
   it('refuses steps out of range, unknown end reasons and an end without a reason', () => {
     expect(() => start.run(0)).toThrow(/CHECK/);
-    expect(() =>
-      db.prepare("UPDATE watch_plan_tests SET ended_at = 1, end_reason = 'bored' WHERE id = 2").run(),
-    ).toThrow(/CHECK/);
-    expect(() => db.prepare('UPDATE watch_plan_tests SET ended_at = 1 WHERE id = 2').run()).toThrow(/CHECK/);
+    expect(running(db, "UPDATE watch_plan_tests SET ended_at = 1, end_reason = 'bored' WHERE id = 2")).toThrow(/CHECK/);
+    expect(running(db, 'UPDATE watch_plan_tests SET ended_at = 1 WHERE id = 2')).toThrow(/CHECK/);
   });
 
   it('keeps its link to the alert through the later rebuild of watch_alerts (0050)', () => {

@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
+import { migrated, rowCount } from '../testing/migrated';
 import { migrate } from './migrate';
 
 describe('0005-announcement-senders', () => {
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, { target: 5 });
+  const db = migrated(5, { foreignKeys: true });
   db.prepare(
     "INSERT INTO api_keys (name, role, prefix, key_hash, created_at) VALUES ('feed', 'cityhall', 'tsk_', 'h', 0)",
   ).run();
@@ -49,7 +48,7 @@ describe('0005-announcement-senders', () => {
     expect(() => revise(1, 'not json')).toThrow(/CHECK/);
     expect(revise(1, '{"patch":{"bodyJa":"b2"},"widenTo":null}').changes).toBe(1);
     db.prepare('DELETE FROM announcements WHERE id = 1').run();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM announcement_revisions').get()).toEqual({ n: 0 });
+    expect(rowCount(db, 'announcement_revisions')).toBe(0);
   });
 
   it('survives the later rebuild of the announcements table', () => {

@@ -135,6 +135,20 @@ export async function fakeClockHub(
   return { hub: await createTestHub({ ...options, clock }), clock };
 }
 
+/**
+ * A fresh `fakeClockHub` for each test of the enclosing `describe`, closed after it; `use` hands
+ * it to the test file's own variables: `eachFakeClockHub((made) => ({ hub, clock } = made))`.
+ */
+export function eachFakeClockHub(use: (made: { hub: TestHub; clock: FakeClock }) => void, start?: number): void {
+  let hub: TestHub | undefined;
+  beforeEach(async () => {
+    const made = await fakeClockHub(start);
+    hub = made.hub;
+    use(made);
+  });
+  afterEach(() => hub?.close());
+}
+
 let testPasswordHash: Promise<string> | null = null;
 
 export async function seedFixture(hub: Hub): Promise<Fixture> {

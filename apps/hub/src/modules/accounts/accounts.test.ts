@@ -1,5 +1,5 @@
 import type { FakeClock } from '../../lib/clock';
-import { fakeClockHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS, SESSION_IDLE_MS } from './service';
 
 const loginReq = (hub: TestHub, username: string, password: string) =>
@@ -8,10 +8,7 @@ const loginReq = (hub: TestHub, username: string, password: string) =>
 describe('accounts and sessions', () => {
   let hub: TestHub;
   let clock: FakeClock;
-  beforeEach(async () => {
-    ({ hub, clock } = await fakeClockHub());
-  });
-  afterEach(() => hub.close());
+  eachFakeClockHub((made) => ({ hub, clock } = made));
 
   it('signs in with the right password: httpOnly SameSite=Strict cookie and a CSRF token', async () => {
     const res = await loginReq(hub, 'listener', TEST_PASSWORD);
@@ -253,40 +250,16 @@ describe('accounts and sessions', () => {
     it('creates users with role rules and refuses duplicates', async () => {
       const admin = await hub.login('admin');
       const call = (payload: object) => hub.as(admin)({ method: 'POST', url: '/api/users', payload });
-      expect(
-        (
-          await call({
-            username: 'op2',
-            displayName: 'Op',
-            password: 'long-enough-pw',
-            role: 'operator',
-            shopId: hub.fixture.shopId,
-          })
-        ).statusCode,
-      ).toBe(201);
-      expect(
-        (
-          await call({
-            username: 'op2',
-            displayName: 'Op',
-            password: 'long-enough-pw',
-            role: 'operator',
-            shopId: hub.fixture.shopId,
-          })
-        ).statusCode,
-      ).toBe(409);
-      expect(
-        (await call({ username: 'op3', displayName: 'Op', password: 'long-enough-pw', role: 'operator' })).json().error
-          .code,
-      ).toBe('VALIDATION_FAILED');
+      const op = { displayName: 'Op', password: 'long-enough-pw', role: 'operator' };
+      const op2 = { ...op, username: 'op2', shopId: hub.fixture.shopId };
+      expect((await call(op2)).statusCode).toBe(201);
+      expect((await call(op2)).statusCode).toBe(409);
+      expect((await call({ ...op, username: 'op3' })).json().error.code).toBe('VALIDATION_FAILED');
       expect(
         (await call({ username: 'w2', displayName: 'W', password: 'long-enough-pw', role: 'watcher', admin: true }))
           .statusCode,
       ).toBe(400);
-      expect(
-        (await call({ username: 'op4', displayName: 'Op', password: 'long-enough-pw', role: 'operator', shopId: 999 }))
-          .statusCode,
-      ).toBe(400);
+      expect((await call({ ...op, username: 'op4', shopId: 999 })).statusCode).toBe(400);
     });
 
     it('resets a password and signs the user out', async () => {

@@ -4,7 +4,7 @@
  * user-name field is never kept verbatim in the append-only audit log. Sign-out is audited.
  */
 import type { FakeClock } from '../../lib/clock';
-import { fakeClockHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './service';
 
 // Each from its own address, so the per-address rate limit (real time) stays out of the way.
@@ -20,10 +20,7 @@ const loginReq = (hub: TestHub, username: string, password: string) =>
 describe('sign-in hardening', () => {
   let hub: TestHub;
   let clock: FakeClock;
-  beforeEach(async () => {
-    ({ hub, clock } = await fakeClockHub());
-  });
-  afterEach(() => hub.close());
+  eachFakeClockHub((made) => ({ hub, clock } = made));
 
   /** The answers to `MAX_FAILED_LOGINS + 1` wrong passwords, then the right one, for `username`. */
   async function answers(username: string): Promise<{ status: number; body: unknown }[]> {

@@ -4,7 +4,7 @@
  */
 import type { RecoveryCodes, SessionInfo, TwoFactorSetup } from '@tsunagu/protocol';
 import type { FakeClock } from '../../lib/clock';
-import { fakeClockHub, type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub, type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { totpCode } from '../../testing/two-factor';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './service';
 
@@ -16,10 +16,7 @@ let address = 0;
 describe('two-factor sign-in', () => {
   let hub: TestHub;
   let clock: FakeClock;
-  beforeEach(async () => {
-    ({ hub, clock } = await fakeClockHub());
-  });
-  afterEach(() => hub.close());
+  eachFakeClockHub((made) => ({ hub, clock } = made));
 
   // Each from its own address: the per-address sign-in limit (real time) is not what these test.
   const post = (payload: Record<string, unknown>) =>

@@ -1,14 +1,13 @@
 // Households as a clerk keeps them: the reading of the name, why they need assistance, the residents
 // edited in place, and closing a household (its terminal stops at once, its codes stop working, it
 // leaves the lists) and reopening it.
-import Database from 'better-sqlite3';
 import { migrate } from '../../db/migrate';
 import { createTestHub, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
+import { migrated, running } from '../../testing/migrated';
 
 describe('0040-household-details', () => {
   it('adds the reading, the assistance reason and closing to existing households', () => {
-    const db = new Database(':memory:');
-    migrate(db, { target: 31 });
+    const db = migrated(31);
     db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')").run();
     db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)").run();
     migrate(db, { target: 40 });
@@ -18,7 +17,7 @@ describe('0040-household-details', () => {
       closed_at: null,
       close_reason: '',
     });
-    expect(() => db.prepare("UPDATE households SET closed_at = 'soon'").run()).toThrow(/INTEGER/);
+    expect(running(db, "UPDATE households SET closed_at = 'soon'")).toThrow(/INTEGER/);
   });
 });
 

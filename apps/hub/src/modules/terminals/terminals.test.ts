@@ -3,8 +3,8 @@ import type { FakeClock } from '../../lib/clock';
 import {
   connectSocket,
   createTestHub,
+  eachFakeClockHub,
   emitAck,
-  fakeClockHub,
   nextEvent,
   staffSocket,
   type TestHub,
@@ -13,10 +13,7 @@ import {
 describe('terminal enrollment', () => {
   let hub: TestHub;
   let clock: FakeClock;
-  beforeEach(async () => {
-    ({ hub, clock } = await fakeClockHub());
-  });
-  afterEach(() => hub.close());
+  eachFakeClockHub((made) => ({ hub, clock } = made));
 
   const issue = async (householdId = hub.fixture.households[0]!, payload: object = {}) => {
     const s = await hub.login('cityhall');

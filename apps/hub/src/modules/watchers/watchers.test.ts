@@ -1,34 +1,28 @@
 // Watchers as city hall manages them: the list with each watcher's households and levels, accounts
 // created with a one-time invitation instead of a password city hall would see, and the watcher
 // setting their own password with it (once, before it expires).
-import Database from 'better-sqlite3';
-import { migrate } from '../../db/migrate';
 import { FakeClock } from '../../lib/clock';
 import { as, createTestHub, login, type StaffSession, sessionFor, type TestHub } from '../../testing/harness';
+import { addWatcher, migrated, rowCount, running } from '../../testing/migrated';
 import { INVITATION_DAYS, invitationCode } from '.';
 
 describe('0041-watcher-invitations', () => {
   it('keeps only the hash of a code, once, and forgets invitations with their user', () => {
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    migrate(db, { target: 41 });
-    db.prepare(
-      "INSERT INTO users (username, display_name, password_hash, role, created_at) VALUES ('w', 'W', 'x', 'watcher', 0)",
-    ).run();
+    const db = migrated(41, { foreignKeys: true });
+    addWatcher(db);
     const insert = db.prepare(
       "INSERT INTO watcher_invitations (user_id, code_hash, created_by, created_at, expires_at) VALUES (1, ?, 'c', 0, 1)",
     );
     insert.run('h1');
     expect(() => insert.run('h1')).toThrow(/UNIQUE/);
-    expect(() =>
-      db
-        .prepare(
-          "INSERT INTO watcher_invitations (user_id, code_hash, created_by, created_at, expires_at) VALUES (1, 'h2', 'c', 'now', 1)",
-        )
-        .run(),
+    expect(
+      running(
+        db,
+        "INSERT INTO watcher_invitations (user_id, code_hash, created_by, created_at, expires_at) VALUES (1, 'h2', 'c', 'now', 1)",
+      ),
     ).toThrow(/INTEGER/);
     db.prepare('DELETE FROM users').run();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM watcher_invitations').get()).toEqual({ n: 0 });
+    expect(rowCount(db, 'watcher_invitations')).toBe(0);
   });
 });
 
