@@ -169,7 +169,6 @@ export const HistoryQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AlertIdParams = Type.Object({ id: Id }, { additionalProperties: false });
 export const AlertIdPayload = Type.Object({ alertId: Id }, { additionalProperties: false });
 export type AlertIdPayload = Static<typeof AlertIdPayload>;
 export const ResolveAlertPayload = Type.Object(

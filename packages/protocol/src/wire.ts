@@ -4,6 +4,7 @@
  * them, so the hub, the terminal and the console all compile against the same table.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
+import { IdParams } from './common';
 import { type AckCallback, ErrorResponse } from './errors';
 
 // ---- Socket.IO -----------------------------------------------------------------------------
@@ -100,15 +101,8 @@ export interface RouteSpec<
 
 type WithErrors<R> = R & { readonly '4xx': typeof ErrorResponse };
 
-/** Declares a route of the table; every route answers errors with the hub's `{ error }` body. */
-export function route<
-  R extends { readonly [status: number]: TSchema },
-  P extends TSchema | undefined = undefined,
-  Q extends TSchema | undefined = undefined,
-  B extends TSchema | undefined = undefined,
-  C extends readonly string[] | undefined = undefined,
-  O extends string | undefined = undefined,
->(spec: {
+/** What a route of the table declares: the parts it takes, what it answers, an example of each. */
+type RouteDeclaration<P, Q, B, R, C, O> = {
   params?: P;
   querystring?: Q;
   body?: B;
@@ -117,7 +111,17 @@ export function route<
   produces?: O;
   description?: string;
   examples: RouteExamples<NoInfer<P>, NoInfer<Q>, NoInfer<B>, NoInfer<R>>;
-}): RouteSpec<P, Q, B, WithErrors<R>, C, O> {
+};
+
+/** Declares a route of the table; every route answers errors with the hub's `{ error }` body. */
+export function route<
+  R extends { readonly [status: number]: TSchema },
+  P extends TSchema | undefined = undefined,
+  Q extends TSchema | undefined = undefined,
+  B extends TSchema | undefined = undefined,
+  C extends readonly string[] | undefined = undefined,
+  O extends string | undefined = undefined,
+>(spec: RouteDeclaration<P, Q, B, R, C, O>): RouteSpec<P, Q, B, WithErrors<R>, C, O> {
   return {
     ...spec,
     params: spec.params as P,
@@ -136,4 +140,19 @@ export type RouteKey = `${HttpMethod} /api/${string}`;
 export function splitRouteKey(key: RouteKey): { method: HttpMethod; url: string } {
   const space = key.indexOf(' ');
   return { method: key.slice(0, space) as HttpMethod, url: key.slice(space + 1) };
+}
+
+/** A route on the one record `:id` names, as most of the table's are: `id` is the id its examples use. */
+export function onRecord<
+  R extends { readonly [status: number]: TSchema },
+  Q extends TSchema | undefined = undefined,
+  B extends TSchema | undefined = undefined,
+  C extends readonly string[] | undefined = undefined,
+  O extends string | undefined = undefined,
+>(
+  id: number,
+  spec: Omit<RouteDeclaration<undefined, Q, B, R, C, O>, 'params'>,
+): RouteSpec<typeof IdParams, Q, B, WithErrors<R>, C, O> {
+  const examples = { ...spec.examples, params: { id } } as RouteExamples<typeof IdParams, Q, B, R>;
+  return route<R, typeof IdParams, Q, B, C, O>({ ...spec, params: IdParams, examples });
 }

@@ -18,9 +18,9 @@ import {
   User,
   UserList,
 } from '../accounts';
-import { IdParams, OkResponse } from '../common';
+import { OkResponse } from '../common';
 import * as ex from '../examples';
-import { type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
 
 const apiKey = {
   id: 3,
@@ -87,10 +87,9 @@ export const accountsRoutes = {
     response: { 200: OkResponse },
     examples: { body: { password: 'correct-horse-battery' }, response: { 200: ex.ok } },
   }),
-  'POST /api/users/:id/two-factor/reset': route({
-    params: IdParams,
+  'POST /api/users/:id/two-factor/reset': onRecord(2, {
     response: { 200: OkResponse },
-    examples: { params: { id: 2 }, response: { 200: ex.ok } },
+    examples: { response: { 200: ex.ok } },
   }),
   'GET /api/users': route({ response: { 200: UserList }, examples: { response: { 200: { users: [ex.user] } } } }),
   'POST /api/users': route({
@@ -101,17 +100,15 @@ export const accountsRoutes = {
       response: { 201: ex.user },
     },
   }),
-  'PATCH /api/users/:id': route({
-    params: IdParams,
+  'PATCH /api/users/:id': onRecord(2, {
     body: UpdateUserBody,
     response: { 200: User },
-    examples: { params: { id: 2 }, body: { disabled: true }, response: { 200: { ...ex.user, disabled: true } } },
+    examples: { body: { disabled: true }, response: { 200: { ...ex.user, disabled: true } } },
   }),
-  'POST /api/users/:id/password': route({
-    params: IdParams,
+  'POST /api/users/:id/password': onRecord(2, {
     body: ResetPasswordBody,
     response: { 200: OkResponse },
-    examples: { params: { id: 2 }, body: { newPassword: 'a-much-longer-one' }, response: { 200: ex.ok } },
+    examples: { body: { newPassword: 'a-much-longer-one' }, response: { 200: ex.ok } },
   }),
   'GET /api/api-keys': route({
     response: { 200: ApiKeyList },
@@ -125,10 +122,9 @@ export const accountsRoutes = {
       response: { 201: { apiKey, key: 'tsk_3f9a0c6d2b7e4f1a8c9d0e1f2a3b4c5d' } },
     },
   }),
-  'DELETE /api/api-keys/:id': route({
-    params: IdParams,
+  'DELETE /api/api-keys/:id': onRecord(3, {
     response: { 200: OkResponse },
-    examples: { params: { id: 3 }, response: { 200: ex.ok } },
+    examples: { response: { 200: ex.ok } },
   }),
   'GET /api/audit': route({
     querystring: AuditQuery,

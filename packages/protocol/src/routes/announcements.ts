@@ -19,7 +19,7 @@ import {
   TargetPreviewBody,
   UpdateAnnouncementBody,
 } from '../announcements';
-import { Binary, IdParams } from '../common';
+import { Binary } from '../common';
 import * as ex from '../examples';
 import {
   JMA_CONTENT_TYPES,
@@ -35,7 +35,7 @@ import {
   UpdateJmaSettingsBody,
 } from '../jma';
 import { SpeechPreview, SpeechPreviewBody, SpeechQuery } from '../speech';
-import { type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
 
 const centroids = { centroids: [{ districtId: 1, lat: 35.68, lon: 139.77 }] };
 const senderPolicy = {
@@ -140,45 +140,36 @@ export const announcementsRoutes = {
     response: { 200: DistrictCentroids },
     examples: { body: centroids, response: { 200: centroids } },
   }),
-  'GET /api/announcements/:id': route({
-    params: IdParams,
+  'GET /api/announcements/:id': onRecord(21, {
     response: { 200: Announcement },
-    examples: { params: { id: 21 }, response: { 200: ex.announcement } },
+    examples: { response: { 200: ex.announcement } },
   }),
-  'PATCH /api/announcements/:id': route({
-    params: IdParams,
+  'PATCH /api/announcements/:id': onRecord(21, {
     body: UpdateAnnouncementBody,
     response: { 200: Announcement },
     examples: {
-      params: { id: 21 },
       body: { titleJa: '断水のお知らせ（訂正）' },
       response: { 200: { ...ex.announcement, version: 2, titleJa: '断水のお知らせ（訂正）' } },
     },
   }),
-  'POST /api/announcements/:id/cancel': route({
-    params: IdParams,
+  'POST /api/announcements/:id/cancel': onRecord(21, {
     response: { 200: Announcement },
     examples: {
-      params: { id: 21 },
       response: { 200: { ...ex.announcement, status: 'cancelled', cancelledAt: ex.at } },
     },
   }),
-  'POST /api/announcements/:id/approve': route({
-    params: IdParams,
+  'POST /api/announcements/:id/approve': onRecord(21, {
     response: { 200: Announcement },
-    examples: { params: { id: 21 }, response: { 200: { ...ex.announcement, approvedBy: 'user:5:ito' } } },
+    examples: { response: { 200: { ...ex.announcement, approvedBy: 'user:5:ito' } } },
   }),
-  'GET /api/announcements/:id/receipts': route({
-    params: IdParams,
+  'GET /api/announcements/:id/receipts': onRecord(21, {
     response: { 200: ReceiptCounts },
-    examples: { params: { id: 21 }, response: { 200: ex.receiptCounts } },
+    examples: { response: { 200: ex.receiptCounts } },
   }),
-  'GET /api/announcements/:id/follow-ups': route({
-    params: IdParams,
+  'GET /api/announcements/:id/follow-ups': onRecord(21, {
     querystring: FollowUpQuery,
     response: { 200: FollowUpList },
     examples: {
-      params: { id: 21 },
       querystring: { sort: 'needsAssistance' },
       response: {
         200: {
@@ -200,19 +191,16 @@ export const announcementsRoutes = {
       },
     },
   }),
-  'GET /api/announcements/:id/follow-ups.csv': route({
-    params: IdParams,
+  'GET /api/announcements/:id/follow-ups.csv': onRecord(21, {
     querystring: FollowUpQuery,
     produces: 'text/csv; charset=utf-8',
     response: { 200: Binary },
-    examples: { params: { id: 21 }, querystring: { sort: 'district' }, response: { 200: '世帯ID,世帯名,…' } },
+    examples: { querystring: { sort: 'district' }, response: { 200: '世帯ID,世帯名,…' } },
   }),
-  'GET /api/announcements/:id/cap': route({
-    params: IdParams,
+  'GET /api/announcements/:id/cap': onRecord(21, {
     produces: 'application/cap+xml; charset=utf-8',
     response: { 200: Binary },
     examples: {
-      params: { id: 21 },
       response: { 200: '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">…</alert>' },
     },
   }),
@@ -223,26 +211,23 @@ export const announcementsRoutes = {
       response: { 201: { audioId: '0123456789abcdef0123456789abcdef', mimeType: 'audio/ogg', bytes: 48213 } },
     },
   }),
-  'GET /api/announcements/:id/audio': route({
-    params: IdParams,
+  'GET /api/announcements/:id/audio': onRecord(21, {
     produces: 'audio/*',
     response: { 200: Binary },
-    examples: { params: { id: 21 }, response: { 200: '(the voice clip)' } },
+    examples: { response: { 200: '(the voice clip)' } },
   }),
-  'GET /api/terminal/announcements/:id/audio': route({
-    params: IdParams,
+  'GET /api/terminal/announcements/:id/audio': onRecord(21, {
     produces: 'audio/*',
     response: { 200: Binary },
-    examples: { params: { id: 21 }, response: { 200: '(the voice clip)' } },
+    examples: { response: { 200: '(the voice clip)' } },
   }),
-  'GET /api/announcements/:id/speech': route({
-    params: IdParams,
+  'GET /api/announcements/:id/speech': onRecord(21, {
     querystring: SpeechQuery,
     produces: 'audio/ogg',
     description:
       'The hub-made voice clip (audio/ogg, Opus) of the announcement in `lang` (default ja), for city hall staff and API keys and for the terminals it was sent to. 404 when there is none (the terminal then uses its own speech).',
     response: { 200: Binary },
-    examples: { params: { id: 21 }, querystring: { lang: 'ja' }, response: { 200: '(the voice clip)' } },
+    examples: { querystring: { lang: 'ja' }, response: { 200: '(the voice clip)' } },
   }),
   'POST /api/announcements/speech-preview': route({
     body: SpeechPreviewBody,
@@ -280,12 +265,10 @@ export const announcementsRoutes = {
     response: { 200: SenderPolicyList },
     examples: { response: { 200: { policies: [senderPolicy] } } },
   }),
-  'PUT /api/announcements/sender-policies/:id': route({
-    params: IdParams,
+  'PUT /api/announcements/sender-policies/:id': onRecord(3, {
     body: SenderPolicyBody,
     response: { 200: SenderPolicy },
     examples: {
-      params: { id: 3 },
       body: { capSender: 'jalert@city.example.lg.jp', publish: 'auto' },
       response: { 200: senderPolicy },
     },
@@ -297,13 +280,11 @@ export const announcementsRoutes = {
     response: { 200: Binary },
     examples: { response: { 200: '<feed xmlns="http://www.w3.org/2005/Atom">…</feed>' } },
   }),
-  'GET /api/cap/alerts/:id': route({
-    params: IdParams,
+  'GET /api/cap/alerts/:id': onRecord(21, {
     produces: 'application/cap+xml; charset=utf-8',
     description: 'One announcement of the public feed as CAP 1.2.',
     response: { 200: Binary },
     examples: {
-      params: { id: 21 },
       response: { 200: '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">…</alert>' },
     },
   }),
@@ -332,16 +313,14 @@ export const announcementsRoutes = {
     response: { 200: JmaTelegramList },
     examples: { querystring: { limit: 50, beforeId: 80 }, response: { 200: { telegrams: [telegram] } } },
   }),
-  'GET /api/jma/telegrams/:id': route({
-    params: IdParams,
+  'GET /api/jma/telegrams/:id': onRecord(71, {
     response: { 200: JmaTelegramRecord },
-    examples: { params: { id: 71 }, response: { 200: telegram } },
+    examples: { response: { 200: telegram } },
   }),
-  'GET /api/jma/telegrams/:id/xml': route({
-    params: IdParams,
+  'GET /api/jma/telegrams/:id/xml': onRecord(71, {
     produces: 'application/xml; charset=utf-8',
     response: { 200: Binary },
-    examples: { params: { id: 71 }, response: { 200: '<Report xmlns="http://xml.kishou.go.jp/jmaxml1/">…</Report>' } },
+    examples: { response: { 200: '<Report xmlns="http://xml.kishou.go.jp/jmaxml1/">…</Report>' } },
   }),
   'GET /api/jma/settings': route({ response: { 200: JmaSettings }, examples: { response: { 200: jmaSettings } } }),
   'PATCH /api/jma/settings': route({

@@ -1,6 +1,6 @@
 /** Routes of the REST table (api.ts): notes and concerns after a call, planned listening calls. */
 import { HouseholdIdParams } from '../checkins';
-import { IdParams, OkResponse } from '../common';
+import { OkResponse } from '../common';
 import type { CallNote as CallNoteT, CallSchedule as CallScheduleT } from '../conversations';
 import {
   CallNote,
@@ -13,7 +13,7 @@ import {
   CallScheduleUpdateBody,
 } from '../conversations';
 import * as ex from '../examples';
-import { type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
 
 const note: CallNoteT = {
   id: 3,
@@ -46,12 +46,10 @@ const schedule: CallScheduleT = {
 
 export const conversationsRoutes = {
   // ---- after a call: the operator's or listener's note and concern --------------------------
-  'POST /api/calls/:id/note': route({
-    params: IdParams,
+  'POST /api/calls/:id/note': onRecord(11, {
     body: CallNoteBody,
     response: { 201: CallNote },
     examples: {
-      params: { id: 11 },
       body: { note: '咳が続いているそうです', concern: 'visit' },
       response: { 201: note },
     },
@@ -72,19 +70,16 @@ export const conversationsRoutes = {
     response: { 201: CallSchedule },
     examples: { body: { householdId: 7, weekdays: [2], time: '10:00' }, response: { 201: schedule } },
   }),
-  'PUT /api/calls/schedules/:id': route({
-    params: IdParams,
+  'PUT /api/calls/schedules/:id': onRecord(4, {
     body: CallScheduleUpdateBody,
     response: { 200: CallSchedule },
     examples: {
-      params: { id: 4 },
       body: { weekdays: [2, 5], time: '10:30', note: '' },
       response: { 200: { ...schedule, weekdays: [2, 5], time: '10:30' } },
     },
   }),
-  'DELETE /api/calls/schedules/:id': route({
-    params: IdParams,
+  'DELETE /api/calls/schedules/:id': onRecord(4, {
     response: { 200: OkResponse },
-    examples: { params: { id: 4 }, response: { 200: ex.ok } },
+    examples: { response: { 200: ex.ok } },
   }),
 } as const satisfies Record<RouteKey, RouteSpec>;

@@ -1,6 +1,6 @@
 /** Routes of the REST table (api.ts): households, districts, watcher assignments and terminals (enrollment, status, profile). */
 import { Type } from '@sinclair/typebox';
-import { Binary, IdParams, OkResponse } from '../common';
+import { Binary, OkResponse } from '../common';
 import * as ex from '../examples';
 import { CSV_CONTENT_TYPES, HouseholdImport } from '../household-import';
 import {
@@ -24,9 +24,8 @@ import {
   TerminalProfile,
   VolumeTest,
 } from '../terminals';
-import { type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
 
-const id = { id: 7 };
 const district = { id: 1, code: 'osawa', name: '大沢', nameEn: 'Osawa' };
 
 export const householdsRoutes = {
@@ -40,10 +39,9 @@ export const householdsRoutes = {
     response: { 200: HouseholdList },
     examples: { querystring: { districtId: 1 }, response: { 200: { households: [ex.household] } } },
   }),
-  'GET /api/households/:id': route({
-    params: IdParams,
+  'GET /api/households/:id': onRecord(7, {
     response: { 200: Household },
-    examples: { params: id, response: { 200: ex.household } },
+    examples: { response: { 200: ex.household } },
   }),
   'POST /api/households': route({
     body: CreateHouseholdBody,
@@ -53,28 +51,24 @@ export const householdsRoutes = {
       response: { 201: { ...ex.household, watcherIds: [], terminal: null } },
     },
   }),
-  'PATCH /api/households/:id': route({
-    params: IdParams,
+  'PATCH /api/households/:id': onRecord(7, {
     body: UpdateHouseholdBody,
     response: { 200: Household },
-    examples: { params: id, body: { needsAssistance: true }, response: { 200: ex.household } },
+    examples: { body: { needsAssistance: true }, response: { 200: ex.household } },
   }),
-  'POST /api/households/:id/close': route({
-    params: IdParams,
+  'POST /api/households/:id/close': onRecord(7, {
     body: CloseHouseholdBody,
     description:
       'The household is no longer served (moved away, passed away): its terminal is revoked, its unused enrollment codes stop working, it leaves the lists and the watch. Its records stay for the retention period.',
     response: { 200: Household },
     examples: {
-      params: id,
       body: { reason: '施設に入所' },
       response: { 200: { ...ex.household, closedAt: ex.at, closeReason: '施設に入所', terminal: null } },
     },
   }),
-  'POST /api/households/:id/reopen': route({
-    params: IdParams,
+  'POST /api/households/:id/reopen': onRecord(7, {
     response: { 200: Household },
-    examples: { params: id, response: { 200: ex.household } },
+    examples: { response: { 200: ex.household } },
   }),
   'POST /api/households/import/preview': route({
     consumes: CSV_CONTENT_TYPES,
@@ -98,28 +92,24 @@ export const householdsRoutes = {
       },
     },
   }),
-  'GET /api/households/:id/reads': route({
-    params: IdParams,
+  'GET /api/households/:id/reads': onRecord(7, {
     querystring: Type.Object(
       { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
       { additionalProperties: false },
     ),
     response: { 200: DataReadList },
     examples: {
-      params: id,
       querystring: { limit: 50 },
       response: {
         200: { householdId: 7, reads: [{ at: ex.at, actor: 'user:3:suzuki', what: 'record', ip: '192.0.2.10' }] },
       },
     },
   }),
-  'GET /api/households/:id/export': route({
-    params: IdParams,
+  'GET /api/households/:id/export': onRecord(7, {
     description:
       'Administrators: everything the hub holds about one household (本人からの開示請求), as stored: record, residents, watchers, terminals, check-ins, receipts, orders, calls, watch alerts and who read its data. Audited and recorded as a read.',
     response: { 200: HouseholdExport },
     examples: {
-      params: id,
       response: {
         200: {
           householdId: 7,
@@ -143,21 +133,18 @@ export const householdsRoutes = {
       },
     },
   }),
-  'GET /api/households/:id/export.csv': route({
-    params: IdParams,
+  'GET /api/households/:id/export.csv': onRecord(7, {
     description:
       'Administrators: the same export as one CSV (区分, 番号, 項目, 値: one line per stored field). Audited and recorded as a read.',
     produces: 'text/csv; charset=utf-8',
     response: { 200: Binary },
-    examples: { params: id, response: { 200: '区分,番号,項目,値\r\nhousehold,1,name,山田' } },
+    examples: { response: { 200: '区分,番号,項目,値\r\nhousehold,1,name,山田' } },
   }),
-  'POST /api/households/:id/erase': route({
-    params: IdParams,
+  'POST /api/households/:id/erase': onRecord(7, {
     description:
       'Administrators: removes the personal data of a closed household (names, address, phone, notes; watcher links); rows statistics need stay, anonymised. 409 HOUSEHOLD_OPEN for a household that is still served. Audited with ids only.',
     response: { 200: HouseholdErasure },
     examples: {
-      params: id,
       response: {
         200: {
           householdId: 7,
@@ -176,11 +163,10 @@ export const householdsRoutes = {
     response: { 200: Binary },
     examples: { querystring: { districtId: 1 }, response: { 200: '世帯ID,氏名,ふりがな,…' } },
   }),
-  'POST /api/households/:id/watchers': route({
-    params: IdParams,
+  'POST /api/households/:id/watchers': onRecord(7, {
     body: AssignWatcherBody,
     response: { 200: OkResponse },
-    examples: { params: id, body: { userId: 4, level: 1 }, response: { 200: ex.ok } },
+    examples: { body: { userId: 4, level: 1 }, response: { 200: ex.ok } },
   }),
   'DELETE /api/households/:id/watchers/:userId': route({
     params: WatcherParams,
@@ -188,12 +174,10 @@ export const householdsRoutes = {
     examples: { params: { id: 7, userId: 4 }, response: { 200: ex.ok } },
   }),
   // ---- terminals: enrollment, status, profile ----------------------------------------------
-  'POST /api/households/:id/enrollment-codes': route({
-    params: IdParams,
+  'POST /api/households/:id/enrollment-codes': onRecord(7, {
     body: IssueEnrollmentCodeBody,
     response: { 201: EnrollmentCodeIssued },
     examples: {
-      params: id,
       body: { ttlMinutes: 60 },
       response: { 201: { code: '48213907', householdId: 7, expiresAt: ex.later } },
     },
@@ -212,31 +196,27 @@ export const householdsRoutes = {
     response: { 200: FleetList },
     examples: { response: { 200: { terminals: [ex.fleetTerminal] } } },
   }),
-  'POST /api/terminals/:id/volume-test': route({
+  'POST /api/terminals/:id/volume-test': onRecord(3, {
     description:
       'City hall: the terminal plays its test tone and asks the resident 「聞こえましたか」; the answer comes back as `terminal:volumeTestAnswered` and in the fleet view. 409 TERMINAL_OFFLINE. Audited.',
-    params: IdParams,
     response: { 202: VolumeTest },
-    examples: { params: { id: 3 }, response: { 202: { ...ex.volumeTest, heard: null, answeredAt: null } } },
+    examples: { response: { 202: { ...ex.volumeTest, heard: null, answeredAt: null } } },
   }),
-  'POST /api/terminals/:id/restart': route({
+  'POST /api/terminals/:id/restart': onRecord(3, {
     description:
       'City hall: the terminal restarts its app (the kiosk relaunches; a browser page reloads) and connects again. 409 TERMINAL_OFFLINE. Audited.',
-    params: IdParams,
     response: { 202: OkResponse },
-    examples: { params: { id: 3 }, response: { 202: ex.ok } },
+    examples: { response: { 202: ex.ok } },
   }),
-  'POST /api/terminals/:id/replace': route({
+  'POST /api/terminals/:id/replace': onRecord(3, {
     description:
       'City hall: revokes this terminal and issues a new enrollment code for the same household, in one step (a broken or lost terminal). 409 HOUSEHOLD_CLOSED. Audited.',
-    params: IdParams,
     response: { 201: EnrollmentCodeIssued },
-    examples: { params: { id: 3 }, response: { 201: { code: '48213907', householdId: 7, expiresAt: ex.later } } },
+    examples: { response: { 201: { code: '48213907', householdId: 7, expiresAt: ex.later } } },
   }),
-  'POST /api/terminals/:id/revoke': route({
-    params: IdParams,
+  'POST /api/terminals/:id/revoke': onRecord(3, {
     response: { 200: OkResponse },
-    examples: { params: { id: 3 }, response: { 200: ex.ok } },
+    examples: { response: { 200: ex.ok } },
   }),
   'GET /api/terminal/profile': route({
     response: { 200: TerminalProfile },

@@ -1,6 +1,5 @@
 /** Routes of the REST table (api.ts): a staff member's notification settings and devices, and acknowledgement links. */
 import { Type } from '@sinclair/typebox';
-import { IdParams } from '../common';
 import * as ex from '../examples';
 import {
   AckLinkBody,
@@ -10,7 +9,7 @@ import {
   PushSubscriptionBody,
 } from '../notifications';
 import { WatchAlert } from '../watch';
-import { type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
 
 /** The alert an acknowledgement link is about; `acknowledged: false` when someone had already done it. */
 export const AckLinkResult = Type.Object({ alert: WatchAlert, acknowledged: Type.Boolean() });
@@ -45,10 +44,9 @@ export const notificationsRoutes = {
     response: { 201: PushDevice },
     examples: { body: subscription, response: { 201: device } },
   }),
-  'DELETE /api/notifications/devices/:id': route({
-    params: IdParams,
+  'DELETE /api/notifications/devices/:id': onRecord(3, {
     response: { 200: NotificationSettings },
-    examples: { params: { id: 3 }, response: { 200: { ...ex.notificationSettings, devices: [] } } },
+    examples: { response: { 200: { ...ex.notificationSettings, devices: [] } } },
   }),
   'POST /api/notifications/acknowledge': route({
     description: 'Acknowledges the alert of a signed, single-use link from an e-mail or a push notification.',

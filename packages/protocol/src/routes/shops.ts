@@ -1,6 +1,6 @@
 /** Routes of the REST table (api.ts): shops and catalogues, the call queues, and orders. */
 import { CallHistory, CallHistoryQuery, IceServersResponse, QueueView, QueueViewList } from '../calls';
-import { Binary, IdParams, OkResponse } from '../common';
+import { Binary, OkResponse } from '../common';
 import * as ex from '../examples';
 import {
   CreateOrderBody,
@@ -22,7 +22,7 @@ import {
   UpdateItemBody,
   UpdateShopBody,
 } from '../shops';
-import { type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
 
 const item = { id: 1, itemId: 5 };
 /** The photo types PUT …/items/:itemId/photo takes. */
@@ -31,10 +31,9 @@ export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as 
 export const shopsRoutes = {
   // ---- shops and catalogues ----------------------------------------------------------------
   'GET /api/shops': route({ response: { 200: ShopList }, examples: { response: { 200: { shops: [ex.shop] } } } }),
-  'GET /api/shops/:id/catalogue': route({
-    params: IdParams,
+  'GET /api/shops/:id/catalogue': onRecord(1, {
     response: { 200: Catalogue },
-    examples: { params: { id: 1 }, response: { 200: { shop: ex.shop, items: [ex.catalogueItem] } } },
+    examples: { response: { 200: { shop: ex.shop, items: [ex.catalogueItem] } } },
   }),
   'POST /api/shops': route({
     body: CreateShopBody,
@@ -44,23 +43,19 @@ export const shopsRoutes = {
       response: { 201: ex.shop },
     },
   }),
-  'PATCH /api/shops/:id': route({
-    params: IdParams,
+  'PATCH /api/shops/:id': onRecord(1, {
     body: UpdateShopBody,
     response: { 200: Shop },
-    examples: { params: { id: 1 }, body: { openingHours: ex.shop.openingHours }, response: { 200: ex.shop } },
+    examples: { body: { openingHours: ex.shop.openingHours }, response: { 200: ex.shop } },
   }),
-  'DELETE /api/shops/:id': route({
-    params: IdParams,
+  'DELETE /api/shops/:id': onRecord(1, {
     response: { 200: OkResponse },
-    examples: { params: { id: 1 }, response: { 200: ex.ok } },
+    examples: { response: { 200: ex.ok } },
   }),
-  'POST /api/shops/:id/items': route({
-    params: IdParams,
+  'POST /api/shops/:id/items': onRecord(1, {
     body: CreateItemBody,
     response: { 201: CatalogueItem },
     examples: {
-      params: { id: 1 },
       body: { name: '牛乳', priceYen: 220, unit: '本' },
       response: { 201: { ...ex.catalogueItem, photoUrl: null } },
     },
@@ -82,21 +77,19 @@ export const shopsRoutes = {
     response: { 200: CatalogueItem },
     examples: { params: item, response: { 200: ex.catalogueItem } },
   }),
-  'GET /api/shop-photos/:id': route({
-    params: IdParams,
+  'GET /api/shop-photos/:id': onRecord(5, {
     produces: 'image/jpeg, image/png or image/webp',
     response: { 200: Binary },
-    examples: { params: { id: 5 }, response: { 200: '(the photo)' } },
+    examples: { response: { 200: '(the photo)' } },
   }),
   // ---- calls -------------------------------------------------------------------------------
   'GET /api/calls/queues': route({
     response: { 200: QueueViewList },
     examples: { response: { 200: { queues: [ex.queueView] } } },
   }),
-  'GET /api/calls/queues/:id': route({
-    params: IdParams,
+  'GET /api/calls/queues/:id': onRecord(1, {
     response: { 200: QueueView },
-    examples: { params: { id: 1 }, response: { 200: ex.queueView } },
+    examples: { response: { 200: ex.queueView } },
   }),
   'GET /api/calls': route({
     querystring: CallHistoryQuery,
@@ -133,10 +126,9 @@ export const shopsRoutes = {
     response: { 200: OrderList },
     examples: { querystring: { shopId: 1, status: 'received', limit: 100 }, response: { 200: { orders: [ex.order] } } },
   }),
-  'GET /api/orders/:id': route({
-    params: IdParams,
+  'GET /api/orders/:id': onRecord(31, {
     response: { 200: Order },
-    examples: { params: { id: 31 }, response: { 200: ex.order } },
+    examples: { response: { 200: ex.order } },
   }),
   'POST /api/orders': route({
     body: CreateOrderBody,
@@ -146,37 +138,30 @@ export const shopsRoutes = {
       response: { 201: { ...ex.order, status: 'draft' } },
     },
   }),
-  'PUT /api/orders/:id/lines': route({
-    params: IdParams,
+  'PUT /api/orders/:id/lines': onRecord(31, {
     body: UpdateOrderLinesBody,
     response: { 200: Order },
     examples: {
-      params: { id: 31 },
       body: { lines: [{ itemId: null, name: '食パン', quantity: 1, unit: '斤', priceYen: 180 }], note: '八枚切り' },
       response: { 200: { ...ex.order, status: 'draft' } },
     },
   }),
-  'POST /api/orders/:id/send': route({
-    params: IdParams,
+  'POST /api/orders/:id/send': onRecord(31, {
     response: { 200: Order },
-    examples: { params: { id: 31 }, response: { 200: ex.order } },
+    examples: { response: { 200: ex.order } },
   }),
-  'POST /api/orders/:id/status': route({
-    params: IdParams,
+  'POST /api/orders/:id/status': onRecord(31, {
     body: OrderStatusBody,
     response: { 200: Order },
     examples: {
-      params: { id: 31 },
       body: { status: 'preparing' },
       response: { 200: { ...ex.order, status: 'preparing' } },
     },
   }),
-  'POST /api/orders/:id/deliver': route({
-    params: IdParams,
+  'POST /api/orders/:id/deliver': onRecord(31, {
     body: DeliverBody,
     response: { 200: Order },
     examples: {
-      params: { id: 31 },
       body: { wellbeing: 'well', note: 'お元気そうでした' },
       response: { 200: { ...ex.order, status: 'delivered', wellbeing: 'well', deliveryNote: 'お元気そうでした' } },
     },

@@ -2,7 +2,6 @@
 import { CheckinPlan, CheckinPlanBody, HouseholdIdParams } from '../checkins';
 import * as ex from '../examples';
 import {
-  AlertIdParams,
   AlertListQuery,
   HistoryQuery,
   PlanTest,
@@ -13,7 +12,7 @@ import {
   WatchAlertList,
   WatchBoard,
 } from '../watch';
-import { type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
 
 const household = { householdId: 7 };
 const plan = { ...ex.checkinPlan, householdId: 7 };
@@ -91,27 +90,22 @@ export const watchRoutes = {
     response: { 200: WatchAlertList },
     examples: { querystring: { state: 'active', limit: 100 }, response: { 200: { alerts: [ex.watchAlert] } } },
   }),
-  'GET /api/watch/alerts/:id': route({
-    params: AlertIdParams,
+  'GET /api/watch/alerts/:id': onRecord(41, {
     response: { 200: WatchAlert },
-    examples: { params: { id: 41 }, response: { 200: ex.watchAlert } },
+    examples: { response: { 200: ex.watchAlert } },
   }),
-  'POST /api/watch/alerts/:id/acknowledge': route({
-    params: AlertIdParams,
+  'POST /api/watch/alerts/:id/acknowledge': onRecord(41, {
     response: { 200: WatchAlert },
     examples: {
-      params: { id: 41 },
       response: {
         200: { ...ex.watchAlert, state: 'acknowledged', acknowledgedAt: ex.at, acknowledgedBy: 'user:4:kato' },
       },
     },
   }),
-  'POST /api/watch/alerts/:id/resolve': route({
-    params: AlertIdParams,
+  'POST /api/watch/alerts/:id/resolve': onRecord(41, {
     body: ResolveAlertBody,
     response: { 200: WatchAlert },
     examples: {
-      params: { id: 41 },
       body: { outcome: 'visited_fine', note: '訪問して元気を確認' },
       response: { 200: { ...ex.watchAlert, state: 'resolved', outcome: 'visited_fine', resolvedAt: ex.at } },
     },

@@ -1,5 +1,4 @@
 /** Routes of the REST table (api.ts): watcher accounts and their households, invitations. */
-import { IdParams } from '../common';
 import {
   AcceptInvitationBody,
   CreateWatcherBody,
@@ -10,7 +9,7 @@ import {
   WatcherList,
   type Watcher as WatcherType,
 } from '../watchers';
-import { type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
 
 const watcher: WatcherType = {
   id: 4,
@@ -39,18 +38,16 @@ export const watchersRoutes = {
       response: { 201: invitation },
     },
   }),
-  'PATCH /api/watchers/:id': route({
-    params: IdParams,
+  'PATCH /api/watchers/:id': onRecord(4, {
     body: UpdateWatcherBody,
     response: { 200: Watcher },
-    examples: { params: { id: 4 }, body: { disabled: true }, response: { 200: { ...watcher, disabled: true } } },
+    examples: { body: { disabled: true }, response: { 200: { ...watcher, disabled: true } } },
   }),
-  'POST /api/watchers/:id/invitation': route({
-    params: IdParams,
+  'POST /api/watchers/:id/invitation': onRecord(4, {
     description:
       'A new invitation code (e.g. the watcher lost theirs or forgot the password); earlier codes stop working. The current password stays valid until the code is used.',
     response: { 201: WatcherInvitation },
-    examples: { params: { id: 4 }, response: { 201: invitation } },
+    examples: { response: { 201: invitation } },
   }),
   'POST /api/auth/invitation': route({
     body: AcceptInvitationBody,
