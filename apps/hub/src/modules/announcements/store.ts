@@ -1,6 +1,7 @@
 /** SQL for announcements, their frozen targets and receipt counts, ingested CAP messages and settings. */
 import type { AnnouncementStatus, AnnouncementTarget, ReceiptCounts } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { list, one } from '../../db/rows';
 import type {
   AnnouncementRecord,
   AnnouncementWithCounts,
@@ -33,6 +34,7 @@ export type {
   PendingChange,
   Revision,
 } from './records';
+
 export { noReceipts } from './store-rows';
 
 export interface AnnouncementsStore {
@@ -172,7 +174,7 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
     if (publish) freeze(row.id, publish.householdIds);
     return toRecord(row);
   });
-  const one = (r: unknown) => {
+  const found = (r: unknown) => {
     if (!r) throw new Error('announcement not found');
     return toRecord(r as Row);
   };
@@ -193,22 +195,16 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
   return {
     add: (a, publish) => add(a, publish),
     insert: (a) => add(a).id,
-    get(id) {
-      const r = s.get.get(id) as Row | undefined;
-      return r && toRecord(r);
-    },
-    withCounts(id) {
-      const r = s.withCounts.get(id) as CountsRow | undefined;
-      return r && withCounts(r);
-    },
-    listWithCounts: (limit) => (s.listWithCounts.all(limit) as CountsRow[]).map(withCounts),
-    byStatus: (status) => (s.byStatus.all(status) as Row[]).map(toRecord),
+    get: (id) => one(s.get, toRecord, id),
+    withCounts: (id) => one(s.withCounts, withCounts, id),
+    listWithCounts: (limit) => list(s.listWithCounts, withCounts, limit),
+    byStatus: (status) => list(s.byStatus, toRecord, status),
     publish: db.transaction((id: number, householdIds: number[], at: number) => {
       freeze(id, householdIds);
-      return one(s.publish.get(at, at, id));
+      return found(s.publish.get(at, at, id));
     }),
     setStatus: (id, status, at, extra = {}) =>
-      one(s.setStatus.get(status, at, extra.approvedBy ?? null, extra.cancelledAt ?? null, id)),
+      found(s.setStatus.get(status, at, extra.approvedBy ?? null, extra.cancelledAt ?? null, id)),
     updateContent(id, patch, at) {
       const sets = ['version = version + 1', 'updated_at = ?'];
       const values: (string | number | null)[] = [at];
@@ -217,9 +213,11 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
         sets.push(`${column} = ?`);
         values.push(sqlValue(patch[key]));
       }
-      return one(db.prepare(`UPDATE announcements SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...values, id));
+      return found(
+        db.prepare(`UPDATE announcements SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...values, id),
+      );
     },
-    clearApproval: (id, status) => one(s.clearApproval.get(status, id)),
+    clearApproval: (id, status) => found(s.clearApproval.get(status, id)),
     revision(id) {
       const r = s.revision.get(id) as { change: string | null; revisedBy: string; revisedAt: number } | undefined;
       return r && toRevision(r);
@@ -228,8 +226,7 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
       if (r === null) s.deleteRevision.run(id);
       else s.setRevision.run(id, r.change === null ? null : JSON.stringify(r.change), r.revisedBy, r.revisedAt);
     },
-    activeForHousehold: (householdId, now, limit) =>
-      (s.active.all(householdId, now, limit) as Row[]).map(toRecord).reverse(),
+    activeForHousehold: (householdId, now, limit) => list(s.active, toRecord, householdId, now, limit).reverse(),
     targetHouseholdIds: (a) => (s.targets.all(a) as { id: number }[]).map((r) => r.id),
     counts(announcementId) {
       const r = s.withCounts.get(announcementId) as CountsRow | undefined;

@@ -1,6 +1,7 @@
 /** SQL for call notes: one note per answered call, by the staff member who took it. */
 import type { ConcernLevel } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { list, one } from '../../db/rows';
 
 export interface CallNoteRecord {
   id: number;
@@ -82,10 +83,7 @@ export function createSqliteCallNotesStore(db: Db): CallNotesStore {
       const r = s.insert.run(n);
       return r.changes === 0 ? null : Number(r.lastInsertRowid);
     },
-    get(id) {
-      const r = s.get.get(id) as Row | undefined;
-      return r && toRecord(r);
-    },
-    forHousehold: (householdId, limit) => (s.forHousehold.all(householdId, limit) as Row[]).map(toRecord),
+    get: (id) => one(s.get, toRecord, id),
+    forHousehold: (householdId, limit) => list(s.forHousehold, toRecord, householdId, limit),
   };
 }

@@ -1,6 +1,7 @@
 /** Storage for the JMA gateway: the telegram record, the settings, and the feed poller's state. */
 import type { JmaDecision } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { list, one } from '../../db/rows';
 import type { InfoType, TelegramKind, TelegramMode } from './telegram';
 
 export interface TelegramRecord {
@@ -159,22 +160,13 @@ export function createSqliteJmaStore(db: Db): JmaStore {
     pruneEntries: db.prepare('DELETE FROM jma_feed_entries WHERE fetched_at < ?'),
   };
   return {
-    bySha256: (sha) => {
-      const r = q.bySha.get(sha) as Row | undefined;
-      return r && fromRow(r);
-    },
-    byDedupeKey: (key) => {
-      const r = q.byKey.get(key) as Row | undefined;
-      return r && fromRow(r);
-    },
+    bySha256: (sha) => one(q.bySha, fromRow, sha),
+    byDedupeKey: (key) => one(q.byKey, fromRow, key),
     insert: (rec) => Number(q.insert.run({ ...rec, withdrawnIds: JSON.stringify(rec.withdrawnIds) }).lastInsertRowid),
     chainLatest: (chain) => q.chainLatest.get(chain) as ChainPosition | undefined,
     chainAnnouncement: (chain) => (q.chainAnnouncement.get(chain) as { id: number } | undefined)?.id ?? null,
-    list: (limit, beforeId) => (q.list.all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[]).map(fromRow),
-    get: (id) => {
-      const r = q.get.get(id) as Row | undefined;
-      return r && fromRow(r);
-    },
+    list: (limit, beforeId) => list(q.list, fromRow, beforeId ?? Number.MAX_SAFE_INTEGER, limit),
+    get: (id) => one(q.get, fromRow, id),
     body: (id) => (q.body.get(id) as { body: string } | undefined)?.body,
     getSetting: (key) => {
       const r = q.getSetting.get(key) as { value: string } | undefined;

@@ -1,6 +1,7 @@
 /** SQL for notification settings, channel opt-ins, Web Push devices, the hub's keys and every delivery. */
 import type { DeliveryStatus } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { list, one } from '../../db/rows';
 
 export interface ChannelOptIn {
   enabled: boolean;
@@ -214,11 +215,8 @@ export function createSqliteNotificationsStore(db: Db): NotificationsStore {
     },
     setOptIn: (userId, channel, o, now) => void s.setOptIn.run(userId, channel, o.enabled ? 1 : 0, o.address, now),
 
-    devices: (userId) => (s.devices.all(userId) as DeviceRow[]).map(toDevice),
-    device(id) {
-      const r = s.device.get(id) as DeviceRow | undefined;
-      return r && toDevice(r);
-    },
+    devices: (userId) => list(s.devices, toDevice, userId),
+    device: (id) => one(s.device, toDevice, id),
     saveDevice: (d) => toDevice(s.saveDevice.get(d) as DeviceRow),
     deleteDevice: (id) => s.deleteDevice.run(id).changes > 0,
     deviceSucceeded: (id, at) => void s.deviceOk.run(at, id),
@@ -230,14 +228,11 @@ export function createSqliteNotificationsStore(db: Db): NotificationsStore {
     },
 
     createDeliveries: (list) => createDeliveries(list),
-    delivery(id) {
-      const r = s.delivery.get(id) as DeliveryRow | undefined;
-      return r && toDelivery(r);
-    },
+    delivery: (id) => one(s.delivery, toDelivery, id),
     deliveriesOf: (alertId) =>
       (s.deliveriesOf.all(alertId) as DeliveryRow[]).map((r) => ({ ...toDelivery(r), userName: r.user_name ?? '' })),
     attempted: (id, o) => void s.attempted.run({ id, ...o }),
-    due: (now) => (s.due.all(now) as DeliveryRow[]).map(toDelivery),
+    due: (now) => list(s.due, toDelivery, now),
     nextDueAt: () => (s.next.get() as { t: number | null }).t,
     settle: (alertId, by, at) => settle(alertId, by, at),
     useLink: (id, at) => s.useLink.run(at, id).changes === 1,

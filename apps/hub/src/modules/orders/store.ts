@@ -1,6 +1,7 @@
 /** SQL for orders, their lines, and the order messages owed to terminals (an outbox). */
 import type { DeliveryWellbeing, OrderLine, OrderStatus } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { list, one } from '../../db/rows';
 
 export interface OrderRecord {
   id: number;
@@ -137,10 +138,7 @@ export function createSqliteOrdersStore(db: Db): OrdersStore {
       insertLines(id, o.lines);
       return id;
     }),
-    get(id) {
-      const r = s.get.get(id) as Row | undefined;
-      return r && withLines(r);
-    },
+    get: (id) => one(s.get, withLines, id),
     list(f) {
       const where: string[] = [];
       const args: (number | string)[] = [];
@@ -159,7 +157,7 @@ export function createSqliteOrdersStore(db: Db): OrdersStore {
       }
       if (f.excludeDrafts) where.push("status NOT IN ('draft')");
       const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-      return (db.prepare(sql).all(...args, f.limit) as Row[]).map(withLines);
+      return list(db.prepare(sql), withLines, ...args, f.limit);
     },
     replaceLines: db.transaction((id: number, lines: OrderLine[], note: string | undefined, now: number) => {
       s.deleteLines.run(id);

@@ -1,6 +1,7 @@
 /** SQL for planned listening calls: the weekly plans and each planned call as it fell due. */
 import type { ScheduledCallState } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { list, one } from '../../db/rows';
 
 export interface ScheduleRecord {
   id: number;
@@ -143,12 +144,9 @@ export function createSqliteScheduledCallsStore(db: Db): ScheduledCallsStore {
         args.push(f.householdId);
       }
       const sql = `${SCHEDULES} WHERE ${where.join(' AND ')} ORDER BY h.name, p.minutes, p.id`;
-      return (db.prepare(sql).all(...args) as ScheduleRow[]).map(toSchedule);
+      return list(db.prepare(sql), toSchedule, ...args);
     },
-    get(id) {
-      const r = s.get.get(id) as ScheduleRow | undefined;
-      return r && toSchedule(r);
-    },
+    get: (id) => one(s.get, toSchedule, id),
     create: (x) => Number(s.insert.run(x).lastInsertRowid),
     update(id, x) {
       s.update.run({ id, ...x });
@@ -158,18 +156,9 @@ export function createSqliteScheduledCallsStore(db: Db): ScheduledCallsStore {
       const r = s.addCall.run(scheduleId, dueAt, state, now);
       return r.changes === 0 ? null : Number(r.lastInsertRowid);
     },
-    call(id) {
-      const r = s.call.get(id) as CallRow | undefined;
-      return r && toCall(r);
-    },
-    byCallId(callId) {
-      const r = s.byCallId.get(callId) as CallRow | undefined;
-      return r && toCall(r);
-    },
-    latestOf(scheduleId) {
-      const r = s.latestOf.get(scheduleId) as CallRow | undefined;
-      return r && toCall(r);
-    },
+    call: (id) => one(s.call, toCall, id),
+    byCallId: (callId) => one(s.byCallId, toCall, callId),
+    latestOf: (scheduleId) => one(s.latestOf, toCall, scheduleId),
     setState(id, state, now, callId) {
       s.setState.run({ id, state, now, callId: callId ?? null });
     },
@@ -177,7 +166,7 @@ export function createSqliteScheduledCallsStore(db: Db): ScheduledCallsStore {
       const where = ["c.state IN ('due', 'ringing')", 'h.closed_at IS NULL'];
       if (shopIds !== null) where.push(`p.shop_id IN ${inList(shopIds)}`);
       const sql = `${CALLS} WHERE ${where.join(' AND ')} ORDER BY c.due_at, c.id`;
-      return (db.prepare(sql).all(...(shopIds ?? [])) as CallRow[]).map(toCall);
+      return list(db.prepare(sql), toCall, ...(shopIds ?? []));
     },
   };
 }

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CatalogueItem, OpeningHours, Shop, ShopKind } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { list, one } from '../../db/rows';
 
 export type PhotoMime = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -65,11 +66,8 @@ export function createSqliteShopsStore(db: Db): ShopsStore {
   return {
     create: (x, now) =>
       Number(s.insert.run(x.name, x.category, x.kind, JSON.stringify(x.openingHours), now).lastInsertRowid),
-    get(id) {
-      const r = s.get.get(id) as ShopRow | undefined;
-      return r && toShop(r);
-    },
-    list: () => (s.list.all() as ShopRow[]).map(toShop),
+    get: (id) => one(s.get, toShop, id),
+    list: () => list(s.list, toShop),
     exists: (id) => s.get.get(id) !== undefined,
     update: (id, p) =>
       void s.update.run({
