@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
 import { route } from '../../lib/route';
 import { SESSION_COOKIE } from '../../plugins/auth';
+import { audited } from '../audit/store';
 import { type AccountsService, publicUser, SESSION_IDLE_MS } from './service';
 
 const admin = { roles: ['cityhall'] as const, admin: true };
@@ -103,12 +104,10 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
 
     route(app, 'POST /api/users', { config: { access: admin }, tags: ['users'] }, async (request, reply) => {
       const user = await accounts.createUser(request.body);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'user.created',
-        target: `user:${user.id}:${user.username}`,
-        ip: request.ip,
-        detail: { role: user.role, admin: user.admin, shopId: user.shopId },
+      await audited(ctx.audit, request, 'user.created', `user:${user.id}:${user.username}`, {
+        role: user.role,
+        admin: user.admin,
+        shopId: user.shopId,
       });
       return reply.status(201).send(user);
     });
@@ -138,12 +137,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
     route(app, 'POST /api/users/:id/password', { config: { access: admin }, tags: ['users'] }, async (request) => {
       const { id } = request.params;
       await accounts.resetPassword(id, request.body.newPassword);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'user.password_reset',
-        target: `user:${id}`,
-        ip: request.ip,
-      });
+      await audited(ctx.audit, request, 'user.password_reset', `user:${id}`);
       return { ok: true as const };
     });
 
@@ -169,12 +163,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
     route(app, 'DELETE /api/api-keys/:id', { config: { access: admin }, tags: ['api-keys'] }, async (request) => {
       const { id } = request.params;
       accounts.revokeApiKey(id);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'apikey.revoked',
-        target: `apikey:${id}`,
-        ip: request.ip,
-      });
+      await audited(ctx.audit, request, 'apikey.revoked', `apikey:${id}`);
       return { ok: true as const };
     });
 

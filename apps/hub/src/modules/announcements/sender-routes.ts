@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import type { AnnouncementsService } from './service';
 
 const admin = { roles: ['cityhall'] as const, admin: true };
@@ -20,15 +21,9 @@ export function senderPolicyRoutes(ctx: HubContext, service: AnnouncementsServic
       const actor = actorName(request.principal);
       const before = service.senderPolicies().find((p) => p.apiKeyId === id) ?? null;
       const after = service.setSenderPolicy(id, body, actor);
-      await ctx.audit.record({
-        actor,
-        action: 'announcement.sender_policy',
-        target: `api_key:${id}`,
-        ip: request.ip,
-        detail: {
-          before: before && { capSender: before.capSender, publish: before.publish },
-          after: { capSender: after.capSender, publish: after.publish },
-        },
+      await audited(ctx.audit, request, 'announcement.sender_policy', `api_key:${id}`, {
+        before: before && { capSender: before.capSender, publish: before.publish },
+        after: { capSender: after.capSender, publish: after.publish },
       });
       return after;
     });

@@ -6,6 +6,7 @@
 import type { AuditAction, AuditEntry } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 import type { Clock } from '../../lib/clock';
+import { actorName, type Principal } from '../../lib/principal';
 import { currentAddress } from '../../lib/request-context';
 
 export interface AuditRecord {
@@ -20,6 +21,17 @@ export interface AuditStore {
   record(entry: AuditRecord): Promise<void>;
   /** Newest first; `beforeId` pages back. */
   list(options: { limit?: number; beforeId?: number }): Promise<AuditEntry[]>;
+}
+
+/** Records what the caller of a REST route did: its principal is the actor, its address the request's. */
+export function audited(
+  audit: Pick<AuditStore, 'record'>,
+  request: { principal: Principal | null; ip: string },
+  action: AuditAction,
+  target: string | null,
+  detail?: AuditRecord['detail'],
+): Promise<void> {
+  return audit.record({ actor: actorName(request.principal), action, target, ip: request.ip, detail });
 }
 
 export interface AuditRow {

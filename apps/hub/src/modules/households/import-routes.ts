@@ -6,6 +6,7 @@ import { csvDocument } from '../../lib/csv';
 import { AppError } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import { planImport } from './import';
 import type { HouseholdsStore } from './store';
 
@@ -69,13 +70,13 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
         toCreate.forEach((c, i) => {
           c.row.householdId = ids[i]!;
         });
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'household.imported',
-          target: ids.length > 0 ? `household:${ids[0]}..${ids[ids.length - 1]}` : null,
-          ip: request.ip,
-          detail: result.counts,
-        });
+        await audited(
+          ctx.audit,
+          request,
+          'household.imported',
+          ids.length > 0 ? `household:${ids[0]}..${ids[ids.length - 1]}` : null,
+          result.counts,
+        );
         return { ...result, dryRun: false } satisfies HouseholdImport;
       },
     );
@@ -99,11 +100,9 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
         h.terminal ? (h.terminal.online ? '接続中' : '未接続') : 'なし',
         h.terminal?.lastSeenAt ?? '',
       ]);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'household.exported',
-        ip: request.ip,
-        detail: { rows: rows.length, districtId: districtId ?? null },
+      await audited(ctx.audit, request, 'household.exported', null, {
+        rows: rows.length,
+        districtId: districtId ?? null,
       });
       ctx.reads.record(
         actorName(request.principal),

@@ -6,6 +6,7 @@ import { AppError, badRequest, notFound } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
 import { route } from '../../lib/route';
 import type { AccountsStore } from '../accounts/store';
+import { audited } from '../audit/store';
 import type { TerminalsService } from '../terminals/service';
 import { canSeeHousehold, visibleHouseholdIds } from './access';
 import { householdImportRoutes } from './import-routes';
@@ -91,13 +92,7 @@ export function householdsRoutes(
       if (!data) throw notFound('household');
       const actor = actorName(request.principal);
       ctx.reads.record(actor, 'export', [id]);
-      await ctx.audit.record({
-        actor,
-        action: 'household.exported',
-        target: `household:${id}`,
-        ip: request.ip,
-        detail: { format },
-      });
+      await audited(ctx.audit, request, 'household.exported', `household:${id}`, { format });
       return data;
     };
     route(app, 'GET /api/households/:id/export', { config: { access: admin }, tags: ['households'] }, async (request) =>
@@ -126,13 +121,7 @@ export function householdsRoutes(
           throw new AppError(409, 'HOUSEHOLD_OPEN', 'Close this household before erasing its personal data.');
         const result = privacy.erase(id, ctx.clock.now());
         // Ids and counts only: the audit log is append-only and must not keep what was erased.
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'household.erased',
-          target: `household:${id}`,
-          ip: request.ip,
-          detail: { ...result },
-        });
+        await audited(ctx.audit, request, 'household.erased', `household:${id}`, { ...result });
         return result;
       },
     );
@@ -146,12 +135,7 @@ export function householdsRoutes(
         if (!households.districtExists(body.districtId))
           throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
         const id = households.create(body, ctx.clock.now());
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'household.created',
-          target: `household:${id}`,
-          ip: request.ip,
-        });
+        await audited(ctx.audit, request, 'household.created', `household:${id}`);
         return reply.status(201).send(households.get(id)!);
       },
     );
@@ -172,13 +156,7 @@ export function householdsRoutes(
           strangers.map((r) => ({ path: 'body.residents', message: `unknown resident ${r.id}` })),
         );
       households.update(id, body);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'household.updated',
-        target: `household:${id}`,
-        ip: request.ip,
-        detail: Object.keys(body).join(','),
-      });
+      await audited(ctx.audit, request, 'household.updated', `household:${id}`, Object.keys(body).join(','));
       return households.get(id);
     });
 
@@ -195,12 +173,9 @@ export function householdsRoutes(
         if (h.terminal) terminals.revoke(h.terminal.id);
         terminals.expireCodes(id);
         households.close(id, { at: now, by: actor, reason: request.body.reason });
-        await ctx.audit.record({
-          actor,
-          action: 'household.closed',
-          target: `household:${id}`,
-          ip: request.ip,
-          detail: { reason: request.body.reason, terminalRevoked: h.terminal?.id ?? null },
+        await audited(ctx.audit, request, 'household.closed', `household:${id}`, {
+          reason: request.body.reason,
+          terminalRevoked: h.terminal?.id ?? null,
         });
         return households.get(id)!;
       },
@@ -214,12 +189,7 @@ export function householdsRoutes(
         const { id } = request.params;
         if (!households.get(id)) throw notFound('household');
         if (!households.reopen(id)) throw new AppError(409, 'CONFLICT', 'This household is not closed.');
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'household.reopened',
-          target: `household:${id}`,
-          ip: request.ip,
-        });
+        await audited(ctx.audit, request, 'household.reopened', `household:${id}`);
         return households.get(id)!;
       },
     );
@@ -235,13 +205,7 @@ export function householdsRoutes(
         const user = stores.accounts.userById(userId);
         if (user?.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
         households.assignWatcher(id, userId, level);
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'household.watcher_assigned',
-          target: `household:${id}`,
-          ip: request.ip,
-          detail: { userId, level },
-        });
+        await audited(ctx.audit, request, 'household.watcher_assigned', `household:${id}`, { userId, level });
         return { ok: true as const };
       },
     );
@@ -253,13 +217,7 @@ export function householdsRoutes(
       async (request) => {
         const { id, userId } = request.params;
         if (!households.unassignWatcher(id, userId)) throw notFound('watcher assignment');
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'household.watcher_removed',
-          target: `household:${id}`,
-          ip: request.ip,
-          detail: { userId },
-        });
+        await audited(ctx.audit, request, 'household.watcher_removed', `household:${id}`, { userId });
         return { ok: true as const };
       },
     );

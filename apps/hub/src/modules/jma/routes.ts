@@ -5,6 +5,7 @@ import type { HubContext } from '../../context';
 import { AppError, badRequest, notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import type { IngestResult, JmaService } from './service';
 import { MAX_XML_BYTES } from './xml';
 
@@ -64,12 +65,9 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
         } catch (err) {
           // Operators must be able to find out why a telegram was refused.
           if (err instanceof AppError)
-            await ctx.audit.record({
-              actor,
-              action: 'jma.rejected',
-              target: 'jma',
-              ip: request.ip,
-              detail: { code: err.code, details: err.details?.slice(0, 20) ?? [] },
+            await audited(ctx.audit, request, 'jma.rejected', 'jma', {
+              code: err.code,
+              details: err.details?.slice(0, 20) ?? [],
             });
           throw err;
         }
@@ -102,15 +100,9 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
       const change = request.body;
       const before = service.settings();
       const after = service.updateSettings(change);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'jma.settings',
-        target: 'jma_settings',
-        ip: request.ip,
-        detail: {
-          ...(change.areas ? { areasBefore: before.areas, areasAfter: after.areas } : {}),
-          ...(change.policy ? { policyBefore: before.policy, policyAfter: after.policy } : {}),
-        },
+      await audited(ctx.audit, request, 'jma.settings', 'jma_settings', {
+        ...(change.areas ? { areasBefore: before.areas, areasAfter: after.areas } : {}),
+        ...(change.policy ? { policyBefore: before.policy, policyAfter: after.policy } : {}),
       });
       return after;
     });

@@ -4,6 +4,7 @@ import type { HubContext } from '../../context';
 import { forbidden } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import type { WatchService } from '../watch';
 import type { NotificationsService } from './service';
 
@@ -27,12 +28,10 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
     route(app, 'PUT /api/notifications/settings', { config: { access: alertedStaff }, tags }, async (request) => {
       const user = person(request.principal);
       const saved = service.saveSettings(user, request.body);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'notifications.settings_saved',
-        target: `user:${user.id}`,
-        ip: request.ip,
-        detail: { mail: saved.mail, push: saved.push, disasterSupport: saved.disasterSupport },
+      await audited(ctx.audit, request, 'notifications.settings_saved', `user:${user.id}`, {
+        mail: saved.mail,
+        push: saved.push,
+        disasterSupport: saved.disasterSupport,
       });
       return saved;
     });
@@ -44,12 +43,8 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
       async (request, reply) => {
         const user = person(request.principal);
         const device = service.addDevice(user, request.body);
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'notifications.device_added',
-          target: `push_device:${device.id}`,
-          ip: request.ip,
-          detail: { label: device.label },
+        await audited(ctx.audit, request, 'notifications.device_added', `push_device:${device.id}`, {
+          label: device.label,
         });
         return reply.status(201).send(device);
       },
@@ -58,12 +53,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
     route(app, 'DELETE /api/notifications/devices/:id', { config: { access: alertedStaff }, tags }, async (request) => {
       const user = person(request.principal);
       const settings = service.removeDevice(user, request.params.id);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'notifications.device_removed',
-        target: `push_device:${request.params.id}`,
-        ip: request.ip,
-      });
+      await audited(ctx.audit, request, 'notifications.device_removed', `push_device:${request.params.id}`);
       return settings;
     });
 
@@ -74,12 +64,9 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
         watch.toDto(await watch.acknowledge(alertId, actor)),
       );
       if (result.acknowledged)
-        await ctx.audit.record({
-          actor,
-          action: 'watch.alert_acknowledged',
-          target: `alert:${result.alertId}`,
-          ip: request.ip,
-          detail: { via: 'link', channel: result.channel },
+        await audited(ctx.audit, request, 'watch.alert_acknowledged', `alert:${result.alertId}`, {
+          via: 'link',
+          channel: result.channel,
         });
       return { alert: (await watch.alert(result.alertId))!, acknowledged: result.acknowledged };
     });

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { TokenBuckets } from '../../lib/rate-limit';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import { registerFleet } from './fleet';
 import type { TerminalsService } from './service';
 import type { TerminalsStore } from './store';
@@ -37,7 +38,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
         const ttlMinutes = request.body?.ttlMinutes;
         const actor = actorName(request.principal);
         const { code, expiresAt } = service.issueCode(id, actor, ttlMinutes);
-        await ctx.audit.record({ actor, action: 'terminal.code_issued', target: `household:${id}`, ip: request.ip });
+        await audited(ctx.audit, request, 'terminal.code_issued', `household:${id}`);
         return reply.status(201).send({ code, householdId: id, expiresAt: new Date(expiresAt).toISOString() });
       },
     );
@@ -105,12 +106,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       async (request) => {
         const { id } = request.params;
         service.revoke(id);
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'terminal.revoked',
-          target: `terminal:${id}`,
-          ip: request.ip,
-        });
+        await audited(ctx.audit, request, 'terminal.revoked', `terminal:${id}`);
         return { ok: true as const };
       },
     );

@@ -4,6 +4,7 @@ import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import { planFromBody, planToDto } from '../checkins/plan';
 import { canSeeHousehold } from '../households/routes';
 import type { HouseholdsStore } from '../households/store';
@@ -48,13 +49,7 @@ export function watchRoutes(
       const plan = planFromBody(householdId, request.body, ctx.clock.now());
       const actor = actorName(request.principal);
       await service.savePlan(plan, actor);
-      await ctx.audit.record({
-        actor,
-        action: 'checkin_plan.saved',
-        target: `household:${householdId}`,
-        ip: request.ip,
-        detail: planToDto(plan),
-      });
+      await audited(ctx.audit, request, 'checkin_plan.saved', `household:${householdId}`, planToDto(plan));
       return planToDto(await service.planFor(householdId));
     });
 
@@ -62,12 +57,7 @@ export function watchRoutes(
       const { householdId } = request.params;
       if (!households.get(householdId)) throw notFound('household');
       if (await service.resetPlan(householdId)) {
-        await ctx.audit.record({
-          actor: actorName(request.principal),
-          action: 'checkin_plan.reset',
-          target: `household:${householdId}`,
-          ip: request.ip,
-        });
+        await audited(ctx.audit, request, 'checkin_plan.reset', `household:${householdId}`);
       }
       return planToDto(await service.planFor(householdId));
     });
@@ -87,12 +77,9 @@ export function watchRoutes(
         if (!households.get(householdId)) throw notFound('household');
         const actor = actorName(request.principal);
         const test = await service.startPlanTest(householdId, actor);
-        await ctx.audit.record({
-          actor,
-          action: 'checkin_plan.test_started',
-          target: `household:${householdId}`,
-          ip: request.ip,
-          detail: { testId: test.id, stepMinutes: test.stepMinutes },
+        await audited(ctx.audit, request, 'checkin_plan.test_started', `household:${householdId}`, {
+          testId: test.id,
+          stepMinutes: test.stepMinutes,
         });
         return reply.status(201).send(test);
       },
@@ -103,13 +90,7 @@ export function watchRoutes(
       if (!households.get(householdId)) throw notFound('household');
       const actor = actorName(request.principal);
       const test = await service.cancelPlanTest(householdId, actor);
-      await ctx.audit.record({
-        actor,
-        action: 'checkin_plan.test_cancelled',
-        target: `household:${householdId}`,
-        ip: request.ip,
-        detail: { testId: test.id },
-      });
+      await audited(ctx.audit, request, 'checkin_plan.test_cancelled', `household:${householdId}`, { testId: test.id });
       return test;
     });
 
@@ -146,7 +127,7 @@ export function watchRoutes(
         await visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
         const a = await service.acknowledge(id, actor);
-        await ctx.audit.record({ actor, action: 'watch.alert_acknowledged', target: `alert:${id}`, ip: request.ip });
+        await audited(ctx.audit, request, 'watch.alert_acknowledged', `alert:${id}`);
         return service.toDto(a);
       },
     );
@@ -161,13 +142,7 @@ export function watchRoutes(
         await visibleAlert(request.principal, id);
         const actor = actorName(request.principal);
         const a = await service.resolve(id, actor, body.outcome, body.note ?? '');
-        await ctx.audit.record({
-          actor,
-          action: 'watch.alert_resolved',
-          target: `alert:${id}`,
-          ip: request.ip,
-          detail: { outcome: body.outcome },
-        });
+        await audited(ctx.audit, request, 'watch.alert_resolved', `alert:${id}`, { outcome: body.outcome });
         return service.toDto(a);
       },
     );

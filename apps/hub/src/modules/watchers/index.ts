@@ -11,6 +11,7 @@ import { AppError, notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
 import { randomToken, sha256 } from '../../lib/secrets';
+import { audited } from '../audit/store';
 import { createSqliteWatchersStore } from './store';
 
 const cityhall = { roles: ['cityhall'] as const };
@@ -59,12 +60,8 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       // Nobody knows this password: the watcher sets their own with the invitation.
       const user = await accounts.createUser({ ...body, role: 'watcher', password: randomToken(32) });
       const invitation = invite(user.id, actor);
-      await ctx.audit.record({
-        actor,
-        action: 'watcher.created',
-        target: `user:${user.id}:${user.username}`,
-        ip: request.ip,
-        detail: { watcherKind: body.watcherKind },
+      await audited(ctx.audit, request, 'watcher.created', `user:${user.id}:${user.username}`, {
+        watcherKind: body.watcherKind,
       });
       return reply.status(201).send(invitation);
     });
@@ -73,13 +70,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       const { id } = request.params;
       watcherOr404(id);
       accounts.updateUser(id, request.body);
-      await ctx.audit.record({
-        actor: actorName(request.principal),
-        action: 'watcher.updated',
-        target: `user:${id}`,
-        ip: request.ip,
-        detail: { ...request.body },
-      });
+      await audited(ctx.audit, request, 'watcher.updated', `user:${id}`, { ...request.body });
       return watcherOr404(id);
     });
 
@@ -89,7 +80,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
         throw new AppError(409, 'ACCOUNT_DISABLED', 'This watcher is switched off. Switch them on first.');
       const actor = actorName(request.principal);
       const invitation = invite(id, actor);
-      await ctx.audit.record({ actor, action: 'watcher.invited', target: `user:${id}`, ip: request.ip });
+      await audited(ctx.audit, request, 'watcher.invited', `user:${id}`);
       return reply.status(201).send(invitation);
     });
 
