@@ -10,7 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { databaseFile } from '@tsunagu/hub/db/database';
 import { eewForMitaka, JMA_CITIES } from '@tsunagu/hub/testing/jma';
-import type { CallLoadResult, CheckinLoadResult, FanoutResult } from '../sim/fleet';
+import type { CheckinLoadResult, FanoutResult } from '../sim/fleet';
 import { expectStatus, requestJson } from '../sim/http';
 import type { SpeechFanoutResult } from '../sim/speech';
 import { type LatencySummary, slope } from '../sim/stats';
@@ -20,7 +20,15 @@ import type { MemoryReading } from './ipc';
 import { machine } from './machine';
 import { runMemoryBench } from './memory';
 import { prepareDatabase, storeAnnouncementWhileDown } from './prepare';
-import { type Spawned, sampleProcess, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
+import {
+  runCallLoad,
+  type Spawned,
+  sampleProcess,
+  startBaseline,
+  startFleetProcess,
+  startHubProcess,
+  stopProcess,
+} from './proc';
 import { renderMarkdown, renderTable } from './report';
 import { type BenchResults, sizesFor } from './results';
 import { measureSynthesis } from './speech';
@@ -331,15 +339,7 @@ async function main() {
     }
 
     // ---- 3: call routing (last on the hub: an overloaded router must not disturb the other figures)
-    log(`calls: ${sizes.operators} operators, ${sizes.callers} callers over ${sizes.callsOverMs} ms…`);
-    const calls = await fleet.call<CallLoadResult>('calls', {
-      cookies: prepared.operatorCookies,
-      callers: sizes.callers,
-      overMs: sizes.callsOverMs,
-      shopIds: prepared.shopIds,
-      holdMs: 1000,
-      settleMs: 60_000,
-    });
+    const calls = await runCallLoad(fleet, prepared, sizes, log);
     log(
       `calls: ${calls.rang}/${calls.callers} rang; request → ring p50 ${calls.requestToRing.p50} p99 ${calls.requestToRing.p99} ms`,
     );

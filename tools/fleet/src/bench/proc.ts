@@ -2,7 +2,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CallLoadResult } from '../sim/fleet';
 import { ipcClient } from './ipc';
+import type { Prepared } from './prepare';
+import type { sizesFor } from './results';
 
 export function hasCommand(cmd: string): boolean {
   try {
@@ -149,4 +152,25 @@ export function sampleProcess(pid: number, everyMs = 100) {
       return { peakCpuPercent: Math.round(peakCpu * 100), peakRssBytes: peakRss };
     },
   };
+}
+
+/**
+ * The call load of the full and the routing bench: `sizes.callers` terminals of the fleet ask the
+ * prepared operators' shops for a call over `sizes.callsOverMs`, each call held a second.
+ */
+export function runCallLoad(
+  fleet: Spawned,
+  prepared: Pick<Prepared, 'operatorCookies' | 'shopIds'>,
+  sizes: Pick<ReturnType<typeof sizesFor>, 'operators' | 'callers' | 'callsOverMs'>,
+  log: (line: string) => void,
+): Promise<CallLoadResult> {
+  log(`calls: ${sizes.operators} operators, ${sizes.callers} callers over ${sizes.callsOverMs} ms…`);
+  return fleet.call<CallLoadResult>('calls', {
+    cookies: prepared.operatorCookies,
+    callers: sizes.callers,
+    overMs: sizes.callsOverMs,
+    shopIds: prepared.shopIds,
+    holdMs: 1000,
+    settleMs: 60_000,
+  });
 }

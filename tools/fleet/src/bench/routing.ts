@@ -7,11 +7,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CallLoadResult } from '../sim/fleet';
 import type { LatencySummary } from '../sim/stats';
 import { machine } from './machine';
 import { prepareDatabase } from './prepare';
-import { type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
+import { runCallLoad, type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
 import { sizesFor } from './results';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -45,15 +44,7 @@ async function main() {
       concurrency: 250,
     });
     log(`${c.connected} terminals connected (${c.failed} failed)`);
-    log(`calls: ${sizes.operators} operators, ${sizes.callers} callers over ${sizes.callsOverMs} ms…`);
-    const calls = await fleet.call<CallLoadResult>('calls', {
-      cookies: prepared.operatorCookies,
-      callers: sizes.callers,
-      overMs: sizes.callsOverMs,
-      shopIds: prepared.shopIds,
-      holdMs: 1000,
-      settleMs: 60_000,
-    });
+    const calls = await runCallLoad(fleet, prepared, sizes, log);
     log(
       `hub: ${calls.rang}/${calls.callers} rang; request → ring p50 ${calls.requestToRing.p50} p99 ${calls.requestToRing.p99} max ${calls.requestToRing.max} ms`,
     );
