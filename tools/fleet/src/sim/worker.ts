@@ -18,6 +18,18 @@ let fleet: Fleet | null = null;
 const identities: TerminalIdentity[] = [];
 let wsClients: WebSocket[] = [];
 let sioClients: Socket[] = [];
+
+/** Opens clients (100 at a time) until `clients` holds `count`; the time it took and how many there are. */
+async function connectUpTo<C>(clients: C[], count: number, open: () => Promise<C>) {
+  const started = performance.now();
+  const fresh = await pool(
+    Array.from({ length: Math.max(0, count - clients.length) }, (_, i) => i),
+    100,
+    open,
+  );
+  clients.push(...fresh);
+  return { ms: performance.now() - started, connected: clients.length };
+}
 const need = () => {
   if (!fleet) throw new Error('init first');
   return fleet;
@@ -156,22 +168,17 @@ serveIpc({
 
   // ---- baseline: bare ws clients of a bare ws server
 
-  wsConnect: async (a: { url: string; count: number }) => {
-    const started = performance.now();
-    const more = a.count - wsClients.length;
-    const fresh = await pool(
-      Array.from({ length: Math.max(0, more) }, (_, i) => i),
-      100,
+  wsConnect: (a: { url: string; count: number }) =>
+    connectUpTo(
+      wsClients,
+      a.count,
       () =>
         new Promise<WebSocket>((resolve, reject) => {
           const ws = new WebSocket(a.url, { perMessageDeflate: false });
           ws.once('open', () => resolve(ws));
           ws.once('error', reject);
         }),
-    );
-    wsClients.push(...fresh);
-    return { ms: performance.now() - started, connected: wsClients.length };
-  },
+    ),
 
   wsFanout: async (a: { url: string; timeoutMs?: number }) => {
     const payload = JSON.stringify(samplePayload(1));
@@ -209,12 +216,10 @@ serveIpc({
 
   // ---- baseline: plain Socket.IO clients of a plain Socket.IO server
 
-  sioConnect: async (a: { url: string; count: number; transports?: Transport[] }) => {
-    const started = performance.now();
-    const more = a.count - sioClients.length;
-    const fresh = await pool(
-      Array.from({ length: Math.max(0, more) }, (_, i) => i),
-      100,
+  sioConnect: (a: { url: string; count: number; transports?: Transport[] }) =>
+    connectUpTo(
+      sioClients,
+      a.count,
       () =>
         new Promise<Socket>((resolve, reject) => {
           const s = io(a.url, {
@@ -225,10 +230,7 @@ serveIpc({
           s.once('connect', () => resolve(s));
           s.once('connect_error', reject);
         }),
-    );
-    sioClients.push(...fresh);
-    return { ms: performance.now() - started, connected: sioClients.length };
-  },
+    ),
 
   /** Request → ring through a plain relay: `operators` clients wait, `callers` ask over `overMs`. */
   sioRelay: async (a: { url: string; operators: number; callers: number; overMs: number }) => {
