@@ -1,85 +1,15 @@
 /**
  * Delivery with a real hub and real Socket.IO terminals: exact targeting, catch-up after being
  * offline, update/cancel/expiry propagation, receipts and their counts, the two-person rule,
- * scheduling, voice clips, and a restart that loses nothing.
+ * scheduling and voice clips (a restart that loses nothing: delivery-restart.test.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROTOCOL_VERSION, TERMINAL_NAMESPACE, type TerminalAnnouncement } from '@tsunagu/protocol';
-import { io as ioClient, type Socket } from 'socket.io-client';
-import { buildApp } from '../../app';
-import { openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
-import {
-  as,
-  connectSocket,
-  createTestHub,
-  emitAck,
-  enrollTerminal,
-  type StaffSession,
-  seedFixture,
-  sessionFor,
-  type TestHub,
-} from '../../testing/harness';
-import { csvCell } from './routes';
+import { publishedId, type Terminal, terminal } from '../../testing/announcements';
+import { createTestHub, emitAck, type StaffSession, type TestHub } from '../../testing/harness';
 import type { AnnouncementsService } from './service';
-
-interface Received {
-  event: string;
-  payload: unknown;
-}
-interface Terminal {
-  socket: Socket;
-  events: Received[];
-  published(): TerminalAnnouncement[];
-  sync(): TerminalAnnouncement[] | undefined;
-  waitFor(pred: (events: Received[]) => boolean, what: string, ms?: number): Promise<void>;
-  close(): void;
-}
-
-/** A terminal client that records every announcement event from the moment it connects. */
-async function terminal(url: string, credential: string): Promise<Terminal> {
-  const socket = ioClient(`${url}${TERMINAL_NAMESPACE}`, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    autoConnect: false,
-    auth: { credential, protocolVersion: PROTOCOL_VERSION },
-  });
-  const events: Received[] = [];
-  socket.onAny((event: string, payload: unknown) => {
-    if (event.startsWith('announcement:')) events.push({ event, payload });
-  });
-  socket.connect();
-  await connectSocket(socket);
-  const t: Terminal = {
-    socket,
-    events,
-    published: () =>
-      events.filter((e) => e.event === 'announcement:published').map((e) => e.payload as TerminalAnnouncement),
-    sync: () =>
-      (
-        events.find((e) => e.event === 'announcement:sync')?.payload as
-          | { announcements: TerminalAnnouncement[] }
-          | undefined
-      )?.announcements,
-    async waitFor(pred, what, ms = 3000) {
-      const until = Date.now() + ms;
-      while (!pred(events)) {
-        if (Date.now() > until)
-          throw new Error(`terminal did not receive ${what}; got ${JSON.stringify(events.map((e) => e.event))}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
-    close: () => void socket.close(),
-  };
-  await t.waitFor((e) => e.some((x) => x.event === 'announcement:sync'), 'the sync list');
-  return t;
-}
-
-const publishedId = (id: number) => (events: Received[]) =>
-  events.some((e) => e.event === 'announcement:published' && (e.payload as { id: number }).id === id);
 
 describe('announcement delivery over real sockets', () => {
   let hub: TestHub;
@@ -91,14 +21,10 @@ describe('announcement delivery over real sockets', () => {
 
   const post = (payload: Record<string, unknown>) =>
     hub.as(cityhall)({ method: 'POST', url: '/api/announcements', payload });
+  /** A routine announcement to everyone, as `create` sends unless told otherwise. */
+  const routine = { kind: 'routine', titleJa: 'お知らせ', bodyJa: '本文です。', target: { type: 'all' } };
   const create = async (payload: Record<string, unknown>) => {
-    const res = await post({
-      kind: 'routine',
-      titleJa: 'お知らせ',
-      bodyJa: '本文です。',
-      target: { type: 'all' },
-      ...payload,
-    });
+    const res = await post({ ...routine, ...payload });
     if (res.statusCode !== 201) throw new Error(`create failed: ${res.statusCode} ${res.body}`);
     return res.json() as { id: number; status: string; counts: { targeted: number } };
   };
@@ -359,26 +285,14 @@ describe('announcement delivery over real sockets', () => {
       target: { type: 'all' },
     });
     expect((drill.json() as { error: { code: string } }).error.code).toBe('CONFIRMATION_REQUIRED');
-    const past = await post({
-      kind: 'routine',
-      titleJa: 'x',
-      bodyJa: 'y',
-      target: { type: 'all' },
-      expiresAt: '2025-01-01T00:00:00Z',
-    });
+    const past = await post({ ...routine, expiresAt: '2025-01-01T00:00:00Z' });
     expect((past.json() as { error: { code: string } }).error.code).toBe('EXPIRY_IN_PAST');
     expect(svc().list(10)).toHaveLength(0);
     // Other roles cannot announce at all.
     const operator = hub.sessionFor(hub.fixture.users.operator);
-    expect(
-      (
-        await hub.as(operator)({
-          method: 'POST',
-          url: '/api/announcements',
-          payload: { kind: 'routine', titleJa: 'x', bodyJa: 'y', target: { type: 'all' } },
-        })
-      ).statusCode,
-    ).toBe(403);
+    expect((await hub.as(operator)({ method: 'POST', url: '/api/announcements', payload: routine })).statusCode).toBe(
+      403,
+    );
   });
 
   it('two-person rule: an emergency waits for a second city hall account; the setting is admin-only and audited', async () => {
@@ -448,21 +362,9 @@ describe('announcement delivery over real sockets', () => {
     expect(huge.statusCode).toBe(413);
     expect(fs.readdirSync(path.join(dataDir, 'announcement-audio'))).toHaveLength(1);
 
-    const bad = await post({
-      kind: 'routine',
-      titleJa: 'x',
-      bodyJa: 'y',
-      target: { type: 'all' },
-      audioId: 'a'.repeat(32),
-    });
+    const bad = await post({ ...routine, audioId: 'a'.repeat(32) });
     expect((bad.json() as { error: { code: string } }).error.code).toBe('AUDIO_NOT_FOUND');
-    const traversal = await post({
-      kind: 'routine',
-      titleJa: 'x',
-      bodyJa: 'y',
-      target: { type: 'all' },
-      audioId: '../../etc/passwd',
-    });
+    const traversal = await post({ ...routine, audioId: '../../etc/passwd' });
     expect(traversal.statusCode).toBe(400);
 
     const a = await create({ audioId, target: { type: 'households', householdIds: [hub.fixture.households[0]] } });
@@ -479,82 +381,5 @@ describe('announcement delivery over real sockets', () => {
       url: `/api/terminal/announcements/${a.id}/audio`,
     });
     expect(notMine.statusCode).toBe(404);
-  });
-});
-
-describe('a hub restart loses no announcement, receipt or schedule', () => {
-  it('keeps everything in the file database and re-arms schedules and expiries', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ann-restart-'));
-    const file = path.join(dataDir, 'hub.db');
-    const clock1 = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
-    let db = openDatabase(file);
-    let hub = await buildApp({ db, clock: clock1, config: { dataDir } });
-    const fixture = await seedFixture(hub);
-    await hub.app.listen({ port: 0, host: '127.0.0.1' });
-    let port = (hub.app.server.address() as { port: number }).port;
-    const cityhall = sessionFor(hub, fixture.users.cityhall);
-    const cred = enrollTerminal(hub, fixture.households[0]!);
-    const create = async (payload: Record<string, unknown>) =>
-      (
-        await as(
-          hub,
-          cityhall,
-        )({
-          method: 'POST',
-          url: '/api/announcements',
-          payload: {
-            kind: 'important',
-            titleJa: '断水',
-            bodyJa: '明日は断水です。',
-            target: { type: 'all' },
-            ...payload,
-          },
-        })
-      ).json() as { id: number; status: string };
-
-    const now = await create({ safetyCheck: true });
-    const later = await create({ titleJa: '予定', sendAt: '2026-01-05T03:00:00Z' });
-    const expiring = await create({ titleJa: '期限', expiresAt: '2026-01-05T02:00:00Z' });
-    expect(later.status).toBe('scheduled');
-    const t = await terminal(`http://127.0.0.1:${port}`, cred.credential);
-    expect(t.sync()!.map((a) => a.id)).toEqual([now.id, expiring.id]);
-    await emitAck(t.socket, 'announcement:receipt', { announcementId: now.id, stage: 'delivered' });
-    await emitAck(t.socket, 'announcement:receipt', { announcementId: now.id, stage: 'answered', answer: 'need_help' });
-    t.close();
-    await hub.app.close();
-    db.close();
-
-    // Build again from the same file, later in the day.
-    const clock2 = new FakeClock(Date.parse('2026-01-05T01:00:00Z'));
-    db = openDatabase(file);
-    hub = await buildApp({ db, clock: clock2, config: { dataDir } });
-    await hub.app.listen({ port: 0, host: '127.0.0.1' });
-    port = (hub.app.server.address() as { port: number }).port;
-    const svc = hub.capabilities.announcements as AnnouncementsService;
-    expect(svc.counts(now.id)).toMatchObject({ targeted: 3, delivered: 1, needHelp: 1 });
-    const t2 = await terminal(`http://127.0.0.1:${port}`, cred.credential);
-    expect(t2.sync()!.map((a) => a.id)).toEqual([now.id, expiring.id]);
-    expect(t2.sync()![0]).toMatchObject({ safetyAnswer: 'need_help' });
-    clock2.advance(60 * 60_000 + 1);
-    await t2.waitFor((e) => e.some((x) => x.event === 'announcement:withdrawn'), 'the expiry after restart');
-    clock2.advance(60 * 60_000);
-    await t2.waitFor(publishedId(later.id), 'the scheduled announcement after restart');
-    expect(svc.get(later.id).status).toBe('published');
-    t2.close();
-    await hub.app.close();
-    db.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-});
-
-describe('CSV cells', () => {
-  it('neutralise spreadsheet formulas and quote separators', () => {
-    expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
-    expect(csvCell('+81 422')).toBe(`'+81 422`);
-    expect(csvCell('-1')).toBe(`'-1`);
-    expect(csvCell('@SUM(A1)')).toBe(`'@SUM(A1)`);
-    expect(csvCell('三鷹市, 1-1')).toBe('"三鷹市, 1-1"');
-    expect(csvCell(null)).toBe('');
-    expect(csvCell(42)).toBe('42');
   });
 });

@@ -1,0 +1,88 @@
+/** A hub restart loses no announcement, receipt or schedule; and the CSV export's cells are safe to open. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../../app';
+import { openDatabase } from '../../db/database';
+import { FakeClock } from '../../lib/clock';
+import { publishedId, terminal } from '../../testing/announcements';
+import { as, emitAck, enrollTerminal, seedFixture, sessionFor } from '../../testing/harness';
+import { csvCell } from './routes';
+import type { AnnouncementsService } from './service';
+
+describe('a hub restart loses no announcement, receipt or schedule', () => {
+  it('keeps everything in the file database and re-arms schedules and expiries', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ann-restart-'));
+    const file = path.join(dataDir, 'hub.db');
+    const clock1 = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
+    let db = openDatabase(file);
+    let hub = await buildApp({ db, clock: clock1, config: { dataDir } });
+    const fixture = await seedFixture(hub);
+    await hub.app.listen({ port: 0, host: '127.0.0.1' });
+    let port = (hub.app.server.address() as { port: number }).port;
+    const cityhall = sessionFor(hub, fixture.users.cityhall);
+    const cred = enrollTerminal(hub, fixture.households[0]!);
+    const create = async (payload: Record<string, unknown>) =>
+      (
+        await as(
+          hub,
+          cityhall,
+        )({
+          method: 'POST',
+          url: '/api/announcements',
+          payload: {
+            kind: 'important',
+            titleJa: '断水',
+            bodyJa: '明日は断水です。',
+            target: { type: 'all' },
+            ...payload,
+          },
+        })
+      ).json() as { id: number; status: string };
+
+    const now = await create({ safetyCheck: true });
+    const later = await create({ titleJa: '予定', sendAt: '2026-01-05T03:00:00Z' });
+    const expiring = await create({ titleJa: '期限', expiresAt: '2026-01-05T02:00:00Z' });
+    expect(later.status).toBe('scheduled');
+    const t = await terminal(`http://127.0.0.1:${port}`, cred.credential);
+    expect(t.sync()!.map((a) => a.id)).toEqual([now.id, expiring.id]);
+    await emitAck(t.socket, 'announcement:receipt', { announcementId: now.id, stage: 'delivered' });
+    await emitAck(t.socket, 'announcement:receipt', { announcementId: now.id, stage: 'answered', answer: 'need_help' });
+    t.close();
+    await hub.app.close();
+    db.close();
+
+    // Build again from the same file, later in the day.
+    const clock2 = new FakeClock(Date.parse('2026-01-05T01:00:00Z'));
+    db = openDatabase(file);
+    hub = await buildApp({ db, clock: clock2, config: { dataDir } });
+    await hub.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (hub.app.server.address() as { port: number }).port;
+    const svc = hub.capabilities.announcements as AnnouncementsService;
+    expect(svc.counts(now.id)).toMatchObject({ targeted: 3, delivered: 1, needHelp: 1 });
+    const t2 = await terminal(`http://127.0.0.1:${port}`, cred.credential);
+    expect(t2.sync()!.map((a) => a.id)).toEqual([now.id, expiring.id]);
+    expect(t2.sync()![0]).toMatchObject({ safetyAnswer: 'need_help' });
+    clock2.advance(60 * 60_000 + 1);
+    await t2.waitFor((e) => e.some((x) => x.event === 'announcement:withdrawn'), 'the expiry after restart');
+    clock2.advance(60 * 60_000);
+    await t2.waitFor(publishedId(later.id), 'the scheduled announcement after restart');
+    expect(svc.get(later.id).status).toBe('published');
+    t2.close();
+    await hub.app.close();
+    db.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe('CSV cells', () => {
+  it('neutralise spreadsheet formulas and quote separators', () => {
+    expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
+    expect(csvCell('+81 422')).toBe(`'+81 422`);
+    expect(csvCell('-1')).toBe(`'-1`);
+    expect(csvCell('@SUM(A1)')).toBe(`'@SUM(A1)`);
+    expect(csvCell('三鷹市, 1-1')).toBe('"三鷹市, 1-1"');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(42)).toBe('42');
+  });
+});
