@@ -9,6 +9,7 @@ import { csvDocument } from '../../lib/csv';
 import { AppError, badRequest, forbidden, notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import type { AnnouncementsService } from './service';
 
 const cityhall = { roles: ['cityhall'] as const };
@@ -22,13 +23,7 @@ export { csvCell } from '../../lib/csv';
 export function announcementsRoutes(ctx: HubContext, service: AnnouncementsService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const audit = (request: FastifyRequest, action: AuditAction, target: string, detail?: Record<string, unknown>) =>
-      ctx.audit.record({
-        actor: actorName(request.principal),
-        action,
-        target,
-        ip: request.ip,
-        ...(detail !== undefined ? { detail } : {}),
-      });
+      audited(ctx.audit, request, action, target, detail);
 
     // CAP bodies are read raw: the XML declaration, not the HTTP header, says how to decode them.
     app.addContentTypeParser(

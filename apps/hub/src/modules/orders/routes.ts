@@ -6,6 +6,7 @@ import type { HubContext } from '../../context';
 import { forbidden, notFound } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import { visibleShopIds } from '../calls/routes';
 import type { CallsService } from '../calls/service';
 import type { ShopsStore } from '../shops/store';
@@ -47,14 +48,8 @@ export function ordersRoutes(
       if (!r || !visibleShopIds(request.principal, shops).includes(r.shopId)) throw notFound('order');
       return r;
     };
-    const audit = (request: FastifyRequest, action: AuditAction, id: number, detail?: unknown) =>
-      ctx.audit.record({
-        actor: actorName(request.principal),
-        action,
-        target: `order:${id}`,
-        ip: request.ip,
-        detail: detail === undefined ? undefined : JSON.stringify(detail),
-      });
+    const audit = (request: FastifyRequest, action: AuditAction, id: number, detail?: Record<string, unknown>) =>
+      audited(ctx.audit, request, action, `order:${id}`, detail);
 
     route(app, 'GET /api/orders', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
       const q = request.query;

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import type { Plans } from './plans';
 
 const planners = { roles: ['cityhall', 'listener'] } as const;
@@ -17,14 +18,7 @@ export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
       action: AuditAction,
       householdId: number,
       detail: Record<string, unknown>,
-    ) =>
-      ctx.audit.record({
-        actor: actorName(request.principal),
-        action,
-        target: `household:${householdId}`,
-        ip: request.ip,
-        detail,
-      });
+    ) => audited(ctx.audit, request, action, `household:${householdId}`, detail);
 
     route(app, 'GET /api/calls/schedules', { config: { access: planners }, tags }, async (request) =>
       plans.list(request.principal, request.query.householdId),

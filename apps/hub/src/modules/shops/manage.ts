@@ -9,8 +9,9 @@ import { PHOTO_CONTENT_TYPES } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, forbidden, notFound } from '../../lib/errors';
-import { actorName, type Principal } from '../../lib/principal';
+import type { Principal } from '../../lib/principal';
 import { route } from '../../lib/route';
+import { audited } from '../audit/store';
 import type { PhotoMime, ShopsStore } from './store';
 
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
@@ -46,14 +47,8 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
       (_req, body, done) => done(null, body),
     );
 
-    const audit = (request: FastifyRequest, action: AuditAction, target: string, detail?: unknown) =>
-      ctx.audit.record({
-        actor: actorName(request.principal),
-        action,
-        target,
-        ip: request.ip,
-        detail: detail === undefined ? undefined : JSON.stringify(detail),
-      });
+    const audit = (request: FastifyRequest, action: AuditAction, target: string, detail?: Record<string, unknown>) =>
+      audited(ctx.audit, request, action, target, detail);
     const managed = (request: FastifyRequest, shopId: number) => {
       if (!shops.get(shopId)) throw notFound('shop');
       if (!canManageShop(request.principal, shopId))
