@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -41,9 +40,11 @@ import { createSqliteTerminalsStore } from './modules/terminals/store';
 import type { AdmissionControl } from './plugins/admission';
 import { registerAuth } from './plugins/auth';
 import { clientErrorHandler, createFailureReporter, frameworkErrors, registerErrorHandling } from './plugins/errors';
+import { createFastGets } from './plugins/fast-get';
 import { createHealth, registerHealthRoutes } from './plugins/health';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
+import { helmetHeaders, registerSecurityHeaders } from './plugins/security-headers';
 import { registerSerialization } from './plugins/serialization';
 import { createSockets, rooms } from './plugins/socket';
 import { createStorageGuard } from './plugins/storage';
@@ -87,6 +88,27 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const db = options.db ?? openDatabase(options.inMemory ? ':memory:' : databaseFile(config.dataDir));
 
   const trustProxy = process.env.TSUNAGU_TRUST_PROXY === '1';
+  const securityHeaders = helmetHeaders({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:', 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: config.publicUrl.startsWith('https:'),
+  });
+  // The voice clip's fast path (modules/announcements/speech/fast.ts) answers before Fastify's router.
+  const fast = createFastGets();
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -99,7 +121,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     frameworkErrors,
     clientErrorHandler,
     return503OnClosing: true,
+    serverFactory: fast.serverFactory,
   });
+  app.addHook('preClose', async () => fast.close());
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvUrl).compile(schema));
   registerSerialization(app, { strict: options.strictResponses ?? process.env.NODE_ENV === 'test' });
@@ -120,25 +144,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   registerErrorHandling(app, failure);
   registerRequestContext(app);
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'blob:', 'data:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-    strictTransportSecurity: config.publicUrl.startsWith('https:'),
-  });
+  registerSecurityHeaders(app, securityHeaders);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => ({
@@ -289,6 +295,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     services: { accounts, terminals, twoFactor },
     apiRoutes,
     metricsAddress: metricsRoute.address,
+    fast: { add: fast.add, securityHeaders },
   };
   const hub: Hub = { ...core, capabilities: await registerCapabilities(core) };
 

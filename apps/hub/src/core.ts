@@ -13,6 +13,8 @@ import type { ShopsStore } from './modules/shops/store';
 import type { TerminalsService } from './modules/terminals/service';
 import type { TerminalsStore } from './modules/terminals/store';
 import type { ApiRoute } from './plugins/auth';
+import type { FastGets } from './plugins/fast-get';
+import type { HeaderList } from './plugins/security-headers';
 
 export interface HubCore {
   app: FastifyInstance;
@@ -23,4 +25,6 @@ export interface HubCore {
   apiRoutes: ApiRoute[];
   /** The separate monitoring address serving /metrics, once the hub is ready (TSUNAGU_METRICS_LISTEN). */
   metricsAddress(): string | null;
+  /** GETs answered before Fastify's router (plugins/fast-get.ts), with the headers every answer carries. */
+  fast: { add: FastGets['add']; securityHeaders: HeaderList };
 }

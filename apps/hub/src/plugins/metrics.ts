@@ -125,10 +125,12 @@ export function registerMetricsRoute(
   metrics: HubMetrics,
   options: { token: string | null; listen: { host: string; port: number } | null },
 ): { address(): string | null } {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unknown';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    if (!request.routeOptions.config?.hotPath)
+      metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
   });
   // No `access` rule: that is for /api routes and would read the bearer token as an API key.
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {

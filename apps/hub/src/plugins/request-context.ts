@@ -11,8 +11,19 @@ import { runWithRequestContext } from '../lib/request-context';
 const RESOURCE = Symbol('requestContextResource');
 type WithResource = { [RESOURCE]?: AsyncResource };
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Asked by every terminal within seconds of an alert (the voice clip): no request context (its
+     * handler logs nothing and audits nothing) and counted without a duration histogram.
+     */
+    hotPath?: boolean;
+  }
+}
+
 export function registerRequestContext(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
+    if (request.routeOptions.config?.hotPath) return done();
     runWithRequestContext({ address: request.ip }, () => {
       const resource = new AsyncResource('tsunagu-request-context');
       (request as WithResource)[RESOURCE] = resource;

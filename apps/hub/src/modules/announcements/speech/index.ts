@@ -1,6 +1,7 @@
 /** The announcements' hub voice: engine from the machine's speech programs, readings store, routes, old clips swept. */
 import type { HubCore } from '../../../core';
 import { createSpeechEngine, findSpeechTools, missingToolsMessage } from '../../../lib/speech/engine';
+import { CLIP_ROUTE, fastClip } from './fast';
 import { type SpeechRouteDeps, speechRoutes } from './routes';
 import { type AnnouncementSpeech, CLIP_GRACE_MS, createAnnouncementSpeech } from './service';
 import { createSqliteClipStampStore, createSqliteReadingsStore, createSqliteSpeakableStore } from './store';
@@ -23,7 +24,17 @@ export async function registerSpeech(
     readings: createSqliteReadingsStore(ctx.db),
     engine: createSpeechEngine(found),
   });
-  await hub.app.register(speechRoutes({ speech, stamp: createSqliteClipStampStore(ctx.db).stamp, ...access }));
+  const deps = { speech, stamp: createSqliteClipStampStore(ctx.db).stamp, ...access };
+  await hub.app.register(speechRoutes(deps));
+  const terminals = hub.services.terminals;
+  hub.fast.add(
+    fastClip({
+      ...deps,
+      authenticate: (credential) => terminals.authenticate(credential),
+      securityHeaders: hub.fast.securityHeaders,
+      count: (status) => ctx.metrics.httpRequests.inc({ method: 'GET', route: CLIP_ROUTE, status: String(status) }),
+    }),
+  );
 
   if (ctx.backgroundJobs) {
     const live = createSqliteSpeakableStore(ctx.db);

@@ -22,7 +22,7 @@ export function speechRoutes(deps: SpeechRouteDeps) {
     route(
       app,
       'GET /api/announcements/:id/speech',
-      { config: { access: { roles: ['cityhall'], terminals: true } }, tags },
+      { config: { access: { roles: ['cityhall'], terminals: true }, hotPath: true }, tags },
       async (request, reply) => {
         const { id } = request.params;
         const { lang } = request.query;
