@@ -1,18 +1,9 @@
-// The announcement policy in the console (issue 11: 1 and 4): an administrator sets how an API key's
-// announcements are handled on the API keys page; an alert the key sends waits for a person's
-// approval; once approved, a correction waits again for a second person, and the console shows the
-// waiting change and who may approve it. Pages are checked with axe and screenshotted.
-import type { Page } from 'playwright-core';
-import { axeViolations, screenshot } from '../helpers/browser';
+import { expectAccessible, screenshot } from '../helpers/browser';
 import { browserSuite, openConsole } from '../helpers/pages';
 
 jest.setTimeout(180_000);
 
 const suite = browserSuite();
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
-}
 
 const capAlert = `<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">

@@ -4,30 +4,26 @@
 // real hub whose clock the test moves past the grace period. Screenshots of both sides go to
 // SCREENSHOT_DIR/mishap-*.png. (Network drops: calls-network.test.ts.)
 import type { Page } from 'playwright-core';
-import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { RECONNECT_GRACE_MS } from '../../apps/hub/src/modules/calls/service';
 import { screenshot } from '../helpers/browser';
 import {
   answerInConsole,
   callShop,
-  closePagesAfterEach,
   demoMarket,
   framesOf,
   lastCall,
-  MARKET_OPEN,
   marketCall,
+  marketSuite,
   staffRoom,
   stillFlowing,
   untilGone,
   videoBothWays,
 } from '../helpers/calls';
-import { browserSuite, openConsole, openTerminal, type PageOptions } from '../helpers/pages';
+import { openConsole, openTerminal, type PageOptions } from '../helpers/pages';
 
 jest.setTimeout(240_000);
 
-const clock = new FakeClock(MARKET_OPEN);
-const suite = browserSuite({ clock });
-closePagesAfterEach(suite);
+const { suite, clock } = marketSuite();
 
 const userId = (username: string) => suite.hub.hub.stores.accounts.userByUsername(username)!.id;
 const openCalls = (page: Page) =>

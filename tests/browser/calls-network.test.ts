@@ -4,31 +4,26 @@
 // 「電話が切れました」 on the terminal, the reason in words in the console. Screenshots of both sides go
 // to SCREENSHOT_DIR/network-*.png.
 import type { Page } from 'playwright-core';
-import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { RECONNECT_GRACE_MS } from '../../apps/hub/src/modules/calls/service';
 import { screenshot } from '../helpers/browser';
 import {
   callShop,
-  closePagesAfterEach,
   demoMarket,
   framesOf,
   lastCall,
-  MARKET_OPEN,
   marketCall,
+  marketSuite,
   staffRoom,
   stillFlowing,
   terminalRoom,
   untilGone,
   videoBothWays,
 } from '../helpers/calls';
-import { browserSuite } from '../helpers/pages';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
 jest.setTimeout(240_000);
 
-const clock = new FakeClock(MARKET_OPEN);
-const suite = browserSuite({ clock });
-closePagesAfterEach(suite);
+const { suite, clock } = marketSuite();
 let proxy: TcpProxy;
 beforeAll(async () => {
   proxy = new TcpProxy({ host: '127.0.0.1', port: suite.hub.port });
@@ -52,6 +47,23 @@ async function connectedThrough(side: 'terminal' | 'console', n: number) {
   return call;
 }
 
+/** Away past the grace period: the hub ends the call, and each side says why once it can hear again. */
+async function awayPastGrace(
+  side: 'terminal' | 'console',
+  call: { resident: { householdId: number }; terminal: Page; operator: Page },
+  room: string,
+  consoleReason: string,
+) {
+  cut();
+  await untilGone(suite.hub, side === 'terminal' ? 'terminals' : 'staff', room);
+  clock.advance(RECONNECT_GRACE_MS + 1_000);
+  expect(lastCall(suite.hub, call.resident.householdId)).toEqual({ status: 'ended', end_reason: 'connection_lost' });
+  reconnect();
+  await bothEnded(call.terminal, call.operator, consoleReason);
+  await screenshot(call.terminal, `network-${side}-lost-terminal`);
+  await screenshot(call.operator, `network-${side}-lost-console`);
+}
+
 async function bothEnded(terminal: Page, operator: Page, consoleReason: string) {
   await terminal.getByTestId('call-ended').waitFor({ timeout: 45_000 });
   await expect(terminal.getByTestId('call-ended').textContent()).resolves.toContain('電話が切れました');
@@ -61,7 +73,8 @@ async function bothEnded(terminal: Page, operator: Page, consoleReason: string) 
 }
 
 test('the terminal’s network drops: back soon, the call resumes; away past the grace period, it ends on both sides', async () => {
-  const { resident, terminal, operator } = await connectedThrough('terminal', 0);
+  const call = await connectedThrough('terminal', 0);
+  const { resident, terminal, operator } = call;
   const room = terminalRoom(terminalIdOf(resident.householdId));
 
   cut();
@@ -76,14 +89,7 @@ test('the terminal’s network drops: back soon, the call resumes; away past the
   await stillFlowing(operator, 'console-remote-video');
   expect(lastCall(suite.hub, resident.householdId).status).toBe('connected');
 
-  cut();
-  await untilGone(suite.hub, 'terminals', room);
-  clock.advance(RECONNECT_GRACE_MS + 1_000);
-  expect(lastCall(suite.hub, resident.householdId)).toEqual({ status: 'ended', end_reason: 'connection_lost' });
-  reconnect();
-  await bothEnded(terminal, operator, '住民の端末との接続が切れた');
-  await screenshot(terminal, 'network-terminal-lost-terminal');
-  await screenshot(operator, 'network-terminal-lost-console');
+  await awayPastGrace('terminal', call, room, '住民の端末との接続が切れた');
   await terminal.getByTestId('call-ended-ok').click();
   await terminal.getByTestId('home-screen').waitFor();
   // Never left unable to call: the resident can ring the shop again at once.
@@ -92,7 +98,8 @@ test('the terminal’s network drops: back soon, the call resumes; away past the
 });
 
 test('the operator’s network drops: back soon, the call resumes; away past the grace period, it ends on both sides', async () => {
-  const { resident, terminal, operator } = await connectedThrough('console', 1);
+  const call = await connectedThrough('console', 1);
+  const { resident, terminal, operator } = call;
   const room = staffRoom(suite.hub.hub.stores.accounts.userByUsername('shop1')!.id);
 
   cut();
@@ -109,12 +116,5 @@ test('the operator’s network drops: back soon, the call resumes; away past the
   await framesOf(operator, 'console-remote-video');
   expect(lastCall(suite.hub, resident.householdId).status).toBe('connected');
 
-  cut();
-  await untilGone(suite.hub, 'staff', room);
-  clock.advance(RECONNECT_GRACE_MS + 1_000);
-  expect(lastCall(suite.hub, resident.householdId)).toEqual({ status: 'ended', end_reason: 'connection_lost' });
-  reconnect();
-  await bothEnded(terminal, operator, 'こちらの接続が切れた');
-  await screenshot(terminal, 'network-console-lost-terminal');
-  await screenshot(operator, 'network-console-lost-console');
+  await awayPastGrace('console', call, room, 'こちらの接続が切れた');
 });

@@ -6,15 +6,12 @@
 // only hurries the shortened ladder along). Every page and dialog is checked with axe and
 // screenshotted for docs/operations.md.
 import iconv from 'iconv-lite';
-import type { Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
-import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, openConsole, openPage, signIn, typeCode } from '../helpers/pages';
+import { checkedScreen, screenshot } from '../helpers/browser';
+import { browserSuite, jst, openConsole, openPage, signIn, typeCode } from '../helpers/pages';
 
 jest.setTimeout(180_000);
 
-/** A Tokyo wall time in January 2026 (the 5th is a Monday). */
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
 const clock = new FakeClock(jst(5, 8, 0));
 const suite = browserSuite({ clock });
 
@@ -28,12 +25,6 @@ const LIST = [
   '初日 誤記,しょにち ごき,三鷹市北部1-1-1,0422-31-0006,北部,はい,',
 ].join('\r\n');
 
-async function checked(page: Page, name: string) {
-  await page.waitForTimeout(100);
-  await screenshot(page, name);
-  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
-}
-
 test("a clerk's first day: import, watcher, plan, code, terminal, the plan test and the watcher's alert", async () => {
   const db = suite.hub.hub.ctx.db;
   const clerk = await openConsole(suite, 'cityhall', {
@@ -41,7 +32,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
     waitFor: 'households-table',
     viewport: { width: 1280, height: 1000 },
   });
-  await checked(clerk, 'clerk-households');
+  await checkedScreen(clerk, 'clerk-households');
   // The fleet's stragglers: terminals not seen for a day or more (the demo's have never connected).
   const rows = clerk.getByTestId('household-row');
   const all = await rows.count();
@@ -68,7 +59,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   await expect(bad.getByTestId('import-problem').textContent()).resolves.toBe('地区「北部」が見つかりません');
   await expect(importing.textContent()).resolves.toContain('備考→メモ');
   const before = (db.prepare('SELECT COUNT(*) AS n FROM households').get() as { n: number }).n;
-  await checked(clerk, 'clerk-import-preview');
+  await checkedScreen(clerk, 'clerk-import-preview');
   expect((db.prepare('SELECT COUNT(*) AS n FROM households').get() as { n: number }).n).toBe(before);
   await importing.getByTestId('import-run').click();
   await importing.waitFor({ state: 'detached' });
@@ -86,7 +77,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   const editing = clerk.getByTestId('household-dialog');
   await editing.getByLabel('支援が必要な理由').fill('車いす・一人暮らし');
   await editing.getByLabel('住民（1行に1人）').fill('初日 ハル\n初日 夏');
-  await checked(clerk, 'clerk-household-edit');
+  await checkedScreen(clerk, 'clerk-household-edit');
   await editing.getByTestId('household-save').click();
   await editing.waitFor({ state: 'detached' });
   await row.getByText('車いす・一人暮らし').waitFor();
@@ -103,7 +94,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   const invitation = clerk.getByTestId('invitation-dialog');
   const code = (await invitation.getByTestId('invitation-code').getAttribute('data-code'))!;
   expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
-  await checked(clerk, 'clerk-watcher-invitation');
+  await checkedScreen(clerk, 'clerk-watcher-invitation');
   await invitation.getByRole('button', { name: '閉じる' }).click();
   await invitation.waitFor({ state: 'detached' });
   await expect(watchers.getByTestId('watcher-choice').inputValue()).resolves.not.toBe('0');
@@ -112,7 +103,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
     '福祉課 新人 を 1番目の担当にしました。',
   );
   await watchers.locator('[data-testid="household-watcher"][data-username="shinjin"]').waitFor();
-  await checked(clerk, 'clerk-household-watchers');
+  await checkedScreen(clerk, 'clerk-household-watchers');
   await watchers.getByRole('button', { name: '閉じる' }).click();
 
   // --- the check-in plan: deadline 09:00, watchers told at 09:30, previewed before saving ---------
@@ -130,7 +121,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
     expect.stringMatching(/^10:302番目の担当に知らせます/),
   ]);
   await plan.getByTestId('plan-timeline').scrollIntoViewIfNeeded();
-  await checked(clerk, 'clerk-plan');
+  await checkedScreen(clerk, 'clerk-plan');
   await plan.getByTestId('plan-save').click();
   await plan.waitFor({ state: 'detached' });
   await expect(clerk.getByTestId('households-status').textContent()).resolves.toBe(
@@ -144,7 +135,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   await expect(enrollment.getByTestId('enrollment-address').textContent()).resolves.toBe(
     '住所：三鷹市大沢2-1-1（大沢）',
   );
-  await checked(clerk, 'clerk-enrollment-code');
+  await checkedScreen(clerk, 'clerk-enrollment-code');
   await enrollment.getByRole('button', { name: '閉じる' }).click();
 
   const terminal = await openPage(suite, 'terminal');
@@ -161,7 +152,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   await watcher.getByTestId('open-invitation').click();
   await watcher.getByLabel('招待コード').fill(code.toLowerCase());
   await watcher.getByLabel('新しいパスワード（10文字以上）').fill('shinjin-no-password');
-  await checked(watcher, 'watcher-invitation-form');
+  await checkedScreen(watcher, 'watcher-invitation-form');
   await watcher.getByTestId('invitation-submit').click();
   await expect(watcher.getByTestId('login-notice').textContent()).resolves.toContain('ユーザー名「shinjin」');
   await signIn(watcher, 'shinjin', 'shinjin-no-password');
@@ -188,7 +179,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   await expect(testReminder.textContent()).resolves.toMatch(/^テスト これはテストです。/);
   await screenshot(terminal, 'terminal-plan-test');
   await testing.scrollIntoViewIfNeeded();
-  await checked(clerk, 'clerk-plan-test');
+  await checkedScreen(clerk, 'clerk-plan-test');
 
   // The hub's test clock only hurries the shortened ladder along: its deadline a minute later, then
   // the first watcher a minute after that, who is alerted live, marked as a test.
@@ -203,7 +194,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   await testing.locator('[data-testid="plan-test-now"][data-progress="level1"]').waitFor();
   // Not a real miss: the board still waits for today's 09:00 deadline.
   await watcher.locator(`[data-testid="watch-row-${haru.id}"][data-status="waiting"]`).waitFor();
-  await checked(watcher, 'watcher-first-alert');
+  await checkedScreen(watcher, 'watcher-first-alert');
   await card.getByRole('button', { name: '確認しました' }).click();
   await watcher.locator('li.watch-alert[data-test="true"][data-state="acknowledged"]').waitFor();
   await testing.locator('[data-testid="plan-test-now"][data-progress="acknowledged"]').waitFor();
@@ -223,7 +214,7 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   await listed.waitFor();
   await expect(listed.textContent()).resolves.toContain('初日 ハル（1番目）');
   await expect(listed.textContent()).resolves.toContain('利用中');
-  await checked(clerk, 'clerk-watchers');
+  await checkedScreen(clerk, 'clerk-watchers');
 
   // Switched off (e.g. moved to another section): signed out at once; then on again.
   await listed.getByTestId('disable-watcher').click();
@@ -242,5 +233,5 @@ test("a clerk's first day: import, watcher, plan, code, terminal, the plan test 
   await expect(clerk.locator('#hours-title').textContent()).resolves.toContain('受付時間');
   await expect(clerk.locator('#items-title').count()).resolves.toBe(0);
   await expect(clerk.locator('section[aria-labelledby="hours-title"]').textContent()).resolves.not.toContain('営業');
-  await checked(clerk, 'clerk-listening-line');
+  await checkedScreen(clerk, 'clerk-listening-line');
 });

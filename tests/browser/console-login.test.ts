@@ -3,26 +3,15 @@
 // API key, a watcher seeing only their households, and signing out. Every page is checked with axe
 // and screenshotted for docs/screenshots.
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
-import type { Page } from 'playwright-core';
 import { io } from 'socket.io-client';
-import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, openPage, signIn } from '../helpers/pages';
+import { expectAccessible, screenshot } from '../helpers/browser';
+import { browserSuite, openSignIn, signIn, signOut } from '../helpers/pages';
 
 jest.setTimeout(60_000);
 
 const suite = browserSuite();
 
-async function openConsole(): Promise<Page> {
-  // bypassCSP: the hub's CSP (script-src 'self') would block axe-core's injected script, nothing else.
-  const page = await openPage(suite, 'console', { viewport: { width: 1280, height: 800 }, bypassCSP: true });
-  await page.goto(`${suite.hub.url}/console/`);
-  await page.getByTestId('login-page').waitFor();
-  return page;
-}
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
-}
+const openConsole = () => openSignIn(suite, { width: 1280, height: 800 });
 
 test('a wrong password shows what to do; the login page is accessible', async () => {
   const { hub } = suite;
@@ -238,8 +227,7 @@ test('a watcher sees only their assigned households; signing out returns to the 
   await page.reload();
   await page.getByTestId('households-table').waitFor();
 
-  await page.getByTestId('logout').click();
-  await page.getByTestId('login-page').waitFor();
+  await signOut(page);
   await expect(page.getByTestId('login-notice').textContent()).resolves.toContain('ログアウトしました');
   // The session is gone on the hub too: a reload stays on the login page.
   await page.reload();

@@ -5,18 +5,12 @@
 // list. City hall staff who are not administrators never see the section.
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { axeViolations, screenshot } from '../helpers/browser';
+import { checkedScreen, screenshot } from '../helpers/browser';
 import { browserSuite, openConsole, postAsConsole } from '../helpers/pages';
 
 jest.setTimeout(180_000);
 
 const suite = browserSuite();
-
-async function checked(page: Page, name: string) {
-  await page.waitForTimeout(100);
-  await screenshot(page, name);
-  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
-}
 
 /** A GET through the signed-in console page's own session; the HTTP status. */
 function getAsConsole(page: Page, url: string): Promise<number> {
@@ -56,7 +50,7 @@ test("an administrator sees who read a household, exports it, and erases it once
   // Still served: erasure is not offered, and the dialog says why.
   await dialog.getByTestId('privacy-erase-open-only').waitFor();
   await expect(dialog.getByTestId('privacy-erase-open').count()).resolves.toBe(0);
-  await checked(admin, 'privacy-dialog');
+  await checkedScreen(admin, 'privacy-dialog');
 
   // --- the export for the resident: JSON and CSV, each recorded as a read -----------------------------------
   const [jsonDownload] = await Promise.all([
@@ -96,7 +90,7 @@ test("an administrator sees who read a household, exports it, and erases it once
   const confirm = admin.getByTestId('privacy-erase-dialog');
   await expect(confirm.getByTestId('privacy-erase-removed').textContent()).resolves.toContain('住民の氏名');
   await expect(confirm.getByTestId('privacy-erase-kept').textContent()).resolves.toContain('件数');
-  await checked(admin, 'privacy-erase-confirm');
+  await checkedScreen(admin, 'privacy-erase-confirm');
 
   await expect(postAsConsole(admin, `/api/households/${target.id}/reopen`, {})).resolves.toBe(200);
   await confirm.getByTestId('privacy-erase-confirm').click();
@@ -126,5 +120,5 @@ test("an administrator sees who read a household, exports it, and erases it once
     address: string;
   };
   expect(row).toEqual({ name: '', address: '' });
-  await checked(admin, 'privacy-erased');
+  await checkedScreen(admin, 'privacy-erased');
 });

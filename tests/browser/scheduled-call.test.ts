@@ -5,11 +5,10 @@
 // axe and saved for docs/watch.md.
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, openConsole, openTerminal } from '../helpers/pages';
+import { browserSuite, jst, openConsole, openTerminal } from '../helpers/pages';
 
 jest.setTimeout(150_000);
 
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
 /** Tuesday 6 January 2026, 9:00 in Tokyo. */
 const clock = new FakeClock(jst(6, 9, 0));
 const suite = browserSuite({ clock });

@@ -5,24 +5,14 @@
 import type { Page } from 'playwright-core';
 import { sessionFor, TEST_PASSWORD } from '../../apps/hub/src/testing/harness';
 import { enrolTwoFactor, secondFactorCode, totpCode } from '../../apps/hub/src/testing/two-factor';
-import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, openConsole, openPage } from '../helpers/pages';
+import { expectAccessible, screenshot } from '../helpers/browser';
+import { browserSuite, openConsole, openPage, openSignIn, signIn, signOut } from '../helpers/pages';
 
 jest.setTimeout(90_000);
 
 const suite = browserSuite();
 
-async function loginPage(): Promise<Page> {
-  // bypassCSP: the hub's CSP would block axe-core's injected script, nothing else.
-  const page = await openPage(suite, 'console', { viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  await page.goto(`${suite.hub.url}/console/`);
-  await page.getByTestId('login-page').waitFor();
-  return page;
-}
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
-}
+const loginPage = () => openSignIn(suite);
 
 const currentStep = () => Math.floor(Date.now() / 30_000);
 
@@ -46,9 +36,7 @@ test('a new city hall account sets it up at first sign-in, then signs in with th
     role: 'cityhall',
   });
   const page = await loginPage();
-  await page.getByLabel('ユーザー名').fill('kato');
-  await page.getByLabel('パスワード').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, 'kato', TEST_PASSWORD);
 
   // Nothing else until it is set up.
   await page.getByTestId('two-factor-required').waitFor();
@@ -77,13 +65,10 @@ test('a new city hall account sets it up at first sign-in, then signs in with th
   await screenshot(page, 'console-two-factor-recovery-codes');
   await page.getByTestId('recovery-done').click();
   await page.getByTestId('signed-in-as').waitFor();
-  await page.getByTestId('logout').click();
-  await page.getByTestId('login-page').waitFor();
+  await signOut(page);
 
   // The next sign-in asks for the app's code after the password.
-  await page.getByLabel('ユーザー名').fill('kato');
-  await page.getByLabel('パスワード').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, 'kato', TEST_PASSWORD);
   const code = page.getByTestId('login-code');
   await code.waitFor();
   await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('login-code');
@@ -95,13 +80,10 @@ test('a new city hall account sets it up at first sign-in, then signs in with th
   await code.fill(secondFactorCode(hub, kato.id));
   await page.getByTestId('login-submit').click();
   await page.getByTestId('signed-in-as').waitFor();
-  await page.getByTestId('logout').click();
-  await page.getByTestId('login-page').waitFor();
+  await signOut(page);
 
   // Without the phone: a recovery code, once.
-  await page.getByLabel('ユーザー名').fill('kato');
-  await page.getByLabel('パスワード').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, 'kato', TEST_PASSWORD);
   await code.waitFor();
   await code.fill(codes[0]!);
   await page.getByTestId('login-submit').click();
@@ -138,9 +120,7 @@ test('an administrator resets it from the users page: the person is signed out a
 
   // Signed out at once: the console goes back to the login page, and the next sign-in sets it up.
   await own.getByTestId('login-page').waitFor({ timeout: 15_000 });
-  await own.getByLabel('ユーザー名').fill('sato2');
-  await own.getByLabel('パスワード').fill(TEST_PASSWORD);
-  await own.getByTestId('login-submit').click();
+  await signIn(own, 'sato2', TEST_PASSWORD);
   await own.getByTestId('two-factor-required').waitFor();
   await own.close();
   await admin.close();

@@ -4,12 +4,9 @@
 // screenshotted for docs/watch.md.
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, checkTerminalScreen, openConsole, openTerminal } from '../helpers/pages';
+import { browserSuite, checkTerminalScreen, jst, openConsole, openTerminal } from '../helpers/pages';
 
 jest.setTimeout(120_000);
-
-/** A Tokyo wall time in January 2026 (the 5th is a Monday). */
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
 
 const clock = new FakeClock(jst(5, 8, 30));
 const suite = browserSuite({ clock });

@@ -16,11 +16,10 @@ import {
   type TestPushService,
 } from '../../apps/hub/src/testing/notify-servers';
 import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, checkTerminalScreen, DEMO_PASSWORD, openConsole, openTerminal } from '../helpers/pages';
+import { browserSuite, checkTerminalScreen, DEMO_PASSWORD, jst, openConsole, openTerminal } from '../helpers/pages';
 
 jest.setTimeout(180_000);
 
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
 const PHONE = { width: 390, height: 844 };
 
 let mail: TestMailServer;

@@ -49,6 +49,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Fails the test, naming the screen, when axe-core finds anything on the page. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
+}
+
+/** A screen as it settled (after its last paint): screenshotted, then checked with axe-core. */
+export async function checkedScreen(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(100);
+  await screenshot(page, name);
+  await expectAccessible(page, name);
+}
+
 /** Runs axe-core in the page and returns its violations (empty when the screen passes). */
 export async function axeViolations(
   page: Page,

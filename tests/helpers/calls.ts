@@ -2,9 +2,10 @@
 // operator answers in the console, video is checked to flow (decoded frames), and the hub is asked
 // whether it has seen a party go away before its clock is moved past the grace period.
 import type { Page } from 'playwright-core';
+import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { rooms } from '../../apps/hub/src/plugins/socket';
 import type { TestHub } from './hub';
-import { type BrowserSuite, openConsole, openTerminal, type PageOptions } from './pages';
+import { type BrowserSuite, browserSuite, openConsole, openTerminal, type PageOptions } from './pages';
 
 /** Resolves once the video `testId` shows real frames (a decoded picture, more than a few frames). */
 export function framesOf(page: Page, testId: string, timeout = 30_000): Promise<unknown> {
@@ -95,6 +96,14 @@ export function closePagesAfterEach(suite: BrowserSuite): void {
   afterEach(async () => {
     for (const c of suite.contexts.splice(0)) await c.close().catch(() => undefined);
   });
+}
+
+/** A file of market calls: the shops open on the hub's fake clock, each test's pages closed after it. */
+export function marketSuite(): { suite: BrowserSuite; clock: FakeClock } {
+  const clock = new FakeClock(MARKET_OPEN);
+  const suite = browserSuite({ clock });
+  closePagesAfterEach(suite);
+  return { suite, clock };
 }
 
 /**

@@ -10,6 +10,9 @@ import { startTestHub, type TestHub } from './hub';
 
 export const DEMO_PASSWORD = 'tsunagu-demo';
 
+/** A Tokyo wall time in January 2026 (the 5th is a Monday). */
+export const jst = (day: number, h: number, m = 0): number => Date.UTC(2026, 0, day, h - 9, m);
+
 export interface BrowserSuite {
   /** Set before the file's first test. */
   hub: TestHub;
@@ -120,6 +123,20 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   if (outcome !== 'code') return;
   await code.fill(secondFactorCode(hub.hub, user.id));
   await page.getByTestId('login-submit').click();
+}
+
+/** The console's sign-in form in a fresh page (axe may run in it: its script is let past the hub's CSP). */
+export async function openSignIn(suite: BrowserSuite, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await openPage(suite, 'console', { viewport, bypassCSP: true });
+  await page.goto(`${suite.hub.url}/console/`);
+  await page.getByTestId('login-page').waitFor();
+  return page;
+}
+
+/** Signs the console page out and waits for the sign-in form. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-page').waitFor();
 }
 
 /** A console page signed in as `username` (demo password), on the page `route` (`calls` → #/calls, testid `waitFor`) if given. */
