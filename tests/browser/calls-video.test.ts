@@ -5,10 +5,17 @@
 // Waiting, in-call and order-confirmation screens are checked (axe, target sizes) and saved for docs/calls.md.
 // (Nobody on the listening line, the callback and the listener calling back: terminal-screens.test.ts.)
 import { FakeClock } from '../../apps/hub/src/lib/clock';
-import { as, connectCall, connectStaff, connectTerminal, emitAck, login } from '../../apps/hub/src/testing/harness';
+import { connectCall, connectStaff, connectTerminal, emitAck, login } from '../../apps/hub/src/testing/harness';
 import { screenshot } from '../helpers/browser';
 import { framesOf } from '../helpers/calls';
-import { browserSuite, checkTerminalScreen, DEMO_PASSWORD, openConsole, openTerminal } from '../helpers/pages';
+import {
+  announce,
+  browserSuite,
+  checkTerminalScreen,
+  DEMO_PASSWORD,
+  openConsole,
+  openTerminal,
+} from '../helpers/pages';
 
 jest.setTimeout(120_000);
 
@@ -97,19 +104,11 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await screenshot(operator, 'console-orders');
 
   // --- an emergency during the call: the call is held (muted), then resumes -----------------------------
-  const cityhall = await login(hub.hub, 'cityhall', DEMO_PASSWORD);
-  const sent = await as(
-    hub.hub,
-    cityhall,
-  )({
-    method: 'POST',
-    url: '/api/announcements',
-    payload: {
-      kind: 'emergency',
-      titleJa: '避難指示',
-      bodyJa: '大沢地区に避難指示が出ました。',
-      target: { type: 'households', householdIds: [resident!.householdId] },
-    },
+  const sent = await announce(hub, {
+    kind: 'emergency',
+    titleJa: '避難指示',
+    bodyJa: '大沢地区に避難指示が出ました。',
+    target: { type: 'households', householdIds: [resident!.householdId] },
   });
   expect(sent.statusCode).toBe(201);
   await terminal.getByTestId('emergency-screen').waitFor({ timeout: 10_000 });

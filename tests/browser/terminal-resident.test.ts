@@ -10,12 +10,12 @@ import type { Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import type { OrdersService } from '../../apps/hub/src/modules/orders/service';
 import { rooms } from '../../apps/hub/src/plugins/socket';
-import { as, enrollTerminal, login } from '../../apps/hub/src/testing/harness';
+import { enrollTerminal } from '../../apps/hub/src/testing/harness';
 import { answerInConsole, callShop, framesOf } from '../helpers/calls';
 import {
+  announce,
   browserSuite,
   checkTerminalScreen,
-  DEMO_PASSWORD,
   openConsole,
   openPage,
   openTerminal,
@@ -100,20 +100,12 @@ test('a check-in reminder shows on the home screen until the resident checks in'
 
 test('after 助けが必要です the screen says city hall was told and what happens next', async () => {
   const { terminal, householdId } = await residentTerminal();
-  const cityhall = await login(suite.hub.hub, 'cityhall', DEMO_PASSWORD);
-  const sent = await as(
-    suite.hub.hub,
-    cityhall,
-  )({
-    method: 'POST',
-    url: '/api/announcements',
-    payload: {
-      kind: 'emergency',
-      safetyCheck: true,
-      titleJa: '地震の安否確認',
-      bodyJa: '震度6弱の地震がありました。けがはありませんか。',
-      target: { type: 'households', householdIds: [householdId] },
-    },
+  const sent = await announce(suite.hub, {
+    kind: 'emergency',
+    safetyCheck: true,
+    titleJa: '地震の安否確認',
+    bodyJa: '震度6弱の地震がありました。けがはありませんか。',
+    target: { type: 'households', householdIds: [householdId] },
   });
   expect(sent.statusCode).toBe(201);
   await terminal.getByTestId('emergency-screen').waitFor({ timeout: 10_000 });

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import type { OrdersService } from '../../apps/hub/src/modules/orders/service';
-import { as, connectCall, connectStaff, connectTerminal, emitAck, login } from '../../apps/hub/src/testing/harness';
+import { connectCall, connectStaff, connectTerminal, emitAck, login } from '../../apps/hub/src/testing/harness';
 import { axeViolations, screenshot, undersizedTargets } from '../helpers/browser';
 import type { TestHub } from '../helpers/hub';
-import { browserSuite, DEMO_PASSWORD, openConsole, openPage, typeCode } from '../helpers/pages';
+import { announce, browserSuite, DEMO_PASSWORD, openConsole, openPage, typeCode } from '../helpers/pages';
 
 jest.setTimeout(120_000);
 
@@ -222,13 +222,6 @@ const LONG_BODY =
   'ガスの元栓を閉め、電気のブレーカーを切ってから家を出てください。近所にお年寄りや体の不自由な方がいたら、声をかけて一緒に避難してください。' +
   '避難所では、市の職員が名前を確認します。停電で電話がつながりにくいときは、この端末の「助けが必要です」を押すか、近くの人に知らせてください。';
 
-// One city-hall session for every announcement (logins are rate-limited per address).
-let cityhall: Awaited<ReturnType<typeof login>> | undefined;
-const announce = async (payload: Record<string, unknown>) => {
-  cityhall ??= await login(hub.hub, 'cityhall', DEMO_PASSWORD);
-  return as(hub.hub, cityhall)({ method: 'POST', url: '/api/announcements', payload });
-};
-
 test('enrollment on the keypad (and a wrong code), then home, shops and check-in', async () => {
   terminal = await newTerminalPage();
   await terminal.getByTestId('enrollment-screen').waitFor();
@@ -351,7 +344,7 @@ test('announcements: list, safety check, drill, unread badge, emergency takeover
       target,
     },
   ]) {
-    expect((await announce(payload)).statusCode).toBe(201);
+    expect((await announce(hub, payload)).statusCode).toBe(201);
   }
   await terminal.locator('[data-testid="home-announcements"] .ts-badge').waitFor({ timeout: 10_000 });
   await terminal.waitForFunction(
@@ -381,7 +374,7 @@ test('announcements: list, safety check, drill, unread badge, emergency takeover
   // A long safety check: still six buttons, because つぎへ is what turns the pages.
   await terminal.getByTestId('back').click();
   expect(
-    (await announce({ kind: 'routine', safetyCheck: true, titleJa: '大雨の安否確認', bodyJa: LONG_BODY, target }))
+    (await announce(hub, { kind: 'routine', safetyCheck: true, titleJa: '大雨の安否確認', bodyJa: LONG_BODY, target }))
       .statusCode,
   ).toBe(201);
   await terminal.locator('[data-testid="home-announcements"] .ts-badge').waitFor();
@@ -394,7 +387,7 @@ test('announcements: list, safety check, drill, unread badge, emergency takeover
 
   expect(
     (
-      await announce({
+      await announce(hub, {
         kind: 'emergency',
         titleJa: '避難指示',
         bodyJa: '大雨のため、高台の避難所へ避難してください。',
@@ -409,7 +402,7 @@ test('announcements: list, safety check, drill, unread badge, emergency takeover
 
   expect(
     (
-      await announce({
+      await announce(hub, {
         kind: 'emergency',
         safetyCheck: true,
         titleJa: '地震の安否確認',
@@ -426,7 +419,8 @@ test('announcements: list, safety check, drill, unread badge, emergency takeover
 
   // A long emergency (what city hall really sends): every word must be readable, none cut off.
   expect(
-    (await announce({ kind: 'emergency', titleJa: '大雨特別警報・避難指示', bodyJa: LONG_BODY, target })).statusCode,
+    (await announce(hub, { kind: 'emergency', titleJa: '大雨特別警報・避難指示', bodyJa: LONG_BODY, target }))
+      .statusCode,
   ).toBe(201);
   await terminal.getByTestId('emergency-screen').waitFor({ timeout: 10_000 });
   await checkScreen(terminal, 'announcement-emergency-long', { paged: true });
@@ -519,7 +513,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
   // An emergency during the call holds it; the emergency screen is what the resident sees.
   expect(
     (
-      await announce({
+      await announce(hub, {
         kind: 'emergency',
         titleJa: '避難指示',
         bodyJa: '大沢地区に避難指示が出ました。',

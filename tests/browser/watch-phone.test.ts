@@ -8,7 +8,6 @@
 // PushManager.subscribe answers with a subscription of the local push service (keys made by the
 // test); the service worker, the hub's sending, VAPID and aes128gcm are all real.
 import { FakeClock } from '../../apps/hub/src/lib/clock';
-import { as, login } from '../../apps/hub/src/testing/harness';
 import {
   startMailServer,
   startPushService,
@@ -16,7 +15,7 @@ import {
   type TestPushService,
 } from '../../apps/hub/src/testing/notify-servers';
 import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, checkTerminalScreen, DEMO_PASSWORD, jst, openConsole, openTerminal } from '../helpers/pages';
+import { announce, browserSuite, checkTerminalScreen, jst, openConsole, openTerminal } from '../helpers/pages';
 
 jest.setTimeout(180_000);
 
@@ -93,20 +92,12 @@ test('a watcher subscribes on a phone, and a resident’s 助けが必要です 
   await phone.goto(`${hub.url}/console/#/watch`);
   await phone.getByTestId('watch-page').waitFor();
   await phone.locator('[data-testid="live-status"][data-status="online"]').waitFor();
-  const cityhall = await login(hub.hub, 'cityhall', DEMO_PASSWORD);
-  const created = await as(
-    hub.hub,
-    cityhall,
-  )({
-    method: 'POST',
-    url: '/api/announcements',
-    payload: {
-      kind: 'important',
-      titleJa: '地震の安否確認',
-      bodyJa: '地震がありました。ご無事ですか。',
-      safetyCheck: true,
-      target: { type: 'all' },
-    },
+  const created = await announce(hub, {
+    kind: 'important',
+    titleJa: '地震の安否確認',
+    bodyJa: '地震がありました。ご無事ですか。',
+    safetyCheck: true,
+    target: { type: 'all' },
   });
   expect(created.statusCode).toBe(201);
   const terminal = await openTerminal(suite, { credential: resident.credential });

@@ -4,6 +4,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { HubConfig } from '../../apps/hub/src/config';
 import type { Clock } from '../../apps/hub/src/lib/clock';
+import { as, login, type StaffSession } from '../../apps/hub/src/testing/harness';
 import { enrolTwoFactor, secondFactorCode } from '../../apps/hub/src/testing/two-factor';
 import { axeViolations, launchBrowser, newContext, screenshot, undersizedTargets } from './browser';
 import { startTestHub, type TestHub } from './hub';
@@ -123,6 +124,19 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   if (outcome !== 'code') return;
   await code.fill(secondFactorCode(hub.hub, user.id));
   await page.getByTestId('login-submit').click();
+}
+
+// One city-hall session a hub for the announcements tests send (sign-ins are rate-limited per address).
+const cityHallSessions = new WeakMap<TestHub, StaffSession>();
+
+/** City hall sends an announcement through the hub's REST API (as its console would); the hub's answer. */
+export async function announce(hub: TestHub, payload: Record<string, unknown>) {
+  let session = cityHallSessions.get(hub);
+  if (!session) {
+    session = await login(hub.hub, 'cityhall', DEMO_PASSWORD);
+    cityHallSessions.set(hub, session);
+  }
+  return as(hub.hub, session)({ method: 'POST', url: '/api/announcements', payload });
 }
 
 /** The console's sign-in form in a fresh page (axe may run in it: its script is let past the hub's CSP). */
