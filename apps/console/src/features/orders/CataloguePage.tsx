@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
 import { DataTable, RowButton } from '../../shell/DataTable';
-import { SelectField, TextField } from '../../shell/form';
+import { SelectField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
 import { ErrorMessage, LoadState, useAction, useLoad } from '../../shell/ui';
 
@@ -20,7 +20,8 @@ export function CataloguePage() {
   const shops = useLoad(() => api.call('GET /api/shops'), []);
   const [selected, setSelected] = useState<number | null>(user.shopId);
   const shopId = selected ?? shops.data?.shops[0]?.id ?? null;
-  const [newShop, setNewShop] = useState({ name: '', category: '', kind: 'shop' as 'shop' | 'listening' });
+  const emptyShop = { name: '', category: '', kind: 'shop' as 'shop' | 'listening' };
+  const newShop = useFormFields(emptyShop);
   const action = useAction();
   const { run } = action;
 
@@ -42,32 +43,19 @@ export function CataloguePage() {
               onSubmit={(e) => {
                 e.preventDefault();
                 void run(async () => {
-                  const s = await api.call('POST /api/shops', { body: { ...newShop, openingHours: [] } });
-                  setNewShop({ name: '', category: '', kind: 'shop' });
+                  const s = await api.call('POST /api/shops', { body: { ...newShop.values, openingHours: [] } });
+                  newShop.reset(emptyShop);
                   shops.reload();
                   setSelected(s.id);
                 });
               }}
             >
               <h2>{t('catalogue.newShop')}</h2>
-              <TextField
-                label={t('catalogue.name')}
-                required
-                maxLength={120}
-                value={newShop.name}
-                onChange={(name) => setNewShop({ ...newShop, name })}
-              />
-              <TextField
-                label={t('catalogue.category')}
-                required
-                maxLength={60}
-                value={newShop.category}
-                onChange={(category) => setNewShop({ ...newShop, category })}
-              />
+              <TextField label={t('catalogue.name')} {...newShop.field('name')} required maxLength={120} />
+              <TextField label={t('catalogue.category')} {...newShop.field('category')} required maxLength={60} />
               <SelectField
                 label={t('catalogue.kind')}
-                value={newShop.kind}
-                onChange={(kind) => setNewShop({ ...newShop, kind })}
+                {...newShop.field('kind')}
                 options={[
                   { value: 'shop', label: t('catalogue.kindShop') },
                   { value: 'listening', label: t('catalogue.kindListening') },
@@ -90,7 +78,9 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
   const { api } = useSession();
   const cat = useLoad(() => api.call('GET /api/shops/:id/catalogue', { params: { id: shopId } }), [shopId]);
   const [hours, setHours] = useState<OpeningHours | null>(null);
-  const [item, setItem] = useState({ name: '', priceYen: '', unit: '', photoUrl: '' });
+  const emptyItem = { name: '', priceYen: '', unit: '', photoUrl: '' };
+  const itemForm = useFormFields(emptyItem);
+  const item = itemForm.values;
   const current = hours ?? cat.data?.shop.openingHours ?? [];
   // The listening line is a line people call, not a shop: hours are 受付 (taking calls), no items or prices.
   const line = cat.data?.shop.kind === 'listening';
@@ -245,40 +235,15 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
                     ...(item.photoUrl ? { photoUrl: item.photoUrl } : {}),
                   },
                 });
-                setItem({ name: '', priceYen: '', unit: '', photoUrl: '' });
+                itemForm.reset(emptyItem);
               });
             }}
           >
             <h3>{t('catalogue.addItem')}</h3>
-            <TextField
-              label={t('catalogue.name')}
-              required
-              maxLength={120}
-              value={item.name}
-              onChange={(name) => setItem({ ...item, name })}
-            />
-            <TextField
-              label={t('catalogue.price')}
-              required
-              type="number"
-              min={0}
-              value={item.priceYen}
-              onChange={(priceYen) => setItem({ ...item, priceYen })}
-            />
-            <TextField
-              label={t('catalogue.unit')}
-              required
-              maxLength={20}
-              value={item.unit}
-              onChange={(unit) => setItem({ ...item, unit })}
-            />
-            <TextField
-              label={t('catalogue.photoUrl')}
-              type="url"
-              maxLength={2000}
-              value={item.photoUrl}
-              onChange={(photoUrl) => setItem({ ...item, photoUrl })}
-            />
+            <TextField label={t('catalogue.name')} {...itemForm.field('name')} required maxLength={120} />
+            <TextField label={t('catalogue.price')} {...itemForm.field('priceYen')} required type="number" min={0} />
+            <TextField label={t('catalogue.unit')} {...itemForm.field('unit')} required maxLength={20} />
+            <TextField label={t('catalogue.photoUrl')} {...itemForm.field('photoUrl')} type="url" maxLength={2000} />
             <button type="submit" className="button button-primary">
               {t('catalogue.add')}
             </button>
