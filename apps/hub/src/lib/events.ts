@@ -22,6 +22,8 @@ export interface DomainEvents {
     at: number;
     urgency?: 'worried' | 'visit' | 'urgent';
   };
+  /** A household's details were edited (its name may have changed): copies kept elsewhere are dropped. */
+  'household.changed': { householdId: number };
   /** The resident asked for help: the terminal's 助けて button, or 助けが必要です in a safety check. */
   'household.helpRequested': {
     householdId: number;

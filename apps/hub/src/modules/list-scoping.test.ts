@@ -125,6 +125,7 @@ describe('list routes show each caller only their own data', () => {
         callbackOf: null,
         now,
       });
+      calls.commit(); // the calls store writes once per turn; the order refers to the call now
       if (shopId !== f.listeningId)
         orders.create({
           shopId,

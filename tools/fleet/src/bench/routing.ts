@@ -1,8 +1,9 @@
 /**
- * `node tools/fleet/dist/bench/routing.js [--quick]`: the bench's call-routing figure alone (figure
+ * `node tools/fleet/dist/bench/routing.js [--quick] [--cpu-prof DIR]`: the bench's call-routing figure alone (figure
  * 3 of `npm run bench`), with its same-run baseline (a plain Socket.IO relay), for working on the
  * router without the ten-minute run. Same sizes, same processes pinned to the same cores, same
- * prepared database as the full bench; writes data/bench/benchmarks-routing.json.
+ * prepared database as the full bench; writes data/bench/benchmarks-routing.json. `--cpu-prof DIR`
+ * writes the hub's CPU profile of the calls (DIR/hub-routing.cpuprofile; read it with profile-top.js).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,8 @@ const ROOT = path.resolve(__dirname, '../../../..');
 
 async function main() {
   const quick = process.argv.includes('--quick');
+  const profIndex = process.argv.indexOf('--cpu-prof');
+  const profileDir = profIndex > 0 ? path.resolve(process.argv[profIndex + 1] ?? '.') : null;
   const sizes = sizesFor(quick);
   const m = machine();
   const hubCore = m.cores >= 2 ? 0 : null;
@@ -44,7 +47,14 @@ async function main() {
       concurrency: 250,
     });
     log(`${c.connected} terminals connected (${c.failed} failed)`);
+    if (profileDir) await hub.call('profileStart');
     const calls = await runCallLoad(fleet, prepared, sizes, log);
+    if (profileDir) {
+      fs.mkdirSync(profileDir, { recursive: true });
+      const file = path.join(profileDir, 'hub-routing.cpuprofile');
+      await hub.call('profileStop', { file });
+      log(`hub CPU profile of the calls (with the profiler's cost): ${file}`);
+    }
     log(
       `hub: ${calls.rang}/${calls.callers} rang; request → ring p50 ${calls.requestToRing.p50} p99 ${calls.requestToRing.p99} max ${calls.requestToRing.max} ms`,
     );

@@ -98,6 +98,8 @@ export interface LiveCalls {
   ): void;
   ringTerminal(call: LiveCall, patch?: Parameters<CallsStore['setStatus']>[2]): void;
   activeTerminal(householdId: number): number | null;
+  /** The operator this household last spoke to on this shop's line (rung first when available). */
+  lastOperator(householdId: number, shopId: number): number | null;
   /** The live call this terminal (or staff member) is a party to; refused otherwise. */
   terminalCall(p: TerminalParty, callId: number): LiveCall;
   staffCall(p: { user: User }, callId: number): LiveCall;
@@ -106,4 +108,6 @@ export interface LiveCalls {
   /** Tells each of the operator's console tabs how its calls now look (`call:stateChanged`). */
   pushStaff(operatorId: number | null): void;
   residentState(call: LiveCall): ResidentState;
+  /** Stores what is pending and sends nothing more (the hub is closing). */
+  close(): void;
 }

@@ -19,25 +19,46 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
   const live = new Map<number, LiveCall>();
   const router = new CallRouter(clock, (e) => onEffect(e), deps.routerConfig);
   router.loadHistory(store.history(clock.now() - router.config.statsWindowMs));
-  const views = createCallViews({ clock, timeZone: ctx.config.timeZone, router, ...deps });
+  const views = createCallViews({ events: ctx.events, clock, timeZone: ctx.config.timeZone, router, ...deps });
 
-  // Many router effects come in one burst: terminals and consoles are told once per burst (a
-  // microtask), each waiting terminal only if its place changed, each queue's view and each
-  // changed operator once.
+  // Persisted first, then sent, once per turn of the event loop (setImmediate): every call change
+  // made in this turn is committed in one transaction, then the messages about them go out in the
+  // order they were made; then each waiting terminal whose place changed is told it once, each
+  // changed operator and each changed queue's view once per room.
+  const outbox: (() => void)[] = [];
   const dirtyQueues = new Set<number>();
   const dirtyOperators = new Set<number>();
+  const dirtyStaff = new Set<number>();
   let flushScheduled = false;
   function schedule() {
     if (flushScheduled) return;
     flushScheduled = true;
-    queueMicrotask(flush);
+    setImmediate(flush);
   }
+  const send = (fn: () => void) => {
+    outbox.push(fn);
+    schedule();
+  };
   function queueChanged(shopId: number) {
     dirtyQueues.add(shopId);
     schedule();
   }
+  let closed = false;
   function flush() {
     flushScheduled = false;
+    if (closed) return;
+    try {
+      store.commit();
+    } catch (err) {
+      // Those waiting on this batch are refused; the live calls go on as the hub knows them.
+      ctx.log.error({ err }, 'calls: the batch of call changes could not be stored');
+    }
+    for (const fn of outbox.splice(0)) fn();
+    const staff = [...dirtyStaff];
+    dirtyStaff.clear();
+    for (const operatorId of staff)
+      for (const socketId of presence.staff.get(operatorId) ?? [])
+        sockets.staff.to(socketId).emit('call:stateChanged', staffView(api, operatorId, socketId));
     const operators = [...dirtyOperators];
     dirtyOperators.clear();
     for (const id of operators) {
@@ -51,7 +72,7 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
     const queues = [...dirtyQueues];
     dirtyQueues.clear();
     for (const q of queues) {
-      for (const pos of views.queuePositions(q)) {
+      for (const pos of views.changedPositions(q)) {
         const call = live.get(pos.callId);
         if (!call?.record.terminalId) continue;
         const said = `${pos.position}:${pos.estimatedWaitSeconds}:${pos.notice}:${pos.callback}`;
@@ -68,14 +89,15 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
     switch (e.type) {
       case 'ring': {
         const call = live.get(e.callId);
-        if (call)
-          sockets.staff
-            .to(rooms.user(e.operatorId))
-            .emit('call:ringing', { ...views.info(call.record), ringTimeoutSeconds: Math.round(e.timeoutMs / 1000) });
+        if (!call) break;
+        const ringing = { ...views.info(call.record), ringTimeoutSeconds: Math.round(e.timeoutMs / 1000) };
+        send(() => sockets.staff.to(rooms.user(e.operatorId)).emit('call:ringing', ringing));
         break;
       }
       case 'ringCancelled':
-        sockets.staff.to(rooms.user(e.operatorId)).emit('call:ringCancelled', { callId: e.callId, reason: e.reason });
+        send(() =>
+          sockets.staff.to(rooms.user(e.operatorId)).emit('call:ringCancelled', { callId: e.callId, reason: e.reason }),
+        );
         break;
       case 'operatorChanged':
         dirtyOperators.add(e.operatorId);
@@ -101,7 +123,6 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       operatorGrace: null,
     };
     live.set(record.id, call);
-    views.rememberHousehold(record.householdId);
     return call;
   };
   // One statement per state change; the live record is patched as the row is (no read back).
@@ -119,12 +140,18 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       callbackRequestedAt: patch.callbackRequestedAt ?? r.callbackRequestedAt,
     };
   };
+  // Who answered each household on each shop's line in this run (the calls table knows earlier
+  // runs): a request finds its preferred operator without waiting for this turn's writes.
+  const answeredBy = new Map<string, number>();
+  const lastOperator: LiveCalls['lastOperator'] = (householdId, shopId) =>
+    answeredBy.get(`${householdId}:${shopId}`) ?? store.lastOperator(householdId, shopId);
   const activeTerminal = (householdId: number) => deps.households.get(householdId)?.terminal?.id ?? null;
 
+  // Each of an operator's tabs is told how its calls look once per turn, after the messages.
   function pushStaff(operatorId: number | null) {
     if (operatorId === null) return;
-    for (const socketId of presence.staff.get(operatorId) ?? [])
-      sockets.staff.to(socketId).emit('call:stateChanged', staffView(api, operatorId, socketId));
+    dirtyStaff.add(operatorId);
+    schedule();
   }
 
   function finish(
@@ -140,16 +167,16 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
     const { terminalId, operatorId } = call.record;
     if (terminalId) {
       if (!presence.terminals.get(terminalId)) owed.terminals.set(terminalId, payload);
-      sockets.terminals.to(rooms.terminal(terminalId)).emit('call:ended', payload);
+      send(() => sockets.terminals.to(rooms.terminal(terminalId)).emit('call:ended', payload));
     }
     if (operatorId) {
       if (!presence.staff.get(operatorId)?.size) owed.operators.set(operatorId, payload);
-      sockets.staff.to(rooms.user(operatorId)).emit('call:ended', payload);
+      send(() => sockets.staff.to(rooms.user(operatorId)).emit('call:ended', payload));
     }
     router.endCall(call.record.id);
     pushStaff(operatorId);
     const r = call.record;
-    ctx.events.emit('call.ended', {
+    const ended = {
       callId: r.id,
       householdId: r.householdId,
       shopId: r.shopId,
@@ -157,7 +184,8 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       answered: r.answeredAt !== null,
       reason,
       at: r.endedAt ?? clock.now(),
-    });
+    };
+    send(() => ctx.events.emit('call.ended', ended));
   }
 
   // Calls the previous run left open: waiting callers are gone (their terminals will call again),
@@ -170,7 +198,7 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
         callId: c.id,
         queueId: c.shopId,
         householdId: c.householdId,
-        lastOperatorId: store.lastOperator(c.householdId, c.shopId),
+        lastOperatorId: lastOperator(c.householdId, c.shopId),
         callback: true,
         enqueuedAt: c.requestedAt,
       });
@@ -184,6 +212,7 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       if (c.operatorId) owed.operators.set(c.operatorId, ended);
     }
   }
+  store.commit();
 
   const api: LiveCalls = {
     ctx,
@@ -197,8 +226,14 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
     update,
     finish,
     activeTerminal,
+    lastOperator,
     queueChanged,
     pushStaff,
+
+    close() {
+      closed = true;
+      store.commit();
+    },
 
     residentState(call) {
       const { terminalId } = call.record;
@@ -216,10 +251,14 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       update(call, 'connected', { ...patch, answeredAt: call.record.answeredAt ?? now });
       const i = views.info(call.record);
       const { terminalId, operatorId } = call.record;
-      if (terminalId) sockets.terminals.to(rooms.terminal(terminalId)).emit('call:connected', i);
-      if (operatorId) sockets.staff.to(rooms.user(operatorId)).emit('call:connected', i);
+      if (operatorId) answeredBy.set(`${call.record.householdId}:${call.record.shopId}`, operatorId);
+      const { householdId } = call.record;
+      send(() => {
+        if (terminalId) sockets.terminals.to(rooms.terminal(terminalId)).emit('call:connected', i);
+        if (operatorId) sockets.staff.to(rooms.user(operatorId)).emit('call:connected', i);
+        ctx.events.emit('household.activity', { householdId, kind: 'call', at: now });
+      });
       pushStaff(operatorId);
-      ctx.events.emit('household.activity', { householdId: call.record.householdId, kind: 'call', at: now });
       return i;
     },
 
@@ -227,8 +266,11 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       // The household's terminal may have been replaced since the resident asked for a callback.
       const terminalId = activeTerminal(call.record.householdId);
       update(call, 'ringing_terminal', terminalId !== null ? { ...patch, terminalId } : patch);
-      if (call.record.terminalId)
-        sockets.terminals.to(rooms.terminal(call.record.terminalId)).emit('call:incoming', views.info(call.record));
+      const rung = call.record.terminalId;
+      if (rung) {
+        const incoming = views.info(call.record);
+        send(() => sockets.terminals.to(rooms.terminal(rung)).emit('call:incoming', incoming));
+      }
       pushStaff(call.record.operatorId);
       call.terminalRing = clock.setTimeout(() => {
         if (live.get(call.record.id)?.record.status === 'ringing_terminal') finish(call, 'ended', 'no_answer');

@@ -105,8 +105,7 @@ export function placesIn(
   ops: readonly OperatorRecord[],
   averageHandleMs: number,
 ): (entry: QueueEntry, position: number) => PositionInfo {
-  const staffed = ops.filter((o) => o.availability !== 'away' || o.callId !== null).length;
-  const free = ops.filter((o) => o.availability === 'available' && o.callId === null).length;
+  const { staffed, free } = staffing(ops);
   return (entry, position) => ({
     callId: entry.callId,
     queueId,
@@ -117,3 +116,19 @@ export function placesIn(
     callback: entry.callback,
   });
 }
+
+function staffing(ops: readonly OperatorRecord[]): { staffed: number; free: number } {
+  let staffed = 0;
+  let free = 0;
+  for (const o of ops) {
+    if (o.availability !== 'away' || o.callId !== null) staffed++;
+    if (o.availability === 'available' && o.callId === null) free++;
+  }
+  return { staffed, free };
+}
+
+/** What every estimate in a queue rests on: when it is unchanged, only moved callers' estimates change. */
+placesIn.basis = (ops: readonly OperatorRecord[], averageHandleMs: number): string => {
+  const { staffed, free } = staffing(ops);
+  return `${staffed}:${free}:${averageHandleMs}`;
+};

@@ -69,6 +69,31 @@ export interface OperatorRecord {
   acwTimer: TimerHandle | null;
 }
 
+/** A new operator's record: away until they say they are available. */
+export const newOperator = (id: number, queueId: number, now: number): OperatorRecord => ({
+  id,
+  queueId,
+  online: true,
+  availability: 'away',
+  idleSince: now,
+  callId: null,
+  ringingCallId: null,
+  missedRings: 0,
+  acwTimer: null,
+});
+
+/** A queued call's outcome for the queue figures (its handle time is known when it ends). */
+export const outcome = (
+  entry: QueueEntry,
+  o: Pick<HistoryRecord, 'answeredAt' | 'abandonedAt' | 'operatorId'>,
+): HistoryRecord => ({
+  queueId: entry.queueId,
+  callId: entry.callId,
+  enqueuedAt: entry.enqueuedAt,
+  ...o,
+  handleMs: null,
+});
+
 export interface HistoryRecord {
   queueId: number;
   callId: number;

@@ -14,14 +14,17 @@
  * Its words (types, config, refusals) are in router-model.ts; queue figures in queue-stats.ts.
  */
 import type { Clock } from '../../lib/clock';
+import { ArrivalQueue } from './arrival-queue';
 import { placesIn, QueueStats } from './queue-stats';
 import {
   DEFAULT_ROUTER_CONFIG,
   type EnqueueInput,
   type Figures,
   type HistoryRecord,
+  newOperator,
   type OperatorActivity,
   type OperatorRecord,
+  outcome,
   type PositionInfo,
   type QueueEntry,
   type RingEndReason,
@@ -31,8 +34,10 @@ import {
 } from './router-model';
 
 export class CallRouter {
-  /** Each queue's callers in order of arrival; and every queued call by id (lookups in O(1)). */
-  private readonly queues = new Map<number, QueueEntry[]>();
+  /** Each queue's callers in order of arrival (places in O(log n)); and every queued call by id. */
+  private readonly queues = new Map<number, ArrivalQueue<QueueEntry>>();
+  /** What each queue's places were last worked out from: when it changes, every place may have. */
+  private readonly placedWith = new Map<number, string>();
   private readonly byCall = new Map<number, QueueEntry>();
   private readonly operators = new Map<number, OperatorRecord>();
   /** Each queue's operators (online or not), so a queue's work never walks every operator. */
@@ -56,17 +61,7 @@ export class CallRouter {
   operatorOnline(id: number, queueId: number): OperatorRecord {
     let op = this.operators.get(id);
     if (!op) {
-      op = {
-        id,
-        queueId,
-        online: true,
-        availability: 'away',
-        idleSince: this.clock.now(),
-        callId: null,
-        ringingCallId: null,
-        missedRings: 0,
-        acwTimer: null,
-      };
+      op = newOperator(id, queueId, this.clock.now());
       this.operators.set(id, op);
     } else {
       op.online = true;
@@ -134,12 +129,9 @@ export class CallRouter {
       rungOnce: false,
     };
     // Stable insert by arrival time: restored callbacks go back to where they were.
-    const queue = this.queues.get(entry.queueId) ?? [];
+    const queue = this.queues.get(entry.queueId) ?? new ArrivalQueue<QueueEntry>();
     this.queues.set(entry.queueId, queue);
-    let i = queue.length;
-    while (i > 0 && queue[i - 1]!.enqueuedAt > entry.enqueuedAt) i--;
-    if (i === queue.length) queue.push(entry);
-    else queue.splice(i, 0, entry);
+    queue.insert(entry);
     this.byCall.set(entry.callId, entry);
     this.sink({ type: 'queueChanged', queueId: entry.queueId });
     this.dispatch(entry.queueId);
@@ -150,8 +142,18 @@ export class CallRouter {
   requestCallback(callId: number): PositionInfo {
     const entry = this.mustEntry(callId);
     entry.callback = true;
+    this.queues.get(entry.queueId)?.changed(entry);
     this.sink({ type: 'queueChanged', queueId: entry.queueId });
     return this.position(callId)!;
+  }
+
+  /** A caller who had asked for a callback asks to wait on the line again: same place. */
+  resumeWaiting(callId: number): void {
+    const entry = this.byCall.get(callId);
+    if (!entry) return;
+    entry.callback = false;
+    this.queues.get(entry.queueId)?.changed(entry);
+    this.sink({ type: 'queueChanged', queueId: entry.queueId });
   }
 
   /** The caller hung up (or went away) before being answered: out of the queue at once. */
@@ -159,23 +161,8 @@ export class CallRouter {
     const entry = this.byCall.get(callId);
     if (!entry) return false;
     this.remove(entry);
-    if (entry.ringing) {
-      const op = this.operators.get(entry.ringing.operatorId);
-      entry.ringing.timer.cancel();
-      if (op) op.ringingCallId = null;
-      this.sink({ type: 'ringCancelled', callId, operatorId: entry.ringing.operatorId, reason: 'caller_left' });
-      if (op) this.sink({ type: 'operatorChanged', operatorId: op.id });
-      entry.ringing = null;
-    }
-    this.stats.record({
-      queueId: entry.queueId,
-      callId,
-      enqueuedAt: entry.enqueuedAt,
-      answeredAt: null,
-      abandonedAt: this.clock.now(),
-      operatorId: null,
-      handleMs: null,
-    });
+    this.stopRing(entry, 'caller_left');
+    this.stats.record(outcome(entry, { answeredAt: null, abandonedAt: this.clock.now(), operatorId: null }));
     this.sink({ type: 'queueChanged', queueId: entry.queueId });
     this.dispatch(entry.queueId);
     return true;
@@ -218,19 +205,7 @@ export class CallRouter {
     const entry = this.mustEntry(callId);
     if (entry.queueId !== op.queueId) throw new RouterError('WRONG_QUEUE', 'This request is for another shop.');
     if (op.callId !== null) throw new RouterError('OPERATOR_BUSY', 'Finish your current call first.');
-    if (entry.ringing) {
-      const ringingOp = this.operators.get(entry.ringing.operatorId);
-      entry.ringing.timer.cancel();
-      if (ringingOp) ringingOp.ringingCallId = null;
-      if (entry.ringing.operatorId !== operatorId)
-        this.sink({
-          type: 'ringCancelled',
-          callId,
-          operatorId: entry.ringing.operatorId,
-          reason: 'answered_elsewhere',
-        });
-      entry.ringing = null;
-    }
+    this.stopRing(entry, 'answered_elsewhere', operatorId);
     this.cancelRingOf(op, 'answered_elsewhere', false);
     this.remove(entry);
     this.startCall(op, entry);
@@ -283,18 +258,29 @@ export class CallRouter {
   position(callId: number): PositionInfo | null {
     const entry = this.byCall.get(callId);
     if (!entry) return null;
-    const queue = this.queue(entry.queueId);
-    return this.placer(entry.queueId)(entry, queue.indexOf(entry) + 1);
+    return this.placer(entry.queueId)(entry, this.queues.get(entry.queueId)!.place(entry));
   }
 
-  /** Every caller's place in one queue, in one pass (what terminals are told after a change). */
-  positions(queueId: number): PositionInfo[] {
-    const place = this.placer(queueId);
-    return this.queue(queueId).map((e, i) => place(e, i + 1));
+  /**
+   * The places that may have changed since the last time this was asked (what terminals are told
+   * after a change): the callers behind the first one who came, left or changed, or every caller
+   * when the staffing or the handle time the estimates rest on changed (or `all`).
+   */
+  changedPositions(queueId: number, all = false): PositionInfo[] {
+    const queue = this.queues.get(queueId);
+    if (!queue) return [];
+    const ops = this.queueOperators(queueId);
+    const aht = this.stats.averageHandleMs(queueId) || this.config.defaultHandleMs;
+    const basis = placesIn.basis(ops, aht);
+    const moved = this.placedWith.get(queueId) !== basis;
+    this.placedWith.set(queueId, basis);
+    const place = placesIn(queueId, ops, aht);
+    return queue.takeChanged(all || moved).map((c) => place(c.entry, c.place));
   }
 
   queue(queueId: number): readonly QueueEntry[] {
-    return this.queues.get(queueId) ?? [];
+    const queue = this.queues.get(queueId);
+    return queue ? [...queue.entries()] : [];
   }
 
   entry(callId: number): QueueEntry | undefined {
@@ -339,15 +325,7 @@ export class CallRouter {
     const now = this.clock.now();
     op.callId = entry.callId;
     this.active.set(entry.callId, { operatorId: op.id, answeredAt: now, queueId: entry.queueId });
-    this.stats.record({
-      queueId: entry.queueId,
-      callId: entry.callId,
-      enqueuedAt: entry.enqueuedAt,
-      answeredAt: now,
-      abandonedAt: null,
-      operatorId: op.id,
-      handleMs: null,
-    });
+    this.stats.record(outcome(entry, { answeredAt: now, abandonedAt: null, operatorId: op.id }));
     this.sink({ type: 'operatorChanged', operatorId: op.id });
     this.sink({ type: 'queueChanged', queueId: entry.queueId });
     this.dispatch(entry.queueId);
@@ -368,11 +346,8 @@ export class CallRouter {
     );
   }
 
-  /** Callers mostly leave from the front (answered): found at once. */
   private remove(entry: QueueEntry): void {
-    const queue = this.queues.get(entry.queueId) ?? [];
-    const i = queue.indexOf(entry);
-    if (i >= 0) queue.splice(i, 1);
+    this.queues.get(entry.queueId)?.remove(entry);
     this.byCall.delete(entry.callId);
   }
 
@@ -380,6 +355,19 @@ export class CallRouter {
     const e = this.byCall.get(callId);
     if (!e) throw new RouterError('NOT_IN_QUEUE', 'This call is no longer waiting.');
     return e;
+  }
+
+  /** Stops the entry's ring; the rung operator is told why (unless it is `except`, who takes it). */
+  private stopRing(entry: QueueEntry, reason: RingEndReason, except: number | null = null): void {
+    const r = entry.ringing;
+    if (!r) return;
+    r.timer.cancel();
+    entry.ringing = null;
+    const op = this.operators.get(r.operatorId);
+    if (op) op.ringingCallId = null;
+    if (r.operatorId !== except)
+      this.sink({ type: 'ringCancelled', callId: entry.callId, operatorId: r.operatorId, reason });
+    if (op) this.sink({ type: 'operatorChanged', operatorId: op.id });
   }
 
   private cancelRingOf(op: OperatorRecord, reason: RingEndReason, countAsMiss: boolean): void {
@@ -413,7 +401,9 @@ export class CallRouter {
     let free = this.queueOperators(queueId).filter(
       (o) => o.availability === 'available' && o.callId === null && o.ringingCallId === null,
     );
-    for (const entry of this.queue(queueId)) {
+    const queue = this.queues.get(queueId);
+    if (!queue) return;
+    for (const entry of queue.entries()) {
       if (free.length === 0) return;
       if (entry.ringing) continue;
       let candidates = free.filter((o) => !entry.tried.has(o.id));

@@ -36,7 +36,12 @@ export interface CallsService
   /** Set by the orders module: which shop and household an order belongs to (for call-backs about orders). */
   setOrderLookup(fn: CallsServiceDeps['orderLookup']): void;
   history(filter: { shopId?: number; householdId?: number; limit: number }): CallRecord[];
-  /** Stops every timer (the hub is closing). */
+  /**
+   * Settles once every call change made so far is on disk (changes are committed together once per
+   * turn of the event loop): commands acknowledge after it, never for a change not yet stored.
+   */
+  committed(): Promise<void>;
+  /** Stops every timer and stores what is pending (the hub is closing). */
   dispose(): void;
 }
 
@@ -60,11 +65,13 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps): Cal
       deps.orderLookup = fn;
     },
     history: (filter) => deps.store.list(filter),
+    committed: () => deps.store.committed(),
     dispose() {
       for (const c of calls.live.values())
         for (const t of [c.terminalRing, c.terminalGrace, c.operatorGrace]) t?.cancel();
       calls.live.clear();
       calls.router.dispose();
+      calls.close();
     },
   };
 }

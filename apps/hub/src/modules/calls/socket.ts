@@ -6,6 +6,11 @@ import { callTakers } from './routes';
 import type { CallsService } from './service';
 
 export function registerCallSockets(ctx: HubContext, calls: CallsService): void {
+  // A command that changes a call answers once the change is stored (persisted first, then acknowledged).
+  const stored = async <T>(result: T): Promise<T> => {
+    await calls.committed();
+    return result;
+  };
   ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
     if (principal.kind !== 'terminal') return;
     const party: TerminalParty = {
@@ -15,14 +20,14 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
     };
     // A few retries at once, then one every 10 s: a stuck button or a stolen credential cannot flood the queues.
     const callRate = { burst: 5, perSecond: 1 / 10 };
-    on('call:request', { access: 'terminal', rateLimit: callRate }, (p) => calls.request(party, p.shopId));
+    on('call:request', { access: 'terminal', rateLimit: callRate }, (p) => stored(calls.request(party, p.shopId)));
     on('call:requestCallback', { access: 'terminal', rateLimit: callRate }, (p) =>
-      calls.requestCallback(party, p.callId),
+      stored(calls.requestCallback(party, p.callId)),
     );
-    on('call:cancel', { access: 'terminal' }, (p) => calls.cancel(party, p.callId));
-    on('call:accept', { access: 'terminal' }, (p) => calls.accept(party, p.callId));
-    on('call:decline', { access: 'terminal' }, (p) => calls.declineIncoming(party, p.callId));
-    on('call:hangUp', { access: 'terminal' }, (p) => calls.hangUp(party, p.callId));
+    on('call:cancel', { access: 'terminal' }, (p) => stored(calls.cancel(party, p.callId)));
+    on('call:accept', { access: 'terminal' }, (p) => stored(calls.accept(party, p.callId)));
+    on('call:decline', { access: 'terminal' }, (p) => stored(calls.declineIncoming(party, p.callId)));
+    on('call:hangUp', { access: 'terminal' }, (p) => stored(calls.hangUp(party, p.callId)));
     on('call:signal', { access: 'terminal' }, (p) => calls.relaySignal(party, p));
     on('call:iceServers', { access: 'terminal' }, () => calls.iceServers(actorName(principal)));
     on('call:sync', { access: 'terminal' }, () => calls.terminalSync(party));
@@ -43,13 +48,13 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
     if (principal.kind !== 'user') return;
     const user = principal.user;
     const party: StaffParty = { kind: 'user', user, socketId: socket.id };
-    on('call:setAvailability', { access: 'staff' }, (p) => calls.setAvailability(user, p.availability));
-    on('call:endAfterCallWork', { access: 'staff' }, () => calls.endAfterCallWork(user));
-    on('call:answer', { access: 'staff' }, (p) => calls.answer(party, p.callId));
-    on('call:decline', { access: 'staff' }, (p) => calls.declineRing(party, p.callId));
-    on('call:hangUp', { access: 'staff' }, (p) => calls.hangUp(party, p.callId));
+    on('call:setAvailability', { access: 'staff' }, (p) => stored(calls.setAvailability(user, p.availability)));
+    on('call:endAfterCallWork', { access: 'staff' }, () => stored(calls.endAfterCallWork(user)));
+    on('call:answer', { access: 'staff' }, (p) => stored(calls.answer(party, p.callId)));
+    on('call:decline', { access: 'staff' }, (p) => stored(calls.declineRing(party, p.callId)));
+    on('call:hangUp', { access: 'staff' }, (p) => stored(calls.hangUp(party, p.callId)));
     on('call:callBack', { access: 'staff' }, async (p) => {
-      const call = calls.callBack(party, p);
+      const call = await stored(calls.callBack(party, p));
       // Calling a resident is reaching into their home: recorded like every privileged action.
       await ctx.audit.record({
         actor: actorName(principal),

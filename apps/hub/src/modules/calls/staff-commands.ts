@@ -59,6 +59,8 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
       callbackOf: null,
       now,
     });
+    // Stored at once: whoever asked (a planned call, an order) goes on to write rows that refer to it.
+    store.commit();
     try {
       router.startOutbound(p.user.id, record.id, shopId);
     } catch (e) {

@@ -28,9 +28,7 @@ export function createTerminalCommands(calls: LiveCalls): TerminalCommands {
         // Asking again for a shop that already has our callback request: wait in that place.
         if (c.record.terminalId === p.terminalId && c.record.shopId === shopId) {
           calls.update(c, 'waiting');
-          const entry = router.entry(c.record.id);
-          if (entry) entry.callback = false;
-          calls.queueChanged(shopId);
+          router.resumeWaiting(c.record.id);
           return waiting(c.record.id);
         }
       }
@@ -49,7 +47,7 @@ export function createTerminalCommands(calls: LiveCalls): TerminalCommands {
         callId: record.id,
         queueId: shopId,
         householdId: p.householdId,
-        lastOperatorId: store.lastOperator(p.householdId, shopId),
+        lastOperatorId: calls.lastOperator(p.householdId, shopId),
       });
       return waiting(record.id);
     },

@@ -1,9 +1,10 @@
 /**
  * How calls, queues and operators look to terminals and consoles. Names come from a cache (a
- * household's read again when it makes a call, a staff member's when their console connects), so a
+ * household's read once and again after an edit, a staff member's when their console connects), so a
  * busy queue's views never read the database for every caller and operator.
  */
 import type { CallInfo, OperatorState, QueuePosition, QueueView, User } from '@tsunagu/protocol';
+import type { HubContext } from '../../context';
 import type { Clock } from '../../lib/clock';
 import { AppError, notFound } from '../../lib/errors';
 import type { AccountsStore } from '../accounts/store';
@@ -17,10 +18,8 @@ export interface CallViews {
   info(c: CallRecord): CallInfo;
   /** A waiting caller's place (null once it is no longer queued). */
   queuePosition(callId: number): QueuePosition | null;
-  /** Every waiting caller's place in one queue, worked out in one pass. */
-  queuePositions(shopId: number): QueuePosition[];
-  /** Reads the household's name again (it is making a call: a rename shows from then on). */
-  rememberHousehold(householdId: number): void;
+  /** The places in one queue that may have changed since last asked (see CallRouter.changedPositions). */
+  changedPositions(shopId: number): QueuePosition[];
   /** The staff member's name as their console connected. */
   rememberUser(user: User): void;
   operatorState(userId: number): OperatorState;
@@ -28,6 +27,7 @@ export interface CallViews {
 }
 
 export function createCallViews(deps: {
+  events: HubContext['events'];
   clock: Clock;
   timeZone: string;
   router: CallRouter;
@@ -35,8 +35,25 @@ export function createCallViews(deps: {
   households: HouseholdsStore;
   accounts: AccountsStore;
 }): CallViews {
-  const { router, shops, households, accounts } = deps;
+  const { router, households, accounts } = deps;
+  // A shop (and whether it is open) is read once per turn of the event loop, not for every call
+  // and view sent in it: a burst of calls in ten shops reads ten rows.
+  const turn = new Map<number, { shop: ReturnType<ShopsStore['get']>; open: boolean }>();
+  const shopNow = (shopId: number) => {
+    let s = turn.get(shopId);
+    if (!s) {
+      if (turn.size === 0) setImmediate(() => turn.clear());
+      const shop = deps.shops.get(shopId);
+      s = { shop, open: shop ? isOpen(shop.openingHours, deps.clock.now(), deps.timeZone) : false };
+      turn.set(shopId, s);
+    }
+    return s;
+  };
+  const shops = { get: (shopId: number) => shopNow(shopId).shop };
   const householdNames = new Map<number, string>();
+  const wasClosed = new Map<number, 'closed' | null>();
+  // A household's name is read once, and again after it is edited.
+  deps.events.on('household.changed', (e) => householdNames.delete(e.householdId));
   const userNames = new Map<number, string>();
   const householdName = (id: number) => {
     let name = householdNames.get(id);
@@ -56,10 +73,7 @@ export function createCallViews(deps: {
     }
     return name;
   };
-  const shopOpen = (shopId: number) => {
-    const shop = shops.get(shopId);
-    return shop ? isOpen(shop.openingHours, deps.clock.now(), deps.timeZone) : false;
-  };
+  const shopOpen = (shopId: number) => shopNow(shopId).open;
 
   function operatorState(userId: number): OperatorState {
     const op = router.operator(userId);
@@ -88,7 +102,6 @@ export function createCallViews(deps: {
 
   return {
     operatorState,
-    rememberHousehold: (id) => void householdNames.set(id, households.get(id)?.name ?? ''),
     rememberUser: (user) => void userNames.set(user.id, user.displayName),
 
     info(c) {
@@ -113,9 +126,12 @@ export function createCallViews(deps: {
       return p ? place(p, shopOpen(p.queueId) ? null : 'closed') : null;
     },
 
-    queuePositions(shopId) {
+    changedPositions(shopId) {
       const closed = shopOpen(shopId) ? null : 'closed';
-      return router.positions(shopId).map((p) => place(p, closed));
+      // Opening or closing changes every caller's notice.
+      const all = wasClosed.get(shopId) !== closed;
+      wasClosed.set(shopId, closed);
+      return router.changedPositions(shopId, all).map((p) => place(p, closed));
     },
 
     queueView(shopId) {

@@ -156,6 +156,7 @@ export function householdsRoutes(
           strangers.map((r) => ({ path: 'body.residents', message: `unknown resident ${r.id}` })),
         );
       households.update(id, body);
+      ctx.events.emit('household.changed', { householdId: id });
       await audited(ctx.audit, request, 'household.updated', `household:${id}`, Object.keys(body).join(','));
       return households.get(id);
     });

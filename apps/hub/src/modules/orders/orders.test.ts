@@ -21,6 +21,7 @@ describe('orders', () => {
       now: hub.ctx.clock.now(),
     });
     calls.setStatus(id, 'ended', { endedAt: hub.ctx.clock.now(), endReason: 'hung_up_by_resident' });
+    calls.commit(); // the store writes once per turn of the event loop; the test goes on in this one
     return id;
   };
   beforeAll(async () => {

@@ -1,0 +1,36 @@
+// Staff views take household names from a cache: a rename shows in the next view, not a stale copy.
+import type { Ack, QueuePosition, QueueView } from '@tsunagu/protocol';
+import { createTestHub, emitAck, type TestHub } from '../../testing/harness';
+
+describe('calls: staff views', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await createTestHub();
+  });
+  afterAll(() => hub.close());
+
+  it('show a waiting household under its new name once city hall renames it', async () => {
+    const householdId = hub.fixture.households[0]!;
+    const shopId = hub.fixture.shopId;
+    const t = await hub.terminal(0);
+    const asked = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId });
+    expect(asked.ok).toBe(true);
+    const operator = hub.as(await hub.login('operator'));
+    const names = async () => {
+      const view = (await operator({ method: 'GET', url: `/api/calls/queues/${shopId}` })).json() as QueueView;
+      return view.entries.filter((e) => e.householdId === householdId).map((e) => e.householdName);
+    };
+    const before = await names();
+    expect(before).toHaveLength(1);
+    expect(before[0]).not.toBe('改名 花子');
+
+    const cityhall = hub.as(hub.sessionFor(hub.fixture.users.cityhall));
+    const renamed = await cityhall({
+      method: 'PATCH',
+      url: `/api/households/${householdId}`,
+      payload: { name: '改名 花子' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(await names()).toEqual(['改名 花子']);
+  });
+});
