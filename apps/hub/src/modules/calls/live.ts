@@ -273,7 +273,9 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       }
       pushStaff(call.record.operatorId);
       call.terminalRing = clock.setTimeout(() => {
-        if (live.get(call.record.id)?.record.status === 'ringing_terminal') finish(call, 'ended', 'no_answer');
+        if (live.get(call.record.id)?.record.status !== 'ringing_terminal') return;
+        finish(call, 'ended', 'no_answer');
+        store.commit(); // ended by a timer, not a command: stored at once
       }, TERMINAL_RING_MS);
     },
 

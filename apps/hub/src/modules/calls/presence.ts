@@ -20,7 +20,10 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
   const { clock, sockets } = calls.ctx;
   const endAfterGrace = (c: LiveCall, lost: 'resident' | 'operator') =>
     clock.setTimeout(() => {
-      if (live.get(c.record.id) === c) calls.finish(c, 'ended', 'connection_lost', lost);
+      if (live.get(c.record.id) !== c) return;
+      calls.finish(c, 'ended', 'connection_lost', lost);
+      // Ended by a timer, not a command: stored at once (a rare event; nothing batches with it).
+      calls.deps.store.commit();
     }, RECONNECT_GRACE_MS);
   const callsOf = (terminalId: number) => [...live.values()].filter((c) => c.record.terminalId === terminalId);
 
