@@ -109,7 +109,7 @@ function parse(argv: string[]): BenchOptions {
 
 async function main() {
   const options = parse(process.argv.slice(2));
-  if (options.only) {
+  if (options.only === 'disaster' || options.only === 'start') {
     // A part on its own: the official run (default size) writes docs/, any other data/bench/.
     const official = options.terminals === null && !options.quick;
     const part = {
