@@ -1,7 +1,26 @@
 /** The machine a bench ran on, and how busy it was when it started. */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { hardFileLimit, hasCommand } from './proc';
+
+export function hasCommand(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The hard limit on open files: the most a process may raise its soft limit to without privileges. */
+export function hardFileLimit(): number {
+  try {
+    const out = execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    return out === 'unlimited' ? 1_048_576 : Number(out);
+  } catch {
+    return 1024;
+  }
+}
 
 export function machine() {
   const cpus = os.cpus();

@@ -1,30 +1,12 @@
 /** Child processes for the bench: pinned to a core with taskset, file descriptors raised, CPU/RSS sampled from /proc. */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallLoadResult } from '../sim/fleet';
 import { ipcClient } from './ipc';
+import { hardFileLimit, hasCommand } from './machine';
 import type { Prepared } from './prepare';
 import type { sizesFor } from './results';
-
-export function hasCommand(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The hard limit on open files: the most a process may raise its soft limit to without privileges. */
-export function hardFileLimit(): number {
-  try {
-    const out = execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
-    return out === 'unlimited' ? 1_048_576 : Number(out);
-  } catch {
-    return 1024;
-  }
-}
 
 export interface Spawned {
   child: ChildProcess;
