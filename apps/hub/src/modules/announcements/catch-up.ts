@@ -85,7 +85,11 @@ export function createCatchUp(store: AnnouncementsStore, receipts: ReceiptsStore
     if (published.length > MAX_KEPT) return 'too-many';
     const newestFirst = published.sort((x, y) => (y.publishedAt ?? 0) - (x.publishedAt ?? 0) || y.id - x.id);
     return {
-      announcements: newestFirst.map((a) => ({ a, households: Int32Array.from(store.targetHouseholdIds(a.id)) })),
+      // Sorted here, not by trusting the query's ORDER BY: `targets` searches it by halves.
+      announcements: newestFirst.map((a) => ({
+        a,
+        households: Int32Array.from(store.targetHouseholdIds(a.id)).sort(),
+      })),
     };
   };
   return {
