@@ -14,7 +14,11 @@ import { Gauge } from 'prom-client';
 import { type HubConfig, loadConfig } from './config';
 import type { HubContext } from './context';
 import type { HubCore } from './core';
+import { type Changes, noChanges, postgresChanges } from './db/changes';
 import { type Db, databaseFile, openDatabase } from './db/database';
+import { PostgresNotReadyError, STORES_NOT_ON_POSTGRES } from './db/engine';
+import { openPostgres, type Pg } from './db/postgres';
+import { postgresSql, type Sql, sqliteSql } from './db/sql';
 import type { Hub } from './hub';
 import { type Clock, systemClock } from './lib/clock';
 import { DomainEventBus } from './lib/events';
@@ -85,7 +89,17 @@ const ajvUrl = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
 export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const config: HubConfig = { ...loadConfig({ ...process.env, PORT: '0' }), seedDemo: false, ...options.config };
   const clock = options.clock ?? systemClock;
+  // Refused before anything is opened: a hub must not quietly fall back to SQLite.
+  if (config.database.engine === 'postgres' && STORES_NOT_ON_POSTGRES.length > 0) throw new PostgresNotReadyError();
   const db = options.db ?? openDatabase(options.inMemory ? ':memory:' : databaseFile(config.dataDir));
+  let pg: Pg | null = null;
+  let sql: Sql = sqliteSql(db);
+  let changes: Changes = noChanges;
+  if (config.database.engine === 'postgres') {
+    pg = await openPostgres(config.database.url);
+    sql = postgresSql(pg);
+    changes = postgresChanges(pg);
+  }
 
   const trustProxy = process.env.TSUNAGU_TRUST_PROXY === '1';
   const securityHeaders = helmetHeaders({
@@ -231,6 +245,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const ctx: HubContext = {
     config,
     db,
+    sql,
+    changes,
     clock,
     sockets,
     audit,
@@ -322,9 +338,13 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
 
   if (options.backgroundJobs ?? true) health.start();
+  // Every cache has subscribed by now (modules register before the app is ready).
+  app.addHook('onReady', async () => changes.start());
   app.addHook('onClose', async () => {
     health.stop();
     repeated.flush();
+    await changes.stop();
+    await pg?.end();
     if (!options.db) db.close();
   });
 

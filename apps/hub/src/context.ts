@@ -1,7 +1,9 @@
 /** What every capability module is built from: storage, time, configuration, sockets, audit, metrics. */
 import type { FastifyBaseLogger } from 'fastify';
 import type { HubConfig } from './config';
+import type { Changes } from './db/changes';
 import type { Db } from './db/database';
+import type { Sql } from './db/sql';
 import type { Clock } from './lib/clock';
 import type { DomainEventBus } from './lib/events';
 import type { DataReads } from './modules/audit/data-reads';
@@ -13,7 +15,12 @@ import type { StorageGuard } from './plugins/storage';
 
 export interface HubContext {
   config: HubConfig;
+  /** The SQLite connection: stores not converted yet (issue 18) still use it. */
   db: Db;
+  /** The hub's database, on either engine (db/sql.ts): converted stores are built on it. */
+  sql: Sql;
+  /** Changes other hubs made, for in-memory caches (db/changes.ts; no-ops on SQLite). */
+  changes: Changes;
   clock: Clock;
   sockets: HubSockets;
   audit: AuditStore;

@@ -2,7 +2,7 @@
 import { buildApp } from './app';
 import { loadConfigOrReport } from './config';
 import { databaseFile } from './db/database';
-import { postgresNotReadyMessage } from './db/engine';
+import { PostgresNotReadyError } from './db/engine';
 import { checkDataPermissions, makePrivateDir, permissionWarning } from './db/permissions';
 import { DEMO_PASSWORD, loadDemo, saveDemo, seedDemoCity } from './demo/seed';
 import { findSpeechTools, missingToolsMessage } from './lib/speech/engine';
@@ -10,10 +10,6 @@ import { findSpeechTools, missingToolsMessage } from './lib/speech/engine';
 async function main(): Promise<void> {
   const config = loadConfigOrReport();
   if (!config) process.exit(2);
-  if (config.database.engine === 'postgres') {
-    console.error(postgresNotReadyMessage());
-    process.exit(2);
-  }
   // Everything the hub writes (database, voice clips, backups) is for its own user only.
   process.umask(0o077);
   makePrivateDir(config.dataDir);
@@ -69,6 +65,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof PostgresNotReadyError) {
+    console.error(err.message);
+    process.exit(2);
+  }
   console.error(err);
   process.exit(1);
 });

@@ -22,14 +22,40 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv, problems: string[]): 
   return { engine: 'postgres', url: raw };
 }
 
-/** The stores that run on PostgreSQL so far; the hub runs on PostgreSQL once all of them do. */
-export const STORES_ON_POSTGRES = ['audit log', 'check-ins (group commit)'] as const;
+/**
+ * The stores that run on SQLite only so far. Whoever converts one removes it here; the hub starts
+ * on PostgreSQL (`buildApp`) once this list is empty, and refuses before that.
+ */
+export const STORES_NOT_ON_POSTGRES: readonly string[] = [
+  'accounts and sessions',
+  'households',
+  'terminals',
+  'shops',
+  'announcements and receipts',
+  'CAP and JMA',
+  'data reads',
+  'calls and orders',
+  'scheduled calls',
+  'call notes',
+  'notifications',
+  'watchers',
+  'health probe',
+  'retention',
+];
 
 /** Why a hub given TSUNAGU_DATABASE_URL does not start yet (rather than quietly using SQLite). */
-export function postgresNotReadyMessage(): string {
+export function postgresNotReadyMessage(missing: readonly string[] = STORES_NOT_ON_POSTGRES): string {
   return [
     'TSUNAGU_DATABASE_URL selects PostgreSQL, but this version of the hub cannot run on it yet:',
-    `only some of its stores do (${STORES_ON_POSTGRES.join(', ')}). Unset TSUNAGU_DATABASE_URL to use`,
+    `these parts still need SQLite (${missing.join(', ')}). Unset TSUNAGU_DATABASE_URL to use`,
     'SQLite in the data folder (see docs/architecture.md, "Database engines").',
   ].join('\n');
+}
+
+/** Thrown by `buildApp` for a PostgreSQL hub while some store runs on SQLite only. */
+export class PostgresNotReadyError extends Error {
+  readonly code = 'POSTGRES_NOT_READY';
+  constructor(missing: readonly string[] = STORES_NOT_ON_POSTGRES) {
+    super(postgresNotReadyMessage(missing));
+  }
 }

@@ -24,6 +24,7 @@ import { type Clock, FakeClock } from '../lib/clock';
 import { randomToken, sha256 } from '../lib/secrets';
 import { hashPassword } from '../modules/accounts/service';
 import { SESSION_COOKIE } from '../plugins/auth';
+import { createTestDatabase, type TestDatabase } from './postgres';
 import { enrolTwoFactor, secondFactorCode, totpCode } from './two-factor';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -80,9 +81,32 @@ export interface TestHub extends Hub {
  */
 export const NO_SPEECH = { openJtalk: '/nonexistent/open_jtalk', espeak: '/nonexistent/espeak-ng' };
 
-export async function createTestHub(options: BuildOptions = {}): Promise<TestHub> {
+/**
+ * The engine test hubs run on: SQLite in memory, or with TSUNAGU_TEST_ENGINE=postgres a fresh
+ * PostgreSQL database per hub (testing/postgres.ts), so a suite runs on both engines unchanged.
+ */
+export const TEST_ENGINE = process.env.TSUNAGU_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+async function buildTestHub(options: BuildOptions): Promise<{ hub: Hub; database: TestDatabase | null }> {
   const config = { speechTools: NO_SPEECH, ...options.config };
-  const hub = await buildApp({ inMemory: !options.db, ...options, config });
+  if (TEST_ENGINE === 'sqlite' || config.database)
+    return { hub: await buildApp({ inMemory: !options.db, ...options, config }), database: null };
+  const database = await createTestDatabase();
+  try {
+    const hub = await buildApp({
+      inMemory: true,
+      ...options,
+      config: { ...config, database: { engine: 'postgres', url: database.url } },
+    });
+    return { hub, database };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+export async function createTestHub(options: BuildOptions = {}): Promise<TestHub> {
+  const { hub, database } = await buildTestHub(options);
   const fixture = await seedFixture(hub);
   let url: string | null = null;
   const sockets: Socket[] = [];
@@ -108,6 +132,7 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
     async close() {
       test.closeSockets();
       await hub.app.close();
+      await database?.drop();
     },
     as: (who) => as(hub, who),
     login: (username, password) => login(hub, username, password),

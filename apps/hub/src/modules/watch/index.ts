@@ -1,6 +1,5 @@
 /** The check-ins and watch capability (issues 5, 16): check-in plans, signs of life, escalation, help requests, terminal health. */
 import type { HubCore } from '../../core';
-import { sqliteSql } from '../../db/sql';
 import type { AnnouncementsService } from '../announcements';
 import { createCheckinReads, createSqliteCheckinsStore } from '../checkins/store';
 import { MINUTE } from './parts';
@@ -15,7 +14,7 @@ export async function registerWatch(
   hub: HubCore,
   needs: { announcements: AnnouncementsService },
 ): Promise<WatchService> {
-  const sql = sqliteSql(hub.ctx.db);
+  const sql = hub.ctx.sql;
   const checkins = createSqliteCheckinsStore(hub.ctx.db);
   const alerts = createWatchStore(sql);
   const households = hub.stores.households;

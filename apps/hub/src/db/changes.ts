@@ -1,0 +1,66 @@
+/**
+ * What a hub's in-memory caches hear of changes made by other hubs (issue 18): a store that changes
+ * a cached row calls `changes.notify(tx, channel, key)` inside the unit of work that changes it, and
+ * a cache `subscribe`s to forget that key. On PostgreSQL this is db/change-feed.ts (NOTIFY, delivered
+ * only if the transaction commits; one LISTEN connection per hub, started when the app is ready).
+ * On SQLite one hub owns the file, so there is no one else to tell: both are no-ops there.
+ */
+import type { ChangeFeed } from './change-feed';
+import { listenForChanges } from './change-feed';
+import type { Pg } from './postgres';
+import type { Sql } from './sql';
+
+export interface ChangeHandlers {
+  /** Another hub (or this one) changed `key`: forget it. */
+  onChange(key: string): void;
+  /** Changes may have been missed (the feed (re)connected): forget everything. */
+  onReset(): void;
+}
+
+export interface Changes {
+  notify(tx: Sql, channel: string, key: string | number): Promise<void>;
+  subscribe(channel: string, handlers: ChangeHandlers): void;
+  /** Starts listening (PostgreSQL); subscriptions must be made before. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export const noChanges: Changes = {
+  notify: async () => undefined,
+  subscribe: () => undefined,
+  start: () => undefined,
+  stop: async () => undefined,
+};
+
+export function postgresChanges(pg: Pg, options: { retryMs?: number } = {}): Changes {
+  const subscribers = new Map<string, ChangeHandlers[]>();
+  let feed: ChangeFeed | null = null;
+  return {
+    async notify(tx, channel, key) {
+      await tx.get('SELECT pg_notify(?, ?)', [channel, String(key)]);
+    },
+    subscribe(channel, handlers) {
+      if (feed) throw new Error(`subscribe to ${channel} before the change feed starts`);
+      subscribers.set(channel, [...(subscribers.get(channel) ?? []), handlers]);
+    },
+    start() {
+      if (feed || subscribers.size === 0) return;
+      feed = listenForChanges(
+        pg,
+        [...subscribers.keys()],
+        {
+          onChange(channel, key) {
+            for (const h of subscribers.get(channel) ?? []) h.onChange(key);
+          },
+          onReset() {
+            for (const list of subscribers.values()) for (const h of list) h.onReset();
+          },
+        },
+        options,
+      );
+    },
+    async stop() {
+      await feed?.stop();
+    },
+  };
+}
