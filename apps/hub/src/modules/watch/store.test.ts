@@ -116,15 +116,14 @@ describe.each(ENGINES)('watch stores on %s', (engine) => {
   });
 
   it('keeps a safety follow-up once and runs one plan test per household at a time', async () => {
-    let announcement = 1_000_000 + household;
-    // Announcements are not on PostgreSQL yet (nor is the reference to them there).
-    if (engine === 'sqlite')
-      announcement = (
+    const announcement = Number(
+      (
         await db.query<{ id: number }>(
           `INSERT INTO announcements (kind, test, title_ja, body_ja, target, status, created_by, created_at, updated_at)
            VALUES ('routine', 0, 't', 'b', '{"type":"all"}', 'published', 'x', 0, 0) RETURNING id`,
         )
-      )[0]!.id;
+      )[0]!.id,
+    );
     await alerts.addSafetyFollowup(announcement, 100);
     await alerts.addSafetyFollowup(announcement, 999);
     expect(await alerts.dueSafetyFollowups(100)).toContain(announcement);
