@@ -32,7 +32,7 @@ import { twoFactorRoutes } from './modules/accounts/two-factor-routes';
 import { createSqliteTwoFactorStore } from './modules/accounts/two-factor-store';
 import { createDataReads } from './modules/audit/data-reads';
 import { scheduleRetention } from './modules/audit/retention';
-import { createSqliteAuditStore } from './modules/audit/store';
+import { createAuditStore } from './modules/audit/store';
 import { registerCapabilities } from './modules/capabilities';
 import { householdsRoutes } from './modules/households/routes';
 import { createSqliteHouseholdsStore } from './modules/households/store';
@@ -189,7 +189,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const householdsStore = createSqliteHouseholdsStore(db);
   const terminalsStore = createSqliteTerminalsStore(db);
   const shopsStore = createSqliteShopsStore(db);
-  const audit = createSqliteAuditStore(db, clock);
+  const audit = createAuditStore(sql, clock);
   try {
     terminalsStore.markAllOffline();
   } catch (err) {
@@ -250,7 +250,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     clock,
     sockets,
     audit,
-    reads: createDataReads(db, clock),
+    reads: createDataReads(sql, clock),
     metrics,
     log: app.log,
     events,

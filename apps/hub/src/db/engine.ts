@@ -33,7 +33,6 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'shops',
   'announcements and receipts',
   'CAP and JMA',
-  'data reads',
   'calls and orders',
   'scheduled calls',
   'call notes',

@@ -17,6 +17,8 @@ export interface Sql {
   run(text: string, params?: readonly unknown[]): Promise<number>;
   /** `column` is one of `values`: the fragment and its one parameter. */
   anyOf(column: string, values: readonly (string | number)[]): [string, unknown];
+  /** A subquery of one column `id`, a row per integer of `ids` (`INSERT … SELECT` many rows in one statement). */
+  idsOf(ids: readonly number[]): [string, unknown];
   /**
    * A unit of work: `work` runs in one transaction on one connection, handed the runner of that
    * transaction (stores built on it read and write inside it); committed if it resolves, rolled
@@ -63,6 +65,7 @@ function createSqliteSql(db: Db): Sql {
     get: async <R>(text: string, params: readonly unknown[] = []) => prepare(text).get(...params) as R | undefined,
     run: async (text, params = []) => prepare(text).run(...params).changes,
     anyOf: (column, values) => [`${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(values)],
+    idsOf: (ids) => ['SELECT value AS id FROM json_each(?)', JSON.stringify(ids)],
     async transaction(work) {
       if (nested) {
         const name = `work_${++savepoints}`;
@@ -105,6 +108,7 @@ function postgresRunner(q: Queryable, transaction: Sql['transaction']): Sql {
     get: async (text, params) => (await rows<never>(text, params))[0],
     run: async (text, params = []) => (await q.query(numbered(text), params as unknown[])).rowCount ?? 0,
     anyOf: (column, values) => [`${column} = ANY(?)`, values],
+    idsOf: (ids) => ['SELECT unnest(?::bigint[]) AS id', ids],
     transaction,
   };
 }

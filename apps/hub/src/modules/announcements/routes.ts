@@ -112,7 +112,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
 
     route(app, 'GET /api/announcements/:id/follow-ups', { config: { access: cityhall }, tags }, async (request) => {
       const households = service.followUps(request.params.id, request.query.sort ?? 'district');
-      ctx.reads.record(
+      await ctx.reads.record(
         actorName(request.principal),
         'follow_ups',
         households.map((h) => h.householdId),
@@ -142,7 +142,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
           ]),
         ];
         await audit(request, 'announcement.followups_export', `announcement:${id}`, { rows: rows.length });
-        ctx.reads.record(
+        await ctx.reads.record(
           actorName(request.principal),
           'follow_ups',
           rows.map((r) => r.householdId),

@@ -74,8 +74,8 @@ describe('reads of personal data are recorded', () => {
     expect((await reads(999_999)).status).toBe(404);
   });
 
-  it('the table refuses changes to a recorded read', () => {
-    hub.ctx.reads.record('user:1:x', 'record', [hub.fixture.households[0]!]);
+  it('the table refuses changes to a recorded read', async () => {
+    await hub.ctx.reads.record('user:1:x', 'record', [hub.fixture.households[0]!]);
     expect(() => hub.ctx.db.prepare("UPDATE data_reads SET actor = 'someone else'").run()).toThrow(/append-only/);
   });
 });

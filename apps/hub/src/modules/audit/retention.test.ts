@@ -73,7 +73,7 @@ describe('retention job', () => {
     const alert = db
       .prepare("INSERT INTO watch_alerts (kind, household_id, district_id, opened_at) VALUES ('concern', ?, ?, ?)")
       .run(h1, hub.fixture.districts[0] ?? 1, old).lastInsertRowid;
-    hub.ctx.reads.record('user:1:x', 'record', [h0]);
+    await hub.ctx.reads.record('user:1:x', 'record', [h0]);
     // Audit entries have their own, longer period (default ten years).
     const auditEntry = db.prepare("INSERT INTO audit_log (at, actor, action) VALUES (?, 'system', 'old')");
     auditEntry.run(Date.parse('2015-06-01T00:00:00Z'));

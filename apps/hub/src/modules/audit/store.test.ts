@@ -1,19 +1,18 @@
 import { FakeClock } from '../../lib/clock';
 import { runWithRequestContext } from '../../lib/request-context';
-import { ENGINES, type EngineDb, openEngine } from '../../testing/engines';
-import { createSqliteAuditStore } from './store';
-import { createPostgresAuditStore } from './store-postgres';
+import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
+import { createDataReads } from './data-reads';
+import { createAuditStore } from './store';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
 // Not toThrow: better-sqlite3's errors come from the realm of the first test file that loaded it in
 // this jest worker, so `instanceof Error` (which toThrow needs) fails in the others.
 const appendOnly = { message: expect.stringMatching(/append-only/) };
 
-describe.each(ENGINES)('audit log on %s', (engine) => {
+describe.each(ENGINES)('audit log and reads of personal data on %s', (engine) => {
   let db: EngineDb;
   const clock = new FakeClock(Date.UTC(2026, 0, 5));
-  const store = () =>
-    db.engine === 'sqlite' ? createSqliteAuditStore(db.db, clock) : createPostgresAuditStore(db.pg, clock);
+  const store = () => createAuditStore(engineSql(db), clock);
   beforeAll(async () => {
     db = await openEngine(engine);
   });
@@ -71,5 +70,26 @@ describe.each(ENGINES)('audit log on %s', (engine) => {
       (r) => r.actor,
     );
     expect(actors).toEqual(['young']);
+  });
+
+  it('records reads of personal data, a row per household in one statement, and refuses to change them', async () => {
+    const reads = createDataReads(engineSql(db), clock);
+    const [h1, h2] = [await db.newHousehold(), await db.newHousehold()];
+    await runWithRequestContext({ address: '192.0.2.9' }, () => reads.record('clerk', 'export', [h1, h2, h1]));
+    clock.advance(1000);
+    await reads.record('clerk', 'record', [h1]);
+    await reads.record('clerk', 'record', []);
+    expect(await reads.list(h1, 10)).toEqual([
+      { at: new Date(clock.now()).toISOString(), actor: 'clerk', what: 'record', ip: null },
+      { at: new Date(clock.now() - 1000).toISOString(), actor: 'clerk', what: 'export', ip: '192.0.2.9' },
+    ]);
+    expect((await reads.list(h2, 10)).map((r) => r.what)).toEqual(['export']);
+    await expect(reads.record('clerk', 'nonsense' as 'record', [h1])).rejects.toMatchObject({
+      message: expect.any(String),
+    });
+    expect(await reads.list(h1, 1)).toHaveLength(1);
+    await expect(db.query("UPDATE data_reads SET actor = 'someone else'")).rejects.toMatchObject({
+      message: expect.stringMatching(/append-only/),
+    });
   });
 });

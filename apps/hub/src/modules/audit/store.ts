@@ -1,10 +1,10 @@
 /**
- * Append-only audit log of privileged actions (the table refuses UPDATE and DELETE). Async, on both
- * engines: SQLite here (written before the promise settles), PostgreSQL in store-postgres.ts, one
- * suite for both (store.test.ts).
+ * Append-only audit log of privileged actions (the table refuses UPDATE and DELETE, on both engines).
+ * One SQL text for SQLite and PostgreSQL over db/sql.ts; one suite for both (store.test.ts).
  */
 import type { AuditAction, AuditEntry } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import { type Sql, sqliteSql } from '../../db/sql';
 import type { Clock } from '../../lib/clock';
 import { actorName, type Principal } from '../../lib/principal';
 import { currentAddress } from '../../lib/request-context';
@@ -60,17 +60,27 @@ export function auditRow(e: AuditRecord, clock: Clock): Omit<AuditRow, 'id'> {
 
 export const toAuditEntry = (r: AuditRow): AuditEntry => ({ ...r, at: new Date(r.at).toISOString() });
 
-export function createSqliteAuditStore(db: Db, clock: Clock): AuditStore {
-  const insert = db.prepare(
-    'INSERT INTO audit_log (at, actor, action, target, ip, detail) VALUES (@at, @actor, @action, @target, @ip, @detail)',
-  );
-  const listStmt = db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?');
+export function createAuditStore(sql: Sql, clock: Clock): AuditStore {
   return {
     async record(e) {
-      insert.run(auditRow(e, clock));
+      const r = auditRow(e, clock);
+      await sql.run('INSERT INTO audit_log (at, actor, action, target, ip, detail) VALUES (?, ?, ?, ?, ?, ?)', [
+        r.at,
+        r.actor,
+        r.action,
+        r.target,
+        r.ip,
+        r.detail,
+      ]);
     },
     async list({ limit = 100, beforeId = Number.MAX_SAFE_INTEGER }) {
-      return (listStmt.all(beforeId, limit) as AuditRow[]).map(toAuditEntry);
+      const rows = await sql.all<AuditRow>('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?', [
+        beforeId,
+        limit,
+      ]);
+      return rows.map(toAuditEntry);
     },
   };
 }
+
+export const createSqliteAuditStore = (db: Db, clock: Clock): AuditStore => createAuditStore(sqliteSql(db), clock);

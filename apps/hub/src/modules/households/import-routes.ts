@@ -104,7 +104,7 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
         rows: rows.length,
         districtId: districtId ?? null,
       });
-      ctx.reads.record(
+      await ctx.reads.record(
         actorName(request.principal),
         'export',
         list.map((h) => h.id),

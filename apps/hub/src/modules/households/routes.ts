@@ -64,7 +64,7 @@ export function householdsRoutes(
         const h = households.get(id);
         // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
         if (!h || !canSeeHousehold(request.principal, id, households)) throw notFound('household');
-        ctx.reads.record(actorName(request.principal), 'record', [id]);
+        await ctx.reads.record(actorName(request.principal), 'record', [id]);
         return h;
       },
     );
@@ -77,7 +77,7 @@ export function householdsRoutes(
       async (request) => {
         const { id } = request.params;
         if (!households.get(id)) throw notFound('household');
-        return { householdId: id, reads: ctx.reads.list(id, request.query.limit ?? 100) };
+        return { householdId: id, reads: await ctx.reads.list(id, request.query.limit ?? 100) };
       },
     );
 
@@ -91,7 +91,7 @@ export function householdsRoutes(
       const data = privacy.exportAll(id, ctx.clock.now());
       if (!data) throw notFound('household');
       const actor = actorName(request.principal);
-      ctx.reads.record(actor, 'export', [id]);
+      await ctx.reads.record(actor, 'export', [id]);
       await audited(ctx.audit, request, 'household.exported', `household:${id}`, { format });
       return data;
     };

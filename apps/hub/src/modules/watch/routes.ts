@@ -155,7 +155,7 @@ export function watchRoutes(
         const { householdId } = request.params;
         visibleHousehold(request.principal, householdId);
         const history = service.history(householdId, request.query.days ?? 30);
-        ctx.reads.record(actorName(request.principal), 'history', [householdId]);
+        await ctx.reads.record(actorName(request.principal), 'history', [householdId]);
         return history;
       },
     );
