@@ -3,8 +3,7 @@
  * One SQL text for SQLite and PostgreSQL over db/sql.ts; one suite for both (store.test.ts).
  */
 import type { AuditAction, AuditEntry } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
-import { type Sql, sqliteSql } from '../../db/sql';
+import type { Sql } from '../../db/sql';
 import type { Clock } from '../../lib/clock';
 import { actorName, type Principal } from '../../lib/principal';
 import { currentAddress } from '../../lib/request-context';
@@ -82,5 +81,3 @@ export function createAuditStore(sql: Sql, clock: Clock): AuditStore {
     },
   };
 }
-
-export const createSqliteAuditStore = (db: Db, clock: Clock): AuditStore => createAuditStore(sqliteSql(db), clock);
