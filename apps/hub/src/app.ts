@@ -43,6 +43,7 @@ import { createTerminalsService, type TerminalsService } from './modules/termina
 import { createSqliteTerminalsStore } from './modules/terminals/store';
 import type { AdmissionControl } from './plugins/admission';
 import { registerAuth } from './plugins/auth';
+import { connectCluster } from './plugins/cluster';
 import { clientErrorHandler, createFailureReporter, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createFastGets } from './plugins/fast-get';
 import { createHealth, registerHealthRoutes } from './plugins/health';
@@ -91,6 +92,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
   // Refused before anything is opened: a hub must not quietly fall back to SQLite.
   if (config.database.engine === 'postgres' && STORES_NOT_ON_POSTGRES.length > 0) throw new PostgresNotReadyError();
+  // Several hubs (TSUNAGU_REDIS_URL): broadcasts and rate limits shared through Redis. First, so a
+  // Redis that cannot be reached stops the start before anything else is opened.
+  const cluster = config.redis ? await connectCluster(config.redis) : null;
   const db = options.db ?? openDatabase(options.inMemory ? ':memory:' : databaseFile(config.dataDir));
   let pg: Pg | null = null;
   let sql: Sql = sqliteSql(db);
@@ -138,6 +142,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     serverFactory: fast.serverFactory,
   });
   app.addHook('preClose', async () => fast.close());
+  if (cluster) app.addHook('onClose', async () => cluster.close());
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvUrl).compile(schema));
   registerSerialization(app, { strict: options.strictResponses ?? process.env.NODE_ENV === 'test' });
@@ -161,6 +166,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   registerSecurityHeaders(app, securityHeaders);
   await app.register(rateLimit, {
     global: false,
+    ...(cluster ? { redis: cluster.redis, nameSpace: 'tsunagu:rate:', skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       code: 'RATE_LIMITED',
@@ -221,6 +227,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     sessions: sessionGuard,
     trustProxy,
     admission: options.admission,
+    ...(cluster ? { cluster } : {}),
   });
   // A staff socket lives only as long as its session (sign-out, disable, password change, expiry).
   accounts.onSessionsEnded((ended) => {

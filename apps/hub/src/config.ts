@@ -4,6 +4,7 @@ import { type DatabaseConfig, loadDatabaseConfig } from './db/engine';
 import { loadTrustedCertificates, type TrustedCertificate } from './modules/announcements/cap/signature';
 import { type JmaConfig, loadJmaConfig } from './modules/jma/config';
 import { loadNotificationsConfig, type NotificationsConfig } from './modules/notifications/config';
+import { loadRedisConfig } from './plugins/cluster';
 
 export interface HubConfig {
   port: number;
@@ -11,6 +12,11 @@ export interface HubConfig {
   dataDir: string;
   /** TSUNAGU_DATABASE_URL: PostgreSQL (postgres://…); unset: SQLite in the data folder. */
   database: DatabaseConfig;
+  /**
+   * TSUNAGU_REDIS_URL (redis://…): several hubs share Socket.IO broadcasts and rate limits through
+   * this Redis (plugins/cluster.ts); unset: one hub, all in memory.
+   */
+  redis: { url: string } | null;
   timeZone: string;
   /** Base URL people use to reach the hub (for printed links); defaults to http://HOST:PORT. */
   publicUrl: string;
@@ -120,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   );
 
   const database = loadDatabaseConfig(env, problems);
+  const redis = loadRedisConfig(env, problems);
 
   const timeZone = env.TSUNAGU_TZ && env.TSUNAGU_TZ !== '' ? env.TSUNAGU_TZ : 'Asia/Tokyo';
   if (!isValidTimeZone(timeZone))
@@ -248,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host,
     dataDir,
     database,
+    redis,
     timeZone,
     publicUrl,
     secureCookies,

@@ -36,6 +36,7 @@ import {
 } from '../lib/socket-handler';
 import { type AdmissionControl, hubAdmissionControl } from './admission';
 import { type Authenticators, SESSION_COOKIE } from './auth';
+import type { Cluster } from './cluster';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
@@ -150,6 +151,8 @@ export function createSockets(
     trustProxy: boolean;
     /** How many terminals may connect how fast (plugins/admission.ts); by default the hub's own. */
     admission?: AdmissionControl;
+    /** Several hubs: broadcasts through Redis (plugins/cluster.ts); otherwise in memory. */
+    cluster?: Pick<Cluster, 'adapter' | 'adapterWithoutRecovery'>;
   },
 ): HubSockets {
   const io = new Server(app.server, {
@@ -159,6 +162,7 @@ export function createSockets(
     // Recover a brief blip of a console without losing rooms or missed packets (not for terminals, below).
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     serveClient: false,
+    ...(deps.cluster ? { adapter: deps.cluster.adapter } : {}),
   });
   const terminals: WireNamespace<Terminal> = io.of(TERMINAL_NAMESPACE);
   // Terminals without connection-state recovery: a terminal is sent what it missed on every connect
@@ -166,7 +170,7 @@ export function createSockets(
   // it kept every packet sent to a single terminal (the catch-up list too) for two minutes, about
   // 5 KB per terminal and the most of a storm's memory (docs/benchmarks.md). Staff keep it.
   void terminals.adapter.close();
-  terminals.adapter = new Adapter(terminals);
+  terminals.adapter = deps.cluster ? deps.cluster.adapterWithoutRecovery(terminals) : new Adapter(terminals);
   const staff: WireNamespace<Staff> = io.of(STAFF_NAMESPACE);
   const terminalHandlers: ConnectionHandler<Terminal>[] = [];
   const staffHandlers: ConnectionHandler<Staff>[] = [];
