@@ -32,7 +32,7 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'terminals',
   'shops',
   'announcements and receipts',
-  'CAP and JMA',
+  'CAP messages',
   'calls and orders',
   'scheduled calls',
   'call notes',

@@ -334,7 +334,12 @@ describe('JMA feed poller', () => {
       await jma.poller.idle();
       // The feed changed (new ETag): only the new entry is fetched.
       expect(server.requests.map((r) => r.url)).toEqual(['/feed.xml', '/data/37_02_03_100915_VXSE40.xml']);
-      expect(jma.service.list(10).map((r) => r.decision)).toEqual(['ignored', 'announced', 'announced', 'announced']);
+      expect((await jma.service.list(10)).map((r) => r.decision)).toEqual([
+        'ignored',
+        'announced',
+        'announced',
+        'announced',
+      ]);
       expect(
         await restarted.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH }).then((r) => r.body),
       ).toContain(`tsunagu_jma_feed_last_success_timestamp_seconds{feed="${server.url}"} ${clock.now() / 1000}`);

@@ -160,7 +160,7 @@ export function createFeedPoller(
     }
     if (link.origin !== new URL(feedUrl).origin) {
       ctx.log.warn({ feed: feedUrl, link: entry.link }, 'JMA feed entry links to another host: not fetched');
-      store.markEntryFetched(entry.id, clock.now());
+      await store.markEntryFetched(entry.id, clock.now());
       return;
     }
     const res = await get(link.href, MAX_ENTRY_BYTES);
@@ -172,34 +172,36 @@ export function createFeedPoller(
       if (!(err instanceof JmaError)) throw err;
       ctx.log.warn({ feed: feedUrl, entry: entry.id, code: err.code, err: err.message }, 'JMA feed entry refused');
     }
-    store.markEntryFetched(entry.id, clock.now());
+    await store.markEntryFetched(entry.id, clock.now());
     if (entry.updated !== null) lag.set({ feed: feedUrl }, Math.max(0, (clock.now() - entry.updated) / 1000));
   }
 
   async function pollFeed(url: string): Promise<void> {
-    const state = store.feedState(url);
+    const state = await store.feedState(url);
     const headers: Record<string, string> = {};
     if (state.etag) headers['if-none-match'] = state.etag;
     if (state.lastModified) headers['if-modified-since'] = state.lastModified;
     const res = await get(url, MAX_FEED_BYTES, headers);
     if (res.status === 304) {
-      store.saveFeedState(url, { ...state, lastSuccessAt: clock.now() });
+      await store.saveFeedState(url, { ...state, lastSuccessAt: clock.now() });
       polls.inc({ feed: url, outcome: 'not_modified' });
       return;
     }
     if (!res.ok) throw new Error(`feed answered ${res.status}`);
-    const entries = parseFeed(res.body)
-      .filter((e) => e.id && FEED_TITLES.has(e.title) && !store.entryFetched(e.id))
+    const listed = parseFeed(res.body).filter((e) => e.id && FEED_TITLES.has(e.title));
+    const fetched = await Promise.all(listed.map((e) => store.entryFetched(e.id)));
+    const entries = listed
+      .filter((_, i) => !fetched[i])
       // Oldest first, so each event's telegrams apply in the order JMA issued them.
       .sort((a, b) => (a.updated ?? 0) - (b.updated ?? 0));
     for (const entry of entries) await fetchEntry(url, entry);
     // Validators are kept only once every entry has been handled, so a failure is retried in full.
-    store.saveFeedState(url, {
+    await store.saveFeedState(url, {
       etag: res.headers.get('etag'),
       lastModified: res.headers.get('last-modified'),
       lastSuccessAt: clock.now(),
     });
-    store.pruneEntries(clock.now() - REMEMBER_MS);
+    await store.pruneEntries(clock.now() - REMEMBER_MS);
     polls.inc({ feed: url, outcome: 'ok' });
   }
 
@@ -218,11 +220,15 @@ export function createFeedPoller(
       stopped = false;
       startedAt = clock.now();
       for (const url of deps.feeds) {
-        const last = store.feedState(url).lastSuccessAt;
-        if (last !== null) {
-          lastSuccess.set({ feed: url }, last / 1000);
-          lastSuccessAt.set(url, last);
-        }
+        // The last success before this start, unless a poll of this start got there first.
+        void store
+          .feedState(url)
+          .then(({ lastSuccessAt: last }) => {
+            if (last === null || lastSuccessAt.has(url)) return;
+            lastSuccess.set({ feed: url }, last / 1000);
+            lastSuccessAt.set(url, last);
+          })
+          .catch((err: unknown) => ctx.log.error({ err, feed: url }, 'JMA feed state could not be read'));
         schedule(url, 0);
       }
     },

@@ -5,7 +5,7 @@ import { announcementsSink } from './announcements-sink';
 import { createFeedPoller, type FeedPoller, feedHealthCheck } from './feed';
 import { jmaRoutes } from './routes';
 import { createJmaService, type JmaService } from './service';
-import { createSqliteJmaStore } from './store';
+import { createJmaStore } from './store';
 
 export type { JmaService } from './service';
 
@@ -19,7 +19,7 @@ export async function registerJma(
   needs: { announcements: AnnouncementsService },
 ): Promise<JmaCapability> {
   const { ctx } = hub;
-  const store = createSqliteJmaStore(ctx.db);
+  const store = createJmaStore(ctx.sql);
   const service = createJmaService(ctx, { store, sink: announcementsSink(needs.announcements) });
   await hub.app.register(jmaRoutes(ctx, service));
   const poller = createFeedPoller(ctx, {

@@ -78,15 +78,15 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
 
     route(app, 'GET /api/jma/telegrams', { config: { access: cityhall }, tags }, async (request) => {
       const q = request.query;
-      return { telegrams: service.list(q.limit ?? 50, q.beforeId) };
+      return { telegrams: await service.list(q.limit ?? 50, q.beforeId) };
     });
     route(app, 'GET /api/jma/telegrams/:id', { config: { access: cityhall }, tags }, async (request) => {
-      const r = service.get(request.params.id);
+      const r = await service.get(request.params.id);
       if (!r) throw notFound('telegram');
       return r;
     });
     route(app, 'GET /api/jma/telegrams/:id/xml', { config: { access: cityhall }, tags }, async (request, reply) => {
-      const body = service.body(request.params.id);
+      const body = await service.body(request.params.id);
       if (body === undefined) throw notFound('telegram');
       // Served as a download: the document is someone else's XML, never rendered by the console.
       return reply
@@ -98,8 +98,8 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
     route(app, 'GET /api/jma/settings', { config: { access: cityhall }, tags }, async () => service.settings());
     route(app, 'PATCH /api/jma/settings', { config: { access: admin }, tags }, async (request) => {
       const change = request.body;
-      const before = service.settings();
-      const after = service.updateSettings(change);
+      const before = await service.settings();
+      const after = await service.updateSettings(change);
       await audited(ctx.audit, request, 'jma.settings', 'jma_settings', {
         ...(change.areas ? { areasBefore: before.areas, areasAfter: after.areas } : {}),
         ...(change.policy ? { policyBefore: before.policy, policyAfter: after.policy } : {}),

@@ -37,11 +37,11 @@ export interface JmaService {
    * readable telegram. Telegrams of one event are handled one at a time, in arrival order.
    */
   ingest(raw: Buffer, from: IngestFrom): Promise<IngestResult>;
-  settings(): JmaSettings;
-  updateSettings(change: { areas?: JmaArea[]; policy?: JmaPolicy }): JmaSettings;
-  list(limit: number, beforeId?: number): JmaTelegramRecord[];
-  get(id: number): JmaTelegramRecord | undefined;
-  body(id: number): string | undefined;
+  settings(): Promise<JmaSettings>;
+  updateSettings(change: { areas?: JmaArea[]; policy?: JmaPolicy }): Promise<JmaSettings>;
+  list(limit: number, beforeId?: number): Promise<JmaTelegramRecord[]>;
+  get(id: number): Promise<JmaTelegramRecord | undefined>;
+  body(id: number): Promise<string | undefined>;
 }
 
 type Outcome = {
@@ -67,16 +67,22 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
     registers: [ctx.metrics.registry],
   });
 
-  const areas = (): { areas: JmaArea[]; source: JmaSettings['areasSource'] } => {
-    const admin = store.getSetting('areas') as JmaArea[] | undefined;
+  const areas = async (): Promise<{ areas: JmaArea[]; source: JmaSettings['areasSource'] }> => {
+    const admin = (await store.getSetting('areas')) as JmaArea[] | undefined;
     if (admin) return { areas: admin, source: 'admin' };
     if (ctx.config.jma.areas) return { areas: ctx.config.jma.areas, source: 'environment' };
     return { areas: [], source: 'none' };
   };
-  const policy = (): JmaPolicy => (store.getSetting('policy') as JmaPolicy | undefined) ?? DEFAULT_POLICY;
+  const policy = async (): Promise<JmaPolicy> =>
+    ((await store.getSetting('policy')) as JmaPolicy | undefined) ?? DEFAULT_POLICY;
 
-  function draftOf(a: Extract<Assessment, { action: 'announce' }>, t: Telegram, now: number): AlertDraft {
-    const text = fillTemplate(policy().templates[a.template], a.values);
+  function draftOf(
+    a: Extract<Assessment, { action: 'announce' }>,
+    t: Telegram,
+    now: number,
+    rules: JmaPolicy,
+  ): AlertDraft {
+    const text = fillTemplate(rules.templates[a.template], a.values);
     return drill(t, {
       kind: a.kind,
       test: false,
@@ -89,8 +95,8 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
   /** A 訓練 telegram makes a drill: the terminal heads it 訓練 and says 「これは訓練です」. */
   const drill = (t: Telegram, d: AlertDraft): AlertDraft => (t.mode === 'drill' ? { ...d, test: true } : d);
 
-  const liveAnnouncement = (chain: string): number | null => {
-    const id = store.chainAnnouncement(chain);
+  const liveAnnouncement = async (chain: string): Promise<number | null> => {
+    const id = await store.chainAnnouncement(chain);
     return id !== null && sink.isLive(id) ? id : null;
   };
   const withdrawAll = (ids: (number | null)[]) => ids.filter((id): id is number => id !== null && sink.withdraw(id));
@@ -108,9 +114,10 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
         ja: '試験のための電文（試験）なので、記録だけして配信しません。',
         en: 'A test telegram (試験): recorded, never announced.',
       });
-    const assessment = assess(t, areas().areas, policy(), ctx.config.timeZone);
+    const rules = await policy();
+    const assessment = assess(t, (await areas()).areas, rules, ctx.config.timeZone);
     if (!chain) return none('ignored', assessment.reason);
-    const latest = store.chainLatest(chain);
+    const latest = await store.chainLatest(chain);
     if (latest && before(t, latest))
       return none('superseded', {
         code: 'SUPERSEDED',
@@ -120,7 +127,7 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
     const maxAge = ctx.config.jma.maxAgeSeconds;
     const ageSeconds = Math.round((now - t.reportAt) / 1000);
     const tooOld = maxAge > 0 && ageSeconds > maxAge;
-    const active = liveAnnouncement(chain);
+    const active = await liveAnnouncement(chain);
 
     switch (assessment.action) {
       case 'cancel': {
@@ -147,14 +154,14 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
         const withdrawnIds = withdrawAll([active]);
         if (!assessment.allClear || tooOld)
           return { decision: 'withdrawn', reason: assessment.reason, announcementId: null, withdrawnIds };
-        const text = fillTemplate(policy().templates.allClear, assessment.values);
+        const text = fillTemplate(rules.templates.allClear, assessment.values);
         const id = await sink.publish(
           drill(t, {
             kind: 'routine',
             test: false,
             ...text,
             safetyCheck: false,
-            expiresAt: now + policy().noticeExpiresHours * 3_600_000,
+            expiresAt: now + rules.noticeExpiresHours * 3_600_000,
             tone: null,
           }),
         );
@@ -191,9 +198,9 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
             ja: `報告時刻から${ageSeconds}秒たっているため（上限${maxAge}秒）、記録だけして配信しません。（${assessment.reason.ja}）`,
             en: `Reported ${ageSeconds} s ago, older than the ${maxAge} s limit: recorded, not announced. (${assessment.reason.en})`,
           });
-        const draft = draftOf(assessment, t, now);
+        const draft = draftOf(assessment, t, now, rules);
         // The observed intensity replaces the early warning for the same earthquake.
-        const replacedEew = familyOf(t.kind) === 'quake' ? liveAnnouncement(`eew:${t.mode}:${t.eventId}`) : null;
+        const replacedEew = familyOf(t.kind) === 'quake' ? await liveAnnouncement(`eew:${t.mode}:${t.eventId}`) : null;
         if (active !== null && (await sink.update(active, draft)))
           return {
             decision: 'updated',
@@ -261,11 +268,11 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
     chain: string | null,
     from: IngestFrom,
   ): Promise<IngestResult> {
-    const same = store.bySha256(sha256);
+    const same = await store.bySha256(sha256);
     if (same) return duplicate(same);
     // The same EventID + serial (or, without a serial, the same send time) of the same type and status.
     const dedupeKey = [t.title, t.mode, t.eventId, t.infoType, t.serial ?? `@${t.sentAt}`].join('|');
-    const again = store.byDedupeKey(dedupeKey);
+    const again = await store.byDedupeKey(dedupeKey);
     if (again) return duplicate(again);
     const now = ctx.clock.now();
     // Not one transaction: the announcements module commits and sends each change itself.
@@ -293,7 +300,13 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
       announcementId: outcome.announcementId,
       withdrawnIds: outcome.withdrawnIds,
     };
-    const telegramId = store.insert({ ...record, body: raw.toString('utf8') });
+    const telegramId = await store.insert({ ...record, body: raw.toString('utf8') });
+    // Stored meanwhile by another hub (the digest or dedupe key is unique): that record stands.
+    if (telegramId === null) {
+      const stored = (await store.bySha256(sha256)) ?? (await store.byDedupeKey(dedupeKey));
+      if (stored) return duplicate(stored);
+      throw new Error('JMA telegram neither stored nor found');
+    }
     telegrams.inc({ source: from.source, decision: outcome.decision });
     if (outcome.announcementId !== null || outcome.withdrawnIds.length > 0) {
       await ctx.audit.record({
@@ -325,7 +338,7 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
     async ingest(raw, from) {
       const sha256 = createHash('sha256').update(raw).digest('hex');
       // The same document again needs no parsing (checked again in turn, for one sent twice at once).
-      const same = store.bySha256(sha256);
+      const same = await store.bySha256(sha256);
       if (same) return duplicate(same);
       const t = parseTelegram(raw);
       const family = familyOf(t.kind);
@@ -337,18 +350,18 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
       return serially(chain ?? sha256, () => process(raw, sha256, t, chain, from));
     },
 
-    settings() {
-      const a = areas();
+    async settings() {
+      const a = await areas();
       return {
         areas: a.areas,
         areasSource: a.source,
-        policy: policy(),
+        policy: await policy(),
         maxAgeSeconds: ctx.config.jma.maxAgeSeconds,
         feeds: ctx.config.jma.feeds,
       };
     },
 
-    updateSettings(change) {
+    async updateSettings(change) {
       const problems = [
         ...(change.areas ? areaProblems(change.areas).map((message) => ({ path: 'body.areas', message })) : []),
         ...(change.policy ? policyProblems(change.policy) : []),
@@ -359,16 +372,13 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
           `The settings were not saved: ${problems.map((p) => p.message).join('; ')}`,
           problems,
         );
-      store.transaction(() => {
-        if (change.areas) store.setSetting('areas', change.areas);
-        if (change.policy) store.setSetting('policy', change.policy);
-      });
+      await store.saveSettings({ areas: change.areas, policy: change.policy });
       return service.settings();
     },
 
-    list: (limit, beforeId) => store.list(limit, beforeId).map(view),
-    get: (id) => {
-      const r = store.get(id);
+    list: async (limit, beforeId) => (await store.list(limit, beforeId)).map(view),
+    get: async (id) => {
+      const r = await store.get(id);
       return r && view(r);
     },
     body: (id) => store.body(id),

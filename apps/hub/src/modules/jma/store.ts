@@ -1,7 +1,9 @@
-/** Storage for the JMA gateway: the telegram record, the settings, and the feed poller's state. */
+/**
+ * Storage for the JMA gateway: the telegram record, the settings, and the feed poller's state. One
+ * SQL text for both engines (db/sql.ts); a telegram is unique by its digest and its dedupe key.
+ */
 import type { JmaDecision } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
-import { list, one } from '../../db/rows';
+import type { Sql } from '../../db/sql';
 import type { InfoType, TelegramKind, TelegramMode } from './telegram';
 
 export interface TelegramRecord {
@@ -43,26 +45,29 @@ export interface FeedState {
   lastSuccessAt: number | null;
 }
 
+export type JmaSettingKey = 'areas' | 'policy';
+
 export interface JmaStore {
-  bySha256(sha256: string): TelegramRecord | undefined;
-  byDedupeKey(key: string): TelegramRecord | undefined;
-  insert(record: NewTelegramRecord): number;
+  bySha256(sha256: string): Promise<TelegramRecord | undefined>;
+  byDedupeKey(key: string): Promise<TelegramRecord | undefined>;
+  /** Stores a telegram; null when one with the same digest or dedupe key is already stored (nothing changes). */
+  insert(record: NewTelegramRecord): Promise<number | null>;
   /** The newest telegram of a chain (superseded ones aside). */
-  chainLatest(chain: string): ChainPosition | undefined;
+  chainLatest(chain: string): Promise<ChainPosition | undefined>;
   /** The announcement the chain last made or updated, if any. */
-  chainAnnouncement(chain: string): number | null;
-  list(limit: number, beforeId?: number): TelegramRecord[];
-  get(id: number): TelegramRecord | undefined;
-  body(id: number): string | undefined;
-  getSetting(key: 'areas' | 'policy'): unknown;
-  setSetting(key: 'areas' | 'policy', value: unknown): void;
-  feedState(url: string): FeedState;
-  saveFeedState(url: string, state: FeedState): void;
-  entryFetched(entryId: string): boolean;
-  markEntryFetched(entryId: string, at: number): void;
+  chainAnnouncement(chain: string): Promise<number | null>;
+  list(limit: number, beforeId?: number): Promise<TelegramRecord[]>;
+  get(id: number): Promise<TelegramRecord | undefined>;
+  body(id: number): Promise<string | undefined>;
+  getSetting(key: JmaSettingKey): Promise<unknown>;
+  /** Saves the settings given, all or none. */
+  saveSettings(change: Partial<Record<JmaSettingKey, unknown>>): Promise<void>;
+  feedState(url: string): Promise<FeedState>;
+  saveFeedState(url: string, state: FeedState): Promise<void>;
+  entryFetched(entryId: string): Promise<boolean>;
+  markEntryFetched(entryId: string, at: number): Promise<void>;
   /** Forgets fetched entries older than `before` (JMA's feeds keep a few days). */
-  pruneEntries(before: number): void;
-  transaction<T>(fn: () => T): T;
+  pruneEntries(before: number): Promise<void>;
 }
 
 type Row = {
@@ -118,67 +123,107 @@ const fromRow = (r: Row): TelegramRecord => ({
   withdrawnIds: JSON.parse(r.withdrawn_ids) as number[],
 });
 
-export function createSqliteJmaStore(db: Db): JmaStore {
-  const q = {
-    bySha: db.prepare(`SELECT ${COLUMNS} FROM jma_telegrams WHERE sha256 = ?`),
-    byKey: db.prepare(`SELECT ${COLUMNS} FROM jma_telegrams WHERE dedupe_key = ?`),
-    insert: db.prepare(
-      `INSERT INTO jma_telegrams (received_at, source, received_from, sha256, dedupe_key, title, kind, mode, info_type,
-         event_id, serial, sent_at, report_at, headline, chain, decision, reason_code, reason_ja, reason_en,
-         announcement_id, withdrawn_ids, body)
-       VALUES (@receivedAt, @source, @receivedFrom, @sha256, @dedupeKey, @title, @kind, @mode, @infoType, @eventId,
-         @serial, @sentAt, @reportAt, @headline, @chain, @decision, @reasonCode, @reasonJa, @reasonEn,
-         @announcementId, @withdrawnIds, @body)`,
-    ),
-    chainLatest: db.prepare(
-      `SELECT report_at AS reportAt, serial, sent_at AS sentAt FROM jma_telegrams
-       WHERE chain = ? AND decision <> 'superseded'
-       ORDER BY report_at DESC, coalesce(serial, -1) DESC, sent_at DESC LIMIT 1`,
-    ),
-    chainAnnouncement: db.prepare(
-      `SELECT announcement_id AS id FROM jma_telegrams
-       WHERE chain = ? AND announcement_id IS NOT NULL AND decision IN ('announced', 'updated')
-       ORDER BY id DESC LIMIT 1`,
-    ),
-    list: db.prepare(`SELECT ${COLUMNS} FROM jma_telegrams WHERE id < ? ORDER BY id DESC LIMIT ?`),
-    get: db.prepare(`SELECT ${COLUMNS} FROM jma_telegrams WHERE id = ?`),
-    body: db.prepare('SELECT body FROM jma_telegrams WHERE id = ?'),
-    getSetting: db.prepare('SELECT value FROM jma_settings WHERE key = ?'),
-    setSetting: db.prepare(
-      'INSERT INTO jma_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ),
-    feedState: db.prepare(
-      'SELECT etag, last_modified AS lastModified, last_success_at AS lastSuccessAt FROM jma_feed_state WHERE url = ?',
-    ),
-    saveFeedState: db.prepare(
-      `INSERT INTO jma_feed_state (url, etag, last_modified, last_success_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-         last_success_at = excluded.last_success_at`,
-    ),
-    entryFetched: db.prepare('SELECT 1 FROM jma_feed_entries WHERE entry_id = ?'),
-    markEntry: db.prepare('INSERT OR IGNORE INTO jma_feed_entries (entry_id, fetched_at) VALUES (?, ?)'),
-    pruneEntries: db.prepare('DELETE FROM jma_feed_entries WHERE fetched_at < ?'),
+const SELECT = `SELECT ${COLUMNS} FROM jma_telegrams`;
+
+export function createJmaStore(sql: Sql): JmaStore {
+  const telegram = async (where: string, param: unknown) => {
+    const r = await sql.get<Row>(`${SELECT} WHERE ${where} = ?`, [param]);
+    return r && fromRow(r);
   };
+  const setSetting = (tx: Sql, key: JmaSettingKey, value: unknown) =>
+    tx.run(
+      'INSERT INTO jma_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, JSON.stringify(value)],
+    );
   return {
-    bySha256: (sha) => one(q.bySha, fromRow, sha),
-    byDedupeKey: (key) => one(q.byKey, fromRow, key),
-    insert: (rec) => Number(q.insert.run({ ...rec, withdrawnIds: JSON.stringify(rec.withdrawnIds) }).lastInsertRowid),
-    chainLatest: (chain) => q.chainLatest.get(chain) as ChainPosition | undefined,
-    chainAnnouncement: (chain) => (q.chainAnnouncement.get(chain) as { id: number } | undefined)?.id ?? null,
-    list: (limit, beforeId) => list(q.list, fromRow, beforeId ?? Number.MAX_SAFE_INTEGER, limit),
-    get: (id) => one(q.get, fromRow, id),
-    body: (id) => (q.body.get(id) as { body: string } | undefined)?.body,
-    getSetting: (key) => {
-      const r = q.getSetting.get(key) as { value: string } | undefined;
+    bySha256: (sha) => telegram('sha256', sha),
+    byDedupeKey: (key) => telegram('dedupe_key', key),
+    async insert(r) {
+      const row = await sql.get<{ id: number }>(
+        `INSERT INTO jma_telegrams (received_at, source, received_from, sha256, dedupe_key, title, kind, mode, info_type,
+           event_id, serial, sent_at, report_at, headline, chain, decision, reason_code, reason_ja, reason_en,
+           announcement_id, withdrawn_ids, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [
+          r.receivedAt,
+          r.source,
+          r.receivedFrom,
+          r.sha256,
+          r.dedupeKey,
+          r.title,
+          r.kind,
+          r.mode,
+          r.infoType,
+          r.eventId,
+          r.serial,
+          r.sentAt,
+          r.reportAt,
+          r.headline,
+          r.chain,
+          r.decision,
+          r.reasonCode,
+          r.reasonJa,
+          r.reasonEn,
+          r.announcementId,
+          JSON.stringify(r.withdrawnIds),
+          r.body,
+        ],
+      );
+      return row ? Number(row.id) : null;
+    },
+    chainLatest: (chain) =>
+      sql.get<ChainPosition>(
+        `SELECT report_at AS "reportAt", serial, sent_at AS "sentAt" FROM jma_telegrams
+         WHERE chain = ? AND decision <> 'superseded'
+         ORDER BY report_at DESC, coalesce(serial, -1) DESC, sent_at DESC LIMIT 1`,
+        [chain],
+      ),
+    chainAnnouncement: async (chain) =>
+      (
+        await sql.get<{ id: number }>(
+          `SELECT announcement_id AS id FROM jma_telegrams
+           WHERE chain = ? AND announcement_id IS NOT NULL AND decision IN ('announced', 'updated')
+           ORDER BY id DESC LIMIT 1`,
+          [chain],
+        )
+      )?.id ?? null,
+    list: async (limit, beforeId) =>
+      (
+        await sql.all<Row>(`${SELECT} WHERE id < ? ORDER BY id DESC LIMIT ?`, [
+          beforeId ?? Number.MAX_SAFE_INTEGER,
+          limit,
+        ])
+      ).map(fromRow),
+    get: (id) => telegram('id', id),
+    body: async (id) => (await sql.get<{ body: string }>('SELECT body FROM jma_telegrams WHERE id = ?', [id]))?.body,
+    async getSetting(key) {
+      const r = await sql.get<{ value: string }>('SELECT value FROM jma_settings WHERE key = ?', [key]);
       return r ? (JSON.parse(r.value) as unknown) : undefined;
     },
-    setSetting: (key, value) => void q.setSetting.run(key, JSON.stringify(value)),
-    feedState: (url) =>
-      (q.feedState.get(url) as FeedState | undefined) ?? { etag: null, lastModified: null, lastSuccessAt: null },
-    saveFeedState: (url, s) => void q.saveFeedState.run(url, s.etag, s.lastModified, s.lastSuccessAt),
-    entryFetched: (id) => q.entryFetched.get(id) !== undefined,
-    markEntryFetched: (id, at) => void q.markEntry.run(id, at),
-    pruneEntries: (before) => void q.pruneEntries.run(before),
-    transaction: (fn) => db.transaction(fn)(),
+    saveSettings: (change) =>
+      sql.transaction(async (tx) => {
+        for (const key of ['areas', 'policy'] as const) if (change[key]) await setSetting(tx, key, change[key]);
+      }),
+    feedState: async (url) =>
+      (await sql.get<FeedState>(
+        'SELECT etag, last_modified AS "lastModified", last_success_at AS "lastSuccessAt" FROM jma_feed_state WHERE url = ?',
+        [url],
+      )) ?? { etag: null, lastModified: null, lastSuccessAt: null },
+    saveFeedState: async (url, s) =>
+      void (await sql.run(
+        `INSERT INTO jma_feed_state (url, etag, last_modified, last_success_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+           last_success_at = excluded.last_success_at`,
+        [url, s.etag, s.lastModified, s.lastSuccessAt],
+      )),
+    entryFetched: async (id) =>
+      (await sql.get('SELECT 1 AS found FROM jma_feed_entries WHERE entry_id = ?', [id])) !== undefined,
+    markEntryFetched: async (id, at) =>
+      void (await sql.run(
+        'INSERT INTO jma_feed_entries (entry_id, fetched_at) VALUES (?, ?) ON CONFLICT (entry_id) DO NOTHING',
+        [id, at],
+      )),
+    pruneEntries: async (before) => void (await sql.run('DELETE FROM jma_feed_entries WHERE fetched_at < ?', [before])),
   };
 }
