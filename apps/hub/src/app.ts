@@ -47,6 +47,7 @@ import { connectCluster } from './plugins/cluster';
 import { clientErrorHandler, createFailureReporter, frameworkErrors, registerErrorHandling } from './plugins/errors';
 import { createFastGets } from './plugins/fast-get';
 import { createHealth, registerHealthRoutes } from './plugins/health';
+import { createJobs } from './plugins/jobs';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
 import { registerRequestContext } from './plugins/request-context';
 import { helmetHeaders, registerSecurityHeaders } from './plugins/security-headers';
@@ -234,19 +235,34 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     sessionGuard.invalidate();
     sockets.endStaffSessions(ended);
   });
+  // Jobs with one runner among the hubs (plugins/jobs.ts); stopped before the sockets and the database close.
+  const jobs = createJobs({
+    enabled: options.backgroundJobs ?? true,
+    pg,
+    onError: (err, job) => app.log.error({ err, job }, 'scheduled job failed to start or stop'),
+    onLeadership: (leading) =>
+      app.log.info({ leading }, leading ? 'this hub runs the scheduled jobs' : 'another hub runs the scheduled jobs'),
+  });
+  app.addHook('preClose', async () => jobs.close());
   if (options.backgroundJobs ?? true) {
+    // Every hub sweeps its own staff sockets.
     const stop = scheduleSessionSweeps({ clock, guard: sessionGuard, sweep: () => sockets.sweepStaffSessions() });
     app.addHook('onClose', async () => stop());
-    const stopRetention = scheduleRetention({
-      db,
-      clock,
-      days: config.retentionDays,
-      auditDays: config.auditRetentionDays,
-      audit,
-      onError: (err) => app.log.error({ err }, 'retention job failed'),
-    });
-    app.addHook('onClose', async () => stopRetention());
   }
+  let stopRetention = () => {};
+  jobs.add('retention', {
+    start: () => {
+      stopRetention = scheduleRetention({
+        db,
+        clock,
+        days: config.retentionDays,
+        auditDays: config.auditRetentionDays,
+        audit,
+        onError: (err) => app.log.error({ err }, 'retention job failed'),
+      });
+    },
+    stop: () => stopRetention(),
+  });
 
   const events = new DomainEventBus((err, event) => app.log.error({ err, event }, 'domain event listener failed'));
   const ctx: HubContext = {
@@ -264,6 +280,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     health,
     storage,
     backgroundJobs: options.backgroundJobs ?? true,
+    jobs,
   };
   terminals = createTerminalsService(ctx, {
     terminals: terminalsStore,

@@ -9,6 +9,7 @@ import type { DomainEventBus } from './lib/events';
 import type { DataReads } from './modules/audit/data-reads';
 import type { AuditStore } from './modules/audit/store';
 import type { Health } from './plugins/health';
+import type { Jobs } from './plugins/jobs';
 import type { HubMetrics } from './plugins/metrics';
 import type { HubSockets } from './plugins/socket';
 import type { StorageGuard } from './plugins/storage';
@@ -38,4 +39,9 @@ export interface HubContext {
    * must then not start schedulers or timers, or a second process would send alerts twice.
    */
   backgroundJobs: boolean;
+  /**
+   * Scheduled work with one runner among several hubs (plugins/jobs.ts): a module adds its timers
+   * as a job; they start at once on SQLite, and on the leading hub on PostgreSQL.
+   */
+  jobs: Jobs;
 }
