@@ -5,8 +5,9 @@
  * scope. New GET routes are picked up by themselves (from the hub's route table).
  */
 import type { StaffRole } from '@tsunagu/protocol';
+import { sqliteSql } from '../db/sql';
 import { createTestHub, type StaffSession, type TestHub } from '../testing/harness';
-import { createSqliteCallsStore } from './calls/store';
+import { createCallsStore } from './calls/store';
 import { createSqliteOrdersStore } from './orders/store';
 import { createSqliteWatchStore } from './watch/store';
 
@@ -107,7 +108,7 @@ describe('list routes show each caller only their own data', () => {
         nextStepAt: null,
         possibleOutage: false,
       });
-    const calls = createSqliteCallsStore(hub.ctx.db);
+    const calls = createCallsStore(sqliteSql(hub.ctx.db));
     const orders = createSqliteOrdersStore(hub.ctx.db);
     for (const [shopId, householdId, i] of [
       [f.shopId, h0, 0],
@@ -115,7 +116,7 @@ describe('list routes show each caller only their own data', () => {
       [f.listeningId, h1, 1],
       [f.otherShopId, h1, 1],
     ] as const) {
-      const callId = calls.create({
+      const callId = await calls.create({
         shopId,
         householdId,
         terminalId: terminals[i]!.terminalId,
@@ -125,7 +126,7 @@ describe('list routes show each caller only their own data', () => {
         callbackOf: null,
         now,
       });
-      calls.commit(); // the calls store writes once per turn; the order refers to the call now
+      await calls.commit(); // the calls store writes once per turn; the order refers to the call now
       if (shopId !== f.listeningId)
         orders.create({
           shopId,

@@ -19,7 +19,7 @@ export function callNotesRoutes(ctx: HubContext, deps: { notes: CallNotesService
       // A note is one person's word on one conversation: people only, not machine keys.
       if (p?.kind !== 'user') throw forbidden('Only the person who took the call can write its note.');
       const actor = actorName(p);
-      const note = notes.write(p.user, actor, request.params.id, request.body);
+      const note = await notes.write(p.user, actor, request.params.id, request.body);
       await ctx.audit.record({
         actor,
         action: 'call.note_written',

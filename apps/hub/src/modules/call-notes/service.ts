@@ -11,7 +11,7 @@ import type { CallsService } from '../calls/service';
 import type { CallNoteRecord, CallNotesStore } from './store';
 
 export interface CallNotesService {
-  write(user: User, actor: string, callId: number, body: CallNoteBody): CallNote;
+  write(user: User, actor: string, callId: number, body: CallNoteBody): Promise<CallNote>;
   forHousehold(householdId: number): CallNote[];
 }
 
@@ -37,8 +37,8 @@ export function createCallNotesService(
 ): CallNotesService {
   const { store, calls } = deps;
   return {
-    write(user, actor, callId, body) {
-      const call = calls.record(callId);
+    async write(user, actor, callId, body) {
+      const call = await calls.record(callId);
       // Same answer for another shop's call and no call, so staff cannot probe ids.
       if (!call || call.shopId !== user.shopId) throw notFound('call');
       if (call.operatorId !== user.id)

@@ -1,13 +1,14 @@
 /** Registers the calls capability: queues and routing, signalling, call history. */
 import type { HubCore } from '../../core';
+import { sqliteSql } from '../../db/sql';
 import { callsRoutes } from './routes';
 import { type CallsService, createCallsService } from './service';
 import { registerCallSockets } from './socket';
-import { createSqliteCallsStore } from './store';
+import { createCallsStore } from './store';
 
 export async function registerCalls(hub: HubCore): Promise<CallsService> {
-  const calls = createCallsService(hub.ctx, {
-    store: createSqliteCallsStore(hub.ctx.db),
+  const calls = await createCallsService(hub.ctx, {
+    store: createCallsStore(sqliteSql(hub.ctx.db)),
     shops: hub.stores.shops,
     households: hub.stores.households,
     accounts: hub.stores.accounts,

@@ -86,6 +86,12 @@ export interface LiveCalls {
    * is back (`call:sync`), so its screen never goes on showing a call the hub ended.
    */
   readonly owed: { terminals: Map<number, CallEnded>; operators: Map<number, CallEnded> };
+  /**
+   * Runs `create` (which stores a new call for this terminal: its id comes from the database) with
+   * the terminal marked as starting a call: a second request meanwhile is refused as the live call
+   * would refuse it.
+   */
+  starting<T>(terminalId: number, create: () => Promise<T>): Promise<T>;
   add(record: CallRecord, operatorSocketId?: string | null): LiveCall;
   update(call: LiveCall, status: CallRecord['status'], patch?: Parameters<CallsStore['setStatus']>[2]): void;
   /** `patch`: written with the new state in one statement (e.g. who answered). */
@@ -99,7 +105,7 @@ export interface LiveCalls {
   ringTerminal(call: LiveCall, patch?: Parameters<CallsStore['setStatus']>[2]): void;
   activeTerminal(householdId: number): number | null;
   /** The operator this household last spoke to on this shop's line (rung first when available). */
-  lastOperator(householdId: number, shopId: number): number | null;
+  lastOperator(householdId: number, shopId: number): Promise<number | null>;
   /** The live call this terminal (or staff member) is a party to; refused otherwise. */
   terminalCall(p: TerminalParty, callId: number): LiveCall;
   staffCall(p: { user: User }, callId: number): LiveCall;
@@ -108,6 +114,11 @@ export interface LiveCalls {
   /** Tells each of the operator's console tabs how its calls now look (`call:stateChanged`). */
   pushStaff(operatorId: number | null): void;
   residentState(call: LiveCall): ResidentState;
+  /**
+   * Stores what is pending now and then sends what is owed, without waiting for the turn to end
+   * (a call ended by a timer, not a command: nothing batches with it).
+   */
+  flushNow(): void;
   /** Stores what is pending and sends nothing more (the hub is closing). */
-  close(): void;
+  close(): Promise<void>;
 }

@@ -13,18 +13,19 @@ import type { CallRecord } from './store';
 import { staffView } from './sync';
 import { createCallViews } from './views';
 
-export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCalls {
+export async function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): Promise<LiveCalls> {
   const { store } = deps;
   const { clock, sockets } = ctx;
   const live = new Map<number, LiveCall>();
   const router = new CallRouter(clock, (e) => onEffect(e), deps.routerConfig);
-  router.loadHistory(store.history(clock.now() - router.config.statsWindowMs));
+  router.loadHistory(await store.history(clock.now() - router.config.statsWindowMs));
   const views = createCallViews({ events: ctx.events, clock, timeZone: ctx.config.timeZone, router, ...deps });
 
   // Persisted first, then sent, once per turn of the event loop (setImmediate): every call change
   // made in this turn is committed in one transaction, then the messages about them go out in the
   // order they were made; then each waiting terminal whose place changed is told it once, each
-  // changed operator and each changed queue's view once per room.
+  // changed operator and each changed queue's view once per room. (On SQLite the batch is stored
+  // within the turn; on PostgreSQL the next turn's batch waits for this one, and its messages follow.)
   const outbox: (() => void)[] = [];
   const dirtyQueues = new Set<number>();
   const dirtyOperators = new Set<number>();
@@ -47,20 +48,25 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
   function flush() {
     flushScheduled = false;
     if (closed) return;
-    try {
-      store.commit();
-    } catch (err) {
-      // Those waiting on this batch are refused; the live calls go on as the hub knows them.
-      ctx.log.error({ err }, 'calls: the batch of call changes could not be stored');
-    }
-    for (const fn of outbox.splice(0)) fn();
+    const messages = outbox.splice(0);
     const staff = [...dirtyStaff];
     dirtyStaff.clear();
+    const operators = [...dirtyOperators];
+    dirtyOperators.clear();
+    store.commit().then(
+      () => tell(messages, staff, operators),
+      (err) => {
+        // Those waiting on this batch are refused; the live calls go on as the hub knows them.
+        ctx.log.error({ err }, 'calls: the batch of call changes could not be stored');
+        tell(messages, staff, operators);
+      },
+    );
+  }
+  function tell(messages: (() => void)[], staff: number[], operators: number[]) {
+    for (const fn of messages) fn();
     for (const operatorId of staff)
       for (const socketId of presence.staff.get(operatorId) ?? [])
         sockets.staff.to(socketId).emit('call:stateChanged', staffView(api, operatorId, socketId));
-    const operators = [...dirtyOperators];
-    dirtyOperators.clear();
     for (const id of operators) {
       const op = router.operator(id);
       if (!op) continue;
@@ -111,6 +117,17 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
 
   const presence = { terminals: new Map<number, number>(), staff: new Map<number, Set<string>>() };
   const owed = { terminals: new Map<number, CallEnded>(), operators: new Map<number, CallEnded>() };
+  const startingFor = new Set<number>();
+  const starting: LiveCalls['starting'] = async (terminalId, create) => {
+    if (startingFor.has(terminalId))
+      throw fail(409, 'ALREADY_IN_CALL', 'This terminal already has a call in progress.');
+    startingFor.add(terminalId);
+    try {
+      return await create();
+    } finally {
+      startingFor.delete(terminalId);
+    }
+  };
   const add = (record: CallRecord, operatorSocketId: string | null = null): LiveCall => {
     const call: LiveCall = {
       record,
@@ -143,8 +160,8 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
   // Who answered each household on each shop's line in this run (the calls table knows earlier
   // runs): a request finds its preferred operator without waiting for this turn's writes.
   const answeredBy = new Map<string, number>();
-  const lastOperator: LiveCalls['lastOperator'] = (householdId, shopId) =>
-    answeredBy.get(`${householdId}:${shopId}`) ?? store.lastOperator(householdId, shopId);
+  const lastOperator: LiveCalls['lastOperator'] = async (householdId, shopId) =>
+    answeredBy.get(`${householdId}:${shopId}`) ?? (await store.lastOperator(householdId, shopId));
   const activeTerminal = (householdId: number) => deps.households.get(householdId)?.terminal?.id ?? null;
 
   // Each of an operator's tabs is told how its calls look once per turn, after the messages.
@@ -191,14 +208,14 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
   // Calls the previous run left open: waiting callers are gone (their terminals will call again),
   // callback requests are put back in their place, connected calls are over — and both parties are
   // told so when they reconnect (their screens would otherwise go on showing a call the hub ended).
-  for (const c of store.open()) {
+  for (const c of await store.open()) {
     if (c.status === 'callback_requested') {
       add(c);
       router.enqueue({
         callId: c.id,
         queueId: c.shopId,
         householdId: c.householdId,
-        lastOperatorId: lastOperator(c.householdId, c.shopId),
+        lastOperatorId: await lastOperator(c.householdId, c.shopId),
         callback: true,
         enqueuedAt: c.requestedAt,
       });
@@ -212,7 +229,7 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       if (c.operatorId) owed.operators.set(c.operatorId, ended);
     }
   }
-  store.commit();
+  await store.commit();
 
   const api: LiveCalls = {
     ctx,
@@ -222,6 +239,7 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
     live,
     presence,
     owed,
+    starting,
     add,
     update,
     finish,
@@ -230,9 +248,11 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
     queueChanged,
     pushStaff,
 
+    flushNow: flush,
+
     close() {
       closed = true;
-      store.commit();
+      return store.commit();
     },
 
     residentState(call) {
@@ -275,7 +295,7 @@ export function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): LiveCa
       call.terminalRing = clock.setTimeout(() => {
         if (live.get(call.record.id)?.record.status !== 'ringing_terminal') return;
         finish(call, 'ended', 'no_answer');
-        store.commit(); // ended by a timer, not a command: stored at once
+        flush();
       }, TERMINAL_RING_MS);
     },
 

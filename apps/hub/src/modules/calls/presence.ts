@@ -22,8 +22,7 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
     clock.setTimeout(() => {
       if (live.get(c.record.id) !== c) return;
       calls.finish(c, 'ended', 'connection_lost', lost);
-      // Ended by a timer, not a command: stored at once (a rare event; nothing batches with it).
-      calls.deps.store.commit();
+      calls.flushNow();
     }, RECONNECT_GRACE_MS);
   const callsOf = (terminalId: number) => [...live.values()].filter((c) => c.record.terminalId === terminalId);
 

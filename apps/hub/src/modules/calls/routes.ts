@@ -51,24 +51,28 @@ export function callsRoutes(ctx: HubContext, calls: CallsService, shops: ShopsSt
       if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
       const shopIds = q.shopId !== undefined ? [q.shopId] : visible;
       if (shopIds.length === 0) throw forbidden();
-      const rows = shopIds.flatMap((shopId) =>
-        calls.history({ shopId, householdId: q.householdId, limit: q.limit ?? 100 }),
-      );
+      const rows = (
+        await Promise.all(
+          shopIds.map((shopId) => calls.history({ shopId, householdId: q.householdId, limit: q.limit ?? 100 })),
+        )
+      ).flat();
       rows.sort((a, b) => b.requestedAt - a.requestedAt);
       const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
       return {
-        calls: rows.slice(0, q.limit ?? 100).map((c) => ({
-          callId: c.id,
-          shopId: c.shopId,
-          householdId: c.householdId,
-          householdName: calls.callInfo(c.id)?.householdName ?? '',
-          operatorId: c.operatorId,
-          direction: c.direction,
-          status: c.status,
-          requestedAt: new Date(c.requestedAt).toISOString(),
-          answeredAt: iso(c.answeredAt),
-          endedAt: iso(c.endedAt),
-        })),
+        calls: await Promise.all(
+          rows.slice(0, q.limit ?? 100).map(async (c) => ({
+            callId: c.id,
+            shopId: c.shopId,
+            householdId: c.householdId,
+            householdName: (await calls.callInfo(c.id))?.householdName ?? '',
+            operatorId: c.operatorId,
+            direction: c.direction,
+            status: c.status,
+            requestedAt: new Date(c.requestedAt).toISOString(),
+            answeredAt: iso(c.answeredAt),
+            endedAt: iso(c.endedAt),
+          })),
+        ),
       };
     });
 

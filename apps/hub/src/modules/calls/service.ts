@@ -30,23 +30,23 @@ export interface CallsService
     CallSync,
     Pick<CallViews, 'queueView' | 'operatorState'> {
   /** A call as the console shows it, live or from the calls table. */
-  callInfo(callId: number): CallInfo | null;
+  callInfo(callId: number): Promise<CallInfo | null>;
   /** A call as stored (live or ended); undefined when there is none. */
-  record(callId: number): CallRecord | undefined;
+  record(callId: number): Promise<CallRecord | undefined>;
   /** Set by the orders module: which shop and household an order belongs to (for call-backs about orders). */
   setOrderLookup(fn: CallsServiceDeps['orderLookup']): void;
-  history(filter: { shopId?: number; householdId?: number; limit: number }): CallRecord[];
+  history(filter: { shopId?: number; householdId?: number; limit: number }): Promise<CallRecord[]>;
   /**
    * Settles once every call change made so far is on disk (changes are committed together once per
    * turn of the event loop): commands acknowledge after it, never for a change not yet stored.
    */
   committed(): Promise<void>;
   /** Stops every timer and stores what is pending (the hub is closing). */
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
-export function createCallsService(ctx: HubContext, deps: CallsServiceDeps): CallsService {
-  const calls = createLiveCalls(ctx, deps);
+export async function createCallsService(ctx: HubContext, deps: CallsServiceDeps): Promise<CallsService> {
+  const calls = await createLiveCalls(ctx, deps);
   registerCallMetrics(ctx.metrics.registry, calls.router, deps.shops);
   return {
     ...createTerminalCommands(calls),
@@ -56,11 +56,11 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps): Cal
     ...createCallSync(calls),
     queueView: calls.views.queueView,
     operatorState: calls.views.operatorState,
-    callInfo(callId) {
-      const c = calls.live.get(callId)?.record ?? deps.store.get(callId);
+    async callInfo(callId) {
+      const c = calls.live.get(callId)?.record ?? (await deps.store.get(callId));
       return c ? calls.views.info(c) : null;
     },
-    record: (callId) => calls.live.get(callId)?.record ?? deps.store.get(callId),
+    record: async (callId) => calls.live.get(callId)?.record ?? deps.store.get(callId),
     setOrderLookup(fn) {
       deps.orderLookup = fn;
     },
@@ -71,7 +71,7 @@ export function createCallsService(ctx: HubContext, deps: CallsServiceDeps): Cal
         for (const t of [c.terminalRing, c.terminalGrace, c.operatorGrace]) t?.cancel();
       calls.live.clear();
       calls.router.dispose();
-      calls.close();
+      return calls.close();
     },
   };
 }

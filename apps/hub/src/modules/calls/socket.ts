@@ -7,9 +7,10 @@ import type { CallsService } from './service';
 
 export function registerCallSockets(ctx: HubContext, calls: CallsService): void {
   // A command that changes a call answers once the change is stored (persisted first, then acknowledged).
-  const stored = async <T>(result: T): Promise<T> => {
+  const stored = async <T>(result: T | Promise<T>): Promise<T> => {
+    const answer = await result;
     await calls.committed();
-    return result;
+    return answer;
   };
   ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
     if (principal.kind !== 'terminal') return;

@@ -10,9 +10,9 @@ export interface StaffCommands {
   answer(p: StaffParty, callId: number): CallInfo;
   declineRing(p: StaffParty, callId: number): { callId: number };
   /** Staff call a resident back: from a waiting callback request, or about an order. */
-  callBack(p: StaffParty, body: { householdId: number; callbackOf?: number; orderId?: number }): CallInfo;
+  callBack(p: StaffParty, body: { householdId: number; callbackOf?: number; orderId?: number }): Promise<CallInfo>;
   /** A listener rings a resident at a planned time (the planned-calls module checks the plan). */
-  callResident(p: StaffParty, householdId: number): CallInfo;
+  callResident(p: StaffParty, householdId: number): Promise<CallInfo>;
 }
 
 export function createStaffCommands(calls: LiveCalls): StaffCommands {
@@ -41,7 +41,7 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
   }
 
   /** Staff ring a resident's terminal (the operator is busy with it while it rings). */
-  function callOut(p: StaffParty, householdId: number, shopId: number): CallInfo {
+  async function callOut(p: StaffParty, householdId: number, shopId: number): Promise<CallInfo> {
     const terminalId = calls.activeTerminal(householdId);
     if (terminalId === null) throw fail(409, 'NO_TERMINAL', 'This household has no terminal.');
     for (const c of live.values()) {
@@ -49,18 +49,21 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
         throw fail(409, 'ALREADY_IN_CALL', 'The resident is on another call. Try again later.');
     }
     const now = calls.ctx.clock.now();
-    const record = createCall(store, {
-      shopId,
-      householdId: householdId,
-      terminalId,
-      direction: 'outbound',
-      status: 'ringing_terminal',
-      operatorId: p.user.id,
-      callbackOf: null,
-      now,
+    const record = await calls.starting(terminalId, async () => {
+      const created = await createCall(store, {
+        shopId,
+        householdId: householdId,
+        terminalId,
+        direction: 'outbound',
+        status: 'ringing_terminal',
+        operatorId: p.user.id,
+        callbackOf: null,
+        now,
+      });
+      // Stored at once: whoever asked (a planned call, an order) goes on to write rows that refer to it.
+      await store.commit();
+      return created;
     });
-    // Stored at once: whoever asked (a planned call, an order) goes on to write rows that refer to it.
-    store.commit();
     try {
       router.startOutbound(p.user.id, record.id, shopId);
     } catch (e) {
@@ -102,7 +105,7 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
       return { callId };
     },
 
-    callBack(p, body) {
+    async callBack(p, body) {
       if (!isOperator(p.user)) throw fail(403, 'NOT_AN_OPERATOR', 'Only shop staff and listeners can call residents.');
       const shopId = p.user.shopId!;
       if (body.callbackOf !== undefined) return takeCallback(p, { ...body, callbackOf: body.callbackOf }, shopId);
@@ -116,7 +119,7 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
       return callOut(p, body.householdId, shopId);
     },
 
-    callResident(p, householdId) {
+    async callResident(p, householdId) {
       if (!isOperator(p.user)) throw fail(403, 'NOT_AN_OPERATOR', 'Only shop staff and listeners can call residents.');
       return callOut(p, householdId, p.user.shopId!);
     },

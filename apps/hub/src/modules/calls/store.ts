@@ -1,17 +1,20 @@
 /**
- * SQL for calls: the record of every request, answer, callback and hang-up.
+ * SQL for calls: the record of every request, answer, callback and hang-up, on both engines (db/sql.ts).
  *
- * Group commit: with synchronous=FULL every transaction is a disk flush, and a busy hour brings a
- * hundred call changes a second (created, answered, ended…). Writes are kept in order and committed
- * together once per turn of the event loop (setImmediate, as the check-in writer does), or sooner
- * when the calls service sends what it changed (`commit()` first: persisted, then sent). Commands
- * acknowledge only after `committed()`; reads commit what is pending first, so they never see an
- * older state than the live calls. A new call's id is given at once (the next rowid), so the router
- * and the caller's answer need not wait for the disk. (`lastOperator` is the one read that
- * does not commit first: asked at every request, it would make every request its own commit.)
+ * Group commit: with synchronous=FULL every SQLite transaction is a disk flush (on PostgreSQL a WAL
+ * flush and a round trip), and a busy hour brings a hundred call changes a second (created,
+ * answered, ended…). Writes are kept in order and committed together once per turn of the event
+ * loop (setImmediate, as the check-in writer does), or sooner when the calls service sends what it
+ * changed (`commit()` first: persisted, then sent). Batches are committed one after another, in
+ * order: a batch still on its way to PostgreSQL holds the next one back, never reorders it.
+ * Commands acknowledge only after `committed()`; reads commit what is pending first, so they never
+ * see an older state than the live calls. A new call's id is given before its row is written
+ * (SQLite: the next rowid; PostgreSQL: the next value of the table's sequence, unique across hubs),
+ * so the router and the caller's answer need not wait for the disk. (`lastOperator` is the one
+ * read that does not commit first: asked at every request, it would make every request its own commit.)
  */
 import type { CallEndReason, CallStatus } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
+import type { Sql } from '../../db/sql';
 import type { HistoryRecord } from './router-model';
 
 export interface CallRecord {
@@ -40,8 +43,8 @@ export interface CallsStore {
     operatorId: number | null;
     callbackOf: number | null;
     now: number;
-  }): number;
-  get(id: number): CallRecord | undefined;
+  }): Promise<number>;
+  get(id: number): Promise<CallRecord | undefined>;
   setStatus(
     id: number,
     status: CallStatus,
@@ -58,14 +61,17 @@ export interface CallsStore {
    * The operator this household last spoke to on this shop's line, as stored: it does not wait for
    * (commit) pending writes; the calls service remembers the answers of this run itself.
    */
-  lastOperator(householdId: number, shopId: number): number | null;
+  lastOperator(householdId: number, shopId: number): Promise<number | null>;
   /** Calls left open by a previous run of the hub. */
-  open(): CallRecord[];
+  open(): Promise<CallRecord[]>;
   /** Outcomes since `since`, for the router's queue figures. */
-  history(since: number): HistoryRecord[];
-  list(filter: { shopId?: number; householdId?: number; limit: number }): CallRecord[];
-  /** Writes what is pending now, in one transaction (nothing when nothing is). */
-  commit(): void;
+  history(since: number): Promise<HistoryRecord[]>;
+  list(filter: { shopId?: number; householdId?: number; limit: number }): Promise<CallRecord[]>;
+  /**
+   * Writes what is pending now, in one transaction after the batches before it; settles once it is
+   * stored (at once when nothing is pending or on its way), rejects when its transaction failed.
+   */
+  commit(): Promise<void>;
   /** Settles once everything written so far is on disk; rejects when its transaction failed. */
   committed(): Promise<void>;
 }
@@ -102,9 +108,9 @@ const toRecord = (r: Row): CallRecord => ({
 });
 
 /** Creates a call and gives its record as stored, without reading it back. */
-export function createCall(store: CallsStore, c: Parameters<CallsStore['create']>[0]): CallRecord {
+export async function createCall(store: CallsStore, c: Parameters<CallsStore['create']>[0]): Promise<CallRecord> {
   return {
-    id: store.create(c),
+    id: await store.create(c),
     shopId: c.shopId,
     householdId: c.householdId,
     terminalId: c.terminalId,
@@ -120,60 +126,74 @@ export function createCall(store: CallsStore, c: Parameters<CallsStore['create']
   };
 }
 
-type Write = { kind: 'insert'; args: unknown[] } | { kind: 'update'; args: Record<string, unknown> };
+const OPEN = "('waiting', 'callback_requested', 'ringing_terminal', 'connected')";
+const SQL = {
+  insert:
+    'INSERT INTO calls (id, shop_id, household_id, terminal_id, direction, status, operator_id, callback_of, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  update: `UPDATE calls SET status = ?,
+     operator_id = COALESCE(?, operator_id),
+     terminal_id = COALESCE(?, terminal_id),
+     answered_at = COALESCE(?, answered_at),
+     ended_at = COALESCE(?, ended_at),
+     end_reason = COALESCE(?, end_reason),
+     callback_requested_at = COALESCE(?, callback_requested_at)
+   WHERE id = ?`,
+  /** The next id: SQLite's next rowid (see `create`); PostgreSQL's sequence, shared by every hub. */
+  nextId: {
+    sqlite: 'SELECT coalesce(max(id), 0) + 1 AS id FROM calls',
+    postgres: "SELECT nextval(pg_get_serial_sequence('calls', 'id')) AS id",
+  },
+  get: 'SELECT * FROM calls WHERE id = ?',
+  last: 'SELECT operator_id FROM calls WHERE household_id = ? AND shop_id = ? AND answered_at IS NOT NULL AND operator_id IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT 1',
+  open: `SELECT * FROM calls WHERE status IN ${OPEN} ORDER BY requested_at, id`,
+  history:
+    "SELECT * FROM calls WHERE requested_at >= ? AND direction = 'inbound' AND (answered_at IS NOT NULL OR status = 'abandoned')",
+};
 
-export function createSqliteCallsStore(db: Db): CallsStore {
-  const s = {
-    insert: db.prepare(
-      'INSERT INTO calls (id, shop_id, household_id, terminal_id, direction, status, operator_id, callback_of, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    maxId: db.prepare('SELECT max(id) AS id FROM calls'),
-    get: db.prepare('SELECT * FROM calls WHERE id = ?'),
-    update: db.prepare(
-      `UPDATE calls SET status = @status,
-         operator_id = COALESCE(@operatorId, operator_id),
-         terminal_id = COALESCE(@terminalId, terminal_id),
-         answered_at = COALESCE(@answeredAt, answered_at),
-         ended_at = COALESCE(@endedAt, ended_at),
-         end_reason = COALESCE(@endReason, end_reason),
-         callback_requested_at = COALESCE(@callbackRequestedAt, callback_requested_at)
-       WHERE id = @id`,
-    ),
-    last: db.prepare(
-      'SELECT operator_id FROM calls WHERE household_id = ? AND shop_id = ? AND answered_at IS NOT NULL AND operator_id IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT 1',
-    ),
-    open: db.prepare(
-      "SELECT * FROM calls WHERE status IN ('waiting', 'callback_requested', 'ringing_terminal', 'connected') ORDER BY requested_at, id",
-    ),
-    history: db.prepare(
-      "SELECT * FROM calls WHERE requested_at >= ? AND direction = 'inbound' AND (answered_at IS NOT NULL OR status = 'abandoned')",
-    ),
-  };
+type Write = { text: string; args: unknown[] };
+
+/** SQLite: the last id given on each connection, shared by every calls store on it. */
+const lastIds = new WeakMap<Sql, { id: number }>();
+
+export function createCallsStore(sql: Sql): CallsStore {
   let pending: Write[] = [];
   let waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   let scheduled = false;
-  let lastId = 0;
-  const writeAll = db.transaction((writes: Write[]) => {
-    for (const w of writes) {
-      if (w.kind === 'insert') s.insert.run(...w.args);
-      else s.update.run(w.args);
-    }
-  });
-  function commit() {
+  const last = lastIds.get(sql) ?? { id: 0 };
+  lastIds.set(sql, last);
+  /** The last batch sent to the database; null once it has settled (stored or refused). */
+  let inFlight: Promise<void> | null = null;
+  const afterInFlight = () => inFlight ?? Promise.resolve();
+  const writeAll = (writes: Write[]) =>
+    sql.transaction(async (tx) => {
+      for (const w of writes) await tx.run(w.text, w.args);
+    });
+  function commit(): Promise<void> {
     scheduled = false;
-    if (pending.length === 0) return;
+    if (pending.length === 0) return afterInFlight();
     const writes = pending;
     const settled = waiters;
     pending = [];
     waiters = [];
-    try {
-      writeAll(writes);
-    } catch (err) {
-      // The whole transaction failed (disk full, database closed): nobody is acknowledged.
-      for (const w of settled) w.reject(err);
-      throw err;
-    }
-    for (const w of settled) w.resolve();
+    // After the batch before it, whatever became of that one: changes reach the table in order.
+    const before = afterInFlight();
+    const batch = before.then(
+      () => writeAll(writes),
+      () => writeAll(writes),
+    );
+    inFlight = batch;
+    batch.then(
+      () => {
+        if (inFlight === batch) inFlight = null;
+        for (const w of settled) w.resolve();
+      },
+      // The whole transaction failed (disk full, database gone): nobody in it is acknowledged.
+      (err) => {
+        if (inFlight === batch) inFlight = null;
+        for (const w of settled) w.reject(err);
+      },
+    );
+    return batch;
   }
   function write(w: Write) {
     pending.push(w);
@@ -181,56 +201,54 @@ export function createSqliteCallsStore(db: Db): CallsStore {
     scheduled = true;
     setImmediate(() => {
       if (!scheduled) return;
-      try {
-        commit();
-      } catch {
-        // Already told to everyone waiting on this batch.
-      }
+      // A failure is told to everyone waiting on this batch.
+      commit().catch(() => undefined);
     });
   }
   /** Reads see every write made before them. */
-  const read = <T>(fn: () => T): T => {
-    if (pending.length) commit();
+  const read = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (pending.length) await commit();
     return fn();
   };
 
   return {
-    create(c) {
-      // The next rowid, as SQLite would give it (ids are never reused while the hub runs).
-      const max = (s.maxId.get() as { id: number | null }).id ?? 0;
-      lastId = Math.max(lastId, max) + 1;
+    async create(c) {
+      const next = (await sql.get<{ id: number }>(SQL.nextId[sql.engine]))!.id;
+      // SQLite: rows not written yet are not in max(id), and ids are never reused while the hub runs.
+      const id = sql.engine === 'sqlite' ? Math.max(last.id + 1, next) : next;
+      last.id = id;
       write({
-        kind: 'insert',
-        args: [lastId, c.shopId, c.householdId, c.terminalId, c.direction, c.status, c.operatorId, c.callbackOf, c.now],
+        text: SQL.insert,
+        args: [id, c.shopId, c.householdId, c.terminalId, c.direction, c.status, c.operatorId, c.callbackOf, c.now],
       });
-      return lastId;
+      return id;
     },
     get: (id) =>
-      read(() => {
-        const r = s.get.get(id) as Row | undefined;
+      read(async () => {
+        const r = await sql.get<Row>(SQL.get, [id]);
         return r && toRecord(r);
       }),
     setStatus(id, status, p = {}) {
       write({
-        kind: 'update',
-        args: {
-          id,
+        text: SQL.update,
+        args: [
           status,
-          operatorId: p.operatorId ?? null,
-          terminalId: p.terminalId ?? null,
-          answeredAt: p.answeredAt ?? null,
-          endedAt: p.endedAt ?? null,
-          endReason: p.endReason ?? null,
-          callbackRequestedAt: p.callbackRequestedAt ?? null,
-        },
+          p.operatorId ?? null,
+          p.terminalId ?? null,
+          p.answeredAt ?? null,
+          p.endedAt ?? null,
+          p.endReason ?? null,
+          p.callbackRequestedAt ?? null,
+          id,
+        ],
       });
     },
-    lastOperator: (householdId, shopId) =>
-      (s.last.get(householdId, shopId) as { operator_id: number } | undefined)?.operator_id ?? null,
-    open: () => read(() => (s.open.all() as Row[]).map(toRecord)),
+    lastOperator: async (householdId, shopId) =>
+      (await sql.get<{ operator_id: number }>(SQL.last, [householdId, shopId]))?.operator_id ?? null,
+    open: () => read(async () => (await sql.all<Row>(SQL.open)).map(toRecord)),
     history: (since) =>
-      read(() =>
-        (s.history.all(since) as Row[]).map((r) => ({
+      read(async () =>
+        (await sql.all<Row>(SQL.history, [since])).map((r) => ({
           queueId: r.shop_id,
           callId: r.id,
           enqueuedAt: r.requested_at,
@@ -241,7 +259,7 @@ export function createSqliteCallsStore(db: Db): CallsStore {
         })),
       ),
     list: (f) =>
-      read(() => {
+      read(async () => {
         const where: string[] = [];
         const args: number[] = [];
         if (f.shopId !== undefined) {
@@ -252,13 +270,13 @@ export function createSqliteCallsStore(db: Db): CallsStore {
           where.push('household_id = ?');
           args.push(f.householdId);
         }
-        const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, id DESC LIMIT ?`;
-        return (db.prepare(sql).all(...args, f.limit) as Row[]).map(toRecord);
+        const text = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, id DESC LIMIT ?`;
+        return (await sql.all<Row>(text, [...args, f.limit])).map(toRecord);
       }),
     commit,
     committed: () =>
       pending.length === 0
-        ? Promise.resolve()
+        ? afterInFlight()
         : new Promise<void>((resolve, reject) => waiters.push({ resolve, reject })),
   };
 }

@@ -5,7 +5,7 @@ import { fail, type LiveCalls, routed, type TerminalParty } from './live-model';
 import { createCall } from './store';
 
 export interface TerminalCommands {
-  request(p: TerminalParty, shopId: number): QueuePosition;
+  request(p: TerminalParty, shopId: number): Promise<QueuePosition>;
   requestCallback(p: TerminalParty, callId: number): QueuePosition;
   cancel(p: TerminalParty, callId: number): { callId: number };
   accept(p: TerminalParty, callId: number): CallInfo;
@@ -19,7 +19,7 @@ export function createTerminalCommands(calls: LiveCalls): TerminalCommands {
   const waiting = (callId: number) => views.queuePosition(callId)!;
 
   return {
-    request(p, shopId) {
+    async request(p, shopId) {
       if (!shops.get(shopId)) throw notFound('shop');
       for (const c of live.values()) {
         if (c.record.terminalId === p.terminalId && c.record.status !== 'callback_requested') {
@@ -32,23 +32,23 @@ export function createTerminalCommands(calls: LiveCalls): TerminalCommands {
           return waiting(c.record.id);
         }
       }
-      const record = createCall(store, {
-        shopId,
-        householdId: p.householdId,
-        terminalId: p.terminalId,
-        direction: 'inbound',
-        status: 'waiting',
-        operatorId: null,
-        callbackOf: null,
-        now: clock.now(),
-      });
+      const [record, lastOperatorId] = await calls.starting(p.terminalId, () =>
+        Promise.all([
+          createCall(store, {
+            shopId,
+            householdId: p.householdId,
+            terminalId: p.terminalId,
+            direction: 'inbound',
+            status: 'waiting',
+            operatorId: null,
+            callbackOf: null,
+            now: clock.now(),
+          }),
+          calls.lastOperator(p.householdId, shopId),
+        ]),
+      );
       calls.add(record);
-      router.enqueue({
-        callId: record.id,
-        queueId: shopId,
-        householdId: p.householdId,
-        lastOperatorId: calls.lastOperator(p.householdId, shopId),
-      });
+      router.enqueue({ callId: record.id, queueId: shopId, householdId: p.householdId, lastOperatorId });
       return waiting(record.id);
     },
 

@@ -1,16 +1,17 @@
 import type { Order, OrderMessage } from '@tsunagu/protocol';
+import { sqliteSql } from '../../db/sql';
 import type { DomainEvents } from '../../lib/events';
 import { createTestHub, emitAck, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
-import { createSqliteCallsStore } from '../calls/store';
+import { createCallsStore } from '../calls/store';
 
 describe('orders', () => {
   let hub: TestHub;
   let op: StaffSession;
   let milk: number;
   /** The household called this shop's line (a finished call); returns the call's id. */
-  const called = (householdId: number, shopId = hub.fixture.shopId) => {
-    const calls = createSqliteCallsStore(hub.ctx.db);
-    const id = calls.create({
+  const called = async (householdId: number, shopId = hub.fixture.shopId) => {
+    const calls = createCallsStore(sqliteSql(hub.ctx.db));
+    const id = await calls.create({
       shopId,
       householdId,
       terminalId: null,
@@ -21,13 +22,13 @@ describe('orders', () => {
       now: hub.ctx.clock.now(),
     });
     calls.setStatus(id, 'ended', { endedAt: hub.ctx.clock.now(), endReason: 'hung_up_by_resident' });
-    calls.commit(); // the store writes once per turn of the event loop; the test goes on in this one
+    await calls.commit(); // the store writes once per turn of the event loop
     return id;
   };
   beforeAll(async () => {
     hub = await createTestHub();
     op = await hub.login('operator');
-    for (const h of hub.fixture.households.slice(0, 3)) called(h);
+    for (const h of hub.fixture.households.slice(0, 3)) await called(h);
     milk = hub.stores.shops.addItem({
       shopId: hub.fixture.shopId,
       name: '牛乳',
@@ -90,12 +91,12 @@ describe('orders', () => {
     expect(notYours.json()).toEqual(missing.json());
     expect(notYours.body).not.toContain(hub.stores.households.get(stranger)!.name);
     // A call the household made to another shop does not open this shop's door…
-    const elsewhere = called(stranger, hub.fixture.otherShopId);
+    const elsewhere = await called(stranger, hub.fixture.otherShopId);
     const viaOther = await create(op, { shopId: hub.fixture.shopId, householdId: stranger, callId: elsewhere, lines });
     expect(viaOther.statusCode).toBe(404);
     expect(viaOther.json()).toEqual(missing.json());
     // …nor does one of this shop's calls with another household.
-    const ownCall = called(hub.fixture.households[0]!);
+    const ownCall = await called(hub.fixture.households[0]!);
     const wrongHousehold = await create(op, {
       shopId: hub.fixture.shopId,
       householdId: stranger,
@@ -104,7 +105,7 @@ describe('orders', () => {
     });
     expect(wrongHousehold.statusCode).toBe(404);
     // Once the household has called this shop, its staff may take its order.
-    const ownCallOfStranger = called(stranger);
+    const ownCallOfStranger = await called(stranger);
     const ok = await create(op, {
       shopId: hub.fixture.shopId,
       householdId: stranger,

@@ -20,19 +20,19 @@ const orderStaff = { roles: ['cityhall', 'operator', 'listener'] } as const;
  * to learn a stranger's name). A `callId` must be a call of this shop with this household. Every
  * refusal is the same 404 as for a household that does not exist.
  */
-function orderableHousehold(
+async function orderableHousehold(
   p: Principal | null,
   body: { shopId: number; householdId: number; callId?: number },
   calls: Pick<CallsService, 'callInfo' | 'history'>,
   householdExists: boolean,
-): boolean {
+): Promise<boolean> {
   if (!householdExists) return false;
   if (body.callId !== undefined) {
-    const call = calls.callInfo(body.callId);
+    const call = await calls.callInfo(body.callId);
     if (!call || call.shopId !== body.shopId || call.householdId !== body.householdId) return false;
   }
   const cityHall = p?.kind === 'user' ? p.user.role === 'cityhall' : p?.kind === 'apikey' && p.role === 'cityhall';
-  return cityHall || calls.history({ shopId: body.shopId, householdId: body.householdId, limit: 1 }).length > 0;
+  return cityHall || (await calls.history({ shopId: body.shopId, householdId: body.householdId, limit: 1 })).length > 0;
 }
 
 export function ordersRoutes(
@@ -73,7 +73,7 @@ export function ordersRoutes(
       const body = request.body;
       if (!visibleShopIds(request.principal, shops).includes(body.shopId))
         throw forbidden('You can only take orders for your own shop.');
-      if (!orderableHousehold(request.principal, body, deps.calls, deps.householdExists(body.householdId)))
+      if (!(await orderableHousehold(request.principal, body, deps.calls, deps.householdExists(body.householdId))))
         throw notFound('household');
       const userId = request.principal?.kind === 'user' ? request.principal.user.id : null;
       const o = orders.create(body, userId);

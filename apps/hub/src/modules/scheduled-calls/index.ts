@@ -7,7 +7,7 @@ import { scheduledCallsRoutes } from './routes';
 import { type CallScheduler, createCallScheduler } from './scheduler';
 import { createSqliteScheduledCallsStore } from './store';
 
-export type ScheduledCallsService = Plans & Pick<CallScheduler, 'tick' | 'ring'>;
+export type ScheduledCallsService = Plans & Pick<CallScheduler, 'tick' | 'settled' | 'ring'>;
 
 export async function registerScheduledCalls(
   hub: HubCore,
@@ -29,7 +29,7 @@ export async function registerScheduledCalls(
     if (principal.kind !== 'user') return;
     const party = { kind: 'user' as const, user: principal.user, socketId: socket.id };
     on('call:ringScheduled', { access: { roles: ['listener'] } }, async (p) => {
-      const call = jobs.ring(party, p.scheduledCallId);
+      const call = await jobs.ring(party, p.scheduledCallId);
       // Calling a resident is reaching into their home: recorded like every privileged action.
       await ctx.audit.record({
         actor: actorName(principal),
@@ -46,5 +46,5 @@ export async function registerScheduledCalls(
     scheduler = jobs;
     jobs.tick();
   }
-  return { ...plans, tick: jobs.tick, ring: jobs.ring };
+  return { ...plans, tick: jobs.tick, settled: jobs.settled, ring: jobs.ring };
 }

@@ -24,8 +24,10 @@ const MAX_SLEEP_MS = 60 * MINUTE;
 
 export interface CallScheduler {
   tick(): void;
+  /** Settles once the calls rung before a restart that the last tick found ended are settled. */
+  settled(): Promise<void>;
   /** A listener rings a planned call that is due: the resident's terminal rings. */
-  ring(p: StaffParty, scheduledCallId: number): CallInfo;
+  ring(p: StaffParty, scheduledCallId: number): Promise<CallInfo>;
   stop(): void;
 }
 
@@ -42,6 +44,8 @@ export function createCallScheduler(
   const tz = ctx.config.timeZone;
   let timer: TimerHandle | null = null;
   let stopped = false;
+  let settling: Promise<void> = Promise.resolve();
+  const ringingNow = new Set<number>();
 
   function tell(ids: number[]) {
     for (const id of ids) {
@@ -79,6 +83,7 @@ export function createCallScheduler(
     const now = clock.now();
     let next = now + MAX_SLEEP_MS;
     const changed: number[] = [];
+    const ringing: { id: number; callId: number }[] = [];
     try {
       ctx.db.transaction(() => {
         for (const s of store.list({ shopIds: null })) {
@@ -97,14 +102,7 @@ export function createCallScheduler(
               store.setState(c.id, 'lapsed', now);
               changed.push(c.id);
             } else next = Math.min(next, c.dueAt + LAPSE_MS);
-          } else if (c.callId !== null) {
-            // Ringing when the hub stopped: the calls module ended that call at start.
-            const call = calls.record(c.callId);
-            if (call && call.endedAt !== null) {
-              const e = { answered: call.answeredAt !== null, reason: call.endReason ?? '', callId: call.id };
-              if (settle(c.id, { ...e, at: call.endedAt })) changed.push(c.id);
-            }
-          }
+          } else if (c.callId !== null) ringing.push({ id: c.id, callId: c.callId });
         }
       })();
     } catch (err) {
@@ -113,6 +111,21 @@ export function createCallScheduler(
     }
     tell(changed);
     arm(Math.max(next, now + 1));
+    if (ringing.length) settling = settleEnded(ringing);
+  }
+
+  /** Ringing when the hub stopped: the calls module ended that call at start. */
+  async function settleEnded(ringing: { id: number; callId: number }[]) {
+    try {
+      for (const c of ringing) {
+        const call = await calls.record(c.callId);
+        if (stopped || !call || call.endedAt === null) continue;
+        const e = { answered: call.answeredAt !== null, reason: call.endReason ?? '', callId: call.id };
+        if (settle(c.id, { ...e, at: call.endedAt })) tell([c.id]);
+      }
+    } catch (err) {
+      ctx.log.error({ err }, 'planned calls: the calls rung before a restart could not be settled');
+    }
   }
 
   function arm(at: number) {
@@ -132,12 +145,20 @@ export function createCallScheduler(
 
   return {
     tick,
-    ring(p, scheduledCallId) {
+    settled: () => settling,
+    async ring(p, scheduledCallId) {
       const c = store.call(scheduledCallId);
       if (!c || c.shopId !== p.user.shopId) throw notFound('planned call');
-      if (c.state !== 'due')
+      if (c.state !== 'due' || ringingNow.has(c.id))
         throw new AppError(409, 'SCHEDULED_CALL_NOT_DUE', 'This planned call is not waiting to be made.');
-      const info = calls.callResident(p, c.householdId);
+      // The call's id comes from the calls table: nobody else rings this planned call meanwhile.
+      ringingNow.add(c.id);
+      let info: CallInfo;
+      try {
+        info = await calls.callResident(p, c.householdId);
+      } finally {
+        ringingNow.delete(c.id);
+      }
       store.setState(c.id, 'ringing', clock.now(), info.callId);
       tell([c.id]);
       return info;
