@@ -58,7 +58,7 @@ test('the terminal is reloaded mid-call: the call comes back on its own, with vi
   await expect(terminal.getByText('いま、ほかの電話をしています').count()).resolves.toBe(0);
   await screenshot(terminal, 'mishap-reload-terminal');
   await screenshot(operator, 'mishap-reload-console');
-  expect(lastCall(suite.hub, resident.householdId).status).toBe('connected');
+  expect((await lastCall(suite.hub, resident.householdId)).status).toBe('connected');
 
   // The operator ends it: the terminal says the call was cut, and by whom, until the resident taps.
   await operator.getByTestId('call-hang-up').click();
@@ -91,7 +91,7 @@ test('the operator closes the tab: back within the grace period the call resumes
   await terminal.getByTestId('call-ended').waitFor({ timeout: 10_000 });
   await expect(terminal.getByTestId('call-ended').textContent()).resolves.toContain('電話が切れました');
   await screenshot(terminal, 'mishap-tab-closed-terminal');
-  expect(lastCall(suite.hub, resident.householdId)).toEqual({ status: 'ended', end_reason: 'connection_lost' });
+  expect(await lastCall(suite.hub, resident.householdId)).toEqual({ status: 'ended', end_reason: 'connection_lost' });
 
   const later = await context.newPage();
   await openCalls(later);

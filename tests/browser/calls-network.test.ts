@@ -57,7 +57,10 @@ async function awayPastGrace(
   cut();
   await untilGone(suite.hub, side === 'terminal' ? 'terminals' : 'staff', room);
   clock.advance(RECONNECT_GRACE_MS + 1_000);
-  expect(lastCall(suite.hub, call.resident.householdId)).toEqual({ status: 'ended', end_reason: 'connection_lost' });
+  expect(await lastCall(suite.hub, call.resident.householdId)).toEqual({
+    status: 'ended',
+    end_reason: 'connection_lost',
+  });
   reconnect();
   await bothEnded(call.terminal, call.operator, consoleReason);
   await screenshot(call.terminal, `network-${side}-lost-terminal`);
@@ -87,7 +90,7 @@ test('the terminal’s network drops: back soon, the call resumes; away past the
   await operator.getByTestId('resident-offline').waitFor({ state: 'detached', timeout: 60_000 });
   await stillFlowing(terminal, 'call-remote-video');
   await stillFlowing(operator, 'console-remote-video');
-  expect(lastCall(suite.hub, resident.householdId).status).toBe('connected');
+  expect((await lastCall(suite.hub, resident.householdId)).status).toBe('connected');
 
   await awayPastGrace('terminal', call, room, '住民の端末との接続が切れた');
   await terminal.getByTestId('call-ended-ok').click();
@@ -114,7 +117,7 @@ test('the operator’s network drops: back soon, the call resumes; away past the
   await stillFlowing(terminal, 'call-remote-video');
   await stillFlowing(operator, 'console-remote-video');
   await framesOf(operator, 'console-remote-video');
-  expect(lastCall(suite.hub, resident.householdId).status).toBe('connected');
+  expect((await lastCall(suite.hub, resident.householdId)).status).toBe('connected');
 
   await awayPastGrace('console', call, room, 'こちらの接続が切れた');
 });

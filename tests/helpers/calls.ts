@@ -77,8 +77,12 @@ export async function untilGone(hub: TestHub, namespace: 'terminals' | 'staff', 
 export const staffRoom = rooms.user;
 export const terminalRoom = rooms.terminal;
 
-/** The latest call of a household as the hub stored it. */
-export function lastCall(hub: TestHub, householdId: number): { status: string; end_reason: string | null } {
+/** The latest call of a household as the hub stored it (once what it changed so far is stored). */
+export async function lastCall(
+  hub: TestHub,
+  householdId: number,
+): Promise<{ status: string; end_reason: string | null }> {
+  await hub.hub.capabilities.calls.committed();
   return hub.hub.ctx.db
     .prepare('SELECT status, end_reason FROM calls WHERE household_id = ? ORDER BY id DESC LIMIT 1')
     .get(householdId) as { status: string; end_reason: string | null };

@@ -31,7 +31,7 @@ describe('calls over real Socket.IO', () => {
     hub.ctx.events.on('household.activity', (e) => activity.push(e));
     const { callId } = await connectedCall();
     expect(activity).toContainEqual(expect.objectContaining({ householdId: hub.fixture.households[0], kind: 'call' }));
-    const rec = (hub.capabilities.calls as CallsService).callInfo(callId);
+    const rec = await (hub.capabilities.calls as CallsService).callInfo(callId);
     expect(rec).toMatchObject({ status: 'connected', shopName: 'テストマート' });
   });
 
