@@ -33,7 +33,7 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'shops',
   'announcements and receipts',
   'CAP messages',
-  'calls and orders',
+  'orders',
   'scheduled calls',
   'call notes',
   'notifications',

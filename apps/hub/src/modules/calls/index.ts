@@ -1,6 +1,5 @@
 /** Registers the calls capability: queues and routing, signalling, call history. */
 import type { HubCore } from '../../core';
-import { sqliteSql } from '../../db/sql';
 import { callsRoutes } from './routes';
 import { type CallsService, createCallsService } from './service';
 import { registerCallSockets } from './socket';
@@ -8,7 +7,7 @@ import { createCallsStore } from './store';
 
 export async function registerCalls(hub: HubCore): Promise<CallsService> {
   const calls = await createCallsService(hub.ctx, {
-    store: createCallsStore(sqliteSql(hub.ctx.db)),
+    store: createCallsStore(hub.ctx.sql),
     shops: hub.stores.shops,
     households: hub.stores.households,
     accounts: hub.stores.accounts,
