@@ -35,7 +35,6 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'CAP messages',
   'orders',
   'scheduled calls',
-  'call notes',
   'notifications',
   'watchers',
   'health probe',

@@ -15,7 +15,6 @@ import { migrate } from './migrate';
  */
 const NOT_YET_ON_POSTGRES = [
   'api_keys',
-  'call_notes',
   'call_schedules',
   'enrollment_codes',
   'health_probe',

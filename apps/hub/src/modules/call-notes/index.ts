@@ -3,12 +3,12 @@ import type { HubCore } from '../../core';
 import type { CallsService } from '../calls/service';
 import { callNotesRoutes } from './routes';
 import { type CallNotesService, createCallNotesService } from './service';
-import { createSqliteCallNotesStore } from './store';
+import { createCallNotesStore } from './store';
 
 export type { CallNotesService } from './service';
 
 export async function registerCallNotes(hub: HubCore, needs: { calls: CallsService }): Promise<CallNotesService> {
-  const notes = createCallNotesService(hub.ctx, { store: createSqliteCallNotesStore(hub.ctx.db), calls: needs.calls });
+  const notes = createCallNotesService(hub.ctx, { store: createCallNotesStore(hub.ctx.sql), calls: needs.calls });
   await hub.app.register(callNotesRoutes(hub.ctx, { notes, households: hub.stores.households }));
   return notes;
 }

@@ -39,7 +39,7 @@ export function callNotesRoutes(ctx: HubContext, deps: { notes: CallNotesService
         // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
         if (!households.get(householdId) || !canSeeHousehold(request.principal, householdId, households))
           throw notFound('household');
-        return { notes: notes.forHousehold(householdId) };
+        return { notes: await notes.forHousehold(householdId) };
       },
     );
   };

@@ -12,7 +12,7 @@ import type { CallNoteRecord, CallNotesStore } from './store';
 
 export interface CallNotesService {
   write(user: User, actor: string, callId: number, body: CallNoteBody): Promise<CallNote>;
-  forHousehold(householdId: number): CallNote[];
+  forHousehold(householdId: number): Promise<CallNote[]>;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -56,7 +56,7 @@ export function createCallNotesService(
           [{ path: 'note', message: 'required' }],
         );
       const writtenAt = ctx.clock.now();
-      const id = store.create({
+      const id = await store.create({
         callId,
         householdId: call.householdId,
         authorId: user.id,
@@ -74,11 +74,11 @@ export function createCallNotesService(
           urgency: body.concern,
           at: writtenAt,
         });
-      const saved = store.get(id);
+      const saved = await store.get(id);
       if (!saved) throw new Error('The call note was not stored.');
       return toCallNote(saved);
     },
 
-    forHousehold: (householdId) => store.forHousehold(householdId, 100).map(toCallNote),
+    forHousehold: async (householdId) => (await store.forHousehold(householdId, 100)).map(toCallNote),
   };
 }

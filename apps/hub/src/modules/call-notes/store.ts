@@ -1,7 +1,6 @@
-/** SQL for call notes: one note per answered call, by the staff member who took it. */
+/** SQL for call notes, on both engines (db/sql.ts): one note per answered call, by the staff member who took it. */
 import type { ConcernLevel } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
-import { list, one } from '../../db/rows';
+import type { Sql } from '../../db/sql';
 
 export interface CallNoteRecord {
   id: number;
@@ -23,15 +22,16 @@ export interface CallNotesStore {
   create(n: {
     callId: number;
     householdId: number;
-    authorId: number;
+    /** Null once the author's account is removed (the name stays). */
+    authorId: number | null;
     authorName: string;
     note: string;
     concern: ConcernLevel | null;
     writtenAt: number;
-  }): number | null;
-  get(id: number): CallNoteRecord | undefined;
+  }): Promise<number | null>;
+  get(id: number): Promise<CallNoteRecord | undefined>;
   /** Newest first. */
-  forHousehold(householdId: number, limit: number): CallNoteRecord[];
+  forHousehold(householdId: number, limit: number): Promise<CallNoteRecord[]>;
 }
 
 interface Row {
@@ -68,22 +68,33 @@ const SELECT = `SELECT n.id, n.call_id, n.household_id, h.name AS household_name
   FROM call_notes n JOIN calls c ON c.id = n.call_id JOIN households h ON h.id = n.household_id
   JOIN shops s ON s.id = c.shop_id`;
 
-export function createSqliteCallNotesStore(db: Db): CallNotesStore {
-  const s = {
-    insert: db.prepare(
-      `INSERT INTO call_notes (call_id, household_id, author_id, author_name, note, concern, written_at)
-       VALUES (@callId, @householdId, @authorId, @authorName, @note, @concern, @writtenAt)
-       ON CONFLICT (call_id) DO NOTHING`,
-    ),
-    get: db.prepare(`${SELECT} WHERE n.id = ?`),
-    forHousehold: db.prepare(`${SELECT} WHERE n.household_id = ? ORDER BY n.written_at DESC, n.id DESC LIMIT ?`),
-  };
+const INSERT = `INSERT INTO call_notes (call_id, household_id, author_id, author_name, note, concern, written_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING RETURNING id`;
+
+export function createCallNotesStore(sql: Sql): CallNotesStore {
   return {
-    create(n) {
-      const r = s.insert.run(n);
-      return r.changes === 0 ? null : Number(r.lastInsertRowid);
+    async create(n) {
+      const row = await sql.get<{ id: number }>(INSERT, [
+        n.callId,
+        n.householdId,
+        n.authorId,
+        n.authorName,
+        n.note,
+        n.concern,
+        n.writtenAt,
+      ]);
+      return row ? row.id : null;
     },
-    get: (id) => one(s.get, toRecord, id),
-    forHousehold: (householdId, limit) => list(s.forHousehold, toRecord, householdId, limit),
+    get: async (id) => {
+      const r = await sql.get<Row>(`${SELECT} WHERE n.id = ?`, [id]);
+      return r && toRecord(r);
+    },
+    forHousehold: async (householdId, limit) =>
+      (
+        await sql.all<Row>(`${SELECT} WHERE n.household_id = ? ORDER BY n.written_at DESC, n.id DESC LIMIT ?`, [
+          householdId,
+          limit,
+        ])
+      ).map(toRecord),
   };
 }
