@@ -8,7 +8,8 @@ import { bearerToken } from './auth';
 
 /** A gauge read at scrape time from the module that owns the figure. */
 export interface SampledGauge {
-  sample(source: () => number): void;
+  /** Read at scrape time (a store's count may be awaited). */
+  sample(source: () => number | Promise<number>): void;
 }
 
 /**
@@ -39,13 +40,13 @@ export interface HubMetrics {
 }
 
 function sampledGauge(registry: Registry, name: string, help: string): SampledGauge {
-  let source: (() => number) | null = null;
+  let source: (() => number | Promise<number>) | null = null;
   new Gauge({
     name,
     help,
     registers: [registry],
-    collect() {
-      if (source) this.set(source());
+    async collect() {
+      if (source) this.set(await source());
     },
   });
   return {

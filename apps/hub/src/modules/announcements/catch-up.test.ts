@@ -16,7 +16,7 @@ describe('catch-up list from the kept published set', () => {
     const svc = hub.capabilities.announcements as AnnouncementsService;
     const cityhall = hub.as(hub.sessionFor(hub.fixture.users.cityhall));
     const [h0, h1] = hub.fixture.households as [number, number];
-    const shown = (householdId: number) => svc.forHousehold(householdId).map((a) => [a.id, a.version]);
+    const shown = async (householdId: number) => (await svc.forHousehold(householdId)).map((a) => [a.id, a.version]);
     const create = async (payload: Record<string, unknown>) => {
       const res = await cityhall({
         method: 'POST',
@@ -28,20 +28,20 @@ describe('catch-up list from the kept published set', () => {
     };
 
     // Read once (nothing published): the set is now kept.
-    expect(shown(h0)).toEqual([]);
+    expect(await shown(h0)).toEqual([]);
     const a = await create({});
-    expect(shown(h0)).toEqual([[a, 1]]);
+    expect(await shown(h0)).toEqual([[a, 1]]);
     const b = await create({ target: { type: 'households', householdIds: [h1] } });
-    expect(shown(h0)).toEqual([[a, 1]]);
-    expect(shown(h1)).toEqual([
+    expect(await shown(h0)).toEqual([[a, 1]]);
+    expect(await shown(h1)).toEqual([
       [a, 1],
       [b, 1],
     ]);
     const patched = await cityhall({ method: 'PATCH', url: `/api/announcements/${a}`, payload: { bodyJa: '訂正' } });
     expect(patched.statusCode).toBe(200);
-    expect(shown(h0)).toEqual([[a, 2]]);
+    expect(await shown(h0)).toEqual([[a, 2]]);
     expect((await cityhall({ method: 'POST', url: `/api/announcements/${a}/cancel` })).statusCode).toBe(200);
-    expect(shown(h0)).toEqual([]);
-    expect(shown(h1)).toEqual([[b, 1]]);
+    expect(await shown(h0)).toEqual([]);
+    expect(await shown(h1)).toEqual([[b, 1]]);
   });
 });

@@ -73,7 +73,7 @@ interface Kept {
 }
 
 export interface CatchUp {
-  forHousehold(householdId: number, now: number): TerminalAnnouncement[];
+  forHousehold(householdId: number, now: number): Promise<TerminalAnnouncement[]>;
   /** The published set may have changed: read it again when next asked. */
   changed(): void;
 }
@@ -93,7 +93,7 @@ export function createCatchUp(store: AnnouncementsStore, receipts: ReceiptsStore
     };
   };
   return {
-    forHousehold(householdId, now) {
+    async forHousehold(householdId, now) {
       kept ??= load();
       if (kept === 'too-many') return householdView(store, receipts, householdId, now);
       const list: AnnouncementRecord[] = [];

@@ -1,7 +1,7 @@
 /** The announcements capability: emergency alerts and notices, the CAP gateway, delivery and receipts. */
 import type { HubCore } from '../../core';
 import { capFeedRoutes } from './cap/feed-routes';
-import { createSqliteReceiptsStore } from './receipt-store';
+import { createReceiptsStore, createSqliteTargetCheck } from './receipt-store';
 import { announcementsRoutes } from './routes';
 import { senderPolicyRoutes } from './sender-routes';
 import { createSqliteSendersStore } from './sender-store';
@@ -14,10 +14,10 @@ export type { AnnouncementsService } from './service';
 
 export async function registerAnnouncements(hub: HubCore): Promise<AnnouncementsService> {
   const store = createSqliteAnnouncementsStore(hub.ctx.db);
-  const receipts = createSqliteReceiptsStore(hub.ctx.db);
+  const receipts = createReceiptsStore(hub.ctx.sql);
   const speech = await registerSpeech(hub, {
     content: (id) => store.get(id),
-    isTargeted: (id, householdId) => receipts.isTargeted(id, householdId),
+    isTargeted: createSqliteTargetCheck(hub.ctx.db),
   });
   const service = createAnnouncementsService(hub.ctx, {
     store,
@@ -30,11 +30,11 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
   registerAnnouncementSockets(hub.ctx, service);
   // For the "emergency not delivered" alert (docs/prometheus): read at scrape time.
   const undelivered = () => receipts.undeliveredEmergencies();
-  hub.ctx.metrics.operations.emergencyOldestUndelivered.sample(() => {
-    const { oldestPublishedAt } = undelivered();
+  hub.ctx.metrics.operations.emergencyOldestUndelivered.sample(async () => {
+    const { oldestPublishedAt } = await undelivered();
     return oldestPublishedAt === null ? 0 : Math.max(0, (hub.ctx.clock.now() - oldestPublishedAt) / 1000);
   });
-  hub.ctx.metrics.operations.emergencyUndeliveredTerminals.sample(() => undelivered().terminals);
+  hub.ctx.metrics.operations.emergencyUndeliveredTerminals.sample(async () => (await undelivered()).terminals);
   await hub.app.register(announcementsRoutes(hub.ctx, service));
   await hub.app.register(senderPolicyRoutes(hub.ctx, service));
   await hub.app.register(capFeedRoutes(hub.ctx, { store, households: hub.stores.households }));

@@ -105,7 +105,7 @@ describe('one policy for every path that creates or changes an announcement', ()
       expect(a.statusCode).toBe(201);
       const heldOne = svc.get((a.json() as { announcementId: number }).announcementId);
       expect(heldOne).toMatchObject({ status: 'pending_approval', approvedBy: null });
-      expect(shownTo(0)).toEqual([]);
+      expect(await shownTo(0)).toEqual([]);
       // A person approves it; then it goes out.
       const ok = await as(hub, cityhall)({ method: 'POST', url: `/api/announcements/${heldOne.id}/approve` });
       expect(ok.json()).toMatchObject({ status: 'published', approvedBy: expect.stringContaining('cityhall') });
@@ -187,7 +187,7 @@ describe('one policy for every path that creates or changes an announcement', ()
         pendingChange: { bodyJa: '高台へ避難してください。', requestedBy: expect.stringContaining('cityhall') },
       });
       // The terminals still show what was approved.
-      expect(shownTo(0).map((x) => x.bodyJa)).toEqual(['避難してください。']);
+      expect((await shownTo(0)).map((x) => x.bodyJa)).toEqual(['避難してください。']);
       const self = await as(hub, cityhall)({ method: 'POST', url: `/api/announcements/${a.id}/approve` });
       expect(code(self)).toBe('APPROVAL_SAME_ACCOUNT');
       const ok = await as(hub, admin)({ method: 'POST', url: `/api/announcements/${a.id}/approve` });
@@ -197,7 +197,7 @@ describe('one policy for every path that creates or changes an announcement', ()
         pendingChange: null,
         version: 2,
       });
-      expect(shownTo(0).map((x) => x.bodyJa)).toEqual(['高台へ避難してください。']);
+      expect((await shownTo(0)).map((x) => x.bodyJa)).toEqual(['高台へ避難してください。']);
     });
 
     it('sends an approved, scheduled emergency that was edited back for approval', async () => {
@@ -212,7 +212,7 @@ describe('one policy for every path that creates or changes an announcement', ()
       )({ method: 'PATCH', url: `/api/announcements/${a.id}`, payload: { titleJa: '避難指示(訂正)' } });
       expect(edit.json()).toMatchObject({ status: 'pending_approval', approvedBy: null, titleJa: '避難指示(訂正)' });
       (hub.clock as FakeClock).advance(120_000);
-      expect(shownTo(0)).toEqual([]);
+      expect(await shownTo(0)).toEqual([]);
       // The one who wrote the correction cannot approve it; the author of the original can.
       expect(code(await as(hub, admin)({ method: 'POST', url: `/api/announcements/${a.id}/approve` }))).toBe(
         'APPROVAL_SAME_ACCOUNT',
@@ -238,7 +238,7 @@ describe('one policy for every path that creates or changes an announcement', ()
         }),
       );
       expect(svc.get(id)).toMatchObject({ approvedBy: null, pendingChange: { titleJa: '大雨特別警報 U-2' } });
-      expect(shownTo(0).map((x) => x.titleJa)).toEqual(['大雨特別警報 U-1']);
+      expect((await shownTo(0)).map((x) => x.titleJa)).toEqual(['大雨特別警報 U-1']);
     });
   });
 

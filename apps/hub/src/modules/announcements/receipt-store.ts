@@ -1,6 +1,11 @@
-/** SQL for receipts: group-committed writes, a household's receipt states, the follow-up list. */
+/**
+ * SQL for receipts: group-committed writes, a household's receipt states, the follow-up list. One
+ * SQL text for both engines (db/sql.ts); a batch is one unit of work, row by row on SQLite (prepared
+ * statements in-process), one statement per round on PostgreSQL (a round trip costs more than a row).
+ */
 import type { SafetyAnswer } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import type { Sql } from '../../db/sql';
 
 export interface ReceiptWrite {
   announcementId: number;
@@ -34,90 +39,121 @@ export interface FollowUpRow {
 }
 
 export interface ReceiptsStore {
-  isTargeted(announcementId: number, householdId: number): boolean;
-  receiptStates(householdId: number, announcementIds: number[]): TerminalReceiptState[];
-  /** Writes many receipts in one transaction (group commit). */
-  writeReceipts(receipts: ReceiptWrite[]): void;
+  isTargeted(announcementId: number, householdId: number): Promise<boolean>;
+  receiptStates(householdId: number, announcementIds: number[]): Promise<TerminalReceiptState[]>;
+  /** Writes many receipts in one transaction (group commit): resolves once committed, all or none. */
+  writeReceipts(receipts: ReceiptWrite[]): Promise<void>;
   /** Every targeted household with its receipts. */
-  followUpRows(announcementId: number): FollowUpRow[];
+  followUpRows(announcementId: number): Promise<FollowUpRow[]>;
   /** Published emergencies some enrolled terminal has not confirmed: the oldest's time, and how many terminals wait. */
-  undeliveredEmergencies(): { oldestPublishedAt: number | null; terminals: number };
+  undeliveredEmergencies(): Promise<{ oldestPublishedAt: number | null; terminals: number }>;
 }
 
-export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
-  const s = {
-    isTargeted: db.prepare('SELECT 1 FROM announcement_targets WHERE announcement_id = ? AND household_id = ?'),
-    receiptStates: db.prepare(
-      `SELECT announcement_id AS announcementId, MAX(acknowledged_at) AS acknowledgedAt,
-         (SELECT r2.safety_answer FROM announcement_receipts r2 WHERE r2.announcement_id = r.announcement_id AND r2.household_id = r.household_id
-            AND r2.safety_answer IS NOT NULL ORDER BY r2.answered_at DESC LIMIT 1) AS safetyAnswer
-       FROM announcement_receipts r WHERE household_id = ? AND announcement_id IN (SELECT value FROM json_each(?))
-       GROUP BY announcement_id`,
-    ),
-    delivered: db.prepare(
-      `INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET delivered_at = COALESCE(delivered_at, excluded.delivered_at)`,
-    ),
-    played: db.prepare(
-      `INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at, played_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET delivered_at = COALESCE(delivered_at, excluded.delivered_at),
-         played_at = COALESCE(played_at, excluded.played_at)`,
-    ),
-    // Acknowledged keeps the latest time: an updated announcement is acknowledged again.
-    acknowledged: db.prepare(
-      `INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at, acknowledged_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET delivered_at = COALESCE(delivered_at, excluded.delivered_at),
-         acknowledged_at = excluded.acknowledged_at`,
-    ),
-    answered: db.prepare(
-      `INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, delivered_at, acknowledged_at, safety_answer, answered_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET delivered_at = COALESCE(delivered_at, excluded.delivered_at),
-         acknowledged_at = COALESCE(acknowledged_at, excluded.acknowledged_at),
-         safety_answer = excluded.safety_answer, answered_at = excluded.answered_at`,
-    ),
-    followUps: db.prepare(
-      `WITH per AS MATERIALIZED (
-         SELECT household_id,
-           MAX(delivered_at IS NOT NULL) AS delivered,
-           MAX(acknowledged_at IS NOT NULL) AS acknowledged,
-           MAX(COALESCE(safety_answer = 'need_help', 0)) AS need_help,
-           MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
-         FROM announcement_receipts WHERE announcement_id = ? GROUP BY household_id)
-       SELECT h.id AS householdId, h.name, h.address, h.phone, h.district_id AS districtId, d.name AS districtName,
-         h.needs_assistance AS needsAssistance, per.delivered, per.acknowledged, per.need_help AS needHelp, per.safe,
-         EXISTS (SELECT 1 FROM terminals tm WHERE tm.household_id = h.id AND tm.revoked_at IS NULL) AS hasTerminal
-       FROM announcement_targets t JOIN households h ON h.id = t.household_id JOIN districts d ON d.id = h.district_id
-         LEFT JOIN per ON per.household_id = t.household_id
-       WHERE t.announcement_id = ?`,
-    ),
-    undeliveredEmergencies: db.prepare(
-      `SELECT MIN(a.published_at) AS oldestPublishedAt, COUNT(*) AS terminals
-       FROM announcements a
-         JOIN announcement_targets t ON t.announcement_id = a.id
-         JOIN terminals tm ON tm.household_id = t.household_id AND tm.revoked_at IS NULL
-         LEFT JOIN announcement_receipts r ON r.announcement_id = a.id AND r.terminal_id = tm.id
-       WHERE a.status = 'published' AND a.kind = 'emergency' AND r.delivered_at IS NULL`,
-    ),
-  };
+const IS_TARGETED = 'SELECT 1 AS found FROM announcement_targets WHERE announcement_id = ? AND household_id = ?';
 
-  const writeReceipts = db.transaction((receipts: ReceiptWrite[]) => {
-    for (const r of receipts) {
-      const base = [r.announcementId, r.terminalId, r.householdId] as const;
-      if (r.stage === 'delivered') s.delivered.run(...base, r.at);
-      else if (r.stage === 'played') s.played.run(...base, r.at, r.at);
-      else if (r.stage === 'acknowledged') s.acknowledged.run(...base, r.at, r.at);
-      else s.answered.run(...base, r.at, r.at, r.answer ?? null, r.at);
+/**
+ * What each stage writes, as one row of (delivered, played, acknowledged, answer, answered) times:
+ * every stage is a delivery; played and acknowledged are kept from the first time, except that an
+ * acknowledgement keeps the latest (an updated announcement is acknowledged again); an answer
+ * replaces the previous one. One upsert for every stage, so a batch is one statement on PostgreSQL.
+ */
+const stageRow = (r: ReceiptWrite) =>
+  [
+    r.at,
+    r.stage === 'played' ? r.at : null,
+    r.stage === 'acknowledged' || r.stage === 'answered' ? r.at : null,
+    r.stage === 'answered' ? (r.answer ?? null) : null,
+    r.stage === 'answered' ? r.at : null,
+  ] as const;
+const COLUMNS = `(announcement_id, terminal_id, household_id, delivered_at, played_at, acknowledged_at, safety_answer,
+  answered_at)`;
+const UPSERT = `ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET
+    delivered_at = COALESCE(announcement_receipts.delivered_at, excluded.delivered_at),
+    played_at = COALESCE(announcement_receipts.played_at, excluded.played_at),
+    acknowledged_at = CASE WHEN excluded.answered_at IS NULL
+      THEN COALESCE(excluded.acknowledged_at, announcement_receipts.acknowledged_at)
+      ELSE COALESCE(announcement_receipts.acknowledged_at, excluded.acknowledged_at) END,
+    safety_answer = CASE WHEN excluded.answered_at IS NULL THEN announcement_receipts.safety_answer
+      ELSE excluded.safety_answer END,
+    answered_at = COALESCE(excluded.answered_at, announcement_receipts.answered_at)`;
+const WRITE_ONE = `INSERT INTO announcement_receipts ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT}`;
+const WRITE_MANY = `INSERT INTO announcement_receipts ${COLUMNS}
+  SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[])
+  ${UPSERT}`;
+
+/**
+ * The batch in rounds, in order, each naming a receipt row at most once (a statement may not change
+ * one row twice on PostgreSQL): a terminal's delivered and played in one batch go in two rounds.
+ */
+function rounds(receipts: ReceiptWrite[]): ReceiptWrite[][] {
+  const out: ReceiptWrite[][] = [];
+  const seen: Set<string>[] = [];
+  for (const r of receipts) {
+    const key = `${r.announcementId}:${r.terminalId}`;
+    // After the last round that has it; receipts of other rows fill the earliest rounds.
+    let i = seen.length;
+    while (i > 0 && !seen[i - 1]!.has(key)) i -= 1;
+    if (i === out.length) {
+      out.push([]);
+      seen.push(new Set());
     }
-  });
+    out[i]!.push(r);
+    seen[i]!.add(key);
+  }
+  return out;
+}
 
+export function createReceiptsStore(sql: Sql): ReceiptsStore {
   return {
-    isTargeted: (a, h) => s.isTargeted.get(a, h) !== undefined,
-    receiptStates: (householdId, ids) =>
-      s.receiptStates.all(householdId, JSON.stringify(ids)) as TerminalReceiptState[],
-    writeReceipts: (receipts) => writeReceipts(receipts),
-    followUpRows: (announcementId) =>
-      (s.followUps.all(announcementId, announcementId) as Record<string, unknown>[]).map((r) => ({
+    isTargeted: async (a, h) => (await sql.get(IS_TARGETED, [a, h])) !== undefined,
+    receiptStates: (householdId, ids) => {
+      const [inIds, param] = sql.anyOf('announcement_id', ids);
+      return sql.all<TerminalReceiptState>(
+        `SELECT announcement_id AS "announcementId", MAX(acknowledged_at) AS "acknowledgedAt",
+           (SELECT r2.safety_answer FROM announcement_receipts r2 WHERE r2.announcement_id = r.announcement_id
+              AND r2.household_id = r.household_id AND r2.safety_answer IS NOT NULL
+            ORDER BY r2.answered_at DESC LIMIT 1) AS "safetyAnswer"
+         FROM announcement_receipts r WHERE household_id = ? AND ${inIds}
+         GROUP BY announcement_id, household_id`,
+        [householdId, param],
+      );
+    },
+    writeReceipts: (receipts) =>
+      sql.transaction(async (tx) => {
+        if (tx.engine === 'sqlite') {
+          for (const r of receipts)
+            await tx.run(WRITE_ONE, [r.announcementId, r.terminalId, r.householdId, ...stageRow(r)]);
+          return;
+        }
+        for (const round of rounds(receipts)) {
+          const rows = round.map((r) => [r.announcementId, r.terminalId, r.householdId, ...stageRow(r)]);
+          await tx.run(
+            WRITE_MANY,
+            rows[0]!.map((_, column) => rows.map((row) => row[column])),
+          );
+        }
+      }),
+    followUpRows: async (announcementId) =>
+      (
+        await sql.all<Record<string, unknown>>(
+          `WITH per AS MATERIALIZED (
+             SELECT household_id,
+               MAX(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
+               MAX(CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END) AS acknowledged,
+               MAX(CASE WHEN safety_answer = 'need_help' THEN 1 ELSE 0 END) AS need_help,
+               MAX(CASE WHEN safety_answer = 'safe' THEN 1 ELSE 0 END) AS safe
+             FROM announcement_receipts WHERE announcement_id = ? GROUP BY household_id)
+           SELECT h.id AS "householdId", h.name, h.address, h.phone, h.district_id AS "districtId",
+             d.name AS "districtName", h.needs_assistance AS "needsAssistance", per.delivered, per.acknowledged,
+             per.need_help AS "needHelp", per.safe,
+             CASE WHEN EXISTS (SELECT 1 FROM terminals tm WHERE tm.household_id = h.id AND tm.revoked_at IS NULL)
+               THEN 1 ELSE 0 END AS "hasTerminal"
+           FROM announcement_targets t JOIN households h ON h.id = t.household_id JOIN districts d ON d.id = h.district_id
+             LEFT JOIN per ON per.household_id = t.household_id
+           WHERE t.announcement_id = ?`,
+          [announcementId, announcementId],
+        )
+      ).map((r) => ({
         householdId: r.householdId as number,
         name: r.name as string,
         address: r.address as string,
@@ -131,7 +167,26 @@ export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
         needHelp: r.needHelp === 1,
         safe: r.safe === 1,
       })),
-    undeliveredEmergencies: () =>
-      s.undeliveredEmergencies.get() as { oldestPublishedAt: number | null; terminals: number },
+    undeliveredEmergencies: async () => {
+      const r = await sql.get<{ oldestPublishedAt: number | null; terminals: number }>(
+        `SELECT MIN(a.published_at) AS "oldestPublishedAt", COUNT(*) AS terminals
+         FROM announcements a
+           JOIN announcement_targets t ON t.announcement_id = a.id
+           JOIN terminals tm ON tm.household_id = t.household_id AND tm.revoked_at IS NULL
+           LEFT JOIN announcement_receipts r ON r.announcement_id = a.id AND r.terminal_id = tm.id
+         WHERE a.status = 'published' AND a.kind = 'emergency' AND r.delivered_at IS NULL`,
+      );
+      return { oldestPublishedAt: r?.oldestPublishedAt ?? null, terminals: Number(r?.terminals ?? 0) };
+    },
   };
+}
+
+/**
+ * Whether an announcement was sent to a household, answered synchronously: the voice clip's fast
+ * path (speech/fast.ts) answers before the router and cannot wait. SQLite only, as the clip stamps
+ * are (speech/store.ts), until the speech path reads from memory.
+ */
+export function createSqliteTargetCheck(db: Db): (announcementId: number, householdId: number) => boolean {
+  const s = db.prepare(IS_TARGETED);
+  return (a, h) => s.get(a, h) !== undefined;
 }

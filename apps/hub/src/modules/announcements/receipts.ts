@@ -3,8 +3,9 @@
  * counted live for city hall, and the follow-up list of households to call.
  *
  * Group commit: with 10,000 terminals reporting at once, one transaction per receipt would be the
- * bottleneck. Receipts queue for a few milliseconds, are written in one transaction, and only then
- * is each terminal answered (so an ack means "stored").
+ * bottleneck. Receipts queue for a few milliseconds, are written in one transaction, and only once it
+ * has committed is each terminal answered (so an ack means "stored"; a failed batch answers each
+ * of its terminals with the error, and they send again).
  */
 import type { FollowUpHousehold, ReceiptPayload } from '@tsunagu/protocol';
 import { Counter, Histogram } from 'prom-client';
@@ -30,7 +31,7 @@ export class ReceiptBatcher {
   private closed = false;
 
   constructor(
-    private readonly commit: (writes: ReceiptWrite[]) => void,
+    private readonly commit: (writes: ReceiptWrite[]) => Promise<void>,
     private readonly committed: (writes: ReceiptWrite[]) => void,
     private readonly onError: (err: unknown) => void,
     private readonly windowMs = RECEIPT_BATCH_WINDOW_MS,
@@ -40,21 +41,31 @@ export class ReceiptBatcher {
     if (this.closed) return Promise.reject(new Error('The hub is shutting down.'));
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
-      if (this.queue.length >= RECEIPT_BATCH_MAX) this.flush();
+      if (this.queue.length >= RECEIPT_BATCH_MAX) void this.flush();
       // The batching window is a throughput knob, not a deadline: a plain timer on purpose.
-      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.windowMs);
+      else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.windowMs);
     });
   }
 
-  /** Commits everything queued now. */
-  flush(): void {
+  /** Batches being committed: `close` waits for them. */
+  private committing = new Set<Promise<void>>();
+
+  /** Commits everything queued now; resolves once it has committed (or failed). */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    if (batch.length === 0) return Promise.resolve();
+    const done = this.commitBatch(batch);
+    this.committing.add(done);
+    void done.then(() => this.committing.delete(done));
+    return done;
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<void> {
     try {
-      this.commit(batch.map((p) => p.write));
+      await this.commit(batch.map((p) => p.write));
     } catch (err) {
       this.onError(err);
       for (const p of batch) p.reject(err);
@@ -68,9 +79,10 @@ export class ReceiptBatcher {
     }
   }
 
-  close(): void {
-    this.flush();
+  async close(): Promise<void> {
     this.closed = true;
+    await this.flush();
+    await Promise.all(this.committing);
   }
 }
 
@@ -78,9 +90,13 @@ export interface Receipts {
   /** Stores a terminal's receipt (resolves once committed). */
   record(terminal: { terminalId: number; householdId: number }, p: ReceiptPayload): Promise<void>;
   /** Households to call: those who asked for help first, then those who have not answered. */
-  followUps(announcementId: number, safetyCheck: boolean, sort: 'district' | 'needsAssistance'): FollowUpHousehold[];
+  followUps(
+    announcementId: number,
+    safetyCheck: boolean,
+    sort: 'district' | 'needsAssistance',
+  ): Promise<FollowUpHousehold[]>;
   /** Commits queued receipts and stops. */
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export function createReceipts(ctx: HubContext, store: AnnouncementsStore, receipts: ReceiptsStore): Receipts {
@@ -142,7 +158,7 @@ export function createReceipts(ctx: HubContext, store: AnnouncementsStore, recei
 
   return {
     async record(terminal, p) {
-      if (!receipts.isTargeted(p.announcementId, terminal.householdId)) throw notFound('announcement');
+      if (!(await receipts.isTargeted(p.announcementId, terminal.householdId))) throw notFound('announcement');
       if (p.stage === 'answered' && !p.answer) {
         throw badRequest('VALIDATION_FAILED', 'A safety answer (safe or need_help) is required.', [
           { path: 'payload.answer', message: 'is required' },
@@ -163,14 +179,13 @@ export function createReceipts(ctx: HubContext, store: AnnouncementsStore, recei
       });
     },
 
-    followUps: (announcementId, safetyCheck, sort) =>
-      followUpList(receipts.followUpRows(announcementId), safetyCheck, sort),
+    followUps: async (announcementId, safetyCheck, sort) =>
+      followUpList(await receipts.followUpRows(announcementId), safetyCheck, sort),
 
-    stop() {
-      batcher.flush();
+    async stop() {
       if (countsTimer) clearTimeout(countsTimer);
       countsTimer = null;
-      batcher.close();
+      await batcher.close();
     },
   };
 }

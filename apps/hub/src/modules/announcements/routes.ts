@@ -111,7 +111,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     );
 
     route(app, 'GET /api/announcements/:id/follow-ups', { config: { access: cityhall }, tags }, async (request) => {
-      const households = service.followUps(request.params.id, request.query.sort ?? 'district');
+      const households = await service.followUps(request.params.id, request.query.sort ?? 'district');
       await ctx.reads.record(
         actorName(request.principal),
         'follow_ups',
@@ -126,7 +126,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       { config: { access: cityhall }, tags },
       async (request, reply) => {
         const { id } = request.params;
-        const rows = service.followUps(id, request.query.sort ?? 'district');
+        const rows = await service.followUps(id, request.query.sort ?? 'district');
         const header = ['世帯ID', '世帯名', '住所', '電話', '地区', '要配慮', '状態', '配信済み'];
         const lines = [
           header,
@@ -210,7 +210,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         const { id } = request.params;
         const p = request.principal;
         // A terminal only hears what was sent to its household.
-        if (p?.kind !== 'terminal' || !service.forHousehold(p.householdId).some((a) => a.id === id))
+        if (p?.kind !== 'terminal' || !(await service.forHousehold(p.householdId)).some((a) => a.id === id))
           throw notFound('voice clip');
         return sendAudio(id, reply);
       },

@@ -63,7 +63,7 @@ describe('announcements at city scale', () => {
     svc.counts(a.id);
     const countsMs = performance.now() - started;
     started = performance.now();
-    expect(svc.followUps(a.id, 'needsAssistance')).toHaveLength(3);
+    expect(await svc.followUps(a.id, 'needsAssistance')).toHaveLength(3);
     const followUpsMs = performance.now() - started;
     console.log(
       `10,000 households: publish ${publishMs.toFixed(0)} ms; ${terminals.length * 3} receipts in ${receiptsMs.toFixed(0)} ms over ${batches} transactions; one recount ${countsMs.toFixed(1)} ms; follow-up list ${followUpsMs.toFixed(1)} ms`,

@@ -57,14 +57,14 @@ export interface AnnouncementsService {
   list(limit: number): Announcement[];
   preview(target: AnnouncementTarget): TargetPreview;
   counts(id: number): ReceiptCounts;
-  followUps(id: number, sort: 'district' | 'needsAssistance'): FollowUpHousehold[];
+  followUps(id: number, sort: 'district' | 'needsAssistance'): Promise<FollowUpHousehold[]>;
   settings(): AnnouncementSettings;
   /** District centroids used to match CAP polygons and circles. */
   centroids(): DistrictCentroid[];
   setCentroids(list: DistrictCentroid[]): DistrictCentroid[];
   setSettings(s: AnnouncementSettings): AnnouncementSettings;
   /** What a terminal of this household should show now, oldest first. */
-  forHousehold(householdId: number): TerminalAnnouncement[];
+  forHousehold(householdId: number): Promise<TerminalAnnouncement[]>;
   receipt(terminal: { terminalId: number; householdId: number }, p: ReceiptPayload): Promise<void>;
   /** The sender a request comes from: a person, or an API key with the policy city hall set for it. */
   senderFor(principal: Principal | null): Sender;
@@ -78,7 +78,7 @@ export interface AnnouncementsService {
   /** Re-arms schedules and expiries from the database (hub start). */
   start(): void;
   /** Stops timers and commits queued receipts. */
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export interface AnnouncementsDeps {
@@ -139,7 +139,7 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     },
     list: (limit) => store.listWithCounts(limit).map((a) => staffView(a, a.counts, a.revision)),
     counts: (id) => withCounts(id).counts,
-    followUps(id, sort) {
+    async followUps(id, sort) {
       const a = compose.load(id);
       return receipts.followUps(id, a.safetyCheck, sort);
     },
@@ -147,9 +147,9 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     setSettings: settings.set,
     centroids: settings.centroids,
     setCentroids: settings.setCentroids,
-    forHousehold(householdId) {
+    async forHousehold(householdId) {
       try {
-        return catchUp.forHousehold(householdId, ctx.clock.now());
+        return await catchUp.forHousehold(householdId, ctx.clock.now());
       } catch (err) {
         // The database cannot even be read: published emergencies still go out, from memory.
         if (!ctx.storage.reportFailure(err, 'announcement catch-up list'))
@@ -176,9 +176,9 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
       return file ? { file, mimeType: a.audioMime } : null;
     },
     start: delivery.start,
-    stop() {
+    async stop() {
       delivery.stop();
-      receipts.stop();
+      await receipts.stop();
     },
   };
 }

@@ -9,11 +9,14 @@ export function registerAnnouncementSockets(ctx: HubContext, service: Announceme
     // The terminal joined its rooms before any connection handler ran (sockets.setRooms), so
     // nothing published from now on can fall between this list and the live events; the terminal
     // de-duplicates by id.
-    socket.emit('announcement:sync', { announcements: service.forHousehold(principal.householdId) });
+    service.forHousehold(principal.householdId).then(
+      (announcements) => socket.emit('announcement:sync', { announcements }),
+      (err: unknown) => ctx.log.error({ err }, 'announcement catch-up list failed'),
+    );
   });
 
-  ctx.sockets.terminalCommand('announcement:list', { access: 'terminal' }, (_payload, { principal }) => ({
-    announcements: service.forHousehold(terminalOf(principal).householdId),
+  ctx.sockets.terminalCommand('announcement:list', { access: 'terminal' }, async (_payload, { principal }) => ({
+    announcements: await service.forHousehold(terminalOf(principal).householdId),
   }));
 
   ctx.sockets.terminalCommand('announcement:receipt', { access: 'terminal' }, async (payload, { principal }) => {

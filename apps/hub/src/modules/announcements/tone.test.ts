@@ -55,8 +55,8 @@ describe("an announcement's tone", () => {
       expect(done.statusCode).toBe(201);
       expect(done.json<Announcement>().tone).toBeUndefined();
       // A terminal that connects later gets the tone too.
-      const sync = hub.capabilities.announcements as { forHousehold(id: number): TerminalAnnouncement[] };
-      expect(sync.forHousehold(hub.fixture.households[0]!).map((a) => a.tone ?? null)).toEqual(['eew', null]);
+      const sync = hub.capabilities.announcements as { forHousehold(id: number): Promise<TerminalAnnouncement[]> };
+      expect((await sync.forHousehold(hub.fixture.households[0]!)).map((a) => a.tone ?? null)).toEqual(['eew', null]);
     } finally {
       terminal.close();
     }

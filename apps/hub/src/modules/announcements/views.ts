@@ -81,24 +81,24 @@ export function householdView(
   receipts: ReceiptsStore,
   householdId: number,
   now: number,
-): TerminalAnnouncement[] {
+): Promise<TerminalAnnouncement[]> {
   return withReceiptStates(receipts, householdId, store.activeForHousehold(householdId, now, SYNC_LIMIT));
 }
 
 /** `list` (oldest first) as the household's terminals see it: with the household's own receipt state. */
-export function withReceiptStates(
+export async function withReceiptStates(
   receipts: ReceiptsStore,
   householdId: number,
   list: AnnouncementRecord[],
-): TerminalAnnouncement[] {
+): Promise<TerminalAnnouncement[]> {
   if (list.length === 0) return [];
   const states = new Map(
-    receipts
-      .receiptStates(
+    (
+      await receipts.receiptStates(
         householdId,
         list.map((a) => a.id),
       )
-      .map((s) => [s.announcementId, s]),
+    ).map((s) => [s.announcementId, s]),
   );
   return list.map((a) => {
     const s = states.get(a.id);

@@ -29,11 +29,10 @@ export async function registerWatch(
       households,
       connectedCount: (id) => hub.services.terminals.connectedCount(id),
       userName: (id) => hub.stores.accounts.userById(id)?.displayName ?? null,
-      unansweredHouseholds(announcementId) {
+      async unansweredHouseholds(announcementId) {
         // A cancelled safety check asks nothing any more.
         if (needs.announcements.get(announcementId).status === 'cancelled') return [];
-        return needs.announcements
-          .followUps(announcementId, 'district')
+        return (await needs.announcements.followUps(announcementId, 'district'))
           .filter((f) => f.state === 'not_answered')
           .map((f) => f.householdId);
       },

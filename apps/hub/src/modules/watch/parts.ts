@@ -34,7 +34,7 @@ export interface WatchDeps {
   /** A staff member's display name (who has seen a resident's help request). */
   userName: (userId: number) => string | null;
   /** Households a safety check is still waiting to hear from (announcements). */
-  unansweredHouseholds?: (announcementId: number) => number[];
+  unansweredHouseholds?: (announcementId: number) => Promise<number[]>;
 }
 
 export interface WatchOptions {

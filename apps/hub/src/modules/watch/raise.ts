@@ -126,7 +126,7 @@ export function createImmediateAlerts(
     async safetyFollowups(outbox, now) {
       for (const announcementId of await outbox.alerts.dueSafetyFollowups(now)) {
         await outbox.alerts.safetyFollowupDone(announcementId, now);
-        const unanswered = deps.unansweredHouseholds?.(announcementId) ?? [];
+        const unanswered = (await deps.unansweredHouseholds?.(announcementId)) ?? [];
         for (const householdId of unanswered) {
           const h = households.get(householdId);
           if (!h) continue;
