@@ -34,7 +34,6 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'announcements and receipts',
   'CAP messages',
   'orders',
-  'scheduled calls',
   'notifications',
   'watchers',
   'health probe',

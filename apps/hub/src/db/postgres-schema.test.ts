@@ -15,7 +15,6 @@ import { migrate } from './migrate';
  */
 const NOT_YET_ON_POSTGRES = [
   'api_keys',
-  'call_schedules',
   'enrollment_codes',
   'health_probe',
   'household_watchers',
@@ -30,7 +29,6 @@ const NOT_YET_ON_POSTGRES = [
   'push_subscriptions',
   'recovery_codes',
   'residents',
-  'scheduled_calls',
   'sessions',
   'terminal_reports',
   'terminal_volume_tests',

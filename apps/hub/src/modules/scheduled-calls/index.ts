@@ -5,25 +5,30 @@ import type { CallsService } from '../calls/service';
 import { createPlans, type Plans } from './plans';
 import { scheduledCallsRoutes } from './routes';
 import { type CallScheduler, createCallScheduler } from './scheduler';
-import { createSqliteScheduledCallsStore } from './store';
+import { createScheduledCallsStore } from './store';
 
-export type ScheduledCallsService = Plans & Pick<CallScheduler, 'tick' | 'settled' | 'ring'>;
+export type ScheduledCallsService = Plans & Pick<CallScheduler, 'tick' | 'ring'>;
 
 export async function registerScheduledCalls(
   hub: HubCore,
   needs: { calls: CallsService },
 ): Promise<ScheduledCallsService> {
   const { ctx } = hub;
-  const store = createSqliteScheduledCallsStore(ctx.db);
+  const store = createScheduledCallsStore(ctx.sql);
   // A plan written, changed or removed: the timer is set again for its next call.
   let scheduler: CallScheduler | null = null;
   const plans = createPlans(ctx, {
     store,
     households: hub.stores.households,
     shops: hub.stores.shops,
-    changed: () => scheduler?.tick(),
+    changed: () => void scheduler?.tick(),
   });
-  const jobs = createCallScheduler(ctx, { store, plans, calls: needs.calls });
+  const jobs = createCallScheduler(ctx, {
+    store,
+    unitOfWork: (work) => ctx.sql.transaction((tx) => work(createScheduledCallsStore(tx))),
+    plans,
+    calls: needs.calls,
+  });
   await hub.app.register(scheduledCallsRoutes(ctx, plans));
   ctx.sockets.onStaffConnection(({ socket, principal, on }) => {
     if (principal.kind !== 'user') return;
@@ -40,11 +45,17 @@ export async function registerScheduledCalls(
       return call;
     });
   });
-  hub.app.addHook('preClose', async () => jobs.stop());
-  // Not in short-lived processes on the same database (admin CLI): one scheduler only.
-  if (ctx.backgroundJobs) {
-    scheduler = jobs;
-    jobs.tick();
-  }
-  return { ...plans, tick: jobs.tick, settled: jobs.settled, ring: jobs.ring };
+  hub.app.addHook('preClose', () => jobs.close());
+  // One runner among the hubs (plugins/jobs.ts); a tick run twice changes nothing (one row per due time).
+  ctx.jobs.add('scheduled-calls', {
+    start() {
+      scheduler = jobs;
+      jobs.start();
+    },
+    stop() {
+      scheduler = null;
+      return jobs.stop();
+    },
+  });
+  return { ...plans, tick: jobs.tick, ring: jobs.ring };
 }

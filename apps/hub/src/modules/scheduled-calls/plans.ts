@@ -16,10 +16,10 @@ import type { ScheduledCallRecord, ScheduledCallsStore, ScheduleRecord } from '.
 import { nextDue, weekdayList, weekdayMask } from './timing';
 
 export interface Plans {
-  list(p: Principal | null, householdId?: number): CallScheduleList;
-  create(p: Principal | null, actor: string, body: CallScheduleBody): CallSchedule;
-  update(p: Principal | null, id: number, body: CallScheduleUpdateBody): CallSchedule;
-  remove(p: Principal | null, id: number): ScheduleRecord;
+  list(p: Principal | null, householdId?: number): Promise<CallScheduleList>;
+  create(p: Principal | null, actor: string, body: CallScheduleBody): Promise<CallSchedule>;
+  update(p: Principal | null, id: number, body: CallScheduleUpdateBody): Promise<CallSchedule>;
+  remove(p: Principal | null, id: number): Promise<ScheduleRecord>;
   toCallDto(c: ScheduledCallRecord): ScheduledCall;
 }
 
@@ -52,9 +52,9 @@ export function createPlans(
     callId: c.callId,
     note: c.note,
   });
-  function toDto(s: ScheduleRecord): CallSchedule {
+  async function toDto(s: ScheduleRecord): Promise<CallSchedule> {
     const next = nextDue(s, ctx.clock.now(), tz);
-    const last = store.latestOf(s.id);
+    const last = await store.latestOf(s.id);
     return {
       id: s.id,
       householdId: s.householdId,
@@ -70,8 +70,8 @@ export function createPlans(
     };
   }
   /** A plan the caller may change; the same answer for another line's plan and none. */
-  function own(p: Principal | null, id: number): ScheduleRecord {
-    const s = store.get(id);
+  async function own(p: Principal | null, id: number): Promise<ScheduleRecord> {
+    const s = await store.get(id);
     const lines = linesOf(p);
     if (!s || (lines !== null && !lines.includes(s.shopId))) throw notFound('call plan');
     return s;
@@ -94,20 +94,19 @@ export function createPlans(
 
   return {
     toCallDto,
-    list(p, householdId) {
+    async list(p, householdId) {
       const lines = linesOf(p);
       return {
-        schedules: store.list({ shopIds: lines, householdId }).map(toDto),
-        due: store
-          .open(lines)
+        schedules: await Promise.all((await store.list({ shopIds: lines, householdId })).map(toDto)),
+        due: (await store.open(lines))
           .filter((c) => c.state === 'due' && (householdId === undefined || c.householdId === householdId))
           .map(toCallDto),
       };
     },
-    create(p, actor, body) {
+    async create(p, actor, body) {
       const shopId = line(p, body.shopId);
       if (!households.get(body.householdId)) throw notFound('household');
-      const id = store.create({
+      const id = await store.create({
         householdId: body.householdId,
         shopId,
         weekdays: weekdayMask(body.weekdays),
@@ -117,22 +116,22 @@ export function createPlans(
         now: ctx.clock.now(),
       });
       deps.changed();
-      return toDto(own(p, id));
+      return toDto(await own(p, id));
     },
-    update(p, id, body) {
-      own(p, id);
-      store.update(id, {
+    async update(p, id, body) {
+      await own(p, id);
+      await store.update(id, {
         weekdays: weekdayMask(body.weekdays),
         minutes: parseLocalTime(body.time),
         note: body.note?.trim() ?? '',
         now: ctx.clock.now(),
       });
       deps.changed();
-      return toDto(own(p, id));
+      return toDto(await own(p, id));
     },
-    remove(p, id) {
-      const s = own(p, id);
-      store.remove(id);
+    async remove(p, id) {
+      const s = await own(p, id);
+      await store.remove(id);
       deps.changed();
       return s;
     },

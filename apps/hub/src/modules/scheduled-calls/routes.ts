@@ -25,7 +25,7 @@ export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
     );
 
     route(app, 'POST /api/calls/schedules', { config: { access: planners }, tags }, async (request, reply) => {
-      const s = plans.create(request.principal, actorName(request.principal), request.body);
+      const s = await plans.create(request.principal, actorName(request.principal), request.body);
       await audit(request, 'call_schedule.created', s.householdId, {
         scheduleId: s.id,
         weekdays: s.weekdays,
@@ -35,7 +35,7 @@ export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
     });
 
     route(app, 'PUT /api/calls/schedules/:id', { config: { access: planners }, tags }, async (request) => {
-      const s = plans.update(request.principal, request.params.id, request.body);
+      const s = await plans.update(request.principal, request.params.id, request.body);
       await audit(request, 'call_schedule.updated', s.householdId, {
         scheduleId: s.id,
         weekdays: s.weekdays,
@@ -45,7 +45,7 @@ export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
     });
 
     route(app, 'DELETE /api/calls/schedules/:id', { config: { access: planners }, tags }, async (request) => {
-      const s = plans.remove(request.principal, request.params.id);
+      const s = await plans.remove(request.principal, request.params.id);
       await audit(request, 'call_schedule.deleted', s.householdId, { scheduleId: s.id });
       return { ok: true as const };
     });

@@ -80,7 +80,7 @@ describe('planned listening calls', () => {
     const due = await fallDue(listener);
 
     // However often the scheduler runs, one planned call.
-    for (let i = 0; i < 3; i++) hub.capabilities.scheduledCalls.tick();
+    for (let i = 0; i < 3; i++) await hub.capabilities.scheduledCalls.tick();
     clock.advance(5 * MINUTE);
     expect(rows()).toEqual([{ state: 'due', dueAt: jst(6, 10, 0) }]);
     expect((await listed()).due.map((d) => d.id)).toEqual([due.id]);

@@ -1,7 +1,9 @@
-/** SQL for planned listening calls: the weekly plans and each planned call as it fell due. */
+/**
+ * SQL for planned listening calls, on both engines (db/sql.ts): the weekly plans and each planned
+ * call as it fell due (one row per plan and due time: offered once, whichever hub ticks).
+ */
 import type { ScheduledCallState } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
-import { list, one } from '../../db/rows';
+import type { Sql } from '../../db/sql';
 
 export interface ScheduleRecord {
   id: number;
@@ -30,8 +32,8 @@ export interface ScheduledCallRecord {
 
 export interface ScheduledCallsStore {
   /** Plans of these lines (null: all) for open households, optionally of one household. */
-  list(filter: { shopIds: number[] | null; householdId?: number }): ScheduleRecord[];
-  get(id: number): ScheduleRecord | undefined;
+  list(filter: { shopIds: number[] | null; householdId?: number }): Promise<ScheduleRecord[]>;
+  get(id: number): Promise<ScheduleRecord | undefined>;
   create(s: {
     householdId: number;
     shopId: number;
@@ -40,17 +42,26 @@ export interface ScheduledCallsStore {
     note: string;
     createdBy: string;
     now: number;
-  }): number;
-  update(id: number, s: { weekdays: number; minutes: number; note: string; now: number }): void;
-  remove(id: number): boolean;
+  }): Promise<number>;
+  update(id: number, s: { weekdays: number; minutes: number; note: string; now: number }): Promise<void>;
+  remove(id: number): Promise<boolean>;
   /** The planned call of `scheduleId` due at `dueAt`, once: null when it exists already. */
-  addCall(scheduleId: number, dueAt: number, state: ScheduledCallState, now: number): number | null;
-  call(id: number): ScheduledCallRecord | undefined;
-  byCallId(callId: number): ScheduledCallRecord | undefined;
-  latestOf(scheduleId: number): ScheduledCallRecord | undefined;
-  setState(id: number, state: ScheduledCallState, now: number, callId?: number): void;
+  addCall(scheduleId: number, dueAt: number, state: ScheduledCallState, now: number): Promise<number | null>;
+  call(id: number): Promise<ScheduledCallRecord | undefined>;
+  byCallId(callId: number): Promise<ScheduledCallRecord | undefined>;
+  latestOf(scheduleId: number): Promise<ScheduledCallRecord | undefined>;
+  /**
+   * Sets the planned call's state (and the call made for it); with `from`, only when it is in that
+   * state (the change happens once, whoever asks first). True when the row changed.
+   */
+  setState(
+    id: number,
+    state: ScheduledCallState,
+    now: number,
+    opts?: { callId?: number; from?: ScheduledCallState },
+  ): Promise<boolean>;
   /** Planned calls waiting to be made or ringing, of these lines (null: all). */
-  open(shopIds: number[] | null): ScheduledCallRecord[];
+  open(shopIds: number[] | null): Promise<ScheduledCallRecord[]>;
 }
 
 interface ScheduleRow {
@@ -106,67 +117,76 @@ const SCHEDULES = `SELECT p.id, p.household_id, h.name AS household_name, p.shop
 const CALLS = `SELECT c.id, c.schedule_id, p.household_id, h.name AS household_name, p.shop_id, c.due_at, c.state,
   c.call_id, p.note
   FROM scheduled_calls c JOIN call_schedules p ON p.id = c.schedule_id JOIN households h ON h.id = p.household_id`;
-const inList = (ids: number[]) => `(${ids.map(() => '?').join(', ') || 'NULL'})`;
 
-export function createSqliteScheduledCallsStore(db: Db): ScheduledCallsStore {
-  const s = {
-    get: db.prepare(`${SCHEDULES} WHERE p.id = ?`),
-    insert: db.prepare(
-      `INSERT INTO call_schedules (household_id, shop_id, weekdays, minutes, note, created_by, created_at, updated_at)
-       VALUES (@householdId, @shopId, @weekdays, @minutes, @note, @createdBy, @now, @now)`,
-    ),
-    update: db.prepare(
-      'UPDATE call_schedules SET weekdays = @weekdays, minutes = @minutes, note = @note, updated_at = @now WHERE id = @id',
-    ),
-    remove: db.prepare('DELETE FROM call_schedules WHERE id = ?'),
-    addCall: db.prepare(
-      `INSERT INTO scheduled_calls (schedule_id, due_at, state, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (schedule_id, due_at) DO NOTHING`,
-    ),
-    call: db.prepare(`${CALLS} WHERE c.id = ?`),
-    byCallId: db.prepare(`${CALLS} WHERE c.call_id = ?`),
-    latestOf: db.prepare(`${CALLS} WHERE c.schedule_id = ? ORDER BY c.due_at DESC LIMIT 1`),
-    setState: db.prepare(
-      'UPDATE scheduled_calls SET state = @state, updated_at = @now, call_id = COALESCE(@callId, call_id) WHERE id = @id',
-    ),
+export function createScheduledCallsStore(sql: Sql): ScheduledCallsStore {
+  const schedule = async (text: string, args: unknown[]) => {
+    const r = await sql.get<ScheduleRow>(text, args);
+    return r && toSchedule(r);
+  };
+  const call = async (text: string, args: unknown[]) => {
+    const r = await sql.get<CallRow>(text, args);
+    return r && toCall(r);
   };
   return {
-    list(f) {
+    async list(f) {
       // A closed household (moved away, died) is not called.
       const where: string[] = ['h.closed_at IS NULL'];
-      const args: number[] = [];
+      const args: unknown[] = [];
       if (f.shopIds !== null) {
-        where.push(`p.shop_id IN ${inList(f.shopIds)}`);
-        args.push(...f.shopIds);
+        const [fragment, ids] = sql.anyOf('p.shop_id', f.shopIds);
+        where.push(fragment);
+        args.push(ids);
       }
       if (f.householdId !== undefined) {
         where.push('p.household_id = ?');
         args.push(f.householdId);
       }
-      const sql = `${SCHEDULES} WHERE ${where.join(' AND ')} ORDER BY h.name, p.minutes, p.id`;
-      return list(db.prepare(sql), toSchedule, ...args);
+      const text = `${SCHEDULES} WHERE ${where.join(' AND ')} ORDER BY h.name, p.minutes, p.id`;
+      return (await sql.all<ScheduleRow>(text, args)).map(toSchedule);
     },
-    get: (id) => one(s.get, toSchedule, id),
-    create: (x) => Number(s.insert.run(x).lastInsertRowid),
-    update(id, x) {
-      s.update.run({ id, ...x });
+    get: (id) => schedule(`${SCHEDULES} WHERE p.id = ?`, [id]),
+    create: async (x) =>
+      (await sql.get<{ id: number }>(
+        `INSERT INTO call_schedules (household_id, shop_id, weekdays, minutes, note, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [x.householdId, x.shopId, x.weekdays, x.minutes, x.note, x.createdBy, x.now, x.now],
+      ))!.id,
+    async update(id, x) {
+      await sql.run('UPDATE call_schedules SET weekdays = ?, minutes = ?, note = ?, updated_at = ? WHERE id = ?', [
+        x.weekdays,
+        x.minutes,
+        x.note,
+        x.now,
+        id,
+      ]);
     },
-    remove: (id) => s.remove.run(id).changes > 0,
-    addCall(scheduleId, dueAt, state, now) {
-      const r = s.addCall.run(scheduleId, dueAt, state, now);
-      return r.changes === 0 ? null : Number(r.lastInsertRowid);
+    remove: async (id) => (await sql.run('DELETE FROM call_schedules WHERE id = ?', [id])) > 0,
+    async addCall(scheduleId, dueAt, state, now) {
+      const r = await sql.get<{ id: number }>(
+        `INSERT INTO scheduled_calls (schedule_id, due_at, state, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (schedule_id, due_at) DO NOTHING RETURNING id`,
+        [scheduleId, dueAt, state, now],
+      );
+      return r ? r.id : null;
     },
-    call: (id) => one(s.call, toCall, id),
-    byCallId: (callId) => one(s.byCallId, toCall, callId),
-    latestOf: (scheduleId) => one(s.latestOf, toCall, scheduleId),
-    setState(id, state, now, callId) {
-      s.setState.run({ id, state, now, callId: callId ?? null });
-    },
-    open(shopIds) {
+    call: (id) => call(`${CALLS} WHERE c.id = ?`, [id]),
+    byCallId: (callId) => call(`${CALLS} WHERE c.call_id = ?`, [callId]),
+    latestOf: (scheduleId) => call(`${CALLS} WHERE c.schedule_id = ? ORDER BY c.due_at DESC LIMIT 1`, [scheduleId]),
+    setState: async (id, state, now, opts = {}) =>
+      (await sql.run(
+        `UPDATE scheduled_calls SET state = ?, updated_at = ?, call_id = COALESCE(?, call_id) WHERE id = ?${opts.from ? ' AND state = ?' : ''}`,
+        [state, now, opts.callId ?? null, id, ...(opts.from ? [opts.from] : [])],
+      )) > 0,
+    async open(shopIds) {
       const where = ["c.state IN ('due', 'ringing')", 'h.closed_at IS NULL'];
-      if (shopIds !== null) where.push(`p.shop_id IN ${inList(shopIds)}`);
-      const sql = `${CALLS} WHERE ${where.join(' AND ')} ORDER BY c.due_at, c.id`;
-      return list(db.prepare(sql), toCall, ...(shopIds ?? []));
+      const args: unknown[] = [];
+      if (shopIds !== null) {
+        const [fragment, ids] = sql.anyOf('p.shop_id', shopIds);
+        where.push(fragment);
+        args.push(ids);
+      }
+      const text = `${CALLS} WHERE ${where.join(' AND ')} ORDER BY c.due_at, c.id`;
+      return (await sql.all<CallRow>(text, args)).map(toCall);
     },
   };
 }
