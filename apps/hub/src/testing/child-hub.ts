@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { buildApp } from '../app';
+import type { HubConfig } from '../config';
 import type { Hub } from '../hub';
 import { publishingApiKey } from './harness';
 
@@ -191,8 +192,12 @@ export interface ProvisionedCity {
  * Prepares a data folder with `households` households, each with an enrolled terminal, and a
  * city-hall API key — written in-process (fast), then closed so a child hub can open it.
  */
-export async function provisionCity(dataDir: string, households: number): Promise<ProvisionedCity> {
-  const hub: Hub = await buildApp({ config: { dataDir }, backgroundJobs: false });
+export async function provisionCity(
+  dataDir: string,
+  households: number,
+  config: Partial<HubConfig> = {},
+): Promise<ProvisionedCity> {
+  const hub: Hub = await buildApp({ config: { dataDir, ...config }, backgroundJobs: false });
   try {
     const districtIds = ['north', 'south'].map((code, i) =>
       hub.stores.households.createDistrict({ code, name: ['北部', '南部'][i]!, nameEn: code }),
