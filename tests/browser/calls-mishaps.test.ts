@@ -25,7 +25,7 @@ jest.setTimeout(240_000);
 
 const { suite, clock } = marketSuite();
 
-const userId = (username: string) => suite.hub.hub.stores.accounts.userByUsername(username)!.id;
+const userId = async (username: string) => (await suite.hub.hub.stores.accounts.userByUsername(username))!.id;
 const openCalls = (page: Page) =>
   page.goto(`${suite.hub.url}/console/#/calls`).then(() => page.getByTestId('calls-page').waitFor());
 
@@ -75,7 +75,7 @@ test('the operator closes the tab: back within the grace period the call resumes
 
   // Closed and opened again at once (same browser, still signed in): the call is on the new tab.
   await operator.close();
-  await untilGone(suite.hub, 'staff', staffRoom(userId('shop1')));
+  await untilGone(suite.hub, 'staff', staffRoom(await userId('shop1')));
   const reopened = await context.newPage();
   await openCalls(reopened);
   await reopened.getByTestId('call-active').waitFor({ timeout: 15_000 });
@@ -86,7 +86,7 @@ test('the operator closes the tab: back within the grace period the call resumes
 
   // Closed for longer than the grace period: the call ends on both sides, with the reason.
   await reopened.close();
-  await untilGone(suite.hub, 'staff', staffRoom(userId('shop1')));
+  await untilGone(suite.hub, 'staff', staffRoom(await userId('shop1')));
   clock.advance(RECONNECT_GRACE_MS + 1_000);
   await terminal.getByTestId('call-ended').waitFor({ timeout: 10_000 });
   await expect(terminal.getByTestId('call-ended').textContent()).resolves.toContain('電話が切れました');

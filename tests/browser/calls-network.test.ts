@@ -103,7 +103,7 @@ test('the terminal’s network drops: back soon, the call resumes; away past the
 test('the operator’s network drops: back soon, the call resumes; away past the grace period, it ends on both sides', async () => {
   const call = await connectedThrough('console', 1);
   const { resident, terminal, operator } = call;
-  const room = staffRoom(suite.hub.hub.stores.accounts.userByUsername('shop1')!.id);
+  const room = staffRoom((await suite.hub.hub.stores.accounts.userByUsername('shop1'))!.id);
 
   cut();
   await untilGone(suite.hub, 'staff', room);

@@ -32,8 +32,8 @@ test('a wrong password shows what to do; the login page is accessible', async ()
   await screenshot(page, 'console-login-error');
 
   // A disabled account is told to contact an administrator, not that the password is wrong.
-  const user = hub.hub.stores.accounts.userByUsername('listener2')!;
-  hub.hub.services.accounts.updateUser(user.id, { disabled: true });
+  const user = (await hub.hub.stores.accounts.userByUsername('listener2'))!;
+  await hub.hub.services.accounts.updateUser(user.id, { disabled: true });
   await signIn(page, 'listener2');
   await page.getByText('このアカウントは停止されています').waitFor();
   await page.close();
@@ -128,7 +128,7 @@ test('an administrator creates a user and an API key, and reads the audit log', 
   await signIn(page, 'admin', undefined, hub);
   await page.getByTestId('nav-users').click();
   await page.getByTestId('users-table').waitFor();
-  await expect(page.getByTestId('user-row').count()).resolves.toBe(hub.hub.stores.accounts.listUsers().length);
+  await expect(page.getByTestId('user-row').count()).resolves.toBe((await hub.hub.stores.accounts.listUsers()).length);
   await expectAccessible(page, 'users');
   await screenshot(page, 'console-admin-users');
 
@@ -144,7 +144,7 @@ test('an administrator creates a user and an API key, and reads the audit log', 
   await page.getByTestId('create-user-submit').click();
   await page.getByTestId('users-status').waitFor();
   await page.locator('[data-testid="user-row"][data-username="welfare9"]').waitFor();
-  expect(hub.hub.stores.accounts.userByUsername('welfare9')).toMatchObject({
+  expect(await hub.hub.stores.accounts.userByUsername('welfare9')).toMatchObject({
     role: 'watcher',
     displayName: '福祉課 新人',
   });
@@ -164,7 +164,7 @@ test('an administrator creates a user and an API key, and reads the audit log', 
   await page.locator('[data-testid="user-row"][data-username="welfare9"]').getByTestId('disable-user').click();
   await page.getByTestId('confirm').click();
   await page.locator('[data-testid="user-row"][data-username="welfare9"]').getByText('停止中').waitFor();
-  expect(hub.hub.stores.accounts.userByUsername('welfare9')?.disabled).toBe(true);
+  expect((await hub.hub.stores.accounts.userByUsername('welfare9'))?.disabled).toBe(true);
 
   // API key: the key is shown once, and works as a bearer token.
   await page.getByTestId('nav-api-keys').click();
@@ -207,7 +207,7 @@ test('a watcher sees only their assigned households; signing out returns to the 
   await signIn(page, 'welfare1');
   await page.getByTestId('nav-my-households').click();
   await page.getByTestId('households-table').waitFor();
-  const welfare1 = hub.hub.stores.accounts.userByUsername('welfare1')!;
+  const welfare1 = (await hub.hub.stores.accounts.userByUsername('welfare1'))!;
   const assigned = hub.hub.stores.households.list({ watcherUserId: welfare1.id });
   expect(assigned.length).toBeGreaterThan(0);
   expect(assigned.length).toBeLessThan(21);

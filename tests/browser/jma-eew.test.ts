@@ -54,7 +54,7 @@ test('an EEW POSTed by a machine takes the terminal over; the console shows it i
     const m = /\/api\/announcements\/(\d+)\/speech\?lang=ja/.exec(r.url());
     if (m) clipAnswers.push({ id: Number(m[1]), status: r.status() });
   });
-  const { key } = hub.hub.services.accounts.createApiKey('j-alert', 'cityhall', null);
+  const { key } = await hub.hub.services.accounts.createApiKey('j-alert', 'cityhall', null);
 
   const sentAt = Date.now();
   const res = await fetch(`${hub.url}/api/jma`, {

@@ -20,7 +20,7 @@ const openTerminal = (index: number): Promise<Page> =>
 
 /** City hall listens first (the compose dialog's preview makes the clip), as in the console. */
 async function listen(body: CreateAnnouncementBody): Promise<{ pronunciation: string }> {
-  const { key } = suite.hub.hub.services.accounts.createApiKey(`listen-${Math.random()}`, 'cityhall', null);
+  const { key } = await suite.hub.hub.services.accounts.createApiKey(`listen-${Math.random()}`, 'cityhall', null);
   const res = await fetch(`${suite.hub.url}/api/announcements/speech-preview`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

@@ -77,7 +77,7 @@ test('a new city hall account sets it up at first sign-in, then signs in with th
   await code.fill('000000');
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('login-error').textContent()).resolves.toContain('確認コードが違う');
-  await code.fill(secondFactorCode(hub, kato.id));
+  await code.fill(await secondFactorCode(hub, kato.id));
   await page.getByTestId('login-submit').click();
   await page.getByTestId('signed-in-as').waitFor();
   await signOut(page);
@@ -104,10 +104,10 @@ test('an administrator resets it from the users page: the person is signed out a
     role: 'cityhall',
   });
   // Both already signed in (sign-ins are limited to 10 a minute per address, and this file has used most).
-  enrolTwoFactor(hub, sato.id);
+  await enrolTwoFactor(hub, sato.id);
   const own = await signedInPage(sato.id);
-  const adminId = hub.stores.accounts.userByUsername('admin')!.id;
-  if (!hub.stores.accounts.userById(adminId)!.twoFactorEnabled) enrolTwoFactor(hub, adminId);
+  const adminId = (await hub.stores.accounts.userByUsername('admin'))!.id;
+  if (!(await hub.stores.accounts.userById(adminId))!.twoFactorEnabled) await enrolTwoFactor(hub, adminId);
   const admin = await signedInPage(adminId, 'users');
   await admin.getByTestId('users-table').waitFor();
   const row = admin.locator('[data-testid="user-row"][data-username="sato2"]');
@@ -116,7 +116,7 @@ test('an administrator resets it from the users page: the person is signed out a
   await admin.getByRole('dialog').getByRole('button', { name: '二段階認証をリセット' }).click();
   // The list reloads after the reset: wait for the row to say so (reading it at once raced the reload).
   await row.getByTestId('user-two-factor').filter({ hasText: '未設定' }).waitFor();
-  expect(hub.stores.accounts.userById(sato.id)!.twoFactorEnabled).toBe(false);
+  expect((await hub.stores.accounts.userById(sato.id))!.twoFactorEnabled).toBe(false);
 
   // Signed out at once: the console goes back to the login page, and the next sign-in sets it up.
   await own.getByTestId('login-page').waitFor({ timeout: 15_000 });
@@ -138,11 +138,11 @@ test('a watcher may turn it on from the account page, and off again with the pas
   await section.getByTestId('two-factor-confirm').click();
   await section.getByTestId('recovery-done').click();
   await section.getByTestId('two-factor-state').filter({ hasText: '有効です' }).waitFor();
-  expect(hub.stores.accounts.userByUsername('carenet1')!.twoFactorEnabled).toBe(true);
+  expect((await hub.stores.accounts.userByUsername('carenet1'))!.twoFactorEnabled).toBe(true);
   await expectAccessible(page, 'account-two-factor-on');
   await section.getByLabel('現在のパスワード').fill('tsunagu-demo');
   await section.getByTestId('two-factor-disable').click();
   await section.getByText('二段階認証をやめました。').waitFor();
-  expect(hub.stores.accounts.userByUsername('carenet1')!.twoFactorEnabled).toBe(false);
+  expect((await hub.stores.accounts.userByUsername('carenet1'))!.twoFactorEnabled).toBe(false);
   await page.close();
 });

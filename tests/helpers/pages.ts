@@ -107,12 +107,12 @@ export async function openTerminal(
  * authenticator's current code is typed when the console asks for it.
  */
 export async function signIn(page: Page, username: string, password = DEMO_PASSWORD, hub?: TestHub): Promise<void> {
-  const user = hub?.hub.stores.accounts.userByUsername(username);
-  if (hub && user && user.role === 'cityhall' && !user.twoFactorEnabled) enrolTwoFactor(hub.hub, user.id);
+  const user = await hub?.hub.stores.accounts.userByUsername(username);
+  if (hub && user && user.role === 'cityhall' && !user.twoFactorEnabled) await enrolTwoFactor(hub.hub, user.id);
   await page.getByLabel('ユーザー名').fill(username);
   await page.getByLabel('パスワード').fill(password);
   await page.getByTestId('login-submit').click();
-  if (!hub || !user?.role || !hub.hub.stores.accounts.userByUsername(username)?.twoFactorEnabled) return;
+  if (!hub || !user?.role || !(await hub.hub.stores.accounts.userByUsername(username))?.twoFactorEnabled) return;
   const code = page.getByTestId('login-code');
   const outcome = await Promise.race([
     code.waitFor().then(() => 'code'),
@@ -122,7 +122,7 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
       .then(() => 'error'),
   ]);
   if (outcome !== 'code') return;
-  await code.fill(secondFactorCode(hub.hub, user.id));
+  await code.fill(await secondFactorCode(hub.hub, user.id));
   await page.getByTestId('login-submit').click();
 }
 

@@ -24,12 +24,12 @@ import { type Clock, systemClock } from './lib/clock';
 import { DomainEventBus } from './lib/events';
 import { RepeatedLog } from './lib/repeated-log';
 import { accountsRoutes } from './modules/accounts/routes';
-import { createAccountsService, SESSION_IDLE_MS } from './modules/accounts/service';
+import { createAccountsService, SESSION_IDLE_MS, type SessionsEnded } from './modules/accounts/service';
 import { createSessionGuard, scheduleSessionSweeps } from './modules/accounts/session-guard';
-import { createSqliteAccountsStore } from './modules/accounts/store';
+import { createAccountsStore, SESSIONS_CHANNEL } from './modules/accounts/store';
 import { createTwoFactorService } from './modules/accounts/two-factor';
 import { twoFactorRoutes } from './modules/accounts/two-factor-routes';
-import { createSqliteTwoFactorStore } from './modules/accounts/two-factor-store';
+import { createTwoFactorStore } from './modules/accounts/two-factor-store';
 import { createDataReads } from './modules/audit/data-reads';
 import { scheduleRetention } from './modules/audit/retention';
 import { createAuditStore } from './modules/audit/store';
@@ -74,6 +74,12 @@ export interface BuildOptions {
 }
 
 export type { Hub };
+
+/** SQLite's `data_version`: moves when another connection commits to the file. */
+const sqliteDataVersion = (db: Db) => {
+  const statement = db.prepare('PRAGMA data_version').pluck();
+  return () => statement.get() as number;
+};
 
 const WEB_APPS = [
   { prefix: '/terminal/', dir: path.resolve(__dirname, '../../terminal/dist/web') },
@@ -192,7 +198,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const accountsStore = createSqliteAccountsStore(db);
+  const accountsStore = createAccountsStore(sql);
   const householdsStore = createSqliteHouseholdsStore(db);
   const terminalsStore = createSqliteTerminalsStore(db);
   const shopsStore = createSqliteShopsStore(db);
@@ -204,7 +210,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     if (!storage.reportFailure(err, 'start-up (terminals marked offline)')) throw err;
   }
 
-  const twoFactor = createTwoFactorService({ store: createSqliteTwoFactorStore(db), clock });
+  const twoFactor = createTwoFactorService({ store: createTwoFactorStore(sql), clock });
   const accounts = createAccountsService({
     store: accountsStore,
     clock,
@@ -219,7 +225,13 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     terminal: (credential: string) => terminals?.authenticate(credential) ?? null,
   };
   const apiRoutes = registerAuth(app, authenticators);
-  const sessionGuard = createSessionGuard({ store: accountsStore, clock, idleMs: SESSION_IDLE_MS });
+  const sessionGuard = createSessionGuard({
+    store: accountsStore,
+    clock,
+    idleMs: SESSION_IDLE_MS,
+    // Another process (the admin command line) writing the SQLite file; on PostgreSQL the change feed tells.
+    changeMarker: pg ? undefined : sqliteDataVersion(db),
+  });
   const sockets = createSockets(app, {
     auth: authenticators,
     publicUrl: config.publicUrl,
@@ -231,9 +243,23 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     ...(cluster ? { cluster } : {}),
   });
   // A staff socket lives only as long as its session (sign-out, disable, password change, expiry).
-  accounts.onSessionsEnded((ended) => {
+  const endSessions = (ended: SessionsEnded) => {
     sessionGuard.invalidate();
     sockets.endStaffSessions(ended);
+  };
+  accounts.onSessionsEnded((ended) => {
+    endSessions(ended);
+    // Other hubs close their sockets of these sessions too (PostgreSQL; nothing on SQLite).
+    void changes
+      .notify(sql, SESSIONS_CHANNEL, JSON.stringify(ended))
+      .catch((err) => app.log.error({ err }, 'session change not sent'));
+  });
+  changes.subscribe(SESSIONS_CHANNEL, {
+    onChange: (key) => endSessions(JSON.parse(key) as SessionsEnded),
+    onReset() {
+      sessionGuard.invalidate();
+      sockets.sweepStaffSessions();
+    },
   });
   // Jobs with one runner among the hubs (plugins/jobs.ts); stopped before the sockets and the database close.
   const jobs = createJobs({

@@ -56,12 +56,12 @@ describe('admin command line', () => {
   });
 
   it('resets two-factor sign-in (a lost phone): signed out, set up again at the next sign-in', async () => {
-    const id = hub.stores.accounts.userByUsername('cityhall')!.id;
-    expect(hub.stores.accounts.userById(id)!.twoFactorEnabled).toBe(true);
+    const id = (await hub.stores.accounts.userByUsername('cityhall'))!.id;
+    expect((await hub.stores.accounts.userById(id))!.twoFactorEnabled).toBe(true);
     const session = await login(hub, 'cityhall');
     const out = await run('reset-2fa', 'cityhall');
     expect(out.at(-1)).toMatch(/reset; they were signed out and set it up again at their next sign-in/);
-    expect(hub.stores.accounts.userById(id)!.twoFactorEnabled).toBe(false);
+    expect((await hub.stores.accounts.userById(id))!.twoFactorEnabled).toBe(false);
     expect((await as(hub, session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
     expect((await run('list-users')).join('\n')).not.toMatch(/cityhall .*2FA/);
     expect((await hub.ctx.audit.list({})).map((e) => e.action)).toContain('user.two_factor_reset');

@@ -82,9 +82,9 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
   const out: string[] = [];
   const audit = (action: AuditAction, target: string | null, detail?: Record<string, unknown>) =>
     hub.ctx.audit.record({ actor: `cli:${process.env.USER ?? 'unknown'}`, action, target, detail });
-  const userNamed = (name: string | undefined) => {
+  const userNamed = async (name: string | undefined) => {
     if (!name) throw new CliError('Give the user name.');
-    const u = hub.stores.accounts.userByUsername(name);
+    const u = await hub.stores.accounts.userByUsername(name);
     if (!u) throw new CliError(`No user named "${name}".`);
     return u;
   };
@@ -113,23 +113,23 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
     }
     case 'disable-user':
     case 'enable-user': {
-      const u = userNamed(rest[0]);
-      hub.services.accounts.updateUser(u.id, { disabled: command === 'disable-user' });
+      const u = await userNamed(rest[0]);
+      await hub.services.accounts.updateUser(u.id, { disabled: command === 'disable-user' });
       await audit(command === 'disable-user' ? 'user.disabled' : 'user.enabled', `user:${u.id}`);
       out.push(`${command === 'disable-user' ? 'Disabled' : 'Enabled'} "${u.username}".`);
       break;
     }
     case 'reset-password': {
-      const u = userNamed(rest[0]);
+      const u = await userNamed(rest[0]);
       await hub.services.accounts.resetPassword(u.id, passwordFromEnv(out));
       await audit('user.password_reset', `user:${u.id}`);
       out.push(`Password of "${u.username}" reset; their sessions were signed out.`);
       break;
     }
     case 'reset-2fa': {
-      const u = userNamed(rest[0]);
-      const had = hub.services.twoFactor.remove(u.id);
-      hub.services.accounts.signOutEverywhere(u.id);
+      const u = await userNamed(rest[0]);
+      const had = await hub.services.twoFactor.remove(u.id);
+      await hub.services.accounts.signOutEverywhere(u.id);
       await audit('user.two_factor_reset', `user:${u.id}`);
       out.push(
         had
@@ -139,7 +139,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       break;
     }
     case 'list-users':
-      for (const u of hub.stores.accounts.listUsers()) {
+      for (const u of await hub.stores.accounts.listUsers()) {
         out.push(
           `${String(u.id).padStart(4)}  ${u.username.padEnd(16)} ${u.role}${u.admin ? '+admin' : ''}${u.shopId ? ` shop ${u.shopId}` : ''}${u.twoFactorEnabled ? ' 2FA' : ''}${u.disabled ? ' (disabled)' : ''}`,
         );
@@ -149,7 +149,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       const role = str(flags.role, 'role');
       if (!Value.Check(StaffRole, role)) throw new CliError('--role must be cityhall, operator, listener or watcher');
       if (!rest[0]) throw new CliError('Give the key a name, e.g. create-api-key alert-gateway --role cityhall');
-      const { id, key } = hub.services.accounts.createApiKey(rest[0], role, null);
+      const { id, key } = await hub.services.accounts.createApiKey(rest[0], role, null);
       await audit('apikey.created', `apikey:${id}`, { role, name: rest[0] });
       out.push(`Created API key ${id} "${rest[0]}" with role ${role}. It is shown only once:`);
       out.push(key);
@@ -157,13 +157,13 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
     }
     case 'revoke-api-key': {
       const id = int(rest[0], 'id');
-      hub.services.accounts.revokeApiKey(id);
+      await hub.services.accounts.revokeApiKey(id);
       await audit('apikey.revoked', `apikey:${id}`);
       out.push(`Revoked API key ${id}.`);
       break;
     }
     case 'list-api-keys':
-      for (const k of hub.stores.accounts.listApiKeys()) {
+      for (const k of await hub.stores.accounts.listApiKeys()) {
         out.push(
           `${String(k.id).padStart(4)}  ${k.name.padEnd(20)} ${k.role.padEnd(9)} ${k.prefix}…  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`,
         );

@@ -27,7 +27,6 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv, problems: string[]): 
  * on PostgreSQL (`buildApp`) once this list is empty, and refuses before that.
  */
 export const STORES_NOT_ON_POSTGRES: readonly string[] = [
-  'accounts and sessions',
   'households',
   'terminals',
   'shops',

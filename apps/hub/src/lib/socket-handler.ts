@@ -71,7 +71,7 @@ export interface HandlerOptions {
    * Re-checked before every command: false when the sender's session has ended since the socket
    * connected (signed out, disabled, expired); the command is refused and the socket closed.
    */
-  live?: (p: Principal) => boolean;
+  live?: (p: Principal) => boolean | Promise<boolean>;
 }
 
 /** Every command, per terminal or user: far above what a real terminal or console sends (a terminal back after days offline may send a few hundred receipts at once). */
@@ -146,7 +146,9 @@ export async function runCommand(entry: CommandEntry, ctx: SocketContext<Namespa
     options.metrics?.inc({ namespace: ctx.socket.nsp.name, event, outcome: r.ok ? 'ok' : r.error.code });
     if (ack) ack(r);
   };
-  if (options.live && !options.live(ctx.principal)) {
+  // A cached answer is a boolean: only a session the hub has to look up waits for the database.
+  const alive = options.live ? options.live(ctx.principal) : true;
+  if (!(typeof alive === 'boolean' ? alive : await alive)) {
     reply({
       ok: false,
       error: { code: 'UNAUTHENTICATED', message: 'Your session has ended. Please sign in again.' },

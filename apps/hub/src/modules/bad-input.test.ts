@@ -72,15 +72,17 @@ describe('bad input on every route', () => {
     const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
     const u = hub.fixture.users;
     const candidates: { principal: Principal | null; auth: () => StaffSession | { bearer: string } | null }[] = [
-      ...(['admin', 'operator', 'listener', 'watcher'] as const).map((n) => ({
-        principal: {
-          kind: 'user',
-          user: hub.stores.accounts.userById(u[n])!,
-          sessionId: 0,
-          csrfToken: '',
-        } as Principal,
-        auth: () => sessionFor(hub, u[n]),
-      })),
+      ...(await Promise.all(
+        (['admin', 'operator', 'listener', 'watcher'] as const).map(async (n) => ({
+          principal: {
+            kind: 'user',
+            user: (await hub.stores.accounts.userById(u[n]))!,
+            sessionId: 0,
+            csrfToken: '',
+          } as Principal,
+          auth: () => sessionFor(hub, u[n]),
+        })),
+      )),
       {
         principal: { kind: 'terminal', terminalId: terminal.terminalId, householdId: hub.fixture.households[0]! },
         auth: () => ({ bearer: terminal.credential }),

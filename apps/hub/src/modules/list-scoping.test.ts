@@ -139,7 +139,7 @@ describe('list routes show each caller only their own data', () => {
         });
     }
 
-    const key = (role: StaffRole) => hub.services.accounts.createApiKey(`scope-${role}`, role, null).key;
+    const key = async (role: StaffRole) => (await hub.services.accounts.createApiKey(`scope-${role}`, role, null)).key;
     type Scope = Pick<Caller, 'households' | 'shops' | 'districts'>;
     const none = new Set<number>();
     const all: Scope = { households: 'all', shops: 'all', districts: 'all' };
@@ -149,8 +149,8 @@ describe('list routes show each caller only their own data', () => {
       auth: () => hub.sessionFor(f.users[name]),
       ...scope,
     });
-    const machine = (role: StaffRole, scope: Scope): Caller => {
-      const bearer = key(role);
+    const machine = async (role: StaffRole, scope: Scope): Promise<Caller> => {
+      const bearer = await key(role);
       return { name: `${role} API key`, auth: () => ({ bearer }), ...scope };
     };
     const watching = (households: number[]) => ({
@@ -168,11 +168,11 @@ describe('list routes show each caller only their own data', () => {
       // A family member: their own household, never a district-wide alert.
       person('otherWatcher', { ...nothing, households: new Set([h2]) }),
       person('supervisor', watching([h0, h1])),
-      machine('cityhall', all),
+      await machine('cityhall', all),
       // Machine keys belong to no shop and watch no household: they see none of either.
-      machine('operator', nothing),
-      machine('listener', nothing),
-      machine('watcher', nothing),
+      await machine('operator', nothing),
+      await machine('listener', nothing),
+      await machine('watcher', nothing),
     ];
     listRoutes = hub.apiRoutes.filter((r) => r.method === 'GET' && !r.url.includes(':')).map((r) => r.url);
   });

@@ -16,19 +16,19 @@ describe('role matrix', () => {
   beforeAll(async () => {
     hub = await createTestHub();
     const u = hub.fixture.users;
-    const user = (id: number): Principal => ({
+    const user = async (id: number): Promise<Principal> => ({
       kind: 'user',
-      user: hub.stores.accounts.userById(id)!,
+      user: (await hub.stores.accounts.userById(id))!,
       sessionId: 0,
       csrfToken: '',
     });
     const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
-    const key = (role: StaffRole) => hub.services.accounts.createApiKey(`matrix-${role}`, role, null).key;
+    const key = async (role: StaffRole) => (await hub.services.accounts.createApiKey(`matrix-${role}`, role, null)).key;
     const keys = {
-      cityhall: key('cityhall'),
-      operator: key('operator'),
-      listener: key('listener'),
-      watcher: key('watcher'),
+      cityhall: await key('cityhall'),
+      operator: await key('operator'),
+      listener: await key('listener'),
+      watcher: await key('watcher'),
     };
     callers = [
       { name: 'anonymous', principal: null, auth: () => null },
@@ -37,12 +37,14 @@ describe('role matrix', () => {
         principal: { kind: 'terminal', terminalId: terminal.terminalId, householdId: hub.fixture.households[0]! },
         auth: () => ({ bearer: terminal.credential }),
       },
-      ...(['admin', 'cityhall', 'operator', 'listener', 'watcher'] as const).map((name) => ({
-        name,
-        principal: user(u[name]),
-        // A new session per request, so routes like logout cannot spoil the next call.
-        auth: () => sessionFor(hub, u[name]),
-      })),
+      ...(await Promise.all(
+        (['admin', 'cityhall', 'operator', 'listener', 'watcher'] as const).map(async (name) => ({
+          name,
+          principal: await user(u[name]),
+          // A new session per request, so routes like logout cannot spoil the next call.
+          auth: () => sessionFor(hub, u[name]),
+        })),
+      )),
       // Machine callers of every role: the same rules as people of that role, never admin.
       ...(['cityhall', 'operator', 'listener', 'watcher'] as const).map((role, i) => ({
         name: `${role} API key`,

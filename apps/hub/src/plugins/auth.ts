@@ -19,10 +19,13 @@ declare module 'fastify' {
   }
 }
 
+/** A remembered answer comes back at once; one that needs the database, as a promise. */
+export type Found = Principal | null | Promise<Principal | null>;
+
 export interface Authenticators {
-  session(token: string): Principal | null;
-  apiKey(key: string): Principal | null;
-  terminal(credential: string): Principal | null;
+  session(token: string): Found;
+  apiKey(key: string): Found;
+  terminal(credential: string): Found;
 }
 
 /** The staff session cookie: set by accounts at sign-in, read here and by the staff socket handshake. */
@@ -36,17 +39,18 @@ export function bearerToken(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
-function authenticate(request: FastifyRequest, auth: Authenticators): Principal | null {
+async function authenticate(request: FastifyRequest, auth: Authenticators): Promise<Principal | null> {
   const bearer = bearerToken(request.headers.authorization);
   if (request.headers.authorization !== undefined) {
     if (!bearer) throw unauthenticated('The Authorization header must be "Bearer <key>".');
-    const p = bearer.startsWith('tsd_') ? auth.terminal(bearer) : auth.apiKey(bearer);
+    const found = bearer.startsWith('tsd_') ? auth.terminal(bearer) : auth.apiKey(bearer);
+    const p = found instanceof Promise ? await found : found;
     if (!p) throw unauthenticated('This key or device credential is not valid or has been revoked.');
     return p;
   }
   const token = request.cookies[SESSION_COOKIE];
   if (!token) return null;
-  const p = auth.session(token);
+  const p = await auth.session(token);
   if (!p) return null;
   // Cookie-authenticated writes must carry the session's CSRF token (synchroniser token pattern).
   if (!SAFE_METHODS.has(request.method) && p.kind === 'user') {
@@ -101,10 +105,10 @@ export function registerAuth(app: FastifyInstance, auth: Authenticators): ApiRou
     if (!access) return; // static files and 404s
     // The login route must work even with a stale session cookie.
     if (access === 'public' && !request.headers.authorization) {
-      request.principal = request.cookies[SESSION_COOKIE] ? auth.session(request.cookies[SESSION_COOKIE]!) : null;
+      request.principal = request.cookies[SESSION_COOKIE] ? await auth.session(request.cookies[SESSION_COOKIE]!) : null;
       return;
     }
-    request.principal = authenticate(request, auth);
+    request.principal = await authenticate(request, auth);
     if (!allows(access, request.principal)) {
       if (!request.principal) throw unauthenticated();
       if (typeof access === 'object' && access.apiKeysOnly && request.principal.kind === 'user') {

@@ -109,7 +109,7 @@ export interface RoomRules {
 
 /** Whether a staff session is still live; `touch` slides its expiry (the socket was used). */
 export interface StaffSessionCheck {
-  isLive(sessionId: number, touch: boolean): boolean;
+  isLive(sessionId: number, touch: boolean): boolean | Promise<boolean>;
 }
 
 class RefusedError extends Error {
@@ -208,14 +208,19 @@ export function createSockets(
         }),
       );
     }
-    const principal = deps.auth.terminal(auth.credential);
-    if (!principal)
-      return next(
-        new RefusedError({ code: 'CREDENTIAL_REVOKED', message: 'This terminal is not (or no longer) enrolled.' }),
-      );
-    socket.data.principal = principal;
-    socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
-    next();
+    const admitted = (principal: Principal | null) => {
+      if (!principal)
+        return next(
+          new RefusedError({ code: 'CREDENTIAL_REVOKED', message: 'This terminal is not (or no longer) enrolled.' }),
+        );
+      socket.data.principal = principal;
+      socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
+      next();
+    };
+    // A remembered credential answers at once (the reconnect storm's path); only a lookup waits.
+    const found = deps.auth.terminal(auth.credential);
+    if (found instanceof Promise) found.then(admitted, (err: Error) => next(err));
+    else admitted(found);
   });
 
   staff.use((socket, next) => {
@@ -226,13 +231,16 @@ export function createSockets(
     }
     const cookies = app.parseCookie(socket.handshake.headers.cookie ?? '');
     const token = cookies[SESSION_COOKIE];
-    const principal = token ? deps.auth.session(token) : null;
-    if (!principal) return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'Please sign in.' }));
-    if (principal.kind === 'user' && principal.twoFactorPending)
-      return next(new RefusedError({ code: 'TWO_FACTOR_SETUP_REQUIRED', message: 'Set up two-factor sign-in first.' }));
-    socket.data.principal = principal;
-    socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
-    next();
+    Promise.resolve(token ? deps.auth.session(token) : null).then((principal) => {
+      if (!principal) return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'Please sign in.' }));
+      if (principal.kind === 'user' && principal.twoFactorPending)
+        return next(
+          new RefusedError({ code: 'TWO_FACTOR_SETUP_REQUIRED', message: 'Set up two-factor sign-in first.' }),
+        );
+      socket.data.principal = principal;
+      socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
+      next();
+    }, next);
   });
 
   const commands = new Map<string, SocketCommand>();
@@ -393,7 +401,14 @@ export function createSockets(
     sweepStaffSessions() {
       for (const socket of [...staff.sockets.values()]) {
         const p = principalOf(socket);
-        if (p.kind === 'user' && !deps.sessions.isLive(p.sessionId, false)) socket.disconnect(true);
+        if (p.kind !== 'user') continue;
+        const live = deps.sessions.isLive(p.sessionId, false);
+        if (live === false) socket.disconnect(true);
+        else if (live !== true)
+          void live.then(
+            (l) => l || socket.disconnect(true),
+            () => undefined,
+          );
       }
     },
   };

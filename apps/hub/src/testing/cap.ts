@@ -24,10 +24,10 @@ export async function gateway(at = '2010-08-30T12:00:00Z'): Promise<Gateway> {
   const keys = new Map<string, string>();
   // Each alerting system has its own key, bound by city hall to its CAP sender (policy.test.ts
   // covers keys speaking for other senders and keys whose alerts are held).
-  const keyFor = (sender: string) => {
+  const keyFor = async (sender: string) => {
     let key = keys.get(sender);
     if (!key) {
-      const created = hub.services.accounts.createApiKey(`feed ${keys.size}`, 'cityhall', null);
+      const created = await hub.services.accounts.createApiKey(`feed ${keys.size}`, 'cityhall', null);
       svc.setSenderPolicy(created.id, { capSender: sender, publish: 'auto' }, 'test');
       key = created.key;
       keys.set(sender, key);
@@ -36,9 +36,9 @@ export async function gateway(at = '2010-08-30T12:00:00Z'): Promise<Gateway> {
   };
   return {
     hub,
-    post: (body, contentType = 'application/cap+xml') => {
+    post: async (body, contentType = 'application/cap+xml') => {
       const sender = /<(?:\w+:)?sender>([^<\s]+)</.exec(body.toString('latin1'))?.[1] ?? 'jma@example.jp';
-      return as(hub, { bearer: keyFor(sender) })({
+      return as(hub, { bearer: await keyFor(sender) })({
         method: 'POST',
         url: '/api/cap',
         headers: { 'content-type': contentType },

@@ -215,7 +215,7 @@ export async function provisionCity(
         terminals.push({ householdId, terminalId: r.terminalId, credential: r.credential });
       }
     })();
-    return { dataDir, apiKey: publishingApiKey(hub, 'reliability'), districtIds, terminals };
+    return { dataDir, apiKey: await publishingApiKey(hub, 'reliability'), districtIds, terminals };
   } finally {
     await hub.app.close();
   }

@@ -243,8 +243,8 @@ export async function seedFixture(hub: Hub): Promise<Fixture> {
   hub.stores.households.assignWatcher(households[1]!, users.supervisor, 2);
   hub.stores.households.assignWatcher(households[2]!, users.otherWatcher, 1);
   // City hall must sign in with a second factor: the fixture's have theirs set up already.
-  enrolTwoFactor(hub, users.admin);
-  enrolTwoFactor(hub, users.cityhall);
+  await enrolTwoFactor(hub, users.admin);
+  await enrolTwoFactor(hub, users.cityhall);
   return { districts, shopId, otherShopId, listeningId, users, households };
 }
 
@@ -252,6 +252,8 @@ export interface StaffSession {
   cookie: string;
   csrfToken: string;
   userId: number;
+  /** Settles once the session is stored (`sessionFor`): requests and sockets made with it wait for it. */
+  stored?: Promise<unknown>;
 }
 
 export async function login(hub: Hub, username: string, password = TEST_PASSWORD): Promise<StaffSession> {
@@ -259,7 +261,7 @@ export async function login(hub: Hub, username: string, password = TEST_PASSWORD
     hub.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password, code } });
   let res = await post();
   if (res.statusCode === 401 && res.json().error?.code === 'TWO_FACTOR_REQUIRED') {
-    res = await post(secondFactorCode(hub, hub.stores.accounts.userByUsername(username)!.id));
+    res = await post(await secondFactorCode(hub, (await hub.stores.accounts.userByUsername(username))!.id));
   }
   if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
   const setCookie = res.headers['set-cookie'];
@@ -287,7 +289,7 @@ export function sessionFor(hub: Hub, userId: number): StaffSession {
   const token = randomToken();
   const csrfToken = randomToken(24);
   const now = hub.ctx.clock.now();
-  hub.stores.accounts.createSession({
+  const stored = hub.stores.accounts.createSession({
     tokenHash: sha256(token),
     userId,
     csrfToken,
@@ -295,12 +297,13 @@ export function sessionFor(hub: Hub, userId: number): StaffSession {
     expiresAt: now + 3600_000,
     ip: null,
   });
-  return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken, userId };
+  return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken, userId, stored };
 }
 
 /** `inject` as a signed-in staff member (cookie + CSRF header), or with a bearer key/credential. */
 export function as(hub: Hub, who: StaffSession | { bearer: string } | null) {
-  return (opts: InjectOptions): Promise<LightMyRequestResponse> => {
+  return async (opts: InjectOptions): Promise<LightMyRequestResponse> => {
+    if (who && 'stored' in who) await who.stored;
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
     if (who && 'bearer' in who) headers.authorization = `Bearer ${who.bearer}`;
     else if (who) {
@@ -315,8 +318,8 @@ export function as(hub: Hub, who: StaffSession | { bearer: string } | null) {
  * A city hall API key that city hall lets publish by itself (a key's announcements are otherwise
  * held for a person's approval): what a bench, a fleet or a test feed needs.
  */
-export function publishingApiKey(hub: Hub, name: string): string {
-  const { id, key } = hub.services.accounts.createApiKey(name, 'cityhall', null);
+export async function publishingApiKey(hub: Hub, name: string): Promise<string> {
+  const { id, key } = await hub.services.accounts.createApiKey(name, 'cityhall', null);
   hub.capabilities.announcements.setSenderPolicy(id, { capSender: null, publish: 'auto' }, 'test');
   return key;
 }
@@ -362,7 +365,8 @@ export function staffSocket(url: string, headers: Record<string, string> = {}): 
   return ioClient(`${url}${STAFF_NAMESPACE}`, { ...clientDefaults, extraHeaders: headers });
 }
 
-export function connectStaff(url: string, session: StaffSession): Promise<Socket> {
+export async function connectStaff(url: string, session: StaffSession): Promise<Socket> {
+  await session.stored;
   return connectSocket(staffSocket(url, { cookie: session.cookie }));
 }
 

@@ -6,18 +6,18 @@
 import { generateSync } from 'otplib';
 import type { Hub } from '../hub';
 import { sha256 } from '../lib/secrets';
-import { createSqliteTwoFactorStore } from '../modules/accounts/two-factor-store';
+import { createTwoFactorStore } from '../modules/accounts/two-factor-store';
 
 /** The authenticator secret of every test account enrolled by `enrolTwoFactor` (base32). */
 export const TEST_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const PERIOD = 30;
 
 /** Turns two-factor sign-in on for `userId` with `secret`, as if they had scanned it and typed a code. */
-export function enrolTwoFactor(hub: Pick<Hub, 'ctx'>, userId: number, secret = TEST_TOTP_SECRET): void {
-  const store = createSqliteTwoFactorStore(hub.ctx.db);
+export async function enrolTwoFactor(hub: Pick<Hub, 'ctx'>, userId: number, secret = TEST_TOTP_SECRET): Promise<void> {
+  const store = createTwoFactorStore(hub.ctx.sql);
   const now = hub.ctx.clock.now();
-  store.begin(userId, secret, now);
-  store.confirm(userId, 0, now);
+  await store.begin(userId, secret, now);
+  await store.confirm(userId, 0, now);
 }
 
 /** The code the user's authenticator app would show for the time step `step`. */
@@ -26,8 +26,8 @@ export function totpCode(secret: string, step: number): string {
 }
 
 /** A second-factor code the hub accepts now for `userId` (who has two-factor sign-in on). */
-export function secondFactorCode(hub: Pick<Hub, 'ctx'>, userId: number): string {
-  const record = createSqliteTwoFactorStore(hub.ctx.db).get(userId);
+export async function secondFactorCode(hub: Pick<Hub, 'ctx'>, userId: number): Promise<string> {
+  const record = await createTwoFactorStore(hub.ctx.sql).get(userId);
   if (!record) throw new Error(`user ${userId} has no two-factor sign-in`);
   const current = Math.floor(hub.ctx.clock.now() / 1000 / PERIOD);
   for (const step of [current - 1, current, current + 1])
@@ -36,8 +36,10 @@ export function secondFactorCode(hub: Pick<Hub, 'ctx'>, userId: number): string 
   const code = `TEST-${String(Math.floor(Math.random() * 1e11)).padStart(11, '0')}`.replace(/\d/g, (d) =>
     'ABCDEFGHJK'.charAt(Number(d)),
   );
-  hub.ctx.db
-    .prepare('INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)')
-    .run(userId, sha256(code.replace(/[^A-Z0-9]/g, '')), hub.ctx.clock.now());
+  await hub.ctx.sql.run('INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)', [
+    userId,
+    sha256(code.replace(/[^A-Z0-9]/g, '')),
+    hub.ctx.clock.now(),
+  ]);
   return code;
 }

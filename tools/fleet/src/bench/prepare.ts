@@ -7,6 +7,7 @@ import { buildApp } from '@tsunagu/hub/app';
 import { openDatabase } from '@tsunagu/hub/db/database';
 import { randomToken, sha256 } from '@tsunagu/hub/lib/secrets';
 import { hashPassword } from '@tsunagu/hub/modules/accounts/service';
+import { createAccountsStore } from '@tsunagu/hub/modules/accounts/store';
 import { createSqliteAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
 import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
 import { publishingApiKey } from '@tsunagu/hub/testing/harness';
@@ -42,7 +43,7 @@ export async function prepareDatabase(
     const now = Date.now();
     // One Argon2id hash for all operators: they use sessions made here and never type a password.
     const passwordHash = await hashPassword(randomToken());
-    const { households, shops, accounts } = hub.stores;
+    const { households, shops } = hub.stores;
     const made = hub.ctx.db.transaction(() => {
       const districts = Array.from({ length: 10 }, (_, i) =>
         households.createDistrict({ code: `bench-${i}`, name: `負荷地区${i + 1}`, nameEn: `Bench district ${i + 1}` }),
@@ -56,21 +57,33 @@ export async function prepareDatabase(
       const shopIds = Array.from({ length: sizes.shops }, (_, i) =>
         shops.create({ name: `負荷ストア${i + 1}`, category: 'supermarket', kind: 'shop', openingHours: ALL_DAY }, now),
       );
-      const operatorCookies = Array.from({ length: sizes.operators }, (_, i) => {
-        const userId = accounts.createUser(
+      const codes = householdIds.map((id) => hub.services.terminals.issueCode(id, 'bench').code);
+      const browserCode = codes.pop()!;
+      const preEnrolled = codes.splice(sizes.viaApi).map((code, i): TerminalIdentity => {
+        const r = hub.services.terminals.enroll(code, `bench terminal ${sizes.viaApi + i + 1}`);
+        return { householdId: r.householdId, terminalId: r.terminalId, credential: r.credential };
+      });
+      return { shopIds, codes, browserCode, preEnrolled };
+    })();
+    // One unit of work, as the rest was one transaction.
+    const operatorCookies = await hub.ctx.sql.transaction(async (tx) => {
+      const accounts = createAccountsStore(tx);
+      const cookies: string[] = [];
+      for (let i = 0; i < sizes.operators; i++) {
+        const userId = await accounts.createUser(
           {
             username: `bench-op-${i + 1}`,
             displayName: `オペレーター${i + 1}`,
             passwordHash,
             role: 'operator',
             admin: false,
-            shopId: shopIds[i % shopIds.length]!,
+            shopId: made.shopIds[i % made.shopIds.length]!,
             watcherKind: null,
           },
           now,
         );
         const token = randomToken();
-        accounts.createSession({
+        await accounts.createSession({
           tokenHash: sha256(token),
           userId,
           csrfToken: randomToken(24),
@@ -78,18 +91,12 @@ export async function prepareDatabase(
           expiresAt: now + 24 * 3600_000,
           ip: null,
         });
-        return `${SESSION_COOKIE}=${token}`;
-      });
-      const codes = householdIds.map((id) => hub.services.terminals.issueCode(id, 'bench').code);
-      const browserCode = codes.pop()!;
-      const preEnrolled = codes.splice(sizes.viaApi).map((code, i): TerminalIdentity => {
-        const r = hub.services.terminals.enroll(code, `bench terminal ${sizes.viaApi + i + 1}`);
-        return { householdId: r.householdId, terminalId: r.terminalId, credential: r.credential };
-      });
-      return { shopIds, operatorCookies, codes, browserCode, preEnrolled };
-    })();
-    const apiKey = publishingApiKey(hub, 'bench');
-    return { apiKey, ...made };
+        cookies.push(`${SESSION_COOKIE}=${token}`);
+      }
+      return cookies;
+    });
+    const apiKey = await publishingApiKey(hub, 'bench');
+    return { apiKey, operatorCookies, ...made };
   } finally {
     await hub.app.close();
   }

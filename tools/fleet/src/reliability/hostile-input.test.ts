@@ -103,10 +103,12 @@ describe('hostile and malformed input', () => {
     writes = writeCounter(hub);
     terminalCredential = hub.enrollTerminal(hub.fixture.households[0]!).credential;
     // Machine callers of every role next to the people of every role.
-    const keys = (['cityhall', 'operator', 'listener', 'watcher'] as const).map((role) => {
-      const bearer = hub.services.accounts.createApiKey(`fuzz-${role}`, role, null).key;
-      return { name: `${role} API key`, auth: () => ({ bearer }) };
-    });
+    const keys = await Promise.all(
+      (['cityhall', 'operator', 'listener', 'watcher'] as const).map(async (role) => {
+        const { key: bearer } = await hub.services.accounts.createApiKey(`fuzz-${role}`, role, null);
+        return { name: `${role} API key`, auth: () => ({ bearer }) };
+      }),
+    );
     callers = [
       { name: 'anonymous', auth: () => null },
       { name: 'terminal', auth: () => ({ bearer: terminalCredential }) },

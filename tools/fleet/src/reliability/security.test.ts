@@ -183,7 +183,7 @@ describe('rate limits', () => {
   });
 
   it('CAP gateway: at most 120 messages a minute', async () => {
-    const { key } = hub.services.accounts.createApiKey('feed', 'cityhall', null);
+    const { key } = await hub.services.accounts.createApiKey('feed', 'cityhall', null);
     let limited = 0;
     for (let i = 0; i < 125; i++) {
       const res = await hub.as({ bearer: key })({

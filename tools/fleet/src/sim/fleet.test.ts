@@ -20,7 +20,7 @@ describe('virtual terminal fleet against a real hub', () => {
   beforeAll(async () => {
     hub = await createTestHub();
     url = await hub.listen();
-    apiKey = publishingApiKey(hub, 'fleet-test');
+    apiKey = await publishingApiKey(hub, 'fleet-test');
   });
   afterAll(async () => {
     fleet?.close();

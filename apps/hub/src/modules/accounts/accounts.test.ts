@@ -23,8 +23,8 @@ describe('accounts and sessions', () => {
     expect(body.csrfToken.length).toBeGreaterThan(20);
   });
 
-  it('stores passwords as Argon2id hashes', () => {
-    const u = hub.stores.accounts.userByUsername('cityhall')!;
+  it('stores passwords as Argon2id hashes', async () => {
+    const u = (await hub.stores.accounts.userByUsername('cityhall'))!;
     expect(u.passwordHash).toMatch(/^\$argon2id\$/);
     expect(u.passwordHash).not.toContain(TEST_PASSWORD);
   });
@@ -190,7 +190,7 @@ describe('accounts and sessions', () => {
     });
 
     it('are scoped to their role', async () => {
-      const { key } = hub.services.accounts.createApiKey('watch-feed', 'watcher', null);
+      const { key } = await hub.services.accounts.createApiKey('watch-feed', 'watcher', null);
       expect((await hub.as({ bearer: key })({ method: 'GET', url: '/api/terminals' })).statusCode).toBe(403);
     });
 

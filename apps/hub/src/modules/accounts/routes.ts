@@ -52,7 +52,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
           if (err instanceof AppError) {
             // The typed name may be a password typed in the wrong field: an unknown name is kept
             // only masked (first character and length); a real account is named by its id.
-            const known = accounts.store.userByUsername(username);
+            const known = await accounts.store.userByUsername(username);
             await ctx.audit.record({
               actor: 'anonymous',
               action: `auth.login_failed`,
@@ -70,7 +70,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
     const setup = { access: 'staff', duringTwoFactorSetup: true } as const;
     route(app, 'POST /api/auth/logout', { config: setup, tags: ['auth'] }, async (request, reply) => {
       const p = userPrincipal(request.principal);
-      accounts.logout(p.sessionId);
+      await accounts.logout(p.sessionId);
       await ctx.audit.record({ actor: actorName(p), action: 'auth.logout', ip: request.ip });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true as const };
@@ -99,7 +99,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
     );
 
     route(app, 'GET /api/users', { config: { access: admin }, tags: ['users'] }, async () => ({
-      users: accounts.store.listUsers().map(publicUser),
+      users: (await accounts.store.listUsers()).map(publicUser),
     }));
 
     route(app, 'POST /api/users', { config: { access: admin }, tags: ['users'] }, async (request, reply) => {
@@ -123,7 +123,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
           'You cannot disable yourself or remove your own administrator rights.',
         );
       }
-      const user = accounts.updateUser(id, body);
+      const user = await accounts.updateUser(id, body);
       await ctx.audit.record({
         actor: actorName(p),
         action: 'user.updated',
@@ -142,13 +142,13 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
     });
 
     route(app, 'GET /api/api-keys', { config: { access: admin }, tags: ['api-keys'] }, async () => ({
-      apiKeys: accounts.store.listApiKeys().map(({ createdBy: _c, ...k }) => k),
+      apiKeys: (await accounts.store.listApiKeys()).map(({ createdBy: _c, ...k }) => k),
     }));
 
     route(app, 'POST /api/api-keys', { config: { access: admin }, tags: ['api-keys'] }, async (request, reply) => {
       const body = request.body;
       const p = request.principal;
-      const { id, key } = accounts.createApiKey(body.name, body.role, p?.kind === 'user' ? p.user.id : null);
+      const { id, key } = await accounts.createApiKey(body.name, body.role, p?.kind === 'user' ? p.user.id : null);
       await ctx.audit.record({
         actor: actorName(p),
         action: 'apikey.created',
@@ -156,13 +156,13 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
         ip: request.ip,
         detail: { role: body.role, name: body.name },
       });
-      const { createdBy: _c, ...apiKey } = accounts.store.apiKeyById(id)!;
+      const { createdBy: _c, ...apiKey } = (await accounts.store.apiKeyById(id))!;
       return reply.status(201).send({ apiKey, key });
     });
 
     route(app, 'DELETE /api/api-keys/:id', { config: { access: admin }, tags: ['api-keys'] }, async (request) => {
       const { id } = request.params;
-      accounts.revokeApiKey(id);
+      await accounts.revokeApiKey(id);
       await audited(ctx.audit, request, 'apikey.revoked', `apikey:${id}`);
       return { ok: true as const };
     });

@@ -69,20 +69,20 @@ export interface AccountsService {
     code?: string,
   ): Promise<{ token: string; session: SessionInfo; secondFactor: 'totp' | 'recovery' | null }>;
   /** What `GET /api/auth/session` answers for a signed-in person. */
-  sessionInfo(p: Extract<Principal, { kind: 'user' }>): SessionInfo;
-  authenticateSession(token: string): Principal | null;
-  authenticateApiKey(key: string): Principal | null;
-  logout(sessionId: number): void;
+  sessionInfo(p: Extract<Principal, { kind: 'user' }>): Promise<SessionInfo>;
+  authenticateSession(token: string): Promise<Principal | null>;
+  authenticateApiKey(key: string): Promise<Principal | null>;
+  logout(sessionId: number): Promise<void>;
   /** Asks a signed-in person for their password again (wrong guesses count toward the lockout). */
   confirmPassword(userId: number, sessionId: number, password: string): Promise<void>;
   changePassword(userId: number, sessionId: number, current: string, next: string): Promise<void>;
   /** Ends every session of the user (their open sockets close). */
-  signOutEverywhere(userId: number): void;
+  signOutEverywhere(userId: number): Promise<void>;
   resetPassword(userId: number, next: string): Promise<void>;
   createUser(body: CreateUserBody): Promise<User>;
-  updateUser(id: number, body: UpdateUserBody): User;
-  createApiKey(name: string, role: StaffRole, createdBy: number | null): { id: number; key: string };
-  revokeApiKey(id: number): void;
+  updateUser(id: number, body: UpdateUserBody): Promise<User>;
+  createApiKey(name: string, role: StaffRole, createdBy: number | null): Promise<{ id: number; key: string }>;
+  revokeApiKey(id: number): Promise<void>;
   /** Called after sessions were signed out, or a user was disabled or changed. */
   onSessionsEnded(listener: (ended: SessionsEnded) => void): void;
   store: AccountsStore;
@@ -91,21 +91,21 @@ export interface AccountsService {
 export function createAccountsService(deps: {
   store: AccountsStore;
   clock: Clock;
-  shopExists(id: number): boolean;
+  shopExists(id: number): boolean | Promise<boolean>;
   twoFactor: TwoFactorService;
 }): AccountsService {
   const { store, clock, twoFactor } = deps;
-  const sessionInfo = (user: User, csrfToken: string): SessionInfo => ({
+  const sessionInfo = async (user: User, csrfToken: string): Promise<SessionInfo> => ({
     user,
     csrfToken,
-    twoFactor: twoFactor.state(user),
+    twoFactor: await twoFactor.state(user),
   });
 
-  const issueSession = (user: UserRecord, ip: string | null) => {
+  const issueSession = async (user: UserRecord, ip: string | null) => {
     const token = randomToken();
     const csrfToken = randomToken(24);
     const now = clock.now();
-    store.createSession({
+    await store.createSession({
       tokenHash: sha256(token),
       userId: user.id,
       csrfToken,
@@ -113,7 +113,7 @@ export function createAccountsService(deps: {
       expiresAt: now + SESSION_IDLE_MS,
       ip,
     });
-    return { token, session: sessionInfo(publicUser(user), csrfToken) };
+    return { token, session: await sessionInfo(publicUser(user), csrfToken) };
   };
 
   const invalid = () => new AppError(401, 'INVALID_CREDENTIALS', 'The user name or password is wrong.');
@@ -124,16 +124,16 @@ export function createAccountsService(deps: {
 
   /** A signed-in person's password, asked again: wrong guesses count toward the lockout. */
   const confirmPassword = async (userId: number, sessionId: number, password: string) => {
-    const user = store.userById(userId);
+    const user = await store.userById(userId);
     if (!user) throw notFound('user');
     const now = clock.now();
     if (user.lockedUntil !== null && user.lockedUntil > now) throw lockedError(user.lockedUntil, now);
     // Guessing the password from a borrowed session counts like guessing at sign-in.
     if (!(await verify(user.passwordHash, password).catch(() => false))) {
       const counted = countFailure(user.failedLogins, user.lockedUntil, now);
-      store.recordFailedLogin(user.id, counted.failed, counted.lockedUntil);
+      await store.recordFailedLogin(user.id, counted.failed, counted.lockedUntil);
       if (counted.locked) {
-        store.deleteSession(sessionId);
+        await store.deleteSession(sessionId);
         ended({ sessionId });
         throw lockedNowError();
       }
@@ -147,24 +147,30 @@ export function createAccountsService(deps: {
       endedListeners.push(listener);
     },
     async login(username, password, ip, code) {
-      const user = store.userByUsername(username);
+      const user = await store.userByUsername(username);
       const now = clock.now();
       if (!user) {
         // Counted and locked exactly like a real account, so the answers do not tell them apart.
         const nameHash = sha256(`login-name:${username}`);
-        const state = store.unknownNameFailures(nameHash) ?? { failed: 0, lockedUntil: null };
+        const state = (await store.unknownNameFailures(nameHash)) ?? { failed: 0, lockedUntil: null };
         if (state.lockedUntil !== null && state.lockedUntil > now) throw lockedError(state.lockedUntil, now);
         dummyHash ??= hashPassword(randomToken());
         await verify(await dummyHash, password).catch(() => false);
         const next = countFailure(state.failed, state.lockedUntil, now);
-        store.recordUnknownNameFailure(nameHash, next.failed, next.lockedUntil, now, now - FORGET_UNKNOWN_NAMES_MS);
+        await store.recordUnknownNameFailure(
+          nameHash,
+          next.failed,
+          next.lockedUntil,
+          now,
+          now - FORGET_UNKNOWN_NAMES_MS,
+        );
         throw next.locked ? lockedNowError() : invalid();
       }
       if (user.lockedUntil !== null && user.lockedUntil > now) throw lockedError(user.lockedUntil, now);
       const ok = await verify(user.passwordHash, password).catch(() => false);
       if (!ok) {
         const next = countFailure(user.failedLogins, user.lockedUntil, now);
-        store.recordFailedLogin(user.id, next.failed, next.lockedUntil);
+        await store.recordFailedLogin(user.id, next.failed, next.lockedUntil);
         throw next.locked ? lockedNowError() : invalid();
       }
       if (user.disabled) throw new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled. Ask an administrator.');
@@ -172,33 +178,33 @@ export function createAccountsService(deps: {
       if (user.twoFactorEnabled) {
         if (!code)
           throw new AppError(401, 'TWO_FACTOR_REQUIRED', 'Type the 6-digit code your authenticator app shows.');
-        secondFactor = twoFactor.check(user.id, code);
+        secondFactor = await twoFactor.check(user.id, code);
         if (!secondFactor) {
           // Guessing codes counts toward the lockout like guessing passwords.
           const next = countFailure(user.failedLogins, user.lockedUntil, now);
-          store.recordFailedLogin(user.id, next.failed, next.lockedUntil);
+          await store.recordFailedLogin(user.id, next.failed, next.lockedUntil);
           if (next.locked) throw lockedNowError();
           throw new AppError(401, 'TWO_FACTOR_INVALID', 'That code is not right. Type the code the app shows now.');
         }
       }
-      store.clearFailedLogins(user.id);
-      return { ...issueSession(user, ip), secondFactor };
+      await store.clearFailedLogins(user.id);
+      return { ...(await issueSession(user, ip)), secondFactor };
     },
 
     sessionInfo: (p) => sessionInfo(p.user, p.csrfToken),
 
-    authenticateSession(token) {
-      const session = store.sessionByTokenHash(sha256(token));
+    async authenticateSession(token) {
+      const session = await store.sessionByTokenHash(sha256(token));
       const now = clock.now();
       if (!session) return null;
       if (session.expiresAt <= now) {
-        store.deleteSession(session.id);
+        await store.deleteSession(session.id);
         return null;
       }
-      const user = store.userById(session.userId);
+      const user = await store.userById(session.userId);
       if (!user || user.disabled) return null;
       // Sliding expiry, written at most once a minute to keep reads cheap.
-      if (now - session.lastUsedAt > 60_000) store.touchSession(session.id, now, now + SESSION_IDLE_MS);
+      if (now - session.lastUsedAt > 60_000) await store.touchSession(session.id, now, now + SESSION_IDLE_MS);
       return {
         kind: 'user',
         user: publicUser(user),
@@ -208,14 +214,14 @@ export function createAccountsService(deps: {
       };
     },
 
-    authenticateApiKey(key) {
-      const record = store.apiKeyByHash(sha256(key));
+    async authenticateApiKey(key) {
+      const record = await store.apiKeyByHash(sha256(key));
       if (!record || record.revokedAt !== null) return null;
       return { kind: 'apikey', apiKeyId: record.id, name: record.name, role: record.role };
     },
 
-    logout(sessionId) {
-      store.deleteSession(sessionId);
+    async logout(sessionId) {
+      await store.deleteSession(sessionId);
       ended({ sessionId });
     },
 
@@ -224,26 +230,26 @@ export function createAccountsService(deps: {
     async changePassword(userId, sessionId, current, next) {
       await confirmPassword(userId, sessionId, current);
       if (current === next) throw badRequest('WEAK_PASSWORD', 'Choose a new password different from the current one.');
-      store.setPassword(userId, await hashPassword(next));
+      await store.setPassword(userId, await hashPassword(next));
       // Other sessions may belong to whoever knew the old password.
-      store.deleteSessionsOfUser(userId, sessionId);
+      await store.deleteSessionsOfUser(userId, sessionId);
       ended({ userId, exceptSessionId: sessionId });
     },
 
-    signOutEverywhere(userId) {
-      store.deleteSessionsOfUser(userId);
+    async signOutEverywhere(userId) {
+      await store.deleteSessionsOfUser(userId);
       ended({ userId });
     },
 
     async resetPassword(userId, next) {
-      if (!store.userById(userId)) throw notFound('user');
-      store.setPassword(userId, await hashPassword(next));
-      store.deleteSessionsOfUser(userId);
+      if (!(await store.userById(userId))) throw notFound('user');
+      await store.setPassword(userId, await hashPassword(next));
+      await store.deleteSessionsOfUser(userId);
       ended({ userId });
     },
 
     async createUser(body) {
-      if (store.userByUsername(body.username)) throw conflict(`The user name "${body.username}" is taken.`);
+      if (await store.userByUsername(body.username)) throw conflict(`The user name "${body.username}" is taken.`);
       if (body.admin && body.role !== 'cityhall')
         throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
       if (body.role === 'operator' && body.shopId === undefined) {
@@ -252,11 +258,11 @@ export function createAccountsService(deps: {
       if (body.role !== 'operator' && body.role !== 'listener' && body.shopId !== undefined) {
         throw badRequest('VALIDATION_FAILED', 'Only operators and listeners belong to a shop.');
       }
-      if (body.shopId !== undefined && !deps.shopExists(body.shopId))
+      if (body.shopId !== undefined && !(await deps.shopExists(body.shopId)))
         throw badRequest('VALIDATION_FAILED', `Shop ${body.shopId} does not exist.`);
       if (body.watcherKind !== undefined && body.role !== 'watcher')
         throw badRequest('VALIDATION_FAILED', 'Only watchers have a watcher kind.');
-      const id = store.createUser(
+      const id = await store.createUser(
         {
           username: body.username,
           displayName: body.displayName,
@@ -268,25 +274,25 @@ export function createAccountsService(deps: {
         },
         clock.now(),
       );
-      return publicUser(store.userById(id)!);
+      return publicUser((await store.userById(id))!);
     },
 
-    updateUser(id, body) {
-      const user = store.userById(id);
+    async updateUser(id, body) {
+      const user = await store.userById(id);
       if (!user) throw notFound('user');
       if (body.admin && user.role !== 'cityhall')
         throw badRequest('VALIDATION_FAILED', 'Only city hall accounts can be administrators.');
-      store.updateUser(id, body);
-      if (body.disabled) store.deleteSessionsOfUser(id);
+      await store.updateUser(id, body);
+      if (body.disabled) await store.deleteSessionsOfUser(id);
       // Open sockets carry the user as it was at connect: close them (the console reconnects afresh).
       if (body.disabled || body.admin !== undefined) ended({ userId: id });
-      return publicUser(store.userById(id)!);
+      return publicUser((await store.userById(id))!);
     },
 
-    createApiKey(name, role, createdBy) {
+    async createApiKey(name, role, createdBy) {
       const key = `tsk_${randomToken(32)}`;
       // The stored prefix lets an administrator recognise a leaked key without the hub keeping the key.
-      const id = store.createApiKey({
+      const id = await store.createApiKey({
         name,
         role,
         prefix: key.slice(0, 12),
@@ -297,9 +303,9 @@ export function createAccountsService(deps: {
       return { id, key };
     },
 
-    revokeApiKey(id) {
-      if (!store.apiKeyById(id)) throw notFound('API key');
-      store.revokeApiKey(id, clock.now());
+    async revokeApiKey(id) {
+      if (!(await store.apiKeyById(id))) throw notFound('API key');
+      await store.revokeApiKey(id, clock.now());
     },
   };
 }

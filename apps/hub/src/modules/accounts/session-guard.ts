@@ -1,16 +1,17 @@
 /**
  * Whether a staff session is still live, asked before every socket command, so it must be cheap:
- * answers are cached until the session's expiry, and the whole cache is dropped when the hub ends
- * sessions itself (`invalidate`) or when another process committed to the database (SQLite's
- * `data_version` moved, e.g. `admin disable-user`). A cache hit costs one pragma read.
+ * answers are cached until the session's expiry and given without waiting (a boolean); only a
+ * session not in the cache waits for the store. The whole cache is dropped when the hub ends sessions
+ * (`invalidate`: its own, or another hub's heard through the change feed) or, on SQLite, when another
+ * process committed to the database (`changeMarker`: SQLite's `data_version`, e.g. `admin disable-user`).
  */
 import type { Clock } from '../../lib/clock';
 import type { AccountsStore } from './store';
 
 export interface SessionGuard {
   /** True while the session is signed in, unexpired and its user enabled; `touch` slides its expiry (activity). */
-  isLive(sessionId: number, touch: boolean): boolean;
-  /** Forget every cached answer: the hub has just ended sessions. */
+  isLive(sessionId: number, touch: boolean): boolean | Promise<boolean>;
+  /** Forget every cached answer: sessions have just ended. */
   invalidate(): void;
   /** The earliest expiry among the cached live sessions (to schedule the next check), or null. */
   nextExpiry(): number | null;
@@ -20,38 +21,55 @@ export interface SessionGuard {
 const TOUCH_EVERY_MS = 60_000;
 const MAX_CACHED = 10_000;
 
-export function createSessionGuard(deps: { store: AccountsStore; clock: Clock; idleMs: number }): SessionGuard {
-  const { store, clock } = deps;
+export function createSessionGuard(deps: {
+  store: Pick<AccountsStore, 'liveSession' | 'touchSession'>;
+  clock: Clock;
+  idleMs: number;
+  /** Moves when another process wrote to the database (SQLite); none on PostgreSQL (the change feed tells). */
+  changeMarker?: () => number;
+}): SessionGuard {
+  const { store, clock, changeMarker } = deps;
   const cache = new Map<number, { expiresAt: number; touchedAt: number }>();
-  let marker = store.changeMarker();
+  let marker = changeMarker?.();
+  // Bumped by every invalidate: a lookup that began before one must not cache what it read.
+  let generation = 0;
+
+  const touched = (sessionId: number, entry: { expiresAt: number; touchedAt: number }, touch: boolean) => {
+    const now = clock.now();
+    if (touch && now - entry.touchedAt > TOUCH_EVERY_MS) {
+      entry.touchedAt = now;
+      entry.expiresAt = now + deps.idleMs;
+      void store.touchSession(sessionId, now, entry.expiresAt).catch(() => undefined);
+    }
+    return true;
+  };
+
+  async function lookUp(sessionId: number, touch: boolean): Promise<boolean> {
+    const since = generation;
+    const row = await store.liveSession(sessionId, clock.now());
+    if (!row) {
+      cache.delete(sessionId);
+      return false;
+    }
+    const entry = { expiresAt: row.expiresAt, touchedAt: row.lastUsedAt };
+    if (since === generation) cache.set(sessionId, entry);
+    return touched(sessionId, entry, touch);
+  }
 
   return {
     isLive(sessionId, touch) {
-      const m = store.changeMarker();
+      const m = changeMarker?.();
       if (m !== marker || cache.size > MAX_CACHED) {
         marker = m;
         cache.clear();
       }
-      const now = clock.now();
-      let entry = cache.get(sessionId);
+      const entry = cache.get(sessionId);
       // An expiry passed in the cache may have been slid by a REST request since: ask the database.
-      if (!entry || entry.expiresAt <= now) {
-        const row = store.liveSession(sessionId, now);
-        if (!row) {
-          cache.delete(sessionId);
-          return false;
-        }
-        entry = { expiresAt: row.expiresAt, touchedAt: row.lastUsedAt };
-        cache.set(sessionId, entry);
-      }
-      if (touch && now - entry.touchedAt > TOUCH_EVERY_MS) {
-        entry.touchedAt = now;
-        entry.expiresAt = now + deps.idleMs;
-        store.touchSession(sessionId, now, entry.expiresAt);
-      }
-      return true;
+      if (!entry || entry.expiresAt <= clock.now()) return lookUp(sessionId, touch);
+      return touched(sessionId, entry, touch);
     },
     invalidate() {
+      generation++;
       cache.clear();
     },
     nextExpiry() {

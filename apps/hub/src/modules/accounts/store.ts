@@ -1,6 +1,7 @@
-/** SQL for staff accounts, sessions and API keys. */
+/** SQL for staff accounts, sessions and API keys, on both engines (db/sql.ts). */
 import type { ApiKey, StaffRole, User, WatcherKind } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
+import type { Sql } from '../../db/sql';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -31,16 +32,16 @@ export interface NewUser {
 }
 
 export interface AccountsStore {
-  createUser(u: NewUser, now: number): number;
-  userById(id: number): UserRecord | undefined;
-  userByUsername(username: string): UserRecord | undefined;
-  listUsers(filter?: { shopId?: number }): UserRecord[];
-  updateUser(id: number, patch: { displayName?: string; disabled?: boolean; admin?: boolean }): void;
-  setPassword(id: number, passwordHash: string): void;
-  recordFailedLogin(id: number, failedLogins: number, lockedUntil: number | null): void;
-  clearFailedLogins(id: number): void;
+  createUser(u: NewUser, now: number): Promise<number>;
+  userById(id: number): Promise<UserRecord | undefined>;
+  userByUsername(username: string): Promise<UserRecord | undefined>;
+  listUsers(filter?: { shopId?: number }): Promise<UserRecord[]>;
+  updateUser(id: number, patch: { displayName?: string; disabled?: boolean; admin?: boolean }): Promise<void>;
+  setPassword(id: number, passwordHash: string): Promise<void>;
+  recordFailedLogin(id: number, failedLogins: number, lockedUntil: number | null): Promise<void>;
+  clearFailedLogins(id: number): Promise<void>;
   /** Failed sign-ins of a user name that does not exist (by a hash of the name). */
-  unknownNameFailures(nameHash: string): { failed: number; lockedUntil: number | null } | undefined;
+  unknownNameFailures(nameHash: string): Promise<{ failed: number; lockedUntil: number | null } | undefined>;
   /** Records one; forgets names whose last failure is older than `forgetBefore`. */
   recordUnknownNameFailure(
     nameHash: string,
@@ -48,7 +49,7 @@ export interface AccountsStore {
     lockedUntil: number | null,
     now: number,
     forgetBefore: number,
-  ): void;
+  ): Promise<void>;
   createSession(s: {
     tokenHash: string;
     userId: number;
@@ -56,18 +57,13 @@ export interface AccountsStore {
     now: number;
     expiresAt: number;
     ip: string | null;
-  }): number;
-  sessionByTokenHash(tokenHash: string): SessionRecord | undefined;
+  }): Promise<number>;
+  sessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   /** The session if it has not expired and its user is not disabled. */
-  liveSession(id: number, now: number): SessionRecord | undefined;
-  /**
-   * Changes whenever another connection (another process, e.g. the admin command line) commits to
-   * the database: SQLite's `data_version`, so the hub can notice changes it did not make itself.
-   */
-  changeMarker(): number;
-  touchSession(id: number, now: number, expiresAt: number): void;
-  deleteSession(id: number): void;
-  deleteSessionsOfUser(userId: number, exceptSessionId?: number): void;
+  liveSession(id: number, now: number): Promise<SessionRecord | undefined>;
+  touchSession(id: number, now: number, expiresAt: number): Promise<void>;
+  deleteSession(id: number): Promise<void>;
+  deleteSessionsOfUser(userId: number, exceptSessionId?: number): Promise<void>;
   createApiKey(k: {
     name: string;
     role: StaffRole;
@@ -75,12 +71,19 @@ export interface AccountsStore {
     keyHash: string;
     createdBy: number | null;
     now: number;
-  }): number;
-  apiKeyByHash(keyHash: string): ApiKeyRecord | undefined;
-  apiKeyById(id: number): ApiKeyRecord | undefined;
-  listApiKeys(): ApiKeyRecord[];
-  revokeApiKey(id: number, now: number): boolean;
+  }): Promise<number>;
+  apiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  apiKeyById(id: number): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: number, now: number): Promise<boolean>;
 }
+
+/**
+ * Cache channels (db/changes.ts) other hubs listen on: `sessions` carries a session id, or `u<id>`
+ * for every session of a user (signed out everywhere, disabled, password changed); `api_keys` a key id.
+ */
+export const SESSIONS_CHANNEL = 'sessions';
+export const API_KEYS_CHANNEL = 'api_keys';
 
 interface UserRow {
   id: number;
@@ -131,72 +134,66 @@ const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
   revokedAt: r.revoked_at == null ? null : new Date(r.revoked_at).toISOString(),
 });
 
-const selectUser = `SELECT u.*, EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+// CASE, not a bare EXISTS: PostgreSQL's EXISTS is a boolean, SQLite's a 0/1 like the other flags.
+const selectUser = `SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.admin, u.shop_id,
+  u.watcher_kind, u.disabled, u.failed_logins, u.locked_until,
+  CASE WHEN EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) THEN 1 ELSE 0 END
   AS two_factor_enabled FROM users u`;
+const sessionColumns =
+  's.id, s.user_id AS "userId", s.csrf_token AS "csrfToken", s.expires_at AS "expiresAt", s.last_used_at AS "lastUsedAt"';
 
-export function createSqliteAccountsStore(db: Db): AccountsStore {
-  const s = {
-    insertUser: db.prepare(
-      `INSERT INTO users (username, display_name, password_hash, role, admin, shop_id, watcher_kind, created_at)
-       VALUES (@username, @displayName, @passwordHash, @role, @admin, @shopId, @watcherKind, @now)`,
-    ),
-    userById: db.prepare(`${selectUser} WHERE u.id = ?`),
-    userByUsername: db.prepare(`${selectUser} WHERE u.username = ?`),
-    listUsers: db.prepare(`${selectUser} ORDER BY u.id`),
-    listUsersOfShop: db.prepare(`${selectUser} WHERE u.shop_id = ? ORDER BY u.id`),
-    setPassword: db.prepare('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?'),
-    failed: db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?'),
-    clearFailed: db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?'),
-    unknownFailures: db.prepare('SELECT failed, locked_until AS lockedUntil FROM login_failures WHERE name_hash = ?'),
-    upsertUnknownFailure: db.prepare(
-      `INSERT INTO login_failures (name_hash, failed, locked_until, last_failed_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name_hash) DO UPDATE SET failed = excluded.failed, locked_until = excluded.locked_until,
-         last_failed_at = excluded.last_failed_at`,
-    ),
-    pruneUnknownFailures: db.prepare('DELETE FROM login_failures WHERE last_failed_at < ?'),
-    insertSession: db.prepare(
-      `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_used_at, expires_at, ip)
-       VALUES (@tokenHash, @userId, @csrfToken, @now, @now, @expiresAt, @ip)`,
-    ),
-    sessionByHash: db.prepare(
-      'SELECT id, user_id AS userId, csrf_token AS csrfToken, expires_at AS expiresAt, last_used_at AS lastUsedAt FROM sessions WHERE token_hash = ?',
-    ),
-    liveSession: db.prepare(
-      `SELECT s.id, s.user_id AS userId, s.csrf_token AS csrfToken, s.expires_at AS expiresAt, s.last_used_at AS lastUsedAt
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ? AND u.disabled = 0`,
-    ),
-    dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    touchSession: db.prepare('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?'),
-    deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
-    deleteSessionsOfUser: db.prepare('DELETE FROM sessions WHERE user_id = ? AND id != ?'),
-    insertApiKey: db.prepare(
-      `INSERT INTO api_keys (name, role, prefix, key_hash, created_by, created_at)
-       VALUES (@name, @role, @prefix, @keyHash, @createdBy, @now)`,
-    ),
-    apiKeyByHash: db.prepare('SELECT * FROM api_keys WHERE key_hash = ?'),
-    apiKeyById: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
-    listApiKeys: db.prepare('SELECT * FROM api_keys ORDER BY id'),
-    revokeApiKey: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-  };
+const USER_BY_ID = `${selectUser} WHERE u.id = ?`;
+const API_KEY_BY_ID = 'SELECT * FROM api_keys WHERE id = ?';
+
+/** Reads that modules still on SQLite only (calls, announcements) make synchronously, until they await the store. */
+export interface SqliteAccountReads {
+  userById(id: number): UserRecord | undefined;
+  apiKeyById(id: number): ApiKeyRecord | undefined;
+}
+
+export function createSqliteAccountReads(db: Db): SqliteAccountReads {
+  const user = db.prepare<[number], UserRow>(USER_BY_ID);
+  const key = db.prepare<[number], ApiKeyRow>(API_KEY_BY_ID);
   return {
-    createUser(u, now) {
-      return Number(s.insertUser.run({ ...u, admin: u.admin ? 1 : 0, now }).lastInsertRowid);
-    },
     userById(id) {
-      const r = s.userById.get(id) as UserRow | undefined;
+      const r = user.get(id);
       return r && toUser(r);
     },
-    userByUsername(username) {
-      const r = s.userByUsername.get(username) as UserRow | undefined;
-      return r && toUser(r);
+    apiKeyById(id) {
+      const r = key.get(id);
+      return r && toApiKey(r);
     },
-    listUsers(filter) {
-      const rows = (
-        filter?.shopId !== undefined ? s.listUsersOfShop.all(filter.shopId) : s.listUsers.all()
-      ) as UserRow[];
+  };
+}
+
+export function createAccountsStore(sql: Sql): AccountsStore {
+  const user = async (text: string, value: unknown) => {
+    const r = await sql.get<UserRow>(text, [value]);
+    return r && toUser(r);
+  };
+  const apiKey = async (text: string, value: unknown) => {
+    const r = await sql.get<ApiKeyRow>(text, [value]);
+    return r && toApiKey(r);
+  };
+  const insert = async (text: string, params: unknown[]) =>
+    Number((await sql.get<{ id: number }>(`${text} RETURNING id`, params))!.id);
+  return {
+    createUser: (u, now) =>
+      insert(
+        `INSERT INTO users (username, display_name, password_hash, role, admin, shop_id, watcher_kind, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [u.username, u.displayName, u.passwordHash, u.role, u.admin ? 1 : 0, u.shopId, u.watcherKind, now],
+      ),
+    userById: (id) => user(USER_BY_ID, id),
+    userByUsername: (username) => user(`${selectUser} WHERE u.username = ?`, username),
+    async listUsers(filter) {
+      const rows =
+        filter?.shopId !== undefined
+          ? await sql.all<UserRow>(`${selectUser} WHERE u.shop_id = ? ORDER BY u.id`, [filter.shopId])
+          : await sql.all<UserRow>(`${selectUser} ORDER BY u.id`);
       return rows.map(toUser);
     },
-    updateUser(id, patch) {
+    async updateUser(id, patch) {
       const sets: string[] = [];
       const values: (string | number)[] = [];
       const set = (column: string, value: string | number) => {
@@ -207,61 +204,69 @@ export function createSqliteAccountsStore(db: Db): AccountsStore {
       if (patch.disabled !== undefined) set('disabled', patch.disabled ? 1 : 0);
       if (patch.admin !== undefined) set('admin', patch.admin ? 1 : 0);
       if (sets.length === 0) return;
-      db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+      await sql.run(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
     },
-    setPassword(id, hash) {
-      s.setPassword.run(hash, id);
+    async setPassword(id, hash) {
+      await sql.run('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?', [
+        hash,
+        id,
+      ]);
     },
-    recordFailedLogin(id, n, lockedUntil) {
-      s.failed.run(n, lockedUntil, id);
+    async recordFailedLogin(id, n, lockedUntil) {
+      await sql.run('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?', [n, lockedUntil, id]);
     },
-    clearFailedLogins(id) {
-      s.clearFailed.run(id);
+    async clearFailedLogins(id) {
+      await sql.run('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?', [id]);
     },
-    unknownNameFailures(h) {
-      return s.unknownFailures.get(h) as { failed: number; lockedUntil: number | null } | undefined;
+    unknownNameFailures: (h) =>
+      sql.get('SELECT failed, locked_until AS "lockedUntil" FROM login_failures WHERE name_hash = ?', [h]),
+    async recordUnknownNameFailure(h, failed, lockedUntil, now, forgetBefore) {
+      await sql.run('DELETE FROM login_failures WHERE last_failed_at < ?', [forgetBefore]);
+      await sql.run(
+        `INSERT INTO login_failures (name_hash, failed, locked_until, last_failed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name_hash) DO UPDATE SET failed = excluded.failed, locked_until = excluded.locked_until,
+           last_failed_at = excluded.last_failed_at`,
+        [h, failed, lockedUntil, now],
+      );
     },
-    recordUnknownNameFailure(h, failed, lockedUntil, now, forgetBefore) {
-      s.pruneUnknownFailures.run(forgetBefore);
-      s.upsertUnknownFailure.run(h, failed, lockedUntil, now);
+    createSession: (x) =>
+      insert(
+        `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_used_at, expires_at, ip)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [x.tokenHash, x.userId, x.csrfToken, x.now, x.now, x.expiresAt, x.ip],
+      ),
+    sessionByTokenHash: (h) => sql.get(`SELECT ${sessionColumns} FROM sessions s WHERE s.token_hash = ?`, [h]),
+    liveSession: (id, now) =>
+      sql.get(
+        `SELECT ${sessionColumns} FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id = ? AND s.expires_at > ? AND u.disabled = 0`,
+        [id, now],
+      ),
+    async touchSession(id, now, expiresAt) {
+      await sql.run('UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ?', [now, expiresAt, id]);
     },
-    createSession(x) {
-      return Number(s.insertSession.run(x).lastInsertRowid);
+    async deleteSession(id) {
+      await sql.run('DELETE FROM sessions WHERE id = ?', [id]);
     },
-    sessionByTokenHash(h) {
-      return s.sessionByHash.get(h) as SessionRecord | undefined;
+    async deleteSessionsOfUser(userId, except = -1) {
+      await sql.run('DELETE FROM sessions WHERE user_id = ? AND id != ?', [userId, except]);
     },
-    liveSession(id, now) {
-      return s.liveSession.get(id, now) as SessionRecord | undefined;
+    createApiKey: (k) =>
+      insert('INSERT INTO api_keys (name, role, prefix, key_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        k.name,
+        k.role,
+        k.prefix,
+        k.keyHash,
+        k.createdBy,
+        k.now,
+      ]),
+    apiKeyByHash: (h) => apiKey('SELECT * FROM api_keys WHERE key_hash = ?', h),
+    apiKeyById: (id) => apiKey(API_KEY_BY_ID, id),
+    async listApiKeys() {
+      return (await sql.all<ApiKeyRow>('SELECT * FROM api_keys ORDER BY id')).map(toApiKey);
     },
-    changeMarker() {
-      return s.dataVersion.get() as number;
-    },
-    touchSession(id, now, expiresAt) {
-      s.touchSession.run(now, expiresAt, id);
-    },
-    deleteSession(id) {
-      s.deleteSession.run(id);
-    },
-    deleteSessionsOfUser(userId, except = -1) {
-      s.deleteSessionsOfUser.run(userId, except);
-    },
-    createApiKey(k) {
-      return Number(s.insertApiKey.run(k).lastInsertRowid);
-    },
-    apiKeyByHash(h) {
-      const r = s.apiKeyByHash.get(h) as ApiKeyRow | undefined;
-      return r && toApiKey(r);
-    },
-    apiKeyById(id) {
-      const r = s.apiKeyById.get(id) as ApiKeyRow | undefined;
-      return r && toApiKey(r);
-    },
-    listApiKeys() {
-      return (s.listApiKeys.all() as ApiKeyRow[]).map(toApiKey);
-    },
-    revokeApiKey(id, now) {
-      return s.revokeApiKey.run(now, id).changes > 0;
+    async revokeApiKey(id, now) {
+      return (await sql.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id])) > 0;
     },
   };
 }

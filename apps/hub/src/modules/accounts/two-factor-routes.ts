@@ -29,7 +29,7 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
       { config: { access: 'staff', duringTwoFactorSetup: true, rateLimit: codeRate }, tags },
       async (request) => {
         const p = userPrincipal(request.principal);
-        const recoveryCodes = twoFactor.confirm(p.user.id, request.body.code);
+        const recoveryCodes = await twoFactor.confirm(p.user.id, request.body.code);
         await ctx.audit.record({ actor: actorName(p), action: 'auth.two_factor_enabled', target: `user:${p.user.id}` });
         return { recoveryCodes };
       },
@@ -41,7 +41,7 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
       { config: { access: 'staff', rateLimit: codeRate }, tags },
       async (request) => {
         const p = userPrincipal(request.principal);
-        const recoveryCodes = twoFactor.renewRecoveryCodes(p.user.id, request.body.code);
+        const recoveryCodes = await twoFactor.renewRecoveryCodes(p.user.id, request.body.code);
         await ctx.audit.record({
           actor: actorName(p),
           action: 'auth.recovery_codes_renewed',
@@ -60,7 +60,7 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
         if (twoFactorRequired(p.user))
           throw new AppError(403, 'FORBIDDEN', 'City hall accounts must keep two-factor sign-in.');
         await accounts.confirmPassword(p.user.id, p.sessionId, request.body.password);
-        if (twoFactor.remove(p.user.id))
+        if (await twoFactor.remove(p.user.id))
           await ctx.audit.record({
             actor: actorName(p),
             action: 'auth.two_factor_disabled',
@@ -79,10 +79,10 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
         const p = userPrincipal(request.principal);
         if (p.user.id === id)
           throw badRequest('VALIDATION_FAILED', 'Ask another administrator to reset your own two-factor sign-in.');
-        if (!accounts.store.userById(id)) throw notFound('user');
-        twoFactor.remove(id);
+        if (!(await accounts.store.userById(id))) throw notFound('user');
+        await twoFactor.remove(id);
         // Whoever has the old phone must not stay signed in: the user sets it up again at sign-in.
-        accounts.signOutEverywhere(id);
+        await accounts.signOutEverywhere(id);
         await ctx.audit.record({ actor: actorName(p), action: 'user.two_factor_reset', target: `user:${id}` });
         return { ok: true as const };
       },

@@ -1,5 +1,5 @@
-/** SQL for two-factor sign-in: authenticator secrets and recovery codes. */
-import type { Db } from '../../db/database';
+/** SQL for two-factor sign-in: authenticator secrets and recovery codes, on both engines (db/sql.ts). */
+import type { Sql } from '../../db/sql';
 
 export interface TwoFactorRecord {
   userId: number;
@@ -9,64 +9,79 @@ export interface TwoFactorRecord {
 }
 
 export interface TwoFactorStore {
-  get(userId: number): TwoFactorRecord | undefined;
+  get(userId: number): Promise<TwoFactorRecord | undefined>;
   /** A new, unconfirmed secret (replacing any earlier one and its recovery codes). */
-  begin(userId: number, secret: string, now: number): void;
-  confirm(userId: number, timeStep: number, now: number): void;
+  begin(userId: number, secret: string, now: number): Promise<void>;
+  confirm(userId: number, timeStep: number, now: number): Promise<void>;
   /** Records the time step of a code just accepted; false if it was not newer (a replay). */
-  useTimeStep(userId: number, timeStep: number): boolean;
-  remove(userId: number): boolean;
-  replaceRecoveryCodes(userId: number, hashes: string[], now: number): void;
+  useTimeStep(userId: number, timeStep: number): Promise<boolean>;
+  remove(userId: number): Promise<boolean>;
+  replaceRecoveryCodes(userId: number, hashes: string[], now: number): Promise<void>;
   /** Marks the code used; false when there is no such unused code for the user. */
-  useRecoveryCode(userId: number, hash: string, now: number): boolean;
-  recoveryCodesLeft(userId: number): number;
+  useRecoveryCode(userId: number, hash: string, now: number): Promise<boolean>;
+  recoveryCodesLeft(userId: number): Promise<number>;
 }
 
-export function createSqliteTwoFactorStore(db: Db): TwoFactorStore {
-  const s = {
-    get: db.prepare(
-      'SELECT user_id AS userId, secret, confirmed_at AS confirmedAt, last_time_step AS lastTimeStep FROM two_factor WHERE user_id = ?',
-    ),
-    begin: db.prepare(
-      `INSERT INTO two_factor (user_id, secret, created_at) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at,
-         confirmed_at = NULL, last_time_step = NULL`,
-    ),
-    confirm: db.prepare('UPDATE two_factor SET confirmed_at = ?, last_time_step = ? WHERE user_id = ?'),
-    useStep: db.prepare(
-      'UPDATE two_factor SET last_time_step = ? WHERE user_id = ? AND (last_time_step IS NULL OR last_time_step < ?)',
-    ),
-    remove: db.prepare('DELETE FROM two_factor WHERE user_id = ?'),
-    removeCodes: db.prepare('DELETE FROM recovery_codes WHERE user_id = ?'),
-    insertCode: db.prepare('INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)'),
-    useCode: db.prepare(
-      'UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL',
-    ),
-    codesLeft: db.prepare('SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL').pluck(),
-  };
+export function createTwoFactorStore(sql: Sql): TwoFactorStore {
+  const removeCodes = (tx: Sql, userId: number) => tx.run('DELETE FROM recovery_codes WHERE user_id = ?', [userId]);
   return {
-    get: (userId) => s.get.get(userId) as TwoFactorRecord | undefined,
-    begin(userId, secret, now) {
-      db.transaction(() => {
-        s.removeCodes.run(userId);
-        s.begin.run(userId, secret, now);
-      })();
+    get: (userId) =>
+      sql.get(
+        'SELECT user_id AS "userId", secret, confirmed_at AS "confirmedAt", last_time_step AS "lastTimeStep" FROM two_factor WHERE user_id = ?',
+        [userId],
+      ),
+    begin: (userId, secret, now) =>
+      sql.transaction(async (tx) => {
+        await removeCodes(tx, userId);
+        await tx.run(
+          `INSERT INTO two_factor (user_id, secret, created_at) VALUES (?, ?, ?)
+           ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at,
+             confirmed_at = NULL, last_time_step = NULL`,
+          [userId, secret, now],
+        );
+      }),
+    async confirm(userId, timeStep, now) {
+      await sql.run('UPDATE two_factor SET confirmed_at = ?, last_time_step = ? WHERE user_id = ?', [
+        now,
+        timeStep,
+        userId,
+      ]);
     },
-    confirm: (userId, timeStep, now) => void s.confirm.run(now, timeStep, userId),
-    useTimeStep: (userId, timeStep) => s.useStep.run(timeStep, userId, timeStep).changes > 0,
-    remove(userId) {
-      return db.transaction(() => {
-        s.removeCodes.run(userId);
-        return s.remove.run(userId).changes > 0;
-      })();
+    async useTimeStep(userId, timeStep) {
+      const changed = await sql.run(
+        'UPDATE two_factor SET last_time_step = ? WHERE user_id = ? AND (last_time_step IS NULL OR last_time_step < ?)',
+        [timeStep, userId, timeStep],
+      );
+      return changed > 0;
     },
-    replaceRecoveryCodes(userId, hashes, now) {
-      db.transaction(() => {
-        s.removeCodes.run(userId);
-        for (const h of hashes) s.insertCode.run(userId, h, now);
-      })();
+    remove: (userId) =>
+      sql.transaction(async (tx) => {
+        await removeCodes(tx, userId);
+        return (await tx.run('DELETE FROM two_factor WHERE user_id = ?', [userId])) > 0;
+      }),
+    replaceRecoveryCodes: (userId, hashes, now) =>
+      sql.transaction(async (tx) => {
+        await removeCodes(tx, userId);
+        for (const h of hashes)
+          await tx.run('INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)', [
+            userId,
+            h,
+            now,
+          ]);
+      }),
+    async useRecoveryCode(userId, hash, now) {
+      const changed = await sql.run(
+        'UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL',
+        [now, userId, hash],
+      );
+      return changed > 0;
     },
-    useRecoveryCode: (userId, hash, now) => s.useCode.run(now, userId, hash).changes > 0,
-    recoveryCodesLeft: (userId) => s.codesLeft.get(userId) as number,
+    async recoveryCodesLeft(userId) {
+      const r = await sql.get<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL',
+        [userId],
+      );
+      return Number(r?.n ?? 0);
+    },
   };
 }

@@ -30,17 +30,17 @@ function newRecoveryCode(): string {
 }
 
 export interface TwoFactorService {
-  state(user: Pick<User, 'id' | 'role'>): TwoFactorState;
+  state(user: Pick<User, 'id' | 'role'>): Promise<TwoFactorState>;
   /** A new secret to scan; replaces an unconfirmed one. Refused while two-factor sign-in is on. */
   setup(user: Pick<User, 'id' | 'username'>): Promise<TwoFactorSetup>;
   /** The first code from the app turns it on; returns the recovery codes (shown once). */
-  confirm(userId: number, code: string): string[];
+  confirm(userId: number, code: string): Promise<string[]>;
   /** At sign-in: how the code was right ('totp' or 'recovery'), or null. */
-  check(userId: number, code: string): 'totp' | 'recovery' | null;
+  check(userId: number, code: string): Promise<'totp' | 'recovery' | null>;
   /** New recovery codes (the old ones stop working), after a code from the app. */
-  renewRecoveryCodes(userId: number, code: string): string[];
+  renewRecoveryCodes(userId: number, code: string): Promise<string[]>;
   /** Turns it off (and forgets the secret and the codes); false when it was not on. */
-  remove(userId: number): boolean;
+  remove(userId: number): Promise<boolean>;
 }
 
 export function createTwoFactorService(deps: { store: TwoFactorStore; clock: Clock }): TwoFactorService {
@@ -56,9 +56,9 @@ export function createTwoFactorService(deps: { store: TwoFactorStore; clock: Clo
     return r.valid ? Math.floor(epoch / PERIOD_SECONDS) + r.delta : null;
   };
 
-  const issueRecoveryCodes = (userId: number) => {
+  const issueRecoveryCodes = async (userId: number) => {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    store.replaceRecoveryCodes(
+    await store.replaceRecoveryCodes(
       userId,
       codes.map((c) => sha256(normalizeRecovery(c))),
       clock.now(),
@@ -67,52 +67,53 @@ export function createTwoFactorService(deps: { store: TwoFactorStore; clock: Clo
   };
 
   return {
-    state(user) {
-      const record = store.get(user.id);
+    async state(user) {
+      const record = await store.get(user.id);
       const enabled = record?.confirmedAt != null;
       return {
         required: twoFactorRequired(user),
         enabled,
-        recoveryCodesLeft: enabled ? store.recoveryCodesLeft(user.id) : 0,
+        recoveryCodesLeft: enabled ? await store.recoveryCodesLeft(user.id) : 0,
       };
     },
 
     async setup(user) {
-      if (store.get(user.id)?.confirmedAt != null)
+      if ((await store.get(user.id))?.confirmedAt != null)
         throw conflict('Two-factor sign-in is already on. Turn it off first, or ask an administrator to reset it.');
       const secret = generateSecret();
-      store.begin(user.id, secret, clock.now());
+      await store.begin(user.id, secret, clock.now());
       const otpauthUri = generateURI({ issuer: TWO_FACTOR_ISSUER, label: user.username, secret });
       // Drawn here, so the console needs no QR library and nothing leaves the hub.
       const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       return { secret, otpauthUri, qrSvg };
     },
 
-    confirm(userId, code) {
-      const record = store.get(userId);
+    async confirm(userId, code) {
+      const record = await store.get(userId);
       if (!record) throw new AppError(409, 'CONFLICT', 'Start the set-up first.');
       if (record.confirmedAt !== null) throw conflict('Two-factor sign-in is already on.');
       const step = totpStep(record.secret, code);
       if (step === null) throw invalidCode();
-      store.confirm(userId, step, clock.now());
+      await store.confirm(userId, step, clock.now());
       return issueRecoveryCodes(userId);
     },
 
-    check(userId, code) {
-      const record = store.get(userId);
+    async check(userId, code) {
+      const record = await store.get(userId);
       if (!record || record.confirmedAt === null) return null;
       const step = totpStep(record.secret, code.trim());
-      if (step !== null) return store.useTimeStep(userId, step) ? 'totp' : null;
+      if (step !== null) return (await store.useTimeStep(userId, step)) ? 'totp' : null;
       const recovery = normalizeRecovery(code);
-      if (recovery.length === 16 && store.useRecoveryCode(userId, sha256(recovery), clock.now())) return 'recovery';
+      if (recovery.length === 16 && (await store.useRecoveryCode(userId, sha256(recovery), clock.now())))
+        return 'recovery';
       return null;
     },
 
-    renewRecoveryCodes(userId, code) {
-      const record = store.get(userId);
+    async renewRecoveryCodes(userId, code) {
+      const record = await store.get(userId);
       if (!record || record.confirmedAt === null) throw conflict('Two-factor sign-in is not on.');
       const step = totpStep(record.secret, code);
-      if (step === null || !store.useTimeStep(userId, step)) throw invalidCode();
+      if (step === null || !(await store.useTimeStep(userId, step))) throw invalidCode();
       return issueRecoveryCodes(userId);
     },
 

@@ -101,7 +101,7 @@ describe('CAP gateway: hostile and wrong input', () => {
       payload: cap({}),
     });
     expect(anon.statusCode).toBe(401);
-    const { key } = g.hub.services.accounts.createApiKey('shop-system', 'operator', null);
+    const { key } = await g.hub.services.accounts.createApiKey('shop-system', 'operator', null);
     const wrongRole = await g.hub.as({ bearer: key })({
       method: 'POST',
       url: '/api/cap',

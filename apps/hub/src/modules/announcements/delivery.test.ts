@@ -210,7 +210,7 @@ describe('announcement delivery over real sockets', () => {
     );
     expect(activity.every((x) => x.kind === 'announcement_acknowledged')).toBe(true);
 
-    const { key } = hub.services.accounts.createApiKey('gateway', 'cityhall', null);
+    const { key } = await hub.services.accounts.createApiKey('gateway', 'cityhall', null);
     const gw = await hub.as({ bearer: key })({ method: 'GET', url: `/api/announcements/${a.id}/receipts` });
     expect(gw.json()).toEqual(counts);
 

@@ -1,5 +1,6 @@
 /** The announcements capability: emergency alerts and notices, the CAP gateway, delivery and receipts. */
 import type { HubCore } from '../../core';
+import { createSqliteAccountReads } from '../accounts/store';
 import { capFeedRoutes } from './cap/feed-routes';
 import { createReceiptsStore, createSqliteTargetCheck } from './receipt-store';
 import { announcementsRoutes } from './routes';
@@ -19,12 +20,13 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
     content: (id) => store.get(id),
     isTargeted: createSqliteTargetCheck(hub.ctx.db),
   });
+  const apiKeys = createSqliteAccountReads(hub.ctx.db);
   const service = createAnnouncementsService(hub.ctx, {
     store,
     receipts,
     senders: createSqliteSendersStore(hub.ctx.db),
     households: hub.stores.households,
-    apiKeyExists: (id) => hub.stores.accounts.apiKeyById(id) !== undefined,
+    apiKeyExists: (id) => apiKeys.apiKeyById(id) !== undefined,
     speech,
   });
   registerAnnouncementSockets(hub.ctx, service);

@@ -38,8 +38,8 @@ describe('one policy for every path that creates or changes an announcement', ()
   let svc: AnnouncementsService;
   const code = (res: { json(): unknown }) => (res.json() as { error: { code: string } }).error.code;
 
-  const newKey = (name: string) => {
-    const { id, key } = hub.services.accounts.createApiKey(name, 'cityhall', null);
+  const newKey = async (name: string) => {
+    const { id, key } = await hub.services.accounts.createApiKey(name, 'cityhall', null);
     return { id, bearer: key };
   };
   /** City hall's policy for a key (not checked here: the routes have their own test). */
@@ -96,8 +96,8 @@ describe('one policy for every path that creates or changes an announcement', ()
 
     it('holds what a key sends for approval unless city hall allowed it to publish by itself', async () => {
       await requireApproval(true);
-      const held = newKey('prefecture-held');
-      const auto = newKey('prefecture-auto');
+      const held = await newKey('prefecture-held');
+      const auto = await newKey('prefecture-auto');
       await setPolicy(held.id, { capSender: 'held@example.jp', publish: 'hold' });
       await setPolicy(auto.id, { capSender: 'auto@example.jp', publish: 'auto' });
 
@@ -115,7 +115,7 @@ describe('one policy for every path that creates or changes an announcement', ()
     });
 
     it('holds a key with no policy set, over REST too, whatever the kind', async () => {
-      const key = newKey('unconfigured');
+      const key = await newKey('unconfigured');
       const routine = await compose(key, { kind: 'routine', confirmWholeCity: undefined });
       expect(routine.status).toBe('pending_approval');
       const capRes = await postCap(key, capAlert({ identifier: 'U-1', sender: 'anyone@example.jp' }));
@@ -138,7 +138,7 @@ describe('one policy for every path that creates or changes an announcement', ()
     });
 
     it('lets administrators set and read each key policy, audited; others may not', async () => {
-      const key = newKey('feed');
+      const key = await newKey('feed');
       expect((await as(hub, cityhall)({ method: 'GET', url: '/api/announcements/sender-policies' })).statusCode).toBe(
         403,
       );
@@ -223,7 +223,7 @@ describe('one policy for every path that creates or changes an announcement', ()
 
     it('holds a CAP Update of an approved alert from a key whose alerts wait for approval', async () => {
       await requireApproval(true);
-      const key = newKey('held-feed');
+      const key = await newKey('held-feed');
       await setPolicy(key.id, { capSender: 'held@example.jp', publish: 'hold' });
       const first = await postCap(key, capAlert({ identifier: 'U-1', sender: 'held@example.jp' }));
       const id = (first.json() as { announcementId: number }).announcementId;
@@ -244,8 +244,8 @@ describe('one policy for every path that creates or changes an announcement', ()
 
   describe('finding 6: a key speaks for its own CAP sender only', () => {
     it('refuses a message in another sender’s name, so nobody can pre-empt that sender’s alert', async () => {
-      const jma = newKey('jma');
-      const other = newKey('other');
+      const jma = await newKey('jma');
+      const other = await newKey('other');
       await setPolicy(jma.id, { capSender: 'jma@example.jp', publish: 'auto' });
       await setPolicy(other.id, { capSender: 'other@example.jp', publish: 'auto' });
       const spoof = await postCap(other, capAlert({ identifier: 'J-1', sender: 'jma@example.jp' }));
@@ -257,8 +257,8 @@ describe('one policy for every path that creates or changes an announcement', ()
     });
 
     it("cannot cancel or update another sender's alert by referencing it", async () => {
-      const jma = newKey('jma');
-      const other = newKey('other');
+      const jma = await newKey('jma');
+      const other = await newKey('other');
       await setPolicy(jma.id, { capSender: 'jma@example.jp', publish: 'auto' });
       await setPolicy(other.id, { capSender: 'other@example.jp', publish: 'auto' });
       const real = await postCap(jma, capAlert({ identifier: 'J-2', sender: 'jma@example.jp' }));

@@ -26,7 +26,7 @@ describe('audit rows carry the caller’s address', () => {
   });
 
   it('for alerts that arrive through the CAP gateway', async () => {
-    const { id, key } = hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
+    const { id, key } = await hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
     const body = fs.readFileSync(path.join(__dirname, '../announcements/testdata/earthquake.cap'));
     // City hall binds each key to its CAP sender.
     const sender = /<sender>([^<]+)</.exec(body.toString('utf8'))![1]!;

@@ -1,5 +1,6 @@
 /** Registers the calls capability: queues and routing, signalling, call history. */
 import type { HubCore } from '../../core';
+import { createSqliteAccountReads } from '../accounts/store';
 import { callsRoutes } from './routes';
 import { type CallsService, createCallsService } from './service';
 import { registerCallSockets } from './socket';
@@ -10,7 +11,7 @@ export async function registerCalls(hub: HubCore): Promise<CallsService> {
     store: createCallsStore(hub.ctx.sql),
     shops: hub.stores.shops,
     households: hub.stores.households,
-    accounts: hub.stores.accounts,
+    accounts: createSqliteAccountReads(hub.ctx.db),
   });
   registerCallSockets(hub.ctx, calls);
   hub.app.addHook('preClose', async () => calls.dispose());

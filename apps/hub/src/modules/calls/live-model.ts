@@ -8,7 +8,7 @@ import type { CallEnded, CallEndReason, CallInfo, ResidentState, User } from '@t
 import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
 import { AppError } from '../../lib/errors';
-import type { AccountsStore } from '../accounts/store';
+import type { SqliteAccountReads } from '../accounts/store';
 import type { HouseholdsStore } from '../households/store';
 import type { ShopsStore } from '../shops/store';
 import type { CallRouter } from './router';
@@ -45,7 +45,7 @@ export interface CallsServiceDeps {
   store: CallsStore;
   shops: ShopsStore;
   households: HouseholdsStore;
-  accounts: AccountsStore;
+  accounts: Pick<SqliteAccountReads, 'userById'>;
   routerConfig?: Partial<RouterConfig>;
   /** Set by the orders module: which shop and household an order belongs to. */
   orderLookup?: (orderId: number) => { shopId: number; householdId: number } | null;

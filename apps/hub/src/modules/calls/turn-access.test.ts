@@ -35,7 +35,7 @@ describe('TURN credentials only for those who take calls', () => {
       expect([name, res.statusCode]).toEqual([name, 403]);
     }
     for (const role of ['cityhall', 'operator', 'listener', 'watcher'] as StaffRole[]) {
-      const { key } = hub.services.accounts.createApiKey(`turn-${role}`, role, null);
+      const { key } = await hub.services.accounts.createApiKey(`turn-${role}`, role, null);
       expect([role, (await get({ bearer: key })).statusCode]).toEqual([role, 403]);
     }
   });

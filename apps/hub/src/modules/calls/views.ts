@@ -7,7 +7,7 @@ import type { CallInfo, OperatorState, QueuePosition, QueueView, User } from '@t
 import type { HubContext } from '../../context';
 import type { Clock } from '../../lib/clock';
 import { AppError, notFound } from '../../lib/errors';
-import type { AccountsStore } from '../accounts/store';
+import type { SqliteAccountReads } from '../accounts/store';
 import type { HouseholdsStore } from '../households/store';
 import { isOpen } from '../shops/hours';
 import type { ShopsStore } from '../shops/store';
@@ -33,7 +33,7 @@ export function createCallViews(deps: {
   router: CallRouter;
   shops: ShopsStore;
   households: HouseholdsStore;
-  accounts: AccountsStore;
+  accounts: Pick<SqliteAccountReads, 'userById'>;
 }): CallViews {
   const { router, households, accounts } = deps;
   // A shop (and whether it is open) is read once per turn of the event loop, not for every call

@@ -203,7 +203,7 @@ export function householdsRoutes(
         const { id } = request.params;
         const { userId, level = 1 } = request.body;
         openHousehold(id);
-        const user = stores.accounts.userById(userId);
+        const user = await stores.accounts.userById(userId);
         if (user?.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
         households.assignWatcher(id, userId, level);
         await audited(ctx.audit, request, 'household.watcher_assigned', `household:${id}`, { userId, level });

@@ -18,7 +18,7 @@ async function gateway(areas: string, at: number, maxAgeSeconds = 600) {
     clock,
     config: { jma: { areas: parseAreas(areas).areas, maxAgeSeconds, feeds: [], pollSeconds: 60 } },
   });
-  const { key } = hub.services.accounts.createApiKey('j-alert', 'cityhall', null);
+  const { key } = await hub.services.accounts.createApiKey('j-alert', 'cityhall', null);
   const post = async (xml: string | Buffer, contentType = 'application/xml') => {
     const res = await as(hub, { bearer: key })({
       method: 'POST',

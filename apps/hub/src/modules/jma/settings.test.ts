@@ -63,7 +63,7 @@ describe('GET/PATCH /api/jma/settings', () => {
   });
 
   it('lets an administrator change areas and policy (audited, with before and after), and the rules follow', async () => {
-    const { key } = hub.services.accounts.createApiKey('j-alert', 'cityhall', null);
+    const { key } = await hub.services.accounts.createApiKey('j-alert', 'cityhall', null);
     const eew = jmaSample('37_02_01_100915_VXSE40.xml');
     const post = (xml: string) =>
       as(hub, { bearer: key })({

@@ -28,7 +28,7 @@ export async function registerWatch(
         sql.transaction((tx) => work({ checkins: createCheckinReads(tx), alerts: createWatchStore(tx) })),
       households,
       connectedCount: (id) => hub.services.terminals.connectedCount(id),
-      userName: (id) => hub.stores.accounts.userById(id)?.displayName ?? null,
+      userName: async (id) => (await hub.stores.accounts.userById(id))?.displayName ?? null,
       async unansweredHouseholds(announcementId) {
         // A cancelled safety check asks nothing any more.
         if (needs.announcements.get(announcementId).status === 'cancelled') return [];

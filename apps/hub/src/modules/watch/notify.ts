@@ -52,9 +52,9 @@ export function createNotifier(
   let deliveriesOf: (alertId: number) => NotificationDelivery[] = () => [];
 
   /** The display name behind an actor `user:<id>:<username>` (the username if the account is gone); null for `system`. */
-  function actorName(actor: string | null): string | null {
+  async function actorName(actor: string | null): Promise<string | null> {
     const m = /^user:(\d+):(.*)$/.exec(actor ?? '');
-    return m ? (deps.userName(Number(m[1])) ?? m[2]!) : null;
+    return m ? ((await deps.userName(Number(m[1]))) ?? m[2]!) : null;
   }
 
   async function toDto(a: AlertRecord): Promise<WatchAlert> {
@@ -71,24 +71,26 @@ export function createNotifier(
       nextEscalationAt: a.state === 'open' ? isoOrNull(a.nextStepAt) : null,
       acknowledgedAt: isoOrNull(a.acknowledgedAt),
       acknowledgedBy: a.acknowledgedBy,
-      acknowledgedByName: actorName(a.acknowledgedBy),
+      acknowledgedByName: await actorName(a.acknowledgedBy),
       resolvedAt: isoOrNull(a.resolvedAt),
       resolvedBy: a.resolvedBy,
-      resolvedByName: actorName(a.resolvedBy),
+      resolvedByName: await actorName(a.resolvedBy),
       outcome: a.outcome,
       note: a.note,
       possibleOutage: a.possibleOutage,
       announcementId: a.announcementId,
       test: a.planTestId !== null,
-      events: (await alerts.events(a.id)).map((e) => ({
-        id: e.id,
-        at: iso(e.at),
-        type: e.type,
-        actor: e.actor,
-        actorName: actorName(e.actor),
-        level: e.level,
-        detail: e.detail,
-      })),
+      events: await Promise.all(
+        (await alerts.events(a.id)).map(async (e) => ({
+          id: e.id,
+          at: iso(e.at),
+          type: e.type,
+          actor: e.actor,
+          actorName: await actorName(e.actor),
+          level: e.level,
+          detail: e.detail,
+        })),
+      ),
       deliveries: deliveriesOf(a.id),
     };
   }
@@ -103,7 +105,7 @@ export function createNotifier(
       alertId: a.id,
       state: a.state,
       requestedAt: iso(a.openedAt),
-      seenBy: Number.isInteger(userId) ? deps.userName(userId) : null,
+      seenBy: Number.isInteger(userId) ? await deps.userName(userId) : null,
       seenAt: isoOrNull(a.acknowledgedAt),
     };
   }

@@ -32,7 +32,7 @@ export interface WatchDeps {
   /** Sockets open per terminal right now. */
   connectedCount: (terminalId: number) => number;
   /** A staff member's display name (who has seen a resident's help request). */
-  userName: (userId: number) => string | null;
+  userName: (userId: number) => Promise<string | null>;
   /** Households a safety check is still waiting to hear from (announcements). */
   unansweredHouseholds?: (announcementId: number) => Promise<number[]>;
 }

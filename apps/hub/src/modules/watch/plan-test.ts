@@ -39,14 +39,14 @@ export function createPlanTests(
   const running = () => new AppError(409, 'PLAN_TEST_RUNNING', 'A plan test is already running for this household.');
   const notRunning = () => new AppError(409, 'PLAN_TEST_NOT_RUNNING', 'No plan test is running for this household.');
 
-  function toDto(t: PlanTestRecord): PlanTest {
+  async function toDto(t: PlanTestRecord): Promise<PlanTest> {
     const step = t.stepMinutes * MINUTE;
     const userId = Number(/^user:(\d+):/.exec(t.startedBy)?.[1] ?? Number.NaN);
     return {
       id: t.id,
       householdId: t.householdId,
       startedAt: iso(t.startedAt),
-      startedBy: (Number.isInteger(userId) ? deps.userName(userId) : null) ?? t.startedBy,
+      startedBy: (Number.isInteger(userId) ? await deps.userName(userId) : null) ?? t.startedBy,
       stepMinutes: t.stepMinutes,
       deadline: iso(t.deadlineAt),
       firstLevelAt: iso(t.deadlineAt + step),
@@ -61,7 +61,7 @@ export function createPlanTests(
   const changed = (outbox: Outbox, id: number) =>
     outbox.push(async () => {
       const t = await alerts.planTest(id);
-      if (t) ctx.sockets.staff.to(rooms.role('cityhall')).emit('watch:planTestChanged', toDto(t));
+      if (t) ctx.sockets.staff.to(rooms.role('cityhall')).emit('watch:planTestChanged', await toDto(t));
     });
 
   async function remind(outbox: Outbox, t: PlanTestRecord, stage: CheckinReminder['stage'], now: number) {
@@ -138,7 +138,7 @@ export function createPlanTests(
 
     async latest(householdId) {
       const t = await alerts.latestPlanTest(householdId);
-      return t ? toDto(t) : null;
+      return t ? await toDto(t) : null;
     },
 
     async run(outbox, now) {

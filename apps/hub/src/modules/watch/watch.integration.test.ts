@@ -207,7 +207,7 @@ describe('watch over real sockets', () => {
       expect((await hub.as(null)({ method: 'GET', url: '/api/watch/alerts' })).statusCode).toBe(401);
 
       // The assigned watcher can; city hall sees everyone. Who did it is shown by display name, not username.
-      hub.stores.accounts.updateUser(hub.fixture.users.watcher, { displayName: '見守り 花子' });
+      await hub.stores.accounts.updateUser(hub.fixture.users.watcher, { displayName: '見守り 花子' });
       expect((await me({ method: 'POST', url: `/api/watch/alerts/${ids[mine]}/acknowledge` })).json()).toMatchObject({
         state: 'acknowledged',
         acknowledgedByName: '見守り 花子',

@@ -69,7 +69,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
     route(app, 'PATCH /api/watchers/:id', { config: { access: cityhall }, tags }, async (request) => {
       const { id } = request.params;
       watcherOr404(id);
-      accounts.updateUser(id, request.body);
+      await accounts.updateUser(id, request.body);
       await audited(ctx.audit, request, 'watcher.updated', `user:${id}`, { ...request.body });
       return watcherOr404(id);
     });

@@ -123,7 +123,7 @@ describe('POST /api/cap with signatures', () => {
       config: { cap: { trustedCertificates, requireSignature } },
     });
     const svc = hub.capabilities.announcements as AnnouncementsService;
-    const created = hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
+    const created = await hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
     svc.setSenderPolicy(created.id, { capSender: 'bousai@pref.example.jp', publish: 'auto' }, 'test');
     const post = (xml: string) =>
       as(hub, { bearer: created.key })({

@@ -109,7 +109,7 @@ describe("the voice clip's fast path", () => {
       expect((await res.json()).error.code).toBe(code);
     }
     // Staff and API keys are answered by the route itself.
-    const { key } = hub.services.accounts.createApiKey('alert-gateway', 'cityhall', null);
+    const { key } = await hub.services.accounts.createApiKey('alert-gateway', 'cityhall', null);
     routed = [];
     expect((await get(url, bearer(key))).status).toBe(200);
     expect(routed).toEqual([url]);

@@ -83,7 +83,7 @@ describe("announcements' hub voice", () => {
     expect((await cityhall()({ method: 'GET', url, headers: { 'if-none-match': '"other"' } })).rawPayload).toEqual(
       staff.rawPayload,
     );
-    const { key } = hub.services.accounts.createApiKey('alert-gateway', 'cityhall', null);
+    const { key } = await hub.services.accounts.createApiKey('alert-gateway', 'cityhall', null);
     expect((await as(hub, { bearer: key })({ method: 'GET', url })).statusCode).toBe(200);
     const english = await cityhall()({ method: 'GET', url: `/api/announcements/${a.id}/speech?lang=en` });
     expect(english.statusCode).toBe(200);
