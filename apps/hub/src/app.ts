@@ -34,6 +34,7 @@ import { createDataReads } from './modules/audit/data-reads';
 import { scheduleRetention } from './modules/audit/retention';
 import { createAuditStore } from './modules/audit/store';
 import { registerCapabilities } from './modules/capabilities';
+import { hearHouseholdChanges } from './modules/households/changes';
 import { householdsRoutes } from './modules/households/routes';
 import { createSqliteHouseholdsStore } from './modules/households/store';
 import { registerShops } from './modules/shops';
@@ -308,6 +309,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     backgroundJobs: options.backgroundJobs ?? true,
     jobs,
   };
+  hearHouseholdChanges(ctx);
   terminals = createTerminalsService(ctx, {
     terminals: terminalsStore,
     households: householdsStore,

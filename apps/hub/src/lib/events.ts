@@ -22,8 +22,11 @@ export interface DomainEvents {
     at: number;
     urgency?: 'worried' | 'visit' | 'urgent';
   };
-  /** A household's details were edited (its name may have changed): copies kept elsewhere are dropped. */
-  'household.changed': { householdId: number };
+  /**
+   * A household's details were edited (its name may have changed): copies kept elsewhere are dropped.
+   * Null: any household (another hub's edits may have been missed, modules/households/changes.ts).
+   */
+  'household.changed': { householdId: number | null };
   /** The resident asked for help: the terminal's 助けて button, or 助けが必要です in a safety check. */
   'household.helpRequested': {
     householdId: number;

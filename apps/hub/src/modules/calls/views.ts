@@ -53,7 +53,9 @@ export function createCallViews(deps: {
   const householdNames = new Map<number, string>();
   const wasClosed = new Map<number, 'closed' | null>();
   // A household's name is read once, and again after it is edited.
-  deps.events.on('household.changed', (e) => householdNames.delete(e.householdId));
+  deps.events.on('household.changed', (e) =>
+    e.householdId === null ? householdNames.clear() : householdNames.delete(e.householdId),
+  );
   const userNames = new Map<number, string>();
   const householdName = (id: number) => {
     let name = householdNames.get(id);

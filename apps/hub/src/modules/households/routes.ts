@@ -9,6 +9,7 @@ import type { AccountsStore } from '../accounts/store';
 import { audited } from '../audit/store';
 import type { TerminalsService } from '../terminals/service';
 import { canSeeHousehold, visibleHouseholdIds } from './access';
+import { householdChanged } from './changes';
 import { householdImportRoutes } from './import-routes';
 import { createHouseholdPrivacy, exportCsvRows } from './privacy';
 import type { HouseholdsStore } from './store';
@@ -156,7 +157,7 @@ export function householdsRoutes(
           strangers.map((r) => ({ path: 'body.residents', message: `unknown resident ${r.id}` })),
         );
       households.update(id, body);
-      ctx.events.emit('household.changed', { householdId: id });
+      householdChanged(ctx, id);
       await audited(ctx.audit, request, 'household.updated', `household:${id}`, Object.keys(body).join(','));
       return households.get(id);
     });

@@ -3,7 +3,8 @@
  * (10,000 clip downloads or reconnects in a few seconds) then cost a map lookup instead of a SHA-256
  * and an indexed row each. The terminals service forgets an entry the moment its terminal is revoked
  * (revoke, replace, household closed) or its household enrols another terminal, before the caller
- * returns; nothing else changes who a credential belongs to.
+ * returns; nothing else changes who a credential belongs to. Other hubs on the same PostgreSQL
+ * database hear of it through the change feed (`TERMINALS_CHANNEL`) and forget it too.
  */
 import type { Principal } from '../../lib/principal';
 
@@ -17,6 +18,8 @@ export interface CredentialCache {
   remember(credential: string, principal: TerminalPrincipal, generation: number): TerminalPrincipal;
   /** Forgets every credential of the household's terminals (a household has one terminal at a time). */
   forget(householdId: number): void;
+  /** Forgets every credential (revokes made meanwhile by another hub may have been missed). */
+  forgetAll(): void;
   readonly size: number;
 }
 
@@ -61,6 +64,11 @@ export function createCredentialCache(capacity = 100_000): CredentialCache {
     forget(householdId) {
       generation++;
       for (const credential of [...(byHousehold.get(householdId) ?? [])]) drop(credential);
+    },
+    forgetAll() {
+      generation++;
+      byCredential.clear();
+      byHousehold.clear();
     },
   };
 }

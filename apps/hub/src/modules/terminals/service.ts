@@ -32,8 +32,11 @@ export interface TerminalsService {
   roomsOf(principal: Principal): string[] | null;
 }
 
+/** The change-feed channel of revoked terminals: `<householdId>:<terminalId>` (db/changes.ts). */
+export const TERMINALS_CHANNEL = 'terminals_revoked';
+
 export function createTerminalsService(
-  ctx: Pick<HubContext, 'clock' | 'sockets' | 'log' | 'storage' | 'metrics'>,
+  ctx: Pick<HubContext, 'clock' | 'sockets' | 'log' | 'storage' | 'metrics' | 'changes' | 'sql'>,
   stores: { terminals: TerminalsStore; households: HouseholdsStore; shops: ShopsStore },
 ): TerminalsService {
   const { clock } = ctx;
@@ -132,8 +135,7 @@ export function createTerminalsService(
         );
       }
       // The store revoked every earlier terminal of the household in the same transaction.
-      credentials.forget(record.householdId);
-      if (previous) disconnectRevoked(previous);
+      revoked(record.householdId, previous ?? null);
       return { terminalId, householdId: record.householdId, credential };
     },
 
@@ -155,8 +157,7 @@ export function createTerminalsService(
       const t = terminals.get(terminalId);
       if (!t) throw notFound('terminal');
       terminals.revoke(terminalId, clock.now());
-      credentials.forget(t.householdId);
-      disconnectRevoked(terminalId);
+      revoked(t.householdId, terminalId);
     },
 
     expireCodes(householdId) {
@@ -179,6 +180,25 @@ export function createTerminalsService(
 
     connectedCount: (id) => connections.get(id) ?? 0,
   };
+
+  /** Forgets the household's credentials and closes the revoked terminal's sockets, here and on other hubs. */
+  function revoked(householdId: number, terminalId: number | null) {
+    forgetHere(householdId, terminalId);
+    ctx.changes
+      .notify(ctx.sql, TERMINALS_CHANNEL, `${householdId}:${terminalId ?? ''}`)
+      .catch((err) => ctx.log.error({ err, householdId }, 'terminal revocation not sent to other hubs'));
+  }
+  function forgetHere(householdId: number, terminalId: number | null) {
+    credentials.forget(householdId);
+    if (terminalId !== null) disconnectRevoked(terminalId);
+  }
+  ctx.changes.subscribe(TERMINALS_CHANNEL, {
+    onChange(key) {
+      const [householdId, terminalId] = key.split(':');
+      forgetHere(Number(householdId), terminalId ? Number(terminalId) : null);
+    },
+    onReset: () => credentials.forgetAll(),
+  });
 
   function disconnectRevoked(terminalId: number) {
     const room = ctx.sockets.terminals.to(rooms.terminal(terminalId));

@@ -15,7 +15,10 @@ export const HOUR = 60 * MINUTE;
 export const iso = (t: number) => new Date(t).toISOString();
 export const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
-export type WatchContext = Pick<HubContext, 'clock' | 'config' | 'sockets' | 'log' | 'db' | 'events' | 'metrics'>;
+export type WatchContext = Pick<
+  HubContext,
+  'clock' | 'config' | 'sockets' | 'log' | 'db' | 'events' | 'metrics' | 'changes' | 'sql'
+>;
 
 /** The stores a unit of work reads and writes through (both on its one transaction). */
 export interface WatchStores {
@@ -73,11 +76,12 @@ export const DEFAULT_SAFETY_UNANSWERED_MS = 60 * MINUTE;
 
 /**
  * Check-in plans, read once and cached until they change. Across hubs (PostgreSQL), a plan saved on
- * another hub must also drop this copy: docs/architecture.md, "Database engines" (LISTEN/NOTIFY).
+ * another hub drops this copy too (`PLANS_CHANNEL`, db/changes.ts).
  */
 export interface Plans {
   planFor(householdId: number): Promise<Plan>;
   forget(householdId: number): void;
+  forgetAll(): void;
   /** Today's check-in window for the household and whether the resident has checked in. */
   status(householdId: number): Promise<CheckinStatus>;
 }
@@ -96,6 +100,7 @@ export function createPlans(ctx: WatchContext, checkins: CheckinReads): Plans {
   return {
     planFor,
     forget: (householdId) => void cache.delete(householdId),
+    forgetAll: () => cache.clear(),
     async status(householdId) {
       const plan = await planFor(householdId);
       const w = windowFor(plan, dayAt(plan, ctx.clock.now(), tz), tz);

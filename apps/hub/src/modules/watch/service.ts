@@ -84,6 +84,9 @@ export interface WatchService {
   writer: CheckinWriter;
 }
 
+/** The change-feed channel of saved and removed check-in plans (a household id). */
+export const PLANS_CHANNEL = 'checkin_plans';
+
 export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: WatchOptions = {}): WatchService {
   const plans = createPlans(ctx, deps.checkins);
   const notify = createNotifier(ctx, { ...deps, plans });
@@ -155,10 +158,24 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     scheduler.presenceChanged();
   });
 
-  const planChanged = (householdId: number) => {
+  const planChangedHere = (householdId: number) => {
     plans.forget(householdId);
     scheduler.requestTick();
   };
+  // A plan saved on another hub (PostgreSQL) drops this hub's copy too.
+  const planChanged = (householdId: number) => {
+    planChangedHere(householdId);
+    ctx.changes
+      .notify(ctx.sql, PLANS_CHANNEL, householdId)
+      .catch((err) => ctx.log.error({ err, householdId }, 'plan change not sent to other hubs'));
+  };
+  ctx.changes.subscribe(PLANS_CHANNEL, {
+    onChange: (key) => planChangedHere(Number(key)),
+    onReset() {
+      plans.forgetAll();
+      scheduler.requestTick();
+    },
+  });
   return {
     submitCheckin: signs.submitCheckin,
     status: plans.status,
