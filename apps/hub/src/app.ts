@@ -24,9 +24,9 @@ import { type Clock, systemClock } from './lib/clock';
 import { DomainEventBus } from './lib/events';
 import { RepeatedLog } from './lib/repeated-log';
 import { accountsRoutes } from './modules/accounts/routes';
-import { createAccountsService, SESSION_IDLE_MS, type SessionsEnded } from './modules/accounts/service';
-import { createSessionGuard, scheduleSessionSweeps } from './modules/accounts/session-guard';
-import { createAccountsStore, SESSIONS_CHANNEL } from './modules/accounts/store';
+import { createAccountsService, SESSION_IDLE_MS } from './modules/accounts/service';
+import { createSessionGuard, scheduleSessionSweeps, shareSessionEnds } from './modules/accounts/session-guard';
+import { createAccountsStore } from './modules/accounts/store';
 import { createTwoFactorService } from './modules/accounts/two-factor';
 import { twoFactorRoutes } from './modules/accounts/two-factor-routes';
 import { createTwoFactorStore } from './modules/accounts/two-factor-store';
@@ -243,25 +243,23 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     admission: options.admission,
     ...(cluster ? { cluster } : {}),
   });
-  // A staff socket lives only as long as its session (sign-out, disable, password change, expiry).
-  const endSessions = (ended: SessionsEnded) => {
-    sessionGuard.invalidate();
-    sockets.endStaffSessions(ended);
-  };
-  accounts.onSessionsEnded((ended) => {
-    endSessions(ended);
-    // Other hubs close their sockets of these sessions too (PostgreSQL; nothing on SQLite).
-    void changes
-      .notify(sql, SESSIONS_CHANNEL, JSON.stringify(ended))
-      .catch((err) => app.log.error({ err }, 'session change not sent'));
-  });
-  changes.subscribe(SESSIONS_CHANNEL, {
-    onChange: (key) => endSessions(JSON.parse(key) as SessionsEnded),
-    onReset() {
-      sessionGuard.invalidate();
-      sockets.sweepStaffSessions();
-    },
-  });
+  // A staff socket lives only as long as its session (sign-out, disable, password change, expiry),
+  // on every hub sharing the database.
+  accounts.onSessionsEnded(
+    shareSessionEnds({
+      changes,
+      sql,
+      end(ended) {
+        sessionGuard.invalidate();
+        sockets.endStaffSessions(ended);
+      },
+      reset() {
+        sessionGuard.invalidate();
+        sockets.sweepStaffSessions();
+      },
+      onError: (err) => app.log.error({ err }, 'ended sessions not sent to other hubs'),
+    }),
+  );
   // Jobs with one runner among the hubs (plugins/jobs.ts); stopped before the sockets and the database close.
   const jobs = createJobs({
     enabled: options.backgroundJobs ?? true,

@@ -5,8 +5,11 @@
  * (`invalidate`: its own, or another hub's heard through the change feed) or, on SQLite, when another
  * process committed to the database (`changeMarker`: SQLite's `data_version`, e.g. `admin disable-user`).
  */
+import type { Changes } from '../../db/changes';
+import type { Sql } from '../../db/sql';
 import type { Clock } from '../../lib/clock';
-import type { AccountsStore } from './store';
+import type { SessionsEnded } from './service';
+import { type AccountsStore, SESSIONS_CHANNEL } from './store';
 
 export interface SessionGuard {
   /** True while the session is signed in, unexpired and its user enabled; `touch` slides its expiry (activity). */
@@ -105,5 +108,28 @@ export function scheduleSessionSweeps(deps: { clock: Clock; guard: SessionGuard;
     stopped = true;
     timer?.cancel();
     clearInterval(poll);
+  };
+}
+
+/**
+ * Sessions ended on any hub end on all of them: `end` closes this hub's sockets of those sessions
+ * (and drops the guard's cache); the returned function does so here and tells the other hubs sharing
+ * the PostgreSQL database (db/changes.ts), which run their `end` when they hear it and `reset` (drop
+ * the cache, re-check every socket) when their feed reconnected.
+ */
+export function shareSessionEnds(deps: {
+  changes: Changes;
+  sql: Sql;
+  end(ended: SessionsEnded): void;
+  reset(): void;
+  onError(err: unknown): void;
+}): (ended: SessionsEnded) => void {
+  deps.changes.subscribe(SESSIONS_CHANNEL, {
+    onChange: (key) => deps.end(JSON.parse(key) as SessionsEnded),
+    onReset: deps.reset,
+  });
+  return (ended) => {
+    deps.end(ended);
+    deps.changes.notify(deps.sql, SESSIONS_CHANNEL, JSON.stringify(ended)).catch(deps.onError);
   };
 }
