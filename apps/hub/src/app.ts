@@ -160,6 +160,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const health = createHealth({ clock, log: app.log, registry: metrics.registry });
   const storage = createStorageGuard({
     db,
+    sql,
     dataDir: config.dataDir,
     thresholds: config.disk,
     clock,

@@ -35,7 +35,6 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'orders',
   'notifications',
   'watchers',
-  'health probe',
   'retention',
 ];
 

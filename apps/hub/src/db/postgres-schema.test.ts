@@ -15,7 +15,6 @@ import { migrate } from './migrate';
  */
 const NOT_YET_ON_POSTGRES = [
   'enrollment_codes',
-  'health_probe',
   'household_watchers',
   'notification_channels',
   'notification_deliveries',

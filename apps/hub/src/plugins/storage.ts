@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Db } from '../db/database';
 import { currentVersion, loadMigrations, pendingMigrations } from '../db/migrate';
+import type { Sql } from '../db/sql';
 import type { Clock } from '../lib/clock';
 import { formatCount, type RepeatedLog } from '../lib/repeated-log';
 import {
@@ -73,6 +74,8 @@ function existingAncestor(dir: string): string {
 
 export function createStorageGuard(deps: {
   db: Db;
+  /** The hub's database on either engine: the probe writes there. */
+  sql: Sql;
   dataDir: string;
   thresholds: { warnBytes: number; reserveBytes: number };
   clock: Clock;
@@ -125,26 +128,32 @@ export function createStorageGuard(deps: {
     health.refresh();
   }
 
-  const probeStatement = db.prepare(
-    `INSERT INTO health_probe (id, checked_at, filler) VALUES (1, ?, zeroblob(${PROBE_FILLER_BYTES}))
-     ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, filler = excluded.filler`,
-  );
-  /** Writes the probe row (at most every 2 s): the same kind of commit a check-in makes. */
-  function probe() {
+  const PROBE = `INSERT INTO health_probe (id, checked_at, filler) VALUES (1, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, filler = excluded.filler`;
+  const filler = Buffer.alloc(PROBE_FILLER_BYTES);
+  type ProbeSample = NonNullable<typeof probeSample>;
+  let probing: Promise<ProbeSample> | null = null;
+  /** Writes the probe row (at most every 2 s, one write at a time): the same kind of commit a check-in makes. */
+  function probe(): Promise<ProbeSample> {
     const now = clock.now();
-    if (probeSample && now - probeSample.at < PROBE_MAX_AGE_MS) return probeSample;
-    try {
-      probeStatement.run(now);
-      probeSample = { at: now, ok: true, problem: null, detail: '' };
-      markAvailable();
-    } catch (err) {
-      const problem = storageProblemOf(err);
-      const code = (err as { code?: unknown }).code;
-      const detail = `${err instanceof Error ? err.message : String(err)}${typeof code === 'string' ? ` (${code})` : ''}`;
-      probeSample = { at: now, ok: false, problem, detail };
-      if (problem) markUnavailable(problem);
-    }
-    return probeSample;
+    if (probeSample && now - probeSample.at < PROBE_MAX_AGE_MS) return Promise.resolve(probeSample);
+    probing ??= (async () => {
+      try {
+        await deps.sql.run(PROBE, [now, filler]);
+        probeSample = { at: now, ok: true, problem: null, detail: '' };
+        markAvailable();
+      } catch (err) {
+        const problem = storageProblemOf(err);
+        const code = (err as { code?: unknown }).code;
+        const detail = `${err instanceof Error ? err.message : String(err)}${typeof code === 'string' ? ` (${code})` : ''}`;
+        probeSample = { at: now, ok: false, problem, detail };
+        if (problem) markUnavailable(problem);
+      } finally {
+        probing = null;
+      }
+      return probeSample!;
+    })();
+    return probing;
   }
 
   function level(): DiskLevel {
@@ -200,8 +209,8 @@ export function createStorageGuard(deps: {
   health.register({
     name: 'database',
     critical: true,
-    run(): CheckResult {
-      const p = probe();
+    async run(): Promise<CheckResult> {
+      const p = await probe();
       if (!p.ok) {
         return {
           status: 'fail',
@@ -250,8 +259,8 @@ export function createStorageGuard(deps: {
   health.register({
     name: 'disk',
     critical: true,
-    run(): CheckResult {
-      probe(); // so a disk that is writable again is seen as such in this very evaluation
+    async run(): Promise<CheckResult> {
+      await probe(); // so a disk that is writable again is seen as such in this very evaluation
       const d = sampleDisk();
       if (!d) {
         return {
