@@ -72,6 +72,8 @@ function existingAncestor(dir: string): string {
   return d;
 }
 
+type ProbeSample = { at: number; ok: boolean; problem: StorageProblem | null; detail: string };
+
 export function createStorageGuard(deps: {
   db: Db;
   /** The hub's database on either engine: the probe writes there. */
@@ -87,7 +89,7 @@ export function createStorageGuard(deps: {
   let state: { problem: StorageProblem; since: number } | null = null;
   let lastFailureAt = 0;
   let diskSample: { at: number; value: DiskSpace | null; error?: string } | null = null;
-  let probeSample: { at: number; ok: boolean; problem: StorageProblem | null; detail: string } | null = null;
+  let probeSample: ProbeSample | null = null;
   const migrations = loadMigrations();
   const latestMigration = migrations.at(-1)?.version ?? 0;
 
@@ -131,7 +133,6 @@ export function createStorageGuard(deps: {
   const PROBE = `INSERT INTO health_probe (id, checked_at, filler) VALUES (1, ?, ?)
      ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, filler = excluded.filler`;
   const filler = Buffer.alloc(PROBE_FILLER_BYTES);
-  type ProbeSample = NonNullable<typeof probeSample>;
   let probing: Promise<ProbeSample> | null = null;
   /** Writes the probe row (at most every 2 s, one write at a time): the same kind of commit a check-in makes. */
   function probe(): Promise<ProbeSample> {
