@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '../testing/postgres';
+import { type TestDatabase, withTestDatabase } from '../testing/postgres';
 import { listenForChanges, notifyChange } from './change-feed';
 import { inTransaction } from './postgres';
 
@@ -8,10 +8,7 @@ const until = async (condition: () => boolean | Promise<boolean>) => {
 
 describe('change feed on PostgreSQL (LISTEN/NOTIFY)', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t.drop());
+  withTestDatabase((made) => (t = made));
 
   it('hears committed changes only, and resets after losing its connection', async () => {
     const heard: string[] = [];

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '../testing/postgres';
+import { type TestDatabase, withTestDatabase } from '../testing/postgres';
 import { electLeader, lockKey } from './leader';
 
 const until = async (condition: () => boolean | Promise<boolean>) => {
@@ -7,10 +7,7 @@ const until = async (condition: () => boolean | Promise<boolean>) => {
 
 describe('leader election on PostgreSQL', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t.drop());
+  withTestDatabase((made) => (t = made));
 
   it('gives a job one leader; when its connection dies another hub takes over', async () => {
     const changes: string[] = [];

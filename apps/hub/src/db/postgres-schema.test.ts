@@ -5,7 +5,7 @@
  * constraints are not compared here: the stores' suites run against both engines and prove them.
  */
 import Database from 'better-sqlite3';
-import { createTestDatabase, type TestDatabase } from '../testing/postgres';
+import { type TestDatabase, withTestDatabase } from '../testing/postgres';
 import { migrate } from './migrate';
 
 /**
@@ -157,15 +157,14 @@ describe('PostgreSQL schema', () => {
   let t: TestDatabase;
   let sqlite: Map<string, Table>;
   let postgres: Map<string, Table>;
-  beforeAll(async () => {
-    t = await createTestDatabase();
+  withTestDatabase(async (made) => {
+    t = made;
     const db = new Database(':memory:');
     migrate(db);
     sqlite = sqliteSchema(db);
     db.close();
     postgres = await postgresSchema(t);
   });
-  afterAll(() => t.drop());
 
   it('has every table SQLite has, except those listed as not converted yet', () => {
     const missing = [...sqlite.keys()].filter((name) => !postgres.has(name)).sort();

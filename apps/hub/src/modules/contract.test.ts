@@ -23,7 +23,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { validatePayload } from '../lib/socket-handler';
 import { firstDifference } from '../plugins/serialization';
-import { createTestHub, emitAck, type TestHub } from '../testing/harness';
+import { emitAck, type TestHub, withHub } from '../testing/harness';
 
 // The hub's validators (app.ts): bodies without coercion, URL parts coerced from strings.
 const options = { allErrors: true, removeAdditional: false, useDefaults: true } as const;
@@ -44,10 +44,7 @@ const routeKeys = Object.keys(api) as ApiRouteKey[];
 
 describe('the protocol tables and the hub', () => {
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub();
-  });
-  afterAll(() => hub.close());
+  withHub('all', (made) => (hub = made));
 
   it('serves exactly the routes of the table, each with the schemas the table gives it', () => {
     const served = hub.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();

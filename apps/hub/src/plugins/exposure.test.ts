@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { createTestHub, type TestHub } from '../testing/harness';
+import { createTestHub, type TestHub, withHub } from '../testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -95,11 +95,10 @@ describe('source maps', () => {
 describe('one error shape for everything', () => {
   let hub: TestHub;
   let url: string;
-  beforeAll(async () => {
-    hub = await createTestHub();
+  withHub('all', async (made) => {
+    hub = made;
     url = await hub.listen();
   });
-  afterAll(() => hub.close());
 
   it('a URL that does not decode', async () => {
     for (const p of ['/api/households/%E0%A4%A', '/%', '/console/%zz']) {

@@ -1,7 +1,7 @@
 import type { HealthCheckReport, SystemStatus } from '@tsunagu/protocol';
 import { Registry } from 'prom-client';
 import { FakeClock } from '../lib/clock';
-import { createTestHub, type TestHub } from '../testing/harness';
+import { type TestHub, withHub } from '../testing/harness';
 import { type CheckResult, createHealth } from './health';
 
 const silent = { info() {}, warn() {}, error() {} } as never;
@@ -96,13 +96,10 @@ describe('/healthz, /readyz and the readiness metrics', () => {
   const TOKEN = 'monitoring-token-0123456789abcdef';
   const monitoring = { authorization: `Bearer ${TOKEN}` };
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub({
-      clock: new FakeClock(Date.UTC(2026, 0, 5, 1)),
-      config: { metrics: { token: TOKEN, listen: null } },
-    });
+  withHub('all', (made) => (hub = made), {
+    clock: new FakeClock(Date.UTC(2026, 0, 5, 1)),
+    config: { metrics: { token: TOKEN, listen: null } },
   });
-  afterAll(() => hub.close());
 
   it('answers /readyz 200 with the hub’s own checks named, and /healthz without looking at storage', async () => {
     const res = await hub.app.inject({ method: 'GET', url: '/readyz', headers: monitoring });

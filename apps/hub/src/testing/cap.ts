@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FakeClock } from '../lib/clock';
 import type { AnnouncementsService } from '../modules/announcements/service';
 import { as, createTestHub, type TestHub } from './harness';
+import { fixture, type Lifetime } from './lifetime';
 
 const TESTDATA = path.resolve(__dirname, '../../src/modules/announcements/testdata');
 export const capSample = (name: string): Buffer => fs.readFileSync(path.join(TESTDATA, name));
@@ -50,6 +51,16 @@ export async function gateway(at = '2010-08-30T12:00:00Z'): Promise<Gateway> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A gateway for the enclosing `describe` (see `fixture`), on the time `at`. */
+export function withGateway(lifetime: Lifetime, use: (made: Gateway) => unknown, at?: string): void {
+  fixture(
+    lifetime,
+    () => gateway(at),
+    (g) => g.dispose(),
+    use,
+  );
 }
 
 export function cap(opts: {

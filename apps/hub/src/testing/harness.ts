@@ -24,6 +24,7 @@ import { type Clock, FakeClock } from '../lib/clock';
 import { randomToken, sha256 } from '../lib/secrets';
 import { hashPassword } from '../modules/accounts/service';
 import { SESSION_COOKIE } from '../plugins/auth';
+import { fixture, type Lifetime } from './lifetime';
 import { createTestDatabase, type TestDatabase } from './postgres';
 import { enrolTwoFactor, secondFactorCode, totpCode } from './two-factor';
 
@@ -160,18 +161,27 @@ export async function fakeClockHub(
   return { hub: await createTestHub({ ...options, clock }), clock };
 }
 
+/** A test hub for the enclosing `describe` (see `fixture`): `withHub('all', (made) => (hub = made))`. */
+export function withHub(lifetime: Lifetime, use: (hub: TestHub) => unknown, options: BuildOptions = {}): void {
+  fixture(
+    lifetime,
+    () => createTestHub(options),
+    (hub) => hub.close(),
+    use,
+  );
+}
+
 /**
  * A fresh `fakeClockHub` for each test of the enclosing `describe`, closed after it; `use` hands
  * it to the test file's own variables: `eachFakeClockHub((made) => ({ hub, clock } = made))`.
  */
 export function eachFakeClockHub(use: (made: { hub: TestHub; clock: FakeClock }) => void, start?: number): void {
-  let hub: TestHub | undefined;
-  beforeEach(async () => {
-    const made = await fakeClockHub(start);
-    hub = made.hub;
-    use(made);
-  });
-  afterEach(() => hub?.close());
+  fixture(
+    'each',
+    () => fakeClockHub(start),
+    ({ hub }) => hub.close(),
+    use,
+  );
 }
 
 let testPasswordHash: Promise<string> | null = null;

@@ -2,14 +2,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { openPostgres } from '../db/postgres';
-import { createTestDatabase, startPostgres, type TestDatabase } from './postgres';
+import { createTestDatabase, startPostgres, type TestDatabase, withTestDatabase } from './postgres';
 
 describe('test PostgreSQL', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(() => t.drop());
+  withTestDatabase((made) => (t = made));
 
   it('gives each test file its own migrated database, BIGINTs as numbers', async () => {
     const versions = await t.pg.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { openPostgres, type Pg } from '../db/postgres';
+import { fixture } from './lifetime';
 
 const run = promisify(execFile);
 export const POSTGRES_BIN = process.env.TSUNAGU_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -245,6 +246,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => a.end());
     },
   };
+}
+
+/** A test database for the tests of the enclosing `describe`, dropped after them. */
+export function withTestDatabase(use: (made: TestDatabase) => unknown): void {
+  fixture('all', createTestDatabase, (t) => t.drop(), use);
 }
 
 /** jest globalTeardown's half: stops the run's server if a test file started one. */

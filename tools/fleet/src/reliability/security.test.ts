@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ENROLLMENT_FAILURES } from '@tsunagu/hub/modules/terminals/routes';
-import { createTestHub, staffSocket, TEST_PASSWORD, type TestHub } from '@tsunagu/hub/testing/harness';
+import { createTestHub, staffSocket, TEST_PASSWORD, type TestHub, withHub } from '@tsunagu/hub/testing/harness';
 import type { Ack } from '@tsunagu/protocol';
 
 jest.setTimeout(60_000);
@@ -29,10 +29,7 @@ const REPO = path.resolve(__dirname, '../../../..');
 
 describe('security headers and CSP', () => {
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub({ config: { publicUrl: 'https://tsunagu.example.jp', secureCookies: true } });
-  });
-  afterAll(() => hub.close());
+  withHub('all', (made) => (hub = made), { config: { publicUrl: 'https://tsunagu.example.jp', secureCookies: true } });
 
   it.each([
     '/terminal/',
@@ -71,10 +68,7 @@ describe('security headers and CSP', () => {
 
 describe('sessions, cookies and CSRF', () => {
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub({ config: { secureCookies: true } });
-  });
-  afterAll(() => hub.close());
+  withHub('all', (made) => (hub = made), { config: { secureCookies: true } });
 
   it('the session cookie is HttpOnly, SameSite=Strict, Secure behind TLS, and never the one planted before sign-in', async () => {
     const planted = 'attacker-chosen-session-id';
@@ -140,10 +134,7 @@ describe('sessions, cookies and CSRF', () => {
 
 describe('rate limits', () => {
   let hub: TestHub;
-  beforeEach(async () => {
-    hub = await createTestHub();
-  });
-  afterEach(() => hub.close());
+  withHub('each', (made) => (hub = made));
 
   it('sign-in: at most 10 attempts a minute from one address', async () => {
     const codes: number[] = [];

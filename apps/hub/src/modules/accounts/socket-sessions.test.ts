@@ -12,7 +12,7 @@ import type { Socket } from 'socket.io-client';
 import { databaseFile, openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
 import { bundleHub, type HubBundle, runAdmin } from '../../testing/child-hub';
-import { createTestHub, emitAck, type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { createTestHub, emitAck, type StaffSession, TEST_PASSWORD, type TestHub, withHub } from '../../testing/harness';
 
 jest.setTimeout(60_000);
 
@@ -38,10 +38,7 @@ describe('staff sockets are bound to their session', () => {
   };
 
   describe('changes made through the hub', () => {
-    beforeEach(async () => {
-      hub = await createTestHub();
-    });
-    afterEach(() => hub.close());
+    withHub('each', (made) => (hub = made));
 
     it('signing out closes the socket of that session at once', async () => {
       const session = await hub.login('watcher');

@@ -1,15 +1,12 @@
 /** CAP export: each announcement as CAP 1.2 that our own gateway reads back (Alert, then Update, then Cancel). */
-import { type Gateway, gateway } from '../../testing/cap';
+import { type Gateway, withGateway } from '../../testing/cap';
 import { decodeXmlBody } from './cap/decode';
 import { capToAnnouncement } from './cap/map';
 import { parseCap } from './cap/parse';
 
 describe('CAP export: GET /api/announcements/:id/cap', () => {
   let g: Gateway;
-  beforeAll(async () => {
-    g = await gateway('2026-01-05T00:00:00Z');
-  });
-  afterAll(() => g.dispose());
+  withGateway('all', (made) => (g = made), '2026-01-05T00:00:00Z');
   /** As city hall: creates an announcement, and reads one as CAP. */
   const cityhall = async () => {
     const request = g.hub.as(await g.hub.login('cityhall'));

@@ -1,13 +1,10 @@
 /** The CAP gateway against hostile and wrong input (XXE, billion laughs, floods, wrong types), and the CAP → kind mapping. */
-import { cap, type Gateway, gateway } from '../../testing/cap';
+import { cap, type Gateway, withGateway } from '../../testing/cap';
 import { kindOfInfo } from './cap/map';
 
 describe('CAP gateway: hostile and wrong input', () => {
   let g: Gateway;
-  beforeAll(async () => {
-    g = await gateway('2026-01-05T00:00:00Z');
-  });
-  afterAll(() => g.dispose());
+  withGateway('all', (made) => (g = made), '2026-01-05T00:00:00Z');
   const code = (res: { json(): unknown }) => (res.json() as { error: { code: string } }).error.code;
 
   it('refuses a DOCTYPE outright', async () => {

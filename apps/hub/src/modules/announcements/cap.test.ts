@@ -1,15 +1,12 @@
 /** The CAP gateway: the shared samples, Update/Cancel chains, duplicates, Test status, areas and encodings. */
 
-import { cap, type Gateway, gateway, capSample as sample } from '../../testing/cap';
+import { cap, type Gateway, capSample as sample, withGateway } from '../../testing/cap';
 import type { AnnouncementsService } from './service';
 
 describe('CAP gateway: the shared samples (testdata/README.md)', () => {
   // A fresh hub per sample: earthquake.cap and no_optional_fields.cap share an identifier.
   let g: Gateway;
-  beforeEach(async () => {
-    g = await gateway();
-  });
-  afterEach(() => g.dispose());
+  withGateway('each', (made) => (g = made));
 
   it('accepts earthquake.cap (CAP 1.1, one info block) and announces it', async () => {
     const res = await g.post(sample('earthquake.cap'));
@@ -81,11 +78,14 @@ describe('CAP gateway: the shared samples (testdata/README.md)', () => {
 describe('CAP gateway: chains, duplicates, tests, areas', () => {
   let g: Gateway;
   let svc: AnnouncementsService;
-  beforeEach(async () => {
-    g = await gateway('2026-01-05T00:00:00Z');
-    svc = g.hub.capabilities.announcements as AnnouncementsService;
-  });
-  afterEach(() => g.dispose());
+  withGateway(
+    'each',
+    (made) => {
+      g = made;
+      svc = g.hub.capabilities.announcements as AnnouncementsService;
+    },
+    '2026-01-05T00:00:00Z',
+  );
 
   it('maps an Immediate/Extreme/Observed alert to an emergency and answers 201', async () => {
     const res = await g.post(cap({}));

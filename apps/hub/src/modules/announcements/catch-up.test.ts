@@ -2,15 +2,12 @@
  * The catch-up list is read from the published set once per change of that set: every change —
  * publish, narrower targets, an update, a cancel — shows in the next list, with no stale entry.
  */
-import { createTestHub, type TestHub } from '../../testing/harness';
+import { type TestHub, withHub } from '../../testing/harness';
 import type { AnnouncementsService } from './service';
 
 describe('catch-up list from the kept published set', () => {
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub();
-  });
-  afterAll(() => hub.close());
+  withHub('all', (made) => (hub = made));
 
   it('follows every change of the set', async () => {
     const svc = hub.capabilities.announcements as AnnouncementsService;

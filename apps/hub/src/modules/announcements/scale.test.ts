@@ -3,28 +3,31 @@
  * receipts arriving together are group-committed in a handful of transactions. Prints the timings.
  */
 import { FakeClock } from '../../lib/clock';
-import { createTestHub, type TestHub } from '../../testing/harness';
+import { type TestHub, withHub } from '../../testing/harness';
 import type { AnnouncementsService } from './service';
 
 const HOUSEHOLDS = 10_000;
 
 describe('announcements at city scale', () => {
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')) });
-    // Fixture only: plain inserts are much faster than enrolling 10,000 terminals one by one.
-    const db = hub.ctx.db;
-    const district = hub.fixture.districts[0]!;
-    db.transaction(() => {
-      const h = db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', ?, 0)");
-      const t = db.prepare('INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (?, ?, 0)');
-      for (let i = 0; i < HOUSEHOLDS - 3; i++) {
-        const id = Number(h.run(district).lastInsertRowid);
-        t.run(id, `hash-${id}`);
-      }
-    })();
-  });
-  afterAll(() => hub.close());
+  withHub(
+    'all',
+    (made) => {
+      hub = made;
+      // Fixture only: plain inserts are much faster than enrolling 10,000 terminals one by one.
+      const db = hub.ctx.db;
+      const district = hub.fixture.districts[0]!;
+      db.transaction(() => {
+        const h = db.prepare("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', ?, 0)");
+        const t = db.prepare('INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (?, ?, 0)');
+        for (let i = 0; i < HOUSEHOLDS - 3; i++) {
+          const id = Number(h.run(district).lastInsertRowid);
+          t.run(id, `hash-${id}`);
+        }
+      })();
+    },
+    { clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')) },
+  );
 
   it('publishes to 10,000 households and commits 30,000 receipts in few transactions', async () => {
     const svc = hub.capabilities.announcements as AnnouncementsService;

@@ -5,7 +5,7 @@
  */
 import type { DataReadList } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
-import { createTestHub, type StaffSession, type TestHub } from '../../testing/harness';
+import { type StaffSession, type TestHub, withHub } from '../../testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -13,12 +13,15 @@ describe('reads of personal data are recorded', () => {
   let hub: TestHub;
   let cityhall: StaffSession;
   let admin: StaffSession;
-  beforeAll(async () => {
-    hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-04-01T00:00:00Z')) });
-    cityhall = await hub.login('cityhall');
-    admin = await hub.login('admin');
-  });
-  afterAll(() => hub.close());
+  withHub(
+    'all',
+    async (made) => {
+      hub = made;
+      cityhall = await hub.login('cityhall');
+      admin = await hub.login('admin');
+    },
+    { clock: new FakeClock(Date.parse('2026-04-01T00:00:00Z')) },
+  );
 
   const reads = async (householdId: number, who = admin) => {
     const res = await hub.as(who)({ method: 'GET', url: `/api/households/${householdId}/reads` });

@@ -7,7 +7,7 @@
 import type { CallNote, CallNoteList, WatchAlert, WatchAlertList } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import type { DomainEvents } from '../../lib/events';
-import { connectCall, createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
+import { connectCall, emitAck, nextEvent, type TestHub, withHub } from '../../testing/harness';
 
 jest.setTimeout(60_000);
 
@@ -17,14 +17,13 @@ describe('call notes', () => {
   let terminal: Socket;
   const ended: DomainEvents['call.ended'][] = [];
 
-  beforeEach(async () => {
-    hub = await createTestHub();
+  withHub('each', async (made) => {
+    hub = made;
     householdId = hub.fixture.households[0]!;
     terminal = await hub.connectTerminal(hub.enrollTerminal(householdId).credential);
     ended.length = 0;
     hub.ctx.events.on('call.ended', (e) => ended.push(e));
   });
-  afterEach(() => hub.close());
 
   const user = (name: keyof TestHub['fixture']['users']) => hub.sessionFor(hub.fixture.users[name]);
   const writeNote = (name: keyof TestHub['fixture']['users'], callId: number, payload: object) =>

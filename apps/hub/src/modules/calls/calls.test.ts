@@ -2,7 +2,15 @@ import { createHmac } from 'node:crypto';
 import type { CallInfo, QueuePosition } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
 import type { DomainEvents } from '../../lib/events';
-import { connectCall, createTestHub, emitAck, nextEvent, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import {
+  connectCall,
+  createTestHub,
+  emitAck,
+  nextEvent,
+  TEST_PASSWORD,
+  type TestHub,
+  withHub,
+} from '../../testing/harness';
 import type { CallsService } from './service';
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -13,10 +21,7 @@ describe('calls over real Socket.IO', () => {
   const terminal = (i: number) => hub.terminal(i);
   const staff = (username: string) => hub.staff(username);
 
-  beforeEach(async () => {
-    hub = await createTestHub();
-  });
-  afterEach(() => hub.close());
+  withHub('each', (made) => (hub = made));
 
   async function connectedCall() {
     const t = await terminal(0);

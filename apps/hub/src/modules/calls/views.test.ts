@@ -1,13 +1,10 @@
 // Staff views take household names from a cache: a rename shows in the next view, not a stale copy.
 import type { Ack, QueuePosition, QueueView } from '@tsunagu/protocol';
-import { createTestHub, emitAck, type TestHub } from '../../testing/harness';
+import { emitAck, type TestHub, withHub } from '../../testing/harness';
 
 describe('calls: staff views', () => {
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub();
-  });
-  afterAll(() => hub.close());
+  withHub('all', (made) => (hub = made));
 
   it('show a waiting household under its new name once city hall renames it', async () => {
     const householdId = hub.fixture.households[0]!;

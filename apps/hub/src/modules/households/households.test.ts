@@ -2,7 +2,7 @@
 // edited in place, and closing a household (its terminal stops at once, its codes stop working, it
 // leaves the lists) and reopening it.
 import { migrate } from '../../db/migrate';
-import { createTestHub, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
+import { nextEvent, type StaffSession, type TestHub, withHub } from '../../testing/harness';
 import { migrated, running } from '../../testing/migrated';
 
 describe('0040-household-details', () => {
@@ -24,11 +24,10 @@ describe('0040-household-details', () => {
 describe('households in the console', () => {
   let hub: TestHub;
   let clerk: StaffSession;
-  beforeEach(async () => {
-    hub = await createTestHub();
+  withHub('each', (made) => {
+    hub = made;
     clerk = hub.sessionFor(hub.fixture.users.cityhall);
   });
-  afterEach(() => hub.close());
   const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
     hub.as(clerk)({ method, url, ...(payload ? { payload } : {}) });
 

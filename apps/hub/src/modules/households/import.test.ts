@@ -2,7 +2,7 @@
 // a dry run that lists every row's problem and stores nothing, then the import of the good rows in
 // one transaction, and an export that opens in Excel without running anything.
 import iconv from 'iconv-lite';
-import { as, createTestHub, type StaffSession, sessionFor, type TestHub } from '../../testing/harness';
+import { as, type StaffSession, sessionFor, type TestHub, withHub } from '../../testing/harness';
 import { decodeCsv } from './csv-read';
 
 const LIST = [
@@ -20,11 +20,10 @@ const LIST = [
 describe('household CSV import and export', () => {
   let hub: TestHub;
   let clerk: StaffSession;
-  beforeEach(async () => {
-    hub = await createTestHub();
+  withHub('each', (made) => {
+    hub = made;
     clerk = sessionFor(hub, hub.fixture.users.cityhall);
   });
-  afterEach(() => hub.close());
 
   const send = (url: string, body: Buffer, who: StaffSession | null = clerk, type = 'text/csv') =>
     as(hub, who)({ method: 'POST', url, payload: body, headers: { 'content-type': type } });

@@ -5,7 +5,7 @@
  */
 import type { AuditEntry, Household, HouseholdErasure, HouseholdExport } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
-import { createTestHub, type StaffSession, type TestHub } from '../../testing/harness';
+import { type StaffSession, type TestHub, withHub } from '../../testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -13,12 +13,15 @@ describe('per-household export and erasure', () => {
   let hub: TestHub;
   let admin: StaffSession;
   let cityhall: StaffSession;
-  beforeAll(async () => {
-    hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-04-01T00:00:00Z')) });
-    admin = await hub.login('admin');
-    cityhall = await hub.login('cityhall');
-  });
-  afterAll(() => hub.close());
+  withHub(
+    'all',
+    async (made) => {
+      hub = made;
+      admin = await hub.login('admin');
+      cityhall = await hub.login('cityhall');
+    },
+    { clock: new FakeClock(Date.parse('2026-04-01T00:00:00Z')) },
+  );
 
   const call = (who: StaffSession, method: 'GET' | 'POST', url: string, payload?: object) =>
     hub.as(who)({ method, url, ...(payload ? { payload } : {}) });

@@ -1,7 +1,7 @@
 /** The JMA settings: areas from TSUNAGU_JMA_AREAS or an administrator, the policy, both audited. */
 import type { AuditEntry, JmaSettings } from '@tsunagu/protocol';
 import { loadConfig } from '../../config';
-import { as, createTestHub, sessionFor, type TestHub } from '../../testing/harness';
+import { as, sessionFor, type TestHub, withHub } from '../../testing/harness';
 import { JMA_CITIES, jmaSample } from '../../testing/jma';
 import { parseAreas } from './areas';
 import { DEFAULT_POLICY } from './policy';
@@ -42,12 +42,9 @@ describe('TSUNAGU_JMA_* configuration', () => {
 
 describe('GET/PATCH /api/jma/settings', () => {
   let hub: TestHub;
-  beforeEach(async () => {
-    hub = await createTestHub({
-      config: { jma: { areas: parseAreas(JMA_CITIES.mitaka).areas, maxAgeSeconds: 0, feeds: [], pollSeconds: 60 } },
-    });
+  withHub('each', (made) => (hub = made), {
+    config: { jma: { areas: parseAreas(JMA_CITIES.mitaka).areas, maxAgeSeconds: 0, feeds: [], pollSeconds: 60 } },
   });
-  afterEach(() => hub.close());
   const admin = () => as(hub, sessionFor(hub, hub.fixture.users.admin));
   const clerk = () => as(hub, sessionFor(hub, hub.fixture.users.cityhall));
 

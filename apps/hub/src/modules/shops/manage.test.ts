@@ -1,11 +1,8 @@
-import { as, createTestHub, login, onePixelPng as png, type TestHub } from '../../testing/harness';
+import { as, login, onePixelPng as png, type TestHub, withHub } from '../../testing/harness';
 
 describe('shop and catalogue management', () => {
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub();
-  });
-  afterAll(() => hub.close());
+  withHub('all', (made) => (hub = made));
 
   const hours = [{ day: 1, open: '09:00', close: '18:00' }];
 

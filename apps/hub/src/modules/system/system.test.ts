@@ -1,16 +1,13 @@
 import type { SystemStatus } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
 import type { CheckResult } from '../../plugins/health';
-import { createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
+import { createTestHub, emitAck, nextEvent, type TestHub, withHub } from '../../testing/harness';
 
 jest.setTimeout(60_000);
 
 describe('system status for city hall', () => {
   let hub: TestHub;
-  beforeAll(async () => {
-    hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')) });
-  });
-  afterAll(() => hub.close());
+  withHub('all', (made) => (hub = made), { clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')) });
 
   it('shows city hall the readiness checks; nobody else', async () => {
     const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({ method: 'GET', url: '/api/system/status' });

@@ -1,4 +1,4 @@
-import { createTestHub, type TestHub } from '../../testing/harness';
+import { type TestHub, withHub } from '../../testing/harness';
 import { createCredentialCache } from './credentials';
 
 describe('credential cache', () => {
@@ -41,10 +41,7 @@ describe('credential cache', () => {
 // ends it: the very next request and connect must be refused.
 describe('a terminal credential that was in use', () => {
   let hub: TestHub;
-  beforeEach(async () => {
-    hub = await createTestHub();
-  });
-  afterEach(() => hub.close());
+  withHub('each', (made) => (hub = made));
 
   const profile = async (credential: string) =>
     (await hub.as({ bearer: credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode;

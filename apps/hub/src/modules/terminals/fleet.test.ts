@@ -10,7 +10,7 @@ import {
   PROTOCOL_VERSION,
   type VolumeTestAnswered,
 } from '@tsunagu/protocol';
-import { createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
+import { emitAck, nextEvent, type TestHub, withHub } from '../../testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -20,12 +20,11 @@ describe('fleet view', () => {
   let terminalId: number;
   let credential: string;
 
-  beforeEach(async () => {
-    hub = await createTestHub();
+  withHub('each', (made) => {
+    hub = made;
     household = hub.fixture.households[0]!;
     ({ terminalId, credential } = hub.enrollTerminal(household));
   });
-  afterEach(() => hub.close());
 
   const terminal = (appVersion?: string) => hub.connectTerminal(credential, PROTOCOL_VERSION, { appVersion });
   async function cityhall() {

@@ -2,12 +2,12 @@ import { PROTOCOL_VERSION } from '@tsunagu/protocol';
 import type { FakeClock } from '../../lib/clock';
 import {
   connectSocket,
-  createTestHub,
   eachFakeClockHub,
   emitAck,
   nextEvent,
   staffSocket,
   type TestHub,
+  withHub,
 } from '../../testing/harness';
 
 describe('terminal enrollment', () => {
@@ -102,11 +102,10 @@ describe('terminal enrollment', () => {
 describe('terminal connections', () => {
   let hub: TestHub;
   let url: string;
-  beforeEach(async () => {
-    hub = await createTestHub();
+  withHub('each', async (made) => {
+    hub = made;
     url = await hub.listen();
   });
-  afterEach(() => hub.close());
 
   it('connects with its credential, receives its profile and is tracked online then offline', async () => {
     const { terminalId, credential } = hub.enrollTerminal(hub.fixture.households[1]!);
