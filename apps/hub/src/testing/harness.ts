@@ -152,6 +152,10 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
   return test;
 }
 
+/** A Tokyo wall time in January 2026 (the 5th is a Monday), for hubs on a fake clock. */
+export const jst = (day: number, h: number, m = 0, s = 0, ms = 0): number => Date.UTC(2026, 0, day, h - 9, m, s, ms);
+export const MINUTE = 60_000;
+
 /** A test hub on a fake clock set at `start` (late November 2026 unless said). */
 export async function fakeClockHub(
   start = Date.UTC(2026, 10, 25, 1, 0, 0),
@@ -174,14 +178,16 @@ export function withHub(lifetime: Lifetime, use: (hub: TestHub) => unknown, opti
 /**
  * A fresh `fakeClockHub` for each test of the enclosing `describe`, closed after it; `use` hands
  * it to the test file's own variables: `eachFakeClockHub((made) => ({ hub, clock } = made))`.
+ * `options` may be a function, read when each hub is made (e.g. with servers started in `beforeAll`).
+ * An `afterEach` declared before this call runs before the hub closes.
  */
-export function eachFakeClockHub(use: (made: { hub: TestHub; clock: FakeClock }) => void, start?: number): void {
-  fixture(
-    'each',
-    () => fakeClockHub(start),
-    ({ hub }) => hub.close(),
-    use,
-  );
+export function eachFakeClockHub(
+  use: (made: { hub: TestHub; clock: FakeClock }) => unknown,
+  start?: number,
+  options?: BuildOptions | (() => BuildOptions),
+): void {
+  const made = () => fakeClockHub(start, typeof options === 'function' ? options() : options);
+  fixture('each', made, ({ hub }) => hub.close(), use);
 }
 
 let testPasswordHash: Promise<string> | null = null;

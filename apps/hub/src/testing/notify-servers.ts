@@ -96,6 +96,18 @@ export async function startMailServer(): Promise<TestMailServer> {
   };
 }
 
+/** The hub's notifications settings for sending to these test servers: e-mail, and Web Push when `push` is given. */
+export function sendingTo(mail: TestMailServer, push?: TestPushService, mailFrom = 'mimamori@example.city') {
+  return {
+    smtpUrl: mail.url,
+    mailFrom,
+    push: push !== undefined,
+    vapidKeys: null,
+    vapidSubject: null,
+    pushCa: push?.ca ?? null,
+  };
+}
+
 export function addressesOf(mail: ParsedMail): string[] {
   const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
   return to.flatMap((a) => a.value.map((v) => v.address ?? ''));

@@ -8,10 +8,11 @@
  */
 import type { NotificationSettings, PushDevice, WatchAlert } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
-import { FakeClock } from '../../lib/clock';
-import { connectTerminal, createTestHub, type StaffSession, type TestHub } from '../../testing/harness';
+import type { FakeClock } from '../../lib/clock';
+import { connectTerminal, eachFakeClockHub, jst, MINUTE, type StaffSession, type TestHub } from '../../testing/harness';
 import {
   addressesOf,
+  sendingTo,
   startMailServer,
   startPushService,
   type TestMailServer,
@@ -21,10 +22,6 @@ import {
 import type { NotificationsService } from './service';
 
 jest.setTimeout(60_000);
-
-/** A Tokyo wall time in January 2026 (the 5th is a Monday). */
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
-const MINUTE = 60_000;
 
 describe('notifications by e-mail and Web Push', () => {
   let mail: TestMailServer;
@@ -42,37 +39,32 @@ describe('notifications by e-mail and Web Push', () => {
     await Promise.all([mail.close(), push.close()]);
   });
 
-  beforeEach(async () => {
-    mail.mails.length = 0;
-    push.received.length = 0;
-    clock = new FakeClock(jst(5, 8, 0));
-    hub = await createTestHub({
-      clock,
-      config: {
-        publicUrl: 'https://mimamori.example.city',
-        notifications: {
-          smtpUrl: mail.url,
-          mailFrom: 'つなぐ 見守り <mimamori@example.city>',
-          push: true,
-          vapidKeys: null,
-          vapidSubject: null,
-          pushCa: push.ca,
-        },
-      },
-    });
-    notifications = hub.capabilities.notifications;
-    // The resident's terminal is on (no "terminal offline" alert), they just do not check in.
-    terminal = await connectTerminal(await hub.listen(), hub.enrollTerminal(hub.fixture.households[0]!).credential);
-    for (const name of ['watcher', 'supervisor', 'other'] as const) {
-      await optIn(as_(name), `${name}@example.city`);
-      devices[name] = await subscribe(as_(name), `${name} のスマートフォン`);
-    }
-  });
+  // Declared first, so it runs before the hub closes.
   afterEach(async () => {
     terminal.close();
     await notifications.settle();
-    await hub.close();
   });
+  eachFakeClockHub(
+    async (made) => {
+      ({ hub, clock } = made);
+      mail.mails.length = 0;
+      push.received.length = 0;
+      notifications = hub.capabilities.notifications;
+      // The resident's terminal is on (no "terminal offline" alert), they just do not check in.
+      terminal = await connectTerminal(await hub.listen(), hub.enrollTerminal(hub.fixture.households[0]!).credential);
+      for (const name of ['watcher', 'supervisor', 'other'] as const) {
+        await optIn(as_(name), `${name}@example.city`);
+        devices[name] = await subscribe(as_(name), `${name} のスマートフォン`);
+      }
+    },
+    jst(5, 8, 0),
+    () => ({
+      config: {
+        publicUrl: 'https://mimamori.example.city',
+        notifications: sendingTo(mail, push, 'つなぐ 見守り <mimamori@example.city>'),
+      },
+    }),
+  );
 
   /** A fresh session (the fake clock moves hours; sessions last one). */
   function as_(who: 'watcher' | 'supervisor' | 'other' | 'cityhall' | 'operator'): StaffSession {

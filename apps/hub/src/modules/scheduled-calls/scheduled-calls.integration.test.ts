@@ -10,12 +10,19 @@ import type { Socket } from 'socket.io-client';
 import { buildApp } from '../../app';
 import { openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
-import { createTestHub, emitAck, NO_SPEECH, nextEvent, type TestHub } from '../../testing/harness';
+import {
+  createTestHub,
+  eachFakeClockHub,
+  emitAck,
+  jst,
+  MINUTE,
+  NO_SPEECH,
+  nextEvent,
+  type TestHub,
+} from '../../testing/harness';
 
 jest.setTimeout(60_000);
 
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
-const MINUTE = 60_000;
 /**
  * Tuesdays at 10:00 (6 January 2026 is a Tuesday). Tests start the same morning: the test
  * sessions (and so their sockets) end an hour after they began, on the hub's clock.
@@ -28,17 +35,19 @@ describe('planned listening calls', () => {
   let householdId: number;
   let terminal: Socket;
 
-  beforeEach(async () => {
-    clock = new FakeClock(jst(6, 9, 30));
-    hub = await createTestHub({ clock });
-    householdId = hub.fixture.households[0]!;
-    terminal = await hub.connectTerminal(hub.enrollTerminal(householdId).credential);
-  });
+  // Declared first, so it runs before the hub closes.
   afterEach(async () => {
     hub.closeSockets();
     await hub.capabilities.watch.settle();
-    await hub.close();
   });
+  eachFakeClockHub(
+    async (made) => {
+      ({ hub, clock } = made);
+      householdId = hub.fixture.households[0]!;
+      terminal = await hub.connectTerminal(hub.enrollTerminal(householdId).credential);
+    },
+    jst(6, 9, 30),
+  );
 
   const user = (name: keyof TestHub['fixture']['users']) => hub.sessionFor(hub.fixture.users[name]);
   const plan = async (body: object = { householdId, ...TUESDAY_TEN }) => {

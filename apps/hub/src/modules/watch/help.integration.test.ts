@@ -6,14 +6,11 @@
  */
 import type { Ack, Announcement, HelpStatus, WatchAlert, WatchAlertList } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
-import { FakeClock } from '../../lib/clock';
-import { createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
-import { startMailServer, type TestMailServer } from '../../testing/notify-servers';
+import type { FakeClock } from '../../lib/clock';
+import { eachFakeClockHub, emitAck, jst, MINUTE, nextEvent, type TestHub } from '../../testing/harness';
+import { sendingTo, startMailServer, type TestMailServer } from '../../testing/notify-servers';
 
 jest.setTimeout(60_000);
-
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
-const MINUTE = 60_000;
 
 describe('help requests', () => {
   let mail: TestMailServer;
@@ -27,37 +24,27 @@ describe('help requests', () => {
   });
   afterAll(() => mail.close());
 
-  beforeEach(async () => {
-    mail.mails.length = 0;
-    clock = new FakeClock(jst(5, 8, 0));
-    hub = await createTestHub({
-      clock,
-      config: {
-        notifications: {
-          smtpUrl: mail.url,
-          mailFrom: 'mimamori@example.city',
-          push: false,
-          vapidKeys: null,
-          vapidSubject: null,
-          pushCa: null,
-        },
-        help: { ackMinutes: 10, safetyUnansweredMinutes: 60 },
-      },
-    });
-    ({ credential } = hub.enrollTerminal(hub.fixture.households[0]!));
-    terminal = await hub.connectTerminal(credential);
-    // City hall's disaster support team member, by e-mail.
-    const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
-      method: 'PUT',
-      url: '/api/notifications/settings',
-      payload: { email: 'bousai@example.city', mail: true, push: false, disasterSupport: true },
-    });
-    expect(res.statusCode).toBe(200);
-  });
-  afterEach(async () => {
-    await hub.capabilities.notifications.settle();
-    await hub.close();
-  });
+  // Declared first, so it runs before the hub closes.
+  afterEach(() => hub.capabilities.notifications.settle());
+  eachFakeClockHub(
+    async (made) => {
+      ({ hub, clock } = made);
+      mail.mails.length = 0;
+      ({ credential } = hub.enrollTerminal(hub.fixture.households[0]!));
+      terminal = await hub.connectTerminal(credential);
+      // City hall's disaster support team member, by e-mail.
+      const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
+        method: 'PUT',
+        url: '/api/notifications/settings',
+        payload: { email: 'bousai@example.city', mail: true, push: false, disasterSupport: true },
+      });
+      expect(res.statusCode).toBe(200);
+    },
+    jst(5, 8, 0),
+    () => ({
+      config: { notifications: sendingTo(mail), help: { ackMinutes: 10, safetyUnansweredMinutes: 60 } },
+    }),
+  );
 
   const staff = async (userId: number) => {
     const s = await hub.connectStaff(hub.sessionFor(userId));

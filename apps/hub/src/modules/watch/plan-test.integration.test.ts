@@ -15,13 +15,10 @@ import type {
   WatchBoard,
 } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
-import { FakeClock } from '../../lib/clock';
-import { createTestHub, emitAck, nextEvent, type TestHub } from '../../testing/harness';
+import type { FakeClock } from '../../lib/clock';
+import { eachFakeClockHub, emitAck, jst, MINUTE, nextEvent, type TestHub } from '../../testing/harness';
 import { alertWords } from '../notifications/compose';
 import type { WatchService } from './service';
-
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
-const MINUTE = 60_000;
 
 jest.setTimeout(30_000);
 
@@ -32,22 +29,22 @@ describe('plan test', () => {
   let household: number;
   let terminal: Socket;
 
-  beforeEach(async () => {
-    // 14:00: today's real deadline (10:00) passed long ago, and was checked in.
-    clock = new FakeClock(jst(5, 8, 0));
-    hub = await createTestHub({ clock });
-    watch = hub.capabilities.watch as WatchService;
-    household = hub.fixture.households[0]!;
-    terminal = await hub.connectTerminal(hub.enrollTerminal(household).credential);
-    await emitAck(terminal, 'checkin:submit', {
-      idempotencyKey: randomUUID(),
-      pressedAt: new Date(clock.now()).toISOString(),
-    });
-    clock.set(jst(5, 14, 0));
-    await watch.settle();
-  });
-
-  afterEach(() => hub.close());
+  // 14:00: today's real deadline (10:00) passed long ago, and was checked in.
+  eachFakeClockHub(
+    async (made) => {
+      ({ hub, clock } = made);
+      watch = hub.capabilities.watch as WatchService;
+      household = hub.fixture.households[0]!;
+      terminal = await hub.connectTerminal(hub.enrollTerminal(household).credential);
+      await emitAck(terminal, 'checkin:submit', {
+        idempotencyKey: randomUUID(),
+        pressedAt: new Date(clock.now()).toISOString(),
+      });
+      clock.set(jst(5, 14, 0));
+      await watch.settle();
+    },
+    jst(5, 8, 0),
+  );
 
   async function staff(username: string) {
     const session = await hub.login(username);

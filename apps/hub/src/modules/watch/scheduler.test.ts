@@ -8,14 +8,12 @@ import type { CheckinPlanBody, Mood } from '@tsunagu/protocol';
 import { buildApp } from '../../app';
 import { type Db, openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
-import { createTestHub, enrollTerminal, type TestHub } from '../../testing/harness';
+import { createTestHub, enrollTerminal, jst, type TestHub } from '../../testing/harness';
 import { planFromBody } from '../checkins/plan';
 import type { WatchService } from './service';
 
 const MIN = 60_000;
 jest.setTimeout(30_000);
-/** Instant of a Tokyo wall time in January 2026 (5th = Monday). */
-const jst = (day: number, h: number, m = 0, s = 0, ms = 0) => Date.UTC(2026, 0, day, h - 9, m, s, ms);
 
 interface Ctx {
   hub: TestHub;

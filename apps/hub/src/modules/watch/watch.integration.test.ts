@@ -5,11 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack, CheckinReceipt, CheckinReminder, CheckinStatus, WatchAlert, WatchBoard } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
-import { FakeClock } from '../../lib/clock';
-import { createTestHub, emitAck, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
+import type { FakeClock } from '../../lib/clock';
+import { eachFakeClockHub, emitAck, jst, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
 import type { WatchService } from './service';
-
-const jst = (day: number, h: number, m = 0) => Date.UTC(2026, 0, day, h - 9, m);
 
 // Hashing the fixture's passwords is slow on a shared CI machine.
 jest.setTimeout(30_000);
@@ -21,18 +19,15 @@ describe('watch over real sockets', () => {
   let terminal: Socket;
   let credential: string;
 
-  beforeEach(async () => {
-    clock = new FakeClock(jst(5, 8, 30));
-    hub = await createTestHub({ clock });
-    watch = hub.capabilities.watch as WatchService;
-    ({ credential } = hub.enrollTerminal(hub.fixture.households[0]!));
-    terminal = await hub.connectTerminal(credential);
-  });
-
-  afterEach(async () => {
-    terminal = undefined as unknown as Socket;
-    await hub.close();
-  });
+  eachFakeClockHub(
+    async (made) => {
+      ({ hub, clock } = made);
+      watch = hub.capabilities.watch as WatchService;
+      ({ credential } = hub.enrollTerminal(hub.fixture.households[0]!));
+      terminal = await hub.connectTerminal(credential);
+    },
+    jst(5, 8, 30),
+  );
 
   async function staff(username: string): Promise<{ socket: Socket; session: StaffSession }> {
     const session = await hub.login(username);
