@@ -20,7 +20,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { type BuildOptions, buildApp } from '../app';
 import type { Hub } from '../hub';
-import { type Clock, FakeClock } from '../lib/clock';
+import type { Clock } from '../lib/clock';
 import { randomToken, sha256 } from '../lib/secrets';
 import { hashPassword } from '../modules/accounts/service';
 import { SESSION_COOKIE } from '../plugins/auth';
@@ -152,19 +152,6 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
   return test;
 }
 
-/** A Tokyo wall time in January 2026 (the 5th is a Monday), for hubs on a fake clock. */
-export const jst = (day: number, h: number, m = 0, s = 0, ms = 0): number => Date.UTC(2026, 0, day, h - 9, m, s, ms);
-export const MINUTE = 60_000;
-
-/** A test hub on a fake clock set at `start` (late November 2026 unless said). */
-export async function fakeClockHub(
-  start = Date.UTC(2026, 10, 25, 1, 0, 0),
-  options: BuildOptions = {},
-): Promise<{ hub: TestHub; clock: FakeClock }> {
-  const clock = new FakeClock(start);
-  return { hub: await createTestHub({ ...options, clock }), clock };
-}
-
 /** A test hub for the enclosing `describe` (see `fixture`): `withHub('all', (made) => (hub = made))`. */
 export function withHub(lifetime: Lifetime, use: (hub: TestHub) => unknown, options: BuildOptions = {}): void {
   fixture(
@@ -173,21 +160,6 @@ export function withHub(lifetime: Lifetime, use: (hub: TestHub) => unknown, opti
     (hub) => hub.close(),
     use,
   );
-}
-
-/**
- * A fresh `fakeClockHub` for each test of the enclosing `describe`, closed after it; `use` hands
- * it to the test file's own variables: `eachFakeClockHub((made) => ({ hub, clock } = made))`.
- * `options` may be a function, read when each hub is made (e.g. with servers started in `beforeAll`).
- * An `afterEach` declared before this call runs before the hub closes.
- */
-export function eachFakeClockHub(
-  use: (made: { hub: TestHub; clock: FakeClock }) => unknown,
-  start?: number,
-  options?: BuildOptions | (() => BuildOptions),
-): void {
-  const made = () => fakeClockHub(start, typeof options === 'function' ? options() : options);
-  fixture('each', made, ({ hub }) => hub.close(), use);
 }
 
 let testPasswordHash: Promise<string> | null = null;

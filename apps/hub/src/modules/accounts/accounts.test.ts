@@ -1,5 +1,6 @@
 import type { FakeClock } from '../../lib/clock';
-import { eachFakeClockHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub } from '../../testing/fake-clock';
+import { TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS, SESSION_IDLE_MS } from './service';
 
 const loginReq = (hub: TestHub, username: string, password: string) =>

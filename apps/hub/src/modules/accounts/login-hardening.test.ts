@@ -4,7 +4,8 @@
  * user-name field is never kept verbatim in the append-only audit log. Sign-out is audited.
  */
 import type { FakeClock } from '../../lib/clock';
-import { eachFakeClockHub, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub } from '../../testing/fake-clock';
+import { TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './service';
 
 // Each from its own address, so the per-address rate limit (real time) stays out of the way.

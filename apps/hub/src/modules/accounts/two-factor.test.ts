@@ -4,7 +4,8 @@
  */
 import type { RecoveryCodes, SessionInfo, TwoFactorSetup } from '@tsunagu/protocol';
 import type { FakeClock } from '../../lib/clock';
-import { eachFakeClockHub, type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub } from '../../testing/fake-clock';
+import { type StaffSession, TEST_PASSWORD, type TestHub } from '../../testing/harness';
 import { totpCode } from '../../testing/two-factor';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './service';
 

@@ -9,7 +9,8 @@
 import type { NotificationSettings, PushDevice, WatchAlert } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import type { FakeClock } from '../../lib/clock';
-import { connectTerminal, eachFakeClockHub, jst, MINUTE, type StaffSession, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub, jst, MINUTE } from '../../testing/fake-clock';
+import { connectTerminal, type StaffSession, type TestHub } from '../../testing/harness';
 import {
   addressesOf,
   sendingTo,

@@ -10,16 +10,8 @@ import type { Socket } from 'socket.io-client';
 import { buildApp } from '../../app';
 import { openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
-import {
-  createTestHub,
-  eachFakeClockHub,
-  emitAck,
-  jst,
-  MINUTE,
-  NO_SPEECH,
-  nextEvent,
-  type TestHub,
-} from '../../testing/harness';
+import { eachFakeClockHub, jst, MINUTE } from '../../testing/fake-clock';
+import { createTestHub, emitAck, NO_SPEECH, nextEvent, type TestHub } from '../../testing/harness';
 
 jest.setTimeout(60_000);
 

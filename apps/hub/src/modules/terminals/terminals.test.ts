@@ -1,14 +1,7 @@
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
 import type { FakeClock } from '../../lib/clock';
-import {
-  connectSocket,
-  eachFakeClockHub,
-  emitAck,
-  nextEvent,
-  staffSocket,
-  type TestHub,
-  withHub,
-} from '../../testing/harness';
+import { eachFakeClockHub } from '../../testing/fake-clock';
+import { connectSocket, emitAck, nextEvent, staffSocket, type TestHub, withHub } from '../../testing/harness';
 
 describe('terminal enrollment', () => {
   let hub: TestHub;

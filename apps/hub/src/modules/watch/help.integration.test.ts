@@ -7,7 +7,8 @@
 import type { Ack, Announcement, HelpStatus, WatchAlert, WatchAlertList } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import type { FakeClock } from '../../lib/clock';
-import { eachFakeClockHub, emitAck, jst, MINUTE, nextEvent, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub, jst, MINUTE } from '../../testing/fake-clock';
+import { emitAck, nextEvent, type TestHub } from '../../testing/harness';
 import { sendingTo, startMailServer, type TestMailServer } from '../../testing/notify-servers';
 
 jest.setTimeout(60_000);

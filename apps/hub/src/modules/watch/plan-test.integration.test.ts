@@ -16,7 +16,8 @@ import type {
 } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import type { FakeClock } from '../../lib/clock';
-import { eachFakeClockHub, emitAck, jst, MINUTE, nextEvent, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub, jst, MINUTE } from '../../testing/fake-clock';
+import { emitAck, nextEvent, type TestHub } from '../../testing/harness';
 import { alertWords } from '../notifications/compose';
 import type { WatchService } from './service';
 

@@ -8,7 +8,8 @@ import type { CheckinPlanBody, Mood } from '@tsunagu/protocol';
 import { buildApp } from '../../app';
 import { type Db, openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
-import { createTestHub, enrollTerminal, jst, type TestHub } from '../../testing/harness';
+import { jst } from '../../testing/fake-clock';
+import { createTestHub, enrollTerminal, type TestHub } from '../../testing/harness';
 import { planFromBody } from '../checkins/plan';
 import type { WatchService } from './service';
 

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Ack, CheckinReceipt, CheckinReminder, CheckinStatus, WatchAlert, WatchBoard } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import type { FakeClock } from '../../lib/clock';
-import { eachFakeClockHub, emitAck, jst, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
+import { eachFakeClockHub, jst } from '../../testing/fake-clock';
+import { emitAck, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
 import type { WatchService } from './service';
 
 // Hashing the fixture's passwords is slow on a shared CI machine.
