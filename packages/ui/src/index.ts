@@ -8,7 +8,7 @@ export {
 } from './components/AnnouncementCard';
 export { Badge } from './components/Badge';
 export { BigButton, type BigButtonProps, type ButtonVariant } from './components/BigButton';
-export { ICON_NAMES, Icon, type IconName } from './components/Icon';
+export { ICON_NAMES, Icon, type IconName, LineDrawing } from './components/Icon';
 export { applyKey, DigitDisplay, KEYPAD_ORDER, Keypad, type KeypadProps } from './components/Keypad';
 export { ButtonGrid, columnsFor, Screen, type ScreenProps } from './components/Screen';
 export { UiStyles } from './components/UiStyles';

@@ -1,6 +1,6 @@
 // Simple line icons drawn for the terminal: thick strokes that survive poor eyesight. Decorative only
 // (every button also has a text label), so they are hidden from assistive technology.
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 
 const paths = {
   heart: (
@@ -106,19 +106,32 @@ export type IconName = keyof typeof paths;
 export const ICON_NAMES = Object.keys(paths) as IconName[];
 
 export function Icon({ name, className }: { name: IconName; className?: string }): ReactElement {
+  return <LineDrawing className={className}>{paths[name]}</LineDrawing>;
+}
+
+/** A line drawing on a 24 × 24 grid in the colour of the text, hidden from screen readers (words beside it say it). */
+export function LineDrawing({
+  className,
+  strokeWidth = 2.2,
+  children,
+}: {
+  className?: string;
+  strokeWidth?: number;
+  children: ReactNode;
+}): ReactElement {
   return (
     <svg
       className={className}
       viewBox="0 0 24 24"
       fill="none"
       stroke="currentColor"
-      strokeWidth={2.2}
+      strokeWidth={strokeWidth}
       strokeLinecap="round"
       strokeLinejoin="round"
       aria-hidden="true"
       focusable="false"
     >
-      {paths[name]}
+      {children}
     </svg>
   );
 }

@@ -1,9 +1,10 @@
 // The honest placeholder for a service that is not wired yet: says so, and offers a big way back.
 
-import { Icon, type IconName, Screen } from '@tsunagu/ui';
+import { type IconName, Screen } from '@tsunagu/ui';
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LargeBackButton } from './BackButton';
+import { Message } from './Message';
 
 export function PreparingScreen({
   title,
@@ -19,13 +20,9 @@ export function PreparingScreen({
   const { t } = useTranslation();
   return (
     <Screen title={title} testId={testId}>
-      <div className="tr-message">
-        <Icon name={icon} className="tr-message__icon" />
-        <div>
-          <p className="ts-text ts-text--large">{t('common.preparingTitle')}</p>
-          <p className="ts-text">{t('common.preparing')}</p>
-        </div>
-      </div>
+      <Message icon={icon} text={t('common.preparingTitle')}>
+        <p className="ts-text">{t('common.preparing')}</p>
+      </Message>
       {/* The only thing to do here is go back, so it is the biggest thing on the screen. */}
       <LargeBackButton onBack={onBack} label={t('common.back')} />
     </Screen>

@@ -7,7 +7,6 @@ import {
   AnnouncementCard,
   announcementText,
   BigButton,
-  Icon,
   isUiLanguage,
   LOCALE_TAGS,
   Screen,
@@ -17,6 +16,7 @@ import { type ReactElement, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
 import { BackButton } from '../../shell/BackButton';
+import { Message } from '../../shell/Message';
 import { clipOrSpeech, pause } from '../../sound/players';
 import { useSound } from '../../sound/SoundContext';
 import { useAnnouncements, useTerminalState } from '../../state/TerminalState';
@@ -93,10 +93,7 @@ export function AnnouncementsScreen({ onBack }: { onBack: () => void }): ReactEl
       testId="announcements-screen"
     >
       {!current ? (
-        <div className="tr-message">
-          <Icon name="bell" className="tr-message__icon" />
-          <p className="ts-text ts-text--large">{t('announcements.empty')}</p>
-        </div>
+        <Message icon="bell" text={t('announcements.empty')} />
       ) : (
         <div className="ts-ann-page" data-testid="announcement-current" data-announcement={current.id}>
           <AnnouncementCard

@@ -1,11 +1,12 @@
 // 元気です: one big button; then, if the resident likes, three faces; a spoken thank-you either way.
 
 import type { CheckinStatus, CheckinSubmit, Mood } from '@tsunagu/protocol';
-import { BigButton, ButtonGrid, columnsFor, Icon, Screen } from '@tsunagu/ui';
+import { BigButton, ButtonGrid, columnsFor, Screen } from '@tsunagu/ui';
 import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
 import { LargeBackButton } from '../../shell/BackButton';
+import { Message } from '../../shell/Message';
 import { useSound } from '../../sound/SoundContext';
 import { useTerminalState } from '../../state/TerminalState';
 import { Face } from './faces';
@@ -114,10 +115,7 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
   if (step.name === 'done') {
     return (
       <Screen title={t('checkin.thanksTitle')} testId="checkin-done-screen">
-        <div className="tr-message" role="status">
-          <Icon name="heart" className="tr-message__icon" />
-          <p className="ts-text ts-text--large">{step.delivered ? t('checkin.thanks') : t('checkin.queued')}</p>
-        </div>
+        <Message icon="heart" role="status" text={step.delivered ? t('checkin.thanks') : t('checkin.queued')} />
         <LargeBackButton onBack={onBack} label={t('checkin.home')} />
       </Screen>
     );

@@ -1,5 +1,6 @@
 // Three simple faces for the mood step: the mouth carries the meaning, the colour follows the button.
 import type { Mood } from '@tsunagu/protocol';
+import { LineDrawing } from '@tsunagu/ui';
 import type { ReactElement } from 'react';
 
 const mouths: Record<Mood, string> = {
@@ -10,19 +11,11 @@ const mouths: Record<Mood, string> = {
 
 export function Face({ mood, className }: { mood: Mood; className?: string }): ReactElement {
   return (
-    <svg
-      className={className}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      aria-hidden="true"
-    >
+    <LineDrawing className={className} strokeWidth={1.8}>
       <circle cx="12" cy="12" r="9.5" />
       <circle cx="9" cy="10" r="1.1" fill="currentColor" />
       <circle cx="15" cy="10" r="1.1" fill="currentColor" />
       <path d={mouths[mood]} />
-    </svg>
+    </LineDrawing>
   );
 }

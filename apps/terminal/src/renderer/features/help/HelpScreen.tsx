@@ -2,11 +2,12 @@
 // that help has been asked for, and later who has seen it.
 
 import type { HelpStatus } from '@tsunagu/protocol';
-import { BigButton, ButtonGrid, Icon, Screen } from '@tsunagu/ui';
+import { BigButton, ButtonGrid, Screen } from '@tsunagu/ui';
 import { type ReactElement, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection, useSocketEvent } from '../../connection';
 import { LargeBackButton } from '../../shell/BackButton';
+import { Message } from '../../shell/Message';
 import { useSound } from '../../sound/SoundContext';
 
 const SEND_TIMEOUT_MS = 8_000;
@@ -42,17 +43,13 @@ export function HelpScreen({ onBack }: { onBack: () => void }): ReactElement {
   if (status) {
     return (
       <Screen title={t('help.sentTitle')} testId="help-sent-screen">
-        <div className="tr-message" role="status">
-          <Icon name="phone" className="tr-message__icon" />
-          <div>
-            <p className="ts-text ts-text--large">{t('help.sent')}</p>
-            {status.seenBy ? (
-              <p className="ts-text ts-text--large" data-testid="help-seen">
-                {t('help.seen', { name: status.seenBy })}
-              </p>
-            ) : null}
-          </div>
-        </div>
+        <Message icon="phone" role="status" text={t('help.sent')}>
+          {status.seenBy ? (
+            <p className="ts-text ts-text--large" data-testid="help-seen">
+              {t('help.seen', { name: status.seenBy })}
+            </p>
+          ) : null}
+        </Message>
         <LargeBackButton onBack={onBack} label={t('checkin.home')} />
       </Screen>
     );

@@ -1,8 +1,9 @@
 // Shown whenever the hub cannot be reached: what is happening, that it fixes itself, and what to do if not.
-import { BigButton, ButtonGrid, Icon, Screen } from '@tsunagu/ui';
+import { BigButton, ButtonGrid, Screen } from '@tsunagu/ui';
 import { type ReactElement, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionStatus } from '../../connection';
+import { Message } from '../../shell/Message';
 import { useSound } from '../../sound/SoundContext';
 import { useTerminalState } from '../../state/TerminalState';
 import { newIdempotencyKey } from '../checkin/queue';
@@ -28,40 +29,26 @@ export function OfflineScreen({
   if (kind === 'connecting') {
     return (
       <Screen title={t('offline.connectingTitle')} testId="connecting-screen">
-        <div className="tr-message" role="status">
-          <Icon name="hourglass" className="tr-message__icon" />
-          <p className="ts-text ts-text--large">{t('offline.connectingBody')}</p>
-        </div>
+        <Message icon="hourglass" role="status" text={t('offline.connectingBody')} />
       </Screen>
     );
   }
   if (kind === 'outdated') {
     return (
       <Screen title={t('offline.outdatedTitle')} testId="outdated-screen">
-        <div className="tr-message" role="alert">
-          <Icon name="tools" className="tr-message__icon" />
-          <div>
-            <p className="ts-text ts-text--large">{t('offline.outdatedBody')}</p>
-            {phone ? <p className="ts-text">{t('common.callCityHall', { context: 'withPhone', phone })}</p> : null}
-          </div>
-        </div>
+        <Message icon="tools" role="alert" text={t('offline.outdatedBody')}>
+          {phone ? <p className="ts-text">{t('common.callCityHall', { context: 'withPhone', phone })}</p> : null}
+        </Message>
       </Screen>
     );
   }
   return (
     <Screen title={t('offline.title')} testId="offline-screen">
-      <div className="tr-message" role="alert">
-        <Icon name="offline" className="tr-message__icon" />
-        <div>
-          <p className="ts-text ts-text--large">{t('offline.body')}</p>
-          <p className="ts-text ts-text--large">{t('offline.whatToDo')}</p>
-        </div>
-      </div>
+      <Message icon="offline" role="alert" text={t('offline.body')}>
+        <p className="ts-text ts-text--large">{t('offline.whatToDo')}</p>
+      </Message>
       {canCheckIn && checkedIn ? (
-        <div className="tr-message" role="status" data-testid="offline-checkin-queued">
-          <Icon name="heart" className="tr-message__icon" />
-          <p className="ts-text ts-text--large">{t('offline.checkinKept')}</p>
-        </div>
+        <Message icon="heart" role="status" testId="offline-checkin-queued" text={t('offline.checkinKept')} />
       ) : null}
       {(canCheckIn && !checkedIn) || onAnnouncements ? (
         <ButtonGrid columns={2}>
