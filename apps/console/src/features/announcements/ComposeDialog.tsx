@@ -14,7 +14,7 @@ import type {
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import { CheckField, RadioGroup, TextField } from '../../shell/form';
+import { CheckField, RadioGroup, TextField, useFormFields } from '../../shell/form';
 import { Button, ErrorMessage, Field, Modal, useAction } from '../../shell/ui';
 import { parseReadings, SpeechPreview } from './SpeechPreview';
 import { TerminalPreview } from './TerminalPreview';
@@ -29,20 +29,25 @@ export function ComposeDialog(props: {
 }) {
   const { t, i18n } = useTranslation();
   const { api } = useSession();
-  const [kind, setKind] = useState<AnnouncementKind>('important');
-  const [test, setTest] = useState(false);
-  const [safetyCheck, setSafetyCheck] = useState(false);
-  const [titleJa, setTitleJa] = useState('');
-  const [bodyJa, setBodyJa] = useState('');
-  const [titleEn, setTitleEn] = useState('');
-  const [bodyEn, setBodyEn] = useState('');
-  const [readingsText, setReadingsText] = useState('');
-  const [targetType, setTargetType] = useState<TargetType>('all');
-  const [districtIds, setDistrictIds] = useState<number[]>([]);
-  const [householdIds, setHouseholdIds] = useState<number[]>([]);
+  const form = useFormFields({
+    kind: 'important' as AnnouncementKind,
+    test: false,
+    safetyCheck: false,
+    titleJa: '',
+    bodyJa: '',
+    titleEn: '',
+    bodyEn: '',
+    readingsText: '',
+    targetType: 'all' as TargetType,
+    districtIds: [] as number[],
+    householdIds: [] as number[],
+    sendAt: '',
+    expiresAt: '',
+  });
+  const { kind, test, safetyCheck, titleJa, bodyJa, titleEn, bodyEn, targetType, districtIds, householdIds } =
+    form.values;
+  const { readingsText, sendAt, expiresAt } = form.values;
   const [audio, setAudio] = useState<AudioUploaded | null>(null);
-  const [sendAt, setSendAt] = useState('');
-  const [expiresAt, setExpiresAt] = useState('');
   const [step, setStep] = useState<'form' | 'preview' | 'whole-city'>('form');
   const [count, setCount] = useState<TargetPreview | null>(null);
   const [wholeCityChecked, setWholeCityChecked] = useState(false);
@@ -199,10 +204,8 @@ export function ComposeDialog(props: {
       <form className="form" onSubmit={toPreview}>
         <RadioGroup
           legend={t('ann.kind')}
-          name="kind"
           testId="kind"
-          value={kind}
-          onChange={setKind}
+          {...form.field('kind')}
           options={(['emergency', 'important', 'routine'] as const).map((k) => ({
             value: k,
             label: t(`ann.kinds.${k}`),
@@ -210,22 +213,15 @@ export function ComposeDialog(props: {
         />
         <CheckField
           label={kind === 'emergency' ? t('ann.testEmergency') : t('ann.test')}
-          checked={test}
-          onChange={setTest}
+          {...form.check('test')}
           testId="announcement-test"
         />
-        <CheckField
-          label={t('ann.safetyCheck')}
-          checked={safetyCheck}
-          onChange={setSafetyCheck}
-          testId="announcement-safety"
-        />
+        <CheckField label={t('ann.safetyCheck')} {...form.check('safetyCheck')} testId="announcement-safety" />
         <TextField
           label={t('ann.titleJa')}
           required
           maxLength={200}
-          value={titleJa}
-          onChange={setTitleJa}
+          {...form.field('titleJa')}
           data-testid="title-ja"
         />
         <TextField
@@ -233,18 +229,17 @@ export function ComposeDialog(props: {
           required
           maxLength={4000}
           rows={4}
-          value={bodyJa}
-          onChange={setBodyJa}
+          {...form.field('bodyJa')}
           data-testid="body-ja"
         />
-        <TextField label={t('ann.titleEn')} maxLength={200} value={titleEn} onChange={setTitleEn} />
-        <TextField label={t('ann.bodyEn')} maxLength={4000} rows={3} value={bodyEn} onChange={setBodyEn} />
+        <TextField label={t('ann.titleEn')} maxLength={200} {...form.field('titleEn')} />
+        <TextField label={t('ann.bodyEn')} maxLength={4000} rows={3} {...form.field('bodyEn')} />
         <RadioGroup
           legend={t('ann.target')}
           name="target"
           testId="target"
           value={targetType}
-          onChange={setTargetType}
+          onChange={(type) => form.set('targetType', type)}
           options={(['all', 'districts', 'groups', 'households'] as const).map((k) => ({
             value: k,
             label: t(`ann.targets.${k}`),
@@ -258,7 +253,9 @@ export function ComposeDialog(props: {
                 key={d.id}
                 label={language === 'en' ? d.nameEn : d.name}
                 checked={districtIds.includes(d.id)}
-                onChange={(on) => setDistrictIds((ids) => (on ? [...ids, d.id] : ids.filter((x) => x !== d.id)))}
+                onChange={(on) =>
+                  form.set('districtIds', on ? [...districtIds, d.id] : districtIds.filter((x) => x !== d.id))
+                }
               />
             ))}
           </fieldset>
@@ -271,7 +268,12 @@ export function ComposeDialog(props: {
                 multiple
                 size={8}
                 value={householdIds.map(String)}
-                onChange={(e) => setHouseholdIds([...e.target.selectedOptions].map((o) => Number(o.value)))}
+                onChange={(e) =>
+                  form.set(
+                    'householdIds',
+                    [...e.target.selectedOptions].map((o) => Number(o.value)),
+                  )
+                }
               >
                 {props.households.map((h) => (
                   <option key={h.id} value={h.id}>
@@ -287,8 +289,7 @@ export function ComposeDialog(props: {
           hint={t('ann.readingsHint')}
           rows={2}
           maxLength={4000}
-          value={readingsText}
-          onChange={setReadingsText}
+          {...form.field('readingsText')}
           data-testid="announcement-readings"
         />
         <Field
@@ -305,8 +306,8 @@ export function ComposeDialog(props: {
             />
           )}
         </Field>
-        <TextField label={t('ann.sendAt')} type="datetime-local" value={sendAt} onChange={setSendAt} />
-        <TextField label={t('ann.expiresAt')} type="datetime-local" value={expiresAt} onChange={setExpiresAt} />
+        <TextField label={t('ann.sendAt')} type="datetime-local" {...form.field('sendAt')} />
+        <TextField label={t('ann.expiresAt')} type="datetime-local" {...form.field('expiresAt')} />
         <ErrorMessage error={error} />
         <div className="modal-actions">
           <Button onClick={props.onClose}>{t('common.cancel')}</Button>
