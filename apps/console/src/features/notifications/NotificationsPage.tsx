@@ -7,7 +7,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { RowButton } from '../../shell/DataTable';
-import { CheckField, TextField } from '../../shell/form';
+import { CheckField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
 import { Button, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { notifyErrorKey, useNotifyMessages } from './messages';
@@ -18,21 +18,20 @@ export function NotificationsPage() {
   const { api, user } = useSession();
   const settings = useLoad(() => api.call('GET /api/notifications/settings'), []);
   const [current, setCurrent] = useState<NotificationSettings | null>(null);
-  const [email, setEmail] = useState('');
-  const [mail, setMail] = useState(false);
-  const [push, setPush] = useState(true);
-  const [team, setTeam] = useState(false);
+  const form = useFormFields({ email: '', mail: false, push: true, disasterSupport: false });
+  const { email, mail, push, disasterSupport } = form.values;
   const [label, setLabel] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const action = useAction();
 
-  const show = useCallback((s: NotificationSettings) => {
-    setCurrent(s);
-    setEmail(s.email ?? '');
-    setMail(s.mail);
-    setPush(s.push);
-    setTeam(s.disasterSupport);
-  }, []);
+  const { reset } = form;
+  const show = useCallback(
+    (s: NotificationSettings) => {
+      setCurrent(s);
+      reset({ email: s.email ?? '', mail: s.mail, push: s.push, disasterSupport: s.disasterSupport });
+    },
+    [reset],
+  );
   useEffect(() => {
     if (settings.data) show(settings.data);
   }, [settings.data, show]);
@@ -49,7 +48,7 @@ export function NotificationsPage() {
             email: email.trim() || null,
             mail,
             push,
-            ...(user.role === 'cityhall' ? { disasterSupport: team } : {}),
+            ...(user.role === 'cityhall' ? { disasterSupport } : {}),
           },
         }),
       );
@@ -91,29 +90,25 @@ export function NotificationsPage() {
                 hint={current.available.mail ? t('notify.emailHint') : t('notify.noMail')}
                 type="email"
                 autoComplete="email"
-                value={email}
-                onChange={setEmail}
+                {...form.field('email')}
                 data-testid="notify-email"
               />
               <CheckField
                 label={t('notify.mail')}
-                checked={mail}
-                onChange={setMail}
+                {...form.check('mail')}
                 disabled={!current.available.mail}
                 testId="notify-mail"
               />
               <CheckField
                 label={t('notify.push')}
-                checked={push}
-                onChange={setPush}
+                {...form.check('push')}
                 disabled={!current.available.push}
                 testId="notify-push"
               />
               {user.role === 'cityhall' ? (
                 <CheckField
                   label={t('notify.disasterSupport')}
-                  checked={team}
-                  onChange={setTeam}
+                  {...form.check('disasterSupport')}
                   testId="notify-team"
                 />
               ) : null}
