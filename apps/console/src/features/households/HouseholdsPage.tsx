@@ -42,6 +42,11 @@ const HOUSEHOLDS_CSS = `
 
 const OFFLINE_HOURS = [-1, 0, 1, 6, 24, 72] as const;
 
+type OpenDialog =
+  | { dialog: 'edit'; household: Household | null }
+  | { dialog: 'close' | 'watchers' | 'plan' | 'privacy'; household: Household }
+  | { dialog: 'import' };
+
 export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const { t, i18n } = useTranslation();
   const { api, user } = useSession();
@@ -55,13 +60,9 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   }, [includeClosed]);
   const th = useHouseholdMessages();
   const tp = usePrivacyMessages().t;
-  const [editing, setEditing] = useState<Household | 'new' | null>(null);
-  const [closing, setClosing] = useState<Household | null>(null);
-  const [watchersOf, setWatchersOf] = useState<Household | null>(null);
-  const [planOf, setPlanOf] = useState<Household | null>(null);
-  /** Administrators only: who read the household's data, its export, its erasure. */
-  const [privacyOf, setPrivacyOf] = useState<Household | null>(null);
-  const [importing, setImporting] = useState(false);
+  /** The one dialog open over the page (privacy, for administrators only: who read the data, export, erasure). */
+  const [open, setOpen] = useState<OpenDialog | null>(null);
+  const shut = () => setOpen(null);
   const [districtId, setDistrictId] = useState<number | 0>(0);
   const [onlyAssistance, setOnlyAssistance] = useState(false);
   /** -1: every household; 0: terminals offline now; N: offline for N hours or more (the fleet's stragglers). */
@@ -146,8 +147,9 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     );
   };
 
-  /** After a write in a dialog: say what was done and read the list again. */
+  /** After a write (in a dialog: it closes): say what was done and read the list again. */
   const done = (message: string) => {
+    setOpen(null);
     setActionError(null);
     setStatus(message);
     state.reload();
@@ -165,9 +167,17 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     { label: th('household.reopen'), onClick: () => void reopen(h), testId: 'reopen-household' },
   ];
   const openActions = (h: Household): (RowAction | false)[] => [
-    { label: th('household.edit'), onClick: () => setEditing(h), testId: 'edit-household' },
-    { label: th('household.watchers.open'), onClick: () => setWatchersOf(h), testId: 'household-watchers' },
-    { label: th('household.plan.open'), onClick: () => setPlanOf(h), testId: 'household-plan' },
+    { label: th('household.edit'), onClick: () => setOpen({ dialog: 'edit', household: h }), testId: 'edit-household' },
+    {
+      label: th('household.watchers.open'),
+      onClick: () => setOpen({ dialog: 'watchers', household: h }),
+      testId: 'household-watchers',
+    },
+    {
+      label: th('household.plan.open'),
+      onClick: () => setOpen({ dialog: 'plan', household: h }),
+      testId: 'household-plan',
+    },
     { label: t('households.issueCode'), onClick: () => void issue(h), testId: 'issue-code' },
     !!h.terminal &&
       !h.terminal.revoked && {
@@ -183,7 +193,12 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
           }),
         testId: 'revoke-terminal',
       },
-    { label: th('household.close'), danger: true, onClick: () => setClosing(h), testId: 'close-household' },
+    {
+      label: th('household.close'),
+      danger: true,
+      onClick: () => setOpen({ dialog: 'close', household: h }),
+      testId: 'close-household',
+    },
   ];
 
   const title = mode === 'cityhall' ? t('households.title') : t('households.watcherTitle');
@@ -198,11 +213,15 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
           ? [
               {
                 label: th('household.create'),
-                onClick: () => setEditing('new'),
+                onClick: () => setOpen({ dialog: 'edit', household: null }),
                 testId: 'create-household',
                 primary: true,
               },
-              { label: th('household.import.open'), onClick: () => setImporting(true), testId: 'import-households' },
+              {
+                label: th('household.import.open'),
+                onClick: () => setOpen({ dialog: 'import' }),
+                testId: 'import-households',
+              },
             ]
           : []
       }
@@ -315,7 +334,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
                     actions={[
                       user.admin && {
                         label: tp('privacy.open'),
-                        onClick: () => setPrivacyOf(h),
+                        onClick: () => setOpen({ dialog: 'privacy', household: h }),
                         testId: 'household-privacy',
                       },
                       ...(h.closedAt ? closedActions(h) : openActions(h)),
@@ -335,63 +354,52 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
           onClose={() => setIssuing(null)}
         />
       ) : null}
-      {editing ? (
+      {open?.dialog === 'edit' ? (
         <HouseholdDialog
-          household={editing === 'new' ? null : editing}
+          household={open.household}
           districts={state.data?.districts ?? []}
-          onClose={() => setEditing(null)}
-          onSaved={(saved, created) => {
-            setEditing(null);
-            done(th(created ? 'household.created' : 'household.saved', { name: saved.name }));
-          }}
+          onClose={shut}
+          onSaved={(saved, created) =>
+            done(th(created ? 'household.created' : 'household.saved', { name: saved.name }))
+          }
         />
       ) : null}
-      {closing ? (
+      {open?.dialog === 'close' ? (
         <CloseHouseholdDialog
-          household={closing}
-          onClose={() => setClosing(null)}
-          onClosed={(closed) => {
-            setClosing(null);
-            done(th('household.closed', { name: closed.name }));
-          }}
+          household={open.household}
+          onClose={shut}
+          onClosed={(closed) => done(th('household.closed', { name: closed.name }))}
         />
       ) : null}
-      {importing ? (
-        <ImportDialog
-          onClose={() => setImporting(false)}
-          onImported={(count) => {
-            setImporting(false);
-            done(th('household.import.done', { count }));
-          }}
-        />
+      {open?.dialog === 'import' ? (
+        <ImportDialog onClose={shut} onImported={(count) => done(th('household.import.done', { count }))} />
       ) : null}
-      {watchersOf ? (
-        <HouseholdWatchersDialog household={watchersOf} onChanged={state.reload} onClose={() => setWatchersOf(null)} />
+      {open?.dialog === 'watchers' ? (
+        <HouseholdWatchersDialog household={open.household} onChanged={state.reload} onClose={shut} />
       ) : null}
-      {planOf ? (
+      {open?.dialog === 'plan' ? (
         <PlanDialog
-          household={planOf}
-          onClose={() => setPlanOf(null)}
+          household={open.household}
+          onClose={shut}
           onSaved={(message) => {
-            setPlanOf(null);
+            shut();
             setStatus(message);
           }}
         />
       ) : null}
-      {privacyOf ? (
+      {open?.dialog === 'privacy' ? (
         <PrivacyDialog
-          household={privacyOf}
-          onClose={() => setPrivacyOf(null)}
-          onErased={(erased) => {
-            setPrivacyOf(null);
+          household={open.household}
+          onClose={shut}
+          onErased={(erased) =>
             done(
               tp('privacy.erased', {
                 id: erased.householdId,
                 residents: erased.residents,
                 watchers: erased.watchersRemoved,
               }),
-            );
-          }}
+            )
+          }
         />
       ) : null}
       {confirm.dialog}
