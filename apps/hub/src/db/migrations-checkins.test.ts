@@ -1,28 +1,22 @@
-import { migratedWithHousehold, running } from '../testing/migrated';
+import { migratedWithHousehold, notStrict, running } from '../testing/migrated';
 
 describe('0004-checkins-watch', () => {
   const db = migratedWithHousehold(4);
 
   it('creates the watch tables as STRICT tables', () => {
+    const tables = [
+      'checkin_plans',
+      'checkins',
+      'signs_of_life',
+      'checkin_steps',
+      'watch_alerts',
+      'watch_alert_events',
+    ];
     const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
       (r) => r.name,
     );
-    expect(names).toEqual(
-      expect.arrayContaining([
-        'checkin_plans',
-        'checkins',
-        'signs_of_life',
-        'checkin_steps',
-        'watch_alerts',
-        'watch_alert_events',
-      ]),
-    );
-    const strict = db
-      .prepare(
-        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 0 AND name IN ('checkin_plans','checkins','signs_of_life','checkin_steps','watch_alerts','watch_alert_events')",
-      )
-      .all();
-    expect(strict).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(tables));
+    expect(notStrict(db, tables)).toEqual([]);
   });
 
   it('counts a check-in once per household and idempotency key', () => {

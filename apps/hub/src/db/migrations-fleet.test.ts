@@ -1,16 +1,11 @@
-import { migratedWithHousehold, rowCount, running } from '../testing/migrated';
+import { migratedWithHousehold, notStrict, rowCount, running } from '../testing/migrated';
 
 describe('0043-terminal-fleet', () => {
   const db = migratedWithHousehold(43);
   db.prepare("INSERT INTO terminals (household_id, credential_hash, enrolled_at) VALUES (1, 'h', 0)").run();
 
   it('creates STRICT tables', () => {
-    const strict = db
-      .prepare(
-        "SELECT name FROM pragma_table_list WHERE name IN ('terminal_reports', 'terminal_volume_tests') AND strict = 1",
-      )
-      .all();
-    expect(strict).toHaveLength(2);
+    expect(notStrict(db, ['terminal_reports', 'terminal_volume_tests'])).toEqual([]);
   });
 
   it('keeps one report per terminal and an answer only with its time', () => {

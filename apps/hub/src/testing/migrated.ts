@@ -24,6 +24,17 @@ export const running =
   (): Database.RunResult =>
     db.prepare(sql).run(...params);
 
+/** Which of `tables` are not STRICT tables (or do not exist): `expect(notStrict(db, [...])).toEqual([])`. */
+export const notStrict = (db: Database.Database, tables: readonly string[]): string[] =>
+  tables.filter(
+    (name) =>
+      (
+        db.prepare("SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?").get(name) as
+          | { strict: number }
+          | undefined
+      )?.strict !== 1,
+  );
+
 /** The `CREATE` statement of a table, as SQLite keeps it (ends in `STRICT` for a strict table). */
 export const tableSql = (db: Database.Database, table: string): string =>
   (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql;
