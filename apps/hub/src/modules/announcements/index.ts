@@ -5,7 +5,7 @@ import { capFeedRoutes } from './cap/feed-routes';
 import { createReceiptsStore, createSqliteTargetCheck } from './receipt-store';
 import { announcementsRoutes } from './routes';
 import { senderPolicyRoutes } from './sender-routes';
-import { createSqliteSendersStore } from './sender-store';
+import { createSendersStore } from './sender-store';
 import { type AnnouncementsService, createAnnouncementsService } from './service';
 import { registerAnnouncementSockets } from './socket';
 import { registerSpeech } from './speech';
@@ -24,7 +24,7 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
   const service = createAnnouncementsService(hub.ctx, {
     store,
     receipts,
-    senders: createSqliteSendersStore(hub.ctx.db),
+    senders: createSendersStore(hub.ctx.sql),
     households: hub.stores.households,
     apiKeyExists: (id) => apiKeys.apiKeyById(id) !== undefined,
     speech,

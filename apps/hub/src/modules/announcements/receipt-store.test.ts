@@ -10,13 +10,16 @@ import { ReceiptBatcher } from './receipts';
 
 /** The runner, counting the statements run through it. */
 function counting(sql: Sql): Sql & { statements: number } {
-  const c = {
-    ...sql,
-    statements: 0,
-    all: (t: string, p?: readonly unknown[]) => (c.statements++, sql.all(t, p)),
-    get: (t: string, p?: readonly unknown[]) => (c.statements++, sql.get(t, p)),
-    run: (t: string, p?: readonly unknown[]) => (c.statements++, sql.run(t, p)),
-  } as Sql & { statements: number };
+  const c = { ...sql, statements: 0 } as Sql & { statements: number };
+  const counted =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      c.statements += 1;
+      return fn(...args);
+    };
+  c.all = counted(sql.all);
+  c.get = counted(sql.get);
+  c.run = counted(sql.run);
   return c;
 }
 

@@ -38,7 +38,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
 
     route(app, 'POST /api/announcements', { config: { access: cityhall }, tags }, async (request, reply) => {
       const body = request.body;
-      const a = await service.create(body, service.senderFor(request.principal));
+      const a = await service.create(body, await service.senderFor(request.principal));
       await audit(request, 'announcement.create', `announcement:${a.id}`, {
         kind: a.kind,
         status: a.status,
@@ -81,7 +81,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
 
     route(app, 'PATCH /api/announcements/:id', { config: { access: cityhall }, tags }, async (request) => {
       const { id } = request.params;
-      const a = await service.update(id, request.body, service.senderFor(request.principal));
+      const a = await service.update(id, request.body, await service.senderFor(request.principal));
       await audit(request, 'announcement.update', `announcement:${id}`, {
         version: a.version,
         held: a.pendingChange !== null || a.status === 'pending_approval',

@@ -12,15 +12,15 @@ const tags = ['announcements'];
 export function senderPolicyRoutes(ctx: HubContext, service: AnnouncementsService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     route(app, 'GET /api/announcements/sender-policies', { config: { access: admin }, tags }, async () => ({
-      policies: service.senderPolicies(),
+      policies: await service.senderPolicies(),
     }));
 
     route(app, 'PUT /api/announcements/sender-policies/:id', { config: { access: admin }, tags }, async (request) => {
       const { id } = request.params;
       const body = request.body;
       const actor = actorName(request.principal);
-      const before = service.senderPolicies().find((p) => p.apiKeyId === id) ?? null;
-      const after = service.setSenderPolicy(id, body, actor);
+      const before = (await service.senderPolicies()).find((p) => p.apiKeyId === id) ?? null;
+      const after = await service.setSenderPolicy(id, body, actor);
       await audited(ctx.audit, request, 'announcement.sender_policy', `api_key:${id}`, {
         before: before && { capSender: before.capSender, publish: before.publish },
         after: { capSender: after.capSender, publish: after.publish },

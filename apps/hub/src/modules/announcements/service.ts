@@ -67,9 +67,9 @@ export interface AnnouncementsService {
   forHousehold(householdId: number): Promise<TerminalAnnouncement[]>;
   receipt(terminal: { terminalId: number; householdId: number }, p: ReceiptPayload): Promise<void>;
   /** The sender a request comes from: a person, or an API key with the policy city hall set for it. */
-  senderFor(principal: Principal | null): Sender;
-  senderPolicies(): SenderPolicy[];
-  setSenderPolicy(apiKeyId: number, body: SenderPolicyBody, by: string): SenderPolicy;
+  senderFor(principal: Principal | null): Promise<Sender>;
+  senderPolicies(): Promise<SenderPolicy[]>;
+  setSenderPolicy(apiKeyId: number, body: SenderPolicyBody, by: string): Promise<SenderPolicy>;
   /** A CAP message from an alerting system's API key. */
   ingestCap(body: Buffer, key: CapKey): Promise<CapResult>;
   capXml(id: number): string;

@@ -93,7 +93,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
   async function announce(alert: CapAlert, key: CapKey, signature: SignatureFound): Promise<CapResult> {
     // A key speaks for its own sender only: nobody can pre-empt (by de-duplication), update or
     // cancel another sender's alerts.
-    const own = senders.capSenderOf(key.apiKeyId);
+    const own = await senders.capSenderOf(key.apiKeyId);
     if (own !== alert.sender) {
       throw new AppError(
         403,
@@ -104,11 +104,11 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
         [{ path: 'alert.sender', message: own === null ? 'no CAP sender is set for this key' : `must be ${own}` }],
       );
     }
-    // The voice clip is made first, so everything after runs without a pause: a duplicate that
-    // arrives meanwhile is still caught by the check below.
+    // The voice clip is made and the sender's policy read first, so everything from the duplicate
+    // check on runs without a pause: a duplicate that arrives meanwhile is still caught by it.
     if (alert.infos.length > 0 && (alert.msgType === 'Alert' || alert.msgType === 'Update'))
       await deps.speech.prepare({ ...capToAnnouncement(alert), audioId: null }, []);
-    const sender = senders.of(key);
+    const sender = await senders.of(key);
     const actor = sender.name;
     const dup = store.capMessage(alert.sender, alert.identifier);
     if (dup) {
