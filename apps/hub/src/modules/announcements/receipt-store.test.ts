@@ -11,15 +11,21 @@ import { ReceiptBatcher } from './receipts';
 /** The runner, counting the statements run through it. */
 function counting(sql: Sql): Sql & { statements: number } {
   const c = { ...sql, statements: 0 } as Sql & { statements: number };
-  const counted =
-    <A extends unknown[], R>(fn: (...args: A) => R) =>
-    (...args: A): R => {
-      c.statements += 1;
-      return fn(...args);
-    };
-  c.all = counted(sql.all);
-  c.get = counted(sql.get);
-  c.run = counted(sql.run);
+  const count = () => {
+    c.statements += 1;
+  };
+  c.all = (text, params) => {
+    count();
+    return sql.all(text, params);
+  };
+  c.get = (text, params) => {
+    count();
+    return sql.get(text, params);
+  };
+  c.run = (text, params) => {
+    count();
+    return sql.run(text, params);
+  };
   return c;
 }
 
