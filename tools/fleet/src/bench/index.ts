@@ -15,6 +15,7 @@ import { expectStatus, requestJson } from '../sim/http';
 import type { SpeechFanoutResult } from '../sim/speech';
 import { type LatencySummary, slope } from '../sim/stats';
 import { TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
+import { runCheckinsBench } from './checkins';
 import { runDisasterBench } from './disaster';
 import type { MemoryReading } from './ipc';
 import { machine } from './machine';
@@ -45,7 +46,7 @@ export interface BenchOptions {
   out: string | null;
   browser: boolean;
   /** `disaster`: only the figures of issues 14 and 15 (bench/disaster.ts); `start`: only figure 6 (bench/start.ts); `storm`, `memory`: figures 5 and 2 (bench/storm.ts, bench/memory.ts). */
-  only: 'disaster' | 'start' | 'storm' | 'memory' | null;
+  only: 'disaster' | 'start' | 'storm' | 'memory' | 'checkins' | null;
   /** `--only memory`: where to write the hub's heap snapshots. */
   heap: string | null;
   /** Where to write the hub's CPU profile of the measured stretch (disaster: the emergency with its voice). */
@@ -71,8 +72,8 @@ function parse(argv: string[]): BenchOptions {
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--only') {
       const part = argv[++i];
-      if (part !== 'disaster' && part !== 'start' && part !== 'storm' && part !== 'memory') {
-        console.error('--only takes: disaster, start, storm, memory');
+      if (part !== 'disaster' && part !== 'start' && part !== 'storm' && part !== 'memory' && part !== 'checkins') {
+        console.error('--only takes: disaster, start, storm, memory, checkins');
         process.exit(2);
       }
       o.only = part;
@@ -96,7 +97,8 @@ function parse(argv: string[]): BenchOptions {
           '      (terminal start: served by the hub, from the packaged files, offline; the page in apps/terminal/dist/web;\n' +
           '       --before DIR: another build of it, from disk, measured alongside)\n' +
           'npm run bench -- --only storm [--terminals N] [--profile DIR]   (the reconnect storm alone; data/bench/)\n' +
-          'npm run bench -- --only memory [--terminals N] [--heap DIR]    (memory per idle terminal up to N, e.g. 19000; data/bench/)',
+          'npm run bench -- --only memory [--terminals N] [--heap DIR]    (memory per idle terminal up to N, e.g. 19000; data/bench/)\n' +
+          'npm run bench -- --only checkins [--terminals N] [--profile DIR]  (check-ins: raw rate, saturated, at the raw rate; data/bench/)',
       );
       process.exit(0);
     } else {
@@ -129,6 +131,14 @@ async function main() {
       heap: options.heap,
     };
     await (options.only === 'storm' ? runStormBench(part) : runMemoryBench(part));
+    process.exit(0);
+  }
+  if (options.only === 'checkins') {
+    await runCheckinsBench({
+      terminals: options.terminals ?? 1000,
+      out: options.out ?? path.join(ROOT, 'data/bench'),
+      profile: options.profile,
+    });
     process.exit(0);
   }
   const sizes = sizesFor(options.quick);

@@ -2,9 +2,12 @@
  * `npm run bench -- --only memory [--terminals N] [--heap DIR]`: the hub's memory per idle terminal
  * (figure 2) on its own, at up to 19,000 terminals — the fleet split over processes of at most
  * 5,000 (each holds one socket per terminal under the 20,000 open-file limit). Hub RSS and heap after
- * GC at 0, N/4, N/2, 3N/4 and N terminals and the least-squares slope, against a plain Socket.IO
- * server holding the same connections from the same processes (same run). `--heap DIR` also writes
- * the hub's heap snapshots at N/4 and N, to diff per component. Writes data/bench/benchmarks-memory-N.json.
+ * GC at 0, 1,000 (from N = 4,000), N/4, N/2, 3N/4 and N terminals: the least-squares slope and the
+ * slope between each two points (how the cost grows), against a plain Socket.IO server holding the
+ * same connections from the same processes (same run). `--heap DIR` then starts the hub again and
+ * writes its heap snapshots at 1,000 and 5,000 terminals (or N/4 and N), for heap-diff.js: a heap
+ * snapshot makes the process's RSS jump by hundreds of MB, so it never precedes an RSS reading.
+ * Writes data/bench/benchmarks-memory-N.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { slope } from '../sim/stats';
 import { closeCity, connectedCount, newCity, PER_FLEET, populate, writeResult } from './city';
 import type { MemoryReading } from './ipc';
-import { startBaseline, stopProcess } from './proc';
+import { startBaseline, startHubProcess, stopProcess } from './proc';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -20,7 +23,8 @@ export async function runMemoryBench(options: { terminals: number; out: string; 
   const n = options.terminals;
   const city = newCity('memory', n);
   const { log, fleets } = city;
-  const steps = [1, 2, 3, 4].map((q) => Math.round((n * q) / 4));
+  const quarters = [1, 2, 3, 4].map((q) => Math.round((n * q) / 4));
+  const steps = n >= 4000 ? [1000, ...quarters] : quarters;
   // How many of the first `total` terminals each fleet process holds.
   const shares = (total: number) => fleets.map((_, i) => Math.max(0, Math.min(PER_FLEET, total - i * PER_FLEET)));
   try {
@@ -39,13 +43,6 @@ export async function runMemoryBench(options: { terminals: number; out: string; 
       const reading = await hub.call<MemoryReading>('memory');
       hubRows.push({ n: connected, reading });
       log(`hub at ${connected}: rss ${kb(reading.rss)}, heap ${kb(reading.heapUsed)}`);
-      if (options.heap && (step === steps[0] || step === n)) {
-        fs.mkdirSync(options.heap, { recursive: true });
-        const file = await hub.call<string>('heapSnapshot', {
-          file: path.join(options.heap, `hub-${connected}.heapsnapshot`),
-        });
-        log(`heap snapshot ${file}`);
-      }
     }
     await Promise.all(fleets.map((f) => f.call('disconnect', {})));
     await stopProcess(hub);
@@ -73,11 +70,39 @@ export async function runMemoryBench(options: { terminals: number; out: string; 
       log(`plain Socket.IO at ${sioRows.at(-1)!.n}: rss ${kb(reading.rss)}, heap ${kb(reading.heapUsed)}`);
     }
     await Promise.all(fleets.map((f) => f.call('sioClose')));
+    await stopProcess(baseline);
+
+    if (options.heap) {
+      // The same hub again on the same port, for its heap snapshots only (see the top of the file).
+      city.hub = await startHubProcess(city.hubCore, city.dataDir, { port: Number(new URL(city.hubUrl).port) });
+      fs.mkdirSync(options.heap, { recursive: true });
+      const points = n >= 5000 ? [1000, 5000] : [quarters[0]!, n];
+      for (const point of points) {
+        await Promise.all(
+          fleets.map((f, i) => f.call('connect', { count: shares(point)[i], concurrency: 250, timeoutMs: 120_000 })),
+        );
+        await new Promise((r) => setTimeout(r, 2000));
+        const connected = (await connectedCount(city)).reduce((s, c) => s + c, 0);
+        const file = await city.hub.call<string>('heapSnapshot', {
+          file: path.join(options.heap, `hub-${connected}.heapsnapshot`),
+        });
+        log(`heap snapshot at ${connected}: ${file}`);
+      }
+      await Promise.all(fleets.map((f) => f.call('disconnect', {})));
+    }
 
     const perTerminal = (rows: { n: number; reading: MemoryReading }[]) => ({
       rss: slope(rows.map((r) => ({ x: r.n, y: r.reading.rss }))),
       heap: slope(rows.map((r) => ({ x: r.n, y: r.reading.heapUsed }))),
     });
+    // KB per terminal from each point to the next: flat if every terminal costs the same.
+    const between = (rows: { n: number; reading: MemoryReading }[]) =>
+      rows.slice(1).map((r, i) => ({
+        from: rows[i]!.n,
+        to: r.n,
+        rss: (r.reading.rss - rows[i]!.reading.rss) / (r.n - rows[i]!.n),
+        heap: (r.reading.heapUsed - rows[i]!.reading.heapUsed) / (r.n - rows[i]!.n),
+      }));
     const hubSlope = perTerminal(hubRows);
     const sioSlope = perTerminal(sioRows);
     const result = {
@@ -91,12 +116,18 @@ export async function runMemoryBench(options: { terminals: number; out: string; 
       hub: hubRows,
       socketIo: sioRows,
       hubPerTerminal: hubSlope,
+      hubBetweenPoints: between(hubRows),
+      socketIoBetweenPoints: between(sioRows),
       socketIoPerTerminal: sioSlope,
       ratio: { rss: hubSlope.rss / sioSlope.rss, heap: hubSlope.heap / sioSlope.heap },
     };
     log(
       `per idle terminal (slope over ${hubRows.map((r) => r.n).join(', ')}): hub rss ${kb(hubSlope.rss)} / heap ${kb(hubSlope.heap)}; plain Socket.IO rss ${kb(sioSlope.rss)} / heap ${kb(sioSlope.heap)}; ratio rss ${result.ratio.rss.toFixed(2)}x, heap ${result.ratio.heap.toFixed(2)}x; load at end ${result.loadAverageAtEnd}`,
     );
+    const segments = (rows: ReturnType<typeof between>) =>
+      rows.map((r) => `${r.from}→${r.to} ${kb(r.rss)}/${kb(r.heap)}`).join(', ');
+    log(`between points, rss/heap per terminal: hub ${segments(result.hubBetweenPoints)}`);
+    log(`between points, rss/heap per terminal: plain Socket.IO ${segments(result.socketIoBetweenPoints)}`);
     writeResult(city, path.join(options.out, `benchmarks-memory-${n}.json`), result);
   } finally {
     await closeCity(city);
