@@ -64,6 +64,15 @@ describe('the protocol tables and the hub', () => {
     }
   });
 
+  it('registers every terminal command once for the namespace, before any terminal connects', () => {
+    // Per connection, a command costs each terminal a closure and a table entry (issue 17: memory
+    // per idle terminal); the dispatcher serves the namespace's commands to every socket.
+    const registered = [...hub.ctx.sockets.commands.values()]
+      .filter((c) => c.namespace === TERMINAL_NAMESPACE)
+      .map((c) => c.event);
+    expect(registered.sort()).toEqual(Object.keys(terminalWire.commands).sort());
+  });
+
   it('registers exactly the commands of both event tables, with the table’s payload schemas', async () => {
     const terminal = await hub.terminal(0);
     const staff = await hub.connectStaff(hub.sessionFor(hub.fixture.users.cityhall));

@@ -1,9 +1,15 @@
 /** Socket.IO commands for calls, on the terminal and staff namespaces. */
 import type { HubContext } from '../../context';
-import { actorName } from '../../lib/principal';
+import { actorName, type Principal, terminalOf } from '../../lib/principal';
 import type { StaffParty, TerminalParty } from './live-model';
 import { callTakers } from './routes';
 import type { CallsService } from './service';
+
+/** The calling terminal, as the calls module names it. */
+function partyOf(principal: Principal): TerminalParty {
+  const { terminalId, householdId } = terminalOf(principal);
+  return { kind: 'terminal', terminalId, householdId };
+}
 
 export function registerCallSockets(ctx: HubContext, calls: CallsService): void {
   // A command that changes a call answers once the change is stored (persisted first, then acknowledged).
@@ -12,37 +18,34 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
     await calls.committed();
     return answer;
   };
-  ctx.sockets.onTerminalConnection(({ socket, principal, on }) => {
+  // The terminal's commands are registered once for every terminal socket: the caller comes from
+  // the command's context, so a connection keeps nothing of its own for them (issue 17).
+  const command = ctx.sockets.terminalCommand;
+  // A few retries at once, then one every 10 s: a stuck button or a stolen credential cannot flood the queues.
+  const callRate = { burst: 5, perSecond: 1 / 10 };
+  command('call:request', { access: 'terminal', rateLimit: callRate }, (p, c) =>
+    stored(calls.request(partyOf(c.principal), p.shopId)),
+  );
+  command('call:requestCallback', { access: 'terminal', rateLimit: callRate }, (p, c) =>
+    stored(calls.requestCallback(partyOf(c.principal), p.callId)),
+  );
+  command('call:cancel', { access: 'terminal' }, (p, c) => stored(calls.cancel(partyOf(c.principal), p.callId)));
+  command('call:accept', { access: 'terminal' }, (p, c) => stored(calls.accept(partyOf(c.principal), p.callId)));
+  command('call:decline', { access: 'terminal' }, (p, c) =>
+    stored(calls.declineIncoming(partyOf(c.principal), p.callId)),
+  );
+  command('call:hangUp', { access: 'terminal' }, (p, c) => stored(calls.hangUp(partyOf(c.principal), p.callId)));
+  command('call:signal', { access: 'terminal' }, (p, c) => calls.relaySignal(partyOf(c.principal), p));
+  command('call:iceServers', { access: 'terminal' }, (_p, c) => calls.iceServers(actorName(c.principal)));
+  command('call:sync', { access: 'terminal' }, (_p, c) => calls.terminalSync(partyOf(c.principal)));
+  command('call:ready', { access: 'terminal' }, (p, c) => calls.terminalReady(partyOf(c.principal), p.callId));
+  command('call:hold', { access: 'terminal' }, (p, c) => calls.hold(partyOf(c.principal), p.callId, p.held));
+  ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
-    const party: TerminalParty = {
-      kind: 'terminal',
-      terminalId: principal.terminalId,
-      householdId: principal.householdId,
-    };
-    // A few retries at once, then one every 10 s: a stuck button or a stolen credential cannot flood the queues.
-    const callRate = { burst: 5, perSecond: 1 / 10 };
-    on('call:request', { access: 'terminal', rateLimit: callRate }, (p) => stored(calls.request(party, p.shopId)));
-    on('call:requestCallback', { access: 'terminal', rateLimit: callRate }, (p) =>
-      stored(calls.requestCallback(party, p.callId)),
-    );
-    on('call:cancel', { access: 'terminal' }, (p) => stored(calls.cancel(party, p.callId)));
-    on('call:accept', { access: 'terminal' }, (p) => stored(calls.accept(party, p.callId)));
-    on('call:decline', { access: 'terminal' }, (p) => stored(calls.declineIncoming(party, p.callId)));
-    on('call:hangUp', { access: 'terminal' }, (p) => stored(calls.hangUp(party, p.callId)));
-    on('call:signal', { access: 'terminal' }, (p) => calls.relaySignal(party, p));
-    on('call:iceServers', { access: 'terminal' }, () => calls.iceServers(actorName(principal)));
-    on('call:sync', { access: 'terminal' }, () => calls.terminalSync(party));
-    on('call:ready', { access: 'terminal' }, (p) => calls.terminalReady(party, p.callId));
-    on('call:hold', { access: 'terminal' }, (p) => calls.hold(party, p.callId, p.held));
-    calls.terminalConnected(party, (event, ...args) => socket.emit(event, ...args));
+    calls.terminalConnected(partyOf(principal), (event, ...args) => socket.emit(event, ...args));
   });
   ctx.sockets.onTerminalDisconnect(({ principal }) => {
-    if (principal.kind === 'terminal')
-      calls.terminalDisconnected({
-        kind: 'terminal',
-        terminalId: principal.terminalId,
-        householdId: principal.householdId,
-      });
+    if (principal.kind === 'terminal') calls.terminalDisconnected(partyOf(principal));
   });
 
   ctx.sockets.onStaffConnection(({ socket, principal, on }) => {
