@@ -287,6 +287,7 @@ export function createSockets(
     const entry = byNamespace.get(this.nsp.name)?.get(event) ?? perSocket.get(this)?.get(event);
     if (entry) void runCommand(entry, { socket: this, principal: principalOf(this) }, args);
   }
+  const ANY_LISTENERS = Object.freeze([dispatch]);
 
   const registrar =
     <N extends NamespaceName>(socket: WireSocket<N>, wire: WireEvents[N]['wire']): CommandRegistrar<N> =>
@@ -318,7 +319,10 @@ export function createSockets(
       }
       if (joined === null) return void socket.disconnect(true);
       socket.join(joined);
-      socket.onAny(dispatch);
+      // What socket.onAny(dispatch) would do, with one listener list shared by every socket instead
+      // of an array per socket (~180 B of each idle terminal's heap, docs/benchmarks.md). Frozen:
+      // an onAny elsewhere throws instead of adding a listener to every socket.
+      (socket as unknown as { _anyListeners: readonly unknown[] })._anyListeners = ANY_LISTENERS;
       const on = registrar(socket, wire);
       for (const h of handlers) {
         try {
@@ -350,9 +354,13 @@ export function createSockets(
   // Connections taken over by WebSocket: the HTTP server no longer tracks them as requests, so
   // Fastify's forceCloseConnections does not reach them.
   const upgraded = new Set<Duplex>();
+  // One listener function for all of them (`once` and a closure cost each connection ~0.2 KB).
+  function forget(this: Duplex) {
+    upgraded.delete(this);
+  }
   app.server.on('upgrade', (_req, socket: Duplex) => {
     upgraded.add(socket);
-    socket.once('close', () => upgraded.delete(socket));
+    socket.on('close', forget);
   });
   // Before Fastify closes the HTTP server, or it would wait for the long-lived connections. Not
   // io.close(): that waits for the HTTP server to close, i.e. for every connection, also one in the
