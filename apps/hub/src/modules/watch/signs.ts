@@ -6,6 +6,7 @@ import { dayAt } from '../checkins/plan';
 import { type CheckinWriter, createCheckinWriter } from '../checkins/writer';
 import type { Notifier, Outbox } from './notify';
 import { DEFAULT_MAX_CHECKIN_AGE_MS, iso, type Plans, type WatchContext, type WatchDeps } from './parts';
+import type { WatchStore } from './store';
 
 export interface Signs {
   submitCheckin(householdId: number, terminalId: number | null, payload: CheckinSubmit): Promise<CheckinReceipt>;
@@ -38,27 +39,28 @@ export function createSigns(
    * After a sign of life is stored: an open missed-check-in alert since that day, or a missed
    * planned call before it, closes "all clear".
    */
+  async function closable(alerts: WatchStore, householdId: number, kind: ActivityKind, at: number) {
+    if (!(await plans.planFor(householdId)).signsOfLife.includes(kind)) return [];
+    return (await alerts.activeForHousehold(householdId)).filter(
+      (a) => (a.kind === 'missed_checkin' || a.kind === 'missed_call') && (a.sinceAt === null || at >= a.sinceAt),
+    );
+  }
+
   async function afterSignOfLife(outbox: Outbox, householdId: number, kind: ActivityKind, at: number) {
     const { alerts } = outbox;
-    if ((await plans.planFor(householdId)).signsOfLife.includes(kind)) {
-      const missed = (await alerts.activeForHousehold(householdId)).filter(
-        (a) => a.kind === 'missed_checkin' || a.kind === 'missed_call',
-      );
-      for (const a of missed) {
-        if (a.sinceAt !== null && at < a.sinceAt) continue;
-        const now = ctx.clock.now();
-        const note = kind === 'checkin' ? 'The resident checked in.' : `Sign of life: ${kind}.`;
-        if (await alerts.resolve(a.id, now, 'system', 'all_clear', note)) {
-          await alerts.addEvent(a.id, {
-            at: now,
-            type: 'all_clear',
-            actor: 'system',
-            level: a.level,
-            detail: { kind, at: iso(at) },
-          });
-          notify.updated(outbox, a.id);
-          notify.settled(outbox, a.id, 'resolved', 'system');
-        }
+    for (const a of await closable(alerts, householdId, kind, at)) {
+      const now = ctx.clock.now();
+      const note = kind === 'checkin' ? 'The resident checked in.' : `Sign of life: ${kind}.`;
+      if (await alerts.resolve(a.id, now, 'system', 'all_clear', note)) {
+        await alerts.addEvent(a.id, {
+          at: now,
+          type: 'all_clear',
+          actor: 'system',
+          level: a.level,
+          detail: { kind, at: iso(at) },
+        });
+        notify.updated(outbox, a.id);
+        notify.settled(outbox, a.id, 'resolved', 'system');
       }
     }
     notify.board(outbox, householdId);
@@ -92,7 +94,16 @@ export function createSigns(
       checkinCounter.inc({ result: outcome.duplicate ? 'duplicate' : 'new' });
       if (at !== pressedAt && !outcome.duplicate) checkinCounter.inc({ result: 'clamped' });
       if (!outcome.duplicate) {
-        await notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at));
+        // Nearly always nothing to close: then no unit of work of its own (it queued behind, and
+        // delayed, the next group commit), only the board and the terminal told. Closing re-reads
+        // the alerts inside the unit of work.
+        if ((await closable(deps.alerts, householdId, 'checkin', outcome.at)).length > 0)
+          await notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at));
+        else
+          await notify.send((outbox) => {
+            notify.board(outbox, householdId);
+            notify.terminalStatus(outbox, householdId);
+          });
         ctx.events.emit('household.activity', { householdId, kind: 'checkin', at: outcome.at });
       } else if (outcome.moodChanged) {
         await notify.send((outbox) => notify.board(outbox, householdId));
