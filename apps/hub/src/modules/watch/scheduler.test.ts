@@ -279,6 +279,17 @@ describe('watch scheduler and escalation ladder', () => {
     expect((await c.watch.board([called])).rows[0]).toMatchObject({ status: 'checked_in', signOfLife: 'call' });
   });
 
+  it('signs of life of one turn are stored in one commit', async () => {
+    c = await setup(jst(5, 8, 0));
+    const commits = jest.spyOn(c.hub.ctx.db, 'exec');
+    for (const h of c.hh.slice(0, 3))
+      c.hub.ctx.events.emit('household.activity', { householdId: h, kind: 'call', at: c.clock.now() });
+    await c.watch.settle();
+    expect(commits.mock.calls.filter(([sql]) => sql === 'COMMIT')).toHaveLength(1);
+    commits.mockRestore();
+    for (const h of c.hh.slice(0, 3)) expect((await c.watch.board([h])).rows[0]).toMatchObject({ signOfLife: 'call' });
+  });
+
   it('a concern from a delivery raises a watcher alert at once', async () => {
     c = await setup(jst(5, 8, 0));
     const h = c.hh[1]!;
