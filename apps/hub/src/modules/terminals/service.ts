@@ -76,7 +76,8 @@ export function createTerminalsService(
       if (principal.kind !== 'terminal') return null;
       const t = terminals.get(principal.terminalId);
       if (!t) return null;
-      return [rooms.terminal(t.id), rooms.household(t.householdId), rooms.district(t.districtId), rooms.allTerminals];
+      // No district room: nothing is sent to one (targeted announcements go to household rooms).
+      return [rooms.terminal(t.id), rooms.household(t.householdId), rooms.allTerminals];
     },
     issueCode(householdId, createdBy, ttlMinutes = DEFAULT_CODE_TTL_MINUTES) {
       const household = households.get(householdId);
