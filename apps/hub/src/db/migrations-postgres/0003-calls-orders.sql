@@ -1,5 +1,4 @@
 -- PostgreSQL pair of ../migrations/0003-calls-orders.sql, for the tables converted so far (calls).
--- calls.operator_id references users(id) once users is on PostgreSQL (that pair adds the reference).
 -- Ids: the calls store takes a new call's id from this table's sequence before writing its row (a
 -- call is routed before its batch is stored), so hubs sharing the database never give one id twice.
 
@@ -10,7 +9,7 @@ CREATE TABLE calls (
   terminal_id BIGINT REFERENCES terminals(id),
   direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
   status TEXT NOT NULL CHECK (status IN ('waiting', 'callback_requested', 'ringing_terminal', 'connected', 'ended', 'abandoned', 'declined')),
-  operator_id BIGINT,
+  operator_id BIGINT REFERENCES users(id),
   -- For an outbound call: the callback request it answers.
   callback_of BIGINT REFERENCES calls(id),
   requested_at BIGINT NOT NULL,

@@ -1,8 +1,6 @@
--- PostgreSQL pair of ../migrations/0005-announcement-senders.sql. The reference to api_keys is added
--- here (REFERENCES api_keys(id) ON DELETE CASCADE) when api_keys comes to PostgreSQL (its pair, 0001,
--- runs first); the schema test leaves it out until then.
+-- PostgreSQL pair of ../migrations/0005-announcement-senders.sql.
 CREATE TABLE announcement_sender_policies (
-  api_key_id BIGINT PRIMARY KEY,
+  api_key_id BIGINT PRIMARY KEY REFERENCES api_keys(id) ON DELETE CASCADE,
   cap_sender TEXT CHECK (cap_sender IS NULL OR (length(cap_sender) BETWEEN 1 AND 200 AND cap_sender !~ '[ ,<&]')),
   publish TEXT NOT NULL CHECK (publish IN ('auto', 'hold')),
   updated_by TEXT NOT NULL,

@@ -40,9 +40,7 @@ describe.each(ENGINES)('accounts stores on %s', (engine) => {
     db = await openEngine(engine);
     accounts = createAccountsStore(engineSql(db));
     twoFactor = createTwoFactorStore(engineSql(db));
-    // users.shop_id references shops on SQLite (shops are not on PostgreSQL yet).
-    if (engine === 'sqlite')
-      await db.query("INSERT INTO shops (id, name, category, kind, created_at) VALUES (7, 's', 'c', 'shop', 0)");
+    await db.query("INSERT INTO shops (id, name, category, kind, created_at) VALUES (7, 's', 'c', 'shop', 0)");
   });
   afterAll(() => db.close());
 
