@@ -69,8 +69,8 @@ test('(a) with the hub gone, a reload starts the offline screen within 3 s and p
     target: forHousehold(2),
   });
   await page.locator('[data-testid="home-announcements"] .ts-badge').waitFor();
-  // Its voice clip was fetched after the text (once the receipt is stored, within a moment's
-  // spread) and kept: this announcement's, not any other's kept before. Polled through evaluate,
+  // Its voice clip was fetched soon after the text (within a moment's spread), checked (an Ogg
+  // stream) and kept: this announcement's, not any other's kept before. Polled through evaluate,
   // which waits for the page's promise (waitForFunction with an async function went on with no clip
   // kept: it had only ever passed because the clip used to be fetched the moment the text arrived).
   const keptClip = () =>

@@ -48,54 +48,40 @@ const defaultAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /**
  * The terminal's schedule for fetching a clip (apps/terminal/src/renderer/features/announcements/
- * clips.ts, ClipSource.prefetchAfter): at a random moment within this spread after the delivered
- * receipt is stored…
+ * clips.ts, ClipSource.prefetchSoon): at a random moment within this spread after its text arrived.
  */
-export const CLIP_FETCH_SPREAD_MS = 1500;
-/** …or after this long without the receipt stored. */
-export const CLIP_RECEIPT_WAIT_MS = 3000;
-export const clipFetchDelay = () => Math.floor(Math.random() * CLIP_FETCH_SPREAD_MS);
+export const CLIP_FETCH_SPREAD_MS = 2000;
+export const clipFetchDelay = (random: () => number = Math.random) => Math.floor(random() * CLIP_FETCH_SPREAD_MS);
 
 /** Recorder hooks that make each fleet terminal fetch each announcement's clip on the terminal's schedule. */
 export function clipHooks(
   fetchClip: (term: VirtualTerminal, a: TerminalAnnouncement) => unknown,
   before: TerminalRecorder = {},
+  random: () => number = Math.random,
 ): TerminalRecorder {
-  /** Per terminal and announcement: starts the spread, once, when the receipt settles. */
-  const afterReceipt = new Map<string, () => void>();
-  const settled = (term: VirtualTerminal, id: number) => {
-    const key = `${term.identity.terminalId}:${id}`;
-    afterReceipt.get(key)?.();
-    afterReceipt.delete(key);
-  };
   return {
     ...before,
     announcement: (term, a, at, via) => {
       before.announcement?.(term, a, at, via);
-      const slow = setTimeout(() => settled(term, a.id), CLIP_RECEIPT_WAIT_MS);
-      afterReceipt.set(`${term.identity.terminalId}:${a.id}`, () => {
-        clearTimeout(slow);
-        setTimeout(() => fetchClip(term, a), clipFetchDelay());
-      });
-    },
-    receiptStored: (term, id, at) => {
-      before.receiptStored?.(term, id, at);
-      settled(term, id);
-    },
-    receiptFailed: (term, id, code) => {
-      before.receiptFailed?.(term, id, code);
-      settled(term, id);
+      setTimeout(() => fetchClip(term, a), clipFetchDelay(random));
     },
   };
 }
 
-/** GET `path` and read the whole body; status 0 when the connection failed. */
+/** What an Ogg stream (the hub's clip) starts with. */
+const OGG_MAGIC = Buffer.from('OggS');
+
+/**
+ * GET `path` and read the whole body; status 0 when the connection failed. `clip`: the body is all
+ * there (as long as its Content-Length) and is an Ogg stream — what the terminal checks before it
+ * keeps a clip.
+ */
 export function getBytes(
   base: string,
   path: string,
   bearer: string | null,
   agent: http.Agent = defaultAgent,
-): Promise<{ status: number; bytes: number }> {
+): Promise<{ status: number; bytes: number; clip: boolean }> {
   const url = new URL(path, base);
   return new Promise((resolve) => {
     const req = http.get(
@@ -109,15 +95,22 @@ export function getBytes(
       },
       (res) => {
         let bytes = 0;
+        let head = Buffer.alloc(0);
         res.on('data', (c: Buffer) => {
+          if (head.length < OGG_MAGIC.length)
+            head = Buffer.concat([head, c.subarray(0, OGG_MAGIC.length - head.length)]);
           bytes += c.length;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
-        res.on('error', () => resolve({ status: 0, bytes }));
+        res.on('end', () => {
+          const whole = bytes > 0 && Number(res.headers['content-length'] ?? bytes) === bytes;
+          const status = res.statusCode ?? 0;
+          resolve({ status, bytes, clip: status === 200 && whole && OGG_MAGIC.equals(head) });
+        });
+        res.on('error', () => resolve({ status: 0, bytes, clip: false }));
       },
     );
     req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve({ status: 0, bytes: 0 }));
+    req.on('error', () => resolve({ status: 0, bytes: 0, clip: false }));
   });
 }
 
@@ -138,7 +131,7 @@ export async function speechFanout(
   fleet.hooks = clipHooks(
     (term, a) =>
       getBytes(hub, `/api/announcements/${a.id}/speech?lang=ja`, term.identity.credential).then((r) => {
-        if (r.status === 200) {
+        if (r.clip) {
           fetchedAt.push(performance.now());
           clipBytes = r.bytes;
         } else failed++;

@@ -2,10 +2,10 @@
  * For fan-outs measured across several fleet processes (the bench's disaster part): each process
  * notes, in wall-clock milliseconds shared by all processes on the machine (performance.timeOrigin
  * + performance.now()), when each of its terminals received an announcement and, if asked, when it
- * then held the whole voice clip — fetched when the real terminal fetches it: after the text, once
- * its delivered receipt is stored, at a random moment of a short spread (ClipSource.prefetchAfter).
- * The same for the bare `ws` baseline clients (and a plain HTTP file for their clip), on the same
- * schedule from the message's arrival (they send no receipt, so they start a little sooner).
+ * then held the whole voice clip (checked: all its bytes, an Ogg stream) — fetched when the real
+ * terminal fetches it: at a random moment of a short spread after the text arrived
+ * (ClipSource.prefetchSoon). The same for the bare `ws` baseline clients (and a plain HTTP file for
+ * their clip), on the same schedule from the message's arrival.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -34,13 +34,13 @@ interface ClipWatch {
   bytes: number;
 }
 
-/** Fleet terminals fetch each announcement's clip as the terminal does: after the text and its receipt. */
+/** Fleet terminals fetch each announcement's clip as the terminal does: soon after the text. */
 export function watchFleet(fleet: Fleet, hub: string): ClipWatch {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIP_CONNECTIONS });
   const w: ClipWatch = { fetched: new Map(), failed: new Map(), bytes: 0 };
   fleet.hooks = clipHooks((term, a) =>
     getBytes(hub, `/api/announcements/${a.id}/speech?lang=ja`, term.identity.credential, agent).then((r) => {
-      if (r.status === 200) {
+      if (r.clip) {
         const list = w.fetched.get(a.id) ?? [];
         list.push(epochNow());
         w.fetched.set(a.id, list);
@@ -90,7 +90,7 @@ export function watchWs(clients: readonly WebSocket[], clipUrl: string | null): 
       setTimeout(
         () =>
           void getBytes(clipUrl, '', null, agent).then((r) => {
-            if (r.status === 200) {
+            if (r.clip) {
               seen.fetched.push(epochNow());
               seen.clipBytes = r.bytes;
             } else seen.failed++;

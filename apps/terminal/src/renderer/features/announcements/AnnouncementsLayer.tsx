@@ -29,14 +29,13 @@ export function AnnouncementsLayer(): ReactElement | null {
     if (!connection) return;
     const socket = connection.socket;
     const deliver = (a: TerminalAnnouncement) => {
-      const receipt = inbox.needsDelivered(a.id)
-        ? receipts.send(socket, { announcementId: a.id, stage: 'delivered' }).then((stored) => {
-            if (stored) inbox.markDelivered(a.id);
-          })
-        : Promise.resolve();
-      // The voice follows the text and its receipt, before it is needed (and is kept for when the
-      // hub is gone); an emergency's reading asks for it at once if it is not here yet.
-      void clips.prefetchAfter(a, language, receipt);
+      if (inbox.needsDelivered(a.id))
+        void receipts.send(socket, { announcementId: a.id, stage: 'delivered' }).then((stored) => {
+          if (stored) inbox.markDelivered(a.id);
+        });
+      // The voice follows the text, before it is needed (and is kept for when the hub is gone); an
+      // emergency's reading asks for it at once if it is not here yet.
+      void clips.prefetchSoon(a, language);
     };
     const handle = (changes: InboxChange[]) => {
       let news = false;
@@ -52,7 +51,7 @@ export function AnnouncementsLayer(): ReactElement | null {
       handle(inbox.applySync(p.announcements));
       // Also the ones already shown before a reload: their clips are kept for offline replay
       // (spread out: a whole city reconnects at once after an outage).
-      for (const a of p.announcements) void clips.prefetchAfter(a, language, Promise.resolve());
+      for (const a of p.announcements) void clips.prefetchSoon(a, language);
     };
     const onOne = (a: TerminalAnnouncement) => {
       const change = inbox.apply(a);

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { AnnouncementArchive, clipKey } from './archive';
-import { CLIP_FETCH_SPREAD_MS, CLIP_RECEIPT_WAIT_MS, ClipSource } from './clips';
+import { CLIP_FETCH_SPREAD_MS, ClipSource } from './clips';
 import { ann } from './test-fixtures';
 
 let n = 0;
@@ -60,11 +60,12 @@ describe('announcement archive (IndexedDB)', () => {
     expect(await none.url(ann(10), 'ja')).toBeNull();
   });
 
-  it('fetches the clip after the text: once the delivered receipt is stored, at a random moment of the spread', async () => {
+  it('fetches the clip soon after the text, at a random moment of the spread, and only once', async () => {
     const archive = await open();
     const requests: string[] = [];
     // Delays are the test's to end: each is noted and waits until released.
     const delays: { ms: number; release: () => void }[] = [];
+    let draw = 0.5;
     const clips = new ClipSource(
       { hubBase: 'http://hub/', credential: 'tsd_x' },
       archive,
@@ -73,41 +74,54 @@ describe('announcement archive (IndexedDB)', () => {
         return new Response(new Blob(['OggS clip']), { status: 200 });
       }) as unknown as typeof fetch,
       {
-        random: () => 0.5,
+        random: () => draw,
         delay: (ms) => new Promise<void>((release) => delays.push({ ms, release })),
       },
     );
     const settle = () => new Promise((r) => setTimeout(r, 0));
-    let stored!: () => void;
-    const receipt = new Promise<void>((r) => {
-      stored = r;
-    });
-    const done = clips.prefetchAfter(ann(11), 'ja', receipt);
+    const done = clips.prefetchSoon(ann(11), 'ja');
     await settle();
-    // Nothing is asked while the receipt is on its way.
+    // The moment is drawn from the whole spread, counted from the text's arrival; nothing is asked before it.
+    expect(delays.map((d) => d.ms)).toEqual([CLIP_FETCH_SPREAD_MS / 2]);
     expect(requests).toEqual([]);
-    expect(delays.map((d) => d.ms)).toEqual([CLIP_RECEIPT_WAIT_MS]);
-    stored();
-    await settle();
-    expect(delays.map((d) => d.ms)).toEqual([CLIP_RECEIPT_WAIT_MS, CLIP_FETCH_SPREAD_MS / 2]);
-    expect(requests).toEqual([]);
-    delays[1]!.release();
+    delays[0]!.release();
     await done;
     expect(requests).toEqual(['http://hub/api/announcements/11/speech?lang=ja']);
 
-    // A receipt the hub never answers holds the clip back CLIP_RECEIPT_WAIT_MS at most.
-    const late = clips.prefetchAfter(ann(12), 'ja', new Promise(() => undefined));
+    draw = 0.999;
+    const late = clips.prefetchSoon(ann(12), 'ja');
     await settle();
-    delays[2]!.release();
-    await settle();
+    expect(delays[1]!.ms).toBe(Math.floor(0.999 * CLIP_FETCH_SPREAD_MS));
     // Asked for sooner (an emergency's reading when its alarm ends): fetched then, and only once.
     expect(await clips.url(ann(12), 'ja')).toMatch(/^blob:/);
     expect(requests).toHaveLength(2);
-    delays[3]!.release();
+    delays[1]!.release();
     await late;
     expect(requests).toEqual([
       'http://hub/api/announcements/11/speech?lang=ja',
       'http://hub/api/announcements/12/speech?lang=ja',
     ]);
+  });
+
+  it('keeps only a whole Ogg clip: an error page or an empty answer leaves the terminal its own speech', async () => {
+    const archive = await open();
+    const answers: Response[] = [
+      new Response('<html>502 Bad Gateway</html>', { status: 200, headers: { 'content-type': 'text/html' } }),
+      new Response(new Blob([]), { status: 200 }),
+      new Response('{"error":{"code":"not_found"}}', { status: 404 }),
+      new Response(new Blob(['OggS clip']), { status: 200 }),
+    ];
+    const clips = new ClipSource({ hubBase: 'http://hub/', credential: 'tsd_x' }, archive, (async () =>
+      answers.shift()!) as unknown as typeof fetch);
+    for (let i = 0; i < 3; i++) expect(await clips.url(ann(13), 'ja')).toBeNull();
+    expect(await archive.clip(clipKey(ann(13), 'ja'))).toBeNull();
+    expect(await clips.url(ann(13), 'ja')).toMatch(/^blob:/);
+    expect(await (await archive.clip(clipKey(ann(13), 'ja')))!.text()).toBe('OggS clip');
+    // City hall's own recording may be any audio type: not held to Ogg, but not kept empty either.
+    const recordings = [new Response(new Blob([]), { status: 200 }), new Response(new Blob(['ID3 mp3']), { status: 200 })];
+    const recording = new ClipSource({ hubBase: 'http://hub/', credential: 'tsd_x' }, archive, (async () =>
+      recordings.shift()!) as unknown as typeof fetch);
+    expect(await recording.url(ann(14, { hasAudio: true }), 'ja')).toBeNull();
+    expect(await recording.url(ann(14, { hasAudio: true }), 'ja')).toMatch(/^blob:/);
   });
 });

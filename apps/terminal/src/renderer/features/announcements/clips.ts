@@ -1,7 +1,7 @@
 /**
  * Where an announcement's voice comes from: city hall's recording, or the clip the hub made with its
  * speech engine (GET /api/announcements/:id/speech?lang=). Fetched soon after the announcement
- * arrives (after its text, see prefetchAfter), kept in the archive, and played from there — also
+ * arrives (after its text, see prefetchSoon), kept in the archive, and played from there — also
  * with the hub gone.
  */
 import type { TerminalAnnouncement } from '@tsunagu/protocol';
@@ -10,13 +10,15 @@ import { type AnnouncementArchive, clipKey } from './archive';
 export type ClipLanguage = 'ja' | 'en';
 
 /**
- * A clip is fetched at a random moment within this long after the announcement's delivered receipt
- * was stored, so the terminals of a whole city do not all ask at the same instant. Shorter than an
- * emergency's alarm (about 1.8 s), after which the reading asks for the clip at once anyway.
+ * A clip is fetched at a random moment within this long after its text arrives, so the terminals of
+ * a whole city told of an alert at once do not all ask at the same instant: their downloads are
+ * spread over about the time a hub takes to serve them all (10,000 clips of 88 KB in about 3 s on the
+ * benchmark machine, docs/benchmarks.md). Longer than an emergency's alarm (about 1.8 s), after
+ * which the reading asks for the clip at once anyway.
  */
-export const CLIP_FETCH_SPREAD_MS = 1500;
-/** A hub slow to store the receipt does not hold the clip back longer than this. */
-export const CLIP_RECEIPT_WAIT_MS = 3000;
+export const CLIP_FETCH_SPREAD_MS = 2000;
+/** What an Ogg stream (the hub's clip) starts with. */
+const OGG_MAGIC = 'OggS';
 
 export interface ClipSchedule {
   /** A number in [0, 1). */
@@ -67,16 +69,13 @@ export class ClipSource {
   }
 
   /**
-   * Fetches and keeps the clip after the text: once `receipt` (the delivered receipt, stored by the
-   * hub) settles — or CLIP_RECEIPT_WAIT_MS at most — and then at a random moment within
-   * CLIP_FETCH_SPREAD_MS. The text never waits for audio, and ten thousand terminals told of an
-   * alert at once spread their downloads instead of asking while the hub is still sending the text
-   * to the rest. Whoever needs the clip sooner (an emergency's reading) asks `url` and gets it at
-   * once; it is fetched only once either way.
+   * Fetches and keeps the clip soon after its text arrived: at a random moment within
+   * CLIP_FETCH_SPREAD_MS. The text never waits for audio (it is here already), and ten thousand
+   * terminals told of an alert at once spread their downloads. Whoever needs the clip sooner (an
+   * emergency's reading) asks `url` and gets it at once; it is fetched only once either way.
    */
-  async prefetchAfter(a: TerminalAnnouncement, language: string, receipt: Promise<unknown>): Promise<void> {
+  async prefetchSoon(a: TerminalAnnouncement, language: string): Promise<void> {
     const { random, delay } = this.schedule;
-    await Promise.race([receipt.catch(() => undefined), delay(CLIP_RECEIPT_WAIT_MS)]);
     await delay(Math.floor(random() * CLIP_FETCH_SPREAD_MS));
     if (!this.disposed) await this.prefetch(a, language);
   }
@@ -101,7 +100,13 @@ export class ClipSource {
       const res = await this.fetchImpl(new URL(path, this.hub.hubBase).href, {
         headers: { authorization: `Bearer ${this.hub.credential}` },
       });
-      return res.ok ? await res.blob() : null;
+      if (!res.ok) return null;
+      const blob = await res.blob();
+      // The hub's voice is an Ogg stream (a body cut short already failed above): anything else —
+      // a proxy's error page, an empty answer — is not kept, and the terminal speaks the text itself.
+      if (blob.size === 0) return null;
+      if (!a.hasAudio && (await blob.slice(0, OGG_MAGIC.length).text()) !== OGG_MAGIC) return null;
+      return blob;
     } catch {
       return null;
     }
