@@ -111,16 +111,25 @@ describe('announcement archive (IndexedDB)', () => {
       new Response('{"error":{"code":"not_found"}}', { status: 404 }),
       new Response(new Blob(['OggS clip']), { status: 200 }),
     ];
-    const clips = new ClipSource({ hubBase: 'http://hub/', credential: 'tsd_x' }, archive, (async () =>
-      answers.shift()!) as unknown as typeof fetch);
+    const clips = new ClipSource(
+      { hubBase: 'http://hub/', credential: 'tsd_x' },
+      archive,
+      (async () => answers.shift()!) as unknown as typeof fetch,
+    );
     for (let i = 0; i < 3; i++) expect(await clips.url(ann(13), 'ja')).toBeNull();
     expect(await archive.clip(clipKey(ann(13), 'ja'))).toBeNull();
     expect(await clips.url(ann(13), 'ja')).toMatch(/^blob:/);
     expect(await (await archive.clip(clipKey(ann(13), 'ja')))!.text()).toBe('OggS clip');
     // City hall's own recording may be any audio type: not held to Ogg, but not kept empty either.
-    const recordings = [new Response(new Blob([]), { status: 200 }), new Response(new Blob(['ID3 mp3']), { status: 200 })];
-    const recording = new ClipSource({ hubBase: 'http://hub/', credential: 'tsd_x' }, archive, (async () =>
-      recordings.shift()!) as unknown as typeof fetch);
+    const recordings = [
+      new Response(new Blob([]), { status: 200 }),
+      new Response(new Blob(['ID3 mp3']), { status: 200 }),
+    ];
+    const recording = new ClipSource(
+      { hubBase: 'http://hub/', credential: 'tsd_x' },
+      archive,
+      (async () => recordings.shift()!) as unknown as typeof fetch,
+    );
     expect(await recording.url(ann(14, { hasAudio: true }), 'ja')).toBeNull();
     expect(await recording.url(ann(14, { hasAudio: true }), 'ja')).toMatch(/^blob:/);
   });
