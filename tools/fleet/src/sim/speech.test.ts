@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TerminalAnnouncement } from '@tsunagu/protocol';
-import { CLIP_FETCH_SPREAD_MS, clipHooks, getBytes } from './speech';
+import { CLIP_FETCH_AFTER_MS, CLIP_FETCH_SPREAD_MS, clipHooks, getBytes } from './speech';
 import type { VirtualTerminal } from './terminal';
 
 describe('the fleet fetches clips as the terminal does', () => {
@@ -12,8 +12,11 @@ describe('the fleet fetches clips as the terminal does', () => {
     // Loaded at run time: the terminal app is another TypeScript project.
     const terminal = require(
       path.resolve(__dirname, '../../../../apps/terminal/src/renderer/features/announcements/clips'),
-    ) as { CLIP_FETCH_SPREAD_MS: number };
-    expect(CLIP_FETCH_SPREAD_MS).toBe(terminal.CLIP_FETCH_SPREAD_MS);
+    ) as { CLIP_FETCH_AFTER_MS: number; CLIP_FETCH_SPREAD_MS: number };
+    expect([CLIP_FETCH_AFTER_MS, CLIP_FETCH_SPREAD_MS]).toEqual([
+      terminal.CLIP_FETCH_AFTER_MS,
+      terminal.CLIP_FETCH_SPREAD_MS,
+    ]);
 
     jest.useFakeTimers();
     try {
@@ -27,7 +30,7 @@ describe('the fleet fetches clips as the terminal does', () => {
       const term = { identity: { terminalId: 't1' } } as unknown as VirtualTerminal;
       hooks.announcement?.(term, { id: 7 } as TerminalAnnouncement, 0, 'live');
       expect(seen).toEqual([7]);
-      jest.advanceTimersByTime(CLIP_FETCH_SPREAD_MS / 2 - 1);
+      jest.advanceTimersByTime(CLIP_FETCH_AFTER_MS + CLIP_FETCH_SPREAD_MS / 2 - 1);
       expect(fetched).toEqual([]);
       // No receipt has been stored (none was even sent): the clip is asked for all the same.
       jest.advanceTimersByTime(1);

@@ -48,10 +48,13 @@ const defaultAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /**
  * The terminal's schedule for fetching a clip (apps/terminal/src/renderer/features/announcements/
- * clips.ts, ClipSource.prefetchSoon): at a random moment within this spread after its text arrived.
+ * clips.ts, ClipSource.prefetchSoon): at a random moment of this spread, starting…
  */
-export const CLIP_FETCH_SPREAD_MS = 2000;
-export const clipFetchDelay = (random: () => number = Math.random) => Math.floor(random() * CLIP_FETCH_SPREAD_MS);
+export const CLIP_FETCH_SPREAD_MS = 1500;
+/** …this long after its text arrived. */
+export const CLIP_FETCH_AFTER_MS = 300;
+export const clipFetchDelay = (random: () => number = Math.random) =>
+  CLIP_FETCH_AFTER_MS + Math.floor(random() * CLIP_FETCH_SPREAD_MS);
 
 /** Recorder hooks that make each fleet terminal fetch each announcement's clip on the terminal's schedule. */
 export function clipHooks(

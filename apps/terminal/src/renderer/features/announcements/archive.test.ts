@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { AnnouncementArchive, clipKey } from './archive';
-import { CLIP_FETCH_SPREAD_MS, ClipSource } from './clips';
+import { CLIP_FETCH_AFTER_MS, CLIP_FETCH_SPREAD_MS, ClipSource } from './clips';
 import { ann } from './test-fixtures';
 
 let n = 0;
@@ -81,8 +81,8 @@ describe('announcement archive (IndexedDB)', () => {
     const settle = () => new Promise((r) => setTimeout(r, 0));
     const done = clips.prefetchSoon(ann(11), 'ja');
     await settle();
-    // The moment is drawn from the whole spread, counted from the text's arrival; nothing is asked before it.
-    expect(delays.map((d) => d.ms)).toEqual([CLIP_FETCH_SPREAD_MS / 2]);
+    // The moment is drawn from the spread that starts a little after the text's arrival; nothing is asked before it.
+    expect(delays.map((d) => d.ms)).toEqual([CLIP_FETCH_AFTER_MS + CLIP_FETCH_SPREAD_MS / 2]);
     expect(requests).toEqual([]);
     delays[0]!.release();
     await done;
@@ -91,7 +91,7 @@ describe('announcement archive (IndexedDB)', () => {
     draw = 0.999;
     const late = clips.prefetchSoon(ann(12), 'ja');
     await settle();
-    expect(delays[1]!.ms).toBe(Math.floor(0.999 * CLIP_FETCH_SPREAD_MS));
+    expect(delays[1]!.ms).toBe(CLIP_FETCH_AFTER_MS + Math.floor(0.999 * CLIP_FETCH_SPREAD_MS));
     // Asked for sooner (an emergency's reading when its alarm ends): fetched then, and only once.
     expect(await clips.url(ann(12), 'ja')).toMatch(/^blob:/);
     expect(requests).toHaveLength(2);

@@ -10,13 +10,15 @@ import { type AnnouncementArchive, clipKey } from './archive';
 export type ClipLanguage = 'ja' | 'en';
 
 /**
- * A clip is fetched at a random moment within this long after its text arrives, so the terminals of
- * a whole city told of an alert at once do not all ask at the same instant: their downloads are
- * spread over about the time a hub takes to serve them all (10,000 clips of 88 KB in about 3 s on the
- * benchmark machine, docs/benchmarks.md). Longer than an emergency's alarm (about 1.8 s), after
- * which the reading asks for the clip at once anyway.
+ * A clip is fetched at a random moment of CLIP_FETCH_SPREAD_MS, starting CLIP_FETCH_AFTER_MS after
+ * its text arrived: the terminals of a whole city told of an alert at once spread their downloads
+ * (10,000 clips of 88 KB take the benchmark machine about 3 s to serve, docs/benchmarks.md), and the
+ * first of them do not ask while the hub is still sending the text to the rest (about 0.65 s for
+ * 10,000). Over by the end of an emergency's alarm (about 1.9 s), when the reading asks for the clip
+ * (at once if it is not here yet).
  */
-export const CLIP_FETCH_SPREAD_MS = 2000;
+export const CLIP_FETCH_AFTER_MS = 300;
+export const CLIP_FETCH_SPREAD_MS = 1500;
 /** What an Ogg stream (the hub's clip) starts with. */
 const OGG_MAGIC = 'OggS';
 
@@ -69,14 +71,14 @@ export class ClipSource {
   }
 
   /**
-   * Fetches and keeps the clip soon after its text arrived: at a random moment within
-   * CLIP_FETCH_SPREAD_MS. The text never waits for audio (it is here already), and ten thousand
+   * Fetches and keeps the clip soon after its text arrived: at a random moment of
+   * CLIP_FETCH_SPREAD_MS after CLIP_FETCH_AFTER_MS. The text never waits for audio (it is here already), and ten thousand
    * terminals told of an alert at once spread their downloads. Whoever needs the clip sooner (an
    * emergency's reading) asks `url` and gets it at once; it is fetched only once either way.
    */
   async prefetchSoon(a: TerminalAnnouncement, language: string): Promise<void> {
     const { random, delay } = this.schedule;
-    await delay(Math.floor(random() * CLIP_FETCH_SPREAD_MS));
+    await delay(CLIP_FETCH_AFTER_MS + Math.floor(random() * CLIP_FETCH_SPREAD_MS));
     if (!this.disposed) await this.prefetch(a, language);
   }
 
