@@ -1,10 +1,7 @@
 import { type TestDatabase, withTestDatabase } from '../testing/postgres';
+import { until } from '../testing/until';
 import { listenForChanges, notifyChange } from './change-feed';
 import { inTransaction } from './postgres';
-
-const until = async (condition: () => boolean | Promise<boolean>) => {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
-};
 
 describe('change feed on PostgreSQL (LISTEN/NOTIFY)', () => {
   let t: TestDatabase;

@@ -8,13 +8,10 @@ import type { SessionsEnded } from '../modules/accounts/service';
 import { createSessionGuard, shareSessionEnds } from '../modules/accounts/session-guard';
 import { createAccountsStore } from '../modules/accounts/store';
 import { createTestDatabase, type TestDatabase } from '../testing/postgres';
+import { until } from '../testing/until';
 import { type Changes, postgresChanges } from './changes';
 import { openPostgres, type Pg } from './postgres';
 import { postgresSql, type Sql } from './sql';
-
-const until = async (condition: () => boolean | Promise<boolean>) => {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
-};
 
 describe('caches across hubs on PostgreSQL (ctx.changes)', () => {
   let t: TestDatabase;

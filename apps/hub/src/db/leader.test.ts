@@ -1,9 +1,6 @@
 import { type TestDatabase, withTestDatabase } from '../testing/postgres';
+import { until } from '../testing/until';
 import { electLeader, lockKey } from './leader';
-
-const until = async (condition: () => boolean | Promise<boolean>) => {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 20));
-};
 
 describe('leader election on PostgreSQL', () => {
   let t: TestDatabase;

@@ -1,13 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../testing/postgres';
+import { until } from '../testing/until';
 import { createJobs, type Job } from './jobs';
-
-const until = async (condition: () => boolean) => {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** A job that records when it runs on which hub. */
 function recorder(hub: string, log: string[]): Job {
@@ -65,7 +58,7 @@ describe('scheduled jobs on several hubs (PostgreSQL)', () => {
     const a = createJobs({ enabled: true, pg: t.pg, retryMs: 50, onError: noErrors });
     a.add('ladder', recorder('a', log));
     a.add('timers', recorder('a', log));
-    await until(() => a.leading);
+    await until(() => a.leading, 20_000);
     const b = createJobs({ enabled: true, pg: t.pg, retryMs: 50, onError: noErrors });
     b.add('ladder', recorder('b', log));
     b.add('timers', recorder('b', log));
@@ -77,13 +70,13 @@ describe('scheduled jobs on several hubs (PostgreSQL)', () => {
     await t.pg.query(
       "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()",
     );
-    await until(() => b.leading && log.filter((l) => l === 'b:start').length === 2);
+    await until(() => b.leading && log.filter((l) => l === 'b:start').length === 2, 20_000);
     // A learnt it lost the lock and stopped its jobs: never both at once after the handover.
-    await until(() => log.filter((l) => l === 'a:stop').length === 2);
+    await until(() => log.filter((l) => l === 'a:stop').length === 2, 20_000);
     expect(a.leading).toBe(false);
 
     await b.close();
-    await until(() => a.leading);
+    await until(() => a.leading, 20_000);
     await a.close();
     expect(log.filter((l) => l.endsWith(':start')).length).toBe(log.filter((l) => l.endsWith(':stop')).length);
   });
