@@ -2,7 +2,7 @@
 import type { HubCore } from '../../core';
 import { createSqliteAccountReads } from '../accounts/store';
 import { capFeedRoutes } from './cap/feed-routes';
-import { createReceiptsStore, createSqliteTargetCheck } from './receipt-store';
+import { createReceiptsStore, createSqliteReceiptsStore, createSqliteTargetCheck } from './receipt-store';
 import { announcementsRoutes } from './routes';
 import { senderPolicyRoutes } from './sender-routes';
 import { createSendersStore } from './sender-store';
@@ -15,7 +15,8 @@ export type { AnnouncementsService } from './service';
 
 export async function registerAnnouncements(hub: HubCore): Promise<AnnouncementsService> {
   const store = createSqliteAnnouncementsStore(hub.ctx.db);
-  const receipts = createReceiptsStore(hub.ctx.sql);
+  const receipts =
+    hub.ctx.sql.engine === 'sqlite' ? createSqliteReceiptsStore(hub.ctx.db) : createReceiptsStore(hub.ctx.sql);
   const speech = await registerSpeech(hub, {
     content: (id) => store.get(id),
     isTargeted: createSqliteTargetCheck(hub.ctx.db),

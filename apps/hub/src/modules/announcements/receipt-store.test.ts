@@ -5,7 +5,7 @@
  */
 import type { Sql } from '../../db/sql';
 import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
-import { createReceiptsStore, type ReceiptWrite } from './receipt-store';
+import { createReceiptsStore, createSqliteReceiptsStore, type ReceiptWrite } from './receipt-store';
 import { ReceiptBatcher } from './receipts';
 
 /** The runner, counting the statements run through it. */
@@ -63,13 +63,16 @@ describe.each(ENGINES)('announcement receipts on %s', (engine) => {
       [announcement],
     );
 
+  /** The hub's receipts store on this engine (SQLite writes with its own prepared statements). */
+  const receiptsStore = () =>
+    db.engine === 'sqlite' ? createSqliteReceiptsStore(db.db) : createReceiptsStore(engineSql(db));
   beforeAll(async () => {
     db = await openEngine(engine);
   });
   afterAll(() => db.close());
 
   it('writes a batch in one transaction, each stage keeping what it must, the same row many times in one batch', async () => {
-    const store = createReceiptsStore(engineSql(db));
+    const store = receiptsStore();
     const { announcement: a, terminals } = await published(2);
     const [t1, t2] = terminals as [(typeof terminals)[0], (typeof terminals)[0]];
     const w = (
@@ -112,7 +115,7 @@ describe.each(ENGINES)('announcement receipts on %s', (engine) => {
   });
 
   it('commits a batch all or none: one bad receipt and nothing of it is stored', async () => {
-    const store = createReceiptsStore(engineSql(db));
+    const store = receiptsStore();
     const { announcement: a, terminals } = await published(2);
     const good = { announcementId: a, ...terminals[0]!, stage: 'delivered' as const, at: 1 };
     const bad = { announcementId: a, ...terminals[1]!, stage: 'answered' as const, answer: 'maybe' as 'safe', at: 1 };
@@ -123,7 +126,7 @@ describe.each(ENGINES)('announcement receipts on %s', (engine) => {
   });
 
   it('answers each terminal only once its receipt is committed, visible to another connection', async () => {
-    const store = createReceiptsStore(engineSql(db));
+    const store = receiptsStore();
     const { announcement: a, terminals } = await published(3);
     const other = await db.otherConnection();
     try {
@@ -169,7 +172,7 @@ describe.each(ENGINES)('announcement receipts on %s', (engine) => {
     const waiting = await store.undeliveredEmergencies();
     expect(waiting.terminals).toBe(before.terminals + 12);
     expect(waiting.oldestPublishedAt).toBe(100);
-    await store.writeReceipts([
+    await receiptsStore().writeReceipts([
       { announcementId: a, ...terminals[0]!, stage: 'answered', answer: 'need_help', at: 7 },
       ...terminals.slice(1, 5).map((t) => ({ announcementId: a, ...t, stage: 'acknowledged' as const, at: 7 })),
     ]);

@@ -5,7 +5,7 @@
  */
 import type { SafetyAnswer } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
-import type { Sql } from '../../db/sql';
+import { type Sql, sqliteSql } from '../../db/sql';
 
 export interface ReceiptWrite {
   announcementId: number;
@@ -76,7 +76,6 @@ const UPSERT = `ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET
     safety_answer = CASE WHEN excluded.answered_at IS NULL THEN announcement_receipts.safety_answer
       ELSE excluded.safety_answer END,
     answered_at = COALESCE(excluded.answered_at, announcement_receipts.answered_at)`;
-const WRITE_ONE = `INSERT INTO announcement_receipts ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT}`;
 const WRITE_MANY = `INSERT INTO announcement_receipts ${COLUMNS}
   SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[])
   ${UPSERT}`;
@@ -120,11 +119,6 @@ export function createReceiptsStore(sql: Sql): ReceiptsStore {
     },
     writeReceipts: (receipts) =>
       sql.transaction(async (tx) => {
-        if (tx.engine === 'sqlite') {
-          for (const r of receipts)
-            await tx.run(WRITE_ONE, [r.announcementId, r.terminalId, r.householdId, ...stageRow(r)]);
-          return;
-        }
         for (const round of rounds(receipts)) {
           const rows = round.map((r) => [r.announcementId, r.terminalId, r.householdId, ...stageRow(r)]);
           await tx.run(
@@ -178,6 +172,46 @@ export function createReceiptsStore(sql: Sql): ReceiptsStore {
       );
       return { oldestPublishedAt: r?.oldestPublishedAt ?? null, terminals: Number(r?.terminals ?? 0) };
     },
+  };
+}
+
+/**
+ * On SQLite the hot path keeps its prepared statements, one per stage, run synchronously row by row
+ * inside the unit of work (in the connection's line, as the check-in group commit is). The same
+ * rows as WRITE_MANY.
+ */
+export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
+  const sql = sqliteSql(db);
+  // One statement per stage: each updates only its own columns (cheaper than WRITE_MANY's CASEs).
+  const stage = (columns: string, values: string, set: string) =>
+    db.prepare(`INSERT INTO announcement_receipts (announcement_id, terminal_id, household_id, ${columns})
+      VALUES (?, ?, ?, ${values}) ON CONFLICT (announcement_id, terminal_id) DO UPDATE SET
+      delivered_at = COALESCE(delivered_at, excluded.delivered_at)${set}`);
+  const write = {
+    delivered: stage('delivered_at', '?', ''),
+    played: stage('delivered_at, played_at', '?, ?', ', played_at = COALESCE(played_at, excluded.played_at)'),
+    acknowledged: stage('delivered_at, acknowledged_at', '?, ?', ', acknowledged_at = excluded.acknowledged_at'),
+    answered: stage(
+      'delivered_at, acknowledged_at, safety_answer, answered_at',
+      '?, ?, ?, ?',
+      `, acknowledged_at = COALESCE(acknowledged_at, excluded.acknowledged_at),
+        safety_answer = excluded.safety_answer, answered_at = excluded.answered_at`,
+    ),
+  };
+  const isTargeted = db.prepare(IS_TARGETED);
+  return {
+    ...createReceiptsStore(sql),
+    isTargeted: async (a, h) => isTargeted.get(a, h) !== undefined,
+    writeReceipts: (receipts) =>
+      sql.transaction(async () => {
+        for (const r of receipts) {
+          const base = [r.announcementId, r.terminalId, r.householdId] as const;
+          if (r.stage === 'delivered') write.delivered.run(...base, r.at);
+          else if (r.stage === 'played') write.played.run(...base, r.at, r.at);
+          else if (r.stage === 'acknowledged') write.acknowledged.run(...base, r.at, r.at);
+          else write.answered.run(...base, r.at, r.at, r.answer ?? null, r.at);
+        }
+      }),
   };
 }
 
