@@ -40,6 +40,11 @@ export interface FollowUpRow {
 
 export interface ReceiptsStore {
   isTargeted(announcementId: number, householdId: number): Promise<boolean>;
+  /**
+   * `isTargeted` answered at once, where the engine can (SQLite): a receipt then joins its batch
+   * without a pause (awaiting each check made 30,000 receipts ~1.4x slower, scale.test.ts).
+   */
+  isTargetedNow?(announcementId: number, householdId: number): boolean;
   receiptStates(householdId: number, announcementIds: number[]): Promise<TerminalReceiptState[]>;
   /** Writes many receipts in one transaction (group commit): resolves once committed, all or none. */
   writeReceipts(receipts: ReceiptWrite[]): Promise<void>;
@@ -202,6 +207,7 @@ export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
   return {
     ...createReceiptsStore(sql),
     isTargeted: async (a, h) => isTargeted.get(a, h) !== undefined,
+    isTargetedNow: (a, h) => isTargeted.get(a, h) !== undefined,
     writeReceipts: (receipts) =>
       sql.transaction(async () => {
         for (const r of receipts) {

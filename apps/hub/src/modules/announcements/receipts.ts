@@ -158,7 +158,10 @@ export function createReceipts(ctx: HubContext, store: AnnouncementsStore, recei
 
   return {
     async record(terminal, p) {
-      if (!(await receipts.isTargeted(p.announcementId, terminal.householdId))) throw notFound('announcement');
+      const targeted =
+        receipts.isTargetedNow?.(p.announcementId, terminal.householdId) ??
+        (await receipts.isTargeted(p.announcementId, terminal.householdId));
+      if (!targeted) throw notFound('announcement');
       if (p.stage === 'answered' && !p.answer) {
         throw badRequest('VALIDATION_FAILED', 'A safety answer (safe or need_help) is required.', [
           { path: 'payload.answer', message: 'is required' },
