@@ -43,7 +43,10 @@ export async function registerWatch(
   await hub.app.register(watchRoutes(hub.ctx, { service, alerts, households }));
   // Check-ins queued for the group commit are written before the database closes.
   hub.app.addHook('preClose', async () => service.stop());
-  // Not in short-lived processes on the same database (admin CLI): one scheduler only.
-  if (hub.ctx.backgroundJobs) await service.tick();
+  // One runner of the schedule among hubs, none in short-lived processes on the same database
+  // (admin CLI): paused until this hub runs the job.
+  void service.schedule.stop();
+  hub.ctx.jobs.add('watch ladder', service.schedule);
+  if (hub.ctx.jobs.leading) await service.tick();
   return service;
 }

@@ -26,6 +26,12 @@ export interface Scheduler {
   /** Resolves when requested ticks (including a pending presence tick) have run. */
   settle(): Promise<void>;
   stop(): void;
+  /**
+   * Another hub runs the schedule (several hubs, plugins/jobs.ts): no timer, no tick until `resume`.
+   * Escalations are derived from the database, so the hub that resumes picks up where it stopped.
+   */
+  pause(): void;
+  resume(): void;
   /** Settles when no tick is running. */
   idle(): Promise<void>;
   readonly stopped: boolean;
@@ -48,6 +54,7 @@ export function createScheduler(
   let timer: TimerHandle | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
   let stopped = false;
+  let paused = false;
   let tickRequested = false;
   let tickWaiters: (() => void)[] = [];
   let presenceTimer: NodeJS.Timeout | null = null;
@@ -81,7 +88,7 @@ export function createScheduler(
 
   /** Runs a tick, or (one is running) one more right after it; settles when that tick has run. */
   function tick(): Promise<void> {
-    if (stopped) return Promise.resolve();
+    if (stopped || paused) return Promise.resolve();
     if (running) {
       again = true;
       return running;
@@ -97,7 +104,7 @@ export function createScheduler(
   }
 
   function arm(at: number) {
-    if (stopped) return;
+    if (stopped || paused) return;
     if (at <= clock.now()) {
       // Time moved on while the tick ran (a long tick, or a test's clock jumping ahead): once more.
       requestTick();
@@ -113,7 +120,7 @@ export function createScheduler(
   }
 
   function requestTick() {
-    if (tickRequested || stopped) return;
+    if (tickRequested || stopped || paused) return;
     tickRequested = true;
     setImmediate(async () => {
       tickRequested = false;
@@ -122,6 +129,14 @@ export function createScheduler(
       tickWaiters = [];
       for (const fn of w) fn();
     });
+  }
+
+  function cancelTimers() {
+    if (presenceTimer) clearTimeout(presenceTimer);
+    presenceTimer = null;
+    timer?.cancel();
+    timer = null;
+    timerAt = Number.POSITIVE_INFINITY;
   }
 
   return {
@@ -133,7 +148,7 @@ export function createScheduler(
     // terminals reconnecting after an outage would otherwise cost a walk each — O(N²), measured by
     // the bench (docs/benchmarks.md).
     presenceChanged() {
-      if (presenceTimer || stopped) return;
+      if (presenceTimer || stopped || paused) return;
       presenceTimer = setTimeout(() => {
         presenceTimer = null;
         requestTick();
@@ -152,10 +167,14 @@ export function createScheduler(
     },
     stop() {
       stopped = true;
-      if (presenceTimer) clearTimeout(presenceTimer);
-      presenceTimer = null;
-      timer?.cancel();
-      timer = null;
+      cancelTimers();
+    },
+    pause() {
+      paused = true;
+      cancelTimers();
+    },
+    resume() {
+      paused = false;
     },
     idle: async () => {
       await running;

@@ -81,6 +81,8 @@ export interface WatchService {
   /** Settles when queued check-ins are stored and requested ticks have run. */
   settle(): Promise<void>;
   stop(): Promise<void>;
+  /** The schedule's timers as a job with one runner among hubs (ctx.jobs): ticks run only while it runs. */
+  schedule: { start(): void; stop(): Promise<void> };
   writer: CheckinWriter;
 }
 
@@ -232,6 +234,16 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
       scheduler.stop();
       // A tick under way finishes before the database closes.
       await scheduler.idle();
+    },
+    schedule: {
+      start() {
+        scheduler.resume();
+        scheduler.requestTick();
+      },
+      async stop() {
+        scheduler.pause();
+        await scheduler.idle();
+      },
     },
     writer: signs.writer,
   };

@@ -134,6 +134,38 @@ describe('watch over real sockets', () => {
     expect(otherHeard).toBe(0);
   });
 
+  it('runs the ladder only while this hub runs the job, and catches up when it takes over', async () => {
+    const { socket: watcher } = await staff('watcher');
+    const heard: string[] = [];
+    const reminder = () => heard.push('reminder');
+    const alert = () => heard.push('alert');
+    terminal.on('checkin:reminder', reminder);
+    watcher.on('watch:alertRaised', alert);
+    // Another hub runs the scheduled jobs (several hubs): this one neither reminds nor escalates.
+    await watch.schedule.stop();
+    for (const [h, m] of [
+      [9, 0],
+      [9, 45],
+      [10, 0],
+      [11, 0],
+    ] as const) {
+      clock.set(jst(5, h, m));
+      // Whatever asks for a tick here (a terminal coming online, a plan edited) runs none.
+      await watch.tick();
+      await watch.settle();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual([]);
+
+    // That hub died and this one took the job: the missed check-in is raised now, from the database.
+    const raised = nextEvent<WatchAlert>(watcher, 'watch:alertRaised');
+    watch.schedule.start();
+    await watch.settle();
+    expect(await raised).toMatchObject({ kind: 'missed_checkin', householdId: hub.fixture.households[0] });
+    terminal.off('checkin:reminder', reminder);
+    watcher.off('watch:alertRaised', alert);
+  });
+
   it('a terminal that reconnects hears today’s status; offline check-ins queued while away count once', async () => {
     const key = randomUUID();
     terminal.close();
