@@ -117,12 +117,16 @@ export function sampleProcess(pid: number, everyMs = 100) {
   let lastAt = Date.now();
   let peakCpu = 0;
   let peakRss = readRssBytes(pid) ?? 0;
+  /** CPU share of one core per sample, with the sample's end time (Date.now()). */
+  const cpu: { at: number; share: number }[] = [];
   const timer = setInterval(() => {
     const ticks = readCpuTicks(pid);
     const at = Date.now();
     const rss = readRssBytes(pid);
     if (ticks !== null && lastTicks !== null && at > lastAt) {
-      peakCpu = Math.max(peakCpu, (ticks - lastTicks) / TICKS_PER_SECOND / ((at - lastAt) / 1000));
+      const share = (ticks - lastTicks) / TICKS_PER_SECOND / ((at - lastAt) / 1000);
+      peakCpu = Math.max(peakCpu, share);
+      cpu.push({ at, share });
     }
     if (rss !== null) peakRss = Math.max(peakRss, rss);
     lastTicks = ticks;
@@ -132,6 +136,18 @@ export function sampleProcess(pid: number, everyMs = 100) {
     stop() {
       clearInterval(timer);
       return { peakCpuPercent: Math.round(peakCpu * 100), peakRssBytes: peakRss };
+    },
+    /** Mean CPU share (% of one core) per `bucketMs` from `from` (Date.now() time). */
+    cpuPerBucket(from: number, bucketMs = 1000): number[] {
+      const sums: number[] = [];
+      const ns: number[] = [];
+      for (const c of cpu) {
+        const b = Math.floor((c.at - from) / bucketMs);
+        if (b < 0) continue;
+        sums[b] = (sums[b] ?? 0) + c.share;
+        ns[b] = (ns[b] ?? 0) + 1;
+      }
+      return Array.from(sums, (v, i) => (v === undefined ? 0 : Math.round((v / ns[i]!) * 100)));
     },
   };
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { databaseFile } from '@tsunagu/hub/db/database';
+import { type StormTimeline, timelineTable, trailSummary } from '../sim/timeline';
 import { closeCity, connectedCount, newCity, populate, writeResult } from './city';
 import { storeAnnouncementWhileDown } from './prepare';
 import { sampleProcess, startHubProcess } from './proc';
@@ -23,6 +24,7 @@ interface StormPart {
   allReconnectedMs: number;
   reconnect: { p50: number; p99: number };
   receive: { p50: number; p99: number };
+  timeline: StormTimeline;
 }
 
 export async function runStormBench(options: { terminals: number; out: string; profile: string | null }) {
@@ -39,7 +41,9 @@ export async function runStormBench(options: { terminals: number; out: string; p
     log(`${total} connected in ${Math.round(Math.max(...before.map((b) => b.ms)))} ms; killing the hub (SIGKILL)…`);
     await new Promise((r) => setTimeout(r, 2000));
     await Promise.all(city.fleets.map((f) => f.call('stormArm')));
+    const fleetCpu = city.fleets.map((f) => sampleProcess(f.pid, 250));
     const killedAt = performance.now();
+    const killedWall = Date.now();
     city.hub!.child.kill('SIGKILL');
     await city.hub!.exited;
     const announcementId = storeAnnouncementWhileDown(databaseFile(city.dataDir));
@@ -53,10 +57,20 @@ export async function runStormBench(options: { terminals: number; out: string; p
     );
     const parts = await Promise.all(
       city.fleets.map((f, i) =>
-        f.call<StormPart>('stormWait', { announcementId, count: counts[i], timeoutMs: 180_000 }),
+        f.call<StormPart>('stormWait', { announcementId, count: counts[i], timeoutMs: 180_000, hubBackMs }),
       ),
     );
     const peaks = sampler.stop();
+    const timelines = parts.map((p) => p.timeline);
+    const cpu: Record<string, number[]> = { 'hub cpu%': sampler.cpuPerBucket(killedWall) };
+    fleetCpu.forEach((f, i) => {
+      f.stop();
+      cpu[`fleet${i + 1} %`] = f.cpuPerBucket(killedWall);
+    });
+    for (const line of timelineTable(timelines, cpu)) log(line);
+    const trails = trailSummary(timelines, hubBackMs);
+    log(`per terminal: ${JSON.stringify({ ...trails, slowest: undefined })}`);
+    log(`slowest: ${JSON.stringify(trails.slowest)}`);
     if (options.profile) {
       fs.mkdirSync(options.profile, { recursive: true });
       const file = await hub.call('profileStop', { file: path.join(options.profile, 'hub-storm.cpuprofile') });
@@ -75,7 +89,9 @@ export async function runStormBench(options: { terminals: number; out: string; p
       reconnected: parts.reduce((s, p) => s + p.reconnected, 0),
       gaveUp: parts.reduce((s, p) => s + p.gaveUp, 0),
       complete: parts.every((p) => p.complete),
-      parts,
+      parts: parts.map(({ timeline: _t, ...rest }) => rest),
+      trails,
+      cpuPerSecond: cpu,
       profiled: options.profile !== null,
       /** Null while the restarted hub still runs at the end (a code or signal if it died). */
       hubExit: hub.child.exitCode ?? hub.child.signalCode ?? null,

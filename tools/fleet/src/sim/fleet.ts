@@ -203,6 +203,9 @@ export class Fleet {
       },
       callConnected: (term, p, at) => this.hooks.callConnected?.(term, p, at),
       queueUpdated: (term, p, at) => this.hooks.queueUpdated?.(term, p, at),
+      attempt: (term, at, by) => this.hooks.attempt?.(term, at, by),
+      attemptFailed: (term, at) => this.hooks.attemptFailed?.(term, at),
+      busy: (term, at, ms) => this.hooks.busy?.(term, at, ms),
     };
   }
 

@@ -55,6 +55,12 @@ export interface TerminalRecorder {
   queueUpdated?(t: VirtualTerminal, p: QueuePosition, at: number): void;
   callConnected?(t: VirtualTerminal, p: CallInfo, at: number): void;
   gaveUp?(t: VirtualTerminal, reason: string): void;
+  /** A connect attempt begins: socket.io-client's own reconnection, or ours after a refusal. */
+  attempt?(t: VirtualTerminal, at: number, by: 'backoff' | 'retry'): void;
+  /** An attempt failed before the hub answered (connection refused, reset, timed out). */
+  attemptFailed?(t: VirtualTerminal, at: number): void;
+  /** The hub said HUB_BUSY and gave a moment to come back. */
+  busy?(t: VirtualTerminal, at: number, retryAfterMs: number | undefined): void;
 }
 
 export interface VirtualTerminalOptions {
@@ -145,9 +151,12 @@ export class VirtualTerminal {
         this.stop();
       } else if (code === ErrorCodes.HUB_BUSY) {
         this.busyRefusals++;
+        rec.busy?.(this, performance.now(), err.data?.retryAfterMs);
         this.retryLater(err.data?.retryAfterMs);
       } else this.retryLater();
     });
+    s.io.on('reconnect_attempt', () => rec.attempt?.(this, performance.now(), 'backoff'));
+    s.io.on('reconnect_error', () => rec.attemptFailed?.(this, performance.now()));
     s.io.on('reconnect_failed', () => {
       this.gaveUp = 'reconnect_failed';
       rec.gaveUp?.(this, 'reconnect_failed');
@@ -219,7 +228,9 @@ export class VirtualTerminal {
     const backoff = base - spread + Math.random() * 2 * spread;
     this.retry = setTimeout(
       () => {
-        if (!this.stopped && !this.socket.connected) this.socket.connect();
+        if (this.stopped || this.socket.connected) return;
+        this.options.recorder?.attempt?.(this, performance.now(), 'retry');
+        this.socket.connect();
       },
       retryAfterMs === undefined ? backoff : busyRetryDelay(retryAfterMs, backoff),
     );

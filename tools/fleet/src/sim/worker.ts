@@ -12,6 +12,7 @@ import { requestJson } from './http';
 import { alert200, speechFanout } from './speech';
 import { summarise } from './stats';
 import type { TerminalIdentity, Transport } from './terminal';
+import { stormRecorder } from './timeline';
 import { collectFleet, type Seen, watchFleet, watchWs } from './watch';
 
 let fleet: Fleet | null = null;
@@ -39,6 +40,7 @@ interface StormState {
   armedAt: number;
   reconnectedAt: Map<number, number>;
   gaveUp: number;
+  recorder: ReturnType<typeof stormRecorder>;
 }
 let storm: StormState | null = null;
 let clipWatch: ReturnType<typeof watchFleet> | null = null;
@@ -127,10 +129,13 @@ serveIpc({
   /** Before the hub is killed: from now on, note when each terminal is back. */
   stormArm: () => {
     const f = need();
-    const s: StormState = { armedAt: performance.now(), reconnectedAt: new Map(), gaveUp: 0 };
+    const armedAt = performance.now();
+    const s: StormState = { armedAt, reconnectedAt: new Map(), gaveUp: 0, recorder: stormRecorder(armedAt) };
     storm = s;
     f.hooks = {
-      connected: (t, at) => {
+      ...s.recorder.hooks,
+      connected: (t, at, re) => {
+        s.recorder.hooks.connected?.(t, at, re);
         if (!s.reconnectedAt.has(t.identity.terminalId)) s.reconnectedAt.set(t.identity.terminalId, at);
       },
       gaveUp: () => {
@@ -141,7 +146,7 @@ serveIpc({
   },
 
   /** Waits until every terminal is connected again and has announcement `id`; times from the arm. */
-  stormWait: async (a: { announcementId: number; count: number; timeoutMs: number }) => {
+  stormWait: async (a: { announcementId: number; count: number; timeoutMs: number; hubBackMs: number }) => {
     const f = need();
     const s = storm;
     if (!s) throw new Error('stormArm first');
@@ -163,6 +168,7 @@ serveIpc({
       receive: summarise(got),
       allReceivedMs: got.length ? Math.max(...got) : Number.NaN,
       allReconnectedMs: back.length ? Math.max(...back) : Number.NaN,
+      timeline: s.recorder.timeline(a.hubBackMs),
     };
   },
 
