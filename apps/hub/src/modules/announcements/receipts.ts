@@ -24,18 +24,36 @@ interface Pending {
 
 export const RECEIPT_BATCH_WINDOW_MS = 5;
 export const RECEIPT_BATCH_MAX = 2000;
+/**
+ * A commit (on SQLite one disk flush with synchronous=FULL) blocks the event loop. In a reconnect storm the
+ * receipts arrive at the connect rate, a few per 5 ms window, and a flush every window took a large
+ * share of the loop the connects needed: the next batch waits this many times as long as the last
+ * commit took, so committing takes at most about a fifth of the time.
+ */
+export const RECEIPT_COMMIT_SHARE = 4;
+/** …but never longer than this: a receipt is acknowledged once stored. */
+export const RECEIPT_BATCH_WINDOW_MAX_MS = 250;
 
 export class ReceiptBatcher {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** How long the last commit took (ms). */
+  private lastCommitMs = 0;
 
   constructor(
     private readonly commit: (writes: ReceiptWrite[]) => Promise<void>,
     private readonly committed: (writes: ReceiptWrite[]) => void,
     private readonly onError: (err: unknown) => void,
     private readonly windowMs = RECEIPT_BATCH_WINDOW_MS,
+    /** A monotonic clock for the commit's duration (performance.now; tests pass their own). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
+
+  /** The batching window now: the base window, or longer after a slow commit. */
+  window(): number {
+    return Math.min(RECEIPT_BATCH_WINDOW_MAX_MS, Math.max(this.windowMs, this.lastCommitMs * RECEIPT_COMMIT_SHARE));
+  }
 
   add(write: ReceiptWrite): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The hub is shutting down.'));
@@ -43,7 +61,7 @@ export class ReceiptBatcher {
       this.queue.push({ write, resolve, reject });
       if (this.queue.length >= RECEIPT_BATCH_MAX) void this.flush();
       // The batching window is a throughput knob, not a deadline: a plain timer on purpose.
-      else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.windowMs);
+      else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.window());
     });
   }
 
@@ -64,8 +82,10 @@ export class ReceiptBatcher {
   }
 
   private async commitBatch(batch: Pending[]): Promise<void> {
+    const started = this.now();
     try {
       await this.commit(batch.map((p) => p.write));
+      this.lastCommitMs = this.now() - started;
     } catch (err) {
       this.onError(err);
       for (const p of batch) p.reject(err);
