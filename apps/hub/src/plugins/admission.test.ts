@@ -27,7 +27,7 @@ describe('admission control', () => {
     clock.now += 100; // one token at 10 a second
     expect(admission.admit()).toEqual({ admitted: true });
     expect(admission.admit().admitted).toBe(false);
-    expect(admission.counts()).toEqual({ admitted: 5, refused: 2 });
+    expect(admission.counts()).toEqual({ admitted: 5, refused: 2, held: 0 });
   });
 
   it('gives each refused terminal its own later moment, one slot apart at the rate', () => {
@@ -66,6 +66,84 @@ describe('admission control', () => {
   });
 });
 
+describe('the line', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  /** A line on the fake timers' clock; each request records when (ms from the start) it was answered. */
+  function line(options: Partial<AdmissionOptions> = {}, lag = { ms: 0 }) {
+    const start = Date.now();
+    const admission = createAdmissionControl(
+      { ...OPTIONS, maxWaitMs: 1000, ...options },
+      () => Date.now(),
+      () => lag.ms,
+    );
+    const answers: { i: number; at: number; admitted: boolean; retryAfterMs?: number }[] = [];
+    const ask = (i: number, waiting = () => true) =>
+      admission.request((a) => answers.push({ i, at: Date.now() - start, ...a }), waiting);
+    return { admission, answers, ask };
+  }
+
+  it('holds terminals beyond the burst and lets them in at the rate, in order', () => {
+    const { admission, answers, ask } = line();
+    for (let i = 0; i < 8; i++) ask(i);
+    // The burst of 4 at once; the other 4 wait (10 a second: one every 100 ms).
+    expect(answers.map((a) => a.i)).toEqual([0, 1, 2, 3]);
+    jest.advanceTimersByTime(450);
+    expect(answers.filter((a) => a.at > 0).map((a) => [a.i, a.admitted])).toEqual([
+      [4, true],
+      [5, true],
+      [6, true],
+      [7, true],
+    ]);
+    expect(answers.every((a) => a.admitted)).toBe(true);
+    expect(admission.counts()).toEqual({ admitted: 8, refused: 0, held: 4 });
+    admission.stop();
+  });
+
+  it('refuses once the line is longer than the hub serves in maxWaitMs, with a moment after the line', () => {
+    const { admission, answers, ask } = line({ maxWaitMs: 500 });
+    for (let i = 0; i < 4 + 5 + 2; i++) ask(i);
+    // 4 in at once, 5 in line (500 ms at 10 a second), the last 2 refused…
+    const refused = answers.filter((a) => !a.admitted);
+    expect(refused.map((a) => a.i)).toEqual([9, 10]);
+    // …told to come back after the line has been served, one slot apart.
+    expect(refused.map((a) => a.retryAfterMs)).toEqual([600, 700]);
+    jest.advanceTimersByTime(600);
+    expect(answers.filter((a) => a.admitted)).toHaveLength(9);
+    admission.stop();
+  });
+
+  it('a terminal that left takes no turn', () => {
+    const { admission, answers, ask } = line({ burst: 1 });
+    ask(0);
+    ask(1, () => false);
+    ask(2);
+    jest.advanceTimersByTime(150);
+    expect(answers.map((a) => [a.i, a.admitted])).toEqual([
+      [0, true],
+      [1, false],
+      [2, true],
+    ]);
+    expect(admission.counts()).toMatchObject({ admitted: 2, refused: 0 });
+    admission.stop();
+  });
+
+  it('does not move while the event loop is late in a rush', () => {
+    const lag = { ms: 500 };
+    const { admission, answers, ask } = line({}, lag);
+    for (let i = 0; i < 6; i++) ask(i);
+    // Half the burst whatever the delay, then nothing while it stays late…
+    jest.advanceTimersByTime(1000);
+    expect(answers.map((a) => a.i)).toEqual([0, 1]);
+    // …and the rest once it is on time again.
+    lag.ms = 0;
+    jest.advanceTimersByTime(100);
+    expect(answers.map((a) => a.i)).toEqual([0, 1, 2, 3, 4, 5]);
+    admission.stop();
+  });
+});
+
 describe('a busy hub', () => {
   let hub: TestHub;
   const clock = { now: 5_000_000 };
@@ -98,5 +176,27 @@ describe('a busy hub', () => {
     clock.now += second!.retryAfterMs!;
     const back = await hub.connectTerminal(credentials[1]!);
     expect(back.connected).toBe(true);
+  });
+});
+
+describe('a hub with a line', () => {
+  let hub: TestHub;
+  let admission: ReturnType<typeof createAdmissionControl>;
+  beforeAll(async () => {
+    admission = createAdmissionControl(
+      { perSecond: 20, burst: 1, maxLagMs: 1000, maxRetryAfterMs: 60_000, maxWaitMs: 60_000 },
+      Date.now,
+      () => 0,
+    );
+    hub = await createTestHub({ admission });
+  });
+  afterAll(() => hub.close());
+
+  it('keeps a terminal beyond the rate waiting on its open connection, then lets it in (no HUB_BUSY, no second handshake)', async () => {
+    const credentials = [0, 1, 2].map((i) => hub.enrollTerminal(hub.fixture.households[i]!).credential);
+    const sockets = await Promise.all(credentials.map((c) => hub.connectTerminal(c)));
+    expect(sockets.every((s) => s.connected)).toBe(true);
+    expect(admission.counts()).toEqual({ admitted: 3, refused: 0, held: 2 });
+    expect(hub.ctx.sockets.terminals.sockets.size).toBe(3);
   });
 });

@@ -197,17 +197,6 @@ export function createSockets(
     if (typeof auth.credential !== 'string' || auth.credential.length > 200) {
       return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'A device credential is required.' }));
     }
-    // Before the credential check: a refusal must cost the hub as little as possible.
-    const admission = admit.admit();
-    if (!admission.admitted) {
-      return next(
-        new RefusedError({
-          code: 'HUB_BUSY',
-          message: `The hub is taking many terminals at once. Connect again in ${admission.retryAfterMs} ms.`,
-          retryAfterMs: admission.retryAfterMs,
-        }),
-      );
-    }
     const admitted = (principal: Principal | null) => {
       if (!principal)
         return next(
@@ -217,10 +206,27 @@ export function createSockets(
       socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
       next();
     };
-    // A remembered credential answers at once (the reconnect storm's path); only a lookup waits.
-    const found = deps.auth.terminal(auth.credential);
-    if (found instanceof Promise) found.then(admitted, (err: Error) => next(err));
-    else admitted(found);
+    const credential = auth.credential;
+    // Before the credential check: a refusal must cost the hub as little as possible. A terminal
+    // beyond the rate waits in line with its connection open (plugins/admission.ts).
+    admit.request(
+      (admission) => {
+        if (!admission.admitted) {
+          return next(
+            new RefusedError({
+              code: 'HUB_BUSY',
+              message: `The hub is taking many terminals at once. Connect again in ${admission.retryAfterMs} ms.`,
+              retryAfterMs: admission.retryAfterMs,
+            }),
+          );
+        }
+        // A remembered credential answers at once (the reconnect storm's path); only a lookup waits.
+        const found = deps.auth.terminal(credential);
+        if (found instanceof Promise) found.then(admitted, (err: Error) => next(err));
+        else admitted(found);
+      },
+      () => socket.conn.readyState === 'open',
+    );
   });
 
   staff.use((socket, next) => {
