@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { buildApp } from '@tsunagu/hub/app';
+import { DEFAULT_ADMISSION, hubAdmissionControl } from '@tsunagu/hub/plugins/admission';
 import { memoryAfterGc, serveIpc } from './ipc';
 
 /** The CPU profile of one stretch of the run (the bench's --profile): the same V8 profiler as `node --cpu-prof`. */
@@ -15,9 +16,13 @@ async function main() {
   const dataDir = process.env.TSUNAGU_DATA_DIR;
   if (!dataDir) throw new Error('TSUNAGU_DATA_DIR must be set');
   const port = Number(process.env.PORT ?? 0);
+  // For the storm's comparison only: TSUNAGU_BENCH_ADMISSION_LINE=0 refuses every terminal beyond the
+  // rate at once (HUB_BUSY), as the hub did before terminals waited in line (plugins/admission.ts).
+  const noLine = process.env.TSUNAGU_BENCH_ADMISSION_LINE === '0';
   const hub = await buildApp({
     config: { dataDir, port, host: '127.0.0.1', seedDemo: false, publicUrl: `http://127.0.0.1:${port}` },
     logger: false,
+    ...(noLine ? { admission: hubAdmissionControl({ ...DEFAULT_ADMISSION, maxWaitMs: 0 }) } : {}),
   });
   // For the memory figure's comparison only: the terminals' namespace with Socket.IO's
   // connection-state recovery as the hub had it before (plugins/socket.ts turned it off for terminals).

@@ -93,6 +93,8 @@ export async function runStormBench(options: { terminals: number; out: string; p
       trails,
       cpuPerSecond: cpu,
       profiled: options.profile !== null,
+      /** TSUNAGU_BENCH_ADMISSION_LINE=0: terminals beyond the rate refused at once, as before the line. */
+      admissionLine: process.env.TSUNAGU_BENCH_ADMISSION_LINE !== '0',
       /** Null while the restarted hub still runs at the end (a code or signal if it died). */
       hubExit: hub.child.exitCode ?? hub.child.signalCode ?? null,
       ...peaks,
