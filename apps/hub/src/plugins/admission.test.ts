@@ -182,10 +182,13 @@ describe('a busy hub', () => {
 describe('a hub with a line', () => {
   let hub: TestHub;
   let admission: ReturnType<typeof createAdmissionControl>;
+  /** The admission's clock stands still until the test lets it run. */
+  const clock = { frozen: true };
   beforeAll(async () => {
+    const start = Date.now();
     admission = createAdmissionControl(
-      { perSecond: 20, burst: 1, maxLagMs: 1000, maxRetryAfterMs: 60_000, maxWaitMs: 60_000 },
-      Date.now,
+      { perSecond: 10, burst: 1, maxLagMs: 1000, maxRetryAfterMs: 60_000, maxWaitMs: 60_000 },
+      () => (clock.frozen ? start : Date.now()),
       () => 0,
     );
     hub = await createTestHub({ admission });
@@ -194,7 +197,13 @@ describe('a hub with a line', () => {
 
   it('keeps a terminal beyond the rate waiting on its open connection, then lets it in (no HUB_BUSY, no second handshake)', async () => {
     const credentials = [0, 1, 2].map((i) => hub.enrollTerminal(hub.fixture.households[i]!).credential);
-    const sockets = await Promise.all(credentials.map((c) => hub.connectTerminal(c)));
+    const connecting = credentials.map((c) => hub.connectTerminal(c));
+    // While no time passes for the admission: one is let in, two wait in line…
+    while (admission.counts().held < 2) await new Promise((r) => setTimeout(r, 20));
+    expect(admission.counts()).toEqual({ admitted: 1, refused: 0, held: 2 });
+    // …and come in at the rate, on the connections they opened.
+    clock.frozen = false;
+    const sockets = await Promise.all(connecting);
     expect(sockets.every((s) => s.connected)).toBe(true);
     expect(admission.counts()).toEqual({ admitted: 3, refused: 0, held: 2 });
     expect(hub.ctx.sockets.terminals.sockets.size).toBe(3);
