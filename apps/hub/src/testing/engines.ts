@@ -102,3 +102,9 @@ export async function openEngine(engine: Engine): Promise<EngineDb> {
 
 /** The store runner (db/sql.ts) on the engine's database. */
 export const engineSql = (db: EngineDb): Sql => (db.engine === 'sqlite' ? sqliteSql(db.db) : postgresSql(db.pg));
+
+/**
+ * What a statement the database refuses throws, for `rejects.toMatchObject`: not `toThrow`, since
+ * better-sqlite3's errors come from another jest realm and fail `instanceof Error`.
+ */
+export const refused = (pattern: RegExp) => ({ message: expect.stringMatching(pattern) });

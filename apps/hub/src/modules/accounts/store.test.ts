@@ -3,12 +3,10 @@
  * token hashes, live only while unexpired and the user enabled), API keys (revoked once), unknown
  * names' failures, and two-factor secrets with one-time recovery codes (a replayed step refused).
  */
-import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
+import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
 import { type AccountsStore, createAccountsStore, type NewUser } from './store';
 import { createTwoFactorStore, type TwoFactorStore } from './two-factor-store';
 
-// Not toThrow: better-sqlite3's errors come from another jest realm (see audit/store.test.ts).
-const refused = (pattern: RegExp) => ({ message: expect.stringMatching(pattern) });
 const UNIQUE = /UNIQUE|unique|duplicate key/;
 const CHECK = /CHECK|check constraint/;
 

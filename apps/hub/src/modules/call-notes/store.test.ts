@@ -1,9 +1,6 @@
 /** The call-notes store on both engines: one note per call, the table's rules, a household's notes newest first. */
-import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
+import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
 import { type CallNotesStore, createCallNotesStore } from './store';
-
-// Not toThrow: better-sqlite3's errors come from another jest realm (see audit/store.test.ts).
-const refused = (pattern: RegExp) => ({ message: expect.stringMatching(pattern) });
 
 describe.each(ENGINES)('call-notes store on %s', (engine) => {
   let db: EngineDb;

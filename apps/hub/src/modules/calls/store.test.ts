@@ -3,11 +3,8 @@
  * acknowledged only once stored; a failed batch refuses everyone in it), reads that see every
  * earlier write, ids unique across stores sharing the database (two hubs), and the table's rules.
  */
-import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
+import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
 import { type CallsStore, createCall, createCallsStore } from './store';
-
-// Not toThrow: better-sqlite3's errors come from another jest realm (see audit/store.test.ts).
-const refused = (pattern: RegExp) => ({ message: expect.stringMatching(pattern) });
 
 describe.each(ENGINES)('calls store on %s', (engine) => {
   let db: EngineDb;

@@ -3,11 +3,8 @@
  * (and on however many hubs) the scheduler ticks, each state change once, plans by line, closed
  * households left out, and a unit of work that stores all of a tick or nothing.
  */
-import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
+import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
 import { createScheduledCallsStore, type ScheduledCallsStore } from './store';
-
-// Not toThrow: better-sqlite3's errors come from another jest realm (see audit/store.test.ts).
-const refused = (pattern: RegExp) => ({ message: expect.stringMatching(pattern) });
 
 describe.each(ENGINES)('planned-calls store on %s', (engine) => {
   let db: EngineDb;

@@ -3,13 +3,11 @@
  * safety follow-ups and plan tests (one running per household), check-in plans, signs of life and
  * the ledger of steps, and a unit of work over both stores (all or nothing).
  */
-import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
+import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
 import { defaultPlan } from '../checkins/plan';
 import { type CheckinReads, createCheckinReads } from '../checkins/store';
 import { createWatchStore, type NewAlert, type WatchStore } from './store';
 
-// Not toThrow: better-sqlite3's errors come from another jest realm (see audit/store.test.ts).
-const refused = (pattern: RegExp) => ({ message: expect.stringMatching(pattern) });
 const UNIQUE = /UNIQUE|unique|duplicate key/;
 
 describe.each(ENGINES)('watch stores on %s', (engine) => {
