@@ -195,26 +195,35 @@ export function createDispatcher(
     timer = clock.setTimeout(tick, Math.max(0, at - clock.now()));
   }
 
-  return {
-    async alertRaised(e) {
-      const alert = await watch.alert(e.alertId);
-      if (alert?.state !== 'open') return;
-      const people = new Set(e.recipients);
-      if (e.level === 1 && DISASTER_TEAM_KINDS.includes(alert.kind))
-        for (const id of store.disasterTeam()) people.add(id);
-      const list: NewDelivery[] = [];
-      const now = clock.now();
-      for (const userId of people) {
-        for (const c of channels.values()) {
-          const optIn = store.optIn(userId, c.name);
-          if (!(optIn?.enabled ?? c.defaultOn)) continue;
-          for (const address of c.addresses(userId, optIn?.address ?? null))
-            list.push({ alertId: alert.id, userId, channel: c.name, address, level: e.level, now });
-        }
+  // Alerts being turned into deliveries (they read the alert and people first): `settle` waits for them.
+  const raising = new Set<Promise<void>>();
+
+  async function deliveriesFor(e: DomainEvents['watch.alertRaised']): Promise<void> {
+    const alert = await watch.alert(e.alertId);
+    if (alert?.state !== 'open') return;
+    const people = new Set(e.recipients);
+    if (e.level === 1 && DISASTER_TEAM_KINDS.includes(alert.kind))
+      for (const id of store.disasterTeam()) people.add(id);
+    const list: NewDelivery[] = [];
+    const now = clock.now();
+    for (const userId of people) {
+      for (const c of channels.values()) {
+        const optIn = store.optIn(userId, c.name);
+        if (!(optIn?.enabled ?? c.defaultOn)) continue;
+        for (const address of c.addresses(userId, optIn?.address ?? null))
+          list.push({ alertId: alert.id, userId, channel: c.name, address, level: e.level, now });
       }
-      if (list.length === 0) return;
-      for (const id of store.createDeliveries(list)) send(id);
-      alertChanged(alert.id);
+    }
+    if (list.length === 0) return;
+    for (const id of store.createDeliveries(list)) send(id);
+    alertChanged(alert.id);
+  }
+
+  return {
+    alertRaised(e) {
+      const work = deliveriesFor(e);
+      raising.add(work);
+      return work.finally(() => raising.delete(work));
     },
 
     alertSettled(e) {
@@ -230,7 +239,7 @@ export function createDispatcher(
     },
 
     async settle() {
-      while (inFlight.size > 0) await Promise.all([...inFlight.values()]);
+      while (raising.size > 0 || inFlight.size > 0) await Promise.allSettled([...raising, ...inFlight.values()]);
       await new Promise<void>((resolve) => setImmediate(resolve));
     },
 

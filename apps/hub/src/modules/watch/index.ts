@@ -47,6 +47,7 @@ export async function registerWatch(
   // (admin CLI): paused until this hub runs the job.
   void service.schedule.stop();
   hub.ctx.jobs.add('watch ladder', service.schedule);
-  if (hub.ctx.jobs.leading) await service.tick();
+  // The first tick (started by the job) has run when the hub is built.
+  if (hub.ctx.jobs.leading) await service.settle();
   return service;
 }

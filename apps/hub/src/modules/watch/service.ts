@@ -238,7 +238,7 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     schedule: {
       start() {
         scheduler.resume();
-        scheduler.requestTick();
+        void scheduler.tick();
       },
       async stop() {
         scheduler.pause();
