@@ -85,11 +85,11 @@ export async function connectCluster(config: RedisConfig): Promise<Cluster> {
   const reads = await open('stream-reads');
   // The adapter calls xread (blocking), xadd, xrange, set and getdel on the one client it is given.
   const split = {
-    xread: (...args: unknown[]) => (reads.xread as (...a: unknown[]) => unknown)(...args),
-    xadd: (...args: unknown[]) => (commands.xadd as (...a: unknown[]) => unknown)(...args),
-    xrange: (...args: unknown[]) => (commands.xrange as (...a: unknown[]) => unknown)(...args),
-    set: (...args: unknown[]) => (commands.set as (...a: unknown[]) => unknown)(...args),
-    getdel: (...args: unknown[]) => (commands.getdel as (...a: unknown[]) => unknown)(...args),
+    xread: reads.xread.bind(reads),
+    xadd: commands.xadd.bind(commands),
+    xrange: commands.xrange.bind(commands),
+    set: commands.set.bind(commands),
+    getdel: commands.getdel.bind(commands),
   };
   const adapter = createAdapter(split, { streamName: STREAM, sessionKeyPrefix: SESSION_PREFIX }) as AdapterFactory;
   const adapterWithoutRecovery: AdapterFactory = (nsp) => {
