@@ -16,7 +16,11 @@ export interface SessionGuard {
   isLive(sessionId: number, touch: boolean): boolean | Promise<boolean>;
   /** Forget every cached answer: sessions have just ended. */
   invalidate(): void;
-  /** The earliest expiry among the cached live sessions (to schedule the next check), or null. */
+  /**
+   * The earliest expiry still ahead among the cached sessions (to schedule the next check), or null.
+   * Entries already past their expiry are dropped: the sweep that just ran asked the store about
+   * their sockets, and a session nobody uses any more must not bring the next check forward forever.
+   */
   nextExpiry(): number | null;
 }
 
@@ -76,8 +80,12 @@ export function createSessionGuard(deps: {
       cache.clear();
     },
     nextExpiry() {
+      const now = clock.now();
       let min: number | null = null;
-      for (const e of cache.values()) if (min === null || e.expiresAt < min) min = e.expiresAt;
+      for (const [id, e] of cache) {
+        if (e.expiresAt <= now) cache.delete(id);
+        else if (min === null || e.expiresAt < min) min = e.expiresAt;
+      }
       return min;
     },
   };
