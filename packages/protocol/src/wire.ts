@@ -101,7 +101,22 @@ export interface RouteSpec<
 
 type WithErrors<R> = R & { readonly '4xx': typeof ErrorResponse };
 
-/** What a route of the table declares: the parts it takes, what it answers, an example of each. */
+/** A schema and the example the table shows for it: every part of a route is declared with one. */
+export interface Sample<S extends TSchema = TSchema> {
+  readonly schema: S;
+  readonly example: Static<S>;
+}
+
+/** `sample(Household, ex.household)`: the schema of a route's part and an example that must validate. */
+export function sample<S extends TSchema>(schema: S, example: NoInfer<Static<S>>): Sample<S> {
+  return { schema, example };
+}
+
+type SchemaOf<S> = S extends Sample<infer T> ? T : undefined;
+type Answers = { readonly [status: number]: Sample };
+type SchemasOf<R extends Answers> = { [K in keyof R]: SchemaOf<R[K]> };
+
+/** What a route of the table declares: the parts it takes and what it answers, each with its example. */
 type RouteDeclaration<P, Q, B, R, C, O> = {
   params?: P;
   querystring?: Q;
@@ -110,27 +125,36 @@ type RouteDeclaration<P, Q, B, R, C, O> = {
   consumes?: C;
   produces?: O;
   description?: string;
-  examples: RouteExamples<NoInfer<P>, NoInfer<Q>, NoInfer<B>, NoInfer<R>>;
 };
+
+function mapValues<T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
+}
 
 /** Declares a route of the table; every route answers errors with the hub's `{ error }` body. */
 export function route<
-  R extends { readonly [status: number]: TSchema },
-  P extends TSchema | undefined = undefined,
-  Q extends TSchema | undefined = undefined,
-  B extends TSchema | undefined = undefined,
+  R extends Answers,
+  P extends Sample | undefined = undefined,
+  Q extends Sample | undefined = undefined,
+  B extends Sample | undefined = undefined,
   C extends readonly string[] | undefined = undefined,
   O extends string | undefined = undefined,
->(spec: RouteDeclaration<P, Q, B, R, C, O>): RouteSpec<P, Q, B, WithErrors<R>, C, O> {
+>(
+  spec: RouteDeclaration<P, Q, B, R, C, O>,
+): RouteSpec<SchemaOf<P>, SchemaOf<Q>, SchemaOf<B>, WithErrors<SchemasOf<R>>, C, O> {
+  const { params, querystring, body, response, ...rest } = spec;
+  const parts = { params, querystring, body };
+  const examples = Object.fromEntries(Object.entries(parts).flatMap(([k, part]) => (part ? [[k, part.example]] : [])));
   return {
-    ...spec,
-    params: spec.params as P,
-    querystring: spec.querystring as Q,
-    body: spec.body as B,
-    consumes: spec.consumes as C,
-    produces: spec.produces as O,
-    response: { ...spec.response, '4xx': ErrorResponse },
-  };
+    ...rest,
+    params: params?.schema,
+    querystring: querystring?.schema,
+    body: body?.schema,
+    consumes: spec.consumes,
+    produces: spec.produces,
+    response: { ...mapValues(response, (r) => r.schema), '4xx': ErrorResponse },
+    examples: { ...examples, response: mapValues(response, (r) => r.example) },
+  } as RouteSpec<SchemaOf<P>, SchemaOf<Q>, SchemaOf<B>, WithErrors<SchemasOf<R>>, C, O>;
 }
 
 /** `METHOD /api/path/:param`, the table's key for a route. */
@@ -144,15 +168,11 @@ export function splitRouteKey(key: RouteKey): { method: HttpMethod; url: string 
 
 /** A route on the one record `:id` names, as most of the table's are: `id` is the id its examples use. */
 export function onRecord<
-  R extends { readonly [status: number]: TSchema },
-  Q extends TSchema | undefined = undefined,
-  B extends TSchema | undefined = undefined,
+  R extends Answers,
+  Q extends Sample | undefined = undefined,
+  B extends Sample | undefined = undefined,
   C extends readonly string[] | undefined = undefined,
   O extends string | undefined = undefined,
->(
-  id: number,
-  spec: Omit<RouteDeclaration<undefined, Q, B, R, C, O>, 'params'>,
-): RouteSpec<typeof IdParams, Q, B, WithErrors<R>, C, O> {
-  const examples = { ...spec.examples, params: { id } } as RouteExamples<typeof IdParams, Q, B, R>;
-  return route<R, typeof IdParams, Q, B, C, O>({ ...spec, params: IdParams, examples });
+>(id: number, spec: Omit<RouteDeclaration<undefined, Q, B, R, C, O>, 'params'>) {
+  return route<R, Sample<typeof IdParams>, Q, B, C, O>({ ...spec, params: sample(IdParams, { id }) });
 }

@@ -35,7 +35,7 @@ import {
   UpdateJmaSettingsBody,
 } from '../jma';
 import { SpeechPreview, SpeechPreviewBody, SpeechQuery } from '../speech';
-import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route, sample } from '../wire';
 
 const centroids = { centroids: [{ districtId: 1, lat: 35.68, lon: 139.77 }] };
 const senderPolicy = {
@@ -97,235 +97,177 @@ export const CAP_CONTENT_TYPES = ['application/cap+xml', 'application/xml'] as c
 export const announcementsRoutes = {
   // ---- announcements, voice clips, CAP -----------------------------------------------------
   'POST /api/announcements': route({
-    body: CreateAnnouncementBody,
-    response: { 201: Announcement },
-    examples: {
-      body: {
-        kind: 'important',
-        titleJa: '断水のお知らせ',
-        bodyJa: '明日9時から12時まで断水します。',
-        target: { type: 'districts', districtIds: [1] },
-      },
-      response: { 201: ex.announcement },
-    },
+    body: sample(CreateAnnouncementBody, {
+      kind: 'important',
+      titleJa: '断水のお知らせ',
+      bodyJa: '明日9時から12時まで断水します。',
+      target: { type: 'districts', districtIds: [1] },
+    }),
+    response: { 201: sample(Announcement, ex.announcement) },
   }),
   'POST /api/announcements/preview': route({
-    body: TargetPreviewBody,
-    response: { 200: TargetPreview },
-    examples: {
-      body: { target: { type: 'all' } },
-      response: { 200: { households: 120, terminals: 118, onlineTerminals: 110 } },
-    },
+    body: sample(TargetPreviewBody, { target: { type: 'all' } }),
+    response: { 200: sample(TargetPreview, { households: 120, terminals: 118, onlineTerminals: 110 }) },
   }),
   'GET /api/announcements': route({
-    querystring: AnnouncementListQuery,
-    response: { 200: AnnouncementList },
-    examples: { querystring: { limit: 50 }, response: { 200: { announcements: [ex.announcement] } } },
+    querystring: sample(AnnouncementListQuery, { limit: 50 }),
+    response: { 200: sample(AnnouncementList, { announcements: [ex.announcement] }) },
   }),
   'GET /api/announcements/settings': route({
-    response: { 200: AnnouncementSettings },
-    examples: { response: { 200: { requireEmergencyApproval: true } } },
+    response: { 200: sample(AnnouncementSettings, { requireEmergencyApproval: true }) },
   }),
   'PUT /api/announcements/settings': route({
-    body: AnnouncementSettings,
-    response: { 200: AnnouncementSettings },
-    examples: { body: { requireEmergencyApproval: false }, response: { 200: { requireEmergencyApproval: false } } },
+    body: sample(AnnouncementSettings, { requireEmergencyApproval: false }),
+    response: { 200: sample(AnnouncementSettings, { requireEmergencyApproval: false }) },
   }),
-  'GET /api/announcements/district-centroids': route({
-    response: { 200: DistrictCentroids },
-    examples: { response: { 200: centroids } },
-  }),
+  'GET /api/announcements/district-centroids': route({ response: { 200: sample(DistrictCentroids, centroids) } }),
   'PUT /api/announcements/district-centroids': route({
-    body: DistrictCentroids,
-    response: { 200: DistrictCentroids },
-    examples: { body: centroids, response: { 200: centroids } },
+    body: sample(DistrictCentroids, centroids),
+    response: { 200: sample(DistrictCentroids, centroids) },
   }),
-  'GET /api/announcements/:id': onRecord(21, {
-    response: { 200: Announcement },
-    examples: { response: { 200: ex.announcement } },
-  }),
+  'GET /api/announcements/:id': onRecord(21, { response: { 200: sample(Announcement, ex.announcement) } }),
   'PATCH /api/announcements/:id': onRecord(21, {
-    body: UpdateAnnouncementBody,
-    response: { 200: Announcement },
-    examples: {
-      body: { titleJa: '断水のお知らせ（訂正）' },
-      response: { 200: { ...ex.announcement, version: 2, titleJa: '断水のお知らせ（訂正）' } },
-    },
+    body: sample(UpdateAnnouncementBody, { titleJa: '断水のお知らせ（訂正）' }),
+    response: { 200: sample(Announcement, { ...ex.announcement, version: 2, titleJa: '断水のお知らせ（訂正）' }) },
   }),
   'POST /api/announcements/:id/cancel': onRecord(21, {
-    response: { 200: Announcement },
-    examples: {
-      response: { 200: { ...ex.announcement, status: 'cancelled', cancelledAt: ex.at } },
-    },
+    response: { 200: sample(Announcement, { ...ex.announcement, status: 'cancelled', cancelledAt: ex.at }) },
   }),
   'POST /api/announcements/:id/approve': onRecord(21, {
-    response: { 200: Announcement },
-    examples: { response: { 200: { ...ex.announcement, approvedBy: 'user:5:ito' } } },
+    response: { 200: sample(Announcement, { ...ex.announcement, approvedBy: 'user:5:ito' }) },
   }),
-  'GET /api/announcements/:id/receipts': onRecord(21, {
-    response: { 200: ReceiptCounts },
-    examples: { response: { 200: ex.receiptCounts } },
-  }),
+  'GET /api/announcements/:id/receipts': onRecord(21, { response: { 200: sample(ReceiptCounts, ex.receiptCounts) } }),
   'GET /api/announcements/:id/follow-ups': onRecord(21, {
-    querystring: FollowUpQuery,
-    response: { 200: FollowUpList },
-    examples: {
-      querystring: { sort: 'needsAssistance' },
-      response: {
-        200: {
-          households: [
-            {
-              householdId: 7,
-              name: '山田',
-              address: '大沢1-2-3',
-              phone: null,
-              districtId: 1,
-              districtName: '大沢',
-              needsAssistance: true,
-              state: 'not_answered',
-              delivered: true,
-              hasTerminal: true,
-            },
-          ],
-        },
-      },
+    querystring: sample(FollowUpQuery, { sort: 'needsAssistance' }),
+    response: {
+      200: sample(FollowUpList, {
+        households: [
+          {
+            householdId: 7,
+            name: '山田',
+            address: '大沢1-2-3',
+            phone: null,
+            districtId: 1,
+            districtName: '大沢',
+            needsAssistance: true,
+            state: 'not_answered',
+            delivered: true,
+            hasTerminal: true,
+          },
+        ],
+      }),
     },
   }),
   'GET /api/announcements/:id/follow-ups.csv': onRecord(21, {
-    querystring: FollowUpQuery,
+    querystring: sample(FollowUpQuery, { sort: 'district' }),
     produces: 'text/csv; charset=utf-8',
-    response: { 200: Binary },
-    examples: { querystring: { sort: 'district' }, response: { 200: '世帯ID,世帯名,…' } },
+    response: { 200: sample(Binary, '世帯ID,世帯名,…') },
   }),
   'GET /api/announcements/:id/cap': onRecord(21, {
     produces: 'application/cap+xml; charset=utf-8',
-    response: { 200: Binary },
-    examples: {
-      response: { 200: '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">…</alert>' },
-    },
+    response: { 200: sample(Binary, '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">…</alert>') },
   }),
   'POST /api/announcements/audio': route({
     consumes: ['multipart/form-data'],
-    response: { 201: AudioUploaded },
-    examples: {
-      response: { 201: { audioId: '0123456789abcdef0123456789abcdef', mimeType: 'audio/ogg', bytes: 48213 } },
+    response: {
+      201: sample(AudioUploaded, { audioId: '0123456789abcdef0123456789abcdef', mimeType: 'audio/ogg', bytes: 48213 }),
     },
   }),
   'GET /api/announcements/:id/audio': onRecord(21, {
     produces: 'audio/*',
-    response: { 200: Binary },
-    examples: { response: { 200: '(the voice clip)' } },
+    response: { 200: sample(Binary, '(the voice clip)') },
   }),
   'GET /api/terminal/announcements/:id/audio': onRecord(21, {
     produces: 'audio/*',
-    response: { 200: Binary },
-    examples: { response: { 200: '(the voice clip)' } },
+    response: { 200: sample(Binary, '(the voice clip)') },
   }),
   'GET /api/announcements/:id/speech': onRecord(21, {
-    querystring: SpeechQuery,
+    querystring: sample(SpeechQuery, { lang: 'ja' }),
     produces: 'audio/ogg',
     description:
       'The hub-made voice clip (audio/ogg, Opus) of the announcement in `lang` (default ja), for city hall staff and API keys and for the terminals it was sent to. 404 when there is none (the terminal then uses its own speech).',
-    response: { 200: Binary },
-    examples: { querystring: { lang: 'ja' }, response: { 200: '(the voice clip)' } },
+    response: { 200: sample(Binary, '(the voice clip)') },
   }),
   'POST /api/announcements/speech-preview': route({
-    body: SpeechPreviewBody,
+    body: sample(SpeechPreviewBody, {
+      kind: 'important',
+      title: '断水のお知らせ',
+      body: '大字大沢で明日断水します。',
+      readings: [{ text: '大字', reading: 'おおあざ' }],
+    }),
     description:
       'Makes the voice clip of an announcement before it is sent, with what the engine will say in katakana, so city hall can listen and add readings (ふりがな).',
-    response: { 200: SpeechPreview },
-    examples: {
-      body: {
-        kind: 'important',
-        title: '断水のお知らせ',
-        body: '大字大沢で明日断水します。',
-        readings: [{ text: '大字', reading: 'おおあざ' }],
-      },
-      response: {
-        200: {
-          language: 'ja',
-          pronunciation: 'ダンスイノオシラセ',
-          durationMs: 4200,
-          bytes: 21504,
-          audioBase64: 'T2dnUwACAAAAAAAAAAA=',
-        },
-      },
+    response: {
+      200: sample(SpeechPreview, {
+        language: 'ja',
+        pronunciation: 'ダンスイノオシラセ',
+        durationMs: 4200,
+        bytes: 21504,
+        audioBase64: 'T2dnUwACAAAAAAAAAAA=',
+      }),
     },
   }),
   'POST /api/cap': route({
     consumes: CAP_CONTENT_TYPES,
     description:
       "Ingest a Common Alerting Protocol 1.2 (or 1.1) message from an alerting system's API key (a person's session is refused: 403 API_KEY_REQUIRED). The message's <sender> must be the one city hall bound to the key (403 CAP_SENDER_NOT_ALLOWED); the key's policy decides whether it is published at once or held for approval. 201 { announcementId } when announced or held; 200 { reason } when valid but nothing to announce.",
-    response: { 200: CapOutcome, 201: CapCreated },
-    examples: {
-      response: { 200: { reason: 'already announced', announcementId: 21 }, 201: { announcementId: 21 } },
+    response: {
+      200: sample(CapOutcome, { reason: 'already announced', announcementId: 21 }),
+      201: sample(CapCreated, { announcementId: 21 }),
     },
   }),
   'GET /api/announcements/sender-policies': route({
-    response: { 200: SenderPolicyList },
-    examples: { response: { 200: { policies: [senderPolicy] } } },
+    response: { 200: sample(SenderPolicyList, { policies: [senderPolicy] }) },
   }),
   'PUT /api/announcements/sender-policies/:id': onRecord(3, {
-    body: SenderPolicyBody,
-    response: { 200: SenderPolicy },
-    examples: {
-      body: { capSender: 'jalert@city.example.lg.jp', publish: 'auto' },
-      response: { 200: senderPolicy },
-    },
+    body: sample(SenderPolicyBody, { capSender: 'jalert@city.example.lg.jp', publish: 'auto' }),
+    response: { 200: sample(SenderPolicy, senderPolicy) },
   }),
   'GET /api/cap/feed': route({
     produces: 'application/atom+xml; charset=utf-8',
     description:
       "The city's live public announcements (whole city or districts, not drills) as CAP 1.2 entries of an Atom feed; withdrawn ones stay a day as their CAP Cancel.",
-    response: { 200: Binary },
-    examples: { response: { 200: '<feed xmlns="http://www.w3.org/2005/Atom">…</feed>' } },
+    response: { 200: sample(Binary, '<feed xmlns="http://www.w3.org/2005/Atom">…</feed>') },
   }),
   'GET /api/cap/alerts/:id': onRecord(21, {
     produces: 'application/cap+xml; charset=utf-8',
     description: 'One announcement of the public feed as CAP 1.2.',
-    response: { 200: Binary },
-    examples: {
-      response: { 200: '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">…</alert>' },
-    },
+    response: { 200: sample(Binary, '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">…</alert>') },
   }),
   // ---- JMA gateway ---------------------------------------------------------------------------
   'POST /api/jma': route({
     consumes: JMA_CONTENT_TYPES,
     description:
       'One JMA disaster-information XML telegram (気象庁防災情報XML). 201 when it made or changed an announcement; 200 { result: ignored | duplicate | withdrawn, reason } otherwise.',
-    response: { 200: JmaNotAnnounced, 201: JmaAnnounced },
-    examples: {
-      response: {
-        200: { result: 'ignored', reason: 'Not for this city', reasonJa: '市の区域外です', telegramId: 71 },
-        201: {
-          result: 'announced',
-          announcementId: 21,
-          withdrawnIds: [],
-          reason: 'Intensity 5- in the city',
-          reasonJa: '市内で震度5弱',
-          telegramId: 71,
-        },
-      },
+    response: {
+      200: sample(JmaNotAnnounced, {
+        result: 'ignored',
+        reason: 'Not for this city',
+        reasonJa: '市の区域外です',
+        telegramId: 71,
+      }),
+      201: sample(JmaAnnounced, {
+        result: 'announced',
+        announcementId: 21,
+        withdrawnIds: [],
+        reason: 'Intensity 5- in the city',
+        reasonJa: '市内で震度5弱',
+        telegramId: 71,
+      }),
     },
   }),
   'GET /api/jma/telegrams': route({
-    querystring: JmaTelegramQuery,
-    response: { 200: JmaTelegramList },
-    examples: { querystring: { limit: 50, beforeId: 80 }, response: { 200: { telegrams: [telegram] } } },
+    querystring: sample(JmaTelegramQuery, { limit: 50, beforeId: 80 }),
+    response: { 200: sample(JmaTelegramList, { telegrams: [telegram] }) },
   }),
-  'GET /api/jma/telegrams/:id': onRecord(71, {
-    response: { 200: JmaTelegramRecord },
-    examples: { response: { 200: telegram } },
-  }),
+  'GET /api/jma/telegrams/:id': onRecord(71, { response: { 200: sample(JmaTelegramRecord, telegram) } }),
   'GET /api/jma/telegrams/:id/xml': onRecord(71, {
     produces: 'application/xml; charset=utf-8',
-    response: { 200: Binary },
-    examples: { response: { 200: '<Report xmlns="http://xml.kishou.go.jp/jmaxml1/">…</Report>' } },
+    response: { 200: sample(Binary, '<Report xmlns="http://xml.kishou.go.jp/jmaxml1/">…</Report>') },
   }),
-  'GET /api/jma/settings': route({ response: { 200: JmaSettings }, examples: { response: { 200: jmaSettings } } }),
+  'GET /api/jma/settings': route({ response: { 200: sample(JmaSettings, jmaSettings) } }),
   'PATCH /api/jma/settings': route({
-    body: UpdateJmaSettingsBody,
-    response: { 200: JmaSettings },
-    examples: { body: { areas: jmaSettings.areas }, response: { 200: jmaSettings } },
+    body: sample(UpdateJmaSettingsBody, { areas: jmaSettings.areas }),
+    response: { 200: sample(JmaSettings, jmaSettings) },
   }),
 } as const satisfies Record<RouteKey, RouteSpec>;

@@ -13,7 +13,7 @@ import {
   CallScheduleUpdateBody,
 } from '../conversations';
 import * as ex from '../examples';
-import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route, sample } from '../wire';
 
 const note: CallNoteT = {
   id: 3,
@@ -47,39 +47,25 @@ const schedule: CallScheduleT = {
 export const conversationsRoutes = {
   // ---- after a call: the operator's or listener's note and concern --------------------------
   'POST /api/calls/:id/note': onRecord(11, {
-    body: CallNoteBody,
-    response: { 201: CallNote },
-    examples: {
-      body: { note: '咳が続いているそうです', concern: 'visit' },
-      response: { 201: note },
-    },
+    body: sample(CallNoteBody, { note: '咳が続いているそうです', concern: 'visit' }),
+    response: { 201: sample(CallNote, note) },
   }),
   'GET /api/watch/households/:householdId/call-notes': route({
-    params: HouseholdIdParams,
-    response: { 200: CallNoteList },
-    examples: { params: { householdId: 7 }, response: { 200: { notes: [note] } } },
+    params: sample(HouseholdIdParams, { householdId: 7 }),
+    response: { 200: sample(CallNoteList, { notes: [note] }) },
   }),
   // ---- planned listening calls ---------------------------------------------------------------
   'GET /api/calls/schedules': route({
-    querystring: CallScheduleQuery,
-    response: { 200: CallScheduleList },
-    examples: { querystring: { householdId: 7 }, response: { 200: { schedules: [schedule], due: [due] } } },
+    querystring: sample(CallScheduleQuery, { householdId: 7 }),
+    response: { 200: sample(CallScheduleList, { schedules: [schedule], due: [due] }) },
   }),
   'POST /api/calls/schedules': route({
-    body: CallScheduleBody,
-    response: { 201: CallSchedule },
-    examples: { body: { householdId: 7, weekdays: [2], time: '10:00' }, response: { 201: schedule } },
+    body: sample(CallScheduleBody, { householdId: 7, weekdays: [2], time: '10:00' }),
+    response: { 201: sample(CallSchedule, schedule) },
   }),
   'PUT /api/calls/schedules/:id': onRecord(4, {
-    body: CallScheduleUpdateBody,
-    response: { 200: CallSchedule },
-    examples: {
-      body: { weekdays: [2, 5], time: '10:30', note: '' },
-      response: { 200: { ...schedule, weekdays: [2, 5], time: '10:30' } },
-    },
+    body: sample(CallScheduleUpdateBody, { weekdays: [2, 5], time: '10:30', note: '' }),
+    response: { 200: sample(CallSchedule, { ...schedule, weekdays: [2, 5], time: '10:30' }) },
   }),
-  'DELETE /api/calls/schedules/:id': onRecord(4, {
-    response: { 200: OkResponse },
-    examples: { response: { 200: ex.ok } },
-  }),
+  'DELETE /api/calls/schedules/:id': onRecord(4, { response: { 200: sample(OkResponse, ex.ok) } }),
 } as const satisfies Record<RouteKey, RouteSpec>;

@@ -9,7 +9,7 @@ import {
   PushSubscriptionBody,
 } from '../notifications';
 import { WatchAlert } from '../watch';
-import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route, sample } from '../wire';
 
 /** The alert an acknowledgement link is about; `acknowledged: false` when someone had already done it. */
 export const AckLinkResult = Type.Object({ alert: WatchAlert, acknowledged: Type.Boolean() });
@@ -27,39 +27,28 @@ const subscription = {
 export const notificationsRoutes = {
   'GET /api/notifications/settings': route({
     description: 'My notification settings: e-mail, Web Push and the devices subscribed.',
-    response: { 200: NotificationSettings },
-    examples: { response: { 200: ex.notificationSettings } },
+    response: { 200: sample(NotificationSettings, ex.notificationSettings) },
   }),
   'PUT /api/notifications/settings': route({
-    body: NotificationSettingsBody,
-    response: { 200: NotificationSettings },
-    examples: {
-      body: { email: 'kato@example.city', mail: true, push: true },
-      response: { 200: ex.notificationSettings },
-    },
+    body: sample(NotificationSettingsBody, { email: 'kato@example.city', mail: true, push: true }),
+    response: { 200: sample(NotificationSettings, ex.notificationSettings) },
   }),
   'POST /api/notifications/devices': route({
     description: 'Subscribes this device to Web Push (PushSubscription.toJSON() and a name).',
-    body: PushSubscriptionBody,
-    response: { 201: PushDevice },
-    examples: { body: subscription, response: { 201: device } },
+    body: sample(PushSubscriptionBody, subscription),
+    response: { 201: sample(PushDevice, device) },
   }),
   'DELETE /api/notifications/devices/:id': onRecord(3, {
-    response: { 200: NotificationSettings },
-    examples: { response: { 200: { ...ex.notificationSettings, devices: [] } } },
+    response: { 200: sample(NotificationSettings, { ...ex.notificationSettings, devices: [] }) },
   }),
   'POST /api/notifications/acknowledge': route({
     description: 'Acknowledges the alert of a signed, single-use link from an e-mail or a push notification.',
-    body: AckLinkBody,
-    response: { 200: AckLinkResult },
-    examples: {
-      body: { token: 'eyJkIjo3MSwiYSI6NDEsInUiOjQsImUiOjE3NDM0NjU2MDB9.c2lnbmF0dXJlLWhlcmU' },
-      response: {
-        200: {
-          alert: { ...ex.watchAlert, state: 'acknowledged', acknowledgedAt: ex.at, acknowledgedBy: 'user:4:kato' },
-          acknowledged: true,
-        },
-      },
+    body: sample(AckLinkBody, { token: 'eyJkIjo3MSwiYSI6NDEsInUiOjQsImUiOjE3NDM0NjU2MDB9.c2lnbmF0dXJlLWhlcmU' }),
+    response: {
+      200: sample(AckLinkResult, {
+        alert: { ...ex.watchAlert, state: 'acknowledged', acknowledgedAt: ex.at, acknowledgedBy: 'user:4:kato' },
+        acknowledged: true,
+      }),
     },
   }),
 } as const satisfies Record<RouteKey, RouteSpec>;

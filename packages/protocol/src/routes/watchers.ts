@@ -9,7 +9,7 @@ import {
   WatcherList,
   type Watcher as WatcherType,
 } from '../watchers';
-import { onRecord, type RouteKey, type RouteSpec, route } from '../wire';
+import { onRecord, type RouteKey, type RouteSpec, route, sample } from '../wire';
 
 const watcher: WatcherType = {
   id: 4,
@@ -24,38 +24,25 @@ const expiresAt = '2025-04-08T09:00:00.000Z';
 const invitation = { watcher: { ...watcher, invitationExpiresAt: expiresAt }, code: 'K7QM-4TXR-9HWE', expiresAt };
 
 export const watchersRoutes = {
-  'GET /api/watchers': route({
-    response: { 200: WatcherList },
-    examples: { response: { 200: { watchers: [watcher] } } },
-  }),
+  'GET /api/watchers': route({ response: { 200: sample(WatcherList, { watchers: [watcher] }) } }),
   'POST /api/watchers': route({
-    body: CreateWatcherBody,
+    body: sample(CreateWatcherBody, { displayName: '福祉課 青木', username: 'aoki', watcherKind: 'welfare' }),
     description:
       'Creates a watcher account with no password anyone knows, and a one-time invitation code (7 days) with which the watcher sets their own password.',
-    response: { 201: WatcherInvitation },
-    examples: {
-      body: { displayName: '福祉課 青木', username: 'aoki', watcherKind: 'welfare' },
-      response: { 201: invitation },
-    },
+    response: { 201: sample(WatcherInvitation, invitation) },
   }),
   'PATCH /api/watchers/:id': onRecord(4, {
-    body: UpdateWatcherBody,
-    response: { 200: Watcher },
-    examples: { body: { disabled: true }, response: { 200: { ...watcher, disabled: true } } },
+    body: sample(UpdateWatcherBody, { disabled: true }),
+    response: { 200: sample(Watcher, { ...watcher, disabled: true }) },
   }),
   'POST /api/watchers/:id/invitation': onRecord(4, {
     description:
       'A new invitation code (e.g. the watcher lost theirs or forgot the password); earlier codes stop working. The current password stays valid until the code is used.',
-    response: { 201: WatcherInvitation },
-    examples: { response: { 201: invitation } },
+    response: { 201: sample(WatcherInvitation, invitation) },
   }),
   'POST /api/auth/invitation': route({
-    body: AcceptInvitationBody,
+    body: sample(AcceptInvitationBody, { code: 'K7QM-4TXR-9HWE', password: 'a-much-longer-one' }),
     description: "A watcher sets their password with city hall's invitation code, then signs in as usual.",
-    response: { 200: InvitationAccepted },
-    examples: {
-      body: { code: 'K7QM-4TXR-9HWE', password: 'a-much-longer-one' },
-      response: { 200: { username: 'aoki', displayName: '福祉課 青木' } },
-    },
+    response: { 200: sample(InvitationAccepted, { username: 'aoki', displayName: '福祉課 青木' }) },
   }),
 } as const satisfies Record<RouteKey, RouteSpec>;
