@@ -1,7 +1,11 @@
-/** Forward-only numbered migrations from db/migrations/NNNN-name.sql, each applied once in a transaction. */
+/**
+ * Forward-only numbered migrations from db/migrations/NNNN-name.sql, each applied once in a
+ * transaction. The same files make the PostgreSQL schema (migrate-engines.ts, db/postgres.ts).
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { type MigrationEngine, postgresText, sqliteText } from './migrate-engines';
 
 // Resolves to apps/hub/src/db/migrations from both src/db (tests) and dist/db (built hub).
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../src/db/migrations');
@@ -9,6 +13,7 @@ export const MIGRATIONS_DIR = path.resolve(__dirname, '../../src/db/migrations')
 export interface Migration {
   version: number;
   name: string;
+  /** The text the engine runs (migrate-engines.ts: its own blocks kept, PostgreSQL's translated). */
   sql: string;
   /**
    * The migration rebuilds a table other tables refer to (SQLite cannot drop a CHECK in place), so it
@@ -21,7 +26,7 @@ export interface Migration {
 
 const FOREIGN_KEYS_OFF = /^-- migrate: foreign_keys=off\s*$/m;
 
-export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+export function loadMigrations(dir = MIGRATIONS_DIR, engine: MigrationEngine = 'sqlite'): Migration[] {
   const files = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
@@ -29,8 +34,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   const migrations = files.map((file) => {
     const m = /^(\d{4})-([a-z0-9-]+)\.sql$/.exec(file);
     if (!m) throw new Error(`Migration file name must look like 0001-name.sql: ${file}`);
-    const sql = fs.readFileSync(path.join(dir, file), 'utf8');
-    const foreignKeysOff = FOREIGN_KEYS_OFF.test(sql.split('\n', 1)[0] ?? '');
+    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+    const foreignKeysOff = FOREIGN_KEYS_OFF.test(source.split('\n', 1)[0] ?? '');
+    const sql = engine === 'sqlite' ? sqliteText(source, file) : postgresText(source, file);
     return { version: Number(m[1]), name: m[2]!, sql, foreignKeysOff };
   });
   // Numbers are reserved per capability, so gaps are allowed; they must only increase.

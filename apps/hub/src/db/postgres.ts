@@ -1,15 +1,12 @@
 /**
- * The hub's PostgreSQL connection pool and its migrations (db/migrations-postgres: each file is the
- * pair of the SQLite migration with the same number; `postgres-schema.test.ts` checks they agree).
+ * The hub's PostgreSQL connection pool and its migrations: the SQLite ones (db/migrations), translated
+ * by migrate-engines.ts; `postgres-schema.test.ts` checks both engines get the same schema.
  */
-import path from 'node:path';
 import pg from 'pg';
 import { loadMigrations, MIGRATIONS_DIR } from './migrate';
 
 export type Pg = pg.Pool;
 export type PgClient = pg.PoolClient;
-
-export const POSTGRES_MIGRATIONS_DIR = path.join(path.dirname(MIGRATIONS_DIR), 'migrations-postgres');
 
 const INT8 = 20;
 // BIGINT columns hold ids and millisecond times: numbers in JavaScript, as SQLite gives them.
@@ -62,7 +59,7 @@ const MIGRATION_LOCK = 0x7453_4e47; // "tSNG"
 
 /** Applies the pending PostgreSQL migrations in number order, each in its own transaction. */
 export async function migratePostgres(pool: Pg, options: { dir?: string } = {}): Promise<number[]> {
-  const migrations = loadMigrations(options.dir ?? POSTGRES_MIGRATIONS_DIR);
+  const migrations = loadMigrations(options.dir ?? MIGRATIONS_DIR, 'postgres');
   const applied: number[] = [];
   for (const m of migrations) {
     const done = await inTransaction(pool, async (client) => {

@@ -11,7 +11,16 @@ CREATE TABLE data_reads (
 ) STRICT;
 CREATE INDEX data_reads_household ON data_reads(household_id, at);
 CREATE INDEX data_reads_at ON data_reads(at);
+-- sqlite-only: a trigger that aborts.
 CREATE TRIGGER data_reads_no_update BEFORE UPDATE ON data_reads
 BEGIN
   SELECT RAISE(ABORT, 'data_reads is append-only');
 END;
+-- postgres-only: a trigger function.
+CREATE FUNCTION data_reads_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'data_reads is append-only';
+END $$;
+CREATE TRIGGER data_reads_no_update BEFORE UPDATE ON data_reads
+  FOR EACH ROW EXECUTE FUNCTION data_reads_append_only();
+-- end

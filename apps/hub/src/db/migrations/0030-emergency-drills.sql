@@ -4,6 +4,7 @@
 -- table CHECK; SQLite cannot drop a CHECK in place, so the table is rebuilt with every other rule
 -- kept (SQLite's 12-step procedure; migrate.ts turns foreign keys off around it and checks them).
 
+-- sqlite-only: the rebuild.
 CREATE TABLE announcements_new (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('emergency', 'important', 'routine')),
@@ -34,3 +35,6 @@ INSERT INTO announcements_new SELECT * FROM announcements;
 DROP TABLE announcements;
 ALTER TABLE announcements_new RENAME TO announcements;
 CREATE INDEX announcements_status ON announcements(status, published_at);
+-- postgres-only: PostgreSQL drops the CHECK in place (0002 left it unnamed: PostgreSQL named it).
+ALTER TABLE announcements DROP CONSTRAINT announcements_check;
+-- end

@@ -4,6 +4,7 @@
 -- planned listening call not answered — and the safety check an alert came from. SQLite cannot
 -- widen a CHECK in place: the table is rebuilt (SQLite's 12-step procedure; events keep their rows).
 
+-- sqlite-only: the rebuild, and the indexes that went with the old table.
 CREATE TABLE watch_alerts_new (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('missed_checkin', 'terminal_offline', 'district_outage', 'concern',
@@ -42,6 +43,12 @@ CREATE INDEX watch_alerts_household_state ON watch_alerts(household_id, state);
 CREATE INDEX watch_alerts_district_state ON watch_alerts(district_id, state);
 CREATE INDEX watch_alerts_next_step ON watch_alerts(next_step_at) WHERE next_step_at IS NOT NULL;
 CREATE UNIQUE INDEX watch_alerts_one_per_day ON watch_alerts(household_id, day) WHERE kind = 'missed_checkin';
+-- postgres-only: PostgreSQL widens the CHECK and adds the column in place.
+ALTER TABLE watch_alerts DROP CONSTRAINT watch_alerts_kind_check;
+ALTER TABLE watch_alerts ADD CONSTRAINT watch_alerts_kind_check CHECK (kind IN ('missed_checkin', 'terminal_offline',
+  'district_outage', 'concern', 'help_request', 'safety_unanswered', 'missed_call'));
+ALTER TABLE watch_alerts ADD COLUMN announcement_id BIGINT REFERENCES announcements(id) ON DELETE SET NULL;
+-- end
 -- One alert of each kind per household and safety check (answering twice does not raise two).
 CREATE UNIQUE INDEX watch_alerts_one_per_announcement ON watch_alerts(household_id, announcement_id, kind)
   WHERE announcement_id IS NOT NULL;
