@@ -16,11 +16,6 @@ CREATE TRIGGER data_reads_no_update BEFORE UPDATE ON data_reads
 BEGIN
   SELECT RAISE(ABORT, 'data_reads is append-only');
 END;
--- postgres-only: a trigger function.
-CREATE FUNCTION data_reads_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'data_reads is append-only';
-END $$;
-CREATE TRIGGER data_reads_no_update BEFORE UPDATE ON data_reads
-  FOR EACH ROW EXECUTE FUNCTION data_reads_append_only();
+-- postgres-only: the trigger function of 0001.
+CREATE TRIGGER data_reads_no_update BEFORE UPDATE ON data_reads FOR EACH ROW EXECUTE FUNCTION append_only();
 -- end
