@@ -39,7 +39,8 @@ function parts(source: string, file: string): Part[] {
     result.push(current);
     current = { engine: (m[1] as MigrationEngine | undefined) ?? 'both', text: '' };
   });
-  if (current.engine !== 'both') throw new Error(`${file}: a -- ${current.engine}-only block is not closed by "-- end"`);
+  if (current.engine !== 'both')
+    throw new Error(`${file}: a -- ${current.engine}-only block is not closed by "-- end"`);
   result.push(current);
   return result;
 }
