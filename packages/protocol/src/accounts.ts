@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals, Name } from './common';
+import { Closed, Id, literals, Name, NonNegativeInt, Nullable, PageLimit } from './common';
 
 /**
  * Staff roles. `admin` is a flag on a city hall account (user management, API keys, audit log),
@@ -24,8 +24,8 @@ export const User = Type.Object({
   displayName: Name,
   role: StaffRole,
   admin: Type.Boolean(),
-  shopId: Type.Union([Id, Type.Null()]),
-  watcherKind: Type.Union([WatcherKind, Type.Null()]),
+  shopId: Nullable(Id),
+  watcherKind: Nullable(WatcherKind),
   disabled: Type.Boolean(),
   /** Signs in with a second factor (an authenticator app's code). */
   twoFactorEnabled: Type.Boolean(),
@@ -35,15 +35,12 @@ export type User = Static<typeof User>;
 /** A 6-digit code from the authenticator app, or a one-time recovery code (xxxx-xxxx-xxxx-xxxx). */
 export const SecondFactorCode = Type.String({ minLength: 6, maxLength: 32, pattern: '^[0-9A-Za-z -]+$' });
 
-export const LoginBody = Type.Object(
-  {
-    username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Password,
-    /** Needed once the account has two-factor sign-in (the hub answers TWO_FACTOR_REQUIRED). */
-    code: Type.Optional(SecondFactorCode),
-  },
-  { additionalProperties: false },
-);
+export const LoginBody = Closed({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Password,
+  /** Needed once the account has two-factor sign-in (the hub answers TWO_FACTOR_REQUIRED). */
+  code: Type.Optional(SecondFactorCode),
+});
 export type LoginBody = Static<typeof LoginBody>;
 
 /**
@@ -54,7 +51,7 @@ export type LoginBody = Static<typeof LoginBody>;
 export const TwoFactorState = Type.Object({
   required: Type.Boolean(),
   enabled: Type.Boolean(),
-  recoveryCodesLeft: Type.Integer({ minimum: 0 }),
+  recoveryCodesLeft: NonNegativeInt,
 });
 export type TwoFactorState = Static<typeof TwoFactorState>;
 
@@ -70,50 +67,41 @@ export const TwoFactorSetup = Type.Object({
 });
 export type TwoFactorSetup = Static<typeof TwoFactorSetup>;
 
-export const TwoFactorCodeBody = Type.Object(
-  { code: Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$' }) },
-  { additionalProperties: false },
-);
+export const TwoFactorCodeBody = Closed({ code: Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$' }) });
 export type TwoFactorCodeBody = Static<typeof TwoFactorCodeBody>;
 
-export const TwoFactorDisableBody = Type.Object({ password: Password }, { additionalProperties: false });
+export const TwoFactorDisableBody = Closed({ password: Password });
 export type TwoFactorDisableBody = Static<typeof TwoFactorDisableBody>;
 
 /** One-time recovery codes, shown once (the hub keeps only their hashes). */
 export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
 export type RecoveryCodes = Static<typeof RecoveryCodes>;
 
-export const ChangePasswordBody = Type.Object(
-  { currentPassword: Password, newPassword: NewPassword },
-  { additionalProperties: false },
-);
+export const ChangePasswordBody = Closed({ currentPassword: Password, newPassword: NewPassword });
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 
-export const CreateUserBody = Type.Object(
-  {
-    username: Username,
-    displayName: Name,
-    password: NewPassword,
-    role: StaffRole,
-    admin: Type.Optional(Type.Boolean()),
-    shopId: Type.Optional(Id),
-    watcherKind: Type.Optional(WatcherKind),
-  },
-  { additionalProperties: false },
-);
+export const CreateUserBody = Closed({
+  username: Username,
+  displayName: Name,
+  password: NewPassword,
+  role: StaffRole,
+  admin: Type.Optional(Type.Boolean()),
+  shopId: Type.Optional(Id),
+  watcherKind: Type.Optional(WatcherKind),
+});
 export type CreateUserBody = Static<typeof CreateUserBody>;
 
-export const UpdateUserBody = Type.Object(
+export const UpdateUserBody = Closed(
   {
     displayName: Type.Optional(Name),
     disabled: Type.Optional(Type.Boolean()),
     admin: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { minProperties: 1 },
 );
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
-export const ResetPasswordBody = Type.Object({ newPassword: NewPassword }, { additionalProperties: false });
+export const ResetPasswordBody = Closed({ newPassword: NewPassword });
 export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
 
 export const UserList = Type.Object({ users: Type.Array(User) });
@@ -125,10 +113,10 @@ export const ApiKey = Type.Object({
   role: StaffRole,
   prefix: Type.String(),
   createdAt: Type.String(),
-  revokedAt: Type.Union([Type.String(), Type.Null()]),
+  revokedAt: Nullable(Type.String()),
 });
 export type ApiKey = Static<typeof ApiKey>;
-export const CreateApiKeyBody = Type.Object({ name: Name, role: StaffRole }, { additionalProperties: false });
+export const CreateApiKeyBody = Closed({ name: Name, role: StaffRole });
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
 /** The key itself is shown once, at creation; the hub keeps only its hash. */
 export const CreatedApiKey = Type.Object({ apiKey: ApiKey, key: Type.String() });
@@ -140,16 +128,13 @@ export const AuditEntry = Type.Object({
   at: Type.String(),
   actor: Type.String(),
   action: Type.String(),
-  target: Type.Union([Type.String(), Type.Null()]),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  detail: Type.Union([Type.String(), Type.Null()]),
+  target: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+  detail: Nullable(Type.String()),
 });
 export type AuditEntry = Static<typeof AuditEntry>;
-export const AuditQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    beforeId: Type.Optional(Id),
-  },
-  { additionalProperties: false },
-);
+export const AuditQuery = Closed({
+  limit: PageLimit(500),
+  beforeId: Type.Optional(Id),
+});
 export const AuditList = Type.Object({ entries: Type.Array(AuditEntry) });

@@ -3,7 +3,7 @@
  * terminal receives, and the receipts terminals report back.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals, Timestamp } from './common';
+import { Closed, Id, literals, Nullable, PageLimit, Timestamp } from './common';
 import { SpeechReadings } from './speech';
 
 export const AnnouncementKind = literals('emergency', 'important', 'routine');
@@ -38,22 +38,19 @@ export type TargetGroup = Static<typeof TargetGroup>;
 
 /** Who an announcement is for. The set of households is frozen when it is published. */
 export const AnnouncementTarget = Type.Union([
-  Type.Object({ type: Type.Literal('all') }, { additionalProperties: false }),
-  Type.Object(
-    { type: Type.Literal('districts'), districtIds: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }) },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    { type: Type.Literal('groups'), groups: Type.Array(TargetGroup, { minItems: 1, maxItems: 10, uniqueItems: true }) },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      type: Type.Literal('households'),
-      householdIds: Type.Array(Id, { minItems: 1, maxItems: 20000, uniqueItems: true }),
-    },
-    { additionalProperties: false },
-  ),
+  Closed({ type: Type.Literal('all') }),
+  Closed({
+    type: Type.Literal('districts'),
+    districtIds: Type.Array(Id, { minItems: 1, maxItems: 200, uniqueItems: true }),
+  }),
+  Closed({
+    type: Type.Literal('groups'),
+    groups: Type.Array(TargetGroup, { minItems: 1, maxItems: 10, uniqueItems: true }),
+  }),
+  Closed({
+    type: Type.Literal('households'),
+    householdIds: Type.Array(Id, { minItems: 1, maxItems: 20000, uniqueItems: true }),
+  }),
 ]);
 export type AnnouncementTarget = Static<typeof AnnouncementTarget>;
 
@@ -62,51 +59,48 @@ const Body = Type.String({ minLength: 1, maxLength: 4000 });
 /** Server-generated name of an uploaded voice clip (never a client file name). */
 export const AudioId = Type.String({ pattern: '^[a-f0-9]{32}$' });
 
-export const CreateAnnouncementBody = Type.Object(
-  {
-    kind: AnnouncementKind,
-    titleJa: Title,
-    bodyJa: Body,
-    titleEn: Type.Optional(Title),
-    bodyEn: Type.Optional(Body),
-    /** A recorded voice clip uploaded first with POST /api/announcements/audio; otherwise the text is spoken. */
-    audioId: Type.Optional(AudioId),
-    /** Ask "are you safe?" (安否確認) with two answers. */
-    safetyCheck: Type.Optional(Type.Boolean()),
-    /** A drill (訓練): shown and spoken as one; an emergency drill still takes over the screen. */
-    test: Type.Optional(Type.Boolean()),
-    /** How to say words the speech engine reads wrongly (ふりがな), for the hub's voice clip. */
-    readings: Type.Optional(SpeechReadings),
-    target: AnnouncementTarget,
-    sendAt: Type.Optional(Timestamp),
-    expiresAt: Type.Optional(Timestamp),
-    /** Required (true) for an emergency to the whole city: the second confirmation. */
-    confirmWholeCity: Type.Optional(Type.Boolean()),
-    /**
-     * 'eew' (emergencies only): the Earthquake Early Warning chime at the top priority, and sent at
-     * once, without waiting for the hub's voice clip (terminals speak it themselves until it exists).
-     */
-    tone: Type.Optional(AnnouncementTone),
-  },
-  { additionalProperties: false },
-);
+export const CreateAnnouncementBody = Closed({
+  kind: AnnouncementKind,
+  titleJa: Title,
+  bodyJa: Body,
+  titleEn: Type.Optional(Title),
+  bodyEn: Type.Optional(Body),
+  /** A recorded voice clip uploaded first with POST /api/announcements/audio; otherwise the text is spoken. */
+  audioId: Type.Optional(AudioId),
+  /** Ask "are you safe?" (安否確認) with two answers. */
+  safetyCheck: Type.Optional(Type.Boolean()),
+  /** A drill (訓練): shown and spoken as one; an emergency drill still takes over the screen. */
+  test: Type.Optional(Type.Boolean()),
+  /** How to say words the speech engine reads wrongly (ふりがな), for the hub's voice clip. */
+  readings: Type.Optional(SpeechReadings),
+  target: AnnouncementTarget,
+  sendAt: Type.Optional(Timestamp),
+  expiresAt: Type.Optional(Timestamp),
+  /** Required (true) for an emergency to the whole city: the second confirmation. */
+  confirmWholeCity: Type.Optional(Type.Boolean()),
+  /**
+   * 'eew' (emergencies only): the Earthquake Early Warning chime at the top priority, and sent at
+   * once, without waiting for the hub's voice clip (terminals speak it themselves until it exists).
+   */
+  tone: Type.Optional(AnnouncementTone),
+});
 export type CreateAnnouncementBody = Static<typeof CreateAnnouncementBody>;
 
-export const UpdateAnnouncementBody = Type.Object(
+export const UpdateAnnouncementBody = Closed(
   {
     titleJa: Type.Optional(Title),
     bodyJa: Type.Optional(Body),
-    titleEn: Type.Optional(Type.Union([Title, Type.Null()])),
-    bodyEn: Type.Optional(Type.Union([Body, Type.Null()])),
-    expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+    titleEn: Type.Optional(Nullable(Title)),
+    bodyEn: Type.Optional(Nullable(Body)),
+    expiresAt: Type.Optional(Nullable(Timestamp)),
     safetyCheck: Type.Optional(Type.Boolean()),
     readings: Type.Optional(SpeechReadings),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { minProperties: 1 },
 );
 export type UpdateAnnouncementBody = Static<typeof UpdateAnnouncementBody>;
 
-export const TargetPreviewBody = Type.Object({ target: AnnouncementTarget }, { additionalProperties: false });
+export const TargetPreviewBody = Closed({ target: AnnouncementTarget });
 export const TargetPreview = Type.Object({
   households: Type.Integer(),
   terminals: Type.Integer(),
@@ -134,16 +128,16 @@ export const AnnouncementContent = Type.Object({
   test: Type.Boolean(),
   titleJa: Type.String(),
   bodyJa: Type.String(),
-  titleEn: Type.Union([Type.String(), Type.Null()]),
-  bodyEn: Type.Union([Type.String(), Type.Null()]),
+  titleEn: Nullable(Type.String()),
+  bodyEn: Nullable(Type.String()),
   hasAudio: Type.Boolean(),
   safetyCheck: Type.Boolean(),
   /** Where it came from (see AnnouncementSource): 'cap' and 'jma' sound at the national level. */
   source: Type.Optional(AnnouncementSource),
   /** 'eew': the terminal sounds the Earthquake Early Warning chime, at the top priority. */
   tone: Type.Optional(AnnouncementTone),
-  publishedAt: Type.Union([Timestamp, Type.Null()]),
-  expiresAt: Type.Union([Timestamp, Type.Null()]),
+  publishedAt: Nullable(Timestamp),
+  expiresAt: Nullable(Timestamp),
 });
 export type AnnouncementContent = Static<typeof AnnouncementContent>;
 
@@ -164,10 +158,10 @@ export type TerminalAnnouncement = Static<typeof TerminalAnnouncement>;
 export const PendingChange = Type.Object({
   titleJa: Type.Optional(Type.String()),
   bodyJa: Type.Optional(Type.String()),
-  titleEn: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  bodyEn: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  titleEn: Type.Optional(Nullable(Type.String())),
+  bodyEn: Type.Optional(Nullable(Type.String())),
   safetyCheck: Type.Optional(Type.Boolean()),
-  expiresAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+  expiresAt: Type.Optional(Nullable(Timestamp)),
   kind: Type.Optional(AnnouncementKind),
   test: Type.Optional(Type.Boolean()),
   /** When approved it also reaches households it has not reached yet (a wider area). */
@@ -182,35 +176,30 @@ export const Announcement = Type.Intersect([
   Type.Object({
     status: AnnouncementStatus,
     target: AnnouncementTarget,
-    sendAt: Type.Union([Timestamp, Type.Null()]),
+    sendAt: Nullable(Timestamp),
     source: AnnouncementSource,
     /**
      * For one made or last changed by a CAP message: that message's signature, and whose trusted
      * certificate verified it. Absent for other sources and for messages received before signatures
      * were recorded.
      */
-    capSignature: Type.Optional(
-      Type.Object({ state: CapSignatureState, signedBy: Type.Union([Type.String(), Type.Null()]) }),
-    ),
+    capSignature: Type.Optional(Type.Object({ state: CapSignatureState, signedBy: Nullable(Type.String()) })),
     createdBy: Type.String(),
     /** Cleared when the content changes afterwards: the approval was for other content. */
-    approvedBy: Type.Union([Type.String(), Type.Null()]),
-    pendingChange: Type.Union([PendingChange, Type.Null()]),
+    approvedBy: Nullable(Type.String()),
+    pendingChange: Nullable(PendingChange),
     /** Who last changed the content when that change needs a fresh approval: someone else must approve it. */
-    revisedBy: Type.Union([Type.String(), Type.Null()]),
+    revisedBy: Nullable(Type.String()),
     createdAt: Timestamp,
     updatedAt: Timestamp,
-    cancelledAt: Type.Union([Timestamp, Type.Null()]),
+    cancelledAt: Nullable(Timestamp),
     counts: ReceiptCounts,
   }),
 ]);
 export type Announcement = Static<typeof Announcement>;
 export const AnnouncementList = Type.Object({ announcements: Type.Array(Announcement) });
 export type AnnouncementList = Static<typeof AnnouncementList>;
-export const AnnouncementListQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
-  { additionalProperties: false },
-);
+export const AnnouncementListQuery = Closed({ limit: PageLimit(200) });
 
 /**
  * City hall's policy for an API key (a machine sender): the CAP `<sender>` it speaks for (it may
@@ -219,17 +208,14 @@ export const AnnouncementListQuery = Type.Object(
  * also what a key without a policy gets).
  */
 export const PublishPolicy = literals('auto', 'hold');
-export const SenderPolicyBody = Type.Object(
-  {
-    capSender: Type.Union([Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\s,<&]+$' }), Type.Null()]),
-    publish: PublishPolicy,
-  },
-  { additionalProperties: false },
-);
+export const SenderPolicyBody = Closed({
+  capSender: Nullable(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\s,<&]+$' })),
+  publish: PublishPolicy,
+});
 export type SenderPolicyBody = Static<typeof SenderPolicyBody>;
 export const SenderPolicy = Type.Object({
   apiKeyId: Id,
-  capSender: Type.Union([Type.String(), Type.Null()]),
+  capSender: Nullable(Type.String()),
   publish: PublishPolicy,
   updatedBy: Type.String(),
   updatedAt: Timestamp,
@@ -238,26 +224,17 @@ export type SenderPolicy = Static<typeof SenderPolicy>;
 export const SenderPolicyList = Type.Object({ policies: Type.Array(SenderPolicy) });
 export type SenderPolicyList = Static<typeof SenderPolicyList>;
 
-export const AnnouncementSettings = Type.Object(
-  { requireEmergencyApproval: Type.Boolean() },
-  { additionalProperties: false },
-);
+export const AnnouncementSettings = Closed({ requireEmergencyApproval: Type.Boolean() });
 export type AnnouncementSettings = Static<typeof AnnouncementSettings>;
 
 /** Where each district lies, so CAP polygons and circles can be matched to districts. */
-export const DistrictCentroid = Type.Object(
-  {
-    districtId: Id,
-    lat: Type.Number({ minimum: -90, maximum: 90 }),
-    lon: Type.Number({ minimum: -180, maximum: 180 }),
-  },
-  { additionalProperties: false },
-);
+export const DistrictCentroid = Closed({
+  districtId: Id,
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+});
 export type DistrictCentroid = Static<typeof DistrictCentroid>;
-export const DistrictCentroids = Type.Object(
-  { centroids: Type.Array(DistrictCentroid, { maxItems: 1000 }) },
-  { additionalProperties: false },
-);
+export const DistrictCentroids = Closed({ centroids: Type.Array(DistrictCentroid, { maxItems: 1000 }) });
 export type DistrictCentroids = Static<typeof DistrictCentroids>;
 
 export const AudioUploaded = Type.Object({ audioId: AudioId, mimeType: Type.String(), bytes: Type.Integer() });
@@ -266,12 +243,12 @@ export type AudioUploaded = Static<typeof AudioUploaded>;
 export const MAX_AUDIO_BYTES = 5 * 1024 * 1024;
 
 export const FollowUpSort = literals('district', 'needsAssistance');
-export const FollowUpQuery = Type.Object({ sort: Type.Optional(FollowUpSort) }, { additionalProperties: false });
+export const FollowUpQuery = Closed({ sort: Type.Optional(FollowUpSort) });
 export const FollowUpHousehold = Type.Object({
   householdId: Id,
   name: Type.String(),
   address: Type.String(),
-  phone: Type.Union([Type.String(), Type.Null()]),
+  phone: Nullable(Type.String()),
   districtId: Id,
   districtName: Type.String(),
   needsAssistance: Type.Boolean(),
@@ -307,10 +284,7 @@ export type ReceiptStage = Static<typeof ReceiptStage>;
 export const SafetyAnswer = literals('safe', 'need_help');
 export type SafetyAnswer = Static<typeof SafetyAnswer>;
 
-export const ReceiptPayload = Type.Object(
-  { announcementId: Id, stage: ReceiptStage, answer: Type.Optional(SafetyAnswer) },
-  { additionalProperties: false },
-);
+export const ReceiptPayload = Closed({ announcementId: Id, stage: ReceiptStage, answer: Type.Optional(SafetyAnswer) });
 export type ReceiptPayload = Static<typeof ReceiptPayload>;
 
 export const AnnouncementSync = Type.Object({ announcements: Type.Array(TerminalAnnouncement) });

@@ -3,7 +3,7 @@
  * by the hub, callbacks, queue figures.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals, Name } from './common';
+import { Closed, householdRef, Id, literals, Name, NonNegativeInt, Nullable, PageLimit, shopRef } from './common';
 import type { ShopKind } from './shops';
 
 /** An operator's own setting (after-call work is set by the hub after each call, and can be ended early). */
@@ -32,64 +32,50 @@ export const QueuePosition = Type.Object({
   /** 1 = next to be answered. */
   position: Type.Integer({ minimum: 1 }),
   /** People ahead of this caller (position − 1). */
-  ahead: Type.Integer({ minimum: 0 }),
-  estimatedWaitSeconds: Type.Integer({ minimum: 0 }),
+  ahead: NonNegativeInt,
+  estimatedWaitSeconds: NonNegativeInt,
   notice: QueueNotice,
   callback: Type.Boolean(),
 });
 export type QueuePosition = Static<typeof QueuePosition>;
 
-export const CallRequestBody = Type.Object({ shopId: Id }, { additionalProperties: false });
+export const CallRequestBody = Closed({ shopId: Id });
 export type CallRequestBody = Static<typeof CallRequestBody>;
-export const CallIdBody = Type.Object({ callId: Id }, { additionalProperties: false });
+export const CallIdBody = Closed({ callId: Id });
 export type CallIdBody = Static<typeof CallIdBody>;
 
 /** simple-peer's signal messages, strictly shaped so nothing else rides through the relay. */
 export const PeerSignal = Type.Union([
-  Type.Object(
-    {
-      type: literals('offer', 'answer', 'pranswer', 'rollback'),
-      sdp: Type.String({ maxLength: 32_000 }),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      type: Type.Literal('candidate'),
-      candidate: Type.Object(
-        {
-          candidate: Type.String({ maxLength: 1000 }),
-          sdpMLineIndex: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 64 }), Type.Null()])),
-          sdpMid: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-          usernameFragment: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
-        },
-        { additionalProperties: false },
-      ),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object({ type: Type.Literal('renegotiate'), renegotiate: Type.Literal(true) }, { additionalProperties: false }),
-  Type.Object(
-    {
-      type: Type.Literal('transceiverRequest'),
-      transceiverRequest: Type.Object(
-        {
-          kind: literals('audio', 'video'),
-          init: Type.Optional(Type.Object({}, { additionalProperties: true })),
-        },
-        { additionalProperties: false },
-      ),
-    },
-    { additionalProperties: false },
-  ),
+  Closed({
+    type: literals('offer', 'answer', 'pranswer', 'rollback'),
+    sdp: Type.String({ maxLength: 32_000 }),
+  }),
+  Closed({
+    type: Type.Literal('candidate'),
+    candidate: Closed({
+      candidate: Type.String({ maxLength: 1000 }),
+      sdpMLineIndex: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 64 }))),
+      sdpMid: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+      usernameFragment: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
+    }),
+  }),
+  Closed({ type: Type.Literal('renegotiate'), renegotiate: Type.Literal(true) }),
+  Closed({
+    type: Type.Literal('transceiverRequest'),
+    transceiverRequest: Closed({
+      kind: literals('audio', 'video'),
+      init: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    }),
+  }),
 ]);
 export type PeerSignal = Static<typeof PeerSignal>;
 
 /** A signal for the other party of `callId`. `generation` grows each time the peer is rebuilt. */
-export const CallSignal = Type.Object(
-  { callId: Id, generation: Type.Integer({ minimum: 0, maximum: 1000 }), signal: PeerSignal },
-  { additionalProperties: false },
-);
+export const CallSignal = Closed({
+  callId: Id,
+  generation: Type.Integer({ minimum: 0, maximum: 1000 }),
+  signal: PeerSignal,
+});
 export type CallSignal = Static<typeof CallSignal>;
 
 export const IceServer = Type.Object({
@@ -100,7 +86,7 @@ export const IceServer = Type.Object({
 export type IceServer = Static<typeof IceServer>;
 export const IceServersResponse = Type.Object({
   iceServers: Type.Array(IceServer),
-  ttlSeconds: Type.Union([Type.Integer(), Type.Null()]),
+  ttlSeconds: Nullable(Type.Integer()),
 });
 export type IceServersResponse = Static<typeof IceServersResponse>;
 
@@ -110,10 +96,9 @@ export const CallInfo = Type.Object({
   shopId: Id,
   shopName: Name,
   shopKind: literals('shop', 'listening'),
-  householdId: Id,
-  householdName: Type.String(),
-  operatorId: Type.Union([Id, Type.Null()]),
-  operatorName: Type.Union([Type.String(), Type.Null()]),
+  ...householdRef,
+  operatorId: Nullable(Id),
+  operatorName: Nullable(Type.String()),
   direction: literals('inbound', 'outbound'),
   status: CallStatus,
 });
@@ -129,10 +114,7 @@ export const CallEndReason = literals(
 );
 export type CallEndReason = Static<typeof CallEndReason>;
 
-export const SetAvailabilityBody = Type.Object(
-  { availability: literals('available', 'away') },
-  { additionalProperties: false },
-);
+export const SetAvailabilityBody = Closed({ availability: literals('available', 'away') });
 export type SetAvailabilityBody = Static<typeof SetAvailabilityBody>;
 
 export const OperatorState = Type.Object({
@@ -142,39 +124,37 @@ export const OperatorState = Type.Object({
   availability: Availability,
   /** Derived: what the operator is doing now. */
   activity: literals('idle', 'ringing', 'in_call', 'away', 'after_call_work', 'offline'),
-  callId: Type.Union([Id, Type.Null()]),
-  missedRings: Type.Integer({ minimum: 0 }),
+  callId: Nullable(Id),
+  missedRings: NonNegativeInt,
 });
 export type OperatorState = Static<typeof OperatorState>;
 
 export const QueueFigures = Type.Object({
   shopId: Id,
-  waitingNow: Type.Integer({ minimum: 0 }),
-  callbacksWaiting: Type.Integer({ minimum: 0 }),
+  waitingNow: NonNegativeInt,
+  callbacksWaiting: NonNegativeInt,
   averageSpeedOfAnswerSeconds: Type.Number({ minimum: 0 }),
   abandonmentRate: Type.Number({ minimum: 0, maximum: 1 }),
   answeredWithin20sShare: Type.Number({ minimum: 0, maximum: 1 }),
   averageHandleSeconds: Type.Number({ minimum: 0 }),
-  callsPerOperator: Type.Array(Type.Object({ operatorId: Id, answered: Type.Integer({ minimum: 0 }) })),
-  answered: Type.Integer({ minimum: 0 }),
-  abandoned: Type.Integer({ minimum: 0 }),
+  callsPerOperator: Type.Array(Type.Object({ operatorId: Id, answered: NonNegativeInt })),
+  answered: NonNegativeInt,
+  abandoned: NonNegativeInt,
 });
 export type QueueFigures = Static<typeof QueueFigures>;
 
 export const QueueEntryView = Type.Object({
   callId: Id,
-  householdId: Id,
-  householdName: Type.String(),
+  ...householdRef,
   since: Type.String(),
   callback: Type.Boolean(),
-  ringingOperatorId: Type.Union([Id, Type.Null()]),
+  ringingOperatorId: Nullable(Id),
 });
 export type QueueEntryView = Static<typeof QueueEntryView>;
 
 /** The console's view of one queue (a shop or the listening line). */
 export const QueueView = Type.Object({
-  shopId: Id,
-  shopName: Type.String(),
+  ...shopRef,
   shopKind: literals('shop', 'listening'),
   open: Type.Boolean(),
   entries: Type.Array(QueueEntryView),
@@ -184,23 +164,19 @@ export const QueueView = Type.Object({
 export type QueueView = Static<typeof QueueView>;
 export const QueueViewList = Type.Object({ queues: Type.Array(QueueView) });
 
-export const CallbackBody = Type.Object(
-  { householdId: Id, callbackOf: Type.Optional(Id), orderId: Type.Optional(Id) },
-  { additionalProperties: false },
-);
+export const CallbackBody = Closed({ householdId: Id, callbackOf: Type.Optional(Id), orderId: Type.Optional(Id) });
 export type CallbackBody = Static<typeof CallbackBody>;
 
 export const CallHistoryItem = Type.Object({
   callId: Id,
   shopId: Id,
-  householdId: Id,
-  householdName: Type.String(),
-  operatorId: Type.Union([Id, Type.Null()]),
+  ...householdRef,
+  operatorId: Nullable(Id),
   direction: literals('inbound', 'outbound'),
   status: CallStatus,
   requestedAt: Type.String(),
-  answeredAt: Type.Union([Type.String(), Type.Null()]),
-  endedAt: Type.Union([Type.String(), Type.Null()]),
+  answeredAt: Nullable(Type.String()),
+  endedAt: Nullable(Type.String()),
 });
 export type CallHistoryItem = Static<typeof CallHistoryItem>;
 export const CallHistory = Type.Object({ calls: Type.Array(CallHistoryItem) });
@@ -213,10 +189,7 @@ export const CallEnded = Type.Object({ callId: Id, reason: CallEndReason, lost: 
 export type CallEnded = Static<typeof CallEnded>;
 
 /** A waiting caller offered to an operator, who must answer within the ring timeout. */
-export const CallRinging = Type.Composite([
-  CallInfo,
-  Type.Object({ ringTimeoutSeconds: Type.Integer({ minimum: 0 }) }),
-]);
+export const CallRinging = Type.Composite([CallInfo, Type.Object({ ringTimeoutSeconds: NonNegativeInt })]);
 export type CallRinging = Static<typeof CallRinging>;
 export const RingCancelled = Type.Object({
   callId: Id,
@@ -226,14 +199,11 @@ export type RingCancelled = Static<typeof RingCancelled>;
 export const CallIdResult = Type.Object({ callId: Id });
 export const SignalDelivered = Type.Object({ delivered: Type.Literal(true) });
 export type SignalDelivered = Static<typeof SignalDelivered>;
-export const CallHistoryQuery = Type.Object(
-  {
-    shopId: Type.Optional(Id),
-    householdId: Type.Optional(Id),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  },
-  { additionalProperties: false },
-);
+export const CallHistoryQuery = Closed({
+  shopId: Type.Optional(Id),
+  householdId: Type.Optional(Id),
+  limit: PageLimit(500),
+});
 export type CallHistoryQuery = Static<typeof CallHistoryQuery>;
 
 /** The resident's side of a connected call, as the operator sees it. */
@@ -247,40 +217,37 @@ export const ResidentState = Type.Object({
 export type ResidentState = Static<typeof ResidentState>;
 
 /** The peer this console tab runs: the initiator builds it under `generation` (a higher one replaces it). */
-export const CallMedia = Type.Object({ callId: Id, generation: Type.Integer({ minimum: 0 }) });
+export const CallMedia = Type.Object({ callId: Id, generation: NonNegativeInt });
 export type CallMedia = Static<typeof CallMedia>;
 
 /** A terminal's call as the hub has it, asked for after every (re)connect. */
 export const TerminalCallSync = Type.Object({
-  call: Type.Union([CallInfo, Type.Null()]),
-  position: Type.Union([QueuePosition, Type.Null()]),
+  call: Nullable(CallInfo),
+  position: Nullable(QueuePosition),
   /** A call that ended while this terminal was away. */
-  ended: Type.Union([CallEnded, Type.Null()]),
+  ended: Nullable(CallEnded),
 });
 export type TerminalCallSync = Static<typeof TerminalCallSync>;
 
-export const StaffCallSyncBody = Type.Object(
-  {
-    /** The peer this tab still runs (after a network drop), kept if it is still the call's. */
-    media: Type.Union([CallMedia, Type.Null()]),
-  },
-  { additionalProperties: false },
-);
+export const StaffCallSyncBody = Closed({
+  /** The peer this tab still runs (after a network drop), kept if it is still the call's. */
+  media: Nullable(CallMedia),
+});
 export type StaffCallSyncBody = Static<typeof StaffCallSyncBody>;
 
 /** An operator's calls as one console tab should show them (sent to each tab when anything changes). */
 export const StaffCallSync = Type.Object({
-  call: Type.Union([CallInfo, Type.Null()]),
+  call: Nullable(CallInfo),
   /** This tab holds the call (camera and peer); false: the call is on another tab. */
   here: Type.Boolean(),
-  ringing: Type.Union([CallRinging, Type.Null()]),
+  ringing: Nullable(CallRinging),
   /** Start (or keep) the peer: null until the resident's terminal is ready for it. */
-  media: Type.Union([CallMedia, Type.Null()]),
-  resident: Type.Union([ResidentState, Type.Null()]),
+  media: Nullable(CallMedia),
+  resident: Nullable(ResidentState),
   /** A call that ended while this operator had no console open. */
-  ended: Type.Union([CallEnded, Type.Null()]),
+  ended: Nullable(CallEnded),
 });
 export type StaffCallSync = Static<typeof StaffCallSync>;
 
-export const CallHoldBody = Type.Object({ callId: Id, held: Type.Boolean() }, { additionalProperties: false });
+export const CallHoldBody = Closed({ callId: Id, held: Type.Boolean() });
 export type CallHoldBody = Static<typeof CallHoldBody>;

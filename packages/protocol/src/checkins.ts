@@ -3,7 +3,7 @@
  * check-in plan (deadline, days, reminders, grace period, which signs of life count).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals, Timestamp } from './common';
+import { Closed, Id, literals, NonNegativeInt, Nullable, Timestamp } from './common';
 
 /** Kinds of activity that may count as a sign of life (a plan chooses which). */
 export const ActivityKind = literals(
@@ -42,15 +42,12 @@ export const IdempotencyKey = Type.String({
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
 });
 
-export const CheckinSubmit = Type.Object(
-  {
-    idempotencyKey: IdempotencyKey,
-    /** When the resident pressed the button (the terminal's clock, ISO 8601); the hub clamps it to sane bounds. */
-    pressedAt: IsoInstant,
-    mood: Type.Optional(Mood),
-  },
-  { additionalProperties: false },
-);
+export const CheckinSubmit = Closed({
+  idempotencyKey: IdempotencyKey,
+  /** When the resident pressed the button (the terminal's clock, ISO 8601); the hub clamps it to sane bounds. */
+  pressedAt: IsoInstant,
+  mood: Type.Optional(Mood),
+});
 export type CheckinSubmit = Static<typeof CheckinSubmit>;
 
 export const CheckinReceipt = Type.Object({
@@ -61,7 +58,7 @@ export const CheckinReceipt = Type.Object({
   countedAt: Timestamp,
   /** The check-in day this counts for. */
   day: LocalDate,
-  mood: Type.Union([Mood, Type.Null()]),
+  mood: Nullable(Mood),
 });
 export type CheckinReceipt = Static<typeof CheckinReceipt>;
 
@@ -72,7 +69,7 @@ export const CheckinStatus = Type.Object({
   scheduled: Type.Boolean(),
   deadline: Timestamp,
   checkedIn: Type.Boolean(),
-  checkedInAt: Type.Union([Timestamp, Type.Null()]),
+  checkedInAt: Nullable(Timestamp),
 });
 export type CheckinStatus = Static<typeof CheckinStatus>;
 
@@ -81,7 +78,7 @@ export const CheckinReminder = Type.Object({
   stage: literals('before', 'deadline'),
   day: LocalDate,
   deadline: Timestamp,
-  minutesLeft: Type.Integer({ minimum: 0 }),
+  minutesLeft: NonNegativeInt,
   /** City hall is testing the plan (shortened ladder): the terminal says it is a test. */
   test: Type.Optional(Type.Boolean()),
 });
@@ -111,12 +108,12 @@ export const CheckinPlan = Type.Object({
   ...CheckinPlanFields,
   /** True when the household has no plan of its own and the city's default applies. */
   isDefault: Type.Boolean(),
-  updatedAt: Type.Union([Timestamp, Type.Null()]),
+  updatedAt: Nullable(Timestamp),
 });
 export type CheckinPlan = Static<typeof CheckinPlan>;
 
-export const CheckinPlanBody = Type.Object(CheckinPlanFields, { additionalProperties: false });
+export const CheckinPlanBody = Closed(CheckinPlanFields);
 export type CheckinPlanBody = Static<typeof CheckinPlanBody>;
 
-export const HouseholdIdParams = Type.Object({ householdId: Id }, { additionalProperties: false });
+export const HouseholdIdParams = Closed({ householdId: Id });
 export type HouseholdIdParams = Static<typeof HouseholdIdParams>;

@@ -1,4 +1,14 @@
-import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+import {
+  type ObjectOptions,
+  type Static,
+  type TLiteral,
+  type TNull,
+  type TObject,
+  type TProperties,
+  type TSchema,
+  type TUnion,
+  Type,
+} from '@sinclair/typebox';
 
 /** A closed set of string values: `literals('a', 'b')` is `Type.Union([Type.Literal('a'), Type.Literal('b')])`. */
 export function literals<const T extends readonly [string, ...string[]]>(
@@ -7,9 +17,32 @@ export function literals<const T extends readonly [string, ...string[]]>(
   return Type.Union(values.map((v) => Type.Literal(v))) as TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>;
 }
 
+/** `Nullable(X)`: an X or null (a field that is always sent, null when there is nothing). */
+export function Nullable<T extends TSchema>(schema: T): TUnion<[T, TNull]> {
+  return Type.Union([schema, Type.Null()]);
+}
+
+/** An object that takes no field beyond those it names: request bodies, query strings, command payloads. */
+export function Closed<T extends TProperties>(properties: T, options?: ObjectOptions): TObject<T> {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+/** A whole number from 0: counts, sizes, durations, prices. */
+export const NonNegativeInt = Type.Integer({ minimum: 0 });
+
+/** A list's optional `limit` in the query string: how many rows at most it answers (the hub's default when absent). */
+export function PageLimit(max: number) {
+  return Type.Optional(Type.Integer({ minimum: 1, maximum: max }));
+}
+
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 52 });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 export type IdParams = Static<typeof IdParams>;
+
+/** The household a row is about, with its name to show: spread into the row's `Type.Object`. */
+export const householdRef = { householdId: Id, householdName: Type.String() };
+/** The shop (or listening line) a row is about, with its name to show. */
+export const shopRef = { shopId: Id, shopName: Type.String() };
 
 /** A short single-line name a person typed. */
 export const Name = Type.String({ minLength: 1, maxLength: 120 });

@@ -4,33 +4,28 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { LocalTime } from './checkins';
-import { Id, literals, Name, Timestamp } from './common';
+import { Closed, householdRef, Id, literals, Name, Nullable, shopRef, Timestamp } from './common';
 
 /** How worried: a watcher should know (worried), go and see (visit), act now (urgent). */
 export const ConcernLevel = literals('worried', 'visit', 'urgent');
 export type ConcernLevel = Static<typeof ConcernLevel>;
 
-export const CallNoteBody = Type.Object(
-  {
-    /** How the resident seemed; required with a concern, so the watchers know what to look at. */
-    note: Type.String({ maxLength: 1000 }),
-    concern: Type.Union([ConcernLevel, Type.Null()]),
-  },
-  { additionalProperties: false },
-);
+export const CallNoteBody = Closed({
+  /** How the resident seemed; required with a concern, so the watchers know what to look at. */
+  note: Type.String({ maxLength: 1000 }),
+  concern: Nullable(ConcernLevel),
+});
 export type CallNoteBody = Static<typeof CallNoteBody>;
 
 export const CallNote = Type.Object({
   id: Id,
   callId: Id,
-  householdId: Id,
-  householdName: Type.String(),
-  shopId: Id,
-  shopName: Type.String(),
+  ...householdRef,
+  ...shopRef,
   shopKind: literals('shop', 'listening'),
   authorName: Type.String(),
   note: Type.String(),
-  concern: Type.Union([ConcernLevel, Type.Null()]),
+  concern: Nullable(ConcernLevel),
   /** When the call began (the resident asked, or the terminal rang). */
   callAt: Timestamp,
   writtenAt: Timestamp,
@@ -42,27 +37,21 @@ export type CallNoteList = Static<typeof CallNoteList>;
 /** 0 = Sunday … 6 = Saturday, in the city's time zone. */
 export const Weekday = Type.Integer({ minimum: 0, maximum: 6 });
 
-export const CallScheduleBody = Type.Object(
-  {
-    householdId: Id,
-    /** The listening line that calls; a listener's own line when left out. */
-    shopId: Type.Optional(Id),
-    weekdays: Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true }),
-    time: LocalTime,
-    note: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
+export const CallScheduleBody = Closed({
+  householdId: Id,
+  /** The listening line that calls; a listener's own line when left out. */
+  shopId: Type.Optional(Id),
+  weekdays: Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true }),
+  time: LocalTime,
+  note: Type.Optional(Type.String({ maxLength: 200 })),
+});
 export type CallScheduleBody = Static<typeof CallScheduleBody>;
 
-export const CallScheduleUpdateBody = Type.Object(
-  {
-    weekdays: Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true }),
-    time: LocalTime,
-    note: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
+export const CallScheduleUpdateBody = Closed({
+  weekdays: Type.Array(Weekday, { minItems: 1, maxItems: 7, uniqueItems: true }),
+  time: LocalTime,
+  note: Type.Optional(Type.String({ maxLength: 200 })),
+});
 export type CallScheduleUpdateBody = Static<typeof CallScheduleUpdateBody>;
 
 /**
@@ -76,29 +65,27 @@ export type ScheduledCallState = Static<typeof ScheduledCallState>;
 export const ScheduledCall = Type.Object({
   id: Id,
   scheduleId: Id,
-  householdId: Id,
-  householdName: Type.String(),
+  ...householdRef,
   shopId: Id,
   dueAt: Timestamp,
   state: ScheduledCallState,
-  callId: Type.Union([Id, Type.Null()]),
+  callId: Nullable(Id),
   note: Type.String(),
 });
 export type ScheduledCall = Static<typeof ScheduledCall>;
 
 export const CallSchedule = Type.Object({
   id: Id,
-  householdId: Id,
-  householdName: Type.String(),
+  ...householdRef,
   shopId: Id,
   shopName: Name,
   weekdays: Type.Array(Weekday),
   time: LocalTime,
   note: Type.String(),
   /** The next time the call is offered. */
-  nextAt: Type.Union([Timestamp, Type.Null()]),
+  nextAt: Nullable(Timestamp),
   /** The latest planned call and how it went; null before the first. */
-  last: Type.Union([ScheduledCall, Type.Null()]),
+  last: Nullable(ScheduledCall),
   updatedAt: Timestamp,
 });
 export type CallSchedule = Static<typeof CallSchedule>;
@@ -109,7 +96,7 @@ export const CallScheduleList = Type.Object({
   due: Type.Array(ScheduledCall),
 });
 export type CallScheduleList = Static<typeof CallScheduleList>;
-export const CallScheduleQuery = Type.Object({ householdId: Type.Optional(Id) }, { additionalProperties: false });
+export const CallScheduleQuery = Closed({ householdId: Type.Optional(Id) });
 
-export const ScheduledCallIdBody = Type.Object({ scheduledCallId: Id }, { additionalProperties: false });
+export const ScheduledCallIdBody = Closed({ scheduledCallId: Id });
 export type ScheduledCallIdBody = Static<typeof ScheduledCallIdBody>;

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { NonNegativeInt } from './common';
 
 /** Stable error codes. Clients branch on these; messages are for people. */
 export const ErrorCodes = {
@@ -65,7 +66,7 @@ export const ErrorInfo = Type.Object({
   /** True when the same request may succeed later unchanged (e.g. STORAGE_UNAVAILABLE): keep it and retry. */
   retryable: Type.Optional(Type.Boolean()),
   /** The hub's hint for the first retry; clients add their own backoff and jitter. */
-  retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+  retryAfterSeconds: Type.Optional(NonNegativeInt),
 });
 export type ErrorInfo = Static<typeof ErrorInfo>;
 

@@ -4,7 +4,7 @@
  * row's problems before anything is stored, then the import stores the rows that have none.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals } from './common';
+import { Id, literals, Nullable } from './common';
 
 /** Content types the import takes (Excel saves CSV as text/csv; some browsers send the Excel type). */
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/vnd.ms-excel'] as const;
@@ -38,12 +38,12 @@ export const ImportProblemCode = literals(
 export type ImportProblemCode = Static<typeof ImportProblemCode>;
 
 export const ImportProblem = Type.Object({
-  field: Type.Union([ImportField, Type.Null()]),
+  field: Nullable(ImportField),
   code: ImportProblemCode,
   /** The value as it was in the file (trimmed), when it helps to see it. */
-  value: Type.Union([Type.String(), Type.Null()]),
+  value: Nullable(Type.String()),
   /** For `duplicate_in_file`: the earlier line; `already_registered`: the household's id. */
-  other: Type.Union([Type.Integer(), Type.Null()]),
+  other: Nullable(Type.Integer()),
   message: Type.String(),
 });
 export type ImportProblem = Static<typeof ImportProblem>;
@@ -57,8 +57,8 @@ export const ImportRow = Type.Object({
   name: Type.String(),
   kana: Type.String(),
   address: Type.String(),
-  phone: Type.Union([Type.String(), Type.Null()]),
-  districtId: Type.Union([Id, Type.Null()]),
+  phone: Nullable(Type.String()),
+  districtId: Nullable(Id),
   districtName: Type.String(),
   needsAssistance: Type.Boolean(),
   assistanceReason: Type.String(),
@@ -67,7 +67,7 @@ export const ImportRow = Type.Object({
   action: ImportRowAction,
   problems: Type.Array(ImportProblem),
   /** After the import: the household created from this row. */
-  householdId: Type.Union([Id, Type.Null()]),
+  householdId: Nullable(Id),
 });
 export type ImportRow = Static<typeof ImportRow>;
 

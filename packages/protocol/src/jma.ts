@@ -4,7 +4,7 @@
  * what `POST /api/jma` answers.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals, Timestamp } from './common';
+import { Closed, Id, literals, NonNegativeInt, Nullable, PageLimit, Timestamp } from './common';
 
 /** The media types `POST /api/jma` takes (a telegram is read raw: its XML declaration says how to decode it). */
 export const JMA_CONTENT_TYPES = ['application/xml', 'text/xml'] as const;
@@ -12,10 +12,7 @@ export const JMA_CONTENT_TYPES = ['application/xml', 'text/xml'] as const;
 /** quake = 地震情報／細分区域, city = 気象・地震・火山情報／市町村等, tsunami = 津波予報区. */
 export const JmaAreaType = literals('quake', 'city', 'tsunami');
 export type JmaAreaType = Static<typeof JmaAreaType>;
-export const JmaArea = Type.Object(
-  { type: JmaAreaType, code: Type.String({ pattern: '^[0-9]{1,7}$' }) },
-  { additionalProperties: false },
-);
+export const JmaArea = Closed({ type: JmaAreaType, code: Type.String({ pattern: '^[0-9]{1,7}$' }) });
 export type JmaArea = Static<typeof JmaArea>;
 
 export const JMA_INTENSITIES = ['1', '2', '3', '4', '5-', '5+', '6-', '6+', '7'] as const;
@@ -37,66 +34,54 @@ export const JMA_TEMPLATE_IDS = [
 ] as const;
 export type JmaTemplateId = (typeof JMA_TEMPLATE_IDS)[number];
 
-export const JmaTemplate = Type.Object(
-  {
-    titleJa: Type.String({ minLength: 1, maxLength: 200 }),
-    bodyJa: Type.String({ minLength: 1, maxLength: 2000 }),
-    titleEn: Type.String({ minLength: 1, maxLength: 200 }),
-    bodyEn: Type.String({ minLength: 1, maxLength: 2000 }),
-  },
-  { additionalProperties: false },
-);
+export const JmaTemplate = Closed({
+  titleJa: Type.String({ minLength: 1, maxLength: 200 }),
+  bodyJa: Type.String({ minLength: 1, maxLength: 2000 }),
+  titleEn: Type.String({ minLength: 1, maxLength: 200 }),
+  bodyEn: Type.String({ minLength: 1, maxLength: 2000 }),
+});
 export type JmaTemplate = Static<typeof JmaTemplate>;
 
-export const JmaPolicy = Type.Object(
-  {
-    /** 緊急地震速報（警報） covering the city: emergency at the top priority with the EEW chime, or nothing. */
-    eew: literals('emergency', 'ignore'),
-    /** Observed intensity in the city: from this class an emergency (null: never). */
-    intensityEmergencyFrom: Type.Union([JmaIntensity, Type.Null()]),
-    /** …and from this class an important notice (null: never). */
-    intensityImportantFrom: Type.Union([JmaIntensity, Type.Null()]),
-    /** Ask residents 安否確認 (are you safe?) with an intensity emergency. */
-    intensitySafetyCheck: Type.Boolean(),
-    tsunamiMajor: JmaAction,
-    tsunamiWarning: JmaAction,
-    tsunamiAdvisory: JmaAction,
-    /** When a tsunami warning or advisory is lifted: withdraw the alert and announce a routine all-clear. */
-    allClear: Type.Boolean(),
-    /** An EEW alert is taken down after this many minutes (the observed intensity follows it). */
-    eewExpiresMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
-    /** Intensity notices and all-clears are taken down after this many hours. */
-    noticeExpiresHours: Type.Integer({ minimum: 1, maximum: 720 }),
-    templates: Type.Object(
-      Object.fromEntries(JMA_TEMPLATE_IDS.map((id) => [id, JmaTemplate])) as Record<JmaTemplateId, typeof JmaTemplate>,
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-);
+export const JmaPolicy = Closed({
+  /** 緊急地震速報（警報） covering the city: emergency at the top priority with the EEW chime, or nothing. */
+  eew: literals('emergency', 'ignore'),
+  /** Observed intensity in the city: from this class an emergency (null: never). */
+  intensityEmergencyFrom: Nullable(JmaIntensity),
+  /** …and from this class an important notice (null: never). */
+  intensityImportantFrom: Nullable(JmaIntensity),
+  /** Ask residents 安否確認 (are you safe?) with an intensity emergency. */
+  intensitySafetyCheck: Type.Boolean(),
+  tsunamiMajor: JmaAction,
+  tsunamiWarning: JmaAction,
+  tsunamiAdvisory: JmaAction,
+  /** When a tsunami warning or advisory is lifted: withdraw the alert and announce a routine all-clear. */
+  allClear: Type.Boolean(),
+  /** An EEW alert is taken down after this many minutes (the observed intensity follows it). */
+  eewExpiresMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  /** Intensity notices and all-clears are taken down after this many hours. */
+  noticeExpiresHours: Type.Integer({ minimum: 1, maximum: 720 }),
+  templates: Type.Object(
+    Object.fromEntries(JMA_TEMPLATE_IDS.map((id) => [id, JmaTemplate])) as Record<JmaTemplateId, typeof JmaTemplate>,
+    { additionalProperties: false },
+  ),
+});
 export type JmaPolicy = Static<typeof JmaPolicy>;
 
-export const JmaSettings = Type.Object(
-  {
-    areas: Type.Array(JmaArea, { maxItems: 50 }),
-    /** Where the areas come from: an administrator's setting, or TSUNAGU_JMA_AREAS. */
-    areasSource: literals('admin', 'environment', 'none'),
-    policy: JmaPolicy,
-    /** TSUNAGU_JMA_MAX_AGE: older telegrams are recorded, not announced (0: no limit). */
-    maxAgeSeconds: Type.Integer({ minimum: 0 }),
-    feeds: Type.Array(Type.String()),
-  },
-  { additionalProperties: false },
-);
+export const JmaSettings = Closed({
+  areas: Type.Array(JmaArea, { maxItems: 50 }),
+  /** Where the areas come from: an administrator's setting, or TSUNAGU_JMA_AREAS. */
+  areasSource: literals('admin', 'environment', 'none'),
+  policy: JmaPolicy,
+  /** TSUNAGU_JMA_MAX_AGE: older telegrams are recorded, not announced (0: no limit). */
+  maxAgeSeconds: NonNegativeInt,
+  feeds: Type.Array(Type.String()),
+});
 export type JmaSettings = Static<typeof JmaSettings>;
 
-export const UpdateJmaSettingsBody = Type.Object(
-  {
-    areas: Type.Optional(Type.Array(JmaArea, { maxItems: 50 })),
-    policy: Type.Optional(JmaPolicy),
-  },
-  { additionalProperties: false },
-);
+export const UpdateJmaSettingsBody = Closed({
+  areas: Type.Optional(Type.Array(JmaArea, { maxItems: 50 })),
+  policy: Type.Optional(JmaPolicy),
+});
 export type UpdateJmaSettingsBody = Static<typeof UpdateJmaSettingsBody>;
 
 export const JmaDecision = literals(
@@ -134,7 +119,7 @@ export const JmaTelegramRecord = Type.Object({
   mode: literals('live', 'drill', 'test'),
   infoType: literals('issue', 'correction', 'delay', 'cancel'),
   eventId: Type.String(),
-  serial: Type.Union([Type.Integer(), Type.Null()]),
+  serial: Nullable(Type.Integer()),
   reportAt: Timestamp,
   headline: Type.String(),
   decision: JmaDecision,
@@ -142,7 +127,7 @@ export const JmaTelegramRecord = Type.Object({
   reasonJa: Type.String(),
   reasonEn: Type.String(),
   /** The announcement this telegram produced or changed (the all-clear, for a lift). */
-  announcementId: Type.Union([Id, Type.Null()]),
+  announcementId: Nullable(Id),
   /** Announcements it took down. */
   withdrawnIds: Type.Array(Id),
 });
@@ -150,13 +135,10 @@ export type JmaTelegramRecord = Static<typeof JmaTelegramRecord>;
 
 export const JmaTelegramList = Type.Object({ telegrams: Type.Array(JmaTelegramRecord) });
 export type JmaTelegramList = Static<typeof JmaTelegramList>;
-export const JmaTelegramQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-    beforeId: Type.Optional(Id),
-  },
-  { additionalProperties: false },
-);
+export const JmaTelegramQuery = Closed({
+  limit: PageLimit(200),
+  beforeId: Type.Optional(Id),
+});
 export type JmaTelegramQuery = Static<typeof JmaTelegramQuery>;
 
 /** `POST /api/jma` → 201 when an announcement was made or changed. */

@@ -4,7 +4,7 @@
  * an alert after signing in.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Timestamp } from './common';
+import { Closed, Id, NonNegativeInt, Nullable, Timestamp } from './common';
 
 /** A channel's stable name (`mail`, `push`, or one a city adds: `sms`, `voice`…). */
 export const ChannelName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,19}$' });
@@ -31,13 +31,13 @@ export const NotificationDelivery = Type.Object({
   /** The alert's level when this was sent (each escalation step notifies again). */
   level: Type.Integer({ minimum: 0, maximum: 3 }),
   status: DeliveryStatus,
-  attempts: Type.Integer({ minimum: 0 }),
+  attempts: NonNegativeInt,
   /** What went wrong last, in words (for city hall); null when nothing did. */
-  lastError: Type.Union([Type.String(), Type.Null()]),
+  lastError: Nullable(Type.String()),
   createdAt: Timestamp,
-  sentAt: Type.Union([Timestamp, Type.Null()]),
-  nextAttemptAt: Type.Union([Timestamp, Type.Null()]),
-  acknowledgedAt: Type.Union([Timestamp, Type.Null()]),
+  sentAt: Nullable(Timestamp),
+  nextAttemptAt: Nullable(Timestamp),
+  acknowledgedAt: Nullable(Timestamp),
 });
 export type NotificationDelivery = Static<typeof NotificationDelivery>;
 
@@ -46,7 +46,7 @@ export const PushDevice = Type.Object({
   id: Id,
   label: Type.String(),
   createdAt: Timestamp,
-  lastSuccessAt: Type.Union([Timestamp, Type.Null()]),
+  lastSuccessAt: Nullable(Timestamp),
 });
 export type PushDevice = Static<typeof PushDevice>;
 
@@ -57,7 +57,7 @@ export const EmailAddress = Type.String({
 
 /** A staff member's own notification settings. */
 export const NotificationSettings = Type.Object({
-  email: Type.Union([EmailAddress, Type.Null()]),
+  email: Nullable(EmailAddress),
   /** Send alerts by e-mail (needs `email`). */
   mail: Type.Boolean(),
   /** Send alerts to the subscribed devices. */
@@ -68,44 +68,34 @@ export const NotificationSettings = Type.Object({
   /** What the hub can send with: a channel not configured is not offered. */
   available: Type.Object({ mail: Type.Boolean(), push: Type.Boolean() }),
   /** The hub's VAPID public key (base64url) for PushManager.subscribe; null without Web Push. */
-  vapidPublicKey: Type.Union([Type.String(), Type.Null()]),
+  vapidPublicKey: Nullable(Type.String()),
 });
 export type NotificationSettings = Static<typeof NotificationSettings>;
 
-export const NotificationSettingsBody = Type.Object(
-  {
-    email: Type.Union([EmailAddress, Type.Null()]),
-    mail: Type.Boolean(),
-    push: Type.Boolean(),
-    disasterSupport: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
+export const NotificationSettingsBody = Closed({
+  email: Nullable(EmailAddress),
+  mail: Type.Boolean(),
+  push: Type.Boolean(),
+  disasterSupport: Type.Optional(Type.Boolean()),
+});
 export type NotificationSettingsBody = Static<typeof NotificationSettingsBody>;
 
 /** What PushSubscription.toJSON() gives, plus a name for the device. */
-export const PushSubscriptionBody = Type.Object(
-  {
-    endpoint: Type.String({ minLength: 10, maxLength: 2000, pattern: '^https?://' }),
-    keys: Type.Object(
-      {
-        p256dh: Type.String({ minLength: 80, maxLength: 120, pattern: '^[A-Za-z0-9_-]+=*$' }),
-        auth: Type.String({ minLength: 16, maxLength: 40, pattern: '^[A-Za-z0-9_-]+=*$' }),
-      },
-      { additionalProperties: false },
-    ),
-    expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
-    label: Type.Optional(Type.String({ maxLength: 120 })),
-  },
-  { additionalProperties: false },
-);
+export const PushSubscriptionBody = Closed({
+  endpoint: Type.String({ minLength: 10, maxLength: 2000, pattern: '^https?://' }),
+  keys: Closed({
+    p256dh: Type.String({ minLength: 80, maxLength: 120, pattern: '^[A-Za-z0-9_-]+=*$' }),
+    auth: Type.String({ minLength: 16, maxLength: 40, pattern: '^[A-Za-z0-9_-]+=*$' }),
+  }),
+  expirationTime: Type.Optional(Nullable(Type.Number())),
+  label: Type.Optional(Type.String({ maxLength: 120 })),
+});
 export type PushSubscriptionBody = Static<typeof PushSubscriptionBody>;
 
 /** The signed token of an acknowledgement link (as e-mailed or in a push notification). */
-export const AckLinkBody = Type.Object(
-  { token: Type.String({ minLength: 20, maxLength: 400, pattern: '^[A-Za-z0-9_.-]+$' }) },
-  { additionalProperties: false },
-);
+export const AckLinkBody = Closed({
+  token: Type.String({ minLength: 20, maxLength: 400, pattern: '^[A-Za-z0-9_.-]+$' }),
+});
 export type AckLinkBody = Static<typeof AckLinkBody>;
 
 /** What a push notification carries to the watcher's service worker. */

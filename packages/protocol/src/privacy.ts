@@ -1,6 +1,6 @@
 /** Personal data: who read a household's records (個人情報の閲覧記録). */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals, Timestamp } from './common';
+import { Id, literals, NonNegativeInt, Nullable, Timestamp } from './common';
 
 export const DATA_READ_KINDS = ['record', 'history', 'follow_ups', 'export'] as const;
 export const DataReadKind = literals(...DATA_READ_KINDS);
@@ -11,7 +11,7 @@ export const DataRead = Type.Object({
   /** `user:<id>:<username>` or `apikey:<id>:<name>`, as in the audit log. */
   actor: Type.String(),
   what: DataReadKind,
-  ip: Type.Union([Type.String(), Type.Null()]),
+  ip: Nullable(Type.String()),
 });
 export type DataRead = Static<typeof DataRead>;
 
@@ -48,9 +48,9 @@ export type HouseholdExport = Static<typeof HouseholdExport>;
 export const HouseholdErasure = Type.Object({
   householdId: Id,
   erasedAt: Timestamp,
-  residents: Type.Integer({ minimum: 0 }),
-  watchersRemoved: Type.Integer({ minimum: 0 }),
-  ordersAnonymised: Type.Integer({ minimum: 0 }),
-  alertsAnonymised: Type.Integer({ minimum: 0 }),
+  residents: NonNegativeInt,
+  watchersRemoved: NonNegativeInt,
+  ordersAnonymised: NonNegativeInt,
+  alertsAnonymised: NonNegativeInt,
 });
 export type HouseholdErasure = Static<typeof HouseholdErasure>;

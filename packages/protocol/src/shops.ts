@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals, Name } from './common';
+import { Closed, Id, literals, Name, NonNegativeInt, Nullable } from './common';
 
 /** A queue terminals can call: a shop, or the listening line (kind `listening`). */
 export const ShopKind = literals('shop', 'listening');
@@ -7,14 +7,11 @@ export type ShopKind = Static<typeof ShopKind>;
 
 /** Opening hours per weekday (0 = Sunday), local time "HH:MM"; a missing day is closed. */
 export const OpeningHours = Type.Array(
-  Type.Object(
-    {
-      day: Type.Integer({ minimum: 0, maximum: 6 }),
-      open: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
-      close: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' }),
-    },
-    { additionalProperties: false },
-  ),
+  Closed({
+    day: Type.Integer({ minimum: 0, maximum: 6 }),
+    open: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+    close: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' }),
+  }),
   { maxItems: 21 },
 );
 export type OpeningHours = Static<typeof OpeningHours>;
@@ -33,50 +30,43 @@ export const CatalogueItem = Type.Object({
   id: Id,
   shopId: Id,
   name: Name,
-  priceYen: Type.Integer({ minimum: 0 }),
+  priceYen: NonNegativeInt,
   unit: Type.String(),
-  photoUrl: Type.Union([Type.String(), Type.Null()]),
+  photoUrl: Nullable(Type.String()),
 });
 export type CatalogueItem = Static<typeof CatalogueItem>;
 
-export const CreateShopBody = Type.Object(
-  { name: Name, category: Type.String({ minLength: 1, maxLength: 60 }), kind: ShopKind, openingHours: OpeningHours },
-  { additionalProperties: false },
-);
+export const CreateShopBody = Closed({
+  name: Name,
+  category: Type.String({ minLength: 1, maxLength: 60 }),
+  kind: ShopKind,
+  openingHours: OpeningHours,
+});
 export type CreateShopBody = Static<typeof CreateShopBody>;
-export const UpdateShopBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    category: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
-    openingHours: Type.Optional(OpeningHours),
-  },
-  { additionalProperties: false },
-);
+export const UpdateShopBody = Closed({
+  name: Type.Optional(Name),
+  category: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+  openingHours: Type.Optional(OpeningHours),
+});
 export type UpdateShopBody = Static<typeof UpdateShopBody>;
 
 /** A photo given by URL must be http(s) or a path on the hub; uploads go to POST …/items/:itemId/photo. */
 export const PhotoUrl = Type.String({ maxLength: 2000, pattern: '^(https?://|/)' });
-export const CreateItemBody = Type.Object(
-  {
-    name: Name,
-    priceYen: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
-    unit: Type.String({ minLength: 1, maxLength: 20 }),
-    photoUrl: Type.Optional(Type.Union([PhotoUrl, Type.Null()])),
-  },
-  { additionalProperties: false },
-);
+export const CreateItemBody = Closed({
+  name: Name,
+  priceYen: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  unit: Type.String({ minLength: 1, maxLength: 20 }),
+  photoUrl: Type.Optional(Nullable(PhotoUrl)),
+});
 export type CreateItemBody = Static<typeof CreateItemBody>;
-export const UpdateItemBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    priceYen: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
-    photoUrl: Type.Optional(Type.Union([PhotoUrl, Type.Null()])),
-  },
-  { additionalProperties: false },
-);
+export const UpdateItemBody = Closed({
+  name: Type.Optional(Name),
+  priceYen: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  photoUrl: Type.Optional(Nullable(PhotoUrl)),
+});
 export type UpdateItemBody = Static<typeof UpdateItemBody>;
 export const Catalogue = Type.Object({ shop: Shop, items: Type.Array(CatalogueItem) });
 export type Catalogue = Static<typeof Catalogue>;
-export const ShopItemParams = Type.Object({ id: Id, itemId: Id }, { additionalProperties: false });
+export const ShopItemParams = Closed({ id: Id, itemId: Id });
 export type ShopItemParams = Static<typeof ShopItemParams>;

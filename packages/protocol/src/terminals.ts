@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Language, Name, Timestamp } from './common';
+import { Closed, householdRef, Id, Language, Name, Nullable, Timestamp } from './common';
 
 /** The terminal's own version, sent in the handshake: its app's, e.g. `0.1.0` (kiosk) or `0.1.0-web`. */
 export const AppVersion = Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9A-Za-z.+_-]+$' });
@@ -8,17 +8,13 @@ export const AppVersion = Type.String({ minLength: 1, maxLength: 40, pattern: '^
 export const ENROLLMENT_CODE_LENGTH = 8;
 export const EnrollmentCode = Type.String({ pattern: '^[0-9]{8}$' });
 
-export const IssueEnrollmentCodeBody = Type.Object(
-  { ttlMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 60 * 24 * 14 })) },
-  { additionalProperties: false },
-);
+export const IssueEnrollmentCodeBody = Closed({
+  ttlMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 60 * 24 * 14 })),
+});
 export const EnrollmentCodeIssued = Type.Object({ code: EnrollmentCode, householdId: Id, expiresAt: Type.String() });
 export type EnrollmentCodeIssued = Static<typeof EnrollmentCodeIssued>;
 
-export const EnrollBody = Type.Object(
-  { code: EnrollmentCode, deviceName: Type.Optional(Type.String({ maxLength: 100 })) },
-  { additionalProperties: false },
-);
+export const EnrollBody = Closed({ code: EnrollmentCode, deviceName: Type.Optional(Type.String({ maxLength: 100 })) });
 export type EnrollBody = Static<typeof EnrollBody>;
 
 /** The credential is shown once; the terminal stores it (Electron safeStorage / localStorage in a browser). */
@@ -40,7 +36,7 @@ export const TerminalStatus = Type.Object({
   id: Id,
   householdId: Id,
   online: Type.Boolean(),
-  lastSeenAt: Type.Union([Type.String(), Type.Null()]),
+  lastSeenAt: Nullable(Type.String()),
   revoked: Type.Boolean(),
 });
 export type TerminalStatus = Static<typeof TerminalStatus>;
@@ -51,27 +47,26 @@ export const VolumeTest = Type.Object({
   id: Id,
   requestedAt: Timestamp,
   /** The resident's answer: true はい, false いいえ, null not answered (yet). */
-  heard: Type.Union([Type.Boolean(), Type.Null()]),
-  answeredAt: Type.Union([Timestamp, Type.Null()]),
+  heard: Nullable(Type.Boolean()),
+  answeredAt: Nullable(Timestamp),
 });
 export type VolumeTest = Static<typeof VolumeTest>;
 
 /** One terminal as city hall's fleet view shows it. */
 export const FleetTerminal = Type.Object({
   id: Id,
-  householdId: Id,
-  householdName: Type.String(),
+  ...householdRef,
   districtId: Id,
   online: Type.Boolean(),
-  lastSeenAt: Type.Union([Timestamp, Type.Null()]),
+  lastSeenAt: Nullable(Timestamp),
   revoked: Type.Boolean(),
   /** What the terminal reported when it last connected (null: not since it was enrolled). */
-  appVersion: Type.Union([AppVersion, Type.Null()]),
-  protocolVersion: Type.Union([Type.Integer(), Type.Null()]),
+  appVersion: Nullable(AppVersion),
+  protocolVersion: Nullable(Type.Integer()),
   /** The address it last connected from (behind a trusted proxy: the client's). */
-  address: Type.Union([Type.String(), Type.Null()]),
-  lastCheckinAt: Type.Union([Timestamp, Type.Null()]),
-  volumeTest: Type.Union([VolumeTest, Type.Null()]),
+  address: Nullable(Type.String()),
+  lastCheckinAt: Nullable(Timestamp),
+  volumeTest: Nullable(VolumeTest),
 });
 export type FleetTerminal = Static<typeof FleetTerminal>;
 export const FleetList = Type.Object({ terminals: Type.Array(FleetTerminal) });
@@ -80,7 +75,7 @@ export type FleetList = Static<typeof FleetList>;
 /** The hub asks the terminal to play its test tone and ask the resident whether they heard it. */
 export const VolumeTestRequest = Type.Object({ testId: Id });
 export type VolumeTestRequest = Static<typeof VolumeTestRequest>;
-export const VolumeTestAnswer = Type.Object({ testId: Id, heard: Type.Boolean() }, { additionalProperties: false });
+export const VolumeTestAnswer = Closed({ testId: Id, heard: Type.Boolean() });
 export type VolumeTestAnswer = Static<typeof VolumeTestAnswer>;
 /** City hall: a terminal's resident answered the volume test. */
 export const VolumeTestAnswered = Type.Object({ terminalId: Id, householdId: Id, test: VolumeTest });
@@ -100,6 +95,6 @@ export const TerminalPresence = Type.Object({
   terminalId: Id,
   householdId: Id,
   online: Type.Boolean(),
-  lastSeenAt: Type.Union([Timestamp, Type.Null()]),
+  lastSeenAt: Nullable(Timestamp),
 });
 export type TerminalPresence = Static<typeof TerminalPresence>;

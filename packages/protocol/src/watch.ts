@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { ActivityKind, LocalDate, Mood } from './checkins';
-import { Id, literals, Timestamp } from './common';
+import { Closed, householdRef, Id, literals, Nullable, PageLimit, Timestamp } from './common';
 import { NotificationDelivery } from './notifications';
 
 export const AlertKind = Type.Union([
@@ -54,38 +54,38 @@ export const AlertEvent = Type.Object({
   /** Who did it: `system`, or `user:<id>:<username>`. */
   actor: Type.String(),
   /** The display name of the person who did it (null for the hub itself), for the console to show. */
-  actorName: Type.Union([Type.String(), Type.Null()]),
-  level: Type.Union([Type.Integer(), Type.Null()]),
-  detail: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  actorName: Nullable(Type.String()),
+  level: Nullable(Type.Integer()),
+  detail: Nullable(Type.Record(Type.String(), Type.Unknown())),
 });
 export type AlertEvent = Static<typeof AlertEvent>;
 
 export const WatchAlert = Type.Object({
   id: Id,
   kind: AlertKind,
-  householdId: Type.Union([Id, Type.Null()]),
-  householdName: Type.Union([Type.String(), Type.Null()]),
+  householdId: Nullable(Id),
+  householdName: Nullable(Type.String()),
   districtId: Id,
   /** The check-in day (missed check-ins) or null. */
-  day: Type.Union([LocalDate, Type.Null()]),
+  day: Nullable(LocalDate),
   state: AlertState,
   /** 0: only the resident has been reminded; 1: household watchers; 2: next level (supervisor). */
   level: Type.Integer({ minimum: 0, maximum: 3 }),
   openedAt: Timestamp,
-  nextEscalationAt: Type.Union([Timestamp, Type.Null()]),
-  acknowledgedAt: Type.Union([Timestamp, Type.Null()]),
-  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  nextEscalationAt: Nullable(Timestamp),
+  acknowledgedAt: Nullable(Timestamp),
+  acknowledgedBy: Nullable(Type.String()),
   /** The display name behind `acknowledgedBy`, for the console to show. */
-  acknowledgedByName: Type.Union([Type.String(), Type.Null()]),
-  resolvedAt: Type.Union([Timestamp, Type.Null()]),
-  resolvedBy: Type.Union([Type.String(), Type.Null()]),
-  resolvedByName: Type.Union([Type.String(), Type.Null()]),
-  outcome: Type.Union([AlertOutcome, Type.Null()]),
+  acknowledgedByName: Nullable(Type.String()),
+  resolvedAt: Nullable(Timestamp),
+  resolvedBy: Nullable(Type.String()),
+  resolvedByName: Nullable(Type.String()),
+  outcome: Nullable(AlertOutcome),
   note: Type.String(),
   /** A missed check-in in a district with an open outage alert: maybe the terminal had no power. */
   possibleOutage: Type.Boolean(),
   /** The safety check this alert came from (help requests and unanswered safety checks). */
-  announcementId: Type.Union([Id, Type.Null()]),
+  announcementId: Nullable(Id),
   /** Raised by city hall's "test this plan now" (a shortened ladder): not a real missed check-in. */
   test: Type.Boolean(),
   events: Type.Array(AlertEvent),
@@ -96,22 +96,19 @@ export type WatchAlert = Static<typeof WatchAlert>;
 export const WatchAlertList = Type.Object({ alerts: Type.Array(WatchAlert) });
 export type WatchAlertList = Static<typeof WatchAlertList>;
 
-export const AlertListQuery = Type.Object(
-  {
-    state: Type.Optional(literals('active', 'resolved', 'all')),
-    householdId: Type.Optional(Id),
-    /** Alerts raised by one safety check (its help requests and unanswered households). */
-    announcementId: Type.Optional(Id),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  },
-  { additionalProperties: false },
-);
+export const AlertListQuery = Closed({
+  state: Type.Optional(literals('active', 'resolved', 'all')),
+  householdId: Type.Optional(Id),
+  /** Alerts raised by one safety check (its help requests and unanswered households). */
+  announcementId: Type.Optional(Id),
+  limit: PageLimit(500),
+});
 export type AlertListQuery = Static<typeof AlertListQuery>;
 
-export const ResolveAlertBody = Type.Object(
-  { outcome: WatcherOutcome, note: Type.Optional(Type.String({ maxLength: 2000 })) },
-  { additionalProperties: false },
-);
+export const ResolveAlertBody = Closed({
+  outcome: WatcherOutcome,
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+});
 export type ResolveAlertBody = Static<typeof ResolveAlertBody>;
 
 export const BoardStatus = literals(
@@ -127,15 +124,14 @@ export const BoardStatus = literals(
 export type BoardStatus = Static<typeof BoardStatus>;
 
 export const BoardRow = Type.Object({
-  householdId: Id,
-  householdName: Type.String(),
+  ...householdRef,
   districtId: Id,
   status: BoardStatus,
-  deadline: Type.Union([Timestamp, Type.Null()]),
-  checkedInAt: Type.Union([Timestamp, Type.Null()]),
-  mood: Type.Union([Mood, Type.Null()]),
+  deadline: Nullable(Timestamp),
+  checkedInAt: Nullable(Timestamp),
+  mood: Nullable(Mood),
   /** Which sign of life counted (the first one of the day). */
-  signOfLife: Type.Union([ActivityKind, Type.Null()]),
+  signOfLife: Nullable(ActivityKind),
   terminalOnline: Type.Boolean(),
   openAlertIds: Type.Array(Id),
   possibleOutage: Type.Boolean(),
@@ -153,28 +149,25 @@ export type WatchBoard = Static<typeof WatchBoard>;
 export const HistoryDay = Type.Object({
   day: LocalDate,
   status: literals('checked_in', 'late', 'missed', 'day_off', 'today', 'not_watched'),
-  checkedInAt: Type.Union([Timestamp, Type.Null()]),
-  mood: Type.Union([Mood, Type.Null()]),
+  checkedInAt: Nullable(Timestamp),
+  mood: Nullable(Mood),
   signs: Type.Array(ActivityKind),
 });
 export type HistoryDay = Static<typeof HistoryDay>;
 export const ResidentHistory = Type.Object({
-  householdId: Id,
-  householdName: Type.String(),
+  ...householdRef,
   days: Type.Array(HistoryDay),
 });
 export type ResidentHistory = Static<typeof ResidentHistory>;
-export const HistoryQuery = Type.Object(
-  { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) },
-  { additionalProperties: false },
-);
+export const HistoryQuery = Closed({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) });
 
-export const AlertIdPayload = Type.Object({ alertId: Id }, { additionalProperties: false });
+export const AlertIdPayload = Closed({ alertId: Id });
 export type AlertIdPayload = Static<typeof AlertIdPayload>;
-export const ResolveAlertPayload = Type.Object(
-  { alertId: Id, outcome: WatcherOutcome, note: Type.Optional(Type.String({ maxLength: 2000 })) },
-  { additionalProperties: false },
-);
+export const ResolveAlertPayload = Closed({
+  alertId: Id,
+  outcome: WatcherOutcome,
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+});
 export type ResolveAlertPayload = Static<typeof ResolveAlertPayload>;
 export const BoardChanged = Type.Object({ householdId: Id });
 
@@ -184,8 +177,8 @@ export const HelpStatus = Type.Object({
   state: AlertState,
   requestedAt: Timestamp,
   /** The first person who saw it (acknowledged), by the name residents know them by; null until then. */
-  seenBy: Type.Union([Type.String(), Type.Null()]),
-  seenAt: Type.Union([Timestamp, Type.Null()]),
+  seenBy: Nullable(Type.String()),
+  seenAt: Nullable(Timestamp),
 });
 export type HelpStatus = Static<typeof HelpStatus>;
 
@@ -209,14 +202,14 @@ export const PlanTest = Type.Object({
   firstLevelAt: Timestamp,
   secondLevelAt: Timestamp,
   /** The test's alert, once the deadline passed without a sign of life. */
-  alertId: Type.Union([Id, Type.Null()]),
+  alertId: Nullable(Id),
   state: literals('running', 'ended'),
-  endedAt: Type.Union([Timestamp, Type.Null()]),
-  endReason: Type.Union([PlanTestEndReason, Type.Null()]),
+  endedAt: Nullable(Timestamp),
+  endReason: Nullable(PlanTestEndReason),
 });
 export type PlanTest = Static<typeof PlanTest>;
 /** The household's running test, or the last one (null: never tested). */
-export const PlanTestView = Type.Object({ test: Type.Union([PlanTest, Type.Null()]) });
+export const PlanTestView = Type.Object({ test: Nullable(PlanTest) });
 export type PlanTestView = Static<typeof PlanTestView>;
 export const PlanTestEnded = Type.Object({ testId: Id });
 export type PlanTestEnded = Static<typeof PlanTestEnded>;

@@ -5,11 +5,10 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { NewPassword, Username, WatcherKind } from './accounts';
-import { Id, Name, Timestamp } from './common';
+import { Closed, householdRef, Id, Name, Nullable, Timestamp } from './common';
 
 export const WatchedHousehold = Type.Object({
-  householdId: Id,
-  householdName: Type.String(),
+  ...householdRef,
   districtId: Id,
   /** 1: alerted first; 2: next step of the ladder (e.g. a supervisor); 3: last. */
   level: Type.Integer({ minimum: 1, maximum: 3 }),
@@ -20,25 +19,22 @@ export const Watcher = Type.Object({
   id: Id,
   username: Type.String(),
   displayName: Type.String(),
-  watcherKind: Type.Union([WatcherKind, Type.Null()]),
+  watcherKind: Nullable(WatcherKind),
   disabled: Type.Boolean(),
   /** The watcher has not yet set a password with their invitation (it expires at this time). */
-  invitationExpiresAt: Type.Union([Timestamp, Type.Null()]),
+  invitationExpiresAt: Nullable(Timestamp),
   households: Type.Array(WatchedHousehold),
 });
 export type Watcher = Static<typeof Watcher>;
 export const WatcherList = Type.Object({ watchers: Type.Array(Watcher) });
 export type WatcherList = Static<typeof WatcherList>;
 
-export const CreateWatcherBody = Type.Object(
-  { displayName: Name, username: Username, watcherKind: WatcherKind },
-  { additionalProperties: false },
-);
+export const CreateWatcherBody = Closed({ displayName: Name, username: Username, watcherKind: WatcherKind });
 export type CreateWatcherBody = Static<typeof CreateWatcherBody>;
 
-export const UpdateWatcherBody = Type.Object(
+export const UpdateWatcherBody = Closed(
   { displayName: Type.Optional(Name), disabled: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false, minProperties: 1 },
+  { minProperties: 1 },
 );
 export type UpdateWatcherBody = Static<typeof UpdateWatcherBody>;
 
@@ -58,10 +54,7 @@ export const WatcherInvitation = Type.Object({
 });
 export type WatcherInvitation = Static<typeof WatcherInvitation>;
 
-export const AcceptInvitationBody = Type.Object(
-  { code: InvitationCode, password: NewPassword },
-  { additionalProperties: false },
-);
+export const AcceptInvitationBody = Closed({ code: InvitationCode, password: NewPassword });
 export type AcceptInvitationBody = Static<typeof AcceptInvitationBody>;
 export const InvitationAccepted = Type.Object({ username: Type.String(), displayName: Type.String() });
 export type InvitationAccepted = Static<typeof InvitationAccepted>;

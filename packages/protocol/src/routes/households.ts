@@ -1,6 +1,5 @@
 /** Routes of the REST table (api.ts): households, districts, watcher assignments and terminals (enrollment, status, profile). */
-import { Type } from '@sinclair/typebox';
-import { Binary, OkResponse } from '../common';
+import { Binary, Closed, OkResponse, PageLimit } from '../common';
 import * as ex from '../examples';
 import { CSV_CONTENT_TYPES, HouseholdImport } from '../household-import';
 import {
@@ -77,13 +76,7 @@ export const householdsRoutes = {
     },
   }),
   'GET /api/households/:id/reads': onRecord(7, {
-    querystring: sample(
-      Type.Object(
-        { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
-        { additionalProperties: false },
-      ),
-      { limit: 50 },
-    ),
+    querystring: sample(Closed({ limit: PageLimit(500) }), { limit: 50 }),
     response: {
       200: sample(DataReadList, {
         householdId: 7,
