@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrated, running } from '../testing/migrated';
+import { migrated, notStrict, running } from '../testing/migrated';
 import { openDatabase } from './database';
 import { currentVersion, loadMigrations, migrate, pendingMigrations } from './migrate';
 
@@ -19,6 +19,14 @@ describe('migrations', () => {
     expect(migrate(db)).toEqual(all.map((m) => m.version));
     expect(currentVersion(db)).toBe(all.at(-1)!.version);
     expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it('make every table STRICT, on every migration', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const all = tables(db).filter((name) => !name.startsWith('sqlite_'));
+    expect(all).toEqual(expect.arrayContaining(['announcement_settings', 'notification_deliveries']));
+    expect(notStrict(db, all)).toEqual([]);
   });
 
   it('are idempotent: a second run applies nothing', () => {

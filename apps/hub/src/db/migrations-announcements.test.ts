@@ -1,4 +1,4 @@
-import { migratedWithHousehold, notStrict } from '../testing/migrated';
+import { migratedWithHousehold } from '../testing/migrated';
 
 describe('0002-announcements', () => {
   const db = migratedWithHousehold(2);
@@ -10,17 +10,6 @@ describe('0002-announcements', () => {
          VALUES (@kind, @test, 't', 'b', @audio, @target, @status, 'x', 0, 0)`,
       )
       .run({ kind: 'routine', test: 0, audio: null, target: '{"type":"all"}', status: 'published', ...overrides });
-
-  it('creates STRICT tables for announcements, targets, receipts, CAP messages and settings', () => {
-    const tables = [
-      'announcements',
-      'announcement_targets',
-      'announcement_receipts',
-      'cap_messages',
-      'announcement_settings',
-    ];
-    expect(notStrict(db, tables)).toEqual([]);
-  });
 
   it('starts with the two-person rule switched off', () => {
     expect(

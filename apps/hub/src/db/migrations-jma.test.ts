@@ -73,41 +73,38 @@ function migratedWithAnnouncement() {
   return { db, id };
 }
 
-describe('0021-announcement-tones', () => {
+// One known value per announcement, going with it: its tone (0021), its source (0022; also after
+// 0030 rebuilt announcements). A second row for the announcement breaks the key before any CHECK.
+describe.each([
+  {
+    migration: '0021-announcement-tones',
+    table: 'announcement_tones',
+    column: 'tone',
+    value: 'eew',
+    other: 'siren',
+    otherRefused: /CHECK/,
+  },
+  {
+    migration: '0022-announcement-sources',
+    table: 'announcement_sources',
+    column: 'source',
+    value: 'jma',
+    other: 'console',
+    otherRefused: /CHECK|UNIQUE|PRIMARY/,
+  },
+])('$migration', ({ table, column, value, other, otherRefused }) => {
   const { db, id } = migratedWithAnnouncement();
 
-  it('keeps one known tone per announcement, and goes with it', () => {
-    db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, 'eew')").run(id);
-    expect(() =>
-      db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, 'eew')").run(id),
-    ).toThrow(/UNIQUE|PRIMARY/);
-    expect(() =>
-      db.prepare("INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, 'siren')").run(id),
-    ).toThrow(/CHECK/);
-    expect(running(db, "INSERT INTO announcement_tones (announcement_id, tone) VALUES (999, 'eew')")).toThrow(
+  it(`keeps one known ${column} per announcement, '${value}' only, and goes with it`, () => {
+    const insert = db.prepare(`INSERT INTO ${table} (announcement_id, ${column}) VALUES (?, ?)`);
+    insert.run(id, value);
+    expect(() => insert.run(id, value)).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => insert.run(id, other)).toThrow(otherRefused);
+    expect(running(db, `INSERT INTO ${table} (announcement_id, ${column}) VALUES (999, '${value}')`)).toThrow(
       /FOREIGN KEY/,
     );
     db.prepare('DELETE FROM announcements WHERE id = ?').run(id);
-    expect(db.prepare('SELECT count(*) AS n FROM announcement_tones').get()).toEqual({ n: 0 });
-  });
-});
-
-describe('0022-announcement-sources', () => {
-  const { db, id } = migratedWithAnnouncement();
-
-  it("keeps one source per announcement, 'jma' only, and goes with it (also after 0030 rebuilt announcements)", () => {
-    db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (?, 'jma')").run(id);
-    expect(() =>
-      db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (?, 'jma')").run(id),
-    ).toThrow(/UNIQUE|PRIMARY/);
-    expect(() =>
-      db.prepare("INSERT INTO announcement_sources (announcement_id, source) VALUES (?, 'console')").run(id),
-    ).toThrow(/CHECK|UNIQUE|PRIMARY/);
-    expect(running(db, "INSERT INTO announcement_sources (announcement_id, source) VALUES (999, 'jma')")).toThrow(
-      /FOREIGN KEY/,
-    );
-    db.prepare('DELETE FROM announcements WHERE id = ?').run(id);
-    expect(db.prepare('SELECT count(*) AS n FROM announcement_sources').get()).toEqual({ n: 0 });
+    expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
   });
 });
 
