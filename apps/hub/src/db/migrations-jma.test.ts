@@ -74,7 +74,7 @@ function migratedWithAnnouncement() {
 }
 
 // One known value per announcement, going with it: its tone (0021), its source (0022; also after
-// 0030 rebuilt announcements). A second row for the announcement breaks the key before any CHECK.
+// 0030 rebuilt announcements).
 describe.each([
   {
     migration: '0021-announcement-tones',
