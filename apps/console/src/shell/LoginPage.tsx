@@ -1,6 +1,6 @@
 /** Sign-in form: user name and password, then the authenticator app's code if the account has one; errors say what to do next. */
 import type { SessionInfo } from '@tsunagu/protocol';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type ApiClient, ApiError } from '../api/client';
 import { TextField, useFormFields } from './form';
@@ -31,7 +31,15 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
     usernameRef.current?.focus();
   }, []);
 
-  const invalid = error ? true : undefined;
+  // What every sign-in field has: its id and label by name, required, marked invalid while an error shows.
+  const loginField = (name: keyof typeof values, ref: RefObject<HTMLInputElement | null>) => ({
+    id: `login-${name}`,
+    ref,
+    label: t(`login.${name}`),
+    ...field(name),
+    required: true,
+    'aria-invalid': error ? true : undefined,
+  });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -77,38 +85,19 @@ export function LoginPage(props: { api: ApiClient; notice?: string | null; onSig
           <StatusMessage testId="login-notice">{notice ?? props.notice}</StatusMessage>
           <form onSubmit={submit} noValidate>
             <TextField
-              id="login-username"
-              ref={usernameRef}
-              label={t('login.username')}
-              {...field('username')}
+              {...loginField('username', usernameRef)}
               autoComplete="username"
               autoCapitalize="none"
               spellCheck={false}
-              required
-              aria-invalid={invalid}
             />
-            <TextField
-              id="login-password"
-              ref={passwordRef}
-              label={t('login.password')}
-              {...field('password')}
-              type="password"
-              autoComplete="current-password"
-              required
-              aria-invalid={invalid}
-            />
+            <TextField {...loginField('password', passwordRef)} type="password" autoComplete="current-password" />
             {needsCode ? (
               <TextField
-                id="login-code"
-                ref={codeRef}
-                label={t('login.code')}
+                {...loginField('code', codeRef)}
                 hint={t('login.codeHint')}
-                {...field('code')}
                 autoComplete="one-time-code"
                 autoCapitalize="characters"
                 spellCheck={false}
-                required
-                aria-invalid={invalid}
                 data-testid="login-code"
               />
             ) : null}

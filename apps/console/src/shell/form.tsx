@@ -121,6 +121,60 @@ export function TextField({
   );
 }
 
+/**
+ * A whole number within the bounds of its protocol schema (`Type.Integer({ minimum, maximum })`):
+ * what is typed is rounded and kept within them, so the hub never refuses it.
+ */
+export function NumberField({
+  schema,
+  value,
+  onChange,
+  ...field
+}: {
+  label: string;
+  schema: { minimum?: number; maximum?: number };
+  value: number;
+  onChange(value: number): void;
+  disabled?: boolean;
+  'data-testid'?: string;
+}) {
+  const { minimum: min = 0, maximum: max = Number.MAX_SAFE_INTEGER } = schema;
+  return (
+    <TextField
+      {...field}
+      type="number"
+      min={min}
+      max={max}
+      value={String(value)}
+      onChange={(v) => onChange(Math.max(min, Math.min(max, Math.round(Number(v) || min))))}
+    />
+  );
+}
+
+/** A labelled file chooser: `onChoose` gets the chosen file, or null when the choice is cleared. */
+export function FileField(props: {
+  label: string;
+  hint?: string;
+  accept: string;
+  onChoose(file: File | null): void;
+  'data-testid'?: string;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint}>
+      {({ id, describedBy }) => (
+        <input
+          id={id}
+          aria-describedby={describedBy}
+          type="file"
+          accept={props.accept}
+          data-testid={props['data-testid']}
+          onChange={(e) => props.onChoose(e.target.files?.[0] ?? null)}
+        />
+      )}
+    </Field>
+  );
+}
+
 /** The six digits of an authenticator app's code (anything but digits is dropped as it is typed). */
 export function CodeField({
   onChange,

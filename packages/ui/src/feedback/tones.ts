@@ -14,49 +14,37 @@ export interface ToneNote {
   wave: OscillatorType;
 }
 
+/** A melody on one waveform: a note every `step` seconds, each `length` long but the last, which is `last` long. */
+const melody = (
+  wave: OscillatorType,
+  frequencies: readonly number[],
+  { step, length, last = length }: { step: number; length: number; last?: number },
+): ToneNote[] =>
+  frequencies.map((frequency, i) => ({
+    frequency,
+    start: i * step,
+    duration: i === frequencies.length - 1 ? last : length,
+    wave,
+  }));
+
 /**
  * What each sound means: chime = new screen or news; alarm = emergency only; eew = an Earthquake
  * Early Warning (a rising two-note call, twice, unlike anything else the terminal plays).
  */
 export const TONES: Record<ToneKind, readonly ToneNote[]> = {
-  chime: [
-    { frequency: 784, start: 0, duration: 0.35, wave: 'sine' },
-    { frequency: 1047, start: 0.3, duration: 0.5, wave: 'sine' },
-  ],
-  alarm: [0, 1, 2, 3, 4, 5].map((i) => ({
-    frequency: i % 2 === 0 ? 880 : 660,
-    start: i * 0.3,
-    duration: 0.28,
-    wave: 'square' as const,
-  })),
-  eew: [0, 1].flatMap((round) =>
-    [1047, 1319, 1047, 1319, 1568].map((frequency, i) => ({
-      frequency,
-      start: round * 0.98 + i * 0.16,
-      duration: i === 4 ? 0.3 : 0.14,
-      wave: 'triangle' as const,
+  chime: melody('sine', [784, 1047], { step: 0.3, length: 0.35, last: 0.5 }),
+  alarm: melody('square', [880, 660, 880, 660, 880, 660], { step: 0.3, length: 0.28 }),
+  eew: [0, 0.98].flatMap((round) =>
+    melody('triangle', [1047, 1319, 1047, 1319, 1568], { step: 0.16, length: 0.14, last: 0.3 }).map((note) => ({
+      ...note,
+      start: round + note.start,
     })),
   ),
-  success: [
-    { frequency: 523, start: 0, duration: 0.18, wave: 'triangle' },
-    { frequency: 659, start: 0.16, duration: 0.18, wave: 'triangle' },
-    { frequency: 784, start: 0.32, duration: 0.4, wave: 'triangle' },
-  ],
-  error: [
-    { frequency: 330, start: 0, duration: 0.3, wave: 'sawtooth' },
-    { frequency: 247, start: 0.3, duration: 0.5, wave: 'sawtooth' },
-  ],
-  disconnected: [
-    { frequency: 587, start: 0, duration: 0.4, wave: 'sine' },
-    { frequency: 440, start: 0.4, duration: 0.4, wave: 'sine' },
-    { frequency: 294, start: 0.8, duration: 0.6, wave: 'sine' },
-  ],
-  reconnected: [
-    { frequency: 294, start: 0, duration: 0.25, wave: 'sine' },
-    { frequency: 440, start: 0.22, duration: 0.25, wave: 'sine' },
-    { frequency: 587, start: 0.44, duration: 0.45, wave: 'sine' },
-  ],
-  tap: [{ frequency: 1200, start: 0, duration: 0.06, wave: 'sine' }],
+  success: melody('triangle', [523, 659, 784], { step: 0.16, length: 0.18, last: 0.4 }),
+  error: melody('sawtooth', [330, 247], { step: 0.3, length: 0.3, last: 0.5 }),
+  disconnected: melody('sine', [587, 440, 294], { step: 0.4, length: 0.4, last: 0.6 }),
+  reconnected: melody('sine', [294, 440, 587], { step: 0.22, length: 0.25, last: 0.45 }),
+  tap: melody('sine', [1200], { step: 0, length: 0.06 }),
 };
 
 /** A comparable fingerprint of a tone, used to prove every kind sounds different. */

@@ -14,7 +14,7 @@ import type {
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import { CheckField, RadioGroup, TextField, useFormFields } from '../../shell/form';
+import { CheckField, FileField, RadioGroup, TextField, useFormFields } from '../../shell/form';
 import { Button, ErrorMessage, Field, Modal, useAction } from '../../shell/ui';
 import { parseReadings, SpeechPreview } from './SpeechPreview';
 import { TerminalPreview } from './TerminalPreview';
@@ -62,7 +62,7 @@ export function ComposeDialog(props: {
           ? { type: 'groups', groups: ['needs_assistance'] }
           : { type: 'households', householdIds };
 
-  const upload = (file: File | undefined) => {
+  const upload = (file: File | null) => {
     setAudio(null);
     setError(null);
     if (!file) return;
@@ -292,20 +292,12 @@ export function ComposeDialog(props: {
           {...form.field('readingsText')}
           data-testid="announcement-readings"
         />
-        <Field
+        <FileField
           label={t('ann.audio')}
           hint={audio ? t('ann.audioUploaded', { kb: Math.ceil(audio.bytes / 1024) }) : t('ann.audioHint')}
-        >
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              aria-describedby={describedBy}
-              type="file"
-              accept="audio/*"
-              onChange={(e) => void upload(e.target.files?.[0])}
-            />
-          )}
-        </Field>
+          accept="audio/*"
+          onChoose={upload}
+        />
         <TextField label={t('ann.sendAt')} type="datetime-local" {...form.field('sendAt')} />
         <TextField label={t('ann.expiresAt')} type="datetime-local" {...form.field('expiresAt')} />
         <ErrorMessage error={error} />

@@ -3,21 +3,16 @@
  * the send itself does not wait for synthesis), shows how the engine reads the text in katakana so
  * a wrong reading stands out, and plays it. Wrong readings are fixed with 読み方の指定 in the form.
  */
-import type { AnnouncementKind, SpeechPreview as Preview, SpeechReading } from '@tsunagu/protocol';
+import type { CreateAnnouncementBody, SpeechPreview as Preview, SpeechReading } from '@tsunagu/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
 import { ErrorMessage } from '../../shell/ui';
 
-export interface SpokenDraft {
-  kind: AnnouncementKind;
-  test: boolean;
-  titleJa: string;
-  bodyJa: string;
-  titleEn: string;
-  bodyEn: string;
-  readings: SpeechReading[];
-}
+/** The parts of the announcement being written that are spoken (all given, empty where not filled in). */
+export type SpokenDraft = Required<
+  Pick<CreateAnnouncementBody, 'kind' | 'test' | 'titleJa' | 'bodyJa' | 'titleEn' | 'bodyEn' | 'readings'>
+>;
 
 /** 読み方の指定: one `書き方=よみかた` a line. Returns the readings, or the number of the first bad line. */
 export function parseReadings(text: string): { readings: SpeechReading[] } | { badLine: number } {

@@ -22,27 +22,40 @@ export interface PreviewData extends AnnouncementCardData {
 const WIDTH = 1280;
 const HEIGHT = 720;
 
+/**
+ * The answer buttons as the terminal draws them (its `AnswerButtons`): on the red emergency screen
+ * only the safe answer is coloured.
+ */
+function AnswerButtons({ safetyCheck, emergency = false }: { safetyCheck: boolean; emergency?: boolean }) {
+  const { t } = useTranslation();
+  const none = () => undefined;
+  return safetyCheck ? (
+    <>
+      <BigButton icon="heart" label={t('announcements.safe')} variant="positive" onPress={none} />
+      <BigButton
+        icon="phone"
+        label={t('announcements.needHelp')}
+        variant={emergency ? 'neutral' : 'danger'}
+        onPress={none}
+      />
+    </>
+  ) : (
+    <BigButton
+      icon="check"
+      label={t('announcements.acknowledge')}
+      variant={emergency ? 'neutral' : 'positive'}
+      onPress={none}
+    />
+  );
+}
+
 function TerminalView({ a, language }: { a: PreviewData; language: string }) {
   const { t } = useTranslation();
   if (a.kind === 'emergency') {
     return (
       <EmergencyFrame
         title={t('announcements.emergencyTitle')}
-        actions={
-          a.safetyCheck ? (
-            <>
-              <BigButton icon="heart" label={t('announcements.safe')} variant="positive" onPress={() => undefined} />
-              <BigButton icon="phone" label={t('announcements.needHelp')} variant="neutral" onPress={() => undefined} />
-            </>
-          ) : (
-            <BigButton
-              icon="check"
-              label={t('announcements.acknowledge')}
-              variant="neutral"
-              onPress={() => undefined}
-            />
-          )
-        }
+        actions={<AnswerButtons safetyCheck={a.safetyCheck} emergency />}
       >
         <AnnouncementCard announcement={a} language={language} emergencyScreen />
         {a.safetyCheck ? <p className="ts-text ts-text--large">{t('announcements.safetyQuestion')}</p> : null}
@@ -68,19 +81,7 @@ function TerminalView({ a, language }: { a: PreviewData; language: string }) {
           />
           <BigButton icon="next" label={t('announcements.next')} variant="neutral" onPress={() => undefined} disabled />
           <BigButton icon="replay" label={t('announcements.replay')} onPress={() => undefined} />
-          {a.safetyCheck ? (
-            <>
-              <BigButton icon="heart" label={t('announcements.safe')} variant="positive" onPress={() => undefined} />
-              <BigButton icon="phone" label={t('announcements.needHelp')} variant="danger" onPress={() => undefined} />
-            </>
-          ) : (
-            <BigButton
-              icon="check"
-              label={t('announcements.acknowledge')}
-              variant="positive"
-              onPress={() => undefined}
-            />
-          )}
+          <AnswerButtons safetyCheck={a.safetyCheck} />
         </div>
       </div>
     </Screen>

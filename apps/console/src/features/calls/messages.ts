@@ -86,9 +86,7 @@ export const talkJa = {
   },
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-
-export const talkEn: Strings<typeof talkJa> = {
+export const talkEn: typeof talkJa = {
   note: {
     title: 'Note on the call with {{household}}',
     intro: "Write what you noticed. Only the household's watchers and city hall read it (other shops do not see it).",

@@ -76,6 +76,18 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
   const [status, setStatus] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
 
+  /** Changes a household's terminal in the list shown (a live presence change, a revocation). */
+  const setTerminal = (householdId: number, change: Partial<NonNullable<Household['terminal']>>) =>
+    state.set(
+      (d) =>
+        d && {
+          ...d,
+          households: d.households.map((h) =>
+            h.id === householdId && h.terminal ? { ...h, terminal: { ...h.terminal, ...change } } : h,
+          ),
+        },
+    );
+
   useStaffEvent('terminal:presenceChanged', (p) => {
     const known = state.data?.households.find((h) => h.id === p.householdId);
     // A terminal we have not seen yet (just enrolled): fetch the list again.
@@ -83,17 +95,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
       if (known || mode === 'cityhall') state.reload();
       return;
     }
-    state.set(
-      (d) =>
-        d && {
-          ...d,
-          households: d.households.map((h) =>
-            h.id === p.householdId && h.terminal
-              ? { ...h, terminal: { ...h.terminal, online: p.online, lastSeenAt: p.lastSeenAt } }
-              : h,
-          ),
-        },
-    );
+    setTerminal(p.householdId, { online: p.online, lastSeenAt: p.lastSeenAt });
   });
   useStaffReconnect(state.reload);
 
@@ -134,17 +136,7 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
     await api.call('POST /api/terminals/:id/revoke', { params: { id: terminal.id } });
     setActionError(null);
     setStatus(t('revoke.done', { name: household.name }));
-    state.set(
-      (d) =>
-        d && {
-          ...d,
-          households: d.households.map((h) =>
-            h.id === household.id && h.terminal
-              ? { ...h, terminal: { ...h.terminal, revoked: true, online: false } }
-              : h,
-          ),
-        },
-    );
+    setTerminal(household.id, { revoked: true, online: false });
   };
 
   /** After a write (in a dialog: it closes): say what was done and read the list again. */

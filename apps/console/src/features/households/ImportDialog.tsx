@@ -7,7 +7,8 @@ import type { HouseholdImport, ImportProblem } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useSession } from '../../session';
 import { DataTable } from '../../shell/DataTable';
-import { Button, ErrorMessage, Field, Modal, StatusMessage, useAction } from '../../shell/ui';
+import { FileField } from '../../shell/form';
+import { Button, ErrorMessage, Modal, StatusMessage, useAction } from '../../shell/ui';
 import { useHouseholdMessages } from './messages';
 
 export function ImportDialog(props: { onImported(count: number): void; onClose(): void }) {
@@ -53,22 +54,15 @@ export function ImportDialog(props: { onImported(count: number): void; onClose()
       }
     >
       <p>{t('household.import.intro')}</p>
-      <Field label={t('household.import.file')}>
-        {({ id, describedBy }) => (
-          <input
-            id={id}
-            aria-describedby={describedBy}
-            type="file"
-            accept=".csv,text/csv"
-            data-testid="import-file"
-            onChange={(e) => {
-              const chosen = e.target.files?.[0] ?? null;
-              setFile(chosen);
-              if (chosen) void check(chosen);
-            }}
-          />
-        )}
-      </Field>
+      <FileField
+        label={t('household.import.file')}
+        accept=".csv,text/csv"
+        data-testid="import-file"
+        onChoose={(chosen) => {
+          setFile(chosen);
+          if (chosen) void check(chosen);
+        }}
+      />
       {action.busy ? <p role="status">{t('household.import.checking')}</p> : null}
       <ErrorMessage error={action.error} />
       {preview ? (

@@ -3,16 +3,10 @@
  * the reminders on the terminal, the deadline, and who is told when (the hub's ladder: level-1
  * watchers after the grace period, then levels 2 and 3 when nobody answers).
  */
-import {
-  ACTIVITY_KINDS,
-  type ActivityKind,
-  type CheckinPlanBody,
-  type Household,
-  type Watcher,
-} from '@tsunagu/protocol';
+import { ACTIVITY_KINDS, type ActivityKind, CheckinPlanBody, type Household, type Watcher } from '@tsunagu/protocol';
 import { useState } from 'react';
 import { useSession } from '../../session';
-import { CheckField, TextField } from '../../shell/form';
+import { CheckField, NumberField, TextField } from '../../shell/form';
 import { Button, ErrorMessage, FormActions, LoadState, Modal, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { useHouseholdMessages } from './messages';
 import { PlanTestPanel } from './PlanTestPanel';
@@ -207,30 +201,16 @@ function PlanForm(props: {
         data-testid="plan-reminders"
       />
       <div className="toolbar">
-        <NumberField
-          label={t('household.plan.grace')}
-          value={plan.graceMinutes}
-          min={0}
-          max={720}
-          onChange={(v) => set('graceMinutes', v)}
-          testId="plan-grace"
-        />
-        <NumberField
-          label={t('household.plan.ackTimeout')}
-          value={plan.ackTimeoutMinutes}
-          min={1}
-          max={1440}
-          onChange={(v) => set('ackTimeoutMinutes', v)}
-          testId="plan-ack"
-        />
-        <NumberField
-          label={t('household.plan.offline')}
-          value={plan.offlineAlertMinutes}
-          min={5}
-          max={10080}
-          onChange={(v) => set('offlineAlertMinutes', v)}
-          testId="plan-offline"
-        />
+        {MINUTE_FIELDS.map(([key, label, testId]) => (
+          <NumberField
+            key={key}
+            label={t(`household.plan.${label}`)}
+            value={plan[key]}
+            schema={CheckinPlanBody.properties[key]}
+            onChange={(v) => set(key, v)}
+            data-testid={testId}
+          />
+        ))}
       </div>
       <fieldset className="plan-choices">
         <legend>{t('household.plan.signs')}</legend>
@@ -284,23 +264,9 @@ function PlanForm(props: {
   );
 }
 
-function NumberField(props: {
-  label: string;
-  value: number;
-  min: number;
-  max: number;
-  onChange(v: number): void;
-  testId: string;
-}) {
-  return (
-    <TextField
-      label={props.label}
-      type="number"
-      min={props.min}
-      max={props.max}
-      value={String(props.value)}
-      onChange={(v) => props.onChange(Math.max(props.min, Math.min(props.max, Math.round(Number(v) || 0))))}
-      data-testid={props.testId}
-    />
-  );
-}
+/** The plan's settings in minutes: key, label, test id (their bounds are the protocol's). */
+const MINUTE_FIELDS = [
+  ['graceMinutes', 'grace', 'plan-grace'],
+  ['ackTimeoutMinutes', 'ackTimeout', 'plan-ack'],
+  ['offlineAlertMinutes', 'offline', 'plan-offline'],
+] as const;

@@ -9,13 +9,13 @@ import {
   type JmaArea,
   type JmaAreaType,
   type JmaIntensity,
-  type JmaPolicy,
+  JmaPolicy,
   type JmaTemplate,
   type JmaTemplateId,
 } from '@tsunagu/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useSession } from '../../session';
-import { CheckField, SelectField, TextField } from '../../shell/form';
+import { CheckField, NumberField, SelectField, TextField } from '../../shell/form';
 import { Button, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { useJmaMessages } from './messages';
 
@@ -61,11 +61,12 @@ export function JmaSettingsPanel() {
   const setTemplate = (id: JmaTemplateId, field: keyof JmaTemplate, value: string) =>
     setPolicy((p) => (p ? { ...p, templates: { ...p.templates, [id]: { ...p.templates[id], [field]: value } } } : p));
 
+  // Every setting's field is labelled by its key, and read-only for those who may not change it.
+  const setting = (key: keyof JmaPolicy) => ({ label: t(`jma.settings.${key}`), disabled: readOnly });
   const intensitySelect = (key: 'intensityEmergencyFrom' | 'intensityImportantFrom') => (
     <SelectField<JmaIntensity | ''>
-      label={t(`jma.settings.${key}`)}
+      {...setting(key)}
       value={policy?.[key] ?? ''}
-      disabled={readOnly}
       onChange={(v) => set(key, v === '' ? null : v)}
       data-testid={`jma-${key}`}
       options={[
@@ -77,33 +78,22 @@ export function JmaSettingsPanel() {
   const actionSelect = (key: 'tsunamiMajor' | 'tsunamiWarning' | 'tsunamiAdvisory') =>
     policy ? (
       <SelectField
-        label={t(`jma.settings.${key}`)}
+        {...setting(key)}
         value={policy[key]}
-        disabled={readOnly}
         onChange={(v) => set(key, v)}
         options={ACTIONS.map((a) => ({ value: a, label: t(`jma.settings.actions.${a}`) }))}
       />
     ) : null;
-  const numberField = (key: 'eewExpiresMinutes' | 'noticeExpiresHours', max: number) => (
-    <TextField
-      label={t(`jma.settings.${key}`)}
-      type="number"
-      min={1}
-      max={max}
-      value={String(policy?.[key] ?? 1)}
-      disabled={readOnly}
-      onChange={(v) => set(key, Math.max(1, Math.min(max, Math.round(Number(v) || 1))))}
+  const numberField = (key: 'eewExpiresMinutes' | 'noticeExpiresHours') => (
+    <NumberField
+      {...setting(key)}
+      schema={JmaPolicy.properties[key]}
+      value={policy?.[key] ?? 1}
+      onChange={(v) => set(key, v)}
     />
   );
   const check = (key: 'intensitySafetyCheck' | 'allClear') =>
-    policy ? (
-      <CheckField
-        label={t(`jma.settings.${key}`)}
-        checked={policy[key]}
-        disabled={readOnly}
-        onChange={(v) => set(key, v)}
-      />
-    ) : null;
+    policy ? <CheckField {...setting(key)} checked={policy[key]} onChange={(v) => set(key, v)} /> : null;
 
   return (
     <section aria-labelledby="jma-settings-title" className="jma-settings">
@@ -170,8 +160,8 @@ export function JmaSettingsPanel() {
               {actionSelect('tsunamiWarning')}
               {actionSelect('tsunamiAdvisory')}
               {check('allClear')}
-              {numberField('eewExpiresMinutes', 1440)}
-              {numberField('noticeExpiresHours', 720)}
+              {numberField('eewExpiresMinutes')}
+              {numberField('noticeExpiresHours')}
             </fieldset>
             <fieldset>
               <legend>{t('jma.settings.templatesTitle')}</legend>

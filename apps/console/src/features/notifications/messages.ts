@@ -59,9 +59,7 @@ export const notifyJa = {
   attempts: '{{n}} 回目',
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-
-export const notifyEn: Strings<typeof notifyJa> = {
+export const notifyEn: typeof notifyJa = {
   title: 'Notification settings',
   intro: 'Receive watch alerts by e-mail and as notifications on your phone, even when the console is not open.',
   email: 'E-mail address',
@@ -129,7 +127,7 @@ export const watchJa = {
   fromSafetyCheck: 'この安否確認から出た見守りアラート',
   openedAt: '受付',
 };
-export const watchEn: Strings<typeof watchJa> = {
+export const watchEn: typeof watchJa = {
   kind: {
     concern: 'Concern reported',
     help_request: 'Asking for help',

@@ -128,26 +128,12 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
                       {w('open')}
                     </label>
                   </td>
-                  <td>
-                    {row ? (
-                      <input
-                        type="time"
-                        aria-label={w('opens')}
-                        value={row.open}
-                        onChange={(e) => setDay(d, { open: e.target.value })}
-                      />
-                    ) : null}
-                  </td>
-                  <td>
-                    {row ? (
-                      <input
-                        type="time"
-                        aria-label={w('closes')}
-                        value={row.close === '24:00' ? '23:59' : row.close}
-                        onChange={(e) => setDay(d, { close: e.target.value })}
-                      />
-                    ) : null}
-                  </td>
+                  <TimeCell label={w('opens')} value={row?.open} onChange={(open) => setDay(d, { open })} />
+                  <TimeCell
+                    label={w('closes')}
+                    value={row && (row.close === '24:00' ? '23:59' : row.close)}
+                    onChange={(close) => setDay(d, { close })}
+                  />
                 </tr>
               );
             })}
@@ -251,5 +237,21 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
         </section>
       )}
     </LoadState>
+  );
+}
+
+/** A day's opening or closing time (an empty cell on a day the shop is closed). */
+function TimeCell(props: { label: string; value: string | undefined; onChange(value: string): void }) {
+  return (
+    <td>
+      {props.value === undefined ? null : (
+        <input
+          type="time"
+          aria-label={props.label}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+    </td>
   );
 }

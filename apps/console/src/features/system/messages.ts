@@ -56,9 +56,7 @@ export const systemJa = {
   },
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-
-export const systemEn: Strings<typeof systemJa> = {
+export const systemEn: typeof systemJa = {
   title: 'System status',
   intro:
     'Whether the hub can store records and deliver announcements to terminals, item by item. Checked every 10 seconds; changes show at once.',
