@@ -207,26 +207,23 @@ export function App({ platform, i18n }: AppProps): ReactElement {
     if (kind === 'outdated') spoken = { text: t('offline.outdatedBody'), tone: 'error' };
   } else {
     key = routeKey(route);
+    // Each screen says its name as it opens (`<screen>.spoken`); a call also says whom it calls.
+    spoken = { text: t(`${route.name}.spoken`), tone: 'chime' };
     switch (route.name) {
       case 'home':
         screen = <HomeScreen profile={profile} navigate={setRoute} />;
-        spoken = { text: t('home.spoken'), tone: 'chime' };
         break;
       case 'shops':
         screen = <ShopChooserScreen profile={profile} page={route.page} navigate={setRoute} onBack={goHome} />;
-        spoken = { text: t('shops.spoken'), tone: 'chime' };
         break;
       case 'checkin':
         screen = <CheckinScreen onBack={goHome} />;
-        spoken = { text: t('checkin.spoken'), tone: 'chime' };
         break;
       case 'announcements':
         screen = <AnnouncementsScreen onBack={goHome} />;
-        spoken = { text: t('announcements.spoken'), tone: 'chime' };
         break;
       case 'help':
         screen = <HelpScreen onBack={goHome} />;
-        spoken = { text: t('help.spoken'), tone: 'chime' };
         break;
       case 'call': {
         const shop = profile.shops.find((s) => s.id === route.shopId);
@@ -234,6 +231,7 @@ export function App({ platform, i18n }: AppProps): ReactElement {
           // The shop left the profile while the resident looked at it: go home rather than show a dead screen.
           key = 'home';
           screen = <HomeScreen profile={profile} navigate={setRoute} />;
+          spoken = null;
           break;
         }
         const title = callTitleKey(shop);

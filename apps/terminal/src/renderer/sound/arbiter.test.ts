@@ -1,7 +1,7 @@
 import { SoundArbiter, type SoundJob, type SoundLevel } from './arbiter';
 
 /** A job that plays until `finish()` is called, recording what happened to it. */
-function job(level: SoundLevel, name: string, log: string[], extra: Partial<SoundJob> = {}) {
+function loggedJob(level: SoundLevel, name: string, log: string[], extra: Partial<SoundJob> = {}) {
   let finish: () => void = () => undefined;
   const j: SoundJob & { finish(): void } = {
     level,
@@ -24,12 +24,21 @@ function job(level: SoundLevel, name: string, log: string[], extra: Partial<Soun
 }
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+/** A fresh arbiter with one log, and jobs that write to that log. */
+function stage() {
+  const log: string[] = [];
+  return {
+    log,
+    arbiter: new SoundArbiter(),
+    job: (level: SoundLevel, name: string, extra: Partial<SoundJob> = {}) => loggedJob(level, name, log, extra),
+  };
+}
+
 describe('sound arbiter', () => {
   it('a reminder during an emergency reading waits; the reading is never cut', async () => {
-    const log: string[] = [];
-    const arbiter = new SoundArbiter();
-    const emergency = job('city', 'emergency', log);
-    const reminder = job('reminder', 'reminder', log);
+    const { log, arbiter, job } = stage();
+    const emergency = job('city', 'emergency');
+    const reminder = job('reminder', 'reminder');
     const done = arbiter.play(emergency);
     const later = arbiter.play(reminder);
     await tick();
@@ -44,10 +53,9 @@ describe('sound arbiter', () => {
   });
 
   it('a higher level interrupts a lower one, which plays again from the start afterwards', async () => {
-    const log: string[] = [];
-    const arbiter = new SoundArbiter();
-    const news = job('important', 'news', log);
-    const national = job('national', 'j-alert', log);
+    const { log, arbiter, job } = stage();
+    const news = job('important', 'news');
+    const national = job('national', 'j-alert');
     const newsDone = arbiter.play(news);
     await tick();
     const nationalDone = arbiter.play(national);
@@ -62,11 +70,10 @@ describe('sound arbiter', () => {
   });
 
   it('orders by level: national > city > call > important > reminder > ui', async () => {
-    const log: string[] = [];
-    const arbiter = new SoundArbiter();
-    const blocker = job('national', 'first', log);
+    const { arbiter, job } = stage();
+    const blocker = job('national', 'first');
     void arbiter.play(blocker);
-    const jobs = (['reminder', 'important', 'city', 'national'] as const).map((l) => job(l, l, log));
+    const jobs = (['reminder', 'important', 'city', 'national'] as const).map((l) => job(l, l));
     for (const j of jobs) void arbiter.play(j);
     await tick();
     expect(arbiter.waiting).toEqual(['national', 'city', 'important', 'reminder']);
@@ -81,30 +88,28 @@ describe('sound arbiter', () => {
   });
 
   it('screen cues: a newer one replaces an older one; under anything more important they are dropped', async () => {
-    const log: string[] = [];
-    const arbiter = new SoundArbiter();
-    const first = arbiter.play(job('ui', 'home', log));
+    const { log, arbiter, job } = stage();
+    const first = arbiter.play(job('ui', 'home'));
     await tick();
-    const second = job('ui', 'shops', log);
+    const second = job('ui', 'shops');
     const secondDone = arbiter.play(second);
     await expect(first).resolves.toBe('dropped');
     await tick();
-    const emergency = job('city', 'emergency', log);
+    const emergency = job('city', 'emergency');
     void arbiter.play(emergency);
     await expect(secondDone).resolves.toBe('dropped');
-    await expect(arbiter.play(job('ui', 'tap', log))).resolves.toBe('dropped');
+    await expect(arbiter.play(job('ui', 'tap'))).resolves.toBe('dropped');
     expect(log).toEqual(['start home', 'stop home', 'start shops', 'stop shops', 'start emergency']);
   });
 
   it('a live call holds the channel: reminders wait, an emergency takes over and the hold comes back', async () => {
-    const log: string[] = [];
-    const arbiter = new SoundArbiter();
+    const { arbiter, job } = stage();
     const release = arbiter.occupy('call', 'call');
     await tick();
     expect(arbiter.playing).toBe('call');
-    const reminder = job('reminder', 'reminder', log);
+    const reminder = job('reminder', 'reminder');
     void arbiter.play(reminder);
-    const emergency = job('national', 'emergency', log);
+    const emergency = job('national', 'emergency');
     void arbiter.play(emergency);
     await tick();
     expect(arbiter.playing).toBe('national');
@@ -117,10 +122,9 @@ describe('sound arbiter', () => {
   });
 
   it('cancel stops a playing or queued job by key (an acknowledged emergency)', async () => {
-    const log: string[] = [];
-    const arbiter = new SoundArbiter();
-    const reading = arbiter.play(job('city', 'reading', log, { key: 'emergency:1' }));
-    const again = arbiter.play(job('city', 'reminder', log, { key: 'emergency-reminder:1' }));
+    const { log, arbiter, job } = stage();
+    const reading = arbiter.play(job('city', 'reading', { key: 'emergency:1' }));
+    const again = arbiter.play(job('city', 'reminder', { key: 'emergency-reminder:1' }));
     await tick();
     arbiter.cancel('emergency-reminder:1');
     arbiter.cancel('emergency:1');

@@ -8,6 +8,7 @@ import { BigButton, ButtonGrid, Screen } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
+import { YesOrNo } from '../../shell/Choices';
 import { useSound } from '../../sound/SoundContext';
 import type { ProfileShop } from '../home/layout';
 import { orderStatusKey } from '../orders/status';
@@ -71,6 +72,12 @@ export function CallScreen({ shop, onBack }: { shop: ProfileShop; onBack: () => 
     onBack();
   };
 
+  // When nothing more can happen here, the one way on is home.
+  const backHome = (
+    <ButtonGrid columns={1}>
+      <BigButton icon="back" label={t('call.backHome')} variant="neutral" onPress={leave} testId="call-back-home" />
+    </ButtonGrid>
+  );
   let body: ReactElement;
   if (view.phase === 'failed') {
     body = (
@@ -78,9 +85,7 @@ export function CallScreen({ shop, onBack }: { shop: ProfileShop; onBack: () => 
         <p className="ts-text ts-text--large" role="alert">
           {view.errorCode === 'ALREADY_IN_CALL' ? t('call.alreadyInCall') : t('call.failed')}
         </p>
-        <ButtonGrid columns={1}>
-          <BigButton icon="back" label={t('call.backHome')} variant="neutral" onPress={leave} testId="call-back-home" />
-        </ButtonGrid>
+        {backHome}
       </>
     );
   } else if (!p || view.phase === 'requesting') {
@@ -91,9 +96,7 @@ export function CallScreen({ shop, onBack }: { shop: ProfileShop; onBack: () => 
         <p className="ts-text ts-text--large" data-testid="call-callback-requested">
           {t('call.callbackRequested')}
         </p>
-        <ButtonGrid columns={1}>
-          <BigButton icon="back" label={t('call.backHome')} variant="neutral" onPress={leave} testId="call-back-home" />
-        </ButtonGrid>
+        {backHome}
       </>
     );
   } else {
@@ -122,16 +125,15 @@ export function CallScreen({ shop, onBack }: { shop: ProfileShop; onBack: () => 
             </p>
           ))}
         </div>
-        <ButtonGrid columns={2}>
-          <BigButton
-            icon="phone"
-            label={t('call.requestCallback')}
-            variant="positive"
-            onPress={() => void calls.requestCallback()}
-            testId="call-request-callback"
-          />
-          <BigButton icon="back" label={t('call.cancel')} variant="danger" onPress={leave} testId="call-cancel" />
-        </ButtonGrid>
+        <YesOrNo
+          yes={{
+            icon: 'phone',
+            label: t('call.requestCallback'),
+            onPress: () => void calls.requestCallback(),
+            testId: 'call-request-callback',
+          }}
+          no={{ label: t('call.cancel'), onPress: leave, testId: 'call-cancel' }}
+        />
       </>
     );
   }

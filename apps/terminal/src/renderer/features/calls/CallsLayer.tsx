@@ -8,6 +8,7 @@ import type { TFunction } from 'i18next';
 import { type ReactElement, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../connection';
+import { OkButton, YesOrNo } from '../../shell/Choices';
 import { tone } from '../../sound/players';
 import { useSound } from '../../sound/SoundContext';
 import { useEmergencyActive, useTerminalState } from '../../state/TerminalState';
@@ -29,6 +30,12 @@ export const callCss = `
 .tc-held { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; background: rgba(0,0,0,0.85); font-size: 40px; font-weight: 700; text-align: center; padding: 4vmin; }
 .tc-novideo { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; font-size: 40px; color: #ffffff; text-align: center; padding: 4vmin; }
 `;
+
+/** Quieter and louder: one step down or up the volume steps, each unavailable at its end. */
+const VOLUME_BUTTONS = [
+  { by: -1, icon: 'volumeDown', label: 'call.quieter', testId: 'call-volume-down' },
+  { by: 1, icon: 'volumeUp', label: 'call.louder', testId: 'call-volume-up' },
+] as const;
 
 /** Why a call the resident did not end is over, in words. */
 function endedText(t: TFunction, view: CallView): string {
@@ -139,22 +146,11 @@ export function CallsLayer(): ReactElement | null {
         <style>{callCss}</style>
         <h1 id="tc-incoming-title">{t('call.incomingTitle', { name })}</h1>
         <p>{t('call.incomingHint')}</p>
-        <div className="tc-row">
-          <BigButton
-            icon="phone"
-            label={t('call.answer')}
-            variant="positive"
-            onPress={() => void calls.accept()}
-            testId="call-answer"
-          />
-          <BigButton
-            icon="back"
-            label={t('call.decline')}
-            variant="danger"
-            onPress={() => void calls.decline()}
-            testId="call-decline"
-          />
-        </div>
+        <YesOrNo
+          className="tc-row"
+          yes={{ icon: 'phone', label: t('call.answer'), onPress: () => void calls.accept(), testId: 'call-answer' }}
+          no={{ label: t('call.decline'), onPress: () => void calls.decline(), testId: 'call-decline' }}
+        />
       </div>
     );
   }
@@ -165,15 +161,12 @@ export function CallsLayer(): ReactElement | null {
         <style>{callCss}</style>
         <h1 id="tc-ended-title">{t('call.endedTitle')}</h1>
         <p>{endedText(t, view)}</p>
-        <div className="tc-row">
-          <BigButton
-            icon="check"
-            label={t('call.endedOk')}
-            variant="primary"
-            onPress={() => calls.dismissEnded()}
-            testId="call-ended-ok"
-          />
-        </div>
+        <OkButton
+          className="tc-row"
+          label={t('call.endedOk')}
+          onPress={() => calls.dismissEnded()}
+          testId="call-ended-ok"
+        />
       </div>
     );
   }
@@ -218,22 +211,20 @@ export function CallsLayer(): ReactElement | null {
         ) : null}
       </div>
       <div className="tc-controls">
-        <BigButton
-          icon="volumeDown"
-          label={t('call.quieter')}
-          variant="neutral"
-          onPress={() => calls.setVolume(VOLUME_STEPS[Math.max(0, step - 1)]!)}
-          disabled={step <= 0}
-          testId="call-volume-down"
-        />
-        <BigButton
-          icon="volumeUp"
-          label={t('call.louder')}
-          variant="neutral"
-          onPress={() => calls.setVolume(VOLUME_STEPS[Math.min(VOLUME_STEPS.length - 1, step + 1)]!)}
-          disabled={step >= VOLUME_STEPS.length - 1}
-          testId="call-volume-up"
-        />
+        {VOLUME_BUTTONS.map(({ by, icon, label, testId }) => {
+          const to = VOLUME_STEPS[step + by];
+          return (
+            <BigButton
+              key={testId}
+              icon={icon}
+              label={t(label)}
+              variant="neutral"
+              onPress={() => to !== undefined && calls.setVolume(to)}
+              disabled={to === undefined}
+              testId={testId}
+            />
+          );
+        })}
         <BigButton
           icon="phone"
           label={t('call.hangUp')}

@@ -6,6 +6,7 @@ import { type ReactElement, useCallback, useEffect, useMemo, useState } from 're
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
 import { LargeBackButton } from '../../shell/BackButton';
+import { ActionOrBack } from '../../shell/Choices';
 import { Message } from '../../shell/Message';
 import { useSound } from '../../sound/SoundContext';
 import { useTerminalState } from '../../state/TerminalState';
@@ -126,16 +127,16 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
       <p className="ts-text ts-text--large" data-testid="checkin-message">
         {message}
       </p>
-      <ButtonGrid columns={2}>
-        <BigButton
-          icon="heart"
-          label={t('checkin.button')}
-          variant="positive"
-          onPress={() => void press()}
-          testId="checkin-press"
-        />
-        <BigButton icon="back" label={t('common.back')} variant="neutral" onPress={onBack} testId="back" />
-      </ButtonGrid>
+      <ActionOrBack
+        action={{
+          icon: 'heart',
+          label: t('checkin.button'),
+          variant: 'positive',
+          onPress: () => void press(),
+          testId: 'checkin-press',
+        }}
+        onBack={onBack}
+      />
     </Screen>
   );
 }

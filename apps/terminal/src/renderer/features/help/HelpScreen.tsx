@@ -2,11 +2,12 @@
 // that help has been asked for, and later who has seen it.
 
 import type { HelpStatus } from '@tsunagu/protocol';
-import { BigButton, ButtonGrid, Screen } from '@tsunagu/ui';
+import { Screen } from '@tsunagu/ui';
 import { type ReactElement, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection, useSocketEvent } from '../../connection';
 import { LargeBackButton } from '../../shell/BackButton';
+import { ActionOrBack } from '../../shell/Choices';
 import { Message } from '../../shell/Message';
 import { useSound } from '../../sound/SoundContext';
 
@@ -58,17 +59,17 @@ export function HelpScreen({ onBack }: { onBack: () => void }): ReactElement {
   return (
     <Screen title={t('help.title')} testId="help-screen">
       <p className="ts-text ts-text--large">{failed ? t('help.failed') : t('help.prompt')}</p>
-      <ButtonGrid columns={2}>
-        <BigButton
-          icon="phone"
-          label={t('help.confirm')}
-          variant="danger"
-          onPress={() => void send()}
-          disabled={busy}
-          testId="help-confirm"
-        />
-        <BigButton icon="back" label={t('common.back')} variant="neutral" onPress={onBack} testId="back" />
-      </ButtonGrid>
+      <ActionOrBack
+        action={{
+          icon: 'phone',
+          label: t('help.confirm'),
+          variant: 'danger',
+          onPress: () => void send(),
+          disabled: busy,
+          testId: 'help-confirm',
+        }}
+        onBack={onBack}
+      />
     </Screen>
   );
 }

@@ -1,13 +1,29 @@
 // The resident's home: the time, and at most six big buttons (see layout.ts for which).
 import type { TerminalProfile } from '@tsunagu/protocol';
-import { Badge, BigButton, ButtonGrid, columnsFor, Screen } from '@tsunagu/ui';
+import { Badge, BigButton, ButtonGrid, type ButtonVariant, columnsFor, type IconName, Screen } from '@tsunagu/ui';
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Route } from '../../shell/routes';
 import { useCheckinReminder, useUnreadAnnouncements } from '../../state/TerminalState';
 import { HomeHelpNotice } from '../announcements/HelpRequested';
 import { Clock } from './Clock';
-import { homeButtons } from './layout';
+import { type HomeButton, homeButtons } from './layout';
+
+/** How each kind of home button looks; its words are `home.<kind>` (a shop's button: the shop's name). */
+const TILES: Record<HomeButton['kind'], { icon: IconName; variant?: ButtonVariant }> = {
+  checkin: { icon: 'heart', variant: 'positive' },
+  shop: { icon: 'shop' },
+  shopping: { icon: 'cart' },
+  listening: { icon: 'talk' },
+  help: { icon: 'phone', variant: 'danger' },
+  announcements: { icon: 'bell' },
+};
+
+/** Where a home button goes: a call to its shop or the listening line, the shop chooser, or its own screen. */
+function routeOf(b: HomeButton): Route {
+  if (b.kind === 'shop' || b.kind === 'listening') return { name: 'call', shopId: b.shop.id };
+  return b.kind === 'shopping' ? { name: 'shops', page: 0 } : { name: b.kind };
+}
 
 export function HomeScreen({
   profile,
@@ -36,73 +52,19 @@ export function HomeScreen({
       <HomeHelpNotice />
       <ButtonGrid columns={columnsFor(buttons.length)}>
         {buttons.map((b) => {
-          switch (b.kind) {
-            case 'checkin':
-              return (
-                <BigButton
-                  key="checkin"
-                  icon="heart"
-                  label={t('home.checkin')}
-                  variant="positive"
-                  onPress={() => navigate({ name: 'checkin' })}
-                  testId="home-checkin"
-                />
-              );
-            case 'shop':
-              return (
-                <BigButton
-                  key={`shop-${b.shop.id}`}
-                  icon="shop"
-                  label={b.shop.name}
-                  onPress={() => navigate({ name: 'call', shopId: b.shop.id })}
-                  testId={`home-shop-${b.shop.id}`}
-                />
-              );
-            case 'shopping':
-              return (
-                <BigButton
-                  key="shopping"
-                  icon="cart"
-                  label={t('home.shopping')}
-                  onPress={() => navigate({ name: 'shops', page: 0 })}
-                  testId="home-shopping"
-                />
-              );
-            case 'listening':
-              return (
-                <BigButton
-                  key="listening"
-                  icon="talk"
-                  label={t('home.listening')}
-                  onPress={() => navigate({ name: 'call', shopId: b.shop.id })}
-                  testId="home-listening"
-                />
-              );
-            case 'help':
-              return (
-                <BigButton
-                  key="help"
-                  icon="phone"
-                  label={t('home.help')}
-                  variant="danger"
-                  onPress={() => navigate({ name: 'help' })}
-                  testId="home-help"
-                />
-              );
-            case 'announcements':
-              return (
-                <BigButton
-                  key="announcements"
-                  icon="bell"
-                  label={t('home.announcements')}
-                  onPress={() => navigate({ name: 'announcements' })}
-                  badge={<Badge count={unread} label={t('home.unread', { count: unread })} />}
-                  testId="home-announcements"
-                />
-              );
-            default:
-              return null;
-          }
+          const testId = b.kind === 'shop' ? `home-shop-${b.shop.id}` : `home-${b.kind}`;
+          return (
+            <BigButton
+              key={testId}
+              {...TILES[b.kind]}
+              label={b.kind === 'shop' ? b.shop.name : t(`home.${b.kind}`)}
+              onPress={() => navigate(routeOf(b))}
+              badge={
+                b.kind === 'announcements' ? <Badge count={unread} label={t('home.unread', { count: unread })} /> : null
+              }
+              testId={testId}
+            />
+          );
         })}
       </ButtonGrid>
     </Screen>

@@ -11,13 +11,10 @@ export const MAX_PRIMARY_BUTTONS = 6;
 
 export type ProfileShop = TerminalProfile['shops'][number];
 
+/** A button of the home screen: a shop's own or the listening line's (a call), or one of the fixed ones. */
 export type HomeButton =
-  | { kind: 'checkin' }
-  | { kind: 'shop'; shop: ProfileShop }
-  | { kind: 'shopping' }
-  | { kind: 'listening'; shop: ProfileShop }
-  | { kind: 'help' }
-  | { kind: 'announcements' };
+  | { kind: 'shop' | 'listening'; shop: ProfileShop }
+  | { kind: 'checkin' | 'shopping' | 'help' | 'announcements' };
 
 export function homeButtons(shops: readonly ProfileShop[]): HomeButton[] {
   const stores = shops.filter((s) => s.kind === 'shop');

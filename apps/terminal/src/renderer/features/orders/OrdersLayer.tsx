@@ -10,6 +10,7 @@ import { BigButton, usePagedOverflow } from '@tsunagu/ui';
 import { type ReactElement, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ackWithTimeout, useConnection } from '../../connection';
+import { OkButton, YesOrNo } from '../../shell/Choices';
 import { useSound } from '../../sound/SoundContext';
 import { useEmergencyActive } from '../../state/TerminalState';
 import { calls } from '../calls/controller';
@@ -154,37 +155,18 @@ export function OrdersLayer(): ReactElement | null {
           {order.totalYen !== null ? (
             <p className="to-total">{t('orders.total', { total: yen(order.totalYen) })}</p>
           ) : null}
-          <div className="to-row">
-            <BigButton
-              icon="check"
-              label={t('orders.yes')}
-              variant="positive"
-              onPress={() => void done(true)}
-              testId="order-yes"
-            />
-            <BigButton
-              icon="back"
-              label={t('orders.no')}
-              variant="danger"
-              onPress={() => void done(false)}
-              testId="order-no"
-            />
-          </div>
+          <YesOrNo
+            className="to-row"
+            yes={{ icon: 'check', label: t('orders.yes'), onPress: () => void done(true), testId: 'order-yes' }}
+            no={{ label: t('orders.no'), onPress: () => void done(false), testId: 'order-no' }}
+          />
         </>
       ) : (
         <>
           <p className="to-status" data-testid="order-status-text">
             {t(orderStatusKey(order.status))}
           </p>
-          <div className="to-row">
-            <BigButton
-              icon="check"
-              label={t('orders.ok')}
-              variant="primary"
-              onPress={() => void done()}
-              testId="order-ok"
-            />
-          </div>
+          <OkButton className="to-row" label={t('orders.ok')} onPress={() => void done()} testId="order-ok" />
         </>
       )}
     </div>
