@@ -19,7 +19,7 @@ import {
   untilGone,
   videoBothWays,
 } from '../helpers/calls';
-import { openConsole, openTerminal, type PageOptions } from '../helpers/pages';
+import { openConsole, openTerminal, type PageOptions, tapTo } from '../helpers/pages';
 
 jest.setTimeout(240_000);
 
@@ -135,8 +135,7 @@ test('a second console tab shows the live call, and does not start a second one'
   await stillFlowing(terminal, 'call-remote-video');
   await third.getByTestId('call-elsewhere').waitFor();
 
-  await terminal.getByTestId('call-hang-up').click();
-  await terminal.getByTestId('home-screen').waitFor();
+  await tapTo(terminal, 'call-hang-up', 'home-screen');
   await second.getByTestId('call-ended').waitFor();
   await third.getByTestId('call-ended').waitFor();
   await expect(second.getByTestId('call-ended').textContent()).resolves.toContain('住民が電話を切りました');

@@ -4,24 +4,14 @@
 // order appears in the console. An emergency holds the call: the operator sees why the video went black.
 // Waiting, in-call and order-confirmation screens are checked (axe, target sizes) and saved for docs/calls.md.
 // (Nobody on the listening line, the callback and the listener calling back: terminal-screens.test.ts.)
-import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { connectCall, connectStaff, connectTerminal, emitAck, login } from '../../apps/hub/src/testing/harness';
 import { screenshot } from '../helpers/browser';
-import { framesOf } from '../helpers/calls';
-import {
-  announce,
-  browserSuite,
-  checkTerminalScreen,
-  DEMO_PASSWORD,
-  openConsole,
-  openTerminal,
-} from '../helpers/pages';
+import { callShop, framesOf, shopsOpenSuite } from '../helpers/calls';
+import { announce, checkTerminalScreen, DEMO_PASSWORD, openConsole, openTerminal, tapTo } from '../helpers/pages';
 
 jest.setTimeout(120_000);
 
-/** Monday 5 January 2026, 10:00 in Tokyo: the demo supermarket is open. */
-const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
-const suite = browserSuite({ clock });
+const { suite } = shopsOpenSuite();
 const { sockets } = suite;
 
 test('call a shop, talk on video both ways, take an order, confirm it on the terminal', async () => {
@@ -154,16 +144,12 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   await operator.locator('[data-testid^="order-row-"]').first().getByRole('button', { name: '電話する' }).click();
   await terminal.getByTestId('call-incoming').waitFor({ timeout: 10_000 });
   await checkTerminalScreen(terminal, 'terminal-call-incoming');
-  await terminal.getByTestId('call-answer').click();
-  await terminal.getByTestId('call-in-progress').waitFor();
+  await tapTo(terminal, 'call-answer', 'call-in-progress');
   await framesOf(terminal, 'call-remote-video');
-  await terminal.getByTestId('call-hang-up').click();
-  await terminal.getByTestId('home-screen').waitFor();
+  await tapTo(terminal, 'call-hang-up', 'home-screen');
 
   // Pressing the shop's button again also says where the order is.
-  await terminal.getByTestId('home-shopping').click();
-  await terminal.getByTestId(`shop-${shopId}`).click();
-  await terminal.getByTestId('call-waiting').waitFor();
+  await callShop(terminal, shopId);
   await expect(terminal.getByTestId('call-order-status').textContent()).resolves.toContain('受けつけました');
   await terminal.getByTestId('call-cancel').click();
   await terminal.getByTestId('home-screen').waitFor();

@@ -5,13 +5,21 @@
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
 import { io } from 'socket.io-client';
 import { expectAccessible, screenshot } from '../helpers/browser';
-import { browserSuite, openSignIn, signIn, signOut } from '../helpers/pages';
+import { browserSuite, openSignIn, signIn, signOut, tapTo } from '../helpers/pages';
 
 jest.setTimeout(60_000);
 
 const suite = browserSuite();
 
 const openConsole = () => openSignIn(suite, { width: 1280, height: 800 });
+
+/** A console page signed in as `username` (two-factor too), on the page its navigation link `nav` opens (`shows`). */
+async function signedInAt(username: string, nav: string, shows: string) {
+  const page = await openConsole();
+  await signIn(page, username, undefined, suite.hub);
+  await tapTo(page, nav, shows);
+  return page;
+}
 
 test('a wrong password shows what to do; the login page is accessible', async () => {
   const { hub } = suite;
@@ -41,11 +49,8 @@ test('a wrong password shows what to do; the login page is accessible', async ()
 
 test('city hall sees all 21 households live, issues an enrollment code and revokes a terminal', async () => {
   const { hub } = suite;
-  const page = await openConsole();
-  await signIn(page, 'cityhall', undefined, hub);
   // Other pages may come first in the navigation: open households through it.
-  await page.getByTestId('nav-households').click();
-  await page.getByTestId('households-table').waitFor();
+  const page = await signedInAt('cityhall', 'nav-households', 'households-table');
   await expect(page.getByTestId('household-row').count()).resolves.toBe(21);
   await expect(page.getByTestId('signed-in-as').textContent()).resolves.toContain('市役所');
   // City hall (not admin) has no user management in the navigation.
@@ -124,10 +129,7 @@ test('city hall sees all 21 households live, issues an enrollment code and revok
 
 test('an administrator creates a user and an API key, and reads the audit log', async () => {
   const { hub } = suite;
-  const page = await openConsole();
-  await signIn(page, 'admin', undefined, hub);
-  await page.getByTestId('nav-users').click();
-  await page.getByTestId('users-table').waitFor();
+  const page = await signedInAt('admin', 'nav-users', 'users-table');
   await expect(page.getByTestId('user-row').count()).resolves.toBe((await hub.hub.stores.accounts.listUsers()).length);
   await expectAccessible(page, 'users');
   await screenshot(page, 'console-admin-users');
@@ -192,8 +194,7 @@ test('an administrator creates a user and an API key, and reads the audit log', 
   expect(afterRevoke.status).toBe(401);
 
   // The audit log shows what was just done.
-  await page.getByTestId('nav-audit').click();
-  await page.getByTestId('audit-table').waitFor();
+  await tapTo(page, 'nav-audit', 'audit-table');
   await page.locator('[data-testid="audit-row"][data-action="apikey.revoked"]').first().waitFor();
   await page.locator('[data-testid="audit-row"][data-action="user.created"]').first().waitFor();
   await expectAccessible(page, 'audit');
@@ -203,10 +204,7 @@ test('an administrator creates a user and an API key, and reads the audit log', 
 
 test('a watcher sees only their assigned households; signing out returns to the login page', async () => {
   const { hub } = suite;
-  const page = await openConsole();
-  await signIn(page, 'welfare1');
-  await page.getByTestId('nav-my-households').click();
-  await page.getByTestId('households-table').waitFor();
+  const page = await signedInAt('welfare1', 'nav-my-households', 'households-table');
   const welfare1 = (await hub.hub.stores.accounts.userByUsername('welfare1'))!;
   const assigned = hub.hub.stores.households.list({ watcherUserId: welfare1.id });
   expect(assigned.length).toBeGreaterThan(0);

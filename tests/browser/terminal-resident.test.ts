@@ -7,26 +7,15 @@
 //    order update at most.
 // Each screen is checked like every terminal screen (axe, targets ≥ 120 px) and saved as resident-*.png.
 import type { Page } from 'playwright-core';
-import { FakeClock } from '../../apps/hub/src/lib/clock';
 import type { OrdersService } from '../../apps/hub/src/modules/orders/service';
 import { rooms } from '../../apps/hub/src/plugins/socket';
 import { enrollTerminal } from '../../apps/hub/src/testing/harness';
-import { answerInConsole, callShop, framesOf } from '../helpers/calls';
-import {
-  announce,
-  browserSuite,
-  checkTerminalScreen,
-  openConsole,
-  openPage,
-  openTerminal,
-  typeCode,
-} from '../helpers/pages';
+import { answerInConsole, callShop, framesOf, shopsOpenSuite } from '../helpers/calls';
+import { announce, checkTerminalScreen, openConsole, openPage, openTerminal, typeCode, walk } from '../helpers/pages';
 
 jest.setTimeout(240_000);
 
-/** Monday 5 January 2026, 10:00 in Tokyo: the demo supermarket is open. */
-const clock = new FakeClock(Date.UTC(2026, 0, 5, 1, 0));
-const suite = browserSuite({ clock });
+const { suite, clock } = shopsOpenSuite();
 /** Two households without a demo terminal: one enrolled on the keypad, one whose terminal the later tests use. */
 const households = () => {
   const enrolled = new Set(suite.hub.demo.terminals.map((t) => t.householdId));
@@ -90,11 +79,12 @@ test('a check-in reminder shows on the home screen until the resident checks in'
   await expect(reminder.textContent()).resolves.toContain('今日の「元気です」がまだです');
   await checkTerminalScreen(terminal, 'resident-home-reminder');
 
-  await terminal.getByTestId('home-checkin').click();
-  await terminal.getByTestId('checkin-press').click();
-  await terminal.getByTestId('checkin-mood-skip').click();
-  await terminal.getByTestId('back').click();
-  await terminal.getByTestId('home-screen').waitFor();
+  await walk(terminal, [
+    { tap: 'home-checkin' },
+    { tap: 'checkin-press' },
+    { tap: 'checkin-mood-skip' },
+    { tap: 'back', shows: 'home-screen' },
+  ]);
   await expect(reminder.count()).resolves.toBe(0);
 });
 

@@ -14,6 +14,10 @@ const suite = browserSuite();
 
 const loginPage = () => openSignIn(suite);
 
+/** A new city hall account made on the hub (the tests' password, two-factor not set up yet). */
+const newCityHallUser = (username: string, displayName: string) =>
+  suite.hub.hub.services.accounts.createUser({ username, displayName, password: TEST_PASSWORD, role: 'cityhall' });
+
 const currentStep = () => Math.floor(Date.now() / 30_000);
 
 /** A console page with a session made on the hub (no sign-in request), on `route` if given. */
@@ -29,12 +33,7 @@ async function signedInPage(userId: number, route = ''): Promise<Page> {
 
 test('a new city hall account sets it up at first sign-in, then signs in with the app’s code or a recovery code', async () => {
   const hub = suite.hub.hub;
-  const kato = await hub.services.accounts.createUser({
-    username: 'kato',
-    displayName: '防災課 加藤',
-    password: TEST_PASSWORD,
-    role: 'cityhall',
-  });
+  const kato = await newCityHallUser('kato', '防災課 加藤');
   const page = await loginPage();
   await signIn(page, 'kato', TEST_PASSWORD);
 
@@ -97,12 +96,7 @@ test('a new city hall account sets it up at first sign-in, then signs in with th
 
 test('an administrator resets it from the users page: the person is signed out and sets it up again', async () => {
   const hub = suite.hub.hub;
-  const sato = await hub.services.accounts.createUser({
-    username: 'sato2',
-    displayName: '防災課 佐藤',
-    password: TEST_PASSWORD,
-    role: 'cityhall',
-  });
+  const sato = await newCityHallUser('sato2', '防災課 佐藤');
   // Both already signed in (sign-ins are limited to 10 a minute per address, and this file has used most).
   await enrolTwoFactor(hub, sato.id);
   const own = await signedInPage(sato.id);

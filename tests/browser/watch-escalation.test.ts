@@ -4,7 +4,7 @@
 // screenshotted for docs/watch.md.
 import { FakeClock } from '../../apps/hub/src/lib/clock';
 import { axeViolations, screenshot } from '../helpers/browser';
-import { browserSuite, checkTerminalScreen, jst, openConsole, openTerminal } from '../helpers/pages';
+import { browserSuite, jst, openConsole, openTerminal, walk } from '../helpers/pages';
 
 jest.setTimeout(120_000);
 
@@ -18,15 +18,11 @@ test('a resident checks in; a watcher sees a missed check-in escalate, acknowled
 
   // --- the terminal: 元気です → three faces → thank-you -----------------------------------------
   const terminal = await openTerminal(suite, { householdId: resident.householdId });
-  await terminal.getByTestId('home-checkin').click();
-  await terminal.getByTestId('checkin-screen').waitFor();
-  await checkTerminalScreen(terminal, 'terminal-checkin');
-  await terminal.getByTestId('checkin-press').click();
-  await terminal.getByTestId('checkin-mood-screen').waitFor();
-  await checkTerminalScreen(terminal, 'terminal-checkin-mood');
-  await terminal.getByTestId('checkin-mood-good').click();
-  await terminal.getByTestId('checkin-done-screen').waitFor();
-  await checkTerminalScreen(terminal, 'terminal-checkin-done');
+  await walk(terminal, [
+    { tap: 'home-checkin', shows: 'checkin-screen', check: 'terminal-checkin' },
+    { tap: 'checkin-press', shows: 'checkin-mood-screen', check: 'terminal-checkin-mood' },
+    { tap: 'checkin-mood-good', shows: 'checkin-done-screen', check: 'terminal-checkin-done' },
+  ]);
   await expect(terminal.getByTestId('announcer').textContent()).resolves.toContain('ありがとうございます');
   expect(db.prepare('SELECT mood FROM checkins WHERE household_id = ?').all(resident.householdId)).toEqual([
     { mood: 'good' },

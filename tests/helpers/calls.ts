@@ -102,12 +102,17 @@ export function closePagesAfterEach(suite: BrowserSuite): void {
   });
 }
 
+/** A file whose hub runs on a fake clock that starts with the market open (MARKET_OPEN). */
+export function shopsOpenSuite(): { suite: BrowserSuite; clock: FakeClock } {
+  const clock = new FakeClock(MARKET_OPEN);
+  return { suite: browserSuite({ clock }), clock };
+}
+
 /** A file of market calls: the shops open on the hub's fake clock, each test's pages closed after it. */
 export function marketSuite(): { suite: BrowserSuite; clock: FakeClock } {
-  const clock = new FakeClock(MARKET_OPEN);
-  const suite = browserSuite({ clock });
-  closePagesAfterEach(suite);
-  return { suite, clock };
+  const market = shopsOpenSuite();
+  closePagesAfterEach(market.suite);
+  return market;
 }
 
 /**

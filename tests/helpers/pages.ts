@@ -66,6 +66,35 @@ export async function openPage(suite: BrowserSuite, label: string, options: Page
   return page;
 }
 
+/** Taps the button `tap` and waits for what it leads to (`shows`). */
+export async function tapTo(page: Page, tap: string, shows: string): Promise<void> {
+  await page.getByTestId(tap).click();
+  await page.getByTestId(shows).waitFor();
+}
+
+/** A step of a walk through the screens: a tap, the screen it leads to, and that screen's check (its name). */
+export interface Step {
+  tap: string;
+  shows?: string;
+  check?: string;
+}
+
+/**
+ * Taps through the screens as a person would: each step's button, then the screen it leads to
+ * (when the step names one) and its check (`check`, a terminal screen's checks unless told).
+ */
+export async function walk(
+  page: Page,
+  steps: readonly Step[],
+  check: (page: Page, name: string) => Promise<void> = checkTerminalScreen,
+): Promise<void> {
+  for (const step of steps) {
+    if (step.shows) await tapTo(page, step.tap, step.shows);
+    else await page.getByTestId(step.tap).click();
+    if (step.check) await check(page, step.check);
+  }
+}
+
 /** Types the digits on the enrollment keypad. */
 export async function typeCode(page: Page, code: string): Promise<void> {
   for (const digit of code) await page.getByTestId(`key-${digit}`).click();
