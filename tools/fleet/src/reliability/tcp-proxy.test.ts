@@ -32,6 +32,20 @@ async function setup() {
   };
 }
 
+type Client = Awaited<ReturnType<Awaited<ReturnType<typeof setup>>['connect']>>;
+
+/** Runs `use` with one client connected through a fresh proxy; the client, proxy and server go after, even on failure. */
+async function withClient(use: (proxy: TcpProxy, client: Client) => Promise<void>): Promise<void> {
+  const t = await setup();
+  const client = await t.connect();
+  try {
+    await use(t.proxy, client);
+  } finally {
+    client.destroy();
+    await t.close();
+  }
+}
+
 const until = async (pred: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;
   while (!pred() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
@@ -39,46 +53,37 @@ const until = async (pred: () => boolean, ms = 3000) => {
 };
 
 describe('TcpProxy', () => {
-  it('passes bytes both ways unchanged', async () => {
-    const t = await setup();
-    const c = await t.connect();
-    c.write('hello');
-    expect(await until(() => c.received === 'hello')).toBe(true);
-    expect(t.proxy.connections).toBe(1);
-    c.destroy();
-    await t.close();
-  });
+  it('passes bytes both ways unchanged', () =>
+    withClient(async (proxy, c) => {
+      c.write('hello');
+      expect(await until(() => c.received === 'hello')).toBe(true);
+      expect(proxy.connections).toBe(1);
+    }));
 
-  it('adds a delay each way and keeps the order of chunks', async () => {
-    const t = await setup();
-    const c = await t.connect();
-    t.proxy.setDelay(150);
-    const started = Date.now();
-    for (const ch of ['a', 'b', 'c', 'd']) c.write(ch);
-    expect(await until(() => c.received.length === 4)).toBe(true);
-    // 150 ms up and 150 ms down.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
-    expect(c.received).toBe('abcd');
-    t.proxy.setDelay(0);
-    c.write('e'); // may not overtake the delayed ones
-    expect(await until(() => c.received === 'abcde')).toBe(true);
-    c.destroy();
-    await t.close();
-  });
+  it('adds a delay each way and keeps the order of chunks', () =>
+    withClient(async (proxy, c) => {
+      proxy.setDelay(150);
+      const started = Date.now();
+      for (const ch of ['a', 'b', 'c', 'd']) c.write(ch);
+      expect(await until(() => c.received.length === 4)).toBe(true);
+      // 150 ms up and 150 ms down.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+      expect(c.received).toBe('abcd');
+      proxy.setDelay(0);
+      c.write('e'); // may not overtake the delayed ones
+      expect(await until(() => c.received === 'abcde')).toBe(true);
+    }));
 
-  it('stalls: nothing passes and nothing closes, until resumed', async () => {
-    const t = await setup();
-    const c = await t.connect();
-    t.proxy.stall();
-    c.write('held');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(c.received).toBe('');
-    expect(c.destroyed).toBe(false);
-    t.proxy.resume();
-    expect(await until(() => c.received === 'held')).toBe(true);
-    c.destroy();
-    await t.close();
-  });
+  it('stalls: nothing passes and nothing closes, until resumed', () =>
+    withClient(async (proxy, c) => {
+      proxy.stall();
+      c.write('held');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(c.received).toBe('');
+      expect(c.destroyed).toBe(false);
+      proxy.resume();
+      expect(await until(() => c.received === 'held')).toBe(true);
+    }));
 
   it('drops connections with a FIN, and resets them with an RST', async () => {
     const t = await setup();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AnnouncementsService } from '@tsunagu/hub/modules/announcements';
 import type { WatchService } from '@tsunagu/hub/modules/watch';
 import { createAdmissionControl } from '@tsunagu/hub/plugins/admission';
-import { createTestHub, publishingApiKey, type TestHub } from '@tsunagu/hub/testing/harness';
+import { createTestHub, publishingApiKey, type TestHub, withHub } from '@tsunagu/hub/testing/harness';
 import { Fleet, pool } from './fleet';
 import { loopbackAddress } from './http';
 import { parseArgs } from './index';
@@ -17,14 +17,12 @@ describe('virtual terminal fleet against a real hub', () => {
   let fleet: Fleet;
   let apiKey: string;
 
-  beforeAll(async () => {
-    hub = await createTestHub();
+  // Declared first, so it runs before the hub closes.
+  afterAll(() => fleet?.close());
+  withHub('all', async (made) => {
+    hub = made;
     url = await hub.listen();
     apiKey = await publishingApiKey(hub, 'fleet-test');
-  });
-  afterAll(async () => {
-    fleet?.close();
-    await hub.close();
   });
 
   test('enrolls five terminals through the API, connects them, and exercises announcements, check-ins and calls', async () => {
