@@ -35,6 +35,13 @@ export type Access =
   | 'staff'
   | { roles: readonly StaffRole[]; admin?: boolean; terminals?: boolean; apiKeysOnly?: boolean };
 
+/** The access rules several modules share. */
+export const cityhall = { roles: ['cityhall'] } as const satisfies Access;
+export const admin = { roles: ['cityhall'], admin: true } as const satisfies Access;
+export const cityhallOrWatcher = { roles: ['cityhall', 'watcher'] } as const satisfies Access;
+/** City hall and the people of a shop's line (operators, listening volunteers). */
+export const shopStaff = { roles: ['cityhall', 'operator', 'listener'] } as const satisfies Access;
+
 export function staffRole(p: Principal | null): StaffRole | null {
   if (!p) return null;
   if (p.kind === 'user') return p.user.role;

@@ -10,6 +10,7 @@ import type {
   FastifyBaseLogger,
   FastifyContextConfig,
   FastifyInstance,
+  FastifyReply,
   FastifySchema,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
@@ -17,6 +18,7 @@ import type {
   RouteGenericInterface,
   RouteHandlerMethod,
 } from 'fastify';
+import type { Access } from './principal';
 
 /** The Fastify schema of a table route (what the type provider reads). */
 export interface RouteSchema<K extends ApiRouteKey> extends FastifySchema {
@@ -69,4 +71,28 @@ export function route<K extends ApiRouteKey>(
     // cannot follow a key chosen by the caller.
     handler: handler as RouteHandlerMethod,
   });
+}
+
+/** Who may call a route (required), its other settings (rate limit, …) and its body limit. */
+export type RouteAccess = FastifyContextConfig & { access: Access; bodyLimit?: number };
+
+/**
+ * A module's table routes under its documentation tags:
+ * `const add = tableRoutes(app, ['shops']); add('DELETE /api/shops/:id', { access: cityhall }, handler)`.
+ */
+export function tableRoutes(app: FastifyInstance, tags: string[]) {
+  return <K extends ApiRouteKey>(key: K, { bodyLimit, ...config }: RouteAccess, handler: ApiHandler<K>): void =>
+    route(app, key, { config, tags, ...(bodyLimit !== undefined ? { bodyLimit } : {}) }, handler);
+}
+
+export type TableRoutes = ReturnType<typeof tableRoutes>;
+
+/** Takes request bodies of these content types as raw bytes (the route reads and checks them itself). */
+export function acceptRawBodies(app: FastifyInstance, contentTypes: readonly string[], bodyLimit: number): void {
+  app.addContentTypeParser([...contentTypes], { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+}
+
+/** Answers with a file to save (CSV, XML), never shown inline. */
+export function download(reply: FastifyReply, type: string, filename: string, body: string | Buffer) {
+  return reply.type(type).header('content-disposition', `attachment; filename="${filename}"`).send(body);
 }

@@ -2,13 +2,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError } from '../../lib/errors';
-import { actorName, type Principal } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, admin, type Principal } from '../../lib/principal';
+import { tableRoutes } from '../../lib/route';
 import { SESSION_COOKIE } from '../../plugins/auth';
 import { audited } from '../audit/store';
 import { type AccountsService, publicUser, SESSION_IDLE_MS } from './service';
-
-const admin = { roles: ['cityhall'] as const, admin: true };
 
 /** "t…(12)": enough for an administrator to see a pattern, too little to read a password from. */
 export function maskedName(typed: string): string {
@@ -22,6 +20,10 @@ export function userPrincipal(p: Principal | null) {
 
 export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
+    const addAuth = tableRoutes(app, ['auth']);
+    const addUsers = tableRoutes(app, ['users']);
+    const addApiKeys = tableRoutes(app, ['api-keys']);
+    const addAudit = tableRoutes(app, ['audit']);
     const setSessionCookie = (reply: FastifyReply, token: string) =>
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
@@ -31,10 +33,9 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
         maxAge: SESSION_IDLE_MS / 1000,
       });
 
-    route(
-      app,
+    addAuth(
       'POST /api/auth/login',
-      { config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } }, tags: ['auth'] },
+      { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
       async (request, reply) => {
         const { username, password, code } = request.body;
         try {
@@ -68,7 +69,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
 
     // Open while the account still has to set up two-factor sign-in (as are the session and password).
     const setup = { access: 'staff', duringTwoFactorSetup: true } as const;
-    route(app, 'POST /api/auth/logout', { config: setup, tags: ['auth'] }, async (request, reply) => {
+    addAuth('POST /api/auth/logout', setup, async (request, reply) => {
       const p = userPrincipal(request.principal);
       await accounts.logout(p.sessionId);
       await ctx.audit.record({ actor: actorName(p), action: 'auth.logout', ip: request.ip });
@@ -76,14 +77,11 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       return { ok: true as const };
     });
 
-    route(app, 'GET /api/auth/session', { config: setup, tags: ['auth'] }, async (request) =>
-      accounts.sessionInfo(userPrincipal(request.principal)),
-    );
+    addAuth('GET /api/auth/session', setup, async (request) => accounts.sessionInfo(userPrincipal(request.principal)));
 
-    route(
-      app,
+    addAuth(
       'POST /api/auth/password',
-      { config: { ...setup, rateLimit: { max: 10, timeWindow: '1 minute' } }, tags: ['auth'] },
+      { ...setup, rateLimit: { max: 10, timeWindow: '1 minute' } },
       async (request) => {
         const p = userPrincipal(request.principal);
         const body = request.body;
@@ -98,11 +96,11 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       },
     );
 
-    route(app, 'GET /api/users', { config: { access: admin }, tags: ['users'] }, async () => ({
+    addUsers('GET /api/users', { access: admin }, async () => ({
       users: (await accounts.store.listUsers()).map(publicUser),
     }));
 
-    route(app, 'POST /api/users', { config: { access: admin }, tags: ['users'] }, async (request, reply) => {
+    addUsers('POST /api/users', { access: admin }, async (request, reply) => {
       const user = await accounts.createUser(request.body);
       await audited(ctx.audit, request, 'user.created', `user:${user.id}:${user.username}`, {
         role: user.role,
@@ -112,7 +110,7 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       return reply.status(201).send(user);
     });
 
-    route(app, 'PATCH /api/users/:id', { config: { access: admin }, tags: ['users'] }, async (request) => {
+    addUsers('PATCH /api/users/:id', { access: admin }, async (request) => {
       const { id } = request.params;
       const body = request.body;
       const p = request.principal;
@@ -134,18 +132,18 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       return user;
     });
 
-    route(app, 'POST /api/users/:id/password', { config: { access: admin }, tags: ['users'] }, async (request) => {
+    addUsers('POST /api/users/:id/password', { access: admin }, async (request) => {
       const { id } = request.params;
       await accounts.resetPassword(id, request.body.newPassword);
       await audited(ctx.audit, request, 'user.password_reset', `user:${id}`);
       return { ok: true as const };
     });
 
-    route(app, 'GET /api/api-keys', { config: { access: admin }, tags: ['api-keys'] }, async () => ({
+    addApiKeys('GET /api/api-keys', { access: admin }, async () => ({
       apiKeys: (await accounts.store.listApiKeys()).map(({ createdBy: _c, ...k }) => k),
     }));
 
-    route(app, 'POST /api/api-keys', { config: { access: admin }, tags: ['api-keys'] }, async (request, reply) => {
+    addApiKeys('POST /api/api-keys', { access: admin }, async (request, reply) => {
       const body = request.body;
       const p = request.principal;
       const { id, key } = await accounts.createApiKey(body.name, body.role, p?.kind === 'user' ? p.user.id : null);
@@ -160,14 +158,14 @@ export function accountsRoutes(ctx: HubContext, accounts: AccountsService) {
       return reply.status(201).send({ apiKey, key });
     });
 
-    route(app, 'DELETE /api/api-keys/:id', { config: { access: admin }, tags: ['api-keys'] }, async (request) => {
+    addApiKeys('DELETE /api/api-keys/:id', { access: admin }, async (request) => {
       const { id } = request.params;
       await accounts.revokeApiKey(id);
       await audited(ctx.audit, request, 'apikey.revoked', `apikey:${id}`);
       return { ok: true as const };
     });
 
-    route(app, 'GET /api/audit', { config: { access: admin }, tags: ['audit'] }, async (request) => {
+    addAudit('GET /api/audit', { access: admin }, async (request) => {
       const q = request.query;
       return { entries: await ctx.audit.list(q) };
     });

@@ -2,13 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, badRequest, notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, admin } from '../../lib/principal';
+import { tableRoutes } from '../../lib/route';
 import { userPrincipal } from './routes';
 import type { AccountsService } from './service';
 import { type TwoFactorService, twoFactorRequired } from './two-factor';
 
-const admin = { roles: ['cityhall'] as const, admin: true };
 const tags = ['auth'];
 /** Codes are six digits: a few tries a minute per address is plenty for a person. */
 const codeRate = { max: 10, timeWindow: '1 minute' };
@@ -16,17 +15,15 @@ const codeRate = { max: 10, timeWindow: '1 minute' };
 export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsService; twoFactor: TwoFactorService }) {
   const { accounts, twoFactor } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(
-      app,
-      'POST /api/auth/two-factor/setup',
-      { config: { access: 'staff', duringTwoFactorSetup: true }, tags },
-      async (request) => twoFactor.setup(userPrincipal(request.principal).user),
+    const add = tableRoutes(app, tags);
+    const addUsers = tableRoutes(app, ['users']);
+    add('POST /api/auth/two-factor/setup', { access: 'staff', duringTwoFactorSetup: true }, async (request) =>
+      twoFactor.setup(userPrincipal(request.principal).user),
     );
 
-    route(
-      app,
+    add(
       'POST /api/auth/two-factor/confirm',
-      { config: { access: 'staff', duringTwoFactorSetup: true, rateLimit: codeRate }, tags },
+      { access: 'staff', duringTwoFactorSetup: true, rateLimit: codeRate },
       async (request) => {
         const p = userPrincipal(request.principal);
         const recoveryCodes = await twoFactor.confirm(p.user.id, request.body.code);
@@ -35,57 +32,42 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
       },
     );
 
-    route(
-      app,
-      'POST /api/auth/two-factor/recovery-codes',
-      { config: { access: 'staff', rateLimit: codeRate }, tags },
-      async (request) => {
-        const p = userPrincipal(request.principal);
-        const recoveryCodes = await twoFactor.renewRecoveryCodes(p.user.id, request.body.code);
+    add('POST /api/auth/two-factor/recovery-codes', { access: 'staff', rateLimit: codeRate }, async (request) => {
+      const p = userPrincipal(request.principal);
+      const recoveryCodes = await twoFactor.renewRecoveryCodes(p.user.id, request.body.code);
+      await ctx.audit.record({
+        actor: actorName(p),
+        action: 'auth.recovery_codes_renewed',
+        target: `user:${p.user.id}`,
+      });
+      return { recoveryCodes };
+    });
+
+    add('POST /api/auth/two-factor/disable', { access: 'staff', rateLimit: codeRate }, async (request) => {
+      const p = userPrincipal(request.principal);
+      if (twoFactorRequired(p.user))
+        throw new AppError(403, 'FORBIDDEN', 'City hall accounts must keep two-factor sign-in.');
+      await accounts.confirmPassword(p.user.id, p.sessionId, request.body.password);
+      if (await twoFactor.remove(p.user.id))
         await ctx.audit.record({
           actor: actorName(p),
-          action: 'auth.recovery_codes_renewed',
+          action: 'auth.two_factor_disabled',
           target: `user:${p.user.id}`,
         });
-        return { recoveryCodes };
-      },
-    );
+      return { ok: true as const };
+    });
 
-    route(
-      app,
-      'POST /api/auth/two-factor/disable',
-      { config: { access: 'staff', rateLimit: codeRate }, tags },
-      async (request) => {
-        const p = userPrincipal(request.principal);
-        if (twoFactorRequired(p.user))
-          throw new AppError(403, 'FORBIDDEN', 'City hall accounts must keep two-factor sign-in.');
-        await accounts.confirmPassword(p.user.id, p.sessionId, request.body.password);
-        if (await twoFactor.remove(p.user.id))
-          await ctx.audit.record({
-            actor: actorName(p),
-            action: 'auth.two_factor_disabled',
-            target: `user:${p.user.id}`,
-          });
-        return { ok: true as const };
-      },
-    );
-
-    route(
-      app,
-      'POST /api/users/:id/two-factor/reset',
-      { config: { access: admin }, tags: ['users'] },
-      async (request) => {
-        const { id } = request.params;
-        const p = userPrincipal(request.principal);
-        if (p.user.id === id)
-          throw badRequest('VALIDATION_FAILED', 'Ask another administrator to reset your own two-factor sign-in.');
-        if (!(await accounts.store.userById(id))) throw notFound('user');
-        await twoFactor.remove(id);
-        // Whoever has the old phone must not stay signed in: the user sets it up again at sign-in.
-        await accounts.signOutEverywhere(id);
-        await ctx.audit.record({ actor: actorName(p), action: 'user.two_factor_reset', target: `user:${id}` });
-        return { ok: true as const };
-      },
-    );
+    addUsers('POST /api/users/:id/two-factor/reset', { access: admin }, async (request) => {
+      const { id } = request.params;
+      const p = userPrincipal(request.principal);
+      if (p.user.id === id)
+        throw badRequest('VALIDATION_FAILED', 'Ask another administrator to reset your own two-factor sign-in.');
+      if (!(await accounts.store.userById(id))) throw notFound('user');
+      await twoFactor.remove(id);
+      // Whoever has the old phone must not stay signed in: the user sets it up again at sign-in.
+      await accounts.signOutEverywhere(id);
+      await ctx.audit.record({ actor: actorName(p), action: 'user.two_factor_reset', target: `user:${id}` });
+      return { ok: true as const };
+    });
   };
 }

@@ -5,15 +5,13 @@ import type { AuditAction } from '@tsunagu/protocol';
 import { CAP_CONTENT_TYPES, MAX_AUDIO_BYTES } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
-import { csvDocument } from '../../lib/csv';
+import { sendCsv } from '../../lib/csv';
 import { AppError, badRequest, forbidden, notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, admin, cityhall } from '../../lib/principal';
+import { acceptRawBodies, tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import type { AnnouncementsService } from './service';
 
-const cityhall = { roles: ['cityhall'] as const };
-const admin = { roles: ['cityhall'] as const, admin: true };
 const tags = ['announcements'];
 /** CAP messages are small; national feeds stay well under this. */
 export const CAP_BODY_LIMIT = 512 * 1024;
@@ -22,21 +20,19 @@ export { csvCell } from '../../lib/csv';
 
 export function announcementsRoutes(ctx: HubContext, service: AnnouncementsService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
+    const add = tableRoutes(app, tags);
+    const addCap = tableRoutes(app, ['cap']);
     const audit = (request: FastifyRequest, action: AuditAction, target: string, detail?: Record<string, unknown>) =>
       audited(ctx.audit, request, action, target, detail);
 
     // CAP bodies are read raw: the XML declaration, not the HTTP header, says how to decode them.
-    app.addContentTypeParser(
-      [...CAP_CONTENT_TYPES],
-      { parseAs: 'buffer', bodyLimit: CAP_BODY_LIMIT },
-      (_req, body, done) => done(null, body),
-    );
+    acceptRawBodies(app, CAP_CONTENT_TYPES, CAP_BODY_LIMIT);
     await app.register(multipart, {
       limits: { fileSize: MAX_AUDIO_BYTES, files: 1, fields: 0, parts: 1 },
       throwFileSizeLimit: true,
     });
 
-    route(app, 'POST /api/announcements', { config: { access: cityhall }, tags }, async (request, reply) => {
+    add('POST /api/announcements', { access: cityhall }, async (request, reply) => {
       const body = request.body;
       const a = await service.create(body, await service.senderFor(request.principal));
       await audit(request, 'announcement.create', `announcement:${a.id}`, {
@@ -48,38 +44,34 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       return reply.status(201).send(a);
     });
 
-    route(app, 'POST /api/announcements/preview', { config: { access: cityhall }, tags }, async (request) =>
+    add('POST /api/announcements/preview', { access: cityhall }, async (request) =>
       service.preview(request.body.target),
     );
 
-    route(app, 'GET /api/announcements', { config: { access: cityhall }, tags }, async (request) => ({
+    add('GET /api/announcements', { access: cityhall }, async (request) => ({
       announcements: service.list(request.query.limit ?? 50),
     }));
 
-    route(app, 'GET /api/announcements/settings', { config: { access: cityhall }, tags }, async () =>
-      service.settings(),
-    );
-    route(app, 'PUT /api/announcements/settings', { config: { access: admin }, tags }, async (request) => {
+    add('GET /api/announcements/settings', { access: cityhall }, async () => service.settings());
+    add('PUT /api/announcements/settings', { access: admin }, async (request) => {
       const before = service.settings();
       const after = service.setSettings(request.body);
       await audit(request, 'announcement.settings', 'announcement_settings', { before, after });
       return after;
     });
 
-    route(app, 'GET /api/announcements/district-centroids', { config: { access: cityhall }, tags }, async () => ({
+    add('GET /api/announcements/district-centroids', { access: cityhall }, async () => ({
       centroids: service.centroids(),
     }));
-    route(app, 'PUT /api/announcements/district-centroids', { config: { access: admin }, tags }, async (request) => {
+    add('PUT /api/announcements/district-centroids', { access: admin }, async (request) => {
       const centroids = service.setCentroids(request.body.centroids);
       await audit(request, 'announcement.district_centroids', 'announcement_settings', { districts: centroids.length });
       return { centroids };
     });
 
-    route(app, 'GET /api/announcements/:id', { config: { access: cityhall }, tags }, async (request) =>
-      service.get(request.params.id),
-    );
+    add('GET /api/announcements/:id', { access: cityhall }, async (request) => service.get(request.params.id));
 
-    route(app, 'PATCH /api/announcements/:id', { config: { access: cityhall }, tags }, async (request) => {
+    add('PATCH /api/announcements/:id', { access: cityhall }, async (request) => {
       const { id } = request.params;
       const a = await service.update(id, request.body, await service.senderFor(request.principal));
       await audit(request, 'announcement.update', `announcement:${id}`, {
@@ -90,14 +82,14 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       return a;
     });
 
-    route(app, 'POST /api/announcements/:id/cancel', { config: { access: cityhall }, tags }, async (request) => {
+    add('POST /api/announcements/:id/cancel', { access: cityhall }, async (request) => {
       const { id } = request.params;
       const a = service.cancel(id);
       await audit(request, 'announcement.cancel', `announcement:${id}`);
       return a;
     });
 
-    route(app, 'POST /api/announcements/:id/approve', { config: { access: cityhall }, tags }, async (request) => {
+    add('POST /api/announcements/:id/approve', { access: cityhall }, async (request) => {
       // The two-person rule needs a person: API keys cannot approve.
       if (request.principal?.kind !== 'user') throw forbidden('Only a signed-in city hall account can approve.');
       const { id } = request.params;
@@ -106,11 +98,11 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       return a;
     });
 
-    route(app, 'GET /api/announcements/:id/receipts', { config: { access: cityhall }, tags }, async (request) =>
+    add('GET /api/announcements/:id/receipts', { access: cityhall }, async (request) =>
       service.counts(request.params.id),
     );
 
-    route(app, 'GET /api/announcements/:id/follow-ups', { config: { access: cityhall }, tags }, async (request) => {
+    add('GET /api/announcements/:id/follow-ups', { access: cityhall }, async (request) => {
       const households = await service.followUps(request.params.id, request.query.sort ?? 'district');
       await ctx.reads.record(
         actorName(request.principal),
@@ -120,48 +112,39 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       return { households };
     });
 
-    route(
-      app,
-      'GET /api/announcements/:id/follow-ups.csv',
-      { config: { access: cityhall }, tags },
-      async (request, reply) => {
-        const { id } = request.params;
-        const rows = await service.followUps(id, request.query.sort ?? 'district');
-        const header = ['世帯ID', '世帯名', '住所', '電話', '地区', '要配慮', '状態', '配信済み'];
-        const lines = [
-          header,
-          ...rows.map((r) => [
-            r.householdId,
-            r.name,
-            r.address,
-            r.phone,
-            r.districtName,
-            r.needsAssistance ? 'はい' : 'いいえ',
-            r.state === 'need_help' ? '助けが必要' : '未回答',
-            r.delivered ? 'はい' : 'いいえ',
-          ]),
-        ];
-        await audit(request, 'announcement.followups_export', `announcement:${id}`, { rows: rows.length });
-        await ctx.reads.record(
-          actorName(request.principal),
-          'follow_ups',
-          rows.map((r) => r.householdId),
-        );
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="announcement-${id}-follow-ups.csv"`)
-          .send(csvDocument(lines));
-      },
-    );
+    add('GET /api/announcements/:id/follow-ups.csv', { access: cityhall }, async (request, reply) => {
+      const { id } = request.params;
+      const rows = await service.followUps(id, request.query.sort ?? 'district');
+      const header = ['世帯ID', '世帯名', '住所', '電話', '地区', '要配慮', '状態', '配信済み'];
+      const lines = [
+        header,
+        ...rows.map((r) => [
+          r.householdId,
+          r.name,
+          r.address,
+          r.phone,
+          r.districtName,
+          r.needsAssistance ? 'はい' : 'いいえ',
+          r.state === 'need_help' ? '助けが必要' : '未回答',
+          r.delivered ? 'はい' : 'いいえ',
+        ]),
+      ];
+      await audit(request, 'announcement.followups_export', `announcement:${id}`, { rows: rows.length });
+      await ctx.reads.record(
+        actorName(request.principal),
+        'follow_ups',
+        rows.map((r) => r.householdId),
+      );
+      return sendCsv(reply, `announcement-${id}-follow-ups.csv`, lines);
+    });
 
-    route(app, 'GET /api/announcements/:id/cap', { config: { access: cityhall }, tags }, async (request, reply) =>
+    add('GET /api/announcements/:id/cap', { access: cityhall }, async (request, reply) =>
       reply.type('application/cap+xml; charset=utf-8').send(service.capXml(request.params.id)),
     );
 
-    route(
-      app,
+    add(
       'POST /api/announcements/audio',
-      { config: { access: cityhall }, tags, bodyLimit: MAX_AUDIO_BYTES + 64 * 1024 },
+      { access: cityhall, bodyLimit: MAX_AUDIO_BYTES + 64 * 1024 },
       async (request, reply) => {
         if (!request.isMultipart())
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the recording as multipart/form-data with one file.');
@@ -199,31 +182,25 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         .header('cache-control', 'private, max-age=86400')
         .send(fs.createReadStream(audio.file));
     };
-    route(app, 'GET /api/announcements/:id/audio', { config: { access: cityhall }, tags }, async (request, reply) =>
+    add('GET /api/announcements/:id/audio', { access: cityhall }, async (request, reply) =>
       sendAudio(request.params.id, reply),
     );
-    route(
-      app,
-      'GET /api/terminal/announcements/:id/audio',
-      { config: { access: 'terminal' }, tags },
-      async (request, reply) => {
-        const { id } = request.params;
-        const p = request.principal;
-        // A terminal only hears what was sent to its household.
-        if (p?.kind !== 'terminal' || !(await service.forHousehold(p.householdId)).some((a) => a.id === id))
-          throw notFound('voice clip');
-        return sendAudio(id, reply);
-      },
-    );
+    add('GET /api/terminal/announcements/:id/audio', { access: 'terminal' }, async (request, reply) => {
+      const { id } = request.params;
+      const p = request.principal;
+      // A terminal only hears what was sent to its household.
+      if (p?.kind !== 'terminal' || !(await service.forHousehold(p.householdId)).some((a) => a.id === id))
+        throw notFound('voice clip');
+      return sendAudio(id, reply);
+    });
 
-    route(
-      app,
+    // For alerting systems only (their API key's policy applies); people compose in the console.
+    // Parsing is the expensive part: a misbehaving feed cannot keep the hub busy.
+    addCap(
       'POST /api/cap',
       {
-        // For alerting systems only (their API key's policy applies); people compose in the console.
-        // Parsing is the expensive part: a misbehaving feed cannot keep the hub busy.
-        config: { access: { ...cityhall, apiKeysOnly: true }, rateLimit: { max: 120, timeWindow: '1 minute' } },
-        tags: ['cap'],
+        access: { ...cityhall, apiKeysOnly: true },
+        rateLimit: { max: 120, timeWindow: '1 minute' },
         bodyLimit: CAP_BODY_LIMIT,
       },
       async (request, reply) => {

@@ -1,21 +1,21 @@
 /** REST for city hall's policy per API key (machine senders): administrators read and set it; audited. */
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
-import { actorName } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, admin } from '../../lib/principal';
+import { tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import type { AnnouncementsService } from './service';
 
-const admin = { roles: ['cityhall'] as const, admin: true };
 const tags = ['announcements'];
 
 export function senderPolicyRoutes(ctx: HubContext, service: AnnouncementsService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(app, 'GET /api/announcements/sender-policies', { config: { access: admin }, tags }, async () => ({
+    const add = tableRoutes(app, tags);
+    add('GET /api/announcements/sender-policies', { access: admin }, async () => ({
       policies: await service.senderPolicies(),
     }));
 
-    route(app, 'PUT /api/announcements/sender-policies/:id', { config: { access: admin }, tags }, async (request) => {
+    add('PUT /api/announcements/sender-policies/:id', { access: admin }, async (request) => {
       const { id } = request.params;
       const body = request.body;
       const actor = actorName(request.principal);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { forbidden, notFound } from '../../lib/errors';
 import { actorName } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { tableRoutes } from '../../lib/route';
 import { callTakers } from '../calls/routes';
 import { canSeeHousehold } from '../households/access';
 import type { HouseholdsStore } from '../households/store';
@@ -14,7 +14,8 @@ const tags = ['calls', 'watch'];
 export function callNotesRoutes(ctx: HubContext, deps: { notes: CallNotesService; households: HouseholdsStore }) {
   const { notes, households } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(app, 'POST /api/calls/:id/note', { config: { access: callTakers }, tags }, async (request, reply) => {
+    const add = tableRoutes(app, tags);
+    add('POST /api/calls/:id/note', { access: callTakers }, async (request, reply) => {
       const p = request.principal;
       // A note is one person's word on one conversation: people only, not machine keys.
       if (p?.kind !== 'user') throw forbidden('Only the person who took the call can write its note.');
@@ -30,10 +31,9 @@ export function callNotesRoutes(ctx: HubContext, deps: { notes: CallNotesService
       return reply.code(201).send(note);
     });
 
-    route(
-      app,
+    add(
       'GET /api/watch/households/:householdId/call-notes',
-      { config: { access: { roles: ['cityhall', 'watcher'] } }, tags },
+      { access: { roles: ['cityhall', 'watcher'] } },
       async (request) => {
         const { householdId } = request.params;
         // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.

@@ -4,12 +4,11 @@ import { Id } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { forbidden, notFound } from '../../lib/errors';
-import { actorName, type Principal } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, type Principal, shopStaff } from '../../lib/principal';
+import { tableRoutes } from '../../lib/route';
 import type { ShopsStore } from '../shops/store';
 import type { CallsService } from './service';
 
-const staffOfCalls = { roles: ['cityhall', 'operator', 'listener'] } as const;
 /** Who answers and makes calls (with the terminals): shop operators and listening volunteers. */
 export const callTakers = { roles: ['operator', 'listener'] } as const;
 
@@ -35,17 +34,18 @@ const _HistoryQuery = Type.Object(
 
 export function callsRoutes(ctx: HubContext, calls: CallsService, shops: ShopsStore) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(app, 'GET /api/calls/queues', { config: { access: staffOfCalls }, tags: ['calls'] }, async (request) => ({
+    const add = tableRoutes(app, ['calls']);
+    add('GET /api/calls/queues', { access: shopStaff }, async (request) => ({
       queues: visibleShopIds(request.principal, shops).map((id) => calls.queueView(id)),
     }));
 
-    route(app, 'GET /api/calls/queues/:id', { config: { access: staffOfCalls }, tags: ['calls'] }, async (request) => {
+    add('GET /api/calls/queues/:id', { access: shopStaff }, async (request) => {
       const { id } = request.params;
       if (!visibleShopIds(request.principal, shops).includes(id)) throw notFound('queue');
       return calls.queueView(id);
     });
 
-    route(app, 'GET /api/calls', { config: { access: staffOfCalls }, tags: ['calls'] }, async (request) => {
+    add('GET /api/calls', { access: shopStaff }, async (request) => {
       const q = request.query;
       const visible = visibleShopIds(request.principal, shops);
       if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
@@ -76,7 +76,7 @@ export function callsRoutes(ctx: HubContext, calls: CallsService, shops: ShopsSt
       };
     });
 
-    route(app, 'GET /api/calls/ice-servers', { config: { access: callTakers }, tags: ['calls'] }, async (request) => {
+    add('GET /api/calls/ice-servers', { access: callTakers }, async (request) => {
       // TURN credentials relay traffic through the city's server: only for people who take calls.
       if (request.principal?.kind !== 'user') throw forbidden('Only staff who take calls get call servers.');
       return calls.iceServers(actorName(request.principal));

@@ -2,16 +2,13 @@
 import { CSV_CONTENT_TYPES, type HouseholdImport, MAX_IMPORT_BYTES } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
-import { csvDocument } from '../../lib/csv';
+import { sendCsv } from '../../lib/csv';
 import { AppError } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, cityhall } from '../../lib/principal';
+import { acceptRawBodies, tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import { planImport } from './import';
 import type { HouseholdsStore } from './store';
-
-const cityhall = { roles: ['cityhall'] as const };
-const tags = ['households'];
 
 /** The export's columns: the same names the import reads, so an exported file can be edited and imported again. */
 const EXPORT_HEADER = [
@@ -44,44 +41,35 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     // The file is read as bytes: its encoding is found from its content (Excel does not say it).
-    app.addContentTypeParser(
-      [...CSV_CONTENT_TYPES],
-      { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES },
-      (_req, body, done) => done(null, body),
-    );
+    acceptRawBodies(app, CSV_CONTENT_TYPES, MAX_IMPORT_BYTES);
+    const add = tableRoutes(app, ['households']);
 
-    route(
-      app,
+    add(
       'POST /api/households/import/preview',
-      { config: { access: cityhall }, tags, bodyLimit: MAX_IMPORT_BYTES },
+      { access: cityhall, bodyLimit: MAX_IMPORT_BYTES },
       async (request) => (await plan(request)).result,
     );
 
-    route(
-      app,
-      'POST /api/households/import',
-      { config: { access: cityhall }, tags, bodyLimit: MAX_IMPORT_BYTES },
-      async (request) => {
-        const { result, toCreate } = await plan(request);
-        const ids = households.createMany(
-          toCreate.map((c) => c.body),
-          ctx.clock.now(),
-        );
-        toCreate.forEach((c, i) => {
-          c.row.householdId = ids[i]!;
-        });
-        await audited(
-          ctx.audit,
-          request,
-          'household.imported',
-          ids.length > 0 ? `household:${ids[0]}..${ids[ids.length - 1]}` : null,
-          result.counts,
-        );
-        return { ...result, dryRun: false } satisfies HouseholdImport;
-      },
-    );
+    add('POST /api/households/import', { access: cityhall, bodyLimit: MAX_IMPORT_BYTES }, async (request) => {
+      const { result, toCreate } = await plan(request);
+      const ids = households.createMany(
+        toCreate.map((c) => c.body),
+        ctx.clock.now(),
+      );
+      toCreate.forEach((c, i) => {
+        c.row.householdId = ids[i]!;
+      });
+      await audited(
+        ctx.audit,
+        request,
+        'household.imported',
+        ids.length > 0 ? `household:${ids[0]}..${ids[ids.length - 1]}` : null,
+        result.counts,
+      );
+      return { ...result, dryRun: false } satisfies HouseholdImport;
+    });
 
-    route(app, 'GET /api/households/export.csv', { config: { access: cityhall }, tags }, async (request, reply) => {
+    add('GET /api/households/export.csv', { access: cityhall }, async (request, reply) => {
       const { districtId, includeClosed } = request.query;
       const districts = new Map(households.listDistricts().map((d) => [d.id, d.name]));
       const list = households.list({ districtId, includeClosed });
@@ -109,10 +97,7 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
         'export',
         list.map((h) => h.id),
       );
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="households.csv"')
-        .send(csvDocument([EXPORT_HEADER, ...rows]));
+      return sendCsv(reply, 'households.csv', [EXPORT_HEADER, ...rows]);
     });
   };
 }

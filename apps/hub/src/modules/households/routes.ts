@@ -1,10 +1,10 @@
 /** REST routes for districts, households, residents and watcher assignments. */
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
-import { csvDocument } from '../../lib/csv';
+import { sendCsv } from '../../lib/csv';
 import { AppError, badRequest, notFound } from '../../lib/errors';
-import { actorName, type Principal } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, admin, cityhall, cityhallOrWatcher, type Principal } from '../../lib/principal';
+import { tableRoutes } from '../../lib/route';
 import type { AccountsStore } from '../accounts/store';
 import { audited } from '../audit/store';
 import type { TerminalsService } from '../terminals/service';
@@ -13,10 +13,6 @@ import { householdChanged } from './changes';
 import { householdImportRoutes } from './import-routes';
 import { createHouseholdPrivacy, exportCsvRows } from './privacy';
 import type { HouseholdsStore } from './store';
-
-const cityhall = { roles: ['cityhall'] as const };
-const admin = { roles: ['cityhall'] as const, admin: true };
-const cityhallOrWatcher = { roles: ['cityhall', 'watcher'] as const };
 
 export { canSeeHousehold } from './access';
 
@@ -38,49 +34,35 @@ export function householdsRoutes(
   };
   return async function plugin(app: FastifyInstance): Promise<void> {
     await app.register(householdImportRoutes(ctx, households));
+    const add = tableRoutes(app, ['households']);
 
-    route(app, 'GET /api/districts', { config: { access: 'staff' }, tags: ['households'] }, async () => ({
+    add('GET /api/districts', { access: 'staff' }, async () => ({
       districts: households.listDistricts(),
     }));
 
-    route(
-      app,
-      'GET /api/households',
-      { config: { access: cityhallOrWatcher }, tags: ['households'] },
-      async (request) => {
-        const { districtId, includeClosed } = request.query;
-        const visible = visibleHouseholdIds(request.principal, households);
-        if (visible === null) return { households: households.list({ districtId, includeClosed }) };
-        const mine = visible.map((id) => households.get(id)).filter((h) => h !== undefined);
-        return { households: districtId ? mine.filter((h) => h.districtId === districtId) : mine };
-      },
-    );
+    add('GET /api/households', { access: cityhallOrWatcher }, async (request) => {
+      const { districtId, includeClosed } = request.query;
+      const visible = visibleHouseholdIds(request.principal, households);
+      if (visible === null) return { households: households.list({ districtId, includeClosed }) };
+      const mine = visible.map((id) => households.get(id)).filter((h) => h !== undefined);
+      return { households: districtId ? mine.filter((h) => h.districtId === districtId) : mine };
+    });
 
-    route(
-      app,
-      'GET /api/households/:id',
-      { config: { access: cityhallOrWatcher }, tags: ['households'] },
-      async (request) => {
-        const { id } = request.params;
-        const h = households.get(id);
-        // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
-        if (!h || !canSeeHousehold(request.principal, id, households)) throw notFound('household');
-        await ctx.reads.record(actorName(request.principal), 'record', [id]);
-        return h;
-      },
-    );
+    add('GET /api/households/:id', { access: cityhallOrWatcher }, async (request) => {
+      const { id } = request.params;
+      const h = households.get(id);
+      // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
+      if (!h || !canSeeHousehold(request.principal, id, households)) throw notFound('household');
+      await ctx.reads.record(actorName(request.principal), 'record', [id]);
+      return h;
+    });
 
     // Administrators: who read this household's personal data (also closed households).
-    route(
-      app,
-      'GET /api/households/:id/reads',
-      { config: { access: admin }, tags: ['households'] },
-      async (request) => {
-        const { id } = request.params;
-        if (!households.get(id)) throw notFound('household');
-        return { householdId: id, reads: await ctx.reads.list(id, request.query.limit ?? 100) };
-      },
-    );
+    add('GET /api/households/:id/reads', { access: admin }, async (request) => {
+      const { id } = request.params;
+      if (!households.get(id)) throw notFound('household');
+      return { householdId: id, reads: await ctx.reads.list(id, request.query.limit ?? 100) };
+    });
 
     // Administrators: a household's personal data on request (開示 / 削除), both audited.
     const privacy = createHouseholdPrivacy(ctx.db);
@@ -96,52 +78,33 @@ export function householdsRoutes(
       await audited(ctx.audit, request, 'household.exported', `household:${id}`, { format });
       return data;
     };
-    route(app, 'GET /api/households/:id/export', { config: { access: admin }, tags: ['households'] }, async (request) =>
-      exportOne(request, 'json'),
-    );
-    route(
-      app,
-      'GET /api/households/:id/export.csv',
-      { config: { access: admin }, tags: ['households'] },
-      async (request, reply) =>
-        reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="household-${request.params.id}.csv"`)
-          .send(csvDocument(exportCsvRows(await exportOne(request, 'csv')))),
+    add('GET /api/households/:id/export', { access: admin }, async (request) => exportOne(request, 'json'));
+    add('GET /api/households/:id/export.csv', { access: admin }, async (request, reply) =>
+      sendCsv(reply, `household-${request.params.id}.csv`, exportCsvRows(await exportOne(request, 'csv'))),
     );
 
-    route(
-      app,
-      'POST /api/households/:id/erase',
-      { config: { access: admin }, tags: ['households'] },
-      async (request) => {
-        const { id } = request.params;
-        const h = households.get(id);
-        if (!h) throw notFound('household');
-        if (h.closedAt === null)
-          throw new AppError(409, 'HOUSEHOLD_OPEN', 'Close this household before erasing its personal data.');
-        const result = privacy.erase(id, ctx.clock.now());
-        // Ids and counts only: the audit log is append-only and must not keep what was erased.
-        await audited(ctx.audit, request, 'household.erased', `household:${id}`, { ...result });
-        return result;
-      },
-    );
+    add('POST /api/households/:id/erase', { access: admin }, async (request) => {
+      const { id } = request.params;
+      const h = households.get(id);
+      if (!h) throw notFound('household');
+      if (h.closedAt === null)
+        throw new AppError(409, 'HOUSEHOLD_OPEN', 'Close this household before erasing its personal data.');
+      const result = privacy.erase(id, ctx.clock.now());
+      // Ids and counts only: the audit log is append-only and must not keep what was erased.
+      await audited(ctx.audit, request, 'household.erased', `household:${id}`, { ...result });
+      return result;
+    });
 
-    route(
-      app,
-      'POST /api/households',
-      { config: { access: cityhall }, tags: ['households'] },
-      async (request, reply) => {
-        const body = request.body;
-        if (!households.districtExists(body.districtId))
-          throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
-        const id = households.create(body, ctx.clock.now());
-        await audited(ctx.audit, request, 'household.created', `household:${id}`);
-        return reply.status(201).send(households.get(id)!);
-      },
-    );
+    add('POST /api/households', { access: cityhall }, async (request, reply) => {
+      const body = request.body;
+      if (!households.districtExists(body.districtId))
+        throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
+      const id = households.create(body, ctx.clock.now());
+      await audited(ctx.audit, request, 'household.created', `household:${id}`);
+      return reply.status(201).send(households.get(id)!);
+    });
 
-    route(app, 'PATCH /api/households/:id', { config: { access: cityhall }, tags: ['households'] }, async (request) => {
+    add('PATCH /api/households/:id', { access: cityhall }, async (request) => {
       const { id } = request.params;
       const body = request.body;
       const current = openHousehold(id);
@@ -162,66 +125,46 @@ export function householdsRoutes(
       return households.get(id);
     });
 
-    route(
-      app,
-      'POST /api/households/:id/close',
-      { config: { access: cityhall }, tags: ['households'] },
-      async (request) => {
-        const { id } = request.params;
-        const h = openHousehold(id);
-        const actor = actorName(request.principal);
-        const now = ctx.clock.now();
-        // The terminal first: a closed household's terminal must not stay connected a moment longer.
-        if (h.terminal) terminals.revoke(h.terminal.id);
-        terminals.expireCodes(id);
-        households.close(id, { at: now, by: actor, reason: request.body.reason });
-        await audited(ctx.audit, request, 'household.closed', `household:${id}`, {
-          reason: request.body.reason,
-          terminalRevoked: h.terminal?.id ?? null,
-        });
-        return households.get(id)!;
-      },
-    );
+    add('POST /api/households/:id/close', { access: cityhall }, async (request) => {
+      const { id } = request.params;
+      const h = openHousehold(id);
+      const actor = actorName(request.principal);
+      const now = ctx.clock.now();
+      // The terminal first: a closed household's terminal must not stay connected a moment longer.
+      if (h.terminal) terminals.revoke(h.terminal.id);
+      terminals.expireCodes(id);
+      households.close(id, { at: now, by: actor, reason: request.body.reason });
+      await audited(ctx.audit, request, 'household.closed', `household:${id}`, {
+        reason: request.body.reason,
+        terminalRevoked: h.terminal?.id ?? null,
+      });
+      return households.get(id)!;
+    });
 
-    route(
-      app,
-      'POST /api/households/:id/reopen',
-      { config: { access: cityhall }, tags: ['households'] },
-      async (request) => {
-        const { id } = request.params;
-        if (!households.get(id)) throw notFound('household');
-        if (!households.reopen(id)) throw new AppError(409, 'CONFLICT', 'This household is not closed.');
-        await audited(ctx.audit, request, 'household.reopened', `household:${id}`);
-        return households.get(id)!;
-      },
-    );
+    add('POST /api/households/:id/reopen', { access: cityhall }, async (request) => {
+      const { id } = request.params;
+      if (!households.get(id)) throw notFound('household');
+      if (!households.reopen(id)) throw new AppError(409, 'CONFLICT', 'This household is not closed.');
+      await audited(ctx.audit, request, 'household.reopened', `household:${id}`);
+      return households.get(id)!;
+    });
 
-    route(
-      app,
-      'POST /api/households/:id/watchers',
-      { config: { access: cityhall }, tags: ['households'] },
-      async (request) => {
-        const { id } = request.params;
-        const { userId, level = 1 } = request.body;
-        openHousehold(id);
-        const user = await stores.accounts.userById(userId);
-        if (user?.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
-        households.assignWatcher(id, userId, level);
-        await audited(ctx.audit, request, 'household.watcher_assigned', `household:${id}`, { userId, level });
-        return { ok: true as const };
-      },
-    );
+    add('POST /api/households/:id/watchers', { access: cityhall }, async (request) => {
+      const { id } = request.params;
+      const { userId, level = 1 } = request.body;
+      openHousehold(id);
+      const user = await stores.accounts.userById(userId);
+      if (user?.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
+      households.assignWatcher(id, userId, level);
+      await audited(ctx.audit, request, 'household.watcher_assigned', `household:${id}`, { userId, level });
+      return { ok: true as const };
+    });
 
-    route(
-      app,
-      'DELETE /api/households/:id/watchers/:userId',
-      { config: { access: cityhall }, tags: ['households'] },
-      async (request) => {
-        const { id, userId } = request.params;
-        if (!households.unassignWatcher(id, userId)) throw notFound('watcher assignment');
-        await audited(ctx.audit, request, 'household.watcher_removed', `household:${id}`, { userId });
-        return { ok: true as const };
-      },
-    );
+    add('DELETE /api/households/:id/watchers/:userId', { access: cityhall }, async (request) => {
+      const { id, userId } = request.params;
+      if (!households.unassignWatcher(id, userId)) throw notFound('watcher assignment');
+      await audited(ctx.audit, request, 'household.watcher_removed', `household:${id}`, { userId });
+      return { ok: true as const };
+    });
   };
 }

@@ -3,14 +3,12 @@ import { JMA_CONTENT_TYPES, type JmaAnnounced, type JmaNotAnnounced } from '@tsu
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, badRequest, notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, admin, cityhall } from '../../lib/principal';
+import { acceptRawBodies, download, tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import type { IngestResult, JmaService } from './service';
 import { MAX_XML_BYTES } from './xml';
 
-const cityhall = { roles: ['cityhall'] as const };
-const admin = { roles: ['cityhall'] as const, admin: true };
 const tags = ['jma'];
 
 /** What `POST /api/jma` answers for a decision. */
@@ -43,17 +41,13 @@ export function ingestResponse(r: IngestResult): { status: 200 | 201; body: JmaA
 
 export function jmaRoutes(ctx: HubContext, service: JmaService) {
   return async function plugin(app: FastifyInstance): Promise<void> {
+    const add = tableRoutes(app, tags);
     // Read raw: the XML declaration, not the HTTP header, says how to decode it.
-    app.addContentTypeParser(
-      [...JMA_CONTENT_TYPES],
-      { parseAs: 'buffer', bodyLimit: MAX_XML_BYTES },
-      (_req, body, done) => done(null, body),
-    );
+    acceptRawBodies(app, JMA_CONTENT_TYPES, MAX_XML_BYTES);
 
-    route(
-      app,
+    add(
       'POST /api/jma',
-      { config: { access: cityhall, rateLimit: { max: 600, timeWindow: '1 minute' } }, tags, bodyLimit: MAX_XML_BYTES },
+      { access: cityhall, rateLimit: { max: 600, timeWindow: '1 minute' }, bodyLimit: MAX_XML_BYTES },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body))
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the telegram as application/xml.');
@@ -76,27 +70,24 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
       },
     );
 
-    route(app, 'GET /api/jma/telegrams', { config: { access: cityhall }, tags }, async (request) => {
+    add('GET /api/jma/telegrams', { access: cityhall }, async (request) => {
       const q = request.query;
       return { telegrams: await service.list(q.limit ?? 50, q.beforeId) };
     });
-    route(app, 'GET /api/jma/telegrams/:id', { config: { access: cityhall }, tags }, async (request) => {
+    add('GET /api/jma/telegrams/:id', { access: cityhall }, async (request) => {
       const r = await service.get(request.params.id);
       if (!r) throw notFound('telegram');
       return r;
     });
-    route(app, 'GET /api/jma/telegrams/:id/xml', { config: { access: cityhall }, tags }, async (request, reply) => {
+    add('GET /api/jma/telegrams/:id/xml', { access: cityhall }, async (request, reply) => {
       const body = await service.body(request.params.id);
       if (body === undefined) throw notFound('telegram');
       // Served as a download: the document is someone else's XML, never rendered by the console.
-      return reply
-        .type('application/xml; charset=utf-8')
-        .header('content-disposition', `attachment; filename="jma-telegram-${request.params.id}.xml"`)
-        .send(body);
+      return download(reply, 'application/xml; charset=utf-8', `jma-telegram-${request.params.id}.xml`, body);
     });
 
-    route(app, 'GET /api/jma/settings', { config: { access: cityhall }, tags }, async () => service.settings());
-    route(app, 'PATCH /api/jma/settings', { config: { access: admin }, tags }, async (request) => {
+    add('GET /api/jma/settings', { access: cityhall }, async () => service.settings());
+    add('PATCH /api/jma/settings', { access: admin }, async (request) => {
       const change = request.body;
       const before = await service.settings();
       const after = await service.updateSettings(change);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { forbidden } from '../../lib/errors';
 import { actorName, type Principal } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import type { WatchService } from '../watch';
 import type { NotificationsService } from './service';
@@ -21,11 +21,12 @@ function person(p: Principal | null) {
 export function notificationsRoutes(ctx: HubContext, deps: { service: NotificationsService; watch: WatchService }) {
   const { service, watch } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(app, 'GET /api/notifications/settings', { config: { access: alertedStaff }, tags }, async (request) =>
+    const add = tableRoutes(app, tags);
+    add('GET /api/notifications/settings', { access: alertedStaff }, async (request) =>
       service.settings(person(request.principal)),
     );
 
-    route(app, 'PUT /api/notifications/settings', { config: { access: alertedStaff }, tags }, async (request) => {
+    add('PUT /api/notifications/settings', { access: alertedStaff }, async (request) => {
       const user = person(request.principal);
       const saved = service.saveSettings(user, request.body);
       await audited(ctx.audit, request, 'notifications.settings_saved', `user:${user.id}`, {
@@ -36,28 +37,23 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
       return saved;
     });
 
-    route(
-      app,
-      'POST /api/notifications/devices',
-      { config: { access: alertedStaff }, tags },
-      async (request, reply) => {
-        const user = person(request.principal);
-        const device = service.addDevice(user, request.body);
-        await audited(ctx.audit, request, 'notifications.device_added', `push_device:${device.id}`, {
-          label: device.label,
-        });
-        return reply.status(201).send(device);
-      },
-    );
+    add('POST /api/notifications/devices', { access: alertedStaff }, async (request, reply) => {
+      const user = person(request.principal);
+      const device = service.addDevice(user, request.body);
+      await audited(ctx.audit, request, 'notifications.device_added', `push_device:${device.id}`, {
+        label: device.label,
+      });
+      return reply.status(201).send(device);
+    });
 
-    route(app, 'DELETE /api/notifications/devices/:id', { config: { access: alertedStaff }, tags }, async (request) => {
+    add('DELETE /api/notifications/devices/:id', { access: alertedStaff }, async (request) => {
       const user = person(request.principal);
       const settings = service.removeDevice(user, request.params.id);
       await audited(ctx.audit, request, 'notifications.device_removed', `push_device:${request.params.id}`);
       return settings;
     });
 
-    route(app, 'POST /api/notifications/acknowledge', { config: { access: alertedStaff }, tags }, async (request) => {
+    add('POST /api/notifications/acknowledge', { access: alertedStaff }, async (request) => {
       const user = person(request.principal);
       const actor = actorName(request.principal);
       const result = await service.acknowledgeByLink(user, request.body.token, async (alertId) =>

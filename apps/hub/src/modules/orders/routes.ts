@@ -4,15 +4,13 @@ import type { AuditAction } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { forbidden, notFound } from '../../lib/errors';
-import { actorName, type Principal } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, type Principal, shopStaff } from '../../lib/principal';
+import { tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import { visibleShopIds } from '../calls/routes';
 import type { CallsService } from '../calls/service';
 import type { ShopsStore } from '../shops/store';
 import type { OrdersService } from './service';
-
-const orderStaff = { roles: ['cityhall', 'operator', 'listener'] } as const;
 
 /**
  * May this caller take an order for this household at this shop? City hall: any household. Shop
@@ -42,6 +40,7 @@ export function ordersRoutes(
 ) {
   const { shops } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
+    const add = tableRoutes(app, ['orders']);
     const visibleOrder = (request: { principal: Principal | null; params: { id: number } }) => {
       const { id } = request.params;
       const r = orders.get(id);
@@ -51,7 +50,7 @@ export function ordersRoutes(
     const audit = (request: FastifyRequest, action: AuditAction, id: number, detail?: Record<string, unknown>) =>
       audited(ctx.audit, request, action, `order:${id}`, detail);
 
-    route(app, 'GET /api/orders', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
+    add('GET /api/orders', { access: shopStaff }, async (request) => {
       const q = request.query;
       const visible = visibleShopIds(request.principal, shops);
       if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
@@ -65,11 +64,9 @@ export function ordersRoutes(
       };
     });
 
-    route(app, 'GET /api/orders/:id', { config: { access: orderStaff }, tags: ['orders'] }, async (request) =>
-      orders.toOrder(visibleOrder(request)),
-    );
+    add('GET /api/orders/:id', { access: shopStaff }, async (request) => orders.toOrder(visibleOrder(request)));
 
-    route(app, 'POST /api/orders', { config: { access: orderStaff }, tags: ['orders'] }, async (request, reply) => {
+    add('POST /api/orders', { access: shopStaff }, async (request, reply) => {
       const body = request.body;
       if (!visibleShopIds(request.principal, shops).includes(body.shopId))
         throw forbidden('You can only take orders for your own shop.');
@@ -81,21 +78,21 @@ export function ordersRoutes(
       return reply.status(201).send(o);
     });
 
-    route(app, 'PUT /api/orders/:id/lines', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
+    add('PUT /api/orders/:id/lines', { access: shopStaff }, async (request) => {
       const r = visibleOrder(request);
       const o = orders.updateLines(r.id, request.body);
       await audit(request, 'order.lines_updated', r.id, { lines: o.lines.length });
       return o;
     });
 
-    route(app, 'POST /api/orders/:id/send', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
+    add('POST /api/orders/:id/send', { access: shopStaff }, async (request) => {
       const r = visibleOrder(request);
       const o = orders.sendForConfirmation(r.id);
       await audit(request, 'order.sent_for_confirmation', r.id);
       return o;
     });
 
-    route(app, 'POST /api/orders/:id/status', { config: { access: orderStaff }, tags: ['orders'] }, async (request) => {
+    add('POST /api/orders/:id/status', { access: shopStaff }, async (request) => {
       const r = visibleOrder(request);
       const { status } = request.body;
       const o = orders.setStatus(r.id, status);
@@ -103,22 +100,17 @@ export function ordersRoutes(
       return o;
     });
 
-    route(
-      app,
-      'POST /api/orders/:id/deliver',
-      { config: { access: orderStaff }, tags: ['orders'] },
-      async (request) => {
-        const r = visibleOrder(request);
-        const body = request.body;
-        const o = orders.deliver(
-          r.id,
-          body.wellbeing,
-          body.note ?? '',
-          `delivery:order:${r.id}:${actorName(request.principal)}`,
-        );
-        await audit(request, 'order.delivered', r.id, { wellbeing: body.wellbeing });
-        return o;
-      },
-    );
+    add('POST /api/orders/:id/deliver', { access: shopStaff }, async (request) => {
+      const r = visibleOrder(request);
+      const body = request.body;
+      const o = orders.deliver(
+        r.id,
+        body.wellbeing,
+        body.note ?? '',
+        `delivery:order:${r.id}:${actorName(request.principal)}`,
+      );
+      await audit(request, 'order.delivered', r.id, { wellbeing: body.wellbeing });
+      return o;
+    });
   };
 }

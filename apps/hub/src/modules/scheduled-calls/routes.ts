@@ -4,7 +4,7 @@ import type { AuditAction } from '@tsunagu/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { actorName } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import type { Plans } from './plans';
 
@@ -13,6 +13,7 @@ const tags = ['calls'];
 
 export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
   return async function plugin(app: FastifyInstance): Promise<void> {
+    const add = tableRoutes(app, tags);
     const audit = (
       request: FastifyRequest,
       action: AuditAction,
@@ -20,11 +21,11 @@ export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
       detail: Record<string, unknown>,
     ) => audited(ctx.audit, request, action, `household:${householdId}`, detail);
 
-    route(app, 'GET /api/calls/schedules', { config: { access: planners }, tags }, async (request) =>
+    add('GET /api/calls/schedules', { access: planners }, async (request) =>
       plans.list(request.principal, request.query.householdId),
     );
 
-    route(app, 'POST /api/calls/schedules', { config: { access: planners }, tags }, async (request, reply) => {
+    add('POST /api/calls/schedules', { access: planners }, async (request, reply) => {
       const s = await plans.create(request.principal, actorName(request.principal), request.body);
       await audit(request, 'call_schedule.created', s.householdId, {
         scheduleId: s.id,
@@ -34,7 +35,7 @@ export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
       return reply.status(201).send(s);
     });
 
-    route(app, 'PUT /api/calls/schedules/:id', { config: { access: planners }, tags }, async (request) => {
+    add('PUT /api/calls/schedules/:id', { access: planners }, async (request) => {
       const s = await plans.update(request.principal, request.params.id, request.body);
       await audit(request, 'call_schedule.updated', s.householdId, {
         scheduleId: s.id,
@@ -44,7 +45,7 @@ export function scheduledCallsRoutes(ctx: HubContext, plans: Plans) {
       return s;
     });
 
-    route(app, 'DELETE /api/calls/schedules/:id', { config: { access: planners }, tags }, async (request) => {
+    add('DELETE /api/calls/schedules/:id', { access: planners }, async (request) => {
       const s = await plans.remove(request.principal, request.params.id);
       await audit(request, 'call_schedule.deleted', s.householdId, { scheduleId: s.id });
       return { ok: true as const };

@@ -10,13 +10,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, forbidden, notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { cityhall, shopStaff } from '../../lib/principal';
+import { acceptRawBodies, tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import type { PhotoMime, ShopsStore } from './store';
 
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
-const cityhall = { roles: ['cityhall'] } as const;
-const shopStaff = { roles: ['cityhall', 'operator', 'listener'] } as const;
 
 /** City hall may manage every shop; operators and listeners only their own. */
 export function canManageShop(p: Principal | null, shopId: number): boolean {
@@ -41,11 +40,8 @@ function sniff(buf: Buffer): PhotoMime | null {
 
 export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.addContentTypeParser(
-      [...PHOTO_CONTENT_TYPES],
-      { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES },
-      (_req, body, done) => done(null, body),
-    );
+    const add = tableRoutes(app, ['shops']);
+    acceptRawBodies(app, PHOTO_CONTENT_TYPES, MAX_PHOTO_BYTES);
 
     const audit = (request: FastifyRequest, action: AuditAction, target: string, detail?: Record<string, unknown>) =>
       audited(ctx.audit, request, action, target, detail);
@@ -55,21 +51,26 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
         throw forbidden('Only city hall and this shop’s own staff can change it.');
     };
 
-    route(app, 'GET /api/shops/:id/catalogue', { config: { access: 'staff' }, tags: ['shops'] }, async (request) => {
+    const managedItem = (request: FastifyRequest, shopId: number, itemId: number) => {
+      managed(request, shopId);
+      if (!shops.item(shopId, itemId)) throw notFound('item');
+    };
+
+    add('GET /api/shops/:id/catalogue', { access: 'staff' }, async (request) => {
       const { id } = request.params;
       const shop = shops.get(id);
       if (!shop) throw notFound('shop');
       return { shop, items: shops.items(id) };
     });
 
-    route(app, 'POST /api/shops', { config: { access: cityhall }, tags: ['shops'] }, async (request, reply) => {
+    add('POST /api/shops', { access: cityhall }, async (request, reply) => {
       const body = request.body;
       const id = shops.create(body, ctx.clock.now());
       await audit(request, 'shop.created', `shop:${id}`, { name: body.name, kind: body.kind });
       return reply.status(201).send(shops.get(id)!);
     });
 
-    route(app, 'PATCH /api/shops/:id', { config: { access: shopStaff }, tags: ['shops'] }, async (request) => {
+    add('PATCH /api/shops/:id', { access: shopStaff }, async (request) => {
       const { id } = request.params;
       managed(request, id);
       shops.update(id, request.body);
@@ -77,7 +78,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
       return shops.get(id);
     });
 
-    route(app, 'DELETE /api/shops/:id', { config: { access: cityhall }, tags: ['shops'] }, async (request) => {
+    add('DELETE /api/shops/:id', { access: cityhall }, async (request) => {
       const { id } = request.params;
       if (!shops.get(id)) throw notFound('shop');
       shops.archive(id);
@@ -85,62 +86,43 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
       return { ok: true as const };
     });
 
-    route(
-      app,
-      'POST /api/shops/:id/items',
-      { config: { access: shopStaff }, tags: ['shops'] },
-      async (request, reply) => {
-        const { id } = request.params;
-        managed(request, id);
-        const b = request.body;
-        const itemId = shops.addItem({
-          shopId: id,
-          name: b.name,
-          priceYen: b.priceYen,
-          unit: b.unit,
-          photoUrl: b.photoUrl ?? null,
-        });
-        await audit(request, 'shop.item_added', `shop:${id}`, { itemId, name: b.name });
-        return reply.status(201).send(shops.item(id, itemId)!);
-      },
-    );
+    add('POST /api/shops/:id/items', { access: shopStaff }, async (request, reply) => {
+      const { id } = request.params;
+      managed(request, id);
+      const b = request.body;
+      const itemId = shops.addItem({
+        shopId: id,
+        name: b.name,
+        priceYen: b.priceYen,
+        unit: b.unit,
+        photoUrl: b.photoUrl ?? null,
+      });
+      await audit(request, 'shop.item_added', `shop:${id}`, { itemId, name: b.name });
+      return reply.status(201).send(shops.item(id, itemId)!);
+    });
 
-    route(
-      app,
-      'PATCH /api/shops/:id/items/:itemId',
-      { config: { access: shopStaff }, tags: ['shops'] },
-      async (request) => {
-        const { id, itemId } = request.params;
-        managed(request, id);
-        if (!shops.item(id, itemId)) throw notFound('item');
-        shops.updateItem(itemId, request.body);
-        await audit(request, 'shop.item_updated', `shop:${id}`, { itemId });
-        return shops.item(id, itemId);
-      },
-    );
+    add('PATCH /api/shops/:id/items/:itemId', { access: shopStaff }, async (request) => {
+      const { id, itemId } = request.params;
+      managedItem(request, id, itemId);
+      shops.updateItem(itemId, request.body);
+      await audit(request, 'shop.item_updated', `shop:${id}`, { itemId });
+      return shops.item(id, itemId);
+    });
 
-    route(
-      app,
-      'DELETE /api/shops/:id/items/:itemId',
-      { config: { access: shopStaff }, tags: ['shops'] },
-      async (request) => {
-        const { id, itemId } = request.params;
-        managed(request, id);
-        if (!shops.item(id, itemId)) throw notFound('item');
-        shops.removeItem(itemId);
-        await audit(request, 'shop.item_removed', `shop:${id}`, { itemId });
-        return { ok: true as const };
-      },
-    );
+    add('DELETE /api/shops/:id/items/:itemId', { access: shopStaff }, async (request) => {
+      const { id, itemId } = request.params;
+      managedItem(request, id, itemId);
+      shops.removeItem(itemId);
+      await audit(request, 'shop.item_removed', `shop:${id}`, { itemId });
+      return { ok: true as const };
+    });
 
-    route(
-      app,
+    add(
       'PUT /api/shops/:id/items/:itemId/photo',
-      { config: { access: shopStaff }, tags: ['shops'], bodyLimit: MAX_PHOTO_BYTES },
+      { access: shopStaff, bodyLimit: MAX_PHOTO_BYTES },
       async (request) => {
         const { id, itemId } = request.params;
-        managed(request, id);
-        if (!shops.item(id, itemId)) throw notFound('item');
+        managedItem(request, id, itemId);
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0)
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the photo as image/jpeg, image/png or image/webp.');
@@ -154,20 +136,15 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
     );
 
     // Photos are product pictures, shown on terminals and consoles alike.
-    route(
-      app,
-      'GET /api/shop-photos/:id',
-      { config: { access: 'public' }, tags: ['shops'] },
-      async (request, reply) => {
-        const { id } = request.params;
-        const p = shops.photo(id);
-        if (!p) throw notFound('photo');
-        return reply
-          .header('content-type', p.mime)
-          .header('cache-control', 'public, max-age=31536000, immutable')
-          .header('x-content-type-options', 'nosniff')
-          .send(p.data);
-      },
-    );
+    add('GET /api/shop-photos/:id', { access: 'public' }, async (request, reply) => {
+      const { id } = request.params;
+      const p = shops.photo(id);
+      if (!p) throw notFound('photo');
+      return reply
+        .header('content-type', p.mime)
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(p.data);
+    });
   };
 }

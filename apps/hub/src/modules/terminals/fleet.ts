@@ -6,20 +6,16 @@
 
 import { Value } from '@sinclair/typebox/value';
 import { AppVersion, PROTOCOL_VERSION } from '@tsunagu/protocol';
-import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError, notFound } from '../../lib/errors';
-import { actorName, terminalOf } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, cityhall, terminalOf } from '../../lib/principal';
+import type { TableRoutes } from '../../lib/route';
 import { rooms } from '../../plugins/socket';
 import type { TerminalsService } from './service';
 import type { TerminalsStore } from './store';
 
-const cityhall = { roles: ['cityhall'] as const };
-const tags = ['terminals'];
-
 export function registerFleet(
-  app: FastifyInstance,
+  add: TableRoutes,
   ctx: HubContext,
   deps: { service: TerminalsService; store: TerminalsStore },
 ): void {
@@ -77,11 +73,11 @@ export function registerFleet(
     return t;
   }
 
-  route(app, 'GET /api/terminals', { config: { access: cityhall }, tags }, async () => ({
+  add('GET /api/terminals', { access: cityhall }, async () => ({
     terminals: store.fleet().map((t) => ({ ...t, online: service.connectedCount(t.id) > 0 })),
   }));
 
-  route(app, 'POST /api/terminals/:id/volume-test', { config: { access: cityhall }, tags }, async (request, reply) => {
+  add('POST /api/terminals/:id/volume-test', { access: cityhall }, async (request, reply) => {
     const { id } = request.params;
     reachable(id);
     const actor = actorName(request.principal);
@@ -91,7 +87,7 @@ export function registerFleet(
     return reply.status(202).send(test);
   });
 
-  route(app, 'POST /api/terminals/:id/restart', { config: { access: cityhall }, tags }, async (request, reply) => {
+  add('POST /api/terminals/:id/restart', { access: cityhall }, async (request, reply) => {
     const { id } = request.params;
     reachable(id);
     ctx.sockets.terminals.to(rooms.terminal(id)).emit('terminal:restart');
@@ -104,7 +100,7 @@ export function registerFleet(
     return reply.status(202).send({ ok: true as const });
   });
 
-  route(app, 'POST /api/terminals/:id/replace', { config: { access: cityhall }, tags }, async (request, reply) => {
+  add('POST /api/terminals/:id/replace', { access: cityhall }, async (request, reply) => {
     const { id } = request.params;
     const t = store.get(id);
     if (!t) throw notFound('terminal');

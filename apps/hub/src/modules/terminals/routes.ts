@@ -2,15 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { AppError } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
+import { actorName, cityhall } from '../../lib/principal';
 import { TokenBuckets } from '../../lib/rate-limit';
-import { route } from '../../lib/route';
+import { tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import { registerFleet } from './fleet';
 import type { TerminalsService } from './service';
 import type { TerminalsStore } from './store';
-
-const cityhall = { roles: ['cityhall'] as const };
 
 /**
  * Failed enrollments across the whole hub, whatever the address: 20 at once, then 20 an hour. The
@@ -28,30 +26,22 @@ const isGuess = (err: unknown) => (err as { code?: string }).code === 'ENROLLMEN
 export function terminalsRoutes(ctx: HubContext, service: TerminalsService, store: TerminalsStore) {
   const failures = new TokenBuckets();
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(
-      app,
-      'POST /api/households/:id/enrollment-codes',
-      { config: { access: cityhall }, tags: ['terminals'] },
-      async (request, reply) => {
-        const { id } = request.params;
-        // The body may be left out altogether (Fastify validates a body only when one is sent).
-        const ttlMinutes = request.body?.ttlMinutes;
-        const actor = actorName(request.principal);
-        const { code, expiresAt } = service.issueCode(id, actor, ttlMinutes);
-        await audited(ctx.audit, request, 'terminal.code_issued', `household:${id}`);
-        return reply.status(201).send({ code, householdId: id, expiresAt: new Date(expiresAt).toISOString() });
-      },
-    );
+    const add = tableRoutes(app, ['terminals']);
+    add('POST /api/households/:id/enrollment-codes', { access: cityhall }, async (request, reply) => {
+      const { id } = request.params;
+      // The body may be left out altogether (Fastify validates a body only when one is sent).
+      const ttlMinutes = request.body?.ttlMinutes;
+      const actor = actorName(request.principal);
+      const { code, expiresAt } = service.issueCode(id, actor, ttlMinutes);
+      await audited(ctx.audit, request, 'terminal.code_issued', `household:${id}`);
+      return reply.status(201).send({ code, householdId: id, expiresAt: new Date(expiresAt).toISOString() });
+    });
 
-    route(
-      app,
+    // Per address: with 10^8 codes and 5 wrong guesses a minute (ENROLLMENT_GUESSES), guessing a
+    // live code is infeasible; the request limit only stops floods.
+    add(
       'POST /api/terminals/enroll',
-      {
-        // Per address: with 10^8 codes and 5 wrong guesses a minute (ENROLLMENT_GUESSES), guessing a
-        // live code is infeasible; the request limit only stops floods.
-        config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
-        tags: ['terminals'],
-      },
+      { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
       async (request) => {
         const body = request.body;
         const guesser = `address:${request.ip}`;
@@ -97,28 +87,18 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       },
     );
 
-    registerFleet(app, ctx, { service, store });
+    registerFleet(add, ctx, { service, store });
 
-    route(
-      app,
-      'POST /api/terminals/:id/revoke',
-      { config: { access: cityhall }, tags: ['terminals'] },
-      async (request) => {
-        const { id } = request.params;
-        service.revoke(id);
-        await audited(ctx.audit, request, 'terminal.revoked', `terminal:${id}`);
-        return { ok: true as const };
-      },
-    );
+    add('POST /api/terminals/:id/revoke', { access: cityhall }, async (request) => {
+      const { id } = request.params;
+      service.revoke(id);
+      await audited(ctx.audit, request, 'terminal.revoked', `terminal:${id}`);
+      return { ok: true as const };
+    });
 
-    route(
-      app,
-      'GET /api/terminal/profile',
-      { config: { access: 'terminal' }, tags: ['terminals'] },
-      async (request) => {
-        const p = request.principal;
-        return service.profile(p?.kind === 'terminal' ? p.terminalId : 0);
-      },
-    );
+    add('GET /api/terminal/profile', { access: 'terminal' }, async (request) => {
+      const p = request.principal;
+      return service.profile(p?.kind === 'terminal' ? p.terminalId : 0);
+    });
   };
 }

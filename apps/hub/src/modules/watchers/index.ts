@@ -8,14 +8,12 @@ import { INVITATION_ALPHABET, type WatcherInvitation } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HubCore } from '../../core';
 import { AppError, notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
-import { route } from '../../lib/route';
+import { actorName, cityhall } from '../../lib/principal';
+import { tableRoutes } from '../../lib/route';
 import { randomToken, sha256 } from '../../lib/secrets';
 import { audited } from '../audit/store';
 import { createSqliteWatchersStore } from './store';
 
-const cityhall = { roles: ['cityhall'] as const };
-const tags = ['watchers'];
 export const INVITATION_DAYS = 7;
 
 /** XXXX-XXXX-XXXX from letters and digits that are not mistaken for each other. */
@@ -50,11 +48,13 @@ export async function registerWatchers(core: HubCore): Promise<void> {
   };
 
   await core.app.register(async (app: FastifyInstance) => {
-    route(app, 'GET /api/watchers', { config: { access: cityhall }, tags }, async () => ({
+    const add = tableRoutes(app, ['watchers']);
+    const addAuth = tableRoutes(app, ['auth']);
+    add('GET /api/watchers', { access: cityhall }, async () => ({
       watchers: store.list(ctx.clock.now()),
     }));
 
-    route(app, 'POST /api/watchers', { config: { access: cityhall }, tags }, async (request, reply) => {
+    add('POST /api/watchers', { access: cityhall }, async (request, reply) => {
       const body = request.body;
       const actor = actorName(request.principal);
       // Nobody knows this password: the watcher sets their own with the invitation.
@@ -66,7 +66,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       return reply.status(201).send(invitation);
     });
 
-    route(app, 'PATCH /api/watchers/:id', { config: { access: cityhall }, tags }, async (request) => {
+    add('PATCH /api/watchers/:id', { access: cityhall }, async (request) => {
       const { id } = request.params;
       watcherOr404(id);
       await accounts.updateUser(id, request.body);
@@ -74,7 +74,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       return watcherOr404(id);
     });
 
-    route(app, 'POST /api/watchers/:id/invitation', { config: { access: cityhall }, tags }, async (request, reply) => {
+    add('POST /api/watchers/:id/invitation', { access: cityhall }, async (request, reply) => {
       const { id } = request.params;
       if (watcherOr404(id).disabled)
         throw new AppError(409, 'ACCOUNT_DISABLED', 'This watcher is switched off. Switch them on first.');
@@ -84,10 +84,9 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       return reply.status(201).send(invitation);
     });
 
-    route(
-      app,
+    addAuth(
       'POST /api/auth/invitation',
-      { config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } }, tags: ['auth'] },
+      { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
       async (request) => {
         const { code, password } = request.body;
         const now = ctx.clock.now();

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../../context';
 import { notFound } from '../../../lib/errors';
-import { route } from '../../../lib/route';
+import { tableRoutes } from '../../../lib/route';
 import type { HouseholdsStore } from '../../households/store';
 import type { AnnouncementsStore } from '../store';
 import { announcementToCap } from './export';
@@ -29,11 +29,12 @@ export function capFeedRoutes(ctx: HubContext, deps: { store: AnnouncementsStore
     now: ctx.clock.now(),
   });
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(app, 'GET /api/cap/feed', { config: config, tags }, async (request, reply) => {
+    const add = tableRoutes(app, tags);
+    add('GET /api/cap/feed', config, async (request, reply) => {
       const records = [...deps.store.byStatus('published'), ...deps.store.byStatus('cancelled')];
       return send(request, reply, 'application/atom+xml; charset=utf-8', buildCapFeed(records, hub()));
     });
-    route(app, 'GET /api/cap/alerts/:id', { config: config, tags }, async (request, reply) => {
+    add('GET /api/cap/alerts/:id', config, async (request, reply) => {
       const a = deps.store.get(request.params.id);
       const h = hub();
       // Anything not in the public feed does not exist here.

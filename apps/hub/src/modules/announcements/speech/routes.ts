@@ -1,7 +1,7 @@
 /** REST: an announcement's hub voice clip (staff and targeted terminals), and the compose dialog's listen-before-sending. */
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../../lib/errors';
-import { route } from '../../../lib/route';
+import { tableRoutes } from '../../../lib/route';
 import type { AnnouncementSpeech, SpeechContent } from './service';
 
 const tags = ['announcements'];
@@ -19,10 +19,10 @@ export interface SpeechRouteDeps {
 export function speechRoutes(deps: SpeechRouteDeps) {
   const { speech } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
-    route(
-      app,
+    const add = tableRoutes(app, tags);
+    add(
       'GET /api/announcements/:id/speech',
-      { config: { access: { roles: ['cityhall'], terminals: true }, hotPath: true }, tags },
+      { access: { roles: ['cityhall'], terminals: true }, hotPath: true },
       async (request, reply) => {
         const { id } = request.params;
         const { lang } = request.query;
@@ -41,14 +41,10 @@ export function speechRoutes(deps: SpeechRouteDeps) {
       },
     );
 
-    route(
-      app,
+    // Synthesis takes a core for about a second: a few a minute per person is plenty.
+    add(
       'POST /api/announcements/speech-preview',
-      {
-        // Synthesis takes a core for about a second: a few a minute per person is plenty.
-        config: { access: { roles: ['cityhall'] }, rateLimit: { max: 30, timeWindow: '1 minute' } },
-        tags,
-      },
+      { access: { roles: ['cityhall'] }, rateLimit: { max: 30, timeWindow: '1 minute' } },
       async (request) => speech.preview(request.body),
     );
   };
