@@ -47,6 +47,12 @@ CREATE INDEX log_at ON log(at);
     expect(() => postgresText('SELECT 1;\n-- end\n', '0009-x.sql')).toThrow(/0009-x.sql:2: "-- end" closes no block/);
   });
 
+  it('refuse a table rebuild (foreign keys off) that is not in a SQLite block', () => {
+    const rebuild = '-- migrate: foreign_keys=off\nCREATE TABLE a_new (x INTEGER) STRICT;\nDROP TABLE a;\n';
+    expect(() => postgresText(rebuild, '0009-x.sql')).toThrow(/0009-x.sql: a table rebuild/);
+    expect(postgresText(AUDIT.replace(/^/, '-- migrate: foreign_keys=off\n'))).toMatch(/^-- migrate/);
+  });
+
   it('run on SQLite: the SQLite block applies, the PostgreSQL one is never seen', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
     fs.writeFileSync(path.join(dir, '0001-log.sql'), AUDIT);

@@ -64,7 +64,14 @@ export function sqliteText(source: string, file = 'migration'): string {
 
 /** What PostgreSQL runs: the shared parts translated, its own blocks as written, SQLite's left out. */
 export function postgresText(source: string, file = 'migration'): string {
-  return parts(source, file)
+  const blocks = parts(source, file);
+  // A migration that turns foreign keys off is a SQLite table rebuild (migrate.ts): on PostgreSQL
+  // it would drop a table others refer to. Its PostgreSQL form alters the table in place.
+  if (/^-- migrate: foreign_keys=off/.test(source) && !blocks.some((p) => p.engine === 'sqlite'))
+    throw new Error(
+      `${file}: a table rebuild (foreign_keys=off) belongs in a "-- sqlite-only:" block, with its ALTER TABLE form in a "-- postgres-only:" block`,
+    );
+  return blocks
     .filter((p) => p.engine !== 'sqlite')
     .map((p) => (p.engine === 'both' ? translateToPostgres(p.text, file) : p.text))
     .join('');
