@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, literals, Name, NonNegativeInt, Nullable, PageLimit } from './common';
+import { Closed, Id, listOf, literals, Name, NonNegativeInt, Nullable, PageLimit } from './common';
 
 /**
  * Staff roles. `admin` is a flag on a city hall account (user management, API keys, audit log),
@@ -104,7 +104,7 @@ export type UpdateUserBody = Static<typeof UpdateUserBody>;
 export const ResetPasswordBody = Closed({ newPassword: NewPassword });
 export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
 
-export const UserList = Type.Object({ users: Type.Array(User) });
+export const UserList = listOf('users', User);
 export type UserList = Static<typeof UserList>;
 
 export const ApiKey = Type.Object({
@@ -121,7 +121,7 @@ export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
 /** The key itself is shown once, at creation; the hub keeps only its hash. */
 export const CreatedApiKey = Type.Object({ apiKey: ApiKey, key: Type.String() });
 export type CreatedApiKey = Static<typeof CreatedApiKey>;
-export const ApiKeyList = Type.Object({ apiKeys: Type.Array(ApiKey) });
+export const ApiKeyList = listOf('apiKeys', ApiKey);
 
 export const AuditEntry = Type.Object({
   id: Id,
@@ -137,4 +137,4 @@ export const AuditQuery = Closed({
   limit: PageLimit(500),
   beforeId: Type.Optional(Id),
 });
-export const AuditList = Type.Object({ entries: Type.Array(AuditEntry) });
+export const AuditList = listOf('entries', AuditEntry);

@@ -3,7 +3,7 @@
  * terminal receives, and the receipts terminals report back.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, literals, Nullable, PageLimit, Timestamp } from './common';
+import { Closed, Id, listOf, literals, Nullable, PageLimit, Timestamp } from './common';
 import { SpeechReadings } from './speech';
 
 export const AnnouncementKind = literals('emergency', 'important', 'routine');
@@ -197,7 +197,7 @@ export const Announcement = Type.Intersect([
   }),
 ]);
 export type Announcement = Static<typeof Announcement>;
-export const AnnouncementList = Type.Object({ announcements: Type.Array(Announcement) });
+export const AnnouncementList = listOf('announcements', Announcement);
 export type AnnouncementList = Static<typeof AnnouncementList>;
 export const AnnouncementListQuery = Closed({ limit: PageLimit(200) });
 
@@ -221,7 +221,7 @@ export const SenderPolicy = Type.Object({
   updatedAt: Timestamp,
 });
 export type SenderPolicy = Static<typeof SenderPolicy>;
-export const SenderPolicyList = Type.Object({ policies: Type.Array(SenderPolicy) });
+export const SenderPolicyList = listOf('policies', SenderPolicy);
 export type SenderPolicyList = Static<typeof SenderPolicyList>;
 
 export const AnnouncementSettings = Closed({ requireEmergencyApproval: Type.Boolean() });
@@ -260,7 +260,7 @@ export const FollowUpHousehold = Type.Object({
   hasTerminal: Type.Boolean(),
 });
 export type FollowUpHousehold = Static<typeof FollowUpHousehold>;
-export const FollowUpList = Type.Object({ households: Type.Array(FollowUpHousehold) });
+export const FollowUpList = listOf('households', FollowUpHousehold);
 export type FollowUpList = Static<typeof FollowUpList>;
 
 /**
@@ -287,7 +287,7 @@ export type SafetyAnswer = Static<typeof SafetyAnswer>;
 export const ReceiptPayload = Closed({ announcementId: Id, stage: ReceiptStage, answer: Type.Optional(SafetyAnswer) });
 export type ReceiptPayload = Static<typeof ReceiptPayload>;
 
-export const AnnouncementSync = Type.Object({ announcements: Type.Array(TerminalAnnouncement) });
+export const AnnouncementSync = listOf('announcements', TerminalAnnouncement);
 export type AnnouncementSync = Static<typeof AnnouncementSync>;
 export const WithdrawnReason = literals('cancelled', 'expired');
 export type WithdrawnReason = Static<typeof WithdrawnReason>;

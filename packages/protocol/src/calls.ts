@@ -3,7 +3,18 @@
  * by the hub, callbacks, queue figures.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, householdRef, Id, literals, Name, NonNegativeInt, Nullable, PageLimit, shopRef } from './common';
+import {
+  Closed,
+  householdRef,
+  Id,
+  listOf,
+  literals,
+  Name,
+  NonNegativeInt,
+  Nullable,
+  PageLimit,
+  shopRef,
+} from './common';
 import type { ShopKind } from './shops';
 
 /** An operator's own setting (after-call work is set by the hub after each call, and can be ended early). */
@@ -162,7 +173,7 @@ export const QueueView = Type.Object({
   figures: QueueFigures,
 });
 export type QueueView = Static<typeof QueueView>;
-export const QueueViewList = Type.Object({ queues: Type.Array(QueueView) });
+export const QueueViewList = listOf('queues', QueueView);
 
 export const CallbackBody = Closed({ householdId: Id, callbackOf: Type.Optional(Id), orderId: Type.Optional(Id) });
 export type CallbackBody = Static<typeof CallbackBody>;
@@ -179,7 +190,7 @@ export const CallHistoryItem = Type.Object({
   endedAt: Nullable(Type.String()),
 });
 export type CallHistoryItem = Static<typeof CallHistoryItem>;
-export const CallHistory = Type.Object({ calls: Type.Array(CallHistoryItem) });
+export const CallHistory = listOf('calls', CallHistoryItem);
 
 export type CallShopKind = ShopKind;
 

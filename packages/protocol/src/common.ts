@@ -1,6 +1,7 @@
 import {
   type ObjectOptions,
   type Static,
+  type TArray,
   type TLiteral,
   type TNull,
   type TObject,
@@ -38,6 +39,11 @@ export function PageLimit(max: number) {
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 52 });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 export type IdParams = Static<typeof IdParams>;
+
+/** A list answer: the rows under one key, as `listOf('households', Household)` is `{ households: Household[] }`. */
+export function listOf<K extends string, T extends TSchema>(key: K, item: T): TObject<{ [P in K]: TArray<T> }> {
+  return Type.Object({ [key]: Type.Array(item) } as { [P in K]: TArray<T> });
+}
 
 /** The household a row is about, with its name to show: spread into the row's `Type.Object`. */
 export const householdRef = { householdId: Id, householdName: Type.String() };

@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { LocalTime } from './checkins';
-import { Closed, householdRef, Id, literals, Name, Nullable, shopRef, Timestamp } from './common';
+import { Closed, householdRef, Id, listOf, literals, Name, Nullable, shopRef, Timestamp } from './common';
 
 /** How worried: a watcher should know (worried), go and see (visit), act now (urgent). */
 export const ConcernLevel = literals('worried', 'visit', 'urgent');
@@ -31,7 +31,7 @@ export const CallNote = Type.Object({
   writtenAt: Timestamp,
 });
 export type CallNote = Static<typeof CallNote>;
-export const CallNoteList = Type.Object({ notes: Type.Array(CallNote) });
+export const CallNoteList = listOf('notes', CallNote);
 export type CallNoteList = Static<typeof CallNoteList>;
 
 /** 0 = Sunday … 6 = Saturday, in the city's time zone. */

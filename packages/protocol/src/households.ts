@@ -1,9 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, Language, Name, Nullable } from './common';
+import { Closed, Id, Language, listOf, Name, Nullable } from './common';
+import { terminalPresence } from './terminals';
 
 export const District = Type.Object({ id: Id, code: Type.String(), name: Type.String(), nameEn: Type.String() });
 export type District = Static<typeof District>;
-export const DistrictList = Type.Object({ districts: Type.Array(District) });
+export const DistrictList = listOf('districts', District);
 
 export const Phone = Type.String({ minLength: 3, maxLength: 32, pattern: '^[0-9+()\\- ]+$' });
 const Address = Type.String({ minLength: 1, maxLength: 300 });
@@ -32,17 +33,10 @@ export const Household = Type.Object({
   closeReason: Type.String(),
   residents: Type.Array(Resident),
   watcherIds: Type.Array(Id),
-  terminal: Nullable(
-    Type.Object({
-      id: Id,
-      online: Type.Boolean(),
-      lastSeenAt: Nullable(Type.String()),
-      revoked: Type.Boolean(),
-    }),
-  ),
+  terminal: Nullable(Type.Object({ id: Id, ...terminalPresence })),
 });
 export type Household = Static<typeof Household>;
-export const HouseholdList = Type.Object({ households: Type.Array(Household) });
+export const HouseholdList = listOf('households', Household);
 export type HouseholdList = Static<typeof HouseholdList>;
 
 export const ResidentInput = Closed({

@@ -4,7 +4,7 @@
  * what `POST /api/jma` answers.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, literals, NonNegativeInt, Nullable, PageLimit, Timestamp } from './common';
+import { Closed, Id, listOf, literals, NonNegativeInt, Nullable, PageLimit, Timestamp } from './common';
 
 /** The media types `POST /api/jma` takes (a telegram is read raw: its XML declaration says how to decode it). */
 export const JMA_CONTENT_TYPES = ['application/xml', 'text/xml'] as const;
@@ -133,7 +133,7 @@ export const JmaTelegramRecord = Type.Object({
 });
 export type JmaTelegramRecord = Static<typeof JmaTelegramRecord>;
 
-export const JmaTelegramList = Type.Object({ telegrams: Type.Array(JmaTelegramRecord) });
+export const JmaTelegramList = listOf('telegrams', JmaTelegramRecord);
 export type JmaTelegramList = Static<typeof JmaTelegramList>;
 export const JmaTelegramQuery = Closed({
   limit: PageLimit(200),

@@ -1,6 +1,17 @@
 /** Orders taken on a call: lines from the catalogue or free text, the resident's confirmation, delivery. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, householdRef, Id, literals, Name, NonNegativeInt, Nullable, PageLimit, shopRef } from './common';
+import {
+  Closed,
+  householdRef,
+  Id,
+  listOf,
+  literals,
+  Name,
+  NonNegativeInt,
+  Nullable,
+  PageLimit,
+  shopRef,
+} from './common';
 
 export const OrderStatus = literals(
   'draft',
@@ -67,7 +78,7 @@ export const Order = Type.Object({
   deliveryNote: Type.String(),
 });
 export type Order = Static<typeof Order>;
-export const OrderList = Type.Object({ orders: Type.Array(Order) });
+export const OrderList = listOf('orders', Order);
 
 export const CreateOrderBody = Closed({
   shopId: Id,

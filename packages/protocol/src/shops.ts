@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, literals, Name, NonNegativeInt, Nullable } from './common';
+import { Closed, Id, listOf, literals, Name, NonNegativeInt, Nullable } from './common';
 
 /** A queue terminals can call: a shop, or the listening line (kind `listening`). */
 export const ShopKind = literals('shop', 'listening');
@@ -24,7 +24,7 @@ export const Shop = Type.Object({
   openingHours: OpeningHours,
 });
 export type Shop = Static<typeof Shop>;
-export const ShopList = Type.Object({ shops: Type.Array(Shop) });
+export const ShopList = listOf('shops', Shop);
 
 export const CatalogueItem = Type.Object({
   id: Id,

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, householdRef, Id, Language, Name, Nullable, Timestamp } from './common';
+import { Closed, householdRef, Id, Language, listOf, Name, Nullable, Timestamp } from './common';
 
 /** The terminal's own version, sent in the handshake: its app's, e.g. `0.1.0` (kiosk) or `0.1.0-web`. */
 export const AppVersion = Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9A-Za-z.+_-]+$' });
@@ -32,15 +32,16 @@ export const TerminalProfile = Type.Object({
 });
 export type TerminalProfile = Static<typeof TerminalProfile>;
 
-export const TerminalStatus = Type.Object({
-  id: Id,
-  householdId: Id,
+/** Whether a terminal is connected, when it was last seen, and whether its credential was revoked. */
+export const terminalPresence = {
   online: Type.Boolean(),
   lastSeenAt: Nullable(Type.String()),
   revoked: Type.Boolean(),
-});
+};
+
+export const TerminalStatus = Type.Object({ id: Id, householdId: Id, ...terminalPresence });
 export type TerminalStatus = Static<typeof TerminalStatus>;
-export const TerminalList = Type.Object({ terminals: Type.Array(TerminalStatus) });
+export const TerminalList = listOf('terminals', TerminalStatus);
 
 /** The volume test: the hub asked the terminal to play a tone and ask 「聞こえましたか」. */
 export const VolumeTest = Type.Object({
@@ -69,7 +70,7 @@ export const FleetTerminal = Type.Object({
   volumeTest: Nullable(VolumeTest),
 });
 export type FleetTerminal = Static<typeof FleetTerminal>;
-export const FleetList = Type.Object({ terminals: Type.Array(FleetTerminal) });
+export const FleetList = listOf('terminals', FleetTerminal);
 export type FleetList = Static<typeof FleetList>;
 
 /** The hub asks the terminal to play its test tone and ask the resident whether they heard it. */

@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { ActivityKind, LocalDate, Mood } from './checkins';
-import { Closed, householdRef, Id, literals, Nullable, PageLimit, Timestamp } from './common';
+import { Closed, householdRef, Id, listOf, literals, Nullable, PageLimit, Timestamp } from './common';
 import { NotificationDelivery } from './notifications';
 
 export const AlertKind = Type.Union([
@@ -93,7 +93,7 @@ export const WatchAlert = Type.Object({
   deliveries: Type.Array(NotificationDelivery),
 });
 export type WatchAlert = Static<typeof WatchAlert>;
-export const WatchAlertList = Type.Object({ alerts: Type.Array(WatchAlert) });
+export const WatchAlertList = listOf('alerts', WatchAlert);
 export type WatchAlertList = Static<typeof WatchAlertList>;
 
 export const AlertListQuery = Closed({

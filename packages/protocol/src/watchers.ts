@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { NewPassword, Username, WatcherKind } from './accounts';
-import { Closed, householdRef, Id, Name, Nullable, Timestamp } from './common';
+import { Closed, householdRef, Id, listOf, Name, Nullable, Timestamp } from './common';
 
 export const WatchedHousehold = Type.Object({
   ...householdRef,
@@ -26,7 +26,7 @@ export const Watcher = Type.Object({
   households: Type.Array(WatchedHousehold),
 });
 export type Watcher = Static<typeof Watcher>;
-export const WatcherList = Type.Object({ watchers: Type.Array(Watcher) });
+export const WatcherList = listOf('watchers', Watcher);
 export type WatcherList = Static<typeof WatcherList>;
 
 export const CreateWatcherBody = Closed({ displayName: Name, username: Username, watcherKind: WatcherKind });

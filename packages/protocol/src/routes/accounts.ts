@@ -1,6 +1,7 @@
 /** Routes of the REST table (api.ts): staff accounts: sign-in, passwords, people, API keys and the audit log. */
 import {
   ApiKeyList,
+  type AuditEntry,
   AuditList,
   AuditQuery,
   ChangePasswordBody,
@@ -35,6 +36,15 @@ const session = {
   user: ex.user,
   csrfToken: 'b1946ac92492d2347c6235b4d2611184',
   twoFactor: { required: true, enabled: true, recoveryCodesLeft: 9 },
+};
+const auditEntry: AuditEntry = {
+  id: 1199,
+  at: ex.at,
+  actor: 'user:2:sato',
+  action: 'auth.login',
+  target: null,
+  ip: '192.0.2.7',
+  detail: null,
 };
 const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const recoveryCodes = ['K7QF-2M9X-HT4C-W8PZ', 'R3NB-Y6VD-Q2JS-E9LA'];
@@ -101,19 +111,7 @@ export const accountsRoutes = {
   'GET /api/audit': route({
     querystring: sample(AuditQuery, { limit: 50, beforeId: 1200 }),
     response: {
-      200: sample(AuditList, {
-        entries: [
-          {
-            id: 1199,
-            at: ex.at,
-            actor: 'user:2:sato',
-            action: 'auth.login',
-            target: null,
-            ip: '192.0.2.7',
-            detail: null,
-          },
-        ],
-      }),
+      200: sample(AuditList, { entries: [auditEntry] }),
     },
   }),
 } as const satisfies Record<RouteKey, RouteSpec>;

@@ -1,5 +1,12 @@
 /** Routes of the REST table (api.ts): shops and catalogues, the call queues, and orders. */
-import { CallHistory, CallHistoryQuery, IceServersResponse, QueueView, QueueViewList } from '../calls';
+import {
+  CallHistory,
+  type CallHistoryItem,
+  CallHistoryQuery,
+  IceServersResponse,
+  QueueView,
+  QueueViewList,
+} from '../calls';
 import { Binary, OkResponse } from '../common';
 import * as ex from '../examples';
 import {
@@ -25,6 +32,18 @@ import {
 import { onRecord, type RouteKey, type RouteSpec, route, sample } from '../wire';
 
 const item = { id: 1, itemId: 5 };
+const call: CallHistoryItem = {
+  callId: 11,
+  shopId: 1,
+  householdId: 7,
+  householdName: '山田',
+  operatorId: 6,
+  direction: 'inbound',
+  status: 'ended',
+  requestedAt: ex.at,
+  answeredAt: ex.at,
+  endedAt: ex.later,
+};
 /** The photo types PUT …/items/:itemId/photo takes. */
 export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
@@ -76,22 +95,7 @@ export const shopsRoutes = {
   'GET /api/calls': route({
     querystring: sample(CallHistoryQuery, { shopId: 1, limit: 100 }),
     response: {
-      200: sample(CallHistory, {
-        calls: [
-          {
-            callId: 11,
-            shopId: 1,
-            householdId: 7,
-            householdName: '山田',
-            operatorId: 6,
-            direction: 'inbound',
-            status: 'ended',
-            requestedAt: ex.at,
-            answeredAt: ex.at,
-            endedAt: ex.later,
-          },
-        ],
-      }),
+      200: sample(CallHistory, { calls: [call] }),
     },
   }),
   'GET /api/calls/ice-servers': route({ response: { 200: sample(IceServersResponse, ex.iceServers) } }),
