@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, listOf, literals, Name, NonNegativeInt, Nullable, PageLimit } from './common';
+import { Closed, Id, literals, Name, Nullable } from './common';
+import { listOf, NonNegativeInt, PageLimit } from './fragments';
 
 /**
  * Staff roles. `admin` is a flag on a city hall account (user management, API keys, audit log),

@@ -3,7 +3,8 @@
  * terminal receives, and the receipts terminals report back.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, listOf, literals, Nullable, PageLimit, Timestamp } from './common';
+import { Closed, Id, literals, Nullable, Timestamp } from './common';
+import { listOf, PageLimit } from './fragments';
 import { SpeechReadings } from './speech';
 
 export const AnnouncementKind = literals('emergency', 'important', 'routine');

@@ -3,18 +3,8 @@
  * by the hub, callbacks, queue figures.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import {
-  Closed,
-  householdRef,
-  Id,
-  listOf,
-  literals,
-  Name,
-  NonNegativeInt,
-  Nullable,
-  PageLimit,
-  shopRef,
-} from './common';
+import { Closed, Id, literals, Name, Nullable } from './common';
+import { householdRef, listOf, NonNegativeInt, PageLimit, shopRef } from './fragments';
 import type { ShopKind } from './shops';
 
 /** An operator's own setting (after-call work is set by the hub after each call, and can be ended early). */

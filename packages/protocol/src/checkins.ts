@@ -3,7 +3,8 @@
  * check-in plan (deadline, days, reminders, grace period, which signs of life count).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, literals, NonNegativeInt, Nullable, Timestamp } from './common';
+import { Closed, Id, literals, Nullable, Timestamp } from './common';
+import { NonNegativeInt } from './fragments';
 
 /** Kinds of activity that may count as a sign of life (a plan chooses which). */
 export const ActivityKind = literals(

@@ -1,7 +1,6 @@
 import {
   type ObjectOptions,
   type Static,
-  type TArray,
   type TLiteral,
   type TNull,
   type TObject,
@@ -28,27 +27,9 @@ export function Closed<T extends TProperties>(properties: T, options?: ObjectOpt
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
 
-/** A whole number from 0: counts, sizes, durations, prices. */
-export const NonNegativeInt = Type.Integer({ minimum: 0 });
-
-/** A list's optional `limit` in the query string: how many rows at most it answers (the hub's default when absent). */
-export function PageLimit(max: number) {
-  return Type.Optional(Type.Integer({ minimum: 1, maximum: max }));
-}
-
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 52 });
-export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+export const IdParams = Closed({ id: Id });
 export type IdParams = Static<typeof IdParams>;
-
-/** A list answer: the rows under one key, as `listOf('households', Household)` is `{ households: Household[] }`. */
-export function listOf<K extends string, T extends TSchema>(key: K, item: T): TObject<{ [P in K]: TArray<T> }> {
-  return Type.Object({ [key]: Type.Array(item) } as { [P in K]: TArray<T> });
-}
-
-/** The household a row is about, with its name to show: spread into the row's `Type.Object`. */
-export const householdRef = { householdId: Id, householdName: Type.String() };
-/** The shop (or listening line) a row is about, with its name to show. */
-export const shopRef = { shopId: Id, shopName: Type.String() };
 
 /** A short single-line name a person typed. */
 export const Name = Type.String({ minLength: 1, maxLength: 120 });
@@ -62,7 +43,7 @@ export const OkResponse = Type.Object({ ok: Type.Literal(true) });
 export type OkResponse = Static<typeof OkResponse>;
 
 /** The payload of a command that takes nothing. */
-export const EmptyPayload = Type.Object({}, { additionalProperties: false });
+export const EmptyPayload = Closed({});
 export type EmptyPayload = Static<typeof EmptyPayload>;
 export const ServerTime = Type.Object({ serverTime: Timestamp });
 export type ServerTime = Static<typeof ServerTime>;

@@ -4,7 +4,8 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { LocalTime } from './checkins';
-import { Closed, householdRef, Id, listOf, literals, Name, Nullable, shopRef, Timestamp } from './common';
+import { Closed, Id, literals, Name, Nullable, Timestamp } from './common';
+import { householdRef, listOf, shopRef } from './fragments';
 
 /** How worried: a watcher should know (worried), go and see (visit), act now (urgent). */
 export const ConcernLevel = literals('worried', 'visit', 'urgent');

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { NonNegativeInt } from './common';
+import { NonNegativeInt } from './fragments';
 
 /** Stable error codes. Clients branch on these; messages are for people. */
 export const ErrorCodes = {

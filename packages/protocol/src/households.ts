@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, Language, listOf, Name, Nullable } from './common';
+import { Closed, Id, Language, Name, Nullable } from './common';
+import { listOf } from './fragments';
 import { terminalPresence } from './terminals';
 
 export const District = Type.Object({ id: Id, code: Type.String(), name: Type.String(), nameEn: Type.String() });

@@ -9,6 +9,7 @@ export * from './conversations';
 export * from './errors';
 export * from './events';
 export * as examples from './examples';
+export * from './fragments';
 export * from './household-import';
 export * from './households';
 export * from './jma';

@@ -4,7 +4,8 @@
  * what `POST /api/jma` answers.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, listOf, literals, NonNegativeInt, Nullable, PageLimit, Timestamp } from './common';
+import { Closed, Id, literals, Nullable, Timestamp } from './common';
+import { listOf, NonNegativeInt, PageLimit } from './fragments';
 
 /** The media types `POST /api/jma` takes (a telegram is read raw: its XML declaration says how to decode it). */
 export const JMA_CONTENT_TYPES = ['application/xml', 'text/xml'] as const;

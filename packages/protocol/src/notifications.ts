@@ -4,7 +4,8 @@
  * an alert after signing in.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, NonNegativeInt, Nullable, Timestamp } from './common';
+import { Closed, Id, Nullable, Timestamp } from './common';
+import { NonNegativeInt } from './fragments';
 
 /** A channel's stable name (`mail`, `push`, or one a city adds: `sms`, `voice`…). */
 export const ChannelName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,19}$' });

@@ -1,17 +1,7 @@
 /** Orders taken on a call: lines from the catalogue or free text, the resident's confirmation, delivery. */
 import { type Static, Type } from '@sinclair/typebox';
-import {
-  Closed,
-  householdRef,
-  Id,
-  listOf,
-  literals,
-  Name,
-  NonNegativeInt,
-  Nullable,
-  PageLimit,
-  shopRef,
-} from './common';
+import { Closed, Id, literals, Name, Nullable } from './common';
+import { householdRef, listOf, NonNegativeInt, PageLimit, shopRef } from './fragments';
 
 export const OrderStatus = literals(
   'draft',

@@ -1,6 +1,7 @@
 /** Personal data: who read a household's records (個人情報の閲覧記録). */
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, literals, NonNegativeInt, Nullable, Timestamp } from './common';
+import { Id, literals, Nullable, Timestamp } from './common';
+import { NonNegativeInt } from './fragments';
 
 export const DATA_READ_KINDS = ['record', 'history', 'follow_ups', 'export'] as const;
 export const DataReadKind = literals(...DATA_READ_KINDS);

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, Id, listOf, literals, Name, NonNegativeInt, Nullable } from './common';
+import { Closed, Id, literals, Name, Nullable } from './common';
+import { listOf, NonNegativeInt } from './fragments';
 
 /** A queue terminals can call: a shop, or the listening line (kind `listening`). */
 export const ShopKind = literals('shop', 'listening');

@@ -4,7 +4,8 @@
  * also offline. City hall gives readings (ふりがな) for words the engine gets wrong.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, literals, NonNegativeInt, Nullable } from './common';
+import { Closed, literals, Nullable } from './common';
+import { NonNegativeInt } from './fragments';
 
 export const SpeechLanguage = literals('ja', 'en');
 export type SpeechLanguage = Static<typeof SpeechLanguage>;

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Closed, householdRef, Id, Language, listOf, Name, Nullable, Timestamp } from './common';
+import { Closed, Id, Language, Name, Nullable, Timestamp } from './common';
+import { householdRef, listOf } from './fragments';
 
 /** The terminal's own version, sent in the handshake: its app's, e.g. `0.1.0` (kiosk) or `0.1.0-web`. */
 export const AppVersion = Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9A-Za-z.+_-]+$' });

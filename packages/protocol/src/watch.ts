@@ -4,7 +4,8 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { ActivityKind, LocalDate, Mood } from './checkins';
-import { Closed, householdRef, Id, listOf, literals, Nullable, PageLimit, Timestamp } from './common';
+import { Closed, Id, literals, Nullable, Timestamp } from './common';
+import { householdRef, listOf, PageLimit } from './fragments';
 import { NotificationDelivery } from './notifications';
 
 export const AlertKind = Type.Union([

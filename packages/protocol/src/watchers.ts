@@ -5,7 +5,8 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { NewPassword, Username, WatcherKind } from './accounts';
-import { Closed, householdRef, Id, listOf, Name, Nullable, Timestamp } from './common';
+import { Closed, Id, Name, Nullable, Timestamp } from './common';
+import { householdRef, listOf } from './fragments';
 
 export const WatchedHousehold = Type.Object({
   ...householdRef,

@@ -1,6 +1,7 @@
 /** Routes of the REST table (api.ts): households, districts, watcher assignments and terminals (enrollment, status, profile). */
-import { Binary, Closed, OkResponse, PageLimit } from '../common';
+import { Binary, Closed, OkResponse } from '../common';
 import * as ex from '../examples';
+import { PageLimit } from '../fragments';
 import { CSV_CONTENT_TYPES, HouseholdImport } from '../household-import';
 import {
   AssignWatcherBody,
