@@ -5,7 +5,7 @@ type Words = Record<string, unknown>;
 
 /**
  * Adds `ja` and `en` (each `{ namespace: words }`) unless `probeKey` is already known, and gives
- * back the translation function and the i18n instance.
+ * back the translation function, the i18n instance and the language shown.
  */
 export function usePageWords(ja: Words, en: Words, probeKey: string) {
   const { i18n, t } = useTranslation();
@@ -13,5 +13,5 @@ export function usePageWords(ja: Words, en: Words, probeKey: string) {
     i18n.addResourceBundle('ja', 'translation', ja, true, true);
     i18n.addResourceBundle('en', 'translation', en, true, true);
   }
-  return { t, i18n };
+  return { t, i18n, language: i18n.language };
 }

@@ -21,21 +21,16 @@ import {
   OrderStatus,
   WatcherKind,
 } from '@tsunagu/protocol';
-import { announcementsEn, announcementsJa } from '../features/announcements/messages';
-import { auditEn, auditJa } from '../features/audit/messages';
-import { talkEn, talkJa } from '../features/calls/messages';
-import { householdEn, householdJa } from '../features/households/messages';
-import { privacyEn, privacyJa } from '../features/households/privacy-messages';
-import { jmaEn, jmaJa } from '../features/jma/messages';
-import {
-  notifyEn,
-  notifyJa,
-  watchEn as notifyWatchEn,
-  watchJa as notifyWatchJa,
-} from '../features/notifications/messages';
-import { systemEn, systemJa } from '../features/system/messages';
-import { fleetEn, fleetJa } from '../features/terminals/messages';
-import { watchersEn, watchersJa } from '../features/watchers/messages';
+import * as announcements from '../features/announcements/messages';
+import * as audit from '../features/audit/messages';
+import * as calls from '../features/calls/messages';
+import * as households from '../features/households/messages';
+import * as privacy from '../features/households/privacy-messages';
+import * as jma from '../features/jma/messages';
+import * as notifications from '../features/notifications/messages';
+import * as system from '../features/system/messages';
+import * as fleet from '../features/terminals/messages';
+import * as watchers from '../features/watchers/messages';
 import { en } from './en';
 import { ja } from './ja';
 
@@ -60,27 +55,36 @@ function merge(base: Tree, extra: Tree): Tree {
     out[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? merge((out[k] as Tree) ?? {}, v as Tree) : v;
   return out;
 }
-const shownJa = merge(ja as unknown as Tree, { watch: notifyWatchJa, audit: auditJa });
+const shownJa = merge(ja as unknown as Tree, { watch: notifications.watchJa, audit: audit.auditJa });
 
 const at = (tree: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((node, k) => (node as Tree | undefined)?.[k], tree);
 
-const pairs: [string, unknown, unknown][] = [
-  ['console', ja, en],
-  ['announcements', announcementsJa, announcementsEn],
-  ['calls', talkJa, talkEn],
-  ['households', householdJa, householdEn],
-  ['privacy', privacyJa, privacyEn],
-  ['jma', jmaJa, jmaEn],
-  ['notifications', notifyJa, notifyEn],
-  ['watch (notifications)', notifyWatchJa, notifyWatchEn],
-  ['system', systemJa, systemEn],
-  ['fleet', fleetJa, fleetEn],
-  ['watchers', watchersJa, watchersEn],
-  ['audit actions', auditJa, auditEn],
-];
+// Every catalogue a page module exports (`fooJa` beside `fooEn`), found by name so none is left out.
+const modules: Record<string, Record<string, unknown>> = {
+  console: { consoleJa: ja, consoleEn: en },
+  announcements,
+  audit,
+  calls,
+  households,
+  privacy,
+  jma,
+  notifications,
+  system,
+  fleet,
+  watchers,
+};
+const pairs = Object.entries(modules).flatMap(([name, words]) =>
+  Object.keys(words)
+    .filter((key) => key.endsWith('Ja'))
+    .map((key): [string, unknown, unknown] => [`${name}: ${key}`, words[key], words[key.replace(/Ja$/, 'En')]]),
+);
 
 describe('console catalogues', () => {
+  it.each(Object.keys(modules))('%s: its catalogues are found (a Japanese one, its English pair)', (name) => {
+    expect(pairs.filter(([found]) => found.startsWith(`${name}: `)).length).toBeGreaterThan(0);
+  });
+
   it.each(pairs)('%s: Japanese and English have the same keys, none empty', (_name, jaWords, enWords) => {
     const jaKeys = leaves(jaWords).sort();
     const enKeys = leaves(enWords).sort();

@@ -161,6 +161,29 @@ export function useConfirm() {
   return { ask: setRequest, close, dialog };
 }
 
+/**
+ * What a list page's row actions share: the confirmation before one that cannot be undone (`ask`
+ * or `askFirst`, shown as `dialog`), a line saying what was done (`say`), and the last failure of `run` in words;
+ * `notices` shows the line and the failure.
+ */
+export function usePageActions(statusTestId: string) {
+  const confirm = useConfirm();
+  const [status, setStatus] = useState<string | null>(null);
+  const { error, run } = useAction();
+  const notices = (
+    <>
+      <StatusMessage testId={statusTestId}>{status}</StatusMessage>
+      <ErrorMessage error={error} />
+    </>
+  );
+  /** A row action that asks first: the dialog's button says what the row's button said. */
+  const askFirst = (
+    action: { label: string; danger?: boolean; testId?: string },
+    question: Omit<ConfirmRequest, 'confirmLabel'>,
+  ) => ({ ...action, onClick: () => confirm.ask({ ...question, confirmLabel: action.label }) });
+  return { ask: confirm.ask, askFirst, dialog: confirm.dialog, say: setStatus, run, notices };
+}
+
 export interface Loadable<T> {
   data: T | null;
   error: unknown;

@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { useSession } from '../../session';
-import { CodeField, TextField } from '../../shell/form';
+import { CodeField, TextField, useFormFields } from '../../shell/form';
 import { Button, ErrorMessage, LoadState, StatusMessage, useAction, useLoad } from '../../shell/ui';
 import { RecoveryCodeList, TwoFactorEnrol } from './TwoFactorEnrol';
 
@@ -52,8 +52,8 @@ export function TwoFactorSection() {
 function EnabledActions(props: { state: TwoFactorState; onChanged(message: string): void }) {
   const { t } = useTranslation();
   const { api } = useSession();
-  const [code, setCode] = useState('');
-  const [password, setPassword] = useState('');
+  const { values, set, field } = useFormFields({ code: '', password: '' });
+  const { code, password } = values;
   const [codes, setCodes] = useState<string[] | null>(null);
   const { busy, error: failure, run } = useAction();
   // On this form INVALID_CREDENTIALS means the password typed here, not the sign-in.
@@ -65,7 +65,7 @@ function EnabledActions(props: { state: TwoFactorState; onChanged(message: strin
     e.preventDefault();
     void run(async () => {
       setCodes((await api.call('POST /api/auth/two-factor/recovery-codes', { body: { code } })).recoveryCodes);
-      setCode('');
+      set('code', '');
     });
   };
   const disable = (e: FormEvent) => {
@@ -84,8 +84,7 @@ function EnabledActions(props: { state: TwoFactorState; onChanged(message: strin
         <CodeField
           label={t('twoFactor.code')}
           hint={t('twoFactor.renewHint')}
-          value={code}
-          onChange={setCode}
+          {...field('code')}
           data-testid="two-factor-renew-code"
         />
         <button type="submit" className="button" disabled={busy || code.length !== 6} data-testid="two-factor-renew">
@@ -102,8 +101,7 @@ function EnabledActions(props: { state: TwoFactorState; onChanged(message: strin
             hint={t('twoFactor.disableHint')}
             type="password"
             autoComplete="current-password"
-            value={password}
-            onChange={setPassword}
+            {...field('password')}
           />
           <button
             type="submit"

@@ -7,7 +7,7 @@ import { useSession } from '../../session';
 import { DataTable, RowButtons } from '../../shell/DataTable';
 import { FormDialog, RoleField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { Button, ErrorMessage, Modal, StatusMessage, useConfirm, useLoad } from '../../shell/ui';
+import { Button, ErrorMessage, Modal, StatusMessage, useLoad, usePageActions } from '../../shell/ui';
 import { DEFAULT_POLICY, SenderPolicyDialog, SendingSummary } from './SenderPolicyDialog';
 
 export function ApiKeysPage() {
@@ -19,19 +19,20 @@ export function ApiKeysPage() {
   const [editingPolicy, setEditingPolicy] = useState<ApiKey | null>(null);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const confirm = useConfirm();
+  const page = usePageActions('api-keys-status');
   const revoke = (k: ApiKey) =>
-    confirm.ask({
-      title: t('apiKeys.confirmRevokeTitle'),
-      body: t('apiKeys.confirmRevokeBody', { name: k.name }),
-      confirmLabel: t('apiKeys.revoke'),
-      run: async () => {
-        await api.call('DELETE /api/api-keys/:id', { params: { id: k.id } });
-        setStatus(t('apiKeys.revokedDone', { name: k.name }));
-        state.reload();
+    page.askFirst(
+      { label: t('apiKeys.revoke'), danger: true, testId: 'revoke-api-key' },
+      {
+        title: t('apiKeys.confirmRevokeTitle'),
+        body: t('apiKeys.confirmRevokeBody', { name: k.name }),
+        run: async () => {
+          await api.call('DELETE /api/api-keys/:id', { params: { id: k.id } });
+          page.say(t('apiKeys.revokedDone', { name: k.name }));
+          state.reload();
+        },
       },
-    });
-  const [status, setStatus] = useState<string | null>(null);
+    );
 
   return (
     <Page
@@ -42,7 +43,7 @@ export function ApiKeysPage() {
         { label: t('apiKeys.create'), onClick: () => setCreating(true), testId: 'create-api-key', primary: true },
       ]}
     >
-      <StatusMessage testId="api-keys-status">{status}</StatusMessage>
+      {page.notices}
       <DataTable
         state={state}
         caption={t('apiKeys.title')}
@@ -89,7 +90,7 @@ export function ApiKeysPage() {
                       onClick: () => setEditingPolicy(k),
                       testId: 'edit-sender-policy',
                     },
-                    { label: t('apiKeys.revoke'), danger: true, onClick: () => revoke(k), testId: 'revoke-api-key' },
+                    revoke(k),
                   ]}
                 />
               ),
@@ -114,12 +115,12 @@ export function ApiKeysPage() {
           onClose={() => setEditingPolicy(null)}
           onSaved={(saved: SenderPolicy) => {
             policies.set((d) => [...(d ?? []).filter((p) => p.apiKeyId !== saved.apiKeyId), saved]);
-            setStatus(t('apiKeys.sendingSaved', { name: editingPolicy.name }));
+            page.say(t('apiKeys.sendingSaved', { name: editingPolicy.name }));
             setEditingPolicy(null);
           }}
         />
       ) : null}
-      {confirm.dialog}
+      {page.dialog}
     </Page>
   );
 }

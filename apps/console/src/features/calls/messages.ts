@@ -169,8 +169,7 @@ export const talkEn: typeof talkJa = {
 
 /** Adds these words to the console's catalogues (once). */
 export function useTalkMessages() {
-  const { t, i18n } = usePageWords({ talk: talkJa }, { talk: talkEn }, 'talk.note.title');
-  return { t, language: i18n.language };
+  return usePageWords({ talk: talkJa }, { talk: talkEn }, 'talk.note.title');
 }
 
 /** An error in words: this feature's own codes first, else the console's (ErrorMessage). */

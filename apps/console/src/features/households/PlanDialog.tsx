@@ -164,22 +164,17 @@ function PlanForm(props: {
         testId="plan-enabled"
       />
       <div className="toolbar">
-        <TextField
-          label={t('household.plan.opensAt')}
-          type="time"
-          value={plan.opensAt}
-          onChange={(v) => set('opensAt', v)}
-          required
-          data-testid="plan-opens"
-        />
-        <TextField
-          label={t('household.plan.deadline')}
-          type="time"
-          value={plan.deadline}
-          onChange={(v) => set('deadline', v)}
-          required
-          data-testid="plan-deadline"
-        />
+        {TIME_FIELDS.map(([key, testId]) => (
+          <TextField
+            key={key}
+            label={t(`household.plan.${key}`)}
+            type="time"
+            value={plan[key]}
+            onChange={(v) => set(key, v)}
+            required
+            data-testid={testId}
+          />
+        ))}
       </div>
       <fieldset className="plan-choices">
         <legend>{t('household.plan.days')}</legend>
@@ -263,6 +258,12 @@ function PlanForm(props: {
     </form>
   );
 }
+
+/** The plan's times of day: key (also its label's), test id. */
+const TIME_FIELDS = [
+  ['opensAt', 'plan-opens'],
+  ['deadline', 'plan-deadline'],
+] as const;
 
 /** The plan's settings in minutes: key, label, test id (their bounds are the protocol's). */
 const MINUTE_FIELDS = [

@@ -141,12 +141,7 @@ export const watchEn: typeof watchJa = {
 
 /** Adds these words to the console's catalogues (once). */
 export function useNotifyMessages() {
-  const { t, i18n } = usePageWords(
-    { notify: notifyJa, watch: watchJa },
-    { notify: notifyEn, watch: watchEn },
-    'notify.title',
-  );
-  return { t, language: i18n.language };
+  return usePageWords({ notify: notifyJa, watch: watchJa }, { notify: notifyEn, watch: watchEn }, 'notify.title');
 }
 
 /** An error of these pages in words (its own codes first, then the console's). */

@@ -113,6 +113,5 @@ export const systemEn: typeof systemJa = {
 
 /** Adds these words to the console's catalogues (once). */
 export function useSystemMessages() {
-  const { t, i18n } = usePageWords({ system: systemJa }, { system: systemEn }, 'system.title');
-  return { t, language: i18n.language };
+  return usePageWords({ system: systemJa }, { system: systemEn }, 'system.title');
 }

@@ -6,7 +6,7 @@ import { useSession } from '../../session';
 import { DataTable, type RowAction, RowButtons } from '../../shell/DataTable';
 import { CheckField, FormDialog, RoleField, SelectField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, StatusMessage, useAction, useConfirm, useLoad } from '../../shell/ui';
+import { useLoad, usePageActions } from '../../shell/ui';
 
 const WATCHER_KINDS: readonly WatcherKind[] = ['welfare', 'carenetwork', 'family', 'supervisor'];
 
@@ -19,9 +19,7 @@ export function UsersPage() {
   }, []);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<User | null>(null);
-  const confirm = useConfirm();
-  const [status, setStatus] = useState<string | null>(null);
-  const action = useAction();
+  const page = usePageActions('users-status');
 
   const replace = (updated: User) =>
     state.set((d) => d && { ...d, users: d.users.map((u) => (u.id === updated.id ? updated : u)) });
@@ -29,40 +27,35 @@ export function UsersPage() {
   const setDisabled = async (user: User, disabled: boolean) => {
     const updated = await api.call('PATCH /api/users/:id', { params: { id: user.id }, body: { disabled } });
     replace(updated);
-    setStatus(t(disabled ? 'users.disabledDone' : 'users.enabledDone', { username: user.username }));
+    page.say(t(disabled ? 'users.disabledDone' : 'users.enabledDone', { username: user.username }));
   };
 
   const enable = (u: User): RowAction => ({
     label: t('users.enable'),
-    onClick: () => void action.run(() => setDisabled(u, false)),
+    onClick: () => void page.run(() => setDisabled(u, false)),
   });
-  const disable = (u: User): RowAction => ({
-    label: t('users.disable'),
-    danger: true,
-    testId: 'disable-user',
-    onClick: () =>
-      confirm.ask({
+  const disable = (u: User): RowAction =>
+    page.askFirst(
+      { label: t('users.disable'), danger: true, testId: 'disable-user' },
+      {
         title: t('users.confirmDisableTitle'),
         body: t('users.confirmDisableBody', { username: u.username }),
-        confirmLabel: t('users.disable'),
         run: () => setDisabled(u, true),
-      }),
-  });
-  const resetTwoFactor = (u: User): RowAction => ({
-    label: t('users.resetTwoFactor'),
-    testId: 'reset-two-factor',
-    onClick: () =>
-      confirm.ask({
+      },
+    );
+  const resetTwoFactor = (u: User): RowAction =>
+    page.askFirst(
+      { label: t('users.resetTwoFactor'), testId: 'reset-two-factor' },
+      {
         title: t('users.confirmResetTwoFactorTitle'),
         body: t('users.confirmResetTwoFactorBody', { username: u.username }),
-        confirmLabel: t('users.resetTwoFactor'),
         run: async () => {
           await api.call('POST /api/users/:id/two-factor/reset', { params: { id: u.id } });
           replace({ ...u, twoFactorEnabled: false });
-          setStatus(t('users.resetTwoFactorDone', { username: u.username }));
+          page.say(t('users.resetTwoFactorDone', { username: u.username }));
         },
-      }),
-  });
+      },
+    );
 
   const shopName = (id: number | null) =>
     id === null ? '' : (state.data?.shops.find((s) => s.id === id)?.name ?? String(id));
@@ -73,8 +66,7 @@ export function UsersPage() {
       title={t('users.title')}
       actions={[{ label: t('users.create'), onClick: () => setCreating(true), testId: 'create-user', primary: true }]}
     >
-      <StatusMessage testId="users-status">{status}</StatusMessage>
-      <ErrorMessage error={action.error} />
+      {page.notices}
       <DataTable
         state={state}
         caption={t('users.title')}
@@ -141,7 +133,7 @@ export function UsersPage() {
           onCreated={(u) => {
             setCreating(false);
             state.set((d) => d && { ...d, users: [...d.users, u] });
-            setStatus(t('users.created', { username: u.username }));
+            page.say(t('users.created', { username: u.username }));
           }}
         />
       ) : null}
@@ -150,12 +142,12 @@ export function UsersPage() {
           user={resetting}
           onClose={() => setResetting(null)}
           onDone={() => {
-            setStatus(t('users.resetDone', { username: resetting.username }));
+            page.say(t('users.resetDone', { username: resetting.username }));
             setResetting(null);
           }}
         />
       ) : null}
-      {confirm.dialog}
+      {page.dialog}
     </Page>
   );
 }

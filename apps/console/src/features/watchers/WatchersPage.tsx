@@ -9,7 +9,7 @@ import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
 import { DataTable, RowButtons } from '../../shell/DataTable';
 import { Page } from '../../shell/Page';
-import { ErrorMessage, StatusMessage, useAction, useConfirm, useLoad } from '../../shell/ui';
+import { useLoad, usePageActions } from '../../shell/ui';
 import { useWatchersMessages } from './messages';
 import { CreateWatcherDialog, InvitationDialog } from './WatcherDialogs';
 
@@ -19,9 +19,7 @@ export function WatchersPage() {
   const state = useLoad(async () => (await api.call('GET /api/watchers')).watchers, []);
   const [creating, setCreating] = useState(false);
   const [invitation, setInvitation] = useState<WatcherInvitation | null>(null);
-  const confirm = useConfirm();
-  const [status, setStatus] = useState<string | null>(null);
-  const action = useAction();
+  const page = usePageActions('watchers-status');
 
   const replace = (w: Watcher) =>
     state.set((list) =>
@@ -34,7 +32,7 @@ export function WatchersPage() {
   };
   const setDisabled = async (w: Watcher, disabled: boolean) => {
     replace(await api.call('PATCH /api/watchers/:id', { params: { id: w.id }, body: { disabled } }));
-    setStatus(t(disabled ? 'watchers.disabledDone' : 'watchers.enabledDone', { name: w.displayName }));
+    page.say(t(disabled ? 'watchers.disabledDone' : 'watchers.enabledDone', { name: w.displayName }));
   };
 
   return (
@@ -47,8 +45,7 @@ export function WatchersPage() {
         { label: t('watchers.create'), onClick: () => setCreating(true), testId: 'create-watcher', primary: true },
       ]}
     >
-      <StatusMessage testId="watchers-status">{status}</StatusMessage>
-      <ErrorMessage error={action.error} />
+      {page.notices}
       <DataTable
         state={state}
         caption={t('watchers.title')}
@@ -89,7 +86,7 @@ export function WatchersPage() {
                     label: t('watchers.reinvite'),
                     testId: 'reinvite-watcher',
                     onClick: () =>
-                      void action.run(async () =>
+                      void page.run(async () =>
                         showInvitation(await api.call('POST /api/watchers/:id/invitation', { params: { id: w.id } })),
                       ),
                   },
@@ -97,21 +94,17 @@ export function WatchersPage() {
                     ? {
                         label: t('watchers.enable'),
                         testId: 'enable-watcher',
-                        onClick: () => void action.run(() => setDisabled(w, false)),
+                        onClick: () => void page.run(() => setDisabled(w, false)),
                       }
-                    : {
-                        label: t('watchers.disable'),
-                        danger: true,
-                        testId: 'disable-watcher',
-                        onClick: () =>
-                          confirm.ask({
-                            title: t('watchers.disableTitle'),
-                            body: t('watchers.disableBody', { name: w.displayName }),
-                            confirmLabel: t('watchers.disable'),
-                            run: () => setDisabled(w, true),
-                            testId: 'disable-watcher-dialog',
-                          }),
-                      },
+                    : page.askFirst(
+                        { label: t('watchers.disable'), danger: true, testId: 'disable-watcher' },
+                        {
+                          title: t('watchers.disableTitle'),
+                          body: t('watchers.disableBody', { name: w.displayName }),
+                          run: () => setDisabled(w, true),
+                          testId: 'disable-watcher-dialog',
+                        },
+                      ),
                 ]}
               />
             ),
@@ -120,7 +113,7 @@ export function WatchersPage() {
       />
       {creating ? <CreateWatcherDialog onCreated={showInvitation} onClose={() => setCreating(false)} /> : null}
       {invitation ? <InvitationDialog invitation={invitation} onClose={() => setInvitation(null)} /> : null}
-      {confirm.dialog}
+      {page.dialog}
     </Page>
   );
 }
