@@ -133,3 +133,28 @@ function clientSql(client: PgClient): Sql {
 export function postgresSql(pg: Pg): Sql {
   return postgresRunner(pg, (work) => inTransaction(pg, (client) => work(clientSql(client))));
 }
+
+/**
+ * The conditions of a filtered query, joined with AND: `add(condition, ...values)` always,
+ * `equals(column, value)` only when the value is given (`add(...sql.anyOf(column, list))` for a
+ * list). `where` is `WHERE …` ('' when there is none) and `args` their values in order.
+ */
+export function conditions(...fixed: string[]) {
+  const parts = [...fixed];
+  const args: unknown[] = [];
+  const c = {
+    args,
+    add(condition: string, ...values: unknown[]) {
+      parts.push(condition);
+      args.push(...values);
+      return c;
+    },
+    equals(column: string, value: unknown) {
+      return value === undefined ? c : c.add(`${column} = ?`, value);
+    },
+    get where() {
+      return parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '';
+    },
+  };
+  return c;
+}

@@ -12,7 +12,13 @@ import type {
   CapSignatureState,
   ReceiptCounts,
 } from '@tsunagu/protocol';
-import type { AnnouncementRecord, AnnouncementWithCounts, PendingChange, Revision } from './records';
+import type {
+  AnnouncementRecord,
+  AnnouncementWithCounts,
+  AnnouncementWording,
+  PendingChange,
+  Revision,
+} from './records';
 
 export interface Row {
   id: number;
@@ -64,17 +70,24 @@ export interface CountsRow extends Row, Extras {
   cap_signed_by: string | null;
 }
 
-export const rowToRecord = (
-  r: Row,
-  extras: { tone: AnnouncementTone | null; source: AnnouncementSource | null },
-): AnnouncementRecord => ({
-  id: r.id,
+/** What the announcement says, from its row (also read alone for speech). */
+export const wordingOf = (
+  r: Pick<Row, 'kind' | 'test' | 'title_ja' | 'body_ja' | 'title_en' | 'body_en'>,
+): AnnouncementWording => ({
   kind: r.kind,
   test: r.test === 1,
   titleJa: r.title_ja,
   bodyJa: r.body_ja,
   titleEn: r.title_en,
   bodyEn: r.body_en,
+});
+
+export const rowToRecord = (
+  r: Row,
+  extras: { tone: AnnouncementTone | null; source: AnnouncementSource | null },
+): AnnouncementRecord => ({
+  id: r.id,
+  ...wordingOf(r),
   audioId: r.audio_id,
   audioMime: r.audio_mime,
   safetyCheck: r.safety_check === 1,

@@ -2,6 +2,28 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { ShopsStore } from '../shops/store';
 import type { CallRouter } from './router';
+import type { Figures } from './router-model';
+
+/** The gauges with one value per queue: name, help, and the value from the queue's figures. */
+const PER_QUEUE: [string, string, (f: Figures) => number][] = [
+  ['tsunagu_call_queue_waiting', 'Callers waiting now, per shop / listening line', (f) => f.waitingNow],
+  ['tsunagu_call_callbacks_waiting', 'Callback requests waiting, per shop', (f) => f.callbacksWaiting],
+  [
+    'tsunagu_call_average_speed_of_answer_seconds',
+    'Average wait before answer over the last 24 h',
+    (f) => f.averageSpeedOfAnswerMs / 1000,
+  ],
+  [
+    'tsunagu_call_abandonment_ratio',
+    'Share of callers who hung up before being answered (last 24 h)',
+    (f) => f.abandonmentRate,
+  ],
+  [
+    'tsunagu_call_answered_within_20s_ratio',
+    'Share of answered calls answered within 20 s (last 24 h)',
+    (f) => f.answeredWithinServiceLevelShare,
+  ],
+];
 
 export function registerCallMetrics(registry: Registry, router: CallRouter, shops: ShopsStore): void {
   const registers = [registry];
@@ -16,31 +38,7 @@ export function registerCallMetrics(registry: Registry, router: CallRouter, shop
         for (const s of shops.list()) this.set({ shop: String(s.id) }, value(s.id));
       },
     });
-  perQueue(
-    'tsunagu_call_queue_waiting',
-    'Callers waiting now, per shop / listening line',
-    (id) => router.figures(id).waitingNow,
-  );
-  perQueue(
-    'tsunagu_call_callbacks_waiting',
-    'Callback requests waiting, per shop',
-    (id) => router.figures(id).callbacksWaiting,
-  );
-  perQueue(
-    'tsunagu_call_average_speed_of_answer_seconds',
-    'Average wait before answer over the last 24 h',
-    (id) => router.figures(id).averageSpeedOfAnswerMs / 1000,
-  );
-  perQueue(
-    'tsunagu_call_abandonment_ratio',
-    'Share of callers who hung up before being answered (last 24 h)',
-    (id) => router.figures(id).abandonmentRate,
-  );
-  perQueue(
-    'tsunagu_call_answered_within_20s_ratio',
-    'Share of answered calls answered within 20 s (last 24 h)',
-    (id) => router.figures(id).answeredWithinServiceLevelShare,
-  );
+  for (const [name, help, value] of PER_QUEUE) perQueue(name, help, (id) => value(router.figures(id)));
   new Gauge({
     name: 'tsunagu_call_operator_answered',
     help: 'Calls answered per operator over the last 24 h',

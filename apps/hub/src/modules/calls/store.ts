@@ -14,7 +14,7 @@
  * read that does not commit first: asked at every request, it would make every request its own commit.)
  */
 import type { CallEndReason, CallStatus } from '@tsunagu/protocol';
-import type { Sql } from '../../db/sql';
+import { conditions, type Sql } from '../../db/sql';
 import type { HistoryRecord } from './router-model';
 
 export interface CallRecord {
@@ -34,16 +34,12 @@ export interface CallRecord {
 }
 
 export interface CallsStore {
-  create(c: {
-    shopId: number;
-    householdId: number;
-    terminalId: number | null;
-    direction: 'inbound' | 'outbound';
-    status: CallStatus;
-    operatorId: number | null;
-    callbackOf: number | null;
-    now: number;
-  }): Promise<number>;
+  create(
+    c: Pick<
+      CallRecord,
+      'shopId' | 'householdId' | 'terminalId' | 'direction' | 'status' | 'operatorId' | 'callbackOf'
+    > & { now: number },
+  ): Promise<number>;
   get(id: number): Promise<CallRecord | undefined>;
   setStatus(
     id: number,
@@ -260,18 +256,9 @@ export function createCallsStore(sql: Sql): CallsStore {
       ),
     list: (f) =>
       read(async () => {
-        const where: string[] = [];
-        const args: number[] = [];
-        if (f.shopId !== undefined) {
-          where.push('shop_id = ?');
-          args.push(f.shopId);
-        }
-        if (f.householdId !== undefined) {
-          where.push('household_id = ?');
-          args.push(f.householdId);
-        }
-        const text = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, id DESC LIMIT ?`;
-        return (await sql.all<Row>(text, [...args, f.limit])).map(toRecord);
+        const c = conditions().equals('shop_id', f.shopId).equals('household_id', f.householdId);
+        const text = `SELECT * FROM calls ${c.where} ORDER BY requested_at DESC, id DESC LIMIT ?`;
+        return (await sql.all<Row>(text, [...c.args, f.limit])).map(toRecord);
       }),
     commit,
     committed: () =>

@@ -2,6 +2,7 @@
 import type { DeliveryWellbeing, OrderLine, OrderStatus } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
 import { list, one } from '../../db/rows';
+import { conditions } from '../../db/sql';
 
 export interface OrderRecord {
   id: number;
@@ -140,24 +141,16 @@ export function createSqliteOrdersStore(db: Db): OrdersStore {
     }),
     get: (id) => one(s.get, withLines, id),
     list(f) {
-      const where: string[] = [];
-      const args: (number | string)[] = [];
+      const c = conditions();
       if (f.shopIds) {
         if (f.shopIds.length === 0) return [];
-        where.push(`shop_id IN (${f.shopIds.map(() => '?').join(',')})`);
-        args.push(...f.shopIds);
+        c.add(`shop_id IN (${f.shopIds.map(() => '?').join(',')})`, ...f.shopIds);
       }
-      if (f.householdId !== undefined) {
-        where.push('household_id = ?');
-        args.push(f.householdId);
-      }
-      if (f.status) {
-        where.push('status = ?');
-        args.push(f.status);
-      }
-      if (f.excludeDrafts) where.push("status NOT IN ('draft')");
-      const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-      return list(db.prepare(sql), withLines, ...args, f.limit);
+      c.equals('household_id', f.householdId);
+      if (f.status) c.add('status = ?', f.status);
+      if (f.excludeDrafts) c.add("status NOT IN ('draft')");
+      const sql = `SELECT * FROM orders ${c.where} ORDER BY created_at DESC, id DESC LIMIT ?`;
+      return list(db.prepare(sql), withLines, ...c.args, f.limit);
     },
     replaceLines: db.transaction((id: number, lines: OrderLine[], note: string | undefined, now: number) => {
       s.deleteLines.run(id);

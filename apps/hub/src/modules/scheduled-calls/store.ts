@@ -3,7 +3,7 @@
  * call as it fell due (one row per plan and due time: offered once, whichever hub ticks).
  */
 import type { ScheduledCallState } from '@tsunagu/protocol';
-import type { Sql } from '../../db/sql';
+import { conditions, type Sql } from '../../db/sql';
 
 export interface ScheduleRecord {
   id: number;
@@ -130,19 +130,11 @@ export function createScheduledCallsStore(sql: Sql): ScheduledCallsStore {
   return {
     async list(f) {
       // A closed household (moved away, died) is not called.
-      const where: string[] = ['h.closed_at IS NULL'];
-      const args: unknown[] = [];
-      if (f.shopIds !== null) {
-        const [fragment, ids] = sql.anyOf('p.shop_id', f.shopIds);
-        where.push(fragment);
-        args.push(ids);
-      }
-      if (f.householdId !== undefined) {
-        where.push('p.household_id = ?');
-        args.push(f.householdId);
-      }
-      const text = `${SCHEDULES} WHERE ${where.join(' AND ')} ORDER BY h.name, p.minutes, p.id`;
-      return (await sql.all<ScheduleRow>(text, args)).map(toSchedule);
+      const c = conditions('h.closed_at IS NULL');
+      if (f.shopIds !== null) c.add(...sql.anyOf('p.shop_id', f.shopIds));
+      c.equals('p.household_id', f.householdId);
+      const text = `${SCHEDULES} ${c.where} ORDER BY h.name, p.minutes, p.id`;
+      return (await sql.all<ScheduleRow>(text, c.args)).map(toSchedule);
     },
     get: (id) => schedule(`${SCHEDULES} WHERE p.id = ?`, [id]),
     create: async (x) =>
@@ -178,15 +170,10 @@ export function createScheduledCallsStore(sql: Sql): ScheduledCallsStore {
         [state, now, opts.callId ?? null, id, ...(opts.from ? [opts.from] : [])],
       )) > 0,
     async open(shopIds) {
-      const where = ["c.state IN ('due', 'ringing')", 'h.closed_at IS NULL'];
-      const args: unknown[] = [];
-      if (shopIds !== null) {
-        const [fragment, ids] = sql.anyOf('p.shop_id', shopIds);
-        where.push(fragment);
-        args.push(ids);
-      }
-      const text = `${CALLS} WHERE ${where.join(' AND ')} ORDER BY c.due_at, c.id`;
-      return (await sql.all<CallRow>(text, args)).map(toCall);
+      const c = conditions("c.state IN ('due', 'ringing')", 'h.closed_at IS NULL');
+      if (shopIds !== null) c.add(...sql.anyOf('p.shop_id', shopIds));
+      const text = `${CALLS} ${c.where} ORDER BY c.due_at, c.id`;
+      return (await sql.all<CallRow>(text, c.args)).map(toCall);
     },
   };
 }

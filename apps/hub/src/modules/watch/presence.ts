@@ -13,6 +13,7 @@ import {
   type WatchContext,
   type WatchDeps,
 } from './parts';
+import { levelOneAlert } from './store';
 
 export interface Presence {
   /** Offline alerts and district outages. Returns when presence next needs a look. */
@@ -59,17 +60,7 @@ export function createPresence(
       const active = await alerts.activeDistrictOutage(districtId);
       if (isOutage && !active) {
         const id = await alerts.create(
-          {
-            kind: 'district_outage',
-            householdId: null,
-            districtId,
-            day: null,
-            sinceAt: down[0] ?? now,
-            level: 1,
-            openedAt: now,
-            nextStepAt: null,
-            possibleOutage: false,
-          },
+          levelOneAlert(now, { kind: 'district_outage', householdId: null, districtId, sinceAt: down[0] ?? now }),
           { offline: down.length, terminals: members.length },
         );
         if (id !== null) {
@@ -126,17 +117,12 @@ export function createPresence(
         // One district alert instead of one per household.
         if (outageNow || (await alerts.activeForHousehold(h.householdId, 'terminal_offline')).length > 0) continue;
         const id = await alerts.create(
-          {
+          levelOneAlert(now, {
             kind: 'terminal_offline',
             householdId: h.householdId,
             districtId,
-            day: null,
             sinceAt: offlineSince(h),
-            level: 1,
-            openedAt: now,
-            nextStepAt: null,
-            possibleOutage: false,
-          },
+          }),
           { offlineSince: iso(offlineSince(h)) },
         );
         if (id !== null) {

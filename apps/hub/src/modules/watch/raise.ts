@@ -64,20 +64,22 @@ export function createImmediateAlerts(
     return { alertId: id, escalatesAt: now + ackTimeout };
   }
 
+  /** Raises an alert in a transaction of its own; when it escalates, or null (no such household, or one like it is open). */
+  async function raiseAlone(householdId: number, spec: Parameters<typeof raise>[2]): Promise<number | null> {
+    const h = households.get(householdId);
+    if (!h) return null;
+    const raised = await notify.inTransaction((outbox) => raise(outbox, h, spec));
+    return raised?.escalatesAt ?? null;
+  }
+
   return {
-    async concern(e) {
-      const h = households.get(e.householdId);
-      if (!h) return null;
-      const raised = await notify.inTransaction((outbox) =>
-        raise(outbox, h, {
-          kind: 'concern',
-          sinceAt: e.at,
-          urgent: e.urgency === 'urgent',
-          detail: { source: e.source, note: e.note, ...(e.urgency ? { urgency: e.urgency } : {}) },
-        }),
-      );
-      return raised?.escalatesAt ?? null;
-    },
+    concern: (e) =>
+      raiseAlone(e.householdId, {
+        kind: 'concern',
+        sinceAt: e.at,
+        urgent: e.urgency === 'urgent',
+        detail: { source: e.source, note: e.note, ...(e.urgency ? { urgency: e.urgency } : {}) },
+      }),
 
     async helpRequested(e) {
       const h = households.get(e.householdId);
@@ -109,19 +111,13 @@ export function createImmediateAlerts(
       });
     },
 
-    async callMissed(e) {
-      const h = households.get(e.householdId);
-      if (!h) return null;
-      const raised = await notify.inTransaction((outbox) =>
-        raise(outbox, h, {
-          kind: 'missed_call',
-          sinceAt: e.at,
-          urgent: false,
-          detail: { callId: e.callId, scheduleId: e.scheduleId },
-        }),
-      );
-      return raised?.escalatesAt ?? null;
-    },
+    callMissed: (e) =>
+      raiseAlone(e.householdId, {
+        kind: 'missed_call',
+        sinceAt: e.at,
+        urgent: false,
+        detail: { callId: e.callId, scheduleId: e.scheduleId },
+      }),
 
     async safetyFollowups(outbox, now) {
       for (const announcementId of await outbox.alerts.dueSafetyFollowups(now)) {

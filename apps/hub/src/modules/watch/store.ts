@@ -1,7 +1,7 @@
 /** SQL for watcher alerts and every step of their escalation ladder. */
 import type { AlertEventType, AlertKind, AlertOutcome, AlertState, PlanTestEndReason } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
-import { type Sql, sqliteSql } from '../../db/sql';
+import { conditions, type Sql, sqliteSql } from '../../db/sql';
 
 export interface AlertRecord {
   id: number;
@@ -64,6 +64,15 @@ export interface NewAlert {
   possibleOutage: boolean;
   announcementId?: number | null;
 }
+
+/**
+ * An alert opened at level 1 at `now` with no step planned (an outage, a terminal offline): what
+ * differs is said in `a` (`sinceAt` is `now` unless given).
+ */
+export const levelOneAlert = (
+  now: number,
+  a: Pick<NewAlert, 'kind' | 'householdId' | 'districtId'> & Partial<NewAlert>,
+): NewAlert => ({ day: null, sinceAt: now, level: 1, openedAt: now, nextStepAt: null, possibleOutage: false, ...a });
 
 export interface AlertFilter {
   states: AlertState[];
@@ -290,29 +299,20 @@ export function createWatchStore(sql: Sql): WatchStore {
     nextEscalationAt: () =>
       earliest("SELECT MIN(next_step_at) AS t FROM watch_alerts WHERE next_step_at IS NOT NULL AND state = 'open'"),
     list(f) {
-      const where: string[] = [];
-      const params: unknown[] = [];
       const states = f.states.length ? f.states : ['open', 'acknowledged', 'resolved'];
-      const [inStates, stateList] = sql.anyOf('a.state', states);
-      where.push(inStates);
-      params.push(stateList);
-      if (f.householdId !== undefined) {
-        where.push('a.household_id = ?');
-        params.push(f.householdId);
-      }
-      if (f.announcementId !== undefined) {
-        where.push('a.announcement_id = ?');
-        params.push(f.announcementId);
-      }
+      const c = conditions()
+        .add(...sql.anyOf('a.state', states))
+        .equals('a.household_id', f.householdId)
+        .equals('a.announcement_id', f.announcementId);
       if (f.householdIds !== undefined) {
         // Household alerts of these households, and district alerts of their districts.
         const hh = f.householdIds.length ? f.householdIds.join(',') : 'NULL';
         const dd = (f.districtIds ?? []).length ? (f.districtIds ?? []).join(',') : 'NULL';
-        where.push(`(a.household_id IN (${hh}) OR (a.household_id IS NULL AND a.district_id IN (${dd})))`);
+        c.add(`(a.household_id IN (${hh}) OR (a.household_id IS NULL AND a.district_id IN (${dd})))`);
       }
       return records(
-        `WHERE ${where.join(' AND ')} ORDER BY CASE a.state WHEN 'resolved' THEN 1 ELSE 0 END, COALESCE(a.resolved_at, a.opened_at) DESC, a.id DESC LIMIT ?`,
-        [...params, f.limit],
+        `${c.where} ORDER BY CASE a.state WHEN 'resolved' THEN 1 ELSE 0 END, COALESCE(a.resolved_at, a.opened_at) DESC, a.id DESC LIMIT ?`,
+        [...c.args, f.limit],
       );
     },
     async missedByDay(h, from, to) {

@@ -87,7 +87,16 @@ interface District {
   nameEn: string;
 }
 
+/** The words of an announcement's area in Japanese and English, by the kind of target. */
+const AREA_WORDS = {
+  all: { ja: '全域', en: 'Whole city' },
+  groups: { ja: '避難行動要支援者の世帯', en: 'Households needing assistance' },
+  selected: { ja: '指定された世帯', en: 'Selected households' },
+  separator: { ja: '、', en: ', ' },
+} as const;
+
 /** The announcement as CAP 1.2, from this hub as sender (`tsunagu@<host of publicUrl>`). */
+
 export function announcementToCap(
   a: AnnouncementRecord,
   hub: { publicUrl: string; timeZone: string; districts: District[] },
@@ -103,26 +112,21 @@ export function announcementToCap(
         ? `tsunagu-${a.id}-v${a.version}`
         : `tsunagu-${a.id}-cancel`;
   const districts = new Map(hub.districts.map((d) => [d.id, d]));
-  const named = (name: (d: District) => string, separator: string) =>
-    a.target.type === 'districts'
-      ? a.target.districtIds.map((d) => (districts.has(d) ? name(districts.get(d)!) : String(d))).join(separator)
-      : '';
-  const areaJa =
+  const areaIn = (lang: 'ja' | 'en') =>
     a.target.type === 'all'
-      ? '全域'
+      ? AREA_WORDS.all[lang]
       : a.target.type === 'districts'
-        ? named((d) => d.name, '、')
+        ? a.target.districtIds
+            .map((id) => {
+              const d = districts.get(id);
+              return d ? (lang === 'ja' ? d.name : d.nameEn) : String(id);
+            })
+            .join(AREA_WORDS.separator[lang])
         : a.target.type === 'groups'
-          ? '避難行動要支援者の世帯'
-          : '指定された世帯';
-  const areaEn =
-    a.target.type === 'all'
-      ? 'Whole city'
-      : a.target.type === 'districts'
-        ? named((d) => d.nameEn, ', ')
-        : a.target.type === 'groups'
-          ? 'Households needing assistance'
-          : 'Selected households';
+          ? AREA_WORDS.groups[lang]
+          : AREA_WORDS.selected[lang];
+  const areaJa = areaIn('ja');
+  const areaEn = areaIn('en');
   const geocodes =
     a.target.type === 'districts'
       ? a.target.districtIds.flatMap((d) =>

@@ -2,7 +2,7 @@
 import type { SpeechReading } from '@tsunagu/protocol';
 import type { Db } from '../../../db/database';
 import type { AnnouncementRecord } from '../store';
-import type { Row } from '../store-rows';
+import { type Row, wordingOf } from '../store-rows';
 
 export interface ReadingsStore {
   readings(announcementId: number): SpeechReading[];
@@ -85,15 +85,7 @@ export function createSqliteSpeakableStore(db: Db): SpeakableStore {
   return {
     speakable: (now) =>
       live.all(now).map((r) => {
-        const content: SpokenContent = {
-          kind: r.kind,
-          test: r.test === 1,
-          titleJa: r.title_ja,
-          bodyJa: r.body_ja,
-          titleEn: r.title_en,
-          bodyEn: r.body_en,
-          audioId: r.audio_id,
-        };
+        const content: SpokenContent = { ...wordingOf(r), audioId: r.audio_id };
         const patch = r.change === null ? null : (JSON.parse(r.change) as { patch?: Partial<SpokenContent> }).patch;
         return { id: r.id, content, pending: patch ? { ...content, ...patch } : null };
       }),
