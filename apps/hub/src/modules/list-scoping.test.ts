@@ -9,7 +9,7 @@ import { sqliteSql } from '../db/sql';
 import { createTestHub, type StaffSession, type TestHub } from '../testing/harness';
 import { createCallsStore } from './calls/store';
 import { createSqliteOrdersStore } from './orders/store';
-import { createSqliteWatchStore } from './watch/store';
+import { createSqliteWatchStore, levelOneAlert } from './watch/store';
 
 jest.setTimeout(60_000);
 
@@ -80,34 +80,21 @@ describe('list routes show each caller only their own data', () => {
     const alerts = createSqliteWatchStore(hub.ctx.db);
     const district = (h: number) => hub.stores.households.get(h)!.districtId;
     const alert = (kind: 'missed_checkin' | 'concern', householdId: number) =>
-      alerts.create({
-        kind,
-        householdId,
-        districtId: district(householdId),
-        day: kind === 'missed_checkin' ? '2026-01-05' : null,
-        sinceAt: now,
-        level: 1,
-        openedAt: now,
-        nextStepAt: null,
-        possibleOutage: false,
-      });
+      alerts.create(
+        levelOneAlert(now, {
+          kind,
+          householdId,
+          districtId: district(householdId),
+          day: kind === 'missed_checkin' ? '2026-01-05' : null,
+        }),
+      );
     await alert('missed_checkin', h0);
     await alert('concern', h1);
     await alert('missed_checkin', h2);
     await alert('concern', h2);
     // An outage in each district: the family member (otherWatcher) may see none of them.
     for (const h of [h0, h2])
-      await alerts.create({
-        kind: 'district_outage',
-        householdId: null,
-        districtId: district(h),
-        day: null,
-        sinceAt: now,
-        level: 1,
-        openedAt: now,
-        nextStepAt: null,
-        possibleOutage: false,
-      });
+      await alerts.create(levelOneAlert(now, { kind: 'district_outage', householdId: null, districtId: district(h) }));
     const calls = createCallsStore(sqliteSql(hub.ctx.db));
     const orders = createSqliteOrdersStore(hub.ctx.db);
     for (const [shopId, householdId, i] of [

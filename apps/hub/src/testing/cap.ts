@@ -63,6 +63,9 @@ export function withGateway(lifetime: Lifetime, use: (made: Gateway) => unknown,
   );
 }
 
+/** The `references` of a message that updates or cancels `cap({ identifier })` (its default sender and time). */
+export const capReference = (identifier: string) => `jma@example.jp,${identifier},2026-01-05T09:00:00+09:00`;
+
 export function cap(opts: {
   identifier?: string;
   sender?: string;

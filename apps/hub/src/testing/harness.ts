@@ -58,6 +58,8 @@ export interface TestHub extends Hub {
   login(username: string, password?: string): Promise<StaffSession>;
   /** A session without the password (see `sessionFor`). */
   sessionFor(userId: number): StaffSession;
+  /** The administrator disables this user through the REST route; its answer. */
+  disableUser(userId: number): Promise<LightMyRequestResponse>;
   /** Enrolls a terminal for the household (see `enrollTerminal`). */
   enrollTerminal(householdId: number): { terminalId: number; credential: string };
   /** Listens, connects a terminal with this credential; closed with the hub. */
@@ -138,6 +140,8 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
     as: (who) => as(hub, who),
     login: (username, password) => login(hub, username, password),
     sessionFor: (userId) => sessionFor(hub, userId),
+    disableUser: async (userId) =>
+      as(hub, await login(hub, 'admin'))({ method: 'PATCH', url: `/api/users/${userId}`, payload: { disabled: true } }),
     enrollTerminal: (householdId) => enrollTerminal(hub, householdId),
     connectTerminal: async (credential, protocolVersion, extra) =>
       opened(await connectTerminal(await test.listen(), credential, protocolVersion, extra)),

@@ -67,13 +67,7 @@ describe('accounts and sessions', () => {
 
   it('refuses a disabled account and signs it out', async () => {
     const session = await hub.login('watcher');
-    const admin = await hub.login('admin');
-    const r = await hub.as(admin)({
-      method: 'PATCH',
-      url: `/api/users/${hub.fixture.users.watcher}`,
-      payload: { disabled: true },
-    });
-    expect(r.statusCode).toBe(200);
+    expect((await hub.disableUser(hub.fixture.users.watcher)).statusCode).toBe(200);
     expect((await hub.as(session)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
     expect((await loginReq(hub, 'watcher', TEST_PASSWORD)).json().error.code).toBe('ACCOUNT_DISABLED');
   });
@@ -137,24 +131,14 @@ describe('accounts and sessions', () => {
     it('needs the current password, rejects short ones, and signs out other sessions', async () => {
       const s1 = await hub.login('listener');
       const s2 = await hub.login('listener');
-      const bad = await hub.as(s1)({
-        method: 'POST',
-        url: '/api/auth/password',
-        payload: { currentPassword: 'wrong', newPassword: 'a-new-long-password' },
-      });
+      const changePassword = (currentPassword: string, newPassword: string) =>
+        hub.as(s1)({ method: 'POST', url: '/api/auth/password', payload: { currentPassword, newPassword } });
+      const bad = await changePassword('wrong', 'a-new-long-password');
       expect(bad.json().error.code).toBe('INVALID_CREDENTIALS');
-      const short = await hub.as(s1)({
-        method: 'POST',
-        url: '/api/auth/password',
-        payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' },
-      });
+      const short = await changePassword(TEST_PASSWORD, 'short');
       expect(short.statusCode).toBe(400);
       expect(short.json().error.code).toBe('VALIDATION_FAILED');
-      const ok = await hub.as(s1)({
-        method: 'POST',
-        url: '/api/auth/password',
-        payload: { currentPassword: TEST_PASSWORD, newPassword: 'a-new-long-password' },
-      });
+      const ok = await changePassword(TEST_PASSWORD, 'a-new-long-password');
       expect(ok.statusCode).toBe(200);
       expect((await hub.as(s1)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(200);
       expect((await hub.as(s2)({ method: 'GET', url: '/api/auth/session' })).statusCode).toBe(401);
@@ -277,13 +261,7 @@ describe('accounts and sessions', () => {
     });
 
     it('does not let an admin lock themselves out', async () => {
-      const admin = await hub.login('admin');
-      const r = await hub.as(admin)({
-        method: 'PATCH',
-        url: `/api/users/${hub.fixture.users.admin}`,
-        payload: { disabled: true },
-      });
-      expect(r.statusCode).toBe(400);
+      expect((await hub.disableUser(hub.fixture.users.admin)).statusCode).toBe(400);
     });
   });
 });

@@ -1,6 +1,6 @@
 /** The CAP gateway: the shared samples, Update/Cancel chains, duplicates, Test status, areas and encodings. */
 
-import { cap, type Gateway, capSample as sample, withGateway } from '../../testing/cap';
+import { cap, type Gateway, capReference as reference, capSample as sample, withGateway } from '../../testing/cap';
 import type { AnnouncementsService } from './service';
 
 describe('CAP gateway: the shared samples (testdata/README.md)', () => {
@@ -126,9 +126,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
   it('does not announce Draft or System messages, or Ack', async () => {
     expect((await g.post(cap({ status: 'Draft', identifier: 'D' }))).statusCode).toBe(200);
     expect((await g.post(cap({ status: 'System', identifier: 'S' }))).statusCode).toBe(200);
-    const ack = await g.post(
-      cap({ msgType: 'Ack', identifier: 'A', references: 'jma@example.jp,X,2026-01-05T09:00:00+09:00' }),
-    );
+    const ack = await g.post(cap({ msgType: 'Ack', identifier: 'A', references: reference('X') }));
     expect(ack.statusCode).toBe(200);
     expect(svc.list(10)).toHaveLength(0);
   });
@@ -143,7 +141,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
       cap({
         identifier: 'A2',
         msgType: 'Update',
-        references: 'jma@example.jp,A1,2026-01-05T09:00:00+09:00',
+        references: reference('A1'),
         headline: '大雨特別警報に切り替え',
       }),
     );
@@ -157,17 +155,13 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     });
     expect(svc.list(10)).toHaveLength(1);
 
-    const cancel = await g.post(
-      cap({ identifier: 'A3', msgType: 'Cancel', references: 'jma@example.jp,A2,2026-01-05T09:00:00+09:00' }),
-    );
+    const cancel = await g.post(cap({ identifier: 'A3', msgType: 'Cancel', references: reference('A2') }));
     expect(cancel.statusCode).toBe(200);
     expect(cancel.json()).toMatchObject({ announcementIds: [created.announcementId] });
     expect(svc.get(created.announcementId).status).toBe('cancelled');
 
     // Cancelling again has nothing left to cancel.
-    const again = await g.post(
-      cap({ identifier: 'A4', msgType: 'Cancel', references: 'jma@example.jp,A1,2026-01-05T09:00:00+09:00' }),
-    );
+    const again = await g.post(cap({ identifier: 'A4', msgType: 'Cancel', references: reference('A1') }));
     expect(again.statusCode).toBe(200);
     expect((again.json() as { reason: string }).reason).toMatch(/nothing to cancel/);
   });
@@ -175,24 +169,13 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
   it('an Update naming a wider area reaches the new households too, and nobody loses it', async () => {
     const created = (await g.post(cap({ identifier: 'W1', areaDesc: '東部' }))).json() as { announcementId: number };
     expect(svc.get(created.announcementId).counts.targeted).toBe(1);
-    const update = await g.post(
-      cap({
-        identifier: 'W2',
-        msgType: 'Update',
-        references: 'jma@example.jp,W1,2026-01-05T09:00:00+09:00',
-        areaDesc: '東部 西部',
-      }),
-    );
-    expect(update.statusCode).toBe(201);
+    // An Update of the message before it, over another area.
+    const update = (identifier: string, before: string, areaDesc: string) =>
+      g.post(cap({ identifier, msgType: 'Update', references: reference(before), areaDesc }));
+    const wider = await update('W2', 'W1', '東部 西部');
+    expect(wider.statusCode).toBe(201);
     expect(svc.get(created.announcementId).counts.targeted).toBe(2);
-    const narrower = await g.post(
-      cap({
-        identifier: 'W3',
-        msgType: 'Update',
-        references: 'jma@example.jp,W2,2026-01-05T09:00:00+09:00',
-        areaDesc: '西部',
-      }),
-    );
+    const narrower = await update('W3', 'W2', '西部');
     expect(narrower.statusCode).toBe(201);
     expect(svc.get(created.announcementId)).toMatchObject({ version: 3, counts: { targeted: 2 } });
   });
@@ -205,9 +188,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
   });
 
   it('announces an Update whose original it never saw', async () => {
-    const res = await g.post(
-      cap({ identifier: 'U1', msgType: 'Update', references: 'jma@example.jp,UNKNOWN,2026-01-05T09:00:00+09:00' }),
-    );
+    const res = await g.post(cap({ identifier: 'U1', msgType: 'Update', references: reference('UNKNOWN') }));
     expect(res.statusCode).toBe(201);
   });
 

@@ -45,6 +45,12 @@ describe('one policy for every path that creates or changes an announcement', ()
   /** City hall's policy for a key (not checked here: the routes have their own test). */
   const setPolicy = (keyId: number, policy: { capSender: string | null; publish: 'auto' | 'hold' }) =>
     as(hub, admin)({ method: 'PUT', url: `/api/announcements/sender-policies/${keyId}`, payload: policy });
+  /** A key that speaks for `capSender`, publishing by itself or held for approval. */
+  const senderKey = async (name: string, capSender: string, publish: 'auto' | 'hold') => {
+    const key = await newKey(name);
+    await setPolicy(key.id, { capSender, publish });
+    return key;
+  };
   const postCap = (who: StaffSession | { bearer: string }, body: string) =>
     as(
       hub,
@@ -96,10 +102,8 @@ describe('one policy for every path that creates or changes an announcement', ()
 
     it('holds what a key sends for approval unless city hall allowed it to publish by itself', async () => {
       await requireApproval(true);
-      const held = await newKey('prefecture-held');
-      const auto = await newKey('prefecture-auto');
-      await setPolicy(held.id, { capSender: 'held@example.jp', publish: 'hold' });
-      await setPolicy(auto.id, { capSender: 'auto@example.jp', publish: 'auto' });
+      const held = await senderKey('prefecture-held', 'held@example.jp', 'hold');
+      const auto = await senderKey('prefecture-auto', 'auto@example.jp', 'auto');
 
       const a = await postCap(held, capAlert({ identifier: 'H-1', sender: 'held@example.jp' }));
       expect(a.statusCode).toBe(201);
@@ -223,8 +227,7 @@ describe('one policy for every path that creates or changes an announcement', ()
 
     it('holds a CAP Update of an approved alert from a key whose alerts wait for approval', async () => {
       await requireApproval(true);
-      const key = await newKey('held-feed');
-      await setPolicy(key.id, { capSender: 'held@example.jp', publish: 'hold' });
+      const key = await senderKey('held-feed', 'held@example.jp', 'hold');
       const first = await postCap(key, capAlert({ identifier: 'U-1', sender: 'held@example.jp' }));
       const id = (first.json() as { announcementId: number }).announcementId;
       await as(hub, cityhall)({ method: 'POST', url: `/api/announcements/${id}/approve` });
@@ -244,10 +247,8 @@ describe('one policy for every path that creates or changes an announcement', ()
 
   describe('finding 6: a key speaks for its own CAP sender only', () => {
     it('refuses a message in another sender’s name, so nobody can pre-empt that sender’s alert', async () => {
-      const jma = await newKey('jma');
-      const other = await newKey('other');
-      await setPolicy(jma.id, { capSender: 'jma@example.jp', publish: 'auto' });
-      await setPolicy(other.id, { capSender: 'other@example.jp', publish: 'auto' });
+      const jma = await senderKey('jma', 'jma@example.jp', 'auto');
+      const other = await senderKey('other', 'other@example.jp', 'auto');
       const spoof = await postCap(other, capAlert({ identifier: 'J-1', sender: 'jma@example.jp' }));
       expect(spoof.statusCode).toBe(403);
       expect(code(spoof)).toBe('CAP_SENDER_NOT_ALLOWED');
@@ -257,10 +258,8 @@ describe('one policy for every path that creates or changes an announcement', ()
     });
 
     it("cannot cancel or update another sender's alert by referencing it", async () => {
-      const jma = await newKey('jma');
-      const other = await newKey('other');
-      await setPolicy(jma.id, { capSender: 'jma@example.jp', publish: 'auto' });
-      await setPolicy(other.id, { capSender: 'other@example.jp', publish: 'auto' });
+      const jma = await senderKey('jma', 'jma@example.jp', 'auto');
+      const other = await senderKey('other', 'other@example.jp', 'auto');
       const real = await postCap(jma, capAlert({ identifier: 'J-2', sender: 'jma@example.jp' }));
       const id = (real.json() as { announcementId: number }).announcementId;
       const refs = 'jma@example.jp,J-2,2026-01-05T09:00:00+09:00';

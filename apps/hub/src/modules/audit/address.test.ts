@@ -9,7 +9,7 @@ import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
 import { connectStaff, createTestHub, emitAck, type TestHub } from '../../testing/harness';
 import type { AnnouncementsService } from '../announcements';
-import { createSqliteWatchStore } from '../watch/store';
+import { createSqliteWatchStore, levelOneAlert } from '../watch/store';
 
 jest.setTimeout(30_000);
 
@@ -51,17 +51,13 @@ describe('audit rows carry the caller’s address', () => {
   it('for commands sent over a staff socket', async () => {
     const household = hub.fixture.households[0]!;
     const now = hub.ctx.clock.now();
-    const alertId = (await createSqliteWatchStore(hub.ctx.db).create({
-      kind: 'concern',
-      householdId: household,
-      districtId: hub.stores.households.get(household)!.districtId,
-      day: null,
-      sinceAt: now,
-      level: 1,
-      openedAt: now,
-      nextStepAt: null,
-      possibleOutage: false,
-    }))!;
+    const alertId = (await createSqliteWatchStore(hub.ctx.db).create(
+      levelOneAlert(now, {
+        kind: 'concern',
+        householdId: household,
+        districtId: hub.stores.households.get(household)!.districtId,
+      }),
+    ))!;
     socket = await connectStaff(await hub.listen(), await hub.login('watcher'));
     expect(await emitAck<Ack<unknown>>(socket, 'watch:acknowledge', { alertId })).toMatchObject({ ok: true });
     const row = (await hub.ctx.audit.list({})).find((e) => e.action === 'watch.alert_acknowledged');

@@ -170,51 +170,56 @@ describe('calls over real Socket.IO', () => {
     await opConnected;
   });
 
-  it('a terminal that reconnects while being called back is rung again; in a call it is told it is connected', async () => {
-    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
-    const t = await hub.connectTerminal(credential);
+  /** The terminal's resident asks to be called back; the call's id. */
+  async function callbackRequested(t: Awaited<ReturnType<typeof terminal>>) {
     const r = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
     if (!r.ok) throw new Error();
     await emitAck(t, 'call:requestCallback', { callId: r.data.callId });
+    return r.data.callId;
+  }
+
+  /** The shop's operator calls the terminal back: resolves with the operator once the terminal rings. */
+  async function calledBack(t: Awaited<ReturnType<typeof terminal>>, callId: number) {
     const op = await staff('operator');
-    const first = nextEvent<CallInfo>(t, 'call:incoming');
-    await emitAck(op, 'call:callBack', { householdId: hub.fixture.households[0], callbackOf: r.data.callId });
-    await first;
+    const incoming = nextEvent<CallInfo>(t, 'call:incoming');
+    await emitAck(op, 'call:callBack', { householdId: hub.fixture.households[0], callbackOf: callId });
+    await incoming;
+    return op;
+  }
+
+  it('a terminal that reconnects while being called back is rung again; in a call it is told it is connected', async () => {
+    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const t = await hub.connectTerminal(credential);
+    const callId = await callbackRequested(t);
+    await calledBack(t, callId);
     t.close();
     const again = hub.terminalSocket(credential);
     const rung = await nextEvent<CallInfo>(again, 'call:incoming');
-    expect(rung).toMatchObject({ callId: r.data.callId, status: 'ringing_terminal' });
-    await emitAck(again, 'call:accept', { callId: r.data.callId });
+    expect(rung).toMatchObject({ callId, status: 'ringing_terminal' });
+    await emitAck(again, 'call:accept', { callId });
     again.close();
     const third = hub.terminalSocket(credential);
     expect(await nextEvent<CallInfo>(third, 'call:connected')).toMatchObject({
-      callId: r.data.callId,
+      callId,
       status: 'connected',
     });
   });
 
   it('a terminal may decline a call back', async () => {
     const t = await terminal(0);
-    const r = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
-    if (!r.ok) throw new Error();
-    await emitAck(t, 'call:requestCallback', { callId: r.data.callId });
-    const op = await staff('operator');
-    const incoming = nextEvent<CallInfo>(t, 'call:incoming');
-    await emitAck(op, 'call:callBack', { householdId: hub.fixture.households[0], callbackOf: r.data.callId });
-    await incoming;
+    const callId = await callbackRequested(t);
+    const op = await calledBack(t, callId);
     const ended = nextEvent(op, 'call:ended');
-    await emitAck(t, 'call:decline', { callId: r.data.callId });
-    expect(await ended).toEqual({ callId: r.data.callId, reason: 'declined' });
+    await emitAck(t, 'call:decline', { callId });
+    expect(await ended).toEqual({ callId, reason: 'declined' });
   });
 
   it('an operator of another shop cannot take a callback request', async () => {
     const t = await terminal(0);
-    const r = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
-    if (!r.ok) throw new Error();
-    await emitAck(t, 'call:requestCallback', { callId: r.data.callId });
+    const callId = await callbackRequested(t);
     const other = await staff('other-operator');
     expect(
-      await emitAck(other, 'call:callBack', { householdId: hub.fixture.households[0], callbackOf: r.data.callId }),
+      await emitAck(other, 'call:callBack', { householdId: hub.fixture.households[0], callbackOf: callId }),
     ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const watcher = await staff('watcher');
     expect(await emitAck(watcher, 'call:setAvailability', { availability: 'available' })).toMatchObject({

@@ -28,7 +28,13 @@ function setup(config = {}) {
     router.operatorOnline(id, queueId);
     return router.setAvailability(id, 'available');
   };
-  return { clock, effects, router, rings, lastRing, call, available };
+  /** Operators made available in this order, `gapMs` apart: the first has been idle longest. */
+  const availableInTurn = (ids: number[], gapMs = 1000) =>
+    ids.forEach((id, i) => {
+      if (i > 0) clock.advance(gapMs);
+      available(id);
+    });
+  return { clock, effects, router, rings, lastRing, call, available, availableInTurn };
 }
 
 describe('call router: availability', () => {
@@ -43,10 +49,8 @@ describe('call router: availability', () => {
   });
 
   it('an away operator is never rung; setting away while ringing moves the call on', () => {
-    const { router, call, rings, available, clock } = setup();
-    available(1);
-    clock.advance(1000);
-    available(2);
+    const { router, call, rings, availableInTurn } = setup();
+    availableInTurn([1, 2]);
     call();
     expect(rings().at(-1)!.operatorId).toBe(1);
     router.setAvailability(1, 'away');
@@ -93,10 +97,8 @@ describe('call router: availability', () => {
   });
 
   it('an operator who goes offline while rung: the call moves on at once', () => {
-    const { router, call, rings, available, clock } = setup();
-    available(1);
-    clock.advance(10);
-    available(2);
+    const { router, call, rings, availableInTurn } = setup();
+    availableInTurn([1, 2], 10);
     call();
     router.operatorOffline(1);
     expect(rings().at(-1)!.operatorId).toBe(2);
@@ -106,21 +108,15 @@ describe('call router: availability', () => {
 
 describe('call router: strategy', () => {
   it('rings the longest-idle available operator', () => {
-    const { call, rings, available, clock } = setup();
-    available(3);
-    clock.advance(1000);
-    available(1);
-    clock.advance(1000);
-    available(2);
+    const { call, rings, availableInTurn } = setup();
+    availableInTurn([3, 1, 2]);
     call();
     expect(rings()[0]!.operatorId).toBe(3);
   });
 
   it('idle time restarts after a call (and its after-call work)', () => {
-    const { router, call, rings, available, clock } = setup();
-    available(1);
-    clock.advance(1000);
-    available(2);
+    const { router, call, rings, clock, availableInTurn } = setup();
+    availableInTurn([1, 2]);
     call();
     expect(rings()[0]!.operatorId).toBe(1);
     router.answer(1, 100);
@@ -131,10 +127,8 @@ describe('call router: strategy', () => {
   });
 
   it('tries the operator the resident spoke to last time first, for a few seconds, then the longest-idle', () => {
-    const { call, rings, available, clock, router } = setup();
-    available(1);
-    clock.advance(1000);
-    available(2);
+    const { call, rings, clock, router, availableInTurn } = setup();
+    availableInTurn([1, 2]);
     call(7, { lastOperatorId: 2 });
     expect(rings()[0]).toMatchObject({ operatorId: 2, preferred: true, timeoutMs: 5_000 });
     clock.advance(4_999);
@@ -154,10 +148,8 @@ describe('call router: strategy', () => {
   });
 
   it('an unanswered ring moves to the next operator after the ring timeout', () => {
-    const { call, rings, available, clock, effects } = setup();
-    available(1);
-    clock.advance(10);
-    available(2);
+    const { call, rings, clock, effects, availableInTurn } = setup();
+    availableInTurn([1, 2], 10);
     call();
     clock.advance(19_999);
     expect(rings()).toHaveLength(1);
@@ -195,10 +187,8 @@ describe('call router: strategy', () => {
   });
 
   it('a declined ring goes to another operator and is not counted as missed', () => {
-    const { call, rings, available, clock, router } = setup();
-    available(1);
-    clock.advance(10);
-    available(2);
+    const { call, rings, router, availableInTurn } = setup();
+    availableInTurn([1, 2], 10);
     call();
     router.decline(1, 100);
     expect(rings().at(-1)!.operatorId).toBe(2);
@@ -235,13 +225,11 @@ describe('call router: one call per operator, first come first served', () => {
   });
 
   it('several free operators take the first callers in order', () => {
-    const { call, rings, available, clock } = setup();
+    const { call, rings, availableInTurn } = setup();
     call(1);
     call(2);
     call(3);
-    available(1);
-    clock.advance(1);
-    available(2);
+    availableInTurn([1, 2], 1);
     expect(rings().map((r) => [r.callId, r.operatorId])).toEqual([
       [100, 1],
       [101, 2],
@@ -249,10 +237,8 @@ describe('call router: one call per operator, first come first served', () => {
   });
 
   it('only the rung operator can answer; a second answer is refused', () => {
-    const { call, available, router, clock } = setup();
-    available(1);
-    clock.advance(1);
-    available(2);
+    const { call, router, availableInTurn } = setup();
+    availableInTurn([1, 2], 1);
     call();
     expect(() => router.answer(2, 100)).toThrow(expect.objectContaining({ code: 'NOT_RINGING' }));
     router.answer(1, 100);
@@ -363,10 +349,8 @@ describe('call router: place in queue, estimates and callbacks', () => {
 
 describe('call router: queue figures', () => {
   it('computes waiting now, average speed of answer, abandonment, share within 20 s, calls per operator', () => {
-    const { call, router, available, clock } = setup();
-    available(1);
-    clock.advance(1);
-    available(2);
+    const { call, router, clock, availableInTurn } = setup();
+    availableInTurn([1, 2], 1);
     call(1); // 100 → op 1 immediately
     call(2); // 101 → op 2
     clock.advance(10_000);

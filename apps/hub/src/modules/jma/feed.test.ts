@@ -123,6 +123,7 @@ describe('JMA feed poller', () => {
   let hub: TestHub;
   let clock: FakeClock;
   let dataDir: string;
+  let poller: JmaCapability['poller'];
   const build = async () => {
     hub = await createTestHub({
       clock,
@@ -133,7 +134,12 @@ describe('JMA feed poller', () => {
         jma: { areas: parseAreas(JMA_CITIES.ishinomaki).areas, maxAgeSeconds: 0, feeds: [server.url], pollSeconds: 60 },
       },
     });
-    return (hub.capabilities.jma as JmaCapability).poller;
+    poller = (hub.capabilities.jma as JmaCapability).poller;
+  };
+  /** Moves the clock on and waits for the poll that falls due. */
+  const pollAfter = async (ms: number) => {
+    clock.advance(ms);
+    await poller.idle();
   };
   const records = async () =>
     (
@@ -166,9 +172,8 @@ describe('JMA feed poller', () => {
   });
 
   it('fetches only the telegram types it uses, oldest first, and announces through the same rules', async () => {
-    const poller = await build();
-    clock.advance(0);
-    await poller.idle();
+    await build();
+    await pollAfter(0);
     const fetched = server.requests.map((r) => r.url);
     expect(fetched).toEqual([
       '/feed.xml',
@@ -197,12 +202,10 @@ describe('JMA feed poller', () => {
   });
 
   it('asks again with If-None-Match / If-Modified-Since and fetches only new entries', async () => {
-    const poller = await build();
-    clock.advance(0);
-    await poller.idle();
+    await build();
+    await pollAfter(0);
     server.requests.length = 0;
-    clock.advance(60_000);
-    await poller.idle();
+    await pollAfter(60_000);
     expect(server.requests).toEqual([{ url: '/feed.xml', ifNoneMatch: '"v1"', ifModifiedSince: expect.any(String) }]);
     expect(await metric('tsunagu_jma_feed_polls_total{feed')).toEqual([
       `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="ok"} 1`,
@@ -211,31 +214,25 @@ describe('JMA feed poller', () => {
 
     server.add(control('37_02_03_100915_VXSE40.xml'));
     server.requests.length = 0;
-    clock.advance(60_000);
-    await poller.idle();
+    await pollAfter(60_000);
     expect(server.requests.map((r) => r.url)).toEqual(['/feed.xml', '/data/37_02_03_100915_VXSE40.xml']);
     expect((await records())[0]).toMatchObject({ kind: 'eew', infoType: 'cancel', decision: 'ignored' });
   });
 
   it('backs off after failures (60 s × 2ⁿ) and recovers', async () => {
-    const poller = await build();
+    await build();
     server.failNext(2);
-    clock.advance(0);
-    await poller.idle();
+    await pollAfter(0);
     expect(server.requests).toHaveLength(1);
     // First failure: the next try after 120 s, not 60 s.
-    clock.advance(60_000);
-    await poller.idle();
+    await pollAfter(60_000);
     expect(server.requests).toHaveLength(1);
-    clock.advance(60_000);
-    await poller.idle();
+    await pollAfter(60_000);
     expect(server.requests).toHaveLength(2);
     // Second failure: 240 s.
-    clock.advance(239_000);
-    await poller.idle();
+    await pollAfter(239_000);
     expect(server.requests).toHaveLength(2);
-    clock.advance(1_000);
-    await poller.idle();
+    await pollAfter(1_000);
     expect(server.requests.length).toBeGreaterThan(2);
     expect(await records()).toHaveLength(3);
     expect(await metric('tsunagu_jma_feed_polls_total{feed')).toContain(
@@ -244,13 +241,12 @@ describe('JMA feed poller', () => {
   });
 
   it('is a readiness check and tsunagu_poller_lag_seconds: ok after a read, a warning after 3 failures, stale after 15 minutes', async () => {
-    const poller = await build();
+    await build();
     const jmaCheck = async () =>
       (await hub.app.inject({ method: 'GET', url: '/readyz', headers: METRICS_AUTH }))
         .json<SystemStatus>()
         .checks.find((c) => c.name === 'jma');
-    clock.advance(0);
-    await poller.idle();
+    await pollAfter(0);
     expect(await jmaCheck()).toMatchObject({ status: 'ok', critical: false, values: { lagSeconds: 0, failures: 0 } });
     expect(await metric('tsunagu_poller_lag_seconds{poller="jma"}')).toEqual([
       'tsunagu_poller_lag_seconds{poller="jma"} 0',
@@ -258,16 +254,14 @@ describe('JMA feed poller', () => {
     // Every poll fails from now on: at +60 s, then +120 s and +240 s later (backoff).
     server.failNext(10);
     for (const step of [60_000, 120_000, 240_000]) {
-      clock.advance(step);
-      await poller.idle();
+      await pollAfter(step);
     }
     expect(await jmaCheck()).toMatchObject({
       status: 'warn',
       reason: 'unreachable',
       values: { lagSeconds: 420, failures: 3 },
     });
-    clock.advance(481_000);
-    await poller.idle();
+    await pollAfter(481_000);
     expect(await jmaCheck()).toMatchObject({ status: 'fail', reason: 'stale', values: { lagSeconds: 901 } });
     expect(await metric('tsunagu_poller_lag_seconds{poller="jma"}')).toEqual([
       'tsunagu_poller_lag_seconds{poller="jma"} 901',
@@ -278,7 +272,7 @@ describe('JMA feed poller', () => {
 
   it('gives up a feed that stops answering after 15 s on the hub clock (not the wall clock), then backs off', async () => {
     const timers = jest.spyOn(clock, 'setTimeout');
-    const poller = await build();
+    await build();
     server.stall(true);
     clock.advance(0);
     // The request is in: the server has sent the start of the feed and then nothing.
@@ -300,16 +294,14 @@ describe('JMA feed poller', () => {
     expect(await records()).toHaveLength(0);
     // Backoff after one failure: 120 s from the failure.
     server.stall(false);
-    clock.advance(119_999);
-    await poller.idle();
+    await pollAfter(119_999);
     expect(server.requests).toHaveLength(1);
-    clock.advance(1);
-    await poller.idle();
+    await pollAfter(1);
     expect(await records()).toHaveLength(3);
   });
 
   it('a hub that stops does not wait for a feed that stopped answering', async () => {
-    const poller = await build();
+    await build();
     server.stall(true);
     clock.advance(0);
     while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -320,9 +312,8 @@ describe('JMA feed poller', () => {
   });
 
   it('a restarted hub remembers what it fetched: nothing is fetched or announced again', async () => {
-    const poller = await build();
-    clock.advance(0);
-    await poller.idle();
+    await build();
+    await pollAfter(0);
     await hub.close();
     server.add(control('37_02_03_100915_VXSE40.xml'));
     server.requests.length = 0;
@@ -354,9 +345,8 @@ describe('JMA feed poller', () => {
     server.linkElsewhere(
       server.url.replace('127.0.0.1', 'localhost').replace('/feed.xml', '/data/32-35_01_01_100806_VXSE51.xml'),
     );
-    const poller = await build();
-    clock.advance(0);
-    await poller.idle();
+    await build();
+    await pollAfter(0);
     expect(server.requests.map((r) => r.url)).not.toContain('/data/32-35_01_01_100806_VXSE51.xml');
     expect(await records()).toHaveLength(3);
     expect(await metric('tsunagu_jma_feed_polls_total{feed')).toEqual([

@@ -114,13 +114,28 @@ describe('notifications by e-mail and Web Push', () => {
     return res.json<WatchAlert>();
   }
 
+  /** Sets the clock (or moves it on) and waits until the watch and the notifications have done what falls due. */
+  const settledAt = async (time: number) => {
+    clock.set(time);
+    await hub.capabilities.watch.settle();
+    await notifications.settle();
+  };
+  const settledAfter = (ms: number) => settledAt(clock.now() + ms);
+
+  /** The mail server refuses `times` times with `mailCode`, push answers 503: the missed check-in's deliveries after their first try. */
+  const firstTriesFailing = async (times: number, mailCode: number) => {
+    mail.refuse(times, mailCode);
+    push.answer(503);
+    await settledAt(jst(5, 11, 0));
+    const { id } = missedAlert();
+    return { id, deliveries: (await alert(id)).deliveries };
+  };
+
   const tokenOf = (text: string) => /\/console\/#\/ack\/([A-Za-z0-9_.-]+)/.exec(text)?.[1] ?? null;
 
   it('a missed check-in reaches the level-1 watcher by mail and push; the link acknowledges it and stops the ladder', async () => {
     // 10:00 the deadline: only the resident is reminded — nobody is told yet.
-    clock.set(jst(5, 10, 0));
-    await hub.capabilities.watch.settle();
-    await notifications.settle();
+    await settledAt(jst(5, 10, 0));
     expect(mail.mails).toEqual([]);
     expect(push.received).toEqual([]);
 
@@ -177,9 +192,7 @@ describe('notifications by e-mail and Web Push', () => {
     });
 
     // An hour later nothing climbs to the supervisor.
-    clock.set(jst(5, 13, 0));
-    await hub.capabilities.watch.settle();
-    await notifications.settle();
+    await settledAt(jst(5, 13, 0));
     expect((await alert(id)).level).toBe(1);
     expect(mail.mails).toHaveLength(1);
     expect(push.received).toHaveLength(1);
@@ -230,13 +243,8 @@ describe('notifications by e-mail and Web Push', () => {
   });
 
   it('tries again with backoff, and a channel that keeps failing warns city hall', async () => {
-    mail.refuse(3, 451);
-    push.answer(503);
-    clock.set(jst(5, 11, 0));
-    await hub.capabilities.watch.settle();
-    await notifications.settle();
-    const { id } = missedAlert();
-    let [byMail, byPush] = (await alert(id)).deliveries;
+    const { id, deliveries } = await firstTriesFailing(3, 451);
+    let [byMail, byPush] = deliveries;
     expect(byMail).toMatchObject({
       status: 'pending',
       attempts: 1,
@@ -247,12 +255,8 @@ describe('notifications by e-mail and Web Push', () => {
     expect(byPush!.lastError).toContain('503');
 
     // +1 min and +2 min: both fail again; mail now has failed three times in a row.
-    clock.advance(MINUTE);
-    await hub.capabilities.watch.settle();
-    await notifications.settle();
-    clock.advance(2 * MINUTE);
-    await hub.capabilities.watch.settle();
-    await notifications.settle();
+    await settledAfter(MINUTE);
+    await settledAfter(2 * MINUTE);
     [byMail] = (await alert(id)).deliveries;
     expect(byMail).toMatchObject({ status: 'pending', attempts: 3 });
     const status = await hub.ctx.health.evaluate();
@@ -277,13 +281,8 @@ describe('notifications by e-mail and Web Push', () => {
   });
 
   it('gives up after the last attempt, and pending ones stop once the alert is acknowledged', async () => {
-    mail.refuse(1, 550);
-    push.answer(503);
-    clock.set(jst(5, 11, 0));
-    await hub.capabilities.watch.settle();
-    await notifications.settle();
-    const { id } = missedAlert();
-    const [byMail, byPush] = (await alert(id)).deliveries;
+    const { id, deliveries } = await firstTriesFailing(1, 550);
+    const [byMail, byPush] = deliveries;
     expect(byMail).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: null }); // 5xx: permanent
     expect(byPush).toMatchObject({ status: 'pending' });
     const res = await hub.as(as_('watcher'))({ method: 'POST', url: `/api/watch/alerts/${id}/acknowledge` });
@@ -291,9 +290,7 @@ describe('notifications by e-mail and Web Push', () => {
     await notifications.settle();
     expect((await alert(id)).deliveries.map((d) => d.status)).toEqual(['failed', 'acknowledged']);
     push.answer(null);
-    clock.advance(30 * MINUTE);
-    await hub.capabilities.watch.settle();
-    await notifications.settle();
+    await settledAfter(30 * MINUTE);
     expect(push.received).toEqual([]);
   });
 

@@ -90,28 +90,21 @@ describe('orders', () => {
     expect(notYours.statusCode).toBe(404);
     expect(notYours.json()).toEqual(missing.json());
     expect(notYours.body).not.toContain(hub.stores.households.get(stranger)!.name);
+    // The stranger's order as this shop's operator, citing a call.
+    const strangerOrder = (callId: number) =>
+      create(op, { shopId: hub.fixture.shopId, householdId: stranger, callId, lines });
     // A call the household made to another shop does not open this shop's door…
     const elsewhere = await called(stranger, hub.fixture.otherShopId);
-    const viaOther = await create(op, { shopId: hub.fixture.shopId, householdId: stranger, callId: elsewhere, lines });
+    const viaOther = await strangerOrder(elsewhere);
     expect(viaOther.statusCode).toBe(404);
     expect(viaOther.json()).toEqual(missing.json());
     // …nor does one of this shop's calls with another household.
     const ownCall = await called(hub.fixture.households[0]!);
-    const wrongHousehold = await create(op, {
-      shopId: hub.fixture.shopId,
-      householdId: stranger,
-      callId: ownCall,
-      lines,
-    });
+    const wrongHousehold = await strangerOrder(ownCall);
     expect(wrongHousehold.statusCode).toBe(404);
     // Once the household has called this shop, its staff may take its order.
     const ownCallOfStranger = await called(stranger);
-    const ok = await create(op, {
-      shopId: hub.fixture.shopId,
-      householdId: stranger,
-      callId: ownCallOfStranger,
-      lines,
-    });
+    const ok = await strangerOrder(ownCallOfStranger);
     expect(ok.statusCode).toBe(201);
     // City hall may order for any household (and still not with another household's call).
     const ch = await hub.login('cityhall');

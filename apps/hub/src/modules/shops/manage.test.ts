@@ -44,6 +44,9 @@ describe('shop and catalogue management', () => {
     const op = as(hub, await login(hub, 'operator'));
     const other = as(hub, await login(hub, 'other-operator'));
     const shopId = hub.fixture.shopId;
+    /** Adds an item to this shop as `who`: the answer's status. */
+    const addItem = async (who: typeof op, payload: Record<string, unknown>) =>
+      (await who({ method: 'POST', url: `/api/shops/${shopId}/items`, payload })).statusCode;
     expect(
       (await op({ method: 'PATCH', url: `/api/shops/${shopId}`, payload: { openingHours: hours } })).json(),
     ).toMatchObject({ openingHours: hours });
@@ -58,33 +61,9 @@ describe('shop and catalogue management', () => {
     expect(add.statusCode).toBe(201);
     const item = add.json();
     expect(item).toMatchObject({ name: 'りんご', photoUrl: 'https://example.org/apple.jpg' });
-    expect(
-      (
-        await other({
-          method: 'POST',
-          url: `/api/shops/${shopId}/items`,
-          payload: { name: 'x', priceYen: 1, unit: '個' },
-        })
-      ).statusCode,
-    ).toBe(403);
-    expect(
-      (
-        await op({
-          method: 'POST',
-          url: `/api/shops/${shopId}/items`,
-          payload: { name: 'x', priceYen: -1, unit: '個' },
-        })
-      ).statusCode,
-    ).toBe(400);
-    expect(
-      (
-        await op({
-          method: 'POST',
-          url: `/api/shops/${shopId}/items`,
-          payload: { name: 'x', priceYen: 1, unit: '個', photoUrl: 'javascript:alert(1)' },
-        })
-      ).statusCode,
-    ).toBe(400);
+    expect(await addItem(other, { name: 'x', priceYen: 1, unit: '個' })).toBe(403);
+    expect(await addItem(op, { name: 'x', priceYen: -1, unit: '個' })).toBe(400);
+    expect(await addItem(op, { name: 'x', priceYen: 1, unit: '個', photoUrl: 'javascript:alert(1)' })).toBe(400);
     expect(
       (await op({ method: 'PATCH', url: `/api/shops/${shopId}/items/${item.id}`, payload: { priceYen: 180 } })).json(),
     ).toMatchObject({ priceYen: 180 });

@@ -6,7 +6,7 @@
 import type { Ack, WatchAlert } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { as, connectStaff, createTestHub, emitAck, sessionFor, type TestHub } from '../../testing/harness';
-import { createSqliteWatchStore } from './store';
+import { createSqliteWatchStore, levelOneAlert } from './store';
 
 jest.setTimeout(30_000);
 
@@ -27,20 +27,16 @@ describe('district outage alerts and family members', () => {
     hub.stores.households.assignWatcher(neighbour, f.users.watcher, 1);
     const store = createSqliteWatchStore(hub.ctx.db);
     const now = hub.ctx.clock.now();
-    const base = { day: null, sinceAt: now, level: 1, openedAt: now, nextStepAt: null, possibleOutage: false };
     alertId = (await store.create(
-      { ...base, kind: 'district_outage', householdId: null, districtId: district },
+      levelOneAlert(now, { kind: 'district_outage', householdId: null, districtId: district }),
       {
         offline: 2,
         terminals: 2,
       },
     ))!;
-    ownAlertId = (await store.create({
-      ...base,
-      kind: 'concern',
-      householdId: f.households[2]!,
-      districtId: district,
-    }))!;
+    ownAlertId = (await store.create(
+      levelOneAlert(now, { kind: 'concern', householdId: f.households[2]!, districtId: district }),
+    ))!;
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
