@@ -42,7 +42,8 @@ interface DataTableProps<T> {
   caption: string;
   testId?: string;
   rows: readonly T[];
-  rowKey(row: T): string | number;
+  /** A row's key for React: by default its `id` (its place where it has none). */
+  rowKey?(row: T): string | number;
   /** `data-` attributes of a row (tests find rows by them). */
   rowData?(row: T): DataAttributes;
   /** `false` leaves a column out (e.g. actions only some people have). */
@@ -58,6 +59,7 @@ interface DataTableProps<T> {
 
 function Table<T>(props: DataTableProps<T>) {
   const columns = props.columns.filter((c): c is Column<T> => c !== false);
+  const rowKey = (row: T, i: number) => props.rowKey?.(row) ?? (row as { id?: string | number }).id ?? i;
   if (props.rows.length === 0 && props.empty !== undefined) return <p>{props.empty}</p>;
   return (
     // Focusable: on a phone a wide table scrolls sideways, and keyboard users must be able to scroll it too.
@@ -76,8 +78,8 @@ function Table<T>(props: DataTableProps<T>) {
           </tr>
         </thead>
         <tbody>
-          {props.rows.map((row) => (
-            <tr key={props.rowKey(row)} {...props.rowData?.(row)}>
+          {props.rows.map((row, i) => (
+            <tr key={rowKey(row, i)} {...props.rowData?.(row)}>
               {columns.map((c, i) => {
                 const cell = { className: c.className, 'data-testid': c.testId?.(row), children: c.cell(row) };
                 // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed for a table
@@ -123,6 +125,15 @@ export interface RowAction {
 /** A row's buttons, each saying which row it acts on (`false` or null leaves one out). */
 export function RowButtons({ name, actions }: { name: string; actions: readonly (RowAction | false | null)[] }) {
   return <>{actions.map((a) => (a ? <RowButton key={a.label} {...a} name={name} /> : null))}</>;
+}
+
+/** The column of a row's buttons (`false` or null leaves one out), each saying which row (`name`) it acts on. */
+export function actionsColumn<T>(
+  header: string,
+  name: (row: T) => string,
+  actions: (row: T) => readonly (RowAction | false | null)[],
+): Column<T> {
+  return { header, className: 'actions', cell: (row) => <RowButtons name={name(row)} actions={actions(row)} /> };
 }
 
 /** A list read page by page (newest first): `loadPage(beforeId)` gives the page after the last row. */

@@ -120,7 +120,6 @@ export function AnnouncementsPage() {
           compact
           empty={t('ann.empty')}
           rows={list}
-          rowKey={(a) => a.id}
           rowData={(a) => ({ 'data-testid': 'announcement-row', 'data-id': a.id, 'data-status': a.status })}
           columns={[
             { header: t('ann.colStatus'), cell: (a) => t(`ann.statuses.${a.status}`) },

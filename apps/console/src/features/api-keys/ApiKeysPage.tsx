@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { DataTable, RowButtons } from '../../shell/DataTable';
+import { actionsColumn, DataTable } from '../../shell/DataTable';
 import { FormDialog, RoleField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
 import { Button, ErrorMessage, Modal, StatusMessage, useLoad, usePageActions } from '../../shell/ui';
@@ -50,7 +50,6 @@ export function ApiKeysPage() {
         testId="api-keys-table"
         empty={t('apiKeys.empty')}
         rows={state.data ?? []}
-        rowKey={(k) => k.id}
         rowData={(k) => ({ 'data-testid': 'api-key-row', 'data-name': k.name })}
         columns={[
           { header: t('apiKeys.colName'), rowHeader: true, cell: (k) => k.name },
@@ -77,24 +76,21 @@ export function ApiKeysPage() {
             testId: () => 'api-key-sending',
             cell: (k) => (k.role === 'cityhall' ? <SendingSummary policy={policyOf(k)} /> : null),
           },
-          {
-            header: t('apiKeys.colActions'),
-            className: 'actions',
-            cell: (k) =>
-              k.revokedAt ? null : (
-                <RowButtons
-                  name={k.name}
-                  actions={[
+          actionsColumn(
+            t('apiKeys.colActions'),
+            (k: ApiKey) => k.name,
+            (k) =>
+              k.revokedAt
+                ? []
+                : [
                     k.role === 'cityhall' && {
                       label: t('apiKeys.editSending'),
                       onClick: () => setEditingPolicy(k),
                       testId: 'edit-sender-policy',
                     },
                     revoke(k),
-                  ]}
-                />
-              ),
-          },
+                  ],
+          ),
         ]}
       />
       {creating ? (

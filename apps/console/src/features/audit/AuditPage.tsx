@@ -27,7 +27,6 @@ export function AuditPage() {
         compact
         empty={t('audit.empty')}
         rows={paged.rows}
-        rowKey={(e) => e.id}
         rowData={(e) => ({ 'data-testid': 'audit-row', 'data-action': e.action })}
         columns={[
           { header: t('audit.colAt'), className: 'nowrap', cell: (e) => formatDateTime(e.at, i18n.language) },

@@ -178,7 +178,6 @@ export function CallPlansPage() {
           caption={t('talk.plans.title')}
           testId="call-plans"
           rows={plans.data?.schedules ?? []}
-          rowKey={(p) => p.id}
           rowData={(p) => ({ 'data-testid': `call-plan-${p.id}` })}
           columns={[
             { header: t('talk.plans.resident'), rowHeader: true, cell: (p) => p.householdName },

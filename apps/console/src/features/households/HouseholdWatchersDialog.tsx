@@ -71,7 +71,6 @@ export function HouseholdWatchersDialog(props: { household: Household; onChanged
             compact
             empty={t('household.watchers.empty')}
             rows={assigned}
-            rowKey={(w) => w.id}
             rowData={(w) => ({ 'data-testid': 'household-watcher', 'data-username': w.username })}
             columns={[
               {

@@ -288,7 +288,6 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
           testId="households-table"
           empty={all.length === 0 && mode === 'watcher' ? t('households.emptyWatcher') : t('households.empty')}
           rows={shown}
-          rowKey={(h) => h.id}
           rowData={(h) => ({ 'data-testid': 'household-row', 'data-household-id': h.id })}
           columns={[
             {

@@ -56,7 +56,6 @@ export function AutoAlertsPage() {
         compact
         empty={t('jma.empty')}
         rows={paged.rows}
-        rowKey={(r) => r.id}
         rowData={(r) => ({ 'data-testid': 'jma-row', 'data-decision': r.decision, 'data-id': r.id })}
         columns={[
           {

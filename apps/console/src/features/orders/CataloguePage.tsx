@@ -161,7 +161,6 @@ function ShopEditor({ shopId, onError }: { shopId: number; onError: (e: unknown)
           <DataTable
             caption={t('catalogue.items')}
             rows={cat.data?.items ?? []}
-            rowKey={(it) => it.id}
             columns={[
               {
                 header: t('catalogue.photo'),

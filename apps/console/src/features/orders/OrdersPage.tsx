@@ -51,7 +51,6 @@ export function OrdersPage() {
         caption={t('orders.list')}
         empty={t('orders.none')}
         rows={orders.data?.orders ?? []}
-        rowKey={(o) => o.id}
         rowData={(o) => ({ 'data-testid': `order-row-${o.id}` })}
         columns={[
           { header: '#', cell: (o) => o.id },

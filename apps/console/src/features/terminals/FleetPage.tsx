@@ -103,7 +103,6 @@ export function FleetPage() {
         caption={t('fleet.title')}
         testId="fleet-table"
         rows={rows}
-        rowKey={(x) => x.id}
         rowData={(x) => ({
           'data-testid': 'fleet-row',
           'data-terminal-id': x.id,

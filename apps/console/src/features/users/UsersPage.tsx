@@ -3,7 +3,7 @@ import type { CreateUserBody, Shop, StaffRole, User, WatcherKind } from '@tsunag
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../session';
-import { DataTable, type RowAction, RowButtons } from '../../shell/DataTable';
+import { actionsColumn, DataTable, type RowAction } from '../../shell/DataTable';
 import { CheckField, FormDialog, RoleField, SelectField, TextField, useFormFields } from '../../shell/form';
 import { Page } from '../../shell/Page';
 import { useLoad, usePageActions } from '../../shell/ui';
@@ -72,7 +72,6 @@ export function UsersPage() {
         caption={t('users.title')}
         testId="users-table"
         rows={state.data?.users ?? []}
-        rowKey={(u) => u.id}
         rowData={(u) => ({ 'data-testid': 'user-row', 'data-username': u.username })}
         columns={[
           {
@@ -109,21 +108,16 @@ export function UsersPage() {
               </>
             ),
           },
-          {
-            header: t('users.colActions'),
-            className: 'actions',
-            cell: (u) => (
-              <RowButtons
-                name={u.username}
-                actions={[
-                  u.id !== me.id && u.disabled && enable(u),
-                  u.id !== me.id && !u.disabled && disable(u),
-                  { label: t('users.resetPassword'), onClick: () => setResetting(u), testId: 'reset-password' },
-                  u.twoFactorEnabled && u.id !== me.id && resetTwoFactor(u),
-                ]}
-              />
-            ),
-          },
+          actionsColumn(
+            t('users.colActions'),
+            (u: User) => u.username,
+            (u) => [
+              u.id !== me.id && u.disabled && enable(u),
+              u.id !== me.id && !u.disabled && disable(u),
+              { label: t('users.resetPassword'), onClick: () => setResetting(u), testId: 'reset-password' },
+              u.twoFactorEnabled && u.id !== me.id && resetTwoFactor(u),
+            ],
+          ),
         ]}
       />
       {creating ? (

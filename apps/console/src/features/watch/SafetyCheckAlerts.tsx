@@ -28,7 +28,6 @@ export function SafetyCheckAlerts({ announcementId }: { announcementId: number }
         compact
         empty={t('watch.noAlerts')}
         rows={alerts.data ?? []}
-        rowKey={(a) => a.id}
         rowData={(a) => ({ 'data-testid': `safety-alert-${a.id}`, 'data-kind': a.kind, 'data-state': a.state })}
         columns={[
           { header: t('watch.resident'), rowHeader: true, cell: (a) => a.householdName ?? '' },

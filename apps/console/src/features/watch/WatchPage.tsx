@@ -133,7 +133,6 @@ export function WatchPage() {
           caption={t('watch.outcomeLog')}
           testId="watch-outcomes"
           rows={outcomes.data?.alerts ?? []}
-          rowKey={(a) => a.id}
           columns={[
             { header: t('watch.resolvedAt'), className: 'nowrap', cell: (a) => time(a.resolvedAt) },
             {

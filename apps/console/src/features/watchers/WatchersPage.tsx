@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/i18n';
 import { useSession } from '../../session';
-import { DataTable, RowButtons } from '../../shell/DataTable';
+import { actionsColumn, DataTable } from '../../shell/DataTable';
 import { Page } from '../../shell/Page';
 import { useLoad, usePageActions } from '../../shell/ui';
 import { useWatchersMessages } from './messages';
@@ -51,7 +51,6 @@ export function WatchersPage() {
         caption={t('watchers.title')}
         testId="watchers-table"
         rows={state.data ?? []}
-        rowKey={(w) => w.id}
         rowData={(w) => ({ 'data-testid': 'watcher-row', 'data-username': w.username })}
         columns={[
           { header: t('watchers.colName'), rowHeader: true, cell: (w) => w.displayName },
@@ -75,40 +74,35 @@ export function WatchersPage() {
             header: t('watchers.colStatus'),
             cell: (w) => <WatcherState watcher={w} />,
           },
-          {
-            header: t('watchers.colActions'),
-            className: 'actions',
-            cell: (w) => (
-              <RowButtons
-                name={w.displayName}
-                actions={[
-                  !w.disabled && {
-                    label: t('watchers.reinvite'),
-                    testId: 'reinvite-watcher',
-                    onClick: () =>
-                      void page.run(async () =>
-                        showInvitation(await api.call('POST /api/watchers/:id/invitation', { params: { id: w.id } })),
-                      ),
-                  },
-                  w.disabled
-                    ? {
-                        label: t('watchers.enable'),
-                        testId: 'enable-watcher',
-                        onClick: () => void page.run(() => setDisabled(w, false)),
-                      }
-                    : page.askFirst(
-                        { label: t('watchers.disable'), danger: true, testId: 'disable-watcher' },
-                        {
-                          title: t('watchers.disableTitle'),
-                          body: t('watchers.disableBody', { name: w.displayName }),
-                          run: () => setDisabled(w, true),
-                          testId: 'disable-watcher-dialog',
-                        },
-                      ),
-                ]}
-              />
-            ),
-          },
+          actionsColumn(
+            t('watchers.colActions'),
+            (w: Watcher) => w.displayName,
+            (w) => [
+              !w.disabled && {
+                label: t('watchers.reinvite'),
+                testId: 'reinvite-watcher',
+                onClick: () =>
+                  void page.run(async () =>
+                    showInvitation(await api.call('POST /api/watchers/:id/invitation', { params: { id: w.id } })),
+                  ),
+              },
+              w.disabled
+                ? {
+                    label: t('watchers.enable'),
+                    testId: 'enable-watcher',
+                    onClick: () => void page.run(() => setDisabled(w, false)),
+                  }
+                : page.askFirst(
+                    { label: t('watchers.disable'), danger: true, testId: 'disable-watcher' },
+                    {
+                      title: t('watchers.disableTitle'),
+                      body: t('watchers.disableBody', { name: w.displayName }),
+                      run: () => setDisabled(w, true),
+                      testId: 'disable-watcher-dialog',
+                    },
+                  ),
+            ],
+          ),
         ]}
       />
       {creating ? <CreateWatcherDialog onCreated={showInvitation} onClose={() => setCreating(false)} /> : null}
