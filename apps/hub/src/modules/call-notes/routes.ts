@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../../context';
 import { forbidden, notFound } from '../../lib/errors';
-import { actorName } from '../../lib/principal';
+import { actorName, cityhallOrWatcher } from '../../lib/principal';
 import { tableRoutes } from '../../lib/route';
 import { callTakers } from '../calls/routes';
 import { canSeeHousehold } from '../households/access';
@@ -31,16 +31,12 @@ export function callNotesRoutes(ctx: HubContext, deps: { notes: CallNotesService
       return reply.code(201).send(note);
     });
 
-    add(
-      'GET /api/watch/households/:householdId/call-notes',
-      { access: { roles: ['cityhall', 'watcher'] } },
-      async (request) => {
-        const { householdId } = request.params;
-        // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
-        if (!households.get(householdId) || !canSeeHousehold(request.principal, householdId, households))
-          throw notFound('household');
-        return { notes: await notes.forHousehold(householdId) };
-      },
-    );
+    add('GET /api/watch/households/:householdId/call-notes', { access: cityhallOrWatcher }, async (request) => {
+      const { householdId } = request.params;
+      // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
+      if (!households.get(householdId) || !canSeeHousehold(request.principal, householdId, households))
+        throw notFound('household');
+      return { notes: await notes.forHousehold(householdId) };
+    });
   };
 }

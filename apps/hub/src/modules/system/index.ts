@@ -5,10 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { HubCore } from '../../core';
+import { cityhall } from '../../lib/principal';
 import { route } from '../../lib/route';
 import { rooms } from '../../plugins/socket';
-
-const cityhall = { roles: ['cityhall'] as const };
 
 export async function registerSystem(hub: HubCore): Promise<void> {
   const { ctx } = hub;

@@ -2,13 +2,11 @@
 
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
-import { actorName, terminalOf } from '../../lib/principal';
+import { actorName, cityhallOrWatcher, terminalOf } from '../../lib/principal';
 import type { HouseholdsStore } from '../households/store';
 import { canSeeAlert } from './access';
 import type { WatchService } from './service';
 import type { WatchStore } from './store';
-
-const cityhallOrWatcher = { roles: ['cityhall', 'watcher'] as const };
 
 export function registerWatchSockets(
   ctx: HubContext,

@@ -1,6 +1,7 @@
 /** REST: an announcement's hub voice clip (staff and targeted terminals), and the compose dialog's listen-before-sending. */
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../../lib/errors';
+import { cityhall } from '../../../lib/principal';
 import { tableRoutes } from '../../../lib/route';
 import type { AnnouncementSpeech, SpeechContent } from './service';
 
@@ -22,7 +23,7 @@ export function speechRoutes(deps: SpeechRouteDeps) {
     const add = tableRoutes(app, tags);
     add(
       'GET /api/announcements/:id/speech',
-      { access: { roles: ['cityhall'], terminals: true }, hotPath: true },
+      { access: { ...cityhall, terminals: true }, hotPath: true },
       async (request, reply) => {
         const { id } = request.params;
         const { lang } = request.query;
@@ -44,7 +45,7 @@ export function speechRoutes(deps: SpeechRouteDeps) {
     // Synthesis takes a core for about a second: a few a minute per person is plenty.
     add(
       'POST /api/announcements/speech-preview',
-      { access: { roles: ['cityhall'] }, rateLimit: { max: 30, timeWindow: '1 minute' } },
+      { access: cityhall, rateLimit: { max: 30, timeWindow: '1 minute' } },
       async (request) => speech.preview(request.body),
     );
   };
