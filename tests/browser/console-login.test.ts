@@ -122,7 +122,9 @@ test('city hall sees all 21 households live, issues an enrollment code and revok
   await revoked;
   await expect(row.getByTestId('terminal-state').getAttribute('data-state')).resolves.toBe('revoked');
   await expect(row.getByTestId('revoke-terminal').count()).resolves.toBe(0);
-  const stored = hub.hub.stores.terminals.list().find((t) => t.householdId === demoTerminal.householdId && t.revoked);
+  const stored = (await hub.hub.stores.terminals.list()).find(
+    (t) => t.householdId === demoTerminal.householdId && t.revoked,
+  );
   expect(stored).toBeTruthy();
   await page.close();
 });

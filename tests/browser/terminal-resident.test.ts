@@ -26,7 +26,7 @@ let resident: { terminal: Page; householdId: number } | undefined;
 async function residentTerminal() {
   if (!resident) {
     const householdId = households()[1]!.id;
-    const { credential } = enrollTerminal(suite.hub.hub, householdId);
+    const { credential } = await enrollTerminal(suite.hub.hub, householdId);
     resident = { terminal: await openTerminal(suite, { credential }), householdId };
   }
   return resident;
@@ -49,7 +49,7 @@ test('enrollment: after an error the boxes clear and typing works; a used code s
   // A household without a demo terminal; its first code is used by another terminal first.
   const householdId = households()[0]!.id;
   const used = await suite.hub.issueEnrollmentCode(householdId);
-  suite.hub.hub.services.terminals.enroll(used, 'the installer’s first try');
+  await suite.hub.hub.services.terminals.enroll(used, 'the installer’s first try');
   // More tries than the keypad's lock-out allows for wrong codes: a used code is not a guess.
   for (let i = 0; i < 7; i++) {
     await typeCode(terminal, used);

@@ -158,9 +158,9 @@ test('a revoked terminal forgets its credential and shows the enrollment screen'
   await enrollAndGoHome(page);
   await expect(page.evaluate(() => localStorage.getItem('tsunagu.terminal.credential'))).resolves.toBeTruthy();
   // The newest terminal is the one this page just enrolled.
-  const terminals = suite.hub.hub.stores.terminals.list();
+  const terminals = await suite.hub.hub.stores.terminals.list();
   const newest = terminals.reduce((a, b) => (a.id > b.id ? a : b));
-  suite.hub.hub.services.terminals.revoke(newest.id);
+  await suite.hub.hub.services.terminals.revoke(newest.id);
   await page.getByTestId('enrollment-screen').waitFor({ timeout: 15_000 });
   await expect(page.evaluate(() => localStorage.getItem('tsunagu.terminal.credential'))).resolves.toBeNull();
   await page.context().close();

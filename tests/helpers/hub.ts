@@ -46,7 +46,7 @@ export async function startTestHub(
     demo,
     async issueEnrollmentCode(householdId) {
       const id = householdId ?? hub.stores.households.list()[0]!.id;
-      return hub.services.terminals.issueCode(id, 'test').code;
+      return (await hub.services.terminals.issueCode(id, 'test')).code;
     },
     async stop() {
       if (!running) return;

@@ -41,7 +41,7 @@ import { registerShops } from './modules/shops';
 import { createSqliteShopsStore } from './modules/shops/store';
 import { terminalsRoutes } from './modules/terminals/routes';
 import { createTerminalsService, type TerminalsService } from './modules/terminals/service';
-import { createSqliteTerminalsStore } from './modules/terminals/store';
+import { createTerminalsStore } from './modules/terminals/store';
 import type { AdmissionControl } from './plugins/admission';
 import { registerAuth } from './plugins/auth';
 import { connectCluster } from './plugins/cluster';
@@ -202,11 +202,13 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
 
   const accountsStore = createAccountsStore(sql);
   const householdsStore = createSqliteHouseholdsStore(db);
-  const terminalsStore = createSqliteTerminalsStore(db);
+  const terminalsStore = createTerminalsStore(sql);
   const shopsStore = createSqliteShopsStore(db);
   const audit = createAuditStore(sql, clock);
   try {
-    terminalsStore.markAllOffline();
+    // Nobody is connected to this hub yet. On PostgreSQL other hubs hold their own terminals: only
+    // those not seen for three of their heartbeats (every 30 s) are offline.
+    await terminalsStore.markOfflineSeenBefore(pg ? clock.now() - 90_000 : Number.MAX_SAFE_INTEGER);
   } catch (err) {
     // On a full disk the hub still starts: it can deliver what is stored and answer STORAGE_UNAVAILABLE.
     if (!storage.reportFailure(err, 'start-up (terminals marked offline)')) throw err;

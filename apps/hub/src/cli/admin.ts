@@ -173,7 +173,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
       const householdId = int(rest[0], 'householdId');
       const ttl =
         flags['ttl-minutes'] !== undefined ? int(str(flags['ttl-minutes'], 'ttl-minutes'), '--ttl-minutes') : undefined;
-      const { code, expiresAt } = hub.services.terminals.issueCode(householdId, 'cli', ttl);
+      const { code, expiresAt } = await hub.services.terminals.issueCode(householdId, 'cli', ttl);
       await audit('terminal.code_issued', `household:${householdId}`);
       out.push(`Enrollment code for household ${householdId} (expires ${new Date(expiresAt).toISOString()}):`);
       out.push(code);

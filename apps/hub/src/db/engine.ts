@@ -28,7 +28,6 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv, problems: string[]): 
  */
 export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'households',
-  'terminals',
   'shops',
   'announcements and receipts',
   'CAP messages',

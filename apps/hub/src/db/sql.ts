@@ -25,8 +25,15 @@ export interface Sql {
    * back if it rejects. Nested through the runner it was given: a savepoint. On SQLite, units of
    * work run one at a time, and `work` must await only stores on SQLite (settled at once): nothing
    * but its own continuations runs while its transaction is open.
+   * `{ flush: false }`: its commit does not wait for the disk (presence and the like, which the hub
+   * corrects on its own): never half applied, but a power cut may lose it. SQLite commits it with
+   * synchronous=NORMAL (WAL), PostgreSQL with synchronous_commit off. Ignored when nested.
    */
-  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface TransactionOptions {
+  flush?: boolean;
 }
 
 /** `?` placeholders as PostgreSQL's `$1, $2 …` (no store puts a `?` inside a string literal). */
@@ -66,7 +73,7 @@ function createSqliteSql(db: Db): Sql {
     run: async (text, params = []) => prepare(text).run(...params).changes,
     anyOf: (column, values) => [`${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(values)],
     idsOf: (ids) => ['SELECT value AS id FROM json_each(?)', JSON.stringify(ids)],
-    async transaction(work) {
+    async transaction(work, options) {
       if (nested) {
         const name = `work_${++savepoints}`;
         db.exec(`SAVEPOINT ${name}`);
@@ -80,6 +87,9 @@ function createSqliteSql(db: Db): Sql {
         }
       }
       const turn = queue.then(async () => {
+        // SQLite refuses to change the setting inside a transaction: around it, in the queue's turn.
+        const previous = options?.flush === false ? Number(db.pragma('synchronous', { simple: true })) : null;
+        if (previous !== null) db.pragma('synchronous = NORMAL');
         db.exec('BEGIN IMMEDIATE');
         try {
           const out = await work(runner(true));
@@ -88,6 +98,8 @@ function createSqliteSql(db: Db): Sql {
         } catch (error) {
           if (db.inTransaction) db.exec('ROLLBACK');
           throw error;
+        } finally {
+          if (previous !== null) db.pragma(`synchronous = ${previous}`);
         }
       });
       queue = turn.catch(() => undefined);
@@ -131,7 +143,12 @@ function clientSql(client: PgClient): Sql {
 }
 
 export function postgresSql(pg: Pg): Sql {
-  return postgresRunner(pg, (work) => inTransaction(pg, (client) => work(clientSql(client))));
+  return postgresRunner(pg, (work, options) =>
+    inTransaction(pg, async (client) => {
+      if (options?.flush === false) await client.query('SET LOCAL synchronous_commit = off');
+      return work(clientSql(client));
+    }),
+  );
 }
 
 /**

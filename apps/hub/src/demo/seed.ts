@@ -228,8 +228,8 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
     stores.households.assignWatcher(id, supervisor, 2);
     if (i === 0) stores.households.assignWatcher(id, family, 1);
     if (i < 7) {
-      const { code } = services.terminals.issueCode(id, 'demo-seed');
-      const enrolled = services.terminals.enroll(code, `demo-${i + 1}`);
+      const { code } = await services.terminals.issueCode(id, 'demo-seed');
+      const enrolled = await services.terminals.enroll(code, `demo-${i + 1}`);
       terminals.push({
         householdId: id,
         householdName: `${family1} ${GIVEN_NAMES[i]!}`,

@@ -69,7 +69,7 @@ describe('bad input on every route', () => {
 
   beforeAll(async () => {
     hub = await createTestHub();
-    const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
+    const terminal = await enrollTerminal(hub, hub.fixture.households[0]!);
     const u = hub.fixture.users;
     const candidates: { principal: Principal | null; auth: () => StaffSession | { bearer: string } | null }[] = [
       ...(await Promise.all(

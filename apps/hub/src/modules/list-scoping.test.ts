@@ -74,7 +74,7 @@ describe('list routes show each caller only their own data', () => {
     const f = hub.fixture;
     const [h0, h1, h2] = f.households as [number, number, number];
     const now = hub.ctx.clock.now();
-    const terminals = f.households.map((h) => hub.enrollTerminal(h));
+    const terminals = await Promise.all(f.households.map((h) => hub.enrollTerminal(h)));
 
     // Data in every household and every shop.
     const alerts = createSqliteWatchStore(hub.ctx.db);

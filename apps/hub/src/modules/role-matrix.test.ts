@@ -22,7 +22,7 @@ describe('role matrix', () => {
       sessionId: 0,
       csrfToken: '',
     });
-    const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
+    const terminal = await enrollTerminal(hub, hub.fixture.households[0]!);
     const key = async (role: StaffRole) => (await hub.services.accounts.createApiKey(`matrix-${role}`, role, null)).key;
     const keys = {
       cityhall: await key('cityhall'),

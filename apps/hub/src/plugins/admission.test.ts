@@ -159,7 +159,9 @@ describe('a busy hub', () => {
   afterAll(() => hub.close());
 
   it('refuses a terminal beyond the rate with HUB_BUSY and when to come back, and takes it then', async () => {
-    const credentials = [0, 1, 2].map((i) => hub.enrollTerminal(hub.fixture.households[i]!).credential);
+    const credentials = (await Promise.all([0, 1, 2].map((i) => hub.enrollTerminal(hub.fixture.households[i]!)))).map(
+      (t) => t.credential,
+    );
     await hub.connectTerminal(credentials[0]!);
     const refusal = (credential: string) =>
       hub.connectTerminal(credential).then(
@@ -196,7 +198,9 @@ describe('a hub with a line', () => {
   afterAll(() => hub.close());
 
   it('keeps a terminal beyond the rate waiting on its open connection, then lets it in (no HUB_BUSY, no second handshake)', async () => {
-    const credentials = [0, 1, 2].map((i) => hub.enrollTerminal(hub.fixture.households[i]!).credential);
+    const credentials = (await Promise.all([0, 1, 2].map((i) => hub.enrollTerminal(hub.fixture.households[i]!)))).map(
+      (t) => t.credential,
+    );
     const connecting = credentials.map((c) => hub.connectTerminal(c));
     // While no time passes for the admission: one is let in, two wait in line…
     while (admission.counts().held < 2) await new Promise((r) => setTimeout(r, 20));

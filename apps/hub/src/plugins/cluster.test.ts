@@ -71,7 +71,7 @@ const publish = (hub: Hub, session: StaffSession, titleJa: string) =>
 
 describe('several hubs through Redis', () => {
   it('delivers an announcement published on hub B to a terminal connected to hub A, once', async () => {
-    const { credential } = a.enrollTerminal(a.fixture.households[0]!);
+    const { credential } = await a.enrollTerminal(a.fixture.households[0]!);
     const onA = await terminal(await a.listen(), credential);
     const res = await publish(b, await cityhallOn(b), '津波警報');
     expect(res.statusCode).toBe(201);
@@ -85,7 +85,7 @@ describe('several hubs through Redis', () => {
 
   it('shows staff on hub A what a terminal on hub B does (live views across hubs)', async () => {
     const staffOnA = await connectStaff(await a.listen(), await cityhallOn(a));
-    const { credential } = a.enrollTerminal(a.fixture.households[1]!);
+    const { credential } = await a.enrollTerminal(a.fixture.households[1]!);
     const seen = nextEvent<{ householdId: number; online: boolean }>(staffOnA, 'terminal:presenceChanged', 5000);
     const onB = await terminal(urlB, credential);
     expect(await seen).toMatchObject({ householdId: a.fixture.households[1], online: true });
@@ -114,7 +114,7 @@ describe('several hubs through Redis', () => {
   });
 
   it('still delivers to its own terminals when Redis is gone', async () => {
-    const { credential } = a.enrollTerminal(a.fixture.households[2]!);
+    const { credential } = await a.enrollTerminal(a.fixture.households[2]!);
     const onA = await terminal(await a.listen(), credential);
     await redis.stop();
     const res = await publish(a, await cityhallOn(a), '避難指示');

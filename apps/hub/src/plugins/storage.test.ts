@@ -77,7 +77,7 @@ describe('when the database cannot be written', () => {
   it('answers terminals and staff STORAGE_UNAVAILABLE (retryable), says so at /readyz, logs a summary, and recovers', async () => {
     t = await hubOnFile();
     const { hub, db, clock } = t;
-    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const { credential } = await hub.enrollTerminal(hub.fixture.households[0]!);
     terminal = await connectTerminal(t.url, credential);
     const cityhall = hub.as(hub.sessionFor(hub.fixture.users.cityhall));
     expect((await checkin(terminal)).ok).toBe(true);
@@ -161,7 +161,7 @@ describe('disk-space guard', () => {
     const huge = 2 ** 60;
     const t = await hubOnFile({ disk: { warnBytes: huge, reserveBytes: huge } });
     try {
-      const { credential, terminalId } = enrollTerminal(t.hub, t.hub.fixture.households[0]!);
+      const { credential, terminalId } = await enrollTerminal(t.hub, t.hub.fixture.households[0]!);
       const terminal = await connectTerminal(t.url, credential);
       expect((await checkin(terminal)).ok).toBe(true);
       await emitAck(terminal, 'terminal:heartbeat', {});
@@ -185,7 +185,7 @@ describe('disk-space guard', () => {
   it('under the warning threshold only: warns and writes everything', async () => {
     const t = await hubOnFile({ disk: { warnBytes: 2 ** 60, reserveBytes: 0 } });
     try {
-      const { credential, terminalId } = enrollTerminal(t.hub, t.hub.fixture.households[0]!);
+      const { credential, terminalId } = await enrollTerminal(t.hub, t.hub.fixture.households[0]!);
       const terminal = await connectTerminal(t.url, credential);
       await emitAck(terminal, 'terminal:heartbeat', {});
       await new Promise((r) => setImmediate(r));

@@ -61,7 +61,7 @@ export interface TestHub extends Hub {
   /** The administrator disables this user through the REST route; its answer. */
   disableUser(userId: number): Promise<LightMyRequestResponse>;
   /** Enrolls a terminal for the household (see `enrollTerminal`). */
-  enrollTerminal(householdId: number): { terminalId: number; credential: string };
+  enrollTerminal(householdId: number): Promise<{ terminalId: number; credential: string }>;
   /** Listens, connects a terminal with this credential; closed with the hub. */
   connectTerminal(
     credential: string,
@@ -150,7 +150,7 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
       return opened(terminalSocket(url, credential, protocolVersion, extra));
     },
     connectStaff: async (session) => opened(await connectStaff(await test.listen(), session)),
-    terminal: (index) => test.connectTerminal(enrollTerminal(hub, fixture.households[index]!).credential),
+    terminal: async (index) => test.connectTerminal((await enrollTerminal(hub, fixture.households[index]!)).credential),
     staff: async (username) => test.connectStaff(await login(hub, username)),
   };
   return test;
@@ -317,9 +317,12 @@ export async function publishingApiKey(hub: Hub, name: string): Promise<string> 
 }
 
 /** Issues a code and enrolls a terminal for the household; returns its credential. */
-export function enrollTerminal(hub: Hub, householdId: number): { terminalId: number; credential: string } {
-  const { code } = hub.services.terminals.issueCode(householdId, 'test');
-  const r = hub.services.terminals.enroll(code, 'test');
+export async function enrollTerminal(
+  hub: Hub,
+  householdId: number,
+): Promise<{ terminalId: number; credential: string }> {
+  const { code } = await hub.services.terminals.issueCode(householdId, 'test');
+  const r = await hub.services.terminals.enroll(code, 'test');
   return { terminalId: r.terminalId, credential: r.credential };
 }
 

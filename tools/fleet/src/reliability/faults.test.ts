@@ -46,7 +46,7 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
     opts.pingTimeout = PING_TIMEOUT_MS;
     proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(url).port) });
     await proxy.listen();
-    const enrolled = hub.enrollTerminal(hub.fixture.households[0]!);
+    const enrolled = await hub.enrollTerminal(hub.fixture.households[0]!);
     terminalId = enrolled.terminalId;
     cityhallConsole = await hub.connectStaff(hub.sessionFor(hub.fixture.users.cityhall));
     presence.length = 0;

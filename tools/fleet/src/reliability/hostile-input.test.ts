@@ -101,7 +101,7 @@ describe('hostile and malformed input', () => {
     url = await hub.listen();
     const u = hub.fixture.users;
     writes = writeCounter(hub);
-    terminalCredential = hub.enrollTerminal(hub.fixture.households[0]!).credential;
+    terminalCredential = (await hub.enrollTerminal(hub.fixture.households[0]!)).credential;
     // Machine callers of every role next to the people of every role.
     const keys = await Promise.all(
       (['cityhall', 'operator', 'listener', 'watcher'] as const).map(async (role) => {

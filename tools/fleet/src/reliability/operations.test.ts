@@ -8,7 +8,7 @@ describe('operations', () => {
   it('/metrics reports connected terminals and consoles, HTTP and socket figures', async () => {
     const hub = await createTestHub();
     const url = await hub.listen();
-    const t = await connectTerminal(url, enrollTerminal(hub, hub.fixture.households[0]!).credential);
+    const t = await connectTerminal(url, (await enrollTerminal(hub, hub.fixture.households[0]!)).credential);
     await hub.app.inject({ method: 'GET', url: '/healthz' });
     const text = await hub.ctx.metrics.registry.metrics();
     expect(text).toMatch(/^tsunagu_sockets_connected\{namespace="terminal"\} 1$/m);

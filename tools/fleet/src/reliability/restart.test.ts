@@ -21,7 +21,7 @@ it('a call in progress when the hub restarts ends cleanly on both sides', async 
   const url = `http://127.0.0.1:${port}`;
   const first: TestHub = await createTestHub({ config: { dataDir }, inMemory: false });
   await first.app.listen({ port, host: '127.0.0.1' });
-  const enrolled = first.enrollTerminal(first.fixture.households[0]!);
+  const enrolled = await first.enrollTerminal(first.fixture.households[0]!);
   const terminal = new FleetTerminal(url, { ...enrolled, householdId: first.fixture.households[0]! });
   await terminal.connect();
   const operator: Socket = io(`${url}${STAFF_NAMESPACE}`, {

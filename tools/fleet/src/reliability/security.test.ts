@@ -351,7 +351,10 @@ describe('audit log', () => {
         'terminal.enroll_failed',
         () => hub.app.inject({ method: 'POST', url: '/api/terminals/enroll', payload: { code: '00000000' } }),
       ],
-      ['terminal.revoked', async () => call('POST', `/api/terminals/${hub.enrollTerminal(h0).terminalId}/revoke`)],
+      [
+        'terminal.revoked',
+        async () => call('POST', `/api/terminals/${(await hub.enrollTerminal(h0)).terminalId}/revoke`),
+      ],
       [
         'announcement.create',
         () =>

@@ -36,7 +36,9 @@ describe('virtual terminal fleet against a real hub', () => {
         ),
       ),
     ];
-    const codes = householdIds.map((id) => hub.services.terminals.issueCode(id, 'test').code);
+    const codes = await Promise.all(
+      householdIds.map(async (id) => (await hub.services.terminals.issueCode(id, 'test')).code),
+    );
     fleet = new Fleet({ hub: url, heartbeatMs: 0 });
 
     // Enrollment: five terminals from five addresses, each with its own credential.
@@ -152,15 +154,17 @@ describe('fleet helpers', () => {
       ),
     });
     const busyUrl = await busy.listen();
-    const [first, second] = [0, 1].map((i) => {
-      const { terminalId, credential } = busy.enrollTerminal(busy.fixture.households[i]!);
-      return new VirtualTerminal({
-        hub: busyUrl,
-        identity: { terminalId, householdId: busy.fixture.households[i]!, credential },
-        transports: ['websocket'],
-        heartbeatMs: 0,
-      });
-    });
+    const [first, second] = await Promise.all(
+      [0, 1].map(async (i) => {
+        const { terminalId, credential } = await busy.enrollTerminal(busy.fixture.households[i]!);
+        return new VirtualTerminal({
+          hub: busyUrl,
+          identity: { terminalId, householdId: busy.fixture.households[i]!, credential },
+          transports: ['websocket'],
+          heartbeatMs: 0,
+        });
+      }),
+    );
     try {
       await first!.connect();
       // The bucket is empty: the second is told to come back; the hub's clock then reaches that moment.

@@ -21,7 +21,7 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     await hub.app.listen({ port: 0, host: '127.0.0.1' });
     let port = (hub.app.server.address() as { port: number }).port;
     const cityhall = sessionFor(hub, fixture.users.cityhall);
-    const cred = enrollTerminal(hub, fixture.households[0]!);
+    const cred = await enrollTerminal(hub, fixture.households[0]!);
     const create = async (payload: Record<string, unknown>) =>
       (
         await as(

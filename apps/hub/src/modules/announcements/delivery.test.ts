@@ -41,7 +41,7 @@ describe('announcement delivery over real sockets', () => {
     hub = await createTestHub({ clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')), config: { dataDir } });
     url = await hub.listen();
     cityhall = hub.sessionFor(hub.fixture.users.cityhall);
-    creds = hub.fixture.households.map((h) => hub.enrollTerminal(h));
+    creds = await Promise.all(hub.fixture.households.map((h) => hub.enrollTerminal(h)));
   });
   afterEach(async () => {
     for (const t of open) t.close();

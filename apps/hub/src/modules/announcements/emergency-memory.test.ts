@@ -72,7 +72,7 @@ describe('emergencies kept in memory', () => {
     });
     await post({ kind: 'routine', titleJa: '広報', bodyJa: 'ごみの日が変わります。', target: { type: 'all' } });
 
-    const { credential } = enrollTerminal(hub, hub.fixture.households[0]!); // in the first district
+    const { credential } = await enrollTerminal(hub, hub.fixture.households[0]!); // in the first district
     damageTargets(db, file);
     expect(() => db.prepare('SELECT COUNT(*) FROM announcement_targets').get()).toThrow(/malformed|corrupt/);
 

@@ -30,7 +30,7 @@ describe('announcement views and sends without needless round trips', () => {
     migrate(db);
     hub = await createTestHub({ db });
     svc = hub.capabilities.announcements as AnnouncementsService;
-    const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
+    const terminal = await enrollTerminal(hub, hub.fixture.households[0]!);
     for (let i = 0; i < 30; i++) {
       const a = await svc.create(
         { kind: 'routine', titleJa: `お知らせ${i}`, bodyJa: '本文', target: { type: 'all' } },

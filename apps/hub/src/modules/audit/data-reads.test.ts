@@ -56,7 +56,7 @@ describe('reads of personal data are recorded', () => {
     expect((await reads(h2)).body.reads.map((r) => r.what)).toEqual(['export']);
 
     // A safety check's follow-up list names the households that have not answered.
-    for (const h of [h1, h2]) hub.enrollTerminal(h);
+    for (const h of [h1, h2]) await hub.enrollTerminal(h);
     const sent = await hub.as(cityhall)({
       method: 'POST',
       url: '/api/announcements',

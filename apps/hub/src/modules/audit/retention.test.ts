@@ -26,7 +26,7 @@ describe('retention job', () => {
   it('deletes only what is older than the period, and never a live announcement or a watch alert', async () => {
     const db = hub.ctx.db;
     const [h0, h1] = hub.fixture.households as [number, number];
-    const { terminalId } = enrollTerminal(hub, h0);
+    const { terminalId } = await enrollTerminal(hub, h0);
     const cityhall = await login(hub, 'cityhall');
     const announce = async (title: string) => {
       const res = await as(

@@ -20,7 +20,7 @@ describe('call notes', () => {
   withHub('each', async (made) => {
     hub = made;
     householdId = hub.fixture.households[0]!;
-    terminal = await hub.connectTerminal(hub.enrollTerminal(householdId).credential);
+    terminal = await hub.connectTerminal((await hub.enrollTerminal(householdId)).credential);
     ended.length = 0;
     hub.ctx.events.on('call.ended', (e) => ended.push(e));
   });

@@ -31,7 +31,7 @@ describe('calls: many concurrent callers and operators', () => {
           { name: `並行${i}`, address: 'x', districtId: hub.fixture.districts[0]!, residents: [] } as never,
           hub.clock.now(),
         );
-        const t = await hub.connectTerminal(hub.enrollTerminal(hh).credential);
+        const t = await hub.connectTerminal((await hub.enrollTerminal(hh)).credential);
         terminals.push(t);
       }
       const answeredBy = new Map<number, number[]>();

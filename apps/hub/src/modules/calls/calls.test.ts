@@ -188,7 +188,7 @@ describe('calls over real Socket.IO', () => {
   }
 
   it('a terminal that reconnects while being called back is rung again; in a call it is told it is connected', async () => {
-    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const { credential } = await hub.enrollTerminal(hub.fixture.households[0]!);
     const t = await hub.connectTerminal(credential);
     const callId = await callbackRequested(t);
     await calledBack(t, callId);

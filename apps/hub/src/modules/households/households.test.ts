@@ -68,9 +68,9 @@ describe('households in the console', () => {
 
   it('closing stops the terminal at once, its unused codes and further changes; reopening serves it again', async () => {
     const id = hub.fixture.households[0]!;
-    const { credential } = hub.enrollTerminal(id);
+    const { credential } = await hub.enrollTerminal(id);
     const socket = await hub.connectTerminal(credential);
-    const unused = hub.services.terminals.issueCode(id, 'test').code;
+    const unused = (await hub.services.terminals.issueCode(id, 'test')).code;
     const revoked = nextEvent(socket, 'terminal:revoked');
 
     const closed = await call('POST', `/api/households/${id}/close`, { reason: '転出' });
@@ -79,7 +79,7 @@ describe('households in the console', () => {
     expect(closed.json().closedAt).not.toBeNull();
     await revoked;
     socket.close();
-    expect(() => hub.services.terminals.enroll(unused, null)).toThrow(/expired/);
+    await expect(hub.services.terminals.enroll(unused, null)).rejects.toThrow(/expired/);
 
     const list = (await call('GET', '/api/households')).json().households.map((x: { id: number }) => x.id);
     expect(list).not.toContain(id);

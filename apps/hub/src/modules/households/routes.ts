@@ -131,8 +131,8 @@ export function householdsRoutes(
       const actor = actorName(request.principal);
       const now = ctx.clock.now();
       // The terminal first: a closed household's terminal must not stay connected a moment longer.
-      if (h.terminal) terminals.revoke(h.terminal.id);
-      terminals.expireCodes(id);
+      if (h.terminal) await terminals.revoke(h.terminal.id);
+      await terminals.expireCodes(id);
       households.close(id, { at: now, by: actor, reason: request.body.reason });
       await audited(ctx.audit, request, 'household.closed', `household:${id}`, {
         reason: request.body.reason,

@@ -137,7 +137,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
   it('announces an EEW to terminals at once, and its 取消 withdraws it from them', async () => {
     g = await gateway(JMA_CITIES.ishinomaki, at);
     const url = await g.hub.listen();
-    const terminal = await connectTerminal(url, enrollTerminal(g.hub, g.hub.fixture.households[0]!).credential);
+    const terminal = await connectTerminal(url, (await enrollTerminal(g.hub, g.hub.fixture.households[0]!)).credential);
     try {
       const published = nextEvent<TerminalAnnouncement>(terminal, 'announcement:published');
       const r = await g.post(EEW);

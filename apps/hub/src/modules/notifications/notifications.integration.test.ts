@@ -52,7 +52,10 @@ describe('notifications by e-mail and Web Push', () => {
       push.received.length = 0;
       notifications = hub.capabilities.notifications;
       // The resident's terminal is on (no "terminal offline" alert), they just do not check in.
-      terminal = await connectTerminal(await hub.listen(), hub.enrollTerminal(hub.fixture.households[0]!).credential);
+      terminal = await connectTerminal(
+        await hub.listen(),
+        (await hub.enrollTerminal(hub.fixture.households[0]!)).credential,
+      );
       for (const name of ['watcher', 'supervisor', 'other'] as const) {
         await optIn(as_(name), `${name}@example.city`);
         devices[name] = await subscribe(as_(name), `${name} のスマートフォン`);

@@ -164,7 +164,7 @@ describe('orders', () => {
   it('the resident confirms on the terminal (はい); it becomes received and counts as activity', async () => {
     const activity: DomainEvents['household.activity'][] = [];
     hub.ctx.events.on('household.activity', (e) => activity.push(e));
-    const { credential } = hub.enrollTerminal(hub.fixture.households[1]!);
+    const { credential } = await hub.enrollTerminal(hub.fixture.households[1]!);
     const t = await hub.connectTerminal(credential);
     const o = await draft(1);
     const msg = nextEvent<OrderMessage>(t, 'order:message');
@@ -189,7 +189,7 @@ describe('orders', () => {
   });
 
   it('いいえ sends the order back to the shop as a draft; another household cannot answer it', async () => {
-    const { credential } = hub.enrollTerminal(hub.fixture.households[2]!);
+    const { credential } = await hub.enrollTerminal(hub.fixture.households[2]!);
     const t = await hub.connectTerminal(credential);
     const o = await draft(0);
     await hub.as(op)({ method: 'POST', url: `/api/orders/${o.id}/send` });
@@ -254,7 +254,7 @@ describe('orders', () => {
 
   it('status messages are stored first; a terminal that was away gets what it missed until it acknowledges', async () => {
     const hh = hub.fixture.households[2]!;
-    const { credential } = hub.enrollTerminal(hh);
+    const { credential } = await hub.enrollTerminal(hh);
     const o = await draft(2);
     const api = hub.as(op);
     await api({ method: 'POST', url: `/api/orders/${o.id}/send` }); // terminal offline

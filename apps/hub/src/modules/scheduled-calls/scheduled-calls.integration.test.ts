@@ -36,7 +36,7 @@ describe('planned listening calls', () => {
     async (made) => {
       ({ hub, clock } = made);
       householdId = hub.fixture.households[0]!;
-      terminal = await hub.connectTerminal(hub.enrollTerminal(householdId).credential);
+      terminal = await hub.connectTerminal((await hub.enrollTerminal(householdId)).credential);
     },
     jst(6, 9, 30),
   );

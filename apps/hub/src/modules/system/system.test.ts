@@ -57,7 +57,7 @@ describe('figures for the operators’ alerts', () => {
     const clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
     const hub = await createTestHub({ clock });
     try {
-      const [first, second] = hub.fixture.households.map((h) => hub.enrollTerminal(h));
+      const [first, second] = await Promise.all(hub.fixture.households.map((h) => hub.enrollTerminal(h)));
       const metric = async (name: string) => {
         const text = await hub.ctx.metrics.registry.metrics();
         return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);

@@ -49,7 +49,7 @@ describe('a terminal credential that was in use', () => {
     (await hub.as(await hub.login('cityhall'))({ method, url, payload })).statusCode;
 
   async function inUse(householdIndex = 0) {
-    const t = hub.enrollTerminal(hub.fixture.households[householdIndex]!);
+    const t = await hub.enrollTerminal(hub.fixture.households[householdIndex]!);
     expect(await profile(t.credential)).toBe(200);
     expect(await profile(t.credential)).toBe(200);
     (await hub.connectTerminal(t.credential)).close();
@@ -76,7 +76,7 @@ describe('a terminal credential that was in use', () => {
 
   it('is refused at once when its household enrols another terminal', async () => {
     const t = await inUse();
-    const next = hub.enrollTerminal(hub.fixture.households[0]!);
+    const next = await hub.enrollTerminal(hub.fixture.households[0]!);
     await refused(t.credential);
     expect(await profile(next.credential)).toBe(200);
   });

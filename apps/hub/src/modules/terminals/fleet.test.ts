@@ -20,10 +20,10 @@ describe('fleet view', () => {
   let terminalId: number;
   let credential: string;
 
-  withHub('each', (made) => {
+  withHub('each', async (made) => {
     hub = made;
     household = hub.fixture.households[0]!;
-    ({ terminalId, credential } = hub.enrollTerminal(household));
+    ({ terminalId, credential } = await hub.enrollTerminal(household));
   });
 
   const terminal = (appVersion?: string) => hub.connectTerminal(credential, PROTOCOL_VERSION, { appVersion });

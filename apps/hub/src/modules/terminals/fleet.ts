@@ -11,8 +11,9 @@ import { AppError, notFound } from '../../lib/errors';
 import { actorName, cityhall, terminalOf } from '../../lib/principal';
 import type { TableRoutes } from '../../lib/route';
 import { rooms } from '../../plugins/socket';
+import { batchedWrites } from './batched';
 import type { TerminalsService } from './service';
-import type { TerminalsStore } from './store';
+import type { TerminalReport, TerminalsStore } from './store';
 
 export function registerFleet(
   add: TableRoutes,
@@ -21,27 +22,13 @@ export function registerFleet(
 ): void {
   const { service, store } = deps;
 
-  // Reports are written once per turn of the event loop, like presence: a reconnect storm of
-  // thousands of terminals is one transaction, not thousands of disk flushes.
-  const pending = new Map<number, Parameters<TerminalsStore['saveReports']>[0][number]>();
-  let flushing = false;
-  function report(r: Parameters<TerminalsStore['saveReports']>[0][number]) {
-    pending.set(r.terminalId, r);
-    if (flushing) return;
-    flushing = true;
-    setImmediate(() => {
-      flushing = false;
-      const reports = [...pending.values()];
-      pending.clear();
-      if (!ctx.storage.allowsNonEssential('terminal reports')) return;
-      try {
-        store.saveReports(reports);
-      } catch (err) {
-        if (!ctx.storage.reportFailure(err, 'terminal reports'))
-          ctx.log.warn({ err, terminals: reports.length }, 'could not store terminal reports');
-      }
-    });
-  }
+  // Reports are written once per turn of the event loop, like presence (batched.ts).
+  const report = batchedWrites<TerminalReport>(
+    ctx,
+    'terminal reports',
+    (r) => r.terminalId,
+    (reports) => store.saveReports(reports),
+  );
 
   ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
@@ -56,17 +43,17 @@ export function registerFleet(
       at: ctx.clock.now(),
     });
   });
-  ctx.sockets.terminalCommand('terminal:answerVolumeTest', { access: 'terminal' }, ({ testId, heard }, c) => {
+  ctx.sockets.terminalCommand('terminal:answerVolumeTest', { access: 'terminal' }, async ({ testId, heard }, c) => {
     const { terminalId, householdId } = terminalOf(c.principal);
-    const test = store.answerVolumeTest(testId, terminalId, heard, ctx.clock.now());
+    const test = await store.answerVolumeTest(testId, terminalId, heard, ctx.clock.now());
     if (!test) throw notFound('volume test');
     ctx.sockets.staff.to(rooms.role('cityhall')).emit('terminal:volumeTestAnswered', { terminalId, householdId, test });
     return {};
   });
 
   /** The terminal, enrolled and connected now; otherwise a clear error. */
-  function reachable(id: number) {
-    const t = store.get(id);
+  async function reachable(id: number) {
+    const t = await store.get(id);
     if (!t || t.revoked) throw notFound('terminal');
     if (service.connectedCount(id) === 0)
       throw new AppError(409, 'TERMINAL_OFFLINE', 'The terminal is not connected now. Try again when it is online.');
@@ -74,24 +61,24 @@ export function registerFleet(
   }
 
   add('GET /api/terminals', { access: cityhall }, async () => ({
-    terminals: store.fleet().map((t) => ({ ...t, online: service.connectedCount(t.id) > 0 })),
+    terminals: (await store.fleet()).map((t) => ({ ...t, online: service.connectedCount(t.id) > 0 })),
   }));
 
   add('POST /api/terminals/:id/volume-test', { access: cityhall }, async (request, reply) => {
     const { id } = request.params;
-    reachable(id);
+    await reachable(id);
     const actor = actorName(request.principal);
-    const test = store.createVolumeTest(id, actor, ctx.clock.now());
+    const test = await store.createVolumeTest(id, actor, ctx.clock.now());
     ctx.sockets.terminals.to(rooms.terminal(id)).emit('terminal:volumeTest', { testId: test.id });
-    ctx.audit.record({ actor, action: 'terminal.volume_test', target: `terminal:${id}`, ip: request.ip });
+    await ctx.audit.record({ actor, action: 'terminal.volume_test', target: `terminal:${id}`, ip: request.ip });
     return reply.status(202).send(test);
   });
 
   add('POST /api/terminals/:id/restart', { access: cityhall }, async (request, reply) => {
     const { id } = request.params;
-    reachable(id);
+    await reachable(id);
     ctx.sockets.terminals.to(rooms.terminal(id)).emit('terminal:restart');
-    ctx.audit.record({
+    await ctx.audit.record({
       actor: actorName(request.principal),
       action: 'terminal.restart',
       target: `terminal:${id}`,
@@ -102,13 +89,13 @@ export function registerFleet(
 
   add('POST /api/terminals/:id/replace', { access: cityhall }, async (request, reply) => {
     const { id } = request.params;
-    const t = store.get(id);
+    const t = await store.get(id);
     if (!t) throw notFound('terminal');
     const actor = actorName(request.principal);
     // The code first: a closed household refuses it before anything is revoked.
-    const { code, expiresAt } = service.issueCode(t.householdId, actor);
-    if (!t.revoked) service.revoke(id);
-    ctx.audit.record({
+    const { code, expiresAt } = await service.issueCode(t.householdId, actor);
+    if (!t.revoked) await service.revoke(id);
+    await ctx.audit.record({
       actor,
       action: 'terminal.replaced',
       target: `terminal:${id}`,

@@ -32,7 +32,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
       // The body may be left out altogether (Fastify validates a body only when one is sent).
       const ttlMinutes = request.body?.ttlMinutes;
       const actor = actorName(request.principal);
-      const { code, expiresAt } = service.issueCode(id, actor, ttlMinutes);
+      const { code, expiresAt } = await service.issueCode(id, actor, ttlMinutes);
       await audited(ctx.audit, request, 'terminal.code_issued', `household:${id}`);
       return reply.status(201).send({ code, householdId: id, expiresAt: new Date(expiresAt).toISOString() });
     });
@@ -63,7 +63,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
           );
         }
         try {
-          const result = service.enroll(body.code, body.deviceName ?? null);
+          const result = await service.enroll(body.code, body.deviceName ?? null);
           await ctx.audit.record({
             actor: `terminal:${result.terminalId}`,
             action: 'terminal.enrolled',
@@ -91,7 +91,7 @@ export function terminalsRoutes(ctx: HubContext, service: TerminalsService, stor
 
     add('POST /api/terminals/:id/revoke', { access: cityhall }, async (request) => {
       const { id } = request.params;
-      service.revoke(id);
+      await service.revoke(id);
       await audited(ctx.audit, request, 'terminal.revoked', `terminal:${id}`);
       return { ok: true as const };
     });

@@ -5,30 +5,38 @@ import { AppError, notFound } from '../../lib/errors';
 import { type Principal, terminalOf } from '../../lib/principal';
 import { randomDigits, randomToken, sha256 } from '../../lib/secrets';
 import { storageProblemOf } from '../../lib/storage-errors';
+import type { Found } from '../../plugins/auth';
 import { rooms } from '../../plugins/socket';
 import type { HouseholdsStore } from '../households/store';
 import type { ShopsStore } from '../shops/store';
+import { batchedWrites } from './batched';
 import { createCredentialCache } from './credentials';
-import type { TerminalsStore } from './store';
+import type { PresenceChange, TerminalsStore } from './store';
 
 export const DEFAULT_CODE_TTL_MINUTES = 24 * 60;
 
 export interface TerminalsService {
-  issueCode(householdId: number, createdBy: string, ttlMinutes?: number): { code: string; expiresAt: number };
-  enroll(code: string, deviceName: string | null): { terminalId: number; householdId: number; credential: string };
+  issueCode(householdId: number, createdBy: string, ttlMinutes?: number): Promise<{ code: string; expiresAt: number }>;
+  enroll(
+    code: string,
+    deviceName: string | null,
+  ): Promise<{ terminalId: number; householdId: number; credential: string }>;
   /**
-   * The terminal a device credential belongs to, or null (unknown or revoked). Answered from memory
-   * after the first success; `revoke` and `enroll` clear it before they return, so a revoked or
-   * replaced terminal is refused at once by HTTP routes and socket connects alike.
+   * The terminal a device credential belongs to, or null (unknown or revoked). Answered from memory,
+   * at once, after the first success (only a lookup is a promise); `revoke` and `enroll` clear it
+   * before they resolve, so a revoked or replaced terminal is refused at once by HTTP routes and
+   * socket connects alike.
    */
-  authenticate(credential: string): Principal | null;
-  revoke(terminalId: number): void;
+  authenticate(credential: string): Found;
+  /** A credential that authenticated before and still holds, from memory only (undefined: not remembered). */
+  remembered(credential: string): Principal | undefined;
+  revoke(terminalId: number): Promise<void>;
   /** The household's unused enrollment codes stop working (it was closed). */
-  expireCodes(householdId: number): void;
-  profile(terminalId: number): TerminalProfile;
+  expireCodes(householdId: number): Promise<void>;
+  profile(terminalId: number): Promise<TerminalProfile>;
   /** Number of sockets currently open per terminal (a terminal may briefly hold two while reconnecting). */
   connectedCount(terminalId: number): number;
-  /** The rooms a terminal's socket joins (its own, its household's, its district's, all terminals); null when it is gone. */
+  /** The rooms a terminal's socket joins (its own, its household's, all terminals); null for anyone else. */
   roomsOf(principal: Principal): string[] | null;
 }
 
@@ -44,60 +52,62 @@ export function createTerminalsService(
   const connections = new Map<number, number>();
   const credentials = createCredentialCache();
   ctx.metrics.operations.terminalsEnrolled.sample(() => terminals.countActive());
-  ctx.metrics.operations.terminalsOffline.sample(() => Math.max(0, terminals.countActive() - connections.size));
+  ctx.metrics.operations.terminalsOffline.sample(async () =>
+    Math.max(0, (await terminals.countActive()) - connections.size),
+  );
 
   // Presence (online, last seen) is written once per turn of the event loop for every terminal that
   // connected, disconnected or sent a heartbeat: with synchronous=FULL each commit is a disk flush,
   // and a reconnect storm of ten thousand terminals would otherwise be ten thousand of them in a row.
   // Presence is not a message a terminal must not miss (the hub marks all offline at start-up), so
   // it is the first write to stop when disk space runs low; the next heartbeat stores it again.
-  const presence = new Map<number, { id: number; online: boolean; at: number }>();
-  let presenceFlush = false;
-  function setPresence(id: number, online: boolean, at: number) {
-    presence.set(id, { id, online, at });
-    if (presenceFlush) return;
-    presenceFlush = true;
-    setImmediate(() => {
-      presenceFlush = false;
-      const changes = [...presence.values()];
-      presence.clear();
-      if (!ctx.storage.allowsNonEssential('terminal presence')) return;
-      try {
-        terminals.setPresenceMany(changes);
-      } catch (err) {
-        if (!ctx.storage.reportFailure(err, 'terminal presence'))
-          ctx.log.warn({ err, terminals: changes.length }, 'could not store terminal presence');
-      }
-    });
+  const storePresence = batchedWrites<PresenceChange>(
+    ctx,
+    'terminal presence',
+    (c) => c.id,
+    (changes) => terminals.setPresenceMany(changes),
+  );
+  const setPresence = (id: number, online: boolean, at: number) => storePresence({ id, online, at });
+
+  /** A credential not in memory: looked up, and remembered unless a revoke ran meanwhile. */
+  async function lookUp(credential: string, again = true): Promise<Principal | null> {
+    const generation = credentials.generation;
+    const t = await terminals.byCredentialHash(sha256(credential));
+    if (!t || t.revoked) return null;
+    // Something was revoked while the row was on its way: it may have been this terminal.
+    if (generation !== credentials.generation && again) return lookUp(credential, false);
+    return credentials.remember(
+      credential,
+      { kind: 'terminal', terminalId: t.id, householdId: t.householdId },
+      generation,
+    );
   }
 
   const service: TerminalsService = {
     roomsOf(principal) {
+      // The principal was authenticated just now (a revoke forgets the credential before it returns).
       if (principal.kind !== 'terminal') return null;
-      const t = terminals.get(principal.terminalId);
-      if (!t) return null;
       // No district room: nothing is sent to one (targeted announcements go to household rooms).
-      return [rooms.terminal(t.id), rooms.household(t.householdId), rooms.allTerminals];
+      return [rooms.terminal(principal.terminalId), rooms.household(principal.householdId), rooms.allTerminals];
     },
-    issueCode(householdId, createdBy, ttlMinutes = DEFAULT_CODE_TTL_MINUTES) {
+    async issueCode(householdId, createdBy, ttlMinutes = DEFAULT_CODE_TTL_MINUTES) {
       const household = households.get(householdId);
       if (!household) throw notFound('household');
       if (household.closedAt !== null)
         throw new AppError(409, 'HOUSEHOLD_CLOSED', 'This household has been closed. Reopen it first.');
       const now = clock.now();
       const expiresAt = now + ttlMinutes * 60_000;
-      // Retry on the (rare) collision with an existing code.
+      // Another code on the (rare) collision with an existing one (the unique hash decides, on any hub).
       for (let attempt = 0; attempt < 5; attempt++) {
         const code = randomDigits(ENROLLMENT_CODE_LENGTH);
-        if (terminals.codeByHash(sha256(code))) continue;
-        terminals.createCode({ codeHash: sha256(code), householdId, createdBy, now, expiresAt });
-        return { code, expiresAt };
+        const id = await terminals.createCode({ codeHash: sha256(code), householdId, createdBy, now, expiresAt });
+        if (id !== null) return { code, expiresAt };
       }
       throw new AppError(503, 'INTERNAL', 'Could not issue a unique code; try again.');
     },
 
-    enroll(code, deviceName) {
-      const record = terminals.codeByHash(sha256(code));
+    async enroll(code, deviceName) {
+      const record = await terminals.codeByHash(sha256(code));
       if (!record) {
         throw new AppError(
           400,
@@ -119,7 +129,7 @@ export function createTerminalsService(
       const previous = households.get(record.householdId)?.terminal?.id;
       let terminalId: number;
       try {
-        terminalId = terminals.enroll({
+        terminalId = await terminals.enroll({
           codeId: record.id,
           householdId: record.householdId,
           credentialHash: sha256(credential),
@@ -137,36 +147,34 @@ export function createTerminalsService(
       }
       // The store revoked every earlier terminal of the household in the same transaction.
       revoked(record.householdId, previous ?? null);
+      // Remembered at once: the terminal's first requests (the voice clip's fast path) need no lookup.
+      credentials.remember(
+        credential,
+        { kind: 'terminal', terminalId, householdId: record.householdId },
+        credentials.generation,
+      );
       return { terminalId, householdId: record.householdId, credential };
     },
 
     authenticate(credential) {
       if (!credential.startsWith('tsd_')) return null;
-      const cached = credentials.get(credential);
-      if (cached) return cached;
-      const generation = credentials.generation;
-      const t = terminals.byCredentialHash(sha256(credential));
-      if (!t || t.revoked) return null;
-      return credentials.remember(
-        credential,
-        { kind: 'terminal', terminalId: t.id, householdId: t.householdId },
-        generation,
-      );
+      return credentials.get(credential) ?? lookUp(credential);
     },
+    remembered: (credential) => credentials.get(credential),
 
-    revoke(terminalId) {
-      const t = terminals.get(terminalId);
+    async revoke(terminalId) {
+      const t = await terminals.get(terminalId);
       if (!t) throw notFound('terminal');
-      terminals.revoke(terminalId, clock.now());
+      await terminals.revoke(terminalId, clock.now());
       revoked(t.householdId, terminalId);
     },
 
-    expireCodes(householdId) {
-      terminals.expireCodes(householdId, clock.now());
+    async expireCodes(householdId) {
+      await terminals.expireCodes(householdId, clock.now());
     },
 
-    profile(terminalId) {
-      const t = terminals.get(terminalId);
+    async profile(terminalId) {
+      const t = await terminals.get(terminalId);
       const h = t && households.get(t.householdId);
       if (!t || !h) throw notFound('terminal');
       return {
@@ -219,13 +227,18 @@ export function createTerminalsService(
 
   ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
-    const t = terminals.get(principal.terminalId);
-    if (!t) return void socket.disconnect(true);
-    const n = (connections.get(t.id) ?? 0) + 1;
-    connections.set(t.id, n);
-    setPresence(t.id, true, clock.now());
-    if (n === 1) notifyStaff(t.id, t.householdId, true);
-    socket.emit('terminal:profileChanged', service.profile(t.id));
+    const { terminalId, householdId } = principal;
+    const n = (connections.get(terminalId) ?? 0) + 1;
+    connections.set(terminalId, n);
+    setPresence(terminalId, true, clock.now());
+    if (n === 1) notifyStaff(terminalId, householdId, true);
+    service.profile(terminalId).then(
+      (profile) => socket.emit('terminal:profileChanged', profile),
+      (err) => {
+        ctx.log.warn({ err, terminalId }, 'terminal profile not sent');
+        socket.disconnect(true);
+      },
+    );
   });
   ctx.sockets.terminalCommand('terminal:heartbeat', { access: 'terminal' }, (_payload, { principal }) => {
     setPresence(terminalOf(principal).terminalId, true, clock.now());

@@ -1,6 +1,6 @@
-/** SQL for terminals (device credentials, presence) and one-time enrollment codes. */
+/** SQL for terminals (device credentials, presence, reports, volume tests) and one-time enrollment codes, on both engines (db/sql.ts). */
 import type { FleetTerminal, TerminalStatus, VolumeTest } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
+import type { Sql } from '../../db/sql';
 
 export interface TerminalRecord extends TerminalStatus {
   districtId: number;
@@ -13,45 +13,62 @@ export interface EnrollmentCodeRecord {
   usedAt: number | null;
 }
 
+export interface PresenceChange {
+  id: number;
+  online: boolean;
+  at: number;
+}
+
+export interface TerminalReport {
+  terminalId: number;
+  appVersion: string | null;
+  protocolVersion: number;
+  address: string | null;
+  at: number;
+}
+
 export interface TerminalsStore {
-  createCode(c: { codeHash: string; householdId: number; createdBy: string; now: number; expiresAt: number }): number;
-  codeByHash(codeHash: string): EnrollmentCodeRecord | undefined;
-  /** Marks the code used and creates the terminal, revoking the household's previous one, atomically. */
+  /** The new code's id; null when its hash is taken already (the caller draws another). */
+  createCode(c: {
+    codeHash: string;
+    householdId: number;
+    createdBy: string;
+    now: number;
+    expiresAt: number;
+  }): Promise<number | null>;
+  codeByHash(codeHash: string): Promise<EnrollmentCodeRecord | undefined>;
+  /**
+   * Marks the code used and creates the terminal, revoking the household's previous one, in one
+   * unit of work; rejects (nothing stored) when the code was used meanwhile.
+   */
   enroll(x: {
     codeId: number;
     householdId: number;
     credentialHash: string;
     deviceName: string | null;
     now: number;
-  }): number;
-  byCredentialHash(hash: string): TerminalRecord | undefined;
-  get(id: number): TerminalRecord | undefined;
-  list(): TerminalRecord[];
-  revoke(id: number, now: number): boolean;
+  }): Promise<number>;
+  byCredentialHash(hash: string): Promise<TerminalRecord | undefined>;
+  get(id: number): Promise<TerminalRecord | undefined>;
+  list(): Promise<TerminalRecord[]>;
+  /** False when the terminal was revoked already (or does not exist). */
+  revoke(id: number, now: number): Promise<boolean>;
   /** Unused codes of a household expire now. */
-  expireCodes(householdId: number, now: number): void;
-  setPresence(id: number, online: boolean, now: number): void;
-  /** Several presence changes in one transaction (one disk flush instead of one each). */
-  setPresenceMany(changes: { id: number; online: boolean; at: number }[]): void;
-  /** At start-up no terminal is connected yet, whatever the database says. */
-  markAllOffline(): void;
+  expireCodes(householdId: number, now: number): Promise<void>;
+  setPresence(id: number, online: boolean, now: number): Promise<void>;
+  /** Several presence changes (one terminal at most once) in one unit of work that waits for no disk flush. */
+  setPresenceMany(changes: readonly PresenceChange[]): Promise<void>;
+  /** Terminals not seen since `before` are offline (at start-up: nobody is connected to this hub yet). */
+  markOfflineSeenBefore(before: number): Promise<void>;
   /** Enrolled terminals (not revoked). */
-  countActive(): number;
+  countActive(): Promise<number>;
   /** City hall's fleet view (online as stored; the caller knows who is connected now). */
-  fleet(): FleetTerminal[];
-  /** What terminals reported on connecting (one transaction, no flush of its own, like presence). */
-  saveReports(
-    reports: {
-      terminalId: number;
-      appVersion: string | null;
-      protocolVersion: number;
-      address: string | null;
-      at: number;
-    }[],
-  ): void;
-  createVolumeTest(terminalId: number, requestedBy: string, at: number): VolumeTest;
+  fleet(): Promise<FleetTerminal[]>;
+  /** What terminals reported on connecting (one terminal at most once; one unit of work, no flush of its own, like presence). */
+  saveReports(reports: readonly TerminalReport[]): Promise<void>;
+  createVolumeTest(terminalId: number, requestedBy: string, at: number): Promise<VolumeTest>;
   /** The resident's answer; null when the test is not this terminal's or was answered already. */
-  answerVolumeTest(testId: number, terminalId: number, heard: boolean, at: number): VolumeTest | null;
+  answerVolumeTest(testId: number, terminalId: number, heard: boolean, at: number): Promise<VolumeTest | null>;
 }
 
 interface FleetRow {
@@ -120,110 +137,139 @@ const toRecord = (r: Row): TerminalRecord => ({
   householdId: r.household_id,
   districtId: r.district_id,
   online: r.online === 1,
-  lastSeenAt: r.last_seen_at == null ? null : new Date(r.last_seen_at).toISOString(),
+  lastSeenAt: isoOrNull(r.last_seen_at),
   revoked: r.revoked_at != null,
 });
 
-export function createSqliteTerminalsStore(db: Db): TerminalsStore {
-  const select = 'SELECT t.*, h.district_id FROM terminals t JOIN households h ON h.id = t.household_id';
-  const s = {
-    insertCode: db.prepare(
-      'INSERT INTO enrollment_codes (code_hash, household_id, created_by, created_at, expires_at) VALUES (@codeHash, @householdId, @createdBy, @now, @expiresAt)',
-    ),
-    codeByHash: db.prepare(
-      'SELECT id, household_id AS householdId, expires_at AS expiresAt, used_at AS usedAt FROM enrollment_codes WHERE code_hash = ?',
-    ),
-    useCode: db.prepare('UPDATE enrollment_codes SET used_at = ?, terminal_id = ? WHERE id = ? AND used_at IS NULL'),
-    revokeActive: db.prepare(
-      'UPDATE terminals SET revoked_at = ?, online = 0 WHERE household_id = ? AND revoked_at IS NULL',
-    ),
-    insertTerminal: db.prepare(
-      'INSERT INTO terminals (household_id, credential_hash, device_name, enrolled_at) VALUES (?, ?, ?, ?)',
-    ),
-    byHash: db.prepare(`${select} WHERE t.credential_hash = ?`),
-    get: db.prepare(`${select} WHERE t.id = ?`),
-    list: db.prepare(`${select} ORDER BY t.id`),
-    revoke: db.prepare('UPDATE terminals SET revoked_at = ?, online = 0 WHERE id = ? AND revoked_at IS NULL'),
-    expireCodes: db.prepare(
-      'UPDATE enrollment_codes SET expires_at = ? WHERE household_id = ? AND used_at IS NULL AND expires_at > ?',
-    ),
-    presence: db.prepare('UPDATE terminals SET online = ?, last_seen_at = ? WHERE id = ?'),
-    allOffline: db.prepare('UPDATE terminals SET online = 0 WHERE online = 1'),
-    countActive: db.prepare('SELECT COUNT(*) FROM terminals WHERE revoked_at IS NULL').pluck(),
-    fleet: db.prepare(
-      `SELECT t.id, t.household_id, h.name AS household_name, h.district_id, t.online, t.last_seen_at, t.revoked_at,
-         r.app_version, r.protocol_version, r.address,
-         (SELECT MAX(c.at) FROM checkins c WHERE c.household_id = t.household_id) AS last_checkin_at,
-         v.id AS vt_id, v.requested_at AS vt_requested_at, v.heard AS vt_heard, v.answered_at AS vt_answered_at
-       FROM terminals t JOIN households h ON h.id = t.household_id
-       LEFT JOIN terminal_reports r ON r.terminal_id = t.id
-       LEFT JOIN terminal_volume_tests v ON v.id = (SELECT MAX(id) FROM terminal_volume_tests WHERE terminal_id = t.id)
-       ORDER BY t.id`,
-    ),
-    report: db.prepare(
-      `INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at)
-       VALUES (@terminalId, @appVersion, @protocolVersion, @address, @at)
-       ON CONFLICT (terminal_id) DO UPDATE SET app_version = excluded.app_version,
-         protocol_version = excluded.protocol_version, address = excluded.address, connected_at = excluded.connected_at`,
-    ),
-    volumeTest: db.prepare(
-      'INSERT INTO terminal_volume_tests (terminal_id, requested_by, requested_at) VALUES (?, ?, ?) RETURNING id, requested_at, heard, answered_at',
-    ),
-    answerVolume: db.prepare(
-      'UPDATE terminal_volume_tests SET heard = ?, answered_at = ? WHERE id = ? AND terminal_id = ? AND heard IS NULL RETURNING id, requested_at, heard, answered_at',
-    ),
+const SELECT = `SELECT t.id, t.household_id, h.district_id, t.online, t.last_seen_at, t.revoked_at
+  FROM terminals t JOIN households h ON h.id = t.household_id`;
+const VOLUME_COLUMNS = 'id, requested_at, heard, answered_at';
+const PRESENCE = 'UPDATE terminals SET online = ?, last_seen_at = ? WHERE id = ?';
+const REPORT_SET = `ON CONFLICT (terminal_id) DO UPDATE SET app_version = excluded.app_version,
+  protocol_version = excluded.protocol_version, address = excluded.address, connected_at = excluded.connected_at`;
+const REPORT = `INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at)
+  VALUES (?, ?, ?, ?, ?) ${REPORT_SET}`;
+// PostgreSQL: a batch is one statement (one round trip however many terminals a storm brings).
+const PRESENCE_MANY_PG = `UPDATE terminals t SET online = u.online, last_seen_at = u.at
+  FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS u(online, at, id) WHERE t.id = u.id`;
+const REPORTS_MANY_PG = `INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at)
+  SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[]) ${REPORT_SET}`;
+const FLEET = `SELECT t.id, t.household_id, h.name AS household_name, h.district_id, t.online, t.last_seen_at, t.revoked_at,
+    r.app_version, r.protocol_version, r.address,
+    (SELECT MAX(c.at) FROM checkins c WHERE c.household_id = t.household_id) AS last_checkin_at,
+    v.id AS vt_id, v.requested_at AS vt_requested_at, v.heard AS vt_heard, v.answered_at AS vt_answered_at
+  FROM terminals t JOIN households h ON h.id = t.household_id
+  LEFT JOIN terminal_reports r ON r.terminal_id = t.id
+  LEFT JOIN terminal_volume_tests v ON v.id = (SELECT MAX(id) FROM terminal_volume_tests WHERE terminal_id = t.id)
+  ORDER BY t.id`;
+
+export function createTerminalsStore(sql: Sql): TerminalsStore {
+  const one = async (where: string, param: unknown) => {
+    const r = await sql.get<Row>(`${SELECT} WHERE ${where}`, [param]);
+    return r && toRecord(r);
   };
-  const writeReports = db.transaction((reports: Parameters<TerminalsStore['saveReports']>[0]) => {
-    for (const r of reports) s.report.run(r);
-  });
-  /** Presence-like writes need no disk flush of their own (see setPresenceMany). */
-  const unflushed = (write: () => void) => {
-    const previous = db.pragma('synchronous', { simple: true }) as number;
-    db.pragma('synchronous = NORMAL');
-    try {
-      write();
-    } finally {
-      db.pragma(`synchronous = ${Number(previous)}`);
-    }
-  };
-  const writePresence = db.transaction((changes: { id: number; online: boolean; at: number }[]) => {
-    for (const c of changes) s.presence.run(c.online ? 1 : 0, c.at, c.id);
-  });
+  const pg = sql.engine === 'postgres';
+  /**
+   * Rows (one terminal at most once) in a unit of work that waits for no disk flush: row by row on
+   * SQLite (a prepared statement), one statement of a column per parameter on PostgreSQL.
+   */
+  const writeRows = (rowText: string, unnestText: string, rows: readonly unknown[][]) =>
+    sql.transaction(
+      async (tx) => {
+        if (rows.length === 0) return;
+        if (pg)
+          await tx.run(
+            unnestText,
+            rows[0]!.map((_, i) => rows.map((r) => r[i])),
+          );
+        else for (const r of rows) await tx.run(rowText, r);
+      },
+      { flush: false },
+    );
   return {
-    createCode: (c) => Number(s.insertCode.run(c).lastInsertRowid),
-    codeByHash: (h) => s.codeByHash.get(h) as EnrollmentCodeRecord | undefined,
+    async createCode(c) {
+      const r = await sql.get<{ id: number }>(
+        `INSERT INTO enrollment_codes (code_hash, household_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (code_hash) DO NOTHING RETURNING id`,
+        [c.codeHash, c.householdId, c.createdBy, c.now, c.expiresAt],
+      );
+      return r ? r.id : null;
+    },
+    codeByHash: (h) =>
+      sql.get<EnrollmentCodeRecord>(
+        'SELECT id, household_id AS "householdId", expires_at AS "expiresAt", used_at AS "usedAt" FROM enrollment_codes WHERE code_hash = ?',
+        [h],
+      ),
     enroll: (x) =>
-      db.transaction(() => {
-        s.revokeActive.run(x.now, x.householdId);
-        const id = Number(s.insertTerminal.run(x.householdId, x.credentialHash, x.deviceName, x.now).lastInsertRowid);
-        if (s.useCode.run(x.now, id, x.codeId).changes !== 1) throw new Error('enrollment code already used');
-        return id;
-      })(),
-    byCredentialHash(h) {
-      const r = s.byHash.get(h) as Row | undefined;
-      return r && toRecord(r);
-    },
-    get(id) {
-      const r = s.get.get(id) as Row | undefined;
-      return r && toRecord(r);
-    },
-    list: () => (s.list.all() as Row[]).map(toRecord),
-    revoke: (id, now) => s.revoke.run(now, id).changes > 0,
-    expireCodes: (householdId, now) => void s.expireCodes.run(now, householdId, now),
-    setPresence: (id, online, now) => void s.presence.run(online ? 1 : 0, now, id),
-    setPresenceMany(changes) {
-      // Presence needs no disk flush of its own (the hub marks every terminal offline at start-up):
-      // in WAL mode a NORMAL commit is still atomic and survives a crash of the hub, and the next
-      // FULL commit flushes it anyway. Under a reconnect storm this was the hub's main disk wait.
-      unflushed(() => writePresence(changes));
-    },
-    markAllOffline: () => void s.allOffline.run(),
-    countActive: () => s.countActive.get() as number,
-    fleet: () => (s.fleet.all() as FleetRow[]).map(toFleet),
-    saveReports: (reports) => unflushed(() => writeReports(reports)),
-    createVolumeTest: (terminalId, by, at) => toVolumeTest(s.volumeTest.get(terminalId, by, at) as VolumeRow),
-    answerVolumeTest(testId, terminalId, heard, at) {
-      const r = s.answerVolume.get(heard ? 1 : 0, at, testId, terminalId) as VolumeRow | undefined;
+      sql.transaction(async (tx) => {
+        // Two enrollments of one household on two hubs take turns (SQLite's units of work already do):
+        // otherwise neither sees the other's new terminal and the second breaks "one active terminal".
+        if (pg) await tx.get('SELECT id FROM households WHERE id = ? FOR UPDATE', [x.householdId]);
+        await tx.run('UPDATE terminals SET revoked_at = ?, online = 0 WHERE household_id = ? AND revoked_at IS NULL', [
+          x.now,
+          x.householdId,
+        ]);
+        const t = await tx.get<{ id: number }>(
+          'INSERT INTO terminals (household_id, credential_hash, device_name, enrolled_at) VALUES (?, ?, ?, ?) RETURNING id',
+          [x.householdId, x.credentialHash, x.deviceName, x.now],
+        );
+        const used = await tx.run(
+          'UPDATE enrollment_codes SET used_at = ?, terminal_id = ? WHERE id = ? AND used_at IS NULL',
+          [x.now, t!.id, x.codeId],
+        );
+        if (used !== 1) throw new Error('enrollment code already used');
+        return t!.id;
+      }),
+    byCredentialHash: (h) => one('t.credential_hash = ?', h),
+    get: (id) => one('t.id = ?', id),
+    list: async () => (await sql.all<Row>(`${SELECT} ORDER BY t.id`)).map(toRecord),
+    revoke: async (id, now) =>
+      (await sql.run('UPDATE terminals SET revoked_at = ?, online = 0 WHERE id = ? AND revoked_at IS NULL', [
+        now,
+        id,
+      ])) > 0,
+    expireCodes: async (householdId, now) =>
+      void (await sql.run(
+        'UPDATE enrollment_codes SET expires_at = ? WHERE household_id = ? AND used_at IS NULL AND expires_at > ?',
+        [now, householdId, now],
+      )),
+    setPresence: async (id, online, now) => void (await sql.run(PRESENCE, [online ? 1 : 0, now, id])),
+    // Presence needs no disk flush of its own (the hub marks terminals offline at start-up): the
+    // commit is still atomic and survives a crash of the hub, and the next flushed commit flushes it
+    // anyway. Under a reconnect storm this was the hub's main disk wait.
+    setPresenceMany: (changes) =>
+      writeRows(
+        PRESENCE,
+        PRESENCE_MANY_PG,
+        changes.map((c) => [c.online ? 1 : 0, c.at, c.id]),
+      ),
+    markOfflineSeenBefore: async (before) =>
+      void (await sql.run(
+        'UPDATE terminals SET online = 0 WHERE online = 1 AND (last_seen_at IS NULL OR last_seen_at < ?)',
+        [before],
+      )),
+    countActive: async () =>
+      Number((await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM terminals WHERE revoked_at IS NULL'))!.n),
+    fleet: async () => (await sql.all<FleetRow>(FLEET)).map(toFleet),
+    saveReports: (reports) =>
+      writeRows(
+        REPORT,
+        REPORTS_MANY_PG,
+        reports.map((r) => [r.terminalId, r.appVersion, r.protocolVersion, r.address, r.at]),
+      ),
+    createVolumeTest: async (terminalId, by, at) =>
+      toVolumeTest(
+        (await sql.get<VolumeRow>(
+          `INSERT INTO terminal_volume_tests (terminal_id, requested_by, requested_at) VALUES (?, ?, ?) RETURNING ${VOLUME_COLUMNS}`,
+          [terminalId, by, at],
+        ))!,
+      ),
+    async answerVolumeTest(testId, terminalId, heard, at) {
+      const r = await sql.get<VolumeRow>(
+        `UPDATE terminal_volume_tests SET heard = ?, answered_at = ? WHERE id = ? AND terminal_id = ? AND heard IS NULL
+         RETURNING ${VOLUME_COLUMNS}`,
+        [heard ? 1 : 0, at, testId, terminalId],
+      );
       return r ? toVolumeTest(r) : null;
     },
   };

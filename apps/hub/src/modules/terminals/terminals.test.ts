@@ -77,8 +77,8 @@ describe('terminal enrollment', () => {
   });
 
   it('re-enrolling a household revokes its previous terminal', async () => {
-    const first = hub.enrollTerminal(hub.fixture.households[0]!);
-    const second = hub.enrollTerminal(hub.fixture.households[0]!);
+    const first = await hub.enrollTerminal(hub.fixture.households[0]!);
+    const second = await hub.enrollTerminal(hub.fixture.households[0]!);
     expect(
       (await hub.as({ bearer: first.credential })({ method: 'GET', url: '/api/terminal/profile' })).statusCode,
     ).toBe(401);
@@ -101,14 +101,14 @@ describe('terminal connections', () => {
   });
 
   it('connects with its credential, receives its profile and is tracked online then offline', async () => {
-    const { terminalId, credential } = hub.enrollTerminal(hub.fixture.households[1]!);
+    const { terminalId, credential } = await hub.enrollTerminal(hub.fixture.households[1]!);
     const cityhall = await hub.staff('cityhall');
     const presence = nextEvent<{ terminalId: number; online: boolean }>(cityhall, 'terminal:presenceChanged');
     const socket = await hub.connectTerminal(credential);
     expect((await socket.profile).terminalId).toBe(terminalId);
     expect(await presence).toMatchObject({ terminalId, online: true });
-    expect(hub.stores.terminals.get(terminalId)).toMatchObject({ online: true });
-    expect(hub.stores.terminals.get(terminalId)!.lastSeenAt).not.toBeNull();
+    expect(await hub.stores.terminals.get(terminalId)).toMatchObject({ online: true });
+    expect((await hub.stores.terminals.get(terminalId))!.lastSeenAt).not.toBeNull();
 
     const heartbeat = await emitAck<{ ok: boolean; data: { serverTime: string } }>(socket, 'terminal:heartbeat', {});
     expect(heartbeat.ok).toBe(true);
@@ -116,11 +116,11 @@ describe('terminal connections', () => {
     const offline = nextEvent<{ online: boolean }>(cityhall, 'terminal:presenceChanged');
     socket.close();
     expect(await offline).toMatchObject({ online: false });
-    expect(hub.stores.terminals.get(terminalId)).toMatchObject({ online: false });
+    expect(await hub.stores.terminals.get(terminalId)).toMatchObject({ online: false });
   });
 
   it('refuses a mismatched protocol version with a reason', async () => {
-    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const { credential } = await hub.enrollTerminal(hub.fixture.households[0]!);
     await expect(hub.connectTerminal(credential, PROTOCOL_VERSION + 1)).rejects.toMatchObject({
       data: { code: 'PROTOCOL_MISMATCH', serverProtocolVersion: PROTOCOL_VERSION },
     });
@@ -129,7 +129,7 @@ describe('terminal connections', () => {
   it('refuses a missing, wrong or revoked credential', async () => {
     await expect(hub.connectTerminal('')).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
     await expect(hub.connectTerminal('tsd_wrong')).rejects.toMatchObject({ data: { code: 'CREDENTIAL_REVOKED' } });
-    const { terminalId, credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const { terminalId, credential } = await hub.enrollTerminal(hub.fixture.households[0]!);
     const socket = await hub.connectTerminal(credential);
     const revoked = nextEvent(socket, 'terminal:revoked');
     const disconnected = nextEvent(socket, 'disconnect');
@@ -141,7 +141,7 @@ describe('terminal connections', () => {
   });
 
   it('a terminal credential cannot open the staff namespace or call staff routes', async () => {
-    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const { credential } = await hub.enrollTerminal(hub.fixture.households[0]!);
     for (const [method, path] of [
       ['GET', '/api/households'],
       ['GET', '/api/users'],
@@ -154,7 +154,7 @@ describe('terminal connections', () => {
   });
 
   it('answers a malformed heartbeat with a validation error and keeps the connection', async () => {
-    const { credential } = hub.enrollTerminal(hub.fixture.households[0]!);
+    const { credential } = await hub.enrollTerminal(hub.fixture.households[0]!);
     const socket = await hub.connectTerminal(credential);
     const res = await emitAck<{ ok: boolean; error: { code: string } }>(socket, 'terminal:heartbeat', {
       extra: 'x'.repeat(100),

@@ -31,7 +31,7 @@ describe('help requests', () => {
     async (made) => {
       ({ hub, clock } = made);
       mail.mails.length = 0;
-      ({ credential } = hub.enrollTerminal(hub.fixture.households[0]!));
+      ({ credential } = await hub.enrollTerminal(hub.fixture.households[0]!));
       terminal = await hub.connectTerminal(credential);
       // City hall's disaster support team member, by e-mail.
       const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
@@ -103,7 +103,7 @@ describe('help requests', () => {
   });
 
   it('a safety check: 助けが必要です opens a help request, and households that do not answer are alerted after an hour', async () => {
-    const other = hub.enrollTerminal(hub.fixture.households[1]!);
+    const other = await hub.enrollTerminal(hub.fixture.households[1]!);
     await hub.connectTerminal(other.credential); // connected, and never answers
     const cityhallSession = hub.sessionFor(hub.fixture.users.cityhall);
     const created = await hub.as(cityhallSession)({

@@ -36,7 +36,7 @@ describe('plan test', () => {
       ({ hub, clock } = made);
       watch = hub.capabilities.watch as WatchService;
       household = hub.fixture.households[0]!;
-      terminal = await hub.connectTerminal(hub.enrollTerminal(household).credential);
+      terminal = await hub.connectTerminal((await hub.enrollTerminal(household)).credential);
       await emitAck(terminal, 'checkin:submit', {
         idempotencyKey: randomUUID(),
         pressedAt: new Date(clock.now()).toISOString(),

@@ -28,9 +28,9 @@ async function setup(start = jst(5, 0, 0), db?: Db): Promise<Ctx> {
   const clock = new FakeClock(start);
   const hub = await createTestHub({ clock, ...(db ? { db } : {}) });
   const hh = hub.fixture.households;
-  const terminals = hh.map((h) => enrollTerminal(hub, h).terminalId);
+  const terminals = (await Promise.all(hh.map((h) => enrollTerminal(hub, h)))).map((t) => t.terminalId);
   // Terminals count as online unless a test takes them down.
-  for (const t of terminals) hub.stores.terminals.setPresence(t, true, clock.now());
+  for (const t of terminals) await hub.stores.terminals.setPresence(t, true, clock.now());
   const watch = hub.capabilities.watch as WatchService;
   await watch.tick();
   return { hub, clock, watch, hh, terminals };
@@ -310,7 +310,7 @@ describe('watch scheduler and escalation ladder', () => {
     c = await setup(jst(5, 6, 0));
     const h = c.hh[0]!;
     await plan(c, h, { offlineAlertMinutes: 120, days: [] });
-    c.hub.stores.terminals.setPresence(c.terminals[0]!, false, c.clock.now());
+    await c.hub.stores.terminals.setPresence(c.terminals[0]!, false, c.clock.now());
     await c.watch.tick();
     await advanceTo(c, jst(5, 7, 59));
     expect(alertsOf(c, h, 'terminal_offline')).toEqual([]);
@@ -331,15 +331,15 @@ describe('watch scheduler and escalation ladder', () => {
     );
     for (const h of extra) {
       c.hub.stores.households.assignWatcher(h, c.hub.fixture.users.watcher, 1);
-      const { terminalId } = enrollTerminal(c.hub, h);
-      c.hub.stores.terminals.setPresence(terminalId, true, c.clock.now());
+      const { terminalId } = await enrollTerminal(c.hub, h);
+      await c.hub.stores.terminals.setPresence(terminalId, true, c.clock.now());
     }
     const inDistrict = [c.hh[0]!, ...extra];
     for (const h of [...c.hh, ...extra]) await plan(c, h, { offlineAlertMinutes: 30 });
     // Power cut at 08:00: three of five go down within two minutes.
     const terminalOf = (h: number) => c.hub.stores.households.get(h)!.terminal!.id;
     for (const [i, h] of inDistrict.slice(0, 3).entries())
-      c.hub.stores.terminals.setPresence(terminalOf(h), false, jst(5, 8, i));
+      await c.hub.stores.terminals.setPresence(terminalOf(h), false, jst(5, 8, i));
     await c.watch.tick();
     await advanceTo(c, jst(5, 8, 6));
     // Two have been down five minutes, the third only four: not yet an outage.
@@ -361,7 +361,7 @@ describe('watch scheduler and escalation ladder', () => {
     expect((await c.watch.board([c.hh[0]!])).rows[0]!.possibleOutage).toBe(true);
 
     // Power back: the district alert resolves itself.
-    for (const h of inDistrict) c.hub.stores.terminals.setPresence(terminalOf(h), true, c.clock.now());
+    for (const h of inDistrict) await c.hub.stores.terminals.setPresence(terminalOf(h), true, c.clock.now());
     await c.watch.tick();
     expect(c.hub.ctx.db.prepare('SELECT state, outcome FROM watch_alerts WHERE id = ?').get(district1[0]!.id)).toEqual({
       state: 'resolved',

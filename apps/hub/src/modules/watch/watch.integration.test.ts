@@ -24,7 +24,7 @@ describe('watch over real sockets', () => {
     async (made) => {
       ({ hub, clock } = made);
       watch = hub.capabilities.watch as WatchService;
-      ({ credential } = hub.enrollTerminal(hub.fixture.households[0]!));
+      ({ credential } = await hub.enrollTerminal(hub.fixture.households[0]!));
       terminal = await hub.connectTerminal(credential);
     },
     jst(5, 8, 30),
@@ -190,7 +190,7 @@ describe('watch over real sockets', () => {
 
   describe('authorization', () => {
     async function raiseAlerts() {
-      hub.enrollTerminal(hub.fixture.households[2]!);
+      await hub.enrollTerminal(hub.fixture.households[2]!);
       await watch.tick();
       clock.set(jst(5, 11, 0));
       await hub.capabilities.watch.settle();

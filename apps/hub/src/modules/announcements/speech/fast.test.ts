@@ -53,7 +53,7 @@ describe("the voice clip's fast path", () => {
 
   it('answers a targeted terminal with the same bytes and headers as the route, and 304 when unchanged', async () => {
     const url = await publish();
-    const terminal = hub.enrollTerminal(hub.fixture.households[0]!);
+    const terminal = await hub.enrollTerminal(hub.fixture.households[0]!);
     const fast = await get(url, bearer(terminal.credential));
     expect(fast.status).toBe(200);
     const bytes = Buffer.from(await fast.arrayBuffer());
@@ -91,8 +91,8 @@ describe("the voice clip's fast path", () => {
 
   it('leaves every refusal and every other caller to the route, which answers as before', async () => {
     const url = await publish();
-    const targeted = hub.enrollTerminal(hub.fixture.households[0]!);
-    const other = hub.enrollTerminal(hub.fixture.households[1]!);
+    const targeted = await hub.enrollTerminal(hub.fixture.households[0]!);
+    const other = await hub.enrollTerminal(hub.fixture.households[1]!);
     expect((await get(url, bearer(targeted.credential))).status).toBe(200);
 
     const refusals: [string, Record<string, string>, number, string][] = [
@@ -124,7 +124,7 @@ describe("the voice clip's fast path", () => {
       async () => hub.enrollTerminal(hub.fixture.households[0]!),
     ];
     for (const end of ends) {
-      const t = hub.enrollTerminal(hub.fixture.households[0]!);
+      const t = await hub.enrollTerminal(hub.fixture.households[0]!);
       expect((await get(url, bearer(t.credential))).status).toBe(200);
       await end(t);
       const res = await get(url, bearer(t.credential));

@@ -19,8 +19,11 @@ const CLIP_URL = /^\/api\/announcements\/([1-9]\d{0,8})\/speech(?:\?lang=(ja|en)
 export const CLIP_ROUTE = '/api/announcements/:id/speech';
 
 export interface FastClipDeps extends SpeechRouteDeps {
-  /** The same (cached) device-credential check as the route's authentication. */
-  authenticate(credential: string): Principal | null;
+  /**
+   * A credential the route's authentication remembers (it cannot wait for the database): one not
+   * remembered yet goes the router's way once, which remembers it.
+   */
+  authenticate(credential: string): Principal | null | undefined;
   securityHeaders: HeaderList;
   /** Counts an answer (status) as the route's requests are counted. */
   count(status: number): void;

@@ -30,7 +30,7 @@ export async function registerSpeech(
   hub.fast.add(
     fastClip({
       ...deps,
-      authenticate: (credential) => terminals.authenticate(credential),
+      authenticate: (credential) => terminals.remembered(credential),
       securityHeaders: hub.fast.securityHeaders,
       count: (status) => ctx.metrics.httpRequests.inc({ method: 'GET', route: CLIP_ROUTE, status: String(status) }),
     }),

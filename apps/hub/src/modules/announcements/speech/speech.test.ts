@@ -89,8 +89,8 @@ describe("announcements' hub voice", () => {
     expect(english.statusCode).toBe(200);
     expect(english.rawPayload.equals(staff.rawPayload)).toBe(false);
 
-    const targeted = enrollTerminal(hub, hub.fixture.households[0]!);
-    const other = enrollTerminal(hub, hub.fixture.households[1]!);
+    const targeted = await enrollTerminal(hub, hub.fixture.households[0]!);
+    const other = await enrollTerminal(hub, hub.fixture.households[1]!);
     expect((await as(hub, { bearer: targeted.credential })({ method: 'GET', url })).statusCode).toBe(200);
     // Another household's terminal is told the clip does not exist, like an unknown id.
     const refused = await as(hub, { bearer: other.credential })({ method: 'GET', url });
@@ -264,7 +264,7 @@ describe("announcements' hub voice", () => {
     expect(speechWith(engine).prune(live, CLIP_GRACE_MS)).toEqual({ removed: 3, kept: 2 });
     expect(clips()).toHaveLength(2);
     // The published one is still heard by its terminal; the cancelled one is no longer anyone's.
-    const terminal = enrollTerminal(hub, hub.fixture.households[0]!);
+    const terminal = await enrollTerminal(hub, hub.fixture.households[0]!);
     const fetch = (id: number) =>
       as(hub, { bearer: terminal.credential })({ method: 'GET', url: `/api/announcements/${id}/speech` });
     expect((await fetch(kept.id)).statusCode).toBe(200);
