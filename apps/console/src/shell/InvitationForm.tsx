@@ -3,10 +3,10 @@
  * knows it), then signs in as usual.
  */
 import type { InvitationAccepted } from '@tsunagu/protocol';
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiClient } from '../api/client';
-import { TextField } from './form';
+import { TextField, useFormFields } from './form';
 import { Button, ErrorMessage, useAction } from './ui';
 
 export function InvitationForm(props: {
@@ -15,8 +15,8 @@ export function InvitationForm(props: {
   onCancel(): void;
 }) {
   const { t } = useTranslation();
-  const [code, setCode] = useState('');
-  const [password, setPassword] = useState('');
+  const { values, field } = useFormFields({ invitationCode: '', newPassword: '' });
+  const { invitationCode: code, newPassword: password } = values;
   const { busy, error, run } = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -41,23 +41,19 @@ export function InvitationForm(props: {
       <p>{t('login.invitationIntro')}</p>
       <TextField
         label={t('login.invitationCode')}
-        value={code}
-        onChange={setCode}
+        {...field('invitationCode')}
         autoComplete="one-time-code"
         autoCapitalize="characters"
         spellCheck={false}
         required
-        name="invitationCode"
       />
       <TextField
         label={t('login.newPassword')}
         type="password"
         autoComplete="new-password"
-        value={password}
-        onChange={setPassword}
+        {...field('newPassword')}
         required
         minLength={10}
-        name="newPassword"
       />
       <ErrorMessage error={error} testId="invitation-error" />
       <button
