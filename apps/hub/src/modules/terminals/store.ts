@@ -71,58 +71,7 @@ export interface TerminalsStore {
   answerVolumeTest(testId: number, terminalId: number, heard: boolean, at: number): Promise<VolumeTest | null>;
 }
 
-interface FleetRow {
-  id: number;
-  household_id: number;
-  household_name: string;
-  district_id: number;
-  online: number;
-  last_seen_at: number | null;
-  revoked_at: number | null;
-  app_version: string | null;
-  protocol_version: number | null;
-  address: string | null;
-  last_checkin_at: number | null;
-  vt_id: number | null;
-  vt_requested_at: number | null;
-  vt_heard: number | null;
-  vt_answered_at: number | null;
-}
 const isoOrNull = (t: number | null) => (t == null ? null : new Date(t).toISOString());
-interface VolumeRow {
-  id: number;
-  requested_at: number;
-  heard: number | null;
-  answered_at: number | null;
-}
-const toVolumeTest = (v: VolumeRow): VolumeTest => ({
-  id: v.id,
-  requestedAt: new Date(v.requested_at).toISOString(),
-  heard: v.heard === null ? null : v.heard === 1,
-  answeredAt: isoOrNull(v.answered_at),
-});
-const toFleet = (r: FleetRow): FleetTerminal => ({
-  id: r.id,
-  householdId: r.household_id,
-  householdName: r.household_name,
-  districtId: r.district_id,
-  online: r.online === 1,
-  lastSeenAt: isoOrNull(r.last_seen_at),
-  revoked: r.revoked_at != null,
-  appVersion: r.app_version,
-  protocolVersion: r.protocol_version,
-  address: r.address,
-  lastCheckinAt: isoOrNull(r.last_checkin_at),
-  volumeTest:
-    r.vt_id === null
-      ? null
-      : toVolumeTest({
-          id: r.vt_id,
-          requested_at: r.vt_requested_at!,
-          heard: r.vt_heard,
-          answered_at: r.vt_answered_at,
-        }),
-});
 
 interface Row {
   id: number;
@@ -139,6 +88,47 @@ const toRecord = (r: Row): TerminalRecord => ({
   online: r.online === 1,
   lastSeenAt: isoOrNull(r.last_seen_at),
   revoked: r.revoked_at != null,
+});
+
+interface FleetRow extends Row {
+  household_name: string;
+  app_version: string | null;
+  protocol_version: number | null;
+  address: string | null;
+  last_checkin_at: number | null;
+  vt_id: number | null;
+  vt_requested_at: number | null;
+  vt_heard: number | null;
+  vt_answered_at: number | null;
+}
+interface VolumeRow {
+  id: number;
+  requested_at: number;
+  heard: number | null;
+  answered_at: number | null;
+}
+const toVolumeTest = (v: VolumeRow): VolumeTest => ({
+  id: v.id,
+  requestedAt: new Date(v.requested_at).toISOString(),
+  heard: v.heard === null ? null : v.heard === 1,
+  answeredAt: isoOrNull(v.answered_at),
+});
+const toFleet = (r: FleetRow): FleetTerminal => ({
+  ...toRecord(r),
+  householdName: r.household_name,
+  appVersion: r.app_version,
+  protocolVersion: r.protocol_version,
+  address: r.address,
+  lastCheckinAt: isoOrNull(r.last_checkin_at),
+  volumeTest:
+    r.vt_id === null
+      ? null
+      : toVolumeTest({
+          id: r.vt_id,
+          requested_at: r.vt_requested_at!,
+          heard: r.vt_heard,
+          answered_at: r.vt_answered_at,
+        }),
 });
 
 const SELECT = `SELECT t.id, t.household_id, h.district_id, t.online, t.last_seen_at, t.revoked_at
