@@ -33,7 +33,6 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'CAP messages',
   'orders',
   'notifications',
-  'watchers',
   'retention',
 ];
 
