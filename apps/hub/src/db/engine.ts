@@ -33,7 +33,6 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'CAP messages',
   'orders',
   'notifications',
-  'retention',
 ];
 
 /** Why a hub given TSUNAGU_DATABASE_URL does not start yet (rather than quietly using SQLite). */
