@@ -31,7 +31,6 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'shops',
   'announcements and receipts',
   'CAP messages',
-  'orders',
   'notifications',
 ];
 

@@ -4,11 +4,11 @@ import type { CallsService } from '../calls/service';
 import { ordersRoutes } from './routes';
 import { createOrdersService, type OrdersService } from './service';
 import { registerOrderSockets } from './socket';
-import { createSqliteOrdersStore } from './store';
+import { createOrdersStore } from './store';
 
 export async function registerOrders(hub: HubCore, needs: { calls: CallsService }): Promise<OrdersService> {
   const orders = createOrdersService(hub.ctx, {
-    store: createSqliteOrdersStore(hub.ctx.db),
+    store: createOrdersStore(hub.ctx.sql),
     shops: hub.stores.shops,
     households: hub.stores.households,
   });
