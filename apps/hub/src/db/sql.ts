@@ -6,6 +6,7 @@
  * the SQLite path behaves as the synchronous store did.
  */
 import type { Statement } from 'better-sqlite3';
+import { postgresFailure } from '../lib/storage-errors';
 import type { Db } from './database';
 import { inTransaction, type Pg, type PgClient } from './postgres';
 
@@ -111,14 +112,20 @@ function createSqliteSql(db: Db): Sql {
 
 type Queryable = Pick<Pg | PgClient, 'query'>;
 
+/** A lost server is told apart from other failures (lib/storage-errors.ts): retry later, not a bug. */
+const rethrown = (err: unknown): never => {
+  throw postgresFailure(err);
+};
+
 function postgresRunner(q: Queryable, transaction: Sql['transaction']): Sql {
-  const rows = async <R>(text: string, params: readonly unknown[] = []) =>
-    (await q.query(numbered(text), params as unknown[])).rows as R[];
+  const query = (text: string, params: readonly unknown[]) =>
+    q.query(numbered(text), params as unknown[]).catch(rethrown);
+  const rows = async <R>(text: string, params: readonly unknown[] = []) => (await query(text, params)).rows as R[];
   return {
     engine: 'postgres',
     all: rows,
     get: async (text, params) => (await rows<never>(text, params))[0],
-    run: async (text, params = []) => (await q.query(numbered(text), params as unknown[])).rowCount ?? 0,
+    run: async (text, params = []) => (await query(text, params)).rowCount ?? 0,
     anyOf: (column, values) => [`${column} = ANY(?)`, values],
     idsOf: (ids) => ['SELECT unnest(?::bigint[]) AS id', ids],
     transaction,
@@ -147,7 +154,7 @@ export function postgresSql(pg: Pg): Sql {
     inTransaction(pg, async (client) => {
       if (options?.flush === false) await client.query('SET LOCAL synchronous_commit = off');
       return work(clientSql(client));
-    }),
+    }).catch(rethrown),
   );
 }
 

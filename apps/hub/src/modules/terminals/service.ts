@@ -4,14 +4,13 @@ import type { HubContext } from '../../context';
 import { AppError, notFound } from '../../lib/errors';
 import { type Principal, terminalOf } from '../../lib/principal';
 import { randomDigits, randomToken, sha256 } from '../../lib/secrets';
-import { storageProblemOf } from '../../lib/storage-errors';
 import type { Found } from '../../plugins/auth';
 import { rooms } from '../../plugins/socket';
 import type { HouseholdsStore } from '../households/store';
 import type { ShopsStore } from '../shops/store';
 import { batchedWrites } from './batched';
 import { createCredentialCache } from './credentials';
-import type { PresenceChange, TerminalsStore } from './store';
+import { EnrollmentCodeUsedError, type PresenceChange, type TerminalsStore } from './store';
 
 export const DEFAULT_CODE_TTL_MINUTES = 24 * 60;
 
@@ -137,8 +136,9 @@ export function createTerminalsService(
           now: clock.now(),
         });
       } catch (err) {
-        // A full disk is not a used code: the installer is told to try again later.
-        if (storageProblemOf(err)) throw err;
+        // Only a code used meanwhile is a used code. A full disk or a lost database server is
+        // STORAGE_UNAVAILABLE (retry later, the code still works); anything else is the hub's fault.
+        if (!(err instanceof EnrollmentCodeUsedError)) throw err;
         throw new AppError(
           400,
           'ENROLLMENT_CODE_USED',

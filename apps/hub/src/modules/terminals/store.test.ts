@@ -3,8 +3,10 @@
  * enrollments at once), one active terminal per household (also when two codes of one household are
  * used at once), revocation once, presence and reports in batches, volume tests answered once.
  */
+
+import { storageProblemOf } from '../../lib/storage-errors';
 import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
-import { createTerminalsStore, type TerminalsStore } from './store';
+import { createTerminalsStore, EnrollmentCodeUsedError, type TerminalsStore } from './store';
 
 const UNIQUE = /UNIQUE|unique|duplicate key/;
 const CHECK = /CHECK|check constraint/;
@@ -194,5 +196,18 @@ describe.each(ENGINES)('terminals store on %s', (engine) => {
     // The test server may run without flushes altogether: a unit of work not asking keeps the server's setting.
     const usual = engine === 'sqlite' ? 2 : await setting(sql);
     expect([relaxed, flushed]).toEqual([engine === 'sqlite' ? 1 : 'off', usual]);
+  });
+
+  it('tells a code used meanwhile from a database that went away', async () => {
+    const { householdId, codeId } = await withCode();
+    await enroll({ householdId, codeId });
+    await expect(enroll({ householdId, codeId })).rejects.toBeInstanceOf(EnrollmentCodeUsedError);
+    if (engine === 'sqlite') return;
+    // PostgreSQL: the server out of reach is a storage problem (STORAGE_UNAVAILABLE, retry), not a used code.
+    const other = await withCode();
+    await db.breakConnection();
+    const lost = await enroll(other).catch((err: unknown) => err);
+    expect(lost).not.toBeInstanceOf(EnrollmentCodeUsedError);
+    expect(storageProblemOf(lost)).toBe('unreachable');
   });
 });

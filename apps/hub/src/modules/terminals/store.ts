@@ -27,6 +27,14 @@ export interface TerminalReport {
   at: number;
 }
 
+/** The enrollment code was used meanwhile (another installer, another hub): nothing was stored. */
+export class EnrollmentCodeUsedError extends Error {
+  constructor() {
+    super('enrollment code already used');
+    this.name = 'EnrollmentCodeUsedError';
+  }
+}
+
 export interface TerminalsStore {
   /** The new code's id; null when its hash is taken already (the caller draws another). */
   createCode(c: {
@@ -207,7 +215,7 @@ export function createTerminalsStore(sql: Sql): TerminalsStore {
           'UPDATE enrollment_codes SET used_at = ?, terminal_id = ? WHERE id = ? AND used_at IS NULL',
           [x.now, t!.id, x.codeId],
         );
-        if (used !== 1) throw new Error('enrollment code already used');
+        if (used !== 1) throw new EnrollmentCodeUsedError();
         return t!.id;
       }),
     byCredentialHash: (h) => one('t.credential_hash = ?', h),

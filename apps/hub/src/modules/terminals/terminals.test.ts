@@ -1,7 +1,9 @@
 import { PROTOCOL_VERSION } from '@tsunagu/protocol';
+import { postgresSql } from '../../db/sql';
 import type { FakeClock } from '../../lib/clock';
 import { eachFakeClockHub } from '../../testing/fake-clock';
 import { connectSocket, emitAck, nextEvent, staffSocket, type TestHub, withHub } from '../../testing/harness';
+import { createTestDatabase } from '../../testing/postgres';
 
 describe('terminal enrollment', () => {
   let hub: TestHub;
@@ -47,6 +49,27 @@ describe('terminal enrollment', () => {
     const again = await enroll(code);
     expect(again.statusCode).toBe(400);
     expect(again.json().error.code).toBe('ENROLLMENT_CODE_USED');
+  });
+
+  it('lets one of two installers enrolling with one code at once through; the other hears the code was used', async () => {
+    const { code } = (await issue()).json();
+    const answers = await Promise.all([enroll(code), enroll(code)]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    expect(answers.find((r) => r.statusCode === 400)!.json().error.code).toBe('ENROLLMENT_CODE_USED');
+  });
+
+  it('answers a lost database with STORAGE_UNAVAILABLE (retry later), not a used code, and the code still works', async () => {
+    const { code } = (await issue()).json();
+    // The error the PostgreSQL runner gives once its server is gone (a real one, stopped).
+    const t = await createTestDatabase();
+    const sql = postgresSql(t.pg);
+    await t.drop();
+    const lost = await sql.get('SELECT 1').catch((err: unknown) => err);
+    jest.spyOn(hub.stores.terminals, 'enroll').mockRejectedValueOnce(lost);
+    const res = await enroll(code);
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', retryable: true });
+    expect((await enroll(code)).statusCode).toBe(200);
   });
 
   it('refuses an expired code', async () => {
