@@ -34,7 +34,7 @@ const spoken = (page: Page) => page.evaluate(() => (window as unknown as { __spo
 
 test('an emergency from the console takes over the terminal within a second, is spoken, acknowledged and counted live', async () => {
   const { hub } = suite;
-  const households = hub.hub.stores.households.list();
+  const households = await hub.hub.stores.households.list();
   const household = households.find((h: Household) => !h.terminal) ?? households[0]!;
   const terminal = await openResidentTerminal(household.id);
   const console_ = await openCityHall();

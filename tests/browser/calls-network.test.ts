@@ -31,7 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => proxy.close());
 
-const terminalIdOf = (householdId: number) => suite.hub.hub.stores.households.get(householdId)!.terminal!.id;
+const terminalIdOf = async (householdId: number) =>
+  (await suite.hub.hub.stores.households.get(householdId))!.terminal!.id;
 
 /** The link between the proxied page and the hub is cut (reset) and stays cut until `reconnect`. */
 function cut() {
@@ -78,7 +79,7 @@ async function bothEnded(terminal: Page, operator: Page, consoleReason: string) 
 test('the terminal’s network drops: back soon, the call resumes; away past the grace period, it ends on both sides', async () => {
   const call = await connectedThrough('terminal', 0);
   const { resident, terminal, operator } = call;
-  const room = terminalRoom(terminalIdOf(resident.householdId));
+  const room = terminalRoom(await terminalIdOf(resident.householdId));
 
   cut();
   await untilGone(suite.hub, 'terminals', room);

@@ -10,7 +10,7 @@ jest.setTimeout(180_000);
 const suite = browserSuite();
 
 test('fleet view: versions and address, volume test answered on the terminal, restart, replace', async () => {
-  const household = suite.hub.hub.stores.households.list()[0]!;
+  const household = (await suite.hub.hub.stores.households.list())[0]!;
   const terminal = await openPage(suite, 'terminal');
   await terminal.goto(`${suite.hub.url}/terminal/`);
   await enrollOnKeypad(terminal, suite.hub, household.id);

@@ -70,9 +70,9 @@ test('city hall sees all 21 households live, issues an enrollment code and revok
   await expect(page.getByTestId('households-summary').textContent()).resolves.toContain('端末オンライン 1 台');
 
   // District filter.
-  const districts = hub.hub.stores.households.listDistricts();
+  const districts = await hub.hub.stores.households.listDistricts();
   const district = districts[0]!;
-  const inDistrict = hub.hub.stores.households.list({ districtId: district.id }).length;
+  const inDistrict = (await hub.hub.stores.households.list({ districtId: district.id })).length;
   await page.getByTestId('district-filter').selectOption(String(district.id));
   await expect(page.getByTestId('household-row').count()).resolves.toBe(inDistrict);
   await page.getByTestId('district-filter').selectOption('0');
@@ -208,7 +208,7 @@ test('a watcher sees only their assigned households; signing out returns to the 
   const { hub } = suite;
   const page = await signedInAt('welfare1', 'nav-my-households', 'households-table');
   const welfare1 = (await hub.hub.stores.accounts.userByUsername('welfare1'))!;
-  const assigned = hub.hub.stores.households.list({ watcherUserId: welfare1.id });
+  const assigned = await hub.hub.stores.households.list({ watcherUserId: welfare1.id });
   expect(assigned.length).toBeGreaterThan(0);
   expect(assigned.length).toBeLessThan(21);
   await expect(page.getByTestId('household-row').count()).resolves.toBe(assigned.length);

@@ -45,7 +45,7 @@ test('the status page, the storage banner and a refused write, in plain Japanese
     status = await postAsConsole(page, '/api/households', {
       name: '満杯',
       address: '試験町 1',
-      districtId: suite.hub.hub.stores.households.listDistricts()[0]!.id,
+      districtId: (await suite.hub.hub.stores.households.listDistricts())[0]!.id,
       notes: 'x'.repeat(2000),
     });
   }

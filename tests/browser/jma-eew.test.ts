@@ -46,7 +46,7 @@ async function openTerminal(householdId: number): Promise<Page> {
 }
 
 test('an EEW POSTed by a machine takes the terminal over; the console shows it in 自動配信の記録', async () => {
-  const household = hub.hub.stores.households.list()[0]!;
+  const household = (await hub.hub.stores.households.list())[0]!;
   const terminal = await openTerminal(household.id);
   // The terminal asks the hub for the announcement's voice clip at each reading (404 until it is made).
   const clipAnswers: { id: number; status: number }[] = [];

@@ -34,7 +34,7 @@ async function expectInert(page: Page): Promise<void> {
 }
 
 test('an announcement with HTML and script in it is shown as text on the terminal and in the console', async () => {
-  const household = suite.hub.hub.stores.households.list()[0]!;
+  const household = (await suite.hub.hub.stores.households.list())[0]!;
   const terminal = await openTerminal(suite, { householdId: household.id }, pageOptions);
   const console_ = await openConsole(suite, 'cityhall', pageOptions);
   for (const page of [terminal, console_]) page.on('dialog', (d) => void d.dismiss());

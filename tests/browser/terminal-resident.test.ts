@@ -17,15 +17,15 @@ jest.setTimeout(240_000);
 
 const { suite, clock } = shopsOpenSuite();
 /** Two households without a demo terminal: one enrolled on the keypad, one whose terminal the later tests use. */
-const households = () => {
+const households = async () => {
   const enrolled = new Set(suite.hub.demo.terminals.map((t) => t.householdId));
-  return suite.hub.hub.stores.households.list().filter((h) => !enrolled.has(h.id) && h.language === 'ja');
+  return (await suite.hub.hub.stores.households.list()).filter((h) => !enrolled.has(h.id) && h.language === 'ja');
 };
 let resident: { terminal: Page; householdId: number } | undefined;
 /** The later tests' terminal, on its home screen (enrolled for them, whatever the keypad test did). */
 async function residentTerminal() {
   if (!resident) {
-    const householdId = households()[1]!.id;
+    const householdId = (await households())[1]!.id;
     const { credential } = await enrollTerminal(suite.hub.hub, householdId);
     resident = { terminal: await openTerminal(suite, { credential }), householdId };
   }
@@ -47,7 +47,7 @@ test('enrollment: after an error the boxes clear and typing works; a used code s
   await terminal.getByTestId('key-delete').click();
 
   // A household without a demo terminal; its first code is used by another terminal first.
-  const householdId = households()[0]!.id;
+  const householdId = (await households())[0]!.id;
   const used = await suite.hub.issueEnrollmentCode(householdId);
   await suite.hub.hub.services.terminals.enroll(used, 'the installer’s first try');
   // More tries than the keypad's lock-out allows for wrong codes: a used code is not a guess.
@@ -67,7 +67,7 @@ test('enrollment: after an error the boxes clear and typing works; a used code s
 
 test('a check-in reminder shows on the home screen until the resident checks in', async () => {
   const { terminal, householdId } = await residentTerminal();
-  const terminalId = suite.hub.hub.stores.households.get(householdId)!.terminal!.id;
+  const terminalId = (await suite.hub.hub.stores.households.get(householdId))!.terminal!.id;
   suite.hub.hub.ctx.sockets.terminals.to(rooms.terminal(terminalId)).emit('checkin:reminder', {
     stage: 'before',
     day: '2026-01-05',
@@ -125,10 +125,10 @@ test('order messages during a call: one at a time, beside the caller’s face, o
   const items = suite.hub.hub.stores.shops.items(market.id);
   const order = (n: number) =>
     orders.create({ shopId: market.id, householdId, lines: [{ itemId: items[n]!.id, quantity: 2 }] }, null);
-  const first = await order(0);
-  const second = await order(1);
-  await orders.sendForConfirmation(first.id);
-  await orders.sendForConfirmation(second.id);
+  const first = order(0);
+  const second = order(1);
+  orders.sendForConfirmation(first.id);
+  orders.sendForConfirmation(second.id);
 
   // The caller's face stays in sight beside the order.
   const faceVisible = () =>
@@ -148,8 +148,8 @@ test('order messages during a call: one at a time, beside the caller’s face, o
   await terminal.getByTestId('order-status').waitFor();
   await expect(terminal.getByTestId('order-confirm').count()).resolves.toBe(0);
   // The shop moves the first order on twice before the resident taps: one message, the latest news.
-  await orders.setStatus(first.id, 'preparing');
-  await orders.setStatus(first.id, 'out_for_delivery');
+  orders.setStatus(first.id, 'preparing');
+  orders.setStatus(first.id, 'out_for_delivery');
   await terminal.getByTestId('order-status-text').getByText('お届けに向かっています').waitFor({ timeout: 10_000 });
   await expect(terminal.getByTestId('order-ok').count()).resolves.toBe(1);
   await expect(faceVisible()).resolves.toBe(true);

@@ -234,7 +234,7 @@ test('enrollment on the keypad (and a wrong code), then home, shops and check-in
 
   // A household without a demo terminal, so nothing else receives what this one is sent.
   const enrolled = new Set(hub.demo.terminals.map((t) => t.householdId));
-  householdId = hub.hub.stores.households.list().find((h) => !enrolled.has(h.id) && h.language === 'ja')!.id;
+  householdId = (await hub.hub.stores.households.list()).find((h) => !enrolled.has(h.id) && h.language === 'ja')!.id;
   await typeCode(terminal, await hub.issueEnrollmentCode(householdId));
   await terminal.getByTestId('enroll-connect').click();
   await terminal.getByTestId('home-screen').waitFor({ timeout: 20_000 });
@@ -259,7 +259,10 @@ test('enrollment on the keypad (and a wrong code), then home, shops and check-in
 });
 
 test('an English household', async () => {
-  const english = hub.demo.terminals.find((t) => hub.hub.stores.households.get(t.householdId)?.language === 'en')!;
+  const inEnglish = new Set(
+    (await hub.hub.stores.households.list()).filter((h) => h.language === 'en').map((h) => h.id),
+  );
+  const english = hub.demo.terminals.find((t) => inEnglish.has(t.householdId))!;
   const page = await newTerminalPage(`#credential=${english.credential}`);
   await page.getByRole('button', { name: "I'm fine" }).waitFor({ timeout: 20_000 });
   await checkScreen(page, 'home-en');
@@ -482,7 +485,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
     }
   ).id;
   const items = hub.hub.stores.shops.items(market.id);
-  const order = await orders.create(
+  const order = orders.create(
     {
       shopId: market.id,
       householdId,
@@ -500,7 +503,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
     },
     null,
   );
-  await orders.sendForConfirmation(order.id);
+  orders.sendForConfirmation(order.id);
   await terminal.getByTestId('order-confirm').waitFor({ timeout: 10_000 });
   await checkScreen(terminal, 'order-confirm', { paged: true });
   expect(await readToTheEnd(terminal, 'order-lines', 'order-more')).toBeGreaterThan(1);

@@ -115,7 +115,7 @@ test('a wrong code shows an error that says what to do next, and clears the code
 });
 
 test('an English household sees English', async () => {
-  const households = suite.hub.hub.stores.households.list();
+  const households = await suite.hub.hub.stores.households.list();
   const english = households.find((h) => h.language === 'en');
   expect(english).toBeDefined();
   const page = await openTerminal();
@@ -132,7 +132,7 @@ test('shows the offline screen when the hub goes away, and each terminal returns
   // screen, the other on the check-in screen when the hub goes away.
   const page = await openTerminal();
   await enrollAndGoHome(page);
-  const households = suite.hub.hub.stores.households.list();
+  const households = await suite.hub.hub.stores.households.list();
   const other = await openTerminal();
   await enrollAndGoHome(other, households[1]!.id);
   await other.getByTestId('home-checkin').click();

@@ -45,7 +45,7 @@ export async function startTestHub(
     },
     demo,
     async issueEnrollmentCode(householdId) {
-      const id = householdId ?? hub.stores.households.list()[0]!.id;
+      const id = householdId ?? (await hub.stores.households.list())[0]!.id;
       return (await hub.services.terminals.issueCode(id, 'test')).code;
     },
     async stop() {

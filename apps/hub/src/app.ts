@@ -36,7 +36,7 @@ import { createAuditStore } from './modules/audit/store';
 import { registerCapabilities } from './modules/capabilities';
 import { hearHouseholdChanges } from './modules/households/changes';
 import { householdsRoutes } from './modules/households/routes';
-import { createSqliteHouseholdsStore } from './modules/households/store';
+import { createHouseholdsStore } from './modules/households/store';
 import { registerShops } from './modules/shops';
 import { createSqliteShopsStore } from './modules/shops/store';
 import { terminalsRoutes } from './modules/terminals/routes';
@@ -201,7 +201,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const accountsStore = createAccountsStore(sql);
-  const householdsStore = createSqliteHouseholdsStore(db);
+  const householdsStore = createHouseholdsStore(sql);
   const terminalsStore = createTerminalsStore(sql);
   const shopsStore = createSqliteShopsStore(db);
   const audit = createAuditStore(sql, clock);
@@ -277,14 +277,15 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     const stop = scheduleSessionSweeps({ clock, guard: sessionGuard, sweep: () => sockets.sweepStaffSessions() });
     app.addHook('onClose', async () => stop());
   }
-  let stopRetention = async () => {};
+  let stopRetention = () => {};
   jobs.add('retention', {
     start: () => {
       stopRetention = scheduleRetention({
-        sql,
+        db,
         clock,
         days: config.retentionDays,
         auditDays: config.auditRetentionDays,
+        audit,
         onError: (err) => app.log.error({ err }, 'retention job failed'),
       });
     },

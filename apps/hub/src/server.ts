@@ -22,7 +22,11 @@ async function main(): Promise<void> {
     },
   });
 
-  if (config.seedDemo && hub.stores.households.count() === 0 && (await hub.stores.accounts.listUsers()).length === 0) {
+  if (
+    config.seedDemo &&
+    (await hub.stores.households.count()) === 0 &&
+    (await hub.stores.accounts.listUsers()).length === 0
+  ) {
     const result = await seedDemoCity(hub);
     saveDemo(config.dataDir, result);
     hub.app.log.info({ households: 21, terminals: result.terminals.length }, 'seeded the demo city');

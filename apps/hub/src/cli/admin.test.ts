@@ -79,7 +79,7 @@ describe('admin command line', () => {
   });
 
   it('issues an enrollment code on the last line', async () => {
-    const out = await run('issue-code', String(hub.stores.households.list()[0]!.id));
+    const out = await run('issue-code', String((await hub.stores.households.list())[0]!.id));
     expect(out.at(-1)).toMatch(/^\d{8}$/);
   });
 
@@ -89,11 +89,11 @@ describe('admin command line', () => {
     expect(out.at(-1)).toMatch(/integrity ok/);
     await expect(run('backup', backup)).rejects.toThrow(/exists already/);
     // Change something after the backup, then restore: the change is gone, the old file kept.
-    hub.stores.households.create(
-      { name: '後から', address: 'x', districtId: hub.stores.households.listDistricts()[0]!.id },
+    await hub.stores.households.create(
+      { name: '後から', address: 'x', districtId: (await hub.stores.households.listDistricts())[0]!.id },
       0,
     );
-    const countAfter = hub.stores.households.count();
+    const countAfter = await hub.stores.households.count();
     await hub.app.close();
     const lines = restoreDatabase(dataDir, backup);
     expect(lines.join('\n')).toMatch(/Kept the previous database/);
@@ -120,6 +120,6 @@ describe('admin command line', () => {
     const junk = path.join(dataDir, 'junk.db');
     fs.writeFileSync(junk, 'this is not a database');
     expect(() => restoreDatabase(dataDir, junk)).toThrow();
-    expect(hub.stores.households.count()).toBe(3);
+    expect(await hub.stores.households.count()).toBe(3);
   });
 });

@@ -27,11 +27,13 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv, problems: string[]): 
  * on PostgreSQL (`buildApp`) once this list is empty, and refuses before that.
  */
 export const STORES_NOT_ON_POSTGRES: readonly string[] = [
-  'households',
   'shops',
   'announcements and receipts',
   'CAP messages',
+  'orders',
   'notifications',
+  'watchers',
+  'retention',
 ];
 
 /** Why a hub given TSUNAGU_DATABASE_URL does not start yet (rather than quietly using SQLite). */

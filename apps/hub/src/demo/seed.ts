@@ -140,7 +140,8 @@ export interface DemoSeedResult {
 export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
   const { stores, services, ctx } = hub;
   const now = ctx.clock.now();
-  const districtIds = DEMO_DISTRICTS.map((d) => stores.households.createDistrict(d));
+  const districtIds: number[] = [];
+  for (const d of DEMO_DISTRICTS) districtIds.push(await stores.households.createDistrict(d));
   const shopIds: number[] = [];
   for (const s of SHOPS) {
     const id = stores.shops.create({ name: s.name, category: s.category, kind: s.kind, openingHours: s.hours }, now);
@@ -210,7 +211,7 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
     const districtIndex = i % districtIds.length;
     const district = DEMO_DISTRICTS[districtIndex]!;
     const family1 = FAMILY_NAMES[i]!;
-    const id = stores.households.create(
+    const id = await stores.households.create(
       {
         name: `${family1} ${GIVEN_NAMES[i]!}`,
         address: `東京都三鷹市${district.name} ${1 + (i % 5)}-${3 + i}-${1 + ((i * 7) % 20)}`,
@@ -223,10 +224,10 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
       },
       now,
     );
-    stores.households.assignWatcher(id, districtIndex < 4 ? welfare : welfare2, 1);
-    if (i % 2 === 0) stores.households.assignWatcher(id, care, 1);
-    stores.households.assignWatcher(id, supervisor, 2);
-    if (i === 0) stores.households.assignWatcher(id, family, 1);
+    await stores.households.assignWatcher(id, districtIndex < 4 ? welfare : welfare2, 1);
+    if (i % 2 === 0) await stores.households.assignWatcher(id, care, 1);
+    await stores.households.assignWatcher(id, supervisor, 2);
+    if (i === 0) await stores.households.assignWatcher(id, family, 1);
     if (i < 7) {
       const { code } = await services.terminals.issueCode(id, 'demo-seed');
       const enrolled = await services.terminals.enroll(code, `demo-${i + 1}`);

@@ -8,7 +8,7 @@ import type { StaffRole } from '@tsunagu/protocol';
 import { sqliteSql } from '../db/sql';
 import { createTestHub, type StaffSession, type TestHub } from '../testing/harness';
 import { createCallsStore } from './calls/store';
-import { createOrdersStore } from './orders/store';
+import { createSqliteOrdersStore } from './orders/store';
 import { createSqliteWatchStore, levelOneAlert } from './watch/store';
 
 jest.setTimeout(60_000);
@@ -78,7 +78,8 @@ describe('list routes show each caller only their own data', () => {
 
     // Data in every household and every shop.
     const alerts = createSqliteWatchStore(hub.ctx.db);
-    const district = (h: number) => hub.stores.households.get(h)!.districtId;
+    const districtOf = new Map((await hub.stores.households.list()).map((h) => [h.id, h.districtId]));
+    const district = (h: number) => districtOf.get(h)!;
     const alert = (kind: 'missed_checkin' | 'concern', householdId: number) =>
       alerts.create(
         levelOneAlert(now, {
@@ -96,7 +97,7 @@ describe('list routes show each caller only their own data', () => {
     for (const h of [h0, h2])
       await alerts.create(levelOneAlert(now, { kind: 'district_outage', householdId: null, districtId: district(h) }));
     const calls = createCallsStore(sqliteSql(hub.ctx.db));
-    const orders = createOrdersStore(sqliteSql(hub.ctx.db));
+    const orders = createSqliteOrdersStore(hub.ctx.db);
     for (const [shopId, householdId, i] of [
       [f.shopId, h0, 0],
       [f.otherShopId, h2, 2],
@@ -115,7 +116,7 @@ describe('list routes show each caller only their own data', () => {
       });
       await calls.commit(); // the calls store writes once per turn; the order refers to the call now
       if (shopId !== f.listeningId)
-        await orders.create({
+        orders.create({
           shopId,
           householdId,
           callId,

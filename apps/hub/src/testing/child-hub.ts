@@ -199,15 +199,15 @@ export async function provisionCity(
 ): Promise<ProvisionedCity> {
   const hub: Hub = await buildApp({ config: { dataDir, ...config }, backgroundJobs: false });
   try {
-    const districtIds = ['north', 'south'].map((code, i) =>
-      hub.stores.households.createDistrict({ code, name: ['北部', '南部'][i]!, nameEn: code }),
-    );
+    const districtIds: number[] = [];
+    for (const [i, code] of ['north', 'south'].entries())
+      districtIds.push(await hub.stores.households.createDistrict({ code, name: ['北部', '南部'][i]!, nameEn: code }));
     const terminals: ProvisionedCity['terminals'] = [];
     const now = hub.ctx.clock.now();
     // A test city: no disk flush per enrollment (the hub's close checkpoints the file).
     hub.ctx.db.pragma('synchronous = OFF');
     for (let i = 0; i < households; i++) {
-      const householdId = hub.stores.households.create(
+      const householdId = await hub.stores.households.create(
         { name: `世帯${i + 1}`, address: `試験町 ${i + 1}`, districtId: districtIds[i % 2]! },
         now,
       );

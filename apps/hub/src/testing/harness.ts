@@ -170,9 +170,11 @@ let testPasswordHash: Promise<string> | null = null;
 
 export async function seedFixture(hub: Hub): Promise<Fixture> {
   const now = hub.ctx.clock.now();
-  const districts = ['osawa', 'tobu', 'seibu'].map((code, i) =>
-    hub.stores.households.createDistrict({ code, name: ['大沢', '東部', '西部'][i]!, nameEn: code }),
-  );
+  const districts: number[] = [];
+  for (const [i, code] of ['osawa', 'tobu', 'seibu'].entries())
+    districts.push(
+      await hub.stores.households.createDistrict({ code, name: ['大沢', '東部', '西部'][i]!, nameEn: code }),
+    );
   const hours = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: '00:00', close: '24:00' }));
   const shopId = hub.stores.shops.create(
     { name: 'テストマート', category: 'supermarket', kind: 'shop', openingHours: hours },
@@ -216,24 +218,29 @@ export async function seedFixture(hub: Hub): Promise<Fixture> {
     otherWatcher: await mk('other-watcher', 'watcher', { watcherKind: 'family' }),
     supervisor: await mk('supervisor', 'watcher', { watcherKind: 'supervisor' }),
   };
-  const households = [0, 1, 2].map((i) =>
-    hub.stores.households.create(
-      {
-        name: `世帯${i + 1}`,
-        address: `東京都三鷹市 ${i + 1}-1-1`,
-        districtId: districts[i]!,
-        phone: `0422-00-000${i}`,
-        needsAssistance: i === 0,
-        residents: [{ name: `住民${i + 1}`, birthYear: 1940 }],
-      },
-      now,
-    ),
-  );
-  hub.stores.households.assignWatcher(households[0]!, users.watcher, 1);
-  hub.stores.households.assignWatcher(households[1]!, users.watcher, 1);
-  hub.stores.households.assignWatcher(households[0]!, users.supervisor, 2);
-  hub.stores.households.assignWatcher(households[1]!, users.supervisor, 2);
-  hub.stores.households.assignWatcher(households[2]!, users.otherWatcher, 1);
+  const households: number[] = [];
+  for (const i of [0, 1, 2])
+    households.push(
+      await hub.stores.households.create(
+        {
+          name: `世帯${i + 1}`,
+          address: `東京都三鷹市 ${i + 1}-1-1`,
+          districtId: districts[i]!,
+          phone: `0422-00-000${i}`,
+          needsAssistance: i === 0,
+          residents: [{ name: `住民${i + 1}`, birthYear: 1940 }],
+        },
+        now,
+      ),
+    );
+  for (const [household, user, level] of [
+    [households[0]!, users.watcher, 1],
+    [households[1]!, users.watcher, 1],
+    [households[0]!, users.supervisor, 2],
+    [households[1]!, users.supervisor, 2],
+    [households[2]!, users.otherWatcher, 1],
+  ] as const)
+    await hub.stores.households.assignWatcher(household, user, level);
   // City hall must sign in with a second factor: the fixture's have theirs set up already.
   await enrolTwoFactor(hub, users.admin);
   await enrolTwoFactor(hub, users.cityhall);

@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '@tsunagu/hub/db/database';
-import { createSqliteHouseholdsStore } from '@tsunagu/hub/modules/households/store';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { summarise } from '../sim/stats';
@@ -96,11 +95,16 @@ function rawCheckins(a: { durationMs: number; households: number }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-raw-'));
   const db = openDatabase(path.join(dir, 'raw.db'));
   try {
-    const households = createSqliteHouseholdsStore(db);
-    const district = households.createDistrict({ code: 'raw', name: '基準', nameEn: 'raw' });
+    // The households are plain rows here (the hub's store is async; the baseline stays synchronous).
+    const district = Number(
+      db.prepare("INSERT INTO districts (code, name, name_en) VALUES ('raw', '基準', 'raw')").run().lastInsertRowid,
+    );
+    const insertHousehold = db.prepare(
+      'INSERT INTO households (name, address, district_id, created_at) VALUES (?, ?, ?, ?)',
+    );
     const ids = db.transaction(() =>
       Array.from({ length: a.households }, (_, i) =>
-        households.create({ name: `基準世帯${i}`, address: `基準町 ${i}`, districtId: district }, Date.now()),
+        Number(insertHousehold.run(`基準世帯${i}`, `基準町 ${i}`, district, Date.now()).lastInsertRowid),
       ),
     )();
     const insertCheckin = db.prepare(

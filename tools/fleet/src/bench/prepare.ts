@@ -9,6 +9,7 @@ import { randomToken, sha256 } from '@tsunagu/hub/lib/secrets';
 import { hashPassword } from '@tsunagu/hub/modules/accounts/service';
 import { createAccountsStore } from '@tsunagu/hub/modules/accounts/store';
 import { createSqliteAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
+import { createHouseholdsStore } from '@tsunagu/hub/modules/households/store';
 import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
 import { publishingApiKey } from '@tsunagu/hub/testing/harness';
 import { drillWording } from '../sim/fleet';
@@ -43,22 +44,32 @@ export async function prepareDatabase(
     const now = Date.now();
     // One Argon2id hash for all operators: they use sessions made here and never type a password.
     const passwordHash = await hashPassword(randomToken());
-    const { households, shops } = hub.stores;
-    const made = hub.ctx.db.transaction(() => {
-      const districts = Array.from({ length: 10 }, (_, i) =>
-        households.createDistrict({ code: `bench-${i}`, name: `負荷地区${i + 1}`, nameEn: `Bench district ${i + 1}` }),
-      );
-      const householdIds = Array.from({ length: sizes.households + 1 }, (_, i) =>
-        households.create(
-          { name: `負荷世帯 ${i + 1}`, address: `負荷町 ${i + 1}`, districtId: districts[i % districts.length]! },
-          now,
-        ),
-      );
+    const { shops } = hub.stores;
+    // One unit of work for the whole city.
+    const made = await hub.ctx.sql.transaction(async (tx) => {
+      const households = createHouseholdsStore(tx);
+      const districts: number[] = [];
+      for (let i = 0; i < 10; i++)
+        districts.push(
+          await households.createDistrict({
+            code: `bench-${i}`,
+            name: `負荷地区${i + 1}`,
+            nameEn: `Bench district ${i + 1}`,
+          }),
+        );
+      const householdIds: number[] = [];
+      for (let i = 0; i < sizes.households + 1; i++)
+        householdIds.push(
+          await households.create(
+            { name: `負荷世帯 ${i + 1}`, address: `負荷町 ${i + 1}`, districtId: districts[i % districts.length]! },
+            now,
+          ),
+        );
       const shopIds = Array.from({ length: sizes.shops }, (_, i) =>
         shops.create({ name: `負荷ストア${i + 1}`, category: 'supermarket', kind: 'shop', openingHours: ALL_DAY }, now),
       );
       return { shopIds, householdIds };
-    })();
+    });
     // Enrollments are units of work of the terminals store: without a disk flush each while preparing.
     hub.ctx.db.pragma('synchronous = OFF');
     const codes: string[] = [];

@@ -27,15 +27,14 @@ describe('virtual terminal fleet against a real hub', () => {
 
   test('enrolls five terminals through the API, connects them, and exercises announcements, check-ins and calls', async () => {
     const now = hub.clock.now();
-    const householdIds = [
-      ...hub.fixture.households,
-      ...[4, 5].map((i) =>
-        hub.stores.households.create(
+    const householdIds = [...hub.fixture.households];
+    for (const i of [4, 5])
+      householdIds.push(
+        await hub.stores.households.create(
           { name: `世帯${i}`, address: `住所 ${i}`, districtId: hub.fixture.districts[0]! },
           now,
         ),
-      ),
-    ];
+      );
     const codes = await Promise.all(
       householdIds.map(async (id) => (await hub.services.terminals.issueCode(id, 'test')).code),
     );

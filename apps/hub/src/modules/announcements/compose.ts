@@ -12,7 +12,7 @@ import type {
 } from '@tsunagu/protocol';
 import type { Clock } from '../../lib/clock';
 import { AppError, badRequest, notFound } from '../../lib/errors';
-import type { HouseholdsStore } from '../households/store';
+import type { HouseholdReads } from '../households/sqlite-reads';
 import type { VoiceClips } from './audio';
 import type { Delivery } from './delivery';
 import { decideAnnouncement, type Sender } from './policy';
@@ -51,7 +51,7 @@ export type Submission = Omit<NewAnnouncement, 'status' | 'createdBy' | 'approve
 export interface ComposeDeps {
   clock: Clock;
   store: AnnouncementsStore;
-  households: HouseholdsStore;
+  households: HouseholdReads;
   delivery: Delivery;
   clips: VoiceClips;
   speech: Pick<AnnouncementSpeech, 'prepare' | 'readings' | 'setReadings'>;

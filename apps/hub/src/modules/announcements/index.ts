@@ -1,6 +1,7 @@
 /** The announcements capability: emergency alerts and notices, the CAP gateway, delivery and receipts. */
 import type { HubCore } from '../../core';
 import { createSqliteAccountReads } from '../accounts/store';
+import { createSqliteHouseholdReads } from '../households/sqlite-reads';
 import { capFeedRoutes } from './cap/feed-routes';
 import { createReceiptsStore, createSqliteReceiptsStore, createSqliteTargetCheck } from './receipt-store';
 import { announcementsRoutes } from './routes';
@@ -22,11 +23,12 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
     isTargeted: createSqliteTargetCheck(hub.ctx.db),
   });
   const apiKeys = createSqliteAccountReads(hub.ctx.db);
+  const householdReads = createSqliteHouseholdReads(hub.ctx.db);
   const service = createAnnouncementsService(hub.ctx, {
     store,
     receipts,
     senders: createSendersStore(hub.ctx.sql),
-    households: hub.stores.households,
+    households: householdReads,
     apiKeyExists: (id) => apiKeys.apiKeyById(id) !== undefined,
     speech,
   });
@@ -40,7 +42,7 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
   hub.ctx.metrics.operations.emergencyUndeliveredTerminals.sample(async () => (await undelivered()).terminals);
   await hub.app.register(announcementsRoutes(hub.ctx, service));
   await hub.app.register(senderPolicyRoutes(hub.ctx, service));
-  await hub.app.register(capFeedRoutes(hub.ctx, { store, households: hub.stores.households }));
+  await hub.app.register(capFeedRoutes(hub.ctx, { store, households: householdReads }));
   // After the sockets have closed (their preClose runs first) and before the database closes.
   hub.app.addHook('preClose', async () => service.stop());
   // Scheduled sends and expiries run in the hub only, not in the admin CLI on the same database.

@@ -21,7 +21,7 @@ import type {
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
-import type { HouseholdsStore } from '../households/store';
+import type { HouseholdReads } from '../households/sqlite-reads';
 import { createVoiceClips } from './audio';
 import { announcementToCap } from './cap/export';
 import { type CapKey, type CapResult, createCapGateway } from './cap/gateway';
@@ -85,7 +85,7 @@ export interface AnnouncementsDeps {
   store: AnnouncementsStore;
   receipts: ReceiptsStore;
   senders: SendersStore;
-  households: HouseholdsStore;
+  households: HouseholdReads;
   apiKeyExists(id: number): boolean;
   /** The hub's voice: clips are made before an announcement is sent. */
   speech: AnnouncementSpeech;

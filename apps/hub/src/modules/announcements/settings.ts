@@ -1,7 +1,7 @@
 /** City hall's announcement settings: the two-person rule for emergencies, and where districts lie (for CAP areas). */
 import type { AnnouncementSettings, DistrictCentroid } from '@tsunagu/protocol';
 import { badRequest } from '../../lib/errors';
-import type { HouseholdsStore } from '../households/store';
+import type { HouseholdReads } from '../households/sqlite-reads';
 import type { AnnouncementsStore } from './store';
 
 const REQUIRE_APPROVAL_KEY = 'require_emergency_approval';
@@ -15,7 +15,7 @@ export interface Settings {
   setCentroids(list: DistrictCentroid[]): DistrictCentroid[];
 }
 
-export function createSettings(store: AnnouncementsStore, households: HouseholdsStore): Settings {
+export function createSettings(store: AnnouncementsStore, households: HouseholdReads): Settings {
   const settings: Settings = {
     get: () => ({ requireEmergencyApproval: store.getSetting(REQUIRE_APPROVAL_KEY) === 'true' }),
     set(s) {

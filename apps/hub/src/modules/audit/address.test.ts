@@ -55,7 +55,7 @@ describe('audit rows carry the caller’s address', () => {
       levelOneAlert(now, {
         kind: 'concern',
         householdId: household,
-        districtId: hub.stores.households.get(household)!.districtId,
+        districtId: (await hub.stores.households.get(household))!.districtId,
       }),
     ))!;
     socket = await connectStaff(await hub.listen(), await hub.login('watcher'));

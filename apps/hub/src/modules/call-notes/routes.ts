@@ -34,7 +34,7 @@ export function callNotesRoutes(ctx: HubContext, deps: { notes: CallNotesService
     add('GET /api/watch/households/:householdId/call-notes', { access: cityhallOrWatcher }, async (request) => {
       const { householdId } = request.params;
       // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
-      if (!households.get(householdId) || !canSeeHousehold(request.principal, householdId, households))
+      if (!(await households.get(householdId)) || !(await canSeeHousehold(request.principal, householdId, households)))
         throw notFound('household');
       return { notes: await notes.forHousehold(householdId) };
     });

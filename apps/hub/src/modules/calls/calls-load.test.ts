@@ -27,7 +27,7 @@ describe('calls: many concurrent callers and operators', () => {
       }
       const terminals: Socket[] = [];
       for (let i = 0; i < N_CALLERS; i++) {
-        const hh = hub.stores.households.create(
+        const hh = await hub.stores.households.create(
           { name: `並行${i}`, address: 'x', districtId: hub.fixture.districts[0]!, residents: [] } as never,
           hub.clock.now(),
         );

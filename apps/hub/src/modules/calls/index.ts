@@ -1,6 +1,7 @@
 /** Registers the calls capability: queues and routing, signalling, call history. */
 import type { HubCore } from '../../core';
 import { createSqliteAccountReads } from '../accounts/store';
+import { createSqliteHouseholdReads } from '../households/sqlite-reads';
 import { callsRoutes } from './routes';
 import { type CallsService, createCallsService } from './service';
 import { registerCallSockets } from './socket';
@@ -10,7 +11,7 @@ export async function registerCalls(hub: HubCore): Promise<CallsService> {
   const calls = await createCallsService(hub.ctx, {
     store: createCallsStore(hub.ctx.sql),
     shops: hub.stores.shops,
-    households: hub.stores.households,
+    households: createSqliteHouseholdReads(hub.ctx.db),
     accounts: createSqliteAccountReads(hub.ctx.db),
   });
   registerCallSockets(hub.ctx, calls);

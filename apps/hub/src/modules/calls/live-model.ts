@@ -9,7 +9,7 @@ import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
 import { AppError } from '../../lib/errors';
 import type { SqliteAccountReads } from '../accounts/store';
-import type { HouseholdsStore } from '../households/store';
+import type { HouseholdReads } from '../households/sqlite-reads';
 import type { ShopsStore } from '../shops/store';
 import type { CallRouter } from './router';
 import { type RouterConfig, RouterError } from './router-model';
@@ -44,11 +44,11 @@ export interface LiveCall {
 export interface CallsServiceDeps {
   store: CallsStore;
   shops: ShopsStore;
-  households: HouseholdsStore;
+  households: HouseholdReads;
   accounts: Pick<SqliteAccountReads, 'userById'>;
   routerConfig?: Partial<RouterConfig>;
   /** Set by the orders module: which shop and household an order belongs to. */
-  orderLookup?: (orderId: number) => Promise<{ shopId: number; householdId: number } | null>;
+  orderLookup?: (orderId: number) => { shopId: number; householdId: number } | null;
 }
 
 export const isOperator = (u: User) => (u.role === 'operator' || u.role === 'listener') && u.shopId !== null;

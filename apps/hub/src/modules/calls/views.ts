@@ -8,7 +8,7 @@ import type { HubContext } from '../../context';
 import type { Clock } from '../../lib/clock';
 import { AppError, notFound } from '../../lib/errors';
 import type { SqliteAccountReads } from '../accounts/store';
-import type { HouseholdsStore } from '../households/store';
+import type { HouseholdReads } from '../households/sqlite-reads';
 import { isOpen } from '../shops/hours';
 import type { ShopsStore } from '../shops/store';
 import type { CallRouter } from './router';
@@ -32,7 +32,7 @@ export function createCallViews(deps: {
   timeZone: string;
   router: CallRouter;
   shops: ShopsStore;
-  households: HouseholdsStore;
+  households: HouseholdReads;
   accounts: Pick<SqliteAccountReads, 'userById'>;
 }): CallViews {
   const { router, households, accounts } = deps;

@@ -7,16 +7,20 @@ import type { Principal } from '../../lib/principal';
 import type { HouseholdsStore } from './store';
 
 /** Household ids the principal may see, or null for "all" (city hall). */
-export function visibleHouseholdIds(p: Principal | null, households: HouseholdsStore): number[] | null {
+export async function visibleHouseholdIds(p: Principal | null, households: HouseholdsStore): Promise<number[] | null> {
   if (!p || p.kind === 'terminal') return [];
   if (p.kind === 'apikey') return p.role === 'cityhall' ? null : [];
   if (p.user.role === 'cityhall') return null;
-  if (p.user.role === 'watcher') return households.list({ watcherUserId: p.user.id }).map((h) => h.id);
+  if (p.user.role === 'watcher') return (await households.list({ watcherUserId: p.user.id })).map((h) => h.id);
   return [];
 }
 
 /** Same rule for one household (cheaper than listing). */
-export function canSeeHousehold(p: Principal | null, householdId: number, households: HouseholdsStore): boolean {
+export async function canSeeHousehold(
+  p: Principal | null,
+  householdId: number,
+  households: HouseholdsStore,
+): Promise<boolean> {
   if (!p || p.kind === 'terminal') return false;
   if (p.kind === 'apikey') return p.role === 'cityhall';
   if (p.user.role === 'watcher') return households.isWatcherOf(p.user.id, householdId);

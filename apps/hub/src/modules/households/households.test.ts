@@ -60,10 +60,10 @@ describe('households in the console', () => {
       ],
     });
     // A resident of another household cannot be renamed through this one.
-    const other = hub.stores.households.get(hub.fixture.households[0]!)!.residents[0]!;
+    const other = (await hub.stores.households.get(hub.fixture.households[0]!))!.residents[0]!;
     const stranger = await call('PATCH', `/api/households/${h.id}`, { residents: [{ id: other.id, name: 'x' }] });
     expect(stranger.statusCode).toBe(400);
-    expect(hub.stores.households.get(hub.fixture.households[0]!)!.residents[0]!.name).toBe(other.name);
+    expect((await hub.stores.households.get(hub.fixture.households[0]!))!.residents[0]!.name).toBe(other.name);
   });
 
   it('closing stops the terminal at once, its unused codes and further changes; reopening serves it again', async () => {

@@ -33,10 +33,10 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
       throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the CSV file itself as text/csv.');
     return request.body;
   };
-  const plan = (request: FastifyRequest) =>
+  const plan = async (request: FastifyRequest) =>
     planImport(fileOf(request), {
-      districts: households.listDistricts(),
-      existing: households.list(),
+      districts: await households.listDistricts(),
+      existing: await households.list(),
     });
 
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -52,7 +52,7 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
 
     add('POST /api/households/import', { access: cityhall, bodyLimit: MAX_IMPORT_BYTES }, async (request) => {
       const { result, toCreate } = await plan(request);
-      const ids = households.createMany(
+      const ids = await households.createMany(
         toCreate.map((c) => c.body),
         ctx.clock.now(),
       );
@@ -71,8 +71,8 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
 
     add('GET /api/households/export.csv', { access: cityhall }, async (request, reply) => {
       const { districtId, includeClosed } = request.query;
-      const districts = new Map(households.listDistricts().map((d) => [d.id, d.name]));
-      const list = households.list({ districtId, includeClosed });
+      const districts = new Map((await households.listDistricts()).map((d) => [d.id, d.name]));
+      const list = await households.list({ districtId, includeClosed });
       const rows = list.map((h) => [
         h.id,
         h.name,

@@ -91,7 +91,7 @@ describe('household CSV import and export', () => {
     expect(body).toMatchObject({ dryRun: false, encoding: 'utf-8', counts: { create: 3, skip: 1, error: 3 } });
     const created = body.rows.filter((r: { action: string }) => r.action === 'create');
     expect(created.every((r: { householdId: number | null }) => typeof r.householdId === 'number')).toBe(true);
-    const h = hub.stores.households.get(created[0].householdId)!;
+    const h = (await hub.stores.households.get(created[0].householdId))!;
     expect(h).toMatchObject({
       name: '山田 太郎',
       kana: 'やまだ たろう',
@@ -138,7 +138,7 @@ describe('household CSV import and export', () => {
   });
 
   it('exports a CSV that Excel opens as UTF-8, whose cells cannot run as formulas, and that imports again', async () => {
-    const id = hub.stores.households.create(
+    const id = await hub.stores.households.create(
       { name: '=HYPERLINK("http://evil")', address: '+81 大沢', districtId: hub.fixture.districts[0]!, notes: '@SUM' },
       hub.clock.now(),
     );

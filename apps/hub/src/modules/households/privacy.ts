@@ -6,94 +6,85 @@
  * go entirely); the append-only logs keep only ids.
  */
 import type { HouseholdErasure, HouseholdExport } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
+import type { Sql } from '../../db/sql';
 
 type Row = Record<string, unknown>;
 
 export interface HouseholdPrivacy {
   /** undefined when the household does not exist. */
-  exportAll(householdId: number, now: number): HouseholdExport | undefined;
-  /** Removes the personal fields of a household (the caller checks it exists and is closed). */
-  erase(householdId: number, now: number): HouseholdErasure;
+  exportAll(householdId: number, now: number): Promise<HouseholdExport | undefined>;
+  /** Removes the personal fields of a household in one unit of work (the caller checks it exists and is closed). */
+  erase(householdId: number, now: number): Promise<HouseholdErasure>;
 }
 
-export function createHouseholdPrivacy(db: Db): HouseholdPrivacy {
-  const all = (sql: string) => {
-    const stmt = db.prepare(sql);
-    return (id: number) => stmt.all(id) as Row[];
-  };
-  const household = db.prepare('SELECT * FROM households WHERE id = ?');
-  const byHousehold = (table: string, order = 'id') =>
-    all(`SELECT * FROM ${table} WHERE household_id = ? ORDER BY ${order}`);
-  const q = {
-    residents: byHousehold('residents'),
-    watchers: all(
-      `SELECT w.user_id, w.level, u.display_name, u.watcher_kind FROM household_watchers w
-       JOIN users u ON u.id = w.user_id WHERE w.household_id = ? ORDER BY w.level, w.user_id`,
-    ),
-    terminals: all(
-      'SELECT id, device_name, enrolled_at, revoked_at, last_seen_at FROM terminals WHERE household_id = ? ORDER BY id',
-    ),
-    checkins: byHousehold('checkins', 'at, id'),
-    signsOfLife: byHousehold('signs_of_life', 'at, id'),
-    receipts: byHousehold('announcement_receipts', 'announcement_id, terminal_id'),
-    orders: byHousehold('orders'),
-    orderLines: all(
-      'SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.household_id = ? ORDER BY l.order_id, l.position',
-    ),
-    calls: byHousehold('calls'),
-    callNotes: byHousehold('call_notes', 'written_at, id'),
-    callSchedules: byHousehold('call_schedules'),
-    watchAlerts: byHousehold('watch_alerts'),
-    watchAlertEvents: all(
-      'SELECT e.* FROM watch_alert_events e JOIN watch_alerts a ON a.id = e.alert_id WHERE a.household_id = ? ORDER BY e.id',
-    ),
-    dataReads: byHousehold('data_reads', 'at, id'),
-  };
-  const run = (sql: string) => {
-    const stmt = db.prepare(sql);
-    return (id: number) => stmt.run(id).changes;
-  };
-  const erasures = {
-    household: run(
-      `UPDATE households SET name = '', kana = '', address = '', phone = NULL, notes = '',
-       assistance_reason = '', close_reason = '' WHERE id = ?`,
-    ),
-    residents: run(`UPDATE residents SET name = '' WHERE household_id = ?`),
-    watchers: run('DELETE FROM household_watchers WHERE household_id = ?'),
-    terminals: run('UPDATE terminals SET device_name = NULL WHERE household_id = ?'),
-    orders: run(`UPDATE orders SET note = '', delivery_note = '' WHERE household_id = ?`),
-    alerts: run(`UPDATE watch_alerts SET note = '' WHERE household_id = ?`),
-    // What staff wrote after calls is free text about the person; a closed household is not called.
-    callNotes: run('DELETE FROM call_notes WHERE household_id = ?'),
-    callSchedules: run('DELETE FROM call_schedules WHERE household_id = ?'),
-    alertEvents: run(
-      'UPDATE watch_alert_events SET detail = NULL WHERE alert_id IN (SELECT id FROM watch_alerts WHERE household_id = ?)',
-    ),
-  };
-  const erase = db.transaction((id: number, now: number): HouseholdErasure => {
-    erasures.household(id);
-    erasures.terminals(id);
-    erasures.alertEvents(id);
-    erasures.callNotes(id);
-    erasures.callSchedules(id);
-    return {
-      householdId: id,
-      erasedAt: new Date(now).toISOString(),
-      residents: erasures.residents(id),
-      watchersRemoved: erasures.watchers(id),
-      ordersAnonymised: erasures.orders(id),
-      alertsAnonymised: erasures.alerts(id),
-    };
-  });
+const byHousehold = (table: string, order = 'id') => `SELECT * FROM ${table} WHERE household_id = ? ORDER BY ${order}`;
+const EXPORTED = {
+  residents: byHousehold('residents'),
+  watchers: `SELECT w.user_id, w.level, u.display_name, u.watcher_kind FROM household_watchers w
+     JOIN users u ON u.id = w.user_id WHERE w.household_id = ? ORDER BY w.level, w.user_id`,
+  terminals:
+    'SELECT id, device_name, enrolled_at, revoked_at, last_seen_at FROM terminals WHERE household_id = ? ORDER BY id',
+  checkins: byHousehold('checkins', 'at, id'),
+  signsOfLife: byHousehold('signs_of_life', 'at, id'),
+  receipts: byHousehold('announcement_receipts', 'announcement_id, terminal_id'),
+  orders: byHousehold('orders'),
+  orderLines:
+    'SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.household_id = ? ORDER BY l.order_id, l.position',
+  calls: byHousehold('calls'),
+  callNotes: byHousehold('call_notes', 'written_at, id'),
+  callSchedules: byHousehold('call_schedules'),
+  watchAlerts: byHousehold('watch_alerts'),
+  watchAlertEvents:
+    'SELECT e.* FROM watch_alert_events e JOIN watch_alerts a ON a.id = e.alert_id WHERE a.household_id = ? ORDER BY e.id',
+  dataReads: byHousehold('data_reads', 'at, id'),
+};
+
+const ERASE = {
+  household: `UPDATE households SET name = '', kana = '', address = '', phone = NULL, notes = '',
+     assistance_reason = '', close_reason = '' WHERE id = ?`,
+  residents: `UPDATE residents SET name = '' WHERE household_id = ?`,
+  watchers: 'DELETE FROM household_watchers WHERE household_id = ?',
+  terminals: 'UPDATE terminals SET device_name = NULL WHERE household_id = ?',
+  orders: `UPDATE orders SET note = '', delivery_note = '' WHERE household_id = ?`,
+  alerts: `UPDATE watch_alerts SET note = '' WHERE household_id = ?`,
+  // What staff wrote after calls is free text about the person; a closed household is not called.
+  callNotes: 'DELETE FROM call_notes WHERE household_id = ?',
+  callSchedules: 'DELETE FROM call_schedules WHERE household_id = ?',
+  alertEvents:
+    'UPDATE watch_alert_events SET detail = NULL WHERE alert_id IN (SELECT id FROM watch_alerts WHERE household_id = ?)',
+};
+
+export function createHouseholdPrivacy(sql: Sql): HouseholdPrivacy {
   return {
-    exportAll(id, now) {
-      const h = household.get(id) as Row | undefined;
+    async exportAll(id, now) {
+      const h = await sql.get<Row>('SELECT * FROM households WHERE id = ?', [id]);
       if (!h) return undefined;
-      const rows = Object.fromEntries(Object.entries(q).map(([k, f]) => [k, f(id)])) as Record<keyof typeof q, Row[]>;
-      return { householdId: id, exportedAt: new Date(now).toISOString(), household: h, ...rows };
+      const rows: Record<string, Row[]> = {};
+      for (const [k, text] of Object.entries(EXPORTED)) rows[k] = await sql.all<Row>(text, [id]);
+      return {
+        householdId: id,
+        exportedAt: new Date(now).toISOString(),
+        household: h,
+        ...(rows as Record<keyof typeof EXPORTED, Row[]>),
+      };
     },
-    erase,
+    erase: (id, now) =>
+      sql.transaction(async (tx) => {
+        const run = (text: string) => tx.run(text, [id]);
+        await run(ERASE.household);
+        await run(ERASE.terminals);
+        await run(ERASE.alertEvents);
+        await run(ERASE.callNotes);
+        await run(ERASE.callSchedules);
+        return {
+          householdId: id,
+          erasedAt: new Date(now).toISOString(),
+          residents: await run(ERASE.residents),
+          watchersRemoved: await run(ERASE.watchers),
+          ordersAnonymised: await run(ERASE.orders),
+          alertsAnonymised: await run(ERASE.alerts),
+        };
+      }),
   };
 }
 

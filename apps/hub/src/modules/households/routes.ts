@@ -26,8 +26,8 @@ export function householdsRoutes(
 ) {
   const { households } = stores;
   /** The household, open (404 / 409 otherwise). */
-  const openHousehold = (id: number) => {
-    const h = households.get(id);
+  const openHousehold = async (id: number) => {
+    const h = await households.get(id);
     if (!h) throw notFound('household');
     if (h.closedAt !== null) throw householdClosed();
     return h;
@@ -37,22 +37,21 @@ export function householdsRoutes(
     const add = tableRoutes(app, ['households']);
 
     add('GET /api/districts', { access: 'staff' }, async () => ({
-      districts: households.listDistricts(),
+      districts: await households.listDistricts(),
     }));
 
     add('GET /api/households', { access: cityhallOrWatcher }, async (request) => {
       const { districtId, includeClosed } = request.query;
-      const visible = visibleHouseholdIds(request.principal, households);
-      if (visible === null) return { households: households.list({ districtId, includeClosed }) };
-      const mine = visible.map((id) => households.get(id)).filter((h) => h !== undefined);
-      return { households: districtId ? mine.filter((h) => h.districtId === districtId) : mine };
+      const visible = await visibleHouseholdIds(request.principal, households);
+      if (visible === null) return { households: await households.list({ districtId, includeClosed }) };
+      return { households: await households.list({ ids: visible, districtId }) };
     });
 
     add('GET /api/households/:id', { access: cityhallOrWatcher }, async (request) => {
       const { id } = request.params;
-      const h = households.get(id);
+      const h = await households.get(id);
       // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
-      if (!h || !canSeeHousehold(request.principal, id, households)) throw notFound('household');
+      if (!h || !(await canSeeHousehold(request.principal, id, households))) throw notFound('household');
       await ctx.reads.record(actorName(request.principal), 'record', [id]);
       return h;
     });
@@ -60,18 +59,18 @@ export function householdsRoutes(
     // Administrators: who read this household's personal data (also closed households).
     add('GET /api/households/:id/reads', { access: admin }, async (request) => {
       const { id } = request.params;
-      if (!households.get(id)) throw notFound('household');
+      if (!(await households.get(id))) throw notFound('household');
       return { householdId: id, reads: await ctx.reads.list(id, request.query.limit ?? 100) };
     });
 
     // Administrators: a household's personal data on request (開示 / 削除), both audited.
-    const privacy = createHouseholdPrivacy(ctx.db);
+    const privacy = createHouseholdPrivacy(ctx.sql);
     const exportOne = async (
       request: { params: { id: number }; principal: Principal | null; ip: string },
       format: 'json' | 'csv',
     ) => {
       const { id } = request.params;
-      const data = privacy.exportAll(id, ctx.clock.now());
+      const data = await privacy.exportAll(id, ctx.clock.now());
       if (!data) throw notFound('household');
       const actor = actorName(request.principal);
       await ctx.reads.record(actor, 'export', [id]);
@@ -85,11 +84,11 @@ export function householdsRoutes(
 
     add('POST /api/households/:id/erase', { access: admin }, async (request) => {
       const { id } = request.params;
-      const h = households.get(id);
+      const h = await households.get(id);
       if (!h) throw notFound('household');
       if (h.closedAt === null)
         throw new AppError(409, 'HOUSEHOLD_OPEN', 'Close this household before erasing its personal data.');
-      const result = privacy.erase(id, ctx.clock.now());
+      const result = await privacy.erase(id, ctx.clock.now());
       // Ids and counts only: the audit log is append-only and must not keep what was erased.
       await audited(ctx.audit, request, 'household.erased', `household:${id}`, { ...result });
       return result;
@@ -97,18 +96,18 @@ export function householdsRoutes(
 
     add('POST /api/households', { access: cityhall }, async (request, reply) => {
       const body = request.body;
-      if (!households.districtExists(body.districtId))
+      if (!(await households.districtExists(body.districtId)))
         throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
-      const id = households.create(body, ctx.clock.now());
+      const id = await households.create(body, ctx.clock.now());
       await audited(ctx.audit, request, 'household.created', `household:${id}`);
-      return reply.status(201).send(households.get(id)!);
+      return reply.status(201).send((await households.get(id))!);
     });
 
     add('PATCH /api/households/:id', { access: cityhall }, async (request) => {
       const { id } = request.params;
       const body = request.body;
-      const current = openHousehold(id);
-      if (body.districtId !== undefined && !households.districtExists(body.districtId)) {
+      const current = await openHousehold(id);
+      if (body.districtId !== undefined && !(await households.districtExists(body.districtId))) {
         throw badRequest('VALIDATION_FAILED', `District ${body.districtId} does not exist.`);
       }
       const known = new Set(current.residents.map((r) => r.id));
@@ -119,7 +118,7 @@ export function householdsRoutes(
           `Resident ${strangers[0]!.id} is not in this household.`,
           strangers.map((r) => ({ path: 'body.residents', message: `unknown resident ${r.id}` })),
         );
-      households.update(id, body);
+      await households.update(id, body);
       householdChanged(ctx, id);
       await audited(ctx.audit, request, 'household.updated', `household:${id}`, Object.keys(body).join(','));
       return households.get(id);
@@ -127,42 +126,42 @@ export function householdsRoutes(
 
     add('POST /api/households/:id/close', { access: cityhall }, async (request) => {
       const { id } = request.params;
-      const h = openHousehold(id);
+      const h = await openHousehold(id);
       const actor = actorName(request.principal);
       const now = ctx.clock.now();
       // The terminal first: a closed household's terminal must not stay connected a moment longer.
       if (h.terminal) await terminals.revoke(h.terminal.id);
       await terminals.expireCodes(id);
-      households.close(id, { at: now, by: actor, reason: request.body.reason });
+      await households.close(id, { at: now, by: actor, reason: request.body.reason });
       await audited(ctx.audit, request, 'household.closed', `household:${id}`, {
         reason: request.body.reason,
         terminalRevoked: h.terminal?.id ?? null,
       });
-      return households.get(id)!;
+      return (await households.get(id))!;
     });
 
     add('POST /api/households/:id/reopen', { access: cityhall }, async (request) => {
       const { id } = request.params;
-      if (!households.get(id)) throw notFound('household');
-      if (!households.reopen(id)) throw new AppError(409, 'CONFLICT', 'This household is not closed.');
+      if (!(await households.get(id))) throw notFound('household');
+      if (!(await households.reopen(id))) throw new AppError(409, 'CONFLICT', 'This household is not closed.');
       await audited(ctx.audit, request, 'household.reopened', `household:${id}`);
-      return households.get(id)!;
+      return (await households.get(id))!;
     });
 
     add('POST /api/households/:id/watchers', { access: cityhall }, async (request) => {
       const { id } = request.params;
       const { userId, level = 1 } = request.body;
-      openHousehold(id);
+      await openHousehold(id);
       const user = await stores.accounts.userById(userId);
       if (user?.role !== 'watcher') throw badRequest('VALIDATION_FAILED', `User ${userId} is not a watcher.`);
-      households.assignWatcher(id, userId, level);
+      await households.assignWatcher(id, userId, level);
       await audited(ctx.audit, request, 'household.watcher_assigned', `household:${id}`, { userId, level });
       return { ok: true as const };
     });
 
     add('DELETE /api/households/:id/watchers/:userId', { access: cityhall }, async (request) => {
       const { id, userId } = request.params;
-      if (!households.unassignWatcher(id, userId)) throw notFound('watcher assignment');
+      if (!(await households.unassignWatcher(id, userId))) throw notFound('watcher assignment');
       await audited(ctx.audit, request, 'household.watcher_removed', `household:${id}`, { userId });
       return { ok: true as const };
     });

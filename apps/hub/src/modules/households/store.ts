@@ -1,6 +1,9 @@
-/** SQL for districts, households, residents and their watchers. */
+/**
+ * Districts, households, residents and their watchers, on both engines (one SQL text over
+ * db/sql.ts; store.test.ts runs on SQLite and PostgreSQL).
+ */
 import type { CreateHouseholdBody, District, Household, UpdateHouseholdBody, WatcherKind } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
+import { conditions, type Sql } from '../../db/sql';
 
 export interface HouseholdWatcher {
   userId: number;
@@ -9,26 +12,39 @@ export interface HouseholdWatcher {
 }
 
 export interface HouseholdsStore {
-  listDistricts(): District[];
-  districtExists(id: number): boolean;
-  createDistrict(d: { code: string; name: string; nameEn: string }): number;
-  create(body: CreateHouseholdBody, now: number): number;
-  /** Several households in one transaction (an import): all are stored or none. */
-  createMany(bodies: readonly CreateHouseholdBody[], now: number): number[];
-  update(id: number, body: UpdateHouseholdBody): void;
-  close(id: number, x: { at: number; by: string; reason: string }): boolean;
-  reopen(id: number): boolean;
-  get(id: number): Household | undefined;
+  listDistricts(): Promise<District[]>;
+  districtExists(id: number): Promise<boolean>;
+  createDistrict(d: { code: string; name: string; nameEn: string }): Promise<number>;
+  create(body: CreateHouseholdBody, now: number): Promise<number>;
+  /** Several households in one unit of work (an import): all are stored or none. */
+  createMany(bodies: readonly CreateHouseholdBody[], now: number): Promise<number[]>;
+  /** The household's details and residents, in one unit of work (residents not named are removed). */
+  update(id: number, body: UpdateHouseholdBody): Promise<void>;
+  /** False when it was closed already (or does not exist). */
+  close(id: number, x: { at: number; by: string; reason: string }): Promise<boolean>;
+  reopen(id: number): Promise<boolean>;
+  get(id: number): Promise<Household | undefined>;
   /** Open households (closed ones too with `includeClosed`), by id. */
-  list(filter?: { watcherUserId?: number; districtId?: number; includeClosed?: boolean }): Household[];
-  assignWatcher(householdId: number, userId: number, level: number): void;
-  unassignWatcher(householdId: number, userId: number): boolean;
-  isWatcherOf(userId: number, householdId: number): boolean;
-  watchersOf(householdId: number): HouseholdWatcher[];
-  count(): number;
+  list(filter?: HouseholdFilter): Promise<Household[]>;
+  assignWatcher(householdId: number, userId: number, level: number): Promise<void>;
+  unassignWatcher(householdId: number, userId: number): Promise<boolean>;
+  isWatcherOf(userId: number, householdId: number): Promise<boolean>;
+  watchersOf(householdId: number): Promise<HouseholdWatcher[]>;
+  /** The watchers of a district's open households (a row per household and watcher, in one statement). */
+  watchersInDistrict(districtId: number): Promise<HouseholdWatcher[]>;
+  count(): Promise<number>;
 }
 
-interface HouseholdRow {
+/** Conditions that all hold (each only when given). */
+export interface HouseholdFilter {
+  watcherUserId?: number;
+  districtId?: number;
+  /** Only these households (one statement however many). */
+  ids?: readonly number[];
+  includeClosed?: boolean;
+}
+
+export interface HouseholdRow {
   id: number;
   name: string;
   kana: string;
@@ -46,49 +62,59 @@ interface HouseholdRow {
   last_seen_at: number | null;
 }
 
-export function createSqliteHouseholdsStore(db: Db): HouseholdsStore {
-  const base = `SELECT h.*, t.id AS terminal_id, t.online, t.last_seen_at FROM households h
-    LEFT JOIN terminals t ON t.household_id = h.id AND t.revoked_at IS NULL`;
-  const s = {
-    districts: db.prepare('SELECT id, code, name, name_en AS nameEn FROM districts ORDER BY id'),
-    districtExists: db.prepare('SELECT 1 FROM districts WHERE id = ?'),
-    insertDistrict: db.prepare('INSERT INTO districts (code, name, name_en) VALUES (?, ?, ?)'),
-    insert: db.prepare(
-      `INSERT INTO households (name, kana, address, district_id, phone, language, needs_assistance, assistance_reason, notes, created_at)
-       VALUES (@name, @kana, @address, @districtId, @phone, @language, @needsAssistance, @assistanceReason, @notes, @now)`,
-    ),
-    insertResident: db.prepare('INSERT INTO residents (household_id, name, birth_year) VALUES (?, ?, ?)'),
-    renameResident: db.prepare('UPDATE residents SET name = ?, birth_year = ? WHERE id = ? AND household_id = ?'),
-    deleteResident: db.prepare('DELETE FROM residents WHERE id = ? AND household_id = ?'),
-    close: db.prepare(
-      'UPDATE households SET closed_at = ?, closed_by = ?, close_reason = ? WHERE id = ? AND closed_at IS NULL',
-    ),
-    reopen: db.prepare(
-      "UPDATE households SET closed_at = NULL, closed_by = NULL, close_reason = '' WHERE id = ? AND closed_at IS NOT NULL",
-    ),
-    get: db.prepare(`${base} WHERE h.id = ?`),
-    all: db.prepare(`${base} WHERE (? OR h.closed_at IS NULL) ORDER BY h.id`),
-    byDistrict: db.prepare(`${base} WHERE h.district_id = ? AND (? OR h.closed_at IS NULL) ORDER BY h.id`),
-    byWatcher: db.prepare(
-      `${base} JOIN household_watchers w ON w.household_id = h.id WHERE w.user_id = ? AND (? OR h.closed_at IS NULL) ORDER BY h.id`,
-    ),
-    residents: db.prepare('SELECT id, name, birth_year AS birthYear FROM residents WHERE household_id = ? ORDER BY id'),
-    watchers: db.prepare(
-      `SELECT w.user_id AS userId, w.level, u.watcher_kind AS watcherKind FROM household_watchers w
-       JOIN users u ON u.id = w.user_id WHERE w.household_id = ? ORDER BY w.level, w.user_id`,
-    ),
-    assign: db.prepare(
-      'INSERT INTO household_watchers (household_id, user_id, level) VALUES (?, ?, ?) ON CONFLICT (household_id, user_id) DO UPDATE SET level = excluded.level',
-    ),
-    unassign: db.prepare('DELETE FROM household_watchers WHERE household_id = ? AND user_id = ?'),
-    // A closed household is no longer watched: its watchers stop seeing it.
-    isWatcher: db.prepare(
-      'SELECT 1 FROM household_watchers w JOIN households h ON h.id = w.household_id WHERE w.user_id = ? AND w.household_id = ? AND h.closed_at IS NULL',
-    ),
-    count: db.prepare('SELECT COUNT(*) AS n FROM households'),
-  };
+export interface ResidentRow {
+  id: number;
+  household_id: number;
+  name: string;
+  birth_year: number | null;
+}
 
-  const toHousehold = (r: HouseholdRow): Household => ({
+const BASE = `SELECT h.id, h.name, h.kana, h.address, h.district_id, h.phone, h.language, h.needs_assistance,
+    h.assistance_reason, h.notes, h.closed_at, h.close_reason, t.id AS terminal_id, t.online, t.last_seen_at
+  FROM households h LEFT JOIN terminals t ON t.household_id = h.id AND t.revoked_at IS NULL`;
+export const HOUSEHOLD_BY_ID = `${BASE} WHERE h.id = ?`;
+export const DISTRICTS = 'SELECT id, code, name, name_en AS "nameEn" FROM districts ORDER BY id';
+const WATCHERS = `SELECT w.user_id AS "userId", w.level, u.watcher_kind AS "watcherKind" FROM household_watchers w
+  JOIN users u ON u.id = w.user_id WHERE w.household_id = ? ORDER BY w.level, w.user_id`;
+const WATCHERS_IN_DISTRICT = `SELECT w.user_id AS "userId", w.level, u.watcher_kind AS "watcherKind"
+  FROM household_watchers w JOIN users u ON u.id = w.user_id JOIN households h ON h.id = w.household_id
+  WHERE h.district_id = ? AND h.closed_at IS NULL ORDER BY w.level, w.user_id, w.household_id`;
+// A closed household is no longer watched: its watchers stop seeing it.
+const IS_WATCHER = `SELECT 1 AS yes FROM household_watchers w JOIN households h ON h.id = w.household_id
+  WHERE w.user_id = ? AND w.household_id = ? AND h.closed_at IS NULL`;
+const INSERT = `INSERT INTO households (name, kana, address, district_id, phone, language, needs_assistance,
+  assistance_reason, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+const INSERT_RESIDENT = 'INSERT INTO residents (household_id, name, birth_year) VALUES (?, ?, ?)';
+
+const COLUMNS: Record<string, string> = {
+  name: 'name',
+  kana: 'kana',
+  address: 'address',
+  districtId: 'district_id',
+  phone: 'phone',
+  language: 'language',
+  needsAssistance: 'needs_assistance',
+  assistanceReason: 'assistance_reason',
+  notes: 'notes',
+};
+
+const iso = (t: number | null) => (t == null ? null : new Date(t).toISOString());
+
+/** Households with their residents and watcher ids (two reads for however many households). */
+export function toHouseholds(
+  rows: HouseholdRow[],
+  residents: ResidentRow[],
+  watchers: { household_id: number; user_id: number }[],
+): Household[] {
+  const residentsOf = new Map<number, Household['residents']>();
+  for (const r of residents) {
+    const list = residentsOf.get(r.household_id) ?? [];
+    list.push({ id: r.id, name: r.name, birthYear: r.birth_year });
+    residentsOf.set(r.household_id, list);
+  }
+  const watchersOf = new Map<number, number[]>();
+  for (const w of watchers) watchersOf.set(w.household_id, [...(watchersOf.get(w.household_id) ?? []), w.user_id]);
+  return rows.map((r) => ({
     id: r.id,
     name: r.name,
     kana: r.kana,
@@ -99,98 +125,124 @@ export function createSqliteHouseholdsStore(db: Db): HouseholdsStore {
     needsAssistance: r.needs_assistance === 1,
     assistanceReason: r.assistance_reason,
     notes: r.notes,
-    closedAt: r.closed_at == null ? null : new Date(r.closed_at).toISOString(),
+    closedAt: iso(r.closed_at),
     closeReason: r.close_reason,
-    residents: s.residents.all(r.id) as Household['residents'],
-    watcherIds: (s.watchers.all(r.id) as { userId: number }[]).map((w) => w.userId),
+    residents: residentsOf.get(r.id) ?? [],
+    watcherIds: watchersOf.get(r.id) ?? [],
     terminal:
       r.terminal_id == null
         ? null
-        : {
-            id: r.terminal_id,
-            online: r.online === 1,
-            lastSeenAt: r.last_seen_at == null ? null : new Date(r.last_seen_at).toISOString(),
-            revoked: false,
-          },
-  });
+        : { id: r.terminal_id, online: r.online === 1, lastSeenAt: iso(r.last_seen_at), revoked: false },
+  }));
+}
 
-  const insertOne = (body: CreateHouseholdBody, now: number): number => {
-    const id = Number(
-      s.insert.run({
-        name: body.name,
-        kana: body.kana ?? '',
-        address: body.address,
-        districtId: body.districtId,
-        phone: body.phone ?? null,
-        language: body.language ?? 'ja',
-        needsAssistance: body.needsAssistance ? 1 : 0,
-        assistanceReason: body.assistanceReason ?? '',
-        notes: body.notes ?? '',
-        now,
-      }).lastInsertRowid,
+export function createHouseholdsStore(sql: Sql): HouseholdsStore {
+  async function complete(rows: HouseholdRow[]): Promise<Household[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [inResidents, residentIds] = sql.anyOf('household_id', ids);
+    const [inWatchers, watcherIds] = sql.anyOf('w.household_id', ids);
+    return toHouseholds(
+      rows,
+      await sql.all<ResidentRow>(
+        `SELECT id, household_id, name, birth_year FROM residents WHERE ${inResidents} ORDER BY id`,
+        [residentIds],
+      ),
+      await sql.all(
+        `SELECT w.household_id, w.user_id FROM household_watchers w WHERE ${inWatchers} ORDER BY w.level, w.user_id`,
+        [watcherIds],
+      ),
     );
-    for (const r of body.residents ?? []) s.insertResident.run(id, r.name, r.birthYear ?? null);
+  }
+  function listQuery(filter: HouseholdFilter): [string, unknown[]] {
+    const c = conditions().equals('h.district_id', filter.districtId);
+    if (filter.watcherUserId !== undefined)
+      c.add('h.id IN (SELECT household_id FROM household_watchers WHERE user_id = ?)', filter.watcherUserId);
+    if (filter.ids) c.add(...sql.anyOf('h.id', filter.ids));
+    if (!filter.includeClosed) c.add('h.closed_at IS NULL');
+    return [`${BASE} ${c.where} ORDER BY h.id`, c.args];
+  }
+  const insertOne = async (tx: Sql, body: CreateHouseholdBody, now: number): Promise<number> => {
+    const { id } = (await tx.get<{ id: number }>(INSERT, [
+      body.name,
+      body.kana ?? '',
+      body.address,
+      body.districtId,
+      body.phone ?? null,
+      body.language ?? 'ja',
+      body.needsAssistance ? 1 : 0,
+      body.assistanceReason ?? '',
+      body.notes ?? '',
+      now,
+    ]))!;
+    for (const r of body.residents ?? []) await tx.run(INSERT_RESIDENT, [id, r.name, r.birthYear ?? null]);
     return id;
   };
-  const columns: Record<string, string> = {
-    name: 'name',
-    kana: 'kana',
-    address: 'address',
-    districtId: 'district_id',
-    phone: 'phone',
-    language: 'language',
-    needsAssistance: 'needs_assistance',
-    assistanceReason: 'assistance_reason',
-    notes: 'notes',
-  };
-  const update = db.transaction((id: number, body: UpdateHouseholdBody) => {
-    const sets: string[] = [];
-    const values: (string | number | null)[] = [];
-    for (const [key, column] of Object.entries(columns)) {
-      const v = (body as Record<string, unknown>)[key];
-      if (v === undefined) continue;
-      sets.push(`${column} = ?`);
-      values.push(typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number | null));
-    }
-    if (sets.length) db.prepare(`UPDATE households SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
-    if (body.residents) {
-      const kept = new Set(body.residents.flatMap((r) => (r.id === undefined ? [] : [r.id])));
-      for (const r of s.residents.all(id) as { id: number }[]) if (!kept.has(r.id)) s.deleteResident.run(r.id, id);
-      for (const r of body.residents) {
-        if (r.id === undefined) s.insertResident.run(id, r.name, r.birthYear ?? null);
-        else s.renameResident.run(r.name, r.birthYear ?? null, r.id, id);
-      }
-    }
-  });
 
   return {
-    listDistricts: () => s.districts.all() as District[],
-    districtExists: (id) => s.districtExists.get(id) !== undefined,
-    createDistrict: (d) => Number(s.insertDistrict.run(d.code, d.name, d.nameEn).lastInsertRowid),
-    create: (body, now) => db.transaction(() => insertOne(body, now))(),
-    createMany: (bodies, now) => db.transaction(() => bodies.map((b) => insertOne(b, now)))(),
-    update: (id, body) => update(id, body),
-    close: (id, x) => s.close.run(x.at, x.by, x.reason, id).changes === 1,
-    reopen: (id) => s.reopen.run(id).changes === 1,
-    get(id) {
-      const r = s.get.get(id) as HouseholdRow | undefined;
-      return r && toHousehold(r);
-    },
-    list(filter = {}) {
-      const closed = filter.includeClosed ? 1 : 0;
-      const rows = (
-        filter.watcherUserId !== undefined
-          ? s.byWatcher.all(filter.watcherUserId, closed)
-          : filter.districtId !== undefined
-            ? s.byDistrict.all(filter.districtId, closed)
-            : s.all.all(closed)
-      ) as HouseholdRow[];
-      return rows.map(toHousehold);
-    },
-    assignWatcher: (h, u, level) => void s.assign.run(h, u, level),
-    unassignWatcher: (h, u) => s.unassign.run(h, u).changes > 0,
-    isWatcherOf: (u, h) => s.isWatcher.get(u, h) !== undefined,
-    watchersOf: (h) => s.watchers.all(h) as HouseholdWatcher[],
-    count: () => (s.count.get() as { n: number }).n,
+    listDistricts: () => sql.all<District>(DISTRICTS),
+    districtExists: async (id) => (await sql.get('SELECT 1 AS yes FROM districts WHERE id = ?', [id])) !== undefined,
+    createDistrict: async (d) =>
+      (await sql.get<{ id: number }>('INSERT INTO districts (code, name, name_en) VALUES (?, ?, ?) RETURNING id', [
+        d.code,
+        d.name,
+        d.nameEn,
+      ]))!.id,
+    create: (body, now) => sql.transaction((tx) => insertOne(tx, body, now)),
+    createMany: (bodies, now) =>
+      sql.transaction(async (tx) => {
+        const ids: number[] = [];
+        for (const b of bodies) ids.push(await insertOne(tx, b, now));
+        return ids;
+      }),
+    update: (id, body) =>
+      sql.transaction(async (tx) => {
+        const sets: string[] = [];
+        const values: (string | number | null)[] = [];
+        for (const [key, column] of Object.entries(COLUMNS)) {
+          const v = (body as Record<string, unknown>)[key];
+          if (v === undefined) continue;
+          sets.push(`${column} = ?`);
+          values.push(typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number | null));
+        }
+        if (sets.length) await tx.run(`UPDATE households SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
+        if (!body.residents) return;
+        const kept = new Set(body.residents.flatMap((r) => (r.id === undefined ? [] : [r.id])));
+        for (const r of await tx.all<{ id: number }>('SELECT id FROM residents WHERE household_id = ?', [id]))
+          if (!kept.has(r.id)) await tx.run('DELETE FROM residents WHERE id = ? AND household_id = ?', [r.id, id]);
+        for (const r of body.residents) {
+          if (r.id === undefined) await tx.run(INSERT_RESIDENT, [id, r.name, r.birthYear ?? null]);
+          else
+            await tx.run('UPDATE residents SET name = ?, birth_year = ? WHERE id = ? AND household_id = ?', [
+              r.name,
+              r.birthYear ?? null,
+              r.id,
+              id,
+            ]);
+        }
+      }),
+    close: async (id, x) =>
+      (await sql.run(
+        'UPDATE households SET closed_at = ?, closed_by = ?, close_reason = ? WHERE id = ? AND closed_at IS NULL',
+        [x.at, x.by, x.reason, id],
+      )) === 1,
+    reopen: async (id) =>
+      (await sql.run(
+        "UPDATE households SET closed_at = NULL, closed_by = NULL, close_reason = '' WHERE id = ? AND closed_at IS NOT NULL",
+        [id],
+      )) === 1,
+    get: async (id) => (await complete(await sql.all<HouseholdRow>(HOUSEHOLD_BY_ID, [id])))[0],
+    list: async (filter = {}) => complete(await sql.all<HouseholdRow>(...listQuery(filter))),
+    assignWatcher: async (h, u, level) =>
+      void (await sql.run(
+        'INSERT INTO household_watchers (household_id, user_id, level) VALUES (?, ?, ?) ON CONFLICT (household_id, user_id) DO UPDATE SET level = excluded.level',
+        [h, u, level],
+      )),
+    unassignWatcher: async (h, u) =>
+      (await sql.run('DELETE FROM household_watchers WHERE household_id = ? AND user_id = ?', [h, u])) > 0,
+    isWatcherOf: async (u, h) => (await sql.get(IS_WATCHER, [u, h])) !== undefined,
+    watchersOf: (h) => sql.all<HouseholdWatcher>(WATCHERS, [h]),
+    watchersInDistrict: (d) => sql.all<HouseholdWatcher>(WATCHERS_IN_DISTRICT, [d]),
+    count: async () => Number((await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM households'))!.n),
   };
 }

@@ -7,6 +7,7 @@ import https from 'node:https';
 import webpush from 'web-push';
 import type { HubCore } from '../../core';
 import { randomToken } from '../../lib/secrets';
+import { createSqliteHouseholdReads } from '../households/sqlite-reads';
 import type { WatchService } from '../watch';
 import type { NotificationChannel } from './channel';
 import { createDispatcher } from './dispatcher';
@@ -63,7 +64,8 @@ export async function registerNotifications(
   channels.push(...(needs.channels ?? []));
 
   const { watch } = needs;
-  const districts = () => new Map(hub.stores.households.listDistricts().map((d) => [d.id, d.name]));
+  const householdReads = createSqliteHouseholdReads(hub.ctx.db);
+  const districts = () => new Map(householdReads.listDistricts().map((d) => [d.id, d.name]));
   const dispatcher = createDispatcher(ctx, {
     store,
     channels,

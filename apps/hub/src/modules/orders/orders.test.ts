@@ -82,14 +82,14 @@ describe('orders', () => {
         { name, address: '東京都三鷹市 9-9-9', districtId: hub.fixture.districts[0]!, phone: '', residents: [] },
         hub.ctx.clock.now(),
       );
-    const stranger = newHousehold('知らない世帯');
+    const stranger = await newHousehold('知らない世帯');
     const lines = [{ name: 'パン', quantity: 1 }];
     const missing = await create(op, { shopId: hub.fixture.shopId, householdId: 999_999, lines });
     expect(missing.statusCode).toBe(404);
     const notYours = await create(op, { shopId: hub.fixture.shopId, householdId: stranger, lines });
     expect(notYours.statusCode).toBe(404);
     expect(notYours.json()).toEqual(missing.json());
-    expect(notYours.body).not.toContain(hub.stores.households.get(stranger)!.name);
+    expect(notYours.body).not.toContain((await hub.stores.households.get(stranger))!.name);
     // The stranger's order as this shop's operator, citing a call.
     const strangerOrder = (callId: number) =>
       create(op, { shopId: hub.fixture.shopId, householdId: stranger, callId, lines });
@@ -108,7 +108,7 @@ describe('orders', () => {
     expect(ok.statusCode).toBe(201);
     // City hall may order for any household (and still not with another household's call).
     const ch = await hub.login('cityhall');
-    const fresh = newHousehold('別の世帯');
+    const fresh = await newHousehold('別の世帯');
     expect((await create(ch, { shopId: hub.fixture.shopId, householdId: fresh, lines })).statusCode).toBe(201);
     expect(
       (await create(ch, { shopId: hub.fixture.shopId, householdId: fresh, callId: ownCall, lines })).statusCode,
@@ -215,7 +215,7 @@ describe('orders', () => {
     expect((await status('preparing')).json().error.code).toBe('INVALID_TRANSITION'); // not confirmed yet
     await api({ method: 'POST', url: `/api/orders/${o.id}/send` });
     const svc = hub.capabilities.orders as import('./service').OrdersService;
-    await svc.respond(hub.fixture.households[0]!, o.id, true);
+    svc.respond(hub.fixture.households[0]!, o.id, true);
     expect(
       (await api({ method: 'POST', url: `/api/orders/${o.id}/deliver`, payload: { wellbeing: 'well' } })).json().error
         .code,
@@ -243,7 +243,7 @@ describe('orders', () => {
 
     const o2 = await draft(1);
     await api({ method: 'POST', url: `/api/orders/${o2.id}/send` });
-    await svc.respond(hub.fixture.households[1]!, o2.id, true);
+    svc.respond(hub.fixture.households[1]!, o2.id, true);
     await api({ method: 'POST', url: `/api/orders/${o2.id}/status`, payload: { status: 'preparing' } });
     await api({ method: 'POST', url: `/api/orders/${o2.id}/status`, payload: { status: 'out_for_delivery' } });
     await api({ method: 'POST', url: `/api/orders/${o2.id}/deliver`, payload: { wellbeing: 'well' } });

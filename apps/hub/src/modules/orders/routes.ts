@@ -41,9 +41,9 @@ export function ordersRoutes(
   const { shops } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
     const add = tableRoutes(app, ['orders']);
-    const visibleOrder = async (request: { principal: Principal | null; params: { id: number } }) => {
+    const visibleOrder = (request: { principal: Principal | null; params: { id: number } }) => {
       const { id } = request.params;
-      const r = await orders.get(id);
+      const r = orders.get(id);
       if (!r || !visibleShopIds(request.principal, shops).includes(r.shopId)) throw notFound('order');
       return r;
     };
@@ -55,7 +55,7 @@ export function ordersRoutes(
       const visible = visibleShopIds(request.principal, shops);
       if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
       return {
-        orders: await orders.list({
+        orders: orders.list({
           shopIds: q.shopId !== undefined ? [q.shopId] : visible,
           householdId: q.householdId,
           status: q.status,
@@ -64,7 +64,7 @@ export function ordersRoutes(
       };
     });
 
-    add('GET /api/orders/:id', { access: shopStaff }, async (request) => orders.toOrder(await visibleOrder(request)));
+    add('GET /api/orders/:id', { access: shopStaff }, async (request) => orders.toOrder(visibleOrder(request)));
 
     add('POST /api/orders', { access: shopStaff }, async (request, reply) => {
       const body = request.body;
@@ -73,37 +73,37 @@ export function ordersRoutes(
       if (!(await orderableHousehold(request.principal, body, deps.calls, deps.householdExists(body.householdId))))
         throw notFound('household');
       const userId = request.principal?.kind === 'user' ? request.principal.user.id : null;
-      const o = await orders.create(body, userId);
+      const o = orders.create(body, userId);
       await audit(request, 'order.created', o.id, { lines: o.lines.length });
       return reply.status(201).send(o);
     });
 
     add('PUT /api/orders/:id/lines', { access: shopStaff }, async (request) => {
-      const r = await visibleOrder(request);
-      const o = await orders.updateLines(r.id, request.body);
+      const r = visibleOrder(request);
+      const o = orders.updateLines(r.id, request.body);
       await audit(request, 'order.lines_updated', r.id, { lines: o.lines.length });
       return o;
     });
 
     add('POST /api/orders/:id/send', { access: shopStaff }, async (request) => {
-      const r = await visibleOrder(request);
-      const o = await orders.sendForConfirmation(r.id);
+      const r = visibleOrder(request);
+      const o = orders.sendForConfirmation(r.id);
       await audit(request, 'order.sent_for_confirmation', r.id);
       return o;
     });
 
     add('POST /api/orders/:id/status', { access: shopStaff }, async (request) => {
-      const r = await visibleOrder(request);
+      const r = visibleOrder(request);
       const { status } = request.body;
-      const o = await orders.setStatus(r.id, status);
+      const o = orders.setStatus(r.id, status);
       await audit(request, 'order.status', r.id, { status });
       return o;
     });
 
     add('POST /api/orders/:id/deliver', { access: shopStaff }, async (request) => {
-      const r = await visibleOrder(request);
+      const r = visibleOrder(request);
       const body = request.body;
-      const o = await orders.deliver(
+      const o = orders.deliver(
         r.id,
         body.wellbeing,
         body.note ?? '',

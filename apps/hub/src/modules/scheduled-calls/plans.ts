@@ -105,7 +105,7 @@ export function createPlans(
     },
     async create(p, actor, body) {
       const shopId = line(p, body.shopId);
-      if (!households.get(body.householdId)) throw notFound('household');
+      if (!(await households.get(body.householdId))) throw notFound('household');
       const id = await store.create({
         householdId: body.householdId,
         shopId,

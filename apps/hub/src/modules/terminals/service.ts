@@ -90,7 +90,7 @@ export function createTerminalsService(
       return [rooms.terminal(principal.terminalId), rooms.household(principal.householdId), rooms.allTerminals];
     },
     async issueCode(householdId, createdBy, ttlMinutes = DEFAULT_CODE_TTL_MINUTES) {
-      const household = households.get(householdId);
+      const household = await households.get(householdId);
       if (!household) throw notFound('household');
       if (household.closedAt !== null)
         throw new AppError(409, 'HOUSEHOLD_CLOSED', 'This household has been closed. Reopen it first.');
@@ -121,11 +121,12 @@ export function createTerminalsService(
           'This code has already been used. Ask city hall for a new code.',
         );
       }
-      if (record.expiresAt <= clock.now() || households.get(record.householdId)?.closedAt) {
+      const household = await households.get(record.householdId);
+      if (record.expiresAt <= clock.now() || household?.closedAt) {
         throw new AppError(400, 'ENROLLMENT_CODE_EXPIRED', 'This code has expired. Ask city hall for a new code.');
       }
       const credential = `tsd_${randomToken(32)}`;
-      const previous = households.get(record.householdId)?.terminal?.id;
+      const previous = household?.terminal?.id;
       let terminalId: number;
       try {
         terminalId = await terminals.enroll({
@@ -175,7 +176,7 @@ export function createTerminalsService(
 
     async profile(terminalId) {
       const t = await terminals.get(terminalId);
-      const h = t && households.get(t.householdId);
+      const h = t && (await households.get(t.householdId));
       if (!t || !h) throw notFound('terminal');
       return {
         terminalId: t.id,
@@ -215,14 +216,17 @@ export function createTerminalsService(
     room.disconnectSockets(true);
   }
 
+  // In the order they happened: each notice waits for the one before (its watchers are read first).
+  let staffNotices: Promise<void> = Promise.resolve();
   function notifyStaff(terminalId: number, householdId: number, online: boolean) {
-    const watchers = households.watchersOf(householdId).map((w) => rooms.user(w.userId));
-    ctx.sockets.staff.to([rooms.role('cityhall'), ...watchers]).emit('terminal:presenceChanged', {
-      terminalId,
-      householdId,
-      online,
-      lastSeenAt: new Date(clock.now()).toISOString(),
-    });
+    const change = { terminalId, householdId, online, lastSeenAt: new Date(clock.now()).toISOString() };
+    staffNotices = staffNotices
+      .then(async () => {
+        const watchers = await households.watchersOf(householdId);
+        const to = [rooms.role('cityhall'), ...watchers.map((w) => rooms.user(w.userId))];
+        ctx.sockets.staff.to(to).emit('terminal:presenceChanged', change);
+      })
+      .catch((err) => ctx.log.warn({ err, terminalId }, 'terminal presence not sent to staff'));
   }
 
   ctx.sockets.onTerminalConnection(({ socket, principal }) => {

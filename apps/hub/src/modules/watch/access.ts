@@ -16,17 +16,21 @@ export function seesDistrictAlerts(p: Principal | null): boolean {
   return p.user.role === 'cityhall' || (p.user.role === 'watcher' && p.user.watcherKind !== 'family');
 }
 
-export function canSeeAlert(p: Principal | null, a: AlertRecord, households: HouseholdsStore): boolean {
+export async function canSeeAlert(p: Principal | null, a: AlertRecord, households: HouseholdsStore): Promise<boolean> {
   if (a.householdId !== null) return canSeeHousehold(p, a.householdId, households);
   if (!seesDistrictAlerts(p)) return false;
-  const visible = visibleHouseholdIds(p, households);
+  const visible = await visibleHouseholdIds(p, households);
   if (visible === null) return true;
   // A district alert: the (professional) watchers of any household in that district.
-  return visible.some((id) => households.get(id)?.districtId === a.districtId);
+  return visible.length > 0 && (await households.list({ ids: visible, districtId: a.districtId })).length > 0;
 }
 
 /** Districts whose district-wide alerts the principal sees, given the households they see. */
-export function visibleDistrictIds(p: Principal | null, ids: number[], households: HouseholdsStore): number[] {
-  if (!seesDistrictAlerts(p)) return [];
-  return [...new Set(ids.map((id) => households.get(id)?.districtId).filter((d): d is number => d !== undefined))];
+export async function visibleDistrictIds(
+  p: Principal | null,
+  ids: number[],
+  households: HouseholdsStore,
+): Promise<number[]> {
+  if (!seesDistrictAlerts(p) || ids.length === 0) return [];
+  return [...new Set((await households.list({ ids, includeClosed: true })).map((h) => h.districtId))];
 }

@@ -20,8 +20,8 @@ export function createBoardViews(ctx: WatchContext, deps: WatchDeps & { plans: P
     const now = clock.now();
     const all =
       householdIds === null
-        ? households.list()
-        : householdIds.map((id) => households.get(id)).filter((h) => h !== undefined);
+        ? await households.list()
+        : await households.list({ ids: householdIds, includeClosed: true });
     const watched = new Map((await checkins.watchedHouseholds()).map((w) => [w.householdId, w]));
     const outages = new Map((await alerts.activeDistrictOutages()).map((a) => [a.districtId, a]));
     const counts: Record<string, number> = {};
@@ -70,7 +70,7 @@ export function createBoardViews(ctx: WatchContext, deps: WatchDeps & { plans: P
   }
 
   async function history(householdId: number, days: number): Promise<ResidentHistory> {
-    const h = households.get(householdId);
+    const h = await households.get(householdId);
     if (!h) throw notFound('household');
     const plan = await plans.planFor(householdId);
     const now = clock.now();

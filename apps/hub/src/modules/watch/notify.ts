@@ -18,7 +18,10 @@ export interface Outbox extends Array<() => unknown>, WatchStores {}
 export interface Notifier {
   toDto(alert: AlertRecord): Promise<WatchAlert>;
   /** Watchers of a household (or of a district's households) at the given levels. */
-  watcherIdsFor(a: { householdId: number | null; districtId: number }, levels: (l: number) => boolean): number[];
+  watcherIdsFor(
+    a: { householdId: number | null; districtId: number },
+    levels: (l: number) => boolean,
+  ): Promise<number[]>;
   /** A new alert (or one a level up): its recipients hear the alarm; others who can see it, the change. */
   raised(outbox: Outbox, alertId: number, recipients: number[]): void;
   updated(outbox: Outbox, alertId: number): void;
@@ -110,15 +113,18 @@ export function createNotifier(
     };
   }
 
-  function watcherIdsFor(a: { householdId: number | null; districtId: number }, levels: (l: number) => boolean) {
+  async function watcherIdsFor(
+    a: { householdId: number | null; districtId: number },
+    levels: (l: number) => boolean,
+  ): Promise<number[]> {
     const ids = new Set<number>();
-    const hh =
-      a.householdId !== null ? [a.householdId] : households.list({ districtId: a.districtId }).map((h) => h.id);
     // A family member hears of their own household only, never of a whole district.
     const district = a.householdId === null;
-    for (const h of hh)
-      for (const w of households.watchersOf(h))
-        if (levels(w.level) && !(district && w.watcherKind === 'family')) ids.add(w.userId);
+    const watchers =
+      a.householdId !== null
+        ? await households.watchersOf(a.householdId)
+        : await households.watchersInDistrict(a.districtId);
+    for (const w of watchers) if (levels(w.level) && !(district && w.watcherKind === 'family')) ids.add(w.userId);
     return [...ids];
   }
 
@@ -164,7 +170,7 @@ export function createNotifier(
         const raisedRooms = [rooms.role('cityhall'), ...recipients.map(rooms.user)];
         staff.to(raisedRooms).emit('watch:alertRaised', dto);
         // Everyone else who can see it hears of the change, without the alarm sound.
-        const others = watcherIdsFor(a, () => true).filter((id) => !recipients.includes(id));
+        const others = (await watcherIdsFor(a, () => true)).filter((id) => !recipients.includes(id));
         if (others.length) staff.to(others.map(rooms.user)).except(raisedRooms).emit('watch:alertUpdated', dto);
         // Beyond the console: e-mail, phones (the notifications module).
         ctx.events.emit('watch.alertRaised', { alertId, level: a.level, recipients, at: ctx.clock.now() });
@@ -194,13 +200,13 @@ export function createNotifier(
         if (!a) return;
         const dto = await toDto(a);
         staff
-          .to([rooms.role('cityhall'), ...watcherIdsFor(a, () => true).map(rooms.user)])
+          .to([rooms.role('cityhall'), ...(await watcherIdsFor(a, () => true)).map(rooms.user)])
           .emit('watch:alertUpdated', dto);
       });
     },
     board(outbox, householdId) {
-      outbox.push(() => {
-        const watchers = households.watchersOf(householdId).map((w) => rooms.user(w.userId));
+      outbox.push(async () => {
+        const watchers = (await households.watchersOf(householdId)).map((w) => rooms.user(w.userId));
         staff.to([rooms.role('cityhall'), ...watchers]).emit('watch:boardChanged', { householdId });
       });
     },

@@ -20,11 +20,11 @@ describe('district outage alerts and family members', () => {
     const f = hub.fixture;
     // District 3 holds the family member's household (households[2]) and one the welfare office watches.
     const district = f.districts[2]!;
-    const neighbour = hub.stores.households.create(
+    const neighbour = await hub.stores.households.create(
       { name: '隣の世帯', address: '三鷹市 3-2-1', districtId: district },
       0,
     );
-    hub.stores.households.assignWatcher(neighbour, f.users.watcher, 1);
+    await hub.stores.households.assignWatcher(neighbour, f.users.watcher, 1);
     const store = createSqliteWatchStore(hub.ctx.db);
     const now = hub.ctx.clock.now();
     alertId = (await store.create(

@@ -95,7 +95,7 @@ export function createPlanTests(
 
   return {
     async start(householdId, actor) {
-      const h = households.get(householdId);
+      const h = await households.get(householdId);
       if (h?.closedAt) throw new AppError(409, 'HOUSEHOLD_CLOSED', 'This household has been closed. Reopen it first.');
       const now = ctx.clock.now();
       const id = await notify.inTransaction(async (outbox) => {
@@ -157,7 +157,7 @@ export function createPlanTests(
           await end(outbox, t, 'system', 'checked_in', now);
           continue;
         }
-        const h = households.get(t.householdId);
+        const h = await households.get(t.householdId);
         if (!h) continue;
         const alertId = await tx.create(
           {

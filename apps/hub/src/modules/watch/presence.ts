@@ -65,7 +65,7 @@ export function createPresence(
         );
         if (id !== null) {
           alertRaised('district_outage');
-          const recipients = notify.watcherIdsFor({ householdId: null, districtId }, (l) => l === 1);
+          const recipients = await notify.watcherIdsFor({ householdId: null, districtId }, (l) => l === 1);
           await alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
           notify.raised(outbox, id, recipients);
           for (const h of members) {
@@ -127,7 +127,7 @@ export function createPresence(
         );
         if (id !== null) {
           alertRaised('terminal_offline');
-          const recipients = notify.watcherIdsFor(h, (l) => l === 1);
+          const recipients = await notify.watcherIdsFor(h, (l) => l === 1);
           await alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
           notify.raised(outbox, id, recipients);
           notify.board(outbox, h.householdId);

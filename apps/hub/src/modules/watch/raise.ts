@@ -57,7 +57,7 @@ export function createImmediateAlerts(
     );
     if (id === null) return null;
     deps.alertRaised(spec.kind);
-    const recipients = notify.watcherIdsFor({ householdId: h.id, districtId: h.districtId }, (l) => l === 1);
+    const recipients = await notify.watcherIdsFor({ householdId: h.id, districtId: h.districtId }, (l) => l === 1);
     await alerts.addEvent(id, { at: now, type: 'escalated', actor: 'system', level: 1, detail: { recipients } });
     notify.raised(outbox, id, recipients);
     notify.board(outbox, h.id);
@@ -66,7 +66,7 @@ export function createImmediateAlerts(
 
   /** Raises an alert in a transaction of its own; when it escalates, or null (no such household, or one like it is open). */
   async function raiseAlone(householdId: number, spec: Parameters<typeof raise>[2]): Promise<number | null> {
-    const h = households.get(householdId);
+    const h = await households.get(householdId);
     if (!h) return null;
     const raised = await notify.inTransaction((outbox) => raise(outbox, h, spec));
     return raised?.escalatesAt ?? null;
@@ -82,7 +82,7 @@ export function createImmediateAlerts(
       }),
 
     async helpRequested(e) {
-      const h = households.get(e.householdId);
+      const h = await households.get(e.householdId);
       if (!h) return null;
       return notify.inTransaction(async (outbox) => {
         if (e.source === 'terminal') {
@@ -96,7 +96,7 @@ export function createImmediateAlerts(
             notify.raised(
               outbox,
               open.id,
-              notify.watcherIdsFor({ householdId: h.id, districtId: h.districtId }, (l) => l <= open.level),
+              await notify.watcherIdsFor({ householdId: h.id, districtId: h.districtId }, (l) => l <= open.level),
             );
             return { alertId: open.id, escalatesAt: open.nextStepAt ?? now };
           }
@@ -124,7 +124,7 @@ export function createImmediateAlerts(
         await outbox.alerts.safetyFollowupDone(announcementId, now);
         const unanswered = (await deps.unansweredHouseholds?.(announcementId)) ?? [];
         for (const householdId of unanswered) {
-          const h = households.get(householdId);
+          const h = await households.get(householdId);
           if (!h) continue;
           await raise(outbox, h, {
             kind: 'safety_unanswered',

@@ -21,29 +21,30 @@ export function watchRoutes(
   const { service, alerts, households } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
     const add = tableRoutes(app, tags);
-    const visibleHousehold = (principal: Parameters<typeof canSeeHousehold>[0], id: number) => {
+    const visibleHousehold = async (principal: Parameters<typeof canSeeHousehold>[0], id: number) => {
       // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
-      if (!households.get(id) || !canSeeHousehold(principal, id, households)) throw notFound('household');
+      if (!(await households.get(id)) || !(await canSeeHousehold(principal, id, households)))
+        throw notFound('household');
     };
     /** City hall's routes: the household exists (404 otherwise). */
-    const knownHousehold = (id: number) => {
-      if (!households.get(id)) throw notFound('household');
+    const knownHousehold = async (id: number) => {
+      if (!(await households.get(id))) throw notFound('household');
       return id;
     };
     const visibleAlert = async (principal: Parameters<typeof canSeeHousehold>[0], id: number) => {
       const a = await alerts.get(id);
-      if (!a || !canSeeAlert(principal, a, households)) throw notFound('alert');
+      if (!a || !(await canSeeAlert(principal, a, households))) throw notFound('alert');
       return a;
     };
 
     add('GET /api/watch/plans/:householdId', { access: cityhallOrWatcher }, async (request) => {
       const { householdId } = request.params;
-      visibleHousehold(request.principal, householdId);
+      await visibleHousehold(request.principal, householdId);
       return planToDto(await service.planFor(householdId));
     });
 
     add('PUT /api/watch/plans/:householdId', { access: cityhall }, async (request) => {
-      const householdId = knownHousehold(request.params.householdId);
+      const householdId = await knownHousehold(request.params.householdId);
       const plan = planFromBody(householdId, request.body, ctx.clock.now());
       const actor = actorName(request.principal);
       await service.savePlan(plan, actor);
@@ -52,7 +53,7 @@ export function watchRoutes(
     });
 
     add('DELETE /api/watch/plans/:householdId', { access: cityhall }, async (request) => {
-      const householdId = knownHousehold(request.params.householdId);
+      const householdId = await knownHousehold(request.params.householdId);
       if (await service.resetPlan(householdId)) {
         await audited(ctx.audit, request, 'checkin_plan.reset', `household:${householdId}`);
       }
@@ -60,12 +61,12 @@ export function watchRoutes(
     });
 
     add('GET /api/watch/plans/:householdId/test', { access: cityhall }, async (request) => {
-      const householdId = knownHousehold(request.params.householdId);
+      const householdId = await knownHousehold(request.params.householdId);
       return { test: await service.planTest(householdId) };
     });
 
     add('POST /api/watch/plans/:householdId/test', { access: cityhall }, async (request, reply) => {
-      const householdId = knownHousehold(request.params.householdId);
+      const householdId = await knownHousehold(request.params.householdId);
       const actor = actorName(request.principal);
       const test = await service.startPlanTest(householdId, actor);
       await audited(ctx.audit, request, 'checkin_plan.test_started', `household:${householdId}`, {
@@ -76,7 +77,7 @@ export function watchRoutes(
     });
 
     add('DELETE /api/watch/plans/:householdId/test', { access: cityhall }, async (request) => {
-      const householdId = knownHousehold(request.params.householdId);
+      const householdId = await knownHousehold(request.params.householdId);
       const actor = actorName(request.principal);
       const test = await service.cancelPlanTest(householdId, actor);
       await audited(ctx.audit, request, 'checkin_plan.test_cancelled', `household:${householdId}`, { testId: test.id });
@@ -84,20 +85,20 @@ export function watchRoutes(
     });
 
     add('GET /api/watch/board', { access: cityhallOrWatcher }, async (request) =>
-      service.board(visibleHouseholdIds(request.principal, households)),
+      service.board(await visibleHouseholdIds(request.principal, households)),
     );
 
     add('GET /api/watch/alerts', { access: cityhallOrWatcher }, async (request) => {
       const q = request.query;
-      if (q.householdId !== undefined) visibleHousehold(request.principal, q.householdId);
-      const visible = visibleHouseholdIds(request.principal, households);
+      if (q.householdId !== undefined) await visibleHousehold(request.principal, q.householdId);
+      const visible = await visibleHouseholdIds(request.principal, households);
       const state = q.state ?? 'active';
       const list = await alerts.list({
         states: state === 'active' ? ['open', 'acknowledged'] : state === 'resolved' ? ['resolved'] : [],
         householdId: q.householdId,
         announcementId: q.announcementId,
         householdIds: visible ?? undefined,
-        districtIds: visible ? visibleDistrictIds(request.principal, visible, households) : undefined,
+        districtIds: visible ? await visibleDistrictIds(request.principal, visible, households) : undefined,
         limit: q.limit ?? 100,
       });
       return { alerts: await Promise.all(list.map(service.toDto)) };
@@ -128,7 +129,7 @@ export function watchRoutes(
 
     add('GET /api/watch/households/:householdId/history', { access: cityhallOrWatcher }, async (request) => {
       const { householdId } = request.params;
-      visibleHousehold(request.principal, householdId);
+      await visibleHousehold(request.principal, householdId);
       const history = service.history(householdId, request.query.days ?? 30);
       await ctx.reads.record(actorName(request.principal), 'history', [householdId]);
       return history;

@@ -168,7 +168,7 @@ export function createSchedule(
         (a.householdId !== null
           ? (await plans.planFor(a.householdId)).ackTimeoutMinutes
           : defaultPlan(0).ackTimeoutMinutes) * MINUTE;
-      const recipients = notify.watcherIdsFor(a, (l) => (level === 1 ? l === 1 : l >= level));
+      const recipients = await notify.watcherIdsFor(a, (l) => (level === 1 ? l === 1 : l >= level));
       const nextStepAt = level < 2 ? now + ackTimeout : null;
       await alerts.escalate(a.id, level, nextStepAt);
       await alerts.addEvent(a.id, { at: now, type: 'escalated', actor: 'system', level, detail: { recipients } });

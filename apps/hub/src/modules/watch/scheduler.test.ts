@@ -323,21 +323,24 @@ describe('watch scheduler and escalation ladder', () => {
     c = await setup(jst(5, 8, 0));
     const district = c.hub.fixture.districts[0]!;
     // Four more households with terminals in the first district: five in all.
-    const extra = [1, 2, 3, 4].map((i) =>
-      c.hub.stores.households.create(
-        { name: `追加${i}`, address: 'x', districtId: district, residents: [] },
-        c.clock.now(),
-      ),
-    );
+    const extra: number[] = [];
+    for (const i of [1, 2, 3, 4])
+      extra.push(
+        await c.hub.stores.households.create(
+          { name: `追加${i}`, address: 'x', districtId: district, residents: [] },
+          c.clock.now(),
+        ),
+      );
     for (const h of extra) {
-      c.hub.stores.households.assignWatcher(h, c.hub.fixture.users.watcher, 1);
+      await c.hub.stores.households.assignWatcher(h, c.hub.fixture.users.watcher, 1);
       const { terminalId } = await enrollTerminal(c.hub, h);
       await c.hub.stores.terminals.setPresence(terminalId, true, c.clock.now());
     }
     const inDistrict = [c.hh[0]!, ...extra];
     for (const h of [...c.hh, ...extra]) await plan(c, h, { offlineAlertMinutes: 30 });
     // Power cut at 08:00: three of five go down within two minutes.
-    const terminalOf = (h: number) => c.hub.stores.households.get(h)!.terminal!.id;
+    const terminals = new Map((await c.hub.stores.households.list()).map((h) => [h.id, h.terminal!.id]));
+    const terminalOf = (h: number) => terminals.get(h)!;
     for (const [i, h] of inDistrict.slice(0, 3).entries())
       await c.hub.stores.terminals.setPresence(terminalOf(h), false, jst(5, 8, i));
     await c.watch.tick();

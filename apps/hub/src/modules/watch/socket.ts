@@ -46,7 +46,7 @@ export function registerWatchSockets(
     if (principal.kind !== 'user') return;
     const visible = async (alertId: number) => {
       const a = await alerts.get(alertId);
-      if (!a || !canSeeAlert(principal, a, households)) throw notFound('alert');
+      if (!a || !(await canSeeAlert(principal, a, households))) throw notFound('alert');
     };
     on('watch:acknowledge', { access: cityhallOrWatcher }, async ({ alertId }) => {
       await visible(alertId);

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../../context';
 import { notFound } from '../../../lib/errors';
 import { tableRoutes } from '../../../lib/route';
-import type { HouseholdsStore } from '../../households/store';
+import type { HouseholdReads } from '../../households/sqlite-reads';
 import type { AnnouncementsStore } from '../store';
 import { announcementToCap } from './export';
 import { buildCapFeed, inCapFeed } from './feed';
@@ -21,7 +21,7 @@ function send(request: FastifyRequest, reply: FastifyReply, type: string, body: 
   return reply.type(type).send(body);
 }
 
-export function capFeedRoutes(ctx: HubContext, deps: { store: AnnouncementsStore; households: HouseholdsStore }) {
+export function capFeedRoutes(ctx: HubContext, deps: { store: AnnouncementsStore; households: HouseholdReads }) {
   const hub = () => ({
     publicUrl: ctx.config.publicUrl,
     timeZone: ctx.config.timeZone,

@@ -8,7 +8,7 @@ import type { AnnouncementTarget, CapSignatureState } from '@tsunagu/protocol';
 import type { HubContext } from '../../../context';
 import { AppError } from '../../../lib/errors';
 import type { Principal } from '../../../lib/principal';
-import type { HouseholdsStore } from '../../households/store';
+import type { HouseholdReads } from '../../households/sqlite-reads';
 import type { Compose } from '../compose';
 import type { Delivery } from '../delivery';
 import type { Senders } from '../senders';
@@ -35,7 +35,7 @@ export type CapResult =
 
 export interface CapGatewayDeps {
   store: AnnouncementsStore;
-  households: HouseholdsStore;
+  households: HouseholdReads;
   compose: Compose;
   delivery: Delivery;
   senders: Senders;
