@@ -6,7 +6,10 @@
  * composed emergency (text), and an earthquake early warning as JMA XML POSTed to /api/jma with a
  * city-hall API key, as the gateway receives it. Each next to a baseline of the same run: bare `ws`
  * clients of a bare `ws` server, fetching the same clip bytes from a plain HTTP server.
- * The hub is pinned to core 0; the fleet is split over processes of at most 5,000 terminals on core 1.
+ * The hub (and the baseline server in its turn) is pinned to core 0; the fleet is split over processes
+ * of at most 5,000 terminals that may run on every core. Pinned to core 1 alone, the fleet used all of
+ * it while the hub idled half the time, and the clip figure measured the simulated terminals, not
+ * the hub. Each stretch reports the CPU time the server and each fleet process used.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +23,7 @@ import { alert200, CLIP_FETCH_AFTER_MS, CLIP_FETCH_SPREAD_MS } from '../sim/spee
 import { warmSpeech } from '../sim/speech-preview';
 import { type LatencySummary, summarise } from '../sim/stats';
 import { epochNow, type Seen } from '../sim/watch';
+import type { CpuReading } from './ipc';
 import { machine } from './machine';
 import { prepareDatabase } from './prepare';
 import { type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
@@ -38,6 +42,12 @@ export interface FanoutFigure {
   allStoredMs: number | null;
   /** Publish → each terminal holding the whole clip (when the clip is fetched). */
   clip: { fetch: LatencySummary; fetched: number; failed: number; allFetchedMs: number; bytes: number } | null;
+  /**
+   * CPU time the server (hub or baseline) and each fleet process used from publish to the last
+   * terminal done, and that stretch's length: the figure is the server's only while the machine
+   * has time to spare.
+   */
+  busy?: { wallMs: number; serverCpuMs: number; fleetCpuMs: number[] };
 }
 
 export interface DisasterResults {
@@ -85,6 +95,28 @@ function figure(startedAt: number, answeredAt: number, parts: Seen[]): FanoutFig
   };
 }
 
+/** Runs `stretch` and adds the CPU time `server` and `fleets` used over it. */
+async function withBusy(server: Spawned, fleets: Spawned[], stretch: () => Promise<FanoutFigure>) {
+  const read = () => Promise.all([server, ...fleets].map((p) => p.call<CpuReading>('cpu')));
+  const before = await read();
+  const f = await stretch();
+  const after = await read();
+  const used = before.map((b, i) => Math.round(after[i]!.cpuMs - b.cpuMs));
+  const busy = {
+    wallMs: Math.round(after[0]!.wallMs - before[0]!.wallMs),
+    serverCpuMs: used[0]!,
+    fleetCpuMs: used.slice(1),
+  };
+  return { ...f, busy };
+}
+/** "hub 3.1 s CPU (62 % of a core), fleet 2.8 + 2.6 s over 5.0 s". */
+const busyText = (b: FanoutFigure['busy'], server = 'hub') => {
+  if (!b) return '';
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const share = Math.round((b.serverCpuMs / Math.max(1, b.wallMs)) * 100);
+  return `CPU: ${server} ${s(b.serverCpuMs)} s (${share} % of a core), fleet ${b.fleetCpuMs.map(s).join(' + ')} s over ${s(b.wallMs)} s`;
+};
+
 export async function runDisasterBench(options: {
   terminals: number;
   out: string;
@@ -99,7 +131,6 @@ export async function runDisasterBench(options: {
   const notes: string[] = [];
   log(`disaster part at ${n} terminals; machine: ${m.cpuModel}, ${m.cores} cores, load ${m.loadAverageAtStart}`);
   const hubCore = m.cores >= 2 ? 0 : null;
-  const fleetCore = m.cores >= 2 ? 1 : null;
 
   // The voice first, before anything else runs (in this process, with the hub's engine).
   const synthesis = await measureSynthesis();
@@ -121,7 +152,7 @@ export async function runDisasterBench(options: {
     for (let i = 0; i < prepared.preEnrolled.length; i += PER_FLEET)
       slices.push(prepared.preEnrolled.slice(i, i + PER_FLEET));
     for (const [i, slice] of slices.entries()) {
-      const f = await startFleetProcess(fleetCore, `fleet ${i + 1}`);
+      const f = await startFleetProcess(null, `fleet ${i + 1}`);
       fleets.push(f);
       await f.call('init', { hub: hubUrl, heartbeatMs: 30_000, transports: ['websocket'] });
       await f.call('adopt', { identities: slice });
@@ -164,25 +195,40 @@ export async function runDisasterBench(options: {
     const emergencyBody = alert200('text');
     await warmSpeech(hubUrl, prepared.apiKey, emergencyBody);
     await watch(false);
-    const e = await publish(emergencyBody);
-    const emergency = figure(e.t0, e.t1, await collect(e.id));
-    log(`composed emergency → ${emergency.received}: p50 ${emergency.receive.p50} p99 ${emergency.receive.p99} ms`);
+    const emergency = await withBusy(hub, fleets, async () => {
+      const e = await publish(emergencyBody);
+      return figure(e.t0, e.t1, await collect(e.id));
+    });
+    log(
+      `composed emergency → ${emergency.received}: p50 ${emergency.receive.p50} p99 ${emergency.receive.p99} ms; ${busyText(emergency.busy)}`,
+    );
 
     // ---- the same with its voice: every terminal fetches the clip after the text, as the terminal does
     const speechBody = alert200('voice');
     const preview = await warmSpeech(hubUrl, prepared.apiKey, speechBody);
     await watch(true);
-    if (options.profile) await hub.call('profileStart');
-    const s = await publish(speechBody);
-    const speech = figure(s.t0, s.t1, await collect(s.id, 300_000));
+    const profiled = options.profile ? [hub, fleets[0]!] : [];
+    for (const p of profiled) await p.call('profileStart');
+    let voiceId = 0;
+    const speech = await withBusy(hub, fleets, async () => {
+      const s = await publish(speechBody);
+      voiceId = s.id;
+      return figure(s.t0, s.t1, await collect(s.id, 300_000));
+    });
     if (options.profile) {
       fs.mkdirSync(options.profile, { recursive: true });
-      const file = await hub.call('profileStop', { file: path.join(options.profile, 'hub-voice.cpuprofile') });
-      notes.push('The hub was being CPU-profiled during the emergency with its voice (its figures carry that cost).');
-      log(`hub CPU profile of the emergency with its voice: ${file}`);
+      for (const [i, p] of profiled.entries()) {
+        const file = await p.call('profileStop', {
+          file: path.join(options.profile, `${i === 0 ? 'hub' : 'fleet-1'}-voice.cpuprofile`),
+        });
+        log(`CPU profile of the emergency with its voice: ${file}`);
+      }
+      notes.push(
+        'The hub and the first fleet process were being CPU-profiled during the emergency with its voice (its figures carry that cost).',
+      );
     }
     log(
-      `emergency with its voice → ${speech.received}: text p99 ${speech.receive.p99} ms; clip (${speech.clip?.bytes} bytes) by ${speech.clip?.fetched} (failed ${speech.clip?.failed}), last ${speech.clip?.allFetchedMs} ms`,
+      `emergency with its voice → ${speech.received}: text p99 ${speech.receive.p99} ms; clip (${speech.clip?.bytes} bytes) by ${speech.clip?.fetched} (failed ${speech.clip?.failed}), last ${speech.clip?.allFetchedMs} ms; ${busyText(speech.busy)}`,
     );
 
     // ---- an automatic alert: an EEW as JMA XML, POSTed with a city-hall API key
@@ -200,7 +246,7 @@ export async function runDisasterBench(options: {
     );
 
     // The clip's bytes, for the baseline's plain file.
-    const clip = await fetch(`${hubUrl}/api/announcements/${s.id}/speech?lang=ja`, {
+    const clip = await fetch(`${hubUrl}/api/announcements/${voiceId}/speech?lang=ja`, {
       headers: { authorization: `Bearer ${prepared.apiKey}` },
     });
     const clipBytes = Buffer.from(await clip.arrayBuffer());
@@ -222,10 +268,14 @@ export async function runDisasterBench(options: {
       const t1 = epochNow();
       return figure(t0, t1, await Promise.all(fleets.map((f) => f.call<Seen>('wsCollect', { timeoutMs: 300_000 }))));
     };
-    const text = await broadcast(null);
-    const withClip = await broadcast(`${httpUrl}/clip`);
+    const text = await withBusy(baseline, fleets, () => broadcast(null));
+    if (options.profile) await fleets[0]!.call('profileStart');
+    const withClip = await withBusy(baseline, fleets, () => broadcast(`${httpUrl}/clip`));
+    if (options.profile)
+      await fleets[0]!.call('profileStop', { file: path.join(options.profile, 'fleet-1-baseline.cpuprofile') });
+    log(`baseline (bare ws): text p99 ${text.receive.p99} ms; ${busyText(text.busy, 'server')}`);
     log(
-      `baseline (bare ws): text p99 ${text.receive.p99} ms; with the clip: text p99 ${withClip.receive.p99} ms, last clip ${withClip.clip?.allFetchedMs} ms`,
+      `baseline with the clip: text p99 ${withClip.receive.p99} ms, last clip ${withClip.clip?.allFetchedMs} ms; ${busyText(withClip.busy, 'server')}`,
     );
     await Promise.all(fleets.map((f) => f.call('wsClose')));
 
@@ -319,6 +369,16 @@ function section(r: DisasterResults): string {
     '',
     ...r.notes.map((n) => `- ${n}`),
     `- City hall's listen-before-sending (the preview that makes and keeps the clip) took ${ms(r.previewMs)} in this run.`,
+    ...[
+      ['The composed emergency', r.emergency, 'hub'],
+      ['The emergency with its voice', r.speech, 'hub'],
+      ['The bare ws text', r.baseline.text, 'server'],
+      ['The bare ws text with the clip', r.baseline.clip, 'server'],
+    ].flatMap(([what, f, server]) =>
+      (f as FanoutFigure).busy
+        ? [`- ${what}, publish → all done: ${busyText((f as FanoutFigure).busy, server as string)}.`]
+        : [],
+    ),
     '<!-- bench:disaster:end -->',
   ].join('\n');
 }

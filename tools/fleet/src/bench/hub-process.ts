@@ -3,14 +3,9 @@
  * own process pinned to its own core; the bench reads its memory after GC over the IPC channel
  * (never through a route). Started with --expose-gc.
  */
-import fs from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { buildApp } from '@tsunagu/hub/app';
 import { DEFAULT_ADMISSION, hubAdmissionControl } from '@tsunagu/hub/plugins/admission';
 import { memoryAfterGc, serveIpc } from './ipc';
-
-/** The CPU profile of one stretch of the run (the bench's --profile): the same V8 profiler as `node --cpu-prof`. */
-let profiler: Session | null = null;
 
 async function main() {
   const dataDir = process.env.TSUNAGU_DATA_DIR;
@@ -42,22 +37,6 @@ async function main() {
     heapSnapshot: (a: { file: string }) => {
       (globalThis as { gc?: () => void }).gc?.();
       return require('node:v8').writeHeapSnapshot(a.file);
-    },
-    profileStart: async () => {
-      profiler = new Session();
-      profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
-      await profiler.post('Profiler.start');
-      return true;
-    },
-    profileStop: async (a: { file: string }) => {
-      if (!profiler) throw new Error('profileStart first');
-      const { profile } = await profiler.post('Profiler.stop');
-      profiler.disconnect();
-      profiler = null;
-      fs.writeFileSync(a.file, JSON.stringify(profile));
-      return a.file;
     },
     stop: async () => {
       await hub.app.close();

@@ -3,6 +3,9 @@
  * the fleet in their own processes (pinned to their own cores) without any network route for it.
  */
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
 
 interface Request {
   rpc: number;
@@ -16,8 +19,9 @@ interface Answer {
   error?: string;
 }
 
-/** In the child: answers each command with its handler's result. */
-export function serveIpc(handlers: Record<string, (args: never) => unknown>): void {
+/** In the child: answers each command with its handler's result (and the CPU commands of `cpuHandlers`). */
+export function serveIpc(own: Record<string, (args: never) => unknown>): void {
+  const handlers: Record<string, (args: never) => unknown> = { ...cpuHandlers(), ...own };
   if (!process.send) throw new Error('This program is started by the bench (npm run bench), not by hand.');
   process.on('message', async (m: Request) => {
     if (typeof m !== 'object' || m === null || typeof m.rpc !== 'number') return;
@@ -76,4 +80,41 @@ export async function memoryAfterGc(): Promise<MemoryReading> {
   }
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+/**
+ * Commands every bench child answers about its own CPU: `profileStart`/`profileStop` (the same V8
+ * profiler as `node --cpu-prof`, for one stretch of the run) and `cpu` (CPU time used and wall time,
+ * so that the bench can say how busy each process was over a stretch: whether a figure is the hub's
+ * or the fleet's).
+ */
+export function cpuHandlers() {
+  let profiler: Session | null = null;
+  return {
+    profileStart: async () => {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+      await profiler.post('Profiler.start');
+      return true;
+    },
+    profileStop: async (a: { file: string }) => {
+      if (!profiler) throw new Error('profileStart first');
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      profiler = null;
+      fs.writeFileSync(a.file, JSON.stringify(profile));
+      return a.file;
+    },
+    cpu: (): CpuReading => {
+      const u = process.cpuUsage();
+      return { cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() };
+    },
+  };
+}
+
+export interface CpuReading {
+  cpuMs: number;
+  wallMs: number;
 }

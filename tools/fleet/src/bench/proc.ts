@@ -62,9 +62,16 @@ export function startHubProcess(
   });
 }
 
-/** A virtual-fleet worker (sim/worker.js), with heap room for thousands of sockets. */
+/**
+ * A virtual-fleet worker (sim/worker.js), with heap room for thousands of sockets and a young
+ * generation sized for thousands of short-lived downloads (the simulated terminals' garbage, not the hub's).
+ */
 export function startFleetProcess(core: number | null, name = 'fleet'): Promise<Spawned> {
-  return spawnPinned(path.join(DIST, 'sim/worker.js'), { core, nodeArgs: ['--max-old-space-size=4096'], name });
+  return spawnPinned(path.join(DIST, 'sim/worker.js'), {
+    core,
+    nodeArgs: ['--max-old-space-size=4096', '--max-semi-space-size=32'],
+    name,
+  });
 }
 
 const BASELINE_NAMES = { ws: 'ws baseline', sio: 'socket.io baseline', sqlite: 'sqlite baseline' } as const;
