@@ -125,10 +125,10 @@ test('order messages during a call: one at a time, beside the caller’s face, o
   const items = suite.hub.hub.stores.shops.items(market.id);
   const order = (n: number) =>
     orders.create({ shopId: market.id, householdId, lines: [{ itemId: items[n]!.id, quantity: 2 }] }, null);
-  const first = order(0);
-  const second = order(1);
-  orders.sendForConfirmation(first.id);
-  orders.sendForConfirmation(second.id);
+  const first = await order(0);
+  const second = await order(1);
+  await orders.sendForConfirmation(first.id);
+  await orders.sendForConfirmation(second.id);
 
   // The caller's face stays in sight beside the order.
   const faceVisible = () =>
@@ -148,8 +148,8 @@ test('order messages during a call: one at a time, beside the caller’s face, o
   await terminal.getByTestId('order-status').waitFor();
   await expect(terminal.getByTestId('order-confirm').count()).resolves.toBe(0);
   // The shop moves the first order on twice before the resident taps: one message, the latest news.
-  orders.setStatus(first.id, 'preparing');
-  orders.setStatus(first.id, 'out_for_delivery');
+  await orders.setStatus(first.id, 'preparing');
+  await orders.setStatus(first.id, 'out_for_delivery');
   await terminal.getByTestId('order-status-text').getByText('お届けに向かっています').waitFor({ timeout: 10_000 });
   await expect(terminal.getByTestId('order-ok').count()).resolves.toBe(1);
   await expect(faceVisible()).resolves.toBe(true);

@@ -485,7 +485,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
     }
   ).id;
   const items = hub.hub.stores.shops.items(market.id);
-  const order = orders.create(
+  const order = await orders.create(
     {
       shopId: market.id,
       householdId,
@@ -503,7 +503,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
     },
     null,
   );
-  orders.sendForConfirmation(order.id);
+  await orders.sendForConfirmation(order.id);
   await terminal.getByTestId('order-confirm').waitFor({ timeout: 10_000 });
   await checkScreen(terminal, 'order-confirm', { paged: true });
   expect(await readToTheEnd(terminal, 'order-lines', 'order-more')).toBeGreaterThan(1);

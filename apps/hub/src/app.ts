@@ -277,15 +277,14 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     const stop = scheduleSessionSweeps({ clock, guard: sessionGuard, sweep: () => sockets.sweepStaffSessions() });
     app.addHook('onClose', async () => stop());
   }
-  let stopRetention = () => {};
+  let stopRetention = async () => {};
   jobs.add('retention', {
     start: () => {
       stopRetention = scheduleRetention({
-        db,
+        sql,
         clock,
         days: config.retentionDays,
         auditDays: config.auditRetentionDays,
-        audit,
         onError: (err) => app.log.error({ err }, 'retention job failed'),
       });
     },

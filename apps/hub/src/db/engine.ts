@@ -30,10 +30,7 @@ export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'shops',
   'announcements and receipts',
   'CAP messages',
-  'orders',
   'notifications',
-  'watchers',
-  'retention',
 ];
 
 /** Why a hub given TSUNAGU_DATABASE_URL does not start yet (rather than quietly using SQLite). */

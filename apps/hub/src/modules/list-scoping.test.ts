@@ -8,7 +8,7 @@ import type { StaffRole } from '@tsunagu/protocol';
 import { sqliteSql } from '../db/sql';
 import { createTestHub, type StaffSession, type TestHub } from '../testing/harness';
 import { createCallsStore } from './calls/store';
-import { createSqliteOrdersStore } from './orders/store';
+import { createOrdersStore } from './orders/store';
 import { createSqliteWatchStore, levelOneAlert } from './watch/store';
 
 jest.setTimeout(60_000);
@@ -97,7 +97,7 @@ describe('list routes show each caller only their own data', () => {
     for (const h of [h0, h2])
       await alerts.create(levelOneAlert(now, { kind: 'district_outage', householdId: null, districtId: district(h) }));
     const calls = createCallsStore(sqliteSql(hub.ctx.db));
-    const orders = createSqliteOrdersStore(hub.ctx.db);
+    const orders = createOrdersStore(sqliteSql(hub.ctx.db));
     for (const [shopId, householdId, i] of [
       [f.shopId, h0, 0],
       [f.otherShopId, h2, 2],
@@ -116,7 +116,7 @@ describe('list routes show each caller only their own data', () => {
       });
       await calls.commit(); // the calls store writes once per turn; the order refers to the call now
       if (shopId !== f.listeningId)
-        orders.create({
+        await orders.create({
           shopId,
           householdId,
           callId,

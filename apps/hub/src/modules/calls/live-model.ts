@@ -48,7 +48,7 @@ export interface CallsServiceDeps {
   accounts: Pick<SqliteAccountReads, 'userById'>;
   routerConfig?: Partial<RouterConfig>;
   /** Set by the orders module: which shop and household an order belongs to. */
-  orderLookup?: (orderId: number) => { shopId: number; householdId: number } | null;
+  orderLookup?: (orderId: number) => Promise<{ shopId: number; householdId: number } | null>;
 }
 
 export const isOperator = (u: User) => (u.role === 'operator' || u.role === 'listener') && u.shopId !== null;

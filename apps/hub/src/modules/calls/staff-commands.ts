@@ -114,7 +114,7 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
           'VALIDATION_FAILED',
           'Give the callback request (callbackOf) or the order (orderId) this call is about.',
         );
-      const order = calls.deps.orderLookup?.(body.orderId);
+      const order = await calls.deps.orderLookup?.(body.orderId);
       if (!order || order.shopId !== shopId || order.householdId !== body.householdId) throw notFound('order');
       return callOut(p, body.householdId, shopId);
     },

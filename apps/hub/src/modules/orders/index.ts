@@ -1,16 +1,15 @@
 /** Registers the orders capability (after calls, which it lets look orders up for call-backs). */
 import type { HubCore } from '../../core';
 import type { CallsService } from '../calls/service';
-import { createSqliteHouseholdReads } from '../households/sqlite-reads';
 import { ordersRoutes } from './routes';
 import { createOrdersService, type OrdersService } from './service';
 import { registerOrderSockets } from './socket';
-import { createSqliteOrdersStore } from './store';
+import { createOrdersStore } from './store';
 
 export async function registerOrders(hub: HubCore, needs: { calls: CallsService }): Promise<OrdersService> {
-  const households = createSqliteHouseholdReads(hub.ctx.db);
+  const households = hub.stores.households;
   const orders = createOrdersService(hub.ctx, {
-    store: createSqliteOrdersStore(hub.ctx.db),
+    store: createOrdersStore(hub.ctx.sql),
     shops: hub.stores.shops,
     households,
   });
@@ -20,7 +19,7 @@ export async function registerOrders(hub: HubCore, needs: { calls: CallsService 
     ordersRoutes(hub.ctx, orders, {
       shops: hub.stores.shops,
       calls: needs.calls,
-      householdExists: (id) => households.get(id) !== undefined,
+      householdExists: async (id) => (await households.get(id)) !== undefined,
     }),
   );
   return orders;

@@ -215,7 +215,7 @@ describe('orders', () => {
     expect((await status('preparing')).json().error.code).toBe('INVALID_TRANSITION'); // not confirmed yet
     await api({ method: 'POST', url: `/api/orders/${o.id}/send` });
     const svc = hub.capabilities.orders as import('./service').OrdersService;
-    svc.respond(hub.fixture.households[0]!, o.id, true);
+    await svc.respond(hub.fixture.households[0]!, o.id, true);
     expect(
       (await api({ method: 'POST', url: `/api/orders/${o.id}/deliver`, payload: { wellbeing: 'well' } })).json().error
         .code,
@@ -243,7 +243,7 @@ describe('orders', () => {
 
     const o2 = await draft(1);
     await api({ method: 'POST', url: `/api/orders/${o2.id}/send` });
-    svc.respond(hub.fixture.households[1]!, o2.id, true);
+    await svc.respond(hub.fixture.households[1]!, o2.id, true);
     await api({ method: 'POST', url: `/api/orders/${o2.id}/status`, payload: { status: 'preparing' } });
     await api({ method: 'POST', url: `/api/orders/${o2.id}/status`, payload: { status: 'out_for_delivery' } });
     await api({ method: 'POST', url: `/api/orders/${o2.id}/deliver`, payload: { wellbeing: 'well' } });

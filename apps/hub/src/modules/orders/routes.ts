@@ -36,14 +36,18 @@ async function orderableHousehold(
 export function ordersRoutes(
   ctx: HubContext,
   orders: OrdersService,
-  deps: { shops: ShopsStore; calls: Pick<CallsService, 'callInfo' | 'history'>; householdExists(id: number): boolean },
+  deps: {
+    shops: ShopsStore;
+    calls: Pick<CallsService, 'callInfo' | 'history'>;
+    householdExists(id: number): Promise<boolean>;
+  },
 ) {
   const { shops } = deps;
   return async function plugin(app: FastifyInstance): Promise<void> {
     const add = tableRoutes(app, ['orders']);
-    const visibleOrder = (request: { principal: Principal | null; params: { id: number } }) => {
+    const visibleOrder = async (request: { principal: Principal | null; params: { id: number } }) => {
       const { id } = request.params;
-      const r = orders.get(id);
+      const r = await orders.get(id);
       if (!r || !visibleShopIds(request.principal, shops).includes(r.shopId)) throw notFound('order');
       return r;
     };
@@ -55,7 +59,7 @@ export function ordersRoutes(
       const visible = visibleShopIds(request.principal, shops);
       if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
       return {
-        orders: orders.list({
+        orders: await orders.list({
           shopIds: q.shopId !== undefined ? [q.shopId] : visible,
           householdId: q.householdId,
           status: q.status,
@@ -64,46 +68,48 @@ export function ordersRoutes(
       };
     });
 
-    add('GET /api/orders/:id', { access: shopStaff }, async (request) => orders.toOrder(visibleOrder(request)));
+    add('GET /api/orders/:id', { access: shopStaff }, async (request) => orders.toOrder(await visibleOrder(request)));
 
     add('POST /api/orders', { access: shopStaff }, async (request, reply) => {
       const body = request.body;
       if (!visibleShopIds(request.principal, shops).includes(body.shopId))
         throw forbidden('You can only take orders for your own shop.');
-      if (!(await orderableHousehold(request.principal, body, deps.calls, deps.householdExists(body.householdId))))
+      if (
+        !(await orderableHousehold(request.principal, body, deps.calls, await deps.householdExists(body.householdId)))
+      )
         throw notFound('household');
       const userId = request.principal?.kind === 'user' ? request.principal.user.id : null;
-      const o = orders.create(body, userId);
+      const o = await orders.create(body, userId);
       await audit(request, 'order.created', o.id, { lines: o.lines.length });
       return reply.status(201).send(o);
     });
 
     add('PUT /api/orders/:id/lines', { access: shopStaff }, async (request) => {
-      const r = visibleOrder(request);
-      const o = orders.updateLines(r.id, request.body);
+      const r = await visibleOrder(request);
+      const o = await orders.updateLines(r.id, request.body);
       await audit(request, 'order.lines_updated', r.id, { lines: o.lines.length });
       return o;
     });
 
     add('POST /api/orders/:id/send', { access: shopStaff }, async (request) => {
-      const r = visibleOrder(request);
-      const o = orders.sendForConfirmation(r.id);
+      const r = await visibleOrder(request);
+      const o = await orders.sendForConfirmation(r.id);
       await audit(request, 'order.sent_for_confirmation', r.id);
       return o;
     });
 
     add('POST /api/orders/:id/status', { access: shopStaff }, async (request) => {
-      const r = visibleOrder(request);
+      const r = await visibleOrder(request);
       const { status } = request.body;
-      const o = orders.setStatus(r.id, status);
+      const o = await orders.setStatus(r.id, status);
       await audit(request, 'order.status', r.id, { status });
       return o;
     });
 
     add('POST /api/orders/:id/deliver', { access: shopStaff }, async (request) => {
-      const r = visibleOrder(request);
+      const r = await visibleOrder(request);
       const body = request.body;
-      const o = orders.deliver(
+      const o = await orders.deliver(
         r.id,
         body.wellbeing,
         body.note ?? '',

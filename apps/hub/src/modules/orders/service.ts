@@ -14,27 +14,27 @@ import {
 import type { HubContext } from '../../context';
 import { AppError, badRequest, notFound } from '../../lib/errors';
 import { rooms } from '../../plugins/socket';
-import type { HouseholdReads } from '../households/sqlite-reads';
+import type { HouseholdsStore } from '../households/store';
 import type { ShopsStore } from '../shops/store';
-import type { OrderRecord, OrdersStore } from './store';
+import type { OrderMessageKind, OrderRecord, OrdersStore, StatusPatch } from './store';
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(
   ctx: HubContext,
-  deps: { store: OrdersStore; shops: ShopsStore; households: HouseholdReads },
+  deps: { store: OrdersStore; shops: ShopsStore; households: HouseholdsStore },
 ) {
   const { store, shops, households } = deps;
   const { clock, sockets } = ctx;
 
-  function toOrder(r: OrderRecord): Order {
+  async function toOrder(r: OrderRecord): Promise<Order> {
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     const priced = r.lines.every((l) => l.priceYen !== null);
-    const household = households.get(r.householdId);
+    const household = await households.get(r.householdId);
     return {
       id: r.id,
       shopId: r.shopId,
-      shopName: shops.get(r.shopId)?.name ?? '',
+      shopName: (await shops.get(r.shopId))?.name ?? '',
       householdId: r.householdId,
       householdName: household?.name ?? '',
       deliveryAddress: household?.address ?? '',
@@ -53,8 +53,8 @@ export function createOrdersService(
     };
   }
 
-  function resolveLines(shopId: number, input: OrderLineInput[]): OrderLine[] {
-    const catalogue = new Map(shops.items(shopId).map((i) => [i.id, i]));
+  async function resolveLines(shopId: number, input: OrderLineInput[]): Promise<OrderLine[]> {
+    const catalogue = new Map((await shops.items(shopId)).map((i) => [i.id, i]));
     return input.map((l, i) => {
       if (l.itemId !== undefined && l.itemId !== null) {
         const item = catalogue.get(l.itemId);
@@ -86,47 +86,55 @@ export function createOrdersService(
     });
   }
 
-  function mustGet(id: number): OrderRecord {
-    const r = store.get(id);
+  async function mustGet(id: number): Promise<OrderRecord> {
+    const r = await store.get(id);
     if (!r) throw notFound('order');
     return r;
   }
 
-  /** Persist, then send; the terminal acknowledges with `order:ack`, or gets it again on reconnect. */
-  function tellTerminal(r: OrderRecord, kind: OrderMessage['kind']) {
-    const messageId = store.addMessage({ orderId: r.id, householdId: r.householdId, kind, now: clock.now() });
-    sockets.terminals.to(rooms.household(r.householdId)).emit('order:message', { messageId, kind, order: toOrder(r) });
+  const cannot = (from: OrderStatus, to: OrderStatus) =>
+    new AppError(409, 'INVALID_TRANSITION', `An order that is ${from} cannot become ${to}.`);
+
+  /**
+   * Moves the order on, and with `tell` stores the terminal's message in the same unit of work
+   * (persisted, then sent: the terminal acknowledges with `order:ack`, or gets it again on
+   * reconnect). The update is conditional on the state read: of two requests (or hubs) at once, the
+   * second is refused as the first would have refused it afterwards.
+   */
+  async function transition(r: OrderRecord, to: OrderStatus, patch?: StatusPatch, tell?: OrderMessageKind) {
+    if (!ORDER_TRANSITIONS[r.status].includes(to)) throw cannot(r.status, to);
+    const done = await store.transition({ id: r.id, from: r.status, to, now: clock.now(), patch, tell });
+    const after = await mustGet(r.id);
+    if (!done) throw cannot(after.status, to);
+    const order = await toOrder(after);
+    if (tell)
+      sockets.terminals
+        .to(rooms.household(after.householdId))
+        .emit('order:message', { messageId: done.messageId!, kind: tell, order });
+    return order;
   }
 
-  function tellStaff(r: OrderRecord) {
-    sockets.staff.to([rooms.shop(r.shopId), rooms.role('cityhall')]).emit('order:changed', toOrder(r));
-  }
-
-  function transition(r: OrderRecord, to: OrderStatus, patch?: Parameters<OrdersStore['setStatus']>[3]): OrderRecord {
-    if (!ORDER_TRANSITIONS[r.status].includes(to)) {
-      throw new AppError(409, 'INVALID_TRANSITION', `An order that is ${r.status} cannot become ${to}.`);
-    }
-    store.setStatus(r.id, to, clock.now(), patch);
-    return mustGet(r.id);
+  function tellStaff(order: Order) {
+    sockets.staff.to([rooms.shop(order.shopId), rooms.role('cityhall')]).emit('order:changed', order);
   }
 
   return {
     toOrder,
     get: (id: number) => store.get(id),
-    lookup(id: number) {
-      const r = store.get(id);
+    async lookup(id: number) {
+      const r = await store.get(id);
       return r ? { shopId: r.shopId, householdId: r.householdId } : null;
     },
 
-    create(
+    async create(
       body: { shopId: number; householdId: number; callId?: number; lines: OrderLineInput[]; note?: string },
       createdBy: number | null,
-    ): Order {
-      if (!shops.get(body.shopId)) throw notFound('shop');
-      if (!households.get(body.householdId))
+    ): Promise<Order> {
+      if (!(await shops.get(body.shopId))) throw notFound('shop');
+      if (!(await households.get(body.householdId)))
         throw badRequest('VALIDATION_FAILED', `Household ${body.householdId} does not exist.`);
-      const lines = resolveLines(body.shopId, body.lines);
-      const id = store.create({
+      const lines = await resolveLines(body.shopId, body.lines);
+      const id = await store.create({
         shopId: body.shopId,
         householdId: body.householdId,
         callId: body.callId ?? null,
@@ -135,81 +143,87 @@ export function createOrdersService(
         now: clock.now(),
         lines,
       });
-      const r = mustGet(id);
-      tellStaff(r);
-      return toOrder(r);
+      const order = await toOrder(await mustGet(id));
+      tellStaff(order);
+      return order;
     },
 
-    updateLines(id: number, body: { lines: OrderLineInput[]; note?: string }): Order {
-      let r = mustGet(id);
-      if (r.status !== 'draft' && r.status !== 'awaiting_confirmation')
-        throw new AppError(409, 'INVALID_TRANSITION', 'Only an order the resident has not confirmed can be changed.');
-      if (r.status === 'awaiting_confirmation') r = transition(r, 'draft');
-      store.replaceLines(id, resolveLines(r.shopId, body.lines), body.note, clock.now());
-      r = mustGet(id);
-      tellStaff(r);
-      return toOrder(r);
+    async updateLines(id: number, body: { lines: OrderLineInput[]; note?: string }): Promise<Order> {
+      const r = await mustGet(id);
+      const notConfirmed = () =>
+        new AppError(409, 'INVALID_TRANSITION', 'Only an order the resident has not confirmed can be changed.');
+      if (r.status !== 'draft' && r.status !== 'awaiting_confirmation') throw notConfirmed();
+      // Back to a draft with the new lines in one unit of work; refused if the resident confirmed meanwhile.
+      if (!(await store.replaceLines(id, await resolveLines(r.shopId, body.lines), body.note, clock.now())))
+        throw notConfirmed();
+      const order = await toOrder(await mustGet(id));
+      tellStaff(order);
+      return order;
     },
 
     /** Shows the order on the resident's terminal with はい / いいえ. */
-    sendForConfirmation(id: number): Order {
-      const r = transition(mustGet(id), 'awaiting_confirmation');
-      tellTerminal(r, 'confirm_request');
-      tellStaff(r);
-      return toOrder(r);
+    async sendForConfirmation(id: number): Promise<Order> {
+      const order = await transition(await mustGet(id), 'awaiting_confirmation', undefined, 'confirm_request');
+      tellStaff(order);
+      return order;
     },
 
     /** The resident's はい (accept) or いいえ (back to the shop as a draft). */
-    respond(householdId: number, orderId: number, accept: boolean): Order {
-      const r0 = store.get(orderId);
+    async respond(householdId: number, orderId: number, accept: boolean): Promise<Order> {
+      const r0 = await store.get(orderId);
       if (!r0 || r0.householdId !== householdId) throw notFound('order');
-      if (r0.status !== 'awaiting_confirmation')
-        throw new AppError(409, 'INVALID_TRANSITION', 'This order is not waiting for your answer.');
+      const notWaiting = () => new AppError(409, 'INVALID_TRANSITION', 'This order is not waiting for your answer.');
+      if (r0.status !== 'awaiting_confirmation') throw notWaiting();
       const now = clock.now();
-      const r = accept ? transition(r0, 'received', { confirmedAt: now }) : transition(r0, 'draft');
-      tellStaff(r);
-      if (accept) {
-        tellTerminal(r, 'status');
-        ctx.events.emit('household.activity', { householdId, kind: 'order_confirmed', at: now });
+      let order: Order;
+      try {
+        order = accept
+          ? await transition(r0, 'received', { confirmedAt: now }, 'status')
+          : await transition(r0, 'draft');
+      } catch (err) {
+        // Answered meanwhile (a second tap, another hub) or changed by the shop: the same answer as above.
+        if (err instanceof AppError && err.code === 'INVALID_TRANSITION') throw notWaiting();
+        throw err;
       }
-      return toOrder(r);
+      tellStaff(order);
+      if (accept) ctx.events.emit('household.activity', { householdId, kind: 'order_confirmed', at: now });
+      return order;
     },
 
-    setStatus(id: number, status: 'preparing' | 'out_for_delivery' | 'cancelled'): Order {
-      const r = transition(mustGet(id), status);
-      tellTerminal(r, 'status');
-      tellStaff(r);
-      return toOrder(r);
+    async setStatus(id: number, status: 'preparing' | 'out_for_delivery' | 'cancelled'): Promise<Order> {
+      const order = await transition(await mustGet(id), status, undefined, 'status');
+      tellStaff(order);
+      return order;
     },
 
     /** Delivered: the staff's note of how the resident seemed is a wellbeing visit. */
-    deliver(id: number, wellbeing: 'well' | 'concern', note: string, source: string): Order {
+    async deliver(id: number, wellbeing: 'well' | 'concern', note: string, source: string): Promise<Order> {
       if (wellbeing === 'concern' && note.trim() === '')
         throw badRequest('VALIDATION_FAILED', 'Write what worried you, so the watchers know what to look at.', [
           { path: 'note', message: 'required for a concern' },
         ]);
-      const r = transition(mustGet(id), 'delivered', { wellbeing, deliveryNote: note });
-      tellTerminal(r, 'status');
-      tellStaff(r);
+      const order = await transition(await mustGet(id), 'delivered', { wellbeing, deliveryNote: note }, 'status');
+      tellStaff(order);
       const at = clock.now();
       if (wellbeing === 'concern')
-        ctx.events.emit('household.concern', { householdId: r.householdId, source, note, at });
-      else ctx.events.emit('household.activity', { householdId: r.householdId, kind: 'delivery_well', at });
-      return toOrder(r);
+        ctx.events.emit('household.concern', { householdId: order.householdId, source, note, at });
+      else ctx.events.emit('household.activity', { householdId: order.householdId, kind: 'delivery_well', at });
+      return order;
     },
 
-    list(f: Parameters<OrdersStore['list']>[0]): Order[] {
-      return store.list(f).map(toOrder);
+    async list(f: Parameters<OrdersStore['list']>[0]): Promise<Order[]> {
+      return Promise.all((await store.list(f)).map(toOrder));
     },
 
     /** What a reconnecting terminal missed. */
-    pendingFor(householdId: number): OrderMessage[] {
-      return store
-        .pendingMessages(householdId)
-        .map((m) => ({ messageId: m.id, kind: m.kind, order: toOrder(mustGet(m.orderId)) }));
+    async pendingFor(householdId: number): Promise<OrderMessage[]> {
+      const messages = await store.pendingMessages(householdId);
+      return Promise.all(
+        messages.map(async (m) => ({ messageId: m.id, kind: m.kind, order: await toOrder(await mustGet(m.orderId)) })),
+      );
     },
 
-    ack(householdId: number, ids: number[]): number {
+    ack(householdId: number, ids: number[]): Promise<number> {
       return store.ackMessages(householdId, ids, clock.now());
     },
   };

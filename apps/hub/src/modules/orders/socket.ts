@@ -7,16 +7,21 @@ export function registerOrderSockets(ctx: HubContext, orders: OrdersService): vo
   ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
     // What this terminal missed while it was away.
-    for (const m of orders.pendingFor(principal.householdId)) socket.emit('order:message', m);
+    void orders
+      .pendingFor(principal.householdId)
+      .then((missed) => {
+        for (const m of missed) socket.emit('order:message', m);
+      })
+      .catch((err: unknown) => ctx.log.error({ err }, 'orders: the messages on connect failed'));
   });
   const household = (p: Parameters<typeof terminalOf>[0]) => terminalOf(p).householdId;
   ctx.sockets.terminalCommand('order:respond', { access: 'terminal' }, (p, { principal }) =>
     orders.respond(household(principal), p.orderId, p.accept),
   );
-  ctx.sockets.terminalCommand('order:ack', { access: 'terminal' }, (p, { principal }) => ({
-    acknowledged: orders.ack(household(principal), p.messageIds),
+  ctx.sockets.terminalCommand('order:ack', { access: 'terminal' }, async (p, { principal }) => ({
+    acknowledged: await orders.ack(household(principal), p.messageIds),
   }));
-  ctx.sockets.terminalCommand('order:list', { access: 'terminal' }, (_p, { principal }) => ({
-    orders: orders.list({ householdId: household(principal), excludeDrafts: true, limit: 20 }),
+  ctx.sockets.terminalCommand('order:list', { access: 'terminal' }, async (_p, { principal }) => ({
+    orders: await orders.list({ householdId: household(principal), excludeDrafts: true, limit: 20 }),
   }));
 }

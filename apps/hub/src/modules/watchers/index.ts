@@ -12,7 +12,7 @@ import { actorName, cityhall } from '../../lib/principal';
 import { tableRoutes } from '../../lib/route';
 import { randomToken, sha256 } from '../../lib/secrets';
 import { audited } from '../audit/store';
-import { createSqliteWatchersStore } from './store';
+import { createWatchersStore } from './store';
 
 export const INVITATION_DAYS = 7;
 
@@ -32,26 +32,26 @@ const invalid = () =>
 
 export async function registerWatchers(core: HubCore): Promise<void> {
   const { ctx } = core;
-  const store = createSqliteWatchersStore(ctx.db);
+  const store = createWatchersStore(ctx.sql);
   const accounts = core.services.accounts;
-  const watcherOr404 = (id: number) => {
-    const w = store.get(id, ctx.clock.now());
+  const watcherOr404 = async (id: number) => {
+    const w = await store.get(id, ctx.clock.now());
     if (!w) throw notFound('watcher');
     return w;
   };
-  const invite = (userId: number, createdBy: string): WatcherInvitation => {
+  const invite = async (userId: number, createdBy: string): Promise<WatcherInvitation> => {
     const code = invitationCode();
     const now = ctx.clock.now();
     const expiresAt = now + INVITATION_DAYS * 86_400_000;
-    store.invite({ userId, codeHash: codeHash(code), createdBy, now, expiresAt });
-    return { watcher: watcherOr404(userId), code, expiresAt: new Date(expiresAt).toISOString() };
+    await store.invite({ userId, codeHash: codeHash(code), createdBy, now, expiresAt });
+    return { watcher: await watcherOr404(userId), code, expiresAt: new Date(expiresAt).toISOString() };
   };
 
   await core.app.register(async (app: FastifyInstance) => {
     const add = tableRoutes(app, ['watchers']);
     const addAuth = tableRoutes(app, ['auth']);
     add('GET /api/watchers', { access: cityhall }, async () => ({
-      watchers: store.list(ctx.clock.now()),
+      watchers: await store.list(ctx.clock.now()),
     }));
 
     add('POST /api/watchers', { access: cityhall }, async (request, reply) => {
@@ -59,7 +59,7 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       const actor = actorName(request.principal);
       // Nobody knows this password: the watcher sets their own with the invitation.
       const user = await accounts.createUser({ ...body, role: 'watcher', password: randomToken(32) });
-      const invitation = invite(user.id, actor);
+      const invitation = await invite(user.id, actor);
       await audited(ctx.audit, request, 'watcher.created', `user:${user.id}:${user.username}`, {
         watcherKind: body.watcherKind,
       });
@@ -68,18 +68,18 @@ export async function registerWatchers(core: HubCore): Promise<void> {
 
     add('PATCH /api/watchers/:id', { access: cityhall }, async (request) => {
       const { id } = request.params;
-      watcherOr404(id);
+      await watcherOr404(id);
       await accounts.updateUser(id, request.body);
       await audited(ctx.audit, request, 'watcher.updated', `user:${id}`, { ...request.body });
-      return watcherOr404(id);
+      return await watcherOr404(id);
     });
 
     add('POST /api/watchers/:id/invitation', { access: cityhall }, async (request, reply) => {
       const { id } = request.params;
-      if (watcherOr404(id).disabled)
+      if ((await watcherOr404(id)).disabled)
         throw new AppError(409, 'ACCOUNT_DISABLED', 'This watcher is switched off. Switch them on first.');
       const actor = actorName(request.principal);
-      const invitation = invite(id, actor);
+      const invitation = await invite(id, actor);
       await audited(ctx.audit, request, 'watcher.invited', `user:${id}`);
       return reply.status(201).send(invitation);
     });
@@ -90,13 +90,13 @@ export async function registerWatchers(core: HubCore): Promise<void> {
       async (request) => {
         const { code, password } = request.body;
         const now = ctx.clock.now();
-        const invitation = store.invitationByHash(codeHash(code));
-        const watcher = invitation && store.get(invitation.userId, now);
+        const invitation = await store.invitationByHash(codeHash(code));
+        const watcher = invitation && (await store.get(invitation.userId, now));
         if (!invitation || !watcher || invitation.usedAt !== null || invitation.expiresAt <= now || watcher.disabled) {
           await ctx.audit.record({ actor: 'anonymous', action: 'watcher.invitation_failed', ip: request.ip });
           throw invalid();
         }
-        if (!store.useInvitation(invitation.id, now)) throw invalid();
+        if (!(await store.useInvitation(invitation.id, now))) throw invalid();
         await accounts.resetPassword(watcher.id, password);
         await ctx.audit.record({
           actor: `user:${watcher.id}:${watcher.username}`,
