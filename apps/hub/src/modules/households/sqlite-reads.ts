@@ -1,6 +1,6 @@
 /**
  * Temporary (issue 18): synchronous reads of households and districts from the SQLite file, for the
- * modules whose code does not await yet (notifications, announcements, the calls' live
+ * modules whose code does not await yet (announcements, the calls' live
  * views). Each goes when its module awaits `HouseholdsStore` (store.ts) instead; until then those
  * modules stay on SQLite. Same SQL texts and row mapping as the store.
  */

@@ -39,7 +39,7 @@ export interface NotificationChannel {
    * Where this person is reached (one delivery each), given what they entered for the channel (an
    * e-mail address, a phone number; null if nothing). Empty: not reachable on this channel.
    */
-  addresses(userId: number, entered: string | null): string[];
+  addresses(userId: number, entered: string | null): string[] | Promise<string[]>;
   send(address: string, message: OutgoingMessage): Promise<SendOutcome>;
   /** Frees connections when the hub closes. */
   close?(): Promise<void> | void;

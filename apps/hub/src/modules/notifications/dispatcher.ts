@@ -4,6 +4,10 @@
  * acknowledged / cancelled). Failures are tried again with backoff on the hub's clock (restart-safe:
  * pending deliveries carry their next attempt), counted in tsunagu_notification_failures_total, and
  * a channel that keeps failing shows as a warning on its readiness check (city hall's status page).
+ *
+ * Several hubs: any hub sends the deliveries of the alerts it raised, each attempt after claiming
+ * the delivery (a conditional update moving its next attempt `CLAIM_MS` on), so one hub makes each
+ * attempt; the retry timer is a job (one hub picks up what is due, also other hubs' retries).
  */
 import type { WatchAlert } from '@tsunagu/protocol';
 import { Counter } from 'prom-client';
@@ -20,6 +24,11 @@ const MINUTE = 60_000;
 export const RETRY_BACKOFF_MS = [1, 2, 4, 8, 16].map((m) => m * MINUTE);
 /** A channel whose last this many attempts all failed is reported as failing (a warning for city hall). */
 export const FAILING_AFTER = 3;
+/**
+ * How long an attempt holds its delivery: longer than a channel's timeouts (20 s a step), so an
+ * attempt under way is not made again meanwhile; should its hub die, another tries it after this.
+ */
+export const CLAIM_MS = 2 * MINUTE;
 /** Kinds city hall's disaster support team hears of, besides the household's watchers. */
 const DISASTER_TEAM_KINDS: readonly WatchAlert['kind'][] = ['help_request', 'safety_unanswered'];
 
@@ -27,7 +36,7 @@ const DISASTER_TEAM_KINDS: readonly WatchAlert['kind'][] = ['help_request', 'saf
 export interface WatchView {
   alert(alertId: number): Promise<WatchAlert | null>;
   alertChanged(alertId: number): Promise<void>;
-  districtName(districtId: number): string | null;
+  districtName(districtId: number): Promise<string | null>;
 }
 
 interface ChannelHealth {
@@ -38,11 +47,11 @@ interface ChannelHealth {
 
 export interface Dispatcher {
   alertRaised(e: DomainEvents['watch.alertRaised']): Promise<void>;
-  alertSettled(e: DomainEvents['watch.alertSettled']): void;
+  alertSettled(e: DomainEvents['watch.alertSettled']): Promise<void>;
   /** The words and links of a delivery (what was or will be sent). */
-  message(d: DeliveryRecord, alert: WatchAlert): OutgoingMessage;
-  /** Arms the retry timer from the database (hub start). */
-  start(): void;
+  message(d: DeliveryRecord, alert: WatchAlert): Promise<OutgoingMessage>;
+  /** The retry timer as a job (plugins/jobs.ts): one hub picks up the due deliveries. */
+  retries: { start(): void; stop(): void };
   /** Resolves when no send is in flight (tests; closing). */
   settle(): Promise<void>;
   stop(): void;
@@ -50,7 +59,17 @@ export interface Dispatcher {
 
 export function createDispatcher(
   ctx: Pick<HubContext, 'clock' | 'log' | 'metrics' | 'health' | 'config'>,
-  deps: { store: NotificationsStore; channels: NotificationChannel[]; watch: WatchView; links: Links },
+  deps: {
+    store: NotificationsStore;
+    channels: NotificationChannel[];
+    watch: WatchView;
+    links: Links;
+    /**
+     * While running the retries, look at the database at least this often (PostgreSQL: other hubs
+     * store retries this hub's timer does not know of); null (SQLite, one hub): at the next due time only.
+     */
+    pollMs: number | null;
+  },
 ): Dispatcher {
   const { clock } = ctx;
   const { store, watch, links } = deps;
@@ -60,6 +79,7 @@ export function createDispatcher(
   let timer: TimerHandle | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
   let stopped = false;
+  let polling = false;
   const dirtyAlerts = new Set<number>();
 
   const sent = new Counter({
@@ -101,10 +121,10 @@ export function createDispatcher(
     dirtyAlerts.add(alertId);
   }
 
-  function message(d: DeliveryRecord, alert: WatchAlert): OutgoingMessage {
+  async function message(d: DeliveryRecord, alert: WatchAlert): Promise<OutgoingMessage> {
     const words = alertWords(alert, {
       timeZone: ctx.config.timeZone,
-      districtName: alert.householdId === null ? watch.districtName(alert.districtId) : null,
+      districtName: alert.householdId === null ? await watch.districtName(alert.districtId) : null,
     });
     const token = links.token({
       deliveryId: d.id,
@@ -132,12 +152,13 @@ export function createDispatcher(
     if (wasFailing !== h.consecutiveFailures >= FAILING_AFTER) ctx.health.refresh();
   }
 
-  async function attempt(id: number): Promise<void> {
-    const d = store.delivery(id);
-    if (d?.status !== 'pending') return;
+  async function attempt(id: number, claimed: () => void): Promise<void> {
+    const d = await store.claim(id, clock.now(), clock.now() + CLAIM_MS);
+    claimed();
+    if (!d) return; // not pending or not due any more, or another hub is trying it
     const alert = await watch.alert(d.alertId);
     if (alert?.state !== 'open') {
-      store.settle(d.alertId, null, clock.now());
+      await store.settle(d.alertId, null, clock.now());
       alertChanged(d.alertId);
       return;
     }
@@ -146,7 +167,7 @@ export function createDispatcher(
     if (!channel) outcome = { ok: false, retry: false, error: `The ${d.channel} channel is not configured any more.` };
     else {
       try {
-        outcome = await channel.send(d.address, message(d, alert));
+        outcome = await channel.send(d.address, await message(d, alert));
       } catch (err) {
         outcome = { ok: false, retry: true, error: err instanceof Error ? err.message : String(err) };
       }
@@ -154,88 +175,129 @@ export function createDispatcher(
     if (stopped) return;
     const now = clock.now();
     if (outcome.ok) {
-      store.attempted(id, { status: 'sent', at: now, error: null, nextAttemptAt: null });
+      await store.attempted(id, { status: 'sent', at: now, error: null, nextAttemptAt: null });
       sent.inc({ channel: d.channel });
     } else {
       const backoff = outcome.retry ? RETRY_BACKOFF_MS[d.attempts] : undefined;
       if (backoff === undefined) {
-        store.attempted(id, { status: 'failed', at: now, error: outcome.error, nextAttemptAt: null });
+        await store.attempted(id, { status: 'failed', at: now, error: outcome.error, nextAttemptAt: null });
         if (!outcome.gone)
           ctx.log.warn({ deliveryId: id, channel: d.channel, error: outcome.error }, 'notification failed');
-      } else {
-        store.attempted(id, { status: 'pending', at: now, error: outcome.error, nextAttemptAt: now + backoff });
+      } else if (
+        await store.attempted(id, { status: 'pending', at: now, error: outcome.error, nextAttemptAt: now + backoff })
+      )
         arm(now + backoff);
-      }
     }
     recordHealth(d.channel, outcome);
     alertChanged(d.alertId);
   }
 
-  function send(id: number) {
-    if (inFlight.has(id) || stopped) return;
-    const p = attempt(id)
+  /** Starts an attempt; resolves once its delivery is claimed (or found taken), while the sending goes on. */
+  function send(id: number): Promise<void> {
+    if (inFlight.has(id) || stopped) return Promise.resolve();
+    let claimed!: () => void;
+    const claim = new Promise<void>((resolve) => {
+      claimed = resolve;
+    });
+    const p = attempt(id, claimed)
       .catch((err) => ctx.log.error({ err, deliveryId: id }, 'notification attempt failed'))
-      .finally(() => inFlight.delete(id));
+      .finally(() => {
+        inFlight.delete(id);
+        claimed();
+      });
     inFlight.set(id, p);
+    return claim;
   }
 
-  function tick() {
+  // Alerts being turned into deliveries (they read the alert and people first) or settled, and
+  // retry ticks reading what is due: `settle` waits for them.
+  const raising = new Set<Promise<void>>();
+  const tracked = (work: Promise<void>) => {
+    raising.add(work);
+    return work.finally(() => raising.delete(work));
+  };
+
+  async function tick() {
     timer = null;
     timerAt = Number.POSITIVE_INFINITY;
     if (stopped) return;
-    for (const d of store.due(clock.now())) send(d.id);
-    const next = store.nextDueAt();
-    if (next !== null) arm(Math.max(next, clock.now() + 1000));
+    const now = clock.now();
+    // Claimed before the next due time is read: what this tick sends is not due again at once.
+    await Promise.all((await store.due(now)).map((d) => send(d.id)));
+    const next = await store.nextDueAt();
+    const poll = polling && deps.pollMs !== null ? now + deps.pollMs : Number.POSITIVE_INFINITY;
+    const at = Math.min(next ?? Number.POSITIVE_INFINITY, poll);
+    if (at !== Number.POSITIVE_INFINITY) arm(Math.max(at, now + 1000));
   }
+  const ticking = () => {
+    void tracked(
+      tick().catch((err) => {
+        ctx.log.error({ err }, 'notification retries: the database could not be read');
+        // Looked at again later: a lost database must not end the retries for good.
+        arm(clock.now() + MINUTE);
+      }),
+    );
+  };
 
   function arm(at: number) {
     if (stopped || at >= timerAt) return;
     timer?.cancel();
+    if (at <= clock.now()) {
+      // Due already (time moved on while the tick read the database): at once.
+      timer = null;
+      timerAt = Number.POSITIVE_INFINITY;
+      ticking();
+      return;
+    }
     timerAt = at;
-    timer = clock.setTimeout(tick, Math.max(0, at - clock.now()));
+    timer = clock.setTimeout(ticking, at - clock.now());
   }
-
-  // Alerts being turned into deliveries (they read the alert and people first): `settle` waits for them.
-  const raising = new Set<Promise<void>>();
 
   async function deliveriesFor(e: DomainEvents['watch.alertRaised']): Promise<void> {
     const alert = await watch.alert(e.alertId);
     if (alert?.state !== 'open') return;
     const people = new Set(e.recipients);
     if (e.level === 1 && DISASTER_TEAM_KINDS.includes(alert.kind))
-      for (const id of store.disasterTeam()) people.add(id);
+      for (const id of await store.disasterTeam()) people.add(id);
     const list: NewDelivery[] = [];
     const now = clock.now();
     for (const userId of people) {
       for (const c of channels.values()) {
-        const optIn = store.optIn(userId, c.name);
+        const optIn = await store.optIn(userId, c.name);
         if (!(optIn?.enabled ?? c.defaultOn)) continue;
-        for (const address of c.addresses(userId, optIn?.address ?? null))
+        for (const address of await c.addresses(userId, optIn?.address ?? null))
           list.push({ alertId: alert.id, userId, channel: c.name, address, level: e.level, now });
       }
     }
     if (list.length === 0) return;
-    for (const id of store.createDeliveries(list)) send(id);
+    for (const id of await store.createDeliveries(list)) send(id);
     alertChanged(alert.id);
   }
 
-  return {
-    alertRaised(e) {
-      const work = deliveriesFor(e);
-      raising.add(work);
-      return work.finally(() => raising.delete(work));
-    },
+  async function settled(e: DomainEvents['watch.alertSettled']) {
+    const by = /^user:(\d+):/.exec(e.actor);
+    if ((await store.settle(e.alertId, e.state === 'acknowledged' && by ? Number(by[1]) : null, e.at)) > 0)
+      alertChanged(e.alertId);
+  }
 
-    alertSettled(e) {
-      const by = /^user:(\d+):/.exec(e.actor);
-      if (store.settle(e.alertId, e.state === 'acknowledged' && by ? Number(by[1]) : null, e.at) > 0)
-        alertChanged(e.alertId);
-    },
+  return {
+    alertRaised: (e) => tracked(deliveriesFor(e)),
+    alertSettled: (e) => tracked(settled(e)),
 
     message,
 
-    start() {
-      tick();
+    retries: {
+      start() {
+        polling = true;
+        ticking();
+      },
+      stop() {
+        // Sends under way finish; this hub stops looking for due deliveries.
+        polling = false;
+        timer?.cancel();
+        timer = null;
+        timerAt = Number.POSITIVE_INFINITY;
+      },
     },
 
     async settle() {

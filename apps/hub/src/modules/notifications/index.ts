@@ -7,7 +7,6 @@ import https from 'node:https';
 import webpush from 'web-push';
 import type { HubCore } from '../../core';
 import { randomToken } from '../../lib/secrets';
-import { createSqliteHouseholdReads } from '../households/sqlite-reads';
 import type { WatchService } from '../watch';
 import type { NotificationChannel } from './channel';
 import { createDispatcher } from './dispatcher';
@@ -16,7 +15,10 @@ import { createMailChannel } from './mail';
 import { createPushChannel } from './push';
 import { notificationsRoutes } from './routes';
 import { createNotificationsService, type NotificationsService } from './service';
-import { createSqliteNotificationsStore } from './store';
+import { createNotificationsStore } from './store';
+
+/** PostgreSQL: how often the hub running the retries looks for what other hubs left due. */
+const RETRY_POLL_MS = 30_000;
 
 export type { NotificationChannel, OutgoingMessage, SendOutcome } from './channel';
 export type { NotificationsService } from './service';
@@ -36,9 +38,9 @@ export async function registerNotifications(
 ): Promise<NotificationsService> {
   const { ctx } = hub;
   const config = ctx.config.notifications;
-  const store = createSqliteNotificationsStore(ctx.db);
+  const store = createNotificationsStore(ctx.sql);
   const now = () => ctx.clock.now();
-  const links = createLinks(store.ensureKey('link_secret', randomToken(32), now()));
+  const links = createLinks(await store.ensureKey('link_secret', randomToken(32), now()));
 
   const channels: NotificationChannel[] = [];
   if (config.smtpUrl && config.mailFrom)
@@ -48,8 +50,8 @@ export async function registerNotifications(
     // Generated once and kept: every browser's subscription is bound to this key.
     const generated = config.vapidKeys ? null : webpush.generateVAPIDKeys();
     const keys = config.vapidKeys ?? {
-      publicKey: store.ensureKey('vapid_public_key', generated!.publicKey, now()),
-      privateKey: store.ensureKey('vapid_private_key', generated!.privateKey, now()),
+      publicKey: await store.ensureKey('vapid_public_key', generated!.publicKey, now()),
+      privateKey: await store.ensureKey('vapid_private_key', generated!.privateKey, now()),
     };
     vapidPublicKey = keys.publicKey;
     channels.push(
@@ -64,8 +66,6 @@ export async function registerNotifications(
   channels.push(...(needs.channels ?? []));
 
   const { watch } = needs;
-  const householdReads = createSqliteHouseholdReads(hub.ctx.db);
-  const districts = () => new Map(householdReads.listDistricts().map((d) => [d.id, d.name]));
   const dispatcher = createDispatcher(ctx, {
     store,
     channels,
@@ -73,8 +73,9 @@ export async function registerNotifications(
     watch: {
       alert: (id) => watch.alert(id),
       alertChanged: (id) => watch.alertChanged(id),
-      districtName: (id) => districts().get(id) ?? null,
+      districtName: async (id) => (await hub.stores.households.listDistricts()).find((d) => d.id === id)?.name ?? null,
     },
+    pollMs: ctx.sql.engine === 'postgres' ? RETRY_POLL_MS : null,
   });
   const service = createNotificationsService(ctx, {
     store,
@@ -88,13 +89,16 @@ export async function registerNotifications(
   ctx.events.on('watch.alertRaised', (e) => {
     void dispatcher.alertRaised(e).catch((err) => ctx.log.error({ err }, 'notifications not sent'));
   });
-  ctx.events.on('watch.alertSettled', (e) => dispatcher.alertSettled(e));
+  ctx.events.on('watch.alertSettled', (e) => {
+    void dispatcher.alertSettled(e).catch((err) => ctx.log.error({ err }, 'notifications not settled'));
+  });
   await hub.app.register(notificationsRoutes(ctx, { service, watch }));
   hub.app.addHook('preClose', async () => {
     dispatcher.stop();
     for (const c of channels) await c.close?.();
   });
-  // Retries left by a previous run are picked up by the hub only (not the admin CLI on the same database).
-  if (ctx.backgroundJobs) dispatcher.start();
+  // Retries (also those left by a previous run or another hub) are picked up by one hub, the jobs'
+  // runner (never the admin CLI on the same database).
+  ctx.jobs.add('notification retries', dispatcher.retries);
   return service;
 }

@@ -47,9 +47,9 @@ export function createPushChannel(deps: {
   return {
     name: 'push',
     defaultOn: true,
-    addresses: (userId) => store.devices(userId).map((d) => String(d.id)),
+    addresses: async (userId) => (await store.devices(userId)).map((d) => String(d.id)),
     async send(address, m) {
-      const device = store.device(Number(address));
+      const device = await store.device(Number(address));
       if (!device) return { ok: false, gone: true, retry: false, error: 'The device was removed.' };
       try {
         await webpush.sendNotification(
@@ -65,11 +65,11 @@ export function createPushChannel(deps: {
             ...(deps.agent ? { agent: deps.agent } : {}),
           },
         );
-        store.deviceSucceeded(device.id, deps.now());
+        await store.deviceSucceeded(device.id, deps.now());
         return { ok: true };
       } catch (err) {
         const outcome = outcomeOf(err);
-        if (outcome.gone) store.deleteDevice(device.id);
+        if (outcome.gone) await store.deleteDevice(device.id);
         return outcome;
       }
     },

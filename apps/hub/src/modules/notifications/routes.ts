@@ -28,7 +28,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
 
     add('PUT /api/notifications/settings', { access: alertedStaff }, async (request) => {
       const user = person(request.principal);
-      const saved = service.saveSettings(user, request.body);
+      const saved = await service.saveSettings(user, request.body);
       await audited(ctx.audit, request, 'notifications.settings_saved', `user:${user.id}`, {
         mail: saved.mail,
         push: saved.push,
@@ -39,7 +39,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
 
     add('POST /api/notifications/devices', { access: alertedStaff }, async (request, reply) => {
       const user = person(request.principal);
-      const device = service.addDevice(user, request.body);
+      const device = await service.addDevice(user, request.body);
       await audited(ctx.audit, request, 'notifications.device_added', `push_device:${device.id}`, {
         label: device.label,
       });
@@ -48,7 +48,7 @@ export function notificationsRoutes(ctx: HubContext, deps: { service: Notificati
 
     add('DELETE /api/notifications/devices/:id', { access: alertedStaff }, async (request) => {
       const user = person(request.principal);
-      const settings = service.removeDevice(user, request.params.id);
+      const settings = await service.removeDevice(user, request.params.id);
       await audited(ctx.audit, request, 'notifications.device_removed', `push_device:${request.params.id}`);
       return settings;
     });

@@ -23,11 +23,11 @@ const iso = (t: number) => new Date(t).toISOString();
 const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
 export interface NotificationsService {
-  settings(user: User): NotificationSettings;
-  saveSettings(user: User, body: NotificationSettingsBody): NotificationSettings;
-  addDevice(user: User, body: PushSubscriptionBody): PushDevice;
-  removeDevice(user: User, deviceId: number): NotificationSettings;
-  deliveries(alertId: number): NotificationDelivery[];
+  settings(user: User): Promise<NotificationSettings>;
+  saveSettings(user: User, body: NotificationSettingsBody): Promise<NotificationSettings>;
+  addDevice(user: User, body: PushSubscriptionBody): Promise<PushDevice>;
+  removeDevice(user: User, deviceId: number): Promise<NotificationSettings>;
+  deliveries(alertId: number): Promise<NotificationDelivery[]>;
   /**
    * Acknowledges the alert of a link for the signed-in person it was sent to (once per link);
    * `acknowledged: false` when someone had already acknowledged or resolved it.
@@ -55,15 +55,19 @@ export function createNotificationsService(
   const { store, links } = deps;
   const has = (name: string) => deps.channels.some((c) => c.name === name);
 
-  function settings(user: User): NotificationSettings {
-    const mail = store.optIn(user.id, 'mail');
-    const push = store.optIn(user.id, 'push');
+  async function settings(user: User): Promise<NotificationSettings> {
+    const [mail, push, disasterSupport, devices] = await Promise.all([
+      store.optIn(user.id, 'mail'),
+      store.optIn(user.id, 'push'),
+      store.disasterSupport(user.id),
+      store.devices(user.id),
+    ]);
     return {
       email: mail?.address ?? null,
       mail: mail?.enabled ?? false,
       push: push?.enabled ?? true,
-      disasterSupport: store.disasterSupport(user.id),
-      devices: store.devices(user.id).map((d) => ({
+      disasterSupport,
+      devices: devices.map((d) => ({
         id: d.id,
         label: d.label,
         createdAt: iso(d.createdAt),
@@ -77,7 +81,7 @@ export function createNotificationsService(
   return {
     settings,
 
-    saveSettings(user, body) {
+    async saveSettings(user, body) {
       if (body.mail && !body.email)
         throw badRequest('VALIDATION_FAILED', 'Enter an e-mail address to receive alerts by e-mail.', [
           { path: 'body.email', message: 'is required to turn e-mail on' },
@@ -85,17 +89,17 @@ export function createNotificationsService(
       if (body.disasterSupport && user.role !== 'cityhall')
         throw forbidden('Only city hall staff belong to the disaster support team.');
       const now = ctx.clock.now();
-      store.setOptIn(user.id, 'mail', { enabled: body.mail, address: body.email }, now);
-      store.setOptIn(user.id, 'push', { enabled: body.push, address: null }, now);
-      if (body.disasterSupport !== undefined) store.setDisasterSupport(user.id, body.disasterSupport, now);
+      await store.setOptIn(user.id, 'mail', { enabled: body.mail, address: body.email }, now);
+      await store.setOptIn(user.id, 'push', { enabled: body.push, address: null }, now);
+      if (body.disasterSupport !== undefined) await store.setDisasterSupport(user.id, body.disasterSupport, now);
       return settings(user);
     },
 
-    addDevice(user, body) {
+    async addDevice(user, body) {
       if (!has('push')) throw new AppError(409, 'PUSH_UNAVAILABLE', 'This hub does not send Web Push.');
-      if (store.devices(user.id).length >= 20)
+      if ((await store.devices(user.id)).length >= 20)
         throw new AppError(409, 'TOO_MANY_DEVICES', 'Remove a device you no longer use first (20 at most).');
-      const d = store.saveDevice({
+      const d = await store.saveDevice({
         userId: user.id,
         endpoint: body.endpoint,
         p256dh: body.keys.p256dh,
@@ -106,16 +110,16 @@ export function createNotificationsService(
       return { id: d.id, label: d.label, createdAt: iso(d.createdAt), lastSuccessAt: null };
     },
 
-    removeDevice(user, deviceId) {
-      const d = store.device(deviceId);
+    async removeDevice(user, deviceId) {
+      const d = await store.device(deviceId);
       // Someone else's device is "not found": ids cannot be probed.
       if (!d || d.userId !== user.id) throw notFound('device');
-      store.deleteDevice(deviceId);
+      await store.deleteDevice(deviceId);
       return settings(user);
     },
 
-    deliveries: (alertId) =>
-      store.deliveriesOf(alertId).map((d) => ({
+    deliveries: async (alertId) =>
+      (await store.deliveriesOf(alertId)).map((d) => ({
         id: d.id,
         channel: d.channel,
         userId: d.userId,
@@ -133,7 +137,7 @@ export function createNotificationsService(
     async acknowledgeByLink(user, token, acknowledge) {
       const now = ctx.clock.now();
       const claims = links.verify(token, now);
-      const d = store.delivery(claims.deliveryId);
+      const d = await store.delivery(claims.deliveryId);
       if (!d || d.alertId !== claims.alertId || d.userId !== claims.userId)
         throw new AppError(400, 'LINK_INVALID', 'This link is not valid. Open the alert in the console.');
       if (d.userId !== user.id)
@@ -142,7 +146,7 @@ export function createNotificationsService(
           'LINK_NOT_YOURS',
           'This link was sent to someone else. Sign in as that person, or open the alert in the console.',
         );
-      if (!store.useLink(d.id, now))
+      if (!(await store.useLink(d.id, now)))
         throw new AppError(409, 'LINK_USED', 'This link has already been used. Open the alert in the console.');
       const state = await deps.alertState(d.alertId);
       if (state === null) throw notFound('alert');

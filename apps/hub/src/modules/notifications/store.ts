@@ -1,7 +1,6 @@
-/** SQL for notification settings, channel opt-ins, Web Push devices, the hub's keys and every delivery. */
+/** SQL for notification settings, channel opt-ins, Web Push devices, the hub's keys and every delivery, on both engines (db/sql.ts). */
 import type { DeliveryStatus } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
-import { list, one } from '../../db/rows';
+import type { Sql } from '../../db/sql';
 
 export interface ChannelOptIn {
   enabled: boolean;
@@ -46,40 +45,50 @@ export interface NewDelivery {
 }
 
 export interface NotificationsStore {
-  disasterSupport(userId: number): boolean;
-  setDisasterSupport(userId: number, on: boolean, now: number): void;
+  disasterSupport(userId: number): Promise<boolean>;
+  setDisasterSupport(userId: number, on: boolean, now: number): Promise<void>;
   /** City hall's disaster support team. */
-  disasterTeam(): number[];
+  disasterTeam(): Promise<number[]>;
   /** A person's opt-in for a channel; null: never set (the channel's default applies). */
-  optIn(userId: number, channel: string): ChannelOptIn | null;
-  setOptIn(userId: number, channel: string, optIn: ChannelOptIn, now: number): void;
+  optIn(userId: number, channel: string): Promise<ChannelOptIn | null>;
+  setOptIn(userId: number, channel: string, optIn: ChannelOptIn, now: number): Promise<void>;
 
-  devices(userId: number): PushDeviceRecord[];
-  device(id: number): PushDeviceRecord | undefined;
+  devices(userId: number): Promise<PushDeviceRecord[]>;
+  device(id: number): Promise<PushDeviceRecord | undefined>;
   /** Adds the subscription, or moves it to this person with fresh keys (the same browser signing in as someone else). */
-  saveDevice(d: Omit<PushDeviceRecord, 'id' | 'lastSuccessAt'>): PushDeviceRecord;
-  deleteDevice(id: number): boolean;
-  deviceSucceeded(id: number, at: number): void;
+  saveDevice(d: Omit<PushDeviceRecord, 'id' | 'lastSuccessAt'>): Promise<PushDeviceRecord>;
+  deleteDevice(id: number): Promise<boolean>;
+  deviceSucceeded(id: number, at: number): Promise<void>;
 
-  key(name: string): string | null;
+  key(name: string): Promise<string | null>;
   /** Stores `value` unless a value is there already; returns the stored one (two hubs starting at once agree). */
-  ensureKey(name: string, value: string, now: number): string;
+  ensureKey(name: string, value: string, now: number): Promise<string>;
 
-  createDeliveries(list: NewDelivery[]): number[];
-  delivery(id: number): DeliveryRecord | undefined;
-  deliveriesOf(alertId: number): (DeliveryRecord & { userName: string })[];
-  /** Records an attempt: sent, or failed for good (`nextAttemptAt` null), or failed to be tried again. */
+  /** The deliveries, pending and due now, in one unit of work (all or none); their ids in order. */
+  createDeliveries(list: NewDelivery[]): Promise<number[]>;
+  delivery(id: number): Promise<DeliveryRecord | undefined>;
+  deliveriesOf(alertId: number): Promise<(DeliveryRecord & { userName: string })[]>;
+  /**
+   * Takes a pending delivery that is due for one attempt: its next attempt moves to `until`, so no
+   * other hub (or this one) takes it meanwhile; should the sender die, it is due again then. Null
+   * when it is not pending, not due, or taken already.
+   */
+  claim(id: number, now: number, until: number): Promise<DeliveryRecord | null>;
+  /**
+   * Records an attempt of a pending delivery: sent, or failed for good (`nextAttemptAt` null), or
+   * failed to be tried again. False when it was not pending any more (settled meanwhile).
+   */
   attempted(
     id: number,
     outcome: { status: 'sent' | 'failed' | 'pending'; at: number; error: string | null; nextAttemptAt: number | null },
-  ): void;
+  ): Promise<boolean>;
   /** Pending deliveries due at or before `now`. */
-  due(now: number): DeliveryRecord[];
-  nextDueAt(): number | null;
-  /** The alert was settled: this person's deliveries are acknowledged, every other pending one cancelled. */
-  settle(alertId: number, acknowledgedBy: number | null, at: number): number;
+  due(now: number): Promise<DeliveryRecord[]>;
+  nextDueAt(): Promise<number | null>;
+  /** The alert was settled: this person's deliveries are acknowledged, every other pending one cancelled (one unit of work). */
+  settle(alertId: number, acknowledgedBy: number | null, at: number): Promise<number>;
   /** Marks the link of a delivery used (false: it was already). */
-  useLink(id: number, at: number): boolean;
+  useLink(id: number, at: number): Promise<boolean>;
 }
 
 interface DeliveryRow {
@@ -138,103 +147,158 @@ const toDevice = (r: DeviceRow): PushDeviceRecord => ({
   lastSuccessAt: r.last_success_at,
 });
 
-export function createSqliteNotificationsStore(db: Db): NotificationsStore {
-  const s = {
-    support: db.prepare('SELECT disaster_support AS on_ FROM notification_settings WHERE user_id = ?'),
-    setSupport: db.prepare(
-      `INSERT INTO notification_settings (user_id, disaster_support, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET disaster_support = excluded.disaster_support, updated_at = excluded.updated_at`,
-    ),
-    team: db.prepare(
-      `SELECT s.user_id AS id FROM notification_settings s JOIN users u ON u.id = s.user_id
-       WHERE s.disaster_support = 1 AND u.disabled = 0 AND u.role = 'cityhall' ORDER BY s.user_id`,
-    ),
-    optIn: db.prepare('SELECT enabled, address FROM notification_channels WHERE user_id = ? AND channel = ?'),
-    setOptIn: db.prepare(
-      `INSERT INTO notification_channels (user_id, channel, enabled, address, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (user_id, channel) DO UPDATE SET enabled = excluded.enabled, address = excluded.address, updated_at = excluded.updated_at`,
-    ),
-    devices: db.prepare('SELECT * FROM push_subscriptions WHERE user_id = ? ORDER BY id'),
-    device: db.prepare('SELECT * FROM push_subscriptions WHERE id = ?'),
-    saveDevice: db.prepare(
-      `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, label, created_at) VALUES (@userId, @endpoint, @p256dh, @auth, @label, @createdAt)
-       ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth,
-         label = excluded.label, created_at = excluded.created_at, last_success_at = NULL
-       RETURNING *`,
-    ),
-    deleteDevice: db.prepare('DELETE FROM push_subscriptions WHERE id = ?'),
-    deviceOk: db.prepare('UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?'),
-    key: db.prepare('SELECT value FROM notification_keys WHERE name = ?'),
-    insertKey: db.prepare(
-      'INSERT INTO notification_keys (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-    ),
-    insertDelivery: db.prepare(
-      `INSERT INTO notification_deliveries (alert_id, user_id, channel, address, level, status, next_attempt_at, created_at)
-       VALUES (@alertId, @userId, @channel, @address, @level, 'pending', @now, @now)`,
-    ),
-    delivery: db.prepare('SELECT * FROM notification_deliveries WHERE id = ?'),
-    deliveriesOf: db.prepare(
-      `SELECT d.*, u.display_name AS user_name FROM notification_deliveries d JOIN users u ON u.id = d.user_id
-       WHERE d.alert_id = ? ORDER BY d.id`,
-    ),
-    attempted: db.prepare(
-      `UPDATE notification_deliveries SET status = @status, attempts = attempts + 1, last_error = @error,
-         next_attempt_at = @nextAttemptAt, sent_at = CASE WHEN @status = 'sent' THEN @at ELSE sent_at END
-       WHERE id = @id AND status = 'pending'`,
-    ),
-    due: db.prepare(
-      "SELECT * FROM notification_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id",
-    ),
-    next: db.prepare("SELECT MIN(next_attempt_at) AS t FROM notification_deliveries WHERE status = 'pending'"),
-    acknowledge: db.prepare(
-      `UPDATE notification_deliveries SET status = 'acknowledged', acknowledged_at = ?, next_attempt_at = NULL
-       WHERE alert_id = ? AND user_id = ? AND status IN ('pending', 'sent')`,
-    ),
-    cancel: db.prepare(
-      "UPDATE notification_deliveries SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status = 'pending'",
-    ),
-    useLink: db.prepare('UPDATE notification_deliveries SET link_used_at = ? WHERE id = ? AND link_used_at IS NULL'),
-  };
+const DELIVERY_COLUMNS =
+  'id, alert_id, user_id, channel, address, level, status, attempts, next_attempt_at, last_error, created_at, sent_at, acknowledged_at, link_used_at';
+const DEVICE_COLUMNS = 'id, user_id, endpoint, p256dh, auth, label, created_at, last_success_at';
 
-  const createDeliveries = db.transaction((list: NewDelivery[]) =>
-    list.map((d) => Number(s.insertDelivery.run(d).lastInsertRowid)),
-  );
-  const settle = db.transaction((alertId: number, by: number | null, at: number) => {
-    let n = by !== null ? s.acknowledge.run(at, alertId, by).changes : 0;
-    n += s.cancel.run(alertId).changes;
-    return n;
-  });
+export function createNotificationsStore(sql: Sql): NotificationsStore {
+  const deliveries = async (text: string, params: unknown[]) =>
+    (await sql.all<DeliveryRow>(text, params)).map(toDelivery);
+  const key = async (name: string) =>
+    (await sql.get<{ value: string }>('SELECT value FROM notification_keys WHERE name = ?', [name]))?.value ?? null;
 
   return {
-    disasterSupport: (userId) => (s.support.get(userId) as { on_: number } | undefined)?.on_ === 1,
-    setDisasterSupport: (userId, on, now) => void s.setSupport.run(userId, on ? 1 : 0, now),
-    disasterTeam: () => (s.team.all() as { id: number }[]).map((r) => r.id),
-    optIn(userId, channel) {
-      const r = s.optIn.get(userId, channel) as { enabled: number; address: string | null } | undefined;
+    async disasterSupport(userId) {
+      const r = await sql.get<{ on_: number }>(
+        'SELECT disaster_support AS on_ FROM notification_settings WHERE user_id = ?',
+        [userId],
+      );
+      return r?.on_ === 1;
+    },
+    async setDisasterSupport(userId, on, now) {
+      await sql.run(
+        `INSERT INTO notification_settings (user_id, disaster_support, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET disaster_support = excluded.disaster_support, updated_at = excluded.updated_at`,
+        [userId, on ? 1 : 0, now],
+      );
+    },
+    async disasterTeam() {
+      const rows = await sql.all<{ id: number }>(
+        `SELECT s.user_id AS id FROM notification_settings s JOIN users u ON u.id = s.user_id
+         WHERE s.disaster_support = 1 AND u.disabled = 0 AND u.role = 'cityhall' ORDER BY s.user_id`,
+      );
+      return rows.map((r) => r.id);
+    },
+    async optIn(userId, channel) {
+      const r = await sql.get<{ enabled: number; address: string | null }>(
+        'SELECT enabled, address FROM notification_channels WHERE user_id = ? AND channel = ?',
+        [userId, channel],
+      );
       return r ? { enabled: r.enabled === 1, address: r.address } : null;
     },
-    setOptIn: (userId, channel, o, now) => void s.setOptIn.run(userId, channel, o.enabled ? 1 : 0, o.address, now),
-
-    devices: (userId) => list(s.devices, toDevice, userId),
-    device: (id) => one(s.device, toDevice, id),
-    saveDevice: (d) => toDevice(s.saveDevice.get(d) as DeviceRow),
-    deleteDevice: (id) => s.deleteDevice.run(id).changes > 0,
-    deviceSucceeded: (id, at) => void s.deviceOk.run(at, id),
-
-    key: (name) => (s.key.get(name) as { value: string } | undefined)?.value ?? null,
-    ensureKey(name, value, now) {
-      s.insertKey.run(name, value, now);
-      return (s.key.get(name) as { value: string }).value;
+    async setOptIn(userId, channel, o, now) {
+      await sql.run(
+        `INSERT INTO notification_channels (user_id, channel, enabled, address, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (user_id, channel) DO UPDATE SET enabled = excluded.enabled, address = excluded.address, updated_at = excluded.updated_at`,
+        [userId, channel, o.enabled ? 1 : 0, o.address, now],
+      );
     },
 
-    createDeliveries: (list) => createDeliveries(list),
-    delivery: (id) => one(s.delivery, toDelivery, id),
-    deliveriesOf: (alertId) =>
-      (s.deliveriesOf.all(alertId) as DeliveryRow[]).map((r) => ({ ...toDelivery(r), userName: r.user_name ?? '' })),
-    attempted: (id, o) => void s.attempted.run({ id, ...o }),
-    due: (now) => list(s.due, toDelivery, now),
-    nextDueAt: () => (s.next.get() as { t: number | null }).t,
-    settle: (alertId, by, at) => settle(alertId, by, at),
-    useLink: (id, at) => s.useLink.run(at, id).changes === 1,
+    devices: async (userId) =>
+      (
+        await sql.all<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM push_subscriptions WHERE user_id = ? ORDER BY id`, [
+          userId,
+        ])
+      ).map(toDevice),
+    async device(id) {
+      const r = await sql.get<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM push_subscriptions WHERE id = ?`, [id]);
+      return r && toDevice(r);
+    },
+    async saveDevice(d) {
+      const r = await sql.get<DeviceRow>(
+        `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, label, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth,
+           label = excluded.label, created_at = excluded.created_at, last_success_at = NULL
+         RETURNING ${DEVICE_COLUMNS}`,
+        [d.userId, d.endpoint, d.p256dh, d.auth, d.label, d.createdAt],
+      );
+      return toDevice(r!);
+    },
+    deleteDevice: async (id) => (await sql.run('DELETE FROM push_subscriptions WHERE id = ?', [id])) > 0,
+    async deviceSucceeded(id, at) {
+      await sql.run('UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?', [at, id]);
+    },
+
+    key,
+    async ensureKey(name, value, now) {
+      await sql.run('INSERT INTO notification_keys (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+        name,
+        value,
+        now,
+      ]);
+      return (await key(name))!;
+    },
+
+    createDeliveries: (list) =>
+      sql.transaction(async (tx) => {
+        const ids: number[] = [];
+        for (const d of list) {
+          const r = await tx.get<{ id: number }>(
+            `INSERT INTO notification_deliveries (alert_id, user_id, channel, address, level, status, next_attempt_at, created_at)
+             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`,
+            [d.alertId, d.userId, d.channel, d.address, d.level, d.now, d.now],
+          );
+          ids.push(r!.id);
+        }
+        return ids;
+      }),
+    async delivery(id) {
+      return (await deliveries(`SELECT ${DELIVERY_COLUMNS} FROM notification_deliveries WHERE id = ?`, [id]))[0];
+    },
+    async deliveriesOf(alertId) {
+      const rows = await sql.all<DeliveryRow>(
+        `SELECT d.*, u.display_name AS user_name FROM notification_deliveries d JOIN users u ON u.id = d.user_id
+         WHERE d.alert_id = ? ORDER BY d.id`,
+        [alertId],
+      );
+      return rows.map((r) => ({ ...toDelivery(r), userName: r.user_name ?? '' }));
+    },
+    async claim(id, now, until) {
+      const [r] = await deliveries(
+        `UPDATE notification_deliveries SET next_attempt_at = ?
+         WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? RETURNING ${DELIVERY_COLUMNS}`,
+        [until, id, now],
+      );
+      return r ?? null;
+    },
+    attempted: async (id, o) =>
+      (await sql.run(
+        `UPDATE notification_deliveries SET status = ?, attempts = attempts + 1, last_error = ?,
+           next_attempt_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END
+         WHERE id = ? AND status = 'pending'`,
+        [o.status, o.error, o.nextAttemptAt, o.status, o.at, id],
+      )) === 1,
+    due: (now) =>
+      deliveries(
+        `SELECT ${DELIVERY_COLUMNS} FROM notification_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, id`,
+        [now],
+      ),
+    async nextDueAt() {
+      const r = await sql.get<{ t: number | null }>(
+        "SELECT MIN(next_attempt_at) AS t FROM notification_deliveries WHERE status = 'pending'",
+      );
+      return r?.t ?? null;
+    },
+    settle: (alertId, by, at) =>
+      sql.transaction(async (tx) => {
+        let n = 0;
+        if (by !== null)
+          n += await tx.run(
+            `UPDATE notification_deliveries SET status = 'acknowledged', acknowledged_at = ?, next_attempt_at = NULL
+             WHERE alert_id = ? AND user_id = ? AND status IN ('pending', 'sent')`,
+            [at, alertId, by],
+          );
+        n += await tx.run(
+          "UPDATE notification_deliveries SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status = 'pending'",
+          [alertId],
+        );
+        return n;
+      }),
+    useLink: async (id, at) =>
+      (await sql.run('UPDATE notification_deliveries SET link_used_at = ? WHERE id = ? AND link_used_at IS NULL', [
+        at,
+        id,
+      ])) === 1,
   };
 }

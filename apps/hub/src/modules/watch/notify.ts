@@ -34,7 +34,7 @@ export interface Notifier {
   /** The household's open help request from its terminal, as the terminal shows it; null when none. */
   helpStatus(householdId: number): Promise<HelpStatus | null>;
   /** Where the notifications sent about an alert are recorded (the notifications module). */
-  setDeliveryLookup(lookup: (alertId: number) => NotificationDelivery[]): void;
+  setDeliveryLookup(lookup: (alertId: number) => Promise<NotificationDelivery[]>): void;
   /** Sends what is queued, in order (each failure is logged, the rest still go). */
   flush(outbox: Outbox): Promise<void>;
   /** Sends what `queue` queues, outside any transaction (the stores are the hub's). */
@@ -52,7 +52,7 @@ export function createNotifier(
 ): Notifier {
   const { alerts, households } = deps;
   const staff = ctx.sockets.staff;
-  let deliveriesOf: (alertId: number) => NotificationDelivery[] = () => [];
+  let deliveriesOf: (alertId: number) => Promise<NotificationDelivery[]> = async () => [];
 
   /** The display name behind an actor `user:<id>:<username>` (the username if the account is gone); null for `system`. */
   async function actorName(actor: string | null): Promise<string | null> {
@@ -94,7 +94,7 @@ export function createNotifier(
           detail: e.detail,
         })),
       ),
-      deliveries: deliveriesOf(a.id),
+      deliveries: await deliveriesOf(a.id),
     };
   }
 

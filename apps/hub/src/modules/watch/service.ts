@@ -72,7 +72,7 @@ export interface WatchService {
   /** The household's open help request from its terminal; null when none. */
   helpStatus(householdId: number): Promise<HelpStatus | null>;
   /** Notifications sent about each alert are shown with it (set by the notifications module). */
-  setDeliveryLookup(lookup: (alertId: number) => NotificationDelivery[]): void;
+  setDeliveryLookup(lookup: (alertId: number) => Promise<NotificationDelivery[]>): void;
   /** Tells the consoles that can see it that an alert changed (e.g. a notification about it went out). */
   alertChanged(alertId: number): Promise<void>;
   history(householdId: number, days: number): Promise<ResidentHistory>;
