@@ -21,6 +21,7 @@ import {
   type TestHub,
 } from '../testing/harness';
 import { type RedisServer, startRedis } from '../testing/redis';
+import { until } from '../testing/until';
 import { loadRedisConfig } from './cluster';
 
 let redis: RedisServer;
@@ -90,6 +91,37 @@ describe('several hubs through Redis', () => {
     const onB = await terminal(urlB, credential);
     expect(await seen).toMatchObject({ householdId: a.fixture.households[1], online: true });
     onB.close();
+    staffOnA.close();
+  });
+
+  it('agrees on presence on both hubs, also when a terminal moved to hub B before hub A noticed it left', async () => {
+    const staffOnA = await connectStaff(await a.listen(), await cityhallOn(a));
+    const { terminalId, credential } = await a.enrollTerminal(a.fixture.households[1]!);
+    const heard: boolean[] = [];
+    staffOnA.on('terminal:presenceChanged', (p: { terminalId: number; online: boolean }) => {
+      if (p.terminalId === terminalId) heard.push(p.online);
+    });
+    const shownOnline = async (hub: Hub) => {
+      const res = await as(hub, await cityhallOn(hub))({ method: 'GET', url: '/api/terminals' });
+      return (res.json() as { terminals: { id: number; online: boolean }[] }).terminals.find((t) => t.id === terminalId)
+        ?.online;
+    };
+    const lastSeen = async () => (await a.stores.terminals.get(terminalId))?.lastSeenAt;
+    const onA = await terminal(await a.listen(), credential);
+    await until(() => heard.length === 1);
+    const seenOnA = await lastSeen();
+    // The terminal reconnects through hub B while hub A still holds its old socket, then A notices.
+    const onB = await terminal(urlB, credential);
+    await until(async () => (await lastSeen()) !== seenOnA);
+    onA.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(heard).toEqual([true]);
+    expect(await a.stores.terminals.get(terminalId)).toMatchObject({ online: true });
+    expect([await shownOnline(a), await shownOnline(b)]).toEqual([true, true]);
+    onB.close();
+    await until(() => heard.length === 2);
+    expect(heard).toEqual([true, false]);
+    expect([await shownOnline(a), await shownOnline(b)]).toEqual([false, false]);
     staffOnA.close();
   });
 

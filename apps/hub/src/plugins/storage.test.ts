@@ -16,6 +16,7 @@ import {
   createTestHub,
   emitAck,
   enrollTerminal,
+  nextEvent,
   sessionFor,
   type TerminalSocket,
 } from '../testing/harness';
@@ -162,7 +163,12 @@ describe('disk-space guard', () => {
     const t = await hubOnFile({ disk: { warnBytes: huge, reserveBytes: huge } });
     try {
       const { credential, terminalId } = await enrollTerminal(t.hub, t.hub.fixture.households[0]!);
+      const cityhall = await t.hub.staff('cityhall');
+      // Staff still hear the terminal come online (the notice does not wait for a write that was skipped).
+      const presence = nextEvent<{ terminalId: number; online: boolean }>(cityhall, 'terminal:presenceChanged');
       const terminal = await connectTerminal(t.url, credential);
+      expect(await presence).toMatchObject({ terminalId, online: true });
+      cityhall.close();
       expect((await checkin(terminal)).ok).toBe(true);
       await emitAck(terminal, 'terminal:heartbeat', {});
       const row = t.db.prepare('SELECT online, last_seen_at FROM terminals WHERE id = ?').get(terminalId);

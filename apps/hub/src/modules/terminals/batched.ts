@@ -14,6 +14,8 @@ export function batchedWrites<T>(
   what: string,
   terminalOf: (item: T) => number,
   write: (items: T[]) => Promise<void>,
+  /** Items not stored (skipped for low disk space, or their batch failed). */
+  unstored: (items: T[]) => void = () => {},
 ): (item: T) => void {
   const pending = new Map<number, T>();
   let scheduled = false;
@@ -22,12 +24,13 @@ export function batchedWrites<T>(
     scheduled = false;
     const items = [...pending.values()];
     pending.clear();
-    if (!ctx.storage.allowsNonEssential(what)) return;
+    if (!ctx.storage.allowsNonEssential(what)) return unstored(items);
     previous = previous
       .then(() => write(items))
       .catch((err) => {
         if (!ctx.storage.reportFailure(err, what))
           ctx.log.warn({ err, terminals: items.length }, `could not store ${what}`);
+        unstored(items);
       });
   };
   return (item) => {

@@ -55,13 +55,14 @@ export function registerFleet(
   async function reachable(id: number) {
     const t = await store.get(id);
     if (!t || t.revoked) throw notFound('terminal');
-    if (service.connectedCount(id) === 0)
+    if (!service.online(t))
       throw new AppError(409, 'TERMINAL_OFFLINE', 'The terminal is not connected now. Try again when it is online.');
     return t;
   }
 
   add('GET /api/terminals', { access: cityhall }, async () => ({
-    terminals: (await store.fleet()).map((t) => ({ ...t, online: service.connectedCount(t.id) > 0 })),
+    // Presence from the shared store (every hub's terminals), or this hub's sockets when newer.
+    terminals: (await store.fleet()).map((t) => ({ ...t, online: service.online(t) })),
   }));
 
   add('POST /api/terminals/:id/volume-test', { access: cityhall }, async (request, reply) => {

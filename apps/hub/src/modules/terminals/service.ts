@@ -10,7 +10,16 @@ import type { HouseholdsStore } from '../households/store';
 import type { ShopsStore } from '../shops/store';
 import { batchedWrites } from './batched';
 import { createCredentialCache } from './credentials';
-import { EnrollmentCodeUsedError, type PresenceChange, type TerminalsStore } from './store';
+import {
+  EnrollmentCodeUsedError,
+  onlineNow,
+  PRESENCE_HOLDS_MS,
+  type PresenceChange,
+  type TerminalRecord,
+  type TerminalsStore,
+} from './store';
+
+type Presence = PresenceChange & { householdId: number };
 
 export const DEFAULT_CODE_TTL_MINUTES = 24 * 60;
 
@@ -33,8 +42,10 @@ export interface TerminalsService {
   /** The household's unused enrollment codes stop working (it was closed). */
   expireCodes(householdId: number): Promise<void>;
   profile(terminalId: number): Promise<TerminalProfile>;
-  /** Number of sockets currently open per terminal (a terminal may briefly hold two while reconnecting). */
+  /** Number of sockets currently open per terminal on this hub (a terminal may briefly hold two while reconnecting). */
   connectedCount(terminalId: number): number;
+  /** Online on any hub: connected here, or stored online by a hub and seen within PRESENCE_HOLDS_MS. */
+  online(terminal: Pick<TerminalRecord, 'id' | 'online' | 'lastSeenAt'>): boolean;
   /** The rooms a terminal's socket joins (its own, its household's, all terminals); null for anyone else. */
   roomsOf(principal: Principal): string[] | null;
 }
@@ -52,7 +63,7 @@ export function createTerminalsService(
   const credentials = createCredentialCache();
   ctx.metrics.operations.terminalsEnrolled.sample(() => terminals.countActive());
   ctx.metrics.operations.terminalsOffline.sample(async () =>
-    Math.max(0, (await terminals.countActive()) - connections.size),
+    Math.max(0, (await terminals.countActive()) - (await terminals.countOnline(clock.now() - PRESENCE_HOLDS_MS))),
   );
 
   // Presence (online, last seen) is written once per turn of the event loop for every terminal that
@@ -60,13 +71,30 @@ export function createTerminalsService(
   // and a reconnect storm of ten thousand terminals would otherwise be ten thousand of them in a row.
   // Presence is not a message a terminal must not miss (the hub marks all offline at start-up), so
   // it is the first write to stop when disk space runs low; the next heartbeat stores it again.
-  const storePresence = batchedWrites<PresenceChange>(
+  // Staff hear a terminal turn online or offline once its batch is stored, in the order the batches
+  // commit (one after another), and only when the stored state turned: with several hubs the row
+  // decides, so a late "offline" from the hub a terminal left does not follow its "online" on the hub
+  // it moved to (the offline is stored only while no other hub stored the terminal since).
+  const written = new Map<number, number>(); // the last presence time this hub stored, per terminal
+  const shown = new Map<number, boolean>(); // what this hub last told staff, per terminal
+  const storePresence = batchedWrites<Presence>(
     ctx,
     'terminal presence',
     (c) => c.id,
-    (changes) => terminals.setPresenceMany(changes),
+    async (changes) => {
+      const rows = changes.map((c) => (c.online ? c : { ...c, after: written.get(c.id) ?? null }));
+      const turned = await terminals.setPresenceMany(rows.map(({ householdId: _, ...c }) => c));
+      for (const c of changes) c.online ? written.set(c.id, c.at) : written.delete(c.id);
+      const householdOf = new Map(changes.map((c) => [c.id, c.householdId]));
+      for (const t of turned) notifyStaff(t.id, householdOf.get(t.id)!, t.online, t.at);
+    },
+    // Not stored (low disk space, a failed batch): staff still hear what this hub saw turn.
+    (changes) => {
+      for (const c of changes) if (shown.get(c.id) !== c.online) notifyStaff(c.id, c.householdId, c.online, c.at);
+    },
   );
-  const setPresence = (id: number, online: boolean, at: number) => storePresence({ id, online, at });
+  const setPresence = (id: number, householdId: number, online: boolean) =>
+    storePresence({ id, householdId, online, at: clock.now() });
 
   /** A credential not in memory: looked up, and remembered unless a revoke ran meanwhile. */
   async function lookUp(credential: string, again = true): Promise<Principal | null> {
@@ -189,6 +217,7 @@ export function createTerminalsService(
     },
 
     connectedCount: (id) => connections.get(id) ?? 0,
+    online: (t) => (connections.get(t.id) ?? 0) > 0 || onlineNow(t, clock.now()),
   };
 
   /** Forgets the household's credentials and closes the revoked terminal's sockets, here and on other hubs. */
@@ -218,8 +247,9 @@ export function createTerminalsService(
 
   // In the order they happened: each notice waits for the one before (its watchers are read first).
   let staffNotices: Promise<void> = Promise.resolve();
-  function notifyStaff(terminalId: number, householdId: number, online: boolean) {
-    const change = { terminalId, householdId, online, lastSeenAt: new Date(clock.now()).toISOString() };
+  function notifyStaff(terminalId: number, householdId: number, online: boolean, at: number) {
+    shown.set(terminalId, online);
+    const change = { terminalId, householdId, online, lastSeenAt: new Date(at).toISOString() };
     staffNotices = staffNotices
       .then(async () => {
         const watchers = await households.watchersOf(householdId);
@@ -234,8 +264,7 @@ export function createTerminalsService(
     const { terminalId, householdId } = principal;
     const n = (connections.get(terminalId) ?? 0) + 1;
     connections.set(terminalId, n);
-    setPresence(terminalId, true, clock.now());
-    if (n === 1) notifyStaff(terminalId, householdId, true);
+    setPresence(terminalId, householdId, true);
     service.profile(terminalId).then(
       (profile) => socket.emit('terminal:profileChanged', profile),
       (err) => {
@@ -245,7 +274,8 @@ export function createTerminalsService(
     );
   });
   ctx.sockets.terminalCommand('terminal:heartbeat', { access: 'terminal' }, (_payload, { principal }) => {
-    setPresence(terminalOf(principal).terminalId, true, clock.now());
+    const { terminalId, householdId } = terminalOf(principal);
+    setPresence(terminalId, householdId, true);
     return { serverTime: new Date(clock.now()).toISOString() };
   });
 
@@ -254,8 +284,7 @@ export function createTerminalsService(
     const n = (connections.get(principal.terminalId) ?? 1) - 1;
     if (n > 0) return void connections.set(principal.terminalId, n);
     connections.delete(principal.terminalId);
-    setPresence(principal.terminalId, false, clock.now());
-    notifyStaff(principal.terminalId, principal.householdId, false);
+    setPresence(principal.terminalId, principal.householdId, false);
   });
 
   return service;

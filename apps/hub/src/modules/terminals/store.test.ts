@@ -4,9 +4,17 @@
  * used at once), revocation once, presence and reports in batches, volume tests answered once.
  */
 
+import { openPostgres } from '../../db/postgres';
+import { postgresSql } from '../../db/sql';
 import { storageProblemOf } from '../../lib/storage-errors';
 import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
-import { createTerminalsStore, EnrollmentCodeUsedError, type TerminalsStore } from './store';
+import {
+  createTerminalsStore,
+  EnrollmentCodeUsedError,
+  onlineNow,
+  PRESENCE_HOLDS_MS,
+  type TerminalsStore,
+} from './store';
 
 const UNIQUE = /UNIQUE|unique|duplicate key/;
 const CHECK = /CHECK|check constraint/;
@@ -130,6 +138,46 @@ describe.each(ENGINES)('terminals store on %s', (engine) => {
     expect(await store.get(b)).toMatchObject({ online: false, lastSeenAt: new Date(30_000).toISOString() });
     // A batch naming a terminal that does not exist changes nothing else either way (an UPDATE).
     await store.setPresenceMany([{ id: 999_999, online: true, at: 1 }]);
+  });
+
+  it('answers the presence changes that turned a terminal, and a late offline from a hub it left changes nothing', async () => {
+    const t = await enroll(await withCode());
+    // Hub B: another store on its own connection (on PostgreSQL another pool), as another hub has.
+    const other =
+      db.engine === 'postgres' ? await openPostgres(db.pg.options.connectionString!, { migrate: false }) : null;
+    const hubB = other ? createTerminalsStore(postgresSql(other)) : createTerminalsStore(engineSql(db));
+    try {
+      expect(await store.setPresenceMany([{ id: t, online: true, at: 1000 }])).toEqual([
+        { id: t, online: true, at: 1000 },
+      ]);
+      // A heartbeat turns nothing: only the last-seen time moves.
+      expect(await store.setPresenceMany([{ id: t, online: true, at: 2000 }])).toEqual([]);
+      expect(await store.get(t)).toMatchObject({ online: true, lastSeenAt: new Date(2000).toISOString() });
+      // The terminal reconnects to hub B before hub A notices it left: B turns nothing.
+      expect(await hubB.setPresenceMany([{ id: t, online: true, at: 3000 }])).toEqual([]);
+      // A's offline names the last time A stored (2000): B stored since, so it is not stored.
+      expect(await store.setPresenceMany([{ id: t, online: false, at: 3500, after: 2000 }])).toEqual([]);
+      // Nor an offline of a hub that stored nothing, older than the row.
+      expect(await store.setPresenceMany([{ id: t, online: false, at: 2500, after: null }])).toEqual([]);
+      expect(await hubB.get(t)).toMatchObject({ online: true, lastSeenAt: new Date(3000).toISOString() });
+      // Both hubs read the same presence; it holds PRESENCE_HOLDS_MS without a heartbeat (a hub that died).
+      for (const s of [store, hubB]) {
+        const row = (await s.get(t))!;
+        expect([onlineNow(row, 3000 + PRESENCE_HOLDS_MS - 1), onlineNow(row, 3000 + PRESENCE_HOLDS_MS)]).toEqual([
+          true,
+          false,
+        ]);
+        expect(await s.countOnline(2999)).toBe(1);
+        expect(await s.countOnline(3000)).toBe(0);
+      }
+      // B's offline is the last word: it is stored and turns the terminal.
+      expect(await hubB.setPresenceMany([{ id: t, online: false, at: 4000, after: 3000 }])).toEqual([
+        { id: t, online: false, at: 4000 },
+      ]);
+      expect(await store.get(t)).toMatchObject({ online: false, lastSeenAt: new Date(4000).toISOString() });
+    } finally {
+      await other?.end();
+    }
   });
 
   it('keeps the last report per terminal, refuses a whole batch with an unknown terminal, and shows the fleet', async () => {

@@ -17,7 +17,20 @@ export interface PresenceChange {
   id: number;
   online: boolean;
   at: number;
+  /**
+   * An offline change: the last `at` this hub stored for the terminal (null: none). It is stored only
+   * while the row still holds that time, i.e. no other hub stored the terminal's presence since (it
+   * reconnected there before this hub noticed it had gone); null stores it unless the row is newer.
+   */
+  after?: number | null;
 }
+
+/** How long a stored "online" holds without a heartbeat (three of them): a hub that died leaves its terminals' rows online. */
+export const PRESENCE_HOLDS_MS = 90_000;
+
+/** Online now by the shared store (any hub): stored online and seen within PRESENCE_HOLDS_MS. */
+export const onlineNow = (t: { online: boolean; lastSeenAt: string | null }, now: number) =>
+  t.online && t.lastSeenAt !== null && Date.parse(t.lastSeenAt) > now - PRESENCE_HOLDS_MS;
 
 export interface TerminalReport {
   terminalId: number;
@@ -64,12 +77,18 @@ export interface TerminalsStore {
   /** Unused codes of a household expire now. */
   expireCodes(householdId: number, now: number): Promise<void>;
   setPresence(id: number, online: boolean, now: number): Promise<void>;
-  /** Several presence changes (one terminal at most once) in one unit of work that waits for no disk flush. */
-  setPresenceMany(changes: readonly PresenceChange[]): Promise<void>;
+  /**
+   * Several presence changes (one terminal at most once) in one unit of work that waits for no disk
+   * flush; resolves to the changes that turned a terminal online or offline (for the notices to
+   * staff, sent after the commit; an online terminal's heartbeat only moves its last-seen time).
+   */
+  setPresenceMany(changes: readonly PresenceChange[]): Promise<PresenceChange[]>;
   /** Terminals not seen since `before` are offline (at start-up: nobody is connected to this hub yet). */
   markOfflineSeenBefore(before: number): Promise<void>;
   /** Enrolled terminals (not revoked). */
   countActive(): Promise<number>;
+  /** Terminals stored online (by any hub) and seen since `seenSince`. */
+  countOnline(seenSince: number): Promise<number>;
   /** City hall's fleet view (online as stored; the caller knows who is connected now). */
   fleet(): Promise<FleetTerminal[]>;
   /** What terminals reported on connecting (one terminal at most once; one unit of work, no flush of its own, like presence). */
@@ -143,13 +162,25 @@ const SELECT = `SELECT t.id, t.household_id, h.district_id, t.online, t.last_see
   FROM terminals t JOIN households h ON h.id = t.household_id`;
 const VOLUME_COLUMNS = 'id, requested_at, heard, answered_at';
 const PRESENCE = 'UPDATE terminals SET online = ?, last_seen_at = ? WHERE id = ?';
+// Presence in a batch, from `u` (turn_online, seen_at, terminal_id, after): a row per change on
+// SQLite, unnest on PostgreSQL (its names differ from the table's: RETURNING names columns unqualified).
+// A flip (online ↔ offline); an offline one only while no other hub has stored the terminal since.
+const flip = (u: string) => `UPDATE terminals AS t SET online = u.turn_online, last_seen_at = u.seen_at FROM ${u} AS u
+  WHERE t.id = u.terminal_id AND t.online <> u.turn_online AND (u.turn_online = 1 OR t.last_seen_at = u.after
+    OR (u.after IS NULL AND (t.last_seen_at IS NULL OR t.last_seen_at <= u.seen_at)))
+  RETURNING id, online, last_seen_at AS at`;
+// A heartbeat of a terminal online already: its last-seen time.
+const seen = (u: string) => `UPDATE terminals AS t SET last_seen_at = u.seen_at FROM ${u} AS u
+  WHERE t.id = u.terminal_id AND u.turn_online = 1 AND t.online = 1`;
+const ONE_CHANGE = '(SELECT ? AS turn_online, ? AS seen_at, ? AS terminal_id, ? AS after)';
+const CHANGES_PG =
+  '(SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS c(turn_online, seen_at, terminal_id, after))';
+('(SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS c(online, at, id, after))');
 const REPORT_SET = `ON CONFLICT (terminal_id) DO UPDATE SET app_version = excluded.app_version,
   protocol_version = excluded.protocol_version, address = excluded.address, connected_at = excluded.connected_at`;
 const REPORT = `INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at)
   VALUES (?, ?, ?, ?, ?) ${REPORT_SET}`;
 // PostgreSQL: a batch is one statement (one round trip however many terminals a storm brings).
-const PRESENCE_MANY_PG = `UPDATE terminals t SET online = u.online, last_seen_at = u.at
-  FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS u(online, at, id) WHERE t.id = u.id`;
 const REPORTS_MANY_PG = `INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at)
   SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[]) ${REPORT_SET}`;
 const FLEET = `SELECT t.id, t.household_id, h.name AS household_name, h.district_id, t.online, t.last_seen_at, t.revoked_at,
@@ -236,10 +267,24 @@ export function createTerminalsStore(sql: Sql): TerminalsStore {
     // commit is still atomic and survives a crash of the hub, and the next flushed commit flushes it
     // anyway. Under a reconnect storm this was the hub's main disk wait.
     setPresenceMany: (changes) =>
-      writeRows(
-        PRESENCE,
-        PRESENCE_MANY_PG,
-        changes.map((c) => [c.online ? 1 : 0, c.at, c.id]),
+      sql.transaction(
+        async (tx) => {
+          const rows = changes.map((c) => [c.online ? 1 : 0, c.at, c.id, c.after ?? null]);
+          if (rows.length === 0) return [];
+          // Flips first: a terminal turned online is then online already for the heartbeat statement.
+          const flipped: { id: number; online: number; at: number }[] = [];
+          if (pg) {
+            const columns = rows[0]!.map((_, i) => rows.map((r) => r[i]));
+            flipped.push(...(await tx.all<(typeof flipped)[number]>(flip(CHANGES_PG), columns)));
+            await tx.run(seen(CHANGES_PG), columns);
+          } else
+            for (const r of rows) {
+              flipped.push(...(await tx.all<(typeof flipped)[number]>(flip(ONE_CHANGE), r)));
+              await tx.run(seen(ONE_CHANGE), r);
+            }
+          return flipped.map((f) => ({ id: Number(f.id), online: Number(f.online) === 1, at: Number(f.at) }));
+        },
+        { flush: false },
       ),
     markOfflineSeenBefore: async (before) =>
       void (await sql.run(
@@ -248,6 +293,13 @@ export function createTerminalsStore(sql: Sql): TerminalsStore {
       )),
     countActive: async () =>
       Number((await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM terminals WHERE revoked_at IS NULL'))!.n),
+    countOnline: async (seenSince) =>
+      Number(
+        (await sql.get<{ n: number }>(
+          'SELECT COUNT(*) AS n FROM terminals WHERE revoked_at IS NULL AND online = 1 AND last_seen_at > ?',
+          [seenSince],
+        ))!.n,
+      ),
     fleet: async () => (await sql.all<FleetRow>(FLEET)).map(toFleet),
     saveReports: (reports) =>
       writeRows(

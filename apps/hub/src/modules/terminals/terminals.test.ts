@@ -4,6 +4,7 @@ import type { FakeClock } from '../../lib/clock';
 import { eachFakeClockHub } from '../../testing/fake-clock';
 import { connectSocket, emitAck, nextEvent, staffSocket, type TestHub, withHub } from '../../testing/harness';
 import { createTestDatabase } from '../../testing/postgres';
+import { until } from '../../testing/until';
 
 describe('terminal enrollment', () => {
   let hub: TestHub;
@@ -140,6 +141,33 @@ describe('terminal connections', () => {
     socket.close();
     expect(await offline).toMatchObject({ online: false });
     expect(await hub.stores.terminals.get(terminalId)).toMatchObject({ online: false });
+  });
+
+  it('tells staff a terminal turned online and offline in the order it happened, each once it is stored', async () => {
+    const { terminalId, credential } = await hub.enrollTerminal(hub.fixture.households[2]!);
+    const cityhall = await hub.staff('cityhall');
+    const heard: { online: boolean; stored: Promise<boolean | undefined> }[] = [];
+    cityhall.on('terminal:presenceChanged', (p: { terminalId: number; online: boolean }) => {
+      if (p.terminalId === terminalId)
+        heard.push({ online: p.online, stored: hub.stores.terminals.get(terminalId).then((t) => t?.online) });
+    });
+    for (let i = 1; i <= 2; i++) {
+      const socket = await hub.connectTerminal(credential);
+      await until(() => heard.length === 2 * i - 1);
+      socket.close();
+      await until(() => heard.length === 2 * i);
+    }
+    // Reconnections in quick succession: whatever is coalesced, the notices alternate and end as stored.
+    const burst = [];
+    for (let i = 0; i < 3; i++) burst.push(await hub.connectTerminal(credential));
+    for (const socket of burst) socket.close();
+    await until(
+      async () => (await hub.stores.terminals.get(terminalId))?.online === false && heard.at(-1)?.online === false,
+    );
+    const online = heard.map((h) => h.online);
+    expect(online.slice(0, 4)).toEqual([true, false, true, false]);
+    expect(online.every((o, i) => o === (i % 2 === 0))).toBe(true);
+    expect(await Promise.all(heard.map((h) => h.stored))).toEqual(online);
   });
 
   it('refuses a mismatched protocol version with a reason', async () => {
