@@ -65,7 +65,7 @@ test("a key's alert waits for approval; a correction after approval waits for a 
   await expect(waiting.textContent()).resolves.toContain('高台の避難所へ、今すぐ避難してください。');
   // The one who wrote the correction cannot approve it, and terminals keep the approved text.
   await expect(detail.getByTestId('announcement-approve').count()).resolves.toBe(0);
-  expect(hub.hub.capabilities.announcements.get(announcementId)).toMatchObject({
+  expect(await hub.hub.capabilities.announcements.get(announcementId)).toMatchObject({
     bodyJa: '命を守る行動をとってください。',
     approvedBy: null,
   });
@@ -79,7 +79,7 @@ test("a key's alert waits for approval; a correction after approval waits for a 
   await admin.getByTestId('confirm').click();
   await adminDetail.getByText('高台の避難所へ、今すぐ避難してください。').first().waitFor();
   await expect(adminDetail.getByTestId('announcement-pending-change').count()).resolves.toBe(0);
-  expect(hub.hub.capabilities.announcements.get(announcementId)).toMatchObject({
+  expect(await hub.hub.capabilities.announcements.get(announcementId)).toMatchObject({
     bodyJa: '高台の避難所へ、今すぐ避難してください。',
     approvedBy: expect.stringContaining('admin'),
     version: 2,

@@ -198,9 +198,9 @@ test('an emergency from the console takes over the terminal within a second, is 
 
   // City hall sees the call for help at once, with address and phone.
   const safety = hub.hub.capabilities.announcements as {
-    list(n: number): { id: number; titleJa: string; counts: { needHelp: number } }[];
+    list(n: number): Promise<{ id: number; titleJa: string; counts: { needHelp: number } }[]>;
   };
-  const safetyCheck = safety.list(10).find((a) => a.titleJa === '安否確認')!;
+  const safetyCheck = (await safety.list(10)).find((a) => a.titleJa === '安否確認')!;
   expect(safetyCheck.counts.needHelp).toBe(1);
 
   // Cancelling on the console removes it from the terminal.

@@ -29,7 +29,7 @@ export async function gateway(at = '2010-08-30T12:00:00Z'): Promise<Gateway> {
     let key = keys.get(sender);
     if (!key) {
       const created = await hub.services.accounts.createApiKey(`feed ${keys.size}`, 'cityhall', null);
-      svc.setSenderPolicy(created.id, { capSender: sender, publish: 'auto' }, 'test');
+      await svc.setSenderPolicy(created.id, { capSender: sender, publish: 'auto' }, 'test');
       key = created.key;
       keys.set(sender, key);
     }

@@ -319,7 +319,7 @@ export function as(hub: Hub, who: StaffSession | { bearer: string } | null) {
  */
 export async function publishingApiKey(hub: Hub, name: string): Promise<string> {
   const { id, key } = await hub.services.accounts.createApiKey(name, 'cityhall', null);
-  hub.capabilities.announcements.setSenderPolicy(id, { capSender: null, publish: 'auto' }, 'test');
+  await hub.capabilities.announcements.setSenderPolicy(id, { capSender: null, publish: 'auto' }, 'test');
   return key;
 }
 

@@ -308,7 +308,7 @@ async function main() {
     const killedAt = performance.now();
     hub.child.kill('SIGKILL');
     await hub.exited;
-    const announcementId = storeAnnouncementWhileDown(databaseFile(dataDir));
+    const announcementId = await storeAnnouncementWhileDown(databaseFile(dataDir));
     const hubDownMs = performance.now() - killedAt;
     const restartAt = performance.now();
     hub = await startHub(Number(new URL(hubUrl).port));

@@ -5,10 +5,11 @@
  */
 import { buildApp } from '@tsunagu/hub/app';
 import { openDatabase } from '@tsunagu/hub/db/database';
+import { sqliteSql } from '@tsunagu/hub/db/sql';
 import { randomToken, sha256 } from '@tsunagu/hub/lib/secrets';
 import { hashPassword } from '@tsunagu/hub/modules/accounts/service';
 import { createAccountsStore } from '@tsunagu/hub/modules/accounts/store';
-import { createSqliteAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
+import { createAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
 import { createHouseholdsStore } from '@tsunagu/hub/modules/households/store';
 import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
 import { publishingApiKey } from '@tsunagu/hub/testing/harness';
@@ -123,10 +124,10 @@ export async function prepareDatabase(
  * hub finds when it crashed between storing and sending; the announcements module sends such
  * announcements at start-up (persisted first, then sent).
  */
-export function storeAnnouncementWhileDown(dbFile: string): number {
+export async function storeAnnouncementWhileDown(dbFile: string): Promise<number> {
   const db = openDatabase(dbFile);
   try {
-    return createSqliteAnnouncementsStore(db).insert({
+    return await createAnnouncementsStore(sqliteSql(db)).insert({
       ...drillWording('storm'),
       audioId: null,
       audioMime: null,

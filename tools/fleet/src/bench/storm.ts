@@ -46,7 +46,7 @@ export async function runStormBench(options: { terminals: number; out: string; p
     const killedWall = Date.now();
     city.hub!.child.kill('SIGKILL');
     await city.hub!.exited;
-    const announcementId = storeAnnouncementWhileDown(databaseFile(city.dataDir));
+    const announcementId = await storeAnnouncementWhileDown(databaseFile(city.dataDir));
     const hub = await startHubProcess(city.hubCore, city.dataDir, { port: Number(new URL(city.hubUrl).port) });
     city.hub = hub;
     const hubBackMs = performance.now() - killedAt;

@@ -59,7 +59,7 @@ describe('virtual terminal fleet against a real hub', () => {
     expect(r.receive.count).toBe(5);
     expect(r.receive.max).toBeLessThanOrEqual(r.allStoredMs);
     const announcements = hub.capabilities.announcements as AnnouncementsService;
-    expect(announcements.counts(r.announcementId).delivered).toBe(5);
+    expect((await announcements.counts(r.announcementId)).delivered).toBe(5);
 
     // Check-ins: acked only when committed, and visible in the household's status.
     const checkins = await fleet.checkinLoad(5, 300);

@@ -13,7 +13,7 @@ describe('CAP gateway: the shared samples (testdata/README.md)', () => {
     expect(res.statusCode).toBe(201);
     const { announcementId } = res.json() as { announcementId: number };
     const svc = g.hub.capabilities.announcements as AnnouncementsService;
-    const a = svc.get(announcementId);
+    const a = await svc.get(announcementId);
     expect(a.titleJa).toBe('EQ 6.3 Neiafu, Tonga - PRELIMINARY REPORT');
     // Urgency Past: a report, not a warning.
     expect(a.kind).toBe('routine');
@@ -27,7 +27,7 @@ describe('CAP gateway: the shared samples (testdata/README.md)', () => {
   it('accepts weather.cap (NWS flash flood watch) as an important announcement', async () => {
     const res = await g.post(sample('weather.cap'), 'application/xml');
     expect(res.statusCode).toBe(201);
-    const a = (g.hub.capabilities.announcements as AnnouncementsService).get(
+    const a = await (g.hub.capabilities.announcements as AnnouncementsService).get(
       (res.json() as { announcementId: number }).announcementId,
     );
     expect(a.kind).toBe('important');
@@ -68,10 +68,10 @@ describe('CAP gateway: the shared samples (testdata/README.md)', () => {
 
   it('stores nothing for a rejected message', async () => {
     const svc = g.hub.capabilities.announcements as AnnouncementsService;
-    const before = svc.list(200).length;
+    const before = (await svc.list(200)).length;
     await g.post(sample('invalid.cap'));
     await g.post(sample('noaa_errors.cap'));
-    expect(svc.list(200).length).toBe(before);
+    expect((await svc.list(200)).length).toBe(before);
   });
 });
 
@@ -90,7 +90,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
   it('maps an Immediate/Extreme/Observed alert to an emergency and answers 201', async () => {
     const res = await g.post(cap({}));
     expect(res.statusCode).toBe(201);
-    expect(svc.get((res.json() as { announcementId: number }).announcementId)).toMatchObject({
+    expect(await svc.get((res.json() as { announcementId: number }).announcementId)).toMatchObject({
       kind: 'emergency',
       test: false,
       titleJa: '大雨特別警報',
@@ -105,9 +105,20 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
       reason: expect.stringMatching(/Duplicate/),
       announcementId: (first.json() as { announcementId: number }).announcementId,
     });
-    expect(svc.list(10)).toHaveLength(1);
+    expect(await svc.list(10)).toHaveLength(1);
     // The same identifier from another sender is another message.
     expect((await g.post(cap({ sender: 'pref@example.jp' }))).statusCode).toBe(201);
+  });
+
+  it('announces a message sent twice at once only once: the key decides, the other is answered as a duplicate', async () => {
+    const [x, y] = await Promise.all([g.post(cap({ identifier: 'twice' })), g.post(cap({ identifier: 'twice' }))]);
+    expect([x!.statusCode, y!.statusCode].sort()).toEqual([200, 201]);
+    const created = [x!, y!].find((r) => r.statusCode === 201)!.json() as { announcementId: number };
+    expect([x!, y!].find((r) => r.statusCode === 200)!.json()).toEqual({
+      reason: expect.stringMatching(/Duplicate/),
+      announcementId: created.announcementId,
+    });
+    expect((await svc.list(10)).map((a) => a.id)).toEqual([created.announcementId]);
   });
 
   it('marks Test and Exercise messages as drills, keeping their kind (an emergency drill stays an emergency)', async () => {
@@ -117,7 +128,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     ]) {
       const res = await g.post(cap({ status, identifier }));
       expect(res.statusCode).toBe(201);
-      const a = svc.get((res.json() as { announcementId: number }).announcementId);
+      const a = await svc.get((res.json() as { announcementId: number }).announcementId);
       expect(a.test).toBe(true);
       expect(a.kind).toBe('emergency');
     }
@@ -128,14 +139,14 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     expect((await g.post(cap({ status: 'System', identifier: 'S' }))).statusCode).toBe(200);
     const ack = await g.post(cap({ msgType: 'Ack', identifier: 'A', references: reference('X') }));
     expect(ack.statusCode).toBe(200);
-    expect(svc.list(10)).toHaveLength(0);
+    expect(await svc.list(10)).toHaveLength(0);
   });
 
   it('applies an Update to the referenced announcement, then a Cancel referencing the Update cancels it', async () => {
     const created = (
       await g.post(cap({ identifier: 'A1', urgency: 'Expected', severity: 'Moderate', certainty: 'Likely' }))
     ).json() as { announcementId: number };
-    expect(svc.get(created.announcementId)).toMatchObject({ kind: 'important', version: 1 });
+    expect(await svc.get(created.announcementId)).toMatchObject({ kind: 'important', version: 1 });
 
     const update = await g.post(
       cap({
@@ -147,18 +158,18 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     );
     expect(update.statusCode).toBe(201);
     expect(update.json()).toEqual({ announcementId: created.announcementId });
-    expect(svc.get(created.announcementId)).toMatchObject({
+    expect(await svc.get(created.announcementId)).toMatchObject({
       kind: 'emergency',
       version: 2,
       titleJa: '大雨特別警報に切り替え',
       status: 'published',
     });
-    expect(svc.list(10)).toHaveLength(1);
+    expect(await svc.list(10)).toHaveLength(1);
 
     const cancel = await g.post(cap({ identifier: 'A3', msgType: 'Cancel', references: reference('A2') }));
     expect(cancel.statusCode).toBe(200);
     expect(cancel.json()).toMatchObject({ announcementIds: [created.announcementId] });
-    expect(svc.get(created.announcementId).status).toBe('cancelled');
+    expect((await svc.get(created.announcementId)).status).toBe('cancelled');
 
     // Cancelling again has nothing left to cancel.
     const again = await g.post(cap({ identifier: 'A4', msgType: 'Cancel', references: reference('A1') }));
@@ -168,16 +179,16 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
 
   it('an Update naming a wider area reaches the new households too, and nobody loses it', async () => {
     const created = (await g.post(cap({ identifier: 'W1', areaDesc: '東部' }))).json() as { announcementId: number };
-    expect(svc.get(created.announcementId).counts.targeted).toBe(1);
+    expect((await svc.get(created.announcementId)).counts.targeted).toBe(1);
     // An Update of the message before it, over another area.
     const update = (identifier: string, before: string, areaDesc: string) =>
       g.post(cap({ identifier, msgType: 'Update', references: reference(before), areaDesc }));
     const wider = await update('W2', 'W1', '東部 西部');
     expect(wider.statusCode).toBe(201);
-    expect(svc.get(created.announcementId).counts.targeted).toBe(2);
+    expect((await svc.get(created.announcementId)).counts.targeted).toBe(2);
     const narrower = await update('W3', 'W2', '西部');
     expect(narrower.statusCode).toBe(201);
-    expect(svc.get(created.announcementId)).toMatchObject({ version: 3, counts: { targeted: 2 } });
+    expect(await svc.get(created.announcementId)).toMatchObject({ version: 3, counts: { targeted: 2 } });
   });
 
   it('records rejected and unannounced messages in the audit log', async () => {
@@ -228,20 +239,20 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     const byName = (await g.post(cap({ identifier: 'N', areaDesc: '三鷹市 東部地区' }))).json() as {
       announcementId: number;
     };
-    expect(svc.get(byName.announcementId).target).toEqual({
+    expect((await svc.get(byName.announcementId)).target).toEqual({
       type: 'districts',
       districtIds: [g.hub.fixture.districts[1]],
     });
     const byCode = (await g.post(cap({ identifier: 'C', areaDesc: 'somewhere', geocode: 'seibu' }))).json() as {
       announcementId: number;
     };
-    expect(svc.get(byCode.announcementId).target).toEqual({
+    expect((await svc.get(byCode.announcementId)).target).toEqual({
       type: 'districts',
       districtIds: [g.hub.fixture.districts[2]],
     });
-    expect(svc.get(byCode.announcementId).counts.targeted).toBe(1);
+    expect((await svc.get(byCode.announcementId)).counts.targeted).toBe(1);
     const elsewhere = (await g.post(cap({ identifier: 'E', areaDesc: '大阪府' }))).json() as { announcementId: number };
-    expect(svc.get(elsewhere.announcementId).target).toEqual({ type: 'all' });
+    expect((await svc.get(elsewhere.announcementId)).target).toEqual({ type: 'all' });
   });
 
   it('maps polygons and circles to districts by their centroids, once an administrator has set them', async () => {
@@ -251,7 +262,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     const before = (await g.post(cap({ identifier: 'G0', areaDesc: 'Tokyo west', areaXml: polygon }))).json() as {
       announcementId: number;
     };
-    expect(svc.get(before.announcementId).target).toEqual({ type: 'all' });
+    expect((await svc.get(before.announcementId)).target).toEqual({ type: 'all' });
 
     const setCentroids = async (who: string, centroids: object[]) =>
       g.hub.as(await g.hub.login(who))({
@@ -273,15 +284,18 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     const inPolygon = (await g.post(cap({ identifier: 'G1', areaDesc: 'Tokyo west', areaXml: polygon }))).json() as {
       announcementId: number;
     };
-    expect(svc.get(inPolygon.announcementId).target).toEqual({ type: 'districts', districtIds: [tobu] });
+    expect((await svc.get(inPolygon.announcementId)).target).toEqual({ type: 'districts', districtIds: [tobu] });
     const inCircle = (
       await g.post(cap({ identifier: 'G2', areaDesc: 'Tokyo west', areaXml: '<circle>35.69,139.505 1.0</circle>' }))
     ).json() as { announcementId: number };
-    expect(svc.get(inCircle.announcementId).target).toEqual({ type: 'districts', districtIds: [seibu] });
+    expect((await svc.get(inCircle.announcementId)).target).toEqual({ type: 'districts', districtIds: [seibu] });
     const bigCircle = (
       await g.post(cap({ identifier: 'G3', areaDesc: 'Tokyo west', areaXml: '<circle>35.69,139.54 10</circle>' }))
     ).json() as { announcementId: number };
-    expect(svc.get(bigCircle.announcementId).target).toEqual({ type: 'districts', districtIds: [osawa, tobu, seibu] });
+    expect((await svc.get(bigCircle.announcementId)).target).toEqual({
+      type: 'districts',
+      districtIds: [osawa, tobu, seibu],
+    });
   });
 
   it('accepts CAP 1.1 and namespace-prefixed messages', async () => {
@@ -311,7 +325,7 @@ describe('CAP gateway: chains, duplicates, tests, areas', () => {
     ] as const) {
       const res = await g.post(encoded(encoding, encoding, [...bytes]));
       expect(res.statusCode).toBe(201);
-      expect(svc.get((res.json() as { announcementId: number }).announcementId).titleJa).toBe('大雨');
+      expect((await svc.get((res.json() as { announcementId: number }).announcementId)).titleJa).toBe('大雨');
     }
   });
 

@@ -3,8 +3,10 @@
  * announcements read once per change of that set, not once per terminal: after a hub restart ten
  * thousand terminals connect within seconds and each asked the database for the same few
  * announcements (joined with its targets). Each announcement's targeted households are kept as a
- * sorted array (4 bytes a household). Any write through the announcements store drops the set; it is
- * read again at the next connect. The household's own receipt state is still read per household.
+ * sorted array (4 bytes a household). Any write through the announcements store drops the set (and
+ * so does another hub's change, heard on `ANNOUNCEMENTS_CHANNEL`); it is read again at the next
+ * connect, once for all the terminals connecting meanwhile. The household's own receipt state is
+ * still read per household.
  */
 import type { TerminalAnnouncement } from '@tsunagu/protocol';
 import type { ReceiptsStore } from './receipt-store';
@@ -30,7 +32,11 @@ const READS = new Set<string>([
   'getSetting',
 ]);
 
-/** `store`, calling `changed` after each of its writes (a new store method counts as a write until listed above). */
+/**
+ * `store`, calling `changed` when each of its writes starts and again once it has settled (a new
+ * store method counts as a write until listed above): a read that began before the write committed
+ * is not kept.
+ */
 export function notifyingWrites(store: AnnouncementsStore, changed: () => void): AnnouncementsStore {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
@@ -41,11 +47,9 @@ export function notifyingWrites(store: AnnouncementsStore, changed: () => void):
       if (!w) {
         const fn = value as (...args: unknown[]) => unknown;
         w = (...args: unknown[]) => {
-          try {
-            return fn.apply(target, args);
-          } finally {
-            changed();
-          }
+          changed();
+          const out = fn.apply(target, args);
+          return out instanceof Promise ? out.finally(changed) : out;
         };
         wrapped.set(key, w);
       }
@@ -74,37 +78,62 @@ interface Kept {
 
 export interface CatchUp {
   forHousehold(householdId: number, now: number): Promise<TerminalAnnouncement[]>;
+  /**
+   * True when the kept set says this published announcement was sent to this household; undefined
+   * when it does not know (not read yet, not kept, or not targeted as far as it knows: a target
+   * added on another hub may not have been heard yet). Answered at once, for receipts.
+   */
+  targeted(announcementId: number, householdId: number): true | undefined;
   /** The published set may have changed: read it again when next asked. */
   changed(): void;
 }
 
 export function createCatchUp(store: AnnouncementsStore, receipts: ReceiptsStore): CatchUp {
-  let kept: Kept | null | 'too-many' = null;
-  const load = (): Kept | 'too-many' => {
-    const published = store.byStatus('published');
+  // The read in progress or done: every terminal connecting meanwhile waits for the same one, and a
+  // change drops it (a read that was overtaken by a change still answers those already waiting).
+  let kept: Promise<Kept | 'too-many'> | null = null;
+  // The same once read: terminals connecting after it are answered without waiting for it.
+  let settled: Kept | 'too-many' | null = null;
+  const load = async (): Promise<Kept | 'too-many'> => {
+    const published = await store.byStatus('published');
     if (published.length > MAX_KEPT) return 'too-many';
     const newestFirst = published.sort((x, y) => (y.publishedAt ?? 0) - (x.publishedAt ?? 0) || y.id - x.id);
-    return {
+    const announcements: Kept['announcements'] = [];
+    for (const a of newestFirst) {
       // Sorted here, not by trusting the query's ORDER BY: `targets` searches it by halves.
-      announcements: newestFirst.map((a) => ({
-        a,
-        households: Int32Array.from(store.targetHouseholdIds(a.id)).sort(),
-      })),
-    };
+      announcements.push({ a, households: Int32Array.from(await store.targetHouseholdIds(a.id)).sort() });
+    }
+    return { announcements };
   };
   return {
     async forHousehold(householdId, now) {
-      kept ??= load();
-      if (kept === 'too-many') return householdView(store, receipts, householdId, now);
+      let current = settled;
+      if (current === null) {
+        const reading = kept ?? load();
+        kept = reading;
+        // A failed read is not kept: the next terminal asks again.
+        current = await reading.catch((err: unknown) => {
+          if (kept === reading) kept = null;
+          throw err;
+        });
+        if (kept === reading) settled = current;
+      }
+      if (current === 'too-many') return householdView(store, receipts, householdId, now);
       const list: AnnouncementRecord[] = [];
-      for (const { a, households } of kept.announcements) {
+      for (const { a, households } of current.announcements) {
         if (list.length === SYNC_LIMIT) break;
         if ((a.expiresAt === null || a.expiresAt > now) && targets(households, householdId)) list.push(a);
       }
       return withReceiptStates(receipts, householdId, list.reverse());
     },
+    targeted(announcementId, householdId) {
+      if (settled === null || settled === 'too-many') return undefined;
+      const found = settled.announcements.find((k) => k.a.id === announcementId);
+      return found && targets(found.households, householdId) ? true : undefined;
+    },
     changed() {
       kept = null;
+      settled = null;
     },
   };
 }

@@ -12,9 +12,9 @@ import type {
 } from '@tsunagu/protocol';
 import type { Clock } from '../../lib/clock';
 import { AppError, badRequest, notFound } from '../../lib/errors';
-import type { HouseholdReads } from '../households/sqlite-reads';
+import type { HouseholdsStore } from '../households/store';
 import type { VoiceClips } from './audio';
-import type { Delivery } from './delivery';
+import type { Alongside, Delivery } from './delivery';
 import { decideAnnouncement, type Sender } from './policy';
 import type { AnnouncementSpeech } from './speech';
 import type { AnnouncementRecord, AnnouncementsStore, ContentPatch, NewAnnouncement } from './store';
@@ -32,17 +32,26 @@ export interface Compose {
   submit(
     a: Submission,
     sender: Sender,
-    options?: { confirmWholeCity?: boolean; alongside?: (stored: AnnouncementRecord) => void },
-  ): Announcement;
-  approve(id: number, actor: string): Announcement;
+    options?: { confirmWholeCity?: boolean; alongside?: Alongside },
+  ): Promise<Announcement>;
+  approve(id: number, actor: string): Promise<Announcement>;
   update(id: number, body: UpdateAnnouncementBody, sender: Sender): Promise<Announcement>;
-  /** New content from any path (REST edit, CAP Update), applied or held for a fresh approval as the policy decides. */
-  revise(a: AnnouncementRecord, patch: ContentPatch, sender: Sender, widenTo?: AnnouncementTarget | null): Announcement;
-  cancel(id: number): Announcement;
-  preview(target: AnnouncementTarget): TargetPreview;
+  /**
+   * New content from any path (REST edit, CAP Update), applied or held for a fresh approval as the
+   * policy decides; `alongside` is stored in the same unit of work as the new content.
+   */
+  revise(
+    a: AnnouncementRecord,
+    patch: ContentPatch,
+    sender: Sender,
+    widenTo?: AnnouncementTarget | null,
+    alongside?: Alongside,
+  ): Promise<Announcement>;
+  cancel(id: number): Promise<Announcement>;
+  preview(target: AnnouncementTarget): Promise<TargetPreview>;
   /** Refuses a target naming districts or households that do not exist. */
-  checkTarget(target: AnnouncementTarget): void;
-  load(id: number): AnnouncementRecord;
+  checkTarget(target: AnnouncementTarget): Promise<void>;
+  load(id: number): Promise<AnnouncementRecord>;
 }
 
 /** A new announcement before the policy has decided its status and the sender is known. */
@@ -51,11 +60,11 @@ export type Submission = Omit<NewAnnouncement, 'status' | 'createdBy' | 'approve
 export interface ComposeDeps {
   clock: Clock;
   store: AnnouncementsStore;
-  households: HouseholdReads;
+  households: HouseholdsStore;
   delivery: Delivery;
   clips: VoiceClips;
   speech: Pick<AnnouncementSpeech, 'prepare' | 'readings' | 'setReadings'>;
-  settings: () => AnnouncementSettings;
+  settings: () => Promise<AnnouncementSettings>;
 }
 
 const sameAccount = () =>
@@ -74,15 +83,16 @@ function parseTime(value: string | undefined | null, field: string): number | nu
 export function createCompose(deps: ComposeDeps): Compose {
   const { clock, store, households, delivery, clips, speech } = deps;
 
-  const load = (id: number) => {
-    const a = store.get(id);
+  const load = async (id: number) => {
+    const a = await store.get(id);
     if (!a) throw notFound('announcement');
     return a;
   };
 
-  function checkTarget(target: AnnouncementTarget) {
+  async function checkTarget(target: AnnouncementTarget) {
     if (target.type === 'districts') {
-      const unknown = target.districtIds.filter((id) => !households.districtExists(id));
+      const unknown: number[] = [];
+      for (const id of target.districtIds) if (!(await households.districtExists(id))) unknown.push(id);
       if (unknown.length) {
         throw badRequest(
           'UNKNOWN_DISTRICT',
@@ -92,7 +102,7 @@ export function createCompose(deps: ComposeDeps): Compose {
       }
     }
     if (target.type === 'households') {
-      const known = new Set(store.resolveTarget(target));
+      const known = new Set(await store.resolveTarget(target));
       const unknown = target.householdIds.filter((id) => !known.has(id));
       if (unknown.length) {
         throw badRequest(
@@ -106,14 +116,14 @@ export function createCompose(deps: ComposeDeps): Compose {
     }
   }
 
-  function submit(
+  async function submit(
     a: Submission,
     sender: Sender,
-    options: { confirmWholeCity?: boolean; alongside?: (stored: AnnouncementRecord) => void } = {},
-  ): Announcement {
+    options: { confirmWholeCity?: boolean; alongside?: Alongside } = {},
+  ): Promise<Announcement> {
     const decision = decideAnnouncement(
       { action: 'create', sender, kind: a.kind, target: a.target, confirmWholeCity: options.confirmWholeCity },
-      deps.settings(),
+      await deps.settings(),
     );
     const now = clock.now();
     const record: NewAnnouncement = {
@@ -125,47 +135,51 @@ export function createCompose(deps: ComposeDeps): Compose {
     };
     if (decision.outcome === 'send' && (a.sendAt === null || a.sendAt <= now))
       return delivery.publishNew(record, options.alongside);
-    const stored = store.transaction(() => {
-      const r = store.add(record);
-      options.alongside?.(r);
+    const stored = await store.transaction(async (tx) => {
+      const r = await tx.add(record);
+      await options.alongside?.(r, tx);
       return r;
     });
     return delivery.release(stored);
   }
 
-  function revise(
+  async function revise(
     a: AnnouncementRecord,
     patch: ContentPatch,
     sender: Sender,
     widenTo: AnnouncementTarget | null = null,
-  ): Announcement {
+    alongside?: Alongside,
+  ): Promise<Announcement> {
     const decision = decideAnnouncement(
       { action: 'change', sender, kind: patch.kind ?? a.kind, current: a },
-      deps.settings(),
+      await deps.settings(),
     );
     const now = clock.now();
     if (decision.outcome === 'send') {
-      const updated = store.transaction(() => {
-        const u = store.updateContent(a.id, patch, now);
-        return a.approvedBy === null ? u : store.clearApproval(a.id, u.status);
+      const updated = await store.transaction(async (tx) => {
+        const u = await tx.updateContent(a.id, patch, now);
+        await alongside?.(u, tx);
+        return a.approvedBy === null ? u : tx.clearApproval(a.id, u.status);
       });
       return delivery.changed(updated, widenTo);
     }
     if (a.status === 'published') {
       // Terminals go on showing what was approved; the change waits for a second person.
-      const prior = store.revision(a.id)?.change;
-      const change = { patch: { ...prior?.patch, ...patch }, widenTo: widenTo ?? prior?.widenTo ?? null };
-      store.transaction(() => {
-        store.setRevision(a.id, { change, revisedBy: sender.name, revisedAt: now });
-        if (a.approvedBy !== null) store.clearApproval(a.id, a.status);
+      await store.transaction(async (tx) => {
+        const prior = (await tx.revision(a.id))?.change;
+        const change = { patch: { ...prior?.patch, ...patch }, widenTo: widenTo ?? prior?.widenTo ?? null };
+        await tx.setRevision(a.id, { change, revisedBy: sender.name, revisedAt: now });
+        if (a.approvedBy !== null) await tx.clearApproval(a.id, a.status);
+        await alongside?.(a, tx);
       });
       return delivery.notify(a.id);
     }
     // Not sent yet: the new content waits for approval in its place (a schedule waits with it).
-    store.transaction(() => {
-      store.updateContent(a.id, patch, now);
-      store.setRevision(a.id, { change: null, revisedBy: sender.name, revisedAt: now });
-      store.clearApproval(a.id, 'pending_approval');
+    await store.transaction(async (tx) => {
+      const u = await tx.updateContent(a.id, patch, now);
+      await tx.setRevision(a.id, { change: null, revisedBy: sender.name, revisedAt: now });
+      await tx.clearApproval(a.id, 'pending_approval');
+      await alongside?.(u, tx);
     });
     return delivery.notify(a.id);
   }
@@ -185,7 +199,7 @@ export function createCompose(deps: ComposeDeps): Compose {
           { path: 'body.expiresAt', message: 'must be later than the send time' },
         ]);
       }
-      checkTarget(body.target);
+      await checkTarget(body.target);
       if (body.tone === 'eew' && body.kind !== 'emergency')
         throw badRequest('TONE_NEEDS_EMERGENCY', 'The EEW chime is for emergencies only.', [
           { path: 'body.tone', message: 'needs kind emergency' },
@@ -211,7 +225,7 @@ export function createCompose(deps: ComposeDeps): Compose {
       // Refused before any clip is made (the whole-city confirmation).
       decideAnnouncement(
         { action: 'create', sender, kind: a.kind, target: a.target, confirmWholeCity: body.confirmWholeCity },
-        deps.settings(),
+        await deps.settings(),
       );
       const readings = body.readings ?? [];
       // The hub's voice clip exists before the announcement goes out (also one sent later) — except
@@ -221,22 +235,24 @@ export function createCompose(deps: ComposeDeps): Compose {
       if (a.tone !== 'eew') await clip;
       return submit(a, sender, {
         confirmWholeCity: body.confirmWholeCity,
+        // The readings are stored on SQLite by the speech store (speech/store.ts), on the same
+        // connection: inside this unit of work.
         alongside: (stored) => {
           if (readings.length) speech.setReadings(stored.id, readings);
         },
       });
     },
 
-    approve(id, actor) {
-      const a = load(id);
-      const revision = store.revision(id);
+    async approve(id, actor) {
+      const a = await load(id);
+      const revision = await store.revision(id);
       const now = clock.now();
       if (a.status === 'pending_approval') {
         // The two-person rule: whoever wrote the content as it stands cannot approve it.
         if ((revision?.revisedBy ?? a.createdBy) === actor) throw sameAccount();
-        const approved = store.transaction(() => {
-          store.setRevision(id, null);
-          return store.setStatus(id, 'scheduled', now, { approvedBy: actor });
+        const approved = await store.transaction(async (tx) => {
+          await tx.setRevision(id, null);
+          return tx.setStatus(id, 'scheduled', now, { approvedBy: actor });
         });
         return delivery.release(approved);
       }
@@ -244,10 +260,10 @@ export function createCompose(deps: ComposeDeps): Compose {
       if (!change || !revision)
         throw new AppError(409, 'NOT_PENDING', 'This announcement is not waiting for approval.');
       if (revision.revisedBy === actor) throw sameAccount();
-      const updated = store.transaction(() => {
-        store.updateContent(id, change.patch, now);
-        store.setRevision(id, null);
-        return store.setStatus(id, 'published', now, { approvedBy: actor });
+      const updated = await store.transaction(async (tx) => {
+        await tx.updateContent(id, change.patch, now);
+        await tx.setRevision(id, null);
+        return tx.setStatus(id, 'published', now, { approvedBy: actor });
       });
       return delivery.changed(updated, change.widenTo);
     },
@@ -263,7 +279,7 @@ export function createCompose(deps: ComposeDeps): Compose {
         }
         return a;
       };
-      const before = closed(load(id));
+      const before = closed(await load(id));
       const expiresAt = body.expiresAt === undefined ? undefined : parseTime(body.expiresAt, 'expiresAt');
       if (expiresAt != null && expiresAt <= clock.now()) {
         throw badRequest('EXPIRY_IN_PAST', 'The expiry must be in the future. To take it down now, cancel it.', [
@@ -280,25 +296,25 @@ export function createCompose(deps: ComposeDeps): Compose {
       };
       const readings = body.readings ?? speech.readings(id);
       // The clip of the content as it will be sent (with a change already waiting for approval).
-      await speech.prepare({ ...before, ...store.revision(id)?.change?.patch, ...patch }, readings);
+      await speech.prepare({ ...before, ...(await store.revision(id))?.change?.patch, ...patch }, readings);
       // It may have been cancelled while the clip was being made.
-      const a = closed(load(id));
+      const a = closed(await load(id));
       if (body.readings) speech.setReadings(id, body.readings);
       return revise(a, patch, sender);
     },
 
-    cancel(id) {
-      const a = load(id);
+    async cancel(id) {
+      const a = await load(id);
       if (a.status === 'cancelled' || a.status === 'expired') {
         throw new AppError(409, 'ANNOUNCEMENT_CLOSED', `This announcement has already been ${a.status}.`);
       }
       return delivery.cancel(a);
     },
 
-    preview(target) {
-      checkTarget(target);
-      const ids = store.resolveTarget(target);
-      const t = store.countTerminals(ids);
+    async preview(target) {
+      await checkTarget(target);
+      const ids = await store.resolveTarget(target);
+      const t = await store.countTerminals(ids);
       return { households: ids.length, terminals: t.terminals, onlineTerminals: t.online };
     },
   };

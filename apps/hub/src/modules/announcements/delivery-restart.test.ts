@@ -59,7 +59,7 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     await hub.app.listen({ port: 0, host: '127.0.0.1' });
     port = (hub.app.server.address() as { port: number }).port;
     const svc = hub.capabilities.announcements as AnnouncementsService;
-    expect(svc.counts(now.id)).toMatchObject({ targeted: 3, delivered: 1, needHelp: 1 });
+    expect(await svc.counts(now.id)).toMatchObject({ targeted: 3, delivered: 1, needHelp: 1 });
     const t2 = await terminal(`http://127.0.0.1:${port}`, cred.credential);
     expect(t2.sync()!.map((a) => a.id)).toEqual([now.id, expiring.id]);
     expect(t2.sync()![0]).toMatchObject({ safetyAnswer: 'need_help' });
@@ -67,7 +67,7 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     await t2.waitFor((e) => e.some((x) => x.event === 'announcement:withdrawn'), 'the expiry after restart');
     clock2.advance(60 * 60_000);
     await t2.waitFor(publishedId(later.id), 'the scheduled announcement after restart');
-    expect(svc.get(later.id).status).toBe('published');
+    expect((await svc.get(later.id)).status).toBe('published');
     t2.close();
     await hub.app.close();
     db.close();

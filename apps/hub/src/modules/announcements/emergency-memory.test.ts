@@ -119,15 +119,15 @@ describe('EmergencyMemory', () => {
 
   it('keeps published emergencies only, per household, and forgets cancelled ones', () => {
     const memory = new EmergencyMemory();
-    memory.remember(record({ id: 2 }), () => [1, 2]);
-    memory.remember(record({ id: 1 }), () => [2]);
-    memory.remember(record({ id: 3, kind: 'routine' }), () => [1, 2]);
-    memory.remember(record({ id: 4, status: 'scheduled' }), () => [1, 2]);
+    memory.remember(record({ id: 2 }), [1, 2]);
+    memory.remember(record({ id: 1 }), [2]);
+    memory.remember(record({ id: 3, kind: 'routine' }), [1, 2]);
+    memory.remember(record({ id: 4, status: 'scheduled' }), [1, 2]);
     expect(memory.forHousehold(2).map((a) => a.id)).toEqual([1, 2]);
     expect(memory.forHousehold(1).map((a) => a.id)).toEqual([2]);
-    memory.remember(record({ id: 2, version: 2, titleJa: '避難（更新）' }), () => [1, 2]);
+    memory.remember(record({ id: 2, version: 2, titleJa: '避難（更新）' }), [1, 2]);
     expect(memory.forHousehold(1)).toEqual([expect.objectContaining({ id: 2, version: 2, titleJa: '避難（更新）' })]);
-    memory.remember(record({ id: 2, status: 'cancelled' }), () => [1, 2]);
+    memory.remember(record({ id: 2, status: 'cancelled' }), [1, 2]);
     memory.forget(1);
     expect(memory.forHousehold(2)).toEqual([]);
   });

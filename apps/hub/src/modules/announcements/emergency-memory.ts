@@ -12,9 +12,9 @@ export class EmergencyMemory {
   private readonly items = new Map<number, { view: TerminalAnnouncement; households: Set<number> }>();
 
   /** A published emergency (or its new content): others are not kept. */
-  remember(a: AnnouncementRecord, householdIds: () => number[]): void {
+  remember(a: AnnouncementRecord, householdIds: readonly number[]): void {
     if (a.kind === 'emergency' && a.status === 'published')
-      this.items.set(a.id, { view: freshForTerminals(a), households: new Set(householdIds()) });
+      this.items.set(a.id, { view: freshForTerminals(a), households: new Set(householdIds) });
     else this.forget(a.id);
   }
 

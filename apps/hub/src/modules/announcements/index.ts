@@ -1,7 +1,6 @@
 /** The announcements capability: emergency alerts and notices, the CAP gateway, delivery and receipts. */
 import type { HubCore } from '../../core';
 import { createSqliteAccountReads } from '../accounts/store';
-import { createSqliteHouseholdReads } from '../households/sqlite-reads';
 import { capFeedRoutes } from './cap/feed-routes';
 import { createReceiptsStore, createSqliteReceiptsStore, createSqliteTargetCheck } from './receipt-store';
 import { announcementsRoutes } from './routes';
@@ -10,25 +9,25 @@ import { createSendersStore } from './sender-store';
 import { type AnnouncementsService, createAnnouncementsService } from './service';
 import { registerAnnouncementSockets } from './socket';
 import { registerSpeech } from './speech';
-import { createSqliteAnnouncementsStore } from './store';
+import { createSqliteSpokenContentStore } from './speech/store';
+import { createAnnouncementsStore } from './store';
 
 export type { AnnouncementsService } from './service';
 
 export async function registerAnnouncements(hub: HubCore): Promise<AnnouncementsService> {
-  const store = createSqliteAnnouncementsStore(hub.ctx.db);
+  const store = createAnnouncementsStore(hub.ctx.sql);
   const receipts =
     hub.ctx.sql.engine === 'sqlite' ? createSqliteReceiptsStore(hub.ctx.db) : createReceiptsStore(hub.ctx.sql);
   const speech = await registerSpeech(hub, {
-    content: (id) => store.get(id),
+    content: createSqliteSpokenContentStore(hub.ctx.db).content,
     isTargeted: createSqliteTargetCheck(hub.ctx.db),
   });
   const apiKeys = createSqliteAccountReads(hub.ctx.db);
-  const householdReads = createSqliteHouseholdReads(hub.ctx.db);
   const service = createAnnouncementsService(hub.ctx, {
     store,
     receipts,
     senders: createSendersStore(hub.ctx.sql),
-    households: householdReads,
+    households: hub.stores.households,
     apiKeyExists: (id) => apiKeys.apiKeyById(id) !== undefined,
     speech,
   });
@@ -42,10 +41,11 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
   hub.ctx.metrics.operations.emergencyUndeliveredTerminals.sample(async () => (await undelivered()).terminals);
   await hub.app.register(announcementsRoutes(hub.ctx, service));
   await hub.app.register(senderPolicyRoutes(hub.ctx, service));
-  await hub.app.register(capFeedRoutes(hub.ctx, { store, households: householdReads }));
+  await hub.app.register(capFeedRoutes(hub.ctx, { store, households: hub.stores.households }));
   // After the sockets have closed (their preClose runs first) and before the database closes.
   hub.app.addHook('preClose', async () => service.stop());
   // Scheduled sends and expiries run in the hub only, not in the admin CLI on the same database.
-  if (hub.ctx.backgroundJobs) service.start();
+  // (With several hubs this is to be a leader's job: see delivery.ts.)
+  if (hub.ctx.backgroundJobs) await service.start();
   return service;
 }

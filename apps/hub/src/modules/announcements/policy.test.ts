@@ -97,7 +97,7 @@ describe('one policy for every path that creates or changes an announcement', ()
       const res = await postCap(cityhall, capAlert({ identifier: 'P-1', sender: 'jma@example.jp' }));
       expect(res.statusCode).toBe(403);
       expect(code(res)).toBe('API_KEY_REQUIRED');
-      expect(svc.list(10)).toEqual([]);
+      expect(await svc.list(10)).toEqual([]);
     });
 
     it('holds what a key sends for approval unless city hall allowed it to publish by itself', async () => {
@@ -107,7 +107,7 @@ describe('one policy for every path that creates or changes an announcement', ()
 
       const a = await postCap(held, capAlert({ identifier: 'H-1', sender: 'held@example.jp' }));
       expect(a.statusCode).toBe(201);
-      const heldOne = svc.get((a.json() as { announcementId: number }).announcementId);
+      const heldOne = await svc.get((a.json() as { announcementId: number }).announcementId);
       expect(heldOne).toMatchObject({ status: 'pending_approval', approvedBy: null });
       expect(await shownTo(0)).toEqual([]);
       // A person approves it; then it goes out.
@@ -115,7 +115,7 @@ describe('one policy for every path that creates or changes an announcement', ()
       expect(ok.json()).toMatchObject({ status: 'published', approvedBy: expect.stringContaining('cityhall') });
 
       const b = await postCap(auto, capAlert({ identifier: 'A-1', sender: 'auto@example.jp' }));
-      expect(svc.get((b.json() as { announcementId: number }).announcementId).status).toBe('published');
+      expect((await svc.get((b.json() as { announcementId: number }).announcementId)).status).toBe('published');
     });
 
     it('holds a key with no policy set, over REST too, whatever the kind', async () => {
@@ -209,7 +209,7 @@ describe('one policy for every path that creates or changes an announcement', ()
       const sendAt = new Date(hub.clock.now() + 60_000).toISOString();
       const a = await compose(cityhall, { sendAt });
       await as(hub, admin)({ method: 'POST', url: `/api/announcements/${a.id}/approve` });
-      expect(svc.get(a.id)).toMatchObject({ status: 'scheduled', approvedBy: expect.any(String) });
+      expect(await svc.get(a.id)).toMatchObject({ status: 'scheduled', approvedBy: expect.any(String) });
       const edit = await as(
         hub,
         admin,
@@ -240,7 +240,7 @@ describe('one policy for every path that creates or changes an announcement', ()
           references: 'held@example.jp,U-1,2026-01-05T09:00:00+09:00',
         }),
       );
-      expect(svc.get(id)).toMatchObject({ approvedBy: null, pendingChange: { titleJa: '大雨特別警報 U-2' } });
+      expect(await svc.get(id)).toMatchObject({ approvedBy: null, pendingChange: { titleJa: '大雨特別警報 U-2' } });
       expect((await shownTo(0)).map((x) => x.titleJa)).toEqual(['大雨特別警報 U-1']);
     });
   });
@@ -254,7 +254,7 @@ describe('one policy for every path that creates or changes an announcement', ()
       expect(code(spoof)).toBe('CAP_SENDER_NOT_ALLOWED');
       const real = await postCap(jma, capAlert({ identifier: 'J-1', sender: 'jma@example.jp' }));
       expect(real.statusCode).toBe(201);
-      expect(svc.get((real.json() as { announcementId: number }).announcementId).status).toBe('published');
+      expect((await svc.get((real.json() as { announcementId: number }).announcementId)).status).toBe('published');
     });
 
     it("cannot cancel or update another sender's alert by referencing it", async () => {
@@ -272,7 +272,7 @@ describe('one policy for every path that creates or changes an announcement', ()
         other,
         capAlert({ identifier: 'O-2', sender: 'other@example.jp', msgType: 'Update', references: refs }),
       );
-      expect(svc.get(id)).toMatchObject({ status: 'published', version: 1, titleJa: '大雨特別警報 J-2' });
+      expect(await svc.get(id)).toMatchObject({ status: 'published', version: 1, titleJa: '大雨特別警報 J-2' });
       // Its "Update" of something it never sent is its own new alert, not a change to JMA's.
       expect((update.json() as { announcementId: number }).announcementId).not.toBe(id);
       // The owner still can.
@@ -280,7 +280,7 @@ describe('one policy for every path that creates or changes an announcement', ()
         jma,
         capAlert({ identifier: 'J-3', sender: 'jma@example.jp', msgType: 'Cancel', references: refs }),
       );
-      expect(svc.get(id).status).toBe('cancelled');
+      expect((await svc.get(id)).status).toBe('cancelled');
     });
   });
 });

@@ -114,6 +114,32 @@ describe.each(ENGINES)('announcement receipts on %s', (engine) => {
     expect(await store.isTargeted(a, 1)).toBe(false);
   });
 
+  it('is idempotent and keeps the order of states: a resend or a late stage never undoes a later one', async () => {
+    const store = receiptsStore();
+    const { announcement: a, terminals } = await published(1);
+    const t = terminals[0]!;
+    const w = (stage: ReceiptWrite['stage'], at: number, answer?: 'safe' | 'need_help'): ReceiptWrite => ({
+      announcementId: a,
+      ...t,
+      stage,
+      at,
+      ...(answer ? { answer } : {}),
+    });
+    await store.writeReceipts([w('answered', 30, 'need_help')]);
+    const answered = await rowsOf(a);
+    // The same receipt sent again (its answer was lost on the way) changes nothing.
+    await store.writeReceipts([w('answered', 30, 'need_help')]);
+    expect(await rowsOf(a)).toEqual(answered);
+    // Earlier stages arriving late (each in its own batch): delivery and acknowledgement stay, the answer stays.
+    for (const late of [w('delivered', 31), w('played', 32), w('delivered', 33)]) await store.writeReceipts([late]);
+    expect(await rowsOf(a)).toEqual([
+      { terminalId: t.terminalId, delivered: 30, played: 32, acknowledged: 30, answer: 'need_help', answered: 30 },
+    ]);
+    expect(await store.receiptStates(t.householdId, [a])).toEqual([
+      { announcementId: a, acknowledgedAt: 30, safetyAnswer: 'need_help' },
+    ]);
+  });
+
   it('commits a batch all or none: one bad receipt and nothing of it is stored', async () => {
     const store = receiptsStore();
     const { announcement: a, terminals } = await published(2);

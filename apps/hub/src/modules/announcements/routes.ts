@@ -49,22 +49,22 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     );
 
     add('GET /api/announcements', { access: cityhall }, async (request) => ({
-      announcements: service.list(request.query.limit ?? 50),
+      announcements: await service.list(request.query.limit ?? 50),
     }));
 
     add('GET /api/announcements/settings', { access: cityhall }, async () => service.settings());
     add('PUT /api/announcements/settings', { access: admin }, async (request) => {
-      const before = service.settings();
-      const after = service.setSettings(request.body);
+      const before = await service.settings();
+      const after = await service.setSettings(request.body);
       await audit(request, 'announcement.settings', 'announcement_settings', { before, after });
       return after;
     });
 
     add('GET /api/announcements/district-centroids', { access: cityhall }, async () => ({
-      centroids: service.centroids(),
+      centroids: await service.centroids(),
     }));
     add('PUT /api/announcements/district-centroids', { access: admin }, async (request) => {
-      const centroids = service.setCentroids(request.body.centroids);
+      const centroids = await service.setCentroids(request.body.centroids);
       await audit(request, 'announcement.district_centroids', 'announcement_settings', { districts: centroids.length });
       return { centroids };
     });
@@ -84,7 +84,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
 
     add('POST /api/announcements/:id/cancel', { access: cityhall }, async (request) => {
       const { id } = request.params;
-      const a = service.cancel(id);
+      const a = await service.cancel(id);
       await audit(request, 'announcement.cancel', `announcement:${id}`);
       return a;
     });
@@ -93,7 +93,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       // The two-person rule needs a person: API keys cannot approve.
       if (request.principal?.kind !== 'user') throw forbidden('Only a signed-in city hall account can approve.');
       const { id } = request.params;
-      const a = service.approve(id, actorName(request.principal));
+      const a = await service.approve(id, actorName(request.principal));
       await audit(request, 'announcement.approve', `announcement:${id}`);
       return a;
     });
@@ -139,7 +139,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     });
 
     add('GET /api/announcements/:id/cap', { access: cityhall }, async (request, reply) =>
-      reply.type('application/cap+xml; charset=utf-8').send(service.capXml(request.params.id)),
+      reply.type('application/cap+xml; charset=utf-8').send(await service.capXml(request.params.id)),
     );
 
     add(
@@ -174,8 +174,8 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
       },
     );
 
-    const sendAudio = (id: number, reply: import('fastify').FastifyReply) => {
-      const audio = service.audioFile(id);
+    const sendAudio = async (id: number, reply: import('fastify').FastifyReply) => {
+      const audio = await service.audioFile(id);
       if (!audio) throw notFound('voice clip');
       return reply
         .type(audio.mimeType)

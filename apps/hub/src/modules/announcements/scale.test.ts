@@ -53,7 +53,7 @@ describe('announcements at city scale', () => {
       ),
     );
     const receiptsMs = performance.now() - started;
-    expect(svc.counts(a.id)).toMatchObject({
+    expect(await svc.counts(a.id)).toMatchObject({
       targeted: HOUSEHOLDS,
       delivered: HOUSEHOLDS - 3,
       played: HOUSEHOLDS - 3,
@@ -63,7 +63,7 @@ describe('announcements at city scale', () => {
     const metric = await hub.ctx.metrics.registry.getSingleMetricAsString('tsunagu_announcement_receipt_batch_size');
     const batches = Number(/_count (\d+)/.exec(metric)![1]);
     started = performance.now();
-    svc.counts(a.id);
+    await svc.counts(a.id);
     const countsMs = performance.now() - started;
     started = performance.now();
     expect(await svc.followUps(a.id, 'needsAssistance')).toHaveLength(3);

@@ -21,13 +21,13 @@ import type {
 import type { HubContext } from '../../context';
 import { notFound } from '../../lib/errors';
 import type { Principal } from '../../lib/principal';
-import type { HouseholdReads } from '../households/sqlite-reads';
+import type { HouseholdsStore } from '../households/store';
 import { createVoiceClips } from './audio';
 import { announcementToCap } from './cap/export';
 import { type CapKey, type CapResult, createCapGateway } from './cap/gateway';
 import { createCatchUp, notifyingWrites } from './catch-up';
 import { createCompose } from './compose';
-import { createDelivery } from './delivery';
+import { ANNOUNCEMENTS_CHANNEL, createDelivery } from './delivery';
 import { EmergencyMemory } from './emergency-memory';
 import type { Sender } from './policy';
 import type { ReceiptsStore } from './receipt-store';
@@ -49,20 +49,20 @@ export interface AnnouncementsService {
    */
   create(body: CreateAnnouncementBody, sender: Sender, source?: 'console' | 'jma'): Promise<Announcement>;
   /** Approves one waiting for approval, or the held change of a published one (by a second person). */
-  approve(id: number, actor: string): Announcement;
+  approve(id: number, actor: string): Promise<Announcement>;
   /** New content, applied or held for a fresh approval as the policy decides. */
   update(id: number, body: UpdateAnnouncementBody, sender: Sender): Promise<Announcement>;
-  cancel(id: number): Announcement;
-  get(id: number): Announcement;
-  list(limit: number): Announcement[];
-  preview(target: AnnouncementTarget): TargetPreview;
-  counts(id: number): ReceiptCounts;
+  cancel(id: number): Promise<Announcement>;
+  get(id: number): Promise<Announcement>;
+  list(limit: number): Promise<Announcement[]>;
+  preview(target: AnnouncementTarget): Promise<TargetPreview>;
+  counts(id: number): Promise<ReceiptCounts>;
   followUps(id: number, sort: 'district' | 'needsAssistance'): Promise<FollowUpHousehold[]>;
-  settings(): AnnouncementSettings;
+  settings(): Promise<AnnouncementSettings>;
   /** District centroids used to match CAP polygons and circles. */
-  centroids(): DistrictCentroid[];
-  setCentroids(list: DistrictCentroid[]): DistrictCentroid[];
-  setSettings(s: AnnouncementSettings): AnnouncementSettings;
+  centroids(): Promise<DistrictCentroid[]>;
+  setCentroids(list: DistrictCentroid[]): Promise<DistrictCentroid[]>;
+  setSettings(s: AnnouncementSettings): Promise<AnnouncementSettings>;
   /** What a terminal of this household should show now, oldest first. */
   forHousehold(householdId: number): Promise<TerminalAnnouncement[]>;
   receipt(terminal: { terminalId: number; householdId: number }, p: ReceiptPayload): Promise<void>;
@@ -72,11 +72,11 @@ export interface AnnouncementsService {
   setSenderPolicy(apiKeyId: number, body: SenderPolicyBody, by: string): Promise<SenderPolicy>;
   /** A CAP message from an alerting system's API key. */
   ingestCap(body: Buffer, key: CapKey): Promise<CapResult>;
-  capXml(id: number): string;
+  capXml(id: number): Promise<string>;
   storeAudio(data: Buffer): { audioId: string; mimeType: string; bytes: number };
-  audioFile(id: number): { file: string; mimeType: string } | null;
+  audioFile(id: number): Promise<{ file: string; mimeType: string } | null>;
   /** Re-arms schedules and expiries from the database (hub start). */
-  start(): void;
+  start(): Promise<void>;
   /** Stops timers and commits queued receipts. */
   stop(): Promise<void>;
 }
@@ -85,7 +85,7 @@ export interface AnnouncementsDeps {
   store: AnnouncementsStore;
   receipts: ReceiptsStore;
   senders: SendersStore;
-  households: HouseholdReads;
+  households: HouseholdsStore;
   apiKeyExists(id: number): boolean;
   /** The hub's voice: clips are made before an announcement is sent. */
   speech: AnnouncementSpeech;
@@ -100,7 +100,7 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
   const clips = createVoiceClips(ctx.config.dataDir);
   const emergencies = new EmergencyMemory();
   const delivery = createDelivery(ctx, store, emergencies);
-  const receipts = createReceipts(ctx, store, deps.receipts);
+  const receipts = createReceipts(ctx, store, deps.receipts, catchUp.targeted);
   const compose = createCompose({
     clock: ctx.clock,
     store,
@@ -121,11 +121,25 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     centroids: settings.centroids,
   });
 
-  const withCounts = (id: number) => {
-    const a = store.withCounts(id);
+  const withCounts = async (id: number) => {
+    const a = await store.withCounts(id);
     if (!a) throw notFound('announcement');
     return a;
   };
+
+  // Another hub changed an announcement terminals see: its catch-up list and emergency memory here
+  // read it again (no-ops on SQLite, where this hub is the only one).
+  const logged = (what: string) => (err: unknown) => ctx.log.error({ err }, `${what} failed`);
+  ctx.changes.subscribe(ANNOUNCEMENTS_CHANNEL, {
+    onChange(key) {
+      catchUp.changed();
+      delivery.heard(Number(key)).catch(logged('reading an announcement another hub changed'));
+    },
+    onReset() {
+      catchUp.changed();
+      delivery.rememberAll().catch(logged('reading the published emergencies again'));
+    },
+  });
 
   return {
     create: compose.create,
@@ -133,14 +147,14 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     update: compose.update,
     cancel: compose.cancel,
     preview: compose.preview,
-    get(id) {
-      const a = withCounts(id);
+    async get(id) {
+      const a = await withCounts(id);
       return staffView(a, a.counts, a.revision);
     },
-    list: (limit) => store.listWithCounts(limit).map((a) => staffView(a, a.counts, a.revision)),
-    counts: (id) => withCounts(id).counts,
+    list: async (limit) => (await store.listWithCounts(limit)).map((a) => staffView(a, a.counts, a.revision)),
+    counts: async (id) => (await withCounts(id)).counts,
     async followUps(id, sort) {
-      const a = compose.load(id);
+      const a = await compose.load(id);
       return receipts.followUps(id, a.safetyCheck, sort);
     },
     settings: settings.get,
@@ -162,15 +176,15 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     senderPolicies: senders.list,
     setSenderPolicy: senders.set,
     ingestCap,
-    capXml: (id) =>
-      announcementToCap(compose.load(id), {
+    capXml: async (id) =>
+      announcementToCap(await compose.load(id), {
         publicUrl: ctx.config.publicUrl,
         timeZone: ctx.config.timeZone,
-        districts: households.listDistricts(),
+        districts: await households.listDistricts(),
       }),
     storeAudio: clips.store,
-    audioFile(id) {
-      const a = compose.load(id);
+    async audioFile(id) {
+      const a = await compose.load(id);
       if (!a.audioId || !a.audioMime) return null;
       const file = clips.file(a.audioId);
       return file ? { file, mimeType: a.audioMime } : null;

@@ -1,36 +1,40 @@
 /** City hall's announcement settings: the two-person rule for emergencies, and where districts lie (for CAP areas). */
 import type { AnnouncementSettings, DistrictCentroid } from '@tsunagu/protocol';
 import { badRequest } from '../../lib/errors';
-import type { HouseholdReads } from '../households/sqlite-reads';
+import type { HouseholdsStore } from '../households/store';
 import type { AnnouncementsStore } from './store';
 
 const REQUIRE_APPROVAL_KEY = 'require_emergency_approval';
 const CENTROIDS_KEY = 'district_centroids';
 
 export interface Settings {
-  get(): AnnouncementSettings;
-  set(s: AnnouncementSettings): AnnouncementSettings;
+  get(): Promise<AnnouncementSettings>;
+  set(s: AnnouncementSettings): Promise<AnnouncementSettings>;
   /** District centroids used to match CAP polygons and circles. */
-  centroids(): DistrictCentroid[];
-  setCentroids(list: DistrictCentroid[]): DistrictCentroid[];
+  centroids(): Promise<DistrictCentroid[]>;
+  setCentroids(list: DistrictCentroid[]): Promise<DistrictCentroid[]>;
 }
 
-export function createSettings(store: AnnouncementsStore, households: HouseholdReads): Settings {
+export function createSettings(
+  store: AnnouncementsStore,
+  households: Pick<HouseholdsStore, 'districtExists'>,
+): Settings {
   const settings: Settings = {
-    get: () => ({ requireEmergencyApproval: store.getSetting(REQUIRE_APPROVAL_KEY) === 'true' }),
-    set(s) {
-      store.setSetting(REQUIRE_APPROVAL_KEY, String(s.requireEmergencyApproval));
+    get: async () => ({ requireEmergencyApproval: (await store.getSetting(REQUIRE_APPROVAL_KEY)) === 'true' }),
+    async set(s) {
+      await store.setSetting(REQUIRE_APPROVAL_KEY, String(s.requireEmergencyApproval));
       return settings.get();
     },
-    centroids() {
+    async centroids() {
       try {
-        return JSON.parse(store.getSetting(CENTROIDS_KEY) ?? '[]') as DistrictCentroid[];
+        return JSON.parse((await store.getSetting(CENTROIDS_KEY)) ?? '[]') as DistrictCentroid[];
       } catch {
         return [];
       }
     },
-    setCentroids(list) {
-      const unknown = list.filter((c) => !households.districtExists(c.districtId));
+    async setCentroids(list) {
+      const unknown: DistrictCentroid[] = [];
+      for (const c of list) if (!(await households.districtExists(c.districtId))) unknown.push(c);
       if (unknown.length) {
         throw badRequest(
           'UNKNOWN_DISTRICT',
@@ -38,7 +42,7 @@ export function createSettings(store: AnnouncementsStore, households: HouseholdR
           unknown.map((c) => ({ path: 'body.centroids', message: `district ${c.districtId} does not exist` })),
         );
       }
-      store.setSetting(CENTROIDS_KEY, JSON.stringify(list));
+      await store.setSetting(CENTROIDS_KEY, JSON.stringify(list));
       return settings.centroids();
     },
   };

@@ -149,8 +149,8 @@ const EXTRAS = 'tn.tone AS tone, src.source AS own_source';
 /** An announcement row with its extras: `${WITH_EXTRAS} WHERE …`. */
 export const WITH_EXTRAS = `SELECT a.*, ${EXTRAS} FROM announcements a ${EXTRAS_JOIN}`;
 /** The extras of one announcement (for a row from RETURNING). */
-export const EXTRAS_OF = `SELECT (SELECT tone FROM announcement_tones WHERE announcement_id = @id) AS tone,
-  (SELECT source FROM announcement_sources WHERE announcement_id = @id) AS own_source`;
+export const EXTRAS_OF = `SELECT (SELECT tone FROM announcement_tones WHERE announcement_id = ?) AS tone,
+  (SELECT source FROM announcement_sources WHERE announcement_id = ?) AS own_source`;
 /** Active announcements of a household (with their extras), newest first. */
 export const ACTIVE_FOR_HOUSEHOLD = `SELECT a.*, ${EXTRAS} FROM announcement_targets t
     JOIN announcements a ON a.id = t.announcement_id ${EXTRAS_JOIN}
@@ -162,28 +162,32 @@ export const ACTIVE_FOR_HOUSEHOLD = `SELECT a.*, ${EXTRAS} FROM announcement_tar
  * household (a household counts once even with two terminals, e.g. after re-enrolment), from the
  * receipts alone: a receipt is only accepted from a targeted household, so no join with the 10,000
  * targets is needed beyond counting them. The CAP signature is that of the latest message that
- * made or changed the announcement.
+ * made or changed the announcement (by the time it was received; then by its own sent time). One
+ * text for both engines: flags are summed as CASE … 1/0 (PostgreSQL has no MAX or SUM of booleans).
  */
 export const withCountsSql = (ids: string) => `
   WITH ids(id) AS (${ids}),
   per AS (
     SELECT announcement_id AS aid, household_id,
-      MAX(delivered_at IS NOT NULL) AS delivered,
-      MAX(played_at IS NOT NULL) AS played,
-      MAX(acknowledged_at IS NOT NULL) AS acknowledged,
-      MAX(COALESCE(safety_answer = 'need_help', 0)) AS need_help,
-      MAX(COALESCE(safety_answer = 'safe', 0)) AS safe
+      MAX(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
+      MAX(CASE WHEN played_at IS NOT NULL THEN 1 ELSE 0 END) AS played,
+      MAX(CASE WHEN acknowledged_at IS NOT NULL THEN 1 ELSE 0 END) AS acknowledged,
+      MAX(CASE WHEN safety_answer = 'need_help' THEN 1 ELSE 0 END) AS need_help,
+      MAX(CASE WHEN safety_answer = 'safe' THEN 1 ELSE 0 END) AS safe
     FROM announcement_receipts WHERE announcement_id IN (SELECT id FROM ids) GROUP BY announcement_id, household_id),
   agg AS (
     SELECT aid, SUM(delivered) AS delivered, SUM(played) AS played, SUM(acknowledged) AS acknowledged,
-      SUM(safe = 1 AND need_help = 0) AS safe, SUM(need_help) AS need_help, SUM(safe = 1 OR need_help = 1) AS answered
+      SUM(CASE WHEN safe = 1 AND need_help = 0 THEN 1 ELSE 0 END) AS safe, SUM(need_help) AS need_help,
+      SUM(CASE WHEN safe = 1 OR need_help = 1 THEN 1 ELSE 0 END) AS answered
     FROM per GROUP BY aid),
   tgt AS (
     SELECT announcement_id AS aid, COUNT(*) AS n FROM announcement_targets
     WHERE announcement_id IN (SELECT id FROM ids) GROUP BY announcement_id),
   cap AS (
-    SELECT announcement_id AS aid, signature, signed_by, MAX(rowid) FROM cap_messages
-    WHERE announcement_id IN (SELECT id FROM ids) AND outcome IN ('announced', 'updated') GROUP BY announcement_id)
+    SELECT announcement_id AS aid, signature, signed_by,
+      ROW_NUMBER() OVER (PARTITION BY announcement_id ORDER BY received_at DESC, sent DESC) AS latest
+    FROM cap_messages
+    WHERE announcement_id IN (SELECT id FROM ids) AND outcome IN ('announced', 'updated'))
   SELECT a.*, ${EXTRAS}, COALESCE(tgt.n, 0) AS c_targeted, COALESCE(agg.delivered, 0) AS c_delivered,
     COALESCE(agg.played, 0) AS c_played, COALESCE(agg.acknowledged, 0) AS c_acknowledged,
     COALESCE(agg.safe, 0) AS c_safe, COALESCE(agg.need_help, 0) AS c_need_help, COALESCE(agg.answered, 0) AS c_answered,
@@ -191,6 +195,6 @@ export const withCountsSql = (ids: string) => `
     cap.signature AS cap_signature, cap.signed_by AS cap_signed_by
   FROM announcements a LEFT JOIN agg ON agg.aid = a.id LEFT JOIN tgt ON tgt.aid = a.id
     LEFT JOIN announcement_revisions rv ON rv.announcement_id = a.id
-    LEFT JOIN cap ON cap.aid = a.id
+    LEFT JOIN cap ON cap.aid = a.id AND cap.latest = 1
     ${EXTRAS_JOIN}
   WHERE a.id IN (SELECT id FROM ids) ORDER BY a.id DESC`;

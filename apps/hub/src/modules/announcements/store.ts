@@ -1,7 +1,9 @@
-/** SQL for announcements, their frozen targets and receipt counts, ingested CAP messages and settings. */
+/**
+ * SQL for announcements, their frozen targets and receipt counts, ingested CAP messages and settings.
+ * One SQL text for both engines (db/sql.ts); a write that must not be half done is one unit of work.
+ */
 import type { AnnouncementStatus, AnnouncementTarget, ReceiptCounts } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
-import { list, one } from '../../db/rows';
+import type { Sql } from '../../db/sql';
 import type {
   AnnouncementRecord,
   AnnouncementWithCounts,
@@ -40,143 +42,84 @@ export { noReceipts } from './store-rows';
 export interface AnnouncementsStore {
   /**
    * Stores a new announcement. With `publish`, it is stored as published with its frozen target
-   * households, in one transaction (never stored as scheduled and flipped afterwards).
+   * households, in one unit of work (never stored as scheduled and flipped afterwards).
    */
-  add(a: NewAnnouncement, publish?: { householdIds: number[]; at: number }): AnnouncementRecord;
+  add(a: NewAnnouncement, publish?: { householdIds: number[]; at: number }): Promise<AnnouncementRecord>;
   /** `add`, returning only the id (for tools that prepare a database). */
-  insert(a: NewAnnouncement): number;
-  get(id: number): AnnouncementRecord | undefined;
+  insert(a: NewAnnouncement): Promise<number>;
+  get(id: number): Promise<AnnouncementRecord | undefined>;
   /** One announcement with its receipt counts, in one query. */
-  withCounts(id: number): AnnouncementWithCounts | undefined;
+  withCounts(id: number): Promise<AnnouncementWithCounts | undefined>;
   /** The latest announcements with their receipt counts, in one query. */
-  listWithCounts(limit: number): AnnouncementWithCounts[];
-  byStatus(status: AnnouncementStatus): AnnouncementRecord[];
+  listWithCounts(limit: number): Promise<AnnouncementWithCounts[]>;
+  byStatus(status: AnnouncementStatus): Promise<AnnouncementRecord[]>;
   /** Sets status published and freezes the target households. */
-  publish(id: number, householdIds: number[], at: number): AnnouncementRecord;
+  publish(id: number, householdIds: number[], at: number): Promise<AnnouncementRecord>;
   setStatus(
     id: number,
     status: AnnouncementStatus,
     at: number,
     extra?: { approvedBy?: string; cancelledAt?: number },
-  ): AnnouncementRecord;
+  ): Promise<AnnouncementRecord>;
   /** New content: a new version. */
-  updateContent(id: number, patch: ContentPatch, at: number): AnnouncementRecord;
+  updateContent(id: number, patch: ContentPatch, at: number): Promise<AnnouncementRecord>;
   /** Removes the approval (it was given to other content), with the status it has now. */
-  clearApproval(id: number, status: AnnouncementStatus): AnnouncementRecord;
-  revision(id: number): Revision | undefined;
-  setRevision(id: number, revision: Revision | null): void;
+  clearApproval(id: number, status: AnnouncementStatus): Promise<AnnouncementRecord>;
+  revision(id: number): Promise<Revision | undefined>;
+  setRevision(id: number, revision: Revision | null): Promise<void>;
   /** Announcements for a household that a terminal should show now, oldest first. */
-  activeForHousehold(householdId: number, now: number, limit: number): AnnouncementRecord[];
-  targetHouseholdIds(announcementId: number): number[];
-  counts(announcementId: number): ReceiptCounts;
+  activeForHousehold(householdId: number, now: number, limit: number): Promise<AnnouncementRecord[]>;
+  targetHouseholdIds(announcementId: number): Promise<number[]>;
+  counts(announcementId: number): Promise<ReceiptCounts>;
   /** Households for a target, resolved now. */
-  resolveTarget(target: AnnouncementTarget): number[];
-  countTerminals(householdIds: number[]): { terminals: number; online: number };
-  capMessage(sender: string, identifier: string): CapMessageRecord | undefined;
-  insertCapMessage(m: CapMessageRecord, at: number): void;
-  getSetting(key: string): string | undefined;
-  setSetting(key: string, value: string): void;
+  resolveTarget(target: AnnouncementTarget): Promise<number[]>;
+  countTerminals(householdIds: number[]): Promise<{ terminals: number; online: number }>;
+  capMessage(sender: string, identifier: string): Promise<CapMessageRecord | undefined>;
+  /**
+   * Records a CAP message unless one with its sender and identifier is stored (on any hub): true
+   * when this call stored it. The key decides, not an earlier look: `ON CONFLICT DO NOTHING`.
+   */
+  insertCapMessage(m: CapMessageRecord, at: number): Promise<boolean>;
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
   /** Adds households to a published announcement's targets; returns those that were not targeted before. */
-  addTargets(announcementId: number, householdIds: number[]): number[];
-  transaction<T>(fn: () => T): T;
+  addTargets(announcementId: number, householdIds: number[]): Promise<number[]>;
+  /** A unit of work: `work` gets the store of one transaction (all or nothing). */
+  transaction<T>(work: (tx: AnnouncementsStore) => Promise<T>): Promise<T>;
 }
 
-export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
-  const extrasOf = db.prepare(EXTRAS_OF);
-  const setTone = db.prepare('INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, ?)');
-  const setSource = db.prepare('INSERT INTO announcement_sources (announcement_id, source) VALUES (?, ?)');
+const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
+
+export function createAnnouncementsStore(sql: Sql): AnnouncementsStore {
   // The tone and a 'jma' source live in their own tables (migrations 0021, 0022): reads join them;
   // a row from RETURNING looks them up.
-  const toRecord = (r: Row & Extras) => {
-    const extras = r.tone !== undefined ? r : (extrasOf.get({ id: r.id }) as Required<Extras>);
+  const toRecord = async (r: Row & Extras) => {
+    const extras =
+      r.tone !== undefined ? r : ((await sql.get<Required<Extras>>(EXTRAS_OF, [r.id, r.id])) as Required<Extras>);
     return rowToRecord(r, { tone: extras.tone ?? null, source: extras.own_source ?? null });
   };
-  const withCounts = withCountsOf(toRecord);
-  const s = {
-    insert: db.prepare(
-      `INSERT INTO announcements (kind, test, title_ja, body_ja, title_en, body_en, audio_id, audio_mime, safety_check, target,
-         status, send_at, expires_at, published_at, source, cap_category, created_by, approved_by, created_at, updated_at)
-       VALUES (@kind, @test, @titleJa, @bodyJa, @titleEn, @bodyEn, @audioId, @audioMime, @safetyCheck, @target,
-         @status, @sendAt, @expiresAt, @publishedAt, @source, @capCategory, @createdBy, @approvedBy, @createdAt, @createdAt)
-       RETURNING *`,
-    ),
-    get: db.prepare(`${WITH_EXTRAS} WHERE a.id = ?`),
-    withCounts: db.prepare(withCountsSql('SELECT ?')),
-    listWithCounts: db.prepare(withCountsSql('SELECT id FROM announcements ORDER BY id DESC LIMIT ?')),
-    byStatus: db.prepare(`${WITH_EXTRAS} WHERE a.status = ? ORDER BY a.id`),
-    publish: db.prepare(
-      "UPDATE announcements SET status = 'published', published_at = ?, updated_at = ? WHERE id = ? RETURNING *",
-    ),
-    insertTarget: db.prepare(
-      'INSERT OR IGNORE INTO announcement_targets (announcement_id, household_id) VALUES (?, ?)',
-    ),
-    setStatus: db.prepare(
-      `UPDATE announcements SET status = ?, updated_at = ?, approved_by = COALESCE(?, approved_by),
-         cancelled_at = COALESCE(?, cancelled_at) WHERE id = ? RETURNING *`,
-    ),
-    active: db.prepare(ACTIVE_FOR_HOUSEHOLD),
-    targets: db.prepare(
-      'SELECT household_id AS id FROM announcement_targets WHERE announcement_id = ? ORDER BY household_id',
-    ),
-    allHouseholds: db.prepare('SELECT id FROM households ORDER BY id'),
-    needsAssistance: db.prepare('SELECT id FROM households WHERE needs_assistance = 1 ORDER BY id'),
-    byDistricts: db.prepare(
-      'SELECT id FROM households WHERE district_id IN (SELECT value FROM json_each(?)) ORDER BY id',
-    ),
-    existing: db.prepare('SELECT id FROM households WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id'),
-    terminals: db.prepare(
-      `SELECT COUNT(*) AS terminals, COALESCE(SUM(online), 0) AS online FROM terminals
-       WHERE revoked_at IS NULL AND household_id IN (SELECT value FROM json_each(?))`,
-    ),
-    capGet: db.prepare(
-      `SELECT sender, identifier, sent, msg_type AS msgType, status, announcement_id AS announcementId, outcome,
-         signature, signed_by AS signedBy
-       FROM cap_messages WHERE sender = ? AND identifier = ?`,
-    ),
-    capInsert: db.prepare(
-      `INSERT INTO cap_messages (sender, identifier, sent, msg_type, status, announcement_id, outcome, received_at,
-         signature, signed_by)
-       VALUES (@sender, @identifier, @sent, @msgType, @status, @announcementId, @outcome, @at, @signature, @signedBy)`,
-    ),
-    clearApproval: db.prepare('UPDATE announcements SET status = ?, approved_by = NULL WHERE id = ? RETURNING *'),
-    revision: db.prepare(
-      `SELECT change, revised_by AS revisedBy, revised_at AS revisedAt FROM announcement_revisions
-       WHERE announcement_id = ?`,
-    ),
-    setRevision: db.prepare(
-      `INSERT INTO announcement_revisions (announcement_id, change, revised_by, revised_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (announcement_id) DO UPDATE SET change = excluded.change, revised_by = excluded.revised_by,
-         revised_at = excluded.revised_at`,
-    ),
-    deleteRevision: db.prepare('DELETE FROM announcement_revisions WHERE announcement_id = ?'),
-    getSetting: db.prepare('SELECT value FROM announcement_settings WHERE key = ?'),
-    setSetting: db.prepare(
-      'INSERT INTO announcement_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ),
-  };
-
-  const freeze = (id: number, householdIds: number[]) => {
-    for (const h of householdIds) s.insertTarget.run(id, h);
-  };
-  const add = db.transaction((a: NewAnnouncement, publish?: { householdIds: number[]; at: number }) => {
-    const { tone, ...fields } = a;
-    const row = s.insert.get({
-      ...fields,
-      source: a.source === 'jma' ? 'console' : a.source,
-      test: a.test ? 1 : 0,
-      safetyCheck: a.safetyCheck ? 1 : 0,
-      target: JSON.stringify(a.target),
-      status: publish ? 'published' : a.status,
-      publishedAt: publish?.at ?? null,
-    }) as Row;
-    if (tone) setTone.run(row.id, tone);
-    if (a.source === 'jma') setSource.run(row.id, a.source);
-    if (publish) freeze(row.id, publish.householdIds);
-    return toRecord(row);
-  });
-  const found = (r: unknown) => {
+  const joined = (r: Row & Extras) =>
+    rowToRecord(r, { tone: r.tone ?? null, source: (r.own_source as 'jma' | null | undefined) ?? null });
+  const withCounts = withCountsOf(joined);
+  const found = async (r: Row | undefined) => {
     if (!r) throw new Error('announcement not found');
-    return toRecord(r as Row);
+    return toRecord(r);
+  };
+  const countsOf = (ids: string, params: unknown[]) => sql.all<CountsRow>(withCountsSql(ids), params);
+  const freeze = async (id: number, householdIds: number[]) => {
+    if (householdIds.length === 0) return [];
+    // One statement however many households (10,000 for the whole city).
+    const [each, param] = sql.idsOf(householdIds);
+    return ids(
+      (
+        await sql.all<{ household_id: number }>(
+          `INSERT INTO announcement_targets (announcement_id, household_id)
+           SELECT CAST(? AS BIGINT), h.id FROM (${each}) AS h WHERE true
+           ON CONFLICT (announcement_id, household_id) DO NOTHING RETURNING household_id`,
+          [id, param],
+        )
+      ).map((r) => ({ id: r.household_id })),
+    );
   };
   const columns: Record<keyof ContentPatch, string> = {
     titleJa: 'title_ja',
@@ -191,21 +134,79 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
   };
   const sqlValue = (v: ContentPatch[keyof ContentPatch]) =>
     typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'object' && v !== null ? JSON.stringify(v) : (v ?? null);
+  const householdIds = (where: string, params: unknown[] = []) =>
+    sql.all<{ id: number }>(`SELECT id FROM households ${where} ORDER BY id`, params).then(ids);
 
-  return {
-    add: (a, publish) => add(a, publish),
-    insert: (a) => add(a).id,
-    get: (id) => one(s.get, toRecord, id),
-    withCounts: (id) => one(s.withCounts, withCounts, id),
-    listWithCounts: (limit) => list(s.listWithCounts, withCounts, limit),
-    byStatus: (status) => list(s.byStatus, toRecord, status),
-    publish: db.transaction((id: number, householdIds: number[], at: number) => {
-      freeze(id, householdIds);
-      return found(s.publish.get(at, at, id));
-    }),
-    setStatus: (id, status, at, extra = {}) =>
-      found(s.setStatus.get(status, at, extra.approvedBy ?? null, extra.cancelledAt ?? null, id)),
-    updateContent(id, patch, at) {
+  const store: AnnouncementsStore = {
+    add: (a, publish) =>
+      sql.transaction(async (tx) => {
+        const { tone, ...fields } = a;
+        const row = (await tx.get<Row>(
+          `INSERT INTO announcements (kind, test, title_ja, body_ja, title_en, body_en, audio_id, audio_mime, safety_check,
+             target, status, send_at, expires_at, published_at, source, cap_category, created_by, approved_by, created_at,
+             updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          [
+            fields.kind,
+            a.test ? 1 : 0,
+            fields.titleJa,
+            fields.bodyJa,
+            fields.titleEn,
+            fields.bodyEn,
+            fields.audioId,
+            fields.audioMime,
+            a.safetyCheck ? 1 : 0,
+            JSON.stringify(a.target),
+            publish ? 'published' : a.status,
+            fields.sendAt,
+            fields.expiresAt,
+            publish?.at ?? null,
+            a.source === 'jma' ? 'console' : a.source,
+            fields.capCategory,
+            fields.createdBy,
+            fields.approvedBy,
+            fields.createdAt,
+            fields.createdAt,
+          ],
+        ))!;
+        if (tone) await tx.run('INSERT INTO announcement_tones (announcement_id, tone) VALUES (?, ?)', [row.id, tone]);
+        if (a.source === 'jma')
+          await tx.run('INSERT INTO announcement_sources (announcement_id, source) VALUES (?, ?)', [row.id, a.source]);
+        if (publish) await createAnnouncementsStore(tx).addTargets(row.id, publish.householdIds);
+        return rowToRecord(row, { tone: tone ?? null, source: a.source === 'jma' ? 'jma' : null });
+      }),
+    insert: async (a) => (await store.add(a)).id,
+    get: async (id) => {
+      const r = await sql.get<Row & Extras>(`${WITH_EXTRAS} WHERE a.id = ?`, [id]);
+      return r && joined(r);
+    },
+    withCounts: async (id) => {
+      const [r] = await countsOf('SELECT CAST(? AS BIGINT)', [id]);
+      return r && withCounts(r);
+    },
+    listWithCounts: async (limit) =>
+      (await countsOf('SELECT id FROM announcements ORDER BY id DESC LIMIT ?', [limit])).map(withCounts),
+    byStatus: async (status) =>
+      (await sql.all<Row & Extras>(`${WITH_EXTRAS} WHERE a.status = ? ORDER BY a.id`, [status])).map(joined),
+    publish: (id, householdIds, at) =>
+      sql.transaction(async (tx) => {
+        await createAnnouncementsStore(tx).addTargets(id, householdIds);
+        return found(
+          await tx.get<Row>(
+            "UPDATE announcements SET status = 'published', published_at = ?, updated_at = ? WHERE id = ? RETURNING *",
+            [at, at, id],
+          ),
+        );
+      }),
+    setStatus: async (id, status, at, extra = {}) =>
+      found(
+        await sql.get<Row>(
+          `UPDATE announcements SET status = ?, updated_at = ?, approved_by = COALESCE(?, approved_by),
+             cancelled_at = COALESCE(?, cancelled_at) WHERE id = ? RETURNING *`,
+          [status, at, extra.approvedBy ?? null, extra.cancelledAt ?? null, id],
+        ),
+      ),
+    async updateContent(id, patch, at) {
       const sets = ['version = version + 1', 'updated_at = ?'];
       const values: (string | number | null)[] = [at];
       for (const [key, column] of Object.entries(columns) as [keyof ContentPatch, string][]) {
@@ -214,49 +215,98 @@ export function createSqliteAnnouncementsStore(db: Db): AnnouncementsStore {
         values.push(sqlValue(patch[key]));
       }
       return found(
-        db.prepare(`UPDATE announcements SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...values, id),
+        await sql.get<Row>(`UPDATE announcements SET ${sets.join(', ')} WHERE id = ? RETURNING *`, [...values, id]),
       );
     },
-    clearApproval: (id, status) => found(s.clearApproval.get(status, id)),
-    revision(id) {
-      const r = s.revision.get(id) as { change: string | null; revisedBy: string; revisedAt: number } | undefined;
+    clearApproval: async (id, status) =>
+      found(
+        await sql.get<Row>('UPDATE announcements SET status = ?, approved_by = NULL WHERE id = ? RETURNING *', [
+          status,
+          id,
+        ]),
+      ),
+    async revision(id) {
+      const r = await sql.get<{ change: string | null; revisedBy: string; revisedAt: number }>(
+        `SELECT change, revised_by AS "revisedBy", revised_at AS "revisedAt" FROM announcement_revisions
+         WHERE announcement_id = ?`,
+        [id],
+      );
       return r && toRevision(r);
     },
-    setRevision(id, r) {
-      if (r === null) s.deleteRevision.run(id);
-      else s.setRevision.run(id, r.change === null ? null : JSON.stringify(r.change), r.revisedBy, r.revisedAt);
+    async setRevision(id, r) {
+      if (r === null) await sql.run('DELETE FROM announcement_revisions WHERE announcement_id = ?', [id]);
+      else
+        await sql.run(
+          `INSERT INTO announcement_revisions (announcement_id, change, revised_by, revised_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (announcement_id) DO UPDATE SET change = excluded.change, revised_by = excluded.revised_by,
+             revised_at = excluded.revised_at`,
+          [id, r.change === null ? null : JSON.stringify(r.change), r.revisedBy, r.revisedAt],
+        );
     },
-    activeForHousehold: (householdId, now, limit) => list(s.active, toRecord, householdId, now, limit).reverse(),
-    targetHouseholdIds: (a) => (s.targets.all(a) as { id: number }[]).map((r) => r.id),
-    counts(announcementId) {
-      const r = s.withCounts.get(announcementId) as CountsRow | undefined;
+    activeForHousehold: async (householdId, now, limit) =>
+      (await sql.all<Row & Extras>(ACTIVE_FOR_HOUSEHOLD, [householdId, now, limit])).map(joined).reverse(),
+    targetHouseholdIds: async (a) =>
+      ids(
+        await sql.all<{ id: number }>(
+          'SELECT household_id AS id FROM announcement_targets WHERE announcement_id = ? ORDER BY household_id',
+          [a],
+        ),
+      ),
+    async counts(announcementId) {
+      const [r] = await countsOf('SELECT CAST(? AS BIGINT)', [announcementId]);
       return r ? withCounts(r).counts : noReceipts(0);
     },
     resolveTarget(target) {
-      const ids = (rows: unknown[]) => (rows as { id: number }[]).map((r) => r.id);
       switch (target.type) {
         case 'all':
-          return ids(s.allHouseholds.all());
+          return householdIds('');
         case 'districts':
-          return ids(s.byDistricts.all(JSON.stringify(target.districtIds)));
+          return householdIds(...whereAnyOf(sql, 'district_id', target.districtIds));
         case 'groups':
           // Only one group so far; the union of groups when there are more.
-          return ids(s.needsAssistance.all());
+          return householdIds('WHERE needs_assistance = 1');
         case 'households':
-          return ids(s.existing.all(JSON.stringify(target.householdIds)));
+          return householdIds(...whereAnyOf(sql, 'id', target.householdIds));
       }
     },
-    countTerminals(householdIds) {
-      const r = s.terminals.get(JSON.stringify(householdIds)) as { terminals: number; online: number };
-      return { terminals: r.terminals, online: r.online };
+    async countTerminals(households) {
+      const [inHouseholds, param] = sql.anyOf('household_id', households);
+      const r = await sql.get<{ terminals: number; online: number }>(
+        `SELECT COUNT(*) AS terminals, COALESCE(SUM(online), 0) AS online FROM terminals
+         WHERE revoked_at IS NULL AND ${inHouseholds}`,
+        [param],
+      );
+      return { terminals: Number(r?.terminals ?? 0), online: Number(r?.online ?? 0) };
     },
-    capMessage: (sender, identifier) => s.capGet.get(sender, identifier) as CapMessageRecord | undefined,
-    insertCapMessage: (m, at) => void s.capInsert.run({ ...m, at }),
-    getSetting: (key) => (s.getSetting.get(key) as { value: string } | undefined)?.value,
-    setSetting: (key, value) => void s.setSetting.run(key, value),
-    addTargets: db.transaction((announcementId: number, householdIds: number[]) =>
-      householdIds.filter((h) => s.insertTarget.run(announcementId, h).changes > 0),
-    ),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    capMessage: (sender, identifier) =>
+      sql.get<CapMessageRecord>(
+        `SELECT sender, identifier, sent, msg_type AS "msgType", status, announcement_id AS "announcementId", outcome,
+           signature, signed_by AS "signedBy"
+         FROM cap_messages WHERE sender = ? AND identifier = ?`,
+        [sender, identifier],
+      ),
+    insertCapMessage: async (m, at) =>
+      (await sql.run(
+        `INSERT INTO cap_messages (sender, identifier, sent, msg_type, status, announcement_id, outcome, received_at,
+           signature, signed_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender, identifier) DO NOTHING`,
+        [m.sender, m.identifier, m.sent, m.msgType, m.status, m.announcementId, m.outcome, at, m.signature, m.signedBy],
+      )) > 0,
+    getSetting: async (key) =>
+      (await sql.get<{ value: string }>('SELECT value FROM announcement_settings WHERE key = ?', [key]))?.value,
+    setSetting: async (key, value) =>
+      void (await sql.run(
+        'INSERT INTO announcement_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [key, value],
+      )),
+    addTargets: (announcementId, households) => freeze(announcementId, households),
+    transaction: (work) => sql.transaction((tx) => work(createAnnouncementsStore(tx))),
   };
+  return store;
+}
+
+/** `WHERE column IN values` with its one parameter. */
+function whereAnyOf(sql: Sql, column: string, values: readonly number[]): [string, unknown[]] {
+  const [condition, param] = sql.anyOf(column, values);
+  return [`WHERE ${condition}`, [param]];
 }

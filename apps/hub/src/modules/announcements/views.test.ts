@@ -55,7 +55,7 @@ describe('announcement views and sends without needless round trips', () => {
   });
 
   it('reads one announcement with its counts in one query', async () => {
-    const id = svc.list(1)[0]!.id;
+    const id = (await svc.list(1))[0]!.id;
     const { out, ran } = await run(() => svc.get(id));
     expect(out.counts).toMatchObject({ targeted: 3, delivered: 1, acknowledged: 0, notAnswered: 3 });
     expect(ran).toHaveLength(1);
@@ -81,6 +81,6 @@ describe('announcement views and sends without needless round trips', () => {
     );
     expect(out.status).toBe('scheduled');
     expect(ran.filter((sql) => /\bannouncements\b/.test(sql))).toHaveLength(1);
-    svc.cancel(out.id);
+    await svc.cancel(out.id);
   });
 });

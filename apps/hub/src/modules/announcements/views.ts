@@ -76,13 +76,13 @@ export function staffView(
 }
 
 /** What a terminal of this household should show now, oldest first, with its own receipt state. */
-export function householdView(
+export async function householdView(
   store: AnnouncementsStore,
   receipts: ReceiptsStore,
   householdId: number,
   now: number,
 ): Promise<TerminalAnnouncement[]> {
-  return withReceiptStates(receipts, householdId, store.activeForHousehold(householdId, now, SYNC_LIMIT));
+  return withReceiptStates(receipts, householdId, await store.activeForHousehold(householdId, now, SYNC_LIMIT));
 }
 
 /** `list` (oldest first) as the household's terminals see it: with the household's own receipt state. */

@@ -16,9 +16,9 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** A closed announcement (409) or a vanished one (404) is "no longer live", not a failure. */
 const notLive = (err: unknown) => err instanceof AppError && (err.statusCode === 409 || err.statusCode === 404);
-function whenLive(fn: () => void): boolean {
+async function whenLive(fn: () => Promise<unknown>): Promise<boolean> {
   try {
-    fn();
+    await fn();
     return true;
   } catch (err) {
     if (notLive(err)) return false;
@@ -70,9 +70,9 @@ export function announcementsSink(announcements: AnnouncementsService): AlertSin
       }
     },
     withdraw: (id) => whenLive(() => announcements.cancel(id)),
-    isLive(id) {
+    async isLive(id) {
       try {
-        return LIVE.has(announcements.get(id).status);
+        return LIVE.has((await announcements.get(id)).status);
       } catch (err) {
         if (err instanceof AppError && err.statusCode === 404) return false;
         throw err;

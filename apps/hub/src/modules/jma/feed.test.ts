@@ -188,7 +188,7 @@ describe('JMA feed poller', () => {
       ['eew', 'announced', 'feed', server.url],
     ]);
     const announcements = hub.capabilities.announcements as AnnouncementsService;
-    expect(announcements.get(list[0]!.announcementId!).titleJa).toBe('大津波警報　すぐ高い所へにげて');
+    expect((await announcements.get(list[0]!.announcementId!)).titleJa).toBe('大津波警報　すぐ高い所へにげて');
     // Health in /metrics.
     expect(await metric('tsunagu_jma_feed_last_success_timestamp_seconds')).toEqual([
       `tsunagu_jma_feed_last_success_timestamp_seconds{feed="${server.url}"} ${clock.now() / 1000}`,

@@ -156,7 +156,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
       expect(shown.bodyJa).toBe(
         '大きな地震です。強くゆれます。頭を守ってください。じょうぶな机の下に入ってください。ゆれがおさまるまで、外に出ないでください。',
       );
-      const a = g.announcements.get(id);
+      const a = await g.announcements.get(id);
       expect(a).toMatchObject({
         status: 'published',
         createdBy: 'system:jma',
@@ -170,7 +170,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
       const c = await g.post(EEW_CANCEL);
       expect(c).toMatchObject({ status: 200, body: { result: 'withdrawn', withdrawnIds: [id] } });
       expect(await withdrawn).toEqual({ id, reason: 'cancelled' });
-      expect(g.announcements.get(id).status).toBe('cancelled');
+      expect((await g.announcements.get(id)).status).toBe('cancelled');
       const [cancelRecord, eewRecord] = await g.records();
       expect(cancelRecord).toMatchObject({ decision: 'withdrawn', withdrawnIds: [id], infoType: 'cancel' });
       expect(eewRecord).toMatchObject({ decision: 'announced', announcementId: id, kind: 'eew', serial: 1 });
@@ -186,11 +186,11 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     const id = (first.body as JmaAnnounced).announcementId;
     const third = await g.post(editTelegram(EEW, { serial: 3, at: reportTime(EEW) + 6_000 }));
     expect(third).toMatchObject({ status: 201, body: { result: 'updated', announcementId: id } });
-    expect(g.announcements.get(id).version).toBe(2);
+    expect((await g.announcements.get(id)).version).toBe(2);
     const second = await g.post(editTelegram(EEW, { serial: 2, at: reportTime(EEW) + 3_000 }));
     expect(second).toMatchObject({ status: 200, body: { result: 'ignored' } });
     expect((await g.records())[0]).toMatchObject({ decision: 'superseded', reasonCode: 'SUPERSEDED' });
-    expect(g.announcements.list(10).filter((a) => a.createdBy === 'system:jma')).toHaveLength(1);
+    expect((await g.announcements.list(10)).filter((a) => a.createdBy === 'system:jma')).toHaveLength(1);
   });
 
   it('records a duplicate once: the same bytes, or the same EventID + serial sent again', async () => {
@@ -206,7 +206,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     const reformatted = await g.post(EEW.replace(/\n/g, '\r\n'));
     expect(reformatted.body.result).toBe('duplicate');
     expect(await g.records()).toHaveLength(1);
-    expect(g.announcements.list(10)).toHaveLength(1);
+    expect(await g.announcements.list(10)).toHaveLength(1);
   });
 
   it('never announces a telegram older than TSUNAGU_JMA_MAX_AGE (on the fake clock), and 0 turns the check off', async () => {
@@ -215,7 +215,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     expect(old).toMatchObject({ status: 200, body: { result: 'ignored' } });
     expect(old.body.reasonJa).toContain('601秒');
     expect((await g.records())[0]).toMatchObject({ decision: 'too_old', reasonCode: 'TOO_OLD' });
-    expect(g.announcements.list(10)).toHaveLength(0);
+    expect(await g.announcements.list(10)).toHaveLength(0);
     // 599 s: still in time.
     const fresh = editTelegram(EEW, { eventId: '20080614084351', at: g.clock.now() - 599_000 });
     expect((await g.post(fresh)).status).toBe(201);
@@ -232,7 +232,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     expect((await g.records())[0]).toMatchObject({ mode: 'test', decision: 'test' });
     const drill = await g.post(editTelegram(EEW, { status: '訓練' }));
     expect(drill.status).toBe(201);
-    const a = g.announcements.get((drill.body as JmaAnnounced).announcementId);
+    const a = await g.announcements.get((drill.body as JmaAnnounced).announcementId);
     // The terminal heads a drill 訓練 and says 「これは訓練です」; the alert keeps its priority.
     expect(a).toMatchObject({ test: true, kind: 'emergency', titleJa: '緊急地震速報　強いゆれに注意' });
     // The live telegrams of the same event make their own chain: a live 取消 never touches the drill.
@@ -240,7 +240,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     const liveId = (live.body as JmaAnnounced).announcementId;
     expect(live).toMatchObject({ status: 201, body: { result: 'announced' } });
     expect((await g.post(EEW_CANCEL)).body).toMatchObject({ result: 'withdrawn', withdrawnIds: [liveId] });
-    expect(g.announcements.get(a.id).status).toBe('published');
+    expect((await g.announcements.get(a.id)).status).toBe('published');
     expect((await g.post(editTelegram(EEW_CANCEL, { status: '訓練' }))).body).toMatchObject({
       result: 'withdrawn',
       withdrawnIds: [a.id],
@@ -253,7 +253,10 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     const r = await g.post(advisory);
     expect(r).toMatchObject({ status: 201, body: { result: 'announced' } });
     const alertId = (r.body as JmaAnnounced).announcementId;
-    expect(g.announcements.get(alertId)).toMatchObject({ kind: 'important', titleJa: '津波注意報　海から離れて' });
+    expect(await g.announcements.get(alertId)).toMatchObject({
+      kind: 'important',
+      titleJa: '津波注意報　海から離れて',
+    });
     // JMA lifts it: the same event, 東京湾内湾 津波注意報解除 (the 2022 lift's structure for this area).
     const lift = editTelegram(jmaSample('20220918171502_07401528_VTSE41.xml'), {
       eventId: '20181204180000',
@@ -262,10 +265,10 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     g.clock.advance(3_600_000 + 10_000);
     const lifted = await g.post(lift);
     expect(lifted).toMatchObject({ status: 201, body: { result: 'all_clear', withdrawnIds: [alertId] } });
-    const clear = g.announcements.get((lifted.body as JmaAnnounced).announcementId);
+    const clear = await g.announcements.get((lifted.body as JmaAnnounced).announcementId);
     expect(clear).toMatchObject({ kind: 'routine', titleJa: '津波注意報は解除されました', status: 'published' });
     expect(clear.bodyJa).toContain('東京湾内湾の津波注意報は解除されました。');
-    expect(g.announcements.get(alertId).status).toBe('cancelled');
+    expect((await g.announcements.get(alertId)).status).toBe('cancelled');
   });
   it('a tsunami lift sent under a longer EventID (a second earthquake joined the warnings) still lifts the alert', async () => {
     const advisory = editTelegram(jmaSample('32-39_13_02_191025_VTSE41.xml'), { status: '通常' });
@@ -280,7 +283,7 @@ describe('POST /api/jma: chains, duplicates, status and the age limit', () => {
     g.clock.advance(3_600_000 + 10_000);
     const lifted = await g.post(lift);
     expect(lifted).toMatchObject({ status: 201, body: { result: 'all_clear', withdrawnIds: [alertId] } });
-    expect(g.announcements.get(alertId).status).toBe('cancelled');
+    expect((await g.announcements.get(alertId)).status).toBe('cancelled');
   });
 });
 

@@ -97,9 +97,13 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
 
   const liveAnnouncement = async (chain: string): Promise<number | null> => {
     const id = await store.chainAnnouncement(chain);
-    return id !== null && sink.isLive(id) ? id : null;
+    return id !== null && (await sink.isLive(id)) ? id : null;
   };
-  const withdrawAll = (ids: (number | null)[]) => ids.filter((id): id is number => id !== null && sink.withdraw(id));
+  const withdrawAll = async (ids: (number | null)[]) => {
+    const withdrawn: number[] = [];
+    for (const id of ids) if (id !== null && (await sink.withdraw(id))) withdrawn.push(id);
+    return withdrawn;
+  };
 
   async function decide(t: Telegram, chain: string | null, now: number): Promise<Outcome> {
     const none = (decision: JmaDecision, reason: Reason): Outcome => ({
@@ -141,7 +145,7 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
           decision: 'withdrawn',
           reason: assessment.reason,
           announcementId: null,
-          withdrawnIds: withdrawAll([active]),
+          withdrawnIds: await withdrawAll([active]),
         };
       }
       case 'lift': {
@@ -151,7 +155,7 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
             ja: `${assessment.reason.ja}配信中の津波の放送はありません。`,
             en: `${assessment.reason.en} No tsunami alert is on the terminals.`,
           });
-        const withdrawnIds = withdrawAll([active]);
+        const withdrawnIds = await withdrawAll([active]);
         if (!assessment.allClear || tooOld)
           return { decision: 'withdrawn', reason: assessment.reason, announcementId: null, withdrawnIds };
         const text = fillTemplate(rules.templates.allClear, assessment.values);
@@ -187,7 +191,7 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
               en: `The corrected telegram no longer calls for an alert: the earlier one is withdrawn. (${assessment.reason.en})`,
             },
             announcementId: null,
-            withdrawnIds: withdrawAll([active]),
+            withdrawnIds: await withdrawAll([active]),
           };
         return none('ignored', assessment.reason);
       }
@@ -206,14 +210,14 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
             decision: 'updated',
             reason: assessment.reason,
             announcementId: active,
-            withdrawnIds: withdrawAll([replacedEew]),
+            withdrawnIds: await withdrawAll([replacedEew]),
           };
         const id = await sink.publish(draft);
         return {
           decision: 'announced',
           reason: assessment.reason,
           announcementId: id,
-          withdrawnIds: withdrawAll([replacedEew]),
+          withdrawnIds: await withdrawAll([replacedEew]),
         };
       }
     }

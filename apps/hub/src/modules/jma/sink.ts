@@ -27,6 +27,6 @@ export interface AlertSink {
   /** Replaces the content of a live announcement (terminals show the newest once); false if it is no longer live. */
   update(id: number, draft: AlertDraft): Promise<boolean>;
   /** Takes a live announcement down from the terminals; false if it was no longer live. */
-  withdraw(id: number): boolean;
-  isLive(id: number): boolean;
+  withdraw(id: number): Promise<boolean>;
+  isLive(id: number): Promise<boolean>;
 }

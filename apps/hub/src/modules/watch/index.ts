@@ -31,7 +31,7 @@ export async function registerWatch(
       userName: async (id) => (await hub.stores.accounts.userById(id))?.displayName ?? null,
       async unansweredHouseholds(announcementId) {
         // A cancelled safety check asks nothing any more.
-        if (needs.announcements.get(announcementId).status === 'cancelled') return [];
+        if ((await needs.announcements.get(announcementId)).status === 'cancelled') return [];
         return (await needs.announcements.followUps(announcementId, 'district'))
           .filter((f) => f.state === 'not_answered')
           .map((f) => f.householdId);

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HubContext } from '../../../context';
 import { notFound } from '../../../lib/errors';
 import { tableRoutes } from '../../../lib/route';
-import type { HouseholdReads } from '../../households/sqlite-reads';
+import type { HouseholdsStore } from '../../households/store';
 import type { AnnouncementsStore } from '../store';
 import { announcementToCap } from './export';
 import { buildCapFeed, inCapFeed } from './feed';
@@ -21,22 +21,22 @@ function send(request: FastifyRequest, reply: FastifyReply, type: string, body: 
   return reply.type(type).send(body);
 }
 
-export function capFeedRoutes(ctx: HubContext, deps: { store: AnnouncementsStore; households: HouseholdReads }) {
-  const hub = () => ({
+export function capFeedRoutes(ctx: HubContext, deps: { store: AnnouncementsStore; households: HouseholdsStore }) {
+  const hub = async () => ({
     publicUrl: ctx.config.publicUrl,
     timeZone: ctx.config.timeZone,
-    districts: deps.households.listDistricts(),
+    districts: await deps.households.listDistricts(),
     now: ctx.clock.now(),
   });
   return async function plugin(app: FastifyInstance): Promise<void> {
     const add = tableRoutes(app, tags);
     add('GET /api/cap/feed', config, async (request, reply) => {
-      const records = [...deps.store.byStatus('published'), ...deps.store.byStatus('cancelled')];
-      return send(request, reply, 'application/atom+xml; charset=utf-8', buildCapFeed(records, hub()));
+      const records = [...(await deps.store.byStatus('published')), ...(await deps.store.byStatus('cancelled'))];
+      return send(request, reply, 'application/atom+xml; charset=utf-8', buildCapFeed(records, await hub()));
     });
     add('GET /api/cap/alerts/:id', config, async (request, reply) => {
-      const a = deps.store.get(request.params.id);
-      const h = hub();
+      const a = await deps.store.get(request.params.id);
+      const h = await hub();
       // Anything not in the public feed does not exist here.
       if (!a || !inCapFeed(a, h.now)) throw notFound('public alert');
       return send(request, reply, 'application/cap+xml; charset=utf-8', announcementToCap(a, h));

@@ -3,12 +3,18 @@
  * city hall bound to it) becomes an announcement, updates or cancels that sender's earlier ones,
  * or is recorded as valid with nothing to announce (and why). New alerts and updates go through
  * the announcement policy like every other path.
+ *
+ * A message is taken once by its (sender, identifier) key, on any hub: the key decides, not the
+ * look before it. Its record is stored in the same unit of work as what it did (the new
+ * announcement, or the first update's new content), `ON CONFLICT DO NOTHING`; when another hub (or
+ * a request on this one) stored it first, that unit of work is rolled back and the message is
+ * answered as the duplicate it is. A Cancel is the same whoever does it: both may cancel.
  */
 import type { AnnouncementTarget, CapSignatureState } from '@tsunagu/protocol';
 import type { HubContext } from '../../../context';
 import { AppError } from '../../../lib/errors';
 import type { Principal } from '../../../lib/principal';
-import type { HouseholdReads } from '../../households/sqlite-reads';
+import type { HouseholdsStore } from '../../households/store';
 import type { Compose } from '../compose';
 import type { Delivery } from '../delivery';
 import type { Senders } from '../senders';
@@ -35,13 +41,16 @@ export type CapResult =
 
 export interface CapGatewayDeps {
   store: AnnouncementsStore;
-  households: HouseholdReads;
+  households: HouseholdsStore;
   compose: Compose;
   delivery: Delivery;
   senders: Senders;
   speech: Pick<AnnouncementSpeech, 'prepare'>;
-  centroids: () => { districtId: number; lat: number; lon: number }[];
+  centroids: () => Promise<{ districtId: number; lat: number; lon: number }[]>;
 }
+
+/** Another hub (or request) stored this message first: whatever was done with it is rolled back. */
+class AlreadyReceived extends Error {}
 
 /** The API key a message came through. */
 export type CapKey = Extract<Principal, { kind: 'apikey' }>;
@@ -78,17 +87,30 @@ function readAlert(
 
 export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
   const { store, households, compose, delivery, senders } = deps;
-  const live = (a: AnnouncementRecord | undefined): a is AnnouncementRecord =>
-    a !== undefined && (a.status === 'published' || a.status === 'scheduled' || a.status === 'pending_approval');
+  const live = (a: AnnouncementRecord | undefined | null): a is AnnouncementRecord =>
+    a != null && (a.status === 'published' || a.status === 'scheduled' || a.status === 'pending_approval');
 
   return async function ingest(body: Buffer, key: CapKey): Promise<CapResult> {
     const { alert, signature } = readAlert(body, ctx.config.cap);
-    const result = await announce(alert, key, signature);
+    const result = await announce(alert, key, signature).catch(async (err: unknown) => {
+      if (!(err instanceof AlreadyReceived)) throw err;
+      return duplicate(alert, (await store.capMessage(alert.sender, alert.identifier))?.announcementId ?? null);
+    });
     // The answer to a signed message says whether its signature was verified.
     return signature.state === 'unsigned'
       ? result
       : ({ ...result, body: { ...result.body, signature: signature.state } } as CapResult);
   };
+
+  function duplicate(alert: CapAlert, announcementId: number | null): CapResult {
+    return {
+      status: 200,
+      body: {
+        reason: `Duplicate: message ${alert.identifier} from ${alert.sender} was already received; not announced again.`,
+        ...(announcementId !== null ? { announcementId } : {}),
+      },
+    };
+  }
 
   async function announce(alert: CapAlert, key: CapKey, signature: SignatureFound): Promise<CapResult> {
     // A key speaks for its own sender only: nobody can pre-empt (by de-duplication), update or
@@ -110,18 +132,11 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
       await deps.speech.prepare({ ...capToAnnouncement(alert), audioId: null }, []);
     const sender = await senders.of(key);
     const actor = sender.name;
-    const dup = store.capMessage(alert.sender, alert.identifier);
-    if (dup) {
-      return {
-        status: 200,
-        body: {
-          reason: `Duplicate: message ${alert.identifier} from ${alert.sender} was already received; not announced again.`,
-          ...(dup.announcementId !== null ? { announcementId: dup.announcementId } : {}),
-        },
-      };
-    }
-    const record = (announcementId: number | null, outcome: string) =>
-      store.insertCapMessage(
+    const dup = await store.capMessage(alert.sender, alert.identifier);
+    if (dup) return duplicate(alert, dup.announcementId);
+    /** Records the message (in `tx`'s unit of work); throws AlreadyReceived when it was stored first elsewhere. */
+    const record = async (announcementId: number | null, outcome: string, tx: AnnouncementsStore = store) => {
+      const stored = await tx.insertCapMessage(
         {
           sender: alert.sender,
           identifier: alert.identifier,
@@ -135,8 +150,10 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
         },
         ctx.clock.now(),
       );
-    const nothing = (reason: string, extra: { announcementIds?: number[] } = {}): CapResult => {
-      record(extra.announcementIds?.[0] ?? null, reason);
+      if (!stored) throw new AlreadyReceived();
+    };
+    const nothing = async (reason: string, extra: { announcementIds?: number[] } = {}): Promise<CapResult> => {
+      await record(extra.announcementIds?.[0] ?? null, reason);
       return { status: 200, body: { reason, ...extra } };
     };
     if (alert.status === 'Draft' || alert.status === 'System')
@@ -146,22 +163,22 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     if (alert.scope !== 'Public')
       return nothing(`Scope ${alert.scope}: only public alerts are announced on terminals.`);
 
-    const referenced = [
-      ...new Set(
-        alert.references
-          .filter((r) => r.sender === alert.sender)
-          .map((r) => store.capMessage(r.sender, r.identifier)?.announcementId ?? null)
-          .filter((id): id is number => id !== null),
-      ),
-    ]
-      .map((id) => store.get(id))
-      .filter(live);
+    const referencedIds = new Set<number>();
+    for (const r of alert.references.filter((r) => r.sender === alert.sender)) {
+      const id = (await store.capMessage(r.sender, r.identifier))?.announcementId ?? null;
+      if (id !== null) referencedIds.add(id);
+    }
+    const referenced: AnnouncementRecord[] = [];
+    for (const id of referencedIds) {
+      const a = await store.get(id);
+      if (live(a)) referenced.push(a);
+    }
     const ids = referenced.map((a) => a.id);
 
     if (alert.msgType === 'Cancel') {
       if (referenced.length === 0)
         return nothing('Cancel: the referenced messages are not (or no longer) announced; nothing to cancel.');
-      for (const a of referenced) delivery.cancel(a);
+      for (const a of referenced) await delivery.cancel(a);
       await ctx.audit.record({
         actor,
         action: 'cap.cancel',
@@ -175,7 +192,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     const now = ctx.clock.now();
     if (mapped.expiresAt !== null && mapped.expiresAt <= now)
       return nothing('The alert has already expired: nothing to announce.');
-    const districtIds = matchDistricts(mapped.areas, households.listDistricts(), deps.centroids());
+    const districtIds = matchDistricts(mapped.areas, await households.listDistricts(), await deps.centroids());
     const target: AnnouncementTarget = districtIds.length > 0 ? { type: 'districts', districtIds } : { type: 'all' };
 
     // What the alert says, for a new announcement or as new content of the ones it updates.
@@ -192,8 +209,15 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
 
     if (alert.msgType === 'Update' && referenced.length > 0) {
       // A wider area reaches more households; nobody who already had it loses it.
-      for (const a of referenced) compose.revise(a, content, sender, target);
-      record(ids[0]!, 'updated');
+      // The record goes with the first one's new content: a message taken twice changes nothing twice.
+      for (const [i, a] of referenced.entries())
+        await compose.revise(
+          a,
+          content,
+          sender,
+          target,
+          i === 0 ? (_, tx) => record(ids[0]!, 'updated', tx) : undefined,
+        );
       await ctx.audit.record({
         actor,
         action: 'cap.update',
@@ -204,10 +228,10 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     }
 
     // A new alert (or an Update of something we never announced: announce it now).
-    const created = compose.submit(
+    const created = await compose.submit(
       { ...content, audioId: null, audioMime: null, target, sendAt: null, source: 'cap', capCategory: mapped.category },
       sender,
-      { alongside: (stored) => record(stored.id, 'announced') },
+      { alongside: (stored, tx) => record(stored.id, 'announced', tx) },
     );
     await ctx.audit.record({
       actor,

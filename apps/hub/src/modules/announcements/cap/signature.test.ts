@@ -143,7 +143,7 @@ describe('POST /api/cap with signatures', () => {
       expect(ok.json()).toMatchObject({ signature: 'verified' });
       // City hall sees on the announcement whose certificate verified it.
       const svc = hub.capabilities.announcements as AnnouncementsService;
-      expect(svc.get(ok.json().announcementId).capSignature).toEqual({
+      expect((await svc.get(ok.json().announcementId)).capSignature).toEqual({
         state: 'verified',
         signedBy: expect.stringContaining('CN='),
       });
@@ -155,7 +155,10 @@ describe('POST /api/cap with signatures', () => {
       const unsigned = await post(CAP_MESSAGE.replace('0001', '0003'));
       expect(unsigned.statusCode).toBe(201);
       expect(unsigned.json().signature).toBeUndefined();
-      expect(svc.get(unsigned.json().announcementId).capSignature).toEqual({ state: 'unsigned', signedBy: null });
+      expect((await svc.get(unsigned.json().announcementId)).capSignature).toEqual({
+        state: 'unsigned',
+        signedBy: null,
+      });
     } finally {
       await hub.close();
     }
@@ -168,8 +171,8 @@ describe('POST /api/cap with signatures', () => {
       expect(r.statusCode).toBe(201);
       expect(r.json()).toMatchObject({ signature: 'unverified' });
       const svc = hub.capabilities.announcements as AnnouncementsService;
-      expect(svc.get(r.json().announcementId).capSignature).toEqual({ state: 'unverified', signedBy: null });
-      expect(svc.list(10)[0]!.capSignature).toEqual({ state: 'unverified', signedBy: null });
+      expect((await svc.get(r.json().announcementId)).capSignature).toEqual({ state: 'unverified', signedBy: null });
+      expect((await svc.list(10))[0]!.capSignature).toEqual({ state: 'unverified', signedBy: null });
     } finally {
       await hub.close();
     }

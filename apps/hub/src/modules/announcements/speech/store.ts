@@ -63,6 +63,23 @@ export function createSqliteClipStampStore(db: Db): { stamp(id: number): string 
   };
 }
 
+/**
+ * What an announcement says now, read synchronously for the clip paths (the fast path answers
+ * before the router and cannot wait): SQLite only, like the clip stamps.
+ */
+export function createSqliteSpokenContentStore(db: Db): { content(id: number): SpokenContent | undefined } {
+  const get = db.prepare<
+    [number],
+    Pick<Row, 'kind' | 'test' | 'title_ja' | 'body_ja' | 'title_en' | 'body_en' | 'audio_id'>
+  >('SELECT kind, test, title_ja, body_ja, title_en, body_en, audio_id FROM announcements WHERE id = ?');
+  return {
+    content: (id) => {
+      const r = get.get(id);
+      return r && { ...wordingOf(r), audioId: r.audio_id };
+    },
+  };
+}
+
 export interface SpeakableStore {
   /**
    * Announcements a terminal may still be given (published and not expired), or that will be sent
