@@ -170,4 +170,25 @@ describe.each(ENGINES)('calls store on %s', (engine) => {
     await expect(store.commit()).resolves.toBeUndefined();
     await expect(store.committed()).resolves.toBeUndefined();
   });
+
+  it('waits for the disk only for a batch with a callback request (the rest is a live call’s state)', async () => {
+    const sql = engineSql(db);
+    const flushes: (boolean | undefined)[] = [];
+    const spied = createCallsStore({
+      ...sql,
+      transaction: (work, options) => {
+        flushes.push(options?.flush);
+        return sql.transaction(work, options);
+      },
+    });
+    const call = await createCall(spied, inbound());
+    spied.setStatus(call.id, 'connected', { answeredAt: 2_000, operatorId: 7 });
+    await spied.committed();
+    spied.setStatus(call.id, 'callback_requested', { callbackRequestedAt: 2_500 });
+    await spied.committed();
+    spied.setStatus(call.id, 'ended', { endedAt: 3_000, endReason: 'hung_up_by_resident' });
+    await spied.committed();
+    expect(flushes).toEqual([false, true, false]);
+    expect((await rows(call.id))[0]).toMatchObject({ status: 'ended', ended_at: 3_000 });
+  });
 });

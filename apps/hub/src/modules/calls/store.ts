@@ -3,7 +3,7 @@
  *
  * Group commit: with synchronous=FULL every SQLite transaction is a disk flush (on PostgreSQL a WAL
  * flush and a round trip), and a busy hour brings a hundred call changes a second (created,
- * answered, ended…). Writes are kept in order and committed together once per turn of the event
+ * answered, ended…); only a batch with a callback request waits for the disk (`Write.durable`). Writes are kept in order and committed together once per turn of the event
  * loop (setImmediate, as the check-in writer does), or sooner when the calls service sends what it
  * changed (`commit()` first: persisted, then sent). Batches are committed one after another, in
  * order: a batch still on its way to PostgreSQL holds the next one back, never reorders it.
@@ -146,7 +146,15 @@ const SQL = {
     "SELECT * FROM calls WHERE requested_at >= ? AND direction = 'inbound' AND (answered_at IS NOT NULL OR status = 'abandoned')",
 };
 
-type Write = { text: string; args: unknown[] };
+/**
+ * `durable`: the batch with it waits for the disk (synchronous=FULL; PostgreSQL's WAL flush). Only
+ * what someone waits on after a power cut needs that: a resident's request to be called back. The
+ * rest (ringing, answered, ended) is the live state of a call that a hub restart ends anyway, and
+ * the calls' history: committed without waiting for the disk (never half applied; a kill -9 loses
+ * none of it, a power cut the last moments of it). Each flush blocks the event loop on SQLite, and
+ * a busy hour's rings queued behind them (issue 17: request → ring p99).
+ */
+type Write = { text: string; args: unknown[]; durable?: boolean };
 
 /** SQLite: the last id given on each connection, shared by every calls store on it. */
 const lastIds = new WeakMap<Sql, { id: number }>();
@@ -161,9 +169,12 @@ export function createCallsStore(sql: Sql): CallsStore {
   let inFlight: Promise<void> | null = null;
   const afterInFlight = () => inFlight ?? Promise.resolve();
   const writeAll = (writes: Write[]) =>
-    sql.transaction(async (tx) => {
-      for (const w of writes) await tx.run(w.text, w.args);
-    });
+    sql.transaction(
+      async (tx) => {
+        for (const w of writes) await tx.run(w.text, w.args);
+      },
+      { flush: writes.some((w) => w.durable) },
+    );
   function commit(): Promise<void> {
     scheduled = false;
     if (pending.length === 0) return afterInFlight();
@@ -237,6 +248,7 @@ export function createCallsStore(sql: Sql): CallsStore {
           p.callbackRequestedAt ?? null,
           id,
         ],
+        durable: status === 'callback_requested',
       });
     },
     lastOperator: async (householdId, shopId) =>

@@ -24,8 +24,8 @@ export async function registerWatch(
     {
       checkins,
       alerts,
-      unitOfWork: (work) =>
-        sql.transaction((tx) => work({ checkins: createCheckinReads(tx), alerts: createWatchStore(tx) })),
+      unitOfWork: (work, options) =>
+        sql.transaction((tx) => work({ checkins: createCheckinReads(tx), alerts: createWatchStore(tx) }), options),
       households,
       connectedCount: (id) => hub.services.terminals.connectedCount(id),
       userName: async (id) => (await hub.stores.accounts.userById(id))?.displayName ?? null,

@@ -4,6 +4,7 @@
  * (persisted first, then sent).
  */
 import type { HelpStatus, NotificationDelivery, WatchAlert } from '@tsunagu/protocol';
+import type { TransactionOptions } from '../../db/sql';
 import { rooms } from '../../plugins/socket';
 import type { HouseholdsStore } from '../households/store';
 import { iso, isoOrNull, type Plans, type WatchContext, type WatchDeps, type WatchStores } from './parts';
@@ -40,7 +41,7 @@ export interface Notifier {
   /** Sends what `queue` queues, outside any transaction (the stores are the hub's). */
   send(queue: (outbox: Outbox) => void): Promise<void>;
   /** Runs `write` as one unit of work, then (committed) sends what it queued. */
-  inTransaction<T>(write: (outbox: Outbox) => Promise<T>): Promise<T>;
+  inTransaction<T>(write: (outbox: Outbox) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 export function createNotifier(
@@ -153,12 +154,12 @@ export function createNotifier(
       queue(outbox);
       return flush(outbox);
     },
-    async inTransaction(write) {
+    async inTransaction(write, options) {
       let outbox = outboxOn(deps);
       const out = await deps.unitOfWork((stores) => {
         outbox = outboxOn(stores);
         return write(outbox);
-      });
+      }, options);
       await flush(outbox);
       return out;
     },

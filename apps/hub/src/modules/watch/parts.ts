@@ -5,6 +5,7 @@
 import type { CheckinStatus } from '@tsunagu/protocol';
 import { Counter } from 'prom-client';
 import type { HubContext } from '../../context';
+import type { TransactionOptions } from '../../db/sql';
 import { dayAt, defaultPlan, type Plan, windowFor } from '../checkins/plan';
 import type { CheckinReads, CheckinsStore } from '../checkins/store';
 import type { HouseholdsStore } from '../households/store';
@@ -29,8 +30,8 @@ export interface WatchStores {
 export interface WatchDeps {
   checkins: CheckinsStore;
   alerts: WatchStore;
-  /** Runs `work` in one transaction over both stores (db/sql.ts: a unit of work). */
-  unitOfWork<T>(work: (stores: WatchStores) => Promise<T>): Promise<T>;
+  /** Runs `work` in one transaction over both stores (db/sql.ts: a unit of work; `flush` as there). */
+  unitOfWork<T>(work: (stores: WatchStores) => Promise<T>, options?: TransactionOptions): Promise<T>;
   households: HouseholdsStore;
   /** Sockets open per terminal right now. */
   connectedCount: (terminalId: number) => number;

@@ -279,14 +279,21 @@ describe('watch scheduler and escalation ladder', () => {
     expect((await c.watch.board([called])).rows[0]).toMatchObject({ status: 'checked_in', signOfLife: 'call' });
   });
 
-  it('signs of life of one turn are stored in one commit', async () => {
+  it('signs of life of one turn are stored in one commit, which does not wait for the disk (a check-in does)', async () => {
     c = await setup(jst(5, 8, 0));
     const commits = jest.spyOn(c.hub.ctx.db, 'exec');
+    const pragmas = jest.spyOn(c.hub.ctx.db, 'pragma');
+    const unflushed = () => pragmas.mock.calls.filter(([p]) => p === 'synchronous = NORMAL').length;
     for (const h of c.hh.slice(0, 3))
       c.hub.ctx.events.emit('household.activity', { householdId: h, kind: 'call', at: c.clock.now() });
     await c.watch.settle();
     expect(commits.mock.calls.filter(([sql]) => sql === 'COMMIT')).toHaveLength(1);
+    expect(unflushed()).toBe(1);
+    await checkin(c, c.hh[0]!);
+    await c.watch.settle();
+    expect(unflushed()).toBe(1);
     commits.mockRestore();
+    pragmas.mockRestore();
     for (const h of c.hh.slice(0, 3)) expect((await c.watch.board([h])).rows[0]).toMatchObject({ signOfLife: 'call' });
   });
 

@@ -70,19 +70,26 @@ export function createSigns(
   // Signs of life other than check-ins (an answered call, a confirmed order…) made in one turn of
   // the event loop are stored in one unit of work: with synchronous=FULL each commit is a disk
   // flush, and a busy hour's calls each paid one. Scheduled like the check-in writer's group commit
-  // (setImmediate, not the injected clock); each promise settles after the commit.
+  // (setImmediate, not the injected clock); each promise settles after the commit. That commit does
+  // not wait for the disk either (`flush: false`, as terminal presence): a sign of life lost to a
+  // power cut can only bring back a missed check-in's alert that it had settled, never hide one, and
+  // on SQLite each flush held the event loop, so a busy hour's rings waited behind them (issue 17).
+  // The resident's own 元気です (the check-in writer) still waits for the disk.
   let signs: { householdId: number; kind: ActivityKind; at: number; resolve(): void; reject(err: unknown): void }[] =
     [];
   async function recordSigns() {
     const batch = signs;
     signs = [];
     try {
-      await notify.inTransaction(async (outbox) => {
-        for (const s of batch) {
-          await outbox.checkins.recordSign(s.householdId, s.kind, s.at);
-          await afterSignOfLife(outbox, s.householdId, s.kind, s.at);
-        }
-      });
+      await notify.inTransaction(
+        async (outbox) => {
+          for (const s of batch) {
+            await outbox.checkins.recordSign(s.householdId, s.kind, s.at);
+            await afterSignOfLife(outbox, s.householdId, s.kind, s.at);
+          }
+        },
+        { flush: false },
+      );
       for (const s of batch) s.resolve();
     } catch (err) {
       for (const s of batch) s.reject(err);
