@@ -17,7 +17,7 @@ const NOTE = '咳が続いていて、食欲がないそうです';
 
 test('an operator’s note and concern after a call reach the household’s watcher', async () => {
   const { hub } = suite;
-  const shopId = hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
+  const shopId = hub.hub.stores.shops.directory.list().find((s) => s.name === 'みどりマート')!.id;
   const resident = hub.demo.terminals[0]!;
 
   // The family member watching this household has the watch page open.

@@ -28,11 +28,11 @@ test('shop staff add an item with an uploaded photo; another shop is not theirs 
     return !!img && img.complete && img.naturalWidth === 1;
   });
   await screenshot(page, 'console-catalogue');
-  const shopId = hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
-  const item = hub.hub.stores.shops.items(shopId).find((i) => i.name === 'りんご（ふじ）');
+  const shopId = hub.hub.stores.shops.directory.list().find((s) => s.name === 'みどりマート')!.id;
+  const item = (await hub.hub.stores.shops.items(shopId)).find((i) => i.name === 'りんご（ふじ）');
   expect(item?.photoUrl).toMatch(/^\/api\/shop-photos\/\d+\?v=/);
   // The page offers no other shop; the API refuses one anyway.
-  const otherShop = hub.hub.stores.shops.list().find((s) => s.id !== shopId && s.kind === 'shop')!.id;
+  const otherShop = hub.hub.stores.shops.directory.list().find((s) => s.id !== shopId && s.kind === 'shop')!.id;
   await expect(
     postAsConsole(page, `/api/shops/${otherShop}/items`, { name: 'x', priceYen: 1, unit: '個' }),
   ).resolves.toBe(403);

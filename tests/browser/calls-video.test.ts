@@ -16,7 +16,7 @@ const { sockets } = suite;
 
 test('call a shop, talk on video both ways, take an order, confirm it on the terminal', async () => {
   const { hub } = suite;
-  const shopId = hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
+  const shopId = hub.hub.stores.shops.directory.list().find((s) => s.name === 'みどりマート')!.id;
   const [resident, other1, other2] = hub.demo.terminals;
 
   // Someone else is already talking to the second operator, and one more caller waits: the
@@ -66,7 +66,7 @@ test('call a shop, talk on video both ways, take an order, confirm it on the ter
   ).toEqual({ status: 'connected' });
 
   // --- the order, during the call -------------------------------------------------------------------
-  const milk = hub.hub.stores.shops.items(shopId)[0]!;
+  const milk = (await hub.hub.stores.shops.items(shopId))[0]!;
   await operator.getByTestId(`catalogue-item-${milk.id}`).click();
   await operator.getByTestId(`catalogue-item-${milk.id}`).click();
   await operator.getByTestId('free-line-name').fill('お豆腐（絹）');

@@ -114,7 +114,7 @@ test('after 助けが必要です the screen says city hall was told and what ha
 test('order messages during a call: one at a time, beside the caller’s face, one わかりました per update', async () => {
   const { terminal, householdId } = await residentTerminal();
   await terminal.getByTestId('home-screen').waitFor();
-  const market = suite.hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!;
+  const market = suite.hub.hub.stores.shops.directory.list().find((s) => s.name === 'みどりマート')!;
   const orders = suite.hub.hub.capabilities.orders as OrdersService;
   await callShop(terminal, market.id);
   const operator = await openConsole(suite, 'shop1', { route: 'calls', waitFor: 'calls-page' });
@@ -122,7 +122,7 @@ test('order messages during a call: one at a time, beside the caller’s face, o
   await terminal.getByTestId('call-in-progress').waitFor({ timeout: 15_000 });
   await framesOf(terminal, 'call-remote-video');
 
-  const items = suite.hub.hub.stores.shops.items(market.id);
+  const items = await suite.hub.hub.stores.shops.items(market.id);
   const order = (n: number) =>
     orders.create({ shopId: market.id, householdId, lines: [{ itemId: items[n]!.id, quantity: 2 }] }, null);
   const first = await order(0);

@@ -436,7 +436,7 @@ test('announcements: list, safety check, drill, unread badge, emergency takeover
 });
 
 test('calls: waiting with place and estimate, closed, nobody, callback, in call, order, held, incoming', async () => {
-  const shops = hub.hub.stores.shops.list();
+  const shops = hub.hub.stores.shops.directory.list();
   const market = shops.find((s) => s.name === 'みどりマート')!;
   const stand = shops.find((s) => s.name === 'JA野菜スタンド')!;
 
@@ -484,7 +484,7 @@ test('calls: waiting with place and estimate, closed, nobody, callback, in call,
       id: number;
     }
   ).id;
-  const items = hub.hub.stores.shops.items(market.id);
+  const items = await hub.hub.stores.shops.items(market.id);
   const order = await orders.create(
     {
       shopId: market.id,

@@ -93,7 +93,7 @@ export const MARKET_OPEN = Date.UTC(2026, 0, 5, 1, 0);
 
 /** The demo city's supermarket (みどりマート), whose operator is `shop1`. */
 export const demoMarket = (hub: TestHub): number =>
-  hub.hub.stores.shops.list().find((s) => s.name === 'みどりマート')!.id;
+  hub.hub.stores.shops.directory.list().find((s) => s.name === 'みどりマート')!.id;
 
 /** Each test's pages go when it ends: the next test's operator is signed in on its own tabs only. */
 export function closePagesAfterEach(suite: BrowserSuite): void {

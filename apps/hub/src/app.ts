@@ -38,7 +38,7 @@ import { hearHouseholdChanges } from './modules/households/changes';
 import { householdsRoutes } from './modules/households/routes';
 import { createHouseholdsStore } from './modules/households/store';
 import { registerShops } from './modules/shops';
-import { createSqliteShopsStore } from './modules/shops/store';
+import { createShops } from './modules/shops/directory';
 import { terminalsRoutes } from './modules/terminals/routes';
 import { createTerminalsService, type TerminalsService } from './modules/terminals/service';
 import { createTerminalsStore } from './modules/terminals/store';
@@ -203,7 +203,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const accountsStore = createAccountsStore(sql);
   const householdsStore = createHouseholdsStore(sql);
   const terminalsStore = createTerminalsStore(sql);
-  const shopsStore = createSqliteShopsStore(db);
+  const shopsStore = await createShops({ changes, log: app.log }, sql);
   const audit = createAuditStore(sql, clock);
   try {
     // Nobody is connected to this hub yet. On PostgreSQL other hubs hold their own terminals: only

@@ -9,7 +9,7 @@ import type { AccountsService } from './modules/accounts/service';
 import type { AccountsStore } from './modules/accounts/store';
 import type { TwoFactorService } from './modules/accounts/two-factor';
 import type { HouseholdsStore } from './modules/households/store';
-import type { ShopsStore } from './modules/shops/store';
+import type { Shops } from './modules/shops/directory';
 import type { TerminalsService } from './modules/terminals/service';
 import type { TerminalsStore } from './modules/terminals/store';
 import type { ApiRoute } from './plugins/auth';
@@ -19,7 +19,7 @@ import type { HeaderList } from './plugins/security-headers';
 export interface HubCore {
   app: FastifyInstance;
   ctx: HubContext;
-  stores: { accounts: AccountsStore; households: HouseholdsStore; terminals: TerminalsStore; shops: ShopsStore };
+  stores: { accounts: AccountsStore; households: HouseholdsStore; terminals: TerminalsStore; shops: Shops };
   services: { accounts: AccountsService; terminals: TerminalsService; twoFactor: TwoFactorService };
   /** Every /api route with its declared access rule (for the role-matrix test and docs). */
   apiRoutes: ApiRoute[];

@@ -144,10 +144,13 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
   for (const d of DEMO_DISTRICTS) districtIds.push(await stores.households.createDistrict(d));
   const shopIds: number[] = [];
   for (const s of SHOPS) {
-    const id = stores.shops.create({ name: s.name, category: s.category, kind: s.kind, openingHours: s.hours }, now);
+    const id = await stores.shops.create(
+      { name: s.name, category: s.category, kind: s.kind, openingHours: s.hours },
+      now,
+    );
     shopIds.push(id);
     for (const [name, priceYen, unit] of s.items as [string, number, string][])
-      stores.shops.addItem({ shopId: id, name, priceYen, unit, photoUrl: null });
+      await stores.shops.addItem({ shopId: id, name, priceYen, unit, photoUrl: null });
   }
 
   const logins: DemoSeedResult['logins'] = [];

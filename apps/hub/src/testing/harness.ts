@@ -176,15 +176,15 @@ export async function seedFixture(hub: Hub): Promise<Fixture> {
       await hub.stores.households.createDistrict({ code, name: ['大沢', '東部', '西部'][i]!, nameEn: code }),
     );
   const hours = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: '00:00', close: '24:00' }));
-  const shopId = hub.stores.shops.create(
+  const shopId = await hub.stores.shops.create(
     { name: 'テストマート', category: 'supermarket', kind: 'shop', openingHours: hours },
     now,
   );
-  const otherShopId = hub.stores.shops.create(
+  const otherShopId = await hub.stores.shops.create(
     { name: 'よその店', category: 'pharmacy', kind: 'shop', openingHours: hours },
     now,
   );
-  const listeningId = hub.stores.shops.create(
+  const listeningId = await hub.stores.shops.create(
     { name: '話し相手', category: 'listening', kind: 'listening', openingHours: hours },
     now,
   );

@@ -11,6 +11,7 @@ import { hashPassword } from '@tsunagu/hub/modules/accounts/service';
 import { createAccountsStore } from '@tsunagu/hub/modules/accounts/store';
 import { createAnnouncementsStore } from '@tsunagu/hub/modules/announcements/store';
 import { createHouseholdsStore } from '@tsunagu/hub/modules/households/store';
+import { createShopsStore } from '@tsunagu/hub/modules/shops/store';
 import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
 import { publishingApiKey } from '@tsunagu/hub/testing/harness';
 import { drillWording } from '../sim/fleet';
@@ -45,7 +46,6 @@ export async function prepareDatabase(
     const now = Date.now();
     // One Argon2id hash for all operators: they use sessions made here and never type a password.
     const passwordHash = await hashPassword(randomToken());
-    const { shops } = hub.stores;
     // One unit of work for the whole city.
     const made = await hub.ctx.sql.transaction(async (tx) => {
       const households = createHouseholdsStore(tx);
@@ -66,9 +66,15 @@ export async function prepareDatabase(
             now,
           ),
         );
-      const shopIds = Array.from({ length: sizes.shops }, (_, i) =>
-        shops.create({ name: `負荷ストア${i + 1}`, category: 'supermarket', kind: 'shop', openingHours: ALL_DAY }, now),
-      );
+      const shops = createShopsStore(tx);
+      const shopIds: number[] = [];
+      for (let i = 0; i < sizes.shops; i++)
+        shopIds.push(
+          await shops.create(
+            { name: `負荷ストア${i + 1}`, category: 'supermarket', kind: 'shop', openingHours: ALL_DAY },
+            now,
+          ),
+        );
       return { shopIds, householdIds };
     });
     // Enrollments are units of work of the terminals store: without a disk flush each while preparing.

@@ -310,7 +310,7 @@ describe('calls: TURN credentials, opening hours and ring timeouts', () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 4, 3)); // Sunday 12:00 in Tokyo
     const hub = await createTestHub({ clock });
     try {
-      hub.stores.shops.update(hub.fixture.shopId, { openingHours: [{ day: 1, open: '09:00', close: '17:00' }] });
+      await hub.stores.shops.update(hub.fixture.shopId, { openingHours: [{ day: 1, open: '09:00', close: '17:00' }] });
       const t = await hub.terminal(0);
       const r = await emitAck<Ack<QueuePosition>>(t, 'call:request', { shopId: hub.fixture.shopId });
       expect(r).toMatchObject({ ok: true, data: { notice: 'closed', position: 1 } });

@@ -10,7 +10,7 @@ import { createCallsStore } from './store';
 export async function registerCalls(hub: HubCore): Promise<CallsService> {
   const calls = await createCallsService(hub.ctx, {
     store: createCallsStore(hub.ctx.sql),
-    shops: hub.stores.shops,
+    shops: hub.stores.shops.directory,
     households: createSqliteHouseholdReads(hub.ctx.db),
     accounts: createSqliteAccountReads(hub.ctx.db),
   });

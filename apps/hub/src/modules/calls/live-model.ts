@@ -10,7 +10,7 @@ import type { TimerHandle } from '../../lib/clock';
 import { AppError } from '../../lib/errors';
 import type { SqliteAccountReads } from '../accounts/store';
 import type { HouseholdReads } from '../households/sqlite-reads';
-import type { ShopsStore } from '../shops/store';
+import type { ShopDirectory } from '../shops/directory';
 import type { CallRouter } from './router';
 import { type RouterConfig, RouterError } from './router-model';
 import type { CallRecord, CallsStore } from './store';
@@ -43,7 +43,7 @@ export interface LiveCall {
 
 export interface CallsServiceDeps {
   store: CallsStore;
-  shops: ShopsStore;
+  shops: ShopDirectory;
   households: HouseholdReads;
   accounts: Pick<SqliteAccountReads, 'userById'>;
   routerConfig?: Partial<RouterConfig>;

@@ -1,6 +1,6 @@
 /** The queues' figures for /metrics (Prometheus gauges, read from the router when scraped). */
 import { Gauge, type Registry } from 'prom-client';
-import type { ShopsStore } from '../shops/store';
+import type { ShopDirectory } from '../shops/directory';
 import type { CallRouter } from './router';
 import type { Figures } from './router-model';
 
@@ -25,7 +25,7 @@ const PER_QUEUE: [string, string, (f: Figures) => number][] = [
   ],
 ];
 
-export function registerCallMetrics(registry: Registry, router: CallRouter, shops: ShopsStore): void {
+export function registerCallMetrics(registry: Registry, router: CallRouter, shops: ShopDirectory): void {
   const registers = [registry];
   const perQueue = (name: string, help: string, value: (shopId: number) => number) =>
     new Gauge({

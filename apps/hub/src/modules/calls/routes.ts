@@ -13,14 +13,14 @@ import type { CallsService } from './service';
 export const callTakers = { roles: ['operator', 'listener'] } as const;
 
 /** Shop staff and listeners see their own line; city hall sees every line. */
-export function visibleShopIds(p: Principal | null, shops: ShopsStore): number[] {
+export async function visibleShopIds(p: Principal | null, shops: ShopsStore): Promise<number[]> {
   if (!p || p.kind === 'terminal') return [];
   if (p.kind === 'user') {
-    if (p.user.role === 'cityhall') return shops.list().map((s) => s.id);
+    if (p.user.role === 'cityhall') return (await shops.list()).map((s) => s.id);
     if ((p.user.role === 'operator' || p.user.role === 'listener') && p.user.shopId !== null) return [p.user.shopId];
     return [];
   }
-  return p.role === 'cityhall' ? shops.list().map((s) => s.id) : [];
+  return p.role === 'cityhall' ? (await shops.list()).map((s) => s.id) : [];
 }
 
 const _HistoryQuery = Type.Object(
@@ -36,18 +36,18 @@ export function callsRoutes(ctx: HubContext, calls: CallsService, shops: ShopsSt
   return async function plugin(app: FastifyInstance): Promise<void> {
     const add = tableRoutes(app, ['calls']);
     add('GET /api/calls/queues', { access: shopStaff }, async (request) => ({
-      queues: visibleShopIds(request.principal, shops).map((id) => calls.queueView(id)),
+      queues: (await visibleShopIds(request.principal, shops)).map((id) => calls.queueView(id)),
     }));
 
     add('GET /api/calls/queues/:id', { access: shopStaff }, async (request) => {
       const { id } = request.params;
-      if (!visibleShopIds(request.principal, shops).includes(id)) throw notFound('queue');
+      if (!(await visibleShopIds(request.principal, shops)).includes(id)) throw notFound('queue');
       return calls.queueView(id);
     });
 
     add('GET /api/calls', { access: shopStaff }, async (request) => {
       const q = request.query;
-      const visible = visibleShopIds(request.principal, shops);
+      const visible = await visibleShopIds(request.principal, shops);
       if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
       const shopIds = q.shopId !== undefined ? [q.shopId] : visible;
       if (shopIds.length === 0) throw forbidden();

@@ -9,8 +9,8 @@ import type { Clock } from '../../lib/clock';
 import { AppError, notFound } from '../../lib/errors';
 import type { SqliteAccountReads } from '../accounts/store';
 import type { HouseholdReads } from '../households/sqlite-reads';
+import type { ShopDirectory } from '../shops/directory';
 import { isOpen } from '../shops/hours';
-import type { ShopsStore } from '../shops/store';
 import type { CallRouter } from './router';
 import type { CallRecord } from './store';
 
@@ -31,14 +31,14 @@ export function createCallViews(deps: {
   clock: Clock;
   timeZone: string;
   router: CallRouter;
-  shops: ShopsStore;
+  shops: ShopDirectory;
   households: HouseholdReads;
   accounts: Pick<SqliteAccountReads, 'userById'>;
 }): CallViews {
   const { router, households, accounts } = deps;
   // A shop (and whether it is open) is read once per turn of the event loop, not for every call
   // and view sent in it: a burst of calls in ten shops reads ten rows.
-  const turn = new Map<number, { shop: ReturnType<ShopsStore['get']>; open: boolean }>();
+  const turn = new Map<number, { shop: ReturnType<ShopDirectory['get']>; open: boolean }>();
   const shopNow = (shopId: number) => {
     let s = turn.get(shopId);
     if (!s) {

@@ -1,17 +1,15 @@
 /**
- * Temporary (issue 18): synchronous reads of households and districts from the SQLite file, for the
- * modules whose code does not await yet (announcements, the calls' live
- * views). Each goes when its module awaits `HouseholdsStore` (store.ts) instead; until then those
- * modules stay on SQLite. Same SQL texts and row mapping as the store.
+ * Temporary (issue 18): a household read synchronously from the SQLite file, for the calls' live
+ * views (household names, the terminal rung for a callback), which are built within one turn of the
+ * event loop. It goes when they use a cache kept fresh through ctx.changes (as the shops' directory)
+ * or await `HouseholdsStore` (store.ts). Same SQL text and row mapping as the store.
  */
-import type { District, Household } from '@tsunagu/protocol';
+import type { Household } from '@tsunagu/protocol';
 import type { Db } from '../../db/database';
-import { DISTRICTS, HOUSEHOLD_BY_ID, type HouseholdRow, type ResidentRow, toHouseholds } from './store';
+import { HOUSEHOLD_BY_ID, type HouseholdRow, type ResidentRow, toHouseholds } from './store';
 
 export interface HouseholdReads {
   get(id: number): Household | undefined;
-  listDistricts(): District[];
-  districtExists(id: number): boolean;
 }
 
 export function createSqliteHouseholdReads(db: Db): HouseholdReads {
@@ -23,8 +21,6 @@ export function createSqliteHouseholdReads(db: Db): HouseholdReads {
     watchers: db.prepare<[number]>(
       'SELECT household_id, user_id FROM household_watchers WHERE household_id = ? ORDER BY level, user_id',
     ),
-    districts: db.prepare(DISTRICTS),
-    districtExists: db.prepare<[number]>('SELECT 1 FROM districts WHERE id = ?'),
   };
   return {
     get(id) {
@@ -36,7 +32,5 @@ export function createSqliteHouseholdReads(db: Db): HouseholdReads {
         s.watchers.all(id) as { household_id: number; user_id: number }[],
       )[0];
     },
-    listDistricts: () => s.districts.all() as District[],
-    districtExists: (id) => s.districtExists.get(id) !== undefined,
   };
 }

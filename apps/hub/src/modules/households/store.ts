@@ -73,7 +73,7 @@ const BASE = `SELECT h.id, h.name, h.kana, h.address, h.district_id, h.phone, h.
     h.assistance_reason, h.notes, h.closed_at, h.close_reason, t.id AS terminal_id, t.online, t.last_seen_at
   FROM households h LEFT JOIN terminals t ON t.household_id = h.id AND t.revoked_at IS NULL`;
 export const HOUSEHOLD_BY_ID = `${BASE} WHERE h.id = ?`;
-export const DISTRICTS = 'SELECT id, code, name, name_en AS "nameEn" FROM districts ORDER BY id';
+const DISTRICTS = 'SELECT id, code, name, name_en AS "nameEn" FROM districts ORDER BY id';
 const WATCHERS = `SELECT w.user_id AS "userId", w.level, u.watcher_kind AS "watcherKind" FROM household_watchers w
   JOIN users u ON u.id = w.user_id WHERE w.household_id = ? ORDER BY w.level, w.user_id`;
 const WATCHERS_IN_DISTRICT = `SELECT w.user_id AS "userId", w.level, u.watcher_kind AS "watcherKind"

@@ -29,7 +29,7 @@ describe('orders', () => {
     hub = await createTestHub();
     op = await hub.login('operator');
     for (const h of hub.fixture.households.slice(0, 3)) await called(h);
-    milk = hub.stores.shops.addItem({
+    milk = await hub.stores.shops.addItem({
       shopId: hub.fixture.shopId,
       name: '牛乳',
       priceYen: 220,
@@ -116,7 +116,7 @@ describe('orders', () => {
   });
 
   it('refuses items from another shop’s catalogue, free lines without a name, and unknown fields', async () => {
-    const other = hub.stores.shops.addItem({
+    const other = await hub.stores.shops.addItem({
       shopId: hub.fixture.otherShopId,
       name: '湿布',
       priceYen: 500,

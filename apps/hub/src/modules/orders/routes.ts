@@ -48,7 +48,7 @@ export function ordersRoutes(
     const visibleOrder = async (request: { principal: Principal | null; params: { id: number } }) => {
       const { id } = request.params;
       const r = await orders.get(id);
-      if (!r || !visibleShopIds(request.principal, shops).includes(r.shopId)) throw notFound('order');
+      if (!r || !(await visibleShopIds(request.principal, shops)).includes(r.shopId)) throw notFound('order');
       return r;
     };
     const audit = (request: FastifyRequest, action: AuditAction, id: number, detail?: Record<string, unknown>) =>
@@ -56,7 +56,7 @@ export function ordersRoutes(
 
     add('GET /api/orders', { access: shopStaff }, async (request) => {
       const q = request.query;
-      const visible = visibleShopIds(request.principal, shops);
+      const visible = await visibleShopIds(request.principal, shops);
       if (q.shopId !== undefined && !visible.includes(q.shopId)) throw notFound('shop');
       return {
         orders: await orders.list({
@@ -72,7 +72,7 @@ export function ordersRoutes(
 
     add('POST /api/orders', { access: shopStaff }, async (request, reply) => {
       const body = request.body;
-      if (!visibleShopIds(request.principal, shops).includes(body.shopId))
+      if (!(await visibleShopIds(request.principal, shops)).includes(body.shopId))
         throw forbidden('You can only take orders for your own shop.');
       if (
         !(await orderableHousehold(request.principal, body, deps.calls, await deps.householdExists(body.householdId)))

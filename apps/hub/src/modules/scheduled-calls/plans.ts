@@ -76,16 +76,16 @@ export function createPlans(
     if (!s || (lines !== null && !lines.includes(s.shopId))) throw notFound('call plan');
     return s;
   }
-  function line(p: Principal | null, shopId: number | undefined): number {
+  async function line(p: Principal | null, shopId: number | undefined): Promise<number> {
     const lines = linesOf(p);
-    const listening = shops.list().filter((s) => s.kind === 'listening');
+    const listening = (await shops.list()).filter((s) => s.kind === 'listening');
     const chosen = shopId ?? (lines?.length === 1 ? lines[0] : listening.length === 1 ? listening[0]!.id : undefined);
     if (chosen === undefined)
       throw badRequest('VALIDATION_FAILED', 'Choose the listening line that makes the call.', [
         { path: 'shopId', message: 'required' },
       ]);
     if (lines !== null && !lines.includes(chosen)) throw notFound('listening line');
-    const shop = shops.get(chosen);
+    const shop = await shops.get(chosen);
     if (!shop) throw notFound('listening line');
     if (shop.kind !== 'listening')
       throw new AppError(400, 'NOT_A_LISTENING_LINE', 'Planned calls are made by a listening line, not a shop.');
@@ -104,7 +104,7 @@ export function createPlans(
       };
     },
     async create(p, actor, body) {
-      const shopId = line(p, body.shopId);
+      const shopId = await line(p, body.shopId);
       if (!(await households.get(body.householdId))) throw notFound('household');
       const id = await store.create({
         householdId: body.householdId,

@@ -183,7 +183,7 @@ describe('planned listening calls', () => {
 
   it('edits and deletes plans; only the line’s listeners and city hall; bad input has stable codes', async () => {
     const created = await plan();
-    const otherLine = hub.stores.shops.create(
+    const otherLine = await hub.stores.shops.create(
       { name: '別の話し相手', category: 'listening', kind: 'listening', openingHours: [] },
       clock.now(),
     );

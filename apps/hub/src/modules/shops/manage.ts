@@ -45,52 +45,52 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
 
     const audit = (request: FastifyRequest, action: AuditAction, target: string, detail?: Record<string, unknown>) =>
       audited(ctx.audit, request, action, target, detail);
-    const managed = (request: FastifyRequest, shopId: number) => {
-      if (!shops.get(shopId)) throw notFound('shop');
+    const managed = async (request: FastifyRequest, shopId: number) => {
+      if (!(await shops.get(shopId))) throw notFound('shop');
       if (!canManageShop(request.principal, shopId))
         throw forbidden('Only city hall and this shop’s own staff can change it.');
     };
 
-    const managedItem = (request: FastifyRequest, shopId: number, itemId: number) => {
-      managed(request, shopId);
-      if (!shops.item(shopId, itemId)) throw notFound('item');
+    const managedItem = async (request: FastifyRequest, shopId: number, itemId: number) => {
+      await managed(request, shopId);
+      if (!(await shops.item(shopId, itemId))) throw notFound('item');
     };
 
     add('GET /api/shops/:id/catalogue', { access: 'staff' }, async (request) => {
       const { id } = request.params;
-      const shop = shops.get(id);
+      const shop = await shops.get(id);
       if (!shop) throw notFound('shop');
-      return { shop, items: shops.items(id) };
+      return { shop, items: await shops.items(id) };
     });
 
     add('POST /api/shops', { access: cityhall }, async (request, reply) => {
       const body = request.body;
-      const id = shops.create(body, ctx.clock.now());
+      const id = await shops.create(body, ctx.clock.now());
       await audit(request, 'shop.created', `shop:${id}`, { name: body.name, kind: body.kind });
-      return reply.status(201).send(shops.get(id)!);
+      return reply.status(201).send((await shops.get(id))!);
     });
 
     add('PATCH /api/shops/:id', { access: shopStaff }, async (request) => {
       const { id } = request.params;
-      managed(request, id);
-      shops.update(id, request.body);
+      await managed(request, id);
+      await shops.update(id, request.body);
       await audit(request, 'shop.updated', `shop:${id}`, request.body);
       return shops.get(id);
     });
 
     add('DELETE /api/shops/:id', { access: cityhall }, async (request) => {
       const { id } = request.params;
-      if (!shops.get(id)) throw notFound('shop');
-      shops.archive(id);
+      if (!(await shops.get(id))) throw notFound('shop');
+      await shops.archive(id);
       await audit(request, 'shop.archived', `shop:${id}`);
       return { ok: true as const };
     });
 
     add('POST /api/shops/:id/items', { access: shopStaff }, async (request, reply) => {
       const { id } = request.params;
-      managed(request, id);
+      await managed(request, id);
       const b = request.body;
-      const itemId = shops.addItem({
+      const itemId = await shops.addItem({
         shopId: id,
         name: b.name,
         priceYen: b.priceYen,
@@ -98,21 +98,21 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
         photoUrl: b.photoUrl ?? null,
       });
       await audit(request, 'shop.item_added', `shop:${id}`, { itemId, name: b.name });
-      return reply.status(201).send(shops.item(id, itemId)!);
+      return reply.status(201).send((await shops.item(id, itemId))!);
     });
 
     add('PATCH /api/shops/:id/items/:itemId', { access: shopStaff }, async (request) => {
       const { id, itemId } = request.params;
-      managedItem(request, id, itemId);
-      shops.updateItem(itemId, request.body);
+      await managedItem(request, id, itemId);
+      await shops.updateItem(itemId, request.body);
       await audit(request, 'shop.item_updated', `shop:${id}`, { itemId });
       return shops.item(id, itemId);
     });
 
     add('DELETE /api/shops/:id/items/:itemId', { access: shopStaff }, async (request) => {
       const { id, itemId } = request.params;
-      managedItem(request, id, itemId);
-      shops.removeItem(itemId);
+      await managedItem(request, id, itemId);
+      await shops.removeItem(itemId);
       await audit(request, 'shop.item_removed', `shop:${id}`, { itemId });
       return { ok: true as const };
     });
@@ -122,14 +122,14 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
       { access: shopStaff, bodyLimit: MAX_PHOTO_BYTES },
       async (request) => {
         const { id, itemId } = request.params;
-        managedItem(request, id, itemId);
+        await managedItem(request, id, itemId);
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0)
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the photo as image/jpeg, image/png or image/webp.');
         const mime = sniff(body);
         if (!mime || mime !== request.headers['content-type'])
           throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'That file is not a JPEG, PNG or WebP photo.');
-        shops.setPhoto(itemId, body, mime);
+        await shops.setPhoto(itemId, body, mime);
         await audit(request, 'shop.item_photo', `shop:${id}`, { itemId, bytes: body.length });
         return shops.item(id, itemId);
       },
@@ -138,7 +138,7 @@ export function shopsManagementRoutes(ctx: HubContext, shops: ShopsStore) {
     // Photos are product pictures, shown on terminals and consoles alike.
     add('GET /api/shop-photos/:id', { access: 'public' }, async (request, reply) => {
       const { id } = request.params;
-      const p = shops.photo(id);
+      const p = await shops.photo(id);
       if (!p) throw notFound('photo');
       return reply
         .header('content-type', p.mime)

@@ -6,7 +6,7 @@ import type { ShopsStore } from './store';
 export function shopsRoutes(shops: ShopsStore) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     route(app, 'GET /api/shops', { config: { access: 'staff' }, tags: ['shops'] }, async () => ({
-      shops: shops.list(),
+      shops: await shops.list(),
     }));
   };
 }

@@ -1,29 +1,35 @@
-/** SQL for shops (and the listening line) and their catalogues. */
+/**
+ * Shops (and the listening line) and their catalogues, on both engines (one SQL text over
+ * db/sql.ts; store.test.ts runs on SQLite and PostgreSQL).
+ */
 import { randomBytes } from 'node:crypto';
 import type { CatalogueItem, OpeningHours, Shop, ShopKind } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
-import { list, one } from '../../db/rows';
+import type { Sql } from '../../db/sql';
 
 export type PhotoMime = 'image/jpeg' | 'image/png' | 'image/webp';
 
 export interface ShopsStore {
-  create(s: { name: string; category: string; kind: ShopKind; openingHours: OpeningHours }, now: number): number;
-  get(id: number): Shop | undefined;
+  create(
+    s: { name: string; category: string; kind: ShopKind; openingHours: OpeningHours },
+    now: number,
+  ): Promise<number>;
+  get(id: number): Promise<Shop | undefined>;
   /** Shops in service (archived shops are left out). */
-  list(): Shop[];
-  exists(id: number): boolean;
-  update(id: number, patch: { name?: string; category?: string; openingHours?: OpeningHours }): void;
-  archive(id: number): void;
-  addItem(i: Omit<CatalogueItem, 'id'>): number;
-  items(shopId: number): CatalogueItem[];
-  item(shopId: number, itemId: number): CatalogueItem | undefined;
+  list(): Promise<Shop[]>;
+  exists(id: number): Promise<boolean>;
+  update(id: number, patch: { name?: string; category?: string; openingHours?: OpeningHours }): Promise<void>;
+  archive(id: number): Promise<void>;
+  addItem(i: Omit<CatalogueItem, 'id'>): Promise<number>;
+  items(shopId: number): Promise<CatalogueItem[]>;
+  item(shopId: number, itemId: number): Promise<CatalogueItem | undefined>;
+  /** Details and the photo URL in one unit of work. */
   updateItem(
     itemId: number,
     patch: { name?: string; priceYen?: number; unit?: string; photoUrl?: string | null },
-  ): void;
-  removeItem(itemId: number): void;
-  setPhoto(itemId: number, photo: Buffer, mime: PhotoMime): void;
-  photo(itemId: number): { data: Buffer; mime: PhotoMime } | undefined;
+  ): Promise<void>;
+  removeItem(itemId: number): Promise<void>;
+  setPhoto(itemId: number, photo: Buffer, mime: PhotoMime): Promise<void>;
+  photo(itemId: number): Promise<{ data: Buffer; mime: PhotoMime } | undefined>;
 }
 
 interface ShopRow {
@@ -41,55 +47,72 @@ const toShop = (r: ShopRow): Shop => ({
   openingHours: JSON.parse(r.opening_hours) as OpeningHours,
 });
 
-const ITEM_COLUMNS = 'id, shop_id AS shopId, name, price_yen AS priceYen, unit, photo_url AS photoUrl';
+const SHOP_COLUMNS = 'id, name, category, kind, opening_hours';
+const ITEM_COLUMNS = 'id, shop_id AS "shopId", name, price_yen AS "priceYen", unit, photo_url AS "photoUrl"';
+const GET = `SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ? AND archived = 0`;
 
-export function createSqliteShopsStore(db: Db): ShopsStore {
-  const s = {
-    insert: db.prepare('INSERT INTO shops (name, category, kind, opening_hours, created_at) VALUES (?, ?, ?, ?, ?)'),
-    get: db.prepare('SELECT * FROM shops WHERE id = ? AND archived = 0'),
-    list: db.prepare('SELECT * FROM shops WHERE archived = 0 ORDER BY kind DESC, id'),
-    update: db.prepare(
-      'UPDATE shops SET name = COALESCE(@name, name), category = COALESCE(@category, category), opening_hours = COALESCE(@hours, opening_hours) WHERE id = @id',
-    ),
-    archive: db.prepare('UPDATE shops SET archived = 1 WHERE id = ?'),
-    insertItem: db.prepare('INSERT INTO shop_items (shop_id, name, price_yen, unit, photo_url) VALUES (?, ?, ?, ?, ?)'),
-    items: db.prepare(`SELECT ${ITEM_COLUMNS} FROM shop_items WHERE shop_id = ? AND active = 1 ORDER BY id`),
-    item: db.prepare(`SELECT ${ITEM_COLUMNS} FROM shop_items WHERE shop_id = ? AND id = ? AND active = 1`),
-    updateItem: db.prepare(
-      'UPDATE shop_items SET name = COALESCE(@name, name), price_yen = COALESCE(@priceYen, price_yen), unit = COALESCE(@unit, unit) WHERE id = @id',
-    ),
-    setPhotoUrl: db.prepare('UPDATE shop_items SET photo_url = ?, photo = NULL, photo_mime = NULL WHERE id = ?'),
-    removeItem: db.prepare('UPDATE shop_items SET active = 0 WHERE id = ?'),
-    setPhoto: db.prepare('UPDATE shop_items SET photo = ?, photo_mime = ?, photo_url = ? WHERE id = ?'),
-    photo: db.prepare('SELECT photo, photo_mime FROM shop_items WHERE id = ? AND active = 1 AND photo IS NOT NULL'),
-  };
+export function createShopsStore(sql: Sql): ShopsStore {
   return {
-    create: (x, now) =>
-      Number(s.insert.run(x.name, x.category, x.kind, JSON.stringify(x.openingHours), now).lastInsertRowid),
-    get: (id) => one(s.get, toShop, id),
-    list: () => list(s.list, toShop),
-    exists: (id) => s.get.get(id) !== undefined,
-    update: (id, p) =>
-      void s.update.run({
-        id,
-        name: p.name ?? null,
-        category: p.category ?? null,
-        hours: p.openingHours ? JSON.stringify(p.openingHours) : null,
-      }),
-    archive: (id) => void s.archive.run(id),
-    addItem: (i) => Number(s.insertItem.run(i.shopId, i.name, i.priceYen, i.unit, i.photoUrl).lastInsertRowid),
-    items: (shopId) => s.items.all(shopId) as CatalogueItem[],
-    item: (shopId, itemId) => s.item.get(shopId, itemId) as CatalogueItem | undefined,
-    updateItem(itemId, p) {
-      s.updateItem.run({ id: itemId, name: p.name ?? null, priceYen: p.priceYen ?? null, unit: p.unit ?? null });
-      if (p.photoUrl !== undefined) s.setPhotoUrl.run(p.photoUrl, itemId);
+    create: async (x, now) =>
+      (await sql.get<{ id: number }>(
+        'INSERT INTO shops (name, category, kind, opening_hours, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+        [x.name, x.category, x.kind, JSON.stringify(x.openingHours), now],
+      ))!.id,
+    get: async (id) => {
+      const r = await sql.get<ShopRow>(GET, [id]);
+      return r && toShop(r);
     },
-    removeItem: (itemId) => void s.removeItem.run(itemId),
+    list: async () =>
+      (await sql.all<ShopRow>(`SELECT ${SHOP_COLUMNS} FROM shops WHERE archived = 0 ORDER BY kind DESC, id`)).map(
+        toShop,
+      ),
+    exists: async (id) => (await sql.get(GET, [id])) !== undefined,
+    update: async (id, p) =>
+      void (await sql.run(
+        'UPDATE shops SET name = COALESCE(?, name), category = COALESCE(?, category), opening_hours = COALESCE(?, opening_hours) WHERE id = ?',
+        [p.name ?? null, p.category ?? null, p.openingHours ? JSON.stringify(p.openingHours) : null, id],
+      )),
+    archive: async (id) => void (await sql.run('UPDATE shops SET archived = 1 WHERE id = ?', [id])),
+    addItem: async (i) =>
+      (await sql.get<{ id: number }>(
+        'INSERT INTO shop_items (shop_id, name, price_yen, unit, photo_url) VALUES (?, ?, ?, ?, ?) RETURNING id',
+        [i.shopId, i.name, i.priceYen, i.unit, i.photoUrl],
+      ))!.id,
+    items: (shopId) =>
+      sql.all<CatalogueItem>(`SELECT ${ITEM_COLUMNS} FROM shop_items WHERE shop_id = ? AND active = 1 ORDER BY id`, [
+        shopId,
+      ]),
+    item: (shopId, itemId) =>
+      sql.get<CatalogueItem>(`SELECT ${ITEM_COLUMNS} FROM shop_items WHERE shop_id = ? AND id = ? AND active = 1`, [
+        shopId,
+        itemId,
+      ]),
+    updateItem: (itemId, p) =>
+      sql.transaction(async (tx) => {
+        await tx.run(
+          'UPDATE shop_items SET name = COALESCE(?, name), price_yen = COALESCE(?, price_yen), unit = COALESCE(?, unit) WHERE id = ?',
+          [p.name ?? null, p.priceYen ?? null, p.unit ?? null, itemId],
+        );
+        if (p.photoUrl !== undefined)
+          await tx.run('UPDATE shop_items SET photo_url = ?, photo = NULL, photo_mime = NULL WHERE id = ?', [
+            p.photoUrl,
+            itemId,
+          ]);
+      }),
+    removeItem: async (itemId) => void (await sql.run('UPDATE shop_items SET active = 0 WHERE id = ?', [itemId])),
     // The URL changes with each upload so caches never show an old photo.
-    setPhoto: (itemId, photo, mime) =>
-      void s.setPhoto.run(photo, mime, `/api/shop-photos/${itemId}?v=${randomBytes(4).toString('hex')}`, itemId),
-    photo(itemId) {
-      const r = s.photo.get(itemId) as { photo: Buffer; photo_mime: PhotoMime } | undefined;
+    setPhoto: async (itemId, photo, mime) =>
+      void (await sql.run('UPDATE shop_items SET photo = ?, photo_mime = ?, photo_url = ? WHERE id = ?', [
+        photo,
+        mime,
+        `/api/shop-photos/${itemId}?v=${randomBytes(4).toString('hex')}`,
+        itemId,
+      ])),
+    async photo(itemId) {
+      const r = await sql.get<{ photo: Buffer; photo_mime: PhotoMime }>(
+        'SELECT photo, photo_mime FROM shop_items WHERE id = ? AND active = 1 AND photo IS NOT NULL',
+        [itemId],
+      );
       return r && { data: r.photo, mime: r.photo_mime };
     },
   };

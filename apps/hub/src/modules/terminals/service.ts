@@ -212,7 +212,7 @@ export function createTerminalsService(
         householdName: h.name,
         language: h.language,
         districtId: h.districtId,
-        shops: shops.list().map((s) => ({ id: s.id, name: s.name, category: s.category, kind: s.kind })),
+        shops: (await shops.list()).map((s) => ({ id: s.id, name: s.name, category: s.category, kind: s.kind })),
       };
     },
 
