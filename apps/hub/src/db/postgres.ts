@@ -41,6 +41,14 @@ export async function openPostgres(url: string, options: { migrate?: boolean; ma
 /** Runs `fn` in one transaction on one connection: committed if it returns, rolled back if it throws. */
 export async function inTransaction<T>(pool: Pg, fn: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client that loses its server between two statements emits 'error' with nobody
+  // listening (the pool listens to idle ones only), which would crash the hub: the unit of work's next
+  // statement fails instead, and the client is not given back to the pool.
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -50,7 +58,8 @@ export async function inTransaction<T>(pool: Pg, fn: (client: PgClient) => Promi
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(lost);
   }
 }
 
