@@ -176,7 +176,10 @@ export function createDelivery(
     if (a.expiresAt !== null && a.expiresAt <= now)
       return notifyStaff((await store.setStatus(a.id, 'expired', now)).id);
     const householdIds = await store.resolveTarget(a.target);
-    return sent(await store.publish(a.id, householdIds, now), householdIds); // persisted first, then sent
+    const stored = await store.publish(a.id, householdIds, now);
+    // Not scheduled any more (cancelled meanwhile, or sent by another hub): nothing to send.
+    if (!stored) return notifyStaff(a.id);
+    return sent(stored, householdIds); // persisted first, then sent
   }
 
   async function expire(id: number): Promise<Announcement | undefined> {

@@ -103,6 +103,21 @@ describe.each(ENGINES)('announcements store on %s', (engine) => {
     expect(await store.addTargets(a.id, [ids[0]!, ids[1]!, more!])).toEqual([more]);
   });
 
+  it('sends a scheduled announcement once, even when two timers publish it at once', async () => {
+    const [h1, h2] = await households(2);
+    const a = await store.add(draft({ sendAt: 5000 }));
+    const results = await Promise.all([store.publish(a.id, [h1!, h2!], 5000), store.publish(a.id, [h1!, h2!], 5000)]);
+    expect(results.filter((r) => r !== undefined)).toEqual([
+      expect.objectContaining({ id: a.id, status: 'published', publishedAt: 5000 }),
+    ]);
+    expect(await store.targetHouseholdIds(a.id)).toEqual([h1, h2]);
+    // Cancelled before its time: not sent.
+    const b = await store.add(draft({ sendAt: 5000 }));
+    await store.setStatus(b.id, 'cancelled', 4000, { cancelledAt: 4000 });
+    expect(await store.publish(b.id, [h1!], 5000)).toBeUndefined();
+    expect(await store.targetHouseholdIds(b.id)).toEqual([]);
+  });
+
   it('stores nothing of an announcement whose unit of work fails (a target that does not exist)', async () => {
     const before = await count('announcements');
     await expect(store.add(draft(), { householdIds: [1, 987_654], at: 2000 })).rejects.toMatchObject({

@@ -53,8 +53,12 @@ export interface AnnouncementsStore {
   /** The latest announcements with their receipt counts, in one query. */
   listWithCounts(limit: number): Promise<AnnouncementWithCounts[]>;
   byStatus(status: AnnouncementStatus): Promise<AnnouncementRecord[]>;
-  /** Sets status published and freezes the target households. */
-  publish(id: number, householdIds: number[], at: number): Promise<AnnouncementRecord>;
+  /**
+   * Sets a scheduled announcement published and freezes its target households, in one unit of
+   * work; undefined (and nothing stored) when it is not scheduled any more: cancelled meanwhile, or
+   * sent by another hub's timer (the row decides, so it is sent once).
+   */
+  publish(id: number, householdIds: number[], at: number): Promise<AnnouncementRecord | undefined>;
   setStatus(
     id: number,
     status: AnnouncementStatus,
@@ -190,13 +194,15 @@ export function createAnnouncementsStore(sql: Sql): AnnouncementsStore {
       (await sql.all<Row & Extras>(`${WITH_EXTRAS} WHERE a.status = ? ORDER BY a.id`, [status])).map(joined),
     publish: (id, householdIds, at) =>
       sql.transaction(async (tx) => {
-        await createAnnouncementsStore(tx).addTargets(id, householdIds);
-        return found(
-          await tx.get<Row>(
-            "UPDATE announcements SET status = 'published', published_at = ?, updated_at = ? WHERE id = ? RETURNING *",
-            [at, at, id],
-          ),
+        // The row first: on PostgreSQL a second hub's update waits for this one and then finds it published.
+        const row = await tx.get<Row>(
+          `UPDATE announcements SET status = 'published', published_at = ?, updated_at = ?
+           WHERE id = ? AND status = 'scheduled' RETURNING *`,
+          [at, at, id],
         );
+        if (!row) return undefined;
+        await createAnnouncementsStore(tx).addTargets(id, householdIds);
+        return toRecord(row);
       }),
     setStatus: async (id, status, at, extra = {}) =>
       found(
