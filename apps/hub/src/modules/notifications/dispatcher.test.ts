@@ -13,9 +13,9 @@ import { createHealth } from '../../plugins/health';
 import { createMetrics } from '../../plugins/metrics';
 import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
 import { MINUTE } from '../../testing/fake-clock';
-import { createWatchStore } from '../watch/store';
 import type { NotificationChannel, OutgoingMessage, SendOutcome } from './channel';
 import { CLAIM_MS, createDispatcher, type Dispatcher, RETRY_BACKOFF_MS } from './dispatcher';
+import { newAlert, newUser } from './fixtures';
 import { createLinks } from './links';
 import { createNotificationsStore, type NotificationsStore } from './store';
 
@@ -105,24 +105,8 @@ describe.each(ENGINES)('notification dispatcher, two hubs on %s', (engine) => {
   });
   beforeEach(async () => {
     alertState = 'open';
-    const household = await db.newHousehold();
-    alertId = (await createWatchStore(engineSql(db)).create({
-      kind: 'missed_checkin',
-      householdId: household,
-      districtId: 1,
-      day: '2026-01-05',
-      sinceAt: 0,
-      level: 1,
-      openedAt: clock.now(),
-      nextStepAt: clock.now() + 3_600_000,
-      possibleOutage: false,
-    }))!;
-    userId = (
-      await db.query<{ id: number }>(
-        "INSERT INTO users (username, display_name, password_hash, role, created_at) VALUES (?, 'W', 'x', 'watcher', 0) RETURNING id",
-        [`watcher-${alertId}`],
-      )
-    )[0]!.id;
+    alertId = await newAlert(db, clock.now());
+    userId = await newUser(db);
   });
   afterEach(async () => {
     // A test that failed midway may have left a send held: nothing waits for it forever.

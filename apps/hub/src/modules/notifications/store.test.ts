@@ -5,7 +5,7 @@
  * while pending, an alert settled once, and a link used once.
  */
 import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
-import { createWatchStore } from '../watch/store';
+import { newAlert as createAlert, newUser as createUser } from './fixtures';
 import { createNotificationsStore, type NewDelivery, type NotificationsStore } from './store';
 
 const UNIQUE = /UNIQUE|unique|duplicate key/;
@@ -17,27 +17,8 @@ describe.each(ENGINES)('notifications store on %s', (engine) => {
   let store: NotificationsStore;
   let n = 0;
 
-  const newUser = async (role = 'watcher', disabled = 0) =>
-    (
-      await db.query<{ id: number }>(
-        'INSERT INTO users (username, display_name, password_hash, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0) RETURNING id',
-        [`user${++n}`, `利用者${n}`, 'x', role, disabled],
-      )
-    )[0]!.id;
-  const newAlert = async (on = db) => {
-    const household = await on.newHousehold();
-    return (await createWatchStore(engineSql(on)).create({
-      kind: 'missed_checkin',
-      householdId: household,
-      districtId: 1,
-      day: '2026-01-05',
-      sinceAt: 0,
-      level: 1,
-      openedAt: 1000,
-      nextStepAt: 5000,
-      possibleOutage: false,
-    }))!;
-  };
+  const newUser = (role?: string, disabled?: number) => createUser(db, role, disabled);
+  const newAlert = (on = db) => createAlert(on);
   const delivery = (alertId: number, userId: number, extra: Partial<NewDelivery> = {}): NewDelivery => ({
     alertId,
     userId,
@@ -92,24 +73,9 @@ describe.each(ENGINES)('notifications store on %s', (engine) => {
     });
     await store.deviceSucceeded(first.id, 50);
     expect(await store.devices(a)).toEqual([{ ...first, lastSuccessAt: 50 }]);
-    const moved = await store.saveDevice({
-      userId: b,
-      endpoint,
-      p256dh: 'k2',
-      auth: 'a2',
-      label: 'タブレット',
-      createdAt: 2,
-    });
-    expect(moved).toEqual({
-      id: first.id,
-      userId: b,
-      endpoint,
-      p256dh: 'k2',
-      auth: 'a2',
-      label: 'タブレット',
-      createdAt: 2,
-      lastSuccessAt: null,
-    });
+    const again = { userId: b, endpoint, p256dh: 'k2', auth: 'a2', label: 'タブレット', createdAt: 2 };
+    const moved = await store.saveDevice(again);
+    expect(moved).toEqual({ ...again, id: first.id, lastSuccessAt: null });
     expect(await store.devices(a)).toEqual([]);
     expect(await store.device(first.id)).toEqual(moved);
     await expect(
@@ -262,11 +228,7 @@ describe.each(ENGINES)('notifications store on %s', (engine) => {
       const s = createNotificationsStore(engineSql(fresh));
       expect(await s.nextDueAt()).toBeNull();
       const alertId = await newAlert(fresh);
-      const user = (
-        await fresh.query<{ id: number }>(
-          "INSERT INTO users (username, display_name, password_hash, role, created_at) VALUES ('w', 'W', 'x', 'watcher', 0) RETURNING id",
-        )
-      )[0]!.id;
+      const user = await createUser(fresh);
       const [late, early] = await s.createDeliveries([
         delivery(alertId, user, { now: 300 }),
         delivery(alertId, user, { now: 100, address: 'other' }),
