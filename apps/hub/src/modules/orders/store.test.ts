@@ -42,6 +42,20 @@ describe.each(ENGINES)('orders store on %s', (engine) => {
       (m) => m.kind,
     );
 
+  /** The shop sends the order to the terminal (its confirm request stored with it). */
+  const sendToTerminal = (id: number) =>
+    store.transition({ id, from: 'draft', to: 'awaiting_confirmation', now: 2000, tell: 'confirm_request' });
+  /** The resident's はい at 3000 (with `tell`, the status message stored with it). */
+  const confirm = (id: number, tell?: 'status') =>
+    store.transition({
+      id,
+      from: 'awaiting_confirmation',
+      to: 'received',
+      now: 3000,
+      patch: { confirmedAt: 3000 },
+      tell,
+    });
+
   beforeAll(async () => {
     db = await openEngine(engine);
     store = createOrdersStore(engineSql(db));
@@ -108,13 +122,7 @@ describe.each(ENGINES)('orders store on %s', (engine) => {
     expect(await store.get(id)).toMatchObject({ status: 'draft', updatedAt: 1000 });
     expect(await messages(id)).toEqual([]);
 
-    const sent = await store.transition({
-      id,
-      from: 'draft',
-      to: 'awaiting_confirmation',
-      now: 2000,
-      tell: 'confirm_request',
-    });
+    const sent = await sendToTerminal(id);
     expect(sent).toEqual({ messageId: expect.any(Number) });
     expect(await store.pendingMessages(householdId)).toEqual([
       { id: sent!.messageId, orderId: id, householdId, kind: 'confirm_request' },
@@ -122,14 +130,7 @@ describe.each(ENGINES)('orders store on %s', (engine) => {
 
     // はい and いいえ at once (two taps, two hubs): one answer is stored.
     const answers = await Promise.all([
-      store.transition({
-        id,
-        from: 'awaiting_confirmation',
-        to: 'received',
-        now: 3000,
-        patch: { confirmedAt: 3000 },
-        tell: 'status',
-      }),
+      confirm(id, 'status'),
       store.transition({ id, from: 'awaiting_confirmation', to: 'draft', now: 3000 }),
     ]);
     expect(answers.filter((x) => x !== null)).toHaveLength(1);
@@ -154,13 +155,7 @@ describe.each(ENGINES)('orders store on %s', (engine) => {
     expect(await store.get(id)).toMatchObject({ status: 'awaiting_confirmation', updatedAt: 2000 });
     expect(await messages(id)).toEqual([]);
 
-    await store.transition({
-      id,
-      from: 'awaiting_confirmation',
-      to: 'received',
-      now: 3000,
-      patch: { confirmedAt: 3000 },
-    });
+    await confirm(id);
     await store.transition({ id, from: 'received', to: 'preparing', now: 4000 });
     await store.transition({ id, from: 'preparing', to: 'out_for_delivery', now: 5000 });
     // Delivered says how the resident seemed (the database insists).
@@ -212,13 +207,7 @@ describe.each(ENGINES)('orders store on %s', (engine) => {
     });
 
     // Confirmed: nothing changes any more.
-    await store.transition({
-      id,
-      from: 'awaiting_confirmation',
-      to: 'received',
-      now: 3000,
-      patch: { confirmedAt: 3000 },
-    });
+    await confirm(id);
     expect(await store.replaceLines(id, [line('牛乳')], 'y', 3100)).toBe(false);
     expect(await store.get(id)).toMatchObject({ status: 'received', note: '午後に', lines: [line('納豆')] });
 
@@ -239,21 +228,8 @@ describe.each(ENGINES)('orders store on %s', (engine) => {
     const householdId = await db.newHousehold();
     const stranger = await db.newHousehold();
     const id = await draft(householdId);
-    const m1 = (await store.transition({
-      id,
-      from: 'draft',
-      to: 'awaiting_confirmation',
-      now: 2000,
-      tell: 'confirm_request',
-    }))!;
-    const m2 = (await store.transition({
-      id,
-      from: 'awaiting_confirmation',
-      to: 'received',
-      now: 3000,
-      patch: { confirmedAt: 3000 },
-      tell: 'status',
-    }))!;
+    const m1 = (await sendToTerminal(id))!;
+    const m2 = (await confirm(id, 'status'))!;
     expect((await store.pendingMessages(householdId)).map((m) => [m.id, m.kind])).toEqual([
       [m1.messageId, 'confirm_request'],
       [m2.messageId, 'status'],
