@@ -262,6 +262,7 @@ export const staffWire = {
     'call:ended': notification(CallEnded, ended),
     'call:signal': notification(CallSignal, signal),
     'call:queueChanged': notification(QueueView, ex.queueView),
+    /** The operator's own state changed: to that operator's tabs only (others see it in `call:queueChanged`). */
     'call:operatorChanged': notification(OperatorState, ex.operatorState),
     /** This tab's view of the operator's calls changed (answered here or elsewhere, the resident's side, the peer). */
     'call:stateChanged': notification(StaffCallSync, staffSync),

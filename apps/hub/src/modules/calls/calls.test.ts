@@ -94,6 +94,27 @@ describe('calls over real Socket.IO', () => {
     expect(state.availability).toBe('after_call_work');
   });
 
+  it('an operator’s own state goes to that operator; the shop and city hall see it in the queue view', async () => {
+    const op = await staff('operator');
+    const cityhall = await staff('cityhall');
+    const others: string[] = [];
+    cityhall.on('call:operatorChanged', () => others.push('cityhall'));
+    const mine = nextEvent<{ operatorId: number; availability: string }>(op, 'call:operatorChanged');
+    const seen = new Promise<{ operators: { operatorId: number; availability: string }[] }>((resolve) =>
+      cityhall.on(
+        'call:queueChanged',
+        (q: { shopId: number; operators: { operatorId: number; availability: string }[] }) => {
+          const me = q.operators.find((o) => o.operatorId === hub.fixture.users.operator);
+          if (q.shopId === hub.fixture.shopId && me?.availability === 'available') resolve(q);
+        },
+      ),
+    );
+    await emitAck(op, 'call:setAvailability', { availability: 'available' });
+    expect(await mine).toMatchObject({ operatorId: hub.fixture.users.operator, availability: 'available' });
+    await seen;
+    expect(others).toEqual([]);
+  });
+
   it('the operator can hang up too', async () => {
     const { t, op, callId } = await connectedCall();
     const ended = nextEvent(t, 'call:ended');

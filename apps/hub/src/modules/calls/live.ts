@@ -67,12 +67,14 @@ export async function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): 
     for (const operatorId of staff)
       for (const socketId of presence.staff.get(operatorId) ?? [])
         sockets.staff.to(socketId).emit('call:stateChanged', staffView(api, operatorId, socketId));
+    // Only the operator's own tabs read `call:operatorChanged` (their own state); the shop and city
+    // hall see every operator's state in the queue view sent below, once per turn. Sent to both, each
+    // change was a write to every staff socket of the shop and city hall, the largest CPU cost of a
+    // busy hour's routing (issue 17).
     for (const id of operators) {
       const op = router.operator(id);
       if (!op) continue;
-      sockets.staff
-        .to([rooms.shop(op.queueId), rooms.role('cityhall')])
-        .emit('call:operatorChanged', views.operatorState(id));
+      sockets.staff.to(rooms.user(id)).emit('call:operatorChanged', views.operatorState(id));
       dirtyQueues.add(op.queueId);
     }
     const queues = [...dirtyQueues];
