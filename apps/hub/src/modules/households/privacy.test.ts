@@ -93,8 +93,12 @@ describe('per-household export and erasure', () => {
     expect(exported.callNotes.map((n) => n.note)).toEqual(['咳が続いている']);
     expect(exported.callSchedules).toHaveLength(1);
 
+    // Copies of the name kept in memory (the calls' views) are told to forget it.
+    const changed: (number | null)[] = [];
+    hub.ctx.events.on('household.changed', (e) => changed.push(e.householdId));
     const res = await call(admin, 'POST', `/api/households/${h}/erase`);
     expect(res.statusCode).toBe(200);
+    expect(changed).toEqual([h]);
     expect(res.json() as HouseholdErasure).toMatchObject({ householdId: h, residents: before.residents.length });
     const after = (await call(admin, 'GET', `/api/households/${h}/export`)).json() as HouseholdExport;
     expect(after.household).toMatchObject({ name: '', address: '', phone: null, notes: '', close_reason: '' });

@@ -89,6 +89,8 @@ export function householdsRoutes(
       if (h.closedAt === null)
         throw new AppError(409, 'HOUSEHOLD_OPEN', 'Close this household before erasing its personal data.');
       const result = await privacy.erase(id, ctx.clock.now());
+      // Copies kept in memory (the calls' household names), here and on other hubs, forget the name.
+      householdChanged(ctx, id);
       // Ids and counts only: the audit log is append-only and must not keep what was erased.
       await audited(ctx.audit, request, 'household.erased', `household:${id}`, { ...result });
       return result;
