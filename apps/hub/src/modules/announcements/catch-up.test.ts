@@ -37,8 +37,13 @@ describe('catch-up list from the kept published set', () => {
     const patched = await cityhall({ method: 'PATCH', url: `/api/announcements/${a}`, payload: { bodyJa: '訂正' } });
     expect(patched.statusCode).toBe(200);
     expect(await shown(h0)).toEqual([[a, 2]]);
+    // What the receipts and the clip's fast path ask first: the kept targets, without a query.
+    expect([svc.targetedNow(a, h0), svc.targetedNow(b, h1), svc.targetedNow(b, h0)]).toEqual([true, true, undefined]);
     expect((await cityhall({ method: 'POST', url: `/api/announcements/${a}/cancel` })).statusCode).toBe(200);
+    // A change drops the kept set: nothing is said from memory until it is read again.
+    expect(svc.targetedNow(a, h0)).toBeUndefined();
     expect(await shown(h0)).toEqual([]);
     expect(await shown(h1)).toEqual([[b, 1]]);
+    expect([svc.targetedNow(a, h0), svc.targetedNow(b, h1)]).toEqual([undefined, true]);
   });
 });

@@ -18,9 +18,14 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
   const store = createAnnouncementsStore(hub.ctx.sql);
   const receipts =
     hub.ctx.sql.engine === 'sqlite' ? createSqliteReceiptsStore(hub.ctx.db) : createReceiptsStore(hub.ctx.sql);
+  // The clip's check asks the kept targets of the published announcements first (set once the
+  // service exists), the database only when they do not say: every terminal of the city asks within
+  // seconds of an alert.
+  const stored = createSqliteTargetCheck(hub.ctx.db);
+  let kept: AnnouncementsService['targetedNow'] = () => undefined;
   const speech = await registerSpeech(hub, {
     content: createSqliteSpokenContentStore(hub.ctx.db).content,
-    isTargeted: createSqliteTargetCheck(hub.ctx.db),
+    isTargeted: (id, householdId) => kept(id, householdId) ?? stored(id, householdId),
   });
   const apiKeys = createSqliteAccountReads(hub.ctx.db);
   const service = createAnnouncementsService(hub.ctx, {
@@ -31,6 +36,7 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
     apiKeyExists: (id) => apiKeys.apiKeyById(id) !== undefined,
     speech,
   });
+  kept = service.targetedNow;
   registerAnnouncementSockets(hub.ctx, service);
   // For the "emergency not delivered" alert (docs/prometheus): read at scrape time.
   const undelivered = () => receipts.undeliveredEmergencies();

@@ -188,11 +188,11 @@ export function createReceipts(
 
   return {
     async record(terminal, p) {
-      // Answered at once where it can be (SQLite, or the kept targets of a published announcement):
-      // 10,000 receipts after a fan-out do not each wait for a query.
+      // Answered at once where it can be (the kept targets of a published announcement, else
+      // SQLite's query): 10,000 receipts after a fan-out do not each wait for a query, nor run one.
       const targeted =
-        receipts.isTargetedNow?.(p.announcementId, terminal.householdId) ??
         knownTarget(p.announcementId, terminal.householdId) ??
+        receipts.isTargetedNow?.(p.announcementId, terminal.householdId) ??
         (await receipts.isTargeted(p.announcementId, terminal.householdId));
       if (!targeted) throw notFound('announcement');
       if (p.stage === 'answered' && !p.answer) {

@@ -66,6 +66,11 @@ export interface AnnouncementsService {
   /** What a terminal of this household should show now, oldest first. */
   forHousehold(householdId: number): Promise<TerminalAnnouncement[]>;
   receipt(terminal: { terminalId: number; householdId: number }, p: ReceiptPayload): Promise<void>;
+  /**
+   * True when the published announcements kept in memory (the catch-up list) target this household;
+   * undefined when they do not say (not read yet, not kept, not targeted as far as they know).
+   */
+  targetedNow(announcementId: number, householdId: number): true | undefined;
   /** The sender a request comes from: a person, or an API key with the policy city hall set for it. */
   senderFor(principal: Principal | null): Promise<Sender>;
   senderPolicies(): Promise<SenderPolicy[]>;
@@ -142,6 +147,7 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
   });
 
   return {
+    targetedNow: catchUp.targeted,
     create: compose.create,
     approve: compose.approve,
     update: compose.update,
