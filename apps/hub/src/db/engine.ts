@@ -28,9 +28,6 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv, problems: string[]): 
  */
 export const STORES_NOT_ON_POSTGRES: readonly string[] = [
   'announcement speech',
-  // The live calls read household and user names synchronously from the SQLite file
-  // (createSqliteHouseholdReads, createSqliteAccountReads): on PostgreSQL they would find nothing.
-  'call views (household and user reads)',
 ];
 
 /** Why a hub given TSUNAGU_DATABASE_URL does not start yet (rather than quietly using SQLite). */

@@ -1,7 +1,6 @@
 /** Registers the calls capability: queues and routing, signalling, call history. */
 import type { HubCore } from '../../core';
-import { createSqliteAccountReads } from '../accounts/store';
-import { createSqliteHouseholdReads } from '../households/sqlite-reads';
+import { createCallsDirectory } from './directory';
 import { callsRoutes } from './routes';
 import { type CallsService, createCallsService } from './service';
 import { registerCallSockets } from './socket';
@@ -11,8 +10,7 @@ export async function registerCalls(hub: HubCore): Promise<CallsService> {
   const calls = await createCallsService(hub.ctx, {
     store: createCallsStore(hub.ctx.sql),
     shops: hub.stores.shops.directory,
-    households: createSqliteHouseholdReads(hub.ctx.db),
-    accounts: createSqliteAccountReads(hub.ctx.db),
+    directory: await createCallsDirectory(hub.ctx, hub.stores.households, hub.stores.accounts),
   });
   registerCallSockets(hub.ctx, calls);
   hub.app.addHook('preClose', async () => calls.dispose());

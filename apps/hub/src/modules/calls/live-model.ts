@@ -8,9 +8,8 @@ import type { CallEnded, CallEndReason, CallInfo, ResidentState, User } from '@t
 import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
 import { AppError } from '../../lib/errors';
-import type { SqliteAccountReads } from '../accounts/store';
-import type { HouseholdReads } from '../households/sqlite-reads';
 import type { ShopDirectory } from '../shops/directory';
+import type { CallsDirectory } from './directory';
 import type { CallRouter } from './router';
 import { type RouterConfig, RouterError } from './router-model';
 import type { CallRecord, CallsStore } from './store';
@@ -44,8 +43,8 @@ export interface LiveCall {
 export interface CallsServiceDeps {
   store: CallsStore;
   shops: ShopDirectory;
-  households: HouseholdReads;
-  accounts: Pick<SqliteAccountReads, 'userById'>;
+  /** Household names and terminals, staff names, kept in memory (directory.ts). */
+  directory: CallsDirectory;
   routerConfig?: Partial<RouterConfig>;
   /** Set by the orders module: which shop and household an order belongs to. */
   orderLookup?: (orderId: number) => Promise<{ shopId: number; householdId: number } | null>;

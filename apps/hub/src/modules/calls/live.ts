@@ -19,7 +19,7 @@ export async function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): 
   const live = new Map<number, LiveCall>();
   const router = new CallRouter(clock, (e) => onEffect(e), deps.routerConfig);
   router.loadHistory(await store.history(clock.now() - router.config.statsWindowMs));
-  const views = createCallViews({ events: ctx.events, clock, timeZone: ctx.config.timeZone, router, ...deps });
+  const views = createCallViews({ clock, timeZone: ctx.config.timeZone, router, ...deps });
 
   // Persisted first, then sent, once per turn of the event loop (setImmediate): every call change
   // made in this turn is committed in one transaction, then the messages about them go out in the
@@ -164,7 +164,7 @@ export async function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): 
   const answeredBy = new Map<string, number>();
   const lastOperator: LiveCalls['lastOperator'] = async (householdId, shopId) =>
     answeredBy.get(`${householdId}:${shopId}`) ?? (await store.lastOperator(householdId, shopId));
-  const activeTerminal = (householdId: number) => deps.households.get(householdId)?.terminal?.id ?? null;
+  const activeTerminal = (householdId: number) => deps.directory.household(householdId)?.terminalId ?? null;
 
   // Each of an operator's tabs is told how its calls look once per turn, after the messages.
   function pushStaff(operatorId: number | null) {

@@ -42,7 +42,11 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
 
   /** Staff ring a resident's terminal (the operator is busy with it while it rings). */
   async function callOut(p: StaffParty, householdId: number, shopId: number): Promise<CallInfo> {
-    const terminalId = calls.activeTerminal(householdId);
+    // Not known here yet (enrolled a moment ago, or on another hub): read it before refusing.
+    const terminalId =
+      calls.activeTerminal(householdId) ??
+      (await calls.deps.directory.refreshHousehold(householdId))?.terminalId ??
+      null;
     if (terminalId === null) throw fail(409, 'NO_TERMINAL', 'This household has no terminal.');
     for (const c of live.values()) {
       if (c.record.terminalId === terminalId && c.record.status !== 'callback_requested')

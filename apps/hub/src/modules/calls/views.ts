@@ -1,16 +1,14 @@
 /**
- * How calls, queues and operators look to terminals and consoles. Names come from a cache (a
- * household's read once and again after an edit, a staff member's when their console connects), so a
- * busy queue's views never read the database for every caller and operator.
+ * How calls, queues and operators look to terminals and consoles. Names come from the calls'
+ * directory kept in memory (directory.ts), so a busy queue's views never read the database for every
+ * caller and operator.
  */
 import type { CallInfo, OperatorState, QueuePosition, QueueView, User } from '@tsunagu/protocol';
-import type { HubContext } from '../../context';
 import type { Clock } from '../../lib/clock';
 import { AppError, notFound } from '../../lib/errors';
-import type { SqliteAccountReads } from '../accounts/store';
-import type { HouseholdReads } from '../households/sqlite-reads';
 import type { ShopDirectory } from '../shops/directory';
 import { isOpen } from '../shops/hours';
+import type { CallsDirectory } from './directory';
 import type { CallRouter } from './router';
 import type { CallRecord } from './store';
 
@@ -27,15 +25,13 @@ export interface CallViews {
 }
 
 export function createCallViews(deps: {
-  events: HubContext['events'];
   clock: Clock;
   timeZone: string;
   router: CallRouter;
   shops: ShopDirectory;
-  households: HouseholdReads;
-  accounts: Pick<SqliteAccountReads, 'userById'>;
+  directory: CallsDirectory;
 }): CallViews {
-  const { router, households, accounts } = deps;
+  const { router, directory } = deps;
   // A shop (and whether it is open) is read once per turn of the event loop, not for every call
   // and view sent in it: a burst of calls in ten shops reads ten rows.
   const turn = new Map<number, { shop: ReturnType<ShopDirectory['get']>; open: boolean }>();
@@ -50,31 +46,9 @@ export function createCallViews(deps: {
     return s;
   };
   const shops = { get: (shopId: number) => shopNow(shopId).shop };
-  const householdNames = new Map<number, string>();
   const wasClosed = new Map<number, 'closed' | null>();
-  // A household's name is read once, and again after it is edited.
-  deps.events.on('household.changed', (e) =>
-    e.householdId === null ? householdNames.clear() : householdNames.delete(e.householdId),
-  );
-  const userNames = new Map<number, string>();
-  const householdName = (id: number) => {
-    let name = householdNames.get(id);
-    if (name === undefined) {
-      name = households.get(id)?.name ?? '';
-      householdNames.set(id, name);
-    }
-    return name;
-  };
-  const userName = (id: number): string | null => {
-    let name = userNames.get(id);
-    if (name === undefined) {
-      const user = accounts.userById(id);
-      if (!user) return null;
-      name = user.displayName;
-      userNames.set(id, name);
-    }
-    return name;
-  };
+  const householdName = (id: number) => directory.household(id)?.name ?? '';
+  const userName = (id: number): string | null => directory.userName(id) ?? null;
   const shopOpen = (shopId: number) => shopNow(shopId).open;
 
   function operatorState(userId: number): OperatorState {
@@ -104,7 +78,7 @@ export function createCallViews(deps: {
 
   return {
     operatorState,
-    rememberUser: (user) => void userNames.set(user.id, user.displayName),
+    rememberUser: (user) => directory.rememberUser(user),
 
     info(c) {
       const shop = shops.get(c.shopId);

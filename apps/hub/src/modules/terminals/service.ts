@@ -54,7 +54,7 @@ export interface TerminalsService {
 export const TERMINALS_CHANNEL = 'terminals_revoked';
 
 export function createTerminalsService(
-  ctx: Pick<HubContext, 'clock' | 'sockets' | 'log' | 'storage' | 'metrics' | 'changes' | 'sql'>,
+  ctx: Pick<HubContext, 'clock' | 'sockets' | 'log' | 'storage' | 'metrics' | 'changes' | 'sql' | 'events'>,
   stores: { terminals: TerminalsStore; households: HouseholdsStore; shops: ShopsStore },
 ): TerminalsService {
   const { clock } = ctx;
@@ -220,7 +220,10 @@ export function createTerminalsService(
     online: (t) => (connections.get(t.id) ?? 0) > 0 || onlineNow(t, clock.now()),
   };
 
-  /** Forgets the household's credentials and closes the revoked terminal's sockets, here and on other hubs. */
+  /**
+   * Forgets the household's credentials and closes the revoked terminal's sockets, here and on other
+   * hubs; copies of the household kept in memory (the calls' active terminal) read it again.
+   */
   function revoked(householdId: number, terminalId: number | null) {
     forgetHere(householdId, terminalId);
     ctx.changes
@@ -230,13 +233,17 @@ export function createTerminalsService(
   function forgetHere(householdId: number, terminalId: number | null) {
     credentials.forget(householdId);
     if (terminalId !== null) disconnectRevoked(terminalId);
+    ctx.events.emit('household.changed', { householdId });
   }
   ctx.changes.subscribe(TERMINALS_CHANNEL, {
     onChange(key) {
       const [householdId, terminalId] = key.split(':');
       forgetHere(Number(householdId), terminalId ? Number(terminalId) : null);
     },
-    onReset: () => credentials.forgetAll(),
+    onReset() {
+      credentials.forgetAll();
+      ctx.events.emit('household.changed', { householdId: null });
+    },
   });
 
   function disconnectRevoked(terminalId: number) {

@@ -44,6 +44,21 @@ describe('terminal enrollment', () => {
     expect(profile.json().shops.map((s: { name: string }) => s.name)).toContain('テストマート');
   });
 
+  it("tells copies of the household kept in memory (the calls' active terminal) of an enrolment and a revocation", async () => {
+    const h = hub.fixture.households[0]!;
+    const changed: (number | null)[] = [];
+    hub.ctx.events.on('household.changed', (e) => changed.push(e.householdId));
+    const first = (await enroll((await issue()).json().code)).json();
+    expect(changed).toEqual([h]);
+    const second = (await enroll((await issue()).json().code)).json();
+    expect(second.terminalId).not.toBe(first.terminalId);
+    expect(changed).toEqual([h, h]);
+    const s = await hub.login('cityhall');
+    const revoked = await hub.as(s)({ method: 'POST', url: `/api/terminals/${second.terminalId}/revoke` });
+    expect(revoked.statusCode).toBe(200);
+    expect(changed).toEqual([h, h, h]);
+  });
+
   it('refuses a reused code', async () => {
     const { code } = (await issue()).json();
     expect((await enroll(code)).statusCode).toBe(200);
