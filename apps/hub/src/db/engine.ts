@@ -26,9 +26,7 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv, problems: string[]): 
  * The stores that run on SQLite only so far. Whoever converts one removes it here; the hub starts
  * on PostgreSQL (`buildApp`) once this list is empty, and refuses before that.
  */
-export const STORES_NOT_ON_POSTGRES: readonly string[] = [
-  'announcement speech',
-];
+export const STORES_NOT_ON_POSTGRES: readonly string[] = ['announcement speech'];
 
 /** Why a hub given TSUNAGU_DATABASE_URL does not start yet (rather than quietly using SQLite). */
 export function postgresNotReadyMessage(missing: readonly string[] = STORES_NOT_ON_POSTGRES): string {
