@@ -126,7 +126,12 @@ export async function startChildHub(options: ChildHubOptions): Promise<ChildHub>
   });
   const timeoutMs = options.timeoutMs ?? 30_000;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    // A hub that did not start in time is stopped, so it does not keep its port (and its data folder)
+    // for the tests after this one.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`hub (pid ${child.pid}) did not start in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const check = () => {
       if (out.includes('Tsunagu hub is running')) {
         clearTimeout(timer);
