@@ -369,16 +369,14 @@ function section(r: DisasterResults): string {
     '',
     ...r.notes.map((n) => `- ${n}`),
     `- City hall's listen-before-sending (the preview that makes and keeps the clip) took ${ms(r.previewMs)} in this run.`,
-    ...[
-      ['The composed emergency', r.emergency, 'hub'],
-      ['The emergency with its voice', r.speech, 'hub'],
-      ['The bare ws text', r.baseline.text, 'server'],
-      ['The bare ws text with the clip', r.baseline.clip, 'server'],
-    ].flatMap(([what, f, server]) =>
-      (f as FanoutFigure).busy
-        ? [`- ${what}, publish → all done: ${busyText((f as FanoutFigure).busy, server as string)}.`]
-        : [],
-    ),
+    ...(
+      [
+        ['The composed emergency', r.emergency, 'hub'],
+        ['The emergency with its voice', r.speech, 'hub'],
+        ['The bare ws text', r.baseline.text, 'server'],
+        ['The bare ws text with the clip', r.baseline.clip, 'server'],
+      ] as const
+    ).flatMap(([what, f, server]) => (f.busy ? [`- ${what}, publish → all done: ${busyText(f.busy, server)}.`] : [])),
     '<!-- bench:disaster:end -->',
   ].join('\n');
 }
