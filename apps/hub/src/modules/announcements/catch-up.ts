@@ -105,19 +105,25 @@ export function createCatchUp(store: AnnouncementsStore, receipts: ReceiptsStore
     }
     return { announcements };
   };
+  /** The read in progress, or a new one; kept once done unless a change overtook it. */
+  const read = (): Promise<Kept | 'too-many'> => {
+    const reading = kept ?? load();
+    kept = reading;
+    return reading.then(
+      (current) => {
+        if (kept === reading) settled = current;
+        return current;
+      },
+      // A failed read is not kept: the next one asks again.
+      (err: unknown) => {
+        if (kept === reading) kept = null;
+        throw err;
+      },
+    );
+  };
   return {
     async forHousehold(householdId, now) {
-      let current = settled;
-      if (current === null) {
-        const reading = kept ?? load();
-        kept = reading;
-        // A failed read is not kept: the next terminal asks again.
-        current = await reading.catch((err: unknown) => {
-          if (kept === reading) kept = null;
-          throw err;
-        });
-        if (kept === reading) settled = current;
-      }
+      const current = settled ?? (await read());
       if (current === 'too-many') return householdView(store, receipts, householdId, now);
       const list: AnnouncementRecord[] = [];
       for (const { a, households } of current.announcements) {
@@ -127,6 +133,9 @@ export function createCatchUp(store: AnnouncementsStore, receipts: ReceiptsStore
       return withReceiptStates(receipts, householdId, list.reverse());
     },
     targeted(announcementId, householdId) {
+      // Not read since the last change (a publish is one): read it now, for the receipts and clip
+      // downloads that follow; until then the caller asks the database.
+      if (settled === null && kept === null) void read().catch(() => undefined);
       if (settled === null || settled === 'too-many') return undefined;
       const found = settled.announcements.find((k) => k.a.id === announcementId);
       return found && targets(found.households, householdId) ? true : undefined;
