@@ -2,9 +2,12 @@
  * The readiness probe on both engines: a write to the one `health_probe` row (never a second),
  * `database` ok while it works, failing with the reason once the database is gone.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Registry } from 'prom-client';
 import { openDatabase } from '../db/database';
+import { sqliteSql } from '../db/sql';
 import { FakeClock } from '../lib/clock';
 import { RepeatedLog } from '../lib/repeated-log';
 import { ENGINES, type EngineDb, engineSql, openEngine } from '../testing/engines';
@@ -48,5 +51,44 @@ describe.each(ENGINES)('the readiness probe on %s', (engine) => {
     clock.advance(5_000);
     expect(await database()).toMatchObject({ status: 'fail' });
     if (db.engine === 'postgres') schema.close();
+  });
+});
+
+describe('the database check after one storage problem follows another', () => {
+  it('says "disk full" once writes fail for that, not the read-only of a moment before', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-probe-'));
+    const db = openDatabase(path.join(dir, 'hub.db'));
+    try {
+      const clock = new FakeClock(1_000);
+      const health = createHealth({ clock, log: silent, registry: new Registry() });
+      const guard = createStorageGuard({
+        db,
+        sql: sqliteSql(db),
+        dataDir: dir,
+        thresholds: { warnBytes: 0, reserveBytes: 0 },
+        clock,
+        health,
+        repeated: new RepeatedLog(silent, clock),
+        registry: new Registry(),
+      });
+      const database = async () => (await health.evaluate()).checks.find((c) => c.name === 'database');
+      db.pragma('query_only = ON');
+      expect(await database()).toMatchObject({ status: 'fail', reason: 'read_only' });
+      db.pragma('query_only = OFF');
+      // Within the probe's two seconds the database stops growing and a write fails for that.
+      db.exec('CREATE TABLE filler (x BLOB)');
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      let full: unknown;
+      try {
+        for (let i = 0; i < 50; i++) db.prepare('INSERT INTO filler (x) VALUES (?)').run(Buffer.alloc(64 * 1024));
+      } catch (err) {
+        full = err;
+      }
+      expect(guard.reportFailure(full, 'test write')).toBe(true);
+      expect(await database()).toMatchObject({ status: 'fail', reason: 'disk_full' });
+    } finally {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -120,6 +120,9 @@ export function createStorageGuard(deps: {
 
   function markUnavailable(problem: StorageProblem) {
     lastFailureAt = clock.now();
+    // A failed probe kept from an earlier problem (read-only, then the disk filled up) would tell
+    // the database check the old problem until it ages out: the new failure says more.
+    if (probeSample && !probeSample.ok && probeSample.problem !== problem) probeSample = null;
     if (state?.problem === problem) return;
     state = { problem, since: state?.since ?? clock.now() };
     health.refresh();
