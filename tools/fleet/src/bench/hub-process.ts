@@ -14,10 +14,16 @@ async function main() {
   // For the storm's comparison only: TSUNAGU_BENCH_ADMISSION_LINE=0 refuses every terminal beyond the
   // rate at once (HUB_BUSY), as the hub did before terminals waited in line (plugins/admission.ts).
   const noLine = process.env.TSUNAGU_BENCH_ADMISSION_LINE === '0';
+  // For trying other admission settings: TSUNAGU_BENCH_ADMISSION='{"perSecond":1000}' (plugins/admission.ts).
+  const tried = process.env.TSUNAGU_BENCH_ADMISSION
+    ? (JSON.parse(process.env.TSUNAGU_BENCH_ADMISSION) as Partial<typeof DEFAULT_ADMISSION>)
+    : null;
   const hub = await buildApp({
     config: { dataDir, port, host: '127.0.0.1', seedDemo: false, publicUrl: `http://127.0.0.1:${port}` },
     logger: false,
-    ...(noLine ? { admission: hubAdmissionControl({ ...DEFAULT_ADMISSION, maxWaitMs: 0 }) } : {}),
+    ...(noLine || tried
+      ? { admission: hubAdmissionControl({ ...DEFAULT_ADMISSION, ...tried, ...(noLine ? { maxWaitMs: 0 } : {}) }) }
+      : {}),
   });
   // For the memory figure's comparison only: the terminals' namespace with Socket.IO's
   // connection-state recovery as the hub had it before (plugins/socket.ts turned it off for terminals).

@@ -1,5 +1,12 @@
 import type { ReceiptWrite } from './receipt-store';
-import { RECEIPT_BATCH_WINDOW_MAX_MS, RECEIPT_BATCH_WINDOW_MS, RECEIPT_COMMIT_SHARE, ReceiptBatcher } from './receipts';
+import {
+  COUNTS_MIN_GAP_MS,
+  countsGap,
+  RECEIPT_BATCH_WINDOW_MAX_MS,
+  RECEIPT_BATCH_WINDOW_MS,
+  RECEIPT_COMMIT_SHARE,
+  ReceiptBatcher,
+} from './receipts';
 
 const receipt = (terminalId: number): ReceiptWrite => ({
   announcementId: 1,
@@ -71,5 +78,15 @@ describe('receipt group commit', () => {
     void b.add(receipt(2));
     await jest.advanceTimersByTimeAsync(RECEIPT_BATCH_WINDOW_MAX_MS);
     expect(batches).toEqual([[1], [2]]);
+  });
+});
+
+describe("city hall's live receipt counts", () => {
+  it('are recounted at most every 100 ms, and after a slow recount ten times as long later (within 2 s)', () => {
+    expect(countsGap(0.5)).toBe(COUNTS_MIN_GAP_MS);
+    expect(countsGap(9)).toBe(COUNTS_MIN_GAP_MS);
+    // A recount over a 10,000-household emergency's receipts takes tens of ms: it gets a tenth of the loop.
+    expect(countsGap(30)).toBe(300);
+    expect(countsGap(900)).toBe(2_000);
   });
 });
