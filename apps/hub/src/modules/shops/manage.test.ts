@@ -1,4 +1,4 @@
-import { as, login, onePixelPng as png, type TestHub, withHub } from '../../testing/harness';
+import { as, enrollTerminal, login, onePixelPng as png, type TestHub, withHub } from '../../testing/harness';
 
 describe('shop and catalogue management', () => {
   let hub: TestHub;
@@ -34,10 +34,17 @@ describe('shop and catalogue management', () => {
         })
       ).statusCode,
     ).toBe(400);
-    // Archived shops disappear from the lists terminals see.
+    // A terminal's profile lists it at once; archived shops disappear from the lists terminals see.
+    const { credential } = await enrollTerminal(hub, hub.fixture.households[0]!);
+    const shopsOnTerminal = async () =>
+      (await as(hub, { bearer: credential })({ method: 'GET', url: '/api/terminal/profile' }))
+        .json()
+        .shops.map((s: { name: string }) => s.name);
+    expect(await shopsOnTerminal()).toContain('新しい八百屋');
     const id = res.json().id;
     expect((await ch({ method: 'DELETE', url: `/api/shops/${id}` })).statusCode).toBe(200);
     expect((await hub.stores.shops.list()).some((s) => s.id === id)).toBe(false);
+    expect(await shopsOnTerminal()).not.toContain('新しい八百屋');
   });
 
   it('a shop’s own staff edit its hours and catalogue; other shops’ staff cannot', async () => {

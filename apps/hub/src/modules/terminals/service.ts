@@ -7,7 +7,7 @@ import { randomDigits, randomToken, sha256 } from '../../lib/secrets';
 import type { Found } from '../../plugins/auth';
 import { rooms } from '../../plugins/socket';
 import type { HouseholdsStore } from '../households/store';
-import type { ShopsStore } from '../shops/store';
+import type { Shops } from '../shops/directory';
 import { batchedWrites } from './batched';
 import { createCredentialCache } from './credentials';
 import {
@@ -55,7 +55,7 @@ export const TERMINALS_CHANNEL = 'terminals_revoked';
 
 export function createTerminalsService(
   ctx: Pick<HubContext, 'clock' | 'sockets' | 'log' | 'storage' | 'metrics' | 'changes' | 'sql' | 'events'>,
-  stores: { terminals: TerminalsStore; households: HouseholdsStore; shops: ShopsStore },
+  stores: { terminals: TerminalsStore; households: HouseholdsStore; shops: Pick<Shops, 'directory'> },
 ): TerminalsService {
   const { clock } = ctx;
   const { terminals, households, shops } = stores;
@@ -212,7 +212,8 @@ export function createTerminalsService(
         householdName: h.name,
         language: h.language,
         districtId: h.districtId,
-        shops: (await shops.list()).map((s) => ({ id: s.id, name: s.name, category: s.category, kind: s.kind })),
+        // From the shops kept in memory: every terminal reads them at each connect (a storm of 10,000).
+        shops: shops.directory.list().map((s) => ({ id: s.id, name: s.name, category: s.category, kind: s.kind })),
       };
     },
 
