@@ -3,9 +3,11 @@
  * each refused terminal, and the hub telling a terminal HUB_BUSY with that moment (a real
  * socket.io-client against a test hub whose admission runs on a clock the test moves).
  */
+
+import { createHistogram } from 'node:perf_hooks';
 import { ErrorCodes } from '@tsunagu/protocol';
 import { createTestHub, type TestHub } from '../testing/harness';
-import { type AdmissionOptions, createAdmissionControl } from './admission';
+import { type AdmissionOptions, createAdmissionControl, latenessOf } from './admission';
 
 const OPTIONS: AdmissionOptions = { perSecond: 10, burst: 4, maxLagMs: 100, maxRetryAfterMs: 10_000 };
 
@@ -63,6 +65,21 @@ describe('admission control', () => {
     expect(late.admission.admit().admitted).toBe(false);
     late.clock.lag = 0;
     expect(late.admission.admit()).toEqual({ admitted: true });
+  });
+});
+
+describe("the hub's own measure of a late event loop", () => {
+  const ms = 1e6;
+  it('one long turn (a major GC, a checkpoint) does not make the loop late; most turns late do', () => {
+    const once = createHistogram();
+    for (let i = 0; i < 24; i++) once.record(20 * ms);
+    once.record(400 * ms);
+    expect(latenessOf(once)).toBeLessThan(150);
+    const behind = createHistogram();
+    for (let i = 0; i < 5; i++) behind.record(20 * ms);
+    for (let i = 0; i < 20; i++) behind.record(200 * ms);
+    expect(latenessOf(behind)).toBeGreaterThan(150);
+    expect(latenessOf(createHistogram())).toBe(0);
   });
 });
 
