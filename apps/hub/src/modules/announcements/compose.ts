@@ -235,10 +235,10 @@ export function createCompose(deps: ComposeDeps): Compose {
       if (a.tone !== 'eew') await clip;
       return submit(a, sender, {
         confirmWholeCity: body.confirmWholeCity,
-        // The readings are stored on SQLite by the speech store (speech/store.ts), on the same
-        // connection: inside this unit of work.
-        alongside: (stored) => {
-          if (readings.length) speech.setReadings(stored.id, readings);
+        // The readings are stored in the same unit of work: a terminal that asks for the clip as
+        // soon as it is sent is given the one made with them.
+        alongside: async (stored, tx) => {
+          if (readings.length) await speech.setReadings(stored.id, readings, tx.sql);
         },
       });
     },
@@ -294,12 +294,12 @@ export function createCompose(deps: ComposeDeps): Compose {
         ...(body.safetyCheck !== undefined ? { safetyCheck: body.safetyCheck } : {}),
         ...(expiresAt !== undefined ? { expiresAt } : {}),
       };
-      const readings = body.readings ?? speech.readings(id);
+      const readings = body.readings ?? (await speech.readings(id));
       // The clip of the content as it will be sent (with a change already waiting for approval).
       await speech.prepare({ ...before, ...(await store.revision(id))?.change?.patch, ...patch }, readings);
       // It may have been cancelled while the clip was being made.
       const a = closed(await load(id));
-      if (body.readings) speech.setReadings(id, body.readings);
+      if (body.readings) await speech.setReadings(id, body.readings);
       return revise(a, patch, sender);
     },
 

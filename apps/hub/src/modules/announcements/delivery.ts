@@ -235,9 +235,10 @@ export function createDelivery(
             ctx.sockets.terminals.to(added.map(rooms.household)).emit('announcement:published', payload);
         }
         await remember(a);
-        tellHubs(a.id);
         armExpiry(a);
       }
+      // Also before it is sent: what other hubs keep of it (its voice clip, speech/spoken.ts) is read again.
+      tellHubs(a.id);
       return notifyStaff(a.id);
     },
 

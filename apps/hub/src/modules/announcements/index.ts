@@ -1,15 +1,13 @@
 /** The announcements capability: emergency alerts and notices, the CAP gateway, delivery and receipts. */
 import type { HubCore } from '../../core';
-import { createSqliteAccountReads } from '../accounts/store';
 import { capFeedRoutes } from './cap/feed-routes';
-import { createReceiptsStore, createSqliteReceiptsStore, createSqliteTargetCheck } from './receipt-store';
+import { createReceiptsStore, createSqliteReceiptsStore } from './receipt-store';
 import { announcementsRoutes } from './routes';
 import { senderPolicyRoutes } from './sender-routes';
 import { createSendersStore } from './sender-store';
 import { type AnnouncementsService, createAnnouncementsService } from './service';
 import { registerAnnouncementSockets } from './socket';
 import { registerSpeech } from './speech';
-import { createSqliteSpokenContentStore } from './speech/store';
 import { createAnnouncementsStore } from './store';
 
 export type { AnnouncementsService } from './service';
@@ -19,21 +17,19 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
   const receipts =
     hub.ctx.sql.engine === 'sqlite' ? createSqliteReceiptsStore(hub.ctx.db) : createReceiptsStore(hub.ctx.sql);
   // The clip's check asks the kept targets of the published announcements first (set once the
-  // service exists), the database only when they do not say: every terminal of the city asks within
-  // seconds of an alert.
-  const stored = createSqliteTargetCheck(hub.ctx.db);
+  // service exists): every terminal of the city asks within seconds of an alert. The fast path
+  // answers only from them; the route asks the database when they do not say.
   let kept: AnnouncementsService['targetedNow'] = () => undefined;
   const speech = await registerSpeech(hub, {
-    content: createSqliteSpokenContentStore(hub.ctx.db).content,
-    isTargeted: (id, householdId) => kept(id, householdId) ?? stored(id, householdId),
+    targetedNow: (id, householdId) => kept(id, householdId),
+    isTargeted: async (id, householdId) => kept(id, householdId) ?? receipts.isTargeted(id, householdId),
   });
-  const apiKeys = createSqliteAccountReads(hub.ctx.db);
   const service = createAnnouncementsService(hub.ctx, {
     store,
     receipts,
     senders: createSendersStore(hub.ctx.sql),
     households: hub.stores.households,
-    apiKeyExists: (id) => apiKeys.apiKeyById(id) !== undefined,
+    apiKeyExists: async (id) => (await hub.stores.accounts.apiKeyById(id)) !== undefined,
     speech,
   });
   kept = service.targetedNow;

@@ -220,13 +220,3 @@ export function createSqliteReceiptsStore(db: Db): ReceiptsStore {
       }),
   };
 }
-
-/**
- * Whether an announcement was sent to a household, answered synchronously: the voice clip's fast
- * path (speech/fast.ts) answers before the router and cannot wait. SQLite only, as the clip stamps
- * are (speech/store.ts), until the speech path reads from memory.
- */
-export function createSqliteTargetCheck(db: Db): (announcementId: number, householdId: number) => boolean {
-  const s = db.prepare(IS_TARGETED);
-  return (a, h) => s.get(a, h) !== undefined;
-}

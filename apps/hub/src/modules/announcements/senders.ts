@@ -17,7 +17,7 @@ export interface Senders {
 
 const view = (p: SenderPolicyRecord): SenderPolicy => ({ ...p, updatedAt: new Date(p.updatedAt).toISOString() });
 
-export function createSenders(store: SendersStore, deps: { clock: Clock; apiKeyExists(id: number): boolean }): Senders {
+export function createSenders(store: SendersStore, deps: { clock: Clock; apiKeyExists(id: number): Promise<boolean> }): Senders {
   return {
     async of(principal) {
       const name = actorName(principal);
@@ -28,7 +28,7 @@ export function createSenders(store: SendersStore, deps: { clock: Clock; apiKeyE
     capSenderOf: async (apiKeyId) => (await store.get(apiKeyId))?.capSender ?? null,
     list: async () => (await store.list()).map(view),
     async set(apiKeyId, body, by) {
-      if (!deps.apiKeyExists(apiKeyId)) throw notFound('API key');
+      if (!(await deps.apiKeyExists(apiKeyId))) throw notFound('API key');
       return view(await store.set({ apiKeyId, ...body, updatedBy: by, updatedAt: deps.clock.now() }));
     },
   };

@@ -91,15 +91,19 @@ export interface AnnouncementsDeps {
   receipts: ReceiptsStore;
   senders: SendersStore;
   households: HouseholdsStore;
-  apiKeyExists(id: number): boolean;
+  apiKeyExists(id: number): Promise<boolean>;
   /** The hub's voice: clips are made before an announcement is sent. */
   speech: AnnouncementSpeech;
 }
 
 export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsDeps): AnnouncementsService {
   const { households } = deps;
-  // Every write through the store may change what terminals are sent on connect (catch-up.ts).
-  const store = notifyingWrites(deps.store, () => catchUp.changed());
+  // Every write through the store may change what terminals are sent on connect (catch-up.ts) and
+  // which clip an announcement says (speech/spoken.ts).
+  const store = notifyingWrites(deps.store, () => {
+    catchUp.changed();
+    deps.speech.forget();
+  });
   const catchUp = createCatchUp(store, deps.receipts);
   const settings = createSettings(store, households);
   const clips = createVoiceClips(ctx.config.dataDir);

@@ -90,6 +90,8 @@ export interface AnnouncementsStore {
   addTargets(announcementId: number, householdIds: number[]): Promise<number[]>;
   /** A unit of work: `work` gets the store of one transaction (all or nothing). */
   transaction<T>(work: (tx: AnnouncementsStore) => Promise<T>): Promise<T>;
+  /** The runner it reads and writes on: another store (the readings) writes in the same unit of work. */
+  readonly sql: Sql;
 }
 
 const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
@@ -307,6 +309,7 @@ export function createAnnouncementsStore(sql: Sql): AnnouncementsStore {
       )),
     addTargets: (announcementId, households) => freeze(announcementId, households),
     transaction: (work) => sql.transaction((tx) => work(createAnnouncementsStore(tx))),
+    sql,
   };
   return store;
 }

@@ -18,7 +18,12 @@ const CLIP_URL = /^\/api\/announcements\/([1-9]\d{0,8})\/speech(?:\?lang=(ja|en)
 /** The route's URL as metrics name it. */
 export const CLIP_ROUTE = '/api/announcements/:id/speech';
 
-export interface FastClipDeps extends SpeechRouteDeps {
+export interface FastClipDeps extends Pick<SpeechRouteDeps, 'speech'> {
+  /**
+   * True when what the hub keeps says it was sent to this household; undefined when it does not
+   * know at once (the route asks the database).
+   */
+  targetedNow(id: number, householdId: number): true | undefined;
   /**
    * A credential the route's authentication remembers (it cannot wait for the database): one not
    * remembered yet goes the router's way once, which remembers it.
@@ -61,9 +66,9 @@ export function fastClip(deps: FastClipDeps): FastGet {
     const p = deps.authenticate(credential);
     if (p?.kind !== 'terminal') return false;
     const id = Number(m[1]);
-    const stamp = deps.stamp(id);
-    if (stamp === undefined || !deps.isTargeted(id, p.householdId)) return false;
-    const clip = deps.speech.clip(id, stamp, (m[2] ?? 'ja') as SpeechLanguage, () => deps.content(id));
+    // What the hub keeps in memory answers here; anything else (not read yet) goes to the route.
+    if (deps.targetedNow(id, p.householdId) !== true) return false;
+    const clip = deps.speech.clipNow(id, (m[2] ?? 'ja') as SpeechLanguage);
     if (!clip) return false;
     const a = answersOf(clip);
     if (req.headers['if-none-match'] === clip.etag) {

@@ -1,50 +1,66 @@
-/** The announcements' hub voice: engine from the machine's speech programs, readings store, routes, old clips swept. */
+/** The announcements' hub voice: engine from the machine's speech programs, its store, routes, old clips swept. */
 import type { HubCore } from '../../../core';
 import { createSpeechEngine, findSpeechTools, missingToolsMessage } from '../../../lib/speech/engine';
-import { CLIP_ROUTE, fastClip } from './fast';
+import { ANNOUNCEMENTS_CHANNEL } from '../delivery';
+import { CLIP_ROUTE, type FastClipDeps, fastClip } from './fast';
 import { type SpeechRouteDeps, speechRoutes } from './routes';
 import { type AnnouncementSpeech, CLIP_GRACE_MS, createAnnouncementSpeech } from './service';
-import { createSqliteClipStampStore, createSqliteReadingsStore, createSqliteSpeakableStore } from './store';
+import { createSpeechStore, READINGS_CHANNEL } from './store';
 
 export type { AnnouncementSpeech, SpeechContent } from './service';
 
 /** How often clips nobody can ask for any more are deleted (the first sweep soon after start). */
 export const CLIP_SWEEP_MS = 6 * 60 * 60 * 1000;
-const FIRST_SWEEP_MS = 10 * 60 * 1000;
+export const FIRST_SWEEP_MS = 10 * 60 * 1000;
 
 export async function registerSpeech(
   hub: HubCore,
-  access: Omit<SpeechRouteDeps, 'speech' | 'stamp'>,
+  access: Omit<SpeechRouteDeps, 'speech'> & Pick<FastClipDeps, 'targetedNow'>,
 ): Promise<AnnouncementSpeech> {
   const { ctx } = hub;
   const found = findSpeechTools(ctx.config.speechTools);
   const missing = missingToolsMessage(found.missing);
   if (missing) ctx.log.warn(missing);
-  const speech = createAnnouncementSpeech(ctx, {
-    readings: createSqliteReadingsStore(ctx.db),
-    engine: createSpeechEngine(found),
-  });
-  const deps = { speech, stamp: createSqliteClipStampStore(ctx.db).stamp, ...access };
-  await hub.app.register(speechRoutes(deps));
+  const store = createSpeechStore(ctx.sql, ctx.changes);
+  const speech = createAnnouncementSpeech(ctx, { store, engine: createSpeechEngine(found) });
+  await hub.app.register(speechRoutes({ speech, isTargeted: access.isTargeted }));
   const terminals = hub.services.terminals;
   hub.fast.add(
     fastClip({
-      ...deps,
+      speech,
+      targetedNow: access.targetedNow,
       authenticate: (credential) => terminals.remembered(credential),
       securityHeaders: hub.fast.securityHeaders,
       count: (status) => ctx.metrics.httpRequests.inc({ method: 'GET', route: CLIP_ROUTE, status: String(status) }),
     }),
   );
 
+  // The clip of a new alert is read before the city's terminals ask for it: here once it is
+  // published, on the other hubs once they hear of it (which also forgets a changed one's).
+  const warm = (id: number) => {
+    void speech.clip(id, 'ja').catch((err: unknown) => ctx.log.warn({ err }, 'reading a voice clip ahead failed'));
+    // Asking starts the read of the kept targets when they are not read since the change.
+    access.targetedNow(id, 0);
+  };
+  ctx.events.on('announcement.published', ({ announcementId }) => warm(announcementId));
+  for (const channel of [ANNOUNCEMENTS_CHANNEL, READINGS_CHANNEL])
+    ctx.changes.subscribe(channel, {
+      onChange(key) {
+        speech.forget(Number(key));
+        warm(Number(key));
+      },
+      onReset: () => speech.forget(),
+    });
+
   if (ctx.backgroundJobs) {
-    const live = createSqliteSpeakableStore(ctx.db);
     let timer = ctx.clock.setTimeout(function sweep() {
-      try {
-        const { removed, kept } = speech.prune(live.speakable(ctx.clock.now()), CLIP_GRACE_MS);
-        if (removed > 0) ctx.log.info({ removed, kept }, 'old voice clips deleted');
-      } catch (err) {
-        ctx.log.error({ err }, 'sweeping old voice clips failed');
-      }
+      store
+        .speakable(ctx.clock.now())
+        .then((live) => speech.prune(live, CLIP_GRACE_MS))
+        .then(({ removed, kept }) => {
+          if (removed > 0) ctx.log.info({ removed, kept }, 'old voice clips deleted');
+        })
+        .catch((err: unknown) => ctx.log.error({ err }, 'sweeping old voice clips failed'));
       timer = ctx.clock.setTimeout(sweep, CLIP_SWEEP_MS);
     }, FIRST_SWEEP_MS);
     hub.app.addHook('preClose', async () => timer.cancel());

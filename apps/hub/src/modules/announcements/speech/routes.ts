@@ -3,18 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../../lib/errors';
 import { cityhall } from '../../../lib/principal';
 import { tableRoutes } from '../../../lib/route';
-import type { AnnouncementSpeech, SpeechContent } from './service';
+import type { AnnouncementSpeech } from './service';
 
 const tags = ['announcements'];
 
 export interface SpeechRouteDeps {
   speech: AnnouncementSpeech;
-  /** The announcement's current content, or undefined when there is none. */
-  content(id: number): SpeechContent | undefined;
-  /** What changes when its words or readings do (cheap: asked on every request), or undefined when there is none. */
-  stamp(id: number): string | undefined;
   /** True when it was sent to this household (a terminal hears only its own). */
-  isTargeted(id: number, householdId: number): boolean;
+  isTargeted(id: number, householdId: number): Promise<boolean>;
 }
 
 export function speechRoutes(deps: SpeechRouteDeps) {
@@ -28,12 +24,10 @@ export function speechRoutes(deps: SpeechRouteDeps) {
         const { id } = request.params;
         const { lang } = request.query;
         const p = request.principal;
-        const stamp = deps.stamp(id);
+        const clip = await speech.clip(id, lang ?? 'ja');
         // The same answer for "not yours" and "not there": a terminal learns nothing about others.
-        if (stamp === undefined || (p?.kind === 'terminal' && !deps.isTargeted(id, p.householdId)))
+        if (!clip || (p?.kind === 'terminal' && !(await deps.isTargeted(id, p.householdId))))
           throw notFound('voice clip');
-        const clip = speech.clip(id, stamp, lang ?? 'ja', () => deps.content(id));
-        if (!clip) throw notFound('voice clip');
         // The address stays when the words change: a cached copy is checked each
         // time, and an unchanged clip is answered 304 without its bytes.
         reply.header('cache-control', 'private, no-cache').header('etag', clip.etag);

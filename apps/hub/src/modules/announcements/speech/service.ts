@@ -7,21 +7,23 @@
  * speech), and the failure is logged and counted in /metrics.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { SpeechLanguage, SpeechPreview, SpeechPreviewBody, SpeechReading } from '@tsunagu/protocol';
 import { Counter, Histogram } from 'prom-client';
 import type { HubContext } from '../../../context';
+import type { Sql } from '../../../db/sql';
 import { AppError } from '../../../lib/errors';
 import { type Clip, type SpeechEngine, SpeechUnavailableError } from '../../../lib/speech/engine';
 import { speechInput } from '../../../lib/speech/text';
 import { StorageUnavailableError, storageProblemOf } from '../../../lib/storage-errors';
-import type { ReadingsStore, Speakable, SpokenContent } from './store';
+import { createSpokenClips, type ServedClip } from './spoken';
+import type { Speakable, Spoken, SpeechStore, SpokenContent } from './store';
+
+export type { ServedClip } from './spoken';
 
 /** What is spoken of an announcement. */
 export type SpeechContent = SpokenContent;
 
-export interface AnnouncementSpeech extends ReadingsStore {
+export interface AnnouncementSpeech {
   readonly languages: Record<SpeechLanguage, boolean>;
   /**
    * Makes the clips of this content. Never throws and never waits past the deadline; resolves with
@@ -29,24 +31,19 @@ export interface AnnouncementSpeech extends ReadingsStore {
    */
   prepare(content: SpeechContent, readings: readonly SpeechReading[]): Promise<SpeechLanguage[]>;
   /**
-   * The clip of announcement `id` as it stands (`stamp`: its version and readings, which change
-   * whenever what it says does) in `language`, when it was made: its bytes, kept in
-   * memory (the newest few), and its tag (the hash of what it says). Every terminal of the city asks
-   * for the same clip within seconds of an alert: after the first, the answer costs a map lookup,
-   * not the announcement's row, its readings and the hash of its script.
+   * The clip of announcement `id` as it stands in `language`, when it was made: its bytes and its
+   * tag (the hash of what it says), kept in memory (speech/spoken.ts). `clipNow` answers only from
+   * memory (the fast path cannot wait); `clip` reads what is not kept yet from the database.
    */
-  clip(
-    id: number,
-    stamp: string,
-    language: SpeechLanguage,
-    content: () => SpeechContent | undefined,
-  ): ServedClip | null;
-  /** The clip of this content in `language`, when it was made. */
-  clipFile(
-    content: SpeechContent,
-    readings: readonly SpeechReading[],
-    language: SpeechLanguage,
-  ): { file: string; bytes: number } | null;
+  clipNow(id: number, language: SpeechLanguage): ServedClip | undefined;
+  clip(id: number, language: SpeechLanguage): Promise<ServedClip | null>;
+  /** Whether the clip of this content in `language` was made. */
+  hasClip(content: SpeechContent, readings: readonly SpeechReading[], language: SpeechLanguage): Promise<boolean>;
+  readings(announcementId: number): Promise<SpeechReading[]>;
+  /** Stores city hall's readings (`tx`: inside the announcement's own unit of work); every hub's clip follows. */
+  setReadings(announcementId: number, readings: readonly SpeechReading[], tx?: Sql): Promise<void>;
+  /** Announcement `id` (or every one) changed on this hub or another: its clip is looked up again. */
+  forget(id?: number): void;
   /**
    * The clip the compose dialog plays before sending, with what the engine will say; kept, so
    * sending the same words right after needs no synthesis.
@@ -54,20 +51,14 @@ export interface AnnouncementSpeech extends ReadingsStore {
   preview(body: SpeechPreviewBody): Promise<SpeechPreview>;
   /**
    * Deletes the clips nobody can ask for any more. Kept: the clip of what each of `live` says now
-   * (and of its change awaiting approval), with its readings; any clip being made; any file younger
-   * than `graceMs` (a preview city hall has not sent yet).
+   * (and of its change awaiting approval), with its readings; any clip being made; any clip made
+   * less than `graceMs` ago (a preview city hall has not sent yet).
    */
-  prune(live: readonly Speakable[], graceMs: number): { removed: number; kept: number };
-}
-
-/** A clip as served: its bytes and their tag (an HTTP ETag: the same words give the same bytes). */
-export interface ServedClip {
-  data: Buffer;
-  etag: string;
+  prune(live: readonly Speakable[], graceMs: number): Promise<{ removed: number; kept: number }>;
 }
 
 export interface SpeechDeps {
-  readings: ReadingsStore;
+  store: SpeechStore;
   engine: SpeechEngine;
   /** How long publishing waits for a clip before sending without one. */
   deadlineMs?: number;
@@ -136,8 +127,7 @@ export function languagesOf(content: SpeechContent): SpeechLanguage[] {
 }
 
 export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): AnnouncementSpeech {
-  const { engine } = deps;
-  const dir = path.join(ctx.config.dataDir, 'announcement-speech');
+  const { engine, store } = deps;
   const deadlineFor = (content: SpeechContent) =>
     content.kind === 'emergency'
       ? (deps.emergencyDeadlineMs ?? EMERGENCY_SPEECH_DEADLINE_MS)
@@ -148,31 +138,22 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
 
   const keyOf = (text: string, language: SpeechLanguage) =>
     createHash('sha256').update(`${language}\n${text}`).digest('hex').slice(0, 40);
-  const fileOf = (key: string) => path.join(dir, `${key}.ogg`);
-
-  function keep(key: string, ogg: Buffer): void {
-    fs.mkdirSync(dir, { recursive: true });
-    // Written whole, then named: a terminal never fetches half a clip.
-    fs.writeFileSync(`${fileOf(key)}.part`, ogg);
-    fs.renameSync(`${fileOf(key)}.part`, fileOf(key));
-  }
+  const keyOfContent = (content: SpeechContent, readings: readonly SpeechReading[], language: SpeechLanguage) =>
+    languagesOf(content).includes(language) ? keyOf(speechText(content, readings, language), language) : null;
+  const clips = createSpokenClips(store, (s: Spoken, language) => keyOfContent(s.content, s.readings, language));
 
   async function make(text: string, language: SpeechLanguage, key: string): Promise<Clip> {
     const stop = seconds.startTimer({ language });
     const clip = await engine.synthesize(text, language);
     stop();
-    keep(key, clip.ogg);
+    // In the database, so every hub serves it; kept here, where it is asked for first.
+    await store.addClip(key, language, clip.ogg, ctx.clock.now());
+    clips.keep(key, clip.ogg);
     return clip;
   }
 
-  function ensure(text: string, language: SpeechLanguage): Promise<unknown> {
-    const key = keyOf(text, language);
-    if (fs.existsSync(fileOf(key))) return Promise.resolve();
-    // A voice clip is a nicety (terminals speak the text themselves): the first thing to go when
-    // disk space runs low, so check-ins and receipts keep the room that is left.
-    if (!ctx.storage.allowsNonEssential('voice clip')) {
-      return Promise.reject(new StorageUnavailableError('disk_full', 'Disk space is low: no voice clip is made.'));
-    }
+  /** The same text being made already shares that work (checked after any wait, before the next). */
+  function makeOnce(text: string, language: SpeechLanguage, key: string): Promise<Clip> {
     let p = making.get(key);
     if (!p) {
       p = make(text, language, key).finally(() => making.delete(key));
@@ -181,59 +162,34 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
     return p;
   }
 
-  const clipFile: AnnouncementSpeech['clipFile'] = (content, readings, language) => {
-    if (!languagesOf(content).includes(language)) return null;
-    const file = fileOf(keyOf(speechText(content, readings, language), language));
-    try {
-      return { file, bytes: fs.statSync(file).size };
-    } catch {
-      return null;
+  async function ensure(text: string, language: SpeechLanguage): Promise<unknown> {
+    const key = keyOf(text, language);
+    if (making.has(key)) return making.get(key);
+    if (clips.has(key) || (await store.hasClip(key))) return;
+    // A voice clip is a nicety (terminals speak the text themselves): the first thing to go when
+    // disk space runs low, so check-ins and receipts keep the room that is left.
+    if (!ctx.storage.allowsNonEssential('voice clip')) {
+      throw new StorageUnavailableError('disk_full', 'Disk space is low: no voice clip is made.');
     }
-  };
-
-  /** The newest clips served, by key (Map order is insertion order: the first is the oldest). */
-  const served = new Map<string, ServedClip>();
-  const SERVED_CLIPS = 16;
-  /** Which clip (key) announcement `id`, as it stands (`stamp`), says in a language: the newest few asked for. */
-  const keyOfAnnouncement = new Map<string, string>();
-  const KNOWN_ANNOUNCEMENTS = 256;
-
-  function servedClip(key: string): ServedClip | null {
-    let clip = served.get(key);
-    if (!clip) {
-      try {
-        clip = { data: fs.readFileSync(fileOf(key)), etag: `"${key}"` };
-      } catch {
-        return null;
-      }
-      served.set(key, clip);
-      if (served.size > SERVED_CLIPS) served.delete(served.keys().next().value!);
-    }
-    return clip;
+    return makeOnce(text, language, key);
   }
+
+  const hasClip: AnnouncementSpeech['hasClip'] = async (content, readings, language) => {
+    const key = keyOfContent(content, readings, language);
+    return key !== null && (clips.has(key) || (await store.hasClip(key)));
+  };
 
   return {
     languages: engine.languages,
-    clip(id, stamp, language, contentOf) {
-      const known = `${id}\n${language}\n${stamp}`;
-      let key = keyOfAnnouncement.get(known);
-      if (key === undefined) {
-        const content = contentOf();
-        if (!content || !languagesOf(content).includes(language)) return null;
-        key = keyOf(speechText(content, deps.readings.readings(id), language), language);
-        // Remembered only once there is a clip: an alert sent before its clip was made asks again.
-        const clip = servedClip(key);
-        if (!clip) return null;
-        keyOfAnnouncement.set(known, key);
-        if (keyOfAnnouncement.size > KNOWN_ANNOUNCEMENTS)
-          keyOfAnnouncement.delete(keyOfAnnouncement.keys().next().value!);
-        return clip;
-      }
-      return servedClip(key);
+    clipNow: clips.clipNow,
+    clip: clips.clip,
+    hasClip,
+    readings: (id) => store.readings(id),
+    async setReadings(id, readings, tx) {
+      await store.setReadings(id, readings, tx);
+      clips.forget(id);
     },
-    readings: (id) => deps.readings.readings(id),
-    setReadings: (id, readings) => deps.readings.setReadings(id, readings),
-    clipFile,
+    forget: clips.forget,
 
     async prepare(content, readings) {
       const wanted = languagesOf(content);
@@ -260,7 +216,8 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
       });
       const outcome = await Promise.race([work.then(() => 'done' as const), late]);
       timer?.cancel();
-      const made = wanted.filter((language) => clipFile(content, readings, language) !== null);
+      const made: SpeechLanguage[] = [];
+      for (const language of wanted) if (await hasClip(content, readings, language)) made.push(language);
       if (outcome === 'late') {
         for (const language of wanted.filter((l) => !made.includes(l))) failures.inc({ language, reason: 'timeout' });
         // The clip is still being made: terminals that ask again later (each reading) get it.
@@ -269,36 +226,17 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
       return made;
     },
 
-    prune(live, graceMs) {
+    async prune(live, graceMs) {
       const wanted = new Set<string>(making.keys());
-      for (const a of live) {
-        const readings = deps.readings.readings(a.id);
+      for (const a of live)
         for (const content of a.pending ? [a.content, a.pending] : [a.content])
-          for (const language of languagesOf(content))
-            wanted.add(keyOf(speechText(content, readings, language), language));
-      }
-      let names: string[];
-      try {
-        names = fs.readdirSync(dir);
-      } catch {
-        return { removed: 0, kept: 0 };
-      }
-      let removed = 0;
+          for (const language of languagesOf(content)) wanted.add(keyOf(speechText(content, a.readings, language), language));
       const before = ctx.clock.now() - graceMs;
-      for (const name of names) {
-        // `<key>.ogg`, or `<key>.ogg.part` left by a crash mid-write.
-        if (wanted.has(name.split('.')[0]!)) continue;
-        const file = path.join(dir, name);
-        try {
-          if (fs.statSync(file).mtimeMs >= before) continue;
-          fs.unlinkSync(file);
-          served.delete(name.split('.')[0]!);
-          removed++;
-        } catch {
-          // Gone already, or not ours to remove: the next sweep looks again.
-        }
-      }
-      return { removed, kept: names.length - removed };
+      const all = await store.clipKeys();
+      const old = all.filter((c) => !wanted.has(c.key) && c.madeAt < before).map((c) => c.key);
+      const removed = await store.removeClips(old);
+      for (const key of old) clips.drop(key);
+      return { removed, kept: all.length - removed };
     },
 
     async preview(body) {
@@ -311,13 +249,7 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
       try {
         // Kept like a published clip: when city hall then sends these same words, the clip is
         // already there and the alert goes out without waiting for synthesis.
-        const key = keyOf(text, language);
-        let p = making.get(key);
-        if (!p) {
-          p = make(text, language, key).finally(() => making.delete(key));
-          making.set(key, p);
-        }
-        const clip = await p;
+        const clip = await makeOnce(text, language, keyOf(text, language));
         return {
           language,
           pronunciation: clip.pronunciation,

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { FakeClock } from '../../../lib/clock';
 import { createSpeechEngine, findSpeechTools, type SpeechEngine } from '../../../lib/speech/engine';
 import { as, createTestHub, enrollTerminal, sessionFor, type TestHub } from '../../../testing/harness';
-import { CLIP_SWEEP_MS } from '.';
+import { until } from '../../../testing/until';
+import { CLIP_SWEEP_MS, FIRST_SWEEP_MS } from '.';
 import { type AnnouncementSpeech, CLIP_GRACE_MS, createAnnouncementSpeech, type SpeechContent } from './service';
-import { createSqliteReadingsStore, createSqliteSpeakableStore } from './store';
+import { createSpeechStore } from './store';
 
 describe("announcements' hub voice", () => {
   let hub: TestHub;
@@ -14,7 +15,7 @@ describe("announcements' hub voice", () => {
   const engine = createSpeechEngine(findSpeechTools());
   const speechWith = (e: SpeechEngine, deadlineMs?: number): AnnouncementSpeech =>
     createAnnouncementSpeech(hub.ctx, {
-      readings: createSqliteReadingsStore(hub.ctx.db),
+      store: createSpeechStore(hub.ctx.sql, hub.ctx.changes),
       engine: e,
       ...(deadlineMs ? { deadlineMs } : {}),
     });
@@ -43,7 +44,9 @@ describe("announcements' hub voice", () => {
     expect(res.statusCode).toBe(201);
     return res.json() as { id: number; version: number };
   };
-  const clips = () => fs.readdirSync(path.join(dataDir, 'announcement-speech')).sort();
+  /** The clips stored (in the database: every hub serves them). */
+  const clips = async () =>
+    (await hub.ctx.sql.all<{ key: string }>('SELECT key FROM announcement_speech_clips ORDER BY key')).map((r) => r.key);
   const failures = async () =>
     (await hub.ctx.metrics.registry.getSingleMetricAsString('tsunagu_speech_synthesis_failures_total'))
       .split('\n')
@@ -65,7 +68,7 @@ describe("announcements' hub voice", () => {
   it('makes the clip before sending, per language, served as audio/ogg to staff, API keys and targeted terminals only', async () => {
     const a = await publish({ titleEn: 'Water cut', bodyEn: 'No water on 3 December from 10:00.' });
     // Publishing resolved: both clips are there already.
-    expect(clips()).toHaveLength(2);
+    expect(await clips()).toHaveLength(2);
     const url = `/api/announcements/${a.id}/speech?lang=ja`;
     const staff = await cityhall()({ method: 'GET', url });
     expect(staff.statusCode).toBe(200);
@@ -107,7 +110,7 @@ describe("announcements' hub voice", () => {
 
   it('new content gets its own clip before the update is sent; the same text is never made twice', async () => {
     const a = await publish();
-    const before = clips();
+    const before = await clips();
     expect(before).toHaveLength(1);
     const url = `/api/announcements/${a.id}/speech`;
     const first = await cityhall()({ method: 'GET', url });
@@ -129,14 +132,14 @@ describe("announcements' hub voice", () => {
       payload: { bodyJa: '断水は中止になりました。', readings: [{ text: '上野', reading: 'かみの' }] },
     });
     expect(res.statusCode).toBe(200);
-    expect(clips()).toHaveLength(3);
+    expect(await clips()).toHaveLength(3);
     const now = await cityhall()({ method: 'GET', url, headers: { 'if-none-match': first.headers.etag as string } });
     expect(now.statusCode).toBe(200);
     expect(now.headers.etag).not.toBe(withReading.headers.etag);
     expect(now.rawPayload.equals(withReading.rawPayload)).toBe(false);
     // A second announcement with the same words reuses the clip.
     await publish();
-    expect(clips()).toHaveLength(3);
+    expect(await clips()).toHaveLength(3);
   });
 
   it('never holds an announcement back: a failure or a slow engine is logged and counted, with no clip', async () => {
@@ -187,7 +190,7 @@ describe("announcements' hub voice", () => {
 
   it("uses city hall's readings, and lets staff listen before sending", async () => {
     const a = await publish({ readings: [{ text: '上野', reading: 'かみの' }] });
-    expect(speechWith(engine).readings(a.id)).toEqual([{ text: '上野', reading: 'かみの' }]);
+    expect(await speechWith(engine).readings(a.id)).toEqual([{ text: '上野', reading: 'かみの' }]);
 
     const preview = await cityhall()({
       method: 'POST',
@@ -206,7 +209,7 @@ describe("announcements' hub voice", () => {
     expect(Buffer.from(body.audioBase64, 'base64').subarray(0, 4).toString('latin1')).toBe('OggS');
     expect(body.bytes).toBe(Buffer.from(body.audioBase64, 'base64').length);
     // Listening first warms the clip: sending the same words makes no new one.
-    const made = clips().length;
+    const made = (await clips()).length;
     await publish({
       kind: 'emergency',
       test: true,
@@ -214,7 +217,7 @@ describe("announcements' hub voice", () => {
       bodyJa: '大字上野の皆さんは直ちに避難してください。',
       readings: [{ text: '上野', reading: 'かみの' }],
     });
-    expect(clips()).toHaveLength(made);
+    expect(await clips()).toHaveLength(made);
 
     const bad = await cityhall()({
       method: 'POST',
@@ -246,23 +249,22 @@ describe("announcements' hub voice", () => {
         payload: { kind: 'routine', title, body: 'まだ送っていません。' },
       });
     expect((await preview('下書き（古い）')).statusCode).toBe(200);
-    // All of these were made two days ago; a crash left half a clip behind.
-    const dir = path.join(dataDir, 'announcement-speech');
-    fs.writeFileSync(path.join(dir, `${'0'.repeat(40)}.ogg.part`), 'OggS');
-    const twoDaysAgo = new Date(clock.now() - 2 * CLIP_GRACE_MS);
-    for (const name of clips()) fs.utimesSync(path.join(dir, name), twoDaysAgo, twoDaysAgo);
+    // All of these were made two days ago.
+    const twoDaysAgo = clock.now() - 2 * CLIP_GRACE_MS;
+    await hub.ctx.sql.run('UPDATE announcement_speech_clips SET made_at = ?', [twoDaysAgo]);
     // A preview made an hour ago: city hall may still send it.
     expect((await preview('下書き（新しい）')).statusCode).toBe(200);
-    const anHourAgo = new Date(clock.now() - 60 * 60 * 1000);
-    const fresh = clips().filter((name) => fs.statSync(path.join(dir, name)).mtimeMs > twoDaysAgo.getTime());
-    expect(fresh).toHaveLength(1);
-    fs.utimesSync(path.join(dir, fresh[0]!), anHourAgo, anHourAgo);
-    expect(clips()).toHaveLength(5);
+    await hub.ctx.sql.run('UPDATE announcement_speech_clips SET made_at = ? WHERE made_at > ?', [
+      clock.now() - 60 * 60 * 1000,
+      twoDaysAgo,
+    ]);
+    expect(await clips()).toHaveLength(4);
 
-    const live = createSqliteSpeakableStore(hub.ctx.db).speakable(clock.now());
+    const live = await createSpeechStore(hub.ctx.sql, hub.ctx.changes).speakable(clock.now());
     expect(live.map((a) => a.id)).toEqual([kept.id]);
-    expect(speechWith(engine).prune(live, CLIP_GRACE_MS)).toEqual({ removed: 3, kept: 2 });
-    expect(clips()).toHaveLength(2);
+    // The hub's first sweep, soon after it started.
+    clock.advance(FIRST_SWEEP_MS);
+    await until(async () => (await clips()).length === 2);
     // The published one is still heard by its terminal; the cancelled one is no longer anyone's.
     const terminal = await enrollTerminal(hub, hub.fixture.households[0]!);
     const fetch = (id: number) =>
@@ -272,7 +274,7 @@ describe("announcements' hub voice", () => {
 
     // The hub sweeps by itself: once the fresh preview is a day old, it goes too.
     clock.advance(CLIP_SWEEP_MS + 24 * 60 * 60 * 1000);
-    expect(clips()).toHaveLength(1);
+    await until(async () => (await clips()).length === 1);
     expect((await fetch(kept.id)).statusCode).toBe(200);
   });
 });
