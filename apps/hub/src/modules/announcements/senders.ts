@@ -17,7 +17,10 @@ export interface Senders {
 
 const view = (p: SenderPolicyRecord): SenderPolicy => ({ ...p, updatedAt: new Date(p.updatedAt).toISOString() });
 
-export function createSenders(store: SendersStore, deps: { clock: Clock; apiKeyExists(id: number): Promise<boolean> }): Senders {
+export function createSenders(
+  store: SendersStore,
+  deps: { clock: Clock; apiKeyExists(id: number): Promise<boolean> },
+): Senders {
   return {
     async of(principal) {
       const name = actorName(principal);

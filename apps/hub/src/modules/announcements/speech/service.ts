@@ -16,7 +16,7 @@ import { type Clip, type SpeechEngine, SpeechUnavailableError } from '../../../l
 import { speechInput } from '../../../lib/speech/text';
 import { StorageUnavailableError, storageProblemOf } from '../../../lib/storage-errors';
 import { createSpokenClips, type ServedClip } from './spoken';
-import type { Speakable, Spoken, SpeechStore, SpokenContent } from './store';
+import type { Speakable, SpeechStore, Spoken, SpokenContent } from './store';
 
 export type { ServedClip } from './spoken';
 
@@ -230,7 +230,8 @@ export function createAnnouncementSpeech(ctx: HubContext, deps: SpeechDeps): Ann
       const wanted = new Set<string>(making.keys());
       for (const a of live)
         for (const content of a.pending ? [a.content, a.pending] : [a.content])
-          for (const language of languagesOf(content)) wanted.add(keyOf(speechText(content, a.readings, language), language));
+          for (const language of languagesOf(content))
+            wanted.add(keyOf(speechText(content, a.readings, language), language));
       const before = ctx.clock.now() - graceMs;
       const all = await store.clipKeys();
       const old = all.filter((c) => !wanted.has(c.key) && c.madeAt < before).map((c) => c.key);

@@ -46,7 +46,9 @@ describe("announcements' hub voice", () => {
   };
   /** The clips stored (in the database: every hub serves them). */
   const clips = async () =>
-    (await hub.ctx.sql.all<{ key: string }>('SELECT key FROM announcement_speech_clips ORDER BY key')).map((r) => r.key);
+    (await hub.ctx.sql.all<{ key: string }>('SELECT key FROM announcement_speech_clips ORDER BY key')).map(
+      (r) => r.key,
+    );
   const failures = async () =>
     (await hub.ctx.metrics.registry.getSingleMetricAsString('tsunagu_speech_synthesis_failures_total'))
       .split('\n')

@@ -8,7 +8,7 @@
  * (`forget`) or on another hub (speech/index.ts listens to the change feed).
  */
 import type { SpeechLanguage } from '@tsunagu/protocol';
-import type { Spoken, SpeechStore } from './store';
+import type { SpeechStore, Spoken } from './store';
 
 /** A clip as served: its bytes and their tag (an HTTP ETag: the same words give the same bytes). */
 export interface ServedClip {

@@ -60,14 +60,18 @@ export interface SpeechStore {
 type ContentRow = Pick<Row, 'kind' | 'test' | 'title_ja' | 'body_ja' | 'title_en' | 'body_en' | 'audio_id'>;
 const CONTENT = 'a.kind, a.test, a.title_ja, a.body_ja, a.title_en, a.body_en, a.audio_id';
 const contentOf = (r: ContentRow): SpokenContent => ({ ...wordingOf(r), audioId: r.audio_id });
-const readingsOf = (json: string | null): SpeechReading[] => (json === null ? [] : (JSON.parse(json) as SpeechReading[]));
+const readingsOf = (json: string | null): SpeechReading[] =>
+  json === null ? [] : (JSON.parse(json) as SpeechReading[]);
 
 export function createSpeechStore(sql: Sql, changes: Pick<Changes, 'notify'>): SpeechStore {
   return {
     readings: async (id) =>
       readingsOf(
-        (await sql.get<{ readings: string }>('SELECT readings FROM announcement_readings WHERE announcement_id = ?', [id]))
-          ?.readings ?? null,
+        (
+          await sql.get<{ readings: string }>('SELECT readings FROM announcement_readings WHERE announcement_id = ?', [
+            id,
+          ])
+        )?.readings ?? null,
       ),
     setReadings: (id, readings, tx) =>
       (tx ?? sql).transaction(async (t) => {
@@ -102,7 +106,12 @@ export function createSpeechStore(sql: Sql, changes: Pick<Changes, 'notify'>): S
       return rows.map((r) => {
         const content = contentOf(r);
         const patch = r.change === null ? null : (JSON.parse(r.change) as { patch?: Partial<SpokenContent> }).patch;
-        return { id: r.id, content, readings: readingsOf(r.readings), pending: patch ? { ...content, ...patch } : null };
+        return {
+          id: r.id,
+          content,
+          readings: readingsOf(r.readings),
+          pending: patch ? { ...content, ...patch } : null,
+        };
       });
     },
     clip: async (key) =>
