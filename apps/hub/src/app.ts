@@ -16,7 +16,6 @@ import type { HubContext } from './context';
 import type { HubCore } from './core';
 import { type Changes, noChanges, postgresChanges } from './db/changes';
 import { type Db, databaseFile, openDatabase } from './db/database';
-import { PostgresNotReadyError, STORES_NOT_ON_POSTGRES } from './db/engine';
 import { openPostgres, type Pg } from './db/postgres';
 import { postgresSql, type Sql, sqliteSql } from './db/sql';
 import type { Hub } from './hub';
@@ -98,8 +97,6 @@ const ajvUrl = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
 export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const config: HubConfig = { ...loadConfig({ ...process.env, PORT: '0' }), seedDemo: false, ...options.config };
   const clock = options.clock ?? systemClock;
-  // Refused before anything is opened: a hub must not quietly fall back to SQLite.
-  if (config.database.engine === 'postgres' && STORES_NOT_ON_POSTGRES.length > 0) throw new PostgresNotReadyError();
   // Several hubs (TSUNAGU_REDIS_URL): broadcasts and rate limits shared through Redis. First, so a
   // Redis that cannot be reached stops the start before anything else is opened.
   const cluster = config.redis ? await connectCluster(config.redis) : null;
@@ -360,6 +357,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     app,
     ctx,
     stores: { accounts: accountsStore, households: householdsStore, terminals: terminalsStore, shops: shopsStore },
+    pg,
     services: { accounts, terminals, twoFactor },
     apiRoutes,
     metricsAddress: metricsRoute.address,

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from './context';
+import type { Pg } from './db/postgres';
 import type { AccountsService } from './modules/accounts/service';
 import type { AccountsStore } from './modules/accounts/store';
 import type { TwoFactorService } from './modules/accounts/two-factor';
@@ -20,6 +21,8 @@ export interface HubCore {
   app: FastifyInstance;
   ctx: HubContext;
   stores: { accounts: AccountsStore; households: HouseholdsStore; terminals: TerminalsStore; shops: Shops };
+  /** PostgreSQL's pool when the hub runs on it: for the write paths with statements of their own (check-ins). */
+  pg: Pg | null;
   services: { accounts: AccountsService; terminals: TerminalsService; twoFactor: TwoFactorService };
   /** Every /api route with its declared access rule (for the role-matrix test and docs). */
   apiRoutes: ApiRoute[];

@@ -2,7 +2,6 @@
 import { buildApp } from './app';
 import { loadConfigOrReport } from './config';
 import { databaseFile } from './db/database';
-import { PostgresNotReadyError } from './db/engine';
 import { checkDataPermissions, makePrivateDir, permissionWarning } from './db/permissions';
 import { DEMO_PASSWORD, loadDemo, saveDemo, seedDemoCity } from './demo/seed';
 import { findSpeechTools, missingToolsMessage } from './lib/speech/engine';
@@ -69,10 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof PostgresNotReadyError) {
-    console.error(err.message);
-    process.exit(2);
-  }
   console.error(err);
   process.exit(1);
 });

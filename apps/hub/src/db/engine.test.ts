@@ -1,6 +1,5 @@
-import { buildApp } from '../app';
 import { loadConfig } from '../config';
-import { loadDatabaseConfig, PostgresNotReadyError, postgresNotReadyMessage, STORES_NOT_ON_POSTGRES } from './engine';
+import { loadDatabaseConfig } from './engine';
 
 describe('database engine selection', () => {
   it('uses SQLite when TSUNAGU_DATABASE_URL is unset or empty', () => {
@@ -22,19 +21,5 @@ describe('database engine selection', () => {
       expect(problems[0]).not.toContain('hunter2');
       expect(() => loadConfig({ TSUNAGU_DATABASE_URL: bad })).toThrow(/TSUNAGU_DATABASE_URL/);
     }
-  });
-
-  it('says plainly why the hub does not start on PostgreSQL yet', () => {
-    expect(postgresNotReadyMessage(['calls', 'shops'])).toMatch(
-      /cannot run on it yet:\n.*need SQLite \(calls, shops\)\. Unset TSUNAGU_DATABASE_URL/,
-    );
-  });
-
-  it('refuses to build a hub on PostgreSQL while some store runs on SQLite only, before connecting', async () => {
-    expect(STORES_NOT_ON_POSTGRES.length).toBeGreaterThan(0);
-    // Nothing listens on port 1: the refusal comes before any connection is tried.
-    const built = buildApp({ config: { database: { engine: 'postgres', url: 'postgres://t@127.0.0.1:1/t' } } });
-    await expect(built).rejects.toBeInstanceOf(PostgresNotReadyError);
-    await expect(built).rejects.toThrow(/cannot run on it yet/);
   });
 });

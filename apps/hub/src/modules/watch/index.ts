@@ -2,6 +2,7 @@
 import type { HubCore } from '../../core';
 import type { AnnouncementsService } from '../announcements';
 import { createCheckinReads, createSqliteCheckinsStore } from '../checkins/store';
+import { createPostgresCheckinsStore } from '../checkins/store-postgres';
 import { MINUTE } from './parts';
 import { watchRoutes } from './routes';
 import { createWatchService, type WatchService } from './service';
@@ -15,7 +16,8 @@ export async function registerWatch(
   needs: { announcements: AnnouncementsService },
 ): Promise<WatchService> {
   const sql = hub.ctx.sql;
-  const checkins = createSqliteCheckinsStore(hub.ctx.db);
+  // The write path's group commit has a statement of its own per engine (checkins/store-postgres.ts).
+  const checkins = hub.pg ? createPostgresCheckinsStore(hub.pg) : createSqliteCheckinsStore(hub.ctx.db);
   const alerts = createWatchStore(sql);
   const households = hub.stores.households;
   const { help } = hub.ctx.config;

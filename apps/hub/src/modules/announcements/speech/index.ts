@@ -39,8 +39,9 @@ export async function registerSpeech(
   // published, on the other hubs once they hear of it (which also forgets a changed one's).
   const warm = (id: number) => {
     void speech.clip(id, 'ja').catch((err: unknown) => ctx.log.warn({ err }, 'reading a voice clip ahead failed'));
-    // Asking starts the read of the kept targets when they are not read since the change.
-    access.targetedNow(id, 0);
+    // Asking starts the read of the kept targets when they are not read since the change: once
+    // every listener of this change has run (the catch-up list drops them when it hears it).
+    setImmediate(() => access.targetedNow(id, 0));
   };
   ctx.events.on('announcement.published', ({ announcementId }) => warm(announcementId));
   for (const channel of [ANNOUNCEMENTS_CHANNEL, READINGS_CHANNEL])
