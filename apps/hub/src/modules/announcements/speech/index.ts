@@ -43,7 +43,8 @@ export async function registerSpeech(
     // every listener of this change has run (the catch-up list drops them when it hears it).
     setImmediate(() => access.targetedNow(id, 0));
   };
-  ctx.events.on('announcement.published', ({ announcementId }) => warm(announcementId));
+  // Once the publish is answered: it does not wait for this read.
+  ctx.events.on('announcement.published', ({ announcementId }) => void setImmediate(() => warm(announcementId)));
   for (const channel of [ANNOUNCEMENTS_CHANNEL, READINGS_CHANNEL])
     ctx.changes.subscribe(channel, {
       onChange(key) {
