@@ -1,6 +1,5 @@
 /** SQL for staff accounts, sessions and API keys, on both engines (db/sql.ts). */
 import type { ApiKey, StaffRole, User, WatcherKind } from '@tsunagu/protocol';
-import type { Db } from '../../db/database';
 import type { Sql } from '../../db/sql';
 
 export interface UserRecord extends User {
@@ -144,27 +143,6 @@ const sessionColumns =
 
 const USER_BY_ID = `${selectUser} WHERE u.id = ?`;
 const API_KEY_BY_ID = 'SELECT * FROM api_keys WHERE id = ?';
-
-/** Reads that modules still on SQLite only (calls, announcements) make synchronously, until they await the store. */
-export interface SqliteAccountReads {
-  userById(id: number): UserRecord | undefined;
-  apiKeyById(id: number): ApiKeyRecord | undefined;
-}
-
-export function createSqliteAccountReads(db: Db): SqliteAccountReads {
-  const user = db.prepare<[number], UserRow>(USER_BY_ID);
-  const key = db.prepare<[number], ApiKeyRow>(API_KEY_BY_ID);
-  return {
-    userById(id) {
-      const r = user.get(id);
-      return r && toUser(r);
-    },
-    apiKeyById(id) {
-      const r = key.get(id);
-      return r && toApiKey(r);
-    },
-  };
-}
 
 export function createAccountsStore(sql: Sql): AccountsStore {
   const user = async (text: string, value: unknown) => {
