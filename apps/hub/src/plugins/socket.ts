@@ -374,7 +374,9 @@ export function createSockets(
   // client gave up (restarts failed with "Plugin did not start in time").
   app.addHook('preClose', async () => {
     const namespaces = [io.of('/'), terminals, staff];
-    for (const nsp of namespaces) nsp.disconnectSockets(true);
+    // `local`: this hub's sockets only. Through the Redis adapter a plain disconnectSockets goes to
+    // every hub, and one hub stopping cut every terminal and console of the city.
+    for (const nsp of namespaces) nsp.local.disconnectSockets(true);
     // The adapters hold the recovery sessions' sweep timer.
     await Promise.allSettled(namespaces.map((nsp) => nsp.adapter.close()));
     io.engine.close();
