@@ -305,6 +305,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     storage,
     backgroundJobs: options.backgroundJobs ?? true,
     jobs,
+    cluster,
   };
   hearHouseholdChanges(ctx);
   terminals = createTerminalsService(ctx, {

@@ -8,6 +8,7 @@ import type { Clock } from './lib/clock';
 import type { DomainEventBus } from './lib/events';
 import type { DataReads } from './modules/audit/data-reads';
 import type { AuditStore } from './modules/audit/store';
+import type { Cluster } from './plugins/cluster';
 import type { Health } from './plugins/health';
 import type { Jobs } from './plugins/jobs';
 import type { HubMetrics } from './plugins/metrics';
@@ -44,4 +45,6 @@ export interface HubContext {
    * as a job; they start at once on SQLite, and on the leading hub on PostgreSQL.
    */
   jobs: Jobs;
+  /** Several hubs through Redis (plugins/cluster.ts); null for one hub. */
+  cluster: Cluster | null;
 }

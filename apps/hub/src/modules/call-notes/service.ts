@@ -7,7 +7,7 @@
 import type { CallNote, CallNoteBody, User } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { AppError, badRequest, notFound } from '../../lib/errors';
-import type { CallsService } from '../calls/service';
+import type { Calls } from '../calls/service';
 import type { CallNoteRecord, CallNotesStore } from './store';
 
 export interface CallNotesService {
@@ -33,7 +33,7 @@ export const toCallNote = (r: CallNoteRecord): CallNote => ({
 
 export function createCallNotesService(
   ctx: HubContext,
-  deps: { store: CallNotesStore; calls: Pick<CallsService, 'record'> },
+  deps: { store: CallNotesStore; calls: Pick<Calls, 'record'> },
 ): CallNotesService {
   const { store, calls } = deps;
   return {

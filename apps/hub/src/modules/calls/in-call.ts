@@ -1,6 +1,7 @@
 /** A call in progress: hanging up, relaying WebRTC signals between its two parties only, and ICE servers (TURN credentials). */
 import { createHmac } from 'node:crypto';
 import type { CallSignal, IceServersResponse } from '@tsunagu/protocol';
+import type { HubContext } from '../../context';
 import { rooms } from '../../plugins/socket';
 import { fail, type LiveCalls, type StaffParty, type TerminalParty } from './live-model';
 
@@ -45,15 +46,18 @@ export function createInCall(calls: LiveCalls): InCall {
       return { delivered: true as const };
     },
 
-    iceServers(actor) {
-      const servers: IceServersResponse['iceServers'] = ctx.config.iceServers.map((s) => ({ ...s }));
-      const turn = ctx.config.turn;
-      if (!turn) return { iceServers: servers, ttlSeconds: null };
-      // coturn `use-auth-secret`: username "expiry:id", password base64(HMAC-SHA1(secret, username)).
-      const username = `${Math.floor(ctx.clock.now() / 1000) + turn.ttlSeconds}:${actor}`;
-      const credential = createHmac('sha1', turn.secret).update(username).digest('base64');
-      servers.push({ urls: turn.urls, username, credential });
-      return { iceServers: servers, ttlSeconds: turn.ttlSeconds };
-    },
+    iceServers: (actor) => iceServers(ctx, actor),
   };
+}
+
+/** STUN/TURN servers for a call's peer, with TURN credentials for `actor` when a TURN secret is set. */
+export function iceServers(ctx: HubContext, actor: string): IceServersResponse {
+  const servers: IceServersResponse['iceServers'] = ctx.config.iceServers.map((s) => ({ ...s }));
+  const turn = ctx.config.turn;
+  if (!turn) return { iceServers: servers, ttlSeconds: null };
+  // coturn `use-auth-secret`: username "expiry:id", password base64(HMAC-SHA1(secret, username)).
+  const username = `${Math.floor(ctx.clock.now() / 1000) + turn.ttlSeconds}:${actor}`;
+  const credential = createHmac('sha1', turn.secret).update(username).digest('base64');
+  servers.push({ urls: turn.urls, username, credential });
+  return { iceServers: servers, ttlSeconds: turn.ttlSeconds };
 }

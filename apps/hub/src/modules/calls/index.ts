@@ -1,19 +1,39 @@
 /** Registers the calls capability: queues and routing, signalling, call history. */
 import type { HubCore } from '../../core';
+import { createCallsCluster } from './cluster';
 import { createCallsDirectory } from './directory';
+import { iceServers } from './in-call';
+import type { CallsServiceDeps } from './live-model';
+import { registerCallMetrics } from './metrics';
 import { callsRoutes } from './routes';
-import { type CallsService, createCallsService } from './service';
+import { type Calls, createCallsService } from './service';
 import { registerCallSockets } from './socket';
 import { createCallsStore } from './store';
 
-export async function registerCalls(hub: HubCore): Promise<CallsService> {
-  const calls = await createCallsService(hub.ctx, {
-    store: createCallsStore(hub.ctx.sql),
+export async function registerCalls(hub: HubCore): Promise<Calls> {
+  const { ctx } = hub;
+  const deps: CallsServiceDeps = {
+    store: createCallsStore(ctx.sql),
     shops: hub.stores.shops.directory,
-    directory: await createCallsDirectory(hub.ctx, hub.stores.households, hub.stores.accounts),
-  });
-  registerCallSockets(hub.ctx, calls);
+    directory: await createCallsDirectory(ctx, hub.stores.households, hub.stores.accounts),
+  };
+  let calls: Calls;
+  if (ctx.cluster && ctx.config.database.engine === 'postgres') {
+    // Several hubs on one database: one of them runs the router, the others forward to it.
+    const cluster = createCallsCluster(ctx, deps, {
+      redis: ctx.cluster.redis,
+      create: (takeover) => createCallsService(ctx, { ...deps, takeover }),
+      iceServers: (actor) => iceServers(ctx, actor),
+    });
+    registerCallMetrics(ctx.metrics.registry, (shopId) => cluster.engine()?.figures(shopId) ?? null, deps.shops);
+    calls = cluster;
+  } else {
+    const service = await createCallsService(ctx, deps);
+    registerCallMetrics(ctx.metrics.registry, (shopId) => service.figures(shopId), deps.shops);
+    calls = service;
+  }
+  registerCallSockets(ctx, calls);
   hub.app.addHook('preClose', async () => calls.dispose());
-  await hub.app.register(callsRoutes(hub.ctx, calls, hub.stores.shops));
+  await hub.app.register(callsRoutes(ctx, calls, hub.stores.shops));
   return calls;
 }

@@ -46,9 +46,24 @@ export interface CallsServiceDeps {
   /** Household names and terminals, staff names, kept in memory (directory.ts). */
   directory: CallsDirectory;
   routerConfig?: Partial<RouterConfig>;
+  /**
+   * Set when this hub takes the router over from another (calls/cluster.ts): the operators'
+   * availability as last stored; open calls are then resumed instead of ended (restore.ts).
+   */
+  takeover?: Takeover | null;
+  /** Several hubs: each change of an operator's availability, to be stored for the next router. */
+  onOperatorsChanged?: (operators: StoredOperator[]) => void;
   /** Set by the orders module: which shop and household an order belongs to. */
   orderLookup?: (orderId: number) => Promise<{ shopId: number; householdId: number } | null>;
 }
+
+/** An operator's availability as the router leaves it for the next one (several hubs). */
+export interface StoredOperator {
+  id: number;
+  shopId: number;
+  availability: 'available' | 'away';
+}
+export type Takeover = { operators: StoredOperator[] };
 
 export const isOperator = (u: User) => (u.role === 'operator' || u.role === 'listener') && u.shopId !== null;
 export const fail = (status: number, code: string, message: string) => new AppError(status, code, message);

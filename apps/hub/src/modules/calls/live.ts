@@ -6,7 +6,15 @@
 import type { CallEnded, CallEndReason } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { rooms } from '../../plugins/socket';
-import { type CallsServiceDeps, fail, type LiveCall, type LiveCalls, TERMINAL_RING_MS } from './live-model';
+import {
+  type CallsServiceDeps,
+  fail,
+  type LiveCall,
+  type LiveCalls,
+  type StoredOperator,
+  TERMINAL_RING_MS,
+} from './live-model';
+import { settleOpenCalls } from './restore';
 import { CallRouter } from './router';
 import type { RouterEffect } from './router-model';
 import type { CallRecord } from './store';
@@ -74,9 +82,12 @@ export async function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): 
     for (const id of operators) {
       const op = router.operator(id);
       if (!op) continue;
-      sockets.staff.to(rooms.user(id)).emit('call:operatorChanged', views.operatorState(id));
+      // Not to an operator without a console (one a new router restored, whose name it may not know).
+      if (presence.staff.get(id)?.size)
+        sockets.staff.to(rooms.user(id)).emit('call:operatorChanged', views.operatorState(id));
       dirtyQueues.add(op.queueId);
     }
+    if (deps.onOperatorsChanged && operators.length > 0) deps.onOperatorsChanged(operators.flatMap(stored));
     const queues = [...dirtyQueues];
     dirtyQueues.clear();
     for (const q of queues) {
@@ -92,6 +103,12 @@ export async function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): 
         sockets.staff.to([rooms.shop(q), rooms.role('cityhall')]).emit('call:queueChanged', views.queueView(q));
     }
   }
+
+  /** What the next router (another hub) needs of an operator: after-call work ends as available. */
+  const stored = (id: number): StoredOperator[] => {
+    const op = router.operator(id);
+    return op ? [{ id, shopId: op.queueId, availability: op.availability === 'away' ? 'away' : 'available' }] : [];
+  };
 
   function onEffect(e: RouterEffect) {
     switch (e.type) {
@@ -207,32 +224,6 @@ export async function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): 
     send(() => ctx.events.emit('call.ended', ended));
   }
 
-  // Calls the previous run left open: waiting callers are gone (their terminals will call again),
-  // callback requests are put back in their place, connected calls are over — and both parties are
-  // told so when they reconnect (their screens would otherwise go on showing a call the hub ended).
-  for (const c of await store.open()) {
-    if (c.status === 'callback_requested') {
-      add(c);
-      router.enqueue({
-        callId: c.id,
-        queueId: c.shopId,
-        householdId: c.householdId,
-        lastOperatorId: await lastOperator(c.householdId, c.shopId),
-        callback: true,
-        enqueuedAt: c.requestedAt,
-      });
-    } else {
-      store.setStatus(c.id, c.status === 'waiting' ? 'abandoned' : 'ended', {
-        endedAt: clock.now(),
-        endReason: 'connection_lost',
-      });
-      const ended: CallEnded = { callId: c.id, reason: 'connection_lost' };
-      if (c.terminalId) owed.terminals.set(c.terminalId, ended);
-      if (c.operatorId) owed.operators.set(c.operatorId, ended);
-    }
-  }
-  await store.commit();
-
   const api: LiveCalls = {
     ctx,
     deps,
@@ -315,5 +306,6 @@ export async function createLiveCalls(ctx: HubContext, deps: CallsServiceDeps): 
       return call;
     },
   };
+  await settleOpenCalls(api, deps.takeover ?? null);
   return api;
 }

@@ -1,7 +1,6 @@
 /** The queues' figures for /metrics (Prometheus gauges, read from the router when scraped). */
 import { Gauge, type Registry } from 'prom-client';
 import type { ShopDirectory } from '../shops/directory';
-import type { CallRouter } from './router';
 import type { Figures } from './router-model';
 
 /** The gauges with one value per queue: name, help, and the value from the queue's figures. */
@@ -25,9 +24,14 @@ const PER_QUEUE: [string, string, (f: Figures) => number][] = [
   ],
 ];
 
-export function registerCallMetrics(registry: Registry, router: CallRouter, shops: ShopDirectory): void {
+/** `figures`: the queue's figures, or null on a hub that does not run the router (several hubs). */
+export function registerCallMetrics(
+  registry: Registry,
+  figures: (shopId: number) => Figures | null,
+  shops: ShopDirectory,
+): void {
   const registers = [registry];
-  const perQueue = (name: string, help: string, value: (shopId: number) => number) =>
+  const perQueue = (name: string, help: string, value: (f: Figures) => number) =>
     new Gauge({
       name,
       help,
@@ -35,10 +39,13 @@ export function registerCallMetrics(registry: Registry, router: CallRouter, shop
       registers,
       collect() {
         this.reset();
-        for (const s of shops.list()) this.set({ shop: String(s.id) }, value(s.id));
+        for (const s of shops.list()) {
+          const f = figures(s.id);
+          if (f) this.set({ shop: String(s.id) }, value(f));
+        }
       },
     });
-  for (const [name, help, value] of PER_QUEUE) perQueue(name, help, (id) => value(router.figures(id)));
+  for (const [name, help, value] of PER_QUEUE) perQueue(name, help, value);
   new Gauge({
     name: 'tsunagu_call_operator_answered',
     help: 'Calls answered per operator over the last 24 h',
@@ -47,7 +54,7 @@ export function registerCallMetrics(registry: Registry, router: CallRouter, shop
     collect() {
       this.reset();
       for (const s of shops.list())
-        for (const c of router.figures(s.id).callsPerOperator)
+        for (const c of figures(s.id)?.callsPerOperator ?? [])
           this.set({ shop: String(s.id), operator: String(c.operatorId) }, c.answered);
     },
   });

@@ -6,11 +6,14 @@
  */
 import type { User } from '@tsunagu/protocol';
 import type { TerminalEmit } from '../../plugins/socket';
-import { isOperator, type LiveCall, type LiveCalls, RECONNECT_GRACE_MS, type TerminalParty } from './live-model';
+import { endAfterGrace, leaveAfterGrace } from './grace';
+import { isOperator, type LiveCalls, type TerminalParty } from './live-model';
 
 export interface CallPresence {
-  terminalConnected(p: TerminalParty, emit: TerminalEmit): void;
-  terminalDisconnected(p: TerminalParty): void;
+  /** `socketId`: which socket (several hubs, calls/cluster.ts, keep one report per socket). */
+  terminalConnected(p: TerminalParty, emit: TerminalEmit, socketId?: string): void;
+  /** `hubLost`: the hub holding the socket is gone, the terminal may be back through another at once. */
+  terminalDisconnected(p: TerminalParty, socketId?: string, hubLost?: boolean): void;
   staffConnected(user: User, socketId: string): void;
   staffDisconnected(user: User, socketId: string): void;
 }
@@ -18,12 +21,6 @@ export interface CallPresence {
 export function createCallPresence(calls: LiveCalls): CallPresence {
   const { router, views, live, owed, presence } = calls;
   const { clock, sockets } = calls.ctx;
-  const endAfterGrace = (c: LiveCall, lost: 'resident' | 'operator') =>
-    clock.setTimeout(() => {
-      if (live.get(c.record.id) !== c) return;
-      calls.finish(c, 'ended', 'connection_lost', lost);
-      calls.flushNow();
-    }, RECONNECT_GRACE_MS);
   const callsOf = (terminalId: number) => [...live.values()].filter((c) => c.record.terminalId === terminalId);
 
   return {
@@ -47,7 +44,7 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
       }
     },
 
-    terminalDisconnected(p) {
+    terminalDisconnected(p, _socketId, hubLost = false) {
       const n = (presence.terminals.get(p.terminalId) ?? 1) - 1;
       if (n > 0) {
         presence.terminals.set(p.terminalId, n);
@@ -55,14 +52,17 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
       }
       presence.terminals.delete(p.terminalId);
       for (const c of callsOf(p.terminalId)) {
-        if (c.record.status === 'waiting') {
+        if (c.record.status === 'waiting' && hubLost) {
+          c.terminalGrace?.cancel();
+          c.terminalGrace = leaveAfterGrace(calls, c);
+        } else if (c.record.status === 'waiting') {
           // A caller who goes away leaves the queue at once; a callback request stays.
           router.leave(c.record.id);
           live.delete(c.record.id);
           calls.update(c, 'abandoned', { endedAt: clock.now(), endReason: 'connection_lost' });
         } else if (c.record.status === 'connected' || c.record.status === 'ringing_terminal') {
           c.terminalGrace?.cancel();
-          c.terminalGrace = endAfterGrace(c, 'resident');
+          c.terminalGrace = endAfterGrace(calls, c, 'resident');
           calls.pushStaff(c.record.operatorId); // the operator sees why the resident froze
         }
       }
@@ -105,7 +105,7 @@ export function createCallPresence(calls: LiveCalls): CallPresence {
         if (c.record.operatorId !== user.id) continue;
         if (c.record.status !== 'connected' && c.record.status !== 'ringing_terminal') continue;
         c.operatorGrace?.cancel();
-        c.operatorGrace = endAfterGrace(c, 'operator');
+        c.operatorGrace = endAfterGrace(calls, c, 'operator');
       }
     },
   };

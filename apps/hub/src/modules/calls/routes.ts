@@ -7,7 +7,7 @@ import { forbidden, notFound } from '../../lib/errors';
 import { actorName, type Principal, shopStaff } from '../../lib/principal';
 import { tableRoutes } from '../../lib/route';
 import type { ShopsStore } from '../shops/store';
-import type { CallsService } from './service';
+import type { Calls } from './service';
 
 /** Who answers and makes calls (with the terminals): shop operators and listening volunteers. */
 export const callTakers = { roles: ['operator', 'listener'] } as const;
@@ -32,11 +32,11 @@ const _HistoryQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function callsRoutes(ctx: HubContext, calls: CallsService, shops: ShopsStore) {
+export function callsRoutes(ctx: HubContext, calls: Calls, shops: ShopsStore) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     const add = tableRoutes(app, ['calls']);
     add('GET /api/calls/queues', { access: shopStaff }, async (request) => ({
-      queues: (await visibleShopIds(request.principal, shops)).map((id) => calls.queueView(id)),
+      queues: await Promise.all((await visibleShopIds(request.principal, shops)).map((id) => calls.queueView(id))),
     }));
 
     add('GET /api/calls/queues/:id', { access: shopStaff }, async (request) => {

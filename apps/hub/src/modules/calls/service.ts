@@ -12,8 +12,8 @@ import type { HubContext } from '../../context';
 import { createInCall, type InCall } from './in-call';
 import { createLiveCalls } from './live';
 import type { CallsServiceDeps } from './live-model';
-import { registerCallMetrics } from './metrics';
 import { type CallPresence, createCallPresence } from './presence';
+import type { Figures } from './router-model';
 import { createStaffCommands, type StaffCommands } from './staff-commands';
 import type { CallRecord } from './store';
 import { type CallSync, createCallSync } from './sync';
@@ -41,13 +41,24 @@ export interface CallsService
    * turn of the event loop): commands acknowledge after it, never for a change not yet stored.
    */
   committed(): Promise<void>;
+  /** The queue's figures (for /metrics). */
+  figures(shopId: number): Figures;
   /** Stops every timer and stores what is pending (the hub is closing). */
   dispose(): Promise<void>;
 }
 
+/**
+ * The calls service as the sockets and other modules use it. On a hub that does not run the router
+ * (several hubs, calls/cluster.ts) each command is forwarded to the one that does, and answers later.
+ */
+export type Calls = {
+  [K in Exclude<keyof CallsService, 'figures'>]: CallsService[K] extends (...args: infer A) => infer R
+    ? (...args: A) => R | Promise<Awaited<R>>
+    : CallsService[K];
+};
+
 export async function createCallsService(ctx: HubContext, deps: CallsServiceDeps): Promise<CallsService> {
   const calls = await createLiveCalls(ctx, deps);
-  registerCallMetrics(ctx.metrics.registry, calls.router, deps.shops);
   return {
     ...createTerminalCommands(calls),
     ...createStaffCommands(calls),
@@ -66,6 +77,7 @@ export async function createCallsService(ctx: HubContext, deps: CallsServiceDeps
     },
     history: (filter) => deps.store.list(filter),
     committed: () => deps.store.committed(),
+    figures: (shopId) => calls.router.figures(shopId),
     dispose() {
       for (const c of calls.live.values())
         for (const t of [c.terminalRing, c.terminalGrace, c.operatorGrace]) t?.cancel();

@@ -3,7 +3,7 @@ import type { HubContext } from '../../context';
 import { actorName, type Principal, terminalOf } from '../../lib/principal';
 import type { StaffParty, TerminalParty } from './live-model';
 import { callTakers } from './routes';
-import type { CallsService } from './service';
+import type { Calls } from './service';
 
 /** The calling terminal, as the calls module names it. */
 function partyOf(principal: Principal): TerminalParty {
@@ -11,7 +11,7 @@ function partyOf(principal: Principal): TerminalParty {
   return { kind: 'terminal', terminalId, householdId };
 }
 
-export function registerCallSockets(ctx: HubContext, calls: CallsService): void {
+export function registerCallSockets(ctx: HubContext, calls: Calls): void {
   // A command that changes a call answers once the change is stored (persisted first, then acknowledged).
   const stored = async <T>(result: T | Promise<T>): Promise<T> => {
     const answer = await result;
@@ -42,10 +42,10 @@ export function registerCallSockets(ctx: HubContext, calls: CallsService): void 
   command('call:hold', { access: 'terminal' }, (p, c) => calls.hold(partyOf(c.principal), p.callId, p.held));
   ctx.sockets.onTerminalConnection(({ socket, principal }) => {
     if (principal.kind !== 'terminal') return;
-    calls.terminalConnected(partyOf(principal), (event, ...args) => socket.emit(event, ...args));
+    calls.terminalConnected(partyOf(principal), (event, ...args) => socket.emit(event, ...args), socket.id);
   });
-  ctx.sockets.onTerminalDisconnect(({ principal }) => {
-    if (principal.kind === 'terminal') calls.terminalDisconnected(partyOf(principal));
+  ctx.sockets.onTerminalDisconnect(({ socket, principal }) => {
+    if (principal.kind === 'terminal') calls.terminalDisconnected(partyOf(principal), socket.id);
   });
 
   ctx.sockets.onStaffConnection(({ socket, principal, on }) => {

@@ -1,12 +1,12 @@
 /** Registers the orders capability (after calls, which it lets look orders up for call-backs). */
 import type { HubCore } from '../../core';
-import type { CallsService } from '../calls/service';
+import type { Calls } from '../calls/service';
 import { ordersRoutes } from './routes';
 import { createOrdersService, type OrdersService } from './service';
 import { registerOrderSockets } from './socket';
 import { createOrdersStore } from './store';
 
-export async function registerOrders(hub: HubCore, needs: { calls: CallsService }): Promise<OrdersService> {
+export async function registerOrders(hub: HubCore, needs: { calls: Calls }): Promise<OrdersService> {
   const households = hub.stores.households;
   const orders = createOrdersService(hub.ctx, {
     store: createOrdersStore(hub.ctx.sql),

@@ -8,7 +8,7 @@ import { actorName, type Principal, shopStaff } from '../../lib/principal';
 import { tableRoutes } from '../../lib/route';
 import { audited } from '../audit/store';
 import { visibleShopIds } from '../calls/routes';
-import type { CallsService } from '../calls/service';
+import type { Calls } from '../calls/service';
 import type { ShopsStore } from '../shops/store';
 import type { OrdersService } from './service';
 
@@ -21,7 +21,7 @@ import type { OrdersService } from './service';
 async function orderableHousehold(
   p: Principal | null,
   body: { shopId: number; householdId: number; callId?: number },
-  calls: Pick<CallsService, 'callInfo' | 'history'>,
+  calls: Pick<Calls, 'callInfo' | 'history'>,
   householdExists: boolean,
 ): Promise<boolean> {
   if (!householdExists) return false;
@@ -38,7 +38,7 @@ export function ordersRoutes(
   orders: OrdersService,
   deps: {
     shops: ShopsStore;
-    calls: Pick<CallsService, 'callInfo' | 'history'>;
+    calls: Pick<Calls, 'callInfo' | 'history'>;
     householdExists(id: number): Promise<boolean>;
   },
 ) {

@@ -1,7 +1,7 @@
 /** Planned outgoing listening calls (issue 16): weekly plans, offered to the line's listeners when due. */
 import type { HubCore } from '../../core';
 import { actorName } from '../../lib/principal';
-import type { CallsService } from '../calls/service';
+import type { Calls } from '../calls/service';
 import { createPlans, type Plans } from './plans';
 import { scheduledCallsRoutes } from './routes';
 import { type CallScheduler, createCallScheduler } from './scheduler';
@@ -9,10 +9,7 @@ import { createScheduledCallsStore } from './store';
 
 export type ScheduledCallsService = Plans & Pick<CallScheduler, 'tick' | 'ring'>;
 
-export async function registerScheduledCalls(
-  hub: HubCore,
-  needs: { calls: CallsService },
-): Promise<ScheduledCallsService> {
+export async function registerScheduledCalls(hub: HubCore, needs: { calls: Calls }): Promise<ScheduledCallsService> {
   const { ctx } = hub;
   const store = createScheduledCallsStore(ctx.sql);
   // A plan written, changed or removed: the timer is set again for its next call.

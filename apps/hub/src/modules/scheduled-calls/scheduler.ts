@@ -14,7 +14,7 @@ import { AppError, notFound } from '../../lib/errors';
 import type { DomainEvents } from '../../lib/events';
 import { rooms } from '../../plugins/socket';
 import type { StaffParty } from '../calls/live-model';
-import type { CallsService } from '../calls/service';
+import type { Calls } from '../calls/service';
 import type { Plans } from './plans';
 import type { ScheduledCallsStore } from './store';
 import { latestDue, nextDue } from './timing';
@@ -46,7 +46,7 @@ export function createCallScheduler(
     /** `work` in one transaction, with the store of that transaction. */
     unitOfWork<T>(work: (store: ScheduledCallsStore) => Promise<T>): Promise<T>;
     plans: Pick<Plans, 'toCallDto'>;
-    calls: Pick<CallsService, 'record' | 'callResident'>;
+    calls: Pick<Calls, 'record' | 'callResident'>;
   },
 ): CallScheduler {
   const { store, calls } = deps;
