@@ -29,6 +29,8 @@ export const LOST_AFTER_MS = 5000;
 /** A forwarded command not answered by then is refused: no hub runs the router (it is moving). */
 const ANSWER_WITHIN_MS = 10_000;
 const OPERATORS_KEY = 'tsunagu:calls:operators';
+/** An operator stored as available longer ago than this starts away under a new router. */
+const STALE_AFTER_MS = 3 * LOST_AFTER_MS;
 const EVENT = 'tsunagu:calls';
 
 /** Commands run by the router's hub (the others are answered where they are asked). */
@@ -178,34 +180,49 @@ export function createCallsCluster(
 
   const beat = setInterval(() => {
     send({ t: 'beat', from: me });
-    if (engine) sweep();
+    if (!engine) return;
+    sweep();
+    store([...available.values()]);
   }, BEAT_MS);
   beat.unref();
 
   // ---- taking the router over and giving it up --------------------------------------------------
 
+  /**
+   * Operators the router has available, stored with the time: refreshed every beat, so a router
+   * taking over after a restart of every hub does not take an operator who was available an hour
+   * ago as available now (only within `STALE_AFTER_MS`; the others start away, as on one hub).
+   */
+  const available = new Map<number, StoredOperator>();
+  function store(ops: StoredOperator[]) {
+    if (ops.length === 0) return;
+    const at = Date.now();
+    const fields = ops.flatMap((o) => [String(o.id), `${o.shopId}:${o.availability}:${at}`]);
+    redis
+      .hset(OPERATORS_KEY, ...fields)
+      .catch((err) => ctx.log.error({ err }, 'calls: availability not stored in Redis'));
+  }
+  deps.onOperatorsChanged = (ops) => {
+    for (const o of ops) {
+      if (o.availability === 'available') available.set(o.id, o);
+      else available.delete(o.id);
+    }
+    store(ops);
+  };
   async function operators(): Promise<StoredOperator[]> {
     try {
-      const all = await redis.hgetall(OPERATORS_KEY);
-      return Object.entries(all).map(([id, v]) => {
-        const [shopId, availability] = v.split(':');
-        return {
-          id: Number(id),
-          shopId: Number(shopId),
-          availability: availability === 'available' ? 'available' : 'away',
-        };
+      const since = Date.now() - STALE_AFTER_MS;
+      return Object.entries(await redis.hgetall(OPERATORS_KEY)).flatMap(([id, v]) => {
+        const [shopId, availability, at] = v.split(':');
+        return availability === 'available' && Number(at) >= since
+          ? [{ id: Number(id), shopId: Number(shopId), availability: 'available' as const }]
+          : [];
       });
     } catch (err) {
       ctx.log.error({ err }, 'calls: operators’ availability could not be read from Redis; they start away');
       return [];
     }
   }
-  deps.onOperatorsChanged = (ops) => {
-    const fields = ops.flatMap((o) => [String(o.id), `${o.shopId}:${o.availability}`]);
-    redis
-      .hset(OPERATORS_KEY, ...fields)
-      .catch((err) => ctx.log.error({ err }, 'calls: availability not stored in Redis'));
-  };
 
   async function takeOver(): Promise<CallsService | null> {
     const e = await options.create({ operators: await operators() });
@@ -229,6 +246,7 @@ export function createCallsCluster(
     engine = null;
     hubs.clear();
     known.clear();
+    available.clear();
     await e?.dispose();
   }
   ctx.jobs.add('call-router', {
