@@ -182,6 +182,11 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
     case 'backup': {
       const file = rest[0];
       if (!file) throw new CliError('Give the backup file, e.g. backup /var/backups/tsunagu.db');
+      // The SQLite file next to a PostgreSQL hub holds none of its data: a copy of it would look like a backup.
+      if (hub.ctx.sql.engine === 'postgres')
+        throw new CliError(
+          'This hub keeps its data in PostgreSQL (TSUNAGU_DATABASE_URL): back it up with pg_dump or pg_basebackup.',
+        );
       const target = path.resolve(file);
       if (fs.existsSync(target)) throw new CliError(`${target} exists already: choose a new file name.`);
       const { totalPages } = await hub.ctx.db.backup(target);
@@ -244,6 +249,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   try {
     if (argv[0] === 'restore') {
       if (!argv[1]) throw new CliError('Give the backup file to restore.');
+      if (config.database.engine === 'postgres')
+        throw new CliError('This hub keeps its data in PostgreSQL: restore it with pg_restore or from a standby.');
       for (const line of restoreDatabase(config.dataDir, argv[1])) console.log(line);
       return 0;
     }
