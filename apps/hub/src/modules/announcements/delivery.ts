@@ -5,14 +5,18 @@
  * the other hubs on the same database (`ANNOUNCEMENTS_CHANNEL`, db/changes.ts), whose catch-up list
  * and emergency memory then read it again.
  *
- * The send-time and expiry timers run on the hub that armed them (and, after a restart, on the hub
- * that starts): with several hubs they are to become a job of one leader (`ctx.jobs`, issue 18),
- * which arms them from the database at start and re-arms them when it hears of a change.
+ * The send-time and expiry timers are a job with one runner among hubs (`timers`, added to
+ * `ctx.jobs` as 'announcement timers'): the hub that runs it arms them from the database when it
+ * starts (sending at once what fell due while no hub ran them) and re-arms one announcement when
+ * it hears `ANNOUNCEMENT_TIMERS_CHANNEL`, which every hub notifies when it makes a change that moves
+ * a send time or an expiry. Leadership is a hint, so each timer's write is a state transition
+ * (`publish` from 'scheduled', expiry from 'published'): of two hubs' timers, one sends or expires.
  */
 import type { Announcement, AnnouncementTarget, WithdrawnReason } from '@tsunagu/protocol';
 import { Counter } from 'prom-client';
 import type { HubContext } from '../../context';
 import type { TimerHandle } from '../../lib/clock';
+import type { Job } from '../../plugins/jobs';
 import { rooms } from '../../plugins/socket';
 import { EmergencyMemory } from './emergency-memory';
 import { type AnnouncementRecord, type AnnouncementsStore, type NewAnnouncement, noReceipts } from './store';
@@ -22,6 +26,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The change-feed channel of announcements whose published state changed: the announcement's id. */
 export const ANNOUNCEMENTS_CHANNEL = 'announcements_changed';
+/** The change-feed channel of announcements whose send time or expiry may have moved: the id. */
+export const ANNOUNCEMENT_TIMERS_CHANNEL = 'announcement_timers';
 
 /** Stored in the same unit of work as the announcement (e.g. the CAP message it came from). */
 export type Alongside = (stored: AnnouncementRecord, tx: AnnouncementsStore) => Promise<void> | void;
@@ -50,9 +56,16 @@ export interface Delivery {
   heard(id: number): Promise<void>;
   /** Changes may have been missed: the emergency memory reads every published emergency again. */
   rememberAll(): Promise<void>;
-  /** Re-arms schedules and expiries from the database (hub start). */
-  start(): Promise<void>;
-  stop(): void;
+  /**
+   * The send-time and expiry timers, a job of `ctx.jobs` (one hub runs it): started, it arms them
+   * from the database; `ready` settles when that first pass is done.
+   */
+  timers: Omit<Job, 'stop'> & { stop(): Promise<void>; ready(): Promise<void> };
+  /** A hub told us an announcement's timers may have moved: re-armed here if this hub runs them. */
+  rearm(id: number): Promise<void>;
+  /** Changes may have been missed: every timer is armed again from the database (if this hub runs them). */
+  rearmAll(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export function createDelivery(
@@ -90,9 +103,6 @@ export function createDelivery(
     void ctx.changes
       .notify(ctx.sql, ANNOUNCEMENTS_CHANNEL, id)
       .catch((err: unknown) => ctx.log.error({ err }, 'telling other hubs of an announcement failed'));
-  /** A timer's work: a failure is logged (the timer has nobody to answer). */
-  const inTimer = (what: string, work: () => Promise<unknown>) => () =>
-    void work().catch((err: unknown) => ctx.log.error({ err }, `announcement ${what} failed`));
   /** Tells city hall of one nobody can have answered yet (nothing to read back but a CAP message's signature). */
   const notifyUnanswered = async (a: AnnouncementRecord, targeted: number) =>
     a.source === 'cap' ? notifyStaff(a.id) : toCityHall(staffView(a, noReceipts(targeted), null));
@@ -127,32 +137,77 @@ export function createDelivery(
     expiryTimers.get(id)?.cancel();
     expiryTimers.delete(id);
   }
-  function armExpiry(a: AnnouncementRecord) {
-    expiryTimers.get(a.id)?.cancel();
-    expiryTimers.delete(a.id);
-    if (a.status !== 'published' || a.expiresAt === null) return;
-    expiryTimers.set(
-      a.id,
-      at(
-        a.expiresAt,
-        inTimer('expiry', () => expire(a.id)),
-      ),
-    );
+  /** Whether this hub runs the timers (the 'announcement timers' job is started here). */
+  let running = false;
+  /** Work started by a timer or a re-arm, awaited when the job stops (and by `ready`). */
+  const underWay = new Set<Promise<unknown>>();
+  const track = (what: string, work: () => Promise<unknown>) => {
+    const p = work()
+      .catch((err: unknown) => ctx.log.error({ err }, `announcement ${what} failed`))
+      .finally(() => underWay.delete(p));
+    underWay.add(p);
+    return p;
+  };
+  /** The timers may have moved: armed here when this hub runs them, and the hub that does is told. */
+  function timersMoved(a: AnnouncementRecord) {
+    if (running) arm(a);
+    void ctx.changes
+      .notify(ctx.sql, ANNOUNCEMENT_TIMERS_CHANNEL, a.id)
+      .catch((err: unknown) => ctx.log.error({ err }, 'telling the hub running announcement timers failed'));
   }
-  function armSchedule(a: AnnouncementRecord & { sendAt: number }) {
-    scheduleTimers.get(a.id)?.cancel();
-    scheduleTimers.set(
-      a.id,
-      at(
-        a.sendAt,
-        inTimer('send', async () => {
-          scheduleTimers.delete(a.id);
-          const current = await store.get(a.id);
-          if (current?.status === 'scheduled') await publish(current);
-        }),
-      ),
-    );
+  /**
+   * Arms what this announcement's state calls for (its send time if scheduled, its expiry if
+   * published), or does it at once when that time has passed (e.g. while no hub ran the timers).
+   */
+  function arm(a: AnnouncementRecord) {
+    disarm(a.id);
+    if (!running) return;
+    if (a.status === 'scheduled' && a.sendAt !== null) armAt(scheduleTimers, a.id, a.sendAt, 'send', sendScheduled);
+    else if (a.status === 'published' && a.expiresAt !== null) armAt(expiryTimers, a.id, a.expiresAt, 'expiry', expire);
   }
+  function armAt(
+    timers: Map<number, TimerHandle>,
+    id: number,
+    when: number,
+    what: string,
+    work: (id: number) => Promise<unknown>,
+  ) {
+    if (when <= clock.now()) void track(what, () => work(id));
+    else
+      timers.set(
+        id,
+        at(when, () => void track(what, () => work(id))),
+      );
+  }
+  async function sendScheduled(id: number) {
+    scheduleTimers.delete(id);
+    const current = await store.get(id);
+    if (current?.status === 'scheduled') await publish(current);
+  }
+  /** Every timer from the database: what fell due while no hub ran them goes at once. */
+  async function armAll() {
+    if (!running) return;
+    for (const a of await store.byStatus('scheduled')) if (running) arm(a);
+    for (const a of await store.byStatus('published')) if (running) arm(a);
+  }
+  function cancelAll() {
+    for (const t of [...scheduleTimers.values(), ...expiryTimers.values()]) t.cancel();
+    scheduleTimers.clear();
+    expiryTimers.clear();
+  }
+  let first: Promise<unknown> = Promise.resolve();
+  const timers: Delivery['timers'] = {
+    start() {
+      running = true;
+      first = track('timers start', armAll);
+    },
+    async stop() {
+      running = false;
+      cancelAll();
+      while (underWay.size > 0) await Promise.all([...underWay]);
+    },
+    ready: async () => void (await first),
+  };
 
   // ----- sending
 
@@ -161,7 +216,7 @@ export function createDelivery(
     memory.remember(a, householdIds);
     tellHubs(a.id);
     published.inc({ kind: a.kind });
-    armExpiry(a);
+    if (a.expiresAt !== null) timersMoved(a);
     // A safety check starts its wait for answers (the watch alerts households that do not answer).
     ctx.events.emit('announcement.published', {
       announcementId: a.id,
@@ -173,8 +228,11 @@ export function createDelivery(
 
   async function publish(a: AnnouncementRecord): Promise<Announcement> {
     const now = clock.now();
-    if (a.expiresAt !== null && a.expiresAt <= now)
-      return notifyStaff((await store.setStatus(a.id, 'expired', now)).id);
+    // Past its expiry before it went out: expired once (another hub's timer may be here too).
+    if (a.expiresAt !== null && a.expiresAt <= now) {
+      await store.transition(a.id, 'scheduled', 'expired', now);
+      return notifyStaff(a.id);
+    }
     const householdIds = await store.resolveTarget(a.target);
     const stored = await store.publish(a.id, householdIds, now);
     // Not scheduled any more (cancelled meanwhile, or sent by another hub): nothing to send.
@@ -185,8 +243,8 @@ export function createDelivery(
   async function expire(id: number): Promise<Announcement | undefined> {
     expiryTimers.delete(id);
     const a = await store.get(id);
-    if (a?.status !== 'published') return;
-    await store.setStatus(id, 'expired', clock.now());
+    // A state transition: of two hubs' timers (or a timer and an edit), one expires it and withdraws.
+    if (a?.status !== 'published' || !(await store.transition(id, 'published', 'expired', clock.now()))) return;
     memory.forget(id);
     await withdraw(a, 'expired');
     return notifyStaff(id);
@@ -195,7 +253,7 @@ export function createDelivery(
   async function release(a: AnnouncementRecord): Promise<Announcement> {
     if (a.status === 'scheduled') {
       if (a.sendAt === null || a.sendAt <= clock.now()) return publish(a);
-      armSchedule({ ...a, sendAt: a.sendAt });
+      timersMoved(a);
     }
     return notifyUnanswered(a, 0);
   }
@@ -235,8 +293,9 @@ export function createDelivery(
             ctx.sockets.terminals.to(added.map(rooms.household)).emit('announcement:published', payload);
         }
         await remember(a);
-        armExpiry(a);
       }
+      // A scheduled one's send time may have moved too.
+      timersMoved(a);
       // Also before it is sent: what other hubs keep of it (its voice clip, speech/spoken.ts) is read again.
       tellHubs(a.id);
       return notifyStaff(a.id);
@@ -250,7 +309,8 @@ export function createDelivery(
         await tx.setStatus(a.id, 'cancelled', now, { cancelledAt: now });
         await tx.setRevision(a.id, null);
       });
-      disarm(a.id);
+      // Its timers go, here and on the hub running them (they would find it cancelled and do nothing).
+      timersMoved({ ...a, status: 'cancelled' });
       memory.forget(a.id);
       if (a.status === 'published') await withdraw(a, 'cancelled');
       return notifyStaff(a.id);
@@ -266,18 +326,21 @@ export function createDelivery(
       for (const a of await store.byStatus('published')) await remember(a);
     },
 
-    async start() {
-      for (const a of await store.byStatus('scheduled')) await release(a);
-      for (const a of await store.byStatus('published')) {
-        armExpiry(a);
-        await remember(a);
-      }
+    timers,
+
+    async rearm(id) {
+      if (!running) return;
+      await track('re-arm', async () => {
+        const a = await store.get(id);
+        if (a && running) arm(a);
+        else if (!a) disarm(id);
+      });
     },
 
-    stop() {
-      for (const t of [...scheduleTimers.values(), ...expiryTimers.values()]) t.cancel();
-      scheduleTimers.clear();
-      expiryTimers.clear();
+    async rearmAll() {
+      if (running) await track('re-arm', armAll);
     },
+
+    stop: () => timers.stop(),
   };
 }

@@ -46,8 +46,10 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
   await hub.app.register(capFeedRoutes(hub.ctx, { store, households: hub.stores.households }));
   // After the sockets have closed (their preClose runs first) and before the database closes.
   hub.app.addHook('preClose', async () => service.stop());
-  // Scheduled sends and expiries run in the hub only, not in the admin CLI on the same database.
-  // (With several hubs this is to be a leader's job: see delivery.ts.)
+  // Scheduled sends and expiries run in the hub only, not in the admin CLI on the same database,
+  // and on one hub among several (the one running the jobs, see delivery.ts).
   if (hub.ctx.backgroundJobs) await service.start();
+  hub.ctx.jobs.add('announcement timers', service.timers);
+  if (hub.ctx.jobs.leading) await service.timers.ready();
   return service;
 }

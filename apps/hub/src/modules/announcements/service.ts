@@ -27,7 +27,7 @@ import { announcementToCap } from './cap/export';
 import { type CapKey, type CapResult, createCapGateway } from './cap/gateway';
 import { createCatchUp, notifyingWrites } from './catch-up';
 import { createCompose } from './compose';
-import { ANNOUNCEMENTS_CHANNEL, createDelivery } from './delivery';
+import { ANNOUNCEMENT_TIMERS_CHANNEL, ANNOUNCEMENTS_CHANNEL, createDelivery, type Delivery } from './delivery';
 import { EmergencyMemory } from './emergency-memory';
 import type { Sender } from './policy';
 import type { ReceiptsStore } from './receipt-store';
@@ -80,8 +80,13 @@ export interface AnnouncementsService {
   capXml(id: number): Promise<string>;
   storeAudio(data: Buffer): { audioId: string; mimeType: string; bytes: number };
   audioFile(id: number): Promise<{ file: string; mimeType: string } | null>;
-  /** Re-arms schedules and expiries from the database (hub start). */
+  /** Reads the published emergencies into memory (hub start). */
   start(): Promise<void>;
+  /**
+   * The send-time and expiry timers: a job of `ctx.jobs`, so one hub among several runs them
+   * (see delivery.ts); `ready` settles once a started job has armed them from the database.
+   */
+  timers: Delivery['timers'];
   /** Stops timers and commits queued receipts. */
   stop(): Promise<void>;
 }
@@ -149,6 +154,11 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
       delivery.rememberAll().catch(logged('reading the published emergencies again'));
     },
   });
+  // A hub changed a send time or an expiry: the hub running the timers re-arms them.
+  ctx.changes.subscribe(ANNOUNCEMENT_TIMERS_CHANNEL, {
+    onChange: (key) => void delivery.rearm(Number(key)),
+    onReset: () => void delivery.rearmAll(),
+  });
 
   return {
     targetedNow: catchUp.targeted,
@@ -199,9 +209,10 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
       const file = clips.file(a.audioId);
       return file ? { file, mimeType: a.audioMime } : null;
     },
-    start: delivery.start,
+    start: delivery.rememberAll,
+    timers: delivery.timers,
     async stop() {
-      delivery.stop();
+      await delivery.stop();
       await receipts.stop();
     },
   };

@@ -118,6 +118,21 @@ describe.each(ENGINES)('announcements store on %s', (engine) => {
     expect(await store.targetHouseholdIds(b.id)).toEqual([]);
   });
 
+  it('expires a published announcement once, even when two timers expire it at once', async () => {
+    const [h1] = await households(1);
+    const a = await store.add(draft({ expiresAt: 6000 }), { householdIds: [h1!], at: 5000 });
+    const results = await Promise.all([
+      store.transition(a.id, 'published', 'expired', 6000),
+      store.transition(a.id, 'published', 'expired', 6000),
+    ]);
+    expect(results.filter((r) => r !== undefined)).toEqual([expect.objectContaining({ id: a.id, status: 'expired' })]);
+    // Not from a state it is not in (cancelled meanwhile: it stays cancelled).
+    const b = await store.add(draft(), { householdIds: [h1!], at: 5000 });
+    await store.setStatus(b.id, 'cancelled', 5500, { cancelledAt: 5500 });
+    expect(await store.transition(b.id, 'published', 'expired', 6000)).toBeUndefined();
+    expect((await store.get(b.id))?.status).toBe('cancelled');
+  });
+
   it('stores nothing of an announcement whose unit of work fails (a target that does not exist)', async () => {
     const before = await count('announcements');
     await expect(store.add(draft(), { householdIds: [1, 987_654], at: 2000 })).rejects.toMatchObject({

@@ -59,6 +59,16 @@ export interface AnnouncementsStore {
    * sent by another hub's timer (the row decides, so it is sent once).
    */
   publish(id: number, householdIds: number[], at: number): Promise<AnnouncementRecord | undefined>;
+  /**
+   * `from` → `to` only while it is still `from`; undefined (nothing stored) otherwise: of two hubs'
+   * timers (leadership is a hint), one expires an announcement and the other finds it expired.
+   */
+  transition(
+    id: number,
+    from: AnnouncementStatus,
+    to: AnnouncementStatus,
+    at: number,
+  ): Promise<AnnouncementRecord | undefined>;
   setStatus(
     id: number,
     status: AnnouncementStatus,
@@ -206,6 +216,13 @@ export function createAnnouncementsStore(sql: Sql): AnnouncementsStore {
         await createAnnouncementsStore(tx).addTargets(id, householdIds);
         return toRecord(row);
       }),
+    async transition(id, from, to, at) {
+      const row = await sql.get<Row>(
+        'UPDATE announcements SET status = ?, updated_at = ? WHERE id = ? AND status = ? RETURNING *',
+        [to, at, id, from],
+      );
+      return row && toRecord(row);
+    },
     setStatus: async (id, status, at, extra = {}) =>
       found(
         await sql.get<Row>(
