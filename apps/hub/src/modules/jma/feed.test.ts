@@ -9,9 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { JmaTelegramRecord, SystemStatus } from '@tsunagu/protocol';
 import { buildApp } from '../../app';
+import type { Hub } from '../../hub';
 import { FakeClock } from '../../lib/clock';
 import { as, createTestHub, sessionFor, type TestHub } from '../../testing/harness';
 import { JMA_CITIES, JMA_TESTDATA, jmaSample } from '../../testing/jma';
+import { createTestDatabase } from '../../testing/postgres';
+import { until } from '../../testing/until';
 import type { AnnouncementsService } from '../announcements';
 import { parseAreas } from './areas';
 import type { JmaCapability } from './index';
@@ -352,5 +355,56 @@ describe('JMA feed poller', () => {
     expect(await metric('tsunagu_jma_feed_polls_total{feed')).toEqual([
       `tsunagu_jma_feed_polls_total{feed="${server.url}",outcome="ok"} 1`,
     ]);
+  });
+});
+
+describe('JMA feed poller with two hubs on one PostgreSQL', () => {
+  it('polls on the hub running the jobs only; the other reports its reads and takes over when it stops', async () => {
+    const server = await feedServer(['37_02_01_100915_VXSE40.xml', '32-35_06_03_100915_VXSE53.xml'].map(control));
+    const database = await createTestDatabase();
+    const clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
+    const config = {
+      database: { engine: 'postgres' as const, url: database.url },
+      metrics: { token: METRICS_TOKEN, listen: null },
+      jma: { areas: parseAreas(JMA_CITIES.ishinomaki).areas, maxAgeSeconds: 0, feeds: [server.url], pollSeconds: 60 },
+    };
+    const a = await createTestHub({ clock, config });
+    let b: Hub | null = null;
+    try {
+      await until(() => a.ctx.jobs.leading, 20_000);
+      b = await buildApp({ inMemory: true, clock, config });
+      const jma = (hub: Hub) => hub.capabilities.jma as JmaCapability;
+      const jmaCheck = async (hub: Hub) =>
+        (await hub.app.inject({ method: 'GET', url: '/readyz', headers: METRICS_AUTH }))
+          .json<SystemStatus>()
+          .checks.find((c) => c.name === 'jma');
+      clock.advance(0);
+      await Promise.all([jma(a).poller.idle(), jma(b).poller.idle()]);
+      // One poll of the feed and one fetch per entry, all from hub A; hub B does not poll.
+      expect(server.requests.map((r) => r.url).sort()).toEqual([
+        '/data/32-35_06_03_100915_VXSE53.xml',
+        '/data/37_02_01_100915_VXSE40.xml',
+        '/feed.xml',
+      ]);
+      expect([jma(a).poller.polling(), jma(b).poller.polling()]).toEqual([true, false]);
+      // Hub B reports the feed as read (by hub A, as stored), not as stale since its own start.
+      clock.advance(20 * 60_000);
+      await jma(a).poller.idle();
+      expect(await jmaCheck(b)).toMatchObject({ status: 'ok', values: { lagSeconds: 0 } });
+
+      // Hub A stops: hub B takes the poller over within seconds, with what hub A stored (ETag).
+      server.requests.length = 0;
+      await a.close();
+      await until(() => b!.ctx.jobs.leading && jma(b!).poller.polling(), 20_000);
+      clock.advance(0);
+      await jma(b).poller.idle();
+      expect(server.requests).toEqual([{ url: '/feed.xml', ifNoneMatch: '"v1"', ifModifiedSince: expect.any(String) }]);
+      expect((await jma(b).service.list(10)).map((r) => r.decision)).toEqual(['announced', 'announced']);
+    } finally {
+      await a.close();
+      await b?.app.close();
+      await server.close();
+      await database.drop();
+    }
   });
 });

@@ -76,6 +76,8 @@ async function readLimited(res: Response, max: number): Promise<Buffer> {
 export interface FeedPoller {
   start(): void;
   stop(): void;
+  /** Whether this hub polls (it runs the 'jma feeds' job). */
+  polling(): boolean;
   /** Polls one feed now (tests, and the scheduler). */
   poll(url: string): Promise<void>;
   /** Resolves when no poll is running. */
@@ -232,6 +234,7 @@ export function createFeedPoller(
         schedule(url, 0);
       }
     },
+    polling: () => !stopped,
     stop() {
       stopped = true;
       for (const t of timers.values()) t.cancel();
@@ -283,15 +286,25 @@ export const FEED_STALE_SECONDS = 900;
 /**
  * The `jma` readiness check (not critical: every hub shares the feed, so taking this one out of the
  * load balancer would not help): stale when a feed has not been read for 15 minutes, a warning after
- * three failed polls in a row. Also keeps `tsunagu_poller_lag_seconds{poller="jma"}` current.
+ * three failed polls in a row. Also keeps `tsunagu_poller_lag_seconds{poller="jma"}` current. A hub
+ * that does not poll (another hub runs the jobs) reports the polling hub's last success, stored.
  */
-export function feedHealthCheck(ctx: HubContext, poller: FeedPoller): HealthCheck {
+export function feedHealthCheck(ctx: HubContext, poller: FeedPoller, store: Pick<JmaStore, 'feedState'>): HealthCheck {
+  const feedsNow = async () =>
+    poller.polling()
+      ? poller.status()
+      : Promise.all(
+          poller.status().map(async (f) => ({
+            ...f,
+            lastSuccessAt: (await store.feedState(f.url)).lastSuccessAt ?? f.lastSuccessAt,
+          })),
+        );
   return {
     name: 'jma',
     critical: false,
-    run(): CheckResult {
+    async run(): Promise<CheckResult> {
+      const feeds = await feedsNow();
       const now = ctx.clock.now();
-      const feeds = poller.status();
       const lagSeconds = Math.max(0, ...feeds.map((f) => (now - (f.lastSuccessAt ?? f.since)) / 1000));
       const failures = Math.max(0, ...feeds.map((f) => f.failures));
       ctx.metrics.operations.pollerLag.set({ poller: 'jma' }, lagSeconds);

@@ -28,10 +28,18 @@ export async function registerJma(
     feeds: ctx.config.jma.feeds,
     pollSeconds: ctx.config.jma.pollSeconds,
   });
-  // Polling runs in the hub only (never in the admin CLI), and only when a feed is configured.
-  if (ctx.backgroundJobs && ctx.config.jma.feeds.length > 0) {
-    poller.start();
-    ctx.health.register(feedHealthCheck(ctx, poller));
+  // Polling runs in the hub only (never in the admin CLI), only when a feed is configured, and on one
+  // hub among several (a job of ctx.jobs): the others would fetch the same telegrams (each is still
+  // taken once, by its digest) and add load on JMA's server for nothing.
+  if (ctx.config.jma.feeds.length > 0) {
+    ctx.jobs.add('jma feeds', {
+      start: () => poller.start(),
+      stop: async () => {
+        poller.stop();
+        await poller.idle();
+      },
+    });
+    if (ctx.backgroundJobs) ctx.health.register(feedHealthCheck(ctx, poller, store));
   }
   hub.app.addHook('preClose', async () => {
     poller.stop();

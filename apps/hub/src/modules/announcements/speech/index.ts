@@ -1,5 +1,6 @@
 /** The announcements' hub voice: engine from the machine's speech programs, its store, routes, old clips swept. */
 import type { HubCore } from '../../../core';
+import type { TimerHandle } from '../../../lib/clock';
 import { createSpeechEngine, findSpeechTools, missingToolsMessage } from '../../../lib/speech/engine';
 import { ANNOUNCEMENTS_CHANNEL } from '../delivery';
 import { CLIP_ROUTE, type FastClipDeps, fastClip } from './fast';
@@ -54,18 +55,23 @@ export async function registerSpeech(
       onReset: () => speech.forget(),
     });
 
-  if (ctx.backgroundJobs) {
-    let timer = ctx.clock.setTimeout(function sweep() {
-      store
-        .speakable(ctx.clock.now())
-        .then((live) => speech.prune(live, CLIP_GRACE_MS))
-        .then(({ removed, kept }) => {
-          if (removed > 0) ctx.log.info({ removed, kept }, 'old voice clips deleted');
-        })
-        .catch((err: unknown) => ctx.log.error({ err }, 'sweeping old voice clips failed'));
-      timer = ctx.clock.setTimeout(sweep, CLIP_SWEEP_MS);
-    }, FIRST_SWEEP_MS);
-    hub.app.addHook('preClose', async () => timer.cancel());
-  }
+  // Old clips are rows shared by every hub: one hub sweeps them (a job of ctx.jobs); deleting is by
+  // key, so a sweep run twice deletes nothing the second time.
+  let timer: TimerHandle | null = null;
+  ctx.jobs.add('voice clip sweep', {
+    start() {
+      timer = ctx.clock.setTimeout(function sweep() {
+        store
+          .speakable(ctx.clock.now())
+          .then((live) => speech.prune(live, CLIP_GRACE_MS))
+          .then(({ removed, kept }) => {
+            if (removed > 0) ctx.log.info({ removed, kept }, 'old voice clips deleted');
+          })
+          .catch((err: unknown) => ctx.log.error({ err }, 'sweeping old voice clips failed'));
+        timer = ctx.clock.setTimeout(sweep, CLIP_SWEEP_MS);
+      }, FIRST_SWEEP_MS);
+    },
+    stop: () => timer?.cancel(),
+  });
   return speech;
 }
