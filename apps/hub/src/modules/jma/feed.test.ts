@@ -407,4 +407,28 @@ describe('JMA feed poller with two hubs on one PostgreSQL', () => {
       await database.drop();
     }
   });
+
+  it('takes a telegram sent to both hubs at once once: one announces, the other answers a duplicate', async () => {
+    const database = await createTestDatabase();
+    const config = {
+      database: { engine: 'postgres' as const, url: database.url },
+      jma: { areas: parseAreas(JMA_CITIES.ishinomaki).areas, maxAgeSeconds: 0, feeds: [], pollSeconds: 60 },
+    };
+    const a = await createTestHub({ config });
+    const b = await buildApp({ inMemory: true, config });
+    try {
+      const raw = Buffer.from(jmaSample('37_02_01_100915_VXSE40.xml'));
+      const results = await Promise.all(
+        [a, b].map((hub) => (hub.capabilities.jma as JmaCapability).service.ingest(raw, { source: 'api', name: 'k' })),
+      );
+      expect(results.map((r) => r.decision).sort()).toEqual(['announced', 'duplicate']);
+      const announced = await (a.capabilities.announcements as AnnouncementsService).list(10);
+      expect(announced).toHaveLength(1);
+      expect(results.map((r) => r.announcementId)).toEqual([announced[0]!.id, announced[0]!.id]);
+    } finally {
+      await a.close();
+      await b.app.close();
+      await database.drop();
+    }
+  });
 });

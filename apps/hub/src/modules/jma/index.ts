@@ -1,5 +1,6 @@
 /** The JMA capability: automatic alerts from JMA disaster-information XML (POST and feed poller). */
 import type { HubCore } from '../../core';
+import { lockKey } from '../../db/leader';
 import type { AnnouncementsService } from '../announcements';
 import { announcementsSink } from './announcements-sink';
 import { createFeedPoller, type FeedPoller, feedHealthCheck } from './feed';
@@ -20,7 +21,18 @@ export async function registerJma(
 ): Promise<JmaCapability> {
   const { ctx } = hub;
   const store = createJmaStore(ctx.sql);
-  const service = createJmaService(ctx, { store, sink: announcementsSink(needs.announcements) });
+  const service = createJmaService(ctx, {
+    store,
+    sink: announcementsSink(needs.announcements),
+    exclusive:
+      ctx.sql.engine === 'postgres'
+        ? (key, work) =>
+            ctx.sql.transaction(async (tx) => {
+              await tx.get('SELECT pg_advisory_xact_lock(?::bigint)', [lockKey(`jma:${key}`)]);
+              return work();
+            })
+        : undefined,
+  });
   await hub.app.register(jmaRoutes(ctx, service));
   const poller = createFeedPoller(ctx, {
     store,

@@ -58,8 +58,20 @@ const before = (a: ChainPosition, b: ChainPosition) =>
       ? (a.serial ?? -1) < (b.serial ?? -1)
       : a.sentAt < b.sentAt;
 
-export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink: AlertSink }): JmaService {
+export function createJmaService(
+  ctx: HubContext,
+  deps: {
+    store: JmaStore;
+    sink: AlertSink;
+    /**
+     * Runs `work` while no other hub runs work of the same key (PostgreSQL: a transaction advisory
+     * lock, released when the work ends or the hub's connection dies); absent on one hub (SQLite).
+     */
+    exclusive?: <T>(key: string, work: () => Promise<T>) => Promise<T>;
+  },
+): JmaService {
   const { store, sink } = deps;
+  const exclusive = deps.exclusive ?? (<T>(_key: string, work: () => Promise<T>) => work());
   const telegrams = new Counter({
     name: 'tsunagu_jma_telegrams_total',
     help: 'JMA telegrams processed, by source and decision',
@@ -351,7 +363,11 @@ export function createJmaService(ctx: HubContext, deps: { store: JmaStore; sink:
       // the warnings): the newest replaces the city's tsunami alert, so one chain per status. Chained
       // by EventID, a lift sent under a longer EventID found nothing to lift and the alert stayed.
       const chain = family === 'tsunami' ? `tsunami:${t.mode}` : family ? `${family}:${t.mode}:${t.eventId}` : null;
-      return serially(chain ?? sha256, () => process(raw, sha256, t, chain, from));
+      // One event's telegrams one at a time on this hub and across hubs (the same telegram from the
+      // feed poller and the API, or two hubs both believing they poll): the second finds the first's
+      // record and is a duplicate instead of announcing again.
+      const key = chain ?? sha256;
+      return serially(key, () => exclusive(key, () => process(raw, sha256, t, chain, from)));
     },
 
     async settings() {
