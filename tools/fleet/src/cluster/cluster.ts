@@ -24,6 +24,11 @@ export interface ClusterOptions {
   prepare?: (databaseUrl: string) => Promise<void>;
   /** A port for HAProxy's front (default: a free one). */
   port?: number;
+  /**
+   * The hub to run: the built one (`npm run build`: it serves the console and terminal web apps),
+   * or by default one bundled from the sources (tests: no build needed, no web apps).
+   */
+  built?: { server: string; admin: string };
 }
 
 export interface RunningCluster {
@@ -32,6 +37,10 @@ export interface RunningCluster {
   databaseUrl: string;
   redisUrl: string;
   hubs: (ChildHub | null)[];
+  /** Each hub's data folder (voice clips, the disk guard; the first hub's holds the demo city's logins). */
+  dataDirs: string[];
+  /** What each hub wrote, killed ones included (a restarted hub's runs one after the other). */
+  outputs(): string[];
   /** SIGKILL hub `i`: no shutdown hooks, no final flush. */
   kill9(i: number): Promise<void>;
   /** Starts hub `i` again on its port. */
@@ -56,7 +65,12 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    [postgres, redis, bundle] = await Promise.all([startPostgres(), startRedis(), bundleHub()]);
+    const built = options.built;
+    [postgres, redis, bundle] = await Promise.all([
+      startPostgres(),
+      startRedis(),
+      built ? { ...built, dispose: () => undefined } : bundleHub(),
+    ]);
     const admin = await openPostgres(postgres.url, { migrate: false, max: 1 });
     await admin.query('CREATE DATABASE tsunagu').finally(() => admin.end());
     const databaseUrl = postgres.url.replace(/\/postgres$/, '/tsunagu');
@@ -74,10 +88,15 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       ...(i === 0 ? options.firstHubEnv : {}),
     });
     const front = options.port ?? (await freePort());
-    const start = (i: number) => {
-      const dataDir = path.join(dir, `hub${i + 1}`);
-      fs.mkdirSync(dataDir, { recursive: true });
-      return startChildHub({ bundle: bundle!, dataDir, port: ports[i]!, env: env(i), timeoutMs: 60_000 });
+    const runs: ChildHub[][] = ports.map(() => []);
+    const dataDirs = ports.map((_p, i) => path.join(dir, `hub${i + 1}`));
+    const start = async (i: number) => {
+      const dataDir = dataDirs[i]!;
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      // A hub's first start on a large database may take a while (a loaded test machine too).
+      const hub = await startChildHub({ bundle: bundle!, dataDir, port: ports[i]!, env: env(i), timeoutMs: 120_000 });
+      runs[i]!.push(hub);
+      return hub;
     };
     hubs.push(await start(0));
     hubs.push(...(await Promise.all(ports.slice(1).map((_p, i) => start(i + 1)))));
@@ -91,6 +110,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       databaseUrl,
       redisUrl: redis.url,
       hubs,
+      dataDirs,
+      outputs: () => runs.map((r) => r.map((h) => h.output()).join('\n--- restarted ---\n')),
       haproxy,
       async kill9(i) {
         await hubs[i]?.kill9();

@@ -1,10 +1,18 @@
 /**
- * HAProxy in front of several hubs (Debian's `haproxy`), as docs/operations.md deploys it: health
- * checks on /readyz (a hub that cannot store is taken out), WebSocket upgrades passed through with a
- * long tunnel timeout, the client's address in X-Forwarded-For (the hubs run with
- * TSUNAGU_TRUST_PROXY=1), and a cookie that keeps a browser's long-polling Socket.IO requests on one
- * hub (terminals use WebSocket only and need no stickiness). A hub marked down has its connections
- * cut at once, so its terminals reconnect to a live hub without waiting for a timeout.
+ * HAProxy in front of several hubs (Debian's `haproxy`), as docs/operations.md deploys it: WebSocket
+ * upgrades passed through with a long tunnel timeout, the client's address in X-Forwarded-For (the
+ * hubs run with TSUNAGU_TRUST_PROXY=1), a cookie that keeps a browser's long-polling Socket.IO
+ * requests on one hub (terminals use WebSocket only and need no stickiness), and health checks on
+ * /healthz: a hub whose process is gone or does not answer gets no new connections.
+ *
+ * Not /readyz, and no `on-marked-down shutdown-sessions`: with both, a hub merely slow to answer
+ * under an emergency's load was taken out and all its WebSockets cut, their reconnections loaded
+ * the other hub until it too was taken out ("no server available"), and the hubs went on flapping
+ * (seen in the failover test with 1,000 terminals and a 500 ms check). A killed hub's connections
+ * close by themselves (its kernel resets them) and a request sent to it before the check notices
+ * is redispatched; a hung hub's terminals leave it when Socket.IO's heartbeat gives up (45 s). A
+ * hub that cannot store is for monitoring (/readyz, alerts), not for the load balancer: with one
+ * shared PostgreSQL every hub would fail it at once, and a hub that cannot store still delivers.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,10 +49,11 @@ export function haproxyConfig(options: { port: number; backends: Backend[]; stat
     '',
     'backend hubs',
     '  balance leastconn',
-    '  option httpchk GET /readyz',
+    '  option httpchk GET /healthz',
     '  http-check expect status 200',
+    '  timeout check 3s',
     '  cookie TSUNAGU_HUB insert indirect nocache httponly',
-    '  default-server inter 500ms fastinter 250ms fall 2 rise 2 on-marked-down shutdown-sessions',
+    '  default-server inter 2s downinter 1s fall 3 rise 2',
     ...options.backends.map((b) => `  server ${b.name} 127.0.0.1:${b.port} check cookie ${b.name}`),
     ...(options.statsPort
       ? ['', 'frontend stats', `  bind 127.0.0.1:${options.statsPort}`, '  stats enable', '  stats uri /']

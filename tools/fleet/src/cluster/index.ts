@@ -3,7 +3,12 @@
  * this machine, to try what docs/operations.md deploys (issue 18). The demo city is seeded; Ctrl-C
  * stops everything and removes its temporary folders.
  */
+import path from 'node:path';
+import { DEMO_PASSWORD, loadDemo } from '@tsunagu/hub/demo/seed';
 import { startCluster } from './cluster';
+
+// tools/fleet/dist/cluster → the repository; `npm run cluster` builds the hub and web apps first.
+const HUB_DIST = path.resolve(__dirname, '../../../../apps/hub/dist');
 
 async function main() {
   const args = process.argv.slice(2);
@@ -16,12 +21,22 @@ async function main() {
     }
   }
   console.log(`Starting PostgreSQL, Redis, ${hubs} hubs and HAProxy…`);
-  const cluster = await startCluster({ hubs, firstHubEnv: { TSUNAGU_SEED_DEMO: 'true' } });
+  const cluster = await startCluster({
+    hubs,
+    firstHubEnv: { TSUNAGU_SEED_DEMO: 'true' },
+    built: { server: path.join(HUB_DIST, 'server.js'), admin: path.join(HUB_DIST, 'cli/admin.js') },
+  });
+  const demo = loadDemo(cluster.dataDirs[0]!);
+  const terminal = demo?.terminals[0];
   console.log(
     [
       '',
-      `Tsunagu cluster is running: ${cluster.url}/console/ (console), ${cluster.url}/terminal/ (terminal)`,
-      ...cluster.hubs.map((h, i) => `  hub${i + 1}: ${h!.url}   (kill one: kill -9 ${h!.process.pid})`),
+      `Tsunagu cluster is running behind HAProxy: ${cluster.url}/console/`,
+      ...(terminal ? [`  Demo terminal: ${cluster.url}/terminal/#credential=${terminal.credential}`] : []),
+      ...(demo
+        ? [`  Demo logins (password "${DEMO_PASSWORD}"): ${demo.logins.map((l) => l.username).join(', ')}`]
+        : []),
+      ...cluster.hubs.map((h, i) => `  hub${i + 1}: ${h!.url}   (kill it: kill -9 ${h!.process.pid})`),
       `  PostgreSQL: ${cluster.databaseUrl}`,
       `  Redis: ${cluster.redisUrl}`,
       'Press Ctrl-C to stop.',

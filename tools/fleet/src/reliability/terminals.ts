@@ -1,7 +1,9 @@
 /**
  * Minimal virtual terminals for the reliability tests: the terminal's handshake, automatic
- * reconnection, and its announcement screen modelled as the renderer keeps it (de-duplicated by
- * id, so a sync after a reconnect never shows an announcement twice).
+ * reconnection, and its announcement screen modelled as the renderer's inbox keeps it
+ * (apps/terminal/…/announcements/inbox.ts): de-duplicated by id, so a sync after a reconnect never
+ * shows an announcement twice, and the hub's sync list is the truth, so an announcement a sync
+ * leaves out is taken off the screen (and shown as new again if it comes back).
  */
 import { type Ack, PROTOCOL_VERSION, TERMINAL_NAMESPACE, type TerminalAnnouncement } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -23,6 +25,12 @@ export class FleetTerminal {
   arrivals = 0;
   /** A sync list that named the same id twice (a hub bug). */
   duplicateInSync = 0;
+  /** Announcements on the screen that a sync list left out (taken off the screen, as the inbox does). */
+  removedBySync = 0;
+  /** The same announcement sent live twice on one connection (a hub sending it twice). */
+  liveTwice = 0;
+  private liveThisConnection = new Set<number>();
+  disconnects = 0;
   /** `delivered` receipts the hub acknowledged as stored. */
   readonly receiptsStored = new Set<number>();
   connects = 0;
@@ -57,10 +65,12 @@ export class FleetTerminal {
     };
     this.socket.on('connect', () => {
       this.connects++;
+      this.liveThisConnection.clear();
     });
     // A hub shutting down disconnects every socket on purpose, and Socket.IO does not retry after
     // that by itself; the terminal's connection module does, and so do we.
     this.socket.on('disconnect', (reason) => {
+      this.disconnects++;
       if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 300);
     });
     this.socket.on('connect_error', (err: Error & { data?: { code?: string; retryAfterMs?: number } }) => {
@@ -69,17 +79,26 @@ export class FleetTerminal {
       if (err.data?.code === 'HUB_BUSY' && !this.closed)
         setTimeout(() => this.socket.connect(), busyRetryDelay(err.data.retryAfterMs, 1_000));
     });
-    this.socket.on('announcement:published', show);
+    this.socket.on('announcement:published', (a: TerminalAnnouncement) => {
+      if (this.liveThisConnection.has(a.id)) this.liveTwice++;
+      this.liveThisConnection.add(a.id);
+      show(a);
+    });
     this.socket.on('announcement:sync', (p: { announcements: TerminalAnnouncement[] }) => {
-      const ids = p.announcements.map((a) => a.id);
-      if (new Set(ids).size !== ids.length) this.duplicateInSync++;
+      const ids = new Set(p.announcements.map((a) => a.id));
+      if (ids.size !== p.announcements.length) this.duplicateInSync++;
+      for (const id of [...this.screen.keys()]) {
+        if (ids.has(id)) continue;
+        this.screen.delete(id);
+        this.removedBySync++;
+      }
       for (const a of p.announcements) show(a);
     });
   }
 
   private async receipt(id: number): Promise<void> {
     // Retried on the next connection until the hub says it is stored (as the terminal does).
-    for (let attempt = 0; attempt < 100 && !this.receiptsStored.has(id); attempt++) {
+    for (let attempt = 0; attempt < 100 && !this.receiptsStored.has(id) && !this.closed; attempt++) {
       if (this.socket.connected) {
         try {
           const ack = (await this.socket
