@@ -49,6 +49,11 @@ export const ErrorCodes = {
    * (`retryable: true`, `retryAfterSeconds`; REST also sends `Retry-After`). Never means a bug.
    */
   STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
+  /**
+   * Several hubs: the hub that routes calls has just gone and another is taking over. Nothing was
+   * done; the same command will work in a moment (`retryable: true`).
+   */
+  CALLS_UNAVAILABLE: 'CALLS_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | (string & {});

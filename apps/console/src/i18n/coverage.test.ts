@@ -15,6 +15,7 @@ import {
   AUDIT_ACTIONS,
   BoardStatus,
   CallEndReason,
+  ErrorCodes,
   HistoryDay,
   JmaDecision,
   Mood,
@@ -81,6 +82,19 @@ const pairs = Object.entries(modules).flatMap(([name, words]) =>
 );
 
 describe('console catalogues', () => {
+  it('every error the hub can answer staff with has words of its own (only terminals get the others)', () => {
+    const terminalsOnly = new Set<string>([
+      ErrorCodes.ENROLLMENT_CODE_INVALID,
+      ErrorCodes.ENROLLMENT_CODE_EXPIRED,
+      ErrorCodes.ENROLLMENT_CODE_USED,
+      ErrorCodes.CREDENTIAL_REVOKED,
+      ErrorCodes.PROTOCOL_MISMATCH,
+      ErrorCodes.HUB_BUSY,
+    ]);
+    const missing = Object.values(ErrorCodes).filter((code) => !terminalsOnly.has(code) && !(code in ja.errors));
+    expect(missing).toEqual([]);
+  });
+
   it.each(Object.keys(modules))('%s: its catalogues are found (a Japanese one, its English pair)', (name) => {
     expect(pairs.filter(([found]) => found.startsWith(`${name}: `)).length).toBeGreaterThan(0);
   });

@@ -382,6 +382,9 @@ export const en: ConsoleCatalogue = {
     NOT_FOUND: 'Not found: someone may have changed it. Reload the list.',
     CONFLICT: 'That already exists ({{message}}). Choose another name.',
     VALIDATION_FAILED: 'Please check what you entered: {{message}}',
+    BAD_REQUEST: 'What was sent could not be accepted. Reload the page and try again.',
+    BODY_TOO_LARGE: 'The file is too large. Choose a smaller one.',
+    UNSUPPORTED_MEDIA_TYPE: 'This kind of file cannot be used. Choose a file of the kind the page names.',
     WEAK_PASSWORD: 'Choose a new password of at least 10 characters that differs from the current one.',
     WRONG_CURRENT_PASSWORD: 'The current password is wrong. Check it and type it again.',
     TWO_FACTOR_REQUIRED: 'Type the 6-digit verification code your authenticator app shows.',
@@ -390,6 +393,7 @@ export const en: ConsoleCatalogue = {
     SPEECH_UNAVAILABLE:
       'This hub has no speech programs installed (tell the administrator). You can still send: terminals read it with their own voice.',
     SPEECH_FAILED: 'The voice clip could not be made. Try again in a moment.',
+    CALLS_UNAVAILABLE: 'Calls are moving to another hub. Wait a moment and try again.',
     STORAGE_UNAVAILABLE:
       'Cannot save: the hub’s disk is full or cannot be written. Keep what you entered and try again in a moment.',
     INVITATION_INVALID:

@@ -16,7 +16,7 @@
  * Timers here are real ones: this is about processes and connections, not about time in the domain.
  */
 import { randomUUID } from 'node:crypto';
-import type { User } from '@tsunagu/protocol';
+import { ErrorCodes, type User } from '@tsunagu/protocol';
 import type { Redis } from 'ioredis';
 import type { HubContext } from '../../context';
 import { AppError } from '../../lib/errors';
@@ -276,7 +276,7 @@ export function createCallsCluster(
         reject(
           new AppError(
             503,
-            'CALLS_UNAVAILABLE',
+            ErrorCodes.CALLS_UNAVAILABLE,
             'Calls are moving to another hub. Try again in a moment.',
             undefined,
             2,
