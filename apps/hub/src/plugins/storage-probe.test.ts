@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { openDatabase } from '../db/database';
-import { sqliteSql } from '../db/sql';
+import { type Db, openDatabase } from '../db/database';
+import { type Sql, sqliteSql } from '../db/sql';
 import { FakeClock } from '../lib/clock';
 import { RepeatedLog } from '../lib/repeated-log';
 import { ENGINES, type EngineDb, engineSql, openEngine } from '../testing/engines';
@@ -16,27 +16,33 @@ import { createStorageGuard } from './storage';
 
 const silent = { info() {}, warn() {}, error() {} } as never;
 
+/** A storage guard on a clock the test moves (no disk thresholds), and its `database` check. */
+function guarded(db: Db, sql: Sql, dataDir: string) {
+  const clock = new FakeClock(1_000);
+  const health = createHealth({ clock, log: silent, registry: new Registry() });
+  const guard = createStorageGuard({
+    db,
+    sql,
+    dataDir,
+    thresholds: { warnBytes: 0, reserveBytes: 0 },
+    clock,
+    health,
+    repeated: new RepeatedLog(silent, clock),
+    registry: new Registry(),
+  });
+  const database = async () => (await health.evaluate()).checks.find((c) => c.name === 'database');
+  return { clock, guard, database };
+}
+
 describe.each(ENGINES)('the readiness probe on %s', (engine) => {
   let db: EngineDb;
   afterAll(() => db.close());
 
   it('rewrites one row while the database works, and fails the check once it is gone', async () => {
     db = await openEngine(engine);
-    const clock = new FakeClock(1_000);
-    const health = createHealth({ clock, log: silent, registry: new Registry() });
     // The schema check reads SQLite's migrations: a migrated in-memory database stands in on PostgreSQL.
     const schema = db.engine === 'sqlite' ? db.db : openDatabase(':memory:');
-    createStorageGuard({
-      db: schema,
-      sql: engineSql(db),
-      dataDir: os.tmpdir(),
-      thresholds: { warnBytes: 0, reserveBytes: 0 },
-      clock,
-      health,
-      repeated: new RepeatedLog(silent, clock),
-      registry: new Registry(),
-    });
-    const database = async () => (await health.evaluate()).checks.find((c) => c.name === 'database');
+    const { clock, database } = guarded(schema, engineSql(db), os.tmpdir());
     expect(await database()).toMatchObject({ status: 'ok' });
     clock.advance(5_000);
     expect(await database()).toMatchObject({ status: 'ok' });
@@ -59,19 +65,7 @@ describe('the database check after one storage problem follows another', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-probe-'));
     const db = openDatabase(path.join(dir, 'hub.db'));
     try {
-      const clock = new FakeClock(1_000);
-      const health = createHealth({ clock, log: silent, registry: new Registry() });
-      const guard = createStorageGuard({
-        db,
-        sql: sqliteSql(db),
-        dataDir: dir,
-        thresholds: { warnBytes: 0, reserveBytes: 0 },
-        clock,
-        health,
-        repeated: new RepeatedLog(silent, clock),
-        registry: new Registry(),
-      });
-      const database = async () => (await health.evaluate()).checks.find((c) => c.name === 'database');
+      const { guard, database } = guarded(db, sqliteSql(db), dir);
       db.pragma('query_only = ON');
       expect(await database()).toMatchObject({ status: 'fail', reason: 'read_only' });
       db.pragma('query_only = OFF');

@@ -3,19 +3,16 @@
  * jobs sends and expires, once, even when the other believes it runs them too; when it stops, the
  * other takes them over within seconds and does what fell due meanwhile, once.
  */
-import { buildApp } from '../../app';
 import type { Hub } from '../../hub';
 import { FakeClock } from '../../lib/clock';
 import { publishedId, type Received, type Terminal, terminal } from '../../testing/announcements';
-import { as, createTestHub, NO_SPEECH, sessionFor, type TestHub } from '../../testing/harness';
-import { createTestDatabase, type TestDatabase } from '../../testing/postgres';
-import { type RedisServer, startRedis } from '../../testing/redis';
+import { as, sessionFor, type TestHub } from '../../testing/harness';
+import { startTwoHubs, type TwoHubs } from '../../testing/two-hubs';
 import { until } from '../../testing/until';
 import type { AnnouncementsService } from './service';
 
 const HOUR = 3_600_000;
-let redis: RedisServer;
-let database: TestDatabase;
+let cluster: TwoHubs;
 let a: TestHub;
 let b: Hub;
 let urlB: string;
@@ -23,28 +20,14 @@ const clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
 const terminals: Terminal[] = [];
 
 beforeAll(async () => {
-  redis = await startRedis();
-  database = await createTestDatabase();
-  const config = {
-    database: { engine: 'postgres' as const, url: database.url },
-    redis: { url: redis.url },
-    speechTools: NO_SPEECH,
-  };
-  a = await createTestHub({ clock, config });
   // Hub A runs the jobs (nobody else asked for them yet); then hub B starts on the same database.
-  await until(() => a.ctx.jobs.leading, 20_000);
-  b = await buildApp({ inMemory: true, clock, config });
-  await b.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = b.app.server.address();
-  urlB = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  cluster = await startTwoHubs({ clock, aLeads: true });
+  ({ a, b, urlB } = cluster);
 });
 
 afterAll(async () => {
   for (const t of terminals) t.close();
-  await a?.close();
-  await b?.app.close();
-  await redis?.stop();
-  await database?.drop();
+  await cluster?.close();
 });
 
 const announcements = (hub: Hub) => hub.capabilities.announcements as AnnouncementsService;
@@ -120,7 +103,7 @@ describe('announcement timers on two hubs (PostgreSQL)', () => {
       expect([times(t, first), times(t, second), withdrawals(t, expiring)]).toEqual([1, 1, 1]);
     expect((await announcements(a).get(second)).status).toBe('published');
     expect((await announcements(a).get(expiring)).status).toBe('expired');
-    const rows = await database.pg.query<{ n: string }>(
+    const rows = await cluster.database.pg.query<{ n: string }>(
       'SELECT count(*) AS n FROM announcement_targets WHERE announcement_id = $1',
       [second],
     );
@@ -135,6 +118,7 @@ describe('announcement timers on two hubs (PostgreSQL)', () => {
     await onB.waitFor(publishedId(expiring), 'the announcement that will expire', 10_000);
     // Hub A stops (its jobs stop, its lock goes); every time passes while no hub runs the timers.
     await a.close();
+    cluster.closed.add(a);
     // Its own sockets only: the terminal on hub B stays connected (through Redis, a stop cut every hub's).
     expect(onB.socket.connected).toBe(true);
     clock.advance(HOUR);

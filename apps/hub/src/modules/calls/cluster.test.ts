@@ -6,28 +6,23 @@
  */
 import type { Ack, CallInfo, QueuePosition, QueueView } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
-import { buildApp } from '../../app';
 import type { Hub } from '../../hub';
 import {
   as,
   connectStaff,
   connectTerminal,
-  createTestHub,
   emitAck,
   enrollTerminal,
-  NO_SPEECH,
   nextEvent,
   sessionFor,
   TEST_PASSWORD,
   type TestHub,
 } from '../../testing/harness';
-import { createTestDatabase, type TestDatabase } from '../../testing/postgres';
-import { type RedisServer, startRedis } from '../../testing/redis';
+import { startTwoHubs, type TwoHubs } from '../../testing/two-hubs';
 import { until } from '../../testing/until';
 import type { CallsCluster } from './cluster';
 
-let redis: RedisServer;
-let database: TestDatabase;
+let cluster: TwoHubs;
 let a: TestHub;
 let b: Hub;
 let urls: Map<Hub, string>;
@@ -37,32 +32,19 @@ const engineOf = (hub: Hub) => (hub.capabilities.calls as CallsCluster).engine()
 
 describe('calls across two hubs on PostgreSQL and Redis', () => {
   beforeAll(async () => {
-    redis = await startRedis();
-    database = await createTestDatabase();
-    const config = {
-      database: { engine: 'postgres' as const, url: database.url },
-      redis: { url: redis.url },
-      speechTools: NO_SPEECH,
-    };
-    a = await createTestHub({ config });
-    b = await buildApp({ inMemory: true, config });
-    await b.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = b.app.server.address();
+    cluster = await startTwoHubs();
+    ({ a, b } = cluster);
     urls = new Map<Hub, string>([
       [a, await a.listen()],
-      [b, `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`],
+      [b, cluster.urlB],
     ]);
     // One hub runs the router (the jobs' leader): the first to start.
     await until(() => engineOf(a) !== null || engineOf(b) !== null, 15_000);
   }, 60_000);
 
-  const closed = new Set<Hub>();
   afterAll(async () => {
     for (const s of sockets) s.close();
-    if (b && !closed.has(b)) await b.app.close();
-    if (a && !closed.has(a)) await a.close();
-    await redis?.stop();
-    await database?.drop();
+    await cluster?.close();
   });
 
   afterEach(() => {
@@ -213,7 +195,7 @@ describe('calls across two hubs on PostgreSQL and Redis', () => {
       const waiting = ok(await emitAck<Ack<QueuePosition>>(second, 'call:request', { shopId: a.fixture.shopId }));
 
       await (leader === a ? a.close() : b.app.close());
-      closed.add(leader);
+      cluster.closed.add(leader);
       await until(() => engineOf(other) !== null, 15_000);
 
       // The call in progress goes on under the new router, and ends on both sides.
