@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { as, createTestHub, sessionFor, type TestHub } from '../../../testing/harness';
+import { until } from '../../../testing/until';
 
 // The clip's fast path answers before Fastify's router, so these requests go over real HTTP
 // (inject would skip it). Each refusal must come out exactly as the route words it.
@@ -54,6 +55,13 @@ describe("the voice clip's fast path", () => {
   it('answers a targeted terminal with the same bytes and headers as the route, and 304 when unchanged', async () => {
     const url = await publish();
     const terminal = await hub.enrollTerminal(hub.fixture.households[0]!);
+    // The clip is read into memory just after the publish is answered (speech/spoken.ts): until it
+    // is there, the route answers. Then the fast path does.
+    await until(async () => {
+      routed = [];
+      await (await get(url, bearer(terminal.credential))).arrayBuffer();
+      return routed.length === 0;
+    }, 10_000);
     const fast = await get(url, bearer(terminal.credential));
     expect(fast.status).toBe(200);
     const bytes = Buffer.from(await fast.arrayBuffer());
