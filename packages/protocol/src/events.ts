@@ -47,7 +47,7 @@ import * as ex from './examples';
 import { Order, OrderAckBody, OrderList, OrderMessage, OrderRespondBody, OrdersAcknowledged } from './orders';
 import { SystemStatus } from './system';
 import {
-  TerminalPresence,
+  TerminalPresenceChanges,
   TerminalProfile,
   VolumeTestAnswer,
   VolumeTestAnswered,
@@ -236,12 +236,9 @@ export const staffWire = {
     }),
   },
   notifications: {
-    /** A terminal came online or went offline. */
-    'terminal:presenceChanged': notification(TerminalPresence, {
-      terminalId: 3,
-      householdId: 7,
-      online: false,
-      lastSeenAt: ex.at,
+    /** Terminals came online or went offline (one message per stored batch, in order). */
+    'terminal:presenceChanged': notification(TerminalPresenceChanges, {
+      changes: [{ terminalId: 3, householdId: 7, online: false, lastSeenAt: ex.at }],
     }),
     /** City hall: a resident answered a volume test. */
     'terminal:volumeTestAnswered': notification(VolumeTestAnswered, {

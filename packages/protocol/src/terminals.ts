@@ -100,3 +100,12 @@ export const TerminalPresence = Type.Object({
   lastSeenAt: Nullable(Timestamp),
 });
 export type TerminalPresence = Static<typeof TerminalPresence>;
+/**
+ * Terminals that came online or went offline, in the order it happened (a terminal may appear more
+ * than once): one message per batch of stored presence, not one per terminal — a reconnect storm of
+ * ten thousand terminals is a few hundred messages to city hall, not ten thousand.
+ */
+export const TerminalPresenceChanges = Type.Object({
+  changes: Type.Array(TerminalPresence, { minItems: 1 }),
+});
+export type TerminalPresenceChanges = Static<typeof TerminalPresenceChanges>;

@@ -50,7 +50,7 @@ describe.each(FAULTS)('network fault: %s', (fault) => {
     terminalId = enrolled.terminalId;
     cityhallConsole = await hub.connectStaff(hub.sessionFor(hub.fixture.users.cityhall));
     presence.length = 0;
-    cityhallConsole.on('terminal:presenceChanged', (p: Presence) => presence.push(p));
+    cityhallConsole.on('terminal:presenceChanged', ({ changes }: { changes: Presence[] }) => presence.push(...changes));
     terminal = new FleetTerminal(proxy.url, { ...enrolled, householdId: hub.fixture.households[0]! });
     await terminal.connect();
     await waitFor(() => presence.some((p) => p.terminalId === terminalId && p.online), 5_000);

@@ -88,14 +88,29 @@ export function HouseholdsPage({ mode }: { mode: 'cityhall' | 'watcher' }) {
         },
     );
 
-  useStaffEvent('terminal:presenceChanged', (p) => {
-    const known = state.data?.households.find((h) => h.id === p.householdId);
-    // A terminal we have not seen yet (just enrolled): fetch the list again.
-    if (!known || known.terminal?.id !== p.terminalId) {
-      if (known || mode === 'cityhall') state.reload();
-      return;
-    }
-    setTerminal(p.householdId, { online: p.online, lastSeenAt: p.lastSeenAt });
+  useStaffEvent('terminal:presenceChanged', ({ changes }) => {
+    const households = state.data?.households ?? [];
+    const byId = new Map(households.map((h) => [h.id, h]));
+    // A terminal we have not seen yet (just enrolled): fetch the list again, once for the batch.
+    const unknown = changes.some((p) => {
+      const known = byId.get(p.householdId);
+      return (!known && mode === 'cityhall') || (known && known.terminal?.id !== p.terminalId);
+    });
+    if (unknown) return state.reload();
+    // In order: a terminal that went offline and came back in one batch ends online. One update for the batch.
+    const latest = new Map(changes.map((p) => [p.householdId, p]));
+    state.set(
+      (d) =>
+        d && {
+          ...d,
+          households: d.households.map((h) => {
+            const p = latest.get(h.id);
+            return p && h.terminal
+              ? { ...h, terminal: { ...h.terminal, online: p.online, lastSeenAt: p.lastSeenAt } }
+              : h;
+          }),
+        },
+    );
   });
   useStaffReconnect(state.reload);
 

@@ -30,6 +30,8 @@ export interface HouseholdsStore {
   unassignWatcher(householdId: number, userId: number): Promise<boolean>;
   isWatcherOf(userId: number, householdId: number): Promise<boolean>;
   watchersOf(householdId: number): Promise<HouseholdWatcher[]>;
+  /** Who watches each of these households (one statement however many). */
+  watcherUsersOf(householdIds: readonly number[]): Promise<{ householdId: number; userId: number }[]>;
   /** The watchers of a district's open households (a row per household and watcher, in one statement). */
   watchersInDistrict(districtId: number): Promise<HouseholdWatcher[]>;
   count(): Promise<number>;
@@ -242,6 +244,14 @@ export function createHouseholdsStore(sql: Sql): HouseholdsStore {
       (await sql.run('DELETE FROM household_watchers WHERE household_id = ? AND user_id = ?', [h, u])) > 0,
     isWatcherOf: async (u, h) => (await sql.get(IS_WATCHER, [u, h])) !== undefined,
     watchersOf: (h) => sql.all<HouseholdWatcher>(WATCHERS, [h]),
+    async watcherUsersOf(ids) {
+      if (ids.length === 0) return [];
+      const [inIds, param] = sql.anyOf('household_id', ids);
+      return sql.all<{ householdId: number; userId: number }>(
+        `SELECT household_id AS "householdId", user_id AS "userId" FROM household_watchers WHERE ${inIds}`,
+        [param],
+      );
+    },
     watchersInDistrict: (d) => sql.all<HouseholdWatcher>(WATCHERS_IN_DISTRICT, [d]),
     count: async () => Number((await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM households'))!.n),
   };

@@ -86,11 +86,11 @@ export function createTerminalsService(
       const turned = await terminals.setPresenceMany(rows.map(({ householdId: _, ...c }) => c));
       for (const c of changes) c.online ? written.set(c.id, c.at) : written.delete(c.id);
       const householdOf = new Map(changes.map((c) => [c.id, c.householdId]));
-      for (const t of turned) notifyStaff(t.id, householdOf.get(t.id)!, t.online, t.at);
+      notifyStaff(turned.map((t) => ({ id: t.id, householdId: householdOf.get(t.id)!, online: t.online, at: t.at })));
     },
     // Not stored (low disk space, a failed batch): staff still hear what this hub saw turn.
     (changes) => {
-      for (const c of changes) if (shown.get(c.id) !== c.online) notifyStaff(c.id, c.householdId, c.online, c.at);
+      notifyStaff(changes.filter((c) => shown.get(c.id) !== c.online));
     },
   );
   const setPresence = (id: number, householdId: number, online: boolean) =>
@@ -253,18 +253,30 @@ export function createTerminalsService(
     room.disconnectSockets(true);
   }
 
-  // In the order they happened: each notice waits for the one before (its watchers are read first).
+  // In the order they happened: each batch's notice waits for the one before (its watchers are
+  // read first). City hall hears the whole batch in one message; each watcher, who is not also in
+  // city hall's room, the terminals of the households they watch.
   let staffNotices: Promise<void> = Promise.resolve();
-  function notifyStaff(terminalId: number, householdId: number, online: boolean, at: number) {
-    shown.set(terminalId, online);
-    const change = { terminalId, householdId, online, lastSeenAt: new Date(at).toISOString() };
+  function notifyStaff(turned: readonly Omit<Presence, 'after'>[]) {
+    if (turned.length === 0) return;
+    const changes = turned.map(({ id, householdId, online, at }) => {
+      shown.set(id, online);
+      return { terminalId: id, householdId, online, lastSeenAt: new Date(at).toISOString() };
+    });
     staffNotices = staffNotices
       .then(async () => {
-        const watchers = await households.watchersOf(householdId);
-        const to = [rooms.role('cityhall'), ...watchers.map((w) => rooms.user(w.userId))];
-        ctx.sockets.staff.to(to).emit('terminal:presenceChanged', change);
+        const cityhall = rooms.role('cityhall');
+        ctx.sockets.staff.to(cityhall).emit('terminal:presenceChanged', { changes });
+        const watchers = await households.watcherUsersOf([...new Set(changes.map((c) => c.householdId))]);
+        const byUser = new Map<number, Set<number>>();
+        for (const w of watchers) byUser.set(w.userId, (byUser.get(w.userId) ?? new Set()).add(w.householdId));
+        for (const [userId, watched] of byUser)
+          ctx.sockets.staff
+            .to(rooms.user(userId))
+            .except(cityhall)
+            .emit('terminal:presenceChanged', { changes: changes.filter((c) => watched.has(c.householdId)) });
       })
-      .catch((err) => ctx.log.warn({ err, terminalId }, 'terminal presence not sent to staff'));
+      .catch((err) => ctx.log.warn({ err, terminals: changes.length }, 'terminal presence not sent to staff'));
   }
 
   ctx.sockets.onTerminalConnection(({ socket, principal }) => {

@@ -142,19 +142,20 @@ describe('terminal connections', () => {
   it('connects with its credential, receives its profile and is tracked online then offline', async () => {
     const { terminalId, credential } = await hub.enrollTerminal(hub.fixture.households[1]!);
     const cityhall = await hub.staff('cityhall');
-    const presence = nextEvent<{ terminalId: number; online: boolean }>(cityhall, 'terminal:presenceChanged');
+    type Changes = { changes: { terminalId: number; online: boolean }[] };
+    const presence = nextEvent<Changes>(cityhall, 'terminal:presenceChanged');
     const socket = await hub.connectTerminal(credential);
     expect((await socket.profile).terminalId).toBe(terminalId);
-    expect(await presence).toMatchObject({ terminalId, online: true });
+    expect((await presence).changes).toEqual([expect.objectContaining({ terminalId, online: true })]);
     expect(await hub.stores.terminals.get(terminalId)).toMatchObject({ online: true });
     expect((await hub.stores.terminals.get(terminalId))!.lastSeenAt).not.toBeNull();
 
     const heartbeat = await emitAck<{ ok: boolean; data: { serverTime: string } }>(socket, 'terminal:heartbeat', {});
     expect(heartbeat.ok).toBe(true);
 
-    const offline = nextEvent<{ online: boolean }>(cityhall, 'terminal:presenceChanged');
+    const offline = nextEvent<Changes>(cityhall, 'terminal:presenceChanged');
     socket.close();
-    expect(await offline).toMatchObject({ online: false });
+    expect((await offline).changes).toEqual([expect.objectContaining({ terminalId, online: false })]);
     expect(await hub.stores.terminals.get(terminalId)).toMatchObject({ online: false });
   });
 
@@ -162,9 +163,10 @@ describe('terminal connections', () => {
     const { terminalId, credential } = await hub.enrollTerminal(hub.fixture.households[2]!);
     const cityhall = await hub.staff('cityhall');
     const heard: { online: boolean; stored: Promise<boolean | undefined> }[] = [];
-    cityhall.on('terminal:presenceChanged', (p: { terminalId: number; online: boolean }) => {
-      if (p.terminalId === terminalId)
-        heard.push({ online: p.online, stored: hub.stores.terminals.get(terminalId).then((t) => t?.online) });
+    cityhall.on('terminal:presenceChanged', ({ changes }: { changes: { terminalId: number; online: boolean }[] }) => {
+      for (const p of changes)
+        if (p.terminalId === terminalId)
+          heard.push({ online: p.online, stored: hub.stores.terminals.get(terminalId).then((t) => t?.online) });
     });
     for (let i = 1; i <= 2; i++) {
       const socket = await hub.connectTerminal(credential);
@@ -183,6 +185,42 @@ describe('terminal connections', () => {
     expect(online.slice(0, 4)).toEqual([true, false, true, false]);
     expect(online.every((o, i) => o === (i % 2 === 0))).toBe(true);
     expect(await Promise.all(heard.map((h) => h.stored))).toEqual(online);
+  });
+
+  it('tells city hall of terminals that turned together in one message, and each watcher only of theirs', async () => {
+    type Changes = { changes: { terminalId: number; householdId: number; online: boolean }[] };
+    const hh = hub.fixture.households;
+    const sockets = [];
+    for (const h of hh) sockets.push(await hub.connectTerminal((await hub.enrollTerminal(h)).credential));
+    const listen = async (username: string) => {
+      const socket = await hub.staff(username);
+      const heard: Changes['changes'][] = [];
+      socket.on('terminal:presenceChanged', ({ changes }: Changes) => heard.push(changes));
+      return heard;
+    };
+    const [cityhall, watcher, otherWatcher] = [
+      await listen('cityhall'),
+      await listen('watcher'),
+      await listen('other-watcher'),
+    ];
+    await until(async () =>
+      (await Promise.all(hh.map((h) => hub.stores.households.get(h)))).every((x) => x?.terminal?.online),
+    );
+    // All three go offline in one turn of the hub's event loop (as in a network outage): one batch.
+    hub.ctx.sockets.terminals.local.disconnectSockets(true);
+    await until(() => cityhall.length > 0 && watcher.length > 0 && otherWatcher.length > 0);
+    await new Promise((r) => setTimeout(r, 100));
+    const offline = (heard: Changes['changes'][]) =>
+      heard.map((changes) => changes.map((c) => [c.householdId, c.online]).sort());
+    expect(offline(cityhall)).toEqual([hh.map((h) => [h, false])]);
+    expect(offline(watcher)).toEqual([
+      [
+        [hh[0], false],
+        [hh[1], false],
+      ],
+    ]);
+    expect(offline(otherWatcher)).toEqual([[[hh[2], false]]]);
+    for (const s of sockets) s.close();
   });
 
   it('refuses a mismatched protocol version with a reason', async () => {
