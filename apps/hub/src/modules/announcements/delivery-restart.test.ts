@@ -4,11 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../app';
 import { openDatabase } from '../../db/database';
+import { sqliteSql } from '../../db/sql';
 import { FakeClock } from '../../lib/clock';
 import { publishedId, terminal } from '../../testing/announcements';
 import { as, emitAck, enrollTerminal, seedFixture, sessionFor } from '../../testing/harness';
 import { csvCell } from './routes';
 import type { AnnouncementsService } from './service';
+import { createAnnouncementsStore } from './store';
 
 describe('a hub restart loses no announcement, receipt or schedule', () => {
   it('keeps everything in the file database and re-arms schedules and expiries', async () => {
@@ -52,16 +54,40 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     await hub.app.close();
     db.close();
 
-    // Build again from the same file, later in the day.
+    // Build again from the same file, later in the day. Meanwhile one was approved (or its hub
+    // stopped) and stored to go out now, without being sent: it goes out when the hub starts.
     const clock2 = new FakeClock(Date.parse('2026-01-05T01:00:00Z'));
     db = openDatabase(file);
+    const unsent = await createAnnouncementsStore(sqliteSql(db)).insert({
+      kind: 'important',
+      test: false,
+      titleJa: '停電',
+      bodyJa: '停電のお知らせ',
+      titleEn: null,
+      bodyEn: null,
+      audioId: null,
+      audioMime: null,
+      safetyCheck: false,
+      target: { type: 'all' },
+      status: 'scheduled',
+      sendAt: null,
+      expiresAt: null,
+      source: 'console',
+      capCategory: null,
+      createdBy: 'user:1',
+      approvedBy: null,
+      createdAt: clock2.now(),
+    });
     hub = await buildApp({ db, clock: clock2, config: { dataDir } });
     await hub.app.listen({ port: 0, host: '127.0.0.1' });
     port = (hub.app.server.address() as { port: number }).port;
     const svc = hub.capabilities.announcements as AnnouncementsService;
     expect(await svc.counts(now.id)).toMatchObject({ targeted: 3, delivered: 1, needHelp: 1 });
+    await (hub.capabilities.announcements as AnnouncementsService).timers.ready();
     const t2 = await terminal(`http://127.0.0.1:${port}`, cred.credential);
-    expect(t2.sync()!.map((a) => a.id)).toEqual([now.id, expiring.id]);
+    if (!t2.sync()!.some((a) => a.id === unsent)) await t2.waitFor(publishedId(unsent), 'the unsent one at start');
+    expect(t2.sync()!.map((a) => a.id).filter((id) => id !== unsent)).toEqual([now.id, expiring.id]);
+    expect((await svc.get(unsent)).status).toBe('published');
     expect(t2.sync()![0]).toMatchObject({ safetyAnswer: 'need_help' });
     clock2.advance(60 * 60_000 + 1);
     await t2.waitFor((e) => e.some((x) => x.event === 'announcement:withdrawn'), 'the expiry after restart');

@@ -162,7 +162,8 @@ export function createDelivery(
   function arm(a: AnnouncementRecord) {
     disarm(a.id);
     if (!running) return;
-    if (a.status === 'scheduled' && a.sendAt !== null) armAt(scheduleTimers, a.id, a.sendAt, 'send', sendScheduled);
+    // Scheduled without a send time: to go out now (approved, or its hub stopped before sending it).
+    if (a.status === 'scheduled') armAt(scheduleTimers, a.id, a.sendAt ?? clock.now(), 'send', sendScheduled);
     else if (a.status === 'published' && a.expiresAt !== null) armAt(expiryTimers, a.id, a.expiresAt, 'expiry', expire);
   }
   function armAt(
