@@ -86,7 +86,12 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     await (hub.capabilities.announcements as AnnouncementsService).timers.ready();
     const t2 = await terminal(`http://127.0.0.1:${port}`, cred.credential);
     if (!t2.sync()!.some((a) => a.id === unsent)) await t2.waitFor(publishedId(unsent), 'the unsent one at start');
-    expect(t2.sync()!.map((a) => a.id).filter((id) => id !== unsent)).toEqual([now.id, expiring.id]);
+    expect(
+      t2
+        .sync()!
+        .map((a) => a.id)
+        .filter((id) => id !== unsent),
+    ).toEqual([now.id, expiring.id]);
     expect((await svc.get(unsent)).status).toBe('published');
     expect(t2.sync()![0]).toMatchObject({ safetyAnswer: 'need_help' });
     clock2.advance(60 * 60_000 + 1);
