@@ -74,8 +74,10 @@ export interface BenchResults {
       gaveUp: number;
       allReceivedMs: number;
       allReconnectedMs: number;
-      reconnect: LatencySummary;
-      receive: LatencySummary;
+      /** The slowest fleet process's p50 and p99. */
+      reconnect: { p50: number; p99: number };
+      receive: { p50: number; p99: number };
+      fleetProcesses?: number;
     };
     peakCpuPercent: number;
     peakRssBytes: number;
