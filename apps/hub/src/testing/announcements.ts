@@ -1,7 +1,31 @@
 /** A terminal client for announcement tests that records every announcement event it gets. */
 import { PROTOCOL_VERSION, TERMINAL_NAMESPACE, type TerminalAnnouncement } from '@tsunagu/protocol';
 import { io as ioClient, type Socket } from 'socket.io-client';
+import type { NewAnnouncement } from '../modules/announcements/store';
 import { connectSocket } from './harness';
+
+/** An announcement as stored before it is sent ('scheduled', no send time: to go out now), with `over`. */
+export const draftAnnouncement = (over: Partial<NewAnnouncement> = {}): NewAnnouncement => ({
+  kind: 'emergency',
+  test: false,
+  titleJa: '避難指示',
+  bodyJa: '高台へ',
+  titleEn: null,
+  bodyEn: null,
+  audioId: null,
+  audioMime: null,
+  safetyCheck: true,
+  target: { type: 'all' },
+  status: 'scheduled',
+  sendAt: null,
+  expiresAt: null,
+  source: 'console',
+  capCategory: null,
+  createdBy: 'user:1:cityhall',
+  approvedBy: null,
+  createdAt: 1000,
+  ...over,
+});
 
 export interface Received {
   event: string;

@@ -13,6 +13,7 @@ import { createAnnouncementsStore } from '@tsunagu/hub/modules/announcements/sto
 import { createHouseholdsStore } from '@tsunagu/hub/modules/households/store';
 import { createShopsStore } from '@tsunagu/hub/modules/shops/store';
 import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
+import { draftAnnouncement } from '@tsunagu/hub/testing/announcements';
 import { publishingApiKey } from '@tsunagu/hub/testing/harness';
 import { drillWording } from '../sim/fleet';
 import type { TerminalIdentity } from '../sim/terminal';
@@ -133,21 +134,9 @@ export async function prepareDatabase(
 export async function storeAnnouncementWhileDown(dbFile: string): Promise<number> {
   const db = openDatabase(dbFile);
   try {
-    return await createAnnouncementsStore(sqliteSql(db)).insert({
-      ...drillWording('storm'),
-      audioId: null,
-      audioMime: null,
-      safetyCheck: false,
-      target: { type: 'all' },
-      status: 'scheduled',
-      sendAt: null,
-      expiresAt: null,
-      source: 'console',
-      capCategory: null,
-      createdBy: 'bench',
-      approvedBy: null,
-      createdAt: Date.now(),
-    });
+    return await createAnnouncementsStore(sqliteSql(db)).insert(
+      draftAnnouncement({ ...drillWording('storm'), safetyCheck: false, createdBy: 'bench', createdAt: Date.now() }),
+    );
   } finally {
     db.close();
   }

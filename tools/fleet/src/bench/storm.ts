@@ -13,6 +13,7 @@ import { type StormTimeline, timelineTable, trailSummary } from '../sim/timeline
 import { closeCity, connectedCount, newCity, populate, writeResult } from './city';
 import { storeAnnouncementWhileDown } from './prepare';
 import { sampleProcess, startHubProcess } from './proc';
+import type { BenchResults } from './results';
 
 interface StormPart {
   complete: boolean;
@@ -28,21 +29,12 @@ interface StormPart {
 }
 
 /** What the full bench's figure 5 takes from a storm run. */
-export interface StormFigure {
+export type StormFigure = NonNullable<BenchResults['storm']>['result'] & {
   terminals: number;
   hubBackMs: number;
-  allReceivedMs: number;
-  allReconnectedMs: number;
-  reconnected: number;
-  received: number;
-  gaveUp: number;
-  complete: boolean;
-  reconnect: { p50: number; p99: number };
-  receive: { p50: number; p99: number };
   peakCpuPercent: number;
   peakRssBytes: number;
-  fleetProcesses: number;
-}
+};
 
 export async function runStormBench(options: {
   terminals: number;

@@ -6,7 +6,7 @@ import { buildApp } from '../../app';
 import { openDatabase } from '../../db/database';
 import { sqliteSql } from '../../db/sql';
 import { FakeClock } from '../../lib/clock';
-import { publishedId, terminal } from '../../testing/announcements';
+import { draftAnnouncement, publishedId, terminal } from '../../testing/announcements';
 import { as, emitAck, enrollTerminal, seedFixture, sessionFor } from '../../testing/harness';
 import { csvCell } from './routes';
 import type { AnnouncementsService } from './service';
@@ -58,26 +58,9 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     // stopped) and stored to go out now, without being sent: it goes out when the hub starts.
     const clock2 = new FakeClock(Date.parse('2026-01-05T01:00:00Z'));
     db = openDatabase(file);
-    const unsent = await createAnnouncementsStore(sqliteSql(db)).insert({
-      kind: 'important',
-      test: false,
-      titleJa: '停電',
-      bodyJa: '停電のお知らせ',
-      titleEn: null,
-      bodyEn: null,
-      audioId: null,
-      audioMime: null,
-      safetyCheck: false,
-      target: { type: 'all' },
-      status: 'scheduled',
-      sendAt: null,
-      expiresAt: null,
-      source: 'console',
-      capCategory: null,
-      createdBy: 'user:1',
-      approvedBy: null,
-      createdAt: clock2.now(),
-    });
+    const unsent = await createAnnouncementsStore(sqliteSql(db)).insert(
+      draftAnnouncement({ kind: 'important', safetyCheck: false, titleJa: '停電', createdAt: clock2.now() }),
+    );
     hub = await buildApp({ db, clock: clock2, config: { dataDir } });
     await hub.app.listen({ port: 0, host: '127.0.0.1' });
     port = (hub.app.server.address() as { port: number }).port;

@@ -5,8 +5,9 @@
  * of work at once (the loser's announcement rolled back with it).
  */
 import type { Sql } from '../../db/sql';
+import { draftAnnouncement } from '../../testing/announcements';
 import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
-import type { CapMessageRecord, NewAnnouncement } from './store';
+import type { CapMessageRecord } from './store';
 import { type AnnouncementsStore, createAnnouncementsStore } from './store';
 
 /** The runner, counting the statements run through it and through its units of work. */
@@ -33,27 +34,7 @@ function counting(sql: Sql, counter = { statements: 0 }): Sql & { readonly state
   return c;
 }
 
-const draft = (over: Partial<NewAnnouncement> = {}): NewAnnouncement => ({
-  kind: 'emergency',
-  test: false,
-  titleJa: '避難指示',
-  bodyJa: '高台へ',
-  titleEn: null,
-  bodyEn: null,
-  audioId: null,
-  audioMime: null,
-  safetyCheck: true,
-  target: { type: 'all' },
-  status: 'scheduled',
-  sendAt: null,
-  expiresAt: null,
-  source: 'console',
-  capCategory: null,
-  createdBy: 'user:1:cityhall',
-  approvedBy: null,
-  createdAt: 1000,
-  ...over,
-});
+const draft = draftAnnouncement;
 
 const capMessage = (identifier: string, announcementId: number | null, outcome = 'announced'): CapMessageRecord => ({
   sender: 'city@example.jp',
