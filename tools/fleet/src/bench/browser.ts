@@ -53,8 +53,8 @@ export interface StartResult {
   blankPage: ReturnType<typeof summarise>;
   /**
    * Where the time went (p50 of each, ms from the navigation): the HTML, the scripts the page
-   * needed before DOMContentLoaded, the app's first line running and its socket connected (the
-   * renderer's User Timing marks terminal:script and terminal:connected).
+   * needed before DOMContentLoaded, the app's first line running, its socket connected and its profile in (the
+   * renderer's User Timing marks terminal:script, terminal:connected and terminal:profile).
    */
   phases: {
     htmlMs: number;
@@ -63,6 +63,12 @@ export interface StartResult {
     domContentLoadedMs: number;
     scriptStartMs: number;
     connectedMs: number;
+    /** The first connection attempt began (terminal:connecting). */
+    connectingMs: number;
+    /** The terminal's profile arrived (terminal:profile): home can be drawn. */
+    profileMs: number;
+    /** Home drawn (terminal:home). */
+    homeMs: number;
   };
 }
 
@@ -139,6 +145,9 @@ export async function terminalStarts(
     dcl: number;
     script: number;
     connected: number;
+    profile: number;
+    home: number;
+    connecting: number;
   };
   const seen: Run[][] = variants.map(() => []);
   try {
@@ -173,6 +182,9 @@ export async function terminalStarts(
             files: scripts.length,
             script: mark('terminal:script'),
             connected: mark('terminal:connected'),
+            profile: mark('terminal:profile'),
+            home: mark('terminal:home'),
+            connecting: mark('terminal:connecting'),
           };
         });
         // The first round warms Chromium itself (process start, fonts): not counted.
@@ -198,6 +210,9 @@ export async function terminalStarts(
         domContentLoadedMs: p50('dcl'),
         scriptStartMs: p50('script'),
         connectedMs: p50('connected'),
+        profileMs: p50('profile'),
+        homeMs: p50('home'),
+        connectingMs: p50('connecting'),
       },
     };
   });
