@@ -85,9 +85,12 @@ async function initializedCluster(): Promise<string> {
 
 /**
  * Starts a cluster in `dir` (created if missing; removed on stop). `ownerPid`: the process whose
- * death stops it (default: this one).
+ * death stops it (default: this one). `durable`: PostgreSQL's own defaults (fsync, synchronous commit,
+ * full-page writes), for the bench's throughput next to SQLite's synchronous=FULL; tests keep them off.
  */
-export async function startPostgres(options: { dir?: string; ownerPid?: number } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  options: { dir?: string; ownerPid?: number; durable?: boolean } = {},
+): Promise<PostgresServer> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-pg-'));
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (asRoot) {
@@ -107,9 +110,7 @@ export async function startPostgres(options: { dir?: string; ownerPid?: number }
       '-c listen_addresses=127.0.0.1',
       `-c port=${port}`,
       `-c unix_socket_directories=${dir}`,
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=200',
     ].join(' ');
     const [pgCtl, args] = pgCommand('pg_ctl', [

@@ -1,7 +1,8 @@
 /**
  * Baseline servers, each in its own process like the hub: `ws` (a bare WebSocket server that sends
  * one serialised payload to every client), `sio` (a plain Socket.IO server with default options:
- * bare connections and a one-hop relay), and `sqlite` (raw better-sqlite3, one commit per check-in).
+ * bare connections and a one-hop relay), `sqlite` (raw better-sqlite3, one commit per check-in) and
+ * `pg` (raw `pg` on PostgreSQL, one commit per check-in).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '@tsunagu/hub/db/database';
+import { openPostgres } from '@tsunagu/hub/db/postgres';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { summarise } from '../sim/stats';
@@ -143,13 +145,75 @@ function rawCheckins(a: { durationMs: number; households: number }) {
   }
 }
 
+/**
+ * The same two rows with `pg` on PostgreSQL: one connection, one transaction per check-in (BEGIN,
+ * both INSERTs, COMMIT, each a round trip), as fast as it goes, on a database of its own (`url`,
+ * migrated here: the hub's schema).
+ */
+async function rawPostgresCheckins(a: { url: string; durationMs: number; households: number }) {
+  const pool = await openPostgres(a.url, { max: 1 });
+  const client = await pool.connect();
+  try {
+    const district = (
+      await client.query<{ id: number }>(
+        "INSERT INTO districts (code, name, name_en) VALUES ('raw', '基準', 'raw') RETURNING id",
+      )
+    ).rows[0]!.id;
+    const ids = (
+      await client.query<{ id: number }>(
+        `INSERT INTO households (name, address, district_id, created_at)
+         SELECT '基準世帯' || i, '基準町 ' || i, $1, $2 FROM generate_series(1, $3) AS i RETURNING id`,
+        [district, Date.now(), a.households],
+      )
+    ).rows.map((r) => r.id);
+    const latencies: number[] = [];
+    const started = performance.now();
+    const end = started + a.durationMs;
+    let n = 0;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const now = Date.now();
+      const householdId = ids[n % ids.length]!;
+      await client.query('BEGIN');
+      const row = await client.query<{ id: number }>(
+        `INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at, mood)
+         VALUES ($1, NULL, $2, $3, $3, $3, 'good') ON CONFLICT (household_id, idempotency_key) DO NOTHING RETURNING id`,
+        [householdId, crypto.randomUUID(), now],
+      );
+      await client.query(
+        "INSERT INTO signs_of_life (household_id, kind, at, checkin_id) VALUES ($1, 'checkin', $2, $3)",
+        [householdId, now, row.rows[0]!.id],
+      );
+      await client.query('COMMIT');
+      latencies.push(performance.now() - t0);
+      n++;
+    }
+    const elapsed = performance.now() - started;
+    const setting = async (name: string) => (await client.query(`SHOW ${name}`)).rows[0]?.[name];
+    return {
+      rows: n,
+      durationMs: Math.round(elapsed),
+      perSecond: Math.round((n / elapsed) * 1000),
+      latency: summarise(latencies),
+      synchronous: `fsync=${await setting('fsync')}, synchronous_commit=${await setting('synchronous_commit')}`,
+      journalMode: `wal_sync_method=${await setting('wal_sync_method')}`,
+    };
+  } finally {
+    client.release();
+    await pool.end();
+  }
+}
+
 const mode = process.argv[2];
 if (mode === 'ws') void wsServer();
 else if (mode === 'sio') void sioServer();
 else if (mode === 'sqlite') {
   serveIpc({ run: (a: { durationMs: number; households: number }) => rawCheckins(a) });
   process.send?.({ ready: true, port: 0 });
+} else if (mode === 'pg') {
+  serveIpc({ run: (a: { url: string; durationMs: number; households: number }) => rawPostgresCheckins(a) });
+  process.send?.({ ready: true, port: 0 });
 } else {
-  console.error('usage: baselines.js ws|sio|sqlite (started by npm run bench)');
+  console.error('usage: baselines.js ws|sio|sqlite|pg (started by npm run bench)');
   process.exit(2);
 }

@@ -69,7 +69,8 @@ export interface DisasterResults {
   notes: string[];
 }
 
-function figure(startedAt: number, answeredAt: number, parts: Seen[]): FanoutFigure {
+/** Publish → each terminal, from what each fleet process saw (wall-clock times). */
+export function figure(startedAt: number, answeredAt: number, parts: Seen[]): FanoutFigure {
   const all = <K extends 'received' | 'stored' | 'fetched'>(k: K) =>
     parts.flatMap((p) => p[k]).map((t) => t - startedAt);
   const received = all('received');

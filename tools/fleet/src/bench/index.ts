@@ -19,6 +19,7 @@ import { runDisasterBench } from './disaster';
 import type { MemoryReading } from './ipc';
 import { machine } from './machine';
 import { runMemoryBench } from './memory';
+import { runNodesBench } from './nodes';
 import { prepareDatabase } from './prepare';
 import { runCallLoad, type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
 import { renderMarkdown, renderTable } from './report';
@@ -37,7 +38,9 @@ export interface BenchOptions {
   out: string | null;
   browser: boolean;
   /** `disaster`: only the figures of issues 14 and 15 (bench/disaster.ts); `start`: only figure 6 (bench/start.ts); `storm`, `memory`: figures 5 and 2 (bench/storm.ts, bench/memory.ts). */
-  only: 'disaster' | 'start' | 'storm' | 'memory' | 'checkins' | null;
+  only: 'disaster' | 'start' | 'storm' | 'memory' | 'checkins' | 'nodes' | null;
+  /** `--nodes N` (the nodes part, bench/nodes.ts): one hub on SQLite and on PostgreSQL + Redis, and N hubs. */
+  nodes: number;
   /** `--only memory`: where to write the hub's heap snapshots. */
   heap: string | null;
   /** Where to write the hub's CPU profile of the measured stretch (disaster: the emergency with its voice). */
@@ -56,6 +59,7 @@ function parse(argv: string[]): BenchOptions {
     profile: null,
     before: null,
     heap: null,
+    nodes: 2,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -63,11 +67,25 @@ function parse(argv: string[]): BenchOptions {
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--only') {
       const part = argv[++i];
-      if (part !== 'disaster' && part !== 'start' && part !== 'storm' && part !== 'memory' && part !== 'checkins') {
-        console.error('--only takes: disaster, start, storm, memory, checkins');
+      if (
+        part !== 'disaster' &&
+        part !== 'start' &&
+        part !== 'storm' &&
+        part !== 'memory' &&
+        part !== 'checkins' &&
+        part !== 'nodes'
+      ) {
+        console.error('--only takes: disaster, start, storm, memory, checkins, nodes');
         process.exit(2);
       }
       o.only = part;
+    } else if (a === '--nodes') {
+      o.nodes = Number(argv[++i]);
+      if (!Number.isInteger(o.nodes) || o.nodes < 2) {
+        console.error('--nodes needs a whole number ≥ 2');
+        process.exit(2);
+      }
+      o.only = 'nodes';
     } else if (a === '--terminals') {
       o.terminals = Number(argv[++i]);
       if (!Number.isInteger(o.terminals) || o.terminals < 10) {
@@ -89,7 +107,10 @@ function parse(argv: string[]): BenchOptions {
           '       --before DIR: another build of it, from disk, measured alongside)\n' +
           'npm run bench -- --only storm [--terminals N] [--profile DIR]   (the reconnect storm alone; data/bench/)\n' +
           'npm run bench -- --only memory [--terminals N] [--heap DIR]    (memory per idle terminal up to N, e.g. 19000; data/bench/)\n' +
-          'npm run bench -- --only checkins [--terminals N] [--profile DIR]  (check-ins: raw rate, saturated, at the raw rate; data/bench/)',
+          'npm run bench -- --only checkins [--terminals N] [--profile DIR]  (check-ins: raw rate, saturated, at the raw rate; data/bench/)\n' +
+          'npm run bench -- --nodes 2 [--terminals N]\n' +
+          '      (one hub on SQLite, one on PostgreSQL + Redis and 2 on PostgreSQL + Redis: fan-out, memory per terminal,\n' +
+          '       check-ins; 10,000 by default writes docs/, any other size data/bench/)',
       );
       process.exit(0);
     } else {
@@ -122,6 +143,16 @@ async function main() {
       heap: options.heap,
     };
     await (options.only === 'storm' ? runStormBench(part) : runMemoryBench(part));
+    process.exit(0);
+  }
+  if (options.only === 'nodes') {
+    const official = options.terminals === null && !options.quick;
+    await runNodesBench({
+      terminals: options.terminals ?? (options.quick ? 500 : 10_000),
+      nodes: options.nodes,
+      out: options.out ?? path.join(ROOT, official ? 'docs' : 'data/bench'),
+      official,
+    });
     process.exit(0);
   }
   if (options.only === 'checkins') {

@@ -4,6 +4,7 @@
  * Terminals themselves are enrolled later by the fleet, through the enrollment API.
  */
 import { buildApp } from '@tsunagu/hub/app';
+import type { HubConfig } from '@tsunagu/hub/config';
 import { openDatabase } from '@tsunagu/hub/db/database';
 import { sqliteSql } from '@tsunagu/hub/db/sql';
 import { randomToken, sha256 } from '@tsunagu/hub/lib/secrets';
@@ -15,7 +16,7 @@ import { createShopsStore } from '@tsunagu/hub/modules/shops/store';
 import { SESSION_COOKIE } from '@tsunagu/hub/plugins/auth';
 import { draftAnnouncement } from '@tsunagu/hub/testing/announcements';
 import { publishingApiKey } from '@tsunagu/hub/testing/harness';
-import { drillWording } from '../sim/fleet';
+import { drillWording, pool } from '../sim/fleet';
 import type { TerminalIdentity } from '../sim/terminal';
 
 export interface Prepared {
@@ -41,8 +42,16 @@ const ALL_DAY = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, open: '00:00', close:
 export async function prepareDatabase(
   dataDir: string,
   sizes: { households: number; shops: number; operators: number; viaApi: number },
+  /** Another engine (the nodes part: `database` on PostgreSQL); SQLite in `dataDir` by default. */
+  config: Partial<HubConfig> = {},
+  /**
+   * Codes issued and terminals enrolled this many at a time: on PostgreSQL each is a few round trips
+   * to the server, and several connections of the pool work at once (on SQLite units of work run one
+   * at a time whatever this says).
+   */
+  concurrency = 1,
 ): Promise<Prepared> {
-  const hub = await buildApp({ config: { dataDir, seedDemo: false }, backgroundJobs: false, logger: false });
+  const hub = await buildApp({ config: { dataDir, seedDemo: false, ...config }, backgroundJobs: false, logger: false });
   try {
     const now = Date.now();
     // One Argon2id hash for all operators: they use sessions made here and never type a password.
@@ -80,14 +89,16 @@ export async function prepareDatabase(
     });
     // Enrollments are units of work of the terminals store: without a disk flush each while preparing.
     hub.ctx.db.pragma('synchronous = OFF');
-    const codes: string[] = [];
-    for (const id of made.householdIds) codes.push((await hub.services.terminals.issueCode(id, 'bench')).code);
+    const codes = await pool(
+      made.householdIds,
+      concurrency,
+      async (id) => (await hub.services.terminals.issueCode(id, 'bench')).code,
+    );
     const browserCode = codes.pop()!;
-    const preEnrolled: TerminalIdentity[] = [];
-    for (const [i, code] of codes.splice(sizes.viaApi).entries()) {
+    const preEnrolled: TerminalIdentity[] = await pool(codes.splice(sizes.viaApi), concurrency, async (code, i) => {
       const r = await hub.services.terminals.enroll(code, `bench terminal ${sizes.viaApi + i + 1}`);
-      preEnrolled.push({ householdId: r.householdId, terminalId: r.terminalId, credential: r.credential });
-    }
+      return { householdId: r.householdId, terminalId: r.terminalId, credential: r.credential };
+    });
     hub.ctx.db.pragma('synchronous = FULL');
     // One unit of work, as the rest was one transaction.
     const operatorCookies = await hub.ctx.sql.transaction(async (tx) => {

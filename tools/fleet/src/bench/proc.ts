@@ -74,9 +74,14 @@ export function startFleetProcess(core: number | null, name = 'fleet'): Promise<
   });
 }
 
-const BASELINE_NAMES = { ws: 'ws baseline', sio: 'socket.io baseline', sqlite: 'sqlite baseline' } as const;
+const BASELINE_NAMES = {
+  ws: 'ws baseline',
+  sio: 'socket.io baseline',
+  sqlite: 'sqlite baseline',
+  pg: 'postgresql baseline',
+} as const;
 
-/** A same-run baseline server (bench/baselines.js): bare ws, plain Socket.IO or raw better-sqlite3. */
+/** A same-run baseline server (bench/baselines.js): bare ws, plain Socket.IO, raw better-sqlite3 or raw pg. */
 export function startBaseline(kind: keyof typeof BASELINE_NAMES, core: number | null): Promise<Spawned> {
   return spawnPinned(path.join(DIST, 'bench/baselines.js'), {
     core,
@@ -98,7 +103,8 @@ export async function stopProcess(p: Spawned | null, signal: NodeJS.Signals = 'S
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-function readCpuTicks(pid: number): number | null {
+/** CPU time (user + system) a process has used, in ticks of 1/100 s; null when it is gone. */
+export function readCpuTicks(pid: number): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
