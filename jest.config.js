@@ -25,6 +25,64 @@ const common = {
   testEnvironment: 'node',
 };
 
+/**
+ * The hub-level suites (every test file under apps/hub/src and tests/integration that builds hubs
+ * with testing/harness, directly or through a helper built on it) run a second time with every test
+ * hub on a fresh PostgreSQL database (issue 18: the same tests prove both engines). The store suites
+ * are not among them: they run on both engines within one pass (`describe.each(ENGINES)`).
+ * Left out here, each with why (a test about the SQLite file itself inside an otherwise neutral
+ * suite is skipped on PostgreSQL by `itOnSqliteOnly(reason)` instead, testing/test-engine.ts):
+ */
+const ONE_ENGINE = {
+  // On PostgreSQL already, whatever the switch says: two hubs on one server and Redis.
+  'apps/hub/src/hub-postgres.test.ts': 'PostgreSQL only: two hubs on one server',
+  'apps/hub/src/modules/calls/cluster.test.ts': 'PostgreSQL only: two hubs on one server',
+  'apps/hub/src/modules/calls/cluster-kill.test.ts': 'PostgreSQL only: two hub processes on one server',
+  'apps/hub/src/modules/announcements/timers-cluster.test.ts': 'PostgreSQL only: two hubs on one server',
+  // The test harness's own test: child hub processes, no test hub.
+  'apps/hub/src/testing/child-hub.test.ts': 'no test hub: a child process that does not start',
+  // About SQLite's file itself.
+  'apps/hub/src/db/permissions.test.ts': 'SQLite only: the database file and its WAL are private to the hub user',
+  'apps/hub/src/plugins/storage.test.ts':
+    "SQLite only: a database file that cannot grow (SQLITE_FULL), the data folder's disk space guard",
+  'tests/integration/disk-full.test.ts': "SQLite only: the hub's data folder on a small file system that fills up",
+  'apps/hub/src/cli/admin.test.ts':
+    'SQLite only: builds its hubs on the data folder; backup and restore are SQLite’s (refused on PostgreSQL)',
+};
+const hubSuitePaths = () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const root = __dirname;
+  const testing = path.join(root, 'apps/hub/src/testing');
+  // Helpers that build hubs on the harness (testing/cap.ts, testing/fake-clock.ts…).
+  const builders = ['harness'].concat(
+    fs
+      .readdirSync(testing)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .filter((f) => /from '\.\/harness'/.test(fs.readFileSync(path.join(testing, f), 'utf8')))
+      .map((f) => f.replace(/\.ts$/, '')),
+  );
+  const importsBuilder = new RegExp(`from '[^']*(testing/|\\./)(${builders.join('|')})'`);
+  // Suites on both engines within one pass already (`describe.each(ENGINES)`).
+  const bothEnginesAlready = /from '[^']*testing\/engines'/;
+  const suites = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.test.ts')) {
+        const rel = path.relative(root, full);
+        const text = fs.readFileSync(full, 'utf8');
+        if (!(rel in ONE_ENGINE) && importsBuilder.test(text) && !bothEnginesAlready.test(text))
+          suites.push(`<rootDir>/${rel}`);
+      }
+    }
+  };
+  walk(path.join(root, 'apps/hub/src'));
+  walk(path.join(root, 'tests/integration'));
+  return suites.sort();
+};
+
 module.exports = {
   maxWorkers: 2,
   // Browser tests start a hub and Chromium; per-project testTimeout is not honoured by jest.
@@ -41,6 +99,15 @@ module.exports = {
         '<rootDir>/tests/integration/**/*.test.ts',
       ],
       // One PostgreSQL per run, started by the first test file that needs it (testing/postgres.ts).
+      globalSetup: '<rootDir>/tests/helpers/unit-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/helpers/unit-global-teardown.ts',
+    },
+    {
+      ...common,
+      // `npx jest --selectProjects unit` for the first pass alone, `postgres` for this one.
+      displayName: 'postgres',
+      testMatch: hubSuitePaths(),
+      setupFiles: ['<rootDir>/tests/helpers/postgres-engine.ts'],
       globalSetup: '<rootDir>/tests/helpers/unit-global-setup.ts',
       globalTeardown: '<rootDir>/tests/helpers/unit-global-teardown.ts',
     },

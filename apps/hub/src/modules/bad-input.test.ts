@@ -65,7 +65,7 @@ describe('bad input on every route', () => {
   let hub: TestHub;
   let routes: ApiRoute[];
   let callerFor: (r: ApiRoute) => StaffSession | { bearer: string } | null;
-  let snapshot: () => string;
+  let snapshot: () => Promise<string>;
 
   beforeAll(async () => {
     hub = await createTestHub();
@@ -92,16 +92,21 @@ describe('bad input on every route', () => {
     callerFor = (r) => candidates.find((c) => allows(r.access, c.principal))!.auth();
     routes = hub.apiRoutes.filter((r) => r.bodySchema && (r.bodySchema as TSchema).type === 'object');
     // Everything a bad request could have changed, except the audit log (failed attempts are logged) and sessions.
-    snapshot = () =>
-      JSON.stringify(
-        (
-          hub.ctx.db
-            .prepare(
-              "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'sessions', 'health_probe') AND name NOT LIKE 'sqlite_%' ORDER BY name",
-            )
-            .all() as { name: string }[]
-        ).map(({ name }) => [name, hub.ctx.db.prepare(`SELECT * FROM "${name}"`).all()]),
+    // Rows in a stable order: PostgreSQL returns a table's rows in no set order (an update moves a row).
+    snapshot = async () => {
+      const tables = await hub.ctx.sql.all<{ name: string }>(
+        hub.ctx.sql.engine === 'sqlite'
+          ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+          : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
       );
+      const names = tables
+        .map(({ name }) => name)
+        .filter((name) => !['audit_log', 'sessions', 'health_probe'].includes(name))
+        .sort();
+      const rows = async (name: string) =>
+        (await hub.ctx.sql.all(`SELECT * FROM "${name}"`)).map((row) => JSON.stringify(row)).sort();
+      return JSON.stringify(await Promise.all(names.map(async (name) => [name, await rows(name)])));
+    };
   });
   afterAll(() => hub.close());
 
@@ -122,7 +127,7 @@ describe('bad input on every route', () => {
   });
 
   it('refuses unknown fields, wrong types and missing fields with VALIDATION_FAILED, changing nothing', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const problems: string[] = [];
     for (const r of routes) {
       const schema = r.bodySchema as TObject;
@@ -144,7 +149,7 @@ describe('bad input on every route', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it('names the unknown field in the error', async () => {

@@ -5,11 +5,10 @@
  * scope. New GET routes are picked up by themselves (from the hub's route table).
  */
 import type { StaffRole } from '@tsunagu/protocol';
-import { sqliteSql } from '../db/sql';
 import { createTestHub, type StaffSession, type TestHub } from '../testing/harness';
 import { createCallsStore } from './calls/store';
 import { createOrdersStore } from './orders/store';
-import { createSqliteWatchStore, levelOneAlert } from './watch/store';
+import { createWatchStore, levelOneAlert } from './watch/store';
 
 jest.setTimeout(60_000);
 
@@ -77,7 +76,7 @@ describe('list routes show each caller only their own data', () => {
     const terminals = await Promise.all(f.households.map((h) => hub.enrollTerminal(h)));
 
     // Data in every household and every shop.
-    const alerts = createSqliteWatchStore(hub.ctx.db);
+    const alerts = createWatchStore(hub.ctx.sql);
     const districtOf = new Map((await hub.stores.households.list()).map((h) => [h.id, h.districtId]));
     const district = (h: number) => districtOf.get(h)!;
     const alert = (kind: 'missed_checkin' | 'concern', householdId: number) =>
@@ -96,8 +95,8 @@ describe('list routes show each caller only their own data', () => {
     // An outage in each district: the family member (otherWatcher) may see none of them.
     for (const h of [h0, h2])
       await alerts.create(levelOneAlert(now, { kind: 'district_outage', householdId: null, districtId: district(h) }));
-    const calls = createCallsStore(sqliteSql(hub.ctx.db));
-    const orders = createOrdersStore(sqliteSql(hub.ctx.db));
+    const calls = createCallsStore(hub.ctx.sql);
+    const orders = createOrdersStore(hub.ctx.sql);
     for (const [shopId, householdId, i] of [
       [f.shopId, h0, 0],
       [f.otherShopId, h2, 2],

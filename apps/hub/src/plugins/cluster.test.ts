@@ -21,6 +21,7 @@ import {
   type TestHub,
 } from '../testing/harness';
 import { type RedisServer, startRedis } from '../testing/redis';
+import { TEST_ENGINE } from '../testing/test-engine';
 import { until } from '../testing/until';
 import { loadRedisConfig } from './cluster';
 
@@ -36,18 +37,22 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-cluster-'));
   const file = path.join(dir, 'hub.db');
   const config = { redis: { url: redis.url }, speechTools: NO_SPEECH };
-  // One database file, two connections: the two hubs share their data as hubs on PostgreSQL do.
+  // One database file, two connections: the two hubs share their data as hubs on PostgreSQL do (or
+  // one PostgreSQL database, the test engine's).
   dbs.push(openDatabase(file), openDatabase(file));
   a = await createTestHub({ db: dbs[0], config });
-  b = await buildApp({ db: dbs[1], config });
+  b =
+    TEST_ENGINE === 'sqlite'
+      ? await buildApp({ db: dbs[1], config })
+      : await buildApp({ inMemory: true, config: { ...config, database: a.ctx.config.database } });
   await b.app.listen({ port: 0, host: '127.0.0.1' });
   const address = b.app.server.address();
   urlB = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 });
 
 afterAll(async () => {
-  await a?.close();
   await b?.app.close();
+  await a?.close();
   await redis?.stop();
   for (const db of dbs) db.close();
   fs.rmSync(dir, { recursive: true, force: true });

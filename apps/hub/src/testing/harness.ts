@@ -26,7 +26,9 @@ import { hashPassword } from '../modules/accounts/service';
 import { SESSION_COOKIE } from '../plugins/auth';
 import { fixture, type Lifetime } from './lifetime';
 import { createTestDatabase, type TestDatabase } from './postgres';
+import { TEST_ENGINE } from './test-engine';
 import { enrolTwoFactor, secondFactorCode, totpCode } from './two-factor';
+import { until } from './until';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
@@ -84,11 +86,7 @@ export interface TestHub extends Hub {
  */
 export const NO_SPEECH = { openJtalk: '/nonexistent/open_jtalk', espeak: '/nonexistent/espeak-ng' };
 
-/**
- * The engine test hubs run on: SQLite in memory, or with TSUNAGU_TEST_ENGINE=postgres a fresh
- * PostgreSQL database per hub (testing/postgres.ts), so a suite runs on both engines unchanged.
- */
-export const TEST_ENGINE = process.env.TSUNAGU_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+export { TEST_ENGINE } from './test-engine';
 
 async function buildTestHub(options: BuildOptions): Promise<{ hub: Hub; database: TestDatabase | null }> {
   const config = { speechTools: NO_SPEECH, ...options.config };
@@ -101,6 +99,9 @@ async function buildTestHub(options: BuildOptions): Promise<{ hub: Hub; database
       ...options,
       config: { ...config, database: { engine: 'postgres', url: database.url } },
     });
+    // As on SQLite, the scheduled jobs run once the hub is built (alone on its database, it leads at once).
+    if (options.backgroundJobs !== false) await until(() => hub.ctx.jobs.leading, 20_000);
+    await new Promise((resolve) => setImmediate(resolve));
     return { hub, database };
   } catch (error) {
     await database.drop();
@@ -113,6 +114,7 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
   const fixture = await seedFixture(hub);
   let url: string | null = null;
   const sockets: Socket[] = [];
+  let closing: Promise<void> | undefined;
   const opened = <S extends Socket>(socket: S) => {
     sockets.push(socket);
     return socket;
@@ -132,11 +134,13 @@ export async function createTestHub(options: BuildOptions = {}): Promise<TestHub
     closeSockets() {
       for (const s of sockets.splice(0)) s.close();
     },
-    async close() {
-      test.closeSockets();
-      await hub.app.close();
-      await database?.drop();
-    },
+    // Once, however often a test and its teardown ask (a test may stop its hub itself).
+    close: () =>
+      (closing ??= (async () => {
+        test.closeSockets();
+        await hub.app.close();
+        await database?.drop();
+      })()),
     as: (who) => as(hub, who),
     login: (username, password) => login(hub, username, password),
     sessionFor: (userId) => sessionFor(hub, userId),

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { stopSharedServer } from './postgres';
 
 export async function setup(): Promise<void> {
+  // The unit and postgres projects both name this setup: one server for the whole run.
+  if (process.env.TSUNAGU_TEST_PG_OWNER === String(process.pid)) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-pgrun-'));
   // The server directory inside is owned by `postgres` when jest runs as root: it must get through.
   fs.chmodSync(dir, 0o755);

@@ -13,6 +13,7 @@ import { databaseFile, openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
 import { bundleHub, type HubBundle, runAdmin } from '../../testing/child-hub';
 import { createTestHub, emitAck, type StaffSession, TEST_PASSWORD, type TestHub, withHub } from '../../testing/harness';
+import { databaseEnv, itOnSqliteOnly } from '../../testing/test-engine';
 
 jest.setTimeout(60_000);
 
@@ -143,14 +144,19 @@ describe('staff sockets are bound to their session', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('a command re-checks the session: a user disabled from another connection is refused at once', async () => {
-      const socket = await open(await hub.login('watcher'));
-      expect(await ping(socket)).toMatchObject({ ok: true });
-      const other = new Database(databaseFile(dataDir));
-      other.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(hub.fixture.users.watcher);
-      other.close();
-      expect(await ping(socket)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
-    });
+    // On PostgreSQL the other writers are hubs and the admin command line, which tell every hub through
+    // the change feed (`sessions`): the next test.
+    itOnSqliteOnly("another connection's write to the SQLite file is seen through its data_version")(
+      'a command re-checks the session: a user disabled from another connection is refused at once',
+      async () => {
+        const socket = await open(await hub.login('watcher'));
+        expect(await ping(socket)).toMatchObject({ ok: true });
+        const other = new Database(databaseFile(dataDir));
+        other.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(hub.fixture.users.watcher);
+        other.close();
+        expect(await ping(socket)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      },
+    );
 
     it('`admin disable-user` while the hub runs closes the user’s open sockets within seconds', async () => {
       const socket = await open(await hub.login('watcher'));
@@ -159,7 +165,7 @@ describe('staff sockets are bound to their session', () => {
       socket.once('disconnect', () => {
         closedAt = Date.now();
       });
-      const r = await runAdmin(bundle, dataDir, ['disable-user', 'watcher']);
+      const r = await runAdmin(bundle, dataDir, ['disable-user', 'watcher'], databaseEnv(hub));
       expect(r).toMatchObject({ code: 0 });
       const exitedAt = Date.now();
       // Counted from when the command had finished (starting it takes a while on a busy machine).

@@ -91,7 +91,9 @@ describe('two-factor sign-in', () => {
     expect(codes).toHaveLength(10);
     for (const c of codes) expect(c).toMatch(/^[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}$/);
     // Stored only as hashes.
-    const stored = JSON.stringify(hub.ctx.db.prepare('SELECT * FROM recovery_codes').all());
+    const rows = await hub.ctx.sql.all('SELECT * FROM recovery_codes WHERE user_id = ?', [session.userId]);
+    expect(rows).toHaveLength(10);
+    const stored = JSON.stringify(rows);
     for (const c of codes) expect(stored).not.toContain(c.replace(/-/g, ''));
     expect((await hub.as(session)({ method: 'GET', url: '/api/households' })).statusCode).toBe(200);
     const state = (await hub.as(session)({ method: 'GET', url: '/api/auth/session' })).json() as SessionInfo;

@@ -3,6 +3,7 @@
  * publish, narrower targets, an update, a cancel — shows in the next list, with no stale entry.
  */
 import { type TestHub, withHub } from '../../testing/harness';
+import { until } from '../../testing/until';
 import type { AnnouncementsService } from './service';
 
 describe('catch-up list from the kept published set', () => {
@@ -43,7 +44,8 @@ describe('catch-up list from the kept published set', () => {
     // A change drops the kept set: nothing is said from memory until it is read again, which the
     // first question starts by itself (the receipts after a publish come before any connect).
     expect(svc.targetedNow(b, h1)).toBeUndefined();
-    await new Promise((r) => setImmediate(r));
+    // Read again without being asked: at once on SQLite, after a round trip on PostgreSQL.
+    await until(() => svc.targetedNow(b, h1) !== undefined, 10_000);
     expect(svc.targetedNow(b, h1)).toBe(true);
     expect(svc.targetedNow(a, h0)).toBeUndefined();
     expect(await shown(h0)).toEqual([]);

@@ -9,7 +9,7 @@ import type { Socket } from 'socket.io-client';
 import { FakeClock } from '../../lib/clock';
 import { connectStaff, createTestHub, emitAck, type TestHub } from '../../testing/harness';
 import type { AnnouncementsService } from '../announcements';
-import { createSqliteWatchStore, levelOneAlert } from '../watch/store';
+import { createWatchStore, levelOneAlert } from '../watch/store';
 
 jest.setTimeout(30_000);
 
@@ -51,7 +51,7 @@ describe('audit rows carry the caller’s address', () => {
   it('for commands sent over a staff socket', async () => {
     const household = hub.fixture.households[0]!;
     const now = hub.ctx.clock.now();
-    const alertId = (await createSqliteWatchStore(hub.ctx.db).create(
+    const alertId = (await createWatchStore(hub.ctx.sql).create(
       levelOneAlert(now, {
         kind: 'concern',
         householdId: household,

@@ -90,7 +90,7 @@ describe('call notes', () => {
     const again = await writeNote('listener', callId, { note: 'もう一度', concern: null });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('CALL_NOTE_EXISTS');
-    expect(hub.ctx.db.prepare("SELECT actor, target FROM audit_log WHERE action = 'call.note_written'").all()).toEqual([
+    expect(await hub.ctx.sql.all("SELECT actor, target FROM audit_log WHERE action = 'call.note_written'")).toEqual([
       { actor: expect.stringMatching(/listener/), target: `household:${householdId}` },
     ]);
   });
@@ -172,12 +172,11 @@ describe('call notes', () => {
     const notOver = await writeNote('operator', live, { note: 'x', concern: null });
     expect([notOver.statusCode, notOver.json().error.code]).toEqual([409, 'CALL_NOT_ENDED']);
     await emitAck(terminal, 'call:hangUp', { callId: live });
-    const unanswered = hub.ctx.db
-      .prepare(
-        "INSERT INTO calls (shop_id, household_id, direction, status, operator_id, requested_at, ended_at) VALUES (?, ?, 'outbound', 'ended', ?, 0, 1)",
-      )
-      .run(hub.fixture.shopId, householdId, hub.fixture.users.operator).lastInsertRowid;
-    const never = await writeNote('operator', Number(unanswered), { note: 'x', concern: null });
+    const unanswered = await hub.ctx.sql.get<{ id: number }>(
+      "INSERT INTO calls (shop_id, household_id, direction, status, operator_id, requested_at, ended_at) VALUES (?, ?, 'outbound', 'ended', ?, 0, 1) RETURNING id",
+      [hub.fixture.shopId, householdId, hub.fixture.users.operator],
+    );
+    const never = await writeNote('operator', unanswered!.id, { note: 'x', concern: null });
     expect([never.statusCode, never.json().error.code]).toEqual([409, 'CALL_NOT_ANSWERED']);
   });
 });

@@ -2,6 +2,7 @@ import type { CallInfo, QueuePosition } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { openDatabase } from '../../db/database';
 import { createTestHub, emitAck, TEST_PASSWORD } from '../../testing/harness';
+import { databaseOf, restartOn, TEST_ENGINE } from '../../testing/test-engine';
 import type { CallsService } from './service';
 
 // Calls under many callers at once, and across a hub restart (calls.test.ts has the one-call cases).
@@ -86,8 +87,9 @@ describe('calls: many concurrent callers and operators', () => {
 
 describe('calls: a hub restart', () => {
   it('keeps callback requests in their place; live waiting calls are closed as abandoned', async () => {
-    const db = openDatabase(':memory:');
-    const first = await createTestHub({ db });
+    // On SQLite the database is passed in, so it stays open when the hub stops: the "disk" survives.
+    const db = TEST_ENGINE === 'sqlite' ? openDatabase(':memory:') : undefined;
+    const first = await createTestHub(db ? { db } : {});
     const t0 = await first.terminal(0);
     const t1 = await first.terminal(1);
     const a = await emitAck<Ack<QueuePosition>>(t0, 'call:request', { shopId: first.fixture.shopId });
@@ -96,23 +98,28 @@ describe('calls: a hub restart', () => {
     await emitAck(t1, 'call:requestCallback', { callId: b.data.callId });
     t0.close();
     t1.close();
-    await first.close();
+    first.closeSockets();
+    await first.app.close();
     // As if the hub had crashed with the first caller still waiting (a clean stop abandons it itself).
-    db.prepare("UPDATE calls SET status = 'waiting', ended_at = NULL, end_reason = NULL WHERE id = ?").run(
+    const database = await databaseOf(first);
+    await database.sql.run("UPDATE calls SET status = 'waiting', ended_at = NULL, end_reason = NULL WHERE id = ?", [
       a.data.callId,
-    );
+    ]);
+    await database.close();
 
-    const { buildApp } = await import('../../app');
-    const second = await buildApp({ db });
+    const second = await restartOn(first);
     try {
       const calls = second.capabilities.calls as CallsService;
       expect(calls.queueView(first.fixture.shopId).entries).toEqual([
         expect.objectContaining({ callId: b.data.callId, callback: true }),
       ]);
-      expect(db.prepare('SELECT status FROM calls WHERE id = ?').get(a.data.callId)).toEqual({ status: 'abandoned' });
+      expect(await second.ctx.sql.get('SELECT status FROM calls WHERE id = ?', [a.data.callId])).toEqual({
+        status: 'abandoned',
+      });
     } finally {
       await second.app.close();
-      db.close();
+      await first.close();
+      db?.close();
     }
   });
 });

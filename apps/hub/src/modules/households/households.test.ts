@@ -102,9 +102,10 @@ describe('households in the console', () => {
         code: 'HOUSEHOLD_CLOSED',
       });
     }
-    const actions = hub.ctx.db
-      .prepare("SELECT action FROM audit_log WHERE target = ? AND action LIKE 'household.%'")
-      .all(`household:${id}`);
+    const actions = await hub.ctx.sql.all(
+      "SELECT action FROM audit_log WHERE target = ? AND action LIKE 'household.%'",
+      [`household:${id}`],
+    );
     expect(actions).toEqual([{ action: 'household.closed' }]);
 
     const reopened = await call('POST', `/api/households/${id}/reopen`);

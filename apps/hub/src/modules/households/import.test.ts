@@ -27,7 +27,7 @@ describe('household CSV import and export', () => {
 
   const send = (url: string, body: Buffer, who: StaffSession | null = clerk, type = 'text/csv') =>
     as(hub, who)({ method: 'POST', url, payload: body, headers: { 'content-type': type } });
-  const count = () => (hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM households').get() as { n: number }).n;
+  const count = async () => (await hub.ctx.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM households'))!.n;
 
   it('reads Shift_JIS, UTF-8 with a BOM and plain UTF-8 alike', () => {
     const text = '氏名,住所\r\n髙橋 ①,大沢\r\n';
@@ -40,7 +40,7 @@ describe('household CSV import and export', () => {
   });
 
   it('a dry run lists every row with its problems and stores nothing', async () => {
-    const before = count();
+    const before = await count();
     const res = await send('/api/households/import/preview', iconv.encode(LIST, 'cp932'));
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -80,7 +80,7 @@ describe('household CSV import and export', () => {
     expect(body.rows[5].problems[0]).toMatchObject({ other: 2 });
     expect(body.rows[6].problems[0]).toMatchObject({ other: hub.fixture.households[0] });
     expect(body.counts).toEqual({ create: 3, skip: 1, error: 3 });
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it('the import stores the good rows in one go, each a household with its resident, and skips the rest', async () => {
@@ -103,7 +103,7 @@ describe('household CSV import and export', () => {
     // The same file again: everything is already there.
     const again = (await send('/api/households/import', file)).json();
     expect(again.counts).toEqual({ create: 0, skip: 4, error: 3 });
-    const audit = hub.ctx.db.prepare("SELECT detail FROM audit_log WHERE action = 'household.imported'").all();
+    const audit = await hub.ctx.sql.all("SELECT detail FROM audit_log WHERE action = 'household.imported'");
     expect(audit).toHaveLength(2);
   });
 

@@ -6,6 +6,7 @@
 import type { AuditEntry, Household, HouseholdErasure, HouseholdExport } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
 import { type StaffSession, type TestHub, withHub } from '../../testing/harness';
+import { householdsTold } from '../../testing/test-engine';
 
 jest.setTimeout(30_000);
 
@@ -42,11 +43,13 @@ describe('per-household export and erasure', () => {
     const h = hub.fixture.households[1]!;
     const other = hub.fixture.households[2]!;
     const now = hub.ctx.clock.now();
-    const addCheckin = hub.ctx.db.prepare(
-      'INSERT INTO checkins (household_id, idempotency_key, at, pressed_at, received_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    addCheckin.run(h, 'k1', now, now, now);
-    addCheckin.run(other, 'k2', now, now, now);
+    const addCheckin = (household: number, key: string) =>
+      hub.ctx.sql.run(
+        'INSERT INTO checkins (household_id, idempotency_key, at, pressed_at, received_at) VALUES (?, ?, ?, ?, ?)',
+        [household, key, now, now, now],
+      );
+    await addCheckin(h, 'k1');
+    await addCheckin(other, 'k2');
     const res = await call(admin, 'GET', `/api/households/${h}/export`);
     expect(res.statusCode).toBe(200);
     const body = res.json() as HouseholdExport;
@@ -77,18 +80,19 @@ describe('per-household export and erasure', () => {
     expect(open.json()).toMatchObject({ error: { code: 'HOUSEHOLD_OPEN' } });
     expect((await call(cityhall, 'POST', `/api/households/${h}/close`, { reason: '転出' })).statusCode).toBe(200);
     // A note written after a call, and a planned listening call (issue 16).
-    const db = hub.ctx.db;
-    const callId = db
-      .prepare(
-        "INSERT INTO calls (shop_id, household_id, direction, status, requested_at, answered_at, ended_at) VALUES (?, ?, 'inbound', 'ended', 0, 1, 2)",
-      )
-      .run(hub.fixture.listeningId, h).lastInsertRowid;
-    db.prepare(
+    const sql = hub.ctx.sql;
+    const { id: callId } = (await sql.get<{ id: number }>(
+      "INSERT INTO calls (shop_id, household_id, direction, status, requested_at, answered_at, ended_at) VALUES (?, ?, 'inbound', 'ended', 0, 1, 2) RETURNING id",
+      [hub.fixture.listeningId, h],
+    ))!;
+    await sql.run(
       "INSERT INTO call_notes (call_id, household_id, author_name, note, concern, written_at) VALUES (?, ?, 'listener', '咳が続いている', 'visit', 3)",
-    ).run(callId, h);
-    db.prepare(
+      [callId, h],
+    );
+    await sql.run(
       "INSERT INTO call_schedules (household_id, shop_id, weekdays, minutes, created_by, created_at, updated_at) VALUES (?, ?, 4, 600, 'x', 0, 0)",
-    ).run(h, hub.fixture.listeningId);
+      [h, hub.fixture.listeningId],
+    );
     const exported = (await call(admin, 'GET', `/api/households/${h}/export`)).json() as HouseholdExport;
     expect(exported.callNotes.map((n) => n.note)).toEqual(['咳が続いている']);
     expect(exported.callSchedules).toHaveLength(1);
@@ -98,7 +102,7 @@ describe('per-household export and erasure', () => {
     hub.ctx.events.on('household.changed', (e) => changed.push(e.householdId));
     const res = await call(admin, 'POST', `/api/households/${h}/erase`);
     expect(res.statusCode).toBe(200);
-    expect(changed).toEqual([h]);
+    expect(householdsTold(changed)).toEqual([h]);
     expect(res.json() as HouseholdErasure).toMatchObject({ householdId: h, residents: before.residents.length });
     const after = (await call(admin, 'GET', `/api/households/${h}/export`)).json() as HouseholdExport;
     expect(after.household).toMatchObject({ name: '', address: '', phone: null, notes: '', close_reason: '' });
@@ -107,7 +111,7 @@ describe('per-household export and erasure', () => {
     expect(after.checkins).toHaveLength(1);
     expect([after.callNotes, after.callSchedules, after.calls.length]).toEqual([[], [], 1]);
     // The append-only audit log keeps ids only: no name of the erased household anywhere in it.
-    const log = JSON.stringify(hub.ctx.db.prepare("SELECT * FROM audit_log WHERE action = 'household.erased'").all());
+    const log = JSON.stringify(await hub.ctx.sql.all("SELECT * FROM audit_log WHERE action = 'household.erased'"));
     expect(log).toContain(`household:${h}`);
     expect(log).not.toContain(before.name);
     for (const r of before.residents) expect(log).not.toContain(r.name);

@@ -317,7 +317,8 @@ describe('JMA feed poller', () => {
   it('a restarted hub remembers what it fetched: nothing is fetched or announced again', async () => {
     await build();
     await pollAfter(0);
-    await hub.close();
+    // Stopped, its database kept for the restart (dropped with the hub after the test).
+    await hub.app.close();
     server.add(control('37_02_03_100915_VXSE40.xml'));
     server.requests.length = 0;
     const config = hub.ctx.config;

@@ -106,10 +106,10 @@ describe('notifications by e-mail and Web Push', () => {
     return sub;
   }
 
-  const missedAlert = () =>
-    hub.ctx.db
-      .prepare("SELECT id FROM watch_alerts WHERE household_id = ? AND kind = 'missed_checkin'")
-      .get(hub.fixture.households[0]) as { id: number };
+  const missedAlert = async () =>
+    (await hub.ctx.sql.get("SELECT id FROM watch_alerts WHERE household_id = ? AND kind = 'missed_checkin'", [
+      hub.fixture.households[0],
+    ])) as { id: number };
 
   async function alert(id: number): Promise<WatchAlert> {
     const res = await hub.as(as_('cityhall'))({ method: 'GET', url: `/api/watch/alerts/${id}` });
@@ -130,7 +130,7 @@ describe('notifications by e-mail and Web Push', () => {
     mail.refuse(times, mailCode);
     push.answer(503);
     await settledAt(jst(5, 11, 0));
-    const { id } = missedAlert();
+    const { id } = await missedAlert();
     return { id, deliveries: (await alert(id)).deliveries };
   };
 
@@ -151,7 +151,7 @@ describe('notifications by e-mail and Web Push', () => {
     expect(mail.mails.flatMap(addressesOf)).toEqual(['watcher@example.city']);
     expect(push.received.map((r) => r.endpoint)).toEqual([devices.watcher!.endpoint]);
 
-    const { id } = missedAlert();
+    const { id } = await missedAlert();
     expect(letter.subject).toBe('【見守り】世帯1さん: 「元気です」の連絡がありません');
     expect(letter.from?.text).toContain('mimamori@example.city');
     expect(letter.text).toContain('10:00 の締め切りまでに「元気です」の連絡がありませんでした');
@@ -190,7 +190,7 @@ describe('notifications by e-mail and Web Push', () => {
     expect((await ack(as_('watcher'))).json()).toMatchObject({ error: { code: 'LINK_USED' } });
     await notifications.settle();
     expect((await alert(id)).deliveries.map((d) => d.status)).toEqual(['acknowledged', 'acknowledged']);
-    expect(hub.ctx.db.prepare("SELECT detail FROM audit_log WHERE action = 'watch.alert_acknowledged'").get()).toEqual({
+    expect(await hub.ctx.sql.get("SELECT detail FROM audit_log WHERE action = 'watch.alert_acknowledged'")).toEqual({
       detail: JSON.stringify({ via: 'link', channel: 'mail' }),
     });
 
@@ -214,7 +214,7 @@ describe('notifications by e-mail and Web Push', () => {
     expect(letter.text).toContain('最初にお知らせした方がまだ確認していないため');
     expect(mail.mails.flatMap(addressesOf)).toEqual(['watcher@example.city', 'supervisor@example.city']);
     expect(push.received.map((r) => r.endpoint)).toEqual([devices.watcher!.endpoint, devices.supervisor!.endpoint]);
-    const { id } = missedAlert();
+    const { id } = await missedAlert();
     expect((await alert(id)).deliveries.map((d) => [d.userName, d.level])).toEqual([
       ['watcher', 1],
       ['watcher', 1],
@@ -230,7 +230,7 @@ describe('notifications by e-mail and Web Push', () => {
     await hub.capabilities.watch.settle();
     await push.next(extra.endpoint);
     await notifications.settle();
-    const deliveries = (await alert(missedAlert().id)).deliveries.filter((d) => d.channel === 'push');
+    const deliveries = (await alert((await missedAlert()).id)).deliveries.filter((d) => d.channel === 'push');
     expect(deliveries.map((d) => [d.status, d.attempts])).toEqual([
       ['failed', 1],
       ['sent', 1],

@@ -1,5 +1,4 @@
 import type { Order, OrderMessage } from '@tsunagu/protocol';
-import { sqliteSql } from '../../db/sql';
 import type { DomainEvents } from '../../lib/events';
 import { createTestHub, emitAck, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
 import { createCallsStore } from '../calls/store';
@@ -10,7 +9,7 @@ describe('orders', () => {
   let milk: number;
   /** The household called this shop's line (a finished call); returns the call's id. */
   const called = async (householdId: number, shopId = hub.fixture.shopId) => {
-    const calls = createCallsStore(sqliteSql(hub.ctx.db));
+    const calls = createCallsStore(hub.ctx.sql);
     const id = await calls.create({
       shopId,
       householdId,

@@ -88,9 +88,7 @@ describe('fleet view', () => {
     expect(again).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const bad = await emitAck<Ack<unknown>>(t, 'terminal:answerVolumeTest', { testId: test.id, heard: 'yes' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-    const audit = hub.ctx.db
-      .prepare("SELECT action, target FROM audit_log WHERE action = 'terminal.volume_test'")
-      .all();
+    const audit = await hub.ctx.sql.all("SELECT action, target FROM audit_log WHERE action = 'terminal.volume_test'");
     expect(audit).toEqual([{ action: 'terminal.volume_test', target: `terminal:${terminalId}` }]);
   });
 
@@ -104,7 +102,7 @@ describe('fleet view', () => {
     const restart = new Promise<void>((resolve) => t.once('terminal:restart', () => resolve()));
     expect((await call({ method: 'POST', url: `/api/terminals/${terminalId}/restart` })).statusCode).toBe(202);
     await restart;
-    const audit = hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'terminal.restart'").get();
+    const audit = await hub.ctx.sql.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'terminal.restart'");
     expect(audit).toEqual({ n: 1 });
   });
 
@@ -123,7 +121,7 @@ describe('fleet view', () => {
       payload: { code: r.json().code },
     });
     expect(enrolled.json()).toMatchObject({ householdId: household });
-    expect(hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'terminal.replaced'").get()).toEqual({
+    expect(await hub.ctx.sql.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'terminal.replaced'")).toEqual({
       n: 1,
     });
   });
@@ -145,7 +143,7 @@ describe('fleet view', () => {
         });
       }
     }
-    expect(hub.ctx.db.prepare('SELECT revoked_at FROM terminals WHERE id = ?').get(terminalId)).toEqual({
+    expect(await hub.ctx.sql.get('SELECT revoked_at FROM terminals WHERE id = ?', [terminalId])).toEqual({
       revoked_at: null,
     });
   });

@@ -71,7 +71,7 @@ describe('help requests', () => {
     // Pressing again answers the same request (no second alert), noted on it.
     const again = await emitAck<Ack<HelpStatus>>(terminal, 'help:request', {});
     expect(again).toMatchObject({ ok: true, data: { alertId: alert.id } });
-    expect(hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'help_request'").get()).toEqual({
+    expect(await hub.ctx.sql.get("SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'help_request'")).toEqual({
       n: 1,
     });
 
@@ -85,7 +85,7 @@ describe('help requests', () => {
     const back = hub.terminalSocket(credential);
     expect(await nextEvent<HelpStatus>(back, 'help:statusChanged')).toMatchObject({ seenBy: 'watcher' });
     const steps = (
-      hub.ctx.db.prepare('SELECT type FROM watch_alert_events WHERE alert_id = ?').all(alert.id) as {
+      (await hub.ctx.sql.all('SELECT type FROM watch_alert_events WHERE alert_id = ?', [alert.id])) as {
         type: string;
       }[]
     ).map((e) => e.type);
@@ -166,7 +166,7 @@ describe('help requests', () => {
     clock.advance(60 * MINUTE);
     await hub.capabilities.watch.settle();
     expect(
-      hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM watch_alerts WHERE announcement_id = ?').get(announcement.id),
+      await hub.ctx.sql.get('SELECT COUNT(*) AS n FROM watch_alerts WHERE announcement_id = ?', [announcement.id]),
     ).toEqual({
       n: 2,
     });

@@ -6,7 +6,7 @@
 import type { Ack, WatchAlert } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io-client';
 import { as, connectStaff, createTestHub, emitAck, sessionFor, type TestHub } from '../../testing/harness';
-import { createSqliteWatchStore, levelOneAlert } from './store';
+import { createWatchStore, levelOneAlert } from './store';
 
 jest.setTimeout(30_000);
 
@@ -25,7 +25,7 @@ describe('district outage alerts and family members', () => {
       0,
     );
     await hub.stores.households.assignWatcher(neighbour, f.users.watcher, 1);
-    const store = createSqliteWatchStore(hub.ctx.db);
+    const store = createWatchStore(hub.ctx.sql);
     const now = hub.ctx.clock.now();
     alertId = (await store.create(
       levelOneAlert(now, { kind: 'district_outage', householdId: null, districtId: district }),

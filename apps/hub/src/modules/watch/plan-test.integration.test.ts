@@ -52,11 +52,11 @@ describe('plan test', () => {
     return { socket: await hub.connectStaff(session), call: hub.as(session) };
   }
 
-  const missedCount = () =>
+  const missedCount = async () =>
     (
-      hub.ctx.db
-        .prepare("SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'missed_checkin' AND day IS NOT NULL")
-        .get() as { n: number }
+      (await hub.ctx.sql.get(
+        "SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'missed_checkin' AND day IS NOT NULL",
+      )) as { n: number }
     ).n;
 
   it('runs the shortened ladder, marked as a test everywhere, and counts nothing as missed', async () => {
@@ -121,7 +121,7 @@ describe('plan test', () => {
       await cityhall({ method: 'GET', url: `/api/watch/households/${household}/history?days=2` })
     ).json() as ResidentHistory;
     expect(history.days.map((d) => d.status)).not.toContain('missed');
-    expect(missedCount()).toBe(0);
+    expect(await missedCount()).toBe(0);
     const metrics = await hub.ctx.metrics.registry.getSingleMetricAsString('tsunagu_watch_alerts_total');
     expect(metrics).toContain('kind="plan_test"} 1');
     expect(metrics).not.toContain('kind="missed_checkin"');
@@ -138,9 +138,9 @@ describe('plan test', () => {
     const closed = (await cityhall({ method: 'GET', url: `/api/watch/alerts/${alert.id}` })).json() as WatchAlert;
     expect(closed).toMatchObject({ state: 'resolved', test: true });
     expect(closed.events.at(-1)?.type).toBe('test_ended');
-    const audit = hub.ctx.db
-      .prepare("SELECT action FROM audit_log WHERE action LIKE 'checkin_plan.test_%' ORDER BY id")
-      .all();
+    const audit = await hub.ctx.sql.all(
+      "SELECT action FROM audit_log WHERE action LIKE 'checkin_plan.test_%' ORDER BY id",
+    );
     expect(audit).toEqual([{ action: 'checkin_plan.test_started' }, { action: 'checkin_plan.test_cancelled' }]);
     const none = await cityhall({ method: 'DELETE', url: `/api/watch/plans/${household}/test` });
     expect(none.json().error.code).toBe('PLAN_TEST_NOT_RUNNING');
@@ -183,6 +183,6 @@ describe('plan test', () => {
     }
     const { call: cityhall } = await staff('cityhall');
     expect((await cityhall({ method: 'POST', url: '/api/watch/plans/9999/test' })).statusCode).toBe(404);
-    expect(hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM watch_plan_tests').get()).toEqual({ n: 0 });
+    expect(await hub.ctx.sql.get('SELECT COUNT(*) AS n FROM watch_plan_tests')).toEqual({ n: 0 });
   });
 });

@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CheckinPlanBody, Mood } from '@tsunagu/protocol';
-import { buildApp } from '../../app';
 import { type Db, openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
 import { jst } from '../../testing/fake-clock';
 import { createTestHub, enrollTerminal, type TestHub } from '../../testing/harness';
+import { restartOn, TEST_ENGINE } from '../../testing/test-engine';
 import { planFromBody } from '../checkins/plan';
 import type { WatchService } from './service';
 
@@ -44,26 +44,20 @@ const checkin = (c: Ctx, household: number, pressedAt = c.clock.now(), extra: { 
   });
 
 const alertsOf = (c: Ctx, household: number, kind = 'missed_checkin') =>
-  c.hub.ctx.db
-    .prepare('SELECT * FROM watch_alerts WHERE household_id = ? AND kind = ? ORDER BY id')
-    .all(household, kind) as {
+  c.hub.ctx.sql.all<{
     id: number;
     level: number;
     state: string;
     day: string;
     outcome: string | null;
     possible_outage: number;
-  }[];
-const eventsOf = (c: Ctx, alertId: number) =>
+  }>('SELECT * FROM watch_alerts WHERE household_id = ? AND kind = ? ORDER BY id', [household, kind]);
+const eventsOf = async (c: Ctx, alertId: number) =>
   (
-    c.hub.ctx.db
-      .prepare('SELECT type, level, actor, detail FROM watch_alert_events WHERE alert_id = ? ORDER BY id')
-      .all(alertId) as {
-      type: string;
-      level: number | null;
-      actor: string;
-      detail: string | null;
-    }[]
+    await c.hub.ctx.sql.all<{ type: string; level: number | null; actor: string; detail: string | null }>(
+      'SELECT type, level, actor, detail FROM watch_alert_events WHERE alert_id = ? ORDER BY id',
+      [alertId],
+    )
   ).map((e) => ({ ...e, detail: e.detail ? JSON.parse(e.detail) : null }));
 
 const plan = (c: Ctx, household: number, body: Partial<CheckinPlanBody>) =>
@@ -103,48 +97,48 @@ describe('watch scheduler and escalation ladder', () => {
     c = await setup();
     const [h] = c.hh as [number];
     await advanceTo(c, jst(5, 9, 59, 59));
-    expect(alertsOf(c, h)).toEqual([]);
-    const steps = c.hub.ctx.db.prepare('SELECT step FROM checkin_steps WHERE household_id = ? ORDER BY step').all(h);
+    expect(await alertsOf(c, h)).toEqual([]);
+    const steps = await c.hub.ctx.sql.all('SELECT step FROM checkin_steps WHERE household_id = ? ORDER BY step', [h]);
     expect(steps).toEqual([{ step: 'reminder:15' }, { step: 'reminder:60' }]);
 
     await advanceTo(c, jst(5, 10, 0));
-    let [a] = alertsOf(c, h);
+    let [a] = await alertsOf(c, h);
     expect(a).toMatchObject({ level: 0, state: 'open', day: '2026-01-05' });
-    expect(eventsOf(c, a!.id).map((e) => e.type)).toEqual(['opened', 'terminal_reminded']);
+    expect((await eventsOf(c, a!.id)).map((e) => e.type)).toEqual(['opened', 'terminal_reminded']);
 
     await advanceTo(c, jst(5, 10, 59));
-    expect(alertsOf(c, h)[0]!.level).toBe(0);
+    expect((await alertsOf(c, h))[0]!.level).toBe(0);
     await advanceTo(c, jst(5, 11, 0));
-    a = alertsOf(c, h)[0];
+    a = (await alertsOf(c, h))[0];
     expect(a!.level).toBe(1);
-    const escalated = eventsOf(c, a!.id).filter((e) => e.type === 'escalated');
+    const escalated = (await eventsOf(c, a!.id)).filter((e) => e.type === 'escalated');
     expect(escalated).toEqual([
       { type: 'escalated', level: 1, actor: 'system', detail: { recipients: [c.hub.fixture.users.watcher] } },
     ]);
 
     await advanceTo(c, jst(5, 12, 0));
-    const ladder = eventsOf(c, a!.id).filter((e) => e.type === 'escalated');
+    const ladder = (await eventsOf(c, a!.id)).filter((e) => e.type === 'escalated');
     expect(ladder.map((e) => [e.level, e.detail.recipients])).toEqual([
       [1, [c.hub.fixture.users.watcher]],
       [2, [c.hub.fixture.users.supervisor]],
     ]);
     await advanceTo(c, jst(5, 18, 0));
-    expect(alertsOf(c, h)[0]!.level).toBe(2); // top of the ladder: no further steps
-    expect(alertsOf(c, c.hh[2]!)[0]!.level).toBe(2); // every household without a sign of life
+    expect((await alertsOf(c, h))[0]!.level).toBe(2); // top of the ladder: no further steps
+    expect((await alertsOf(c, c.hh[2]!))[0]!.level).toBe(2); // every household without a sign of life
   });
 
   it('an acknowledgement stops the ladder; resolving records the outcome', async () => {
     c = await setup();
     const h = c.hh[0]!;
     await advanceTo(c, jst(5, 11, 0));
-    const id = alertsOf(c, h)[0]!.id;
+    const id = (await alertsOf(c, h))[0]!.id;
     c.clock.advance(10 * MIN);
     await c.watch.acknowledge(id, 'user:1:watcher');
     await advanceTo(c, jst(5, 15, 0));
-    expect(alertsOf(c, h)[0]).toMatchObject({ level: 1, state: 'acknowledged' });
+    expect((await alertsOf(c, h))[0]).toMatchObject({ level: 1, state: 'acknowledged' });
     await c.watch.resolve(id, 'user:1:watcher', 'phoned_fine', 'Was in the garden.');
-    expect(alertsOf(c, h)[0]).toMatchObject({ state: 'resolved', outcome: 'phoned_fine' });
-    expect(eventsOf(c, id).map((e) => e.type)).toEqual([
+    expect((await alertsOf(c, h))[0]).toMatchObject({ state: 'resolved', outcome: 'phoned_fine' });
+    expect((await eventsOf(c, id)).map((e) => e.type)).toEqual([
       'opened',
       'terminal_reminded',
       'escalated',
@@ -160,16 +154,16 @@ describe('watch scheduler and escalation ladder', () => {
     await advanceTo(c, jst(5, 9, 59, 59, 999));
     await checkin(c, early);
     await advanceTo(c, jst(5, 10, 0));
-    expect(alertsOf(c, early)).toEqual([]);
-    const lateAlert = alertsOf(c, late)[0]!;
+    expect(await alertsOf(c, early)).toEqual([]);
+    const lateAlert = (await alertsOf(c, late))[0]!;
     expect(lateAlert.level).toBe(0);
 
     c.clock.advance(1);
     await checkin(c, late);
-    expect(alertsOf(c, late)[0]).toMatchObject({ state: 'resolved', outcome: 'all_clear', level: 0 });
-    expect(eventsOf(c, lateAlert.id).at(-1)).toMatchObject({ type: 'all_clear', detail: { kind: 'checkin' } });
+    expect((await alertsOf(c, late))[0]).toMatchObject({ state: 'resolved', outcome: 'all_clear', level: 0 });
+    expect((await eventsOf(c, lateAlert.id)).at(-1)).toMatchObject({ type: 'all_clear', detail: { kind: 'checkin' } });
     await advanceTo(c, jst(5, 13, 0));
-    expect(alertsOf(c, late)[0]!.level).toBe(0); // not escalated after the all clear
+    expect((await alertsOf(c, late))[0]!.level).toBe(0); // not escalated after the all clear
 
     const board = await c.watch.board(null);
     const byId = Object.fromEntries(board.rows.map((r) => [r.householdId, r.status]));
@@ -187,10 +181,8 @@ describe('watch scheduler and escalation ladder', () => {
     expect(first.duplicate).toBe(false);
     expect(again).toMatchObject({ duplicate: true, checkinId: first.checkinId, mood: 'so_so' });
     expect(third).toMatchObject({ duplicate: true, mood: 'so_so' }); // the first mood given stands
-    expect(c.hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM checkins').get()).toEqual({ n: 1 });
-    expect(c.hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM signs_of_life WHERE kind = 'checkin'").get()).toEqual({
-      n: 1,
-    });
+    expect(await c.hub.ctx.sql.get('SELECT COUNT(*) AS n FROM checkins')).toEqual({ n: 1 });
+    expect(await c.hub.ctx.sql.get("SELECT COUNT(*) AS n FROM signs_of_life WHERE kind = 'checkin'")).toEqual({ n: 1 });
     expect((await c.watch.board([h])).rows[0]).toMatchObject({ status: 'checked_in', mood: 'so_so' });
   });
 
@@ -198,11 +190,11 @@ describe('watch scheduler and escalation ladder', () => {
     c = await setup();
     const h = c.hh[0]!;
     await advanceTo(c, jst(5, 11, 30));
-    const a = alertsOf(c, h)[0]!;
+    const a = (await alertsOf(c, h))[0]!;
     expect(a.level).toBe(1);
     const r = await checkin(c, h, jst(5, 9, 30));
     expect(r.countedAt).toBe(new Date(jst(5, 9, 30)).toISOString());
-    expect(alertsOf(c, h)[0]).toMatchObject({ state: 'resolved', outcome: 'all_clear' });
+    expect((await alertsOf(c, h))[0]).toMatchObject({ state: 'resolved', outcome: 'all_clear' });
     expect((await c.watch.board([h])).rows[0]).toMatchObject({
       status: 'checked_in',
       checkedInAt: new Date(jst(5, 9, 30)).toISOString(),
@@ -223,8 +215,8 @@ describe('watch scheduler and escalation ladder', () => {
     const fresh = c.hh[1]!;
     await checkin(c, fresh, jst(4, 22, 0));
     await advanceTo(c, jst(5, 10, 0));
-    expect(alertsOf(c, fresh)).toHaveLength(1);
-    expect(alertsOf(c, h)).toEqual([]);
+    expect(await alertsOf(c, fresh)).toHaveLength(1);
+    expect(await alertsOf(c, h)).toEqual([]);
   });
 
   it('days off raise nothing', async () => {
@@ -233,10 +225,10 @@ describe('watch scheduler and escalation ladder', () => {
     for (const x of c.hh) await plan(c, x, { days: [1, 2, 3, 4, 5] });
     await checkin(c, h);
     await advanceTo(c, jst(11, 23, 0)); // through Saturday and Sunday
-    expect(alertsOf(c, h)).toEqual([]);
+    expect(await alertsOf(c, h)).toEqual([]);
     expect((await c.watch.board([h])).rows[0]!.status).toBe('day_off');
     await advanceTo(c, jst(12, 10, 0)); // Monday
-    expect(alertsOf(c, h)).toMatchObject([{ day: '2026-01-12' }]);
+    expect(await alertsOf(c, h)).toMatchObject([{ day: '2026-01-12' }]);
     const hist = (await c.watch.history(h, 4)).days.map((d) => [d.day, d.status]);
     expect(hist).toEqual([
       ['2026-01-09', 'late'], // checked in at noon, after the 10:00 deadline
@@ -257,14 +249,14 @@ describe('watch scheduler and escalation ladder', () => {
     await advanceTo(c, jst(6, 0, 10));
     await checkin(c, afterMidnight);
     await advanceTo(c, jst(6, 0, 30));
-    expect(alertsOf(c, onTime)).toEqual([]);
-    expect(alertsOf(c, afterMidnight)).toEqual([]);
-    expect(alertsOf(c, none)).toMatchObject([{ day: '2026-01-05', level: 0 }]);
+    expect(await alertsOf(c, onTime)).toEqual([]);
+    expect(await alertsOf(c, afterMidnight)).toEqual([]);
+    expect(await alertsOf(c, none)).toMatchObject([{ day: '2026-01-05', level: 0 }]);
     await advanceTo(c, jst(6, 1, 0));
-    expect(alertsOf(c, none)[0]!.level).toBe(1);
+    expect((await alertsOf(c, none))[0]!.level).toBe(1);
     // Tuesday noon opens Tuesday's window: Monday's check-ins do not count for it.
     await advanceTo(c, jst(7, 0, 30));
-    expect(alertsOf(c, onTime)).toMatchObject([{ day: '2026-01-06' }]);
+    expect(await alertsOf(c, onTime)).toMatchObject([{ day: '2026-01-06' }]);
   });
 
   it('other signs of life count when the plan says so', async () => {
@@ -274,26 +266,25 @@ describe('watch scheduler and escalation ladder', () => {
     c.hub.ctx.events.emit('household.activity', { householdId: called, kind: 'call', at: c.clock.now() });
     c.hub.ctx.events.emit('household.activity', { householdId: ordered, kind: 'order_confirmed', at: c.clock.now() });
     await advanceTo(c, jst(5, 10, 0));
-    expect(alertsOf(c, called)).toEqual([]);
-    expect(alertsOf(c, ordered)).toHaveLength(1);
+    expect(await alertsOf(c, called)).toEqual([]);
+    expect(await alertsOf(c, ordered)).toHaveLength(1);
     expect((await c.watch.board([called])).rows[0]).toMatchObject({ status: 'checked_in', signOfLife: 'call' });
   });
 
   it('signs of life of one turn are stored in one commit, which does not wait for the disk (a check-in does)', async () => {
     c = await setup(jst(5, 8, 0));
-    const commits = jest.spyOn(c.hub.ctx.db, 'exec');
-    const pragmas = jest.spyOn(c.hub.ctx.db, 'pragma');
-    const unflushed = () => pragmas.mock.calls.filter(([p]) => p === 'synchronous = NORMAL').length;
+    // Units of work on the hub's runner, on either engine (one transaction each: one commit).
+    const units = jest.spyOn(c.hub.ctx.sql, 'transaction');
+    const unflushed = () => units.mock.calls.filter(([, options]) => options?.flush === false).length;
     for (const h of c.hh.slice(0, 3))
       c.hub.ctx.events.emit('household.activity', { householdId: h, kind: 'call', at: c.clock.now() });
     await c.watch.settle();
-    expect(commits.mock.calls.filter(([sql]) => sql === 'COMMIT')).toHaveLength(1);
+    expect(units).toHaveBeenCalledTimes(1);
     expect(unflushed()).toBe(1);
     await checkin(c, c.hh[0]!);
     await c.watch.settle();
     expect(unflushed()).toBe(1);
-    commits.mockRestore();
-    pragmas.mockRestore();
+    units.mockRestore();
     for (const h of c.hh.slice(0, 3)) expect((await c.watch.board([h])).rows[0]).toMatchObject({ signOfLife: 'call' });
   });
 
@@ -307,10 +298,10 @@ describe('watch scheduler and escalation ladder', () => {
       at: c.clock.now(),
     });
     await c.watch.settle();
-    const [a] = alertsOf(c, h, 'concern');
+    const [a] = await alertsOf(c, h, 'concern');
     expect(a).toMatchObject({ level: 1, state: 'open' });
     await advanceTo(c, jst(5, 9, 0));
-    expect(alertsOf(c, h, 'concern')[0]!.level).toBe(2);
+    expect((await alertsOf(c, h, 'concern'))[0]!.level).toBe(2);
   });
 
   it('a terminal offline too long raises its own alert, cleared when it is back', async () => {
@@ -320,10 +311,10 @@ describe('watch scheduler and escalation ladder', () => {
     await c.hub.stores.terminals.setPresence(c.terminals[0]!, false, c.clock.now());
     await c.watch.tick();
     await advanceTo(c, jst(5, 7, 59));
-    expect(alertsOf(c, h, 'terminal_offline')).toEqual([]);
+    expect(await alertsOf(c, h, 'terminal_offline')).toEqual([]);
     expect((await c.watch.board([h])).rows[0]!.status).toBe('terminal_offline');
     await advanceTo(c, jst(5, 8, 0));
-    expect(alertsOf(c, h, 'terminal_offline')).toMatchObject([{ level: 1, state: 'open' }]);
+    expect(await alertsOf(c, h, 'terminal_offline')).toMatchObject([{ level: 1, state: 'open' }]);
   });
 
   it('a district outage raises one district alert and marks missed check-ins there', async () => {
@@ -353,58 +344,74 @@ describe('watch scheduler and escalation ladder', () => {
     await c.watch.tick();
     await advanceTo(c, jst(5, 8, 6));
     // Two have been down five minutes, the third only four: not yet an outage.
-    expect(c.hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'district_outage'").get()).toEqual(
-      { n: 0 },
-    );
+    expect(await c.hub.ctx.sql.get("SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'district_outage'")).toEqual({
+      n: 0,
+    });
     await advanceTo(c, jst(5, 8, 7));
-    const district1 = c.hub.ctx.db.prepare("SELECT * FROM watch_alerts WHERE kind = 'district_outage'").all() as {
-      id: number;
-      district_id: number;
-      level: number;
-    }[];
+    const district1 = await c.hub.ctx.sql.all<{ id: number; district_id: number; level: number }>(
+      "SELECT * FROM watch_alerts WHERE kind = 'district_outage'",
+    );
     expect(district1).toMatchObject([{ district_id: district, level: 1 }]);
 
     await advanceTo(c, jst(5, 10, 0));
-    for (const h of inDistrict) expect(alertsOf(c, h, 'terminal_offline')).toEqual([]); // one alert, not one per household
-    for (const h of inDistrict) expect(alertsOf(c, h)[0]).toMatchObject({ possible_outage: 1 });
-    expect(alertsOf(c, c.hh[1]!)[0]).toMatchObject({ possible_outage: 0 }); // another district
+    for (const h of inDistrict) expect(await alertsOf(c, h, 'terminal_offline')).toEqual([]); // one alert, not one per household
+    for (const h of inDistrict) expect((await alertsOf(c, h))[0]).toMatchObject({ possible_outage: 1 });
+    expect((await alertsOf(c, c.hh[1]!))[0]).toMatchObject({ possible_outage: 0 }); // another district
     expect((await c.watch.board([c.hh[0]!])).rows[0]!.possibleOutage).toBe(true);
 
     // Power back: the district alert resolves itself.
     for (const h of inDistrict) await c.hub.stores.terminals.setPresence(terminalOf(h), true, c.clock.now());
     await c.watch.tick();
-    expect(c.hub.ctx.db.prepare('SELECT state, outcome FROM watch_alerts WHERE id = ?').get(district1[0]!.id)).toEqual({
-      state: 'resolved',
-      outcome: 'back_online',
-    });
+    expect(await c.hub.ctx.sql.get('SELECT state, outcome FROM watch_alerts WHERE id = ?', [district1[0]!.id])).toEqual(
+      {
+        state: 'resolved',
+        outcome: 'back_online',
+      },
+    );
   });
 
   it('survives a restart: the schedule is derived from the database', async () => {
-    const db = openDatabase(':memory:');
+    // On SQLite the database is passed in, so it stays open when the hub stops: the "disk" survives.
+    const db = TEST_ENGINE === 'sqlite' ? openDatabase(':memory:') : undefined;
     c = await setup(jst(5, 0, 0), db);
     const h = c.hh[0]!;
     await advanceTo(c, jst(5, 10, 30));
-    const before = alertsOf(c, h);
+    const before = await alertsOf(c, h);
     expect(before).toMatchObject([{ level: 0 }]);
-    await c.hub.app.close(); // the database was passed in, so it stays open: the "disk" survives
+    await c.hub.app.close();
     const clock2 = new FakeClock(jst(5, 11, 30));
-    const hub2 = await buildApp({ db, clock: clock2 });
+    const hub2 = await restartOn(c.hub, { clock: clock2 });
     const watch2 = hub2.capabilities.watch as WatchService;
-    const again = db
-      .prepare("SELECT id, level FROM watch_alerts WHERE household_id = ? AND kind = 'missed_checkin'")
-      .all(h);
+    await watch2.settle();
+    const again = await hub2.ctx.sql.all(
+      "SELECT id, level FROM watch_alerts WHERE household_id = ? AND kind = 'missed_checkin'",
+      [h],
+    );
     expect(again).toEqual([{ id: before[0]!.id, level: 1 }]); // escalated on start, not duplicated
     await watch2.settle();
     clock2.set(jst(5, 12, 30));
     await watch2.settle();
-    expect(db.prepare('SELECT level FROM watch_alerts WHERE id = ?').get(before[0]!.id)).toEqual({ level: 2 });
+    expect(await hub2.ctx.sql.get('SELECT level FROM watch_alerts WHERE id = ?', [before[0]!.id])).toEqual({
+      level: 2,
+    });
     expect(
-      db
-        .prepare("SELECT COUNT(*) AS n FROM watch_alert_events WHERE alert_id = ? AND type = 'terminal_reminded'")
-        .get(before[0]!.id),
+      await hub2.ctx.sql.get(
+        "SELECT COUNT(*) AS n FROM watch_alert_events WHERE alert_id = ? AND type = 'terminal_reminded'",
+        [before[0]!.id],
+      ),
     ).toEqual({ n: 1 });
     await watch2.settle();
     await hub2.app.close();
-    c = { ...c, hub: { ...c.hub, close: async () => void db.close() } };
+    const close = c.hub.close;
+    c = {
+      ...c,
+      hub: {
+        ...c.hub,
+        close: async () => {
+          await close();
+          db?.close();
+        },
+      },
+    };
   });
 });

@@ -47,7 +47,7 @@ describe('watch over real sockets', () => {
     });
     expect(r).toMatchObject({ ok: true, data: { duplicate: false, day: '2026-01-05', mood: null } });
     // Acknowledged means stored.
-    expect(hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM checkins WHERE idempotency_key = ?').get(key)).toEqual({
+    expect(await hub.ctx.sql.get('SELECT COUNT(*) AS n FROM checkins WHERE idempotency_key = ?', [key])).toEqual({
       n: 1,
     });
     expect(await board).toEqual({ householdId: hub.fixture.households[0] });
@@ -58,7 +58,7 @@ describe('watch over real sockets', () => {
       mood: 'good',
     });
     expect(mood).toMatchObject({ ok: true, data: { duplicate: true, mood: 'good' } });
-    expect(hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM checkins').get()).toEqual({ n: 1 });
+    expect(await hub.ctx.sql.get('SELECT COUNT(*) AS n FROM checkins')).toEqual({ n: 1 });
   });
 
   it('refuses bad check-in payloads with a stable code', async () => {
@@ -83,7 +83,7 @@ describe('watch over real sockets', () => {
         300,
       ).catch(() => 'no handler'),
     ).toBe('no handler');
-    expect(hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM checkins').get()).toEqual({ n: 0 });
+    expect(await hub.ctx.sql.get('SELECT COUNT(*) AS n FROM checkins')).toEqual({ n: 0 });
   });
 
   it('reminds the terminal, escalates to the watcher live, and a check-in gives the all clear', async () => {
@@ -182,9 +182,10 @@ describe('watch over real sockets', () => {
     const status = await emitAck<Ack<CheckinStatus>>(again, 'checkin:status', {});
     expect(status).toMatchObject({ ok: true, data: { checkedIn: true, checkedInAt: pressedAt } });
     await watch.settle();
-    const missed = hub.ctx.db
-      .prepare("SELECT state, outcome FROM watch_alerts WHERE kind = 'missed_checkin' AND household_id = ?")
-      .get(hub.fixture.households[0]!);
+    const missed = await hub.ctx.sql.get(
+      "SELECT state, outcome FROM watch_alerts WHERE kind = 'missed_checkin' AND household_id = ?",
+      [hub.fixture.households[0]!],
+    );
     expect(missed).toEqual({ state: 'resolved', outcome: 'all_clear' });
   });
 
@@ -195,9 +196,9 @@ describe('watch over real sockets', () => {
       clock.set(jst(5, 11, 0));
       await hub.capabilities.watch.settle();
       await watch.settle();
-      const rows = hub.ctx.db
-        .prepare("SELECT id, household_id AS h FROM watch_alerts WHERE kind = 'missed_checkin' ORDER BY household_id")
-        .all() as { id: number; h: number }[];
+      const rows = (await hub.ctx.sql.all(
+        "SELECT id, household_id AS h FROM watch_alerts WHERE kind = 'missed_checkin' ORDER BY household_id",
+      )) as { id: number; h: number }[];
       return Object.fromEntries(rows.map((r) => [r.h, r.id])) as Record<number, number>;
     }
 
@@ -223,7 +224,7 @@ describe('watch over real sockets', () => {
         const res = await other(req);
         expect([req.url, res.statusCode, res.json().error.code]).toEqual([req.url, 404, 'NOT_FOUND']);
       }
-      expect(hub.ctx.db.prepare('SELECT state FROM watch_alerts WHERE id = ?').get(ids[mine])).toEqual({
+      expect(await hub.ctx.sql.get('SELECT state FROM watch_alerts WHERE id = ?', [ids[mine]])).toEqual({
         state: 'open',
       });
 
@@ -333,9 +334,9 @@ describe('watch over real sockets', () => {
       expect(alerts.alerts).toMatchObject([{ kind: 'missed_checkin', level: 1 }]);
       const reset = await city({ method: 'DELETE', url: `/api/watch/plans/${h}` });
       expect(reset.json()).toMatchObject({ isDefault: true });
-      expect(
-        hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'checkin_plan.%'").get(),
-      ).toEqual({ n: 2 });
+      expect(await hub.ctx.sql.get("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'checkin_plan.%'")).toEqual({
+        n: 2,
+      });
     });
   });
 });

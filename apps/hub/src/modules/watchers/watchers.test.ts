@@ -84,7 +84,8 @@ describe('watchers managed by city hall', () => {
     expect(expiresAt).toBe(new Date(clock.now() + INVITATION_DAYS * 86_400_000).toISOString());
     expect(watcher).toMatchObject({ username: 'aoki', displayName: '福祉課 青木', invitationExpiresAt: expiresAt });
     // Only the hash is stored; no answer after creation contains the code.
-    const stored = hub.ctx.db.prepare('SELECT code_hash FROM watcher_invitations').all() as { code_hash: string }[];
+    const stored = await hub.ctx.sql.all<{ code_hash: string }>('SELECT code_hash FROM watcher_invitations');
+    expect(stored.length).toBeGreaterThan(0);
     expect(JSON.stringify(stored)).not.toContain(code.replace(/-/g, ''));
     expect((await call('GET', '/api/watchers')).body).not.toContain(code);
     // Assign from the household page, then the watcher's households show it.
@@ -111,7 +112,7 @@ describe('watchers managed by city hall', () => {
       invitationExpiresAt: null,
       households: [{ householdId: hid, level: 1 }],
     });
-    const actions = hub.ctx.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'watcher.%' ORDER BY id").all();
+    const actions = await hub.ctx.sql.all("SELECT action FROM audit_log WHERE action LIKE 'watcher.%' ORDER BY id");
     expect(actions.map((a) => (a as { action: string }).action)).toEqual([
       'watcher.created',
       'watcher.password_set',
