@@ -2,6 +2,7 @@ import type { ReceiptWrite } from './receipt-store';
 import {
   COUNTS_MIN_GAP_MS,
   countsGap,
+  RECEIPT_BATCH_MAX,
   RECEIPT_BATCH_WINDOW_MAX_MS,
   RECEIPT_BATCH_WINDOW_MS,
   RECEIPT_COMMIT_SHARE,
@@ -68,6 +69,30 @@ describe('receipt group commit', () => {
 
     // A fast commit brings the window back to the base.
     expect(b.window()).toBe(RECEIPT_BATCH_WINDOW_MS);
+  });
+
+  it('commits one batch at a time: a full batch flushed while the one before commits waits for it', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const started: number[] = [];
+    const b = new ReceiptBatcher(
+      async (writes) => {
+        started.push(writes.length);
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight -= 1;
+      },
+      () => {},
+      (err) => {
+        throw err;
+      },
+    );
+    const stored = Array.from({ length: RECEIPT_BATCH_MAX * 2 + 1 }, (_, i) => b.add(receipt(i)));
+    await jest.advanceTimersByTimeAsync(100);
+    await Promise.all(stored);
+    expect(started).toEqual([RECEIPT_BATCH_MAX, RECEIPT_BATCH_MAX, 1]);
+    expect(most).toBe(1);
   });
 
   it('never waits longer than the longest window, however slow the disk', async () => {

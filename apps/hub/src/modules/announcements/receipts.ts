@@ -67,6 +67,12 @@ export class ReceiptBatcher {
 
   /** Batches being committed: `close` waits for them. */
   private committing = new Set<Promise<void>>();
+  /**
+   * The batch before: a batch commits after it. On PostgreSQL two batches at once (a full batch
+   * flushed while the one before commits) that both name a receipt row, in another order, deadlock
+   * and one is refused whole (30,000 receipts at once did); on SQLite units of work queue anyway.
+   */
+  private previous: Promise<void> = Promise.resolve();
 
   /** Commits everything queued now; resolves once it has committed (or failed). */
   flush(): Promise<void> {
@@ -75,7 +81,9 @@ export class ReceiptBatcher {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return Promise.resolve();
-    const done = this.commitBatch(batch);
+    // commitBatch never rejects: a failed batch rejects its receipts, and the next one still goes.
+    const done = this.previous.then(() => this.commitBatch(batch));
+    this.previous = done;
     this.committing.add(done);
     void done.then(() => this.committing.delete(done));
     return done;
