@@ -1,9 +1,12 @@
 /**
- * What a hub-level suite needs to run unchanged on both engines (`TSUNAGU_TEST_ENGINE=postgres`,
- * the `postgres` jest project): the engine the test hubs run on, the environment that points a
- * child process (the admin command line, a child hub) at the same database, and the one way a
- * test about the SQLite file itself is left out on PostgreSQL, saying why.
+ * What a hub-level suite needs to run unchanged on both engines (the `postgres` jest project sets
+ * `TSUNAGU_TEST_ENGINE=postgres`): the engine test hubs run on, the one way a test about SQLite
+ * itself is left out on PostgreSQL (saying why), and what the engines do differently around a
+ * test: a restart on the same database, a child process pointed at it, waiting for what a timer
+ * set off, a change heard back through the change feed, counting statements.
  */
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { type BuildOptions, buildApp } from '../app';
 import { openPostgres } from '../db/postgres';
 import { postgresSql, type Sql, sqliteSql } from '../db/sql';
@@ -28,12 +31,6 @@ type TestFn = (name: string, fn: jest.ProvidesCallback, timeout?: number) => voi
 export function itOnSqliteOnly(reason: string): TestFn {
   if (TEST_ENGINE === 'sqlite') return it;
   return (name, fn, timeout) => it.skip(`${name} [SQLite only: ${reason}]`, fn, timeout);
-}
-
-/** `describe` for a group of such tests (see `itOnSqliteOnly`). */
-export function describeOnSqliteOnly(reason: string): (name: string, fn: () => void) => void {
-  if (TEST_ENGINE === 'sqlite') return describe;
-  return (name, fn) => describe.skip(`${name} [SQLite only: ${reason}]`, fn);
 }
 
 /**
@@ -110,4 +107,42 @@ export async function databaseOf(hub: Hub): Promise<{ sql: Sql; close(): Promise
   if (database.engine === 'sqlite') return { sql: sqliteSql(hub.ctx.db), close: async () => {} };
   const pg = await openPostgres(database.url, { migrate: false, max: 1 });
   return { sql: postgresSql(pg), close: () => pg.end() };
+}
+
+// What the engines run besides a store's own statements: transaction control, the change feed's
+// notices and the hubs' upkeep (leadership heartbeat, LISTEN).
+const UPKEEP =
+  /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET |LISTEN|UNLISTEN|SELECT 1$|SELECT pg_notify|SELECT pg_(try_)?advisory)/i;
+
+/**
+ * The SQL statements every hub of the test runs from now on, on either engine (better-sqlite3's
+ * statements, the `pg` clients' queries), without transaction control and upkeep: a test counts
+ * round trips the same way on both.
+ */
+export function recordStatements(): { statements(): string[]; stop(): void } {
+  const ran: string[] = [];
+  const probe = new BetterSqlite3(':memory:');
+  const statement = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
+  probe.close();
+  const spies = (['run', 'get', 'all', 'iterate'] as const).map((method) => {
+    const original = statement[method]!;
+    return jest.spyOn(statement, method).mockImplementation(function (this: { source: string }, ...args: unknown[]) {
+      ran.push(this.source);
+      return original.apply(this, args);
+    });
+  });
+  const query = pg.Client.prototype.query as (...a: unknown[]) => unknown;
+  spies.push(
+    jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const [first] = args;
+      ran.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+      return query.apply(this, args);
+    } as never),
+  );
+  return {
+    statements: () => ran.filter((text) => !UPKEEP.test(text)),
+    stop: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
 }

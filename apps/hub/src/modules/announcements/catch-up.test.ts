@@ -3,6 +3,7 @@
  * publish, narrower targets, an update, a cancel — shows in the next list, with no stale entry.
  */
 import { type TestHub, withHub } from '../../testing/harness';
+import { TEST_ENGINE } from '../../testing/test-engine';
 import { until } from '../../testing/until';
 import type { AnnouncementsService } from './service';
 
@@ -43,8 +44,8 @@ describe('catch-up list from the kept published set', () => {
     expect((await cityhall({ method: 'POST', url: `/api/announcements/${a}/cancel` })).statusCode).toBe(200);
     // A change drops the kept set: nothing is said from memory until it is read again, which the
     // first question starts by itself (the receipts after a publish come before any connect).
-    expect(svc.targetedNow(b, h1)).toBeUndefined();
-    // Read again without being asked: at once on SQLite, after a round trip on PostgreSQL.
+    // (On PostgreSQL the read again has already ended by the time the answer comes back.)
+    if (TEST_ENGINE === 'sqlite') expect(svc.targetedNow(b, h1)).toBeUndefined();
     await until(() => svc.targetedNow(b, h1) !== undefined, 10_000);
     expect(svc.targetedNow(b, h1)).toBe(true);
     expect(svc.targetedNow(a, h0)).toBeUndefined();

@@ -4,10 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../app';
 import { openDatabase } from '../../db/database';
-import { sqliteSql } from '../../db/sql';
+import { postgresSql, sqliteSql } from '../../db/sql';
 import { FakeClock } from '../../lib/clock';
 import { draftAnnouncement, publishedId, terminal } from '../../testing/announcements';
 import { as, emitAck, enrollTerminal, seedFixture, sessionFor } from '../../testing/harness';
+import { createTestDatabase } from '../../testing/postgres';
+import { TEST_ENGINE } from '../../testing/test-engine';
+import { until } from '../../testing/until';
 import { csvCell } from './routes';
 import type { AnnouncementsService } from './service';
 import { createAnnouncementsStore } from './store';
@@ -17,8 +20,17 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ann-restart-'));
     const file = path.join(dataDir, 'hub.db');
     const clock1 = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
+    // On PostgreSQL the data is in the test engine's database; the file beside it holds none of it.
+    const database = TEST_ENGINE === 'postgres' ? await createTestDatabase() : null;
+    const config = { dataDir, ...(database ? { database: { engine: 'postgres' as const, url: database.url } } : {}) };
+    const build = async (clock: FakeClock) => {
+      const built = await buildApp({ db, clock, config });
+      // Its timers are a job: on PostgreSQL they start once the hub leads (at once on SQLite).
+      await until(() => built.ctx.jobs.leading, 20_000);
+      return built;
+    };
     let db = openDatabase(file);
-    let hub = await buildApp({ db, clock: clock1, config: { dataDir } });
+    let hub = await build(clock1);
     const fixture = await seedFixture(hub);
     await hub.app.listen({ port: 0, host: '127.0.0.1' });
     let port = (hub.app.server.address() as { port: number }).port;
@@ -58,10 +70,10 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     // stopped) and stored to go out now, without being sent: it goes out when the hub starts.
     const clock2 = new FakeClock(Date.parse('2026-01-05T01:00:00Z'));
     db = openDatabase(file);
-    const unsent = await createAnnouncementsStore(sqliteSql(db)).insert(
+    const unsent = await createAnnouncementsStore(database ? postgresSql(database.pg) : sqliteSql(db)).insert(
       draftAnnouncement({ kind: 'important', safetyCheck: false, titleJa: '停電', createdAt: clock2.now() }),
     );
-    hub = await buildApp({ db, clock: clock2, config: { dataDir } });
+    hub = await build(clock2);
     await hub.app.listen({ port: 0, host: '127.0.0.1' });
     port = (hub.app.server.address() as { port: number }).port;
     const svc = hub.capabilities.announcements as AnnouncementsService;
@@ -85,6 +97,7 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     t2.close();
     await hub.app.close();
     db.close();
+    await database?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -11,6 +11,7 @@ import { io as ioClient } from 'socket.io-client';
 import { type Db, openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
 import { as, createTestHub, enrollTerminal, sessionFor, type TestHub } from '../../testing/harness';
+import { itOnSqliteOnly } from '../../testing/test-engine';
 import { EmergencyMemory } from './emergency-memory';
 import type { AnnouncementRecord } from './store';
 
@@ -41,52 +42,55 @@ describe('emergencies kept in memory', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('are sent to a connecting terminal when the catch-up list cannot be read', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-memory-'));
-    const file = path.join(dir, 'tsunagu.db');
-    db = openDatabase(file);
-    hub = await createTestHub({
-      db,
-      clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')),
-      config: { dataDir: dir },
-    });
-    const url = await hub.listen();
-    const cityhall = as(hub, sessionFor(hub, hub.fixture.users.cityhall));
-    const post = async (payload: Record<string, unknown>) => {
-      const res = await cityhall({ method: 'POST', url: '/api/announcements', payload });
-      expect(res.statusCode).toBe(201);
-      return res.json<{ id: number }>().id;
-    };
-    const emergency = await post({
-      kind: 'emergency',
-      titleJa: '避難指示',
-      bodyJa: '高台へ避難してください。',
-      target: { type: 'all' },
-      confirmWholeCity: true,
-    });
-    const districtOnly = await post({
-      kind: 'emergency',
-      titleJa: '土砂災害警戒',
-      bodyJa: '西部地区の方は避難してください。',
-      target: { type: 'districts', districtIds: [hub.fixture.districts[2]] },
-    });
-    await post({ kind: 'routine', titleJa: '広報', bodyJa: 'ごみの日が変わります。', target: { type: 'all' } });
+  itOnSqliteOnly('damages the pages of the SQLite file under the hub')(
+    'are sent to a connecting terminal when the catch-up list cannot be read',
+    async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-memory-'));
+      const file = path.join(dir, 'tsunagu.db');
+      db = openDatabase(file);
+      hub = await createTestHub({
+        db,
+        clock: new FakeClock(Date.parse('2026-01-05T00:00:00Z')),
+        config: { dataDir: dir },
+      });
+      const url = await hub.listen();
+      const cityhall = as(hub, sessionFor(hub, hub.fixture.users.cityhall));
+      const post = async (payload: Record<string, unknown>) => {
+        const res = await cityhall({ method: 'POST', url: '/api/announcements', payload });
+        expect(res.statusCode).toBe(201);
+        return res.json<{ id: number }>().id;
+      };
+      const emergency = await post({
+        kind: 'emergency',
+        titleJa: '避難指示',
+        bodyJa: '高台へ避難してください。',
+        target: { type: 'all' },
+        confirmWholeCity: true,
+      });
+      const districtOnly = await post({
+        kind: 'emergency',
+        titleJa: '土砂災害警戒',
+        bodyJa: '西部地区の方は避難してください。',
+        target: { type: 'districts', districtIds: [hub.fixture.districts[2]] },
+      });
+      await post({ kind: 'routine', titleJa: '広報', bodyJa: 'ごみの日が変わります。', target: { type: 'all' } });
 
-    const { credential } = await enrollTerminal(hub, hub.fixture.households[0]!); // in the first district
-    damageTargets(db, file);
-    expect(() => db.prepare('SELECT COUNT(*) FROM announcement_targets').get()).toThrow(/malformed|corrupt/);
+      const { credential } = await enrollTerminal(hub, hub.fixture.households[0]!); // in the first district
+      damageTargets(db, file);
+      expect(() => db.prepare('SELECT COUNT(*) FROM announcement_targets').get()).toThrow(/malformed|corrupt/);
 
-    const terminal = ioClient(`${url}${TERMINAL_NAMESPACE}`, {
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      auth: { credential, protocolVersion: PROTOCOL_VERSION },
-    });
-    const sync = await new Promise<AnnouncementSync>((resolve) => terminal.once('announcement:sync', resolve));
-    expect(sync.announcements.map((a) => [a.id, a.kind, a.titleJa])).toEqual([[emergency, 'emergency', '避難指示']]);
-    expect(sync.announcements.map((a) => a.id)).not.toContain(districtOnly);
-    terminal.close();
-  });
+      const terminal = ioClient(`${url}${TERMINAL_NAMESPACE}`, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth: { credential, protocolVersion: PROTOCOL_VERSION },
+      });
+      const sync = await new Promise<AnnouncementSync>((resolve) => terminal.once('announcement:sync', resolve));
+      expect(sync.announcements.map((a) => [a.id, a.kind, a.titleJa])).toEqual([[emergency, 'emergency', '避難指示']]);
+      expect(sync.announcements.map((a) => a.id)).not.toContain(districtOnly);
+      terminal.close();
+    },
+  );
 });
 
 describe('EmergencyMemory', () => {

@@ -3,32 +3,27 @@
  * query however long, and sending at once stores the announcement as published in one insert —
  * never inserted as scheduled, re-read and flipped.
  */
-import Database from 'better-sqlite3';
-import type { Db } from '../../db/database';
-import { migrate } from '../../db/migrate';
 import { createTestHub, enrollTerminal, type TestHub } from '../../testing/harness';
+import { recordStatements } from '../../testing/test-engine';
 import type { AnnouncementsService } from './service';
 
 describe('announcement views and sends without needless round trips', () => {
   let hub: TestHub;
-  let db: Db;
-  let statements: string[] = [];
   let svc: AnnouncementsService;
   const actor = { kind: 'person', name: 'user:1:cityhall' } as const;
-  /** The SQL statements `fn` runs. */
+  /** The SQL statements `fn` runs (on either engine). */
   const run = async <T>(fn: () => T | Promise<T>) => {
-    statements = [];
-    const out = await fn();
-    const ran = statements;
-    statements = [];
-    return { out, ran };
+    const recording = recordStatements();
+    try {
+      const out = await fn();
+      return { out, ran: recording.statements() };
+    } finally {
+      recording.stop();
+    }
   };
 
   beforeAll(async () => {
-    db = new Database(':memory:', { verbose: (sql) => statements.push(String(sql)) });
-    db.pragma('foreign_keys = ON');
-    migrate(db);
-    hub = await createTestHub({ db });
+    hub = await createTestHub();
     svc = hub.capabilities.announcements as AnnouncementsService;
     const terminal = await enrollTerminal(hub, hub.fixture.households[0]!);
     for (let i = 0; i < 30; i++) {
@@ -42,10 +37,7 @@ describe('announcement views and sends without needless round trips', () => {
       );
     }
   });
-  afterAll(async () => {
-    await hub.close();
-    db.close();
-  });
+  afterAll(() => hub.close());
 
   it('lists announcements with their counts in one query', async () => {
     const { out, ran } = await run(() => svc.list(50));
