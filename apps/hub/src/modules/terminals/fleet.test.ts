@@ -11,6 +11,7 @@ import {
   type VolumeTestAnswered,
 } from '@tsunagu/protocol';
 import { emitAck, nextEvent, type TestHub, withHub } from '../../testing/harness';
+import { settledAfter } from '../../testing/test-engine';
 
 jest.setTimeout(30_000);
 
@@ -26,7 +27,14 @@ describe('fleet view', () => {
     ({ terminalId, credential } = await hub.enrollTerminal(household));
   });
 
-  const terminal = (appVersion?: string) => hub.connectTerminal(credential, PROTOCOL_VERSION, { appVersion });
+  /** Connects the terminal and waits until what it reports on connecting is stored (a batch after it). */
+  const terminal = async (appVersion?: string) => {
+    let socket!: Awaited<ReturnType<TestHub['connectTerminal']>>;
+    await settledAfter(hub, async () => {
+      socket = await hub.connectTerminal(credential, PROTOCOL_VERSION, { appVersion });
+    });
+    return socket;
+  };
   async function cityhall() {
     const session = await hub.login('cityhall');
     return { call: hub.as(session), socket: await hub.connectStaff(session) };
