@@ -124,7 +124,7 @@ export function recordStatements(): { statements(): string[]; stop(): void } {
   const probe = new BetterSqlite3(':memory:');
   const statement = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
   probe.close();
-  const spies = (['run', 'get', 'all', 'iterate'] as const).map((method) => {
+  const spies: { mockRestore(): void }[] = (['run', 'get', 'all', 'iterate'] as const).map((method) => {
     const original = statement[method]!;
     return jest.spyOn(statement, method).mockImplementation(function (this: { source: string }, ...args: unknown[]) {
       ran.push(this.source);
