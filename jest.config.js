@@ -46,6 +46,10 @@ const ONE_ENGINE = {
   'apps/hub/src/plugins/storage.test.ts':
     "SQLite only: a database file that cannot grow (SQLITE_FULL), the data folder's disk space guard",
   'tests/integration/disk-full.test.ts': "SQLite only: the hub's data folder on a small file system that fills up",
+  // Not yet: 30,000 receipts at once took over a minute on PostgreSQL under a loaded test run (a
+  // receipt whose target the kept set does not know yet is one query each); the group commit itself
+  // runs on both engines in receipt-store.test.ts.
+  'apps/hub/src/modules/announcements/scale.test.ts': 'SQLite only for now: too slow on PostgreSQL for the run',
   'apps/hub/src/cli/admin.test.ts':
     'SQLite only: builds its hubs on the data folder; backup and restore are SQLite’s (refused on PostgreSQL)',
 };
