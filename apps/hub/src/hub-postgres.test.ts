@@ -2,7 +2,8 @@
  * Two hubs on one real PostgreSQL database (issue 18), the main flow end to end: city hall signs in,
  * publishes an emergency with the hub's voice, a terminal receives it, downloads the clip from both
  * hubs (hub B did not make it: it reads it from the database once), acknowledges, and the receipt is
- * stored; new readings on hub A change the clip hub B serves; an API key publishes under its policy.
+ * stored; new readings on hub A change the clip hub B serves; a recording uploaded to hub A is served
+ * by hub B; an API key publishes under its policy.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -147,6 +148,51 @@ describe('hubs on PostgreSQL', () => {
     // B hears of the change through the database and serves the new clip.
     await until(async () => (await clipOf(urlB, id, credential)).etag === onA.etag, 20_000);
     expect((await clipOf(urlB, id, credential)).bytes.equals(onA.bytes)).toBe(true);
+  });
+
+  it("serves on hub B city hall's recording uploaded to hub A (in the database, not A's data folder)", async () => {
+    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt '), Buffer.alloc(4096, 3)]);
+    const boundary = '----tsunagu';
+    const uploaded = await as(
+      a,
+      cityhall,
+    )({
+      method: 'POST',
+      url: '/api/announcements/audio',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="chime.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+        ),
+        wav,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]),
+    });
+    expect(uploaded.statusCode).toBe(201);
+    const { audioId } = uploaded.json() as { audioId: string };
+    const householdId = a.fixture.households[2]!;
+    const { credential } = await a.enrollTerminal(householdId);
+    // Composed on hub B with the recording A took (B checks it in the database).
+    const res = await as(b, cityhall)({
+      method: 'POST',
+      url: '/api/announcements',
+      payload: {
+        kind: 'routine',
+        titleJa: '市長からのお知らせ',
+        bodyJa: '録音をお聞きください。',
+        audioId,
+        target: { type: 'households', householdIds: [householdId] },
+      },
+    });
+    expect([res.statusCode, res.json().status]).toEqual([201, 'published']);
+    const id = (res.json() as { id: number }).id;
+    for (const url of [urlB, urlA]) {
+      const heard = await fetch(`${url}/api/terminal/announcements/${id}/audio`, {
+        headers: { authorization: `Bearer ${credential}` },
+      });
+      expect([heard.status, heard.headers.get('content-type')]).toEqual([200, 'audio/wav']);
+      expect(Buffer.from(await heard.arrayBuffer()).equals(wav)).toBe(true);
+    }
   });
 
   it('lets an API key with a policy publish (its key looked up in PostgreSQL)', async () => {

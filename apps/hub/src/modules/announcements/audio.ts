@@ -1,8 +1,17 @@
-/** Voice clips: recognised by their first bytes (magic numbers), never by their name or declared type, and stored under names of their own. */
+/**
+ * City hall's recordings (voice clips): recognised by their first bytes (magic numbers), never by
+ * their name or declared type, and stored in the database under ids of their own
+ * (recording-store.ts), so every hub serves a recording uploaded to one. The newest are kept in
+ * memory: every terminal of the city asks for the same recording within seconds of an alert, and
+ * after the first read the answer costs a map lookup (a recording never changes once stored).
+ */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../../lib/clock';
 import { AppError, badRequest } from '../../lib/errors';
+import type { Recording, RecordingsStore } from './recording-store';
 
 /** The audio MIME type of `data`, or null when it is not a format terminals can play. */
 export function sniffAudio(data: Buffer): string | null {
@@ -21,23 +30,41 @@ export function sniffAudio(data: Buffer): string | null {
 }
 
 export interface VoiceClips {
-  /** Stores an uploaded clip under a name of its own; refuses anything that is not audio. */
-  store(data: Buffer): { audioId: string; mimeType: string; bytes: number };
-  /** The MIME type of a stored clip, checked by its bytes again; refuses a missing or bad clip. */
-  check(audioId: string): string;
-  /** The file of a stored clip, or null when it is gone. */
-  file(audioId: string): string | null;
+  /** Stores an uploaded recording under an id of its own; refuses anything that is not audio. */
+  store(data: Buffer): Promise<{ audioId: string; mimeType: string; bytes: number }>;
+  /** The MIME type of a stored recording; refuses a missing one. */
+  check(audioId: string): Promise<string>;
+  /** A stored recording (kept in memory once read), or null when there is none. */
+  recording(audioId: string): Promise<Recording | null>;
+  /**
+   * Moves the recordings an older hub kept as files (<data>/announcement-audio/) into the database,
+   * removing each file once it is stored; resolves to how many were moved.
+   */
+  importFiles(): Promise<number>;
 }
 
-export function createVoiceClips(dataDir: string): VoiceClips {
-  const dir = path.join(dataDir, 'announcement-audio');
-  const fileOf = (audioId: string) => {
-    // The id is 32 hex digits generated here; re-checked so no path can ever leave the folder.
-    if (!/^[a-f0-9]{32}$/.test(audioId)) throw badRequest('AUDIO_NOT_FOUND', 'That voice clip does not exist.');
-    return path.join(dir, audioId);
+/** How many recordings are kept in memory (at most 5 MB each): an alert, its update, a few notices. */
+export const KEPT_RECORDINGS = 8;
+
+const AUDIO_ID = /^[a-f0-9]{32}$/;
+
+export function createVoiceClips(
+  store: RecordingsStore,
+  deps: { dataDir: string; clock: Clock; log: Pick<FastifyBaseLogger, 'warn' | 'info'> },
+): VoiceClips {
+  const kept = new Map<string, Recording>();
+  const reading = new Map<string, Promise<Recording | null>>();
+  const valid = (audioId: string) => {
+    // The id is 32 hex digits generated here; anything else is no recording of ours.
+    if (!AUDIO_ID.test(audioId)) throw badRequest('AUDIO_NOT_FOUND', 'That voice clip does not exist.');
+  };
+  const keep = (audioId: string, r: Recording) => {
+    kept.set(audioId, r);
+    // Map order is insertion order: the first is the oldest.
+    if (kept.size > KEPT_RECORDINGS) kept.delete(kept.keys().next().value!);
   };
   return {
-    store(data) {
+    async store(data) {
       const mimeType = sniffAudio(data);
       if (!mimeType) {
         throw new AppError(
@@ -46,28 +73,69 @@ export function createVoiceClips(dataDir: string): VoiceClips {
           'This file is not a recording we can play. Upload WAV, MP3, Ogg, WebM or M4A audio.',
         );
       }
-      fs.mkdirSync(dir, { recursive: true });
       const audioId = randomBytes(16).toString('hex');
-      fs.writeFileSync(fileOf(audioId), data, { flag: 'wx' });
+      await store.add(audioId, { mimeType, data }, deps.clock.now());
       return { audioId, mimeType, bytes: data.length };
     },
-    check(audioId) {
-      const file = fileOf(audioId);
-      if (!fs.existsSync(file)) throw badRequest('AUDIO_NOT_FOUND', 'That voice clip does not exist. Upload it again.');
-      const head = Buffer.alloc(64);
-      const fd = fs.openSync(file, 'r');
-      try {
-        fs.readSync(fd, head, 0, 64, 0);
-      } finally {
-        fs.closeSync(fd);
-      }
-      const mime = sniffAudio(head);
-      if (!mime) throw badRequest('AUDIO_NOT_FOUND', 'That voice clip is not a supported recording. Upload it again.');
+    async check(audioId) {
+      valid(audioId);
+      const mime = kept.get(audioId)?.mimeType ?? (await store.mimeType(audioId));
+      if (!mime) throw badRequest('AUDIO_NOT_FOUND', 'That voice clip does not exist. Upload it again.');
       return mime;
     },
-    file(audioId) {
-      const file = fileOf(audioId);
-      return fs.existsSync(file) ? file : null;
+    recording(audioId) {
+      if (!AUDIO_ID.test(audioId)) return Promise.resolve(null);
+      const found = kept.get(audioId);
+      if (found) return Promise.resolve(found);
+      let p = reading.get(audioId);
+      if (!p) {
+        // Every request meanwhile waits for the same read.
+        p = store
+          .get(audioId)
+          .then((r) => {
+            if (!r) return null;
+            keep(audioId, r);
+            return r;
+          })
+          .finally(() => reading.delete(audioId));
+        reading.set(audioId, p);
+      }
+      return p;
+    },
+    async importFiles() {
+      const dir = path.join(deps.dataDir, 'announcement-audio');
+      let names: string[];
+      try {
+        names = fs.readdirSync(dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+        throw err;
+      }
+      let moved = 0;
+      for (const name of names) {
+        const file = path.join(dir, name);
+        if (!AUDIO_ID.test(name)) continue;
+        let data: Buffer;
+        try {
+          data = fs.readFileSync(file);
+        } catch (err) {
+          // Moved meanwhile by another hub sharing this folder, or not a file.
+          if (['ENOENT', 'EISDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) continue;
+          throw err;
+        }
+        const mimeType = sniffAudio(data);
+        // Announcements refused such a file before too: left where it is.
+        if (!mimeType) {
+          deps.log.warn({ file }, 'announcement recording not moved into the database: not a recording');
+          continue;
+        }
+        await store.add(name, { mimeType, data }, deps.clock.now());
+        fs.rmSync(file, { force: true });
+        moved++;
+      }
+      if (fs.readdirSync(dir).length === 0) fs.rmSync(dir, { recursive: true, force: true });
+      if (moved > 0) deps.log.info({ moved }, 'announcement recordings moved into the database');
+      return moved;
     },
   };
 }

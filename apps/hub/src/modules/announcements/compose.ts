@@ -204,7 +204,7 @@ export function createCompose(deps: ComposeDeps): Compose {
         throw badRequest('TONE_NEEDS_EMERGENCY', 'The EEW chime is for emergencies only.', [
           { path: 'body.tone', message: 'needs kind emergency' },
         ]);
-      const audioMime = body.audioId ? clips.check(body.audioId) : null;
+      const audioMime = body.audioId ? await clips.check(body.audioId) : null;
       const a: Submission = {
         kind: body.kind,
         test: body.test ?? false,

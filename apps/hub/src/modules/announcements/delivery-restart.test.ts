@@ -1,4 +1,4 @@
-/** A hub restart loses no announcement, receipt or schedule; and the CSV export's cells are safe to open. */
+/** A hub restart loses no announcement, receipt, schedule or recording (an older hub's files move into the database); and the CSV export's cells are safe to open. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,14 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     await emitAck(t.socket, 'announcement:receipt', { announcementId: now.id, stage: 'answered', answer: 'need_help' });
     t.close();
     await hub.app.close();
+    // A recording an older hub kept as a file (before 0062), and a file that is no recording.
+    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt '), Buffer.alloc(64, 7)]);
+    const audioId = 'ab'.repeat(16);
+    const folder = path.join(dataDir, 'announcement-audio');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, audioId), wav);
+    fs.writeFileSync(path.join(folder, 'cd'.repeat(16)), 'not a recording at all');
+    db.prepare("UPDATE announcements SET audio_id = ?, audio_mime = 'audio/wav' WHERE id = ?").run(audioId, now.id);
     db.close();
 
     // Build again from the same file, later in the day. Meanwhile one was approved (or its hub
@@ -79,6 +87,15 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     const svc = hub.capabilities.announcements as AnnouncementsService;
     expect(await svc.counts(now.id)).toMatchObject({ targeted: 3, delivered: 1, needHelp: 1 });
     await (hub.capabilities.announcements as AnnouncementsService).timers.ready();
+    // The recording moved into the database and is served from there; the other file is left alone.
+    const heard = await as(hub, { bearer: cred.credential })({
+      method: 'GET',
+      url: `/api/terminal/announcements/${now.id}/audio`,
+    });
+    expect(heard.statusCode).toBe(200);
+    expect(heard.headers['content-type']).toBe('audio/wav');
+    expect(heard.rawPayload.equals(wav)).toBe(true);
+    expect(fs.readdirSync(folder)).toEqual(['cd'.repeat(16)]);
     const t2 = await terminal(`http://127.0.0.1:${port}`, cred.credential);
     if (!t2.sync()!.some((a) => a.id === unsent)) await t2.waitFor(publishedId(unsent), 'the unsent one at start');
     expect(

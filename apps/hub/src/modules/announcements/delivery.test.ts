@@ -332,7 +332,7 @@ describe('announcement delivery over real sockets', () => {
     expect((await create({})).status).toBe('published');
   });
 
-  it('takes a voice clip checked by its bytes, stores it under a name of its own, and serves it only to targeted terminals', async () => {
+  it('takes a voice clip checked by its bytes, stores it in the database under an id of its own, and serves it only to targeted terminals', async () => {
     const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt '), Buffer.alloc(64, 1)]);
     const upload = (data: Buffer, filename: string, type: string) => {
       const boundary = '----tsunagu';
@@ -354,7 +354,10 @@ describe('announcement delivery over real sockets', () => {
     expect(ok.statusCode).toBe(201);
     const { audioId, mimeType } = ok.json() as { audioId: string; mimeType: string };
     expect(mimeType).toBe('audio/wav');
-    expect(fs.readdirSync(path.join(dataDir, 'announcement-audio'))).toEqual([audioId]);
+    const stored = () => hub.ctx.sql.all('SELECT audio_id, mime_type, data FROM announcement_recordings');
+    expect(await stored()).toEqual([{ audio_id: audioId, mime_type: 'audio/wav', data: wav }]);
+    // In the database only: nothing written under the data folder, whatever the upload's name.
+    expect(fs.readdirSync(dataDir).filter((f) => f.includes('audio') || f === 'etc')).toEqual([]);
     expect(fs.existsSync(path.join(dataDir, '..', 'etc'))).toBe(false);
 
     const fake = await upload(Buffer.from('#!/bin/sh\necho not audio at all, just a script'), 'clip.wav', 'audio/wav');
@@ -362,7 +365,7 @@ describe('announcement delivery over real sockets', () => {
     expect((fake.json() as { error: { code: string } }).error.code).toBe('AUDIO_TYPE_UNSUPPORTED');
     const huge = await upload(Buffer.concat([wav, Buffer.alloc(6 * 1024 * 1024)]), 'big.wav', 'audio/wav');
     expect(huge.statusCode).toBe(413);
-    expect(fs.readdirSync(path.join(dataDir, 'announcement-audio'))).toHaveLength(1);
+    expect(await stored()).toHaveLength(1);
 
     const bad = await post({ ...routine, audioId: 'a'.repeat(32) });
     expect((bad.json() as { error: { code: string } }).error.code).toBe('AUDIO_NOT_FOUND');

@@ -2,6 +2,7 @@
 import type { HubCore } from '../../core';
 import { capFeedRoutes } from './cap/feed-routes';
 import { createReceiptsStore, createSqliteReceiptsStore } from './receipt-store';
+import { createRecordingsStore } from './recording-store';
 import { announcementsRoutes } from './routes';
 import { senderPolicyRoutes } from './sender-routes';
 import { createSendersStore } from './sender-store';
@@ -28,12 +29,15 @@ export async function registerAnnouncements(hub: HubCore): Promise<Announcements
     store,
     receipts,
     senders: createSendersStore(hub.ctx.sql),
+    recordings: createRecordingsStore(hub.ctx.sql),
     households: hub.stores.households,
     apiKeyExists: async (id) => (await hub.stores.accounts.apiKeyById(id)) !== undefined,
     speech,
   });
   kept = service.targetedNow;
   registerAnnouncementSockets(hub.ctx, service);
+  // An older hub kept city hall's recordings as files: they move into the database before any is asked for.
+  await service.importRecordings();
   // For the "emergency not delivered" alert (docs/prometheus): read at scrape time.
   const undelivered = () => receipts.undeliveredEmergencies();
   hub.ctx.metrics.operations.emergencyOldestUndelivered.sample(async () => {

@@ -1,5 +1,4 @@
 /** REST routes: compose/approve/update/cancel announcements, target preview, receipts, follow-ups (JSON/CSV), voice clips, CAP gateway. */
-import fs from 'node:fs';
 import multipart from '@fastify/multipart';
 import type { AuditAction } from '@tsunagu/protocol';
 import { CAP_CONTENT_TYPES, MAX_AUDIO_BYTES } from '@tsunagu/protocol';
@@ -165,7 +164,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
           }
           throw badRequest('AUDIO_MISSING', 'The upload could not be read. Send one file as multipart/form-data.');
         }
-        const stored = service.storeAudio(data);
+        const stored = await service.storeAudio(data);
         await audit(request, 'announcement.audio_upload', `audio:${stored.audioId}`, {
           bytes: stored.bytes,
           mimeType: stored.mimeType,
@@ -175,12 +174,9 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
     );
 
     const sendAudio = async (id: number, reply: import('fastify').FastifyReply) => {
-      const audio = await service.audioFile(id);
+      const audio = await service.audio(id);
       if (!audio) throw notFound('voice clip');
-      return reply
-        .type(audio.mimeType)
-        .header('cache-control', 'private, max-age=86400')
-        .send(fs.createReadStream(audio.file));
+      return reply.type(audio.mimeType).header('cache-control', 'private, max-age=86400').send(audio.data);
     };
     add('GET /api/announcements/:id/audio', { access: cityhall }, async (request, reply) =>
       sendAudio(request.params.id, reply),

@@ -31,6 +31,7 @@ import { ANNOUNCEMENT_TIMERS_CHANNEL, ANNOUNCEMENTS_CHANNEL, createDelivery, typ
 import { EmergencyMemory } from './emergency-memory';
 import type { Sender } from './policy';
 import type { ReceiptsStore } from './receipt-store';
+import type { Recording, RecordingsStore } from './recording-store';
 import { createReceipts } from './receipts';
 import type { SendersStore } from './sender-store';
 import { createSenders } from './senders';
@@ -78,8 +79,11 @@ export interface AnnouncementsService {
   /** A CAP message from an alerting system's API key. */
   ingestCap(body: Buffer, key: CapKey): Promise<CapResult>;
   capXml(id: number): Promise<string>;
-  storeAudio(data: Buffer): { audioId: string; mimeType: string; bytes: number };
-  audioFile(id: number): Promise<{ file: string; mimeType: string } | null>;
+  storeAudio(data: Buffer): Promise<{ audioId: string; mimeType: string; bytes: number }>;
+  /** City hall's recording of announcement `id`, or null when it has none. */
+  audio(id: number): Promise<Recording | null>;
+  /** Moves the recordings an older hub kept as files into the database (audio.ts). */
+  importRecordings(): Promise<number>;
   /** Reads the published emergencies into memory (hub start). */
   start(): Promise<void>;
   /**
@@ -95,6 +99,7 @@ export interface AnnouncementsDeps {
   store: AnnouncementsStore;
   receipts: ReceiptsStore;
   senders: SendersStore;
+  recordings: RecordingsStore;
   households: HouseholdsStore;
   apiKeyExists(id: number): Promise<boolean>;
   /** The hub's voice: clips are made before an announcement is sent. */
@@ -111,7 +116,7 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
   });
   const catchUp = createCatchUp(store, deps.receipts);
   const settings = createSettings(store, households);
-  const clips = createVoiceClips(ctx.config.dataDir);
+  const clips = createVoiceClips(deps.recordings, { dataDir: ctx.config.dataDir, clock: ctx.clock, log: ctx.log });
   const emergencies = new EmergencyMemory();
   const delivery = createDelivery(ctx, store, emergencies);
   const receipts = createReceipts(ctx, store, deps.receipts, catchUp.targeted);
@@ -203,12 +208,11 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
         districts: await households.listDistricts(),
       }),
     storeAudio: clips.store,
-    async audioFile(id) {
+    async audio(id) {
       const a = await compose.load(id);
-      if (!a.audioId || !a.audioMime) return null;
-      const file = clips.file(a.audioId);
-      return file ? { file, mimeType: a.audioMime } : null;
+      return a.audioId ? clips.recording(a.audioId) : null;
     },
+    importRecordings: clips.importFiles,
     start: delivery.rememberAll,
     timers: delivery.timers,
     async stop() {
