@@ -173,7 +173,10 @@ describe('hubs on PostgreSQL', () => {
     const householdId = a.fixture.households[2]!;
     const { credential } = await a.enrollTerminal(householdId);
     // Composed on hub B with the recording A took (B checks it in the database).
-    const res = await as(b, cityhall)({
+    const res = await as(
+      b,
+      cityhall,
+    )({
       method: 'POST',
       url: '/api/announcements',
       payload: {

@@ -443,7 +443,7 @@ describe('uploads', () => {
     return b;
   };
 
-  it('a path in the upload file name is ignored: the clip is stored under a name the hub makes', async () => {
+  it('a path in the upload file name is ignored: the clip is stored under an id the hub makes', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-upload-'));
     const hub = await createTestHub({ config: { dataDir } });
     const outside = path.join(dataDir, '..', `pwned-${process.pid}.wav`);
@@ -462,8 +462,10 @@ describe('uploads', () => {
       expect(res.json().audioId).toMatch(/^[a-f0-9]{32}$/);
     }
     expect(fs.existsSync(outside)).toBe(false);
-    expect(fs.readdirSync(dataDir)).toEqual(['announcement-audio']);
-    expect(fs.readdirSync(path.join(dataDir, 'announcement-audio')).every((f) => /^[a-f0-9]{32}/.test(f))).toBe(true);
+    // Stored in the database (0062) under ids the hub makes: nothing written in the data folder.
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+    const ids = await hub.ctx.sql.all<{ audio_id: string }>('SELECT audio_id FROM announcement_recordings');
+    expect(ids.map((r) => /^[a-f0-9]{32}$/.test(r.audio_id))).toEqual([true, true, true, true]);
     await hub.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

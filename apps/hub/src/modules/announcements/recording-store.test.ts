@@ -60,7 +60,13 @@ describe.each(ENGINES)('announcement recordings on %s', (engine) => {
 
   it('keeps what it read: a thousand downloads at once read the database once', async () => {
     let reads = 0;
-    const counting: RecordingsStore = { ...store, get: (id) => (reads++, store.get(id)) };
+    const counting: RecordingsStore = {
+      ...store,
+      get: (id) => {
+        reads++;
+        return store.get(id);
+      },
+    };
     const clips = createVoiceClips(counting, { dataDir: dataDir(), clock: new FakeClock(0), log: quiet });
     await expect(clips.store(Buffer.from('#!/bin/sh\necho not audio'))).rejects.toMatchObject({
       code: 'AUDIO_TYPE_UNSUPPORTED',

@@ -31,8 +31,8 @@ import { ANNOUNCEMENT_TIMERS_CHANNEL, ANNOUNCEMENTS_CHANNEL, createDelivery, typ
 import { EmergencyMemory } from './emergency-memory';
 import type { Sender } from './policy';
 import type { ReceiptsStore } from './receipt-store';
-import type { Recording, RecordingsStore } from './recording-store';
 import { createReceipts } from './receipts';
+import type { Recording, RecordingsStore } from './recording-store';
 import type { SendersStore } from './sender-store';
 import { createSenders } from './senders';
 import { createSettings } from './settings';
