@@ -1,5 +1,10 @@
-/** Migrations 0060–0069 (the hub's own health: issue 20; 0061 the voice clips and 0062 city hall's recordings in the database: issue 18). */
-import { migrated, tableSql } from '../testing/migrated';
+/** Migrations 0060–0069 (the hub's own health: issue 20; 0061 the voice clips and 0062 city hall's recordings in the database,
+ * 0063 a notification delivery stored once: issue 18). */
+import { addWatcher, migrated, migratedWithHousehold, rowCount, running, tableSql } from '../testing/migrated';
+import { createTestDatabase } from '../testing/postgres';
+import { migrate } from './migrate';
+import { migratePostgres } from './postgres';
+import { numbered } from './sql';
 
 describe('0060-health-probe', () => {
   const db = migrated(60);
@@ -44,5 +49,79 @@ describe('0062-announcement-recordings', () => {
     expect(() => ins.run('b'.repeat(32), 'text/html', Buffer.from('<p>'), 1)).toThrow(/CHECK constraint failed/);
     expect(() => ins.run('short', 'audio/wav', Buffer.from('RIFF'), 1)).toThrow(/CHECK constraint failed/);
     expect(() => ins.run('c'.repeat(32), 'audio/wav', 'RIFF', 1)).toThrow(/cannot store TEXT value in BLOB column/);
+  });
+});
+
+describe('0063-notification-deliveries-once', () => {
+  // Each delivery of a watch alert twice (one also sent), a later level and another device: the
+  // copies go, the first of each is kept.
+  const ROWS = [
+    [1, 'mail', 'w@example.city', 'sent'],
+    [1, 'mail', 'w@example.city', 'pending'],
+    [1, 'push', '1', 'pending'],
+    [1, 'push', '2', 'pending'],
+    [1, 'push', '2', 'failed'],
+    [2, 'mail', 'w@example.city', 'pending'],
+  ] as const;
+  const insertRows = async (run: (sql: string, params: unknown[]) => Promise<unknown>) => {
+    for (const [level, channel, address, status] of ROWS)
+      await run(
+        `INSERT INTO notification_deliveries (alert_id, user_id, channel, address, level, status, next_attempt_at, created_at)
+         VALUES (1, 1, ?, ?, ?, ?, ?, 0)`,
+        [channel, address, level, status, status === 'pending' ? 5 : null],
+      );
+  };
+  const KEPT = [
+    { id: 1, level: 1, channel: 'mail', status: 'sent' },
+    { id: 3, level: 1, channel: 'push', status: 'pending' },
+    { id: 4, level: 1, channel: 'push', status: 'pending' },
+    { id: 6, level: 2, channel: 'mail', status: 'pending' },
+  ];
+  const DUPLICATE =
+    "INSERT INTO notification_deliveries (alert_id, user_id, channel, address, level, status, next_attempt_at, created_at) VALUES (1, 1, 'mail', 'w@example.city', 1, 'pending', 5, 0)";
+
+  it('keeps the first of each delivery stored twice before it, then refuses a second (SQLite)', async () => {
+    const db = migratedWithHousehold(62);
+    addWatcher(db);
+    db.prepare(
+      "INSERT INTO watch_alerts (kind, household_id, district_id, level, opened_at) VALUES ('concern', 1, 1, 1, 0)",
+    ).run();
+    await insertRows(async (sql, params) => db.prepare(sql).run(...params));
+    migrate(db, { target: 63 });
+    expect(db.prepare('SELECT id, level, channel, status FROM notification_deliveries ORDER BY id').all()).toEqual(
+      KEPT,
+    );
+    expect(running(db, DUPLICATE)).toThrow(/UNIQUE/);
+    expect(rowCount(db, 'notification_deliveries')).toBe(4);
+  });
+
+  it('does the same on PostgreSQL', async () => {
+    const t = await createTestDatabase();
+    try {
+      const q = (sql: string, params: unknown[] = []) => t.pg.query(numbered(sql), params);
+      // The database as 0062 left it.
+      await q('DROP INDEX notification_deliveries_once');
+      await q('DELETE FROM schema_migrations WHERE version = 63');
+      await q("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')");
+      await q("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)");
+      await q(
+        "INSERT INTO users (username, display_name, password_hash, role, created_at) VALUES ('w', 'W', 'x', 'watcher', 0)",
+      );
+      await q(
+        "INSERT INTO watch_alerts (kind, household_id, district_id, level, opened_at) VALUES ('concern', 1, 1, 1, 0)",
+      );
+      await insertRows(q);
+      expect(await migratePostgres(t.pg)).toEqual([63]);
+      expect(
+        (await q('SELECT id, level, channel, status FROM notification_deliveries ORDER BY id')).rows.map((r) => ({
+          ...r,
+          id: Number(r.id),
+          level: Number(r.level),
+        })),
+      ).toEqual(KEPT);
+      await expect(q(DUPLICATE)).rejects.toThrow(/duplicate key/);
+    } finally {
+      await t.drop();
+    }
   });
 });

@@ -7,7 +7,12 @@
  *
  * Several hubs: any hub sends the deliveries of the alerts it raised, each attempt after claiming
  * the delivery (a conditional update moving its next attempt `CLAIM_MS` on), so one hub makes each
- * attempt; the retry timer is a job (one hub picks up what is due, also other hubs' retries).
+ * attempt; the retry timer is a job (one hub picks up what is due, also other hubs' retries). A
+ * delivery is stored once per alert, level, person, channel and address (0063) and only the hub
+ * that stored it sends it: the same level heard twice sends nothing twice. A hub that dies after a
+ * channel took the message and before the attempt is recorded: it is sent again once the claim runs
+ * out (at least once: no channel here can tell a message it already took, and a watcher told twice
+ * is better than one not told because its hub died before sending).
  */
 import type { WatchAlert } from '@tsunagu/protocol';
 import { Counter } from 'prom-client';

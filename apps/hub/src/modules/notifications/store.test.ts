@@ -1,7 +1,7 @@
 /**
  * The notifications store on both engines: settings and opt-ins one row each, the disaster team,
  * push devices unique by endpoint, the hub's keys agreed by two hubs starting at once, deliveries
- * stored all or none, each attempt claimed by one sender (two at once: one), attempts recorded only
+ * stored all or none and once per alert, level, person, channel and address (two hubs at once: once), each attempt claimed by one sender (two at once: one), attempts recorded only
  * while pending, an alert settled once, and a link used once.
  */
 import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
@@ -137,6 +137,42 @@ describe.each(ENGINES)('notifications store on %s', (engine) => {
     ]);
     expect((await store.due(10_000)).map((d) => d.id)).toEqual(expect.arrayContaining(ids));
     expect((await store.due(9_999)).map((d) => d.id)).not.toContain(ids[0]);
+  });
+
+  it('stores a delivery once per alert, level, person, channel and address, also from two hubs at once', async () => {
+    const alertId = await newAlert();
+    const a = await newUser();
+    const b = await newUser();
+    const [first] = await store.createDeliveries([delivery(alertId, a)]);
+    await store.attempted(first!, { status: 'sent', at: 11_000, error: null, nextAttemptAt: null });
+    // The same level heard again (after a restart, or on another hub): nothing new to send.
+    expect(await store.createDeliveries([delivery(alertId, a, { now: 20_000 })])).toEqual([]);
+    expect(await store.delivery(first!)).toMatchObject({ status: 'sent', createdAt: 10_000 });
+    // Two hubs storing the same list at once: each delivery is stored, and returned, once.
+    const list = [
+      delivery(alertId, b),
+      delivery(alertId, b, { channel: 'push', address: '1' }),
+      delivery(alertId, b, { channel: 'push', address: '2' }),
+    ];
+    const [one, two] = await Promise.all([store.createDeliveries(list), store.createDeliveries(list)]);
+    expect([...one!, ...two!].sort()).toEqual(
+      (await store.deliveriesOf(alertId))
+        .slice(1)
+        .map((d) => d.id)
+        .sort(),
+    );
+    expect([...one!, ...two!]).toHaveLength(3);
+    // A new level, another channel or address: stored.
+    expect(await store.createDeliveries([delivery(alertId, a, { level: 2 })])).toHaveLength(1);
+    expect(await store.createDeliveries([delivery(alertId, a, { channel: 'push', address: '1' })])).toHaveLength(1);
+    expect((await store.deliveriesOf(alertId)).map((d) => [d.userId, d.level, d.channel])).toEqual([
+      [a, 1, 'mail'],
+      [b, 1, 'mail'],
+      [b, 1, 'push'],
+      [b, 1, 'push'],
+      [a, 2, 'mail'],
+      [a, 1, 'push'],
+    ]);
   });
 
   it('lets one sender claim an attempt; records attempts only while pending, with the next one when tried again', async () => {

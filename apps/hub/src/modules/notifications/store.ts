@@ -64,7 +64,10 @@ export interface NotificationsStore {
   /** Stores `value` unless a value is there already; returns the stored one (two hubs starting at once agree). */
   ensureKey(name: string, value: string, now: number): Promise<string>;
 
-  /** The deliveries, pending and due now, in one unit of work (all or none); their ids in order. */
+  /**
+   * The deliveries, pending and due now, in one unit of work (all or none); the ids of those stored,
+   * in order (one stored before for the same alert, level, person, channel and address is left out).
+   */
   createDeliveries(list: NewDelivery[]): Promise<number[]>;
   delivery(id: number): Promise<DeliveryRecord | undefined>;
   deliveriesOf(alertId: number): Promise<(DeliveryRecord & { userName: string })[]>;
@@ -233,12 +236,15 @@ export function createNotificationsStore(sql: Sql): NotificationsStore {
       sql.transaction(async (tx) => {
         const ids: number[] = [];
         for (const d of list) {
+          // Stored once per alert, level, person, channel and address (0063): one stored already
+          // (the same level heard on another hub, or again) is not returned, so not sent again.
           const r = await tx.get<{ id: number }>(
             `INSERT INTO notification_deliveries (alert_id, user_id, channel, address, level, status, next_attempt_at, created_at)
-             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`,
+             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+             ON CONFLICT (alert_id, level, user_id, channel, address) DO NOTHING RETURNING id`,
             [d.alertId, d.userId, d.channel, d.address, d.level, d.now, d.now],
           );
-          ids.push(r!.id);
+          if (r) ids.push(r.id);
         }
         return ids;
       }),
