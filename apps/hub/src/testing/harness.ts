@@ -111,6 +111,8 @@ async function buildTestHub(options: BuildOptions): Promise<{ hub: Hub; database
 
 export async function createTestHub(options: BuildOptions = {}): Promise<TestHub> {
   const { hub, database } = await buildTestHub(options);
+  // A hub on PostgreSQL does not wait for the watch's first tick when it starts (watch/index.ts): tests do.
+  await hub.capabilities.watch.settle();
   const fixture = await seedFixture(hub);
   let url: string | null = null;
   const sockets: Socket[] = [];

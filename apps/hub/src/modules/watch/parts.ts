@@ -77,7 +77,10 @@ export const DEFAULT_SAFETY_UNANSWERED_MS = 60 * MINUTE;
 
 /**
  * Check-in plans, read once and cached until they change. Across hubs (PostgreSQL), a plan saved on
- * another hub drops this copy too (`PLANS_CHANNEL`, db/changes.ts).
+ * another hub drops this copy too (`PLANS_CHANNEL`, db/changes.ts). The first plan asked for reads
+ * every plan in one statement (the scheduler's first tick asks for each watched household's: one
+ * round trip each made a hub on PostgreSQL take a minute to start with 1,000 households); after
+ * that a household with no plan row has the default plan without asking, until its plan changes.
  */
 export interface Plans {
   planFor(householdId: number): Promise<Plan>;
@@ -87,21 +90,76 @@ export interface Plans {
   status(householdId: number): Promise<CheckinStatus>;
 }
 
-export function createPlans(ctx: WatchContext, checkins: CheckinReads): Plans {
+export function createPlans(
+  ctx: WatchContext,
+  checkins: Pick<CheckinReads, 'getPlan' | 'listPlans' | 'firstSign'>,
+): Plans {
   const cache = new Map<number, Plan>();
   const tz = ctx.config.timeZone;
+  // Every plan row read (a household not in the cache has none), and the read under way.
+  let complete = false;
+  let readingAll: Promise<void> | null = null;
+  // Moves on forgetAll: a read of every plan that started before it is not kept.
+  let generation = 0;
+  // Changed since every plan was read: read on their own (a read of all under way may be older).
+  const changed = new Set<number>();
+  let edits = 0;
+
+  function readAll(): Promise<void> {
+    if (!readingAll) {
+      const started = generation;
+      const reading = checkins.listPlans().then(
+        (all) => {
+          if (readingAll === reading) readingAll = null;
+          if (started !== generation) return;
+          for (const p of all)
+            if (!changed.has(p.householdId) && !cache.has(p.householdId)) cache.set(p.householdId, p);
+          complete = true;
+        },
+        (err: unknown) => {
+          if (readingAll === reading) readingAll = null;
+          throw err;
+        },
+      );
+      readingAll = reading;
+    }
+    return readingAll;
+  }
+
   const planFor = async (householdId: number) => {
     let p = cache.get(householdId);
-    if (!p) {
-      p = (await checkins.getPlan(householdId)) ?? defaultPlan(householdId);
-      cache.set(householdId, p);
+    if (p) return p;
+    if (!complete && !changed.has(householdId)) {
+      await readAll();
+      p = cache.get(householdId);
+      if (p) return p;
     }
+    if (complete && !changed.has(householdId)) p = defaultPlan(householdId);
+    else {
+      const started = edits;
+      p = (await checkins.getPlan(householdId)) ?? defaultPlan(householdId);
+      // A plan changed while it was read: answered, not kept.
+      if (started !== edits) return p;
+      changed.delete(householdId);
+    }
+    cache.set(householdId, p);
     return p;
   };
   return {
     planFor,
-    forget: (householdId) => void cache.delete(householdId),
-    forgetAll: () => cache.clear(),
+    forget(householdId) {
+      edits++;
+      cache.delete(householdId);
+      changed.add(householdId);
+    },
+    forgetAll() {
+      generation++;
+      edits++;
+      cache.clear();
+      changed.clear();
+      complete = false;
+      readingAll = null;
+    },
     async status(householdId) {
       const plan = await planFor(householdId);
       const w = windowFor(plan, dayAt(plan, ctx.clock.now(), tz), tz);
