@@ -52,7 +52,7 @@ describe('0062-announcement-recordings', () => {
   });
 });
 
-describe('0063-notification-deliveries-once', () => {
+describe('0063-deliveries-once-feed-failures: notification deliveries', () => {
   // Each delivery of a watch alert twice (one also sent), a later level and another device: the
   // copies go, the first of each is kept.
   const ROWS = [
@@ -101,6 +101,7 @@ describe('0063-notification-deliveries-once', () => {
       const q = (sql: string, params: unknown[] = []) => t.pg.query(numbered(sql), params);
       // The database as 0062 left it.
       await q('DROP INDEX notification_deliveries_once');
+      await q('ALTER TABLE jma_feed_state DROP COLUMN failures');
       await q('DELETE FROM schema_migrations WHERE version = 63');
       await q("INSERT INTO districts (code, name, name_en) VALUES ('d', 'D', 'D')");
       await q("INSERT INTO households (name, address, district_id, created_at) VALUES ('h', 'a', 1, 0)");
@@ -110,6 +111,7 @@ describe('0063-notification-deliveries-once', () => {
       await q(
         "INSERT INTO watch_alerts (kind, household_id, district_id, level, opened_at) VALUES ('concern', 1, 1, 1, 0)",
       );
+      await q("INSERT INTO jma_feed_state (url, last_success_at) VALUES ('https://a.invalid/feed', 5)");
       await insertRows(q);
       expect(await migratePostgres(t.pg)).toEqual([63]);
       expect(
@@ -120,8 +122,25 @@ describe('0063-notification-deliveries-once', () => {
         })),
       ).toEqual(KEPT);
       await expect(q(DUPLICATE)).rejects.toThrow(/duplicate key/);
+      expect((await q('SELECT url, failures FROM jma_feed_state')).rows).toEqual([
+        { url: 'https://a.invalid/feed', failures: expect.anything() },
+      ]);
+      expect(Number((await q('SELECT failures FROM jma_feed_state')).rows[0].failures)).toBe(0);
     } finally {
       await t.drop();
     }
+  });
+});
+
+describe('0063-deliveries-once-feed-failures: JMA feed failures', () => {
+  it('counts failed polls in a row per feed, 0 for feeds stored before it', () => {
+    const db = migrated(62);
+    db.prepare("INSERT INTO jma_feed_state (url, last_success_at) VALUES ('https://a.invalid/feed', 5)").run();
+    migrate(db, { target: 63 });
+    expect(db.prepare('SELECT url, failures FROM jma_feed_state').all()).toEqual([
+      { url: 'https://a.invalid/feed', failures: 0 },
+    ]);
+    expect(running(db, 'UPDATE jma_feed_state SET failures = -1')).toThrow(/CHECK constraint failed/);
+    expect(running(db, "UPDATE jma_feed_state SET failures = 'many'")).toThrow(/cannot store TEXT value/);
   });
 });

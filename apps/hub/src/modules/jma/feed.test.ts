@@ -360,7 +360,7 @@ describe('JMA feed poller', () => {
 });
 
 describe('JMA feed poller with two hubs on one PostgreSQL', () => {
-  it('polls on the hub running the jobs only; the other reports its reads and takes over when it stops', async () => {
+  it('polls on the hub running the jobs only; the other reports its reads and failures and takes over when it stops', async () => {
     const server = await feedServer(['37_02_01_100915_VXSE40.xml', '32-35_06_03_100915_VXSE53.xml'].map(control));
     const database = await createTestDatabase();
     const clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
@@ -392,6 +392,13 @@ describe('JMA feed poller with two hubs on one PostgreSQL', () => {
       clock.advance(20 * 60_000);
       await jma(a).poller.idle();
       expect(await jmaCheck(b)).toMatchObject({ status: 'ok', values: { lagSeconds: 0 } });
+      // Hub A's polls fail three times in a row: hub B reports them too (stored), not 0 failures.
+      server.failNext(3);
+      for (let i = 0; i < 3; i++) await jma(a).poller.poll(server.url);
+      expect(await jmaCheck(b)).toMatchObject({ status: 'warn', values: { failures: 3 } });
+      // Read again: no failures, on hub B too.
+      await jma(a).poller.poll(server.url);
+      expect(await jmaCheck(b)).toMatchObject({ status: 'ok', values: { failures: 0 } });
 
       // Hub A stops: hub B takes the poller over within seconds, with what hub A stored (ETag).
       server.requests.length = 0;

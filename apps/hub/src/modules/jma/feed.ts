@@ -249,11 +249,15 @@ export function createFeedPoller(
           lastSuccessAt.set(url, clock.now());
           schedule(url, deps.pollSeconds * 1000);
         })
-        .catch((err: unknown) => {
+        .catch(async (err: unknown) => {
           if (stopped) return;
           const n = (failures.get(url) ?? 0) + 1;
           failures.set(url, n);
           polls.inc({ feed: url, outcome: 'error' });
+          // For the other hubs' /readyz (a lost database is reported by its own check).
+          await store
+            .feedFailed(url, n)
+            .catch((e: unknown) => ctx.log.error({ err: e, feed: url }, 'JMA feed failure could not be stored'));
           const delay = Math.min(deps.pollSeconds * 1000 * 2 ** n, MAX_BACKOFF_MS);
           ctx.log.warn(
             { feed: url, err: (err as Error).message, failures: n, retryInMs: delay },
@@ -287,17 +291,18 @@ export const FEED_STALE_SECONDS = 900;
  * The `jma` readiness check (not critical: every hub shares the feed, so taking this one out of the
  * load balancer would not help): stale when a feed has not been read for 15 minutes, a warning after
  * three failed polls in a row. Also keeps `tsunagu_poller_lag_seconds{poller="jma"}` current. A hub
- * that does not poll (another hub runs the jobs) reports the polling hub's last success, stored.
+ * that does not poll (another hub runs the jobs) reports the polling hub's last success and failed
+ * polls in a row, stored.
  */
 export function feedHealthCheck(ctx: HubContext, poller: FeedPoller, store: Pick<JmaStore, 'feedState'>): HealthCheck {
   const feedsNow = async () =>
     poller.polling()
       ? poller.status()
       : Promise.all(
-          poller.status().map(async (f) => ({
-            ...f,
-            lastSuccessAt: (await store.feedState(f.url)).lastSuccessAt ?? f.lastSuccessAt,
-          })),
+          poller.status().map(async (f) => {
+            const stored = await store.feedState(f.url);
+            return { ...f, lastSuccessAt: stored.lastSuccessAt ?? f.lastSuccessAt, failures: stored.failures };
+          }),
         );
   return {
     name: 'jma',

@@ -118,10 +118,18 @@ describe.each(ENGINES)('JMA store on %s', (engine) => {
     expect(await store.getSetting('areas')).toEqual([{ code: '1', name: 'x' }]);
 
     const url = 'https://example.invalid/feed.xml';
-    expect(await store.feedState(url)).toEqual({ etag: null, lastModified: null, lastSuccessAt: null });
+    expect(await store.feedState(url)).toEqual({ etag: null, lastModified: null, lastSuccessAt: null, failures: 0 });
+    // Failed before it was ever read: stored for the hubs that do not poll.
+    await store.feedFailed(url, 1);
+    expect(await store.feedState(url)).toEqual({ etag: null, lastModified: null, lastSuccessAt: null, failures: 1 });
     await store.saveFeedState(url, { etag: '"a"', lastModified: 'Mon', lastSuccessAt: 5 });
+    await store.feedFailed(url, 1);
+    await store.feedFailed(url, 2);
+    expect(await store.feedState(url)).toEqual({ etag: '"a"', lastModified: 'Mon', lastSuccessAt: 5, failures: 2 });
+    await expect(store.feedFailed(url, -1)).rejects.toMatchObject({ message: expect.stringMatching(/check/i) });
+    // A success: the failures in a row are over.
     await store.saveFeedState(url, { etag: '"b"', lastModified: null, lastSuccessAt: 6 });
-    expect(await store.feedState(url)).toEqual({ etag: '"b"', lastModified: null, lastSuccessAt: 6 });
+    expect(await store.feedState(url)).toEqual({ etag: '"b"', lastModified: null, lastSuccessAt: 6, failures: 0 });
     await store.markEntryFetched('old', 10);
     await store.markEntryFetched('old', 20);
     await store.markEntryFetched('new', 30);

@@ -45,6 +45,11 @@ export interface FeedState {
   lastSuccessAt: number | null;
 }
 
+/** A feed's state as stored, with its failed polls in a row (0 after a success). */
+export interface StoredFeedState extends FeedState {
+  failures: number;
+}
+
 export type JmaSettingKey = 'areas' | 'policy';
 
 export interface JmaStore {
@@ -62,8 +67,11 @@ export interface JmaStore {
   getSetting(key: JmaSettingKey): Promise<unknown>;
   /** Saves the settings given, all or none. */
   saveSettings(change: Partial<Record<JmaSettingKey, unknown>>): Promise<void>;
-  feedState(url: string): Promise<FeedState>;
+  feedState(url: string): Promise<StoredFeedState>;
+  /** A successful poll's state (its failures in a row back to 0). */
   saveFeedState(url: string, state: FeedState): Promise<void>;
+  /** A failed poll: `failures` in a row now (the polling hub's count, read by the other hubs' /readyz). */
+  feedFailed(url: string, failures: number): Promise<void>;
   entryFetched(entryId: string): Promise<boolean>;
   markEntryFetched(entryId: string, at: number): Promise<void>;
   /** Forgets fetched entries older than `before` (JMA's feeds keep a few days). */
@@ -206,16 +214,23 @@ export function createJmaStore(sql: Sql): JmaStore {
         for (const key of ['areas', 'policy'] as const) if (change[key]) await setSetting(tx, key, change[key]);
       }),
     feedState: async (url) =>
-      (await sql.get<FeedState>(
-        'SELECT etag, last_modified AS "lastModified", last_success_at AS "lastSuccessAt" FROM jma_feed_state WHERE url = ?',
+      (await sql.get<StoredFeedState>(
+        `SELECT etag, last_modified AS "lastModified", last_success_at AS "lastSuccessAt", failures
+           FROM jma_feed_state WHERE url = ?`,
         [url],
-      )) ?? { etag: null, lastModified: null, lastSuccessAt: null },
+      )) ?? { etag: null, lastModified: null, lastSuccessAt: null, failures: 0 },
     saveFeedState: async (url, s) =>
       void (await sql.run(
-        `INSERT INTO jma_feed_state (url, etag, last_modified, last_success_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO jma_feed_state (url, etag, last_modified, last_success_at, failures) VALUES (?, ?, ?, ?, 0)
          ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-           last_success_at = excluded.last_success_at`,
+           last_success_at = excluded.last_success_at, failures = 0`,
         [url, s.etag, s.lastModified, s.lastSuccessAt],
+      )),
+    feedFailed: async (url, failures) =>
+      void (await sql.run(
+        `INSERT INTO jma_feed_state (url, failures) VALUES (?, ?)
+         ON CONFLICT (url) DO UPDATE SET failures = excluded.failures`,
+        [url, failures],
       )),
     entryFetched: async (id) =>
       (await sql.get('SELECT 1 AS found FROM jma_feed_entries WHERE entry_id = ?', [id])) !== undefined,
