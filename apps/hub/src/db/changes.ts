@@ -18,6 +18,8 @@ export interface ChangeHandlers {
 }
 
 export interface Changes {
+  /** True when other hubs hear what this one notifies (PostgreSQL); false on SQLite (one hub). */
+  readonly shared: boolean;
   notify(tx: Sql, channel: string, key: string | number): Promise<void>;
   subscribe(channel: string, handlers: ChangeHandlers): void;
   /** Starts listening (PostgreSQL); subscriptions must be made before. */
@@ -26,6 +28,7 @@ export interface Changes {
 }
 
 export const noChanges: Changes = {
+  shared: false,
   notify: async () => undefined,
   subscribe: () => undefined,
   start: () => undefined,
@@ -36,6 +39,7 @@ export function postgresChanges(pg: Pg, options: { retryMs?: number } = {}): Cha
   const subscribers = new Map<string, ChangeHandlers[]>();
   let feed: ChangeFeed | null = null;
   return {
+    shared: true,
     async notify(tx, channel, key) {
       await tx.get('SELECT pg_notify(?, ?)', [channel, String(key)]);
     },

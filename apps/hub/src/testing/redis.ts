@@ -15,6 +15,9 @@ export const REDIS_SERVER = process.env.TSUNAGU_REDIS_SERVER ?? 'redis-server';
 export interface RedisServer {
   url: string;
   port: number;
+  /** Freezes the server (SIGSTOP) until `resume`: Redis there but answering nothing, as a hub that died mid-write. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -66,8 +69,11 @@ export async function startRedis(options: { ownerPid?: number } = {}): Promise<R
     return {
       url: `redis://127.0.0.1:${port}`,
       port,
+      pause: () => void server.kill('SIGSTOP'),
+      resume: () => void server.kill('SIGCONT'),
       async stop() {
         if (stopped) return;
+        server.kill('SIGCONT');
         stopped = true;
         server.kill('SIGKILL');
         await exited;

@@ -5,7 +5,10 @@
 import { type TestHub, withHub } from '../../testing/harness';
 import { TEST_ENGINE } from '../../testing/test-engine';
 import { until } from '../../testing/until';
+import { createCatchUp } from './catch-up';
+import type { ReceiptsStore } from './receipt-store';
 import type { AnnouncementsService } from './service';
+import type { AnnouncementsStore } from './store';
 
 describe('catch-up list from the kept published set', () => {
   let hub: TestHub;
@@ -52,5 +55,34 @@ describe('catch-up list from the kept published set', () => {
     expect(await shown(h0)).toEqual([]);
     expect(await shown(h1)).toEqual([[b, 1]]);
     expect([svc.targetedNow(a, h0), svc.targetedNow(b, h1)]).toEqual([undefined, true]);
+  });
+});
+
+describe('a read of the set that a change overtook', () => {
+  it('is read again before it answers (a terminal sent the change live meanwhile keeps it)', async () => {
+    const published = (id: number) =>
+      ({ id, version: 1, status: 'published', publishedAt: id, expiresAt: null, target: { type: 'all' } }) as never;
+    let stored = [published(1)];
+    let release: () => void = () => undefined;
+    let reads = 0;
+    const store = {
+      byStatus: async () => {
+        reads++;
+        const seen = stored;
+        // The first read is slow: the change commits (and is heard) while it is on its way.
+        if (reads === 1) await new Promise<void>((r) => (release = r));
+        return seen;
+      },
+      targetHouseholdIds: async () => [7],
+    } as unknown as AnnouncementsStore;
+    const receipts = { receiptStates: async () => [] } as unknown as ReceiptsStore;
+    const catchUp = createCatchUp(store, receipts);
+    const answer = catchUp.forHousehold(7, 0);
+    await new Promise((r) => setImmediate(r));
+    stored = [published(1), published(2)];
+    catchUp.changed();
+    release();
+    expect((await answer).map((a) => a.id)).toEqual([1, 2]);
+    expect(reads).toBe(2);
   });
 });

@@ -5,8 +5,8 @@
  * announcements (joined with its targets). Each announcement's targeted households are kept as a
  * sorted array (4 bytes a household). Any write through the announcements store drops the set (and
  * so does another hub's change, heard on `ANNOUNCEMENTS_CHANNEL`); it is read again at the next
- * connect, once for all the terminals connecting meanwhile. The household's own receipt state is
- * still read per household.
+ * connect, once for all the terminals connecting meanwhile (a read a change overtook is read
+ * again before it answers). The household's own receipt state is still read per household.
  */
 import type { TerminalAnnouncement } from '@tsunagu/protocol';
 import type { ReceiptsStore } from './receipt-store';
@@ -15,6 +15,8 @@ import { householdView, SYNC_LIMIT, withReceiptStates } from './views';
 
 /** Beyond this many published announcements the set is not kept (the per-household query serves). */
 const MAX_KEPT = 200;
+/** Reads of the set one terminal waits for when changes keep overtaking them. */
+const MAX_READS = 4;
 
 /** The store's methods that only read: every other call may change the published set. */
 const READS = new Set<string>([
@@ -105,21 +107,27 @@ export function createCatchUp(store: AnnouncementsStore, receipts: ReceiptsStore
     }
     return { announcements };
   };
-  /** The read in progress, or a new one; kept once done unless a change overtook it. */
-  const read = (): Promise<Kept | 'too-many'> => {
-    const reading = kept ?? load();
-    kept = reading;
-    return reading.then(
-      (current) => {
-        if (kept === reading) settled = current;
-        return current;
-      },
-      // A failed read is not kept: the next one asks again.
-      (err: unknown) => {
+  /**
+   * The read in progress, or a new one; kept once done unless a change overtook it. Overtaken, it
+   * is read again before it answers (a few times at most): a terminal that was sent the change live
+   * meanwhile (or saw it on another hub before it came here) would have it taken off its screen by
+   * a list that misses it, and nothing would send it again.
+   */
+  const read = async (): Promise<Kept | 'too-many'> => {
+    for (let attempt = 1; ; attempt++) {
+      const reading = kept ?? load();
+      kept = reading;
+      let current: Kept | 'too-many';
+      try {
+        current = await reading;
+      } catch (err) {
+        // A failed read is not kept: the next one asks again.
         if (kept === reading) kept = null;
         throw err;
-      },
-    );
+      }
+      if (kept === reading) settled = current;
+      if (kept === reading || attempt === MAX_READS) return current;
+    }
   };
   return {
     async forHousehold(householdId, now) {

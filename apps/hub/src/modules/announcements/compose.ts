@@ -159,6 +159,8 @@ export function createCompose(deps: ComposeDeps): Compose {
       const updated = await store.transaction(async (tx) => {
         const u = await tx.updateContent(a.id, patch, now);
         await alongside?.(u, tx);
+        // Every hub hears of the new content when it commits (and tells its terminals: delivery.ts).
+        await delivery.noticeIn(tx, a.id);
         return a.approvedBy === null ? u : tx.clearApproval(a.id, u.status);
       });
       return delivery.changed(updated, widenTo);
@@ -263,6 +265,7 @@ export function createCompose(deps: ComposeDeps): Compose {
       const updated = await store.transaction(async (tx) => {
         await tx.updateContent(id, change.patch, now);
         await tx.setRevision(id, null);
+        await delivery.noticeIn(tx, id);
         return tx.setStatus(id, 'published', now, { approvedBy: actor });
       });
       return delivery.changed(updated, change.widenTo);

@@ -1,9 +1,11 @@
 /**
  * Delivery: publishing to the targeted terminals (persisted first, then sent, one broadcast per
  * change serialised once by Socket.IO for all its rooms), send-time and expiry timers, updates,
- * withdrawals, and telling city hall of every change. Every change terminals see is also told to
- * the other hubs on the same database (`ANNOUNCEMENTS_CHANNEL`, db/changes.ts), whose catch-up list
- * and emergency memory then read it again.
+ * withdrawals, and telling city hall of every change. Every change terminals see also sends its
+ * notice to every hub on the same database (`ANNOUNCEMENTS_CHANNEL`, db/changes.ts) inside the unit
+ * of work that makes it: their catch-up lists and emergency memories read it again, and on several
+ * hubs (PostgreSQL) each hub tells its own terminals from that notice (per-hub.ts), not this one
+ * through the Redis adapter. On SQLite (one hub, no notices) this hub sends to its terminals itself.
  *
  * The send-time and expiry timers are a job with one runner among hubs (`timers`, added to
  * `ctx.jobs` as 'announcement timers'): the hub that runs it arms them from the database when it
@@ -19,6 +21,7 @@ import type { TimerHandle } from '../../lib/clock';
 import type { Job } from '../../plugins/jobs';
 import { rooms } from '../../plugins/socket';
 import { EmergencyMemory } from './emergency-memory';
+import { hubTerminals, type ToTerminals } from './per-hub';
 import { type AnnouncementRecord, type AnnouncementsStore, type NewAnnouncement, noReceipts } from './store';
 import { freshForTerminals, staffView } from './views';
 
@@ -52,9 +55,19 @@ export interface Delivery {
   /** Tells city hall of a change that does not reach terminals (e.g. an edit waiting for approval). */
   notify(id: number): Promise<Announcement>;
   cancel(a: AnnouncementRecord): Promise<Announcement>;
-  /** Another hub (or this one) changed this announcement: the emergency memory reads it again. */
+  /**
+   * Inside the unit of work that changes what terminals see (`tx`): the notice of it to every hub,
+   * delivered when it commits. On several hubs, the only way terminals hear of the change.
+   */
+  noticeIn(tx: AnnouncementsStore, id: number): Promise<void>;
+  /**
+   * A hub (this one too) changed this announcement: the emergency memory reads it again, and on
+   * several hubs this hub's terminals are told (one notice at a time, in the order heard).
+   */
   heard(id: number): Promise<void>;
-  /** Changes may have been missed: the emergency memory reads every published emergency again. */
+  /** Changes may have been missed: every published announcement is read again (as by `heard`). */
+  heardAll(): Promise<void>;
+  /** Hub start: the emergency memory, and what this hub's terminals are told on connect, from the database. */
   rememberAll(): Promise<void>;
   /**
    * The send-time and expiry timers, a job of `ctx.jobs` (one hub runs it): started, it arms them
@@ -83,12 +96,20 @@ export function createDelivery(
     registers: [ctx.metrics.registry],
   });
 
+  // Several hubs share the change feed (PostgreSQL): each tells its own terminals from the notices.
+  const perHub = ctx.changes.shared;
+  const terminals = perHub ? ctx.sockets.terminals.local : ctx.sockets.terminals;
   function terminalsFor(a: AnnouncementRecord, householdIds: number[]) {
-    if (a.target.type === 'all') return ctx.sockets.terminals.to(rooms.allTerminals);
+    if (a.target.type === 'all') return terminals.to(rooms.allTerminals);
     // An empty room list would mean "everyone": never send then.
     if (householdIds.length === 0) return null;
-    return ctx.sockets.terminals.to(householdIds.map(rooms.household));
+    return terminals.to(householdIds.map(rooms.household));
   }
+  const toTerminals: ToTerminals = (a, householdIds, { event, payload }) =>
+    (terminalsFor(a, householdIds)?.emit as ((e: string, p: unknown) => void) | undefined)?.(event, payload);
+  const here = perHub ? hubTerminals(store, toTerminals) : null;
+  /** A test's fault (TSUNAGU_FAULT_DIE_AFTER_COMMIT=title): killed right after publishing it, before anything is sent. */
+  const dieAfterCommit = process.env.TSUNAGU_FAULT_DIE_AFTER_COMMIT;
   const toCityHall = (view: Announcement) => {
     ctx.sockets.staff.to(rooms.role('cityhall')).emit('announcement:changed', view);
     return view;
@@ -98,18 +119,26 @@ export function createDelivery(
     const a = (await store.withCounts(id))!;
     return toCityHall(staffView(a, a.counts, a.revision));
   }
-  /** Other hubs' catch-up lists and emergency memories read this announcement again. */
-  const tellHubs = (id: number) =>
-    void ctx.changes
-      .notify(ctx.sql, ANNOUNCEMENTS_CHANNEL, id)
-      .catch((err: unknown) => ctx.log.error({ err }, 'telling other hubs of an announcement failed'));
+  const noticeIn = (tx: AnnouncementsStore, id: number) => ctx.changes.notify(tx.sql, ANNOUNCEMENTS_CHANNEL, id);
+  /**
+   * `work` and, when it returns something, its notice to every hub, in one unit of work (on SQLite,
+   * where nobody else listens, `work` alone as before).
+   */
+  const noticed = <T>(id: number, work: (tx: AnnouncementsStore) => Promise<T | undefined>) =>
+    perHub
+      ? store.transaction(async (tx) => {
+          const out = await work(tx);
+          if (out !== undefined) await noticeIn(tx, id);
+          return out;
+        })
+      : work(store);
   /** Tells city hall of one nobody can have answered yet (nothing to read back but a CAP message's signature). */
   const notifyUnanswered = async (a: AnnouncementRecord, targeted: number) =>
     a.source === 'cap' ? notifyStaff(a.id) : toCityHall(staffView(a, noReceipts(targeted), null));
   const withdraw = async (a: AnnouncementRecord, reason: WithdrawnReason) => {
+    if (perHub) return; // told by every hub from the notice
     const households = a.target.type === 'all' ? [] : await store.targetHouseholdIds(a.id);
     terminalsFor(a, households)?.emit('announcement:withdrawn', { id: a.id, reason });
-    tellHubs(a.id);
   };
 
   // ----- timers (ctx.clock; long delays are re-armed in steps setTimeout can hold)
@@ -213,9 +242,9 @@ export function createDelivery(
   // ----- sending
 
   function sent(a: AnnouncementRecord, householdIds: number[]): Promise<Announcement> {
-    terminalsFor(a, householdIds)?.emit('announcement:published', freshForTerminals(a));
+    if (dieAfterCommit !== undefined && a.titleJa === dieAfterCommit) process.kill(process.pid, 'SIGKILL');
+    if (!perHub) terminalsFor(a, householdIds)?.emit('announcement:published', freshForTerminals(a));
     memory.remember(a, householdIds);
-    tellHubs(a.id);
     published.inc({ kind: a.kind });
     if (a.expiresAt !== null) timersMoved(a);
     // A safety check starts its wait for answers (the watch alerts households that do not answer).
@@ -235,7 +264,7 @@ export function createDelivery(
       return notifyStaff(a.id);
     }
     const householdIds = await store.resolveTarget(a.target);
-    const stored = await store.publish(a.id, householdIds, now);
+    const stored = await noticed(a.id, (tx) => tx.publish(a.id, householdIds, now));
     // Not scheduled any more (cancelled meanwhile, or sent by another hub): nothing to send.
     if (!stored) return notifyStaff(a.id);
     return sent(stored, householdIds); // persisted first, then sent
@@ -245,7 +274,8 @@ export function createDelivery(
     expiryTimers.delete(id);
     const a = await store.get(id);
     // A state transition: of two hubs' timers (or a timer and an edit), one expires it and withdraws.
-    if (a?.status !== 'published' || !(await store.transition(id, 'published', 'expired', clock.now()))) return;
+    if (a?.status !== 'published') return;
+    if (!(await noticed(id, (tx) => tx.transition(id, 'published', 'expired', clock.now())))) return;
     memory.forget(id);
     await withdraw(a, 'expired');
     return notifyStaff(id);
@@ -264,6 +294,13 @@ export function createDelivery(
     if (a.kind === 'emergency' && a.status === 'published') memory.remember(a, await store.targetHouseholdIds(a.id));
     else memory.forget(a.id);
   }
+  /** Notices are handled one at a time, in the order heard (so terminals are told in commit order). */
+  let hearing: Promise<unknown> = Promise.resolve();
+  const inTurn = (work: () => Promise<void>) => {
+    const turn = hearing.then(work);
+    hearing = turn.catch(() => undefined);
+    return turn;
+  };
 
   return {
     async publishNew(a, alongside) {
@@ -271,6 +308,7 @@ export function createDelivery(
       const stored = await store.transaction(async (tx) => {
         const rec = await tx.add(a, { householdIds, at: clock.now() });
         await alongside?.(rec, tx);
+        await noticeIn(tx, rec.id);
         return rec;
       });
       return sent(stored, householdIds);
@@ -282,23 +320,25 @@ export function createDelivery(
       if (a.status === 'published') {
         if (a.expiresAt !== null && a.expiresAt <= clock.now()) return (await expire(a.id)) ?? notifyStaff(a.id);
         const payload = freshForTerminals(a);
-        terminalsFor(a, a.target.type === 'all' ? [] : await store.targetHouseholdIds(a.id))?.emit(
-          'announcement:updated',
-          payload,
-        );
+        if (!perHub)
+          terminalsFor(a, a.target.type === 'all' ? [] : await store.targetHouseholdIds(a.id))?.emit(
+            'announcement:updated',
+            payload,
+          );
         if (widenTo && a.target.type !== 'all') {
-          const added = await store.addTargets(a.id, await store.resolveTarget(widenTo));
-          if (widenTo.type === 'all')
+          const wider = await store.resolveTarget(widenTo);
+          const added = await noticed(a.id, (tx) => tx.addTargets(a.id, wider));
+          // (On several hubs, each tells its own terminals from the notice.)
+          if (!perHub && widenTo.type === 'all')
             ctx.sockets.terminals.to(rooms.allTerminals).emit('announcement:published', payload);
-          else if (added.length)
+          else if (!perHub && added?.length)
             ctx.sockets.terminals.to(added.map(rooms.household)).emit('announcement:published', payload);
         }
         await remember(a);
       }
-      // A scheduled one's send time may have moved too.
+      // A scheduled one's send time may have moved too. (Other hubs heard of the new content from
+      // its notice, sent in the unit of work that stored it: `noticeIn`.)
       timersMoved(a);
-      // Also before it is sent: what other hubs keep of it (its voice clip, speech/spoken.ts) is read again.
-      tellHubs(a.id);
       return notifyStaff(a.id);
     },
 
@@ -309,6 +349,7 @@ export function createDelivery(
       await store.transaction(async (tx) => {
         await tx.setStatus(a.id, 'cancelled', now, { cancelledAt: now });
         await tx.setRevision(a.id, null);
+        await noticeIn(tx, a.id);
       });
       // Its timers go, here and on the hub running them (they would find it cancelled and do nothing).
       timersMoved({ ...a, status: 'cancelled' });
@@ -317,14 +358,27 @@ export function createDelivery(
       return notifyStaff(a.id);
     },
 
-    async heard(id) {
-      const a = await store.get(id);
-      if (a) await remember(a);
-      else memory.forget(id);
-    },
+    noticeIn,
+
+    heard: (id) =>
+      inTurn(async () => {
+        const a = await store.get(id);
+        if (a) await remember(a);
+        else memory.forget(id);
+        await here?.heard(id, a);
+      }),
+
+    heardAll: () =>
+      inTurn(async () => {
+        const published = await store.byStatus('published');
+        for (const a of published) await remember(a);
+        await here?.heardAll(published);
+      }),
 
     async rememberAll() {
-      for (const a of await store.byStatus('published')) await remember(a);
+      const published = await store.byStatus('published');
+      for (const a of published) await remember(a);
+      await here?.know(published);
     },
 
     timers,
@@ -342,6 +396,9 @@ export function createDelivery(
       if (running) await track('re-arm', armAll);
     },
 
-    stop: () => timers.stop(),
+    async stop() {
+      await timers.stop();
+      await hearing;
+    },
   };
 }

@@ -156,7 +156,7 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     },
     onReset() {
       catchUp.changed();
-      delivery.rememberAll().catch(logged('reading the published emergencies again'));
+      delivery.heardAll().catch(logged('reading the published announcements again'));
     },
   });
   // A hub changed a send time or an expiry: the hub running the timers re-arms them.

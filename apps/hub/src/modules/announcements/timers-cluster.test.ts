@@ -59,8 +59,9 @@ async function terminalOn(url: string, index: number): Promise<Terminal> {
 }
 
 /**
- * Every send a hub made has reached every terminal: a marker published through each hub arrives
- * after whatever that hub sent before it (one Redis stream, read in order).
+ * Every send a hub made has reached every terminal: each hub tells its own terminals from the
+ * notices the commits send, one at a time in commit order (per-hub.ts), so a marker published
+ * through a hub arrives after whatever was committed before it, on every hub.
  */
 async function flushed(hubs: Hub[], onTerminals: Terminal[], label: string) {
   for (const hub of hubs) {
