@@ -39,6 +39,7 @@ const ONE_ENGINE = {
   'apps/hub/src/modules/calls/cluster.test.ts': 'PostgreSQL only: two hubs on one server',
   'apps/hub/src/modules/calls/cluster-kill.test.ts': 'PostgreSQL only: two hub processes on one server',
   'apps/hub/src/modules/announcements/timers-cluster.test.ts': 'PostgreSQL only: two hubs on one server',
+  'apps/hub/src/modules/announcements/per-hub.test.ts': 'PostgreSQL only: two hubs on one server',
   // The test harness's own test: child hub processes, no test hub.
   'apps/hub/src/testing/child-hub.test.ts': 'no test hub: a child process that does not start',
   // About SQLite's file itself.
