@@ -51,6 +51,9 @@ const ONE_ENGINE = {
   // receipt whose target the kept set does not know yet is one query each); the group commit itself
   // runs on both engines in receipt-store.test.ts.
   'apps/hub/src/modules/announcements/scale.test.ts': 'SQLite only for now: too slow on PostgreSQL for the run',
+  // Round trips counted per call: a PostgreSQL hub also reads again (the published set, targets,
+  // speech) whenever its own change notices come back, in the middle of whatever call is counted.
+  'apps/hub/src/modules/announcements/views.test.ts': "SQLite only: a call's own statements counted exactly",
   'apps/hub/src/cli/admin.test.ts':
     'SQLite only: builds its hubs on the data folder; backup and restore are SQLite’s (refused on PostgreSQL)',
 };
