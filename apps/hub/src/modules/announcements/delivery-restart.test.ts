@@ -71,14 +71,19 @@ describe('a hub restart loses no announcement, receipt or schedule', () => {
     fs.mkdirSync(folder);
     fs.writeFileSync(path.join(folder, audioId), wav);
     fs.writeFileSync(path.join(folder, 'cd'.repeat(16)), 'not a recording at all');
-    db.prepare("UPDATE announcements SET audio_id = ?, audio_mime = 'audio/wav' WHERE id = ?").run(audioId, now.id);
+    // The test engine's database: on PostgreSQL the data is not in the file.
+    const stored = () => (database ? postgresSql(database.pg) : sqliteSql(db));
+    await stored().run("UPDATE announcements SET audio_id = ?, audio_mime = 'audio/wav' WHERE id = ?", [
+      audioId,
+      now.id,
+    ]);
     db.close();
 
     // Build again from the same file, later in the day. Meanwhile one was approved (or its hub
     // stopped) and stored to go out now, without being sent: it goes out when the hub starts.
     const clock2 = new FakeClock(Date.parse('2026-01-05T01:00:00Z'));
     db = openDatabase(file);
-    const unsent = await createAnnouncementsStore(database ? postgresSql(database.pg) : sqliteSql(db)).insert(
+    const unsent = await createAnnouncementsStore(stored()).insert(
       draftAnnouncement({ kind: 'important', safetyCheck: false, titleJa: '停電', createdAt: clock2.now() }),
     );
     hub = await build(clock2);
