@@ -24,7 +24,9 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
   };
 
   /** Staff take a waiting callback request: the resident's terminal rings. */
-  function takeCallback(p: StaffParty, body: { householdId: number; callbackOf: number }, shopId: number) {
+  async function takeCallback(p: StaffParty, body: { householdId: number; callbackOf: number }, shopId: number) {
+    // The terminal to ring is the household's current one (ringTerminal): read it first, as callOut does.
+    await calls.deps.directory.refreshHousehold(body.householdId);
     const call = live.get(body.callbackOf);
     if (
       !call ||
@@ -42,11 +44,10 @@ export function createStaffCommands(calls: LiveCalls): StaffCommands {
 
   /** Staff ring a resident's terminal (the operator is busy with it while it rings). */
   async function callOut(p: StaffParty, householdId: number, shopId: number): Promise<CallInfo> {
-    // Not known here yet (enrolled a moment ago, or on another hub): read it before refusing.
-    const terminalId =
-      calls.activeTerminal(householdId) ??
-      (await calls.deps.directory.refreshHousehold(householdId))?.terminalId ??
-      null;
+    // Read now, not from the directory's copy: after a re-enrolment that copy is refreshed only
+    // after a round trip (PostgreSQL) or another hub's notice, and a call rung on the revoked
+    // terminal would never be heard. One read per call made by staff.
+    const terminalId = (await calls.deps.directory.refreshHousehold(householdId))?.terminalId ?? null;
     if (terminalId === null) throw fail(409, 'NO_TERMINAL', 'This household has no terminal.');
     for (const c of live.values()) {
       if (c.record.terminalId === terminalId && c.record.status !== 'callback_requested')
