@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { machine } from './machine';
+import { benchLog, machine } from './machine';
 import { type Prepared, prepareDatabase } from './prepare';
 import { type Spawned, startFleetProcess, startHubProcess, stopProcess } from './proc';
 
@@ -31,8 +31,7 @@ export interface City {
 
 export function newCity(part: string, n: number): City {
   const started = performance.now();
-  const log = (line: string) =>
-    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  const log = benchLog(started);
   const m = machine();
   log(`${part} at ${n} terminals; machine: ${m.cpuModel}, ${m.cores} cores, load ${m.loadAverageAtStart}`);
   return {

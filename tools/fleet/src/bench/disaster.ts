@@ -24,7 +24,7 @@ import { warmSpeech } from '../sim/speech-preview';
 import { type LatencySummary, summarise } from '../sim/stats';
 import { epochNow, type Seen } from '../sim/watch';
 import type { CpuReading } from './ipc';
-import { machine } from './machine';
+import { benchLog, machine } from './machine';
 import { prepareDatabase } from './prepare';
 import { type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
 import { writePart } from './section';
@@ -126,8 +126,7 @@ export async function runDisasterBench(options: {
 }) {
   const n = options.terminals;
   const started = performance.now();
-  const log = (line: string) =>
-    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  const log = benchLog(started);
   const m = machine();
   const notes: string[] = [];
   log(`disaster part at ${n} terminals; machine: ${m.cpuModel}, ${m.cores} cores, load ${m.loadAverageAtStart}`);

@@ -17,7 +17,7 @@ import { TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
 import { runCheckinsBench } from './checkins';
 import { runDisasterBench } from './disaster';
 import type { MemoryReading } from './ipc';
-import { machine } from './machine';
+import { benchLog, machine } from './machine';
 import { runMemoryBench } from './memory';
 import { runNodesBench } from './nodes';
 import { prepareDatabase } from './prepare';
@@ -172,8 +172,7 @@ async function main() {
   }
   const maxN = Math.max(...sizes.fanout, sizes.storm);
   const started = performance.now();
-  const log = (line: string) =>
-    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  const log = benchLog(started);
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
     quick: options.quick,

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 
 export function hasCommand(cmd: string): boolean {
   try {
@@ -40,4 +41,9 @@ export function machine() {
     fileLimit: hardFileLimit(),
     taskset: hasCommand('taskset'),
   };
+}
+
+/** A bench log line: seconds since `started` (the part's start), then the line. */
+export function benchLog(started: number): (line: string) => void {
+  return (line) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 }

@@ -32,7 +32,7 @@ import { epochNow, type Seen } from '../sim/watch';
 import { PER_FLEET } from './city';
 import { type FanoutFigure, figure } from './disaster';
 import type { MemoryReading } from './ipc';
-import { hasCommand, machine } from './machine';
+import { benchLog, hasCommand, machine } from './machine';
 import { type ClusterStep, clusterSlopes, type FleetSlice, planFleets, stepCounts } from './nodes-plan';
 import { nodesSection, nodesTable } from './nodes-report';
 import { type Prepared, prepareDatabase } from './prepare';
@@ -135,22 +135,15 @@ function redisPid(port: number): number | null {
  * ended: its time moves there) and its live children's.
  */
 function treeTicks(pid: number): number {
-  let ticks = 0;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
-  } catch {
-    return 0;
-  }
-  return ticks + childrenOf(pid).reduce((s, p) => s + (readCpuTicks(p) ?? 0), 0);
+  const own = readCpuTicks(pid, true);
+  if (own === null) return 0;
+  return own + childrenOf(pid).reduce((s, p) => s + (readCpuTicks(p) ?? 0), 0);
 }
 
 export async function runNodesBench(options: { terminals: number; nodes: number; out: string; official: boolean }) {
   const n = options.terminals;
   const started = performance.now();
-  const log = (line: string) =>
-    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  const log = benchLog(started);
   const m = machine();
   const notes: string[] = [];
   log(

@@ -103,13 +103,17 @@ export async function stopProcess(p: Spawned | null, signal: NodeJS.Signals = 'S
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** CPU time (user + system) a process has used, in ticks of 1/100 s; null when it is gone. */
-export function readCpuTicks(pid: number): number | null {
+/**
+ * CPU time (user + system) a process has used, in ticks of 1/100 s; null when it is gone. With
+ * `reaped`, also its ended children's (cutime + cstime).
+ */
+export function readCpuTicks(pid: number, reaped = false): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th,
+    // cutime and cstime the 16th and 17th.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]);
+    return Number(rest[11]) + Number(rest[12]) + (reaped ? Number(rest[13]) + Number(rest[14]) : 0);
   } catch {
     return null;
   }

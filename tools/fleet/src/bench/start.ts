@@ -21,7 +21,7 @@ import {
   terminalBundleSize,
   terminalStarts,
 } from './browser';
-import { machine } from './machine';
+import { benchLog, machine } from './machine';
 import { prepareDatabase } from './prepare';
 import { type Spawned, startFleetProcess, startHubProcess, stopProcess } from './proc';
 import { writePart } from './section';
@@ -68,8 +68,7 @@ export async function runStartBench(options: {
   before: string | null;
 }) {
   const started = performance.now();
-  const log = (line: string) =>
-    console.log(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  const log = benchLog(started);
   const m = machine();
   const n = options.terminals;
   log(
