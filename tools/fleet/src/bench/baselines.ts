@@ -90,10 +90,35 @@ async function sioServer() {
 }
 
 /**
+ * Runs `one` (row number n) one after another for `durationMs`, as fast as it goes; a synchronous
+ * `one` is not awaited, so nothing but its own work is timed.
+ */
+async function timedRows(durationMs: number, one: (n: number) => void | Promise<void>) {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const end = started + durationMs;
+  let n = 0;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    const pending = one(n);
+    if (pending) await pending;
+    latencies.push(performance.now() - t0);
+    n++;
+  }
+  const elapsed = performance.now() - started;
+  return {
+    rows: n,
+    durationMs: Math.round(elapsed),
+    perSecond: Math.round((n / elapsed) * 1000),
+    latency: summarise(latencies),
+  };
+}
+
+/**
  * The same rows a check-in writes (a `checkins` row and its `signs_of_life` row), one transaction
  * each, on the hub's schema with the hub's pragmas (WAL, synchronous=FULL), for `durationMs`.
  */
-function rawCheckins(a: { durationMs: number; households: number }) {
+async function rawCheckins(a: { durationMs: number; households: number }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsunagu-raw-'));
   const db = openDatabase(path.join(dir, 'raw.db'));
   try {
@@ -120,22 +145,11 @@ function rawCheckins(a: { durationMs: number; households: number }) {
       const row = insertCheckin.get(householdId, key, now, now, now) as { id: number };
       insertSign.run(householdId, now, row.id);
     });
-    const latencies: number[] = [];
-    const started = performance.now();
-    const end = started + a.durationMs;
-    let n = 0;
-    while (performance.now() < end) {
-      const t0 = performance.now();
+    const timed = await timedRows(a.durationMs, (n) => {
       one(ids[n % ids.length]!, crypto.randomUUID(), Date.now());
-      latencies.push(performance.now() - t0);
-      n++;
-    }
-    const elapsed = performance.now() - started;
+    });
     return {
-      rows: n,
-      durationMs: Math.round(elapsed),
-      perSecond: Math.round((n / elapsed) * 1000),
-      latency: summarise(latencies),
+      ...timed,
       synchronous: db.pragma('synchronous', { simple: true }),
       journalMode: db.pragma('journal_mode', { simple: true }),
     };
@@ -166,12 +180,7 @@ async function rawPostgresCheckins(a: { url: string; durationMs: number; househo
         [district, Date.now(), a.households],
       )
     ).rows.map((r) => r.id);
-    const latencies: number[] = [];
-    const started = performance.now();
-    const end = started + a.durationMs;
-    let n = 0;
-    while (performance.now() < end) {
-      const t0 = performance.now();
+    const timed = await timedRows(a.durationMs, async (n) => {
       const now = Date.now();
       const householdId = ids[n % ids.length]!;
       await client.query('BEGIN');
@@ -185,16 +194,10 @@ async function rawPostgresCheckins(a: { url: string; durationMs: number; househo
         [householdId, now, row.rows[0]!.id],
       );
       await client.query('COMMIT');
-      latencies.push(performance.now() - t0);
-      n++;
-    }
-    const elapsed = performance.now() - started;
+    });
     const setting = async (name: string) => (await client.query(`SHOW ${name}`)).rows[0]?.[name];
     return {
-      rows: n,
-      durationMs: Math.round(elapsed),
-      perSecond: Math.round((n / elapsed) * 1000),
-      latency: summarise(latencies),
+      ...timed,
       synchronous: `fsync=${await setting('fsync')}, synchronous_commit=${await setting('synchronous_commit')}`,
       journalMode: `wal_sync_method=${await setting('wal_sync_method')}`,
     };
