@@ -11,7 +11,7 @@ import path from 'node:path';
 import { buildApp } from './app';
 import { runCommand } from './cli/admin';
 import type { Hub } from './hub';
-import { publishedId, terminal } from './testing/announcements';
+import { publishedId, recordingForm, terminal, testWav } from './testing/announcements';
 import { as, createTestHub, emitAck, login, type StaffSession, type TestHub } from './testing/harness';
 import { createTestDatabase, type TestDatabase } from './testing/postgres';
 import { until } from './testing/until';
@@ -52,6 +52,10 @@ afterAll(async () => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** City hall composes an announcement on `hub`. */
+const compose = (hub: Parameters<typeof as>[0], payload: Record<string, unknown>) =>
+  as(hub, cityhall)({ method: 'POST', url: '/api/announcements', payload });
+
 const clipOf = async (url: string, id: number, credential: string) => {
   const res = await fetch(`${url}/api/announcements/${id}/speech`, {
     headers: { authorization: `Bearer ${credential}` },
@@ -69,19 +73,12 @@ describe('hubs on PostgreSQL', () => {
     const householdId = a.fixture.households[0]!;
     const { terminalId, credential } = await a.enrollTerminal(householdId);
     const onA = await terminal(urlA, credential);
-    const res = await as(
-      a,
-      cityhall,
-    )({
-      method: 'POST',
-      url: '/api/announcements',
-      payload: {
-        kind: 'emergency',
-        titleJa: '避難指示',
-        bodyJa: '大字上野の皆さんは高台へ避難してください。',
-        target: { type: 'households', householdIds: [householdId] },
-        readings: [{ text: '上野', reading: 'かみの' }],
-      },
+    const res = await compose(a, {
+      kind: 'emergency',
+      titleJa: '避難指示',
+      bodyJa: '大字上野の皆さんは高台へ避難してください。',
+      target: { type: 'households', householdIds: [householdId] },
+      readings: [{ text: '上野', reading: 'かみの' }],
     });
     expect(res.statusCode).toBe(201);
     const id = (res.json() as { id: number }).id;
@@ -113,18 +110,11 @@ describe('hubs on PostgreSQL', () => {
   it("serves on hub B the clip of the readings city hall changed on hub A (B's kept clip is forgotten)", async () => {
     const householdId = a.fixture.households[1]!;
     const { credential } = await a.enrollTerminal(householdId);
-    const res = await as(
-      a,
-      cityhall,
-    )({
-      method: 'POST',
-      url: '/api/announcements',
-      payload: {
-        kind: 'important',
-        titleJa: '断水のお知らせ',
-        bodyJa: '大字上野で断水します。',
-        target: { type: 'households', householdIds: [householdId] },
-      },
+    const res = await compose(a, {
+      kind: 'important',
+      titleJa: '断水のお知らせ',
+      bodyJa: '大字上野で断水します。',
+      target: { type: 'households', householdIds: [householdId] },
     });
     expect(res.statusCode).toBe(201);
     const id = (res.json() as { id: number }).id;
@@ -151,41 +141,28 @@ describe('hubs on PostgreSQL', () => {
   });
 
   it("serves on hub B city hall's recording uploaded to hub A (in the database, not A's data folder)", async () => {
-    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt '), Buffer.alloc(4096, 3)]);
-    const boundary = '----tsunagu';
+    const wav = testWav(4096, 3);
+    const form = recordingForm(wav, 'chime.wav');
     const uploaded = await as(
       a,
       cityhall,
     )({
       method: 'POST',
       url: '/api/announcements/audio',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      payload: Buffer.concat([
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="chime.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
-        ),
-        wav,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]),
+      headers: { 'content-type': form.contentType },
+      payload: form.body,
     });
     expect(uploaded.statusCode).toBe(201);
     const { audioId } = uploaded.json() as { audioId: string };
     const householdId = a.fixture.households[2]!;
     const { credential } = await a.enrollTerminal(householdId);
     // Composed on hub B with the recording A took (B checks it in the database).
-    const res = await as(
-      b,
-      cityhall,
-    )({
-      method: 'POST',
-      url: '/api/announcements',
-      payload: {
-        kind: 'routine',
-        titleJa: '市長からのお知らせ',
-        bodyJa: '録音をお聞きください。',
-        audioId,
-        target: { type: 'households', householdIds: [householdId] },
-      },
+    const res = await compose(b, {
+      kind: 'routine',
+      titleJa: '市長からのお知らせ',
+      bodyJa: '録音をお聞きください。',
+      audioId,
+      target: { type: 'households', householdIds: [householdId] },
     });
     expect([res.statusCode, res.json().status]).toEqual([201, 'published']);
     const id = (res.json() as { id: number }).id;

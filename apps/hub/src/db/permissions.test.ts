@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { recordingForm, testWav } from '../testing/announcements';
 import { bundleHub, type ChildHub, freePort, type HubBundle, runAdmin, startChildHub } from '../testing/child-hub';
 import { checkDataPermissions } from './permissions';
 
@@ -41,18 +42,11 @@ describe('data folder permissions', () => {
         .split('\n')
         .at(-1)!;
       hub = await startChildHub({ bundle, dataDir, port: await freePort() });
-      const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt '), Buffer.alloc(64, 1)]);
-      const boundary = '----tsunagu';
+      const form = recordingForm(testWav());
       const res = await fetch(`${hub.url}/api/announcements/audio`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-        body: Buffer.concat([
-          Buffer.from(
-            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
-          ),
-          wav,
-          Buffer.from(`\r\n--${boundary}--\r\n`),
-        ]),
+        headers: { authorization: `Bearer ${key}`, 'content-type': form.contentType },
+        body: form.body,
       });
       expect(res.status).toBe(201);
       const backup = path.join(root, 'backup.db');

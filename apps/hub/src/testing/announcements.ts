@@ -4,6 +4,25 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import type { NewAnnouncement } from '../modules/announcements/store';
 import { connectSocket } from './harness';
 
+/** A WAV file's first bytes, then `fill` bytes of value `byte`: enough for the hub's check of a recording. */
+export const testWav = (fill = 64, byte = 1) =>
+  Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt '), Buffer.alloc(fill, byte)]);
+
+/** The multipart form city hall uploads a recording with (POST /api/announcements/audio). */
+export function recordingForm(data: Buffer, filename = 'a.wav', type = 'audio/wav') {
+  const boundary = '----tsunagu';
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    body: Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+      ),
+      data,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  };
+}
+
 /** An announcement as stored before it is sent ('scheduled', no send time: to go out now), with `over`. */
 export const draftAnnouncement = (over: Partial<NewAnnouncement> = {}): NewAnnouncement => ({
   kind: 'emergency',

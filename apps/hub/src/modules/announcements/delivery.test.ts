@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeClock } from '../../lib/clock';
-import { publishedId, type Terminal, terminal } from '../../testing/announcements';
+import { publishedId, recordingForm, type Terminal, terminal, testWav } from '../../testing/announcements';
 import { createTestHub, emitAck, type StaffSession, type TestHub } from '../../testing/harness';
 import { until } from '../../testing/until';
 import type { AnnouncementsService } from './service';
@@ -333,21 +333,14 @@ describe('announcement delivery over real sockets', () => {
   });
 
   it('takes a voice clip checked by its bytes, stores it in the database under an id of its own, and serves it only to targeted terminals', async () => {
-    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt '), Buffer.alloc(64, 1)]);
+    const wav = testWav();
     const upload = (data: Buffer, filename: string, type: string) => {
-      const boundary = '----tsunagu';
-      const payload = Buffer.concat([
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
-        ),
-        data,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]);
+      const form = recordingForm(data, filename, type);
       return hub.as(cityhall)({
         method: 'POST',
         url: '/api/announcements/audio',
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-        payload,
+        headers: { 'content-type': form.contentType },
+        payload: form.body,
       });
     };
     const ok = await upload(wav, '../../../../etc/evil.wav', 'audio/wav');
