@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type ChildCity, type ChildHub, childCity, openReadOnly } from '@tsunagu/hub/testing/child-hub';
-import { connectFleet, type FleetTerminal, waitFor } from './terminals';
+import { connectFleet, EVACUATION_ORDER, type FleetTerminal, waitFor } from './terminals';
 
 const TERMINALS = Number(process.env.TSUNAGU_CRASH_TERMINALS ?? 1000);
 const CHECKINS = Number(process.env.TSUNAGU_CRASH_CHECKINS ?? 300);
@@ -43,13 +43,7 @@ describe('hub killed with SIGKILL', () => {
   it(`during an emergency announcement to ${TERMINALS} terminals: intact, acknowledged writes kept, shown exactly once everywhere`, async () => {
     fleet = await connectFleet(hub!.url, city.terminals.slice(0, TERMINALS));
 
-    const publish = post(hub!.url, city.apiKey, '/api/announcements', {
-      kind: 'emergency',
-      titleJa: '避難指示',
-      bodyJa: '大雨のため、ただちに避難してください。',
-      target: { type: 'all' },
-      confirmWholeCity: true,
-    }).catch(() => null);
+    const publish = post(hub!.url, city.apiKey, '/api/announcements', EVACUATION_ORDER).catch(() => null);
     // Kill while the fan-out is under way: as soon as the first terminal has it.
     await waitFor(() => fleet.some((t) => t.arrivals > 0), 30_000, 2);
     const before = fleet.filter((t) => t.screen.size > 0).length;

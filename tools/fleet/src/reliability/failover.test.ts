@@ -31,7 +31,7 @@ import {
 } from '@tsunagu/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { type RunningCluster, startCluster } from '../cluster/cluster';
-import { connectFleet, type FleetTerminal, type TerminalIdentity, waitFor } from './terminals';
+import { connectFleet, EVACUATION_ORDER, type FleetTerminal, type TerminalIdentity, waitFor } from './terminals';
 
 const TERMINALS = Number(process.env.TSUNAGU_FAILOVER_TERMINALS ?? 1000);
 const LEADS = 'this hub runs the scheduled jobs';
@@ -254,13 +254,7 @@ describe('two hubs behind HAProxy, the leading one killed with SIGKILL mid-emerg
       inFlight.push({ key, acked: checkIn(t, key, pressedAt, () => done) });
     }
 
-    const publish = post(cluster.url, onKilled, '/api/announcements', {
-      kind: 'emergency',
-      titleJa: '避難指示',
-      bodyJa: '大雨のため、ただちに避難してください。',
-      target: { type: 'all' },
-      confirmWholeCity: true,
-    }).catch(() => null);
+    const publish = post(cluster.url, onKilled, '/api/announcements', EVACUATION_ORDER).catch(() => null);
     // Killed as soon as a hub acknowledges the first receipt: the killed hub is still delivering the
     // emergency (the terminals' receipts are on their way to both hubs, most not stored yet). Killed
     // earlier, right after its commit: the last test.

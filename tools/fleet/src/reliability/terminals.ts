@@ -165,3 +165,12 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number, stepM
   }
   return predicate();
 }
+
+/** The emergency the crash and failover tests publish: an evacuation order to the whole city. */
+export const EVACUATION_ORDER = {
+  kind: 'emergency',
+  titleJa: '避難指示',
+  bodyJa: '大雨のため、ただちに避難してください。',
+  target: { type: 'all' },
+  confirmWholeCity: true,
+} as const;
