@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../lib/clock';
 import { AppError, badRequest } from '../../lib/errors';
+import { keptReads } from '../../lib/kept-reads';
 import type { Recording, RecordingsStore } from './recording-store';
 
 /** The audio MIME type of `data`, or null when it is not a format terminals can play. */
@@ -52,16 +53,10 @@ export function createVoiceClips(
   store: RecordingsStore,
   deps: { dataDir: string; clock: Clock; log: Pick<FastifyBaseLogger, 'warn' | 'info'> },
 ): VoiceClips {
-  const kept = new Map<string, Recording>();
-  const reading = new Map<string, Promise<Recording | null>>();
+  const kept = keptReads<string, Recording>(KEPT_RECORDINGS, async (audioId) => (await store.get(audioId)) ?? null);
   const valid = (audioId: string) => {
     // The id is 32 hex digits generated here; anything else is no recording of ours.
     if (!AUDIO_ID.test(audioId)) throw badRequest('AUDIO_NOT_FOUND', 'That voice clip does not exist.');
-  };
-  const keep = (audioId: string, r: Recording) => {
-    kept.set(audioId, r);
-    // Map order is insertion order: the first is the oldest.
-    if (kept.size > KEPT_RECORDINGS) kept.delete(kept.keys().next().value!);
   };
   return {
     async store(data) {
@@ -79,28 +74,14 @@ export function createVoiceClips(
     },
     async check(audioId) {
       valid(audioId);
-      const mime = kept.get(audioId)?.mimeType ?? (await store.mimeType(audioId));
+      const mime = kept.peek(audioId)?.mimeType ?? (await store.mimeType(audioId));
       if (!mime) throw badRequest('AUDIO_NOT_FOUND', 'That voice clip does not exist. Upload it again.');
       return mime;
     },
     recording(audioId) {
       if (!AUDIO_ID.test(audioId)) return Promise.resolve(null);
-      const found = kept.get(audioId);
-      if (found) return Promise.resolve(found);
-      let p = reading.get(audioId);
-      if (!p) {
-        // Every request meanwhile waits for the same read.
-        p = store
-          .get(audioId)
-          .then((r) => {
-            if (!r) return null;
-            keep(audioId, r);
-            return r;
-          })
-          .finally(() => reading.delete(audioId));
-        reading.set(audioId, p);
-      }
-      return p;
+      // Every request meanwhile waits for the same read.
+      return kept.get(audioId);
     },
     async importFiles() {
       const dir = path.join(deps.dataDir, 'announcement-audio');

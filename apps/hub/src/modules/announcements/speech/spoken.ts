@@ -8,6 +8,7 @@
  * (`forget`) or on another hub (speech/index.ts listens to the change feed).
  */
 import type { SpeechLanguage } from '@tsunagu/protocol';
+import { keepBounded, keptReads } from '../../../lib/kept-reads';
 import type { SpeechStore, Spoken } from './store';
 
 /** A clip as served: its bytes and their tag (an HTTP ETag: the same words give the same bytes). */
@@ -40,20 +41,17 @@ interface Entry {
   spoken: Spoken;
 }
 
-/** Map order is insertion order: the first is the oldest. */
-function bounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value!);
-}
-
 export function createSpokenClips(
   store: Pick<SpeechStore, 'spoken' | 'clip'>,
   keyOf: (spoken: Spoken, language: SpeechLanguage) => string | null,
 ): SpokenClips {
   const entries = new Map<number, Entry>();
   const reading = new Map<number, Promise<Entry | undefined>>();
-  const served = new Map<string, ServedClip>();
-  const fetching = new Map<string, Promise<ServedClip | null>>();
+  // Not there yet (an alert sent before its clip was made): asked again next time.
+  const served = keptReads<string, ServedClip>(KEPT_CLIPS, async (key) => {
+    const ogg = await store.clip(key);
+    return ogg ? { data: ogg, etag: `"${key}"` } : null;
+  });
   // Moves on every change: a read that started before one is answered but not kept.
   let generation = 0;
 
@@ -77,7 +75,7 @@ export function createSpokenClips(
           if (reading.get(id) === p) reading.delete(id);
           const e = spoken && { spoken, keys: {} };
           // An announcement that does not exist is not kept: it may be stored in a moment.
-          if (e && started === generation) bounded(entries, id, e, KEPT_ANNOUNCEMENTS);
+          if (e && started === generation) keepBounded(entries, id, e, KEPT_ANNOUNCEMENTS);
           return e;
         },
         (err: unknown) => {
@@ -90,38 +88,18 @@ export function createSpokenClips(
     return p;
   }
 
-  function bytes(key: string): Promise<ServedClip | null> {
-    const kept = served.get(key);
-    if (kept) return Promise.resolve(kept);
-    let p = fetching.get(key);
-    if (!p) {
-      p = store
-        .clip(key)
-        .then((ogg) => {
-          // Not there yet (an alert sent before its clip was made): asked again next time.
-          if (!ogg) return null;
-          const clip = { data: ogg, etag: `"${key}"` };
-          bounded(served, key, clip, KEPT_CLIPS);
-          return clip;
-        })
-        .finally(() => fetching.delete(key));
-      fetching.set(key, p);
-    }
-    return p;
-  }
-
   return {
     clipNow(id, language) {
       const e = entries.get(id);
       const key = e && keyIn(e, language);
-      return key ? served.get(key) : undefined;
+      return key ? served.peek(key) : undefined;
     },
     async clip(id, language) {
       const e = await entry(id);
       const key = e && keyIn(e, language);
-      return key ? bytes(key) : null;
+      return key ? served.get(key) : null;
     },
-    keep: (key, ogg) => bounded(served, key, { data: ogg, etag: `"${key}"` }, KEPT_CLIPS),
+    keep: (key, ogg) => served.keep(key, { data: ogg, etag: `"${key}"` }),
     has: (key) => served.has(key),
     forget(id) {
       generation++;
@@ -133,6 +111,6 @@ export function createSpokenClips(
         reading.delete(id);
       }
     },
-    drop: (key) => void served.delete(key),
+    drop: (key) => served.drop(key),
   };
 }
