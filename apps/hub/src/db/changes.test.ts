@@ -1,6 +1,7 @@
 /**
  * Two hubs' caches on one real PostgreSQL database (db/changes.ts): a session ended on hub A ends on
- * hub B, whose guard had it cached; a change in a unit of work that rolls back is never heard.
+ * hub B, whose guard had it cached; a change in a unit of work that rolls back is never heard;
+ * `heard()` waits until a hub has heard every change committed before it was called.
  */
 
 import { FakeClock } from '../lib/clock';
@@ -9,7 +10,7 @@ import { createSessionGuard, shareSessionEnds } from '../modules/accounts/sessio
 import { createAccountsStore } from '../modules/accounts/store';
 import { createTestDatabase, type TestDatabase } from '../testing/postgres';
 import { until } from '../testing/until';
-import { type Changes, postgresChanges } from './changes';
+import { type Changes, noChanges, postgresChanges } from './changes';
 import { openPostgres, type Pg } from './postgres';
 import { postgresSql, type Sql } from './sql';
 
@@ -70,7 +71,8 @@ describe('caches across hubs on PostgreSQL (ctx.changes)', () => {
           guard?.invalidate();
           log.push(ended);
         },
-        reset: () => void resetsOnB++,
+        // Only B's feed counts (A's connects as well, at about the same moment).
+        reset: () => void (h === b && resetsOnB++),
         onError: (err) => {
           throw err;
         },
@@ -102,5 +104,38 @@ describe('caches across hubs on PostgreSQL (ctx.changes)', () => {
     await a.sql.transaction((tx) => a.changes.notify(tx, 'sessions', JSON.stringify({ sessionId: 100 })));
     await until(() => endedOnB.length === 2);
     expect(endedOnB[1]).toEqual({ sessionId: 100 });
+  });
+
+  it('heard(): resolves once the hub has heard every change committed before, in commit order', async () => {
+    const a = await hub();
+    const b = await hub();
+    const heardOnB: string[] = [];
+    let resetsOnB = 0;
+    b.changes.subscribe('probe', { onChange: (key) => void heardOnB.push(key), onReset: () => void resetsOnB++ });
+    // Before its feed starts, a hub has nothing to hear.
+    await expect(b.changes.heard()).resolves.toBeUndefined();
+    b.changes.start();
+    await until(() => resetsOnB === 1);
+    for (let round = 1; round <= 20; round++) {
+      await a.sql.transaction((tx) => a.changes.notify(tx, 'probe', round));
+      await b.changes.heard();
+      expect(heardOnB.at(-1)).toBe(String(round));
+    }
+    expect(heardOnB).toHaveLength(20);
+    // Another hub's waits are not B's: B hears A's token and goes on waiting for its own.
+    a.changes.subscribe('probe', { onChange: () => undefined, onReset: () => undefined });
+    a.changes.start();
+    await a.changes.heard();
+    expect(heardOnB).toHaveLength(20);
+    // A hub that stops does not leave anyone waiting.
+    const pending = b.changes.heard();
+    await b.changes.stop();
+    await expect(pending).resolves.toBeUndefined();
+  });
+});
+
+describe('one hub on SQLite (noChanges)', () => {
+  it('has heard everything at once', async () => {
+    await expect(noChanges.heard()).resolves.toBeUndefined();
   });
 });

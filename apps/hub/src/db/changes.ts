@@ -6,7 +6,7 @@
  * On SQLite one hub owns the file, so there is no one else to tell: both are no-ops there.
  */
 import type { ChangeFeed } from './change-feed';
-import { listenForChanges } from './change-feed';
+import { listenForChanges, notifyChange } from './change-feed';
 import type { Pg } from './postgres';
 import type { Sql } from './sql';
 
@@ -22,6 +22,12 @@ export interface Changes {
   readonly shared: boolean;
   notify(tx: Sql, channel: string, key: string | number): Promise<void>;
   subscribe(channel: string, handlers: ChangeHandlers): void;
+  /**
+   * Resolves once this hub has heard (and its caches have forgotten) every change committed before
+   * the call: on PostgreSQL a notice of its own sent round the feed (notices come in commit order);
+   * at once on SQLite, or before the feed starts. What a test waits for before it relies on a cache.
+   */
+  heard(): Promise<void>;
   /** Starts listening (PostgreSQL); subscriptions must be made before. */
   start(): void;
   stop(): Promise<void>;
@@ -31,13 +37,23 @@ export const noChanges: Changes = {
   shared: false,
   notify: async () => undefined,
   subscribe: () => undefined,
+  heard: async () => undefined,
   start: () => undefined,
   stop: async () => undefined,
 };
 
+/** The channel of `heard`'s own notices (every hub hears them; only the sender waits for its token). */
+const HEARD_CHANNEL = 'tsunagu_heard';
+
 export function postgresChanges(pg: Pg, options: { retryMs?: number } = {}): Changes {
   const subscribers = new Map<string, ChangeHandlers[]>();
   let feed: ChangeFeed | null = null;
+  const waiting = new Map<string, () => void>();
+  let sent = 0;
+  const hear = (token: string) => {
+    waiting.get(token)?.();
+    waiting.delete(token);
+  };
   return {
     shared: true,
     async notify(tx, channel, key) {
@@ -47,17 +63,31 @@ export function postgresChanges(pg: Pg, options: { retryMs?: number } = {}): Cha
       if (feed) throw new Error(`subscribe to ${channel} before the change feed starts`);
       subscribers.set(channel, [...(subscribers.get(channel) ?? []), handlers]);
     },
+    heard() {
+      if (!feed) return Promise.resolve();
+      const token = `${process.pid}:${++sent}:${Math.random()}`;
+      return new Promise<void>((resolve, reject) => {
+        waiting.set(token, resolve);
+        notifyChange(pg, HEARD_CHANNEL, token).catch((err: unknown) => {
+          waiting.delete(token);
+          reject(err);
+        });
+      });
+    },
     start() {
       if (feed || subscribers.size === 0) return;
       feed = listenForChanges(
         pg,
-        [...subscribers.keys()],
+        [...subscribers.keys(), HEARD_CHANNEL],
         {
           onChange(channel, key) {
+            if (channel === HEARD_CHANNEL) return hear(key);
             for (const h of subscribers.get(channel) ?? []) h.onChange(key);
           },
           onReset() {
             for (const list of subscribers.values()) for (const h of list) h.onReset();
+            // Everything was forgotten: whatever a waiter waited for is heard.
+            for (const token of [...waiting.keys()]) hear(token);
           },
         },
         options,
@@ -65,6 +95,7 @@ export function postgresChanges(pg: Pg, options: { retryMs?: number } = {}): Cha
     },
     async stop() {
       await feed?.stop();
+      for (const token of [...waiting.keys()]) hear(token);
     },
   };
 }

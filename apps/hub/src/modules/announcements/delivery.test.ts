@@ -70,6 +70,9 @@ describe('announcement delivery over real sockets', () => {
     const preview = (target: unknown) =>
       hub.as(cityhall)({ method: 'POST', url: '/api/announcements/preview', payload: { target } });
     await connect(0);
+    // A terminal's presence is stored in the next batch after it connects (terminals/batched.ts):
+    // on PostgreSQL round trips after its connection is answered.
+    await until(async () => (await preview({ type: 'all' })).json().onlineTerminals > 0);
     const all = await preview({ type: 'all' });
     expect(all.json()).toEqual({ households: 3, terminals: 3, onlineTerminals: 1 });
     expect((await preview({ type: 'groups', groups: ['needs_assistance'] })).json()).toMatchObject({ households: 1 });
