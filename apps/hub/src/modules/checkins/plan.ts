@@ -107,16 +107,41 @@ export interface DayWindow {
   closesAt: number;
 }
 
-export function windowFor(plan: Plan, day: string, timeZone: string): DayWindow {
-  const opensAt = zonedInstant(day, plan.opensAt, timeZone);
-  const deadline = zonedInstant(plan.deadline > plan.opensAt ? day : addDays(day, 1), plan.deadline, timeZone);
-  const closesAt = zonedInstant(addDays(day, 1), plan.opensAt, timeZone);
-  const scheduled = plan.enabled && (plan.days & (1 << weekday(day))) !== 0;
-  return { day, scheduled, opensAt, deadline, closesAt };
+/**
+ * The answers of `windowFor` and `dayAt` for the plans asked about lately. The watch scheduler asks
+ * both for every watched household on every tick, and most households share a plan's times (the
+ * city's default): with ten thousand of them, working each out again (time-zone arithmetic) held
+ * the event loop for 0.1 s a tick (issue 17, call routing in the full bench). Each is a pure
+ * function of the plan's times, the day (or instant) and the zone.
+ */
+const MAX_REMEMBERED = 512;
+const windows = new Map<string, Readonly<DayWindow>>();
+const days = new Map<string, string>();
+function remembered<V>(map: Map<string, V>, key: string, work: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = work();
+    if (map.size >= MAX_REMEMBERED) map.clear();
+    map.set(key, v);
+  }
+  return v;
+}
+
+export function windowFor(plan: Plan, day: string, timeZone: string): Readonly<DayWindow> {
+  const key = `${plan.enabled ? 1 : 0}|${plan.days}|${plan.opensAt}|${plan.deadline}|${day}|${timeZone}`;
+  return remembered(windows, key, () => {
+    const opensAt = zonedInstant(day, plan.opensAt, timeZone);
+    const deadline = zonedInstant(plan.deadline > plan.opensAt ? day : addDays(day, 1), plan.deadline, timeZone);
+    const closesAt = zonedInstant(addDays(day, 1), plan.opensAt, timeZone);
+    const scheduled = plan.enabled && (plan.days & (1 << weekday(day))) !== 0;
+    return Object.freeze({ day, scheduled, opensAt, deadline, closesAt });
+  });
 }
 
 /** The check-in day whose window contains instant `t`. */
 export function dayAt(plan: Plan, t: number, timeZone: string): string {
-  const date = localDate(t, timeZone);
-  return t < zonedInstant(date, plan.opensAt, timeZone) ? addDays(date, -1) : date;
+  return remembered(days, `${t}|${plan.opensAt}|${timeZone}`, () => {
+    const date = localDate(t, timeZone);
+    return t < zonedInstant(date, plan.opensAt, timeZone) ? addDays(date, -1) : date;
+  });
 }

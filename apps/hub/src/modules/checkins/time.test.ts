@@ -72,6 +72,34 @@ describe('check-in day windows', () => {
     expect(windowFor(plan, '2026-01-10', tz).scheduled).toBe(false); // Saturday
   });
 
+  it('remembers answers for the same plan times, and only for those (the scheduler asks for every household)', () => {
+    const plan = defaultPlan(1);
+    const again = windowFor(defaultPlan(2), '2026-01-05', tz);
+    expect(windowFor(plan, '2026-01-05', tz)).toBe(again);
+    expect(() => {
+      (again as { deadline: number }).deadline = 0;
+    }).toThrow(TypeError);
+    // Each of the plan's times, its days, whether it is on, the day and the zone make another answer.
+    const variants = [
+      windowFor({ ...plan, opensAt: 60 }, '2026-01-05', tz),
+      windowFor({ ...plan, deadline: 11 * 60 }, '2026-01-05', tz),
+      windowFor({ ...plan, days: 0b0111110 }, '2026-01-04', tz),
+      windowFor({ ...plan, enabled: false }, '2026-01-05', tz),
+      windowFor(plan, '2026-01-06', tz),
+      windowFor(plan, '2026-01-05', 'UTC'),
+    ];
+    expect(variants.map((w) => [w.opensAt - again.opensAt, w.deadline - again.deadline, w.scheduled])).toEqual([
+      [60 * 60_000, 0, true],
+      [0, 60 * 60_000, true],
+      [-86_400_000, -86_400_000, false],
+      [0, 0, false],
+      [86_400_000, 86_400_000, true],
+      [9 * 3_600_000, 9 * 3_600_000, true],
+    ]);
+    expect(dayAt(plan, jst(5, 23, 59), tz)).toBe('2026-01-05');
+    expect(dayAt({ ...plan, opensAt: 24 * 60 - 1 }, jst(5, 23, 58), tz)).toBe('2026-01-04');
+  });
+
   it('refuses reminders that would fall before the window opens', () => {
     expect(() =>
       planFromBody(
