@@ -54,6 +54,10 @@ export function postgresChanges(pg: Pg, options: { retryMs?: number } = {}): Cha
     waiting.get(token)?.();
     waiting.delete(token);
   };
+  // Everything was forgotten (the feed reconnected) or nothing more will come (stopped).
+  const hearAll = () => {
+    for (const token of [...waiting.keys()]) hear(token);
+  };
   return {
     shared: true,
     async notify(tx, channel, key) {
@@ -86,8 +90,7 @@ export function postgresChanges(pg: Pg, options: { retryMs?: number } = {}): Cha
           },
           onReset() {
             for (const list of subscribers.values()) for (const h of list) h.onReset();
-            // Everything was forgotten: whatever a waiter waited for is heard.
-            for (const token of [...waiting.keys()]) hear(token);
+            hearAll();
           },
         },
         options,
@@ -95,7 +98,7 @@ export function postgresChanges(pg: Pg, options: { retryMs?: number } = {}): Cha
     },
     async stop() {
       await feed?.stop();
-      for (const token of [...waiting.keys()]) hear(token);
+      hearAll();
     },
   };
 }

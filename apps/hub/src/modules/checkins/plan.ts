@@ -10,6 +10,7 @@
  */
 import { ACTIVITY_KINDS, type ActivityKind, type CheckinPlan, type CheckinPlanBody } from '@tsunagu/protocol';
 import { badRequest } from '../../lib/errors';
+import { keepBounded } from '../../lib/kept-reads';
 import { addDays, formatLocalTime, localDate, parseLocalTime, weekday, zonedInstant } from './time';
 
 export interface Plan {
@@ -121,8 +122,7 @@ function remembered<V>(map: Map<string, V>, key: string, work: () => V): V {
   let v = map.get(key);
   if (v === undefined) {
     v = work();
-    if (map.size >= MAX_REMEMBERED) map.clear();
-    map.set(key, v);
+    keepBounded(map, key, v, MAX_REMEMBERED);
   }
   return v;
 }
