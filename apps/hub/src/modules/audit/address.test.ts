@@ -30,7 +30,7 @@ describe('audit rows carry the caller’s address', () => {
     const body = fs.readFileSync(path.join(__dirname, '../announcements/testdata/earthquake.cap'));
     // City hall binds each key to its CAP sender.
     const sender = /<sender>([^<]+)</.exec(body.toString('utf8'))![1]!;
-    (hub.capabilities.announcements as AnnouncementsService).setSenderPolicy(
+    await (hub.capabilities.announcements as AnnouncementsService).setSenderPolicy(
       id,
       { capSender: sender, publish: 'auto' },
       'test',

@@ -124,7 +124,7 @@ describe('POST /api/cap with signatures', () => {
     });
     const svc = hub.capabilities.announcements as AnnouncementsService;
     const created = await hub.services.accounts.createApiKey('prefecture', 'cityhall', null);
-    svc.setSenderPolicy(created.id, { capSender: 'bousai@pref.example.jp', publish: 'auto' }, 'test');
+    await svc.setSenderPolicy(created.id, { capSender: 'bousai@pref.example.jp', publish: 'auto' }, 'test');
     const post = (xml: string) =>
       as(hub, { bearer: created.key })({
         method: 'POST',
