@@ -16,7 +16,7 @@ import { type LatencySummary, slope } from '../sim/stats';
 import { TERMINAL_WEB_DIR, terminalBundleSize, terminalStart } from './browser';
 import { runCheckinsBench } from './checkins';
 import { runDisasterBench } from './disaster';
-import type { MemoryReading } from './ipc';
+import type { CpuReading, MemoryReading } from './ipc';
 import { benchLog, machine } from './machine';
 import { runMemoryBench } from './memory';
 import { runNodesBench } from './nodes';
@@ -99,6 +99,8 @@ function parse(argv: string[]): BenchOptions {
     else if (a === '--help' || a === '-h') {
       console.log(
         'npm run bench [-- --quick] [--no-browser] [--out DIR]   (writes DIR/benchmarks.json and DIR/benchmarks.md)\n' +
+          "npm run bench -- --profile DIR   (the full run with the hub's and the fleet's CPU profile of each stage:\n" +
+          '       fan-out, check-ins, call routing; writes data/bench/, not docs/: the profiler slows the hub)\n' +
           'npm run bench -- --only disaster [--terminals N] [--profile DIR]\n' +
           "      (voice, emergency + clip fan-out, JMA POST; issues 14 and 15; --profile writes the hub's CPU profile\n" +
           '       of the emergency with its voice to DIR, read it with node tools/fleet/dist/bench/profile-top.js)\n' +
@@ -190,6 +192,23 @@ async function main() {
   if (results.machine.cores < 2) results.notes.push('Only one core: hub and fleet shared it.');
   const hubCore = results.machine.cores >= 2 ? 0 : null;
   const fleetCore = results.machine.cores >= 2 ? 1 : null;
+  // `--profile DIR` on the full run: the hub's and the fleet's CPU profiles of each measured stage
+  // (DIR/hub-STAGE.cpuprofile, DIR/fleet-STAGE.cpuprofile), and how busy each process was over it.
+  const stage = async <T>(name: string, procs: { label: string; p: Spawned }[], work: () => Promise<T>) => {
+    if (!options.profile) return work();
+    const dir = options.profile;
+    fs.mkdirSync(dir, { recursive: true });
+    const before = await Promise.all(procs.map(({ p }) => p.call<CpuReading>('cpu')));
+    for (const { p } of procs) await p.call('profileStart');
+    const out = await work();
+    const after = await Promise.all(procs.map(({ p }) => p.call<CpuReading>('cpu')));
+    for (const [i, { label, p }] of procs.entries()) {
+      const file = await p.call<string>('profileStop', { file: path.join(dir, `${label}-${name}.cpuprofile`) });
+      const busy = (after[i]!.cpuMs - before[i]!.cpuMs) / (after[i]!.wallMs - before[i]!.wallMs);
+      log(`${name}: ${label} ${Math.round(busy * 100)} % of a core over the stage (profiled); ${file}`);
+    }
+    return out;
+  };
   log(
     `machine: ${results.machine.cpuModel}, ${results.machine.cores} cores, load ${results.machine.loadAverageAtStart}`,
   );
@@ -232,6 +251,10 @@ async function main() {
     log(`hub pid ${hub.pid} on core ${hubCore} at ${hubUrl}`);
     fleet = await startFleetProcess(fleetCore);
     log(`fleet pid ${fleet.pid} on core ${fleetCore}`);
+    const both = () => [
+      { label: 'hub', p: hub! },
+      { label: 'fleet', p: fleet! },
+    ];
     // WebSocket from the start: the terminal's default handshake (long-polling, then upgrade) is
     // several HTTP requests per terminal and, from one Node process, ~6× slower to open — ten
     // thousand of them would not fit the ten minutes. Tests and `npm run sim` use the default.
@@ -260,7 +283,9 @@ async function main() {
       const reading = await hub.call<MemoryReading>('memory');
       results.memory.hub.push({ n: c.connected, reading });
       log(`hub memory at ${c.connected}: rss ${mb(reading.rss)}, heap ${mb(reading.heapUsed)}`);
-      const f = await fleet.call<FanoutResult>('fanout', { apiKey: prepared.apiKey });
+      const f = await stage(`fanout-${n}`, both(), () =>
+        fleet!.call<FanoutResult>('fanout', { apiKey: prepared.apiKey }),
+      );
       log(
         `fan-out ${n}: p50 ${f.receive.p50} p99 ${f.receive.p99} max ${f.receive.max} ms; all stored ${Math.round(f.allStoredMs)} ms; missing ${f.missing}`,
       );
@@ -297,19 +322,20 @@ async function main() {
 
     // ---- 4: check-ins through the socket path
     log(`check-ins: ${sizes.checkinConcurrency} terminals in a closed loop for ${sizes.checkinMs} ms (saturation)…`);
-    const saturation = await fleet.call<CheckinLoadResult>('checkins', {
-      concurrency: sizes.checkinConcurrency,
-      durationMs: sizes.checkinMs,
-    });
+    const saturation = await stage('checkins-saturated', both(), () =>
+      fleet!.call<CheckinLoadResult>('checkins', {
+        concurrency: sizes.checkinConcurrency,
+        durationMs: sizes.checkinMs,
+      }),
+    );
     log(
       `check-ins saturated: ${saturation.perSecond}/s, p99 ${saturation.latency.p99} ms, failed ${saturation.failed}`,
     );
     const rate = Math.max(1, raw.perSecond);
     log(`check-ins: ${rate}/s arriving (the raw rate) for ${sizes.checkinMs} ms…`);
-    const checkins = await fleet.call<CheckinLoadResult>('checkinsAtRate', {
-      perSecond: rate,
-      durationMs: sizes.checkinMs,
-    });
+    const checkins = await stage('checkins-rate', both(), () =>
+      fleet!.call<CheckinLoadResult>('checkinsAtRate', { perSecond: rate, durationMs: sizes.checkinMs }),
+    );
     log(
       `check-ins at the raw rate: ${checkins.perSecond}/s done, p99 ${checkins.latency.p99} ms, failed ${checkins.failed}`,
     );
@@ -330,7 +356,7 @@ async function main() {
     }
 
     // ---- 3: call routing (last on the hub: an overloaded router must not disturb the other figures)
-    const calls = await runCallLoad(fleet, prepared, sizes, log);
+    const calls = await stage('calls', both(), () => runCallLoad(fleet!, prepared, sizes, log));
     log(
       `calls: ${calls.rang}/${calls.callers} rang; request → ring p50 ${calls.requestToRing.p50} p99 ${calls.requestToRing.p99} ms`,
     );
@@ -410,10 +436,16 @@ async function main() {
   const load = fs.existsSync('/proc/loadavg') ? fs.readFileSync('/proc/loadavg', 'utf8').trim() : '';
   if (load) results.notes.push(`Load average at the end: ${load}.`);
   console.log(`\n${renderTable(results)}\n`);
-  const official = !options.quick && options.terminals === null;
+  const official = !options.quick && options.terminals === null && options.profile === null;
   const out = options.out ?? path.join(ROOT, official ? 'docs' : 'data/bench');
   fs.mkdirSync(out, { recursive: true });
-  const suffix = official ? '' : options.quick ? '-quick' : `-${options.terminals}`;
+  const suffix = official
+    ? ''
+    : options.quick
+      ? '-quick'
+      : options.terminals === null
+        ? '-profiled'
+        : `-${options.terminals}`;
   fs.writeFileSync(path.join(out, `benchmarks${suffix}.json`), `${JSON.stringify(results, null, 2)}\n`);
   if (official) {
     const page = path.join(out, 'benchmarks.md');
