@@ -38,7 +38,11 @@ export function createPresence(
     const { alerts } = outbox;
     let next = Number.POSITIVE_INFINITY;
     const byDistrict = new Map<number, WatchedHousehold[]>();
-    for (const h of watched) byDistrict.set(h.districtId, [...(byDistrict.get(h.districtId) ?? []), h]);
+    for (const h of watched) {
+      const members = byDistrict.get(h.districtId);
+      if (members) members.push(h);
+      else byDistrict.set(h.districtId, [h]);
+    }
     const offlineSince = (h: WatchedHousehold) => Math.max(h.lastSeenAt ?? h.enrolledAt, startedAt);
     const isOffline = (h: WatchedHousehold) => !h.online && deps.connectedCount(h.terminalId) === 0;
 
