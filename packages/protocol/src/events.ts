@@ -273,8 +273,8 @@ export const staffWire = {
     'watch:alertRaised': notification(WatchAlert, ex.watchAlert),
     /** An alert this watcher can see changed (acknowledged, escalated, resolved, all clear). */
     'watch:alertUpdated': notification(WatchAlert, { ...ex.watchAlert, level: 2 }),
-    /** A household on this watcher's board changed (check-in, mood, presence). */
-    'watch:boardChanged': notification(BoardChanged, { householdId: 7 }),
+    /** Households on this watcher's board changed (check-in, mood, presence): one message per turn of the hub. */
+    'watch:boardChanged': notification(BoardChanged, { householdIds: [7, 12] }),
     /** City hall: a plan test started, moved a step or ended. */
     'watch:planTestChanged': notification(PlanTest, { ...ex.planTest, alertId: 41 }),
     /** City hall: a readiness check changed status (storage banner, system status page). */

@@ -170,7 +170,8 @@ export const ResolveAlertPayload = Closed({
   note: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 export type ResolveAlertPayload = Static<typeof ResolveAlertPayload>;
-export const BoardChanged = Type.Object({ householdId: Id });
+/** Households whose row on the board changed, in one turn of the hub (a watcher hears only theirs). */
+export const BoardChanged = Type.Object({ householdIds: Type.Array(Id) });
 
 /** The resident's own request for help, as the terminal shows and says it. */
 export const HelpStatus = Type.Object({

@@ -61,6 +61,34 @@ export function createNotifier(
     return m ? ((await deps.userName(Number(m[1]))) ?? m[2]!) : null;
   }
 
+  // The board's changed rows go out once per turn of the event loop, as one message: a morning's
+  // check-ins come thousands a second, and each message made every open board reload (and cost the
+  // hub a watchers read and a broadcast per check-in, issue 17). City hall hears every household;
+  // each watcher not in city hall's room, the households they watch.
+  let boardPending = new Set<number>();
+  function boardChanged(householdId: number) {
+    if (boardPending.size === 0) setImmediate(sendBoard);
+    boardPending.add(householdId);
+  }
+  async function sendBoard() {
+    const householdIds = [...boardPending];
+    boardPending = new Set();
+    try {
+      const cityhall = rooms.role('cityhall');
+      staff.to(cityhall).emit('watch:boardChanged', { householdIds });
+      const byUser = new Map<number, number[]>();
+      for (const w of await households.watcherUsersOf(householdIds)) {
+        const watched = byUser.get(w.userId);
+        if (watched) watched.push(w.householdId);
+        else byUser.set(w.userId, [w.householdId]);
+      }
+      for (const [userId, watched] of byUser)
+        staff.to(rooms.user(userId)).except(cityhall).emit('watch:boardChanged', { householdIds: watched });
+    } catch (err) {
+      ctx.log.warn({ err, households: householdIds.length }, 'watch board changes not sent to staff');
+    }
+  }
+
   async function toDto(a: AlertRecord): Promise<WatchAlert> {
     return {
       id: a.id,
@@ -206,10 +234,7 @@ export function createNotifier(
       });
     },
     board(outbox, householdId) {
-      outbox.push(async () => {
-        const watchers = (await households.watchersOf(householdId)).map((w) => rooms.user(w.userId));
-        staff.to([rooms.role('cityhall'), ...watchers]).emit('watch:boardChanged', { householdId });
-      });
+      outbox.push(() => boardChanged(householdId));
     },
     terminalStatus(outbox, householdId) {
       outbox.push(async () =>
