@@ -93,6 +93,10 @@ const hubSuitePaths = () => {
 
 module.exports = {
   maxWorkers: 2,
+  // A worker keeps what earlier test files left behind (modules, hubs' caches): in two fresh-clone
+  // runs it reached V8's heap limit on announcements/scale.test.ts (10,000 households), which
+  // passes alone. A worker over this size after a test file is replaced before the next one.
+  workerIdleMemoryLimit: '1GB',
   // Browser tests start a hub and Chromium; per-project testTimeout is not honoured by jest.
   testTimeout: 60000,
   projects: [

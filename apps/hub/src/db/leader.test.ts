@@ -2,6 +2,11 @@ import { type TestDatabase, withTestDatabase } from '../testing/postgres';
 import { until } from '../testing/until';
 import { electLeader, lockKey } from './leader';
 
+// pg_locks shows the whole server's locks, and other test files' hubs (other databases on the same
+// server) hold advisory locks of their own: only this test's database counts.
+const THIS_DATABASE =
+  "locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
 describe('leader election on PostgreSQL', () => {
   let t: TestDatabase;
   withTestDatabase((made) => (t = made));
@@ -18,7 +23,7 @@ describe('leader election on PostgreSQL', () => {
 
     // The leading hub's connection dies (a killed process, a cut network): PostgreSQL frees the lock.
     const holder = await t.pg.query<{ pid: number }>(
-      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1::bigint",
+      `SELECT pid FROM pg_locks WHERE ${THIS_DATABASE} AND granted AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
       [lockKey('watch-ladder')],
     );
     expect(holder.rows).toHaveLength(1);
@@ -31,7 +36,7 @@ describe('leader election on PostgreSQL', () => {
     await b.stop();
     await until(() => a.leader);
     await Promise.all([a.stop(), other.stop()]);
-    const locks = await t.pg.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'");
+    const locks = await t.pg.query(`SELECT 1 FROM pg_locks WHERE ${THIS_DATABASE}`);
     expect(locks.rowCount).toBe(0);
   });
 });
