@@ -94,6 +94,34 @@ export function command<T>(socket: Socket, event: string, payload: unknown, time
   });
 }
 
+/**
+ * Receipts wait until this process has had a turn of its event loop in which no announcement
+ * arrived. Every virtual terminal here shares one event loop, where a real terminal has its own
+ * CPU: a receipt written while other terminals' copies are still arriving delays their reception
+ * times, and the bare-WebSocket baseline sends nothing back. The hub still gets every receipt the
+ * moment a fan-out's arrivals stop.
+ */
+const receiptsDue: (() => void)[] = [];
+let arrivedThisTurn = false;
+let receiptsArmed = false;
+function receiptAfterArrivals(send: () => void) {
+  receiptsDue.push(send);
+  arrivedThisTurn = true;
+  if (!receiptsArmed) {
+    receiptsArmed = true;
+    setImmediate(sendReceiptsWhenQuiet);
+  }
+}
+function sendReceiptsWhenQuiet() {
+  if (arrivedThisTurn) {
+    arrivedThisTurn = false;
+    setImmediate(sendReceiptsWhenQuiet);
+    return;
+  }
+  receiptsArmed = false;
+  for (const send of receiptsDue.splice(0)) send();
+}
+
 export class VirtualTerminal {
   readonly socket: Sock;
   readonly identity: TerminalIdentity;
@@ -166,9 +194,7 @@ export class VirtualTerminal {
       const at = performance.now();
       this.seen.set(a.id, at);
       rec.announcement?.(this, a, at, via);
-      // After this turn's other arrivals: in the fleet all terminals share one event loop, and a
-      // receipt sent inline would delay (and so inflate) the next terminal's reception time.
-      if (options.receipts !== false) setImmediate(() => void this.receipt(a.id));
+      if (options.receipts !== false) receiptAfterArrivals(() => void this.receipt(a.id));
     };
     s.on('announcement:published', (a) => received(a, 'live'));
     s.on('announcement:sync', (p: AnnouncementSync) => {
