@@ -35,7 +35,10 @@ export async function runCheckinsBench(options: { terminals: number; out: string
     await new Promise((r) => setTimeout(r, 2000));
     const hub = city.hub!;
     const fleet = city.fleets[0]!;
-    if (options.profile) await hub.call('profileStart');
+    if (options.profile) {
+      await hub.call('profileStart');
+      await hub.call('allocationsStart');
+    }
     const concurrency = Math.min(sizes.checkinConcurrency, total);
     const saturation = await fleet.call<CheckinLoadResult>('checkins', { concurrency, durationMs: sizes.checkinMs });
     log(
@@ -53,6 +56,8 @@ export async function runCheckinsBench(options: { terminals: number; out: string
       fs.mkdirSync(options.profile, { recursive: true });
       const file = await hub.call('profileStop', { file: path.join(options.profile, 'hub-checkins.cpuprofile') });
       log(`hub CPU profile: ${file}`);
+      const sampled = path.join(options.profile, 'hub-checkins.heapprofile');
+      log(`hub allocations (sampled): ${await hub.call('allocationsStop', { file: sampled })}`);
     }
     const result = {
       startedAt: new Date(Date.now() - (performance.now() - city.started)).toISOString(),
