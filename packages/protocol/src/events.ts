@@ -175,7 +175,10 @@ export const terminalWire = {
     'checkin:reminder': notification(CheckinReminder, ex.checkinReminder),
     /** City hall's plan test ended (cancelled, checked in, resolved): a test reminder goes away. */
     'checkin:testEnded': notification(PlanTestEnded, { testId: 5 }),
-    /** Today's check-in status changed (sent on connect, after a check-in, at a new day). */
+    /**
+     * Today's check-in status (sent on connect, at a new day, and after a check-in to the household's
+     * other sockets: the one that checked in has its receipt).
+     */
     'checkin:statusChanged': notification(CheckinStatus, ex.checkinStatus),
     /** Acknowledge with `order:ack` once shown; unacknowledged messages are sent again on reconnect. */
     'order:message': notification(OrderMessage, { messageId: 61, kind: 'confirm_request', order: ex.order }),

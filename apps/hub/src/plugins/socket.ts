@@ -96,6 +96,11 @@ export interface HubSockets {
   terminalCommand: CommandRegistrar<Terminal>;
   /** Called for each socket that disconnects, after Socket.IO has removed it from its rooms. */
   onTerminalDisconnect(handler: (ctx: SocketContext<Terminal>) => void): void;
+  /**
+   * Whether a terminal room may hold a socket other than `socketId`: with several hubs always (one
+   * may be on another hub); on one hub, from the room's members here.
+   */
+  othersInTerminalRoom(room: string, socketId: string): boolean;
   /** Closes the staff sockets of ended sessions at once (sign-out, disable, password change or reset). */
   endStaffSessions(ended: { userId?: number; sessionId?: number; exceptSessionId?: number }): void;
   /** Closes every staff socket whose session is no longer live (expired, or ended by another process). */
@@ -403,6 +408,11 @@ export function createSockets(
       byNamespace.get(TERMINAL_NAMESPACE)!.set(event, entry);
     },
     onTerminalDisconnect: (h) => terminalDisconnects.push(h),
+    othersInTerminalRoom(room, socketId) {
+      if (deps.cluster) return true;
+      const members = terminals.adapter.rooms.get(room);
+      return members !== undefined && (members.size > 1 || !members.has(socketId));
+    },
     endStaffSessions(ended) {
       for (const socket of [...staff.sockets.values()]) {
         const p = principalOf(socket);

@@ -28,8 +28,11 @@ export interface Notifier {
   updated(outbox: Outbox, alertId: number): void;
   /** The household's row on the watchers' board changed. */
   board(outbox: Outbox, householdId: number): void;
-  /** The household's terminal shows today's check-in status again. */
-  terminalStatus(outbox: Outbox, householdId: number): void;
+  /**
+   * The household's terminals hear today's check-in status. `except`: the socket that checked in,
+   * which has its answer in the ack; then only the household's other sockets hear it.
+   */
+  terminalStatus(outbox: Outbox, householdId: number, except?: string): void;
   /** Someone acknowledged or resolved it: pending notifications stop, a resident's help screen says who. */
   settled(outbox: Outbox, alertId: number, state: 'acknowledged' | 'resolved', actor: string): void;
   /** The household's open help request from its terminal, as the terminal shows it; null when none. */
@@ -236,12 +239,17 @@ export function createNotifier(
     board(outbox, householdId) {
       outbox.push(() => boardChanged(householdId));
     },
-    terminalStatus(outbox, householdId) {
-      outbox.push(async () =>
-        ctx.sockets.terminals
-          .to(rooms.household(householdId))
-          .emit('checkin:statusChanged', await deps.plans.status(householdId)),
-      );
+    terminalStatus(outbox, householdId, except) {
+      outbox.push(async () => {
+        const room = rooms.household(householdId);
+        // Nothing to send when the terminal that checked in is the household's only socket: the
+        // status read and a broadcast per check-in were a third of the hub's time at a morning's
+        // peak (issue 17), and the ack has already told it the check-in counted.
+        if (except !== undefined && !ctx.sockets.othersInTerminalRoom(room, except)) return;
+        const status = await deps.plans.status(householdId);
+        const to = ctx.sockets.terminals.to(room);
+        (except === undefined ? to : to.except(except)).emit('checkin:statusChanged', status);
+      });
     },
   };
 }

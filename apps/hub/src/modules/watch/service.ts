@@ -52,7 +52,13 @@ import type { AlertRecord } from './store';
 export type { WatchOptions } from './parts';
 
 export interface WatchService {
-  submitCheckin(householdId: number, terminalId: number | null, payload: CheckinSubmit): Promise<CheckinReceipt>;
+  /** `from`: the socket it came by (its answer is the receipt; the household's other sockets hear the status). */
+  submitCheckin(
+    householdId: number,
+    terminalId: number | null,
+    payload: CheckinSubmit,
+    from?: string,
+  ): Promise<CheckinReceipt>;
   status(householdId: number): Promise<CheckinStatus>;
   planFor(householdId: number): Promise<Plan>;
   savePlan(plan: Plan, by: string): Promise<void>;

@@ -9,7 +9,13 @@ import { DEFAULT_MAX_CHECKIN_AGE_MS, iso, type Plans, type WatchContext, type Wa
 import type { WatchStore } from './store';
 
 export interface Signs {
-  submitCheckin(householdId: number, terminalId: number | null, payload: CheckinSubmit): Promise<CheckinReceipt>;
+  /** `from`: the socket it came by (its answer is the receipt; the household's others hear the status). */
+  submitCheckin(
+    householdId: number,
+    terminalId: number | null,
+    payload: CheckinSubmit,
+    from?: string,
+  ): Promise<CheckinReceipt>;
   /** Any other activity that may count as a sign of life (a call, an order, an acknowledgement…). */
   record(householdId: number, kind: ActivityKind, at: number): Promise<void>;
   writer: CheckinWriter;
@@ -46,7 +52,7 @@ export function createSigns(
     );
   }
 
-  async function afterSignOfLife(outbox: Outbox, householdId: number, kind: ActivityKind, at: number) {
+  async function afterSignOfLife(outbox: Outbox, householdId: number, kind: ActivityKind, at: number, from?: string) {
     const { alerts } = outbox;
     for (const a of await closable(alerts, householdId, kind, at)) {
       const now = ctx.clock.now();
@@ -64,7 +70,7 @@ export function createSigns(
       }
     }
     notify.board(outbox, householdId);
-    if (kind === 'checkin') notify.terminalStatus(outbox, householdId);
+    if (kind === 'checkin') notify.terminalStatus(outbox, householdId, from);
   }
 
   // Signs of life other than check-ins (an answered call, a confirmed order…) made in one turn of
@@ -105,7 +111,7 @@ export function createSigns(
         if (signs.length === 1) setImmediate(recordSigns);
       }),
 
-    async submitCheckin(householdId, terminalId, payload) {
+    async submitCheckin(householdId, terminalId, payload, from) {
       const now = ctx.clock.now();
       const pressedAt = Date.parse(payload.pressedAt);
       if (Number.isNaN(pressedAt)) throw badRequest('VALIDATION_FAILED', 'pressedAt is not a valid time.');
@@ -127,11 +133,11 @@ export function createSigns(
         // delayed, the next group commit), only the board and the terminal told. Closing re-reads
         // the alerts inside the unit of work.
         if ((await closable(deps.alerts, householdId, 'checkin', outcome.at)).length > 0)
-          await notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at));
+          await notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at, from));
         else
           await notify.send((outbox) => {
             notify.board(outbox, householdId);
-            notify.terminalStatus(outbox, householdId);
+            notify.terminalStatus(outbox, householdId, from);
           });
         ctx.events.emit('household.activity', { householdId, kind: 'checkin', at: outcome.at });
       } else if (outcome.moodChanged) {

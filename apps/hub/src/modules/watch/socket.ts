@@ -24,9 +24,9 @@ export function registerWatchSockets(
       if (help) socket.emit('help:statusChanged', help);
     })().catch((err: unknown) => ctx.log.error({ err }, 'watch: the status on connect failed'));
   });
-  ctx.sockets.terminalCommand('checkin:submit', { access: 'terminal' }, (payload, { principal }) => {
+  ctx.sockets.terminalCommand('checkin:submit', { access: 'terminal' }, (payload, { principal, socket }) => {
     const t = terminalOf(principal);
-    return service.submitCheckin(t.householdId, t.terminalId, payload);
+    return service.submitCheckin(t.householdId, t.terminalId, payload, socket.id);
   });
   ctx.sockets.terminalCommand('checkin:status', { access: 'terminal' }, (_payload, { principal }) =>
     service.status(terminalOf(principal).householdId),

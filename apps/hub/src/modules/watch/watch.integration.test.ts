@@ -9,6 +9,7 @@ import type { FakeClock } from '../../lib/clock';
 import { eachFakeClockHub, jst } from '../../testing/fake-clock';
 import { emitAck, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
 import { TEST_ENGINE } from '../../testing/test-engine';
+import { until } from '../../testing/until';
 import type { WatchService } from './service';
 
 // Hashing the fixture's passwords is slow on a shared CI machine.
@@ -72,7 +73,14 @@ describe('watch over real sockets', () => {
     const { socket: watcher } = await staff('watcher');
     const board = nextEvent<{ householdIds: number[] }>(watcher, 'watch:boardChanged');
     const key = randomUUID();
-    const statusChanged = nextEvent<CheckinStatus>(terminal, 'checkin:statusChanged');
+    // The same household on a second socket (another screen of it) hears the new status; the
+    // socket that checked in has its answer in the ack and is not sent it again.
+    // (Each socket is also sent the status on connect, not yet checked in, whenever it arrives.)
+    const second = await hub.connectTerminal(credential);
+    const toSecond: CheckinStatus[] = [];
+    second.on('checkin:statusChanged', (st: CheckinStatus) => toSecond.push(st));
+    const toSender: CheckinStatus[] = [];
+    terminal.on('checkin:statusChanged', (st: CheckinStatus) => toSender.push(st));
     const r = await emitAck<Ack<CheckinReceipt>>(terminal, 'checkin:submit', {
       idempotencyKey: key,
       pressedAt: new Date(clock.now()).toISOString(),
@@ -83,7 +91,9 @@ describe('watch over real sockets', () => {
       n: 1,
     });
     expect(await board).toEqual({ householdIds: [hub.fixture.households[0]] });
-    expect(await statusChanged).toMatchObject({ checkedIn: true });
+    await until(() => toSecond.some((st) => st.checkedIn));
+    expect(toSender.filter((st) => st.checkedIn)).toEqual([]);
+    second.disconnect();
     const mood = await emitAck<Ack<CheckinReceipt>>(terminal, 'checkin:submit', {
       idempotencyKey: key,
       pressedAt: new Date(clock.now()).toISOString(),
@@ -91,6 +101,28 @@ describe('watch over real sockets', () => {
     });
     expect(mood).toMatchObject({ ok: true, data: { duplicate: true, mood: 'good' } });
     expect(await hub.ctx.sql.get('SELECT COUNT(*) AS n FROM checkins')).toEqual({ n: 1 });
+  });
+
+  it('a household’s only socket is not sent the status after its own check-in (the ack answers it)', async () => {
+    terminal.disconnect();
+    const only = hub.terminalSocket(credential);
+    const toOnly: CheckinStatus[] = [];
+    only.on('checkin:statusChanged', (st: CheckinStatus) => toOnly.push(st));
+    await until(() => toOnly.length === 1); // its status on connect
+    const room = `household:${hub.fixture.households[0]}`;
+    await until(() => hub.ctx.sockets.terminals.adapter.rooms.get(room)?.size === 1);
+    const r = await emitAck<Ack<CheckinReceipt>>(only, 'checkin:submit', {
+      idempotencyKey: randomUUID(),
+      pressedAt: new Date(clock.now()).toISOString(),
+    });
+    expect(r).toMatchObject({ ok: true, data: { duplicate: false } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(toOnly).toHaveLength(1);
+    // Asked, it has the status of today.
+    expect(await emitAck<Ack<CheckinStatus>>(only, 'checkin:status', {})).toMatchObject({
+      ok: true,
+      data: { checkedIn: true },
+    });
   });
 
   it('refuses bad check-in payloads with a stable code', async () => {
