@@ -132,7 +132,8 @@ export function createSigns(
         // Nearly always nothing to close: then no unit of work of its own (it queued behind, and
         // delayed, the next group commit), only the board and the terminal told. Closing re-reads
         // the alerts inside the unit of work.
-        if ((await closable(deps.alerts, householdId, 'checkin', outcome.at)).length > 0)
+        const plan = await plans.planFor(householdId);
+        if (plan.signsOfLife.includes('checkin') && (await deps.alerts.hasClosableMissed(householdId, outcome.at)))
           await notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at, from));
         else
           await notify.send((outbox) => {

@@ -96,6 +96,23 @@ describe.each(ENGINES)('watch stores on %s', (engine) => {
     );
   });
 
+  it('says whether a sign of life at a moment could close an open missed check-in or call', async () => {
+    expect(await alerts.hasClosableMissed(household, 10_000)).toBe(false);
+    const id = (await alerts.create(missed('2026-01-05', { sinceAt: 5000 })))!;
+    expect(await alerts.hasClosableMissed(household, 4999)).toBe(false); // before it was missed
+    expect(await alerts.hasClosableMissed(household, 5000)).toBe(true);
+    expect(await alerts.hasClosableMissed(household + 1, 5000)).toBe(false);
+    await alerts.acknowledge(id, 6000, 'user:1:a');
+    expect(await alerts.hasClosableMissed(household, 6000)).toBe(true); // acknowledged, still open
+    await alerts.resolve(id, 7000, 'user:1:a', 'phoned_fine', '');
+    expect(await alerts.hasClosableMissed(household, 8000)).toBe(false);
+    // Other kinds are not closed by a sign of life.
+    await alerts.create(missed('2026-01-06', { kind: 'concern', day: null, sinceAt: null }));
+    expect(await alerts.hasClosableMissed(household, 9000)).toBe(false);
+    await alerts.create(missed('2026-01-06', { kind: 'missed_call', day: null, sinceAt: null }));
+    expect(await alerts.hasClosableMissed(household, 9000)).toBe(true);
+  });
+
   it('lists by state and household, newest first, and finds district outages', async () => {
     const a = (await alerts.create(missed('2026-01-05')))!;
     const b = (await alerts.create({ ...missed('x'), kind: 'concern', day: null, openedAt: 2000 }))!;

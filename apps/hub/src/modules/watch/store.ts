@@ -105,6 +105,11 @@ export interface WatchStore {
   markPossibleOutage(id: number): Promise<boolean>;
   /** Unresolved alerts of a household, optionally of one kind. */
   activeForHousehold(householdId: number, kind?: AlertKind): Promise<AlertRecord[]>;
+  /**
+   * Whether the household has an unresolved missed-check-in or missed-call alert that a sign of
+   * life at `at` could close (one indexed look, for the check-in's path: nearly always none).
+   */
+  hasClosableMissed(householdId: number, at: number): Promise<boolean>;
   activeDistrictOutage(districtId: number): Promise<AlertRecord | undefined>;
   activeDistrictOutages(): Promise<AlertRecord[]>;
   /** Unresolved alerts whose next escalation is due at or before `now`. */
@@ -286,6 +291,12 @@ export function createWatchStore(sql: Sql): WatchStore {
       (await records("WHERE a.household_id = ? AND a.state <> 'resolved' ORDER BY a.id", [h])).filter(
         (a) => !kind || a.kind === kind,
       ),
+    hasClosableMissed: async (h, at) =>
+      (await sql.get(
+        `SELECT 1 AS found FROM watch_alerts WHERE household_id = ? AND state <> 'resolved'
+           AND kind IN ('missed_checkin', 'missed_call') AND (since_at IS NULL OR since_at <= ?) LIMIT 1`,
+        [h, at],
+      )) !== undefined,
     activeDistrictOutage: (d) =>
       record("WHERE a.kind = 'district_outage' AND a.district_id = ? AND a.state <> 'resolved' ORDER BY a.id LIMIT 1", [
         d,
