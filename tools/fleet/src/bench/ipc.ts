@@ -91,10 +91,18 @@ export async function memoryAfterGc(): Promise<MemoryReading> {
 export function cpuHandlers() {
   let profiler: Session | null = null;
   let allocations: Session | null = null;
+  const session = () => {
+    const s = new Session();
+    s.connect();
+    return s;
+  };
+  const written = (profile: unknown, file: string) => {
+    fs.writeFileSync(file, JSON.stringify(profile));
+    return file;
+  };
   return {
     profileStart: async () => {
-      profiler = new Session();
-      profiler.connect();
+      profiler = session();
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
       await profiler.post('Profiler.start');
@@ -105,14 +113,12 @@ export function cpuHandlers() {
       const { profile } = await profiler.post('Profiler.stop');
       profiler.disconnect();
       profiler = null;
-      fs.writeFileSync(a.file, JSON.stringify(profile));
-      return a.file;
+      return written(profile, a.file);
     },
     // V8's allocation sampling (what `node --heap-prof` records), for one stretch: where the
     // garbage that GC spends its time on is made.
     allocationsStart: async () => {
-      allocations = new Session();
-      allocations.connect();
+      allocations = session();
       await allocations.post('HeapProfiler.enable');
       await allocations.post('HeapProfiler.startSampling', {
         samplingInterval: 16384,
@@ -127,8 +133,7 @@ export function cpuHandlers() {
       const { profile } = await allocations.post('HeapProfiler.stopSampling');
       allocations.disconnect();
       allocations = null;
-      fs.writeFileSync(a.file, JSON.stringify(profile));
-      return a.file;
+      return written(profile, a.file);
     },
     cpu: (): CpuReading => {
       const u = process.cpuUsage();

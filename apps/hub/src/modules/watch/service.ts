@@ -16,9 +16,7 @@
  * done and the alerts' next escalation time — so a restarted hub picks up where it left off.
  */
 import type {
-  CheckinReceipt,
   CheckinStatus,
-  CheckinSubmit,
   HelpStatus,
   NotificationDelivery,
   PlanTest,
@@ -46,19 +44,14 @@ import { createPresence } from './presence';
 import { createImmediateAlerts } from './raise';
 import { createSchedule } from './schedule';
 import { createScheduler } from './scheduler';
-import { createSigns } from './signs';
+import { createSigns, type Signs } from './signs';
 import type { AlertRecord } from './store';
 
 export type { WatchOptions } from './parts';
 
 export interface WatchService {
-  /** `from`: the socket it came by (its answer is the receipt; the household's other sockets hear the status). */
-  submitCheckin(
-    householdId: number,
-    terminalId: number | null,
-    payload: CheckinSubmit,
-    from?: string,
-  ): Promise<CheckinReceipt>;
+  /** A check-in (signs.ts). */
+  submitCheckin: Signs['submitCheckin'];
   status(householdId: number): Promise<CheckinStatus>;
   planFor(householdId: number): Promise<Plan>;
   savePlan(plan: Plan, by: string): Promise<void>;
