@@ -287,8 +287,12 @@ async function main() {
         fleet!.call<FanoutResult>('fanout', { apiKey: prepared.apiKey }),
       );
       log(
-        `fan-out ${n}: p50 ${f.receive.p50} p99 ${f.receive.p99} max ${f.receive.max} ms; all stored ${Math.round(f.allStoredMs)} ms; missing ${f.missing}`,
+        `fan-out ${n}: p50 ${f.receive.p50} p99 ${f.receive.p99} max ${f.receive.max} ms; all stored ${Math.round(f.allStoredMs)} ms; missing ${f.missing}; the fleet's own GC over it: ${f.fleetGc.pauses} pauses, ${f.fleetGc.totalMs} ms, longest ${f.fleetGc.longestMs} ms`,
       );
+      if (n === sizes.fanout.at(-1))
+        results.notes.push(
+          `The fleet process's own GC from the publish to the last of ${n} terminals receiving it: ${f.fleetGc.pauses} pauses, ${f.fleetGc.totalMs} ms in all, the longest ${f.fleetGc.longestMs} ms (a pause holds every virtual terminal in that process).`,
+        );
       results.fanout.push({
         n,
         hub: f,

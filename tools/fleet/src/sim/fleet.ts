@@ -3,7 +3,7 @@
  * connected, and drives the loads the benchmarks measure — an announcement fan-out (delivered
  * receipts acked once stored), check-ins, calls to operators — recording every timing.
  */
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import {
   type Ack,
   type Announcement,
@@ -80,6 +80,11 @@ export interface FanoutResult {
   received: number;
   stored: number;
   missing: number;
+  /**
+   * This fleet process's own GC pauses between the publish and the last terminal receiving it: a
+   * pause holds every virtual terminal here, so reception times after it are the fleet's, not the hub's.
+   */
+  fleetGc: { pauses: number; totalMs: number; longestMs: number };
 }
 
 export interface CheckinLoadResult {
@@ -163,6 +168,18 @@ export class VirtualOperator {
   }
 }
 
+/** This process's recent GC pauses (the fan-out result says which fell on the measured stretch). */
+const gcPauses: { startTime: number; duration: number }[] = [];
+let gcObserver: PerformanceObserver | null = null;
+function observeGc() {
+  if (gcObserver) return;
+  gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push({ startTime: e.startTime, duration: e.duration });
+    if (gcPauses.length > 2000) gcPauses.splice(0, gcPauses.length - 1000);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+}
+
 export class Fleet {
   readonly terminals: VirtualTerminal[] = [];
   private readonly log: (line: string) => void;
@@ -177,6 +194,7 @@ export class Fleet {
 
   constructor(private readonly options: FleetOptions) {
     this.log = options.log ?? (() => {});
+    observeGc();
     const track = (id: number) => this.track(id);
     this.recorder = {
       announcement: (term, a, at, via) => {
@@ -373,6 +391,8 @@ export class Fleet {
     await this.waitForAnnouncement(p.id, expected, timeoutMs);
     const t = this.tracked(p.id);
     const received = t.received.map((at) => at - startedAt);
+    const lastAt = startedAt + Math.max(0, ...received);
+    const gc = gcPauses.filter((g) => g.startTime + g.duration > startedAt && g.startTime < lastAt);
     const stored = t.stored.map((at) => at - startedAt);
     return {
       announcementId: p.id,
@@ -383,6 +403,11 @@ export class Fleet {
       received: received.length,
       stored: stored.length,
       missing: expected - Math.min(received.length, stored.length),
+      fleetGc: {
+        pauses: gc.length,
+        totalMs: Math.round(gc.reduce((sum, g) => sum + g.duration, 0)),
+        longestMs: Math.round(Math.max(0, ...gc.map((g) => g.duration))),
+      },
     };
   }
 
