@@ -8,9 +8,7 @@
 import type { Duplex } from 'node:stream';
 import type { TSchema } from '@sinclair/typebox';
 import {
-  type ConnectErrorData,
   type NamespaceName,
-  PROTOCOL_VERSION,
   STAFF_NAMESPACE,
   staffWire,
   TERMINAL_NAMESPACE,
@@ -22,7 +20,6 @@ import { type Namespace, Server } from 'socket.io';
 import { Adapter } from 'socket.io-adapter';
 import type { Principal } from '../lib/principal';
 import { TokenBuckets } from '../lib/rate-limit';
-import { handshakeAddress } from '../lib/request-context';
 import {
   type CommandEntry,
   type CommandHandler,
@@ -35,8 +32,9 @@ import {
   type WireSocket,
 } from '../lib/socket-handler';
 import { type AdmissionControl, hubAdmissionControl } from './admission';
-import { type Authenticators, SESSION_COOKIE } from './auth';
+import type { Authenticators } from './auth';
 import type { Cluster } from './cluster';
+import { refuseOtherNamespaces, staffHandshake, terminalHandshake } from './socket-handshake';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
@@ -117,22 +115,6 @@ export interface StaffSessionCheck {
   isLive(sessionId: number, touch: boolean): boolean | Promise<boolean>;
 }
 
-class RefusedError extends Error {
-  data: ConnectErrorData;
-  constructor(data: ConnectErrorData) {
-    super(data.message);
-    this.data = data;
-  }
-}
-
-function sameOrigin(origin: string, host: string | undefined): boolean {
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
 /** Access and rate rules are small literals, often written inline per connection: compare them by value. */
 function same(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -183,76 +165,17 @@ export function createSockets(
   const admit = deps.admission ?? hubAdmissionControl();
   let roomRules: RoomRules = { terminal: () => [], staff: () => [] };
 
-  // Only our two namespaces exist; anything else is refused by Socket.IO ("Invalid namespace").
-  io.of('/').use((_socket, next) =>
-    next(new RefusedError({ code: 'NOT_FOUND', message: 'Use the /terminal or /staff namespace.' })),
+  // Who may connect (plugins/socket-handshake.ts). Only our two namespaces exist.
+  io.of('/').use(refuseOtherNamespaces);
+  terminals.use(terminalHandshake({ auth: deps.auth, trustProxy: deps.trustProxy, admit }));
+  staff.use(
+    staffHandshake({
+      auth: deps.auth,
+      trustProxy: deps.trustProxy,
+      publicUrl: deps.publicUrl,
+      parseCookie: app.parseCookie,
+    }),
   );
-
-  terminals.use((socket, next) => {
-    const auth = (socket.handshake.auth ?? {}) as { credential?: unknown; protocolVersion?: unknown };
-    if (auth.protocolVersion !== PROTOCOL_VERSION) {
-      return next(
-        new RefusedError({
-          code: 'PROTOCOL_MISMATCH',
-          message: `This terminal speaks protocol version ${String(auth.protocolVersion)} but the hub speaks ${PROTOCOL_VERSION}. Update the terminal software.`,
-          serverProtocolVersion: PROTOCOL_VERSION,
-        }),
-      );
-    }
-    if (typeof auth.credential !== 'string' || auth.credential.length > 200) {
-      return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'A device credential is required.' }));
-    }
-    const admitted = (principal: Principal | null) => {
-      if (!principal)
-        return next(
-          new RefusedError({ code: 'CREDENTIAL_REVOKED', message: 'This terminal is not (or no longer) enrolled.' }),
-        );
-      socket.data.principal = principal;
-      socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
-      next();
-    };
-    const credential = auth.credential;
-    // Before the credential check: a refusal must cost the hub as little as possible. A terminal
-    // beyond the rate waits in line with its connection open (plugins/admission.ts).
-    admit.request(
-      (admission) => {
-        if (!admission.admitted) {
-          return next(
-            new RefusedError({
-              code: 'HUB_BUSY',
-              message: `The hub is taking many terminals at once. Connect again in ${admission.retryAfterMs} ms.`,
-              retryAfterMs: admission.retryAfterMs,
-            }),
-          );
-        }
-        // A remembered credential answers at once (the reconnect storm's path); only a lookup waits.
-        const found = deps.auth.terminal(credential);
-        if (found instanceof Promise) found.then(admitted, (err: Error) => next(err));
-        else admitted(found);
-      },
-      () => socket.conn.readyState === 'open',
-    );
-  });
-
-  staff.use((socket, next) => {
-    // Cross-site WebSocket hijacking: a page elsewhere must not ride on a staff member's cookie.
-    const origin = socket.handshake.headers.origin;
-    if (origin && !sameOrigin(origin, socket.handshake.headers.host) && origin !== deps.publicUrl) {
-      return next(new RefusedError({ code: 'FORBIDDEN', message: 'Connections from this origin are not allowed.' }));
-    }
-    const cookies = app.parseCookie(socket.handshake.headers.cookie ?? '');
-    const token = cookies[SESSION_COOKIE];
-    Promise.resolve(token ? deps.auth.session(token) : null).then((principal) => {
-      if (!principal) return next(new RefusedError({ code: 'UNAUTHENTICATED', message: 'Please sign in.' }));
-      if (principal.kind === 'user' && principal.twoFactorPending)
-        return next(
-          new RefusedError({ code: 'TWO_FACTOR_SETUP_REQUIRED', message: 'Set up two-factor sign-in first.' }),
-        );
-      socket.data.principal = principal;
-      socket.data.address = handshakeAddress(socket.handshake, deps.trustProxy);
-      next();
-    }, next);
-  });
 
   const commands = new Map<string, SocketCommand>();
   const limiter = new TokenBuckets();
