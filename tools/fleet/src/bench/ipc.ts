@@ -96,7 +96,10 @@ export function cpuHandlers() {
     s.connect();
     return s;
   };
-  const written = (profile: unknown, file: string) => {
+  // Stops a session's recording, writes what it recorded to `file` and closes the session.
+  const finish = async (s: Session, stop: (s: Session) => Promise<{ profile: unknown }>, file: string) => {
+    const { profile } = await stop(s);
+    s.disconnect();
     fs.writeFileSync(file, JSON.stringify(profile));
     return file;
   };
@@ -110,10 +113,9 @@ export function cpuHandlers() {
     },
     profileStop: async (a: { file: string }) => {
       if (!profiler) throw new Error('profileStart first');
-      const { profile } = await profiler.post('Profiler.stop');
-      profiler.disconnect();
+      const s = profiler;
       profiler = null;
-      return written(profile, a.file);
+      return finish(s, (p) => p.post('Profiler.stop'), a.file);
     },
     // V8's allocation sampling (what `node --heap-prof` records), for one stretch: where the
     // garbage that GC spends its time on is made.
@@ -130,10 +132,9 @@ export function cpuHandlers() {
     },
     allocationsStop: async (a: { file: string }) => {
       if (!allocations) throw new Error('allocationsStart first');
-      const { profile } = await allocations.post('HeapProfiler.stopSampling');
-      allocations.disconnect();
+      const s = allocations;
       allocations = null;
-      return written(profile, a.file);
+      return finish(s, (p) => p.post('HeapProfiler.stopSampling'), a.file);
     },
     cpu: (): CpuReading => {
       const u = process.cpuUsage();

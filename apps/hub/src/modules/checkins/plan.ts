@@ -138,9 +138,13 @@ export function windowFor(plan: Plan, day: string, timeZone: string): Readonly<D
   });
 }
 
-/** The check-in day whose window contains instant `t`. */
+/**
+ * The check-in day whose window contains instant `t`. Remembered by the minute: a plan's times are
+ * whole minutes and so are zone offsets, so every instant of one minute has the same day (a
+ * morning's check-ins share an entry instead of adding one each).
+ */
 export function dayAt(plan: Plan, t: number, timeZone: string): string {
-  return remembered(days, `${t}|${plan.opensAt}|${timeZone}`, () => {
+  return remembered(days, `${Math.floor(t / 60_000)}|${plan.opensAt}|${timeZone}`, () => {
     const date = localDate(t, timeZone);
     return t < zonedInstant(date, plan.opensAt, timeZone) ? addDays(date, -1) : date;
   });

@@ -45,8 +45,10 @@ export function createSigns(
    * After a sign of life is stored: an open missed-check-in alert since that day, or a missed
    * planned call before it, closes "all clear".
    */
+  const counts = async (householdId: number, kind: ActivityKind) =>
+    (await plans.planFor(householdId)).signsOfLife.includes(kind);
   async function closable(alerts: WatchStore, householdId: number, kind: ActivityKind, at: number) {
-    if (!(await plans.planFor(householdId)).signsOfLife.includes(kind)) return [];
+    if (!(await counts(householdId, kind))) return [];
     return (await alerts.activeForHousehold(householdId)).filter(
       (a) => (a.kind === 'missed_checkin' || a.kind === 'missed_call') && (a.sinceAt === null || at >= a.sinceAt),
     );
@@ -132,8 +134,7 @@ export function createSigns(
         // Nearly always nothing to close: then no unit of work of its own (it queued behind, and
         // delayed, the next group commit), only the board and the terminal told. Closing re-reads
         // the alerts inside the unit of work.
-        const plan = await plans.planFor(householdId);
-        if (plan.signsOfLife.includes('checkin') && (await deps.alerts.hasClosableMissed(householdId, outcome.at)))
+        if ((await counts(householdId, 'checkin')) && (await deps.alerts.hasClosableMissed(householdId, outcome.at)))
           await notify.inTransaction((outbox) => afterSignOfLife(outbox, householdId, 'checkin', outcome.at, from));
         else
           await notify.send((outbox) => {
