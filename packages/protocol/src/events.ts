@@ -44,6 +44,7 @@ import { CheckinReceipt, CheckinReminder, CheckinStatus, CheckinSubmit } from '.
 import { EmptyPayload, ServerTime } from './common';
 import { ScheduledCall, ScheduledCallIdBody } from './conversations';
 import * as ex from './examples';
+import { STAFF_NAMESPACE, TERMINAL_NAMESPACE } from './namespaces';
 import { Order, OrderAckBody, OrderList, OrderMessage, OrderRespondBody, OrdersAcknowledged } from './orders';
 import { SystemStatus } from './system';
 import {
@@ -63,9 +64,6 @@ import {
   WatchAlert,
 } from './watch';
 import { bare, type ClientEventsOf, command, type NamespaceWire, notification, type ServerEventsOf } from './wire';
-
-export const TERMINAL_NAMESPACE = '/terminal' as const;
-export const STAFF_NAMESPACE = '/staff' as const;
 
 const serverTime = { payload: {}, data: { serverTime: ex.at } };
 const ended = { callId: 11, reason: 'hung_up_by_operator' } as const;
