@@ -49,7 +49,6 @@ import { createFastGets } from './plugins/fast-get';
 import { createHealth, registerHealthRoutes } from './plugins/health';
 import { createJobs } from './plugins/jobs';
 import { createMetrics, registerMetricsRoute } from './plugins/metrics';
-import { registerRequestContext } from './plugins/request-context';
 import { helmetHeaders, registerSecurityHeaders } from './plugins/security-headers';
 import { registerSerialization } from './plugins/serialization';
 import { createSockets, rooms } from './plugins/socket';
@@ -167,7 +166,6 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   });
   const failure = createFailureReporter({ storage, repeated, retryAfterSeconds: config.storageRetrySeconds });
   registerErrorHandling(app, failure);
-  registerRequestContext(app);
   await app.register(cookie);
   registerSecurityHeaders(app, securityHeaders);
   await app.register(rateLimit, {

@@ -81,7 +81,7 @@ export async function runCommand(hub: Hub, argv: string[], dataDir: string): Pro
   const [command, ...rest] = positional;
   const out: string[] = [];
   const audit = (action: AuditAction, target: string | null, detail?: Record<string, unknown>) =>
-    hub.ctx.audit.record({ actor: `cli:${process.env.USER ?? 'unknown'}`, action, target, detail });
+    hub.ctx.audit.record({ actor: `cli:${process.env.USER ?? 'unknown'}`, action, target, detail, ip: null });
   const userNamed = async (name: string | undefined) => {
     if (!name) throw new CliError('Give the user name.');
     const u = await hub.stores.accounts.userByUsername(name);

@@ -244,6 +244,7 @@ export async function seedDemoCity(hub: Hub): Promise<DemoSeedResult> {
   await ctx.audit.record({
     actor: 'system',
     action: 'demo.seeded',
+    ip: null,
     detail: { households: 21, terminals: terminals.length },
   });
   return { terminals, logins };

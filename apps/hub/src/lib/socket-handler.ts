@@ -20,7 +20,6 @@ import type { Socket } from 'socket.io';
 import { AppError, errorInfo } from './errors';
 import { type Access, allows, type Principal } from './principal';
 import type { RateRule, TokenBuckets } from './rate-limit';
-import { runWithRequestContext } from './request-context';
 
 /** What the hub keeps on every socket (set by the namespace's authentication middleware). */
 export interface SocketData {
@@ -176,9 +175,7 @@ export async function runCommand(entry: CommandEntry, ctx: SocketContext<Namespa
   const invalid = validatePayload(entry.schema, payload);
   if (invalid) return reply({ ok: false, error: invalid });
   try {
-    const data = await runWithRequestContext({ address: ctx.socket.data.address ?? null }, () =>
-      entry.handler(payload, ctx),
-    );
+    const data = await entry.handler(payload, ctx);
     reply({ ok: true, data });
   } catch (err) {
     reply({

@@ -6,6 +6,16 @@ import { notFound, unauthenticated } from '../lib/errors';
 import { safeEqual } from '../lib/secrets';
 import { bearerToken } from './auth';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Asked by every terminal within seconds of an alert (the voice clip): counted without a
+     * duration histogram.
+     */
+    hotPath?: boolean;
+  }
+}
+
 /** A gauge read at scrape time from the module that owns the figure. */
 export interface SampledGauge {
   /** Read at scrape time (a store's count may be awaited). */

@@ -5,8 +5,8 @@
  */
 import { type ConnectErrorData, PROTOCOL_VERSION } from '@tsunagu/protocol';
 import type { Socket } from 'socket.io';
+import { handshakeAddress } from '../lib/client-address';
 import type { Principal } from '../lib/principal';
-import { handshakeAddress } from '../lib/request-context';
 import type { SocketData } from '../lib/socket-handler';
 import type { AdmissionControl } from './admission';
 import { type Authenticators, SESSION_COOKIE } from './auth';

@@ -27,7 +27,12 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
       async (request) => {
         const p = userPrincipal(request.principal);
         const recoveryCodes = await twoFactor.confirm(p.user.id, request.body.code);
-        await ctx.audit.record({ actor: actorName(p), action: 'auth.two_factor_enabled', target: `user:${p.user.id}` });
+        await ctx.audit.record({
+          actor: actorName(p),
+          action: 'auth.two_factor_enabled',
+          target: `user:${p.user.id}`,
+          ip: request.ip,
+        });
         return { recoveryCodes };
       },
     );
@@ -39,6 +44,7 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
         actor: actorName(p),
         action: 'auth.recovery_codes_renewed',
         target: `user:${p.user.id}`,
+        ip: request.ip,
       });
       return { recoveryCodes };
     });
@@ -53,6 +59,7 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
           actor: actorName(p),
           action: 'auth.two_factor_disabled',
           target: `user:${p.user.id}`,
+          ip: request.ip,
         });
       return { ok: true as const };
     });
@@ -66,7 +73,12 @@ export function twoFactorRoutes(ctx: HubContext, deps: { accounts: AccountsServi
       await twoFactor.remove(id);
       // Whoever has the old phone must not stay signed in: the user sets it up again at sign-in.
       await accounts.signOutEverywhere(id);
-      await ctx.audit.record({ actor: actorName(p), action: 'user.two_factor_reset', target: `user:${id}` });
+      await ctx.audit.record({
+        actor: actorName(p),
+        action: 'user.two_factor_reset',
+        target: `user:${id}`,
+        ip: request.ip,
+      });
       return { ok: true as const };
     });
   };

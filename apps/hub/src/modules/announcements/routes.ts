@@ -107,6 +107,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         actorName(request.principal),
         'follow_ups',
         households.map((h) => h.householdId),
+        request.ip,
       );
       return { households };
     });
@@ -133,6 +134,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         actorName(request.principal),
         'follow_ups',
         rows.map((r) => r.householdId),
+        request.ip,
       );
       return sendCsv(reply, `announcement-${id}-follow-ups.csv`, lines);
     });
@@ -212,7 +214,7 @@ export function announcementsRoutes(ctx: HubContext, service: AnnouncementsServi
         let result: Awaited<ReturnType<AnnouncementsService['ingestCap']>>;
         try {
           if (request.principal?.kind !== 'apikey') throw forbidden();
-          result = await service.ingestCap(request.body, request.principal);
+          result = await service.ingestCap(request.body, request.principal, request.ip);
         } catch (err) {
           // Operators must be able to find out why a feed's alert was not announced.
           if (err instanceof AppError)

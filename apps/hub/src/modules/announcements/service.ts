@@ -77,7 +77,8 @@ export interface AnnouncementsService {
   senderPolicies(): Promise<SenderPolicy[]>;
   setSenderPolicy(apiKeyId: number, body: SenderPolicyBody, by: string): Promise<SenderPolicy>;
   /** A CAP message from an alerting system's API key. */
-  ingestCap(body: Buffer, key: CapKey): Promise<CapResult>;
+  /** `ip`: the address of the request that posted it (the audit log's). */
+  ingestCap(body: Buffer, key: CapKey, ip: string | null): Promise<CapResult>;
   capXml(id: number): Promise<string>;
   storeAudio(data: Buffer): Promise<{ audioId: string; mimeType: string; bytes: number }>;
   /** City hall's recording of announcement `id`, or null when it has none. */

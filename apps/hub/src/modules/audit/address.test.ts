@@ -1,6 +1,7 @@
 /**
  * Every audit row says from where: REST routes, the CAP gateway (which audits deep inside the
- * announcements module) and Socket.IO commands alike, without each call site passing the address.
+ * announcements module) and Socket.IO commands alike. Each call site passes the address (the type
+ * requires it); the hub keeps no AsyncLocalStorage (lib/client-address.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -78,7 +78,7 @@ describe('reads of personal data are recorded', () => {
   });
 
   it('the table refuses changes to a recorded read', async () => {
-    await hub.ctx.reads.record('user:1:x', 'record', [hub.fixture.households[0]!]);
+    await hub.ctx.reads.record('user:1:x', 'record', [hub.fixture.households[0]!], null);
     await expect(hub.ctx.sql.run("UPDATE data_reads SET actor = 'someone else'")).rejects.toMatchObject({
       message: expect.stringMatching(/append-only/),
     });

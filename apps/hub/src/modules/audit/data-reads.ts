@@ -7,11 +7,10 @@
 import type { DataRead, DataReadKind } from '@tsunagu/protocol';
 import type { Sql } from '../../db/sql';
 import type { Clock } from '../../lib/clock';
-import { currentAddress } from '../../lib/request-context';
 
 export interface DataReads {
-  /** One row per household (in one statement); the address is the current request's. */
-  record(actor: string, what: DataReadKind, householdIds: readonly number[]): Promise<void>;
+  /** One row per household (in one statement); `ip` is the request's address. */
+  record(actor: string, what: DataReadKind, householdIds: readonly number[], ip: string | null): Promise<void>;
   /** Newest first. */
   list(householdId: number, limit: number): Promise<DataRead[]>;
 }
@@ -25,14 +24,14 @@ interface Row {
 
 export function createDataReads(sql: Sql, clock: Clock): DataReads {
   return {
-    async record(actor, what, householdIds) {
+    async record(actor, what, householdIds, ip) {
       const ids = [...new Set(householdIds)];
       if (ids.length === 0) return;
       // One statement for every household (an export names thousands): all rows or none.
       const [each, param] = sql.idsOf(ids);
       await sql.run(
         `INSERT INTO data_reads (at, actor, household_id, what, ip) SELECT CAST(? AS BIGINT), ?, h.id, ?, ? FROM (${each}) AS h`,
-        [clock.now(), actor, what, currentAddress(), param],
+        [clock.now(), actor, what, ip, param],
       );
     },
     list: async (householdId, limit) =>

@@ -86,7 +86,7 @@ describe('retention job', () => {
       "INSERT INTO watch_alerts (kind, household_id, district_id, opened_at) VALUES ('concern', ?, ?, ?)",
       [h1, hub.fixture.districts[0] ?? 1, old],
     );
-    await hub.ctx.reads.record('user:1:x', 'record', [h0]);
+    await hub.ctx.reads.record('user:1:x', 'record', [h0], null);
     // Audit entries have their own, longer period (default ten years).
     for (const at of ['2015-06-01T00:00:00Z', '2020-06-01T00:00:00Z'])
       await sql.run("INSERT INTO audit_log (at, actor, action) VALUES (?, 'system', 'old')", [Date.parse(at)]);

@@ -90,6 +90,7 @@ export function createRetention(sql: Sql, clock: Clock, days: number, auditDays:
           await createAuditStore(tx, clock).record({
             actor: 'system',
             action: 'retention.pruned',
+            ip: null,
             detail: { days, auditDays, ...counts },
           });
         return counts;

@@ -1,5 +1,4 @@
 import { FakeClock } from '../../lib/clock';
-import { runWithRequestContext } from '../../lib/request-context';
 import { ENGINES, type EngineDb, engineSql, openEngine } from '../../testing/engines';
 import { createDataReads } from './data-reads';
 import { createAuditStore } from './store';
@@ -28,12 +27,9 @@ describe.each(ENGINES)('audit log and reads of personal data on %s', (engine) =>
       detail: { role: 'watcher' },
     });
     clock.advance(1000);
-    // The address of the request being handled, when the caller does not give one.
-    await runWithRequestContext({ address: '198.51.100.7' }, () =>
-      audit.record({ actor: 'clerk', action: 'household.exported', detail: 'csv' }),
-    );
+    await audit.record({ actor: 'clerk', action: 'household.exported', detail: 'csv', ip: '198.51.100.7' });
     clock.advance(1000);
-    await audit.record({ actor: 'system', action: 'retention.pruned' });
+    await audit.record({ actor: 'system', action: 'retention.pruned', ip: null });
     const all = await audit.list({});
     expect(all.map((e) => e.action)).toEqual(['retention.pruned', 'household.exported', 'user.created']);
     expect(all[2]).toEqual({
@@ -51,7 +47,7 @@ describe.each(ENGINES)('audit log and reads of personal data on %s', (engine) =>
   });
 
   it('refuses to change or delete an entry, whoever asks', async () => {
-    await store().record({ actor: 'admin', action: 'auth.login' });
+    await store().record({ actor: 'admin', action: 'auth.login', ip: null });
     await expect(db.query("UPDATE audit_log SET actor = 'someone else'")).rejects.toMatchObject(appendOnly);
     await expect(db.query('DELETE FROM audit_log')).rejects.toMatchObject(appendOnly);
     if (engine === 'postgres') await expect(db.query('TRUNCATE audit_log')).rejects.toMatchObject(appendOnly);
@@ -75,16 +71,16 @@ describe.each(ENGINES)('audit log and reads of personal data on %s', (engine) =>
   it('records reads of personal data, a row per household in one statement, and refuses to change them', async () => {
     const reads = createDataReads(engineSql(db), clock);
     const [h1, h2] = [await db.newHousehold(), await db.newHousehold()];
-    await runWithRequestContext({ address: '192.0.2.9' }, () => reads.record('clerk', 'export', [h1, h2, h1]));
+    await reads.record('clerk', 'export', [h1, h2, h1], '192.0.2.9');
     clock.advance(1000);
-    await reads.record('clerk', 'record', [h1]);
-    await reads.record('clerk', 'record', []);
+    await reads.record('clerk', 'record', [h1], null);
+    await reads.record('clerk', 'record', [], null);
     expect(await reads.list(h1, 10)).toEqual([
       { at: new Date(clock.now()).toISOString(), actor: 'clerk', what: 'record', ip: null },
       { at: new Date(clock.now() - 1000).toISOString(), actor: 'clerk', what: 'export', ip: '192.0.2.9' },
     ]);
     expect((await reads.list(h2, 10)).map((r) => r.what)).toEqual(['export']);
-    await expect(reads.record('clerk', 'nonsense' as 'record', [h1])).rejects.toMatchObject({
+    await expect(reads.record('clerk', 'nonsense' as 'record', [h1], null)).rejects.toMatchObject({
       message: expect.any(String),
     });
     expect(await reads.list(h1, 1)).toHaveLength(1);

@@ -6,13 +6,13 @@ import type { AuditAction, AuditEntry } from '@tsunagu/protocol';
 import type { Sql } from '../../db/sql';
 import type { Clock } from '../../lib/clock';
 import { actorName, type Principal } from '../../lib/principal';
-import { currentAddress } from '../../lib/request-context';
 
 export interface AuditRecord {
   actor: string;
   action: AuditAction;
   target?: string | null;
-  ip?: string | null;
+  /** Where the request or socket command came from (`request.ip`, `socket.data.address`); null for the hub's own work. */
+  ip: string | null;
   detail?: Record<string, unknown> | string | null;
 }
 
@@ -43,16 +43,15 @@ export interface AuditRow {
   detail: string | null;
 }
 
-/** The row to insert, the same on both engines: the time by the hub's clock, the address of the request being handled. */
+/** The row to insert, the same on both engines: the time by the hub's clock. */
 export function auditRow(e: AuditRecord, clock: Clock): Omit<AuditRow, 'id'> {
   const detail = e.detail == null ? null : typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail);
-  // The address of the request or socket command being handled, when the caller did not say.
   return {
     at: clock.now(),
     actor: e.actor,
     action: e.action,
     target: e.target ?? null,
-    ip: e.ip ?? currentAddress(),
+    ip: e.ip,
     detail,
   };
 }

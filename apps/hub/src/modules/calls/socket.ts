@@ -65,6 +65,7 @@ export function registerCallSockets(ctx: HubContext, calls: Calls): void {
         action: 'call.called_back',
         target: `household:${call.householdId}`,
         detail: { callId: call.callId, ...(p.orderId !== undefined ? { orderId: p.orderId } : {}) },
+        ip: socket.data.address,
       });
       return call;
     });

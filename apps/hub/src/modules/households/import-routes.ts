@@ -96,6 +96,7 @@ export function householdImportRoutes(ctx: HubContext, households: HouseholdsSto
         actorName(request.principal),
         'export',
         list.map((h) => h.id),
+        request.ip,
       );
       return sendCsv(reply, 'households.csv', [EXPORT_HEADER, ...rows]);
     });

@@ -52,7 +52,7 @@ export function householdsRoutes(
       const h = await households.get(id);
       // Same answer for "not yours" and "does not exist", so watchers cannot probe ids.
       if (!h || !(await canSeeHousehold(request.principal, id, households))) throw notFound('household');
-      await ctx.reads.record(actorName(request.principal), 'record', [id]);
+      await ctx.reads.record(actorName(request.principal), 'record', [id], request.ip);
       return h;
     });
 
@@ -73,7 +73,7 @@ export function householdsRoutes(
       const data = await privacy.exportAll(id, ctx.clock.now());
       if (!data) throw notFound('household');
       const actor = actorName(request.principal);
-      await ctx.reads.record(actor, 'export', [id]);
+      await ctx.reads.record(actor, 'export', [id], request.ip);
       await audited(ctx.audit, request, 'household.exported', `household:${id}`, { format });
       return data;
     };

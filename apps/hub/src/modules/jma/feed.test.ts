@@ -427,7 +427,9 @@ describe('JMA feed poller with two hubs on one PostgreSQL', () => {
     try {
       const raw = Buffer.from(jmaSample('37_02_01_100915_VXSE40.xml'));
       const results = await Promise.all(
-        [a, b].map((hub) => (hub.capabilities.jma as JmaCapability).service.ingest(raw, { source: 'api', name: 'k' })),
+        [a, b].map((hub) =>
+          (hub.capabilities.jma as JmaCapability).service.ingest(raw, { source: 'api', name: 'k', ip: null }),
+        ),
       );
       expect(results.map((r) => r.decision).sort()).toEqual(['announced', 'duplicate']);
       const announced = await (a.capabilities.announcements as AnnouncementsService).list(10);

@@ -168,7 +168,7 @@ export function createFeedPoller(
     const res = await get(link.href, MAX_ENTRY_BYTES);
     if (!res.ok) throw new Error(`entry ${link.href} answered ${res.status}`);
     try {
-      await deps.ingest(res.body, { source: 'feed', name: feedUrl });
+      await deps.ingest(res.body, { source: 'feed', name: feedUrl, ip: null });
     } catch (err) {
       // A document JMA will never send differently: remember it and move on.
       if (!(err instanceof JmaError)) throw err;

@@ -55,7 +55,7 @@ export function jmaRoutes(ctx: HubContext, service: JmaService) {
         const actor = actorName(request.principal);
         let result: IngestResult;
         try {
-          result = await service.ingest(request.body, { source: 'api', name: actor });
+          result = await service.ingest(request.body, { source: 'api', name: actor, ip: request.ip });
         } catch (err) {
           // Operators must be able to find out why a telegram was refused.
           if (err instanceof AppError)

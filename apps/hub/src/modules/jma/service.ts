@@ -20,6 +20,8 @@ export interface IngestFrom {
   source: 'api' | 'feed';
   /** The API key's name or the feed URL. */
   name: string;
+  /** The address of the request that posted it; null for the feed (the hub fetched it). */
+  ip: string | null;
 }
 
 export interface IngestResult {
@@ -338,6 +340,7 @@ export function createJmaService(
           from: `${from.source}:${from.name}`,
           withdrawn: outcome.withdrawnIds,
         },
+        ip: from.ip,
       });
     }
     return {

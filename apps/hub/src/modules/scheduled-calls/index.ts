@@ -38,6 +38,7 @@ export async function registerScheduledCalls(hub: HubCore, needs: { calls: Calls
         action: 'call.scheduled_rang',
         target: `household:${call.householdId}`,
         detail: { callId: call.callId, scheduledCallId: p.scheduledCallId },
+        ip: socket.data.address,
       });
       return call;
     });

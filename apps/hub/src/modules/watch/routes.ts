@@ -131,7 +131,7 @@ export function watchRoutes(
       const { householdId } = request.params;
       await visibleHousehold(request.principal, householdId);
       const history = service.history(householdId, request.query.days ?? 30);
-      await ctx.reads.record(actorName(request.principal), 'history', [householdId]);
+      await ctx.reads.record(actorName(request.principal), 'history', [householdId], request.ip);
       return history;
     });
   };

@@ -31,18 +31,19 @@ export function registerWatchSockets(
   ctx.sockets.terminalCommand('checkin:status', { access: 'terminal' }, (_payload, { principal }) =>
     service.status(terminalOf(principal).householdId),
   );
-  ctx.sockets.terminalCommand('help:request', { access: 'terminal' }, async (_payload, { principal }) => {
+  ctx.sockets.terminalCommand('help:request', { access: 'terminal' }, async (_payload, { principal, socket }) => {
     const t = terminalOf(principal);
     const status = await service.requestHelp(t.householdId);
     await ctx.audit.record({
       actor: `terminal:${t.terminalId}`,
       action: 'watch.help_requested',
       target: `alert:${status.alertId}`,
+      ip: socket.data.address,
     });
     return status;
   });
 
-  ctx.sockets.onStaffConnection(({ principal, on }) => {
+  ctx.sockets.onStaffConnection(({ socket, principal, on }) => {
     if (principal.kind !== 'user') return;
     const visible = async (alertId: number) => {
       const a = await alerts.get(alertId);
@@ -52,7 +53,12 @@ export function registerWatchSockets(
       await visible(alertId);
       const actor = actorName(principal);
       const a = await service.acknowledge(alertId, actor);
-      await ctx.audit.record({ actor, action: 'watch.alert_acknowledged', target: `alert:${alertId}` });
+      await ctx.audit.record({
+        actor,
+        action: 'watch.alert_acknowledged',
+        target: `alert:${alertId}`,
+        ip: socket.data.address,
+      });
       return service.toDto(a);
     });
     on('watch:resolve', { access: cityhallOrWatcher }, async ({ alertId, outcome, note }) => {
@@ -64,6 +70,7 @@ export function registerWatchSockets(
         action: 'watch.alert_resolved',
         target: `alert:${alertId}`,
         detail: { outcome },
+        ip: socket.data.address,
       });
       return service.toDto(a);
     });

@@ -90,9 +90,9 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
   const live = (a: AnnouncementRecord | undefined | null): a is AnnouncementRecord =>
     a != null && (a.status === 'published' || a.status === 'scheduled' || a.status === 'pending_approval');
 
-  return async function ingest(body: Buffer, key: CapKey): Promise<CapResult> {
+  return async function ingest(body: Buffer, key: CapKey, ip: string | null): Promise<CapResult> {
     const { alert, signature } = readAlert(body, ctx.config.cap);
-    const result = await announce(alert, key, signature).catch(async (err: unknown) => {
+    const result = await announce(alert, key, signature, ip).catch(async (err: unknown) => {
       if (!(err instanceof AlreadyReceived)) throw err;
       return duplicate(alert, (await store.capMessage(alert.sender, alert.identifier))?.announcementId ?? null);
     });
@@ -112,7 +112,12 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
     };
   }
 
-  async function announce(alert: CapAlert, key: CapKey, signature: SignatureFound): Promise<CapResult> {
+  async function announce(
+    alert: CapAlert,
+    key: CapKey,
+    signature: SignatureFound,
+    ip: string | null,
+  ): Promise<CapResult> {
     // A key speaks for its own sender only: nobody can pre-empt (by de-duplication), update or
     // cancel another sender's alerts.
     const own = await senders.capSenderOf(key.apiKeyId);
@@ -184,6 +189,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
         action: 'cap.cancel',
         target: `announcements:${ids.join(',')}`,
         detail: alert.identifier,
+        ip,
       });
       return nothing(`Cancelled announcement ${ids.join(', ')}.`, { announcementIds: ids });
     }
@@ -223,6 +229,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
         action: 'cap.update',
         target: `announcements:${ids.join(',')}`,
         detail: alert.identifier,
+        ip,
       });
       return { status: 201, body: { announcementId: ids[0]! } };
     }
@@ -238,6 +245,7 @@ export function createCapGateway(ctx: HubContext, deps: CapGatewayDeps) {
       action: 'cap.alert',
       target: `announcement:${created.id}`,
       detail: `${alert.sender} ${alert.identifier} → ${mapped.kind}${mapped.test ? ' (test)' : ''}, ${created.status}`,
+      ip,
     });
     return { status: 201, body: { announcementId: created.id } };
   }
