@@ -47,6 +47,8 @@ export interface BenchOptions {
   profile: string | null;
   /** start: another build of the terminal page to measure alongside (a copy of apps/terminal/dist/web). */
   before: string | null;
+  /** start: how many times each way of starting is measured (default 5; more for a steadier p50 on a shared machine). */
+  runs: number;
 }
 
 function parse(argv: string[]): BenchOptions {
@@ -58,6 +60,7 @@ function parse(argv: string[]): BenchOptions {
     only: null,
     profile: null,
     before: null,
+    runs: 5,
     heap: null,
     nodes: 2,
   };
@@ -94,7 +97,13 @@ function parse(argv: string[]): BenchOptions {
       }
     } else if (a === '--profile') o.profile = path.resolve(argv[++i] ?? '.');
     else if (a === '--before') o.before = path.resolve(argv[++i] ?? '.');
-    else if (a === '--heap') o.heap = path.resolve(argv[++i] ?? '.');
+    else if (a === '--runs') {
+      o.runs = Number(argv[++i]);
+      if (!Number.isInteger(o.runs) || o.runs < 1) {
+        console.error('--runs needs a whole number ≥ 1');
+        process.exit(2);
+      }
+    } else if (a === '--heap') o.heap = path.resolve(argv[++i] ?? '.');
     else if (a === '--out') o.out = path.resolve(argv[++i] ?? '.');
     else if (a === '--help' || a === '-h') {
       console.log(
@@ -104,9 +113,9 @@ function parse(argv: string[]): BenchOptions {
           'npm run bench -- --only disaster [--terminals N] [--profile DIR]\n' +
           "      (voice, emergency + clip fan-out, JMA POST; issues 14 and 15; --profile writes the hub's CPU profile\n" +
           '       of the emergency with its voice to DIR, read it with node tools/fleet/dist/bench/profile-top.js)\n' +
-          'npm run bench -- --only start [--terminals N] [--before DIR]\n' +
+          'npm run bench -- --only start [--terminals N] [--before DIR] [--runs N]\n' +
           '      (terminal start: served by the hub, from the packaged files, offline; the page in apps/terminal/dist/web;\n' +
-          '       --before DIR: another build of it, from disk, measured alongside)\n' +
+          '       --before DIR: another build of it, from disk, measured alongside; --runs N: N runs of each, default 5)\n' +
           'npm run bench -- --only storm [--terminals N] [--profile DIR]   (the reconnect storm alone; data/bench/)\n' +
           'npm run bench -- --only memory [--terminals N] [--heap DIR]    (memory per idle terminal up to N, e.g. 19000; data/bench/)\n' +
           'npm run bench -- --only checkins [--terminals N] [--profile DIR]  (check-ins: raw rate, saturated, at the raw rate; data/bench/)\n' +
@@ -134,7 +143,7 @@ async function main() {
       official,
     };
     if (options.only === 'disaster') await runDisasterBench({ ...part, profile: options.profile });
-    else await runStartBench({ ...part, before: options.before });
+    else await runStartBench({ ...part, before: options.before, runs: options.runs });
     process.exit(0);
   }
   if (options.only === 'storm' || options.only === 'memory') {

@@ -66,6 +66,8 @@ export async function runStartBench(options: {
   official: boolean;
   /** Another build of the page (a copy of apps/terminal/dist/web), measured from disk alongside. */
   before: string | null;
+  /** Runs of each way of starting (the first round, which warms Chromium, comes on top). */
+  runs?: number;
 }) {
   const started = performance.now();
   const log = benchLog(started);
@@ -98,14 +100,14 @@ export async function runStartBench(options: {
       { label: "Packaged files (the kiosk's handler)", dir: TERMINAL_WEB_DIR },
       ...(options.before ? [{ label: 'Before, packaged files', dir: options.before }] : []),
     ];
-    const starts = await terminalStarts(hubUrl, credential, 5, variants);
+    const starts = await terminalStarts(hubUrl, credential, options.runs ?? 5, variants);
     for (const s of starts) log(`${s.label}: p50 ${s.toInteractive.p50} ms (tiny page ${s.blankPage.p50} ms)`);
     await fleet.call('disconnect', {});
     await stopProcess(hub);
     hub = null;
     // The same address, nothing listening: the kiosk after the hub went away.
     const dirs = [TERMINAL_WEB_DIR, ...(options.before ? [options.before] : [])];
-    const offline = (await offlineStarts(hubUrl, credential, 5, dirs)).map((start, i) => ({
+    const offline = (await offlineStarts(hubUrl, credential, options.runs ?? 5, dirs)).map((start, i) => ({
       label: i === 0 ? 'Packaged files' : 'Before, packaged files',
       start,
     }));
