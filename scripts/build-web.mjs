@@ -104,14 +104,33 @@ export async function buildWeb({ quiet = false } = {}) {
 }
 
 /**
- * index.html, with a modulepreload for every chunk app.js imports statically: Chromium fetches them
- * with app.js instead of discovering them after parsing it. (The CSP allows them: same origin.)
+ * index.html, with a modulepreload for every chunk the page needs to draw its first screen:
+ * Chromium fetches them with app.js instead of discovering them after parsing it. That is what
+ * app.js imports statically, and what it imports dynamically itself (the terminal's entry loads
+ * React and the app that way, after it has started connecting), each with its static imports; not
+ * the chunks those load on demand (the other screens). (The CSP allows them: same origin.)
  */
 function writeHtml(source, target, metafile, out) {
-  const entry = metafile.outputs[`${out}/app.js`];
-  const chunks = (entry?.imports ?? [])
-    .filter((i) => i.kind === 'import-statement' && !i.external)
-    .map((i) => `    <link rel="modulepreload" href="./${path.basename(i.path)}" />`);
+  const outputs = metafile.outputs;
+  const entry = `${out}/app.js`;
+  const first = (outputs[entry]?.imports ?? []).filter((i) => !i.external && i.kind === 'dynamic-import');
+  const needed = new Set();
+  const visit = (file) => {
+    for (const i of outputs[file]?.imports ?? [])
+      if (!i.external && i.kind === 'import-statement' && !needed.has(i.path)) {
+        needed.add(i.path);
+        visit(i.path);
+      }
+  };
+  visit(entry);
+  for (const i of first) {
+    needed.add(i.path);
+    visit(i.path);
+  }
+  needed.delete(entry);
+  // app.js first: Chromium answers the preloads about in the order they are listed, and the entry
+  // is what starts the connection.
+  const chunks = [entry, ...needed].map((f) => `    <link rel="modulepreload" href="./${path.basename(f)}" />`);
   const html = fs.readFileSync(source, 'utf8');
   fs.writeFileSync(target, chunks.length ? html.replace(/(\n\s*<\/head>)/, `\n${chunks.join('\n')}$1`) : html);
 }

@@ -7,7 +7,8 @@ import { isUiLanguage, type UiLanguage, UiStyles } from '@tsunagu/ui';
 import type { i18n as I18n } from 'i18next';
 import { type ReactElement, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ConnectionContext, type ConnectionStatus, TerminalConnection } from './connection';
+import { ConnectionContext, type ConnectionEvents, type ConnectionStatus, TerminalConnection } from './connection';
+import { type StartFacts, startEarly } from './connection/early';
 import { AnnouncementsLayer } from './features/announcements/AnnouncementsLayer';
 import { AnnouncementArchive } from './features/announcements/archive';
 import { CallsLayer } from './features/calls/CallsLayer';
@@ -46,9 +47,11 @@ function localStore(): Storage | null {
 export interface AppProps {
   platform: Platform;
   i18n: I18n;
+  /** Read (and connecting) before React loaded (index.tsx); read here when absent. */
+  start?: Promise<StartFacts>;
 }
 
-export function App({ platform, i18n }: AppProps): ReactElement {
+export function App({ platform, i18n, start }: AppProps): ReactElement {
   const { t } = useTranslation();
   const [hubBase, setHubBase] = useState<string | null>(null);
   // undefined: still reading storage; null: not enrolled.
@@ -84,17 +87,19 @@ export function App({ platform, i18n }: AppProps): ReactElement {
   }, []);
 
   const started = useRef(false);
+  const early = useRef<StartFacts['early']>(null);
   useEffect(() => {
     // Once only: the installer's code is consumed as it is read.
     if (started.current) return;
     started.current = true;
     void (async () => {
-      setHubBase(await platform.hubBase());
-      const stored = await platform.getCredential().catch(() => null);
-      if (!stored) setPresetCode(await platform.takeEnrollmentCode());
-      setCredential(stored);
+      const facts = await (start ?? startEarly(platform, { connect: false }));
+      early.current = facts.early;
+      setHubBase(facts.hubBase);
+      if (!facts.credential) setPresetCode(await platform.takeEnrollmentCode());
+      setCredential(facts.credential);
     })();
-  }, [platform]);
+  }, [platform, start]);
 
   const forgetCredential = useCallback(async () => {
     await platform.clearCredential().catch(() => undefined);
@@ -128,25 +133,25 @@ export function App({ platform, i18n }: AppProps): ReactElement {
 
   useEffect(() => {
     if (!credential || !hubBase) return;
-    const conn = new TerminalConnection({
-      hubBase,
-      credential,
-      appVersion: platform.appVersion,
-      events: {
-        status: setStatus,
-        profile: (p) => {
-          if (isUiLanguage(p.language) && p.language !== i18n.language) {
-            void i18n.changeLanguage(p.language);
-            document.documentElement.lang = p.language;
-          }
-          rememberLanguage(p.language);
-          setProfile(p);
-        },
-        credentialRejected: () => void forgetCredential(),
+    const events: ConnectionEvents = {
+      status: setStatus,
+      profile: (p) => {
+        if (isUiLanguage(p.language) && p.language !== i18n.language) {
+          void i18n.changeLanguage(p.language);
+          document.documentElement.lang = p.language;
+        }
+        rememberLanguage(p.language);
+        setProfile(p);
       },
-    });
+      credentialRejected: () => void forgetCredential(),
+    };
+    // The connection the page's entry opened before React loaded, when it is for these; else a new one.
+    let conn = early.current?.take(hubBase, credential, events) ?? null;
+    if (!conn) {
+      conn = new TerminalConnection({ hubBase, credential, appVersion: platform.appVersion, events });
+      conn.start();
+    }
     setConnection(conn);
-    conn.start();
     return () => {
       conn.stop();
       setConnection(null);
@@ -264,6 +269,11 @@ export function App({ platform, i18n }: AppProps): ReactElement {
   });
 
   const online = credential && terminal && status === 'online';
+  // The features that listen while online are mounted (their effects ran before this one): hand
+  // them what the early connection heard before they listened.
+  useEffect(() => {
+    if (online && connection && early.current?.connection === connection) early.current.release();
+  }, [online, connection]);
   return (
     <SoundContext.Provider value={sound}>
       <TerminalStateContext.Provider value={terminal}>

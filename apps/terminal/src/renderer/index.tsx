@@ -1,13 +1,13 @@
 // Entry point of the terminal renderer (bundled by scripts/build-web.mjs into dist/web/app.js).
-import { createI18n, isUiLanguage, mountApp } from '@tsunagu/ui';
-import { App } from './App';
-import { createPlatform, rememberedLanguage } from './shell/platform';
+// It only starts: it reads the hub's address and the credential and starts connecting, and loads
+// React and the app (boot.tsx) alongside, so the socket's handshake and the hub's answer (the
+// profile home is drawn from) overlap the loading of React instead of following its first render
+// (issue 17). index.html preloads boot's files too (modulepreload), so nothing waits on this file.
+import { startEarly } from './connection/early';
+import { createPlatform } from './shell/platform';
 
-// For the bench's start figure (User Timing): every module of the first screen has been evaluated.
-performance.mark('terminal:script');
-
-const remembered = rememberedLanguage();
-const i18n = createI18n(isUiLanguage(remembered) ? remembered : 'ja');
+const platform = createPlatform();
+const start = startEarly(platform, { connect: true });
 
 // In a browser (not the kiosk, which ships these files itself): keep the page's own files, so a
 // reload while the hub is away still starts the terminal.
@@ -15,4 +15,4 @@ if (!window.terminal && 'serviceWorker' in navigator && window.isSecureContext) 
   void navigator.serviceWorker.register('./sw.js').catch(() => undefined);
 }
 
-mountApp(i18n, <App platform={createPlatform()} i18n={i18n} />);
+void import('./boot').then(({ boot }) => boot(platform, start));

@@ -2,6 +2,7 @@ export { AckErrorCodes, ackWithTimeout, type CommandEvent, type CommandPayload, 
 export { backoffDelay, OUTDATED_RETRY, RECONNECT, socketIoReconnectOptions } from './backoff';
 export { ConnectionContext, useConnection, useSocketEvent } from './ConnectionContext';
 export {
+  type ConnectionEvents,
   type ConnectionStatus,
   classifyRefusal,
   HEARTBEAT_MS,

@@ -1,0 +1,125 @@
+/**
+ * The terminal's connection opened before React has loaded (issue 17): the page's entry reads the
+ * hub's address and the credential and starts connecting at once, while React, i18n and the app
+ * load alongside; the App then takes this connection instead of opening its own after its first
+ * render. Until the App listens, what the connection says (status, profile, a refused credential)
+ * is kept and said again when it takes it, and so are the hub's notifications that arrived before
+ * the features' listeners were in place (the missed orders and statuses the hub sends on connect).
+ */
+import type { TerminalProfile } from '@tsunagu/protocol';
+import type { Platform } from '../shell/platform';
+import { type ConnectionEvents, type ConnectionStatus, TerminalConnection } from './connection';
+
+/** What the App needs to start: where the hub is and this terminal's credential (null: not enrolled). */
+export interface StartFacts {
+  hubBase: string;
+  credential: string | null;
+  /** Already connecting with these facts, or null (not enrolled). */
+  early: EarlyConnection | null;
+}
+
+type Listener = (...args: unknown[]) => void;
+/** The part of the socket that holds and hands on notifications, whatever their names. */
+interface AnySocket {
+  onAny(listener: Listener): void;
+  offAny(listener: Listener): void;
+  listeners(event: string): Listener[];
+}
+
+export class EarlyConnection {
+  readonly connection: TerminalConnection;
+  private target: ConnectionEvents | null = null;
+  private taken = false;
+  private lastStatus: ConnectionStatus | null = null;
+  private lastProfile: TerminalProfile | null = null;
+  private rejected = false;
+  /** Notifications, with the listeners that already heard each; null once handed on. */
+  private held: { event: string; args: unknown[]; heard: Set<Listener> }[] | null = [];
+  private readonly socket: AnySocket;
+  private readonly hold: Listener = (event, ...args) => {
+    const name = String(event);
+    this.held?.push({ event: name, args, heard: new Set(this.socket.listeners(name)) });
+  };
+
+  constructor(
+    readonly hubBase: string,
+    readonly credential: string,
+    appVersion: string,
+  ) {
+    this.connection = new TerminalConnection({
+      hubBase,
+      credential,
+      appVersion,
+      events: {
+        status: (s) => {
+          this.lastStatus = s;
+          this.target?.status(s);
+        },
+        profile: (p) => {
+          this.lastProfile = p;
+          this.target?.profile(p);
+        },
+        credentialRejected: () => {
+          this.rejected = true;
+          this.target?.credentialRejected();
+        },
+      },
+    });
+    this.socket = this.connection.socket as unknown as AnySocket;
+    this.socket.onAny(this.hold);
+    this.connection.start();
+  }
+
+  /**
+   * The App takes the connection, once, if it is for the same hub and credential (otherwise it is
+   * closed and the App opens its own): what it said so far is said again to `events`.
+   */
+  take(hubBase: string, credential: string, events: ConnectionEvents): TerminalConnection | null {
+    if (this.taken) return null;
+    this.taken = true;
+    if (hubBase !== this.hubBase || credential !== this.credential) {
+      this.dispose();
+      return null;
+    }
+    this.target = events;
+    if (this.lastStatus) events.status(this.lastStatus);
+    if (this.lastProfile) events.profile(this.lastProfile);
+    if (this.rejected) events.credentialRejected();
+    this.lastProfile = null;
+    return this.connection;
+  }
+
+  /**
+   * Every feature listens now (the App calls this once its online screens are mounted): the
+   * notifications that came before are given, in order, to each listener that did not hear them.
+   */
+  release(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    this.socket.offAny(this.hold);
+    for (const h of held)
+      for (const listener of this.socket.listeners(h.event)) if (!h.heard.has(listener)) listener(...h.args);
+  }
+
+  /** Not taken by the App: close it. */
+  dispose(): void {
+    this.held = null;
+    this.socket.offAny(this.hold);
+    this.connection.stop();
+  }
+}
+
+/** Where the hub is and the credential, as the App has always read them (a failed read: not enrolled). */
+async function readStartFacts(platform: Platform): Promise<{ hubBase: string; credential: string | null }> {
+  const hubBase = await platform.hubBase();
+  const credential = await platform.getCredential().catch(() => null);
+  return { hubBase, credential };
+}
+
+/** Reads the start facts and, when the terminal is enrolled, starts connecting at once. */
+export async function startEarly(platform: Platform, options: { connect: boolean }): Promise<StartFacts> {
+  const { hubBase, credential } = await readStartFacts(platform);
+  const early = options.connect && credential ? new EarlyConnection(hubBase, credential, platform.appVersion) : null;
+  return { hubBase, credential, early };
+}
