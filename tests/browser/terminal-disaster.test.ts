@@ -118,8 +118,10 @@ test('(a) with the hub gone, a reload starts the offline screen within 3 s and p
 async function expectEveryScreenKept(page: Page): Promise<void> {
   const dir = path.resolve(__dirname, '../../apps/terminal/dist/web');
   const scripts = fs.readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'sw.js');
-  // The build splits the page (home first): the lazily loaded screens are among these.
-  expect(scripts.some((f) => f.startsWith('CallScreen-'))).toBe(true);
+  // The build splits the page (home first): the lazily loaded screens (one chunk, shell/lazy-screens.ts)
+  // and enrollment are among these.
+  expect(scripts.some((f) => f.startsWith('lazy-screens-'))).toBe(true);
+  expect(scripts.some((f) => f.startsWith('EnrollmentScreen-'))).toBe(true);
   const cached = await page.evaluate(async () => {
     const names: string[] = [];
     for (const key of await caches.keys()) {

@@ -10,23 +10,17 @@ import { lazy, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 
 const loaders = {
-  shops: () => import('../features/shops/ShopChooserScreen'),
-  checkin: () => import('../features/checkin/CheckinScreen'),
-  announcements: () => import('../features/announcements/AnnouncementsScreen'),
-  help: () => import('../features/help/HelpScreen'),
-  call: () => import('../features/calls/CallScreen'),
+  screens: () => import('./lazy-screens'),
   enrollment: () => import('../features/enrollment/EnrollmentScreen'),
   // Not a screen: the call's media (simple-peer), imported by the call controller when a call starts.
   media: () => import('@tsunagu/call'),
 };
 
-export const ShopChooserScreen = lazy(() => loaders.shops().then((m) => ({ default: m.ShopChooserScreen })));
-export const CheckinScreen = lazy(() => loaders.checkin().then((m) => ({ default: m.CheckinScreen })));
-export const AnnouncementsScreen = lazy(() =>
-  loaders.announcements().then((m) => ({ default: m.AnnouncementsScreen })),
-);
-export const HelpScreen = lazy(() => loaders.help().then((m) => ({ default: m.HelpScreen })));
-export const CallScreen = lazy(() => loaders.call().then((m) => ({ default: m.CallScreen })));
+export const ShopChooserScreen = lazy(() => loaders.screens().then((m) => ({ default: m.ShopChooserScreen })));
+export const CheckinScreen = lazy(() => loaders.screens().then((m) => ({ default: m.CheckinScreen })));
+export const AnnouncementsScreen = lazy(() => loaders.screens().then((m) => ({ default: m.AnnouncementsScreen })));
+export const HelpScreen = lazy(() => loaders.screens().then((m) => ({ default: m.HelpScreen })));
+export const CallScreen = lazy(() => loaders.screens().then((m) => ({ default: m.CallScreen })));
 export const EnrollmentScreen = lazy(() => loaders.enrollment().then((m) => ({ default: m.EnrollmentScreen })));
 
 let preloaded = false;
