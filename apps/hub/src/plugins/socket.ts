@@ -17,7 +17,6 @@ import {
 } from '@tsunagu/protocol';
 import type { FastifyInstance } from 'fastify';
 import { type Namespace, Server } from 'socket.io';
-import { Adapter } from 'socket.io-adapter';
 import type { Principal } from '../lib/principal';
 import { TokenBuckets } from '../lib/rate-limit';
 import {
@@ -34,6 +33,7 @@ import {
 import { type AdmissionControl, hubAdmissionControl } from './admission';
 import type { Authenticators } from './auth';
 import type { Cluster } from './cluster';
+import { DirectBroadcastAdapter } from './direct-broadcast';
 import { refuseOtherNamespaces, staffHandshake, terminalHandshake } from './socket-handshake';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
@@ -156,8 +156,11 @@ export function createSockets(
   // (catch-up list, profile, status, open orders and calls), so recovery only duplicated that — and
   // it kept every packet sent to a single terminal (the catch-up list too) for two minutes, about
   // 5 KB per terminal and the most of a storm's memory (docs/benchmarks.md). Staff keep it.
+  // On one hub a broadcast writes one shared frame to each terminal's connection (direct-broadcast.ts).
   void terminals.adapter.close();
-  terminals.adapter = deps.cluster ? deps.cluster.adapterWithoutRecovery(terminals) : new Adapter(terminals);
+  terminals.adapter = deps.cluster
+    ? deps.cluster.adapterWithoutRecovery(terminals)
+    : new DirectBroadcastAdapter(terminals);
   const staff: WireNamespace<Staff> = io.of(STAFF_NAMESPACE);
   const terminalHandlers: ConnectionHandler<Terminal>[] = [];
   const staffHandlers: ConnectionHandler<Staff>[] = [];
