@@ -1,5 +1,5 @@
 /** Enrollment (one-time code → device credential), revocation, presence and the terminal's profile. */
-import { ENROLLMENT_CODE_LENGTH, type TerminalProfile } from '@tsunagu/protocol';
+import { ENROLLMENT_CODE_LENGTH, type TerminalPresenceChanges, type TerminalProfile } from '@tsunagu/protocol';
 import type { HubContext } from '../../context';
 import { AppError, notFound } from '../../lib/errors';
 import { type Principal, terminalOf } from '../../lib/principal';
@@ -52,6 +52,8 @@ export interface TerminalsService {
 
 /** The change-feed channel of revoked terminals: `<householdId>:<terminalId>` (db/changes.ts). */
 export const TERMINALS_CHANNEL = 'terminals_revoked';
+/** How often at most staff hear terminals turn online or offline (all that turned meanwhile in one notice). */
+export const STAFF_PRESENCE_MS = 500;
 
 export function createTerminalsService(
   ctx: Pick<HubContext, 'clock' | 'sockets' | 'log' | 'storage' | 'metrics' | 'changes' | 'sql' | 'events'>,
@@ -253,16 +255,28 @@ export function createTerminalsService(
     room.disconnectSockets(true);
   }
 
-  // In the order they happened: each batch's notice waits for the one before (its watchers are
-  // read first). City hall hears the whole batch in one message; each watcher, who is not also in
-  // city hall's room, the terminals of the households they watch.
+  // Staff hear presence at most every STAFF_PRESENCE_MS: everything that turned meanwhile, in the
+  // order it turned, in one notice. Each notice is kept two minutes by the staff namespace's
+  // connection-state recovery: one per connect was about 1.6 KB per terminal for two minutes after a
+  // reconnect storm (issue 17's memory figure). In order: each notice waits for the one before (its
+  // watchers are read first). City hall hears every terminal in one message; each watcher, who is
+  // not also in city hall's room, the terminals of the households they watch.
   let staffNotices: Promise<void> = Promise.resolve();
+  let toStaff: TerminalPresenceChanges['changes'] = [];
+  let staffTimer: NodeJS.Timeout | null = null;
   function notifyStaff(turned: readonly Omit<Presence, 'after'>[]) {
-    if (turned.length === 0) return;
-    const changes = turned.map(({ id, householdId, online, at }) => {
+    for (const { id, householdId, online, at } of turned) {
       shown.set(id, online);
-      return { terminalId: id, householdId, online, lastSeenAt: new Date(at).toISOString() };
-    });
+      toStaff.push({ terminalId: id, householdId, online, lastSeenAt: new Date(at).toISOString() });
+    }
+    if (toStaff.length === 0 || staffTimer) return;
+    staffTimer = setTimeout(sendStaffNotice, STAFF_PRESENCE_MS);
+    staffTimer.unref();
+  }
+  function sendStaffNotice() {
+    staffTimer = null;
+    const changes = toStaff;
+    toStaff = [];
     staffNotices = staffNotices
       .then(async () => {
         const cityhall = rooms.role('cityhall');

@@ -6,6 +6,7 @@ import { connectSocket, emitAck, nextEvent, staffSocket, type TestHub, withHub }
 import { createTestDatabase } from '../../testing/postgres';
 import { householdsTold } from '../../testing/test-engine';
 import { until } from '../../testing/until';
+import { STAFF_PRESENCE_MS } from './service';
 
 describe('terminal enrollment', () => {
   let hub: TestHub;
@@ -208,6 +209,9 @@ describe('terminal connections', () => {
     await until(async () =>
       (await Promise.all(hh.map((h) => hub.stores.households.get(h)))).every((x) => x?.terminal?.online),
     );
+    // Their connects told (staff hear presence every STAFF_PRESENCE_MS at most): only what follows counts.
+    await new Promise((r) => setTimeout(r, STAFF_PRESENCE_MS + 200));
+    for (const heard of [cityhall, watcher, otherWatcher]) heard.length = 0;
     // All three go offline in one turn of the hub's event loop (as in a network outage): one batch.
     hub.ctx.sockets.terminals.local.disconnectSockets(true);
     await until(() => cityhall.length > 0 && watcher.length > 0 && otherWatcher.length > 0);
@@ -222,6 +226,26 @@ describe('terminal connections', () => {
       ],
     ]);
     expect(offline(otherWatcher)).toEqual([[[hh[2], false]]]);
+    for (const s of sockets) s.close();
+  });
+
+  it('tells staff of terminals that turn within STAFF_PRESENCE_MS in one notice (each kept two minutes for recovery)', async () => {
+    type Changes = { changes: { terminalId: number; online: boolean }[] };
+    const [first, second, third] = await Promise.all(
+      hub.fixture.households.slice(0, 3).map((h) => hub.enrollTerminal(h)),
+    );
+    const cityhall = await hub.staff('cityhall');
+    const heard: number[][] = [];
+    cityhall.on('terminal:presenceChanged', ({ changes }: Changes) => heard.push(changes.map((c) => c.terminalId)));
+    const sockets = [await hub.connectTerminal(first!.credential)];
+    await until(() => heard.length === 1);
+    // Two more, in two batches of their own (a tenth of a second apart): one notice.
+    sockets.push(await hub.connectTerminal(second!.credential));
+    await new Promise((r) => setTimeout(r, 100));
+    sockets.push(await hub.connectTerminal(third!.credential));
+    await until(() => heard.flat().length >= 3);
+    await new Promise((r) => setTimeout(r, STAFF_PRESENCE_MS + 200));
+    expect(heard).toEqual([[first!.terminalId], [second!.terminalId, third!.terminalId]]);
     for (const s of sockets) s.close();
   });
 
