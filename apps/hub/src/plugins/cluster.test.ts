@@ -10,15 +10,7 @@ import { buildApp } from '../app';
 import { openDatabase } from '../db/database';
 import type { Hub } from '../hub';
 import { publishedId, terminal } from '../testing/announcements';
-import {
-  as,
-  connectStaff,
-  createTestHub,
-  login,
-  NO_SPEECH,
-  type StaffSession,
-  type TestHub,
-} from '../testing/harness';
+import { as, connectStaff, createTestHub, login, NO_SPEECH, type StaffSession, type TestHub } from '../testing/harness';
 import { type RedisServer, startRedis } from '../testing/redis';
 import { TEST_ENGINE } from '../testing/test-engine';
 import { until } from '../testing/until';
