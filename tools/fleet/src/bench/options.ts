@@ -25,6 +25,16 @@ export interface BenchOptions {
   runs: number;
 }
 
+/** The value of a whole-number option, at least `min`; otherwise the bench stops with a plain message. */
+function wholeNumber(value: string | undefined, flag: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`${flag} needs a whole number ≥ ${min}`);
+    process.exit(2);
+  }
+  return n;
+}
+
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = {
     quick: false,
@@ -57,26 +67,14 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       }
       o.only = part;
     } else if (a === '--nodes') {
-      o.nodes = Number(argv[++i]);
-      if (!Number.isInteger(o.nodes) || o.nodes < 2) {
-        console.error('--nodes needs a whole number ≥ 2');
-        process.exit(2);
-      }
+      o.nodes = wholeNumber(argv[++i], '--nodes', 2);
       o.only = 'nodes';
     } else if (a === '--terminals') {
-      o.terminals = Number(argv[++i]);
-      if (!Number.isInteger(o.terminals) || o.terminals < 10) {
-        console.error('--terminals needs a whole number ≥ 10');
-        process.exit(2);
-      }
+      o.terminals = wholeNumber(argv[++i], '--terminals', 10);
     } else if (a === '--profile') o.profile = path.resolve(argv[++i] ?? '.');
     else if (a === '--before') o.before = path.resolve(argv[++i] ?? '.');
     else if (a === '--runs') {
-      o.runs = Number(argv[++i]);
-      if (!Number.isInteger(o.runs) || o.runs < 1) {
-        console.error('--runs needs a whole number ≥ 1');
-        process.exit(2);
-      }
+      o.runs = wholeNumber(argv[++i], '--runs', 1);
     } else if (a === '--heap') o.heap = path.resolve(argv[++i] ?? '.');
     else if (a === '--out') o.out = path.resolve(argv[++i] ?? '.');
     else if (a === '--help' || a === '-h') {
