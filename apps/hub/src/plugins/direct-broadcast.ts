@@ -57,7 +57,7 @@ interface SocketInternals {
 const EVENT = 2;
 const OPEN = 1;
 
-/** Counts of each path, for the tests and the bench. */
+/** How many receivers each path served (read by the tests). */
 export interface DirectBroadcastStats {
   direct: number;
   library: number;
