@@ -65,6 +65,8 @@ export interface ComposeDeps {
   clips: VoiceClips;
   speech: Pick<AnnouncementSpeech, 'prepare' | 'readings' | 'setReadings'>;
   settings: () => Promise<AnnouncementSettings>;
+  /** Where an earthquake early warning's clip, made after it went out, reports a failure. */
+  log: { error(obj: unknown, msg?: string): void };
 }
 
 const sameAccount = () =>
@@ -235,6 +237,9 @@ export function createCompose(deps: ComposeDeps): Compose {
       // the clip is made (a fixed EEW text is made once and is ready the next time).
       const clip = speech.prepare(a, readings);
       if (a.tone !== 'eew') await clip;
+      // Not awaited: its failure (the database lost meanwhile, the hub stopping) must not become an
+      // unhandled rejection, which would stop the hub in the middle of an earthquake.
+      else clip.catch((err: unknown) => deps.log.error({ err }, 'the early warning’s voice clip was not made'));
       return submit(a, sender, {
         confirmWholeCity: body.confirmWholeCity,
         // The readings are stored in the same unit of work: a terminal that asks for the clip as

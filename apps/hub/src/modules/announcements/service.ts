@@ -129,6 +129,7 @@ export function createAnnouncementsService(ctx: HubContext, deps: AnnouncementsD
     clips,
     speech: deps.speech,
     settings: settings.get,
+    log: ctx.log,
   });
   const senders = createSenders(deps.senders, { clock: ctx.clock, apiKeyExists: deps.apiKeyExists });
   const ingestCap = createCapGateway(ctx, {

@@ -68,3 +68,37 @@ describe("an announcement's tone", () => {
     expect(res.json().error.code).toBe('TONE_NEEDS_EMERGENCY');
   });
 });
+
+describe('an EEW whose voice clip is still being made when the hub stops', () => {
+  it('leaves no unhandled rejection behind (one would stop the hub)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tone-stop-'));
+    const slow = path.join(dir, 'slow-engine');
+    fs.writeFileSync(slow, '#!/bin/sh\nexec sleep 0.3\n', { mode: 0o755 });
+    const hub = await createTestHub({ config: { dataDir: dir, speechTools: { openJtalk: slow, espeak: slow } } });
+    const unhandled: unknown[] = [];
+    const collect = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', collect);
+    try {
+      const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
+        method: 'POST',
+        url: '/api/announcements',
+        payload: {
+          titleJa: '緊急地震速報',
+          bodyJa: '強い揺れに警戒',
+          target: { type: 'all' },
+          confirmWholeCity: true,
+          kind: 'emergency',
+          tone: 'eew',
+        },
+      });
+      expect(res.statusCode).toBe(201);
+      // The hub stops (its database closes) while the clip is still being made.
+      await hub.close();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', collect);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
