@@ -39,4 +39,16 @@ describe('leader election on PostgreSQL', () => {
     const locks = await t.pg.query(`SELECT 1 FROM pg_locks WHERE ${THIS_DATABASE}`);
     expect(locks.rowCount).toBe(0);
   });
+
+  it('has given every lock back when stop settles', async () => {
+    // Closing a session frees its locks only once the server has seen it go; stop() must not
+    // settle before then, or a hub that stops and starts again finds its own lock still held.
+    for (let round = 0; round < 5; round++) {
+      const all = Array.from({ length: 10 }, (_, i) => electLeader(t.pg, `job-${i}`, { retryMs: 50 }));
+      await until(() => all.every((l) => l.leader));
+      await Promise.all(all.map((l) => l.stop()));
+      const locks = await t.pg.query(`SELECT 1 FROM pg_locks WHERE ${THIS_DATABASE}`);
+      expect(locks.rowCount).toBe(0);
+    }
+  });
 });

@@ -83,8 +83,15 @@ export function electLeader(
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      // A try under way may take the lock: wait for it, then close the session holding it.
+      // A try under way may take the lock: wait for it, then give the lock back and close the
+      // session. Closing alone frees the lock only once the server has seen the connection go,
+      // which is after this settles; the unlock is done when its answer comes.
       await inflight;
+      const c = client;
+      if (c) {
+        setLeader(false);
+        await c.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      }
       drop();
     },
   };
