@@ -24,6 +24,13 @@ const apps = [
     // chunks the entry needs at once are announced in index.html (modulepreload), so they load in
     // parallel with app.js rather than after it.
     split: true,
+    // The renderer runs on Preact through its React compatibility layer (issue 17): React DOM was
+    // 210 KB of the 440 KB the first screen evaluated; Preact is about 12 KB. The code stays
+    // React's (types, imports, hooks); only the bundle swaps the runtime. The console stays on React.
+    alias: {
+      react: 'preact/compat',
+      'react-dom': 'preact/compat',
+    },
   },
   {
     name: 'console',
@@ -57,7 +64,7 @@ export async function buildWeb({ quiet = false } = {}) {
       target: ['chrome120'],
       jsx: 'automatic',
       outdir,
-      alias,
+      alias: { ...alias, ...app.alias },
       // NODE_ENV=development npm run build: a development build (the terminal honours ?hub=).
       define: {
         'process.env.NODE_ENV': process.env.NODE_ENV === 'development' ? '"development"' : '"production"',
