@@ -4,19 +4,11 @@
 // profile home is drawn from) overlap the loading of React instead of following its first render
 // (issue 17). index.html preloads boot's files too (modulepreload), so nothing waits on this file.
 import { startEarly } from './connection/early';
-import { createPlatform, rememberedLanguage } from './shell/platform';
+import { createPlatform } from './shell/platform';
 
 const platform = createPlatform();
 const start = startEarly(platform, { connect: true });
-// Once the socket is on its way, while React still loads (the main thread is idle then): Intl's data
-// for the resident's locale and Japan's time zone, which the first date formatter loads (tens of ms
-// in Chromium) and the home clock's first draw would otherwise pay for. The zone is @tsunagu/ui's
-// TERMINAL_TIME_ZONE, written out: importing it would make this file wait for the UI's chunk.
-void start
-  .catch(() => undefined)
-  .then(() => {
-    new Intl.DateTimeFormat(rememberedLanguage() === 'en' ? 'en-US' : 'ja-JP', { timeZone: 'Asia/Tokyo' }).format();
-  });
+// (No Intl warm-up here any more: the home clock no longer uses Intl, @tsunagu/ui format/clock.ts.)
 
 // In a browser (not the kiosk, which ships these files itself): keep the page's own files, so a
 // reload while the hub is away still starts the terminal.
