@@ -35,6 +35,7 @@ import type { Authenticators } from './auth';
 import type { Cluster } from './cluster';
 import { DirectBroadcastAdapter } from './direct-broadcast';
 import { refuseOtherNamespaces, staffHandshake, terminalHandshake } from './socket-handshake';
+import { StaffRecoveryAdapter } from './staff-recovery';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
@@ -162,6 +163,11 @@ export function createSockets(
     ? deps.cluster.adapterWithoutRecovery(terminals)
     : new DirectBroadcastAdapter(terminals);
   const staff: WireNamespace<Staff> = io.of(STAFF_NAMESPACE);
+  // On one hub, recovery without the notices every console asks for again on connect (staff-recovery.ts).
+  if (!deps.cluster) {
+    void staff.adapter.close();
+    staff.adapter = new StaffRecoveryAdapter(staff);
+  }
   const terminalHandlers: ConnectionHandler<Terminal>[] = [];
   const staffHandlers: ConnectionHandler<Staff>[] = [];
   const terminalDisconnects: ((ctx: SocketContext<Terminal>) => void)[] = [];

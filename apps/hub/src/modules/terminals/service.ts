@@ -256,9 +256,10 @@ export function createTerminalsService(
   }
 
   // Staff hear presence at most every STAFF_PRESENCE_MS: everything that turned meanwhile, in the
-  // order it turned, in one notice. Each notice is kept two minutes by the staff namespace's
-  // connection-state recovery: one per connect was about 1.6 KB per terminal for two minutes after a
-  // reconnect storm (issue 17's memory figure). In order: each notice waits for the one before (its
+  // order it turned, in one notice: a console reloads its board once per notice, and in a reconnect
+  // storm one notice per connect was also 1.6 KB per terminal kept two minutes for the consoles'
+  // recovery (issue 17's memory figure; presence is no longer kept since, plugins/staff-recovery.ts).
+  // In order: each notice waits for the one before (its
   // watchers are read first). City hall hears every terminal in one message; each watcher, who is
   // not also in city hall's room, the terminals of the households they watch.
   let staffNotices: Promise<void> = Promise.resolve();

@@ -229,7 +229,7 @@ describe('terminal connections', () => {
     for (const s of sockets) s.close();
   });
 
-  it('tells staff of terminals that turn within STAFF_PRESENCE_MS in one notice (each kept two minutes for recovery)', async () => {
+  it('tells staff of terminals that turn within STAFF_PRESENCE_MS in one notice (a console reloads its board once per notice)', async () => {
     type Changes = { changes: { terminalId: number; online: boolean }[] };
     const [first, second, third] = await Promise.all(
       hub.fixture.households.slice(0, 3).map((h) => hub.enrollTerminal(h)),
