@@ -21,6 +21,26 @@ describe('credential cache', () => {
     expect(cache.get('tsd_a')).toBeUndefined();
   });
 
+  it('forgets every credential of a household that holds several, also after one was dropped', () => {
+    const cache = createCredentialCache(3);
+    cache.remember('tsd_a', principal(1, 10), cache.generation);
+    cache.remember('tsd_b', principal(2, 10), cache.generation);
+    cache.remember('tsd_c', principal(3, 10), cache.generation);
+    cache.remember('tsd_x', principal(4, 20), cache.generation); // over capacity: tsd_a goes
+    expect(cache.get('tsd_a')).toBeUndefined();
+    cache.remember('tsd_a', principal(1, 10), cache.generation); // tsd_b goes
+    cache.forget(10);
+    for (const c of ['tsd_a', 'tsd_b', 'tsd_c']) expect(cache.get(c)).toBeUndefined();
+    expect(cache.get('tsd_x')).toEqual(principal(4, 20));
+    // Down to one and back to two.
+    cache.remember('tsd_d', principal(5, 30), cache.generation);
+    cache.remember('tsd_e', principal(6, 30), cache.generation);
+    cache.forget(20);
+    cache.remember('tsd_f', principal(7, 30), cache.generation); // capacity: tsd_d goes, two left
+    cache.forget(30);
+    expect(cache.size).toBe(0);
+  });
+
   it('keeps at most its capacity, dropping the oldest', () => {
     const cache = createCredentialCache(2);
     for (const [c, id] of [

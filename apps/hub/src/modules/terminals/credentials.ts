@@ -29,16 +29,25 @@ export interface CredentialCache {
  */
 export function createCredentialCache(capacity = 100_000): CredentialCache {
   const byCredential = new Map<string, TerminalPrincipal>();
-  const byHousehold = new Map<number, Set<string>>();
+  // A household has one terminal at a time: its one credential as a string, a Set only for more
+  // (a Set per household was ~0.2 KB of each idle terminal's heap, docs/benchmarks.md).
+  const byHousehold = new Map<number, string | Set<string>>();
+  const credentialsOf = (householdId: number): string[] => {
+    const held = byHousehold.get(householdId);
+    return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
+  };
   let generation = 0;
 
   function drop(credential: string) {
     const p = byCredential.get(credential);
     if (!p) return;
     byCredential.delete(credential);
-    const set = byHousehold.get(p.householdId);
-    set?.delete(credential);
-    if (set?.size === 0) byHousehold.delete(p.householdId);
+    const held = byHousehold.get(p.householdId);
+    if (held === credential) byHousehold.delete(p.householdId);
+    else if (typeof held === 'object') {
+      held.delete(credential);
+      if (held.size === 1) byHousehold.set(p.householdId, held.values().next().value!);
+    }
   }
 
   return {
@@ -56,14 +65,15 @@ export function createCredentialCache(capacity = 100_000): CredentialCache {
       drop(credential);
       if (byCredential.size >= capacity) drop(byCredential.keys().next().value!);
       byCredential.set(credential, kept);
-      const set = byHousehold.get(kept.householdId);
-      if (set) set.add(credential);
-      else byHousehold.set(kept.householdId, new Set([credential]));
+      const held = byHousehold.get(kept.householdId);
+      if (held === undefined) byHousehold.set(kept.householdId, credential);
+      else if (typeof held === 'string') byHousehold.set(kept.householdId, new Set([held, credential]));
+      else held.add(credential);
       return kept;
     },
     forget(householdId) {
       generation++;
-      for (const credential of [...(byHousehold.get(householdId) ?? [])]) drop(credential);
+      for (const credential of credentialsOf(householdId)) drop(credential);
     },
     forgetAll() {
       generation++;
