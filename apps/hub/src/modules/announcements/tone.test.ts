@@ -6,45 +6,54 @@ import type { Announcement, TerminalAnnouncement } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
 import { createTestHub, nextEvent, type TestHub } from '../../testing/harness';
 
+/** A folder with a speech engine that takes `seconds` to answer (a shell script that sleeps). */
+function slowEngine(prefix: string, seconds: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const slow = path.join(dir, 'slow-engine');
+  fs.writeFileSync(slow, `#!/bin/sh\nexec sleep ${seconds}\n`, { mode: 0o755 });
+  return { dir, speechTools: { openJtalk: slow, espeak: slow } };
+}
+
+/** City hall posts an announcement to the whole city: an EEW unless `payload` says otherwise. */
+const post = (hub: TestHub, payload: Record<string, unknown>) =>
+  hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
+    method: 'POST',
+    url: '/api/announcements',
+    payload: {
+      titleJa: '緊急地震速報',
+      bodyJa: '強い揺れに警戒',
+      target: { type: 'all' },
+      confirmWholeCity: true,
+      ...payload,
+    },
+  });
+
 describe("an announcement's tone", () => {
   let hub: TestHub;
   let clock: FakeClock;
   let dir: string;
   beforeAll(async () => {
     // A speech engine that never answers in time: only the hub's deadline (on the fake clock) ends the wait.
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tone-'));
-    const slow = path.join(dir, 'slow-engine');
-    fs.writeFileSync(slow, '#!/bin/sh\nexec sleep 5\n', { mode: 0o755 });
+    const engine = slowEngine('tone-', 5);
+    dir = engine.dir;
     clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
-    hub = await createTestHub({ clock, config: { dataDir: dir, speechTools: { openJtalk: slow, espeak: slow } } });
+    hub = await createTestHub({ clock, config: { dataDir: dir, speechTools: engine.speechTools } });
   });
   afterAll(async () => {
     await hub.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const post = (payload: Record<string, unknown>) =>
-    hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
-      method: 'POST',
-      url: '/api/announcements',
-      payload: {
-        titleJa: '緊急地震速報',
-        bodyJa: '強い揺れに警戒',
-        target: { type: 'all' },
-        confirmWholeCity: true,
-        ...payload,
-      },
-    });
 
   it('an EEW goes out at once with its tone while the voice clip is still being made; others wait for the clip', async () => {
     const terminal = await hub.terminal(0);
     try {
       let normalDone = false;
-      const normal = post({ kind: 'emergency', titleJa: '避難指示', bodyJa: '避難してください' }).then((r) => {
+      const normal = post(hub, { kind: 'emergency', titleJa: '避難指示', bodyJa: '避難してください' }).then((r) => {
         normalDone = true;
         return r;
       });
       const published = nextEvent<TerminalAnnouncement>(terminal, 'announcement:published');
-      const eew = await post({ kind: 'emergency', tone: 'eew' });
+      const eew = await post(hub, { kind: 'emergency', tone: 'eew' });
       expect(eew.statusCode).toBe(201);
       expect(eew.json<Announcement>()).toMatchObject({ status: 'published', tone: 'eew' });
       expect(await published).toMatchObject({ titleJa: '緊急地震速報', tone: 'eew' });
@@ -63,7 +72,7 @@ describe("an announcement's tone", () => {
   });
 
   it('is for emergencies only', async () => {
-    const res = await post({ kind: 'important', tone: 'eew' });
+    const res = await post(hub, { kind: 'important', tone: 'eew' });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('TONE_NEEDS_EMERGENCY');
   });
@@ -71,26 +80,13 @@ describe("an announcement's tone", () => {
 
 describe('an EEW whose voice clip is still being made when the hub stops', () => {
   it('leaves no unhandled rejection behind (one would stop the hub)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tone-stop-'));
-    const slow = path.join(dir, 'slow-engine');
-    fs.writeFileSync(slow, '#!/bin/sh\nexec sleep 0.3\n', { mode: 0o755 });
-    const hub = await createTestHub({ config: { dataDir: dir, speechTools: { openJtalk: slow, espeak: slow } } });
+    const { dir, speechTools } = slowEngine('tone-stop-', 0.3);
+    const hub = await createTestHub({ config: { dataDir: dir, speechTools } });
     const unhandled: unknown[] = [];
     const collect = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', collect);
     try {
-      const res = await hub.as(hub.sessionFor(hub.fixture.users.cityhall))({
-        method: 'POST',
-        url: '/api/announcements',
-        payload: {
-          titleJa: '緊急地震速報',
-          bodyJa: '強い揺れに警戒',
-          target: { type: 'all' },
-          confirmWholeCity: true,
-          kind: 'emergency',
-          tone: 'eew',
-        },
-      });
+      const res = await post(hub, { kind: 'emergency', tone: 'eew' });
       expect(res.statusCode).toBe(201);
       // The hub stops (its database closes) while the clip is still being made.
       await hub.close();
