@@ -10,6 +10,8 @@ export const IpcChannel = {
   getCredential: 'credential:get',
   setCredential: 'credential:set',
   clearCredential: 'credential:clear',
+  getRememberedProfile: 'profile:get',
+  rememberProfile: 'profile:set',
   takeEnrollmentCode: 'enrollment:takeCode',
   setKeepAwake: 'display:setKeepAwake',
   setAlertVolume: 'audio:setAlertVolume',
@@ -25,6 +27,13 @@ export type KeepAwakeReason = Static<typeof KeepAwakeReason>;
 /** Matches the hub's TerminalHandshake credential limits, so main never stores what the hub would refuse. */
 export const Credential = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
 
+/**
+ * The household's last profile as the hub sent it (JSON, written by the renderer), so a restart can
+ * draw home before the hub answers. It holds the household's name and shops: main keeps it only
+ * beside the credential, encrypted the same way, and forgets it with the credential.
+ */
+export const RememberedProfile = Type.String({ minLength: 2, maxLength: 65_536 });
+
 const NoArgs = Type.Tuple([]);
 
 /** The argument list of each channel, exactly as `ipcRenderer.invoke(channel, ...args)` sends it. */
@@ -32,6 +41,8 @@ export const IpcArgs = {
   [IpcChannel.getCredential]: NoArgs,
   [IpcChannel.setCredential]: Type.Tuple([Credential]),
   [IpcChannel.clearCredential]: NoArgs,
+  [IpcChannel.getRememberedProfile]: NoArgs,
+  [IpcChannel.rememberProfile]: Type.Tuple([RememberedProfile]),
   [IpcChannel.takeEnrollmentCode]: NoArgs,
   [IpcChannel.setKeepAwake]: Type.Tuple([KeepAwakeReason, Type.Boolean()]),
   [IpcChannel.setAlertVolume]: Type.Tuple([Type.Boolean()]),
@@ -44,6 +55,8 @@ export interface IpcResults {
   [IpcChannel.getCredential]: string | null;
   [IpcChannel.setCredential]: undefined;
   [IpcChannel.clearCredential]: undefined;
+  [IpcChannel.getRememberedProfile]: string | null;
+  [IpcChannel.rememberProfile]: undefined;
   [IpcChannel.takeEnrollmentCode]: string | null;
   [IpcChannel.setKeepAwake]: undefined;
   [IpcChannel.setAlertVolume]: undefined;
@@ -81,8 +94,12 @@ export interface TerminalBridge {
   getCredential(): Promise<string | null>;
   /** Store the credential the hub returned from enrollment (encrypted by the OS keyring). */
   setCredential(credential: string): Promise<void>;
-  /** Forget the credential, e.g. after `terminal:revoked`. */
+  /** Forget the credential, e.g. after `terminal:revoked` (and the remembered profile with it). */
   clearCredential(): Promise<void>;
+  /** The household's last profile (JSON), or null; stored beside the credential, encrypted the same way. */
+  getRememberedProfile(): Promise<string | null>;
+  /** Keep the profile the hub just sent (JSON), for the next start. Storing a new credential forgets it. */
+  rememberProfile(profile: string): Promise<void>;
   /**
    * The 8-digit enrollment code an installer entered with provision.sh, or null. It is deleted as it is
    * read, so the enrollment screen can submit it once and fall back to the on-screen keypad.

@@ -21,6 +21,8 @@ export interface CredentialStoreOptions {
 }
 
 export const CREDENTIAL_FILE_NAME = 'credential.bin';
+/** The household's remembered profile (renderer's JSON), stored the same way, beside the credential. */
+export const PROFILE_FILE_NAME = 'profile.bin';
 
 export function createCredentialStore(options: CredentialStoreOptions) {
   const { safeStorage, file, allowBasicText, platform = process.platform } = options;

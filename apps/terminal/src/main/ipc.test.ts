@@ -11,6 +11,8 @@ function setup() {
     'credential:get': jest.fn(() => 'secret'),
     'credential:set': jest.fn(),
     'credential:clear': jest.fn(),
+    'profile:get': jest.fn(() => null),
+    'profile:set': jest.fn(),
     'enrollment:takeCode': jest.fn(() => null),
     'display:setKeepAwake': jest.fn(),
     'audio:setAlertVolume': jest.fn(),

@@ -152,6 +152,19 @@ describe('createKiosk', () => {
     await handlers.get(IpcChannel.setCredential)?.(fromHub, 'abc-123');
     expect(fs.readFileSync(path.join(dir, 'credential.bin')).toString()).toBe('321-cba');
     await expect(handlers.get(IpcChannel.getCredential)?.(fromHub)).resolves.toEqual({ ok: true, data: 'abc-123' });
+    // The remembered profile is kept beside it, encrypted too, and goes with the credential.
+    await handlers.get(IpcChannel.rememberProfile)?.(fromHub, '{"householdName":"山田"}');
+    expect(fs.readFileSync(path.join(dir, 'profile.bin')).toString()).not.toContain('山田');
+    await expect(handlers.get(IpcChannel.getRememberedProfile)?.(fromHub)).resolves.toEqual({
+      ok: true,
+      data: '{"householdName":"山田"}',
+    });
+    await handlers.get(IpcChannel.setCredential)?.(fromHub, 'abc-456');
+    await expect(handlers.get(IpcChannel.getRememberedProfile)?.(fromHub)).resolves.toEqual({ ok: true, data: null });
+    await handlers.get(IpcChannel.rememberProfile)?.(fromHub, '{"householdName":"山田"}');
+    await handlers.get(IpcChannel.clearCredential)?.(fromHub);
+    expect(fs.existsSync(path.join(dir, 'profile.bin'))).toBe(false);
+    await expect(handlers.get(IpcChannel.getCredential)?.(fromHub)).resolves.toEqual({ ok: true, data: null });
     await expect(handlers.get(IpcChannel.getHubUrl)?.({ sender: { id: 2 }, senderFrame: null })).resolves.toMatchObject(
       {
         ok: false,

@@ -23,6 +23,7 @@ import {
   CREDENTIAL_FILE_NAME,
   type CredentialStore,
   createCredentialStore,
+  PROFILE_FILE_NAME,
   type SafeStorageLike,
 } from './credential-store';
 import { createEnrollmentCodeSource } from './enrollment-code';
@@ -194,13 +195,30 @@ export async function createKiosk(
     file: path.join(app.getPath('userData'), CREDENTIAL_FILE_NAME),
     allowBasicText: config.allowBasicTextSecrets,
   });
+  // The household's last profile, so a restart draws home before the hub answers: it names the
+  // household and its shops, so it is kept exactly as the credential is (encrypted, 0600, beside it)
+  // and goes with it.
+  const profile = createCredentialStore({
+    safeStorage: electron.safeStorage,
+    file: path.join(app.getPath('userData'), PROFILE_FILE_NAME),
+    allowBasicText: config.allowBasicTextSecrets,
+  });
   const enrollmentCode = createEnrollmentCodeSource(config.enrollmentCodeFile, log);
   const isTrustedSender = createSenderCheck(() => contents, config.hubOrigin);
   const dispatch = createIpcDispatcher(
     {
       'credential:get': () => credentials.get(),
-      'credential:set': (credential) => credentials.set(credential),
-      'credential:clear': () => credentials.clear(),
+      'credential:set': (credential) => {
+        // Another enrollment: the last household's profile is not this one's.
+        profile.clear();
+        credentials.set(credential);
+      },
+      'credential:clear': () => {
+        profile.clear();
+        credentials.clear();
+      },
+      'profile:get': () => profile.get(),
+      'profile:set': (json) => profile.set(json),
       'enrollment:takeCode': () => enrollmentCode.take(),
       'display:setKeepAwake': (reason, on) => keepAwake.set(reason, on),
       'audio:setAlertVolume': (on) => alertVolume.set(on),

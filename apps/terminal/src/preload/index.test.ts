@@ -27,6 +27,8 @@ describe('preload bridge', () => {
         'clearCredential',
         'getCredential',
         'getHubUrl',
+        'getRememberedProfile',
+        'rememberProfile',
         'restartApp',
         'setCredential',
         'setAlertVolume',

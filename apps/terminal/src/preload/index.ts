@@ -40,6 +40,10 @@ export function createBridge(argv: readonly string[]): TerminalBridge {
     clearCredential: async () => {
       await invoke(IpcChannel.clearCredential);
     },
+    getRememberedProfile: () => invoke(IpcChannel.getRememberedProfile),
+    rememberProfile: async (profile: string) => {
+      await invoke(IpcChannel.rememberProfile, profile);
+    },
     takeEnrollmentCode: () => invoke(IpcChannel.takeEnrollmentCode),
     setKeepAwake: async (reason: IpcArgsOf<typeof IpcChannel.setKeepAwake>[0], on: boolean) => {
       await invoke(IpcChannel.setKeepAwake, reason, on);

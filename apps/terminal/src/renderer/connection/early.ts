@@ -14,6 +14,8 @@ import { type ConnectionEvents, type ConnectionStatus, TerminalConnection } from
 export interface StartFacts {
   hubBase: string;
   credential: string | null;
+  /** The household's profile remembered from the last start (null: none, or not enrolled): home is drawn from it while the hub answers. */
+  profile: TerminalProfile | null;
   /** Already connecting with these facts, or null (not enrolled). */
   early: EarlyConnection | null;
 }
@@ -110,16 +112,24 @@ export class EarlyConnection {
   }
 }
 
-/** Where the hub is and the credential, as the App has always read them (a failed read: not enrolled). */
-async function readStartFacts(platform: Platform): Promise<{ hubBase: string; credential: string | null }> {
+/**
+ * Where the hub is, the credential (a failed read: not enrolled) and the remembered profile (a
+ * failed read: none), the two reads side by side (in the kiosk each is a round trip to main).
+ */
+async function readStartFacts(
+  platform: Platform,
+): Promise<{ hubBase: string; credential: string | null; profile: Promise<TerminalProfile | null> }> {
   const hubBase = await platform.hubBase();
+  const profile = platform.rememberedProfile().catch(() => null);
   const credential = await platform.getCredential().catch(() => null);
-  return { hubBase, credential };
+  return { hubBase, credential, profile };
 }
 
 /** Reads the start facts and, when the terminal is enrolled, starts connecting at once. */
 export async function startEarly(platform: Platform, options: { connect: boolean }): Promise<StartFacts> {
-  const { hubBase, credential } = await readStartFacts(platform);
+  const facts = await readStartFacts(platform);
+  const { hubBase, credential } = facts;
   const early = options.connect && credential ? new EarlyConnection(hubBase, credential, platform.appVersion) : null;
-  return { hubBase, credential, early };
+  const profile = credential ? await facts.profile : null;
+  return { hubBase, credential, profile, early };
 }

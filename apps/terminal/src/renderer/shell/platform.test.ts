@@ -1,4 +1,5 @@
-import { adoptCredentialFromLink, resolveHubBase } from './platform';
+import { PROTOCOL_VERSION, type TerminalProfile } from '@tsunagu/protocol';
+import { adoptCredentialFromLink, decodeRememberedProfile, encodeRememberedProfile, resolveHubBase } from './platform';
 
 describe('resolveHubBase', () => {
   it('takes the hub to be one level above /terminal/', () => {
@@ -55,5 +56,49 @@ describe('adoptCredentialFromLink', () => {
       expect(adoptCredentialFromLink({ hash }, store)).toBe(false);
     }
     expect(store.m.size).toBe(0);
+  });
+
+  it('forgets the remembered profile when the link brings another credential, keeps it for the same one', () => {
+    const store = memoryStorage();
+    const same = '#credential=tsd_abcdefghijklmnopqrstuvwxyz012345';
+    adoptCredentialFromLink({ hash: same }, store);
+    store.setItem('tsunagu.terminal.profile', 'kept');
+    adoptCredentialFromLink({ hash: same }, store);
+    expect(store.getItem('tsunagu.terminal.profile')).toBe('kept');
+    adoptCredentialFromLink({ hash: '#credential=tsd_zyxwvutsrqponmlkjihgfedcba543210' }, store);
+    expect(store.getItem('tsunagu.terminal.profile')).toBeNull();
+  });
+});
+
+describe('the remembered profile', () => {
+  const profile: TerminalProfile = {
+    terminalId: 3,
+    householdId: 7,
+    householdName: '山田',
+    language: 'ja',
+    districtId: 1,
+    shops: [{ id: 1, name: '大沢マート', category: 'supermarket', kind: 'shop' }],
+  };
+
+  it('reads back what it wrote', () => {
+    expect(decodeRememberedProfile(encodeRememberedProfile(profile))).toEqual(profile);
+  });
+
+  it('is no profile when damaged, of another protocol version, or not of the shape home is drawn from', () => {
+    const wrap = (p: unknown, v: unknown = PROTOCOL_VERSION) => JSON.stringify({ protocolVersion: v, profile: p });
+    for (const raw of [
+      null,
+      '',
+      '{',
+      'null',
+      wrap(profile, 'another'),
+      wrap(null),
+      wrap({ ...profile, householdName: 5 }),
+      wrap({ ...profile, shops: null }),
+      wrap({ ...profile, shops: [{ id: '1', name: 'x', category: 'c', kind: 'shop' }] }),
+      wrap({ ...profile, shops: [null] }),
+    ]) {
+      expect(decodeRememberedProfile(raw)).toBeNull();
+    }
   });
 });

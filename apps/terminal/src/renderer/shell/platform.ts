@@ -3,12 +3,15 @@
  * `window.terminal` (preload bridge, credential encrypted by the OS); when the hub serves this page
  * to an ordinary browser it is localStorage.
  */
+import { PROTOCOL_VERSION, type TerminalProfile } from '@tsunagu/protocol';
 import type { KeepAwakeReason, TerminalBridge } from '../../common/ipc';
 import type { Route } from './routes';
 
 const CREDENTIAL_KEY = 'tsunagu.terminal.credential';
 const LANGUAGE_KEY = 'tsunagu.terminal.language';
 const ROUTE_KEY = 'tsunagu.terminal.route';
+/** Beside the credential (a plain browser's only storage); the kiosk keeps it encrypted in main. */
+const PROFILE_KEY = 'tsunagu.terminal.profile';
 
 /** What the renderer may ask of the machine during an alert or a call (nothing in a plain browser). */
 export interface DeviceControls {
@@ -19,7 +22,14 @@ export interface DeviceControls {
 export interface Platform {
   getCredential(): Promise<string | null>;
   setCredential(credential: string): Promise<void>;
+  /** Forgets the credential and the remembered profile with it. */
   clearCredential(): Promise<void>;
+  /**
+   * The household's last profile, kept where the credential is, so a restart draws home at once
+   * while the hub answers (null: none, unreadable, or from another protocol version).
+   */
+  rememberedProfile(): Promise<TerminalProfile | null>;
+  rememberProfile(profile: TerminalProfile): Promise<void>;
   /** A code the installer pre-entered (kiosk only), consumed once. */
   takeEnrollmentCode(): Promise<string | null>;
   /** Hub base URL with a trailing slash. */
@@ -70,8 +80,49 @@ export function resolveHubBase(href: string, override?: string | null, developme
 export function adoptCredentialFromLink(location: Pick<Location, 'hash'>, store: Storage | undefined): boolean {
   const match = /^#credential=(tsd_[A-Za-z0-9_-]{20,200})$/.exec(location.hash);
   if (!match || !store) return false;
+  // Another terminal's credential: the profile remembered for the old one is not its.
+  if (store.getItem(CREDENTIAL_KEY) !== match[1]) store.removeItem(PROFILE_KEY);
   store.setItem(CREDENTIAL_KEY, match[1]!);
   return true;
+}
+
+/**
+ * The remembered profile as stored (JSON with the protocol version it came under), read back only
+ * if it still has the shape home is drawn from; anything else is no profile.
+ */
+export function encodeRememberedProfile(profile: TerminalProfile): string {
+  return JSON.stringify({ protocolVersion: PROTOCOL_VERSION, profile });
+}
+
+export function decodeRememberedProfile(raw: string | null | undefined): TerminalProfile | null {
+  if (!raw) return null;
+  try {
+    const kept = JSON.parse(raw) as { protocolVersion?: unknown; profile?: Partial<TerminalProfile> };
+    const p = kept?.profile;
+    if (kept?.protocolVersion !== PROTOCOL_VERSION || typeof p !== 'object' || p === null) return null;
+    const shopOk = (s: unknown) => {
+      const shop = s as Partial<TerminalProfile['shops'][number]> | null;
+      return (
+        typeof shop === 'object' &&
+        shop !== null &&
+        typeof shop.id === 'number' &&
+        typeof shop.name === 'string' &&
+        typeof shop.category === 'string' &&
+        typeof shop.kind === 'string'
+      );
+    };
+    const ok =
+      typeof p.terminalId === 'number' &&
+      typeof p.householdId === 'number' &&
+      typeof p.householdName === 'string' &&
+      typeof p.language === 'string' &&
+      typeof p.districtId === 'number' &&
+      Array.isArray(p.shops) &&
+      p.shops.every(shopOk);
+    return ok ? (p as TerminalProfile) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function createPlatform(): Platform {
@@ -82,12 +133,26 @@ export function createPlatform(): Platform {
   return {
     getCredential: async () => (b ? b.getCredential() : (storage()?.getItem(CREDENTIAL_KEY) ?? null)),
     setCredential: async (credential) => {
+      // (The kiosk's main forgets the remembered profile itself when a credential is stored or cleared.)
       if (b) await b.setCredential(credential);
-      else storage()?.setItem(CREDENTIAL_KEY, credential);
+      else {
+        storage()?.removeItem(PROFILE_KEY);
+        storage()?.setItem(CREDENTIAL_KEY, credential);
+      }
     },
     clearCredential: async () => {
       if (b) await b.clearCredential();
-      else storage()?.removeItem(CREDENTIAL_KEY);
+      else {
+        storage()?.removeItem(PROFILE_KEY);
+        storage()?.removeItem(CREDENTIAL_KEY);
+      }
+    },
+    rememberedProfile: async () =>
+      decodeRememberedProfile(b ? await b.getRememberedProfile() : storage()?.getItem(PROFILE_KEY)),
+    rememberProfile: async (profile) => {
+      const raw = encodeRememberedProfile(profile);
+      if (b) await b.rememberProfile(raw);
+      else storage()?.setItem(PROFILE_KEY, raw);
     },
     takeEnrollmentCode: async () => (b ? b.takeEnrollmentCode().catch(() => null) : null),
     appVersion: b?.appVersion ?? WEB_VERSION,
