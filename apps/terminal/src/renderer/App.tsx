@@ -60,11 +60,16 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
   const [connection, setConnection] = useState<TerminalConnection | null>(null);
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   const [profile, setProfile] = useState<TerminalProfile | null>(null);
+  // The household's profile from the last start: home is drawn from it while the hub answers (a
+  // kiosk restarts with its stored credential; residents should not wait for the hub to see home).
+  const [remembered, setRemembered] = useState<TerminalProfile | null>(null);
   const [route, setRouteState] = useState<Route>(() => rememberedRoute() ?? HOME);
   // While the hub cannot be reached: the offline screen, or the kept announcements played again.
   const [offlineView, setOfflineView] = useState<'offline' | 'announcements'>('offline');
   const [lastSpoken, setLastSpoken] = useState('');
   const [terminal, setTerminal] = useState<TerminalState | null>(null);
+  // Online and the online layers mounted (their effects ran): a call can be asked for.
+  const [hubListening, setHubListening] = useState(false);
   const phone = useRef(cityHallPhone()).current;
   const arbiter = useRef(new SoundArbiter()).current;
   const emergencyActive = useEmergencyOn(terminal);
@@ -86,6 +91,7 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
     setRouteState(next);
   }, []);
 
+  const rememberedJson = useRef<string | null>(null);
   const started = useRef(false);
   const early = useRef<StartFacts['early']>(null);
   useEffect(() => {
@@ -95,6 +101,8 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
     void (async () => {
       const facts = await (start ?? startEarly(platform, { connect: false }));
       early.current = facts.early;
+      setRemembered(facts.profile);
+      rememberedJson.current = facts.profile ? JSON.stringify(facts.profile) : null;
       setHubBase(facts.hubBase);
       if (!facts.credential) setPresetCode(await platform.takeEnrollmentCode());
       setCredential(facts.credential);
@@ -102,8 +110,10 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
   }, [platform, start]);
 
   const forgetCredential = useCallback(async () => {
+    // (The remembered profile goes with the credential.)
     await platform.clearCredential().catch(() => undefined);
     setProfile(null);
+    setRemembered(null);
     setRoute(HOME);
     setStatus('connecting');
     setCredential(null);
@@ -142,6 +152,11 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
         }
         rememberLanguage(p.language);
         setProfile(p);
+        // Kept for the next start, where the credential is kept (only when it changed: in the kiosk a write is a round trip and an encryption).
+        if (JSON.stringify(p) !== rememberedJson.current) {
+          rememberedJson.current = JSON.stringify(p);
+          void platform.rememberProfile(p).catch(() => undefined);
+        }
       },
       credentialRejected: () => void forgetCredential(),
     };
@@ -161,6 +176,8 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
   const onEnrolled = useCallback(
     async (result: EnrollResponse) => {
       await platform.setCredential(result.credential);
+      setRemembered(null);
+      rememberedJson.current = null;
       setStatus('connecting');
       setRoute(HOME);
       setCredential(result.credential);
@@ -170,6 +187,11 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
   useEffect(() => {
     if (status === 'online') setOfflineView('offline');
   }, [status]);
+
+  // What home is drawn from: the hub's profile once it came; until then, while the first
+  // connection is being made (never once the hub was found unreachable), the remembered one.
+  const shown = profile ?? (status === 'connecting' || status === 'online' ? remembered : null);
+  const homeReady = shown !== null && (status === 'online' || status === 'connecting');
 
   // Which screen is showing, as a key (for announcements) and an element.
   let key: string;
@@ -192,12 +214,12 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
       />
     );
     spoken = { text: t('enrollment.spokenStart'), tone: 'chime' };
-  } else if ((status !== 'online' || !profile) && offlineView === 'announcements') {
+  } else if (!homeReady && offlineView === 'announcements') {
     // The hub is away: what the terminal kept is played again from here.
     key = 'offline:announcements';
     screen = <AnnouncementsScreen onBack={() => setOfflineView('offline')} />;
     spoken = { text: t('announcements.spoken'), tone: 'chime' };
-  } else if (status !== 'online' || !profile) {
+  } else if (!homeReady) {
     const kind = status === 'online' ? 'connecting' : status;
     key = `offline:${kind}`;
     screen = (
@@ -210,16 +232,24 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
     );
     if (kind === 'offline') spoken = { text: `${t('offline.body')} ${t('offline.whatToDo')}`, tone: 'disconnected' };
     if (kind === 'outdated') spoken = { text: t('offline.outdatedBody'), tone: 'error' };
+  } else if (!hubListening && (route.name === 'call' || route.name === 'help')) {
+    // Home drawn from the remembered profile and the hub not there yet (or its listeners not yet
+    // mounted): a call or a request for help needs it. The resident is told it is connecting; the
+    // screen they asked for follows by itself. (Silent for the one frame between online and the
+    // listeners, so the call's own words are not preceded by a stale "connecting".)
+    key = `${routeKey(route)}:waiting`;
+    screen = <OfflineScreen kind="connecting" phone={phone} onBack={goHome} />;
+    if (status !== 'online') spoken = { text: t('offline.waitingBody'), tone: 'chime' };
   } else {
     key = routeKey(route);
     // Each screen says its name as it opens (`<screen>.spoken`); a call also says whom it calls.
     spoken = { text: t(`${route.name}.spoken`), tone: 'chime' };
     switch (route.name) {
       case 'home':
-        screen = <HomeScreen profile={profile} navigate={setRoute} />;
+        screen = <HomeScreen profile={shown} navigate={setRoute} />;
         break;
       case 'shops':
-        screen = <ShopChooserScreen profile={profile} page={route.page} navigate={setRoute} onBack={goHome} />;
+        screen = <ShopChooserScreen profile={shown} page={route.page} navigate={setRoute} onBack={goHome} />;
         break;
       case 'checkin':
         screen = <CheckinScreen onBack={goHome} />;
@@ -231,11 +261,11 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
         screen = <HelpScreen onBack={goHome} />;
         break;
       case 'call': {
-        const shop = profile.shops.find((s) => s.id === route.shopId);
+        const shop = shown.shops.find((s) => s.id === route.shopId);
         if (!shop) {
           // The shop left the profile while the resident looked at it: go home rather than show a dead screen.
           key = 'home';
-          screen = <HomeScreen profile={profile} navigate={setRoute} />;
+          screen = <HomeScreen profile={shown} navigate={setRoute} />;
           spoken = null;
           break;
         }
@@ -273,6 +303,7 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
   // them what the early connection heard before they listened.
   useEffect(() => {
     if (online && connection && early.current?.connection === connection) early.current.release();
+    setHubListening(Boolean(online && connection));
   }, [online, connection]);
   return (
     <SoundContext.Provider value={sound}>

@@ -216,6 +216,7 @@ export const en: Catalogue = {
     reconnected: 'Connected again.',
     connectingTitle: 'Connecting',
     connectingBody: 'Connecting to City Hall. Please wait a moment.',
+    waitingBody: 'Connecting to City Hall. It will carry on by itself once connected.',
     outdatedTitle: 'Update needed',
     outdatedBody: "This terminal's software is out of date. Please call City Hall to have it updated.",
   },

@@ -216,6 +216,7 @@ export const ja = {
     reconnected: 'つながりました。',
     connectingTitle: 'つないでいます',
     connectingBody: '市役所とつないでいます。しばらくお待ちください。',
+    waitingBody: '市役所とつないでいます。つながったら、そのまま続きます。',
     outdatedTitle: '新しくする必要があります',
     outdatedBody: 'この端末のソフトウェアが古くなっています。市役所に電話して、新しくしてもらってください。',
   },

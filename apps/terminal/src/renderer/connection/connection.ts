@@ -155,6 +155,30 @@ export class TerminalConnection {
     return this.status;
   }
 
+  /**
+   * True once connected. While the first connection of this start is still being made (home drawn
+   * from the remembered profile), waits for it — at most `timeoutMs` — rather than answering
+   * "not connected" to a resident who pressed a button a moment too early; false at once when the
+   * hub is known to be away, when it refuses, or when the wait runs out.
+   */
+  whenConnected(timeoutMs: number): Promise<boolean> {
+    if (this.socket.connected) return Promise.resolve(true);
+    if (this.status !== 'connecting' || this.stopped) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (connected: boolean) => {
+        clearTimeout(timer);
+        this.socket.off('connect', onConnect);
+        this.socket.off('connect_error', onError);
+        resolve(connected);
+      };
+      const onConnect = () => done(true);
+      const onError = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.socket.on('connect', onConnect);
+      this.socket.on('connect_error', onError);
+    });
+  }
+
   private setStatus(next: ConnectionStatus): void {
     if (next === this.status) return;
     this.status = next;

@@ -14,6 +14,11 @@ import { Face } from './faces';
 import { newIdempotencyKey } from './queue';
 
 const SEND_TIMEOUT_MS = 8_000;
+/**
+ * How long a press waits for the first connection of a start (home drawn from the remembered
+ * profile, the hub not answered yet) before it is kept for later instead, as when offline.
+ */
+export const FIRST_CONNECTION_WAIT_MS = 3_000;
 
 type Step =
   | { name: 'ask' }
@@ -37,16 +42,26 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
   const { checkins: checkinQueue, reminder } = useTerminalState();
   const [step, setStep] = useState<Step>({ name: 'ask' });
   const [status, setStatus] = useState<CheckinStatus | null>(null);
+  // Pressed while the start's first connection is still being made: said on screen, button held.
+  const [waiting, setWaiting] = useState(false);
 
   useEffect(() => {
     if (!connection) return;
-    void ackWithTimeout(connection.socket, 'checkin:status', {}, SEND_TIMEOUT_MS).then(
-      (r) => r.ok && setStatus(r.data),
-    );
+    // Asked once connected (at once, or when the start's first connection comes).
+    let live = true;
+    void connection.whenConnected(SEND_TIMEOUT_MS).then(async (connected) => {
+      if (!connected || !live) return;
+      const r = await ackWithTimeout(connection.socket, 'checkin:status', {}, SEND_TIMEOUT_MS);
+      if (r.ok && live) setStatus(r.data);
+    });
+    return () => {
+      live = false;
+    };
   }, [connection]);
 
   const send = useCallback(async (): Promise<boolean> => {
     if (!connection) return false;
+    await connection.whenConnected(FIRST_CONNECTION_WAIT_MS);
     const before = checkinQueue.pending().length;
     await checkinQueue.flush((e) => ackWithTimeout(connection.socket, 'checkin:submit', e, SEND_TIMEOUT_MS));
     return before > 0 && checkinQueue.pending().length === 0;
@@ -57,13 +72,15 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
     const entry: CheckinSubmit = { idempotencyKey: newIdempotencyKey(), pressedAt: new Date().toISOString() };
     checkinQueue.add(entry);
     reminder.set(null);
+    if (connection && !connection.socket.connected) setWaiting(true);
     const delivered = await send();
+    setWaiting(false);
     announce({
       text: delivered ? t('checkin.moodSpoken') : t('checkin.queuedSpoken'),
       tone: delivered ? 'success' : 'chime',
     });
     setStep({ name: 'mood', entry, delivered });
-  }, [send, t, checkinQueue.add, reminder, announce]);
+  }, [send, t, checkinQueue.add, reminder, announce, connection]);
 
   const chooseMood = useCallback(
     async (entry: CheckinSubmit, mood: Mood | null) => {
@@ -78,7 +95,10 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
     [send, t, checkinQueue.setMood, checkinQueue.pending, announce],
   );
 
-  const message = useMemo(() => (status?.checkedIn ? t('checkin.alreadyToday') : t('checkin.prompt')), [status, t]);
+  const message = useMemo(
+    () => (waiting ? t('offline.waitingBody') : status?.checkedIn ? t('checkin.alreadyToday') : t('checkin.prompt')),
+    [waiting, status, t],
+  );
 
   if (step.name === 'mood') {
     return (
@@ -133,6 +153,7 @@ export function CheckinScreen({ onBack }: { onBack: () => void }): ReactElement 
           label: t('checkin.button'),
           variant: 'positive',
           onPress: () => void press(),
+          disabled: waiting,
           testId: 'checkin-press',
         }}
         onBack={onBack}

@@ -3,6 +3,7 @@ import { BigButton, ButtonGrid, Screen } from '@tsunagu/ui';
 import { type ReactElement, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionStatus } from '../../connection';
+import { LargeBackButton } from '../../shell/BackButton';
 import { Message } from '../../shell/Message';
 import { useSound } from '../../sound/SoundContext';
 import { useTerminalState } from '../../state/TerminalState';
@@ -15,6 +16,7 @@ export function OfflineScreen({
   phone,
   canCheckIn = false,
   onAnnouncements,
+  onBack,
 }: {
   kind: OfflineKind;
   phone: string | null;
@@ -22,10 +24,23 @@ export function OfflineScreen({
   canCheckIn?: boolean;
   /** The announcements the terminal kept, played again without the hub. */
   onAnnouncements?: () => void;
+  /**
+   * Connecting, with home already drawn from the remembered profile: the resident asked for a
+   * screen that needs the hub (a call, help); it follows by itself once connected, or they go home.
+   */
+  onBack?: () => void;
 }): ReactElement {
   const { t } = useTranslation();
   const { announce } = useSound();
   const [checkedIn, setCheckedIn] = useState(false);
+  if (kind === 'connecting' && onBack) {
+    return (
+      <Screen title={t('offline.connectingTitle')} testId="waiting-for-hub-screen">
+        <Message icon="hourglass" role="status" text={t('offline.waitingBody')} />
+        <LargeBackButton onBack={onBack} label={t('checkin.home')} />
+      </Screen>
+    );
+  }
   if (kind === 'connecting') {
     return (
       <Screen title={t('offline.connectingTitle')} testId="connecting-screen">
