@@ -16,7 +16,8 @@
  * direct-broadcast.test.ts then fails, so the change is noticed).
  */
 import type { Namespace, Socket } from 'socket.io';
-import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
+import type { BroadcastOptions } from 'socket.io-adapter';
+import { CompactRoomsAdapter } from './compact-rooms';
 
 /** What the direct path reads of engine.io's socket, its WebSocket transport and `ws` (not in their types). */
 interface EngineInternals {
@@ -63,7 +64,7 @@ export interface DirectBroadcastStats {
   library: number;
 }
 
-export class DirectBroadcastAdapter extends Adapter {
+export class DirectBroadcastAdapter extends CompactRoomsAdapter {
   readonly stats: DirectBroadcastStats = { direct: 0, library: 0 };
   private readonly internals: AdapterInternals | null;
 
@@ -92,7 +93,7 @@ export class DirectBroadcastAdapter extends Adapter {
     const encoded = internals._encode(packet, packetOpts);
     const parts = packetOpts.wsPreEncodedFrame;
     const frame = parts ? Buffer.concat(parts) : null;
-    internals.apply(opts, (socket) => {
+    this.eachReceiver(opts, (socket) => {
       (socket as unknown as SocketInternals).notifyOutgoingListeners?.(packet);
       if (frame && writeFrame(socket, frame)) this.stats.direct++;
       else {
