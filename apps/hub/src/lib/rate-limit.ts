@@ -12,22 +12,32 @@ export interface RateRule {
   perSecond: number;
 }
 
+/** How often buckets that have refilled are forgotten (at most; only when something takes a token). */
+const SWEEP_MS = 5_000;
+
 export class TokenBuckets {
-  private buckets = new Map<string, { tokens: number; at: number }>();
+  /** Each key's tokens at `at`, and when they are full again (the bucket is then forgotten). */
+  private buckets = new Map<string, { tokens: number; at: number; full: number }>();
+  private swept: number;
 
   constructor(
     private readonly now: () => number = () => performance.now(),
     private readonly maxKeys = 100_000,
-  ) {}
+  ) {
+    this.swept = now();
+  }
 
   /** Takes one token for `key`; false when the allowance is used up. */
   take(key: string, rule: RateRule): boolean {
     const t = this.now();
+    // A full bucket is the same as none: every terminal that sent a receipt would otherwise keep one
+    // for as long as the hub runs (about 165 B each, docs/benchmarks.md, session 15).
+    if (t - this.swept >= SWEEP_MS) this.sweep(t);
     let b = this.buckets.get(key);
     if (!b) {
       // A flood of distinct keys must not grow memory without bound: forget everyone (generous).
       if (this.buckets.size >= this.maxKeys) this.buckets.clear();
-      b = { tokens: rule.burst, at: t };
+      b = { tokens: rule.burst, at: t, full: t };
       this.buckets.set(key, b);
     } else {
       b.tokens = Math.min(rule.burst, b.tokens + ((t - b.at) / 1000) * rule.perSecond);
@@ -35,6 +45,7 @@ export class TokenBuckets {
     }
     if (b.tokens < 1) return false;
     b.tokens -= 1;
+    b.full = t + ((rule.burst - b.tokens) / rule.perSecond) * 1000;
     return true;
   }
 
@@ -44,5 +55,15 @@ export class TokenBuckets {
     if (!b) return 0;
     const tokens = Math.min(rule.burst, b.tokens + ((this.now() - b.at) / 1000) * rule.perSecond);
     return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / rule.perSecond);
+  }
+
+  /** How many keys hold a bucket that is not full (read by the tests). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private sweep(t: number): void {
+    this.swept = t;
+    for (const [key, b] of this.buckets) if (b.full <= t) this.buckets.delete(key);
   }
 }
