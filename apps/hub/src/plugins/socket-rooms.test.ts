@@ -26,6 +26,12 @@ describe('socket rooms', () => {
       trustProxy: false,
     });
     const seen: { terminalId: number; rooms: string[] }[] = [];
+    const heardAuth: unknown[] = [];
+    const keptAuth: unknown[] = [];
+    sockets.onTerminalConnection(({ socket }) => {
+      heardAuth.push({ ...socket.handshake.auth });
+      setImmediate(() => keptAuth.push({ ...socket.handshake.auth }));
+    });
     // Registered before the rules exist, as a module registered early would be.
     sockets.onTerminalConnection(({ socket, principal }) => {
       if (principal.kind === 'terminal') seen.push({ terminalId: principal.terminalId, rooms: [...socket.rooms] });
@@ -58,6 +64,9 @@ describe('socket rooms', () => {
       expect(await connect('here')).toBe('connected');
       expect(await connect('gone')).toBe('disconnected');
       expect(seen).toEqual([{ terminalId: 1, rooms: expect.arrayContaining(['terminal:1', 'household:7']) }]);
+      // The handlers had the handshake; the credential is not kept afterwards.
+      expect(heardAuth).toEqual([{ credential: 'here', protocolVersion: PROTOCOL_VERSION }]);
+      expect(keptAuth).toEqual([{}]);
     } finally {
       await app.close();
     }

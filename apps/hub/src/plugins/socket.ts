@@ -287,6 +287,10 @@ export function createSockets(
   }
   terminals.on('connection', (socket) => {
     terminalConnected(socket);
+    // Its handlers have read the handshake (the app version, terminals/fleet.ts): the device
+    // credential is not kept for the connection's life, neither as a secret in memory nor as its
+    // ~0.1 KB of each terminal's heap.
+    socket.handshake.auth = HANDSHAKE_READ;
     socket.on('disconnect', terminalGone);
   });
   staff.on(
@@ -371,6 +375,9 @@ export function createSockets(
     },
   };
 }
+
+/** What a terminal's handshake holds once it has been read (see terminals.on('connection')). */
+const HANDSHAKE_READ = Object.freeze({});
 
 /** Rooms every socket joins, so modules can address terminals and staff without per-socket work. */
 export const rooms = {
