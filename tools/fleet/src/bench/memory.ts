@@ -5,7 +5,8 @@
  * GC at 0, 1,000 (from N = 4,000), N/4, N/2, 3N/4 and N terminals: the least-squares slope and the
  * slope between each two points (how the cost grows), against a plain Socket.IO server holding the
  * same connections from the same processes (same run). `--heap DIR` then starts the hub again and
- * writes its heap snapshots at 1,000 and 5,000 terminals (or N/4 and N), for heap-diff.js: a heap
+ * writes its heap snapshots at 1,000 and 5,000 terminals (or N/4 and N), and plain Socket.IO's at the
+ * same points (sio-N.heapsnapshot), for heap-diff.js: a heap
  * snapshot makes the process's RSS jump by hundreds of MB, so it never precedes an RSS reading.
  * Writes data/bench/benchmarks-memory-N.json.
  */
@@ -89,6 +90,27 @@ export async function runMemoryBench(options: { terminals: number; out: string; 
         log(`heap snapshot at ${connected}: ${file}`);
       }
       await Promise.all(fleets.map((f) => f.call('disconnect', {})));
+      // Plain Socket.IO at the same points, so heap-diff can compare owner by owner.
+      const sio = await startBaseline('sio', city.hubCore);
+      city.others.push(sio);
+      for (const point of points) {
+        await Promise.all(
+          fleets.map((f, i) =>
+            f.call('sioConnect', {
+              url: `http://127.0.0.1:${sio.port}`,
+              count: shares(point)[i],
+              transports: ['websocket'],
+            }),
+          ),
+        );
+        await new Promise((r) => setTimeout(r, 2000));
+        const file = await sio.call<string>('heapSnapshot', {
+          file: path.join(options.heap, `sio-${point}.heapsnapshot`),
+        });
+        log(`plain Socket.IO heap snapshot at ${point}: ${file}`);
+      }
+      await Promise.all(fleets.map((f) => f.call('sioClose')));
+      await stopProcess(sio);
     }
 
     const perTerminal = (rows: { n: number; reading: MemoryReading }[]) => ({
