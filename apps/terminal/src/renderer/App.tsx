@@ -47,27 +47,42 @@ function localStore(): Storage | null {
 export interface AppProps {
   platform: Platform;
   i18n: I18n;
-  /** Read (and connecting) before React loaded (index.tsx); read here when absent. */
-  start?: Promise<StartFacts>;
+  /** Read (and connecting) before React loaded (index.tsx, boot.tsx); read here when absent. */
+  facts?: StartFacts;
 }
 
-export function App({ platform, i18n, start }: AppProps): ReactElement {
+export function App({ platform, i18n, facts }: AppProps): ReactElement {
   const { t } = useTranslation();
-  const [hubBase, setHubBase] = useState<string | null>(null);
-  // undefined: still reading storage; null: not enrolled.
-  const [credential, setCredential] = useState<string | null | undefined>(undefined);
+  const [hubBase, setHubBase] = useState<string | null>(facts?.hubBase ?? null);
+  // undefined: still reading storage (or the installer's code, before enrollment); null: not enrolled.
+  const [credential, setCredential] = useState<string | null | undefined>(facts?.credential ?? undefined);
   const [presetCode, setPresetCode] = useState<string | null>(null);
   const [connection, setConnection] = useState<TerminalConnection | null>(null);
-  const [status, setStatus] = useState<ConnectionStatus>('connecting');
-  const [profile, setProfile] = useState<TerminalProfile | null>(null);
+  // Where the entry's connection has got to (the hub may have answered before React loaded).
+  const heard = useRef(facts?.early?.peek()).current;
+  const [status, setStatus] = useState<ConnectionStatus>(heard?.status ?? 'connecting');
+  const [profile, setProfile] = useState<TerminalProfile | null>(heard?.profile ?? null);
   // The household's profile from the last start: home is drawn from it while the hub answers (a
   // kiosk restarts with its stored credential; residents should not wait for the hub to see home).
-  const [remembered, setRemembered] = useState<TerminalProfile | null>(null);
+  const [remembered, setRemembered] = useState<TerminalProfile | null>(facts?.profile ?? null);
   const [route, setRouteState] = useState<Route>(() => rememberedRoute() ?? HOME);
   // While the hub cannot be reached: the offline screen, or the kept announcements played again.
   const [offlineView, setOfflineView] = useState<'offline' | 'announcements'>('offline');
   const [lastSpoken, setLastSpoken] = useState('');
-  const [terminal, setTerminal] = useState<TerminalState | null>(null);
+  // Made in the first render when the facts are already known, so that render can be home; the
+  // effect below adopts it (and makes the next one after an enrollment or a refused credential).
+  const firstTerminal = useRef<{ state: TerminalState; hubBase: string; credential: string } | null | undefined>(
+    undefined,
+  );
+  if (firstTerminal.current === undefined)
+    firstTerminal.current = facts?.credential
+      ? {
+          state: newTerminalState(facts.hubBase, facts.credential, platform),
+          hubBase: facts.hubBase,
+          credential: facts.credential,
+        }
+      : null;
+  const [terminal, setTerminal] = useState<TerminalState | null>(firstTerminal.current?.state ?? null);
   // Online and the online layers mounted (their effects ran): a call can be asked for.
   const [hubListening, setHubListening] = useState(false);
   const phone = useRef(cityHallPhone()).current;
@@ -91,23 +106,29 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
     setRouteState(next);
   }, []);
 
-  const rememberedJson = useRef<string | null>(null);
+  const rememberedJson = useRef<string | null>(facts?.profile ? JSON.stringify(facts.profile) : null);
   const started = useRef(false);
-  const early = useRef<StartFacts['early']>(null);
+  const early = useRef<StartFacts['early']>(facts?.early ?? null);
   useEffect(() => {
     // Once only: the installer's code is consumed as it is read.
     if (started.current) return;
     started.current = true;
     void (async () => {
-      const facts = await (start ?? startEarly(platform, { connect: false }));
-      early.current = facts.early;
-      setRemembered(facts.profile);
-      rememberedJson.current = facts.profile ? JSON.stringify(facts.profile) : null;
-      setHubBase(facts.hubBase);
-      if (!facts.credential) setPresetCode(await platform.takeEnrollmentCode());
-      setCredential(facts.credential);
+      if (facts) {
+        if (facts.credential) return;
+        setPresetCode(await platform.takeEnrollmentCode());
+        setCredential(null);
+        return;
+      }
+      const read = await startEarly(platform, { connect: false });
+      early.current = read.early;
+      setRemembered(read.profile);
+      rememberedJson.current = read.profile ? JSON.stringify(read.profile) : null;
+      setHubBase(read.hubBase);
+      if (!read.credential) setPresetCode(await platform.takeEnrollmentCode());
+      setCredential(read.credential);
     })();
-  }, [platform, start]);
+  }, [platform, facts]);
 
   const forgetCredential = useCallback(async () => {
     // (The remembered profile goes with the credential.)
@@ -128,17 +149,15 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
       setTerminal(null);
       return;
     }
-    const state = createTerminalState({
-      storage: localStore(),
-      archive: AnnouncementArchive.open(),
-      hub: { hubBase, credential },
-      device: platform.device,
-    });
+    const first = firstTerminal.current;
+    firstTerminal.current = null;
+    const state =
+      first && first.hubBase === hubBase && first.credential === credential
+        ? first.state
+        : newTerminalState(hubBase, credential, platform);
+    if (first && state !== first.state) disposeTerminalState(first.state);
     setTerminal(state);
-    return () => {
-      state.clips.dispose();
-      void state.archive.then((archive) => archive?.close());
-    };
+    return () => disposeTerminalState(state);
   }, [credential, hubBase, platform]);
 
   useEffect(() => {
@@ -327,6 +346,20 @@ export function App({ platform, i18n, start }: AppProps): ReactElement {
       </TerminalStateContext.Provider>
     </SoundContext.Provider>
   );
+}
+
+function newTerminalState(hubBase: string, credential: string, platform: Platform): TerminalState {
+  return createTerminalState({
+    storage: localStore(),
+    archive: AnnouncementArchive.open(),
+    hub: { hubBase, credential },
+    device: platform.device,
+  });
+}
+
+function disposeTerminalState(state: TerminalState): void {
+  state.clips.dispose();
+  void state.archive.then((archive) => archive?.close());
 }
 
 /** True while an unacknowledged emergency is in the terminal's inbox. */

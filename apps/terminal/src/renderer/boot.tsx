@@ -9,5 +9,8 @@ export function boot(platform: Platform, start: Promise<StartFacts>): void {
   performance.mark('terminal:script');
   const remembered = rememberedLanguage();
   const i18n = createI18n(isUiLanguage(remembered) ? remembered : 'ja');
-  mountApp(i18n, <App platform={platform} i18n={i18n} start={start} />);
+  // Mounted with the start facts in hand (read by the entry, already resolved or a round trip to
+  // the kiosk's main away): the App's first render is then the screen itself — home, from the
+  // remembered profile — not an empty frame followed by effects that each wait for the next frame.
+  void start.then((facts) => mountApp(i18n, <App platform={platform} i18n={i18n} facts={facts} />));
 }

@@ -54,8 +54,11 @@ describe('EarlyConnection', () => {
     const early = new EarlyConnection(hubBase, 'tsd_credential', '1.0.0');
     try {
       await heard(early);
+      // The App's first render starts from what was said, before it takes the connection.
+      expect(early.peek()).toEqual({ status: 'online', profile });
       const events = recorder();
       const connection = early.take(hubBase, 'tsd_credential', events);
+      expect(early.peek()).toEqual({ status: null, profile: null });
       expect(connection).toBe(early.connection);
       expect(events.said).toEqual([
         ['status', 'online'],

@@ -73,6 +73,14 @@ export class EarlyConnection {
   }
 
   /**
+   * What it has said so far (status, profile), without taking it: the App's first render starts
+   * from it, so when the hub answered before React had loaded, that render is already home.
+   */
+  peek(): { status: ConnectionStatus | null; profile: TerminalProfile | null } {
+    return this.taken ? { status: null, profile: null } : { status: this.lastStatus, profile: this.lastProfile };
+  }
+
+  /**
    * The App takes the connection, once, if it is for the same hub and credential (otherwise it is
    * closed and the App opens its own): what it said so far is said again to `events`.
    */
