@@ -154,8 +154,18 @@ function homeInteractive(): boolean {
   );
 }
 
-const newContext = (browser: Awaited<ReturnType<typeof launch>>) =>
-  browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+const newContext = (browser: Awaited<ReturnType<typeof launch>>, options: { serviceWorkers?: 'block' } = {}) =>
+  browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', ...options });
+
+/**
+ * How the terminal starts: `cold`, a fresh browser profile (nothing stored but the credential the
+ * link brings); `restart`, the kiosk restarting — in the same browser profile, one start first (the
+ * terminal stores what it keeps: credential, language, the household's profile), then the HTTP
+ * cache cleared (CDP `Network.clearBrowserCache`) so only the terminal's own stored state remains,
+ * then the measured start, without the link. No service worker in a restart (the kiosk registers
+ * none; in a plain browser its precache would serve the files instead of the hub).
+ */
+export type StartMode = 'cold' | 'restart';
 
 /** The terminal page served by the hub (the full bench's figure 6). */
 export async function terminalStart(hub: string, credential: string, runs = 5): Promise<StartResult> {
@@ -169,6 +179,7 @@ export async function terminalStarts(
   credential: string,
   runs: number,
   variants: PageVariant[],
+  mode: StartMode = 'cold',
 ): Promise<StartResult[]> {
   const browser = await launch();
   type Run = {
@@ -188,13 +199,21 @@ export async function terminalStarts(
   try {
     for (let i = 0; i < runs + 1; i++) {
       for (const [v, variant] of variants.entries()) {
-        const context = await newContext(browser);
+        const context = await newContext(browser, mode === 'restart' ? { serviceWorkers: 'block' } : {});
         if (variant.dir) await servePackaged(context, hub, variant.dir);
         const page = await context.newPage();
+        if (mode === 'restart') {
+          await page.goto(`${hub}/terminal/#credential=${credential}`, { waitUntil: 'commit' });
+          await page.waitForFunction(homeInteractive, undefined, { polling: 'raf', timeout: 30_000 });
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Network.clearBrowserCache');
+          await cdp.detach();
+        }
         const t0 = performance.now();
         await page.goto(`${hub}/healthz`, { waitUntil: 'load' });
         const t1 = performance.now();
-        await page.goto(`${hub}/terminal/#credential=${credential}`, { waitUntil: 'commit' });
+        const url = mode === 'restart' ? `${hub}/terminal/` : `${hub}/terminal/#credential=${credential}`;
+        await page.goto(url, { waitUntil: 'commit' });
         await page.waitForFunction(homeInteractive, undefined, { polling: 'raf', timeout: 30_000 });
         const t2 = performance.now();
         const timing = await page.evaluate(() => {

@@ -4,7 +4,9 @@
  * the same run, with N virtual terminals connected to the hub (the full bench measures it with
  * 10,000). Three ways the page starts: served by the hub (the browser terminal), from the packaged
  * files on disk as the kiosk serves them (main/packaged-renderer.ts), and from the packaged files
- * with the hub stopped (the offline screen; terminal-disaster test (a)). It measures the page that
+ * with the hub stopped (the offline screen; terminal-disaster test (a)); the first two also as a
+ * kiosk restart (the terminal's stored state kept, the HTTP cache cleared), reported next to the
+ * cold start, which stays the judged figure. It measures the page that
  * `npm run build` left in apps/terminal/dist/web, so two builds can be compared.
  */
 import fs from 'node:fs';
@@ -32,6 +34,11 @@ export interface StartBenchResults {
   terminals: number;
   /** This build served by the hub, this build from disk, and (--before DIR) another build from disk. */
   starts: StartResult[];
+  /**
+   * The same ways, as a kiosk restarting (browser.ts `StartMode` 'restart': the terminal's stored
+   * state kept, the HTTP cache cleared). Reported next to the same tiny page; not what judges the target.
+   */
+  restarts: StartResult[];
   offline: { label: string; start: LatencySummary }[];
   bundle: BundleSize;
   before: BundleSize | null;
@@ -43,14 +50,15 @@ const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 export function startTable(r: StartBenchResults): string {
-  const row = (s: StartResult) =>
-    `| ${s.label}: open → interactive home, p50 / max of ${s.runs} | ${ms(s.toInteractive.p50)} / ${ms(s.toInteractive.max)} | ${ms(s.blankPage.p50)} / ${ms(s.blankPage.max)} | ${ratio(s.toInteractive.p50, s.blankPage.p50)} | html ${ms(s.phases.htmlMs)}; ${s.phases.scriptFiles} script(s) by ${ms(s.phases.scriptsMs)}; modules run ${ms(s.phases.scriptStartMs)}; connecting ${ms(s.phases.connectingMs)}; socket connected ${ms(s.phases.connectedMs)}; profile ${ms(s.phases.profileMs)}; home drawn ${ms(s.phases.homeMs)} | ${s.toInteractive.p50 <= 2 * s.blankPage.p50 ? 'met' : 'MISSED'} |`;
+  const row = (s: StartResult, judged = true) =>
+    `| ${s.label}: open → interactive home, p50 / max of ${s.runs} | ${ms(s.toInteractive.p50)} / ${ms(s.toInteractive.max)} | ${ms(s.blankPage.p50)} / ${ms(s.blankPage.max)} | ${ratio(s.toInteractive.p50, s.blankPage.p50)} | html ${ms(s.phases.htmlMs)}; ${s.phases.scriptFiles} script(s) by ${ms(s.phases.scriptsMs)}; modules run ${ms(s.phases.scriptStartMs)}; connecting ${ms(s.phases.connectingMs)}; socket connected ${ms(s.phases.connectedMs)}; profile ${ms(s.phases.profileMs)}; home drawn ${ms(s.phases.homeMs)} | ${judged ? (s.toInteractive.p50 <= 2 * s.blankPage.p50 ? 'met' : 'MISSED') : `— (reported, not judged: ${s.toInteractive.p50 <= 2 * s.blankPage.p50 ? 'within' : 'over'} 2×)`} |`;
   const size = (label: string, b: BundleSize) =>
     `| ${label}: JavaScript, gzipped (raw), ${b.files.length} file(s) | ${kb(b.gzipBytes)} (${kb(b.bytes)}) | — | — | — | ${b.gzipBytes <= 300 * 1024 ? 'met' : 'MISSED'} (≤ 300 KB) |`;
   return [
     '| Start | Terminal page | Tiny page, same hub (p50 / max) | Ratio (p50) | Where the time went (p50, from navigation) | p50 ≤ 2× tiny page |',
     '|---|---|---|---|---|---|',
-    ...r.starts.map(row),
+    ...r.starts.map((s) => row(s)),
+    ...(r.restarts ?? []).map((s) => row(s, false)),
     ...r.offline.map(
       (o) =>
         `| ${o.label}, hub stopped: open → offline screen, p50 / max of ${o.start.count} | ${ms(o.start.p50)} / ${ms(o.start.max)} | — | — | — | ${o.start.max <= 3000 ? 'met' : 'MISSED'} (≤ 3 s) |`,
@@ -102,6 +110,15 @@ export async function runStartBench(options: {
     ];
     const starts = await terminalStarts(hubUrl, credential, options.runs ?? 5, variants);
     for (const s of starts) log(`${s.label}: p50 ${s.toInteractive.p50} ms (tiny page ${s.blankPage.p50} ms)`);
+    // The kiosk restarting: what it stored kept, the HTTP cache cleared (browser.ts, StartMode).
+    const restarts = await terminalStarts(
+      hubUrl,
+      credential,
+      options.runs ?? 5,
+      variants.map((v) => ({ ...v, label: `${v.label}, kiosk restart` })),
+      'restart',
+    );
+    for (const s of restarts) log(`${s.label}: p50 ${s.toInteractive.p50} ms (tiny page ${s.blankPage.p50} ms)`);
     await fleet.call('disconnect', {});
     await stopProcess(hub);
     hub = null;
@@ -117,6 +134,7 @@ export async function runStartBench(options: {
       machine: m,
       terminals: c.connected,
       starts,
+      restarts,
       offline,
       bundle: terminalBundleSize(),
       before: options.before ? terminalBundleSize(options.before) : null,
