@@ -5,7 +5,6 @@
  * their command handlers through `onTerminalConnection` / `onStaffConnection`, by event name.
  */
 
-import type { Duplex } from 'node:stream';
 import type { TSchema } from '@sinclair/typebox';
 import {
   type NamespaceName,
@@ -36,6 +35,7 @@ import type { Cluster } from './cluster';
 import { DirectBroadcastAdapter } from './direct-broadcast';
 import { refuseOtherNamespaces, staffHandshake, terminalHandshake } from './socket-handshake';
 import { StaffRecoveryAdapter } from './staff-recovery';
+import { trackUpgradedConnections } from './upgraded-connections';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
@@ -298,17 +298,8 @@ export function createSockets(
     connect(staffWire, staffHandlers, (p) => roomRules.staff(p)),
   );
 
-  // Connections taken over by WebSocket: the HTTP server no longer tracks them as requests, so
-  // Fastify's forceCloseConnections does not reach them.
-  const upgraded = new Set<Duplex>();
-  // One listener function for all of them (`once` and a closure cost each connection ~0.2 KB).
-  function forget(this: Duplex) {
-    upgraded.delete(this);
-  }
-  app.server.on('upgrade', (_req, socket: Duplex) => {
-    upgraded.add(socket);
-    socket.on('close', forget);
-  });
+  // Connections taken over by WebSocket, cut when the hub stops (plugins/upgraded-connections.ts).
+  const upgraded = trackUpgradedConnections(app.server);
   // Before Fastify closes the HTTP server, or it would wait for the long-lived connections. Not
   // io.close(): that waits for the HTTP server to close, i.e. for every connection, also one in the
   // middle of a request, which Fastify cuts only after this hook — a stop then hung until the
@@ -322,9 +313,7 @@ export function createSockets(
     await Promise.allSettled(namespaces.map((nsp) => nsp.adapter.close()));
     io.engine.close();
     // A WebSocket peer that does not answer the closing handshake at once is cut.
-    const until = Date.now() + 1000;
-    while (upgraded.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    for (const socket of upgraded) socket.destroy();
+    await upgraded.close(1000);
     admit.stop();
   });
 
