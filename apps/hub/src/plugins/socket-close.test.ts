@@ -59,10 +59,15 @@ it('closes at once with a request in flight and a terminal connected', async () 
   );
 
   const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
   const closed = await Promise.race([
     app.close().then(() => 'closed'),
-    new Promise((r) => setTimeout(() => r('still waiting'), 5000)),
+    new Promise((r) => {
+      timer = setTimeout(() => r('still waiting'), 5000);
+    }),
   ]);
+  // The 5 s limit must not outlive the test (Jest: "A worker process has failed to exit gracefully").
+  clearTimeout(timer);
   try {
     expect(closed).toBe('closed');
     expect(Date.now() - started).toBeLessThan(5000);
