@@ -168,13 +168,15 @@ async function main() {
     // thousand of them would not fit the ten minutes. Tests and `npm run sim` use the default.
     await fleet.call('init', { hub: hubUrl, heartbeatMs: 30_000, transports: ['websocket'] });
 
-    results.memory.hub.push({ n: 0, reading: await hub.call<MemoryReading>('memory') });
+    results.memory.hubBeforeEnrollment = await hub.call<MemoryReading>('memory');
 
     log(`enrolling ${prepared.codes.length} terminals through POST /api/terminals/enroll…`);
     const e = await fleet.call<{ enrolled: number; ms: number }>('enroll', { codes: prepared.codes });
     results.enrollment = { terminals: e.enrolled, ms: Math.round(e.ms) };
     log(`enrolled ${e.enrolled} in ${Math.round(e.ms)} ms (${Math.round((e.enrolled / e.ms) * 1000)}/s)`);
     await fleet.call('adopt', { identities: prepared.preEnrolled });
+    // The 0 point of memory per idle terminal: enrolled, none connected (as in `--only memory`).
+    results.memory.hub.push({ n: 0, reading: await hub.call<MemoryReading>('memory') });
     results.notes.push(
       `${e.enrolled} terminals were enrolled by the fleet through POST /api/terminals/enroll (each from its own loopback address) in ${(e.ms / 1000).toFixed(1)} s; the other ${prepared.preEnrolled.length} were enrolled before the hub started, with the same terminals service in one transaction, to keep the bench under ten minutes.`,
     );
@@ -319,6 +321,14 @@ async function main() {
       heap: slope(rows.map((r) => ({ x: r.n, y: r.reading.heapUsed }))),
     });
     results.memory.hubPerTerminal = perTerminal(results.memory.hub);
+    const before = results.memory.hubBeforeEnrollment;
+    if (before) {
+      const fromBefore = perTerminal([{ n: 0, reading: before }, ...results.memory.hub.slice(1)]);
+      results.memory.hubPerTerminalFromBeforeEnrollment = fromBefore;
+      results.notes.push(
+        `Hub memory per idle terminal with the 0 point read before the fleet's ${results.enrollment?.terminals ?? 0} enrollments through HTTP (as before session 15): RSS ${(fromBefore.rss / 1024).toFixed(1)} KB, heap ${(fromBefore.heap / 1024).toFixed(1)} KB; read after them: RSS ${(results.memory.hubPerTerminal.rss / 1024).toFixed(1)} KB, heap ${(results.memory.hubPerTerminal.heap / 1024).toFixed(1)} KB.`,
+      );
+    }
     results.memory.socketIoPerTerminal = perTerminal(results.memory.socketIo);
     results.memory.wsPerTerminal = perTerminal(results.memory.ws);
   } finally {

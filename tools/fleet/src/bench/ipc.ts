@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 
 interface Request {
   rpc: number;
@@ -68,6 +69,13 @@ export interface MemoryReading {
   heapUsed: number;
   external: number;
   arrayBuffers: number;
+  /** The V8 heap's committed size (heapUsed plus free space in its pages). */
+  heapTotal?: number;
+  /**
+   * The young generation's memory: V8 grows it (up to 2 × 16 MB) while a process allocates fast and
+   * keeps it, so part of a slope in RSS can be the young generation growing, not the terminals.
+   */
+  newSpace?: number;
 }
 
 /** Full GC (needs --expose-gc), twice so finalisers' garbage goes too, then the process's memory. */
@@ -79,7 +87,15 @@ export async function memoryAfterGc(): Promise<MemoryReading> {
     await new Promise((r) => setImmediate(r));
   }
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+  const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+    heapTotal: m.heapTotal,
+    newSpace: young?.physical_space_size ?? 0,
+  };
 }
 
 /**

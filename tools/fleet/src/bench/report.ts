@@ -86,7 +86,7 @@ export function rows(r: BenchResults): Row[] {
   const m = r.memory;
   if (m.hubPerTerminal) {
     out.push({
-      figure: `2. Hub memory per idle terminal (slope over ${m.hub.map((x) => x.n).join(', ')}; after GC): RSS / heap`,
+      figure: `2. Hub memory per idle terminal (slope over ${m.hub.map((x) => x.n).join(', ')} connected, all enrolled; after GC): RSS / heap`,
       hub: `${kb(m.hubPerTerminal.rss)} / ${kb(m.hubPerTerminal.heap)}`,
       baseline: `${kb(m.socketIoPerTerminal?.rss)} / ${kb(m.socketIoPerTerminal?.heap)} (plain Socket.IO); bare ws ${kb(m.wsPerTerminal?.rss)} / ${kb(m.wsPerTerminal?.heap)}`,
       ratio: `RSS ${ratio(m.hubPerTerminal.rss, m.socketIoPerTerminal?.rss)}`,

@@ -51,6 +51,13 @@ export interface BenchResults {
   jma?: FanoutResult;
   memory: {
     hub: { n: number; reading: MemoryReading }[];
+    /**
+     * The hub before the fleet enrolled its terminals through HTTP (the 0 point until session 15):
+     * the enrollments' own memory (rate limits, caches, compiled code) then counted as terminals'.
+     */
+    hubBeforeEnrollment?: MemoryReading;
+    /** The slope with that reading as the 0 point instead, for comparison with earlier runs. */
+    hubPerTerminalFromBeforeEnrollment?: { rss: number; heap: number };
     socketIo: { n: number; reading: MemoryReading }[];
     ws: { n: number; reading: MemoryReading }[];
     hubPerTerminal?: { rss: number; heap: number };
