@@ -291,6 +291,9 @@ export function createSockets(
     // credential is not kept for the connection's life, neither as a secret in memory nor as its
     // ~0.1 KB of each terminal's heap.
     socket.handshake.auth = HANDSHAKE_READ;
+    // No connection-state recovery for terminals (their adapter keeps no sessions, above): the
+    // session's private id, made because consoles have recovery, was sent and is not needed again.
+    (socket as unknown as { pid?: string }).pid = undefined;
     socket.on('disconnect', terminalGone);
   });
   staff.on(
