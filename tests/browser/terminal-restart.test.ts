@@ -3,6 +3,7 @@
 // (元気です is delivered; a call waits, saying so, and follows once connected). Without a remembered
 // profile the connecting screen comes as before, and a refused credential forgets the profile too.
 import type { BrowserContext, Page, Route } from 'playwright-core';
+import { axeViolations, screenshot, undersizedTargets } from '../helpers/browser';
 import { browserSuite } from '../helpers/pages';
 import { SOUND_SPY } from '../helpers/sound-spy';
 
@@ -68,6 +69,7 @@ test('a restart draws home from the remembered profile before the hub answers; �
   const hub = await holdHub(page);
   await page.reload();
   await page.getByTestId('home-screen').waitFor({ timeout: 10_000 });
+  await screenshot(page, 'terminal-restart-home-1280');
   // Drawn while the hub is held back: the same household, the same buttons in the same places.
   expect(hub.held()).toBeGreaterThan(0);
   expect(await connected(page)).toBe(false);
@@ -114,6 +116,9 @@ test('a call asked for while connecting waits, saying so, and follows once conne
   await page.getByTestId('home-listening').click();
   await page.getByTestId('waiting-for-hub-screen').waitFor();
   await expect(page.getByTestId('announcer').textContent()).resolves.toContain('つないでいます');
+  await screenshot(page, 'terminal-restart-call-waiting-1280');
+  expect(await axeViolations(page)).toEqual([]);
+  expect(await undersizedTargets(page)).toEqual([]);
   expect(await connected(page)).toBe(false);
   await hub.release();
   await page.getByTestId('call-screen').waitFor({ timeout: 15_000 });

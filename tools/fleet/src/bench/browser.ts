@@ -205,6 +205,8 @@ export async function terminalStarts(
         if (mode === 'restart') {
           await page.goto(`${hub}/terminal/#credential=${credential}`, { waitUntil: 'commit' });
           await page.waitForFunction(homeInteractive, undefined, { polling: 'raf', timeout: 30_000 });
+          // Left before the tiny page is timed, so its figure does not carry the terminal's unload.
+          await page.goto('about:blank');
           const cdp = await context.newCDPSession(page);
           await cdp.send('Network.clearBrowserCache');
           await cdp.detach();
