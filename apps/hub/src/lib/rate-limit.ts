@@ -57,7 +57,7 @@ export class TokenBuckets {
     return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / rule.perSecond);
   }
 
-  /** How many keys hold a bucket that is not full (read by the tests). */
+  /** How many keys hold a bucket (one that has refilled goes at the next sweep; read by the tests). */
   get size(): number {
     return this.buckets.size;
   }
