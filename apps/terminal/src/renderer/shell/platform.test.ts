@@ -71,13 +71,17 @@ describe('adoptCredentialFromLink', () => {
 });
 
 describe('the remembered profile', () => {
+  // A household with a shop and the listening line.
   const profile: TerminalProfile = {
-    terminalId: 3,
-    householdId: 7,
-    householdName: '山田',
-    language: 'ja',
-    districtId: 1,
-    shops: [{ id: 1, name: '大沢マート', category: 'supermarket', kind: 'shop' }],
+    terminalId: 12,
+    householdId: 40,
+    householdName: '佐藤',
+    language: 'en',
+    districtId: 2,
+    shops: [
+      { id: 4, name: '川村青果', category: 'greengrocer', kind: 'shop' },
+      { id: 9, name: '傾聴ボランティア', category: 'listening', kind: 'listening' },
+    ],
   };
 
   it('reads back what it wrote', () => {
