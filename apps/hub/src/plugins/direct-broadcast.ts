@@ -93,7 +93,7 @@ export class DirectBroadcastAdapter extends CompactRoomsAdapter {
     const encoded = internals._encode(packet, packetOpts);
     const parts = packetOpts.wsPreEncodedFrame;
     const frame = parts ? Buffer.concat(parts) : null;
-    this.eachReceiver(opts, (socket) => {
+    internals.apply(opts, (socket) => {
       (socket as unknown as SocketInternals).notifyOutgoingListeners?.(packet);
       if (frame && writeFrame(socket, frame)) this.stats.direct++;
       else {
