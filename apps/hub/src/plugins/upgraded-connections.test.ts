@@ -5,11 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
+import { until } from '../testing/until';
 import { trackUpgradedConnections } from './upgraded-connections';
-
-const until = async (done: () => boolean) => {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
-};
 
 it('knows the open WebSocket connections, forgets closed ones, and cuts the rest when stopping', async () => {
   const server = http.createServer();
@@ -33,7 +30,7 @@ it('knows the open WebSocket connections, forgets closed ones, and cuts the rest
     // No listener of ours on the connection (the ws server's own are there).
     for (const socket of tracked.open()) expect(socket.listenerCount('close')).toBeLessThanOrEqual(1);
     clients[0]!.terminate();
-    await until(() => tracked.open().length === 2);
+    await until(() => tracked.open().length === 2, 2000);
     expect(tracked.open()).toHaveLength(2);
 
     // The two left do not answer a closing handshake: cut after the wait.
@@ -42,7 +39,7 @@ it('knows the open WebSocket connections, forgets closed ones, and cuts the rest
     await tracked.close(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(180);
     expect(tracked.open()).toHaveLength(0);
-    await until(() => clients.every((c) => c.readyState === WebSocket.CLOSED));
+    await until(() => clients.every((c) => c.readyState === WebSocket.CLOSED), 2000);
     expect(clients.map((c) => c.readyState)).toEqual([WebSocket.CLOSED, WebSocket.CLOSED, WebSocket.CLOSED]);
   } finally {
     for (const c of clients) c.terminate();

@@ -172,8 +172,9 @@ export function App({ platform, i18n, facts }: AppProps): ReactElement {
         rememberLanguage(p.language);
         setProfile(p);
         // Kept for the next start, where the credential is kept (only when it changed: in the kiosk a write is a round trip and an encryption).
-        if (JSON.stringify(p) !== rememberedJson.current) {
-          rememberedJson.current = JSON.stringify(p);
+        const json = JSON.stringify(p);
+        if (json !== rememberedJson.current) {
+          rememberedJson.current = json;
           void platform.rememberProfile(p).catch(() => undefined);
         }
       },

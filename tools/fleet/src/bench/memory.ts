@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { slope } from '../sim/stats';
 import { closeCity, connectedCount, newCity, PER_FLEET, populate, writeResult } from './city';
 import type { MemoryReading } from './ipc';
-import { startBaseline, startHubProcess, stopProcess } from './proc';
+import { type Spawned, startBaseline, startHubProcess, stopProcess } from './proc';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -78,22 +78,28 @@ export async function runMemoryBench(options: { terminals: number; out: string; 
       city.hub = await startHubProcess(city.hubCore, city.dataDir, { port: Number(new URL(city.hubUrl).port) });
       fs.mkdirSync(options.heap, { recursive: true });
       const points = n >= 5000 ? [1000, 5000] : [quarters[0]!, n];
-      for (const point of points) {
+      /** At each point: `connect` (it answers how many are connected), then `name`-N.heapsnapshot of `proc`. */
+      const snapshots = async (name: string, proc: Spawned, connect: (point: number) => Promise<number>) => {
+        for (const point of points) {
+          const connected = await connect(point);
+          await new Promise((r) => setTimeout(r, 2000));
+          const file = await proc.call<string>('heapSnapshot', {
+            file: path.join(options.heap!, `${name}-${connected}.heapsnapshot`),
+          });
+          log(`${name} heap snapshot at ${connected}: ${file}`);
+        }
+      };
+      await snapshots('hub', city.hub, async (point) => {
         await Promise.all(
           fleets.map((f, i) => f.call('connect', { count: shares(point)[i], concurrency: 250, timeoutMs: 120_000 })),
         );
-        await new Promise((r) => setTimeout(r, 2000));
-        const connected = (await connectedCount(city)).reduce((s, c) => s + c, 0);
-        const file = await city.hub.call<string>('heapSnapshot', {
-          file: path.join(options.heap, `hub-${connected}.heapsnapshot`),
-        });
-        log(`heap snapshot at ${connected}: ${file}`);
-      }
+        return (await connectedCount(city)).reduce((s, c) => s + c, 0);
+      });
       await Promise.all(fleets.map((f) => f.call('disconnect', {})));
       // Plain Socket.IO at the same points, so heap-diff can compare owner by owner.
       const sio = await startBaseline('sio', city.hubCore);
       city.others.push(sio);
-      for (const point of points) {
+      await snapshots('sio', sio, async (point) => {
         await Promise.all(
           fleets.map((f, i) =>
             f.call('sioConnect', {
@@ -103,12 +109,8 @@ export async function runMemoryBench(options: { terminals: number; out: string; 
             }),
           ),
         );
-        await new Promise((r) => setTimeout(r, 2000));
-        const file = await sio.call<string>('heapSnapshot', {
-          file: path.join(options.heap, `sio-${point}.heapsnapshot`),
-        });
-        log(`plain Socket.IO heap snapshot at ${point}: ${file}`);
-      }
+        return point;
+      });
       await Promise.all(fleets.map((f) => f.call('sioClose')));
       await stopProcess(sio);
     }
