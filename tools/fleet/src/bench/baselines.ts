@@ -80,6 +80,17 @@ async function sioServer() {
       if (i >= 0) operators.splice(i, 1);
     });
   });
+  // The fan-out: the same payload the bare ws server sends, as an event to every client.
+  server.on('request', (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/publish') return;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { payload } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payload: string };
+      io.emit('announcement:published', JSON.parse(payload));
+      res.end('{"ok":true}');
+    });
+  });
   const port = await listen(server);
   serveIpc({
     memory: () => memoryAfterGc(),

@@ -24,7 +24,7 @@ import { parseBenchOptions } from './options';
 import { prepareDatabase } from './prepare';
 import { runCallLoad, type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
 import { renderMarkdown, renderTable } from './report';
-import { type BenchResults, sizesFor } from './results';
+import { type BaselineFanout, type BenchResults, sizesFor } from './results';
 import { measureSynthesis } from './speech';
 import { runStartBench } from './start';
 import { runStormBench } from './storm';
@@ -276,6 +276,25 @@ async function main() {
     );
 
     await fleet.call('disconnect', {});
+
+    // ---- 1 (judged): the same fan-outs to protocol-level receivers (sim/thin.ts), which do per
+    // message what the bare-ws baseline's clients do, so the two servers are compared like for like.
+    for (const row of results.fanout) {
+      const c = await fleet.call<{ connected: number; failed: number; firstFailures: string[] }>('thinConnect', {
+        hub: hubUrl,
+        count: row.n,
+      });
+      log(`${c.connected} protocol-level receivers connected (${c.failed} failed) ${c.firstFailures.join('; ')}`);
+      await new Promise((r) => setTimeout(r, 2000));
+      const t = await stage(`fanout-thin-${row.n}`, both(), () =>
+        fleet!.call<FanoutResult>('thinFanout', { apiKey: prepared.apiKey }),
+      );
+      row.thin = t;
+      log(
+        `fan-out ${row.n} to protocol-level receivers: p50 ${t.receive.p50} p99 ${t.receive.p99} max ${t.receive.max} ms; all stored ${Math.round(t.allStoredMs)} ms; missing ${t.missing}`,
+      );
+    }
+    await fleet.call('thinClose');
     await stopProcess(hub);
     hub = null;
 
@@ -287,10 +306,7 @@ async function main() {
       await fleet.call('wsConnect', { url: wsUrl, count: row.n });
       await new Promise((r) => setTimeout(r, 1000));
       results.memory.ws.push({ n: row.n, reading: await baseline.call<MemoryReading>('memory') });
-      const b = await fleet.call<{ publishMs: number; receive: LatencySummary; received: number; complete: boolean }>(
-        'wsFanout',
-        { url: wsUrl },
-      );
+      const b = await fleet.call<BaselineFanout>('wsFanout', { url: wsUrl });
       row.baseline = b;
       log(`ws baseline ${row.n}: p50 ${b.receive.p50} p99 ${b.receive.p99} max ${b.receive.max} ms`);
     }
@@ -304,6 +320,11 @@ async function main() {
       await fleet.call('sioConnect', { url: sioUrl, count: row.n, transports: ['websocket'] });
       await new Promise((r) => setTimeout(r, 2000));
       results.memory.socketIo.push({ n: row.n, reading: await baseline.call<MemoryReading>('memory') });
+      const fan = results.fanout.find((f) => f.n === row.n);
+      if (fan) {
+        fan.socketIo = await fleet.call<BaselineFanout>('sioFanout', { url: sioUrl });
+        log(`plain Socket.IO fan-out ${row.n} to socket.io-client: p99 ${fan.socketIo.receive.p99} ms`);
+      }
     }
     const relay = await fleet.call<{ rang: number; requestToRing: LatencySummary }>('sioRelay', {
       url: sioUrl,

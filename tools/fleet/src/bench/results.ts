@@ -34,6 +34,14 @@ export const sizesFor = (quick: boolean) =>
         stormTimeoutMs: 120_000,
       };
 
+/** A baseline server's fan-out (bench worker's `wsFanout`, `sioFanout`). */
+export interface BaselineFanout {
+  publishMs: number;
+  receive: LatencySummary;
+  received: number;
+  complete: boolean;
+}
+
 export interface BenchResults {
   startedAt: string;
   finishedAt?: string;
@@ -42,8 +50,13 @@ export interface BenchResults {
   notes: string[];
   fanout: {
     n: number;
+    /** The hub to virtual terminals, each with socket.io-client (one process decodes for all): reported. */
     hub: FanoutResult;
-    baseline: { publishMs: number; receive: LatencySummary; received: number; complete: boolean };
+    /** The hub to protocol-level receivers (sim/thin.ts), the judged figure; absent before session 16. */
+    thin?: FanoutResult;
+    baseline: BaselineFanout;
+    /** A plain Socket.IO server to socket.io-client clients in the same process: what the client library costs. */
+    socketIo?: BaselineFanout;
   }[];
   /** The hub's voice: a 200-character alert's clip, and its fan-out with every terminal fetching it. */
   speech?: { synthesis: SynthesisResult; fanout: SpeechFanoutResult };

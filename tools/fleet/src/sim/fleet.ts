@@ -195,18 +195,13 @@ export class Fleet {
   constructor(private readonly options: FleetOptions) {
     this.log = options.log ?? (() => {});
     observeGc();
-    const track = (id: number) => this.track(id);
     this.recorder = {
       announcement: (term, a, at, via) => {
-        const t = track(a.id);
-        t.received.push(at);
-        t.onChange?.();
+        this.noteReceived(a.id, at);
         this.hooks.announcement?.(term, a, at, via);
       },
       receiptStored: (term, id, at) => {
-        const t = track(id);
-        t.stored.push(at);
-        t.onChange?.();
+        this.noteStored(id, at);
         this.hooks.receiptStored?.(term, id, at);
       },
       receiptFailed: (term, id, code) => {
@@ -236,7 +231,22 @@ export class Fleet {
     return t;
   }
 
-  private bind(index: number): string | undefined {
+  /** An announcement reached a terminal (this fleet's, or a receiver of thin.ts) at `at`. */
+  noteReceived(id: number, at: number): void {
+    const t = this.track(id);
+    t.received.push(at);
+    t.onChange?.();
+  }
+
+  /** A terminal's `delivered` receipt for `id` was acked as stored at `at`. */
+  noteStored(id: number, at: number): void {
+    const t = this.track(id);
+    t.stored.push(at);
+    t.onChange?.();
+  }
+
+  /** The loopback address terminal `index` connects from (each its own, when the hub is local). */
+  bindAddress(index: number): string | undefined {
     const bind = this.options.bindAddresses ?? isLoopbackUrl(this.options.hub);
     return bind ? loopbackAddress(index) : undefined;
   }
@@ -252,7 +262,7 @@ export class Fleet {
     firstIndex = this.terminals.length,
   ): Promise<TerminalIdentity[]> {
     return pool(codes, concurrency, async (code, i) => {
-      const localAddress = this.bind(firstIndex + i);
+      const localAddress = this.bindAddress(firstIndex + i);
       const res = await requestJson<EnrollResponse>(this.options.hub, '/api/terminals/enroll', {
         body: { code, deviceName: `virtual terminal ${firstIndex + i + 1}` },
         ...(localAddress ? { localAddress } : {}),
@@ -268,7 +278,7 @@ export class Fleet {
       const index = this.terminals.length;
       const localAddress =
         this.options.transports?.length === 1 && this.options.transports[0] === 'websocket'
-          ? this.bind(index)
+          ? this.bindAddress(index)
           : undefined;
       this.terminals.push(
         new VirtualTerminal({
@@ -358,8 +368,13 @@ export class Fleet {
    * First, as city hall's compose dialog does, the hub is asked to make the voice clip (`warm`), so
    * the figure is the fan-out, not the synthesis (measured on its own).
    */
-  async fanout(apiKey: string, timeoutMs = 30_000, body?: CreateAnnouncementBody, warm = true): Promise<FanoutResult> {
-    const expected = this.connectedCount;
+  async fanout(
+    apiKey: string,
+    timeoutMs = 30_000,
+    body?: CreateAnnouncementBody,
+    warm = true,
+    expected = this.connectedCount,
+  ): Promise<FanoutResult> {
     body ??= drillAnnouncement(`${expected}`);
     if (warm) await warmSpeech(this.options.hub, apiKey, body);
     // Terminals may hear of it before the hub's answer arrives: tracking is by id, from any time.

@@ -104,7 +104,7 @@ export function command<T>(socket: Socket, event: string, payload: unknown, time
 const receiptsDue: (() => void)[] = [];
 let arrivedThisTurn = false;
 let receiptsArmed = false;
-function receiptAfterArrivals(send: () => void) {
+export function receiptAfterArrivals(send: () => void) {
   receiptsDue.push(send);
   arrivedThisTurn = true;
   if (!receiptsArmed) {

@@ -12,6 +12,7 @@ import { requestJson } from './http';
 import { alert200, speechFanout } from './speech';
 import { summarise } from './stats';
 import type { TerminalIdentity, Transport } from './terminal';
+import { openThinReceivers, type ThinReceiver } from './thin';
 import { stormRecorder } from './timeline';
 import { collectFleet, type Seen, watchFleet, watchWs } from './watch';
 
@@ -19,6 +20,7 @@ let fleet: Fleet | null = null;
 const identities: TerminalIdentity[] = [];
 let wsClients: WebSocket[] = [];
 let sioClients: Socket[] = [];
+let thinClients: ThinReceiver[] = [];
 
 /** Opens clients (100 at a time) until `clients` holds `count`; the time it took and how many there are. */
 async function connectUpTo<C>(clients: C[], count: number, open: () => Promise<C>) {
@@ -31,6 +33,37 @@ async function connectUpTo<C>(clients: C[], count: number, open: () => Promise<C
   clients.push(...fresh);
   return { ms: performance.now() - started, connected: clients.length };
 }
+/**
+ * A baseline server's fan-out: `listen` arms each client to call `arrived` once on the message,
+ * then `POST {publishBase}/publish` sends one payload to all; publish → each arrival.
+ */
+async function baselineFanout(
+  expected: number,
+  listen: (arrived: () => void) => void,
+  publishBase: string,
+  timeoutMs = 30_000,
+) {
+  const payload = JSON.stringify(samplePayload(1));
+  const times: number[] = [];
+  let startedAt = 0;
+  const done = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    listen(() => {
+      times.push(performance.now() - startedAt);
+      if (times.length === expected) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+  });
+  startedAt = performance.now();
+  const res = await requestJson(publishBase, '/publish', { body: { payload } });
+  const publishMs = performance.now() - startedAt;
+  if (res.status !== 200) throw new Error(`baseline publish: HTTP ${res.status}`);
+  const complete = await done;
+  return { terminals: expected, complete, publishMs, receive: summarise(times), received: times.length };
+}
+
 const need = () => {
   if (!fleet) throw new Error('init first');
   return fleet;
@@ -186,32 +219,20 @@ serveIpc({
         }),
     ),
 
-  wsFanout: async (a: { url: string; timeoutMs?: number }) => {
-    const payload = JSON.stringify(samplePayload(1));
-    const times: number[] = [];
-    let startedAt = 0;
-    const expected = wsClients.length;
-    const done = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), a.timeoutMs ?? 30_000);
-      for (const ws of wsClients) {
-        ws.once('message', (data) => {
-          // The same work a terminal does with it: parse it.
-          JSON.parse(String(data));
-          times.push(performance.now() - startedAt);
-          if (times.length === expected) {
-            clearTimeout(timer);
-            resolve(true);
-          }
-        });
-      }
-    });
-    startedAt = performance.now();
-    const res = await requestJson(a.url.replace(/^ws/, 'http'), '/publish', { body: { payload } });
-    const publishMs = performance.now() - startedAt;
-    if (res.status !== 200) throw new Error(`baseline publish: HTTP ${res.status}`);
-    const complete = await done;
-    return { terminals: expected, complete, publishMs, receive: summarise(times), received: times.length };
-  },
+  wsFanout: (a: { url: string; timeoutMs?: number }) =>
+    baselineFanout(
+      wsClients.length,
+      (arrived) => {
+        for (const ws of wsClients)
+          ws.once('message', (data) => {
+            // The same work a terminal does with it: parse it.
+            JSON.parse(String(data));
+            arrived();
+          });
+      },
+      a.url.replace(/^ws/, 'http'),
+      a.timeoutMs,
+    ),
 
   wsClose: async () => {
     for (const ws of wsClients) ws.terminate();
@@ -271,6 +292,35 @@ serveIpc({
     while (rings.length < callers.length && performance.now() < deadline) await sleep(20);
     for (const op of ops) op.disconnect();
     return { operators: ops.length, callers: callers.length, rang: rings.length, requestToRing: summarise(rings) };
+  },
+
+  /** The plain Socket.IO server's broadcast to its clients (socket.io-client, as the virtual terminals use). */
+  sioFanout: (a: { url: string; timeoutMs?: number }) =>
+    baselineFanout(
+      sioClients.length,
+      (arrived) => {
+        for (const s of sioClients) s.once('announcement:published', () => arrived());
+      },
+      a.url,
+      a.timeoutMs,
+    ),
+
+  // ---- the hub's terminals as protocol-level receivers (sim/thin.ts), for the fan-out figure
+
+  thinConnect: async (a: { hub: string; count: number }) => {
+    const r = await openThinReceivers(need(), a.hub, identities.slice(thinClients.length, a.count));
+    thinClients.push(...r.receivers);
+    return { ms: r.ms, connected: thinClients.length, failed: r.failed.length, firstFailures: r.failed.slice(0, 3) };
+  },
+
+  thinFanout: (a: { apiKey: string; timeoutMs?: number }) =>
+    need().fanout(a.apiKey, a.timeoutMs ?? 30_000, undefined, true, thinClients.length),
+
+  thinClose: async () => {
+    for (const r of thinClients) r.close();
+    thinClients = [];
+    await sleep(500);
+    return true;
   },
 
   sioClose: async () => {
