@@ -35,6 +35,7 @@ import type { Cluster } from './cluster';
 import { DirectBroadcastAdapter } from './direct-broadcast';
 import { refuseOtherNamespaces, staffHandshake, terminalHandshake } from './socket-handshake';
 import { StaffRecoveryAdapter } from './staff-recovery';
+import { forgetRequest, releaseUpgradeRequests } from './upgrade-request';
 import { trackUpgradedConnections } from './upgraded-connections';
 
 /** Socket.IO refuses messages larger than this (uploads go through REST with their own limits). */
@@ -152,6 +153,7 @@ export function createSockets(
     serveClient: false,
     ...(deps.cluster ? { adapter: deps.cluster.adapter } : {}),
   });
+  releaseUpgradeRequests(io);
   const terminals: WireNamespace<Terminal> = io.of(TERMINAL_NAMESPACE);
   // Terminals without connection-state recovery: a terminal is sent what it missed on every connect
   // (catch-up list, profile, status, open orders and calls), so recovery only duplicated that — and
@@ -294,6 +296,8 @@ export function createSockets(
     // No connection-state recovery for terminals (their adapter keeps no sessions, above): the
     // session's private id, made because consoles have recovery, was sent and is not needed again.
     (socket as unknown as { pid?: string }).pid = undefined;
+    // Nor the HTTP request it began with (plugins/upgrade-request.ts): its headers stay in the handshake.
+    forgetRequest(socket.conn);
     socket.on('disconnect', terminalGone);
   });
   staff.on(
