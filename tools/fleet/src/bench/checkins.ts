@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { CheckinLoadResult } from '../sim/fleet';
+import { type CheckinLoadResult, slowWindowNote } from '../sim/fleet';
 import { closeCity, connectedCount, newCity, populate, writeResult } from './city';
 import { startBaseline, stopProcess } from './proc';
 import { sizesFor } from './results';
@@ -50,7 +50,7 @@ export async function runCheckinsBench(options: { terminals: number; out: string
       durationMs: sizes.checkinMs,
     });
     log(
-      `at the raw rate (${rate}/s arriving): ${atRate.perSecond}/s done, p50 ${atRate.latency.p50} p99 ${atRate.latency.p99} ms, failed ${atRate.failed}`,
+      `at the raw rate (${rate}/s arriving): ${atRate.perSecond}/s done, p50 ${atRate.latency.p50} p99 ${atRate.latency.p99} ms, failed ${atRate.failed}${slowWindowNote(atRate)}`,
     );
     if (options.profile) {
       fs.mkdirSync(options.profile, { recursive: true });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { eewForMitaka, JMA_CITIES } from '@tsunagu/hub/testing/jma';
-import type { CheckinLoadResult, FanoutResult } from '../sim/fleet';
+import { type CheckinLoadResult, type FanoutResult, slowWindowNote } from '../sim/fleet';
 import { expectStatus, requestJson } from '../sim/http';
 import type { SpeechFanoutResult } from '../sim/speech';
 import { type LatencySummary, slope } from '../sim/stats';
@@ -251,7 +251,7 @@ async function main() {
       fleet!.call<CheckinLoadResult>('checkinsAtRate', { perSecond: rate, durationMs: sizes.checkinMs }),
     );
     log(
-      `check-ins at the raw rate: ${checkins.perSecond}/s done, p99 ${checkins.latency.p99} ms, failed ${checkins.failed}`,
+      `check-ins at the raw rate: ${checkins.perSecond}/s done, p99 ${checkins.latency.p99} ms, failed ${checkins.failed}${slowWindowNote(checkins)}`,
     );
     results.checkins = { hub: checkins, saturation, baseline: raw };
 

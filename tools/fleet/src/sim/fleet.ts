@@ -17,7 +17,7 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import { expectStatus, isLoopbackUrl, loopbackAddress, requestJson } from './http';
 import { warmSpeech } from './speech-preview';
-import { type LatencySummary, summarise } from './stats';
+import { type LatencySummary, slowWindow, summarise } from './stats';
 import { command, type TerminalIdentity, type TerminalRecorder, type Transport, VirtualTerminal } from './terminal';
 
 /** Runs `fn` over `items` with at most `concurrency` in flight. */
@@ -84,7 +84,20 @@ export interface FanoutResult {
    * This fleet process's own GC pauses between the publish and the last terminal receiving it: a
    * pause holds every virtual terminal here, so reception times after it are the fleet's, not the hub's.
    */
-  fleetGc: { pauses: number; totalMs: number; longestMs: number };
+  fleetGc: FleetGc;
+}
+
+export interface FleetGc {
+  pauses: number;
+  totalMs: number;
+  longestMs: number;
+}
+
+/** For the bench's log: "; the slowest 1 % sent 1200–1450 ms into it". */
+export function slowWindowNote(r: CheckinLoadResult): string {
+  const w = r.slowSentWithin;
+  const gc = r.fleetGc ? `; the fleet's own GC: ${r.fleetGc.pauses} pauses, longest ${r.fleetGc.longestMs} ms` : '';
+  return (w ? `; the slowest 1 % sent ${w.fromMs}–${w.toMs} ms into it` : '') + gc;
 }
 
 export interface CheckinLoadResult {
@@ -95,6 +108,10 @@ export interface CheckinLoadResult {
   failures: Record<string, number>;
   perSecond: number;
   latency: LatencySummary;
+  /** Open loop only: when the slowest 1 % were sent, in ms from the stage's start. */
+  slowSentWithin?: { fromMs: number; toMs: number };
+  /** Open loop only: the fleet process's own GC over the stage (a pause holds every virtual terminal). */
+  fleetGc?: FleetGc;
 }
 
 export interface CallLoadResult {
@@ -178,6 +195,16 @@ function observeGc() {
     if (gcPauses.length > 2000) gcPauses.splice(0, gcPauses.length - 1000);
   });
   gcObserver.observe({ entryTypes: ['gc'] });
+}
+
+/** This process's GC pauses that overlap [from, to] (performance.now() times). */
+function fleetGcOver(from: number, to: number): FleetGc {
+  const gc = gcPauses.filter((g) => g.startTime + g.duration > from && g.startTime < to);
+  return {
+    pauses: gc.length,
+    totalMs: Math.round(gc.reduce((sum, g) => sum + g.duration, 0)),
+    longestMs: Math.round(Math.max(0, ...gc.map((g) => g.duration))),
+  };
 }
 
 export class Fleet {
@@ -407,7 +434,6 @@ export class Fleet {
     const t = this.tracked(p.id);
     const received = t.received.map((at) => at - startedAt);
     const lastAt = startedAt + Math.max(0, ...received);
-    const gc = gcPauses.filter((g) => g.startTime + g.duration > startedAt && g.startTime < lastAt);
     const stored = t.stored.map((at) => at - startedAt);
     return {
       announcementId: p.id,
@@ -418,11 +444,7 @@ export class Fleet {
       received: received.length,
       stored: stored.length,
       missing: expected - Math.min(received.length, stored.length),
-      fleetGc: {
-        pauses: gc.length,
-        totalMs: Math.round(gc.reduce((sum, g) => sum + g.duration, 0)),
-        longestMs: Math.round(Math.max(0, ...gc.map((g) => g.duration))),
-      },
+      fleetGc: fleetGcOver(startedAt, lastAt),
     };
   }
 
@@ -475,6 +497,8 @@ export class Fleet {
     const users = this.terminals.filter((t) => t.connected);
     if (users.length === 0) throw new Error('no terminal is connected');
     const latencies: number[] = [];
+    /** [sent at (ms into the stage), latency] of each, to tell when the slow ones were sent. */
+    const timeline: [number, number][] = [];
     const failures: Record<string, number> = {};
     let ok = 0;
     let failed = 0;
@@ -492,6 +516,7 @@ export class Fleet {
             if (ack.ok) {
               ok++;
               latencies.push(performance.now() - t0);
+              timeline.push([t0 - started, performance.now() - t0]);
             } else {
               failed++;
               failures[ack.error.code] = (failures[ack.error.code] ?? 0) + 1;
@@ -511,6 +536,8 @@ export class Fleet {
       failures,
       perSecond: Math.round((ok / (performance.now() - started)) * 1000),
       latency: summarise(latencies),
+      slowSentWithin: slowWindow(timeline),
+      fleetGc: fleetGcOver(started, performance.now()),
     };
   }
 

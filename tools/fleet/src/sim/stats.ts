@@ -44,3 +44,11 @@ export function slope(points: readonly { x: number; y: number }[]): number {
   }
   return den === 0 ? Number.NaN : num / den;
 }
+
+/** When (ms into the stage) the slowest 1 % of requests were sent: a stall shows as a narrow window. */
+export function slowWindow(timeline: [number, number][]): { fromMs: number; toMs: number } | undefined {
+  if (timeline.length < 100) return undefined;
+  const slow = [...timeline].sort((a, b) => b[1] - a[1]).slice(0, Math.ceil(timeline.length / 100));
+  const at = slow.map(([sentAt]) => sentAt);
+  return { fromMs: Math.round(Math.min(...at)), toMs: Math.round(Math.max(...at)) };
+}
