@@ -7,24 +7,12 @@ import net from 'node:net';
 import { PROTOCOL_VERSION, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
 import Fastify from 'fastify';
 import { io as ioClient } from 'socket.io-client';
-import { createMetrics } from './metrics';
-import { createSockets } from './socket';
+import { ONE_TERMINAL, socketsWithTerminals } from '../testing/sockets';
 
 it('closes at once with a request in flight and a terminal connected', async () => {
   // As the hub builds it: Fastify cuts what is left once its preClose hooks are done.
   const app = Fastify({ forceCloseConnections: true, pluginTimeout: 60_000 });
-  createSockets(app, {
-    auth: {
-      session: () => null,
-      apiKey: () => null,
-      terminal: (credential) => (credential === 'here' ? { kind: 'terminal', terminalId: 1, householdId: 7 } : null),
-    },
-    publicUrl: 'http://127.0.0.1',
-    metrics: createMetrics().socketEvents,
-    failure: undefined,
-    sessions: { isLive: () => true },
-    trustProxy: false,
-  });
+  socketsWithTerminals(app, ONE_TERMINAL);
   app.get('/slow', async () => 'never mind');
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -6,25 +6,15 @@ import { PROTOCOL_VERSION, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
 import Fastify from 'fastify';
 import { io as ioClient } from 'socket.io-client';
 import type { Principal } from '../lib/principal';
-import { createMetrics } from './metrics';
-import { createSockets } from './socket';
+import { socketsWithTerminals } from '../testing/sockets';
 
 describe('socket rooms', () => {
   it('are joined before the first connection handler; a terminal without rooms is refused', async () => {
     const app = Fastify();
     const terminal = (terminalId: number): Principal => ({ kind: 'terminal', terminalId, householdId: 7 });
-    const sockets = createSockets(app, {
-      auth: {
-        session: () => null,
-        apiKey: () => null,
-        terminal: (credential) => (credential === 'here' ? terminal(1) : credential === 'gone' ? terminal(2) : null),
-      },
-      publicUrl: 'http://127.0.0.1',
-      metrics: createMetrics().socketEvents,
-      failure: undefined,
-      sessions: { isLive: () => true },
-      trustProxy: false,
-    });
+    const sockets = socketsWithTerminals(app, (credential) =>
+      credential === 'here' ? terminal(1) : credential === 'gone' ? terminal(2) : null,
+    );
     const seen: { terminalId: number; rooms: string[] }[] = [];
     const heardAuth: unknown[] = [];
     const keptAuth: unknown[] = [];

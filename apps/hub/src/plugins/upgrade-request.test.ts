@@ -10,9 +10,8 @@ import { PROTOCOL_VERSION, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
 import Fastify from 'fastify';
 import { Server } from 'socket.io';
 import { type Socket as ClientSocket, io as ioClient } from 'socket.io-client';
+import { ONE_TERMINAL, socketsWithTerminals } from '../testing/sockets';
 import { until } from '../testing/until';
-import { createMetrics } from './metrics';
-import { createSockets } from './socket';
 import { dropCloseRelay } from './upgrade-request';
 
 v8.setFlagsFromString('--expose-gc');
@@ -53,18 +52,7 @@ it("engine.io relays a WebSocket upgrade's close through the listener upgrade-re
 
 it("lets go of a terminal's upgrade request once its handlers ran, by WebSocket and by long-polling", async () => {
   const app = Fastify();
-  const sockets = createSockets(app, {
-    auth: {
-      session: () => null,
-      apiKey: () => null,
-      terminal: (credential) => (credential === 'here' ? { kind: 'terminal', terminalId: 1, householdId: 7 } : null),
-    },
-    publicUrl: 'http://127.0.0.1',
-    metrics: createMetrics().socketEvents,
-    failure: undefined,
-    sessions: { isLive: () => true },
-    trustProxy: false,
-  });
+  const sockets = socketsWithTerminals(app, ONE_TERMINAL);
   sockets.setRooms({ terminal: () => ['terminal:1', 'household:7'], staff: () => [] });
   const heard: string[] = [];
   sockets.onTerminalConnection(({ socket }) => {
