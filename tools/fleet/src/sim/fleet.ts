@@ -3,61 +3,21 @@
  * connected, and drives the loads the benchmarks measure — an announcement fan-out (delivered
  * receipts acked once stored), check-ins, calls to operators — recording every timing.
  */
-import { PerformanceObserver, performance } from 'node:perf_hooks';
-import {
-  type Ack,
-  type Announcement,
-  type CallInfo,
-  type CreateAnnouncementBody,
-  type EnrollResponse,
-  type OperatorState,
-  STAFF_NAMESPACE,
-  type TerminalAnnouncement,
-} from '@tsunagu/protocol';
-import { io, type Socket } from 'socket.io-client';
+import { performance } from 'node:perf_hooks';
+import type { Announcement, CallInfo, CreateAnnouncementBody, EnrollResponse } from '@tsunagu/protocol';
+import { drillAnnouncement } from './drill';
 import { expectStatus, isLoopbackUrl, loopbackAddress, requestJson } from './http';
+import { type CallLoadResult, type CheckinLoadResult, type FanoutResult, fleetGcOver, observeGc } from './loads';
+import { VirtualOperator } from './operator';
+import { pool, sleep } from './pool';
 import { warmSpeech } from './speech-preview';
-import { type LatencySummary, slowWindow, summarise } from './stats';
-import { command, type TerminalIdentity, type TerminalRecorder, type Transport, VirtualTerminal } from './terminal';
+import { slowWindow, summarise } from './stats';
+import { type TerminalIdentity, type TerminalRecorder, type Transport, VirtualTerminal } from './terminal';
 
-/** Runs `fn` over `items` with at most `concurrency` in flight. */
-export async function pool<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!, i);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** A drill to the whole city: the largest fan-out there is (a drill is sent as "important"). */
-/** What the drill says: the same words whether sent through the API, stored directly or sent as a baseline. */
-export function drillWording(label = 'fleet') {
-  return {
-    kind: 'important' as const,
-    test: true,
-    titleJa: `【訓練】避難情報の配信試験（${label}）`,
-    bodyJa:
-      'これは訓練です。大雨のため、市内全域に避難指示が出たという想定で、配信の速さを測っています。実際の避難は必要ありません。',
-    titleEn: `[Drill] Evacuation alert delivery test (${label})`,
-    bodyEn:
-      'This is a drill. We are measuring how fast an evacuation order for the whole city reaches every home. No action is needed.',
-  };
-}
-
-export function drillAnnouncement(label = 'fleet'): CreateAnnouncementBody {
-  return { ...drillWording(label), target: { type: 'all' } };
-}
+export { drillAnnouncement, drillWording, samplePayload } from './drill';
+export { type CallLoadResult, type CheckinLoadResult, type FanoutResult, type FleetGc, slowWindowNote } from './loads';
+export { VirtualOperator } from './operator';
+export { pool, sleep } from './pool';
 
 export interface FleetOptions {
   hub: string;
@@ -66,145 +26,6 @@ export interface FleetOptions {
   /** Give each terminal its own 127.x.y.z source address when the hub is on this machine (default). */
   bindAddresses?: boolean;
   log?: (line: string) => void;
-}
-
-export interface FanoutResult {
-  announcementId: number;
-  terminals: number;
-  /** Publish request → the hub's 201 answer. */
-  publishMs: number;
-  /** Publish request → each terminal receiving it. */
-  receive: LatencySummary;
-  /** Publish request → the last `delivered` receipt acked as stored. */
-  allStoredMs: number;
-  received: number;
-  stored: number;
-  missing: number;
-  /**
-   * This fleet process's own GC pauses between the publish and the last terminal receiving it: a
-   * pause holds every virtual terminal here, so reception times after it are the fleet's, not the hub's.
-   */
-  fleetGc: FleetGc;
-}
-
-export interface FleetGc {
-  pauses: number;
-  totalMs: number;
-  longestMs: number;
-}
-
-/** For the bench's log: "; the slowest 1 % sent 1200–1450 ms into it". */
-export function slowWindowNote(r: CheckinLoadResult): string {
-  const w = r.slowSentWithin;
-  const gc = r.fleetGc ? `; the fleet's own GC: ${r.fleetGc.pauses} pauses, longest ${r.fleetGc.longestMs} ms` : '';
-  return (w ? `; the slowest 1 % sent ${w.fromMs}–${w.toMs} ms into it` : '') + gc;
-}
-
-export interface CheckinLoadResult {
-  concurrency: number;
-  durationMs: number;
-  ok: number;
-  failed: number;
-  failures: Record<string, number>;
-  perSecond: number;
-  latency: LatencySummary;
-  /** Open loop only: when the slowest 1 % were sent, in ms from the stage's start. */
-  slowSentWithin?: { fromMs: number; toMs: number };
-  /** Open loop only: the fleet process's own GC over the stage (a pause holds every virtual terminal). */
-  fleetGc?: FleetGc;
-}
-
-export interface CallLoadResult {
-  operators: number;
-  callers: number;
-  overMs: number;
-  rang: number;
-  failures: Record<string, number>;
-  /** Request emitted → the operator's call:ringing. */
-  requestToRing: LatencySummary;
-  /** Request emitted → its ack (place in the queue). */
-  requestToAck: LatencySummary;
-}
-
-/** A shop operator in the console: available, answers each ring, talks for `holdMs`, hangs up. */
-export class VirtualOperator {
-  readonly socket: Socket;
-  rings = 0;
-  constructor(
-    hub: string,
-    readonly cookie: string,
-    private readonly onRing: (p: CallInfo, at: number) => void,
-    private readonly holdMs = 1000,
-  ) {
-    const base = new URL(hub);
-    this.socket = io(new URL(STAFF_NAMESPACE.slice(1), base).href, {
-      path: `${base.pathname.replace(/\/$/, '')}/socket.io`,
-      transports: ['websocket'],
-      extraHeaders: { cookie },
-      forceNew: true,
-      autoConnect: false,
-      reconnection: true,
-    });
-    this.socket.on('call:ringing', (p: CallInfo) => {
-      this.rings++;
-      this.onRing(p, performance.now());
-      void this.take(p.callId);
-    });
-  }
-
-  private async take(callId: number) {
-    const answered = await command<CallInfo>(this.socket, 'call:answer', { callId });
-    if (!answered.ok) return;
-    await sleep(this.holdMs);
-    await command(this.socket, 'call:hangUp', { callId });
-    await command<OperatorState>(this.socket, 'call:endAfterCallWork', {});
-  }
-
-  connect(timeoutMs = 15_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('operator: not connected in time')), timeoutMs);
-      this.socket.once('connect', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      this.socket.once('connect_error', (err: Error & { data?: { code?: string } }) => {
-        if (this.socket.active) return;
-        clearTimeout(t);
-        reject(new Error(`operator refused: ${err.data?.code ?? err.message}`));
-      });
-      this.socket.connect();
-    });
-  }
-
-  async setAvailable(): Promise<Ack<OperatorState>> {
-    return command<OperatorState>(this.socket, 'call:setAvailability', { availability: 'available' });
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
-}
-
-/** This process's recent GC pauses (the fan-out result says which fell on the measured stretch). */
-const gcPauses: { startTime: number; duration: number }[] = [];
-let gcObserver: PerformanceObserver | null = null;
-function observeGc() {
-  if (gcObserver) return;
-  gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcPauses.push({ startTime: e.startTime, duration: e.duration });
-    if (gcPauses.length > 2000) gcPauses.splice(0, gcPauses.length - 1000);
-  });
-  gcObserver.observe({ entryTypes: ['gc'] });
-}
-
-/** This process's GC pauses that overlap [from, to] (performance.now() times). */
-function fleetGcOver(from: number, to: number): FleetGc {
-  const gc = gcPauses.filter((g) => g.startTime + g.duration > from && g.startTime < to);
-  return {
-    pauses: gc.length,
-    totalMs: Math.round(gc.reduce((sum, g) => sum + g.duration, 0)),
-    longestMs: Math.round(Math.max(0, ...gc.map((g) => g.duration))),
-  };
 }
 
 export class Fleet {
@@ -626,19 +447,4 @@ export class Fleet {
   close(): void {
     this.disconnect();
   }
-}
-
-/** The payload a terminal receives for an announcement, for baselines that send "the same thing". */
-export function samplePayload(id = 1): TerminalAnnouncement {
-  return {
-    id,
-    version: 1,
-    ...drillWording('baseline'),
-    hasAudio: false,
-    safetyCheck: false,
-    publishedAt: new Date().toISOString(),
-    expiresAt: null,
-    acknowledged: false,
-    safetyAnswer: null,
-  };
 }

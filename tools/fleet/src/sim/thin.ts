@@ -16,7 +16,8 @@
 import { performance } from 'node:perf_hooks';
 import { PROTOCOL_VERSION, TERMINAL_NAMESPACE } from '@tsunagu/protocol';
 import WebSocket from 'ws';
-import { type Fleet, pool, sleep } from './fleet';
+import type { Fleet } from './fleet';
+import { pool, sleep } from './pool';
 import { receiptAfterArrivals, type TerminalIdentity } from './terminal';
 
 /** engine.io v4 packet types, and Socket.IO v5's inside a `message` (4) packet. */
