@@ -15,6 +15,7 @@ import { type HubConfig, loadConfig } from './config';
 import type { HubContext } from './context';
 import type { HubCore } from './core';
 import { type Changes, noChanges, postgresChanges } from './db/changes';
+import { startCheckpointer } from './db/checkpointer';
 import { type Db, databaseFile, openDatabase } from './db/database';
 import { openPostgres, type Pg } from './db/postgres';
 import { postgresSql, type Sql, sqliteSql } from './db/sql';
@@ -154,6 +155,14 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   const metrics = createMetrics();
   const repeated = new RepeatedLog(app.log, clock);
   const health = createHealth({ clock, log: app.log, registry: metrics.registry });
+  // WAL checkpoints in a worker, not inside the commits the event loop waits for (db/checkpointer.ts):
+  // for the hub's own database on disk, in a hub that runs its background work.
+  const checkpointer =
+    !options.db && !options.inMemory && config.database.engine === 'sqlite' && (options.backgroundJobs ?? true)
+      ? startCheckpointer(db, databaseFile(config.dataDir), {
+          onFailure: (err) => app.log.warn({ err }, 'WAL checkpoints fell back to the hub itself'),
+        })
+      : null;
   const storage = createStorageGuard({
     db,
     sql,
@@ -394,6 +403,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
     repeated.flush();
     await changes.stop();
     await pg?.end();
+    await checkpointer?.stop();
     if (!options.db) db.close();
   });
 
