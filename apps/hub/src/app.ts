@@ -159,7 +159,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
   // for the hub's own database on disk, in a hub that runs its background work.
   const checkpointer =
     !options.db && !options.inMemory && config.database.engine === 'sqlite' && (options.backgroundJobs ?? true)
-      ? startCheckpointer(db, databaseFile(config.dataDir), {
+      ? startCheckpointer(db, {
           onFailure: (err) => app.log.warn({ err }, 'WAL checkpoints fell back to the hub itself'),
         })
       : null;

@@ -35,7 +35,7 @@ describe('WAL checkpoints in a worker', () => {
   it('keeps the WAL from growing with every burst, without the writing connection checkpointing', async () => {
     const file = tempFile();
     const db = openDatabase(file, { migrate: false });
-    const checkpointer = startCheckpointer(db, file, { everyMs: 5 });
+    const checkpointer = startCheckpointer(db, { everyMs: 5 });
     try {
       db.pragma('wal_autocheckpoint = 0');
       const largest = await writeBursts(db);
@@ -71,7 +71,7 @@ describe('WAL checkpoints in a worker', () => {
     const db = openDatabase(file, { migrate: false });
     const failures: unknown[] = [];
     // A file that is not there: the worker's connection fails (fileMustExist).
-    const checkpointer = startCheckpointer(db, `${file}.missing`, { onFailure: (err) => failures.push(err) });
+    const checkpointer = startCheckpointer(db, { file: `${file}.missing`, onFailure: (err) => failures.push(err) });
     try {
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
       const deadline = Date.now() + 10_000;

@@ -20,6 +20,8 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from './database';
 
 export interface CheckpointerOptions {
+  /** The file the worker opens; the hub's own connection's file (`db.name`) unless given. */
+  file?: string;
   /** How often the worker checkpoints (ms). */
   everyMs?: number;
   /** The hub's own automatic checkpoint while the worker runs (pages; SQLite's default is 1,000). */
@@ -57,7 +59,8 @@ parentPort.on('message', (m) => {
 });
 `;
 
-export function startCheckpointer(db: Db, file: string, options: CheckpointerOptions = {}): Checkpointer {
+export function startCheckpointer(db: Db, options: CheckpointerOptions = {}): Checkpointer {
+  const file = options.file ?? db.name;
   const everyMs = options.everyMs ?? 100;
   const driver = createRequire(__filename).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, everyMs } });
