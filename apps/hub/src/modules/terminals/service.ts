@@ -176,8 +176,10 @@ export function createTerminalsService(
           'This code has already been used. Ask city hall for a new code.',
         );
       }
-      // The store revoked every earlier terminal of the household in the same transaction.
-      revoked(record.householdId, previous ?? null);
+      // The store revoked every earlier terminal of the household in the same transaction. Told
+      // before the new credential is remembered and the enrolment answered: this hub hears its own
+      // notice too, and one heard after the answer would forget the new credential again.
+      await revoked(record.householdId, previous ?? null);
       // Remembered at once: the terminal's first requests (the voice clip's fast path) need no lookup.
       credentials.remember(
         credential,
@@ -197,7 +199,7 @@ export function createTerminalsService(
       const t = await terminals.get(terminalId);
       if (!t) throw notFound('terminal');
       await terminals.revoke(terminalId, clock.now());
-      revoked(t.householdId, terminalId);
+      await revoked(t.householdId, terminalId);
     },
 
     async expireCodes(householdId) {
@@ -227,11 +229,12 @@ export function createTerminalsService(
    * Forgets the household's credentials and closes the revoked terminal's sockets, here and on other
    * hubs; copies of the household kept in memory (the calls' active terminal) read it again.
    */
-  function revoked(householdId: number, terminalId: number | null) {
+  /** Forgets here, then tells the other hubs; resolves once told (a failure to tell is logged, not thrown). */
+  async function revoked(householdId: number, terminalId: number | null): Promise<void> {
     forgetHere(householdId, terminalId);
-    ctx.changes
+    await ctx.changes
       .notify(ctx.sql, TERMINALS_CHANNEL, `${householdId}:${terminalId ?? ''}`)
-      .catch((err) => ctx.log.error({ err, householdId }, 'terminal revocation not sent to other hubs'));
+      .catch((err: unknown) => ctx.log.error({ err, householdId }, 'terminal revocation not sent to other hubs'));
   }
   function forgetHere(householdId: number, terminalId: number | null) {
     credentials.forget(householdId);
