@@ -89,8 +89,9 @@ describe('caches across hubs on PostgreSQL (ctx.changes)', () => {
 
     // Hub A signs the user out everywhere.
     await createAccountsStore(a.sql).deleteSessionsOfUser(user);
-    endOnA({ userId: user });
-    await until(() => endedOnB.length === 1);
+    // Told before it settles: once B has heard everything committed since, it has heard this.
+    await endOnA({ userId: user });
+    await b.changes.heard();
     expect(endedOnB).toEqual([{ userId: user }]);
     await expect(guardB.isLive(session, false)).resolves.toBe(false);
 

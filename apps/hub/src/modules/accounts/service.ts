@@ -84,7 +84,8 @@ export interface AccountsService {
   createApiKey(name: string, role: StaffRole, createdBy: number | null): Promise<{ id: number; key: string }>;
   revokeApiKey(id: number): Promise<void>;
   /** Called after sessions were signed out, or a user was disabled or changed. */
-  onSessionsEnded(listener: (ended: SessionsEnded) => void): void;
+  /** `listener` may return a promise: the change that ended the sessions is answered once it settles. */
+  onSessionsEnded(listener: (ended: SessionsEnded) => void | Promise<void>): void;
   store: AccountsStore;
 }
 
@@ -117,9 +118,10 @@ export function createAccountsService(deps: {
   };
 
   const invalid = () => new AppError(401, 'INVALID_CREDENTIALS', 'The user name or password is wrong.');
-  const endedListeners: ((ended: SessionsEnded) => void)[] = [];
-  const ended = (e: SessionsEnded) => {
-    for (const l of endedListeners) l(e);
+  const endedListeners: ((ended: SessionsEnded) => void | Promise<void>)[] = [];
+  /** Resolves once every listener is done: the other hubs are told before the change is answered. */
+  const ended = async (e: SessionsEnded) => {
+    await Promise.all(endedListeners.map((l) => l(e)));
   };
 
   /** A signed-in person's password, asked again: wrong guesses count toward the lockout. */
@@ -134,7 +136,7 @@ export function createAccountsService(deps: {
       await store.recordFailedLogin(user.id, counted.failed, counted.lockedUntil);
       if (counted.locked) {
         await store.deleteSession(sessionId);
-        ended({ sessionId });
+        await ended({ sessionId });
         throw lockedNowError();
       }
       throw new AppError(400, 'INVALID_CREDENTIALS', 'The current password is wrong.');
@@ -222,7 +224,7 @@ export function createAccountsService(deps: {
 
     async logout(sessionId) {
       await store.deleteSession(sessionId);
-      ended({ sessionId });
+      await ended({ sessionId });
     },
 
     confirmPassword,
@@ -233,19 +235,19 @@ export function createAccountsService(deps: {
       await store.setPassword(userId, await hashPassword(next));
       // Other sessions may belong to whoever knew the old password.
       await store.deleteSessionsOfUser(userId, sessionId);
-      ended({ userId, exceptSessionId: sessionId });
+      await ended({ userId, exceptSessionId: sessionId });
     },
 
     async signOutEverywhere(userId) {
       await store.deleteSessionsOfUser(userId);
-      ended({ userId });
+      await ended({ userId });
     },
 
     async resetPassword(userId, next) {
       if (!(await store.userById(userId))) throw notFound('user');
       await store.setPassword(userId, await hashPassword(next));
       await store.deleteSessionsOfUser(userId);
-      ended({ userId });
+      await ended({ userId });
     },
 
     async createUser(body) {
@@ -285,7 +287,7 @@ export function createAccountsService(deps: {
       await store.updateUser(id, body);
       if (body.disabled) await store.deleteSessionsOfUser(id);
       // Open sockets carry the user as it was at connect: close them (the console reconnects afresh).
-      if (body.disabled || body.admin !== undefined) ended({ userId: id });
+      if (body.disabled || body.admin !== undefined) await ended({ userId: id });
       return publicUser((await store.userById(id))!);
     },
 

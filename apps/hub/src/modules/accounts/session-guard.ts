@@ -123,7 +123,8 @@ export function scheduleSessionSweeps(deps: { clock: Clock; guard: SessionGuard;
  * Sessions ended on any hub end on all of them: `end` closes this hub's sockets of those sessions
  * (and drops the guard's cache); the returned function does so here and tells the other hubs sharing
  * the PostgreSQL database (db/changes.ts), which run their `end` when they hear it and `reset` (drop
- * the cache, re-check every socket) when their feed reconnected.
+ * the cache, re-check every socket) when their feed reconnected. It resolves once the notice is
+ * sent, so a sign-out is answered only after every hub can hear of it.
  */
 export function shareSessionEnds(deps: {
   changes: Changes;
@@ -131,13 +132,14 @@ export function shareSessionEnds(deps: {
   end(ended: SessionsEnded): void;
   reset(): void;
   onError(err: unknown): void;
-}): (ended: SessionsEnded) => void {
+}): (ended: SessionsEnded) => Promise<void> {
   deps.changes.subscribe(SESSIONS_CHANNEL, {
     onChange: (key) => deps.end(JSON.parse(key) as SessionsEnded),
     onReset: deps.reset,
   });
-  return (ended) => {
+  // Resolves once the other hubs are told (a failure to tell goes to onError, not to the caller).
+  return async (ended) => {
     deps.end(ended);
-    deps.changes.notify(deps.sql, SESSIONS_CHANNEL, JSON.stringify(ended)).catch(deps.onError);
+    await deps.changes.notify(deps.sql, SESSIONS_CHANNEL, JSON.stringify(ended)).catch(deps.onError);
   };
 }
