@@ -90,7 +90,7 @@ export function householdsRoutes(
         throw new AppError(409, 'HOUSEHOLD_OPEN', 'Close this household before erasing its personal data.');
       const result = await privacy.erase(id, ctx.clock.now());
       // Copies kept in memory (the calls' household names), here and on other hubs, forget the name.
-      householdChanged(ctx, id);
+      await householdChanged(ctx, id);
       // Ids and counts only: the audit log is append-only and must not keep what was erased.
       await audited(ctx.audit, request, 'household.erased', `household:${id}`, { ...result });
       return result;
@@ -121,7 +121,7 @@ export function householdsRoutes(
           strangers.map((r) => ({ path: 'body.residents', message: `unknown resident ${r.id}` })),
         );
       await households.update(id, body);
-      householdChanged(ctx, id);
+      await householdChanged(ctx, id);
       await audited(ctx.audit, request, 'household.updated', `household:${id}`, Object.keys(body).join(','));
       return households.get(id);
     });

@@ -163,12 +163,13 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     plans.forget(householdId);
     scheduler.requestTick();
   };
-  // A plan saved on another hub (PostgreSQL) drops this hub's copy too.
-  const planChanged = (householdId: number) => {
+  // A plan saved on another hub (PostgreSQL) drops this hub's copy too. Told before the save is
+  // answered: a check-in on another hub just after it counts against the new plan.
+  const planChanged = async (householdId: number) => {
     planChangedHere(householdId);
-    ctx.changes
+    await ctx.changes
       .notify(ctx.sql, PLANS_CHANNEL, householdId)
-      .catch((err) => ctx.log.error({ err, householdId }, 'plan change not sent to other hubs'));
+      .catch((err: unknown) => ctx.log.error({ err, householdId }, 'plan change not sent to other hubs'));
   };
   ctx.changes.subscribe(PLANS_CHANNEL, {
     onChange: (key) => planChangedHere(Number(key)),
@@ -183,11 +184,11 @@ export function createWatchService(ctx: WatchContext, deps: WatchDeps, options: 
     planFor: plans.planFor,
     async savePlan(plan, by) {
       await deps.checkins.savePlan(plan, by);
-      planChanged(plan.householdId);
+      await planChanged(plan.householdId);
     },
     async resetPlan(householdId) {
       const removed = await deps.checkins.deletePlan(householdId);
-      planChanged(householdId);
+      await planChanged(householdId);
       return removed;
     },
     async startPlanTest(householdId, actor) {
