@@ -7,6 +7,7 @@
 
 import { type TestHub, withHub } from '../testing/harness';
 import { type SlowNotices, slowNotices } from '../testing/notices';
+import { WEEKDAY_PLAN } from '../testing/plans';
 
 describe('changes other hubs keep are answered once the other hubs are told', () => {
   let hub: TestHub;
@@ -44,17 +45,7 @@ describe('changes other hubs keep are answered once the other hubs are told', ()
     const put = await city({
       method: 'PUT',
       url: `/api/watch/plans/${h}`,
-      payload: {
-        enabled: true,
-        opensAt: '00:00',
-        deadline: '09:00',
-        days: [1, 2, 3, 4, 5],
-        reminderMinutes: [30],
-        graceMinutes: 15,
-        ackTimeoutMinutes: 30,
-        signsOfLife: ['checkin'],
-        offlineAlertMinutes: 120,
-      },
+      payload: WEEKDAY_PLAN,
     });
     expect(put.statusCode).toBe(200);
     expect(notices.told.splice(0)).toEqual([`checkin_plans ${h}`]);

@@ -8,6 +8,7 @@ import type { Socket } from 'socket.io-client';
 import type { FakeClock } from '../../lib/clock';
 import { eachFakeClockHub, jst } from '../../testing/fake-clock';
 import { emitAck, nextEvent, type StaffSession, type TestHub } from '../../testing/harness';
+import { WEEKDAY_PLAN } from '../../testing/plans';
 import { TEST_ENGINE } from '../../testing/test-engine';
 import { until } from '../../testing/until';
 import type { WatchService } from './service';
@@ -363,17 +364,7 @@ describe('watch over real sockets', () => {
       const h = hub.fixture.households[0]!;
       const get = await city({ method: 'GET', url: `/api/watch/plans/${h}` });
       expect(get.json()).toMatchObject({ isDefault: true, deadline: '10:00', reminderMinutes: [60, 15] });
-      const body = {
-        enabled: true,
-        opensAt: '00:00',
-        deadline: '09:00',
-        days: [1, 2, 3, 4, 5],
-        reminderMinutes: [30],
-        graceMinutes: 15,
-        ackTimeoutMinutes: 30,
-        signsOfLife: ['checkin', 'call'],
-        offlineAlertMinutes: 120,
-      };
+      const body = WEEKDAY_PLAN;
       const put = await city({ method: 'PUT', url: `/api/watch/plans/${h}`, payload: body });
       expect(put.statusCode).toBe(200);
       expect(put.json()).toMatchObject({ ...body, isDefault: false });
