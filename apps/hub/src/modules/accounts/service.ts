@@ -83,8 +83,10 @@ export interface AccountsService {
   updateUser(id: number, body: UpdateUserBody): Promise<User>;
   createApiKey(name: string, role: StaffRole, createdBy: number | null): Promise<{ id: number; key: string }>;
   revokeApiKey(id: number): Promise<void>;
-  /** Called after sessions were signed out, or a user was disabled or changed. */
-  /** `listener` may return a promise: the change that ended the sessions is answered once it settles. */
+  /**
+   * Called after sessions were signed out, or a user was disabled or changed. `listener` may return
+   * a promise: the change that ended the sessions is answered once it settles.
+   */
   onSessionsEnded(listener: (ended: SessionsEnded) => void | Promise<void>): void;
   store: AccountsStore;
 }

@@ -176,9 +176,10 @@ export function createTerminalsService(
           'This code has already been used. Ask city hall for a new code.',
         );
       }
-      // The store revoked every earlier terminal of the household in the same transaction. Told
-      // before the new credential is remembered and the enrolment answered: this hub hears its own
-      // notice too, and one heard after the answer would forget the new credential again.
+      // The store revoked every earlier terminal of the household in the same transaction. Told before
+      // the enrolment is answered, so whoever then waits for the hubs to hear what was committed
+      // (`changes.heard()`) finds it heard. This hub hears its own notice too, and may forget the new
+      // credential with the old ones: it is then looked up once more.
       await revoked(record.householdId, previous ?? null);
       // Remembered at once: the terminal's first requests (the voice clip's fast path) need no lookup.
       credentials.remember(
@@ -228,8 +229,8 @@ export function createTerminalsService(
   /**
    * Forgets the household's credentials and closes the revoked terminal's sockets, here and on other
    * hubs; copies of the household kept in memory (the calls' active terminal) read it again.
+   * Resolves once the other hubs are told (a failure to tell is logged, not thrown).
    */
-  /** Forgets here, then tells the other hubs; resolves once told (a failure to tell is logged, not thrown). */
   async function revoked(householdId: number, terminalId: number | null): Promise<void> {
     forgetHere(householdId, terminalId);
     await ctx.changes
