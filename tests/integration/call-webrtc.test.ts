@@ -11,11 +11,18 @@ import { connectCall, createTestHub, emitAck, type TestHub } from '../../apps/hu
 const wrtc: any = require('@roamhq/wrtc');
 const Peer = SimplePeer as unknown as PeerConstructor;
 
+/** Waits still under way, cleared after each test: a test that failed first must not leave one to fail a later suite. */
+const waiting = new Set<ReturnType<typeof setTimeout>>();
 function waitFor<T>(register: (resolve: (v: T) => void) => void, ms = 15_000, what = 'event'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    const t = setTimeout(() => {
+      waiting.delete(t);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
+    waiting.add(t);
     register((v) => {
       clearTimeout(t);
+      waiting.delete(t);
       resolve(v);
     });
   });
@@ -25,6 +32,8 @@ describe('a real WebRTC call through the hub’s signalling', () => {
   let hub: TestHub;
   const sessions: CallSession[] = [];
   afterEach(async () => {
+    for (const t of waiting) clearTimeout(t);
+    waiting.clear();
     for (const s of sessions.splice(0)) s.close();
     await hub?.close();
   });

@@ -120,9 +120,14 @@ export class CallSession {
 
   /** Sends text over the data channel (e.g. "show me the order"); false when not connected. */
   send(data: string): boolean {
-    if (!this.peer || this.state !== 'connected') return false;
-    this.peer.send(data);
-    return true;
+    if (!this.peer?.connected || this.state !== 'connected') return false;
+    try {
+      this.peer.send(data);
+      return true;
+    } catch {
+      // The channel closed between the check and the send (the peer failing): as not connected.
+      return false;
+    }
   }
 
   /** Restarts ICE on the current peer (the initiator makes a new offer with iceRestart). */
@@ -191,7 +196,9 @@ export class CallSession {
       } else if (ice === 'connected' || ice === 'completed') {
         if (this.restartTimer) clearTimeout(this.restartTimer);
         this.restartTimer = null;
-        if (this.state === 'reconnecting') this.setState('connected');
+        // Back after an ICE restart. A rebuilt peer's ICE connects before its data channel opens:
+        // it is connected at its 'connect' (sending before then threw InvalidStateError).
+        if (this.state === 'reconnecting' && peer.connected) this.setState('connected');
       }
     });
     peer.on('error', (err: Error) => {
