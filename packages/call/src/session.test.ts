@@ -4,7 +4,7 @@
  * opens, and the call is connected only once the channel is (a send before then threw).
  */
 import type { CallSignal } from '@tsunagu/protocol';
-import { CallSession, type PeerConstructor, type SignallingTransport } from './session';
+import { CallSession, type CallSessionOptions, type PeerConstructor, type SignallingTransport } from './session';
 
 class FakePeer {
   static made: FakePeer[] = [];
@@ -45,18 +45,17 @@ const transport: SignallingTransport = {
   onSignal: () => () => undefined,
 };
 
+/** The console's side of a call (the initiator), on stand-in peers. */
+const start = (extra: Partial<CallSessionOptions> = {}) =>
+  new CallSession({ callId: 1, initiator: true, transport, Peer: FakePeer as unknown as PeerConstructor, ...extra });
+
 describe('CallSession across a rebuilt peer', () => {
   beforeEach(() => {
     FakePeer.made = [];
   });
 
   it('is connected again only when the new peer’s data channel is open, and never throws on send', () => {
-    const session = new CallSession({
-      callId: 1,
-      initiator: true,
-      transport,
-      Peer: FakePeer as unknown as PeerConstructor,
-    });
+    const session = start();
     const states: string[] = [];
     session.on('state', (s) => states.push(s));
     const first = FakePeer.made[0]!;
@@ -87,13 +86,7 @@ describe('CallSession across a rebuilt peer', () => {
   });
 
   it('comes back to connected after an ICE restart on the same peer (its channel stayed open)', () => {
-    const session = new CallSession({
-      callId: 2,
-      initiator: true,
-      transport,
-      Peer: FakePeer as unknown as PeerConstructor,
-      restartAfterMs: 60_000,
-    });
+    const session = start({ restartAfterMs: 60_000 });
     const peer = FakePeer.made[0]!;
     peer.open();
     peer.fire('iceStateChange', 'disconnected', 'connected');
