@@ -1,6 +1,7 @@
 import type { Ack, CheckinReceipt, CheckinSubmit } from '@tsunagu/protocol';
 import { CheckinQueue } from '../features/checkin/queue';
-import { RETRY_LATER, type RetryTimers } from './outbox';
+import { RETRY_LATER } from './outbox';
+import { fakeRetryTimers } from './test-timers';
 
 function memoryStorage() {
   const m = new Map<string, string>();
@@ -9,23 +10,10 @@ function memoryStorage() {
 
 /** Timers that run only when the test says so; `random` fixed at the middle (no jitter). */
 function fakeTimers() {
-  const due: { ms: number; fn: () => void; cancelled: boolean }[] = [];
-  const timers: RetryTimers = {
-    setTimeout(fn, ms) {
-      const t = { ms, fn, cancelled: false };
-      due.push(t);
-      return {
-        cancel: () => {
-          t.cancelled = true;
-        },
-      };
-    },
-    random: () => 0.5,
-  };
-  const pending = () => due.filter((t) => !t.cancelled);
+  const { timers, pending, delays } = fakeRetryTimers();
   return {
     timers,
-    delays: () => pending().map((t) => t.ms),
+    delays,
     /** Runs the pending retry and waits for its flush. */
     async fire(queue: CheckinQueue) {
       const [t] = pending();

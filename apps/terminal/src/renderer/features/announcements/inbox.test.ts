@@ -1,4 +1,5 @@
-import { RETRY_LATER, type RetryTimers } from '../../connection/outbox';
+import { RETRY_LATER } from '../../connection/outbox';
+import { fakeRetryTimers } from '../../connection/test-timers';
 import { AnnouncementInbox } from './inbox';
 import { ReceiptOutbox } from './receipts';
 import { ann } from './test-fixtures';
@@ -75,19 +76,12 @@ describe('ReceiptOutbox', () => {
   it('keeps a receipt the hub could not store and sends it again after reconnecting', async () => {
     const storage = memory();
     // The retry after a backoff is armed, not run (a real 30 s timer kept the test's worker alive).
-    const armed: number[] = [];
-    const timers: RetryTimers = {
-      setTimeout: (_fn, ms) => {
-        armed.push(ms);
-        return { cancel: () => undefined };
-      },
-      random: () => 0.5,
-    };
+    const { timers, delays } = fakeRetryTimers();
     const outbox = new ReceiptOutbox(storage, timers);
     const s1 = socket([{ ok: false, error: { code: 'INTERNAL', message: '' } }]);
     expect(await outbox.send(s1, { announcementId: 1, stage: 'acknowledged' })).toBe(false);
     expect(outbox.pending()).toHaveLength(1);
-    expect(armed.at(-1)).toBe(RETRY_LATER.initialMs);
+    expect(delays().at(-1)).toBe(RETRY_LATER.initialMs);
     // Survives a reload.
     const again = new ReceiptOutbox(storage);
     const s2 = socket([{ ok: true, data: { stored: true } }]);
