@@ -5,9 +5,10 @@
  */
 
 import { openPostgres } from '../../db/postgres';
-import { postgresSql } from '../../db/sql';
+import { postgresSql, type Sql } from '../../db/sql';
 import { storageProblemOf } from '../../lib/storage-errors';
 import { ENGINES, type EngineDb, engineSql, openEngine, refused } from '../../testing/engines';
+import { until } from '../../testing/until';
 import {
   createTerminalsStore,
   EnrollmentCodeUsedError,
@@ -246,6 +247,40 @@ describe.each(ENGINES)('terminals store on %s', (engine) => {
     expect([relaxed, flushed]).toEqual([engine === 'sqlite' ? 1 : 'off', usual]);
   });
 
+  it('enrols a household while its terminal comes online, neither waiting for the other forever', async () => {
+    // The presence batch is paused after its first statement until the enrolment has begun and (on
+    // PostgreSQL) waits for a lock or is done; then it goes on. Both must complete. When the batch
+    // wrote the terminal's row twice, the second write checked the household's key and waited for the
+    // enrolment, which waited for that row: a deadlock (seen once in CI, and here every time).
+    const { householdId, codeId } = await withCode();
+    const t = await enroll({ householdId, codeId });
+    const nextCode = (await store.createCode(code(householdId)))!;
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const presence = createTerminalsStore(pausedAfterFirstWrite(engineSql(db), held, released)).setPresenceMany([
+      { id: t, online: true, at: 3000 },
+    ]);
+    await holding;
+    const enrolment = enroll({ householdId, codeId: nextCode }, 3500);
+    let settled = false;
+    void enrolment.finally(() => (settled = true)).catch(() => undefined);
+    if (engine === 'postgres')
+      await until(
+        async () =>
+          settled ||
+          (
+            await db.query<{ n: number }>(
+              "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+            )
+          )[0]!.n > 0,
+      );
+    release();
+    const [, enrolled] = await Promise.all([presence, enrolment]);
+    expect(await active(householdId)).toEqual([enrolled]);
+  });
+
   it('tells a code used meanwhile from a database that went away', async () => {
     const { householdId, codeId } = await withCode();
     await enroll({ householdId, codeId });
@@ -259,3 +294,24 @@ describe.each(ENGINES)('terminals store on %s', (engine) => {
     expect(storageProblemOf(lost)).toBe('unreachable');
   });
 });
+
+/** `sql` whose units of work, after their first statement, tell `held` and wait for `released`. */
+function pausedAfterFirstWrite(sql: Sql, held: () => void, released: Promise<void>): Sql {
+  const pausing = (tx: Sql): Sql => {
+    let paused = false;
+    const after = async <T>(result: T) => {
+      if (!paused) {
+        paused = true;
+        held();
+        await released;
+      }
+      return result;
+    };
+    return {
+      ...tx,
+      all: async (text, params) => after(await tx.all(text, params)),
+      run: async (text, params) => after(await tx.run(text, params)),
+    } as Sql;
+  };
+  return { ...sql, transaction: (work, options) => sql.transaction((tx) => work(pausing(tx)), options) } as Sql;
+}

@@ -175,7 +175,6 @@ const seen = (u: string) => `UPDATE terminals AS t SET last_seen_at = u.seen_at 
 const ONE_CHANGE = '(SELECT ? AS turn_online, ? AS seen_at, ? AS terminal_id, ? AS after)';
 const CHANGES_PG =
   '(SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS c(turn_online, seen_at, terminal_id, after))';
-('(SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS c(online, at, id, after))');
 const REPORT_SET = `ON CONFLICT (terminal_id) DO UPDATE SET app_version = excluded.app_version,
   protocol_version = excluded.protocol_version, address = excluded.address, connected_at = excluded.connected_at`;
 const REPORT = `INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at)
@@ -233,7 +232,9 @@ export function createTerminalsStore(sql: Sql): TerminalsStore {
       sql.transaction(async (tx) => {
         // Two enrollments of one household on two hubs take turns (SQLite's units of work already do):
         // otherwise neither sees the other's new terminal and the second breaks "one active terminal".
-        if (pg) await tx.get('SELECT id FROM households WHERE id = ? FOR UPDATE', [x.householdId]);
+        // NO KEY UPDATE, not UPDATE: a row written meanwhile that names the household checks its key
+        // (FOR KEY SHARE) without waiting for this, and so cannot deadlock with it.
+        if (pg) await tx.get('SELECT id FROM households WHERE id = ? FOR NO KEY UPDATE', [x.householdId]);
         await tx.run('UPDATE terminals SET revoked_at = ?, online = 0 WHERE household_id = ? AND revoked_at IS NULL', [
           x.now,
           x.householdId,
@@ -271,16 +272,18 @@ export function createTerminalsStore(sql: Sql): TerminalsStore {
         async (tx) => {
           const rows = changes.map((c) => [c.online ? 1 : 0, c.at, c.id, c.after ?? null]);
           if (rows.length === 0) return [];
-          // Flips first: a terminal turned online is then online already for the heartbeat statement.
+          // Heartbeats first, then flips: no row is written twice in the transaction. (PostgreSQL checks
+          // a row's household again when it is written a second time by the transaction that wrote it,
+          // FOR KEY SHARE: that waited for an enrolment of the household, which waited for this row.)
           const flipped: { id: number; online: number; at: number }[] = [];
           if (pg) {
             const columns = rows[0]!.map((_, i) => rows.map((r) => r[i]));
-            flipped.push(...(await tx.all<(typeof flipped)[number]>(flip(CHANGES_PG), columns)));
             await tx.run(seen(CHANGES_PG), columns);
+            flipped.push(...(await tx.all<(typeof flipped)[number]>(flip(CHANGES_PG), columns)));
           } else
             for (const r of rows) {
-              flipped.push(...(await tx.all<(typeof flipped)[number]>(flip(ONE_CHANGE), r)));
               await tx.run(seen(ONE_CHANGE), r);
+              flipped.push(...(await tx.all<(typeof flipped)[number]>(flip(ONE_CHANGE), r)));
             }
           return flipped.map((f) => ({ id: Number(f.id), online: Number(f.online) === 1, at: Number(f.at) }));
         },

@@ -79,8 +79,9 @@ export function createWatchersStore(sql: Sql): WatchersStore {
     invite: (x) =>
       sql.transaction(async (tx) => {
         // PostgreSQL: the user's row is locked first, so two invitations of one user take turns and the
-        // later one retires the earlier (SQLite runs units of work one at a time anyway).
-        if (sql.engine === 'postgres') await tx.get('SELECT id FROM users WHERE id = ? FOR UPDATE', [x.userId]);
+        // later one retires the earlier (SQLite runs units of work one at a time anyway). NO KEY UPDATE: a
+        // row written meanwhile that names the user (a session) checks its key without waiting for this.
+        if (sql.engine === 'postgres') await tx.get('SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE', [x.userId]);
         await tx.run(
           'UPDATE watcher_invitations SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?',
           [x.now, x.userId, x.now],
