@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { until } from '../../testing/until';
 import {
   createSpeechEngine,
   findSpeechTools,
   languagesFor,
   missingToolsMessage,
   pronunciationFromTrace,
+  SpeechUnavailableError,
   wavDurationMs,
 } from './engine';
 import { speechInput } from './text';
@@ -69,6 +71,38 @@ describe('speech engine (Open JTalk + Mei, espeak-ng, opusenc)', () => {
     });
     await Promise.all([slow.synthesize('一', 'ja'), slow.synthesize('二', 'ja'), slow.synthesize('三', 'ja')]);
     expect(most).toBe(1);
+  });
+
+  it('stops with the hub: the program running is killed, and the clips waiting and asked later fail', async () => {
+    // An Open JTalk that writes its process id and then takes a minute.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-stop-'));
+    const pids = path.join(dir, 'pids');
+    const hung = path.join(dir, 'open_jtalk');
+    fs.writeFileSync(hung, `#!/bin/sh\necho $$ >> '${pids}'\nexec sleep 60\n`, { mode: 0o755 });
+    try {
+      const stopping = createSpeechEngine({ ...found, tools: { ...found.tools, openJtalk: hung } });
+      const running = stopping.synthesize('一', 'ja');
+      const waiting = stopping.synthesize('二', 'ja');
+      await until(() => fs.existsSync(pids));
+      const pid = Number(fs.readFileSync(pids, 'utf8').trim());
+      stopping.stop();
+      await expect(running).rejects.toBeInstanceOf(SpeechUnavailableError);
+      await expect(waiting).rejects.toBeInstanceOf(SpeechUnavailableError);
+      await expect(stopping.synthesize('三', 'ja')).rejects.toBeInstanceOf(SpeechUnavailableError);
+      // Gone, soon after (killed with SIGTERM; reaped once it has exited).
+      const alive = () => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await until(() => !alive(), 5000);
+      expect(fs.readFileSync(pids, 'utf8').trim().split('\n')).toHaveLength(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

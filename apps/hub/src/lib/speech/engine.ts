@@ -99,11 +99,17 @@ export interface Clip {
   pronunciation: string | null;
 }
 
-export type RunProgram = (file: string, args: readonly string[], timeoutMs: number) => Promise<void>;
+/** Runs a program to its end; `signal` aborted: the program is killed and the promise rejects. */
+export type RunProgram = (
+  file: string,
+  args: readonly string[],
+  timeoutMs: number,
+  signal: AbortSignal,
+) => Promise<void>;
 
-const runProgram: RunProgram = (file, args, timeoutMs) =>
+const runProgram: RunProgram = (file, args, timeoutMs, signal) =>
   new Promise((resolve, reject) => {
-    execFile(file, [...args], { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, _stdout, stderr) => {
+    execFile(file, [...args], { timeout: timeoutMs, maxBuffer: 1 << 20, signal }, (err, _stdout, stderr) => {
       if (err) reject(new Error(`${path.basename(file)} failed: ${String(stderr).trim() || err.message}`));
       else resolve();
     });
@@ -166,6 +172,11 @@ export interface SpeechEngine {
   readonly languages: Record<SpeechLanguage, boolean>;
   readonly missing: readonly MissingTool[];
   synthesize(text: string, language: SpeechLanguage): Promise<Clip>;
+  /**
+   * The hub is stopping: the programs still running are killed (none outlives the hub), and every
+   * clip being made or asked for from now on fails with SpeechUnavailableError.
+   */
+  stop(): void;
 }
 
 export class SpeechUnavailableError extends Error {
@@ -180,10 +191,16 @@ export function createSpeechEngine(
   const run = options.run ?? runProgram;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const languages = languagesFor(missing);
+  const stopping = new AbortController();
+  const stopped = () => new SpeechUnavailableError('The hub is stopping: no voice clip is made.');
   let active = 0;
   const waiting: Array<() => void> = [];
   const slot = async () => {
     if (active >= (options.concurrency ?? 1)) await new Promise<void>((r) => waiting.push(r));
+    if (stopping.signal.aborted) {
+      waiting.shift()?.();
+      throw stopped();
+    }
     active++;
   };
   const release = () => {
@@ -204,13 +221,20 @@ export function createSpeechEngine(
       const trace = path.join(dir, 'trace.txt');
       const ogg = path.join(dir, 'speech.ogg');
       fs.writeFileSync(input, text.replace(/\s*\n\s*/g, ' '));
+      const step = async (file: string, args: string[]) => {
+        try {
+          await run(file, args, timeoutMs, stopping.signal);
+        } catch (err) {
+          throw stopping.signal.aborted ? stopped() : err;
+        }
+      };
       if (language === 'ja') {
         const rate = String(options.rate ?? 0.95);
-        await run(tools.openJtalk, [...openJtalkArgs(tools, rate), '-ow', wav, '-ot', trace, input], timeoutMs);
+        await step(tools.openJtalk, [...openJtalkArgs(tools, rate), '-ow', wav, '-ot', trace, input]);
       } else {
-        await run(tools.espeak, ['-v', 'en-us', '-s', '150', '-w', wav, '-f', input], timeoutMs);
+        await step(tools.espeak, ['-v', 'en-us', '-s', '150', '-w', wav, '-f', input]);
       }
-      await run(tools.opusenc, ['--quiet', '--speech', '--bitrate', String(OPUS_KBPS), wav, ogg], timeoutMs);
+      await step(tools.opusenc, ['--quiet', '--speech', '--bitrate', String(OPUS_KBPS), wav, ogg]);
       const clip = fs.readFileSync(ogg);
       if (clip.length < 4 || clip.toString('latin1', 0, 4) !== 'OggS') throw new Error('opusenc wrote no Ogg stream');
       return {
@@ -224,7 +248,13 @@ export function createSpeechEngine(
     }
   }
 
-  return { languages, missing, synthesize };
+  function stop() {
+    stopping.abort();
+    // Those waiting for a slot fail in turn (each wakes the next).
+    waiting.shift()?.();
+  }
+
+  return { languages, missing, synthesize, stop };
 }
 
 /** The message `npm start` prints when speech is missing: what to install, and what happens meanwhile. */

@@ -5,13 +5,27 @@ import path from 'node:path';
 import type { Announcement, TerminalAnnouncement } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
 import { createTestHub, nextEvent, type TestHub } from '../../testing/harness';
+import { until } from '../../testing/until';
 
-/** A folder with a speech engine that takes `seconds` to answer (a shell script that sleeps). */
+/**
+ * A folder with a speech engine that takes `seconds` to answer (a shell script that sleeps), and
+ * whether any of the programs it started still runs.
+ */
 function slowEngine(prefix: string, seconds: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const slow = path.join(dir, 'slow-engine');
-  fs.writeFileSync(slow, `#!/bin/sh\nexec sleep ${seconds}\n`, { mode: 0o755 });
-  return { dir, speechTools: { openJtalk: slow, espeak: slow } };
+  const pids = path.join(dir, 'pids');
+  fs.writeFileSync(slow, `#!/bin/sh\necho $$ >> '${pids}'\nexec sleep ${seconds}\n`, { mode: 0o755 });
+  const running = () =>
+    (fs.existsSync(pids) ? fs.readFileSync(pids, 'utf8').trim().split('\n') : []).filter((pid) => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  return { dir, speechTools: { openJtalk: slow, espeak: slow }, running };
 }
 
 /** City hall posts an announcement to the whole city: an EEW unless `payload` says otherwise. */
@@ -31,17 +45,18 @@ const post = (hub: TestHub, payload: Record<string, unknown>) =>
 describe("an announcement's tone", () => {
   let hub: TestHub;
   let clock: FakeClock;
-  let dir: string;
+  let engine: ReturnType<typeof slowEngine>;
   beforeAll(async () => {
     // A speech engine that never answers in time: only the hub's deadline (on the fake clock) ends the wait.
-    const engine = slowEngine('tone-', 5);
-    dir = engine.dir;
+    engine = slowEngine('tone-', 5);
     clock = new FakeClock(Date.parse('2026-01-05T00:00:00Z'));
-    hub = await createTestHub({ clock, config: { dataDir: dir, speechTools: engine.speechTools } });
+    hub = await createTestHub({ clock, config: { dataDir: engine.dir, speechTools: engine.speechTools } });
   });
   afterAll(async () => {
     await hub.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    // The hub stopped the clips it was still making: no program of its speech outlives it.
+    await until(() => engine.running().length === 0, 2000);
+    fs.rmSync(engine.dir, { recursive: true, force: true });
   });
 
   it('an EEW goes out at once with its tone while the voice clip is still being made; others wait for the clip', async () => {

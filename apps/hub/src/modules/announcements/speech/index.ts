@@ -23,7 +23,10 @@ export async function registerSpeech(
   const missing = missingToolsMessage(found.missing);
   if (missing) ctx.log.warn(missing);
   const store = createSpeechStore(ctx.sql, ctx.changes);
-  const speech = createAnnouncementSpeech(ctx, { store, engine: createSpeechEngine(found) });
+  const engine = createSpeechEngine(found);
+  const speech = createAnnouncementSpeech(ctx, { store, engine });
+  // A clip still being made when the hub stops: its program is killed, not left running without it.
+  hub.app.addHook('onClose', async () => engine.stop());
   await hub.app.register(speechRoutes({ speech, isTargeted: access.isTargeted }));
   const terminals = hub.services.terminals;
   hub.fast.add(
