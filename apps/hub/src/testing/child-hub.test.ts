@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleHub, freePort, type HubBundle, startChildHub } from './child-hub';
+import { processAlive } from './processes';
 
 jest.setTimeout(120_000);
 
@@ -25,14 +26,7 @@ it('stops a hub that did not start in time', async () => {
     );
     const pid = Number(/hub \(pid (\d+)\) did not start/.exec(error?.message ?? '')?.[1]);
     expect(pid).toBeGreaterThan(0);
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const alive = () => processAlive(pid);
     for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(alive()).toBe(false);
   } finally {

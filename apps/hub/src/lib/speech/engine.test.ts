@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../../testing/processes';
 import { until } from '../../testing/until';
 import {
   createSpeechEngine,
@@ -90,15 +91,7 @@ describe('speech engine (Open JTalk + Mei, espeak-ng, opusenc)', () => {
       await expect(waiting).rejects.toBeInstanceOf(SpeechUnavailableError);
       await expect(stopping.synthesize('三', 'ja')).rejects.toBeInstanceOf(SpeechUnavailableError);
       // Gone, soon after (killed with SIGTERM; reaped once it has exited).
-      const alive = () => {
-        try {
-          process.kill(pid, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      };
-      await until(() => !alive(), 5000);
+      await until(() => !processAlive(pid), 5000);
       expect(fs.readFileSync(pids, 'utf8').trim().split('\n')).toHaveLength(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

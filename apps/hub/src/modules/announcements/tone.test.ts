@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Announcement, TerminalAnnouncement } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
 import { createTestHub, nextEvent, type TestHub } from '../../testing/harness';
+import { processAlive } from '../../testing/processes';
 import { until } from '../../testing/until';
 
 /**
@@ -17,14 +18,9 @@ function slowEngine(prefix: string, seconds: number) {
   const pids = path.join(dir, 'pids');
   fs.writeFileSync(slow, `#!/bin/sh\necho $$ >> '${pids}'\nexec sleep ${seconds}\n`, { mode: 0o755 });
   const running = () =>
-    (fs.existsSync(pids) ? fs.readFileSync(pids, 'utf8').trim().split('\n') : []).filter((pid) => {
-      try {
-        process.kill(Number(pid), 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    (fs.existsSync(pids) ? fs.readFileSync(pids, 'utf8').trim().split('\n') : []).filter((pid) =>
+      processAlive(Number(pid)),
+    );
   return { dir, speechTools: { openJtalk: slow, espeak: slow }, running };
 }
 
