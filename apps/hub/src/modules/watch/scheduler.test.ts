@@ -10,6 +10,7 @@ import { FakeClock } from '../../lib/clock';
 import { jst } from '../../testing/fake-clock';
 import { createTestHub, enrollTerminal, type TestHub } from '../../testing/harness';
 import { restartOn, TEST_ENGINE } from '../../testing/test-engine';
+import { until } from '../../testing/until';
 import { planFromBody } from '../checkins/plan';
 import type { WatchService } from './service';
 
@@ -22,18 +23,20 @@ interface Ctx {
   watch: WatchService;
   hh: number[];
   terminals: number[];
+  credentials: string[];
 }
 
 async function setup(start = jst(5, 0, 0), db?: Db): Promise<Ctx> {
   const clock = new FakeClock(start);
   const hub = await createTestHub({ clock, ...(db ? { db } : {}) });
   const hh = hub.fixture.households;
-  const terminals = (await Promise.all(hh.map((h) => enrollTerminal(hub, h)))).map((t) => t.terminalId);
+  const enrolled = await Promise.all(hh.map((h) => enrollTerminal(hub, h)));
+  const terminals = enrolled.map((t) => t.terminalId);
   // Terminals count as online unless a test takes them down.
   for (const t of terminals) await hub.stores.terminals.setPresence(t, true, clock.now());
   const watch = hub.capabilities.watch as WatchService;
   await watch.tick();
-  return { hub, clock, watch, hh, terminals };
+  return { hub, clock, watch, hh, terminals, credentials: enrolled.map((t) => t.credential) };
 }
 
 const checkin = (c: Ctx, household: number, pressedAt = c.clock.now(), extra: { key?: string; mood?: Mood } = {}) =>
@@ -315,6 +318,41 @@ describe('watch scheduler and escalation ladder', () => {
     expect((await c.watch.board([h])).rows[0]!.status).toBe('terminal_offline');
     await advanceTo(c, jst(5, 8, 0));
     expect(await alertsOf(c, h, 'terminal_offline')).toMatchObject([{ level: 1, state: 'open' }]);
+  });
+
+  it('a terminal that connects closes its offline alert; with none to close, it commits nothing of its own', async () => {
+    c = await setup(jst(5, 6, 0));
+    const [h0, h1] = c.hh as [number, number];
+    await plan(c, h0, { offlineAlertMinutes: 120, days: [] });
+    await c.hub.stores.terminals.setPresence(c.terminals[0]!, false, c.clock.now());
+    await c.watch.tick();
+    await advanceTo(c, jst(5, 8, 0));
+    expect(await alertsOf(c, h0, 'terminal_offline')).toMatchObject([{ state: 'open' }]);
+    const back = await c.hub.connectTerminal(c.credentials[0]!);
+    await until(async () => (await alertsOf(c, h0, 'terminal_offline'))[0]!.state === 'resolved');
+    expect(await alertsOf(c, h0, 'terminal_offline')).toMatchObject([{ state: 'resolved', outcome: 'back_online' }]);
+    back.close();
+
+    // Another household's terminal, no alert open: no unit of work that waits for the disk (a reconnect
+    // storm made one per terminal), but for the schedule's own look, which a change of presence wakes
+    // (once for many). What terminals write on connecting (presence) does not wait for the disk.
+    const flushed: string[] = [];
+    let presenceWritten = false;
+    const real = c.hub.ctx.sql.transaction.bind(c.hub.ctx.sql);
+    const units = jest.spyOn(c.hub.ctx.sql, 'transaction').mockImplementation(((work, options) => {
+      const stack = new Error().stack ?? '';
+      if (options?.flush === false) presenceWritten = true;
+      else if (!stack.includes('watch/scheduler.ts')) flushed.push(stack);
+      return real(work, options);
+    }) as typeof real);
+    const other = await c.hub.connectTerminal(c.credentials[1]!);
+    await c.watch.settle();
+    await until(() => presenceWritten);
+    await c.watch.settle();
+    expect(flushed).toEqual([]);
+    expect(await alertsOf(c, h1, 'terminal_offline')).toEqual([]);
+    units.mockRestore();
+    other.close();
   });
 
   it('a district outage raises one district alert and marks missed check-ins there', async () => {
