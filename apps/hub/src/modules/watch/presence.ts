@@ -145,8 +145,8 @@ export function createPresence(
     check: checkPresence,
     async connected(householdId) {
       // Nearly always nothing to close: then no unit of work of its own, only the board told. (It was
-      // a commit waiting for the disk per terminal connecting: ten thousand of them in a reconnect
-      // storm, a third of the hub's time.) Closing re-reads the alerts inside the unit of work.
+      // one per terminal connecting, ten thousand in a reconnect storm, each taking the database's
+      // write lock, or a PostgreSQL transaction, for nothing.) Closing re-reads the alerts inside.
       if ((await deps.alerts.activeForHousehold(householdId, 'terminal_offline')).length === 0)
         return notify.send((outbox) => notify.board(outbox, householdId));
       return notify.inTransaction(async (outbox) => {
