@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { processAlive } from '../../testing/processes';
+import { processAlive, sleepingProgram } from '../../testing/processes';
 import { until } from '../../testing/until';
 import {
   createSpeechEngine,
@@ -77,22 +77,20 @@ describe('speech engine (Open JTalk + Mei, espeak-ng, opusenc)', () => {
   it('stops with the hub: the program running is killed, and the clips waiting and asked later fail', async () => {
     // An Open JTalk that writes its process id and then takes a minute.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-stop-'));
-    const pids = path.join(dir, 'pids');
-    const hung = path.join(dir, 'open_jtalk');
-    fs.writeFileSync(hung, `#!/bin/sh\necho $$ >> '${pids}'\nexec sleep 60\n`, { mode: 0o755 });
+    const hung = sleepingProgram(dir, 60, 'open_jtalk');
     try {
-      const stopping = createSpeechEngine({ ...found, tools: { ...found.tools, openJtalk: hung } });
+      const stopping = createSpeechEngine({ ...found, tools: { ...found.tools, openJtalk: hung.file } });
       const running = stopping.synthesize('一', 'ja');
       const waiting = stopping.synthesize('二', 'ja');
-      await until(() => fs.existsSync(pids));
-      const pid = Number(fs.readFileSync(pids, 'utf8').trim());
+      await until(() => hung.started().length > 0);
+      const [pid] = hung.started() as [number];
       stopping.stop();
       await expect(running).rejects.toBeInstanceOf(SpeechUnavailableError);
       await expect(waiting).rejects.toBeInstanceOf(SpeechUnavailableError);
       await expect(stopping.synthesize('三', 'ja')).rejects.toBeInstanceOf(SpeechUnavailableError);
       // Gone, soon after (killed with SIGTERM; reaped once it has exited).
       await until(() => !processAlive(pid), 5000);
-      expect(fs.readFileSync(pids, 'utf8').trim().split('\n')).toHaveLength(1);
+      expect(hung.started()).toHaveLength(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

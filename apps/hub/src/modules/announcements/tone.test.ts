@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Announcement, TerminalAnnouncement } from '@tsunagu/protocol';
 import { FakeClock } from '../../lib/clock';
 import { createTestHub, nextEvent, type TestHub } from '../../testing/harness';
-import { processAlive } from '../../testing/processes';
+import { sleepingProgram } from '../../testing/processes';
 import { until } from '../../testing/until';
 
 /**
@@ -14,14 +14,8 @@ import { until } from '../../testing/until';
  */
 function slowEngine(prefix: string, seconds: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const slow = path.join(dir, 'slow-engine');
-  const pids = path.join(dir, 'pids');
-  fs.writeFileSync(slow, `#!/bin/sh\necho $$ >> '${pids}'\nexec sleep ${seconds}\n`, { mode: 0o755 });
-  const running = () =>
-    (fs.existsSync(pids) ? fs.readFileSync(pids, 'utf8').trim().split('\n') : []).filter((pid) =>
-      processAlive(Number(pid)),
-    );
-  return { dir, speechTools: { openJtalk: slow, espeak: slow }, running };
+  const slow = sleepingProgram(dir, seconds, 'slow-engine');
+  return { dir, speechTools: { openJtalk: slow.file, espeak: slow.file }, running: slow.running };
 }
 
 /** City hall posts an announcement to the whole city: an EEW unless `payload` says otherwise. */
