@@ -123,7 +123,12 @@ test('an emergency from the console takes over the terminal within a second, is 
     () => Number(document.querySelector('[data-testid="count-played"]')?.textContent) <= 1,
   );
   await expect(detail.getByTestId('count-notAnswered').textContent()).resolves.toBe(String(households.length - 1));
-  await expect(console_.getByTestId('followup-row').count()).resolves.toBe(households.length - 1);
+  // The follow-up list reloads after the counters change (its own round trip): wait for it to catch up.
+  await console_.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="followup-row"]').length === n,
+    households.length - 1,
+    { timeout: 5_000 },
+  );
   // The live view separates "received, not answered" from "no terminal / not delivered" (counts and
   // lists): only the open terminal received it (and acknowledged); the rest never got it.
   const groups = console_.getByTestId('followup-groups');
