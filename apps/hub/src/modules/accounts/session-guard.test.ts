@@ -36,6 +36,40 @@ describe('session guard', () => {
     expect(guard.nextExpiry()).toBeNull();
   });
 
+  it("reads another process's change marker once per sweep, and sees it move by the next one", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 5));
+    let lookups = 0;
+    let reads = 0;
+    let version = 1;
+    const guard = createSessionGuard({
+      clock,
+      idleMs: 30 * MINUTE,
+      store: {
+        liveSession: async () => {
+          lookups++;
+          return { expiresAt: clock.now() + 5 * MINUTE, lastUsedAt: clock.now() } as never;
+        },
+        touchSession: async () => undefined,
+      },
+      changeMarker: () => {
+        reads++;
+        return version;
+      },
+    });
+    const sessions = Array.from({ length: 200 }, (_, i) => i + 1);
+    await Promise.all(sessions.map((id) => guard.isLive(id, false)));
+    expect(lookups).toBe(200);
+    // A sweep: every socket asked in one go, all cached.
+    reads = 0;
+    expect(sessions.map((id) => guard.isLive(id, false))).toEqual(sessions.map(() => true));
+    expect(reads).toBe(1);
+    // Another process commits (e.g. `admin disable-user`): the next sweep reads the database again.
+    version = 2;
+    await Promise.resolve();
+    await Promise.all(sessions.map((id) => guard.isLive(id, false)));
+    expect(lookups).toBe(400);
+  });
+
   it('ends the sessions here at once, and settles only once the other hubs are told (a failure is reported, not thrown)', async () => {
     const endedHere: SessionsEnded[] = [];
     const told: string[] = [];
