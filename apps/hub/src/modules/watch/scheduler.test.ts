@@ -332,6 +332,9 @@ describe('watch scheduler and escalation ladder', () => {
     await until(async () => (await alertsOf(c, h0, 'terminal_offline'))[0]!.state === 'resolved');
     expect(await alertsOf(c, h0, 'terminal_offline')).toMatchObject([{ state: 'resolved', outcome: 'back_online' }]);
     back.close();
+    // What closing it set off (the notifications settled for it) ends before the count below begins.
+    await c.watch.settle();
+    await c.hub.capabilities.notifications.settle();
 
     // Another household's terminal, no alert open: no unit of work that waits for the disk (a reconnect
     // storm made one per terminal), but for the schedule's own look, which a change of presence wakes
