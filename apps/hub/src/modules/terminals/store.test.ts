@@ -196,10 +196,22 @@ describe.each(ENGINES)('terminals store on %s', (engine) => {
     ).rejects.toBeDefined();
     expect(await db.query('SELECT terminal_id FROM terminal_reports WHERE terminal_id = ?', [other])).toEqual([]);
 
-    await db.query(
-      "INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at) VALUES (?, ?, 'k', 400, 400, 400)",
-      [householdId, id],
-    );
+    // As the check-in writer stores them: the check-in and its sign of life, with the same time. The
+    // last check-in is the latest sign of that kind; a later call is not one.
+    for (const [key, at] of [
+      ['k', 400],
+      ['k0', 300],
+    ] as const) {
+      await db.query(
+        'INSERT INTO checkins (household_id, terminal_id, idempotency_key, at, pressed_at, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [householdId, id, key, at, at, at],
+      );
+      await db.query(
+        "INSERT INTO signs_of_life (household_id, kind, at, checkin_id) SELECT ?, 'checkin', ?, id FROM checkins WHERE idempotency_key = ?",
+        [householdId, at, key],
+      );
+    }
+    await db.query("INSERT INTO signs_of_life (household_id, kind, at) VALUES (?, 'call', 500)", [householdId]);
     const row = (await store.fleet()).find((t) => t.id === id)!;
     expect(row).toMatchObject({
       householdId,

@@ -182,9 +182,12 @@ const REPORT = `INSERT INTO terminal_reports (terminal_id, app_version, protocol
 // PostgreSQL: a batch is one statement (one round trip however many terminals a storm brings).
 const REPORTS_MANY_PG = `INSERT INTO terminal_reports (terminal_id, app_version, protocol_version, address, connected_at)
   SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[]) ${REPORT_SET}`;
+// The last check-in from the signs of life (written with every check-in; their index by household
+// and time answers it with one step back from the end).
 const FLEET = `SELECT t.id, t.household_id, h.name AS household_name, h.district_id, t.online, t.last_seen_at, t.revoked_at,
     r.app_version, r.protocol_version, r.address,
-    (SELECT MAX(c.at) FROM checkins c WHERE c.household_id = t.household_id) AS last_checkin_at,
+    (SELECT s.at FROM signs_of_life s WHERE s.household_id = t.household_id AND s.kind = 'checkin'
+      ORDER BY s.at DESC LIMIT 1) AS last_checkin_at,
     v.id AS vt_id, v.requested_at AS vt_requested_at, v.heard AS vt_heard, v.answered_at AS vt_answered_at
   FROM terminals t JOIN households h ON h.id = t.household_id
   LEFT JOIN terminal_reports r ON r.terminal_id = t.id
