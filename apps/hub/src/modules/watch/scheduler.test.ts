@@ -1,94 +1,19 @@
 /**
  * The schedule and the escalation ladder, driven by a FakeClock (Asia/Tokyo): reminders, the
  * deadline, watchers, the next level, days off, a plan crossing midnight, check-ins around the
- * deadline, duplicates, late offline check-ins, terminal offline, district outages, restarts.
+ * deadline, duplicates, late offline check-ins, restarts. Terminal presence and district outages:
+ * scheduler-presence.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { CheckinPlanBody, Mood } from '@tsunagu/protocol';
-import { type Db, openDatabase } from '../../db/database';
+import { openDatabase } from '../../db/database';
 import { FakeClock } from '../../lib/clock';
 import { jst } from '../../testing/fake-clock';
-import { createTestHub, enrollTerminal, type TestHub } from '../../testing/harness';
 import { restartOn, TEST_ENGINE } from '../../testing/test-engine';
-import { until } from '../../testing/until';
-import { planFromBody } from '../checkins/plan';
+import { advanceTo, alertsOf, type Ctx, checkin, eventsOf, plan, setup } from '../../testing/watch-ladder';
 import type { WatchService } from './service';
 
 const MIN = 60_000;
 jest.setTimeout(30_000);
-
-interface Ctx {
-  hub: TestHub;
-  clock: FakeClock;
-  watch: WatchService;
-  hh: number[];
-  terminals: number[];
-  credentials: string[];
-}
-
-async function setup(start = jst(5, 0, 0), db?: Db): Promise<Ctx> {
-  const clock = new FakeClock(start);
-  const hub = await createTestHub({ clock, ...(db ? { db } : {}) });
-  const hh = hub.fixture.households;
-  const enrolled = await Promise.all(hh.map((h) => enrollTerminal(hub, h)));
-  const terminals = enrolled.map((t) => t.terminalId);
-  // Terminals count as online unless a test takes them down.
-  for (const t of terminals) await hub.stores.terminals.setPresence(t, true, clock.now());
-  const watch = hub.capabilities.watch as WatchService;
-  await watch.tick();
-  return { hub, clock, watch, hh, terminals, credentials: enrolled.map((t) => t.credential) };
-}
-
-const checkin = (c: Ctx, household: number, pressedAt = c.clock.now(), extra: { key?: string; mood?: Mood } = {}) =>
-  c.watch.submitCheckin(household, null, {
-    idempotencyKey: extra.key ?? randomUUID(),
-    pressedAt: new Date(pressedAt).toISOString(),
-    ...(extra.mood ? { mood: extra.mood } : {}),
-  });
-
-const alertsOf = (c: Ctx, household: number, kind = 'missed_checkin') =>
-  c.hub.ctx.sql.all<{
-    id: number;
-    level: number;
-    state: string;
-    day: string;
-    outcome: string | null;
-    possible_outage: number;
-  }>('SELECT * FROM watch_alerts WHERE household_id = ? AND kind = ? ORDER BY id', [household, kind]);
-const eventsOf = async (c: Ctx, alertId: number) =>
-  (
-    await c.hub.ctx.sql.all<{ type: string; level: number | null; actor: string; detail: string | null }>(
-      'SELECT type, level, actor, detail FROM watch_alert_events WHERE alert_id = ? ORDER BY id',
-      [alertId],
-    )
-  ).map((e) => ({ ...e, detail: e.detail ? JSON.parse(e.detail) : null }));
-
-const plan = (c: Ctx, household: number, body: Partial<CheckinPlanBody>) =>
-  c.watch.savePlan(
-    planFromBody(
-      household,
-      {
-        enabled: true,
-        opensAt: '00:00',
-        deadline: '10:00',
-        days: [0, 1, 2, 3, 4, 5, 6],
-        reminderMinutes: [60, 15],
-        graceMinutes: 60,
-        ackTimeoutMinutes: 60,
-        signsOfLife: ['checkin', 'call', 'order_confirmed', 'announcement_acknowledged', 'delivery_well'],
-        offlineAlertMinutes: 600,
-        ...body,
-      },
-      c.clock.now(),
-    ),
-    'test',
-  );
-
-async function advanceTo(c: Ctx, t: number) {
-  await c.watch.settle();
-  c.clock.set(t);
-  await c.watch.settle();
-}
 
 describe('watch scheduler and escalation ladder', () => {
   let c: Ctx;
@@ -305,110 +230,6 @@ describe('watch scheduler and escalation ladder', () => {
     expect(a).toMatchObject({ level: 1, state: 'open' });
     await advanceTo(c, jst(5, 9, 0));
     expect((await alertsOf(c, h, 'concern'))[0]!.level).toBe(2);
-  });
-
-  it('a terminal offline too long raises its own alert, cleared when it is back', async () => {
-    c = await setup(jst(5, 6, 0));
-    const h = c.hh[0]!;
-    await plan(c, h, { offlineAlertMinutes: 120, days: [] });
-    await c.hub.stores.terminals.setPresence(c.terminals[0]!, false, c.clock.now());
-    await c.watch.tick();
-    await advanceTo(c, jst(5, 7, 59));
-    expect(await alertsOf(c, h, 'terminal_offline')).toEqual([]);
-    expect((await c.watch.board([h])).rows[0]!.status).toBe('terminal_offline');
-    await advanceTo(c, jst(5, 8, 0));
-    expect(await alertsOf(c, h, 'terminal_offline')).toMatchObject([{ level: 1, state: 'open' }]);
-  });
-
-  it('a terminal that connects closes its offline alert; with none to close, it commits nothing of its own', async () => {
-    c = await setup(jst(5, 6, 0));
-    const [h0, h1] = c.hh as [number, number];
-    await plan(c, h0, { offlineAlertMinutes: 120, days: [] });
-    await c.hub.stores.terminals.setPresence(c.terminals[0]!, false, c.clock.now());
-    await c.watch.tick();
-    await advanceTo(c, jst(5, 8, 0));
-    expect(await alertsOf(c, h0, 'terminal_offline')).toMatchObject([{ state: 'open' }]);
-    const back = await c.hub.connectTerminal(c.credentials[0]!);
-    await until(async () => (await alertsOf(c, h0, 'terminal_offline'))[0]!.state === 'resolved');
-    expect(await alertsOf(c, h0, 'terminal_offline')).toMatchObject([{ state: 'resolved', outcome: 'back_online' }]);
-    back.close();
-    // What closing it set off (the notifications settled for it) ends before the count below begins.
-    await c.watch.settle();
-    await c.hub.capabilities.notifications.settle();
-
-    // Another household's terminal, no alert open: no unit of work that waits for the disk (a reconnect
-    // storm made one per terminal), but for the schedule's own look, which a change of presence wakes
-    // (once for many). What terminals write on connecting (presence) does not wait for the disk.
-    const flushed: string[] = [];
-    let presenceWritten = false;
-    const real = c.hub.ctx.sql.transaction.bind(c.hub.ctx.sql);
-    const units = jest.spyOn(c.hub.ctx.sql, 'transaction').mockImplementation(((work, options) => {
-      const stack = new Error().stack ?? '';
-      if (options?.flush === false) presenceWritten = true;
-      else if (!stack.includes('watch/scheduler.ts')) flushed.push(stack);
-      return real(work, options);
-    }) as typeof real);
-    const other = await c.hub.connectTerminal(c.credentials[1]!);
-    await c.watch.settle();
-    await until(() => presenceWritten);
-    await c.watch.settle();
-    expect(flushed).toEqual([]);
-    expect(await alertsOf(c, h1, 'terminal_offline')).toEqual([]);
-    units.mockRestore();
-    other.close();
-  });
-
-  it('a district outage raises one district alert and marks missed check-ins there', async () => {
-    c = await setup(jst(5, 8, 0));
-    const district = c.hub.fixture.districts[0]!;
-    // Four more households with terminals in the first district: five in all.
-    const extra: number[] = [];
-    for (const i of [1, 2, 3, 4])
-      extra.push(
-        await c.hub.stores.households.create(
-          { name: `追加${i}`, address: 'x', districtId: district, residents: [] },
-          c.clock.now(),
-        ),
-      );
-    for (const h of extra) {
-      await c.hub.stores.households.assignWatcher(h, c.hub.fixture.users.watcher, 1);
-      const { terminalId } = await enrollTerminal(c.hub, h);
-      await c.hub.stores.terminals.setPresence(terminalId, true, c.clock.now());
-    }
-    const inDistrict = [c.hh[0]!, ...extra];
-    for (const h of [...c.hh, ...extra]) await plan(c, h, { offlineAlertMinutes: 30 });
-    // Power cut at 08:00: three of five go down within two minutes.
-    const terminals = new Map((await c.hub.stores.households.list()).map((h) => [h.id, h.terminal!.id]));
-    const terminalOf = (h: number) => terminals.get(h)!;
-    for (const [i, h] of inDistrict.slice(0, 3).entries())
-      await c.hub.stores.terminals.setPresence(terminalOf(h), false, jst(5, 8, i));
-    await c.watch.tick();
-    await advanceTo(c, jst(5, 8, 6));
-    // Two have been down five minutes, the third only four: not yet an outage.
-    expect(await c.hub.ctx.sql.get("SELECT COUNT(*) AS n FROM watch_alerts WHERE kind = 'district_outage'")).toEqual({
-      n: 0,
-    });
-    await advanceTo(c, jst(5, 8, 7));
-    const district1 = await c.hub.ctx.sql.all<{ id: number; district_id: number; level: number }>(
-      "SELECT * FROM watch_alerts WHERE kind = 'district_outage'",
-    );
-    expect(district1).toMatchObject([{ district_id: district, level: 1 }]);
-
-    await advanceTo(c, jst(5, 10, 0));
-    for (const h of inDistrict) expect(await alertsOf(c, h, 'terminal_offline')).toEqual([]); // one alert, not one per household
-    for (const h of inDistrict) expect((await alertsOf(c, h))[0]).toMatchObject({ possible_outage: 1 });
-    expect((await alertsOf(c, c.hh[1]!))[0]).toMatchObject({ possible_outage: 0 }); // another district
-    expect((await c.watch.board([c.hh[0]!])).rows[0]!.possibleOutage).toBe(true);
-
-    // Power back: the district alert resolves itself.
-    for (const h of inDistrict) await c.hub.stores.terminals.setPresence(terminalOf(h), true, c.clock.now());
-    await c.watch.tick();
-    expect(await c.hub.ctx.sql.get('SELECT state, outcome FROM watch_alerts WHERE id = ?', [district1[0]!.id])).toEqual(
-      {
-        state: 'resolved',
-        outcome: 'back_online',
-      },
-    );
   });
 
   it('survives a restart: the schedule is derived from the database', async () => {
