@@ -66,15 +66,13 @@ export function createSessionGuard(deps: {
   // The marker is read once per run of synchronous calls: a sweep asks about every staff socket in one
   // go (200 reads: about 1 ms on a quiet database, up to 27 ms of one sweep in a profiled bench run,
   // issue 17). A commit by another process seen a microtask later is one made a moment later.
-  let markerNow: number | undefined;
-  let markerFresh = false;
+  let markerNow: number | undefined; // read in this run; forgotten at its end
   const currentMarker = () => {
     if (!changeMarker) return undefined;
-    if (!markerFresh) {
+    if (markerNow === undefined) {
       markerNow = changeMarker();
-      markerFresh = true;
       queueMicrotask(() => {
-        markerFresh = false;
+        markerNow = undefined;
       });
     }
     return markerNow;
