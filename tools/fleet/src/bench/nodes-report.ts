@@ -1,6 +1,65 @@
 /** The table of `npm run bench -- --nodes 2` (bench/nodes.ts) and its section of docs/benchmarks.md. */
+import type { CheckinLoadResult } from '../sim/fleet';
 import type { LatencySummary } from '../sim/stats';
-import type { Busy, NodesResults, RawCheckins, SetupResult } from './nodes';
+import type { FanoutFigure } from './disaster';
+import type { machine } from './machine';
+import type { ClusterStep, clusterSlopes, FleetSlice } from './nodes-plan';
+
+// What the run measured (bench/nodes.ts fills it in): the table below and the result file read it.
+export interface RawCheckins {
+  perSecond: number;
+  rows: number;
+  latency: { p50: number; p99: number; max: number };
+  synchronous: unknown;
+  journalMode: unknown;
+}
+
+/** CPU time (ms) each part of the machine used over one stretch, and the stretch's length. */
+export interface Busy {
+  wallMs: number;
+  hubsCpuMs: number[];
+  postgresCpuMs: number | null;
+  redisCpuMs: number | null;
+  fleetCpuMs: number[];
+}
+
+export interface SetupResult {
+  label: string;
+  engine: 'sqlite' | 'postgres';
+  hubs: number;
+  /** Terminals each fleet process holds and the hub it talks to. */
+  slices: FleetSlice[];
+  memory: ClusterStep[];
+  perTerminal: ReturnType<typeof clusterSlopes>;
+  /**
+   * The memory steps' connects together (0 → N in three steps, 250 at a time per fleet process, each
+   * terminal waiting for the hub's admission): wall time, and the CPU time the hubs and PostgreSQL used.
+   */
+  connecting: { terminals: number; wallMs: number; failed: number; hubsCpuMs: number[]; postgresCpuMs: number | null };
+  fanout: Omit<FanoutFigure, 'busy'> & { busy: Busy };
+  /** The same fan-out as received by the terminals of each hub (hub 1 published it). */
+  fanoutPerHub: FanoutFigure[];
+  checkins: {
+    saturation: CheckinLoadResult;
+    atRawRate: CheckinLoadResult;
+    /** CPU over each stretch: whether the server core was full (hub and PostgreSQL share it). */
+    busy: { saturation: Busy; atRawRate: Busy };
+  } | null;
+}
+
+export interface NodesResults {
+  startedAt: string;
+  finishedAt?: string;
+  machine: ReturnType<typeof machine>;
+  loadAverageAtEnd?: string;
+  terminals: number;
+  nodes: number;
+  placement: string;
+  raw: { sqlite: RawCheckins; postgres: RawCheckins };
+  setups: SetupResult[];
+  baseline: FanoutFigure;
+  notes: string[];
+}
 
 const ms = (v: number | null | undefined) =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;

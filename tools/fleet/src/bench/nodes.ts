@@ -15,7 +15,6 @@
  * would pass this machine's 20,000 open files per process; and it would be a fourth server process
  * on the server core.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,115 +29,32 @@ import { expectStatus, requestJson } from '../sim/http';
 import { warmSpeech } from '../sim/speech-preview';
 import { epochNow, type Seen } from '../sim/watch';
 import { PER_FLEET } from './city';
-import { type FanoutFigure, figure } from './disaster';
+import { figure } from './disaster';
 import type { MemoryReading } from './ipc';
 import { benchLog, hasCommand, machine } from './machine';
 import { type ClusterStep, clusterSlopes, type FleetSlice, planFleets, stepCounts } from './nodes-plan';
-import { nodesSection, nodesTable } from './nodes-report';
+import {
+  type Busy,
+  type NodesResults,
+  nodesSection,
+  nodesTable,
+  type RawCheckins,
+  type SetupResult,
+} from './nodes-report';
 import { type Prepared, prepareDatabase } from './prepare';
-import { readCpuTicks, type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
+import {
+  pinTree,
+  readCpuTicks,
+  redisPid,
+  type Spawned,
+  startBaseline,
+  startFleetProcess,
+  startHubProcess,
+  stopProcess,
+  treeTicks,
+} from './proc';
 import { sizesFor } from './results';
 import { writePart } from './section';
-
-export interface RawCheckins {
-  perSecond: number;
-  rows: number;
-  latency: { p50: number; p99: number; max: number };
-  synchronous: unknown;
-  journalMode: unknown;
-}
-
-/** CPU time (ms) each part of the machine used over one stretch, and the stretch's length. */
-export interface Busy {
-  wallMs: number;
-  hubsCpuMs: number[];
-  postgresCpuMs: number | null;
-  redisCpuMs: number | null;
-  fleetCpuMs: number[];
-}
-
-export interface SetupResult {
-  label: string;
-  engine: 'sqlite' | 'postgres';
-  hubs: number;
-  /** Terminals each fleet process holds and the hub it talks to. */
-  slices: FleetSlice[];
-  memory: ClusterStep[];
-  perTerminal: ReturnType<typeof clusterSlopes>;
-  /**
-   * The memory steps' connects together (0 → N in three steps, 250 at a time per fleet process, each
-   * terminal waiting for the hub's admission): wall time, and the CPU time the hubs and PostgreSQL used.
-   */
-  connecting: { terminals: number; wallMs: number; failed: number; hubsCpuMs: number[]; postgresCpuMs: number | null };
-  fanout: Omit<FanoutFigure, 'busy'> & { busy: Busy };
-  /** The same fan-out as received by the terminals of each hub (hub 1 published it). */
-  fanoutPerHub: FanoutFigure[];
-  checkins: {
-    saturation: CheckinLoadResult;
-    atRawRate: CheckinLoadResult;
-    /** CPU over each stretch: whether the server core was full (hub and PostgreSQL share it). */
-    busy: { saturation: Busy; atRawRate: Busy };
-  } | null;
-}
-
-export interface NodesResults {
-  startedAt: string;
-  finishedAt?: string;
-  machine: ReturnType<typeof machine>;
-  loadAverageAtEnd?: string;
-  terminals: number;
-  nodes: number;
-  placement: string;
-  raw: { sqlite: RawCheckins; postgres: RawCheckins };
-  setups: SetupResult[];
-  baseline: FanoutFigure;
-  notes: string[];
-}
-
-/** Pins `pid` and its children (PostgreSQL's backends and workers) with all their threads to `core`. */
-function pinTree(pid: number, core: number): number {
-  const pids = [pid, ...childrenOf(pid)];
-  for (const p of pids) execFileSync('taskset', ['-a', '-p', '-c', String(core), String(p)], { stdio: 'ignore' });
-  return pids.length;
-}
-
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** redis-server names itself "redis-server 127.0.0.1:PORT". */
-function redisPid(port: number): number | null {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmd.startsWith('redis-server') && cmd.includes(`:${port}`)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return null;
-}
-
-/**
- * CPU ticks of a process and its children: its own, its reaped children's (a PostgreSQL backend that
- * ended: its time moves there) and its live children's.
- */
-function treeTicks(pid: number): number {
-  const own = readCpuTicks(pid, true);
-  if (own === null) return 0;
-  return own + childrenOf(pid).reduce((s, p) => s + (readCpuTicks(p) ?? 0), 0);
-}
 
 export async function runNodesBench(options: { terminals: number; nodes: number; out: string; official: boolean }) {
   const n = options.terminals;

@@ -1,5 +1,5 @@
 /** Child processes for the bench: pinned to a core with taskset, file descriptors raised, CPU/RSS sampled from /proc. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallLoadResult } from '../sim/fleet';
@@ -188,4 +188,49 @@ export function runCallLoad(
     holdMs: 1000,
     settleMs: 60_000,
   });
+}
+
+/** Pins `pid` and its children (PostgreSQL's backends and workers) with all their threads to `core`. */
+export function pinTree(pid: number, core: number): number {
+  const pids = [pid, ...childrenOf(pid)];
+  for (const p of pids) execFileSync('taskset', ['-a', '-p', '-c', String(core), String(p)], { stdio: 'ignore' });
+  return pids.length;
+}
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** redis-server names itself "redis-server 127.0.0.1:PORT". */
+export function redisPid(port: number): number | null {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.startsWith('redis-server') && cmd.includes(`:${port}`)) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+/**
+ * CPU ticks of a process and its children: its own, its reaped children's (a PostgreSQL backend that
+ * ended: its time moves there) and its live children's.
+ */
+export function treeTicks(pid: number): number {
+  const own = readCpuTicks(pid, true);
+  if (own === null) return 0;
+  return own + childrenOf(pid).reduce((s, p) => s + (readCpuTicks(p) ?? 0), 0);
 }
