@@ -380,6 +380,10 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
         prefix: web.prefix,
         decorateReply: false,
         index: ['index.html'],
+        // The build's Brotli and gzip copies (scripts/build-web.mjs) to a browser that accepts them;
+        // a cache on the way must keep one copy per encoding asked for.
+        preCompressed: true,
+        setHeaders: (res) => res.setHeader('vary', 'Accept-Encoding'),
         // Source maps show the unminified code: for developers, not for everyone on the network.
         allowedPath: (pathName) => config.development || !pathName.endsWith('.map'),
       });

@@ -31,8 +31,9 @@ describe('the kiosk package', () => {
     expect(page.filter((f) => !shipped(`dist/web/${f}`))).toEqual([]);
   });
 
-  it('leaves out the source maps and the browser page’s service worker', () => {
-    for (const f of ['app.js.map', 'chunk-B4L6KII4.js.map', 'sw.js']) expect(shipped(`dist/web/${f}`)).toBe(false);
+  it('leaves out the source maps, the browser page’s service worker and the compressed copies the hub sends', () => {
+    for (const f of ['app.js.map', 'chunk-B4L6KII4.js.map', 'sw.js', 'app.js.br', 'chunk-B4L6KII4.js.gz'])
+      expect(shipped(`dist/web/${f}`)).toBe(false);
   });
 
   it('holds the main process, the preload and the shared code, not the tests or the development clock', () => {
