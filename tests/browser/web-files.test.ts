@@ -1,6 +1,7 @@
 // The hub sends the web apps' files compressed to a browser that accepts it (issue 17): the build's
 // Brotli and gzip copies (scripts/build-web.mjs), the same bytes once decoded, with `Vary:
 // Accept-Encoding` for the caches on the way; the page itself as it is on disk (a city may edit it).
+// The files named after their content are kept by browsers for good; the rest are asked again.
 // And the terminal's page, so served, starts in Chromium.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -73,11 +74,52 @@ describe('the web apps’ files', () => {
     expect(plain.body.equals(file)).toBe(true);
   });
 
+  it('lets a browser keep the files named after their content; the page, the entries and the worker are asked again', async () => {
+    const chunk = firstScreenChunk();
+    expect(chunk).toMatch(/-[A-Z2-7]{8}\.js$/);
+    for (const enc of ['gzip, deflate, br', null]) {
+      const res = await get(`${hub.url}/terminal/${chunk}`, enc);
+      expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
+    for (const p of ['/terminal/', '/terminal/app.js', '/terminal/sw.js', '/console/app.js', '/console/']) {
+      const res = await get(`${hub.url}${p}`, 'gzip, deflate, br');
+      expect([p, res.status, res.headers['cache-control']]).toEqual([p, 200, 'no-cache']);
+    }
+  });
+
   it('sends the page as it is on disk, whatever the browser accepts', async () => {
     const page = await get(`${hub.url}/terminal/`, 'gzip, deflate, br');
     expect(page.status).toBe(200);
     expect(page.headers['content-encoding']).toBeUndefined();
     expect(page.body.equals(fs.readFileSync(path.join(TERMINAL_WEB, 'index.html')))).toBe(true);
+  });
+
+  it('a second visit asks the hub again for the page and its entry, not for the scripts named after their content', async () => {
+    const browser = await launchBrowser();
+    try {
+      // No service worker: it would answer the second visit from its own copies, hiding the HTTP cache.
+      const context = await browser.newContext({ locale: 'ja-JP', serviceWorkers: 'block' });
+      const page = await context.newPage();
+      const url = `${hub.url}/terminal/#credential=${hub.demo.terminals[1]!.credential}`;
+      await page.goto(url);
+      await page.getByTestId('home-checkin').waitFor({ timeout: 20_000 });
+      await page.goto('about:blank');
+      await page.goto(url);
+      await page.getByTestId('home-checkin').waitFor({ timeout: 20_000 });
+      // Bytes that came over the network for each script (0: from the browser's cache, not asked).
+      const sizes = await page.evaluate(() =>
+        (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .filter((e) => e.name.endsWith('.js'))
+          .map((e) => [e.name.slice(e.name.lastIndexOf('/') + 1), e.transferSize] as const),
+      );
+      const named = sizes.filter(([name]) => /-[A-Z2-7]{8}\.js$/.test(name));
+      expect(named.length).toBeGreaterThan(3);
+      expect(named.filter(([, size]) => size > 0)).toEqual([]);
+      // The entry keeps its name across builds: asked again (an answer of its headers, 304, or the file).
+      expect(sizes.find(([name]) => name === 'app.js')?.[1]).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('starts the terminal in Chromium from the compressed scripts', async () => {

@@ -81,6 +81,13 @@ const sqliteDataVersion = (db: Db) => {
   return () => statement.get() as number;
 };
 
+/**
+ * A chunk or asset esbuild named after its content (`chunk-B4L6KII4.js`, `[name]-[hash]`, base32):
+ * that name never holds anything else, so a browser keeps it without asking again. The pages, the
+ * entries (`app.js`) and the service worker keep their names across builds: asked again each time.
+ */
+const CONTENT_NAMED = /-[A-Z2-7]{8}\.[a-z0-9]+(\.(br|gz))?$/;
+
 const WEB_APPS = [
   { prefix: '/terminal/', dir: path.resolve(__dirname, '../../terminal/dist/web') },
   { prefix: '/console/', dir: path.resolve(__dirname, '../../console/dist/web') },
@@ -383,7 +390,14 @@ export async function buildApp(options: BuildOptions = {}): Promise<Hub> {
         // The build's Brotli and gzip copies (scripts/build-web.mjs) to a browser that accepts them;
         // a cache on the way must keep one copy per encoding asked for.
         preCompressed: true,
-        setHeaders: (res) => res.setHeader('vary', 'Accept-Encoding'),
+        cacheControl: false,
+        setHeaders: (res, file) => {
+          res.setHeader('vary', 'Accept-Encoding');
+          res.setHeader(
+            'cache-control',
+            CONTENT_NAMED.test(path.basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
+        },
         // Source maps show the unminified code: for developers, not for everyone on the network.
         allowedPath: (pathName) => config.development || !pathName.endsWith('.map'),
       });
