@@ -136,8 +136,9 @@ describe('the web apps’ files', () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'ja-JP' });
       const page = await context.newPage();
       const encodings: string[] = [];
+      const chunk = firstScreenChunk();
       page.on('response', (r) => {
-        if (r.url().endsWith(firstScreenChunk())) encodings.push(r.headers()['content-encoding'] ?? 'none');
+        if (r.url().endsWith(chunk)) encodings.push(r.headers()['content-encoding'] ?? 'none');
       });
       await page.goto(`${hub.url}/terminal/#credential=${hub.demo.terminals[0]!.credential}`);
       await page.getByTestId('home-checkin').waitFor({ timeout: 20_000 });

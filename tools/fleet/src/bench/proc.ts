@@ -197,10 +197,12 @@ export function pinTree(pid: number, core: number): number {
   return pids.length;
 }
 
+/** The processes' directories under /proc (their pids). */
+const procEntries = () => fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const entry of procEntries()) {
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
@@ -213,8 +215,7 @@ function childrenOf(pid: number): number[] {
 
 /** redis-server names itself "redis-server 127.0.0.1:PORT". */
 export function redisPid(port: number): number | null {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const entry of procEntries()) {
     try {
       const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (cmd.startsWith('redis-server') && cmd.includes(`:${port}`)) return Number(entry);
