@@ -12,7 +12,6 @@ import Database from 'better-sqlite3';
 import { buildApp } from '../app';
 import type { HubConfig } from '../config';
 import type { Hub } from '../hub';
-import { HUB_NODE_FLAGS } from '../node-flags';
 import { publishingApiKey } from './harness';
 
 const HUB_DIR = path.resolve(__dirname, '../..');
@@ -102,9 +101,9 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts `node server.js` on the data folder, with the hub's Node.js options, and resolves once it is listening. */
+/** Starts `node server.js` on the data folder and resolves once it is listening. */
 export async function startChildHub(options: ChildHubOptions): Promise<ChildHub> {
-  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, ...(options.nodeArgs ?? []), options.bundle.server], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bundle.server], {
     cwd: REPO,
     env: {
       PATH: process.env.PATH ?? '',

@@ -2,7 +2,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HUB_NODE_FLAGS } from '@tsunagu/hub/node-flags';
 import type { CallLoadResult } from '../sim/fleet';
 import { ipcClient } from './ipc';
 import { hardFileLimit, hasCommand } from './machine';
@@ -49,7 +48,7 @@ export function spawnPinned(
 
 const DIST = path.resolve(__dirname, '..');
 
-/** The hub (bench/hub-process.js) on a prepared data folder, with the hub's Node.js options (as `npm start`), its GC exposed for memory readings. */
+/** The hub (bench/hub-process.js) on a prepared data folder, its GC exposed for memory readings. */
 export function startHubProcess(
   core: number | null,
   dataDir: string,
@@ -57,7 +56,7 @@ export function startHubProcess(
 ): Promise<Spawned> {
   return spawnPinned(path.join(DIST, 'bench/hub-process.js'), {
     core,
-    nodeArgs: [...HUB_NODE_FLAGS, '--expose-gc'],
+    nodeArgs: ['--expose-gc'],
     env: { TSUNAGU_DATA_DIR: dataDir, PORT: String(options.port ?? 0), TSUNAGU_SEED_DEMO: 'false', ...options.env },
     name: 'hub',
   });
