@@ -22,7 +22,15 @@ import { runMemoryBench } from './memory';
 import { runNodesBench } from './nodes';
 import { parseBenchOptions } from './options';
 import { prepareDatabase } from './prepare';
-import { runCallLoad, type Spawned, startBaseline, startFleetProcess, startHubProcess, stopProcess } from './proc';
+import {
+  childrenDone,
+  runCallLoad,
+  type Spawned,
+  startBaseline,
+  startFleetProcess,
+  startHubProcess,
+  stopProcess,
+} from './proc';
 import { renderMarkdown, renderTable } from './report';
 import { type BaselineFanout, type BenchResults, sizesFor } from './results';
 import { measureSynthesis } from './speech';
@@ -234,7 +242,10 @@ async function main() {
       `JMA EEW → ${jma.terminals}: POST answered ${Math.round(jma.publishMs)} ms; p50 ${jma.receive.p50} p99 ${jma.receive.p99} max ${jma.receive.max} ms; missing ${jma.missing}`,
     );
 
-    // ---- 4: check-ins through the socket path
+    // ---- 4: check-ins through the socket path, once the hub has made the EEW's voice (its speech
+    // programs run on the hub's core: a stage of its own, not the first second of this one)
+    const voiceMs = await childrenDone(hub.pid);
+    log(`the EEW's voice made (waited ${Math.round(voiceMs)} ms)`);
     log(`check-ins: ${sizes.checkinConcurrency} terminals in a closed loop for ${sizes.checkinMs} ms (saturation)…`);
     const saturation = await stage('checkins-saturated', both(), () =>
       fleet!.call<CheckinLoadResult>('checkins', {

@@ -2,6 +2,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallLoadResult } from '../sim/fleet';
 import { ipcClient } from './ipc';
 import { hardFileLimit, hasCommand } from './machine';
@@ -211,6 +212,24 @@ function childrenOf(pid: number): number[] {
     }
   }
   return out;
+}
+
+/**
+ * Waits until `pid` has had no child process for `quietMs` (a clip is made by several programs one
+ * after the other), at most `timeoutMs`; resolves with how long it waited, the quiet end not counted.
+ * The hub's children are its voice (open_jtalk, espeak-ng, opusenc), which the bench's pinning puts
+ * on the hub's own core: a stage that follows one that made a clip waits for them.
+ */
+export async function childrenDone(pid: number, timeoutMs = 30_000, quietMs = 500): Promise<number> {
+  const started = performance.now();
+  let lastSeen = started;
+  for (;;) {
+    const now = performance.now();
+    if (childrenOf(pid).length > 0) lastSeen = now;
+    else if (now - lastSeen >= quietMs) return lastSeen - started;
+    if (now - started >= timeoutMs) return now - started;
+    await sleep(20);
+  }
 }
 
 /** redis-server names itself "redis-server 127.0.0.1:PORT". */
